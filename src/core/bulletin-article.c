@@ -1,0 +1,548 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bulletin-article.h"
+
+/* Every CHECKPOINT characters we remember the byte offset, so that turning
+ * a character offset into a pointer costs at most CHECKPOINT steps even in
+ * a 10 MB article. */
+#define CHECKPOINT 256
+
+struct _BulletinArticle
+{
+  GObject    parent_instance;
+
+  char      *id;
+  char      *id_suffix;
+  char      *uri;
+  char      *headline;
+  char      *kicker;
+  char      *subtitle;
+  char      *byline;
+  char      *dateline;
+  char      *located;
+  char      *credit;
+  char      *language;
+  char      *date;
+
+  GString   *source;
+  guint      source_length;   /* characters */
+  GPtrArray *blocks;
+  GArray    *checkpoints;     /* guint byte offset of every CHECKPOINT-th character */
+
+  guint      finished : 1;
+};
+
+G_DEFINE_FINAL_TYPE (BulletinArticle, bulletin_article, G_TYPE_OBJECT)
+
+/* set_str () is GLib 2.76; Debian 12 has 2.74. */
+static void
+set_str (char       **field,
+         const char  *value)
+{
+  if (*field == value)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+static void
+bulletin_article_finalize (GObject *object)
+{
+  BulletinArticle *self = (BulletinArticle *)object;
+
+  g_free (self->id);
+  g_free (self->id_suffix);
+  g_free (self->uri);
+  g_free (self->headline);
+  g_free (self->kicker);
+  g_free (self->subtitle);
+  g_free (self->byline);
+  g_free (self->dateline);
+  g_free (self->located);
+  g_free (self->credit);
+  g_free (self->language);
+  g_free (self->date);
+  g_string_free (self->source, TRUE);
+  g_ptr_array_unref (self->blocks);
+  g_clear_pointer (&self->checkpoints, g_array_unref);
+
+  G_OBJECT_CLASS (bulletin_article_parent_class)->finalize (object);
+}
+
+static void
+bulletin_article_class_init (BulletinArticleClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = bulletin_article_finalize;
+}
+
+static void
+bulletin_article_init (BulletinArticle *self)
+{
+  self->source = g_string_new (NULL);
+  self->blocks = g_ptr_array_new_with_free_func ((GDestroyNotify)bulletin_block_free);
+}
+
+/**
+ * bulletin_article_new:
+ *
+ * Returns: (transfer full): an empty article to be built
+ */
+BulletinArticle *
+bulletin_article_new (void)
+{
+  return g_object_new (BULLETIN_TYPE_ARTICLE, NULL);
+}
+
+/* Copies @text with CRLF and CR turned into LF. */
+void
+bulletin_article_set_source (BulletinArticle *self,
+                             const char      *text,
+                             gssize           len)
+{
+  g_return_if_fail (BULLETIN_IS_ARTICLE (self));
+  g_return_if_fail (!self->finished);
+  g_return_if_fail (text != NULL || len == 0);
+
+  if (len < 0)
+    len = strlen (text);
+
+  g_string_truncate (self->source, 0);
+  for (gssize i = 0; i < len; i++)
+    {
+      if (text[i] == '\r')
+        {
+          g_string_append_c (self->source, '\n');
+          if (i + 1 < len && text[i + 1] == '\n')
+            i++;
+        }
+      else
+        g_string_append_c (self->source, text[i]);
+    }
+  self->source_length = g_utf8_strlen (self->source->str, self->source->len);
+}
+
+/* Takes ownership of @block; its ranges must lie inside the source. */
+void
+bulletin_article_add_block (BulletinArticle *self,
+                            BulletinBlock   *block)
+{
+  g_return_if_fail (BULLETIN_IS_ARTICLE (self));
+  g_return_if_fail (!self->finished);
+  g_return_if_fail (block != NULL);
+
+  if (block->n_ranges > 0 && bulletin_block_get_end (block) > self->source_length)
+    {
+      g_critical ("Block [%u, %u) lies outside the article's %u characters",
+                  bulletin_block_get_start (block), bulletin_block_get_end (block),
+                  self->source_length);
+      bulletin_block_free (block);
+      return;
+    }
+
+  g_ptr_array_add (self->blocks, block);
+}
+
+/**
+ * bulletin_article_append_block:
+ *
+ * Appends @text (line ends normalised) to the source, separated from what
+ * is there by a blank line, and adds a block of @kind covering it.
+ *
+ * Returns: (transfer none): the new block, to set its level or image
+ */
+BulletinBlock *
+bulletin_article_append_block (BulletinArticle   *self,
+                               BulletinBlockKind  kind,
+                               const char        *text,
+                               gssize             len)
+{
+  BulletinBlock *block;
+  guint start;
+  gsize old_len;
+
+  g_return_val_if_fail (BULLETIN_IS_ARTICLE (self), NULL);
+  g_return_val_if_fail (!self->finished, NULL);
+
+  if (text == NULL)
+    text = "";
+  if (len < 0)
+    len = strlen (text);
+
+  if (self->source->len > 0)
+    {
+      g_string_append (self->source, "\n\n");
+      self->source_length += 2;
+    }
+
+  start = self->source_length;
+  old_len = self->source->len;
+  for (gssize i = 0; i < len; i++)
+    {
+      if (text[i] == '\r')
+        {
+          g_string_append_c (self->source, '\n');
+          if (i + 1 < len && text[i + 1] == '\n')
+            i++;
+        }
+      else
+        g_string_append_c (self->source, text[i]);
+    }
+  self->source_length += g_utf8_strlen (self->source->str + old_len, self->source->len - old_len);
+
+  block = bulletin_block_new (kind, start, self->source_length);
+  g_ptr_array_add (self->blocks, block);
+  return block;
+}
+
+#define DEFINE_STRING_SETTER(field)                                        \
+void                                                                       \
+bulletin_article_set_##field (BulletinArticle *self, const char *value)    \
+{                                                                          \
+  g_return_if_fail (BULLETIN_IS_ARTICLE (self));                           \
+  g_return_if_fail (!self->finished);                                      \
+  set_str (&self->field, value != NULL && *value != 0 ? value : NULL);   \
+}                                                                          \
+const char *                                                               \
+bulletin_article_get_##field (BulletinArticle *self)                       \
+{                                                                          \
+  g_return_val_if_fail (BULLETIN_IS_ARTICLE (self), NULL);                 \
+  return self->field;                                                      \
+}
+
+DEFINE_STRING_SETTER (uri)
+DEFINE_STRING_SETTER (headline)
+DEFINE_STRING_SETTER (kicker)
+DEFINE_STRING_SETTER (subtitle)
+DEFINE_STRING_SETTER (byline)
+DEFINE_STRING_SETTER (dateline)
+DEFINE_STRING_SETTER (located)
+DEFINE_STRING_SETTER (credit)
+DEFINE_STRING_SETTER (language)
+DEFINE_STRING_SETTER (date)
+
+#undef DEFINE_STRING_SETTER
+
+/* A suffix appended to the id, for the archive to tell apart two items
+ * that carry the same uri (IPTC's own samples do). */
+void
+bulletin_article_set_id_suffix (BulletinArticle *self,
+                                const char      *suffix)
+{
+  g_return_if_fail (BULLETIN_IS_ARTICLE (self));
+
+  set_str (&self->id_suffix, suffix);
+  if (self->finished)
+    {
+      g_clear_pointer (&self->id, g_free);
+      self->finished = FALSE;
+      bulletin_article_finish (self);
+    }
+}
+
+/**
+ * bulletin_normalize_for_identity:
+ *
+ * Folds @text so that what does not change an article's identity does not
+ * change the result: compatibility forms (NFKC: full-width letters and
+ * punctuation), case, and everything but letters and digits, so that
+ * white space, line breaks, page-break debris and punctuation width drop
+ * out.  At most @max_chars characters are kept (0: all).
+ *
+ * Returns: (transfer full): the folded text
+ */
+char *
+bulletin_normalize_for_identity (const char *text,
+                                 guint       max_chars)
+{
+  g_autofree char *nfkc = NULL;
+  g_autofree char *folded = NULL;
+  GString *out;
+  guint n = 0;
+
+  if (text == NULL)
+    return g_strdup ("");
+
+  nfkc = g_utf8_normalize (text, -1, G_NORMALIZE_NFKC);
+  if (nfkc == NULL)
+    return g_strdup ("");
+  folded = g_utf8_casefold (nfkc, -1);
+
+  out = g_string_new (NULL);
+  for (const char *p = folded; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_isalnum (c))
+        continue;
+      g_string_append_unichar (out, c);
+      if (max_chars > 0 && ++n >= max_chars)
+        break;
+    }
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * bulletin_article_compute_content_id:
+ *
+ * The id of an article without a usable uri: a hash of its normalised
+ * headline and the first 200 letters and digits of its body.
+ *
+ * Returns: (transfer full): `urn:bulletin:article:` and 32 hex digits
+ */
+char *
+bulletin_article_compute_content_id (const char *headline,
+                                     const char *body)
+{
+  g_autofree char *h = bulletin_normalize_for_identity (headline, 0);
+  g_autofree char *b = bulletin_normalize_for_identity (body, 200);
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  char digest[33];
+
+  g_checksum_update (sum, (const guchar *)h, -1);
+  g_checksum_update (sum, (const guchar *)"\x1f", 1);
+  g_checksum_update (sum, (const guchar *)b, -1);
+  memcpy (digest, g_checksum_get_string (sum), 32);
+  digest[32] = 0;
+  return g_strconcat ("urn:bulletin:article:", digest, NULL);
+}
+
+static gboolean
+block_is_body (const BulletinBlock *block)
+{
+  switch (block->kind)
+    {
+    case BULLETIN_BLOCK_HEADING:
+    case BULLETIN_BLOCK_PARAGRAPH:
+    case BULLETIN_BLOCK_QUOTE:
+    case BULLETIN_BLOCK_LIST_ITEM:
+    case BULLETIN_BLOCK_FIGURE:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* Makes the article immutable: builds the offset checkpoints, fills the
+ * headline from the first headline block if unset, and derives the id. */
+void
+bulletin_article_finish (BulletinArticle *self)
+{
+  g_return_if_fail (BULLETIN_IS_ARTICLE (self));
+
+  if (self->finished)
+    return;
+
+  if (self->checkpoints == NULL)
+    {
+      guint i = 0;
+
+      self->checkpoints = g_array_sized_new (FALSE, FALSE, sizeof (guint),
+                                             self->source_length / CHECKPOINT + 1);
+      for (const char *p = self->source->str; *p; p = g_utf8_next_char (p), i++)
+        if (i % CHECKPOINT == 0)
+          {
+            guint off = p - self->source->str;
+            g_array_append_val (self->checkpoints, off);
+          }
+      self->source_length = i;
+    }
+
+  if (self->headline == NULL)
+    {
+      for (guint i = 0; i < self->blocks->len; i++)
+        {
+          const BulletinBlock *block = g_ptr_array_index (self->blocks, i);
+
+          if (block->kind == BULLETIN_BLOCK_HEADLINE || block->kind == BULLETIN_BLOCK_SECTION_LABEL)
+            {
+              self->headline = bulletin_article_dup_block_text (self, i);
+              break;
+            }
+        }
+    }
+
+  self->finished = TRUE;
+
+  if (self->uri != NULL)
+    {
+      self->id = g_strdup (self->uri);
+    }
+  else
+    {
+      g_autofree char *body = bulletin_article_dup_body_text (self);
+      self->id = bulletin_article_compute_content_id (self->headline, body);
+    }
+
+  if (self->id_suffix != NULL)
+    {
+      char *tmp = g_strconcat (self->id, self->id_suffix, NULL);
+      g_free (self->id);
+      self->id = tmp;
+    }
+}
+
+const char *
+bulletin_article_get_id (BulletinArticle *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ARTICLE (self), NULL);
+  g_return_val_if_fail (self->finished, NULL);
+  return self->id;
+}
+
+const char *
+bulletin_article_get_source (BulletinArticle *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ARTICLE (self), NULL);
+  return self->source->str;
+}
+
+gsize
+bulletin_article_get_source_bytes (BulletinArticle *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ARTICLE (self), 0);
+  return self->source->len;
+}
+
+guint
+bulletin_article_get_source_length (BulletinArticle *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ARTICLE (self), 0);
+  return self->source_length;
+}
+
+guint
+bulletin_article_get_n_blocks (BulletinArticle *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ARTICLE (self), 0);
+  return self->blocks->len;
+}
+
+/**
+ * bulletin_article_get_block:
+ *
+ * Returns: (transfer none): the block at @index
+ */
+const BulletinBlock *
+bulletin_article_get_block (BulletinArticle *self,
+                            guint            index)
+{
+  g_return_val_if_fail (BULLETIN_IS_ARTICLE (self), NULL);
+  g_return_val_if_fail (index < self->blocks->len, NULL);
+  return g_ptr_array_index (self->blocks, index);
+}
+
+/**
+ * bulletin_article_offset_to_pointer:
+ *
+ * Returns: (transfer none): the position of character @offset in the
+ * source (the terminating NUL for the source length)
+ */
+const char *
+bulletin_article_offset_to_pointer (BulletinArticle *self,
+                                    guint            offset)
+{
+  const char *p;
+  guint i;
+
+  g_return_val_if_fail (BULLETIN_IS_ARTICLE (self), NULL);
+
+  if (offset >= self->source_length)
+    return self->source->str + self->source->len;
+
+  if (self->checkpoints != NULL && self->checkpoints->len > 0)
+    {
+      guint cp = offset / CHECKPOINT;
+
+      p = self->source->str + g_array_index (self->checkpoints, guint, cp);
+      i = cp * CHECKPOINT;
+    }
+  else
+    {
+      p = self->source->str;
+      i = 0;
+    }
+
+  for (; i < offset && *p; i++)
+    p = g_utf8_next_char (p);
+  return p;
+}
+
+/**
+ * bulletin_article_dup_source_range:
+ *
+ * Returns: (transfer full): the source text of [@start, @end)
+ */
+char *
+bulletin_article_dup_source_range (BulletinArticle *self,
+                                   guint            start,
+                                   guint            end)
+{
+  const char *a, *b;
+
+  g_return_val_if_fail (BULLETIN_IS_ARTICLE (self), NULL);
+  g_return_val_if_fail (start <= end, NULL);
+
+  a = bulletin_article_offset_to_pointer (self, start);
+  b = bulletin_article_offset_to_pointer (self, end);
+  return g_strndup (a, b - a);
+}
+
+/**
+ * bulletin_article_dup_block_text:
+ *
+ * Returns: (transfer full): the block's text, its ranges joined
+ */
+char *
+bulletin_article_dup_block_text (BulletinArticle *self,
+                                 guint            index)
+{
+  const BulletinBlock *block;
+  GString *s;
+
+  g_return_val_if_fail (BULLETIN_IS_ARTICLE (self), NULL);
+  g_return_val_if_fail (index < self->blocks->len, NULL);
+
+  block = g_ptr_array_index (self->blocks, index);
+  s = g_string_new (NULL);
+  for (guint i = 0; i < block->n_ranges; i++)
+    {
+      const char *a = bulletin_article_offset_to_pointer (self, block->ranges[i].start);
+      const char *b = bulletin_article_offset_to_pointer (self, block->ranges[i].end);
+      g_string_append_len (s, a, b - a);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/**
+ * bulletin_article_dup_body_text:
+ *
+ * Returns: (transfer full): the text of the body blocks (not the headline
+ * block, byline, dateline or source), joined by newlines
+ */
+char *
+bulletin_article_dup_body_text (BulletinArticle *self)
+{
+  GString *s;
+
+  g_return_val_if_fail (BULLETIN_IS_ARTICLE (self), NULL);
+
+  s = g_string_new (NULL);
+  for (guint i = 0; i < self->blocks->len; i++)
+    {
+      const BulletinBlock *block = g_ptr_array_index (self->blocks, i);
+      g_autofree char *text = NULL;
+
+      if (!block_is_body (block))
+        continue;
+      text = bulletin_article_dup_block_text (self, i);
+      if (s->len > 0)
+        g_string_append_c (s, '\n');
+      g_string_append (s, text);
+    }
+  return g_string_free (s, FALSE);
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "bulletin-article.h"
+
+G_BEGIN_DECLS
+
+/**
+ * BulletinDisplayFlags:
+ * @BULLETIN_DISPLAY_WIDEN_PUNCTUATION: show ASCII punctuation next to Han
+ *   characters in its full-width form (，！（）：；？)
+ */
+typedef enum {
+  BULLETIN_DISPLAY_NONE               = 0,
+  BULLETIN_DISPLAY_WIDEN_PUNCTUATION  = 1 << 0,
+} BulletinDisplayFlags;
+
+#define BULLETIN_DISPLAY_DEFAULT BULLETIN_DISPLAY_WIDEN_PUNCTUATION
+
+/**
+ * BulletinSpan:
+ * @block: index of the block in the article
+ * @kind: the block's kind
+ * @start: first display character
+ * @end: one past the last display character (the newline that separates
+ *   blocks is not in the span)
+ */
+typedef struct {
+  guint             block;
+  BulletinBlockKind kind;
+  guint             start;
+  guint             end;
+} BulletinSpan;
+
+/**
+ * BulletinDisplayText:
+ *
+ * What the reader shows of an article: one string in which each block is a
+ * line (blocks separated by "\n"), the span of each block, and a map
+ * between display and source character offsets.  The source text is never
+ * changed; widening punctuation replaces a character by one character, and
+ * joining a paragraph across a page break drops the debris, so the map is a
+ * list of runs in which both sides advance together.
+ */
+typedef struct _BulletinDisplayText BulletinDisplayText;
+
+#define BULLETIN_TYPE_DISPLAY_TEXT (bulletin_display_text_get_type ())
+
+GType                bulletin_display_text_get_type        (void) G_GNUC_CONST;
+BulletinDisplayText *bulletin_display_text_new             (BulletinArticle           *article,
+                                                            BulletinDisplayFlags       flags);
+BulletinDisplayText *bulletin_display_text_ref             (BulletinDisplayText       *self);
+void                 bulletin_display_text_unref           (BulletinDisplayText       *self);
+BulletinArticle     *bulletin_display_text_get_article     (BulletinDisplayText       *self);
+BulletinDisplayFlags bulletin_display_text_get_flags       (BulletinDisplayText       *self);
+const char          *bulletin_display_text_get_text        (BulletinDisplayText       *self,
+                                                            gsize                     *n_bytes);
+guint                bulletin_display_text_get_length      (BulletinDisplayText       *self);
+const BulletinSpan  *bulletin_display_text_get_spans       (BulletinDisplayText       *self,
+                                                            guint                     *n_spans);
+guint                bulletin_display_text_to_source       (BulletinDisplayText       *self,
+                                                            guint                      display_offset);
+guint                bulletin_display_text_from_source     (BulletinDisplayText       *self,
+                                                            guint                      source_offset);
+char                *bulletin_display_text_dup_range       (BulletinDisplayText       *self,
+                                                            guint                      start,
+                                                            guint                      end);
+
+/* widening one character: returns the full-width form of @c when it is
+ * ASCII punctuation that @prev or @next (Han characters or CJK
+ * punctuation) make Chinese, else @c */
+gunichar             bulletin_display_widen_char           (gunichar                   prev,
+                                                            gunichar                   c,
+                                                            gunichar                   next);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BulletinDisplayText, bulletin_display_text_unref)
+
+G_END_DECLS

@@ -1,0 +1,763 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bulletin-issue.h"
+#include "bulletin-ninjs-reader.h"
+#include "bulletin-text-import.h"
+
+struct _BulletinIssue
+{
+  GObject             parent_instance;
+
+  GFile              *file;
+  BulletinIssueKind   kind;
+  BulletinIssueState  state;
+  char               *display_name;
+  char               *id;
+  char               *title;
+  char               *date;
+  char               *number;
+  char               *edition;
+  char               *error_message;
+  guint               n_articles;
+  GListStore         *articles;
+  GPtrArray          *warnings;
+  GPtrArray          *waiting;   /* GTask, callers of load_async while a load runs */
+  guint               loaded : 1;
+  guint               loading : 1;
+};
+
+G_DEFINE_FINAL_TYPE (BulletinIssue, bulletin_issue, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_TITLE,
+  PROP_DATE,
+  PROP_STATE,
+  PROP_N_ARTICLES,
+  PROP_LOADED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_str (char       **field,
+         const char  *value)
+{
+  if (*field == value)
+    return;
+  g_free (*field);
+  *field = (value != NULL && *value != 0) ? g_strdup (value) : NULL;
+}
+
+static void
+bulletin_issue_finalize (GObject *object)
+{
+  BulletinIssue *self = (BulletinIssue *)object;
+
+  g_clear_object (&self->file);
+  g_free (self->display_name);
+  g_free (self->id);
+  g_free (self->title);
+  g_free (self->date);
+  g_free (self->number);
+  g_free (self->edition);
+  g_free (self->error_message);
+  g_clear_object (&self->articles);
+  g_clear_pointer (&self->warnings, g_ptr_array_unref);
+  g_clear_pointer (&self->waiting, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (bulletin_issue_parent_class)->finalize (object);
+}
+
+static void
+bulletin_issue_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  BulletinIssue *self = BULLETIN_ISSUE (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      g_value_set_string (value, bulletin_issue_get_title (self));
+      break;
+    case PROP_DATE:
+      g_value_set_string (value, self->date);
+      break;
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_N_ARTICLES:
+      g_value_set_uint (value, self->n_articles);
+      break;
+    case PROP_LOADED:
+      g_value_set_boolean (value, self->loaded);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bulletin_issue_class_init (BulletinIssueClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = bulletin_issue_finalize;
+  object_class->get_property = bulletin_issue_get_property;
+
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DATE] =
+    g_param_spec_string ("date", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, 0, BULLETIN_ISSUE_STATE_ERROR, 0,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_ARTICLES] =
+    g_param_spec_uint ("n-articles", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADED] =
+    g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+bulletin_issue_init (BulletinIssue *self)
+{
+  self->articles = g_list_store_new (BULLETIN_TYPE_ARTICLE);
+  self->warnings = g_ptr_array_new_with_free_func (g_free);
+}
+
+/**
+ * bulletin_issue_new:
+ *
+ * Returns: (transfer full): an issue for @file, metadata still pending
+ */
+BulletinIssue *
+bulletin_issue_new (GFile             *file,
+                    BulletinIssueKind  kind)
+{
+  BulletinIssue *self;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  self = g_object_new (BULLETIN_TYPE_ISSUE, NULL);
+  self->file = g_object_ref (file);
+  self->kind = kind;
+  self->display_name = g_file_get_basename (file);
+  if (self->display_name == NULL)
+    self->display_name = g_file_get_uri (file);
+  /* Until the content says otherwise, the name may carry the date. */
+  self->date = bulletin_date_from_string (self->display_name);
+  return self;
+}
+
+/**
+ * bulletin_issue_get_file:
+ *
+ * Returns: (transfer none): the issue's file or folder
+ */
+GFile *
+bulletin_issue_get_file (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+  return self->file;
+}
+
+BulletinIssueKind
+bulletin_issue_get_kind (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), 0);
+  return self->kind;
+}
+
+BulletinIssueState
+bulletin_issue_get_state (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), 0);
+  return self->state;
+}
+
+const char *
+bulletin_issue_get_id (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+  return self->id;
+}
+
+/* The title as shown: the content's, else the file name without its
+ * extension. */
+const char *
+bulletin_issue_get_title (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+  return self->title != NULL ? self->title : self->display_name;
+}
+
+/* YYYY-MM-DD, or NULL when undated */
+const char *
+bulletin_issue_get_date (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+  return self->date;
+}
+
+const char *
+bulletin_issue_get_number (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+  return self->number;
+}
+
+const char *
+bulletin_issue_get_edition (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+  return self->edition;
+}
+
+const char *
+bulletin_issue_get_error_message (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+  return self->error_message;
+}
+
+const char *
+bulletin_issue_get_display_name (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+  return self->display_name;
+}
+
+/* 0 when undated */
+guint
+bulletin_issue_get_year (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), 0);
+  return self->date != NULL ? (guint)g_ascii_strtoull (self->date, NULL, 10) : 0;
+}
+
+/* YYYYMMDD as a number; 0 when undated, so undated issues sort last in a
+ * newest-first list */
+gint64
+bulletin_issue_get_sort_key (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), 0);
+
+  if (self->date == NULL || strlen (self->date) < 10)
+    return 0;
+  return g_ascii_strtoll (self->date, NULL, 10) * 10000 +
+         g_ascii_strtoll (self->date + 5, NULL, 10) * 100 +
+         g_ascii_strtoll (self->date + 8, NULL, 10);
+}
+
+guint
+bulletin_issue_get_n_articles (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), 0);
+  return self->n_articles;
+}
+
+/**
+ * bulletin_issue_get_warnings:
+ *
+ * Returns: (transfer none) (element-type utf8): what the reader noticed
+ */
+GPtrArray *
+bulletin_issue_get_warnings (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+  return self->warnings;
+}
+
+void
+bulletin_issue_set_metadata (BulletinIssue *self,
+                             const char    *title,
+                             const char    *date,
+                             const char    *number,
+                             const char    *edition,
+                             guint          n_articles)
+{
+  g_return_if_fail (BULLETIN_IS_ISSUE (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  if (g_strcmp0 (title, self->title) != 0)
+    {
+      set_str (&self->title, title);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+    }
+  if (date != NULL && g_strcmp0 (date, self->date) != 0)
+    {
+      set_str (&self->date, date);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATE]);
+    }
+  set_str (&self->number, number);
+  set_str (&self->edition, edition);
+  if (self->n_articles != n_articles)
+    {
+      self->n_articles = n_articles;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ARTICLES]);
+    }
+  if (self->state != BULLETIN_ISSUE_STATE_READY)
+    {
+      self->state = BULLETIN_ISSUE_STATE_READY;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+bulletin_issue_set_error (BulletinIssue *self,
+                          const char    *message)
+{
+  g_return_if_fail (BULLETIN_IS_ISSUE (self));
+  g_return_if_fail (message != NULL);
+
+  set_str (&self->error_message, message);
+  if (self->state != BULLETIN_ISSUE_STATE_ERROR)
+    {
+      self->state = BULLETIN_ISSUE_STATE_ERROR;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+}
+
+/**
+ * bulletin_issue_get_articles:
+ *
+ * Returns: (transfer none): a #GListModel of #BulletinArticle, empty until
+ * the issue is loaded
+ */
+GListModel *
+bulletin_issue_get_articles (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+  return G_LIST_MODEL (self->articles);
+}
+
+gboolean
+bulletin_issue_is_loaded (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), FALSE);
+  return self->loaded;
+}
+
+/**
+ * bulletin_date_from_string:
+ *
+ * Finds a date in @text: `2022-03-29`, `2022_03_29`, `2022.3.29`,
+ * `20220329`, `2022年3月29日`.  Only plausible dates (years 1900 to 2199)
+ * count, so that a run of digits in a name is not taken for one.
+ *
+ * Returns: (transfer full) (nullable): the date as YYYY-MM-DD
+ */
+char *
+bulletin_date_from_string (const char *text)
+{
+  static gsize regex_once;
+  GRegex *regex;
+  g_autoptr(GMatchInfo) match = NULL;
+
+  if (text == NULL)
+    return NULL;
+
+  if (g_once_init_enter (&regex_once))
+    {
+      GRegex *r = g_regex_new ("(?<![0-9])((?:19|20|21)[0-9]{2})"
+                               "(?:[-_./]([0-9]{1,2})[-_./]([0-9]{1,2})"
+                               "|年\\s*([0-9]{1,2})\\s*月\\s*([0-9]{1,2})\\s*日"
+                               "|([01][0-9])([0-3][0-9]))(?![0-9])",
+                               G_REGEX_OPTIMIZE, 0, NULL);
+      g_once_init_leave (&regex_once, (gsize)r);
+    }
+  regex = (GRegex *)regex_once;
+
+  g_regex_match (regex, text, 0, &match);
+  while (g_match_info_matches (match))
+    {
+      g_autofree char *y = g_match_info_fetch (match, 1);
+      guint year = atoi (y), month = 0, day = 0;
+
+      for (int g = 2; g <= 6; g += 2)
+        {
+          g_autofree char *m = g_match_info_fetch (match, g);
+          g_autofree char *d = g_match_info_fetch (match, g + 1);
+
+          if (m != NULL && *m != 0)
+            {
+              month = atoi (m);
+              day = atoi (d);
+              break;
+            }
+        }
+
+      if (g_date_valid_dmy (day, month, year))
+        return g_strdup_printf ("%04u-%02u-%02u", year, month, day);
+
+      g_match_info_next (match, NULL);
+    }
+
+  return NULL;
+}
+
+gboolean
+bulletin_issue_kind_for_file (GFile             *file,
+                              GFileType          type,
+                              BulletinIssueKind *kind)
+{
+  g_autofree char *name = g_file_get_basename (file);
+
+  if (name == NULL || name[0] == '.')
+    return FALSE;
+
+  if (type == G_FILE_TYPE_DIRECTORY)
+    {
+      *kind = BULLETIN_ISSUE_NINJS_FOLDER;
+      return TRUE;
+    }
+  if (type != G_FILE_TYPE_REGULAR)
+    return FALSE;
+  if (g_str_has_suffix (name, ".json") || g_str_has_suffix (name, ".JSON"))
+    {
+      *kind = BULLETIN_ISSUE_NINJS_FILE;
+      return TRUE;
+    }
+  if (g_str_has_suffix (name, ".txt") || g_str_has_suffix (name, ".TXT"))
+    {
+      *kind = BULLETIN_ISSUE_TEXT_FILE;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *)a, *(const char * const *)b);
+}
+
+static BulletinParsedIssue *
+parse_folder (GFile         *folder,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(GFileEnumerator) enumerator = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(BulletinParsedIssue) result = bulletin_parsed_issue_new ();
+  g_autoptr(GFile) meta_file = NULL;
+  GFileInfo *info;
+
+  enumerator = g_file_enumerate_children (folder,
+                                          G_FILE_ATTRIBUTE_STANDARD_NAME ","
+                                          G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                          G_FILE_QUERY_INFO_NONE, cancellable, error);
+  if (enumerator == NULL)
+    return NULL;
+
+  while ((info = g_file_enumerator_next_file (enumerator, cancellable, error)))
+    {
+      const char *name = g_file_info_get_name (info);
+
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR &&
+          name[0] != '.' && g_str_has_suffix (name, ".json") &&
+          strcmp (name, "issue.json") != 0)
+        g_ptr_array_add (names, g_strdup (name));
+      g_object_unref (info);
+    }
+  if (error != NULL && *error != NULL)
+    return NULL;
+
+  g_ptr_array_sort (names, compare_names);
+
+  meta_file = g_file_get_child (folder, "issue.json");
+  if (g_file_query_exists (meta_file, cancellable))
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(BulletinParsedIssue) meta =
+        bulletin_issue_parse_file (meta_file, BULLETIN_ISSUE_NINJS_FILE, cancellable, &local_error);
+
+      if (meta == NULL)
+        bulletin_parsed_issue_add_warning (result, "%s", local_error->message);
+      else
+        {
+          result->title = g_steal_pointer (&meta->title);
+          result->date = g_steal_pointer (&meta->date);
+          result->number = g_steal_pointer (&meta->number);
+          result->edition = g_steal_pointer (&meta->edition);
+          result->uri = g_steal_pointer (&meta->uri);
+          result->language = g_steal_pointer (&meta->language);
+        }
+    }
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autoptr(GFile) child = g_file_get_child (folder, g_ptr_array_index (names, i));
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(BulletinParsedIssue) part =
+        bulletin_issue_parse_file (child, BULLETIN_ISSUE_NINJS_FILE, cancellable, &local_error);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+
+      /* One bad article does not take the issue down: it is reported. */
+      if (part == NULL)
+        {
+          bulletin_parsed_issue_add_warning (result, "%s", local_error->message);
+          continue;
+        }
+      for (guint j = 0; j < part->articles->len; j++)
+        g_ptr_array_add (result->articles, g_object_ref (g_ptr_array_index (part->articles, j)));
+      for (guint j = 0; j < part->warnings->len; j++)
+        g_ptr_array_add (result->warnings, g_strdup (g_ptr_array_index (part->warnings, j)));
+      if (result->date == NULL && part->date != NULL)
+        result->date = g_strdup (part->date);
+    }
+
+  return g_steal_pointer (&result);
+}
+
+/**
+ * bulletin_issue_parse_file:
+ *
+ * Reads @file (any GIO location: local, smb://, sftp://, a document
+ * portal path) and parses it as @kind.
+ *
+ * Returns: (transfer full) (nullable): the parsed issue
+ */
+BulletinParsedIssue *
+bulletin_issue_parse_file (GFile              *file,
+                           BulletinIssueKind   kind,
+                           GCancellable       *cancellable,
+                           GError            **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *name = NULL;
+  gsize len = 0;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  if (kind == BULLETIN_ISSUE_NINJS_FOLDER)
+    return parse_folder (file, cancellable, error);
+
+  name = g_file_get_basename (file);
+  if (!g_file_load_contents (file, cancellable, &contents, &len, NULL, error))
+    return NULL;
+
+  if (kind == BULLETIN_ISSUE_TEXT_FILE)
+    return bulletin_text_parse (contents, len, name, error);
+  return bulletin_ninjs_parse (contents, len, name, error);
+}
+
+static char *
+compute_issue_id (BulletinParsedIssue *parsed)
+{
+  g_autoptr(GChecksum) sum = NULL;
+
+  if (parsed->uri != NULL)
+    return g_strdup (parsed->uri);
+
+  sum = g_checksum_new (G_CHECKSUM_SHA256);
+  for (guint i = 0; i < parsed->articles->len; i++)
+    {
+      const char *id = bulletin_article_get_id (g_ptr_array_index (parsed->articles, i));
+      g_checksum_update (sum, (const guchar *)id, -1);
+      g_checksum_update (sum, (const guchar *)"\n", 1);
+    }
+  return g_strdup_printf ("urn:bulletin:issue:%.32s", g_checksum_get_string (sum));
+}
+
+static void
+apply_parsed (BulletinIssue       *self,
+              BulletinParsedIssue *parsed)
+{
+  g_autofree char *date = NULL;
+
+  set_str (&self->id, NULL);
+  self->id = compute_issue_id (parsed);
+
+  date = g_strdup (parsed->date);
+  if (date == NULL && parsed->articles->len > 0)
+    date = bulletin_date_from_string (bulletin_article_get_date (g_ptr_array_index (parsed->articles, 0)));
+
+  bulletin_issue_set_metadata (self, parsed->title, date, parsed->number, parsed->edition,
+                               parsed->articles->len);
+
+  g_ptr_array_set_size (self->warnings, 0);
+  for (guint i = 0; i < parsed->warnings->len; i++)
+    g_ptr_array_add (self->warnings, g_strdup (g_ptr_array_index (parsed->warnings, i)));
+
+  g_list_store_splice (self->articles, 0, g_list_model_get_n_items (G_LIST_MODEL (self->articles)),
+                       parsed->articles->pdata, parsed->articles->len);
+
+  self->loaded = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+}
+
+/* Loads the articles in the calling thread (the command line, tests). */
+gboolean
+bulletin_issue_load (BulletinIssue  *self,
+                     GCancellable   *cancellable,
+                     GError        **error)
+{
+  g_autoptr(BulletinParsedIssue) parsed = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), FALSE);
+
+  if (self->loaded)
+    return TRUE;
+
+  parsed = bulletin_issue_parse_file (self->file, self->kind, cancellable, &local_error);
+  if (parsed == NULL)
+    {
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        bulletin_issue_set_error (self, local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  apply_parsed (self, parsed);
+  return TRUE;
+}
+
+typedef struct {
+  GFile             *file;
+  BulletinIssueKind  kind;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_object_unref (data->file);
+  g_free (data);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadData *data = task_data;
+  GError *error = NULL;
+  BulletinParsedIssue *parsed;
+
+  parsed = bulletin_issue_parse_file (data->file, data->kind, cancellable, &error);
+  if (parsed == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, parsed, (GDestroyNotify)bulletin_parsed_issue_free);
+}
+
+static void
+load_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  BulletinIssue *self = BULLETIN_ISSUE (object);
+  g_autoptr(BulletinParsedIssue) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) waiting = g_steal_pointer (&self->waiting);
+
+  self->loading = FALSE;
+  parsed = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (parsed != NULL)
+    apply_parsed (self, parsed);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    bulletin_issue_set_error (self, error->message);
+
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      GTask *task = g_ptr_array_index (waiting, i);
+
+      if (parsed != NULL)
+        g_task_return_boolean (task, TRUE);
+      else
+        g_task_return_error (task, g_error_copy (error));
+    }
+}
+
+/* Parses the issue in a worker thread and fills the article model on the
+ * calling thread's main context.  Concurrent calls share one load. */
+void
+bulletin_issue_load_async (BulletinIssue       *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (BULLETIN_IS_ISSUE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bulletin_issue_load_async);
+
+  if (self->loaded)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (self->waiting == NULL)
+    self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->waiting, g_steal_pointer (&task));
+
+  if (!self->loading)
+    {
+      g_autoptr(GTask) worker = g_task_new (self, NULL, load_done, NULL);
+      LoadData *data = g_new0 (LoadData, 1);
+
+      self->loading = TRUE;
+      data->file = g_object_ref (self->file);
+      data->kind = self->kind;
+      g_task_set_task_data (worker, data, (GDestroyNotify)load_data_free);
+      g_task_run_in_thread (worker, load_thread);
+    }
+}
+
+gboolean
+bulletin_issue_load_finish (BulletinIssue  *self,
+                            GAsyncResult   *result,
+                            GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * bulletin_issue_find_article:
+ *
+ * Returns: (transfer none) (nullable): the loaded article with @article_id
+ */
+BulletinArticle *
+bulletin_issue_find_article (BulletinIssue *self,
+                             const char    *article_id)
+{
+  guint n;
+
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->articles));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BulletinArticle) article = g_list_model_get_item (G_LIST_MODEL (self->articles), i);
+
+      if (g_strcmp0 (bulletin_article_get_id (article), article_id) == 0)
+        return article; /* the store keeps its reference */
+    }
+  return NULL;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "bulletin-parsed-issue.h"
+
+G_BEGIN_DECLS
+
+#define BULLETIN_NINJS_ERROR (bulletin_ninjs_error_quark ())
+
+typedef enum {
+  BULLETIN_NINJS_ERROR_SYNTAX,     /* not JSON: the message names the line and the problem */
+  BULLETIN_NINJS_ERROR_NOT_NINJS,  /* JSON, but no item in it */
+} BulletinNinjsError;
+
+GQuark               bulletin_ninjs_error_quark (void);
+
+/* Reads a ninjs file (1.x, 2.x or 3.x): a single item, a composite whose
+ * associations are the articles, or a JSON array of items.  @display_name
+ * is used in messages. */
+BulletinParsedIssue *bulletin_ninjs_parse       (const char  *data,
+                                                 gsize        len,
+                                                 const char  *display_name,
+                                                 GError     **error);
+
+G_END_DECLS

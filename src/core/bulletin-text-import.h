@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "bulletin-parsed-issue.h"
+
+G_BEGIN_DECLS
+
+#define BULLETIN_TEXT_ERROR (bulletin_text_error_quark ())
+
+typedef enum {
+  BULLETIN_TEXT_ERROR_ENCODING,   /* no encoding fits: the message says what was tried */
+  BULLETIN_TEXT_ERROR_BINARY,     /* not text at all */
+  BULLETIN_TEXT_ERROR_EMPTY,
+} BulletinTextError;
+
+GQuark               bulletin_text_error_quark (void);
+
+/* Reads a plain-text bulletin: decodes it, splits it into articles and
+ * blocks.  @display_name is used in messages. */
+BulletinParsedIssue *bulletin_text_parse       (const char  *data,
+                                                gsize        len,
+                                                const char  *display_name,
+                                                GError     **error);
+
+G_END_DECLS
