@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bulletin-cli.h"
+#include "bulletin-cli-export.h"
 
 typedef int (*CommandFunc) (const char * const *args);
 
@@ -16,6 +17,7 @@ typedef struct {
 
 static const Command commands[] = {
   /* commands */
+  { "--export-ninjs", bulletin_cli_export_ninjs },
   { NULL, NULL },
 };
 
