@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bulletin-cli.h"
+#include "bulletin-search-cli.h"
 
 typedef int (*CommandFunc) (const char * const *args);
 
@@ -16,6 +17,7 @@ typedef struct {
 
 static const Command commands[] = {
   /* commands */
+  { "--search", bulletin_search_cli_run },
   { NULL, NULL },
 };
 
