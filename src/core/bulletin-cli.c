@@ -7,6 +7,7 @@
 
 #include "bulletin-cli.h"
 #include "bulletin-cli-export.h"
+#include "bulletin-search-cli.h"
 
 typedef int (*CommandFunc) (const char * const *args);
 
@@ -18,6 +19,7 @@ typedef struct {
 static const Command commands[] = {
   /* commands */
   { "--export-ninjs", bulletin_cli_export_ninjs },
+  { "--search", bulletin_search_cli_run },
   { NULL, NULL },
 };
 
