@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "bulletin-about.h"
 #include "bulletin-application.h"
 #include "bulletin-window.h"
 
@@ -24,11 +25,20 @@ bulletin_application_activate (GApplication *app)
 }
 
 static void
+bulletin_application_startup (GApplication *app)
+{
+  G_APPLICATION_CLASS (bulletin_application_parent_class)->startup (app);
+
+  bulletin_about_install_actions (GTK_APPLICATION (app));
+}
+
+static void
 bulletin_application_class_init (BulletinApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   app_class->activate = bulletin_application_activate;
+  app_class->startup = bulletin_application_startup;
 }
 
 static void
