@@ -221,7 +221,7 @@ ends_clause (gunichar c)
   switch (c)
     {
     case 0x3002: case ',': case 0xFF0C: case 0x3001: case ';': case 0xFF1B:
-    case ':': case 0xFF1A:
+    case ':': case 0xFF1A: case '.': case 0xFF0E:
       return TRUE;
     default:
       return FALSE;
