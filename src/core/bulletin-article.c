@@ -15,6 +15,7 @@ struct _BulletinArticle
   GObject    parent_instance;
 
   char      *id;
+  char      *base_id;         /* the id without its suffix */
   char      *id_suffix;
   char      *uri;
   char      *headline;
@@ -55,6 +56,7 @@ bulletin_article_finalize (GObject *object)
 
   g_free (self->id);
   g_free (self->id_suffix);
+  g_free (self->base_id);
   g_free (self->uri);
   g_free (self->headline);
   g_free (self->kicker);
@@ -255,9 +257,9 @@ bulletin_article_set_id_suffix (BulletinArticle *self,
   set_str (&self->id_suffix, suffix);
   if (self->finished)
     {
-      g_clear_pointer (&self->id, g_free);
-      self->finished = FALSE;
-      bulletin_article_finish (self);
+      /* the content has not changed: only the suffix */
+      g_free (self->id);
+      self->id = g_strconcat (self->base_id, self->id_suffix, NULL);
     }
 }
 
@@ -424,7 +426,14 @@ bulletin_normalize_for_identity (const char *text,
           break;
         case FOLD_KEEP:
           /* every code point of both blocks is an assigned letter */
-          g_string_append_len (out, p, next - p);
+          if (out->len + 4 < out->allocated_len)
+            {
+              memcpy (out->str + out->len, p, 3);
+              out->len += 3;
+              out->str[out->len] = 0;
+            }
+          else
+            g_string_append_len (out, p, next - p);
           n++;
           break;
         case FOLD_DROP:
@@ -626,6 +635,7 @@ bulletin_article_finish (BulletinArticle *self)
       self->id = compute_id (self);
     }
 
+  self->base_id = g_strdup (self->id);
   if (self->id_suffix != NULL)
     {
       char *tmp = g_strconcat (self->id, self->id_suffix, NULL);
