@@ -163,6 +163,52 @@ class Exporter:
                             f"{ids}\n{ids2}")
 
 
+def check_archive_with_errors(tap, validator, binary):
+    """An archive of every layout with one unreadable entry: the others
+    are written, the bad one is named, the exit status is 1."""
+    with tempfile.TemporaryDirectory() as archive:
+        def write(name, text):
+            path = os.path.join(archive, name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+
+        write("2022-01-01.json", json.dumps({
+            "uri": "urn:test:issue:1", "type": "composite",
+            "headlines": [{"value": "第1期"}],
+            "associations": [{"name": "a", "uri": "urn:test:a", "type": "text",
+                              "headlines": [{"value": "甲"}]}]}, ensure_ascii=False))
+        write("2022-01-08.json", '{"uri": "urn:test:bad",\n "headline": "x",\n}')
+        write("2022-01-15.txt", "标题\n\n正文第一段。\n")
+        write("2022-01-22/issue.json", '{"uri": "urn:test:issue:4", "type": "composite",'
+                                       ' "headline": "第4期"}')
+        write("2022-01-22/01.json", '{"uri": "urn:test:d1", "headline": "一"}')
+        write("2022-01-22/02.json", '{"uri": "urn:test:d2", "headline": "二"}')
+        write(".hidden.json", "not even JSON")
+        write("notes.md", "not an issue")
+
+        rc, out, err = export(binary, [archive])
+        tap.result(rc == 1 and "2022-01-08.json" in err and "line 2" in err,
+                   "an unreadable entry is named with its line, exit status 1",
+                   f"exit {rc}\n{err}")
+        try:
+            document = json.loads(out)
+        except ValueError as e:
+            tap.result(False, "the readable entries are still written", str(e))
+            return
+        ids = [article_ids(c) for c in composites_of(document)]
+        tap.result(isinstance(document, list) and len(document) == 3 and
+                   ids[0] == ["urn:test:a"] and ids[2] == ["urn:test:d1", "urn:test:d2"],
+                   "the readable entries are still written, in name order", json.dumps(ids))
+        problems = [e.message for c in composites_of(document) for e in validator.iter_errors(c)]
+        tap.result(not problems, "an archive of every layout exports valid ninjs 3.1",
+                   "\n".join(problems[:10]))
+
+    rc, _out, err = export(binary, [os.path.join(archive, "missing.json")])
+    tap.result(rc != 0 and "missing.json" in err, "a missing path is named, exit status non-zero",
+               err)
+
+
 def is_json(path):
     try:
         with open(path, encoding="utf-8") as f:
@@ -225,6 +271,8 @@ def main():
     sample = os.path.join(args.shared, "samples", "000_1b466bc7855b1717.txt")
     if os.path.exists(sample):
         exporter.check("samples/000_1b466bc7855b1717.txt", [sample], True)
+
+    check_archive_with_errors(tap, validator, args.bulletin)
 
     exporter.check_round_trip()
     tmpdir.cleanup()
