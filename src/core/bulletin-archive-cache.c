@@ -41,7 +41,7 @@ char *
 bulletin_archive_cache_path_for (const char *archive_uri)
 {
   g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, archive_uri, -1);
-  g_autofree char *name = g_strdup_printf ("%.32s.ini", sum);
+  g_autofree char *name = g_strdup_printf ("%.32s.cache", sum);
 
   return g_build_filename (g_get_user_cache_dir (), "bulletin-reader", "archives", name, NULL);
 }
