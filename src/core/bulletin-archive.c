@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#define G_LOG_DOMAIN "bulletin-archive"
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
