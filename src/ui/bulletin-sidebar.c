@@ -795,6 +795,7 @@ bulletin_sidebar_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->issues, issues_changed, self);
   g_clear_object (&self->issues);
   g_clear_object (&self->pending_issue);
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_SIDEBAR);
   g_clear_object (&self->selection);
   g_clear_object (&self->tree);

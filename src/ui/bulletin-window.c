@@ -215,7 +215,7 @@ library_opened (GObject      *object,
                                                       bulletin_library_get_display_name (library),
                                                       error->message);
 
-          g_warning ("%s", message);
+          g_debug ("%s", message);
           g_set_error_literal (&self->open_error, error->domain, error->code, error->message);
           bulletin_window_show_message (self, message);
         }
