@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "bulletin-accels.h"
+#include "bulletin-about.h"
 #include "bulletin-application.h"
 #include "bulletin-window.h"
 
@@ -71,27 +72,8 @@ quit_action (GSimpleAction *action,
   g_application_quit (app);
 }
 
-static void
-about_action (GSimpleAction *action,
-              GVariant      *parameter,
-              gpointer       user_data)
-{
-  GtkApplication *app = GTK_APPLICATION (user_data);
-  const char *developers[] = { _("The Bulletin Reader authors"), NULL };
-
-  adw_show_about_window (gtk_application_get_active_window (app),
-                         "application-name", _("Bulletin Reader"),
-                         "application-icon", APP_ID,
-                         "version", PACKAGE_VERSION,
-                         "comments", _("Read a newspaper’s archive of past issues"),
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "developers", developers,
-                         NULL);
-}
-
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
-  { "about", about_action },
 };
 
 static void
@@ -102,6 +84,8 @@ bulletin_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   /* every accelerator of the application, from its one table */
   bulletin_accels_install (GTK_APPLICATION (app));
+  /* app.about and app.shortcuts */
+  bulletin_about_install_actions (GTK_APPLICATION (app));
 }
 
 static void
