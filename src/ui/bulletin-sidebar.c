@@ -215,8 +215,13 @@ issues_changed (BulletinSidebar *self,
                 guint            added,
                 GListModel      *model)
 {
+  /* A scan delivers issues in a steady stream at default priority, which
+   * would starve an idle: regroup on a short timeout instead, at once for
+   * the first rows. */
   if (self->resync_id == 0)
-    self->resync_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE - 10, resync_idle, self, NULL);
+    self->resync_id = g_timeout_add_full (G_PRIORITY_DEFAULT,
+                                          g_list_model_get_n_items (G_LIST_MODEL (self->years)) == 0 ? 0 : 80,
+                                          resync_idle, self, NULL);
 }
 
 /* --- the tree ------------------------------------------------------------ */
