@@ -398,6 +398,8 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_widget_set_margin_top (box, 3);
   gtk_widget_set_margin_bottom (box, 3);
 
+  /* the row itself takes the focus, so that its focus ring shows */
+  gtk_widget_set_focusable (expander, FALSE);
   gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), box);
   g_object_set_data_full (G_OBJECT (expander), "bulletin-row", w, (GDestroyNotify)row_widgets_free);
   gtk_list_item_set_child (list_item, expander);
