@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define BULLETIN_TYPE_LIBRARY (bulletin_library_get_type ())
+
+G_DECLARE_FINAL_TYPE (BulletinLibrary, bulletin_library, BULLETIN, LIBRARY, GObject)
+
+/*
+ * What the window has open: an archive folder (scanned by BulletinArchive)
+ * or a single issue file.  Either way a GListModel of BulletinIssue, newest
+ * first, that fills in while opening runs.
+ */
+BulletinLibrary *bulletin_library_new              (GFile                *location);
+GFile           *bulletin_library_get_location     (BulletinLibrary      *self);
+const char      *bulletin_library_get_display_name (BulletinLibrary      *self);
+gboolean         bulletin_library_is_sample        (BulletinLibrary      *self);
+gboolean         bulletin_library_is_single_file   (BulletinLibrary      *self);
+gboolean         bulletin_library_get_loading      (BulletinLibrary      *self);
+GListModel      *bulletin_library_get_issues       (BulletinLibrary      *self);
+void             bulletin_library_open_async       (BulletinLibrary      *self,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+gboolean         bulletin_library_open_finish      (BulletinLibrary      *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+
+GFile           *bulletin_library_dup_sample_location (void);
+
+G_END_DECLS
