@@ -89,7 +89,7 @@ test_round_trip (void)
     g_assert_true (bulletin_annotations_add_bookmark (store, bookmark, &error));
     g_assert_no_error (error);
   }
-  g_assert_true (bulletin_annotations_set_position (store, "file:///arch/[a]", article_id, 1234, &error));
+  g_assert_true (bulletin_annotations_set_position (store, "file:///arch/[a]", "issue [9]", article_id, 1234, &error));
   g_assert_no_error (error);
 
   again = open_store ();
@@ -124,6 +124,7 @@ test_round_trip (void)
     BulletinBookmark *b = bulletin_annotations_lookup_bookmark (again, article_id);
     g_autofree char *archive = NULL;
     g_autofree char *article = NULL;
+    g_autofree char *issue = NULL;
     guint offset = 0;
 
     g_assert_nonnull (b);
@@ -134,8 +135,9 @@ test_round_trip (void)
     g_assert_cmpint (bulletin_bookmark_get_added (b), ==, bulletin_bookmark_get_added (a));
     g_assert_cmpint (bulletin_bookmark_get_modified (b), ==, bulletin_bookmark_get_modified (a));
 
-    g_assert_true (bulletin_annotations_get_last_position (again, &archive, &article, &offset));
+    g_assert_true (bulletin_annotations_get_last_position (again, &archive, &issue, &article, &offset));
     g_assert_cmpstr (archive, ==, "file:///arch/[a]");
+    g_assert_cmpstr (issue, ==, "issue [9]");
     g_assert_cmpstr (article, ==, article_id);
     g_assert_cmpuint (offset, ==, 1234);
   }
@@ -162,17 +164,17 @@ test_positions (void)
   g_autofree char *archive = NULL;
   guint offset = 0;
 
-  g_assert_false (bulletin_annotations_get_last_position (store, NULL, NULL, NULL));
-  g_assert_true (bulletin_annotations_set_position (store, "file:///a", "art-1", 10, NULL));
-  g_assert_true (bulletin_annotations_set_position (store, "file:///b", "art-2", 20, NULL));
-  g_assert_true (bulletin_annotations_set_position (store, "file:///a", "art-3", 30, NULL));
+  g_assert_false (bulletin_annotations_get_last_position (store, NULL, NULL, NULL, NULL));
+  g_assert_true (bulletin_annotations_set_position (store, "file:///a", NULL, "art-1", 10, NULL));
+  g_assert_true (bulletin_annotations_set_position (store, "file:///b", "i2", "art-2", 20, NULL));
+  g_assert_true (bulletin_annotations_set_position (store, "file:///a", NULL, "art-3", 30, NULL));
 
   again = open_store ();
-  g_assert_true (bulletin_annotations_get_position (again, "file:///b", &article, &offset));
+  g_assert_true (bulletin_annotations_get_position (again, "file:///b", NULL, &article, &offset));
   g_assert_cmpstr (article, ==, "art-2");
   g_assert_cmpuint (offset, ==, 20);
   g_clear_pointer (&article, g_free);
-  g_assert_true (bulletin_annotations_get_last_position (again, &archive, &article, &offset));
+  g_assert_true (bulletin_annotations_get_last_position (again, &archive, NULL, &article, &offset));
   g_assert_cmpstr (archive, ==, "file:///a");
   g_assert_cmpstr (article, ==, "art-3");
   g_assert_cmpuint (offset, ==, 30);
@@ -206,7 +208,7 @@ test_bookmarks (void)
   g_assert_false (bulletin_annotations_remove_bookmark (store, "urn:a", &error));
   g_assert_error (error, BULLETIN_ANNOTATIONS_ERROR, BULLETIN_ANNOTATIONS_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_true (bulletin_annotations_set_position (other, "file:///x", "urn:b", 1, NULL));
+  g_assert_true (bulletin_annotations_set_position (other, "file:///x", NULL, "urn:b", 1, NULL));
   g_assert_null (bulletin_annotations_lookup_bookmark (other, "urn:a"));
   g_assert_true (bulletin_annotations_reload (store, NULL));
   g_assert_null (bulletin_annotations_lookup_bookmark (store, "urn:a"));

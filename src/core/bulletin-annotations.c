@@ -34,6 +34,7 @@ G_DEFINE_QUARK (bulletin-annotations-error-quark, bulletin_annotations_error)
 
 typedef struct {
   char   *archive;
+  char   *issue_id;
   char   *article_id;
   guint   offset;
   gint64  modified;
@@ -135,6 +136,7 @@ static void
 position_free (Position *pos)
 {
   g_free (pos->archive);
+  g_free (pos->issue_id);
   g_free (pos->article_id);
   g_free (pos);
 }
@@ -360,6 +362,8 @@ state_merge (State *into,
         }
       g_free (mine->article_id);
       mine->article_id = g_strdup (theirs->article_id);
+      g_free (mine->issue_id);
+      mine->issue_id = g_strdup (theirs->issue_id);
       mine->offset = theirs->offset;
       mine->modified = theirs->modified;
       changed = TRUE;
@@ -562,6 +566,7 @@ parse_position (GKeyFile   *kf,
 
   pos = g_new0 (Position, 1);
   pos->archive = g_strdup (archive);
+  pos->issue_id = get_string (kf, group, "issue-id");
   pos->article_id = g_steal_pointer (&article);
   pos->offset = offset;
   pos->modified = modified;
@@ -975,6 +980,7 @@ position_to_text (const char *group,
 
   g_string_append_printf (out, "[%s]\n", group);
   append_value (out, "archive", pos->archive);
+  append_value (out, "issue-id", pos->issue_id);
   append_value (out, "article", pos->article_id);
   append_uint (out, "offset", pos->offset);
   append_time (out, "modified", pos->modified);
@@ -1938,6 +1944,7 @@ bulletin_annotations_get_n_deleted (BulletinAnnotations *self)
 gboolean
 bulletin_annotations_set_position (BulletinAnnotations  *self,
                                    const char           *archive_uri,
+                                   const char           *issue_id,
                                    const char           *article_id,
                                    guint                 offset,
                                    GError              **error)
@@ -1955,11 +1962,14 @@ bulletin_annotations_set_position (BulletinAnnotations  *self,
       pos->archive = g_strdup (archive_uri);
       g_hash_table_insert (self->state.positions, g_strdup (archive_uri), pos);
     }
-  else if (g_strcmp0 (pos->article_id, article_id) == 0 && pos->offset == offset)
+  else if (g_strcmp0 (pos->article_id, article_id) == 0 && pos->offset == offset &&
+           g_strcmp0 (pos->issue_id, issue_id) == 0)
     return TRUE;
 
   g_free (pos->article_id);
   pos->article_id = g_strdup (article_id);
+  g_free (pos->issue_id);
+  pos->issue_id = g_strdup (issue_id);
   pos->offset = offset;
   pos->modified = next_time (pos->modified);
   return sync_with_file (self, TRUE, error);
@@ -1967,6 +1977,7 @@ bulletin_annotations_set_position (BulletinAnnotations  *self,
 
 /**
  * bulletin_annotations_get_position:
+ * @issue_id: (out) (transfer full) (optional) (nullable):
  * @article_id: (out) (transfer full) (optional):
  *
  * Where the reader left off in the archive.
@@ -1974,6 +1985,7 @@ bulletin_annotations_set_position (BulletinAnnotations  *self,
 gboolean
 bulletin_annotations_get_position (BulletinAnnotations  *self,
                                    const char           *archive_uri,
+                                   char                **issue_id,
                                    char                **article_id,
                                    guint                *offset)
 {
@@ -1985,6 +1997,8 @@ bulletin_annotations_get_position (BulletinAnnotations  *self,
   pos = g_hash_table_lookup (self->state.positions, archive_uri);
   if (pos == NULL)
     return FALSE;
+  if (issue_id != NULL)
+    *issue_id = g_strdup (pos->issue_id);
   if (article_id != NULL)
     *article_id = g_strdup (pos->article_id);
   if (offset != NULL)
@@ -1995,6 +2009,7 @@ bulletin_annotations_get_position (BulletinAnnotations  *self,
 /**
  * bulletin_annotations_get_last_position:
  * @archive_uri: (out) (transfer full) (optional):
+ * @issue_id: (out) (transfer full) (optional) (nullable):
  * @article_id: (out) (transfer full) (optional):
  *
  * The position saved last, in any archive.
@@ -2002,6 +2017,7 @@ bulletin_annotations_get_position (BulletinAnnotations  *self,
 gboolean
 bulletin_annotations_get_last_position (BulletinAnnotations  *self,
                                         char                **archive_uri,
+                                        char                **issue_id,
                                         char                **article_id,
                                         guint                *offset)
 {
@@ -2019,6 +2035,8 @@ bulletin_annotations_get_last_position (BulletinAnnotations  *self,
     return FALSE;
   if (archive_uri != NULL)
     *archive_uri = g_strdup (last->archive);
+  if (issue_id != NULL)
+    *issue_id = g_strdup (last->issue_id);
   if (article_id != NULL)
     *article_id = g_strdup (last->article_id);
   if (offset != NULL)

@@ -75,15 +75,18 @@ guint                bulletin_annotations_get_n_deleted    (BulletinAnnotations 
 /* reading positions, one per archive */
 gboolean             bulletin_annotations_set_position     (BulletinAnnotations  *self,
                                                             const char           *archive_uri,
+                                                            const char           *issue_id,
                                                             const char           *article_id,
                                                             guint                 offset,
                                                             GError              **error);
 gboolean             bulletin_annotations_get_position     (BulletinAnnotations  *self,
                                                             const char           *archive_uri,
+                                                            char                **issue_id,
                                                             char                **article_id,
                                                             guint                *offset);
 gboolean             bulletin_annotations_get_last_position (BulletinAnnotations *self,
                                                             char                **archive_uri,
+                                                            char                **issue_id,
                                                             char                **article_id,
                                                             guint                *offset);
 
