@@ -11,7 +11,7 @@
 
 /* Deeper than this the tree is read as plain text (libxml2 gathers it
  * without recursion), so a hostile body cannot exhaust the stack. */
-#define MAX_DEPTH 200
+#define MAX_DEPTH 128
 
 typedef struct {
   GPtrArray *blocks;

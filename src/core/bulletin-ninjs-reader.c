@@ -1114,6 +1114,9 @@ check_input (const char  *data,
     {
       char c = data[i];
 
+      /* The strings and comments as json-glib's scanner (a GScanner)
+       * sees them, so that no bracket it will recurse on escapes the
+       * count: "…" with escapes, '…' without, and C comments. */
       if (in_string)
         {
           if (c == '\\')
@@ -1123,6 +1126,16 @@ check_input (const char  *data,
         }
       else if (c == '"')
         in_string = TRUE;
+      else if (c == '\'')
+        {
+          const char *q = memchr (data + i + 1, '\'', len - i - 1);
+          i = q != NULL ? (gsize)(q - data) : len;
+        }
+      else if (c == '/' && i + 1 < len && data[i + 1] == '*')
+        {
+          const char *q = g_strstr_len (data + i + 2, len - i - 2, "*/");
+          i = q != NULL ? (gsize)(q - data) + 1 : len;
+        }
       else if (c == '[' || c == '{')
         {
           if (++depth > MAX_JSON_DEPTH)
@@ -1136,6 +1149,39 @@ check_input (const char  *data,
         }
       else if ((c == ']' || c == '}') && depth > 0)
         depth--;
+    }
+  return TRUE;
+}
+
+/* JSON wants control characters in strings escaped; json-glib lets them
+ * through, so a file it reads could fail in every other tool.  Run on
+ * JSON that json-glib accepted, so that its messages come first. */
+static gboolean
+check_strings (const char  *data,
+               gsize        len,
+               const char  *name,
+               GError     **error)
+{
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (!in_string)
+        in_string = c == '"';
+      else if (c == '\\')
+        i++;
+      else if (c == '"')
+        in_string = FALSE;
+      else if ((guchar)c < 0x20)
+        {
+          g_set_error (error, BULLETIN_NINJS_ERROR, BULLETIN_NINJS_ERROR_SYNTAX,
+                       /* Translators: %s is a file name, %u a line number, then U+XXXX */
+                       _("%s: line %u: control character U+%04X inside a string (it must be written as an escape)"),
+                       name, line_of (data, data + i), (guint)(guchar)c);
+          return FALSE;
+        }
     }
   return TRUE;
 }
@@ -1233,6 +1279,8 @@ bulletin_ninjs_parse (const char  *data,
       set_parse_error (error, display_name, local_error->message);
       return NULL;
     }
+  if (!check_strings (data, len, display_name, error))
+    return NULL;
 
   root = json_parser_get_root (parser);
   if (root == NULL)
