@@ -40,6 +40,22 @@ struct _BulletinWindow
 
 G_DEFINE_FINAL_TYPE (BulletinWindow, bulletin_window, ADW_TYPE_APPLICATION_WINDOW)
 
+/* AdwStatusPage scrolls its content in a focusable GtkScrolledWindow with no
+ * name of its own; a screen reader would announce an empty "scroll pane".
+ * It takes the page's title. */
+static void
+name_status_page_scroller (AdwStatusPage *page,
+                           const char    *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (page));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_SCROLLED_WINDOW (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                      -1);
+}
+
 static void
 set_status (BulletinWindow *self,
             const char     *icon_name,
@@ -50,6 +66,7 @@ set_status (BulletinWindow *self,
 {
   adw_status_page_set_icon_name (self->status_page, icon_name);
   adw_status_page_set_title (self->status_page, title);
+  name_status_page_scroller (self->status_page, title);
   adw_status_page_set_description (self->status_page, description);
   gtk_widget_set_visible (GTK_WIDGET (self->status_spinner), busy);
   gtk_spinner_set_spinning (self->status_spinner, busy);
