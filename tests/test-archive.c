@@ -515,7 +515,10 @@ test_cache (Fixture       *f,
   /* a changed time is a changed file: read again; a removed entry goes; a
    * file added to a folder issue changes the folder */
   set_mtime (path, 1600000100);
-  g_assert_cmpint (g_unlink (g_build_filename (f->path, "notes.txt", NULL)), ==, 0);
+  {
+    g_autofree char *notes = g_build_filename (f->path, "notes.txt", NULL);
+    g_assert_cmpint (g_unlink (notes), ==, 0);
+  }
   write_file (f, "folder/b.json", two);
   {
     g_autoptr(BulletinArchive) archive = open_archive (f);
