@@ -306,6 +306,45 @@ test_load_matches_scan (Fixture       *f,
 }
 
 static void
+test_dates (void)
+{
+  const struct { const char *in, *out; } cases[] = {
+    { "2022_03_29 通讯", "2022-03-29" },
+    { "2022/3/9", "2022-03-09" },
+    { "2022年 3 月 9 日", "2022-03-09" },
+    { "第3期2019年12月31日", "2019-12-31" },
+    { "2022年3月9日5", NULL },
+    { "2022-02-30", NULL },
+    { "12022-03-04", NULL },
+    { "2022-3", NULL },
+    { "1899-01-01", NULL },
+    { "2022-13-01 或 2021-01-02", "2021-01-02" },
+    { "bulletin-20230101-20240202.json", "2023-01-01" },
+    { "2199-12-31", "2199-12-31" },
+    { "", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *date = bulletin_date_from_string (cases[i].in);
+      g_assert_cmpstr (date, ==, cases[i].out);
+    }
+  g_assert_null (bulletin_date_from_string (NULL));
+
+  {
+    g_autofree char *a = bulletin_number_from_string ("社区通讯 第 12 期");
+    g_autofree char *b = bulletin_number_from_string ("第１２３期");
+    g_autofree char *c = bulletin_number_from_string ("第一期");
+    g_autofree char *d = bulletin_number_from_string ("第12版 第7期");
+
+    g_assert_cmpstr (a, ==, "12");
+    g_assert_cmpstr (b, ==, "123");
+    g_assert_null (c);
+    g_assert_cmpstr (d, ==, "7");
+  }
+}
+
+static void
 test_errors (Fixture       *f,
              gconstpointer  data)
 {
@@ -916,6 +955,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add ("/bulletin/archive/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
+  g_test_add_func ("/bulletin/archive/dates", test_dates);
   ADD ("layouts", test_layouts);
   ADD ("load-matches-scan", test_load_matches_scan);
   ADD ("errors", test_errors);
