@@ -23,6 +23,7 @@ struct _BulletinIssue
   char               *id;
   char               *title;
   char               *date;
+  gint64              sort_key;     /* YYYYMMDD of date, 0 when undated */
   char               *number;
   char               *edition;
   char               *error_message;
@@ -59,6 +60,26 @@ set_str (char       **field,
     return;
   g_free (*field);
   *field = (value != NULL && *value != 0) ? g_strdup (value) : NULL;
+}
+
+static gint64
+date_sort_key (const char *date)
+{
+  if (date == NULL || strlen (date) < 10)
+    return 0;
+  return g_ascii_strtoll (date, NULL, 10) * 10000 +
+         g_ascii_strtoll (date + 5, NULL, 10) * 100 +
+         g_ascii_strtoll (date + 8, NULL, 10);
+}
+
+/* The article store exists once someone asks: a 5,000-issue archive
+ * lists its issues without 5,000 empty stores. */
+static GListStore *
+ensure_articles (BulletinIssue *self)
+{
+  if (self->articles == NULL)
+    self->articles = g_list_store_new (BULLETIN_TYPE_ARTICLE);
+  return self->articles;
 }
 
 static void
@@ -143,7 +164,6 @@ bulletin_issue_class_init (BulletinIssueClass *klass)
 static void
 bulletin_issue_init (BulletinIssue *self)
 {
-  self->articles = g_list_store_new (BULLETIN_TYPE_ARTICLE);
   self->warnings = g_ptr_array_new_with_free_func (g_free);
 }
 
@@ -176,6 +196,7 @@ bulletin_issue_new (GFile             *file,
     }
   /* Until the content says otherwise, the name may carry the date. */
   self->date = bulletin_date_from_string (self->display_name);
+  self->sort_key = date_sort_key (self->date);
   return self;
 }
 
@@ -274,11 +295,7 @@ bulletin_issue_get_sort_key (BulletinIssue *self)
 {
   g_return_val_if_fail (BULLETIN_IS_ISSUE (self), 0);
 
-  if (self->date == NULL || strlen (self->date) < 10)
-    return 0;
-  return g_ascii_strtoll (self->date, NULL, 10) * 10000 +
-         g_ascii_strtoll (self->date + 5, NULL, 10) * 100 +
-         g_ascii_strtoll (self->date + 8, NULL, 10);
+  return self->sort_key;
 }
 
 /**
@@ -298,8 +315,8 @@ bulletin_issue_compare (BulletinIssue *a,
   g_return_val_if_fail (BULLETIN_IS_ISSUE (a), 0);
   g_return_val_if_fail (BULLETIN_IS_ISSUE (b), 0);
 
-  ka = bulletin_issue_get_sort_key (a);
-  kb = bulletin_issue_get_sort_key (b);
+  ka = a->sort_key;
+  kb = b->sort_key;
   if (ka != kb)
     return ka > kb ? -1 : 1;
   return strcmp (a->collate_key, b->collate_key);
@@ -374,6 +391,7 @@ bulletin_issue_set_metadata (BulletinIssue *self,
   if (date != NULL && g_strcmp0 (date, self->date) != 0)
     {
       set_str (&self->date, date);
+      self->sort_key = date_sort_key (self->date);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATE]);
     }
   set_str (&self->number, number);
@@ -417,7 +435,7 @@ GListModel *
 bulletin_issue_get_articles (BulletinIssue *self)
 {
   g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
-  return G_LIST_MODEL (self->articles);
+  return G_LIST_MODEL (ensure_articles (self));
 }
 
 gboolean
@@ -786,6 +804,7 @@ apply_parsed (BulletinIssue       *self,
   if (self->articles_hook != NULL)
     self->articles_hook (self, parsed->articles, self->articles_hook_data);
 
+  ensure_articles (self);
   g_list_store_splice (self->articles, 0, g_list_model_get_n_items (G_LIST_MODEL (self->articles)),
                        parsed->articles->pdata, parsed->articles->len);
 
@@ -938,6 +957,8 @@ bulletin_issue_find_article (BulletinIssue *self,
 
   g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
 
+  if (self->articles == NULL)
+    return NULL;
   n = g_list_model_get_n_items (G_LIST_MODEL (self->articles));
   for (guint i = 0; i < n; i++)
     {
