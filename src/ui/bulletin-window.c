@@ -114,6 +114,18 @@ update_state (BulletinWindow *self)
       set_status (self, "folder-open-symbolic", title,
                   _("Looking for issues. Press Ctrl+. to stop."), TRUE, FALSE);
     }
+  else if (loading)
+    {
+      BulletinArchive *archive = bulletin_library_get_archive (self->library);
+      guint total = bulletin_archive_get_n_total (archive);
+      g_autofree char *description =
+        /* Translators: while an archive is scanned: "120 of 5000 entries read" */
+        g_strdup_printf (_("%u of %u entries read. Choose an article, or press Ctrl+. to stop."),
+                         MIN (bulletin_archive_get_n_scanned (archive), total), total);
+
+      set_status (self, "x-office-document-symbolic", _("Choose an Article"),
+                  total > 0 ? description : NULL, TRUE, FALSE);
+    }
   else if (n == 0)
     {
       g_autofree char *title = g_strdup_printf (_("No Issues in “%s”"), name);
@@ -131,7 +143,7 @@ update_state (BulletinWindow *self)
                          n, name);
 
       set_status (self, "x-office-document-symbolic", _("Choose an Article"), description,
-                  loading, FALSE);
+                  FALSE, FALSE);
     }
 }
 
@@ -215,7 +227,7 @@ library_opened (GObject      *object,
                                                       bulletin_library_get_display_name (library),
                                                       error->message);
 
-          g_warning ("%s", message);
+          g_debug ("%s", message);
           g_set_error_literal (&self->open_error, error->domain, error->code, error->message);
           bulletin_window_show_message (self, message);
         }
@@ -284,6 +296,8 @@ bulletin_window_open (BulletinWindow *self,
   g_signal_connect_object (bulletin_library_get_issues (self->library), "items-changed",
                            G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->library, "notify::loading",
+                           G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (bulletin_library_get_archive (self->library), "notify::n-scanned",
                            G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
 
   bulletin_library_open_async (self->library, self->cancellable, library_opened, g_object_ref (self));
