@@ -826,12 +826,15 @@ test_duplicate_ids_on_load (Fixture       *f,
   g_autoptr(BulletinArticle) ax = NULL;
   g_autoptr(BulletinArticle) ay = NULL;
 
-  /* the same article as far as identity goes (punctuation width), two texts */
-  write_file (f, "x.txt", "社区新闻\n\n今天，天气晴。\n");
-  write_file (f, "y.txt", "社区新闻\n\n今天,天气晴.\n");
+  /* the same article as far as identity goes (punctuation width), no uri */
+  g_autofree char *one = ninjs_item (NULL, "社区新闻", NULL, "今天，天气晴。");
+  g_autofree char *two = ninjs_item (NULL, "社区新闻", NULL, "今天,天气晴.");
+
+  write_file (f, "x.json", one);
+  write_file (f, "y.json", two);
   archive = open_archive (f);
-  x = bulletin_archive_find_issue (archive, "x.txt");
-  y = bulletin_archive_find_issue (archive, "y.txt");
+  x = bulletin_archive_find_issue (archive, "x.json");
+  y = bulletin_archive_find_issue (archive, "y.json");
 
   /* the later one in archive order is loaded first */
   g_assert_true (bulletin_issue_load (y, NULL, &error));
