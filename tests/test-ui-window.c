@@ -406,6 +406,16 @@ test_select_article (void)
     g_assert_cmpstr (recent[0], ==, uri);
   }
 
+  /* and reopened by the next window, as on the next start */
+  {
+    BulletinWindow *next = bulletin_window_new (app);
+
+    bulletin_window_open_initial (next);
+    g_assert_true (g_file_equal (bulletin_library_get_location (bulletin_window_get_library (next)), folder));
+    WAIT_UNTIL (library_done (next));
+    gtk_window_destroy (GTK_WINDOW (next));
+  }
+
   close_window (window);
   remove_tree (dir);
 }

@@ -97,11 +97,19 @@ apply_language (BulletinReaderView *self,
 static void
 update_clamp (BulletinReaderView *self)
 {
-  /* the measure in em, at 96 dpi, plus the view's own margins */
-  double px_per_em = self->settings.font_size * 96.0 / 72.0;
-  int size = (int)(self->settings.column_width * px_per_em) +
-             gtk_text_view_get_left_margin (self->text_view) +
-             gtk_text_view_get_right_margin (self->text_view);
+  /* the measure in em at the screen's resolution (which carries the
+   * desktop's large-text factor), plus the view's own margins */
+  GtkSettings *gtk_settings = gtk_widget_get_settings (GTK_WIDGET (self));
+  int xft_dpi = 0;
+  double dpi, px_per_em;
+  int size;
+
+  g_object_get (gtk_settings, "gtk-xft-dpi", &xft_dpi, NULL);
+  dpi = xft_dpi > 0 ? xft_dpi / 1024.0 : 96.0;
+  px_per_em = self->settings.font_size * dpi / 72.0;
+  size = (int)(self->settings.column_width * px_per_em) +
+         gtk_text_view_get_left_margin (self->text_view) +
+         gtk_text_view_get_right_margin (self->text_view);
 
   adw_clamp_scrollable_set_maximum_size (self->clamp, size);
   adw_clamp_scrollable_set_tightening_threshold (self->clamp, size);
@@ -365,6 +373,8 @@ bulletin_reader_view_init (BulletinReaderView *self)
   self->settings.family = self->family;
 
   gtk_widget_add_controller (GTK_WIDGET (self->text_view), bulletin_accels_new_controller ("reader."));
+  g_signal_connect_object (gtk_widget_get_settings (GTK_WIDGET (self)), "notify::gtk-xft-dpi",
+                           G_CALLBACK (update_clamp), self, G_CONNECT_SWAPPED);
   bulletin_typography_configure_view (self->text_view, &self->settings);
   update_clamp (self);
 }

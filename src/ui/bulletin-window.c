@@ -677,6 +677,13 @@ bulletin_window_dispose (GObject *object)
 #endif
   if (self->library != NULL)
     g_signal_handlers_disconnect_by_data (bulletin_library_get_issues (self->library), self);
+  /* settings of a closed window must not reach its widgets any more */
+  if (self->sidebar != NULL)
+    {
+      g_settings_unbind (self->sidebar, "visible");
+      g_settings_unbind (self->paned, "position");
+      g_action_map_remove_action (G_ACTION_MAP (self), "toggle-sidebar");
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_WINDOW);
   g_clear_object (&self->library);
   g_clear_object (&self->cancellable);
