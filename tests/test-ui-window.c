@@ -569,6 +569,8 @@ test_panes_and_paging (void)
   activate_row (window, find_row (window, "长文测试标题"));
 
   /* the long article arrives in pieces, and all of it arrives */
+  g_assert_cmpuint (bulletin_display_text_get_length (bulletin_reader_view_get_display_text (reader)), >, 20000);
+  g_assert_false (bulletin_reader_view_is_complete (reader));
   WAIT_UNTIL (reader_shows (window, "长文测试标题"));
   WAIT_UNTIL (bulletin_reader_view_is_complete (reader));
   g_assert_true (reader_shows (window, "全文完毕"));

@@ -29,6 +29,7 @@ struct _BulletinReaderView
   GtkTextBuffer           *staging;
   guint                    copied;
   guint                    chunk_id;
+  gboolean                 skip_tick;
 
   /* scrolling to a mark again while the lines above it are laid out */
   guint                    scroll_tick_id;
@@ -118,7 +119,9 @@ update_clamp (BulletinReaderView *self)
 static void
 stop_chunks (BulletinReaderView *self)
 {
-  g_clear_handle_id (&self->chunk_id, g_source_remove);
+  if (self->chunk_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->text_view), self->chunk_id);
+  self->chunk_id = 0;
   g_clear_object (&self->staging);
   self->copied = 0;
 }
@@ -135,14 +138,18 @@ copy_chunk (BulletinReaderView *self)
 
   gtk_text_buffer_get_iter_at_offset (self->staging, &from, self->copied);
   gtk_text_buffer_get_iter_at_offset (self->staging, &to, stop);
-  if (stop < total)
+  if (stop < total && !gtk_text_iter_starts_line (&to))
     {
-      /* the start of the line holding @to is just after a line end */
+      /* Cut at a line end: a line (a paragraph) appended in pieces would
+       * be laid out again for every piece.  A paragraph longer than a
+       * chunk goes in whole. */
       GtkTextIter line_start = to;
 
       gtk_text_iter_set_line_offset (&line_start, 0);
-      if ((guint)gtk_text_iter_get_offset (&line_start) > self->copied + CHUNK_CHARS / 2)
+      if ((guint)gtk_text_iter_get_offset (&line_start) > self->copied)
         to = line_start;
+      else
+        gtk_text_iter_forward_line (&to);
     }
 
   gtk_text_buffer_get_end_iter (buffer, &end);
@@ -167,10 +174,20 @@ finish_fill (BulletinReaderView *self)
   g_signal_emit (self, signals[ARTICLE_SHOWN], 0);
 }
 
+/* One piece per frame, so that what is in already gets painted first. */
 static gboolean
-chunk_idle (gpointer user_data)
+chunk_tick (GtkWidget     *widget,
+            GdkFrameClock *clock,
+            gpointer       user_data)
 {
   BulletinReaderView *self = user_data;
+
+  /* the frame after set_article () paints the first piece as it is */
+  if (self->skip_tick)
+    {
+      self->skip_tick = FALSE;
+      return G_SOURCE_CONTINUE;
+    }
 
   if (copy_chunk (self))
     return G_SOURCE_CONTINUE;
@@ -223,7 +240,8 @@ show_display (BulletinReaderView *self)
       copy_chunk (self);
       gtk_text_buffer_get_start_iter (buffer, &start);
       gtk_text_buffer_place_cursor (buffer, &start);
-      self->chunk_id = g_idle_add_full (G_PRIORITY_LOW, chunk_idle, self, NULL);
+      self->skip_tick = TRUE;
+      self->chunk_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->text_view), chunk_tick, self, NULL);
     }
 
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
