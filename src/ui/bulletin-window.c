@@ -694,6 +694,13 @@ bulletin_window_dispose (GObject *object)
 #endif
   if (self->library != NULL)
     g_signal_handlers_disconnect_by_data (bulletin_library_get_issues (self->library), self);
+  /* settings of a closed window must not reach its widgets any more */
+  if (self->sidebar != NULL)
+    {
+      g_settings_unbind (self->sidebar, "visible");
+      g_settings_unbind (self->paned, "position");
+      g_action_map_remove_action (G_ACTION_MAP (self), "toggle-sidebar");
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_WINDOW);
   g_clear_object (&self->library);
   g_clear_object (&self->cancellable);
@@ -796,6 +803,15 @@ bulletin_window_init (BulletinWindow *self)
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  /* GTK 4.8 names an unnamed focusable widget by its class: name the
+   * status page's own scrolled window */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->status_page));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_SCROLLED_WINDOW (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Status"), -1);
 
   update_state (self);
 }
