@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "bulletin-window.h"
+#include "bulletin-window-search.h"
 
 #define MAX_RECENT 8
 
@@ -767,6 +768,7 @@ bulletin_window_init (BulletinWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
   update_state (self);
+  bulletin_window_search_init (self);
 }
 
 /**
