@@ -274,6 +274,37 @@ test_layouts (Fixture       *f,
   g_assert_null (bulletin_archive_find_issue (archive, ".hidden.json"));
 }
 
+/* What the scan lists is what loading finds. */
+static void
+test_load_matches_scan (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(BulletinArchive) archive = NULL;
+  guint n;
+
+  write_layouts (f);
+  archive = open_archive (f);
+  n = g_list_model_get_n_items (G_LIST_MODEL (archive));
+
+  for (guint i = 0; i < n; i++)
+    {
+      BulletinIssue *issue = issue_at (archive, i);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *date = g_strdup (bulletin_issue_get_date (issue));
+      guint n_articles = bulletin_issue_get_n_articles (issue);
+
+      if (!bulletin_issue_load (issue, NULL, &error))
+        g_error ("%s: %s", bulletin_issue_get_display_name (issue), error->message);
+      g_assert_true (bulletin_issue_is_loaded (issue));
+      g_assert_cmpstr (bulletin_issue_get_date (issue), ==, date);
+      /* text: unknown until the importer has run */
+      if (bulletin_issue_get_kind (issue) != BULLETIN_ISSUE_TEXT_FILE)
+        g_assert_cmpuint (g_list_model_get_n_items (bulletin_issue_get_articles (issue)), ==,
+                          n_articles);
+    }
+  assert_sorted (archive);
+}
+
 static void
 test_errors (Fixture       *f,
              gconstpointer  data)
@@ -775,6 +806,52 @@ test_duplicate_ids_on_load (Fixture       *f,
   g_assert_null (strchr (bulletin_article_get_id (ax), '#'));
 }
 
+/* IPTC's own samples repeat a uri: the load path tells them apart */
+static void
+test_duplicate_uris_in_ninjs (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *i1 = ninjs_item ("urn:dup:x", "同一个标识一", NULL, "第一篇的正文。");
+  g_autofree char *i2 = ninjs_item ("urn:dup:x", "同一个标识二", NULL, "第二篇的正文。");
+  g_autofree char *i3 = ninjs_item ("urn:dup:x", "同一个标识三", NULL, "第三篇的正文。");
+  g_autofree char *composite = g_strdup_printf ("{\"type\":\"composite\",\"versionCreated\":"
+                                                "\"2022-01-01\",\"associations\":[%s,%s]}",
+                                                i1, i2);
+  g_autoptr(BulletinArchive) archive = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  BulletinIssue *a, *b;
+
+  write_file (f, "a.json", composite);
+  write_file (f, "b.json", i3);
+  archive = open_archive (f);
+  a = bulletin_archive_find_issue (archive, "a.json");
+  b = bulletin_archive_find_issue (archive, "b.json");
+
+  g_assert_true (bulletin_issue_load (b, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (bulletin_issue_load (a, NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint k = 0; k < 2; k++)
+    {
+      GListModel *articles = bulletin_issue_get_articles (k == 0 ? a : b);
+
+      for (guint i = 0; i < g_list_model_get_n_items (articles); i++)
+        {
+          g_autoptr(BulletinArticle) article = g_list_model_get_item (articles, i);
+          g_ptr_array_add (ids, g_strdup (bulletin_article_get_id (article)));
+        }
+    }
+  g_assert_cmpuint (ids->len, ==, 3);
+  /* the first in archive order keeps the uri, whatever was opened first */
+  g_assert_cmpstr (g_ptr_array_index (ids, 0), ==, "urn:dup:x");
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (ids, 1), "urn:dup:x#"));
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (ids, 2), "urn:dup:x#"));
+  g_assert_cmpstr (g_ptr_array_index (ids, 1), !=, g_ptr_array_index (ids, 2));
+  g_assert_true (bulletin_issue_find_article (a, "urn:dup:x") != NULL);
+}
+
 static gboolean
 wait_for_count (BulletinArchive *archive,
                 guint            n)
@@ -837,6 +914,7 @@ main (int   argc,
   g_test_add ("/bulletin/archive/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   ADD ("layouts", test_layouts);
+  ADD ("load-matches-scan", test_load_matches_scan);
   ADD ("errors", test_errors);
   ADD ("order", test_order);
   ADD ("batches", test_batches);
@@ -846,6 +924,7 @@ main (int   argc,
   ADD ("single-file", test_single_file);
   ADD ("duplicate-ids", test_duplicate_ids);
   ADD ("duplicate-ids-on-load", test_duplicate_ids_on_load);
+  ADD ("duplicate-uris-in-ninjs", test_duplicate_uris_in_ninjs);
   ADD ("monitor", test_monitor);
 
 #undef ADD

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#define G_LOG_DOMAIN "bulletin-archive"
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -257,6 +259,7 @@ typedef struct {
   guint64            size;
   gint64             mtime;
   gint64             name_date;   /* YYYYMMDD from the name, 0 when none */
+  gboolean           done;
 } Entry;
 
 static void
@@ -656,6 +659,118 @@ scan_single_file (ScanState     *state,
   return TRUE;
 }
 
+typedef struct {
+  ScanState            *state;
+  BulletinArchiveCache *cache;
+  GCancellable         *cancellable;
+  guint                 n_total;   /* entries found to be issues */
+  guint                 n_pending; /* entries not read yet */
+  guint                 n_pushed;
+} Scan;
+
+static void
+count_entry (Scan *scan)
+{
+  scan->n_total++;
+}
+
+static void
+update_total (Scan *scan)
+{
+  scan_state_set_total (scan->state, scan->n_total + scan->n_pending);
+}
+
+/* Lists @entry from the cache when it has not changed; TRUE when done. */
+static gboolean
+take_from_cache (Scan  *scan,
+                 Entry *entry)
+{
+  g_autofree char *extra = NULL;
+  const BulletinCacheEntry *hit;
+  BulletinIssue *issue;
+
+  if (scan->cache == NULL)
+    return FALSE;
+  if (entry->kind == BULLETIN_ISSUE_NINJS_FOLDER)
+    extra = folder_extra (entry->file, scan->cancellable);
+  hit = bulletin_archive_cache_lookup (scan->cache, entry->name, entry->kind, entry->size,
+                                       entry->mtime, extra);
+  if (hit == NULL)
+    return FALSE;
+
+  entry->done = TRUE;
+  if (hit->skip)
+    return TRUE;
+
+  count_entry (scan);
+  issue = bulletin_issue_new (entry->file, entry->kind);
+  issue_apply_cache_entry (issue, hit);
+  scan_state_push (scan->state, issue, TRUE);
+  scan->n_pushed++;
+  return TRUE;
+}
+
+/* Reads @entry's metadata, lists it and remembers it in the cache. */
+static ReadResult
+read_and_push (Scan  *scan,
+               Entry *entry)
+{
+  g_autoptr(BulletinIssue) issue = bulletin_issue_new (entry->file, entry->kind);
+  ReadResult result;
+
+  result = read_entry (issue, scan->cancellable);
+  if (result == READ_CANCELLED)
+    return result;
+  entry->done = TRUE;
+
+  if (scan->cache != NULL && result != READ_IO_ERROR)
+    {
+      BulletinCacheEntry *cached = result == READ_SKIP ? g_new0 (BulletinCacheEntry, 1)
+                                                       : cache_entry_from_issue (issue);
+
+      cached->kind = entry->kind;
+      cached->size = entry->size;
+      cached->mtime = entry->mtime;
+      cached->skip = result == READ_SKIP;
+      if (entry->kind == BULLETIN_ISSUE_NINJS_FOLDER)
+        cached->extra = folder_extra (entry->file, NULL);
+      bulletin_archive_cache_store (scan->cache, entry->name, cached);
+    }
+
+  if (result != READ_SKIP)
+    {
+      count_entry (scan);
+      scan_state_push (scan->state, g_steal_pointer (&issue), FALSE);
+      scan->n_pushed++;
+    }
+  return result;
+}
+
+static Entry *
+entry_new (GFileEnumerator *enumerator,
+           GFileInfo       *info)
+{
+  g_autoptr(GFile) child = g_file_enumerator_get_child (enumerator, info);
+  g_autofree char *date = NULL;
+  BulletinIssueKind kind;
+  Entry *entry;
+
+  if (!bulletin_issue_kind_for_file (child, g_file_info_get_file_type (info), &kind))
+    return NULL;
+
+  entry = g_new0 (Entry, 1);
+  entry->name = g_strdup (g_file_info_get_name (info));
+  entry->file = g_steal_pointer (&child);
+  entry->kind = kind;
+  entry->size = kind == BULLETIN_ISSUE_NINJS_FOLDER ? 0 : (guint64)g_file_info_get_size (info);
+  entry->mtime = (gint64)g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED)
+                 * G_USEC_PER_SEC +
+                 g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC);
+  date = bulletin_date_from_string (entry->name);
+  entry->name_date = date_key (date);
+  return entry;
+}
+
 static gboolean
 scan_run (ScanState     *state,
           GFile         *location,
@@ -669,9 +784,11 @@ scan_run (ScanState     *state,
   g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(BulletinArchiveCache) cache = NULL;
   g_autoptr(GError) local_error = NULL;
+  Scan scan = { state, NULL, cancellable, 0, 0, 0 };
+  gboolean cancelled = FALSE;
   GFileInfo *info;
   GFileType type;
-  guint n_total;
+  gint64 t0 = g_get_monotonic_time ();
 
   root_info = g_file_query_info (location, G_FILE_ATTRIBUTE_STANDARD_TYPE,
                                  G_FILE_QUERY_INFO_NONE, cancellable, error);
@@ -687,6 +804,8 @@ scan_run (ScanState     *state,
       g_autofree char *path = bulletin_archive_dup_cache_path (location);
 
       cache = bulletin_archive_cache_load (path, uri);
+      scan.cache = cache;
+      g_debug ("archive scan: cache loaded after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
     }
 
   enumerator = g_file_enumerate_children (location, ENTRY_ATTRIBUTES, G_FILE_QUERY_INFO_NONE,
@@ -694,30 +813,29 @@ scan_run (ScanState     *state,
   if (enumerator == NULL)
     return FALSE;
 
+  /* While the folder is listed, what the cache knows is listed at once (a
+   * second opening reads no issue file), and on a first opening the first
+   * entry is read at once, so that something shows without waiting for a
+   * long listing (5,000 entries on a file server). */
   while ((info = g_file_enumerator_next_file (enumerator, cancellable, &local_error)) != NULL)
     {
-      g_autoptr(GFileInfo) owned = info;
-      g_autoptr(GFile) child = g_file_enumerator_get_child (enumerator, info);
-      BulletinIssueKind kind;
-      Entry *entry;
+      Entry *entry = entry_new (enumerator, info);
 
-      if (!bulletin_issue_kind_for_file (child, g_file_info_get_file_type (info), &kind))
+      g_object_unref (info);
+      if (entry == NULL)
         continue;
-
-      entry = g_new0 (Entry, 1);
-      entry->name = g_strdup (g_file_info_get_name (info));
-      entry->file = g_steal_pointer (&child);
-      entry->kind = kind;
-      entry->size = kind == BULLETIN_ISSUE_NINJS_FOLDER ? 0 : (guint64)g_file_info_get_size (info);
-      entry->mtime = (gint64)g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED)
-                     * G_USEC_PER_SEC +
-                     g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC);
-      {
-        g_autofree char *date = bulletin_date_from_string (entry->name);
-        entry->name_date = date_key (date);
-      }
       g_ptr_array_add (entries, entry);
       g_hash_table_add (names, entry->name);
+      /* the total grows while the folder is listed: tell it now and then */
+      if (entries->len % 256 == 1)
+        update_total (&scan);
+
+      if (take_from_cache (&scan, entry))
+        continue;
+      if (scan.n_pushed == 0 && read_and_push (&scan, entry) == READ_CANCELLED)
+        break;
+      if (!entry->done)
+        scan.n_pending++;
     }
   if (local_error != NULL)
     {
@@ -725,92 +843,53 @@ scan_run (ScanState     *state,
       return FALSE;
     }
 
-  n_total = entries->len;
-  scan_state_set_total (state, n_total);
-
-  /* what the cache knows first: a second opening reads no issue file */
-  for (guint i = 0; i < entries->len; i++)
-    {
-      Entry *entry = g_ptr_array_index (entries, i);
-      g_autofree char *extra = NULL;
-      const BulletinCacheEntry *hit = NULL;
-
-      if (cache != NULL)
-        {
-          if (entry->kind == BULLETIN_ISSUE_NINJS_FOLDER)
-            extra = folder_extra (entry->file, cancellable);
-          hit = bulletin_archive_cache_lookup (cache, entry->name, entry->kind, entry->size,
-                                               entry->mtime, extra);
-        }
-      if (hit == NULL)
-        {
-          g_ptr_array_add (misses, entry);
-          continue;
-        }
-      if (hit->skip)
-        {
-          scan_state_set_total (state, --n_total);
-          continue;
-        }
-
-      {
-        BulletinIssue *issue = bulletin_issue_new (entry->file, entry->kind);
-
-        issue_apply_cache_entry (issue, hit);
-        scan_state_push (state, issue, TRUE);
-      }
-    }
+  update_total (&scan);
+  g_debug ("archive scan: %u entries listed after %.1f ms", entries->len,
+           (g_get_monotonic_time () - t0) / 1e3);
 
   /* then the rest, newest names first, so that the list fills in roughly
    * in its final order */
+  for (guint i = 0; i < entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (entries, i);
+
+      if (!entry->done)
+        g_ptr_array_add (misses, entry);
+    }
   g_ptr_array_sort (misses, compare_entries_newest_first);
+
   for (guint i = 0; i < misses->len; i++)
     {
       Entry *entry = g_ptr_array_index (misses, i);
-      g_autoptr(BulletinIssue) issue = bulletin_issue_new (entry->file, entry->kind);
       ReadResult result;
 
-      if (g_cancellable_is_cancelled (cancellable))
-        break;
-
-      result = read_entry (issue, cancellable);
-      if (result == READ_CANCELLED)
-        break;
-
-      if (cache != NULL && result != READ_IO_ERROR)
+      if (g_cancellable_is_cancelled (cancellable) ||
+          (result = read_and_push (&scan, entry)) == READ_CANCELLED)
         {
-          BulletinCacheEntry *cached = result == READ_SKIP ? g_new0 (BulletinCacheEntry, 1)
-                                                           : cache_entry_from_issue (issue);
-
-          cached->kind = entry->kind;
-          cached->size = entry->size;
-          cached->mtime = entry->mtime;
-          cached->skip = result == READ_SKIP;
-          if (entry->kind == BULLETIN_ISSUE_NINJS_FOLDER)
-            cached->extra = folder_extra (entry->file, NULL);
-          bulletin_archive_cache_store (cache, entry->name, cached);
+          cancelled = TRUE;
+          break;
         }
-
+      scan.n_pending--;
+      /* a folder that turned out not to be an issue */
       if (result == READ_SKIP)
-        {
-          scan_state_set_total (state, --n_total);
-          continue;
-        }
-      scan_state_push (state, g_steal_pointer (&issue), FALSE);
+        update_total (&scan);
     }
+
+  g_debug ("archive scan: entries read after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
 
   if (cache != NULL)
     {
       g_autoptr(GError) save_error = NULL;
 
       /* a cancelled scan keeps what it learnt, and forgets nothing */
-      if (!g_cancellable_is_cancelled (cancellable))
+      if (!cancelled && !g_cancellable_is_cancelled (cancellable))
         bulletin_archive_cache_retain (cache, names);
       if (bulletin_archive_cache_is_dirty (cache) &&
           !bulletin_archive_cache_save (cache, &save_error))
         g_warning ("Could not write the archive metadata cache: %s", save_error->message);
     }
 
+  g_debug ("archive scan: done after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
   return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 

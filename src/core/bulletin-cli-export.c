@@ -53,8 +53,6 @@ export_entry (GFile             *file,
     /* Translators: %s is what the reader noticed */
     g_printerr (_("warning: %s\n"), (const char *)g_ptr_array_index (parsed->warnings, i));
 
-  if (parsed->title == NULL && kind != BULLETIN_ISSUE_NINJS_FILE)
-    parsed->title = g_file_get_basename (file);
   json_array_add_element (composites, bulletin_ninjs_write_issue (parsed));
   return TRUE;
 }

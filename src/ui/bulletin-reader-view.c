@@ -29,6 +29,11 @@ struct _BulletinReaderView
   GtkTextBuffer           *staging;
   guint                    copied;
   guint                    chunk_id;
+
+  /* scrolling to a mark again while the lines above it are laid out */
+  guint                    scroll_tick_id;
+  gint64                   scroll_deadline;
+  int                      scroll_last_y;
 };
 
 G_DEFINE_FINAL_TYPE (BulletinReaderView, bulletin_reader_view, ADW_TYPE_BIN)
@@ -140,6 +145,14 @@ copy_chunk (BulletinReaderView *self)
 }
 
 static void
+stop_scroll_tick (BulletinReaderView *self)
+{
+  if (self->scroll_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->text_view), self->scroll_tick_id);
+  self->scroll_tick_id = 0;
+}
+
+static void
 finish_fill (BulletinReaderView *self)
 {
   stop_chunks (self);
@@ -166,6 +179,7 @@ show_display (BulletinReaderView *self)
   GtkTextIter start;
 
   stop_chunks (self);
+  stop_scroll_tick (self);
   bulletin_typography_configure_view (self->text_view, &self->settings);
   update_clamp (self);
 
@@ -240,6 +254,8 @@ bulletin_reader_view_dispose (GObject *object)
   BulletinReaderView *self = (BulletinReaderView *)object;
 
   stop_chunks (self);
+  stop_scroll_tick (self);
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_READER_VIEW);
   g_clear_object (&self->article);
   g_clear_pointer (&self->display, bulletin_display_text_unref);
@@ -523,6 +539,43 @@ scroll_mark (BulletinReaderView *self,
   return mark;
 }
 
+/* GtkTextView places a mark with the estimated heights of the lines above
+ * it that are not laid out yet; as they are, the mark moves.  Scroll to it
+ * again until its place stops changing (for at most two seconds). */
+static gboolean
+scroll_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  BulletinReaderView *self = user_data;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  GtkTextMark *mark = gtk_text_buffer_get_mark (buffer, "bulletin-scroll");
+  GdkRectangle location, visible;
+  GtkTextIter iter;
+  gboolean shown;
+
+  if (mark == NULL || g_get_monotonic_time () > self->scroll_deadline)
+    {
+      self->scroll_tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, mark);
+  gtk_text_view_get_iter_location (self->text_view, &iter, &location);
+  gtk_text_view_get_visible_rect (self->text_view, &visible);
+  shown = location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
+
+  if (shown && location.y == self->scroll_last_y)
+    {
+      self->scroll_tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  self->scroll_last_y = location.y;
+  if (!shown)
+    gtk_text_view_scroll_to_mark (self->text_view, mark, 0.05, TRUE, 0.0, 0.33);
+  return G_SOURCE_CONTINUE;
+}
+
 /* Scrolls so that the display range @start..@end is in view, a third of
  * the way down. */
 void
@@ -539,6 +592,11 @@ bulletin_reader_view_scroll_to_range (BulletinReaderView *self,
   buffer = gtk_text_view_get_buffer (self->text_view);
   gtk_text_buffer_get_iter_at_offset (buffer, &iter, start);
   gtk_text_view_scroll_to_mark (self->text_view, scroll_mark (self, &iter), 0.05, TRUE, 0.0, 0.33);
+
+  self->scroll_deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  self->scroll_last_y = G_MININT;
+  if (self->scroll_tick_id == 0)
+    self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->text_view), scroll_tick, self, NULL);
 }
 
 /* Selects the display range @start..@end and scrolls to it. */
