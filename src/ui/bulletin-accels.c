@@ -32,6 +32,12 @@ static const BulletinAccel accels[] = {
   { "reader.bottom", { "<Control>End", NULL }, N_("Reading"), N_("Go to the end of the article"), BULLETIN_ACCEL_WIDGET },
   { "win.focus-sidebar", { "Escape", NULL }, N_("Reading"), N_("Return to the list of issues"), BULLETIN_ACCEL_WIDGET },
 
+  /* Search */
+  { "win.find", { "<Control>f", NULL }, N_("Search"), N_("Find in the article"), BULLETIN_ACCEL_APP },
+  { "win.find-next", { "<Control>g", NULL }, N_("Search"), N_("Next match"), BULLETIN_ACCEL_APP },
+  { "win.find-previous", { "<Control><Shift>g", NULL }, N_("Search"), N_("Previous match"), BULLETIN_ACCEL_APP },
+  { "win.search-archive", { "<Control><Shift>f", NULL }, N_("Search"), N_("Search the whole archive"), BULLETIN_ACCEL_APP },
+
   /* Application */
   { "app.shortcuts", { "<Control>question", NULL }, N_("General"), N_("Keyboard shortcuts"), BULLETIN_ACCEL_APP },
   { "app.quit", { "<Control>q", NULL }, N_("General"), N_("Quit"), BULLETIN_ACCEL_APP },

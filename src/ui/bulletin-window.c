@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "bulletin-window.h"
+#include "bulletin-window-search.h"
 
 #define MAX_RECENT 8
 
@@ -814,6 +815,7 @@ bulletin_window_init (BulletinWindow *self)
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, _("Status"), -1);
 
   update_state (self);
+  bulletin_window_search_init (self);
 }
 
 /**
