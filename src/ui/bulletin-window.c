@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "bulletin-window.h"
+#include "bulletin-annotations-controller.h"
 
 #define MAX_RECENT 8
 
@@ -765,6 +766,8 @@ bulletin_window_init (BulletinWindow *self)
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  bulletin_annotations_controller_attach (self);
 
   update_state (self);
 }
