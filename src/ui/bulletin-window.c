@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "bulletin-window.h"
+#include "bulletin-annotations-controller.h"
 #include "bulletin-window-search.h"
 
 #define MAX_RECENT 8
@@ -805,14 +806,7 @@ bulletin_window_init (BulletinWindow *self)
   g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
-  /* GTK 4.8 names an unnamed focusable widget by its class: name the
-   * status page's own scrolled window */
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->status_page));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_SCROLLED_WINDOW (child))
-      gtk_accessible_update_property (GTK_ACCESSIBLE (child),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Status"), -1);
+  bulletin_annotations_controller_attach (self);
 
   update_state (self);
   bulletin_window_search_init (self);
