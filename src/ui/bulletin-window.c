@@ -789,6 +789,9 @@ bulletin_window_init (BulletinWindow *self)
   g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
+  /* keyboard users start in the list, not on the first header button */
+  gtk_window_set_focus (GTK_WINDOW (self), bulletin_sidebar_get_list_view (self->sidebar));
+
   /* GTK 4.8 names an unnamed focusable widget by its class: name the
    * status page's own scrolled window */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->status_page));
