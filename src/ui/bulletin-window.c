@@ -232,7 +232,9 @@ library_opened (GObject      *object,
 
           g_debug ("%s", message);
           g_set_error_literal (&self->open_error, error->domain, error->code, error->message);
-          bulletin_window_show_message (self, message);
+          /* the status page says it; screen readers find it here */
+          gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message, -1);
         }
       update_state (self);
       return;
