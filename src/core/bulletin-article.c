@@ -112,17 +112,20 @@ bulletin_article_set_source (BulletinArticle *self,
     len = strlen (text);
 
   g_string_truncate (self->source, 0);
-  for (gssize i = 0; i < len; i++)
-    {
-      if (text[i] == '\r')
-        {
-          g_string_append_c (self->source, '\n');
-          if (i + 1 < len && text[i + 1] == '\n')
-            i++;
-        }
-      else
-        g_string_append_c (self->source, text[i]);
-    }
+  if (memchr (text, '\r', len) == NULL)
+    g_string_append_len (self->source, text, len);
+  else
+    for (gssize i = 0; i < len; i++)
+      {
+        if (text[i] == '\r')
+          {
+            g_string_append_c (self->source, '\n');
+            if (i + 1 < len && text[i + 1] == '\n')
+              i++;
+          }
+        else
+          g_string_append_c (self->source, text[i]);
+      }
   self->source_length = g_utf8_strlen (self->source->str, self->source->len);
 }
 
@@ -255,34 +258,136 @@ bulletin_article_set_id_suffix (BulletinArticle *self,
  *
  * Returns: (transfer full): the folded text
  */
-char *
-bulletin_normalize_for_identity (const char *text,
-                                 guint       max_chars)
+/* Normalisation leaves some characters alone whatever surrounds them: they
+ * never join one before them, and their folded form is known.  Those take
+ * a fast path: Han (kept), ASCII and full-width letters and digits (kept,
+ * in lower case), and Chinese and general punctuation (dropped, as no
+ * letter or digit comes of them).  Only the stretches between them go
+ * through g_utf8_normalize (), each with the fast character before it,
+ * which it may combine with.  The result is that of normalising the whole
+ * text at once (the tests check it). */
+typedef enum {
+  FOLD_SLOW,
+  FOLD_KEEP,
+  FOLD_ASCII,
+  FOLD_DROP,
+  FOLD_FULLWIDTH,
+} FoldClass;
+
+static inline FoldClass
+fold_class (gunichar c)
 {
-  g_autofree char *nfkc = NULL;
+  if (c < 0x80)
+    return FOLD_ASCII;
+  if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF))
+    return FOLD_KEEP;
+  if ((c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205E) ||
+      (c >= 0x3000 && c <= 0x3004) || (c >= 0x3008 && c <= 0x3020) ||
+      (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
+      (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65))
+    return FOLD_DROP;
+  if ((c >= 0xFF10 && c <= 0xFF19) || (c >= 0xFF21 && c <= 0xFF3A) ||
+      (c >= 0xFF41 && c <= 0xFF5A))
+    return FOLD_FULLWIDTH;
+  return FOLD_SLOW;
+}
+
+static void
+append_folded (GString    *out,
+               const char *p,
+               gssize      len,
+               guint      *n,
+               guint       max_chars)
+{
+  g_autofree char *nfkc = g_utf8_normalize (p, len, G_NORMALIZE_NFKC);
   g_autofree char *folded = NULL;
-  GString *out;
-  guint n = 0;
 
-  if (text == NULL)
-    return g_strdup ("");
-
-  nfkc = g_utf8_normalize (text, -1, G_NORMALIZE_NFKC);
   if (nfkc == NULL)
-    return g_strdup ("");
+    return;
   folded = g_utf8_casefold (nfkc, -1);
-
-  out = g_string_new (NULL);
-  for (const char *p = folded; *p; p = g_utf8_next_char (p))
+  for (const char *f = folded; *f && (max_chars == 0 || *n < max_chars); f = g_utf8_next_char (f))
     {
-      gunichar c = g_utf8_get_char (p);
+      gunichar c = g_utf8_get_char (f);
 
       if (!g_unichar_isalnum (c))
         continue;
       g_string_append_unichar (out, c);
-      if (max_chars > 0 && ++n >= max_chars)
-        break;
+      (*n)++;
     }
+}
+
+char *
+bulletin_normalize_for_identity (const char *text,
+                                 guint       max_chars)
+{
+  GString *out;
+  const char *p, *segment = NULL;
+  guint n = 0;
+
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return g_strdup ("");
+
+  out = g_string_new (NULL);
+  for (p = text; *p && (max_chars == 0 || n < max_chars); )
+    {
+      const char *next = g_utf8_next_char (p);
+      gunichar c = (guchar)*p < 0x80 ? (gunichar)*p : g_utf8_get_char (p);
+      FoldClass fold = fold_class (c);
+
+      if (fold == FOLD_SLOW)
+        {
+          if (segment == NULL)
+            segment = p;
+          p = next;
+          continue;
+        }
+
+      if (segment != NULL)
+        {
+          append_folded (out, segment, p - segment, &n, max_chars);
+          segment = NULL;
+          if (max_chars > 0 && n >= max_chars)
+            break;
+        }
+
+      if (*next != 0 && fold_class (g_utf8_get_char (next)) == FOLD_SLOW)
+        {
+          /* what follows may combine with this character */
+          segment = p;
+          p = next;
+          continue;
+        }
+
+      switch (fold)
+        {
+        case FOLD_ASCII:
+          if (g_ascii_isalnum (c))
+            {
+              g_string_append_c (out, g_ascii_tolower (c));
+              n++;
+            }
+          break;
+        case FOLD_FULLWIDTH:
+          g_string_append_c (out, g_ascii_tolower (c - 0xFEE0));
+          n++;
+          break;
+        case FOLD_KEEP:
+          if (g_unichar_isalnum (c))
+            {
+              g_string_append_len (out, p, next - p);
+              n++;
+            }
+          break;
+        case FOLD_DROP:
+        case FOLD_SLOW:
+        default:
+          break;
+        }
+      p = next;
+    }
+  if (segment != NULL && (max_chars == 0 || n < max_chars))
+    append_folded (out, segment, p - segment, &n, max_chars);
+
   return g_string_free (out, FALSE);
 }
 
@@ -327,6 +432,51 @@ block_is_body (const BulletinBlock *block)
     }
 }
 
+/* Enough of the body for its identity (the first 200 letters and digits
+ * of bulletin_article_dup_body_text ()), without copying all of a long
+ * article: whole blocks until 2 KiB, or all when that has too few
+ * letters. */
+static char *
+dup_body_prefix (BulletinArticle *self)
+{
+  GString *s = g_string_sized_new (2048 + 1024);
+  gboolean all = TRUE;
+
+  for (guint i = 0; i < self->blocks->len; i++)
+    {
+      const BulletinBlock *block = g_ptr_array_index (self->blocks, i);
+
+      if (!block_is_body (block))
+        continue;
+      if (s->len >= 2048)
+        {
+          all = FALSE;
+          break;
+        }
+      if (s->len > 0)
+        g_string_append_c (s, '\n');
+      for (guint r = 0; r < block->n_ranges; r++)
+        {
+          const char *a = bulletin_article_offset_to_pointer (self, block->ranges[r].start);
+          const char *b = bulletin_article_offset_to_pointer (self, block->ranges[r].end);
+
+          g_string_append_len (s, a, b - a);
+        }
+    }
+
+  if (!all)
+    {
+      g_autofree char *folded = bulletin_normalize_for_identity (s->str, 200);
+
+      if (g_utf8_strlen (folded, -1) < 200)
+        {
+          g_string_free (s, TRUE);
+          return bulletin_article_dup_body_text (self);
+        }
+    }
+  return g_string_free (s, FALSE);
+}
+
 /* Makes the article immutable: builds the offset checkpoints, fills the
  * headline from the first headline block if unset, and derives the id. */
 void
@@ -339,15 +489,21 @@ bulletin_article_finish (BulletinArticle *self)
 
   if (self->checkpoints == NULL)
     {
+      const guchar *str = (const guchar *)self->source->str;
       guint i = 0;
 
       self->checkpoints = g_array_sized_new (FALSE, FALSE, sizeof (guint),
                                              self->source_length / CHECKPOINT + 1);
-      for (const char *p = self->source->str; *p; p = g_utf8_next_char (p), i++)
-        if (i % CHECKPOINT == 0)
+      /* a character starts at every byte that does not continue one */
+      for (gsize off = 0; str[off]; off++)
+        if ((str[off] & 0xC0) != 0x80)
           {
-            guint off = p - self->source->str;
-            g_array_append_val (self->checkpoints, off);
+            if (i % CHECKPOINT == 0)
+              {
+                guint o = off;
+                g_array_append_val (self->checkpoints, o);
+              }
+            i++;
           }
       self->source_length = i;
     }
@@ -374,7 +530,7 @@ bulletin_article_finish (BulletinArticle *self)
     }
   else
     {
-      g_autofree char *body = bulletin_article_dup_body_text (self);
+      g_autofree char *body = dup_body_prefix (self);
       self->id = bulletin_article_compute_content_id (self->headline, body);
     }
 

@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "bulletin-cli.h"
+#include "bulletin-cli-display.h"
+#include "bulletin-cli-export.h"
+#include "bulletin-search-cli.h"
 
 typedef int (*CommandFunc) (const char * const *args);
 
@@ -16,6 +19,9 @@ typedef struct {
 
 static const Command commands[] = {
   /* commands */
+  { "--export-ninjs", bulletin_cli_export_ninjs },
+  { "--search", bulletin_search_cli_run },
+  { "--display-text", bulletin_cli_display_text },
   { NULL, NULL },
 };
 

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bulletin-issue.h"
+#include "bulletin-issue-private.h"
 #include "bulletin-ninjs-reader.h"
 #include "bulletin-text-import.h"
 
@@ -16,6 +18,8 @@ struct _BulletinIssue
   BulletinIssueKind   kind;
   BulletinIssueState  state;
   char               *display_name;
+  char               *name_title;   /* the name without its extension */
+  char               *collate_key;  /* for ties between issues of one date */
   char               *id;
   char               *title;
   char               *date;
@@ -28,6 +32,9 @@ struct _BulletinIssue
   GPtrArray          *waiting;   /* GTask, callers of load_async while a load runs */
   guint               loaded : 1;
   guint               loading : 1;
+
+  BulletinIssueArticlesHook articles_hook;
+  gpointer                  articles_hook_data;
 };
 
 G_DEFINE_FINAL_TYPE (BulletinIssue, bulletin_issue, G_TYPE_OBJECT)
@@ -61,6 +68,8 @@ bulletin_issue_finalize (GObject *object)
 
   g_clear_object (&self->file);
   g_free (self->display_name);
+  g_free (self->name_title);
+  g_free (self->collate_key);
   g_free (self->id);
   g_free (self->title);
   g_free (self->date);
@@ -157,6 +166,14 @@ bulletin_issue_new (GFile             *file,
   self->display_name = g_file_get_basename (file);
   if (self->display_name == NULL)
     self->display_name = g_file_get_uri (file);
+  self->collate_key = g_utf8_collate_key_for_filename (self->display_name, -1);
+  if (kind != BULLETIN_ISSUE_NINJS_FOLDER)
+    {
+      const char *dot = strrchr (self->display_name, '.');
+
+      if (dot != NULL && dot != self->display_name)
+        self->name_title = g_strndup (self->display_name, dot - self->display_name);
+    }
   /* Until the content says otherwise, the name may carry the date. */
   self->date = bulletin_date_from_string (self->display_name);
   return self;
@@ -201,7 +218,9 @@ const char *
 bulletin_issue_get_title (BulletinIssue *self)
 {
   g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
-  return self->title != NULL ? self->title : self->display_name;
+  if (self->title != NULL)
+    return self->title;
+  return self->name_title != NULL ? self->name_title : self->display_name;
 }
 
 /* YYYY-MM-DD, or NULL when undated */
@@ -260,6 +279,60 @@ bulletin_issue_get_sort_key (BulletinIssue *self)
   return g_ascii_strtoll (self->date, NULL, 10) * 10000 +
          g_ascii_strtoll (self->date + 5, NULL, 10) * 100 +
          g_ascii_strtoll (self->date + 8, NULL, 10);
+}
+
+/**
+ * bulletin_issue_compare:
+ *
+ * The archive's order: newest first by date (never by file time), undated
+ * issues last, issues of one date by name (digits compared as numbers).
+ *
+ * Returns: negative when @a comes before @b
+ */
+int
+bulletin_issue_compare (BulletinIssue *a,
+                        BulletinIssue *b)
+{
+  gint64 ka, kb;
+
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (a), 0);
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (b), 0);
+
+  ka = bulletin_issue_get_sort_key (a);
+  kb = bulletin_issue_get_sort_key (b);
+  if (ka != kb)
+    return ka > kb ? -1 : 1;
+  return strcmp (a->collate_key, b->collate_key);
+}
+
+/**
+ * bulletin_issue_dup_section_title:
+ *
+ * Returns: (transfer full): the heading the issue is listed under: its
+ * year, or "Undated"
+ */
+char *
+bulletin_issue_dup_section_title (BulletinIssue *self)
+{
+  guint year;
+
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+
+  year = bulletin_issue_get_year (self);
+  if (year == 0)
+    return g_strdup (_("Undated"));
+  return g_strdup_printf ("%u", year);
+}
+
+void
+bulletin_issue_set_articles_hook (BulletinIssue             *self,
+                                  BulletinIssueArticlesHook  hook,
+                                  gpointer                   data)
+{
+  g_return_if_fail (BULLETIN_IS_ISSUE (self));
+
+  self->articles_hook = hook;
+  self->articles_hook_data = data;
 }
 
 guint
@@ -412,6 +485,50 @@ bulletin_date_from_string (const char *text)
   return NULL;
 }
 
+/**
+ * bulletin_number_from_string:
+ *
+ * Finds an issue number in @text: `第123期` (ASCII or full-width digits).
+ *
+ * Returns: (transfer full) (nullable): the number, in ASCII digits
+ */
+char *
+bulletin_number_from_string (const char *text)
+{
+  const char *p;
+
+  if (text == NULL)
+    return NULL;
+
+  for (p = strstr (text, "第"); p != NULL; p = strstr (p, "第"))
+    {
+      GString *digits = g_string_new (NULL);
+      const char *q = p + strlen ("第");
+
+      while (*q == ' ' || *q == '\t')
+        q++;
+      for (;;)
+        {
+          gunichar c = g_utf8_get_char_validated (q, -1);
+
+          if (c >= '0' && c <= '9')
+            g_string_append_c (digits, (char)c);
+          else if (c >= 0xff10 && c <= 0xff19)
+            g_string_append_c (digits, (char)('0' + c - 0xff10));
+          else
+            break;
+          q = g_utf8_next_char (q);
+        }
+      while (*q == ' ' || *q == '\t')
+        q++;
+      if (digits->len > 0 && digits->len < 8 && g_str_has_prefix (q, "期"))
+        return g_string_free (digits, FALSE);
+      g_string_free (digits, TRUE);
+      p += strlen ("第");
+    }
+  return NULL;
+}
+
 gboolean
 bulletin_issue_kind_for_file (GFile             *file,
                               GFileType          type,
@@ -427,7 +544,9 @@ bulletin_issue_kind_for_file (GFile             *file,
       *kind = BULLETIN_ISSUE_NINJS_FOLDER;
       return TRUE;
     }
-  if (type != G_FILE_TYPE_REGULAR)
+  /* a link that could not be followed is listed, as an entry that cannot
+   * be read, rather than silently left out */
+  if (type != G_FILE_TYPE_REGULAR && type != G_FILE_TYPE_SYMBOLIC_LINK)
     return FALSE;
   if (g_str_has_suffix (name, ".json") || g_str_has_suffix (name, ".JSON"))
     {
@@ -598,6 +717,11 @@ apply_parsed (BulletinIssue       *self,
   g_ptr_array_set_size (self->warnings, 0);
   for (guint i = 0; i < parsed->warnings->len; i++)
     g_ptr_array_add (self->warnings, g_strdup (g_ptr_array_index (parsed->warnings, i)));
+
+  /* before anyone sees the articles: the archive tells apart ids shared
+   * with other issues */
+  if (self->articles_hook != NULL)
+    self->articles_hook (self, parsed->articles, self->articles_hook_data);
 
   g_list_store_splice (self->articles, 0, g_list_model_get_n_items (G_LIST_MODEL (self->articles)),
                        parsed->articles->pdata, parsed->articles->len);

@@ -39,6 +39,9 @@ const char         *bulletin_issue_get_display_name  (BulletinIssue      *self);
 guint               bulletin_issue_get_year          (BulletinIssue      *self);
 gint64              bulletin_issue_get_sort_key      (BulletinIssue      *self);
 guint               bulletin_issue_get_n_articles    (BulletinIssue      *self);
+int                 bulletin_issue_compare           (BulletinIssue      *a,
+                                                      BulletinIssue      *b);
+char               *bulletin_issue_dup_section_title (BulletinIssue      *self);
 GPtrArray          *bulletin_issue_get_warnings      (BulletinIssue      *self);
 
 /* metadata, set by the scanner (from the content, the cache or the name) */
@@ -77,5 +80,6 @@ gboolean            bulletin_issue_kind_for_file     (GFile              *file,
                                                       GFileType           type,
                                                       BulletinIssueKind  *kind);
 char               *bulletin_date_from_string        (const char         *text);
+char               *bulletin_number_from_string      (const char         *text);
 
 G_END_DECLS

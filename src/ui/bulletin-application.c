@@ -3,6 +3,8 @@
 
 #include <glib/gi18n.h>
 
+#include "bulletin-accels.h"
+#include "bulletin-about.h"
 #include "bulletin-application.h"
 #include "bulletin-window.h"
 
@@ -13,14 +15,77 @@ struct _BulletinApplication
 
 G_DEFINE_FINAL_TYPE (BulletinApplication, bulletin_application, ADW_TYPE_APPLICATION)
 
+static BulletinWindow *
+ensure_window (BulletinApplication *self,
+               gboolean            *created)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  *created = window == NULL;
+  if (window == NULL)
+    window = GTK_WINDOW (bulletin_window_new (self));
+  return BULLETIN_WINDOW (window);
+}
+
 static void
 bulletin_application_activate (GApplication *app)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  gboolean created;
+  BulletinWindow *window = ensure_window (BULLETIN_APPLICATION (app), &created);
 
-  if (window == NULL)
-    window = GTK_WINDOW (bulletin_window_new (BULLETIN_APPLICATION (app)));
-  gtk_window_present (window);
+  /* The window shows first; the archive fills it in. */
+  gtk_window_present (GTK_WINDOW (window));
+  if (created)
+    bulletin_window_open_initial (window);
+}
+
+static void
+bulletin_application_open (GApplication  *app,
+                           GFile        **files,
+                           int            n_files,
+                           const char    *hint)
+{
+  gboolean created;
+  BulletinWindow *window = ensure_window (BULLETIN_APPLICATION (app), &created);
+
+  gtk_window_present (GTK_WINDOW (window));
+  /* One archive per window: the first path given. */
+  bulletin_window_open (window, n_files > 0 ? files[0] : NULL);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GApplication *app = G_APPLICATION (user_data);
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  /* closing saves each window's size */
+  for (GList *l = windows; l != NULL;)
+    {
+      GtkWindow *window = l->data;
+
+      l = l->next;
+      gtk_window_close (window);
+    }
+  g_application_quit (app);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action },
+};
+
+static void
+bulletin_application_startup (GApplication *app)
+{
+  G_APPLICATION_CLASS (bulletin_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
+  /* every accelerator of the application, from its one table */
+  bulletin_accels_install (GTK_APPLICATION (app));
+  /* app.about and app.shortcuts */
+  bulletin_about_install_actions (GTK_APPLICATION (app));
 }
 
 static void
@@ -28,7 +93,9 @@ bulletin_application_class_init (BulletinApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  app_class->startup = bulletin_application_startup;
   app_class->activate = bulletin_application_activate;
+  app_class->open = bulletin_application_open;
 }
 
 static void

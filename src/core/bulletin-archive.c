@@ -1,0 +1,1950 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#define G_LOG_DOMAIN "bulletin-archive"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "bulletin-archive.h"
+#include "bulletin-archive-cache.h"
+#include "bulletin-issue-private.h"
+#include "bulletin-ninjs-skim.h"
+
+/*
+ * The scan runs in a worker thread: it lists the folder, takes what the
+ * metadata cache knows, then reads the rest cheaply (the ninjs skim, the
+ * first few KB of text files), newest names first.  Finished issues wait in
+ * a queue that the main thread drains in batches (the first at once, then
+ * at most every FLUSH_INTERVAL_MS), merging each batch into the sorted list
+ * with one items-changed per run of adjacent insertions.
+ */
+
+#define FLUSH_INTERVAL_MS 50
+#define TEXT_PREFIX_BYTES 4096
+#define CHANGE_DELAY_MS   250
+
+#define ENTRY_ATTRIBUTES                 \
+  G_FILE_ATTRIBUTE_STANDARD_NAME ","     \
+  G_FILE_ATTRIBUTE_STANDARD_TYPE ","     \
+  G_FILE_ATTRIBUTE_STANDARD_SIZE ","     \
+  G_FILE_ATTRIBUTE_TIME_MODIFIED ","     \
+  G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC
+
+G_DEFINE_QUARK (bulletin-archive-error-quark, bulletin_archive_error)
+
+typedef struct {
+  gatomicrefcount  ref_count;
+  GMutex           mutex;
+  GPtrArray       *ready;         /* BulletinIssue waiting for the main thread */
+  guint            n_scanned;
+  guint            n_total;
+  guint            n_from_cache;
+  guint            n_read;
+  gboolean         single_file;
+  GSource         *flush_source;
+  gint64           last_flush;
+  GMainContext    *context;
+  GWeakRef         archive;
+} ScanState;
+
+typedef struct {
+  BulletinArticle *article;       /* holds the bare id */
+  char            *issue_name;
+  guint            index;
+} IdOwner;
+
+struct _BulletinArchive
+{
+  GObject       parent_instance;
+
+  GFile        *location;
+  GFile        *folder;
+  gboolean      single_file;
+
+  GPtrArray    *issues;           /* sorted by bulletin_issue_compare () */
+  GHashTable   *by_name;          /* entry name -> issue (borrowed) */
+
+  ScanState    *scan;
+  gboolean      loading;
+  gboolean      scanned;
+  guint         n_scanned;
+  guint         n_total;
+  guint         n_from_cache;
+  guint         n_read;
+
+  GHashTable   *ids;              /* article id without suffix -> IdOwner */
+
+  gboolean      watching;
+  GFileMonitor *monitor;
+  GHashTable   *changed_names;
+  guint         change_source;
+  GCancellable *refresh_cancellable;
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (BulletinArchive, bulletin_archive, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+enum {
+  PROP_0,
+  PROP_LOCATION,
+  PROP_LOADING,
+  PROP_N_SCANNED,
+  PROP_N_TOTAL,
+  PROP_WATCHING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void update_monitor (BulletinArchive *self);
+
+/* scan state, shared by the worker and the main thread */
+
+static ScanState *
+scan_state_new (BulletinArchive *archive,
+                GMainContext    *context)
+{
+  ScanState *state = g_new0 (ScanState, 1);
+
+  g_atomic_ref_count_init (&state->ref_count);
+  g_mutex_init (&state->mutex);
+  state->ready = g_ptr_array_new_with_free_func (g_object_unref);
+  state->context = g_main_context_ref (context);
+  g_weak_ref_init (&state->archive, archive);
+  return state;
+}
+
+static ScanState *
+scan_state_ref (ScanState *state)
+{
+  g_atomic_ref_count_inc (&state->ref_count);
+  return state;
+}
+
+static void
+scan_state_unref (ScanState *state)
+{
+  if (!g_atomic_ref_count_dec (&state->ref_count))
+    return;
+
+  g_assert (state->flush_source == NULL);
+  g_ptr_array_unref (state->ready);
+  g_main_context_unref (state->context);
+  g_weak_ref_clear (&state->archive);
+  g_mutex_clear (&state->mutex);
+  g_free (state);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScanState, scan_state_unref)
+
+static void insert_issues (BulletinArchive *self,
+                           GPtrArray       *batch);
+
+/* On the main thread: moves what the worker finished into the model. */
+static void
+scan_state_flush (ScanState *state)
+{
+  g_autoptr(BulletinArchive) self = g_weak_ref_get (&state->archive);
+  g_autoptr(GPtrArray) batch = NULL;
+  guint n_scanned, n_total;
+
+  g_mutex_lock (&state->mutex);
+  batch = g_steal_pointer (&state->ready);
+  state->ready = g_ptr_array_new_with_free_func (g_object_unref);
+  if (state->flush_source != NULL)
+    {
+      g_source_destroy (state->flush_source);
+      g_clear_pointer (&state->flush_source, g_source_unref);
+    }
+  state->last_flush = g_get_monotonic_time ();
+  n_scanned = state->n_scanned;
+  n_total = state->n_total;
+  if (self != NULL && self->scan == state)
+    {
+      self->n_from_cache = state->n_from_cache;
+      self->n_read = state->n_read;
+      if (state->single_file && !self->single_file)
+        {
+          self->single_file = TRUE;
+          self->folder = g_file_get_parent (self->location);
+        }
+    }
+  g_mutex_unlock (&state->mutex);
+
+  if (self == NULL || self->scan != state)
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->n_total != n_total)
+    {
+      self->n_total = n_total;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TOTAL]);
+    }
+  if (self->n_scanned != n_scanned)
+    {
+      self->n_scanned = n_scanned;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SCANNED]);
+    }
+  if (batch->len > 0)
+    insert_issues (self, batch);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static gboolean
+flush_cb (gpointer data)
+{
+  scan_state_flush (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called with the mutex held: makes sure a flush is coming. */
+static void
+schedule_flush_locked (ScanState *state)
+{
+  gint64 since;
+  guint delay = 0;
+
+  if (state->flush_source != NULL)
+    return;
+
+  since = (g_get_monotonic_time () - state->last_flush) / 1000;
+  if (state->last_flush != 0 && since < FLUSH_INTERVAL_MS)
+    delay = FLUSH_INTERVAL_MS - since;
+
+  state->flush_source = g_timeout_source_new (delay);
+  g_source_set_priority (state->flush_source, G_PRIORITY_DEFAULT);
+  g_source_set_static_name (state->flush_source, "[bulletin] archive scan flush");
+  g_source_set_callback (state->flush_source, flush_cb, scan_state_ref (state),
+                         (GDestroyNotify)scan_state_unref);
+  g_source_attach (state->flush_source, state->context);
+}
+
+/* From the worker: takes @issue. */
+static void
+scan_state_push (ScanState     *state,
+                 BulletinIssue *issue,
+                 gboolean       from_cache)
+{
+  g_mutex_lock (&state->mutex);
+  if (issue != NULL)
+    g_ptr_array_add (state->ready, issue);
+  state->n_scanned++;
+  if (from_cache)
+    state->n_from_cache++;
+  else
+    state->n_read++;
+  schedule_flush_locked (state);
+  g_mutex_unlock (&state->mutex);
+}
+
+static void
+scan_state_set_total (ScanState *state,
+                      guint      n_total)
+{
+  g_mutex_lock (&state->mutex);
+  state->n_total = n_total;
+  schedule_flush_locked (state);
+  g_mutex_unlock (&state->mutex);
+}
+
+/* reading one entry (worker thread) */
+
+typedef struct {
+  char              *name;
+  GFile             *file;
+  BulletinIssueKind  kind;
+  guint64            size;
+  gint64             mtime;
+  gint64             name_date;   /* YYYYMMDD from the name, 0 when none */
+  gboolean           done;
+} Entry;
+
+static void
+entry_free (Entry *entry)
+{
+  g_free (entry->name);
+  g_object_unref (entry->file);
+  g_free (entry);
+}
+
+static gint64
+date_key (const char *date)
+{
+  if (date == NULL || strlen (date) < 10)
+    return 0;
+  return g_ascii_strtoll (date, NULL, 10) * 10000 +
+         g_ascii_strtoll (date + 5, NULL, 10) * 100 +
+         g_ascii_strtoll (date + 8, NULL, 10);
+}
+
+static int
+compare_entries_newest_first (gconstpointer a,
+                              gconstpointer b)
+{
+  const Entry *ea = *(Entry * const *)a;
+  const Entry *eb = *(Entry * const *)b;
+
+  if (ea->name_date != eb->name_date)
+    return ea->name_date > eb->name_date ? -1 : 1;
+  return strcmp (ea->name, eb->name);
+}
+
+static BulletinCacheEntry *
+cache_entry_from_issue (BulletinIssue *issue)
+{
+  BulletinCacheEntry *entry = g_new0 (BulletinCacheEntry, 1);
+
+  if (bulletin_issue_get_state (issue) == BULLETIN_ISSUE_STATE_ERROR)
+    {
+      entry->error = g_strdup (bulletin_issue_get_error_message (issue));
+      return entry;
+    }
+  if (bulletin_issue_get_date (issue) != NULL)
+    entry->date = g_strdup (bulletin_issue_get_date (issue));
+  entry->title = g_strdup (bulletin_issue_get_title (issue));
+  entry->number = g_strdup (bulletin_issue_get_number (issue));
+  entry->edition = g_strdup (bulletin_issue_get_edition (issue));
+  entry->n_articles = bulletin_issue_get_n_articles (issue);
+  return entry;
+}
+
+static void
+issue_apply_cache_entry (BulletinIssue            *issue,
+                         const BulletinCacheEntry *entry)
+{
+  if (entry->error != NULL)
+    bulletin_issue_set_error (issue, entry->error);
+  else
+    bulletin_issue_set_metadata (issue, entry->title, entry->date, entry->number,
+                                 entry->edition, entry->n_articles);
+}
+
+/* Loads a whole (ninjs) file.  I/O errors are returned as such; they are
+ * not cached, since they say nothing of the content. */
+static gboolean
+skim_ninjs_file (GFile              *file,
+                 const char         *name,
+                 BulletinNinjsSkim  *skim,
+                 gboolean           *io_error,
+                 GCancellable       *cancellable,
+                 GError            **error)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  *io_error = FALSE;
+  if (!g_file_load_contents (file, cancellable, &contents, &len, NULL, error))
+    {
+      *io_error = TRUE;
+      return FALSE;
+    }
+  return bulletin_ninjs_skim (contents, len, name, skim, error);
+}
+
+/* The first non-blank line of the first few KB, whatever the encoding the
+ * plain-text importer will find (UTF-8, UTF-16 with a BOM, GB18030). */
+static char *
+text_prefix_to_utf8 (const char *buf,
+                     gsize       len)
+{
+  const char *end = NULL;
+
+  if (len >= 3 && memcmp (buf, "\xef\xbb\xbf", 3) == 0)
+    {
+      buf += 3;
+      len -= 3;
+    }
+  else if (len >= 2 && (memcmp (buf, "\xff\xfe", 2) == 0 || memcmp (buf, "\xfe\xff", 2) == 0))
+    {
+      const char *from = buf[0] == '\xff' ? "UTF-16LE" : "UTF-16BE";
+      gsize even = (len - 2) & ~(gsize)1;
+
+      return g_convert (buf + 2, even, "UTF-8", from, NULL, NULL, NULL);
+    }
+
+  if (g_utf8_validate_len (buf, len, &end))
+    return g_strndup (buf, len);
+  /* cut in the middle of a character by the read size */
+  if (len - (end - buf) < 4 && g_utf8_get_char_validated (end, len - (end - buf)) == (gunichar)-2)
+    return g_strndup (buf, end - buf);
+
+  /* not UTF-8: GB18030, the usual other encoding of Chinese bulletins;
+   * up to the last line end, so that no character is cut */
+  {
+    const char *nl = g_strrstr_len (buf, len, "\n");
+    gsize n = nl != NULL ? (gsize)(nl - buf) : len;
+
+    return g_convert (buf, n, "UTF-8", "GB18030", NULL, NULL, NULL);
+  }
+}
+
+static char *
+first_line (const char *text)
+{
+  const char *p = text;
+
+  while (p != NULL && *p)
+    {
+      const char *nl = strchr (p, '\n');
+      g_autofree char *line = nl ? g_strndup (p, nl - p) : g_strdup (p);
+
+      g_strstrip (line);
+      if (*line != 0)
+        {
+          if (g_utf8_strlen (line, -1) > 80)
+            {
+              char *cut = g_utf8_offset_to_pointer (line, 80);
+              *cut = 0;
+            }
+          return g_steal_pointer (&line);
+        }
+      p = nl ? nl + 1 : NULL;
+    }
+  return NULL;
+}
+
+static gboolean
+read_text_entry (BulletinIssue  *issue,
+                 GFile          *file,
+                 gboolean       *io_error,
+                 GCancellable   *cancellable,
+                 GError        **error)
+{
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autofree char *buf = g_malloc (TEXT_PREFIX_BYTES);
+  g_autofree char *text = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *number = NULL;
+  gsize len = 0;
+
+  *io_error = TRUE;
+  stream = g_file_read (file, cancellable, error);
+  if (stream == NULL)
+    return FALSE;
+  if (!g_input_stream_read_all (G_INPUT_STREAM (stream), buf, TEXT_PREFIX_BYTES, &len,
+                                cancellable, error))
+    return FALSE;
+  *io_error = FALSE;
+
+  text = text_prefix_to_utf8 (buf, len);
+  if (text != NULL)
+    {
+      title = first_line (text);
+      if (bulletin_issue_get_date (issue) == NULL)
+        date = bulletin_date_from_string (text);
+      number = bulletin_number_from_string (text);
+    }
+  if (number == NULL)
+    number = bulletin_number_from_string (bulletin_issue_get_display_name (issue));
+
+  /* the number of articles is known only once the importer has run */
+  bulletin_issue_set_metadata (issue, title, date, number, NULL, 0);
+  return TRUE;
+}
+
+static char *
+folder_extra (GFile        *folder,
+              GCancellable *cancellable)
+{
+  g_autoptr(GFile) meta = g_file_get_child (folder, "issue.json");
+  g_autoptr(GFileInfo) info = g_file_query_info (meta,
+                                                 G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                                                 G_FILE_ATTRIBUTE_TIME_MODIFIED ","
+                                                 G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
+                                                 G_FILE_QUERY_INFO_NONE, cancellable, NULL);
+
+  if (info == NULL)
+    return g_strdup ("-");
+  return g_strdup_printf ("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT ":%u",
+                          (guint64)g_file_info_get_size (info),
+                          g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED),
+                          g_file_info_get_attribute_uint32 (info,
+                                                            G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC));
+}
+
+/* Returns FALSE when the folder is not an issue (no ninjs file in it). */
+static gboolean
+read_folder_entry (BulletinIssue  *issue,
+                   GFile          *folder,
+                   gboolean       *io_error,
+                   GCancellable   *cancellable,
+                   GError        **error)
+{
+  g_autoptr(GFileEnumerator) enumerator = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *number = NULL;
+  gboolean has_meta = FALSE;
+  guint n = 0;
+  GFileInfo *info;
+
+  *io_error = TRUE;
+  enumerator = g_file_enumerate_children (folder,
+                                          G_FILE_ATTRIBUTE_STANDARD_NAME ","
+                                          G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                          G_FILE_QUERY_INFO_NONE, cancellable, error);
+  if (enumerator == NULL)
+    return FALSE;
+
+  while ((info = g_file_enumerator_next_file (enumerator, cancellable, error)) != NULL)
+    {
+      const char *name = g_file_info_get_name (info);
+
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR && name[0] != '.' &&
+          g_str_has_suffix (name, ".json"))
+        {
+          if (strcmp (name, "issue.json") == 0)
+            has_meta = TRUE;
+          else
+            {
+              n++;
+              if (first == NULL || strcmp (name, first) < 0)
+                {
+                  g_free (first);
+                  first = g_strdup (name);
+                }
+            }
+        }
+      g_object_unref (info);
+    }
+  if (error != NULL && *error != NULL)
+    return FALSE;
+  *io_error = FALSE;
+
+  if (n == 0 && !has_meta)
+    return FALSE;
+
+  if (has_meta)
+    {
+      g_autoptr(GFile) meta = g_file_get_child (folder, "issue.json");
+      BulletinNinjsSkim skim;
+      gboolean meta_io_error;
+
+      /* A broken issue.json is a warning when the issue loads, not a
+       * reason to refuse the folder: its articles are still there. */
+      if (skim_ninjs_file (meta, "issue.json", &skim, &meta_io_error, cancellable, NULL))
+        {
+          title = g_steal_pointer (&skim.headline);
+          date = g_steal_pointer (&skim.date);
+          bulletin_ninjs_skim_clear (&skim);
+        }
+    }
+
+  if (date == NULL && bulletin_issue_get_date (issue) == NULL && first != NULL)
+    {
+      g_autoptr(GFile) child = g_file_get_child (folder, first);
+      BulletinNinjsSkim skim;
+      gboolean child_io_error;
+
+      if (skim_ninjs_file (child, first, &skim, &child_io_error, cancellable, NULL))
+        {
+          date = g_steal_pointer (&skim.date);
+          bulletin_ninjs_skim_clear (&skim);
+        }
+    }
+
+  number = bulletin_number_from_string (title);
+  if (number == NULL)
+    number = bulletin_number_from_string (bulletin_issue_get_display_name (issue));
+
+  bulletin_issue_set_metadata (issue, title, date, number, NULL, n);
+  return TRUE;
+}
+
+static gboolean
+read_ninjs_entry (BulletinIssue  *issue,
+                  GFile          *file,
+                  gboolean       *io_error,
+                  GCancellable   *cancellable,
+                  GError        **error)
+{
+  BulletinNinjsSkim skim;
+  g_autofree char *number = NULL;
+
+  if (!skim_ninjs_file (file, bulletin_issue_get_display_name (issue), &skim, io_error,
+                        cancellable, error))
+    return FALSE;
+
+  number = bulletin_number_from_string (skim.headline);
+  if (number == NULL)
+    number = bulletin_number_from_string (bulletin_issue_get_display_name (issue));
+  bulletin_issue_set_metadata (issue, skim.is_array ? NULL : skim.headline, skim.date, number,
+                               NULL, skim.n_articles);
+  bulletin_ninjs_skim_clear (&skim);
+  return TRUE;
+}
+
+typedef enum {
+  READ_OK,
+  READ_SKIP,       /* not an issue */
+  READ_IO_ERROR,   /* listed with the error, not cached */
+  READ_CANCELLED,
+} ReadResult;
+
+/* Reads the cheap metadata of one entry into @issue: an error becomes the
+ * issue's error state. */
+static ReadResult
+read_entry (BulletinIssue *issue,
+            GCancellable  *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  GFile *file = bulletin_issue_get_file (issue);
+  gboolean io_error = FALSE;
+  gboolean ok = FALSE;
+
+  switch (bulletin_issue_get_kind (issue))
+    {
+    case BULLETIN_ISSUE_NINJS_FILE:
+      ok = read_ninjs_entry (issue, file, &io_error, cancellable, &error);
+      break;
+    case BULLETIN_ISSUE_TEXT_FILE:
+      ok = read_text_entry (issue, file, &io_error, cancellable, &error);
+      break;
+    case BULLETIN_ISSUE_NINJS_FOLDER:
+      ok = read_folder_entry (issue, file, &io_error, cancellable, &error);
+      if (!ok && error == NULL)
+        return READ_SKIP;
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (ok)
+    return READ_OK;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return READ_CANCELLED;
+  bulletin_issue_set_error (issue, error->message);
+  return io_error ? READ_IO_ERROR : READ_OK;
+}
+
+static gboolean
+location_is_cacheable (GFile *location)
+{
+  /* resources are built into the program: nothing to gain */
+  return !g_file_has_uri_scheme (location, "resource");
+}
+
+static gboolean
+scan_single_file (ScanState     *state,
+                  GFile         *location,
+                  GFileType      type,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autoptr(BulletinIssue) issue = NULL;
+  BulletinIssueKind kind;
+
+  if (!bulletin_issue_kind_for_file (location, type, &kind))
+    {
+      g_autofree char *name = g_file_get_parse_name (location);
+
+      g_set_error (error, BULLETIN_ARCHIVE_ERROR, BULLETIN_ARCHIVE_ERROR_NOT_AN_ARCHIVE,
+                   _("%s is neither a folder nor a ninjs (.json) or text (.txt) file"), name);
+      return FALSE;
+    }
+
+  g_mutex_lock (&state->mutex);
+  state->single_file = TRUE;
+  g_mutex_unlock (&state->mutex);
+  scan_state_set_total (state, 1);
+  issue = bulletin_issue_new (location, kind);
+  if (read_entry (issue, cancellable) == READ_CANCELLED)
+    return !g_cancellable_set_error_if_cancelled (cancellable, error);
+  scan_state_push (state, g_steal_pointer (&issue), FALSE);
+  return TRUE;
+}
+
+typedef struct {
+  ScanState            *state;
+  BulletinArchiveCache *cache;
+  GCancellable         *cancellable;
+  guint                 n_total;   /* entries found to be issues */
+  guint                 n_pending; /* entries not read yet */
+  guint                 n_pushed;
+} Scan;
+
+static void
+count_entry (Scan *scan)
+{
+  scan->n_total++;
+}
+
+static void
+update_total (Scan *scan)
+{
+  scan_state_set_total (scan->state, scan->n_total + scan->n_pending);
+}
+
+/* Lists @entry from the cache when it has not changed; TRUE when done. */
+static gboolean
+take_from_cache (Scan  *scan,
+                 Entry *entry)
+{
+  g_autofree char *extra = NULL;
+  const BulletinCacheEntry *hit;
+  BulletinIssue *issue;
+
+  if (scan->cache == NULL)
+    return FALSE;
+  if (entry->kind == BULLETIN_ISSUE_NINJS_FOLDER)
+    extra = folder_extra (entry->file, scan->cancellable);
+  hit = bulletin_archive_cache_lookup (scan->cache, entry->name, entry->kind, entry->size,
+                                       entry->mtime, extra);
+  if (hit == NULL)
+    return FALSE;
+
+  entry->done = TRUE;
+  if (hit->skip)
+    return TRUE;
+
+  count_entry (scan);
+  issue = bulletin_issue_new (entry->file, entry->kind);
+  issue_apply_cache_entry (issue, hit);
+  scan_state_push (scan->state, issue, TRUE);
+  scan->n_pushed++;
+  return TRUE;
+}
+
+/* Reads @entry's metadata, lists it and remembers it in the cache. */
+static ReadResult
+read_and_push (Scan  *scan,
+               Entry *entry)
+{
+  g_autoptr(BulletinIssue) issue = bulletin_issue_new (entry->file, entry->kind);
+  ReadResult result;
+
+  result = read_entry (issue, scan->cancellable);
+  if (result == READ_CANCELLED)
+    return result;
+  entry->done = TRUE;
+
+  if (scan->cache != NULL && result != READ_IO_ERROR)
+    {
+      BulletinCacheEntry *cached = result == READ_SKIP ? g_new0 (BulletinCacheEntry, 1)
+                                                       : cache_entry_from_issue (issue);
+
+      cached->kind = entry->kind;
+      cached->size = entry->size;
+      cached->mtime = entry->mtime;
+      cached->skip = result == READ_SKIP;
+      if (entry->kind == BULLETIN_ISSUE_NINJS_FOLDER)
+        cached->extra = folder_extra (entry->file, NULL);
+      bulletin_archive_cache_store (scan->cache, entry->name, cached);
+    }
+
+  if (result != READ_SKIP)
+    {
+      count_entry (scan);
+      scan_state_push (scan->state, g_steal_pointer (&issue), FALSE);
+      scan->n_pushed++;
+    }
+  return result;
+}
+
+static Entry *
+entry_new (GFileEnumerator *enumerator,
+           GFileInfo       *info)
+{
+  g_autoptr(GFile) child = g_file_enumerator_get_child (enumerator, info);
+  g_autofree char *date = NULL;
+  BulletinIssueKind kind;
+  Entry *entry;
+
+  if (!bulletin_issue_kind_for_file (child, g_file_info_get_file_type (info), &kind))
+    return NULL;
+
+  entry = g_new0 (Entry, 1);
+  entry->name = g_strdup (g_file_info_get_name (info));
+  entry->file = g_steal_pointer (&child);
+  entry->kind = kind;
+  entry->size = kind == BULLETIN_ISSUE_NINJS_FOLDER ? 0 : (guint64)g_file_info_get_size (info);
+  entry->mtime = (gint64)g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED)
+                 * G_USEC_PER_SEC +
+                 g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC);
+  date = bulletin_date_from_string (entry->name);
+  entry->name_date = date_key (date);
+  return entry;
+}
+
+static gboolean
+scan_run (ScanState     *state,
+          GFile         *location,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  g_autoptr(GFileInfo) root_info = NULL;
+  g_autoptr(GFileEnumerator) enumerator = NULL;
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)entry_free);
+  g_autoptr(GPtrArray) misses = g_ptr_array_new ();
+  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(BulletinArchiveCache) cache = NULL;
+  g_autoptr(GError) local_error = NULL;
+  Scan scan = { state, NULL, cancellable, 0, 0, 0 };
+  gboolean cancelled = FALSE;
+  GFileInfo *info;
+  GFileType type;
+  gint64 t0 = g_get_monotonic_time ();
+
+  root_info = g_file_query_info (location, G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                 G_FILE_QUERY_INFO_NONE, cancellable, error);
+  if (root_info == NULL)
+    return FALSE;
+  type = g_file_info_get_file_type (root_info);
+  if (type != G_FILE_TYPE_DIRECTORY)
+    return scan_single_file (state, location, type, cancellable, error);
+
+  if (location_is_cacheable (location))
+    {
+      g_autofree char *uri = g_file_get_uri (location);
+      g_autofree char *path = bulletin_archive_dup_cache_path (location);
+
+      cache = bulletin_archive_cache_load (path, uri);
+      scan.cache = cache;
+      g_debug ("archive scan: cache loaded after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
+    }
+
+  enumerator = g_file_enumerate_children (location, ENTRY_ATTRIBUTES, G_FILE_QUERY_INFO_NONE,
+                                          cancellable, error);
+  if (enumerator == NULL)
+    return FALSE;
+
+  /* While the folder is listed, what the cache knows is listed at once (a
+   * second opening reads no issue file), and on a first opening the first
+   * entry is read at once, so that something shows without waiting for a
+   * long listing (5,000 entries on a file server). */
+  while ((info = g_file_enumerator_next_file (enumerator, cancellable, &local_error)) != NULL)
+    {
+      Entry *entry = entry_new (enumerator, info);
+
+      g_object_unref (info);
+      if (entry == NULL)
+        continue;
+      g_ptr_array_add (entries, entry);
+      g_hash_table_add (names, entry->name);
+      /* the total grows while the folder is listed: tell it now and then */
+      if (entries->len % 256 == 1)
+        update_total (&scan);
+
+      if (take_from_cache (&scan, entry))
+        continue;
+      if (scan.n_pushed == 0 && read_and_push (&scan, entry) == READ_CANCELLED)
+        break;
+      if (!entry->done)
+        scan.n_pending++;
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  update_total (&scan);
+  g_debug ("archive scan: %u entries listed after %.1f ms", entries->len,
+           (g_get_monotonic_time () - t0) / 1e3);
+
+  /* then the rest, newest names first, so that the list fills in roughly
+   * in its final order */
+  for (guint i = 0; i < entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (entries, i);
+
+      if (!entry->done)
+        g_ptr_array_add (misses, entry);
+    }
+  g_ptr_array_sort (misses, compare_entries_newest_first);
+
+  for (guint i = 0; i < misses->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (misses, i);
+      ReadResult result;
+
+      if (g_cancellable_is_cancelled (cancellable) ||
+          (result = read_and_push (&scan, entry)) == READ_CANCELLED)
+        {
+          cancelled = TRUE;
+          break;
+        }
+      scan.n_pending--;
+      /* a folder that turned out not to be an issue */
+      if (result == READ_SKIP)
+        update_total (&scan);
+    }
+
+  g_debug ("archive scan: entries read after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
+
+  if (cache != NULL)
+    {
+      g_autoptr(GError) save_error = NULL;
+
+      /* a cancelled scan keeps what it learnt, and forgets nothing */
+      if (!cancelled && !g_cancellable_is_cancelled (cancellable))
+        bulletin_archive_cache_retain (cache, names);
+      if (bulletin_archive_cache_is_dirty (cache) &&
+          !bulletin_archive_cache_save (cache, &save_error))
+        g_warning ("Could not write the archive metadata cache: %s", save_error->message);
+    }
+
+  g_debug ("archive scan: done after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+typedef struct {
+  ScanState *state;
+  GFile     *location;
+} ScanData;
+
+static void
+scan_data_free (ScanData *data)
+{
+  scan_state_unref (data->state);
+  g_object_unref (data->location);
+  g_free (data);
+}
+
+static void
+scan_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  ScanData *data = task_data;
+  GError *error = NULL;
+
+  if (scan_run (data->state, data->location, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* the model */
+
+static GType
+bulletin_archive_get_item_type (GListModel *model)
+{
+  return BULLETIN_TYPE_ISSUE;
+}
+
+static guint
+bulletin_archive_get_n_items (GListModel *model)
+{
+  return BULLETIN_ARCHIVE (model)->issues->len;
+}
+
+static gpointer
+bulletin_archive_get_item (GListModel *model,
+                           guint       position)
+{
+  BulletinArchive *self = BULLETIN_ARCHIVE (model);
+
+  if (position >= self->issues->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->issues, position));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = bulletin_archive_get_item_type;
+  iface->get_n_items = bulletin_archive_get_n_items;
+  iface->get_item = bulletin_archive_get_item;
+}
+
+static int
+compare_issue_ptrs (gconstpointer a,
+                    gconstpointer b)
+{
+  return bulletin_issue_compare (*(BulletinIssue * const *)a, *(BulletinIssue * const *)b);
+}
+
+/* first position at or after @from whose issue comes after @issue */
+static guint
+find_insert_position (BulletinArchive *self,
+                      BulletinIssue   *issue,
+                      guint            from)
+{
+  guint lo = from, hi = self->issues->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (bulletin_issue_compare (g_ptr_array_index (self->issues, mid), issue) <= 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static void on_issue_date_changed (BulletinIssue   *issue,
+                                   GParamSpec      *pspec,
+                                   BulletinArchive *self);
+
+static void
+articles_hook (BulletinIssue *issue,
+               GPtrArray     *articles,
+               gpointer       data)
+{
+  bulletin_archive_register_articles (data, issue, articles);
+}
+
+static void
+adopt_issue (BulletinArchive *self,
+             BulletinIssue   *issue)
+{
+  g_hash_table_replace (self->by_name, (gpointer)bulletin_issue_get_display_name (issue), issue);
+  g_signal_connect (issue, "notify::date", G_CALLBACK (on_issue_date_changed), self);
+  bulletin_issue_set_articles_hook (issue, articles_hook, self);
+}
+
+static void
+release_issue (BulletinArchive *self,
+               BulletinIssue   *issue)
+{
+  const char *name = bulletin_issue_get_display_name (issue);
+
+  if (g_hash_table_lookup (self->by_name, name) == issue)
+    g_hash_table_remove (self->by_name, name);
+  g_signal_handlers_disconnect_by_data (issue, self);
+  bulletin_issue_set_articles_hook (issue, NULL, NULL);
+}
+
+/* Inserts @n issues at @position, taking their references. */
+static void
+insert_run (BulletinArchive  *self,
+            guint             position,
+            BulletinIssue   **run,
+            guint             n)
+{
+  guint old_len = self->issues->len;
+
+  g_ptr_array_set_size (self->issues, old_len + n);
+  memmove (self->issues->pdata + position + n, self->issues->pdata + position,
+           (old_len - position) * sizeof (gpointer));
+  for (guint i = 0; i < n; i++)
+    {
+      self->issues->pdata[position + i] = g_object_ref (run[i]);
+      adopt_issue (self, run[i]);
+    }
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 0, n);
+}
+
+/* Merges a batch into the sorted list: one items-changed per run of
+ * issues that land next to each other. */
+static void
+insert_issues (BulletinArchive *self,
+               GPtrArray       *batch)
+{
+  guint i = 0, position = 0;
+
+  g_ptr_array_sort (batch, compare_issue_ptrs);
+
+  while (i < batch->len)
+    {
+      guint j = i + 1;
+
+      position = find_insert_position (self, g_ptr_array_index (batch, i), position);
+      while (j < batch->len &&
+             (position >= self->issues->len ||
+              bulletin_issue_compare (g_ptr_array_index (batch, j),
+                                      g_ptr_array_index (self->issues, position)) < 0))
+        j++;
+
+      insert_run (self, position, (BulletinIssue **)batch->pdata + i, j - i);
+      position += j - i;
+      i = j;
+    }
+}
+
+static void
+remove_at (BulletinArchive *self,
+           guint            position)
+{
+  BulletinIssue *issue = g_ptr_array_steal_index (self->issues, position);
+
+  release_issue (self, issue);
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+  g_object_unref (issue);
+}
+
+static gboolean
+find_position (BulletinArchive *self,
+               BulletinIssue   *issue,
+               guint           *position)
+{
+  return g_ptr_array_find (self->issues, issue, position);
+}
+
+/* Loading an issue can tell its real date: it moves to its place. */
+static void
+on_issue_date_changed (BulletinIssue   *issue,
+                       GParamSpec      *pspec,
+                       BulletinArchive *self)
+{
+  guint position, target;
+  gboolean in_order;
+
+  if (!find_position (self, issue, &position))
+    return;
+
+  in_order = (position == 0 ||
+              bulletin_issue_compare (g_ptr_array_index (self->issues, position - 1), issue) < 0) &&
+             (position + 1 >= self->issues->len ||
+              bulletin_issue_compare (issue, g_ptr_array_index (self->issues, position + 1)) < 0);
+  if (in_order)
+    return;
+
+  g_object_ref (issue);
+  g_ptr_array_remove_index (self->issues, position);
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+  target = find_insert_position (self, issue, 0);
+  g_ptr_array_insert (self->issues, target, issue);
+  g_list_model_items_changed (G_LIST_MODEL (self), target, 0, 1);
+}
+
+static void
+clear_issues (BulletinArchive *self)
+{
+  guint n = self->issues->len;
+
+  for (guint i = 0; i < n; i++)
+    release_issue (self, g_ptr_array_index (self->issues, i));
+  g_ptr_array_set_size (self->issues, 0);
+  if (n > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, n, 0);
+}
+
+/* the object */
+
+static void
+id_owner_free (IdOwner *owner)
+{
+  g_object_unref (owner->article);
+  g_free (owner->issue_name);
+  g_free (owner);
+}
+
+static void
+bulletin_archive_dispose (GObject *object)
+{
+  BulletinArchive *self = (BulletinArchive *)object;
+
+  for (guint i = 0; i < self->issues->len; i++)
+    release_issue (self, g_ptr_array_index (self->issues, i));
+  g_ptr_array_set_size (self->issues, 0);
+  g_clear_pointer (&self->scan, scan_state_unref);
+  g_clear_handle_id (&self->change_source, g_source_remove);
+  if (self->refresh_cancellable != NULL)
+    g_cancellable_cancel (self->refresh_cancellable);
+  g_clear_object (&self->refresh_cancellable);
+  if (self->monitor != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->monitor, self);
+      g_file_monitor_cancel (self->monitor);
+      g_clear_object (&self->monitor);
+    }
+  g_hash_table_remove_all (self->ids);
+
+  G_OBJECT_CLASS (bulletin_archive_parent_class)->dispose (object);
+}
+
+static void
+bulletin_archive_finalize (GObject *object)
+{
+  BulletinArchive *self = (BulletinArchive *)object;
+
+  g_clear_object (&self->location);
+  g_clear_object (&self->folder);
+  g_ptr_array_unref (self->issues);
+  g_hash_table_unref (self->by_name);
+  g_hash_table_unref (self->ids);
+  g_hash_table_unref (self->changed_names);
+
+  G_OBJECT_CLASS (bulletin_archive_parent_class)->finalize (object);
+}
+
+static void
+bulletin_archive_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  BulletinArchive *self = BULLETIN_ARCHIVE (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOCATION:
+      g_value_set_object (value, self->location);
+      break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+    case PROP_N_SCANNED:
+      g_value_set_uint (value, self->n_scanned);
+      break;
+    case PROP_N_TOTAL:
+      g_value_set_uint (value, self->n_total);
+      break;
+    case PROP_WATCHING:
+      g_value_set_boolean (value, self->watching);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bulletin_archive_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  BulletinArchive *self = BULLETIN_ARCHIVE (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOCATION:
+      self->location = g_value_dup_object (value);
+      break;
+    case PROP_WATCHING:
+      bulletin_archive_set_watching (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bulletin_archive_class_init (BulletinArchiveClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = bulletin_archive_dispose;
+  object_class->finalize = bulletin_archive_finalize;
+  object_class->get_property = bulletin_archive_get_property;
+  object_class->set_property = bulletin_archive_set_property;
+
+  properties[PROP_LOCATION] =
+    g_param_spec_object ("location", NULL, NULL, G_TYPE_FILE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_SCANNED] =
+    g_param_spec_uint ("n-scanned", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_TOTAL] =
+    g_param_spec_uint ("n-total", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_WATCHING] =
+    g_param_spec_boolean ("watching", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+bulletin_archive_init (BulletinArchive *self)
+{
+  self->issues = g_ptr_array_new_with_free_func (g_object_unref);
+  self->by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  self->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                     (GDestroyNotify)id_owner_free);
+  self->changed_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/**
+ * bulletin_archive_new:
+ * @location: a folder of issues, or a single issue file
+ *
+ * Returns: (transfer full): an empty archive; call
+ * bulletin_archive_scan_async () to fill it
+ */
+BulletinArchive *
+bulletin_archive_new (GFile *location)
+{
+  g_return_val_if_fail (G_IS_FILE (location), NULL);
+
+  return g_object_new (BULLETIN_TYPE_ARCHIVE, "location", location, NULL);
+}
+
+/**
+ * bulletin_archive_get_location:
+ *
+ * Returns: (transfer none): what was opened: a folder or a single file
+ */
+GFile *
+bulletin_archive_get_location (BulletinArchive *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ARCHIVE (self), NULL);
+  return self->location;
+}
+
+/**
+ * bulletin_archive_get_folder:
+ *
+ * Returns: (transfer none): the archive folder: the location, or the
+ * folder holding it when a single file was opened (known once the scan
+ * has listed it)
+ */
+GFile *
+bulletin_archive_get_folder (BulletinArchive *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ARCHIVE (self), NULL);
+  return self->folder != NULL ? self->folder : self->location;
+}
+
+gboolean
+bulletin_archive_is_single_file (BulletinArchive *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ARCHIVE (self), FALSE);
+  return self->single_file;
+}
+
+gboolean
+bulletin_archive_get_loading (BulletinArchive *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ARCHIVE (self), FALSE);
+  return self->loading;
+}
+
+guint
+bulletin_archive_get_n_scanned (BulletinArchive *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ARCHIVE (self), 0);
+  return self->n_scanned;
+}
+
+guint
+bulletin_archive_get_n_total (BulletinArchive *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ARCHIVE (self), 0);
+  return self->n_total;
+}
+
+/* 0 to 1; 1 when nothing is left to scan */
+double
+bulletin_archive_get_progress (BulletinArchive *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ARCHIVE (self), 0.0);
+
+  if (self->n_total == 0)
+    return self->loading ? 0.0 : 1.0;
+  return MIN (1.0, (double)self->n_scanned / self->n_total);
+}
+
+void
+bulletin_archive_get_scan_stats (BulletinArchive *self,
+                                 guint           *n_from_cache,
+                                 guint           *n_read)
+{
+  g_return_if_fail (BULLETIN_IS_ARCHIVE (self));
+
+  if (n_from_cache != NULL)
+    *n_from_cache = self->n_from_cache;
+  if (n_read != NULL)
+    *n_read = self->n_read;
+}
+
+/**
+ * bulletin_archive_find_issue:
+ * @name: the entry's name in the archive folder
+ *
+ * Returns: (transfer none) (nullable): the issue listed for @name
+ */
+BulletinIssue *
+bulletin_archive_find_issue (BulletinArchive *self,
+                             const char      *name)
+{
+  g_return_val_if_fail (BULLETIN_IS_ARCHIVE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return g_hash_table_lookup (self->by_name, name);
+}
+
+/**
+ * bulletin_archive_dup_cache_path:
+ *
+ * Returns: (transfer full): the metadata cache file for the archive at
+ * @location, under the user cache folder
+ */
+char *
+bulletin_archive_dup_cache_path (GFile *location)
+{
+  g_autofree char *uri = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (location), NULL);
+
+  uri = g_file_get_uri (location);
+  return bulletin_archive_cache_path_for (uri);
+}
+
+static void
+begin_scan (BulletinArchive *self,
+            ScanState       *state)
+{
+  clear_issues (self);
+  g_clear_pointer (&self->scan, scan_state_unref);
+  self->scan = scan_state_ref (state);
+  self->n_from_cache = self->n_read = 0;
+  self->single_file = FALSE;
+  g_clear_object (&self->folder);
+  self->scanned = FALSE;
+  update_monitor (self);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (!self->loading)
+    {
+      self->loading = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+    }
+  if (self->n_scanned != 0)
+    {
+      self->n_scanned = 0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SCANNED]);
+    }
+  if (self->n_total != 0)
+    {
+      self->n_total = 0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TOTAL]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+end_scan (BulletinArchive *self,
+          ScanState       *state,
+          gboolean         ok)
+{
+  /* everything the worker finished is listed before the caller hears */
+  scan_state_flush (state);
+
+  if (self->scan != state)
+    return;
+
+  g_clear_pointer (&self->scan, scan_state_unref);
+  self->scanned = ok;
+  self->loading = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+  update_monitor (self);
+}
+
+static void
+scan_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  BulletinArchive *self = BULLETIN_ARCHIVE (object);
+  g_autoptr(GTask) outer = user_data;
+  ScanData *data = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+  gboolean ok;
+
+  ok = g_task_propagate_boolean (G_TASK (result), &error);
+  end_scan (self, data->state, ok);
+
+  if (ok)
+    g_task_return_boolean (outer, TRUE);
+  else
+    g_task_return_error (outer, error);
+}
+
+/**
+ * bulletin_archive_scan_async:
+ *
+ * Lists the archive's issues in a worker thread; the model fills in on the
+ * calling thread's main context while it runs.  Scanning again starts from
+ * an empty list.  A cancelled scan leaves what it listed so far.
+ */
+void
+bulletin_archive_scan_async (BulletinArchive     *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) outer = NULL;
+  g_autoptr(GTask) worker = NULL;
+  g_autoptr(ScanState) state = NULL;
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+  ScanData *data;
+
+  g_return_if_fail (BULLETIN_IS_ARCHIVE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  outer = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, bulletin_archive_scan_async);
+
+  state = scan_state_new (self, context);
+  begin_scan (self, state);
+
+  data = g_new0 (ScanData, 1);
+  data->state = scan_state_ref (state);
+  data->location = g_object_ref (self->location);
+
+  worker = g_task_new (self, cancellable, scan_done, g_steal_pointer (&outer));
+  g_task_set_source_tag (worker, bulletin_archive_scan_async);
+  g_task_set_task_data (worker, data, (GDestroyNotify)scan_data_free);
+  g_task_set_return_on_cancel (worker, FALSE);
+  g_task_run_in_thread (worker, scan_thread);
+}
+
+gboolean
+bulletin_archive_scan_finish (BulletinArchive  *self,
+                              GAsyncResult     *result,
+                              GError          **error)
+{
+  g_return_val_if_fail (BULLETIN_IS_ARCHIVE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * bulletin_archive_scan:
+ *
+ * Scans in the calling thread and fills the model before returning (the
+ * command line, tests).
+ */
+gboolean
+bulletin_archive_scan (BulletinArchive  *self,
+                       GCancellable     *cancellable,
+                       GError          **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+  g_autoptr(ScanState) state = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (BULLETIN_IS_ARCHIVE (self), FALSE);
+
+  state = scan_state_new (self, context);
+  begin_scan (self, state);
+  ok = scan_run (state, self->location, cancellable, error);
+  end_scan (self, state, ok);
+  return ok;
+}
+
+/* article ids */
+
+static char *
+content_suffix (BulletinArticle *article,
+                const char      *base)
+{
+  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+                                                        bulletin_article_get_source (article),
+                                                        -1);
+
+  return g_strdup_printf ("%c%.16s", strchr (base, '#') != NULL ? '-' : '#', sum);
+}
+
+static gboolean
+owner_precedes (const char *name_a,
+                guint       index_a,
+                const char *name_b,
+                guint       index_b)
+{
+  int c = strcmp (name_a, name_b);
+
+  return c < 0 || (c == 0 && index_a < index_b);
+}
+
+/**
+ * bulletin_archive_register_articles:
+ * @articles: (element-type BulletinArticle): the finished articles of @issue
+ *
+ * Tells apart articles of the archive that share an id (the same ninjs
+ * uri, as IPTC's own samples do).  Of all the articles carrying one id,
+ * the one first in archive order (entry name, then position in the issue)
+ * keeps it; the others get a suffix made of a hash of their text, so that
+ * each id is the same whichever issue is opened first.  The archive calls
+ * this itself when one of its issues loads.
+ */
+void
+bulletin_archive_register_articles (BulletinArchive *self,
+                                    BulletinIssue   *issue,
+                                    GPtrArray       *articles)
+{
+  const char *issue_name;
+
+  g_return_if_fail (BULLETIN_IS_ARCHIVE (self));
+  g_return_if_fail (BULLETIN_IS_ISSUE (issue));
+  g_return_if_fail (articles != NULL);
+
+  issue_name = bulletin_issue_get_display_name (issue);
+
+  for (guint i = 0; i < articles->len; i++)
+    {
+      BulletinArticle *article = g_ptr_array_index (articles, i);
+      g_autofree char *base = g_strdup (bulletin_article_get_id (article));
+      IdOwner *owner;
+
+      if (base == NULL)
+        continue;
+
+      owner = g_hash_table_lookup (self->ids, base);
+      if (owner == NULL)
+        {
+          owner = g_new0 (IdOwner, 1);
+          owner->article = g_object_ref (article);
+          owner->issue_name = g_strdup (issue_name);
+          owner->index = i;
+          g_hash_table_insert (self->ids, g_steal_pointer (&base), owner);
+          continue;
+        }
+      if (owner->article == article)
+        continue;
+      if (strcmp (owner->issue_name, issue_name) == 0 && owner->index == i)
+        {
+          /* the same issue read again: this is the article now */
+          g_set_object (&owner->article, article);
+          continue;
+        }
+
+      if (owner_precedes (issue_name, i, owner->issue_name, owner->index))
+        {
+          g_autofree char *suffix = content_suffix (owner->article, base);
+
+          bulletin_article_set_id_suffix (owner->article, suffix);
+          g_set_object (&owner->article, article);
+          g_free (owner->issue_name);
+          owner->issue_name = g_strdup (issue_name);
+          owner->index = i;
+        }
+      else
+        {
+          g_autofree char *suffix = content_suffix (article, base);
+
+          bulletin_article_set_id_suffix (article, suffix);
+        }
+    }
+}
+
+/* images */
+
+/**
+ * bulletin_archive_resolve_image:
+ * @issue: (nullable): the issue the reference comes from
+ * @ref: an image reference as written in the issue (relative, `/`
+ *   separated, possibly %-escaped)
+ *
+ * Finds a local image.  Only a relative reference that stays inside the
+ * archive folder is accepted: absolute paths, `file:` and remote URLs, and
+ * paths that climb out with `..` are refused with a message saying so.
+ * Nothing is read and nothing is fetched.
+ *
+ * Returns: (transfer full) (nullable): the image file
+ */
+GFile *
+bulletin_archive_resolve_image (BulletinArchive  *self,
+                                BulletinIssue    *issue,
+                                const char       *ref,
+                                GError          **error)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *plain = NULL;
+  g_autofree char *unescaped = NULL;
+  g_autofree char *scheme = NULL;
+  g_auto(GStrv) components = NULL;
+  GFile *folder;
+  g_autoptr(GFile) result = NULL;
+
+  g_return_val_if_fail (BULLETIN_IS_ARCHIVE (self), NULL);
+  g_return_val_if_fail (issue == NULL || BULLETIN_IS_ISSUE (issue), NULL);
+
+  if (ref == NULL || *ref == 0)
+    {
+      g_set_error (error, BULLETIN_ARCHIVE_ERROR, BULLETIN_ARCHIVE_ERROR_INVALID,
+                   _("The image reference is empty"));
+      return NULL;
+    }
+
+  scheme = g_uri_parse_scheme (ref);
+  if (scheme != NULL)
+    {
+      if (g_ascii_strcasecmp (scheme, "file") == 0)
+        g_set_error (error, BULLETIN_ARCHIVE_ERROR, BULLETIN_ARCHIVE_ERROR_OUTSIDE,
+                     _("The image “%s” is an absolute file address; only images inside the "
+                       "archive folder are shown"), ref);
+      else
+        g_set_error (error, BULLETIN_ARCHIVE_ERROR, BULLETIN_ARCHIVE_ERROR_REMOTE,
+                     _("The image “%s” is not in the archive; remote images are never "
+                       "fetched"), ref);
+      return NULL;
+    }
+  if (ref[0] == '/' || ref[0] == '\\')
+    {
+      g_set_error (error, BULLETIN_ARCHIVE_ERROR, BULLETIN_ARCHIVE_ERROR_OUTSIDE,
+                   _("The image “%s” is an absolute path; only images inside the archive "
+                     "folder are shown"), ref);
+      return NULL;
+    }
+
+  plain = g_strndup (ref, strcspn (ref, "?#"));
+  unescaped = g_uri_unescape_string (plain, "/");
+  if (unescaped == NULL || !g_utf8_validate (unescaped, -1, NULL))
+    {
+      g_set_error (error, BULLETIN_ARCHIVE_ERROR, BULLETIN_ARCHIVE_ERROR_INVALID,
+                   _("The image reference “%s” is malformed"), ref);
+      return NULL;
+    }
+  g_strdelimit (unescaped, "\\", '/');
+
+  folder = bulletin_archive_get_folder (self);
+
+  /* where the reference starts from: a folder issue's own folder, else the
+   * folder that holds the issue file */
+  if (issue != NULL)
+    {
+      GFile *file = bulletin_issue_get_file (issue);
+      g_autoptr(GFile) base = bulletin_issue_get_kind (issue) == BULLETIN_ISSUE_NINJS_FOLDER
+                              ? g_object_ref (file) : g_file_get_parent (file);
+      g_autofree char *relative = base ? g_file_get_relative_path (folder, base) : NULL;
+
+      if (relative != NULL)
+        {
+          g_auto(GStrv) base_parts = g_strsplit (relative, "/", -1);
+
+          for (guint i = 0; base_parts[i] != NULL; i++)
+            if (*base_parts[i] != 0)
+              g_ptr_array_add (parts, g_strdup (base_parts[i]));
+        }
+    }
+
+  components = g_strsplit (unescaped, "/", -1);
+  for (guint i = 0; components[i] != NULL; i++)
+    {
+      const char *c = components[i];
+
+      if (*c == 0 || strcmp (c, ".") == 0)
+        continue;
+      if (strcmp (c, "..") == 0)
+        {
+          if (parts->len == 0)
+            {
+              g_set_error (error, BULLETIN_ARCHIVE_ERROR, BULLETIN_ARCHIVE_ERROR_OUTSIDE,
+                           _("The image “%s” lies outside the archive folder"), ref);
+              return NULL;
+            }
+          g_ptr_array_remove_index (parts, parts->len - 1);
+          continue;
+        }
+      g_ptr_array_add (parts, g_strdup (c));
+    }
+
+  if (parts->len == 0)
+    {
+      g_set_error (error, BULLETIN_ARCHIVE_ERROR, BULLETIN_ARCHIVE_ERROR_INVALID,
+                   _("The image reference “%s” names no file"), ref);
+      return NULL;
+    }
+
+  result = g_object_ref (folder);
+  for (guint i = 0; i < parts->len; i++)
+    {
+      GFile *child = g_file_get_child (result, g_ptr_array_index (parts, i));
+      g_object_unref (result);
+      result = child;
+    }
+  return g_steal_pointer (&result);
+}
+
+/* watching for changes */
+
+typedef struct {
+  char          *name;
+  GFile         *file;
+  BulletinIssue *issue;    /* NULL: the entry is gone or is not an issue */
+} Refresh;
+
+static void
+refresh_free (Refresh *refresh)
+{
+  g_free (refresh->name);
+  g_object_unref (refresh->file);
+  g_clear_object (&refresh->issue);
+  g_free (refresh);
+}
+
+static void
+refresh_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GPtrArray *refreshes = task_data;
+
+  for (guint i = 0; i < refreshes->len; i++)
+    {
+      Refresh *refresh = g_ptr_array_index (refreshes, i);
+      g_autoptr(GFileInfo) info = NULL;
+      g_autoptr(BulletinIssue) issue = NULL;
+      BulletinIssueKind kind;
+
+      info = g_file_query_info (refresh->file, G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                G_FILE_QUERY_INFO_NONE, cancellable, NULL);
+      if (info == NULL ||
+          !bulletin_issue_kind_for_file (refresh->file, g_file_info_get_file_type (info), &kind))
+        continue;
+      issue = bulletin_issue_new (refresh->file, kind);
+      if (read_entry (issue, cancellable) == READ_OK ||
+          bulletin_issue_get_state (issue) == BULLETIN_ISSUE_STATE_ERROR)
+        refresh->issue = g_steal_pointer (&issue);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+refresh_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  BulletinArchive *self = BULLETIN_ARCHIVE (object);
+  GPtrArray *refreshes = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+    return;
+
+  for (guint i = 0; i < refreshes->len; i++)
+    {
+      Refresh *refresh = g_ptr_array_index (refreshes, i);
+      BulletinIssue *old = g_hash_table_lookup (self->by_name, refresh->name);
+      guint position;
+
+      if (old != NULL && find_position (self, old, &position))
+        remove_at (self, position);
+      if (refresh->issue != NULL)
+        g_ptr_array_add (batch, g_steal_pointer (&refresh->issue));
+    }
+  if (batch->len > 0)
+    insert_issues (self, batch);
+}
+
+static gboolean
+apply_changes (gpointer data)
+{
+  BulletinArchive *self = data;
+  g_autoptr(GTask) task = NULL;
+  GPtrArray *refreshes = g_ptr_array_new_with_free_func ((GDestroyNotify)refresh_free);
+  GHashTableIter iter;
+  gpointer key;
+
+  self->change_source = 0;
+
+  g_hash_table_iter_init (&iter, self->changed_names);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      Refresh *refresh = g_new0 (Refresh, 1);
+
+      refresh->name = g_strdup (key);
+      refresh->file = g_file_get_child (self->location, key);
+      g_ptr_array_add (refreshes, refresh);
+    }
+  g_hash_table_remove_all (self->changed_names);
+
+  if (self->refresh_cancellable == NULL)
+    self->refresh_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->refresh_cancellable, refresh_done, NULL);
+  g_task_set_source_tag (task, apply_changes);
+  g_task_set_task_data (task, refreshes, (GDestroyNotify)g_ptr_array_unref);
+  g_task_run_in_thread (task, refresh_thread);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+note_change (BulletinArchive *self,
+             GFile           *file)
+{
+  g_autoptr(GFile) parent = NULL;
+
+  if (file == NULL)
+    return;
+  parent = g_file_get_parent (file);
+  if (parent == NULL || !g_file_equal (parent, self->location))
+    return;
+
+  g_hash_table_add (self->changed_names, g_file_get_basename (file));
+  g_clear_handle_id (&self->change_source, g_source_remove);
+  self->change_source = g_timeout_add (CHANGE_DELAY_MS, apply_changes, self);
+}
+
+static void
+on_folder_changed (GFileMonitor      *monitor,
+                   GFile             *file,
+                   GFile             *other_file,
+                   GFileMonitorEvent  event,
+                   BulletinArchive   *self)
+{
+  switch (event)
+    {
+    case G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT:
+    case G_FILE_MONITOR_EVENT_DELETED:
+    case G_FILE_MONITOR_EVENT_CREATED:
+    case G_FILE_MONITOR_EVENT_MOVED_IN:
+    case G_FILE_MONITOR_EVENT_MOVED_OUT:
+      note_change (self, file);
+      break;
+    case G_FILE_MONITOR_EVENT_RENAMED:
+      note_change (self, file);
+      note_change (self, other_file);
+      break;
+    case G_FILE_MONITOR_EVENT_CHANGED:
+    case G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED:
+    case G_FILE_MONITOR_EVENT_PRE_UNMOUNT:
+    case G_FILE_MONITOR_EVENT_UNMOUNTED:
+    case G_FILE_MONITOR_EVENT_MOVED:
+    default:
+      break;
+    }
+}
+
+static void
+update_monitor (BulletinArchive *self)
+{
+  gboolean want = self->watching && self->scanned && !self->single_file;
+
+  if (want && self->monitor == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->monitor = g_file_monitor_directory (self->location, G_FILE_MONITOR_WATCH_MOVES,
+                                                NULL, &error);
+      if (self->monitor == NULL)
+        {
+          g_debug ("Not watching the archive: %s", error->message);
+          return;
+        }
+      g_signal_connect (self->monitor, "changed", G_CALLBACK (on_folder_changed), self);
+    }
+  else if (!want && self->monitor != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->monitor, self);
+      g_file_monitor_cancel (self->monitor);
+      g_clear_object (&self->monitor);
+    }
+}
+
+/**
+ * bulletin_archive_set_watching:
+ *
+ * Watches the archive folder once it is scanned: entries added, changed or
+ * removed update the list.  (Changes inside a folder issue show when it
+ * is next loaded or the archive next opened.)
+ */
+void
+bulletin_archive_set_watching (BulletinArchive *self,
+                               gboolean         watching)
+{
+  g_return_if_fail (BULLETIN_IS_ARCHIVE (self));
+
+  watching = !!watching;
+  if (self->watching == watching)
+    return;
+  self->watching = watching;
+  update_monitor (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WATCHING]);
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* `bulletin-reader --display-text PATH`: every article of PATH, newest
+ * issue first, as one JSON object a line with the text exactly as the
+ * reader displays it (for scripts, and for the accessibility tests that
+ * compare it with what a screen reader is given). */
+int bulletin_cli_display_text (const char * const *args);
+
+G_END_DECLS

@@ -1,0 +1,719 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "bulletin-issue.h"
+#include "bulletin-ninjs-reader.h"
+#include "bulletin-ninjs-skim.h"
+
+/*
+ * A small JSON tokenizer that walks a ninjs file once, keeps the few
+ * top-level fields the archive lists and counts the associations, and skips
+ * everything else (string contents above all: that is where the bytes are)
+ * without allocating.  json-glib would build the whole tree, which is what
+ * the lazy issue load does later.
+ *
+ * It checks the syntax as it goes (brackets, commas, strings, escapes), so
+ * a broken file shows up as an error entry at scan time rather than when
+ * someone opens it.  Containers that are skipped are walked with an explicit
+ * stack, so no input can exhaust the C stack.
+ */
+
+#define MAX_DEPTH 512
+
+typedef struct {
+  const char  *start;
+  const char  *p;
+  const char  *end;
+  const char  *name;
+  GString     *value;
+  GError     **error;
+} Skimmer;
+
+typedef struct {
+  gboolean  top;
+  char     *headline;
+  gboolean  headline_is_main;
+  char     *version_created;
+  char     *first_created;
+  char     *uri;
+  char     *type;
+  gboolean  has_body;
+  gboolean  has_text;
+  guint     n_assoc;
+  guint     n_text_assoc;
+  char     *assoc_date;
+} Item;
+
+static void
+item_clear (Item *item)
+{
+  g_free (item->headline);
+  g_free (item->version_created);
+  g_free (item->first_created);
+  g_free (item->uri);
+  g_free (item->type);
+  g_free (item->assoc_date);
+  memset (item, 0, sizeof *item);
+}
+
+/* bytes that end a run of plain string content */
+static const guchar string_stop[256] = {
+  [0x00 ... 0x1f] = 1,
+  ['"'] = 1,
+  ['\\'] = 1,
+};
+
+static gboolean
+fail (Skimmer    *s,
+      const char *problem)
+{
+  guint line = 1, column = 1;
+
+  for (const char *q = s->start; q < s->p && q < s->end; q++)
+    {
+      if (*q == '\n')
+        {
+          line++;
+          column = 1;
+        }
+      else if (((guchar)*q & 0xc0) != 0x80)
+        column++;
+    }
+
+  /* Translators: file name, line, column, then what is wrong */
+  g_set_error (s->error, BULLETIN_NINJS_ERROR, BULLETIN_NINJS_ERROR_SYNTAX,
+               _("%s: line %u, column %u: %s"), s->name, line, column, problem);
+  return FALSE;
+}
+
+static inline void
+skip_ws (Skimmer *s)
+{
+  while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\r' || *s->p == '\t'))
+    s->p++;
+}
+
+static inline gboolean
+at (Skimmer *s,
+    char     c)
+{
+  return s->p < s->end && *s->p == c;
+}
+
+static int
+hex_value (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+static gboolean
+read_hex4 (Skimmer  *s,
+           gunichar *out)
+{
+  gunichar v = 0;
+
+  if (s->end - s->p < 4)
+    return fail (s, _("truncated \\u escape"));
+  for (int i = 0; i < 4; i++)
+    {
+      int h = hex_value (s->p[i]);
+      if (h < 0)
+        return fail (s, _("invalid \\u escape"));
+      v = v * 16 + h;
+    }
+  s->p += 4;
+  *out = v;
+  return TRUE;
+}
+
+/* At a '"': reads the string, decoding it into @out unless that is NULL. */
+static gboolean
+parse_string (Skimmer *s,
+              GString *out)
+{
+  s->p++;
+  for (;;)
+    {
+      const char *run = s->p;
+      char c;
+
+      while (s->p < s->end && !string_stop[(guchar)*s->p])
+        s->p++;
+      if (out != NULL && s->p > run)
+        g_string_append_len (out, run, s->p - run);
+      if (s->p >= s->end)
+        return fail (s, _("unterminated string"));
+
+      c = *s->p;
+      if (c == '"')
+        {
+          s->p++;
+          return TRUE;
+        }
+      if (c != '\\')
+        return fail (s, _("control character in a string"));
+
+      s->p++;
+      if (s->p >= s->end)
+        return fail (s, _("unterminated string"));
+      c = *s->p++;
+      switch (c)
+        {
+        case '"': case '\\': case '/':
+          if (out)
+            g_string_append_c (out, c);
+          break;
+        case 'b': if (out) g_string_append_c (out, '\b'); break;
+        case 'f': if (out) g_string_append_c (out, '\f'); break;
+        case 'n': if (out) g_string_append_c (out, '\n'); break;
+        case 'r': if (out) g_string_append_c (out, '\r'); break;
+        case 't': if (out) g_string_append_c (out, '\t'); break;
+        case 'u':
+          {
+            gunichar u, low;
+
+            if (!read_hex4 (s, &u))
+              return FALSE;
+            if (u >= 0xd800 && u < 0xdc00 && s->end - s->p >= 6 &&
+                s->p[0] == '\\' && s->p[1] == 'u')
+              {
+                const char *save = s->p;
+
+                s->p += 2;
+                if (!read_hex4 (s, &low))
+                  return FALSE;
+                if (low >= 0xdc00 && low < 0xe000)
+                  u = 0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00);
+                else
+                  s->p = save;
+              }
+            if (u >= 0xd800 && u < 0xe000)
+              u = 0xfffd;
+            if (out && u != 0)
+              g_string_append_unichar (out, u);
+          }
+          break;
+        default:
+          s->p--;
+          return fail (s, _("invalid escape in a string"));
+        }
+    }
+}
+
+static gboolean
+skip_scalar (Skimmer *s)
+{
+  char c = *s->p;
+
+  if (c == '-' || (c >= '0' && c <= '9'))
+    {
+      s->p++;
+      while (s->p < s->end &&
+             ((*s->p >= '0' && *s->p <= '9') || *s->p == '.' || *s->p == 'e' ||
+              *s->p == 'E' || *s->p == '+' || *s->p == '-'))
+        s->p++;
+      return TRUE;
+    }
+
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char * const literals[] = { "true", "false", "null" };
+      gsize n = strlen (literals[i]);
+
+      if ((gsize)(s->end - s->p) >= n && memcmp (s->p, literals[i], n) == 0)
+        {
+          s->p += n;
+          return TRUE;
+        }
+    }
+
+  return fail (s, _("unexpected character"));
+}
+
+/* At a member name: reads it (into @key unless NULL) and the colon. */
+static gboolean
+parse_member_name (Skimmer *s,
+                   GString *key)
+{
+  if (!at (s, '"'))
+    return fail (s, _("expected a member name in quotes"));
+  if (key != NULL)
+    g_string_truncate (key, 0);
+  if (!parse_string (s, key))
+    return FALSE;
+  skip_ws (s);
+  if (!at (s, ':'))
+    return fail (s, _("expected ':' after a member name"));
+  s->p++;
+  skip_ws (s);
+  return TRUE;
+}
+
+/* Skips any value, however deep, with its own stack. */
+static gboolean
+skip_value (Skimmer *s)
+{
+  char stack[MAX_DEPTH];
+  guint depth = 0;
+
+  for (;;)
+    {
+      skip_ws (s);
+      if (s->p >= s->end)
+        return fail (s, _("unexpected end of data"));
+
+      /* one value */
+      switch (*s->p)
+        {
+        case '{':
+        case '[':
+          {
+            char open = *s->p++;
+
+            skip_ws (s);
+            if (at (s, open == '{' ? '}' : ']'))
+              {
+                s->p++;
+                break;
+              }
+            if (depth >= MAX_DEPTH)
+              return fail (s, _("nested too deeply"));
+            stack[depth++] = open;
+            if (open == '{' && !parse_member_name (s, NULL))
+              return FALSE;
+            continue;
+          }
+        case '"':
+          if (!parse_string (s, NULL))
+            return FALSE;
+          break;
+        default:
+          if (!skip_scalar (s))
+            return FALSE;
+          break;
+        }
+
+      /* after a value: commas and closing brackets */
+      for (;;)
+        {
+          if (depth == 0)
+            return TRUE;
+          skip_ws (s);
+          if (s->p >= s->end)
+            return fail (s, _("unexpected end of data"));
+          if (*s->p == ',')
+            {
+              s->p++;
+              skip_ws (s);
+              if (stack[depth - 1] == '{' && !parse_member_name (s, NULL))
+                return FALSE;
+              break;
+            }
+          if ((*s->p == '}' && stack[depth - 1] == '{') ||
+              (*s->p == ']' && stack[depth - 1] == '['))
+            {
+              s->p++;
+              depth--;
+              continue;
+            }
+          return fail (s, _("expected ',' or a closing bracket"));
+        }
+    }
+}
+
+/* Reads a string value into *@dest (when still empty), or skips whatever
+ * else is there. */
+static gboolean
+take_string (Skimmer  *s,
+             char    **dest)
+{
+  if (!at (s, '"'))
+    return skip_value (s);
+  g_string_truncate (s->value, 0);
+  if (!parse_string (s, s->value))
+    return FALSE;
+  if (*dest == NULL && s->value->len > 0)
+    *dest = g_utf8_make_valid (s->value->str, s->value->len);
+  return TRUE;
+}
+
+typedef gboolean (*MemberFunc) (Skimmer    *s,
+                                const char *key,
+                                gpointer    data);
+typedef gboolean (*ElementFunc) (Skimmer  *s,
+                                 gpointer  data);
+
+/* At a '{': calls @func for each member, positioned at its value; @func
+ * must consume the value. */
+static gboolean
+each_member (Skimmer    *s,
+             MemberFunc  func,
+             gpointer    data)
+{
+  g_autoptr(GString) key = g_string_new (NULL);
+
+  s->p++;
+  skip_ws (s);
+  if (at (s, '}'))
+    {
+      s->p++;
+      return TRUE;
+    }
+  for (;;)
+    {
+      if (!parse_member_name (s, key))
+        return FALSE;
+      if (!func (s, key->str, data))
+        return FALSE;
+      skip_ws (s);
+      if (at (s, ','))
+        {
+          s->p++;
+          skip_ws (s);
+          continue;
+        }
+      if (at (s, '}'))
+        {
+          s->p++;
+          return TRUE;
+        }
+      return fail (s, _("expected ',' or '}'"));
+    }
+}
+
+/* At a '[': calls @func for each element, positioned at it. */
+static gboolean
+each_element (Skimmer     *s,
+              ElementFunc  func,
+              gpointer     data)
+{
+  s->p++;
+  skip_ws (s);
+  if (at (s, ']'))
+    {
+      s->p++;
+      return TRUE;
+    }
+  for (;;)
+    {
+      if (s->p >= s->end)
+        return fail (s, _("unexpected end of data"));
+      if (!func (s, data))
+        return FALSE;
+      skip_ws (s);
+      if (at (s, ','))
+        {
+          s->p++;
+          skip_ws (s);
+          continue;
+        }
+      if (at (s, ']'))
+        {
+          s->p++;
+          return TRUE;
+        }
+      return fail (s, _("expected ',' or ']'"));
+    }
+}
+
+/* headlines: [{ "value": ..., "role": "main" }, ...] */
+typedef struct {
+  char *value;
+  char *role;
+} Headline;
+
+static gboolean
+headline_member (Skimmer    *s,
+                 const char *key,
+                 gpointer    data)
+{
+  Headline *h = data;
+
+  if (strcmp (key, "value") == 0)
+    return take_string (s, &h->value);
+  if (strcmp (key, "role") == 0)
+    return take_string (s, &h->role);
+  return skip_value (s);
+}
+
+static gboolean
+headline_element (Skimmer  *s,
+                  gpointer  data)
+{
+  Item *item = data;
+  Headline h = { NULL, NULL };
+  gboolean ok;
+
+  if (!at (s, '{'))
+    return skip_value (s);
+  ok = each_member (s, headline_member, &h);
+  if (ok && h.value != NULL && !item->headline_is_main)
+    {
+      gboolean is_main = h.role == NULL || g_ascii_strcasecmp (h.role, "main") == 0;
+
+      if (item->headline == NULL || is_main)
+        {
+          g_free (item->headline);
+          item->headline = g_steal_pointer (&h.value);
+          item->headline_is_main = is_main;
+        }
+    }
+  g_free (h.value);
+  g_free (h.role);
+  return ok;
+}
+
+static gboolean skim_item (Skimmer *s,
+                           Item    *item,
+                           gboolean top);
+
+static gboolean
+association (Skimmer  *s,
+             gpointer  data)
+{
+  Item *item = data;
+  Item sub = { 0, };
+  gboolean ok;
+
+  if (!at (s, '{'))
+    return skip_value (s);
+
+  ok = skim_item (s, &sub, FALSE);
+  if (ok)
+    {
+      item->n_assoc++;
+      /* an article, as the reader sees it: a text item, or an untyped item
+       * or a composite with headlines or a body */
+      if (sub.type != NULL ? (g_ascii_strcasecmp (sub.type, "text") == 0 ||
+                              (g_ascii_strcasecmp (sub.type, "composite") == 0 && sub.has_text))
+                           : sub.has_text)
+        item->n_text_assoc++;
+      if (item->assoc_date == NULL)
+        item->assoc_date = g_strdup (sub.version_created != NULL ? sub.version_created
+                                                                 : sub.first_created);
+    }
+  item_clear (&sub);
+  return ok;
+}
+
+static gboolean
+association_member (Skimmer    *s,
+                    const char *key,
+                    gpointer    data)
+{
+  return association (s, data);
+}
+
+static gboolean
+has_prefix_ci (const char *key,
+               const char *prefix)
+{
+  return g_ascii_strncasecmp (key, prefix, strlen (prefix)) == 0;
+}
+
+/* Member names are compared without regard to case, as the reader does
+ * (1.x files in the wild mix both). */
+static gboolean
+item_member (Skimmer    *s,
+             const char *key,
+             gpointer    data)
+{
+  Item *item = data;
+
+  switch (g_ascii_tolower (key[0]))
+    {
+    case 'a':
+      if (item->top && g_ascii_strcasecmp (key, "associations") == 0)
+        {
+          if (at (s, '{'))
+            return each_member (s, association_member, item);
+          if (at (s, '['))
+            return each_element (s, association, item);
+        }
+      break;
+    case 'b':
+      if (g_ascii_strcasecmp (key, "bodies") == 0 || has_prefix_ci (key, "body_"))
+        item->has_body = item->has_text = TRUE;
+      break;
+    case 'f':
+      if (g_ascii_strcasecmp (key, "firstCreated") == 0)
+        return take_string (s, &item->first_created);
+      break;
+    case 'h':
+      if (g_ascii_strcasecmp (key, "headline") == 0)
+        {
+          item->has_text = TRUE;
+          if (item->headline_is_main)
+            break;
+          g_clear_pointer (&item->headline, g_free);
+          return take_string (s, &item->headline);
+        }
+      if (g_ascii_strcasecmp (key, "headlines") == 0)
+        {
+          item->has_text = TRUE;
+          if (at (s, '['))
+            return each_element (s, headline_element, item);
+        }
+      else if (has_prefix_ci (key, "headline_"))
+        item->has_text = TRUE;
+      break;
+    case 't':
+      if (g_ascii_strcasecmp (key, "type") == 0)
+        return take_string (s, &item->type);
+      break;
+    case 'u':
+      if (g_ascii_strcasecmp (key, "uri") == 0)
+        return take_string (s, &item->uri);
+      break;
+    case 'v':
+      if (g_ascii_strcasecmp (key, "versionCreated") == 0)
+        return take_string (s, &item->version_created);
+      break;
+    default:
+      break;
+    }
+  return skip_value (s);
+}
+
+/* At a '{': an item.  Only the top-level item looks into its
+ * associations; the nesting of C calls is therefore bounded. */
+static gboolean
+skim_item (Skimmer  *s,
+           Item     *item,
+           gboolean  top)
+{
+  item->top = top;
+  return each_member (s, item_member, item);
+}
+
+static gboolean
+array_element (Skimmer  *s,
+               gpointer  data)
+{
+  BulletinNinjsSkim *skim = data;
+  Item item = { 0, };
+  gboolean ok;
+
+  if (!at (s, '{'))
+    return skip_value (s);
+
+  ok = skim_item (s, &item, FALSE);
+  if (ok)
+    {
+      const char *date = item.version_created ? item.version_created : item.first_created;
+
+      skim->n_articles++;
+      if (skim->date == NULL && date != NULL)
+        skim->date = bulletin_date_from_string (date);
+    }
+  item_clear (&item);
+  return ok;
+}
+
+gboolean
+bulletin_ninjs_skim (const char         *data,
+                     gsize               len,
+                     const char         *display_name,
+                     BulletinNinjsSkim  *skim,
+                     GError            **error)
+{
+  g_autoptr(GString) value = g_string_new (NULL);
+  Skimmer s = { data, data, data + len, display_name, value, error };
+
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+  g_return_val_if_fail (skim != NULL, FALSE);
+
+  memset (skim, 0, sizeof *skim);
+
+  if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    s.p += 3;
+  skip_ws (&s);
+
+  if (s.p >= s.end)
+    {
+      g_set_error (error, BULLETIN_NINJS_ERROR, BULLETIN_NINJS_ERROR_SYNTAX,
+                   _("%s: the file is empty"), display_name);
+      return FALSE;
+    }
+
+  if (at (&s, '['))
+    {
+      skim->is_array = TRUE;
+      if (!each_element (&s, array_element, skim))
+        goto failed;
+      if (skim->n_articles == 0)
+        {
+          g_set_error (error, BULLETIN_NINJS_ERROR, BULLETIN_NINJS_ERROR_NOT_NINJS,
+                       _("%s: the array holds no ninjs item"), display_name);
+          goto failed;
+        }
+    }
+  else if (at (&s, '{'))
+    {
+      Item item = { 0, };
+      const char *date;
+
+      if (!skim_item (&s, &item, TRUE))
+        {
+          item_clear (&item);
+          goto failed;
+        }
+
+      date = item.version_created ? item.version_created
+           : item.first_created ? item.first_created
+           : item.assoc_date;
+      skim->date = bulletin_date_from_string (date);
+      skim->headline = g_steal_pointer (&item.headline);
+      skim->uri = g_steal_pointer (&item.uri);
+      skim->type = g_steal_pointer (&item.type);
+
+      /* the embedded articles, and the item itself when it has a body;
+       * else the item is the one article */
+      if (item.n_text_assoc > 0)
+        skim->n_articles = item.n_text_assoc + (item.has_body ? 1 : 0);
+      else
+        skim->n_articles = 1;
+      item_clear (&item);
+    }
+  else
+    {
+      g_set_error (error, BULLETIN_NINJS_ERROR, BULLETIN_NINJS_ERROR_NOT_NINJS,
+                   _("%s: not a ninjs item (the file holds no JSON object or array)"),
+                   display_name);
+      goto failed;
+    }
+
+  skip_ws (&s);
+  if (s.p < s.end)
+    {
+      fail (&s, _("unexpected data after the JSON value"));
+      goto failed;
+    }
+  return TRUE;
+
+failed:
+  bulletin_ninjs_skim_clear (skim);
+  return FALSE;
+}
+
+void
+bulletin_ninjs_skim_clear (BulletinNinjsSkim *skim)
+{
+  g_return_if_fail (skim != NULL);
+
+  g_clear_pointer (&skim->headline, g_free);
+  g_clear_pointer (&skim->date, g_free);
+  g_clear_pointer (&skim->uri, g_free);
+  g_clear_pointer (&skim->type, g_free);
+  skim->n_articles = 0;
+  skim->is_array = FALSE;
+}

@@ -1,0 +1,2056 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "bulletin-issue.h"
+#include "bulletin-search.h"
+#include "bulletin-search-index.h"
+
+/*
+ * The archive index.
+ *
+ * One SQLite database per archive under $XDG_CACHE_HOME/bulletin-reader/:
+ *
+ *   issues  one row per issue file (path relative to the root, size, mtime,
+ *           metadata, the rowids of its articles);
+ *   docs    one row per article: its search text (the text of its blocks,
+ *           ranges joined, debris left out) deflated, and the segments that
+ *           map that text back to source offsets;
+ *   fts     a contentless FTS5 table (detail=none) over the *folded* search
+ *           text, tokenized by our own tokenizer: overlapping bigrams for
+ *           Han (and kana, hangul) text, the last character of a run alone,
+ *           words for the rest.  A one-character query is a prefix query.
+ *
+ * The index only proposes candidates: every candidate is folded and matched
+ * with the same matcher as in-article search, so there are no false
+ * positives, and hits are exact source offsets.  Because positions are not
+ * needed, detail=none keeps the index small.
+ *
+ * Order: rowids are allocated so that descending rowid order is newest
+ * issue first, articles in their order; a query then streams candidates in
+ * that order and can stop after the first screen.  When incremental updates
+ * break that order, queries sort by issue instead (slower, same results).
+ */
+
+#define SCHEMA_VERSION "2"
+#define ROWID_START    (G_GINT64_CONSTANT (1) << 40)
+#define BATCH_ISSUES   32
+#define MAX_WORD_BYTES 64
+
+/* tokenizer */
+
+static gboolean
+is_cjk_fast (gunichar c)
+{
+  if (c < 0x2E80)
+    return FALSE;
+  if (c >= 0x4E00 && c <= 0x9FFF)
+    return TRUE;
+  return bulletin_fold_is_cjk (c);
+}
+
+static int
+tokenizer_create (void           *ctx,
+                  const char    **argv,
+                  int             argc,
+                  Fts5Tokenizer **out)
+{
+  static int dummy;
+
+  *out = (Fts5Tokenizer *)&dummy;
+  return SQLITE_OK;
+}
+
+static void
+tokenizer_delete (Fts5Tokenizer *tokenizer)
+{
+}
+
+static int
+tokenizer_tokenize (Fts5Tokenizer *tokenizer,
+                    void          *ctx,
+                    int            flags,
+                    const char    *text,
+                    int            n_text,
+                    int          (*token) (void *, int, const char *, int, int, int))
+{
+  const char *p = text, *end = text + n_text;
+  int rc = SQLITE_OK;
+
+  /* Queries are written by us from folded text, one term per string. */
+  if (flags & FTS5_TOKENIZE_QUERY)
+    return n_text > 0 ? token (ctx, 0, text, n_text, 0, n_text) : SQLITE_OK;
+
+  while (p < end && rc == SQLITE_OK)
+    {
+      gunichar c = (guchar)*p < 0x80 ? (gunichar)*p : g_utf8_get_char_validated (p, end - p);
+      const char *next;
+
+      if (c == (gunichar)-1 || c == (gunichar)-2)
+        {
+          p++;
+          continue;
+        }
+      next = g_utf8_next_char (p);
+
+      if (is_cjk_fast (c))
+        {
+          /* one term per position: the bigram that starts here, or the
+           * character alone at the end of a run; a one-character query is
+           * a prefix query, which finds both */
+          const char *after = NULL;
+
+          if (next < end && (guchar)*next >= 0x80)
+            {
+              gunichar d = g_utf8_get_char_validated (next, end - next);
+
+              if (d != (gunichar)-1 && d != (gunichar)-2 && is_cjk_fast (d))
+                after = g_utf8_next_char (next);
+            }
+          if (after != NULL)
+            rc = token (ctx, 0, p, after - p, p - text, after - text);
+          else
+            rc = token (ctx, 0, p, next - p, p - text, next - text);
+          p = next;
+        }
+      else if (bulletin_fold_is_word_char (c))
+        {
+          const char *start = p, *cut = NULL;
+
+          while (p < end)
+            {
+              gunichar d = (guchar)*p < 0x80 ? (gunichar)*p : g_utf8_get_char_validated (p, end - p);
+
+              if (d == (gunichar)-1 || d == (gunichar)-2 || is_cjk_fast (d) || !bulletin_fold_is_word_char (d))
+                break;
+              p = g_utf8_next_char (p);
+              if (cut == NULL && p - start > MAX_WORD_BYTES)
+                cut = p;
+            }
+          if (cut == NULL)
+            cut = p;
+          /* a long word is indexed by its first characters, and so is the query */
+          {
+            const char *q = start, *last = start;
+
+            while (q < cut && q - start <= MAX_WORD_BYTES)
+              {
+                last = q;
+                q = g_utf8_next_char (q);
+              }
+            if (q - start <= MAX_WORD_BYTES)
+              last = q;
+            rc = token (ctx, 0, start, last - start, start - text, p - text);
+          }
+        }
+      else
+        p = next;
+    }
+  return rc;
+}
+
+static fts5_tokenizer bulletin_tokenizer = {
+  tokenizer_create,
+  tokenizer_delete,
+  tokenizer_tokenize,
+};
+
+static gboolean
+register_tokenizer (sqlite3 *db)
+{
+  fts5_api *api = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, "SELECT fts5(?1)", -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  sqlite3_bind_pointer (stmt, 1, (void *)&api, "fts5_api_ptr", NULL);
+  sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (api == NULL)
+    return FALSE;
+  return api->xCreateTokenizer (api, "bulletin", NULL, &bulletin_tokenizer, NULL) == SQLITE_OK;
+}
+
+/* Appends a string in FTS5 query syntax: "term", a prefix "term"*. */
+static void
+append_term (GString    *expr,
+             GHashTable *seen,
+             const char *term,
+             gsize       len,
+             gboolean    prefix)
+{
+  g_autofree char *t = g_strndup (term, len);
+  g_autofree char *key = g_strconcat (t, prefix ? "*" : "", NULL);
+
+  if (g_hash_table_contains (seen, key))
+    return;
+  if (expr->len > 0)
+    g_string_append_c (expr, ' ');
+  g_string_append_c (expr, '"');
+  for (const char *p = t; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (expr, '"');
+      g_string_append_c (expr, *p);
+    }
+  g_string_append_c (expr, '"');
+  if (prefix)
+    g_string_append_c (expr, '*');
+  g_hash_table_add (seen, g_steal_pointer (&key));
+}
+
+/* The FTS5 expression for a folded query: every bigram of its Han runs (a
+ * lone Han character as itself), every word as a prefix.  NULL when the
+ * query has nothing the index knows (only punctuation): scan every doc. */
+static char *
+query_expression (const char *folded)
+{
+  g_autoptr(GString) expr = g_string_new (NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *p = folded;
+
+  while (*p)
+    {
+      gunichar c = g_utf8_get_char (p);
+      const char *next = g_utf8_next_char (p);
+
+      if (is_cjk_fast (c))
+        {
+          gboolean alone = TRUE;
+
+          if (p > folded)
+            {
+              const char *prev = g_utf8_prev_char (p);
+
+              alone = !is_cjk_fast (g_utf8_get_char (prev));
+            }
+          if (*next && is_cjk_fast (g_utf8_get_char (next)))
+            append_term (expr, seen, p, g_utf8_next_char (next) - p, FALSE);
+          else if (alone)
+            append_term (expr, seen, p, next - p, TRUE);
+          p = next;
+        }
+      else if (bulletin_fold_is_word_char (c))
+        {
+          const char *start = p, *last = p;
+
+          while (*p)
+            {
+              gunichar d = g_utf8_get_char (p);
+
+              if (is_cjk_fast (d) || !bulletin_fold_is_word_char (d))
+                break;
+              p = g_utf8_next_char (p);
+              if (p - start <= MAX_WORD_BYTES)
+                last = p;
+            }
+          append_term (expr, seen, start, last - start, TRUE);
+        }
+      else
+        p = next;
+    }
+
+  if (expr->len == 0)
+    return NULL;
+  return g_string_free (g_steal_pointer (&expr), FALSE);
+}
+
+/* deflated text */
+
+static guint8 *
+deflate_text (const char *text,
+              gsize       len,
+              gsize      *out_len)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW, 6);
+  gsize size = len + len / 8 + 128;
+  guint8 *out = g_malloc (size);
+  gsize read = 0, written = 0, total = 0;
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      GConverterResult r;
+
+      r = g_converter_convert (G_CONVERTER (compressor), text + read, len - read,
+                               out + total, size - total,
+                               G_CONVERTER_INPUT_AT_END, &read, &written, &error);
+      if (r == G_CONVERTER_ERROR)
+        {
+          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+            g_error ("deflate: %s", error->message);
+          size *= 2;
+          out = g_realloc (out, size);
+          read = 0;
+          written = 0;
+          continue;
+        }
+      text += read;
+      len -= read;
+      total += written;
+      if (r == G_CONVERTER_FINISHED)
+        break;
+      if (total == size)
+        {
+          size *= 2;
+          out = g_realloc (out, size);
+        }
+    }
+  *out_len = total;
+  return out;
+}
+
+static char *
+inflate_text (GConverter   *decompressor,
+              const guint8 *data,
+              gsize         len,
+              gsize         text_len)
+{
+  g_autofree char *out = g_malloc (text_len + 1);
+  gsize read = 0, written = 0, total = 0;
+
+  g_converter_reset (decompressor);
+  while (total < text_len || len > 0)
+    {
+      GConverterResult r;
+
+      r = g_converter_convert (decompressor, data, len, out + total, text_len + 1 - total,
+                               G_CONVERTER_INPUT_AT_END, &read, &written, NULL);
+      if (r == G_CONVERTER_ERROR)
+        return NULL;
+      data += read;
+      len -= read;
+      total += written;
+      if (r == G_CONVERTER_FINISHED)
+        break;
+      if (read == 0 && written == 0)
+        return NULL;
+    }
+  if (total != text_len)
+    return NULL;
+  out[total] = 0;
+  return g_steal_pointer (&out);
+}
+
+/* search text of an article: its blocks' ranges joined, and segments
+ * (text offset, source offset, starts a block) that map it back */
+
+typedef struct {
+  guint32 text;
+  guint32 source;
+  guint32 new_block;
+} Segment;
+
+static void
+article_search_text (BulletinArticle *article,
+                     GString         *text,
+                     GArray          *segs)
+{
+  guint n_blocks = bulletin_article_get_n_blocks (article);
+  guint32 offset = 0;
+
+  for (guint b = 0; b < n_blocks; b++)
+    {
+      const BulletinBlock *block = bulletin_article_get_block (article, b);
+
+      for (guint r = 0; r < block->n_ranges; r++)
+        {
+          const char *s = bulletin_article_offset_to_pointer (article, block->ranges[r].start);
+          const char *e = bulletin_article_offset_to_pointer (article, block->ranges[r].end);
+          Segment seg = { offset, block->ranges[r].start, r == 0 };
+
+          if (block->ranges[r].end <= block->ranges[r].start)
+            continue;
+          g_array_append_val (segs, seg);
+          g_string_append_len (text, s, e - s);
+          offset += block->ranges[r].end - block->ranges[r].start;
+        }
+    }
+}
+
+static BulletinFolded *
+fold_search_text (const char    *text,
+                  gsize          len,
+                  const Segment *segs,
+                  guint          n_segs)
+{
+  BulletinFolded *folded = bulletin_folded_new ();
+  const char *p = text, *end = text + len;
+
+  for (guint i = 0; i < n_segs; i++)
+    {
+      const char *q;
+
+      if (i > 0 && segs[i].new_block)
+        bulletin_folded_end_block (folded);
+      if (i + 1 < n_segs)
+        q = g_utf8_offset_to_pointer (p, segs[i + 1].text - segs[i].text);
+      else
+        q = end;
+      if (q > end)
+        q = end;
+      bulletin_folded_append (folded, p, q - p, segs[i].text);
+      p = q;
+    }
+  bulletin_folded_end_block (folded);
+  return folded;
+}
+
+static guint
+text_to_source (const Segment *segs,
+                guint          n_segs,
+                guint          offset,
+                gboolean       is_end)
+{
+  guint lo = 0, hi = n_segs, key = is_end && offset > 0 ? offset - 1 : offset;
+
+  if (n_segs == 0)
+    return offset;
+  while (hi - lo > 1)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (segs[mid].text <= key)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  return segs[lo].source + (offset - segs[lo].text);
+}
+
+void
+bulletin_search_result_free (BulletinSearchResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->issue_path);
+  g_free (result->issue_id);
+  g_free (result->issue_title);
+  g_free (result->issue_date);
+  g_free (result->article_id);
+  g_free (result->headline);
+  g_clear_pointer (&result->hits, g_array_unref);
+  g_free (result->snippet);
+  g_free (result);
+}
+
+void
+bulletin_search_results_free (BulletinSearchResults *results)
+{
+  if (results == NULL)
+    return;
+  g_ptr_array_unref (results->results);
+  g_free (results);
+}
+
+static BulletinSearchResults *
+results_new (void)
+{
+  BulletinSearchResults *results = g_new0 (BulletinSearchResults, 1);
+
+  results->results = g_ptr_array_new_with_free_func ((GDestroyNotify)bulletin_search_result_free);
+  results->complete = TRUE;
+  return results;
+}
+
+/* Matches @query in @folded; the hits (converted to source offsets through
+ * @segs when given) and a snippet from @input, or NULL when none. */
+static BulletinSearchResult *
+match_folded (const BulletinFolded      *folded,
+              const char                *input,
+              const Segment             *segs,
+              guint                      n_segs,
+              const BulletinSearchQuery *query)
+{
+  g_autoptr(GArray) hits = bulletin_search_folded (folded, query, 0);
+  BulletinSearchResult *result;
+  BulletinSearchHit *first;
+
+  if (hits->len == 0)
+    return NULL;
+
+  result = g_new0 (BulletinSearchResult, 1);
+  result->hits = g_array_sized_new (FALSE, FALSE, sizeof (BulletinRange), hits->len);
+  for (guint i = 0; i < hits->len; i++)
+    {
+      BulletinSearchHit *hit = &g_array_index (hits, BulletinSearchHit, i);
+      BulletinRange r = { hit->start, hit->end };
+
+      if (segs != NULL)
+        {
+          r.start = text_to_source (segs, n_segs, hit->start, FALSE);
+          r.end = text_to_source (segs, n_segs, hit->end, TRUE);
+        }
+      g_array_append_val (result->hits, r);
+    }
+  first = &g_array_index (hits, BulletinSearchHit, 0);
+  result->snippet = bulletin_folded_dup_snippet (folded, input, first->folded_start, first->folded_end,
+                                                 BULLETIN_SEARCH_SNIPPET_CONTEXT,
+                                                 &result->snippet_hit_start, &result->snippet_hit_end);
+  return result;
+}
+
+/* issue files */
+
+typedef struct {
+  GFile             *file;
+  char              *path;   /* relative to the root */
+  BulletinIssueKind  kind;
+  gint64             size;
+  gint64             mtime;
+} IssueFile;
+
+static void
+issue_file_free (IssueFile *f)
+{
+  g_object_unref (f->file);
+  g_free (f->path);
+  g_free (f);
+}
+
+static int
+compare_issue_files_desc (gconstpointer a,
+                          gconstpointer b)
+{
+  const IssueFile *fa = *(IssueFile **)a, *fb = *(IssueFile **)b;
+
+  return -strcmp (fa->path, fb->path);
+}
+
+static void
+folder_stamp (GFile        *folder,
+              GCancellable *cancellable,
+              gint64       *size,
+              gint64       *mtime)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+
+  *size = 0;
+  *mtime = 0;
+  children = g_file_enumerate_children (folder,
+                                        G_FILE_ATTRIBUTE_STANDARD_NAME ","
+                                        G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                                        G_FILE_ATTRIBUTE_TIME_MODIFIED,
+                                        G_FILE_QUERY_INFO_NONE, cancellable, NULL);
+  if (children == NULL)
+    return;
+  for (;;)
+    {
+      GFileInfo *info = NULL;
+      gint64 t;
+
+      if (!g_file_enumerator_iterate (children, &info, NULL, cancellable, NULL) || info == NULL)
+        break;
+      *size += g_file_info_get_size (info);
+      t = (gint64)g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED);
+      *mtime = MAX (*mtime, t);
+      (*size)++;  /* a renamed or added empty file changes the stamp too */
+    }
+}
+
+static GPtrArray *
+list_issue_files (GFile         *root,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify)issue_file_free);
+
+  children = g_file_enumerate_children (root,
+                                        G_FILE_ATTRIBUTE_STANDARD_NAME ","
+                                        G_FILE_ATTRIBUTE_STANDARD_TYPE ","
+                                        G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                                        G_FILE_ATTRIBUTE_TIME_MODIFIED ","
+                                        G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
+                                        G_FILE_QUERY_INFO_NONE, cancellable, error);
+  if (children == NULL)
+    return NULL;
+
+  for (;;)
+    {
+      GFileInfo *info = NULL;
+      GFile *child = NULL;
+      BulletinIssueKind kind;
+      IssueFile *f;
+
+      if (!g_file_enumerator_iterate (children, &info, &child, cancellable, error))
+        return NULL;
+      if (info == NULL)
+        break;
+      if (!bulletin_issue_kind_for_file (child, g_file_info_get_file_type (info), &kind))
+        continue;
+
+      f = g_new0 (IssueFile, 1);
+      f->file = g_object_ref (child);
+      f->path = g_strdup (g_file_info_get_name (info));
+      f->kind = kind;
+      if (kind == BULLETIN_ISSUE_NINJS_FOLDER)
+        folder_stamp (child, cancellable, &f->size, &f->mtime);
+      else
+        {
+          f->size = g_file_info_get_size (info);
+          f->mtime = (gint64)g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED) * 1000000 +
+                     g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC);
+        }
+      g_ptr_array_add (files, f);
+    }
+
+  g_ptr_array_sort (files, compare_issue_files_desc);
+  return g_steal_pointer (&files);
+}
+
+static int
+compare_results (gconstpointer a,
+                 gconstpointer b)
+{
+  const BulletinSearchResult *ra = *(BulletinSearchResult **)a, *rb = *(BulletinSearchResult **)b;
+  int c;
+
+  if (ra->sort_key != rb->sort_key)
+    return ra->sort_key > rb->sort_key ? -1 : 1;
+  c = strcmp (ra->issue_path, rb->issue_path);
+  if (c != 0)
+    return -c;
+  return ra->article_index < rb->article_index ? -1 : ra->article_index > rb->article_index;
+}
+
+/**
+ * bulletin_search_scan_archive:
+ *
+ * Searches every issue of the archive at @root by reading and folding all
+ * of it: no index.  Issues that cannot be read are left out (with a
+ * warning).  The archive search without an index, and the reference that
+ * the index is tested against.
+ *
+ * Returns: (transfer full): the results, newest issue first
+ */
+BulletinSearchResults *
+bulletin_search_scan_archive (GFile         *root,
+                              const char    *query,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  g_autoptr(BulletinSearchResults) results = results_new ();
+  g_autoptr(BulletinSearchQuery) q = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (root), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  files = list_issue_files (root, cancellable, error);
+  if (files == NULL)
+    return NULL;
+  q = bulletin_search_query_new (query, BULLETIN_SEARCH_WORD_START);
+  if (bulletin_search_query_is_empty (q))
+    return g_steal_pointer (&results);
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      IssueFile *f = g_ptr_array_index (files, i);
+      g_autoptr(BulletinIssue) issue = bulletin_issue_new (f->file, f->kind);
+      g_autoptr(GError) local_error = NULL;
+      GListModel *articles;
+      guint n;
+
+      if (!bulletin_issue_load (issue, cancellable, &local_error))
+        {
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+          g_warning ("%s", local_error->message);
+          continue;
+        }
+
+      articles = bulletin_issue_get_articles (issue);
+      n = g_list_model_get_n_items (articles);
+      for (guint a = 0; a < n; a++)
+        {
+          g_autoptr(BulletinArticle) article = g_list_model_get_item (articles, a);
+          g_autoptr(BulletinFolded) folded = bulletin_folded_new_for_article (article);
+          BulletinSearchResult *r;
+
+          r = match_folded (folded, bulletin_article_get_source (article), NULL, 0, q);
+          if (r == NULL)
+            continue;
+          r->issue_path = g_strdup (f->path);
+          r->issue_id = g_strdup (bulletin_issue_get_id (issue));
+          r->issue_title = g_strdup (bulletin_issue_get_title (issue));
+          r->issue_date = g_strdup (bulletin_issue_get_date (issue));
+          r->sort_key = bulletin_issue_get_sort_key (issue);
+          r->article_id = g_strdup (bulletin_article_get_id (article));
+          r->article_index = a;
+          r->headline = g_strdup (bulletin_article_get_headline (article));
+          results->n_hits += r->hits->len;
+          g_ptr_array_add (results->results, r);
+        }
+    }
+
+  g_ptr_array_sort (results->results, compare_results);
+  return g_steal_pointer (&results);
+}
+
+/* the database */
+
+struct _BulletinSearchIndex
+{
+  GObject    parent_instance;
+
+  GFile     *root;
+  char      *db_path;
+
+  GMutex     query_lock;
+  sqlite3   *query_db;
+  gint64     ordered_version;  /* data_version when ordered was computed, -1 never */
+  gboolean   ordered;
+
+  gint       building;         /* atomic */
+  gint       done;             /* atomic, issues indexed in this update */
+  gint       total;            /* atomic, issues to index in this update */
+};
+
+G_DEFINE_FINAL_TYPE (BulletinSearchIndex, bulletin_search_index, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_BUILDING,
+  PROP_PROGRESS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+rc_is_corrupt (int rc)
+{
+  rc &= 0xFF;
+  return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
+}
+
+static void
+set_db_error (GError     **error,
+              sqlite3     *db,
+              const char  *path,
+              int          rc)
+{
+  g_set_error (error, G_IO_ERROR, rc_is_corrupt (rc) ? G_IO_ERROR_INVALID_DATA : G_IO_ERROR_FAILED,
+               _("Search index %s: %s"), path, db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+}
+
+static int
+exec (sqlite3    *db,
+      const char *sql)
+{
+  return sqlite3_exec (db, sql, NULL, NULL, NULL);
+}
+
+static void
+remove_db_files (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_unlink (journal);
+}
+
+static const char schema_sql[] =
+  "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+  "CREATE TABLE issues (id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL,"
+  "  size INTEGER, mtime INTEGER, issue_id TEXT, title TEXT, date TEXT,"
+  "  sort_key INTEGER, first_doc INTEGER, n_docs INTEGER, error TEXT);"
+  "CREATE TABLE docs (id INTEGER PRIMARY KEY, issue INTEGER NOT NULL,"
+  "  article_index INTEGER, article_id TEXT, headline TEXT,"
+  "  segs BLOB, text_len INTEGER, text BLOB);"
+  "CREATE VIRTUAL TABLE fts USING fts5 (body, content='', detail=none,"
+  "  columnsize=0, tokenize='bulletin');"
+  "INSERT INTO meta VALUES ('schema', '" SCHEMA_VERSION "');"
+  "INSERT INTO meta VALUES ('complete', '0');";
+
+/* Checks that @db is an index of ours and whole: the schema version, and a
+ * file no shorter than its pages (a truncated copy opens fine and fails
+ * later). */
+static gboolean
+db_validate (sqlite3    *db,
+             const char *path)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+  gint64 pages = 0, page_size = 0;
+  GStatBuf st;
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+
+  if (sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = 'schema'", -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    ok = g_strcmp0 ((const char *)sqlite3_column_text (stmt, 0), SCHEMA_VERSION) == 0;
+  sqlite3_finalize (stmt);
+  if (!ok)
+    return FALSE;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA page_count", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    pages = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (sqlite3_prepare_v2 (db, "PRAGMA page_size", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    page_size = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  if (g_stat (path, &st) != 0)
+    return FALSE;
+  if (!g_file_test (wal, G_FILE_TEST_EXISTS) && (gint64)st.st_size < pages * page_size)
+    return FALSE;
+
+  /* the tables can be read */
+  if (sqlite3_prepare_v2 (db, "SELECT count(*) FROM issues", -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  ok = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+static sqlite3 *
+db_open_existing (const char *path)
+{
+  sqlite3 *db = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return NULL;
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+      exec (db, "PRAGMA journal_mode = WAL") != SQLITE_OK ||
+      exec (db, "PRAGMA synchronous = NORMAL") != SQLITE_OK ||
+      !register_tokenizer (db) ||
+      !db_validate (db, path))
+    {
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_busy_timeout (db, 10000);
+  return db;
+}
+
+/* Opens the index, or makes a new one when it is missing, not an index of
+ * this version, or damaged. */
+static sqlite3 *
+db_open (const char  *path,
+         gboolean     create,
+         gboolean    *created,
+         GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  sqlite3 *db;
+  int rc;
+
+  if (created != NULL)
+    *created = FALSE;
+
+  db = db_open_existing (path);
+  if (db != NULL || !create)
+    {
+      if (db == NULL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("Search index %s: missing or damaged"), path);
+      return db;
+    }
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    g_message ("Search index %s is damaged or of another version: rebuilding it", path);
+  remove_db_files (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot create the folder %s: %s"), dir, g_strerror (saved));
+      return NULL;
+    }
+
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  /* free pages (FTS5 merges leave many) go back to the file system */
+  if (rc == SQLITE_OK)
+    rc = exec (db, "PRAGMA auto_vacuum = INCREMENTAL");
+  if (rc == SQLITE_OK)
+    rc = exec (db, "PRAGMA journal_mode = WAL");
+  if (rc == SQLITE_OK)
+    rc = exec (db, "PRAGMA synchronous = NORMAL");
+  if (rc == SQLITE_OK)
+    rc = register_tokenizer (db) ? SQLITE_OK : SQLITE_ERROR;
+  if (rc == SQLITE_OK)
+    rc = exec (db, schema_sql);
+  if (rc != SQLITE_OK)
+    {
+      set_db_error (error, db, path, rc);
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_busy_timeout (db, 10000);
+  if (created != NULL)
+    *created = TRUE;
+  return db;
+}
+
+static void
+bulletin_search_index_finalize (GObject *object)
+{
+  BulletinSearchIndex *self = (BulletinSearchIndex *)object;
+
+  if (self->query_db != NULL)
+    sqlite3_close (self->query_db);
+  g_mutex_clear (&self->query_lock);
+  g_clear_object (&self->root);
+  g_free (self->db_path);
+
+  G_OBJECT_CLASS (bulletin_search_index_parent_class)->finalize (object);
+}
+
+static void
+bulletin_search_index_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  BulletinSearchIndex *self = BULLETIN_SEARCH_INDEX (object);
+
+  switch (prop_id)
+    {
+    case PROP_BUILDING:
+      g_value_set_boolean (value, bulletin_search_index_get_building (self));
+      break;
+    case PROP_PROGRESS:
+      g_value_set_double (value, bulletin_search_index_get_progress (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bulletin_search_index_class_init (BulletinSearchIndexClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = bulletin_search_index_finalize;
+  object_class->get_property = bulletin_search_index_get_property;
+
+  properties[PROP_BUILDING] =
+    g_param_spec_boolean ("building", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROGRESS] =
+    g_param_spec_double ("progress", NULL, NULL, 0.0, 1.0, 0.0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+bulletin_search_index_init (BulletinSearchIndex *self)
+{
+  g_mutex_init (&self->query_lock);
+  self->ordered_version = -1;
+}
+
+/**
+ * bulletin_search_index_default_path:
+ *
+ * Returns: (transfer full): where the index of the archive at @root lives:
+ *   under the user cache folder, named by a hash of the root's URI
+ */
+char *
+bulletin_search_index_default_path (GFile *root)
+{
+  g_autofree char *uri = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (root), NULL);
+
+  uri = g_file_get_uri (root);
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, uri, -1);
+  name = g_strdup_printf ("index-%.24s.sqlite", hash);
+  return g_build_filename (g_get_user_cache_dir (), "bulletin-reader", name, NULL);
+}
+
+/**
+ * bulletin_search_index_new:
+ * @root: the archive folder
+ * @db_path: (nullable): where to keep the index; NULL for the default
+ *
+ * Nothing is read or written until an update or a query.
+ *
+ * Returns: (transfer full): the index of @root
+ */
+BulletinSearchIndex *
+bulletin_search_index_new (GFile      *root,
+                           const char *db_path)
+{
+  BulletinSearchIndex *self;
+
+  g_return_val_if_fail (G_IS_FILE (root), NULL);
+
+  self = g_object_new (BULLETIN_TYPE_SEARCH_INDEX, NULL);
+  self->root = g_object_ref (root);
+  self->db_path = db_path != NULL ? g_strdup (db_path) : bulletin_search_index_default_path (root);
+  return self;
+}
+
+/**
+ * bulletin_search_index_get_root:
+ *
+ * Returns: (transfer none): the archive folder
+ */
+GFile *
+bulletin_search_index_get_root (BulletinSearchIndex *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), NULL);
+  return self->root;
+}
+
+/**
+ * bulletin_search_index_get_db_path:
+ *
+ * Returns: (transfer none): the database file
+ */
+const char *
+bulletin_search_index_get_db_path (BulletinSearchIndex *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), NULL);
+  return self->db_path;
+}
+
+gboolean
+bulletin_search_index_exists (BulletinSearchIndex *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), FALSE);
+  return g_file_test (self->db_path, G_FILE_TEST_IS_REGULAR);
+}
+
+gboolean
+bulletin_search_index_get_building (BulletinSearchIndex *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), FALSE);
+  return g_atomic_int_get (&self->building) != 0;
+}
+
+double
+bulletin_search_index_get_progress (BulletinSearchIndex *self)
+{
+  int total;
+
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), 0.0);
+
+  total = g_atomic_int_get (&self->total);
+  if (total == 0)
+    return g_atomic_int_get (&self->building) ? 0.0 : 1.0;
+  return CLAMP ((double)g_atomic_int_get (&self->done) / total, 0.0, 1.0);
+}
+
+/* updating */
+
+typedef struct {
+  gint64  id;
+  gint64  size;
+  gint64  mtime;
+  gint64  first_doc;
+  gint64  n_docs;
+} IndexedIssue;
+
+typedef struct {
+  IssueFile     *file;
+  BulletinIssue *issue;   /* NULL when it could not be read */
+  char          *error;
+  gint64         sort_key;
+} ParsedIssue;
+
+static void
+parsed_issue_clear (ParsedIssue *p)
+{
+  g_clear_object (&p->issue);
+  g_clear_pointer (&p->error, g_free);
+}
+
+static int
+compare_parsed_asc (gconstpointer a,
+                    gconstpointer b)
+{
+  const ParsedIssue *pa = a, *pb = b;
+
+  if (pa->sort_key != pb->sort_key)
+    return pa->sort_key < pb->sort_key ? -1 : 1;
+  return strcmp (pa->file->path, pb->file->path);
+}
+
+/* Is (key a, path a) newer than (key b, path b)? */
+static gboolean
+newer (gint64      key_a,
+       const char *path_a,
+       gint64      key_b,
+       const char *path_b)
+{
+  if (key_a != key_b)
+    return key_a > key_b;
+  return strcmp (path_a, path_b) > 0;
+}
+
+typedef struct {
+  sqlite3       *db;
+  const char    *path;
+  sqlite3_stmt  *insert_issue;
+  sqlite3_stmt  *insert_doc;
+  sqlite3_stmt  *insert_fts;
+  sqlite3_stmt  *delete_fts;
+  sqlite3_stmt  *select_doc;
+  GConverter    *decompressor;
+} Writer;
+
+static void
+writer_clear (Writer *w)
+{
+  sqlite3_finalize (w->insert_issue);
+  sqlite3_finalize (w->insert_doc);
+  sqlite3_finalize (w->insert_fts);
+  sqlite3_finalize (w->delete_fts);
+  sqlite3_finalize (w->select_doc);
+  g_clear_object (&w->decompressor);
+}
+
+static int
+writer_prepare (Writer *w)
+{
+  int rc;
+
+  w->decompressor = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW));
+  rc = sqlite3_prepare_v2 (w->db,
+                           "INSERT INTO issues (path, size, mtime, issue_id, title, date, sort_key,"
+                           " first_doc, n_docs, error) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                           -1, &w->insert_issue, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (w->db,
+                             "INSERT INTO docs (id, issue, article_index, article_id, headline, segs,"
+                             " text_len, text) VALUES (?,?,?,?,?,?,?,?)",
+                             -1, &w->insert_doc, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (w->db, "INSERT INTO fts (rowid, body) VALUES (?,?)", -1, &w->insert_fts, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (w->db, "INSERT INTO fts (fts, rowid, body) VALUES ('delete',?,?)",
+                             -1, &w->delete_fts, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (w->db, "SELECT segs, text_len, text FROM docs WHERE id = ?",
+                             -1, &w->select_doc, NULL);
+  return rc;
+}
+
+static int
+step_reset (sqlite3_stmt *stmt)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+/* Folds a stored doc back into what was given to FTS5, so that a
+ * contentless table can forget it. */
+static char *
+writer_folded_doc (Writer *w,
+                   gint64  rowid,
+                   int    *rc)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(BulletinFolded) folded = NULL;
+  int step;
+
+  sqlite3_bind_int64 (w->select_doc, 1, rowid);
+  step = sqlite3_step (w->select_doc);
+  if (step != SQLITE_ROW)
+    {
+      *rc = step == SQLITE_DONE ? SQLITE_OK : step;
+      sqlite3_reset (w->select_doc);
+      return NULL;
+    }
+  text = inflate_text (w->decompressor, sqlite3_column_blob (w->select_doc, 2),
+                       sqlite3_column_bytes (w->select_doc, 2),
+                       sqlite3_column_int64 (w->select_doc, 1));
+  if (text == NULL)
+    {
+      *rc = SQLITE_CORRUPT;
+      sqlite3_reset (w->select_doc);
+      return NULL;
+    }
+  folded = fold_search_text (text, strlen (text), sqlite3_column_blob (w->select_doc, 0),
+                             sqlite3_column_bytes (w->select_doc, 0) / sizeof (Segment));
+  sqlite3_reset (w->select_doc);
+  *rc = SQLITE_OK;
+  return bulletin_folded_to_utf8 (folded);
+}
+
+static int
+writer_delete_issue (Writer             *w,
+                     const IndexedIssue *issue)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = SQLITE_OK;
+
+  for (gint64 i = 0; i < issue->n_docs && rc == SQLITE_OK; i++)
+    {
+      gint64 rowid = issue->first_doc + i;
+      g_autofree char *body = writer_folded_doc (w, rowid, &rc);
+
+      if (body == NULL)
+        continue;
+      sqlite3_bind_int64 (w->delete_fts, 1, rowid);
+      sqlite3_bind_text (w->delete_fts, 2, body, -1, SQLITE_STATIC);
+      rc = step_reset (w->delete_fts);
+    }
+  if (rc != SQLITE_OK)
+    return rc;
+
+  rc = sqlite3_prepare_v2 (w->db, "DELETE FROM docs WHERE id >= ?1 AND id < ?1 + ?2", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, issue->first_doc);
+      sqlite3_bind_int64 (stmt, 2, issue->n_docs);
+      rc = step_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  rc = sqlite3_prepare_v2 (w->db, "DELETE FROM issues WHERE id = ?", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, issue->id);
+      rc = step_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           i,
+                   const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, i, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, i);
+}
+
+static int
+writer_insert_issue (Writer      *w,
+                     ParsedIssue *p,
+                     gint64       first_doc)
+{
+  GListModel *articles = p->issue != NULL ? bulletin_issue_get_articles (p->issue) : NULL;
+  guint n = articles != NULL ? g_list_model_get_n_items (articles) : 0;
+  gint64 issue_rowid;
+  int rc;
+
+  sqlite3_bind_text (w->insert_issue, 1, p->file->path, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (w->insert_issue, 2, p->file->size);
+  sqlite3_bind_int64 (w->insert_issue, 3, p->file->mtime);
+  bind_text_or_null (w->insert_issue, 4, p->issue ? bulletin_issue_get_id (p->issue) : NULL);
+  bind_text_or_null (w->insert_issue, 5, p->issue ? bulletin_issue_get_title (p->issue) : NULL);
+  bind_text_or_null (w->insert_issue, 6, p->issue ? bulletin_issue_get_date (p->issue) : NULL);
+  sqlite3_bind_int64 (w->insert_issue, 7, p->sort_key);
+  sqlite3_bind_int64 (w->insert_issue, 8, first_doc);
+  sqlite3_bind_int64 (w->insert_issue, 9, n);
+  bind_text_or_null (w->insert_issue, 10, p->error);
+  rc = step_reset (w->insert_issue);
+  if (rc != SQLITE_OK)
+    return rc;
+  issue_rowid = sqlite3_last_insert_rowid (w->db);
+
+  /* ascending rowids within a transaction keep FTS5 from flushing on every
+   * row: the last article gets the lowest */
+  for (guint k = 0; k < n && rc == SQLITE_OK; k++)
+    {
+      guint a = n - 1 - k;
+      g_autoptr(BulletinArticle) article = g_list_model_get_item (articles, a);
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (Segment));
+      g_autoptr(BulletinFolded) folded = NULL;
+      g_autofree char *body = NULL;
+      g_autofree guint8 *deflated = NULL;
+      gsize deflated_len = 0;
+      gint64 rowid = first_doc + k;
+
+      article_search_text (article, text, segs);
+      folded = fold_search_text (text->str, text->len, (Segment *)segs->data, segs->len);
+      body = bulletin_folded_to_utf8 (folded);
+      deflated = deflate_text (text->str, text->len, &deflated_len);
+
+      sqlite3_bind_int64 (w->insert_doc, 1, rowid);
+      sqlite3_bind_int64 (w->insert_doc, 2, issue_rowid);
+      sqlite3_bind_int (w->insert_doc, 3, a);
+      bind_text_or_null (w->insert_doc, 4, bulletin_article_get_id (article));
+      bind_text_or_null (w->insert_doc, 5, bulletin_article_get_headline (article));
+      sqlite3_bind_blob (w->insert_doc, 6, segs->data, segs->len * sizeof (Segment), SQLITE_STATIC);
+      sqlite3_bind_int64 (w->insert_doc, 7, text->len);
+      sqlite3_bind_blob (w->insert_doc, 8, deflated, deflated_len, SQLITE_STATIC);
+      rc = step_reset (w->insert_doc);
+      if (rc != SQLITE_OK)
+        break;
+
+      sqlite3_bind_int64 (w->insert_fts, 1, rowid);
+      sqlite3_bind_text (w->insert_fts, 2, body, -1, SQLITE_STATIC);
+      rc = step_reset (w->insert_fts);
+    }
+  return rc;
+}
+
+static gboolean
+query_int64 (sqlite3    *db,
+             const char *sql,
+             gint64     *value)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    {
+      *value = sqlite3_column_int64 (stmt, 0);
+      ok = TRUE;
+    }
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+typedef struct {
+  BulletinSearchIndex       *self;
+  BulletinIndexProgressFunc  progress;
+  gpointer                   user_data;
+} Progress;
+
+static void
+report_progress (Progress *progress,
+                 guint     done,
+                 guint     total)
+{
+  g_atomic_int_set (&progress->self->done, done);
+  g_atomic_int_set (&progress->self->total, total);
+  if (progress->progress != NULL)
+    progress->progress (done, total, progress->user_data);
+}
+
+static int
+update_db (BulletinSearchIndex  *self,
+           sqlite3              *db,
+           GCancellable         *cancellable,
+           Progress             *progress,
+           GError              **error)
+{
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GHashTable) indexed = NULL;
+  g_autoptr(GPtrArray) todo = g_ptr_array_new ();
+  g_autofree char *newest_path = NULL;
+  gint64 newest_key = G_MININT64, min_rowid = 0, max_rowid = 0;
+  gboolean have_docs;
+  Writer w = { db, self->db_path };
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  files = list_issue_files (self->root, cancellable, error);
+  if (files == NULL)
+    return SQLITE_ABORT;
+
+  rc = writer_prepare (&w);
+  if (rc != SQLITE_OK)
+    goto out;
+
+  indexed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  rc = sqlite3_prepare_v2 (db, "SELECT id, path, size, mtime, first_doc, n_docs FROM issues", -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      IndexedIssue *issue = g_new0 (IndexedIssue, 1);
+
+      issue->id = sqlite3_column_int64 (stmt, 0);
+      issue->size = sqlite3_column_int64 (stmt, 2);
+      issue->mtime = sqlite3_column_int64 (stmt, 3);
+      issue->first_doc = sqlite3_column_int64 (stmt, 4);
+      issue->n_docs = sqlite3_column_int64 (stmt, 5);
+      g_hash_table_insert (indexed, g_strdup ((const char *)sqlite3_column_text (stmt, 1)), issue);
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  if (rc != SQLITE_DONE)
+    goto out;
+  rc = SQLITE_OK;
+
+  /* forget what changed or went away */
+  {
+    g_autoptr(GHashTable) on_disk = g_hash_table_new (g_str_hash, g_str_equal);
+    GHashTableIter iter;
+    gpointer key, value;
+    gboolean began = FALSE;
+
+    for (guint i = 0; i < files->len; i++)
+      {
+        IssueFile *f = g_ptr_array_index (files, i);
+        IndexedIssue *issue = g_hash_table_lookup (indexed, f->path);
+
+        g_hash_table_insert (on_disk, f->path, f);
+        if (issue == NULL || issue->size != f->size || issue->mtime != f->mtime)
+          g_ptr_array_add (todo, f);
+      }
+
+    g_hash_table_iter_init (&iter, indexed);
+    while (rc == SQLITE_OK && g_hash_table_iter_next (&iter, &key, &value))
+      {
+        IssueFile *f = g_hash_table_lookup (on_disk, key);
+        IndexedIssue *issue = value;
+
+        if (f != NULL && issue->size == f->size && issue->mtime == f->mtime)
+          continue;
+        if (!began)
+          {
+            rc = exec (db, "BEGIN IMMEDIATE");
+            began = TRUE;
+          }
+        if (rc == SQLITE_OK)
+          rc = writer_delete_issue (&w, issue);
+      }
+    if (began)
+      rc = rc == SQLITE_OK ? exec (db, "COMMIT") : (exec (db, "ROLLBACK"), rc);
+    if (rc != SQLITE_OK)
+      goto out;
+  }
+
+  if (todo->len > 0)
+    exec (db, "UPDATE meta SET value = '0' WHERE key = 'complete'");
+
+  have_docs = query_int64 (db, "SELECT min(id) FROM docs", &min_rowid);
+  query_int64 (db, "SELECT max(id) FROM docs", &max_rowid);
+  if (sqlite3_prepare_v2 (db, "SELECT sort_key, path FROM issues WHERE n_docs > 0"
+                              " ORDER BY sort_key DESC, path DESC LIMIT 1", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      newest_key = sqlite3_column_int64 (stmt, 0);
+      newest_path = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+
+  report_progress (progress, 0, todo->len);
+
+  for (guint start = 0; start < todo->len; start += BATCH_ISSUES)
+    {
+      guint n = MIN (BATCH_ISSUES, todo->len - start);
+      g_autoptr(GArray) batch = g_array_sized_new (FALSE, TRUE, sizeof (ParsedIssue), n);
+      gint64 n_docs = 0, first;
+      gboolean above = FALSE;
+
+      g_array_set_clear_func (batch, (GDestroyNotify)parsed_issue_clear);
+      for (guint i = 0; i < n; i++)
+        {
+          ParsedIssue p = { g_ptr_array_index (todo, start + i), NULL, NULL, 0 };
+          g_autoptr(GError) local_error = NULL;
+
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            {
+              rc = SQLITE_ABORT;
+              goto out;
+            }
+          p.issue = bulletin_issue_new (p.file->file, p.file->kind);
+          if (bulletin_issue_load (p.issue, cancellable, &local_error))
+            {
+              p.sort_key = bulletin_issue_get_sort_key (p.issue);
+              n_docs += g_list_model_get_n_items (bulletin_issue_get_articles (p.issue));
+            }
+          else
+            {
+              if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+                {
+                  g_clear_object (&p.issue);
+                  g_propagate_error (error, g_steal_pointer (&local_error));
+                  rc = SQLITE_ABORT;
+                  goto out;
+                }
+              g_warning ("%s", local_error->message);
+              p.error = g_strdup (local_error->message);
+              g_clear_object (&p.issue);
+            }
+          g_array_append_val (batch, p);
+        }
+      g_array_sort (batch, compare_parsed_asc);
+
+      /* new issues newer than everything indexed go above, the rest
+       * below, so that descending rowids stay newest first */
+      if (have_docs && n_docs > 0)
+        {
+          ParsedIssue *oldest = NULL;
+
+          for (guint i = 0; i < batch->len && oldest == NULL; i++)
+            if (g_array_index (batch, ParsedIssue, i).issue != NULL)
+              oldest = &g_array_index (batch, ParsedIssue, i);
+          above = oldest != NULL && newest_path != NULL &&
+                  newer (oldest->sort_key, oldest->file->path, newest_key, newest_path);
+        }
+      if (!have_docs)
+        first = ROWID_START - n_docs;
+      else if (above)
+        first = max_rowid + 1;
+      else
+        first = min_rowid - n_docs;
+
+      rc = exec (db, "BEGIN IMMEDIATE");
+      {
+        gint64 next = first;
+
+        for (guint i = 0; i < batch->len && rc == SQLITE_OK; i++)
+          {
+            ParsedIssue *p = &g_array_index (batch, ParsedIssue, i);
+            guint count = p->issue ? g_list_model_get_n_items (bulletin_issue_get_articles (p->issue)) : 0;
+
+            rc = writer_insert_issue (&w, p, next);
+            next += count;
+            if (p->issue != NULL && count > 0 &&
+                (newest_path == NULL || newer (p->sort_key, p->file->path, newest_key, newest_path)))
+              {
+                newest_key = p->sort_key;
+                g_free (newest_path);
+                newest_path = g_strdup (p->file->path);
+              }
+          }
+      }
+      if (rc == SQLITE_OK)
+        rc = exec (db, "COMMIT");
+      else
+        exec (db, "ROLLBACK");
+      if (rc != SQLITE_OK)
+        goto out;
+
+      if (n_docs > 0)
+        {
+          if (!have_docs)
+            {
+              min_rowid = first;
+              max_rowid = first + n_docs - 1;
+            }
+          else if (above)
+            max_rowid = first + n_docs - 1;
+          else
+            min_rowid = first;
+          have_docs = TRUE;
+        }
+      report_progress (progress, start + n, todo->len);
+    }
+
+  if (todo->len > 0)
+    {
+      /* one segment answers queries faster than many */
+      exec (db, "INSERT INTO fts (fts) VALUES ('optimize')");
+    }
+  exec (db, "PRAGMA incremental_vacuum");
+  rc = exec (db, "UPDATE meta SET value = '1' WHERE key = 'complete'");
+
+out:
+  sqlite3_finalize (stmt);
+  writer_clear (&w);
+  if (rc != SQLITE_OK && rc != SQLITE_ABORT && error != NULL && *error == NULL)
+    set_db_error (error, db, self->db_path, rc);
+  return rc;
+}
+
+/**
+ * bulletin_search_index_update:
+ * @progress: (nullable) (scope call): called after each batch of issues, in
+ *   the calling thread
+ *
+ * Brings the index up to date with the archive, in the calling thread:
+ * issues whose size or modification time changed are indexed again,
+ * removed ones are forgotten, new ones added.  A missing, damaged or
+ * foreign index is rebuilt from scratch.  Each batch of issues is
+ * committed, so queries see it at once.
+ *
+ * Returns: TRUE when the index is complete
+ */
+gboolean
+bulletin_search_index_update (BulletinSearchIndex        *self,
+                              GCancellable               *cancellable,
+                              BulletinIndexProgressFunc   progress,
+                              gpointer                    user_data,
+                              GError                    **error)
+{
+  Progress p = { self, progress, user_data };
+  int rc = SQLITE_OK;
+
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), FALSE);
+
+  g_atomic_int_set (&self->building, 1);
+  g_atomic_int_set (&self->done, 0);
+  g_atomic_int_set (&self->total, 0);
+
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      sqlite3 *db = db_open (self->db_path, TRUE, NULL, &local_error);
+
+      if (db == NULL)
+        {
+          g_atomic_int_set (&self->building, 0);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      rc = update_db (self, db, cancellable, &p, &local_error);
+      if (rc == SQLITE_OK)
+        sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+      sqlite3_close (db);
+
+      if (rc_is_corrupt (rc) && attempt == 0)
+        {
+          /* damaged under our feet: start again from nothing */
+          g_message ("Search index %s is damaged: rebuilding it", self->db_path);
+          g_mutex_lock (&self->query_lock);
+          g_clear_pointer (&self->query_db, sqlite3_close);
+          g_mutex_unlock (&self->query_lock);
+          remove_db_files (self->db_path);
+          continue;
+        }
+      if (rc != SQLITE_OK)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      break;
+    }
+
+  g_atomic_int_set (&self->building, 0);
+  return rc == SQLITE_OK;
+}
+
+static gboolean
+notify_progress_idle (gpointer data)
+{
+  BulletinSearchIndex *self = data;
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUILDING]);
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct {
+  BulletinSearchIndex *self;
+  GMainContext        *context;
+} AsyncProgress;
+
+static void
+async_progress (guint    done,
+                guint    total,
+                gpointer user_data)
+{
+  AsyncProgress *ap = user_data;
+
+  g_main_context_invoke_full (ap->context, G_PRIORITY_DEFAULT, notify_progress_idle,
+                              g_object_ref (ap->self), g_object_unref);
+}
+
+static void
+update_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  BulletinSearchIndex *self = source_object;
+  AsyncProgress ap = { self, task_data };
+  GError *error = NULL;
+
+  if (bulletin_search_index_update (self, cancellable, async_progress, &ap, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+  g_main_context_invoke_full (ap.context, G_PRIORITY_DEFAULT, notify_progress_idle,
+                              g_object_ref (self), g_object_unref);
+}
+
+/**
+ * bulletin_search_index_update_async:
+ *
+ * bulletin_search_index_update () in a worker thread; "progress" and
+ * "building" are notified on the calling thread's main context.
+ */
+void
+bulletin_search_index_update_async (BulletinSearchIndex *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (BULLETIN_IS_SEARCH_INDEX (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bulletin_search_index_update_async);
+  g_task_set_task_data (task, g_main_context_ref_thread_default (), (GDestroyNotify)g_main_context_unref);
+  g_atomic_int_set (&self->building, 1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUILDING]);
+  g_task_run_in_thread (task, update_thread);
+}
+
+gboolean
+bulletin_search_index_update_finish (BulletinSearchIndex  *self,
+                                     GAsyncResult         *result,
+                                     GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* querying */
+
+/* Is descending rowid order newest issue first?  Cached until another
+ * connection writes. */
+static gboolean
+check_ordered (BulletinSearchIndex *self)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *prev_path = NULL;
+  gint64 prev_key = 0, version = 0;
+  gboolean ordered = TRUE;
+
+  if (query_int64 (self->query_db, "PRAGMA data_version", &version) && version == self->ordered_version)
+    return self->ordered;
+
+  if (sqlite3_prepare_v2 (self->query_db,
+                          "SELECT sort_key, path FROM issues WHERE n_docs > 0 ORDER BY first_doc DESC",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  while (ordered && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 key = sqlite3_column_int64 (stmt, 0);
+      const char *path = (const char *)sqlite3_column_text (stmt, 1);
+
+      if (prev_path != NULL && newer (key, path, prev_key, prev_path))
+        ordered = FALSE;
+      prev_key = key;
+      g_free (prev_path);
+      prev_path = g_strdup (path);
+    }
+  sqlite3_finalize (stmt);
+
+  self->ordered = ordered;
+  self->ordered_version = version;
+  return ordered;
+}
+
+typedef struct {
+  char   *path;
+  char   *issue_id;
+  char   *title;
+  char   *date;
+  gint64  sort_key;
+} IssueInfo;
+
+static void
+issue_info_free (IssueInfo *info)
+{
+  g_free (info->path);
+  g_free (info->issue_id);
+  g_free (info->title);
+  g_free (info->date);
+  g_free (info);
+}
+
+static char *
+dup_column (sqlite3_stmt *stmt,
+            int           i)
+{
+  const char *text = (const char *)sqlite3_column_text (stmt, i);
+
+  return text != NULL ? g_strdup (text) : NULL;
+}
+
+static BulletinSearchResults *
+query_db (BulletinSearchIndex  *self,
+          const char           *query,
+          guint                 max_hits,
+          GCancellable         *cancellable,
+          int                  *rc_out,
+          GError              **error)
+{
+  g_autoptr(BulletinSearchResults) results = results_new ();
+  g_autoptr(BulletinSearchQuery) q = bulletin_search_query_new (query, BULLETIN_SEARCH_WORD_START);
+  g_autoptr(GHashTable) issues = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                        (GDestroyNotify)issue_info_free);
+  g_autoptr(GConverter) decompressor = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW));
+  g_autofree char *expr = NULL;
+  sqlite3_stmt *candidates = NULL, *doc = NULL, *issue_stmt = NULL;
+  gint64 complete = 0;
+  gboolean ordered;
+  const char *sql;
+  int rc;
+
+  if (bulletin_search_query_is_empty (q))
+    {
+      *rc_out = SQLITE_OK;
+      return g_steal_pointer (&results);
+    }
+
+  expr = query_expression (bulletin_search_query_get_folded (q));
+  ordered = check_ordered (self);
+  if (expr != NULL && ordered)
+    sql = "SELECT rowid FROM fts WHERE fts MATCH ?1 ORDER BY rowid DESC";
+  else if (expr != NULL)
+    sql = "SELECT d.id FROM fts f JOIN docs d ON d.id = f.rowid JOIN issues i ON i.id = d.issue"
+          " WHERE fts MATCH ?1 ORDER BY i.sort_key DESC, i.path DESC, d.id DESC";
+  else if (ordered)
+    sql = "SELECT id FROM docs ORDER BY id DESC";
+  else
+    sql = "SELECT d.id FROM docs d JOIN issues i ON i.id = d.issue"
+          " ORDER BY i.sort_key DESC, i.path DESC, d.id DESC";
+
+  rc = exec (self->query_db, "BEGIN");
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (self->query_db, sql, -1, &candidates, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (self->query_db,
+                             "SELECT issue, article_index, article_id, headline, segs, text_len, text"
+                             " FROM docs WHERE id = ?", -1, &doc, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (self->query_db,
+                             "SELECT path, issue_id, title, date, sort_key FROM issues WHERE id = ?",
+                             -1, &issue_stmt, NULL);
+  if (rc != SQLITE_OK)
+    goto out;
+  if (expr != NULL)
+    sqlite3_bind_text (candidates, 1, expr, -1, SQLITE_STATIC);
+
+  query_int64 (self->query_db, "SELECT value FROM meta WHERE key = 'complete'", &complete);
+  results->partial = complete != 1 || bulletin_search_index_get_building (self);
+
+  while ((rc = sqlite3_step (candidates)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (candidates, 0);
+      g_autofree char *text = NULL;
+      g_autoptr(BulletinFolded) folded = NULL;
+      const Segment *segs;
+      guint n_segs;
+      BulletinSearchResult *r;
+      IssueInfo *info;
+      gint64 issue_rowid;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          rc = SQLITE_ABORT;
+          goto out;
+        }
+
+      sqlite3_bind_int64 (doc, 1, rowid);
+      rc = sqlite3_step (doc);
+      if (rc != SQLITE_ROW)
+        {
+          sqlite3_reset (doc);
+          if (rc == SQLITE_DONE)
+            continue;
+          goto out;
+        }
+      text = inflate_text (decompressor, sqlite3_column_blob (doc, 6), sqlite3_column_bytes (doc, 6),
+                           sqlite3_column_int64 (doc, 5));
+      if (text == NULL)
+        {
+          sqlite3_reset (doc);
+          rc = SQLITE_CORRUPT;
+          goto out;
+        }
+      segs = sqlite3_column_blob (doc, 4);
+      n_segs = sqlite3_column_bytes (doc, 4) / sizeof (Segment);
+      folded = fold_search_text (text, sqlite3_column_int64 (doc, 5), segs, n_segs);
+      r = match_folded (folded, text, segs, n_segs, q);
+      if (r == NULL)
+        {
+          sqlite3_reset (doc);
+          continue;
+        }
+
+      issue_rowid = sqlite3_column_int64 (doc, 0);
+      r->article_index = sqlite3_column_int (doc, 1);
+      r->article_id = dup_column (doc, 2);
+      r->headline = dup_column (doc, 3);
+      sqlite3_reset (doc);
+
+      info = g_hash_table_lookup (issues, &issue_rowid);
+      if (info == NULL)
+        {
+          info = g_new0 (IssueInfo, 1);
+          sqlite3_bind_int64 (issue_stmt, 1, issue_rowid);
+          if (sqlite3_step (issue_stmt) == SQLITE_ROW)
+            {
+              info->path = dup_column (issue_stmt, 0);
+              info->issue_id = dup_column (issue_stmt, 1);
+              info->title = dup_column (issue_stmt, 2);
+              info->date = dup_column (issue_stmt, 3);
+              info->sort_key = sqlite3_column_int64 (issue_stmt, 4);
+            }
+          sqlite3_reset (issue_stmt);
+          g_hash_table_insert (issues, g_memdup2 (&issue_rowid, sizeof issue_rowid), info);
+        }
+      r->issue_path = g_strdup (info->path != NULL ? info->path : "");
+      r->issue_id = g_strdup (info->issue_id);
+      r->issue_title = g_strdup (info->title);
+      r->issue_date = g_strdup (info->date);
+      r->sort_key = info->sort_key;
+
+      results->n_hits += r->hits->len;
+      g_ptr_array_add (results->results, r);
+
+      if (max_hits > 0 && results->n_hits >= max_hits)
+        {
+          rc = sqlite3_step (candidates);
+          results->complete = rc == SQLITE_DONE;
+          if (rc == SQLITE_ROW)
+            rc = SQLITE_DONE;
+          break;
+        }
+    }
+  if (rc == SQLITE_DONE)
+    rc = SQLITE_OK;
+
+out:
+  sqlite3_finalize (candidates);
+  sqlite3_finalize (doc);
+  sqlite3_finalize (issue_stmt);
+  exec (self->query_db, "COMMIT");
+  *rc_out = rc;
+  if (rc != SQLITE_OK)
+    {
+      if (rc != SQLITE_ABORT && error != NULL && *error == NULL)
+        set_db_error (error, self->query_db, self->db_path, rc);
+      return NULL;
+    }
+  return g_steal_pointer (&results);
+}
+
+/**
+ * bulletin_search_index_query:
+ * @query: what the person typed
+ * @max_hits: stop after the article that brings the hits to this many
+ *   (the first screen); 0 for every hit
+ *
+ * Searches the index: candidates from FTS5, each checked against its text
+ * with the matcher of in-article search.  While the index is being built
+ * the results come from what is indexed so far and say so (partial).
+ * Without a usable index (missing, damaged), every issue is scanned
+ * instead: slower, same results.  Thread-safe: queries are serialised.
+ *
+ * Returns: (transfer full): the results, newest issue first
+ */
+BulletinSearchResults *
+bulletin_search_index_query (BulletinSearchIndex  *self,
+                             const char           *query,
+                             guint                 max_hits,
+                             GCancellable         *cancellable,
+                             GError              **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  BulletinSearchResults *results;
+  int rc = SQLITE_OK;
+
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  locker = g_mutex_locker_new (&self->query_lock);
+
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (self->query_db == NULL)
+        {
+          self->query_db = db_open (self->db_path, FALSE, NULL, NULL);
+          self->ordered_version = -1;
+        }
+      if (self->query_db == NULL)
+        break;
+
+      results = query_db (self, query, max_hits, cancellable, &rc, &local_error);
+      if (results != NULL)
+        return results;
+      if (!rc_is_corrupt (rc))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      /* damaged: reopen once (an update may have rebuilt it), then scan */
+      g_clear_pointer (&self->query_db, sqlite3_close);
+    }
+
+  results = bulletin_search_scan_archive (self->root, query, cancellable, error);
+  if (results != NULL)
+    results->partial = FALSE;
+  return results;
+}
+
+typedef struct {
+  char  *query;
+  guint  max_hits;
+} QueryData;
+
+static void
+query_data_free (QueryData *data)
+{
+  g_free (data->query);
+  g_free (data);
+}
+
+static void
+query_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  QueryData *data = task_data;
+  GError *error = NULL;
+  BulletinSearchResults *results;
+
+  results = bulletin_search_index_query (source_object, data->query, data->max_hits, cancellable, &error);
+  if (results == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, results, (GDestroyNotify)bulletin_search_results_free);
+}
+
+void
+bulletin_search_index_query_async (BulletinSearchIndex *self,
+                                   const char          *query,
+                                   guint                max_hits,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  QueryData *data;
+
+  g_return_if_fail (BULLETIN_IS_SEARCH_INDEX (self));
+  g_return_if_fail (query != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bulletin_search_index_query_async);
+  data = g_new0 (QueryData, 1);
+  data->query = g_strdup (query);
+  data->max_hits = max_hits;
+  g_task_set_task_data (task, data, (GDestroyNotify)query_data_free);
+  g_task_run_in_thread (task, query_thread);
+}
+
+/**
+ * bulletin_search_index_query_finish:
+ *
+ * Returns: (transfer full): the results
+ */
+BulletinSearchResults *
+bulletin_search_index_query_finish (BulletinSearchIndex  *self,
+                                    GAsyncResult         *result,
+                                    GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

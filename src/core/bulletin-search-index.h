@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "bulletin-block.h"
+
+G_BEGIN_DECLS
+
+/**
+ * BulletinSearchResult:
+ * @issue_path: the issue's file or folder, relative to the archive root
+ * @issue_id: the issue's stable id
+ * @issue_title: (nullable): its title
+ * @issue_date: (nullable): its date, YYYY-MM-DD
+ * @sort_key: the issue's sort key (bulletin_issue_get_sort_key ())
+ * @article_id: the article's stable id
+ * @article_index: its position in the issue
+ * @headline: (nullable): its headline
+ * @hits: (element-type BulletinRange): every hit, as source offsets
+ * @snippet: the text around the first hit, about 20 characters either side
+ * @snippet_hit_start: where the first hit starts in @snippet, in characters
+ * @snippet_hit_end: where it ends
+ *
+ * The hits in one article.
+ */
+typedef struct {
+  char   *issue_path;
+  char   *issue_id;
+  char   *issue_title;
+  char   *issue_date;
+  gint64  sort_key;
+  char   *article_id;
+  guint   article_index;
+  char   *headline;
+  GArray *hits;
+  char   *snippet;
+  guint   snippet_hit_start;
+  guint   snippet_hit_end;
+} BulletinSearchResult;
+
+/**
+ * BulletinSearchResults:
+ * @results: (element-type BulletinSearchResult): newest issue first, then
+ *   in the issue's order
+ * @n_hits: hits in all @results
+ * @partial: the index does not cover the whole archive yet (it is being
+ *   built): results come from what is indexed so far
+ * @complete: every candidate was checked; FALSE when the search stopped
+ *   after the first screen (max_hits)
+ */
+typedef struct {
+  GPtrArray *results;
+  guint      n_hits;
+  guint      partial : 1;
+  guint      complete : 1;
+} BulletinSearchResults;
+
+void                   bulletin_search_result_free  (BulletinSearchResult  *result);
+void                   bulletin_search_results_free (BulletinSearchResults *results);
+
+#define BULLETIN_SEARCH_SNIPPET_CONTEXT 20
+
+#define BULLETIN_TYPE_SEARCH_INDEX (bulletin_search_index_get_type ())
+
+G_DECLARE_FINAL_TYPE (BulletinSearchIndex, bulletin_search_index, BULLETIN, SEARCH_INDEX, GObject)
+
+typedef void (*BulletinIndexProgressFunc) (guint    done,
+                                           guint    total,
+                                           gpointer user_data);
+
+BulletinSearchIndex   *bulletin_search_index_new          (GFile                     *root,
+                                                           const char                *db_path);
+char                  *bulletin_search_index_default_path (GFile                     *root);
+GFile                 *bulletin_search_index_get_root     (BulletinSearchIndex       *self);
+const char            *bulletin_search_index_get_db_path  (BulletinSearchIndex       *self);
+gboolean               bulletin_search_index_exists       (BulletinSearchIndex       *self);
+
+/* building: incremental, by file size and modification time */
+gboolean               bulletin_search_index_update       (BulletinSearchIndex       *self,
+                                                           GCancellable              *cancellable,
+                                                           BulletinIndexProgressFunc  progress,
+                                                           gpointer                   user_data,
+                                                           GError                   **error);
+void                   bulletin_search_index_update_async (BulletinSearchIndex       *self,
+                                                           GCancellable              *cancellable,
+                                                           GAsyncReadyCallback        callback,
+                                                           gpointer                   user_data);
+gboolean               bulletin_search_index_update_finish (BulletinSearchIndex      *self,
+                                                           GAsyncResult              *result,
+                                                           GError                   **error);
+gboolean               bulletin_search_index_get_building (BulletinSearchIndex       *self);
+double                 bulletin_search_index_get_progress (BulletinSearchIndex       *self);
+
+/* querying; @max_hits: stop once this many hits are found (the first
+ * screen), 0 for all */
+BulletinSearchResults *bulletin_search_index_query        (BulletinSearchIndex       *self,
+                                                           const char                *query,
+                                                           guint                      max_hits,
+                                                           GCancellable              *cancellable,
+                                                           GError                   **error);
+void                   bulletin_search_index_query_async  (BulletinSearchIndex       *self,
+                                                           const char                *query,
+                                                           guint                      max_hits,
+                                                           GCancellable              *cancellable,
+                                                           GAsyncReadyCallback        callback,
+                                                           gpointer                   user_data);
+BulletinSearchResults *bulletin_search_index_query_finish (BulletinSearchIndex       *self,
+                                                           GAsyncResult              *result,
+                                                           GError                   **error);
+
+/* the same search without an index: every issue file parsed and scanned */
+BulletinSearchResults *bulletin_search_scan_archive       (GFile                     *root,
+                                                           const char                *query,
+                                                           GCancellable              *cancellable,
+                                                           GError                   **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BulletinSearchResults, bulletin_search_results_free)
+
+G_END_DECLS

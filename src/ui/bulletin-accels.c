@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bulletin-accels.h"
+
+/* Every keyboard shortcut of the application, in the order the shortcuts
+ * window lists them. */
+static const BulletinAccel accels[] = {
+  /* Archive */
+  { "win.open-folder", { "<Control>o", NULL }, N_("Archive"), N_("Open an archive folder"), BULLETIN_ACCEL_APP },
+  { "win.open-file", { "<Control><Shift>o", NULL }, N_("Archive"), N_("Open a single issue file"), BULLETIN_ACCEL_APP },
+  { "win.cancel-scan", { "<Control>period", NULL }, N_("Archive"), N_("Stop scanning the archive"), BULLETIN_ACCEL_APP },
+
+  /* Moving around */
+  { "win.focus-next-pane", { "F6", NULL }, N_("Moving Around"), N_("Move to the next pane"), BULLETIN_ACCEL_APP },
+  { "win.focus-previous-pane", { "<Shift>F6", NULL }, N_("Moving Around"), N_("Move to the previous pane"), BULLETIN_ACCEL_APP },
+  { "win.toggle-sidebar", { "F9", NULL }, N_("Moving Around"), N_("Show or hide the list of issues"), BULLETIN_ACCEL_APP },
+  { "win.next-article", { "<Control>Page_Down", "<Alt>Down", NULL }, N_("Moving Around"), N_("Next article"), BULLETIN_ACCEL_APP },
+  { "win.previous-article", { "<Control>Page_Up", "<Alt>Up", NULL }, N_("Moving Around"), N_("Previous article"), BULLETIN_ACCEL_APP },
+
+  /* List of issues */
+  { "sidebar.expand", { "Right", "KP_Right", "plus", NULL }, N_("List of Issues"), N_("Expand a year or an issue"), BULLETIN_ACCEL_WIDGET },
+  { "sidebar.collapse", { "Left", "KP_Left", "minus", NULL }, N_("List of Issues"), N_("Collapse, or go to the enclosing row"), BULLETIN_ACCEL_WIDGET },
+  { "sidebar.activate", { "Return", "KP_Enter", NULL }, N_("List of Issues"), N_("Open the article, expand the issue"), BULLETIN_ACCEL_WIDGET },
+
+  /* Reading */
+  { "reader.page-down", { "space", "Page_Down", "KP_Page_Down", NULL }, N_("Reading"), N_("Scroll down one page"), BULLETIN_ACCEL_WIDGET },
+  { "reader.page-up", { "<Shift>space", "Page_Up", "KP_Page_Up", NULL }, N_("Reading"), N_("Scroll up one page"), BULLETIN_ACCEL_WIDGET },
+  { "reader.top", { "<Control>Home", NULL }, N_("Reading"), N_("Go to the start of the article"), BULLETIN_ACCEL_WIDGET },
+  { "reader.bottom", { "<Control>End", NULL }, N_("Reading"), N_("Go to the end of the article"), BULLETIN_ACCEL_WIDGET },
+  { "win.focus-sidebar", { "Escape", NULL }, N_("Reading"), N_("Return to the list of issues"), BULLETIN_ACCEL_WIDGET },
+
+  /* Application */
+  { "app.shortcuts", { "<Control>question", NULL }, N_("General"), N_("Keyboard shortcuts"), BULLETIN_ACCEL_APP },
+  { "app.quit", { "<Control>q", NULL }, N_("General"), N_("Quit"), BULLETIN_ACCEL_APP },
+  { "window.close", { "<Control>w", NULL }, N_("General"), N_("Close the window"), BULLETIN_ACCEL_APP },
+};
+
+/**
+ * bulletin_accels_get:
+ * @n_accels: (out): the number of rows
+ *
+ * Returns: (transfer none) (array length=n_accels): the table
+ */
+const BulletinAccel *
+bulletin_accels_get (guint *n_accels)
+{
+  g_return_val_if_fail (n_accels != NULL, NULL);
+
+  *n_accels = G_N_ELEMENTS (accels);
+  return accels;
+}
+
+/**
+ * bulletin_accels_lookup:
+ *
+ * Returns: (transfer none) (nullable): the row for @action
+ */
+const BulletinAccel *
+bulletin_accels_lookup (const char *action)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    if (g_strcmp0 (accels[i].action, action) == 0)
+      return &accels[i];
+  return NULL;
+}
+
+/* Installs the application-wide rows; the widget rows are installed by
+ * bulletin_accels_new_controller () in the widgets that own them. */
+void
+bulletin_accels_install (GtkApplication *application)
+{
+  g_return_if_fail (GTK_IS_APPLICATION (application));
+
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    if (accels[i].scope == BULLETIN_ACCEL_APP)
+      gtk_application_set_accels_for_action (application, accels[i].action, accels[i].accels);
+}
+
+/**
+ * bulletin_accels_new_controller:
+ * @action_prefix: "reader." for the rows the reader handles
+ *
+ * A shortcut controller (capture phase) for the widget-scoped rows whose
+ * action starts with @action_prefix, plus "win.focus-sidebar" when
+ * @action_prefix is "reader.".
+ *
+ * Returns: (transfer full): the controller
+ */
+GtkEventController *
+bulletin_accels_new_controller (const char *action_prefix)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    {
+      gboolean mine;
+
+      if (accels[i].scope != BULLETIN_ACCEL_WIDGET)
+        continue;
+      mine = g_str_has_prefix (accels[i].action, action_prefix) ||
+             (g_str_equal (action_prefix, "reader.") &&
+              g_str_equal (accels[i].action, "win.focus-sidebar"));
+      if (!mine)
+        continue;
+
+      for (guint j = 0; accels[i].accels[j] != NULL; j++)
+        {
+          GtkShortcutTrigger *trigger = gtk_shortcut_trigger_parse_string (accels[i].accels[j]);
+
+          g_assert (trigger != NULL);
+          gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                                gtk_shortcut_new (trigger,
+                                                                  gtk_named_action_new (accels[i].action)));
+        }
+    }
+
+  return controller;
+}

@@ -1,0 +1,639 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bulletin-accels.h"
+#include "bulletin-reader-view.h"
+
+/* Articles up to this many display characters go into the buffer at once;
+ * longer ones are laid out in a staging buffer and copied over in chunks,
+ * so that the start shows at once and the window stays responsive. */
+#define DIRECT_FILL_MAX 20000
+#define CHUNK_CHARS     8000
+
+struct _BulletinReaderView
+{
+  AdwBin                   parent_instance;
+
+  GtkScrolledWindow       *scrolled_window;
+  AdwClampScrollable      *clamp;
+  GtkTextView             *text_view;
+
+  BulletinArticle         *article;
+  BulletinDisplayText     *display;
+  BulletinDisplayFlags     flags;
+  BulletinReadingSettings  settings;
+  char                    *family;
+
+  GtkTextBuffer           *staging;
+  guint                    copied;
+  guint                    chunk_id;
+
+  /* scrolling to a mark again while the lines above it are laid out */
+  guint                    scroll_tick_id;
+  gint64                   scroll_deadline;
+  int                      scroll_last_y;
+};
+
+G_DEFINE_FINAL_TYPE (BulletinReaderView, bulletin_reader_view, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_ARTICLE,
+  N_PROPS
+};
+
+enum {
+  ARTICLE_SHOWN,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* Pango and fontconfig know "zh-cn", "zh-tw", "zh-hk"; BCP 47 script
+ * subtags ("zh-Hans") do not select the CJK fonts. */
+static char *
+pango_language_for (const char *bcp47)
+{
+  g_autofree char *lower = NULL;
+
+  if (bcp47 == NULL || *bcp47 == 0)
+    return g_strdup ("zh-cn");
+  lower = g_ascii_strdown (bcp47, -1);
+  g_strdelimit (lower, "_", '-');
+  if (g_str_equal (lower, "zh") || g_str_has_prefix (lower, "zh-hans") ||
+      g_str_equal (lower, "zh-cn") || g_str_equal (lower, "zh-sg"))
+    return g_strdup (g_str_equal (lower, "zh-sg") ? "zh-sg" : "zh-cn");
+  if (g_str_has_prefix (lower, "zh-hant-hk") || g_str_equal (lower, "zh-hk") ||
+      g_str_equal (lower, "zh-mo"))
+    return g_strdup ("zh-hk");
+  if (g_str_has_prefix (lower, "zh-hant") || g_str_equal (lower, "zh-tw"))
+    return g_strdup ("zh-tw");
+  return g_steal_pointer (&lower);
+}
+
+static void
+apply_language (BulletinReaderView *self,
+                GtkTextBuffer      *buffer)
+{
+  g_autofree char *language = pango_language_for (bulletin_article_get_language (self->article));
+  GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
+  GtkTextTag *tag = gtk_text_tag_table_lookup (table, "bulletin-language");
+  GtkTextIter start, end;
+
+  if (tag == NULL)
+    tag = gtk_text_buffer_create_tag (buffer, "bulletin-language", NULL);
+  /* lowest priority: the typography's own language tags (quotes in
+   * another language) win */
+  gtk_text_tag_set_priority (tag, 0);
+  g_object_set (tag, "language", language, NULL);
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_apply_tag (buffer, tag, &start, &end);
+}
+
+static void
+update_clamp (BulletinReaderView *self)
+{
+  /* the measure in em, at 96 dpi, plus the view's own margins */
+  double px_per_em = self->settings.font_size * 96.0 / 72.0;
+  int size = (int)(self->settings.column_width * px_per_em) +
+             gtk_text_view_get_left_margin (self->text_view) +
+             gtk_text_view_get_right_margin (self->text_view);
+
+  adw_clamp_scrollable_set_maximum_size (self->clamp, size);
+  adw_clamp_scrollable_set_tightening_threshold (self->clamp, size);
+}
+
+static void
+stop_chunks (BulletinReaderView *self)
+{
+  g_clear_handle_id (&self->chunk_id, g_source_remove);
+  g_clear_object (&self->staging);
+  self->copied = 0;
+}
+
+/* Copies the next piece of the staging buffer, ending at a line end when
+ * one is near. */
+static gboolean
+copy_chunk (BulletinReaderView *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  guint total = gtk_text_buffer_get_char_count (self->staging);
+  guint stop = MIN (self->copied + CHUNK_CHARS, total);
+  GtkTextIter from, to, end;
+
+  gtk_text_buffer_get_iter_at_offset (self->staging, &from, self->copied);
+  gtk_text_buffer_get_iter_at_offset (self->staging, &to, stop);
+  if (stop < total)
+    {
+      /* the start of the line holding @to is just after a line end */
+      GtkTextIter line_start = to;
+
+      gtk_text_iter_set_line_offset (&line_start, 0);
+      if ((guint)gtk_text_iter_get_offset (&line_start) > self->copied + CHUNK_CHARS / 2)
+        to = line_start;
+    }
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert_range (buffer, &end, &from, &to);
+  self->copied = gtk_text_iter_get_offset (&to);
+
+  return self->copied < total;
+}
+
+static void
+stop_scroll_tick (BulletinReaderView *self)
+{
+  if (self->scroll_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->text_view), self->scroll_tick_id);
+  self->scroll_tick_id = 0;
+}
+
+static void
+finish_fill (BulletinReaderView *self)
+{
+  stop_chunks (self);
+  g_signal_emit (self, signals[ARTICLE_SHOWN], 0);
+}
+
+static gboolean
+chunk_idle (gpointer user_data)
+{
+  BulletinReaderView *self = user_data;
+
+  if (copy_chunk (self))
+    return G_SOURCE_CONTINUE;
+
+  self->chunk_id = 0;
+  finish_fill (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+show_display (BulletinReaderView *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  GtkTextIter start;
+
+  stop_chunks (self);
+  stop_scroll_tick (self);
+  bulletin_typography_configure_view (self->text_view, &self->settings);
+  update_clamp (self);
+
+  if (self->display == NULL)
+    {
+      gtk_text_buffer_set_text (buffer, "", 0);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->text_view),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Article"), -1);
+      return;
+    }
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->text_view),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  bulletin_article_get_headline (self->article) != NULL
+                                    ? bulletin_article_get_headline (self->article)
+                                    : _("Article"),
+                                  -1);
+
+  if (bulletin_display_text_get_length (self->display) <= DIRECT_FILL_MAX)
+    {
+      bulletin_typography_fill_buffer (buffer, self->display, &self->settings);
+      apply_language (self, buffer);
+      gtk_text_buffer_get_start_iter (buffer, &start);
+      gtk_text_buffer_place_cursor (buffer, &start);
+      finish_fill (self);
+    }
+  else
+    {
+      self->staging = gtk_text_buffer_new (gtk_text_buffer_get_tag_table (buffer));
+      bulletin_typography_fill_buffer (self->staging, self->display, &self->settings);
+      apply_language (self, self->staging);
+      gtk_text_buffer_set_text (buffer, "", 0);
+      copy_chunk (self);
+      gtk_text_buffer_get_start_iter (buffer, &start);
+      gtk_text_buffer_place_cursor (buffer, &start);
+      self->chunk_id = g_idle_add_full (G_PRIORITY_LOW, chunk_idle, self, NULL);
+    }
+
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
+}
+
+static void
+page_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  BulletinReaderView *self = BULLETIN_READER_VIEW (widget);
+
+  bulletin_reader_view_scroll_page (self, g_str_equal (action_name, "reader.page-down") ? 1 : -1);
+}
+
+static void
+end_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  BulletinReaderView *self = BULLETIN_READER_VIEW (widget);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+
+  if (g_str_equal (action_name, "reader.bottom"))
+    {
+      bulletin_reader_view_complete (self);
+      gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+    }
+  else
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_lower (adj));
+}
+
+static void
+bulletin_reader_view_dispose (GObject *object)
+{
+  BulletinReaderView *self = (BulletinReaderView *)object;
+
+  stop_chunks (self);
+  stop_scroll_tick (self);
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_READER_VIEW);
+  g_clear_object (&self->article);
+  g_clear_pointer (&self->display, bulletin_display_text_unref);
+
+  G_OBJECT_CLASS (bulletin_reader_view_parent_class)->dispose (object);
+}
+
+static void
+bulletin_reader_view_finalize (GObject *object)
+{
+  BulletinReaderView *self = (BulletinReaderView *)object;
+
+  g_free (self->family);
+
+  G_OBJECT_CLASS (bulletin_reader_view_parent_class)->finalize (object);
+}
+
+static void
+bulletin_reader_view_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  BulletinReaderView *self = BULLETIN_READER_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ARTICLE:
+      g_value_set_object (value, self->article);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bulletin_reader_view_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  BulletinReaderView *self = BULLETIN_READER_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ARTICLE:
+      bulletin_reader_view_set_article (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static gboolean
+bulletin_reader_view_grab_focus (GtkWidget *widget)
+{
+  return gtk_widget_grab_focus (GTK_WIDGET (BULLETIN_READER_VIEW (widget)->text_view));
+}
+
+static void
+bulletin_reader_view_class_init (BulletinReaderViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bulletin_reader_view_dispose;
+  object_class->finalize = bulletin_reader_view_finalize;
+  object_class->get_property = bulletin_reader_view_get_property;
+  object_class->set_property = bulletin_reader_view_set_property;
+  widget_class->grab_focus = bulletin_reader_view_grab_focus;
+
+  properties[PROP_ARTICLE] =
+    g_param_spec_object ("article", NULL, NULL, BULLETIN_TYPE_ARTICLE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * BulletinReaderView::article-shown:
+   *
+   * The buffer now holds the whole display text of the article (or is
+   * empty): the moment to apply highlight tags for search hits and notes.
+   * Buffer offsets are display offsets of bulletin_reader_view_get_display_text ().
+   */
+  signals[ARTICLE_SHOWN] =
+    g_signal_new ("article-shown", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/bulletin-reader-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, BulletinReaderView, scrolled_window);
+  gtk_widget_class_bind_template_child (widget_class, BulletinReaderView, clamp);
+  gtk_widget_class_bind_template_child (widget_class, BulletinReaderView, text_view);
+
+  gtk_widget_class_install_action (widget_class, "reader.page-down", NULL, page_action);
+  gtk_widget_class_install_action (widget_class, "reader.page-up", NULL, page_action);
+  gtk_widget_class_install_action (widget_class, "reader.top", NULL, end_action);
+  gtk_widget_class_install_action (widget_class, "reader.bottom", NULL, end_action);
+}
+
+static void
+bulletin_reader_view_init (BulletinReaderView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->flags = BULLETIN_DISPLAY_DEFAULT;
+  bulletin_reading_settings_init_default (&self->settings);
+  self->family = g_strdup (self->settings.family);
+  self->settings.family = self->family;
+
+  gtk_widget_add_controller (GTK_WIDGET (self->text_view), bulletin_accels_new_controller ("reader."));
+  bulletin_typography_configure_view (self->text_view, &self->settings);
+  update_clamp (self);
+}
+
+/**
+ * bulletin_reader_view_new:
+ *
+ * Returns: (transfer full): a new reader
+ */
+GtkWidget *
+bulletin_reader_view_new (void)
+{
+  return g_object_new (BULLETIN_TYPE_READER_VIEW, NULL);
+}
+
+/* Shows @article (NULL: nothing) from its top. */
+void
+bulletin_reader_view_set_article (BulletinReaderView *self,
+                                  BulletinArticle    *article)
+{
+  g_return_if_fail (BULLETIN_IS_READER_VIEW (self));
+  g_return_if_fail (article == NULL || BULLETIN_IS_ARTICLE (article));
+
+  if (self->article == article && article != NULL)
+    return;
+
+  g_set_object (&self->article, article);
+  g_clear_pointer (&self->display, bulletin_display_text_unref);
+  if (article != NULL)
+    self->display = bulletin_display_text_new (article, self->flags);
+  show_display (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ARTICLE]);
+}
+
+/**
+ * bulletin_reader_view_get_article:
+ *
+ * Returns: (transfer none) (nullable): the article shown
+ */
+BulletinArticle *
+bulletin_reader_view_get_article (BulletinReaderView *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_READER_VIEW (self), NULL);
+  return self->article;
+}
+
+/**
+ * bulletin_reader_view_get_display_text:
+ *
+ * What the buffer shows: its character offsets are display offsets, which
+ * the display text maps to and from source offsets.
+ *
+ * Returns: (transfer none) (nullable): the display text
+ */
+BulletinDisplayText *
+bulletin_reader_view_get_display_text (BulletinReaderView *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_READER_VIEW (self), NULL);
+  return self->display;
+}
+
+/**
+ * bulletin_reader_view_get_text_view:
+ *
+ * Returns: (transfer none): the text view
+ */
+GtkTextView *
+bulletin_reader_view_get_text_view (BulletinReaderView *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_READER_VIEW (self), NULL);
+  return self->text_view;
+}
+
+/**
+ * bulletin_reader_view_get_scrolled_window:
+ *
+ * Returns: (transfer none): the scrolled window around the text
+ */
+GtkScrolledWindow *
+bulletin_reader_view_get_scrolled_window (BulletinReaderView *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_READER_VIEW (self), NULL);
+  return self->scrolled_window;
+}
+
+/* Rebuilds the display text with @flags (widened punctuation or not). */
+void
+bulletin_reader_view_set_display_flags (BulletinReaderView   *self,
+                                        BulletinDisplayFlags  flags)
+{
+  g_return_if_fail (BULLETIN_IS_READER_VIEW (self));
+
+  if (self->flags == flags)
+    return;
+  self->flags = flags;
+  if (self->article != NULL)
+    {
+      g_clear_pointer (&self->display, bulletin_display_text_unref);
+      self->display = bulletin_display_text_new (self->article, self->flags);
+      show_display (self);
+    }
+}
+
+BulletinDisplayFlags
+bulletin_reader_view_get_display_flags (BulletinReaderView *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_READER_VIEW (self), BULLETIN_DISPLAY_DEFAULT);
+  return self->flags;
+}
+
+/* Applies new reading settings (font, size, line spacing, measure) and
+ * lays the article out again. */
+void
+bulletin_reader_view_set_settings (BulletinReaderView            *self,
+                                   const BulletinReadingSettings *settings)
+{
+  g_autofree char *old_family = NULL;
+
+  g_return_if_fail (BULLETIN_IS_READER_VIEW (self));
+  g_return_if_fail (settings != NULL);
+
+  old_family = g_steal_pointer (&self->family);
+  self->settings = *settings;
+  self->family = g_strdup (settings->family);
+  self->settings.family = self->family;
+  show_display (self);
+}
+
+/**
+ * bulletin_reader_view_get_settings:
+ *
+ * Returns: (transfer none): the reading settings in use
+ */
+const BulletinReadingSettings *
+bulletin_reader_view_get_settings (BulletinReaderView *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_READER_VIEW (self), NULL);
+  return &self->settings;
+}
+
+/* FALSE while a long article is still being copied into the buffer. */
+gboolean
+bulletin_reader_view_is_complete (BulletinReaderView *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_READER_VIEW (self), TRUE);
+  return self->staging == NULL;
+}
+
+/* Copies what is left of a long article into the buffer now. */
+void
+bulletin_reader_view_complete (BulletinReaderView *self)
+{
+  g_return_if_fail (BULLETIN_IS_READER_VIEW (self));
+
+  if (self->staging == NULL)
+    return;
+  while (copy_chunk (self))
+    ;
+  finish_fill (self);
+}
+
+static GtkTextMark *
+scroll_mark (BulletinReaderView *self,
+             GtkTextIter        *where)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  GtkTextMark *mark = gtk_text_buffer_get_mark (buffer, "bulletin-scroll");
+
+  if (mark == NULL)
+    return gtk_text_buffer_create_mark (buffer, "bulletin-scroll", where, TRUE);
+  gtk_text_buffer_move_mark (buffer, mark, where);
+  return mark;
+}
+
+/* GtkTextView places a mark with the estimated heights of the lines above
+ * it that are not laid out yet; as they are, the mark moves.  Scroll to it
+ * again until its place stops changing (for at most two seconds). */
+static gboolean
+scroll_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  BulletinReaderView *self = user_data;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  GtkTextMark *mark = gtk_text_buffer_get_mark (buffer, "bulletin-scroll");
+  GdkRectangle location, visible;
+  GtkTextIter iter;
+  gboolean shown;
+
+  if (mark == NULL || g_get_monotonic_time () > self->scroll_deadline)
+    {
+      self->scroll_tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, mark);
+  gtk_text_view_get_iter_location (self->text_view, &iter, &location);
+  gtk_text_view_get_visible_rect (self->text_view, &visible);
+  shown = location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
+
+  if (shown && location.y == self->scroll_last_y)
+    {
+      self->scroll_tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  self->scroll_last_y = location.y;
+  if (!shown)
+    gtk_text_view_scroll_to_mark (self->text_view, mark, 0.05, TRUE, 0.0, 0.33);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Scrolls so that the display range @start..@end is in view, a third of
+ * the way down. */
+void
+bulletin_reader_view_scroll_to_range (BulletinReaderView *self,
+                                      guint               start,
+                                      guint               end)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter iter;
+
+  g_return_if_fail (BULLETIN_IS_READER_VIEW (self));
+
+  bulletin_reader_view_complete (self);
+  buffer = gtk_text_view_get_buffer (self->text_view);
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, start);
+  gtk_text_view_scroll_to_mark (self->text_view, scroll_mark (self, &iter), 0.05, TRUE, 0.0, 0.33);
+
+  self->scroll_deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  self->scroll_last_y = G_MININT;
+  if (self->scroll_tick_id == 0)
+    self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->text_view), scroll_tick, self, NULL);
+}
+
+/* Selects the display range @start..@end and scrolls to it. */
+void
+bulletin_reader_view_select_range (BulletinReaderView *self,
+                                   guint               start,
+                                   guint               end)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter s, e;
+
+  g_return_if_fail (BULLETIN_IS_READER_VIEW (self));
+
+  bulletin_reader_view_complete (self);
+  buffer = gtk_text_view_get_buffer (self->text_view);
+  gtk_text_buffer_get_iter_at_offset (buffer, &s, start);
+  gtk_text_buffer_get_iter_at_offset (buffer, &e, end);
+  gtk_text_buffer_select_range (buffer, &s, &e);
+  bulletin_reader_view_scroll_to_range (self, start, end);
+}
+
+/* Scrolls by @pages screens (negative: up), keeping a little overlap. */
+void
+bulletin_reader_view_scroll_page (BulletinReaderView *self,
+                                  int                 pages)
+{
+  GtkAdjustment *adj;
+  double value, step;
+
+  g_return_if_fail (BULLETIN_IS_READER_VIEW (self));
+
+  if (pages > 0)
+    bulletin_reader_view_complete (self);
+  adj = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+  step = MAX (gtk_adjustment_get_page_size (adj) * 0.9, 1.0);
+  value = gtk_adjustment_get_value (adj) + pages * step;
+  value = CLAMP (value, gtk_adjustment_get_lower (adj),
+                 gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  gtk_adjustment_set_value (adj, value);
+}

@@ -1,0 +1,938 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "bulletin-archive.h"
+#include "bulletin-test-utils.h"
+
+/* Fixtures are written here, in temporary folders: short texts of our own. */
+
+static char *cache_home;
+
+static void
+remove_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) enumerator = NULL;
+  GFileInfo *info;
+
+  enumerator = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                          G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  if (enumerator != NULL)
+    while ((info = g_file_enumerator_next_file (enumerator, NULL, NULL)) != NULL)
+      {
+        g_autoptr(GFile) child = g_file_enumerator_get_child (enumerator, info);
+        remove_tree (child);
+        g_object_unref (info);
+      }
+  g_file_delete (file, NULL, NULL);
+}
+
+typedef struct {
+  char  *path;
+  GFile *dir;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->path = g_dir_make_tmp ("bulletin-archive-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->dir = g_file_new_for_path (f->path);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *cache = bulletin_archive_dup_cache_path (f->dir);
+
+  remove_tree (f->dir);
+  g_unlink (cache);
+  g_object_unref (f->dir);
+  g_free (f->path);
+}
+
+static void
+write_file (Fixture    *f,
+            const char *name,
+            const char *contents)
+{
+  g_autofree char *path = g_build_filename (f->path, name, NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+
+  g_mkdir_with_parents (dir, 0755);
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+ninjs_item (const char *uri,
+            const char *headline,
+            const char *date,
+            const char *body)
+{
+  GString *s = g_string_new ("{\"type\":\"text\"");
+
+  if (uri != NULL)
+    g_string_append_printf (s, ",\"uri\":\"%s\"", uri);
+  if (headline != NULL)
+    g_string_append_printf (s, ",\"headlines\":[{\"role\":\"main\",\"value\":\"%s\"}]", headline);
+  if (date != NULL)
+    g_string_append_printf (s, ",\"versionCreated\":\"%s\"", date);
+  if (body != NULL)
+    g_string_append_printf (s, ",\"bodies\":[{\"contentType\":\"text/plain\",\"value\":\"%s\"}]",
+                            body);
+  g_string_append_c (s, '}');
+  return g_string_free (s, FALSE);
+}
+
+/* scanning through the async path, as the window does */
+
+typedef struct {
+  GMainLoop *loop;
+  gboolean   done;
+  gboolean   ok;
+  GError    *error;
+} Wait;
+
+static void
+scan_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->ok = bulletin_archive_scan_finish (BULLETIN_ARCHIVE (object), result, &wait->error);
+  wait->done = TRUE;
+}
+
+static gboolean
+scan (BulletinArchive  *archive,
+      GCancellable     *cancellable,
+      GError          **error)
+{
+  Wait wait = { 0, };
+
+  bulletin_archive_scan_async (archive, cancellable, scan_cb, &wait);
+  g_assert_true (bulletin_archive_get_loading (archive));
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (bulletin_archive_get_loading (archive));
+  if (wait.error != NULL)
+    g_propagate_error (error, wait.error);
+  return wait.ok;
+}
+
+static BulletinArchive *
+open_archive (Fixture *f)
+{
+  BulletinArchive *archive = bulletin_archive_new (f->dir);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (scan (archive, NULL, &error));
+  g_assert_no_error (error);
+  return archive;
+}
+
+static BulletinIssue *
+issue_at (BulletinArchive *archive,
+          guint            i)
+{
+  g_autoptr(BulletinIssue) issue = g_list_model_get_item (G_LIST_MODEL (archive), i);
+
+  g_assert_nonnull (issue);
+  return issue; /* the archive keeps it */
+}
+
+static void
+assert_sorted (BulletinArchive *archive)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (archive));
+
+  for (guint i = 1; i < n; i++)
+    g_assert_cmpint (bulletin_issue_compare (issue_at (archive, i - 1), issue_at (archive, i)),
+                     <, 0);
+}
+
+static void
+write_layouts (Fixture *f)
+{
+  g_autofree char *a1 = ninjs_item ("urn:test:a1", "社区食堂开张", NULL, "本周一，社区食堂正式开张。");
+  g_autofree char *a2 = ninjs_item ("urn:test:a2", "老旧小区加装电梯", NULL, "三栋楼完成了电梯加装。");
+  g_autofree char *composite = g_strdup_printf (
+    "{\"uri\":\"urn:test:issue:45\",\"type\":\"composite\","
+    "\"headlines\":[{\"value\":\"街道通讯 第45期\"}],"
+    "\"versionCreated\":\"2023-05-12T09:00:00+08:00\",\"associations\":[%s,%s]}", a1, a2);
+  g_autofree char *single = g_strdup (
+    "{\"uri\":\"urn:test:s\",\"type\":\"text\",\"headline\":\"垃圾分类新规\","
+    "\"versioncreated\":\"2022-11-01T10:00:00Z\",\"body_text\":\"新规从下月起施行。\"}");
+  g_autofree char *x1 = ninjs_item (NULL, "春季义诊", NULL, "义诊在广场举行。");
+  g_autofree char *x2 = ninjs_item (NULL, "图书角", NULL, "图书角新添两百册书。");
+  g_autofree char *array = g_strdup_printf ("[%s,%s,%s]", x1, x2, x1);
+  g_autofree char *meta = g_strdup (
+    "{\"type\":\"composite\",\"headlines\":[{\"value\":\"七月特刊\"}],"
+    "\"versionCreated\":\"2020-07-01\"}");
+
+  write_file (f, "2023-05-10.json", composite);
+  write_file (f, "single.json", single);
+  write_file (f, "2021-03-15_array.json", array);
+  write_file (f, "special/issue.json", meta);
+  write_file (f, "special/01.json", x1);
+  write_file (f, "special/02.json", x2);
+  write_file (f, "2019-09-09/a.json", x1);
+  write_file (f, "2019-09-09/b.json", x2);
+  write_file (f, "2019-09-09/c.json", a1);
+  write_file (f, "2018-02-03 通讯.txt", "第7期 春节特刊\n\n街道举办迎春联欢会。\n");
+  write_file (f, "随笔.txt", "秋天的公园\n\n落叶铺满小路。\n");
+  /* not issues: an image folder and a stray file */
+  write_file (f, "images/logo.png", "\x89PNG");
+  write_file (f, "readme.md", "说明");
+  write_file (f, ".hidden.json", "{}");
+}
+
+static void
+test_layouts (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(BulletinArchive) archive = NULL;
+  BulletinIssue *issue;
+
+  write_layouts (f);
+  archive = open_archive (f);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (archive)), ==, 7);
+  g_assert_cmpuint (bulletin_archive_get_n_total (archive), ==, 7);
+  g_assert_cmpuint (bulletin_archive_get_n_scanned (archive), ==, 7);
+  g_assert_cmpfloat (bulletin_archive_get_progress (archive), ==, 1.0);
+  g_assert_false (bulletin_archive_is_single_file (archive));
+  assert_sorted (archive);
+
+  /* composite: the content's date wins over the name's */
+  issue = issue_at (archive, 0);
+  g_assert_cmpstr (bulletin_issue_get_display_name (issue), ==, "2023-05-10.json");
+  g_assert_cmpint (bulletin_issue_get_kind (issue), ==, BULLETIN_ISSUE_NINJS_FILE);
+  g_assert_cmpint (bulletin_issue_get_state (issue), ==, BULLETIN_ISSUE_STATE_READY);
+  g_assert_cmpstr (bulletin_issue_get_title (issue), ==, "街道通讯 第45期");
+  g_assert_cmpstr (bulletin_issue_get_date (issue), ==, "2023-05-12");
+  g_assert_cmpstr (bulletin_issue_get_number (issue), ==, "45");
+  g_assert_cmpuint (bulletin_issue_get_n_articles (issue), ==, 2);
+
+  issue = issue_at (archive, 1);
+  g_assert_cmpstr (bulletin_issue_get_display_name (issue), ==, "single.json");
+  g_assert_cmpstr (bulletin_issue_get_title (issue), ==, "垃圾分类新规");
+  g_assert_cmpstr (bulletin_issue_get_date (issue), ==, "2022-11-01");
+  g_assert_cmpuint (bulletin_issue_get_n_articles (issue), ==, 1);
+
+  /* an array: no title of its own, the name without extension */
+  issue = issue_at (archive, 2);
+  g_assert_cmpstr (bulletin_issue_get_title (issue), ==, "2021-03-15_array");
+  g_assert_cmpstr (bulletin_issue_get_date (issue), ==, "2021-03-15");
+  g_assert_cmpuint (bulletin_issue_get_n_articles (issue), ==, 3);
+
+  /* a folder with issue.json: its title and date; issue.json is no article */
+  issue = issue_at (archive, 3);
+  g_assert_cmpstr (bulletin_issue_get_display_name (issue), ==, "special");
+  g_assert_cmpint (bulletin_issue_get_kind (issue), ==, BULLETIN_ISSUE_NINJS_FOLDER);
+  g_assert_cmpstr (bulletin_issue_get_title (issue), ==, "七月特刊");
+  g_assert_cmpstr (bulletin_issue_get_date (issue), ==, "2020-07-01");
+  g_assert_cmpuint (bulletin_issue_get_n_articles (issue), ==, 2);
+  g_assert_true (bulletin_archive_find_issue (archive, "special") == issue);
+
+  /* a folder without: its name */
+  issue = issue_at (archive, 4);
+  g_assert_cmpstr (bulletin_issue_get_title (issue), ==, "2019-09-09");
+  g_assert_cmpstr (bulletin_issue_get_date (issue), ==, "2019-09-09");
+  g_assert_cmpuint (bulletin_issue_get_n_articles (issue), ==, 3);
+
+  /* text: name date, first line, number */
+  issue = issue_at (archive, 5);
+  g_assert_cmpint (bulletin_issue_get_kind (issue), ==, BULLETIN_ISSUE_TEXT_FILE);
+  g_assert_cmpstr (bulletin_issue_get_title (issue), ==, "第7期 春节特刊");
+  g_assert_cmpstr (bulletin_issue_get_date (issue), ==, "2018-02-03");
+  g_assert_cmpstr (bulletin_issue_get_number (issue), ==, "7");
+
+  /* undated, last */
+  issue = issue_at (archive, 6);
+  g_assert_cmpstr (bulletin_issue_get_title (issue), ==, "秋天的公园");
+  g_assert_null (bulletin_issue_get_date (issue));
+  {
+    g_autofree char *section = bulletin_issue_dup_section_title (issue);
+    g_autofree char *dated = bulletin_issue_dup_section_title (issue_at (archive, 0));
+
+    g_assert_cmpstr (section, ==, "Undated");
+    g_assert_cmpstr (dated, ==, "2023");
+  }
+
+  g_assert_null (bulletin_archive_find_issue (archive, "images"));
+  g_assert_null (bulletin_archive_find_issue (archive, "readme.md"));
+  g_assert_null (bulletin_archive_find_issue (archive, ".hidden.json"));
+}
+
+/* What the scan lists is what loading finds. */
+static void
+test_load_matches_scan (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(BulletinArchive) archive = NULL;
+  guint n;
+
+  write_layouts (f);
+  archive = open_archive (f);
+  n = g_list_model_get_n_items (G_LIST_MODEL (archive));
+
+  for (guint i = 0; i < n; i++)
+    {
+      BulletinIssue *issue = issue_at (archive, i);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *date = g_strdup (bulletin_issue_get_date (issue));
+      guint n_articles = bulletin_issue_get_n_articles (issue);
+
+      if (!bulletin_issue_load (issue, NULL, &error))
+        g_error ("%s: %s", bulletin_issue_get_display_name (issue), error->message);
+      g_assert_true (bulletin_issue_is_loaded (issue));
+      g_assert_cmpstr (bulletin_issue_get_date (issue), ==, date);
+      /* text: unknown until the importer has run */
+      if (bulletin_issue_get_kind (issue) != BULLETIN_ISSUE_TEXT_FILE)
+        g_assert_cmpuint (g_list_model_get_n_items (bulletin_issue_get_articles (issue)), ==,
+                          n_articles);
+    }
+  assert_sorted (archive);
+}
+
+static void
+test_errors (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(BulletinArchive) archive = NULL;
+  g_autofree char *good = ninjs_item ("urn:test:g", "好新闻", "2022-01-01", "一切正常。");
+  g_autofree char *dangling = g_build_filename (f->path, "2016-01-01-link.json", NULL);
+  BulletinIssue *issue;
+  guint n_errors = 0;
+
+  write_file (f, "good.json", good);
+  write_file (f, "2017-01-01.json", "{\"headline\": \"坏\",\n\"body_text\": }\n");
+  write_file (f, "empty.json", "");
+  write_file (f, "number.json", "42");
+  g_assert_cmpint (symlink ("/nonexistent/bulletin-test", dangling), ==, 0);
+
+  archive = open_archive (f);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (archive)), ==, 5);
+  assert_sorted (archive);
+
+  /* the good one is listed first and works */
+  issue = issue_at (archive, 0);
+  g_assert_cmpstr (bulletin_issue_get_title (issue), ==, "好新闻");
+  g_assert_cmpint (bulletin_issue_get_state (issue), ==, BULLETIN_ISSUE_STATE_READY);
+
+  for (guint i = 1; i < 5; i++)
+    {
+      const char *message;
+
+      issue = issue_at (archive, i);
+      g_assert_cmpint (bulletin_issue_get_state (issue), ==, BULLETIN_ISSUE_STATE_ERROR);
+      message = bulletin_issue_get_error_message (issue);
+      g_assert_nonnull (message);
+      n_errors++;
+      if (strcmp (bulletin_issue_get_display_name (issue), "2017-01-01.json") == 0)
+        {
+          /* names the file and the line; keeps the name's date */
+          g_assert_nonnull (strstr (message, "2017-01-01.json"));
+          g_assert_nonnull (strstr (message, "line 2"));
+          g_assert_cmpstr (bulletin_issue_get_date (issue), ==, "2017-01-01");
+        }
+      else if (strcmp (bulletin_issue_get_display_name (issue), "empty.json") == 0)
+        g_assert_nonnull (strstr (message, "empty"));
+    }
+  g_assert_cmpuint (n_errors, ==, 4);
+  g_assert_nonnull (bulletin_archive_find_issue (archive, "2016-01-01-link.json"));
+}
+
+static void
+test_order (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(BulletinArchive) archive = NULL;
+  const char *expected[] = {
+    "2024-12-31.txt", "2016-06-06-a.txt", "2016-06-06-b.txt", "20150101.txt",
+    "issue2.txt", "issue10.txt",
+  };
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *later = NULL;
+  BulletinIssue *moved;
+
+  /* mtimes that would give another order: ignored */
+  write_file (f, "issue10.txt", "十\n");
+  write_file (f, "20150101.txt", "旧\n");
+  write_file (f, "2016-06-06-b.txt", "乙\n");
+  write_file (f, "issue2.txt", "二\n");
+  write_file (f, "2016-06-06-a.txt", "甲\n");
+  write_file (f, "2024-12-31.txt", "新\n");
+
+  archive = open_archive (f);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (archive)), ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (bulletin_issue_get_display_name (issue_at (archive, i)), ==, expected[i]);
+
+  /* an issue whose date becomes known (as when it loads) moves to its place */
+  moved = bulletin_archive_find_issue (archive, "issue10.txt");
+  bulletin_issue_set_metadata (moved, NULL, "2020-02-02", NULL, NULL, 1);
+  g_assert_true (issue_at (archive, 1) == moved);
+  assert_sorted (archive);
+}
+
+static void
+count_changes (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               gpointer    user_data)
+{
+  guint *counts = user_data;
+
+  /* on the main thread, while the scan runs */
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  counts[0]++;
+  counts[1] += added;
+  counts[2] += removed;
+  if (bulletin_archive_get_loading (BULLETIN_ARCHIVE (model)))
+    counts[3]++;
+}
+
+static void
+write_many (Fixture *f,
+            guint    n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%04u-%02u-%02u.json", 2000 + i % 20,
+                                               1 + i % 12, 1 + i % 28);
+      g_autofree char *unique = g_strdup_printf ("%u-%s", i, name);
+      g_autofree char *item = ninjs_item (NULL, "区里的消息", NULL, "居民们参加了清洁活动。");
+
+      write_file (f, unique, item);
+    }
+}
+
+static void
+test_batches (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(BulletinArchive) archive = bulletin_archive_new (f->dir);
+  g_autoptr(GError) error = NULL;
+  guint counts[4] = { 0, };
+
+  write_many (f, 300);
+  g_signal_connect (archive, "items-changed", G_CALLBACK (count_changes), counts);
+  g_assert_true (scan (archive, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (archive)), ==, 300);
+  g_assert_cmpuint (counts[1], ==, 300);
+  g_assert_cmpuint (counts[2], ==, 0);
+  /* in batches, not one signal per issue, and while loading */
+  g_assert_cmpuint (counts[0], >=, 1);
+  g_assert_cmpuint (counts[0], <, 300);
+  g_assert_cmpuint (counts[3], ==, counts[0]);
+  g_assert_cmpuint (bulletin_archive_get_n_scanned (archive), ==, 300);
+  assert_sorted (archive);
+}
+
+static void
+set_mtime (const char *path,
+           guint64     seconds)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_attribute_uint64 (file, G_FILE_ATTRIBUTE_TIME_MODIFIED, seconds,
+                               G_FILE_QUERY_INFO_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_file_set_attribute_uint32 (file, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC, 0,
+                               G_FILE_QUERY_INFO_NONE, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_cache (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *one = ninjs_item ("urn:c:1", "第一篇", "2021-01-01", "内容一。");
+  g_autofree char *two = ninjs_item ("urn:c:2", "第二篇", "2021-02-02", "内容二。");
+  g_autofree char *path = g_build_filename (f->path, "one.json", NULL);
+  g_autofree char *cache = bulletin_archive_dup_cache_path (f->dir);
+  g_autofree char *garbage = NULL;
+  guint from_cache, read;
+
+  g_assert_true (g_str_has_prefix (cache, cache_home));
+  write_file (f, "one.json", one);
+  write_file (f, "two.json", two);
+  write_file (f, "folder/a.json", one);
+  write_file (f, "notes.txt", "备忘\n");
+  write_file (f, "broken.json", "{");
+  set_mtime (path, 1600000000);
+
+  /* first opening: everything is read, and the cache written */
+  {
+    g_autoptr(BulletinArchive) archive = open_archive (f);
+
+    bulletin_archive_get_scan_stats (archive, &from_cache, &read);
+    g_assert_cmpuint (from_cache, ==, 0);
+    g_assert_cmpuint (read, ==, 5);
+    g_assert_true (g_file_test (cache, G_FILE_TEST_IS_REGULAR));
+  }
+
+  /* make one.json unparsable without changing its size or time: a second
+   * opening that listed it from its content would show an error */
+  garbage = g_strnfill (strlen (one), '#');
+  write_file (f, "one.json", garbage);
+  set_mtime (path, 1600000000);
+
+  {
+    g_autoptr(BulletinArchive) archive = open_archive (f);
+    BulletinIssue *issue = bulletin_archive_find_issue (archive, "one.json");
+
+    bulletin_archive_get_scan_stats (archive, &from_cache, &read);
+    g_assert_cmpuint (from_cache, ==, 5);
+    g_assert_cmpuint (read, ==, 0);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (archive)), ==, 5);
+    g_assert_cmpint (bulletin_issue_get_state (issue), ==, BULLETIN_ISSUE_STATE_READY);
+    g_assert_cmpstr (bulletin_issue_get_title (issue), ==, "第一篇");
+    g_assert_cmpstr (bulletin_issue_get_date (issue), ==, "2021-01-01");
+    /* the cached error is an error still */
+    g_assert_cmpint (bulletin_issue_get_state (bulletin_archive_find_issue (archive, "broken.json")),
+                     ==, BULLETIN_ISSUE_STATE_ERROR);
+    g_assert_cmpuint (bulletin_issue_get_n_articles (bulletin_archive_find_issue (archive, "folder")),
+                      ==, 1);
+    assert_sorted (archive);
+  }
+
+  /* a changed time is a changed file: read again; a removed entry goes; a
+   * file added to a folder issue changes the folder */
+  set_mtime (path, 1600000100);
+  g_assert_cmpint (g_unlink (g_build_filename (f->path, "notes.txt", NULL)), ==, 0);
+  write_file (f, "folder/b.json", two);
+  {
+    g_autoptr(BulletinArchive) archive = open_archive (f);
+    BulletinIssue *issue = bulletin_archive_find_issue (archive, "one.json");
+
+    bulletin_archive_get_scan_stats (archive, &from_cache, &read);
+    g_assert_cmpuint (read, ==, 2);
+    g_assert_cmpuint (from_cache, ==, 2);
+    g_assert_cmpint (bulletin_issue_get_state (issue), ==, BULLETIN_ISSUE_STATE_ERROR);
+    g_assert_cmpuint (bulletin_issue_get_n_articles (bulletin_archive_find_issue (archive, "folder")),
+                      ==, 2);
+  }
+
+  /* and the cache now knows all of it */
+  {
+    g_autoptr(BulletinArchive) archive = open_archive (f);
+
+    bulletin_archive_get_scan_stats (archive, &from_cache, &read);
+    g_assert_cmpuint (read, ==, 0);
+    g_assert_cmpuint (from_cache, ==, 4);
+  }
+}
+
+static void
+cancel_on_first (GListModel   *model,
+                 guint         position,
+                 guint         removed,
+                 guint         added,
+                 GCancellable *cancellable)
+{
+  g_cancellable_cancel (cancellable);
+}
+
+static void
+test_cancel (Fixture       *f,
+             gconstpointer  data)
+{
+  write_many (f, 200);
+
+  /* cancelled at once: nothing is listed */
+  {
+    g_autoptr(BulletinArchive) archive = bulletin_archive_new (f->dir);
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr(GError) error = NULL;
+
+    g_cancellable_cancel (cancellable);
+    g_assert_false (scan (archive, cancellable, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (archive)), ==, 0);
+  }
+
+  /* cancelled while it runs: it stops, what was listed stays listed */
+  {
+    g_autoptr(BulletinArchive) archive = bulletin_archive_new (f->dir);
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr(GError) error = NULL;
+
+    g_signal_connect (archive, "items-changed", G_CALLBACK (cancel_on_first), cancellable);
+    g_assert_false (scan (archive, cancellable, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (archive)), >, 0);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (archive)), <=, 200);
+    assert_sorted (archive);
+  }
+
+  /* and a new scan completes */
+  {
+    g_autoptr(BulletinArchive) archive = open_archive (f);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (archive)), ==, 200);
+  }
+}
+
+static void
+assert_refused (BulletinArchive *archive,
+                BulletinIssue   *issue,
+                const char      *ref,
+                int              code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = bulletin_archive_resolve_image (archive, issue, ref, &error);
+
+  g_assert_null (file);
+  g_assert_error (error, BULLETIN_ARCHIVE_ERROR, code);
+  g_assert_nonnull (strstr (error->message, ref));
+}
+
+static void
+assert_resolves (BulletinArchive *archive,
+                 BulletinIssue   *issue,
+                 const char      *ref,
+                 GFile           *base,
+                 const char      *relative)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = bulletin_archive_resolve_image (archive, issue, ref, &error);
+  g_autoptr(GFile) expected = g_file_resolve_relative_path (base, relative);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (file);
+  if (!g_file_equal (file, expected))
+    g_error ("%s resolved to %s, not %s", ref, g_file_peek_path (file), g_file_peek_path (expected));
+}
+
+static void
+test_images (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *item = ninjs_item (NULL, "图片新闻", "2022-02-02", "见图。");
+  g_autoptr(BulletinArchive) archive = NULL;
+  BulletinIssue *file_issue, *folder_issue;
+
+  write_file (f, "2022-02-02.json", item);
+  write_file (f, "2022-03-03/a.json", item);
+  archive = open_archive (f);
+  file_issue = bulletin_archive_find_issue (archive, "2022-02-02.json");
+  folder_issue = bulletin_archive_find_issue (archive, "2022-03-03");
+
+  assert_resolves (archive, file_issue, "images/图1.png", f->dir, "images/图1.png");
+  assert_resolves (archive, file_issue, "./images/%E5%9B%BE1.png", f->dir, "images/图1.png");
+  assert_resolves (archive, file_issue, "images/../a.png?size=2", f->dir, "a.png");
+  assert_resolves (archive, folder_issue, "p.jpg", f->dir, "2022-03-03/p.jpg");
+  /* up from a folder issue, still inside the archive */
+  assert_resolves (archive, folder_issue, "../images/p.jpg", f->dir, "images/p.jpg");
+  assert_resolves (archive, NULL, "p.jpg", f->dir, "p.jpg");
+
+  assert_refused (archive, file_issue, "../secret.png", BULLETIN_ARCHIVE_ERROR_OUTSIDE);
+  assert_refused (archive, file_issue, "images/../../secret.png", BULLETIN_ARCHIVE_ERROR_OUTSIDE);
+  assert_refused (archive, file_issue, "%2e%2e/secret.png", BULLETIN_ARCHIVE_ERROR_OUTSIDE);
+  assert_refused (archive, file_issue, "..\\secret.png", BULLETIN_ARCHIVE_ERROR_OUTSIDE);
+  assert_refused (archive, folder_issue, "../../secret.png", BULLETIN_ARCHIVE_ERROR_OUTSIDE);
+  assert_refused (archive, file_issue, "/etc/passwd", BULLETIN_ARCHIVE_ERROR_OUTSIDE);
+  assert_refused (archive, file_issue, "file:///etc/passwd", BULLETIN_ARCHIVE_ERROR_OUTSIDE);
+  assert_refused (archive, file_issue, "https://example.com/a.png", BULLETIN_ARCHIVE_ERROR_REMOTE);
+  assert_refused (archive, file_issue, "//example.com/a.png", BULLETIN_ARCHIVE_ERROR_OUTSIDE);
+  assert_refused (archive, file_issue, "images/%2Fa.png", BULLETIN_ARCHIVE_ERROR_INVALID);
+  assert_refused (archive, file_issue, ".", BULLETIN_ARCHIVE_ERROR_INVALID);
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_null (bulletin_archive_resolve_image (archive, file_issue, "", &error));
+    g_assert_error (error, BULLETIN_ARCHIVE_ERROR, BULLETIN_ARCHIVE_ERROR_INVALID);
+  }
+}
+
+static void
+test_single_file (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *item = ninjs_item ("urn:one", "独篇", "2021-09-09", "只有一篇。");
+  g_autofree char *path = g_build_filename (f->path, "2021-09-09.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(BulletinArchive) archive = bulletin_archive_new (file);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) image = NULL;
+
+  write_file (f, "2021-09-09.json", item);
+  write_file (f, "other.json", item);
+
+  g_assert_true (scan (archive, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (archive)), ==, 1);
+  g_assert_true (bulletin_archive_is_single_file (archive));
+  g_assert_true (g_file_equal (bulletin_archive_get_folder (archive), f->dir));
+  g_assert_cmpstr (bulletin_issue_get_title (issue_at (archive, 0)), ==, "独篇");
+  assert_resolves (archive, issue_at (archive, 0), "pics/a.png", f->dir, "pics/a.png");
+  assert_refused (archive, issue_at (archive, 0), "../a.png", BULLETIN_ARCHIVE_ERROR_OUTSIDE);
+
+  /* the sync path, as the command line uses it */
+  {
+    g_autoptr(BulletinArchive) again = bulletin_archive_new (file);
+    g_assert_true (bulletin_archive_scan (again, NULL, &error));
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 1);
+  }
+
+  /* a file that is no issue */
+  {
+    g_autofree char *png = g_build_filename (f->path, "a.png", NULL);
+    g_autoptr(GFile) png_file = g_file_new_for_path (png);
+    g_autoptr(BulletinArchive) bad = bulletin_archive_new (png_file);
+
+    write_file (f, "a.png", "x");
+    g_assert_false (scan (bad, NULL, &error));
+    g_assert_error (error, BULLETIN_ARCHIVE_ERROR, BULLETIN_ARCHIVE_ERROR_NOT_AN_ARCHIVE);
+    g_assert_nonnull (strstr (error->message, "a.png"));
+    g_clear_error (&error);
+  }
+
+  /* a folder that is not there */
+  {
+    g_autoptr(GFile) missing = g_file_get_child (f->dir, "missing");
+    g_autoptr(BulletinArchive) bad = bulletin_archive_new (missing);
+
+    g_assert_false (scan (bad, NULL, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  }
+}
+
+static BulletinArticle *
+make_article (const char *uri,
+              const char *headline,
+              const char *body)
+{
+  BulletinArticle *article = bulletin_article_new ();
+
+  bulletin_article_set_uri (article, uri);
+  bulletin_article_append_block (article, BULLETIN_BLOCK_HEADLINE, headline, -1);
+  bulletin_article_append_block (article, BULLETIN_BLOCK_PARAGRAPH, body, -1);
+  bulletin_article_finish (article);
+  return article;
+}
+
+/* Registers the articles of a.json and b.json in the given order; returns
+ * the ids of a's two articles then b's. */
+static GStrv
+register_in_order (Fixture  *f,
+                   gboolean  b_first)
+{
+  g_autoptr(BulletinArchive) archive = bulletin_archive_new (f->dir);
+  g_autoptr(GFile) fa = g_file_get_child (f->dir, "a.json");
+  g_autoptr(GFile) fb = g_file_get_child (f->dir, "b.json");
+  g_autoptr(BulletinIssue) ia = bulletin_issue_new (fa, BULLETIN_ISSUE_NINJS_FILE);
+  g_autoptr(BulletinIssue) ib = bulletin_issue_new (fb, BULLETIN_ISSUE_NINJS_FILE);
+  g_autoptr(GPtrArray) aa = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) ab = g_ptr_array_new_with_free_func (g_object_unref);
+  GStrv ids = g_new0 (char *, 5);
+
+  /* a's two articles share a uri, and b's shares it too */
+  g_ptr_array_add (aa, make_article ("urn:iptc:sample", "样例一", "第一篇正文。"));
+  g_ptr_array_add (aa, make_article ("urn:iptc:sample", "样例二", "第二篇正文。"));
+  g_ptr_array_add (ab, make_article ("urn:iptc:sample", "样例三", "第三篇正文。"));
+
+  if (b_first)
+    bulletin_archive_register_articles (archive, ib, ab);
+  bulletin_archive_register_articles (archive, ia, aa);
+  if (!b_first)
+    bulletin_archive_register_articles (archive, ib, ab);
+
+  ids[0] = g_strdup (bulletin_article_get_id (g_ptr_array_index (aa, 0)));
+  ids[1] = g_strdup (bulletin_article_get_id (g_ptr_array_index (aa, 1)));
+  ids[2] = g_strdup (bulletin_article_get_id (g_ptr_array_index (ab, 0)));
+  return ids;
+}
+
+static void
+test_duplicate_ids (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_auto(GStrv) forward = register_in_order (f, FALSE);
+  g_auto(GStrv) backward = register_in_order (f, TRUE);
+
+  g_assert_cmpstr (forward[0], ==, "urn:iptc:sample");
+  g_assert_true (g_str_has_prefix (forward[1], "urn:iptc:sample#"));
+  g_assert_true (g_str_has_prefix (forward[2], "urn:iptc:sample#"));
+  g_assert_cmpstr (forward[1], !=, forward[2]);
+  /* whichever loads first, the same ids */
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (forward[i], ==, backward[i]);
+}
+
+static void
+test_duplicate_ids_on_load (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(BulletinArchive) archive = NULL;
+  g_autoptr(GError) error = NULL;
+  BulletinIssue *x, *y;
+  g_autoptr(BulletinArticle) ax = NULL;
+  g_autoptr(BulletinArticle) ay = NULL;
+
+  /* the same article as far as identity goes (punctuation width), two texts */
+  write_file (f, "x.txt", "社区新闻\n\n今天，天气晴。\n");
+  write_file (f, "y.txt", "社区新闻\n\n今天,天气晴.\n");
+  archive = open_archive (f);
+  x = bulletin_archive_find_issue (archive, "x.txt");
+  y = bulletin_archive_find_issue (archive, "y.txt");
+
+  /* the later one in archive order is loaded first */
+  g_assert_true (bulletin_issue_load (y, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (bulletin_issue_load (x, NULL, &error));
+  g_assert_no_error (error);
+
+  ax = g_list_model_get_item (bulletin_issue_get_articles (x), 0);
+  ay = g_list_model_get_item (bulletin_issue_get_articles (y), 0);
+  g_assert_nonnull (ax);
+  g_assert_nonnull (ay);
+  g_assert_true (g_str_has_prefix (bulletin_article_get_id (ay), bulletin_article_get_id (ax)));
+  g_assert_cmpstr (bulletin_article_get_id (ax), !=, bulletin_article_get_id (ay));
+  g_assert_null (strchr (bulletin_article_get_id (ax), '#'));
+}
+
+/* IPTC's own samples repeat a uri: the load path tells them apart */
+static void
+test_duplicate_uris_in_ninjs (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *i1 = ninjs_item ("urn:dup:x", "同一个标识一", NULL, "第一篇的正文。");
+  g_autofree char *i2 = ninjs_item ("urn:dup:x", "同一个标识二", NULL, "第二篇的正文。");
+  g_autofree char *i3 = ninjs_item ("urn:dup:x", "同一个标识三", NULL, "第三篇的正文。");
+  g_autofree char *composite = g_strdup_printf ("{\"type\":\"composite\",\"versionCreated\":"
+                                                "\"2022-01-01\",\"associations\":[%s,%s]}",
+                                                i1, i2);
+  g_autoptr(BulletinArchive) archive = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  BulletinIssue *a, *b;
+
+  write_file (f, "a.json", composite);
+  write_file (f, "b.json", i3);
+  archive = open_archive (f);
+  a = bulletin_archive_find_issue (archive, "a.json");
+  b = bulletin_archive_find_issue (archive, "b.json");
+
+  g_assert_true (bulletin_issue_load (b, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (bulletin_issue_load (a, NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint k = 0; k < 2; k++)
+    {
+      GListModel *articles = bulletin_issue_get_articles (k == 0 ? a : b);
+
+      for (guint i = 0; i < g_list_model_get_n_items (articles); i++)
+        {
+          g_autoptr(BulletinArticle) article = g_list_model_get_item (articles, i);
+          g_ptr_array_add (ids, g_strdup (bulletin_article_get_id (article)));
+        }
+    }
+  g_assert_cmpuint (ids->len, ==, 3);
+  /* the first in archive order keeps the uri, whatever was opened first */
+  g_assert_cmpstr (g_ptr_array_index (ids, 0), ==, "urn:dup:x");
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (ids, 1), "urn:dup:x#"));
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (ids, 2), "urn:dup:x#"));
+  g_assert_cmpstr (g_ptr_array_index (ids, 1), !=, g_ptr_array_index (ids, 2));
+  g_assert_true (bulletin_issue_find_article (a, "urn:dup:x") != NULL);
+}
+
+static gboolean
+wait_for_count (BulletinArchive *archive,
+                guint            n)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (g_list_model_get_n_items (G_LIST_MODEL (archive)) != n)
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5000);
+    }
+  return TRUE;
+}
+
+static void
+test_monitor (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *item = ninjs_item (NULL, "新来的", "2025-01-01", "刚刚加入。");
+  g_autofree char *old = ninjs_item (NULL, "原有的", "2020-01-01", "早就在了。");
+  g_autofree char *path = g_build_filename (f->path, "new.json", NULL);
+  g_autoptr(BulletinArchive) archive = NULL;
+
+  write_file (f, "old.json", old);
+  archive = bulletin_archive_new (f->dir);
+  bulletin_archive_set_watching (archive, TRUE);
+  g_assert_true (scan (archive, NULL, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (archive)), ==, 1);
+
+  write_file (f, "new.json", item);
+  if (!wait_for_count (archive, 2))
+    {
+      g_test_skip ("no file change notification here");
+      return;
+    }
+  g_assert_cmpstr (bulletin_issue_get_title (issue_at (archive, 0)), ==, "新来的");
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_true (wait_for_count (archive, 1));
+  g_assert_cmpstr (bulletin_issue_get_title (issue_at (archive, 0)), ==, "原有的");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GFile) cache_dir = NULL;
+  int status;
+
+  /* before anything asks GLib for the user cache folder */
+  cache_home = g_dir_make_tmp ("bulletin-cache-XXXXXX", NULL);
+  g_assert_nonnull (cache_home);
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/bulletin/archive/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("layouts", test_layouts);
+  ADD ("load-matches-scan", test_load_matches_scan);
+  ADD ("errors", test_errors);
+  ADD ("order", test_order);
+  ADD ("batches", test_batches);
+  ADD ("cache", test_cache);
+  ADD ("cancel", test_cancel);
+  ADD ("images", test_images);
+  ADD ("single-file", test_single_file);
+  ADD ("duplicate-ids", test_duplicate_ids);
+  ADD ("duplicate-ids-on-load", test_duplicate_ids_on_load);
+  ADD ("duplicate-uris-in-ninjs", test_duplicate_uris_in_ninjs);
+  ADD ("monitor", test_monitor);
+
+#undef ADD
+
+  status = g_test_run ();
+
+  cache_dir = g_file_new_for_path (cache_home);
+  remove_tree (cache_dir);
+  g_free (cache_home);
+  return status;
+}

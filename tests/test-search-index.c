@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "bulletin-search-index.h"
+#include "bulletin-test-utils.h"
+
+/* A generated archive: plain-text issues named by date, from a vocabulary
+ * with common and rare words, traditional and simplified forms, full-width
+ * and ASCII punctuation and some Latin. */
+static const char *vocabulary[] = {
+  "的", "在", "疫情", "防控", "社区", "志愿者", "发展", "發展", "国家", "國家",
+  "经济", "經濟", "党组织", "居民", "工作", "核酸", "筛查", "服务", "企业", "哈哈",
+  "COVID-19", "Shanghai", "ＡＢＣ", "abc", "１２３", "123", "，", ",", "。", "、",
+  "“", "”", "！", "!", "xylophone", "麒麟", "饕餮", "疫", "情", "国",
+};
+
+typedef struct {
+  char  *dir;
+  char  *db;
+  GFile *root;
+  GHashTable *scans;  /* query -> BulletinSearchResults, until the archive changes */
+} Fixture;
+
+static BulletinSearchResults *
+scan (Fixture    *fixture,
+      const char *query)
+{
+  BulletinSearchResults *results = g_hash_table_lookup (fixture->scans, query);
+  g_autoptr(GError) error = NULL;
+
+  if (results == NULL)
+    {
+      results = bulletin_search_scan_archive (fixture->root, query, NULL, &error);
+      g_assert_no_error (error);
+      g_hash_table_insert (fixture->scans, g_strdup (query), results);
+    }
+  return results;
+}
+
+static char *
+random_paragraph (GRand *rand,
+                  guint  words)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < words; i++)
+    {
+      /* squared: the first words are much more common than the last */
+      double x = g_rand_double (rand);
+      guint k = (guint)(x * x * G_N_ELEMENTS (vocabulary));
+
+      g_string_append (s, vocabulary[MIN (k, G_N_ELEMENTS (vocabulary) - 1)]);
+      if (g_rand_int_range (rand, 0, 12) == 0)
+        g_string_append_c (s, ' ');
+    }
+  return g_string_free (s, FALSE);
+}
+
+static void
+write_issue (Fixture    *fixture,
+             const char *name,
+             guint       seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  guint paragraphs = g_rand_int_range (rand, 2, 6);
+
+  for (guint p = 0; p < paragraphs; p++)
+    {
+      g_autofree char *para = random_paragraph (rand, p == 0 ? 4 : g_rand_int_range (rand, 10, 60));
+
+      g_string_append_printf (text, "%s\n\n", para);
+    }
+  g_file_set_contents (path, text->str, text->len, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("bulletin-search-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->db = g_build_filename (fixture->dir, ".cache", "index.sqlite", NULL);
+  fixture->root = g_file_new_for_path (fixture->dir);
+  fixture->scans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify)bulletin_search_results_free);
+
+  for (guint i = 0; i < 45; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("2020-%02u-%02u.txt", 1 + i / 28, 1 + i % 28);
+
+      write_issue (fixture, name, i + 1);
+    }
+}
+
+static void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+      g_dir_close (dir);
+    }
+  g_remove (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->db);
+  g_object_unref (fixture->root);
+  g_hash_table_unref (fixture->scans);
+}
+
+static const char *queries[] = {
+  "疫情", "疫", "国", "國家", "发展", "經濟發展", "志愿者", "哈哈", "abc", "ＡＢＣ",
+  "123", "１２３", "covid", "COVID-19", "shanghai", "xylo", "麒麟", "饕餮", "，",
+  "的在", "社区 居民", "不存在的词", "ylophone", "情疫",
+};
+
+static void
+assert_same_results (BulletinSearchResults *a,
+                     BulletinSearchResults *b)
+{
+  g_assert_cmpuint (a->results->len, ==, b->results->len);
+  g_assert_cmpuint (a->n_hits, ==, b->n_hits);
+  for (guint i = 0; i < a->results->len; i++)
+    {
+      BulletinSearchResult *ra = g_ptr_array_index (a->results, i);
+      BulletinSearchResult *rb = g_ptr_array_index (b->results, i);
+
+      g_assert_cmpstr (ra->issue_path, ==, rb->issue_path);
+      g_assert_cmpuint (ra->article_index, ==, rb->article_index);
+      g_assert_cmpstr (ra->article_id, ==, rb->article_id);
+      g_assert_cmpstr (ra->issue_id, ==, rb->issue_id);
+      g_assert_cmpuint (ra->hits->len, ==, rb->hits->len);
+      g_assert_cmpmem (ra->hits->data, ra->hits->len * sizeof (BulletinRange),
+                       rb->hits->data, rb->hits->len * sizeof (BulletinRange));
+      g_assert_cmpstr (ra->snippet, ==, rb->snippet);
+    }
+}
+
+/* The index agrees with a brute-force scan for every query; returns the
+ * number of queries that found something, so that a test can tell it did
+ * not compare empty lists only. */
+static guint
+cross_check (Fixture             *fixture,
+             BulletinSearchIndex *index)
+{
+  guint found = 0;
+
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      g_autoptr(GError) error = NULL;
+      BulletinSearchResults *scanned = scan (fixture, queries[q]);
+      g_autoptr(BulletinSearchResults) indexed = NULL;
+
+      indexed = bulletin_search_index_query (index, queries[q], 0, NULL, &error);
+      g_assert_no_error (error);
+      g_test_message ("%s: %u articles, %u hits", queries[q], scanned->results->len, scanned->n_hits);
+      assert_same_results (indexed, scanned);
+      g_assert_true (indexed->complete);
+      if (scanned->n_hits > 0)
+        found++;
+    }
+  return found;
+}
+
+static void
+build (BulletinSearchIndex *index)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (bulletin_search_index_update (index, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (bulletin_search_index_get_db_path (index), G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_cross_check (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (fixture->root, fixture->db);
+  g_autoptr(BulletinSearchResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+  BulletinSearchResult *first, *last;
+
+  build (index);
+  g_assert_cmpuint (cross_check (fixture, index), >=, G_N_ELEMENTS (queries) - 4);
+
+  results = bulletin_search_index_query (index, "的", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (results->partial);
+  g_assert_cmpuint (results->results->len, >, 10);
+  first = g_ptr_array_index (results->results, 0);
+  last = g_ptr_array_index (results->results, results->results->len - 1);
+  g_assert_cmpstr (first->issue_path, >, last->issue_path);  /* newest first */
+  g_assert_cmpstr (first->issue_date, ==, "2020-02-17");
+}
+
+static void
+test_first_screen (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (fixture->root, fixture->db);
+  g_autoptr(BulletinSearchResults) all = NULL;
+  g_autoptr(BulletinSearchResults) screen = NULL;
+  g_autoptr(GError) error = NULL;
+  guint hits = 0, i;
+
+  build (index);
+  all = bulletin_search_index_query (index, "的", 0, NULL, &error);
+  g_assert_no_error (error);
+  screen = bulletin_search_index_query (index, "的", 50, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->n_hits, >, 50);
+
+  /* the first screen is the head of the complete list, enough for 50 hits */
+  g_assert_false (screen->complete);
+  g_assert_cmpuint (screen->n_hits, >=, 50);
+  for (i = 0; i < screen->results->len; i++)
+    {
+      BulletinSearchResult *a = g_ptr_array_index (all->results, i);
+      BulletinSearchResult *b = g_ptr_array_index (screen->results, i);
+
+      g_assert_cmpstr (a->article_id, ==, b->article_id);
+      g_assert_cmpuint (a->hits->len, ==, b->hits->len);
+      if (i + 1 < screen->results->len)
+        hits += b->hits->len;
+    }
+  g_assert_cmpuint (hits, <, 50);
+}
+
+typedef struct {
+  Fixture             *fixture;
+  BulletinSearchIndex *index;
+  guint                calls;
+  guint                partial_results;
+} PartialData;
+
+static void
+on_progress (guint    done,
+             guint    total,
+             gpointer user_data)
+{
+  PartialData *pd = user_data;
+  g_autoptr(BulletinSearchResults) partial = NULL;
+  BulletinSearchResults *scanned = scan (pd->fixture, "的");
+  g_autoptr(GError) error = NULL;
+
+  pd->calls++;
+  if (done == 0 || done == total)
+    return;
+
+  /* half built: results from what is indexed, flagged, all of them true */
+  partial = bulletin_search_index_query (pd->index, "的", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (partial->partial);
+  g_assert_cmpuint (partial->results->len, >, 0);
+  g_assert_cmpuint (partial->results->len, <, scanned->results->len);
+  for (guint i = 0; i < partial->results->len; i++)
+    {
+      BulletinSearchResult *r = g_ptr_array_index (partial->results, i);
+      gboolean seen = FALSE;
+
+      for (guint j = 0; j < scanned->results->len && !seen; j++)
+        {
+          BulletinSearchResult *s = g_ptr_array_index (scanned->results, j);
+
+          seen = g_strcmp0 (s->article_id, r->article_id) == 0 && s->hits->len == r->hits->len;
+        }
+      g_assert_true (seen);
+    }
+  pd->partial_results++;
+}
+
+static void
+test_partial (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (fixture->root, fixture->db);
+  g_autoptr(GError) error = NULL;
+  PartialData pd = { fixture, index, 0, 0 };
+
+  g_assert_true (bulletin_search_index_update (index, NULL, on_progress, &pd, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (pd.partial_results, >=, 1);
+  cross_check (fixture, index);
+}
+
+static void
+count_progress (guint    done,
+                guint    total,
+                gpointer user_data)
+{
+  *(guint *)user_data = total;
+}
+
+static void
+test_stale (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (fixture->root, fixture->db);
+  g_autoptr(BulletinSearchResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *changed = g_build_filename (fixture->dir, "2020-01-10.txt", NULL);
+  g_autofree char *removed = g_build_filename (fixture->dir, "2020-02-01.txt", NULL);
+  guint total = G_MAXUINT;
+
+  build (index);
+  results = bulletin_search_index_query (index, "独一无二", 0, NULL, &error);
+  g_assert_cmpuint (results->results->len, ==, 0);
+  g_clear_pointer (&results, bulletin_search_results_free);
+
+  /* an issue rewritten, one removed, an old one and a new one added */
+  g_file_set_contents (changed, "独一无二的标题\n\n國家发展独一无二。\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_remove (removed), ==, 0);
+  write_issue (fixture, "2019-12-31.txt", 1000);
+  write_issue (fixture, "2020-03-01.txt", 1001);
+  g_hash_table_remove_all (fixture->scans);
+
+  g_assert_true (bulletin_search_index_update (index, NULL, count_progress, &total, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (total, ==, 3);
+
+  results = bulletin_search_index_query (index, "独一无二", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->results->len, ==, 1);
+  g_assert_cmpuint (results->n_hits, ==, 2);
+  cross_check (fixture, index);
+
+  /* nothing changed: nothing indexed */
+  g_assert_true (bulletin_search_index_update (index, NULL, count_progress, &total, &error));
+  g_assert_cmpuint (total, ==, 0);
+}
+
+typedef enum { DAMAGE_DELETE, DAMAGE_TRUNCATE, DAMAGE_GARBAGE, DAMAGE_GARBAGE_PAGES } Damage;
+
+static void
+test_damaged (Fixture       *fixture,
+              gconstpointer  data)
+{
+  Damage damage = GPOINTER_TO_INT (data);
+  g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (fixture->root, fixture->db);
+  g_autoptr(BulletinSearchIndex) fresh = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  build (index);
+  g_assert_true (g_file_get_contents (fixture->db, &contents, &len, NULL));
+  g_assert_cmpuint (len, >, 8192);
+
+  switch (damage)
+    {
+    case DAMAGE_DELETE:
+      g_assert_cmpint (g_remove (fixture->db), ==, 0);
+      break;
+    case DAMAGE_TRUNCATE:
+      g_file_set_contents (fixture->db, contents, len / 2, &error);
+      break;
+    case DAMAGE_GARBAGE:
+      for (gsize i = 0; i < len; i++)
+        contents[i] = (char)(i * 7919 % 251);
+      g_file_set_contents (fixture->db, contents, len, &error);
+      break;
+    case DAMAGE_GARBAGE_PAGES:
+      /* the header survives, pages in the middle do not */
+      for (gsize i = 4096 * 2; i < len - 4096; i++)
+        contents[i] = (char)(i * 7919 % 251);
+      g_file_set_contents (fixture->db, contents, len, &error);
+      break;
+    }
+  g_assert_no_error (error);
+
+  /* a new session: queries before the update still answer, and right */
+  fresh = bulletin_search_index_new (fixture->root, fixture->db);
+  if (damage != DAMAGE_GARBAGE_PAGES)
+    cross_check (fixture, fresh);
+
+  /* the update rebuilds it */
+  g_assert_true (bulletin_search_index_update (fresh, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  cross_check (fixture, fresh);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func, data) \
+  g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/bulletin/search-index/cross-check", test_cross_check, NULL);
+  ADD ("/bulletin/search-index/first-screen", test_first_screen, NULL);
+  ADD ("/bulletin/search-index/partial", test_partial, NULL);
+  ADD ("/bulletin/search-index/stale", test_stale, NULL);
+  ADD ("/bulletin/search-index/deleted", test_damaged, GINT_TO_POINTER (DAMAGE_DELETE));
+  ADD ("/bulletin/search-index/truncated", test_damaged, GINT_TO_POINTER (DAMAGE_TRUNCATE));
+  ADD ("/bulletin/search-index/garbage", test_damaged, GINT_TO_POINTER (DAMAGE_GARBAGE));
+  ADD ("/bulletin/search-index/garbage-pages", test_damaged, GINT_TO_POINTER (DAMAGE_GARBAGE_PAGES));
+
+  return g_test_run ();
+}

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bulletin-display-text.h"
+#include "bulletin-issue.h"
+#include "bulletin-search.h"
+#include "bulletin-test-utils.h"
+
+static BulletinArticle *
+article_from_paragraphs (const char *first,
+                         ...)
+{
+  BulletinArticle *article = bulletin_article_new ();
+  va_list args;
+
+  va_start (args, first);
+  for (const char *p = first; p != NULL; p = va_arg (args, const char *))
+    bulletin_article_append_block (article, BULLETIN_BLOCK_PARAGRAPH, p, -1);
+  va_end (args);
+  bulletin_article_finish (article);
+  return article;
+}
+
+static guint
+count_hits (BulletinArticle *article,
+            const char      *query)
+{
+  g_autoptr(GArray) hits = bulletin_search_article (article, query);
+
+  return hits->len;
+}
+
+static char *
+hit_text (BulletinArticle *article,
+          GArray          *hits,
+          guint            i)
+{
+  BulletinRange *r = &g_array_index (hits, BulletinRange, i);
+
+  return bulletin_article_dup_source_range (article, r->start, r->end);
+}
+
+static void
+test_fold_basic (void)
+{
+  struct { const char *in, *out; } cases[] = {
+    { "中華人民共和國", "中华人民共和国" },
+    { "發展", "发展" },
+    { "ＡＢＣ", "abc" },
+    { "１２３", "123" },
+    { "疫情，责任！", "疫情,责任!" },
+    { "Straße", "strasse" },
+    { "①", "1" },
+    { "cafe\xcc\x81", "caf\xc3\xa9" },
+    { "  a \t b  ", "a b" },
+    { "疫\n情", "疫情" },
+    { "hello\nworld", "hello world" },
+    { "a\xe2\x80\x8b" "b", "ab" },  /* zero-width space */
+    { "乾坤", "乾坤" },               /* lists itself as simplified */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *folded = bulletin_text_fold (cases[i].in, -1);
+
+      g_assert_cmpstr (folded, ==, cases[i].out);
+    }
+}
+
+static void
+test_traditional (void)
+{
+  g_autoptr(BulletinArticle) article =
+    article_from_paragraphs ("中華人民共和國成立,全国人民", "經濟發展很快,经济发展更快", NULL);
+  g_autoptr(GArray) hits = NULL;
+
+  g_assert_cmpuint (count_hits (article, "国"), ==, 2);
+  g_assert_cmpuint (count_hits (article, "國"), ==, 2);
+  g_assert_cmpuint (count_hits (article, "發展"), ==, 2);
+  g_assert_cmpuint (count_hits (article, "经济发展"), ==, 2);
+
+  hits = bulletin_search_article (article, "国");
+  {
+    g_autofree char *first = hit_text (article, hits, 0);
+    g_autofree char *second = hit_text (article, hits, 1);
+
+    g_assert_cmpstr (first, ==, "國");
+    g_assert_cmpstr (second, ==, "国");
+  }
+}
+
+static void
+test_width_and_case (void)
+{
+  g_autoptr(BulletinArticle) article =
+    article_from_paragraphs ("ＡＢＣ abc Abc", "第１名,第1名,第①名", "疫情如令,责任如山。疫情如令，责任如山", NULL);
+
+  g_assert_cmpuint (count_hits (article, "abc"), ==, 3);
+  g_assert_cmpuint (count_hits (article, "ＡＢＣ"), ==, 3);
+  g_assert_cmpuint (count_hits (article, "第1名"), ==, 3);
+  g_assert_cmpuint (count_hits (article, "第１名"), ==, 3);
+  g_assert_cmpuint (count_hits (article, "如令，责"), ==, 2);
+  g_assert_cmpuint (count_hits (article, "如令,责"), ==, 2);
+  g_assert_cmpuint (count_hits (article, "，"), ==, 4);
+}
+
+static void
+test_every_occurrence (void)
+{
+  g_autoptr(BulletinArticle) article =
+    article_from_paragraphs ("疫情防控,疫情疫情。抗疫情", "哈哈哈哈哈", NULL);
+  g_autoptr(GArray) hits = bulletin_search_article (article, "疫情");
+
+  g_assert_cmpuint (hits->len, ==, 4);
+  for (guint i = 0; i < hits->len; i++)
+    {
+      g_autofree char *text = hit_text (article, hits, i);
+
+      g_assert_cmpstr (text, ==, "疫情");
+    }
+  g_assert_cmpuint (g_array_index (hits, BulletinRange, 1).start, ==, 5);
+  g_assert_cmpuint (g_array_index (hits, BulletinRange, 2).start, ==, 7);
+
+  /* non-overlapping: 哈哈|哈哈|哈 */
+  g_clear_pointer (&hits, g_array_unref);
+  hits = bulletin_search_article (article, "哈哈");
+  g_assert_cmpuint (hits->len, ==, 2);
+  g_assert_cmpuint (g_array_index (hits, BulletinRange, 0).start, ==, 15);
+  g_assert_cmpuint (g_array_index (hits, BulletinRange, 1).start, ==, 17);
+  g_assert_cmpuint (count_hits (article, "哈"), ==, 5);
+}
+
+static void
+test_page_break (void)
+{
+  g_autoptr(BulletinArticle) article = bulletin_article_new ();
+  g_autoptr(BulletinDisplayText) display = NULL;
+  g_autoptr(GArray) hits = NULL;
+  g_autofree char *shown = NULL;
+  BulletinBlock *block;
+  BulletinRange r;
+
+  /* "志愿\n\n- 2 -\n\n者积极": the paragraph continues after the page break */
+  bulletin_article_set_source (article, "标题\n\n争当志愿\n\n- 2 -\n\n者积极参与", -1);
+  bulletin_article_add_block (article, bulletin_block_new (BULLETIN_BLOCK_HEADLINE, 0, 2));
+  block = bulletin_block_new (BULLETIN_BLOCK_PARAGRAPH, 4, 8);
+  bulletin_block_add_range (block, 17, 22);
+  bulletin_article_add_block (article, block);
+  bulletin_article_finish (article);
+
+  hits = bulletin_search_article (article, "志愿者");
+  g_assert_cmpuint (hits->len, ==, 1);
+  r = g_array_index (hits, BulletinRange, 0);
+  g_assert_cmpuint (r.start, ==, 6);
+  g_assert_cmpuint (r.end, ==, 18);
+
+  display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+  shown = bulletin_display_text_dup_range (display,
+                                           bulletin_display_text_from_source (display, r.start),
+                                           bulletin_display_text_from_source (display, r.end));
+  g_assert_cmpstr (shown, ==, "志愿者");
+
+  /* the debris is not searched, and blocks do not run into each other */
+  g_assert_cmpuint (count_hits (article, "2"), ==, 0);
+  g_assert_cmpuint (count_hits (article, "标题争"), ==, 0);
+  g_assert_cmpuint (count_hits (article, "标题 争"), ==, 0);
+}
+
+static void
+test_word_start (void)
+{
+  g_autoptr(BulletinArticle) article =
+    article_from_paragraphs ("hello world, shell, 新冠covid-19, 12022年和2022年", NULL);
+  g_autoptr(BulletinFolded) folded = bulletin_folded_new_for_article (article);
+  struct { const char *query; guint anywhere, word_start; } cases[] = {
+    { "ell", 2, 0 },
+    { "hello", 1, 1 },
+    { "covid", 1, 1 },
+    { "2022年", 2, 1 },
+    { "冠covid", 1, 1 },
+    { "o w", 1, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(BulletinSearchQuery) q1 = bulletin_search_query_new (cases[i].query, BULLETIN_SEARCH_DEFAULT);
+      g_autoptr(BulletinSearchQuery) q2 = bulletin_search_query_new (cases[i].query, BULLETIN_SEARCH_WORD_START);
+      g_autoptr(GArray) h1 = bulletin_search_folded (folded, q1, 0);
+      g_autoptr(GArray) h2 = bulletin_search_folded (folded, q2, 0);
+
+      g_assert_cmpuint (h1->len, ==, cases[i].anywhere);
+      g_assert_cmpuint (h2->len, ==, cases[i].word_start);
+    }
+}
+
+static void
+test_empty_query (void)
+{
+  g_autoptr(BulletinArticle) article = article_from_paragraphs ("疫情", NULL);
+
+  g_assert_cmpuint (count_hits (article, ""), ==, 0);
+  g_assert_cmpuint (count_hits (article, "   "), ==, 0);
+  g_assert_cmpuint (count_hits (article, "疫情疫情疫情"), ==, 0);
+}
+
+static void
+test_snippet (void)
+{
+  g_autoptr(BulletinArticle) article =
+    article_from_paragraphs ("第一段", "甲乙丙丁戊己庚辛壬癸疫情子丑寅卯辰巳午未申酉", NULL);
+  g_autoptr(BulletinFolded) folded = bulletin_folded_new_for_article (article);
+  g_autoptr(BulletinSearchQuery) q = bulletin_search_query_new ("疫情", 0);
+  g_autoptr(GArray) hits = bulletin_search_folded (folded, q, 0);
+  BulletinSearchHit *hit;
+  g_autofree char *snippet = NULL;
+  guint hs, he;
+
+  g_assert_cmpuint (hits->len, ==, 1);
+  hit = &g_array_index (hits, BulletinSearchHit, 0);
+  snippet = bulletin_folded_dup_snippet (folded, bulletin_article_get_source (article),
+                                         hit->folded_start, hit->folded_end, 4, &hs, &he);
+  g_assert_cmpstr (snippet, ==, "庚辛壬癸疫情子丑寅卯");
+  g_assert_cmpuint (hs, ==, 4);
+  g_assert_cmpuint (he, ==, 6);
+
+  /* the context stays inside the block */
+  g_clear_pointer (&snippet, g_free);
+  snippet = bulletin_folded_dup_snippet (folded, bulletin_article_get_source (article),
+                                         hit->folded_start, hit->folded_end, 40, &hs, &he);
+  g_assert_true (g_str_has_prefix (snippet, "甲乙"));
+  g_assert_true (g_str_has_suffix (snippet, "申酉"));
+  g_assert_cmpuint (hs, ==, 10);
+}
+
+/* The sample bulletin: every occurrence of a term in the raw text is found,
+ * and a query with full-width punctuation finds the ASCII punctuation. */
+static void
+test_sample (void)
+{
+  g_autofree char *path = bulletin_test_shared_path ("samples/000_1b466bc7855b1717.txt");
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(BulletinParsedIssue) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *raw = NULL;
+  const char *terms[] = { "疫情", "党组织", "志愿" };
+
+  if (path == NULL)
+    return;
+
+  raw = bulletin_test_read_file (path, NULL);
+  file = g_file_new_for_path (path);
+  parsed = bulletin_issue_parse_file (file, BULLETIN_ISSUE_TEXT_FILE, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint t = 0; t < G_N_ELEMENTS (terms); t++)
+    {
+      guint expected = 0, found = 0;
+
+      for (const char *p = strstr (raw, terms[t]); p != NULL; p = strstr (p + strlen (terms[t]), terms[t]))
+        expected++;
+
+      for (guint i = 0; i < parsed->articles->len; i++)
+        {
+          BulletinArticle *article = g_ptr_array_index (parsed->articles, i);
+          g_autoptr(GArray) hits = bulletin_search_article (article, terms[t]);
+
+          for (guint h = 0; h < hits->len; h++)
+            {
+              g_autofree char *text = hit_text (article, hits, h);
+
+              g_assert_cmpstr (text, ==, terms[t]);
+            }
+          found += hits->len;
+        }
+      g_assert_cmpuint (expected, >, 0);
+      g_assert_cmpuint (found, ==, expected);
+    }
+
+  /* the sample writes "疫情如令,责任如山" with ASCII commas */
+  if (strstr (raw, "疫情如令,责任如山") != NULL)
+    {
+      guint found = 0;
+
+      for (guint i = 0; i < parsed->articles->len; i++)
+        found += count_hits (g_ptr_array_index (parsed->articles, i), "疫情如令，责任如山");
+      g_assert_cmpuint (found, >=, 1);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/bulletin/search/fold", test_fold_basic);
+  g_test_add_func ("/bulletin/search/traditional", test_traditional);
+  g_test_add_func ("/bulletin/search/width-and-case", test_width_and_case);
+  g_test_add_func ("/bulletin/search/every-occurrence", test_every_occurrence);
+  g_test_add_func ("/bulletin/search/page-break", test_page_break);
+  g_test_add_func ("/bulletin/search/word-start", test_word_start);
+  g_test_add_func ("/bulletin/search/empty-query", test_empty_query);
+  g_test_add_func ("/bulletin/search/snippet", test_snippet);
+  g_test_add_func ("/bulletin/search/sample", test_sample);
+
+  return g_test_run ();
+}
