@@ -40,6 +40,7 @@ struct _BulletinSearchBar
   GByteArray         *tagged;           /* per match: carries the tag */
   guint               retag_idle;
   char               *status;
+  char               *last_query;       /* what the matches are for */
 };
 
 G_DEFINE_FINAL_TYPE (BulletinSearchBar, bulletin_search_bar, ADW_TYPE_BIN)
@@ -279,6 +280,8 @@ bulletin_search_bar_update (BulletinSearchBar *self)
       self->folded = bulletin_folded_new_for_article (article);
     }
 
+  g_free (self->last_query);
+  self->last_query = g_strdup (text);
   query = bulletin_search_query_new (text, BULLETIN_SEARCH_DEFAULT);
   hits = bulletin_search_folded (self->folded, query, 0);
   buffer_len = gtk_text_buffer_get_char_count (get_buffer (self));
@@ -307,6 +310,11 @@ bulletin_search_bar_update (BulletinSearchBar *self)
 static void
 search_changed (BulletinSearchBar *self)
 {
+  /* the entry reports a change late: bulletin_search_bar_set_query ()
+   * has searched for it already */
+  if (g_strcmp0 (self->last_query, gtk_editable_get_text (GTK_EDITABLE (self->entry))) == 0 &&
+      self->folded_article == bulletin_reader_view_get_article (self->reader))
+    return;
   bulletin_search_bar_update (self);
 }
 
@@ -397,6 +405,7 @@ bulletin_search_bar_finalize (GObject *object)
   g_array_unref (self->matches);
   g_byte_array_unref (self->tagged);
   g_free (self->status);
+  g_free (self->last_query);
 
   G_OBJECT_CLASS (bulletin_search_bar_parent_class)->finalize (object);
 }
