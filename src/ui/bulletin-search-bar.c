@@ -372,6 +372,8 @@ article_shown (BulletinSearchBar *self)
 static void
 search_mode_changed (BulletinSearchBar *self)
 {
+  /* hidden when closed, so that F6 passes it by */
+  gtk_widget_set_visible (GTK_WIDGET (self), gtk_search_bar_get_search_mode (self->search_bar));
   if (!gtk_search_bar_get_search_mode (self->search_bar))
     {
       g_array_set_size (self->matches, 0);
@@ -449,6 +451,8 @@ bulletin_search_bar_init (BulletinSearchBar *self)
   g_signal_connect_swapped (self->previous_button, "clicked", G_CALLBACK (bulletin_search_bar_previous), self);
   g_signal_connect_swapped (self->search_bar, "notify::search-mode-enabled",
                             G_CALLBACK (search_mode_changed), self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
 
   keys = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
