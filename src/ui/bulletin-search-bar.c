@@ -345,6 +345,15 @@ bulletin_search_bar_previous (BulletinSearchBar *self)
   show_current (self, TRUE);
 }
 
+/* The count of an older query is not shown while the new one waits for
+ * the entry's search delay. */
+static void
+text_changed (BulletinSearchBar *self)
+{
+  if (g_strcmp0 (self->last_query, gtk_editable_get_text (GTK_EDITABLE (self->entry))) != 0)
+    set_status (self, NULL);
+}
+
 static gboolean
 entry_key_pressed (GtkEventControllerKey *controller,
                    guint                  keyval,
@@ -443,6 +452,7 @@ bulletin_search_bar_init (BulletinSearchBar *self)
   gtk_search_entry_set_search_delay (self->entry, 80);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->entry));
   g_signal_connect_swapped (self->entry, "search-changed", G_CALLBACK (search_changed), self);
+  g_signal_connect_swapped (self->entry, "changed", G_CALLBACK (text_changed), self);
   g_signal_connect_swapped (self->entry, "activate", G_CALLBACK (bulletin_search_bar_next), self);
   g_signal_connect_swapped (self->entry, "next-match", G_CALLBACK (bulletin_search_bar_next), self);
   g_signal_connect_swapped (self->entry, "previous-match", G_CALLBACK (bulletin_search_bar_previous), self);
