@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "bulletin-bookmark.h"
+
+struct _BulletinBookmark
+{
+  GObject  parent_instance;
+
+  char    *article_id;
+  char    *headline;
+  char    *issue_id;
+  char    *issue_title;
+  char    *issue_date;
+  gint64   added;
+  gint64   modified;
+};
+
+G_DEFINE_FINAL_TYPE (BulletinBookmark, bulletin_bookmark, G_TYPE_OBJECT)
+
+static void
+bulletin_bookmark_finalize (GObject *object)
+{
+  BulletinBookmark *self = BULLETIN_BOOKMARK (object);
+
+  g_free (self->article_id);
+  g_free (self->headline);
+  g_free (self->issue_id);
+  g_free (self->issue_title);
+  g_free (self->issue_date);
+
+  G_OBJECT_CLASS (bulletin_bookmark_parent_class)->finalize (object);
+}
+
+static void
+bulletin_bookmark_class_init (BulletinBookmarkClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = bulletin_bookmark_finalize;
+}
+
+static void
+bulletin_bookmark_init (BulletinBookmark *self)
+{
+}
+
+/**
+ * bulletin_bookmark_new:
+ * @article_id: the stable id of the article
+ *
+ * Returns: (transfer full): a bookmark added now
+ */
+BulletinBookmark *
+bulletin_bookmark_new (const char *article_id)
+{
+  BulletinBookmark *self;
+
+  g_return_val_if_fail (article_id != NULL, NULL);
+
+  self = g_object_new (BULLETIN_TYPE_BOOKMARK, NULL);
+  self->article_id = g_strdup (article_id);
+  self->added = self->modified = g_get_real_time ();
+  return self;
+}
+
+/**
+ * bulletin_bookmark_new_for_article:
+ *
+ * Returns: (transfer full): a bookmark of @article with its headline,
+ *   added now; the caller adds the issue
+ */
+BulletinBookmark *
+bulletin_bookmark_new_for_article (BulletinArticle *article)
+{
+  BulletinBookmark *self;
+
+  g_return_val_if_fail (BULLETIN_IS_ARTICLE (article), NULL);
+
+  self = bulletin_bookmark_new (bulletin_article_get_id (article));
+  bulletin_bookmark_set_headline (self, bulletin_article_get_headline (article));
+  return self;
+}
+
+/**
+ * bulletin_bookmark_copy:
+ *
+ * Returns: (transfer full): a copy
+ */
+BulletinBookmark *
+bulletin_bookmark_copy (BulletinBookmark *self)
+{
+  BulletinBookmark *copy;
+
+  g_return_val_if_fail (BULLETIN_IS_BOOKMARK (self), NULL);
+
+  copy = bulletin_bookmark_new (self->article_id);
+  _bulletin_bookmark_assign (copy, self);
+  return copy;
+}
+
+static void
+replace (char       **field,
+         const char  *value)
+{
+  if (g_strcmp0 (*field, value) != 0)
+    {
+      g_free (*field);
+      *field = g_strdup (value);
+    }
+}
+
+void
+_bulletin_bookmark_assign (BulletinBookmark *self,
+                           BulletinBookmark *from)
+{
+  replace (&self->article_id, from->article_id);
+  replace (&self->headline, from->headline);
+  replace (&self->issue_id, from->issue_id);
+  replace (&self->issue_title, from->issue_title);
+  replace (&self->issue_date, from->issue_date);
+  self->added = from->added;
+  self->modified = from->modified;
+}
+
+gboolean
+_bulletin_bookmark_equal (BulletinBookmark *a,
+                          BulletinBookmark *b)
+{
+  return g_strcmp0 (a->article_id, b->article_id) == 0 &&
+         g_strcmp0 (a->headline, b->headline) == 0 &&
+         g_strcmp0 (a->issue_id, b->issue_id) == 0 &&
+         g_strcmp0 (a->issue_title, b->issue_title) == 0 &&
+         g_strcmp0 (a->issue_date, b->issue_date) == 0 &&
+         a->added == b->added &&
+         a->modified == b->modified;
+}
+
+const char *
+bulletin_bookmark_get_article_id (BulletinBookmark *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_BOOKMARK (self), NULL);
+  return self->article_id;
+}
+
+const char *
+bulletin_bookmark_get_headline (BulletinBookmark *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_BOOKMARK (self), NULL);
+  return self->headline;
+}
+
+const char *
+bulletin_bookmark_get_issue_id (BulletinBookmark *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_BOOKMARK (self), NULL);
+  return self->issue_id;
+}
+
+const char *
+bulletin_bookmark_get_issue_title (BulletinBookmark *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_BOOKMARK (self), NULL);
+  return self->issue_title;
+}
+
+const char *
+bulletin_bookmark_get_issue_date (BulletinBookmark *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_BOOKMARK (self), NULL);
+  return self->issue_date;
+}
+
+void
+bulletin_bookmark_set_headline (BulletinBookmark *self,
+                                const char       *headline)
+{
+  g_return_if_fail (BULLETIN_IS_BOOKMARK (self));
+  replace (&self->headline, headline);
+}
+
+void
+bulletin_bookmark_set_issue (BulletinBookmark *self,
+                             const char       *issue_id,
+                             const char       *title,
+                             const char       *date)
+{
+  g_return_if_fail (BULLETIN_IS_BOOKMARK (self));
+  replace (&self->issue_id, issue_id);
+  replace (&self->issue_title, title);
+  replace (&self->issue_date, date);
+}
+
+gint64
+bulletin_bookmark_get_added (BulletinBookmark *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_BOOKMARK (self), 0);
+  return self->added;
+}
+
+gint64
+bulletin_bookmark_get_modified (BulletinBookmark *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_BOOKMARK (self), 0);
+  return self->modified;
+}
+
+void
+bulletin_bookmark_set_times (BulletinBookmark *self,
+                             gint64            added,
+                             gint64            modified)
+{
+  g_return_if_fail (BULLETIN_IS_BOOKMARK (self));
+  self->added = added;
+  self->modified = modified;
+}

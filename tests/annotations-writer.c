@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bulletin-annotations.h"
+
+/*
+ * A second process for tests/test-annotations.c, writing to the store in
+ * $XDG_DATA_HOME (or the folder given last):
+ *
+ *   annotations-writer add-delete N TAG [DIR]
+ *       adds N notes, and after every fifth deletes one of its own earlier
+ *       ones; then prints "live UUID" / "deleted UUID" for each
+ *   annotations-writer crash [DIR]
+ *       adds notes until killed, printing "saved UUID" once each is saved
+ */
+
+static BulletinNote *
+make_note (const char *tag,
+           guint       i)
+{
+  g_autofree char *article = g_strdup_printf ("urn:test:article:%s:%u", tag, i % 7);
+  g_autofree char *text = g_strdup_printf ("note %u of %s\nsecond line\twith a tab [x]=y", i, tag);
+  BulletinNote *note = bulletin_note_new (article);
+
+  bulletin_note_set_text (note, text);
+  bulletin_note_set_range (note, i, i + 4, "引文测试", "前文", "后文");
+  return note;
+}
+
+static int
+add_delete (guint       n,
+            const char *tag,
+            const char *dir)
+{
+  g_autoptr(BulletinAnnotations) store = bulletin_annotations_new (dir);
+  g_autoptr(GPtrArray) live = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) deleted = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  GRand *rand = g_rand_new ();
+
+  bulletin_annotations_set_monitored (store, FALSE);
+  if (!bulletin_annotations_load (store, &error))
+    {
+      g_printerr ("load: %s\n", error->message);
+      return 1;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BulletinNote) note = make_note (tag, i);
+
+      if (!bulletin_annotations_add_note (store, note, &error))
+        {
+          g_printerr ("add: %s\n", error->message);
+          return 1;
+        }
+      g_ptr_array_add (live, g_strdup (bulletin_note_get_uuid (note)));
+
+      if (i % 5 == 4)
+        {
+          guint victim = g_rand_int_range (rand, 0, live->len);
+          char *uuid = g_ptr_array_steal_index (live, victim);
+
+          if (!bulletin_annotations_remove_note (store, uuid, &error))
+            {
+              g_printerr ("remove %s: %s\n", uuid, error->message);
+              return 1;
+            }
+          g_ptr_array_add (deleted, uuid);
+        }
+    }
+
+  for (guint i = 0; i < live->len; i++)
+    printf ("live %s\n", (char *) g_ptr_array_index (live, i));
+  for (guint i = 0; i < deleted->len; i++)
+    printf ("deleted %s\n", (char *) g_ptr_array_index (deleted, i));
+  g_rand_free (rand);
+  return 0;
+}
+
+static int
+crash (const char *dir)
+{
+  g_autoptr(BulletinAnnotations) store = bulletin_annotations_new (dir);
+  g_autoptr(GError) error = NULL;
+
+  bulletin_annotations_set_monitored (store, FALSE);
+  if (!bulletin_annotations_load (store, &error))
+    {
+      g_printerr ("load: %s\n", error->message);
+      return 1;
+    }
+
+  for (guint i = 0; ; i++)
+    {
+      g_autoptr(BulletinNote) note = make_note ("crash", i);
+
+      if (!bulletin_annotations_add_note (store, note, &error))
+        {
+          g_printerr ("add: %s\n", error->message);
+          return 1;
+        }
+      printf ("saved %s\n", bulletin_note_get_uuid (note));
+      fflush (stdout);
+      g_usleep (200);
+    }
+  return 0;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  if (argc >= 4 && g_str_equal (argv[1], "add-delete"))
+    return add_delete (atoi (argv[2]), argv[3], argc > 4 ? argv[4] : NULL);
+  if (argc >= 2 && g_str_equal (argv[1], "crash"))
+    return crash (argc > 2 ? argv[2] : NULL);
+
+  g_printerr ("usage: %s add-delete N TAG [DIR] | crash [DIR]\n", argv[0]);
+  return 2;
+}

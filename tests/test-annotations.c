@@ -1,0 +1,1034 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "bulletin-annotations.h"
+#include "bulletin-text-import.h"
+#include "bulletin-test-utils.h"
+
+/* Every test runs with its own XDG_DATA_HOME (G_TEST_OPTION_ISOLATE_DIRS);
+ * the store's default folder and the writer processes follow it. */
+
+static BulletinAnnotations *
+open_store (void)
+{
+  BulletinAnnotations *store = bulletin_annotations_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  bulletin_annotations_set_monitored (store, FALSE);
+  g_assert_true (bulletin_annotations_load (store, &error));
+  g_assert_no_error (error);
+  return store;
+}
+
+static void
+count_problem (BulletinAnnotations *store,
+               const char          *message,
+               gpointer             user_data)
+{
+  GPtrArray *problems = user_data;
+
+  g_ptr_array_add (problems, g_strdup (message));
+}
+
+/* ---------------------------------------------------------------------- */
+
+static const char *awkward_texts[] = {
+  "plain",
+  "two\nlines\n\nand a blank one",
+  "\ttab first, tab\tinside, tab last\t",
+  "  leading and trailing spaces  ",
+  "[group] like = and ]] and [[",
+  "key=value=more",
+  "non-BMP: 𠀀𠮷𪚥 and 😀, CJK 字 and 。，",
+  "backslashes \\ \\n \\t \\s \\\\ literal",
+  "carriage\r\nreturn",
+  "# not a comment\n; nor this",
+  "\n",
+  "",
+};
+
+static void
+test_round_trip (void)
+{
+  g_autoptr(BulletinAnnotations) store = open_store ();
+  g_autoptr(BulletinAnnotations) again = NULL;
+  g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  const char *article_id = "urn:x:[odd]=id\twith\nnewline 𠮷";
+
+  for (guint i = 0; i < G_N_ELEMENTS (awkward_texts); i++)
+    {
+      g_autoptr(BulletinNote) note = bulletin_note_new (article_id);
+
+      bulletin_note_set_text (note, awkward_texts[i]);
+      bulletin_note_set_headline (note, awkward_texts[(i + 1) % G_N_ELEMENTS (awkward_texts)]);
+      bulletin_note_set_issue (note, "issue [1]", awkward_texts[(i + 2) % G_N_ELEMENTS (awkward_texts)],
+                               "2022-04-05");
+      if (i % 3 != 0)
+        bulletin_note_set_range (note, 10 + i, 20 + i,
+                                 awkward_texts[(i + 3) % G_N_ELEMENTS (awkward_texts)],
+                                 awkward_texts[(i + 4) % G_N_ELEMENTS (awkward_texts)],
+                                 awkward_texts[(i + 5) % G_N_ELEMENTS (awkward_texts)]);
+      g_assert_true (bulletin_annotations_add_note (store, note, &error));
+      g_assert_no_error (error);
+      g_ptr_array_add (uuids, g_strdup (bulletin_note_get_uuid (note)));
+    }
+
+  {
+    g_autoptr(BulletinBookmark) bookmark = bulletin_bookmark_new (article_id);
+
+    bulletin_bookmark_set_headline (bookmark, "标题 [with] = and\ttab\nand line 😀");
+    bulletin_bookmark_set_issue (bookmark, "issue-7", "徐汇报 第7期", "2022-04-05");
+    g_assert_true (bulletin_annotations_add_bookmark (store, bookmark, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (bulletin_annotations_set_position (store, "file:///arch/[a]", "issue [9]", article_id, 1234, &error));
+  g_assert_no_error (error);
+
+  again = open_store ();
+  g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (again)), ==,
+                    G_N_ELEMENTS (awkward_texts));
+  for (guint i = 0; i < uuids->len; i++)
+    {
+      BulletinNote *a = bulletin_annotations_lookup_note (store, g_ptr_array_index (uuids, i));
+      BulletinNote *b = bulletin_annotations_lookup_note (again, g_ptr_array_index (uuids, i));
+
+      g_assert_nonnull (b);
+      g_assert_cmpstr (bulletin_note_get_uuid (b), ==, bulletin_note_get_uuid (a));
+      g_assert_cmpstr (bulletin_note_get_article_id (b), ==, article_id);
+      g_assert_cmpstr (bulletin_note_get_text (b), ==, awkward_texts[i]);
+      g_assert_cmpstr (bulletin_note_get_text (b), ==, bulletin_note_get_text (a));
+      g_assert_cmpstr (bulletin_note_get_headline (b), ==, bulletin_note_get_headline (a));
+      g_assert_cmpstr (bulletin_note_get_issue_id (b), ==, "issue [1]");
+      g_assert_cmpstr (bulletin_note_get_issue_title (b), ==, bulletin_note_get_issue_title (a));
+      g_assert_cmpstr (bulletin_note_get_issue_date (b), ==, "2022-04-05");
+      g_assert_cmpint (bulletin_note_has_range (b), ==, bulletin_note_has_range (a));
+      g_assert_cmpuint (bulletin_note_get_start (b), ==, bulletin_note_get_start (a));
+      g_assert_cmpuint (bulletin_note_get_end (b), ==, bulletin_note_get_end (a));
+      g_assert_cmpstr (bulletin_note_get_quote (b), ==, bulletin_note_get_quote (a));
+      g_assert_cmpstr (bulletin_note_get_context_before (b), ==, bulletin_note_get_context_before (a));
+      g_assert_cmpstr (bulletin_note_get_context_after (b), ==, bulletin_note_get_context_after (a));
+      g_assert_cmpint (bulletin_note_get_created (b), ==, bulletin_note_get_created (a));
+      g_assert_cmpint (bulletin_note_get_modified (b), ==, bulletin_note_get_modified (a));
+    }
+
+  {
+    BulletinBookmark *a = bulletin_annotations_lookup_bookmark (store, article_id);
+    BulletinBookmark *b = bulletin_annotations_lookup_bookmark (again, article_id);
+    g_autofree char *archive = NULL;
+    g_autofree char *article = NULL;
+    g_autofree char *issue = NULL;
+    guint offset = 0;
+
+    g_assert_nonnull (b);
+    g_assert_cmpstr (bulletin_bookmark_get_headline (b), ==, bulletin_bookmark_get_headline (a));
+    g_assert_cmpstr (bulletin_bookmark_get_issue_id (b), ==, "issue-7");
+    g_assert_cmpstr (bulletin_bookmark_get_issue_title (b), ==, "徐汇报 第7期");
+    g_assert_cmpstr (bulletin_bookmark_get_issue_date (b), ==, "2022-04-05");
+    g_assert_cmpint (bulletin_bookmark_get_added (b), ==, bulletin_bookmark_get_added (a));
+    g_assert_cmpint (bulletin_bookmark_get_modified (b), ==, bulletin_bookmark_get_modified (a));
+
+    g_assert_true (bulletin_annotations_get_last_position (again, &archive, &issue, &article, &offset));
+    g_assert_cmpstr (archive, ==, "file:///arch/[a]");
+    g_assert_cmpstr (issue, ==, "issue [9]");
+    g_assert_cmpstr (article, ==, article_id);
+    g_assert_cmpuint (offset, ==, 1234);
+  }
+}
+
+static void
+test_times (void)
+{
+  gint64 t = G_GINT64_CONSTANT (1669642200123456), back = 0;
+  g_autofree char *s = bulletin_annotations_format_time (t);
+
+  g_assert_cmpstr (s, ==, "2022-11-28T13:30:00.123456Z");
+  g_assert_true (bulletin_annotations_parse_time (s, &back));
+  g_assert_cmpint (back, ==, t);
+  g_assert_false (bulletin_annotations_parse_time ("yesterday", &back));
+}
+
+static void
+test_positions (void)
+{
+  g_autoptr(BulletinAnnotations) store = open_store ();
+  g_autoptr(BulletinAnnotations) again = NULL;
+  g_autofree char *article = NULL;
+  g_autofree char *archive = NULL;
+  guint offset = 0;
+
+  g_assert_false (bulletin_annotations_get_last_position (store, NULL, NULL, NULL, NULL));
+  g_assert_true (bulletin_annotations_set_position (store, "file:///a", NULL, "art-1", 10, NULL));
+  g_assert_true (bulletin_annotations_set_position (store, "file:///b", "i2", "art-2", 20, NULL));
+  g_assert_true (bulletin_annotations_set_position (store, "file:///a", NULL, "art-3", 30, NULL));
+
+  again = open_store ();
+  g_assert_true (bulletin_annotations_get_position (again, "file:///b", NULL, &article, &offset));
+  g_assert_cmpstr (article, ==, "art-2");
+  g_assert_cmpuint (offset, ==, 20);
+  g_clear_pointer (&article, g_free);
+  g_assert_true (bulletin_annotations_get_last_position (again, &archive, NULL, &article, &offset));
+  g_assert_cmpstr (archive, ==, "file:///a");
+  g_assert_cmpstr (article, ==, "art-3");
+  g_assert_cmpuint (offset, ==, 30);
+}
+
+static void
+test_bookmarks (void)
+{
+  g_autoptr(BulletinAnnotations) store = open_store ();
+  g_autoptr(BulletinAnnotations) other = open_store ();
+  g_autoptr(BulletinBookmark) a = bulletin_bookmark_new ("urn:a");
+  g_autoptr(BulletinBookmark) b = bulletin_bookmark_new ("urn:b");
+  g_autoptr(GError) error = NULL;
+  GListModel *model = bulletin_annotations_get_bookmarks (store);
+
+  g_assert_true (bulletin_annotations_add_bookmark (store, a, NULL));
+  g_assert_true (bulletin_annotations_add_bookmark (store, b, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  {
+    g_autoptr(BulletinBookmark) first = g_list_model_get_item (model, 0);
+    /* newest first */
+    g_assert_true (first == b);
+  }
+
+  g_assert_true (bulletin_annotations_reload (other, NULL));
+  g_assert_nonnull (bulletin_annotations_lookup_bookmark (other, "urn:a"));
+
+  /* removed, and a stale copy elsewhere does not bring it back */
+  g_assert_true (bulletin_annotations_remove_bookmark (store, "urn:a", NULL));
+  g_assert_null (bulletin_annotations_lookup_bookmark (store, "urn:a"));
+  g_assert_false (bulletin_annotations_remove_bookmark (store, "urn:a", &error));
+  g_assert_error (error, BULLETIN_ANNOTATIONS_ERROR, BULLETIN_ANNOTATIONS_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (bulletin_annotations_set_position (other, "file:///x", NULL, "urn:b", 1, NULL));
+  g_assert_null (bulletin_annotations_lookup_bookmark (other, "urn:a"));
+  g_assert_true (bulletin_annotations_reload (store, NULL));
+  g_assert_null (bulletin_annotations_lookup_bookmark (store, "urn:a"));
+
+  /* undo: adding it again wins over the deletion */
+  g_assert_true (bulletin_annotations_add_bookmark (store, a, NULL));
+  g_assert_true (bulletin_annotations_reload (other, NULL));
+  g_assert_nonnull (bulletin_annotations_lookup_bookmark (other, "urn:a"));
+  g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_bookmarks (other)), ==, 2);
+}
+
+static void
+test_merge_deletions (void)
+{
+  g_autoptr(BulletinAnnotations) a = open_store ();
+  g_autoptr(BulletinAnnotations) b = NULL;
+  g_autoptr(BulletinAnnotations) check = NULL;
+  g_autoptr(BulletinNote) n1 = bulletin_note_new ("urn:art");
+  g_autoptr(BulletinNote) n2 = bulletin_note_new ("urn:art");
+  g_autoptr(BulletinNote) n3 = bulletin_note_new ("urn:art");
+  BulletinNote *b1;
+
+  bulletin_note_set_text (n1, "one");
+  bulletin_note_set_text (n2, "two");
+  g_assert_true (bulletin_annotations_add_note (a, n1, NULL));
+  g_assert_true (bulletin_annotations_add_note (a, n2, NULL));
+
+  b = open_store ();
+  g_assert_nonnull (bulletin_annotations_lookup_note (b, bulletin_note_get_uuid (n1)));
+
+  /* a deletes n1 and edits n2; b, stale, adds n3 and edits its copy of
+   * n1 before it sees a's deletion: the deletion is later than b's
+   * copy... */
+  g_assert_true (bulletin_annotations_remove_note (a, bulletin_note_get_uuid (n1), NULL));
+  bulletin_note_set_text (n2, "two, edited");
+  g_assert_true (bulletin_annotations_update_note (a, n2, NULL));
+  g_assert_true (bulletin_annotations_add_note (b, n3, NULL));
+
+  check = open_store ();
+  g_assert_null (bulletin_annotations_lookup_note (check, bulletin_note_get_uuid (n1)));
+  g_assert_cmpstr (bulletin_note_get_text (bulletin_annotations_lookup_note (check, bulletin_note_get_uuid (n2))),
+                   ==, "two, edited");
+  g_assert_nonnull (bulletin_annotations_lookup_note (check, bulletin_note_get_uuid (n3)));
+  g_assert_cmpuint (bulletin_annotations_get_n_deleted (check), ==, 1);
+
+  /* b merged a's work into its own state, the same objects updated */
+  b1 = bulletin_annotations_lookup_note (b, bulletin_note_get_uuid (n2));
+  g_assert_cmpstr (bulletin_note_get_text (b1), ==, "two, edited");
+  g_assert_null (bulletin_annotations_lookup_note (b, bulletin_note_get_uuid (n1)));
+  g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (b)), ==, 2);
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+changed_cb (BulletinAnnotations *store,
+            gpointer             user_data)
+{
+  guint *count = user_data;
+
+  (*count)++;
+}
+
+static void
+test_monitor (void)
+{
+  g_autoptr(BulletinAnnotations) watcher = bulletin_annotations_new (NULL);
+  g_autoptr(BulletinAnnotations) writer = open_store ();
+  g_autoptr(BulletinNote) note = bulletin_note_new ("urn:watched");
+  gboolean timed_out = FALSE;
+  guint changes = 0, timeout;
+
+  g_assert_true (bulletin_annotations_load (watcher, NULL));
+  g_signal_connect (watcher, "changed", G_CALLBACK (changed_cb), &changes);
+
+  g_assert_true (bulletin_annotations_add_note (writer, note, NULL));
+  timeout = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+  while (changes == 0 && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout);
+  g_assert_nonnull (bulletin_annotations_lookup_note (watcher, bulletin_note_get_uuid (note)));
+  g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (watcher)), ==, 1);
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void
+test_corrupt (void)
+{
+  g_autoptr(BulletinAnnotations) store = open_store ();
+  g_autoptr(BulletinAnnotations) reopened = NULL;
+  g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *data = NULL;
+  g_autofree char *damaged = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *aside = NULL;
+  g_autoptr(GString) broken = NULL;
+  g_autoptr(GDir) listing = NULL;
+  const char *name, *second;
+  gsize length;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(BulletinNote) note = bulletin_note_new ("urn:art");
+      g_autofree char *text = g_strdup_printf ("note %u\nline two", i);
+
+      bulletin_note_set_text (note, text);
+      g_assert_true (bulletin_annotations_add_note (store, note, NULL));
+      g_ptr_array_add (uuids, g_strdup (bulletin_note_get_uuid (note)));
+    }
+  g_clear_object (&store);
+
+  /* damage the second note's group: a line that is no key file line, and
+   * bytes that are no UTF-8 */
+  g_assert_true (g_file_get_contents (bulletin_annotations_get_path (open_store ()), &data, &length, NULL));
+  second = strstr (data, g_ptr_array_index (uuids, 1));
+  g_assert_nonnull (second);
+  second = strstr (second, "\ntext=");
+  g_assert_nonnull (second);
+  broken = g_string_new_len (data, second - data);
+  g_string_append (broken, "\nthis line is garbage\n\xff\xfe=\x80\n");
+  g_string_append (broken, second);
+  damaged = g_strdup (broken->str);
+
+  store = bulletin_annotations_new (NULL);
+  bulletin_annotations_set_monitored (store, FALSE);
+  g_assert_true (g_file_set_contents (bulletin_annotations_get_path (store), damaged, -1, NULL));
+  g_signal_connect (store, "problem", G_CALLBACK (count_problem), problems);
+  g_assert_true (bulletin_annotations_load (store, NULL));
+
+  /* told, with the file's name */
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (problems, 0), bulletin_annotations_get_path (store)));
+
+  /* the damaged file is kept as it was, beside */
+  dir = g_path_get_dirname (bulletin_annotations_get_path (store));
+  listing = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (strstr (name, ".damaged-") != NULL)
+      {
+        g_assert_null (aside);
+        aside = g_build_filename (dir, name, NULL);
+      }
+  g_assert_nonnull (aside);
+  {
+    g_autofree char *kept = NULL;
+
+    g_assert_true (g_file_get_contents (aside, &kept, NULL, NULL));
+    g_assert_cmpstr (kept, ==, damaged);
+  }
+
+  /* everything recovered: the bad lines were not part of any note */
+  for (guint i = 0; i < uuids->len; i++)
+    g_assert_nonnull (bulletin_annotations_lookup_note (store, g_ptr_array_index (uuids, i)));
+  g_assert_cmpstr (bulletin_note_get_text (bulletin_annotations_lookup_note (store, g_ptr_array_index (uuids, 1))),
+                   ==, "note 1\nline two");
+
+  /* and the file in place is whole again */
+  g_ptr_array_set_size (problems, 0);
+  reopened = bulletin_annotations_new (NULL);
+  bulletin_annotations_set_monitored (reopened, FALSE);
+  g_signal_connect (reopened, "problem", G_CALLBACK (count_problem), problems);
+  g_assert_true (bulletin_annotations_load (reopened, NULL));
+  g_assert_cmpuint (problems->len, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (reopened)), ==, 3);
+}
+
+static void
+test_corrupt_garbage (void)
+{
+  g_autoptr(BulletinAnnotations) store = bulletin_annotations_new (NULL);
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *dir = g_path_get_dirname (bulletin_annotations_get_path (store));
+  g_autoptr(BulletinNote) note = bulletin_note_new ("urn:after");
+  const char garbage[] = "\x89PNG\r\n\x1a\n\0\0\0binary, not a key file at all";
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (bulletin_annotations_get_path (store), garbage, sizeof garbage, NULL));
+  bulletin_annotations_set_monitored (store, FALSE);
+  g_signal_connect (store, "problem", G_CALLBACK (count_problem), problems);
+  g_assert_true (bulletin_annotations_load (store, NULL));
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (store)), ==, 0);
+
+  /* still usable */
+  g_assert_true (bulletin_annotations_add_note (store, note, NULL));
+  {
+    g_autoptr(BulletinAnnotations) again = open_store ();
+    g_assert_nonnull (bulletin_annotations_lookup_note (again, bulletin_note_get_uuid (note)));
+  }
+}
+
+/* ---------------------------------------------------------------------- */
+/* anchoring */
+
+/* The sample as articles: the importer's, whatever it makes of it; the
+ * article holding @needle. */
+static BulletinArticle *
+article_with (const char *text,
+              gsize       len,
+              const char *needle)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BulletinParsedIssue) parsed = bulletin_text_parse (text, len, "sample", &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < parsed->articles->len; i++)
+    {
+      BulletinArticle *article = g_ptr_array_index (parsed->articles, i);
+
+      if (strstr (bulletin_article_get_source (article), needle) != NULL)
+        return g_object_ref (article);
+    }
+  return NULL;
+}
+
+/* GB18030 bytes, read back as the importer reads them: directly when it
+ * detects the encoding, else decoded here first */
+static BulletinArticle *
+article_from_gb18030 (const char *utf8,
+                      const char *needle)
+{
+  g_autoptr(GError) error = NULL;
+  gsize n = 0, back_n = 0;
+  g_autofree char *gb = g_convert (utf8, -1, "GB18030", "UTF-8", NULL, &n, &error);
+  g_autoptr(BulletinParsedIssue) parsed = NULL;
+  g_autofree char *back = NULL;
+
+  g_assert_no_error (error);
+  parsed = bulletin_text_parse (gb, n, "sample-gb18030", NULL);
+  if (parsed != NULL)
+    {
+      for (guint i = 0; i < parsed->articles->len; i++)
+        {
+          BulletinArticle *article = g_ptr_array_index (parsed->articles, i);
+
+          if (strstr (bulletin_article_get_source (article), needle) != NULL)
+            return g_object_ref (article);
+        }
+    }
+  back = g_convert (gb, n, "UTF-8", "GB18030", NULL, &back_n, &error);
+  g_assert_no_error (error);
+  return article_with (back, back_n, needle);
+}
+
+static char *
+dup_chars (const char *text,
+           guint       start,
+           guint       end)
+{
+  const char *a = g_utf8_offset_to_pointer (text, start);
+  const char *b = g_utf8_offset_to_pointer (text, end);
+
+  return g_strndup (a, b - a);
+}
+
+/* Replaces [@start, @end) (characters) of @text. */
+static char *
+splice (const char *text,
+        guint       start,
+        guint       end,
+        const char *with)
+{
+  const char *a = g_utf8_offset_to_pointer (text, start);
+  const char *b = g_utf8_offset_to_pointer (text, end);
+
+  return g_strdup_printf ("%.*s%s%s", (int) (a - text), text, with, b);
+}
+
+/* every ASCII comma full-width, as a re-export might have it */
+static char *
+widen_commas (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+
+  return g_strjoinv ("，", parts);
+}
+
+static BulletinNote *
+stored_note (BulletinArticle *article,
+             guint            start,
+             guint            end,
+             const char      *text)
+{
+  g_autoptr(BulletinAnnotations) store = open_store ();
+  g_autoptr(BulletinAnnotations) again = NULL;
+  g_autoptr(BulletinNote) note = bulletin_note_new_for_range (article, start, end);
+
+  bulletin_note_set_text (note, text);
+  g_assert_true (bulletin_annotations_add_note (store, note, NULL));
+  /* what is anchored is what was read back */
+  again = open_store ();
+  return g_object_ref (bulletin_annotations_lookup_note (again, bulletin_note_get_uuid (note)));
+}
+
+static void
+test_anchor_sample (void)
+{
+  g_autofree char *path = bulletin_test_shared_path ("samples/000_1b466bc7855b1717.txt");
+  g_autofree char *text = NULL;
+  g_autofree char *para = NULL;
+  g_autofree char *quote = NULL;
+  g_autofree char *moved = NULL;
+  g_autofree char *edited = NULL;
+  g_autofree char *gone = NULL;
+  g_autoptr(BulletinArticle) article = NULL;
+  g_autoptr(BulletinArticle) reencoded = NULL;
+  g_autoptr(BulletinArticle) changed = NULL;
+  g_autoptr(BulletinNote) note = NULL;
+  g_auto(GStrv) paras = NULL;
+  g_autoptr(GString) rebuilt = NULL;
+  guint target = 0, qstart, qend, start, end, i;
+  gsize len;
+
+  if (path == NULL)
+    return;
+  text = bulletin_test_read_file (path, &len);
+
+  /* a paragraph in the middle, long enough; the passage is 12 of its
+   * characters after the first 10 */
+  paras = g_strsplit (text, "\n\n", -1);
+  for (i = g_strv_length (paras) / 2; paras[i] != NULL; i++)
+    if (g_utf8_strlen (g_strstrip (paras[i]), -1) > 60)
+      break;
+  g_assert_nonnull (paras[i]);
+  target = i;
+  para = g_strdup (paras[target]);
+  quote = dup_chars (para, 10, 22);
+
+  article = article_with (text, len, para);
+  g_assert_nonnull (article);
+  {
+    const char *src = bulletin_article_get_source (article);
+    const char *at = strstr (src, para);
+
+    qstart = g_utf8_pointer_to_offset (src, at) + 10;
+    qend = qstart + 12;
+  }
+  note = stored_note (article, qstart, qend, "a note\non two lines");
+  g_assert_cmpstr (bulletin_note_get_quote (note), ==, quote);
+
+  /* the same article: exact */
+  g_assert_cmpint (bulletin_annotations_anchor_note (note, article, &start, &end), ==,
+                   BULLETIN_ANCHOR_EXACT);
+  g_assert_cmpuint (start, ==, qstart);
+  g_assert_cmpuint (end, ==, qend);
+
+  /* re-encoded as GB18030: the same text, the same place */
+  reencoded = article_from_gb18030 (text, para);
+  g_assert_nonnull (reencoded);
+  g_assert_cmpint (bulletin_annotations_anchor_note (note, reencoded, &start, &end), ==,
+                   BULLETIN_ANCHOR_EXACT);
+  g_assert_cmpuint (start, ==, qstart);
+
+  /* moved: the paragraph goes to the end, a new one comes first; edited
+   * around the passage (the characters either side replaced); commas made
+   * full-width and a line break put inside the passage; then re-encoded */
+  edited = splice (para, 9, 10, "※");
+  {
+    char *tmp = splice (edited, 22, 23, "（新增内容）");
+    g_free (edited);
+    edited = tmp;
+    tmp = splice (edited, 16, 16, "\n");
+    g_free (edited);
+    edited = tmp;
+  }
+  rebuilt = g_string_new (NULL);
+  for (i = 0; paras[i] != NULL; i++)
+    {
+      if (i == 1)
+        g_string_append (rebuilt, "编者按:本期新增一段说明文字,用于测试。\n\n");
+      if (i != target)
+        g_string_append_printf (rebuilt, "%s\n\n", paras[i]);
+    }
+  /* without the noted passage, for the end */
+  gone = widen_commas (rebuilt->str);
+  g_string_append_printf (rebuilt, "%s\n", edited);
+  moved = widen_commas (rebuilt->str);
+
+  changed = article_from_gb18030 (moved, "（新增内容）");
+  g_assert_nonnull (changed);
+  g_assert_cmpint (bulletin_annotations_anchor_note (note, changed, &start, &end), ==,
+                   BULLETIN_ANCHOR_MOVED);
+  g_assert_cmpint (bulletin_note_get_anchor_state (note), ==, BULLETIN_ANCHOR_MOVED);
+  {
+    g_autofree char *found = bulletin_article_dup_source_range (changed, start, end);
+    g_autofree char *a = bulletin_normalize_for_identity (found, 0);
+    g_autofree char *b = bulletin_normalize_for_identity (quote, 0);
+    const char *src = bulletin_article_get_source (changed);
+    const char *after = bulletin_article_offset_to_pointer (changed, end);
+
+    g_assert_cmpstr (a, ==, b);
+    g_assert_true (g_str_has_prefix (after, "（新增内容）"));
+    g_assert_cmpuint (start, >, g_utf8_strlen (src, -1) / 2);
+    /* the line break inside the passage is inside the range */
+    g_assert_nonnull (strchr (found, '\n'));
+  }
+
+  /* the passage gone: detached, and the note is still there */
+  {
+    g_autoptr(BulletinArticle) without = NULL;
+    g_autoptr(BulletinAnnotations) store = NULL;
+    g_autofree char *needle = g_strndup (gone, g_utf8_offset_to_pointer (gone, 6) - gone);
+
+    g_assert_null (strstr (gone, "（新增内容）"));
+    without = article_with (gone, strlen (gone), g_strstrip (needle));
+    g_assert_nonnull (without);
+    g_assert_cmpint (bulletin_annotations_anchor_note (note, without, &start, &end), ==,
+                     BULLETIN_ANCHOR_DETACHED);
+    store = open_store ();
+    g_assert_nonnull (bulletin_annotations_lookup_note (store, bulletin_note_get_uuid (note)));
+  }
+}
+
+/* A passage that occurs twice: the context tells which. */
+static void
+test_anchor_repeated (void)
+{
+  const char *original =
+    "标题\n\n"
+    "第一段说到志愿者服务队的工作,十分辛苦。\n\n"
+    "第二段又说到志愿者服务队的工作,得到居民称赞。\n";
+  const char *changed_text =
+    "标题\n\n"
+    "新加的一段:志愿者服务队的工作。\n\n"
+    "第二段又说到志愿者服务队的工作,得到居民称赞!\n\n"
+    "第一段说到志愿者服务队的工作,十分辛苦。\n";
+  g_autoptr(BulletinArticle) a = article_with (original, strlen (original), "第二段");
+  g_autoptr(BulletinArticle) b = article_with (changed_text, strlen (changed_text), "第二段");
+  g_autoptr(BulletinNote) first = NULL;
+  g_autoptr(BulletinNote) second = NULL;
+  const char *src = bulletin_article_get_source (a);
+  const char *p1 = strstr (src, "志愿者服务队");
+  const char *p2 = strstr (p1 + 1, "志愿者服务队");
+  guint s1 = g_utf8_pointer_to_offset (src, p1);
+  guint s2 = g_utf8_pointer_to_offset (src, p2);
+  guint start, end;
+  const char *bsrc = bulletin_article_get_source (b);
+
+  first = stored_note (a, s1, s1 + 6, "first");
+  second = stored_note (a, s2, s2 + 6, "second");
+
+  g_assert_cmpint (bulletin_annotations_anchor_note (second, b, &start, &end), ==,
+                   BULLETIN_ANCHOR_MOVED);
+  g_assert_cmpuint (start, ==, g_utf8_pointer_to_offset (bsrc, strstr (bsrc, "第二段")) + 6);
+  g_assert_cmpuint (end - start, ==, 6);
+
+  g_assert_cmpint (bulletin_annotations_anchor_note (first, b, &start, &end), ==,
+                   BULLETIN_ANCHOR_MOVED);
+  g_assert_cmpuint (start, ==, g_utf8_pointer_to_offset (bsrc, strstr (bsrc, "第一段")) + 5);
+
+  /* an article note has nothing to find */
+  {
+    g_autoptr(BulletinNote) whole = bulletin_note_new (bulletin_article_get_id (a));
+    g_assert_cmpint (bulletin_annotations_anchor_note (whole, b, NULL, NULL), ==,
+                     BULLETIN_ANCHOR_ARTICLE);
+  }
+}
+
+/* ---------------------------------------------------------------------- */
+/* export, citation, backup */
+
+static void
+test_export (void)
+{
+  g_autoptr(BulletinAnnotations) store = open_store ();
+  const char *text = "标题一\n\n正文里有一句值得记下的话,还有下文。\n";
+  g_autoptr(BulletinArticle) article = article_with (text, strlen (text), "值得");
+  g_autoptr(BulletinBookmark) bookmark = bulletin_bookmark_new_for_article (article);
+  const char *src = bulletin_article_get_source (article);
+  guint s = g_utf8_pointer_to_offset (src, strstr (src, "值得"));
+  g_autoptr(BulletinNote) note = bulletin_note_new_for_range (article, s, s + 6);
+  g_autoptr(BulletinNote) whole = bulletin_note_new (bulletin_article_get_id (article));
+  g_autofree char *md = NULL;
+  g_autofree char *citation = NULL;
+  const char *h, *q, *n;
+
+  bulletin_bookmark_set_issue (bookmark, "i1", "徐汇报 第3期", "2022-04-05");
+  bulletin_note_set_issue (note, "i1", "徐汇报 第3期", "2022-04-05");
+  bulletin_note_set_text (note, "my *own* note\nsecond line");
+  bulletin_note_set_text (whole, "about the whole article");
+  g_assert_true (bulletin_annotations_add_bookmark (store, bookmark, NULL));
+  g_assert_true (bulletin_annotations_add_note (store, note, NULL));
+  g_assert_true (bulletin_annotations_add_note (store, whole, NULL));
+
+  md = bulletin_annotations_export_markdown (store);
+  h = strstr (md, "\n## 标题一\n");
+  g_assert_nonnull (h);
+  g_assert_nonnull (strstr (h, "*徐汇报 第3期, 2022-04-05*"));
+  n = strstr (h, "about the whole article");
+  q = strstr (h, "\n> 值得记下的话\n");
+  g_assert_nonnull (q);
+  g_assert_nonnull (n);
+  /* the article note first, then the passage and its note */
+  g_assert_true (n < q);
+  g_assert_nonnull (strstr (q, "\n\nmy *own* note\nsecond line\n"));
+  /* one section for the article */
+  g_assert_null (strstr (h + 1, "\n## "));
+
+  citation = bulletin_annotations_build_citation ("标题一", "徐汇报 第3期", "2022-04-05", "值得记下的话");
+  g_assert_nonnull (strstr (citation, "值得记下的话"));
+  g_assert_nonnull (strstr (citation, "标题一"));
+  g_assert_nonnull (strstr (citation, "徐汇报 第3期"));
+  g_assert_nonnull (strstr (citation, "2022-04-05"));
+  g_assert_true (strstr (citation, "值得") < strstr (citation, "标题一"));
+}
+
+static void
+test_backup_restore (void)
+{
+  g_autoptr(BulletinAnnotations) store = open_store ();
+  g_autoptr(BulletinNote) kept = bulletin_note_new ("urn:a");
+  g_autoptr(BulletinNote) gone = bulletin_note_new ("urn:a");
+  g_autoptr(BulletinNote) mine = bulletin_note_new ("urn:b");
+  g_autofree char *backup = NULL;
+  g_autofree char *other_dir = g_build_filename (g_get_user_data_dir (), "elsewhere", NULL);
+  g_autoptr(BulletinAnnotations) other = bulletin_annotations_new (other_dir);
+  g_autoptr(GError) error = NULL;
+  gsize length;
+
+  g_assert_true (bulletin_annotations_add_note (store, kept, NULL));
+  g_assert_true (bulletin_annotations_add_note (store, gone, NULL));
+
+  /* the other store has "gone" too, and a note of its own */
+  bulletin_annotations_set_monitored (other, FALSE);
+  g_assert_true (bulletin_annotations_load (other, NULL));
+  backup = bulletin_annotations_to_data (store, &length);
+  g_assert_true (bulletin_annotations_import_data (other, backup, length, NULL));
+  g_assert_true (bulletin_annotations_add_note (other, mine, NULL));
+  g_clear_pointer (&backup, g_free);
+
+  g_assert_true (bulletin_annotations_remove_note (store, bulletin_note_get_uuid (gone), NULL));
+  backup = bulletin_annotations_to_data (store, &length);
+  g_assert_true (bulletin_annotations_import_data (other, backup, length, &error));
+  g_assert_no_error (error);
+
+  g_assert_nonnull (bulletin_annotations_lookup_note (other, bulletin_note_get_uuid (kept)));
+  g_assert_nonnull (bulletin_annotations_lookup_note (other, bulletin_note_get_uuid (mine)));
+  g_assert_null (bulletin_annotations_lookup_note (other, bulletin_note_get_uuid (gone)));
+
+  /* a backup that does not parse changes nothing */
+  g_assert_false (bulletin_annotations_import_data (other, "[Note x\nnonsense", 16, &error));
+  g_assert_error (error, BULLETIN_ANNOTATIONS_ERROR, BULLETIN_ANNOTATIONS_ERROR_CORRUPT);
+  g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (other)), ==, 2);
+}
+
+/* ---------------------------------------------------------------------- */
+/* other processes */
+
+static char *
+writer_path (void)
+{
+  return g_test_build_filename (G_TEST_BUILT, "annotations-writer", NULL);
+}
+
+/* The many-process tests measure locking, merging and atomic replacement,
+ * not the disk: they run in memory (tmpfs) when the system has one, where
+ * a save costs no fsync wait.  Returns the folder to use as
+ * XDG_DATA_HOME. */
+static char *
+make_scratch_home (void)
+{
+  if (g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) && g_access ("/dev/shm", W_OK) == 0)
+    {
+      char *dir = g_strdup ("/dev/shm/bulletin-annotations-test-XXXXXX");
+
+      if (g_mkdtemp (dir) != NULL)
+        return dir;
+      g_free (dir);
+    }
+  return g_strdup (g_get_user_data_dir ());
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+remove_scratch_home (const char *home)
+{
+  if (g_str_has_prefix (home, "/dev/shm/bulletin-annotations-test-"))
+    remove_tree (home);
+}
+
+static BulletinAnnotations *
+open_store_in (const char *home)
+{
+  g_autofree char *dir = g_build_filename (home, "bulletin-reader", NULL);
+  BulletinAnnotations *store = bulletin_annotations_new (dir);
+
+  bulletin_annotations_set_monitored (store, FALSE);
+  g_assert_true (bulletin_annotations_load (store, NULL));
+  return store;
+}
+
+/* GLib keeps the isolated folders to itself: hand ours to the child */
+static GSubprocess *
+spawn_writer (const char  *home,
+              GError     **error,
+              ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autofree char *writer = writer_path ();
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  const char *arg;
+  va_list ap;
+
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", home, TRUE);
+  g_ptr_array_add (args, writer);
+  va_start (ap, error);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  return g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, error);
+}
+
+typedef struct {
+  char    *stdout_text;
+  gboolean done;
+  GError  *error;
+} Communication;
+
+static void
+communicated_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Communication *c = user_data;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result,
+                                        &c->stdout_text, NULL, &c->error);
+  c->done = TRUE;
+}
+
+static void
+test_two_writers (void)
+{
+  g_autoptr(GSubprocess) p1 = NULL;
+  g_autoptr(GSubprocess) p2 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) live = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(BulletinAnnotations) store = NULL;
+  g_autofree char *home = make_scratch_home ();
+  Communication c1 = { 0 }, c2 = { 0 };
+  guint n_deleted = 0;
+  Communication *cs[] = { &c1, &c2 };
+
+  p1 = spawn_writer (home, &error, "add-delete", "500", "one", NULL);
+  g_assert_no_error (error);
+  p2 = spawn_writer (home, &error, "add-delete", "500", "two", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (p1, NULL, NULL, communicated_cb, &c1);
+  g_subprocess_communicate_utf8_async (p2, NULL, NULL, communicated_cb, &c2);
+  while (!c1.done || !c2.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (c1.error);
+  g_assert_no_error (c2.error);
+  g_assert_true (g_subprocess_get_successful (p1));
+  g_assert_true (g_subprocess_get_successful (p2));
+
+  for (guint k = 0; k < G_N_ELEMENTS (cs); k++)
+    {
+      g_auto(GStrv) lines = g_strsplit (cs[k]->stdout_text, "\n", -1);
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        if (g_str_has_prefix (lines[i], "live "))
+          g_hash_table_add (live, g_strdup (lines[i] + 5));
+        else if (g_str_has_prefix (lines[i], "deleted "))
+          n_deleted++;
+      g_free (cs[k]->stdout_text);
+    }
+  g_assert_cmpuint (g_hash_table_size (live), ==, 800);
+  g_assert_cmpuint (n_deleted, ==, 200);
+
+  store = open_store_in (home);
+  g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (store)), ==, 800);
+  g_assert_cmpuint (bulletin_annotations_get_n_deleted (store), ==, 200);
+  for (guint i = 0; i < 800; i++)
+    {
+      g_autoptr(BulletinNote) note = g_list_model_get_item (bulletin_annotations_get_notes (store), i);
+      g_assert_true (g_hash_table_contains (live, bulletin_note_get_uuid (note)));
+    }
+  g_clear_object (&store);
+  remove_scratch_home (home);
+}
+
+static void
+test_crash (void)
+{
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *home = make_scratch_home ();
+  g_autofree char *path = g_build_filename (home, "bulletin-reader", BULLETIN_ANNOTATIONS_FILE_NAME, NULL);
+  guint kills = 200, total_saved = 0, with_saves = 0;
+  const char *env = g_getenv ("BULLETIN_CRASH_KILLS");
+
+  if (env != NULL)
+    kills = atoi (env);
+
+  for (guint k = 0; k < kills; k++)
+    {
+      g_autoptr(GSubprocess) child = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GString) out = g_string_new (NULL);
+      g_autoptr(BulletinAnnotations) store = NULL;
+      g_auto(GStrv) lines = NULL;
+      GInputStream *stream;
+      char buf[4096];
+      gssize n;
+      guint saved = 0;
+
+      /* start afresh now and then, to keep the file small */
+      if (k % 25 == 0)
+        g_unlink (path);
+
+      child = spawn_writer (home, &error, "crash", NULL);
+      g_assert_no_error (error);
+      stream = g_subprocess_get_stdout_pipe (child);
+
+      /* Kill at a random moment while the child is saving: after a
+       * random number of saves (none, one in five times: while it
+       * starts), then a random pause shorter than a save or two.  Timing
+       * from the spawn alone would mostly hit the start on a busy
+       * machine. */
+      {
+        guint wait_saves = g_test_rand_int_range (0, 5);
+        gsize seen_lines = 0;
+
+        while (seen_lines < wait_saves &&
+               (n = g_input_stream_read (stream, buf, sizeof buf, NULL, &error)) > 0)
+          {
+            g_string_append_len (out, buf, n);
+            for (gssize i = 0; i < n; i++)
+              seen_lines += buf[i] == '\n';
+          }
+        g_assert_no_error (error);
+      }
+      g_usleep (g_test_rand_int_range (0, 2000));
+      g_subprocess_send_signal (child, SIGKILL);
+      g_subprocess_wait (child, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_false (g_subprocess_get_if_exited (child));
+
+      while ((n = g_input_stream_read (stream, buf, sizeof buf, NULL, &error)) > 0)
+        g_string_append_len (out, buf, n);
+      g_assert_no_error (error);
+
+      {
+        g_autofree char *dir = g_path_get_dirname (path);
+
+        store = bulletin_annotations_new (dir);
+      }
+      bulletin_annotations_set_monitored (store, FALSE);
+      g_signal_connect (store, "problem", G_CALLBACK (count_problem), problems);
+      g_assert_true (bulletin_annotations_load (store, NULL));
+      g_assert_cmpuint (problems->len, ==, 0);
+
+      /* only whole lines were reported */
+      lines = g_strsplit (out->str, "\n", -1);
+      for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
+        {
+          g_assert_true (g_str_has_prefix (lines[i], "saved "));
+          if (bulletin_annotations_lookup_note (store, lines[i] + 6) == NULL)
+            g_error ("kill %u: note %s was reported saved but is missing", k, lines[i] + 6);
+          saved++;
+        }
+      total_saved += saved;
+      if (saved > 0)
+        with_saves++;
+    }
+
+  g_test_message ("%u kills, %u with saved notes, %u notes saved in all", kills, with_saves, total_saved);
+  /* the kills did land while notes were being written */
+  g_assert_cmpuint (with_saves, >, kills / 2);
+  remove_scratch_home (home);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/bulletin/annotations/round-trip", test_round_trip);
+  g_test_add_func ("/bulletin/annotations/times", test_times);
+  g_test_add_func ("/bulletin/annotations/positions", test_positions);
+  g_test_add_func ("/bulletin/annotations/bookmarks", test_bookmarks);
+  g_test_add_func ("/bulletin/annotations/merge-deletions", test_merge_deletions);
+  g_test_add_func ("/bulletin/annotations/monitor", test_monitor);
+  g_test_add_func ("/bulletin/annotations/corrupt", test_corrupt);
+  g_test_add_func ("/bulletin/annotations/corrupt-garbage", test_corrupt_garbage);
+  g_test_add_func ("/bulletin/annotations/anchor-sample", test_anchor_sample);
+  g_test_add_func ("/bulletin/annotations/anchor-repeated", test_anchor_repeated);
+  g_test_add_func ("/bulletin/annotations/export", test_export);
+  g_test_add_func ("/bulletin/annotations/backup-restore", test_backup_restore);
+  g_test_add_func ("/bulletin/annotations/two-writers", test_two_writers);
+  g_test_add_func ("/bulletin/annotations/crash", test_crash);
+
+  return g_test_run ();
+}
