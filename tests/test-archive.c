@@ -306,6 +306,45 @@ test_load_matches_scan (Fixture       *f,
 }
 
 static void
+test_dates (void)
+{
+  const struct { const char *in, *out; } cases[] = {
+    { "2022_03_29 通讯", "2022-03-29" },
+    { "2022/3/9", "2022-03-09" },
+    { "2022年 3 月 9 日", "2022-03-09" },
+    { "第3期2019年12月31日", "2019-12-31" },
+    { "2022年3月9日5", NULL },
+    { "2022-02-30", NULL },
+    { "12022-03-04", NULL },
+    { "2022-3", NULL },
+    { "1899-01-01", NULL },
+    { "2022-13-01 或 2021-01-02", "2021-01-02" },
+    { "bulletin-20230101-20240202.json", "2023-01-01" },
+    { "2199-12-31", "2199-12-31" },
+    { "", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *date = bulletin_date_from_string (cases[i].in);
+      g_assert_cmpstr (date, ==, cases[i].out);
+    }
+  g_assert_null (bulletin_date_from_string (NULL));
+
+  {
+    g_autofree char *a = bulletin_number_from_string ("社区通讯 第 12 期");
+    g_autofree char *b = bulletin_number_from_string ("第１２３期");
+    g_autofree char *c = bulletin_number_from_string ("第一期");
+    g_autofree char *d = bulletin_number_from_string ("第12版 第7期");
+
+    g_assert_cmpstr (a, ==, "12");
+    g_assert_cmpstr (b, ==, "123");
+    g_assert_null (c);
+    g_assert_cmpstr (d, ==, "7");
+  }
+}
+
+static void
 test_errors (Fixture       *f,
              gconstpointer  data)
 {
@@ -515,7 +554,10 @@ test_cache (Fixture       *f,
   /* a changed time is a changed file: read again; a removed entry goes; a
    * file added to a folder issue changes the folder */
   set_mtime (path, 1600000100);
-  g_assert_cmpint (g_unlink (g_build_filename (f->path, "notes.txt", NULL)), ==, 0);
+  {
+    g_autofree char *notes = g_build_filename (f->path, "notes.txt", NULL);
+    g_assert_cmpint (g_unlink (notes), ==, 0);
+  }
   write_file (f, "folder/b.json", two);
   {
     g_autoptr(BulletinArchive) archive = open_archive (f);
@@ -784,12 +826,15 @@ test_duplicate_ids_on_load (Fixture       *f,
   g_autoptr(BulletinArticle) ax = NULL;
   g_autoptr(BulletinArticle) ay = NULL;
 
-  /* the same article as far as identity goes (punctuation width), two texts */
-  write_file (f, "x.txt", "社区新闻\n\n今天，天气晴。\n");
-  write_file (f, "y.txt", "社区新闻\n\n今天,天气晴.\n");
+  /* the same article as far as identity goes (punctuation width), no uri */
+  g_autofree char *one = ninjs_item (NULL, "社区新闻", NULL, "今天，天气晴。");
+  g_autofree char *two = ninjs_item (NULL, "社区新闻", NULL, "今天,天气晴.");
+
+  write_file (f, "x.json", one);
+  write_file (f, "y.json", two);
   archive = open_archive (f);
-  x = bulletin_archive_find_issue (archive, "x.txt");
-  y = bulletin_archive_find_issue (archive, "y.txt");
+  x = bulletin_archive_find_issue (archive, "x.json");
+  y = bulletin_archive_find_issue (archive, "y.json");
 
   /* the later one in archive order is loaded first */
   g_assert_true (bulletin_issue_load (y, NULL, &error));
@@ -913,6 +958,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add ("/bulletin/archive/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
+  g_test_add_func ("/bulletin/archive/dates", test_dates);
   ADD ("layouts", test_layouts);
   ADD ("load-matches-scan", test_load_matches_scan);
   ADD ("errors", test_errors);

@@ -666,6 +666,7 @@ typedef struct {
   guint                 n_total;   /* entries found to be issues */
   guint                 n_pending; /* entries not read yet */
   guint                 n_pushed;
+  GMutex                lock;      /* the above and the cache, while readers run */
 } Scan;
 
 static void
@@ -734,16 +735,91 @@ read_and_push (Scan  *scan,
       cached->skip = result == READ_SKIP;
       if (entry->kind == BULLETIN_ISSUE_NINJS_FOLDER)
         cached->extra = folder_extra (entry->file, NULL);
+      g_mutex_lock (&scan->lock);
       bulletin_archive_cache_store (scan->cache, entry->name, cached);
+      g_mutex_unlock (&scan->lock);
     }
 
   if (result != READ_SKIP)
     {
+      g_mutex_lock (&scan->lock);
       count_entry (scan);
-      scan_state_push (scan->state, g_steal_pointer (&issue), FALSE);
       scan->n_pushed++;
+      g_mutex_unlock (&scan->lock);
+      scan_state_push (scan->state, g_steal_pointer (&issue), FALSE);
     }
   return result;
+}
+
+/* Reading the entries the cache did not know, by several threads: on a
+ * file server most of the time is waiting, and a local disk has cores to
+ * spare.  Each takes the next entry in newest-first order. */
+typedef struct {
+  Scan      *scan;
+  GPtrArray *misses;
+  gint       next;
+  gint       cancelled;
+} Readers;
+
+static gpointer
+reader_thread (gpointer data)
+{
+  Readers *readers = data;
+  Scan *scan = readers->scan;
+
+  for (;;)
+    {
+      guint i = (guint)g_atomic_int_add (&readers->next, 1);
+      ReadResult result;
+
+      if (i >= readers->misses->len)
+        break;
+      if (g_cancellable_is_cancelled (scan->cancellable) ||
+          (result = read_and_push (scan, g_ptr_array_index (readers->misses, i))) == READ_CANCELLED)
+        {
+          g_atomic_int_set (&readers->cancelled, TRUE);
+          break;
+        }
+
+      g_mutex_lock (&scan->lock);
+      scan->n_pending--;
+      /* a folder that turned out not to be an issue */
+      if (result == READ_SKIP)
+        update_total (scan);
+      g_mutex_unlock (&scan->lock);
+    }
+  return NULL;
+}
+
+static guint
+n_reader_threads (GFile *location)
+{
+  /* remote: waiting dominates; local: as many as there are cores */
+  if (!g_file_is_native (location))
+    return 4;
+  return CLAMP (g_get_num_processors (), 1, 4);
+}
+
+static gboolean
+read_misses (Scan      *scan,
+             GPtrArray *misses,
+             GFile     *location)
+{
+  Readers readers = { scan, misses, 0, FALSE };
+  guint n_threads = MIN (n_reader_threads (location), MAX (misses->len / 16, 1));
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+
+  for (guint i = 1; i < n_threads; i++)
+    {
+      GThread *thread = g_thread_try_new ("bulletin-scan", reader_thread, &readers, NULL);
+      if (thread != NULL)
+        g_ptr_array_add (threads, thread);
+    }
+  reader_thread (&readers);
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (g_ptr_array_index (threads, i));
+
+  return !g_atomic_int_get (&readers.cancelled);
 }
 
 static Entry *
@@ -772,10 +848,11 @@ entry_new (GFileEnumerator *enumerator,
 }
 
 static gboolean
-scan_run (ScanState     *state,
-          GFile         *location,
-          GCancellable  *cancellable,
-          GError       **error)
+scan_run_with (Scan          *scan,
+               ScanState     *state,
+               GFile         *location,
+               GCancellable  *cancellable,
+               GError       **error)
 {
   g_autoptr(GFileInfo) root_info = NULL;
   g_autoptr(GFileEnumerator) enumerator = NULL;
@@ -784,7 +861,6 @@ scan_run (ScanState     *state,
   g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(BulletinArchiveCache) cache = NULL;
   g_autoptr(GError) local_error = NULL;
-  Scan scan = { state, NULL, cancellable, 0, 0, 0 };
   gboolean cancelled = FALSE;
   GFileInfo *info;
   GFileType type;
@@ -804,7 +880,7 @@ scan_run (ScanState     *state,
       g_autofree char *path = bulletin_archive_dup_cache_path (location);
 
       cache = bulletin_archive_cache_load (path, uri);
-      scan.cache = cache;
+      scan->cache = cache;
       g_debug ("archive scan: cache loaded after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
     }
 
@@ -828,14 +904,14 @@ scan_run (ScanState     *state,
       g_hash_table_add (names, entry->name);
       /* the total grows while the folder is listed: tell it now and then */
       if (entries->len % 256 == 1)
-        update_total (&scan);
+        update_total (scan);
 
-      if (take_from_cache (&scan, entry))
+      if (take_from_cache (scan, entry))
         continue;
-      if (scan.n_pushed == 0 && read_and_push (&scan, entry) == READ_CANCELLED)
+      if (scan->n_pushed == 0 && read_and_push (scan, entry) == READ_CANCELLED)
         break;
       if (!entry->done)
-        scan.n_pending++;
+        scan->n_pending++;
     }
   if (local_error != NULL)
     {
@@ -843,7 +919,7 @@ scan_run (ScanState     *state,
       return FALSE;
     }
 
-  update_total (&scan);
+  update_total (scan);
   g_debug ("archive scan: %u entries listed after %.1f ms", entries->len,
            (g_get_monotonic_time () - t0) / 1e3);
 
@@ -858,22 +934,7 @@ scan_run (ScanState     *state,
     }
   g_ptr_array_sort (misses, compare_entries_newest_first);
 
-  for (guint i = 0; i < misses->len; i++)
-    {
-      Entry *entry = g_ptr_array_index (misses, i);
-      ReadResult result;
-
-      if (g_cancellable_is_cancelled (cancellable) ||
-          (result = read_and_push (&scan, entry)) == READ_CANCELLED)
-        {
-          cancelled = TRUE;
-          break;
-        }
-      scan.n_pending--;
-      /* a folder that turned out not to be an issue */
-      if (result == READ_SKIP)
-        update_total (&scan);
-    }
+  cancelled = !read_misses (scan, misses, location);
 
   g_debug ("archive scan: entries read after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
 
@@ -891,6 +952,21 @@ scan_run (ScanState     *state,
 
   g_debug ("archive scan: done after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
   return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+static gboolean
+scan_run (ScanState     *state,
+          GFile         *location,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  Scan scan = { state, NULL, cancellable, 0, 0, 0, };
+  gboolean ok;
+
+  g_mutex_init (&scan.lock);
+  ok = scan_run_with (&scan, state, location, cancellable, error);
+  g_mutex_clear (&scan.lock);
+  return ok;
 }
 
 typedef struct {

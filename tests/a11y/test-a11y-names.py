@@ -5,6 +5,7 @@ no focusable widget, icon-only button or list row child may be unnamed or
 named only by its class (GTK 4.8 reports unnamed widgets as `GtkButton`);
 issue rows read as date, number and title; article rows as headline and
 byline."""
+import re
 import sys
 
 from harness import (App, Atspi, CLASS_NAME, Checks, has_state, name, require_display,
@@ -13,6 +14,7 @@ from harness import (App, Atspi, CLASS_NAME, Checks, has_state, name, require_di
 require_display()
 binary, schema_dir = sys.argv[1], sys.argv[2]
 checks = Checks()
+OWN_CLASS_NAME = re.compile(r"^(Gtk|Adw|Bulletin)[A-Z][A-Za-z]+$")
 app = App(binary, schema_dir=schema_dir).start()
 
 try:
@@ -33,7 +35,8 @@ try:
     seen = 0
     for n in app.nodes():
         r = role(n)
-        if not has_state(n, Atspi.StateType.SHOWING):
+        # GTK 4.8 does not report SHOWING; VISIBLE is what it has
+        if not has_state(n, Atspi.StateType.VISIBLE):
             continue
         focusable = has_state(n, Atspi.StateType.FOCUSABLE)
         if not (focusable or r in named_roles):
@@ -50,13 +53,14 @@ try:
             pass
         checks.check(nm.strip() != "", f"{r} has an empty accessible name")
         checks.check(not CLASS_NAME.match(nm), f"{r} is named only by its class: {nm!r}")
+        if focusable:
+            checks.check(not OWN_CLASS_NAME.match(nm), f"focusable {r} is named by its class: {nm!r}")
 
     checks.check(seen > 10, f"only {seen} named widgets were found: the tree is not exposed")
 
     # Issue rows: a date (YYYY-MM-DD or 年月日) and a title; article rows: a headline.
     rows = [" ".join(name(n.get_child_at_index(i)) for i in range(n.get_child_count()))
             for n in issue_rows()]
-    import re
     dated = [r for r in rows if re.search(r"\d{4}[-年]\d{1,2}", r)]
     checks.check(len(dated) >= 2, f"issue rows do not read with their dates: {rows[:6]}")
     checks.check(any(len(r) > 8 for r in rows), f"rows are too terse to be understood: {rows[:6]}")
