@@ -893,10 +893,10 @@ bulletin_window_init (BulletinWindow *self)
   g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
+  bulletin_annotations_controller_attach (self);
+
   /* keyboard users start in the list, not on the first header button */
   gtk_window_set_focus (GTK_WINDOW (self), bulletin_sidebar_get_list_view (self->sidebar));
-
-  bulletin_annotations_controller_attach (self);
 
   update_state (self);
   bulletin_window_search_init (self);
