@@ -662,6 +662,32 @@ test_toggle_sidebar (void)
 }
 
 static void
+test_window_state (void)
+{
+  BulletinWindow *window = new_window ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  int width, height;
+
+  /* the size is kept when the window closes, and the next one takes it */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1010, 690);
+  drain ();
+  g_object_ref (window);
+  gtk_window_close (GTK_WINDOW (window));
+  drain ();
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1010);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 690);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+  g_object_unref (window);
+
+  window = bulletin_window_new (app);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 1010);
+  g_assert_cmpint (height, ==, 690);
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain ();
+}
+
+static void
 test_panes_and_paging (void)
 {
   g_autofree char *dir = make_text_archive ();
@@ -800,6 +826,7 @@ main (int   argc,
   g_test_add_func ("/bulletin/ui-window/keyboard-tree", test_keyboard_tree);
   g_test_add_func ("/bulletin/ui-window/open-states", test_open_states);
   g_test_add_func ("/bulletin/ui-window/toggle-sidebar", test_toggle_sidebar);
+  g_test_add_func ("/bulletin/ui-window/window-state", test_window_state);
   g_test_add_func ("/bulletin/ui-window/panes-and-paging", test_panes_and_paging);
   g_test_add_func ("/bulletin/ui-window/accels-table", test_accels_table);
 
