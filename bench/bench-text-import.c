@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <glib/gstdio.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bulletin-display-text.h"
@@ -37,10 +40,29 @@ make_utf8 (const char *sample_path)
   while (s->len < TARGET_BYTES * 3 / 2)   /* UTF-8 Chinese is 1.5x GB18030 */
     {
       /* every copy different, so that ids are unique */
-      g_string_append_printf (s, "第%u期简报综述\n\n● 记者 王%c\n\n本报讯 %u月%u日,", copy,
+      g_string_append_printf (s, "第%u期简报综述\n\n● 记者 王%c\n\n本报讯 %u月%u日,各地简报如下。\n\n", copy,
                               'A' + copy % 26, copy % 12 + 1, copy % 28 + 1);
       if (sample != NULL)
-        g_string_append (s, sample);
+        {
+          /* each copy's articles their own: a number inside every long
+           * line (not at its end, which would make a page break) */
+          g_auto(GStrv) lines = g_strsplit (sample, "\n", -1);
+
+          for (guint l = 0; lines[l] != NULL; l++)
+            {
+              if (g_utf8_strlen (lines[l], -1) > 40)
+                {
+                  const char *cut = g_utf8_offset_to_pointer (lines[l], 6);
+
+                  g_string_append_len (s, lines[l], cut - lines[l]);
+                  g_string_append_printf (s, "%u", copy);
+                  g_string_append (s, cut);
+                }
+              else
+                g_string_append (s, lines[l]);
+              g_string_append_c (s, '\n');
+            }
+        }
       else
         for (guint p = 0; p < 8; p++)
           g_string_append (s, "社区志愿者走进楼道,为老人提供理发、量血压、维修家电等服务,"
@@ -53,36 +75,60 @@ make_utf8 (const char *sample_path)
 }
 
 static double
-time_iconv (const char *path)
+cpu_now (void)
 {
-  g_autofree char *cmd = g_strdup_printf ("iconv -f GB18030 -t UTF-8 '%s' > /dev/null", path);
-  double best = G_MAXDOUBLE;
+  struct timespec ts;
 
-  for (int i = 0; i < 3; i++)
-    {
-      double t0 = now ();
-      int status = system (cmd);
-      double t = now () - t0;
-
-      if (status != 0)
-        return -1;
-      best = MIN (best, t);
-    }
-  return best;
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static double
+children_cpu (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_CHILDREN, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+         ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+/* Best of three: wall-clock and CPU seconds of iconv on @path. */
+static gboolean
+time_iconv (const char *path,
+            double     *wall,
+            double     *cpu)
+{
+  g_autofree char *cmd = g_strdup_printf ("iconv -f GB18030 -t UTF-8 '%s' > /dev/null", path);
+
+  *wall = *cpu = G_MAXDOUBLE;
+  for (int i = 0; i < 3; i++)
+    {
+      double t0 = now (), c0 = children_cpu ();
+      int status = system (cmd);
+
+      if (status != 0)
+        return FALSE;
+      *wall = MIN (*wall, now () - t0);
+      *cpu = MIN (*cpu, children_cpu () - c0);
+    }
+  return TRUE;
+}
+
+/* Best of three: wall-clock and CPU seconds of the import. */
+static void
 time_import (const char *data,
              gsize       len,
-             guint      *n_articles)
+             guint      *n_articles,
+             double     *wall,
+             double     *cpu)
 {
-  double best = G_MAXDOUBLE;
-
+  *wall = *cpu = G_MAXDOUBLE;
   for (int i = 0; i < 3; i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(BulletinParsedIssue) parsed = NULL;
-      double t0 = now (), t;
+      BulletinParsedIssue *parsed = NULL;
+      double t0 = now (), c0 = cpu_now ();
 
       parsed = bulletin_text_parse (data, len, "bench.txt", &error);
       if (parsed == NULL)
@@ -92,11 +138,11 @@ time_import (const char *data,
           g_autoptr(BulletinDisplayText) display =
             bulletin_display_text_new (g_ptr_array_index (parsed->articles, a), BULLETIN_DISPLAY_DEFAULT);
         }
-      t = now () - t0;
+      *wall = MIN (*wall, now () - t0);
+      *cpu = MIN (*cpu, cpu_now () - c0);
       *n_articles = parsed->articles->len;
-      best = MIN (best, t);
+      bulletin_parsed_issue_free (parsed);
     }
-  return best;
 }
 
 int
@@ -110,7 +156,8 @@ main (int    argc,
   g_autofree char *tmp = NULL;
   g_autoptr(GError) error = NULL;
   gsize gb_len = 0;
-  double t_iconv, t_import, mb;
+  double wall_iconv, cpu_iconv, wall_import, cpu_import, mb;
+  gboolean have_iconv;
   guint n_articles = 0;
   int fd;
 
@@ -131,21 +178,26 @@ main (int    argc,
   g_file_set_contents (tmp, gb, gb_len, &error);
   g_assert_no_error (error);
 
-  t_iconv = time_iconv (tmp);
-  t_import = time_import (gb, gb_len, &n_articles);
+  have_iconv = time_iconv (tmp, &wall_iconv, &cpu_iconv);
+  time_import (gb, gb_len, &n_articles, &wall_import, &cpu_import);
   g_unlink (tmp);
 
   mb = gb_len / (1024.0 * 1024.0);
   printf ("input: %.1f MB GB18030 (%s), %u articles\n", mb,
           sample_path != NULL ? "from the sample" : "synthetic", n_articles);
-  printf ("import (decode+segment+display text): %.3f s, %.1f MB/s\n", t_import, mb / t_import);
-  if (t_iconv < 0)
+  printf ("import (decode+segment+display text): %.3f s wall, %.3f s CPU, %.1f MB/s (CPU)\n",
+          wall_import, cpu_import, mb / cpu_import);
+  if (!have_iconv)
     {
       printf ("iconv: not available, no baseline\n");
       return 0;
     }
-  printf ("iconv -f GB18030 -t UTF-8: %.3f s, %.1f MB/s\n", t_iconv, mb / t_iconv);
-  printf ("ratio: %.2fx iconv (limit 3x): %s\n", t_import / t_iconv,
-          t_import <= 3 * t_iconv ? "pass" : "FAIL");
-  return t_import <= 3 * t_iconv ? 0 : 1;
+  printf ("iconv -f GB18030 -t UTF-8: %.3f s wall, %.3f s CPU, %.1f MB/s (CPU)\n",
+          wall_iconv, cpu_iconv, mb / cpu_iconv);
+  /* CPU time decides: the machines that run this are shared, and wall
+   * time there measures the neighbours */
+  printf ("ratio: %.2fx iconv in CPU time, %.2fx in wall time (limit 3x): %s\n",
+          cpu_import / cpu_iconv, wall_import / wall_iconv,
+          cpu_import <= 3 * cpu_iconv ? "pass" : "FAIL");
+  return cpu_import <= 3 * cpu_iconv ? 0 : 1;
 }

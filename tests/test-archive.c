@@ -306,6 +306,45 @@ test_load_matches_scan (Fixture       *f,
 }
 
 static void
+test_dates (void)
+{
+  const struct { const char *in, *out; } cases[] = {
+    { "2022_03_29 通讯", "2022-03-29" },
+    { "2022/3/9", "2022-03-09" },
+    { "2022年 3 月 9 日", "2022-03-09" },
+    { "第3期2019年12月31日", "2019-12-31" },
+    { "2022年3月9日5", NULL },
+    { "2022-02-30", NULL },
+    { "12022-03-04", NULL },
+    { "2022-3", NULL },
+    { "1899-01-01", NULL },
+    { "2022-13-01 或 2021-01-02", "2021-01-02" },
+    { "bulletin-20230101-20240202.json", "2023-01-01" },
+    { "2199-12-31", "2199-12-31" },
+    { "", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *date = bulletin_date_from_string (cases[i].in);
+      g_assert_cmpstr (date, ==, cases[i].out);
+    }
+  g_assert_null (bulletin_date_from_string (NULL));
+
+  {
+    g_autofree char *a = bulletin_number_from_string ("社区通讯 第 12 期");
+    g_autofree char *b = bulletin_number_from_string ("第１２３期");
+    g_autofree char *c = bulletin_number_from_string ("第一期");
+    g_autofree char *d = bulletin_number_from_string ("第12版 第7期");
+
+    g_assert_cmpstr (a, ==, "12");
+    g_assert_cmpstr (b, ==, "123");
+    g_assert_null (c);
+    g_assert_cmpstr (d, ==, "7");
+  }
+}
+
+static void
 test_errors (Fixture       *f,
              gconstpointer  data)
 {
@@ -404,6 +443,33 @@ count_changes (GListModel *model,
     counts[3]++;
 }
 
+/* A copy of the model kept only from its signals: after the scan it must
+ * be the model, or a signal said something wrong. */
+static void
+mirror_changes (GListModel *model,
+                guint       position,
+                guint       removed,
+                guint       added,
+                GPtrArray  *mirror)
+{
+  g_assert_cmpuint (position + removed, <=, mirror->len);
+  g_ptr_array_remove_range (mirror, position, removed);
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_insert (mirror, position + i, g_list_model_get_item (model, position + i));
+}
+
+static void
+assert_mirror (GListModel *model,
+               GPtrArray  *mirror)
+{
+  g_assert_cmpuint (mirror->len, ==, g_list_model_get_n_items (model));
+  for (guint i = 0; i < mirror->len; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+      g_assert_true (item == g_ptr_array_index (mirror, i));
+    }
+}
+
 static void
 write_many (Fixture *f,
             guint    n)
@@ -425,22 +491,40 @@ test_batches (Fixture       *f,
 {
   g_autoptr(BulletinArchive) archive = bulletin_archive_new (f->dir);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) first_mirror = g_ptr_array_new_with_free_func (g_object_unref);
   guint counts[4] = { 0, };
 
   write_many (f, 300);
   g_signal_connect (archive, "items-changed", G_CALLBACK (count_changes), counts);
+  g_signal_connect (archive, "items-changed", G_CALLBACK (mirror_changes), first_mirror);
   g_assert_true (scan (archive, NULL, &error));
   g_assert_no_error (error);
 
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (archive)), ==, 300);
-  g_assert_cmpuint (counts[1], ==, 300);
-  g_assert_cmpuint (counts[2], ==, 0);
+  /* what was added, less what was replaced by a merge */
+  g_assert_cmpuint (counts[1] - counts[2], ==, 300);
+  assert_mirror (G_LIST_MODEL (archive), first_mirror);
   /* in batches, not one signal per issue, and while loading */
   g_assert_cmpuint (counts[0], >=, 1);
   g_assert_cmpuint (counts[0], <, 300);
   g_assert_cmpuint (counts[3], ==, counts[0]);
   g_assert_cmpuint (bulletin_archive_get_n_scanned (archive), ==, 300);
   assert_sorted (archive);
+
+  /* again, from the cache this time: the signals describe the model */
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(BulletinArchive) again = bulletin_archive_new (f->dir);
+      g_autoptr(GPtrArray) mirror = g_ptr_array_new_with_free_func (g_object_unref);
+      guint from_cache;
+
+      g_signal_connect (again, "items-changed", G_CALLBACK (mirror_changes), mirror);
+      g_assert_true (scan (again, NULL, &error));
+      bulletin_archive_get_scan_stats (again, &from_cache, NULL);
+      g_assert_cmpuint (from_cache, ==, 300);
+      assert_mirror (G_LIST_MODEL (again), mirror);
+      assert_sorted (again);
+    }
 }
 
 static void
@@ -515,7 +599,10 @@ test_cache (Fixture       *f,
   /* a changed time is a changed file: read again; a removed entry goes; a
    * file added to a folder issue changes the folder */
   set_mtime (path, 1600000100);
-  g_assert_cmpint (g_unlink (g_build_filename (f->path, "notes.txt", NULL)), ==, 0);
+  {
+    g_autofree char *notes = g_build_filename (f->path, "notes.txt", NULL);
+    g_assert_cmpint (g_unlink (notes), ==, 0);
+  }
   write_file (f, "folder/b.json", two);
   {
     g_autoptr(BulletinArchive) archive = open_archive (f);
@@ -784,12 +871,15 @@ test_duplicate_ids_on_load (Fixture       *f,
   g_autoptr(BulletinArticle) ax = NULL;
   g_autoptr(BulletinArticle) ay = NULL;
 
-  /* the same article as far as identity goes (punctuation width), two texts */
-  write_file (f, "x.txt", "社区新闻\n\n今天，天气晴。\n");
-  write_file (f, "y.txt", "社区新闻\n\n今天,天气晴.\n");
+  /* the same article as far as identity goes (punctuation width), no uri */
+  g_autofree char *one = ninjs_item (NULL, "社区新闻", NULL, "今天，天气晴。");
+  g_autofree char *two = ninjs_item (NULL, "社区新闻", NULL, "今天,天气晴.");
+
+  write_file (f, "x.json", one);
+  write_file (f, "y.json", two);
   archive = open_archive (f);
-  x = bulletin_archive_find_issue (archive, "x.txt");
-  y = bulletin_archive_find_issue (archive, "y.txt");
+  x = bulletin_archive_find_issue (archive, "x.json");
+  y = bulletin_archive_find_issue (archive, "y.json");
 
   /* the later one in archive order is loaded first */
   g_assert_true (bulletin_issue_load (y, NULL, &error));
@@ -913,6 +1003,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add ("/bulletin/archive/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
+  g_test_add_func ("/bulletin/archive/dates", test_dates);
   ADD ("layouts", test_layouts);
   ADD ("load-matches-scan", test_load_matches_scan);
   ADD ("errors", test_errors);

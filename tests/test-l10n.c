@@ -24,6 +24,7 @@ static const char *allowed_words[] = {
 
 static GtkApplication *app;
 static guint in_keycaps;
+static guint in_list;
 
 static void
 iterate (guint ms)
@@ -76,7 +77,10 @@ check_label (GtkLabel  *label,
   if (english != NULL)
     g_ptr_array_add (problems, g_strdup_printf ("English (%s) in “%s”", english, text));
 
-  if (gtk_label_get_ellipsize (label) != PANGO_ELLIPSIZE_NONE &&
+  /* Rows of the list may shorten a long headline from the archive by
+   * design (the reader shows it whole); any other label must not. */
+  if (!in_list &&
+      gtk_label_get_ellipsize (label) != PANGO_ELLIPSIZE_NONE &&
       pango_layout_is_ellipsized (gtk_label_get_layout (label)))
     g_ptr_array_add (problems, g_strdup_printf ("ellipsised: “%s”", text));
 
@@ -110,9 +114,11 @@ walk (GtkWidget *widget,
   /* Key caps (Page Down, Home) are printed in Latin letters on the keys. */
   keycaps = g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkShortcutLabel");
   in_keycaps += keycaps;
+  in_list += GTK_IS_LIST_VIEW (widget);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     walk (child, problems, n_labels);
   in_keycaps -= keycaps;
+  in_list -= GTK_IS_LIST_VIEW (widget);
 }
 
 static void
@@ -187,6 +193,27 @@ find_type (GtkWidget *widget,
   return NULL;
 }
 
+/* Opens every year and issue of the list, so that article rows are seen. */
+static guint
+expand_all (GtkWidget *widget)
+{
+  guint n = 0;
+
+  if (GTK_IS_TREE_EXPANDER (widget))
+    {
+      GtkTreeListRow *row = gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (widget));
+
+      if (row != NULL && gtk_tree_list_row_is_expandable (row) && !gtk_tree_list_row_get_expanded (row))
+        {
+          gtk_tree_list_row_set_expanded (row, TRUE);
+          n++;
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += expand_all (child);
+  return n;
+}
+
 static void
 test_locale (void)
 {
@@ -207,6 +234,8 @@ test_window (void)
 
   /* The sample archive loads on first start. */
   iterate (1500);
+  for (guint round = 0; round < 4 && expand_all (window) > 0; round++)
+    iterate (300);
   n = check_toplevels ("l10n-zh_CN-window.png");
   g_assert_cmpuint (n, >, 3);
 

@@ -222,6 +222,49 @@ iter_visible (GtkTextView *view,
   return location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The URIs offered under "Recent Archives" in the primary menu */
+static char *
+recent_in_menu (BulletinWindow *window)
+{
+  GtkWidget *button = find_descendant (GTK_WIDGET (bulletin_window_get_header_bar (window)), GTK_TYPE_MENU_BUTTON);
+  GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+  GString *out = g_string_new (NULL);
+
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      for (int j = 0; section != NULL && j < g_menu_model_get_n_items (section); j++)
+        {
+          g_autoptr(GMenuModel) submenu = g_menu_model_get_item_link (section, j, G_MENU_LINK_SUBMENU);
+
+          for (int k = 0; submenu != NULL && k < g_menu_model_get_n_items (submenu); k++)
+            {
+              g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (submenu, k, G_MENU_ATTRIBUTE_TARGET,
+                                                                                  G_VARIANT_TYPE_STRING);
+              if (target != NULL)
+                g_string_append_printf (out, "%s\n", g_variant_get_string (target, NULL));
+            }
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
 static void
 activate_row (BulletinWindow *window,
               guint           position)
@@ -360,6 +403,10 @@ test_select_article (void)
   int issue_pos, article_pos;
   g_autofree char *headline_row = NULL;
 
+  {
+    g_autofree char *offered = recent_in_menu (window);
+    g_assert_cmpstr (offered, ==, "");
+  }
   bulletin_window_open (window, folder);
   WAIT_UNTIL (library_done (window));
   /* 2024 (expanded) with its issue, then 2023 */
@@ -402,8 +449,21 @@ test_select_article (void)
     g_auto(GStrv) recent = g_settings_get_strv (settings, "recent-archives");
     g_autofree char *uri = g_file_get_uri (folder);
 
+    g_autofree char *offered = recent_in_menu (window);
+
     g_assert_cmpstr (last, ==, uri);
     g_assert_cmpstr (recent[0], ==, uri);
+    g_assert_nonnull (strstr (offered, uri));
+  }
+
+  /* and reopened by the next window, as on the next start */
+  {
+    BulletinWindow *next = bulletin_window_new (app);
+
+    bulletin_window_open_initial (next);
+    g_assert_true (g_file_equal (bulletin_library_get_location (bulletin_window_get_library (next)), folder));
+    WAIT_UNTIL (library_done (next));
+    gtk_window_destroy (GTK_WINDOW (next));
   }
 
   close_window (window);
@@ -471,6 +531,51 @@ test_error_row (void)
 }
 
 static void
+test_keyboard_tree (void)
+{
+  g_autofree char *dir = make_text_archive ();
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  BulletinWindow *window = new_window ();
+  GtkWidget *sidebar = GTK_WIDGET (bulletin_window_get_sidebar (window));
+  int issue_pos;
+
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  WAIT_UNTIL ((issue_pos = find_row (window, "2024-03-12")) == 1);
+
+  /* Escape's action puts the focus on the list; Left, Right and Enter are
+   * bound to these actions (bulletin-accels.c) */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "focus-sidebar", NULL);
+  WAIT_UNTIL (row_has_focus (window, 0));
+  /* Left on an expanded year collapses it, Right expands it again */
+  g_assert_true (gtk_widget_activate_action (sidebar, "sidebar.collapse", NULL));
+  WAIT_UNTIL (n_rows (window) == 2);
+  g_assert_true (gtk_widget_activate_action (sidebar, "sidebar.expand", NULL));
+  WAIT_UNTIL (n_rows (window) == 3);
+  /* Right on an expanded row goes to its first child */
+  g_assert_true (gtk_widget_activate_action (sidebar, "sidebar.expand", NULL));
+  WAIT_UNTIL (row_has_focus (window, issue_pos));
+  /* Right on the issue expands (loads) it, Right again enters it */
+  g_assert_true (gtk_widget_activate_action (sidebar, "sidebar.expand", NULL));
+  WAIT_UNTIL (find_row (window, SPRING_HEADLINE) == issue_pos + 1);
+  g_assert_true (gtk_widget_activate_action (sidebar, "sidebar.expand", NULL));
+  WAIT_UNTIL (row_has_focus (window, issue_pos + 1));
+  /* Enter opens the article in the reader */
+  g_assert_true (gtk_widget_activate_action (sidebar, "sidebar.activate", NULL));
+  WAIT_UNTIL (reader_shows (window, SPRING_BODY));
+  /* back in the list, Left goes to the parent issue, Left again collapses it */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "focus-sidebar", NULL);
+  WAIT_UNTIL (row_has_focus (window, issue_pos + 1));
+  g_assert_true (gtk_widget_activate_action (sidebar, "sidebar.collapse", NULL));
+  WAIT_UNTIL (row_has_focus (window, issue_pos));
+  g_assert_true (gtk_widget_activate_action (sidebar, "sidebar.collapse", NULL));
+  WAIT_UNTIL (find_row (window, SPRING_HEADLINE) < 0);
+
+  close_window (window);
+  remove_tree (dir);
+}
+
+static void
 test_open_states (void)
 {
   g_autoptr(GError) error = NULL;
@@ -484,7 +589,10 @@ test_open_states (void)
 
   g_assert_no_error (error);
 
+  /* the window says it is opening before the scan is done */
   bulletin_window_open (window, empty_dir);
+  g_assert_true (bulletin_library_get_loading (bulletin_window_get_library (window)));
+  g_assert_true (g_str_has_prefix (adw_status_page_get_title (status), "Opening"));
   WAIT_UNTIL (library_done (window));
   WAIT_UNTIL (g_str_has_prefix (adw_status_page_get_title (status), "No Issues in"));
   g_assert_nonnull (strstr (adw_status_page_get_title (status), basename));
@@ -494,6 +602,32 @@ test_open_states (void)
   WAIT_UNTIL (g_str_has_prefix (adw_status_page_get_title (status), "Could Not Open"));
   g_assert_nonnull (strstr (adw_status_page_get_title (status), "no-such-archive"));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (status)));
+
+  /* a folder dropped on the window opens */
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+    GtkDropTarget *drop = NULL;
+    GValue value = G_VALUE_INIT;
+    GSList *files = g_slist_prepend (NULL, empty_dir);
+    gboolean accepted = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+        if (GTK_IS_DROP_TARGET (controller))
+          drop = GTK_DROP_TARGET (controller);
+      }
+    g_assert_nonnull (drop);
+    g_value_init (&value, GDK_TYPE_FILE_LIST);
+    g_value_set_boxed (&value, files);
+    g_signal_emit_by_name (drop, "drop", &value, 10.0, 10.0, &accepted);
+    g_value_unset (&value);
+    g_slist_free (files);
+    g_assert_true (accepted);
+    g_assert_true (g_file_equal (bulletin_library_get_location (bulletin_window_get_library (window)), empty_dir));
+    WAIT_UNTIL (library_done (window));
+    WAIT_UNTIL (g_str_has_prefix (adw_status_page_get_title (status), "No Issues in"));
+  }
 
   /* a scan stopped at once: no error, nothing loading */
   bulletin_window_open (window, empty_dir);
@@ -559,6 +693,8 @@ test_panes_and_paging (void)
   activate_row (window, find_row (window, "长文测试标题"));
 
   /* the long article arrives in pieces, and all of it arrives */
+  g_assert_cmpuint (bulletin_display_text_get_length (bulletin_reader_view_get_display_text (reader)), >, 20000);
+  g_assert_false (bulletin_reader_view_is_complete (reader));
   WAIT_UNTIL (reader_shows (window, "长文测试标题"));
   WAIT_UNTIL (bulletin_reader_view_is_complete (reader));
   g_assert_true (reader_shows (window, "全文完毕"));
@@ -661,6 +797,7 @@ main (int   argc,
   g_test_add_func ("/bulletin/ui-window/sample-archive", test_sample_archive);
   g_test_add_func ("/bulletin/ui-window/select-article", test_select_article);
   g_test_add_func ("/bulletin/ui-window/error-row", test_error_row);
+  g_test_add_func ("/bulletin/ui-window/keyboard-tree", test_keyboard_tree);
   g_test_add_func ("/bulletin/ui-window/open-states", test_open_states);
   g_test_add_func ("/bulletin/ui-window/toggle-sidebar", test_toggle_sidebar);
   g_test_add_func ("/bulletin/ui-window/panes-and-paging", test_panes_and_paging);

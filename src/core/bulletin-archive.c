@@ -666,6 +666,7 @@ typedef struct {
   guint                 n_total;   /* entries found to be issues */
   guint                 n_pending; /* entries not read yet */
   guint                 n_pushed;
+  GMutex                lock;      /* the above and the cache, while readers run */
 } Scan;
 
 static void
@@ -734,16 +735,91 @@ read_and_push (Scan  *scan,
       cached->skip = result == READ_SKIP;
       if (entry->kind == BULLETIN_ISSUE_NINJS_FOLDER)
         cached->extra = folder_extra (entry->file, NULL);
+      g_mutex_lock (&scan->lock);
       bulletin_archive_cache_store (scan->cache, entry->name, cached);
+      g_mutex_unlock (&scan->lock);
     }
 
   if (result != READ_SKIP)
     {
+      g_mutex_lock (&scan->lock);
       count_entry (scan);
-      scan_state_push (scan->state, g_steal_pointer (&issue), FALSE);
       scan->n_pushed++;
+      g_mutex_unlock (&scan->lock);
+      scan_state_push (scan->state, g_steal_pointer (&issue), FALSE);
     }
   return result;
+}
+
+/* Reading the entries the cache did not know, by several threads: on a
+ * file server most of the time is waiting, and a local disk has cores to
+ * spare.  Each takes the next entry in newest-first order. */
+typedef struct {
+  Scan      *scan;
+  GPtrArray *misses;
+  gint       next;
+  gint       cancelled;
+} Readers;
+
+static gpointer
+reader_thread (gpointer data)
+{
+  Readers *readers = data;
+  Scan *scan = readers->scan;
+
+  for (;;)
+    {
+      guint i = (guint)g_atomic_int_add (&readers->next, 1);
+      ReadResult result;
+
+      if (i >= readers->misses->len)
+        break;
+      if (g_cancellable_is_cancelled (scan->cancellable) ||
+          (result = read_and_push (scan, g_ptr_array_index (readers->misses, i))) == READ_CANCELLED)
+        {
+          g_atomic_int_set (&readers->cancelled, TRUE);
+          break;
+        }
+
+      g_mutex_lock (&scan->lock);
+      scan->n_pending--;
+      /* a folder that turned out not to be an issue */
+      if (result == READ_SKIP)
+        update_total (scan);
+      g_mutex_unlock (&scan->lock);
+    }
+  return NULL;
+}
+
+static guint
+n_reader_threads (GFile *location)
+{
+  /* remote: waiting dominates; local: as many as there are cores */
+  if (!g_file_is_native (location))
+    return 4;
+  return CLAMP (g_get_num_processors (), 1, 4);
+}
+
+static gboolean
+read_misses (Scan      *scan,
+             GPtrArray *misses,
+             GFile     *location)
+{
+  Readers readers = { scan, misses, 0, FALSE };
+  guint n_threads = MIN (n_reader_threads (location), MAX (misses->len / 16, 1));
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+
+  for (guint i = 1; i < n_threads; i++)
+    {
+      GThread *thread = g_thread_try_new ("bulletin-scan", reader_thread, &readers, NULL);
+      if (thread != NULL)
+        g_ptr_array_add (threads, thread);
+    }
+  reader_thread (&readers);
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (g_ptr_array_index (threads, i));
+
+  return !g_atomic_int_get (&readers.cancelled);
 }
 
 static Entry *
@@ -772,10 +848,11 @@ entry_new (GFileEnumerator *enumerator,
 }
 
 static gboolean
-scan_run (ScanState     *state,
-          GFile         *location,
-          GCancellable  *cancellable,
-          GError       **error)
+scan_run_with (Scan          *scan,
+               ScanState     *state,
+               GFile         *location,
+               GCancellable  *cancellable,
+               GError       **error)
 {
   g_autoptr(GFileInfo) root_info = NULL;
   g_autoptr(GFileEnumerator) enumerator = NULL;
@@ -784,7 +861,6 @@ scan_run (ScanState     *state,
   g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(BulletinArchiveCache) cache = NULL;
   g_autoptr(GError) local_error = NULL;
-  Scan scan = { state, NULL, cancellable, 0, 0, 0 };
   gboolean cancelled = FALSE;
   GFileInfo *info;
   GFileType type;
@@ -804,7 +880,7 @@ scan_run (ScanState     *state,
       g_autofree char *path = bulletin_archive_dup_cache_path (location);
 
       cache = bulletin_archive_cache_load (path, uri);
-      scan.cache = cache;
+      scan->cache = cache;
       g_debug ("archive scan: cache loaded after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
     }
 
@@ -828,14 +904,14 @@ scan_run (ScanState     *state,
       g_hash_table_add (names, entry->name);
       /* the total grows while the folder is listed: tell it now and then */
       if (entries->len % 256 == 1)
-        update_total (&scan);
+        update_total (scan);
 
-      if (take_from_cache (&scan, entry))
+      if (take_from_cache (scan, entry))
         continue;
-      if (scan.n_pushed == 0 && read_and_push (&scan, entry) == READ_CANCELLED)
+      if (scan->n_pushed == 0 && read_and_push (scan, entry) == READ_CANCELLED)
         break;
       if (!entry->done)
-        scan.n_pending++;
+        scan->n_pending++;
     }
   if (local_error != NULL)
     {
@@ -843,7 +919,7 @@ scan_run (ScanState     *state,
       return FALSE;
     }
 
-  update_total (&scan);
+  update_total (scan);
   g_debug ("archive scan: %u entries listed after %.1f ms", entries->len,
            (g_get_monotonic_time () - t0) / 1e3);
 
@@ -858,22 +934,7 @@ scan_run (ScanState     *state,
     }
   g_ptr_array_sort (misses, compare_entries_newest_first);
 
-  for (guint i = 0; i < misses->len; i++)
-    {
-      Entry *entry = g_ptr_array_index (misses, i);
-      ReadResult result;
-
-      if (g_cancellable_is_cancelled (cancellable) ||
-          (result = read_and_push (&scan, entry)) == READ_CANCELLED)
-        {
-          cancelled = TRUE;
-          break;
-        }
-      scan.n_pending--;
-      /* a folder that turned out not to be an issue */
-      if (result == READ_SKIP)
-        update_total (&scan);
-    }
+  cancelled = !read_misses (scan, misses, location);
 
   g_debug ("archive scan: entries read after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
 
@@ -891,6 +952,21 @@ scan_run (ScanState     *state,
 
   g_debug ("archive scan: done after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
   return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+static gboolean
+scan_run (ScanState     *state,
+          GFile         *location,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  Scan scan = { state, NULL, cancellable, 0, 0, 0, };
+  gboolean ok;
+
+  g_mutex_init (&scan.lock);
+  ok = scan_run_with (&scan, state, location, cancellable, error);
+  g_mutex_clear (&scan.lock);
+  return ok;
 }
 
 typedef struct {
@@ -1034,8 +1110,67 @@ insert_run (BulletinArchive  *self,
   g_list_model_items_changed (G_LIST_MODEL (self), position, 0, n);
 }
 
+/* How many runs of adjacent insertions @batch (sorted) makes. */
+static guint
+count_runs (BulletinArchive *self,
+            GPtrArray       *batch)
+{
+  guint i = 0, position = 0, n_runs = 0;
+
+  while (i < batch->len)
+    {
+      position = find_insert_position (self, g_ptr_array_index (batch, i), position);
+      i++;
+      while (i < batch->len &&
+             (position >= self->issues->len ||
+              bulletin_issue_compare (g_ptr_array_index (batch, i),
+                                      g_ptr_array_index (self->issues, position)) < 0))
+        i++;
+      n_runs++;
+    }
+  return n_runs;
+}
+
+/* Many scattered insertions (the cache lists a folder in directory order):
+ * one merge, and one items-changed from the first new issue on, rather
+ * than thousands of signals and moves. */
+static void
+merge_issues (BulletinArchive *self,
+              GPtrArray       *batch)
+{
+  guint old_len = self->issues->len, first = G_MAXUINT;
+  g_autoptr(GPtrArray) merged = g_ptr_array_new_full (old_len + batch->len, g_object_unref);
+  g_autofree gpointer *old = NULL;
+  guint i = 0, j = 0;
+
+  old = g_ptr_array_steal (self->issues, NULL);
+  while (i < old_len || j < batch->len)
+    {
+      if (j >= batch->len ||
+          (i < old_len && bulletin_issue_compare (old[i], g_ptr_array_index (batch, j)) < 0))
+        g_ptr_array_add (merged, old[i++]);
+      else
+        {
+          BulletinIssue *issue = g_ptr_array_index (batch, j++);
+
+          if (first == G_MAXUINT)
+            first = merged->len;
+          g_ptr_array_add (merged, g_object_ref (issue));
+          adopt_issue (self, issue);
+        }
+    }
+
+  g_ptr_array_unref (self->issues);
+  self->issues = g_steal_pointer (&merged);
+  g_list_model_items_changed (G_LIST_MODEL (self), first, old_len - first,
+                              self->issues->len - first);
+}
+
+#define MAX_RUNS_SIGNALLED 16
+
 /* Merges a batch into the sorted list: one items-changed per run of
- * issues that land next to each other. */
+ * issues that land next to each other, or one for all when there are many
+ * runs. */
 static void
 insert_issues (BulletinArchive *self,
                GPtrArray       *batch)
@@ -1043,6 +1178,12 @@ insert_issues (BulletinArchive *self,
   guint i = 0, position = 0;
 
   g_ptr_array_sort (batch, compare_issue_ptrs);
+
+  if (count_runs (self, batch) > MAX_RUNS_SIGNALLED)
+    {
+      merge_issues (self, batch);
+      return;
+    }
 
   while (i < batch->len)
     {

@@ -15,6 +15,7 @@ struct _BulletinArticle
   GObject    parent_instance;
 
   char      *id;
+  char      *base_id;         /* the id without its suffix */
   char      *id_suffix;
   char      *uri;
   char      *headline;
@@ -55,6 +56,7 @@ bulletin_article_finalize (GObject *object)
 
   g_free (self->id);
   g_free (self->id_suffix);
+  g_free (self->base_id);
   g_free (self->uri);
   g_free (self->headline);
   g_free (self->kicker);
@@ -98,6 +100,20 @@ bulletin_article_new (void)
   return g_object_new (BULLETIN_TYPE_ARTICLE, NULL);
 }
 
+/* Characters of valid UTF-8: the bytes that do not continue one (a
+ * loop the compiler vectorises, unlike g_utf8_strlen ()). */
+static guint
+count_chars (const char *text,
+             gsize       len)
+{
+  const guchar *p = (const guchar *)text;
+  guint n = 0;
+
+  for (gsize i = 0; i < len; i++)
+    n += (p[i] & 0xC0) != 0x80;
+  return n;
+}
+
 /* Copies @text with CRLF and CR turned into LF. */
 void
 bulletin_article_set_source (BulletinArticle *self,
@@ -126,7 +142,7 @@ bulletin_article_set_source (BulletinArticle *self,
         else
           g_string_append_c (self->source, text[i]);
       }
-  self->source_length = g_utf8_strlen (self->source->str, self->source->len);
+  self->source_length = count_chars (self->source->str, self->source->len);
 }
 
 /* Takes ownership of @block; its ranges must lie inside the source. */
@@ -241,9 +257,9 @@ bulletin_article_set_id_suffix (BulletinArticle *self,
   set_str (&self->id_suffix, suffix);
   if (self->finished)
     {
-      g_clear_pointer (&self->id, g_free);
-      self->finished = FALSE;
-      bulletin_article_finish (self);
+      /* the content has not changed: only the suffix */
+      g_free (self->id);
+      self->id = g_strconcat (self->base_id, self->id_suffix, NULL);
     }
 }
 
@@ -316,23 +332,60 @@ append_folded (GString    *out,
     }
 }
 
+/* The character at @p, valid UTF-8 */
+static inline gunichar
+get_char (const char *p)
+{
+  const guchar *u = (const guchar *)p;
+
+  if (u[0] < 0x80)
+    return u[0];
+  if ((u[0] & 0xF0) == 0xE0)
+    return ((u[0] & 0x0F) << 12) | ((u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+  return g_utf8_get_char (p);
+}
+
 char *
 bulletin_normalize_for_identity (const char *text,
                                  guint       max_chars)
 {
   GString *out;
-  const char *p, *segment = NULL;
+  const char *p, *segment = NULL, *validated;
   guint n = 0;
 
-  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+  if (text == NULL)
     return g_strdup ("");
 
-  out = g_string_new (NULL);
+  /* validated as far as it is read, in pieces: a 10 MB body is not read
+   * past its first letters */
+  validated = text;
+
+  out = g_string_sized_new (max_chars > 0 ? max_chars * 3 + 1 : 64);
   for (p = text; *p && (max_chars == 0 || n < max_chars); )
     {
-      const char *next = g_utf8_next_char (p);
-      gunichar c = (guchar)*p < 0x80 ? (gunichar)*p : g_utf8_get_char (p);
-      FoldClass fold = fold_class (c);
+      const char *next;
+      gunichar c;
+      FoldClass fold;
+
+      if (p >= validated)
+        {
+          const char *end;
+          gsize avail = strnlen (validated, 256);
+
+          g_utf8_validate_len (validated, avail, &end);
+          if (end == validated)   /* invalid, or a character cut by the piece */
+            g_utf8_validate_len (validated, strnlen (validated, 256 + 4), &end);
+          if (end == validated)
+            {
+              g_string_free (out, TRUE);
+              return g_strdup ("");
+            }
+          validated = end;
+        }
+
+      next = g_utf8_next_char (p);
+      c = get_char (p);
+      fold = fold_class (c);
 
       if (fold == FOLD_SLOW)
         {
@@ -350,7 +403,7 @@ bulletin_normalize_for_identity (const char *text,
             break;
         }
 
-      if (*next != 0 && fold_class (g_utf8_get_char (next)) == FOLD_SLOW)
+      if (*next != 0 && (next >= validated || fold_class (get_char (next)) == FOLD_SLOW))
         {
           /* what follows may combine with this character */
           segment = p;
@@ -372,11 +425,16 @@ bulletin_normalize_for_identity (const char *text,
           n++;
           break;
         case FOLD_KEEP:
-          if (g_unichar_isalnum (c))
+          /* every code point of both blocks is an assigned letter */
+          if (out->len + 4 < out->allocated_len)
             {
-              g_string_append_len (out, p, next - p);
-              n++;
+              memcpy (out->str + out->len, p, 3);
+              out->len += 3;
+              out->str[out->len] = 0;
             }
+          else
+            g_string_append_len (out, p, next - p);
+          n++;
           break;
         case FOLD_DROP:
         case FOLD_SLOW:
@@ -436,12 +494,25 @@ block_is_body (const BulletinBlock *block)
  * of bulletin_article_dup_body_text ()), without copying all of a long
  * article: whole blocks until 2 KiB, or all when that has too few
  * letters. */
-static char *
-dup_body_prefix (BulletinArticle *self)
+static void
+free_scratch (gpointer data)
 {
-  GString *s = g_string_sized_new (2048 + 1024);
-  gboolean all = TRUE;
+  g_string_free (data, TRUE);
+}
 
+static GPrivate scratch_key = G_PRIVATE_INIT (free_scratch);
+
+/* Fills @s with the body prefix; FALSE when all of the body is needed
+ * (the prefix has too few letters). */
+static gboolean
+body_prefix (BulletinArticle *self,
+             GString         *s)
+{
+  gboolean all = TRUE;
+  const char *cur = self->source->str;
+  guint cur_offset = 0;
+
+  g_string_truncate (s, 0);
   for (guint i = 0; i < self->blocks->len; i++)
     {
       const BulletinBlock *block = g_ptr_array_index (self->blocks, i);
@@ -457,24 +528,55 @@ dup_body_prefix (BulletinArticle *self)
         g_string_append_c (s, '\n');
       for (guint r = 0; r < block->n_ranges; r++)
         {
-          const char *a = bulletin_article_offset_to_pointer (self, block->ranges[r].start);
-          const char *b = bulletin_article_offset_to_pointer (self, block->ranges[r].end);
+          guint start = block->ranges[r].start;
+          const char *a, *b;
 
+          /* ranges come in order and close together: walk on from the
+           * last one; walk to the end, as a block is short or the loop
+           * stops after it */
+          if (start >= cur_offset && start - cur_offset <= 512)
+            for (a = cur; cur_offset < start && *a; cur_offset++)
+              a = g_utf8_next_char (a);
+          else
+            a = bulletin_article_offset_to_pointer (self, start);
+          b = a;
+          for (guint c = start; c < block->ranges[r].end && *b; c++)
+            b = g_utf8_next_char (b);
           g_string_append_len (s, a, b - a);
+          cur = b;
+          cur_offset = MAX (block->ranges[r].end, start);
         }
     }
+  return all;
+}
 
-  if (!all)
+/* The id of an article without a uri, from its headline and enough of
+ * its body (the first 200 letters and digits of
+ * bulletin_article_dup_body_text ()), without copying all of a long
+ * article: whole blocks until 2 KiB, into a buffer kept for the next
+ * article, or all when that has too few letters. */
+static char *
+compute_id (BulletinArticle *self)
+{
+  GString *s = g_private_get (&scratch_key);
+
+  if (s == NULL)
+    {
+      s = g_string_sized_new (8192);
+      g_private_set (&scratch_key, s);
+    }
+
+  if (!body_prefix (self, s))
     {
       g_autofree char *folded = bulletin_normalize_for_identity (s->str, 200);
 
       if (g_utf8_strlen (folded, -1) < 200)
         {
-          g_string_free (s, TRUE);
-          return bulletin_article_dup_body_text (self);
+          g_autofree char *body = bulletin_article_dup_body_text (self);
+          return bulletin_article_compute_content_id (self->headline, body);
         }
     }
-  return g_string_free (s, FALSE);
+  return bulletin_article_compute_content_id (self->headline, s->str);
 }
 
 /* Makes the article immutable: builds the offset checkpoints, fills the
@@ -530,10 +632,10 @@ bulletin_article_finish (BulletinArticle *self)
     }
   else
     {
-      g_autofree char *body = dup_body_prefix (self);
-      self->id = bulletin_article_compute_content_id (self->headline, body);
+      self->id = compute_id (self);
     }
 
+  self->base_id = g_strdup (self->id);
   if (self->id_suffix != NULL)
     {
       char *tmp = g_strconcat (self->id, self->id_suffix, NULL);

@@ -81,15 +81,13 @@ static const guint8 special_byte[256] = {
   ['\n'] = 1, [','] = 1, ['!'] = 1, ['('] = 1, [')'] = 1, [':'] = 1, [';'] = 1, ['?'] = 1,
 };
 
-static inline guint
-count_chars (const char *a,
-             const char *b)
+static inline const char *
+skip_chars (const char *p,
+            guint       n)
 {
-  guint n = 0;
-
-  for (const guchar *p = (const guchar *)a; p < (const guchar *)b; p++)
-    n += (*p & 0xC0) != 0x80;
-  return n;
+  while (n-- > 0)
+    p = g_utf8_next_char (p);
+  return p;
 }
 
 static void
@@ -97,6 +95,7 @@ append_range (BulletinDisplayText *self,
               const char          *p,
               const char          *end,
               guint                source_start,
+              guint                n_chars,
               gunichar             prev)
 {
   Run run = { self->length, source_start, 0 };
@@ -132,7 +131,7 @@ append_range (BulletinDisplayText *self,
   g_string_append_len (self->text, copied, end - copied);
 
   /* each character is replaced by one: the run covers the whole range */
-  run.length = count_chars (start, end);
+  run.length = n_chars;
   if (run.length > 0)
     g_array_append_val (self->runs, run);
   self->length += run.length;
@@ -148,7 +147,8 @@ bulletin_display_text_new (BulletinArticle      *article,
                            BulletinDisplayFlags  flags)
 {
   BulletinDisplayText *self;
-  guint n_blocks;
+  guint n_blocks, source_length, cur_offset;
+  const char *cur;
 
   g_return_val_if_fail (BULLETIN_IS_ARTICLE (article), NULL);
 
@@ -160,6 +160,9 @@ bulletin_display_text_new (BulletinArticle      *article,
   self->runs = g_array_new (FALSE, FALSE, sizeof (Run));
 
   n_blocks = bulletin_article_get_n_blocks (article);
+  source_length = bulletin_article_get_source_length (article);
+  cur = bulletin_article_get_source (article);
+  cur_offset = 0;
   for (guint i = 0; i < n_blocks; i++)
     {
       const BulletinBlock *block = bulletin_article_get_block (article, i);
@@ -177,10 +180,22 @@ bulletin_display_text_new (BulletinArticle      *article,
       span.start = self->length;
       for (guint r = 0; r < block->n_ranges; r++)
         {
-          const char *a = bulletin_article_offset_to_pointer (article, block->ranges[r].start);
-          const char *b = bulletin_article_offset_to_pointer (article, block->ranges[r].end);
+          guint rs = block->ranges[r].start, re = MAX (block->ranges[r].end, rs);
+          const char *a, *b;
 
-          append_range (self, a, b, block->ranges[r].start, prev);
+          re = MIN (re, source_length);
+          rs = MIN (rs, re);
+          /* ranges come in order, mostly close to each other: walk on
+           * from the last one rather than look each up */
+          if (rs >= cur_offset && rs - cur_offset <= 1024)
+            a = skip_chars (cur, rs - cur_offset);
+          else
+            a = bulletin_article_offset_to_pointer (article, rs);
+          b = skip_chars (a, re - rs);
+          cur = b;
+          cur_offset = re;
+
+          append_range (self, a, b, rs, re - rs, prev);
           if (b > a)
             prev = g_utf8_get_char (g_utf8_prev_char (b));
         }

@@ -15,6 +15,8 @@
 #define MAX_JSON_DEPTH 256
 /* composites inside composites: deeper ones are not read as articles */
 #define MAX_ASSOCIATION_DEPTH 8
+/* bodies of one item compared to drop alternative forms of one text */
+#define MAX_COMPARED_BODIES 16
 
 G_DEFINE_QUARK (bulletin-ninjs-error-quark, bulletin_ninjs_error)
 
@@ -693,10 +695,12 @@ choose_bodies (GPtrArray *bodies)
 {
   GPtrArray *chosen = g_ptr_array_new ();
 
-  if (bodies->len <= 1)
+  /* One body, or more than any real item has (the comparisons grow with
+   * the square of their number): all of them, in order. */
+  if (bodies->len <= 1 || bodies->len > MAX_COMPARED_BODIES)
     {
-      if (bodies->len == 1)
-        g_ptr_array_add (chosen, g_ptr_array_index (bodies, 0));
+      for (guint i = 0; i < bodies->len; i++)
+        g_ptr_array_add (chosen, g_ptr_array_index (bodies, i));
       return chosen;
     }
 

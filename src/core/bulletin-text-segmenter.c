@@ -221,7 +221,7 @@ ends_clause (gunichar c)
   switch (c)
     {
     case 0x3002: case ',': case 0xFF0C: case 0x3001: case ';': case 0xFF1B:
-    case ':': case 0xFF1A:
+    case ':': case 0xFF1A: case '.': case 0xFF0E:
       return TRUE;
     default:
       return FALSE;
@@ -971,13 +971,28 @@ is_page_header (const char          *text,
                 BulletinParsedIssue *parsed,
                 GPtrArray           *masthead_lines)
 {
-  const Regexes *re = get_regexes ();
-  g_autofree char *s = g_strndup (text + line->start, line->end - line->start);
+  const Regexes *re;
+  g_autofree char *s = NULL;
   g_autofree char *date = NULL;
+  gboolean digits = FALSE;
 
   for (guint m = 0; m < masthead_lines->len; m++)
-    if (g_str_equal (s, g_ptr_array_index (masthead_lines, m)))
-      return TRUE;
+    {
+      const char *ms = g_ptr_array_index (masthead_lines, m);
+
+      if (strlen (ms) == line->end - line->start &&
+          memcmp (ms, text + line->start, line->end - line->start) == 0)
+        return TRUE;
+    }
+
+  /* a page header has a date: no digit, no header */
+  for (gsize i = line->start; i < line->end && !digits; i++)
+    digits = g_ascii_isdigit (text[i]);
+  if (!digits)
+    return FALSE;
+
+  re = get_regexes ();
+  s = g_strndup (text + line->start, line->end - line->start);
 
   if (!g_regex_match (re->masthead, s, 0, NULL))
     return FALSE;
@@ -1507,7 +1522,7 @@ build_article (const char *text,
   bulletin_article_set_credit (b.article, b.credit->str);
   bulletin_article_set_date (b.article, issue_date);
 
-  language = bulletin_han_guess_language (text + first->start, last->end - first->start, 400);
+  language = bulletin_han_guess_language (text + first->start, last->end - first->start, 120);
   bulletin_article_set_language (b.article, language != NULL ? language : issue_language);
 
   bulletin_article_finish (b.article);

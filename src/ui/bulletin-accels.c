@@ -38,6 +38,12 @@ static const BulletinAccel accels[] = {
   { "win.find-previous", { "<Control><Shift>g", NULL }, N_("Search"), N_("Previous match"), BULLETIN_ACCEL_APP },
   { "win.search-archive", { "<Control><Shift>f", NULL }, N_("Search"), N_("Search the whole archive"), BULLETIN_ACCEL_APP },
 
+  /* Bookmarks and notes */
+  { "win.toggle-bookmark", { "<Control>d", NULL }, N_("Bookmarks and Notes"), N_("Bookmark the article, or remove its bookmark"), BULLETIN_ACCEL_APP },
+  { "win.add-note", { "<Control>m", NULL }, N_("Bookmarks and Notes"), N_("Add a note on the selected passage"), BULLETIN_ACCEL_APP },
+  { "win.add-article-note", { "<Control><Shift>m", NULL }, N_("Bookmarks and Notes"), N_("Add a note on the article"), BULLETIN_ACCEL_APP },
+  { "win.copy-citation", { "<Control><Shift>c", NULL }, N_("Bookmarks and Notes"), N_("Copy a citation of the article or passage"), BULLETIN_ACCEL_APP },
+
   /* Application */
   { "app.shortcuts", { "<Control>question", NULL }, N_("General"), N_("Keyboard shortcuts"), BULLETIN_ACCEL_APP },
   { "app.quit", { "<Control>q", NULL }, N_("General"), N_("Quit"), BULLETIN_ACCEL_APP },

@@ -1,0 +1,1371 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bulletin-annotations-controller.h"
+#include "bulletin-annotations-view.h"
+
+#define POSITION_DELAY_MS 800
+#define NOTE_TAG "bulletin-note"
+
+typedef struct {
+  guint  start;  /* display offsets */
+  guint  end;
+  char  *uuid;
+} Highlight;
+
+struct _BulletinAnnotationsController
+{
+  GObject              parent_instance;
+
+  BulletinWindow      *window;        /* owns us */
+  BulletinReaderView  *reader;
+  GtkTextView         *text_view;
+  BulletinAnnotations *store;
+
+  GSimpleAction       *bookmark_action;
+  GSimpleAction       *add_note_action;
+  GSimpleAction       *article_note_action;
+  GSimpleAction       *citation_action;
+  GtkWidget           *bookmark_button;
+
+  GtkStack            *sidebar_stack;
+  GtkWidget           *bookmarks_view;
+  GtkWidget           *notes_view;
+
+  GtkPopover          *editor;
+  GtkTextView         *editor_text;
+  GtkLabel            *editor_quote;
+  GtkWidget           *editor_delete;
+  BulletinNote        *editing;
+  gboolean             editing_new;
+
+  GArray              *highlights;
+  BulletinIssue       *issue;
+
+  /* opening an article, then scrolling to a source range */
+  char                *pending_article;
+  guint                pending_start;
+  guint                pending_end;
+  gboolean             pending_is_note;
+  gboolean             pending_scroll;
+
+  /* the reading position */
+  gpointer             seen_library;  /* compared, not dereferenced */
+  gboolean             restore_done;
+  guint                position_source;
+  gboolean             restoring;
+#if !GTK_CHECK_VERSION (4, 10, 0)
+  GtkFileChooserNative *chooser;
+#endif
+};
+
+G_DEFINE_FINAL_TYPE (BulletinAnnotationsController, bulletin_annotations_controller, G_TYPE_OBJECT)
+
+static void apply_highlights (BulletinAnnotationsController *self);
+static void open_article (BulletinAnnotationsController *self,
+                          const char                    *issue_id,
+                          const char                    *issue_date,
+                          const char                    *article_id,
+                          gboolean                       scroll,
+                          guint                          start,
+                          guint                          end,
+                          gboolean                       is_note);
+
+static void
+highlight_clear (gpointer data)
+{
+  Highlight *h = data;
+
+  g_free (h->uuid);
+}
+
+static BulletinArticle *
+current_article (BulletinAnnotationsController *self)
+{
+  return bulletin_reader_view_get_article (self->reader);
+}
+
+static void
+show_error (BulletinAnnotationsController *self,
+            GError                        *error)
+{
+  if (error != NULL)
+    bulletin_window_show_message (self->window, error->message);
+}
+
+/* --- source and display offsets ------------------------------------------- */
+
+static gboolean
+selection_source_range (BulletinAnnotationsController *self,
+                        guint                         *start,
+                        guint                         *end)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  BulletinDisplayText *display = bulletin_reader_view_get_display_text (self->reader);
+  GtkTextIter s, e;
+  guint ds, de;
+
+  if (display == NULL || !gtk_text_buffer_get_selection_bounds (buffer, &s, &e))
+    return FALSE;
+  ds = gtk_text_iter_get_offset (&s);
+  de = gtk_text_iter_get_offset (&e);
+  if (de <= ds)
+    return FALSE;
+  *start = bulletin_display_text_to_source (display, ds);
+  *end = bulletin_display_text_to_source (display, de - 1) + 1;
+  return *end > *start;
+}
+
+static void
+source_to_display (BulletinAnnotationsController *self,
+                   guint                          start,
+                   guint                          end,
+                   guint                         *ds,
+                   guint                         *de)
+{
+  BulletinDisplayText *display = bulletin_reader_view_get_display_text (self->reader);
+
+  *ds = bulletin_display_text_from_source (display, start);
+  *de = end > start ? bulletin_display_text_from_source (display, end - 1) + 1 : *ds;
+}
+
+/* --- bookmarks ------------------------------------------------------------ */
+
+static void
+update_actions (BulletinAnnotationsController *self)
+{
+  BulletinArticle *article = current_article (self);
+  gboolean marked = FALSE;
+
+  if (article != NULL)
+    marked = bulletin_annotations_lookup_bookmark (self->store, bulletin_article_get_id (article)) != NULL;
+
+  g_simple_action_set_enabled (self->bookmark_action, article != NULL);
+  g_simple_action_set_enabled (self->add_note_action, article != NULL);
+  g_simple_action_set_enabled (self->article_note_action, article != NULL);
+  g_simple_action_set_enabled (self->citation_action, article != NULL);
+  g_simple_action_set_state (self->bookmark_action, g_variant_new_boolean (marked));
+  gtk_widget_set_tooltip_text (self->bookmark_button,
+                               marked ? _("Remove Bookmark (Ctrl+D)") : _("Bookmark This Article (Ctrl+D)"));
+}
+
+static void
+undo_bookmark (AdwToast         *toast,
+               BulletinBookmark *bookmark)
+{
+  BulletinAnnotationsController *self = g_object_get_data (G_OBJECT (toast), "bulletin-controller");
+  g_autoptr(GError) error = NULL;
+
+  if (self != NULL && !bulletin_annotations_add_bookmark (self->store, bookmark, &error))
+    show_error (self, error);
+}
+
+static void
+remove_bookmark (BulletinAnnotationsController *self,
+                 const char                    *article_id)
+{
+  BulletinBookmark *bookmark = bulletin_annotations_lookup_bookmark (self->store, article_id);
+  g_autoptr(BulletinBookmark) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwToast *toast;
+
+  if (bookmark == NULL)
+    return;
+  copy = bulletin_bookmark_copy (bookmark);
+  if (!bulletin_annotations_remove_bookmark (self->store, article_id, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  toast = adw_toast_new (_("Bookmark removed"));
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_object_set_data_full (G_OBJECT (toast), "bulletin-bookmark", g_object_ref (copy), g_object_unref);
+  g_object_set_data (G_OBJECT (toast), "bulletin-controller", self);
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_bookmark),
+                         g_object_ref (copy), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+  bulletin_window_add_toast (self->window, toast);
+}
+
+static void
+fill_issue (BulletinAnnotationsController *self,
+            const char                   **id,
+            const char                   **title,
+            const char                   **date)
+{
+  *id = *title = *date = NULL;
+  if (self->issue != NULL)
+    {
+      *id = bulletin_issue_get_id (self->issue);
+      *title = bulletin_issue_get_title (self->issue);
+      *date = bulletin_issue_get_date (self->issue);
+    }
+}
+
+static void
+toggle_bookmark_action (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  BulletinAnnotationsController *self = user_data;
+  BulletinArticle *article = current_article (self);
+  const char *id;
+  g_autoptr(GError) error = NULL;
+
+  if (article == NULL)
+    return;
+  id = bulletin_article_get_id (article);
+  if (bulletin_annotations_lookup_bookmark (self->store, id) != NULL)
+    remove_bookmark (self, id);
+  else
+    {
+      g_autoptr(BulletinBookmark) bookmark = bulletin_bookmark_new_for_article (article);
+      const char *issue_id, *title, *date;
+
+      fill_issue (self, &issue_id, &title, &date);
+      bulletin_bookmark_set_issue (bookmark, issue_id, title, date);
+      if (!bulletin_annotations_add_bookmark (self->store, bookmark, &error))
+        show_error (self, error);
+    }
+  update_actions (self);
+}
+
+/* --- the note editor --------------------------------------------------------- */
+
+static void
+finish_editing (BulletinAnnotationsController *self)
+{
+  g_clear_object (&self->editing);
+  self->editing_new = FALSE;
+}
+
+/* Saves what the editor holds: a new note with text is added, a changed
+ * one updated.  Nothing typed is ever dropped silently. */
+void
+bulletin_annotations_controller_save_editor (BulletinAnnotationsController *self)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter s, e;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (BULLETIN_IS_ANNOTATIONS_CONTROLLER (self));
+
+  if (self->editing == NULL)
+    return;
+
+  buffer = gtk_text_view_get_buffer (self->editor_text);
+  gtk_text_buffer_get_bounds (buffer, &s, &e);
+  text = gtk_text_buffer_get_text (buffer, &s, &e, FALSE);
+
+  if (self->editing_new)
+    {
+      if (*text != '\0')
+        {
+          bulletin_note_set_text (self->editing, text);
+          if (!bulletin_annotations_add_note (self->store, self->editing, &error))
+            show_error (self, error);
+        }
+    }
+  else if (g_strcmp0 (text, bulletin_note_get_text (self->editing)) != 0)
+    {
+      bulletin_note_set_text (self->editing, text);
+      if (!bulletin_annotations_update_note (self->store, self->editing, &error))
+        show_error (self, error);
+    }
+  finish_editing (self);
+  apply_highlights (self);
+}
+
+static void
+editor_closed (GtkPopover                    *popover,
+               BulletinAnnotationsController *self)
+{
+  bulletin_annotations_controller_save_editor (self);
+}
+
+static void
+save_clicked (GtkButton                     *button,
+              BulletinAnnotationsController *self)
+{
+  gtk_popover_popdown (self->editor);
+  bulletin_annotations_controller_save_editor (self);
+}
+
+static void
+undo_note (AdwToast     *toast,
+           BulletinNote *note)
+{
+  BulletinAnnotationsController *self = g_object_get_data (G_OBJECT (toast), "bulletin-controller");
+  g_autoptr(GError) error = NULL;
+
+  if (self != NULL && !bulletin_annotations_add_note (self->store, note, &error))
+    show_error (self, error);
+}
+
+static void
+remove_note (BulletinAnnotationsController *self,
+             BulletinNote                  *note)
+{
+  g_autoptr(BulletinNote) copy = bulletin_note_copy (note);
+  g_autoptr(GError) error = NULL;
+  AdwToast *toast;
+
+  if (!bulletin_annotations_remove_note (self->store, bulletin_note_get_uuid (note), &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  toast = adw_toast_new (_("Note deleted"));
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_object_set_data (G_OBJECT (toast), "bulletin-controller", self);
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_note),
+                         g_object_ref (copy), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+  bulletin_window_add_toast (self->window, toast);
+  apply_highlights (self);
+}
+
+static void
+delete_clicked (GtkButton                     *button,
+                BulletinAnnotationsController *self)
+{
+  g_autoptr(BulletinNote) note = self->editing ? g_object_ref (self->editing) : NULL;
+  gboolean was_new = self->editing_new;
+
+  finish_editing (self);
+  gtk_popover_popdown (self->editor);
+  if (note != NULL && !was_new)
+    remove_note (self, note);
+}
+
+static void
+build_editor (BulletinAnnotationsController *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *save = gtk_button_new_with_mnemonic (_("_Save"));
+  GtkWidget *quote = gtk_label_new (NULL);
+
+  /* in the box around the reader: a text view takes only its own kind of
+   * children; we keep a reference, the box may drop it first */
+  self->editor = g_object_ref_sink (GTK_POPOVER (gtk_popover_new ()));
+  gtk_widget_set_parent (GTK_WIDGET (self->editor), GTK_WIDGET (bulletin_window_get_reader_area (self->window)));
+  gtk_popover_set_position (self->editor, GTK_POS_BOTTOM);
+
+  self->editor_quote = GTK_LABEL (quote);
+  gtk_label_set_wrap (self->editor_quote, TRUE);
+  gtk_label_set_wrap_mode (self->editor_quote, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (self->editor_quote, 3);
+  gtk_label_set_ellipsize (self->editor_quote, PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (self->editor_quote, 30);
+  gtk_label_set_xalign (self->editor_quote, 0.0);
+  gtk_widget_add_css_class (quote, "dim-label");
+
+  self->editor_text = GTK_TEXT_VIEW (gtk_text_view_new ());
+  gtk_text_view_set_wrap_mode (self->editor_text, GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_accepts_tab (self->editor_text, FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->editor_text), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Note"), -1);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->editor_text));
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 120);
+  gtk_scrolled_window_set_min_content_width (GTK_SCROLLED_WINDOW (scrolled), 300);
+  gtk_widget_add_css_class (scrolled, "card");
+
+  self->editor_delete = gtk_button_new_with_mnemonic (_("_Delete"));
+  gtk_widget_add_css_class (self->editor_delete, "destructive-action");
+  gtk_widget_add_css_class (save, "suggested-action");
+  gtk_widget_set_hexpand (save, TRUE);
+  gtk_widget_set_halign (save, GTK_ALIGN_END);
+  g_signal_connect_object (save, "clicked", G_CALLBACK (save_clicked), self, 0);
+  g_signal_connect_object (self->editor_delete, "clicked", G_CALLBACK (delete_clicked), self, 0);
+  gtk_box_append (GTK_BOX (buttons), self->editor_delete);
+  gtk_box_append (GTK_BOX (buttons), save);
+
+  gtk_box_append (GTK_BOX (box), quote);
+  gtk_box_append (GTK_BOX (box), scrolled);
+  gtk_box_append (GTK_BOX (box), buttons);
+  gtk_popover_set_child (self->editor, box);
+  gtk_popover_set_default_widget (self->editor, save);
+  g_signal_connect_object (self->editor, "closed", G_CALLBACK (editor_closed), self, 0);
+}
+
+/* Shows @note in the editor, pointing at the display range (or at the top
+ * of the reader for an article note). */
+static void
+open_editor (BulletinAnnotationsController *self,
+             BulletinNote                  *note,
+             gboolean                       is_new,
+             gboolean                       has_range,
+             guint                          ds,
+             guint                          de)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  GdkRectangle rect = { 0, 0, 1, 1 };
+
+  if (self->editing != NULL)
+    bulletin_annotations_controller_save_editor (self);
+
+  self->editing = g_object_ref (note);
+  self->editing_new = is_new;
+
+  if (bulletin_note_has_range (note))
+    {
+      g_autofree char *quoted = g_strdup_printf (_("“%s”"), bulletin_note_get_quote (note));
+      gtk_label_set_text (self->editor_quote, quoted);
+    }
+  else
+    gtk_label_set_text (self->editor_quote, _("Note on the article"));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->editor_text),
+                            bulletin_note_get_text (note), -1);
+  gtk_widget_set_visible (self->editor_delete, !is_new);
+
+  if (has_range)
+    {
+      GtkTextIter s, e;
+      GdkRectangle a, b;
+
+      gtk_text_buffer_get_iter_at_offset (buffer, &s, ds);
+      gtk_text_buffer_get_iter_at_offset (buffer, &e, de);
+      gtk_text_view_get_iter_location (self->text_view, &s, &a);
+      gtk_text_view_get_iter_location (self->text_view, &e, &b);
+      if (b.y == a.y)
+        gdk_rectangle_union (&a, &b, &rect);
+      else
+        rect = a;
+      gtk_text_view_buffer_to_window_coords (self->text_view, GTK_TEXT_WINDOW_WIDGET,
+                                             rect.x, rect.y, &rect.x, &rect.y);
+    }
+  else
+    {
+      rect.x = gtk_widget_get_width (GTK_WIDGET (self->text_view)) / 2;
+      rect.y = 12;
+    }
+  {
+    GtkWidget *area = gtk_widget_get_parent (GTK_WIDGET (self->editor));
+#if GTK_CHECK_VERSION (4, 10, 0)
+    graphene_point_t p = GRAPHENE_POINT_INIT (rect.x, rect.y), q;
+
+    if (gtk_widget_compute_point (GTK_WIDGET (self->text_view), area, &p, &q))
+      {
+        rect.x = q.x;
+        rect.y = q.y;
+      }
+#else
+    double qx, qy;
+
+    if (gtk_widget_translate_coordinates (GTK_WIDGET (self->text_view), area, rect.x, rect.y, &qx, &qy))
+      {
+        rect.x = qx;
+        rect.y = qy;
+      }
+#endif
+  }
+  gtk_popover_set_pointing_to (self->editor, &rect);
+  gtk_popover_popup (self->editor);
+  gtk_widget_grab_focus (GTK_WIDGET (self->editor_text));
+}
+
+static void
+add_note_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  BulletinAnnotationsController *self = user_data;
+  BulletinArticle *article = current_article (self);
+  g_autoptr(BulletinNote) note = NULL;
+  const char *issue_id, *title, *date;
+  guint start, end, ds, de;
+  gboolean range;
+
+  if (article == NULL)
+    return;
+  bulletin_reader_view_complete (self->reader);
+  range = g_str_equal (g_action_get_name (G_ACTION (action)), "add-note") &&
+          selection_source_range (self, &start, &end);
+  if (range)
+    note = bulletin_note_new_for_range (article, start, end);
+  else
+    {
+      note = bulletin_note_new (bulletin_article_get_id (article));
+      bulletin_note_set_headline (note, bulletin_article_get_headline (article));
+    }
+  fill_issue (self, &issue_id, &title, &date);
+  bulletin_note_set_issue (note, issue_id, title, date);
+  if (range)
+    source_to_display (self, start, end, &ds, &de);
+  open_editor (self, note, TRUE, range, range ? ds : 0, range ? de : 0);
+}
+
+/* --- highlights ---------------------------------------------------------------- */
+
+static GtkTextTag *
+note_tag (BulletinAnnotationsController *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
+  GtkTextTag *tag = gtk_text_tag_table_lookup (table, NOTE_TAG);
+
+  if (tag == NULL)
+    {
+      GdkRGBA yellow = { 0.96, 0.83, 0.18, 0.35 };
+
+      tag = gtk_text_buffer_create_tag (buffer, NOTE_TAG,
+                                        "background-rgba", &yellow,
+                                        "underline", PANGO_UNDERLINE_SINGLE,
+                                        NULL);
+    }
+  return tag;
+}
+
+static void
+apply_highlights (BulletinAnnotationsController *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  BulletinArticle *article = current_article (self);
+  GtkTextTag *tag = note_tag (self);
+  g_autoptr(GPtrArray) notes = NULL;
+  GtkTextIter s, e;
+
+  gtk_text_buffer_get_bounds (buffer, &s, &e);
+  gtk_text_buffer_remove_tag (buffer, tag, &s, &e);
+  g_array_set_size (self->highlights, 0);
+
+  if (article == NULL || bulletin_reader_view_get_display_text (self->reader) == NULL ||
+      !bulletin_reader_view_is_complete (self->reader))
+    return;
+
+  notes = bulletin_annotations_dup_notes_for_article (self->store, bulletin_article_get_id (article));
+  for (guint i = 0; i < notes->len; i++)
+    {
+      BulletinNote *note = g_ptr_array_index (notes, i);
+      BulletinAnchorState state;
+      guint start, end;
+      Highlight h;
+
+      state = bulletin_annotations_anchor_note (note, article, &start, &end);
+      if (state != BULLETIN_ANCHOR_EXACT && state != BULLETIN_ANCHOR_MOVED)
+        continue;
+      source_to_display (self, start, end, &h.start, &h.end);
+      h.uuid = g_strdup (bulletin_note_get_uuid (note));
+      g_array_append_val (self->highlights, h);
+      gtk_text_buffer_get_iter_at_offset (buffer, &s, h.start);
+      gtk_text_buffer_get_iter_at_offset (buffer, &e, h.end);
+      gtk_text_buffer_apply_tag (buffer, tag, &s, &e);
+    }
+}
+
+static void
+text_clicked (GtkGestureClick               *gesture,
+              int                            n_press,
+              double                         x,
+              double                         y,
+              BulletinAnnotationsController *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  GtkTextIter iter;
+  int bx, by;
+  guint offset;
+
+  if (n_press != 1 || gtk_text_buffer_get_has_selection (buffer))
+    return;
+  gtk_text_view_window_to_buffer_coords (self->text_view, GTK_TEXT_WINDOW_WIDGET, x, y, &bx, &by);
+  if (!gtk_text_view_get_iter_at_location (self->text_view, &iter, bx, by))
+    return;
+  offset = gtk_text_iter_get_offset (&iter);
+
+  for (guint i = 0; i < self->highlights->len; i++)
+    {
+      Highlight *h = &g_array_index (self->highlights, Highlight, i);
+
+      if (offset >= h->start && offset < h->end)
+        {
+          BulletinNote *note = bulletin_annotations_lookup_note (self->store, h->uuid);
+
+          if (note != NULL)
+            open_editor (self, note, FALSE, TRUE, h->start, h->end);
+          return;
+        }
+    }
+}
+
+/* --- citation, export -------------------------------------------------------- */
+
+static void
+copy_citation_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  BulletinAnnotationsController *self = user_data;
+  BulletinArticle *article = current_article (self);
+  const char *issue_id, *title, *date;
+  g_autofree char *quote = NULL;
+  g_autofree char *citation = NULL;
+  guint start, end;
+
+  if (article == NULL)
+    return;
+  if (selection_source_range (self, &start, &end))
+    quote = bulletin_article_dup_source_range (article, start, end);
+  fill_issue (self, &issue_id, &title, &date);
+  citation = bulletin_annotations_build_citation (bulletin_article_get_headline (article),
+                                                  title, date, quote);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self->window)), citation);
+  bulletin_window_show_message (self->window, _("Citation copied"));
+}
+
+static void
+write_export (BulletinAnnotationsController *self,
+              GFile                         *file)
+{
+  g_autofree char *markdown = bulletin_annotations_export_markdown (self->store);
+  g_autofree char *name = g_file_get_parse_name (file);
+  g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_replace_contents (file, markdown, strlen (markdown), NULL, FALSE,
+                                G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
+    message = g_strdup_printf (_("Could not save “%s”: %s"), name, error->message);
+  else
+    message = g_strdup_printf (_("Bookmarks and notes saved to “%s”"), name);
+  bulletin_window_show_message (self->window, message);
+}
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+static void
+export_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(BulletinAnnotationsController) self = user_data;
+  g_autoptr(GFile) file = gtk_file_dialog_save_finish (GTK_FILE_DIALOG (object), result, NULL);
+
+  if (file != NULL && self->window != NULL)
+    write_export (self, file);
+}
+#else
+static void
+export_response (GtkNativeDialog               *dialog,
+                 int                            response,
+                 BulletinAnnotationsController *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        write_export (self, file);
+    }
+  g_clear_object (&self->chooser);
+}
+#endif
+
+static void
+export_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  BulletinAnnotationsController *self = user_data;
+  const char *title = _("Export Bookmarks and Notes");
+  const char *name = _("Notes.md");
+#if GTK_CHECK_VERSION (4, 10, 0)
+  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
+
+  gtk_file_dialog_set_title (dialog, title);
+  gtk_file_dialog_set_initial_name (dialog, name);
+  gtk_file_dialog_save (dialog, GTK_WINDOW (self->window), NULL, export_done, g_object_ref (self));
+#else
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  self->chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self->window),
+                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (export_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+#endif
+}
+
+/* --- opening articles ---------------------------------------------------------- */
+
+static void
+scroll_pending (BulletinAnnotationsController *self)
+{
+  BulletinArticle *article = current_article (self);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  guint ds, de;
+
+  if (!self->pending_scroll || article == NULL ||
+      g_strcmp0 (bulletin_article_get_id (article), self->pending_article) != 0)
+    return;
+
+  self->pending_scroll = FALSE;
+  bulletin_reader_view_complete (self->reader);
+  source_to_display (self, self->pending_start, self->pending_end, &ds, &de);
+  if (self->pending_is_note)
+    bulletin_reader_view_scroll_to_range (self->reader, ds, de);
+  else
+    {
+      GtkTextIter iter;
+      GtkTextMark *mark;
+
+      gtk_text_buffer_get_iter_at_offset (buffer, &iter, ds);
+      mark = gtk_text_buffer_get_mark (buffer, "bulletin-position");
+      if (mark == NULL)
+        mark = gtk_text_buffer_create_mark (buffer, "bulletin-position", &iter, TRUE);
+      else
+        gtk_text_buffer_move_mark (buffer, mark, &iter);
+      gtk_text_view_scroll_to_mark (self->text_view, mark, 0.0, TRUE, 0.0, 0.0);
+    }
+}
+
+static void
+show_loaded (BulletinAnnotationsController *self,
+             BulletinIssue                 *issue)
+{
+  BulletinArticle *article = bulletin_issue_find_article (issue, self->pending_article);
+  BulletinArticle *shown = current_article (self);
+
+  if (article == NULL)
+    {
+      bulletin_window_show_message (self->window, _("The article is no longer in this issue"));
+      self->pending_scroll = FALSE;
+      return;
+    }
+  g_set_object (&self->issue, issue);
+  if (shown != NULL && g_strcmp0 (bulletin_article_get_id (shown), self->pending_article) == 0)
+    scroll_pending (self);
+  else
+    bulletin_window_show_article (self->window, issue, article);
+}
+
+static void
+issue_loaded (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(BulletinAnnotationsController) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!bulletin_issue_load_finish (BULLETIN_ISSUE (object), result, &error))
+    {
+      if (self->window != NULL)
+        show_error (self, error);
+      return;
+    }
+  if (self->window != NULL)
+    show_loaded (self, BULLETIN_ISSUE (object));
+}
+
+static BulletinIssue *
+find_issue (BulletinAnnotationsController *self,
+            const char                    *issue_id,
+            const char                    *article_id)
+{
+  BulletinLibrary *library = bulletin_window_get_library (self->window);
+  GListModel *issues;
+  guint n;
+
+  if (library == NULL)
+    return NULL;
+  issues = bulletin_library_get_issues (library);
+  n = g_list_model_get_n_items (issues);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BulletinIssue) issue = g_list_model_get_item (issues, i);
+
+      if (issue_id != NULL ? g_strcmp0 (bulletin_issue_get_id (issue), issue_id) == 0
+                           : (bulletin_issue_is_loaded (issue) &&
+                              bulletin_issue_find_article (issue, article_id) != NULL))
+        return g_steal_pointer (&issue);
+    }
+  return NULL;
+}
+
+/* Looking through the issues not loaded yet for an article (an issue's
+ * id is known only once it is loaded): those of @date first, newest
+ * first, one at a time. */
+typedef struct {
+  BulletinAnnotationsController *self;
+  char                          *article_id;
+  GPtrArray                     *candidates;
+  guint                          next;
+} Search;
+
+static void
+search_free (Search *search)
+{
+  g_object_unref (search->self);
+  g_free (search->article_id);
+  g_ptr_array_unref (search->candidates);
+  g_free (search);
+}
+
+static void search_next (Search *search);
+
+static void
+search_loaded (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Search *search = user_data;
+  BulletinIssue *issue = BULLETIN_ISSUE (object);
+
+  if (bulletin_issue_load_finish (issue, result, NULL) &&
+      search->self->window != NULL &&
+      g_strcmp0 (search->self->pending_article, search->article_id) == 0 &&
+      bulletin_issue_find_article (issue, search->article_id) != NULL)
+    {
+      show_loaded (search->self, issue);
+      search_free (search);
+      return;
+    }
+  search_next (search);
+}
+
+static void
+search_next (Search *search)
+{
+  BulletinIssue *issue;
+
+  if (search->self->window == NULL ||
+      g_strcmp0 (search->self->pending_article, search->article_id) != 0)
+    {
+      search_free (search);
+      return;
+    }
+  if (search->next >= search->candidates->len)
+    {
+      bulletin_window_show_message (search->self->window,
+                                    _("The article is not in the archive that is open"));
+      search->self->pending_scroll = FALSE;
+      search_free (search);
+      return;
+    }
+  issue = g_ptr_array_index (search->candidates, search->next++);
+  bulletin_issue_load_async (issue, NULL, search_loaded, search);
+}
+
+static void
+open_article (BulletinAnnotationsController *self,
+              const char                    *issue_id,
+              const char                    *issue_date,
+              const char                    *article_id,
+              gboolean                       scroll,
+              guint                          start,
+              guint                          end,
+              gboolean                       is_note)
+{
+  g_autoptr(BulletinIssue) issue = find_issue (self, issue_id, article_id);
+  BulletinLibrary *library = bulletin_window_get_library (self->window);
+
+  g_free (self->pending_article);
+  self->pending_article = g_strdup (article_id);
+  self->pending_scroll = scroll;
+  self->pending_start = start;
+  self->pending_end = end;
+  self->pending_is_note = is_note;
+
+  if (issue == NULL && issue_id != NULL)
+    issue = find_issue (self, NULL, article_id);
+
+  if (issue != NULL)
+    {
+      if (bulletin_issue_is_loaded (issue))
+        show_loaded (self, issue);
+      else
+        bulletin_issue_load_async (issue, NULL, issue_loaded, g_object_ref (self));
+    }
+  else if (library != NULL)
+    {
+      GListModel *issues = bulletin_library_get_issues (library);
+      Search *search = g_new0 (Search, 1);
+      guint n = g_list_model_get_n_items (issues);
+
+      search->self = g_object_ref (self);
+      search->article_id = g_strdup (article_id);
+      search->candidates = g_ptr_array_new_with_free_func (g_object_unref);
+      for (int pass = 0; pass < 2; pass++)
+        for (guint i = 0; i < n; i++)
+          {
+            g_autoptr(BulletinIssue) candidate = g_list_model_get_item (issues, i);
+            gboolean same_date = issue_date != NULL &&
+                                 g_strcmp0 (bulletin_issue_get_date (candidate), issue_date) == 0;
+
+            if (bulletin_issue_is_loaded (candidate) || same_date != (pass == 0))
+              continue;
+            g_ptr_array_add (search->candidates, g_steal_pointer (&candidate));
+          }
+      search_next (search);
+    }
+  else
+    bulletin_window_show_message (self->window, _("Open the archive that holds the article first"));
+}
+
+static void
+view_open (BulletinAnnotationsView       *view,
+           GObject                       *item,
+           BulletinAnnotationsController *self)
+{
+  if (BULLETIN_IS_BOOKMARK (item))
+    open_article (self, bulletin_bookmark_get_issue_id (BULLETIN_BOOKMARK (item)),
+                  bulletin_bookmark_get_issue_date (BULLETIN_BOOKMARK (item)),
+                  bulletin_bookmark_get_article_id (BULLETIN_BOOKMARK (item)), FALSE, 0, 0, FALSE);
+  else
+    {
+      BulletinNote *note = BULLETIN_NOTE (item);
+
+      open_article (self, bulletin_note_get_issue_id (note), bulletin_note_get_issue_date (note),
+                    bulletin_note_get_article_id (note),
+                    bulletin_note_has_range (note), bulletin_note_get_start (note),
+                    bulletin_note_get_end (note), TRUE);
+    }
+}
+
+static void
+view_remove (BulletinAnnotationsView       *view,
+             GObject                       *item,
+             BulletinAnnotationsController *self)
+{
+  if (BULLETIN_IS_BOOKMARK (item))
+    remove_bookmark (self, bulletin_bookmark_get_article_id (BULLETIN_BOOKMARK (item)));
+  else
+    remove_note (self, BULLETIN_NOTE (item));
+  update_actions (self);
+}
+
+/* --- the reading position -------------------------------------------------- */
+
+/**
+ * bulletin_annotations_controller_save_position:
+ *
+ * Remembers the archive, the article and the source offset of the first
+ * line in view.
+ */
+void
+bulletin_annotations_controller_save_position (BulletinAnnotationsController *self)
+{
+  BulletinLibrary *library;
+  BulletinArticle *article;
+  BulletinDisplayText *display;
+  GdkRectangle rect;
+  GtkTextIter iter;
+  g_autofree char *uri = NULL;
+  g_autoptr(GError) error = NULL;
+  guint offset;
+
+  g_return_if_fail (BULLETIN_IS_ANNOTATIONS_CONTROLLER (self));
+
+  g_clear_handle_id (&self->position_source, g_source_remove);
+  if (self->window == NULL || self->restoring)
+    return;
+  library = bulletin_window_get_library (self->window);
+  article = current_article (self);
+  display = bulletin_reader_view_get_display_text (self->reader);
+  if (library == NULL || article == NULL || display == NULL)
+    return;
+
+  gtk_text_view_get_visible_rect (self->text_view, &rect);
+  gtk_text_view_get_line_at_y (self->text_view, &iter, rect.y, NULL);
+  offset = bulletin_display_text_to_source (display, gtk_text_iter_get_offset (&iter));
+  uri = g_file_get_uri (bulletin_library_get_location (library));
+  if (!bulletin_annotations_set_position (self->store, uri,
+                                          self->issue ? bulletin_issue_get_id (self->issue) : NULL,
+                                          bulletin_article_get_id (article), offset, &error))
+    g_warning ("Cannot save the reading position: %s", error->message);
+}
+
+static gboolean
+position_timeout (gpointer user_data)
+{
+  BulletinAnnotationsController *self = user_data;
+
+  self->position_source = 0;
+  bulletin_annotations_controller_save_position (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_position (BulletinAnnotationsController *self)
+{
+  if (self->position_source == 0)
+    self->position_source = g_timeout_add (POSITION_DELAY_MS, position_timeout, self);
+}
+
+static void
+try_restore (BulletinAnnotationsController *self)
+{
+  BulletinLibrary *library = bulletin_window_get_library (self->window);
+  g_autofree char *uri = NULL;
+  g_autofree char *issue_id = NULL;
+  g_autofree char *article_id = NULL;
+  g_autoptr(BulletinIssue) issue = NULL;
+  guint offset;
+
+  if (library != self->seen_library)
+    {
+      self->seen_library = library;
+      self->restore_done = FALSE;
+      if (library != NULL)
+        g_signal_connect_object (library, "notify::loading", G_CALLBACK (try_restore),
+                                 self, G_CONNECT_SWAPPED);
+    }
+  if (library == NULL || self->restore_done)
+    return;
+  if (current_article (self) != NULL)
+    {
+      /* the person chose something already */
+      self->restore_done = TRUE;
+      return;
+    }
+
+  uri = g_file_get_uri (bulletin_library_get_location (library));
+  if (!bulletin_annotations_get_position (self->store, uri, &issue_id, &article_id, &offset))
+    {
+      self->restore_done = TRUE;
+      return;
+    }
+  /* wait until the archive is open: an issue's id is known only once it
+   * is loaded, so it may take a search; before the scan starts the
+   * library is not loading either, but lists nothing */
+  issue = find_issue (self, issue_id, article_id);
+  if (issue == NULL &&
+      (bulletin_library_get_loading (library) ||
+       g_list_model_get_n_items (bulletin_library_get_issues (library)) == 0))
+    return;
+  self->restore_done = TRUE;
+  open_article (self, issue_id, NULL, article_id, TRUE, offset, offset, FALSE);
+}
+
+/* --- reader and store events --------------------------------------------------- */
+
+static void
+article_shown (BulletinReaderView            *reader,
+               BulletinAnnotationsController *self)
+{
+  apply_highlights (self);
+  update_actions (self);
+  if (self->pending_scroll)
+    {
+      self->restoring = TRUE;
+      scroll_pending (self);
+      self->restoring = FALSE;
+    }
+  schedule_position (self);
+}
+
+static void
+article_changed (BulletinAnnotationsController *self)
+{
+  if (self->editing != NULL)
+    {
+      gtk_popover_popdown (self->editor);
+      bulletin_annotations_controller_save_editor (self);
+    }
+  g_array_set_size (self->highlights, 0);
+  update_actions (self);
+}
+
+static void
+article_selected (BulletinSidebar               *sidebar,
+                  BulletinIssue                 *issue,
+                  BulletinArticle               *article,
+                  BulletinAnnotationsController *self)
+{
+  g_set_object (&self->issue, issue);
+}
+
+static void
+store_changed (BulletinAnnotationsController *self)
+{
+  if (bulletin_reader_view_is_complete (self->reader))
+    apply_highlights (self);
+  update_actions (self);
+}
+
+static void
+store_problem (BulletinAnnotations           *store,
+               const char                    *message,
+               BulletinAnnotationsController *self)
+{
+  if (self->window != NULL)
+    bulletin_window_show_message (self->window, message);
+}
+
+static gboolean
+window_close_request (GtkWindow                     *window,
+                      BulletinAnnotationsController *self)
+{
+  if (self->editing != NULL)
+    bulletin_annotations_controller_save_editor (self);
+  bulletin_annotations_controller_save_position (self);
+  return FALSE;
+}
+
+/* --- setting up -------------------------------------------------------------- */
+
+static void
+add_sidebar_pages (BulletinAnnotationsController *self)
+{
+  GtkWidget *sidebar = GTK_WIDGET (bulletin_window_get_sidebar (self->window));
+  GtkWidget *parent = gtk_widget_get_parent (sidebar);
+  GtkWidget *box, *switcher;
+
+  self->bookmarks_view = bulletin_annotations_view_new (self->store, BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS);
+  self->notes_view = bulletin_annotations_view_new (self->store, BULLETIN_ANNOTATIONS_VIEW_NOTES);
+  g_object_ref_sink (self->bookmarks_view);
+  g_object_ref_sink (self->notes_view);
+  g_signal_connect_object (self->bookmarks_view, "open", G_CALLBACK (view_open), self, 0);
+  g_signal_connect_object (self->notes_view, "open", G_CALLBACK (view_open), self, 0);
+  g_signal_connect_object (self->bookmarks_view, "remove", G_CALLBACK (view_remove), self, 0);
+  g_signal_connect_object (self->notes_view, "remove", G_CALLBACK (view_remove), self, 0);
+
+  /* the list of issues shares its place with the two lists */
+  if (!GTK_IS_PANED (parent) || gtk_paned_get_start_child (GTK_PANED (parent)) != sidebar)
+    {
+      g_warning ("The sidebar is not where the bookmarks expect it");
+      return;
+    }
+
+  g_object_ref (sidebar);
+  gtk_paned_set_start_child (GTK_PANED (parent), NULL);
+
+  self->sidebar_stack = GTK_STACK (gtk_stack_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->sidebar_stack), TRUE);
+  gtk_stack_add_titled (self->sidebar_stack, sidebar, "issues", _("Issues"));
+  gtk_stack_add_titled (self->sidebar_stack, self->bookmarks_view, "bookmarks", _("Bookmarks"));
+  gtk_stack_add_titled (self->sidebar_stack, self->notes_view, "notes", _("Notes"));
+  g_object_unref (sidebar);
+
+  switcher = gtk_stack_switcher_new ();
+  gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (switcher), self->sidebar_stack);
+  gtk_widget_set_margin_top (switcher, 6);
+  gtk_widget_set_margin_bottom (switcher, 6);
+  gtk_widget_set_margin_start (switcher, 6);
+  gtk_widget_set_margin_end (switcher, 6);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (box), switcher);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->sidebar_stack));
+  gtk_paned_set_start_child (GTK_PANED (parent), box);
+  /* hiding the list of issues (F9) hides the whole column */
+  g_object_bind_property (sidebar, "visible", box, "visible", G_BINDING_SYNC_CREATE);
+}
+
+static void
+bulletin_annotations_controller_dispose (GObject *object)
+{
+  BulletinAnnotationsController *self = BULLETIN_ANNOTATIONS_CONTROLLER (object);
+
+  g_clear_handle_id (&self->position_source, g_source_remove);
+#if !GTK_CHECK_VERSION (4, 10, 0)
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+#endif
+  if (self->editor != NULL && gtk_widget_get_parent (GTK_WIDGET (self->editor)) != NULL)
+    gtk_widget_unparent (GTK_WIDGET (self->editor));
+  g_clear_object (&self->editor);
+  g_clear_object (&self->editing);
+  g_clear_object (&self->bookmarks_view);
+  g_clear_object (&self->notes_view);
+  g_clear_object (&self->issue);
+  g_clear_object (&self->bookmark_action);
+  g_clear_object (&self->add_note_action);
+  g_clear_object (&self->article_note_action);
+  g_clear_object (&self->citation_action);
+  g_clear_object (&self->store);
+  self->window = NULL;
+
+  G_OBJECT_CLASS (bulletin_annotations_controller_parent_class)->dispose (object);
+}
+
+static void
+bulletin_annotations_controller_finalize (GObject *object)
+{
+  BulletinAnnotationsController *self = BULLETIN_ANNOTATIONS_CONTROLLER (object);
+
+  g_clear_pointer (&self->highlights, g_array_unref);
+  g_free (self->pending_article);
+
+  G_OBJECT_CLASS (bulletin_annotations_controller_parent_class)->finalize (object);
+}
+
+static void
+bulletin_annotations_controller_class_init (BulletinAnnotationsControllerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = bulletin_annotations_controller_dispose;
+  object_class->finalize = bulletin_annotations_controller_finalize;
+}
+
+static void
+bulletin_annotations_controller_init (BulletinAnnotationsController *self)
+{
+  self->highlights = g_array_new (FALSE, FALSE, sizeof (Highlight));
+  g_array_set_clear_func (self->highlights, highlight_clear);
+}
+
+static void
+window_destroyed (BulletinAnnotationsController *self)
+{
+  if (self->editor != NULL && gtk_widget_get_parent (GTK_WIDGET (self->editor)) != NULL)
+    gtk_widget_unparent (GTK_WIDGET (self->editor));
+  self->window = NULL;
+}
+
+/**
+ * bulletin_annotations_controller_attach:
+ * @window: a window
+ *
+ * Adds bookmarks, notes and the reading position to @window, which keeps
+ * the controller.
+ *
+ * Returns: (transfer none): the controller
+ */
+BulletinAnnotationsController *
+bulletin_annotations_controller_attach (BulletinWindow *window)
+{
+  BulletinAnnotationsController *self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMenu) menu = g_menu_new ();
+  GtkGesture *click;
+  const GActionEntry entries[] = {
+    { "toggle-bookmark", toggle_bookmark_action, NULL, "false" },
+    { "add-note", add_note_action },
+    { "add-article-note", add_note_action },
+    { "copy-citation", copy_citation_action },
+    { "export-notes", export_action },
+  };
+
+  g_return_val_if_fail (BULLETIN_IS_WINDOW (window), NULL);
+
+  self = g_object_new (BULLETIN_TYPE_ANNOTATIONS_CONTROLLER, NULL);
+  self->window = window;
+  self->reader = bulletin_window_get_reader (window);
+  self->text_view = bulletin_reader_view_get_text_view (self->reader);
+  g_object_set_data_full (G_OBJECT (window), "bulletin-annotations-controller", self, g_object_unref);
+  g_signal_connect_object (window, "destroy", G_CALLBACK (window_destroyed), self, G_CONNECT_SWAPPED);
+
+  self->store = bulletin_annotations_new (NULL);
+  g_signal_connect_object (self->store, "problem", G_CALLBACK (store_problem), self, 0);
+  if (!bulletin_annotations_load (self->store, &error))
+    show_error (self, error);
+  g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed), self, G_CONNECT_SWAPPED);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (window), entries, G_N_ELEMENTS (entries), self);
+  self->bookmark_action = g_object_ref (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (window), "toggle-bookmark")));
+  self->add_note_action = g_object_ref (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (window), "add-note")));
+  self->article_note_action = g_object_ref (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (window), "add-article-note")));
+  self->citation_action = g_object_ref (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (window), "copy-citation")));
+
+  self->bookmark_button = gtk_toggle_button_new ();
+  gtk_button_set_icon_name (GTK_BUTTON (self->bookmark_button), "user-bookmarks-symbolic");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->bookmark_button), "win.toggle-bookmark");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->bookmark_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Bookmark"), -1);
+  adw_header_bar_pack_end (bulletin_window_get_header_bar (window), self->bookmark_button);
+
+  add_sidebar_pages (self);
+  build_editor (self);
+
+  g_menu_append (menu, _("Add _Note…"), "win.add-note");
+  g_menu_append (menu, _("Note on the _Article…"), "win.add-article-note");
+  g_menu_append (menu, _("Copy _Citation"), "win.copy-citation");
+  gtk_text_view_set_extra_menu (self->text_view, G_MENU_MODEL (menu));
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect_object (click, "released", G_CALLBACK (text_clicked), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->text_view), GTK_EVENT_CONTROLLER (click));
+
+  g_signal_connect_object (self->reader, "article-shown", G_CALLBACK (article_shown), self, 0);
+  g_signal_connect_object (self->reader, "notify::article", G_CALLBACK (article_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (bulletin_window_get_sidebar (window), "article-selected",
+                           G_CALLBACK (article_selected), self, 0);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (bulletin_reader_view_get_scrolled_window (self->reader)),
+                           "value-changed", G_CALLBACK (schedule_position), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (bulletin_sidebar_get_tree_model (bulletin_window_get_sidebar (window)),
+                           "items-changed", G_CALLBACK (try_restore), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (window, "close-request", G_CALLBACK (window_close_request), self, 0);
+
+  update_actions (self);
+  return self;
+}
+
+/**
+ * bulletin_annotations_controller_get_for_window:
+ *
+ * Returns: (transfer none) (nullable): the window's controller
+ */
+BulletinAnnotationsController *
+bulletin_annotations_controller_get_for_window (BulletinWindow *window)
+{
+  return g_object_get_data (G_OBJECT (window), "bulletin-annotations-controller");
+}
+
+/**
+ * bulletin_annotations_controller_get_store:
+ *
+ * Returns: (transfer none): the window's store
+ */
+BulletinAnnotations *
+bulletin_annotations_controller_get_store (BulletinAnnotationsController *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS_CONTROLLER (self), NULL);
+  return self->store;
+}
+
+/**
+ * bulletin_annotations_controller_get_view:
+ * @notes: the Notes page, else the Bookmarks page
+ *
+ * Returns: (transfer none): a #BulletinAnnotationsView
+ */
+GtkWidget *
+bulletin_annotations_controller_get_view (BulletinAnnotationsController *self,
+                                          gboolean                       notes)
+{
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS_CONTROLLER (self), NULL);
+  return notes ? self->notes_view : self->bookmarks_view;
+}
+
+/**
+ * bulletin_annotations_controller_get_sidebar_stack:
+ *
+ * Returns: (transfer none) (nullable): the stack of Issues, Bookmarks, Notes
+ */
+GtkStack *
+bulletin_annotations_controller_get_sidebar_stack (BulletinAnnotationsController *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS_CONTROLLER (self), NULL);
+  return self->sidebar_stack;
+}
+
+/**
+ * bulletin_annotations_controller_get_editor:
+ *
+ * Returns: (transfer none): the note popover
+ */
+GtkPopover *
+bulletin_annotations_controller_get_editor (BulletinAnnotationsController *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS_CONTROLLER (self), NULL);
+  return self->editor;
+}
+
+/**
+ * bulletin_annotations_controller_get_editor_text:
+ *
+ * Returns: (transfer none): the text view in the note popover
+ */
+GtkTextView *
+bulletin_annotations_controller_get_editor_text (BulletinAnnotationsController *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS_CONTROLLER (self), NULL);
+  return self->editor_text;
+}

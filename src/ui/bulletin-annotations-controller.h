@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "bulletin-annotations.h"
+#include "bulletin-window.h"
+
+G_BEGIN_DECLS
+
+#define BULLETIN_TYPE_ANNOTATIONS_CONTROLLER (bulletin_annotations_controller_get_type ())
+
+G_DECLARE_FINAL_TYPE (BulletinAnnotationsController, bulletin_annotations_controller,
+                      BULLETIN, ANNOTATIONS_CONTROLLER, GObject)
+
+/*
+ * Bookmarks, notes and the reading position in a window: the bookmark
+ * button and Ctrl+D, Bookmarks and Notes pages beside the list of issues,
+ * notes on a selection (context menu, Ctrl+M) shown as highlights that open
+ * the note when clicked, notes on the article, Markdown export, Copy
+ * Citation, and reopening where the reader left off.  Each window has its
+ * own store on the shared file; they merge through it.
+ *
+ * Window actions: win.toggle-bookmark (stateful), win.add-note,
+ * win.add-article-note, win.copy-citation, win.export-notes.
+ */
+BulletinAnnotationsController *bulletin_annotations_controller_attach      (BulletinWindow                *window);
+BulletinAnnotationsController *bulletin_annotations_controller_get_for_window (BulletinWindow           *window);
+BulletinAnnotations           *bulletin_annotations_controller_get_store   (BulletinAnnotationsController *self);
+GtkWidget                     *bulletin_annotations_controller_get_view    (BulletinAnnotationsController *self,
+                                                                            gboolean                       notes);
+GtkStack                      *bulletin_annotations_controller_get_sidebar_stack (BulletinAnnotationsController *self);
+GtkPopover                    *bulletin_annotations_controller_get_editor  (BulletinAnnotationsController *self);
+GtkTextView                   *bulletin_annotations_controller_get_editor_text (BulletinAnnotationsController *self);
+void                           bulletin_annotations_controller_save_editor (BulletinAnnotationsController *self);
+void                           bulletin_annotations_controller_save_position (BulletinAnnotationsController *self);
+
+G_END_DECLS

@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bulletin-annotations-view.h"
+
+struct _BulletinAnnotationsView
+{
+  GtkBox                       parent_instance;
+
+  BulletinAnnotations         *store;
+  BulletinAnnotationsViewKind  kind;
+  GtkListView                 *list;
+  GtkStack                    *stack;
+  GtkNoSelection              *selection;
+};
+
+G_DEFINE_FINAL_TYPE (BulletinAnnotationsView, bulletin_annotations_view, GTK_TYPE_BOX)
+
+enum {
+  OPEN,
+  REMOVE,
+  N_SIGNALS
+};
+
+static guint signals [N_SIGNALS];
+
+static char *
+format_day (gint64 usec)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
+
+  return local != NULL ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup ("");
+}
+
+static char *
+issue_line (const char *title,
+            const char *date)
+{
+  if (title != NULL && date != NULL)
+    /* Translators: issue title, then its date */
+    return g_strdup_printf (_("%s · %s"), title, date);
+  return g_strdup (title != NULL ? title : date != NULL ? date : "");
+}
+
+static void
+update_placeholder (BulletinAnnotationsView *self)
+{
+  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->selection)) == 0;
+
+  gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
+}
+
+static void
+remove_clicked (GtkButton               *button,
+                BulletinAnnotationsView *self)
+{
+  GObject *item = g_object_get_data (G_OBJECT (button), "bulletin-item");
+
+  if (item != NULL)
+    g_signal_emit (self, signals [REMOVE], 0, item);
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           BulletinAnnotationsView  *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *quote = gtk_label_new (NULL);
+  GtkWidget *detail = gtk_label_new (NULL);
+  GtkWidget *button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_widget_set_hexpand (labels, TRUE);
+  GtkWidget *labels_in_order[] = { title, quote, detail };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels_in_order); i++)
+    {
+      GtkWidget *l = labels_in_order[i];
+
+      gtk_label_set_xalign (GTK_LABEL (l), 0.0);
+      gtk_label_set_wrap (GTK_LABEL (l), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (l), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_ellipsize (GTK_LABEL (l), PANGO_ELLIPSIZE_END);
+      gtk_label_set_lines (GTK_LABEL (l), 3);
+      gtk_box_append (GTK_BOX (labels), l);
+    }
+  gtk_widget_add_css_class (title, "heading");
+  gtk_widget_add_css_class (quote, "bulletin-note-quote");
+  gtk_widget_add_css_class (detail, "dim-label");
+  gtk_widget_add_css_class (detail, "caption");
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, self->kind == BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS
+                                         ? _("Remove Bookmark") : _("Delete Note"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  self->kind == BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS
+                                    ? _("Remove bookmark") : _("Delete note"), -1);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (remove_clicked), self, 0);
+
+  gtk_box_append (GTK_BOX (box), labels);
+  gtk_box_append (GTK_BOX (box), button);
+  g_object_set_data (G_OBJECT (box), "title", title);
+  g_object_set_data (G_OBJECT (box), "quote", quote);
+  g_object_set_data (G_OBJECT (box), "detail", detail);
+  g_object_set_data (G_OBJECT (box), "button", button);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+set_label (GtkWidget  *label,
+           const char *text)
+{
+  gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
+  gtk_widget_set_visible (label, text != NULL && *text);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *list_item,
+          BulletinAnnotationsView  *self)
+{
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GObject *item = gtk_list_item_get_item (list_item);
+  GtkWidget *title = g_object_get_data (G_OBJECT (box), "title");
+  GtkWidget *quote = g_object_get_data (G_OBJECT (box), "quote");
+  GtkWidget *detail = g_object_get_data (G_OBJECT (box), "detail");
+  GtkWidget *button = g_object_get_data (G_OBJECT (box), "button");
+
+  g_object_set_data (G_OBJECT (button), "bulletin-item", item);
+
+  if (BULLETIN_IS_BOOKMARK (item))
+    {
+      BulletinBookmark *b = BULLETIN_BOOKMARK (item);
+      g_autofree char *issue = issue_line (bulletin_bookmark_get_issue_title (b),
+                                           bulletin_bookmark_get_issue_date (b));
+      g_autofree char *when = format_day (bulletin_bookmark_get_added (b));
+      /* Translators: where the article is, then when it was bookmarked */
+      g_autofree char *line = g_strdup_printf (_("%s\nAdded %s"), issue, when);
+
+      set_label (title, bulletin_bookmark_get_headline (b) ? bulletin_bookmark_get_headline (b)
+                                                           : _("Untitled article"));
+      set_label (quote, NULL);
+      set_label (detail, line);
+    }
+  else
+    {
+      BulletinNote *n = BULLETIN_NOTE (item);
+      g_autofree char *issue = issue_line (bulletin_note_get_issue_title (n),
+                                           bulletin_note_get_issue_date (n));
+      g_autofree char *quoted = bulletin_note_has_range (n)
+                                ? g_strdup_printf (_("“%s”"), bulletin_note_get_quote (n))
+                                : g_strdup (_("Note on the article"));
+      g_autofree char *line = g_strdup_printf ("%s\n%s",
+                                               bulletin_note_get_headline (n) ? bulletin_note_get_headline (n) : "",
+                                               issue);
+
+      set_label (title, quoted);
+      set_label (quote, bulletin_note_get_text (n));
+      set_label (detail, line);
+    }
+}
+
+static void
+activated (GtkListView             *list,
+           guint                    position,
+           BulletinAnnotationsView *self)
+{
+  bulletin_annotations_view_activate (self, position);
+}
+
+static void
+bulletin_annotations_view_dispose (GObject *object)
+{
+  BulletinAnnotationsView *self = BULLETIN_ANNOTATIONS_VIEW (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->selection);
+
+  G_OBJECT_CLASS (bulletin_annotations_view_parent_class)->dispose (object);
+}
+
+static void
+bulletin_annotations_view_class_init (BulletinAnnotationsViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = bulletin_annotations_view_dispose;
+
+  /**
+   * BulletinAnnotationsView::open:
+   * @item: the #BulletinBookmark or #BulletinNote
+   */
+  signals [OPEN] =
+    g_signal_new ("open", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_OBJECT);
+  /**
+   * BulletinAnnotationsView::remove:
+   * @item: the #BulletinBookmark or #BulletinNote
+   */
+  signals [REMOVE] =
+    g_signal_new ("remove", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_OBJECT);
+}
+
+static void
+bulletin_annotations_view_init (BulletinAnnotationsView *self)
+{
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
+}
+
+/**
+ * bulletin_annotations_view_new:
+ *
+ * Returns: (transfer full): the view
+ */
+GtkWidget *
+bulletin_annotations_view_new (BulletinAnnotations         *store,
+                               BulletinAnnotationsViewKind  kind)
+{
+  BulletinAnnotationsView *self = g_object_new (BULLETIN_TYPE_ANNOTATIONS_VIEW, NULL);
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GListModel *model;
+  GtkWidget *scrolled, *empty;
+
+  self->store = g_object_ref (store);
+  self->kind = kind;
+  model = kind == BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS ? bulletin_annotations_get_bookmarks (store)
+                                                      : bulletin_annotations_get_notes (store);
+  self->selection = gtk_no_selection_new (g_object_ref (model));
+
+  g_signal_connect_object (factory, "setup", G_CALLBACK (setup_row), self, 0);
+  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_row), self, 0);
+  self->list = GTK_LIST_VIEW (gtk_list_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection)),
+                                                 factory));
+  gtk_list_view_set_single_click_activate (self->list, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->list), "navigation-sidebar");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  kind == BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS ? _("Bookmarks") : _("Notes"),
+                                  -1);
+  g_signal_connect_object (self->list, "activate", G_CALLBACK (activated), self, 0);
+
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->list));
+
+  empty = adw_status_page_new ();
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty),
+                                 kind == BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS ? "user-bookmarks-symbolic"
+                                                                             : "document-edit-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (empty),
+                             kind == BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS ? _("No Bookmarks") : _("No Notes"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (empty),
+                                   kind == BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS
+                                     ? _("Press Ctrl+D to bookmark the article you are reading.")
+                                     : _("Select a passage and press Ctrl+M, or choose Add Note from its menu."));
+  gtk_widget_add_css_class (empty, "compact");
+
+  self->stack = GTK_STACK (gtk_stack_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
+  gtk_stack_add_named (self->stack, scrolled, "list");
+  gtk_stack_add_named (self->stack, empty, "empty");
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->stack));
+
+  if (kind == BULLETIN_ANNOTATIONS_VIEW_NOTES)
+    {
+      GtkWidget *bar = gtk_action_bar_new ();
+      GtkWidget *export = gtk_button_new_with_mnemonic (_("_Export…"));
+
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (export), "win.export-notes");
+      gtk_widget_set_tooltip_text (export, _("Save bookmarks and notes as Markdown"));
+      gtk_action_bar_pack_end (GTK_ACTION_BAR (bar), export);
+      gtk_box_append (GTK_BOX (self), bar);
+    }
+
+  g_signal_connect_object (self->selection, "items-changed", G_CALLBACK (update_placeholder),
+                           self, G_CONNECT_SWAPPED);
+  update_placeholder (self);
+  return GTK_WIDGET (self);
+}
+
+/**
+ * bulletin_annotations_view_get_list:
+ *
+ * Returns: (transfer none): the list view
+ */
+GtkListView *
+bulletin_annotations_view_get_list (BulletinAnnotationsView *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS_VIEW (self), NULL);
+  return self->list;
+}
+
+/**
+ * bulletin_annotations_view_get_model:
+ *
+ * Returns: (transfer none): what the list shows
+ */
+GListModel *
+bulletin_annotations_view_get_model (BulletinAnnotationsView *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS_VIEW (self), NULL);
+  return G_LIST_MODEL (self->selection);
+}
+
+/* What activating the row at @position does: emits "open". */
+void
+bulletin_annotations_view_activate (BulletinAnnotationsView *self,
+                                    guint                    position)
+{
+  g_autoptr(GObject) item = NULL;
+
+  g_return_if_fail (BULLETIN_IS_ANNOTATIONS_VIEW (self));
+
+  item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  if (item != NULL)
+    g_signal_emit (self, signals [OPEN], 0, item);
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "bulletin-annotations.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS,
+  BULLETIN_ANNOTATIONS_VIEW_NOTES,
+} BulletinAnnotationsViewKind;
+
+#define BULLETIN_TYPE_ANNOTATIONS_VIEW (bulletin_annotations_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (BulletinAnnotationsView, bulletin_annotations_view, BULLETIN, ANNOTATIONS_VIEW, GtkBox)
+
+/*
+ * A sidebar page listing bookmarks or notes, newest first.  Activating a
+ * row emits "open" with the bookmark or note; its remove button emits
+ * "remove".  The owner does the work (and offers Undo).
+ */
+GtkWidget          *bulletin_annotations_view_new        (BulletinAnnotations         *store,
+                                                          BulletinAnnotationsViewKind  kind);
+GtkListView        *bulletin_annotations_view_get_list   (BulletinAnnotationsView     *self);
+GListModel         *bulletin_annotations_view_get_model  (BulletinAnnotationsView     *self);
+void                bulletin_annotations_view_activate   (BulletinAnnotationsView     *self,
+                                                          guint                        position);
+
+G_END_DECLS
