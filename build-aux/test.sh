@@ -42,6 +42,11 @@ run_suite "sanitizers" \
   env UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   meson test -C "$asan" --suite core --print-errorlogs --no-rebuild --num-processes 2
 
+# 3. The libFuzzer targets (plain-text path, ninjs reader), about a minute
+#    each; skipped without clang.
+run_suite "fuzzing" \
+  env FUZZ_SECONDS="${FUZZ_SECONDS:-60}" "$src/build-aux/fuzz.sh"
+
 echo
 for line in "${summary[@]}"; do echo "$line"; done
 

@@ -74,7 +74,7 @@ with tempfile.TemporaryDirectory() as tmp:
             failures += 1
             missing = []
             for which in ("--untranslated", "--only-fuzzy"):
-                todo = subprocess.run(["msgattrib", which, "--no-obsolete", str(merged)],
+                todo = subprocess.run(["msgattrib", "--no-wrap", which, "--no-obsolete", str(merged)],
                                       capture_output=True, text=True).stdout
                 missing += re.findall(r'^msgid "(.+)"$', todo, flags=re.M)
             for m in missing[:20]:

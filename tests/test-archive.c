@@ -274,6 +274,76 @@ test_layouts (Fixture       *f,
   g_assert_null (bulletin_archive_find_issue (archive, ".hidden.json"));
 }
 
+/* What the scan lists is what loading finds. */
+static void
+test_load_matches_scan (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(BulletinArchive) archive = NULL;
+  guint n;
+
+  write_layouts (f);
+  archive = open_archive (f);
+  n = g_list_model_get_n_items (G_LIST_MODEL (archive));
+
+  for (guint i = 0; i < n; i++)
+    {
+      BulletinIssue *issue = issue_at (archive, i);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *date = g_strdup (bulletin_issue_get_date (issue));
+      guint n_articles = bulletin_issue_get_n_articles (issue);
+
+      if (!bulletin_issue_load (issue, NULL, &error))
+        g_error ("%s: %s", bulletin_issue_get_display_name (issue), error->message);
+      g_assert_true (bulletin_issue_is_loaded (issue));
+      g_assert_cmpstr (bulletin_issue_get_date (issue), ==, date);
+      /* text: unknown until the importer has run */
+      if (bulletin_issue_get_kind (issue) != BULLETIN_ISSUE_TEXT_FILE)
+        g_assert_cmpuint (g_list_model_get_n_items (bulletin_issue_get_articles (issue)), ==,
+                          n_articles);
+    }
+  assert_sorted (archive);
+}
+
+static void
+test_dates (void)
+{
+  const struct { const char *in, *out; } cases[] = {
+    { "2022_03_29 通讯", "2022-03-29" },
+    { "2022/3/9", "2022-03-09" },
+    { "2022年 3 月 9 日", "2022-03-09" },
+    { "第3期2019年12月31日", "2019-12-31" },
+    { "2022年3月9日5", NULL },
+    { "2022-02-30", NULL },
+    { "12022-03-04", NULL },
+    { "2022-3", NULL },
+    { "1899-01-01", NULL },
+    { "2022-13-01 或 2021-01-02", "2021-01-02" },
+    { "bulletin-20230101-20240202.json", "2023-01-01" },
+    { "2199-12-31", "2199-12-31" },
+    { "", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *date = bulletin_date_from_string (cases[i].in);
+      g_assert_cmpstr (date, ==, cases[i].out);
+    }
+  g_assert_null (bulletin_date_from_string (NULL));
+
+  {
+    g_autofree char *a = bulletin_number_from_string ("社区通讯 第 12 期");
+    g_autofree char *b = bulletin_number_from_string ("第１２３期");
+    g_autofree char *c = bulletin_number_from_string ("第一期");
+    g_autofree char *d = bulletin_number_from_string ("第12版 第7期");
+
+    g_assert_cmpstr (a, ==, "12");
+    g_assert_cmpstr (b, ==, "123");
+    g_assert_null (c);
+    g_assert_cmpstr (d, ==, "7");
+  }
+}
+
 static void
 test_errors (Fixture       *f,
              gconstpointer  data)
@@ -484,7 +554,10 @@ test_cache (Fixture       *f,
   /* a changed time is a changed file: read again; a removed entry goes; a
    * file added to a folder issue changes the folder */
   set_mtime (path, 1600000100);
-  g_assert_cmpint (g_unlink (g_build_filename (f->path, "notes.txt", NULL)), ==, 0);
+  {
+    g_autofree char *notes = g_build_filename (f->path, "notes.txt", NULL);
+    g_assert_cmpint (g_unlink (notes), ==, 0);
+  }
   write_file (f, "folder/b.json", two);
   {
     g_autoptr(BulletinArchive) archive = open_archive (f);
@@ -753,12 +826,15 @@ test_duplicate_ids_on_load (Fixture       *f,
   g_autoptr(BulletinArticle) ax = NULL;
   g_autoptr(BulletinArticle) ay = NULL;
 
-  /* the same article as far as identity goes (punctuation width), two texts */
-  write_file (f, "x.txt", "社区新闻\n\n今天，天气晴。\n");
-  write_file (f, "y.txt", "社区新闻\n\n今天,天气晴.\n");
+  /* the same article as far as identity goes (punctuation width), no uri */
+  g_autofree char *one = ninjs_item (NULL, "社区新闻", NULL, "今天，天气晴。");
+  g_autofree char *two = ninjs_item (NULL, "社区新闻", NULL, "今天,天气晴.");
+
+  write_file (f, "x.json", one);
+  write_file (f, "y.json", two);
   archive = open_archive (f);
-  x = bulletin_archive_find_issue (archive, "x.txt");
-  y = bulletin_archive_find_issue (archive, "y.txt");
+  x = bulletin_archive_find_issue (archive, "x.json");
+  y = bulletin_archive_find_issue (archive, "y.json");
 
   /* the later one in archive order is loaded first */
   g_assert_true (bulletin_issue_load (y, NULL, &error));
@@ -773,6 +849,52 @@ test_duplicate_ids_on_load (Fixture       *f,
   g_assert_true (g_str_has_prefix (bulletin_article_get_id (ay), bulletin_article_get_id (ax)));
   g_assert_cmpstr (bulletin_article_get_id (ax), !=, bulletin_article_get_id (ay));
   g_assert_null (strchr (bulletin_article_get_id (ax), '#'));
+}
+
+/* IPTC's own samples repeat a uri: the load path tells them apart */
+static void
+test_duplicate_uris_in_ninjs (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *i1 = ninjs_item ("urn:dup:x", "同一个标识一", NULL, "第一篇的正文。");
+  g_autofree char *i2 = ninjs_item ("urn:dup:x", "同一个标识二", NULL, "第二篇的正文。");
+  g_autofree char *i3 = ninjs_item ("urn:dup:x", "同一个标识三", NULL, "第三篇的正文。");
+  g_autofree char *composite = g_strdup_printf ("{\"type\":\"composite\",\"versionCreated\":"
+                                                "\"2022-01-01\",\"associations\":[%s,%s]}",
+                                                i1, i2);
+  g_autoptr(BulletinArchive) archive = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  BulletinIssue *a, *b;
+
+  write_file (f, "a.json", composite);
+  write_file (f, "b.json", i3);
+  archive = open_archive (f);
+  a = bulletin_archive_find_issue (archive, "a.json");
+  b = bulletin_archive_find_issue (archive, "b.json");
+
+  g_assert_true (bulletin_issue_load (b, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (bulletin_issue_load (a, NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint k = 0; k < 2; k++)
+    {
+      GListModel *articles = bulletin_issue_get_articles (k == 0 ? a : b);
+
+      for (guint i = 0; i < g_list_model_get_n_items (articles); i++)
+        {
+          g_autoptr(BulletinArticle) article = g_list_model_get_item (articles, i);
+          g_ptr_array_add (ids, g_strdup (bulletin_article_get_id (article)));
+        }
+    }
+  g_assert_cmpuint (ids->len, ==, 3);
+  /* the first in archive order keeps the uri, whatever was opened first */
+  g_assert_cmpstr (g_ptr_array_index (ids, 0), ==, "urn:dup:x");
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (ids, 1), "urn:dup:x#"));
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (ids, 2), "urn:dup:x#"));
+  g_assert_cmpstr (g_ptr_array_index (ids, 1), !=, g_ptr_array_index (ids, 2));
+  g_assert_true (bulletin_issue_find_article (a, "urn:dup:x") != NULL);
 }
 
 static gboolean
@@ -836,7 +958,9 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add ("/bulletin/archive/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
+  g_test_add_func ("/bulletin/archive/dates", test_dates);
   ADD ("layouts", test_layouts);
+  ADD ("load-matches-scan", test_load_matches_scan);
   ADD ("errors", test_errors);
   ADD ("order", test_order);
   ADD ("batches", test_batches);
@@ -846,6 +970,7 @@ main (int   argc,
   ADD ("single-file", test_single_file);
   ADD ("duplicate-ids", test_duplicate_ids);
   ADD ("duplicate-ids-on-load", test_duplicate_ids_on_load);
+  ADD ("duplicate-uris-in-ninjs", test_duplicate_uris_in_ninjs);
   ADD ("monitor", test_monitor);
 
 #undef ADD

@@ -66,6 +66,118 @@ test_map_with_debris (void)
   g_assert_cmpuint (bulletin_display_text_from_source (display, 10), ==, 7);
 }
 
+static void
+test_widen_rules (void)
+{
+  static const struct { const char *in; const char *out; } cases[] = {
+    { "疫情如令,责任如山", "疫情如令，责任如山" },
+    { "会议于10:30开始", "会议于10:30开始" },
+    { "增长3.5%,好于预期", "增长3.5%，好于预期" },
+    { "COVID-19疫情", "COVID-19疫情" },
+    { "他说:“好!”", "他说：“好！”" },
+    { "(来源:新华社)", "（来源：新华社）" },
+    { "Hello, world (again)!", "Hello, world (again)!" },
+    { "是吗?对;不", "是吗？对；不" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(BulletinArticle) article = bulletin_article_new ();
+      g_autoptr(BulletinDisplayText) display = NULL;
+
+      bulletin_article_append_block (article, BULLETIN_BLOCK_PARAGRAPH, cases[i].in, -1);
+      bulletin_article_finish (article);
+      display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+      g_assert_cmpstr (bulletin_display_text_get_text (display, NULL), ==, cases[i].out);
+      g_assert_cmpuint (bulletin_display_text_get_length (display), ==,
+                        g_utf8_strlen (cases[i].out, -1));
+    }
+}
+
+/* Every display offset maps to a source offset, in order, and back. */
+static void
+test_map_roundtrip (void)
+{
+  g_autoptr(BulletinArticle) article = bulletin_article_new ();
+  g_autoptr(BulletinDisplayText) display = NULL;
+  BulletinBlock *block;
+  const BulletinSpan *spans;
+  guint n_spans, prev = 0;
+
+  bulletin_article_set_source (article, "标题\n\n正文,第一段\n\n- 2 -\n\n续,完。\n\n(来源:本报)", -1);
+  bulletin_article_add_block (article, bulletin_block_new (BULLETIN_BLOCK_HEADLINE, 0, 2));
+  block = bulletin_block_new (BULLETIN_BLOCK_PARAGRAPH, 4, 10);
+  bulletin_block_add_range (block, 19, 23);
+  bulletin_article_add_block (article, block);
+  bulletin_article_add_block (article, bulletin_block_new (BULLETIN_BLOCK_SOURCE, 25, 32));
+  bulletin_article_finish (article);
+
+  display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+  g_assert_cmpstr (bulletin_display_text_get_text (display, NULL), ==,
+                   "标题\n正文，第一段续，完。\n（来源：本报）");
+  spans = bulletin_display_text_get_spans (display, &n_spans);
+  g_assert_cmpuint (n_spans, ==, 3);
+
+  for (guint d = 0; d <= bulletin_display_text_get_length (display); d++)
+    {
+      guint s = bulletin_display_text_to_source (display, d);
+
+      g_assert_cmpuint (s, >=, prev);
+      g_assert_cmpuint (s, <=, bulletin_article_get_source_length (article));
+      prev = s;
+    }
+  for (guint b = 0; b < n_spans; b++)
+    for (guint d = spans[b].start; d < spans[b].end; d++)
+      {
+        guint s = bulletin_display_text_to_source (display, d);
+        g_autofree char *shown = bulletin_display_text_dup_range (display, d, d + 1);
+        g_autofree char *orig = bulletin_article_dup_source_range (article, s, s + 1);
+        gunichar a = g_utf8_get_char (shown), o = g_utf8_get_char (orig);
+
+        g_assert_cmpuint (bulletin_display_text_from_source (display, s), ==, d);
+        /* the same character, or its full-width form */
+        g_assert_true (a == o || a == o + 0xFEE0);
+      }
+}
+
+static void
+test_splits (void)
+{
+  g_autoptr(BulletinArticle) article = bulletin_article_new ();
+  g_autoptr(BulletinDisplayText) display = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GArray) splits = NULL;
+  const char *shown;
+  guint start = 0;
+
+  for (guint i = 0; i < 400; i++)
+    g_string_append (text, i % 3 == 0 ? "他说:“COVID-19疫情好转了!”" : "居民们排队试乘,纷纷点赞,效率提高3.5%。");
+  bulletin_article_append_block (article, BULLETIN_BLOCK_PARAGRAPH, text->str, -1);
+  bulletin_article_finish (article);
+  display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+  shown = bulletin_display_text_get_text (display, NULL);
+
+  splits = bulletin_display_text_dup_splits (display, 0, 100);
+  g_assert_cmpuint (splits->len, >, 80);
+  for (guint i = 0; i <= splits->len; i++)
+    {
+      guint end = i < splits->len ? g_array_index (splits, guint, i) : bulletin_display_text_get_length (display);
+      const char *p = g_utf8_offset_to_pointer (shown, end);
+      gunichar before = g_utf8_get_char (g_utf8_prev_char (p));
+
+      g_assert_cmpuint (end, >, start);
+      g_assert_cmpuint (end - start, <=, 100);
+      /* after a sentence, its closing quotation mark included */
+      g_assert_true (before == 0x3002 || before == 0x201D);
+      start = end;
+    }
+
+  /* a short block needs no split */
+  g_clear_pointer (&splits, g_array_unref);
+  splits = bulletin_display_text_dup_splits (display, 0, 1000000);
+  g_assert_cmpuint (splits->len, ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -73,5 +185,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/bulletin/display-text/widen", test_widen);
   g_test_add_func ("/bulletin/display-text/map-with-debris", test_map_with_debris);
+  g_test_add_func ("/bulletin/display-text/widen-rules", test_widen_rules);
+  g_test_add_func ("/bulletin/display-text/map-roundtrip", test_map_roundtrip);
+  g_test_add_func ("/bulletin/display-text/splits", test_splits);
   return g_test_run ();
 }

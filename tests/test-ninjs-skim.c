@@ -76,8 +76,14 @@ test_associations (void)
   g_assert_cmpstr (s.date, ==, "2018-03-04");
   bulletin_ninjs_skim_clear (&s);
 
-  /* a composite of references only: each one counts */
+  /* a composite of references only: it is the one article, as the reader
+   * sees it; untyped associations with text are articles */
   g_assert_true (skim ("{\"type\":\"composite\",\"associations\":[{\"uri\":\"x\"},{\"uri\":\"y\"}]}",
+                       &s, &error));
+  g_assert_cmpuint (s.n_articles, ==, 1);
+  bulletin_ninjs_skim_clear (&s);
+  g_assert_true (skim ("{\"Type\":\"Composite\",\"Associations\":[{\"Headline\":\"x\"},"
+                       "{\"type\":\"composite\",\"body_text\":\"y\"},{\"uri\":\"z\"}]}",
                        &s, &error));
   g_assert_cmpuint (s.n_articles, ==, 2);
   bulletin_ninjs_skim_clear (&s);
@@ -189,7 +195,19 @@ skim_folder (const char *dir,
                 g_error ("%s: no article counted", path);
             }
           if (ok)
-            bulletin_ninjs_skim_clear (&s);
+            {
+              g_autoptr(GError) parse_error = NULL;
+              g_autoptr(BulletinParsedIssue) parsed = bulletin_ninjs_parse (data, len, name,
+                                                                             &parse_error);
+
+              /* the scan shows what the reader will find */
+              if (parsed != NULL && parsed->articles->len != s.n_articles)
+                g_error ("%s: the skim counts %u articles, the reader %u", path, s.n_articles,
+                         parsed->articles->len);
+              if (parsed != NULL && parsed->date != NULL && g_strcmp0 (parsed->date, s.date) != 0)
+                g_error ("%s: the skim dates it %s, the reader %s", path, s.date, parsed->date);
+              bulletin_ninjs_skim_clear (&s);
+            }
           (*n_files)++;
         }
     }

@@ -376,7 +376,20 @@ test_errors (void)
                 BULLETIN_NINJS_ERROR_SYNTAX, "line 3, column 18");
   assert_error ("{\n\"uri\": http://x\n}", -1, BULLETIN_NINJS_ERROR_SYNTAX, "line 2, column");
   assert_error ("", -1, BULLETIN_NINJS_ERROR_SYNTAX, "line 1");
-  assert_error ("{\"uri\": \"a\nb\"}", -1, BULLETIN_NINJS_ERROR_SYNTAX, "line 1: control character");
+  /* A raw control character in a string: json-glib 1.6 (Debian 12) lets
+   * it through and the reader names it; newer json-glib (the GNOME
+   * runtime's) stops at it first as an unterminated string.  Either way the
+   * file is refused with a line number. */
+  {
+    g_autoptr(GError) error = NULL;
+    const char *json = "{\"uri\": \"a\nb\"}";
+    g_autoptr(BulletinParsedIssue) parsed = bulletin_ninjs_parse (json, strlen (json), "bad.json", &error);
+
+    g_assert_null (parsed);
+    g_assert_error (error, BULLETIN_NINJS_ERROR, BULLETIN_NINJS_ERROR_SYNTAX);
+    g_assert_true (strstr (error->message, "bad.json: line 1: control character U+000A") != NULL ||
+                   strstr (error->message, "bad.json: line 2, column 1: ") != NULL);
+  }
   assert_error ("{\"uri\":\n \"\xff\"}", -1, BULLETIN_NINJS_ERROR_SYNTAX, "line 2: the text is not valid UTF-8");
   assert_error ("{\"uri\": \"a\"}\0", 13, BULLETIN_NINJS_ERROR_SYNTAX, "NUL");
 

@@ -8,7 +8,7 @@
 G_BEGIN_DECLS
 
 /*
- * The archive's metadata cache: one GKeyFile per archive under
+ * The archive's metadata cache: one file per archive under
  * $XDG_CACHE_HOME/bulletin-reader/archives/, named by a hash of the
  * archive's URI, holding what the scanner learnt of each entry, keyed by
  * the entry's name, kind, size and modification time.  Used by the scanner

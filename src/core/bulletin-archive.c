@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#define G_LOG_DOMAIN "bulletin-archive"
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -257,6 +259,7 @@ typedef struct {
   guint64            size;
   gint64             mtime;
   gint64             name_date;   /* YYYYMMDD from the name, 0 when none */
+  gboolean           done;
 } Entry;
 
 static void
@@ -656,11 +659,200 @@ scan_single_file (ScanState     *state,
   return TRUE;
 }
 
+typedef struct {
+  ScanState            *state;
+  BulletinArchiveCache *cache;
+  GCancellable         *cancellable;
+  guint                 n_total;   /* entries found to be issues */
+  guint                 n_pending; /* entries not read yet */
+  guint                 n_pushed;
+  GMutex                lock;      /* the above and the cache, while readers run */
+} Scan;
+
+static void
+count_entry (Scan *scan)
+{
+  scan->n_total++;
+}
+
+static void
+update_total (Scan *scan)
+{
+  scan_state_set_total (scan->state, scan->n_total + scan->n_pending);
+}
+
+/* Lists @entry from the cache when it has not changed; TRUE when done. */
 static gboolean
-scan_run (ScanState     *state,
-          GFile         *location,
-          GCancellable  *cancellable,
-          GError       **error)
+take_from_cache (Scan  *scan,
+                 Entry *entry)
+{
+  g_autofree char *extra = NULL;
+  const BulletinCacheEntry *hit;
+  BulletinIssue *issue;
+
+  if (scan->cache == NULL)
+    return FALSE;
+  if (entry->kind == BULLETIN_ISSUE_NINJS_FOLDER)
+    extra = folder_extra (entry->file, scan->cancellable);
+  hit = bulletin_archive_cache_lookup (scan->cache, entry->name, entry->kind, entry->size,
+                                       entry->mtime, extra);
+  if (hit == NULL)
+    return FALSE;
+
+  entry->done = TRUE;
+  if (hit->skip)
+    return TRUE;
+
+  count_entry (scan);
+  issue = bulletin_issue_new (entry->file, entry->kind);
+  issue_apply_cache_entry (issue, hit);
+  scan_state_push (scan->state, issue, TRUE);
+  scan->n_pushed++;
+  return TRUE;
+}
+
+/* Reads @entry's metadata, lists it and remembers it in the cache. */
+static ReadResult
+read_and_push (Scan  *scan,
+               Entry *entry)
+{
+  g_autoptr(BulletinIssue) issue = bulletin_issue_new (entry->file, entry->kind);
+  ReadResult result;
+
+  result = read_entry (issue, scan->cancellable);
+  if (result == READ_CANCELLED)
+    return result;
+  entry->done = TRUE;
+
+  if (scan->cache != NULL && result != READ_IO_ERROR)
+    {
+      BulletinCacheEntry *cached = result == READ_SKIP ? g_new0 (BulletinCacheEntry, 1)
+                                                       : cache_entry_from_issue (issue);
+
+      cached->kind = entry->kind;
+      cached->size = entry->size;
+      cached->mtime = entry->mtime;
+      cached->skip = result == READ_SKIP;
+      if (entry->kind == BULLETIN_ISSUE_NINJS_FOLDER)
+        cached->extra = folder_extra (entry->file, NULL);
+      g_mutex_lock (&scan->lock);
+      bulletin_archive_cache_store (scan->cache, entry->name, cached);
+      g_mutex_unlock (&scan->lock);
+    }
+
+  if (result != READ_SKIP)
+    {
+      g_mutex_lock (&scan->lock);
+      count_entry (scan);
+      scan->n_pushed++;
+      g_mutex_unlock (&scan->lock);
+      scan_state_push (scan->state, g_steal_pointer (&issue), FALSE);
+    }
+  return result;
+}
+
+/* Reading the entries the cache did not know, by several threads: on a
+ * file server most of the time is waiting, and a local disk has cores to
+ * spare.  Each takes the next entry in newest-first order. */
+typedef struct {
+  Scan      *scan;
+  GPtrArray *misses;
+  gint       next;
+  gint       cancelled;
+} Readers;
+
+static gpointer
+reader_thread (gpointer data)
+{
+  Readers *readers = data;
+  Scan *scan = readers->scan;
+
+  for (;;)
+    {
+      guint i = (guint)g_atomic_int_add (&readers->next, 1);
+      ReadResult result;
+
+      if (i >= readers->misses->len)
+        break;
+      if (g_cancellable_is_cancelled (scan->cancellable) ||
+          (result = read_and_push (scan, g_ptr_array_index (readers->misses, i))) == READ_CANCELLED)
+        {
+          g_atomic_int_set (&readers->cancelled, TRUE);
+          break;
+        }
+
+      g_mutex_lock (&scan->lock);
+      scan->n_pending--;
+      /* a folder that turned out not to be an issue */
+      if (result == READ_SKIP)
+        update_total (scan);
+      g_mutex_unlock (&scan->lock);
+    }
+  return NULL;
+}
+
+static guint
+n_reader_threads (GFile *location)
+{
+  /* remote: waiting dominates; local: as many as there are cores */
+  if (!g_file_is_native (location))
+    return 4;
+  return CLAMP (g_get_num_processors (), 1, 4);
+}
+
+static gboolean
+read_misses (Scan      *scan,
+             GPtrArray *misses,
+             GFile     *location)
+{
+  Readers readers = { scan, misses, 0, FALSE };
+  guint n_threads = MIN (n_reader_threads (location), MAX (misses->len / 16, 1));
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+
+  for (guint i = 1; i < n_threads; i++)
+    {
+      GThread *thread = g_thread_try_new ("bulletin-scan", reader_thread, &readers, NULL);
+      if (thread != NULL)
+        g_ptr_array_add (threads, thread);
+    }
+  reader_thread (&readers);
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (g_ptr_array_index (threads, i));
+
+  return !g_atomic_int_get (&readers.cancelled);
+}
+
+static Entry *
+entry_new (GFileEnumerator *enumerator,
+           GFileInfo       *info)
+{
+  g_autoptr(GFile) child = g_file_enumerator_get_child (enumerator, info);
+  g_autofree char *date = NULL;
+  BulletinIssueKind kind;
+  Entry *entry;
+
+  if (!bulletin_issue_kind_for_file (child, g_file_info_get_file_type (info), &kind))
+    return NULL;
+
+  entry = g_new0 (Entry, 1);
+  entry->name = g_strdup (g_file_info_get_name (info));
+  entry->file = g_steal_pointer (&child);
+  entry->kind = kind;
+  entry->size = kind == BULLETIN_ISSUE_NINJS_FOLDER ? 0 : (guint64)g_file_info_get_size (info);
+  entry->mtime = (gint64)g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED)
+                 * G_USEC_PER_SEC +
+                 g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC);
+  date = bulletin_date_from_string (entry->name);
+  entry->name_date = date_key (date);
+  return entry;
+}
+
+static gboolean
+scan_run_with (Scan          *scan,
+               ScanState     *state,
+               GFile         *location,
+               GCancellable  *cancellable,
+               GError       **error)
 {
   g_autoptr(GFileInfo) root_info = NULL;
   g_autoptr(GFileEnumerator) enumerator = NULL;
@@ -669,9 +861,10 @@ scan_run (ScanState     *state,
   g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(BulletinArchiveCache) cache = NULL;
   g_autoptr(GError) local_error = NULL;
+  gboolean cancelled = FALSE;
   GFileInfo *info;
   GFileType type;
-  guint n_total;
+  gint64 t0 = g_get_monotonic_time ();
 
   root_info = g_file_query_info (location, G_FILE_ATTRIBUTE_STANDARD_TYPE,
                                  G_FILE_QUERY_INFO_NONE, cancellable, error);
@@ -687,6 +880,8 @@ scan_run (ScanState     *state,
       g_autofree char *path = bulletin_archive_dup_cache_path (location);
 
       cache = bulletin_archive_cache_load (path, uri);
+      scan->cache = cache;
+      g_debug ("archive scan: cache loaded after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
     }
 
   enumerator = g_file_enumerate_children (location, ENTRY_ATTRIBUTES, G_FILE_QUERY_INFO_NONE,
@@ -694,30 +889,29 @@ scan_run (ScanState     *state,
   if (enumerator == NULL)
     return FALSE;
 
+  /* While the folder is listed, what the cache knows is listed at once (a
+   * second opening reads no issue file), and on a first opening the first
+   * entry is read at once, so that something shows without waiting for a
+   * long listing (5,000 entries on a file server). */
   while ((info = g_file_enumerator_next_file (enumerator, cancellable, &local_error)) != NULL)
     {
-      g_autoptr(GFileInfo) owned = info;
-      g_autoptr(GFile) child = g_file_enumerator_get_child (enumerator, info);
-      BulletinIssueKind kind;
-      Entry *entry;
+      Entry *entry = entry_new (enumerator, info);
 
-      if (!bulletin_issue_kind_for_file (child, g_file_info_get_file_type (info), &kind))
+      g_object_unref (info);
+      if (entry == NULL)
         continue;
-
-      entry = g_new0 (Entry, 1);
-      entry->name = g_strdup (g_file_info_get_name (info));
-      entry->file = g_steal_pointer (&child);
-      entry->kind = kind;
-      entry->size = kind == BULLETIN_ISSUE_NINJS_FOLDER ? 0 : (guint64)g_file_info_get_size (info);
-      entry->mtime = (gint64)g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED)
-                     * G_USEC_PER_SEC +
-                     g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC);
-      {
-        g_autofree char *date = bulletin_date_from_string (entry->name);
-        entry->name_date = date_key (date);
-      }
       g_ptr_array_add (entries, entry);
       g_hash_table_add (names, entry->name);
+      /* the total grows while the folder is listed: tell it now and then */
+      if (entries->len % 256 == 1)
+        update_total (scan);
+
+      if (take_from_cache (scan, entry))
+        continue;
+      if (scan->n_pushed == 0 && read_and_push (scan, entry) == READ_CANCELLED)
+        break;
+      if (!entry->done)
+        scan->n_pending++;
     }
   if (local_error != NULL)
     {
@@ -725,93 +919,54 @@ scan_run (ScanState     *state,
       return FALSE;
     }
 
-  n_total = entries->len;
-  scan_state_set_total (state, n_total);
-
-  /* what the cache knows first: a second opening reads no issue file */
-  for (guint i = 0; i < entries->len; i++)
-    {
-      Entry *entry = g_ptr_array_index (entries, i);
-      g_autofree char *extra = NULL;
-      const BulletinCacheEntry *hit = NULL;
-
-      if (cache != NULL)
-        {
-          if (entry->kind == BULLETIN_ISSUE_NINJS_FOLDER)
-            extra = folder_extra (entry->file, cancellable);
-          hit = bulletin_archive_cache_lookup (cache, entry->name, entry->kind, entry->size,
-                                               entry->mtime, extra);
-        }
-      if (hit == NULL)
-        {
-          g_ptr_array_add (misses, entry);
-          continue;
-        }
-      if (hit->skip)
-        {
-          scan_state_set_total (state, --n_total);
-          continue;
-        }
-
-      {
-        BulletinIssue *issue = bulletin_issue_new (entry->file, entry->kind);
-
-        issue_apply_cache_entry (issue, hit);
-        scan_state_push (state, issue, TRUE);
-      }
-    }
+  update_total (scan);
+  g_debug ("archive scan: %u entries listed after %.1f ms", entries->len,
+           (g_get_monotonic_time () - t0) / 1e3);
 
   /* then the rest, newest names first, so that the list fills in roughly
    * in its final order */
-  g_ptr_array_sort (misses, compare_entries_newest_first);
-  for (guint i = 0; i < misses->len; i++)
+  for (guint i = 0; i < entries->len; i++)
     {
-      Entry *entry = g_ptr_array_index (misses, i);
-      g_autoptr(BulletinIssue) issue = bulletin_issue_new (entry->file, entry->kind);
-      ReadResult result;
+      Entry *entry = g_ptr_array_index (entries, i);
 
-      if (g_cancellable_is_cancelled (cancellable))
-        break;
-
-      result = read_entry (issue, cancellable);
-      if (result == READ_CANCELLED)
-        break;
-
-      if (cache != NULL && result != READ_IO_ERROR)
-        {
-          BulletinCacheEntry *cached = result == READ_SKIP ? g_new0 (BulletinCacheEntry, 1)
-                                                           : cache_entry_from_issue (issue);
-
-          cached->kind = entry->kind;
-          cached->size = entry->size;
-          cached->mtime = entry->mtime;
-          cached->skip = result == READ_SKIP;
-          if (entry->kind == BULLETIN_ISSUE_NINJS_FOLDER)
-            cached->extra = folder_extra (entry->file, NULL);
-          bulletin_archive_cache_store (cache, entry->name, cached);
-        }
-
-      if (result == READ_SKIP)
-        {
-          scan_state_set_total (state, --n_total);
-          continue;
-        }
-      scan_state_push (state, g_steal_pointer (&issue), FALSE);
+      if (!entry->done)
+        g_ptr_array_add (misses, entry);
     }
+  g_ptr_array_sort (misses, compare_entries_newest_first);
+
+  cancelled = !read_misses (scan, misses, location);
+
+  g_debug ("archive scan: entries read after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
 
   if (cache != NULL)
     {
       g_autoptr(GError) save_error = NULL;
 
       /* a cancelled scan keeps what it learnt, and forgets nothing */
-      if (!g_cancellable_is_cancelled (cancellable))
+      if (!cancelled && !g_cancellable_is_cancelled (cancellable))
         bulletin_archive_cache_retain (cache, names);
       if (bulletin_archive_cache_is_dirty (cache) &&
           !bulletin_archive_cache_save (cache, &save_error))
         g_warning ("Could not write the archive metadata cache: %s", save_error->message);
     }
 
+  g_debug ("archive scan: done after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
   return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+static gboolean
+scan_run (ScanState     *state,
+          GFile         *location,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  Scan scan = { state, NULL, cancellable, 0, 0, 0, };
+  gboolean ok;
+
+  g_mutex_init (&scan.lock);
+  ok = scan_run_with (&scan, state, location, cancellable, error);
+  g_mutex_clear (&scan.lock);
+  return ok;
 }
 
 typedef struct {

@@ -15,6 +15,7 @@ struct _BulletinArticle
   GObject    parent_instance;
 
   char      *id;
+  char      *base_id;         /* the id without its suffix */
   char      *id_suffix;
   char      *uri;
   char      *headline;
@@ -55,6 +56,7 @@ bulletin_article_finalize (GObject *object)
 
   g_free (self->id);
   g_free (self->id_suffix);
+  g_free (self->base_id);
   g_free (self->uri);
   g_free (self->headline);
   g_free (self->kicker);
@@ -98,6 +100,20 @@ bulletin_article_new (void)
   return g_object_new (BULLETIN_TYPE_ARTICLE, NULL);
 }
 
+/* Characters of valid UTF-8: the bytes that do not continue one (a
+ * loop the compiler vectorises, unlike g_utf8_strlen ()). */
+static guint
+count_chars (const char *text,
+             gsize       len)
+{
+  const guchar *p = (const guchar *)text;
+  guint n = 0;
+
+  for (gsize i = 0; i < len; i++)
+    n += (p[i] & 0xC0) != 0x80;
+  return n;
+}
+
 /* Copies @text with CRLF and CR turned into LF. */
 void
 bulletin_article_set_source (BulletinArticle *self,
@@ -112,18 +128,21 @@ bulletin_article_set_source (BulletinArticle *self,
     len = strlen (text);
 
   g_string_truncate (self->source, 0);
-  for (gssize i = 0; i < len; i++)
-    {
-      if (text[i] == '\r')
-        {
-          g_string_append_c (self->source, '\n');
-          if (i + 1 < len && text[i + 1] == '\n')
-            i++;
-        }
-      else
-        g_string_append_c (self->source, text[i]);
-    }
-  self->source_length = g_utf8_strlen (self->source->str, self->source->len);
+  if (memchr (text, '\r', len) == NULL)
+    g_string_append_len (self->source, text, len);
+  else
+    for (gssize i = 0; i < len; i++)
+      {
+        if (text[i] == '\r')
+          {
+            g_string_append_c (self->source, '\n');
+            if (i + 1 < len && text[i + 1] == '\n')
+              i++;
+          }
+        else
+          g_string_append_c (self->source, text[i]);
+      }
+  self->source_length = count_chars (self->source->str, self->source->len);
 }
 
 /* Takes ownership of @block; its ranges must lie inside the source. */
@@ -238,9 +257,9 @@ bulletin_article_set_id_suffix (BulletinArticle *self,
   set_str (&self->id_suffix, suffix);
   if (self->finished)
     {
-      g_clear_pointer (&self->id, g_free);
-      self->finished = FALSE;
-      bulletin_article_finish (self);
+      /* the content has not changed: only the suffix */
+      g_free (self->id);
+      self->id = g_strconcat (self->base_id, self->id_suffix, NULL);
     }
 }
 
@@ -255,34 +274,178 @@ bulletin_article_set_id_suffix (BulletinArticle *self,
  *
  * Returns: (transfer full): the folded text
  */
+/* Normalisation leaves some characters alone whatever surrounds them: they
+ * never join one before them, and their folded form is known.  Those take
+ * a fast path: Han (kept), ASCII and full-width letters and digits (kept,
+ * in lower case), and Chinese and general punctuation (dropped, as no
+ * letter or digit comes of them).  Only the stretches between them go
+ * through g_utf8_normalize (), each with the fast character before it,
+ * which it may combine with.  The result is that of normalising the whole
+ * text at once (the tests check it). */
+typedef enum {
+  FOLD_SLOW,
+  FOLD_KEEP,
+  FOLD_ASCII,
+  FOLD_DROP,
+  FOLD_FULLWIDTH,
+} FoldClass;
+
+static inline FoldClass
+fold_class (gunichar c)
+{
+  if (c < 0x80)
+    return FOLD_ASCII;
+  if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF))
+    return FOLD_KEEP;
+  if ((c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205E) ||
+      (c >= 0x3000 && c <= 0x3004) || (c >= 0x3008 && c <= 0x3020) ||
+      (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
+      (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65))
+    return FOLD_DROP;
+  if ((c >= 0xFF10 && c <= 0xFF19) || (c >= 0xFF21 && c <= 0xFF3A) ||
+      (c >= 0xFF41 && c <= 0xFF5A))
+    return FOLD_FULLWIDTH;
+  return FOLD_SLOW;
+}
+
+static void
+append_folded (GString    *out,
+               const char *p,
+               gssize      len,
+               guint      *n,
+               guint       max_chars)
+{
+  g_autofree char *nfkc = g_utf8_normalize (p, len, G_NORMALIZE_NFKC);
+  g_autofree char *folded = NULL;
+
+  if (nfkc == NULL)
+    return;
+  folded = g_utf8_casefold (nfkc, -1);
+  for (const char *f = folded; *f && (max_chars == 0 || *n < max_chars); f = g_utf8_next_char (f))
+    {
+      gunichar c = g_utf8_get_char (f);
+
+      if (!g_unichar_isalnum (c))
+        continue;
+      g_string_append_unichar (out, c);
+      (*n)++;
+    }
+}
+
+/* The character at @p, valid UTF-8 */
+static inline gunichar
+get_char (const char *p)
+{
+  const guchar *u = (const guchar *)p;
+
+  if (u[0] < 0x80)
+    return u[0];
+  if ((u[0] & 0xF0) == 0xE0)
+    return ((u[0] & 0x0F) << 12) | ((u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+  return g_utf8_get_char (p);
+}
+
 char *
 bulletin_normalize_for_identity (const char *text,
                                  guint       max_chars)
 {
-  g_autofree char *nfkc = NULL;
-  g_autofree char *folded = NULL;
   GString *out;
+  const char *p, *segment = NULL, *validated;
   guint n = 0;
 
   if (text == NULL)
     return g_strdup ("");
 
-  nfkc = g_utf8_normalize (text, -1, G_NORMALIZE_NFKC);
-  if (nfkc == NULL)
-    return g_strdup ("");
-  folded = g_utf8_casefold (nfkc, -1);
+  /* validated as far as it is read, in pieces: a 10 MB body is not read
+   * past its first letters */
+  validated = text;
 
-  out = g_string_new (NULL);
-  for (const char *p = folded; *p; p = g_utf8_next_char (p))
+  out = g_string_sized_new (max_chars > 0 ? max_chars * 3 + 1 : 64);
+  for (p = text; *p && (max_chars == 0 || n < max_chars); )
     {
-      gunichar c = g_utf8_get_char (p);
+      const char *next;
+      gunichar c;
+      FoldClass fold;
 
-      if (!g_unichar_isalnum (c))
-        continue;
-      g_string_append_unichar (out, c);
-      if (max_chars > 0 && ++n >= max_chars)
-        break;
+      if (p >= validated)
+        {
+          const char *end;
+          gsize avail = strnlen (validated, 256);
+
+          g_utf8_validate_len (validated, avail, &end);
+          if (end == validated)   /* invalid, or a character cut by the piece */
+            g_utf8_validate_len (validated, strnlen (validated, 256 + 4), &end);
+          if (end == validated)
+            {
+              g_string_free (out, TRUE);
+              return g_strdup ("");
+            }
+          validated = end;
+        }
+
+      next = g_utf8_next_char (p);
+      c = get_char (p);
+      fold = fold_class (c);
+
+      if (fold == FOLD_SLOW)
+        {
+          if (segment == NULL)
+            segment = p;
+          p = next;
+          continue;
+        }
+
+      if (segment != NULL)
+        {
+          append_folded (out, segment, p - segment, &n, max_chars);
+          segment = NULL;
+          if (max_chars > 0 && n >= max_chars)
+            break;
+        }
+
+      if (*next != 0 && (next >= validated || fold_class (get_char (next)) == FOLD_SLOW))
+        {
+          /* what follows may combine with this character */
+          segment = p;
+          p = next;
+          continue;
+        }
+
+      switch (fold)
+        {
+        case FOLD_ASCII:
+          if (g_ascii_isalnum (c))
+            {
+              g_string_append_c (out, g_ascii_tolower (c));
+              n++;
+            }
+          break;
+        case FOLD_FULLWIDTH:
+          g_string_append_c (out, g_ascii_tolower (c - 0xFEE0));
+          n++;
+          break;
+        case FOLD_KEEP:
+          /* every code point of both blocks is an assigned letter */
+          if (out->len + 4 < out->allocated_len)
+            {
+              memcpy (out->str + out->len, p, 3);
+              out->len += 3;
+              out->str[out->len] = 0;
+            }
+          else
+            g_string_append_len (out, p, next - p);
+          n++;
+          break;
+        case FOLD_DROP:
+        case FOLD_SLOW:
+        default:
+          break;
+        }
+      p = next;
     }
+  if (segment != NULL && (max_chars == 0 || n < max_chars))
+    append_folded (out, segment, p - segment, &n, max_chars);
+
   return g_string_free (out, FALSE);
 }
 
@@ -327,6 +490,95 @@ block_is_body (const BulletinBlock *block)
     }
 }
 
+/* Enough of the body for its identity (the first 200 letters and digits
+ * of bulletin_article_dup_body_text ()), without copying all of a long
+ * article: whole blocks until 2 KiB, or all when that has too few
+ * letters. */
+static void
+free_scratch (gpointer data)
+{
+  g_string_free (data, TRUE);
+}
+
+static GPrivate scratch_key = G_PRIVATE_INIT (free_scratch);
+
+/* Fills @s with the body prefix; FALSE when all of the body is needed
+ * (the prefix has too few letters). */
+static gboolean
+body_prefix (BulletinArticle *self,
+             GString         *s)
+{
+  gboolean all = TRUE;
+  const char *cur = self->source->str;
+  guint cur_offset = 0;
+
+  g_string_truncate (s, 0);
+  for (guint i = 0; i < self->blocks->len; i++)
+    {
+      const BulletinBlock *block = g_ptr_array_index (self->blocks, i);
+
+      if (!block_is_body (block))
+        continue;
+      if (s->len >= 2048)
+        {
+          all = FALSE;
+          break;
+        }
+      if (s->len > 0)
+        g_string_append_c (s, '\n');
+      for (guint r = 0; r < block->n_ranges; r++)
+        {
+          guint start = block->ranges[r].start;
+          const char *a, *b;
+
+          /* ranges come in order and close together: walk on from the
+           * last one; walk to the end, as a block is short or the loop
+           * stops after it */
+          if (start >= cur_offset && start - cur_offset <= 512)
+            for (a = cur; cur_offset < start && *a; cur_offset++)
+              a = g_utf8_next_char (a);
+          else
+            a = bulletin_article_offset_to_pointer (self, start);
+          b = a;
+          for (guint c = start; c < block->ranges[r].end && *b; c++)
+            b = g_utf8_next_char (b);
+          g_string_append_len (s, a, b - a);
+          cur = b;
+          cur_offset = MAX (block->ranges[r].end, start);
+        }
+    }
+  return all;
+}
+
+/* The id of an article without a uri, from its headline and enough of
+ * its body (the first 200 letters and digits of
+ * bulletin_article_dup_body_text ()), without copying all of a long
+ * article: whole blocks until 2 KiB, into a buffer kept for the next
+ * article, or all when that has too few letters. */
+static char *
+compute_id (BulletinArticle *self)
+{
+  GString *s = g_private_get (&scratch_key);
+
+  if (s == NULL)
+    {
+      s = g_string_sized_new (8192);
+      g_private_set (&scratch_key, s);
+    }
+
+  if (!body_prefix (self, s))
+    {
+      g_autofree char *folded = bulletin_normalize_for_identity (s->str, 200);
+
+      if (g_utf8_strlen (folded, -1) < 200)
+        {
+          g_autofree char *body = bulletin_article_dup_body_text (self);
+          return bulletin_article_compute_content_id (self->headline, body);
+        }
+    }
+  return bulletin_article_compute_content_id (self->headline, s->str);
+}
+
 /* Makes the article immutable: builds the offset checkpoints, fills the
  * headline from the first headline block if unset, and derives the id. */
 void
@@ -339,15 +591,21 @@ bulletin_article_finish (BulletinArticle *self)
 
   if (self->checkpoints == NULL)
     {
+      const guchar *str = (const guchar *)self->source->str;
       guint i = 0;
 
       self->checkpoints = g_array_sized_new (FALSE, FALSE, sizeof (guint),
                                              self->source_length / CHECKPOINT + 1);
-      for (const char *p = self->source->str; *p; p = g_utf8_next_char (p), i++)
-        if (i % CHECKPOINT == 0)
+      /* a character starts at every byte that does not continue one */
+      for (gsize off = 0; str[off]; off++)
+        if ((str[off] & 0xC0) != 0x80)
           {
-            guint off = p - self->source->str;
-            g_array_append_val (self->checkpoints, off);
+            if (i % CHECKPOINT == 0)
+              {
+                guint o = off;
+                g_array_append_val (self->checkpoints, o);
+              }
+            i++;
           }
       self->source_length = i;
     }
@@ -374,10 +632,10 @@ bulletin_article_finish (BulletinArticle *self)
     }
   else
     {
-      g_autofree char *body = bulletin_article_dup_body_text (self);
-      self->id = bulletin_article_compute_content_id (self->headline, body);
+      self->id = compute_id (self);
     }
 
+  self->base_id = g_strdup (self->id);
   if (self->id_suffix != NULL)
     {
       char *tmp = g_strconcat (self->id, self->id_suffix, NULL);

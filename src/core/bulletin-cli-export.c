@@ -7,108 +7,97 @@
 #include <string.h>
 
 #include "bulletin-cli-export.h"
+#include "bulletin-archive.h"
 #include "bulletin-issue.h"
 #include "bulletin-ninjs-writer.h"
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
+/* The full path, then the message without the file name the readers
+ * start it with. */
+static void
+print_error (GFile      *file,
+             const char *message)
 {
-  return strcmp (*(const char * const *)a, *(const char * const *)b);
-}
-
-/* Reads one issue (a file, or an issue folder) into @composites; reports
- * what went wrong on standard error. */
-static gboolean
-export_entry (GFile             *file,
-              BulletinIssueKind  kind,
-              JsonArray         *composites)
-{
-  g_autoptr(BulletinParsedIssue) parsed = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *path = g_file_get_parse_name (file);
+  g_autofree char *base = g_file_get_basename (file);
 
-  parsed = bulletin_issue_parse_file (file, kind, NULL, &error);
-  if (parsed == NULL)
-    {
-      g_autofree char *base = g_file_get_basename (file);
-      const char *message = error->message;
+  if (base != NULL && g_str_has_prefix (message, base) &&
+      g_str_has_prefix (message + strlen (base), ": "))
+    message += strlen (base) + 2;
 
-      /* The readers' messages start with the file's name: give the
-       * whole path instead. */
-      if (base != NULL && g_str_has_prefix (message, base) &&
-          g_str_has_prefix (message + strlen (base), ": "))
-        message += strlen (base) + 2;
-
-      if (error->domain == G_IO_ERROR || error->domain == G_FILE_ERROR)
-        /* Translators: %s are a path and the reason */
-        g_printerr (_("%s: cannot read: %s\n"), path, message);
-      else
-        /* Translators: %s are a path and the reason */
-        g_printerr (_("%s: %s\n"), path, message);
-      return FALSE;
-    }
-
-  for (guint i = 0; i < parsed->warnings->len; i++)
-    /* Translators: %s is what the reader noticed */
-    g_printerr (_("warning: %s\n"), (const char *)g_ptr_array_index (parsed->warnings, i));
-
-  if (parsed->title == NULL && kind != BULLETIN_ISSUE_NINJS_FILE)
-    parsed->title = g_file_get_basename (file);
-  json_array_add_element (composites, bulletin_ninjs_write_issue (parsed));
-  return TRUE;
+  /* Translators: %s are a path and the reason */
+  g_printerr (_("%s: %s\n"), path, message);
 }
 
-/* An archive folder: every entry an issue, in name order. */
-static gboolean
-export_archive (GFile     *folder,
-                JsonArray *composites)
+/* The issue as the writer wants it: the archive's own ids (shared uris
+ * told apart) and metadata. */
+static BulletinParsedIssue *
+snapshot_issue (BulletinIssue *issue)
 {
-  g_autoptr(GFileEnumerator) enumerator = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GHashTable) types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  BulletinParsedIssue *parsed = bulletin_parsed_issue_new ();
+  GListModel *articles = bulletin_issue_get_articles (issue);
+  const char *title = bulletin_issue_get_title (issue);
+  guint n = g_list_model_get_n_items (articles);
+
+  /* get_title () falls back on the file name, which is no title */
+  if (title != bulletin_issue_get_display_name (issue))
+    parsed->title = g_strdup (title);
+  parsed->date = g_strdup (bulletin_issue_get_date (issue));
+  parsed->number = g_strdup (bulletin_issue_get_number (issue));
+  parsed->edition = g_strdup (bulletin_issue_get_edition (issue));
+  parsed->uri = g_strdup (bulletin_issue_get_id (issue));
+
+  for (guint i = 0; i < n; i++)
+    {
+      BulletinArticle *article = g_list_model_get_item (articles, i);
+
+      if (parsed->language == NULL && bulletin_article_get_language (article) != NULL)
+        parsed->language = g_strdup (bulletin_article_get_language (article));
+      g_ptr_array_add (parsed->articles, article);
+    }
+  return parsed;
+}
+
+/* Every issue of the archive at @location (a folder, or one issue file),
+ * in the archive's order, into @composites. */
+static gboolean
+export_archive (const char *arg,
+                JsonArray  *composites)
+{
+  g_autoptr(GFile) location = g_file_new_for_commandline_arg (arg);
+  g_autoptr(BulletinArchive) archive = bulletin_archive_new (location);
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_file_get_parse_name (folder);
   gboolean ok = TRUE;
-  GFileInfo *info;
+  guint n;
 
-  enumerator = g_file_enumerate_children (folder,
-                                          G_FILE_ATTRIBUTE_STANDARD_NAME ","
-                                          G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                          G_FILE_QUERY_INFO_NONE, NULL, &error);
-  if (enumerator == NULL)
+  if (!bulletin_archive_scan (archive, NULL, &error))
     {
-      /* Translators: %s are a path and the reason */
-      g_printerr (_("%s: cannot read: %s\n"), path, error->message);
+      print_error (location, error->message);
       return FALSE;
     }
 
-  while ((info = g_file_enumerator_next_file (enumerator, NULL, &error)) != NULL)
+  n = g_list_model_get_n_items (G_LIST_MODEL (archive));
+  for (guint i = 0; i < n; i++)
     {
-      g_ptr_array_add (names, g_strdup (g_file_info_get_name (info)));
-      g_hash_table_insert (types, g_strdup (g_file_info_get_name (info)),
-                           GINT_TO_POINTER (g_file_info_get_file_type (info)));
-      g_object_unref (info);
-    }
-  if (error != NULL)
-    {
-      /* Translators: %s are a path and the reason */
-      g_printerr (_("%s: cannot read: %s\n"), path, error->message);
-      return FALSE;
-    }
+      g_autoptr(BulletinIssue) issue = g_list_model_get_item (G_LIST_MODEL (archive), i);
+      g_autoptr(GError) load_error = NULL;
+      g_autoptr(BulletinParsedIssue) parsed = NULL;
+      GPtrArray *warnings;
 
-  g_ptr_array_sort (names, compare_names);
-  for (guint i = 0; i < names->len; i++)
-    {
-      const char *name = g_ptr_array_index (names, i);
-      g_autoptr(GFile) child = g_file_get_child (folder, name);
-      GFileType type = GPOINTER_TO_INT (g_hash_table_lookup (types, name));
-      BulletinIssueKind kind;
+      if (!bulletin_issue_load (issue, NULL, &load_error))
+        {
+          /* the others are still written; the exit status tells */
+          print_error (bulletin_issue_get_file (issue), load_error->message);
+          ok = FALSE;
+          continue;
+        }
 
-      if (!bulletin_issue_kind_for_file (child, type, &kind))
-        continue;
-      if (!export_entry (child, kind, composites))
-        ok = FALSE;
+      warnings = bulletin_issue_get_warnings (issue);
+      for (guint j = 0; j < warnings->len; j++)
+        /* Translators: %s is what the reader noticed */
+        g_printerr (_("warning: %s\n"), (const char *)g_ptr_array_index (warnings, j));
+
+      parsed = snapshot_issue (issue);
+      json_array_add_element (composites, bulletin_ninjs_write_issue (parsed));
     }
   return ok;
 }
@@ -117,9 +106,11 @@ export_archive (GFile     *folder,
  * bulletin_cli_export_ninjs:
  *
  * Writes the issues read from each path (an archive folder: every entry
- * an issue; or one file) to standard output as ninjs 3.1: one composite
- * object when exactly one issue was read, else a JSON array of
- * composites.  Unreadable input is reported on standard error, naming
+ * an issue, in the archive's order, newest first; or one issue file) to
+ * standard output as ninjs 3.1: one composite object when exactly one
+ * issue was read, else a JSON array of composites.  The articles carry
+ * the ids the archive gives them (a uri that two items share is told
+ * apart), so that the app, the export and a new reading agree.  Unreadable input is reported on standard error, naming
  * the file, and makes the exit status 1; the issues that could be read
  * are still written.
  *
@@ -137,36 +128,9 @@ bulletin_cli_export_ninjs (const char * const *args)
 
   for (guint i = 0; args[i] != NULL; i++)
     {
-      g_autoptr(GFile) file = g_file_new_for_commandline_arg (args[i]);
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GFileInfo) info = NULL;
-      BulletinIssueKind kind;
-
       n_paths++;
-      info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                G_FILE_QUERY_INFO_NONE, NULL, &error);
-      if (info == NULL)
-        {
-          /* Translators: %s are a path and the reason */
-          g_printerr (_("%s: cannot read: %s\n"), args[i], error->message);
-          ok = FALSE;
-          continue;
-        }
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        {
-          if (!export_archive (file, composites))
-            ok = FALSE;
-        }
-      else
-        {
-          /* A file given by name is read whatever its name: .txt as text,
-           * anything else as ninjs. */
-          if (!bulletin_issue_kind_for_file (file, G_FILE_TYPE_REGULAR, &kind))
-            kind = BULLETIN_ISSUE_NINJS_FILE;
-          if (!export_entry (file, kind, composites))
-            ok = FALSE;
-        }
+      if (!export_archive (args[i], composites))
+        ok = FALSE;
     }
 
   if (n_paths == 0)

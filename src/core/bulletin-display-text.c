@@ -75,35 +75,63 @@ bulletin_display_widen_char (gunichar prev,
   return c;
 }
 
+/* Bytes that may change on display: the punctuation that widens, and the
+ * line break inside a block.  Everything else is copied as it is. */
+static const guint8 special_byte[256] = {
+  ['\n'] = 1, [','] = 1, ['!'] = 1, ['('] = 1, [')'] = 1, [':'] = 1, [';'] = 1, ['?'] = 1,
+};
+
+static inline const char *
+skip_chars (const char *p,
+            guint       n)
+{
+  while (n-- > 0)
+    p = g_utf8_next_char (p);
+  return p;
+}
+
 static void
 append_range (BulletinDisplayText *self,
               const char          *p,
               const char          *end,
               guint                source_start,
+              guint                n_chars,
               gunichar             prev)
 {
   Run run = { self->length, source_start, 0 };
+  const char *copied = p;
+  const char *start = p;
+  gboolean widen = (self->flags & BULLETIN_DISPLAY_WIDEN_PUNCTUATION) != 0;
 
-  while (p < end)
+  /* Copy stretches of ordinary bytes at once; look at each special
+   * byte with the characters around it. */
+  for (; p < end; p++)
     {
-      gunichar c = g_utf8_get_char (p);
-      const char *next_p = g_utf8_next_char (p);
-      gunichar next = next_p < end ? g_utf8_get_char (next_p) : 0;
+      gunichar c, before, after;
 
-      if (self->flags & BULLETIN_DISPLAY_WIDEN_PUNCTUATION)
-        c = bulletin_display_widen_char (prev, c, next);
+      if (!special_byte[(guchar)*p])
+        continue;
 
-      /* A line break inside a block (a <br>, a multi-line caption) is a
-       * line separator, so that the block stays one paragraph. */
+      c = (guchar)*p;
       if (c == '\n')
-        c = 0x2028;
+        c = 0x2028;   /* a line break inside a block keeps it one paragraph */
+      else if (widen)
+        {
+          before = p > start ? g_utf8_get_char (g_utf8_prev_char (p)) : prev;
+          after = p + 1 < end ? g_utf8_get_char (p + 1) : 0;
+          c = bulletin_display_widen_char (before, c, after);
+        }
+      if (c == (guchar)*p)
+        continue;
 
+      g_string_append_len (self->text, copied, p - copied);
       g_string_append_unichar (self->text, c);
-      prev = g_utf8_get_char (p);
-      p = next_p;
-      run.length++;
+      copied = p + 1;
     }
+  g_string_append_len (self->text, copied, end - copied);
 
+  /* each character is replaced by one: the run covers the whole range */
+  run.length = n_chars;
   if (run.length > 0)
     g_array_append_val (self->runs, run);
   self->length += run.length;
@@ -119,7 +147,8 @@ bulletin_display_text_new (BulletinArticle      *article,
                            BulletinDisplayFlags  flags)
 {
   BulletinDisplayText *self;
-  guint n_blocks;
+  guint n_blocks, source_length, cur_offset;
+  const char *cur;
 
   g_return_val_if_fail (BULLETIN_IS_ARTICLE (article), NULL);
 
@@ -131,6 +160,9 @@ bulletin_display_text_new (BulletinArticle      *article,
   self->runs = g_array_new (FALSE, FALSE, sizeof (Run));
 
   n_blocks = bulletin_article_get_n_blocks (article);
+  source_length = bulletin_article_get_source_length (article);
+  cur = bulletin_article_get_source (article);
+  cur_offset = 0;
   for (guint i = 0; i < n_blocks; i++)
     {
       const BulletinBlock *block = bulletin_article_get_block (article, i);
@@ -142,14 +174,28 @@ bulletin_display_text_new (BulletinArticle      *article,
           g_string_append_c (self->text, '\n');
           self->length++;
         }
+      /* a block starts a new context: what ends the one before does not
+       * widen what starts this one */
 
       span.start = self->length;
       for (guint r = 0; r < block->n_ranges; r++)
         {
-          const char *a = bulletin_article_offset_to_pointer (article, block->ranges[r].start);
-          const char *b = bulletin_article_offset_to_pointer (article, block->ranges[r].end);
+          guint rs = block->ranges[r].start, re = MAX (block->ranges[r].end, rs);
+          const char *a, *b;
 
-          append_range (self, a, b, block->ranges[r].start, prev);
+          re = MIN (re, source_length);
+          rs = MIN (rs, re);
+          /* ranges come in order, mostly close to each other: walk on
+           * from the last one rather than look each up */
+          if (rs >= cur_offset && rs - cur_offset <= 1024)
+            a = skip_chars (cur, rs - cur_offset);
+          else
+            a = bulletin_article_offset_to_pointer (article, rs);
+          b = skip_chars (a, re - rs);
+          cur = b;
+          cur_offset = re;
+
+          append_range (self, a, b, rs, re - rs, prev);
           if (b > a)
             prev = g_utf8_get_char (g_utf8_prev_char (b));
         }
@@ -320,4 +366,111 @@ bulletin_display_text_dup_range (BulletinDisplayText *self,
   a = g_utf8_offset_to_pointer (self->text->str, start);
   b = g_utf8_offset_to_pointer (a, end - start);
   return g_strndup (a, b - a);
+}
+
+static gboolean
+ends_sentence (gunichar c)
+{
+  return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == '!' || c == '?' ||
+         c == 0xFF1B || c == ';' || c == 0x2026;
+}
+
+static gboolean
+ends_clause (gunichar c)
+{
+  return c == 0xFF0C || c == ',' || c == 0x3001 || c == 0xFF1A || c == ':';
+}
+
+static gboolean
+closes (gunichar c)
+{
+  return c == 0x201D || c == 0x2019 || c == 0x300D || c == 0x300F || c == 0xFF09 ||
+         c == ')' || c == 0x300B || c == 0x3011;
+}
+
+static gboolean
+is_word_char (gunichar c)
+{
+  return c < 0x80 && (g_ascii_isalnum (c) || c == '.' || c == '%' || c == '-');
+}
+
+/**
+ * bulletin_display_text_dup_splits:
+ * @self: a display text
+ * @span: index of a span (a block)
+ * @max_chars: the longest piece wanted, in characters (at least 16)
+ *
+ * Where to cut a long block into pieces of at most @max_chars characters
+ * each, so that a reader can lay out a huge paragraph one piece at a time
+ * (the offset map and the spans stay those of the whole paragraph).
+ * Pieces end after a sentence (。！？；… and any closing quotation
+ * marks), else after a clause (，、：), else between characters that are
+ * not inside a Latin word or a number.
+ *
+ * Returns: (transfer full) (element-type guint): the display offsets at
+ *   which a new piece starts, ascending, inside the span (its start not
+ *   included); empty when the block fits in one piece
+ */
+GArray *
+bulletin_display_text_dup_splits (BulletinDisplayText *self,
+                                  guint                span,
+                                  guint                max_chars)
+{
+  GArray *splits = g_array_new (FALSE, FALSE, sizeof (guint));
+  const BulletinSpan *sp;
+  const char *p;
+  guint offset, piece_start, sentence = 0, clause = 0, safe = 0;
+  gunichar prev = 0;
+  gboolean sentence_end = FALSE;
+
+  g_return_val_if_fail (self != NULL, splits);
+  g_return_val_if_fail (span < self->spans->len, splits);
+
+  max_chars = MAX (max_chars, 16);
+  sp = &g_array_index (self->spans, BulletinSpan, span);
+  if (sp->end - sp->start <= max_chars)
+    return splits;
+
+  p = g_utf8_offset_to_pointer (self->text->str, sp->start);
+  piece_start = sp->start;
+  for (offset = sp->start; offset < sp->end; offset++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      /* candidates: the position before @c */
+      if (offset > piece_start)
+        {
+          if (sentence_end && !closes (c) && !ends_sentence (c))
+            sentence = offset;
+          if (ends_clause (prev) && !closes (c))
+            clause = offset;
+          if (!(is_word_char (prev) && is_word_char (c)) && !closes (c) &&
+              !ends_clause (c) && !ends_sentence (c))
+            safe = offset;
+        }
+
+      if (offset - piece_start >= max_chars)
+        {
+          guint cut = sentence > piece_start ? sentence
+                    : clause > piece_start ? clause
+                    : safe > piece_start ? safe
+                    : offset;
+
+          g_array_append_val (splits, cut);
+          piece_start = cut;
+          if (sentence <= cut)
+            sentence = 0;
+          if (clause <= cut)
+            clause = 0;
+          if (safe <= cut)
+            safe = 0;
+        }
+
+      /* 。 or 。” just before: a sentence ends */
+      sentence_end = ends_sentence (c) || (sentence_end && closes (c));
+      prev = c;
+      p = g_utf8_next_char (p);
+    }
+
+  return splits;
 }

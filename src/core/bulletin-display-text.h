@@ -68,6 +68,10 @@ char                *bulletin_display_text_dup_range       (BulletinDisplayText 
                                                             guint                      start,
                                                             guint                      end);
 
+GArray              *bulletin_display_text_dup_splits      (BulletinDisplayText       *self,
+                                                            guint                      span,
+                                                            guint                      max_chars);
+
 /* widening one character: returns the full-width form of @c when it is
  * ASCII punctuation that @prev or @next (Han characters or CJK
  * punctuation) make Chinese, else @c */

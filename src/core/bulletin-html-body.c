@@ -78,25 +78,33 @@ append_text (Walker     *w,
       return;
     }
 
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
+  /* Runs between white space are copied whole; only their first and
+   * last characters matter to the spacing. */
+  for (const char *p = text; *p;)
     {
-      gunichar c = g_utf8_get_char (p);
+      const char *run = p;
+      gunichar first;
 
-      if (is_html_space (c))
+      if (is_html_space (*p))
         {
           w->pending = TRUE;
-          if (c != '\n' && c != '\r')
+          if (*p != '\n' && *p != '\r')
             w->pending_space = TRUE;
+          p++;
           continue;
         }
 
+      while (*p && !is_html_space (*p))
+        p++;
+
+      first = g_utf8_get_char (run);
       if (w->pending && w->text->len > 0 && w->last != '\n' &&
-          (w->pending_space || !is_wide (w->last) || !is_wide (c)))
+          (w->pending_space || !is_wide (w->last) || !is_wide (first)))
         g_string_append_c (w->text, ' ');
       w->pending = w->pending_space = FALSE;
 
-      g_string_append_unichar (w->text, c);
-      w->last = c;
+      g_string_append_len (w->text, run, p - run);
+      w->last = g_utf8_get_char (g_utf8_find_prev_char (run, p));
     }
 }
 

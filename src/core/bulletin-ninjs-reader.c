@@ -15,6 +15,8 @@
 #define MAX_JSON_DEPTH 256
 /* composites inside composites: deeper ones are not read as articles */
 #define MAX_ASSOCIATION_DEPTH 8
+/* bodies of one item compared to drop alternative forms of one text */
+#define MAX_COMPARED_BODIES 16
 
 G_DEFINE_QUARK (bulletin-ninjs-error-quark, bulletin_ninjs_error)
 
@@ -627,6 +629,35 @@ read_bodies (Reader     *r,
   return bodies;
 }
 
+/* Letters and digits, lower case: enough to tell whether two forms of a
+ * body hold the same text, and much cheaper than NFKC. */
+static char *
+fold_letters (const char *text)
+{
+  GString *out = g_string_sized_new (strlen (text));
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x80)
+        {
+          if (g_ascii_isalnum (c))
+            g_string_append_c (out, g_ascii_tolower (c));
+        }
+      else if (g_unichar_isalnum (c))
+        {
+          gunichar lower = g_unichar_tolower (c);
+
+          if (lower == c)
+            g_string_append_len (out, p, g_utf8_next_char (p) - p);
+          else
+            g_string_append_unichar (out, lower);
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
 static const char *
 body_folded (Body *body)
 {
@@ -640,7 +671,7 @@ body_folded (Body *body)
           g_string_append (s, block->text);
           g_string_append_c (s, ' ');
         }
-      body->folded = bulletin_normalize_for_identity (s->str, 0);
+      body->folded = fold_letters (s->str);
       g_string_free (s, TRUE);
     }
   return body->folded;
@@ -664,10 +695,12 @@ choose_bodies (GPtrArray *bodies)
 {
   GPtrArray *chosen = g_ptr_array_new ();
 
-  if (bodies->len <= 1)
+  /* One body, or more than any real item has (the comparisons grow with
+   * the square of their number): all of them, in order. */
+  if (bodies->len <= 1 || bodies->len > MAX_COMPARED_BODIES)
     {
-      if (bodies->len == 1)
-        g_ptr_array_add (chosen, g_ptr_array_index (bodies, 0));
+      for (guint i = 0; i < bodies->len; i++)
+        g_ptr_array_add (chosen, g_ptr_array_index (bodies, i));
       return chosen;
     }
 
@@ -981,7 +1014,7 @@ has_own_body (Reader     *r,
   g_autoptr(GPtrArray) bodies = read_bodies (r, item, "bodies", "body");
   g_autoptr(GPtrArray) chosen = choose_bodies (bodies);
   g_autofree char *text = bodies_dup_text (chosen);
-  g_autofree char *folded = bulletin_normalize_for_identity (text, 1);
+  g_autofree char *folded = fold_letters (text);
 
   /* "[ ... ]", a placeholder, is no body */
   return *folded != 0;

@@ -41,6 +41,7 @@ typedef struct {
   char     *uri;
   char     *type;
   gboolean  has_body;
+  gboolean  has_text;
   guint     n_assoc;
   guint     n_text_assoc;
   char     *assoc_date;
@@ -490,7 +491,11 @@ association (Skimmer  *s,
   if (ok)
     {
       item->n_assoc++;
-      if (sub.has_body || g_strcmp0 (sub.type, "text") == 0)
+      /* an article, as the reader sees it: a text item, or an untyped item
+       * or a composite with headlines or a body */
+      if (sub.type != NULL ? (g_ascii_strcasecmp (sub.type, "text") == 0 ||
+                              (g_ascii_strcasecmp (sub.type, "composite") == 0 && sub.has_text))
+                           : sub.has_text)
         item->n_text_assoc++;
       if (item->assoc_date == NULL)
         item->assoc_date = g_strdup (sub.version_created != NULL ? sub.version_created
@@ -509,16 +514,25 @@ association_member (Skimmer    *s,
 }
 
 static gboolean
+has_prefix_ci (const char *key,
+               const char *prefix)
+{
+  return g_ascii_strncasecmp (key, prefix, strlen (prefix)) == 0;
+}
+
+/* Member names are compared without regard to case, as the reader does
+ * (1.x files in the wild mix both). */
+static gboolean
 item_member (Skimmer    *s,
              const char *key,
              gpointer    data)
 {
   Item *item = data;
 
-  switch (key[0])
+  switch (g_ascii_tolower (key[0]))
     {
     case 'a':
-      if (item->top && strcmp (key, "associations") == 0)
+      if (item->top && g_ascii_strcasecmp (key, "associations") == 0)
         {
           if (at (s, '{'))
             return each_member (s, association_member, item);
@@ -527,33 +541,41 @@ item_member (Skimmer    *s,
         }
       break;
     case 'b':
-      if (strcmp (key, "bodies") == 0 || strcmp (key, "body_text") == 0 ||
-          strcmp (key, "body_html") == 0 || strcmp (key, "body_xhtml") == 0)
-        item->has_body = TRUE;
+      if (g_ascii_strcasecmp (key, "bodies") == 0 || has_prefix_ci (key, "body_"))
+        item->has_body = item->has_text = TRUE;
       break;
     case 'f':
-      if (strcmp (key, "firstCreated") == 0 || strcmp (key, "firstcreated") == 0)
+      if (g_ascii_strcasecmp (key, "firstCreated") == 0)
         return take_string (s, &item->first_created);
       break;
     case 'h':
-      if (strcmp (key, "headline") == 0 && !item->headline_is_main)
+      if (g_ascii_strcasecmp (key, "headline") == 0)
         {
+          item->has_text = TRUE;
+          if (item->headline_is_main)
+            break;
           g_clear_pointer (&item->headline, g_free);
           return take_string (s, &item->headline);
         }
-      if (strcmp (key, "headlines") == 0 && at (s, '['))
-        return each_element (s, headline_element, item);
+      if (g_ascii_strcasecmp (key, "headlines") == 0)
+        {
+          item->has_text = TRUE;
+          if (at (s, '['))
+            return each_element (s, headline_element, item);
+        }
+      else if (has_prefix_ci (key, "headline_"))
+        item->has_text = TRUE;
       break;
     case 't':
-      if (strcmp (key, "type") == 0)
+      if (g_ascii_strcasecmp (key, "type") == 0)
         return take_string (s, &item->type);
       break;
     case 'u':
-      if (strcmp (key, "uri") == 0)
+      if (g_ascii_strcasecmp (key, "uri") == 0)
         return take_string (s, &item->uri);
       break;
     case 'v':
-      if (strcmp (key, "versionCreated") == 0 || strcmp (key, "versioncreated") == 0)
+      if (g_ascii_strcasecmp (key, "versionCreated") == 0)
         return take_string (s, &item->version_created);
       break;
     default:
@@ -654,11 +676,10 @@ bulletin_ninjs_skim (const char         *data,
       skim->uri = g_steal_pointer (&item.uri);
       skim->type = g_steal_pointer (&item.type);
 
+      /* the embedded articles, and the item itself when it has a body;
+       * else the item is the one article */
       if (item.n_text_assoc > 0)
-        skim->n_articles = item.n_text_assoc +
-                           (item.has_body && g_strcmp0 (skim->type, "composite") != 0 ? 1 : 0);
-      else if (g_strcmp0 (skim->type, "composite") == 0)
-        skim->n_articles = item.n_assoc;
+        skim->n_articles = item.n_text_assoc + (item.has_body ? 1 : 0);
       else
         skim->n_articles = 1;
       item_clear (&item);

@@ -22,8 +22,9 @@
  *           ranges joined, debris left out) deflated, and the segments that
  *           map that text back to source offsets;
  *   fts     a contentless FTS5 table (detail=none) over the *folded* search
- *           text, tokenized by our own tokenizer: overlapping bigrams and
- *           unigrams for Han (and kana, hangul) text, words for the rest.
+ *           text, tokenized by our own tokenizer: overlapping bigrams for
+ *           Han (and kana, hangul) text, the last character of a run alone,
+ *           words for the rest.  A one-character query is a prefix query.
  *
  * The index only proposes candidates: every candidate is folded and matched
  * with the same matcher as in-article search, so there are no false
@@ -36,7 +37,7 @@
  * break that order, queries sort by issue instead (slower, same results).
  */
 
-#define SCHEMA_VERSION "1"
+#define SCHEMA_VERSION "2"
 #define ROWID_START    (G_GINT64_CONSTANT (1) << 40)
 #define BATCH_ISSUES   32
 #define MAX_WORD_BYTES 64
@@ -99,18 +100,22 @@ tokenizer_tokenize (Fts5Tokenizer *tokenizer,
 
       if (is_cjk_fast (c))
         {
-          rc = token (ctx, 0, p, next - p, p - text, next - text);
-          if (rc == SQLITE_OK && next < end && (guchar)*next >= 0x80)
+          /* one term per position: the bigram that starts here, or the
+           * character alone at the end of a run; a one-character query is
+           * a prefix query, which finds both */
+          const char *after = NULL;
+
+          if (next < end && (guchar)*next >= 0x80)
             {
               gunichar d = g_utf8_get_char_validated (next, end - next);
 
               if (d != (gunichar)-1 && d != (gunichar)-2 && is_cjk_fast (d))
-                {
-                  const char *after = g_utf8_next_char (next);
-
-                  rc = token (ctx, 0, p, after - p, p - text, after - text);
-                }
+                after = g_utf8_next_char (next);
             }
+          if (after != NULL)
+            rc = token (ctx, 0, p, after - p, p - text, after - text);
+          else
+            rc = token (ctx, 0, p, next - p, p - text, next - text);
           p = next;
         }
       else if (bulletin_fold_is_word_char (c))
@@ -227,7 +232,7 @@ query_expression (const char *folded)
           if (*next && is_cjk_fast (g_utf8_get_char (next)))
             append_term (expr, seen, p, g_utf8_next_char (next) - p, FALSE);
           else if (alone)
-            append_term (expr, seen, p, next - p, FALSE);
+            append_term (expr, seen, p, next - p, TRUE);
           p = next;
         }
       else if (bulletin_fold_is_word_char (c))
@@ -870,6 +875,9 @@ db_open (const char  *path,
     }
 
   rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  /* free pages (FTS5 merges leave many) go back to the file system */
+  if (rc == SQLITE_OK)
+    rc = exec (db, "PRAGMA auto_vacuum = INCREMENTAL");
   if (rc == SQLITE_OK)
     rc = exec (db, "PRAGMA journal_mode = WAL");
   if (rc == SQLITE_OK)
@@ -1545,6 +1553,7 @@ update_db (BulletinSearchIndex  *self,
       /* one segment answers queries faster than many */
       exec (db, "INSERT INTO fts (fts) VALUES ('optimize')");
     }
+  exec (db, "PRAGMA incremental_vacuum");
   rc = exec (db, "UPDATE meta SET value = '1' WHERE key = 'complete'");
 
 out:

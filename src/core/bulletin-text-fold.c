@@ -24,9 +24,11 @@ static GMutex page_lock;
 
 struct _BulletinFolded
 {
-  GArray   *chars;   /* gunichar */
-  GArray   *starts;  /* guint, first input character of each folded one */
-  GArray   *ends;    /* guint, one past its last input character */
+  gunichar *chars;
+  guint    *starts;  /* first input character of each folded one */
+  guint    *ends;    /* one past its last input character */
+  guint     len;
+  guint     cap;
 
   /* building */
   guint     block_has_chars : 1;
@@ -130,6 +132,41 @@ compute_entry (gunichar c)
   return flags | out[0];
 }
 
+/* UTF-8 without checks beyond the buffer's end: the text was validated
+ * when it was read; damaged bytes give wrong characters, never a read out
+ * of bounds. */
+static inline gunichar
+decode (const char **pp,
+        const char  *end)
+{
+  const guchar *p = (const guchar *)*pp;
+  gsize left = (const guchar *)end - p;
+  gunichar c = p[0];
+
+  if (c < 0x80)
+    {
+      *pp += 1;
+      return c;
+    }
+  if (c < 0xE0 && left >= 2)
+    {
+      *pp += 2;
+      return ((c & 0x1F) << 6) | (p[1] & 0x3F);
+    }
+  if (c < 0xF0 && left >= 3)
+    {
+      *pp += 3;
+      return ((c & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+    }
+  if (c < 0xF5 && left >= 4)
+    {
+      *pp += 4;
+      return ((c & 0x07) << 18) | ((p[1] & 0x3F) << 12) | ((p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+    }
+  *pp += 1;
+  return 0xFFFD;
+}
+
 static inline guint32
 lookup (gunichar c)
 {
@@ -163,12 +200,7 @@ lookup (gunichar c)
 BulletinFolded *
 bulletin_folded_new (void)
 {
-  BulletinFolded *self = g_new0 (BulletinFolded, 1);
-
-  self->chars = g_array_new (FALSE, FALSE, sizeof (gunichar));
-  self->starts = g_array_new (FALSE, FALSE, sizeof (guint));
-  self->ends = g_array_new (FALSE, FALSE, sizeof (guint));
-  return self;
+  return g_new0 (BulletinFolded, 1);
 }
 
 void
@@ -176,10 +208,24 @@ bulletin_folded_free (BulletinFolded *self)
 {
   if (self == NULL)
     return;
-  g_array_unref (self->chars);
-  g_array_unref (self->starts);
-  g_array_unref (self->ends);
+  g_free (self->chars);
+  g_free (self->starts);
+  g_free (self->ends);
   g_free (self);
+}
+
+static void
+reserve (BulletinFolded *self,
+         gsize           extra)
+{
+  gsize need = (gsize)self->len + extra;
+
+  if (need <= self->cap)
+    return;
+  self->cap = MAX (need, (gsize)self->cap * 2);
+  self->chars = g_renew (gunichar, self->chars, self->cap);
+  self->starts = g_renew (guint, self->starts, self->cap);
+  self->ends = g_renew (guint, self->ends, self->cap);
 }
 
 static inline void
@@ -188,9 +234,12 @@ emit (BulletinFolded *self,
       guint           start,
       guint           end)
 {
-  g_array_append_val (self->chars, c);
-  g_array_append_val (self->starts, start);
-  g_array_append_val (self->ends, end);
+  if (G_UNLIKELY (self->len == self->cap))
+    reserve (self, 1);
+  self->chars[self->len] = c;
+  self->starts[self->len] = start;
+  self->ends[self->len] = end;
+  self->len++;
 }
 
 static void
@@ -229,7 +278,9 @@ bulletin_folded_append (BulletinFolded *self,
                         gssize          len,
                         guint           offset)
 {
-  const char *p, *end;
+  const char *p, *end, *next;
+  gunichar c;
+  guint32 e;
   guint i = offset;
 
   g_return_if_fail (self != NULL);
@@ -239,24 +290,26 @@ bulletin_folded_append (BulletinFolded *self,
     len = strlen (text);
   p = text;
   end = text + len;
+  /* a character takes one to four bytes: a guess that is rarely short */
+  reserve (self, len / 2 + 2);
+
+  if (p >= end)
+    return;
+  next = p;
+  c = decode (&next, end);
+  e = lookup (c);
 
   while (p < end)
     {
-      gunichar c;
-      guint32 e;
-      const char *next;
+      const char *after = next;
+      gunichar d = 0;
+      guint32 f = 0;
 
-      if ((guchar)*p < 0x80)
+      if (after < end)
         {
-          c = (guchar)*p;
-          next = p + 1;
+          d = decode (&after, end);
+          f = lookup (d);
         }
-      else
-        {
-          c = g_utf8_get_char (p);
-          next = g_utf8_next_char (p);
-        }
-      e = lookup (c);
 
       if (e & ENTRY_SPACE)
         {
@@ -269,23 +322,24 @@ bulletin_folded_append (BulletinFolded *self,
           self->ws_end = i + 1;
           if (c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029 || c == 0x85)
             self->ws_newline = TRUE;
-          p = next;
           i++;
-          continue;
         }
-
-      /* A character followed by combining marks folds as one cluster, so
-       * that NFKC composes it. */
-      if (next < end && (guchar)*next >= 0x80 && (lookup (g_utf8_get_char (next)) & ENTRY_COMBINING))
+      else if (next < end && (f & ENTRY_COMBINING))
         {
+          /* a character followed by combining marks folds as one
+           * cluster, so that NFKC composes it */
           const char *q = next;
           guint n_chars = 1;
           gunichar out[MAX_FOLD];
           guint n;
 
-          while (q < end && (guchar)*q >= 0x80 && (lookup (g_utf8_get_char (q)) & ENTRY_COMBINING))
+          while (q < end)
             {
-              q = g_utf8_next_char (q);
+              const char *r = q;
+
+              if (!(lookup (decode (&r, end)) & ENTRY_COMBINING))
+                break;
+              q = r;
               n_chars++;
             }
           n = fold_slow (p, q - p, out);
@@ -297,34 +351,41 @@ bulletin_folded_append (BulletinFolded *self,
               self->prev_cjk = (e & ENTRY_CJK_CTX) != 0;
               self->last_end = i + n_chars;
             }
-          p = q;
           i += n_chars;
+          p = q;
+          if (p >= end)
+            break;
+          next = p;
+          c = decode (&next, end);
+          e = lookup (c);
           continue;
         }
-
-      if (e & ENTRY_DROP)
+      else if (!(e & ENTRY_DROP))
         {
-          p = next;
+          if (G_UNLIKELY (self->ws_pending || self->need_separator || !self->block_has_chars))
+            before_char (self, (e & ENTRY_CJK_CTX) != 0, i);
+          if (G_UNLIKELY (e & ENTRY_MULTI))
+            {
+              gunichar out[MAX_FOLD];
+              guint n = fold_slow (p, next - p, out);
+
+              for (guint k = 0; k < n; k++)
+                emit (self, out[k], i, i + 1);
+            }
+          else
+            emit (self, e & ENTRY_CHAR_MASK, i, i + 1);
+
+          self->prev_cjk = (e & ENTRY_CJK_CTX) != 0;
+          self->last_end = i + 1;
           i++;
-          continue;
-        }
-
-      before_char (self, (e & ENTRY_CJK_CTX) != 0, i);
-      if (e & ENTRY_MULTI)
-        {
-          gunichar out[MAX_FOLD];
-          guint n = fold_slow (p, next - p, out);
-
-          for (guint k = 0; k < n; k++)
-            emit (self, out[k], i, i + 1);
         }
       else
-        emit (self, e & ENTRY_CHAR_MASK, i, i + 1);
+        i++;
 
-      self->prev_cjk = (e & ENTRY_CJK_CTX) != 0;
-      self->last_end = i + 1;
       p = next;
-      i++;
+      next = after;
+      c = d;
+      e = f;
     }
 }
 
@@ -385,7 +446,7 @@ guint
 bulletin_folded_get_length (const BulletinFolded *self)
 {
   g_return_val_if_fail (self != NULL, 0);
-  return self->chars->len;
+  return self->len;
 }
 
 /**
@@ -397,7 +458,7 @@ const gunichar *
 bulletin_folded_get_chars (const BulletinFolded *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return (const gunichar *)self->chars->data;
+  return self->chars;
 }
 
 guint
@@ -405,8 +466,8 @@ bulletin_folded_get_start (const BulletinFolded *self,
                            guint                 index)
 {
   g_return_val_if_fail (self != NULL, 0);
-  g_return_val_if_fail (index < self->chars->len, 0);
-  return g_array_index (self->starts, guint, index);
+  g_return_val_if_fail (index < self->len, 0);
+  return self->starts[index];
 }
 
 guint
@@ -414,8 +475,8 @@ bulletin_folded_get_end (const BulletinFolded *self,
                          guint                 index)
 {
   g_return_val_if_fail (self != NULL, 0);
-  g_return_val_if_fail (index < self->chars->len, 0);
-  return g_array_index (self->ends, guint, index);
+  g_return_val_if_fail (index < self->len, 0);
+  return self->ends[index];
 }
 
 /**
@@ -430,10 +491,10 @@ bulletin_folded_to_utf8 (const BulletinFolded *self)
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  s = g_string_sized_new (self->chars->len * 3 + 1);
-  for (guint i = 0; i < self->chars->len; i++)
+  s = g_string_sized_new (self->len * 3 + 1);
+  for (guint i = 0; i < self->len; i++)
     {
-      gunichar c = g_array_index (self->chars, gunichar, i);
+      gunichar c = self->chars[i];
 
       if (c < 0x80)
         g_string_append_c (s, (char)c);
@@ -474,17 +535,17 @@ bulletin_folded_dup_snippet (const BulletinFolded *self,
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (input != NULL, NULL);
-  g_return_val_if_fail (start <= end && end <= self->chars->len, NULL);
+  g_return_val_if_fail (start <= end && end <= self->len, NULL);
 
-  chars = (const gunichar *)self->chars->data;
-  starts = (const guint *)self->starts->data;
-  ends = (const guint *)self->ends->data;
+  chars = self->chars;
+  starts = self->starts;
+  ends = self->ends;
 
   a = start;
   while (a > 0 && start - a < context && chars[a - 1] != '\n')
     a--;
   b = end;
-  while (b < self->chars->len && b - end < context && chars[b] != '\n')
+  while (b < self->len && b - end < context && chars[b] != '\n')
     b++;
 
   s = g_string_new (NULL);

@@ -32,6 +32,12 @@ static const BulletinAccel accels[] = {
   { "reader.bottom", { "<Control>End", NULL }, N_("Reading"), N_("Go to the end of the article"), BULLETIN_ACCEL_WIDGET },
   { "win.focus-sidebar", { "Escape", NULL }, N_("Reading"), N_("Return to the list of issues"), BULLETIN_ACCEL_WIDGET },
 
+  /* Search */
+  { "win.find", { "<Control>f", NULL }, N_("Search"), N_("Find in the article"), BULLETIN_ACCEL_APP },
+  { "win.find-next", { "<Control>g", NULL }, N_("Search"), N_("Next match"), BULLETIN_ACCEL_APP },
+  { "win.find-previous", { "<Control><Shift>g", NULL }, N_("Search"), N_("Previous match"), BULLETIN_ACCEL_APP },
+  { "win.search-archive", { "<Control><Shift>f", NULL }, N_("Search"), N_("Search the whole archive"), BULLETIN_ACCEL_APP },
+
   /* Bookmarks and notes */
   { "win.toggle-bookmark", { "<Control>d", NULL }, N_("Bookmarks and Notes"), N_("Bookmark the article, or remove its bookmark"), BULLETIN_ACCEL_APP },
   { "win.add-note", { "<Control>m", NULL }, N_("Bookmarks and Notes"), N_("Add a note on the selected passage"), BULLETIN_ACCEL_APP },

@@ -2,14 +2,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <gtk/gtk.h>
 
-#include "bulletin-issue.h"
+#include "bulletin-archive.h"
 #include "bulletin-library.h"
 
-#ifdef HAVE_BULLETIN_ARCHIVE
-# include "bulletin-archive.h"
-#endif
 
 #define SAMPLE_URI "resource://" RESOURCE_PREFIX "/sample-archive/"
 
@@ -19,8 +15,7 @@ struct _BulletinLibrary
 
   GFile               *location;
   char                *display_name;
-  GListStore          *models;    /* the one concrete model, once known */
-  GtkFlattenListModel *issues;
+  BulletinArchive     *archive;
   guint                loading : 1;
   guint                single_file : 1;
   guint                opened : 1;
@@ -41,8 +36,7 @@ bulletin_library_dispose (GObject *object)
 {
   BulletinLibrary *self = (BulletinLibrary *)object;
 
-  g_clear_object (&self->issues);
-  g_clear_object (&self->models);
+  g_clear_object (&self->archive);
 
   G_OBJECT_CLASS (bulletin_library_parent_class)->dispose (object);
 }
@@ -95,8 +89,6 @@ bulletin_library_class_init (BulletinLibraryClass *klass)
 static void
 bulletin_library_init (BulletinLibrary *self)
 {
-  self->models = g_list_store_new (G_TYPE_LIST_MODEL);
-  self->issues = gtk_flatten_list_model_new (G_LIST_MODEL (g_object_ref (self->models)));
 }
 
 static void
@@ -135,6 +127,7 @@ bulletin_library_new (GFile *location)
 
   self = g_object_new (BULLETIN_TYPE_LIBRARY, NULL);
   self->location = g_object_ref (location);
+  self->archive = bulletin_archive_new (location);
   if (g_file_equal (location, sample))
     self->display_name = g_strdup (_("Sample Archive"));
   else
@@ -201,106 +194,19 @@ GListModel *
 bulletin_library_get_issues (BulletinLibrary *self)
 {
   g_return_val_if_fail (BULLETIN_IS_LIBRARY (self), NULL);
-  return G_LIST_MODEL (self->issues);
+  return G_LIST_MODEL (self->archive);
 }
 
-static void
-open_failed (GTask  *task,
-             GError *error)
+/**
+ * bulletin_library_get_archive:
+ *
+ * Returns: (transfer none): the archive (progress, image resolution)
+ */
+BulletinArchive *
+bulletin_library_get_archive (BulletinLibrary *self)
 {
-  BulletinLibrary *self = g_task_get_source_object (task);
-
-  set_loading (self, FALSE);
-  g_task_return_error (task, error);
-}
-
-/* A single file: one issue, loaded at once so that its row shows the
- * content's title and date, or why it cannot be read. */
-static void
-single_issue_loaded (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  BulletinLibrary *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-
-  /* An unreadable file is an issue in the error state, not a failure to
-   * open: its row says what is wrong. */
-  if (!bulletin_issue_load_finish (BULLETIN_ISSUE (object), result, &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      open_failed (task, g_steal_pointer (&error));
-      return;
-    }
-
-  set_loading (self, FALSE);
-  g_task_return_boolean (task, TRUE);
-}
-
-#ifndef HAVE_BULLETIN_ARCHIVE
-/* Until the archive scanner lands: list the folder's entries in a thread and
- * read each one there. */
-static int
-compare_newest_first (gconstpointer a,
-                      gconstpointer b)
-{
-  BulletinIssue *ia = *(BulletinIssue **)a;
-  BulletinIssue *ib = *(BulletinIssue **)b;
-  gint64 ka = bulletin_issue_get_sort_key (ia);
-  gint64 kb = bulletin_issue_get_sort_key (ib);
-
-  if (ka != kb)
-    return ka < kb ? 1 : -1;
-  return g_strcmp0 (bulletin_issue_get_display_name (ia), bulletin_issue_get_display_name (ib));
-}
-
-static void
-scan_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  GFile *folder = task_data;
-  g_autoptr(GFileEnumerator) enumerator = NULL;
-  g_autoptr(GPtrArray) issues = g_ptr_array_new_with_free_func (g_object_unref);
-  GError *error = NULL;
-  GFileInfo *info;
-
-  enumerator = g_file_enumerate_children (folder,
-                                          G_FILE_ATTRIBUTE_STANDARD_NAME ","
-                                          G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                          G_FILE_QUERY_INFO_NONE, cancellable, &error);
-  if (enumerator == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  while ((info = g_file_enumerator_next_file (enumerator, cancellable, &error)))
-    {
-      g_autoptr(GFile) child = g_file_enumerator_get_child (enumerator, info);
-      BulletinIssueKind kind;
-
-      if (bulletin_issue_kind_for_file (child, g_file_info_get_file_type (info), &kind))
-        {
-          BulletinIssue *issue = bulletin_issue_new (child, kind);
-
-          bulletin_issue_load (issue, cancellable, NULL);
-          g_ptr_array_add (issues, issue);
-        }
-      g_object_unref (info);
-    }
-  if (error == NULL)
-    g_cancellable_set_error_if_cancelled (cancellable, &error);
-  if (error != NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_ptr_array_sort (issues, compare_newest_first);
-  g_task_return_pointer (task, g_steal_pointer (&issues), (GDestroyNotify)g_ptr_array_unref);
+  g_return_val_if_fail (BULLETIN_IS_LIBRARY (self), NULL);
+  return self->archive;
 }
 
 static void
@@ -310,99 +216,14 @@ scan_done (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   BulletinLibrary *self = g_task_get_source_object (task);
-  g_autoptr(GPtrArray) issues = NULL;
   GError *error = NULL;
 
-  issues = g_task_propagate_pointer (G_TASK (result), &error);
-  if (issues == NULL)
-    {
-      open_failed (task, error);
-      return;
-    }
-
-  if (self->issues != NULL)
-    {
-      g_autoptr(GListStore) store = g_list_store_new (BULLETIN_TYPE_ISSUE);
-
-      g_list_store_splice (store, 0, 0, issues->pdata, issues->len);
-      g_list_store_append (self->models, store);
-    }
+  self->single_file = bulletin_archive_is_single_file (BULLETIN_ARCHIVE (object));
   set_loading (self, FALSE);
-  g_task_return_boolean (task, TRUE);
-}
-#else
-static void
-scan_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
   if (!bulletin_archive_scan_finish (BULLETIN_ARCHIVE (object), result, &error))
-    {
-      open_failed (task, error);
-      return;
-    }
-  set_loading (g_task_get_source_object (task), FALSE);
-  g_task_return_boolean (task, TRUE);
-}
-#endif
-
-static void
-query_done (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  BulletinLibrary *self = g_task_get_source_object (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(GFileInfo) info = NULL;
-  GError *error = NULL;
-  GFileType type;
-
-  info = g_file_query_info_finish (G_FILE (object), result, &error);
-  if (info == NULL)
-    {
-      open_failed (task, error);
-      return;
-    }
-
-  type = g_file_info_get_file_type (info);
-  if (type == G_FILE_TYPE_DIRECTORY)
-    {
-#ifdef HAVE_BULLETIN_ARCHIVE
-      g_autoptr(BulletinArchive) archive = bulletin_archive_new (self->location);
-
-      g_list_store_append (self->models, archive);
-      bulletin_archive_scan_async (archive, cancellable, scan_done, g_steal_pointer (&task));
-#else
-      g_autoptr(GTask) scan = g_task_new (self, cancellable, scan_done, g_steal_pointer (&task));
-
-      g_task_set_task_data (scan, g_object_ref (self->location), g_object_unref);
-      g_task_run_in_thread (scan, scan_thread);
-#endif
-    }
+    g_task_return_error (task, error);
   else
-    {
-      g_autoptr(GListStore) store = g_list_store_new (BULLETIN_TYPE_ISSUE);
-      g_autoptr(BulletinIssue) issue = NULL;
-      BulletinIssueKind kind;
-
-      if (!bulletin_issue_kind_for_file (self->location, type, &kind))
-        {
-          open_failed (task, g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                                          _("“%s” is neither a folder, a ninjs file (.json) nor a text file (.txt)"),
-                                          self->display_name));
-          return;
-        }
-
-      self->single_file = TRUE;
-      issue = bulletin_issue_new (self->location, kind);
-      g_list_store_append (store, issue);
-      g_list_store_append (self->models, store);
-      bulletin_issue_load_async (issue, cancellable, single_issue_loaded, g_steal_pointer (&task));
-    }
+    g_task_return_boolean (task, TRUE);
 }
 
 /* Opens the folder or file: the issues model fills in as it goes; the
@@ -424,10 +245,7 @@ bulletin_library_open_async (BulletinLibrary     *self,
   g_task_set_source_tag (task, bulletin_library_open_async);
   set_loading (self, TRUE);
 
-  g_file_query_info_async (self->location,
-                           G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                           G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, cancellable,
-                           query_done, g_steal_pointer (&task));
+  bulletin_archive_scan_async (self->archive, cancellable, scan_done, g_steal_pointer (&task));
 }
 
 gboolean

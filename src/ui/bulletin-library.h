@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "bulletin-archive.h"
+
 G_BEGIN_DECLS
 
 #define BULLETIN_TYPE_LIBRARY (bulletin_library_get_type ())
@@ -10,9 +12,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (BulletinLibrary, bulletin_library, BULLETIN, LIBRARY, GObject)
 
 /*
- * What the window has open: an archive folder (scanned by BulletinArchive)
- * or a single issue file.  Either way a GListModel of BulletinIssue, newest
- * first, that fills in while opening runs.
+ * What a window has open: a BulletinArchive (a folder or a single issue
+ * file) with the name to show for it, and whether it is the built-in
+ * sample.
  */
 BulletinLibrary *bulletin_library_new              (GFile                *location);
 GFile           *bulletin_library_get_location     (BulletinLibrary      *self);
@@ -21,6 +23,7 @@ gboolean         bulletin_library_is_sample        (BulletinLibrary      *self);
 gboolean         bulletin_library_is_single_file   (BulletinLibrary      *self);
 gboolean         bulletin_library_get_loading      (BulletinLibrary      *self);
 GListModel      *bulletin_library_get_issues       (BulletinLibrary      *self);
+BulletinArchive *bulletin_library_get_archive      (BulletinLibrary      *self);
 void             bulletin_library_open_async       (BulletinLibrary      *self,
                                                     GCancellable         *cancellable,
                                                     GAsyncReadyCallback   callback,

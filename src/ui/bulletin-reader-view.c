@@ -29,6 +29,12 @@ struct _BulletinReaderView
   GtkTextBuffer           *staging;
   guint                    copied;
   guint                    chunk_id;
+  gboolean                 skip_tick;
+
+  /* scrolling to a mark again while the lines above it are laid out */
+  guint                    scroll_tick_id;
+  gint64                   scroll_deadline;
+  int                      scroll_last_y;
 };
 
 G_DEFINE_FINAL_TYPE (BulletinReaderView, bulletin_reader_view, ADW_TYPE_BIN)
@@ -92,11 +98,19 @@ apply_language (BulletinReaderView *self,
 static void
 update_clamp (BulletinReaderView *self)
 {
-  /* the measure in em, at 96 dpi, plus the view's own margins */
-  double px_per_em = self->settings.font_size * 96.0 / 72.0;
-  int size = (int)(self->settings.column_width * px_per_em) +
-             gtk_text_view_get_left_margin (self->text_view) +
-             gtk_text_view_get_right_margin (self->text_view);
+  /* the measure in em at the screen's resolution (which carries the
+   * desktop's large-text factor), plus the view's own margins */
+  GtkSettings *gtk_settings = gtk_widget_get_settings (GTK_WIDGET (self));
+  int xft_dpi = 0;
+  double dpi, px_per_em;
+  int size;
+
+  g_object_get (gtk_settings, "gtk-xft-dpi", &xft_dpi, NULL);
+  dpi = xft_dpi > 0 ? xft_dpi / 1024.0 : 96.0;
+  px_per_em = self->settings.font_size * dpi / 72.0;
+  size = (int)(self->settings.column_width * px_per_em) +
+         gtk_text_view_get_left_margin (self->text_view) +
+         gtk_text_view_get_right_margin (self->text_view);
 
   adw_clamp_scrollable_set_maximum_size (self->clamp, size);
   adw_clamp_scrollable_set_tightening_threshold (self->clamp, size);
@@ -105,7 +119,9 @@ update_clamp (BulletinReaderView *self)
 static void
 stop_chunks (BulletinReaderView *self)
 {
-  g_clear_handle_id (&self->chunk_id, g_source_remove);
+  if (self->chunk_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->text_view), self->chunk_id);
+  self->chunk_id = 0;
   g_clear_object (&self->staging);
   self->copied = 0;
 }
@@ -122,14 +138,18 @@ copy_chunk (BulletinReaderView *self)
 
   gtk_text_buffer_get_iter_at_offset (self->staging, &from, self->copied);
   gtk_text_buffer_get_iter_at_offset (self->staging, &to, stop);
-  if (stop < total)
+  if (stop < total && !gtk_text_iter_starts_line (&to))
     {
-      /* the start of the line holding @to is just after a line end */
+      /* Cut at a line end: a line (a paragraph) appended in pieces would
+       * be laid out again for every piece.  A paragraph longer than a
+       * chunk goes in whole. */
       GtkTextIter line_start = to;
 
       gtk_text_iter_set_line_offset (&line_start, 0);
-      if ((guint)gtk_text_iter_get_offset (&line_start) > self->copied + CHUNK_CHARS / 2)
+      if ((guint)gtk_text_iter_get_offset (&line_start) > self->copied)
         to = line_start;
+      else
+        gtk_text_iter_forward_line (&to);
     }
 
   gtk_text_buffer_get_end_iter (buffer, &end);
@@ -140,16 +160,34 @@ copy_chunk (BulletinReaderView *self)
 }
 
 static void
+stop_scroll_tick (BulletinReaderView *self)
+{
+  if (self->scroll_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->text_view), self->scroll_tick_id);
+  self->scroll_tick_id = 0;
+}
+
+static void
 finish_fill (BulletinReaderView *self)
 {
   stop_chunks (self);
   g_signal_emit (self, signals[ARTICLE_SHOWN], 0);
 }
 
+/* One piece per frame, so that what is in already gets painted first. */
 static gboolean
-chunk_idle (gpointer user_data)
+chunk_tick (GtkWidget     *widget,
+            GdkFrameClock *clock,
+            gpointer       user_data)
 {
   BulletinReaderView *self = user_data;
+
+  /* the frame after set_article () paints the first piece as it is */
+  if (self->skip_tick)
+    {
+      self->skip_tick = FALSE;
+      return G_SOURCE_CONTINUE;
+    }
 
   if (copy_chunk (self))
     return G_SOURCE_CONTINUE;
@@ -166,6 +204,7 @@ show_display (BulletinReaderView *self)
   GtkTextIter start;
 
   stop_chunks (self);
+  stop_scroll_tick (self);
   bulletin_typography_configure_view (self->text_view, &self->settings);
   update_clamp (self);
 
@@ -201,7 +240,8 @@ show_display (BulletinReaderView *self)
       copy_chunk (self);
       gtk_text_buffer_get_start_iter (buffer, &start);
       gtk_text_buffer_place_cursor (buffer, &start);
-      self->chunk_id = g_idle_add_full (G_PRIORITY_LOW, chunk_idle, self, NULL);
+      self->skip_tick = TRUE;
+      self->chunk_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->text_view), chunk_tick, self, NULL);
     }
 
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
@@ -240,6 +280,8 @@ bulletin_reader_view_dispose (GObject *object)
   BulletinReaderView *self = (BulletinReaderView *)object;
 
   stop_chunks (self);
+  stop_scroll_tick (self);
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_READER_VIEW);
   g_clear_object (&self->article);
   g_clear_pointer (&self->display, bulletin_display_text_unref);
@@ -349,6 +391,8 @@ bulletin_reader_view_init (BulletinReaderView *self)
   self->settings.family = self->family;
 
   gtk_widget_add_controller (GTK_WIDGET (self->text_view), bulletin_accels_new_controller ("reader."));
+  g_signal_connect_object (gtk_widget_get_settings (GTK_WIDGET (self)), "notify::gtk-xft-dpi",
+                           G_CALLBACK (update_clamp), self, G_CONNECT_SWAPPED);
   bulletin_typography_configure_view (self->text_view, &self->settings);
   update_clamp (self);
 }
@@ -523,6 +567,43 @@ scroll_mark (BulletinReaderView *self,
   return mark;
 }
 
+/* GtkTextView places a mark with the estimated heights of the lines above
+ * it that are not laid out yet; as they are, the mark moves.  Scroll to it
+ * again until its place stops changing (for at most two seconds). */
+static gboolean
+scroll_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  BulletinReaderView *self = user_data;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  GtkTextMark *mark = gtk_text_buffer_get_mark (buffer, "bulletin-scroll");
+  GdkRectangle location, visible;
+  GtkTextIter iter;
+  gboolean shown;
+
+  if (mark == NULL || g_get_monotonic_time () > self->scroll_deadline)
+    {
+      self->scroll_tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, mark);
+  gtk_text_view_get_iter_location (self->text_view, &iter, &location);
+  gtk_text_view_get_visible_rect (self->text_view, &visible);
+  shown = location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
+
+  if (shown && location.y == self->scroll_last_y)
+    {
+      self->scroll_tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  self->scroll_last_y = location.y;
+  if (!shown)
+    gtk_text_view_scroll_to_mark (self->text_view, mark, 0.05, TRUE, 0.0, 0.33);
+  return G_SOURCE_CONTINUE;
+}
+
 /* Scrolls so that the display range @start..@end is in view, a third of
  * the way down. */
 void
@@ -539,6 +620,11 @@ bulletin_reader_view_scroll_to_range (BulletinReaderView *self,
   buffer = gtk_text_view_get_buffer (self->text_view);
   gtk_text_buffer_get_iter_at_offset (buffer, &iter, start);
   gtk_text_view_scroll_to_mark (self->text_view, scroll_mark (self, &iter), 0.05, TRUE, 0.0, 0.33);
+
+  self->scroll_deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  self->scroll_last_y = G_MININT;
+  if (self->scroll_tick_id == 0)
+    self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->text_view), scroll_tick, self, NULL);
 }
 
 /* Selects the display range @start..@end and scrolls to it. */

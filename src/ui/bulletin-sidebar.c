@@ -215,8 +215,13 @@ issues_changed (BulletinSidebar *self,
                 guint            added,
                 GListModel      *model)
 {
+  /* A scan delivers issues in a steady stream at default priority, which
+   * would starve an idle: regroup on a short timeout instead, at once for
+   * the first rows. */
   if (self->resync_id == 0)
-    self->resync_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE - 10, resync_idle, self, NULL);
+    self->resync_id = g_timeout_add_full (G_PRIORITY_DEFAULT,
+                                          g_list_model_get_n_items (G_LIST_MODEL (self->years)) == 0 ? 0 : 80,
+                                          resync_idle, self, NULL);
 }
 
 /* --- the tree ------------------------------------------------------------ */
@@ -393,6 +398,8 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_widget_set_margin_top (box, 3);
   gtk_widget_set_margin_bottom (box, 3);
 
+  /* the row itself takes the focus, so that its focus ring shows */
+  gtk_widget_set_focusable (expander, FALSE);
   gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), box);
   g_object_set_data_full (G_OBJECT (expander), "bulletin-row", w, (GDestroyNotify)row_widgets_free);
   gtk_list_item_set_child (list_item, expander);
@@ -795,6 +802,7 @@ bulletin_sidebar_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->issues, issues_changed, self);
   g_clear_object (&self->issues);
   g_clear_object (&self->pending_issue);
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_SIDEBAR);
   g_clear_object (&self->selection);
   g_clear_object (&self->tree);

@@ -1,10 +1,56 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
+#include <pango/pangocairo.h>
+
 #include "bulletin-typography.h"
 
-/* First version: roles only.  The full CJK recipe (TYPOGRAPHY.md) builds
- * on this. */
+/* How the reader sets an article: ../shared/TYPOGRAPHY.md is the spec and
+ * explains each choice below.  In short, for Chinese:
+ *   - the language tag the font stack honours (zh-cn, zh-tw, zh-hk) on
+ *     every character, and an explicit CJK family list, so that glyphs take
+ *     their Chinese forms and punctuation is full-width;
+ *   - WORD_CHAR wrapping, with allow-breaks = FALSE where Pango's UAX #14
+ *     would break against Chinese rules (before ·, inside —— and ……);
+ *   - font-features "halt 1" on the first of two adjacent marks;
+ *   - letter-spacing of em/4 before a Han<->Latin/digit boundary;
+ *   - a 2 em first-line indent, full justification, and an even line pitch
+ *     from pixels-inside-wrap + pixels-below-lines in whole pixels. */
+
+#define SCRIPT_KEY "bulletin-typography-script"
+#define FILL_KEY   "bulletin-typography-fill"
+
+/* Share of the body size for each role; the headline block is centred. */
+typedef struct {
+  const char *name;
+  double      scale;
+  PangoWeight weight;
+  gboolean    sans;       /* a Hei face whatever the body face */
+  gboolean    centred;
+  double      above;      /* space above, in em of the body */
+  double      below;
+  double      pitch;      /* baseline distance in em of the role's size; 0: body */
+  double      margin;     /* left and right margin in em of the body */
+  gboolean    indent;     /* first-line indent of 2 em */
+} RoleStyle;
+
+static const RoleStyle role_styles[BULLETIN_N_BLOCK_KINDS] = {
+  [BULLETIN_BLOCK_KICKER]        = { "bulletin-kicker",    1.0,  PANGO_WEIGHT_NORMAL,   FALSE, TRUE,  0.0, 0.4, 1.4, 0, FALSE },
+  [BULLETIN_BLOCK_HEADLINE]      = { "bulletin-headline",  1.6,  PANGO_WEIGHT_BOLD,     TRUE,  TRUE,  0.2, 0.4, 1.3, 0, FALSE },
+  [BULLETIN_BLOCK_SUBTITLE]      = { "bulletin-subtitle",  1.2,  PANGO_WEIGHT_NORMAL,   FALSE, TRUE,  0.0, 0.6, 1.4, 0, FALSE },
+  [BULLETIN_BLOCK_BYLINE]        = { "bulletin-byline",    0.875, PANGO_WEIGHT_NORMAL,  TRUE,  FALSE, 0.6, 0.1, 1.5, 0, FALSE },
+  [BULLETIN_BLOCK_DATELINE]      = { "bulletin-dateline",  0.875, PANGO_WEIGHT_BOLD,    TRUE,  FALSE, 0.1, 0.8, 1.5, 0, FALSE },
+  [BULLETIN_BLOCK_SOURCE]        = { "bulletin-source",    0.875, PANGO_WEIGHT_NORMAL,  TRUE,  FALSE, 0.6, 0.6, 1.5, 0, FALSE },
+  [BULLETIN_BLOCK_HEADING]       = { "bulletin-heading",   1.125, PANGO_WEIGHT_BOLD,    TRUE,  FALSE, 0.8, 0.4, 1.5, 0, FALSE },
+  [BULLETIN_BLOCK_PARAGRAPH]     = { BULLETIN_TAG_PARAGRAPH, 1.0, PANGO_WEIGHT_NORMAL,  FALSE, FALSE, 0.0, 0.0, 0.0, 0, TRUE },
+  [BULLETIN_BLOCK_QUOTE]         = { "bulletin-quote",     1.0,  PANGO_WEIGHT_NORMAL,   FALSE, FALSE, 0.0, 0.0, 0.0, 2, TRUE },
+  [BULLETIN_BLOCK_LIST_ITEM]     = { "bulletin-list-item", 1.0,  PANGO_WEIGHT_NORMAL,   FALSE, FALSE, 0.0, 0.0, 0.0, 2, FALSE },
+  [BULLETIN_BLOCK_FIGURE]        = { "bulletin-figure",    0.875, PANGO_WEIGHT_NORMAL,  TRUE,  TRUE,  0.4, 0.8, 1.5, 0, FALSE },
+  [BULLETIN_BLOCK_SECTION_LABEL] = { "bulletin-section",   0.875, PANGO_WEIGHT_BOLD,    TRUE,  FALSE, 0.0, 0.4, 1.5, 0, FALSE },
+};
 
 void
 bulletin_reading_settings_init_default (BulletinReadingSettings *settings)
@@ -14,39 +60,515 @@ bulletin_reading_settings_init_default (BulletinReadingSettings *settings)
   settings->font_size = 13.0;
   settings->line_spacing = 1.75;
   settings->column_width = 38;
+  settings->widen_punctuation = TRUE;
+}
+
+BulletinDisplayFlags
+bulletin_reading_settings_get_display_flags (const BulletinReadingSettings *settings)
+{
+  return settings->widen_punctuation ? BULLETIN_DISPLAY_WIDEN_PUNCTUATION : BULLETIN_DISPLAY_NONE;
+}
+
+/* Screen resolution as GTK gives it to Pango, in dots per inch. */
+static double
+get_dpi (void)
+{
+  GtkSettings *gtk_settings = gtk_settings_get_default ();
+  int xft_dpi = -1;
+
+  if (gtk_settings != NULL)
+    g_object_get (gtk_settings, "gtk-xft-dpi", &xft_dpi, NULL);
+  return xft_dpi > 0 ? xft_dpi / 1024.0 : 96.0;
+}
+
+static double
+em_pixels (const BulletinReadingSettings *settings)
+{
+  return settings->font_size * get_dpi () / 72.0;
+}
+
+/**
+ * bulletin_typography_dup_family_list:
+ *
+ * Returns: (transfer full): the family list
+ */
+char *
+bulletin_typography_dup_family_list (const BulletinReadingSettings *settings,
+                                     BulletinScript                 script)
+{
+  const char *list;
+
+  /* Noto CJK (Debian, Fedora, Flathub runtimes), Source Han (Arch, many
+   * hand installs), the Google Fonts single-region names, then the
+   * fontconfig generic, which the language tag steers to a Chinese font. */
+  switch (script)
+    {
+    case BULLETIN_SCRIPT_HANS:
+      list = settings->sans
+        ? "Noto Sans CJK SC, Source Han Sans SC, Noto Sans SC, Source Han Sans CN, sans-serif"
+        : "Noto Serif CJK SC, Source Han Serif SC, Noto Serif SC, Source Han Serif CN, serif";
+      break;
+    case BULLETIN_SCRIPT_HANT:
+      list = settings->sans
+        ? "Noto Sans CJK TC, Source Han Sans TC, Noto Sans TC, Source Han Sans TW, sans-serif"
+        : "Noto Serif CJK TC, Source Han Serif TC, Noto Serif TC, Source Han Serif TW, serif";
+      break;
+    case BULLETIN_SCRIPT_HANT_HK:
+      list = settings->sans
+        ? "Noto Sans CJK HK, Source Han Sans HC, Noto Sans HK, Noto Sans CJK TC, sans-serif"
+        : "Noto Serif CJK HK, Source Han Serif HC, Noto Serif HK, Noto Serif CJK TC, serif";
+      break;
+    case BULLETIN_SCRIPT_LATIN:
+    default:
+      list = settings->sans
+        ? "Noto Sans, Source Sans Pro, Cantarell, DejaVu Sans, sans-serif"
+        : "Noto Serif, Source Serif Pro, Source Serif 4, DejaVu Serif, serif";
+      break;
+    }
+
+  if (settings->family != NULL && *settings->family != '\0')
+    return g_strdup_printf ("%s, %s", settings->family, list);
+  return g_strdup (list);
+}
+
+gboolean
+bulletin_typography_have_cjk_font (void)
+{
+  static int have = -1;
+
+  if (have < 0)
+    {
+      PangoFontMap *map = pango_cairo_font_map_get_default ();
+      PangoContext *context = pango_font_map_create_context (map);
+      g_autoptr(PangoFontDescription) desc = pango_font_description_from_string ("serif 12");
+      PangoLanguage *language = pango_language_from_string ("zh-cn");
+      PangoFontset *fontset;
+      g_autoptr(PangoFont) font = NULL;
+
+      pango_context_set_language (context, language);
+      fontset = pango_font_map_load_fontset (map, context, desc, language);
+      font = fontset != NULL ? pango_fontset_get_font (fontset, 0x56FD /* 国 */) : NULL;
+      have = font != NULL && pango_font_has_char (font, 0x56FD) && pango_font_has_char (font, 0x9AA8);
+      g_clear_object (&fontset);
+      g_object_unref (context);
+    }
+  return have;
+}
+
+/* The logical height of one line of @family at @size_px, as Pango lays it
+ * out, so that the space added between lines brings the pitch to a whole
+ * number of pixels. */
+static double
+line_height_pixels (const char    *family,
+                    double         size_px,
+                    PangoWeight    weight,
+                    const char    *language)
+{
+  static GHashTable *cache;
+  g_autofree char *key = g_strdup_printf ("%s|%.3f|%d|%s", family, size_px, weight, language);
+  gpointer cached;
+  g_autoptr(GObject) context = NULL;
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autoptr(PangoFontDescription) desc = NULL;
+  PangoAttrList *attrs;
+  PangoRectangle logical;
+  double *height;
+
+  if (cache == NULL)
+    cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (g_hash_table_lookup_extended (cache, key, NULL, &cached))
+    return *(double *)cached;
+
+  context = G_OBJECT (pango_font_map_create_context (pango_cairo_font_map_get_default ()));
+  pango_cairo_context_set_resolution (PANGO_CONTEXT (context), get_dpi ());
+  {
+    /* As the view has them: see bulletin_typography_configure_view () */
+    cairo_font_options_t *options = cairo_font_options_create ();
+
+    cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_ON);
+    pango_cairo_context_set_font_options (PANGO_CONTEXT (context), options);
+    cairo_font_options_destroy (options);
+  }
+  desc = pango_font_description_new ();
+  pango_font_description_set_family (desc, family);
+  pango_font_description_set_absolute_size (desc, size_px * PANGO_SCALE);
+  pango_font_description_set_weight (desc, weight);
+  layout = pango_layout_new (PANGO_CONTEXT (context));
+  pango_layout_set_font_description (layout, desc);
+  attrs = pango_attr_list_new ();
+  pango_attr_list_insert (attrs, pango_attr_language_new (pango_language_from_string (language)));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  /* Han, Latin and a full-width mark: the fonts a line of news uses. */
+  pango_layout_set_text (layout, "国骨Ag，“", -1);
+  pango_layout_get_extents (layout, NULL, &logical);
+
+  height = g_new (double, 1);
+  *height = (double)logical.height / PANGO_SCALE;
+  g_hash_table_insert (cache, g_steal_pointer (&key), height);
+  return *height;
+}
+
+static GtkTextTag *
+ensure_tag (GtkTextBuffer *buffer,
+            const char    *name)
+{
+  GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
+  GtkTextTag *tag = gtk_text_tag_table_lookup (table, name);
+
+  if (tag == NULL)
+    tag = gtk_text_buffer_create_tag (buffer, name, NULL);
+  return tag;
+}
+
+static const char *
+script_language (BulletinScript  script,
+                 GtkTextBuffer  *buffer)
+{
+  switch (script)
+    {
+    case BULLETIN_SCRIPT_HANS: return "zh-cn";
+    case BULLETIN_SCRIPT_HANT: return "zh-tw";
+    case BULLETIN_SCRIPT_HANT_HK: return "zh-hk";
+    case BULLETIN_SCRIPT_LATIN:
+    default:
+      {
+        const char *lang = g_object_get_data (G_OBJECT (buffer), "bulletin-typography-language");
+        return lang != NULL ? lang : "en";
+      }
+    }
+}
+
+/* A quarter em in Pango units, rounded to an even number of pixels. */
+static int
+gap_units (double em)
+{
+  return 2 * MAX (1, (int)round (em / 8)) * PANGO_SCALE;
+}
+
+/* Sets every tag's properties for @settings; the tags exist afterwards.
+ * Called on fill and on each preference change. */
+static void
+update_tags (GtkTextBuffer                 *buffer,
+             BulletinScript                 script,
+             const BulletinReadingSettings *settings)
+{
+  const char *language = script_language (script, buffer);
+  gboolean cjk = script != BULLETIN_SCRIPT_LATIN;
+  BulletinReadingSettings hei = *settings;
+  g_autofree char *family = bulletin_typography_dup_family_list (settings, script);
+  g_autofree char *sans_family = NULL;
+  double em = em_pixels (settings);
+  int pitch = (int)round (settings->line_spacing * em);
+  double line = line_height_pixels (family, em, PANGO_WEIGHT_NORMAL, language);
+  int lead = MAX (0, pitch - (int)ceil (line));
+  GtkTextTag *tag;
+
+  hei.sans = TRUE;
+  hei.family = settings->sans ? settings->family : NULL;
+  sans_family = bulletin_typography_dup_family_list (&hei, script);
+
+  tag = ensure_tag (buffer, BULLETIN_TAG_TEXT);
+  g_object_set (tag,
+                "family", family,
+                "size-points", settings->font_size,
+                "language", language,
+                "insert-hyphens", FALSE,
+                "fallback", TRUE,
+                /* Body defaults; roles override them. */
+                "justification", cjk ? GTK_JUSTIFY_FILL : GTK_JUSTIFY_LEFT,
+                "pixels-above-lines", 0,
+                "pixels-below-lines", cjk ? lead : lead + (int)round (em * 0.6),
+                "pixels-inside-wrap", lead,
+                NULL);
+
+  for (guint kind = 0; kind < BULLETIN_N_BLOCK_KINDS; kind++)
+    {
+      const RoleStyle *style = &role_styles[kind];
+      double size = em * style->scale;
+      const char *role_family = style->sans ? sans_family : family;
+      int role_lead = lead, role_below = lead;
+
+      if (style->pitch > 0)
+        {
+          double role_line = line_height_pixels (role_family, size, style->weight, language);
+
+          role_lead = MAX (0, (int)round (style->pitch * size) - (int)ceil (role_line));
+          role_below = role_lead + (int)round (style->below * em);
+        }
+      else if (!cjk)
+        role_below = lead + (int)round (em * 0.6);
+
+      tag = ensure_tag (buffer, style->name);
+      g_object_set (tag,
+                    "family", role_family,
+                    "scale", style->scale,
+                    "weight", style->weight,
+                    "pixels-above-lines", (int)round (style->above * em),
+                    "pixels-below-lines", role_below,
+                    "pixels-inside-wrap", role_lead,
+                    "indent", style->indent && cjk ? (int)round (2 * em) : 0,
+                    "justification", style->centred ? GTK_JUSTIFY_CENTER
+                                     : (style->pitch > 0 || !cjk) ? GTK_JUSTIFY_LEFT
+                                     : GTK_JUSTIFY_FILL,
+                    NULL);
+      /* The view's margins are the default style's: a tag's margin
+       * replaces them unless it accumulates. */
+      if (style->margin > 0)
+        g_object_set (tag,
+                      "accumulative-margin", TRUE,
+                      "left-margin", (int)round (style->margin * em),
+                      "right-margin", (int)round (style->margin * em),
+                      NULL);
+      if (kind == BULLETIN_BLOCK_QUOTE)
+        g_object_set (tag, "style", cjk ? PANGO_STYLE_NORMAL : PANGO_STYLE_ITALIC, NULL);
+    }
+
+  tag = ensure_tag (buffer, BULLETIN_TAG_NO_BREAK);
+  g_object_set (tag, "allow-breaks", FALSE, NULL);
+
+  tag = ensure_tag (buffer, BULLETIN_TAG_HALT);
+  g_object_set (tag, "font-features", "halt 1", NULL);
+
+  /* The gap is a quarter of the body size; headings have their own.  Pango
+   * puts half of it on each side of the character: both halves in whole
+   * pixels, or justification (which works in whole pixels with the view's
+   * hinted metrics) falls short of the margin. */
+  tag = ensure_tag (buffer, BULLETIN_TAG_GAP);
+  g_object_set (tag, "letter-spacing", gap_units (em), NULL);
+  for (guint kind = 0; kind < BULLETIN_N_BLOCK_KINDS; kind++)
+    {
+      g_autofree char *name = NULL;
+
+      if (role_styles[kind].scale == 1.0)
+        continue;
+      name = g_strconcat (BULLETIN_TAG_GAP, "-", role_styles[kind].name, NULL);
+      tag = ensure_tag (buffer, name);
+      g_object_set (tag, "letter-spacing", gap_units (em * role_styles[kind].scale), NULL);
+    }
 }
 
 void
 bulletin_typography_configure_view (GtkTextView                   *view,
                                     const BulletinReadingSettings *settings)
 {
+  int em = (int)round (em_pixels (settings));
+
+  g_return_if_fail (GTK_IS_TEXT_VIEW (view));
+
   gtk_text_view_set_wrap_mode (view, GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_justification (view, GTK_JUSTIFY_FILL);
   gtk_text_view_set_editable (view, FALSE);
   gtk_text_view_set_cursor_visible (view, FALSE);
-  gtk_text_view_set_left_margin (view, 24);
-  gtk_text_view_set_right_margin (view, 24);
-  gtk_text_view_set_top_margin (view, 24);
-  gtk_text_view_set_bottom_margin (view, 48);
+  gtk_text_view_set_left_margin (view, MAX (24, em * 2));
+  gtk_text_view_set_right_margin (view, MAX (24, em * 2));
+  gtk_text_view_set_top_margin (view, MAX (24, em * 2));
+  gtk_text_view_set_bottom_margin (view, MAX (48, em * 4));
+
+  /* Whole-pixel font metrics: with GTK 4's fractional ones a line is
+   * 19.3 px high and the pitch alternates between 22 and 23 px, however
+   * whole the spacing is. */
+  {
+    cairo_font_options_t *options = cairo_font_options_create ();
+
+    cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_ON);
+    G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+    gtk_widget_set_font_options (GTK_WIDGET (view), options);
+    G_GNUC_END_IGNORE_DEPRECATIONS
+    cairo_font_options_destroy (options);
+    /* The view made its Pango contexts already; this is how it hears
+     * that they must change. */
+    GTK_WIDGET_GET_CLASS (view)->system_setting_changed (GTK_WIDGET (view),
+                                                          GTK_SYSTEM_SETTING_FONT_CONFIG);
+  }
+
+  if (gtk_text_view_get_buffer (view) != NULL &&
+      g_object_get_data (G_OBJECT (gtk_text_view_get_buffer (view)), SCRIPT_KEY) != NULL)
+    bulletin_typography_apply_settings (gtk_text_view_get_buffer (view), settings);
 }
 
-static GtkTextTag *
-ensure_tag (GtkTextBuffer *buffer,
-            const char    *name,
-            const char    *first_property,
-            ...)
+/* Characters of the CJK punctuation set that may be compressed. */
+static gboolean
+is_cjk_mark (gunichar c)
+{
+  switch (c)
+    {
+    case 0xFF0C: case 0x3002: case 0x3001: case 0xFF1B: case 0xFF1A: /* ，。、；： */
+    case 0xFF1F: case 0xFF01:                                         /* ？！ */
+    case 0x201C: case 0x201D: case 0x2018: case 0x2019:               /* “”‘’ */
+    case 0xFF08: case 0xFF09:                                         /* （） */
+    case 0x300A: case 0x300B: case 0x3008: case 0x3009:               /* 《》〈〉 */
+    case 0x300C: case 0x300D: case 0x300E: case 0x300F:               /* 「」『』 */
+    case 0x3010: case 0x3011: case 0x3014: case 0x3015:               /* 【】〔〕 */
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+is_han (gunichar c)
+{
+  return g_unichar_get_script (c) == G_UNICODE_SCRIPT_HAN;
+}
+
+/* Latin letters and digits take a quarter-em gap from Han neighbours. */
+static gboolean
+is_western (gunichar c)
+{
+  return (c < 0x250 && g_unichar_isalnum (c)) || c == '%';
+}
+
+static gboolean
+is_dash_or_ellipsis (gunichar c)
+{
+  return c == 0x2014 || c == 0x2015 || c == 0x2026 || c == 0x2E3A;
+}
+
+static void
+apply_range (GtkTextBuffer *buffer,
+             GtkTextTag    *tag,
+             guint          start,
+             guint          end)
+{
+  GtkTextIter a, b;
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &a, start);
+  b = a;
+  gtk_text_iter_forward_chars (&b, end - start);
+  gtk_text_buffer_apply_tag (buffer, tag, &a, &b);
+}
+
+/* The per-character tags of one block, whose text starts at buffer offset
+ * @offset. */
+static void
+tag_block (GtkTextBuffer     *buffer,
+           const BulletinSpan *span,
+           const char         *text,
+           const char         *end,
+           BulletinScript      script)
 {
   GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
-  GtkTextTag *tag = gtk_text_tag_table_lookup (table, name);
-  va_list args;
+  GtkTextTag *no_break = gtk_text_tag_table_lookup (table, BULLETIN_TAG_NO_BREAK);
+  GtkTextTag *halt = gtk_text_tag_table_lookup (table, BULLETIN_TAG_HALT);
+  GtkTextTag *gap = NULL;
+  guint offset = span->start;
+  gunichar prev = 0;
+  gint run_start = -1;  /* start of a run of dashes or ellipses */
 
-  if (tag != NULL)
-    return tag;
+  if (role_styles[span->kind].scale != 1.0)
+    {
+      g_autofree char *name = g_strconcat (BULLETIN_TAG_GAP, "-", role_styles[span->kind].name, NULL);
+      gap = gtk_text_tag_table_lookup (table, name);
+    }
+  else
+    gap = gtk_text_tag_table_lookup (table, BULLETIN_TAG_GAP);
 
-  tag = gtk_text_buffer_create_tag (buffer, name, NULL);
-  va_start (args, first_property);
-  g_object_set_valist (G_OBJECT (tag), first_property, args);
-  va_end (args);
-  return tag;
+  if (script == BULLETIN_SCRIPT_LATIN)
+    return;
+
+  for (const char *p = text; p < end; p = g_utf8_next_char (p), offset++)
+    {
+      gunichar c = g_utf8_get_char (p);
+      const char *n = g_utf8_next_char (p);
+      gunichar next = n < end ? g_utf8_get_char (n) : 0;
+
+      /* "Han·" stays together: Pango lets · start a line. */
+      if (c == 0x00B7 && offset > span->start)
+        apply_range (buffer, no_break, offset - 1, offset + 1);
+
+      /* —— and …… are not split, and do not start a line. */
+      if (is_dash_or_ellipsis (c))
+        {
+          if (run_start < 0)
+            run_start = offset;
+          if (!is_dash_or_ellipsis (next))
+            {
+              guint from = (guint)run_start > span->start ? (guint)run_start - 1 : (guint)run_start;
+
+              if (offset + 1 - from > 1)
+                apply_range (buffer, no_break, from, offset + 1);
+              run_start = -1;
+            }
+        }
+
+      if (is_cjk_mark (c) && is_cjk_mark (next))
+        apply_range (buffer, halt, offset, offset + 1);
+
+      if (next != 0 &&
+          ((is_han (c) && is_western (next)) || (is_western (c) && is_han (next))))
+        apply_range (buffer, gap, offset, offset + 1);
+
+      prev = c;
+    }
+  (void)prev;
+}
+
+static void
+tag_spans (GtkTextBuffer       *buffer,
+           BulletinDisplayText *display,
+           BulletinScript       script,
+           guint                first_span,
+           guint                end_span)
+{
+  GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
+  const BulletinSpan *spans;
+  guint n_spans;
+  const char *text = bulletin_display_text_get_text (display, NULL);
+  const char *p;
+  GtkTextIter start, end;
+
+  spans = bulletin_display_text_get_spans (display, &n_spans);
+  g_assert (end_span <= n_spans);
+  if (first_span >= end_span)
+    return;
+
+  /* Language, family and size on every character, separators included. */
+  gtk_text_buffer_get_iter_at_offset (buffer, &start, first_span > 0 ? spans[first_span - 1].end : 0);
+  gtk_text_buffer_get_iter_at_offset (buffer, &end, spans[end_span - 1].end);
+  if (end_span == n_spans)
+    gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_apply_tag (buffer, gtk_text_tag_table_lookup (table, BULLETIN_TAG_TEXT), &start, &end);
+
+  p = g_utf8_offset_to_pointer (text, spans[first_span].start);
+  for (guint i = first_span; i < end_span; i++)
+    {
+      const char *block_end;
+      GtkTextTag *tag = gtk_text_tag_table_lookup (table, role_styles[spans[i].kind].name);
+
+      if (i > first_span)
+        p = g_utf8_offset_to_pointer (p, spans[i].start - spans[i - 1].end) ;
+      block_end = g_utf8_offset_to_pointer (p, spans[i].end - spans[i].start);
+
+      /* The tag covers the newline after the block too, so that the
+       * paragraph's properties are those of its role. */
+      gtk_text_buffer_get_iter_at_offset (buffer, &start, spans[i].start);
+      end = start;
+      gtk_text_iter_forward_chars (&end, spans[i].end - spans[i].start + 1);
+      gtk_text_buffer_apply_tag (buffer, tag, &start, &end);
+
+      tag_block (buffer, &spans[i], p, block_end, script);
+      p = block_end;
+    }
+}
+
+static BulletinScript
+prepare_buffer (GtkTextBuffer                 *buffer,
+                BulletinDisplayText           *display,
+                const BulletinReadingSettings *settings)
+{
+  BulletinArticle *article = bulletin_display_text_get_article (display);
+  const char *text = bulletin_display_text_get_text (display, NULL);
+  const char *language = bulletin_article_get_language (article);
+  gsize sample = MIN (strlen (text), 60000);
+  BulletinScript script = bulletin_language_get_script (language, text, sample);
+  g_autofree char *font_tag = bulletin_language_to_font_tag (language, text, sample);
+
+  g_object_set_data_full (G_OBJECT (buffer), "bulletin-typography-language",
+                          g_steal_pointer (&font_tag), g_free);
+  g_object_set_data (G_OBJECT (buffer), SCRIPT_KEY, GINT_TO_POINTER (script + 1));
+  update_tags (buffer, script, settings);
+  return script;
 }
 
 void
@@ -54,35 +576,188 @@ bulletin_typography_fill_buffer (GtkTextBuffer                 *buffer,
                                  BulletinDisplayText           *display,
                                  const BulletinReadingSettings *settings)
 {
-  const BulletinSpan *spans;
+  BulletinScript script;
   guint n_spans;
   gsize len;
-  const char *text = bulletin_display_text_get_text (display, &len);
+  const char *text;
 
+  g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
+  g_return_if_fail (display != NULL);
+  g_return_if_fail (settings != NULL);
+
+  /* A fill in progress stops here. */
+  g_object_set_data (G_OBJECT (buffer), FILL_KEY, NULL);
+
+  text = bulletin_display_text_get_text (display, &len);
+  script = prepare_buffer (buffer, display, settings);
   gtk_text_buffer_set_text (buffer, text, len);
-  spans = bulletin_display_text_get_spans (display, &n_spans);
+  bulletin_display_text_get_spans (display, &n_spans);
+  tag_spans (buffer, display, script, 0, n_spans);
+}
 
-  for (guint i = 0; i < n_spans; i++)
+/* Filling in pieces */
+
+typedef struct {
+  GtkTextBuffer       *buffer;   /* unowned: the task holds it */
+  BulletinDisplayText *display;
+  BulletinScript       script;
+  guint                next_span;
+  guint                source_id;
+  gulong               changed_id;
+} Fill;
+
+static void
+fill_free (gpointer data)
+{
+  Fill *fill = data;
+
+  g_clear_handle_id (&fill->source_id, g_source_remove);
+  g_clear_signal_handler (&fill->changed_id, fill->buffer);
+  bulletin_display_text_unref (fill->display);
+  g_free (fill);
+}
+
+/* Appends whole blocks from fill->next_span, about @max_chars characters. */
+static gboolean
+fill_some (Fill  *fill,
+           guint  max_chars)
+{
+  const BulletinSpan *spans;
+  guint n_spans, first = fill->next_span, last;
+  const char *text = bulletin_display_text_get_text (fill->display, NULL);
+  const char *a, *b;
+  GtkTextIter end;
+
+  spans = bulletin_display_text_get_spans (fill->display, &n_spans);
+  if (first >= n_spans)
+    return FALSE;
+
+  last = first;
+  while (last < n_spans && spans[last].end - spans[first].start < max_chars)
+    last++;
+  if (last == first)
+    last++;
+
+  /* From the separator before the first block to the end of the last. */
+  a = g_utf8_offset_to_pointer (text, first > 0 ? spans[first - 1].end : 0);
+  b = last < n_spans ? g_utf8_offset_to_pointer (a, spans[last - 1].end - (first > 0 ? spans[first - 1].end : 0))
+                     : text + strlen (text);
+
+  g_signal_handler_block (fill->buffer, fill->changed_id);
+  gtk_text_buffer_get_end_iter (fill->buffer, &end);
+  gtk_text_buffer_insert (fill->buffer, &end, a, b - a);
+  tag_spans (fill->buffer, fill->display, fill->script, first, last);
+  g_signal_handler_unblock (fill->buffer, fill->changed_id);
+
+  fill->next_span = last;
+  return last < n_spans;
+}
+
+static void
+fill_buffer_changed_cb (GtkTextBuffer *buffer,
+                        GTask         *task)
+{
+  /* Someone else changed the text: the rest no longer belongs there. */
+  g_object_set_data (G_OBJECT (buffer), FILL_KEY, NULL);
+}
+
+static gboolean
+fill_idle_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  Fill *fill = g_task_get_task_data (task);
+
+  if (g_task_return_error_if_cancelled (task))
     {
-      GtkTextIter start, end;
-      GtkTextTag *tag = NULL;
-
-      switch (spans[i].kind)
-        {
-        case BULLETIN_BLOCK_HEADLINE:
-        case BULLETIN_BLOCK_SECTION_LABEL:
-          tag = ensure_tag (buffer, "headline", "weight", PANGO_WEIGHT_BOLD, "scale", 1.6, NULL);
-          break;
-        case BULLETIN_BLOCK_HEADING:
-          tag = ensure_tag (buffer, "heading", "weight", PANGO_WEIGHT_BOLD, "scale", 1.15, NULL);
-          break;
-        default:
-          break;
-        }
-      if (tag == NULL)
-        continue;
-      gtk_text_buffer_get_iter_at_offset (buffer, &start, spans[i].start);
-      gtk_text_buffer_get_iter_at_offset (buffer, &end, spans[i].end);
-      gtk_text_buffer_apply_tag (buffer, tag, &start, &end);
+      fill->source_id = 0;
+      g_object_set_data (G_OBJECT (fill->buffer), FILL_KEY, NULL);
+      return G_SOURCE_REMOVE;
     }
+
+  if (fill_some (fill, 20000))
+    return G_SOURCE_CONTINUE;
+
+  fill->source_id = 0;
+  g_task_return_boolean (task, TRUE);
+  g_object_set_data (G_OBJECT (fill->buffer), FILL_KEY, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+task_cancel_stale (gpointer data)
+{
+  GTask *task = data;
+  Fill *fill = g_task_get_task_data (task);
+
+  if (!g_task_get_completed (task) && fill->source_id != 0)
+    {
+      g_clear_handle_id (&fill->source_id, g_source_remove);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               "The buffer was filled with something else");
+    }
+  g_object_unref (task);
+}
+
+void
+bulletin_typography_fill_buffer_async (GtkTextBuffer                 *buffer,
+                                       BulletinDisplayText           *display,
+                                       const BulletinReadingSettings *settings,
+                                       guint                          first_chars,
+                                       GCancellable                  *cancellable,
+                                       GAsyncReadyCallback            callback,
+                                       gpointer                       user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Fill *fill;
+
+  g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
+  g_return_if_fail (display != NULL);
+
+  g_object_set_data (G_OBJECT (buffer), FILL_KEY, NULL);
+
+  task = g_task_new (buffer, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bulletin_typography_fill_buffer_async);
+  fill = g_new0 (Fill, 1);
+  fill->buffer = buffer;
+  fill->display = bulletin_display_text_ref (display);
+  fill->script = prepare_buffer (buffer, display, settings);
+  g_task_set_task_data (task, fill, fill_free);
+
+  gtk_text_buffer_set_text (buffer, "", 0);
+  fill->changed_id = g_signal_connect (buffer, "changed", G_CALLBACK (fill_buffer_changed_cb), task);
+
+  if (!fill_some (fill, MAX (first_chars, 1)))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  fill->source_id = g_idle_add_full (G_PRIORITY_LOW, fill_idle_cb, g_object_ref (task), g_object_unref);
+  g_object_set_data_full (G_OBJECT (buffer), FILL_KEY, g_object_ref (task), task_cancel_stale);
+}
+
+gboolean
+bulletin_typography_fill_buffer_finish (GtkTextBuffer  *buffer,
+                                        GAsyncResult   *result,
+                                        GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, buffer), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+BulletinScript
+bulletin_typography_get_script (GtkTextBuffer *buffer)
+{
+  int script = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (buffer), SCRIPT_KEY));
+
+  return script > 0 ? (BulletinScript)(script - 1) : BULLETIN_SCRIPT_HANS;
+}
+
+void
+bulletin_typography_apply_settings (GtkTextBuffer                 *buffer,
+                                    const BulletinReadingSettings *settings)
+{
+  g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
+
+  update_tags (buffer, bulletin_typography_get_script (buffer), settings);
 }

@@ -4,37 +4,95 @@
 #include <gtk/gtk.h>
 
 #include "bulletin-display-text.h"
+#include "bulletin-language.h"
 
 G_BEGIN_DECLS
 
 /**
  * BulletinReadingSettings:
+ * @family: a family the reader chose, tried before the CJK fallback list;
+ *   NULL or "" for none
+ * @sans: Hei (sans) instead of Song (serif)
+ * @font_size: body text size in points
+ * @line_spacing: baseline distance of body text in em, 1.5 to 2.0
+ * @column_width: maximum measure in em
+ * @widen_punctuation: show half-width punctuation next to Han characters
+ *   in its full-width form (the BulletinDisplayFlags the window builds the
+ *   display text with, see bulletin_reading_settings_get_display_flags())
  *
  * What the reader lets a person adjust (stored in GSettings by the window,
  * passed here as plain values so that tests and benchmarks can build the
- * same layout without settings).
+ * same layout without settings).  The colour scheme is the window's.
  */
 typedef struct {
-  const char *family;          /* NULL or "": the default for @sans */
-  gboolean    sans;            /* Hei (sans) instead of Song (serif) */
-  double      font_size;       /* points */
-  double      line_spacing;    /* baseline distance in em, 1.5 to 2.0 */
-  guint       column_width;    /* maximum measure in em */
+  const char *family;
+  gboolean    sans;
+  double      font_size;
+  double      line_spacing;
+  guint       column_width;
+  gboolean    widen_punctuation;
 } BulletinReadingSettings;
 
-void     bulletin_reading_settings_init_default (BulletinReadingSettings     *settings);
+/* Names of the tags in the buffer's tag table, for the reader view (search
+ * highlights go above them) and for tests that break one on purpose. */
+#define BULLETIN_TAG_TEXT       "bulletin-text"       /* whole buffer: language, family, size */
+#define BULLETIN_TAG_PARAGRAPH  "bulletin-paragraph"  /* body: indent, justification, pitch */
+#define BULLETIN_TAG_NO_BREAK   "bulletin-no-break"   /* allow-breaks = FALSE */
+#define BULLETIN_TAG_HALT       "bulletin-halt"       /* font-features "halt 1" */
+#define BULLETIN_TAG_GAP        "bulletin-gap"        /* letter-spacing em/4 (body size) */
+
+#define BULLETIN_READING_MIN_FONT_SIZE  8.0
+#define BULLETIN_READING_MAX_FONT_SIZE 32.0
+
+void                 bulletin_reading_settings_init_default      (BulletinReadingSettings       *settings);
+BulletinDisplayFlags bulletin_reading_settings_get_display_flags (const BulletinReadingSettings *settings);
 
 /* Sets the view's properties (wrap mode, justification, margins) for
  * @settings. */
-void     bulletin_typography_configure_view     (GtkTextView                 *view,
+void     bulletin_typography_configure_view     (GtkTextView                   *view,
                                                  const BulletinReadingSettings *settings);
 
 /* Replaces the buffer's text with @display and applies every tag the
  * reader uses (roles, language, fonts, line pitch, indent, punctuation
  * compression, Han-Latin gaps).  The buffer's character offsets are the
  * display offsets of @display. */
-void     bulletin_typography_fill_buffer        (GtkTextBuffer               *buffer,
-                                                 BulletinDisplayText         *display,
+void     bulletin_typography_fill_buffer        (GtkTextBuffer                 *buffer,
+                                                 BulletinDisplayText           *display,
                                                  const BulletinReadingSettings *settings);
+
+/* The same in pieces: the first @first_chars characters (rounded up to a
+ * whole block) now, the rest from idle callbacks, so that a long article
+ * shows its first screen at once and the window never freezes.  Changing
+ * the buffer's text or calling this again stops a fill in progress.
+ * @callback, if not NULL, runs when the whole text is in. */
+void     bulletin_typography_fill_buffer_async  (GtkTextBuffer                 *buffer,
+                                                 BulletinDisplayText           *display,
+                                                 const BulletinReadingSettings *settings,
+                                                 guint                          first_chars,
+                                                 GCancellable                  *cancellable,
+                                                 GAsyncReadyCallback            callback,
+                                                 gpointer                       user_data);
+gboolean bulletin_typography_fill_buffer_finish (GtkTextBuffer                 *buffer,
+                                                 GAsyncResult                  *result,
+                                                 GError                       **error);
+
+/* Applies changed @settings (typeface, size, line spacing) to a buffer
+ * filled before, without refilling it: only tag properties change.  A
+ * change of @widen_punctuation needs a new display text and a refill. */
+void     bulletin_typography_apply_settings     (GtkTextBuffer                 *buffer,
+                                                 const BulletinReadingSettings *settings);
+
+/* The script the buffer was filled for. */
+BulletinScript bulletin_typography_get_script   (GtkTextBuffer                 *buffer);
+
+/* The family list asked for the body text of @script (the chosen family
+ * first, then the CJK fallbacks, then the fontconfig generic).
+ * Returns: (transfer full): a comma-separated family list */
+char    *bulletin_typography_dup_family_list    (const BulletinReadingSettings *settings,
+                                                 BulletinScript                 script);
+
+/* TRUE when some installed font has Han characters, so the window can say
+ * once that Chinese text cannot be shown instead of showing boxes. */
+gboolean bulletin_typography_have_cjk_font      (void);
 
 G_END_DECLS

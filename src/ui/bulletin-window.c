@@ -5,6 +5,7 @@
 
 #include "bulletin-window.h"
 #include "bulletin-annotations-controller.h"
+#include "bulletin-window-search.h"
 
 #define MAX_RECENT 8
 
@@ -41,6 +42,22 @@ struct _BulletinWindow
 
 G_DEFINE_FINAL_TYPE (BulletinWindow, bulletin_window, ADW_TYPE_APPLICATION_WINDOW)
 
+/* AdwStatusPage scrolls its content in a focusable GtkScrolledWindow with no
+ * name of its own; a screen reader would announce an empty "scroll pane".
+ * It takes the page's title. */
+static void
+name_status_page_scroller (AdwStatusPage *page,
+                           const char    *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (page));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_SCROLLED_WINDOW (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                      -1);
+}
+
 static void
 set_status (BulletinWindow *self,
             const char     *icon_name,
@@ -51,6 +68,7 @@ set_status (BulletinWindow *self,
 {
   adw_status_page_set_icon_name (self->status_page, icon_name);
   adw_status_page_set_title (self->status_page, title);
+  name_status_page_scroller (self->status_page, title);
   adw_status_page_set_description (self->status_page, description);
   gtk_widget_set_visible (GTK_WIDGET (self->status_spinner), busy);
   gtk_spinner_set_spinning (self->status_spinner, busy);
@@ -115,6 +133,18 @@ update_state (BulletinWindow *self)
       set_status (self, "folder-open-symbolic", title,
                   _("Looking for issues. Press Ctrl+. to stop."), TRUE, FALSE);
     }
+  else if (loading)
+    {
+      BulletinArchive *archive = bulletin_library_get_archive (self->library);
+      guint total = bulletin_archive_get_n_total (archive);
+      g_autofree char *description =
+        /* Translators: while an archive is scanned: "120 of 5000 entries read" */
+        g_strdup_printf (_("%u of %u entries read. Choose an article, or press Ctrl+. to stop."),
+                         MIN (bulletin_archive_get_n_scanned (archive), total), total);
+
+      set_status (self, "x-office-document-symbolic", _("Choose an Article"),
+                  total > 0 ? description : NULL, TRUE, FALSE);
+    }
   else if (n == 0)
     {
       g_autofree char *title = g_strdup_printf (_("No Issues in “%s”"), name);
@@ -132,7 +162,7 @@ update_state (BulletinWindow *self)
                          n, name);
 
       set_status (self, "x-office-document-symbolic", _("Choose an Article"), description,
-                  loading, FALSE);
+                  FALSE, FALSE);
     }
 }
 
@@ -216,7 +246,7 @@ library_opened (GObject      *object,
                                                       bulletin_library_get_display_name (library),
                                                       error->message);
 
-          g_warning ("%s", message);
+          g_debug ("%s", message);
           g_set_error_literal (&self->open_error, error->domain, error->code, error->message);
           bulletin_window_show_message (self, message);
         }
@@ -285,6 +315,8 @@ bulletin_window_open (BulletinWindow *self,
   g_signal_connect_object (bulletin_library_get_issues (self->library), "items-changed",
                            G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->library, "notify::loading",
+                           G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (bulletin_library_get_archive (self->library), "notify::n-scanned",
                            G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
 
   bulletin_library_open_async (self->library, self->cancellable, library_opened, g_object_ref (self));
@@ -664,6 +696,13 @@ bulletin_window_dispose (GObject *object)
 #endif
   if (self->library != NULL)
     g_signal_handlers_disconnect_by_data (bulletin_library_get_issues (self->library), self);
+  /* settings of a closed window must not reach its widgets any more */
+  if (self->sidebar != NULL)
+    {
+      g_settings_unbind (self->sidebar, "visible");
+      g_settings_unbind (self->paned, "position");
+      g_action_map_remove_action (G_ACTION_MAP (self), "toggle-sidebar");
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_WINDOW);
   g_clear_object (&self->library);
   g_clear_object (&self->cancellable);
@@ -770,6 +809,7 @@ bulletin_window_init (BulletinWindow *self)
   bulletin_annotations_controller_attach (self);
 
   update_state (self);
+  bulletin_window_search_init (self);
 }
 
 /**

@@ -1,0 +1,422 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "bulletin-text-decoder.h"
+#include "bulletin-text-han.h"
+#include "bulletin-text-import.h"
+
+/* How much of a file without a byte-order mark is decoded in each
+ * candidate encoding to choose among them; the winner then decodes all. */
+#define SAMPLE_BYTES (64 * 1024)
+
+/* Below this plausibility a decoding is garbage: real Chinese text is
+ * 95 % and more common characters, a wrong decoding scatters over the
+ * whole table and lands near 50 %. */
+#define MIN_SCORE       0.75
+#define MIN_SCORE_SHORT 0.5
+#define SHORT_SAMPLE    40
+
+void
+bulletin_decoded_text_free (BulletinDecodedText *decoded)
+{
+  if (decoded == NULL)
+    return;
+  g_free (decoded->text);
+  g_free (decoded);
+}
+
+gsize
+bulletin_text_normalize_newlines (char  *text,
+                                  gsize  len)
+{
+  char *cr = memchr (text, '\r', len);
+  char *w, *end = text + len;
+
+  if (cr == NULL)
+    return len;
+
+  w = cr;
+  for (const char *r = cr; r < end; r++)
+    {
+      if (*r == '\r')
+        {
+          *w++ = '\n';
+          if (r + 1 < end && r[1] == '\n')
+            r++;
+        }
+      else
+        *w++ = *r;
+    }
+  *w = 0;
+  return w - text;
+}
+
+double
+bulletin_text_score_chinese (const char *text,
+                             gsize       len,
+                             guint      *n_counted)
+{
+  const char *p = text, *end = text + len;
+  guint good = 0, counted = 0;
+
+  while (p < end)
+    {
+      gunichar c;
+
+      if ((guchar)*p < 0x80)
+        {
+          p++;
+          continue;
+        }
+      c = g_utf8_get_char (p);
+      p = g_utf8_next_char (p);
+
+      if (c >= 0x2000 && c <= 0x206F)          /* general punctuation: “”—… */
+        continue;
+      if (c >= 0x3000 && c <= 0x303F)          /* CJK punctuation */
+        continue;
+      if (c >= 0xFF01 && c <= 0xFF5E)          /* full-width forms */
+        continue;
+      if (c == 0xFFFD)
+        {
+          counted++;
+          continue;
+        }
+
+      switch (c < 0x3400 ? BULLETIN_HAN_NONE : (guint)bulletin_han_classify (c))
+        {
+        case BULLETIN_HAN_NONE:
+          /* Letters with accents, Greek, box drawing and the like are
+           * neutral; what no Chinese text has counts against. */
+          if ((c >= 0x80 && c <= 0x9F) ||                 /* C1 controls */
+              (c >= 0x3040 && c <= 0x30FF) ||             /* kana */
+              (c >= 0xAC00 && c <= 0xD7AF) ||             /* Hangul */
+              (c >= 0xE000 && c <= 0xF8FF) ||             /* private use */
+              (c >= 0xFF61 && c <= 0xFFEF) ||             /* half-width forms */
+              !g_unichar_isdefined (c))
+            counted++;
+          break;
+        default:
+          counted++;
+          if (bulletin_han_classify (c) & BULLETIN_HAN_COMMON)
+            good++;
+          break;
+        }
+    }
+
+  if (n_counted != NULL)
+    *n_counted = counted;
+  return counted == 0 ? 0.5 : (double)good / counted;
+}
+
+/* Decodes @len bytes of @charset into UTF-8.  With @partial, an incomplete
+ * character at the end is dropped (a sample cut in the middle); without,
+ * it becomes U+FFFD and counts in @n_replaced.  NULL when a byte sequence
+ * is invalid; @bad_offset receives its offset. */
+static char *
+iconv_decode (const char *data,
+              gsize       len,
+              const char *charset,
+              gboolean    partial,
+              gsize      *out_len,
+              guint      *n_replaced,
+              gsize      *bad_offset)
+{
+  GIConv conv = g_iconv_open ("UTF-8", charset);
+  gsize cap, used = 0;
+  char *out;
+  char *inp = (char *)data;
+  gsize in_left = len;
+
+  if (conv == (GIConv)-1)
+    {
+      *bad_offset = 0;
+      return NULL;
+    }
+
+  /* Two bytes of GB18030 or Big5 make at most three of UTF-8, four make
+   * four; UTF-16 two make three. */
+  cap = len + len / 2 + 16;
+  out = g_malloc (cap);
+
+  while (in_left > 0)
+    {
+      char *outp = out + used;
+      gsize out_left = cap - used - 4;   /* room for U+FFFD and NUL */
+      gsize r = g_iconv (conv, &inp, &in_left, &outp, &out_left);
+
+      used = outp - out;
+      if (r != (gsize)-1)
+        break;
+      if (errno == E2BIG)
+        {
+          cap = cap * 2 + 16;
+          out = g_realloc (out, cap);
+          continue;
+        }
+      if (errno == EINVAL)
+        {
+          if (!partial)
+            {
+              memcpy (out + used, "\xEF\xBF\xBD", 3);
+              used += 3;
+              (*n_replaced)++;
+            }
+          break;
+        }
+      *bad_offset = inp - data;
+      g_iconv_close (conv);
+      g_free (out);
+      return NULL;
+    }
+
+  g_iconv_close (conv);
+  out[used] = 0;
+  *out_len = used;
+  return out;
+}
+
+/* UTF-8 with every invalid byte replaced by U+FFFD. */
+static char *
+utf8_decode_lossy (const char *data,
+                   gsize       len,
+                   gsize      *out_len,
+                   guint      *n_replaced)
+{
+  GString *s = g_string_sized_new (len + 16);
+  const char *p = data, *end = data + len;
+
+  while (p < end)
+    {
+      const char *valid_end;
+
+      g_utf8_validate_len (p, end - p, &valid_end);
+      g_string_append_len (s, p, valid_end - p);
+      p = valid_end;
+      if (p < end)
+        {
+          g_string_append (s, "\xEF\xBF\xBD");
+          (*n_replaced)++;
+          p++;
+        }
+    }
+  *out_len = s->len;
+  return g_string_free (s, FALSE);
+}
+
+static const struct {
+  const char *magic;
+  gsize       len;
+  const char *what;
+} magics[] = {
+  { "%PDF-", 5, "PDF" },
+  { "\x89PNG", 4, "PNG" },
+  { "\xFF\xD8\xFF", 3, "JPEG" },
+  { "GIF8", 4, "GIF" },
+  { "PK\x03\x04", 4, "ZIP" },
+  { "\x1F\x8B", 2, "gzip" },
+  { "\xD0\xCF\x11\xE0", 4, "OLE" },
+  { "\x7F" "ELF", 4, "ELF" },
+  { "{\\rtf", 5, "RTF" },
+};
+
+static gboolean
+looks_binary (const char *data,
+              gsize       len)
+{
+  gsize sample = MIN (len, SAMPLE_BYTES);
+  guint controls = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (magics); i++)
+    if (len >= magics[i].len && memcmp (data, magics[i].magic, magics[i].len) == 0)
+      return TRUE;
+
+  if (memchr (data, 0, len) != NULL)
+    return TRUE;
+
+  for (gsize i = 0; i < sample; i++)
+    {
+      guchar b = data[i];
+
+      if (b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f' &&
+          b != '\v' && b != 0x1A && b != 0x1B)
+        controls++;
+    }
+  return controls > 2 && controls * 100 > sample;
+}
+
+static BulletinDecodedText *
+decoded_new (char       *text,
+             gsize       len,
+             const char *encoding,
+             guint       n_replaced)
+{
+  BulletinDecodedText *decoded = g_new0 (BulletinDecodedText, 1);
+
+  decoded->len = bulletin_text_normalize_newlines (text, len);
+  decoded->text = text;
+  decoded->encoding = encoding;
+  decoded->n_replaced = n_replaced;
+  return decoded;
+}
+
+typedef struct {
+  const char *charset;   /* for iconv */
+  const char *name;      /* for people */
+  double      score;
+  guint       n_counted;
+} Candidate;
+
+static int
+compare_candidates (gconstpointer a,
+                    gconstpointer b)
+{
+  const Candidate *ca = a, *cb = b;
+
+  if (ca->score != cb->score)
+    return ca->score < cb->score ? 1 : -1;
+  return 0;
+}
+
+/**
+ * bulletin_text_decode:
+ *
+ * Finds the encoding of a plain-text file and decodes it: a byte-order
+ * mark (UTF-8, UTF-16LE, UTF-16BE) decides; else valid UTF-8 is UTF-8;
+ * else GB18030 and Big5 each decode a sample, and the one whose reading is
+ * the most plausible Chinese (see bulletin_text_score_chinese ()) decodes
+ * the whole file.  Binary data is refused.
+ *
+ * Returns: (transfer full) (nullable): the decoded text
+ */
+BulletinDecodedText *
+bulletin_text_decode (const char  *data,
+                      gsize        len,
+                      const char  *display_name,
+                      GError     **error)
+{
+  Candidate candidates[] = {
+    { "GB18030", "GB18030", -1, 0 },
+    { "BIG5", "Big5", -1, 0 },
+    { "UTF-8", "UTF-8", -1, 0 },         /* damaged UTF-8, replaced bytes */
+  };
+  gsize sample_len, out_len = 0, bad = 0;
+  guint n_replaced = 0;
+  char *text;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  if (display_name == NULL)
+    display_name = "?";
+
+  /* Byte-order marks. */
+  if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    {
+      data += 3;
+      len -= 3;
+      if (len == 0)
+        goto empty;
+      if (memchr (data, 0, len) != NULL)
+        goto binary;
+      if (g_utf8_validate_len (data, len, NULL))
+        return decoded_new (g_strndup (data, len), len, "UTF-8", 0);
+      text = utf8_decode_lossy (data, len, &out_len, &n_replaced);
+      return decoded_new (text, out_len, "UTF-8", n_replaced);
+    }
+  if (len >= 2 && (((guchar)data[0] == 0xFF && (guchar)data[1] == 0xFE) ||
+                   ((guchar)data[0] == 0xFE && (guchar)data[1] == 0xFF)))
+    {
+      const char *charset = (guchar)data[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
+
+      if (len == 2)
+        goto empty;
+      text = iconv_decode (data + 2, len - 2, charset, FALSE, &out_len, &n_replaced, &bad);
+      if (text == NULL)
+        {
+          g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_ENCODING,
+                       _("%s: the file says it is %s, but byte %" G_GSIZE_FORMAT " is not"),
+                       display_name, charset, bad + 2);
+          return NULL;
+        }
+      if (memchr (text, 0, out_len) != NULL)
+        {
+          g_free (text);
+          goto binary;
+        }
+      return decoded_new (text, out_len, charset, n_replaced);
+    }
+
+  if (len == 0)
+    goto empty;
+  if (looks_binary (data, len))
+    goto binary;
+
+  if (g_utf8_validate_len (data, len, NULL))
+    return decoded_new (g_strndup (data, len), len, "UTF-8", 0);
+
+  /* Legacy encodings: score a sample in each. */
+  sample_len = MIN (len, SAMPLE_BYTES);
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      g_autofree char *sample = NULL;
+      gsize sample_out = 0;
+      guint replaced = 0;
+
+      if (g_str_equal (candidates[i].charset, "UTF-8"))
+        sample = utf8_decode_lossy (data, sample_len, &sample_out, &replaced);
+      else
+        sample = iconv_decode (data, sample_len, candidates[i].charset, TRUE,
+                               &sample_out, &replaced, &bad);
+      if (sample == NULL && g_str_equal (candidates[i].charset, "BIG5"))
+        {
+          /* Hong Kong characters are outside plain Big5. */
+          candidates[i].charset = "BIG5-HKSCS";
+          candidates[i].name = "Big5-HKSCS";
+          sample = iconv_decode (data, sample_len, candidates[i].charset, TRUE,
+                                 &sample_out, &replaced, &bad);
+        }
+      if (sample == NULL)
+        continue;
+      candidates[i].score = bulletin_text_score_chinese (sample, sample_out,
+                                                         &candidates[i].n_counted);
+    }
+
+  qsort (candidates, G_N_ELEMENTS (candidates), sizeof (Candidate), compare_candidates);
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      double min = candidates[i].n_counted < SHORT_SAMPLE ? MIN_SCORE_SHORT : MIN_SCORE;
+
+      if (candidates[i].score < min)
+        break;
+
+      n_replaced = 0;
+      if (g_str_equal (candidates[i].charset, "UTF-8"))
+        text = utf8_decode_lossy (data, len, &out_len, &n_replaced);
+      else
+        text = iconv_decode (data, len, candidates[i].charset, FALSE,
+                             &out_len, &n_replaced, &bad);
+      if (text != NULL)
+        return decoded_new (text, out_len, candidates[i].name, n_replaced);
+    }
+
+  g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_ENCODING,
+               _("%s: unknown text encoding: it is not UTF-8, and neither GB18030 "
+                 "nor Big5 reads it as Chinese text"),
+               display_name);
+  return NULL;
+
+empty:
+  g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_EMPTY,
+               _("%s: the file is empty"), display_name);
+  return NULL;
+
+binary:
+  g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_BINARY,
+               _("%s: not a text file (it contains binary data)"), display_name);
+  return NULL;
+}

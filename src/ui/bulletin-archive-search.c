@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "bulletin-archive-search.h"
+
+/*
+ * Archive search: one query against the index, first the first screen
+ * (the newest 50 hits), then every result.  While the index is being
+ * built, results come from what is indexed so far, the window says so, and
+ * the query runs again as more is indexed.
+ */
+
+#define FIRST_SCREEN_HITS 50
+#define RERUN_INTERVAL_MS 1500
+
+struct _BulletinArchiveSearch
+{
+  AdwWindow            parent_instance;
+
+  GtkSearchEntry      *entry;
+  GtkProgressBar      *progress;
+  GtkLabel            *notice;
+  GtkLabel            *summary;
+  GtkListBox          *list;
+
+  BulletinSearchIndex *index;
+  GCancellable        *query_cancellable;
+  GCancellable        *update_cancellable;
+  guint                rerun_source;
+  gint64               last_run;
+};
+
+G_DEFINE_FINAL_TYPE (BulletinArchiveSearch, bulletin_archive_search, ADW_TYPE_WINDOW)
+
+enum {
+  RESULT_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef struct {
+  char *issue_path;
+  char *issue_id;
+  char *article_id;
+} RowData;
+
+static void
+row_data_free (RowData *data)
+{
+  g_free (data->issue_path);
+  g_free (data->issue_id);
+  g_free (data->article_id);
+  g_free (data);
+}
+
+static char *
+snippet_markup (const BulletinSearchResult *r)
+{
+  const char *s = r->snippet != NULL ? r->snippet : "";
+  const char *a = g_utf8_offset_to_pointer (s, MIN (r->snippet_hit_start, g_utf8_strlen (s, -1)));
+  const char *b = g_utf8_offset_to_pointer (s, MIN (r->snippet_hit_end, g_utf8_strlen (s, -1)));
+  g_autofree char *before = g_markup_escape_text (s, a - s);
+  g_autofree char *hit = g_markup_escape_text (a, b - a);
+  g_autofree char *after = g_markup_escape_text (b, -1);
+
+  return g_strdup_printf ("…%s<b>%s</b>%s…", before, hit, after);
+}
+
+static GtkWidget *
+issue_row (const BulletinSearchResult *r,
+           guint                       hits)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *count = gtk_label_new (NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *n = NULL;
+
+  if (r->issue_date != NULL && g_strcmp0 (r->issue_title, r->issue_date) != 0)
+    text = g_strdup_printf ("%s · %s", r->issue_title != NULL ? r->issue_title : r->issue_path, r->issue_date);
+  else
+    text = g_strdup (r->issue_title != NULL ? r->issue_title : r->issue_path);
+  gtk_label_set_text (GTK_LABEL (title), text);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (title, TRUE);
+  gtk_widget_add_css_class (title, "heading");
+  n = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hit", "%u hits", hits), hits);
+  gtk_label_set_text (GTK_LABEL (count), n);
+  gtk_widget_add_css_class (count, "dim-label");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), count);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 4);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  return row;
+}
+
+static GtkWidget *
+article_row (const BulletinSearchResult *r)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *headline = gtk_label_new (r->headline != NULL ? r->headline : _("Untitled"));
+  GtkWidget *count = gtk_label_new (NULL);
+  GtkWidget *snippet = gtk_label_new (NULL);
+  g_autofree char *n = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hit", "%u hits", r->hits->len),
+                                        r->hits->len);
+  g_autofree char *markup = snippet_markup (r);
+  RowData *data = g_new0 (RowData, 1);
+
+  gtk_label_set_xalign (GTK_LABEL (headline), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (headline), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (headline, TRUE);
+  gtk_label_set_text (GTK_LABEL (count), n);
+  gtk_widget_add_css_class (count, "dim-label");
+  gtk_widget_add_css_class (count, "numeric");
+  gtk_label_set_markup (GTK_LABEL (snippet), markup);
+  gtk_label_set_xalign (GTK_LABEL (snippet), 0);
+  gtk_label_set_wrap (GTK_LABEL (snippet), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (snippet), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_add_css_class (snippet, "dim-label");
+  gtk_box_append (GTK_BOX (top), headline);
+  gtk_box_append (GTK_BOX (top), count);
+  gtk_box_append (GTK_BOX (box), top);
+  gtk_box_append (GTK_BOX (box), snippet);
+  gtk_widget_set_margin_start (box, 24);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+
+  data->issue_path = g_strdup (r->issue_path);
+  data->issue_id = g_strdup (r->issue_id);
+  data->article_id = g_strdup (r->article_id);
+  g_object_set_data_full (G_OBJECT (row), "bulletin-result", data, (GDestroyNotify)row_data_free);
+  return row;
+}
+
+static void
+clear_list (BulletinArchiveSearch *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
+    gtk_list_box_remove (self->list, child);
+}
+
+static void
+show_results (BulletinArchiveSearch *self,
+              BulletinSearchResults *results)
+{
+  g_autofree char *summary = NULL;
+  guint shown = 0;
+
+  clear_list (self);
+  for (guint i = 0; i < results->results->len && shown < BULLETIN_ARCHIVE_SEARCH_MAX_ROWS; i++)
+    {
+      BulletinSearchResult *r = g_ptr_array_index (results->results, i);
+
+      if (i == 0 || strcmp (r->issue_path, ((BulletinSearchResult *)g_ptr_array_index (results->results, i - 1))->issue_path) != 0)
+        {
+          guint hits = 0;
+
+          for (guint j = i; j < results->results->len; j++)
+            {
+              BulletinSearchResult *o = g_ptr_array_index (results->results, j);
+
+              if (strcmp (o->issue_path, r->issue_path) != 0)
+                break;
+              hits += o->hits->len;
+            }
+          gtk_list_box_append (self->list, issue_row (r, hits));
+        }
+      gtk_list_box_append (self->list, article_row (r));
+      shown++;
+    }
+
+  if (results->results->len == 0)
+    summary = g_strdup (results->complete ? _("No results") : _("Searching…"));
+  else if (results->complete)
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hit in %u article", "%u hits in %u articles",
+                                            results->n_hits),
+                               results->n_hits, results->results->len);
+  else
+    summary = g_strdup_printf (_("Newest %u hits; counting the rest…"), results->n_hits);
+  if (results->results->len > shown)
+    {
+      g_autofree char *more = g_strdup_printf (_("%s (the newest %u articles are listed)"), summary, shown);
+
+      g_free (summary);
+      summary = g_steal_pointer (&more);
+    }
+  gtk_label_set_text (self->summary, summary);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->notice), results->partial);
+  if (results->partial)
+    gtk_label_set_text (self->notice, _("Partial results: the archive is still being indexed."));
+}
+
+static void run_query (BulletinArchiveSearch *self);
+
+static void
+complete_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(BulletinArchiveSearch) self = user_data;
+  g_autoptr(BulletinSearchResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+
+  results = bulletin_search_index_query_finish (BULLETIN_SEARCH_INDEX (object), result, &error);
+  if (results == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_text (self->summary, error->message);
+      return;
+    }
+  show_results (self, results);
+}
+
+static void
+first_screen_done (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(BulletinArchiveSearch) self = user_data;
+  g_autoptr(BulletinSearchResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+
+  results = bulletin_search_index_query_finish (BULLETIN_SEARCH_INDEX (object), result, &error);
+  if (results == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_text (self->summary, error->message);
+      return;
+    }
+  show_results (self, results);
+  if (!results->complete)
+    bulletin_search_index_query_async (self->index, gtk_editable_get_text (GTK_EDITABLE (self->entry)), 0,
+                                       self->query_cancellable, complete_done, g_object_ref (self));
+}
+
+static void
+run_query (BulletinArchiveSearch *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
+
+  g_cancellable_cancel (self->query_cancellable);
+  g_clear_object (&self->query_cancellable);
+  self->last_run = g_get_monotonic_time ();
+
+  if (self->index == NULL || text[0] == 0)
+    {
+      clear_list (self);
+      gtk_label_set_text (self->summary, "");
+      return;
+    }
+  self->query_cancellable = g_cancellable_new ();
+  bulletin_search_index_query_async (self->index, text, FIRST_SCREEN_HITS, self->query_cancellable,
+                                     first_screen_done, g_object_ref (self));
+}
+
+static gboolean
+rerun_cb (gpointer data)
+{
+  BulletinArchiveSearch *self = data;
+
+  self->rerun_source = 0;
+  run_query (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_changed (BulletinArchiveSearch *self)
+{
+  gboolean building = bulletin_search_index_get_building (self->index);
+  double fraction = bulletin_search_index_get_progress (self->index);
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->progress), building);
+  gtk_progress_bar_set_fraction (self->progress, fraction);
+  /* Translators: the archive search index is being built, "Indexing the archive… 40 %" */
+  text = g_strdup_printf (_("Indexing the archive… %.0f %%"), fraction * 100);
+  gtk_progress_bar_set_text (self->progress, text);
+
+  /* more is indexed: show it, but not on every batch */
+  if (gtk_editable_get_text (GTK_EDITABLE (self->entry))[0] != 0 && self->rerun_source == 0)
+    {
+      gint64 since = (g_get_monotonic_time () - self->last_run) / 1000;
+
+      self->rerun_source = g_timeout_add (since >= RERUN_INTERVAL_MS || !building ? 1 : RERUN_INTERVAL_MS - since,
+                                          rerun_cb, self);
+    }
+}
+
+static void
+update_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!bulletin_search_index_update_finish (BULLETIN_SEARCH_INDEX (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("%s", error->message);
+}
+
+static void
+row_activated (BulletinArchiveSearch *self,
+               GtkListBoxRow         *row)
+{
+  RowData *data = g_object_get_data (G_OBJECT (row), "bulletin-result");
+
+  if (data != NULL)
+    g_signal_emit (self, signals[RESULT_ACTIVATED], 0, data->issue_path, data->issue_id, data->article_id,
+                   gtk_editable_get_text (GTK_EDITABLE (self->entry)));
+}
+
+static void
+bulletin_archive_search_dispose (GObject *object)
+{
+  BulletinArchiveSearch *self = (BulletinArchiveSearch *)object;
+
+  g_cancellable_cancel (self->query_cancellable);
+  g_cancellable_cancel (self->update_cancellable);
+  g_clear_object (&self->query_cancellable);
+  g_clear_object (&self->update_cancellable);
+  g_clear_handle_id (&self->rerun_source, g_source_remove);
+  if (self->index != NULL)
+    g_signal_handlers_disconnect_by_data (self->index, self);
+  g_clear_object (&self->index);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_ARCHIVE_SEARCH);
+
+  G_OBJECT_CLASS (bulletin_archive_search_parent_class)->dispose (object);
+}
+
+static void
+bulletin_archive_search_class_init (BulletinArchiveSearchClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bulletin_archive_search_dispose;
+
+  /**
+   * BulletinArchiveSearch::result-activated:
+   * @issue_path: the issue's file, relative to the archive
+   * @issue_id: the issue's id
+   * @article_id: the article's id
+   * @query: what was searched
+   */
+  signals[RESULT_ACTIVATED] =
+    g_signal_new ("result-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/bulletin-archive-search.ui");
+  gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, entry);
+  gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, progress);
+  gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, notice);
+  gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, summary);
+  gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, list);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+bulletin_archive_search_init (BulletinArchiveSearch *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_search_entry_set_search_delay (self->entry, 200);
+  g_signal_connect_swapped (self->entry, "search-changed", G_CALLBACK (run_query), self);
+  g_signal_connect_swapped (self->list, "row-activated", G_CALLBACK (row_activated), self);
+}
+
+/**
+ * bulletin_archive_search_new:
+ *
+ * Returns: (transfer full): a new archive search window for @parent
+ */
+BulletinArchiveSearch *
+bulletin_archive_search_new (GtkWindow *parent)
+{
+  return g_object_new (BULLETIN_TYPE_ARCHIVE_SEARCH,
+                       "transient-for", parent,
+                       "hide-on-close", TRUE,
+                       NULL);
+}
+
+/* Searches the archive at @root (NULL: nothing), with the index at
+ * @db_path (NULL: the default), and brings the index up to date in the
+ * background. */
+void
+bulletin_archive_search_set_root (BulletinArchiveSearch *self,
+                                  GFile                 *root,
+                                  const char            *db_path)
+{
+  g_return_if_fail (BULLETIN_IS_ARCHIVE_SEARCH (self));
+
+  if (self->index != NULL && root != NULL &&
+      g_file_equal (bulletin_search_index_get_root (self->index), root))
+    {
+      if (!bulletin_search_index_get_building (self->index))
+        bulletin_search_index_update_async (self->index, self->update_cancellable, update_done, NULL);
+      return;
+    }
+
+  g_cancellable_cancel (self->update_cancellable);
+  g_clear_object (&self->update_cancellable);
+  if (self->index != NULL)
+    g_signal_handlers_disconnect_by_data (self->index, self);
+  g_clear_object (&self->index);
+
+  if (root != NULL)
+    {
+      self->index = bulletin_search_index_new (root, db_path);
+      self->update_cancellable = g_cancellable_new ();
+      g_signal_connect_object (self->index, "notify::progress", G_CALLBACK (progress_changed), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->index, "notify::building", G_CALLBACK (progress_changed), self,
+                               G_CONNECT_SWAPPED);
+      bulletin_search_index_update_async (self->index, self->update_cancellable, update_done, NULL);
+    }
+  run_query (self);
+}
+
+/**
+ * bulletin_archive_search_get_index:
+ *
+ * Returns: (transfer none) (nullable): the index
+ */
+BulletinSearchIndex *
+bulletin_archive_search_get_index (BulletinArchiveSearch *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ARCHIVE_SEARCH (self), NULL);
+  return self->index;
+}
+
+void
+bulletin_archive_search_set_query (BulletinArchiveSearch *self,
+                                   const char            *query)
+{
+  g_return_if_fail (BULLETIN_IS_ARCHIVE_SEARCH (self));
+
+  g_signal_handlers_block_by_func (self->entry, run_query, self);
+  gtk_editable_set_text (GTK_EDITABLE (self->entry), query);
+  g_signal_handlers_unblock_by_func (self->entry, run_query, self);
+  run_query (self);
+}
+
+/**
+ * bulletin_archive_search_get_list:
+ *
+ * Returns: (transfer none): the list of results
+ */
+GtkListBox *
+bulletin_archive_search_get_list (BulletinArchiveSearch *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ARCHIVE_SEARCH (self), NULL);
+  return self->list;
+}
+
+const char *
+bulletin_archive_search_get_summary (BulletinArchiveSearch *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ARCHIVE_SEARCH (self), NULL);
+  return gtk_label_get_text (self->summary);
+}

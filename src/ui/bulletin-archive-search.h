@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "bulletin-search-index.h"
+
+G_BEGIN_DECLS
+
+#define BULLETIN_TYPE_ARCHIVE_SEARCH (bulletin_archive_search_get_type ())
+
+G_DECLARE_FINAL_TYPE (BulletinArchiveSearch, bulletin_archive_search, BULLETIN, ARCHIVE_SEARCH, AdwWindow)
+
+/* Results shown at most; the summary counts them all. */
+#define BULLETIN_ARCHIVE_SEARCH_MAX_ROWS 300
+
+BulletinArchiveSearch *bulletin_archive_search_new       (GtkWindow             *parent);
+void                   bulletin_archive_search_set_root  (BulletinArchiveSearch *self,
+                                                          GFile                 *root,
+                                                          const char            *db_path);
+BulletinSearchIndex   *bulletin_archive_search_get_index (BulletinArchiveSearch *self);
+void                   bulletin_archive_search_set_query (BulletinArchiveSearch *self,
+                                                          const char            *query);
+GtkListBox            *bulletin_archive_search_get_list  (BulletinArchiveSearch *self);
+const char            *bulletin_archive_search_get_summary (BulletinArchiveSearch *self);
+
+G_END_DECLS

@@ -1,0 +1,575 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "bulletin-search.h"
+#include "bulletin-search-bar.h"
+
+/*
+ * In-article search over the reader.  The article is folded once (see
+ * bulletin-text-fold.h); each keystroke folds the query, finds every hit,
+ * maps the hits from source to display offsets and tags them.  Only the
+ * hits near what is on screen are tagged, and more as the view scrolls, so
+ * that a keystroke costs the same in a long article as in a short one.
+ */
+
+#define TAG_MARGIN 4000   /* characters tagged beyond the visible ones */
+
+typedef struct {
+  guint start;
+  guint end;
+} Match;
+
+struct _BulletinSearchBar
+{
+  AdwBin              parent_instance;
+
+  GtkSearchBar       *search_bar;
+  GtkSearchEntry     *entry;
+  GtkLabel           *status_label;
+  GtkButton          *previous_button;
+  GtkButton          *next_button;
+
+  BulletinReaderView *reader;
+  BulletinArticle    *folded_article;
+  BulletinFolded     *folded;
+  GArray             *matches;          /* Match, display offsets */
+  int                 current;
+  GByteArray         *tagged;           /* per match: carries the tag */
+  guint               retag_idle;
+  char               *status;
+};
+
+G_DEFINE_FINAL_TYPE (BulletinSearchBar, bulletin_search_bar, ADW_TYPE_BIN)
+
+static GtkTextBuffer *
+get_buffer (BulletinSearchBar *self)
+{
+  return gtk_text_view_get_buffer (bulletin_reader_view_get_text_view (self->reader));
+}
+
+static GtkTextTag *
+ensure_tag (GtkTextBuffer *buffer,
+            const char    *name,
+            const char    *background)
+{
+  GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
+  GtkTextTag *tag = gtk_text_tag_table_lookup (table, name);
+
+  if (tag == NULL)
+    {
+      GdkRGBA rgba;
+
+      gdk_rgba_parse (&rgba, background);
+      tag = gtk_text_buffer_create_tag (buffer, name, "background-rgba", &rgba, NULL);
+    }
+  /* above the typography's tags */
+  gtk_text_tag_set_priority (tag, gtk_text_tag_table_get_size (table) - 1);
+  return tag;
+}
+
+static void
+clear_tags (BulletinSearchBar *self)
+{
+  GtkTextBuffer *buffer = get_buffer (self);
+  GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  if (gtk_text_tag_table_lookup (table, BULLETIN_SEARCH_MATCH_TAG) != NULL)
+    gtk_text_buffer_remove_tag_by_name (buffer, BULLETIN_SEARCH_MATCH_TAG, &start, &end);
+  if (gtk_text_tag_table_lookup (table, BULLETIN_SEARCH_CURRENT_TAG) != NULL)
+    gtk_text_buffer_remove_tag_by_name (buffer, BULLETIN_SEARCH_CURRENT_TAG, &start, &end);
+  g_byte_array_set_size (self->tagged, 0);
+}
+
+static void
+tag_match (GtkTextBuffer *buffer,
+           GtkTextTag    *tag,
+           const Match   *m)
+{
+  GtkTextIter s, e;
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &s, m->start);
+  gtk_text_buffer_get_iter_at_offset (buffer, &e, m->end);
+  gtk_text_buffer_apply_tag (buffer, tag, &s, &e);
+}
+
+/* First match ending after @offset. */
+static guint
+match_at (BulletinSearchBar *self,
+          guint              offset)
+{
+  guint lo = 0, hi = self->matches->len;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (self->matches, Match, mid).end <= offset)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static void
+visible_range (BulletinSearchBar *self,
+               guint             *start,
+               guint             *end)
+{
+  GtkTextView *view = bulletin_reader_view_get_text_view (self->reader);
+  GdkRectangle rect;
+  GtkTextIter s, e;
+
+  gtk_text_view_get_visible_rect (view, &rect);
+  gtk_text_view_get_iter_at_location (view, &s, rect.x, rect.y);
+  gtk_text_view_get_iter_at_location (view, &e, rect.x + rect.width, rect.y + rect.height);
+  *start = gtk_text_iter_get_offset (&s);
+  *end = gtk_text_iter_get_offset (&e);
+}
+
+/* Tags the matches around what is on screen (and around the current one). */
+static void
+retag (BulletinSearchBar *self)
+{
+  GtkTextBuffer *buffer = get_buffer (self);
+  GtkTextTag *tag;
+  guint vis_start, vis_end, from, to;
+
+  if (self->matches->len == 0)
+    return;
+
+  tag = ensure_tag (buffer, BULLETIN_SEARCH_MATCH_TAG, "rgba(246,211,45,0.55)");
+  ensure_tag (buffer, BULLETIN_SEARCH_CURRENT_TAG, "rgba(255,120,0,0.75)");
+
+  visible_range (self, &vis_start, &vis_end);
+  if (self->current >= 0)
+    {
+      const Match *m = &g_array_index (self->matches, Match, self->current);
+
+      vis_start = MIN (vis_start, m->start);
+      vis_end = MAX (vis_end, m->end);
+    }
+  from = match_at (self, vis_start > TAG_MARGIN ? vis_start - TAG_MARGIN : 0);
+  to = match_at (self, vis_end + TAG_MARGIN);
+  to = MIN (self->matches->len, to + 1);
+
+  if (self->tagged->len != self->matches->len)
+    {
+      g_byte_array_set_size (self->tagged, self->matches->len);
+      memset (self->tagged->data, 0, self->tagged->len);
+    }
+  for (guint i = from; i < to; i++)
+    if (!self->tagged->data[i])
+      {
+        tag_match (buffer, tag, &g_array_index (self->matches, Match, i));
+        self->tagged->data[i] = TRUE;
+      }
+}
+
+static gboolean
+retag_idle (gpointer data)
+{
+  BulletinSearchBar *self = data;
+
+  self->retag_idle = 0;
+  retag (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+scrolled (BulletinSearchBar *self)
+{
+  if (self->matches->len > 0 && self->retag_idle == 0)
+    self->retag_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 20, retag_idle, self, NULL);
+}
+
+static void
+set_status (BulletinSearchBar *self,
+            const char        *status)
+{
+  g_free (self->status);
+  self->status = g_strdup (status);
+  gtk_label_set_text (self->status_label, status != NULL ? status : "");
+}
+
+static void
+show_current (BulletinSearchBar *self,
+              gboolean           scroll)
+{
+  GtkTextBuffer *buffer = get_buffer (self);
+  GtkTextIter start, end;
+  g_autofree char *status = NULL;
+  const Match *m;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->previous_button), self->matches->len > 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->next_button), self->matches->len > 0);
+
+  if (self->matches->len == 0)
+    {
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
+
+      if (text[0] != 0)
+        {
+          set_status (self, _("No results"));
+          gtk_widget_add_css_class (GTK_WIDGET (self->entry), "error");
+        }
+      else
+        {
+          set_status (self, NULL);
+          gtk_widget_remove_css_class (GTK_WIDGET (self->entry), "error");
+        }
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->entry), "error");
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  if (gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), BULLETIN_SEARCH_CURRENT_TAG))
+    gtk_text_buffer_remove_tag_by_name (buffer, BULLETIN_SEARCH_CURRENT_TAG, &start, &end);
+
+  m = &g_array_index (self->matches, Match, self->current);
+  if (scroll)
+    bulletin_reader_view_scroll_to_range (self->reader, m->start, m->end);
+  retag (self);
+  tag_match (buffer, ensure_tag (buffer, BULLETIN_SEARCH_CURRENT_TAG, "rgba(255,120,0,0.75)"), m);
+
+  /* Translators: the current match and the number of matches, "3 of 12" */
+  status = g_strdup_printf (_("%d of %u"), self->current + 1, self->matches->len);
+  set_status (self, status);
+}
+
+/**
+ * bulletin_search_bar_update:
+ *
+ * Runs the search again now, on the reader's current article.
+ */
+void
+bulletin_search_bar_update (BulletinSearchBar *self)
+{
+  BulletinArticle *article;
+  BulletinDisplayText *display;
+  const char *text;
+  g_autoptr(BulletinSearchQuery) query = NULL;
+  g_autoptr(GArray) hits = NULL;
+  guint buffer_len;
+
+  g_return_if_fail (BULLETIN_IS_SEARCH_BAR (self));
+
+  clear_tags (self);
+  g_array_set_size (self->matches, 0);
+  self->current = -1;
+
+  article = bulletin_reader_view_get_article (self->reader);
+  display = bulletin_reader_view_get_display_text (self->reader);
+  text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
+  if (article == NULL || display == NULL || !gtk_search_bar_get_search_mode (self->search_bar))
+    {
+      set_status (self, NULL);
+      return;
+    }
+
+  if (self->folded_article != article)
+    {
+      g_clear_pointer (&self->folded, bulletin_folded_free);
+      g_set_object (&self->folded_article, article);
+      self->folded = bulletin_folded_new_for_article (article);
+    }
+
+  query = bulletin_search_query_new (text, BULLETIN_SEARCH_DEFAULT);
+  hits = bulletin_search_folded (self->folded, query, 0);
+  buffer_len = gtk_text_buffer_get_char_count (get_buffer (self));
+  for (guint i = 0; i < hits->len; i++)
+    {
+      const BulletinSearchHit *hit = &g_array_index (hits, BulletinSearchHit, i);
+      Match m;
+
+      m.start = bulletin_display_text_from_source (display, hit->start);
+      m.end = bulletin_display_text_from_source (display, hit->end - 1) + 1;
+      if (m.end <= m.start || m.end > bulletin_display_text_get_length (display))
+        continue;
+      g_array_append_val (self->matches, m);
+    }
+
+  /* a long article may still be filling in: the hits need the whole text */
+  if (self->matches->len > 0 &&
+      g_array_index (self->matches, Match, self->matches->len - 1).end > buffer_len)
+    bulletin_reader_view_complete (self->reader);
+
+  if (self->matches->len > 0)
+    self->current = 0;
+  show_current (self, TRUE);
+}
+
+static void
+search_changed (BulletinSearchBar *self)
+{
+  bulletin_search_bar_update (self);
+}
+
+/**
+ * bulletin_search_bar_next:
+ *
+ * Makes the next match current, wrapping after the last, and scrolls to it.
+ */
+void
+bulletin_search_bar_next (BulletinSearchBar *self)
+{
+  g_return_if_fail (BULLETIN_IS_SEARCH_BAR (self));
+
+  if (self->matches->len == 0)
+    return;
+  self->current = (self->current + 1) % self->matches->len;
+  show_current (self, TRUE);
+}
+
+void
+bulletin_search_bar_previous (BulletinSearchBar *self)
+{
+  g_return_if_fail (BULLETIN_IS_SEARCH_BAR (self));
+
+  if (self->matches->len == 0)
+    return;
+  self->current = (self->current + self->matches->len - 1) % self->matches->len;
+  show_current (self, TRUE);
+}
+
+static gboolean
+entry_key_pressed (GtkEventControllerKey *controller,
+                   guint                  keyval,
+                   guint                  keycode,
+                   GdkModifierType        state,
+                   BulletinSearchBar     *self)
+{
+  if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter) &&
+      (state & GDK_SHIFT_MASK))
+    {
+      bulletin_search_bar_previous (self);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+article_shown (BulletinSearchBar *self)
+{
+  /* switching articles keeps the text and runs it again */
+  if (gtk_search_bar_get_search_mode (self->search_bar))
+    bulletin_search_bar_update (self);
+}
+
+static void
+search_mode_changed (BulletinSearchBar *self)
+{
+  if (!gtk_search_bar_get_search_mode (self->search_bar))
+    {
+      g_array_set_size (self->matches, 0);
+      self->current = -1;
+      clear_tags (self);
+      set_status (self, NULL);
+      gtk_widget_grab_focus (GTK_WIDGET (bulletin_reader_view_get_text_view (self->reader)));
+    }
+}
+
+static void
+bulletin_search_bar_dispose (GObject *object)
+{
+  BulletinSearchBar *self = (BulletinSearchBar *)object;
+
+  g_clear_handle_id (&self->retag_idle, g_source_remove);
+  g_clear_object (&self->reader);
+  g_clear_object (&self->folded_article);
+  g_clear_pointer (&self->folded, bulletin_folded_free);
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_SEARCH_BAR);
+
+  G_OBJECT_CLASS (bulletin_search_bar_parent_class)->dispose (object);
+}
+
+static void
+bulletin_search_bar_finalize (GObject *object)
+{
+  BulletinSearchBar *self = (BulletinSearchBar *)object;
+
+  g_array_unref (self->matches);
+  g_byte_array_unref (self->tagged);
+  g_free (self->status);
+
+  G_OBJECT_CLASS (bulletin_search_bar_parent_class)->finalize (object);
+}
+
+static void
+bulletin_search_bar_class_init (BulletinSearchBarClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bulletin_search_bar_dispose;
+  object_class->finalize = bulletin_search_bar_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/bulletin-search-bar.ui");
+  gtk_widget_class_bind_template_child (widget_class, BulletinSearchBar, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, BulletinSearchBar, entry);
+  gtk_widget_class_bind_template_child (widget_class, BulletinSearchBar, status_label);
+  gtk_widget_class_bind_template_child (widget_class, BulletinSearchBar, previous_button);
+  gtk_widget_class_bind_template_child (widget_class, BulletinSearchBar, next_button);
+}
+
+static void
+bulletin_search_bar_init (BulletinSearchBar *self)
+{
+  GtkEventController *keys;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->matches = g_array_new (FALSE, FALSE, sizeof (Match));
+  self->tagged = g_byte_array_new ();
+  self->current = -1;
+
+  gtk_search_entry_set_search_delay (self->entry, 80);
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->entry));
+  g_signal_connect_swapped (self->entry, "search-changed", G_CALLBACK (search_changed), self);
+  g_signal_connect_swapped (self->entry, "activate", G_CALLBACK (bulletin_search_bar_next), self);
+  g_signal_connect_swapped (self->entry, "next-match", G_CALLBACK (bulletin_search_bar_next), self);
+  g_signal_connect_swapped (self->entry, "previous-match", G_CALLBACK (bulletin_search_bar_previous), self);
+  g_signal_connect_swapped (self->entry, "stop-search", G_CALLBACK (bulletin_search_bar_close), self);
+  g_signal_connect_swapped (self->next_button, "clicked", G_CALLBACK (bulletin_search_bar_next), self);
+  g_signal_connect_swapped (self->previous_button, "clicked", G_CALLBACK (bulletin_search_bar_previous), self);
+  g_signal_connect_swapped (self->search_bar, "notify::search-mode-enabled",
+                            G_CALLBACK (search_mode_changed), self);
+
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (entry_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->entry), keys);
+}
+
+/**
+ * bulletin_search_bar_new:
+ *
+ * Returns: (transfer full): a search bar over @reader
+ */
+GtkWidget *
+bulletin_search_bar_new (BulletinReaderView *reader)
+{
+  BulletinSearchBar *self;
+  GtkAdjustment *adj;
+
+  g_return_val_if_fail (BULLETIN_IS_READER_VIEW (reader), NULL);
+
+  self = g_object_new (BULLETIN_TYPE_SEARCH_BAR, NULL);
+  self->reader = g_object_ref (reader);
+  g_signal_connect_object (reader, "article-shown", G_CALLBACK (article_shown), self, G_CONNECT_SWAPPED);
+  adj = gtk_scrolled_window_get_vadjustment (bulletin_reader_view_get_scrolled_window (reader));
+  g_signal_connect_object (adj, "value-changed", G_CALLBACK (scrolled), self, G_CONNECT_SWAPPED);
+  return GTK_WIDGET (self);
+}
+
+/* Opens the bar (Ctrl+F) with the entry focused and its text selected. */
+void
+bulletin_search_bar_open (BulletinSearchBar *self)
+{
+  g_return_if_fail (BULLETIN_IS_SEARCH_BAR (self));
+
+  if (!gtk_search_bar_get_search_mode (self->search_bar))
+    {
+      gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+      bulletin_search_bar_update (self);
+    }
+  gtk_widget_grab_focus (GTK_WIDGET (self->entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->entry), 0, -1);
+}
+
+/* Closes the bar (Escape), clears the highlights, gives the focus back to
+ * the reader. */
+void
+bulletin_search_bar_close (BulletinSearchBar *self)
+{
+  g_return_if_fail (BULLETIN_IS_SEARCH_BAR (self));
+
+  if (gtk_search_bar_get_search_mode (self->search_bar))
+    gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  else
+    search_mode_changed (self);
+}
+
+gboolean
+bulletin_search_bar_is_open (BulletinSearchBar *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_BAR (self), FALSE);
+  return gtk_search_bar_get_search_mode (self->search_bar);
+}
+
+/* Sets the entry's text and searches at once (no typing delay). */
+void
+bulletin_search_bar_set_query (BulletinSearchBar *self,
+                               const char        *query)
+{
+  g_return_if_fail (BULLETIN_IS_SEARCH_BAR (self));
+  g_return_if_fail (query != NULL);
+
+  g_signal_handlers_block_by_func (self->entry, search_changed, self);
+  gtk_editable_set_text (GTK_EDITABLE (self->entry), query);
+  g_signal_handlers_unblock_by_func (self->entry, search_changed, self);
+  if (!gtk_search_bar_get_search_mode (self->search_bar))
+    gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  bulletin_search_bar_update (self);
+}
+
+/**
+ * bulletin_search_bar_get_query:
+ *
+ * Returns: (transfer none): the entry's text
+ */
+const char *
+bulletin_search_bar_get_query (BulletinSearchBar *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_BAR (self), NULL);
+  return gtk_editable_get_text (GTK_EDITABLE (self->entry));
+}
+
+guint
+bulletin_search_bar_get_n_matches (BulletinSearchBar *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_BAR (self), 0);
+  return self->matches->len;
+}
+
+int
+bulletin_search_bar_get_current (BulletinSearchBar *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_BAR (self), -1);
+  return self->current;
+}
+
+/* The display range of match @index. */
+gboolean
+bulletin_search_bar_get_match (BulletinSearchBar *self,
+                               guint              index,
+                               guint             *start,
+                               guint             *end)
+{
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_BAR (self), FALSE);
+
+  if (index >= self->matches->len)
+    return FALSE;
+  *start = g_array_index (self->matches, Match, index).start;
+  *end = g_array_index (self->matches, Match, index).end;
+  return TRUE;
+}
+
+/**
+ * bulletin_search_bar_get_status:
+ *
+ * Returns: (transfer none) (nullable): what the entry says: "3 of 12",
+ *   "No results", or nothing
+ */
+const char *
+bulletin_search_bar_get_status (BulletinSearchBar *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_BAR (self), NULL);
+  return self->status;
+}

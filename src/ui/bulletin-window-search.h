@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "bulletin-archive-search.h"
+#include "bulletin-search-bar.h"
+#include "bulletin-window.h"
+
+G_BEGIN_DECLS
+
+/* Search in the window: the bar over the reader (win.find, win.find-next,
+ * win.find-previous) and the archive search (win.search-archive, a header
+ * bar button).  Called once from the window's init. */
+void                   bulletin_window_search_init        (BulletinWindow *self);
+BulletinSearchBar     *bulletin_window_get_search_bar     (BulletinWindow *self);
+BulletinArchiveSearch *bulletin_window_get_archive_search (BulletinWindow *self);
+
+G_END_DECLS

@@ -1,0 +1,703 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bulletin-display-text.h"
+#include "bulletin-test-utils.h"
+#include "bulletin-text-import.h"
+
+static char *
+data_path (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "data", name, NULL);
+}
+
+static BulletinParsedIssue *
+parse_data (const char *name)
+{
+  g_autofree char *path = data_path (name);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  BulletinParsedIssue *parsed;
+  gsize len;
+
+  contents = bulletin_test_read_file (path, &len);
+  parsed = bulletin_text_parse (contents, len, name, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (parsed);
+  return parsed;
+}
+
+static BulletinArticle *
+article_at (BulletinParsedIssue *parsed,
+            guint                i)
+{
+  g_assert_cmpuint (i, <, parsed->articles->len);
+  return g_ptr_array_index (parsed->articles, i);
+}
+
+/* The kinds of an article's blocks, as "headline byline paragraph ...". */
+static char *
+kinds_of (BulletinArticle *article)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < bulletin_article_get_n_blocks (article); i++)
+    {
+      if (i > 0)
+        g_string_append_c (s, ' ');
+      g_string_append (s, bulletin_block_kind_to_string (bulletin_article_get_block (article, i)->kind));
+    }
+  return g_string_free (s, FALSE);
+}
+
+static guint
+count_kind (BulletinArticle   *article,
+            BulletinBlockKind  kind)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < bulletin_article_get_n_blocks (article); i++)
+    n += bulletin_article_get_block (article, i)->kind == kind;
+  return n;
+}
+
+static int
+find_block (BulletinArticle   *article,
+            BulletinBlockKind  kind,
+            guint              nth)
+{
+  for (guint i = 0; i < bulletin_article_get_n_blocks (article); i++)
+    if (bulletin_article_get_block (article, i)->kind == kind && nth-- == 0)
+      return i;
+  return -1;
+}
+
+static char *
+block_text (BulletinArticle   *article,
+            BulletinBlockKind  kind,
+            guint              nth)
+{
+  int i = find_block (article, kind, nth);
+
+  g_assert_cmpint (i, >=, 0);
+  return bulletin_article_dup_block_text (article, i);
+}
+
+/* Every block lies inside the source, its ranges in order, and the text
+ * between blocks is only white space and page-break debris. */
+static void
+assert_blocks_sane (BulletinArticle *article)
+{
+  guint len = bulletin_article_get_source_length (article);
+  guint prev_end = 0;
+
+  for (guint i = 0; i < bulletin_article_get_n_blocks (article); i++)
+    {
+      const BulletinBlock *block = bulletin_article_get_block (article, i);
+
+      g_assert_cmpuint (block->n_ranges, >=, 1);
+      for (guint r = 0; r < block->n_ranges; r++)
+        {
+          g_assert_cmpuint (block->ranges[r].start, <, block->ranges[r].end);
+          g_assert_cmpuint (block->ranges[r].end, <=, len);
+          g_assert_cmpuint (block->ranges[r].start, >=, prev_end);
+          prev_end = block->ranges[r].end;
+        }
+    }
+}
+
+static void
+test_sample (void)
+{
+  g_autofree char *path = bulletin_test_shared_path ("samples/000_1b466bc7855b1717.txt");
+  g_autofree char *contents = NULL;
+  g_autoptr(BulletinParsedIssue) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+  BulletinArticle *a;
+  gsize len;
+
+  if (path == NULL)
+    return;
+
+  contents = bulletin_test_read_file (path, &len);
+  parsed = bulletin_text_parse (contents, len, "000_1b466bc7855b1717.txt", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (parsed->articles->len, ==, 4);
+  for (guint i = 0; i < 4; i++)
+    assert_blocks_sane (article_at (parsed, i));
+
+  a = article_at (parsed, 0);
+  g_assert_cmpstr (bulletin_article_get_headline (a), ==, "党旗飘扬 “疫”线出战 集结“两新”力量");
+  g_assert_cmpstr (bulletin_article_get_credit (a), ==, "新华社");
+  g_assert_cmpuint (count_kind (a, BULLETIN_BLOCK_HEADING), ==, 6);
+  g_assert_cmpuint (count_kind (a, BULLETIN_BLOCK_SOURCE), ==, 1);
+  g_assert_cmpstr (bulletin_article_get_language (a), ==, "zh-Hans");
+  {
+    g_autofree char *h = block_text (a, BULLETIN_BLOCK_HEADING, 0);
+    g_autofree char *h2 = block_text (a, BULLETIN_BLOCK_HEADING, 1);
+    g_autofree char *src = block_text (a, BULLETIN_BLOCK_SOURCE, 0);
+
+    g_assert_cmpstr (h, ==, "“一起冲!”");
+    g_assert_cmpstr (h2, ==, "组织动员,筑牢“红色堡垒”");
+    g_assert_cmpstr (src, ==, "(来源:新华社)");
+  }
+
+  a = article_at (parsed, 1);
+  g_assert_cmpstr (bulletin_article_get_headline (a), ==, "15人送餐队伍迅速集结……");
+  g_assert_cmpstr (bulletin_article_get_byline (a), ==, "记者 柴斌");
+  g_assert_cmpuint (count_kind (a, BULLETIN_BLOCK_HEADING), ==, 0);
+
+  a = article_at (parsed, 2);
+  g_assert_cmpstr (bulletin_article_get_headline (a), ==, "超七吨蔬菜紧急发至困难群众家中");
+  g_assert_cmpstr (bulletin_article_get_subtitle (a), ==, "徐汇区融媒体中心携手东方网助力抗疫");
+  g_assert_cmpstr (bulletin_article_get_byline (a), ==, "记者 吴会雄 王卫民");
+  g_assert_cmpstr (bulletin_article_get_dateline (a), ==, "本报讯");
+  {
+    g_autofree char *kinds = kinds_of (a);
+    g_assert_true (g_str_has_prefix (kinds, "headline subtitle byline dateline paragraph"));
+  }
+
+  a = article_at (parsed, 3);
+  g_assert_cmpstr (bulletin_article_get_headline (a), ==, "图片新闻");
+  g_assert_cmpstr (bulletin_article_get_credit (a), ==, "刘晓晶");
+  {
+    g_autofree char *kinds = kinds_of (a);
+    g_autofree char *credit = block_text (a, BULLETIN_BLOCK_SOURCE, 0);
+    g_autofree char *caption = block_text (a, BULLETIN_BLOCK_FIGURE, 0);
+
+    g_assert_cmpstr (kinds, ==, "section-label figure source");
+    g_assert_cmpstr (credit, ==, "刘晓晶 摄");
+    g_assert_true (g_str_has_suffix (caption, "尽情赏樱。"));
+  }
+}
+
+/* The four page breaks of the sample: each paragraph is one block with
+ * two ranges, its text joined without the debris. */
+static void
+test_sample_page_breaks (void)
+{
+  g_autofree char *path = bulletin_test_shared_path ("samples/000_1b466bc7855b1717.txt");
+  g_autofree char *contents = NULL;
+  g_autoptr(BulletinParsedIssue) parsed = NULL;
+  static const struct { guint article; const char *joined; } cases[] = {
+    { 0, "争当疫情防控志愿者,积极参与" },
+    { 0, "统筹安排" },
+    { 2, "买菜不便" },
+    { 2, "积极和相关小区联系" },
+  };
+  gsize len;
+
+  if (path == NULL)
+    return;
+
+  contents = bulletin_test_read_file (path, &len);
+  parsed = bulletin_text_parse (contents, len, "sample.txt", NULL);
+  g_assert_nonnull (parsed);
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      BulletinArticle *a = article_at (parsed, cases[c].article);
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < bulletin_article_get_n_blocks (a); i++)
+        {
+          g_autofree char *text = bulletin_article_dup_block_text (a, i);
+
+          if (strstr (text, cases[c].joined) != NULL)
+            {
+              g_assert_cmpuint (bulletin_article_get_block (a, i)->kind, ==, BULLETIN_BLOCK_PARAGRAPH);
+              g_assert_cmpuint (bulletin_article_get_block (a, i)->n_ranges, ==, 2);
+              g_assert_null (strchr (text, '\n'));
+              found = TRUE;
+            }
+        }
+      g_assert_true (found);
+    }
+}
+
+static void
+test_markers (void)
+{
+  g_autoptr(BulletinParsedIssue) parsed = parse_data ("text-markers.txt");
+  BulletinArticle *a;
+
+  g_assert_cmpstr (parsed->title, ==, "河畔社区通讯");
+  g_assert_cmpstr (parsed->date, ==, "2023-05-08");
+  g_assert_cmpstr (parsed->number, ==, "42");
+  g_assert_cmpuint (parsed->articles->len, ==, 3);
+
+  a = article_at (parsed, 0);
+  assert_blocks_sane (a);
+  g_assert_cmpstr (bulletin_article_get_kicker (a), ==, "社区服务再升级");
+  g_assert_cmpstr (bulletin_article_get_headline (a), ==, "老旧小区加装电梯跑出加速度");
+  g_assert_cmpstr (bulletin_article_get_subtitle (a), ==, "三个月完成十二部电梯安装");
+  g_assert_cmpstr (bulletin_article_get_byline (a), ==, "见习记者 张小满 通讯员 李大可");
+  g_assert_cmpstr (bulletin_article_get_dateline (a), ==, "本报讯");
+  g_assert_cmpstr (bulletin_article_get_credit (a), ==, "河畔发布");
+  g_assert_cmpstr (bulletin_article_get_date (a), ==, "2023-05-08");
+  g_assert_cmpuint (count_kind (a, BULLETIN_BLOCK_HEADING), ==, 1);
+  {
+    /* joined across a folio and a repeated page header */
+    int i = find_block (a, BULLETIN_BLOCK_PARAGRAPH, 2);
+    g_autofree char *text = bulletin_article_dup_block_text (a, i);
+
+    g_assert_cmpuint (bulletin_article_get_block (a, i)->n_ranges, ==, 2);
+    g_assert_nonnull (strstr (text, "专门的维保团队,确保"));
+  }
+
+  a = article_at (parsed, 1);
+  g_assert_cmpstr (bulletin_article_get_dateline (a), ==, "新华社北京5月7日电");
+  g_assert_cmpstr (bulletin_article_get_located (a), ==, "北京");
+  g_assert_nonnull (bulletin_article_get_headline (a));
+  g_assert_cmpuint (count_kind (a, BULLETIN_BLOCK_SOURCE), ==, 1);
+
+  a = article_at (parsed, 2);
+  {
+    g_autofree char *kinds = kinds_of (a);
+    g_assert_cmpstr (kinds, ==, "section-label headline figure source figure source");
+  }
+  g_assert_cmpstr (bulletin_article_get_headline (a), ==, "春日里的口袋公园");
+  g_assert_nonnull (strstr (bulletin_article_get_credit (a), "王五"));
+  g_assert_nonnull (strstr (bulletin_article_get_credit (a), "陈思"));
+}
+
+static void
+test_compact (void)
+{
+  g_autoptr(BulletinParsedIssue) parsed = parse_data ("text-compact.txt");
+  BulletinArticle *a;
+
+  g_assert_cmpuint (parsed->articles->len, ==, 3);
+  g_assert_null (parsed->title);
+
+  a = article_at (parsed, 0);
+  g_assert_cmpstr (bulletin_article_get_headline (a), ==, "夜市重开迎客来");
+  g_assert_cmpstr (bulletin_article_get_byline (a), ==, "记者 赵一鸣");
+  g_assert_cmpuint (count_kind (a, BULLETIN_BLOCK_PARAGRAPH), ==, 2);
+
+  a = article_at (parsed, 1);
+  g_assert_cmpstr (bulletin_article_get_headline (a), ==, "学生暑期托管班开班");
+  g_assert_cmpstr (bulletin_article_get_byline (a), ==, "文/孙晓 图/钱多多");
+
+  a = article_at (parsed, 2);
+  g_assert_cmpstr (bulletin_article_get_headline (a), ==, "图片新闻");
+  g_assert_cmpstr (bulletin_article_get_credit (a), ==, "刘洋");
+}
+
+static void
+test_traditional (void)
+{
+  g_autoptr(BulletinParsedIssue) parsed = parse_data ("text-traditional.txt");
+  BulletinArticle *a;
+
+  g_assert_cmpstr (parsed->language, ==, "zh-Hant");
+  g_assert_cmpstr (parsed->title, ==, "港灣社區週報");
+  g_assert_cmpstr (parsed->date, ==, "2022-11-03");
+  g_assert_cmpuint (parsed->articles->len, ==, 2);
+
+  a = article_at (parsed, 0);
+  g_assert_cmpstr (bulletin_article_get_language (a), ==, "zh-Hant");
+  g_assert_cmpstr (bulletin_article_get_byline (a), ==, "記者 陳家明");
+  g_assert_cmpstr (bulletin_article_get_dateline (a), ==, "本報訊");
+  g_assert_cmpstr (bulletin_article_get_credit (a), ==, "港灣社區中心");
+
+  a = article_at (parsed, 1);
+  g_assert_cmpstr (bulletin_article_get_headline (a), ==, "圖片新聞");
+  g_assert_cmpstr (bulletin_article_get_credit (a), ==, "黃小文");
+}
+
+/* Two issues of one bulletin: the article that both carry has the same id
+ * in each, whatever its position. */
+static void
+test_issues (void)
+{
+  g_autoptr(BulletinParsedIssue) one = parse_data ("issue-2023-06-05.txt");
+  g_autoptr(BulletinParsedIssue) two = parse_data ("issue-2023-06-12.txt");
+
+  g_assert_cmpstr (one->date, ==, "2023-06-05");
+  g_assert_cmpstr (two->date, ==, "2023-06-12");
+  g_assert_cmpstr (one->number, ==, "18");
+  g_assert_cmpstr (two->number, ==, "19");
+  g_assert_cmpuint (one->articles->len, ==, 2);
+  g_assert_cmpuint (two->articles->len, ==, 2);
+
+  g_assert_cmpstr (bulletin_article_get_headline (article_at (one, 0)), ==, "乡村阅读点开门迎客");
+  g_assert_cmpstr (bulletin_article_get_headline (article_at (two, 1)), ==, "乡村阅读点开门迎客");
+  g_assert_cmpstr (bulletin_article_get_id (article_at (one, 0)), ==,
+                   bulletin_article_get_id (article_at (two, 1)));
+  g_assert_cmpstr (bulletin_article_get_headline (article_at (one, 1)), ==, "简讯");
+  g_assert_cmpuint (count_kind (article_at (one, 1), BULLETIN_BLOCK_PARAGRAPH), ==, 2);
+  g_assert_cmpstr (bulletin_article_get_credit (article_at (two, 0)), ==, "绿野融媒");
+}
+
+/* Ids of the articles of @parsed, in order, joined by spaces. */
+static char *
+ids_of (BulletinParsedIssue *parsed)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < parsed->articles->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (s, ' ');
+      g_string_append (s, bulletin_article_get_id (article_at (parsed, i)));
+    }
+  return g_string_free (s, FALSE);
+}
+
+static char *
+reencode (const char *utf8,
+          const char *charset,
+          const char *bom,
+          gsize       bom_len,
+          gsize      *len)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *converted = NULL;
+  gsize n = 0;
+  char *out;
+
+  converted = g_convert (utf8, -1, charset, "UTF-8", NULL, &n, &error);
+  g_assert_no_error (error);
+  out = g_malloc (bom_len + n + 1);
+  memcpy (out, bom, bom_len);
+  memcpy (out + bom_len, converted, n);
+  out[bom_len + n] = 0;
+  *len = bom_len + n;
+  return out;
+}
+
+static char *
+replace_newlines (const char *text,
+                  const char *with)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  return g_strjoinv (with, lines);
+}
+
+static void
+check_encodings_of (const char *name,
+                    const char *utf8,
+                    gboolean    traditional)
+{
+  g_autoptr(BulletinParsedIssue) ref = bulletin_text_parse (utf8, strlen (utf8), name, NULL);
+  g_autofree char *ref_ids = NULL;
+  struct { const char *charset; const char *bom; gsize bom_len; } variants[] = {
+    { "GB18030", "", 0 },
+    { "UTF-16LE", "\xFF\xFE", 2 },
+    { "UTF-16BE", "\xFE\xFF", 2 },
+    { "UTF-8", "\xEF\xBB\xBF", 3 },
+    { traditional ? "BIG5" : "GB18030", "", 0 },
+  };
+
+  g_assert_nonnull (ref);
+  ref_ids = ids_of (ref);
+
+  for (guint v = 0; v < G_N_ELEMENTS (variants); v++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BulletinParsedIssue) parsed = NULL;
+      g_autofree char *bytes = NULL;
+      g_autofree char *ids = NULL;
+      gsize len;
+
+      bytes = reencode (utf8, variants[v].charset, variants[v].bom, variants[v].bom_len, &len);
+      parsed = bulletin_text_parse (bytes, len, "moved/elsewhere/renamed.txt", &error);
+      g_assert_no_error (error);
+      ids = ids_of (parsed);
+      g_assert_cmpstr (ids, ==, ref_ids);
+      g_assert_cmpstr (parsed->title, ==, ref->title);
+    }
+
+  /* CRLF and CR line ends */
+  for (guint v = 0; v < 2; v++)
+    {
+      g_autofree char *text = replace_newlines (utf8, v == 0 ? "\r\n" : "\r");
+      g_autoptr(BulletinParsedIssue) parsed = bulletin_text_parse (text, strlen (text), name, NULL);
+      g_autofree char *ids = NULL;
+
+      g_assert_nonnull (parsed);
+      ids = ids_of (parsed);
+      g_assert_cmpstr (ids, ==, ref_ids);
+    }
+}
+
+static void
+test_encodings (void)
+{
+  static const struct { const char *name; gboolean traditional; } files[] = {
+    { "text-markers.txt", FALSE },
+    { "text-compact.txt", FALSE },
+    { "text-traditional.txt", TRUE },
+    { "issue-2023-06-05.txt", FALSE },
+  };
+  g_autofree char *sample = bulletin_test_shared_path ("samples/000_1b466bc7855b1717.txt");
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = data_path (files[i].name);
+      g_autofree char *contents = bulletin_test_read_file (path, NULL);
+
+      check_encodings_of (files[i].name, contents, files[i].traditional);
+    }
+
+  if (sample != NULL)
+    {
+      g_autofree char *contents = bulletin_test_read_file (sample, NULL);
+      check_encodings_of ("sample.txt", contents, FALSE);
+    }
+}
+
+/* Ids hang on an article's own text: reordering the articles, editing
+ * one, or moving the file leaves the others' ids alone. */
+static void
+test_identity (void)
+{
+  static const char *a = "夜市重开迎客来\n● 记者 赵一鸣\n本报讯 傍晚六点,夜市的灯光亮起。\n";
+  static const char *b = "学生暑期托管班开班\n文/孙晓\n暑假第一天,托管班迎来首批学生。\n";
+  static const char *b_edited = "学生暑期托管班开班\n文/孙晓\n暑假第二天,托管班迎来第二批学生。\n";
+  static const char *c = "图片新闻\n志愿者在绿道清理垃圾。 刘洋 摄\n";
+  g_autofree char *abc = g_strconcat (a, b, c, NULL);
+  g_autofree char *cab = g_strconcat (c, "\n\n", a, b, NULL);
+  g_autofree char *ab2c = g_strconcat (a, b_edited, c, NULL);
+  g_autoptr(BulletinParsedIssue) p1 = bulletin_text_parse (abc, strlen (abc), "one.txt", NULL);
+  g_autoptr(BulletinParsedIssue) p2 = bulletin_text_parse (cab, strlen (cab), "dir/two.txt", NULL);
+  g_autoptr(BulletinParsedIssue) p3 = bulletin_text_parse (ab2c, strlen (ab2c), "one.txt", NULL);
+
+  g_assert_cmpuint (p1->articles->len, ==, 3);
+  g_assert_cmpuint (p2->articles->len, ==, 3);
+  g_assert_cmpuint (p3->articles->len, ==, 3);
+
+  /* reordered: c a b */
+  g_assert_cmpstr (bulletin_article_get_id (article_at (p1, 0)), ==, bulletin_article_get_id (article_at (p2, 1)));
+  g_assert_cmpstr (bulletin_article_get_id (article_at (p1, 1)), ==, bulletin_article_get_id (article_at (p2, 2)));
+  g_assert_cmpstr (bulletin_article_get_id (article_at (p1, 2)), ==, bulletin_article_get_id (article_at (p2, 0)));
+
+  /* b edited: a and c keep theirs, b gets another */
+  g_assert_cmpstr (bulletin_article_get_id (article_at (p1, 0)), ==, bulletin_article_get_id (article_at (p3, 0)));
+  g_assert_cmpstr (bulletin_article_get_id (article_at (p1, 2)), ==, bulletin_article_get_id (article_at (p3, 2)));
+  g_assert_cmpstr (bulletin_article_get_id (article_at (p1, 1)), !=, bulletin_article_get_id (article_at (p3, 1)));
+
+  /* the id is the content's: the article computed alone gives the same */
+  {
+    g_autoptr(BulletinParsedIssue) alone = bulletin_text_parse (a, strlen (a), "x.txt", NULL);
+    g_assert_cmpstr (bulletin_article_get_id (article_at (p1, 0)), ==,
+                     bulletin_article_get_id (article_at (alone, 0)));
+  }
+}
+
+/* The reference: the whole text normalised at once. */
+static char *
+reference_normalize (const char *text,
+                     guint       max_chars)
+{
+  g_autofree char *nfkc = g_utf8_normalize (text, -1, G_NORMALIZE_NFKC);
+  g_autofree char *folded = g_utf8_casefold (nfkc, -1);
+  GString *out = g_string_new (NULL);
+  guint n = 0;
+
+  for (const char *p = folded; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_isalnum (c))
+        continue;
+      g_string_append_unichar (out, c);
+      if (max_chars > 0 && ++n >= max_chars)
+        break;
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* bulletin_normalize_for_identity () takes a fast path through ASCII and
+ * Han; it must give what normalising the whole text gives. */
+static void
+test_identity_normalization (void)
+{
+  static const gunichar pool[] = {
+    'a', 'Z', '7', ' ', ',', '\n', 0x0301, 0x0308, 0x00E9, 0x00C5, 0xFF21, 0xFF0C, 0xFF11,
+    0x4E00, 0x75AB, 0x3000, 0x201C, 0x304B, 0x3099, 0x309A, 0x30AB, 0x1100, 0x1161,
+    0x11A8, 0xAC00, 0x2460, 0xFB01, 0x212B, 0xF900, 0x2F00, 0x0130, 0x00DF, 0x1E9E,
+  };
+  GRand *rand = g_rand_new_with_seed (7);
+
+  for (guint round = 0; round < 3000; round++)
+    {
+      g_autoptr(GString) s = g_string_new (NULL);
+      guint len = g_rand_int_range (rand, 0, 40);
+
+      for (guint i = 0; i < len; i++)
+        g_string_append_unichar (s, pool[g_rand_int_range (rand, 0, G_N_ELEMENTS (pool))]);
+
+      for (guint m = 0; m < 2; m++)
+        {
+          guint max = m == 0 ? 0 : g_rand_int_range (rand, 1, 12);
+          g_autofree char *expected = reference_normalize (s->str, max);
+          g_autofree char *got = bulletin_normalize_for_identity (s->str, max);
+
+          g_assert_cmpstr (got, ==, expected);
+        }
+    }
+  g_rand_free (rand);
+}
+
+static void
+test_duplicates (void)
+{
+  static const char *text = "图片新闻\n志愿者在绿道清理垃圾。 刘洋 摄\n\n图片新闻\n志愿者在绿道清理垃圾。 刘洋 摄\n";
+  g_autoptr(BulletinParsedIssue) parsed = bulletin_text_parse (text, strlen (text), "dup.txt", NULL);
+
+  g_assert_cmpuint (parsed->articles->len, ==, 2);
+  g_assert_cmpstr (bulletin_article_get_id (article_at (parsed, 0)), !=,
+                   bulletin_article_get_id (article_at (parsed, 1)));
+}
+
+static void
+assert_error (const char *data,
+              gsize       len,
+              int         code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BulletinParsedIssue) parsed = bulletin_text_parse (data, len, "bad-file.txt", &error);
+
+  g_assert_null (parsed);
+  g_assert_error (error, BULLETIN_TEXT_ERROR, code);
+  g_assert_nonnull (strstr (error->message, "bad-file.txt"));
+}
+
+static void
+test_bad_input (void)
+{
+  static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+  static const char utf16_empty[] = "\xFF\xFE";
+  guchar noise[4096];
+  GRand *rand = g_rand_new_with_seed (42);
+
+  assert_error ("", 0, BULLETIN_TEXT_ERROR_EMPTY);
+  assert_error ("\xEF\xBB\xBF", 3, BULLETIN_TEXT_ERROR_EMPTY);
+  assert_error (utf16_empty, 2, BULLETIN_TEXT_ERROR_EMPTY);
+  assert_error (" \n\t\n\r\n\u3000\n", strlen (" \n\t\n\r\n\u3000\n"), BULLETIN_TEXT_ERROR_EMPTY);
+  assert_error (png, sizeof png - 1, BULLETIN_TEXT_ERROR_BINARY);
+  assert_error ("%PDF-1.7\n\xE2\xE3\xCF\xD3\n", 14, BULLETIN_TEXT_ERROR_BINARY);
+
+  /* random bytes: binary or an unknown encoding, never garbage */
+  for (guint i = 0; i < sizeof noise; i++)
+    noise[i] = g_rand_int_range (rand, 1, 256);
+  assert_error ((const char *)noise, sizeof noise, BULLETIN_TEXT_ERROR_BINARY);
+  for (guint i = 0; i < sizeof noise; i++)
+    noise[i] = g_rand_int_range (rand, 0x80, 256);
+  assert_error ((const char *)noise, sizeof noise, BULLETIN_TEXT_ERROR_ENCODING);
+  g_rand_free (rand);
+
+  /* Latin-1 is not one of the encodings a Chinese bulletin comes in */
+  {
+    static const char latin1[] = "Caf\xE9 cr\xE8me br\xFBl\xE9\x65 \xE0 la fran\xE7\x61ise, d\xE9j\xE0 vu\n";
+    assert_error (latin1, sizeof latin1 - 1, BULLETIN_TEXT_ERROR_ENCODING);
+  }
+}
+
+/* A UTF-8 file with one damaged byte stays UTF-8, with a warning. */
+static void
+test_damaged_utf8 (void)
+{
+  g_autofree char *path = data_path ("text-markers.txt");
+  g_autofree char *contents = NULL;
+  g_autoptr(BulletinParsedIssue) parsed = NULL;
+  g_autoptr(BulletinParsedIssue) ref = NULL;
+  g_autoptr(GError) error = NULL;
+  char *p;
+  gsize len;
+
+  contents = bulletin_test_read_file (path, &len);
+  ref = bulletin_text_parse (contents, len, "damaged.txt", NULL);
+  p = strstr (contents, "全国多地");
+  g_assert_nonnull (p);
+  p[1] = '\xFF';    /* inside 全 */
+  parsed = bulletin_text_parse (contents, len, "damaged.txt", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (parsed->articles->len, ==, ref->articles->len);
+  g_assert_cmpuint (parsed->warnings->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (parsed->warnings, 0), "damaged.txt"));
+  g_assert_cmpstr (bulletin_article_get_headline (article_at (parsed, 0)), ==,
+                   bulletin_article_get_headline (article_at (ref, 0)));
+}
+
+/* 50 MB of bulletin text: many articles, each correct. */
+static void
+test_huge_file (void)
+{
+  g_autofree char *path = data_path ("text-compact.txt");
+  g_autofree char *unit = bulletin_test_read_file (path, NULL);
+  g_autoptr(GString) text = g_string_sized_new (50 * 1024 * 1024 + 4096);
+  g_autoptr(BulletinParsedIssue) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+  guint copies = 0;
+
+  while (text->len < 50 * 1024 * 1024)
+    {
+      /* each copy its own articles, of a common length (about 3 KB):
+       * a number in the headline, a long body */
+      g_string_append_printf (text, "第%u号夜市重开迎客来\n● 记者 赵一鸣\n本报讯 傍晚六点,夜市开张。\n\n", copies);
+      for (guint p = 0; p < 12; p++)
+        g_string_append (text, "夜市管理方介绍,今年新增了垃圾分类点和公共座椅,还为摊主统一配备了灭火器,"
+                               "摊主们说客流比去年同期多了近三成。\n\n");
+      g_string_append (text, unit);
+      copies++;
+    }
+
+  parsed = bulletin_text_parse (text->str, text->len, "huge.txt", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (parsed->articles->len, ==, copies * 4);
+  g_assert_cmpuint (bulletin_article_get_n_blocks (article_at (parsed, 0)), ==, 16);
+  g_assert_cmpstr (bulletin_article_get_headline (article_at (parsed, parsed->articles->len - 2)), ==,
+                   "学生暑期托管班开班");
+}
+
+/* One line of 10 MB: one article, one paragraph, displayable. */
+static void
+test_huge_line (void)
+{
+  g_autoptr(GString) text = g_string_sized_new (10 * 1024 * 1024 + 64);
+  g_autoptr(BulletinParsedIssue) parsed = NULL;
+  g_autoptr(BulletinDisplayText) display = NULL;
+  g_autoptr(GError) error = NULL;
+  BulletinArticle *a;
+
+  while (text->len < 10 * 1024 * 1024)
+    g_string_append (text, "居民们排队试乘,纷纷点赞COVID-19!");
+
+  parsed = bulletin_text_parse (text->str, text->len, "line.txt", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (parsed->articles->len, ==, 1);
+  a = article_at (parsed, 0);
+  g_assert_cmpuint (bulletin_article_get_n_blocks (a), ==, 1);
+  g_assert_nonnull (bulletin_article_get_headline (a));
+
+  display = bulletin_display_text_new (a, BULLETIN_DISPLAY_DEFAULT);
+  g_assert_cmpuint (bulletin_display_text_get_length (display), ==, bulletin_article_get_source_length (a));
+  g_assert_cmpuint (bulletin_display_text_to_source (display, 5000000), ==, 5000000);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/bulletin/text-import/sample", test_sample);
+  g_test_add_func ("/bulletin/text-import/sample-page-breaks", test_sample_page_breaks);
+  g_test_add_func ("/bulletin/text-import/markers", test_markers);
+  g_test_add_func ("/bulletin/text-import/compact", test_compact);
+  g_test_add_func ("/bulletin/text-import/traditional", test_traditional);
+  g_test_add_func ("/bulletin/text-import/issues", test_issues);
+  g_test_add_func ("/bulletin/text-import/encodings", test_encodings);
+  g_test_add_func ("/bulletin/text-import/identity", test_identity);
+  g_test_add_func ("/bulletin/text-import/identity-normalization", test_identity_normalization);
+  g_test_add_func ("/bulletin/text-import/duplicates", test_duplicates);
+  g_test_add_func ("/bulletin/text-import/bad-input", test_bad_input);
+  g_test_add_func ("/bulletin/text-import/damaged-utf8", test_damaged_utf8);
+  g_test_add_func ("/bulletin/text-import/huge-file", test_huge_file);
+  g_test_add_func ("/bulletin/text-import/huge-line", test_huge_line);
+  return g_test_run ();
+}
