@@ -638,77 +638,133 @@ copy_citation_action (GSimpleAction *action,
   bulletin_window_show_message (self->window, _("Citation copied"));
 }
 
+typedef enum {
+  FILE_EXPORT,
+  FILE_BACKUP,
+  FILE_IMPORT,
+} FileJob;
+
 static void
-write_export (BulletinAnnotationsController *self,
-              GFile                         *file)
+file_chosen (BulletinAnnotationsController *self,
+             FileJob                        job,
+             GFile                         *file)
 {
-  g_autofree char *markdown = bulletin_annotations_export_markdown (self->store);
   g_autofree char *name = g_file_get_parse_name (file);
   g_autofree char *message = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!g_file_replace_contents (file, markdown, strlen (markdown), NULL, FALSE,
-                                G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
-    message = g_strdup_printf (_("Could not save “%s”: %s"), name, error->message);
-  else
-    message = g_strdup_printf (_("Bookmarks and notes saved to “%s”"), name);
+  switch (job)
+    {
+    case FILE_EXPORT:
+      {
+        g_autofree char *markdown = bulletin_annotations_export_markdown (self->store);
+
+        if (g_file_replace_contents (file, markdown, strlen (markdown), NULL, FALSE,
+                                     G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
+          message = g_strdup_printf (_("Bookmarks and notes saved to “%s”"), name);
+      }
+      break;
+    case FILE_BACKUP:
+      if (bulletin_annotations_backup (self->store, file, &error))
+        message = g_strdup_printf (_("Backup saved to “%s”"), name);
+      break;
+    case FILE_IMPORT:
+      if (bulletin_annotations_import (self->store, file, &error))
+        message = g_strdup_printf (_("Bookmarks and notes from “%s” added"), name);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (message == NULL)
+    message = g_strdup_printf (_("Could not use “%s”: %s"), name, error->message);
   bulletin_window_show_message (self->window, message);
 }
 
 #if GTK_CHECK_VERSION (4, 10, 0)
 static void
-export_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+file_dialog_done (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(BulletinAnnotationsController) self = user_data;
-  g_autoptr(GFile) file = gtk_file_dialog_save_finish (GTK_FILE_DIALOG (object), result, NULL);
+  FileJob job = GPOINTER_TO_INT (g_object_get_data (object, "bulletin-job"));
+  g_autoptr(GFile) file = NULL;
 
+  if (job == FILE_IMPORT)
+    file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (object), result, NULL);
+  else
+    file = gtk_file_dialog_save_finish (GTK_FILE_DIALOG (object), result, NULL);
   if (file != NULL && self->window != NULL)
-    write_export (self, file);
+    file_chosen (self, job, file);
 }
 #else
 static void
-export_response (GtkNativeDialog               *dialog,
-                 int                            response,
-                 BulletinAnnotationsController *self)
+chooser_response (GtkNativeDialog               *dialog,
+                  int                            response,
+                  BulletinAnnotationsController *self)
 {
+  FileJob job = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "bulletin-job"));
+
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
 
       if (file != NULL)
-        write_export (self, file);
+        file_chosen (self, job, file);
     }
   g_clear_object (&self->chooser);
 }
 #endif
 
 static void
-export_action (GSimpleAction *action,
-               GVariant      *parameter,
-               gpointer       user_data)
+choose_file (BulletinAnnotationsController *self,
+             FileJob                        job)
 {
-  BulletinAnnotationsController *self = user_data;
-  const char *title = _("Export Bookmarks and Notes");
-  const char *name = _("Notes.md");
+  const char *title = job == FILE_EXPORT ? _("Export Bookmarks and Notes")
+                    : job == FILE_BACKUP ? _("Back Up Bookmarks and Notes")
+                                         : _("Import Bookmarks and Notes");
+  const char *name = job == FILE_EXPORT ? _("Notes.md") : _("Bookmarks and notes backup.ini");
 #if GTK_CHECK_VERSION (4, 10, 0)
   g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
 
   gtk_file_dialog_set_title (dialog, title);
-  gtk_file_dialog_set_initial_name (dialog, name);
-  gtk_file_dialog_save (dialog, GTK_WINDOW (self->window), NULL, export_done, g_object_ref (self));
+  gtk_file_dialog_set_modal (dialog, TRUE);
+  g_object_set_data (G_OBJECT (dialog), "bulletin-job", GINT_TO_POINTER (job));
+  if (job == FILE_IMPORT)
+    gtk_file_dialog_open (dialog, GTK_WINDOW (self->window), NULL, file_dialog_done, g_object_ref (self));
+  else
+    {
+      gtk_file_dialog_set_initial_name (dialog, name);
+      gtk_file_dialog_save (dialog, GTK_WINDOW (self->window), NULL, file_dialog_done, g_object_ref (self));
+    }
 #else
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
   self->chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self->window),
-                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+                                               job == FILE_IMPORT ? GTK_FILE_CHOOSER_ACTION_OPEN
+                                                                  : GTK_FILE_CHOOSER_ACTION_SAVE,
+                                               job == FILE_IMPORT ? _("_Import") : _("_Save"),
+                                               _("_Cancel"));
+  if (job != FILE_IMPORT)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+  g_object_set_data (G_OBJECT (self->chooser), "bulletin-job", GINT_TO_POINTER (job));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (export_response), self);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 #endif
+}
+
+static void
+file_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  const char *name = g_action_get_name (G_ACTION (action));
+
+  choose_file (user_data, g_str_equal (name, "export-notes") ? FILE_EXPORT
+                          : g_str_equal (name, "backup-notes") ? FILE_BACKUP : FILE_IMPORT);
 }
 
 /* --- opening articles ---------------------------------------------------------- */
@@ -1333,7 +1389,9 @@ bulletin_annotations_controller_attach (BulletinWindow *window)
     { "add-note", add_note_action },
     { "add-article-note", add_note_action },
     { "copy-citation", copy_citation_action },
-    { "export-notes", export_action },
+    { "export-notes", file_action },
+    { "backup-notes", file_action },
+    { "import-notes", file_action },
   };
 
   g_return_val_if_fail (BULLETIN_IS_WINDOW (window), NULL);

@@ -177,9 +177,11 @@ bind_row (GtkSignalListItemFactory *factory,
       g_autofree char *quoted = bulletin_note_has_range (n)
                                 ? g_strdup_printf (_("“%s”"), shortened)
                                 : g_strdup (_("Note on the article"));
-      g_autofree char *line = g_strdup_printf ("%s\n%s",
+      g_autofree char *line = g_strdup_printf ("%s\n%s%s",
                                                bulletin_note_get_headline (n) ? bulletin_note_get_headline (n) : "",
-                                               issue);
+                                               issue,
+                                               bulletin_note_get_anchor_state (n) == BULLETIN_ANCHOR_DETACHED
+                                                 ? _("\nThe passage is no longer in the article") : "");
 
       set_label (title, quoted);
       set_label (quote, bulletin_note_get_text (n));
@@ -312,9 +314,17 @@ bulletin_annotations_view_new (BulletinAnnotations         *store,
     {
       GtkWidget *bar = gtk_action_bar_new ();
       GtkWidget *export = gtk_button_new_with_mnemonic (_("_Export…"));
+      GtkWidget *backup = gtk_button_new_with_mnemonic (_("_Back Up…"));
+      GtkWidget *import = gtk_button_new_with_mnemonic (_("_Import…"));
 
       gtk_actionable_set_action_name (GTK_ACTIONABLE (export), "win.export-notes");
       gtk_widget_set_tooltip_text (export, _("Save bookmarks and notes as Markdown"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (backup), "win.backup-notes");
+      gtk_widget_set_tooltip_text (backup, _("Save all bookmarks and notes in one file"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (import), "win.import-notes");
+      gtk_widget_set_tooltip_text (import, _("Add the bookmarks and notes of a backup"));
+      gtk_action_bar_pack_start (GTK_ACTION_BAR (bar), backup);
+      gtk_action_bar_pack_start (GTK_ACTION_BAR (bar), import);
       gtk_action_bar_pack_end (GTK_ACTION_BAR (bar), export);
       gtk_box_append (GTK_BOX (self), bar);
     }
