@@ -222,6 +222,49 @@ iter_visible (GtkTextView *view,
   return location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The URIs offered under "Recent Archives" in the primary menu */
+static char *
+recent_in_menu (BulletinWindow *window)
+{
+  GtkWidget *button = find_descendant (GTK_WIDGET (bulletin_window_get_header_bar (window)), GTK_TYPE_MENU_BUTTON);
+  GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+  GString *out = g_string_new (NULL);
+
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      for (int j = 0; section != NULL && j < g_menu_model_get_n_items (section); j++)
+        {
+          g_autoptr(GMenuModel) submenu = g_menu_model_get_item_link (section, j, G_MENU_LINK_SUBMENU);
+
+          for (int k = 0; submenu != NULL && k < g_menu_model_get_n_items (submenu); k++)
+            {
+              g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (submenu, k, G_MENU_ATTRIBUTE_TARGET,
+                                                                                  G_VARIANT_TYPE_STRING);
+              if (target != NULL)
+                g_string_append_printf (out, "%s\n", g_variant_get_string (target, NULL));
+            }
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
 static void
 activate_row (BulletinWindow *window,
               guint           position)
@@ -360,6 +403,10 @@ test_select_article (void)
   int issue_pos, article_pos;
   g_autofree char *headline_row = NULL;
 
+  {
+    g_autofree char *offered = recent_in_menu (window);
+    g_assert_cmpstr (offered, ==, "");
+  }
   bulletin_window_open (window, folder);
   WAIT_UNTIL (library_done (window));
   /* 2024 (expanded) with its issue, then 2023 */
@@ -402,8 +449,11 @@ test_select_article (void)
     g_auto(GStrv) recent = g_settings_get_strv (settings, "recent-archives");
     g_autofree char *uri = g_file_get_uri (folder);
 
+    g_autofree char *offered = recent_in_menu (window);
+
     g_assert_cmpstr (last, ==, uri);
     g_assert_cmpstr (recent[0], ==, uri);
+    g_assert_nonnull (strstr (offered, uri));
   }
 
   /* and reopened by the next window, as on the next start */

@@ -123,6 +123,10 @@ compute_entry (gunichar c)
     return flags | c;
   if (g_unichar_isspace (c))
     return flags | ENTRY_SPACE | ' ';
+  /* unified ideographs have no compatibility or case mapping: only the
+   * simplified form (cheap, and most of a Chinese text) */
+  if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF))
+    return flags | simplify (c);
 
   n = fold_slow (buf, g_unichar_to_utf8 (c, buf), out);
   if (n == 0)

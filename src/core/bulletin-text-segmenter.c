@@ -1522,7 +1522,7 @@ build_article (const char *text,
   bulletin_article_set_credit (b.article, b.credit->str);
   bulletin_article_set_date (b.article, issue_date);
 
-  language = bulletin_han_guess_language (text + first->start, last->end - first->start, 200);
+  language = bulletin_han_guess_language (text + first->start, last->end - first->start, 120);
   bulletin_article_set_language (b.article, language != NULL ? language : issue_language);
 
   bulletin_article_finish (b.article);

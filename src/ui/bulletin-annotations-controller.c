@@ -66,6 +66,7 @@ G_DEFINE_FINAL_TYPE (BulletinAnnotationsController, bulletin_annotations_control
 static void apply_highlights (BulletinAnnotationsController *self);
 static void open_article (BulletinAnnotationsController *self,
                           const char                    *issue_id,
+                          const char                    *issue_date,
                           const char                    *article_id,
                           gboolean                       scroll,
                           guint                          start,
@@ -347,8 +348,10 @@ build_editor (BulletinAnnotationsController *self)
   GtkWidget *save = gtk_button_new_with_mnemonic (_("_Save"));
   GtkWidget *quote = gtk_label_new (NULL);
 
-  self->editor = GTK_POPOVER (gtk_popover_new ());
-  gtk_widget_set_parent (GTK_WIDGET (self->editor), GTK_WIDGET (self->text_view));
+  /* in the box around the reader: a text view takes only its own kind of
+   * children; we keep a reference, the box may drop it first */
+  self->editor = g_object_ref_sink (GTK_POPOVER (gtk_popover_new ()));
+  gtk_widget_set_parent (GTK_WIDGET (self->editor), GTK_WIDGET (bulletin_window_get_reader_area (self->window)));
   gtk_popover_set_position (self->editor, GTK_POS_BOTTOM);
 
   self->editor_quote = GTK_LABEL (quote);
@@ -439,6 +442,26 @@ open_editor (BulletinAnnotationsController *self,
       rect.x = gtk_widget_get_width (GTK_WIDGET (self->text_view)) / 2;
       rect.y = 12;
     }
+  {
+    GtkWidget *area = gtk_widget_get_parent (GTK_WIDGET (self->editor));
+#if GTK_CHECK_VERSION (4, 10, 0)
+    graphene_point_t p = GRAPHENE_POINT_INIT (rect.x, rect.y), q;
+
+    if (gtk_widget_compute_point (GTK_WIDGET (self->text_view), area, &p, &q))
+      {
+        rect.x = q.x;
+        rect.y = q.y;
+      }
+#else
+    double qx, qy;
+
+    if (gtk_widget_translate_coordinates (GTK_WIDGET (self->text_view), area, rect.x, rect.y, &qx, &qy))
+      {
+        rect.x = qx;
+        rect.y = qy;
+      }
+#endif
+  }
   gtk_popover_set_pointing_to (self->editor, &rect);
   gtk_popover_popup (self->editor);
   gtk_widget_grab_focus (GTK_WIDGET (self->editor_text));
@@ -761,9 +784,74 @@ find_issue (BulletinAnnotationsController *self,
   return NULL;
 }
 
+/* Looking through the issues not loaded yet for an article (an issue's
+ * id is known only once it is loaded): those of @date first, newest
+ * first, one at a time. */
+typedef struct {
+  BulletinAnnotationsController *self;
+  char                          *article_id;
+  GPtrArray                     *candidates;
+  guint                          next;
+} Search;
+
+static void
+search_free (Search *search)
+{
+  g_object_unref (search->self);
+  g_free (search->article_id);
+  g_ptr_array_unref (search->candidates);
+  g_free (search);
+}
+
+static void search_next (Search *search);
+
+static void
+search_loaded (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Search *search = user_data;
+  BulletinIssue *issue = BULLETIN_ISSUE (object);
+
+  if (bulletin_issue_load_finish (issue, result, NULL) &&
+      search->self->window != NULL &&
+      g_strcmp0 (search->self->pending_article, search->article_id) == 0 &&
+      bulletin_issue_find_article (issue, search->article_id) != NULL)
+    {
+      show_loaded (search->self, issue);
+      search_free (search);
+      return;
+    }
+  search_next (search);
+}
+
+static void
+search_next (Search *search)
+{
+  BulletinIssue *issue;
+
+  if (search->self->window == NULL ||
+      g_strcmp0 (search->self->pending_article, search->article_id) != 0)
+    {
+      search_free (search);
+      return;
+    }
+  if (search->next >= search->candidates->len)
+    {
+      bulletin_window_show_message (search->self->window,
+                                    _("The article is not in the archive that is open"));
+      search->self->pending_scroll = FALSE;
+      search_free (search);
+      return;
+    }
+  issue = g_ptr_array_index (search->candidates, search->next++);
+  bulletin_issue_load_async (issue, NULL, search_loaded, search);
+}
+
 static void
 open_article (BulletinAnnotationsController *self,
               const char                    *issue_id,
+              const char                    *issue_date,
               const char                    *article_id,
               gboolean                       scroll,
               guint                          start,
@@ -771,13 +859,7 @@ open_article (BulletinAnnotationsController *self,
               gboolean                       is_note)
 {
   g_autoptr(BulletinIssue) issue = find_issue (self, issue_id, article_id);
-
-  if (issue == NULL)
-    {
-      bulletin_window_show_message (self->window,
-                                    _("The article is not in the archive that is open"));
-      return;
-    }
+  BulletinLibrary *library = bulletin_window_get_library (self->window);
 
   g_free (self->pending_article);
   self->pending_article = g_strdup (article_id);
@@ -786,10 +868,40 @@ open_article (BulletinAnnotationsController *self,
   self->pending_end = end;
   self->pending_is_note = is_note;
 
-  if (bulletin_issue_is_loaded (issue))
-    show_loaded (self, issue);
+  if (issue == NULL && issue_id != NULL)
+    issue = find_issue (self, NULL, article_id);
+
+  if (issue != NULL)
+    {
+      if (bulletin_issue_is_loaded (issue))
+        show_loaded (self, issue);
+      else
+        bulletin_issue_load_async (issue, NULL, issue_loaded, g_object_ref (self));
+    }
+  else if (library != NULL)
+    {
+      GListModel *issues = bulletin_library_get_issues (library);
+      Search *search = g_new0 (Search, 1);
+      guint n = g_list_model_get_n_items (issues);
+
+      search->self = g_object_ref (self);
+      search->article_id = g_strdup (article_id);
+      search->candidates = g_ptr_array_new_with_free_func (g_object_unref);
+      for (int pass = 0; pass < 2; pass++)
+        for (guint i = 0; i < n; i++)
+          {
+            g_autoptr(BulletinIssue) candidate = g_list_model_get_item (issues, i);
+            gboolean same_date = issue_date != NULL &&
+                                 g_strcmp0 (bulletin_issue_get_date (candidate), issue_date) == 0;
+
+            if (bulletin_issue_is_loaded (candidate) || same_date != (pass == 0))
+              continue;
+            g_ptr_array_add (search->candidates, g_steal_pointer (&candidate));
+          }
+      search_next (search);
+    }
   else
-    bulletin_issue_load_async (issue, NULL, issue_loaded, g_object_ref (self));
+    bulletin_window_show_message (self->window, _("Open the archive that holds the article first"));
 }
 
 static void
@@ -799,12 +911,14 @@ view_open (BulletinAnnotationsView       *view,
 {
   if (BULLETIN_IS_BOOKMARK (item))
     open_article (self, bulletin_bookmark_get_issue_id (BULLETIN_BOOKMARK (item)),
+                  bulletin_bookmark_get_issue_date (BULLETIN_BOOKMARK (item)),
                   bulletin_bookmark_get_article_id (BULLETIN_BOOKMARK (item)), FALSE, 0, 0, FALSE);
   else
     {
       BulletinNote *note = BULLETIN_NOTE (item);
 
-      open_article (self, bulletin_note_get_issue_id (note), bulletin_note_get_article_id (note),
+      open_article (self, bulletin_note_get_issue_id (note), bulletin_note_get_issue_date (note),
+                    bulletin_note_get_article_id (note),
                     bulletin_note_has_range (note), bulletin_note_get_start (note),
                     bulletin_note_get_end (note), TRUE);
     }
@@ -913,15 +1027,16 @@ try_restore (BulletinAnnotationsController *self)
       self->restore_done = TRUE;
       return;
     }
+  /* wait until the archive is open: an issue's id is known only once it
+   * is loaded, so it may take a search; before the scan starts the
+   * library is not loading either, but lists nothing */
   issue = find_issue (self, issue_id, article_id);
-  if (issue == NULL)
-    {
-      if (!bulletin_library_get_loading (library))
-        self->restore_done = TRUE;
-      return;
-    }
+  if (issue == NULL &&
+      (bulletin_library_get_loading (library) ||
+       g_list_model_get_n_items (bulletin_library_get_issues (library)) == 0))
+    return;
   self->restore_done = TRUE;
-  open_article (self, issue_id, article_id, TRUE, offset, offset, FALSE);
+  open_article (self, issue_id, NULL, article_id, TRUE, offset, offset, FALSE);
 }
 
 /* --- reader and store events --------------------------------------------------- */
@@ -1050,9 +1165,9 @@ bulletin_annotations_controller_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
 #endif
-  if (self->editor != NULL)
+  if (self->editor != NULL && gtk_widget_get_parent (GTK_WIDGET (self->editor)) != NULL)
     gtk_widget_unparent (GTK_WIDGET (self->editor));
-  self->editor = NULL;
+  g_clear_object (&self->editor);
   g_clear_object (&self->editing);
   g_clear_object (&self->bookmarks_view);
   g_clear_object (&self->notes_view);
@@ -1097,9 +1212,8 @@ bulletin_annotations_controller_init (BulletinAnnotationsController *self)
 static void
 window_destroyed (BulletinAnnotationsController *self)
 {
-  if (self->editor != NULL)
+  if (self->editor != NULL && gtk_widget_get_parent (GTK_WIDGET (self->editor)) != NULL)
     gtk_widget_unparent (GTK_WIDGET (self->editor));
-  self->editor = NULL;
   self->window = NULL;
 }
 

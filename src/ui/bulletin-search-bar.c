@@ -40,6 +40,7 @@ struct _BulletinSearchBar
   GByteArray         *tagged;           /* per match: carries the tag */
   guint               retag_idle;
   char               *status;
+  char               *last_query;       /* what the matches are for */
 };
 
 G_DEFINE_FINAL_TYPE (BulletinSearchBar, bulletin_search_bar, ADW_TYPE_BIN)
@@ -279,6 +280,8 @@ bulletin_search_bar_update (BulletinSearchBar *self)
       self->folded = bulletin_folded_new_for_article (article);
     }
 
+  g_free (self->last_query);
+  self->last_query = g_strdup (text);
   query = bulletin_search_query_new (text, BULLETIN_SEARCH_DEFAULT);
   hits = bulletin_search_folded (self->folded, query, 0);
   buffer_len = gtk_text_buffer_get_char_count (get_buffer (self));
@@ -307,6 +310,11 @@ bulletin_search_bar_update (BulletinSearchBar *self)
 static void
 search_changed (BulletinSearchBar *self)
 {
+  /* the entry reports a change late: bulletin_search_bar_set_query ()
+   * has searched for it already */
+  if (g_strcmp0 (self->last_query, gtk_editable_get_text (GTK_EDITABLE (self->entry))) == 0 &&
+      self->folded_article == bulletin_reader_view_get_article (self->reader))
+    return;
   bulletin_search_bar_update (self);
 }
 
@@ -337,6 +345,15 @@ bulletin_search_bar_previous (BulletinSearchBar *self)
   show_current (self, TRUE);
 }
 
+/* The count of an older query is not shown while the new one waits for
+ * the entry's search delay. */
+static void
+text_changed (BulletinSearchBar *self)
+{
+  if (g_strcmp0 (self->last_query, gtk_editable_get_text (GTK_EDITABLE (self->entry))) != 0)
+    set_status (self, NULL);
+}
+
 static gboolean
 entry_key_pressed (GtkEventControllerKey *controller,
                    guint                  keyval,
@@ -364,6 +381,8 @@ article_shown (BulletinSearchBar *self)
 static void
 search_mode_changed (BulletinSearchBar *self)
 {
+  /* hidden when closed, so that F6 passes it by */
+  gtk_widget_set_visible (GTK_WIDGET (self), gtk_search_bar_get_search_mode (self->search_bar));
   if (!gtk_search_bar_get_search_mode (self->search_bar))
     {
       g_array_set_size (self->matches, 0);
@@ -397,6 +416,7 @@ bulletin_search_bar_finalize (GObject *object)
   g_array_unref (self->matches);
   g_byte_array_unref (self->tagged);
   g_free (self->status);
+  g_free (self->last_query);
 
   G_OBJECT_CLASS (bulletin_search_bar_parent_class)->finalize (object);
 }
@@ -432,6 +452,7 @@ bulletin_search_bar_init (BulletinSearchBar *self)
   gtk_search_entry_set_search_delay (self->entry, 80);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->entry));
   g_signal_connect_swapped (self->entry, "search-changed", G_CALLBACK (search_changed), self);
+  g_signal_connect_swapped (self->entry, "changed", G_CALLBACK (text_changed), self);
   g_signal_connect_swapped (self->entry, "activate", G_CALLBACK (bulletin_search_bar_next), self);
   g_signal_connect_swapped (self->entry, "next-match", G_CALLBACK (bulletin_search_bar_next), self);
   g_signal_connect_swapped (self->entry, "previous-match", G_CALLBACK (bulletin_search_bar_previous), self);
@@ -440,6 +461,8 @@ bulletin_search_bar_init (BulletinSearchBar *self)
   g_signal_connect_swapped (self->previous_button, "clicked", G_CALLBACK (bulletin_search_bar_previous), self);
   g_signal_connect_swapped (self->search_bar, "notify::search-mode-enabled",
                             G_CALLBACK (search_mode_changed), self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
 
   keys = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);

@@ -16,7 +16,8 @@
  *   - WORD_CHAR wrapping, with allow-breaks = FALSE where Pango's UAX #14
  *     would break against Chinese rules (before ·, inside —— and ……);
  *   - font-features "halt 1" on the first of two adjacent marks;
- *   - letter-spacing of em/4 before a Han<->Latin/digit boundary;
+ *   - letter-spacing of em/4 on the Han character at a Han<->Latin/digit
+ *     boundary;
  *   - a 2 em first-line indent, full justification, and an even line pitch
  *     from pixels-inside-wrap + pixels-below-lines in whole pixels. */
 
@@ -495,9 +496,25 @@ tag_block (GtkTextBuffer     *buffer,
       if (is_cjk_mark (c) && is_cjk_mark (next))
         apply_range (buffer, halt, offset, offset + 1);
 
-      if (next != 0 &&
-          ((is_han (c) && is_western (next)) || (is_western (c) && is_han (next))))
+      /* The quarter-em gap: Pango 1.50 puts half of a letter-spacing
+       * before the character and half after it, so the spacing goes on the
+       * Han side of the boundary, where the other half falls between two
+       * Han characters, rather than inside a Latin word or a number. */
+      if (next != 0 && is_han (c) && is_western (next))
         apply_range (buffer, gap, offset, offset + 1);
+      else if (next != 0 && is_western (c) && is_han (next))
+        {
+          const char *nn = g_utf8_next_char (n);
+          gunichar after = nn < end ? g_utf8_get_char (nn) : 0;
+
+          /* A Han character glued to a dash or a middle dot after it must
+           * keep the tags of what it is glued to: a break is only kept out
+           * from inside one run of attributes. */
+          if (is_dash_or_ellipsis (after) || after == 0x00B7)
+            apply_range (buffer, gap, offset, offset + 1);
+          else
+            apply_range (buffer, gap, offset + 1, offset + 2);
+        }
 
       prev = c;
     }

@@ -168,6 +168,8 @@ update_state (BulletinWindow *self)
 
 /* --- recent archives ----------------------------------------------------- */
 
+static void rebuild_primary_menu (BulletinWindow *self);
+
 static void
 rebuild_recent_menu (BulletinWindow *self)
 {
@@ -189,6 +191,7 @@ rebuild_recent_menu (BulletinWindow *self)
       g_menu_item_set_action_and_target_value (item, "win.open-uri", g_variant_new_string (recent[i]));
       g_menu_append_item (self->recent_menu, item);
     }
+  rebuild_primary_menu (self);
 }
 
 static void
@@ -248,7 +251,9 @@ library_opened (GObject      *object,
 
           g_debug ("%s", message);
           g_set_error_literal (&self->open_error, error->domain, error->code, error->message);
-          bulletin_window_show_message (self, message);
+          /* the status page says it; screen readers find it here */
+          gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message, -1);
         }
       update_state (self);
       return;
@@ -745,31 +750,32 @@ bulletin_window_class_init (BulletinWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, reader);
 }
 
-static GMenuModel *
-build_primary_menu (BulletinWindow *self)
+/* The primary menu; "Recent Archives" only when there are some. */
+static void
+rebuild_primary_menu (BulletinWindow *self)
 {
-  GMenu *menu = g_menu_new ();
+  g_autoptr(GMenu) menu = g_menu_new ();
   g_autoptr(GMenu) open_section = g_menu_new ();
   g_autoptr(GMenu) app_section = g_menu_new ();
 
   g_menu_append (open_section, _("_Open Archive Folder…"), "win.open-folder");
   g_menu_append (open_section, _("Open _File…"), "win.open-file");
   g_menu_append (open_section, _("Open _Sample Archive"), "win.open-sample");
-  g_menu_append_submenu (open_section, _("_Recent Archives"), G_MENU_MODEL (self->recent_menu));
+  if (g_menu_model_get_n_items (G_MENU_MODEL (self->recent_menu)) > 0)
+    g_menu_append_submenu (open_section, _("_Recent Archives"), G_MENU_MODEL (self->recent_menu));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (open_section));
 
   g_menu_append (app_section, _("_Keyboard Shortcuts"), "app.shortcuts");
   g_menu_append (app_section, _("_About Bulletin Reader"), "app.about");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (app_section));
 
-  return G_MENU_MODEL (menu);
+  gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
 }
 
 static void
 bulletin_window_init (BulletinWindow *self)
 {
   g_autoptr(GPropertyAction) toggle_sidebar = NULL;
-  g_autoptr(GMenuModel) menu = NULL;
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -795,8 +801,6 @@ bulletin_window_init (BulletinWindow *self)
   rebuild_recent_menu (self);
   g_signal_connect_object (self->settings, "changed::recent-archives",
                            G_CALLBACK (rebuild_recent_menu), self, G_CONNECT_SWAPPED);
-  menu = build_primary_menu (self);
-  gtk_menu_button_set_menu_model (self->menu_button, menu);
 
   g_signal_connect_object (self->sidebar, "article-selected", G_CALLBACK (article_selected), self, 0);
   g_signal_connect_object (self->sidebar, "article-activated", G_CALLBACK (article_activated), self, 0);
@@ -807,6 +811,9 @@ bulletin_window_init (BulletinWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
   bulletin_annotations_controller_attach (self);
+
+  /* keyboard users start in the list, not on the first header button */
+  gtk_window_set_focus (GTK_WINDOW (self), bulletin_sidebar_get_list_view (self->sidebar));
 
   update_state (self);
   bulletin_window_search_init (self);

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "bulletin-annotations-controller.h"
+#include "bulletin-annotations-view.h"
+#include "bulletin-application.h"
+#include "bulletin-window.h"
+
+/* The real window, driven through its actions as the keys and menus
+ * would: bookmark an article (Ctrl+D), note a selected passage (Ctrl+M),
+ * close the window, open a new one on the same data folder, and find the
+ * bookmark, the note, its highlight and the place the reader left off. */
+
+static void
+iterate (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wait_for (Condition condition,
+          gpointer  data,
+          guint     seconds)
+{
+  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (condition (data))
+        return TRUE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+  return condition (data);
+}
+
+static gboolean
+library_ready (gpointer data)
+{
+  BulletinLibrary *library = bulletin_window_get_library (data);
+
+  return library != NULL && !bulletin_library_get_loading (library) &&
+         g_list_model_get_n_items (bulletin_library_get_issues (library)) > 0;
+}
+
+static gboolean
+reader_shows_something (gpointer data)
+{
+  BulletinReaderView *reader = bulletin_window_get_reader (data);
+
+  return bulletin_reader_view_get_article (reader) != NULL && bulletin_reader_view_is_complete (reader);
+}
+
+static const char *wanted_article;
+
+static gboolean
+reader_shows_article (gpointer data)
+{
+  BulletinReaderView *reader = bulletin_window_get_reader (data);
+  BulletinArticle *article = bulletin_reader_view_get_article (reader);
+
+  return article != NULL && g_strcmp0 (bulletin_article_get_id (article), wanted_article) == 0;
+}
+
+static gboolean
+bookmark_state (BulletinWindow *window)
+{
+  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (window), "toggle-bookmark");
+
+  return state != NULL && g_variant_get_boolean (state);
+}
+
+/* A paragraph of the article long enough to note ten characters of */
+static gboolean
+pick_passage (BulletinReaderView *reader,
+              guint              *ds,
+              guint              *de)
+{
+  BulletinDisplayText *display = bulletin_reader_view_get_display_text (reader);
+  const BulletinSpan *spans;
+  guint n;
+
+  spans = bulletin_display_text_get_spans (display, &n);
+  for (guint i = 0; i < n; i++)
+    if (spans[i].kind == BULLETIN_BLOCK_PARAGRAPH && spans[i].end - spans[i].start >= 20)
+      {
+        *ds = spans[i].start + 4;
+        *de = *ds + 10;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
+range_has_note_tag (BulletinReaderView *reader,
+                    guint               ds,
+                    guint               de)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (bulletin_reader_view_get_text_view (reader));
+  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), "bulletin-note");
+  GtkTextIter iter;
+
+  if (tag == NULL)
+    return FALSE;
+  for (guint i = ds; i < de; i++)
+    {
+      gtk_text_buffer_get_iter_at_offset (buffer, &iter, i);
+      if (!gtk_text_iter_has_tag (&iter, tag))
+        return FALSE;
+    }
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, de);
+  return !gtk_text_iter_has_tag (&iter, tag);
+}
+
+static void
+test_bookmark_note_restart (void)
+{
+  g_autoptr(GError) error = NULL;
+  GtkApplication *app;
+  BulletinWindow *window;
+  BulletinReaderView *reader;
+  BulletinAnnotationsController *controller;
+  g_autoptr(BulletinIssue) issue = NULL;
+  BulletinArticle *article = NULL;
+  GtkTextBuffer *editor_buffer;
+  GListModel *bookmarks, *notes;
+  g_autofree char *article_id = NULL;
+  g_autofree char *headline = NULL;
+  g_autofree char *quote = NULL;
+  BulletinWindow *old_window;
+  const char *note_text = "我的笔记 [一] = 二\n\tsecond line 𠮷";
+  guint ds = 0, de = 0;
+
+  app = GTK_APPLICATION (bulletin_application_new ());
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  iterate (100);
+
+  window = BULLETIN_WINDOW (gtk_application_get_active_window (app));
+  g_assert_nonnull (window);
+  controller = bulletin_annotations_controller_get_for_window (window);
+  g_assert_nonnull (controller);
+  reader = bulletin_window_get_reader (window);
+  g_assert_true (wait_for (library_ready, window, 30));
+
+  /* an article of the sample archive with a paragraph to note */
+  for (guint i = 0; article == NULL; i++)
+    {
+      GListModel *issues = bulletin_library_get_issues (bulletin_window_get_library (window));
+      GListModel *articles;
+
+      g_assert_cmpuint (i, <, g_list_model_get_n_items (issues));
+      g_clear_object (&issue);
+      issue = g_list_model_get_item (issues, i);
+      if (!bulletin_issue_load (issue, NULL, NULL))
+        continue;
+      articles = bulletin_issue_get_articles (issue);
+      for (guint j = 0; j < g_list_model_get_n_items (articles) && article == NULL; j++)
+        {
+          g_autoptr(BulletinArticle) a = g_list_model_get_item (articles, j);
+
+          bulletin_window_show_article (window, issue, a);
+          g_assert_true (wait_for (reader_shows_something, window, 20));
+          if (bulletin_reader_view_get_article (reader) == a && pick_passage (reader, &ds, &de))
+            article = a;
+        }
+    }
+  article_id = g_strdup (bulletin_article_get_id (article));
+  wanted_article = article_id;
+  headline = g_strdup (bulletin_article_get_headline (article));
+  quote = bulletin_display_text_dup_range (bulletin_reader_view_get_display_text (reader), ds, de);
+
+  /* Ctrl+D */
+  g_assert_false (bookmark_state (window));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "toggle-bookmark", NULL);
+  iterate (50);
+  g_assert_true (bookmark_state (window));
+  bookmarks = bulletin_annotations_view_get_model (BULLETIN_ANNOTATIONS_VIEW (bulletin_annotations_controller_get_view (controller, FALSE)));
+  g_assert_cmpuint (g_list_model_get_n_items (bookmarks), ==, 1);
+
+  /* select a passage, Ctrl+M, type, close the popover */
+  bulletin_reader_view_select_range (reader, ds, de);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "add-note", NULL);
+  iterate (100);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bulletin_annotations_controller_get_editor (controller))));
+  editor_buffer = gtk_text_view_get_buffer (bulletin_annotations_controller_get_editor_text (controller));
+  gtk_text_buffer_set_text (editor_buffer, note_text, -1);
+  gtk_popover_popdown (bulletin_annotations_controller_get_editor (controller));
+  iterate (100);
+
+  notes = bulletin_annotations_view_get_model (BULLETIN_ANNOTATIONS_VIEW (bulletin_annotations_controller_get_view (controller, TRUE)));
+  g_assert_cmpuint (g_list_model_get_n_items (notes), ==, 1);
+  g_assert_true (range_has_note_tag (reader, ds, de));
+
+  /* quit: closing the window saves where the reader is.  (The windows
+   * are never finalized: finalizing a reader view trips over its template
+   * child in this version of the window, fixed on the ui branch.) */
+  old_window = g_object_ref (window);
+  gtk_window_close (GTK_WINDOW (window));
+  iterate (200);
+  g_assert_null (gtk_application_get_active_window (app));
+
+  /* start again on the same data */
+  window = bulletin_window_new (BULLETIN_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (window));
+  bulletin_window_open_initial (window);
+  reader = bulletin_window_get_reader (window);
+  controller = bulletin_annotations_controller_get_for_window (window);
+
+  /* the same article reopens by itself */
+  g_assert_true (wait_for (reader_shows_something, window, 30));
+  iterate (100);
+  g_assert_cmpstr (bulletin_article_get_id (bulletin_reader_view_get_article (reader)), ==, article_id);
+  g_assert_true (bookmark_state (window));
+
+  bookmarks = bulletin_annotations_view_get_model (BULLETIN_ANNOTATIONS_VIEW (bulletin_annotations_controller_get_view (controller, FALSE)));
+  g_assert_cmpuint (g_list_model_get_n_items (bookmarks), ==, 1);
+  {
+    g_autoptr(BulletinBookmark) b = g_list_model_get_item (bookmarks, 0);
+
+    g_assert_cmpstr (bulletin_bookmark_get_article_id (b), ==, article_id);
+    g_assert_cmpstr (bulletin_bookmark_get_headline (b), ==, headline);
+    g_assert_nonnull (bulletin_bookmark_get_issue_id (b));
+  }
+
+  notes = bulletin_annotations_view_get_model (BULLETIN_ANNOTATIONS_VIEW (bulletin_annotations_controller_get_view (controller, TRUE)));
+  g_assert_cmpuint (g_list_model_get_n_items (notes), ==, 1);
+  {
+    g_autoptr(BulletinNote) n = g_list_model_get_item (notes, 0);
+
+    g_assert_cmpstr (bulletin_note_get_text (n), ==, note_text);
+    g_assert_cmpstr (bulletin_note_get_quote (n), ==, quote);
+    g_assert_cmpstr (bulletin_note_get_article_id (n), ==, article_id);
+  }
+  g_assert_true (range_has_note_tag (reader, ds, de));
+
+  /* the Bookmarks page opens what it lists: go to another article first */
+  if (!bulletin_sidebar_move_article (bulletin_window_get_sidebar (window), 1))
+    g_assert_true (bulletin_sidebar_move_article (bulletin_window_get_sidebar (window), -1));
+  iterate (200);
+  g_assert_true (wait_for (reader_shows_something, window, 30));
+  g_assert_cmpstr (bulletin_article_get_id (bulletin_reader_view_get_article (reader)), !=, article_id);
+  bulletin_annotations_view_activate (BULLETIN_ANNOTATIONS_VIEW (bulletin_annotations_controller_get_view (controller, FALSE)), 0);
+  g_assert_true (wait_for (reader_shows_article, window, 30));
+
+  /* Both windows and the application stay until the process ends: see
+   * above. */
+  (void) old_window;
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *home = NULL;
+  int status;
+
+  /* A data folder of our own; not G_TEST_OPTION_ISOLATE_DIRS, which
+   * hides XDG_DATA_DIRS and with it the MIME database that icons need. */
+  home = g_dir_make_tmp ("bulletin-ui-annotations-XXXXXX", NULL);
+  g_assert_nonnull (home);
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *vars[] = { "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME" };
+      g_autofree char *dir = g_build_filename (home, vars[i], NULL);
+
+      g_mkdir_with_parents (dir, 0700);
+      g_setenv (vars[i], dir, TRUE);
+    }
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_disable_setlocale ();
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("no display");
+      return g_test_run ();
+    }
+  adw_init ();
+
+  g_test_add_func ("/bulletin/ui-annotations/bookmark-note-restart", test_bookmark_note_restart);
+  status = g_test_run ();
+  remove_tree (home);
+  return status;
+}
