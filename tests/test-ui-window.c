@@ -809,10 +809,22 @@ int
 main (int   argc,
       char *argv[])
 {
+  static const char *xdg[] = { "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME" };
   g_autoptr(GError) error = NULL;
+  g_autofree char *home = NULL;
   int status;
 
   g_setenv ("GTK_A11Y", "none", FALSE);
+  /* a HOME and XDG folders of its own: no reading position, cache or notes
+   * from another run (the system's XDG_DATA_DIRS stay: icons, MIME types) */
+  home = g_dir_make_tmp ("bulletin-ui-home-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("HOME", home, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (xdg); i++)
+    {
+      g_autofree char *dir = g_build_filename (home, xdg[i] + 4, NULL);
+      g_setenv (xdg[i], dir, TRUE);
+    }
   gtk_test_init (&argc, &argv, NULL);
 
   app = bulletin_application_new ();
@@ -832,5 +844,6 @@ main (int   argc,
 
   status = g_test_run ();
   g_object_unref (app);
+  remove_tree (home);
   return status;
 }
