@@ -222,15 +222,15 @@ iter_visible (GtkTextView *view,
   return location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
 }
 
+/* The primary menu button (F10): other parts add menu buttons of their own */
 static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
+find_primary_menu_button (GtkWidget *widget)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget)))
     return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_descendant (child, type);
+      GtkWidget *found = find_primary_menu_button (child);
       if (found != NULL)
         return found;
     }
@@ -241,7 +241,7 @@ find_descendant (GtkWidget *widget,
 static char *
 recent_in_menu (BulletinWindow *window)
 {
-  GtkWidget *button = find_descendant (GTK_WIDGET (bulletin_window_get_header_bar (window)), GTK_TYPE_MENU_BUTTON);
+  GtkWidget *button = find_primary_menu_button (GTK_WIDGET (bulletin_window_get_header_bar (window)));
   GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
   GString *out = g_string_new (NULL);
 
