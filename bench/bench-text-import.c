@@ -40,10 +40,29 @@ make_utf8 (const char *sample_path)
   while (s->len < TARGET_BYTES * 3 / 2)   /* UTF-8 Chinese is 1.5x GB18030 */
     {
       /* every copy different, so that ids are unique */
-      g_string_append_printf (s, "第%u期简报综述\n\n● 记者 王%c\n\n本报讯 %u月%u日,", copy,
+      g_string_append_printf (s, "第%u期简报综述\n\n● 记者 王%c\n\n本报讯 %u月%u日,各地简报如下。\n\n", copy,
                               'A' + copy % 26, copy % 12 + 1, copy % 28 + 1);
       if (sample != NULL)
-        g_string_append (s, sample);
+        {
+          /* each copy's articles their own: a number inside every long
+           * line (not at its end, which would make a page break) */
+          g_auto(GStrv) lines = g_strsplit (sample, "\n", -1);
+
+          for (guint l = 0; lines[l] != NULL; l++)
+            {
+              if (g_utf8_strlen (lines[l], -1) > 40)
+                {
+                  const char *cut = g_utf8_offset_to_pointer (lines[l], 6);
+
+                  g_string_append_len (s, lines[l], cut - lines[l]);
+                  g_string_append_printf (s, "%u", copy);
+                  g_string_append (s, cut);
+                }
+              else
+                g_string_append (s, lines[l]);
+              g_string_append_c (s, '\n');
+            }
+        }
       else
         for (guint p = 0; p < 8; p++)
           g_string_append (s, "社区志愿者走进楼道,为老人提供理发、量血压、维修家电等服务,"

@@ -582,7 +582,7 @@ main (int   argc,
     { "undated", 0, 0, G_OPTION_ARG_DOUBLE, &opt.undated, "Fraction of undated issues (0.02)", "F" },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Random seed (1)", "N" },
     { "stats", 0, 0, G_OPTION_ARG_FILENAME, &opt.stats, "Write word frequencies (TSV) here", "FILE" },
-    { "plant", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt.plant, "Put WORD into exactly N articles", "WORD:N" },
+    { "plant", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.plant, "Put WORD into exactly N articles", "WORD:N" },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- write a synthetic bulletin archive");
@@ -635,9 +635,9 @@ main (int   argc,
         {
           const char *colon = strrchr (opt.plant[i], ':');
 
-          if (colon == NULL || colon == opt.plant[i])
+          if (colon == NULL || colon == opt.plant[i] || !g_utf8_validate (opt.plant[i], -1, NULL))
             {
-              g_printerr ("generate-archive: --plant wants WORD:N, not %s\n", opt.plant[i]);
+              g_printerr ("generate-archive: --plant wants WORD:N in UTF-8, not %s\n", opt.plant[i]);
               return 2;
             }
           gen.plant_words[i] = g_strndup (opt.plant[i], colon - opt.plant[i]);

@@ -67,7 +67,7 @@ arch=$(flatpak --default-arch)
 platform_pkgs=(
   libglib2.0-0t64 libgtk-4-1 libadwaita-1-0 libjson-glib-1.0-0 libxml2 libsqlite3-0
   libpango-1.0-0 fontconfig fonts-noto-cjk fonts-cantarell libegl1 libgl1-mesa-dri
-  shared-mime-info hicolor-icon-theme adwaita-icon-theme libgtk-4-common
+  shared-mime-info hicolor-icon-theme adwaita-icon-theme libgtk-4-common librsvg2-common
 )
 sdk_pkgs=(
   "${platform_pkgs[@]}"
@@ -84,6 +84,8 @@ build_standin () {
   rm -rf "$root" "$dir"
   echo "mmdebstrap $suite → $name ($# packages)"
   mmdebstrap --quiet --variant=essential --mode=$mode --format=directory \
+    --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
+    --dpkgopt='path-exclude=/usr/share/info/*' --aptopt='Acquire::Languages "none"' \
     --include="$(IFS=,; echo "$*")" "$suite" "$root" "$mirror"
   mkdir -p "$dir"
   mv "$root/usr" "$dir/files"
@@ -209,6 +211,10 @@ flatpak install --user --noninteractive -y --no-deps --bundle "$bundle" >/dev/nu
 check "bundle installs offline with --no-deps" flatpak info --user "$app_id"
 check "the bundle holds the commit that was built" \
   test "$(flatpak info --user --show-commit "$app_id")" = "$commit"
+# separate-locales is off so that a bundle carries its translations.
+location=$(flatpak info --user --show-location "$app_id")
+check "the bundle carries the Chinese translations" \
+  test -f "$location/files/share/locale/zh_TW/LC_MESSAGES/bulletin-reader.mo"
 
 # --- Smoke runs of the installed app ------------------------------------------
 

@@ -12,7 +12,7 @@ out=${FUZZ_BUILD_DIR:-$src/build-fuzz}
 shared=${BULLETIN_SHARED_DIR:-$src/../shared}
 seconds=${FUZZ_SECONDS:-60}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz-text-import fuzz-ninjs-reader)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz-text-import fuzz-ninjs-reader fuzz-ninjs-skim)
 
 if ! command -v clang >/dev/null; then
   echo "SKIP: clang is not installed, no fuzzing"
@@ -55,7 +55,7 @@ for t in "${targets[@]}"; do
       fi
       iconv -f UTF-8 -t BIG5 "$src/tests/data/text-traditional.txt" > "$corpus/traditional.big5" 2>/dev/null || true
       ;;
-    fuzz-ninjs-reader)
+    fuzz-ninjs-reader|fuzz-ninjs-skim)
       if [ -d "$shared/ninjs" ]; then
         find "$shared/ninjs" -name '*.json' -size -256k | head -200 | while read -r f; do
           cp "$f" "$corpus/$(echo "$f" | md5sum | cut -c1-12).json"

@@ -639,8 +639,8 @@ test_anchor_sample (void)
     g_autofree char *found = bulletin_article_dup_source_range (changed, start, end);
     g_autofree char *a = bulletin_normalize_for_identity (found, 0);
     g_autofree char *b = bulletin_normalize_for_identity (quote, 0);
-    const char *src = bulletin_article_get_source (changed);
     const char *after = bulletin_article_offset_to_pointer (changed, end);
+    guint last = bulletin_article_get_n_blocks (changed) - 1;
 
     g_assert_cmpstr (a, ==, b);
     g_assert_true (g_str_has_prefix (after, "（新增内容）"));

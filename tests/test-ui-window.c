@@ -222,6 +222,49 @@ iter_visible (GtkTextView *view,
   return location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The URIs offered under "Recent Archives" in the primary menu */
+static char *
+recent_in_menu (BulletinWindow *window)
+{
+  GtkWidget *button = find_descendant (GTK_WIDGET (bulletin_window_get_header_bar (window)), GTK_TYPE_MENU_BUTTON);
+  GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+  GString *out = g_string_new (NULL);
+
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      for (int j = 0; section != NULL && j < g_menu_model_get_n_items (section); j++)
+        {
+          g_autoptr(GMenuModel) submenu = g_menu_model_get_item_link (section, j, G_MENU_LINK_SUBMENU);
+
+          for (int k = 0; submenu != NULL && k < g_menu_model_get_n_items (submenu); k++)
+            {
+              g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (submenu, k, G_MENU_ATTRIBUTE_TARGET,
+                                                                                  G_VARIANT_TYPE_STRING);
+              if (target != NULL)
+                g_string_append_printf (out, "%s\n", g_variant_get_string (target, NULL));
+            }
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
 static void
 activate_row (BulletinWindow *window,
               guint           position)
@@ -360,6 +403,10 @@ test_select_article (void)
   int issue_pos, article_pos;
   g_autofree char *headline_row = NULL;
 
+  {
+    g_autofree char *offered = recent_in_menu (window);
+    g_assert_cmpstr (offered, ==, "");
+  }
   bulletin_window_open (window, folder);
   WAIT_UNTIL (library_done (window));
   /* 2024 (expanded) with its issue, then 2023 */
@@ -402,8 +449,11 @@ test_select_article (void)
     g_auto(GStrv) recent = g_settings_get_strv (settings, "recent-archives");
     g_autofree char *uri = g_file_get_uri (folder);
 
+    g_autofree char *offered = recent_in_menu (window);
+
     g_assert_cmpstr (last, ==, uri);
     g_assert_cmpstr (recent[0], ==, uri);
+    g_assert_nonnull (strstr (offered, uri));
   }
 
   /* and reopened by the next window, as on the next start */
@@ -612,6 +662,32 @@ test_toggle_sidebar (void)
 }
 
 static void
+test_window_state (void)
+{
+  BulletinWindow *window = new_window ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  int width, height;
+
+  /* the size is kept when the window closes, and the next one takes it */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1010, 690);
+  drain ();
+  g_object_ref (window);
+  gtk_window_close (GTK_WINDOW (window));
+  drain ();
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1010);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 690);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+  g_object_unref (window);
+
+  window = bulletin_window_new (app);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 1010);
+  g_assert_cmpint (height, ==, 690);
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain ();
+}
+
+static void
 test_panes_and_paging (void)
 {
   g_autofree char *dir = make_text_archive ();
@@ -750,6 +826,7 @@ main (int   argc,
   g_test_add_func ("/bulletin/ui-window/keyboard-tree", test_keyboard_tree);
   g_test_add_func ("/bulletin/ui-window/open-states", test_open_states);
   g_test_add_func ("/bulletin/ui-window/toggle-sidebar", test_toggle_sidebar);
+  g_test_add_func ("/bulletin/ui-window/window-state", test_window_state);
   g_test_add_func ("/bulletin/ui-window/panes-and-paging", test_panes_and_paging);
   g_test_add_func ("/bulletin/ui-window/accels-table", test_accels_table);
 

@@ -1110,8 +1110,67 @@ insert_run (BulletinArchive  *self,
   g_list_model_items_changed (G_LIST_MODEL (self), position, 0, n);
 }
 
+/* How many runs of adjacent insertions @batch (sorted) makes. */
+static guint
+count_runs (BulletinArchive *self,
+            GPtrArray       *batch)
+{
+  guint i = 0, position = 0, n_runs = 0;
+
+  while (i < batch->len)
+    {
+      position = find_insert_position (self, g_ptr_array_index (batch, i), position);
+      i++;
+      while (i < batch->len &&
+             (position >= self->issues->len ||
+              bulletin_issue_compare (g_ptr_array_index (batch, i),
+                                      g_ptr_array_index (self->issues, position)) < 0))
+        i++;
+      n_runs++;
+    }
+  return n_runs;
+}
+
+/* Many scattered insertions (the cache lists a folder in directory order):
+ * one merge, and one items-changed from the first new issue on, rather
+ * than thousands of signals and moves. */
+static void
+merge_issues (BulletinArchive *self,
+              GPtrArray       *batch)
+{
+  guint old_len = self->issues->len, first = G_MAXUINT;
+  g_autoptr(GPtrArray) merged = g_ptr_array_new_full (old_len + batch->len, g_object_unref);
+  g_autofree gpointer *old = NULL;
+  guint i = 0, j = 0;
+
+  old = g_ptr_array_steal (self->issues, NULL);
+  while (i < old_len || j < batch->len)
+    {
+      if (j >= batch->len ||
+          (i < old_len && bulletin_issue_compare (old[i], g_ptr_array_index (batch, j)) < 0))
+        g_ptr_array_add (merged, old[i++]);
+      else
+        {
+          BulletinIssue *issue = g_ptr_array_index (batch, j++);
+
+          if (first == G_MAXUINT)
+            first = merged->len;
+          g_ptr_array_add (merged, g_object_ref (issue));
+          adopt_issue (self, issue);
+        }
+    }
+
+  g_ptr_array_unref (self->issues);
+  self->issues = g_steal_pointer (&merged);
+  g_list_model_items_changed (G_LIST_MODEL (self), first, old_len - first,
+                              self->issues->len - first);
+}
+
+#define MAX_RUNS_SIGNALLED 16
+
 /* Merges a batch into the sorted list: one items-changed per run of
- * issues that land next to each other. */
+ * issues that land next to each other, or one for all when there are many
+ * runs. */
 static void
 insert_issues (BulletinArchive *self,
                GPtrArray       *batch)
@@ -1119,6 +1178,12 @@ insert_issues (BulletinArchive *self,
   guint i = 0, position = 0;
 
   g_ptr_array_sort (batch, compare_issue_ptrs);
+
+  if (count_runs (self, batch) > MAX_RUNS_SIGNALLED)
+    {
+      merge_issues (self, batch);
+      return;
+    }
 
   while (i < batch->len)
     {

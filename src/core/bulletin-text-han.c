@@ -146,8 +146,18 @@ bulletin_han_guess_language (const char *text,
           p++;
           continue;
         }
-      c = g_utf8_get_char (p);
-      p = g_utf8_next_char (p);
+      if (((guchar)*p & 0xF0) == 0xE0 && end - p >= 3)
+        {
+          c = (((guchar)p[0] & 0x0F) << 12) | (((guchar)p[1] & 0x3F) << 6) | ((guchar)p[2] & 0x3F);
+          p += 3;
+        }
+      else
+        {
+          c = g_utf8_get_char (p);
+          p = g_utf8_next_char (p);
+        }
+      if (c < HAN_FIRST)
+        continue;
       flags = bulletin_han_classify (c);
       if (flags == BULLETIN_HAN_NONE)
         continue;

@@ -15,7 +15,7 @@
  * that a keystroke costs the same in a long article as in a short one.
  */
 
-#define TAG_MARGIN 4000   /* characters tagged beyond the visible ones */
+#define TAG_MARGIN 600    /* characters tagged beyond the visible ones */
 
 typedef struct {
   guint start;
@@ -38,8 +38,11 @@ struct _BulletinSearchBar
   GArray             *matches;          /* Match, display offsets */
   int                 current;
   GByteArray         *tagged;           /* per match: carries the tag */
+  guint               tagged_min;       /* the buffer range that may carry tags */
+  guint               tagged_max;
   guint               retag_idle;
   char               *status;
+  char               *last_query;       /* what the matches are for */
 };
 
 G_DEFINE_FINAL_TYPE (BulletinSearchBar, bulletin_search_bar, ADW_TYPE_BIN)
@@ -77,7 +80,14 @@ clear_tags (BulletinSearchBar *self)
   GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
   GtkTextIter start, end;
 
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  /* only where tags were put: removing over the whole of a long buffer
+   * would cost more than the search */
+  if (self->tagged_max <= self->tagged_min)
+    return;
+  gtk_text_buffer_get_iter_at_offset (buffer, &start, self->tagged_min);
+  gtk_text_buffer_get_iter_at_offset (buffer, &end, self->tagged_max);
+  self->tagged_min = G_MAXUINT;
+  self->tagged_max = 0;
   if (gtk_text_tag_table_lookup (table, BULLETIN_SEARCH_MATCH_TAG) != NULL)
     gtk_text_buffer_remove_tag_by_name (buffer, BULLETIN_SEARCH_MATCH_TAG, &start, &end);
   if (gtk_text_tag_table_lookup (table, BULLETIN_SEARCH_CURRENT_TAG) != NULL)
@@ -86,12 +96,15 @@ clear_tags (BulletinSearchBar *self)
 }
 
 static void
-tag_match (GtkTextBuffer *buffer,
-           GtkTextTag    *tag,
-           const Match   *m)
+tag_match (BulletinSearchBar *self,
+           GtkTextBuffer     *buffer,
+           GtkTextTag        *tag,
+           const Match       *m)
 {
   GtkTextIter s, e;
 
+  self->tagged_min = MIN (self->tagged_min, m->start);
+  self->tagged_max = MAX (self->tagged_max, m->end);
   gtk_text_buffer_get_iter_at_offset (buffer, &s, m->start);
   gtk_text_buffer_get_iter_at_offset (buffer, &e, m->end);
   gtk_text_buffer_apply_tag (buffer, tag, &s, &e);
@@ -166,7 +179,7 @@ retag (BulletinSearchBar *self)
   for (guint i = from; i < to; i++)
     if (!self->tagged->data[i])
       {
-        tag_match (buffer, tag, &g_array_index (self->matches, Match, i));
+        tag_match (self, buffer, tag, &g_array_index (self->matches, Match, i));
         self->tagged->data[i] = TRUE;
       }
 }
@@ -227,15 +240,19 @@ show_current (BulletinSearchBar *self,
     }
   gtk_widget_remove_css_class (GTK_WIDGET (self->entry), "error");
 
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  if (gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), BULLETIN_SEARCH_CURRENT_TAG))
-    gtk_text_buffer_remove_tag_by_name (buffer, BULLETIN_SEARCH_CURRENT_TAG, &start, &end);
+  if (self->tagged_max > self->tagged_min &&
+      gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), BULLETIN_SEARCH_CURRENT_TAG))
+    {
+      gtk_text_buffer_get_iter_at_offset (buffer, &start, self->tagged_min);
+      gtk_text_buffer_get_iter_at_offset (buffer, &end, self->tagged_max);
+      gtk_text_buffer_remove_tag_by_name (buffer, BULLETIN_SEARCH_CURRENT_TAG, &start, &end);
+    }
 
   m = &g_array_index (self->matches, Match, self->current);
   if (scroll)
     bulletin_reader_view_scroll_to_range (self->reader, m->start, m->end);
   retag (self);
-  tag_match (buffer, ensure_tag (buffer, BULLETIN_SEARCH_CURRENT_TAG, "rgba(255,120,0,0.75)"), m);
+  tag_match (self, buffer, ensure_tag (buffer, BULLETIN_SEARCH_CURRENT_TAG, "rgba(255,120,0,0.75)"), m);
 
   /* Translators: the current match and the number of matches, "3 of 12" */
   status = g_strdup_printf (_("%d of %u"), self->current + 1, self->matches->len);
@@ -279,6 +296,8 @@ bulletin_search_bar_update (BulletinSearchBar *self)
       self->folded = bulletin_folded_new_for_article (article);
     }
 
+  g_free (self->last_query);
+  self->last_query = g_strdup (text);
   query = bulletin_search_query_new (text, BULLETIN_SEARCH_DEFAULT);
   hits = bulletin_search_folded (self->folded, query, 0);
   buffer_len = gtk_text_buffer_get_char_count (get_buffer (self));
@@ -307,6 +326,11 @@ bulletin_search_bar_update (BulletinSearchBar *self)
 static void
 search_changed (BulletinSearchBar *self)
 {
+  /* the entry reports a change late: bulletin_search_bar_set_query ()
+   * has searched for it already */
+  if (g_strcmp0 (self->last_query, gtk_editable_get_text (GTK_EDITABLE (self->entry))) == 0 &&
+      self->folded_article == bulletin_reader_view_get_article (self->reader))
+    return;
   bulletin_search_bar_update (self);
 }
 
@@ -337,6 +361,15 @@ bulletin_search_bar_previous (BulletinSearchBar *self)
   show_current (self, TRUE);
 }
 
+/* The count of an older query is not shown while the new one waits for
+ * the entry's search delay. */
+static void
+text_changed (BulletinSearchBar *self)
+{
+  if (g_strcmp0 (self->last_query, gtk_editable_get_text (GTK_EDITABLE (self->entry))) != 0)
+    set_status (self, NULL);
+}
+
 static gboolean
 entry_key_pressed (GtkEventControllerKey *controller,
                    guint                  keyval,
@@ -364,6 +397,8 @@ article_shown (BulletinSearchBar *self)
 static void
 search_mode_changed (BulletinSearchBar *self)
 {
+  /* hidden when closed, so that F6 passes it by */
+  gtk_widget_set_visible (GTK_WIDGET (self), gtk_search_bar_get_search_mode (self->search_bar));
   if (!gtk_search_bar_get_search_mode (self->search_bar))
     {
       g_array_set_size (self->matches, 0);
@@ -397,6 +432,7 @@ bulletin_search_bar_finalize (GObject *object)
   g_array_unref (self->matches);
   g_byte_array_unref (self->tagged);
   g_free (self->status);
+  g_free (self->last_query);
 
   G_OBJECT_CLASS (bulletin_search_bar_parent_class)->finalize (object);
 }
@@ -427,11 +463,13 @@ bulletin_search_bar_init (BulletinSearchBar *self)
 
   self->matches = g_array_new (FALSE, FALSE, sizeof (Match));
   self->tagged = g_byte_array_new ();
+  self->tagged_min = G_MAXUINT;
   self->current = -1;
 
   gtk_search_entry_set_search_delay (self->entry, 80);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->entry));
   g_signal_connect_swapped (self->entry, "search-changed", G_CALLBACK (search_changed), self);
+  g_signal_connect_swapped (self->entry, "changed", G_CALLBACK (text_changed), self);
   g_signal_connect_swapped (self->entry, "activate", G_CALLBACK (bulletin_search_bar_next), self);
   g_signal_connect_swapped (self->entry, "next-match", G_CALLBACK (bulletin_search_bar_next), self);
   g_signal_connect_swapped (self->entry, "previous-match", G_CALLBACK (bulletin_search_bar_previous), self);
@@ -440,6 +478,8 @@ bulletin_search_bar_init (BulletinSearchBar *self)
   g_signal_connect_swapped (self->previous_button, "clicked", G_CALLBACK (bulletin_search_bar_previous), self);
   g_signal_connect_swapped (self->search_bar, "notify::search-mode-enabled",
                             G_CALLBACK (search_mode_changed), self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
 
   keys = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);

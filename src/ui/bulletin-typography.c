@@ -16,7 +16,8 @@
  *   - WORD_CHAR wrapping, with allow-breaks = FALSE where Pango's UAX #14
  *     would break against Chinese rules (before ·, inside —— and ……);
  *   - font-features "halt 1" on the first of two adjacent marks;
- *   - letter-spacing of em/4 before a Han<->Latin/digit boundary;
+ *   - letter-spacing of em/4 on the Han character at a Han<->Latin/digit
+ *     boundary;
  *   - a 2 em first-line indent, full justification, and an even line pitch
  *     from pixels-inside-wrap + pixels-below-lines in whole pixels. */
 
@@ -495,9 +496,25 @@ tag_block (GtkTextBuffer     *buffer,
       if (is_cjk_mark (c) && is_cjk_mark (next))
         apply_range (buffer, halt, offset, offset + 1);
 
-      if (next != 0 &&
-          ((is_han (c) && is_western (next)) || (is_western (c) && is_han (next))))
+      /* The quarter-em gap: Pango 1.50 puts half of a letter-spacing
+       * before the character and half after it, so the spacing goes on the
+       * Han side of the boundary, where the other half falls between two
+       * Han characters, rather than inside a Latin word or a number. */
+      if (next != 0 && is_han (c) && is_western (next))
         apply_range (buffer, gap, offset, offset + 1);
+      else if (next != 0 && is_western (c) && is_han (next))
+        {
+          const char *nn = g_utf8_next_char (n);
+          gunichar after = nn < end ? g_utf8_get_char (nn) : 0;
+
+          /* A Han character glued to a dash or a middle dot after it must
+           * keep the tags of what it is glued to: a break is only kept out
+           * from inside one run of attributes. */
+          if (is_dash_or_ellipsis (after) || after == 0x00B7)
+            apply_range (buffer, gap, offset, offset + 1);
+          else
+            apply_range (buffer, gap, offset + 1, offset + 2);
+        }
 
       prev = c;
     }
@@ -598,7 +615,7 @@ bulletin_typography_fill_buffer (GtkTextBuffer                 *buffer,
 /* Filling in pieces */
 
 typedef struct {
-  GtkTextBuffer       *buffer;   /* unowned: the task holds it */
+  GtkTextBuffer       *buffer;
   BulletinDisplayText *display;
   BulletinScript       script;
   guint                next_span;
@@ -613,6 +630,7 @@ fill_free (gpointer data)
 
   g_clear_handle_id (&fill->source_id, g_source_remove);
   g_clear_signal_handler (&fill->changed_id, fill->buffer);
+  g_object_unref (fill->buffer);
   bulletin_display_text_unref (fill->display);
   g_free (fill);
 }
@@ -718,7 +736,7 @@ bulletin_typography_fill_buffer_async (GtkTextBuffer                 *buffer,
   task = g_task_new (buffer, cancellable, callback, user_data);
   g_task_set_source_tag (task, bulletin_typography_fill_buffer_async);
   fill = g_new0 (Fill, 1);
-  fill->buffer = buffer;
+  fill->buffer = g_object_ref (buffer);
   fill->display = bulletin_display_text_ref (display);
   fill->script = prepare_buffer (buffer, display, settings);
   g_task_set_task_data (task, fill, fill_free);
@@ -743,6 +761,41 @@ bulletin_typography_fill_buffer_finish (GtkTextBuffer  *buffer,
 {
   g_return_val_if_fail (g_task_is_valid (result, buffer), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+bulletin_typography_fill_buffer_is_complete (GtkTextBuffer *buffer)
+{
+  g_return_val_if_fail (GTK_IS_TEXT_BUFFER (buffer), TRUE);
+
+  return g_object_get_data (G_OBJECT (buffer), FILL_KEY) == NULL;
+}
+
+void
+bulletin_typography_fill_buffer_complete (GtkTextBuffer *buffer)
+{
+  GTask *task;
+  Fill *fill;
+
+  g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
+
+  task = g_object_get_data (G_OBJECT (buffer), FILL_KEY);
+  if (task == NULL)
+    return;
+  fill = g_task_get_task_data (task);
+  while (fill_some (fill, 100000))
+    ;
+  g_clear_handle_id (&fill->source_id, g_source_remove);
+  g_task_return_boolean (task, TRUE);
+  g_object_set_data (G_OBJECT (buffer), FILL_KEY, NULL);
+}
+
+void
+bulletin_typography_fill_buffer_cancel (GtkTextBuffer *buffer)
+{
+  g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
+
+  g_object_set_data (G_OBJECT (buffer), FILL_KEY, NULL);
 }
 
 BulletinScript

@@ -42,6 +42,14 @@ struct _BulletinWindow
 
 G_DEFINE_FINAL_TYPE (BulletinWindow, bulletin_window, ADW_TYPE_APPLICATION_WINDOW)
 
+enum {
+  PROP_0,
+  PROP_SIDEBAR_VISIBLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 /* AdwStatusPage scrolls its content in a focusable GtkScrolledWindow with no
  * name of its own; a screen reader would announce an empty "scroll pane".
  * It takes the page's title. */
@@ -168,6 +176,8 @@ update_state (BulletinWindow *self)
 
 /* --- recent archives ----------------------------------------------------- */
 
+static void rebuild_primary_menu (BulletinWindow *self);
+
 static void
 rebuild_recent_menu (BulletinWindow *self)
 {
@@ -189,6 +199,7 @@ rebuild_recent_menu (BulletinWindow *self)
       g_menu_item_set_action_and_target_value (item, "win.open-uri", g_variant_new_string (recent[i]));
       g_menu_append_item (self->recent_menu, item);
     }
+  rebuild_primary_menu (self);
 }
 
 static void
@@ -248,7 +259,9 @@ library_opened (GObject      *object,
 
           g_debug ("%s", message);
           g_set_error_literal (&self->open_error, error->domain, error->code, error->message);
-          bulletin_window_show_message (self, message);
+          /* the status page says it; screen readers find it here */
+          gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message, -1);
         }
       update_state (self);
       return;
@@ -449,14 +462,16 @@ collect_panes (BulletinWindow *self)
 {
   GPtrArray *panes = g_ptr_array_new ();
 
-  if (gtk_widget_get_visible (GTK_WIDGET (self->sidebar)))
+  if (gtk_widget_is_visible (GTK_WIDGET (self->sidebar)))
     g_ptr_array_add (panes, self->sidebar);
   g_ptr_array_add (panes, self->content_stack);
   for (guint i = 0; i < self->extra_panes->len; i++)
     {
       GtkWidget *pane = g_ptr_array_index (self->extra_panes, i);
 
-      if (gtk_widget_is_visible (pane) && gtk_widget_is_sensitive (pane))
+      /* a search bar out of search mode is there but folded away */
+      if (gtk_widget_get_mapped (pane) && gtk_widget_is_sensitive (pane) &&
+          gtk_widget_get_width (pane) > 0 && gtk_widget_get_height (pane) > 0)
         g_ptr_array_add (panes, pane);
     }
   return panes;
@@ -564,7 +579,7 @@ focus_sidebar_action (GSimpleAction *action,
 {
   BulletinWindow *self = BULLETIN_WINDOW (user_data);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->sidebar), TRUE);
+  bulletin_window_set_sidebar_visible (self, TRUE);
   bulletin_sidebar_focus_selection (self->sidebar);
 }
 
@@ -635,16 +650,6 @@ issue_load_failed (BulletinSidebar *sidebar,
   bulletin_window_show_message (self, message);
 }
 
-static void
-sidebar_visible_changed (BulletinWindow *self)
-{
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
-
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->sidebar)) &&
-      (focus == NULL || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->sidebar))))
-    focus_pane (self, GTK_WIDGET (self->content_stack));
-}
-
 static gboolean
 on_drop (GtkDropTarget  *target,
          const GValue   *value,
@@ -696,10 +701,14 @@ bulletin_window_dispose (GObject *object)
 #endif
   if (self->library != NULL)
     g_signal_handlers_disconnect_by_data (bulletin_library_get_issues (self->library), self);
+  /* Helpers attached to the window (notes: a popover parented on the
+   * reader's text view) go before the widgets they hang on. */
+  g_object_set_data (G_OBJECT (self), "bulletin-annotations-controller", NULL);
+
   /* settings of a closed window must not reach its widgets any more */
   if (self->sidebar != NULL)
     {
-      g_settings_unbind (self->sidebar, "visible");
+      g_settings_unbind (self, "sidebar-visible");
       g_settings_unbind (self->paned, "position");
       g_action_map_remove_action (G_ACTION_MAP (self), "toggle-sidebar");
     }
@@ -714,6 +723,80 @@ bulletin_window_dispose (GObject *object)
   G_OBJECT_CLASS (bulletin_window_parent_class)->dispose (object);
 }
 
+/* What F9 hides is the paned's start child, whatever holds the sidebar
+ * (the notes put it in a stack with their own pages). */
+static GtkWidget *
+sidebar_pane (BulletinWindow *self)
+{
+  GtkWidget *start = gtk_paned_get_start_child (self->paned);
+
+  return start != NULL ? start : GTK_WIDGET (self->sidebar);
+}
+
+gboolean
+bulletin_window_get_sidebar_visible (BulletinWindow *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_WINDOW (self), FALSE);
+  return gtk_widget_get_visible (sidebar_pane (self));
+}
+
+/* Shows or hides the sidebar (F9); the focus leaves it when it hides. */
+void
+bulletin_window_set_sidebar_visible (BulletinWindow *self,
+                                     gboolean        visible)
+{
+  GtkWidget *pane;
+  GtkWidget *focus;
+
+  g_return_if_fail (BULLETIN_IS_WINDOW (self));
+
+  pane = sidebar_pane (self);
+  if (gtk_widget_get_visible (pane) == !!visible)
+    return;
+
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (!visible && focus != NULL && gtk_widget_is_ancestor (focus, pane))
+    gtk_widget_grab_focus (GTK_WIDGET (bulletin_reader_view_get_text_view (self->reader)));
+  gtk_widget_set_visible (pane, visible);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIDEBAR_VISIBLE]);
+}
+
+static void
+bulletin_window_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  BulletinWindow *self = BULLETIN_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SIDEBAR_VISIBLE:
+      g_value_set_boolean (value, bulletin_window_get_sidebar_visible (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bulletin_window_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  BulletinWindow *self = BULLETIN_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SIDEBAR_VISIBLE:
+      bulletin_window_set_sidebar_visible (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 bulletin_window_class_init (BulletinWindowClass *klass)
 {
@@ -722,7 +805,14 @@ bulletin_window_class_init (BulletinWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = bulletin_window_dispose;
+  object_class->get_property = bulletin_window_get_property;
+  object_class->set_property = bulletin_window_set_property;
   window_class->close_request = bulletin_window_close_request;
+
+  properties[PROP_SIDEBAR_VISIBLE] =
+    g_param_spec_boolean ("sidebar-visible", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (BULLETIN_TYPE_SIDEBAR);
   g_type_ensure (BULLETIN_TYPE_READER_VIEW);
@@ -745,31 +835,32 @@ bulletin_window_class_init (BulletinWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, reader);
 }
 
-static GMenuModel *
-build_primary_menu (BulletinWindow *self)
+/* The primary menu; "Recent Archives" only when there are some. */
+static void
+rebuild_primary_menu (BulletinWindow *self)
 {
-  GMenu *menu = g_menu_new ();
+  g_autoptr(GMenu) menu = g_menu_new ();
   g_autoptr(GMenu) open_section = g_menu_new ();
   g_autoptr(GMenu) app_section = g_menu_new ();
 
   g_menu_append (open_section, _("_Open Archive Folder…"), "win.open-folder");
   g_menu_append (open_section, _("Open _File…"), "win.open-file");
   g_menu_append (open_section, _("Open _Sample Archive"), "win.open-sample");
-  g_menu_append_submenu (open_section, _("_Recent Archives"), G_MENU_MODEL (self->recent_menu));
+  if (g_menu_model_get_n_items (G_MENU_MODEL (self->recent_menu)) > 0)
+    g_menu_append_submenu (open_section, _("_Recent Archives"), G_MENU_MODEL (self->recent_menu));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (open_section));
 
   g_menu_append (app_section, _("_Keyboard Shortcuts"), "app.shortcuts");
   g_menu_append (app_section, _("_About Bulletin Reader"), "app.about");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (app_section));
 
-  return G_MENU_MODEL (menu);
+  gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
 }
 
 static void
 bulletin_window_init (BulletinWindow *self)
 {
   g_autoptr(GPropertyAction) toggle_sidebar = NULL;
-  g_autoptr(GMenuModel) menu = NULL;
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -779,7 +870,7 @@ bulletin_window_init (BulletinWindow *self)
   self->recent_menu = g_menu_new ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
-  toggle_sidebar = g_property_action_new ("toggle-sidebar", self->sidebar, "visible");
+  toggle_sidebar = g_property_action_new ("toggle-sidebar", self, "sidebar-visible");
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (toggle_sidebar));
 
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -788,15 +879,11 @@ bulletin_window_init (BulletinWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
   g_settings_bind (self->settings, "sidebar-width", self->paned, "position", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "sidebar-visible", self->sidebar, "visible", G_SETTINGS_BIND_DEFAULT);
-  g_signal_connect_object (self->sidebar, "notify::visible",
-                           G_CALLBACK (sidebar_visible_changed), self, G_CONNECT_SWAPPED);
+  g_settings_bind (self->settings, "sidebar-visible", self, "sidebar-visible", G_SETTINGS_BIND_DEFAULT);
 
   rebuild_recent_menu (self);
   g_signal_connect_object (self->settings, "changed::recent-archives",
                            G_CALLBACK (rebuild_recent_menu), self, G_CONNECT_SWAPPED);
-  menu = build_primary_menu (self);
-  gtk_menu_button_set_menu_model (self->menu_button, menu);
 
   g_signal_connect_object (self->sidebar, "article-selected", G_CALLBACK (article_selected), self, 0);
   g_signal_connect_object (self->sidebar, "article-activated", G_CALLBACK (article_activated), self, 0);
@@ -807,6 +894,9 @@ bulletin_window_init (BulletinWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
   bulletin_annotations_controller_attach (self);
+
+  /* keyboard users start in the list, not on the first header button */
+  gtk_window_set_focus (GTK_WINDOW (self), bulletin_sidebar_get_list_view (self->sidebar));
 
   update_state (self);
   bulletin_window_search_init (self);
@@ -919,7 +1009,8 @@ bulletin_window_show_article (BulletinWindow  *self,
 }
 
 /* Adds @pane (a search bar, a notes list) to the panes F6 cycles through,
- * after the sidebar and the reader; it takes part while visible. */
+ * after the sidebar and the reader; it takes part while it is on screen
+ * (mapped, sensitive, not folded to nothing). */
 void
 bulletin_window_add_pane (BulletinWindow *self,
                           GtkWidget      *pane)

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bulletin-test-utils.h"
+#include "bulletin-text-decoder.h"
+#include "bulletin-text-han.h"
+#include "bulletin-text-import.h"
+
+static BulletinDecodedText *
+decode_ok (const char *data,
+           gsize       len)
+{
+  g_autoptr(GError) error = NULL;
+  BulletinDecodedText *decoded = bulletin_text_decode (data, len, "t.txt", &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (decoded);
+  return decoded;
+}
+
+static void
+test_boms (void)
+{
+  g_autoptr(BulletinDecodedText) utf8 = decode_ok ("\xEF\xBB\xBF标题\r\n正文\r尾", strlen ("\xEF\xBB\xBF标题\r\n正文\r尾"));
+  g_autoptr(BulletinDecodedText) le = decode_ok ("\xFF\xFE\x07\x68\x98\x98\r\0\n\0", 10);
+  g_autoptr(BulletinDecodedText) be = decode_ok ("\xFE\xFF\x68\x07\x98\x98\0\n", 8);
+
+  g_assert_cmpstr (utf8->text, ==, "标题\n正文\n尾");
+  g_assert_cmpstr (utf8->encoding, ==, "UTF-8");
+  g_assert_cmpstr (le->text, ==, "标题\n");
+  g_assert_cmpstr (le->encoding, ==, "UTF-16LE");
+  g_assert_cmpstr (be->text, ==, "标题\n");
+  g_assert_cmpstr (be->encoding, ==, "UTF-16BE");
+}
+
+/* GB18030 and Big5 bytes of the same texts are each recognised. */
+static void
+test_legacy (void)
+{
+  static const char *simplified = "社区长者食堂本周起推出秋季新菜单，每天提供两款荤菜、两款素菜和一款汤品。";
+  static const char *traditional = "社區長者食堂本週起推出秋季新菜單，每天提供兩款葷菜、兩款素菜和一款湯品。";
+  g_autofree char *gb = g_convert (simplified, -1, "GB18030", "UTF-8", NULL, NULL, NULL);
+  g_autofree char *big5 = g_convert (traditional, -1, "BIG5", "UTF-8", NULL, NULL, NULL);
+  g_autofree char *gb2312 = g_convert (simplified, -1, "GB2312", "UTF-8", NULL, NULL, NULL);
+  g_autoptr(BulletinDecodedText) d1 = decode_ok (gb, strlen (gb));
+  g_autoptr(BulletinDecodedText) d2 = decode_ok (big5, strlen (big5));
+  g_autoptr(BulletinDecodedText) d3 = decode_ok (gb2312, strlen (gb2312));
+
+  g_assert_cmpstr (d1->encoding, ==, "GB18030");
+  g_assert_cmpstr (d1->text, ==, simplified);
+  g_assert_cmpstr (d2->encoding, ==, "Big5");
+  g_assert_cmpstr (d2->text, ==, traditional);
+  /* GB2312 bytes are valid Big5 too: the plausible reading wins */
+  g_assert_cmpstr (d3->encoding, ==, "GB18030");
+  g_assert_cmpstr (d3->text, ==, simplified);
+}
+
+static void
+test_scores (void)
+{
+  g_assert_cmpfloat (bulletin_text_score_chinese ("疫情如令,责任如山。", strlen ("疫情如令,责任如山。"), NULL), >, 0.9);
+  g_assert_cmpfloat (bulletin_text_score_chinese ("\xEE\x80\x80\xEE\x80\x81" "丂丄", 10, NULL), <, 0.5);
+  g_assert_cmpstr (bulletin_han_guess_language ("这是简体中文", strlen ("这是简体中文"), 100), ==, "zh-Hans");
+  g_assert_cmpstr (bulletin_han_guess_language ("這是繁體中文", strlen ("這是繁體中文"), 100), ==, "zh-Hant");
+  g_assert_null (bulletin_han_guess_language ("only latin", 10, 100));
+  g_assert_true (bulletin_han_classify (0x8FD9) & BULLETIN_HAN_SIMPLIFIED);   /* 这 */
+  g_assert_true (bulletin_han_classify (0x9019) & BULLETIN_HAN_TRADITIONAL);  /* 這 */
+  g_assert_true (bulletin_han_classify (0x7684) & BULLETIN_HAN_COMMON);       /* 的 */
+}
+
+/* The table decoder gives what iconv gives, on every kind of code:
+ * ASCII, two-byte Han and symbols, private use, four-byte codes. */
+static void
+test_gb18030_table (void)
+{
+  GRand *rand = g_rand_new_with_seed (11);
+
+  for (guint round = 0; round < 200; round++)
+    {
+      g_autoptr(GString) s = g_string_new (NULL);
+      g_autofree char *gb = NULL;
+      g_autofree char *expected = NULL;
+      g_autofree char *got = NULL;
+      gsize gb_len = 0, expected_len = 0, got_len = 0;
+
+      for (guint i = 0; i < 300; i++)
+        {
+          gunichar c;
+
+          switch (g_rand_int_range (rand, 0, 7))
+            {
+            case 0: c = g_rand_int_range (rand, 0x20, 0x7F); break;
+            case 1: case 2: c = g_rand_int_range (rand, 0x4E00, 0x9FA6); break;
+            case 3: c = g_rand_int_range (rand, 0x3000, 0x3040); break;
+            case 4: c = g_rand_int_range (rand, 0xE000, 0xE766); break;
+            case 5: c = g_rand_int_range (rand, 0x00C0, 0x0250); break;
+            default: c = g_rand_int_range (rand, 0x20000, 0x20100); break;
+            }
+          g_string_append_unichar (s, c);
+        }
+      gb = g_convert (s->str, s->len, "GB18030", "UTF-8", NULL, &gb_len, NULL);
+      g_assert_nonnull (gb);
+      expected = g_convert (gb, gb_len, "UTF-8", "GB18030", NULL, &expected_len, NULL);
+      got = bulletin_text_decode_gb18030 (gb, gb_len, &got_len);
+      g_assert_nonnull (got);
+      g_assert_cmpmem (got, got_len, expected, expected_len);
+    }
+
+  /* invalid and cut sequences are left to iconv */
+  g_assert_null (bulletin_text_decode_gb18030 ("\x81", 1, NULL));
+  g_assert_null (bulletin_text_decode_gb18030 ("a\xFF\x40", 3, NULL));
+  g_assert_null (bulletin_text_decode_gb18030 ("\x81\x30\x81", 3, NULL));
+  g_rand_free (rand);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/bulletin/text-decoder/boms", test_boms);
+  g_test_add_func ("/bulletin/text-decoder/legacy", test_legacy);
+  g_test_add_func ("/bulletin/text-decoder/scores", test_scores);
+  g_test_add_func ("/bulletin/text-decoder/gb18030-table", test_gb18030_table);
+  return g_test_run ();
+}
