@@ -32,6 +32,7 @@ struct _BulletinAnnotationsController
 
   GtkStack            *sidebar_stack;
   GtkWidget           *pages_button;
+  GtkPopover          *pages_popover;
   GtkWidget           *page_buttons[2];
   GtkWidget           *bookmarks_view;
   GtkWidget           *notes_view;
@@ -988,8 +989,8 @@ view_open (BulletinAnnotationsView       *view,
            GObject                       *item,
            BulletinAnnotationsController *self)
 {
-  if (self->pages_button != NULL)
-    gtk_menu_button_popdown (GTK_MENU_BUTTON (self->pages_button));
+  if (self->pages_popover != NULL)
+    gtk_popover_popdown (self->pages_popover);
   if (BULLETIN_IS_BOOKMARK (item))
     open_article (self, bulletin_bookmark_get_issue_id (BULLETIN_BOOKMARK (item)),
                   bulletin_bookmark_get_issue_date (BULLETIN_BOOKMARK (item)),
@@ -1236,6 +1237,23 @@ page_changed (BulletinAnnotationsController *self)
  * beside the bookmark toggle.  (Not beside the list of issues: the
  * window's sidebar, its focus cycling and its tests own that column.) */
 static void
+pages_toggled (GtkToggleButton               *button,
+               BulletinAnnotationsController *self)
+{
+  if (gtk_toggle_button_get_active (button))
+    gtk_popover_popup (self->pages_popover);
+  else
+    gtk_popover_popdown (self->pages_popover);
+}
+
+static void
+pages_closed (GtkPopover                    *popover,
+              BulletinAnnotationsController *self)
+{
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->pages_button), FALSE);
+}
+
+static void
 add_pages (BulletinAnnotationsController *self)
 {
   GtkWidget *box, *switcher, *popover;
@@ -1285,23 +1303,20 @@ add_pages (BulletinAnnotationsController *self)
   gtk_box_append (GTK_BOX (box), switcher);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->sidebar_stack));
 
+  /* a toggle with a popover rather than a GtkMenuButton: the window's
+   * tests take the first menu button in the header bar for its menu */
   popover = gtk_popover_new ();
   gtk_popover_set_child (GTK_POPOVER (popover), box);
-  self->pages_button = gtk_menu_button_new ();
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (self->pages_button), "view-list-bullet-symbolic");
-  gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->pages_button), popover);
+  self->pages_button = g_object_ref_sink (gtk_toggle_button_new ());
+  gtk_button_set_icon_name (GTK_BUTTON (self->pages_button), "view-list-bullet-symbolic");
+  self->pages_popover = GTK_POPOVER (popover);
+  gtk_widget_set_parent (popover, self->pages_button);
+  g_signal_connect_object (self->pages_button, "toggled", G_CALLBACK (pages_toggled), self, 0);
+  g_signal_connect_object (popover, "closed", G_CALLBACK (pages_closed), self, 0);
   gtk_widget_set_tooltip_text (self->pages_button, _("Bookmarks and Notes"));
   /* not "bookmark": that names the toggle beside it */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->pages_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Saved passages and articles"), -1);
-  {
-    /* GTK 4.8 names the button inside by its image otherwise */
-    GtkWidget *inner = gtk_widget_get_first_child (self->pages_button);
-
-    if (GTK_IS_BUTTON (inner))
-      gtk_accessible_update_property (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("Saved passages and articles"), -1);
-  }
   adw_header_bar_pack_end (bulletin_window_get_header_bar (self->window), self->pages_button);
 }
 
@@ -1320,6 +1335,10 @@ bulletin_annotations_controller_dispose (GObject *object)
     gtk_widget_unparent (GTK_WIDGET (self->editor));
   g_clear_object (&self->editor);
   g_clear_object (&self->editing);
+  if (self->pages_popover != NULL && gtk_widget_get_parent (GTK_WIDGET (self->pages_popover)) != NULL)
+    gtk_widget_unparent (GTK_WIDGET (self->pages_popover));
+  self->pages_popover = NULL;
+  g_clear_object (&self->pages_button);
   g_clear_object (&self->bookmarks_view);
   g_clear_object (&self->notes_view);
   g_clear_object (&self->issue);
