@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "bulletin-a11y.h"
 #include "bulletin-annotations-controller.h"
 #include "bulletin-annotations-view.h"
 
@@ -232,6 +233,7 @@ toggle_bookmark_action (GSimpleAction *action,
 {
   BulletinAnnotationsController *self = user_data;
   BulletinArticle *article = current_article (self);
+  const char *announcement = NULL;
   const char *id;
   g_autoptr(GError) error = NULL;
 
@@ -239,7 +241,10 @@ toggle_bookmark_action (GSimpleAction *action,
     return;
   id = bulletin_article_get_id (article);
   if (bulletin_annotations_lookup_bookmark (self->store, id) != NULL)
-    remove_bookmark (self, id);
+    {
+      remove_bookmark (self, id);
+      announcement = _("Bookmark removed");
+    }
   else
     {
       g_autoptr(BulletinBookmark) bookmark = bulletin_bookmark_new_for_article (article);
@@ -249,8 +254,13 @@ toggle_bookmark_action (GSimpleAction *action,
       bulletin_bookmark_set_issue (bookmark, issue_id, title, date);
       if (!bulletin_annotations_add_bookmark (self->store, bookmark, &error))
         show_error (self, error);
+      else
+        announcement = _("Bookmark added");
     }
   update_actions (self);
+  /* after the button's tooltip changed, which GTK also makes its description */
+  if (announcement != NULL)
+    bulletin_announce (self->bookmark_button, announcement);
 }
 
 /* --- the note editor --------------------------------------------------------- */

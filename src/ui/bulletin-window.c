@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "bulletin-window.h"
+#include "bulletin-a11y.h"
 #include "bulletin-annotations-controller.h"
 #include "bulletin-window-search.h"
 
@@ -260,8 +261,7 @@ library_opened (GObject      *object,
           g_debug ("%s", message);
           g_set_error_literal (&self->open_error, error->domain, error->code, error->message);
           /* the status page says it; screen readers find it here */
-          gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message, -1);
+          bulletin_announce (GTK_WIDGET (self), message);
         }
       update_state (self);
       return;
@@ -1056,6 +1056,5 @@ bulletin_window_show_message (BulletinWindow *self,
   toast = adw_toast_new (escaped);
   adw_toast_set_timeout (toast, 8);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message, -1);
+  bulletin_announce (GTK_WIDGET (self), message);
 }

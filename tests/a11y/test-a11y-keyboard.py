@@ -166,6 +166,11 @@ try:
     try:
         wait_until(bookmarked, 5, "the bookmark to be set")
         checks.check(True, "Ctrl+D bookmarks the article")
+        # the change is announced (GTK 4.14+) and kept as the description
+        b = bookmark_button()
+        desc = b.get_description() if b is not None else ""
+        checks.check("Bookmark added" in (desc or ""),
+                     f"the new bookmark is told to assistive technology ({desc!r})")
     except AssertionError as e:
         checks.check(False, f"Ctrl+D bookmarks the article ({e}; button: "
                             f"{name(before) if before else 'none'})")
