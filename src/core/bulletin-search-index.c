@@ -1964,9 +1964,7 @@ query_db (BulletinSearchIndex  *self,
       if (full)
         {
           /* the first screen is full: is there more? */
-          results->complete = sqlite3_step (scan) == SQLITE_DONE && n < SCAN_FIRST;
-          if (!results->complete && n < SCAN_FIRST)
-            results->complete = FALSE;
+          results->complete = n < SCAN_FIRST && sqlite3_step (scan) == SQLITE_DONE;
           rc = SQLITE_OK;
           goto out;
         }
