@@ -615,7 +615,7 @@ bulletin_typography_fill_buffer (GtkTextBuffer                 *buffer,
 /* Filling in pieces */
 
 typedef struct {
-  GtkTextBuffer       *buffer;   /* unowned: the task holds it */
+  GtkTextBuffer       *buffer;
   BulletinDisplayText *display;
   BulletinScript       script;
   guint                next_span;
@@ -630,6 +630,7 @@ fill_free (gpointer data)
 
   g_clear_handle_id (&fill->source_id, g_source_remove);
   g_clear_signal_handler (&fill->changed_id, fill->buffer);
+  g_object_unref (fill->buffer);
   bulletin_display_text_unref (fill->display);
   g_free (fill);
 }
@@ -735,7 +736,7 @@ bulletin_typography_fill_buffer_async (GtkTextBuffer                 *buffer,
   task = g_task_new (buffer, cancellable, callback, user_data);
   g_task_set_source_tag (task, bulletin_typography_fill_buffer_async);
   fill = g_new0 (Fill, 1);
-  fill->buffer = buffer;
+  fill->buffer = g_object_ref (buffer);
   fill->display = bulletin_display_text_ref (display);
   fill->script = prepare_buffer (buffer, display, settings);
   g_task_set_task_data (task, fill, fill_free);
@@ -760,6 +761,41 @@ bulletin_typography_fill_buffer_finish (GtkTextBuffer  *buffer,
 {
   g_return_val_if_fail (g_task_is_valid (result, buffer), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+bulletin_typography_fill_buffer_is_complete (GtkTextBuffer *buffer)
+{
+  g_return_val_if_fail (GTK_IS_TEXT_BUFFER (buffer), TRUE);
+
+  return g_object_get_data (G_OBJECT (buffer), FILL_KEY) == NULL;
+}
+
+void
+bulletin_typography_fill_buffer_complete (GtkTextBuffer *buffer)
+{
+  GTask *task;
+  Fill *fill;
+
+  g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
+
+  task = g_object_get_data (G_OBJECT (buffer), FILL_KEY);
+  if (task == NULL)
+    return;
+  fill = g_task_get_task_data (task);
+  while (fill_some (fill, 100000))
+    ;
+  g_clear_handle_id (&fill->source_id, g_source_remove);
+  g_task_return_boolean (task, TRUE);
+  g_object_set_data (G_OBJECT (buffer), FILL_KEY, NULL);
+}
+
+void
+bulletin_typography_fill_buffer_cancel (GtkTextBuffer *buffer)
+{
+  g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
+
+  g_object_set_data (G_OBJECT (buffer), FILL_KEY, NULL);
 }
 
 BulletinScript

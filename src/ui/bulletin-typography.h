@@ -76,6 +76,12 @@ gboolean bulletin_typography_fill_buffer_finish (GtkTextBuffer                 *
                                                  GAsyncResult                  *result,
                                                  GError                       **error);
 
+/* Whether no piece of a fill is pending; completes a pending fill now;
+ * stops it where it is. */
+gboolean bulletin_typography_fill_buffer_is_complete (GtkTextBuffer            *buffer);
+void     bulletin_typography_fill_buffer_complete    (GtkTextBuffer            *buffer);
+void     bulletin_typography_fill_buffer_cancel      (GtkTextBuffer            *buffer);
+
 /* Applies changed @settings (typeface, size, line spacing) to a buffer
  * filled before, without refilling it: only tag properties change.  A
  * change of @widen_punctuation needs a new display text and a refill. */
