@@ -766,6 +766,7 @@ remove_db_files (const char *path)
 }
 
 static const char schema_sql[] =
+  "BEGIN;"
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
   "CREATE TABLE issues (id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL,"
   "  size INTEGER, mtime INTEGER, issue_id TEXT, title TEXT, date TEXT,"
@@ -776,7 +777,8 @@ static const char schema_sql[] =
   "CREATE VIRTUAL TABLE fts USING fts5 (body, content='', detail=none,"
   "  columnsize=0, tokenize='bulletin');"
   "INSERT INTO meta VALUES ('schema', '" SCHEMA_VERSION "');"
-  "INSERT INTO meta VALUES ('complete', '0');";
+  "INSERT INTO meta VALUES ('complete', '0');"
+  "COMMIT;";
 
 /* Checks that @db is an index of ours and whole: the schema version, and a
  * file no shorter than its pages (a truncated copy opens fine and fails
@@ -829,6 +831,7 @@ db_open_existing (const char *path)
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     return NULL;
   if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+      sqlite3_busy_timeout (db, 10000) != SQLITE_OK ||
       exec (db, "PRAGMA journal_mode = WAL") != SQLITE_OK ||
       exec (db, "PRAGMA synchronous = NORMAL") != SQLITE_OK ||
       !register_tokenizer (db) ||
@@ -877,6 +880,8 @@ db_open (const char  *path,
     }
 
   rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_busy_timeout (db, 10000);
   /* free pages (FTS5 merges leave many) go back to the file system */
   if (rc == SQLITE_OK)
     rc = exec (db, "PRAGMA auto_vacuum = INCREMENTAL");
@@ -1964,9 +1969,7 @@ query_db (BulletinSearchIndex  *self,
       if (full)
         {
           /* the first screen is full: is there more? */
-          results->complete = sqlite3_step (scan) == SQLITE_DONE && n < SCAN_FIRST;
-          if (!results->complete && n < SCAN_FIRST)
-            results->complete = FALSE;
+          results->complete = n < SCAN_FIRST && sqlite3_step (scan) == SQLITE_DONE;
           rc = SQLITE_OK;
           goto out;
         }

@@ -466,7 +466,7 @@ bulletin_search_bar_init (BulletinSearchBar *self)
   self->tagged_min = G_MAXUINT;
   self->current = -1;
 
-  gtk_search_entry_set_search_delay (self->entry, 80);
+  gtk_search_entry_set_search_delay (self->entry, 200);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->entry));
   g_signal_connect_swapped (self->entry, "search-changed", G_CALLBACK (search_changed), self);
   g_signal_connect_swapped (self->entry, "changed", G_CALLBACK (text_changed), self);
