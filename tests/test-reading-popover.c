@@ -153,6 +153,46 @@ test_punctuation (Fixture       *f,
   g_assert_nonnull (strstr (narrow, "疫情如令,责任如山"));
 }
 
+/* The popover open over the reader, saved for a person to look at. */
+static void
+test_screenshot (Fixture       *f,
+                 gconstpointer  data)
+{
+  const char *dir = g_getenv ("BULLETIN_ARTIFACTS_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  GtkSnapshot *snapshot;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width, height;
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
+  gtk_popover_popup (GTK_POPOVER (f->popover));
+  for (guint i = 0; i < 30; i++)
+    {
+      spin ();
+      g_usleep (10000);
+    }
+  g_assert_true (gtk_widget_get_mapped (f->popover));
+  if (dir == NULL)
+    return;
+
+  width = gtk_widget_get_width (f->popover);
+  height = gtk_widget_get_height (f->popover);
+  paintable = gtk_widget_paintable_new (f->popover);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (f->popover)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  {
+    g_autofree char *path = g_build_filename (dir, "reading-popover.png", NULL);
+
+    g_mkdir_with_parents (dir, 0755);
+    g_assert_true (gdk_texture_save_to_png (texture, path));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -166,6 +206,7 @@ main (int    argc,
   ADD ("typeface", test_typeface);
   ADD ("color-scheme", test_color_scheme);
   ADD ("punctuation", test_punctuation);
+  ADD ("screenshot", test_screenshot);
 #undef ADD
 
   return g_test_run ();
