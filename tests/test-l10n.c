@@ -150,6 +150,42 @@ save_screenshot (GtkWidget  *widget,
   g_test_message ("screenshot: %s", path);
 }
 
+static guint
+count_unallocated (GtkWidget *widget)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_width (widget) == 0)
+    n++;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += count_unallocated (child);
+  return n;
+}
+
+/* Lets the layout settle: on a busy machine rows that were just created
+ * are mapped a few frames before they get their size. */
+static void
+settle (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint round = 0; round < 50; round++)
+    {
+      guint n = 0;
+
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+          n += count_unallocated (toplevel);
+        }
+      if (n == 0)
+        return;
+      iterate (100);
+    }
+}
+
 /* Walks every mapped toplevel; returns how many labels it looked at. */
 static guint
 check_toplevels (const char *screenshot_name)
@@ -159,6 +195,7 @@ check_toplevels (const char *screenshot_name)
   GtkWidget *shown = NULL;
   guint n_labels = 0;
 
+  settle ();
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);

@@ -472,8 +472,9 @@ bulletin_text_decode (const char  *data,
       if (text == NULL)
         {
           g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_ENCODING,
-                       _("%s: the file says it is %s, but byte %" G_GSIZE_FORMAT " is not"),
-                       display_name, charset, bad + 2);
+                       /* a plain %lu: xgettext cannot see through G_GSIZE_FORMAT */
+                       _("%s: the file says it is %s, but byte %lu is not"),
+                       display_name, charset, (gulong) (bad + 2));
           return NULL;
         }
       if (memchr (text, 0, out_len) != NULL)

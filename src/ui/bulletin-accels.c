@@ -94,13 +94,34 @@ bulletin_accels_install (GtkApplication *application)
       gtk_application_set_accels_for_action (application, accels[i].action, accels[i].accels);
 }
 
+/* Widget rows act only while the keyboard focus is in the widget itself,
+ * not in a popover hanging on it (a note being typed wants its spaces). */
+static gboolean
+activate_if_focused (GtkWidget *widget,
+                     GVariant  *args,
+                     gpointer   user_data)
+{
+  const char *action = user_data;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus == NULL ||
+      (focus != widget && !gtk_widget_is_ancestor (focus, widget)) ||
+      gtk_widget_get_native (focus) != gtk_widget_get_native (widget))
+    return FALSE;
+
+  return gtk_widget_activate_action_variant (widget, action, NULL);
+}
+
 /**
  * bulletin_accels_new_controller:
  * @action_prefix: "reader." for the rows the reader handles
  *
- * A shortcut controller (capture phase) for the widget-scoped rows whose
- * action starts with @action_prefix, plus "win.focus-sidebar" when
- * @action_prefix is "reader.".
+ * A shortcut controller (capture phase, so that the rows win over the
+ * widget's own bindings) for the widget-scoped rows whose action starts
+ * with @action_prefix, plus "win.focus-sidebar" when @action_prefix is
+ * "reader.".  They act only while the focus is in that widget and not in
+ * a popover attached to it.
  *
  * Returns: (transfer full): the controller
  */
@@ -130,7 +151,9 @@ bulletin_accels_new_controller (const char *action_prefix)
           g_assert (trigger != NULL);
           gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
                                                 gtk_shortcut_new (trigger,
-                                                                  gtk_named_action_new (accels[i].action)));
+                                                                  gtk_callback_action_new (activate_if_focused,
+                                                                                           (gpointer)accels[i].action,
+                                                                                           NULL)));
         }
     }
 

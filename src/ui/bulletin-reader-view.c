@@ -373,6 +373,16 @@ bulletin_reader_view_class_init (BulletinReaderViewClass *klass)
   gtk_widget_class_install_action (widget_class, "reader.bottom", NULL, end_action);
 }
 
+/* Large text (GNOME's text-scaling-factor) arrives as a new Xft DPI: the
+ * glyphs grow by themselves, the line pitch and indents the typography
+ * computed in pixels must follow. */
+static void
+dpi_changed (BulletinReaderView *self)
+{
+  bulletin_typography_configure_view (self->text_view, &self->settings);
+  update_clamp (self);
+}
+
 static void
 bulletin_reader_view_init (BulletinReaderView *self)
 {
@@ -385,7 +395,7 @@ bulletin_reader_view_init (BulletinReaderView *self)
 
   gtk_widget_add_controller (GTK_WIDGET (self->text_view), bulletin_accels_new_controller ("reader."));
   g_signal_connect_object (gtk_widget_get_settings (GTK_WIDGET (self)), "notify::gtk-xft-dpi",
-                           G_CALLBACK (update_clamp), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (dpi_changed), self, G_CONNECT_SWAPPED);
   bulletin_typography_configure_view (self->text_view, &self->settings);
   update_clamp (self);
 }
