@@ -31,6 +31,9 @@ static const BulletinAccel accels[] = {
   { "reader.top", { "<Control>Home", NULL }, N_("Reading"), N_("Go to the start of the article"), BULLETIN_ACCEL_WIDGET },
   { "reader.bottom", { "<Control>End", NULL }, N_("Reading"), N_("Go to the end of the article"), BULLETIN_ACCEL_WIDGET },
   { "win.focus-sidebar", { "Escape", NULL }, N_("Reading"), N_("Return to the list of issues"), BULLETIN_ACCEL_WIDGET },
+  { "win.text-larger", { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL }, N_("Reading"), N_("Larger text"), BULLETIN_ACCEL_APP },
+  { "win.text-smaller", { "<Control>minus", "<Control>KP_Subtract", NULL }, N_("Reading"), N_("Smaller text"), BULLETIN_ACCEL_APP },
+  { "win.text-reset", { "<Control>0", "<Control>KP_0", NULL }, N_("Reading"), N_("Default text size"), BULLETIN_ACCEL_APP },
 
   /* Search */
   { "win.find", { "<Control>f", NULL }, N_("Search"), N_("Find in the article"), BULLETIN_ACCEL_APP },

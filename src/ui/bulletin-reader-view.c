@@ -174,6 +174,7 @@ static void
 finish_fill (BulletinReaderView *self)
 {
   stop_chunks (self);
+  bulletin_typography_attach_figures (self->text_view, self->display);
   g_signal_emit (self, signals[ARTICLE_SHOWN], 0);
 }
 
@@ -199,6 +200,7 @@ show_display (BulletinReaderView *self)
 
   stop_chunks (self);
   stop_scroll_tick (self);
+  bulletin_typography_attach_figures (self->text_view, NULL);
   bulletin_typography_configure_view (self->text_view, &self->settings);
   update_clamp (self);
 

@@ -88,6 +88,14 @@ void     bulletin_typography_fill_buffer_cancel      (GtkTextBuffer            *
 void     bulletin_typography_apply_settings     (GtkTextBuffer                 *buffer,
                                                  const BulletinReadingSettings *settings);
 
+/* Shows the figures of @display (NULL: none) above their captions in
+ * @view: a local image scaled to the column, a remote one as a
+ * placeholder naming its address (never fetched).  Call after filling the
+ * view's buffer; the space is reserved above each caption line, so the
+ * buffer's offsets stay display offsets. */
+void     bulletin_typography_attach_figures     (GtkTextView                   *view,
+                                                 BulletinDisplayText           *display);
+
 /* The script the buffer was filled for. */
 BulletinScript bulletin_typography_get_script   (GtkTextBuffer                 *buffer);
 

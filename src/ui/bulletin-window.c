@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "bulletin-reading-popover.h"
 #include "bulletin-window.h"
 #include "bulletin-a11y.h"
 #include "bulletin-annotations-controller.h"
@@ -857,6 +858,32 @@ rebuild_primary_menu (BulletinWindow *self)
   gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
 }
 
+/* Reading preferences: a popover at the end of the header bar, applied
+ * live to the reader; and a word once when no Chinese font is installed. */
+static void
+bulletin_window_reading_init (BulletinWindow *self)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = bulletin_reading_popover_new (self->settings);
+
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "preferences-desktop-font-symbolic");
+  gtk_widget_set_tooltip_text (button, _("Reading Preferences"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Reading Preferences"), -1);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  adw_header_bar_pack_end (self->header_bar, button);
+  bulletin_reading_popover_attach (BULLETIN_READING_POPOVER (popover), self->reader, GTK_WINDOW (self));
+
+  if (!bulletin_typography_have_cjk_font ())
+    {
+      AdwToast *toast = adw_toast_new (_("No Chinese font is installed: install Noto CJK "
+                                         "(fonts-noto-cjk) to read Chinese articles"));
+
+      adw_toast_set_timeout (toast, 0);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+}
+
 static void
 bulletin_window_init (BulletinWindow *self)
 {
@@ -900,6 +927,7 @@ bulletin_window_init (BulletinWindow *self)
 
   update_state (self);
   bulletin_window_search_init (self);
+  bulletin_window_reading_init (self);
 }
 
 /**
