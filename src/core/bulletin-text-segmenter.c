@@ -126,7 +126,11 @@ count_utf8_chars (const char *a,
 
       memcpy (&x, p + i, 8);
       /* a continuation byte is 10xxxxxx: top bit set, the next clear */
-      cont += __builtin_popcountll (x & ~(x << 1) & G_GUINT64_CONSTANT (0x8080808080808080));
+      /* one bit per continuation byte, summed by a multiply (no
+       * popcount instruction in the baseline x86-64 set: the builtin
+       * would be a libgcc call) */
+      x = (x & ~(x << 1) & G_GUINT64_CONSTANT (0x8080808080808080)) >> 7;
+      cont += (guint) ((x * G_GUINT64_CONSTANT (0x0101010101010101)) >> 56);
     }
   for (; i < len; i++)
     cont += (p[i] & 0xC0) == 0x80;
