@@ -127,6 +127,31 @@ count_utf8_chars (const char *a,
   return len - cont;
 }
 
+/* @p moved on by @n characters of valid UTF-8: eight bytes at a time
+ * while at least eight characters remain (so that the eight bytes lie
+ * inside them), counting the bytes that start a character. */
+static inline const char *
+skip_utf8_chars (const char *p,
+                 guint       n)
+{
+  const guchar *u = (const guchar *)p;
+
+  while (n >= 8)
+    {
+      guint64 x;
+
+      memcpy (&x, u, 8);
+      x = (x & ~(x << 1) & G_GUINT64_CONSTANT (0x8080808080808080)) >> 7;
+      n -= 8 - (guint) ((x * G_GUINT64_CONSTANT (0x0101010101010101)) >> 56);
+      u += 8;
+      while ((*u & 0xC0) == 0x80)
+        u++;
+    }
+  while (n-- > 0)
+    u = (const guchar *)g_utf8_next_char (u);
+  return (const char *)u;
+}
+
 static guint
 count_chars (const char *text,
              gsize       len)
@@ -584,13 +609,10 @@ body_prefix (BulletinArticle *self,
            * last one; walk to the end, as a block is short or the loop
            * stops after it */
           if (start >= cur_offset && start - cur_offset <= 512)
-            for (a = cur; cur_offset < start && *a; cur_offset++)
-              a = g_utf8_next_char (a);
+            a = skip_utf8_chars (cur, start - cur_offset);
           else
             a = bulletin_article_offset_to_pointer (self, start);
-          b = a;
-          for (guint c = start; c < block->ranges[r].end && *b; c++)
-            b = g_utf8_next_char (b);
+          b = skip_utf8_chars (a, MAX (block->ranges[r].end, start) - start);
           g_string_append_len (s, a, b - a);
           cur = b;
           cur_offset = MAX (block->ranges[r].end, start);
@@ -792,9 +814,7 @@ bulletin_article_offset_to_pointer (BulletinArticle *self,
       i = 0;
     }
 
-  for (; i < offset && *p; i++)
-    p = g_utf8_next_char (p);
-  return p;
+  return skip_utf8_chars (p, offset - i);
 }
 
 /**
