@@ -212,7 +212,13 @@ has_prefix (const char *p,
 {
   gsize n = strlen (prefix);
 
-  if ((gsize)(end - p) < n || memcmp (p, prefix, n) != 0)
+  if ((gsize)(end - p) < n)
+    return FALSE;
+  /* most calls fail within a character: no memcmp () call for them */
+  for (gsize i = 0; i < n && i < 3; i++)
+    if (p[i] != prefix[i])
+      return FALSE;
+  if (n > 3 && memcmp (p + 3, prefix + 3, n - 3) != 0)
     return FALSE;
   if (len != NULL)
     *len = n;
