@@ -126,7 +126,11 @@ count_utf8_chars (const char *a,
 
       memcpy (&x, p + i, 8);
       /* a continuation byte is 10xxxxxx: top bit set, the next clear */
-      cont += __builtin_popcountll (x & ~(x << 1) & G_GUINT64_CONSTANT (0x8080808080808080));
+      /* one bit per continuation byte, summed by a multiply (no
+       * popcount instruction in the baseline x86-64 set: the builtin
+       * would be a libgcc call) */
+      x = (x & ~(x << 1) & G_GUINT64_CONSTANT (0x8080808080808080)) >> 7;
+      cont += (guint) ((x * G_GUINT64_CONSTANT (0x0101010101010101)) >> 56);
     }
   for (; i < len; i++)
     cont += (p[i] & 0xC0) == 0x80;
@@ -208,7 +212,13 @@ has_prefix (const char *p,
 {
   gsize n = strlen (prefix);
 
-  if ((gsize)(end - p) < n || memcmp (p, prefix, n) != 0)
+  if ((gsize)(end - p) < n)
+    return FALSE;
+  /* most calls fail within a character: no memcmp () call for them */
+  for (gsize i = 0; i < n && i < 3; i++)
+    if (p[i] != prefix[i])
+      return FALSE;
+  if (n > 3 && memcmp (p + 3, prefix + 3, n - 3) != 0)
     return FALSE;
   if (len != NULL)
     *len = n;
