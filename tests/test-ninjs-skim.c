@@ -156,6 +156,14 @@ test_associations (void)
   assert_counts ("{\"type\":\"composite\",\"associations\":[{\"type\":\"\",\"headline\":\"一\"},"
                  "{\"type\":7,\"headline\":\"二\"},{\"type\":\"TEXT\"}]}", 2);
 
+  /* a key given twice: the last one, as json-glib keeps it */
+  assert_counts ("{\"type\":\"composite\",\"associations\":[{\"type\":\"picture\",\"type\":\"text\","
+                 "\"headline\":\"x\"},{\"type\":\"text\",\"headline\":\"y\"}]}", 2);
+  assert_counts ("{\"type\":\"composite\",\"associations\":[{\"type\":\"text\"},{\"type\":\"text\"}],"
+                 "\"associations\":[{\"type\":\"text\"}]}", 1);
+  assert_counts ("{\"type\":\"composite\",\"bodies\":[{\"value\":\"x\"}],\"bodies\":[{\"value\":\"[...]\"}],"
+                 "\"associations\":[{\"type\":\"text\"},{\"type\":\"text\"}]}", 2);
+
   /* an array of items; the issue is dated by its first article */
   g_assert_true (skim ("[{\"headline\":\"一\"},{\"headline\":\"二\",\"versionCreated\":\"2017-05-06\"},"
                        "{\"headline\":\"三\"}]", &s, &error));
@@ -235,8 +243,8 @@ test_errors (void)
   expect_error (deep->str, BULLETIN_NINJS_ERROR_SYNTAX, "deep");
 }
 
-/* Every file of the IPTC suite and examples: no crash; those that must
- * pass skim without error. */
+/* The .json files under @dir: those under should_pass must skim; every
+ * one must pass or fail as the reader does, with its count and date. */
 static void
 skim_folder (const char *dir,
              gboolean    must_pass,
