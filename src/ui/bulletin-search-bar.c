@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bulletin-search.h"
+#include "bulletin-a11y.h"
 #include "bulletin-search-bar.h"
 
 /*
@@ -205,9 +206,15 @@ static void
 set_status (BulletinSearchBar *self,
             const char        *status)
 {
+  if (g_strcmp0 (self->status, status) == 0)
+    return;
   g_free (self->status);
   self->status = g_strdup (status);
   gtk_label_set_text (self->status_label, status != NULL ? status : "");
+  /* "3 of 12", "No results": told to a screen reader on the entry, where
+   * the focus is while typing */
+  if (status != NULL && *status != 0)
+    bulletin_announce (GTK_WIDGET (self->entry), status);
 }
 
 static void
