@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "bulletin-a11y.h"
 #include "bulletin-reader-view.h"
 
 /* The system's accessibility settings reach the reader: large text (the
@@ -107,6 +108,57 @@ test_large_text (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Highlights (search matches, the current match, noted passages) in high
+ * contrast are opaque with black text, and the current match is
+ * underlined so that it does not rest on colour alone; otherwise they are
+ * translucent tints over the page.  The suite runs this twice: as is, and
+ * with ADW_DEBUG_HIGH_CONTRAST=1, the way libadwaita is told the system
+ * asks for high contrast. */
+static void
+test_highlights (void)
+{
+  gboolean hc = adw_style_manager_get_high_contrast (adw_style_manager_get_default ());
+  g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
+  const BulletinHighlight kinds[] = {
+    BULLETIN_HIGHLIGHT_MATCH, BULLETIN_HIGHLIGHT_CURRENT, BULLETIN_HIGHLIGHT_NOTE,
+  };
+
+  g_test_message ("high contrast: %s", hc ? "yes" : "no");
+  if (g_strcmp0 (g_getenv ("ADW_DEBUG_HIGH_CONTRAST"), "1") == 0)
+    g_assert_true (hc);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      GtkTextTag *tag = gtk_text_buffer_create_tag (buffer, NULL, NULL);
+      g_autoptr(GdkRGBA) background = NULL;
+      g_autoptr(GdkRGBA) foreground = NULL;
+      gboolean foreground_set = FALSE;
+      PangoUnderline underline;
+
+      bulletin_highlight_style_tag (buffer, tag, kinds[i]);
+      g_object_get (tag,
+                    "background-rgba", &background,
+                    "foreground-rgba", &foreground,
+                    "foreground-set", &foreground_set,
+                    "underline", &underline,
+                    NULL);
+      g_assert_nonnull (background);
+      if (hc)
+        {
+          g_assert_cmpfloat (background->alpha, ==, 1.0);
+          g_assert_true (foreground_set);
+          g_assert_cmpfloat (foreground->red + foreground->green + foreground->blue, ==, 0.0);
+          if (kinds[i] != BULLETIN_HIGHLIGHT_MATCH)
+            g_assert_cmpint (underline, ==, PANGO_UNDERLINE_SINGLE);
+        }
+      else
+        {
+          g_assert_cmpfloat (background->alpha, <, 1.0);
+          g_assert_false (foreground_set);
+        }
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -114,5 +166,6 @@ main (int    argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_test_add_func ("/bulletin/ui-a11y-settings/large-text", test_large_text);
+  g_test_add_func ("/bulletin/ui-a11y-settings/highlights", test_highlights);
   return g_test_run ();
 }

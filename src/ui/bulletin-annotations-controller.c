@@ -543,12 +543,8 @@ note_tag (BulletinAnnotationsController *self)
 
   if (tag == NULL)
     {
-      GdkRGBA yellow = { 0.96, 0.83, 0.18, 0.35 };
-
-      tag = gtk_text_buffer_create_tag (buffer, NOTE_TAG,
-                                        "background-rgba", &yellow,
-                                        "underline", PANGO_UNDERLINE_SINGLE,
-                                        NULL);
+      tag = gtk_text_buffer_create_tag (buffer, NOTE_TAG, NULL);
+      bulletin_highlight_style_tag (buffer, tag, BULLETIN_HIGHLIGHT_NOTE);
     }
   return tag;
 }

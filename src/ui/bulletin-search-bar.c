@@ -55,19 +55,17 @@ get_buffer (BulletinSearchBar *self)
 }
 
 static GtkTextTag *
-ensure_tag (GtkTextBuffer *buffer,
-            const char    *name,
-            const char    *background)
+ensure_tag (GtkTextBuffer     *buffer,
+            const char        *name,
+            BulletinHighlight  kind)
 {
   GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
   GtkTextTag *tag = gtk_text_tag_table_lookup (table, name);
 
   if (tag == NULL)
     {
-      GdkRGBA rgba;
-
-      gdk_rgba_parse (&rgba, background);
-      tag = gtk_text_buffer_create_tag (buffer, name, "background-rgba", &rgba, NULL);
+      tag = gtk_text_buffer_create_tag (buffer, name, NULL);
+      bulletin_highlight_style_tag (buffer, tag, kind);
     }
   /* above the typography's tags */
   gtk_text_tag_set_priority (tag, gtk_text_tag_table_get_size (table) - 1);
@@ -157,8 +155,8 @@ retag (BulletinSearchBar *self)
   if (self->matches->len == 0)
     return;
 
-  tag = ensure_tag (buffer, BULLETIN_SEARCH_MATCH_TAG, "rgba(246,211,45,0.55)");
-  ensure_tag (buffer, BULLETIN_SEARCH_CURRENT_TAG, "rgba(255,120,0,0.75)");
+  tag = ensure_tag (buffer, BULLETIN_SEARCH_MATCH_TAG, BULLETIN_HIGHLIGHT_MATCH);
+  ensure_tag (buffer, BULLETIN_SEARCH_CURRENT_TAG, BULLETIN_HIGHLIGHT_CURRENT);
 
   visible_range (self, &vis_start, &vis_end);
   if (self->current >= 0)
@@ -259,7 +257,7 @@ show_current (BulletinSearchBar *self,
   if (scroll)
     bulletin_reader_view_scroll_to_range (self->reader, m->start, m->end);
   retag (self);
-  tag_match (self, buffer, ensure_tag (buffer, BULLETIN_SEARCH_CURRENT_TAG, "rgba(255,120,0,0.75)"), m);
+  tag_match (self, buffer, ensure_tag (buffer, BULLETIN_SEARCH_CURRENT_TAG, BULLETIN_HIGHLIGHT_CURRENT), m);
 
   /* Translators: the current match and the number of matches, "3 of 12" */
   status = g_strdup_printf (_("%d of %u"), self->current + 1, self->matches->len);
