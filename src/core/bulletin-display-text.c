@@ -186,7 +186,7 @@ bulletin_display_text_new (BulletinArticle      *article,
   source_length = bulletin_article_get_source_length (article);
   cur = bulletin_article_get_source (article);
   cur_offset = 0;
-  for (guint i = 0; i < n_blocks; i++)
+  for (guint i = 0, number = 0; i < n_blocks; i++)
     {
       const BulletinBlock *block = bulletin_article_get_block (article, i);
       BulletinSpan span = { i, block->kind, 0, 0 };
@@ -201,6 +201,34 @@ bulletin_display_text_new (BulletinArticle      *article,
        * widen what starts this one */
 
       span.start = self->length;
+
+      /* A list item starts with its marker: display-only text, like the
+       * newline between blocks, in no run of the map (it maps to where the
+       * block before ended), so offsets into the source are unchanged. */
+      if (block->kind == BULLETIN_BLOCK_LIST_ITEM)
+        {
+          const BulletinBlock *before = i > 0 ? bulletin_article_get_block (article, i - 1) : NULL;
+
+          if (before == NULL || before->kind != BULLETIN_BLOCK_LIST_ITEM ||
+              before->ordered != block->ordered || before->level != block->level)
+            number = 0;
+          number++;
+          if (block->ordered)
+            {
+              char marker[16];
+              int n = g_snprintf (marker, sizeof marker, "%u. ", number);
+
+              g_string_append_len (self->text, marker, n);
+              self->length += n;
+            }
+          else
+            {
+              /* U+2022 BULLET and a space */
+              g_string_append (self->text, "\xe2\x80\xa2 ");
+              self->length += 2;
+            }
+        }
+
       for (guint r = 0; r < block->n_ranges; r++)
         {
           guint rs = block->ranges[r].start, re = MAX (block->ranges[r].end, rs);
