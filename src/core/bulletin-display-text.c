@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bulletin-display-text.h"
+#include "bulletin-utf8-private.h"
 
 typedef struct {
   guint display;
@@ -80,31 +81,6 @@ bulletin_display_widen_char (gunichar prev,
 static const guint8 special_byte[256] = {
   ['\n'] = 1, [','] = 1, ['!'] = 1, ['('] = 1, [')'] = 1, [':'] = 1, [';'] = 1, ['?'] = 1,
 };
-
-/* @p moved on by @n characters of valid UTF-8: eight bytes at a time
- * while at least eight characters remain (so that the eight bytes lie
- * inside them), counting the bytes that start a character. */
-static inline const char *
-skip_utf8_chars (const char *p,
-                 guint       n)
-{
-  const guchar *u = (const guchar *)p;
-
-  while (n >= 8)
-    {
-      guint64 x;
-
-      memcpy (&x, u, 8);
-      x = (x & ~(x << 1) & G_GUINT64_CONSTANT (0x8080808080808080)) >> 7;
-      n -= 8 - (guint) ((x * G_GUINT64_CONSTANT (0x0101010101010101)) >> 56);
-      u += 8;
-      while ((*u & 0xC0) == 0x80)
-        u++;
-    }
-  while (n-- > 0)
-    u = (const guchar *)g_utf8_next_char (u);
-  return (const char *)u;
-}
 
 static inline const char *
 skip_chars (const char *p,

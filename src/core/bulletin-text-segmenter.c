@@ -6,6 +6,7 @@
 #include "bulletin-issue.h"
 #include "bulletin-text-han.h"
 #include "bulletin-text-segmenter.h"
+#include "bulletin-utf8-private.h"
 
 /*
  * The text is read line by line.  Each non-blank line gets a kind from its
@@ -108,33 +109,6 @@ get_regexes (void)
       g_once_init_leave (&once, 1);
     }
   return &r;
-}
-
-/* Characters of valid UTF-8 in [a, a + len): the bytes that do not
- * continue a sequence, counted eight at a time. */
-static inline guint
-count_utf8_chars (const char *a,
-                  gsize       len)
-{
-  const guchar *p = (const guchar *)a;
-  gsize i = 0;
-  guint cont = 0;
-
-  for (; i + 8 <= len; i += 8)
-    {
-      guint64 x;
-
-      memcpy (&x, p + i, 8);
-      /* a continuation byte is 10xxxxxx: top bit set, the next clear */
-      /* one bit per continuation byte, summed by a multiply (no
-       * popcount instruction in the baseline x86-64 set: the builtin
-       * would be a libgcc call) */
-      x = (x & ~(x << 1) & G_GUINT64_CONSTANT (0x8080808080808080)) >> 7;
-      cont += (guint) ((x * G_GUINT64_CONSTANT (0x0101010101010101)) >> 56);
-    }
-  for (; i < len; i++)
-    cont += (p[i] & 0xC0) == 0x80;
-  return len - cont;
 }
 
 /* Characters in [a, b). */
