@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "bench-search-archive.h"
 #include "bulletin-search.h"
@@ -38,6 +39,17 @@ static double
 now (void)
 {
   return g_get_monotonic_time () / 1e6;
+}
+
+/* CPU time of this thread: on a shared machine the wall clock also counts
+ * the time spent waiting for a CPU */
+static double
+cpu_now (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static double
@@ -81,6 +93,7 @@ bench_keystrokes (SearchCorpus *corpus)
   g_autoptr(BulletinArticle) article = bulletin_article_new ();
   g_autoptr(BulletinFolded) folded = NULL;
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cpu_times = g_array_new (FALSE, FALSE, sizeof (double));
   g_auto(GStrv) paragraphs = NULL;
   const char *typed[] = { "的", search_corpus_get_word (corpus, 1), search_corpus_get_word (corpus, 300) };
   double t, open_time, worst;
@@ -110,20 +123,28 @@ bench_keystrokes (SearchCorpus *corpus)
           g_autoptr(BulletinSearchQuery) query = NULL;
           g_autoptr(GArray) hits = NULL;
 
+          double c = cpu_now ();
+
           t = now ();
           query = bulletin_search_query_new (prefix, BULLETIN_SEARCH_DEFAULT);
           hits = bulletin_search_folded (folded, query, 0);
           t = now () - t;
+          c = cpu_now () - c;
           g_array_append_val (times, t);
+          g_array_append_val (cpu_times, c);
         }
     }
   g_array_sort (times, compare_double);
+  g_array_sort (cpu_times, compare_double);
   worst = g_array_index (times, double, times->len - 1);
   printf ("\n== In-article search, %u characters\n", bulletin_article_get_source_length (article));
   printf ("fold on opening the article: %.1f ms\n", open_time * 1000);
   printf ("per keystroke (matching, %u keystrokes): median %.2f ms, worst %.2f ms  [target < 5 ms incl. tags: %s for matching]\n",
           times->len, g_array_index (times, double, times->len / 2) * 1000, worst * 1000,
           worst < 0.005 ? "PASS" : "FAIL");
+  printf ("  same, CPU time of the thread: median %.2f ms, worst %.2f ms\n",
+          g_array_index (cpu_times, double, cpu_times->len / 2) * 1000,
+          g_array_index (cpu_times, double, cpu_times->len - 1) * 1000);
 }
 
 static gint64
@@ -281,8 +302,13 @@ main (int   argc,
       Query entry = { 0 };
       double ratio;
 
+      /* single characters are common: not worth a complete query once
+       * that bucket is full */
+      if (have[COMMON] >= quota[COMMON] && g_utf8_strlen (q, -1) == 1)
+        continue;
+
       t = now ();
-      all = bulletin_search_index_query (index, q, 0, NULL, &error);
+      all = bulletin_search_index_query_full (index, q, 0, 300, NULL, &error);
       entry.complete = now () - t;
       if (all == NULL)
         {
@@ -305,13 +331,9 @@ main (int   argc,
           g_autoptr(BulletinSearchResults) screen = NULL;
 
           t = now ();
-          screen = bulletin_search_index_query (index, q, 50, NULL, NULL);
+          screen = bulletin_search_index_query_full (index, q, 50, 300, NULL, NULL);
           entry.first = MIN (entry.first, now () - t);
         }
-      t = now ();
-      g_clear_pointer (&all, bulletin_search_results_free);
-      all = bulletin_search_index_query (index, q, 0, NULL, NULL);
-      entry.complete = MIN (entry.complete, now () - t);
       entry.rg = run_rg (q, dir);
 
       printf ("%-14s %5ld %7u %8u %9s %10.1f %10.1f %8.1f\n", q, g_utf8_strlen (q, -1), entry.df,

@@ -40,6 +40,7 @@ run_suite "tests" \
 meson compile -C "$asan"
 run_suite "sanitizers" \
   env UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      LSAN_OPTIONS="suppressions=$src/build-aux/lsan.supp:print_suppressions=0" \
   meson test -C "$asan" --suite core --print-errorlogs --no-rebuild --num-processes 2
 
 # 3. The libFuzzer targets (plain-text path, ninjs reader), about a minute

@@ -178,6 +178,38 @@ test_splits (void)
   g_assert_cmpuint (splits->len, ==, 0);
 }
 
+/* List items are shown with their markers, which exist only on the
+ * display: the source offsets of the items' text are unchanged. */
+static void
+test_list_markers (void)
+{
+  g_autoptr(BulletinArticle) article = bulletin_article_new ();
+  g_autoptr(BulletinDisplayText) display = NULL;
+  BulletinBlock *block;
+  const char *text;
+  guint src;
+
+  bulletin_article_append_block (article, BULLETIN_BLOCK_PARAGRAPH, "步骤", -1);
+  block = bulletin_article_append_block (article, BULLETIN_BLOCK_LIST_ITEM, "登记", -1);
+  block->ordered = TRUE;
+  block = bulletin_article_append_block (article, BULLETIN_BLOCK_LIST_ITEM, "排队", -1);
+  block->ordered = TRUE;
+  bulletin_article_append_block (article, BULLETIN_BLOCK_LIST_ITEM, "自带水杯", -1);
+  bulletin_article_finish (article);
+
+  display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+  text = bulletin_display_text_get_text (display, NULL);
+  g_assert_cmpstr (text, ==, "步骤\n1. 登记\n2. 排队\n\xe2\x80\xa2 自带水杯");
+
+  /* "登" is display 6, source 4 ("步骤\n\n登记") */
+  g_assert_cmpuint (bulletin_display_text_to_source (display, 6), ==, 4);
+  g_assert_cmpuint (bulletin_display_text_from_source (display, 4), ==, 6);
+  /* the marker itself maps to where the block before ended */
+  g_assert_cmpuint (bulletin_display_text_to_source (display, 3), ==, 2);
+  src = bulletin_block_get_start (bulletin_article_get_block (article, 3));
+  g_assert_cmpuint (bulletin_display_text_from_source (display, src), ==, 17);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -188,5 +220,6 @@ main (int    argc,
   g_test_add_func ("/bulletin/display-text/widen-rules", test_widen_rules);
   g_test_add_func ("/bulletin/display-text/map-roundtrip", test_map_roundtrip);
   g_test_add_func ("/bulletin/display-text/splits", test_splits);
+  g_test_add_func ("/bulletin/display-text/list-markers", test_list_markers);
   return g_test_run ();
 }

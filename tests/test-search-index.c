@@ -152,7 +152,8 @@ assert_same_results (BulletinSearchResults *a,
       g_assert_cmpuint (ra->article_index, ==, rb->article_index);
       g_assert_cmpstr (ra->article_id, ==, rb->article_id);
       g_assert_cmpstr (ra->issue_id, ==, rb->issue_id);
-      g_assert_cmpuint (ra->hits->len, ==, rb->hits->len);
+      g_assert_cmpuint (ra->n_hits, ==, rb->n_hits);
+      g_assert_cmpuint (ra->hits->len, ==, rb->n_hits);
       g_assert_cmpmem (ra->hits->data, ra->hits->len * sizeof (BulletinRange),
                        rb->hits->data, rb->hits->len * sizeof (BulletinRange));
       g_assert_cmpstr (ra->snippet, ==, rb->snippet);
@@ -230,7 +231,7 @@ test_first_screen (Fixture       *fixture,
   build (index);
   all = bulletin_search_index_query (index, "的", 0, NULL, &error);
   g_assert_no_error (error);
-  screen = bulletin_search_index_query (index, "的", 50, NULL, &error);
+  screen = bulletin_search_index_query (index, "的", 50, NULL, &error);  /* one character: scanned first */
   g_assert_no_error (error);
   g_assert_cmpuint (all->n_hits, >, 50);
 
@@ -243,11 +244,41 @@ test_first_screen (Fixture       *fixture,
       BulletinSearchResult *b = g_ptr_array_index (screen->results, i);
 
       g_assert_cmpstr (a->article_id, ==, b->article_id);
-      g_assert_cmpuint (a->hits->len, ==, b->hits->len);
+      g_assert_cmpuint (a->n_hits, ==, b->n_hits);
       if (i + 1 < screen->results->len)
-        hits += b->hits->len;
+        hits += b->n_hits;
     }
   g_assert_cmpuint (hits, <, 50);
+}
+
+/* Results beyond max_details count their hits only; the counts agree. */
+static void
+test_details (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (fixture->root, fixture->db);
+  g_autoptr(GError) error = NULL;
+
+  build (index);
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      BulletinSearchResults *scanned = scan (fixture, queries[q]);
+      g_autoptr(BulletinSearchResults) some = bulletin_search_index_query_full (index, queries[q], 0, 3, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (some->results->len, ==, scanned->results->len);
+      g_assert_cmpuint (some->n_hits, ==, scanned->n_hits);
+      for (guint i = 0; i < some->results->len; i++)
+        {
+          BulletinSearchResult *r = g_ptr_array_index (some->results, i);
+          BulletinSearchResult *s = g_ptr_array_index (scanned->results, i);
+
+          g_assert_cmpstr (r->article_id, ==, s->article_id);
+          g_assert_cmpuint (r->n_hits, ==, s->n_hits);
+          g_assert_true ((i < 3) == (r->hits != NULL));
+          g_assert_true ((i < 3) == (r->snippet != NULL));
+        }
+    }
 }
 
 typedef struct {
@@ -286,7 +317,7 @@ on_progress (guint    done,
         {
           BulletinSearchResult *s = g_ptr_array_index (scanned->results, j);
 
-          seen = g_strcmp0 (s->article_id, r->article_id) == 0 && s->hits->len == r->hits->len;
+          seen = g_strcmp0 (s->article_id, r->article_id) == 0 && s->n_hits == r->n_hits;
         }
       g_assert_true (seen);
     }
@@ -415,6 +446,7 @@ main (int   argc,
 
   ADD ("/bulletin/search-index/cross-check", test_cross_check, NULL);
   ADD ("/bulletin/search-index/first-screen", test_first_screen, NULL);
+  ADD ("/bulletin/search-index/details", test_details, NULL);
   ADD ("/bulletin/search-index/partial", test_partial, NULL);
   ADD ("/bulletin/search-index/stale", test_stale, NULL);
   ADD ("/bulletin/search-index/deleted", test_damaged, GINT_TO_POINTER (DAMAGE_DELETE));

@@ -332,6 +332,56 @@ test_issues (void)
   g_assert_cmpstr (bulletin_article_get_credit (article_at (two, 0)), ==, "绿野融媒");
 }
 
+/* Paragraphs apart by blank lines: a line break alone wraps a line. */
+static void
+test_wrapped_lines (void)
+{
+  static const char *text =
+    "社区图书角开放\n\n● 记者 张三\n\n"
+    "周末上午,社区图书角\n"
+    "正式向居民开放,首批上架图书两千余册,居民凭借阅卡即可免费借阅。\n\n"
+    "图书角每天开放八小时。\n";
+  g_autoptr(BulletinParsedIssue) parsed = bulletin_text_parse (text, strlen (text), "wrap.txt", NULL);
+  BulletinArticle *a;
+  g_autofree char *kinds = NULL;
+  g_autofree char *para = NULL;
+
+  g_assert_cmpuint (parsed->articles->len, ==, 1);
+  a = article_at (parsed, 0);
+  kinds = kinds_of (a);
+  g_assert_cmpstr (kinds, ==, "headline byline paragraph paragraph");
+  para = block_text (a, BULLETIN_BLOCK_PARAGRAPH, 0);
+  g_assert_true (g_str_has_prefix (para, "周末上午,社区图书角"));
+  g_assert_true (g_str_has_suffix (para, "免费借阅。"));
+}
+
+/* Character offsets in a long article of mixed widths land where
+ * g_utf8_offset_to_pointer () says (the importer counts characters eight
+ * bytes at a time). */
+static void
+test_offsets (void)
+{
+  static const char *pieces[] = { "a", "疫", "“", "é", "\xF0\xA0\x80\x80", "12", " " };
+  g_autoptr(GString) text = g_string_new ("标题\n\n");
+  g_autoptr(BulletinParsedIssue) parsed = NULL;
+  BulletinArticle *a;
+  const char *src;
+  GRand *rand = g_rand_new_with_seed (3);
+
+  for (guint i = 0; i < 20000; i++)
+    g_string_append (text, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+  g_string_append (text, "。\n");
+  g_rand_free (rand);
+
+  parsed = bulletin_text_parse (text->str, text->len, "offsets.txt", NULL);
+  g_assert_nonnull (parsed);
+  a = article_at (parsed, 0);
+  src = bulletin_article_get_source (a);
+  g_assert_cmpuint (bulletin_article_get_source_length (a), ==, g_utf8_strlen (src, -1));
+  for (guint o = 0; o <= bulletin_article_get_source_length (a); o += 7)
+    g_assert_true (bulletin_article_offset_to_pointer (a, o) == g_utf8_offset_to_pointer (src, o));
+}
+
 /* Ids of the articles of @parsed, in order, joined by spaces. */
 static char *
 ids_of (BulletinParsedIssue *parsed)
@@ -635,6 +685,8 @@ main (int    argc,
   g_test_add_func ("/bulletin/text-import/compact", test_compact);
   g_test_add_func ("/bulletin/text-import/traditional", test_traditional);
   g_test_add_func ("/bulletin/text-import/issues", test_issues);
+  g_test_add_func ("/bulletin/text-import/wrapped-lines", test_wrapped_lines);
+  g_test_add_func ("/bulletin/text-import/offsets", test_offsets);
   g_test_add_func ("/bulletin/text-import/encodings", test_encodings);
   g_test_add_func ("/bulletin/text-import/identity", test_identity);
   g_test_add_func ("/bulletin/text-import/identity-normalization", test_identity_normalization);

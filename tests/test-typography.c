@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 
 #include "bulletin-display-text.h"
 #include "bulletin-language.h"
@@ -2065,6 +2066,88 @@ test_screenshots_traditional (void)
   shoot_reader (article, 700, FALSE, "reader-traditional-light.png");
 }
 
+static void
+find_figures (GtkWidget  *widget,
+              GtkWidget **picture,
+              GtkWidget **placeholder)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_PICTURE (child))
+        *picture = child;
+      else if (GTK_IS_LABEL (child) &&
+               strstr (gtk_label_get_label (GTK_LABEL (child)), "https://example.com/photo.jpg") != NULL)
+        *placeholder = child;
+      else
+        find_figures (child, picture, placeholder);
+    }
+}
+
+/* Figures: a local image scaled to the column above its caption, a remote
+ * one as a placeholder naming its address. */
+static void
+test_figures (void)
+{
+  g_autoptr(BulletinArticle) article = bulletin_article_new ();
+  g_autofree char *dir = g_dir_make_tmp ("bulletin-figure-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (dir, "photo.png", NULL);
+  g_autofree char *uri = g_filename_to_uri (png, NULL, NULL);
+  g_autoptr(GBytes) pixels = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  guchar data[40 * 20 * 4];
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *reader_view = bulletin_reader_view_new ();
+  GtkTextView *view;
+  GtkWidget *picture = NULL, *placeholder = NULL;
+  BulletinBlock *block;
+  GdkRectangle caption;
+  GtkTextIter iter;
+  graphene_rect_t bounds;
+  int column;
+
+  memset (data, 0x80, sizeof data);
+  pixels = g_bytes_new (data, sizeof data);
+  texture = gdk_memory_texture_new (40, 20, GDK_MEMORY_R8G8B8A8, pixels, 40 * 4);
+  g_assert_true (gdk_texture_save_to_png (texture, png));
+
+  bulletin_article_append_block (article, BULLETIN_BLOCK_HEADLINE, "图片新闻", -1);
+  block = bulletin_article_append_block (article, BULLETIN_BLOCK_FIGURE, "游客在西岸赏樱。", -1);
+  block->image = g_strdup (uri);
+  block = bulletin_article_append_block (article, BULLETIN_BLOCK_FIGURE, "远程图片。", -1);
+  block->image = g_strdup ("https://example.com/photo.jpg");
+  bulletin_article_set_language (article, "zh-CN");
+  bulletin_article_finish (article);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 700);
+  gtk_window_set_child (GTK_WINDOW (window), reader_view);
+  gtk_window_present (GTK_WINDOW (window));
+  bulletin_reader_view_set_article (BULLETIN_READER_VIEW (reader_view), article);
+  wait_frames (window, 15);
+
+  view = bulletin_reader_view_get_text_view (BULLETIN_READER_VIEW (reader_view));
+  find_figures (GTK_WIDGET (view), &picture, &placeholder);
+  g_assert_nonnull (picture);
+  g_assert_nonnull (placeholder);
+
+  /* scaled to the column, above its caption */
+  column = gtk_widget_get_width (GTK_WIDGET (view)) - gtk_text_view_get_left_margin (view)
+           - gtk_text_view_get_right_margin (view);
+  g_assert_cmpint (gtk_widget_get_width (picture), ==, column);
+  g_assert_cmpint (gtk_widget_get_height (picture), ==, column / 2);
+  g_assert_true (gtk_widget_compute_bounds (picture, GTK_WIDGET (view), &bounds));
+  gtk_text_buffer_get_iter_at_line (gtk_text_view_get_buffer (view), &iter, 1);
+  gtk_text_view_get_iter_location (view, &iter, &caption);
+  gtk_text_view_buffer_to_window_coords (view, GTK_TEXT_WINDOW_WIDGET, caption.x, caption.y,
+                                         &caption.x, &caption.y);
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, caption.y);
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, >, caption.y - 24);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (png);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2090,6 +2173,7 @@ main (int    argc,
   g_test_add_func ("/bulletin/typography/checklist/14-page-break-joined", test_14_joined);
   g_test_add_func ("/bulletin/typography/latin-article", test_latin_article);
   g_test_add_func ("/bulletin/typography/hierarchy", test_hierarchy);
+  g_test_add_func ("/bulletin/typography/figures", test_figures);
   g_test_add_func ("/bulletin/typography/screenshots/sample", test_screenshots_sample);
   g_test_add_func ("/bulletin/typography/screenshots/traditional", test_screenshots_traditional);
 

@@ -212,10 +212,12 @@ test_bookmark_note_restart (void)
   iterate (200);
   g_assert_null (gtk_application_get_active_window (app));
 
-  /* start again on the same data */
-  window = bulletin_window_new (BULLETIN_APPLICATION (app));
-  gtk_window_present (GTK_WINDOW (window));
-  bulletin_window_open_initial (window);
+  /* start again on the same data, as the application starts */
+  g_application_activate (G_APPLICATION (app));
+  iterate (100);
+  window = BULLETIN_WINDOW (gtk_application_get_active_window (app));
+  g_assert_nonnull (window);
+  g_assert_true (window != old_window);
   reader = bulletin_window_get_reader (window);
   controller = bulletin_annotations_controller_get_for_window (window);
 

@@ -12,9 +12,21 @@
  * and signals, iterate the main loop until what a person would see is
  * there, and read it back from the widgets. */
 
+
+/* The focus inside the widget's own window.  gtk_widget_has_focus () also
+ * wants the window to be the active one, which another test running on
+ * the same X display may take at any moment. */
+static gboolean
+has_focus_in_window (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  return root != NULL && gtk_root_get_focus (root) == widget;
+}
+
 static BulletinApplication *app;
 
-#define WAIT_TIMEOUT_US (10 * G_USEC_PER_SEC)
+#define WAIT_TIMEOUT_US (30 * G_USEC_PER_SEC)  /* generous: CI machines are busy */
 
 static gboolean
 wake_up (gpointer data)
@@ -222,15 +234,15 @@ iter_visible (GtkTextView *view,
   return location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
 }
 
+/* The primary menu button (F10): other parts add menu buttons of their own */
 static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
+find_primary_menu_button (GtkWidget *widget)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget)))
     return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_descendant (child, type);
+      GtkWidget *found = find_primary_menu_button (child);
       if (found != NULL)
         return found;
     }
@@ -241,7 +253,7 @@ find_descendant (GtkWidget *widget,
 static char *
 recent_in_menu (BulletinWindow *window)
 {
-  GtkWidget *button = find_descendant (GTK_WIDGET (bulletin_window_get_header_bar (window)), GTK_TYPE_MENU_BUTTON);
+  GtkWidget *button = find_primary_menu_button (GTK_WIDGET (bulletin_window_get_header_bar (window)));
   GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
   GString *out = g_string_new (NULL);
 
@@ -427,7 +439,7 @@ test_select_article (void)
   activate_row (window, article_pos);
   WAIT_UNTIL (reader_shows (window, SPRING_HEADLINE));
   g_assert_true (reader_shows (window, SPRING_BODY));
-  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (bulletin_reader_view_get_text_view (bulletin_window_get_reader (window)))));
+  g_assert_true (has_focus_in_window (GTK_WIDGET (bulletin_reader_view_get_text_view (bulletin_window_get_reader (window)))));
   g_assert_true (bulletin_reader_view_get_display_text (bulletin_window_get_reader (window)) != NULL);
 
   /* Escape's action goes back to the article's row in the list */
@@ -662,6 +674,32 @@ test_toggle_sidebar (void)
 }
 
 static void
+test_window_state (void)
+{
+  BulletinWindow *window = new_window ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  int width, height;
+
+  /* the size is kept when the window closes, and the next one takes it */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1010, 690);
+  drain ();
+  g_object_ref (window);
+  gtk_window_close (GTK_WINDOW (window));
+  drain ();
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1010);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 690);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+  g_object_unref (window);
+
+  window = bulletin_window_new (app);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 1010);
+  g_assert_cmpint (height, ==, 690);
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain ();
+}
+
+static void
 test_panes_and_paging (void)
 {
   g_autofree char *dir = make_text_archive ();
@@ -714,12 +752,12 @@ test_panes_and_paging (void)
   g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 0);
 
   /* F6 goes sidebar -> reader -> sidebar */
-  g_assert_true (gtk_widget_has_focus (view));
+  g_assert_true (has_focus_in_window (view));
   g_action_group_activate_action (G_ACTION_GROUP (window), "focus-next-pane", NULL);
   WAIT_UNTIL (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
                                       GTK_WIDGET (bulletin_window_get_sidebar (window))));
   g_action_group_activate_action (G_ACTION_GROUP (window), "focus-next-pane", NULL);
-  WAIT_UNTIL (gtk_widget_has_focus (view));
+  WAIT_UNTIL (has_focus_in_window (view));
   g_action_group_activate_action (G_ACTION_GROUP (window), "focus-previous-pane", NULL);
   WAIT_UNTIL (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
                                       GTK_WIDGET (bulletin_window_get_sidebar (window))));
@@ -783,10 +821,22 @@ int
 main (int   argc,
       char *argv[])
 {
+  static const char *xdg[] = { "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME" };
   g_autoptr(GError) error = NULL;
+  g_autofree char *home = NULL;
   int status;
 
   g_setenv ("GTK_A11Y", "none", FALSE);
+  /* a HOME and XDG folders of its own: no reading position, cache or notes
+   * from another run (the system's XDG_DATA_DIRS stay: icons, MIME types) */
+  home = g_dir_make_tmp ("bulletin-ui-home-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("HOME", home, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (xdg); i++)
+    {
+      g_autofree char *dir = g_build_filename (home, xdg[i] + 4, NULL);
+      g_setenv (xdg[i], dir, TRUE);
+    }
   gtk_test_init (&argc, &argv, NULL);
 
   app = bulletin_application_new ();
@@ -800,10 +850,12 @@ main (int   argc,
   g_test_add_func ("/bulletin/ui-window/keyboard-tree", test_keyboard_tree);
   g_test_add_func ("/bulletin/ui-window/open-states", test_open_states);
   g_test_add_func ("/bulletin/ui-window/toggle-sidebar", test_toggle_sidebar);
+  g_test_add_func ("/bulletin/ui-window/window-state", test_window_state);
   g_test_add_func ("/bulletin/ui-window/panes-and-paging", test_panes_and_paging);
   g_test_add_func ("/bulletin/ui-window/accels-table", test_accels_table);
 
   status = g_test_run ();
   g_object_unref (app);
+  remove_tree (home);
   return status;
 }

@@ -81,13 +81,36 @@ static const guint8 special_byte[256] = {
   ['\n'] = 1, [','] = 1, ['!'] = 1, ['('] = 1, [')'] = 1, [':'] = 1, [';'] = 1, ['?'] = 1,
 };
 
+/* @p moved on by @n characters of valid UTF-8: eight bytes at a time
+ * while at least eight characters remain (so that the eight bytes lie
+ * inside them), counting the bytes that start a character. */
+static inline const char *
+skip_utf8_chars (const char *p,
+                 guint       n)
+{
+  const guchar *u = (const guchar *)p;
+
+  while (n >= 8)
+    {
+      guint64 x;
+
+      memcpy (&x, u, 8);
+      x = (x & ~(x << 1) & G_GUINT64_CONSTANT (0x8080808080808080)) >> 7;
+      n -= 8 - (guint) ((x * G_GUINT64_CONSTANT (0x0101010101010101)) >> 56);
+      u += 8;
+      while ((*u & 0xC0) == 0x80)
+        u++;
+    }
+  while (n-- > 0)
+    u = (const guchar *)g_utf8_next_char (u);
+  return (const char *)u;
+}
+
 static inline const char *
 skip_chars (const char *p,
             guint       n)
 {
-  while (n-- > 0)
-    p = g_utf8_next_char (p);
-  return p;
+  return skip_utf8_chars (p, n);
 }
 
 static void
@@ -163,7 +186,7 @@ bulletin_display_text_new (BulletinArticle      *article,
   source_length = bulletin_article_get_source_length (article);
   cur = bulletin_article_get_source (article);
   cur_offset = 0;
-  for (guint i = 0; i < n_blocks; i++)
+  for (guint i = 0, number = 0; i < n_blocks; i++)
     {
       const BulletinBlock *block = bulletin_article_get_block (article, i);
       BulletinSpan span = { i, block->kind, 0, 0 };
@@ -178,6 +201,34 @@ bulletin_display_text_new (BulletinArticle      *article,
        * widen what starts this one */
 
       span.start = self->length;
+
+      /* A list item starts with its marker: display-only text, like the
+       * newline between blocks, in no run of the map (it maps to where the
+       * block before ended), so offsets into the source are unchanged. */
+      if (block->kind == BULLETIN_BLOCK_LIST_ITEM)
+        {
+          const BulletinBlock *before = i > 0 ? bulletin_article_get_block (article, i - 1) : NULL;
+
+          if (before == NULL || before->kind != BULLETIN_BLOCK_LIST_ITEM ||
+              before->ordered != block->ordered || before->level != block->level)
+            number = 0;
+          number++;
+          if (block->ordered)
+            {
+              char marker[16];
+              int n = g_snprintf (marker, sizeof marker, "%u. ", number);
+
+              g_string_append_len (self->text, marker, n);
+              self->length += n;
+            }
+          else
+            {
+              /* U+2022 BULLET and a space */
+              g_string_append (self->text, "\xe2\x80\xa2 ");
+              self->length += 2;
+            }
+        }
+
       for (guint r = 0; r < block->n_ranges; r++)
         {
           guint rs = block->ranges[r].start, re = MAX (block->ranges[r].end, rs);

@@ -68,6 +68,10 @@ char                *bulletin_display_text_dup_range       (BulletinDisplayText 
                                                             guint                      start,
                                                             guint                      end);
 
+/* Where to cut span @span into pieces of at most @max_chars characters for
+ * layout (after a sentence, else a clause, else outside a Latin word or a
+ * number): a GArray of guint display offsets, each the start of a piece,
+ * ascending, the span's start not included; empty when it fits. */
 GArray              *bulletin_display_text_dup_splits      (BulletinDisplayText       *self,
                                                             guint                      span,
                                                             guint                      max_chars);

@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "bulletin-html-body.h"
 #include "bulletin-issue.h"
 #include "bulletin-ninjs-reader.h"
 #include "bulletin-ninjs-skim.h"
@@ -32,19 +33,29 @@ typedef struct {
   GError     **error;
 } Skimmer;
 
+/* as the reader's collect(): composites inside composites deeper than this
+ * are not read as articles */
+#define MAX_ASSOCIATION_DEPTH 8
+
 typedef struct {
-  gboolean  top;
-  char     *headline;
-  gboolean  headline_is_main;
-  char     *version_created;
-  char     *first_created;
-  char     *uri;
-  char     *type;
-  gboolean  has_body;
-  gboolean  has_text;
-  guint     n_assoc;
-  guint     n_text_assoc;
-  char     *assoc_date;
+  guint       depth;            /* of associations, 0 for an issue's item */
+  const char *start;            /* its '{', to read its bodies when needed */
+  gboolean    check_item;       /* tell whether it is a ninjs item at all */
+  gboolean    is_item;
+  char       *headline;
+  gboolean    headline_is_main;
+  char       *version_created;
+  char       *first_created;
+  char       *uri;
+  char       *type;             /* as the file spells it, "" included */
+  gboolean    type_seen;
+  gboolean    type_exact;
+  gboolean    has_text;
+  gboolean    assoc_exact;
+  guint       n_article_assoc;  /* embedded items that are articles */
+  guint       n_assoc_articles; /* the articles they make */
+  char       *first_assoc_date; /* the date of the first of those */
+  char       *assoc_date;       /* the first embedded item's own date */
 } Item;
 
 static void
@@ -55,6 +66,7 @@ item_clear (Item *item)
   g_free (item->first_created);
   g_free (item->uri);
   g_free (item->type);
+  g_free (item->first_assoc_date);
   g_free (item->assoc_date);
   memset (item, 0, sizeof *item);
 }
@@ -473,8 +485,271 @@ headline_element (Skimmer  *s,
 }
 
 static gboolean skim_item (Skimmer *s,
-                           Item    *item,
-                           gboolean top);
+                           Item    *item);
+
+/* ------------------------------------------------ what the reader counts */
+
+static gboolean
+has_prefix_ci (const char *key,
+               const char *prefix)
+{
+  return g_ascii_strncasecmp (key, prefix, strlen (prefix)) == 0;
+}
+
+static gboolean
+has_alnum (const char *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x80 ? g_ascii_isalnum (c) : g_unichar_isalnum (c))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* the reader's looks_like_markup() */
+static gboolean
+looks_like_markup (const char *text)
+{
+  while (g_ascii_isspace (*text))
+    text++;
+  return *text == '<' && (strstr (text, "</") != NULL || strstr (text, "/>") != NULL ||
+                          strstr (text, "<br") != NULL || strstr (text, "<p") != NULL);
+}
+
+typedef enum {
+  BODY_SNIFF,
+  BODY_PLAIN,
+  BODY_MARKUP,
+} BodyKind;
+
+/* Whether a body holds any letter or digit once read as the reader reads
+ * it (a placeholder such as "[ ... ]" is no body). */
+static gboolean
+body_has_text (GString  *value,
+               BodyKind  kind)
+{
+  g_autofree char *text = g_utf8_make_valid (value->str, value->len);
+  g_autoptr(GPtrArray) blocks = NULL;
+
+  if (kind == BODY_SNIFF)
+    kind = looks_like_markup (text) ? BODY_MARKUP : BODY_PLAIN;
+  if (kind == BODY_PLAIN)
+    return has_alnum (text);
+
+  blocks = bulletin_html_body_parse (text, -1);
+  for (guint i = 0; i < blocks->len; i++)
+    {
+      BulletinHtmlBlock *block = g_ptr_array_index (blocks, i);
+
+      if (block->text != NULL && has_alnum (block->text))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+typedef struct {
+  gboolean  prefixed;       /* a body_<kind> with text */
+  gboolean  exact_seen;     /* "bodies" spelt so: the reader reads that one */
+  gboolean  exact;          /* ... and it has text */
+  gboolean  other;          /* another spelling has text */
+  gboolean  current;
+} BodyScan;
+
+typedef struct {
+  GString  *value;
+  gboolean  value_exact;
+  GString  *content_type;
+  gboolean  content_type_exact;
+} BodyObject;
+
+/* Reads a string into @into when @exact or nothing was there yet; skips
+ * anything else. */
+static gboolean
+take_member_string (Skimmer   *s,
+                    gboolean   exact,
+                    GString  **into,
+                    gboolean  *into_exact)
+{
+  if (*into_exact && !exact)
+    return skip_value (s);
+  if (!at (s, '"'))
+    {
+      if (exact)
+        {
+          if (*into != NULL)
+            g_string_free (*into, TRUE);
+          *into = NULL;
+          *into_exact = TRUE;
+        }
+      return skip_value (s);
+    }
+  if (*into != NULL && !exact)
+    return skip_value (s);
+  if (*into == NULL)
+    *into = g_string_new (NULL);
+  g_string_truncate (*into, 0);
+  *into_exact = exact;
+  return parse_string (s, *into);
+}
+
+static gboolean
+body_object_member (Skimmer    *s,
+                    const char *key,
+                    gpointer    data)
+{
+  BodyObject *o = data;
+
+  if (g_ascii_strcasecmp (key, "value") == 0)
+    return take_member_string (s, strcmp (key, "value") == 0, &o->value, &o->value_exact);
+  if (g_ascii_strcasecmp (key, "contentType") == 0)
+    return take_member_string (s, strcmp (key, "contentType") == 0, &o->content_type,
+                               &o->content_type_exact);
+  return skip_value (s);
+}
+
+static gboolean
+body_element (Skimmer  *s,
+              gpointer  data)
+{
+  BodyScan *scan = data;
+
+  if (at (s, '"'))
+    {
+      g_autoptr(GString) value = g_string_new (NULL);
+
+      if (!parse_string (s, value))
+        return FALSE;
+      scan->current = scan->current || body_has_text (value, BODY_SNIFF);
+      return TRUE;
+    }
+  if (at (s, '{'))
+    {
+      BodyObject o = { NULL, FALSE, NULL, FALSE };
+      gboolean ok = each_member (s, body_object_member, &o);
+
+      if (ok && o.value != NULL && o.value->len > 0 && !scan->current)
+        {
+          const char *type = o.content_type != NULL ? o.content_type->str : NULL;
+          BodyKind kind;
+
+          if (type != NULL && (strstr (type, "html") != NULL || strstr (type, "xml") != NULL))
+            kind = BODY_MARKUP;
+          else if (type != NULL && g_str_has_prefix (type, "text/"))
+            kind = BODY_PLAIN;
+          else
+            kind = BODY_SNIFF;
+          scan->current = body_has_text (o.value, kind);
+        }
+      if (o.value != NULL)
+        g_string_free (o.value, TRUE);
+      if (o.content_type != NULL)
+        g_string_free (o.content_type, TRUE);
+      return ok;
+    }
+  return skip_value (s);
+}
+
+static gboolean
+body_member (Skimmer    *s,
+             const char *key,
+             gpointer    data)
+{
+  BodyScan *scan = data;
+
+  if (g_ascii_strcasecmp (key, "bodies") == 0)
+    {
+      gboolean exact = strcmp (key, "bodies") == 0;
+      gboolean ok = TRUE;
+
+      if (!exact && scan->exact_seen)
+        return skip_value (s);
+      scan->current = FALSE;
+      if (at (s, '['))
+        ok = each_element (s, body_element, scan);
+      else
+        ok = skip_value (s);
+      if (exact)
+        {
+          scan->exact_seen = TRUE;
+          scan->exact = scan->current;
+        }
+      else
+        scan->other = scan->current;
+      return ok;
+    }
+  if (has_prefix_ci (key, "body_") && at (s, '"'))
+    {
+      const char *kind = key + strlen ("body_");
+      g_autoptr(GString) value = g_string_new (NULL);
+
+      if (!parse_string (s, value))
+        return FALSE;
+      if (value->len > 0 && !scan->prefixed)
+        scan->prefixed = body_has_text (value,
+                                        g_ascii_strcasecmp (kind, "text") == 0 ? BODY_PLAIN
+                                        : (strstr (kind, "html") != NULL ||
+                                           strstr (kind, "xml") != NULL) ? BODY_MARKUP
+                                        : BODY_SNIFF);
+      return TRUE;
+    }
+  return skip_value (s);
+}
+
+/* Whether @item has a body of its own, as the reader's has_own_body()
+ * sees it.  Only asked of items whose associations are articles, so the
+ * bodies are read again here rather than kept on every item. */
+static gboolean
+item_has_own_body (Skimmer  *s,
+                   Item     *item,
+                   gboolean *has_body)
+{
+  Skimmer again = *s;
+  BodyScan scan = { FALSE, };
+
+  again.p = item->start;
+  if (!each_member (&again, body_member, &scan))
+    return FALSE;
+  *has_body = scan.prefixed || (scan.exact_seen ? scan.exact : scan.other);
+  return TRUE;
+}
+
+/* An embedded item that is an article: the reader's is_article_item() */
+static gboolean
+item_is_article (Item *item)
+{
+  if (item->type != NULL && g_ascii_strcasecmp (item->type, "text") == 0)
+    return TRUE;
+  if (item->type != NULL && g_ascii_strcasecmp (item->type, "composite") != 0)
+    return FALSE;
+  return item->has_text;
+}
+
+/* The articles the reader's collect() makes of @item, and the date of the
+ * first of them (owned by @item). */
+static gboolean
+item_count (Skimmer     *s,
+            Item        *item,
+            guint       *n_articles,
+            const char **first_date)
+{
+  const char *own_date = item->version_created ? item->version_created : item->first_created;
+  gboolean has_body = FALSE;
+
+  if (item->n_article_assoc == 0)
+    {
+      *n_articles = 1;
+      *first_date = own_date;
+      return TRUE;
+    }
+  if (!item_has_own_body (s, item, &has_body))
+    return FALSE;
+  *n_articles = item->n_assoc_articles + (has_body ? 1 : 0);
+  *first_date = has_body ? own_date : item->first_assoc_date;
+  return TRUE;
+}
 
 static gboolean
 association (Skimmer  *s,
@@ -487,20 +762,25 @@ association (Skimmer  *s,
   if (!at (s, '{'))
     return skip_value (s);
 
-  ok = skim_item (s, &sub, FALSE);
-  if (ok)
+  sub.depth = item->depth + 1;
+  ok = skim_item (s, &sub);
+  if (ok && item_is_article (&sub))
     {
-      item->n_assoc++;
-      /* an article, as the reader sees it: a text item, or an untyped item
-       * or a composite with headlines or a body */
-      if (sub.type != NULL ? (g_ascii_strcasecmp (sub.type, "text") == 0 ||
-                              (g_ascii_strcasecmp (sub.type, "composite") == 0 && sub.has_text))
-                           : sub.has_text)
-        item->n_text_assoc++;
-      if (item->assoc_date == NULL)
-        item->assoc_date = g_strdup (sub.version_created != NULL ? sub.version_created
-                                                                 : sub.first_created);
+      guint n = 0;
+      const char *date = NULL;
+
+      ok = item_count (s, &sub, &n, &date);
+      if (ok)
+        {
+          if (item->n_article_assoc == 0)
+            item->first_assoc_date = g_strdup (date);
+          item->n_article_assoc++;
+          item->n_assoc_articles += n;
+        }
     }
+  if (ok && item->depth == 0 && item->assoc_date == NULL)
+    item->assoc_date = g_strdup (sub.version_created != NULL ? sub.version_created
+                                                             : sub.first_created);
   item_clear (&sub);
   return ok;
 }
@@ -513,11 +793,58 @@ association_member (Skimmer    *s,
   return association (s, data);
 }
 
+/* the reader's is_item() */
 static gboolean
-has_prefix_ci (const char *key,
-               const char *prefix)
+key_is_item (const char *key)
 {
-  return g_ascii_strncasecmp (key, prefix, strlen (prefix)) == 0;
+  static const char * const keys[] = {
+    "uri", "type", "headline", "headlines", "bodies", "title", "by", "byline",
+    "located", "language", "versioncreated", "firstcreated", "contentcreated",
+    "associations", "renditions", "descriptions", "slugline", "profile", "version",
+    "standard", "$standard", "altids", "subject", "subjects", "genre", "genres",
+    "pubstatus", "urgency", "copyrightholder", "copyrightnotice", "usageterms", "ednote",
+    "place", "places", "person", "people", "organisation", "organisations", "event",
+    "events", "object", "objects", "mimetype", "representationtype", "embargoed",
+    "embargoeduntil", "expires", "infosource", "infosources", "rightsinfo",
+    "trustindicator", "trustindicators", "digitalsourcetype", "eventdetails",
+    "plannedcoverage", "credit", "dateline", NULL
+  };
+
+  if (has_prefix_ci (key, "headline_") || has_prefix_ci (key, "body_") ||
+      has_prefix_ci (key, "description_"))
+    return TRUE;
+  for (guint i = 0; keys[i] != NULL; i++)
+    if (g_ascii_strcasecmp (key, keys[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* "type": the reader takes the one spelt so, else another spelling; a
+ * value that is not a string is no type, "" is one. */
+static gboolean
+take_type (Skimmer    *s,
+           const char *key,
+           Item       *item)
+{
+  gboolean exact = strcmp (key, "type") == 0;
+  char *value = NULL;
+
+  if (!exact && (item->type_exact || item->type_seen))
+    return skip_value (s);
+  if (at (s, '"'))
+    {
+      g_string_truncate (s->value, 0);
+      if (!parse_string (s, s->value))
+        return FALSE;
+      value = g_utf8_make_valid (s->value->str, s->value->len);
+    }
+  else if (!skip_value (s))
+    return FALSE;
+  g_free (item->type);
+  item->type = value;
+  item->type_seen = TRUE;
+  item->type_exact = item->type_exact || exact;
+  return TRUE;
 }
 
 /* Member names are compared without regard to case, as the reader does
@@ -529,11 +856,23 @@ item_member (Skimmer    *s,
 {
   Item *item = data;
 
+  if (item->check_item && !item->is_item)
+    item->is_item = key_is_item (key);
+
   switch (g_ascii_tolower (key[0]))
     {
     case 'a':
-      if (item->top && g_ascii_strcasecmp (key, "associations") == 0)
+      /* deeper than the reader looks, an item is one article whatever
+       * it embeds */
+      if (item->depth < MAX_ASSOCIATION_DEPTH && g_ascii_strcasecmp (key, "associations") == 0)
         {
+          gboolean exact = strcmp (key, "associations") == 0;
+
+          if (!exact && item->assoc_exact)
+            break;
+          item->assoc_exact = item->assoc_exact || exact;
+          item->n_article_assoc = item->n_assoc_articles = 0;
+          g_clear_pointer (&item->first_assoc_date, g_free);
           if (at (s, '{'))
             return each_member (s, association_member, item);
           if (at (s, '['))
@@ -542,7 +881,7 @@ item_member (Skimmer    *s,
       break;
     case 'b':
       if (g_ascii_strcasecmp (key, "bodies") == 0 || has_prefix_ci (key, "body_"))
-        item->has_body = item->has_text = TRUE;
+        item->has_text = TRUE;
       break;
     case 'f':
       if (g_ascii_strcasecmp (key, "firstCreated") == 0)
@@ -568,7 +907,7 @@ item_member (Skimmer    *s,
       break;
     case 't':
       if (g_ascii_strcasecmp (key, "type") == 0)
-        return take_string (s, &item->type);
+        return take_type (s, key, item);
       break;
     case 'u':
       if (g_ascii_strcasecmp (key, "uri") == 0)
@@ -584,14 +923,13 @@ item_member (Skimmer    *s,
   return skip_value (s);
 }
 
-/* At a '{': an item.  Only the top-level item looks into its
- * associations; the nesting of C calls is therefore bounded. */
+/* At a '{': an item.  Associations are looked into down to
+ * MAX_ASSOCIATION_DEPTH only, so the nesting of C calls is bounded. */
 static gboolean
-skim_item (Skimmer  *s,
-           Item     *item,
-           gboolean  top)
+skim_item (Skimmer *s,
+           Item    *item)
 {
-  item->top = top;
+  item->start = s->p;
   return each_member (s, item_member, item);
 }
 
@@ -606,14 +944,18 @@ array_element (Skimmer  *s,
   if (!at (s, '{'))
     return skip_value (s);
 
-  ok = skim_item (s, &item, FALSE);
-  if (ok)
+  item.check_item = TRUE;
+  ok = skim_item (s, &item);
+  if (ok && item.is_item)
     {
-      const char *date = item.version_created ? item.version_created : item.first_created;
+      guint n = 0;
+      const char *date = NULL;
 
-      skim->n_articles++;
-      if (skim->date == NULL && date != NULL)
+      ok = item_count (s, &item, &n, &date);
+      /* the reader dates the issue by its first article */
+      if (ok && skim->n_articles == 0)
         skim->date = bulletin_date_from_string (date);
+      skim->n_articles += n;
     }
   item_clear (&item);
   return ok;
@@ -628,6 +970,7 @@ bulletin_ninjs_skim (const char         *data,
 {
   g_autoptr(GString) value = g_string_new (NULL);
   Skimmer s = { data, data, data + len, display_name, value, error };
+  gboolean not_item = FALSE;
 
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
   g_return_val_if_fail (skim != NULL, FALSE);
@@ -660,13 +1003,16 @@ bulletin_ninjs_skim (const char         *data,
   else if (at (&s, '{'))
     {
       Item item = { 0, };
-      const char *date;
+      const char *date, *first_date = NULL;
+      guint n = 0;
 
-      if (!skim_item (&s, &item, TRUE))
+      item.check_item = TRUE;
+      if (!skim_item (&s, &item) || (item.is_item && !item_count (&s, &item, &n, &first_date)))
         {
           item_clear (&item);
           goto failed;
         }
+      not_item = !item.is_item;
 
       date = item.version_created ? item.version_created
            : item.first_created ? item.first_created
@@ -674,14 +1020,12 @@ bulletin_ninjs_skim (const char         *data,
       skim->date = bulletin_date_from_string (date);
       skim->headline = g_steal_pointer (&item.headline);
       skim->uri = g_steal_pointer (&item.uri);
-      skim->type = g_steal_pointer (&item.type);
-
-      /* the embedded articles, and the item itself when it has a body;
-       * else the item is the one article */
-      if (item.n_text_assoc > 0)
-        skim->n_articles = item.n_text_assoc + (item.has_body ? 1 : 0);
-      else
-        skim->n_articles = 1;
+      /* "" is a type to the reader, but none to show */
+      if (item.type != NULL && *item.type != 0)
+        skim->type = g_steal_pointer (&item.type);
+      /* the embedded articles (and the item itself when it has a body of
+       * its own), else the item is the one article: the reader's collect() */
+      skim->n_articles = n;
       item_clear (&item);
     }
   else
@@ -696,6 +1040,14 @@ bulletin_ninjs_skim (const char         *data,
   if (s.p < s.end)
     {
       fail (&s, _("unexpected data after the JSON value"));
+      goto failed;
+    }
+  if (not_item)
+    {
+      /* Translators: %s is a file name */
+      g_set_error (error, BULLETIN_NINJS_ERROR, BULLETIN_NINJS_ERROR_NOT_NINJS,
+                   _("%s: this JSON holds no ninjs item (an object with a uri, headlines or a body)"),
+                   display_name);
       goto failed;
     }
   return TRUE;

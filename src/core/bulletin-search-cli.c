@@ -32,10 +32,10 @@ print_result (const BulletinSearchResult *r)
   json_builder_set_member_name (builder, "headline");
   json_builder_add_string_value (builder, r->headline);
   json_builder_set_member_name (builder, "hits");
-  json_builder_add_int_value (builder, r->hits->len);
+  json_builder_add_int_value (builder, r->n_hits);
   json_builder_set_member_name (builder, "offsets");
   json_builder_begin_array (builder);
-  for (guint i = 0; i < r->hits->len; i++)
+  for (guint i = 0; r->hits != NULL && i < r->hits->len; i++)
     {
       const BulletinRange *range = &g_array_index (r->hits, BulletinRange, i);
 

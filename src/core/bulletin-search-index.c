@@ -377,9 +377,10 @@ static BulletinFolded *
 fold_search_text (const char    *text,
                   gsize          len,
                   const Segment *segs,
-                  guint          n_segs)
+                  guint          n_segs,
+                  gboolean       offsets)
 {
-  BulletinFolded *folded = bulletin_folded_new ();
+  BulletinFolded *folded = offsets ? bulletin_folded_new () : bulletin_folded_new_chars_only ();
   const char *p = text, *end = text + len;
 
   for (guint i = 0; i < n_segs; i++)
@@ -475,6 +476,7 @@ match_folded (const BulletinFolded      *folded,
     return NULL;
 
   result = g_new0 (BulletinSearchResult, 1);
+  result->n_hits = hits->len;
   result->hits = g_array_sized_new (FALSE, FALSE, sizeof (BulletinRange), hits->len);
   for (guint i = 0; i < hits->len; i++)
     {
@@ -687,7 +689,7 @@ bulletin_search_scan_archive (GFile         *root,
           r->article_id = g_strdup (bulletin_article_get_id (article));
           r->article_index = a;
           r->headline = g_strdup (bulletin_article_get_headline (article));
-          results->n_hits += r->hits->len;
+          results->n_hits += r->n_hits;
           g_ptr_array_add (results->results, r);
         }
     }
@@ -764,6 +766,7 @@ remove_db_files (const char *path)
 }
 
 static const char schema_sql[] =
+  "BEGIN;"
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
   "CREATE TABLE issues (id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL,"
   "  size INTEGER, mtime INTEGER, issue_id TEXT, title TEXT, date TEXT,"
@@ -774,7 +777,8 @@ static const char schema_sql[] =
   "CREATE VIRTUAL TABLE fts USING fts5 (body, content='', detail=none,"
   "  columnsize=0, tokenize='bulletin');"
   "INSERT INTO meta VALUES ('schema', '" SCHEMA_VERSION "');"
-  "INSERT INTO meta VALUES ('complete', '0');";
+  "INSERT INTO meta VALUES ('complete', '0');"
+  "COMMIT;";
 
 /* Checks that @db is an index of ours and whole: the schema version, and a
  * file no shorter than its pages (a truncated copy opens fine and fails
@@ -827,6 +831,7 @@ db_open_existing (const char *path)
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     return NULL;
   if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+      sqlite3_busy_timeout (db, 10000) != SQLITE_OK ||
       exec (db, "PRAGMA journal_mode = WAL") != SQLITE_OK ||
       exec (db, "PRAGMA synchronous = NORMAL") != SQLITE_OK ||
       !register_tokenizer (db) ||
@@ -875,6 +880,8 @@ db_open (const char  *path,
     }
 
   rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_busy_timeout (db, 10000);
   /* free pages (FTS5 merges leave many) go back to the file system */
   if (rc == SQLITE_OK)
     rc = exec (db, "PRAGMA auto_vacuum = INCREMENTAL");
@@ -1186,7 +1193,7 @@ writer_folded_doc (Writer *w,
       return NULL;
     }
   folded = fold_search_text (text, strlen (text), sqlite3_column_blob (w->select_doc, 0),
-                             sqlite3_column_bytes (w->select_doc, 0) / sizeof (Segment));
+                             sqlite3_column_bytes (w->select_doc, 0) / sizeof (Segment), FALSE);
   sqlite3_reset (w->select_doc);
   *rc = SQLITE_OK;
   return bulletin_folded_to_utf8 (folded);
@@ -1285,7 +1292,7 @@ writer_insert_issue (Writer      *w,
       gint64 rowid = first_doc + k;
 
       article_search_text (article, text, segs);
-      folded = fold_search_text (text->str, text->len, (Segment *)segs->data, segs->len);
+      folded = fold_search_text (text->str, text->len, (Segment *)segs->data, segs->len, FALSE);
       body = bulletin_folded_to_utf8 (folded);
       deflated = deflate_text (text->str, text->len, &deflated_len);
 
@@ -1769,10 +1776,121 @@ dup_column (sqlite3_stmt *stmt,
   return text != NULL ? g_strdup (text) : NULL;
 }
 
+typedef struct {
+  BulletinSearchIndex       *self;
+  BulletinSearchResults     *results;
+  const BulletinSearchQuery *q;
+  guint                      max_hits;
+  guint                      max_details;
+  GHashTable                *issues;
+  GConverter                *decompressor;
+  sqlite3_stmt              *doc;
+  sqlite3_stmt              *issue_stmt;
+} QueryContext;
+
+/* Checks one candidate; adds a result when it matches.  Returns an SQLite
+ * code: SQLITE_ROW to go on, SQLITE_DONE when the first screen is full. */
+static int
+verify_candidate (QueryContext *ctx,
+                  gint64        rowid)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(BulletinFolded) folded = NULL;
+  g_autoptr(GArray) hits = NULL;
+  const Segment *segs;
+  gint64 text_len, issue_rowid;
+  guint n_segs;
+  BulletinSearchResult *r;
+  IssueInfo *info;
+  int rc;
+
+  sqlite3_bind_int64 (ctx->doc, 1, rowid);
+  rc = sqlite3_step (ctx->doc);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (ctx->doc);
+      return rc == SQLITE_DONE ? SQLITE_ROW : rc;
+    }
+  text_len = sqlite3_column_int64 (ctx->doc, 5);
+  text = inflate_text (ctx->decompressor, sqlite3_column_blob (ctx->doc, 6),
+                       sqlite3_column_bytes (ctx->doc, 6), text_len);
+  if (text == NULL)
+    {
+      sqlite3_reset (ctx->doc);
+      return SQLITE_CORRUPT;
+    }
+  segs = sqlite3_column_blob (ctx->doc, 4);
+  n_segs = sqlite3_column_bytes (ctx->doc, 4) / sizeof (Segment);
+
+  /* count first, without offsets; the details (offsets, snippet) only for
+   * the results that will be shown */
+  folded = fold_search_text (text, text_len, segs, n_segs, FALSE);
+  hits = bulletin_search_folded (folded, ctx->q, 0);
+  if (hits->len == 0)
+    {
+      sqlite3_reset (ctx->doc);
+      return SQLITE_ROW;
+    }
+  if (ctx->max_details == 0 || ctx->results->results->len < ctx->max_details)
+    {
+      g_clear_pointer (&folded, bulletin_folded_free);
+      folded = fold_search_text (text, text_len, segs, n_segs, TRUE);
+      r = match_folded (folded, text, segs, n_segs, ctx->q);
+      g_assert (r != NULL);
+    }
+  else
+    {
+      r = g_new0 (BulletinSearchResult, 1);
+      r->n_hits = hits->len;
+    }
+
+  issue_rowid = sqlite3_column_int64 (ctx->doc, 0);
+  r->article_index = sqlite3_column_int (ctx->doc, 1);
+  r->article_id = dup_column (ctx->doc, 2);
+  r->headline = dup_column (ctx->doc, 3);
+  sqlite3_reset (ctx->doc);
+
+  info = g_hash_table_lookup (ctx->issues, &issue_rowid);
+  if (info == NULL)
+    {
+      info = g_new0 (IssueInfo, 1);
+      sqlite3_bind_int64 (ctx->issue_stmt, 1, issue_rowid);
+      if (sqlite3_step (ctx->issue_stmt) == SQLITE_ROW)
+        {
+          info->path = dup_column (ctx->issue_stmt, 0);
+          info->issue_id = dup_column (ctx->issue_stmt, 1);
+          info->title = dup_column (ctx->issue_stmt, 2);
+          info->date = dup_column (ctx->issue_stmt, 3);
+          info->sort_key = sqlite3_column_int64 (ctx->issue_stmt, 4);
+        }
+      sqlite3_reset (ctx->issue_stmt);
+      g_hash_table_insert (ctx->issues, g_memdup2 (&issue_rowid, sizeof issue_rowid), info);
+    }
+  r->issue_path = g_strdup (info->path != NULL ? info->path : "");
+  r->issue_id = g_strdup (info->issue_id);
+  r->issue_title = g_strdup (info->title);
+  r->issue_date = g_strdup (info->date);
+  r->sort_key = info->sort_key;
+
+  ctx->results->n_hits += r->n_hits;
+  g_ptr_array_add (ctx->results->results, r);
+
+  if (ctx->max_hits > 0 && ctx->results->n_hits >= ctx->max_hits)
+    return SQLITE_DONE;
+  return SQLITE_ROW;
+}
+
+/* A one-character query is a prefix query, which FTS5 answers by merging
+ * the lists of every bigram that starts with the character: slow for a
+ * common character, whose hits are everywhere anyway.  For the first
+ * screen, the newest articles are checked directly first. */
+#define SCAN_FIRST 200
+
 static BulletinSearchResults *
 query_db (BulletinSearchIndex  *self,
           const char           *query,
           guint                 max_hits,
+          guint                 max_details,
           GCancellable         *cancellable,
           int                  *rc_out,
           GError              **error)
@@ -1783,9 +1901,11 @@ query_db (BulletinSearchIndex  *self,
                                                         (GDestroyNotify)issue_info_free);
   g_autoptr(GConverter) decompressor = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW));
   g_autofree char *expr = NULL;
-  sqlite3_stmt *candidates = NULL, *doc = NULL, *issue_stmt = NULL;
-  gint64 complete = 0;
+  sqlite3_stmt *candidates = NULL, *scan = NULL;
+  QueryContext ctx = { self, NULL, q, max_hits, max_details, issues, decompressor, NULL, NULL };
+  gint64 complete = 0, scanned_below = G_MAXINT64;
   gboolean ordered;
+  guint n_chars = 0;
   const char *sql;
   int rc;
 
@@ -1794,6 +1914,7 @@ query_db (BulletinSearchIndex  *self,
       *rc_out = SQLITE_OK;
       return g_steal_pointer (&results);
     }
+  ctx.results = results;
 
   expr = query_expression (bulletin_search_query_get_folded (q));
   ordered = check_ordered (self);
@@ -1810,99 +1931,77 @@ query_db (BulletinSearchIndex  *self,
 
   rc = exec (self->query_db, "BEGIN");
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (self->query_db, sql, -1, &candidates, NULL);
-  if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (self->query_db,
                              "SELECT issue, article_index, article_id, headline, segs, text_len, text"
-                             " FROM docs WHERE id = ?", -1, &doc, NULL);
+                             " FROM docs WHERE id = ?", -1, &ctx.doc, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (self->query_db,
                              "SELECT path, issue_id, title, date, sort_key FROM issues WHERE id = ?",
-                             -1, &issue_stmt, NULL);
+                             -1, &ctx.issue_stmt, NULL);
+  if (rc != SQLITE_OK)
+    goto out;
+
+  query_int64 (self->query_db, "SELECT value FROM meta WHERE key = 'complete'", &complete);
+  results->partial = complete != 1 || bulletin_search_index_get_building (self);
+
+  bulletin_search_query_get_chars (q, &n_chars);
+  if (max_hits > 0 && ordered && expr != NULL && n_chars == 1)
+    {
+      guint n = 0;
+      gboolean full = FALSE;
+
+      rc = sqlite3_prepare_v2 (self->query_db, "SELECT id FROM docs ORDER BY id DESC LIMIT ?", -1, &scan, NULL);
+      if (rc != SQLITE_OK)
+        goto out;
+      sqlite3_bind_int (scan, 1, SCAN_FIRST);
+      while ((rc = sqlite3_step (scan)) == SQLITE_ROW)
+        {
+          gint64 rowid = sqlite3_column_int64 (scan, 0);
+
+          n++;
+          scanned_below = rowid;
+          rc = verify_candidate (&ctx, rowid);
+          if (rc == SQLITE_DONE)
+            full = TRUE;
+          if (rc != SQLITE_ROW)
+            break;
+        }
+      if (full)
+        {
+          /* the first screen is full: is there more? */
+          results->complete = n < SCAN_FIRST && sqlite3_step (scan) == SQLITE_DONE;
+          rc = SQLITE_OK;
+          goto out;
+        }
+      if (rc != SQLITE_DONE)
+        goto out;
+      if (n < SCAN_FIRST)
+        {
+          /* every article checked */
+          rc = SQLITE_OK;
+          goto out;
+        }
+    }
+
+  rc = sqlite3_prepare_v2 (self->query_db, sql, -1, &candidates, NULL);
   if (rc != SQLITE_OK)
     goto out;
   if (expr != NULL)
     sqlite3_bind_text (candidates, 1, expr, -1, SQLITE_STATIC);
 
-  query_int64 (self->query_db, "SELECT value FROM meta WHERE key = 'complete'", &complete);
-  results->partial = complete != 1 || bulletin_search_index_get_building (self);
-
   while ((rc = sqlite3_step (candidates)) == SQLITE_ROW)
     {
       gint64 rowid = sqlite3_column_int64 (candidates, 0);
-      g_autofree char *text = NULL;
-      g_autoptr(BulletinFolded) folded = NULL;
-      const Segment *segs;
-      guint n_segs;
-      BulletinSearchResult *r;
-      IssueInfo *info;
-      gint64 issue_rowid;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
           rc = SQLITE_ABORT;
           goto out;
         }
-
-      sqlite3_bind_int64 (doc, 1, rowid);
-      rc = sqlite3_step (doc);
-      if (rc != SQLITE_ROW)
-        {
-          sqlite3_reset (doc);
-          if (rc == SQLITE_DONE)
-            continue;
-          goto out;
-        }
-      text = inflate_text (decompressor, sqlite3_column_blob (doc, 6), sqlite3_column_bytes (doc, 6),
-                           sqlite3_column_int64 (doc, 5));
-      if (text == NULL)
-        {
-          sqlite3_reset (doc);
-          rc = SQLITE_CORRUPT;
-          goto out;
-        }
-      segs = sqlite3_column_blob (doc, 4);
-      n_segs = sqlite3_column_bytes (doc, 4) / sizeof (Segment);
-      folded = fold_search_text (text, sqlite3_column_int64 (doc, 5), segs, n_segs);
-      r = match_folded (folded, text, segs, n_segs, q);
-      if (r == NULL)
-        {
-          sqlite3_reset (doc);
-          continue;
-        }
-
-      issue_rowid = sqlite3_column_int64 (doc, 0);
-      r->article_index = sqlite3_column_int (doc, 1);
-      r->article_id = dup_column (doc, 2);
-      r->headline = dup_column (doc, 3);
-      sqlite3_reset (doc);
-
-      info = g_hash_table_lookup (issues, &issue_rowid);
-      if (info == NULL)
-        {
-          info = g_new0 (IssueInfo, 1);
-          sqlite3_bind_int64 (issue_stmt, 1, issue_rowid);
-          if (sqlite3_step (issue_stmt) == SQLITE_ROW)
-            {
-              info->path = dup_column (issue_stmt, 0);
-              info->issue_id = dup_column (issue_stmt, 1);
-              info->title = dup_column (issue_stmt, 2);
-              info->date = dup_column (issue_stmt, 3);
-              info->sort_key = sqlite3_column_int64 (issue_stmt, 4);
-            }
-          sqlite3_reset (issue_stmt);
-          g_hash_table_insert (issues, g_memdup2 (&issue_rowid, sizeof issue_rowid), info);
-        }
-      r->issue_path = g_strdup (info->path != NULL ? info->path : "");
-      r->issue_id = g_strdup (info->issue_id);
-      r->issue_title = g_strdup (info->title);
-      r->issue_date = g_strdup (info->date);
-      r->sort_key = info->sort_key;
-
-      results->n_hits += r->hits->len;
-      g_ptr_array_add (results->results, r);
-
-      if (max_hits > 0 && results->n_hits >= max_hits)
+      if (rowid >= scanned_below)
+        continue;
+      rc = verify_candidate (&ctx, rowid);
+      if (rc == SQLITE_DONE)
         {
           rc = sqlite3_step (candidates);
           results->complete = rc == SQLITE_DONE;
@@ -1910,14 +2009,17 @@ query_db (BulletinSearchIndex  *self,
             rc = SQLITE_DONE;
           break;
         }
+      if (rc != SQLITE_ROW)
+        goto out;
     }
   if (rc == SQLITE_DONE)
     rc = SQLITE_OK;
 
 out:
+  sqlite3_finalize (scan);
   sqlite3_finalize (candidates);
-  sqlite3_finalize (doc);
-  sqlite3_finalize (issue_stmt);
+  sqlite3_finalize (ctx.doc);
+  sqlite3_finalize (ctx.issue_stmt);
   exec (self->query_db, "COMMIT");
   *rc_out = rc;
   if (rc != SQLITE_OK)
@@ -1950,6 +2052,24 @@ bulletin_search_index_query (BulletinSearchIndex  *self,
                              GCancellable         *cancellable,
                              GError              **error)
 {
+  return bulletin_search_index_query_full (self, query, max_hits, 0, cancellable, error);
+}
+
+/**
+ * bulletin_search_index_query_full:
+ * @max_details: give hit offsets and a snippet for this many results (the
+ *   ones shown); the others only count their hits.  0 for all.
+ *
+ * Returns: (transfer full): the results, newest issue first
+ */
+BulletinSearchResults *
+bulletin_search_index_query_full (BulletinSearchIndex  *self,
+                                  const char           *query,
+                                  guint                 max_hits,
+                                  guint                 max_details,
+                                  GCancellable         *cancellable,
+                                  GError              **error)
+{
   g_autoptr(GMutexLocker) locker = NULL;
   BulletinSearchResults *results;
   int rc = SQLITE_OK;
@@ -1971,7 +2091,7 @@ bulletin_search_index_query (BulletinSearchIndex  *self,
       if (self->query_db == NULL)
         break;
 
-      results = query_db (self, query, max_hits, cancellable, &rc, &local_error);
+      results = query_db (self, query, max_hits, max_details, cancellable, &rc, &local_error);
       if (results != NULL)
         return results;
       if (!rc_is_corrupt (rc))
@@ -1992,6 +2112,7 @@ bulletin_search_index_query (BulletinSearchIndex  *self,
 typedef struct {
   char  *query;
   guint  max_hits;
+  guint  max_details;
 } QueryData;
 
 static void
@@ -2011,7 +2132,8 @@ query_thread (GTask        *task,
   GError *error = NULL;
   BulletinSearchResults *results;
 
-  results = bulletin_search_index_query (source_object, data->query, data->max_hits, cancellable, &error);
+  results = bulletin_search_index_query_full (source_object, data->query, data->max_hits, data->max_details,
+                                              cancellable, &error);
   if (results == NULL)
     g_task_return_error (task, error);
   else
@@ -2022,6 +2144,7 @@ void
 bulletin_search_index_query_async (BulletinSearchIndex *self,
                                    const char          *query,
                                    guint                max_hits,
+                                   guint                max_details,
                                    GCancellable        *cancellable,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
@@ -2037,6 +2160,7 @@ bulletin_search_index_query_async (BulletinSearchIndex *self,
   data = g_new0 (QueryData, 1);
   data->query = g_strdup (query);
   data->max_hits = max_hits;
+  data->max_details = max_details;
   g_task_set_task_data (task, data, (GDestroyNotify)query_data_free);
   g_task_run_in_thread (task, query_thread);
 }

@@ -17,8 +17,11 @@ G_BEGIN_DECLS
  * @article_id: the article's stable id
  * @article_index: its position in the issue
  * @headline: (nullable): its headline
- * @hits: (element-type BulletinRange): every hit, as source offsets
- * @snippet: the text around the first hit, about 20 characters either side
+ * @n_hits: the number of hits
+ * @hits: (element-type BulletinRange) (nullable): every hit, as source
+ *   offsets; NULL beyond max_details
+ * @snippet: (nullable): the text around the first hit, about 20 characters
+ *   either side; NULL beyond max_details
  * @snippet_hit_start: where the first hit starts in @snippet, in characters
  * @snippet_hit_end: where it ends
  *
@@ -33,6 +36,7 @@ typedef struct {
   char   *article_id;
   guint   article_index;
   char   *headline;
+  guint   n_hits;
   GArray *hits;
   char   *snippet;
   guint   snippet_hit_start;
@@ -99,9 +103,16 @@ BulletinSearchResults *bulletin_search_index_query        (BulletinSearchIndex  
                                                            guint                      max_hits,
                                                            GCancellable              *cancellable,
                                                            GError                   **error);
+BulletinSearchResults *bulletin_search_index_query_full   (BulletinSearchIndex       *self,
+                                                           const char                *query,
+                                                           guint                      max_hits,
+                                                           guint                      max_details,
+                                                           GCancellable              *cancellable,
+                                                           GError                   **error);
 void                   bulletin_search_index_query_async  (BulletinSearchIndex       *self,
                                                            const char                *query,
                                                            guint                      max_hits,
+                                                           guint                      max_details,
                                                            GCancellable              *cancellable,
                                                            GAsyncReadyCallback        callback,
                                                            gpointer                   user_data);

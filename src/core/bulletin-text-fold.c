@@ -29,6 +29,7 @@ struct _BulletinFolded
   guint    *ends;    /* one past its last input character */
   guint     len;
   guint     cap;
+  gboolean  chars_only;
 
   /* building */
   guint     block_has_chars : 1;
@@ -228,8 +229,11 @@ reserve (BulletinFolded *self,
     return;
   self->cap = MAX (need, (gsize)self->cap * 2);
   self->chars = g_renew (gunichar, self->chars, self->cap);
-  self->starts = g_renew (guint, self->starts, self->cap);
-  self->ends = g_renew (guint, self->ends, self->cap);
+  if (!self->chars_only)
+    {
+      self->starts = g_renew (guint, self->starts, self->cap);
+      self->ends = g_renew (guint, self->ends, self->cap);
+    }
 }
 
 static inline void
@@ -241,8 +245,11 @@ emit (BulletinFolded *self,
   if (G_UNLIKELY (self->len == self->cap))
     reserve (self, 1);
   self->chars[self->len] = c;
-  self->starts[self->len] = start;
-  self->ends[self->len] = end;
+  if (!self->chars_only)
+    {
+      self->starts[self->len] = start;
+      self->ends[self->len] = end;
+    }
   self->len++;
 }
 
@@ -412,6 +419,23 @@ bulletin_folded_end_block (BulletinFolded *self)
 }
 
 /**
+ * bulletin_folded_new_chars_only:
+ *
+ * A folded text that keeps no input offsets: to count hits, quickly.
+ * bulletin_folded_get_start () and _get_end () return 0.
+ *
+ * Returns: (transfer full): an empty folded text, to append to
+ */
+BulletinFolded *
+bulletin_folded_new_chars_only (void)
+{
+  BulletinFolded *self = g_new0 (BulletinFolded, 1);
+
+  self->chars_only = TRUE;
+  return self;
+}
+
+/**
  * bulletin_folded_new_for_article:
  *
  * Folds the text of every block of @article (a block's ranges joined, so
@@ -471,7 +495,7 @@ bulletin_folded_get_start (const BulletinFolded *self,
 {
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (index < self->len, 0);
-  return self->starts[index];
+  return self->chars_only ? 0 : self->starts[index];
 }
 
 guint
@@ -480,7 +504,7 @@ bulletin_folded_get_end (const BulletinFolded *self,
 {
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (index < self->len, 0);
-  return self->ends[index];
+  return self->chars_only ? 0 : self->ends[index];
 }
 
 /**
@@ -539,6 +563,7 @@ bulletin_folded_dup_snippet (const BulletinFolded *self,
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (input != NULL, NULL);
+  g_return_val_if_fail (!self->chars_only, NULL);
   g_return_val_if_fail (start <= end && end <= self->len, NULL);
 
   chars = self->chars;

@@ -31,6 +31,7 @@ G_BEGIN_DECLS
 typedef struct _BulletinFolded BulletinFolded;
 
 BulletinFolded     *bulletin_folded_new              (void);
+BulletinFolded     *bulletin_folded_new_chars_only   (void);
 BulletinFolded     *bulletin_folded_new_for_article  (BulletinArticle      *article);
 void                bulletin_folded_free             (BulletinFolded       *self);
 

@@ -47,6 +47,7 @@ typedef struct {
   guint8   label;          /* HeadLabel */
   guint8   ends_sentence : 1;
   guint8   has_dateline : 1;
+  guint8   blank_before : 1;   /* a blank line (or the start) just above */
   guint    skip_b, skip_c;         /* a marker or label before the text proper */
   guint    lead_b, lead_c;         /* a dateline at the start (after skip) */
   guint    lead_gap_b, lead_gap_c; /* spaces after the dateline */
@@ -109,16 +110,39 @@ get_regexes (void)
   return &r;
 }
 
-/* Characters in [a, b): the bytes that do not continue a sequence. */
+/* Characters of valid UTF-8 in [a, a + len): the bytes that do not
+ * continue a sequence, counted eight at a time. */
+static inline guint
+count_utf8_chars (const char *a,
+                  gsize       len)
+{
+  const guchar *p = (const guchar *)a;
+  gsize i = 0;
+  guint cont = 0;
+
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 x;
+
+      memcpy (&x, p + i, 8);
+      /* a continuation byte is 10xxxxxx: top bit set, the next clear */
+      /* one bit per continuation byte, summed by a multiply (no
+       * popcount instruction in the baseline x86-64 set: the builtin
+       * would be a libgcc call) */
+      x = (x & ~(x << 1) & G_GUINT64_CONSTANT (0x8080808080808080)) >> 7;
+      cont += (guint) ((x * G_GUINT64_CONSTANT (0x0101010101010101)) >> 56);
+    }
+  for (; i < len; i++)
+    cont += (p[i] & 0xC0) == 0x80;
+  return len - cont;
+}
+
+/* Characters in [a, b). */
 static inline guint
 count_chars (const char *a,
              const char *b)
 {
-  guint n = 0;
-
-  for (const guchar *p = (const guchar *)a; p < (const guchar *)b; p++)
-    n += (*p & 0xC0) != 0x80;
-  return n;
+  return count_utf8_chars (a, b - a);
 }
 
 /* Byte length of the white-space character at @p, or 0. */
@@ -188,7 +212,13 @@ has_prefix (const char *p,
 {
   gsize n = strlen (prefix);
 
-  if ((gsize)(end - p) < n || memcmp (p, prefix, n) != 0)
+  if ((gsize)(end - p) < n)
+    return FALSE;
+  /* most calls fail within a character: no memcmp () call for them */
+  for (gsize i = 0; i < n && i < 3; i++)
+    if (p[i] != prefix[i])
+      return FALSE;
+  if (n > 3 && memcmp (p + 3, prefix + 3, n - 3) != 0)
     return FALSE;
   if (len != NULL)
     *len = n;
@@ -798,6 +828,7 @@ scan_lines (const char *text,
   GArray *lines = g_array_sized_new (FALSE, TRUE, sizeof (Line), len / 200 + 16);
   const char *p = text, *end = text + len, *cp = text;
   guint cpos = 0;
+  gboolean blank = TRUE;
 
   while (p < end)
     {
@@ -816,10 +847,14 @@ scan_lines (const char *text,
           line.cstart = cpos;
           cpos += count_chars (s, e);
           line.cend = cpos;
+          line.blank_before = blank;
           cp = e;
           classify (text, &line);
           g_array_append_val (lines, line);
+          blank = FALSE;
         }
+      else
+        blank = TRUE;
       p = nl != NULL ? nl + 1 : end;
     }
   return lines;
@@ -863,7 +898,19 @@ static void
 repair_page_breaks (GArray *items,
                     GArray *lines)
 {
-  guint w = 0;
+  guint w = 0, n_blank = 0, n_adjacent = 0;
+  gboolean blank_style;
+
+  /* Paragraphs separated by blank lines: then a line break alone is a
+   * line wrapped inside a paragraph. */
+  for (guint i = 1; i < items->len; i++)
+    {
+      if (LINE (ITEM (i)->first)->blank_before)
+        n_blank++;
+      else
+        n_adjacent++;
+    }
+  blank_style = n_blank >= 3 && n_blank >= 2 * n_adjacent;
 
   for (guint i = 0; i < items->len; i++)
     {
@@ -875,10 +922,22 @@ repair_page_breaks (GArray *items,
           const Line *next;
           guint run;
 
-          if (lastl->kind != L_BODY || lastl->ends_sentence || lastl->credit_c > 0 ||
-              i + 1 >= items->len || ITEM (i + 1)->after_separator)
+          if (i + 1 >= items->len || ITEM (i + 1)->after_separator ||
+              lastl->ends_sentence || lastl->credit_c > 0)
             break;
           next = LINE (ITEM (i + 1)->first);
+          if (lastl->kind == L_HEADING && lastl->label == LABEL_NONE && blank_style &&
+              !next->blank_before && next->kind == L_BODY && !next->has_dateline &&
+              item.first == item.last)
+            {
+              /* a short first line wrapped into a long one */
+              LINE (item.first)->kind = L_BODY;
+              item.last = ITEM (i + 1)->last;
+              i++;
+              continue;
+            }
+          if (lastl->kind != L_BODY)
+            break;
           if (!(next->kind == L_BODY && !next->has_dateline) &&
               !(next->kind == L_HEADING && next->label == LABEL_NONE))
             break;

@@ -13,4 +13,18 @@ G_BEGIN_DECLS
 void bulletin_announce (GtkWidget  *widget,
                         const char *message);
 
+typedef enum {
+  BULLETIN_HIGHLIGHT_MATCH,    /* every search match */
+  BULLETIN_HIGHLIGHT_CURRENT,  /* the current search match */
+  BULLETIN_HIGHLIGHT_NOTE,     /* a passage with a note */
+} BulletinHighlight;
+
+/* Colours a highlight tag for the style in use (light, dark, high
+ * contrast) and keeps it so when the system's style changes: in high
+ * contrast a highlight is opaque with black text and underlined, never a
+ * pale tint that only colour can tell apart. */
+void bulletin_highlight_style_tag (GtkTextBuffer     *buffer,
+                                   GtkTextTag        *tag,
+                                   BulletinHighlight  kind);
+
 G_END_DECLS

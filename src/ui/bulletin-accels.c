@@ -31,6 +31,9 @@ static const BulletinAccel accels[] = {
   { "reader.top", { "<Control>Home", NULL }, N_("Reading"), N_("Go to the start of the article"), BULLETIN_ACCEL_WIDGET },
   { "reader.bottom", { "<Control>End", NULL }, N_("Reading"), N_("Go to the end of the article"), BULLETIN_ACCEL_WIDGET },
   { "win.focus-sidebar", { "Escape", NULL }, N_("Reading"), N_("Return to the list of issues"), BULLETIN_ACCEL_WIDGET },
+  { "win.text-larger", { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL }, N_("Reading"), N_("Larger text"), BULLETIN_ACCEL_APP },
+  { "win.text-smaller", { "<Control>minus", "<Control>KP_Subtract", NULL }, N_("Reading"), N_("Smaller text"), BULLETIN_ACCEL_APP },
+  { "win.text-reset", { "<Control>0", "<Control>KP_0", NULL }, N_("Reading"), N_("Default text size"), BULLETIN_ACCEL_APP },
 
   /* Search */
   { "win.find", { "<Control>f", NULL }, N_("Search"), N_("Find in the article"), BULLETIN_ACCEL_APP },
@@ -91,13 +94,34 @@ bulletin_accels_install (GtkApplication *application)
       gtk_application_set_accels_for_action (application, accels[i].action, accels[i].accels);
 }
 
+/* Widget rows act only while the keyboard focus is in the widget itself,
+ * not in a popover hanging on it (a note being typed wants its spaces). */
+static gboolean
+activate_if_focused (GtkWidget *widget,
+                     GVariant  *args,
+                     gpointer   user_data)
+{
+  const char *action = user_data;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus == NULL ||
+      (focus != widget && !gtk_widget_is_ancestor (focus, widget)) ||
+      gtk_widget_get_native (focus) != gtk_widget_get_native (widget))
+    return FALSE;
+
+  return gtk_widget_activate_action_variant (widget, action, NULL);
+}
+
 /**
  * bulletin_accels_new_controller:
  * @action_prefix: "reader." for the rows the reader handles
  *
- * A shortcut controller (capture phase) for the widget-scoped rows whose
- * action starts with @action_prefix, plus "win.focus-sidebar" when
- * @action_prefix is "reader.".
+ * A shortcut controller (capture phase, so that the rows win over the
+ * widget's own bindings) for the widget-scoped rows whose action starts
+ * with @action_prefix, plus "win.focus-sidebar" when @action_prefix is
+ * "reader.".  They act only while the focus is in that widget and not in
+ * a popover attached to it.
  *
  * Returns: (transfer full): the controller
  */
@@ -127,7 +151,9 @@ bulletin_accels_new_controller (const char *action_prefix)
           g_assert (trigger != NULL);
           gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
                                                 gtk_shortcut_new (trigger,
-                                                                  gtk_named_action_new (accels[i].action)));
+                                                                  gtk_callback_action_new (activate_if_focused,
+                                                                                           (gpointer)accels[i].action,
+                                                                                           NULL)));
         }
     }
 

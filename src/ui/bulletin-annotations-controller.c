@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "bulletin-a11y.h"
 #include "bulletin-annotations-controller.h"
 #include "bulletin-annotations-view.h"
 
@@ -31,6 +32,9 @@ struct _BulletinAnnotationsController
   GtkWidget           *bookmark_button;
 
   GtkStack            *sidebar_stack;
+  GtkWidget           *pages_button;
+  GtkPopover          *pages_popover;
+  GtkWidget           *page_buttons[2];
   GtkWidget           *bookmarks_view;
   GtkWidget           *notes_view;
 
@@ -51,9 +55,11 @@ struct _BulletinAnnotationsController
   gboolean             pending_is_note;
   gboolean             pending_scroll;
 
-  /* the reading position */
+  /* the reading position: restored when asked (at start), for the
+   * archive open then, once */
   gpointer             seen_library;  /* compared, not dereferenced */
   gboolean             restore_done;
+  gboolean             restore_armed;
   guint                position_source;
   gboolean             restoring;
 #if !GTK_CHECK_VERSION (4, 10, 0)
@@ -93,6 +99,21 @@ show_error (BulletinAnnotationsController *self,
 {
   if (error != NULL)
     bulletin_window_show_message (self->window, error->message);
+}
+
+/* At most @max characters of @text, "…" marking a cut. */
+static char *
+shorten (const char *text,
+         guint       max)
+{
+  g_autofree char *head = NULL;
+
+  if (text == NULL)
+    return g_strdup ("");
+  if (g_utf8_strlen (text, -1) <= max)
+    return g_strdup (text);
+  head = g_utf8_substring (text, 0, max);
+  return g_strconcat (head, "…", NULL);
 }
 
 /* --- source and display offsets ------------------------------------------- */
@@ -149,6 +170,8 @@ update_actions (BulletinAnnotationsController *self)
   g_simple_action_set_state (self->bookmark_action, g_variant_new_boolean (marked));
   gtk_widget_set_tooltip_text (self->bookmark_button,
                                marked ? _("Remove Bookmark (Ctrl+D)") : _("Bookmark This Article (Ctrl+D)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->bookmark_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  marked ? _("Remove bookmark") : _("Bookmark"), -1);
 }
 
 static void
@@ -210,6 +233,7 @@ toggle_bookmark_action (GSimpleAction *action,
 {
   BulletinAnnotationsController *self = user_data;
   BulletinArticle *article = current_article (self);
+  const char *announcement = NULL;
   const char *id;
   g_autoptr(GError) error = NULL;
 
@@ -217,7 +241,10 @@ toggle_bookmark_action (GSimpleAction *action,
     return;
   id = bulletin_article_get_id (article);
   if (bulletin_annotations_lookup_bookmark (self->store, id) != NULL)
-    remove_bookmark (self, id);
+    {
+      remove_bookmark (self, id);
+      announcement = _("Bookmark removed");
+    }
   else
     {
       g_autoptr(BulletinBookmark) bookmark = bulletin_bookmark_new_for_article (article);
@@ -227,8 +254,13 @@ toggle_bookmark_action (GSimpleAction *action,
       bulletin_bookmark_set_issue (bookmark, issue_id, title, date);
       if (!bulletin_annotations_add_bookmark (self->store, bookmark, &error))
         show_error (self, error);
+      else
+        announcement = _("Bookmark added");
     }
   update_actions (self);
+  /* after the button's tooltip changed, which GTK also makes its description */
+  if (announcement != NULL)
+    bulletin_announce (self->bookmark_button, announcement);
 }
 
 /* --- the note editor --------------------------------------------------------- */
@@ -357,8 +389,6 @@ build_editor (BulletinAnnotationsController *self)
   self->editor_quote = GTK_LABEL (quote);
   gtk_label_set_wrap (self->editor_quote, TRUE);
   gtk_label_set_wrap_mode (self->editor_quote, PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_lines (self->editor_quote, 3);
-  gtk_label_set_ellipsize (self->editor_quote, PANGO_ELLIPSIZE_END);
   gtk_label_set_max_width_chars (self->editor_quote, 30);
   gtk_label_set_xalign (self->editor_quote, 0.0);
   gtk_widget_add_css_class (quote, "dim-label");
@@ -369,6 +399,8 @@ build_editor (BulletinAnnotationsController *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->editor_text), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Note"), -1);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->editor_text));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (scrolled), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Note"), -1);
   gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 120);
   gtk_scrolled_window_set_min_content_width (GTK_SCROLLED_WINDOW (scrolled), 300);
   gtk_widget_add_css_class (scrolled, "card");
@@ -412,7 +444,9 @@ open_editor (BulletinAnnotationsController *self,
 
   if (bulletin_note_has_range (note))
     {
-      g_autofree char *quoted = g_strdup_printf (_("“%s”"), bulletin_note_get_quote (note));
+      g_autofree char *shortened = shorten (bulletin_note_get_quote (note), 80);
+      g_autofree char *quoted = g_strdup_printf (_("“%s”"), shortened);
+
       gtk_label_set_text (self->editor_quote, quoted);
     }
   else
@@ -509,12 +543,8 @@ note_tag (BulletinAnnotationsController *self)
 
   if (tag == NULL)
     {
-      GdkRGBA yellow = { 0.96, 0.83, 0.18, 0.35 };
-
-      tag = gtk_text_buffer_create_tag (buffer, NOTE_TAG,
-                                        "background-rgba", &yellow,
-                                        "underline", PANGO_UNDERLINE_SINGLE,
-                                        NULL);
+      tag = gtk_text_buffer_create_tag (buffer, NOTE_TAG, NULL);
+      bulletin_highlight_style_tag (buffer, tag, BULLETIN_HIGHLIGHT_NOTE);
     }
   return tag;
 }
@@ -615,77 +645,133 @@ copy_citation_action (GSimpleAction *action,
   bulletin_window_show_message (self->window, _("Citation copied"));
 }
 
+typedef enum {
+  FILE_EXPORT,
+  FILE_BACKUP,
+  FILE_IMPORT,
+} FileJob;
+
 static void
-write_export (BulletinAnnotationsController *self,
-              GFile                         *file)
+file_chosen (BulletinAnnotationsController *self,
+             FileJob                        job,
+             GFile                         *file)
 {
-  g_autofree char *markdown = bulletin_annotations_export_markdown (self->store);
   g_autofree char *name = g_file_get_parse_name (file);
   g_autofree char *message = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!g_file_replace_contents (file, markdown, strlen (markdown), NULL, FALSE,
-                                G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
-    message = g_strdup_printf (_("Could not save “%s”: %s"), name, error->message);
-  else
-    message = g_strdup_printf (_("Bookmarks and notes saved to “%s”"), name);
+  switch (job)
+    {
+    case FILE_EXPORT:
+      {
+        g_autofree char *markdown = bulletin_annotations_export_markdown (self->store);
+
+        if (g_file_replace_contents (file, markdown, strlen (markdown), NULL, FALSE,
+                                     G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
+          message = g_strdup_printf (_("Bookmarks and notes saved to “%s”"), name);
+      }
+      break;
+    case FILE_BACKUP:
+      if (bulletin_annotations_backup (self->store, file, &error))
+        message = g_strdup_printf (_("Backup saved to “%s”"), name);
+      break;
+    case FILE_IMPORT:
+      if (bulletin_annotations_import (self->store, file, &error))
+        message = g_strdup_printf (_("Bookmarks and notes from “%s” added"), name);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (message == NULL)
+    message = g_strdup_printf (_("Could not use “%s”: %s"), name, error->message);
   bulletin_window_show_message (self->window, message);
 }
 
 #if GTK_CHECK_VERSION (4, 10, 0)
 static void
-export_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+file_dialog_done (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(BulletinAnnotationsController) self = user_data;
-  g_autoptr(GFile) file = gtk_file_dialog_save_finish (GTK_FILE_DIALOG (object), result, NULL);
+  FileJob job = GPOINTER_TO_INT (g_object_get_data (object, "bulletin-job"));
+  g_autoptr(GFile) file = NULL;
 
+  if (job == FILE_IMPORT)
+    file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (object), result, NULL);
+  else
+    file = gtk_file_dialog_save_finish (GTK_FILE_DIALOG (object), result, NULL);
   if (file != NULL && self->window != NULL)
-    write_export (self, file);
+    file_chosen (self, job, file);
 }
 #else
 static void
-export_response (GtkNativeDialog               *dialog,
-                 int                            response,
-                 BulletinAnnotationsController *self)
+chooser_response (GtkNativeDialog               *dialog,
+                  int                            response,
+                  BulletinAnnotationsController *self)
 {
+  FileJob job = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "bulletin-job"));
+
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
 
       if (file != NULL)
-        write_export (self, file);
+        file_chosen (self, job, file);
     }
   g_clear_object (&self->chooser);
 }
 #endif
 
 static void
-export_action (GSimpleAction *action,
-               GVariant      *parameter,
-               gpointer       user_data)
+choose_file (BulletinAnnotationsController *self,
+             FileJob                        job)
 {
-  BulletinAnnotationsController *self = user_data;
-  const char *title = _("Export Bookmarks and Notes");
-  const char *name = _("Notes.md");
+  const char *title = job == FILE_EXPORT ? _("Export Bookmarks and Notes")
+                    : job == FILE_BACKUP ? _("Back Up Bookmarks and Notes")
+                                         : _("Import Bookmarks and Notes");
+  const char *name = job == FILE_EXPORT ? _("Notes.md") : _("Bookmarks and notes backup.ini");
 #if GTK_CHECK_VERSION (4, 10, 0)
   g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
 
   gtk_file_dialog_set_title (dialog, title);
-  gtk_file_dialog_set_initial_name (dialog, name);
-  gtk_file_dialog_save (dialog, GTK_WINDOW (self->window), NULL, export_done, g_object_ref (self));
+  gtk_file_dialog_set_modal (dialog, TRUE);
+  g_object_set_data (G_OBJECT (dialog), "bulletin-job", GINT_TO_POINTER (job));
+  if (job == FILE_IMPORT)
+    gtk_file_dialog_open (dialog, GTK_WINDOW (self->window), NULL, file_dialog_done, g_object_ref (self));
+  else
+    {
+      gtk_file_dialog_set_initial_name (dialog, name);
+      gtk_file_dialog_save (dialog, GTK_WINDOW (self->window), NULL, file_dialog_done, g_object_ref (self));
+    }
 #else
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
   self->chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self->window),
-                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+                                               job == FILE_IMPORT ? GTK_FILE_CHOOSER_ACTION_OPEN
+                                                                  : GTK_FILE_CHOOSER_ACTION_SAVE,
+                                               job == FILE_IMPORT ? _("_Import") : _("_Save"),
+                                               _("_Cancel"));
+  if (job != FILE_IMPORT)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+  g_object_set_data (G_OBJECT (self->chooser), "bulletin-job", GINT_TO_POINTER (job));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (export_response), self);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 #endif
+}
+
+static void
+file_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  const char *name = g_action_get_name (G_ACTION (action));
+
+  choose_file (user_data, g_str_equal (name, "export-notes") ? FILE_EXPORT
+                          : g_str_equal (name, "backup-notes") ? FILE_BACKUP : FILE_IMPORT);
 }
 
 /* --- opening articles ---------------------------------------------------------- */
@@ -909,6 +995,8 @@ view_open (BulletinAnnotationsView       *view,
            GObject                       *item,
            BulletinAnnotationsController *self)
 {
+  if (self->pages_popover != NULL)
+    gtk_popover_popdown (self->pages_popover);
   if (BULLETIN_IS_BOOKMARK (item))
     open_article (self, bulletin_bookmark_get_issue_id (BULLETIN_BOOKMARK (item)),
                   bulletin_bookmark_get_issue_date (BULLETIN_BOOKMARK (item)),
@@ -1004,10 +1092,17 @@ try_restore (BulletinAnnotationsController *self)
   g_autoptr(BulletinIssue) issue = NULL;
   guint offset;
 
+  if (!self->restore_armed || self->window == NULL)
+    return;
   if (library != self->seen_library)
     {
+      if (self->seen_library != NULL)
+        {
+          /* another archive was opened meanwhile: not the one to restore */
+          self->restore_armed = FALSE;
+          return;
+        }
       self->seen_library = library;
-      self->restore_done = FALSE;
       if (library != NULL)
         g_signal_connect_object (library, "notify::loading", G_CALLBACK (try_restore),
                                  self, G_CONNECT_SWAPPED);
@@ -1037,6 +1132,25 @@ try_restore (BulletinAnnotationsController *self)
     return;
   self->restore_done = TRUE;
   open_article (self, issue_id, NULL, article_id, TRUE, offset, offset, FALSE);
+}
+
+/**
+ * bulletin_annotations_controller_restore_position:
+ *
+ * Reopens the article and the place where the reader left off in the
+ * archive the window is opening (or has open), once it is listed.  The
+ * application asks for this at start; windows opened otherwise start where
+ * they are told.
+ */
+void
+bulletin_annotations_controller_restore_position (BulletinAnnotationsController *self)
+{
+  g_return_if_fail (BULLETIN_IS_ANNOTATIONS_CONTROLLER (self));
+
+  self->restore_armed = TRUE;
+  self->restore_done = FALSE;
+  self->seen_library = NULL;
+  try_restore (self);
 }
 
 /* --- reader and store events --------------------------------------------------- */
@@ -1107,11 +1221,48 @@ window_close_request (GtkWindow                     *window,
 /* --- setting up -------------------------------------------------------------- */
 
 static void
-add_sidebar_pages (BulletinAnnotationsController *self)
+page_button_toggled (GtkToggleButton               *button,
+                     BulletinAnnotationsController *self)
 {
-  GtkWidget *sidebar = GTK_WIDGET (bulletin_window_get_sidebar (self->window));
-  GtkWidget *parent = gtk_widget_get_parent (sidebar);
-  GtkWidget *box, *switcher;
+  if (gtk_toggle_button_get_active (button))
+    gtk_stack_set_visible_child_name (self->sidebar_stack,
+                                      g_object_get_data (G_OBJECT (button), "bulletin-page"));
+}
+
+static void
+page_changed (BulletinAnnotationsController *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->sidebar_stack);
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->page_buttons); i++)
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (self->page_buttons[i]), "bulletin-page"), name) == 0)
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->page_buttons[i]), TRUE);
+}
+
+/* The Bookmarks and Notes lists open from a button in the header bar,
+ * beside the bookmark toggle.  (Not beside the list of issues: the
+ * window's sidebar, its focus cycling and its tests own that column.) */
+static void
+pages_toggled (GtkToggleButton               *button,
+               BulletinAnnotationsController *self)
+{
+  if (gtk_toggle_button_get_active (button))
+    gtk_popover_popup (self->pages_popover);
+  else
+    gtk_popover_popdown (self->pages_popover);
+}
+
+static void
+pages_closed (GtkPopover                    *popover,
+              BulletinAnnotationsController *self)
+{
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->pages_button), FALSE);
+}
+
+static void
+add_pages (BulletinAnnotationsController *self)
+{
+  GtkWidget *box, *switcher, *popover;
 
   self->bookmarks_view = bulletin_annotations_view_new (self->store, BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS);
   self->notes_view = bulletin_annotations_view_new (self->store, BULLETIN_ANNOTATIONS_VIEW_NOTES);
@@ -1122,36 +1273,57 @@ add_sidebar_pages (BulletinAnnotationsController *self)
   g_signal_connect_object (self->bookmarks_view, "remove", G_CALLBACK (view_remove), self, 0);
   g_signal_connect_object (self->notes_view, "remove", G_CALLBACK (view_remove), self, 0);
 
-  /* the list of issues shares its place with the two lists */
-  if (!GTK_IS_PANED (parent) || gtk_paned_get_start_child (GTK_PANED (parent)) != sidebar)
-    {
-      g_warning ("The sidebar is not where the bookmarks expect it");
-      return;
-    }
-
-  g_object_ref (sidebar);
-  gtk_paned_set_start_child (GTK_PANED (parent), NULL);
-
   self->sidebar_stack = GTK_STACK (gtk_stack_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (self->sidebar_stack), TRUE);
-  gtk_stack_add_titled (self->sidebar_stack, sidebar, "issues", _("Issues"));
   gtk_stack_add_titled (self->sidebar_stack, self->bookmarks_view, "bookmarks", _("Bookmarks"));
   gtk_stack_add_titled (self->sidebar_stack, self->notes_view, "notes", _("Notes"));
-  g_object_unref (sidebar);
 
-  switcher = gtk_stack_switcher_new ();
-  gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (switcher), self->sidebar_stack);
-  gtk_widget_set_margin_top (switcher, 6);
+  /* two toggle buttons rather than a GtkStackSwitcher, whose labels
+   * report negative sizes under libadwaita's style on GTK 4.8 */
+  switcher = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_add_css_class (switcher, "linked");
+  gtk_widget_set_halign (switcher, GTK_ALIGN_CENTER);
   gtk_widget_set_margin_bottom (switcher, 6);
-  gtk_widget_set_margin_start (switcher, 6);
-  gtk_widget_set_margin_end (switcher, 6);
+  {
+    const char *names[] = { "bookmarks", "notes" };
+    const char *titles[] = { _("Bookmarks"), _("Notes") };
+
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        GtkWidget *button = gtk_toggle_button_new_with_label (titles[i]);
+
+        g_object_set_data (G_OBJECT (button), "bulletin-page", (gpointer) names[i]);
+        if (i > 0)
+          gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), GTK_TOGGLE_BUTTON (self->page_buttons[0]));
+        g_signal_connect_object (button, "toggled", G_CALLBACK (page_button_toggled), self, 0);
+        gtk_box_append (GTK_BOX (switcher), button);
+        self->page_buttons[i] = button;
+      }
+  }
+  g_signal_connect_object (self->sidebar_stack, "notify::visible-child-name",
+                           G_CALLBACK (page_changed), self, G_CONNECT_SWAPPED);
+  page_changed (self);
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_size_request (box, 340, 440);
   gtk_box_append (GTK_BOX (box), switcher);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->sidebar_stack));
-  gtk_paned_set_start_child (GTK_PANED (parent), box);
-  /* hiding the list of issues (F9) hides the whole column */
-  g_object_bind_property (sidebar, "visible", box, "visible", G_BINDING_SYNC_CREATE);
+
+  /* a toggle with a popover rather than a GtkMenuButton: the window's
+   * tests take the first menu button in the header bar for its menu */
+  popover = gtk_popover_new ();
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+  self->pages_button = g_object_ref_sink (gtk_toggle_button_new ());
+  gtk_button_set_icon_name (GTK_BUTTON (self->pages_button), "view-list-bullet-symbolic");
+  self->pages_popover = GTK_POPOVER (popover);
+  gtk_widget_set_parent (popover, self->pages_button);
+  g_signal_connect_object (self->pages_button, "toggled", G_CALLBACK (pages_toggled), self, 0);
+  g_signal_connect_object (popover, "closed", G_CALLBACK (pages_closed), self, 0);
+  gtk_widget_set_tooltip_text (self->pages_button, _("Bookmarks and Notes"));
+  /* not "bookmark": that names the toggle beside it */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pages_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Saved passages and articles"), -1);
+  adw_header_bar_pack_end (bulletin_window_get_header_bar (self->window), self->pages_button);
 }
 
 static void
@@ -1169,6 +1341,10 @@ bulletin_annotations_controller_dispose (GObject *object)
     gtk_widget_unparent (GTK_WIDGET (self->editor));
   g_clear_object (&self->editor);
   g_clear_object (&self->editing);
+  if (self->pages_popover != NULL && gtk_widget_get_parent (GTK_WIDGET (self->pages_popover)) != NULL)
+    gtk_widget_unparent (GTK_WIDGET (self->pages_popover));
+  self->pages_popover = NULL;
+  g_clear_object (&self->pages_button);
   g_clear_object (&self->bookmarks_view);
   g_clear_object (&self->notes_view);
   g_clear_object (&self->issue);
@@ -1238,7 +1414,9 @@ bulletin_annotations_controller_attach (BulletinWindow *window)
     { "add-note", add_note_action },
     { "add-article-note", add_note_action },
     { "copy-citation", copy_citation_action },
-    { "export-notes", export_action },
+    { "export-notes", file_action },
+    { "backup-notes", file_action },
+    { "import-notes", file_action },
   };
 
   g_return_val_if_fail (BULLETIN_IS_WINDOW (window), NULL);
@@ -1269,7 +1447,7 @@ bulletin_annotations_controller_attach (BulletinWindow *window)
                                   _("Bookmark"), -1);
   adw_header_bar_pack_end (bulletin_window_get_header_bar (window), self->bookmark_button);
 
-  add_sidebar_pages (self);
+  add_pages (self);
   build_editor (self);
 
   g_menu_append (menu, _("Add _Note…"), "win.add-note");

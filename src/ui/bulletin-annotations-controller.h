@@ -34,5 +34,6 @@ GtkPopover                    *bulletin_annotations_controller_get_editor  (Bull
 GtkTextView                   *bulletin_annotations_controller_get_editor_text (BulletinAnnotationsController *self);
 void                           bulletin_annotations_controller_save_editor (BulletinAnnotationsController *self);
 void                           bulletin_annotations_controller_save_position (BulletinAnnotationsController *self);
+void                           bulletin_annotations_controller_restore_position (BulletinAnnotationsController *self);
 
 G_END_DECLS

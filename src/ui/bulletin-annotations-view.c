@@ -82,6 +82,7 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_widget_set_hexpand (labels, TRUE);
   GtkWidget *labels_in_order[] = { title, quote, detail };
 
+  /* wrapped, never ellipsised: the texts are shortened beforehand */
   for (guint i = 0; i < G_N_ELEMENTS (labels_in_order); i++)
     {
       GtkWidget *l = labels_in_order[i];
@@ -89,8 +90,6 @@ setup_row (GtkSignalListItemFactory *factory,
       gtk_label_set_xalign (GTK_LABEL (l), 0.0);
       gtk_label_set_wrap (GTK_LABEL (l), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (l), PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_ellipsize (GTK_LABEL (l), PANGO_ELLIPSIZE_END);
-      gtk_label_set_lines (GTK_LABEL (l), 3);
       gtk_box_append (GTK_BOX (labels), l);
     }
   gtk_widget_add_css_class (title, "heading");
@@ -116,12 +115,29 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, box);
 }
 
+/* At most @max characters of @text, "…" marking a cut. */
+static char *
+shorten (const char *text,
+         guint       max)
+{
+  g_autofree char *head = NULL;
+
+  if (text == NULL)
+    return NULL;
+  if (g_utf8_strlen (text, -1) <= max)
+    return g_strdup (text);
+  head = g_utf8_substring (text, 0, max);
+  return g_strconcat (head, "…", NULL);
+}
+
 static void
 set_label (GtkWidget  *label,
            const char *text)
 {
-  gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
-  gtk_widget_set_visible (label, text != NULL && *text);
+  g_autofree char *shown = shorten (text, 120);
+
+  gtk_label_set_text (GTK_LABEL (label), shown != NULL ? shown : "");
+  gtk_widget_set_visible (label, shown != NULL && *shown);
 }
 
 static void
@@ -157,12 +173,15 @@ bind_row (GtkSignalListItemFactory *factory,
       BulletinNote *n = BULLETIN_NOTE (item);
       g_autofree char *issue = issue_line (bulletin_note_get_issue_title (n),
                                            bulletin_note_get_issue_date (n));
+      g_autofree char *shortened = shorten (bulletin_note_get_quote (n), 60);
       g_autofree char *quoted = bulletin_note_has_range (n)
-                                ? g_strdup_printf (_("“%s”"), bulletin_note_get_quote (n))
+                                ? g_strdup_printf (_("“%s”"), shortened)
                                 : g_strdup (_("Note on the article"));
-      g_autofree char *line = g_strdup_printf ("%s\n%s",
+      g_autofree char *line = g_strdup_printf ("%s\n%s%s",
                                                bulletin_note_get_headline (n) ? bulletin_note_get_headline (n) : "",
-                                               issue);
+                                               issue,
+                                               bulletin_note_get_anchor_state (n) == BULLETIN_ANCHOR_DETACHED
+                                                 ? _("\nThe passage is no longer in the article") : "");
 
       set_label (title, quoted);
       set_label (quote, bulletin_note_get_text (n));
@@ -252,18 +271,38 @@ bulletin_annotations_view_new (BulletinAnnotations         *store,
   scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->list));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (scrolled), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  kind == BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS ? _("Bookmarks") : _("Notes"),
+                                  -1);
 
-  empty = adw_status_page_new ();
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty),
-                                 kind == BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS ? "user-bookmarks-symbolic"
-                                                                             : "document-edit-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (empty),
-                             kind == BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS ? _("No Bookmarks") : _("No Notes"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (empty),
-                                   kind == BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS
-                                     ? _("Press Ctrl+D to bookmark the article you are reading.")
-                                     : _("Select a passage and press Ctrl+M, or choose Add Note from its menu."));
-  gtk_widget_add_css_class (empty, "compact");
+  empty = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_valign (empty, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_start (empty, 18);
+  gtk_widget_set_margin_end (empty, 18);
+  {
+    GtkWidget *icon = gtk_image_new_from_icon_name (kind == BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS
+                                                      ? "user-bookmarks-symbolic" : "document-edit-symbolic");
+    GtkWidget *title = gtk_label_new (kind == BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS ? _("No Bookmarks")
+                                                                                : _("No Notes"));
+    GtkWidget *hint = gtk_label_new (kind == BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS
+                                       ? _("Press Ctrl+D to bookmark the article you are reading.")
+                                       : _("Select a passage and press Ctrl+M, or choose Add Note from its menu."));
+
+    gtk_image_set_pixel_size (GTK_IMAGE (icon), 48);
+    gtk_widget_add_css_class (icon, "dim-label");
+    gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    kind == BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS ? _("Bookmarks") : _("Notes"),
+                                    -1);
+    gtk_widget_add_css_class (title, "title-4");
+    gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+    gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
+    gtk_label_set_wrap_mode (GTK_LABEL (hint), PANGO_WRAP_WORD_CHAR);
+    gtk_label_set_justify (GTK_LABEL (hint), GTK_JUSTIFY_CENTER);
+    gtk_widget_add_css_class (hint, "dim-label");
+    gtk_box_append (GTK_BOX (empty), icon);
+    gtk_box_append (GTK_BOX (empty), title);
+    gtk_box_append (GTK_BOX (empty), hint);
+  }
 
   self->stack = GTK_STACK (gtk_stack_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
@@ -275,9 +314,17 @@ bulletin_annotations_view_new (BulletinAnnotations         *store,
     {
       GtkWidget *bar = gtk_action_bar_new ();
       GtkWidget *export = gtk_button_new_with_mnemonic (_("_Export…"));
+      GtkWidget *backup = gtk_button_new_with_mnemonic (_("_Back Up…"));
+      GtkWidget *import = gtk_button_new_with_mnemonic (_("_Import…"));
 
       gtk_actionable_set_action_name (GTK_ACTIONABLE (export), "win.export-notes");
       gtk_widget_set_tooltip_text (export, _("Save bookmarks and notes as Markdown"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (backup), "win.backup-notes");
+      gtk_widget_set_tooltip_text (backup, _("Save all bookmarks and notes in one file"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (import), "win.import-notes");
+      gtk_widget_set_tooltip_text (import, _("Add the bookmarks and notes of a backup"));
+      gtk_action_bar_pack_start (GTK_ACTION_BAR (bar), backup);
+      gtk_action_bar_pack_start (GTK_ACTION_BAR (bar), import);
       gtk_action_bar_pack_end (GTK_ACTION_BAR (bar), export);
       gtk_box_append (GTK_BOX (self), bar);
     }

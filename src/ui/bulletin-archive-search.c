@@ -113,8 +113,8 @@ article_row (const BulletinSearchResult *r)
   GtkWidget *headline = gtk_label_new (r->headline != NULL ? r->headline : _("Untitled"));
   GtkWidget *count = gtk_label_new (NULL);
   GtkWidget *snippet = gtk_label_new (NULL);
-  g_autofree char *n = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hit", "%u hits", r->hits->len),
-                                        r->hits->len);
+  g_autofree char *n = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hit", "%u hits", r->n_hits),
+                                        r->n_hits);
   g_autofree char *markup = snippet_markup (r);
   RowData *data = g_new0 (RowData, 1);
 
@@ -177,7 +177,7 @@ show_results (BulletinArchiveSearch *self,
 
               if (strcmp (o->issue_path, r->issue_path) != 0)
                 break;
-              hits += o->hits->len;
+              hits += o->n_hits;
             }
           gtk_list_box_append (self->list, issue_row (r, hits));
         }
@@ -247,7 +247,7 @@ first_screen_done (GObject      *object,
   show_results (self, results);
   if (!results->complete)
     bulletin_search_index_query_async (self->index, gtk_editable_get_text (GTK_EDITABLE (self->entry)), 0,
-                                       self->query_cancellable, complete_done, g_object_ref (self));
+                                       BULLETIN_ARCHIVE_SEARCH_MAX_ROWS, self->query_cancellable, complete_done, g_object_ref (self));
 }
 
 static void
@@ -266,7 +266,8 @@ run_query (BulletinArchiveSearch *self)
       return;
     }
   self->query_cancellable = g_cancellable_new ();
-  bulletin_search_index_query_async (self->index, text, FIRST_SCREEN_HITS, self->query_cancellable,
+  bulletin_search_index_query_async (self->index, text, FIRST_SCREEN_HITS, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS,
+                                     self->query_cancellable,
                                      first_screen_done, g_object_ref (self));
 }
 

@@ -27,9 +27,9 @@ struct _BulletinReaderView
   char                    *family;
 
   GtkTextBuffer           *staging;
+  GCancellable            *fill_cancellable;
   guint                    copied;
   guint                    chunk_id;
-  gboolean                 skip_tick;
 
   /* scrolling to a mark again while the lines above it are laid out */
   guint                    scroll_tick_id;
@@ -124,6 +124,9 @@ stop_chunks (BulletinReaderView *self)
   self->chunk_id = 0;
   g_clear_object (&self->staging);
   self->copied = 0;
+  g_cancellable_cancel (self->fill_cancellable);
+  g_clear_object (&self->fill_cancellable);
+  bulletin_typography_fill_buffer_cancel (gtk_text_view_get_buffer (self->text_view));
 }
 
 /* Copies the next piece of the staging buffer, ending at a line end when
@@ -171,30 +174,22 @@ static void
 finish_fill (BulletinReaderView *self)
 {
   stop_chunks (self);
+  bulletin_typography_attach_figures (self->text_view, self->display);
   g_signal_emit (self, signals[ARTICLE_SHOWN], 0);
 }
 
-/* One piece per frame, so that what is in already gets painted first. */
-static gboolean
-chunk_tick (GtkWidget     *widget,
-            GdkFrameClock *clock,
-            gpointer       user_data)
+static void
+fill_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
-  BulletinReaderView *self = user_data;
+  g_autoptr(BulletinReaderView) self = user_data;
+  g_autoptr(GError) error = NULL;
 
-  /* the frame after set_article () paints the first piece as it is */
-  if (self->skip_tick)
-    {
-      self->skip_tick = FALSE;
-      return G_SOURCE_CONTINUE;
-    }
-
-  if (copy_chunk (self))
-    return G_SOURCE_CONTINUE;
-
-  self->chunk_id = 0;
+  /* Cancelled: another article took its place. */
+  if (!bulletin_typography_fill_buffer_finish (GTK_TEXT_BUFFER (object), result, &error))
+    return;
   finish_fill (self);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -205,6 +200,7 @@ show_display (BulletinReaderView *self)
 
   stop_chunks (self);
   stop_scroll_tick (self);
+  bulletin_typography_attach_figures (self->text_view, NULL);
   bulletin_typography_configure_view (self->text_view, &self->settings);
   update_clamp (self);
 
@@ -233,15 +229,12 @@ show_display (BulletinReaderView *self)
     }
   else
     {
-      self->staging = gtk_text_buffer_new (gtk_text_buffer_get_tag_table (buffer));
-      bulletin_typography_fill_buffer (self->staging, self->display, &self->settings);
-      apply_language (self, self->staging);
-      gtk_text_buffer_set_text (buffer, "", 0);
-      copy_chunk (self);
+      /* The first screen now, the rest from idle callbacks. */
+      self->fill_cancellable = g_cancellable_new ();
+      bulletin_typography_fill_buffer_async (buffer, self->display, &self->settings, CHUNK_CHARS,
+                                             self->fill_cancellable, fill_done_cb, g_object_ref (self));
       gtk_text_buffer_get_start_iter (buffer, &start);
       gtk_text_buffer_place_cursor (buffer, &start);
-      self->skip_tick = TRUE;
-      self->chunk_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->text_view), chunk_tick, self, NULL);
     }
 
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
@@ -380,6 +373,16 @@ bulletin_reader_view_class_init (BulletinReaderViewClass *klass)
   gtk_widget_class_install_action (widget_class, "reader.bottom", NULL, end_action);
 }
 
+/* Large text (GNOME's text-scaling-factor) arrives as a new Xft DPI: the
+ * glyphs grow by themselves, the line pitch and indents the typography
+ * computed in pixels must follow. */
+static void
+dpi_changed (BulletinReaderView *self)
+{
+  bulletin_typography_configure_view (self->text_view, &self->settings);
+  update_clamp (self);
+}
+
 static void
 bulletin_reader_view_init (BulletinReaderView *self)
 {
@@ -392,7 +395,7 @@ bulletin_reader_view_init (BulletinReaderView *self)
 
   gtk_widget_add_controller (GTK_WIDGET (self->text_view), bulletin_accels_new_controller ("reader."));
   g_signal_connect_object (gtk_widget_get_settings (GTK_WIDGET (self)), "notify::gtk-xft-dpi",
-                           G_CALLBACK (update_clamp), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (dpi_changed), self, G_CONNECT_SWAPPED);
   bulletin_typography_configure_view (self->text_view, &self->settings);
   update_clamp (self);
 }
@@ -518,6 +521,13 @@ bulletin_reader_view_set_settings (BulletinReaderView            *self,
   self->settings = *settings;
   self->family = g_strdup (settings->family);
   self->settings.family = self->family;
+  if (self->display != NULL)
+    {
+      /* The text stays; only the tags' properties change. */
+      bulletin_typography_configure_view (self->text_view, &self->settings);
+      update_clamp (self);
+      return;
+    }
   show_display (self);
 }
 
@@ -538,7 +548,8 @@ gboolean
 bulletin_reader_view_is_complete (BulletinReaderView *self)
 {
   g_return_val_if_fail (BULLETIN_IS_READER_VIEW (self), TRUE);
-  return self->staging == NULL;
+  return self->staging == NULL &&
+         bulletin_typography_fill_buffer_is_complete (gtk_text_view_get_buffer (self->text_view));
 }
 
 /* Copies what is left of a long article into the buffer now. */
@@ -547,6 +558,12 @@ bulletin_reader_view_complete (BulletinReaderView *self)
 {
   g_return_if_fail (BULLETIN_IS_READER_VIEW (self));
 
+  if (!bulletin_typography_fill_buffer_is_complete (gtk_text_view_get_buffer (self->text_view)))
+    {
+      /* finish_fill () follows from fill_done_cb () */
+      bulletin_typography_fill_buffer_complete (gtk_text_view_get_buffer (self->text_view));
+      return;
+    }
   if (self->staging == NULL)
     return;
   while (copy_chunk (self))

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bulletin-search.h"
+#include "bulletin-a11y.h"
 #include "bulletin-search-bar.h"
 
 /*
@@ -15,7 +16,7 @@
  * that a keystroke costs the same in a long article as in a short one.
  */
 
-#define TAG_MARGIN 4000   /* characters tagged beyond the visible ones */
+#define TAG_MARGIN 600    /* characters tagged beyond the visible ones */
 
 typedef struct {
   guint start;
@@ -38,6 +39,8 @@ struct _BulletinSearchBar
   GArray             *matches;          /* Match, display offsets */
   int                 current;
   GByteArray         *tagged;           /* per match: carries the tag */
+  guint               tagged_min;       /* the buffer range that may carry tags */
+  guint               tagged_max;
   guint               retag_idle;
   char               *status;
   char               *last_query;       /* what the matches are for */
@@ -52,19 +55,17 @@ get_buffer (BulletinSearchBar *self)
 }
 
 static GtkTextTag *
-ensure_tag (GtkTextBuffer *buffer,
-            const char    *name,
-            const char    *background)
+ensure_tag (GtkTextBuffer     *buffer,
+            const char        *name,
+            BulletinHighlight  kind)
 {
   GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
   GtkTextTag *tag = gtk_text_tag_table_lookup (table, name);
 
   if (tag == NULL)
     {
-      GdkRGBA rgba;
-
-      gdk_rgba_parse (&rgba, background);
-      tag = gtk_text_buffer_create_tag (buffer, name, "background-rgba", &rgba, NULL);
+      tag = gtk_text_buffer_create_tag (buffer, name, NULL);
+      bulletin_highlight_style_tag (buffer, tag, kind);
     }
   /* above the typography's tags */
   gtk_text_tag_set_priority (tag, gtk_text_tag_table_get_size (table) - 1);
@@ -78,7 +79,14 @@ clear_tags (BulletinSearchBar *self)
   GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
   GtkTextIter start, end;
 
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  /* only where tags were put: removing over the whole of a long buffer
+   * would cost more than the search */
+  if (self->tagged_max <= self->tagged_min)
+    return;
+  gtk_text_buffer_get_iter_at_offset (buffer, &start, self->tagged_min);
+  gtk_text_buffer_get_iter_at_offset (buffer, &end, self->tagged_max);
+  self->tagged_min = G_MAXUINT;
+  self->tagged_max = 0;
   if (gtk_text_tag_table_lookup (table, BULLETIN_SEARCH_MATCH_TAG) != NULL)
     gtk_text_buffer_remove_tag_by_name (buffer, BULLETIN_SEARCH_MATCH_TAG, &start, &end);
   if (gtk_text_tag_table_lookup (table, BULLETIN_SEARCH_CURRENT_TAG) != NULL)
@@ -87,12 +95,15 @@ clear_tags (BulletinSearchBar *self)
 }
 
 static void
-tag_match (GtkTextBuffer *buffer,
-           GtkTextTag    *tag,
-           const Match   *m)
+tag_match (BulletinSearchBar *self,
+           GtkTextBuffer     *buffer,
+           GtkTextTag        *tag,
+           const Match       *m)
 {
   GtkTextIter s, e;
 
+  self->tagged_min = MIN (self->tagged_min, m->start);
+  self->tagged_max = MAX (self->tagged_max, m->end);
   gtk_text_buffer_get_iter_at_offset (buffer, &s, m->start);
   gtk_text_buffer_get_iter_at_offset (buffer, &e, m->end);
   gtk_text_buffer_apply_tag (buffer, tag, &s, &e);
@@ -144,8 +155,8 @@ retag (BulletinSearchBar *self)
   if (self->matches->len == 0)
     return;
 
-  tag = ensure_tag (buffer, BULLETIN_SEARCH_MATCH_TAG, "rgba(246,211,45,0.55)");
-  ensure_tag (buffer, BULLETIN_SEARCH_CURRENT_TAG, "rgba(255,120,0,0.75)");
+  tag = ensure_tag (buffer, BULLETIN_SEARCH_MATCH_TAG, BULLETIN_HIGHLIGHT_MATCH);
+  ensure_tag (buffer, BULLETIN_SEARCH_CURRENT_TAG, BULLETIN_HIGHLIGHT_CURRENT);
 
   visible_range (self, &vis_start, &vis_end);
   if (self->current >= 0)
@@ -167,7 +178,7 @@ retag (BulletinSearchBar *self)
   for (guint i = from; i < to; i++)
     if (!self->tagged->data[i])
       {
-        tag_match (buffer, tag, &g_array_index (self->matches, Match, i));
+        tag_match (self, buffer, tag, &g_array_index (self->matches, Match, i));
         self->tagged->data[i] = TRUE;
       }
 }
@@ -193,9 +204,15 @@ static void
 set_status (BulletinSearchBar *self,
             const char        *status)
 {
+  if (g_strcmp0 (self->status, status) == 0)
+    return;
   g_free (self->status);
   self->status = g_strdup (status);
   gtk_label_set_text (self->status_label, status != NULL ? status : "");
+  /* "3 of 12", "No results": told to a screen reader on the entry, where
+   * the focus is while typing */
+  if (status != NULL && *status != 0)
+    bulletin_announce (GTK_WIDGET (self->entry), status);
 }
 
 static void
@@ -228,15 +245,19 @@ show_current (BulletinSearchBar *self,
     }
   gtk_widget_remove_css_class (GTK_WIDGET (self->entry), "error");
 
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  if (gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), BULLETIN_SEARCH_CURRENT_TAG))
-    gtk_text_buffer_remove_tag_by_name (buffer, BULLETIN_SEARCH_CURRENT_TAG, &start, &end);
+  if (self->tagged_max > self->tagged_min &&
+      gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), BULLETIN_SEARCH_CURRENT_TAG))
+    {
+      gtk_text_buffer_get_iter_at_offset (buffer, &start, self->tagged_min);
+      gtk_text_buffer_get_iter_at_offset (buffer, &end, self->tagged_max);
+      gtk_text_buffer_remove_tag_by_name (buffer, BULLETIN_SEARCH_CURRENT_TAG, &start, &end);
+    }
 
   m = &g_array_index (self->matches, Match, self->current);
   if (scroll)
     bulletin_reader_view_scroll_to_range (self->reader, m->start, m->end);
   retag (self);
-  tag_match (buffer, ensure_tag (buffer, BULLETIN_SEARCH_CURRENT_TAG, "rgba(255,120,0,0.75)"), m);
+  tag_match (self, buffer, ensure_tag (buffer, BULLETIN_SEARCH_CURRENT_TAG, BULLETIN_HIGHLIGHT_CURRENT), m);
 
   /* Translators: the current match and the number of matches, "3 of 12" */
   status = g_strdup_printf (_("%d of %u"), self->current + 1, self->matches->len);
@@ -447,9 +468,10 @@ bulletin_search_bar_init (BulletinSearchBar *self)
 
   self->matches = g_array_new (FALSE, FALSE, sizeof (Match));
   self->tagged = g_byte_array_new ();
+  self->tagged_min = G_MAXUINT;
   self->current = -1;
 
-  gtk_search_entry_set_search_delay (self->entry, 80);
+  gtk_search_entry_set_search_delay (self->entry, 200);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->entry));
   g_signal_connect_swapped (self->entry, "search-changed", G_CALLBACK (search_changed), self);
   g_signal_connect_swapped (self->entry, "changed", G_CALLBACK (text_changed), self);

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
 #include <pango/pangocairo.h>
 
 #include "bulletin-typography.h"
@@ -615,7 +616,7 @@ bulletin_typography_fill_buffer (GtkTextBuffer                 *buffer,
 /* Filling in pieces */
 
 typedef struct {
-  GtkTextBuffer       *buffer;   /* unowned: the task holds it */
+  GtkTextBuffer       *buffer;
   BulletinDisplayText *display;
   BulletinScript       script;
   guint                next_span;
@@ -630,6 +631,7 @@ fill_free (gpointer data)
 
   g_clear_handle_id (&fill->source_id, g_source_remove);
   g_clear_signal_handler (&fill->changed_id, fill->buffer);
+  g_object_unref (fill->buffer);
   bulletin_display_text_unref (fill->display);
   g_free (fill);
 }
@@ -735,7 +737,7 @@ bulletin_typography_fill_buffer_async (GtkTextBuffer                 *buffer,
   task = g_task_new (buffer, cancellable, callback, user_data);
   g_task_set_source_tag (task, bulletin_typography_fill_buffer_async);
   fill = g_new0 (Fill, 1);
-  fill->buffer = buffer;
+  fill->buffer = g_object_ref (buffer);
   fill->display = bulletin_display_text_ref (display);
   fill->script = prepare_buffer (buffer, display, settings);
   g_task_set_task_data (task, fill, fill_free);
@@ -762,6 +764,41 @@ bulletin_typography_fill_buffer_finish (GtkTextBuffer  *buffer,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+gboolean
+bulletin_typography_fill_buffer_is_complete (GtkTextBuffer *buffer)
+{
+  g_return_val_if_fail (GTK_IS_TEXT_BUFFER (buffer), TRUE);
+
+  return g_object_get_data (G_OBJECT (buffer), FILL_KEY) == NULL;
+}
+
+void
+bulletin_typography_fill_buffer_complete (GtkTextBuffer *buffer)
+{
+  GTask *task;
+  Fill *fill;
+
+  g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
+
+  task = g_object_get_data (G_OBJECT (buffer), FILL_KEY);
+  if (task == NULL)
+    return;
+  fill = g_task_get_task_data (task);
+  while (fill_some (fill, 100000))
+    ;
+  g_clear_handle_id (&fill->source_id, g_source_remove);
+  g_task_return_boolean (task, TRUE);
+  g_object_set_data (G_OBJECT (buffer), FILL_KEY, NULL);
+}
+
+void
+bulletin_typography_fill_buffer_cancel (GtkTextBuffer *buffer)
+{
+  g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
+
+  g_object_set_data (G_OBJECT (buffer), FILL_KEY, NULL);
+}
+
 BulletinScript
 bulletin_typography_get_script (GtkTextBuffer *buffer)
 {
@@ -777,4 +814,235 @@ bulletin_typography_apply_settings (GtkTextBuffer                 *buffer,
   g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
 
   update_tags (buffer, bulletin_typography_get_script (buffer), settings);
+}
+
+/* Figures */
+
+#define FIGURES_KEY "bulletin-typography-figures"
+
+typedef struct {
+  GtkWidget   *child;
+  GtkTextTag  *tag;
+  GtkTextMark *mark;
+  double       aspect;   /* height / width of a local image; 0: placeholder */
+  int          x, y, width, height;
+} Figure;
+
+typedef struct {
+  GtkTextView   *view;
+  GArray        *figures;  /* Figure */
+  guint          tick_id;
+  guint          quiet;    /* frames without a change */
+  GtkAdjustment *vadjustment;
+  gulong         changed_id;
+} Figures;
+
+static void
+figures_free (gpointer data)
+{
+  Figures *figures = data;
+
+  for (guint i = 0; i < figures->figures->len; i++)
+    {
+      Figure *figure = &g_array_index (figures->figures, Figure, i);
+
+      if (gtk_widget_get_parent (figure->child) == GTK_WIDGET (figures->view))
+        gtk_text_view_remove (figures->view, figure->child);
+      g_object_unref (figure->child);
+    }
+  if (figures->tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (figures->view), figures->tick_id);
+  if (figures->vadjustment != NULL)
+    {
+      g_clear_signal_handler (&figures->changed_id, figures->vadjustment);
+      g_object_unref (figures->vadjustment);
+    }
+  g_array_unref (figures->figures);
+  g_free (figures);
+}
+
+/* Keeps each figure's reserved space and place in step with the layout,
+ * which changes with the width and as lines above are laid out. */
+static gboolean
+figures_tick (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  Figures *figures = user_data;
+  GtkTextView *view = figures->view;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GdkRectangle visible;
+  int left = gtk_text_view_get_left_margin (view);
+  int column;
+
+  gtk_text_view_get_visible_rect (view, &visible);
+  column = MAX (1, gtk_widget_get_width (widget) - left - gtk_text_view_get_right_margin (view));
+  figures->quiet++;
+
+  for (guint i = 0; i < figures->figures->len; i++)
+    {
+      Figure *figure = &g_array_index (figures->figures, Figure, i);
+      int height = figure->aspect > 0 ? (int)(column * MIN (figure->aspect, 1.2)) : figure->height;
+      GdkRectangle rect;
+      GtkTextIter iter;
+
+      if (height != figure->height || column != figure->width)
+        {
+          figure->height = height;
+          figure->width = column;
+          gtk_widget_set_size_request (figure->child, column, height);
+          g_object_set (figure->tag, "pixels-above-lines", height + 12, NULL);
+          figures->quiet = 0;
+        }
+      gtk_text_buffer_get_iter_at_mark (buffer, &iter, figure->mark);
+      gtk_text_view_get_iter_location (view, &iter, &rect);
+      if (rect.y - height - 6 != figure->y || left != figure->x)
+        {
+          figure->y = rect.y - height - 6;
+          figure->x = left;
+          gtk_text_view_move_overlay (view, figure->child, figure->x, figure->y);
+          figures->quiet = 0;
+        }
+    }
+
+  /* Settled: wait for the layout to change again (see below). */
+  if (figures->quiet > 30)
+    {
+      figures->tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+figures_layout_changed (Figures *figures)
+{
+  figures->quiet = 0;
+  if (figures->tick_id == 0)
+    figures->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (figures->view), figures_tick, figures, NULL);
+}
+
+static GtkWidget *
+figure_child (BulletinArticle     *article,
+              const BulletinBlock *block,
+              double              *aspect)
+{
+  g_autoptr(GFile) file = NULL;
+  const char *image = block->image;
+  g_autofree char *label = NULL;
+  GtkWidget *widget;
+
+  *aspect = 0;
+  if (image == NULL || *image == '\0')
+    image = NULL;
+  else if (g_str_has_prefix (image, "file:"))
+    file = g_file_new_for_uri (image);
+  else if (g_path_is_absolute (image))
+    file = g_file_new_for_path (image);
+  else if (strstr (image, "://") == NULL && bulletin_article_get_uri (article) != NULL &&
+           g_str_has_prefix (bulletin_article_get_uri (article), "file:"))
+    {
+      g_autoptr(GFile) article_file = g_file_new_for_uri (bulletin_article_get_uri (article));
+      g_autoptr(GFile) parent = g_file_get_parent (article_file);
+
+      file = parent != NULL ? g_file_resolve_relative_path (parent, image) : NULL;
+    }
+
+  if (file != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GdkTexture) texture = gdk_texture_new_from_file (file, &error);
+
+      if (texture != NULL)
+        {
+          widget = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+          gtk_picture_set_can_shrink (GTK_PICTURE (widget), TRUE);
+          *aspect = (double)gdk_texture_get_height (texture) / MAX (1, gdk_texture_get_width (texture));
+          if (block->image_alt != NULL)
+            gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                            block->image_alt, -1);
+          return widget;
+        }
+      g_debug ("figure %s: %s", image, error->message);
+    }
+
+  /* Remote images are never fetched: the reader works offline. */
+  if (image == NULL)
+    label = g_strdup (_("Image not available"));
+  else if (strstr (image, "://") != NULL && file == NULL)
+    label = g_strdup_printf (_("Image not loaded: %s"), image);
+  else
+    label = g_strdup_printf (_("Image not found: %s"), image);
+  widget = gtk_label_new (label);
+  gtk_label_set_wrap (GTK_LABEL (widget), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (widget), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_add_css_class (widget, "dim-label");
+  gtk_widget_add_css_class (widget, "card");
+  return widget;
+}
+
+void
+bulletin_typography_attach_figures (GtkTextView         *view,
+                                    BulletinDisplayText *display)
+{
+  GtkTextBuffer *buffer;
+  BulletinArticle *article;
+  const BulletinSpan *spans;
+  Figures *figures;
+  guint n_spans;
+
+  g_return_if_fail (GTK_IS_TEXT_VIEW (view));
+
+  g_object_set_data (G_OBJECT (view), FIGURES_KEY, NULL);
+  if (display == NULL)
+    return;
+
+  buffer = gtk_text_view_get_buffer (view);
+  article = bulletin_display_text_get_article (display);
+  spans = bulletin_display_text_get_spans (display, &n_spans);
+  figures = g_new0 (Figures, 1);
+  figures->view = view;
+  figures->figures = g_array_new (FALSE, TRUE, sizeof (Figure));
+
+  for (guint i = 0; i < n_spans; i++)
+    {
+      const BulletinBlock *block;
+      Figure figure = { 0 };
+      g_autofree char *name = NULL;
+      GtkTextIter start, end;
+
+      if (spans[i].kind != BULLETIN_BLOCK_FIGURE)
+        continue;
+      block = bulletin_article_get_block (article, spans[i].block);
+      figure.child = g_object_ref_sink (figure_child (article, block, &figure.aspect));
+      figure.height = figure.aspect > 0 ? 0 : 3 * 24;
+      name = g_strdup_printf ("bulletin-figure-%u", i);
+      figure.tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), name);
+      if (figure.tag == NULL)
+        figure.tag = gtk_text_buffer_create_tag (buffer, name, NULL);
+      gtk_text_buffer_get_iter_at_offset (buffer, &start, spans[i].start);
+      end = start;
+      gtk_text_iter_forward_to_line_end (&end);
+      gtk_text_buffer_apply_tag (buffer, figure.tag, &start, &end);
+      figure.mark = gtk_text_buffer_create_mark (buffer, NULL, &start, TRUE);
+      figure.y = G_MININT;
+      gtk_text_view_add_overlay (view, figure.child, 0, 0);
+      g_array_append_val (figures->figures, figure);
+    }
+
+  if (figures->figures->len == 0)
+    {
+      figures_free (figures);
+      return;
+    }
+  figures->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (view), figures_tick, figures, NULL);
+  /* The height of the text changes with the width and as it is laid out. */
+  figures->vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  if (figures->vadjustment != NULL)
+    {
+      g_object_ref (figures->vadjustment);
+      figures->changed_id = g_signal_connect_swapped (figures->vadjustment, "changed",
+                                                      G_CALLBACK (figures_layout_changed), figures);
+    }
+  g_object_set_data_full (G_OBJECT (view), FIGURES_KEY, figures, figures_free);
 }

@@ -76,11 +76,25 @@ gboolean bulletin_typography_fill_buffer_finish (GtkTextBuffer                 *
                                                  GAsyncResult                  *result,
                                                  GError                       **error);
 
+/* Whether no piece of a fill is pending; completes a pending fill now;
+ * stops it where it is. */
+gboolean bulletin_typography_fill_buffer_is_complete (GtkTextBuffer            *buffer);
+void     bulletin_typography_fill_buffer_complete    (GtkTextBuffer            *buffer);
+void     bulletin_typography_fill_buffer_cancel      (GtkTextBuffer            *buffer);
+
 /* Applies changed @settings (typeface, size, line spacing) to a buffer
  * filled before, without refilling it: only tag properties change.  A
  * change of @widen_punctuation needs a new display text and a refill. */
 void     bulletin_typography_apply_settings     (GtkTextBuffer                 *buffer,
                                                  const BulletinReadingSettings *settings);
+
+/* Shows the figures of @display (NULL: none) above their captions in
+ * @view: a local image scaled to the column, a remote one as a
+ * placeholder naming its address (never fetched).  Call after filling the
+ * view's buffer; the space is reserved above each caption line, so the
+ * buffer's offsets stay display offsets. */
+void     bulletin_typography_attach_figures     (GtkTextView                   *view,
+                                                 BulletinDisplayText           *display);
 
 /* The script the buffer was filled for. */
 BulletinScript bulletin_typography_get_script   (GtkTextBuffer                 *buffer);

@@ -3,7 +3,9 @@
 
 #include <glib/gi18n.h>
 
+#include "bulletin-reading-popover.h"
 #include "bulletin-window.h"
+#include "bulletin-a11y.h"
 #include "bulletin-annotations-controller.h"
 #include "bulletin-window-search.h"
 
@@ -41,6 +43,14 @@ struct _BulletinWindow
 };
 
 G_DEFINE_FINAL_TYPE (BulletinWindow, bulletin_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SIDEBAR_VISIBLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* AdwStatusPage scrolls its content in a focusable GtkScrolledWindow with no
  * name of its own; a screen reader would announce an empty "scroll pane".
@@ -252,8 +262,7 @@ library_opened (GObject      *object,
           g_debug ("%s", message);
           g_set_error_literal (&self->open_error, error->domain, error->code, error->message);
           /* the status page says it; screen readers find it here */
-          gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message, -1);
+          bulletin_announce (GTK_WIDGET (self), message);
         }
       update_state (self);
       return;
@@ -454,14 +463,16 @@ collect_panes (BulletinWindow *self)
 {
   GPtrArray *panes = g_ptr_array_new ();
 
-  if (gtk_widget_get_visible (GTK_WIDGET (self->sidebar)))
+  if (gtk_widget_is_visible (GTK_WIDGET (self->sidebar)))
     g_ptr_array_add (panes, self->sidebar);
   g_ptr_array_add (panes, self->content_stack);
   for (guint i = 0; i < self->extra_panes->len; i++)
     {
       GtkWidget *pane = g_ptr_array_index (self->extra_panes, i);
 
-      if (gtk_widget_is_visible (pane) && gtk_widget_is_sensitive (pane))
+      /* a search bar out of search mode is there but folded away */
+      if (gtk_widget_get_mapped (pane) && gtk_widget_is_sensitive (pane) &&
+          gtk_widget_get_width (pane) > 0 && gtk_widget_get_height (pane) > 0)
         g_ptr_array_add (panes, pane);
     }
   return panes;
@@ -569,7 +580,7 @@ focus_sidebar_action (GSimpleAction *action,
 {
   BulletinWindow *self = BULLETIN_WINDOW (user_data);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->sidebar), TRUE);
+  bulletin_window_set_sidebar_visible (self, TRUE);
   bulletin_sidebar_focus_selection (self->sidebar);
 }
 
@@ -640,16 +651,6 @@ issue_load_failed (BulletinSidebar *sidebar,
   bulletin_window_show_message (self, message);
 }
 
-static void
-sidebar_visible_changed (BulletinWindow *self)
-{
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
-
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->sidebar)) &&
-      (focus == NULL || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->sidebar))))
-    focus_pane (self, GTK_WIDGET (self->content_stack));
-}
-
 static gboolean
 on_drop (GtkDropTarget  *target,
          const GValue   *value,
@@ -701,10 +702,14 @@ bulletin_window_dispose (GObject *object)
 #endif
   if (self->library != NULL)
     g_signal_handlers_disconnect_by_data (bulletin_library_get_issues (self->library), self);
+  /* Helpers attached to the window (notes: a popover parented on the
+   * reader's text view) go before the widgets they hang on. */
+  g_object_set_data (G_OBJECT (self), "bulletin-annotations-controller", NULL);
+
   /* settings of a closed window must not reach its widgets any more */
   if (self->sidebar != NULL)
     {
-      g_settings_unbind (self->sidebar, "visible");
+      g_settings_unbind (self, "sidebar-visible");
       g_settings_unbind (self->paned, "position");
       g_action_map_remove_action (G_ACTION_MAP (self), "toggle-sidebar");
     }
@@ -719,6 +724,80 @@ bulletin_window_dispose (GObject *object)
   G_OBJECT_CLASS (bulletin_window_parent_class)->dispose (object);
 }
 
+/* What F9 hides is the paned's start child, whatever holds the sidebar
+ * (the notes put it in a stack with their own pages). */
+static GtkWidget *
+sidebar_pane (BulletinWindow *self)
+{
+  GtkWidget *start = gtk_paned_get_start_child (self->paned);
+
+  return start != NULL ? start : GTK_WIDGET (self->sidebar);
+}
+
+gboolean
+bulletin_window_get_sidebar_visible (BulletinWindow *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_WINDOW (self), FALSE);
+  return gtk_widget_get_visible (sidebar_pane (self));
+}
+
+/* Shows or hides the sidebar (F9); the focus leaves it when it hides. */
+void
+bulletin_window_set_sidebar_visible (BulletinWindow *self,
+                                     gboolean        visible)
+{
+  GtkWidget *pane;
+  GtkWidget *focus;
+
+  g_return_if_fail (BULLETIN_IS_WINDOW (self));
+
+  pane = sidebar_pane (self);
+  if (gtk_widget_get_visible (pane) == !!visible)
+    return;
+
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (!visible && focus != NULL && gtk_widget_is_ancestor (focus, pane))
+    gtk_widget_grab_focus (GTK_WIDGET (bulletin_reader_view_get_text_view (self->reader)));
+  gtk_widget_set_visible (pane, visible);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIDEBAR_VISIBLE]);
+}
+
+static void
+bulletin_window_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  BulletinWindow *self = BULLETIN_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SIDEBAR_VISIBLE:
+      g_value_set_boolean (value, bulletin_window_get_sidebar_visible (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bulletin_window_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  BulletinWindow *self = BULLETIN_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SIDEBAR_VISIBLE:
+      bulletin_window_set_sidebar_visible (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 bulletin_window_class_init (BulletinWindowClass *klass)
 {
@@ -727,7 +806,14 @@ bulletin_window_class_init (BulletinWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = bulletin_window_dispose;
+  object_class->get_property = bulletin_window_get_property;
+  object_class->set_property = bulletin_window_set_property;
   window_class->close_request = bulletin_window_close_request;
+
+  properties[PROP_SIDEBAR_VISIBLE] =
+    g_param_spec_boolean ("sidebar-visible", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (BULLETIN_TYPE_SIDEBAR);
   g_type_ensure (BULLETIN_TYPE_READER_VIEW);
@@ -772,6 +858,32 @@ rebuild_primary_menu (BulletinWindow *self)
   gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
 }
 
+/* Reading preferences: a popover at the end of the header bar, applied
+ * live to the reader; and a word once when no Chinese font is installed. */
+static void
+bulletin_window_reading_init (BulletinWindow *self)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = bulletin_reading_popover_new (self->settings);
+
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "preferences-desktop-font-symbolic");
+  gtk_widget_set_tooltip_text (button, _("Reading Preferences"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Reading Preferences"), -1);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  adw_header_bar_pack_end (self->header_bar, button);
+  bulletin_reading_popover_attach (BULLETIN_READING_POPOVER (popover), self->reader, GTK_WINDOW (self));
+
+  if (!bulletin_typography_have_cjk_font ())
+    {
+      AdwToast *toast = adw_toast_new (_("No Chinese font is installed: install Noto CJK "
+                                         "(fonts-noto-cjk) to read Chinese articles"));
+
+      adw_toast_set_timeout (toast, 0);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+}
+
 static void
 bulletin_window_init (BulletinWindow *self)
 {
@@ -785,7 +897,7 @@ bulletin_window_init (BulletinWindow *self)
   self->recent_menu = g_menu_new ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
-  toggle_sidebar = g_property_action_new ("toggle-sidebar", self->sidebar, "visible");
+  toggle_sidebar = g_property_action_new ("toggle-sidebar", self, "sidebar-visible");
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (toggle_sidebar));
 
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -794,9 +906,7 @@ bulletin_window_init (BulletinWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
   g_settings_bind (self->settings, "sidebar-width", self->paned, "position", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "sidebar-visible", self->sidebar, "visible", G_SETTINGS_BIND_DEFAULT);
-  g_signal_connect_object (self->sidebar, "notify::visible",
-                           G_CALLBACK (sidebar_visible_changed), self, G_CONNECT_SWAPPED);
+  g_settings_bind (self->settings, "sidebar-visible", self, "sidebar-visible", G_SETTINGS_BIND_DEFAULT);
 
   rebuild_recent_menu (self);
   g_signal_connect_object (self->settings, "changed::recent-archives",
@@ -817,6 +927,7 @@ bulletin_window_init (BulletinWindow *self)
 
   update_state (self);
   bulletin_window_search_init (self);
+  bulletin_window_reading_init (self);
 }
 
 /**
@@ -926,7 +1037,8 @@ bulletin_window_show_article (BulletinWindow  *self,
 }
 
 /* Adds @pane (a search bar, a notes list) to the panes F6 cycles through,
- * after the sidebar and the reader; it takes part while visible. */
+ * after the sidebar and the reader; it takes part while it is on screen
+ * (mapped, sensitive, not folded to nothing). */
 void
 bulletin_window_add_pane (BulletinWindow *self,
                           GtkWidget      *pane)
@@ -972,6 +1084,5 @@ bulletin_window_show_message (BulletinWindow *self,
   toast = adw_toast_new (escaped);
   adw_toast_set_timeout (toast, 8);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message, -1);
+  bulletin_announce (GTK_WIDGET (self), message);
 }

@@ -36,5 +36,8 @@ void                bulletin_window_add_toast        (BulletinWindow      *self,
 void                bulletin_window_show_message     (BulletinWindow      *self,
                                                       const char          *message);
 AdwStatusPage      *bulletin_window_get_status_page  (BulletinWindow      *self);
+gboolean            bulletin_window_get_sidebar_visible (BulletinWindow   *self);
+void                bulletin_window_set_sidebar_visible (BulletinWindow   *self,
+                                                         gboolean          visible);
 
 G_END_DECLS

@@ -145,6 +145,11 @@ try:
         checks.check(m is not None and int(m.group(2)) == count,
                      f"searching {query!r} reports its matches ({m.group(0) if m else None}, "
                      f"{count} expected)")
+        # the count is announced on the entry the focus is in
+        desc = wait_until(lambda: (lambda d: d if re.search(r"\d+ of \d+|No results", d or "")
+                                   else None)(entry.get_description()), 10,
+                          "the count as the entry's description")
+        checks.check(desc is not None, f"the search count is told to assistive technology ({desc!r})")
         app.key("Escape")
         f = focused()
         checks.check(f is not None and role(f) == "text" and not has_state(f, Atspi.StateType.EDITABLE),
@@ -166,6 +171,11 @@ try:
     try:
         wait_until(bookmarked, 5, "the bookmark to be set")
         checks.check(True, "Ctrl+D bookmarks the article")
+        # the change is announced (GTK 4.14+) and kept as the description
+        b = bookmark_button()
+        desc = b.get_description() if b is not None else ""
+        checks.check("Bookmark added" in (desc or ""),
+                     f"the new bookmark is told to assistive technology ({desc!r})")
     except AssertionError as e:
         checks.check(False, f"Ctrl+D bookmarks the article ({e}; button: "
                             f"{name(before) if before else 'none'})")

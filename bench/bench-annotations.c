@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "bulletin-annotations.h"
+
+/*
+ * Bookmarks and notes: how long a save takes with many notes (one change,
+ * under the lock, merged and written atomically with fsync), how long a
+ * store with many notes takes to load, how long two writers take to take
+ * turns, and how long finding a moved passage in a long article takes.
+ * Each figure is printed beside its target; the program fails if one is
+ * missed.
+ */
+
+static gboolean all_pass = TRUE;
+
+static void
+report (const char *what,
+        double      value,
+        double      target,
+        const char *unit)
+{
+  gboolean pass = value <= target;
+
+  printf ("%-52s %9.2f %s  (target ≤ %g %s)  %s\n", what, value, unit, target, unit,
+          pass ? "pass" : "FAIL");
+  all_pass &= pass;
+}
+
+static BulletinNote *
+make_note (guint i)
+{
+  g_autofree char *article = g_strdup_printf ("urn:bench:article:%u", i % 97);
+  g_autofree char *text = g_strdup_printf ("第 %u 条笔记：关于社区防疫工作的一段记录，\n附有第二行说明。", i);
+  BulletinNote *note = bulletin_note_new (article);
+
+  bulletin_note_set_text (note, text);
+  bulletin_note_set_headline (note, "党旗飘扬 “疫”线出战");
+  bulletin_note_set_issue (note, "urn:bench:issue", "徐汇报 第7期", "2022-04-05");
+  bulletin_note_set_range (note, i, i + 12, "两新组织党组织积极响应号召", "在疫情防控工作中，徐汇区", "充分发挥战斗堡垒作用");
+  return note;
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bench-annotations-XXXXXX", NULL);
+  g_autoptr(BulletinAnnotations) store = bulletin_annotations_new (dir);
+  guint n = 5000;
+  gint64 t0, t1;
+
+  bulletin_annotations_set_monitored (store, FALSE);
+  bulletin_annotations_load (store, NULL);
+
+  /* fill: the first n - 20 as one import, the last 20 one by one, timed */
+  {
+    g_autoptr(BulletinAnnotations) filler = bulletin_annotations_new (dir);
+    g_autofree char *data = NULL;
+    gsize length;
+
+    bulletin_annotations_set_monitored (filler, FALSE);
+    bulletin_annotations_load (filler, NULL);
+    /* as a backup text, imported at once */
+    {
+      GString *backup = g_string_new ("[Bulletin Reader]\nversion=1\n");
+      for (guint i = 0; i < n - 20; i++)
+        g_string_append_printf (backup,
+                                "\n[Note bench-%06u]\narticle=urn:bench:article:%u\nheadline=党旗飘扬\n"
+                                "start=%u\nend=%u\nquote=两新组织党组织积极响应号召\nbefore=在疫情防控工作中\n"
+                                "after=充分发挥战斗堡垒作用\ntext=第 %u 条笔记\\n第二行\n"
+                                "created=2026-01-01T00:00:00.%06uZ\nmodified=2026-01-01T00:00:00.%06uZ\n",
+                                i, i % 97, i, i + 12, i, i, i);
+      length = backup->len;
+      data = g_string_free (backup, FALSE);
+    }
+    bulletin_annotations_import_data (filler, data, length, NULL);
+  }
+  bulletin_annotations_reload (store, NULL);
+
+  t0 = g_get_monotonic_time ();
+  for (guint i = n - 20; i < n; i++)
+    {
+      g_autoptr(BulletinNote) note = make_note (i);
+      bulletin_annotations_add_note (store, note, NULL);
+    }
+  t1 = g_get_monotonic_time ();
+  report ("save after adding one note, 5000 notes (fsync)", (t1 - t0) / 20000.0, 100, "ms");
+
+  t0 = g_get_monotonic_time ();
+  {
+    g_autoptr(BulletinAnnotations) fresh = bulletin_annotations_new (dir);
+
+    bulletin_annotations_set_monitored (fresh, FALSE);
+    bulletin_annotations_load (fresh, NULL);
+    if (g_list_model_get_n_items (bulletin_annotations_get_notes (fresh)) != n)
+      {
+        printf ("expected %u notes, read %u\n", n,
+                g_list_model_get_n_items (bulletin_annotations_get_notes (fresh)));
+        all_pass = FALSE;
+      }
+  }
+  t1 = g_get_monotonic_time ();
+  report ("load a file of 5000 notes", (t1 - t0) / 1000.0, 500, "ms");
+
+  /* two stores on one file taking turns: each save merges the other's */
+  {
+    g_autoptr(BulletinAnnotations) other = bulletin_annotations_new (dir);
+
+    bulletin_annotations_set_monitored (other, FALSE);
+    bulletin_annotations_load (other, NULL);
+    t0 = g_get_monotonic_time ();
+    for (guint i = 0; i < 20; i++)
+      {
+        g_autoptr(BulletinNote) a = make_note (n + 2 * i);
+        g_autoptr(BulletinNote) b = make_note (n + 2 * i + 1);
+
+        bulletin_annotations_add_note (store, a, NULL);
+        bulletin_annotations_add_note (other, b, NULL);
+      }
+    t1 = g_get_monotonic_time ();
+    report ("save merging another writer's change, 5000 notes", (t1 - t0) / 40000.0, 150, "ms");
+  }
+
+  /* anchoring in a long article after the passage moved */
+  {
+    g_autoptr(BulletinArticle) article = bulletin_article_new ();
+    g_autoptr(BulletinArticle) moved = bulletin_article_new ();
+    g_autoptr(GString) text = g_string_new (NULL);
+    g_autoptr(BulletinNote) note = NULL;
+    guint start, end;
+
+    for (guint i = 0; i < 1000; i++)
+      g_string_append_printf (text, "第%u段，社区志愿者服务队开展防疫工作。\n\n", i);
+    bulletin_article_set_source (article, text->str, text->len);
+    bulletin_article_add_block (article, bulletin_block_new (BULLETIN_BLOCK_PARAGRAPH, 0, bulletin_article_get_source_length (article)));
+    bulletin_article_finish (article);
+    note = bulletin_note_new_for_range (article, 12000, 12012);
+
+    g_string_prepend (text, "编者按，本期新增一段。\n\n");
+    bulletin_article_set_source (moved, text->str, text->len);
+    bulletin_article_add_block (moved, bulletin_block_new (BULLETIN_BLOCK_PARAGRAPH, 0, bulletin_article_get_source_length (moved)));
+    bulletin_article_finish (moved);
+
+    t0 = g_get_monotonic_time ();
+    for (guint i = 0; i < 10; i++)
+      bulletin_annotations_anchor_note (note, moved, &start, &end);
+    t1 = g_get_monotonic_time ();
+    if (start != 12000 + 13)
+      {
+        printf ("anchored at %u, expected %u\n", start, 12000 + 13);
+        all_pass = FALSE;
+      }
+    report ("re-anchor a moved passage, 25 000-character article", (t1 - t0) / 10000.0, 50, "ms");
+  }
+
+  g_clear_object (&store);
+  remove_tree (dir);
+  printf ("%s\n", all_pass ? "PASS" : "FAIL");
+  return all_pass ? 0 : 1;
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "bulletin-archive-search.h"
+
+/* The archive search window: it builds the index in the background, lists
+ * results grouped by issue with counts and snippets, newest first, and
+ * activating a result names the issue and the article. */
+
+static void
+iterate_until (gboolean (*done) (gpointer),
+               gpointer   data)
+{
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_true (done (data));
+}
+
+static gboolean
+has_summary (gpointer data)
+{
+  BulletinArchiveSearch *search = data;
+
+  return !bulletin_search_index_get_building (bulletin_archive_search_get_index (search)) &&
+         g_str_has_prefix (bulletin_archive_search_get_summary (search), "3 hits in 2 articles");
+}
+
+static char *activated_article;
+
+static void
+on_activated (BulletinArchiveSearch *search,
+              const char            *issue_path,
+              const char            *issue_id,
+              const char            *article_id,
+              const char            *query,
+              gpointer               user_data)
+{
+  g_assert_cmpstr (query, ==, "疫情");
+  g_assert_cmpstr (issue_path, ==, "2021-05-02.txt");
+  activated_article = g_strdup (article_id);
+}
+
+static void
+test_results (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bulletin-archive-search-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "index.sqlite", NULL);
+  g_autofree char *a = g_build_filename (dir, "2021-05-01.txt", NULL);
+  g_autofree char *b = g_build_filename (dir, "2021-05-02.txt", NULL);
+  g_autoptr(GFile) root = NULL;
+  BulletinArchiveSearch *search;
+  GtkListBox *list;
+  GtkListBoxRow *row;
+  guint n_rows = 0;
+
+  g_assert_no_error (error);
+  g_file_set_contents (a, "社区防控\n\n做好疫情防控工作。\n", -1, &error);
+  g_file_set_contents (b, "新的一期\n\n疫情以来，疫情防控常态化。\n", -1, &error);
+  g_assert_no_error (error);
+  root = g_file_new_for_path (dir);
+
+  search = bulletin_archive_search_new (NULL);
+  g_signal_connect (search, "result-activated", G_CALLBACK (on_activated), NULL);
+  bulletin_archive_search_set_root (search, root, db);
+  bulletin_archive_search_set_query (search, "疫情");
+  gtk_window_present (GTK_WINDOW (search));
+  iterate_until (has_summary, search);
+
+  /* issue row, article row, issue row, article row: newest first */
+  list = bulletin_archive_search_get_list (search);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n_rows++;
+  g_assert_cmpuint (n_rows, ==, 4);
+  g_assert_false (gtk_list_box_row_get_activatable (gtk_list_box_get_row_at_index (list, 0)));
+  row = gtk_list_box_get_row_at_index (list, 1);
+  g_assert_true (gtk_list_box_row_get_activatable (row));
+  g_signal_emit_by_name (list, "row-activated", row);
+  g_assert_nonnull (activated_article);
+
+  gtk_window_destroy (GTK_WINDOW (search));
+  g_remove (a);
+  g_remove (b);
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *suffixes[] = { "", "-wal", "-shm" };
+      g_autofree char *path = g_strconcat (db, suffixes[i], NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (dir);
+  g_clear_pointer (&activated_article, g_free);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/bulletin/archive-search/results", test_results);
+
+  return g_test_run ();
+}

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "bulletin-a11y.h"
+#include "bulletin-reader-view.h"
+
+/* The system's accessibility settings reach the reader: large text (the
+ * text-scaling-factor, which GTK receives as a larger Xft DPI) makes the
+ * glyphs and the line pitch grow together, so that lines never overlap;
+ * the article need not be opened again. */
+
+#define PARAGRAPH "街道组织志愿者走进社区，为独居老人送去米面粮油和防疫物资，" \
+                  "并逐户了解生活需要，登记就医、买药、理发等具体困难，" \
+                  "随后由居委会统一安排专人跟进解决，确保每一位老人都有人照应。"
+
+static void
+iterate (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+static BulletinArticle *
+make_article (void)
+{
+  BulletinArticle *article = bulletin_article_new ();
+
+  bulletin_article_append_block (article, BULLETIN_BLOCK_HEADLINE, "社区关爱独居老人", -1);
+  for (guint i = 0; i < 3; i++)
+    bulletin_article_append_block (article, BULLETIN_BLOCK_PARAGRAPH, PARAGRAPH PARAGRAPH, -1);
+  bulletin_article_set_language (article, "zh-Hans");
+  bulletin_article_finish (article);
+  return article;
+}
+
+typedef struct {
+  int pitch;   /* baseline distance between the first two lines of a body paragraph */
+  int glyph;   /* height of one character's box */
+} Metrics;
+
+static Metrics
+measure (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter iter, next;
+  GdkRectangle a, b;
+  Metrics m;
+
+  /* the second block is the first body paragraph */
+  gtk_text_buffer_get_iter_at_line (buffer, &iter, 1);
+  gtk_text_view_get_iter_location (view, &iter, &a);
+  next = iter;
+  g_assert_true (gtk_text_view_forward_display_line (view, &next));
+  gtk_text_view_get_iter_location (view, &next, &b);
+  g_assert_cmpint (gtk_text_iter_get_line (&next), ==, 1);
+
+  m.pitch = b.y - a.y;
+  m.glyph = a.height;
+  return m;
+}
+
+static void
+test_large_text (void)
+{
+  g_autoptr(BulletinArticle) article = make_article ();
+  GtkSettings *settings = gtk_settings_get_default ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *reader = bulletin_reader_view_new ();
+  GtkTextView *view;
+  Metrics normal, large;
+  int dpi = 0;
+
+  g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
+  if (dpi <= 0)
+    dpi = 96 * 1024;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 700, 900);
+  gtk_window_set_child (GTK_WINDOW (window), reader);
+  gtk_window_present (GTK_WINDOW (window));
+  bulletin_reader_view_set_article (BULLETIN_READER_VIEW (reader), article);
+  view = bulletin_reader_view_get_text_view (BULLETIN_READER_VIEW (reader));
+  iterate (800);
+  g_assert_true (bulletin_reader_view_is_complete (BULLETIN_READER_VIEW (reader)));
+
+  normal = measure (view);
+  g_assert_cmpint (normal.pitch, >, normal.glyph);
+
+  /* text-scaling-factor 1.5 */
+  g_object_set (settings, "gtk-xft-dpi", dpi * 3 / 2, NULL);
+  iterate (800);
+  large = measure (view);
+
+  g_test_message ("pitch %d -> %d px, glyph %d -> %d px", normal.pitch, large.pitch,
+                  normal.glyph, large.glyph);
+  g_assert_cmpfloat ((double)large.glyph / normal.glyph, >, 1.3);
+  /* the pitch scales with the text (1.43 if only the glyphs grew) */
+  g_assert_cmpfloat ((double)large.pitch / normal.pitch, >, 1.45);
+  g_assert_cmpfloat ((double)large.pitch / normal.pitch, <, 1.65);
+  /* lines never overlap: the pitch stays above the glyph height */
+  g_assert_cmpint (large.pitch, >, large.glyph);
+
+  g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Highlights (search matches, the current match, noted passages) in high
+ * contrast are opaque with black text, and the current match is
+ * underlined so that it does not rest on colour alone; otherwise they are
+ * translucent tints over the page.  The suite runs this twice: as is, and
+ * with ADW_DEBUG_HIGH_CONTRAST=1, the way libadwaita is told the system
+ * asks for high contrast. */
+static void
+test_highlights (void)
+{
+  gboolean hc = adw_style_manager_get_high_contrast (adw_style_manager_get_default ());
+  g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
+  const BulletinHighlight kinds[] = {
+    BULLETIN_HIGHLIGHT_MATCH, BULLETIN_HIGHLIGHT_CURRENT, BULLETIN_HIGHLIGHT_NOTE,
+  };
+
+  g_test_message ("high contrast: %s", hc ? "yes" : "no");
+  if (g_strcmp0 (g_getenv ("ADW_DEBUG_HIGH_CONTRAST"), "1") == 0)
+    g_assert_true (hc);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      GtkTextTag *tag = gtk_text_buffer_create_tag (buffer, NULL, NULL);
+      g_autoptr(GdkRGBA) background = NULL;
+      g_autoptr(GdkRGBA) foreground = NULL;
+      gboolean foreground_set = FALSE;
+      PangoUnderline underline;
+
+      bulletin_highlight_style_tag (buffer, tag, kinds[i]);
+      g_object_get (tag,
+                    "background-rgba", &background,
+                    "foreground-rgba", &foreground,
+                    "foreground-set", &foreground_set,
+                    "underline", &underline,
+                    NULL);
+      g_assert_nonnull (background);
+      if (hc)
+        {
+          g_assert_cmpfloat (background->alpha, ==, 1.0);
+          g_assert_true (foreground_set);
+          g_assert_cmpfloat (foreground->red + foreground->green + foreground->blue, ==, 0.0);
+          if (kinds[i] != BULLETIN_HIGHLIGHT_MATCH)
+            g_assert_cmpint (underline, ==, PANGO_UNDERLINE_SINGLE);
+        }
+      else
+        {
+          g_assert_cmpfloat (background->alpha, <, 1.0);
+          g_assert_false (foreground_set);
+        }
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_test_add_func ("/bulletin/ui-a11y-settings/large-text", test_large_text);
+  g_test_add_func ("/bulletin/ui-a11y-settings/highlights", test_highlights);
+  return g_test_run ();
+}
