@@ -48,6 +48,20 @@ run_suite "sanitizers" \
 run_suite "fuzzing" \
   env FUZZ_SECONDS="${FUZZ_SECONDS:-60}" "$src/build-aux/fuzz.sh"
 
+# 4. The offline Flatpak packaging test: stand-in runtime (cached under
+#    /tmp), flatpak-builder, bundle round trip, smoke runs of the installed
+#    app.  Exit status 77: its tools are missing, reported as skipped.
+echo "=== flatpak"
+set +e
+"$src/build-aux/flatpak-test.sh"
+rc=$?
+set -e
+case $rc in
+  0) summary+=("flatpak: passed") ;;
+  77) summary+=("flatpak: skipped (tools missing)") ;;
+  *) summary+=("flatpak: FAILED"); status=1 ;;
+esac
+
 echo
 for line in "${summary[@]}"; do echo "$line"; done
 
