@@ -32,9 +32,7 @@ struct _BulletinAnnotationsController
   GtkWidget           *bookmark_button;
 
   GtkStack            *sidebar_stack;
-  GtkWidget           *pages_button;
-  GtkPopover          *pages_popover;
-  GtkWidget           *page_buttons[2];
+  GtkWidget           *page_buttons[3];
   GtkWidget           *bookmarks_view;
   GtkWidget           *notes_view;
 
@@ -995,8 +993,6 @@ view_open (BulletinAnnotationsView       *view,
            GObject                       *item,
            BulletinAnnotationsController *self)
 {
-  if (self->pages_popover != NULL)
-    gtk_popover_popdown (self->pages_popover);
   if (BULLETIN_IS_BOOKMARK (item))
     open_article (self, bulletin_bookmark_get_issue_id (BULLETIN_BOOKMARK (item)),
                   bulletin_bookmark_get_issue_date (BULLETIN_BOOKMARK (item)),
@@ -1239,30 +1235,19 @@ page_changed (BulletinAnnotationsController *self)
       gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->page_buttons[i]), TRUE);
 }
 
-/* The Bookmarks and Notes lists open from a button in the header bar,
- * beside the bookmark toggle.  (Not beside the list of issues: the
- * window's sidebar, its focus cycling and its tests own that column.) */
-static void
-pages_toggled (GtkToggleButton               *button,
-               BulletinAnnotationsController *self)
-{
-  if (gtk_toggle_button_get_active (button))
-    gtk_popover_popup (self->pages_popover);
-  else
-    gtk_popover_popdown (self->pages_popover);
-}
-
-static void
-pages_closed (GtkPopover                    *popover,
-              BulletinAnnotationsController *self)
-{
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->pages_button), FALSE);
-}
-
+/* The Bookmarks and Notes lists are pages of the sidebar, beside the list
+ * of issues: Issues | Bookmarks | Notes above a stack, in the paned's start
+ * column (which F9 hides as a whole). */
 static void
 add_pages (BulletinAnnotationsController *self)
 {
-  GtkWidget *box, *switcher, *popover;
+  BulletinSidebar *issues = bulletin_window_get_sidebar (self->window);
+  GtkWidget *paned = gtk_widget_get_parent (GTK_WIDGET (issues));
+  GtkWidget *box, *switcher;
+  const char *names[] = { "issues", "bookmarks", "notes" };
+  const char *titles[] = { _("Issues"), _("Bookmarks"), _("Notes") };
+
+  g_return_if_fail (GTK_IS_PANED (paned));
 
   self->bookmarks_view = bulletin_annotations_view_new (self->store, BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS);
   self->notes_view = bulletin_annotations_view_new (self->store, BULLETIN_ANNOTATIONS_VIEW_NOTES);
@@ -1275,55 +1260,49 @@ add_pages (BulletinAnnotationsController *self)
 
   self->sidebar_stack = GTK_STACK (gtk_stack_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (self->sidebar_stack), TRUE);
+
+  /* the list of issues moves into the stack, first and shown */
+  g_object_ref (issues);
+  gtk_paned_set_start_child (GTK_PANED (paned), NULL);
+  gtk_stack_add_titled (self->sidebar_stack, GTK_WIDGET (issues), "issues", _("Issues"));
+  g_object_unref (issues);
   gtk_stack_add_titled (self->sidebar_stack, self->bookmarks_view, "bookmarks", _("Bookmarks"));
   gtk_stack_add_titled (self->sidebar_stack, self->notes_view, "notes", _("Notes"));
+  gtk_stack_set_visible_child_name (self->sidebar_stack, "issues");
 
-  /* two toggle buttons rather than a GtkStackSwitcher, whose labels
-   * report negative sizes under libadwaita's style on GTK 4.8 */
+  /* toggle buttons rather than a GtkStackSwitcher, whose labels report
+   * negative sizes under libadwaita's style on GTK 4.8 */
   switcher = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   gtk_widget_add_css_class (switcher, "linked");
-  gtk_widget_set_halign (switcher, GTK_ALIGN_CENTER);
+  gtk_widget_set_halign (switcher, GTK_ALIGN_FILL);
+  gtk_widget_set_margin_start (switcher, 6);
+  gtk_widget_set_margin_end (switcher, 6);
+  gtk_widget_set_margin_top (switcher, 6);
   gtk_widget_set_margin_bottom (switcher, 6);
-  {
-    const char *names[] = { "bookmarks", "notes" };
-    const char *titles[] = { _("Bookmarks"), _("Notes") };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GtkWidget *button = gtk_toggle_button_new_with_label (titles[i]);
 
-    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-      {
-        GtkWidget *button = gtk_toggle_button_new_with_label (titles[i]);
-
-        g_object_set_data (G_OBJECT (button), "bulletin-page", (gpointer) names[i]);
-        if (i > 0)
-          gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), GTK_TOGGLE_BUTTON (self->page_buttons[0]));
-        g_signal_connect_object (button, "toggled", G_CALLBACK (page_button_toggled), self, 0);
-        gtk_box_append (GTK_BOX (switcher), button);
-        self->page_buttons[i] = button;
-      }
-  }
+      gtk_widget_set_hexpand (button, TRUE);
+      g_object_set_data (G_OBJECT (button), "bulletin-page", (gpointer) names[i]);
+      if (i > 0)
+        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), GTK_TOGGLE_BUTTON (self->page_buttons[0]));
+      g_signal_connect_object (button, "toggled", G_CALLBACK (page_button_toggled), self, 0);
+      gtk_box_append (GTK_BOX (switcher), button);
+      self->page_buttons[i] = button;
+    }
   g_signal_connect_object (self->sidebar_stack, "notify::visible-child-name",
                            G_CALLBACK (page_changed), self, G_CONNECT_SWAPPED);
   page_changed (self);
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_widget_set_size_request (box, 340, 440);
   gtk_box_append (GTK_BOX (box), switcher);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->sidebar_stack));
+  gtk_paned_set_start_child (GTK_PANED (paned), box);
 
-  /* a toggle with a popover rather than a GtkMenuButton: the window's
-   * tests take the first menu button in the header bar for its menu */
-  popover = gtk_popover_new ();
-  gtk_popover_set_child (GTK_POPOVER (popover), box);
-  self->pages_button = g_object_ref_sink (gtk_toggle_button_new ());
-  gtk_button_set_icon_name (GTK_BUTTON (self->pages_button), "view-list-bullet-symbolic");
-  self->pages_popover = GTK_POPOVER (popover);
-  gtk_widget_set_parent (popover, self->pages_button);
-  g_signal_connect_object (self->pages_button, "toggled", G_CALLBACK (pages_toggled), self, 0);
-  g_signal_connect_object (popover, "closed", G_CALLBACK (pages_closed), self, 0);
-  gtk_widget_set_tooltip_text (self->pages_button, _("Bookmarks and Notes"));
-  /* not "bookmark": that names the toggle beside it */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pages_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Saved passages and articles"), -1);
-  adw_header_bar_pack_end (bulletin_window_get_header_bar (self->window), self->pages_button);
+  /* F6 reaches the lists while they are shown */
+  bulletin_window_add_pane (self->window, self->bookmarks_view);
+  bulletin_window_add_pane (self->window, self->notes_view);
 }
 
 static void
@@ -1341,10 +1320,11 @@ bulletin_annotations_controller_dispose (GObject *object)
     gtk_widget_unparent (GTK_WIDGET (self->editor));
   g_clear_object (&self->editor);
   g_clear_object (&self->editing);
-  if (self->pages_popover != NULL && gtk_widget_get_parent (GTK_WIDGET (self->pages_popover)) != NULL)
-    gtk_widget_unparent (GTK_WIDGET (self->pages_popover));
-  self->pages_popover = NULL;
-  g_clear_object (&self->pages_button);
+  if (self->window != NULL && self->bookmarks_view != NULL)
+    {
+      bulletin_window_remove_pane (self->window, self->bookmarks_view);
+      bulletin_window_remove_pane (self->window, self->notes_view);
+    }
   g_clear_object (&self->bookmarks_view);
   g_clear_object (&self->notes_view);
   g_clear_object (&self->issue);

@@ -463,7 +463,10 @@ collect_panes (BulletinWindow *self)
 {
   GPtrArray *panes = g_ptr_array_new ();
 
-  if (gtk_widget_is_visible (GTK_WIDGET (self->sidebar)))
+  /* not while F9 hid it, nor while another page of its column shows */
+  if (gtk_widget_is_visible (GTK_WIDGET (self->sidebar)) &&
+      (gtk_widget_get_mapped (GTK_WIDGET (self->sidebar)) ||
+       !gtk_widget_get_mapped (GTK_WIDGET (self))))
     g_ptr_array_add (panes, self->sidebar);
   g_ptr_array_add (panes, self->content_stack);
   for (guint i = 0; i < self->extra_panes->len; i++)
