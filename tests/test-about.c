@@ -146,19 +146,29 @@ collect_prefixes (GtkWidget  *widget,
     collect_prefixes (child, prefixes);
 }
 
+/* Shortcuts that the app's widgets handle: named actions of the app's
+ * groups anywhere, and every shortcut of a capture-phase shortcut
+ * controller inside one of the app's own widgets (bulletin-accels.c adds
+ * those, calling back into the action; GTK's own key bindings are
+ * bubble-phase). */
 static void
 collect_widget_accels (GtkWidget  *widget,
                        GHashTable *prefixes,
-                       GHashTable *set)
+                       GHashTable *set,
+                       gboolean    in_app_widget)
 {
   g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
 
+  in_app_widget = in_app_widget || g_str_has_prefix (G_OBJECT_TYPE_NAME (widget), "Bulletin");
   for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
     {
       g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+      gboolean app_controller;
 
       if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
         continue;
+      app_controller = in_app_widget &&
+        gtk_event_controller_get_propagation_phase (GTK_EVENT_CONTROLLER (controller)) == GTK_PHASE_CAPTURE;
       for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
         {
           g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
@@ -166,6 +176,11 @@ collect_widget_accels (GtkWidget  *widget,
           g_autofree char *prefix = NULL;
           const char *name, *dot;
 
+          if (app_controller)
+            {
+              add_trigger (set, gtk_shortcut_get_trigger (shortcut));
+              continue;
+            }
           if (!GTK_IS_NAMED_ACTION (action))
             continue;
           name = gtk_named_action_get_action_name (GTK_NAMED_ACTION (action));
@@ -176,7 +191,7 @@ collect_widget_accels (GtkWidget  *widget,
         }
     }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    collect_widget_accels (child, prefixes, set);
+    collect_widget_accels (child, prefixes, set, in_app_widget);
 }
 
 static GHashTable *
@@ -199,7 +214,7 @@ app_accels (GtkApplication *application)
   g_hash_table_add (prefixes, g_strdup ("win"));
   g_hash_table_add (prefixes, g_strdup ("window"));
   collect_prefixes (window, prefixes);
-  collect_widget_accels (window, prefixes, set);
+  collect_widget_accels (window, prefixes, set, FALSE);
 
   return set;
 }
