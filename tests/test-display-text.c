@@ -210,6 +210,51 @@ test_list_markers (void)
   g_assert_cmpuint (bulletin_display_text_from_source (display, src), ==, 17);
 }
 
+/* A very long paragraph is shown in pieces (the reader lays out one piece
+ * at a time); without the breaks the text is what it would be, and every
+ * character maps to the same source offset as without pieces. */
+static void
+test_piece_breaks (void)
+{
+  g_autoptr(BulletinArticle) article = bulletin_article_new ();
+  g_autoptr(BulletinDisplayText) display = NULL;
+  g_autoptr(GString) para = g_string_new (NULL);
+  g_autoptr(GString) joined = g_string_new (NULL);
+  const guint *breaks;
+  const char *text;
+  guint n_breaks, b = 0, d = 0;
+
+  while (g_utf8_strlen (para->str, -1) < 7000)
+    g_string_append (para, "居民排队试乘,纷纷点赞COVID-19。");
+  bulletin_article_append_block (article, BULLETIN_BLOCK_HEADLINE, "长文", -1);
+  bulletin_article_append_block (article, BULLETIN_BLOCK_PARAGRAPH, para->str, -1);
+  bulletin_article_finish (article);
+
+  display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+  breaks = bulletin_display_text_get_piece_breaks (display, &n_breaks);
+  g_assert_cmpuint (n_breaks, >=, 3);
+  g_assert_cmpuint (n_breaks, <=, 5);
+
+  text = bulletin_display_text_get_text (display, NULL);
+  for (const char *p = text; *p; p = g_utf8_next_char (p), d++)
+    {
+      if (b < n_breaks && breaks[b] == d)
+        {
+          /* a break falls after a sentence, never inside COVID-19 */
+          g_assert_true (*p == '\n');
+          g_assert_true (g_str_has_prefix (p + 1, "居"));
+          b++;
+          continue;
+        }
+      g_string_append_unichar (joined, g_utf8_get_char (p));
+      if (d > 3)
+        g_assert_cmpuint (bulletin_display_text_to_source (display, d), ==, d - b + 1);
+    }
+  g_assert_cmpuint (b, ==, n_breaks);
+  g_assert_true (g_str_has_suffix (joined->str, "COVID-19。"));
+  g_assert_cmpuint (g_utf8_strlen (joined->str, -1), ==, 3 + g_utf8_strlen (para->str, -1));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -221,5 +266,6 @@ main (int    argc,
   g_test_add_func ("/bulletin/display-text/map-roundtrip", test_map_roundtrip);
   g_test_add_func ("/bulletin/display-text/splits", test_splits);
   g_test_add_func ("/bulletin/display-text/list-markers", test_list_markers);
+  g_test_add_func ("/bulletin/display-text/piece-breaks", test_piece_breaks);
   return g_test_run ();
 }

@@ -75,8 +75,30 @@ test_huge_line (void)
   g_assert_nonnull (bulletin_article_get_headline (a));
 
   display = bulletin_display_text_new (a, BULLETIN_DISPLAY_DEFAULT);
-  g_assert_cmpuint (bulletin_display_text_get_length (display), ==, bulletin_article_get_source_length (a));
-  g_assert_cmpuint (bulletin_display_text_to_source (display, 5000000), ==, 5000000);
+  /* the one line is shown in pieces of at most 2,000 characters (one
+   * layout each); the breaks between them belong to no source text */
+  {
+    guint n_breaks, n_spans;
+    const guint *breaks = bulletin_display_text_get_piece_breaks (display, &n_breaks);
+    const BulletinSpan *spans = bulletin_display_text_get_spans (display, &n_spans);
+    guint src = bulletin_article_get_source_length (a);
+
+    g_assert_cmpuint (n_breaks, >=, src / 2000);
+    g_assert_cmpuint (bulletin_display_text_get_length (display), ==, src + n_breaks);
+    g_assert_cmpuint (n_spans, ==, 1);
+    g_assert_cmpuint (spans[0].end - spans[0].start, ==, src + n_breaks);
+    for (guint i = 0; i < n_breaks; i++)
+      {
+        g_assert_cmpuint (breaks[i] - (i > 0 ? breaks[i - 1] + 1 : 0), <=, 2000);
+        /* the characters around a break are neighbours in the source */
+        g_assert_cmpuint (bulletin_display_text_to_source (display, breaks[i] + 1), ==,
+                          bulletin_display_text_to_source (display, breaks[i] - 1) + 1);
+      }
+    /* source -> display -> source is exact */
+    g_assert_cmpuint (bulletin_display_text_to_source (display,
+                                                       bulletin_display_text_from_source (display, 5000000)),
+                      ==, 5000000);
+  }
 }
 
 /* 20 MB of binary noise: refused at once, not scanned for articles. */

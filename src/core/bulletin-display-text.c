@@ -20,6 +20,7 @@ struct _BulletinDisplayText
   guint                 length;
   GArray               *spans;  /* BulletinSpan */
   GArray               *runs;   /* Run, increasing on both sides */
+  GArray               *breaks; /* guint: display offsets of inserted piece breaks */
 };
 
 G_DEFINE_BOXED_TYPE (BulletinDisplayText, bulletin_display_text,
@@ -136,6 +137,101 @@ append_range (BulletinDisplayText *self,
   self->length += run.length;
 }
 
+/* Characters of one paragraph that the reader lays out at once: a text
+ * view lays out a paragraph in a single Pango layout, and a paragraph of
+ * 100,000 characters (extracted text without line ends) would freeze the
+ * window for most of a second. */
+#define PIECE_CHARS 2000
+
+static void
+break_long_blocks (BulletinDisplayText *self)
+{
+  g_autoptr(GArray) cuts = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) runs = NULL;
+  GString *text;
+  const char *p;
+  guint done = 0, shift = 0, c = 0;
+
+  for (guint i = 0; i < self->spans->len; i++)
+    {
+      const BulletinSpan *sp = &g_array_index (self->spans, BulletinSpan, i);
+      g_autoptr(GArray) splits = NULL;
+
+      if (sp->end - sp->start <= PIECE_CHARS)
+        continue;
+      splits = bulletin_display_text_dup_splits (self, i, PIECE_CHARS);
+      g_array_append_vals (cuts, splits->data, splits->len);
+    }
+  if (cuts->len == 0)
+    return;
+
+  /* the text, with a line break before each cut */
+  text = g_string_sized_new (self->text->len + cuts->len);
+  p = self->text->str;
+  for (guint i = 0; i < cuts->len; i++)
+    {
+      guint cut = g_array_index (cuts, guint, i);
+      const char *q = g_utf8_offset_to_pointer (p, cut - done);
+      guint at = cut + i;
+
+      g_string_append_len (text, p, q - p);
+      g_string_append_c (text, '\n');
+      g_array_append_val (self->breaks, at);
+      p = q;
+      done = cut;
+    }
+  g_string_append (text, p);
+  g_string_free (self->text, TRUE);
+  self->text = text;
+  self->length += cuts->len;
+
+  /* runs move on by the breaks before them; a run a break falls into
+   * is cut in two */
+  runs = g_array_sized_new (FALSE, FALSE, sizeof (Run), self->runs->len + cuts->len);
+  for (guint i = 0; i < self->runs->len; i++)
+    {
+      Run run = g_array_index (self->runs, Run, i);
+
+      while (c < cuts->len && g_array_index (cuts, guint, c) <= run.display)
+        c++, shift++;
+      while (c < cuts->len && g_array_index (cuts, guint, c) < run.display + run.length)
+        {
+          guint cut = g_array_index (cuts, guint, c);
+          Run head = { run.display + shift, run.source, cut - run.display };
+
+          g_array_append_val (runs, head);
+          run.source += head.length;
+          run.length -= head.length;
+          run.display = cut;
+          c++, shift++;
+        }
+      run.display += shift;
+      g_array_append_val (runs, run);
+    }
+  g_array_unref (self->runs);
+  self->runs = g_steal_pointer (&runs);
+
+  /* spans grow by the breaks inside them, and move by those before */
+  c = 0;
+  for (guint i = 0; i < self->spans->len; i++)
+    {
+      BulletinSpan *sp = &g_array_index (self->spans, BulletinSpan, i);
+      guint before = 0, inside = 0;
+
+      for (guint k = 0; k < cuts->len; k++)
+        {
+          guint cut = g_array_index (cuts, guint, k);
+
+          if (cut <= sp->start)
+            before++;
+          else if (cut < sp->end)
+            inside++;
+        }
+      sp->start += before;
+      sp->end += before + inside;
+    }
+}
+
 /**
  * bulletin_display_text_new:
  *
@@ -157,6 +253,7 @@ bulletin_display_text_new (BulletinArticle      *article,
   self->text = g_string_sized_new (bulletin_article_get_source_bytes (article) + 16);
   self->spans = g_array_new (FALSE, FALSE, sizeof (BulletinSpan));
   self->runs = g_array_new (FALSE, FALSE, sizeof (Run));
+  self->breaks = g_array_new (FALSE, FALSE, sizeof (guint));
 
   n_blocks = bulletin_article_get_n_blocks (article);
   source_length = bulletin_article_get_source_length (article);
@@ -230,6 +327,8 @@ bulletin_display_text_new (BulletinArticle      *article,
       g_array_append_val (self->spans, span);
     }
 
+  break_long_blocks (self);
+
   return self;
 }
 
@@ -251,6 +350,7 @@ display_text_clear (BulletinDisplayText *self)
   g_string_free (self->text, TRUE);
   g_array_unref (self->spans);
   g_array_unref (self->runs);
+  g_array_unref (self->breaks);
 }
 
 void
@@ -500,4 +600,23 @@ bulletin_display_text_dup_splits (BulletinDisplayText *self,
     }
 
   return splits;
+}
+
+/**
+ * bulletin_display_text_get_piece_breaks:
+ *
+ * The line breaks the display inserted inside very long blocks, so that
+ * the reader lays them out in pieces: each is a "\n" at a display offset
+ * that belongs to no block's source (it maps like the separator between
+ * blocks).  The piece after a break continues the same block, so it takes
+ * no first-line indent and no paragraph spacing.
+ *
+ * Returns: (transfer none) (array length=n_breaks): ascending offsets
+ */
+const guint *
+bulletin_display_text_get_piece_breaks (BulletinDisplayText *self,
+                                        guint               *n_breaks)
+{
+  *n_breaks = self->breaks->len;
+  return (const guint *)(gpointer)self->breaks->data;
 }

@@ -68,6 +68,9 @@ char                *bulletin_display_text_dup_range       (BulletinDisplayText 
                                                             guint                      start,
                                                             guint                      end);
 
+const guint         *bulletin_display_text_get_piece_breaks (BulletinDisplayText     *self,
+                                                            guint                     *n_breaks);
+
 /* Where to cut span @span into pieces of at most @max_chars characters for
  * layout (after a sentence, else a clause, else outside a Latin word or a
  * number): a GArray of guint display offsets, each the start of a piece,

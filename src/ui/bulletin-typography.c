@@ -329,6 +329,15 @@ update_tags (GtkTextBuffer                 *buffer,
   tag = ensure_tag (buffer, BULLETIN_TAG_NO_BREAK);
   g_object_set (tag, "allow-breaks", FALSE, NULL);
 
+  /* A very long block is laid out in pieces, each a paragraph of the
+   * view: a piece that continues a block has no indent and no space above,
+   * a piece that a break ends no space below, so that the block reads as
+   * one paragraph with an even pitch. */
+  tag = ensure_tag (buffer, BULLETIN_TAG_PIECE_CONTINUES);
+  g_object_set (tag, "indent", 0, "pixels-above-lines", 0, NULL);
+  tag = ensure_tag (buffer, BULLETIN_TAG_PIECE_BREAKS);
+  g_object_set (tag, "pixels-below-lines", lead, NULL);
+
   tag = ensure_tag (buffer, BULLETIN_TAG_HALT);
   g_object_set (tag, "font-features", "halt 1", NULL);
 
@@ -522,6 +531,47 @@ tag_block (GtkTextBuffer     *buffer,
   (void)prev;
 }
 
+/* The pieces of very long blocks in display range [@lo, @hi). */
+static void
+tag_pieces (GtkTextBuffer       *buffer,
+            BulletinDisplayText *display,
+            guint                lo,
+            guint                hi)
+{
+  GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
+  GtkTextTag *continues = gtk_text_tag_table_lookup (table, BULLETIN_TAG_PIECE_CONTINUES);
+  GtkTextTag *breaks_tag = gtk_text_tag_table_lookup (table, BULLETIN_TAG_PIECE_BREAKS);
+  const BulletinSpan *spans;
+  const guint *breaks;
+  guint n_breaks, n_spans, s = 0;
+
+  breaks = bulletin_display_text_get_piece_breaks (display, &n_breaks);
+  spans = bulletin_display_text_get_spans (display, &n_spans);
+
+  for (guint b = 0; b < n_breaks; b++)
+    {
+      GtkTextIter start, end;
+      guint piece_start;
+
+      if (breaks[b] < lo || breaks[b] >= hi)
+        continue;
+      while (s < n_spans && spans[s].end <= breaks[b])
+        s++;
+      g_assert (s < n_spans && spans[s].start < breaks[b]);
+
+      /* the piece the break ends */
+      piece_start = b > 0 && breaks[b - 1] > spans[s].start ? breaks[b - 1] + 1 : spans[s].start;
+      gtk_text_buffer_get_iter_at_offset (buffer, &start, piece_start);
+      gtk_text_buffer_get_iter_at_offset (buffer, &end, breaks[b] + 1);
+      gtk_text_buffer_apply_tag (buffer, breaks_tag, &start, &end);
+
+      /* the piece after it, which continues the block */
+      start = end;
+      gtk_text_iter_forward_char (&end);
+      gtk_text_buffer_apply_tag (buffer, continues, &start, &end);
+    }
+}
+
 static void
 tag_spans (GtkTextBuffer       *buffer,
            BulletinDisplayText *display,
@@ -568,6 +618,8 @@ tag_spans (GtkTextBuffer       *buffer,
       tag_block (buffer, &spans[i], p, block_end, script);
       p = block_end;
     }
+
+  tag_pieces (buffer, display, spans[first_span].start, spans[end_span - 1].end);
 }
 
 static BulletinScript

@@ -38,6 +38,9 @@ typedef struct {
 #define BULLETIN_TAG_TEXT       "bulletin-text"       /* whole buffer: language, family, size */
 #define BULLETIN_TAG_PARAGRAPH  "bulletin-paragraph"  /* body: indent, justification, pitch */
 #define BULLETIN_TAG_NO_BREAK   "bulletin-no-break"   /* allow-breaks = FALSE */
+/* pieces of a very long block (see bulletin_display_text_get_piece_breaks ()) */
+#define BULLETIN_TAG_PIECE_CONTINUES "bulletin-piece-continues"
+#define BULLETIN_TAG_PIECE_BREAKS    "bulletin-piece-breaks"
 #define BULLETIN_TAG_HALT       "bulletin-halt"       /* font-features "halt 1" */
 #define BULLETIN_TAG_GAP        "bulletin-gap"        /* letter-spacing em/4 (body size) */
 
