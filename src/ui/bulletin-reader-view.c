@@ -219,6 +219,9 @@ show_display (BulletinReaderView *self)
                                     : _("Article"),
                                   -1);
 
+  /* The view shapes with its contexts' language, not the tags' (which
+   * under LC_CTYPE=zh_CN would give Traditional text mainland forms). */
+  bulletin_typography_set_view_language (self->text_view, self->display);
   if (bulletin_display_text_get_length (self->display) <= DIRECT_FILL_MAX)
     {
       bulletin_typography_fill_buffer (buffer, self->display, &self->settings);

@@ -223,9 +223,11 @@ ensure_tag (GtkTextBuffer *buffer,
   return tag;
 }
 
+/* The language tag text of @script is shaped for; @font_tag (the
+ * article's own, NULL: en) for Latin text. */
 static const char *
-script_language (BulletinScript  script,
-                 GtkTextBuffer  *buffer)
+language_for_script (BulletinScript  script,
+                     const char     *font_tag)
 {
   switch (script)
     {
@@ -234,11 +236,16 @@ script_language (BulletinScript  script,
     case BULLETIN_SCRIPT_HANT_HK: return "zh-hk";
     case BULLETIN_SCRIPT_LATIN:
     default:
-      {
-        const char *lang = g_object_get_data (G_OBJECT (buffer), "bulletin-typography-language");
-        return lang != NULL ? lang : "en";
-      }
+      return font_tag != NULL ? font_tag : "en";
     }
+}
+
+static const char *
+script_language (BulletinScript  script,
+                 GtkTextBuffer  *buffer)
+{
+  return language_for_script (script, g_object_get_data (G_OBJECT (buffer),
+                                                         "bulletin-typography-language"));
 }
 
 /* A quarter em in Pango units, rounded to an even number of pixels. */
@@ -639,6 +646,35 @@ prepare_buffer (GtkTextBuffer                 *buffer,
   g_object_set_data (G_OBJECT (buffer), SCRIPT_KEY, GINT_TO_POINTER (script + 1));
   update_tags (buffer, script, settings);
   return script;
+}
+
+void
+bulletin_typography_set_view_language (GtkTextView         *view,
+                                       BulletinDisplayText *display)
+{
+  BulletinArticle *article;
+  const char *text, *language;
+  g_autofree char *font_tag = NULL;
+  PangoLanguage *pango_language;
+  gsize sample;
+
+  g_return_if_fail (GTK_IS_TEXT_VIEW (view));
+  g_return_if_fail (display != NULL);
+
+  /* As prepare_buffer() decides it for the tags. */
+  article = bulletin_display_text_get_article (display);
+  text = bulletin_display_text_get_text (display, NULL);
+  language = bulletin_article_get_language (article);
+  sample = MIN (strlen (text), 60000);
+  font_tag = bulletin_language_to_font_tag (language, text, sample);
+  pango_language = pango_language_from_string (
+      language_for_script (bulletin_language_get_script (language, text, sample), font_tag));
+
+  /* GtkTextLayout gives Pango no language attribute for a tag's
+   * "language", so itemization falls back on these contexts' language,
+   * which gtk_widget_create_pango_context() took from LC_CTYPE. */
+  pango_context_set_language (gtk_text_view_get_ltr_context (view), pango_language);
+  pango_context_set_language (gtk_text_view_get_rtl_context (view), pango_language);
 }
 
 void

@@ -91,6 +91,16 @@ void     bulletin_typography_fill_buffer_cancel      (GtkTextBuffer            *
 void     bulletin_typography_apply_settings     (GtkTextBuffer                 *buffer,
                                                  const BulletinReadingSettings *settings);
 
+/* Gives @view's Pango contexts the language @display is shaped for
+ * (zh-cn, zh-tw, zh-hk, or the article's own).  GTK 4's text view
+ * shapes with its contexts' language, the locale's, and not with the
+ * tags' "language": without this a Traditional article read under
+ * LC_CTYPE=zh_CN takes the mainland forms of its punctuation (HarfBuzz's
+ * locl).  Call before filling the buffer, so that every line is laid out
+ * anew. */
+void     bulletin_typography_set_view_language  (GtkTextView                   *view,
+                                                 BulletinDisplayText           *display);
+
 /* Shows the figures of @display (NULL: none) above their captions in
  * @view: a local image scaled to the column, a remote one as a
  * placeholder naming its address (never fetched).  Call after filling the
