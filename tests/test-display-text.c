@@ -206,6 +206,9 @@ test_list_markers (void)
   g_assert_cmpuint (bulletin_display_text_from_source (display, 4), ==, 6);
   /* the marker itself maps to where the block before ended */
   g_assert_cmpuint (bulletin_display_text_to_source (display, 3), ==, 2);
+  g_assert_false (bulletin_display_text_is_source_char (display, 3));
+  g_assert_false (bulletin_display_text_is_source_char (display, 5));
+  g_assert_true (bulletin_display_text_is_source_char (display, 6));
   src = bulletin_block_get_start (bulletin_article_get_block (article, 3));
   g_assert_cmpuint (bulletin_display_text_from_source (display, src), ==, 17);
 }
@@ -242,6 +245,7 @@ test_piece_breaks (void)
         {
           /* a break falls after a sentence, never inside COVID-19 */
           g_assert_true (*p == '\n');
+          g_assert_false (bulletin_display_text_is_source_char (display, d));
           g_assert_true (g_str_has_prefix (p + 1, "居"));
           b++;
           continue;

@@ -620,3 +620,19 @@ bulletin_display_text_get_piece_breaks (BulletinDisplayText *self,
   *n_breaks = self->breaks->len;
   return (const guint *)(gpointer)self->breaks->data;
 }
+
+/* TRUE when display character @display_offset shows a character of the
+ * source; FALSE for what only the display has (the newline between
+ * blocks, list markers, piece breaks). */
+gboolean
+bulletin_display_text_is_source_char (BulletinDisplayText *self,
+                                      guint                display_offset)
+{
+  gint i = find_run (self->runs, display_offset, FALSE);
+  const Run *run;
+
+  if (i < 0)
+    return FALSE;
+  run = &g_array_index (self->runs, Run, i);
+  return display_offset < run->display + run->length;
+}

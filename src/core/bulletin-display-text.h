@@ -68,6 +68,8 @@ char                *bulletin_display_text_dup_range       (BulletinDisplayText 
                                                             guint                      start,
                                                             guint                      end);
 
+gboolean             bulletin_display_text_is_source_char  (BulletinDisplayText       *self,
+                                                            guint                      display_offset);
 const guint         *bulletin_display_text_get_piece_breaks (BulletinDisplayText     *self,
                                                             guint                     *n_breaks);
 
