@@ -57,7 +57,10 @@ for t in "${targets[@]}"; do
       ;;
     fuzz-ninjs-reader|fuzz-ninjs-skim)
       if [ -d "$shared/ninjs" ]; then
-        find "$shared/ninjs" -name '*.json' -size -256k | head -200 | while read -r f; do
+        # no "| head": under pipefail, find killed by SIGPIPE would end
+        # the script
+        mapfile -t seeds < <(find "$shared/ninjs" -name '*.json' -size -256k | sort)
+        for f in "${seeds[@]:0:200}"; do
           cp "$f" "$corpus/$(echo "$f" | md5sum | cut -c1-12).json"
         done
       fi
