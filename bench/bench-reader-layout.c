@@ -183,9 +183,10 @@ main (int    argc,
       g_file_get_contents (path, &sample, NULL, NULL);
     }
   if (sample == NULL)
-    sample = g_strdup ("疫情如令，责任如山。在疫情防控工作中，徐汇区“两新”组织党组织积极响应号召，"
-                       "充分发挥战斗堡垒作用，带领党员以坚定意志激发坚决行动，在特殊时期拿出特殊精神，"
-                       "共有2.3%的居民——约120人——参与了COVID-19疫苗接种志愿服务……");
+    /* our own words, in the sample's shape, when ../shared is absent */
+    sample = g_strdup ("街道服务中心今年新开了助餐点，每天中午为辖区老人供应热饭热菜。"
+                       "工作人员说：“我们想让老人们在家门口就能吃上放心饭。”"
+                       "共有2.3%的居民——约120人——报名参加了COVID-19疫苗接种志愿服务……");
 
   window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 800);
