@@ -325,6 +325,22 @@ test_html_offsets (void)
 }
 
 static void
+test_lone_surrogates (void)
+{
+  /* escaped surrogates without their pair (json-glib 1.6 gives bytes that
+   * are not UTF-8, or refuses the file): U+FFFD, the rest kept; a real
+   * pair is one character */
+  g_autoptr(BulletinParsedIssue) parsed = parse_ok (
+    "{\"uri\": \"urn:s1\", \"headline\": \"A\\udc00B\","
+    " \"body_text\": \"x\\ud800y \\ud800\\u0041 \\ud83d\\ude00 \\\\ud800 z\\udfff\"}");
+  BulletinArticle *article = article_at (parsed, 0);
+
+  g_assert_true (g_utf8_validate (bulletin_article_get_source (article), -1, NULL));
+  assert_blocks (article, "headline:A\xef\xbf\xbd" "B | "
+                 "paragraph:x\xef\xbf\xbdy \xef\xbf\xbd" "A \xf0\x9f\x98\x80 \\ud800 z\xef\xbf\xbd");
+}
+
+static void
 test_never_lose_text (void)
 {
   /* a placeholder HTML body beside the full plain one: the plain one */
@@ -579,6 +595,7 @@ main (int    argc,
   g_test_add_func ("/bulletin/ninjs/wrong-types-warn", test_wrong_types_warn);
   g_test_add_func ("/bulletin/ninjs/deep-associations", test_deep_associations);
   g_test_add_func ("/bulletin/ninjs/uris", test_uris);
+  g_test_add_func ("/bulletin/ninjs/lone-surrogates", test_lone_surrogates);
   g_test_add_func ("/bulletin/ninjs/ids", test_ids);
   g_test_add_func ("/bulletin/ninjs/dates", test_dates);
   g_test_add_func ("/bulletin/ninjs/write-round-trip", test_write_round_trip);

@@ -1123,6 +1123,74 @@ line_of (const char *data,
   return line;
 }
 
+/* The value of the four hex digits at @p, or -1. */
+static int
+hex4 (const char *p,
+      const char *end)
+{
+  int value = 0;
+
+  if (end - p < 4)
+    return -1;
+  for (int i = 0; i < 4; i++)
+    {
+      int d = g_ascii_xdigit_value (p[i]);
+
+      if (d < 0)
+        return -1;
+      value = value * 16 + d;
+    }
+  return value;
+}
+
+/* json-glib 1.6 turns an escaped lone surrogate ("\udc00") into bytes that
+ * are not UTF-8, and refuses a high surrogate followed by anything but a
+ * low one.  Returns a copy of @data with each such escape written as
+ * "\ufffd" (the same length, so lines and columns stay right), or %NULL
+ * when there is none. */
+static char *
+repair_surrogates (const char *data,
+                   gsize       len)
+{
+  const char *end = data + len;
+  char *copy = NULL;
+  gboolean in_string = FALSE;
+
+  for (const char *p = data; p < end; p++)
+    {
+      int unit, next;
+
+      if (!in_string)
+        {
+          in_string = *p == '"';
+          continue;
+        }
+      if (*p == '"')
+        {
+          in_string = FALSE;
+          continue;
+        }
+      if (*p != '\\' || p + 1 >= end)
+        continue;
+      if (p[1] != 'u' || (unit = hex4 (p + 2, end)) < 0xD800 || unit > 0xDFFF)
+        {
+          p++;
+          continue;
+        }
+      if (unit < 0xDC00 && end - p >= 12 && p[6] == '\\' && p[7] == 'u' &&
+          (next = hex4 (p + 8, end)) >= 0xDC00 && next <= 0xDFFF)
+        {
+          p += 11;
+          continue;
+        }
+      if (copy == NULL)
+        copy = g_memdup2 (data, len);
+      memcpy (copy + (p - data), "\\ufffd", 6);
+      p += 5;
+    }
+  return copy;
+}
+
 static gboolean
 check_input (const char  *data,
              gsize        len,
@@ -1293,6 +1361,7 @@ bulletin_ninjs_parse (const char  *data,
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(BulletinParsedIssue) parsed = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *repaired = NULL;
   JsonNode *root;
   Reader r;
 
@@ -1306,8 +1375,9 @@ bulletin_ninjs_parse (const char  *data,
   if (!check_input (data, len, display_name, error))
     return NULL;
 
+  repaired = repair_surrogates (data, len);
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, len, &local_error))
+  if (!json_parser_load_from_data (parser, repaired != NULL ? repaired : data, len, &local_error))
     {
       set_parse_error (error, display_name, local_error->message);
       return NULL;
