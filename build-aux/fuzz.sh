@@ -65,6 +65,7 @@ for t in "${targets[@]}"; do
         done
       fi
       printf '{"uri":"x","headline":"标题","body_html":"<p>正文<b>一</b></p>"}' > "$corpus/min.json"
+      printf '{"uri":"y","headline":"\\u6807\\u9898","body_text":"\\ud83d\\ude00 \\u00e9"}' > "$corpus/escapes.json"
       ;;
   esac
 

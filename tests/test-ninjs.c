@@ -335,6 +335,11 @@ test_lone_surrogates (void)
     " \"body_text\": \"x\\ud800y \\ud800\\u0041 \\ud83d\\ude00 \\\\ud800 z\\udfff\"}");
   BulletinArticle *article = article_at (parsed, 0);
 
+  /* a malformed escape json-glib reads as a surrogate */
+  g_autoptr(BulletinParsedIssue) malformed = parse_ok (
+    "{\"uri\": \"urn:s2\", \"headline\": \"H\", \"body_text\": \"a\\ud8hez\"}");
+
+  g_assert_true (g_utf8_validate (bulletin_article_get_source (article_at (malformed, 0)), -1, NULL));
   g_assert_true (g_utf8_validate (bulletin_article_get_source (article), -1, NULL));
   assert_blocks (article, "headline:A\xef\xbf\xbd" "B | "
                  "paragraph:x\xef\xbf\xbdy \xef\xbf\xbd" "A \xf0\x9f\x98\x80 \\ud800 z\xef\xbf\xbd");

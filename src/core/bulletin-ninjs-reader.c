@@ -1191,6 +1191,40 @@ repair_surrogates (const char *data,
   return copy;
 }
 
+/* Whatever the escapes said, every string is UTF-8 (json-glib 1.6 builds
+ * the value of a malformed "\\u" escape without checking it). */
+static void
+make_strings_valid (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, NULL, &member))
+        make_strings_valid (member);
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        make_strings_valid (json_array_get_element (array, i));
+    }
+  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      const char *value = json_node_get_string (node);
+
+      if (value != NULL && !g_utf8_validate (value, -1, NULL))
+        {
+          g_autofree char *valid = g_utf8_make_valid (value, -1);
+
+          json_node_set_string (node, valid);
+        }
+    }
+}
+
 static gboolean
 check_input (const char  *data,
              gsize        len,
@@ -1376,12 +1410,14 @@ bulletin_ninjs_parse (const char  *data,
     return NULL;
 
   repaired = repair_surrogates (data, len);
-  parser = json_parser_new_immutable ();
+  parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, repaired != NULL ? repaired : data, len, &local_error))
     {
       set_parse_error (error, display_name, local_error->message);
       return NULL;
     }
+  if (json_parser_get_root (parser) != NULL && g_strstr_len (data, len, "\\u") != NULL)
+    make_strings_valid (json_parser_get_root (parser));
   if (!check_strings (data, len, display_name, error))
     return NULL;
 
