@@ -47,3 +47,30 @@ bulletin_test_read_file (const char *path,
   g_assert_no_error (error);
   return contents;
 }
+
+void
+bulletin_test_iterate (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+gboolean
+bulletin_test_wait_for (BulletinTestCondition condition,
+                        gpointer              data,
+                        guint                 seconds)
+{
+  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (condition (data))
+        return TRUE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+  return condition (data);
+}

@@ -17,4 +17,15 @@ char       *bulletin_test_shared_path    (const char *relative);
 char       *bulletin_test_read_file      (const char *path,
                                           gsize      *len);
 
+/* Runs the main context for @ms milliseconds. */
+void        bulletin_test_iterate        (guint ms);
+
+typedef gboolean (*BulletinTestCondition) (gpointer data);
+
+/* Runs the main context until @condition holds or @seconds pass; returns
+ * whether it holds. */
+gboolean    bulletin_test_wait_for       (BulletinTestCondition condition,
+                                          gpointer              data,
+                                          guint                 seconds);
+
 G_END_DECLS

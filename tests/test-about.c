@@ -5,6 +5,7 @@
 
 #include "bulletin-about.h"
 #include "bulletin-application.h"
+#include "bulletin-test-utils.h"
 
 /* The About dialog, and the shortcuts window that must list every
  * accelerator the running application sets: the application-wide ones
@@ -12,16 +13,6 @@
  * widgets handle in shortcut controllers. */
 
 static gboolean have_display;
-
-static void
-iterate (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
 
 /* One application per process: a registered application keeps its D-Bus
  * object path until the process ends. */
@@ -35,7 +26,7 @@ start_app (void)
   if (app != NULL)
     {
       g_application_activate (G_APPLICATION (app));
-      iterate (100);
+      bulletin_test_iterate (100);
       return app;
     }
   app = GTK_APPLICATION (bulletin_application_new ());
@@ -46,7 +37,7 @@ start_app (void)
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
   g_application_activate (G_APPLICATION (app));
-  iterate (200);
+  bulletin_test_iterate (200);
   g_assert_nonnull (gtk_application_get_active_window (app));
 
   return app;
@@ -67,7 +58,7 @@ close_dialogs (GtkApplication *application)
     while (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (main_window)) != NULL)
       adw_dialog_force_close (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (main_window)));
 #endif
-  iterate (50);
+  bulletin_test_iterate (50);
 }
 
 /* The accelerator in one canonical spelling ("<Control>question"), so that
@@ -357,7 +348,7 @@ test_about_dialog (void)
 
   start_app ();
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  iterate (300);
+  bulletin_test_iterate (300);
 #if ADW_CHECK_VERSION (1, 5, 0)
   about = find_shown ("AdwAboutDialog");
 #else
@@ -390,7 +381,7 @@ test_shortcuts_opens (void)
 
   start_app ();
   g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
-  iterate (300);
+  bulletin_test_iterate (300);
 #if ADW_CHECK_VERSION (1, 8, 0)
   g_assert_nonnull (find_shown ("AdwShortcutsDialog"));
 #else

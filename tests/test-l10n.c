@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bulletin-application.h"
+#include "bulletin-test-utils.h"
 
 /* The application in zh_CN.UTF-8, as a Chinese-speaking member of staff
  * sees it: every label that is on screen in the window, its primary menu,
@@ -25,16 +26,6 @@ static const char *allowed_words[] = {
 static GtkApplication *app;
 static guint in_keycaps;
 static guint in_list;
-
-static void
-iterate (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
 
 /* English words of two letters or more outside the allow-list; the
  * product name "Bulletin Reader" may appear as a name. */
@@ -182,7 +173,7 @@ settle (void)
         }
       if (n == 0)
         return;
-      iterate (100);
+      bulletin_test_iterate (100);
     }
 }
 
@@ -270,16 +261,16 @@ test_window (void)
   guint n;
 
   /* The sample archive loads on first start. */
-  iterate (1500);
+  bulletin_test_iterate (1500);
   for (guint round = 0; round < 4 && expand_all (window) > 0; round++)
-    iterate (300);
+    bulletin_test_iterate (300);
   n = check_toplevels ("l10n-zh_CN-window.png");
   g_assert_cmpuint (n, >, 3);
 
   menu_button = find_type (window, GTK_TYPE_MENU_BUTTON);
   g_assert_nonnull (menu_button);
   gtk_menu_button_popup (GTK_MENU_BUTTON (menu_button));
-  iterate (400);
+  bulletin_test_iterate (400);
   {
     GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu_button));
     guint n_labels = 0;
@@ -295,7 +286,7 @@ test_window (void)
     g_assert_cmpuint (n_labels, >=, 2);
     gtk_menu_button_popdown (GTK_MENU_BUTTON (menu_button));
   }
-  iterate (200);
+  bulletin_test_iterate (200);
 }
 
 static void
@@ -310,7 +301,7 @@ close_others (void)
   while (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (main_window)) != NULL)
     adw_dialog_force_close (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (main_window)));
 #endif
-  iterate (100);
+  bulletin_test_iterate (100);
 }
 
 static void
@@ -320,7 +311,7 @@ test_dialog (gconstpointer data)
   g_autofree char *shot = g_strdup_printf ("l10n-zh_CN-%s.png", action);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), action, NULL);
-  iterate (600);
+  bulletin_test_iterate (600);
   g_assert_cmpuint (check_toplevels (shot), >, 3);
   close_others ();
 }
@@ -358,7 +349,7 @@ main (int    argc,
   gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
                                   icons_dir);
   g_application_activate (G_APPLICATION (app));
-  iterate (300);
+  bulletin_test_iterate (300);
 
   g_test_add_func ("/bulletin/l10n/window", test_window);
   g_test_add_data_func ("/bulletin/l10n/about", "about", test_dialog);

@@ -4,22 +4,13 @@
 #include <adwaita.h>
 
 #include "bulletin-reader-view.h"
+#include "bulletin-test-utils.h"
 
 /* A paragraph of thousands of characters is laid out in pieces (one text
  * view paragraph each, so that no single layout freezes the window), and
  * still reads as one paragraph: a piece that continues it starts at the
  * left edge, with no first-line indent, and at the same line pitch as the
  * lines wrapped inside a piece. */
-
-static void
-iterate (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
 
 static void
 test_pieces_read_as_one (void)
@@ -49,8 +40,8 @@ test_pieces_read_as_one (void)
   gtk_window_present (GTK_WINDOW (window));
   bulletin_reader_view_set_article (BULLETIN_READER_VIEW (reader), article);
   for (guint i = 0; i < 100 && !bulletin_reader_view_is_complete (BULLETIN_READER_VIEW (reader)); i++)
-    iterate (50);
-  iterate (300);
+    bulletin_test_iterate (50);
+  bulletin_test_iterate (300);
   g_assert_true (bulletin_reader_view_is_complete (BULLETIN_READER_VIEW (reader)));
 
   view = bulletin_reader_view_get_text_view (BULLETIN_READER_VIEW (reader));

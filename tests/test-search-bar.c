@@ -5,6 +5,7 @@
 
 #include "bulletin-reader-view.h"
 #include "bulletin-search-bar.h"
+#include "bulletin-test-utils.h"
 
 /* In-article search in a real reader: the highlight tags sit exactly on the
  * matched characters of the display text (widened punctuation, a paragraph
@@ -27,16 +28,6 @@ has_focus_in_window (GtkWidget *widget)
   GtkRoot *root = gtk_widget_get_root (widget);
 
   return root != NULL && gtk_root_get_focus (root) == widget;
-}
-
-static void
-iterate (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
 }
 
 static BulletinArticle *
@@ -70,7 +61,7 @@ fixture_set_up (Fixture       *f,
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (f->reader));
   gtk_window_set_child (f->window, box);
   gtk_window_present (f->window);
-  iterate (100);
+  bulletin_test_iterate (100);
 }
 
 static void
@@ -78,7 +69,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   gtk_window_destroy (f->window);
-  iterate (20);
+  bulletin_test_iterate (20);
 }
 
 /* The display ranges that carry @tag_name, as "start-end" words. */
@@ -124,7 +115,7 @@ test_highlights (Fixture       *f,
   GtkTextIter s, e;
 
   bulletin_reader_view_set_article (f->reader, article);
-  iterate (50);
+  bulletin_test_iterate (50);
   buffer = gtk_text_view_get_buffer (bulletin_reader_view_get_text_view (f->reader));
   gtk_text_buffer_get_bounds (buffer, &s, &e);
   buffer_text = gtk_text_iter_get_text (&s, &e);
@@ -132,7 +123,7 @@ test_highlights (Fixture       *f,
   g_assert_nonnull (strstr (buffer_text, "争当志愿者，积极"));
 
   bulletin_search_bar_set_query (f->bar, "志願者");
-  iterate (50);
+  bulletin_test_iterate (50);
   g_assert_cmpuint (bulletin_search_bar_get_n_matches (f->bar), ==, 3);
   matches = tagged_ranges (f, BULLETIN_SEARCH_MATCH_TAG);
   current = tagged_ranges (f, BULLETIN_SEARCH_CURRENT_TAG);
@@ -164,7 +155,7 @@ test_navigation (Fixture       *f,
   g_autofree char *current = NULL;
 
   bulletin_reader_view_set_article (f->reader, article);
-  iterate (50);
+  bulletin_test_iterate (50);
   bulletin_search_bar_set_query (f->bar, "志愿者");
 
   bulletin_search_bar_next (f->bar);
@@ -191,7 +182,7 @@ test_navigation (Fixture       *f,
   bulletin_article_append_block (other, BULLETIN_BLOCK_PARAGRAPH, "社区志愿者和志愿团队", -1);
   bulletin_article_finish (other);
   bulletin_reader_view_set_article (f->reader, other);
-  iterate (50);
+  bulletin_test_iterate (50);
   g_assert_cmpstr (bulletin_search_bar_get_query (f->bar), ==, "志愿");
   g_assert_cmpuint (bulletin_search_bar_get_n_matches (f->bar), ==, 3);
   g_free (current);
@@ -200,7 +191,7 @@ test_navigation (Fixture       *f,
 
   /* closing clears the highlights and gives the focus back */
   bulletin_search_bar_close (f->bar);
-  iterate (50);
+  bulletin_test_iterate (50);
   g_assert_false (bulletin_search_bar_is_open (f->bar));
   g_free (current);
   current = tagged_ranges (f, BULLETIN_SEARCH_MATCH_TAG);
@@ -227,15 +218,15 @@ test_long_article (Fixture       *f,
                                                            g_utf8_strlen (para->str, -1)));
   bulletin_article_finish (article);
   bulletin_reader_view_set_article (f->reader, article);
-  iterate (50);
+  bulletin_test_iterate (50);
 
   bulletin_search_bar_set_query (f->bar, "疫情");
-  iterate (50);
+  bulletin_test_iterate (50);
   g_assert_cmpuint (bulletin_search_bar_get_n_matches (f->bar), ==, 300);
 
   /* the last match, made current, is in the buffer and tagged */
   bulletin_search_bar_previous (f->bar);
-  iterate (100);
+  bulletin_test_iterate (100);
   g_assert_true (bulletin_search_bar_get_match (f->bar, 299, &start, &end));
   buffer = gtk_text_view_get_buffer (bulletin_reader_view_get_text_view (f->reader));
   tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), BULLETIN_SEARCH_CURRENT_TAG);

@@ -5,6 +5,7 @@
 
 #include "bulletin-a11y.h"
 #include "bulletin-reader-view.h"
+#include "bulletin-test-utils.h"
 
 /* The system's accessibility settings reach the reader: large text (the
  * text-scaling-factor, which GTK receives as a larger Xft DPI) makes the
@@ -14,16 +15,6 @@
 #define PARAGRAPH "街道组织志愿者走进社区，为独居老人送去米面粮油和防疫物资，" \
                   "并逐户了解生活需要，登记就医、买药、理发等具体困难，" \
                   "随后由居委会统一安排专人跟进解决，确保每一位老人都有人照应。"
-
-static void
-iterate (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
 
 static BulletinArticle *
 make_article (void)
@@ -84,7 +75,7 @@ test_large_text (void)
   gtk_window_present (GTK_WINDOW (window));
   bulletin_reader_view_set_article (BULLETIN_READER_VIEW (reader), article);
   view = bulletin_reader_view_get_text_view (BULLETIN_READER_VIEW (reader));
-  iterate (800);
+  bulletin_test_iterate (800);
   g_assert_true (bulletin_reader_view_is_complete (BULLETIN_READER_VIEW (reader)));
 
   normal = measure (view);
@@ -92,7 +83,7 @@ test_large_text (void)
 
   /* text-scaling-factor 1.5 */
   g_object_set (settings, "gtk-xft-dpi", dpi * 3 / 2, NULL);
-  iterate (800);
+  bulletin_test_iterate (800);
   large = measure (view);
 
   g_test_message ("pitch %d -> %d px, glyph %d -> %d px", normal.pitch, large.pitch,
