@@ -8,40 +8,12 @@
 #include "bulletin-annotations-view.h"
 #include "bulletin-application.h"
 #include "bulletin-window.h"
+#include "bulletin-test-utils.h"
 
 /* The real window, driven through its actions as the keys and menus
  * would: bookmark an article (Ctrl+D), note a selected passage (Ctrl+M),
  * close the window, open a new one on the same data folder, and find the
  * bookmark, the note, its highlight and the place the reader left off. */
-
-static void
-iterate (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_for (Condition condition,
-          gpointer  data,
-          guint     seconds)
-{
-  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (g_get_monotonic_time () < end)
-    {
-      if (condition (data))
-        return TRUE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  return condition (data);
-}
 
 static gboolean
 library_ready (gpointer data)
@@ -121,6 +93,25 @@ range_has_note_tag (BulletinReaderView *reader,
   return !gtk_text_iter_has_tag (&iter, tag);
 }
 
+/* The mapped button labelled @label under @widget (a toast's), or NULL. */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_bookmark_note_restart (void)
 {
@@ -137,6 +128,7 @@ test_bookmark_note_restart (void)
   g_autofree char *headline = NULL;
   g_autofree char *quote = NULL;
   BulletinWindow *old_window;
+  GtkWidget *undo;
   const char *note_text = "我的笔记 [一] = 二\n\tsecond line 𠮷";
   guint ds = 0, de = 0;
 
@@ -146,14 +138,14 @@ test_bookmark_note_restart (void)
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
   g_application_activate (G_APPLICATION (app));
-  iterate (100);
+  bulletin_test_iterate (100);
 
   window = BULLETIN_WINDOW (gtk_application_get_active_window (app));
   g_assert_nonnull (window);
   controller = bulletin_annotations_controller_get_for_window (window);
   g_assert_nonnull (controller);
   reader = bulletin_window_get_reader (window);
-  g_assert_true (wait_for (library_ready, window, 30));
+  g_assert_true (bulletin_test_wait_for (library_ready, window, 30));
 
   /* an article of the sample archive with a paragraph to note */
   for (guint i = 0; article == NULL; i++)
@@ -172,7 +164,7 @@ test_bookmark_note_restart (void)
           g_autoptr(BulletinArticle) a = g_list_model_get_item (articles, j);
 
           bulletin_window_show_article (window, issue, a);
-          g_assert_true (wait_for (reader_shows_something, window, 20));
+          g_assert_true (bulletin_test_wait_for (reader_shows_something, window, 20));
           if (bulletin_reader_view_get_article (reader) == a && pick_passage (reader, &ds, &de))
             article = a;
         }
@@ -185,7 +177,7 @@ test_bookmark_note_restart (void)
   /* Ctrl+D */
   g_assert_false (bookmark_state (window));
   g_action_group_activate_action (G_ACTION_GROUP (window), "toggle-bookmark", NULL);
-  iterate (50);
+  bulletin_test_iterate (50);
   g_assert_true (bookmark_state (window));
   bookmarks = bulletin_annotations_view_get_model (BULLETIN_ANNOTATIONS_VIEW (bulletin_annotations_controller_get_view (controller, FALSE)));
   g_assert_cmpuint (g_list_model_get_n_items (bookmarks), ==, 1);
@@ -193,12 +185,12 @@ test_bookmark_note_restart (void)
   /* select a passage, Ctrl+M, type, close the popover */
   bulletin_reader_view_select_range (reader, ds, de);
   g_action_group_activate_action (G_ACTION_GROUP (window), "add-note", NULL);
-  iterate (100);
+  bulletin_test_iterate (100);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bulletin_annotations_controller_get_editor (controller))));
   editor_buffer = gtk_text_view_get_buffer (bulletin_annotations_controller_get_editor_text (controller));
   gtk_text_buffer_set_text (editor_buffer, note_text, -1);
   gtk_popover_popdown (bulletin_annotations_controller_get_editor (controller));
-  iterate (100);
+  bulletin_test_iterate (100);
 
   notes = bulletin_annotations_view_get_model (BULLETIN_ANNOTATIONS_VIEW (bulletin_annotations_controller_get_view (controller, TRUE)));
   g_assert_cmpuint (g_list_model_get_n_items (notes), ==, 1);
@@ -209,12 +201,12 @@ test_bookmark_note_restart (void)
    * child in this version of the window, fixed on the ui branch.) */
   old_window = g_object_ref (window);
   gtk_window_close (GTK_WINDOW (window));
-  iterate (200);
+  bulletin_test_iterate (200);
   g_assert_null (gtk_application_get_active_window (app));
 
   /* start again on the same data, as the application starts */
   g_application_activate (G_APPLICATION (app));
-  iterate (100);
+  bulletin_test_iterate (100);
   window = BULLETIN_WINDOW (gtk_application_get_active_window (app));
   g_assert_nonnull (window);
   g_assert_true (window != old_window);
@@ -222,8 +214,8 @@ test_bookmark_note_restart (void)
   controller = bulletin_annotations_controller_get_for_window (window);
 
   /* the same article reopens by itself */
-  g_assert_true (wait_for (reader_shows_something, window, 30));
-  iterate (100);
+  g_assert_true (bulletin_test_wait_for (reader_shows_something, window, 30));
+  bulletin_test_iterate (100);
   g_assert_cmpstr (bulletin_article_get_id (bulletin_reader_view_get_article (reader)), ==, article_id);
   g_assert_true (bookmark_state (window));
 
@@ -251,11 +243,52 @@ test_bookmark_note_restart (void)
   /* the Bookmarks page opens what it lists: go to another article first */
   if (!bulletin_sidebar_move_article (bulletin_window_get_sidebar (window), 1))
     g_assert_true (bulletin_sidebar_move_article (bulletin_window_get_sidebar (window), -1));
-  iterate (200);
-  g_assert_true (wait_for (reader_shows_something, window, 30));
+  bulletin_test_iterate (200);
+  g_assert_true (bulletin_test_wait_for (reader_shows_something, window, 30));
   g_assert_cmpstr (bulletin_article_get_id (bulletin_reader_view_get_article (reader)), !=, article_id);
   bulletin_annotations_view_activate (BULLETIN_ANNOTATIONS_VIEW (bulletin_annotations_controller_get_view (controller, FALSE)), 0);
-  g_assert_true (wait_for (reader_shows_article, window, 30));
+  g_assert_true (bulletin_test_wait_for (reader_shows_article, window, 30));
+
+  /* Ctrl+D again removes the bookmark; the toast's Undo brings it back */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "toggle-bookmark", NULL);
+  bulletin_test_iterate (100);
+  g_assert_false (bookmark_state (window));
+  g_assert_cmpuint (g_list_model_get_n_items (bookmarks), ==, 0);
+  undo = find_button (GTK_WIDGET (window), "_Undo");
+  g_assert_nonnull (undo);
+  gtk_widget_activate (undo);  /* a button's "clicked" comes 250 ms later */
+  bulletin_test_iterate (500);
+  g_assert_cmpuint (g_list_model_get_n_items (bookmarks), ==, 1);
+  g_assert_true (bookmark_state (window));
+  {
+    g_autoptr(BulletinBookmark) b = g_list_model_get_item (bookmarks, 0);
+
+    g_assert_cmpstr (bulletin_bookmark_get_article_id (b), ==, article_id);
+    g_assert_cmpstr (bulletin_bookmark_get_headline (b), ==, headline);
+  }
+
+  /* deleting the note from the Notes page offers Undo too */
+  bulletin_test_iterate (200);
+  {
+    g_autoptr(BulletinNote) n = g_list_model_get_item (notes, 0);
+
+    g_signal_emit_by_name (bulletin_annotations_controller_get_view (controller, TRUE), "remove", n);
+  }
+  bulletin_test_iterate (100);
+  g_assert_cmpuint (g_list_model_get_n_items (notes), ==, 0);
+  g_assert_false (range_has_note_tag (reader, ds, de));
+  undo = find_button (GTK_WIDGET (window), "_Undo");
+  g_assert_nonnull (undo);
+  gtk_widget_activate (undo);
+  bulletin_test_iterate (500);
+  g_assert_cmpuint (g_list_model_get_n_items (notes), ==, 1);
+  {
+    g_autoptr(BulletinNote) n = g_list_model_get_item (notes, 0);
+
+    g_assert_cmpstr (bulletin_note_get_text (n), ==, note_text);
+    g_assert_cmpstr (bulletin_note_get_quote (n), ==, quote);
+  }
+  g_assert_true (range_has_note_tag (reader, ds, de));
 
   /* Both windows and the application stay until the process ends: see
    * above. */

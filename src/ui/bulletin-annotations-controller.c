@@ -172,6 +172,23 @@ update_actions (BulletinAnnotationsController *self)
                                   marked ? _("Remove bookmark") : _("Bookmark"), -1);
 }
 
+/* A toast saying what was removed, whose Undo button calls @undo with
+ * (toast, @removed): a copy of what was removed, kept as long as the toast. */
+static void
+offer_undo (BulletinAnnotationsController *self,
+            const char                    *message,
+            GObject                       *removed,
+            GCallback                      undo)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_object_set_data (G_OBJECT (toast), "bulletin-controller", self);
+  g_signal_connect_data (toast, "button-clicked", undo, g_object_ref (removed),
+                         (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+  bulletin_window_add_toast (self->window, toast);
+}
+
 static void
 undo_bookmark (AdwToast         *toast,
                BulletinBookmark *bookmark)
@@ -190,7 +207,6 @@ remove_bookmark (BulletinAnnotationsController *self,
   BulletinBookmark *bookmark = bulletin_annotations_lookup_bookmark (self->store, article_id);
   g_autoptr(BulletinBookmark) copy = NULL;
   g_autoptr(GError) error = NULL;
-  AdwToast *toast;
 
   if (bookmark == NULL)
     return;
@@ -200,13 +216,7 @@ remove_bookmark (BulletinAnnotationsController *self,
       show_error (self, error);
       return;
     }
-  toast = adw_toast_new (_("Bookmark removed"));
-  adw_toast_set_button_label (toast, _("_Undo"));
-  g_object_set_data_full (G_OBJECT (toast), "bulletin-bookmark", g_object_ref (copy), g_object_unref);
-  g_object_set_data (G_OBJECT (toast), "bulletin-controller", self);
-  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_bookmark),
-                         g_object_ref (copy), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
-  bulletin_window_add_toast (self->window, toast);
+  offer_undo (self, _("Bookmark removed"), G_OBJECT (copy), G_CALLBACK (undo_bookmark));
 }
 
 static void
@@ -340,19 +350,13 @@ remove_note (BulletinAnnotationsController *self,
 {
   g_autoptr(BulletinNote) copy = bulletin_note_copy (note);
   g_autoptr(GError) error = NULL;
-  AdwToast *toast;
 
   if (!bulletin_annotations_remove_note (self->store, bulletin_note_get_uuid (note), &error))
     {
       show_error (self, error);
       return;
     }
-  toast = adw_toast_new (_("Note deleted"));
-  adw_toast_set_button_label (toast, _("_Undo"));
-  g_object_set_data (G_OBJECT (toast), "bulletin-controller", self);
-  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_note),
-                         g_object_ref (copy), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
-  bulletin_window_add_toast (self->window, toast);
+  offer_undo (self, _("Note deleted"), G_OBJECT (copy), G_CALLBACK (undo_note));
   apply_highlights (self);
 }
 
