@@ -321,17 +321,29 @@ update_row (GtkWidget *expander)
 
       title = format_issue_heading (issue);
       subtitle = g_strdup (bulletin_issue_get_title (issue));
+      /* A title that only repeats the date (a file named by its date)
+       * says nothing: the number of articles instead, once known. */
+      if (subtitle != NULL && g_strcmp0 (subtitle, bulletin_issue_get_date (issue)) == 0)
+        {
+          guint n = bulletin_issue_get_n_articles (issue);
+
+          g_free (subtitle);
+          subtitle = n > 0 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u article", "%u articles", n), n)
+                           : NULL;
+        }
+      if (subtitle != NULL)
+        /* Translators: the accessible name of an issue row: date and number, title */
+        label = g_strdup_printf (_("%s, %s"), title, subtitle);
+      else
+        label = g_strdup (title);
       if (bulletin_issue_get_state (issue) == BULLETIN_ISSUE_STATE_ERROR)
         {
+          g_autofree char *name = g_steal_pointer (&label);
+
           error = bulletin_issue_get_error_message (issue);
-          /* Translators: the accessible name of an unreadable issue */
-          label = g_strdup_printf (_("%s, %s, cannot be read"), title, subtitle);
+          /* Translators: the accessible name of an unreadable issue: its name, then this */
+          label = g_strdup_printf (_("%s, cannot be read"), name);
           description = g_strdup (error);
-        }
-      else
-        {
-          /* Translators: the accessible name of an issue row: date and number, title */
-          label = g_strdup_printf (_("%s, %s"), title, subtitle);
         }
       gtk_widget_add_css_class (w->title, "heading");
     }
