@@ -289,6 +289,136 @@ test_sample (void)
     }
 }
 
+/* Pieces of text for the fast-path checks: what the fast path takes
+ * (ASCII, Han, CJK punctuation) and everything it hands over (whitespace,
+ * line breaks, combining marks, characters that fold to several or to
+ * none, full-width and compatibility forms, astral characters). */
+static const char *pieces[] = {
+  "a", "Z", "q", "7", "-", ".", "的", "国", "國", "發", "发", "展", "乾", "哈",
+  "，", "。", "“", "”", "、", "！", " ", "  ", "\n", "\r\n", "\t", "\u3000",
+  "Ａ", "ｂ", "１", "①", "㈱", "ﬁ", "ß", "ẞ", "İ", "Σ", "ς", "é", "e\u0301", "a\u0308\u0301",
+  "\u0301", "\u200b", "\u00ad", "\ufeff", "ｶ", "ﾞ", "カ", "한", "\u1100\u1161", "😀",
+  "𠀀", "\u4dc0", "\u3400", "Ω", "Å", "\u212b", "x\u0300", "国\u0301", "\x01", "\u2028",
+};
+
+static char *
+random_text (GRand *rand,
+             guint  n)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      /* mostly the common cases, in runs, like real text */
+      guint k = g_rand_int_range (rand, 0, 4) > 0 ? g_rand_int_range (rand, 0, 14)
+                                                   : g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces));
+
+      g_string_append (s, pieces[k]);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* Folds @text in random pieces and blocks, with the fast path or not. */
+static BulletinFolded *
+fold_pieces (const char *text,
+             guint32     seed,
+             gboolean    reference,
+             gboolean    chars_only)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  BulletinFolded *folded = chars_only ? bulletin_folded_new_chars_only () : bulletin_folded_new ();
+  const char *p = text, *end = text + strlen (text);
+  guint offset = 0;
+
+  while (p < end)
+    {
+      guint n = g_rand_int_range (rand, 1, 40);
+      const char *q = p;
+
+      for (guint i = 0; i < n && q < end; i++)
+        q = g_utf8_next_char (q);
+      if (reference)
+        bulletin_folded_append_reference (folded, p, q - p, offset);
+      else
+        bulletin_folded_append (folded, p, q - p, offset);
+      offset += g_utf8_strlen (p, q - p);
+      p = q;
+      if (g_rand_int_range (rand, 0, 4) == 0)
+        bulletin_folded_end_block (folded);
+    }
+  bulletin_folded_end_block (folded);
+  return folded;
+}
+
+static void
+test_fast_path (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20240601);
+  g_autoptr(BulletinFolded) reused = bulletin_folded_new ();
+
+  for (guint round = 0; round < 2000; round++)
+    {
+      g_autofree char *text = random_text (rand, g_rand_int_range (rand, 0, 200));
+      guint32 seed = g_rand_int (rand);
+      g_autoptr(BulletinFolded) fast = fold_pieces (text, seed, FALSE, FALSE);
+      g_autoptr(BulletinFolded) slow = fold_pieces (text, seed, TRUE, FALSE);
+      g_autoptr(BulletinFolded) chars = fold_pieces (text, seed, FALSE, TRUE);
+      guint n = bulletin_folded_get_length (slow);
+
+      g_assert_true (g_utf8_validate (text, -1, NULL));
+      g_assert_cmpuint (bulletin_folded_get_length (fast), ==, n);
+      g_assert_cmpuint (bulletin_folded_get_length (chars), ==, n);
+      g_assert_cmpmem (bulletin_folded_get_chars (fast), n * sizeof (gunichar),
+                       bulletin_folded_get_chars (slow), n * sizeof (gunichar));
+      g_assert_cmpmem (bulletin_folded_get_chars (chars), n * sizeof (gunichar),
+                       bulletin_folded_get_chars (slow), n * sizeof (gunichar));
+      for (guint i = 0; i < n; i++)
+        {
+          g_assert_cmpuint (bulletin_folded_get_start (fast, i), ==, bulletin_folded_get_start (slow, i));
+          g_assert_cmpuint (bulletin_folded_get_end (fast, i), ==, bulletin_folded_get_end (slow, i));
+        }
+
+      /* a reused folded text is a new one */
+      bulletin_folded_reset (reused);
+      bulletin_folded_append (reused, text, -1, 0);
+      bulletin_folded_end_block (reused);
+      {
+        g_autoptr(BulletinFolded) once = bulletin_folded_new ();
+
+        bulletin_folded_append_reference (once, text, -1, 0);
+        bulletin_folded_end_block (once);
+        g_assert_cmpuint (bulletin_folded_get_length (reused), ==, bulletin_folded_get_length (once));
+        g_assert_cmpmem (bulletin_folded_get_chars (reused), bulletin_folded_get_length (reused) * sizeof (gunichar),
+                         bulletin_folded_get_chars (once), bulletin_folded_get_length (once) * sizeof (gunichar));
+      }
+
+      /* counting agrees with the hits, on queries taken from the text */
+      for (guint k = 0; k < 4; k++)
+        {
+          g_autofree char *query_text = random_text (rand, g_rand_int_range (rand, 1, 4));
+          BulletinSearchFlags flags = k % 2 ? BULLETIN_SEARCH_WORD_START : BULLETIN_SEARCH_DEFAULT;
+          g_autoptr(BulletinSearchQuery) query = NULL;
+          g_autoptr(GArray) hits = NULL;
+
+          if (k >= 2 && text[0] != 0)
+            {
+              /* a piece of the text itself */
+              glong len = g_utf8_strlen (text, -1);
+              glong a = g_rand_int_range (rand, 0, len);
+              glong b = MIN (len, a + g_rand_int_range (rand, 1, 4));
+              const char *pa = g_utf8_offset_to_pointer (text, a);
+
+              g_free (query_text);
+              query_text = g_strndup (pa, g_utf8_offset_to_pointer (text, b) - pa);
+            }
+          query = bulletin_search_query_new (query_text, flags);
+          hits = bulletin_search_folded (slow, query, 0);
+          g_assert_cmpuint (bulletin_search_folded_count (chars, query), ==, hits->len);
+          g_assert_cmpuint (bulletin_search_folded_count (fast, query), ==, hits->len);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -304,6 +434,7 @@ main (int   argc,
   g_test_add_func ("/bulletin/search/empty-query", test_empty_query);
   g_test_add_func ("/bulletin/search/snippet", test_snippet);
   g_test_add_func ("/bulletin/search/sample", test_sample);
+  g_test_add_func ("/bulletin/search/fast-path", test_fast_path);
 
   return g_test_run ();
 }

@@ -100,6 +100,62 @@ bulletin_search_query_is_empty (const BulletinSearchQuery *query)
   return query->n_chars == 0;
 }
 
+/* Every non-overlapping hit, left to right, appended to @hits when not
+ * NULL; returns how many (at most @max_hits unless 0). */
+static guint
+search_folded (const BulletinFolded      *folded,
+               const BulletinSearchQuery *query,
+               guint                      max_hits,
+               GArray                    *hits)
+{
+  const gunichar *text = bulletin_folded_get_chars (folded);
+  const gunichar *q = query->chars;
+  guint n = bulletin_folded_get_length (folded);
+  guint m = query->n_chars;
+  guint n_hits = 0;
+
+  if (m == 0 || m > n)
+    return 0;
+
+  for (guint i = 0; i + m <= n;)
+    {
+      const gunichar first = q[0];
+      gboolean found = FALSE;
+
+      for (; i + m <= n; i++)
+        if (text[i] == first && memcmp (text + i + 1, q + 1, (m - 1) * sizeof (gunichar)) == 0)
+          {
+            found = TRUE;
+            break;
+          }
+      if (!found)
+        break;
+
+      if (query->word_start && i > 0 && bulletin_fold_is_word_char (text[i - 1]))
+        {
+          i++;
+          continue;
+        }
+
+      if (hits != NULL)
+        {
+          BulletinSearchHit hit = {
+            bulletin_folded_get_start (folded, i),
+            bulletin_folded_get_end (folded, i + m - 1),
+            i,
+            i + m,
+          };
+
+          g_array_append_val (hits, hit);
+        }
+      n_hits++;
+      if (max_hits > 0 && n_hits >= max_hits)
+        break;
+      i += m;
+    }
+  return n_hits;
+}
+
 /**
  * bulletin_search_folded:
  * @max_hits: stop after this many hits, or 0 for all
@@ -115,55 +171,31 @@ bulletin_search_folded (const BulletinFolded      *folded,
                         guint                      max_hits)
 {
   GArray *hits;
-  const gunichar *text, *q;
-  guint n, m;
 
   g_return_val_if_fail (folded != NULL, NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
   hits = g_array_new (FALSE, FALSE, sizeof (BulletinSearchHit));
-  text = bulletin_folded_get_chars (folded);
-  n = bulletin_folded_get_length (folded);
-  q = query->chars;
-  m = query->n_chars;
-  if (m == 0 || m > n)
-    return hits;
-
-  for (guint i = 0; i + m <= n;)
-    {
-      const gunichar first = q[0];
-      const gunichar *found = NULL;
-
-      for (; i + m <= n; i++)
-        if (text[i] == first && memcmp (text + i + 1, q + 1, (m - 1) * sizeof (gunichar)) == 0)
-          {
-            found = text + i;
-            break;
-          }
-      if (found == NULL)
-        break;
-
-      if (query->word_start && i > 0 && bulletin_fold_is_word_char (text[i - 1]))
-        {
-          i++;
-          continue;
-        }
-
-      {
-        BulletinSearchHit hit = {
-          bulletin_folded_get_start (folded, i),
-          bulletin_folded_get_end (folded, i + m - 1),
-          i,
-          i + m,
-        };
-
-        g_array_append_val (hits, hit);
-      }
-      if (max_hits > 0 && hits->len >= max_hits)
-        break;
-      i += m;
-    }
+  search_folded (folded, query, max_hits, hits);
   return hits;
+}
+
+/**
+ * bulletin_search_folded_count:
+ *
+ * How many hits bulletin_search_folded () would find, without making
+ * them: works on a folded text without offsets too.
+ *
+ * Returns: the number of hits
+ */
+guint
+bulletin_search_folded_count (const BulletinFolded      *folded,
+                              const BulletinSearchQuery *query)
+{
+  g_return_val_if_fail (folded != NULL, 0);
+  g_return_val_if_fail (query != NULL, 0);
+
+  return search_folded (folded, query, 0, NULL);
 }
 
 /**

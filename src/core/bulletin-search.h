@@ -50,6 +50,8 @@ gboolean             bulletin_search_query_is_empty   (const BulletinSearchQuery
 GArray              *bulletin_search_folded           (const BulletinFolded      *folded,
                                                        const BulletinSearchQuery *query,
                                                        guint                      max_hits);
+guint                bulletin_search_folded_count     (const BulletinFolded      *folded,
+                                                       const BulletinSearchQuery *query);
 GArray              *bulletin_search_article          (BulletinArticle           *article,
                                                        const char                *query);
 

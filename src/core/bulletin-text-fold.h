@@ -41,6 +41,12 @@ void                bulletin_folded_append           (BulletinFolded       *self
                                                       gssize                len,
                                                       guint                 offset);
 void                bulletin_folded_end_block        (BulletinFolded       *self);
+void                bulletin_folded_reset            (BulletinFolded       *self);
+/* the same without the fast path: for the tests */
+void                bulletin_folded_append_reference (BulletinFolded       *self,
+                                                      const char           *text,
+                                                      gssize                len,
+                                                      guint                 offset);
 
 /* reading */
 guint               bulletin_folded_get_length       (const BulletinFolded *self);
