@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bulletin-article.h"
+#include "bulletin-sha256-private.h"
 #include "bulletin-utf8-private.h"
 
 /* Every CHECKPOINT characters we remember the byte offset, so that turning
@@ -467,16 +468,26 @@ static char *
 content_id_from_folded_body (const char *headline,
                              const char *folded_body)
 {
+  static const char hex[] = "0123456789abcdef";
   g_autofree char *h = bulletin_normalize_for_identity (headline, 0);
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  BulletinSha256 sum;
+  guint8 digest[32];
   char id[sizeof "urn:bulletin:article:" + 32];
+  char *o = id + sizeof "urn:bulletin:article:" - 1;
 
-  g_checksum_update (sum, (const guchar *)h, -1);
-  g_checksum_update (sum, (const guchar *)"\x1f", 1);
-  g_checksum_update (sum, (const guchar *)folded_body, -1);
+  /* SHA-256, the first 32 hex digits (GChecksum's, faster) */
+  bulletin_sha256_init (&sum);
+  bulletin_sha256_update (&sum, h, strlen (h));
+  bulletin_sha256_update (&sum, "\x1f", 1);
+  bulletin_sha256_update (&sum, folded_body, strlen (folded_body));
+  bulletin_sha256_finish (&sum, digest);
   memcpy (id, "urn:bulletin:article:", sizeof "urn:bulletin:article:" - 1);
-  memcpy (id + sizeof "urn:bulletin:article:" - 1, g_checksum_get_string (sum), 32);
-  id[sizeof id - 1] = 0;
+  for (guint i = 0; i < 16; i++)
+    {
+      *o++ = hex[digest[i] >> 4];
+      *o++ = hex[digest[i] & 0xF];
+    }
+  *o = 0;
   return g_strdup (id);
 }
 
