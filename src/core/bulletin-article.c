@@ -124,7 +124,16 @@ bulletin_article_set_source (BulletinArticle *self,
 
   g_string_truncate (self->source, 0);
   if (memchr (text, '\r', len) == NULL)
-    g_string_append_len (self->source, text, len);
+    {
+      /* allocated to the byte: GString would round up to a power of two,
+       * new memory for a large part of an imported issue's articles */
+      g_free (self->source->str);
+      self->source->str = g_malloc (len + 1);
+      memcpy (self->source->str, text, len);
+      self->source->str[len] = 0;
+      self->source->len = len;
+      self->source->allocated_len = len + 1;
+    }
   else
     for (gssize i = 0; i < len; i++)
       {
