@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "bulletin-article.h"
+#include "bulletin-article-private.h"
 #include "bulletin-sha256-private.h"
 #include "bulletin-utf8-private.h"
 
@@ -30,7 +30,10 @@ struct _BulletinArticle
   char      *language;
   char      *date;
 
-  GString   *source;
+  GString   *source;          /* the text, unless it lies in @shared */
+  GBytes    *shared;          /* a decoded file that articles share */
+  const char *shared_str;     /* the text in it, NUL-terminated */
+  gsize      shared_len;
   guint      source_length;   /* characters */
   GPtrArray *blocks;
   GArray    *checkpoints;     /* guint byte offset of every CHECKPOINT-th character */
@@ -70,6 +73,7 @@ bulletin_article_finalize (GObject *object)
   g_free (self->language);
   g_free (self->date);
   g_string_free (self->source, TRUE);
+  g_clear_pointer (&self->shared, g_bytes_unref);
   g_ptr_array_unref (self->blocks);
   g_clear_pointer (&self->checkpoints, g_array_unref);
 
@@ -109,6 +113,18 @@ count_chars (const char *text,
   return count_utf8_chars (text, len);
 }
 
+static inline const char *
+source_str (BulletinArticle *self)
+{
+  return self->shared != NULL ? self->shared_str : self->source->str;
+}
+
+static inline gsize
+source_len (BulletinArticle *self)
+{
+  return self->shared != NULL ? self->shared_len : self->source->len;
+}
+
 /* Copies @text with CRLF and CR turned into LF. */
 void
 bulletin_article_set_source (BulletinArticle *self,
@@ -122,6 +138,7 @@ bulletin_article_set_source (BulletinArticle *self,
   if (len < 0)
     len = strlen (text);
 
+  g_clear_pointer (&self->shared, g_bytes_unref);
   g_string_truncate (self->source, 0);
   if (memchr (text, '\r', len) == NULL)
     {
@@ -147,6 +164,30 @@ bulletin_article_set_source (BulletinArticle *self,
           g_string_append_c (self->source, text[i]);
       }
   self->source_length = count_chars (self->source->str, self->source->len);
+}
+
+/* The source is @len bytes at @offset in @owner, which must be followed
+ * by a NUL and have LF line ends: the plain-text importer's decoded file,
+ * which its articles share rather than each copying its part. */
+void
+bulletin_article_set_source_shared (BulletinArticle *self,
+                                    GBytes          *owner,
+                                    gsize            offset,
+                                    gsize            len)
+{
+  gsize owner_len;
+  const char *data = g_bytes_get_data (owner, &owner_len);
+
+  g_return_if_fail (BULLETIN_IS_ARTICLE (self));
+  g_return_if_fail (!self->finished);
+  g_return_if_fail (offset + len < owner_len && data[offset + len] == 0);
+
+  g_string_truncate (self->source, 0);
+  g_clear_pointer (&self->shared, g_bytes_unref);
+  self->shared = g_bytes_ref (owner);
+  self->shared_str = data + offset;
+  self->shared_len = len;
+  self->source_length = count_chars (self->shared_str, len);
 }
 
 /* Takes ownership of @block; its ranges must lie inside the source. */
@@ -196,6 +237,11 @@ bulletin_article_append_block (BulletinArticle   *self,
   if (len < 0)
     len = strlen (text);
 
+  if (self->shared != NULL)
+    {
+      g_string_append_len (self->source, self->shared_str, self->shared_len);
+      g_clear_pointer (&self->shared, g_bytes_unref);
+    }
   if (self->source->len > 0)
     {
       g_string_append (self->source, "\n\n");
@@ -552,7 +598,7 @@ body_prefix (BulletinArticle *self,
              GString         *s)
 {
   gboolean all = TRUE;
-  const char *cur = self->source->str;
+  const char *cur = source_str (self);
   guint cur_offset = 0;
 
   g_string_truncate (s, 0);
@@ -632,12 +678,12 @@ bulletin_article_finish (BulletinArticle *self)
 
   if (self->checkpoints == NULL)
     {
-      const guchar *str = (const guchar *)self->source->str;
+      const guchar *str = (const guchar *)source_str (self);
       guint i = 0;
 
       self->checkpoints = g_array_sized_new (FALSE, FALSE, sizeof (guint),
                                              self->source_length / CHECKPOINT + 1);
-      gsize len = self->source->len, off = 0;
+      gsize len = source_len (self), off = 0;
 
       /* a character starts at every byte that does not continue one;
        * eight bytes at a time while no checkpoint falls among them */
@@ -714,14 +760,14 @@ const char *
 bulletin_article_get_source (BulletinArticle *self)
 {
   g_return_val_if_fail (BULLETIN_IS_ARTICLE (self), NULL);
-  return self->source->str;
+  return source_str (self);
 }
 
 gsize
 bulletin_article_get_source_bytes (BulletinArticle *self)
 {
   g_return_val_if_fail (BULLETIN_IS_ARTICLE (self), 0);
-  return self->source->len;
+  return source_len (self);
 }
 
 guint
@@ -768,18 +814,18 @@ bulletin_article_offset_to_pointer (BulletinArticle *self,
   g_return_val_if_fail (BULLETIN_IS_ARTICLE (self), NULL);
 
   if (offset >= self->source_length)
-    return self->source->str + self->source->len;
+    return source_str (self) + source_len (self);
 
   if (self->checkpoints != NULL && self->checkpoints->len > 0)
     {
       guint cp = offset / CHECKPOINT;
 
-      p = self->source->str + g_array_index (self->checkpoints, guint, cp);
+      p = source_str (self) + g_array_index (self->checkpoints, guint, cp);
       i = cp * CHECKPOINT;
     }
   else
     {
-      p = self->source->str;
+      p = source_str (self);
       i = 0;
     }
 

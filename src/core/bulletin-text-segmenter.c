@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "bulletin-article-private.h"
 #include "bulletin-issue.h"
 #include "bulletin-text-han.h"
 #include "bulletin-text-segmenter.h"
@@ -1418,6 +1419,7 @@ headline_from_text (const char *text)
 
 static BulletinArticle *
 build_article (const char *text,
+               GBytes     *shared,
                GArray     *lines,
                GArray     *items,
                guint       from,
@@ -1437,7 +1439,15 @@ build_article (const char *text,
   b.byline = g_string_new (NULL);
   b.credit = g_string_new (NULL);
 
-  bulletin_article_set_source (b.article, text + first->start, last->end - first->start);
+  if (shared != NULL)
+    {
+      /* the article's text ends here: nothing after it is read again
+       * but later articles', which start on later lines */
+      ((char *)text)[last->end] = 0;
+      bulletin_article_set_source_shared (b.article, shared, first->start, last->end - first->start);
+    }
+  else
+    bulletin_article_set_source (b.article, text + first->start, last->end - first->start);
 
   for (guint i = from; i <= to; i++)
     {
@@ -1571,6 +1581,12 @@ build_article (const char *text,
   return b.article;
 }
 
+static BulletinParsedIssue *
+segment (const char *text,
+         gsize       len,
+         GBytes     *shared,
+         const char *display_name);
+
 /**
  * bulletin_text_segment:
  *
@@ -1581,6 +1597,39 @@ bulletin_text_segment (const char *text,
                        gsize       len,
                        const char *display_name)
 {
+  g_return_val_if_fail (text != NULL || len == 0, NULL);
+
+  return segment (text, len, NULL, display_name);
+}
+
+/**
+ * bulletin_text_segment_shared:
+ *
+ * bulletin_text_segment () of the text in @text (NUL-terminated, its
+ * length @len), whose articles keep their source in @text rather than
+ * each in a copy.  @text is written: a NUL ends each article's part.
+ *
+ * Returns: (transfer full): the issue, its articles finished
+ */
+BulletinParsedIssue *
+bulletin_text_segment_shared (GBytes     *text,
+                              gsize       len,
+                              const char *display_name)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (text, &size);
+
+  g_return_val_if_fail (data != NULL && len < size && data[len] == 0, NULL);
+
+  return segment (data, len, text, display_name);
+}
+
+static BulletinParsedIssue *
+segment (const char *text,
+         gsize       len,
+         GBytes     *shared,
+         const char *display_name)
+{
   g_autoptr(BulletinParsedIssue) parsed = bulletin_parsed_issue_new ();
   g_autoptr(GArray) lines = NULL;
   g_autoptr(GArray) items = NULL;
@@ -1589,8 +1638,6 @@ bulletin_text_segment (const char *text,
   gboolean separator = FALSE;
   guint first, n_articles, start;
   const char *language;
-
-  g_return_val_if_fail (text != NULL || len == 0, NULL);
 
   lines = scan_lines (text, len);
   items = g_array_sized_new (FALSE, TRUE, sizeof (Item), lines->len);
@@ -1660,7 +1707,7 @@ bulletin_text_segment (const char *text,
 
       while (end + 1 < items->len && ITEM (end + 1)->article == a)
         end++;
-      article = build_article (text, lines, items, start, end, language, parsed->date);
+      article = build_article (text, shared, lines, items, start, end, language, parsed->date);
 
       /* Two identical articles in one issue (a repeated photo caption)
        * still need ids of their own. */
