@@ -29,6 +29,9 @@ G_DEFINE_BOXED_TYPE (BulletinDisplayText, bulletin_display_text,
 static gboolean
 is_han (gunichar c)
 {
+  /* the ideographs of Unicode 1.1, Han in every version: no table */
+  if (c >= 0x4E00 && c <= 0x9FA5)
+    return TRUE;
   return g_unichar_get_script (c) == G_UNICODE_SCRIPT_HAN;
 }
 
@@ -109,6 +112,18 @@ append_range (BulletinDisplayText *self,
     {
       gunichar c, before, after;
 
+      /* eight bytes of multi-byte characters (Chinese text): none special */
+      if (end - p >= 8)
+        {
+          guint64 x;
+
+          memcpy (&x, p, 8);
+          if ((x & G_GUINT64_CONSTANT (0x8080808080808080)) == G_GUINT64_CONSTANT (0x8080808080808080))
+            {
+              p += 7;
+              continue;
+            }
+        }
       if (!special_byte[(guchar)*p])
         continue;
 
