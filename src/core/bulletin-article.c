@@ -397,20 +397,24 @@ get_char (const char *p)
 
 static char *normalize_for_identity (const char *text,
                                      guint       max_chars,
+                                     gboolean    valid,
                                      guint      *n_chars);
 
 char *
 bulletin_normalize_for_identity (const char *text,
                                  guint       max_chars)
 {
-  return normalize_for_identity (text, max_chars, NULL);
+  return normalize_for_identity (text, max_chars, FALSE, NULL);
 }
 
 /* bulletin_normalize_for_identity (), and in @n_chars the number of
- * characters of the result. */
+ * characters of the result.  @valid: @text is known to be valid UTF-8
+ * (a decoder's output), and is not validated again; it is read in the
+ * same pieces all the same. */
 static char *
 normalize_for_identity (const char *text,
                         guint       max_chars,
+                        gboolean    valid,
                         guint      *n_chars)
 {
   GString *out;
@@ -438,7 +442,16 @@ normalize_for_identity (const char *text,
           const char *end;
           gsize avail = strnlen (validated, 256);
 
-          g_utf8_validate_len (validated, avail, &end);
+          if (valid)
+            {
+              /* where validation would stop: before a character the
+               * piece cuts */
+              end = validated + avail;
+              while (end > validated && (*(const guchar *)end & 0xC0) == 0x80)
+                end--;
+            }
+          else
+            g_utf8_validate_len (validated, avail, &end);
           if (end == validated)   /* invalid, or a character cut by the piece */
             g_utf8_validate_len (validated, strnlen (validated, 256 + 4), &end);
           if (end == validated)
@@ -654,7 +667,8 @@ compute_id (BulletinArticle *self)
 
   gboolean all = body_prefix (self, s);
   guint n = 0;
-  g_autofree char *folded = normalize_for_identity (s->str, 200, &n);
+  /* a shared source is a decoder's output, valid UTF-8 */
+  g_autofree char *folded = normalize_for_identity (s->str, 200, self->shared != NULL, &n);
 
   /* the prefix folds to the same first 200 characters as all of the
    * body, when it has that many */
