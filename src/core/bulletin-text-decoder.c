@@ -4,6 +4,9 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include "bulletin-text-decoder.h"
 #include "bulletin-text-han.h"
@@ -19,6 +22,43 @@
 #define MIN_SCORE       0.75
 #define MIN_SCORE_SHORT 0.5
 #define SHORT_SAMPLE    40
+
+/* Memory for a whole decoded file.  Its pages are all written once, and a
+ * fault per 4 KiB page cost more than the decoding itself (7,700 faults
+ * for 20 MB of GB18030, each dear in a virtual machine): huge pages, where
+ * the system gives them on request, make that a few dozen.  Plain memory
+ * otherwise; g_free () frees it either way. */
+static char *
+alloc_text (gsize size)
+{
+  char *mem = g_malloc (size);
+
+#ifdef MADV_HUGEPAGE
+  if (size >= 4 * 1024 * 1024)
+    {
+      const guintptr huge = 2 * 1024 * 1024;
+      guintptr a = ((guintptr)mem + huge - 1) & ~(huge - 1);
+      guintptr b = ((guintptr)mem + size) & ~(huge - 1);
+
+      /* a hint: without transparent huge pages it fails, and nothing
+       * changes */
+      if (b > a)
+        (void) madvise ((void *)a, b - a, MADV_HUGEPAGE);
+    }
+#endif
+  return mem;
+}
+
+static char *
+copy_text (const char *data,
+           gsize       len)
+{
+  char *text = alloc_text (len + 1);
+
+  memcpy (text, data, len);
+  text[len] = 0;
+  return text;
+}
 
 void
 bulletin_decoded_text_free (BulletinDecodedText *decoded)
@@ -141,7 +181,7 @@ iconv_decode (const char *data,
   /* Two bytes of GB18030 or Big5 make at most three of UTF-8, four make
    * four; UTF-16 two make three. */
   cap = len + len / 2 + 16;
-  out = g_malloc (cap);
+  out = alloc_text (cap);
 
   while (in_left > 0)
     {
@@ -243,7 +283,7 @@ gb18030_decode (const char *data,
     }
 
   /* ASCII stays one byte, two bytes make at most four, four make four */
-  out = g_malloc (len * 2 + 8);
+  out = alloc_text (len * 2 + 8);
   o = out;
 
   while (p < end)
@@ -457,7 +497,7 @@ bulletin_text_decode (const char  *data,
       if (memchr (data, 0, len) != NULL)
         goto binary;
       if (g_utf8_validate_len (data, len, NULL))
-        return decoded_new (g_strndup (data, len), len, "UTF-8", 0);
+        return decoded_new (copy_text (data, len), len, "UTF-8", 0);
       text = utf8_decode_lossy (data, len, &out_len, &n_replaced);
       return decoded_new (text, out_len, "UTF-8", n_replaced);
     }
@@ -491,7 +531,7 @@ bulletin_text_decode (const char  *data,
     goto binary;
 
   if (g_utf8_validate_len (data, len, NULL))
-    return decoded_new (g_strndup (data, len), len, "UTF-8", 0);
+    return decoded_new (copy_text (data, len), len, "UTF-8", 0);
 
   /* Legacy encodings: score a sample in each. */
   sample_len = MIN (len, SAMPLE_BYTES);
