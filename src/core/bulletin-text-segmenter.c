@@ -185,12 +185,17 @@ has_prefix (const char *p,
             const char *prefix,
             gsize      *len)
 {
-  gsize n = strlen (prefix);
+  gsize n;
 
+  /* most calls fail on the first byte: no strlen () of the word for them
+   * (a line is tried against some hundred words) */
+  if (prefix[0] != 0 && (p >= end || *p != prefix[0]))
+    return FALSE;
+  n = strlen (prefix);
   if ((gsize)(end - p) < n)
     return FALSE;
   /* most calls fail within a character: no memcmp () call for them */
-  for (gsize i = 0; i < n && i < 3; i++)
+  for (gsize i = 1; i < n && i < 3; i++)
     if (p[i] != prefix[i])
       return FALSE;
   if (n > 3 && memcmp (p + 3, prefix + 3, n - 3) != 0)
@@ -428,8 +433,22 @@ static LineKind
 section_kind (const char *s,
               const char *e)
 {
+  static gsize once;
+  static gsize longest;   /* bytes of the longest label */
   char buf[64];
   gsize n = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      gsize m = 0;
+
+      for (guint i = 0; i < G_N_ELEMENTS (photo_labels); i++)
+        m = MAX (m, strlen (photo_labels[i]));
+      for (guint i = 0; i < G_N_ELEMENTS (text_labels); i++)
+        m = MAX (m, strlen (text_labels[i]));
+      longest = m;
+      g_once_init_leave (&once, 1);
+    }
 
   for (const char *p = s; p < e; p = g_utf8_next_char (p))
     {
@@ -440,7 +459,8 @@ section_kind (const char *s,
           c == 0x3010 || c == 0x3011 || c == '[' || c == ']' || c == 0x3014 ||
           c == 0x3015 || c == 0x300C || c == 0x300D || c == 0xFF3B || c == 0xFF3D)
         continue;
-      if (n + l >= sizeof buf)
+      /* longer than every label: no need to read on */
+      if (n + l >= sizeof buf || n + l > longest)
         return L_BODY;
       memcpy (buf + n, p, l);
       n += l;
