@@ -265,16 +265,22 @@ build_gb_table (void)
 }
 
 /* NULL when the bytes are not valid GB18030 or end in the middle of a
- * character: the caller then asks iconv, which says where. */
+ * character: the caller then asks iconv, which says where.  @has_nul and
+ * @has_cr say whether a NUL or a carriage return was among the bytes (as
+ * ASCII: no other GB18030 character has them in its UTF-8), so that the
+ * caller need not read the whole file again for them. */
 static char *
 gb18030_decode (const char *data,
                 gsize       len,
-                gsize      *out_len)
+                gsize      *out_len,
+                gboolean   *has_nul,
+                gboolean   *has_cr)
 {
   static gsize once;
   const guchar *p = (const guchar *)data, *end = p + len;
   GIConv conv = (GIConv)-1;
   char *out, *o;
+  gboolean nul = FALSE, cr = FALSE;
 
   if (g_once_init_enter (&once))
     {
@@ -292,6 +298,11 @@ gb18030_decode (const char *data,
 
       if (b < 0x80)
         {
+          if (G_UNLIKELY (b <= '\r'))
+            {
+              nul |= b == 0;
+              cr |= b == '\r';
+            }
           *o++ = b;
           p++;
           continue;
@@ -329,6 +340,8 @@ gb18030_decode (const char *data,
     g_iconv_close (conv);
   *o = 0;
   *out_len = o - out;
+  *has_nul = nul;
+  *has_cr = cr;
   return out;
 
 fail:
@@ -382,6 +395,9 @@ static const struct {
   { "{\\rtf", 5, "RTF" },
 };
 
+/* Magic numbers and control characters.  A NUL anywhere makes binary
+ * data too, but that is left to the caller, who may find it while
+ * decoding rather than in a pass of its own. */
 static gboolean
 looks_binary (const char *data,
               gsize       len)
@@ -392,9 +408,6 @@ looks_binary (const char *data,
   for (guint i = 0; i < G_N_ELEMENTS (magics); i++)
     if (len >= magics[i].len && memcmp (data, magics[i].magic, magics[i].len) == 0)
       return TRUE;
-
-  if (memchr (data, 0, len) != NULL)
-    return TRUE;
 
   for (gsize i = 0; i < sample; i++)
     {
@@ -408,18 +421,28 @@ looks_binary (const char *data,
 }
 
 static BulletinDecodedText *
+decoded_new_full (char       *text,
+                  gsize       len,
+                  const char *encoding,
+                  guint       n_replaced,
+                  gboolean    maybe_cr)
+{
+  BulletinDecodedText *decoded = g_new0 (BulletinDecodedText, 1);
+
+  decoded->len = maybe_cr ? bulletin_text_normalize_newlines (text, len) : len;
+  decoded->text = text;
+  decoded->encoding = encoding;
+  decoded->n_replaced = n_replaced;
+  return decoded;
+}
+
+static BulletinDecodedText *
 decoded_new (char       *text,
              gsize       len,
              const char *encoding,
              guint       n_replaced)
 {
-  BulletinDecodedText *decoded = g_new0 (BulletinDecodedText, 1);
-
-  decoded->len = bulletin_text_normalize_newlines (text, len);
-  decoded->text = text;
-  decoded->encoding = encoding;
-  decoded->n_replaced = n_replaced;
-  return decoded;
+  return decoded_new_full (text, len, encoding, n_replaced, TRUE);
 }
 
 typedef struct {
@@ -453,7 +476,9 @@ bulletin_text_decode_gb18030 (const char *data,
                               gsize       len,
                               gsize      *out_len)
 {
-  return gb18030_decode (data, len, out_len);
+  gboolean has_nul, has_cr;
+
+  return gb18030_decode (data, len, out_len, &has_nul, &has_cr);
 }
 
 /**
@@ -480,6 +505,7 @@ bulletin_text_decode (const char  *data,
   };
   gsize sample_len, out_len = 0, bad = 0;
   guint n_replaced = 0;
+  gboolean nul_checked = FALSE;
   char *text;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
@@ -530,6 +556,7 @@ bulletin_text_decode (const char  *data,
   if (looks_binary (data, len))
     goto binary;
 
+  /* valid UTF-8 has no NUL (g_utf8_validate_len () refuses it) */
   if (g_utf8_validate_len (data, len, NULL))
     return decoded_new (copy_text (data, len), len, "UTF-8", 0);
 
@@ -571,10 +598,27 @@ bulletin_text_decode (const char  *data,
 
       n_replaced = 0;
       text = NULL;
+      if (g_str_equal (candidates[i].charset, "GB18030"))
+        {
+          gboolean has_nul, has_cr;
+
+          text = gb18030_decode (data, len, &out_len, &has_nul, &has_cr);
+          if (text != NULL && has_nul)
+            {
+              g_free (text);
+              goto binary;
+            }
+          if (text != NULL)
+            return decoded_new_full (text, out_len, candidates[i].name, 0, has_cr);
+        }
+      if (!nul_checked)
+        {
+          if (memchr (data, 0, len) != NULL)
+            goto binary;
+          nul_checked = TRUE;
+        }
       if (g_str_equal (candidates[i].charset, "UTF-8"))
         text = utf8_decode_lossy (data, len, &out_len, &n_replaced);
-      else if (g_str_equal (candidates[i].charset, "GB18030"))
-        text = gb18030_decode (data, len, &out_len);
       if (text == NULL && !g_str_equal (candidates[i].charset, "UTF-8"))
         text = iconv_decode (data, len, candidates[i].charset, FALSE,
                              &out_len, &n_replaced, &bad);
@@ -582,6 +626,8 @@ bulletin_text_decode (const char  *data,
         return decoded_new (text, out_len, candidates[i].name, n_replaced);
     }
 
+  if (!nul_checked && memchr (data, 0, len) != NULL)
+    goto binary;
   g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_ENCODING,
                _("%s: unknown text encoding: it is not UTF-8, and neither GB18030 "
                  "nor Big5 reads it as Chinese text"),
