@@ -8,6 +8,7 @@ G_BEGIN_DECLS
 void bulletin_article_set_source_shared (BulletinArticle *self,
                                          GBytes          *owner,
                                          gsize            offset,
-                                         gsize            len);
+                                         gsize            len,
+                                         guint            n_chars);
 
 G_END_DECLS

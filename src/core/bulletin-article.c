@@ -168,12 +168,15 @@ bulletin_article_set_source (BulletinArticle *self,
 
 /* The source is @len bytes at @offset in @owner, which must be followed
  * by a NUL and have LF line ends: the plain-text importer's decoded file,
- * which its articles share rather than each copying its part. */
+ * which its articles share rather than each copying its part.  The
+ * importer has counted its @n_chars characters already: they are not
+ * counted again. */
 void
 bulletin_article_set_source_shared (BulletinArticle *self,
                                     GBytes          *owner,
                                     gsize            offset,
-                                    gsize            len)
+                                    gsize            len,
+                                    guint            n_chars)
 {
   gsize owner_len;
   const char *data = g_bytes_get_data (owner, &owner_len);
@@ -181,13 +184,14 @@ bulletin_article_set_source_shared (BulletinArticle *self,
   g_return_if_fail (BULLETIN_IS_ARTICLE (self));
   g_return_if_fail (!self->finished);
   g_return_if_fail (offset + len < owner_len && data[offset + len] == 0);
+  g_return_if_fail (n_chars <= len);
 
   g_string_truncate (self->source, 0);
   g_clear_pointer (&self->shared, g_bytes_unref);
   self->shared = g_bytes_ref (owner);
   self->shared_str = data + offset;
   self->shared_len = len;
-  self->source_length = count_chars (self->shared_str, len);
+  self->source_length = n_chars;
 }
 
 /* Takes ownership of @block; its ranges must lie inside the source. */

@@ -1462,9 +1462,11 @@ build_article (const char *text,
   if (shared != NULL)
     {
       /* the article's text ends here: nothing after it is read again
-       * but later articles', which start on later lines */
+       * but later articles', which start on later lines; the lines'
+       * character offsets run on through the whole text */
       ((char *)text)[last->end] = 0;
-      bulletin_article_set_source_shared (b.article, shared, first->start, last->end - first->start);
+      bulletin_article_set_source_shared (b.article, shared, first->start, last->end - first->start,
+                                          last->cend - first->cstart);
     }
   else
     bulletin_article_set_source (b.article, text + first->start, last->end - first->start);
