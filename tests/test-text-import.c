@@ -6,6 +6,7 @@
 #include "bulletin-display-text.h"
 #include "bulletin-test-utils.h"
 #include "bulletin-text-import.h"
+#include "bulletin-text-segmenter.h"
 
 static char *
 data_path (const char *name)
@@ -674,6 +675,38 @@ test_damaged_utf8 (void)
                    bulletin_article_get_headline (article_at (ref, 0)));
 }
 
+/* The articles share the decoded file: each keeps it alive, and sees
+ * only its own part, the same as bulletin_text_segment ()'s copies. */
+static void
+test_shared_source (void)
+{
+  g_autoptr(BulletinParsedIssue) parsed = parse_data ("issue-2023-06-05.txt");
+  g_autofree char *path = data_path ("issue-2023-06-05.txt");
+  g_autofree char *contents = NULL;
+  g_autoptr(BulletinParsedIssue) copied = NULL;
+  g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func (g_object_unref);
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  copied = bulletin_text_segment (contents, len, "issue-2023-06-05.txt");
+  g_assert_cmpuint (parsed->articles->len, ==, copied->articles->len);
+  g_assert_cmpuint (parsed->articles->len, >, 1);
+  for (guint i = 0; i < parsed->articles->len; i++)
+    g_ptr_array_add (kept, g_object_ref (g_ptr_array_index (parsed->articles, i)));
+  g_clear_pointer (&parsed, bulletin_parsed_issue_free);
+
+  for (guint i = 0; i < kept->len; i++)
+    {
+      BulletinArticle *a = g_ptr_array_index (kept, i);
+      BulletinArticle *b = g_ptr_array_index (copied->articles, i);
+      const char *source = bulletin_article_get_source (a);
+
+      g_assert_cmpstr (source, ==, bulletin_article_get_source (b));
+      g_assert_cmpuint (strlen (source), ==, bulletin_article_get_source_bytes (a));
+      g_assert_cmpstr (bulletin_article_get_id (a), ==, bulletin_article_get_id (b));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -693,5 +726,6 @@ main (int    argc,
   g_test_add_func ("/bulletin/text-import/duplicates", test_duplicates);
   g_test_add_func ("/bulletin/text-import/bad-input", test_bad_input);
   g_test_add_func ("/bulletin/text-import/damaged-utf8", test_damaged_utf8);
+  g_test_add_func ("/bulletin/text-import/shared-source", test_shared_source);
   return g_test_run ();
 }

@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-#include "bulletin-article.h"
+#include "bulletin-article-private.h"
+#include "bulletin-sha256-private.h"
 #include "bulletin-utf8-private.h"
 
 /* Every CHECKPOINT characters we remember the byte offset, so that turning
@@ -29,7 +30,10 @@ struct _BulletinArticle
   char      *language;
   char      *date;
 
-  GString   *source;
+  GString   *source;          /* the text, unless it lies in @shared */
+  GBytes    *shared;          /* a decoded file that articles share */
+  const char *shared_str;     /* the text in it, NUL-terminated */
+  gsize      shared_len;
   guint      source_length;   /* characters */
   GPtrArray *blocks;
   GArray    *checkpoints;     /* guint byte offset of every CHECKPOINT-th character */
@@ -69,6 +73,7 @@ bulletin_article_finalize (GObject *object)
   g_free (self->language);
   g_free (self->date);
   g_string_free (self->source, TRUE);
+  g_clear_pointer (&self->shared, g_bytes_unref);
   g_ptr_array_unref (self->blocks);
   g_clear_pointer (&self->checkpoints, g_array_unref);
 
@@ -108,6 +113,18 @@ count_chars (const char *text,
   return count_utf8_chars (text, len);
 }
 
+static inline const char *
+source_str (BulletinArticle *self)
+{
+  return self->shared != NULL ? self->shared_str : self->source->str;
+}
+
+static inline gsize
+source_len (BulletinArticle *self)
+{
+  return self->shared != NULL ? self->shared_len : self->source->len;
+}
+
 /* Copies @text with CRLF and CR turned into LF. */
 void
 bulletin_article_set_source (BulletinArticle *self,
@@ -121,9 +138,19 @@ bulletin_article_set_source (BulletinArticle *self,
   if (len < 0)
     len = strlen (text);
 
+  g_clear_pointer (&self->shared, g_bytes_unref);
   g_string_truncate (self->source, 0);
   if (memchr (text, '\r', len) == NULL)
-    g_string_append_len (self->source, text, len);
+    {
+      /* allocated to the byte: GString would round up to a power of two,
+       * new memory for a large part of an imported issue's articles */
+      g_free (self->source->str);
+      self->source->str = g_malloc (len + 1);
+      memcpy (self->source->str, text, len);
+      self->source->str[len] = 0;
+      self->source->len = len;
+      self->source->allocated_len = len + 1;
+    }
   else
     for (gssize i = 0; i < len; i++)
       {
@@ -137,6 +164,34 @@ bulletin_article_set_source (BulletinArticle *self,
           g_string_append_c (self->source, text[i]);
       }
   self->source_length = count_chars (self->source->str, self->source->len);
+}
+
+/* The source is @len bytes at @offset in @owner, which must be followed
+ * by a NUL and have LF line ends: the plain-text importer's decoded file,
+ * which its articles share rather than each copying its part.  The
+ * importer has counted its @n_chars characters already: they are not
+ * counted again. */
+void
+bulletin_article_set_source_shared (BulletinArticle *self,
+                                    GBytes          *owner,
+                                    gsize            offset,
+                                    gsize            len,
+                                    guint            n_chars)
+{
+  gsize owner_len;
+  const char *data = g_bytes_get_data (owner, &owner_len);
+
+  g_return_if_fail (BULLETIN_IS_ARTICLE (self));
+  g_return_if_fail (!self->finished);
+  g_return_if_fail (offset + len < owner_len && data[offset + len] == 0);
+  g_return_if_fail (n_chars <= len);
+
+  g_string_truncate (self->source, 0);
+  g_clear_pointer (&self->shared, g_bytes_unref);
+  self->shared = g_bytes_ref (owner);
+  self->shared_str = data + offset;
+  self->shared_len = len;
+  self->source_length = n_chars;
 }
 
 /* Takes ownership of @block; its ranges must lie inside the source. */
@@ -186,6 +241,11 @@ bulletin_article_append_block (BulletinArticle   *self,
   if (len < 0)
     len = strlen (text);
 
+  if (self->shared != NULL)
+    {
+      g_string_append_len (self->source, self->shared_str, self->shared_len);
+      g_clear_pointer (&self->shared, g_bytes_unref);
+    }
   if (self->source->len > 0)
     {
       g_string_append (self->source, "\n\n");
@@ -341,20 +401,24 @@ get_char (const char *p)
 
 static char *normalize_for_identity (const char *text,
                                      guint       max_chars,
+                                     gboolean    valid,
                                      guint      *n_chars);
 
 char *
 bulletin_normalize_for_identity (const char *text,
                                  guint       max_chars)
 {
-  return normalize_for_identity (text, max_chars, NULL);
+  return normalize_for_identity (text, max_chars, FALSE, NULL);
 }
 
 /* bulletin_normalize_for_identity (), and in @n_chars the number of
- * characters of the result. */
+ * characters of the result.  @valid: @text is known to be valid UTF-8
+ * (a decoder's output), and is not validated again; it is read in the
+ * same pieces all the same. */
 static char *
 normalize_for_identity (const char *text,
                         guint       max_chars,
+                        gboolean    valid,
                         guint      *n_chars)
 {
   GString *out;
@@ -382,7 +446,16 @@ normalize_for_identity (const char *text,
           const char *end;
           gsize avail = strnlen (validated, 256);
 
-          g_utf8_validate_len (validated, avail, &end);
+          if (valid)
+            {
+              /* where validation would stop: before a character the
+               * piece cuts */
+              end = validated + avail;
+              while (end > validated && (*(const guchar *)end & 0xC0) == 0x80)
+                end--;
+            }
+          else
+            g_utf8_validate_len (validated, avail, &end);
           if (end == validated)   /* invalid, or a character cut by the piece */
             g_utf8_validate_len (validated, strnlen (validated, 256 + 4), &end);
           if (end == validated)
@@ -467,16 +540,26 @@ static char *
 content_id_from_folded_body (const char *headline,
                              const char *folded_body)
 {
+  static const char hex[] = "0123456789abcdef";
   g_autofree char *h = bulletin_normalize_for_identity (headline, 0);
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  BulletinSha256 sum;
+  guint8 digest[32];
   char id[sizeof "urn:bulletin:article:" + 32];
+  char *o = id + sizeof "urn:bulletin:article:" - 1;
 
-  g_checksum_update (sum, (const guchar *)h, -1);
-  g_checksum_update (sum, (const guchar *)"\x1f", 1);
-  g_checksum_update (sum, (const guchar *)folded_body, -1);
+  /* SHA-256, the first 32 hex digits (GChecksum's, faster) */
+  bulletin_sha256_init (&sum);
+  bulletin_sha256_update (&sum, h, strlen (h));
+  bulletin_sha256_update (&sum, "\x1f", 1);
+  bulletin_sha256_update (&sum, folded_body, strlen (folded_body));
+  bulletin_sha256_finish (&sum, digest);
   memcpy (id, "urn:bulletin:article:", sizeof "urn:bulletin:article:" - 1);
-  memcpy (id + sizeof "urn:bulletin:article:" - 1, g_checksum_get_string (sum), 32);
-  id[sizeof id - 1] = 0;
+  for (guint i = 0; i < 16; i++)
+    {
+      *o++ = hex[digest[i] >> 4];
+      *o++ = hex[digest[i] & 0xF];
+    }
+  *o = 0;
   return g_strdup (id);
 }
 
@@ -532,7 +615,7 @@ body_prefix (BulletinArticle *self,
              GString         *s)
 {
   gboolean all = TRUE;
-  const char *cur = self->source->str;
+  const char *cur = source_str (self);
   guint cur_offset = 0;
 
   g_string_truncate (s, 0);
@@ -588,7 +671,8 @@ compute_id (BulletinArticle *self)
 
   gboolean all = body_prefix (self, s);
   guint n = 0;
-  g_autofree char *folded = normalize_for_identity (s->str, 200, &n);
+  /* a shared source is a decoder's output, valid UTF-8 */
+  g_autofree char *folded = normalize_for_identity (s->str, 200, self->shared != NULL, &n);
 
   /* the prefix folds to the same first 200 characters as all of the
    * body, when it has that many */
@@ -612,12 +696,12 @@ bulletin_article_finish (BulletinArticle *self)
 
   if (self->checkpoints == NULL)
     {
-      const guchar *str = (const guchar *)self->source->str;
+      const guchar *str = (const guchar *)source_str (self);
       guint i = 0;
 
       self->checkpoints = g_array_sized_new (FALSE, FALSE, sizeof (guint),
                                              self->source_length / CHECKPOINT + 1);
-      gsize len = self->source->len, off = 0;
+      gsize len = source_len (self), off = 0;
 
       /* a character starts at every byte that does not continue one;
        * eight bytes at a time while no checkpoint falls among them */
@@ -694,14 +778,14 @@ const char *
 bulletin_article_get_source (BulletinArticle *self)
 {
   g_return_val_if_fail (BULLETIN_IS_ARTICLE (self), NULL);
-  return self->source->str;
+  return source_str (self);
 }
 
 gsize
 bulletin_article_get_source_bytes (BulletinArticle *self)
 {
   g_return_val_if_fail (BULLETIN_IS_ARTICLE (self), 0);
-  return self->source->len;
+  return source_len (self);
 }
 
 guint
@@ -748,18 +832,18 @@ bulletin_article_offset_to_pointer (BulletinArticle *self,
   g_return_val_if_fail (BULLETIN_IS_ARTICLE (self), NULL);
 
   if (offset >= self->source_length)
-    return self->source->str + self->source->len;
+    return source_str (self) + source_len (self);
 
   if (self->checkpoints != NULL && self->checkpoints->len > 0)
     {
       guint cp = offset / CHECKPOINT;
 
-      p = self->source->str + g_array_index (self->checkpoints, guint, cp);
+      p = source_str (self) + g_array_index (self->checkpoints, guint, cp);
       i = cp * CHECKPOINT;
     }
   else
     {
-      p = self->source->str;
+      p = source_str (self);
       i = 0;
     }
 

@@ -29,6 +29,9 @@ G_DEFINE_BOXED_TYPE (BulletinDisplayText, bulletin_display_text,
 static gboolean
 is_han (gunichar c)
 {
+  /* the ideographs of Unicode 1.1, Han in every version: no table */
+  if (c >= 0x4E00 && c <= 0x9FA5)
+    return TRUE;
   return g_unichar_get_script (c) == G_UNICODE_SCRIPT_HAN;
 }
 
@@ -109,6 +112,18 @@ append_range (BulletinDisplayText *self,
     {
       gunichar c, before, after;
 
+      /* eight bytes of multi-byte characters (Chinese text): none special */
+      if (end - p >= 8)
+        {
+          guint64 x;
+
+          memcpy (&x, p, 8);
+          if ((x & G_GUINT64_CONSTANT (0x8080808080808080)) == G_GUINT64_CONSTANT (0x8080808080808080))
+            {
+              p += 7;
+              continue;
+            }
+        }
       if (!special_byte[(guchar)*p])
         continue;
 
@@ -146,12 +161,24 @@ append_range (BulletinDisplayText *self,
 static void
 break_long_blocks (BulletinDisplayText *self)
 {
-  g_autoptr(GArray) cuts = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) cuts = NULL;
   g_autoptr(GArray) runs = NULL;
   GString *text;
   const char *p;
   guint done = 0, shift = 0, c = 0;
+  gboolean any = FALSE;
 
+  /* most articles have no block that long */
+  for (guint i = 0; i < self->spans->len && !any; i++)
+    {
+      const BulletinSpan *sp = &g_array_index (self->spans, BulletinSpan, i);
+
+      any = sp->end - sp->start > PIECE_CHARS;
+    }
+  if (!any)
+    return;
+
+  cuts = g_array_new (FALSE, FALSE, sizeof (guint));
   for (guint i = 0; i < self->spans->len; i++)
     {
       const BulletinSpan *sp = &g_array_index (self->spans, BulletinSpan, i);
@@ -251,11 +278,12 @@ bulletin_display_text_new (BulletinArticle      *article,
   self->article = g_object_ref (article);
   self->flags = flags;
   self->text = g_string_sized_new (bulletin_article_get_source_bytes (article) + 16);
-  self->spans = g_array_new (FALSE, FALSE, sizeof (BulletinSpan));
-  self->runs = g_array_new (FALSE, FALSE, sizeof (Run));
+  n_blocks = bulletin_article_get_n_blocks (article);
+  /* one span a block, a run for most: allocated once, not grown */
+  self->spans = g_array_sized_new (FALSE, FALSE, sizeof (BulletinSpan), n_blocks);
+  self->runs = g_array_sized_new (FALSE, FALSE, sizeof (Run), n_blocks + 4);
   self->breaks = g_array_new (FALSE, FALSE, sizeof (guint));
 
-  n_blocks = bulletin_article_get_n_blocks (article);
   source_length = bulletin_article_get_source_length (article);
   cur = bulletin_article_get_source (article);
   cur_offset = 0;

@@ -25,6 +25,7 @@ bulletin_text_parse (const char  *data,
 {
   g_autoptr(BulletinDecodedText) decoded = NULL;
   g_autoptr(BulletinParsedIssue) parsed = NULL;
+  g_autoptr(GBytes) text = NULL;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -36,7 +37,11 @@ bulletin_text_parse (const char  *data,
   if (decoded == NULL)
     return NULL;
 
-  parsed = bulletin_text_segment (decoded->text, decoded->len, display_name);
+  /* the articles keep their text in the decoded file's, which they
+   * share; the decoder's spare room goes back first */
+  text = g_bytes_new_take (g_realloc (g_steal_pointer (&decoded->text), decoded->len + 1),
+                           decoded->len + 1);
+  parsed = bulletin_text_segment_shared (text, decoded->len, display_name);
   if (parsed->articles->len == 0)
     {
       g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_EMPTY,

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "bulletin-article-private.h"
 #include "bulletin-issue.h"
 #include "bulletin-text-han.h"
 #include "bulletin-text-segmenter.h"
@@ -184,12 +185,17 @@ has_prefix (const char *p,
             const char *prefix,
             gsize      *len)
 {
-  gsize n = strlen (prefix);
+  gsize n;
 
+  /* most calls fail on the first byte: no strlen () of the word for them
+   * (a line is tried against some hundred words) */
+  if (prefix[0] != 0 && (p >= end || *p != prefix[0]))
+    return FALSE;
+  n = strlen (prefix);
   if ((gsize)(end - p) < n)
     return FALSE;
   /* most calls fail within a character: no memcmp () call for them */
-  for (gsize i = 0; i < n && i < 3; i++)
+  for (gsize i = 1; i < n && i < 3; i++)
     if (p[i] != prefix[i])
       return FALSE;
   if (n > 3 && memcmp (p + 3, prefix + 3, n - 3) != 0)
@@ -427,8 +433,22 @@ static LineKind
 section_kind (const char *s,
               const char *e)
 {
+  static gsize once;
+  static gsize longest;   /* bytes of the longest label */
   char buf[64];
   gsize n = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      gsize m = 0;
+
+      for (guint i = 0; i < G_N_ELEMENTS (photo_labels); i++)
+        m = MAX (m, strlen (photo_labels[i]));
+      for (guint i = 0; i < G_N_ELEMENTS (text_labels); i++)
+        m = MAX (m, strlen (text_labels[i]));
+      longest = m;
+      g_once_init_leave (&once, 1);
+    }
 
   for (const char *p = s; p < e; p = g_utf8_next_char (p))
     {
@@ -439,7 +459,8 @@ section_kind (const char *s,
           c == 0x3010 || c == 0x3011 || c == '[' || c == ']' || c == 0x3014 ||
           c == 0x3015 || c == 0x300C || c == 0x300D || c == 0xFF3B || c == 0xFF3D)
         continue;
-      if (n + l >= sizeof buf)
+      /* longer than every label: no need to read on */
+      if (n + l >= sizeof buf || n + l > longest)
         return L_BODY;
       memcpy (buf + n, p, l);
       n += l;
@@ -1418,6 +1439,7 @@ headline_from_text (const char *text)
 
 static BulletinArticle *
 build_article (const char *text,
+               GBytes     *shared,
                GArray     *lines,
                GArray     *items,
                guint       from,
@@ -1437,7 +1459,17 @@ build_article (const char *text,
   b.byline = g_string_new (NULL);
   b.credit = g_string_new (NULL);
 
-  bulletin_article_set_source (b.article, text + first->start, last->end - first->start);
+  if (shared != NULL)
+    {
+      /* the article's text ends here: nothing after it is read again
+       * but later articles', which start on later lines; the lines'
+       * character offsets run on through the whole text */
+      ((char *)text)[last->end] = 0;
+      bulletin_article_set_source_shared (b.article, shared, first->start, last->end - first->start,
+                                          last->cend - first->cstart);
+    }
+  else
+    bulletin_article_set_source (b.article, text + first->start, last->end - first->start);
 
   for (guint i = from; i <= to; i++)
     {
@@ -1571,6 +1603,12 @@ build_article (const char *text,
   return b.article;
 }
 
+static BulletinParsedIssue *
+segment (const char *text,
+         gsize       len,
+         GBytes     *shared,
+         const char *display_name);
+
 /**
  * bulletin_text_segment:
  *
@@ -1581,6 +1619,39 @@ bulletin_text_segment (const char *text,
                        gsize       len,
                        const char *display_name)
 {
+  g_return_val_if_fail (text != NULL || len == 0, NULL);
+
+  return segment (text, len, NULL, display_name);
+}
+
+/**
+ * bulletin_text_segment_shared:
+ *
+ * bulletin_text_segment () of the text in @text (NUL-terminated, its
+ * length @len), whose articles keep their source in @text rather than
+ * each in a copy.  @text is written: a NUL ends each article's part.
+ *
+ * Returns: (transfer full): the issue, its articles finished
+ */
+BulletinParsedIssue *
+bulletin_text_segment_shared (GBytes     *text,
+                              gsize       len,
+                              const char *display_name)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (text, &size);
+
+  g_return_val_if_fail (data != NULL && len < size && data[len] == 0, NULL);
+
+  return segment (data, len, text, display_name);
+}
+
+static BulletinParsedIssue *
+segment (const char *text,
+         gsize       len,
+         GBytes     *shared,
+         const char *display_name)
+{
   g_autoptr(BulletinParsedIssue) parsed = bulletin_parsed_issue_new ();
   g_autoptr(GArray) lines = NULL;
   g_autoptr(GArray) items = NULL;
@@ -1589,8 +1660,6 @@ bulletin_text_segment (const char *text,
   gboolean separator = FALSE;
   guint first, n_articles, start;
   const char *language;
-
-  g_return_val_if_fail (text != NULL || len == 0, NULL);
 
   lines = scan_lines (text, len);
   items = g_array_sized_new (FALSE, TRUE, sizeof (Item), lines->len);
@@ -1660,7 +1729,7 @@ bulletin_text_segment (const char *text,
 
       while (end + 1 < items->len && ITEM (end + 1)->article == a)
         end++;
-      article = build_article (text, lines, items, start, end, language, parsed->date);
+      article = build_article (text, shared, lines, items, start, end, language, parsed->date);
 
       /* Two identical articles in one issue (a repeated photo caption)
        * still need ids of their own. */

@@ -16,5 +16,9 @@ G_BEGIN_DECLS
 BulletinParsedIssue *bulletin_text_segment (const char *text,
                                             gsize       len,
                                             const char *display_name);
+/* The same, the articles' sources kept in @text (which it writes) */
+BulletinParsedIssue *bulletin_text_segment_shared (GBytes     *text,
+                                                   gsize       len,
+                                                   const char *display_name);
 
 G_END_DECLS
