@@ -65,14 +65,14 @@ arch=$(flatpak --default-arch)
 # --- The stand-in runtime ---------------------------------------------------
 
 platform_pkgs=(
-  libglib2.0-0t64 libgtk-4-1 libadwaita-1-0 libjson-glib-1.0-0 libxml2 libsqlite3-0
+  libglib2.0-0t64 libgtk-4-1 libadwaita-1-0 libjson-glib-1.0-0 libxml2 libsqlite3-0 libzstd1
   libpango-1.0-0 fontconfig fonts-noto-cjk fonts-cantarell libegl1 libgl1-mesa-dri
   shared-mime-info hicolor-icon-theme adwaita-icon-theme libgtk-4-common librsvg2-common
 )
 sdk_pkgs=(
   "${platform_pkgs[@]}"
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev libjson-glib-dev
-  libxml2-dev libsqlite3-dev meson ninja-build gcc libc6-dev pkg-config gettext
+  libxml2-dev libsqlite3-dev libzstd-dev meson ninja-build gcc libc6-dev pkg-config gettext
   appstream appstream-util desktop-file-utils python3 elfutils
 )
 recipe_of () { { declare -p "$1"; echo "$suite $runtime $sdk $branch $arch v1"; } | sha256sum | cut -c1-16; }

@@ -33,7 +33,7 @@ H
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74
        -I"$out" -I"$src/src/core" -I"$src")
-read -r -a pkg <<<"$(pkg-config --cflags --libs gio-2.0 json-glib-1.0 libxml-2.0 sqlite3)"
+read -r -a pkg <<<"$(pkg-config --cflags --libs gio-2.0 json-glib-1.0 libxml-2.0 sqlite3 libzstd)"
 
 status=0
 for t in "${targets[@]}"; do

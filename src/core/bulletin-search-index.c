@@ -6,7 +6,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
-#include <zlib.h>
+#include <zstd.h>
 
 #include "bulletin-issue.h"
 #include "bulletin-search.h"
@@ -20,7 +20,7 @@
  *   issues  one row per issue file (path relative to the root, size, mtime,
  *           metadata, the rowids of its articles);
  *   docs    one row per article: its search text (the text of its blocks,
- *           ranges joined, debris left out) deflated, and the segments that
+ *           ranges joined, debris left out) compressed, and the segments that
  *           map that text back to source offsets;
  *   fts     a contentless FTS5 table (detail=none) over the *folded* search
  *           text, tokenized by our own tokenizer: overlapping bigrams for
@@ -40,7 +40,7 @@
  * queries sort by issue instead (slower, same results).
  */
 
-#define SCHEMA_VERSION "3"
+#define SCHEMA_VERSION "4"
 /* The first rowid of a new index: 3-byte varints (every FTS5 doclist
  * starts with a whole rowid) for its first million articles, with room
  * below for a million articles of newer issues added later (beyond that
@@ -268,134 +268,211 @@ query_expression (const char *folded)
   return g_string_free (g_steal_pointer (&expr), FALSE);
 }
 
-/* deflated text
+/* compressed text
  *
- * Raw deflate at level 9 with a preset dictionary: the last 32 KiB of the
- * first batch of texts indexed, kept in meta.  An article is a few
- * kilobytes, too short for deflate to learn much of its vocabulary from
- * itself; the dictionary takes the text from about 50 % of its size to
- * about 40 %.  zlib directly (GLib links it anyway): the streams and the
- * output buffer are reused from one article to the next. */
+ * zstd with a dictionary: the last DICTIONARY_SIZE bytes of the first batch
+ * of texts indexed, kept in meta as raw content.  An article is a few
+ * kilobytes, too short for a compressor to learn much of its vocabulary
+ * from itself; the dictionary takes the text to about 40 % of its size.
+ * zstd rather than deflate: it decompresses three to four times faster at
+ * the same ratio, and checking candidates is mostly decompressing them.
+ * Contexts, digested dictionaries and output buffers are reused from one
+ * article to the next. */
 
-#define DICTIONARY_SIZE 32768
+#define DICTIONARY_SIZE 65536
+#define ZSTD_LEVEL      12
 
 typedef struct {
-  z_stream      zs;
-  gboolean      ready;
+  ZSTD_DCtx    *dctx;
+  ZSTD_DDict   *ddict;
   const guint8 *dictionary;
   gsize         dictionary_len;
   char         *buf;
   gsize         cap;
-} Inflater;
+} Decompressor;
 
 static void
-inflater_clear (Inflater *z)
+decompressor_clear (Decompressor *z)
 {
-  if (z->ready)
-    inflateEnd (&z->zs);
-  z->ready = FALSE;
+  g_clear_pointer (&z->dctx, ZSTD_freeDCtx);
+  g_clear_pointer (&z->ddict, ZSTD_freeDDict);
   g_clear_pointer (&z->buf, g_free);
   z->cap = 0;
 }
 
-/* Inflates a stored text of @text_len bytes into a buffer of @z's (valid
- * until the next call), NUL-terminated; NULL when it is damaged. */
+/* Decompresses a stored text of @text_len bytes into a buffer of @z's
+ * (valid until the next call), NUL-terminated; NULL when it is damaged. */
 static const char *
-inflater_run (Inflater     *z,
+decompressor_run (Decompressor     *z,
               const guint8 *data,
               gsize         len,
               gsize         text_len)
 {
-  int r;
+  size_t r;
 
-  if (!z->ready)
-    {
-      memset (&z->zs, 0, sizeof z->zs);
-      if (inflateInit2 (&z->zs, -MAX_WBITS) != Z_OK)
-        return NULL;
-      z->ready = TRUE;
-    }
-  else if (inflateReset (&z->zs) != Z_OK)
+  if (z->dctx == NULL && (z->dctx = ZSTD_createDCtx ()) == NULL)
     return NULL;
-  if (z->dictionary_len > 0 &&
-      inflateSetDictionary (&z->zs, z->dictionary, z->dictionary_len) != Z_OK)
+  if (z->ddict == NULL && z->dictionary_len > 0 &&
+      (z->ddict = ZSTD_createDDict (z->dictionary, z->dictionary_len)) == NULL)
     return NULL;
-  if (text_len + 1 > z->cap || text_len > G_MAXUINT32 || len > G_MAXUINT32)
+  if (text_len > G_MAXUINT32 || len > G_MAXUINT32)
+    return NULL;
+  if (text_len + 1 > z->cap)
     {
-      if (text_len > G_MAXUINT32 || len > G_MAXUINT32)
-        return NULL;
       z->cap = MAX (text_len + 1, 2 * z->cap);
       z->buf = g_realloc (z->buf, z->cap);
     }
 
-  z->zs.next_in = (Bytef *)data;
-  z->zs.avail_in = len;
-  z->zs.next_out = (Bytef *)z->buf;
-  z->zs.avail_out = text_len + 1;
-  r = inflate (&z->zs, Z_FINISH);
-  if (r != Z_STREAM_END || z->zs.total_out != text_len)
+  if (z->ddict != NULL)
+    r = ZSTD_decompress_usingDDict (z->dctx, z->buf, text_len + 1, data, len, z->ddict);
+  else
+    r = ZSTD_decompressDCtx (z->dctx, z->buf, text_len + 1, data, len);
+  if (ZSTD_isError (r) || r != text_len)
     return NULL;
   z->buf[text_len] = 0;
   return z->buf;
 }
 
 typedef struct {
-  z_stream      zs;
-  gboolean      ready;
+  ZSTD_CCtx    *cctx;
+  ZSTD_CDict   *cdict;
   const guint8 *dictionary;
   gsize         dictionary_len;
   guint8       *buf;
   gsize         cap;
-} Deflater;
+} Compressor;
 
 static void
-deflater_clear (Deflater *z)
+compressor_clear (Compressor *z)
 {
-  if (z->ready)
-    deflateEnd (&z->zs);
-  z->ready = FALSE;
+  g_clear_pointer (&z->cctx, ZSTD_freeCCtx);
+  g_clear_pointer (&z->cdict, ZSTD_freeCDict);
   g_clear_pointer (&z->buf, g_free);
   z->cap = 0;
 }
 
-/* Deflates @text into a buffer of @z's, valid until the next call. */
+/* Compresses @text into a buffer of @z's, valid until the next call. */
 static const guint8 *
-deflater_run (Deflater   *z,
+compressor_run (Compressor   *z,
               const char *text,
               gsize       len,
               gsize      *out_len)
 {
   gsize bound;
-  int r;
+  size_t r;
 
-  if (!z->ready)
-    {
-      memset (&z->zs, 0, sizeof z->zs);
-      if (deflateInit2 (&z->zs, 9, Z_DEFLATED, -MAX_WBITS, 9, Z_DEFAULT_STRATEGY) != Z_OK)
-        g_error ("deflate: %s", z->zs.msg != NULL ? z->zs.msg : "cannot start");
-      z->ready = TRUE;
-    }
-  else
-    deflateReset (&z->zs);
-  if (z->dictionary_len > 0)
-    deflateSetDictionary (&z->zs, z->dictionary, z->dictionary_len);
+  if (z->cctx == NULL && (z->cctx = ZSTD_createCCtx ()) == NULL)
+    g_error ("zstd: cannot start");
+  if (z->cdict == NULL && z->dictionary_len > 0 &&
+      (z->cdict = ZSTD_createCDict (z->dictionary, z->dictionary_len, ZSTD_LEVEL)) == NULL)
+    g_error ("zstd: cannot digest the dictionary");
 
   g_assert (len <= G_MAXUINT32);
-  bound = deflateBound (&z->zs, len) + 64;
+  bound = ZSTD_compressBound (len);
   if (bound > z->cap)
     {
       z->cap = MAX (bound, 2 * z->cap);
       z->buf = g_realloc (z->buf, z->cap);
     }
-  z->zs.next_in = (Bytef *)text;
-  z->zs.avail_in = len;
-  z->zs.next_out = z->buf;
-  z->zs.avail_out = z->cap;
-  r = deflate (&z->zs, Z_FINISH);
-  if (r != Z_STREAM_END)
-    g_error ("deflate: %d", r);
-  *out_len = z->zs.total_out;
+  if (z->cdict != NULL)
+    r = ZSTD_compress_usingCDict (z->cctx, z->buf, z->cap, text, len, z->cdict);
+  else
+    r = ZSTD_compressCCtx (z->cctx, z->buf, z->cap, text, len, ZSTD_LEVEL);
+  if (ZSTD_isError (r))
+    g_error ("zstd: %s", ZSTD_getErrorName (r));
+  *out_len = r;
   return z->buf;
+}
+
+/* trigram signatures
+ *
+ * A candidate holds every bigram of the query, but with detail=none not
+ * necessarily side by side: a query of common characters has thousands of
+ * candidates for a few hundred results.  Each article keeps a small Bloom
+ * filter of the triples of consecutive characters of its folded text (two
+ * bits per triple, one hash): a candidate whose filter lacks one of the
+ * query's triples cannot hold it, and is not decompressed.  No false
+ * negatives, so the results are the same; about 8 % of the text's size. */
+
+#define SIG_BITS_PER_TRIPLE 2
+
+static guint32
+triple_hash (gunichar a,
+             gunichar b,
+             gunichar c)
+{
+  guint32 h = a * 0x9E3779B1u;
+
+  h ^= b * 0x85EBCA77u + (h << 6) + (h >> 2);
+  h ^= c * 0xC2B2AE3Du + (h << 6) + (h >> 2);
+  h ^= h >> 16;
+  h *= 0x7FEB352Du;
+  h ^= h >> 15;
+  h *= 0x846CA68Bu;
+  h ^= h >> 16;
+  return h;
+}
+
+/* The signature of the folded text @chars: empty below three characters */
+static void
+sig_build (const gunichar *chars,
+           guint           n,
+           GByteArray     *sig)
+{
+  guint32 n_bits;
+
+  g_byte_array_set_size (sig, 0);
+  if (n < 3)
+    return;
+  n_bits = ((n - 2) * SIG_BITS_PER_TRIPLE + 63) / 64 * 64;
+  g_byte_array_set_size (sig, n_bits / 8);
+  memset (sig->data, 0, sig->len);
+  for (guint i = 0; i + 2 < n; i++)
+    {
+      guint32 bit = triple_hash (chars[i], chars[i + 1], chars[i + 2]) % n_bits;
+
+      sig->data[bit / 8] |= 1 << (bit % 8);
+    }
+}
+
+/* The hashes of the triples of a query's folded characters (none below
+ * three) */
+static GArray *
+sig_query_hashes (const BulletinSearchQuery *q)
+{
+  GArray *hashes = g_array_new (FALSE, FALSE, sizeof (guint32));
+  guint n = 0;
+  const gunichar *chars = bulletin_search_query_get_chars (q, &n);
+
+  for (guint i = 0; i + 2 < n; i++)
+    {
+      guint32 h = triple_hash (chars[i], chars[i + 1], chars[i + 2]);
+
+      g_array_append_val (hashes, h);
+    }
+  return hashes;
+}
+
+/* Whether a text of signature @sig may hold every triple of @hashes */
+static gboolean
+sig_may_match (const guint8 *sig,
+               gsize         len,
+               const GArray *hashes)
+{
+  guint32 n_bits = len * 8;
+
+  if (hashes->len == 0)
+    return TRUE;
+  if (n_bits == 0 || sig == NULL)
+    return FALSE;
+  for (guint i = 0; i < hashes->len; i++)
+    {
+      guint32 bit = g_array_index (hashes, guint32, i) % n_bits;
+
+      if (!(sig[bit / 8] & (1 << (bit % 8))))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* search text of an article: its blocks' ranges joined, and segments
@@ -958,7 +1035,7 @@ static const char schema_sql[] =
   "  sort_key INTEGER, first_doc INTEGER, n_docs INTEGER, error TEXT);"
   "CREATE TABLE docs (id INTEGER PRIMARY KEY, issue INTEGER NOT NULL,"
   "  article_index INTEGER, article_id TEXT, headline TEXT,"
-  "  segs BLOB, text_len INTEGER, text BLOB);"
+  "  segs BLOB, text_len INTEGER, text BLOB, sig BLOB);"
   "CREATE VIRTUAL TABLE fts USING fts5 (body, content='', detail=none,"
   "  columnsize=0, tokenize='bulletin');"
   "INSERT INTO meta VALUES ('schema', '" SCHEMA_VERSION "');"
@@ -1305,8 +1382,8 @@ typedef struct {
   sqlite3_stmt  *select_doc;
   GBytes        *dictionary;
   gboolean       have_dictionary;
-  Inflater       inflater;
-  Deflater       deflater;
+  Decompressor       decompressor;
+  Compressor       compressor;
   BulletinFolded *folded;
   GArray        *segs;
 } Writer;
@@ -1319,8 +1396,8 @@ writer_clear (Writer *w)
   sqlite3_finalize (w->insert_fts);
   sqlite3_finalize (w->delete_fts);
   sqlite3_finalize (w->select_doc);
-  inflater_clear (&w->inflater);
-  deflater_clear (&w->deflater);
+  decompressor_clear (&w->decompressor);
+  compressor_clear (&w->compressor);
   g_clear_pointer (&w->dictionary, g_bytes_unref);
   g_clear_pointer (&w->folded, bulletin_folded_free);
   g_clear_pointer (&w->segs, g_array_unref);
@@ -1351,8 +1428,11 @@ writer_set_dictionary (Writer *w,
   g_clear_pointer (&w->dictionary, g_bytes_unref);
   w->dictionary = g_bytes_ref (dictionary);
   w->have_dictionary = TRUE;
-  w->inflater.dictionary = w->deflater.dictionary = data;
-  w->inflater.dictionary_len = w->deflater.dictionary_len = len;
+  w->decompressor.dictionary = w->compressor.dictionary = data;
+  w->decompressor.dictionary_len = w->compressor.dictionary_len = len;
+  /* digested again on first use */
+  g_clear_pointer (&w->decompressor.ddict, ZSTD_freeDDict);
+  g_clear_pointer (&w->compressor.cdict, ZSTD_freeCDict);
 }
 
 static int
@@ -1373,7 +1453,7 @@ writer_prepare (Writer *w)
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (w->db,
                              "INSERT INTO docs (id, issue, article_index, article_id, headline, segs,"
-                             " text_len, text) VALUES (?,?,?,?,?,?,?,?)",
+                             " text_len, text, sig) VALUES (?,?,?,?,?,?,?,?,?)",
                              -1, &w->insert_doc, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (w->db, "INSERT INTO fts (rowid, body) VALUES (?,?)", -1, &w->insert_fts, NULL);
@@ -1416,7 +1496,7 @@ writer_folded_doc (Writer *w,
       return NULL;
     }
   text_len = sqlite3_column_int64 (w->select_doc, 1);
-  text = text_len >= 0 ? inflater_run (&w->inflater, sqlite3_column_blob (w->select_doc, 2),
+  text = text_len >= 0 ? decompressor_run (&w->decompressor, sqlite3_column_blob (w->select_doc, 2),
                                        sqlite3_column_bytes (w->select_doc, 2), text_len) : NULL;
   if (text == NULL ||
       !segs_decode (sqlite3_column_blob (w->select_doc, 0), sqlite3_column_bytes (w->select_doc, 0), w->segs))
@@ -1517,15 +1597,17 @@ writer_insert_issue (Writer      *w,
       g_autoptr(GString) text = g_string_new (NULL);
       g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (Segment));
       g_autoptr(GByteArray) packed = g_byte_array_new ();
+      g_autoptr(GByteArray) sig = g_byte_array_new ();
       g_autofree char *body = NULL;
-      const guint8 *deflated;
-      gsize deflated_len = 0;
+      const guint8 *compressed;
+      gsize compressed_len = 0;
       gint64 rowid = first_doc + a;
 
       article_search_text (article, text, segs);
       fold_search_text (w->folded, text->str, text->len, (Segment *)segs->data, segs->len);
       body = bulletin_folded_to_utf8 (w->folded);
-      deflated = deflater_run (&w->deflater, text->str, text->len, &deflated_len);
+      sig_build (bulletin_folded_get_chars (w->folded), bulletin_folded_get_length (w->folded), sig);
+      compressed = compressor_run (&w->compressor, text->str, text->len, &compressed_len);
       segs_encode ((Segment *)segs->data, segs->len, packed);
 
       sqlite3_bind_int64 (w->insert_doc, 1, rowid);
@@ -1535,7 +1617,8 @@ writer_insert_issue (Writer      *w,
       bind_text_or_null (w->insert_doc, 5, bulletin_article_get_headline (article));
       sqlite3_bind_blob (w->insert_doc, 6, packed->data, packed->len, SQLITE_STATIC);
       sqlite3_bind_int64 (w->insert_doc, 7, text->len);
-      sqlite3_bind_blob (w->insert_doc, 8, deflated, deflated_len, SQLITE_STATIC);
+      sqlite3_bind_blob (w->insert_doc, 8, compressed, compressed_len, SQLITE_STATIC);
+      sqlite3_bind_blob (w->insert_doc, 9, sig->data, sig->len, SQLITE_STATIC);
       rc = step_reset (w->insert_doc);
       if (rc != SQLITE_OK)
         break;
@@ -1549,8 +1632,9 @@ writer_insert_issue (Writer      *w,
 
 /* Makes the preset dictionary from the search texts of @batch (the first
  * batch indexed): their last DICTIONARY_SIZE bytes, the newest last,
- * where deflate reaches them with the shortest distances.  Stored in meta
- * and used for every text from now on. */
+ * where the compressor reaches them with the shortest distances.  Stored
+ * in meta and used for every text from now on.  (Valid UTF-8 cannot start
+ * with zstd's dictionary magic, so zstd takes it as raw content.) */
 static int
 writer_make_dictionary (Writer *w,
                         GArray *batch)
@@ -2056,7 +2140,7 @@ dup_column (sqlite3_stmt *stmt,
 
 /* What one thread needs to check candidates, reused from one to the next */
 typedef struct {
-  Inflater        inflater;
+  Decompressor        decompressor;
   BulletinFolded *chars;   /* folded without offsets: to count */
   BulletinFolded *full;    /* with offsets: for the details */
   GArray         *segs;
@@ -2068,7 +2152,7 @@ verifier_init (Verifier     *v,
 {
   memset (v, 0, sizeof *v);
   if (dictionary != NULL)
-    v->inflater.dictionary = g_bytes_get_data (dictionary, &v->inflater.dictionary_len);
+    v->decompressor.dictionary = g_bytes_get_data (dictionary, &v->decompressor.dictionary_len);
   v->chars = bulletin_folded_new_chars_only ();
   v->full = bulletin_folded_new ();
   v->segs = g_array_new (FALSE, FALSE, sizeof (Segment));
@@ -2077,7 +2161,7 @@ verifier_init (Verifier     *v,
 static void
 verifier_clear (Verifier *v)
 {
-  inflater_clear (&v->inflater);
+  decompressor_clear (&v->decompressor);
   g_clear_pointer (&v->chars, bulletin_folded_free);
   g_clear_pointer (&v->full, bulletin_folded_free);
   g_clear_pointer (&v->segs, g_array_unref);
@@ -2091,7 +2175,7 @@ typedef struct {
   char                 *article_id;
   char                 *headline;
   gint64                text_len;
-  gsize                 text_at;    /* deflated text, in the batch's bytes */
+  gsize                 text_at;    /* compressed text, in the batch's bytes */
   gsize                 text_size;
   gsize                 segs_at;
   gsize                 segs_size;
@@ -2118,7 +2202,7 @@ typedef struct {
   gboolean                   done;
 } Share;
 
-/* Checks one candidate: its text inflated, folded without offsets and
+/* Checks one candidate: its text decompressed, folded without offsets and
  * the hits counted; for a result that may be shown, folded again with
  * offsets for the hits and the snippet. */
 static void
@@ -2133,7 +2217,7 @@ verify_one (Verifier                  *v,
 
   if (c->missing)
     return;
-  text = c->text_len >= 0 ? inflater_run (&v->inflater, bytes + c->text_at, c->text_size, c->text_len) : NULL;
+  text = c->text_len >= 0 ? decompressor_run (&v->decompressor, bytes + c->text_at, c->text_size, c->text_len) : NULL;
   if (text == NULL || !segs_decode (bytes + c->segs_at, c->segs_size, v->segs))
     {
       c->corrupt = TRUE;
@@ -2207,6 +2291,7 @@ typedef struct {
   Verifier                   verifiers[2];
   GByteArray                *bytes;
   GArray                    *batch;   /* of Candidate */
+  GArray                    *sig_hashes;  /* the query's triples */
   sqlite3_stmt              *doc;
   sqlite3_stmt              *issue_stmt;
 } QueryContext;
@@ -2248,7 +2333,7 @@ lookup_issue (QueryContext *ctx,
 
 /* Checks a batch of candidates, in order: the querying thread reads them
  * from the database, then checks every other one while a helper thread
- * checks the rest (two cores: inflating and folding is most of the cost of
+ * checks the rest (two cores: decompressing and folding is most of the cost of
  * a query), then takes the results in order.  Returns an SQLite code:
  * SQLITE_ROW to go on, SQLITE_DONE when the first screen is full, with
  * @n_used the candidates taken up to the one that filled it. */
@@ -2287,6 +2372,9 @@ verify_batch (QueryContext *ctx,
           sqlite3_reset (ctx->doc);
           return step;
         }
+      else if (!sig_may_match (sqlite3_column_blob (ctx->doc, 7), sqlite3_column_bytes (ctx->doc, 7),
+                               ctx->sig_hashes))
+        c->missing = TRUE;  /* lacks a triple of the query: not a result */
       else
         {
           c->issue = sqlite3_column_int64 (ctx->doc, 0);
@@ -2395,10 +2483,11 @@ query_db (BulletinSearchIndex  *self,
   g_autoptr(GArray) batch = g_array_new (FALSE, TRUE, sizeof (Candidate));
   g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autofree char *expr = NULL;
+  g_autoptr(GArray) sig_hashes = sig_query_hashes (q);
   sqlite3_stmt *candidates = NULL, *scan = NULL;
   QueryContext ctx = {
     .self = self, .q = q, .max_hits = max_hits, .max_details = max_details, .issues = issues,
-    .bytes = bytes, .batch = batch,
+    .bytes = bytes, .batch = batch, .sig_hashes = sig_hashes,
   };
   gint64 complete = 0, scanned_upto = G_MININT64;
   guint batch_size = MIN_SHARED_BATCH, n_used = 0;
@@ -2430,7 +2519,7 @@ query_db (BulletinSearchIndex  *self,
   rc = exec (self->query_db, "BEGIN");
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (self->query_db,
-                             "SELECT issue, article_index, article_id, headline, segs, text_len, text"
+                             "SELECT issue, article_index, article_id, headline, segs, text_len, text, sig"
                              " FROM docs WHERE id = ?", -1, &ctx.doc, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (self->query_db,
