@@ -216,6 +216,63 @@ test_list_markers (void)
 /* A very long paragraph is shown in pieces (the reader lays out one piece
  * at a time); without the breaks the text is what it would be, and every
  * character maps to the same source offset as without pieces. */
+/* The walking mapping agrees with the searching one, in order, with big
+ * steps, and out of order. */
+static void
+check_sorted_mapping (BulletinDisplayText *display,
+                      guint                source_len)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (5);
+  guint cursor = 0;
+
+  for (guint step = 1; step <= 997; step += 43)
+    {
+      cursor = 0;
+      for (guint o = 0; o <= source_len + 2; o += step)
+        g_assert_cmpuint (bulletin_display_text_from_source_sorted (display, o, &cursor), ==,
+                          bulletin_display_text_from_source (display, o));
+    }
+  for (guint i = 0; i < 2000; i++)
+    {
+      guint o = g_rand_int_range (rand, 0, source_len + 3);
+
+      g_assert_cmpuint (bulletin_display_text_from_source_sorted (display, o, &cursor), ==,
+                        bulletin_display_text_from_source (display, o));
+    }
+}
+
+static void
+test_sorted_mapping (void)
+{
+  g_autoptr(BulletinArticle) debris = bulletin_article_new ();
+  g_autoptr(BulletinArticle) longer = bulletin_article_new ();
+  g_autoptr(BulletinDisplayText) display = NULL;
+  g_autoptr(GString) para = g_string_new (NULL);
+  BulletinBlock *block;
+
+  bulletin_article_set_source (debris, "标题\n\n统\n\n筹安排", -1);
+  bulletin_article_add_block (debris, bulletin_block_new (BULLETIN_BLOCK_HEADLINE, 0, 2));
+  block = bulletin_block_new (BULLETIN_BLOCK_PARAGRAPH, 4, 5);
+  bulletin_block_add_range (block, 7, 10);
+  bulletin_article_add_block (debris, block);
+  bulletin_article_finish (debris);
+  display = bulletin_display_text_new (debris, BULLETIN_DISPLAY_DEFAULT);
+  check_sorted_mapping (display, bulletin_article_get_source_length (debris));
+  g_clear_pointer (&display, bulletin_display_text_unref);
+
+  /* many runs: list items, block separators and pieces of a long block */
+  while (g_utf8_strlen (para->str, -1) < 7000)
+    g_string_append (para, "居民排队试乘,纷纷点赞COVID-19。");
+  bulletin_article_append_block (longer, BULLETIN_BLOCK_HEADLINE, "长文", -1);
+  for (guint i = 0; i < 40; i++)
+    bulletin_article_append_block (longer, i % 3 ? BULLETIN_BLOCK_PARAGRAPH : BULLETIN_BLOCK_LIST_ITEM,
+                                   "短段落,一句话。", -1);
+  bulletin_article_append_block (longer, BULLETIN_BLOCK_PARAGRAPH, para->str, -1);
+  bulletin_article_finish (longer);
+  display = bulletin_display_text_new (longer, BULLETIN_DISPLAY_DEFAULT);
+  check_sorted_mapping (display, bulletin_article_get_source_length (longer));
+}
+
 static void
 test_piece_breaks (void)
 {
@@ -271,5 +328,6 @@ main (int    argc,
   g_test_add_func ("/bulletin/display-text/splits", test_splits);
   g_test_add_func ("/bulletin/display-text/list-markers", test_list_markers);
   g_test_add_func ("/bulletin/display-text/piece-breaks", test_piece_breaks);
+  g_test_add_func ("/bulletin/display-text/sorted-mapping", test_sorted_mapping);
   return g_test_run ();
 }

@@ -484,11 +484,11 @@ bulletin_display_text_to_source (BulletinDisplayText *self,
 /* A source offset of a displayed character maps to its display position;
  * one in text that is not displayed (page-break debris, blank lines
  * between blocks) maps to the next displayed character. */
-guint
-bulletin_display_text_from_source (BulletinDisplayText *self,
-                                   guint                source_offset)
+static guint
+from_source_in_run (BulletinDisplayText *self,
+                    gint                 i,
+                    guint                source_offset)
 {
-  gint i = find_run (self->runs, source_offset, TRUE);
   const Run *run;
 
   if (i < 0)
@@ -500,6 +500,53 @@ bulletin_display_text_from_source (BulletinDisplayText *self,
   if ((guint)i + 1 < self->runs->len)
     return g_array_index (self->runs, Run, i + 1).display;
   return run->display + run->length;
+}
+
+guint
+bulletin_display_text_from_source (BulletinDisplayText *self,
+                                   guint                source_offset)
+{
+  return from_source_in_run (self, find_run (self->runs, source_offset, TRUE), source_offset);
+}
+
+/**
+ * bulletin_display_text_from_source_sorted:
+ * @cursor: (inout): 0 before the first call, then kept between calls
+ *
+ * bulletin_display_text_from_source () for many offsets in increasing
+ * order (the hits of a search): each call walks on from the run the last
+ * one found instead of searching all the runs.  Offsets out of order give
+ * the same results, only without the gain.
+ */
+guint
+bulletin_display_text_from_source_sorted (BulletinDisplayText *self,
+                                          guint                source_offset,
+                                          guint               *cursor)
+{
+  guint i = *cursor, steps = 0;
+  GArray *runs = self->runs;
+
+  if (runs->len == 0)
+    return 0;
+  if (i >= runs->len || g_array_index (runs, Run, i).source > source_offset)
+    {
+      gint found = find_run (runs, source_offset, TRUE);
+
+      *cursor = found < 0 ? 0 : (guint)found;
+      return from_source_in_run (self, found, source_offset);
+    }
+  while (i + 1 < runs->len && g_array_index (runs, Run, i + 1).source <= source_offset)
+    {
+      /* far ahead: search the rest instead */
+      if (++steps == 16)
+        {
+          i = (guint)find_run (runs, source_offset, TRUE);
+          break;
+        }
+      i++;
+    }
+  *cursor = i;
+  return from_source_in_run (self, (gint)i, source_offset);
 }
 
 /**

@@ -64,6 +64,9 @@ guint                bulletin_display_text_to_source       (BulletinDisplayText 
                                                             guint                      display_offset);
 guint                bulletin_display_text_from_source     (BulletinDisplayText       *self,
                                                             guint                      source_offset);
+guint                bulletin_display_text_from_source_sorted (BulletinDisplayText    *self,
+                                                               guint                   source_offset,
+                                                               guint                  *cursor);
 char                *bulletin_display_text_dup_range       (BulletinDisplayText       *self,
                                                             guint                      start,
                                                             guint                      end);
