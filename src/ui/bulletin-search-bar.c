@@ -42,6 +42,7 @@ struct _BulletinSearchBar
   guint               tagged_min;       /* the buffer range that may carry tags */
   guint               tagged_max;
   guint               retag_idle;
+  gboolean            fonts_warm;
   char               *status;
   char               *last_query;       /* what the matches are for */
 };
@@ -306,13 +307,15 @@ bulletin_search_bar_update (BulletinSearchBar *self)
   query = bulletin_search_query_new (text, BULLETIN_SEARCH_DEFAULT);
   hits = bulletin_search_folded (self->folded, query, 0);
   buffer_len = gtk_text_buffer_get_char_count (get_buffer (self));
-  for (guint i = 0; i < hits->len; i++)
+  for (guint i = 0, start_cursor = 0, end_cursor = 0; i < hits->len; i++)
     {
       const BulletinSearchHit *hit = &g_array_index (hits, BulletinSearchHit, i);
       Match m;
 
-      m.start = bulletin_display_text_from_source (display, hit->start);
-      m.end = bulletin_display_text_from_source (display, hit->end - 1) + 1;
+      /* hits come in order: walk the offset map rather than search it
+       * twice per hit (a one-character query has thousands) */
+      m.start = bulletin_display_text_from_source_sorted (display, hit->start, &start_cursor);
+      m.end = bulletin_display_text_from_source_sorted (display, hit->end - 1, &end_cursor) + 1;
       if (m.end <= m.start || m.end > bulletin_display_text_get_length (display))
         continue;
       g_array_append_val (self->matches, m);
@@ -513,11 +516,29 @@ bulletin_search_bar_new (BulletinReaderView *reader)
   return GTK_WIDGET (self);
 }
 
+static void
+warm_fonts (GtkSearchEntry *entry)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (entry), "中文，检索");
+
+  pango_layout_get_pixel_size (layout, NULL, NULL);
+}
+
 /* Opens the bar (Ctrl+F) with the entry focused and its text selected. */
 void
 bulletin_search_bar_open (BulletinSearchBar *self)
 {
   g_return_if_fail (BULLETIN_IS_SEARCH_BAR (self));
+
+  /* The entry's font (the interface's) has no Han: the first character
+   * typed would wait some milliseconds for the fallback fonts to load.
+   * Load them on opening, once (an idle would lose to the reader's own
+   * idle work on a long article). */
+  if (!self->fonts_warm)
+    {
+      self->fonts_warm = TRUE;
+      warm_fonts (self->entry);
+    }
 
   if (!gtk_search_bar_get_search_mode (self->search_bar))
     {
