@@ -38,7 +38,7 @@ static const char *const hans_blocks[] = {
   "他说:“我们要坚持到底。”(新华社)疫情期间,共有2.3%的居民——约120人——参与了志愿服务……社区书记阿依古丽·买买提表示,“这是大家共同的成果!”据统计,COVID-19疫苗接种率达到95%以上。",
   "《人民日报》报道,上海市徐汇区的志愿者们每天工作12小时,骨干队员坚持了整整三个月……米哈伊尔·戈尔巴乔夫曾说:“改革是一场革命。”此后,他们又在5G网络、AI医疗等领域开展合作;“一起冲!”成了口号。",
   "“让我来!”",
-  "疫情如令,责任如山。在疫情防控工作中,徐汇区“两新”组织党组织积极响应号召——充分发挥战斗堡垒作用,带领党员以坚定意志激发坚决行动(见图)。他们说:“我们在!”“我们上!”……这就是答案。",
+  "汛情就是命令,堤坝就是阵地。在抗洪抢险的日子里,街道“两新”组织党支部连夜集合队伍——扛沙袋、守堤岸、送物资,带领党员以实际行动守护家园(见图)。他们说:“我们在!”“我们上!”……这就是答案。",
 };
 
 static const char *const hant_blocks[] = {
@@ -48,7 +48,7 @@ static const char *const hant_blocks[] = {
   "他說:「我們要堅持到底。」(中央社)疫情期間,共有2.3%的居民——約120人——參與了志願服務……社區里長阿依古麗·買買提表示,「這是大家共同的成果!」據統計,COVID-19疫苗接種率達到95%以上。",
   "《聯合報》報導,臺北市的志工們每天工作12小時,骨幹隊員堅持了整整三個月……米哈伊爾·戈爾巴喬夫曾說:「改革是一場革命。」此後,他們又在5G網路、AI醫療等領域展開合作;「一起衝!」成了口號。",
   "「讓我來!」",
-  "疫情如令,責任如山。在疫情防控工作中,各“兩新”組織黨組織積極響應號召——充分發揮戰鬥堡壘作用,帶領黨員以堅定意志激發堅決行動(見圖)。他們說:「我們在!」「我們上!」……這就是答案。",
+  "汛情就是命令,堤壩就是陣地。在搶險救災的日子裡,各“兩新”組織黨支部連夜集合隊伍——扛沙袋、守堤岸、送物資,帶領黨員以實際行動守護家園(見圖)。他們說:「我們在!」「我們上!」……這就是答案。",
 };
 
 static const BulletinBlockKind own_kinds[] = {
@@ -1839,8 +1839,8 @@ test_14_joined (void)
 static void
 test_language_detect (void)
 {
-  g_assert_cmpstr (bulletin_language_detect ("疫情如令，责任如山。这个国家的经济发展。", -1), ==, "zh-Hans");
-  g_assert_cmpstr (bulletin_language_detect ("疫情如令，責任如山。這個國家的經濟發展。", -1), ==, "zh-Hant");
+  g_assert_cmpstr (bulletin_language_detect ("汛情就是命令，堤坝就是阵地。这个国家的经济发展。", -1), ==, "zh-Hans");
+  g_assert_cmpstr (bulletin_language_detect ("汛情就是命令，堤壩就是陣地。這個國家的經濟發展。", -1), ==, "zh-Hant");
   g_assert_cmpstr (bulletin_language_detect ("The council said that the road will be closed for the winter.", -1), ==, "en");
   g_assert_cmpstr (bulletin_language_detect ("Der Rat hat gesagt, dass die Straße im Winter nicht offen ist.", -1), ==, "de");
   g_assert_cmpstr (bulletin_language_detect ("Regjeringen sier at veien ikke er åpen i vinter, og det er for sent.", -1), ==, "no");
