@@ -274,6 +274,16 @@ test_sorted_mapping (void)
 }
 
 static void
+test_widen_text (void)
+{
+  const char *text = "社区,居民(来源:本报)10:30,3,5 COVID-19!好";
+  g_autofree char *wide = bulletin_display_widen_text (text);
+
+  g_assert_cmpstr (wide, ==, "社区，居民（来源：本报）10:30,3,5 COVID-19！好");
+  g_assert_cmpint (g_utf8_strlen (wide, -1), ==, g_utf8_strlen (text, -1));
+}
+
+static void
 test_piece_breaks (void)
 {
   g_autoptr(BulletinArticle) article = bulletin_article_new ();
@@ -329,5 +339,6 @@ main (int    argc,
   g_test_add_func ("/bulletin/display-text/list-markers", test_list_markers);
   g_test_add_func ("/bulletin/display-text/piece-breaks", test_piece_breaks);
   g_test_add_func ("/bulletin/display-text/sorted-mapping", test_sorted_mapping);
+  g_test_add_func ("/bulletin/display-text/widen-text", test_widen_text);
   return g_test_run ();
 }

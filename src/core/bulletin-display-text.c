@@ -80,6 +80,32 @@ bulletin_display_widen_char (gunichar prev,
   return c;
 }
 
+/**
+ * bulletin_display_widen_text:
+ *
+ * Widens the punctuation of @text as the display text does, for text
+ * shown outside the reader (search snippets); character offsets into
+ * @text stay valid in the result.
+ *
+ * Returns: (transfer full): the widened text
+ */
+char *
+bulletin_display_widen_text (const char *text)
+{
+  GString *out = g_string_sized_new (strlen (text) + 16);
+  gunichar prev = 0;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      const char *n = g_utf8_next_char (p);
+
+      g_string_append_unichar (out, bulletin_display_widen_char (prev, c, *n ? g_utf8_get_char (n) : 0));
+      prev = c;
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* Bytes that may change on display: the punctuation that widens, and the
  * line break inside a block.  Everything else is copied as it is. */
 static const guint8 special_byte[256] = {

@@ -90,6 +90,8 @@ GArray              *bulletin_display_text_dup_splits      (BulletinDisplayText 
 gunichar             bulletin_display_widen_char           (gunichar                   prev,
                                                             gunichar                   c,
                                                             gunichar                   next);
+/* the same over a whole string (a search snippet): as many characters */
+char                *bulletin_display_widen_text           (const char                *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BulletinDisplayText, bulletin_display_text_unref)
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bulletin-archive-search.h"
+#include "bulletin-display-text.h"
 
 /*
  * Archive search: one query against the index, first the first screen
@@ -57,10 +58,15 @@ row_data_free (RowData *data)
   g_free (data);
 }
 
+/* The snippet with its hit in bold; its punctuation widened as the reader
+ * shows it when @widen (the snippet is source text, and the hit's
+ * offsets count characters, which widening keeps). */
 static char *
-snippet_markup (const BulletinSearchResult *r)
+snippet_markup (const BulletinSearchResult *r,
+                gboolean                    widen)
 {
-  const char *s = r->snippet != NULL ? r->snippet : "";
+  g_autofree char *widened = widen && r->snippet != NULL ? bulletin_display_widen_text (r->snippet) : NULL;
+  const char *s = widened != NULL ? widened : r->snippet != NULL ? r->snippet : "";
   const char *a = g_utf8_offset_to_pointer (s, MIN (r->snippet_hit_start, g_utf8_strlen (s, -1)));
   const char *b = g_utf8_offset_to_pointer (s, MIN (r->snippet_hit_end, g_utf8_strlen (s, -1)));
   g_autofree char *before = g_markup_escape_text (s, a - s);
@@ -105,7 +111,8 @@ issue_row (const BulletinSearchResult *r,
 }
 
 static GtkWidget *
-article_row (const BulletinSearchResult *r)
+article_row (const BulletinSearchResult *r,
+             gboolean                    widen)
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
@@ -115,7 +122,7 @@ article_row (const BulletinSearchResult *r)
   GtkWidget *snippet = gtk_label_new (NULL);
   g_autofree char *n = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hit", "%u hits", r->n_hits),
                                         r->n_hits);
-  g_autofree char *markup = snippet_markup (r);
+  g_autofree char *markup = snippet_markup (r, widen);
   RowData *data = g_new0 (RowData, 1);
 
   gtk_label_set_xalign (GTK_LABEL (headline), 0);
@@ -159,6 +166,8 @@ static void
 show_results (BulletinArchiveSearch *self,
               BulletinSearchResults *results)
 {
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  gboolean widen = g_settings_get_boolean (settings, "reading-full-width-punctuation");
   g_autofree char *summary = NULL;
   guint shown = 0;
 
@@ -181,7 +190,7 @@ show_results (BulletinArchiveSearch *self,
             }
           gtk_list_box_append (self->list, issue_row (r, hits));
         }
-      gtk_list_box_append (self->list, article_row (r));
+      gtk_list_box_append (self->list, article_row (r, widen));
       shown++;
     }
 
