@@ -986,6 +986,66 @@ test_monitor (Fixture       *f,
   g_assert_cmpstr (bulletin_issue_get_title (issue_at (archive, 0)), ==, "原有的");
 }
 
+static gboolean
+wait_for_articles (BulletinArchive *archive,
+                   guint            n)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      GListModel *issues = G_LIST_MODEL (archive);
+
+      for (guint i = 0; i < g_list_model_get_n_items (issues); i++)
+        {
+          g_autoptr(BulletinIssue) issue = g_list_model_get_item (issues, i);
+
+          if (bulletin_issue_get_kind (issue) == BULLETIN_ISSUE_NINJS_FOLDER &&
+              bulletin_issue_get_n_articles (issue) == n)
+            return TRUE;
+        }
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5000);
+    }
+}
+
+/* An article file added to or removed from a folder issue updates it. */
+static void
+test_monitor_folder (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *one = ninjs_item (NULL, "第一篇", "2021-05-05", "一。");
+  g_autofree char *two = ninjs_item (NULL, "第二篇", "2021-05-05", "二。");
+  g_autofree char *three = ninjs_item (NULL, "第三篇", "2021-05-05", "三。");
+  g_autofree char *other = ninjs_item (NULL, "另一期", "2021-06-01", "另外一期。");
+  g_autofree char *path = g_build_filename (f->path, "2021-05-05", "03.json", NULL);
+  g_autoptr(BulletinArchive) archive = NULL;
+
+  write_file (f, "2021-05-05/01.json", one);
+  write_file (f, "2021-05-05/02.json", two);
+  archive = bulletin_archive_new (f->dir);
+  bulletin_archive_set_watching (archive, TRUE);
+  g_assert_true (scan (archive, NULL, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (archive)), ==, 1);
+  g_assert_true (wait_for_articles (archive, 2));
+
+  /* whether this system tells of changes at all: a new issue file */
+  write_file (f, "other.json", other);
+  if (!wait_for_count (archive, 2))
+    {
+      g_test_skip ("no file change notification here");
+      return;
+    }
+
+  write_file (f, "2021-05-05/03.json", three);
+  g_assert_true (wait_for_articles (archive, 3));
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_true (wait_for_articles (archive, 2));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (archive)), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1017,6 +1077,7 @@ main (int   argc,
   ADD ("duplicate-ids-on-load", test_duplicate_ids_on_load);
   ADD ("duplicate-uris-in-ninjs", test_duplicate_uris_in_ninjs);
   ADD ("monitor", test_monitor);
+  ADD ("monitor-folder", test_monitor_folder);
 
 #undef ADD
 

@@ -77,6 +77,7 @@ struct _BulletinArchive
 
   gboolean      watching;
   GFileMonitor *monitor;
+  GHashTable   *folder_monitors;  /* name of a folder issue -> GFileMonitor */
   GHashTable   *changed_names;
   guint         change_source;
   GCancellable *refresh_cancellable;
@@ -100,6 +101,8 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void update_monitor (BulletinArchive *self);
+static void sync_folder_monitors (BulletinArchive *self);
+static void drop_folder_monitor (GFileMonitor *monitor);
 
 /* scan state, shared by the worker and the main thread */
 
@@ -1289,6 +1292,7 @@ bulletin_archive_dispose (GObject *object)
       g_file_monitor_cancel (self->monitor);
       g_clear_object (&self->monitor);
     }
+  g_hash_table_remove_all (self->folder_monitors);
   g_hash_table_remove_all (self->ids);
 
   G_OBJECT_CLASS (bulletin_archive_parent_class)->dispose (object);
@@ -1305,6 +1309,7 @@ bulletin_archive_finalize (GObject *object)
   g_hash_table_unref (self->by_name);
   g_hash_table_unref (self->ids);
   g_hash_table_unref (self->changed_names);
+  g_hash_table_unref (self->folder_monitors);
 
   G_OBJECT_CLASS (bulletin_archive_parent_class)->finalize (object);
 }
@@ -1397,6 +1402,8 @@ bulletin_archive_init (BulletinArchive *self)
   self->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                      (GDestroyNotify)id_owner_free);
   self->changed_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->folder_monitors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                 (GDestroyNotify)drop_folder_monitor);
 }
 
 /**
@@ -1963,6 +1970,7 @@ refresh_done (GObject      *object,
     }
   if (batch->len > 0)
     insert_issues (self, batch);
+  sync_folder_monitors (self);
 }
 
 static gboolean
@@ -2043,6 +2051,94 @@ on_folder_changed (GFileMonitor      *monitor,
     }
 }
 
+/* A file inside a folder issue changed: the folder is the issue to read
+ * again. */
+static void
+on_issue_folder_changed (GFileMonitor      *monitor,
+                         GFile             *file,
+                         GFile             *other_file,
+                         GFileMonitorEvent  event,
+                         BulletinArchive   *self)
+{
+  g_autoptr(GFile) folder = NULL;
+
+  switch (event)
+    {
+    case G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT:
+    case G_FILE_MONITOR_EVENT_DELETED:
+    case G_FILE_MONITOR_EVENT_CREATED:
+    case G_FILE_MONITOR_EVENT_MOVED_IN:
+    case G_FILE_MONITOR_EVENT_MOVED_OUT:
+    case G_FILE_MONITOR_EVENT_RENAMED:
+      folder = file != NULL ? g_file_get_parent (file) : NULL;
+      note_change (self, folder);
+      break;
+    case G_FILE_MONITOR_EVENT_CHANGED:
+    case G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED:
+    case G_FILE_MONITOR_EVENT_PRE_UNMOUNT:
+    case G_FILE_MONITOR_EVENT_UNMOUNTED:
+    case G_FILE_MONITOR_EVENT_MOVED:
+    default:
+      break;
+    }
+}
+
+static void
+drop_folder_monitor (GFileMonitor *monitor)
+{
+  g_signal_handlers_disconnect_matched (monitor, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
+                                        on_issue_folder_changed, NULL);
+  g_file_monitor_cancel (monitor);
+  g_object_unref (monitor);
+}
+
+/* More folders than this are not watched inside (each takes an inotify
+ * watch, of which a user has a limited number). */
+#define MAX_FOLDER_MONITORS 2048
+
+/* Watches inside every folder issue while the archive is watched, so that
+ * an article file added, changed or removed there updates its issue. */
+static void
+sync_folder_monitors (BulletinArchive *self)
+{
+  gboolean want = self->watching && self->scanned && !self->single_file;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (!want)
+    {
+      g_hash_table_remove_all (self->folder_monitors);
+      return;
+    }
+
+  g_hash_table_iter_init (&iter, self->folder_monitors);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      BulletinIssue *issue = g_hash_table_lookup (self->by_name, key);
+
+      if (issue == NULL || bulletin_issue_get_kind (issue) != BULLETIN_ISSUE_NINJS_FOLDER)
+        g_hash_table_iter_remove (&iter);
+    }
+
+  g_hash_table_iter_init (&iter, self->by_name);
+  while (g_hash_table_iter_next (&iter, &key, &value) &&
+         g_hash_table_size (self->folder_monitors) < MAX_FOLDER_MONITORS)
+    {
+      g_autoptr(GFile) folder = NULL;
+      GFileMonitor *monitor;
+
+      if (bulletin_issue_get_kind (value) != BULLETIN_ISSUE_NINJS_FOLDER ||
+          g_hash_table_contains (self->folder_monitors, key))
+        continue;
+      folder = g_file_get_child (self->location, key);
+      monitor = g_file_monitor_directory (folder, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
+      if (monitor == NULL)
+        continue;
+      g_signal_connect (monitor, "changed", G_CALLBACK (on_issue_folder_changed), self);
+      g_hash_table_insert (self->folder_monitors, g_strdup (key), monitor);
+    }
+}
+
 static void
 update_monitor (BulletinArchive *self)
 {
@@ -2067,14 +2163,15 @@ update_monitor (BulletinArchive *self)
       g_file_monitor_cancel (self->monitor);
       g_clear_object (&self->monitor);
     }
+  sync_folder_monitors (self);
 }
 
 /**
  * bulletin_archive_set_watching:
  *
  * Watches the archive folder once it is scanned: entries added, changed or
- * removed update the list.  (Changes inside a folder issue show when it
- * is next loaded or the archive next opened.)
+ * removed update the list, and so do article files added, changed or
+ * removed inside a folder issue.
  */
 void
 bulletin_archive_set_watching (BulletinArchive *self,
