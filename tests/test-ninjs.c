@@ -335,11 +335,16 @@ test_lone_surrogates (void)
     " \"body_text\": \"x\\ud800y \\ud800\\u0041 \\ud83d\\ude00 \\\\ud800 z\\udfff\"}");
   BulletinArticle *article = article_at (parsed, 0);
 
-  /* a malformed escape json-glib reads as a surrogate */
-  g_autoptr(BulletinParsedIssue) malformed = parse_ok (
-    "{\"uri\": \"urn:s2\", \"headline\": \"H\", \"body_text\": \"a\\ud8hez\"}");
+  /* a malformed escape: json-glib 1.6 reads it as a surrogate, later
+   * versions refuse the file; either way no bytes that are not UTF-8 */
+  const char *bad = "{\"uri\": \"urn:s2\", \"headline\": \"H\", \"body_text\": \"a\\ud8hez\"}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BulletinParsedIssue) malformed = bulletin_ninjs_parse (bad, strlen (bad), "bad.json", &error);
 
-  g_assert_true (g_utf8_validate (bulletin_article_get_source (article_at (malformed, 0)), -1, NULL));
+  if (malformed != NULL)
+    g_assert_true (g_utf8_validate (bulletin_article_get_source (article_at (malformed, 0)), -1, NULL));
+  else
+    g_assert_true (g_str_has_prefix (error->message, "bad.json: line 1"));
   g_assert_true (g_utf8_validate (bulletin_article_get_source (article), -1, NULL));
   assert_blocks (article, "headline:A\xef\xbf\xbd" "B | "
                  "paragraph:x\xef\xbf\xbdy \xef\xbf\xbd" "A \xf0\x9f\x98\x80 \\ud800 z\xef\xbf\xbd");
