@@ -341,10 +341,20 @@ test_lone_surrogates (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(BulletinParsedIssue) malformed = bulletin_ninjs_parse (bad, strlen (bad), "bad.json", &error);
 
+  /* an octal escape of a byte that is not UTF-8 by itself, as json-glib
+   * 1.6 reads "\\201" */
+  const char *octal = "{\"uri\": \"urn:s3\", \"headline\": \"H\", \"body_text\": \"a\\2012 b\"}";
+  g_autoptr(GError) octal_error = NULL;
+  g_autoptr(BulletinParsedIssue) octal_issue = bulletin_ninjs_parse (octal, strlen (octal), "octal.json", &octal_error);
+
   if (malformed != NULL)
     g_assert_true (g_utf8_validate (bulletin_article_get_source (article_at (malformed, 0)), -1, NULL));
   else
     g_assert_true (g_str_has_prefix (error->message, "bad.json: line 1"));
+  if (octal_issue != NULL)
+    g_assert_true (g_utf8_validate (bulletin_article_get_source (article_at (octal_issue, 0)), -1, NULL));
+  else
+    g_assert_true (g_str_has_prefix (octal_error->message, "octal.json: line 1"));
   g_assert_true (g_utf8_validate (bulletin_article_get_source (article), -1, NULL));
   assert_blocks (article, "headline:A\xef\xbf\xbd" "B | "
                  "paragraph:x\xef\xbf\xbdy \xef\xbf\xbd" "A \xf0\x9f\x98\x80 \\ud800 z\xef\xbf\xbd");

@@ -1191,8 +1191,9 @@ repair_surrogates (const char *data,
   return copy;
 }
 
-/* Whatever the escapes said, every string is UTF-8 (json-glib 1.6 builds
- * the value of a malformed "\\u" escape without checking it). */
+/* Whatever the escapes said, every string is UTF-8: json-glib 1.6 builds
+ * the value of a malformed "\\u" escape without checking it, and takes
+ * "\\201" for an octal escape of one byte, as GScanner does. */
 static void
 make_strings_valid (JsonNode *node)
 {
@@ -1416,7 +1417,7 @@ bulletin_ninjs_parse (const char  *data,
       set_parse_error (error, display_name, local_error->message);
       return NULL;
     }
-  if (json_parser_get_root (parser) != NULL && g_strstr_len (data, len, "\\u") != NULL)
+  if (json_parser_get_root (parser) != NULL && memchr (data, '\\', len) != NULL)
     make_strings_valid (json_parser_get_root (parser));
   if (!check_strings (data, len, display_name, error))
     return NULL;
