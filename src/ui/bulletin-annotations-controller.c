@@ -172,32 +172,39 @@ update_actions (BulletinAnnotationsController *self)
                                   marked ? _("Remove bookmark") : _("Bookmark"), -1);
 }
 
-/* A toast saying what was removed, whose Undo button calls @undo with
- * (toast, @removed): a copy of what was removed, kept as long as the toast. */
+/* Undo: puts back the bookmark or note that a toast's removal took away */
+static void
+undo_removal (AdwToast *toast,
+              GObject  *removed)
+{
+  BulletinAnnotationsController *self = g_object_get_data (G_OBJECT (toast), "bulletin-controller");
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (self == NULL)
+    return;
+  if (BULLETIN_IS_BOOKMARK (removed))
+    ok = bulletin_annotations_add_bookmark (self->store, BULLETIN_BOOKMARK (removed), &error);
+  else
+    ok = bulletin_annotations_add_note (self->store, BULLETIN_NOTE (removed), &error);
+  if (!ok)
+    show_error (self, error);
+}
+
+/* A toast saying what was removed, whose Undo button puts back @removed (a
+ * copy of what was removed, kept as long as the toast). */
 static void
 offer_undo (BulletinAnnotationsController *self,
             const char                    *message,
-            GObject                       *removed,
-            GCallback                      undo)
+            GObject                       *removed)
 {
   AdwToast *toast = adw_toast_new (message);
 
   adw_toast_set_button_label (toast, _("_Undo"));
   g_object_set_data (G_OBJECT (toast), "bulletin-controller", self);
-  g_signal_connect_data (toast, "button-clicked", undo, g_object_ref (removed),
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_removal), g_object_ref (removed),
                          (GClosureNotify) (void (*) (void)) g_object_unref, 0);
   bulletin_window_add_toast (self->window, toast);
-}
-
-static void
-undo_bookmark (AdwToast         *toast,
-               BulletinBookmark *bookmark)
-{
-  BulletinAnnotationsController *self = g_object_get_data (G_OBJECT (toast), "bulletin-controller");
-  g_autoptr(GError) error = NULL;
-
-  if (self != NULL && !bulletin_annotations_add_bookmark (self->store, bookmark, &error))
-    show_error (self, error);
 }
 
 static void
@@ -216,7 +223,7 @@ remove_bookmark (BulletinAnnotationsController *self,
       show_error (self, error);
       return;
     }
-  offer_undo (self, _("Bookmark removed"), G_OBJECT (copy), G_CALLBACK (undo_bookmark));
+  offer_undo (self, _("Bookmark removed"), G_OBJECT (copy));
 }
 
 static void
@@ -334,17 +341,6 @@ save_clicked (GtkButton                     *button,
 }
 
 static void
-undo_note (AdwToast     *toast,
-           BulletinNote *note)
-{
-  BulletinAnnotationsController *self = g_object_get_data (G_OBJECT (toast), "bulletin-controller");
-  g_autoptr(GError) error = NULL;
-
-  if (self != NULL && !bulletin_annotations_add_note (self->store, note, &error))
-    show_error (self, error);
-}
-
-static void
 remove_note (BulletinAnnotationsController *self,
              BulletinNote                  *note)
 {
@@ -356,7 +352,7 @@ remove_note (BulletinAnnotationsController *self,
       show_error (self, error);
       return;
     }
-  offer_undo (self, _("Note deleted"), G_OBJECT (copy), G_CALLBACK (undo_note));
+  offer_undo (self, _("Note deleted"), G_OBJECT (copy));
   apply_highlights (self);
 }
 
