@@ -218,23 +218,32 @@ show_results (BulletinArchiveSearch *self,
 
 static void run_query (BulletinArchiveSearch *self);
 
+/* The results of a finished query, or NULL after saying what went wrong
+ * (nothing when it was cancelled). */
+static BulletinSearchResults *
+query_results (BulletinArchiveSearch *self,
+               GObject               *index,
+               GAsyncResult          *result)
+{
+  g_autoptr(GError) error = NULL;
+  BulletinSearchResults *results;
+
+  results = bulletin_search_index_query_finish (BULLETIN_SEARCH_INDEX (index), result, &error);
+  if (results == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    gtk_label_set_text (self->summary, error->message);
+  return results;
+}
+
 static void
 complete_done (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
   g_autoptr(BulletinArchiveSearch) self = user_data;
-  g_autoptr(BulletinSearchResults) results = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(BulletinSearchResults) results = query_results (self, object, result);
 
-  results = bulletin_search_index_query_finish (BULLETIN_SEARCH_INDEX (object), result, &error);
-  if (results == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        gtk_label_set_text (self->summary, error->message);
-      return;
-    }
-  show_results (self, results);
+  if (results != NULL)
+    show_results (self, results);
 }
 
 static void
@@ -243,16 +252,10 @@ first_screen_done (GObject      *object,
                    gpointer      user_data)
 {
   g_autoptr(BulletinArchiveSearch) self = user_data;
-  g_autoptr(BulletinSearchResults) results = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(BulletinSearchResults) results = query_results (self, object, result);
 
-  results = bulletin_search_index_query_finish (BULLETIN_SEARCH_INDEX (object), result, &error);
   if (results == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        gtk_label_set_text (self->summary, error->message);
-      return;
-    }
+    return;
   show_results (self, results);
   if (!results->complete)
     bulletin_search_index_query_async (self->index, gtk_editable_get_text (GTK_EDITABLE (self->entry)), 0,
