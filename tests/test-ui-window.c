@@ -699,6 +699,30 @@ test_window_state (void)
   drain ();
 }
 
+/* An issue of a newer year added while the archive is open is listed, in
+ * its year, which opens by itself (the newest year does, whichever year
+ * came first). */
+static void
+test_new_year_arrives (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("bulletin-ui-XXXXXX", &error);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  BulletinWindow *window;
+
+  g_assert_no_error (error);
+  write_file (dir, "2023-11-02.txt", "旧的一期\n\n供暖管网检修已经全部完成。\n");
+  window = new_window ();
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  WAIT_UNTIL (find_row (window, "2023-11-02") > 0);
+
+  write_file (dir, "2025-01-05.txt", "新的一期\n\n河滨公园举办春季义务植树活动。\n");
+  WAIT_UNTIL (find_row (window, "2025-01-05") == 1);
+  g_assert_cmpint (find_row (window, "2023"), >, 1);
+  g_free (dir);
+}
+
 static void
 test_panes_and_paging (void)
 {
@@ -852,6 +876,7 @@ main (int   argc,
   g_test_add_func ("/bulletin/ui-window/toggle-sidebar", test_toggle_sidebar);
   g_test_add_func ("/bulletin/ui-window/window-state", test_window_state);
   g_test_add_func ("/bulletin/ui-window/panes-and-paging", test_panes_and_paging);
+  g_test_add_func ("/bulletin/ui-window/new-year-arrives", test_new_year_arrives);
   g_test_add_func ("/bulletin/ui-window/accels-table", test_accels_table);
 
   status = g_test_run ();

@@ -128,6 +128,9 @@ bulletin_library_new (GFile *location)
   self = g_object_new (BULLETIN_TYPE_LIBRARY, NULL);
   self->location = g_object_ref (location);
   self->archive = bulletin_archive_new (location);
+  /* issues added, changed or removed while the archive is open show up
+   * (where the location can be watched) */
+  bulletin_archive_set_watching (self->archive, TRUE);
   if (g_file_equal (location, sample))
     self->display_name = g_strdup (_("Sample Archive"));
   else

@@ -61,7 +61,7 @@ struct _BulletinSidebar
   BulletinIssue       *pending_issue;
   int                  pending_index;   /* -1: the last one */
 
-  guint                expanded_first_year : 1;
+  guint                expanded_year;   /* the newest year, expanded for the reader; 0: none yet */
 };
 
 G_DEFINE_FINAL_TYPE (BulletinSidebar, bulletin_sidebar, ADW_TYPE_BIN)
@@ -186,13 +186,22 @@ resync (BulletinSidebar *self)
   while (g_list_model_get_n_items (G_LIST_MODEL (self->years)) > position)
     g_list_store_remove (self->years, position);
 
-  if (!self->expanded_first_year && position > 0)
+  /* The newest year opens by itself, also when a newer one than the first
+   * to arrive turns up while the archive fills in (the scan's batches come
+   * in any order); a year the person closed stays closed. */
+  if (position > 0)
     {
-      g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (self->tree, 0);
+      g_autoptr(BulletinYearGroup) first = g_list_model_get_item (G_LIST_MODEL (self->years), 0);
+      guint year = first->year != 0 ? first->year : G_MAXUINT;
 
-      self->expanded_first_year = TRUE;
-      if (row != NULL)
-        gtk_tree_list_row_set_expanded (row, TRUE);
+      if (year != self->expanded_year)
+        {
+          g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (self->tree, 0);
+
+          self->expanded_year = year;
+          if (row != NULL)
+            gtk_tree_list_row_set_expanded (row, TRUE);
+        }
     }
 
   gtk_stack_set_visible_child_name (self->stack, position > 0 ? "list" : "placeholder");
@@ -939,7 +948,7 @@ bulletin_sidebar_set_issues (BulletinSidebar *self,
     g_signal_connect_swapped (issues, "items-changed", G_CALLBACK (issues_changed), self);
 
   g_list_store_remove_all (self->years);
-  self->expanded_first_year = FALSE;
+  self->expanded_year = 0;
   g_clear_handle_id (&self->resync_id, g_source_remove);
   resync (self);
 }
