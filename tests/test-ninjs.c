@@ -452,6 +452,22 @@ test_wrong_types_warn (void)
   g_assert_cmpuint (parsed->warnings->len, ==, 3);
 }
 
+/* The same problem in three items is one warning, and reading it twice
+ * over touches no freed memory (run under ASan by build-aux/test.sh). */
+static void
+test_repeated_warnings (void)
+{
+  g_autoptr(BulletinParsedIssue) parsed = parse_ok (
+    "[{\"uri\": \"urn:r1\", \"headline\": 1, \"body_text\": \"One.\"},"
+    " {\"uri\": \"urn:r2\", \"headline\": 2, \"body_text\": \"Two.\"},"
+    " {\"uri\": \"urn:r3\", \"headline\": 3, \"body_text\": \"Three.\"},"
+    " {\"uri\": \"urn:r4\", \"headline\": 4, \"body_text\": \"Four.\"}]");
+
+  g_assert_cmpuint (parsed->articles->len, ==, 4);
+  g_assert_cmpuint (parsed->warnings->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (parsed->warnings, 0), "headline"));
+}
+
 static void
 test_deep_associations (void)
 {
@@ -613,6 +629,7 @@ main (int    argc,
   g_test_add_func ("/bulletin/ninjs/never-lose-text", test_never_lose_text);
   g_test_add_func ("/bulletin/ninjs/errors", test_errors);
   g_test_add_func ("/bulletin/ninjs/wrong-types-warn", test_wrong_types_warn);
+  g_test_add_func ("/bulletin/ninjs/repeated-warnings", test_repeated_warnings);
   g_test_add_func ("/bulletin/ninjs/deep-associations", test_deep_associations);
   g_test_add_func ("/bulletin/ninjs/uris", test_uris);
   g_test_add_func ("/bulletin/ninjs/lone-surrogates", test_lone_surrogates);

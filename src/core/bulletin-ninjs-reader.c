@@ -1364,10 +1364,15 @@ dedup_warnings (BulletinParsedIssue *parsed)
       char *warning = g_ptr_array_index (parsed->warnings, i);
 
       g_ptr_array_index (parsed->warnings, i) = NULL;
-      if (g_hash_table_add (seen, warning))
-        g_ptr_array_index (parsed->warnings, j++) = warning;
-      else
+      /* not g_hash_table_add(): on a repeat it would keep the repeat as
+       * its key, which is freed here, and compare the next with it */
+      if (g_hash_table_contains (seen, warning))
         g_free (warning);
+      else
+        {
+          g_hash_table_add (seen, warning);
+          g_ptr_array_index (parsed->warnings, j++) = warning;
+        }
     }
   g_ptr_array_set_size (parsed->warnings, j);
 }
