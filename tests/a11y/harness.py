@@ -182,10 +182,14 @@ class App:
         return [n for n in self.nodes() if predicate(n)]
 
     def focused(self):
+        """The focused node.  Newer GTK also marks a list FOCUSED while the
+        focus is on one of its items: the deepest focused node, the last
+        in depth-first order, is the one that has the focus."""
+        last = None
         for n in self.nodes():
             if has_state(n, Atspi.StateType.FOCUSED):
-                return n
-        return None
+                last = n
+        return last
 
     def stop(self):
         if self.proc and self.proc.poll() is None:

@@ -51,7 +51,17 @@ try:
             # a text view is named by its content for a screen reader only
             # when it has none of its own; ours must have one
             pass
-        checks.check(nm.strip() != "", f"{r} has an empty accessible name")
+        where = []
+        p = n.get_parent()
+        while p is not None and len(where) < 12:
+            where.append(f"{role(p)} “{name(p)}”")
+            p = p.get_parent()
+        inside = [f"{role(k)} “{name(k)}”" for k in
+                  (n.get_child_at_index(i) for i in range(min(n.get_child_count(), 4)))
+                  if k is not None]
+        checks.check(nm.strip() != "",
+                     f"{r} has an empty accessible name (in {' < '.join(where)};"
+                     f" holds {', '.join(inside) or 'nothing'})")
         checks.check(not CLASS_NAME.match(nm), f"{r} is named only by its class: {nm!r}")
         if focusable:
             checks.check(not OWN_CLASS_NAME.match(nm), f"focusable {r} is named by its class: {nm!r}")
