@@ -395,6 +395,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  bulletin_test_tolerate_toolkit_warnings ();
   have_display = gtk_init_check ();
   if (have_display)
     adw_init ();

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 
 #include "bulletin-archive-search.h"
+#include "bulletin-test-utils.h"
 
 /* The archive search window: it builds the index in the background, lists
  * results grouped by issue with counts and snippets, newest first, and
@@ -104,6 +105,7 @@ main (int   argc,
       char *argv[])
 {
   gtk_test_init (&argc, &argv, NULL);
+  bulletin_test_tolerate_toolkit_warnings ();
   adw_init ();
 
   g_test_add_func ("/bulletin/archive-search/results", test_results);

@@ -103,7 +103,8 @@ walk (GtkWidget *widget,
       (*n_labels)++;
     }
   /* Key caps (Page Down, Home) are printed in Latin letters on the keys. */
-  keycaps = g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkShortcutLabel");
+  keycaps = g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkShortcutLabel") ||
+            g_str_equal (G_OBJECT_TYPE_NAME (widget), "AdwShortcutLabel");  /* libadwaita >= 1.8 */
   in_keycaps += keycaps;
   in_list += GTK_IS_LIST_VIEW (widget);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
@@ -332,6 +333,7 @@ main (int    argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_test_init (&argc, &argv, NULL);
+  bulletin_test_tolerate_toolkit_warnings ();
   g_test_add_func ("/bulletin/l10n/locale", test_locale);
   if (!gtk_init_check ())
     {

@@ -91,6 +91,7 @@ main (int    argc,
       char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
+  bulletin_test_tolerate_toolkit_warnings ();
   adw_init ();
   g_test_add_func ("/bulletin/reader-pieces/read-as-one", test_pieces_read_as_one);
   return g_test_run ();

@@ -198,6 +198,7 @@ main (int    argc,
       char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
+  bulletin_test_tolerate_toolkit_warnings ();
   adw_init ();
 
 #define ADD(path, func) \

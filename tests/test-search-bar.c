@@ -263,6 +263,7 @@ main (int   argc,
       char *argv[])
 {
   gtk_test_init (&argc, &argv, NULL);
+  bulletin_test_tolerate_toolkit_warnings ();
   adw_init ();
 
   g_test_add ("/bulletin/search-bar/highlights", Fixture, NULL, fixture_set_up, test_highlights, fixture_tear_down);

@@ -19,6 +19,7 @@
 
 #include "bulletin-reader-view.h"
 #include "bulletin-typography.h"
+#include "bulletin-test-utils.h"
 
 typedef struct {
   const char *language;    /* the article's */
@@ -267,6 +268,7 @@ main (int    argc,
    * that is the point of the test. */
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
+  bulletin_test_tolerate_toolkit_warnings ();
   gtk_init ();
   adw_init ();
 

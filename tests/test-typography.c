@@ -2153,6 +2153,7 @@ main (int    argc,
       char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
+  bulletin_test_tolerate_toolkit_warnings ();
   adw_init ();
 
   g_test_add_func ("/bulletin/typography/language-detect", test_language_detect);

@@ -155,6 +155,7 @@ main (int    argc,
       char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
+  bulletin_test_tolerate_toolkit_warnings ();
   adw_init ();
   g_test_add_func ("/bulletin/ui-a11y-settings/large-text", test_large_text);
   g_test_add_func ("/bulletin/ui-a11y-settings/highlights", test_highlights);

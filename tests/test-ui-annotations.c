@@ -334,6 +334,7 @@ main (int    argc,
     }
 
   g_test_init (&argc, &argv, NULL);
+  bulletin_test_tolerate_toolkit_warnings ();
   gtk_disable_setlocale ();
 
   if (!gtk_init_check ())

@@ -7,6 +7,7 @@
 #include "bulletin-accels.h"
 #include "bulletin-application.h"
 #include "bulletin-window.h"
+#include "bulletin-test-utils.h"
 
 /* UI tests on the real window under Xvfb: drive it through its actions
  * and signals, iterate the main loop until what a person would see is
@@ -862,6 +863,7 @@ main (int   argc,
       g_setenv (xdg[i], dir, TRUE);
     }
   gtk_test_init (&argc, &argv, NULL);
+  bulletin_test_tolerate_toolkit_warnings ();
 
   app = bulletin_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
