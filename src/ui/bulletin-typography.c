@@ -386,19 +386,28 @@ bulletin_typography_configure_view (GtkTextView                   *view,
   /* Whole-pixel font metrics: with GTK 4's fractional ones a line is
    * 19.3 px high and the pitch alternates between 22 and 23 px, however
    * whole the spacing is. */
+#if GTK_CHECK_VERSION (4, 16, 0)
+  /* GTK 4.16 chooses the font options itself and ignores a widget's
+   * unless the settings say "manual"; those are the display's, so the
+   * whole app then has hinted metrics, as GTK before 4.16 gave it at
+   * scale 1.  (newer-stack-test.sh: test-typography's item 12.) */
+  g_object_set (gtk_widget_get_settings (GTK_WIDGET (view)),
+                "gtk-font-rendering", GTK_FONT_RENDERING_MANUAL,
+                "gtk-hint-font-metrics", TRUE,
+                NULL);
+#else
   {
     cairo_font_options_t *options = cairo_font_options_create ();
 
     cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_ON);
-    G_GNUC_BEGIN_IGNORE_DEPRECATIONS
     gtk_widget_set_font_options (GTK_WIDGET (view), options);
-    G_GNUC_END_IGNORE_DEPRECATIONS
     cairo_font_options_destroy (options);
-    /* The view made its Pango contexts already; this is how it hears
-     * that they must change. */
-    GTK_WIDGET_GET_CLASS (view)->system_setting_changed (GTK_WIDGET (view),
-                                                          GTK_SYSTEM_SETTING_FONT_CONFIG);
   }
+#endif
+  /* The view made its Pango contexts already; this is how it hears
+   * that they must change. */
+  GTK_WIDGET_GET_CLASS (view)->system_setting_changed (GTK_WIDGET (view),
+                                                        GTK_SYSTEM_SETTING_FONT_CONFIG);
 
   if (gtk_text_view_get_buffer (view) != NULL &&
       g_object_get_data (G_OBJECT (gtk_text_view_get_buffer (view)), SCRIPT_KEY) != NULL)
