@@ -2021,12 +2021,9 @@ note_change (BulletinArchive *self,
   self->change_source = g_timeout_add (CHANGE_DELAY_MS, apply_changes, self);
 }
 
-static void
-on_folder_changed (GFileMonitor      *monitor,
-                   GFile             *file,
-                   GFile             *other_file,
-                   GFileMonitorEvent  event,
-                   BulletinArchive   *self)
+/* The events that can change what an issue holds. */
+static gboolean
+changes_content (GFileMonitorEvent event)
 {
   switch (event)
     {
@@ -2035,20 +2032,30 @@ on_folder_changed (GFileMonitor      *monitor,
     case G_FILE_MONITOR_EVENT_CREATED:
     case G_FILE_MONITOR_EVENT_MOVED_IN:
     case G_FILE_MONITOR_EVENT_MOVED_OUT:
-      note_change (self, file);
-      break;
     case G_FILE_MONITOR_EVENT_RENAMED:
-      note_change (self, file);
-      note_change (self, other_file);
-      break;
+      return TRUE;
     case G_FILE_MONITOR_EVENT_CHANGED:
     case G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED:
     case G_FILE_MONITOR_EVENT_PRE_UNMOUNT:
     case G_FILE_MONITOR_EVENT_UNMOUNTED:
     case G_FILE_MONITOR_EVENT_MOVED:
     default:
-      break;
+      return FALSE;
     }
+}
+
+static void
+on_folder_changed (GFileMonitor      *monitor,
+                   GFile             *file,
+                   GFile             *other_file,
+                   GFileMonitorEvent  event,
+                   BulletinArchive   *self)
+{
+  if (!changes_content (event))
+    return;
+  note_change (self, file);
+  if (event == G_FILE_MONITOR_EVENT_RENAMED)
+    note_change (self, other_file);
 }
 
 /* A file inside a folder issue changed: the folder is the issue to read
@@ -2062,25 +2069,10 @@ on_issue_folder_changed (GFileMonitor      *monitor,
 {
   g_autoptr(GFile) folder = NULL;
 
-  switch (event)
-    {
-    case G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT:
-    case G_FILE_MONITOR_EVENT_DELETED:
-    case G_FILE_MONITOR_EVENT_CREATED:
-    case G_FILE_MONITOR_EVENT_MOVED_IN:
-    case G_FILE_MONITOR_EVENT_MOVED_OUT:
-    case G_FILE_MONITOR_EVENT_RENAMED:
-      folder = file != NULL ? g_file_get_parent (file) : NULL;
-      note_change (self, folder);
-      break;
-    case G_FILE_MONITOR_EVENT_CHANGED:
-    case G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED:
-    case G_FILE_MONITOR_EVENT_PRE_UNMOUNT:
-    case G_FILE_MONITOR_EVENT_UNMOUNTED:
-    case G_FILE_MONITOR_EVENT_MOVED:
-    default:
-      break;
-    }
+  if (!changes_content (event) || file == NULL)
+    return;
+  folder = g_file_get_parent (file);
+  note_change (self, folder);
 }
 
 static void
