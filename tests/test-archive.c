@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bulletin-archive.h"
+#include "bulletin-search-index.h"
 #include "bulletin-test-utils.h"
 
 /* Fixtures are written here, in temporary folders: short texts of our own. */
@@ -1046,6 +1047,217 @@ test_monitor_folder (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (archive)), ==, 2);
 }
 
+/* Symbolic links: one that leaves the archive is listed with its target and
+ * never read; one that duplicates what is listed is not listed again. */
+
+typedef struct {
+  char *outside;    /* a folder beside the archive */
+} Links;
+
+static void
+write_links (Fixture *f,
+             Links   *links)
+{
+  g_autofree char *good = ninjs_item ("urn:test:l1", "链接测试", "2021-01-01", "独一无二的正文。");
+  g_autofree char *article = ninjs_item ("urn:test:l2", "文章甲", "2021-02-02", "甲的正文。");
+  g_autofree char *stored = ninjs_item ("urn:test:l3", "存放的文章", "2021-03-03", "存放的正文。");
+  g_autofree char *foreign = ninjs_item ("urn:test:l4", "外面的文章", "2021-04-04", "外面的正文。");
+  g_autofree char *foreign_json = NULL;
+  g_autoptr(GError) error = NULL;
+  struct { const char *name, *target; } made[] = {
+    { "passwd.txt", "/etc/passwd" },
+    { "selfdir", "." },
+    { "same.json", "2021-01-01.json" },
+    { "again", "2021-02-02" },
+    { "x1.json", ".store/x.json" },
+    { "x2.json", ".store/x.json" },
+    { "2021-02-02/b.json", "a.json" },
+    { "2021-02-02/c.json", "../../outside-article.json" },
+  };
+
+  links->outside = g_dir_make_tmp ("bulletin-outside-XXXXXX", &error);
+  g_assert_no_error (error);
+  foreign_json = g_build_filename (links->outside, "a.json", NULL);
+  g_file_set_contents (foreign_json, foreign, -1, &error);
+  g_assert_no_error (error);
+
+  write_file (f, "2021-01-01.json", good);
+  write_file (f, "2021-02-02/a.json", article);
+  write_file (f, ".store/x.json", stored);
+  for (guint i = 0; i < G_N_ELEMENTS (made); i++)
+    {
+      g_autofree char *path = g_build_filename (f->path, made[i].name, NULL);
+      g_autofree char *target = NULL;
+      g_autofree char *outside_name = g_path_get_basename (links->outside);
+
+      /* the article link leaves the archive by climbing out of it */
+      if (g_str_has_prefix (made[i].target, "../../"))
+        target = g_build_filename ("..", "..", outside_name, "a.json", NULL);
+      else
+        target = g_strdup (made[i].target);
+      g_assert_cmpint (symlink (target, path), ==, 0);
+    }
+  /* a link to a folder outside */
+  {
+    g_autofree char *path = g_build_filename (f->path, "outdir", NULL);
+
+    g_assert_cmpint (symlink (links->outside, path), ==, 0);
+  }
+}
+
+static void
+links_clear (Links *links)
+{
+  g_autoptr(GFile) outside = g_file_new_for_path (links->outside);
+
+  remove_tree (outside);
+  g_free (links->outside);
+}
+
+static void
+assert_links_listed (BulletinArchive *archive,
+                     const char      *outside)
+{
+  const char *names[] = { "2021-01-01.json", "2021-02-02", "passwd.txt", "outdir", "x1.json" };
+  BulletinIssue *issue;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (archive)), ==, G_N_ELEMENTS (names));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_assert_nonnull (bulletin_archive_find_issue (archive, names[i]));
+
+  issue = bulletin_archive_find_issue (archive, "passwd.txt");
+  g_assert_cmpint (bulletin_issue_get_state (issue), ==, BULLETIN_ISSUE_STATE_ERROR);
+  g_assert_cmpstr (bulletin_issue_get_error_message (issue), ==,
+                   "link to /etc/passwd, outside the archive");
+  g_assert_null (strstr (bulletin_issue_get_title (issue), "root"));
+  /* never read, not even when asked to load */
+  g_assert_false (bulletin_issue_load (issue, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpuint (g_list_model_get_n_items (bulletin_issue_get_articles (issue)), ==, 0);
+  g_clear_error (&error);
+
+  issue = bulletin_archive_find_issue (archive, "outdir");
+  g_assert_cmpint (bulletin_issue_get_state (issue), ==, BULLETIN_ISSUE_STATE_ERROR);
+  g_assert_nonnull (strstr (bulletin_issue_get_error_message (issue), outside));
+  g_assert_nonnull (strstr (bulletin_issue_get_error_message (issue), "outside the archive"));
+
+  /* the folder issue: a.json once, the link out of the archive left out */
+  issue = bulletin_archive_find_issue (archive, "2021-02-02");
+  g_assert_cmpint (bulletin_issue_get_state (issue), ==, BULLETIN_ISSUE_STATE_READY);
+  g_assert_cmpuint (bulletin_issue_get_n_articles (issue), ==, 1);
+  g_assert_true (bulletin_issue_load (issue, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (bulletin_issue_get_articles (issue)), ==, 1);
+
+  /* a link to a place inside that nothing else lists is followed */
+  issue = bulletin_archive_find_issue (archive, "x1.json");
+  g_assert_cmpstr (bulletin_issue_get_title (issue), ==, "存放的文章");
+}
+
+static void
+test_symlinks (Fixture       *f,
+               gconstpointer  data)
+{
+  Links links = { 0, };
+
+  write_links (f, &links);
+  {
+    g_autoptr(BulletinArchive) archive = open_archive (f);
+    assert_links_listed (archive, links.outside);
+  }
+  /* the second opening, from the metadata cache, lists the same */
+  {
+    g_autoptr(BulletinArchive) archive = open_archive (f);
+    guint from_cache = 0, read = 0;
+
+    assert_links_listed (archive, links.outside);
+    bulletin_archive_get_scan_stats (archive, &from_cache, &read);
+    g_assert_cmpuint (from_cache, >, 0);
+  }
+  /* the synchronous scan (command line) */
+  {
+    g_autoptr(BulletinArchive) archive = bulletin_archive_new (f->dir);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (bulletin_archive_scan (archive, NULL, &error));
+    g_assert_no_error (error);
+    assert_links_listed (archive, links.outside);
+  }
+  /* links made while the archive is watched: judged alike */
+  {
+    g_autoptr(BulletinArchive) archive = bulletin_archive_new (f->dir);
+    g_autofree char *late = g_build_filename (f->path, "late.txt", NULL);
+    g_autofree char *twice = g_build_filename (f->path, "twice.json", NULL);
+    BulletinIssue *issue;
+
+    bulletin_archive_set_watching (archive, TRUE);
+    g_assert_true (scan (archive, NULL, NULL));
+    g_assert_cmpint (symlink ("2021-01-01.json", twice), ==, 0);
+    g_assert_cmpint (symlink ("/etc/passwd", late), ==, 0);
+    if (!wait_for_count (archive, 6))
+      g_test_skip ("no file change notification here");
+    else
+      {
+        issue = bulletin_archive_find_issue (archive, "late.txt");
+        g_assert_nonnull (issue);
+        g_assert_cmpint (bulletin_issue_get_state (issue), ==, BULLETIN_ISSUE_STATE_ERROR);
+        g_assert_nonnull (strstr (bulletin_issue_get_error_message (issue), "outside the archive"));
+        g_assert_null (bulletin_archive_find_issue (archive, "twice.json"));
+      }
+  }
+  links_clear (&links);
+}
+
+static guint
+count_results (GFile      *root,
+               const char *db,
+               const char *query,
+               gboolean    indexed)
+{
+  g_autoptr(BulletinSearchResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (indexed)
+    {
+      g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (root, db);
+
+      g_assert_true (bulletin_search_index_update (index, NULL, NULL, NULL, &error));
+      g_assert_no_error (error);
+      results = bulletin_search_index_query (index, query, 0, NULL, &error);
+    }
+  else
+    results = bulletin_search_scan_archive (root, query, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (results);
+  return results->results->len;
+}
+
+/* Searching walks the archive by the same rule: nothing outside is read,
+ * nothing inside is found twice. */
+static void
+test_symlinks_search (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *db_dir = g_dir_make_tmp ("bulletin-links-index-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (db_dir, "index.sqlite", NULL);
+  g_autoptr(GFile) db_folder = g_file_new_for_path (db_dir);
+  Links links = { 0, };
+
+  write_links (f, &links);
+  for (int indexed = 0; indexed <= 1; indexed++)
+    {
+      g_test_message ("%s", indexed ? "index" : "scan");
+      g_assert_cmpuint (count_results (f->dir, db, "root", indexed), ==, 0);
+      g_assert_cmpuint (count_results (f->dir, db, "外面的正文", indexed), ==, 0);
+      g_assert_cmpuint (count_results (f->dir, db, "独一无二", indexed), ==, 1);
+      g_assert_cmpuint (count_results (f->dir, db, "甲的正文", indexed), ==, 1);
+      g_assert_cmpuint (count_results (f->dir, db, "存放的正文", indexed), ==, 1);
+    }
+  remove_tree (db_folder);
+  links_clear (&links);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1078,6 +1290,8 @@ main (int   argc,
   ADD ("duplicate-uris-in-ninjs", test_duplicate_uris_in_ninjs);
   ADD ("monitor", test_monitor);
   ADD ("monitor-folder", test_monitor_folder);
+  ADD ("symlinks", test_symlinks);
+  ADD ("symlinks-search", test_symlinks_search);
 
 #undef ADD
 

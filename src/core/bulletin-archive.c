@@ -8,6 +8,7 @@
 
 #include "bulletin-archive.h"
 #include "bulletin-archive-cache.h"
+#include "bulletin-archive-links.h"
 #include "bulletin-issue-private.h"
 #include "bulletin-ninjs-skim.h"
 
@@ -29,7 +30,8 @@
   G_FILE_ATTRIBUTE_STANDARD_TYPE ","     \
   G_FILE_ATTRIBUTE_STANDARD_SIZE ","     \
   G_FILE_ATTRIBUTE_TIME_MODIFIED ","     \
-  G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC
+  G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC "," \
+  BULLETIN_ARCHIVE_LINK_ATTRIBUTES
 
 G_DEFINE_QUARK (bulletin-archive-error-quark, bulletin_archive_error)
 
@@ -477,47 +479,23 @@ read_folder_entry (BulletinIssue  *issue,
                    GCancellable   *cancellable,
                    GError        **error)
 {
-  g_autoptr(GFileEnumerator) enumerator = NULL;
+  g_autoptr(GPtrArray) articles = NULL;
   g_autofree char *first = NULL;
   g_autofree char *title = NULL;
   g_autofree char *date = NULL;
   g_autofree char *number = NULL;
   gboolean has_meta = FALSE;
   guint n = 0;
-  GFileInfo *info;
 
+  /* the articles the issue will load: links judged by the one rule */
   *io_error = TRUE;
-  enumerator = g_file_enumerate_children (folder,
-                                          G_FILE_ATTRIBUTE_STANDARD_NAME ","
-                                          G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                          G_FILE_QUERY_INFO_NONE, cancellable, error);
-  if (enumerator == NULL)
-    return FALSE;
-
-  while ((info = g_file_enumerator_next_file (enumerator, cancellable, error)) != NULL)
-    {
-      const char *name = g_file_info_get_name (info);
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR && name[0] != '.' &&
-          g_str_has_suffix (name, ".json"))
-        {
-          if (strcmp (name, "issue.json") == 0)
-            has_meta = TRUE;
-          else
-            {
-              n++;
-              if (first == NULL || strcmp (name, first) < 0)
-                {
-                  g_free (first);
-                  first = g_strdup (name);
-                }
-            }
-        }
-      g_object_unref (info);
-    }
-  if (error != NULL && *error != NULL)
+  articles = bulletin_archive_list_articles (folder, &has_meta, NULL, cancellable, error);
+  if (articles == NULL)
     return FALSE;
   *io_error = FALSE;
+  n = articles->len;
+  if (n > 0)
+    first = g_strdup (g_ptr_array_index (articles, 0));
 
   if (n == 0 && !has_meta)
     return FALSE;
@@ -850,6 +828,63 @@ entry_new (GFileEnumerator *enumerator,
   return entry;
 }
 
+/* Lists @entry (NULL: not an issue) as the folder listing finds it; FALSE
+ * when cancelled. */
+static gboolean
+take_entry (Scan       *scan,
+            GPtrArray  *entries,
+            GHashTable *names,
+            Entry      *entry)
+{
+  if (entry == NULL)
+    return TRUE;
+  g_ptr_array_add (entries, entry);
+  g_hash_table_add (names, entry->name);
+  /* the total grows while the folder is listed: tell it now and then */
+  if (entries->len % 256 == 1)
+    update_total (scan);
+
+  if (take_from_cache (scan, entry))
+    return TRUE;
+  if (scan->n_pushed == 0 && read_and_push (scan, entry) == READ_CANCELLED)
+    return FALSE;
+  if (!entry->done)
+    scan->n_pending++;
+  return TRUE;
+}
+
+/* A link out of the archive: listed, with where it points, never read
+ * (nor cached: it costs nothing to judge again). */
+static void
+push_refused (Scan       *scan,
+              GFile      *file,
+              GFileType   type,
+              const char *target)
+{
+  g_autoptr(BulletinIssue) issue = NULL;
+  g_autofree char *message = NULL;
+  BulletinIssueKind kind;
+
+  if (!bulletin_issue_kind_for_file (file, type, &kind))
+    return;
+  issue = bulletin_issue_new (file, kind);
+  message = bulletin_archive_links_describe (target);
+  bulletin_issue_set_refused (issue, message);
+  g_mutex_lock (&scan->lock);
+  count_entry (scan);
+  scan->n_pushed++;
+  g_mutex_unlock (&scan->lock);
+  scan_state_push (scan->state, g_steal_pointer (&issue), FALSE);
+}
+
+static int
+compare_infos_by_name (gconstpointer a,
+                       gconstpointer b)
+{
+  return strcmp (g_file_info_get_name (*(GFileInfo * const *)a),
+                 g_file_info_get_name (*(GFileInfo * const *)b));
+}
+
 static gboolean
 scan_run_with (Scan          *scan,
                ScanState     *state,
@@ -863,8 +898,11 @@ scan_run_with (Scan          *scan,
   g_autoptr(GPtrArray) misses = g_ptr_array_new ();
   g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(BulletinArchiveCache) cache = NULL;
+  g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(BulletinArchiveLinks) checker = NULL;
   g_autoptr(GError) local_error = NULL;
   gboolean cancelled = FALSE;
+  gboolean stop = FALSE;   /* a read cancelled while listing: read_misses stops too */
   GFileInfo *info;
   GFileType type;
   gint64 t0 = g_get_monotonic_time ();
@@ -898,28 +936,46 @@ scan_run_with (Scan          *scan,
    * long listing (5,000 entries on a file server). */
   while ((info = g_file_enumerator_next_file (enumerator, cancellable, &local_error)) != NULL)
     {
-      Entry *entry = entry_new (enumerator, info);
-
+      /* links are judged once the listing is complete, in name order */
+      if (g_file_info_get_is_symlink (info))
+        {
+          g_ptr_array_add (links, info);
+          continue;
+        }
+      if (!take_entry (scan, entries, names, entry_new (enumerator, info)))
+        stop = TRUE;
       g_object_unref (info);
-      if (entry == NULL)
-        continue;
-      g_ptr_array_add (entries, entry);
-      g_hash_table_add (names, entry->name);
-      /* the total grows while the folder is listed: tell it now and then */
-      if (entries->len % 256 == 1)
-        update_total (scan);
-
-      if (take_from_cache (scan, entry))
-        continue;
-      if (scan->n_pushed == 0 && read_and_push (scan, entry) == READ_CANCELLED)
+      if (stop)
         break;
-      if (!entry->done)
-        scan->n_pending++;
     }
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
+    }
+
+  g_ptr_array_sort (links, compare_infos_by_name);
+  for (guint i = 0; i < links->len && !stop; i++)
+    {
+      GFileInfo *link = g_ptr_array_index (links, i);
+      g_autoptr(GFile) child = g_file_enumerator_get_child (enumerator, link);
+      g_autofree char *target = NULL;
+
+      if (checker == NULL)
+        checker = bulletin_archive_links_new (location);
+      switch (bulletin_archive_links_check (checker, child, link, &target, cancellable))
+        {
+        case BULLETIN_LINK_DUPLICATE:
+          break;
+        case BULLETIN_LINK_OUTSIDE:
+          push_refused (scan, child, g_file_info_get_file_type (link), target);
+          break;
+        case BULLETIN_LINK_NONE:
+        case BULLETIN_LINK_FOLLOW:
+        default:
+          stop = !take_entry (scan, entries, names, entry_new (enumerator, link));
+          break;
+        }
     }
 
   update_total (scan);
@@ -1924,7 +1980,15 @@ refresh_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   GPtrArray *refreshes = task_data;
+  g_autoptr(BulletinArchiveLinks) checker = NULL;
 
+  if (refreshes->len > 0)
+    {
+      Refresh *first = g_ptr_array_index (refreshes, 0);
+      g_autoptr(GFile) root = g_file_get_parent (first->file);
+
+      checker = bulletin_archive_links_new (root != NULL ? root : first->file);
+    }
   for (guint i = 0; i < refreshes->len; i++)
     {
       Refresh *refresh = g_ptr_array_index (refreshes, i);
@@ -1932,12 +1996,27 @@ refresh_thread (GTask        *task,
       g_autoptr(BulletinIssue) issue = NULL;
       BulletinIssueKind kind;
 
-      info = g_file_query_info (refresh->file, G_FILE_ATTRIBUTE_STANDARD_TYPE,
+      g_autofree char *target = NULL;
+      BulletinLinkVerdict link;
+
+      info = g_file_query_info (refresh->file,
+                                G_FILE_ATTRIBUTE_STANDARD_TYPE "," BULLETIN_ARCHIVE_LINK_ATTRIBUTES,
                                 G_FILE_QUERY_INFO_NONE, cancellable, NULL);
       if (info == NULL ||
           !bulletin_issue_kind_for_file (refresh->file, g_file_info_get_file_type (info), &kind))
         continue;
+      link = bulletin_archive_links_check (checker, refresh->file, info, &target, cancellable);
+      if (link == BULLETIN_LINK_DUPLICATE)
+        continue;
       issue = bulletin_issue_new (refresh->file, kind);
+      if (link == BULLETIN_LINK_OUTSIDE)
+        {
+          g_autofree char *message = bulletin_archive_links_describe (target);
+
+          bulletin_issue_set_refused (issue, message);
+          refresh->issue = g_steal_pointer (&issue);
+          continue;
+        }
       if (read_entry (issue, cancellable) == READ_OK ||
           bulletin_issue_get_state (issue) == BULLETIN_ISSUE_STATE_ERROR)
         refresh->issue = g_steal_pointer (&issue);

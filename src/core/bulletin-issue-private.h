@@ -16,4 +16,10 @@ void bulletin_issue_set_articles_hook (BulletinIssue             *self,
                                        BulletinIssueArticlesHook  hook,
                                        gpointer                   data);
 
+/* Lists @self as an entry that cannot be read, with @message, and makes
+ * sure it never is: loading it fails with @message (a link out of the
+ * archive). */
+void bulletin_issue_set_refused (BulletinIssue *self,
+                                 const char    *message);
+
 G_END_DECLS

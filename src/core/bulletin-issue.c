@@ -9,6 +9,7 @@
 #include "bulletin-issue-private.h"
 #include "bulletin-ninjs-reader.h"
 #include "bulletin-text-import.h"
+#include "bulletin-archive-links.h"
 
 struct _BulletinIssue
 {
@@ -33,6 +34,7 @@ struct _BulletinIssue
   GPtrArray          *waiting;   /* GTask, callers of load_async while a load runs */
   guint               loaded : 1;
   guint               loading : 1;
+  guint               refused : 1;   /* never read: a link out of the archive */
 
   BulletinIssueArticlesHook articles_hook;
   gpointer                  articles_hook_data;
@@ -425,6 +427,26 @@ bulletin_issue_set_error (BulletinIssue *self,
     }
 }
 
+void
+bulletin_issue_set_refused (BulletinIssue *self,
+                            const char    *message)
+{
+  g_return_if_fail (BULLETIN_IS_ISSUE (self));
+
+  self->refused = TRUE;
+  bulletin_issue_set_error (self, message);
+}
+
+static gboolean
+check_refused (BulletinIssue  *self,
+               GError        **error)
+{
+  if (!self->refused)
+    return TRUE;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, self->error_message);
+  return FALSE;
+}
+
 /**
  * bulletin_issue_get_articles:
  *
@@ -642,48 +664,26 @@ bulletin_issue_kind_for_file (GFile             *file,
   return FALSE;
 }
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(const char * const *)a, *(const char * const *)b);
-}
-
 static BulletinParsedIssue *
 parse_folder (GFile         *folder,
               GCancellable  *cancellable,
               GError       **error)
 {
-  g_autoptr(GFileEnumerator) enumerator = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GPtrArray) left_out = NULL;
   g_autoptr(BulletinParsedIssue) result = bulletin_parsed_issue_new ();
   g_autoptr(GFile) meta_file = NULL;
-  GFileInfo *info;
+  gboolean has_meta = FALSE;
 
-  enumerator = g_file_enumerate_children (folder,
-                                          G_FILE_ATTRIBUTE_STANDARD_NAME ","
-                                          G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                          G_FILE_QUERY_INFO_NONE, cancellable, error);
-  if (enumerator == NULL)
+  /* the same articles as the scan counts: links judged by one rule */
+  names = bulletin_archive_list_articles (folder, &has_meta, &left_out, cancellable, error);
+  if (names == NULL)
     return NULL;
-
-  while ((info = g_file_enumerator_next_file (enumerator, cancellable, error)))
-    {
-      const char *name = g_file_info_get_name (info);
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR &&
-          name[0] != '.' && g_str_has_suffix (name, ".json") &&
-          strcmp (name, "issue.json") != 0)
-        g_ptr_array_add (names, g_strdup (name));
-      g_object_unref (info);
-    }
-  if (error != NULL && *error != NULL)
-    return NULL;
-
-  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < left_out->len; i++)
+    bulletin_parsed_issue_add_warning (result, "%s", (char *)g_ptr_array_index (left_out, i));
 
   meta_file = g_file_get_child (folder, "issue.json");
-  if (g_file_query_exists (meta_file, cancellable))
+  if (has_meta)
     {
       g_autoptr(GError) local_error = NULL;
       g_autoptr(BulletinParsedIssue) meta =
@@ -825,6 +825,8 @@ bulletin_issue_load (BulletinIssue  *self,
 
   if (self->loaded)
     return TRUE;
+  if (!check_refused (self, error))
+    return FALSE;
 
   parsed = bulletin_issue_parse_file (self->file, self->kind, cancellable, &local_error);
   if (parsed == NULL)
@@ -915,6 +917,15 @@ bulletin_issue_load_async (BulletinIssue       *self,
   if (self->loaded)
     {
       g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (self->refused)
+    {
+      GError *refused = NULL;
+
+      check_refused (self, &refused);
+      g_task_return_error (task, refused);
       return;
     }
 

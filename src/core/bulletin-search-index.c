@@ -9,6 +9,7 @@
 #include <zdict.h>
 #include <zstd.h>
 
+#include "bulletin-archive-links.h"
 #include "bulletin-issue.h"
 #include "bulletin-search.h"
 #include "bulletin-search-index.h"
@@ -823,30 +824,29 @@ list_issue_files (GFile         *root,
                   GCancellable  *cancellable,
                   GError       **error)
 {
-  g_autoptr(GFileEnumerator) children = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify)issue_file_free);
 
-  children = g_file_enumerate_children (root,
-                                        G_FILE_ATTRIBUTE_STANDARD_NAME ","
-                                        G_FILE_ATTRIBUTE_STANDARD_TYPE ","
-                                        G_FILE_ATTRIBUTE_STANDARD_SIZE ","
-                                        G_FILE_ATTRIBUTE_TIME_MODIFIED ","
-                                        G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
-                                        G_FILE_QUERY_INFO_NONE, cancellable, error);
-  if (children == NULL)
+  /* the entries the archive lists, symbolic links judged by its rule */
+  entries = bulletin_archive_list_folder (root, root,
+                                          G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                                          G_FILE_ATTRIBUTE_TIME_MODIFIED ","
+                                          G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
+                                          cancellable, error);
+  if (entries == NULL)
     return NULL;
 
-  for (;;)
+  for (guint i = 0; i < entries->len; i++)
     {
-      GFileInfo *info = NULL;
-      GFile *child = NULL;
+      BulletinArchiveEntry *entry = g_ptr_array_index (entries, i);
+      GFileInfo *info = entry->info;
+      GFile *child = entry->file;
       BulletinIssueKind kind;
       IssueFile *f;
 
-      if (!g_file_enumerator_iterate (children, &info, &child, cancellable, error))
-        return NULL;
-      if (info == NULL)
-        break;
+      /* a link out of the archive is never read */
+      if (entry->link == BULLETIN_LINK_OUTSIDE)
+        continue;
       if (!bulletin_issue_kind_for_file (child, g_file_info_get_file_type (info), &kind))
         continue;
 
