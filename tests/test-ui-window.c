@@ -724,6 +724,108 @@ test_new_year_arrives (void)
   g_free (dir);
 }
 
+/* The reader's article whose file changed, was removed or emptied: a bar
+ * says so and offers to reload. */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL &&
+      strstr (gtk_button_get_label (GTK_BUTTON (widget)), label) != NULL)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+stale_bar_shown (BulletinWindow *window)
+{
+  BulletinReaderView *reader = bulletin_window_get_reader (window);
+  GtkWidget *button = find_button (GTK_WIDGET (reader), "Reload");
+  g_autoptr(GString) labels = g_string_new (NULL);
+
+  if (!bulletin_reader_view_get_stale (reader) || button == NULL || !gtk_widget_get_mapped (button))
+    return FALSE;
+  append_labels (GTK_WIDGET (reader), labels);
+  return strstr (labels->str, "changed or is gone") != NULL;
+}
+
+static void
+click_reload (BulletinWindow *window)
+{
+  GtkWidget *button = find_button (GTK_WIDGET (bulletin_window_get_reader (window)), "Reload");
+
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+}
+
+#define CHANGED_BODY "活动改在下周六举行"
+
+static void
+test_article_file_changed (void)
+{
+  g_autofree char *dir = make_text_archive ();
+  g_autofree char *spring = g_build_filename (dir, "2024-03-12.txt", NULL);
+  g_autofree char *winter = g_build_filename (dir, "2023-11-02.txt", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  BulletinWindow *window = new_window ();
+  BulletinReaderView *reader = bulletin_window_get_reader (window);
+  BulletinArchive *archive;
+  BulletinIssue *issue;
+  g_autoptr(BulletinArticle) article = NULL;
+  int issue_pos, article_pos;
+
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  WAIT_UNTIL ((issue_pos = find_row (window, "2024-03-12")) > 0);
+  activate_row (window, issue_pos);
+  WAIT_UNTIL ((article_pos = find_article_row (window, issue_pos + 1)) > issue_pos);
+  activate_row (window, article_pos);
+  WAIT_UNTIL (reader_shows (window, SPRING_BODY));
+  drain ();
+  g_assert_false (stale_bar_shown (window));
+  g_assert_false (bulletin_reader_view_get_stale (reader));
+
+  /* changed: the bar comes, the old text stays until Reload */
+  write_file (dir, "2024-03-12.txt", SPRING_HEADLINE "\n\n" CHANGED_BODY "，请互相转告。\n");
+  WAIT_UNTIL (stale_bar_shown (window));
+  g_assert_true (reader_shows (window, SPRING_BODY));
+  click_reload (window);
+  WAIT_UNTIL (reader_shows (window, CHANGED_BODY));
+  WAIT_UNTIL (!bulletin_reader_view_get_stale (reader));
+
+  /* removed: Reload says it is gone and shows nothing */
+  g_assert_cmpint (g_unlink (spring), ==, 0);
+  WAIT_UNTIL (stale_bar_shown (window));
+  click_reload (window);
+  WAIT_UNTIL (bulletin_reader_view_get_article (reader) == NULL);
+  g_assert_false (bulletin_reader_view_get_stale (reader));
+
+  /* emptied: the same */
+  archive = bulletin_library_get_archive (bulletin_window_get_library (window));
+  issue = bulletin_archive_find_issue (archive, "2023-11-02.txt");
+  g_assert_nonnull (issue);
+  g_assert_true (bulletin_issue_load (issue, NULL, NULL));
+  article = g_list_model_get_item (bulletin_issue_get_articles (issue), 0);
+  bulletin_window_show_article (window, issue, article);
+  WAIT_UNTIL (reader_shows (window, WINTER_BODY));
+  g_assert_false (bulletin_reader_view_get_stale (reader));
+  write_file (dir, "2023-11-02.txt", "");
+  WAIT_UNTIL (stale_bar_shown (window));
+  click_reload (window);
+  WAIT_UNTIL (bulletin_reader_view_get_article (reader) == NULL);
+  g_assert_false (bulletin_reader_view_get_stale (reader));
+  g_unlink (winter);
+
+  close_window (window);
+  remove_tree (dir);
+}
+
 static void
 test_panes_and_paging (void)
 {
@@ -879,6 +981,7 @@ main (int   argc,
   g_test_add_func ("/bulletin/ui-window/window-state", test_window_state);
   g_test_add_func ("/bulletin/ui-window/panes-and-paging", test_panes_and_paging);
   g_test_add_func ("/bulletin/ui-window/new-year-arrives", test_new_year_arrives);
+  g_test_add_func ("/bulletin/ui-window/article-file-changed", test_article_file_changed);
   g_test_add_func ("/bulletin/ui-window/accels-table", test_accels_table);
 
   status = g_test_run ();

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "bulletin-a11y.h"
 #include "bulletin-accels.h"
 #include "bulletin-reader-view.h"
 
@@ -16,6 +17,7 @@ struct _BulletinReaderView
 {
   AdwBin                   parent_instance;
 
+  GtkBox                  *box;
   GtkScrolledWindow       *scrolled_window;
   AdwClampScrollable      *clamp;
   GtkTextView             *text_view;
@@ -35,6 +37,14 @@ struct _BulletinReaderView
   guint                    scroll_tick_id;
   gint64                   scroll_deadline;
   int                      scroll_last_y;
+
+  /* the article's file changed or is gone: a bar offers to reload */
+  gboolean                 stale;
+#if ADW_CHECK_VERSION (1, 3, 0)
+  AdwBanner               *banner;
+#else
+  GtkRevealer             *stale_revealer;
+#endif
 };
 
 G_DEFINE_FINAL_TYPE (BulletinReaderView, bulletin_reader_view, ADW_TYPE_BIN)
@@ -47,6 +57,7 @@ enum {
 
 enum {
   ARTICLE_SHOWN,
+  RELOAD,
   N_SIGNALS
 };
 
@@ -365,7 +376,18 @@ bulletin_reader_view_class_init (BulletinReaderViewClass *klass)
     g_signal_new ("article-shown", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  /**
+   * BulletinReaderView::reload:
+   *
+   * The person asked, from the bar bulletin_reader_view_set_stale () shows,
+   * to read the article's file again.
+   */
+  signals[RELOAD] =
+    g_signal_new ("reload", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/bulletin-reader-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, BulletinReaderView, box);
   gtk_widget_class_bind_template_child (widget_class, BulletinReaderView, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, BulletinReaderView, clamp);
   gtk_widget_class_bind_template_child (widget_class, BulletinReaderView, text_view);
@@ -387,9 +409,53 @@ dpi_changed (BulletinReaderView *self)
 }
 
 static void
+reload_clicked (BulletinReaderView *self)
+{
+  g_signal_emit (self, signals[RELOAD], 0);
+}
+
+/* The bar over the text: "The article's file changed or is gone" and a
+ * Reload button.  AdwBanner is the one GNOME uses (libadwaita 1.3); on
+ * 1.2 a revealer with a label and a button looks and reads the same. */
+static void
+add_stale_bar (BulletinReaderView *self)
+{
+  const char *title = _("The article’s file changed or is gone");
+#if ADW_CHECK_VERSION (1, 3, 0)
+  self->banner = ADW_BANNER (adw_banner_new (title));
+  adw_banner_set_button_label (self->banner, _("_Reload"));
+  g_signal_connect_object (self->banner, "button-clicked", G_CALLBACK (reload_clicked), self,
+                           G_CONNECT_SWAPPED);
+  gtk_box_prepend (self->box, GTK_WIDGET (self->banner));
+#else
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *label = gtk_label_new (title);
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Reload"));
+
+  gtk_widget_add_css_class (bar, "bulletin-stale-bar");
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, _("Read the article’s file again"));
+  gtk_widget_add_css_class (button, "suggested-action");
+  gtk_box_append (GTK_BOX (bar), label);
+  gtk_box_append (GTK_BOX (bar), button);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (reload_clicked), self, G_CONNECT_SWAPPED);
+
+  self->stale_revealer = GTK_REVEALER (gtk_revealer_new ());
+  gtk_revealer_set_transition_type (self->stale_revealer, GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
+  gtk_revealer_set_child (self->stale_revealer, bar);
+  gtk_box_prepend (self->box, GTK_WIDGET (self->stale_revealer));
+#endif
+}
+
+static void
 bulletin_reader_view_init (BulletinReaderView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_stale_bar (self);
 
   self->flags = BULLETIN_DISPLAY_DEFAULT;
   bulletin_reading_settings_init_default (&self->settings);
@@ -425,12 +491,42 @@ bulletin_reader_view_set_article (BulletinReaderView *self,
   if (self->article == article && article != NULL)
     return;
 
+  bulletin_reader_view_set_stale (self, FALSE);
   g_set_object (&self->article, article);
   g_clear_pointer (&self->display, bulletin_display_text_unref);
   if (article != NULL)
     self->display = bulletin_display_text_new (article, self->flags);
   show_display (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ARTICLE]);
+}
+
+/* Says (@stale) or stops saying, in a bar over the text, that the file the
+ * article was read from changed or is gone, with a Reload button that
+ * emits BulletinReaderView::reload.  Showing another article hides it. */
+void
+bulletin_reader_view_set_stale (BulletinReaderView *self,
+                                gboolean            stale)
+{
+  g_return_if_fail (BULLETIN_IS_READER_VIEW (self));
+
+  stale = !!stale;
+  if (self->stale == stale)
+    return;
+  self->stale = stale;
+#if ADW_CHECK_VERSION (1, 3, 0)
+  adw_banner_set_revealed (self->banner, stale);
+#else
+  gtk_revealer_set_reveal_child (self->stale_revealer, stale);
+#endif
+  if (stale)
+    bulletin_announce (GTK_WIDGET (self), _("The article’s file changed or is gone"));
+}
+
+gboolean
+bulletin_reader_view_get_stale (BulletinReaderView *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_READER_VIEW (self), FALSE);
+  return self->stale;
 }
 
 /**

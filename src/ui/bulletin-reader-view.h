@@ -16,6 +16,9 @@ G_DECLARE_FINAL_TYPE (BulletinReaderView, bulletin_reader_view, BULLETIN, READER
 GtkWidget                     *bulletin_reader_view_new               (void);
 void                           bulletin_reader_view_set_article       (BulletinReaderView            *self,
                                                                        BulletinArticle               *article);
+void                           bulletin_reader_view_set_stale         (BulletinReaderView            *self,
+                                                                       gboolean                       stale);
+gboolean                       bulletin_reader_view_get_stale         (BulletinReaderView            *self);
 BulletinArticle               *bulletin_reader_view_get_article       (BulletinReaderView            *self);
 BulletinDisplayText           *bulletin_reader_view_get_display_text  (BulletinReaderView            *self);
 GtkTextView                   *bulletin_reader_view_get_text_view     (BulletinReaderView            *self);

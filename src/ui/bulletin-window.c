@@ -37,6 +37,14 @@ struct _BulletinWindow
   GCancellable         *cancellable;
   GError               *open_error;
   GPtrArray            *extra_panes;
+
+  /* the issue the reader's article came from, to notice when the archive
+   * reads its file again (changed, emptied, removed) */
+  BulletinIssue        *shown_issue;
+  char                 *shown_issue_name;
+  char                 *shown_article_id;
+  guint                 shown_article_index;
+  GCancellable         *reload_cancellable;
 #if !GTK_CHECK_VERSION (4, 10, 0)
   GtkFileChooserNative *chooser;
 #endif
@@ -51,6 +59,11 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void remember_shown    (BulletinWindow  *self,
+                               BulletinIssue   *issue,
+                               BulletinArticle *article);
+static void check_shown_issue (BulletinWindow  *self);
 
 /* AdwStatusPage scrolls its content in a focusable GtkScrolledWindow with no
  * name of its own; a screen reader would announce an empty "scroll pane".
@@ -323,11 +336,14 @@ bulletin_window_open (BulletinWindow *self,
 
   self->library = bulletin_library_new (location);
   bulletin_reader_view_set_article (self->reader, NULL);
+  remember_shown (self, NULL, NULL);
   bulletin_sidebar_set_issues (self->sidebar, bulletin_library_get_issues (self->library));
   adw_window_title_set_subtitle (self->window_title, bulletin_library_get_display_name (self->library));
 
   g_signal_connect_object (bulletin_library_get_issues (self->library), "items-changed",
                            G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (bulletin_library_get_archive (self->library), "items-changed",
+                           G_CALLBACK (check_shown_issue), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->library, "notify::loading",
                            G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (bulletin_library_get_archive (self->library), "notify::n-scanned",
@@ -623,6 +639,116 @@ static const GActionEntry win_actions[] = {
   { "previous-article", move_article_action },
 };
 
+/* --- the shown article's file ---------------------------------------------- */
+
+static void
+remember_shown (BulletinWindow  *self,
+                BulletinIssue   *issue,
+                BulletinArticle *article)
+{
+  guint index = 0;
+
+  if (article == NULL || issue == NULL)
+    issue = NULL;
+  g_set_object (&self->shown_issue, issue);
+  g_clear_pointer (&self->shown_issue_name, g_free);
+  g_clear_pointer (&self->shown_article_id, g_free);
+  self->shown_article_index = 0;
+  if (issue == NULL)
+    return;
+  self->shown_issue_name = g_strdup (bulletin_issue_get_display_name (issue));
+  self->shown_article_id = g_strdup (bulletin_article_get_id (article));
+  if (g_list_store_find (G_LIST_STORE (bulletin_issue_get_articles (issue)), article, &index))
+    self->shown_article_index = index;
+}
+
+/* The archive lists an issue anew when its file changed, was emptied or
+ * removed (its monitor reads it again): the reader's article then no
+ * longer matches its file, and says so. */
+static void
+check_shown_issue (BulletinWindow *self)
+{
+  BulletinArchive *archive;
+
+  if (self->shown_issue == NULL || self->library == NULL)
+    return;
+  archive = bulletin_library_get_archive (self->library);
+  if (bulletin_archive_find_issue (archive, self->shown_issue_name) != self->shown_issue)
+    bulletin_reader_view_set_stale (self->reader, TRUE);
+}
+
+static void
+reload_loaded (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(BulletinWindow) self = user_data;
+  BulletinIssue *issue = BULLETIN_ISSUE (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BulletinArticle) by_index = NULL;
+  BulletinArticle *article = NULL;
+  GListModel *articles;
+  guint n;
+
+  if (!bulletin_issue_load_finish (issue, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      bulletin_reader_view_set_article (self->reader, NULL);
+      remember_shown (self, NULL, NULL);
+      update_state (self);
+      bulletin_window_show_message (self, error->message);
+      return;
+    }
+
+  /* the same article, else the one at its place, else the first */
+  articles = bulletin_issue_get_articles (issue);
+  n = g_list_model_get_n_items (articles);
+  if (self->shown_article_id != NULL)
+    article = bulletin_issue_find_article (issue, self->shown_article_id);
+  if (article == NULL && n > 0)
+    article = by_index = g_list_model_get_item (articles, MIN (self->shown_article_index, n - 1));
+  if (article == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” holds no article now"),
+                                                  bulletin_issue_get_display_name (issue));
+
+      bulletin_reader_view_set_article (self->reader, NULL);
+      remember_shown (self, NULL, NULL);
+      update_state (self);
+      bulletin_window_show_message (self, message);
+      return;
+    }
+  bulletin_window_show_article (self, issue, article);
+}
+
+/* Reload, from the reader's bar: the issue as the archive lists it now. */
+static void
+reload_shown (BulletinWindow *self)
+{
+  BulletinIssue *issue = NULL;
+
+  if (self->library != NULL && self->shown_issue_name != NULL)
+    issue = bulletin_archive_find_issue (bulletin_library_get_archive (self->library),
+                                         self->shown_issue_name);
+  if (issue == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is no longer in the archive"),
+                                                  self->shown_issue_name ? self->shown_issue_name : "");
+
+      bulletin_reader_view_set_article (self->reader, NULL);
+      remember_shown (self, NULL, NULL);
+      update_state (self);
+      bulletin_window_show_message (self, message);
+      return;
+    }
+
+  g_cancellable_cancel (self->reload_cancellable);
+  g_clear_object (&self->reload_cancellable);
+  self->reload_cancellable = g_cancellable_new ();
+  bulletin_issue_load_async (issue, self->reload_cancellable, reload_loaded, g_object_ref (self));
+}
+
 /* --- signals ------------------------------------------------------------------- */
 
 static void
@@ -632,6 +758,7 @@ article_selected (BulletinSidebar *sidebar,
                   BulletinWindow  *self)
 {
   bulletin_reader_view_set_article (self->reader, article);
+  remember_shown (self, issue, article);
   update_state (self);
 }
 
@@ -698,6 +825,11 @@ bulletin_window_dispose (GObject *object)
   BulletinWindow *self = (BulletinWindow *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->reload_cancellable);
+  g_clear_object (&self->reload_cancellable);
+  g_clear_object (&self->shown_issue);
+  g_clear_pointer (&self->shown_issue_name, g_free);
+  g_clear_pointer (&self->shown_article_id, g_free);
 #if !GTK_CHECK_VERSION (4, 10, 0)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
@@ -918,6 +1050,7 @@ bulletin_window_init (BulletinWindow *self)
   g_signal_connect_object (self->sidebar, "article-selected", G_CALLBACK (article_selected), self, 0);
   g_signal_connect_object (self->sidebar, "article-activated", G_CALLBACK (article_activated), self, 0);
   g_signal_connect_object (self->sidebar, "load-failed", G_CALLBACK (issue_load_failed), self, 0);
+  g_signal_connect_object (self->reader, "reload", G_CALLBACK (reload_shown), self, G_CONNECT_SWAPPED);
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), self, 0);
@@ -1035,6 +1168,7 @@ bulletin_window_show_article (BulletinWindow  *self,
   if (!bulletin_sidebar_select_article (self->sidebar, issue, article) && article != NULL)
     {
       bulletin_reader_view_set_article (self->reader, article);
+      remember_shown (self, issue, article);
       update_state (self);
     }
 }
