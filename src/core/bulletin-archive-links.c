@@ -42,9 +42,29 @@ bulletin_archive_links_free (BulletinArchiveLinks *self)
 char *
 bulletin_archive_links_describe (const char *target)
 {
+  /* a link's target is bytes: shown as text */
+  g_autofree char *shown = g_utf8_make_valid (target, -1);
+
   /* TRANSLATORS: why an entry of the archive is not read; %s is where the
    * symbolic link points, e.g. /etc/passwd */
-  return g_strdup_printf (_("link to %s, outside the archive"), target);
+  return g_strdup_printf (_("link to %s, outside the archive"), shown);
+}
+
+/* Whether @info says it is a symbolic link.  Not through
+ * g_file_info_get_is_symlink (): from GLib 2.76 that is a critical warning
+ * when the backend (resource://, some GVfs ones) did not set the attribute. */
+gboolean
+bulletin_archive_links_is_link (GFileInfo *info)
+{
+  return info != NULL &&
+         g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_IS_SYMLINK) &&
+         g_file_info_get_attribute_boolean (info, G_FILE_ATTRIBUTE_STANDARD_IS_SYMLINK);
+}
+
+static const char *
+link_target (GFileInfo *info)
+{
+  return g_file_info_get_attribute_byte_string (info, G_FILE_ATTRIBUTE_STANDARD_SYMLINK_TARGET);
 }
 
 /*
@@ -85,8 +105,7 @@ restart:
 
         info = g_file_query_info (child, BULLETIN_ARCHIVE_LINK_ATTRIBUTES,
                                   G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, cancellable, NULL);
-        target = info != NULL && g_file_info_get_is_symlink (info)
-                   ? g_file_info_get_symlink_target (info) : NULL;
+        target = bulletin_archive_links_is_link (info) ? link_target (info) : NULL;
         if (target != NULL && *target != '\0')
           {
             g_autoptr(GFile) next = NULL;
@@ -166,7 +185,7 @@ bulletin_archive_links_check (BulletinArchiveLinks  *self,
   g_autoptr(GFile) resolved = NULL;
   g_autofree char *relative = NULL;
   g_autofree char *uri = NULL;
-  const char *link_target;
+  const char *points_to;
 
   if (target != NULL)
     *target = NULL;
@@ -176,12 +195,12 @@ bulletin_archive_links_check (BulletinArchiveLinks  *self,
                                     G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, cancellable, NULL);
       info = own_info;
     }
-  if (info == NULL || !g_file_info_get_is_symlink (info))
+  if (!bulletin_archive_links_is_link (info))
     return BULLETIN_LINK_NONE;
 
-  link_target = g_file_info_get_symlink_target (info);
+  points_to = link_target (info);
   if (target != NULL)
-    *target = g_strdup (link_target != NULL ? link_target : "?");
+    *target = g_strdup (points_to != NULL ? points_to : "?");
 
   if (self->root_resolved == NULL)
     {

@@ -56,6 +56,10 @@ BulletinLinkVerdict   bulletin_archive_links_check    (BulletinArchiveLinks *sel
                                                        char                **target,
                                                        GCancellable         *cancellable);
 
+/* whether @info (with BULLETIN_ARCHIVE_LINK_ATTRIBUTES) is of a link; safe
+ * when the backend did not say */
+gboolean              bulletin_archive_links_is_link  (GFileInfo            *info);
+
 /* "link to TARGET, outside the archive" (translated) */
 char                 *bulletin_archive_links_describe (const char           *target);
 

@@ -937,7 +937,7 @@ scan_run_with (Scan          *scan,
   while ((info = g_file_enumerator_next_file (enumerator, cancellable, &local_error)) != NULL)
     {
       /* links are judged once the listing is complete, in name order */
-      if (g_file_info_get_is_symlink (info))
+      if (bulletin_archive_links_is_link (info))
         {
           g_ptr_array_add (links, info);
           continue;
@@ -1989,14 +1989,14 @@ refresh_thread (GTask        *task,
 
       checker = bulletin_archive_links_new (root != NULL ? root : first->file);
     }
+
   for (guint i = 0; i < refreshes->len; i++)
     {
       Refresh *refresh = g_ptr_array_index (refreshes, i);
       g_autoptr(GFileInfo) info = NULL;
       g_autoptr(BulletinIssue) issue = NULL;
-      BulletinIssueKind kind;
-
       g_autofree char *target = NULL;
+      BulletinIssueKind kind;
       BulletinLinkVerdict link;
 
       info = g_file_query_info (refresh->file,
