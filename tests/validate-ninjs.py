@@ -197,8 +197,8 @@ def check_archive_with_errors(tap, validator, binary):
         write("notes.md", "not an issue")
 
         rc, out, err = export(binary, [archive])
-        tap.result(rc == 1 and "2022-01-08.json" in err and "line 2" in err,
-                   "an unreadable entry is named with its line, exit status 1",
+        tap.result(rc == 2 and "2022-01-08.json" in err and "line 2" in err,
+                   "an unreadable entry is named with its line, exit status 2 (an error, as grep)",
                    f"exit {rc}\n{err}")
         try:
             document = json.loads(out)
