@@ -144,6 +144,7 @@ check_paths (const char * const *paths)
 
 static GOptionContext *
 make_context (Parsed    *parsed,
+              gboolean  *help,
               gboolean  *narrow,
               gboolean  *version,
               char    ***paths)
@@ -152,6 +153,9 @@ make_context (Parsed    *parsed,
   GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, parsed, NULL);
   g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
   const GOptionEntry others[] = {
+    /* GOption's own --help would exit () from inside the parser */
+    { "help", 'h', 0, G_OPTION_ARG_NONE, help,
+      N_("Show this help and exit"), NULL },
     { "narrow-punctuation", 0, 0, G_OPTION_ARG_NONE, narrow,
       N_("With --display-text: the text without full-width punctuation"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, version,
@@ -176,6 +180,7 @@ make_context (Parsed    *parsed,
   g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   g_option_group_add_entries (group, (const GOptionEntry *)(void *)entries->data);
   g_option_context_set_main_group (context, group);
+  g_option_context_set_help_enabled (context, FALSE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
     _("Reads newspaper archives: IPTC ninjs and plain-text bulletins.  Without a command, "
@@ -205,7 +210,7 @@ bulletin_cli_handle (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   Parsed parsed = { NULL, NULL };
-  gboolean narrow = FALSE, version = FALSE;
+  gboolean help = FALSE, narrow = FALSE, version = FALSE;
   const char * const no_paths[] = { NULL };
   BulletinCliArgs command_args;
   guint n_paths;
@@ -213,12 +218,22 @@ bulletin_cli_handle (int    argc,
   for (int i = 0; i < argc; i++)
     args[i] = g_strdup (argv[i]);
 
-  context = make_context (&parsed, &narrow, &version, &paths);
+  context = make_context (&parsed, &help, &narrow, &version, &paths);
   if (!g_option_context_parse_strv (context, &args, &error))
     {
       print_usage_error (error->message);
       g_free (parsed.value);
       *exit_status = BULLETIN_CLI_ERROR;
+      return TRUE;
+    }
+
+  if (help)
+    {
+      g_autofree char *text = g_option_context_get_help (context, TRUE, NULL);
+
+      g_print ("%s", text);
+      g_free (parsed.value);
+      *exit_status = BULLETIN_CLI_OK;
       return TRUE;
     }
 
