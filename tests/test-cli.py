@@ -99,6 +99,14 @@ def main():
         rc, out, err = run("--search", "没有这个词", issue)
         tap.check(rc == 1 and out == "", "--search in a single file: nothing matched", f"exit {rc}\n{err}")
 
+        # a file that is no issue: one line, exit 2
+        notes = os.path.join(work, "notes.md")
+        with open(notes, "w") as f:
+            f.write("not an issue\n")
+        rc, out, err = run("--search", "阅读", notes)
+        tap.check(rc == 2 and one_line(err) and err.startswith(f"{notes}: ") and out == "",
+                  "--search in a file that is no issue: one line, exit 2", f"exit {rc}\n{err}")
+
         # a junk file in the folder: one "path: reason" line, no warning;
         # what could be read is still printed, and the status says error
         junk = os.path.join(archive, "junk.json")

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bulletin-cli-search.h"
+#include "bulletin-issue.h"
 #include "bulletin-search-index.h"
 
 static void
@@ -60,9 +61,10 @@ print_result (const BulletinSearchResult *r)
  * known to leave something out are an error, whatever was found. */
 static BulletinCliStatus
 search_status (const BulletinSearchResults *results,
-               guint                        n_unreadable)
+               guint                        n_unreadable,
+               gboolean                     index_stale)
 {
-  if (n_unreadable > 0)
+  if (n_unreadable > 0 || index_stale)
     return BULLETIN_CLI_ERROR;
   /* results that say they are partial (an issue the index could not
    * read) go here, as BULLETIN_CLI_ERROR */
@@ -99,10 +101,20 @@ bulletin_cli_search (const BulletinCliArgs *args)
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) root = g_file_new_for_commandline_arg (args->paths[0]);
   const char *query = args->value;
-  gboolean single_file;
+  GFileType type;
+  BulletinIssueKind kind;
+  gboolean single_file, index_stale = FALSE;
   guint n_unreadable;
 
-  single_file = g_file_query_file_type (root, G_FILE_QUERY_INFO_NONE, NULL) != G_FILE_TYPE_DIRECTORY;
+  type = g_file_query_file_type (root, G_FILE_QUERY_INFO_NONE, NULL);
+  single_file = type != G_FILE_TYPE_DIRECTORY;
+  if (single_file && !bulletin_issue_kind_for_file (root, type, &kind))
+    {
+      /* Translators: %s is a path */
+      g_printerr (_("%s: neither an archive folder nor an issue file (ninjs, plain text)\n"),
+                  args->paths[0]);
+      return BULLETIN_CLI_ERROR;
+    }
 
   /* With an index, bring it up to date (cheap when nothing changed) and
    * use it; without one, or for a single file (an archive of one issue),
@@ -113,8 +125,10 @@ bulletin_cli_search (const BulletinCliArgs *args)
     {
       if (!bulletin_search_index_update (index, NULL, NULL, NULL, &error))
         {
+          /* the index answers as it is, which may leave issues out */
           bulletin_cli_print_error (root, error->message);
           g_clear_error (&error);
+          index_stale = TRUE;
         }
       results = bulletin_search_index_query (index, query, 0, NULL, &error);
       if (results != NULL)
@@ -133,5 +147,5 @@ bulletin_cli_search (const BulletinCliArgs *args)
     print_result (g_ptr_array_index (results->results, i));
   n_unreadable = print_unreadable (args->paths[0], single_file,
                                    index_unreadable != NULL ? index_unreadable : results->unreadable);
-  return search_status (results, n_unreadable);
+  return search_status (results, n_unreadable, index_stale);
 }
