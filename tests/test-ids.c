@@ -282,6 +282,12 @@ test_archive (void)
   write_file (dir, "b.json",
               "{\"uri\": \"urn:iptc:sample\", \"type\": \"text\", \"headline\": \"样例二\","
               " \"body_text\": \"第二篇正文。\"}");
+  /* two items of one file share a uri that has a fragment already */
+  write_file (dir, "c.json",
+              "[{\"uri\": \"http://example.com/a#b\", \"type\": \"text\", \"headline\": \"甲\","
+              "  \"body_text\": \"甲文。\"},"
+              " {\"uri\": \"http://example.com/a#b\", \"type\": \"text\", \"headline\": \"乙\","
+              "  \"body_text\": \"乙文。\"}]");
   g_assert_true (bulletin_archive_scan (archive, NULL, &error));
   g_assert_no_error (error);
 
@@ -297,8 +303,17 @@ test_archive (void)
   /* a single item has no issue uri: the hash of its article ids */
   g_assert_cmpstr (bulletin_issue_get_id (a), ==, "urn:bulletin:issue:29b45027e3df731732325ebf310ad466");
 
+  {
+    BulletinIssue *c = load_issue (archive, "c.json");
+    g_autoptr(BulletinArticle) first = g_list_model_get_item (bulletin_issue_get_articles (c), 0);
+    g_autoptr(BulletinArticle) second = g_list_model_get_item (bulletin_issue_get_articles (c), 1);
+
+    g_assert_cmpstr (bulletin_article_get_id (first), ==, "http://example.com/a#b");
+    g_assert_cmpstr (bulletin_article_get_id (second), ==, "http://example.com/a#b-eaba750d4927430d");
+  }
+
   g_clear_object (&archive);
-  for (const char * const *n = (const char * const[]) { "2023-06-05.txt", "a.json", "b.json", NULL };
+  for (const char * const *n = (const char * const[]) { "2023-06-05.txt", "a.json", "b.json", "c.json", NULL };
        *n != NULL; n++)
     {
       g_autofree char *file = g_build_filename (path, *n, NULL);
