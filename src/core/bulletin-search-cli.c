@@ -8,29 +8,48 @@
 #include "bulletin-search-cli.h"
 #include "bulletin-search-index.h"
 
+/* Every string of the JSON is valid UTF-8: file names need not be, and
+ * json-glib writes what it is given */
 static void
-print_result (const BulletinSearchResult *r)
+add_string (JsonBuilder *builder,
+            const char  *text)
 {
+  g_autofree char *valid = text != NULL ? g_utf8_make_valid (text, -1) : NULL;
+
+  json_builder_add_string_value (builder, valid);
+}
+
+static void
+print_result (GFile                      *archive,
+              const BulletinSearchResult *r)
+{
+  g_autoptr(GFile) file = g_file_resolve_relative_path (archive, r->issue_path);
+  g_autofree char *display = g_filename_display_name (r->issue_path);
+  g_autofree char *uri = g_file_get_uri (file);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *line = NULL;
 
   json_builder_begin_object (builder);
+  /* the file's name for people (bytes that are not UTF-8 shown as U+FFFD),
+   * and its URI, which names it exactly */
   json_builder_set_member_name (builder, "issue");
-  json_builder_add_string_value (builder, r->issue_path);
+  add_string (builder, display);
+  json_builder_set_member_name (builder, "issue_uri");
+  add_string (builder, uri);
   json_builder_set_member_name (builder, "issue_id");
-  json_builder_add_string_value (builder, r->issue_id);
+  add_string (builder, r->issue_id);
   json_builder_set_member_name (builder, "issue_title");
-  json_builder_add_string_value (builder, r->issue_title);
+  add_string (builder, r->issue_title);
   json_builder_set_member_name (builder, "date");
-  json_builder_add_string_value (builder, r->issue_date);
+  add_string (builder, r->issue_date);
   json_builder_set_member_name (builder, "article");
-  json_builder_add_string_value (builder, r->article_id);
+  add_string (builder, r->article_id);
   json_builder_set_member_name (builder, "article_index");
   json_builder_add_int_value (builder, r->article_index);
   json_builder_set_member_name (builder, "headline");
-  json_builder_add_string_value (builder, r->headline);
+  add_string (builder, r->headline);
   json_builder_set_member_name (builder, "hits");
   json_builder_add_int_value (builder, r->n_hits);
   json_builder_set_member_name (builder, "offsets");
@@ -46,7 +65,7 @@ print_result (const BulletinSearchResult *r)
     }
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "snippet");
-  json_builder_add_string_value (builder, r->snippet);
+  add_string (builder, r->snippet);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -98,6 +117,22 @@ bulletin_search_cli_run (const char * const *args)
     }
 
   for (guint i = 0; i < results->results->len; i++)
-    print_result (g_ptr_array_index (results->results, i));
+    print_result (root, g_ptr_array_index (results->results, i));
+
+  /* issues that could not be read were not searched: the results may
+   * lack some, which the exit status says too */
+  for (guint i = 0; i < results->unreadable->len; i++)
+    {
+      g_autofree char *message = g_utf8_make_valid (g_ptr_array_index (results->unreadable, i), -1);
+
+      g_printerr (_("Not searched (cannot be read): %s\n"), message);
+    }
+  if (results->unreadable->len > 0)
+    {
+      g_printerr (ngettext ("The results are partial: %u issue could not be read.\n",
+                            "The results are partial: %u issues could not be read.\n",
+                            results->unreadable->len), results->unreadable->len);
+      return 2;
+    }
   return 0;
 }

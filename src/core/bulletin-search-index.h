@@ -52,12 +52,20 @@ typedef struct {
  *   built): results come from what is indexed so far
  * @complete: every candidate was checked; FALSE when the search stopped
  *   after the first screen (max_hits)
+ * @unreadable: (element-type utf8): why each issue that could not be read
+ *   (and so was not searched) failed, one message per issue, naming its
+ *   file; empty when every issue was searched.  Read again at the next
+ *   update.
+ * @scanned: the results come from reading the files, not from the index
+ *   (there is none, it is damaged, or its building stopped)
  */
 typedef struct {
   GPtrArray *results;
   guint      n_hits;
   guint      partial : 1;
   guint      complete : 1;
+  guint      scanned : 1;
+  GPtrArray *unreadable;
 } BulletinSearchResults;
 
 void                   bulletin_search_result_free  (BulletinSearchResult  *result);
