@@ -1215,15 +1215,39 @@ writable (const char *path)
   return g_access (path, W_OK) == 0 && g_access (dir, W_OK) == 0;
 }
 
+/* Opens @name (a path, or a URI with @flags holding SQLITE_OPEN_URI) and
+ * validates it as the index at @path; NULL when it is not valid */
+static sqlite3 *
+db_try_open (const char *name,
+             const char *path,
+             int         flags,
+             DbState    *state,
+             int        *rc)
+{
+  sqlite3 *db = NULL;
+
+  *state = DB_FAILED;
+  *rc = sqlite3_open_v2 (name, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+  if (*rc == SQLITE_OK)
+    *rc = sqlite3_busy_timeout (db, 10000);
+  if (*rc == SQLITE_OK)
+    *rc = register_tokenizer (db) ? SQLITE_OK : SQLITE_ERROR;
+  if (*rc == SQLITE_OK)
+    *state = db_validate (db, path, rc);
+  if (*state != DB_VALID)
+    g_clear_pointer (&db, sqlite3_close);
+  return db;
+}
+
 /* Opens the existing index at @path to read it.  Never changes or removes
- * it: another process may be creating it, or it may be read-only (a
- * read-only cache folder), in which case it is opened read-only, as
- * immutable when SQLite cannot share it without writing beside it. */
+ * it: another process may be creating it.  In a read-only folder (a
+ * read-only cache folder) it is opened read-only, and as immutable when
+ * SQLite cannot share it read-only without writing beside it (no -shm
+ * file): nobody can change it there. */
 static sqlite3 *
 db_open_read (const char  *path,
               GError     **error)
 {
-  g_autofree char *uri = NULL;
   sqlite3 *db = NULL;
   DbState state = DB_FAILED;
   int rc = SQLITE_CANTOPEN;
@@ -1233,38 +1257,19 @@ db_open_read (const char  *path,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The search index %s does not exist yet."), path);
       return NULL;
     }
-  uri = g_filename_to_uri (path, NULL, NULL);
 
-  for (guint attempt = 0; attempt < 3 && state != DB_VALID; attempt++)
+  if (writable (path))
+    db = db_try_open (path, path, SQLITE_OPEN_READWRITE, &state, &rc);
+  else
     {
-      g_autofree char *name = NULL;
-      int flags = SQLITE_OPEN_NOMUTEX;
+      g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+      g_autofree char *ro = uri != NULL ? g_strconcat (uri, "?mode=ro", NULL) : NULL;
+      g_autofree char *immutable = uri != NULL ? g_strconcat (uri, "?immutable=1", NULL) : NULL;
 
-      if (attempt == 0 && writable (path))
-        {
-          name = g_strdup (path);
-          flags |= SQLITE_OPEN_READWRITE;
-        }
-      else if (attempt == 0)
-        continue;
-      else if (uri == NULL)
-        break;
-      else
-        {
-          name = g_strconcat (uri, attempt == 1 ? "?mode=ro" : "?immutable=1", NULL);
-          flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
-        }
-
-      g_clear_pointer (&db, sqlite3_close);
-      rc = sqlite3_open_v2 (name, &db, flags, NULL);
-      if (rc == SQLITE_OK)
-        rc = sqlite3_busy_timeout (db, 10000);
-      if (rc == SQLITE_OK)
-        rc = register_tokenizer (db) ? SQLITE_OK : SQLITE_ERROR;
-      if (rc == SQLITE_OK)
-        state = db_validate (db, path, &rc);
-      else
-        state = DB_FAILED;
+      if (ro != NULL)
+        db = db_try_open (ro, path, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, &state, &rc);
+      if (db == NULL && state == DB_FAILED && immutable != NULL)
+        db = db_try_open (immutable, path, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, &state, &rc);
     }
   if (state == DB_VALID)
     return db;
