@@ -1123,6 +1123,32 @@ remove_db_files (const char *path)
   g_unlink (journal);
 }
 
+/* Empties the index at @path to build it again.  In place when SQLite can
+ * (even a damaged database, SQLITE_DBCONFIG_RESET_DATABASE): another
+ * process that has it open then sees an empty index, rather than keeping a
+ * deleted file whose last connection, when it closes, removes the -wal
+ * file of the new one by its name.  A file that is not a database at all
+ * is removed. */
+static void
+db_discard (const char *path)
+{
+  sqlite3 *db = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_busy_timeout (db, 10000);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_db_config (db, SQLITE_DBCONFIG_RESET_DATABASE, 1, NULL);
+  if (rc == SQLITE_OK)
+    rc = exec (db, "VACUUM");
+  if (db != NULL)
+    sqlite3_db_config (db, SQLITE_DBCONFIG_RESET_DATABASE, 0, NULL);
+  sqlite3_close (db);
+  if (rc != SQLITE_OK)
+    remove_db_files (path);
+}
+
 static const char schema_sql[] =
   "BEGIN;"
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
@@ -1327,9 +1353,9 @@ db_open_write (const char  *path,
         }
       g_message (_("The search index %s was damaged or made by another version of the app: "
                    "building it again."), path);
+      db_discard (path);
     }
 
-  remove_db_files (path);
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       int saved = errno;
@@ -2731,7 +2757,7 @@ bulletin_search_index_update (BulletinSearchIndex        *self,
                            "Searches read the files meanwhile."), self->db_path, why);
               sqlite3_close (db);
               forget_query_db (self);
-              remove_db_files (self->db_path);
+              db_discard (self->db_path);
               continue;
             }
           if (!g_cancellable_is_cancelled (cancellable))
@@ -2749,7 +2775,7 @@ bulletin_search_index_update (BulletinSearchIndex        *self,
           g_message (_("The search index %s is damaged: building it again. "
                        "Searches read the files meanwhile."), self->db_path);
           forget_query_db (self);
-          remove_db_files (self->db_path);
+          db_discard (self->db_path);
           continue;
         }
       if (rc != SQLITE_OK)
@@ -3529,14 +3555,16 @@ bulletin_search_index_query_full (BulletinSearchIndex  *self,
         return results;
       if (stopped)
         break;
-      if (!rc_is_corrupt (rc))
+      if (rc == SQLITE_ABORT)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           return NULL;
         }
-      /* damaged: the next update checks it; reopen once (an update may
-       * have rebuilt it), then scan */
-      mark_suspect (self);
+      /* damaged (the next update checks it), or emptied by an update that
+       * rebuilds it: reopen once, then scan */
+      if (rc_is_corrupt (rc))
+        mark_suspect (self);
+      g_debug ("%s", local_error != NULL ? local_error->message : sqlite3_errstr (rc));
       g_clear_pointer (&self->query_db, sqlite3_close);
     }
 
