@@ -727,8 +727,21 @@ bulletin_search_results_free (BulletinSearchResults *results)
   if (results == NULL)
     return;
   g_ptr_array_unref (results->results);
-  g_ptr_array_unref (results->unreadable);
+  g_clear_pointer (&results->unreadable, g_ptr_array_unref);
   g_free (results);
+}
+
+/* "PATH: REASON", without the file name the readers start a reason with */
+static char *
+unreadable_line (const char *path,
+                 const char *message)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  gsize n = strlen (base);
+
+  if (strncmp (message, base, n) == 0 && strncmp (message + n, ": ", 2) == 0)
+    message += n + 2;
+  return g_strdup_printf ("%s: %s", path, message);
 }
 
 static BulletinSearchResults *
@@ -977,7 +990,7 @@ bulletin_search_scan_archive (GFile         *root,
               g_propagate_error (error, g_steal_pointer (&local_error));
               return NULL;
             }
-          g_ptr_array_add (results->unreadable, g_strdup (local_error->message));
+          g_ptr_array_add (results->unreadable, unreadable_line (f->path, local_error->message));
           continue;
         }
 
@@ -1667,6 +1680,40 @@ bulletin_search_index_exists (BulletinSearchIndex *self)
 {
   g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), FALSE);
   return g_file_test (self->db_path, G_FILE_TEST_IS_REGULAR);
+}
+
+/**
+ * bulletin_search_index_dup_unreadable:
+ *
+ * The issues the last update could not read, as the results of
+ * bulletin_search_scan_archive () name them (every query's results list
+ * them too).
+ *
+ * Returns: (transfer full) (element-type utf8): "PATH: REASON" each, PATH
+ *   relative to the archive root; NULL with @error set when the index
+ *   cannot be read
+ */
+GPtrArray *
+bulletin_search_index_dup_unreadable (BulletinSearchIndex  *self,
+                                      GError              **error)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), NULL);
+
+  db = db_open_read (self->db_path, error);
+  if (db == NULL)
+    return NULL;
+  if (sqlite3_prepare_v2 (db, "SELECT path, error FROM issues WHERE error IS NOT NULL"
+                          " ORDER BY path DESC", -1, &stmt, NULL) == SQLITE_OK)
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      g_ptr_array_add (lines, unreadable_line ((const char *)sqlite3_column_text (stmt, 0),
+                                               (const char *)sqlite3_column_text (stmt, 1)));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_steal_pointer (&lines);
 }
 
 gboolean
@@ -3339,11 +3386,12 @@ query_db (BulletinSearchIndex  *self,
     }
 
   /* the issues that could not be read are not searched: say so */
-  rc = sqlite3_prepare_v2 (self->query_db, "SELECT error FROM issues WHERE error IS NOT NULL ORDER BY path",
-                           -1, &scan, NULL);
+  rc = sqlite3_prepare_v2 (self->query_db, "SELECT path, error FROM issues WHERE error IS NOT NULL"
+                           " ORDER BY path DESC", -1, &scan, NULL);
   while (rc == SQLITE_OK && (rc = sqlite3_step (scan)) == SQLITE_ROW)
     {
-      g_ptr_array_add (results->unreadable, dup_column (scan, 0));
+      g_ptr_array_add (results->unreadable, unreadable_line ((const char *)sqlite3_column_text (scan, 0),
+                                                             (const char *)sqlite3_column_text (scan, 1)));
       rc = SQLITE_OK;
     }
   g_clear_pointer (&scan, sqlite3_finalize);

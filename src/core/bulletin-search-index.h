@@ -52,10 +52,11 @@ typedef struct {
  *   built): results come from what is indexed so far
  * @complete: every candidate was checked; FALSE when the search stopped
  *   after the first screen (max_hits)
- * @unreadable: (element-type utf8): why each issue that could not be read
- *   (and so was not searched) failed, one message per issue, naming its
- *   file; empty when every issue was searched.  Read again at the next
- *   update.
+ * @unreadable: (element-type utf8): one "PATH: REASON" for each issue that
+ *   could not be read and was left out, PATH relative to the archive root;
+ *   empty when every issue was searched.  The index keeps them (see also
+ *   bulletin_search_index_dup_unreadable ()) and reads them again at the
+ *   next update.
  * @scanned: the results come from reading the files, not from the index
  *   (there is none, it is damaged, or its building stopped)
  */
@@ -127,6 +128,10 @@ void                   bulletin_search_index_query_async  (BulletinSearchIndex  
 BulletinSearchResults *bulletin_search_index_query_finish (BulletinSearchIndex       *self,
                                                            GAsyncResult              *result,
                                                            GError                   **error);
+
+/* the issues the index could not read: "PATH: REASON" each */
+GPtrArray             *bulletin_search_index_dup_unreadable (BulletinSearchIndex   *self,
+                                                           GError               **error);
 
 /* the same search without an index: every issue file parsed and scanned */
 BulletinSearchResults *bulletin_search_scan_archive       (GFile                     *root,
