@@ -1686,8 +1686,7 @@ bulletin_search_index_exists (BulletinSearchIndex *self)
  * bulletin_search_index_dup_unreadable:
  *
  * The issues the last update could not read, as the results of
- * bulletin_search_scan_archive () name them (every query's results list
- * them too).
+ * bulletin_search_scan_archive () name them.
  *
  * Returns: (transfer full) (element-type utf8): "PATH: REASON" each, PATH
  *   relative to the archive root; NULL with @error set when the index
@@ -2463,8 +2462,7 @@ update_db (BulletinSearchIndex  *self,
                   rc = SQLITE_ABORT;
                   goto out;
                 }
-              /* kept with the issue: searches list it as not searched,
-               * and the next update reads it again */
+              /* kept in the index: bulletin_search_index_dup_unreadable () */
               g_debug ("%s", local_error->message);
               p.error = g_strdup (local_error->message);
               g_clear_object (&p.issue);
