@@ -858,6 +858,23 @@ list_issue_files (GFile         *root,
 {
   g_autoptr(GFileEnumerator) children = NULL;
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify)issue_file_free);
+  g_autoptr(GFileInfo) root_info = NULL;
+  BulletinIssueKind root_kind;
+
+  /* a single issue file is an archive of one issue */
+  root_info = g_file_query_info (root, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                 G_FILE_QUERY_INFO_NONE, cancellable, NULL);
+  if (root_info != NULL && g_file_info_get_file_type (root_info) != G_FILE_TYPE_DIRECTORY &&
+      bulletin_issue_kind_for_file (root, g_file_info_get_file_type (root_info), &root_kind))
+    {
+      IssueFile *f = g_new0 (IssueFile, 1);
+
+      f->file = g_object_ref (root);
+      f->path = g_strdup (g_file_info_get_name (root_info));
+      f->kind = root_kind;
+      g_ptr_array_add (files, f);
+      return g_steal_pointer (&files);
+    }
 
   children = g_file_enumerate_children (root,
                                         G_FILE_ATTRIBUTE_STANDARD_NAME ","
@@ -948,8 +965,9 @@ compare_results (gconstpointer a,
  * bulletin_search_scan_archive:
  *
  * Searches every issue of the archive at @root by reading and folding all
- * of it: no index.  Issues that cannot be read are left out, and listed
- * in the results' unreadable.  The archive search without an index, and the reference that
+ * of it: no index.  @root is the archive folder, or a single issue file.
+ * Issues that cannot be read are left out, and named in the results'
+ * `unreadable`.  The archive search without an index, and the reference that
  * the index is tested against.
  *
  * Returns: (transfer full): the results, newest issue first

@@ -133,7 +133,8 @@ BulletinSearchResults *bulletin_search_index_query_finish (BulletinSearchIndex  
 GPtrArray             *bulletin_search_index_dup_unreadable (BulletinSearchIndex   *self,
                                                            GError               **error);
 
-/* the same search without an index: every issue file parsed and scanned */
+/* the same search without an index: every issue file parsed and scanned;
+ * @root is an archive folder or a single issue file */
 BulletinSearchResults *bulletin_search_scan_archive       (GFile                     *root,
                                                            const char                *query,
                                                            GCancellable              *cancellable,
