@@ -261,8 +261,8 @@ def test_full_disk(tmp):
         ok(query(root, db, env=env) == expected, "full disk: queries read the files, and equal the scan")
         p = run([BULLETIN, "--search", "疫情", root], env=env, check=False)
         n_expected = len([l for l in expected.splitlines() if l.startswith("疫情\t")])
-        ok(len(p.stdout.decode().splitlines()) == n_expected and n_expected > 0,
-           "full disk: --search finds every result", "%d of %d, exit %d" %
+        ok(len(p.stdout.decode().splitlines()) == n_expected and n_expected > 0 and p.returncode == 0,
+           "full disk: --search finds every result, with exit status 0", "%d of %d, exit %d" %
            (len(p.stdout.decode().splitlines()), n_expected, p.returncode))
 
         # no reserve: the disk itself fills (SQLite's "database or disk is full")
