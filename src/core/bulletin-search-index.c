@@ -1187,6 +1187,8 @@ static const char schema_sql[] =
   "  size INTEGER, mtime INTEGER, issue_id TEXT, title TEXT, date TEXT,"
   "  sort_key INTEGER, first_doc INTEGER, n_docs INTEGER, error TEXT, crc INTEGER);"
   "CREATE UNIQUE INDEX issues_path ON issues (path);"
+  /* every query lists the issues that could not be read: few */
+  "CREATE INDEX issues_failed ON issues (path) WHERE error IS NOT NULL;"
   "CREATE TABLE docs (id INTEGER PRIMARY KEY, issue INTEGER NOT NULL,"
   "  article_index INTEGER, article_id TEXT, headline TEXT,"
   "  segs BLOB, text_len INTEGER, text BLOB, sig BLOB, crc INTEGER);"
