@@ -174,6 +174,30 @@ view_model (gboolean notes)
 
 /* --- 6: the reading position by every path ------------------------------------ */
 
+/* Every label's text under @widget, one per line */
+static void
+collect_labels (GtkWidget *widget,
+                GString   *out)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
+    {
+      g_string_append (out, gtk_label_get_text (GTK_LABEL (widget)));
+      g_string_append_c (out, '\n');
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, out);
+}
+
+static char *
+window_text (void)
+{
+  GString *out = g_string_new (NULL);
+
+  collect_labels (GTK_WIDGET (window ()), out);
+  return g_string_free (out, FALSE);
+}
+
 static gboolean
 scrollable (gpointer data)
 {
@@ -282,24 +306,27 @@ test_position_any_path (void)
     bulletin_test_iterate (300);
     g_assert_cmpstr (shown_id (), ==, file_article);
   }
+
+  /* a position whose article has gone (the archive changed meanwhile)
+   * opens nothing, and says nothing either */
+  {
+    BulletinAnnotations *store = bulletin_annotations_controller_get_store (controller ());
+    g_autofree char *text = NULL;
+
+    activate ("open-sample", NULL);
+    wait_for_archive (NULL);
+    g_assert_true (bulletin_annotations_set_position (store, data_uri, NULL, "urn:bulletin:article:gone", 0, NULL));
+    activate ("open-uri", g_variant_new_string (data_uri));
+    wait_for_archive (data_uri);
+    settle ();
+    g_assert_null (shown_id ());
+    text = window_text ();
+    g_assert_null (strstr (text, "not in the archive"));
+    g_assert_null (strstr (text, "no longer"));
+  }
 }
 
 /* --- 7: bookmarks and notes of another archive -------------------------------- */
-
-/* Every label's text under @widget, one per line */
-static void
-collect_labels (GtkWidget *widget,
-                GString   *out)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
-    {
-      g_string_append (out, gtk_label_get_text (GTK_LABEL (widget)));
-      g_string_append_c (out, '\n');
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_labels (child, out);
-}
 
 static char *
 page_text (gboolean notes)

@@ -59,6 +59,8 @@ struct _BulletinAnnotationsController
   guint                pending_start;
   guint                pending_end;
   gboolean             pending_is_note;
+  gboolean             pending_quiet;   /* a restore: no message if it is gone */
+  gpointer             pending_issue;   /* the issue loading for it (compared only) */
   gboolean             pending_scroll;
 
   /* the reading position: restored when asked (at start), for the
@@ -1128,7 +1130,8 @@ show_loaded (BulletinAnnotationsController *self,
   self->opening = FALSE;
   if (article == NULL)
     {
-      bulletin_window_show_message (self->window, _("The article is no longer in this issue"));
+      if (!self->pending_quiet)
+        bulletin_window_show_message (self->window, _("The article is no longer in this issue"));
       self->pending_scroll = FALSE;
       return;
     }
@@ -1147,15 +1150,18 @@ issue_loaded (GObject      *object,
   g_autoptr(BulletinAnnotationsController) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  /* unless the person chose another article meanwhile, or another
+   * archive was opened */
+  if (!self->opening || object != self->pending_issue)
+    return;
   if (!bulletin_issue_load_finish (BULLETIN_ISSUE (object), result, &error))
     {
       self->opening = FALSE;
-      if (self->window != NULL)
+      if (self->window != NULL && !self->pending_quiet)
         show_error (self, error);
       return;
     }
-  /* unless the person chose another article meanwhile */
-  if (self->window != NULL && self->opening)
+  if (self->window != NULL)
     show_loaded (self, BULLETIN_ISSUE (object));
 }
 
@@ -1239,8 +1245,9 @@ search_next (Search *search)
   if (search->next >= search->candidates->len)
     {
       search->self->opening = FALSE;
-      bulletin_window_show_message (search->self->window,
-                                    _("The article is not in the archive that is open"));
+      if (!search->self->pending_quiet)
+        bulletin_window_show_message (search->self->window,
+                                      _("The article is not in the archive that is open"));
       search->self->pending_scroll = FALSE;
       search_free (search);
       return;
@@ -1268,6 +1275,7 @@ open_article (BulletinAnnotationsController *self,
   self->pending_start = start;
   self->pending_end = end;
   self->pending_is_note = is_note;
+  self->pending_issue = NULL;
   self->opening = TRUE;
 
   if (issue == NULL && issue_id != NULL)
@@ -1278,7 +1286,10 @@ open_article (BulletinAnnotationsController *self,
       if (bulletin_issue_is_loaded (issue))
         show_loaded (self, issue);
       else
-        bulletin_issue_load_async (issue, NULL, issue_loaded, g_object_ref (self));
+        {
+          self->pending_issue = issue;
+          bulletin_issue_load_async (issue, NULL, issue_loaded, g_object_ref (self));
+        }
     }
   else if (library != NULL)
     {
@@ -1445,6 +1456,7 @@ view_open (BulletinAnnotationsView       *view,
       return;
     }
 
+  self->pending_quiet = FALSE;
   if (BULLETIN_IS_BOOKMARK (item))
     open_article (self, bulletin_bookmark_get_issue_id (BULLETIN_BOOKMARK (item)),
                   bulletin_bookmark_get_issue_date (BULLETIN_BOOKMARK (item)),
@@ -1540,7 +1552,7 @@ try_restore (BulletinAnnotationsController *self)
   g_autofree char *article_id = NULL;
   g_autoptr(BulletinIssue) issue = NULL;
   guint start, end;
-  gboolean scroll = TRUE, is_note = FALSE;
+  gboolean scroll = TRUE, is_note = FALSE, from_target = FALSE;
 
   if (!self->restore_armed || self->window == NULL)
     return;
@@ -1582,6 +1594,7 @@ try_restore (BulletinAnnotationsController *self)
       end = self->target_end;
       scroll = self->target_scroll;
       is_note = self->target_is_note;
+      from_target = TRUE;
     }
   else if (bulletin_annotations_get_position (self->store, uri, &issue_id, &article_id, &start))
     end = start;
@@ -1600,6 +1613,8 @@ try_restore (BulletinAnnotationsController *self)
     return;
   self->restore_done = TRUE;
   clear_target (self);
+  /* a reading position whose article has gone is no news */
+  self->pending_quiet = !from_target;
   open_article (self, issue_id, issue_date, article_id, scroll, start, end, is_note);
 }
 
