@@ -690,6 +690,39 @@ test_undo_and_editor (void)
   /* a discarded edit leaves nothing to undo */
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window ()), "undo"));
 
+  /* with something to undo, Ctrl+Z in the note being typed is the text's
+   * own Undo, and leaves the list alone */
+  activate ("toggle-bookmark", NULL);
+  bulletin_test_iterate (100);
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window ()), "undo"));
+  {
+    g_autoptr(BulletinNote) note = note_on (article);
+    GtkTextView *text_view = bulletin_annotations_controller_get_editor_text (controller ());
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (text_view);
+    g_autofree char *after = NULL;
+    GtkTextIter end;
+
+    edit (note);
+    gtk_widget_grab_focus (GTK_WIDGET (text_view));
+    gtk_text_buffer_get_end_iter (buffer, &end);
+    gtk_text_buffer_insert (buffer, &end, "再加", -1);
+    activate ("undo", NULL);
+    bulletin_test_iterate (100);
+    g_object_get (buffer, "text", &after, NULL);
+    g_assert_cmpstr (after, ==, "第一稿");
+    g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window ()), "undo"));
+    /* and stops at the note's text */
+    g_clear_pointer (&after, g_free);
+    activate ("undo", NULL);
+    bulletin_test_iterate (100);
+    g_object_get (buffer, "text", &after, NULL);
+    g_assert_cmpstr (after, ==, "第一稿");
+    g_assert_true (press_in_editor ("Escape"));
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (bookmarks), ==, n_bookmarks - 1);
+  undo ();
+  g_assert_cmpuint (g_list_model_get_n_items (bookmarks), ==, n_bookmarks);
+
   /* a new note: Escape on an empty one asks nothing and adds nothing */
   activate ("add-article-note", NULL);
   bulletin_test_iterate (100);

@@ -729,8 +729,14 @@ open_editor (BulletinAnnotationsController *self,
     }
   else
     gtk_label_set_text (self->editor_quote, _("Note on the article"));
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->editor_text),
-                            bulletin_note_get_text (note), -1);
+  {
+    GtkTextBuffer *editor_buffer = gtk_text_view_get_buffer (self->editor_text);
+
+    /* the note's text is where Undo in the editor stops */
+    gtk_text_buffer_begin_irreversible_action (editor_buffer);
+    gtk_text_buffer_set_text (editor_buffer, bulletin_note_get_text (note), -1);
+    gtk_text_buffer_end_irreversible_action (editor_buffer);
+  }
   gtk_widget_set_visible (self->editor_delete, !is_new);
 
   if (has_range)
