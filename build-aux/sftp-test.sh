@@ -75,7 +75,14 @@ if [ "${1:-}" = --inner ]; then
     env XDG_CACHE_HOME="$tmp/cache" ${3:+BULLETIN_SEARCH_INDEX=$3} \
       timeout 60 "$bin" --search "$1" "$2" > "$tmp/out" 2> "$tmp/err" || rc=$?
     echo "$rc" > "$tmp/status"
-    cat "$tmp/out"
+    # the issue's URI names the archive's location (file:// or sftp://):
+    # compared as the issue's path, which every result has too
+    python3 -c '
+import json, sys
+for line in sys.stdin:
+    d = json.loads(line)
+    d.pop("issue_uri", None)
+    print(json.dumps(d, ensure_ascii=False, sort_keys=True))' < "$tmp/out"
   }
 
   start_server
