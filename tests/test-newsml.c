@@ -533,6 +533,42 @@ test_archive_listing (void)
   remove_tree (dir);
 }
 
+/* a package is listed with as many articles as it names, without
+ * reading its neighbours; opening it reads them */
+static void
+test_package_listing (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bulletin-newsml-XXXXXX", NULL);
+  g_autoptr(GFile) root = g_file_new_for_path (dir);
+  g_autoptr(BulletinArchive) archive = bulletin_archive_new (root);
+  g_autoptr(GError) error = NULL;
+  BulletinIssue *issue;
+  GListModel *articles;
+
+  copy_data ("g2-package/package.xml", dir);
+  copy_data ("g2-package/first.xml", dir);
+  copy_data ("g2-package/second.xml", dir);
+  g_assert_true (bulletin_archive_scan (archive, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (archive)), ==, 3);
+  issue = find_issue (archive, "package.xml");
+  g_assert_cmpstr (bulletin_issue_get_title (issue), ==, "城市公报 第12期");
+  g_assert_cmpstr (bulletin_issue_get_number (issue), ==, "12");
+  g_assert_cmpstr (bulletin_issue_get_date (issue), ==, "2023-06-12");
+  g_assert_cmpuint (bulletin_issue_get_n_articles (issue), ==, 3);
+
+  g_assert_true (bulletin_issue_load (issue, NULL, &error));
+  g_assert_no_error (error);
+  articles = bulletin_issue_get_articles (issue);
+  g_assert_cmpuint (g_list_model_get_n_items (articles), ==, 3);
+  {
+    g_autoptr(BulletinArticle) first = g_list_model_get_item (articles, 1);
+    g_assert_cmpstr (bulletin_article_get_headline (first), ==, "地铁新线开通");
+  }
+  g_clear_object (&archive);
+  remove_tree (dir);
+}
+
 static void
 test_search (void)
 {
@@ -621,6 +657,7 @@ main (int   argc,
   g_test_add_func ("/newsml/1/revision", test_newsml1_revision);
   g_test_add_func ("/newsml/iptc-examples", test_iptc_examples);
   g_test_add_func ("/newsml/archive-listing", test_archive_listing);
+  g_test_add_func ("/newsml/package-listing", test_package_listing);
   g_test_add_func ("/newsml/search", test_search);
   g_test_add_func ("/newsml/export-ninjs", test_export_ninjs);
 

@@ -521,8 +521,12 @@ bulletin_newsml_g2_skim (const char          *data,
                          BulletinFormatSkim  *skim,
                          GError             **error)
 {
-  g_autoptr(BulletinParsedIssue) parsed = bulletin_newsml_g2_parse (data, len, file, display_name, error);
+  /* without the file, a package does not read the files beside it: each
+   * itemRef is still one article, and listing a folder of packages does
+   * not read every neighbour once per package */
+  g_autoptr(BulletinParsedIssue) parsed = bulletin_newsml_g2_parse (data, len, NULL, display_name, error);
 
+  (void)file;
   if (parsed == NULL)
     return FALSE;
   skim->title = g_steal_pointer (&parsed->title);
