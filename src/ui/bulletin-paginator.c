@@ -78,6 +78,7 @@ typedef struct {
   double       descent;
   gboolean     keep_with_next;
   gboolean     body;
+  gboolean     head_gap;   /* the first body block: the headline gap above */
   GArray      *lines;      /* BulletinPlacedLine, x filled, baseline not */
 } Block;
 
@@ -128,7 +129,7 @@ add_block (BulletinPaginator *self,
            double             margin,
            gboolean           body)
 {
-  Block block = { layout, kind, pitch, above, below, margin, 0, 0, FALSE, body, NULL };
+  Block block = { layout, kind, pitch, above, below, margin, 0, 0, FALSE, body, FALSE, NULL };
   PangoLayoutIter *iter;
 
   bulletin_typesetter_get_metrics (self->typesetter, self->context, scale, sans, weight,
@@ -181,6 +182,18 @@ paginate (BulletinPaginator *self)
       Block *block = &g_array_index (self->blocks, Block, b);
       guint n = block->lines->len, i = 0;
       double gap = y > 0 ? below + block->above : 0;
+
+      /* The one headline gap, between the logical boxes of the last
+       * headline-block line and the first body line, whatever their
+       * roles' pitches. */
+      if (block->head_gap && y > 0 && b > 0)
+        {
+          Block *prev = &g_array_index (self->blocks, Block, b - 1);
+
+          gap = block->above - (prev->pitch - prev->ascent - prev->descent) / 2
+                             - (block->pitch - block->ascent - block->descent) / 2;
+          gap = MAX (0, gap);
+        }
 
       /* A headline, subhead or dateline goes with the first lines of
        * what follows, or to the next page. */
@@ -263,6 +276,7 @@ bulletin_paginator_new (BulletinDisplayText        *display,
   BulletinPaginator *self = g_new0 (BulletinPaginator, 1);
   double em, column;
   gboolean cjk;
+  guint body_start = bulletin_typesetter_get_body_start (display);
 
   g_return_val_if_fail (display != NULL && options != NULL && context != NULL, NULL);
 
@@ -314,6 +328,8 @@ bulletin_paginator_new (BulletinDisplayText        *display,
 
       add_block (self, set->layout, set->kind, style->scale, style->sans, style->weight,
                  set->pitch, set->above, set->below, style->margin * em, TRUE);
+      g_array_index (self->blocks, Block, self->blocks->len - 1).head_gap =
+        set->first_span == body_start && body_start > 0 && start == 0;
     }
 
   /* The article's notes, numbered, at the end. */

@@ -719,28 +719,42 @@ bulletin_typesetter_fix_gaps (PangoLayout *layout)
               at_start = r == line->runs && gap->index == (guint)line->start_index;
               at_end = r->next == NULL &&
                        gap->index + (guint)(g_utf8_next_char (text + gap->index) - (text + gap->index)) >= line_end;
-              if (at_start)
-                left = 0;   /* trimmed by Pango */
-              if (at_end)
-                right = 0;
-
               if (gap->side > 0)
                 {
-                  /* All of it after the glyph; none at a line's end. */
-                  geometry->x_offset -= left;
+                  /* All of it after the glyph: the half before moves
+                   * behind it, the half Pango trimmed at a line's start
+                   * comes back; none at a line's end. */
                   if (at_end)
                     {
-                      geometry->width -= left;
-                      spare += left;
+                      int cur = at_start ? 0 : left;
+
+                      geometry->x_offset -= cur;
+                      geometry->width -= cur;
+                      spare += cur;
                     }
+                  else if (at_start)
+                    {
+                      geometry->width += left;
+                      spare -= left;
+                    }
+                  else
+                    geometry->x_offset -= left;
                 }
               else
                 {
                   /* All of it before the glyph; none at a line's start. */
                   if (at_start)
                     {
-                      geometry->width -= right;
-                      spare += right;
+                      int cur = at_end ? 0 : right;
+
+                      geometry->width -= cur;
+                      spare += cur;
+                    }
+                  else if (at_end)
+                    {
+                      geometry->x_offset += right;
+                      geometry->width += right;
+                      spare -= right;
                     }
                   else
                     geometry->x_offset += right;
@@ -749,11 +763,14 @@ bulletin_typesetter_fix_gaps (PangoLayout *layout)
         }
 
       /* Space taken from a line's edge goes to the line's other glyphs. */
-      if (spare > 0 && n_glyphs > 1 && pango_layout_get_justify (layout) &&
+      if (spare != 0 && n_glyphs > 1 && pango_layout_get_justify (layout) &&
           l->next != NULL)
         {
           int each = spare / (n_glyphs - 1), rest = spare - each * (n_glyphs - 1);
           int seen = 0;
+
+          /* the remainder one unit at a time, signed */
+          rest = ABS (rest);
 
           for (GSList *r = line->runs; r != NULL; r = r->next)
             {
@@ -761,7 +778,7 @@ bulletin_typesetter_fix_gaps (PangoLayout *layout)
 
               for (int j = 0; j < glyphs->num_glyphs; j++, seen++)
                 if (seen < n_glyphs - 1)
-                  glyphs->glyphs[j].geometry.width += each + (seen < rest ? 1 : 0);
+                  glyphs->glyphs[j].geometry.width += each + (seen < rest ? (spare > 0 ? 1 : -1) : 0);
             }
         }
     }

@@ -273,7 +273,7 @@ update_tags (GtkTextBuffer                 *buffer,
           g_autofree char *name = g_strconcat (BULLETIN_TAG_HEAD_END, "-", style->name, NULL);
 
           tag = ensure_tag (buffer, name);
-          g_object_set (tag, "pixels-below-lines", role_lead, NULL);
+          g_object_set (tag, "pixels-below-lines", 0, NULL);
         }
     }
 
