@@ -499,7 +499,8 @@ test_png (void)
   double height;
   int stride, w, h;
   const guint8 *data;
-  guint dark = 0, dark_rows = 0, last_dark_row = 0;
+  guint dark = 0, dark_rows = 0, last_dark_row = 0, bands = 0, n_lines = 0;
+  gboolean in_band = FALSE;
 
   options_for_test (&options);
   g_assert_true (bulletin_export_png (display, &options, 1080, 2, png, &error));
@@ -526,17 +527,39 @@ test_png (void)
           guint32 pixel = *(const guint32 *)(data + y * stride + 4 * x);
 
           if ((pixel & 0xff) < 0x80)
-            {
-              dark++;
-              any = TRUE;
-            }
+            dark++;
+          if ((pixel & 0xff) < 0xe0)
+            any = TRUE;
         }
       if (any)
         {
           dark_rows++;
           last_dark_row = y;
         }
+      if (any && !in_band)
+        bands++;
+      in_band = any;
     }
+
+  /* Every line of text is in the image: one band of ink per line, and
+   * three in the footer (rule, paper and issue, archive).  The lines:
+   * the typesetter's at the image's measure (a whole number of em of
+   * 16 px in a 540 px column with 6% margins). */
+  {
+    g_autoptr(GObject) context = G_OBJECT (bulletin_paginator_create_context ());
+    g_autoptr(BulletinTypesetter) typesetter = bulletin_typesetter_new (display, NULL, FALSE, 16);
+    double column = floor ((540 - 2 * 540 * 0.06) / 16) * 16;
+    g_autoptr(GArray) blocks = bulletin_typesetter_set_blocks (typesetter, PANGO_CONTEXT (context),
+                                                               column, 0, G_MAXUINT);
+
+    for (guint i = 0; i < blocks->len; i++)
+      {
+        n_lines += pango_layout_get_line_count (g_array_index (blocks, BulletinSetBlock, i).layout);
+        g_object_unref (g_array_index (blocks, BulletinSetBlock, i).layout);
+      }
+  }
+  g_test_message ("%d x %d px, %u bands of ink, %u lines", w, h, bands, n_lines);
+  g_assert_cmpuint (bands, ==, n_lines + 3);
   /* not blank: a fair share of the rows carry ink */
   g_assert_cmpuint (dark, >, 10000);
   g_assert_cmpuint (dark_rows, >, (guint)h / 4);

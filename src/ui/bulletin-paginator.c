@@ -214,10 +214,10 @@ paginate (BulletinPaginator *self)
       while (i < n)
         {
           guint rest = n - i, take;
-          guint fits = (y + gap + block->pitch <= room + eps)
+          guint fits = (self->height > 0 && y + gap + block->pitch <= room + eps)
                        ? (guint)floor ((room - y - gap + eps) / block->pitch) : 0;
 
-          if (rest <= fits)
+          if (rest <= fits || self->height <= 0)
             take = rest;
           else
             {
