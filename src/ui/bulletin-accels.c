@@ -47,6 +47,9 @@ static const BulletinAccel accels[] = {
   { "win.add-article-note", { "<Control><Shift>m", NULL }, N_("Bookmarks and Notes"), N_("Add a note on the article"), BULLETIN_ACCEL_APP },
   { "win.copy-citation", { "<Control><Shift>c", NULL }, N_("Bookmarks and Notes"), N_("Copy a citation of the article or passage"), BULLETIN_ACCEL_APP },
 
+  /* Print and export */
+  { "win.print", { "<Control>p", NULL }, N_("Print and Export"), N_("Print the article"), BULLETIN_ACCEL_APP },
+
   /* Application */
   { "app.shortcuts", { "<Control>question", NULL }, N_("General"), N_("Keyboard shortcuts"), BULLETIN_ACCEL_APP },
   { "app.quit", { "<Control>q", NULL }, N_("General"), N_("Quit"), BULLETIN_ACCEL_APP },
