@@ -307,6 +307,72 @@ test_run_in_dateline (void)
   g_assert_cmpint (weight_body, ==, PANGO_WEIGHT_NORMAL);
 }
 
+/* On screen too: the dateline's first character and the paragraph's are
+ * on one display line, the dateline bold, the buffer as long as the
+ * display text (its offsets are display offsets). */
+static void
+test_run_in_dateline_screen (void)
+{
+  const Piece pieces[] = {
+    { BULLETIN_BLOCK_HEADLINE, "超七吨蔬菜紧急发至困难群众家中" },
+    { BULLETIN_BLOCK_DATELINE, "本报讯" },
+    { BULLETIN_BLOCK_PARAGRAPH, "3月27日下午，徐汇区融媒体中心及东方网联合上海爱心企业，共同开展融媒助力抗疫活动。" },
+  };
+  g_autoptr(BulletinArticle) article = make_article (pieces, G_N_ELEMENTS (pieces), "zh-CN");
+  g_autoptr(BulletinDisplayText) display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+  BulletinReadingSettings settings;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = gtk_text_view_new ();
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  const BulletinSpan *spans;
+  guint n_spans;
+  GtkTextIter dateline, paragraph, separator;
+  GdkRectangle a, b, line_start;
+  GtkTextTag *run_in;
+  int weight;
+
+  spans = bulletin_display_text_get_spans (display, &n_spans);
+  g_assert_cmpuint (spans[1].kind, ==, BULLETIN_BLOCK_DATELINE);
+  bulletin_reading_settings_init_default (&settings);
+  gtk_window_set_default_size (GTK_WINDOW (window), 700, 500);
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  bulletin_typography_configure_view (GTK_TEXT_VIEW (view), &settings);
+  bulletin_typography_fill_buffer (buffer, display, &settings);
+  gtk_window_present (GTK_WINDOW (window));
+  bulletin_test_iterate (200);
+
+  g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), ==, bulletin_display_text_get_length (display));
+  gtk_text_buffer_get_iter_at_offset (buffer, &dateline, spans[1].start);
+  gtk_text_buffer_get_iter_at_offset (buffer, &separator, spans[1].end);
+  gtk_text_buffer_get_iter_at_offset (buffer, &paragraph, spans[2].start);
+  g_assert_cmpuint (gtk_text_iter_get_char (&separator), ==, 0x3000);
+  gtk_text_view_get_iter_location (GTK_TEXT_VIEW (view), &dateline, &a);
+  gtk_text_view_get_iter_location (GTK_TEXT_VIEW (view), &paragraph, &b);
+  g_assert_cmpint (b.x, >, a.x);
+  /* one display line: the paragraph's first character's line starts at
+   * the dateline, indented by the paragraph's 2 em */
+  {
+    GtkTextIter start = paragraph;
+    int line_y, line_height;
+
+    gtk_text_view_backward_display_line_start (GTK_TEXT_VIEW (view), &start);
+    g_assert_true (gtk_text_iter_equal (&start, &dateline));
+    gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (view), &dateline, &line_y, &line_height);
+    g_assert_cmpint (b.y, >=, line_y);
+    g_assert_cmpint (b.y, <, line_y + line_height);
+    gtk_text_view_get_iter_location (GTK_TEXT_VIEW (view), &dateline, &line_start);
+    g_assert_cmpint (line_start.x - gtk_text_view_get_left_margin (GTK_TEXT_VIEW (view)), >=,
+                     (int)(2 * settings.font_size * 96 / 72) - 2);
+  }
+  run_in = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), BULLETIN_TAG_RUN_IN);
+  g_assert_nonnull (run_in);
+  g_assert_true (gtk_text_iter_has_tag (&dateline, run_in));
+  g_assert_false (gtk_text_iter_has_tag (&paragraph, run_in));
+  g_object_get (run_in, "weight", &weight, NULL);
+  g_assert_cmpint (weight, ==, PANGO_WEIGHT_BOLD);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The headline block's articles: the space from the last line of the
  * headline block to the first of the body is the same for each. */
 static const Piece heads[][4] = {
@@ -424,6 +490,7 @@ main (int   argc,
 
   g_test_add_func ("/bulletin/typesetter/gap-side", test_gap_side);
   g_test_add_func ("/bulletin/typesetter/run-in-dateline", test_run_in_dateline);
+  g_test_add_func ("/bulletin/typesetter/run-in-dateline/screen", test_run_in_dateline_screen);
   g_test_add_func ("/bulletin/typesetter/headline-gap/paper", test_headline_gap_paper);
   g_test_add_func ("/bulletin/typesetter/headline-gap/screen", test_headline_gap_screen);
   return g_test_run ();

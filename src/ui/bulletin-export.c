@@ -1,14 +1,43 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
 
 #include <cairo-pdf.h>
 #include <glib/gi18n.h>
 
+#include <glib/gstdio.h>
+
 #include "bulletin-export.h"
 
 #define MAX_IMAGE_SIZE 32767
+
+static gboolean
+finish_part (const char     *part,
+             const char     *path,
+             cairo_status_t  status,
+             GError        **error)
+{
+  int saved;
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_unlink (part);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write “%s”: %s"),
+                   path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  if (g_rename (part, path) != 0)
+    {
+      saved = errno;
+      g_unlink (part);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot write “%s”: %s"),
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
 
 gboolean
 bulletin_export_pdf (BulletinDisplayText        *display,
@@ -26,18 +55,23 @@ bulletin_export_pdf (BulletinDisplayText        *display,
   cairo_t *cr;
   double width, height;
   const char *author;
+  g_autofree char *part = NULL;
 
   g_return_val_if_fail (display != NULL && options != NULL && path != NULL, FALSE);
 
   bulletin_paper_get_size (paper, &width, &height);
   paginator = bulletin_paginator_new (display, options, context, width, height, 0, G_MAXUINT);
 
-  surface = cairo_pdf_surface_create (path, width, height);
+  /* A file beside the target, renamed when complete: never a half
+   * written file in its place. */
+  part = g_strconcat (path, ".part", NULL);
+  surface = cairo_pdf_surface_create (part, width, height);
   if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write “%s”: %s"),
                    path, cairo_status_to_string (cairo_surface_status (surface)));
       cairo_surface_destroy (surface);
+      g_unlink (part);
       return FALSE;
     }
 
@@ -60,13 +94,7 @@ bulletin_export_pdf (BulletinDisplayText        *display,
   cairo_surface_finish (surface);
   status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write “%s”: %s"),
-                   path, cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+  return finish_part (part, path, status, error);
 }
 
 static BulletinPaginator *
@@ -111,6 +139,7 @@ bulletin_export_png (BulletinDisplayText        *display,
   cairo_status_t status;
   cairo_t *cr;
   double height;
+  g_autofree char *part = NULL;
 
   g_return_val_if_fail (display != NULL && options != NULL && path != NULL, FALSE);
   g_return_val_if_fail (width > 0 && scale > 0, FALSE);
@@ -131,13 +160,8 @@ bulletin_export_png (BulletinDisplayText        *display,
   cairo_scale (cr, scale, scale);
   bulletin_paginator_draw_page (paginator, cr, 0);
   cairo_destroy (cr);
-  status = cairo_surface_write_to_png (surface, path);
+  part = g_strconcat (path, ".part", NULL);
+  status = cairo_surface_write_to_png (surface, part);
   cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write “%s”: %s"),
-                   path, cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+  return finish_part (part, path, status, error);
 }

@@ -80,6 +80,12 @@ bulletin_typesetter_is_run_in (BulletinDisplayText *display,
 }
 
 const char *
+bulletin_typesetter_get_run_in_separator (BulletinScript script)
+{
+  return script == BULLETIN_SCRIPT_LATIN ? " " : "\xe3\x80\x80";  /* U+3000 */
+}
+
+const char *
 bulletin_typesetter_language_for_script (BulletinScript  script,
                                          const char     *font_tag)
 {
@@ -623,12 +629,13 @@ bulletin_typesetter_set_blocks (BulletinTypesetter *self,
           PangoAttribute *attr;
           g_autoptr(PangoAttrList) copy = pango_attr_list_copy (attrs);
           GArray *gaps = g_object_get_data (G_OBJECT (block.layout), GAPS_KEY);
+          const char *separator = bulletin_typesetter_get_run_in_separator (self->script);
           int delta;
 
           g_string_erase (text, sep, 1);
-          g_string_insert (text, sep, "\xe3\x80\x80");  /* U+3000 */
-          delta = 2;
-          pango_attr_list_update (copy, sep, 1, 3);
+          g_string_insert (text, sep, separator);
+          delta = (int)strlen (separator) - 1;
+          pango_attr_list_update (copy, sep, 1, strlen (separator));
           attr = pango_attr_size_new_absolute ((int)round (em * PANGO_SCALE));
           attr->start_index = 0;
           attr->end_index = sep;

@@ -277,6 +277,12 @@ update_tags (GtkTextBuffer                 *buffer,
         }
     }
 
+  /* A dateline run into its paragraph: the paragraph's tag gives the
+   * line its indent, justification and pitch; this one makes the
+   * dateline's characters bold Hei at the body size. */
+  tag = ensure_tag (buffer, BULLETIN_TAG_RUN_IN);
+  g_object_set (tag, "family", sans_family, "weight", PANGO_WEIGHT_BOLD, NULL);
+
   /* One rule for the space between the headline block and the body. */
   tag = ensure_tag (buffer, BULLETIN_TAG_BODY_START);
   g_object_set (tag, "pixels-above-lines",
@@ -511,7 +517,14 @@ tag_spans (GtkTextBuffer       *buffer,
   for (guint i = first_span; i < end_span; i++)
     {
       const char *block_end;
-      GtkTextTag *tag = gtk_text_tag_table_lookup (table, role_styles(spans[i].kind).name);
+      gboolean run_in = bulletin_typesetter_is_run_in (display, i);
+      BulletinSpan span = spans[i];
+      GtkTextTag *tag;
+
+      /* A run-in dateline is set as the start of its paragraph. */
+      if (run_in)
+        span.kind = spans[i + 1].kind;
+      tag = gtk_text_tag_table_lookup (table, role_styles(span.kind).name);
 
       if (i > first_span)
         p = g_utf8_offset_to_pointer (p, spans[i].start - spans[i - 1].end) ;
@@ -523,6 +536,13 @@ tag_spans (GtkTextBuffer       *buffer,
       end = start;
       gtk_text_iter_forward_chars (&end, spans[i].end - spans[i].start + 1);
       gtk_text_buffer_apply_tag (buffer, tag, &start, &end);
+      if (run_in)
+        {
+          GtkTextIter dateline_end = start;
+
+          gtk_text_iter_forward_chars (&dateline_end, spans[i].end - spans[i].start);
+          gtk_text_buffer_apply_tag_by_name (buffer, BULLETIN_TAG_RUN_IN, &start, &dateline_end);
+        }
       if (body_start > 0 && body_start < n_spans && i + 1 == body_start)
         {
           g_autofree char *name = g_strconcat (BULLETIN_TAG_HEAD_END, "-", role_styles(spans[i].kind).name, NULL);
@@ -532,11 +552,45 @@ tag_spans (GtkTextBuffer       *buffer,
       else if (body_start > 0 && i == body_start)
         gtk_text_buffer_apply_tag_by_name (buffer, BULLETIN_TAG_BODY_START, &start, &end);
 
-      tag_block (buffer, &spans[i], p, block_end, script);
+      tag_block (buffer, &span, p, block_end, script);
       p = block_end;
     }
 
   tag_pieces (buffer, display, spans[first_span].start, spans[end_span - 1].end);
+}
+
+/* The text the buffer holds: the display text, with the separator after
+ * a dateline that runs into its paragraph a space instead of a line
+ * break (one character for one: the buffer's offsets stay display
+ * offsets).  NULL when it is the display text itself. */
+static char *
+dup_buffer_text (BulletinDisplayText *display,
+                 BulletinScript       script,
+                 gsize               *len)
+{
+  const BulletinSpan *spans;
+  guint n_spans;
+  gsize n_bytes;
+  const char *text = bulletin_display_text_get_text (display, &n_bytes);
+  GString *out = NULL;
+
+  spans = bulletin_display_text_get_spans (display, &n_spans);
+  /* from the end, so that the byte offsets before stay valid */
+  for (guint i = n_spans; i-- > 0; )
+    if (bulletin_typesetter_is_run_in (display, i))
+      {
+        gsize byte = g_utf8_offset_to_pointer (text, spans[i].end) - text;
+
+        if (out == NULL)
+          out = g_string_new_len (text, n_bytes);
+        g_assert (out->str[byte] == '\n');
+        g_string_erase (out, byte, 1);
+        g_string_insert (out, byte, bulletin_typesetter_get_run_in_separator (script));
+      }
+  if (out == NULL)
+    return NULL;
+  *len = out->len;
+  return g_string_free (out, FALSE);
 }
 
 static BulletinScript
@@ -596,6 +650,7 @@ bulletin_typography_fill_buffer (GtkTextBuffer                 *buffer,
   guint n_spans;
   gsize len;
   const char *text;
+  g_autofree char *buffer_text = NULL;
 
   g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
   g_return_if_fail (display != NULL);
@@ -606,7 +661,8 @@ bulletin_typography_fill_buffer (GtkTextBuffer                 *buffer,
 
   text = bulletin_display_text_get_text (display, &len);
   script = prepare_buffer (buffer, display, settings);
-  gtk_text_buffer_set_text (buffer, text, len);
+  buffer_text = dup_buffer_text (display, script, &len);
+  gtk_text_buffer_set_text (buffer, buffer_text != NULL ? buffer_text : text, len);
   bulletin_display_text_get_spans (display, &n_spans);
   tag_spans (buffer, display, script, 0, n_spans);
 }
@@ -617,6 +673,7 @@ typedef struct {
   GtkTextBuffer       *buffer;
   BulletinDisplayText *display;
   BulletinScript       script;
+  char                *text;     /* the buffer's, see dup_buffer_text () */
   guint                next_span;
   guint                source_id;
   gulong               changed_id;
@@ -631,6 +688,7 @@ fill_free (gpointer data)
   g_clear_signal_handler (&fill->changed_id, fill->buffer);
   g_object_unref (fill->buffer);
   bulletin_display_text_unref (fill->display);
+  g_free (fill->text);
   g_free (fill);
 }
 
@@ -641,7 +699,7 @@ fill_some (Fill  *fill,
 {
   const BulletinSpan *spans;
   guint n_spans, first = fill->next_span, last;
-  const char *text = bulletin_display_text_get_text (fill->display, NULL);
+  const char *text = fill->text != NULL ? fill->text : bulletin_display_text_get_text (fill->display, NULL);
   const char *a, *b;
   GtkTextIter end;
 
@@ -738,6 +796,11 @@ bulletin_typography_fill_buffer_async (GtkTextBuffer                 *buffer,
   fill->buffer = g_object_ref (buffer);
   fill->display = bulletin_display_text_ref (display);
   fill->script = prepare_buffer (buffer, display, settings);
+  {
+    gsize len;
+
+    fill->text = dup_buffer_text (display, fill->script, &len);
+  }
   g_task_set_task_data (task, fill, fill_free);
 
   gtk_text_buffer_set_text (buffer, "", 0);

@@ -47,6 +47,8 @@ typedef struct {
  * first body block (BULLETIN_TYPESETTER_HEADLINE_GAP_EM above) */
 #define BULLETIN_TAG_HEAD_END   "bulletin-head-end"
 #define BULLETIN_TAG_BODY_START "bulletin-body-start"
+/* a dateline run into its paragraph: bold Hei */
+#define BULLETIN_TAG_RUN_IN     "bulletin-run-in"
 
 #define BULLETIN_READING_MIN_FONT_SIZE  8.0
 #define BULLETIN_READING_MAX_FONT_SIZE 32.0
