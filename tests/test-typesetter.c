@@ -370,6 +370,24 @@ test_run_in_dateline_screen (void)
   g_assert_false (gtk_text_iter_has_tag (&paragraph, run_in));
   g_object_get (run_in, "weight", &weight, NULL);
   g_assert_cmpint (weight, ==, PANGO_WEIGHT_BOLD);
+
+  /* for a person to look at */
+  if (g_getenv ("BULLETIN_ARTIFACTS_DIR") != NULL)
+    {
+      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      g_autoptr(GskRenderNode) node = NULL;
+      g_autoptr(GdkTexture) texture = NULL;
+      g_autofree char *path = g_build_filename (g_getenv ("BULLETIN_ARTIFACTS_DIR"), "reader-run-in-dateline.png", NULL);
+      int w = gtk_widget_get_width (window), h = gtk_widget_get_height (window);
+
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+      texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                             &GRAPHENE_RECT_INIT (0, 0, w, h));
+      g_mkdir_with_parents (g_getenv ("BULLETIN_ARTIFACTS_DIR"), 0755);
+      g_assert_true (gdk_texture_save_to_png (texture, path));
+    }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
