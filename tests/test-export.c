@@ -117,6 +117,16 @@ keep_artifact (const char *path,
   target = g_build_filename (dir, name, NULL);
   g_assert_true (g_file_get_contents (path, &data, &len, NULL));
   g_assert_true (g_file_set_contents (target, data, len, NULL));
+
+  /* and the first page as an image, to look at */
+  if (g_str_has_suffix (name, ".pdf"))
+    {
+      g_autofree char *stem = g_strndup (target, strlen (target) - 4);
+      g_autofree char *prefix = g_strconcat (stem, "-page", NULL);
+      const char *argv[] = { "pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "1", "-singlefile",
+                             target, prefix, NULL };
+      g_autofree char *out = run (argv);
+    }
 }
 
 static void
@@ -442,6 +452,85 @@ test_pdf_archive (void)
   export_and_check (hant, BULLETIN_PAPER_A4, "export-archive-hant-a4.pdf");
 }
 
+/* Pagination: no headline, subhead or lone dateline at the foot of a page,
+ * no paragraph leaving one line alone at the foot (orphan) or at the top
+ * (widow) of a page; every line placed once, in order.  Over many page
+ * breaks: a long article with subheads, four papers, five sizes. */
+static void
+check_pagination (BulletinDisplayText *display,
+                  double               size,
+                  BulletinPaper        paper,
+                  guint               *n_breaks)
+{
+  g_autoptr(GObject) context = G_OBJECT (bulletin_paginator_create_context ());
+  g_autoptr(BulletinPaginator) paginator = NULL;
+  BulletinPrintOptions options;
+  double width, height;
+  guint n_pages;
+
+  options_for_test (&options);
+  options.font_size = size;
+  bulletin_paper_get_size (paper, &width, &height);
+  paginator = bulletin_paginator_new (display, &options, PANGO_CONTEXT (context), width, height, 0, G_MAXUINT);
+  n_pages = bulletin_paginator_get_n_pages (paginator);
+  for (guint page = 0; page + 1 < n_pages; page++)
+    {
+      const BulletinPlacedLine *lines, *next;
+      guint n, n_next;
+      const BulletinPlacedLine *foot, *top;
+
+      lines = bulletin_paginator_get_lines (paginator, page, &n);
+      next = bulletin_paginator_get_lines (paginator, page + 1, &n_next);
+      g_assert_cmpuint (n, >, 0);
+      g_assert_cmpuint (n_next, >, 0);
+      foot = &lines[n - 1];
+      top = &next[0];
+      (*n_breaks)++;
+      /* the foot of every page but the last is on the page */
+      g_assert_cmpfloat (foot->baseline, <, height);
+      if (foot->kind != BULLETIN_BLOCK_PARAGRAPH && foot->kind != BULLETIN_BLOCK_QUOTE &&
+          foot->kind != BULLETIN_BLOCK_LIST_ITEM && foot->kind != BULLETIN_BLOCK_SOURCE)
+        g_test_fail_printf ("%.1f pt, page %u ends with a %s line", size, page + 1,
+                            bulletin_block_kind_to_string (foot->kind));
+      if (foot->first && !foot->last)
+        g_test_fail_printf ("%.1f pt, page %u: one line of a paragraph at its foot", size, page + 1);
+      if (top->last && !top->first)
+        g_test_fail_printf ("%.1f pt, page %u: one line of a paragraph at its top", size, page + 2);
+    }
+}
+
+static void
+test_pagination (void)
+{
+  g_autoptr(BulletinArticle) article = bulletin_article_new ();
+  g_autoptr(BulletinDisplayText) display = NULL;
+  guint n_breaks = 0;
+
+  bulletin_article_append_block (article, BULLETIN_BLOCK_HEADLINE, "党旗飘扬 集结力量", -1);
+  bulletin_article_set_headline (article, "党旗飘扬 集结力量");
+  bulletin_article_append_block (article, BULLETIN_BLOCK_BYLINE, "记者 柴斌", -1);
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autoptr(GString) paragraph = g_string_new (NULL);
+
+      if (i % 4 == 0)
+        bulletin_article_append_block (article, BULLETIN_BLOCK_HEADING, "组织动员，筑牢“红色堡垒”", -1);
+      /* paragraphs of 1 to 9 lines at these sizes */
+      for (guint k = 0; k <= (i * 7) % 11; k++)
+        g_string_append (paragraph, "同舟共济、劈波斩浪。在疫情防控的关键时期，25名党员主动出击。");
+      bulletin_article_append_block (article, BULLETIN_BLOCK_PARAGRAPH, paragraph->str, -1);
+    }
+  bulletin_article_set_language (article, "zh-CN");
+  bulletin_article_finish (article);
+  display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+
+  for (BulletinPaper paper = BULLETIN_PAPER_A4; paper <= BULLETIN_PAPER_LETTER; paper++)
+    for (double size = 9; size <= 14; size += 1.25)
+      check_pagination (display, size, paper, &n_breaks);
+  g_test_message ("%u page breaks checked", n_breaks);
+  g_assert_cmpuint (n_breaks, >, 100);
+}
+
 static void
 test_pdf_metadata (void)
 {
@@ -604,6 +693,7 @@ main (int   argc,
   g_test_add_func ("/bulletin/export/pdf/sample", test_pdf_sample);
   g_test_add_func ("/bulletin/export/pdf/archive", test_pdf_archive);
   g_test_add_func ("/bulletin/export/pdf/metadata", test_pdf_metadata);
+  g_test_add_func ("/bulletin/export/pagination", test_pagination);
   g_test_add_func ("/bulletin/export/pdf/notes", test_pdf_notes);
   g_test_add_func ("/bulletin/export/png", test_png);
   g_test_add_func ("/bulletin/export/print-to-file", test_print_to_file);
