@@ -642,10 +642,7 @@ test_png (void)
                                                                column, 0, G_MAXUINT);
 
     for (guint i = 0; i < blocks->len; i++)
-      {
-        n_lines += pango_layout_get_line_count (g_array_index (blocks, BulletinSetBlock, i).layout);
-        g_object_unref (g_array_index (blocks, BulletinSetBlock, i).layout);
-      }
+      n_lines += pango_layout_get_line_count (g_array_index (blocks, BulletinSetBlock, i).layout);
   }
   g_test_message ("%d x %d px, %u bands of ink, %u lines", w, h, bands, n_lines);
   g_assert_cmpuint (bands, ==, n_lines + 3);

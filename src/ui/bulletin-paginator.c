@@ -372,12 +372,7 @@ bulletin_paginator_free (BulletinPaginator *self)
     return;
   g_clear_pointer (&self->pages, g_array_unref);
   g_clear_pointer (&self->blocks, g_array_unref);
-  if (self->set != NULL)
-    {
-      for (guint i = 0; i < self->set->len; i++)
-        g_object_unref (g_array_index (self->set, BulletinSetBlock, i).layout);
-      g_array_unref (self->set);
-    }
+  g_clear_pointer (&self->set, g_array_unref);
   g_ptr_array_unref (self->layouts);
   bulletin_typesetter_free (self->typesetter);
   g_object_unref (self->context);

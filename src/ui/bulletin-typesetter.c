@@ -555,6 +555,14 @@ bulletin_typesetter_get_metrics (BulletinTypesetter *self,
   pango_font_metrics_unref (metrics);
 }
 
+static void
+set_block_clear (gpointer data)
+{
+  BulletinSetBlock *block = data;
+
+  g_clear_object (&block->layout);
+}
+
 GArray *
 bulletin_typesetter_set_blocks (BulletinTypesetter *self,
                                 PangoContext       *context,
@@ -568,7 +576,7 @@ bulletin_typesetter_set_blocks (BulletinTypesetter *self,
   gboolean cjk = self->script != BULLETIN_SCRIPT_LATIN;
   double em = self->size;
 
-  g_array_set_clear_func (blocks, (GDestroyNotify)NULL);
+  g_array_set_clear_func (blocks, set_block_clear);
   spans = bulletin_display_text_get_spans (self->display, &n_spans);
   body_start = bulletin_typesetter_get_body_start (self->display);
   end = MIN (end, self->n_chars);

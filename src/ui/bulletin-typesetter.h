@@ -179,7 +179,7 @@ typedef struct {
 
 /* Sets the spans of display range [@start, @end) (all: 0, G_MAXUINT) at
  * @width in @context's units: an array of BulletinSetBlock, which owns
- * its layouts.  A run-in dateline shares its paragraph's layout. */
+ * its layouts (g_array_unref () frees them).  A run-in dateline shares its paragraph's layout. */
 GArray             *bulletin_typesetter_set_blocks (BulletinTypesetter *self,
                                                     PangoContext       *context,
                                                     double              width,
