@@ -250,6 +250,36 @@ test_gap_side (void)
   g_test_message ("%u Han-Latin boundaries measured", total);
 }
 
+/* On screen a lone digit between Han characters carries the gap tag
+ * itself, so that Pango's two halves both fall at a boundary ("有 3 位"),
+ * not on the far side of a Han character ("共 有3 位"). */
+static void
+test_gap_screen_lone (void)
+{
+  const Piece pieces[] = {
+    { BULLETIN_BLOCK_PARAGRAPH, "其中共有3位是党员，目前已有11台投入使用。" },
+  };
+  g_autoptr(BulletinArticle) article = make_article (pieces, G_N_ELEMENTS (pieces), "zh-CN");
+  g_autoptr(BulletinDisplayText) display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+  g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
+  BulletinReadingSettings settings;
+  GtkTextTag *gap;
+  const char *text = bulletin_display_text_get_text (display, NULL);
+  g_autoptr(GString) tagged = g_string_new (NULL);
+  GtkTextIter iter;
+
+  bulletin_reading_settings_init_default (&settings);
+  bulletin_typography_fill_buffer (buffer, display, &settings);
+  gap = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), BULLETIN_TAG_GAP);
+  g_assert_nonnull (gap);
+  for (gtk_text_buffer_get_start_iter (buffer, &iter); !gtk_text_iter_is_end (&iter); gtk_text_iter_forward_char (&iter))
+    if (gtk_text_iter_has_tag (&iter, gap))
+      g_string_append_unichar (tagged, gtk_text_iter_get_char (&iter));
+  (void)text;
+  /* 3 itself; for 11, the Han characters on each side */
+  g_assert_cmpstr (tagged->str, ==, "3有台");
+}
+
 /* 本报讯 runs into its paragraph, in bold, on the same line. */
 static void
 test_run_in_dateline (void)
@@ -507,6 +537,7 @@ main (int   argc,
   bulletin_test_tolerate_toolkit_warnings ();
 
   g_test_add_func ("/bulletin/typesetter/gap-side", test_gap_side);
+  g_test_add_func ("/bulletin/typesetter/gap-screen-lone", test_gap_screen_lone);
   g_test_add_func ("/bulletin/typesetter/run-in-dateline", test_run_in_dateline);
   g_test_add_func ("/bulletin/typesetter/run-in-dateline/screen", test_run_in_dateline_screen);
   g_test_add_func ("/bulletin/typesetter/headline-gap/paper", test_headline_gap_paper);

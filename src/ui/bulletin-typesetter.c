@@ -200,6 +200,7 @@ bulletin_typesetter_scan (const char       *text,
 {
   guint start = offset;
   gint run_start = -1;  /* start of a run of dashes or ellipses */
+  guint single = G_MAXUINT;  /* a lone Latin character that carries its gaps */
 
   if (script == BULLETIN_SCRIPT_LATIN)
     return;
@@ -238,8 +239,22 @@ bulletin_typesetter_scan (const char       *text,
        * word or a number ("12 0").  bulletin_typesetter_fix_gaps() then
        * moves the Han glyph so that the whole gap is on the Latin side. */
       if (next != 0 && is_han (c) && is_western (next))
-        func (BULLETIN_MARK_GAP_AFTER, offset, offset + 1, user_data);
-      else if (next != 0 && is_western (c) && is_han (next))
+        {
+          const char *nn = g_utf8_next_char (n);
+          gunichar after = nn < end ? g_utf8_get_char (nn) : 0;
+
+          /* A lone letter or digit between two Han characters ("3位")
+           * carries both its gaps: Pango's halves then fall one on each
+           * side of it, both at a boundary, on screen too. */
+          if (is_han (after))
+            {
+              single = offset + 1;
+              func (BULLETIN_MARK_GAP_BOTH, offset + 1, offset + 2, user_data);
+            }
+          else
+            func (BULLETIN_MARK_GAP_AFTER, offset, offset + 1, user_data);
+        }
+      else if (next != 0 && is_western (c) && is_han (next) && offset != single)
         {
           const char *nn = g_utf8_next_char (n);
           gunichar after = nn < end ? g_utf8_get_char (nn) : 0;
@@ -392,6 +407,10 @@ mark_cb (BulletinMark mark,
       break;
     case BULLETIN_MARK_HALT:
       insert_range (data, pango_attr_font_features_new ("halt 1"), start, end);
+      break;
+    case BULLETIN_MARK_GAP_BOTH:
+      /* twice the gap: half before, half after, no glyph to move */
+      insert_range (data, pango_attr_letter_spacing_new (2 * data->gap), start, end);
       break;
     case BULLETIN_MARK_GAP_AFTER:
     case BULLETIN_MARK_GAP_BEFORE:

@@ -72,6 +72,8 @@ const char *bulletin_typesetter_get_run_in_separator (BulletinScript script);
  * @BULLETIN_MARK_HALT: half-width form of the mark (font-features halt)
  * @BULLETIN_MARK_GAP_AFTER: the Han-Latin gap after the character
  * @BULLETIN_MARK_GAP_BEFORE: the Han-Latin gap before the character
+ * @BULLETIN_MARK_GAP_BOTH: a single Latin letter or digit between two Han
+ *   characters: the gap on each side of it, half a letter-spacing each
  *
  * A per-character rule.  A gap is carried as letter-spacing by the
  * character at the boundary; Pango puts half of a letter-spacing before
@@ -84,6 +86,7 @@ typedef enum {
   BULLETIN_MARK_HALT,
   BULLETIN_MARK_GAP_AFTER,
   BULLETIN_MARK_GAP_BEFORE,
+  BULLETIN_MARK_GAP_BOTH,
 } BulletinMark;
 
 /* Called for each rule with display character offsets [start, end). */

@@ -406,10 +406,12 @@ tag_mark_cb (BulletinMark mark,
     case BULLETIN_MARK_HALT:
       apply_range (marks->buffer, marks->halt, start, end);
       break;
+    case BULLETIN_MARK_GAP_BOTH:
     case BULLETIN_MARK_GAP_AFTER:
     case BULLETIN_MARK_GAP_BEFORE:
       /* GtkTextView lays the gap out as Pango does: half on each side of
-       * the character that carries it (it cannot move glyphs). */
+       * the character that carries it (it cannot move glyphs); for a lone
+       * Latin character both halves are at a boundary. */
       apply_range (marks->buffer, marks->gap, start, end);
       break;
     default:
