@@ -505,7 +505,6 @@ new_layout (BulletinTypesetter *self,
             PangoContext       *context,
             guint               start,
             guint               end,
-            const char         *prefix_text,
             double              width)
 {
   const char *text = bulletin_display_text_get_text (self->display, NULL);
@@ -520,7 +519,6 @@ new_layout (BulletinTypesetter *self,
   pango_layout_set_width (layout, (int)floor (width * PANGO_SCALE));
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
   g_object_set_data_full (G_OBJECT (layout), GAPS_KEY, g_steal_pointer (&gaps), (GDestroyNotify)g_array_unref);
-  (void)prefix_text;
   return layout;
 }
 
@@ -596,6 +594,7 @@ bulletin_typesetter_set_blocks (BulletinTypesetter *self,
   double em = self->size;
 
   g_array_set_clear_func (blocks, set_block_clear);
+
   spans = bulletin_display_text_get_spans (self->display, &n_spans);
   body_start = bulletin_typesetter_get_body_start (self->display);
   end = MIN (end, self->n_chars);
@@ -626,7 +625,7 @@ bulletin_typesetter_set_blocks (BulletinTypesetter *self,
       block.start = a;
       block.end = b;
       margin = style->margin * em;
-      block.layout = new_layout (self, context, a, b, NULL, width - 2 * margin);
+      block.layout = new_layout (self, context, a, b, width - 2 * margin);
       if (style->pitch > 0)
         block.pitch = style->pitch * em * style->scale;
       else

@@ -28,7 +28,11 @@
 
 /* The rules and the role styles are the typesetter's, which printing and
  * export use too (bulletin-typesetter.c): one source for screen and paper. */
-#define role_styles(kind) (*bulletin_typesetter_get_role_style (kind))
+static inline const BulletinRoleStyle *
+role_style (BulletinBlockKind kind)
+{
+  return bulletin_typesetter_get_role_style (kind);
+}
 
 void
 bulletin_reading_settings_init_default (BulletinReadingSettings *settings)
@@ -227,7 +231,7 @@ update_tags (GtkTextBuffer                 *buffer,
 
   for (guint kind = 0; kind < BULLETIN_N_BLOCK_KINDS; kind++)
     {
-      const BulletinRoleStyle *style = &role_styles(kind);
+      const BulletinRoleStyle *style = role_style (kind);
       double size = em * style->scale;
       const char *role_family = style->sans ? sans_family : family;
       int role_lead = lead, role_below = lead;
@@ -313,11 +317,11 @@ update_tags (GtkTextBuffer                 *buffer,
     {
       g_autofree char *name = NULL;
 
-      if (role_styles(kind).scale == 1.0)
+      if (role_style (kind)->scale == 1.0)
         continue;
-      name = g_strconcat (BULLETIN_TAG_GAP, "-", role_styles(kind).name, NULL);
+      name = g_strconcat (BULLETIN_TAG_GAP, "-", role_style (kind)->name, NULL);
       tag = ensure_tag (buffer, name);
-      g_object_set (tag, "letter-spacing", gap_units (em * role_styles(kind).scale), NULL);
+      g_object_set (tag, "letter-spacing", gap_units (em * role_style (kind)->scale), NULL);
     }
 }
 
@@ -436,9 +440,9 @@ tag_block (GtkTextBuffer     *buffer,
     NULL,
   };
 
-  if (role_styles(span->kind).scale != 1.0)
+  if (role_style (span->kind)->scale != 1.0)
     {
-      g_autofree char *name = g_strconcat (BULLETIN_TAG_GAP, "-", role_styles(span->kind).name, NULL);
+      g_autofree char *name = g_strconcat (BULLETIN_TAG_GAP, "-", role_style (span->kind)->name, NULL);
       marks.gap = gtk_text_tag_table_lookup (table, name);
     }
   else
@@ -526,7 +530,7 @@ tag_spans (GtkTextBuffer       *buffer,
       /* A run-in dateline is set as the start of its paragraph. */
       if (run_in)
         span.kind = spans[i + 1].kind;
-      tag = gtk_text_tag_table_lookup (table, role_styles(span.kind).name);
+      tag = gtk_text_tag_table_lookup (table, role_style (span.kind)->name);
 
       if (i > first_span)
         p = g_utf8_offset_to_pointer (p, spans[i].start - spans[i - 1].end) ;
@@ -547,7 +551,7 @@ tag_spans (GtkTextBuffer       *buffer,
         }
       if (body_start > 0 && body_start < n_spans && i + 1 == body_start)
         {
-          g_autofree char *name = g_strconcat (BULLETIN_TAG_HEAD_END, "-", role_styles(spans[i].kind).name, NULL);
+          g_autofree char *name = g_strconcat (BULLETIN_TAG_HEAD_END, "-", role_style (spans[i].kind)->name, NULL);
 
           gtk_text_buffer_apply_tag_by_name (buffer, name, &start, &end);
         }
