@@ -653,6 +653,32 @@ test_png (void)
   cairo_surface_destroy (image);
 }
 
+/* An article without text (a ninjs item of metadata only) still exports:
+ * a page, an image with its footer. */
+static void
+test_empty_article (void)
+{
+  g_autoptr(BulletinArticle) article = bulletin_article_new ();
+  g_autoptr(BulletinDisplayText) display = NULL;
+  g_autofree char *pdf = g_build_filename (tmpdir, "empty.pdf", NULL);
+  g_autofree char *png = g_build_filename (tmpdir, "empty.png", NULL);
+  g_autoptr(GError) error = NULL;
+  BulletinPrintOptions options;
+  cairo_surface_t *image;
+
+  bulletin_article_finish (article);
+  display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+  options_for_test (&options);
+  g_assert_true (bulletin_export_pdf (display, &options, BULLETIN_PAPER_A4, pdf, &error));
+  g_assert_no_error (error);
+  g_assert_true (bulletin_export_png (display, &options, 1080, 2, png, &error));
+  g_assert_no_error (error);
+  image = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_height (image), >, 100);
+  cairo_surface_destroy (image);
+}
+
 /* Printing through GtkPrintOperation to a PDF file: the same checks. */
 static void
 test_print_to_file (void)
@@ -693,6 +719,7 @@ main (int   argc,
   g_test_add_func ("/bulletin/export/pagination", test_pagination);
   g_test_add_func ("/bulletin/export/pdf/notes", test_pdf_notes);
   g_test_add_func ("/bulletin/export/png", test_png);
+  g_test_add_func ("/bulletin/export/empty-article", test_empty_article);
   g_test_add_func ("/bulletin/export/print-to-file", test_print_to_file);
 
   status = g_test_run ();

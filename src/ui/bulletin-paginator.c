@@ -361,7 +361,11 @@ bulletin_paginator_new (BulletinDisplayText        *display,
   if (self->blocks->len > 0)
     paginate (self);
   else
-    new_page (self);
+    {
+      /* An article without text: a page with its header and footer */
+      new_page (self);
+      self->long_height = self->top + self->bottom;
+    }
   return self;
 }
 
