@@ -11,6 +11,7 @@
 
 #include "bulletin-application.h"
 #include "bulletin-print.h"
+#include "bulletin-print-preview.h"
 #include "bulletin-test-utils.h"
 #include "bulletin-window-print.h"
 #include "bulletin-window.h"
@@ -195,6 +196,73 @@ test_print_options_and_selection (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static BulletinPrintPreview *
+find_preview (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (BULLETIN_IS_PRINT_PREVIEW (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return BULLETIN_PRINT_PREVIEW (window);
+    }
+  return NULL;
+}
+
+/* Ctrl+Shift+P: the pages as they will print, in a window of the app's
+ * own (no external previewer needed), turned with the keys. */
+static void
+test_preview (void)
+{
+  BulletinIssue *issue;
+  BulletinWindow *window = window_with_article (&issue);
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.print-preview");
+  BulletinPrintPreview *preview;
+  guint n;
+
+  g_assert_cmpstr (accels[0], ==, "<Shift><Control>p");
+  g_action_group_activate_action (G_ACTION_GROUP (window), "print-preview", NULL);
+  WAIT_UNTIL ((preview = find_preview ()) != NULL && gtk_widget_get_mapped (GTK_WIDGET (preview)));
+  n = bulletin_print_preview_get_n_pages (preview);
+  g_assert_cmpuint (n, >=, 1);
+  g_assert_cmpuint (bulletin_print_preview_get_page (preview), ==, 0);
+  {
+    g_autofree char *label = g_strdup_printf ("Page 1 of %u", n);
+
+    g_assert_cmpstr (bulletin_print_preview_get_label (preview), ==, label);
+  }
+  bulletin_print_preview_set_page (preview, n + 5);
+  g_assert_cmpuint (bulletin_print_preview_get_page (preview), ==, n - 1);
+  bulletin_print_preview_set_page (preview, 0);
+  bulletin_test_iterate (300);
+
+  /* for a person to look at */
+  if (g_getenv ("BULLETIN_ARTIFACTS_DIR") != NULL)
+    {
+      GtkWidget *widget = GTK_WIDGET (preview);
+      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      g_autoptr(GskRenderNode) node = NULL;
+      g_autoptr(GdkTexture) texture = NULL;
+      g_autofree char *path = g_build_filename (g_getenv ("BULLETIN_ARTIFACTS_DIR"), "print-preview.png", NULL);
+      int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+      g_assert_nonnull (node);
+      texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                             &GRAPHENE_RECT_INIT (0, 0, w, h));
+      g_mkdir_with_parents (g_getenv ("BULLETIN_ARTIFACTS_DIR"), 0755);
+      g_assert_true (gdk_texture_save_to_png (texture, path));
+    }
+
+  gtk_window_close (GTK_WINDOW (preview));
+  WAIT_UNTIL (find_preview () == NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_export_from_window (void)
 {
@@ -260,6 +328,7 @@ main (int   argc,
 
   g_test_add_func ("/bulletin/ui-print/actions", test_actions);
   g_test_add_func ("/bulletin/ui-print/options-and-selection", test_print_options_and_selection);
+  g_test_add_func ("/bulletin/ui-print/preview", test_preview);
   g_test_add_func ("/bulletin/ui-print/export-from-window", test_export_from_window);
 
   status = g_test_run ();

@@ -52,6 +52,7 @@ static const BulletinAccel accels[] = {
 
   /* Print and export */
   { "win.print", { "<Control>p", NULL }, N_("Print and Export"), N_("Print the article"), BULLETIN_ACCEL_APP },
+  { "win.print-preview", { "<Control><Shift>p", NULL }, N_("Print and Export"), N_("Show the printed pages"), BULLETIN_ACCEL_APP },
 
   /* Application */
   { "app.shortcuts", { "<Control>question", NULL }, N_("General"), N_("Keyboard shortcuts"), BULLETIN_ACCEL_APP },

@@ -221,6 +221,27 @@ bulletin_print_article (GtkWindow                  *parent,
     g_warning ("Printing failed: %s", error->message);
 }
 
+void
+bulletin_print_get_paper_size (double *width,
+                               double *height)
+{
+  if (last_page_setup != NULL)
+    {
+      *width = gtk_page_setup_get_paper_width (last_page_setup, GTK_UNIT_POINTS);
+      *height = gtk_page_setup_get_paper_height (last_page_setup, GTK_UNIT_POINTS);
+      if (gtk_page_setup_get_orientation (last_page_setup) == GTK_PAGE_ORIENTATION_LANDSCAPE ||
+          gtk_page_setup_get_orientation (last_page_setup) == GTK_PAGE_ORIENTATION_REVERSE_LANDSCAPE)
+        {
+          double t = *width;
+
+          *width = *height;
+          *height = t;
+        }
+    }
+  else
+    bulletin_paper_get_size (BULLETIN_PAPER_A4, width, height);
+}
+
 GtkPrintOperationResult
 bulletin_print_run_export (BulletinDisplayText        *display,
                            const BulletinPrintOptions *options,

@@ -27,6 +27,11 @@ void                    bulletin_print_article       (GtkWindow                 
                                                       guint                       sel_start,
                                                       guint                       sel_end);
 
+/* The paper of the last print in this session (A4 before any), portrait
+ * size in points: what the print preview shows. */
+void                    bulletin_print_get_paper_size (double                    *width,
+                                                       double                    *height);
+
 /* Prints to the PDF file @path on @paper without a dialog
  * (GTK_PRINT_OPERATION_ACTION_EXPORT), for tests. */
 GtkPrintOperationResult bulletin_print_run_export    (BulletinDisplayText        *display,

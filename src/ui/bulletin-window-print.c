@@ -6,6 +6,7 @@
 #include "bulletin-annotations-controller.h"
 #include "bulletin-export.h"
 #include "bulletin-print.h"
+#include "bulletin-print-preview.h"
 #include "bulletin-typography.h"
 #include "bulletin-window-print.h"
 
@@ -133,6 +134,28 @@ print_action (GSimpleAction *action,
   bulletin_window_get_print_options (self, &options);
   bulletin_print_article (GTK_WINDOW (self), display, &options,
                           gtk_text_iter_get_offset (&start), gtk_text_iter_get_offset (&end));
+}
+
+static void
+print_preview_action (GSimpleAction *action,
+                      GVariant      *param,
+                      gpointer       user_data)
+{
+  BulletinWindow *self = user_data;
+  BulletinDisplayText *display = get_display (self);
+  BulletinPrintOptions options;
+  BulletinPrintPreview *preview;
+  double width, height;
+
+  if (display == NULL)
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return;
+    }
+  bulletin_window_get_print_options (self, &options);
+  bulletin_print_get_paper_size (&width, &height);
+  preview = bulletin_print_preview_new (GTK_WINDOW (self), display, &options, width, height);
+  gtk_window_present (GTK_WINDOW (preview));
 }
 
 /* Export in a worker thread: a long article takes a second. */
@@ -350,6 +373,7 @@ export_image_action (GSimpleAction *action,
 
 static const GActionEntry print_actions[] = {
   { "print", print_action },
+  { "print-preview", print_preview_action },
   { "export-pdf", export_pdf_action },
   { "export-image", export_image_action },
 };

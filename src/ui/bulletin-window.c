@@ -873,6 +873,7 @@ rebuild_primary_menu (BulletinWindow *self)
     g_autoptr(GMenu) article_section = g_menu_new ();
 
     g_menu_append (article_section, _("_Print…"), "win.print");
+    g_menu_append (article_section, _("Print Pre_view"), "win.print-preview");
     g_menu_append (article_section, _("Export as P_DF…"), "win.export-pdf");
     g_menu_append (article_section, _("Export as _Image…"), "win.export-image");
     g_menu_append_section (menu, NULL, G_MENU_MODEL (article_section));
