@@ -521,16 +521,15 @@ check_pagination (BulletinDisplayText *display,
     }
 }
 
-static void
-test_pagination (void)
+static BulletinDisplayText *
+long_article (void)
 {
   g_autoptr(BulletinArticle) article = bulletin_article_new ();
-  g_autoptr(BulletinDisplayText) display = NULL;
-  guint n_breaks = 0;
 
   bulletin_article_append_block (article, BULLETIN_BLOCK_HEADLINE, "党旗飘扬 集结力量", -1);
   bulletin_article_set_headline (article, "党旗飘扬 集结力量");
   bulletin_article_append_block (article, BULLETIN_BLOCK_BYLINE, "记者 柴斌", -1);
+  bulletin_article_append_block (article, BULLETIN_BLOCK_DATELINE, "本报讯", -1);
   for (guint i = 0; i < 40; i++)
     {
       g_autoptr(GString) paragraph = g_string_new (NULL);
@@ -544,13 +543,58 @@ test_pagination (void)
     }
   bulletin_article_set_language (article, "zh-CN");
   bulletin_article_finish (article);
-  display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+  return bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+}
+
+static void
+test_pagination (void)
+{
+  g_autoptr(BulletinDisplayText) display = long_article ();
+  guint n_breaks = 0;
 
   for (BulletinPaper paper = BULLETIN_PAPER_A4; paper <= BULLETIN_PAPER_LETTER; paper++)
     for (double size = 9; size <= 14; size += 1.25)
       check_pagination (display, size, paper, &n_breaks);
   g_test_message ("%u page breaks checked", n_breaks);
   g_assert_cmpuint (n_breaks, >, 100);
+}
+
+/* Set in small steps (as printing does, from the main loop), the pages
+ * are those set at once. */
+static void
+test_pagination_steps (void)
+{
+  g_autoptr(BulletinDisplayText) display = long_article ();
+  g_autoptr(GObject) context = G_OBJECT (bulletin_paginator_create_context ());
+  g_autoptr(BulletinPaginator) whole = NULL;
+  g_autoptr(BulletinPaginator) stepped = NULL;
+  BulletinPrintOptions options;
+  guint steps = 1;
+
+  options_for_test (&options);
+  whole = bulletin_paginator_new (display, &options, PANGO_CONTEXT (context), 420, 595, 0, G_MAXUINT);
+  stepped = bulletin_paginator_new_pending (display, &options, PANGO_CONTEXT (context), 420, 595, 0, G_MAXUINT);
+  while (!bulletin_paginator_step (stepped, 300))
+    steps++;
+  g_test_message ("%u steps, %u pages", steps, bulletin_paginator_get_n_pages (whole));
+  g_assert_cmpuint (steps, >, 10);
+  g_assert_cmpuint (bulletin_paginator_get_n_pages (stepped), ==, bulletin_paginator_get_n_pages (whole));
+  for (guint page = 0; page < bulletin_paginator_get_n_pages (whole); page++)
+    {
+      const BulletinPlacedLine *a, *b;
+      guint n_a, n_b;
+
+      a = bulletin_paginator_get_lines (whole, page, &n_a);
+      b = bulletin_paginator_get_lines (stepped, page, &n_b);
+      g_assert_cmpuint (n_a, ==, n_b);
+      for (guint i = 0; i < n_a; i++)
+        {
+          g_assert_cmpfloat_with_epsilon (a[i].baseline, b[i].baseline, 0.001);
+          g_assert_cmpfloat_with_epsilon (a[i].x, b[i].x, 0.001);
+          g_assert_cmpint (a[i].line->length, ==, b[i].line->length);
+          g_assert_cmpint (a[i].kind, ==, b[i].kind);
+        }
+    }
 }
 
 static void
@@ -732,6 +776,19 @@ test_print_to_file (void)
    * PDF export does: the same checks hold. */
   bulletin_paper_get_size (BULLETIN_PAPER_A4, &width, &height);
   check_pdf (pdf, display, &options, width, height);
+
+  /* A long article, paginated in many steps from the main loop */
+  {
+    g_autoptr(BulletinDisplayText) long_display = long_article ();
+    g_autofree char *long_pdf = g_build_filename (tmpdir, "print-long.pdf", NULL);
+
+    result = bulletin_print_run_export (long_display, &options, BULLETIN_PAPER_A5, long_pdf, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (result, ==, GTK_PRINT_OPERATION_RESULT_APPLY);
+    keep_artifact (long_pdf, "print-long-a5.pdf");
+    bulletin_paper_get_size (BULLETIN_PAPER_A5, &width, &height);
+    check_pdf (long_pdf, long_display, &options, width, height);
+  }
 }
 
 int
@@ -748,6 +805,7 @@ main (int   argc,
   g_test_add_func ("/bulletin/export/pdf/archive", test_pdf_archive);
   g_test_add_func ("/bulletin/export/pdf/metadata", test_pdf_metadata);
   g_test_add_func ("/bulletin/export/pagination", test_pagination);
+  g_test_add_func ("/bulletin/export/pagination-steps", test_pagination_steps);
   g_test_add_func ("/bulletin/export/pdf/notes", test_pdf_notes);
   g_test_add_func ("/bulletin/export/png", test_png);
   g_test_add_func ("/bulletin/export/empty-article", test_empty_article);

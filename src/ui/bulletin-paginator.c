@@ -98,7 +98,19 @@ struct _BulletinPaginator {
   GArray             *blocks;    /* Block */
   GArray             *pages;     /* Page */
   double              long_height;
+  double              column;
+  guint               start, end;     /* the display range */
+  guint               body_start;
+  guint               next_span;      /* set so far */
+  gboolean            done;
+  GStrv               notes;
 };
+
+static void
+set_block_clear (gpointer data)
+{
+  g_clear_object (&((BulletinSetBlock *)data)->layout);
+}
 
 static void
 block_clear (gpointer data)
@@ -265,23 +277,22 @@ paginate (BulletinPaginator *self)
 }
 
 BulletinPaginator *
-bulletin_paginator_new (BulletinDisplayText        *display,
-                        const BulletinPrintOptions *options,
-                        PangoContext               *context,
-                        double                      width,
-                        double                      height,
-                        guint                       start,
-                        guint                       end)
+bulletin_paginator_new_pending (BulletinDisplayText        *display,
+                                const BulletinPrintOptions *options,
+                                PangoContext               *context,
+                                double                      width,
+                                double                      height,
+                                guint                       start,
+                                guint                       end)
 {
   BulletinPaginator *self = g_new0 (BulletinPaginator, 1);
-  double em, column;
-  gboolean cjk;
-  guint body_start = bulletin_typesetter_get_body_start (display);
+  double em;
 
   g_return_val_if_fail (display != NULL && options != NULL && context != NULL, NULL);
 
   self->options = *options;
   self->options.notes = NULL;
+  self->notes = g_strdupv ((char **)options->notes);
   self->paper_name = g_strdup (options->paper_name);
   self->issue_date = g_strdup (options->issue_date);
   self->issue_number = g_strdup (options->issue_number);
@@ -289,16 +300,19 @@ bulletin_paginator_new (BulletinDisplayText        *display,
   self->context = g_object_ref (context);
   self->width = width;
   self->height = height;
+  self->start = start;
+  self->end = end;
+  self->body_start = bulletin_typesetter_get_body_start (display);
   self->typesetter = bulletin_typesetter_new (display, options->family, options->sans,
                                               options->font_size > 0 ? options->font_size : 10.5);
   bulletin_typesetter_set_line_spacing (self->typesetter, options->line_spacing > 0 ? options->line_spacing : 1.75);
   em = bulletin_typesetter_get_size (self->typesetter);
-  cjk = bulletin_typesetter_get_script (self->typesetter) != BULLETIN_SCRIPT_LATIN;
   self->layouts = g_ptr_array_new_with_free_func (g_object_unref);
   self->blocks = g_array_new (FALSE, TRUE, sizeof (Block));
   g_array_set_clear_func (self->blocks, block_clear);
   self->pages = g_array_new (FALSE, TRUE, sizeof (Page));
   g_array_set_clear_func (self->pages, page_clear);
+  self->set = g_array_new (FALSE, TRUE, sizeof (BulletinSetBlock));
 
   if (height > 0)
     {
@@ -317,39 +331,36 @@ bulletin_paginator_new (BulletinDisplayText        *display,
     }
   /* The measure: a whole number of em for the body, so that justified
    * lines of Han characters need no stretching at all. */
-  column = floor ((width - self->left - self->right) / em) * em;
-  self->left = self->right = (width - column) / 2;
+  self->column = floor ((width - self->left - self->right) / em) * em;
+  self->left = self->right = (width - self->column) / 2;
+  return self;
+}
 
-  self->set = bulletin_typesetter_set_blocks (self->typesetter, context, column, start, end);
-  for (guint i = 0; i < self->set->len; i++)
-    {
-      BulletinSetBlock *set = &g_array_index (self->set, BulletinSetBlock, i);
-      const BulletinRoleStyle *style = bulletin_typesetter_get_role_style (set->kind);
-
-      add_block (self, set->layout, set->kind, style->scale, style->sans, style->weight,
-                 set->pitch, set->above, set->below, style->margin * em, TRUE);
-      g_array_index (self->blocks, Block, self->blocks->len - 1).head_gap =
-        set->first_span == body_start && body_start > 0 && start == 0;
-    }
+/* The notes and the pages, once every block is set. */
+static void
+finish (BulletinPaginator *self)
+{
+  double em = bulletin_typesetter_get_size (self->typesetter);
+  gboolean cjk = bulletin_typesetter_get_script (self->typesetter) != BULLETIN_SCRIPT_LATIN;
 
   /* The article's notes, numbered, at the end. */
-  if (options->notes != NULL && options->notes[0] != NULL)
+  if (self->notes != NULL && self->notes[0] != NULL)
     {
       PangoLayout *layout;
       double pitch = 1.6 * em * 0.9;
 
-      layout = bulletin_typesetter_new_text_layout (self->typesetter, context, _("Notes"),
-                                                    1.0, TRUE, PANGO_WEIGHT_BOLD, column);
+      layout = bulletin_typesetter_new_text_layout (self->typesetter, self->context, _("Notes"),
+                                                    1.0, TRUE, PANGO_WEIGHT_BOLD, self->column);
       g_ptr_array_add (self->layouts, layout);
       add_block (self, layout, BULLETIN_BLOCK_HEADING, 1.0, TRUE, PANGO_WEIGHT_BOLD,
                  1.5 * em, 2 * em, 0.3 * em, 0, FALSE);
       g_array_index (self->blocks, Block, self->blocks->len - 1).keep_with_next = TRUE;
-      for (guint i = 0; options->notes[i] != NULL; i++)
+      for (guint i = 0; self->notes[i] != NULL; i++)
         {
-          g_autofree char *text = g_strdup_printf ("%u. %s", i + 1, options->notes[i]);
+          g_autofree char *text = g_strdup_printf ("%u. %s", i + 1, self->notes[i]);
 
-          layout = bulletin_typesetter_new_text_layout (self->typesetter, context, text,
-                                                        0.9, FALSE, PANGO_WEIGHT_NORMAL, column - 1.5 * em);
+          layout = bulletin_typesetter_new_text_layout (self->typesetter, self->context, text,
+                                                        0.9, FALSE, PANGO_WEIGHT_NORMAL, self->column - 1.5 * em);
           pango_layout_set_indent (layout, (int)round (-1.5 * em * PANGO_SCALE));
           pango_layout_set_justify (layout, cjk);
           g_ptr_array_add (self->layouts, layout);
@@ -366,6 +377,69 @@ bulletin_paginator_new (BulletinDisplayText        *display,
       new_page (self);
       self->long_height = self->top + self->bottom;
     }
+  self->done = TRUE;
+}
+
+gboolean
+bulletin_paginator_step (BulletinPaginator *self,
+                         guint              max_chars)
+{
+  BulletinDisplayText *display = bulletin_typesetter_get_display (self->typesetter);
+  const BulletinSpan *spans;
+  guint n_spans, first = self->next_span, last;
+  double em = bulletin_typesetter_get_size (self->typesetter);
+  g_autoptr(GArray) set = NULL;
+
+  if (self->done)
+    return TRUE;
+
+  spans = bulletin_display_text_get_spans (display, &n_spans);
+  /* about @max_chars characters of whole blocks, never parting a run-in
+   * dateline from its paragraph */
+  last = first;
+  while (last < n_spans && (last == first || spans[last].end - spans[first].start < max_chars))
+    last++;
+  while (last < n_spans && last > first && bulletin_typesetter_is_run_in (display, last - 1))
+    last++;
+
+  if (first < n_spans)
+    {
+      set = bulletin_typesetter_set_span_blocks (self->typesetter, self->context, self->column,
+                                                 first, last, self->start, self->end);
+      for (guint i = 0; i < set->len; i++)
+        {
+          BulletinSetBlock *block = &g_array_index (set, BulletinSetBlock, i);
+          const BulletinRoleStyle *style = bulletin_typesetter_get_role_style (block->kind);
+
+          add_block (self, block->layout, block->kind, style->scale, style->sans, style->weight,
+                     block->pitch, block->above, block->below, style->margin * em, TRUE);
+          g_array_index (self->blocks, Block, self->blocks->len - 1).head_gap =
+            block->first_span == self->body_start && self->body_start > 0 && self->start == 0;
+        }
+      /* the layouts move to self->set, which frees them */
+      g_array_append_vals (self->set, set->data, set->len);
+      g_array_set_clear_func (set, NULL);
+    }
+  self->next_span = last;
+
+  if (last >= n_spans)
+    finish (self);
+  return self->done;
+}
+
+BulletinPaginator *
+bulletin_paginator_new (BulletinDisplayText        *display,
+                        const BulletinPrintOptions *options,
+                        PangoContext               *context,
+                        double                      width,
+                        double                      height,
+                        guint                       start,
+                        guint                       end)
+{
+  BulletinPaginator *self = bulletin_paginator_new_pending (display, options, context, width, height, start, end);
+
+  while (!bulletin_paginator_step (self, G_MAXUINT))
+    ;
   return self;
 }
 
@@ -376,7 +450,12 @@ bulletin_paginator_free (BulletinPaginator *self)
     return;
   g_clear_pointer (&self->pages, g_array_unref);
   g_clear_pointer (&self->blocks, g_array_unref);
-  g_clear_pointer (&self->set, g_array_unref);
+  if (self->set != NULL)
+    {
+      g_array_set_clear_func (self->set, set_block_clear);
+      g_array_unref (self->set);
+    }
+  g_strfreev (self->notes);
   g_ptr_array_unref (self->layouts);
   bulletin_typesetter_free (self->typesetter);
   g_object_unref (self->context);
@@ -390,6 +469,8 @@ bulletin_paginator_free (BulletinPaginator *self)
 guint
 bulletin_paginator_get_n_pages (BulletinPaginator *self)
 {
+  g_return_val_if_fail (self->done, 0);
+
   return self->pages->len;
 }
 

@@ -76,6 +76,21 @@ BulletinPaginator *bulletin_paginator_new         (BulletinDisplayText        *d
                                                    guint                       start,
                                                    guint                       end);
 void               bulletin_paginator_free        (BulletinPaginator          *self);
+
+/* The same in steps, so that a long article does not hold up the main
+ * loop (GtkPrintOperation::paginate): nothing is set until
+ * bulletin_paginator_step () has returned TRUE, each call setting about
+ * @max_chars characters of whole blocks.  The pages exist after the last
+ * step. */
+BulletinPaginator *bulletin_paginator_new_pending (BulletinDisplayText        *display,
+                                                   const BulletinPrintOptions *options,
+                                                   PangoContext               *context,
+                                                   double                      width,
+                                                   double                      height,
+                                                   guint                       start,
+                                                   guint                       end);
+gboolean           bulletin_paginator_step        (BulletinPaginator          *self,
+                                                   guint                       max_chars);
 guint              bulletin_paginator_get_n_pages (BulletinPaginator          *self);
 /* The height of the one long page (@height 0), or the page height. */
 double             bulletin_paginator_get_height  (BulletinPaginator          *self);

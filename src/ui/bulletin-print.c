@@ -63,11 +63,23 @@ begin_print_cb (GtkPrintOperation *operation,
   g_clear_object (&job->context);
   job->context = bulletin_paginator_create_context ();
   g_clear_pointer (&job->paginator, bulletin_paginator_free);
-  job->paginator = bulletin_paginator_new (job->display, &options, job->context,
-                                           gtk_print_context_get_width (print_context),
-                                           gtk_print_context_get_height (print_context),
-                                           start, end);
+  job->paginator = bulletin_paginator_new_pending (job->display, &options, job->context,
+                                                   gtk_print_context_get_width (print_context),
+                                                   gtk_print_context_get_height (print_context),
+                                                   start, end);
+}
+
+/* A step at a time from the main loop (GTK calls this again while it
+ * returns FALSE): a long article does not freeze the window. */
+static gboolean
+paginate_cb (GtkPrintOperation *operation,
+             GtkPrintContext   *print_context,
+             Job               *job)
+{
+  if (!bulletin_paginator_step (job->paginator, 20000))
+    return FALSE;
   gtk_print_operation_set_n_pages (operation, bulletin_paginator_get_n_pages (job->paginator));
+  return TRUE;
 }
 
 static void
@@ -177,6 +189,7 @@ bulletin_print_operation_new (BulletinDisplayText        *display,
     gtk_print_operation_set_print_settings (operation, last_settings);
 
   g_signal_connect (operation, "begin-print", G_CALLBACK (begin_print_cb), job);
+  g_signal_connect (operation, "paginate", G_CALLBACK (paginate_cb), job);
   g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page_cb), job);
   g_signal_connect (operation, "create-custom-widget", G_CALLBACK (create_custom_widget_cb), job);
   g_signal_connect (operation, "custom-widget-apply", G_CALLBACK (custom_widget_apply_cb), job);

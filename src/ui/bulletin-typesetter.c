@@ -587,6 +587,18 @@ bulletin_typesetter_set_blocks (BulletinTypesetter *self,
                                 guint               start,
                                 guint               end)
 {
+  return bulletin_typesetter_set_span_blocks (self, context, width, 0, G_MAXUINT, start, end);
+}
+
+GArray *
+bulletin_typesetter_set_span_blocks (BulletinTypesetter *self,
+                                     PangoContext       *context,
+                                     double              width,
+                                     guint               first_span,
+                                     guint               end_span,
+                                     guint               start,
+                                     guint               end)
+{
   const BulletinSpan *spans;
   guint n_spans, body_start;
   GArray *blocks = g_array_new (FALSE, TRUE, sizeof (BulletinSetBlock));
@@ -599,7 +611,8 @@ bulletin_typesetter_set_blocks (BulletinTypesetter *self,
   body_start = bulletin_typesetter_get_body_start (self->display);
   end = MIN (end, self->n_chars);
 
-  for (guint i = 0; i < n_spans; i++)
+  end_span = MIN (end_span, n_spans);
+  for (guint i = first_span; i < end_span; i++)
     {
       const BulletinRoleStyle *style;
       BulletinSetBlock block = { 0 };

@@ -189,6 +189,18 @@ GArray             *bulletin_typesetter_set_blocks (BulletinTypesetter *self,
                                                     guint               start,
                                                     guint               end);
 
+/* The same for the spans [@first_span, @end_span) only (G_MAXUINT: to
+ * the end), to set a long article in steps: a run-in dateline at
+ * @end_span - 1 takes its paragraph with it, so start the next step after
+ * it (bulletin_typesetter_is_run_in ()). */
+GArray             *bulletin_typesetter_set_span_blocks (BulletinTypesetter *self,
+                                                         PangoContext       *context,
+                                                         double              width,
+                                                         guint               first_span,
+                                                         guint               end_span,
+                                                         guint               start,
+                                                         guint               end);
+
 /* A layout of @text that is not the article's (a header, a note) in the
  * article's language and faces at @scale of the body size; @width <= 0
  * for no wrapping. */
