@@ -58,6 +58,9 @@ def main():
     hans = next(a for a in articles if a["article"].endswith("2024-06-03-1"))
     hant = next(a for a in articles if a["article"].endswith("2024-06-03-2"))
 
+    # the dateline (青溪) runs into its paragraph, as on screen and paper
+    check("\n青溪\u3000端午节临近" in hans["text"], "--display-text runs the dateline in", hans["text"][:80])
+
     # more than one article and no --article: one line, exit 2, nothing written
     pdf = os.path.join(work, "a.pdf")
     rc, out, err = run("--export-pdf", pdf, FOLDER)

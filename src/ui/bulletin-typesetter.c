@@ -69,20 +69,8 @@ gboolean
 bulletin_typesetter_is_run_in (BulletinDisplayText *display,
                                guint                index)
 {
-  const BulletinSpan *spans;
-  guint n_spans;
-
-  spans = bulletin_display_text_get_spans (display, &n_spans);
-  return index + 1 < n_spans &&
-         spans[index].kind == BULLETIN_BLOCK_DATELINE &&
-         spans[index].end - spans[index].start <= 40 &&
-         spans[index + 1].kind == BULLETIN_BLOCK_PARAGRAPH;
-}
-
-const char *
-bulletin_typesetter_get_run_in_separator (BulletinScript script)
-{
-  return script == BULLETIN_SCRIPT_LATIN ? " " : "\xe3\x80\x80";  /* U+3000 */
+  /* the display text says, so that --display-text shows it too */
+  return bulletin_display_text_is_run_in (display, index);
 }
 
 const char *
@@ -668,7 +656,7 @@ bulletin_typesetter_set_span_blocks (BulletinTypesetter *self,
           PangoAttribute *attr;
           g_autoptr(PangoAttrList) copy = pango_attr_list_copy (attrs);
           GArray *gaps = g_object_get_data (G_OBJECT (block.layout), GAPS_KEY);
-          const char *separator = bulletin_typesetter_get_run_in_separator (self->script);
+          const char *separator = bulletin_display_text_get_run_in_separator (self->display);
           int delta;
 
           g_string_erase (text, sep, 1);

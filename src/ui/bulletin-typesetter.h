@@ -62,10 +62,6 @@ guint    bulletin_typesetter_get_body_start (BulletinDisplayText *display);
 gboolean bulletin_typesetter_is_run_in (BulletinDisplayText *display,
                                         guint                index);
 
-/* What separates a run-in dateline from its paragraph's text: a
- * full-width space in Chinese, a space in Latin text. */
-const char *bulletin_typesetter_get_run_in_separator (BulletinScript script);
-
 /**
  * BulletinMark:
  * @BULLETIN_MARK_NO_BREAK: no line break inside the range (allow-breaks)

@@ -565,38 +565,21 @@ tag_spans (GtkTextBuffer       *buffer,
   tag_pieces (buffer, display, spans[first_span].start, spans[end_span - 1].end);
 }
 
-/* The text the buffer holds: the display text, with the separator after
- * a dateline that runs into its paragraph a space instead of a line
- * break (one character for one: the buffer's offsets stay display
- * offsets).  NULL when it is the display text itself. */
+/* The text the buffer holds: the display text as shown, with a space
+ * instead of the line break after a dateline run into its paragraph (one
+ * character for one: the buffer's offsets stay display offsets).  NULL
+ * when it is the display text itself. */
 static char *
 dup_buffer_text (BulletinDisplayText *display,
-                 BulletinScript       script,
                  gsize               *len)
 {
-  const BulletinSpan *spans;
   guint n_spans;
-  gsize n_bytes;
-  const char *text = bulletin_display_text_get_text (display, &n_bytes);
-  GString *out = NULL;
 
-  spans = bulletin_display_text_get_spans (display, &n_spans);
-  /* from the end, so that the byte offsets before stay valid */
-  for (guint i = n_spans; i-- > 0; )
-    if (bulletin_typesetter_is_run_in (display, i))
-      {
-        gsize byte = g_utf8_offset_to_pointer (text, spans[i].end) - text;
-
-        if (out == NULL)
-          out = g_string_new_len (text, n_bytes);
-        g_assert (out->str[byte] == '\n');
-        g_string_erase (out, byte, 1);
-        g_string_insert (out, byte, bulletin_typesetter_get_run_in_separator (script));
-      }
-  if (out == NULL)
-    return NULL;
-  *len = out->len;
-  return g_string_free (out, FALSE);
+  bulletin_display_text_get_spans (display, &n_spans);
+  for (guint i = 0; i < n_spans; i++)
+    if (bulletin_display_text_is_run_in (display, i))
+      return bulletin_display_text_dup_shown_text (display, len);
+  return NULL;
 }
 
 static BulletinScript
@@ -667,7 +650,7 @@ bulletin_typography_fill_buffer (GtkTextBuffer                 *buffer,
 
   text = bulletin_display_text_get_text (display, &len);
   script = prepare_buffer (buffer, display, settings);
-  buffer_text = dup_buffer_text (display, script, &len);
+  buffer_text = dup_buffer_text (display, &len);
   gtk_text_buffer_set_text (buffer, buffer_text != NULL ? buffer_text : text, len);
   bulletin_display_text_get_spans (display, &n_spans);
   tag_spans (buffer, display, script, 0, n_spans);
@@ -805,7 +788,7 @@ bulletin_typography_fill_buffer_async (GtkTextBuffer                 *buffer,
   {
     gsize len;
 
-    fill->text = dup_buffer_text (display, fill->script, &len);
+    fill->text = dup_buffer_text (display, &len);
   }
   g_task_set_task_data (task, fill, fill_free);
 
