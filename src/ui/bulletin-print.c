@@ -17,6 +17,7 @@ typedef struct {
   GtkWidget           *notes_check;
   PangoContext        *context;
   BulletinPaginator   *paginator;
+  GtkPageSetup        *page_setup;   /* the one printed with */
 } Job;
 
 /* The page setup of the last print, for the next one in this run. */
@@ -37,6 +38,7 @@ job_free (gpointer data)
   g_strfreev (job->notes);
   g_clear_object (&job->notes_check);
   g_clear_object (&job->context);
+  g_clear_object (&job->page_setup);
   g_clear_pointer (&job->paginator, bulletin_paginator_free);
   g_free (job);
 }
@@ -58,6 +60,7 @@ begin_print_cb (GtkPrintOperation *operation,
       end = job->sel_end;
     }
   options.notes = job->with_notes ? (const char *const *)job->notes : NULL;
+  g_set_object (&job->page_setup, gtk_print_context_get_page_setup (print_context));
 
   /* Points, as the PDF export: the same lines on paper. */
   g_clear_object (&job->context);
@@ -210,8 +213,16 @@ done_cb (GtkPrintOperation       *operation,
     }
   else if (result == GTK_PRINT_OPERATION_RESULT_APPLY)
     {
+      Job *job = g_object_get_data (G_OBJECT (operation), "bulletin-print-job");
+
+      /* the paper chosen in the dialog, for the next print and the
+       * preview */
       g_set_object (&last_settings, gtk_print_operation_get_print_settings (operation));
-      g_set_object (&last_page_setup, gtk_print_operation_get_default_page_setup (operation));
+      if (job->page_setup != NULL)
+        {
+          g_clear_object (&last_page_setup);
+          last_page_setup = gtk_page_setup_copy (job->page_setup);
+        }
     }
   g_object_unref (operation);
 }
