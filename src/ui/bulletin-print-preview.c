@@ -47,7 +47,7 @@ draw_page (GtkDrawingArea *area,
   double scale = MIN ((width - 2 * margin) / self->width, (height - 2 * margin) / self->height);
   double x, y;
 
-  if (scale <= 0)
+  if (scale <= 0 || self->paginator == NULL)
     return;
   x = (width - self->width * scale) / 2;
   y = (height - self->height * scale) / 2;
