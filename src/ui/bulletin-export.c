@@ -46,6 +46,20 @@ bulletin_export_pdf (BulletinDisplayText        *display,
                      const char                 *path,
                      GError                    **error)
 {
+  double width, height;
+
+  bulletin_paper_get_size (paper, &width, &height);
+  return bulletin_export_pdf_sized (display, options, width, height, path, error);
+}
+
+gboolean
+bulletin_export_pdf_sized (BulletinDisplayText        *display,
+                           const BulletinPrintOptions *options,
+                           double                      width,
+                           double                      height,
+                           const char                 *path,
+                           GError                    **error)
+{
   BulletinArticle *article = bulletin_display_text_get_article (display);
   g_autoptr(GObject) context_object = G_OBJECT (bulletin_paginator_create_context ());
   PangoContext *context = PANGO_CONTEXT (context_object);
@@ -53,13 +67,12 @@ bulletin_export_pdf (BulletinDisplayText        *display,
   cairo_surface_t *surface;
   cairo_status_t status;
   cairo_t *cr;
-  double width, height;
   const char *author;
   g_autofree char *part = NULL;
 
   g_return_val_if_fail (display != NULL && options != NULL && path != NULL, FALSE);
+  g_return_val_if_fail (width > 0 && height > 0, FALSE);
 
-  bulletin_paper_get_size (paper, &width, &height);
   paginator = bulletin_paginator_new (display, options, context, width, height, 0, G_MAXUINT);
 
   /* A file beside the target, renamed when complete: never a half

@@ -17,6 +17,14 @@ gboolean bulletin_export_pdf (BulletinDisplayText        *display,
                               const char                 *path,
                               GError                    **error);
 
+/* The same on a page of @width x @height points (a page setup's paper). */
+gboolean bulletin_export_pdf_sized (BulletinDisplayText        *display,
+                                    const BulletinPrintOptions *options,
+                                    double                      width,
+                                    double                      height,
+                                    const char                 *path,
+                                    GError                    **error);
+
 /* Writes the article as one long PNG image @width pixels wide at @scale
  * device pixels per logical pixel (1080 and 2: a 540-pixel column), with a
  * footer naming paper, issue, date and the archive.  @options' font size is

@@ -166,6 +166,7 @@ typedef struct {
   char                *family, *paper_name, *issue_date, *issue_number, *archive_name;
   GStrv                notes;
   gboolean             image;
+  double               width, height;   /* the PDF's paper, in points */
   char                *path;
 } Export;
 
@@ -196,7 +197,8 @@ export_thread (GTask        *task,
   if (export->image)
     ok = bulletin_export_png (export->display, &export->options, 1080, 2, export->path, &error);
   else
-    ok = bulletin_export_pdf (export->display, &export->options, BULLETIN_PAPER_A4, export->path, &error);
+    ok = bulletin_export_pdf_sized (export->display, &export->options, export->width, export->height,
+                                    export->path, &error);
   if (ok)
     g_task_return_boolean (task, TRUE);
   else
@@ -253,6 +255,8 @@ bulletin_window_export_article (BulletinWindow *self,
   /* Notes are a choice of the print dialog; an export is the article. */
   export->options.notes = NULL;
   export->image = image;
+  /* the paper of the last print (A4 before any) */
+  bulletin_print_get_paper_size (&export->width, &export->height);
   export->path = g_file_get_path (file);
 
   task = g_task_new (self, NULL, export_done, NULL);

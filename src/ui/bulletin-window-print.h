@@ -18,7 +18,8 @@ void  bulletin_window_print_init         (BulletinWindow       *self);
 void  bulletin_window_get_print_options  (BulletinWindow       *self,
                                           BulletinPrintOptions *options);
 
-/* Exports the reader's article to the local @file as a PDF on A4, or as a
+/* Exports the reader's article to the local @file as a PDF on the paper of
+ * the last print (A4 before any), or as a
  * PNG image (@image), in a worker thread; a toast says when it is done,
  * a message why it failed. */
 void  bulletin_window_export_article     (BulletinWindow       *self,
