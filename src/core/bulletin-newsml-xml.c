@@ -7,6 +7,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlsave.h>
 
 #include "bulletin-html-body.h"
 #include "bulletin-newsml-xml.h"
@@ -242,13 +243,17 @@ bulletin_newsml_lang (xmlNode *node)
 char *
 bulletin_newsml_dup_markup (xmlNode *node)
 {
-  xmlBuffer *buf = xmlBufferCreate ();
+  /* an output buffer, not the old xmlBuffer that libxml2 is retiring */
+  xmlOutputBuffer *out = xmlAllocOutputBuffer (NULL);
   char *markup;
 
+  if (out == NULL)
+    return g_strdup ("");
   for (xmlNode *n = node->children; n != NULL; n = n->next)
-    xmlNodeDump (buf, node->doc, n, 0, 0);
-  markup = g_strndup ((const char *)xmlBufferContent (buf), xmlBufferLength (buf));
-  xmlBufferFree (buf);
+    xmlNodeDumpOutput (out, node->doc, n, 0, 0, NULL);
+  xmlOutputBufferFlush (out);
+  markup = g_strndup ((const char *)xmlOutputBufferGetContent (out), xmlOutputBufferGetSize (out));
+  xmlOutputBufferClose (out);
   return markup;
 }
 
