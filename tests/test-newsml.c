@@ -211,6 +211,54 @@ test_g2_package_folder (void)
   g_assert_nonnull (strstr (g_ptr_array_index (parsed->warnings, 0), "urn:newsml:bulletin.example:20230612:missing"));
 }
 
+/* A neighbour that is a link out of the folder is not read: the item is
+ * missing, as if the file were not there (bulletin-archive-links.h). */
+static void
+test_g2_package_link_outside (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bulletin-newsml-XXXXXX", NULL);
+  g_autofree char *outside = g_dir_make_tmp ("bulletin-newsml-outside-XXXXXX", NULL);
+  const char *names[] = { "package.xml", "second.xml" };
+  g_autofree char *first_src = data_path ("g2-package/first.xml");
+  g_autofree char *first_out = g_build_filename (outside, "first.xml", NULL);
+  g_autofree char *first_link = g_build_filename (dir, "first.xml", NULL);
+  g_autofree char *package = g_build_filename (dir, "package.xml", NULL);
+  g_autoptr(BulletinParsedIssue) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *rel = g_build_filename ("g2-package", names[i], NULL);
+      g_autofree char *src = data_path (rel);
+      g_autofree char *dst = g_build_filename (dir, names[i], NULL);
+
+      g_assert_true (g_file_get_contents (src, &contents, &len, NULL));
+      g_assert_true (g_file_set_contents (dst, contents, len, NULL));
+      g_clear_pointer (&contents, g_free);
+    }
+  g_assert_true (g_file_get_contents (first_src, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (first_out, contents, len, NULL));
+  g_assert_cmpint (symlink (first_out, first_link), ==, 0);
+
+  parsed = parse_path (package, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (parsed->articles->len, ==, 3);
+  g_assert_false (has_block (article_at (parsed, 1), BULLETIN_BLOCK_PARAGRAPH, "首班车早上六点发车。"));
+  g_assert_cmpuint (parsed->warnings->len, ==, 2);
+
+  g_unlink (first_link);
+  g_unlink (first_out);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *dst = g_build_filename (dir, names[i], NULL);
+      g_unlink (dst);
+    }
+  g_rmdir (dir);
+  g_rmdir (outside);
+}
+
 static void
 test_g2_message (void)
 {
@@ -650,6 +698,7 @@ main (int   argc,
   g_test_add_func ("/newsml/g2/article-zh", test_g2_article_zh);
   g_test_add_func ("/newsml/g2/id-survives-versions", test_g2_id_survives_versions);
   g_test_add_func ("/newsml/g2/package-folder", test_g2_package_folder);
+  g_test_add_func ("/newsml/g2/package-link-outside", test_g2_package_link_outside);
   g_test_add_func ("/newsml/g2/message", test_g2_message);
   g_test_add_func ("/newsml/g2/missing-parts", test_g2_missing_parts);
   g_test_add_func ("/newsml/safety", test_safety);

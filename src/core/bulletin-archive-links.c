@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bulletin-archive-links.h"
+#include "bulletin-formats.h"
 
 /* as the kernel's SYMLOOP_MAX: more links than this in one path is a loop */
 #define MAX_LINK_HOPS 40
@@ -133,13 +134,14 @@ static gboolean
 is_issue_name (const char *name,
                GFileType   type)
 {
+  BulletinIssueKind kind;
+
   if (name[0] == '.')
     return FALSE;
   if (type == G_FILE_TYPE_DIRECTORY)
     return TRUE;
-  return type == G_FILE_TYPE_REGULAR &&
-         (g_str_has_suffix (name, ".json") || g_str_has_suffix (name, ".JSON") ||
-          g_str_has_suffix (name, ".txt") || g_str_has_suffix (name, ".TXT"));
+  /* the formats' table knows their extensions */
+  return type == G_FILE_TYPE_REGULAR && bulletin_format_kind_for_name (name, &kind);
 }
 
 static gboolean

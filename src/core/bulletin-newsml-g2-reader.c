@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "bulletin-archive-links.h"
 #include "bulletin-html-body.h"
 #include "bulletin-issue.h"
 #include "bulletin-newsml-g2-reader.h"
@@ -243,30 +244,30 @@ static void
 look_around (Reader *r)
 {
   g_autoptr(GFile) folder = NULL;
-  g_autoptr(GFileEnumerator) children = NULL;
+  g_autoptr(GPtrArray) children = NULL;
   guint n = 0;
 
   r->looked_around = TRUE;
   if (r->file == NULL || (folder = g_file_get_parent (r->file)) == NULL)
     return;
-  children = g_file_enumerate_children (folder, G_FILE_ATTRIBUTE_STANDARD_NAME ","
-                                        G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                        G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  /* as the archive lists them: a link out of the folder is never read,
+   * nor a file twice (see bulletin-archive-links.h) */
+  children = bulletin_archive_list_folder (folder, folder, NULL, NULL, NULL);
   if (children == NULL)
     return;
-  for (;;)
+  for (guint i = 0; i < children->len; i++)
     {
-      GFileInfo *info = NULL;
-      GFile *child = NULL;
+      BulletinArchiveEntry *entry = g_ptr_array_index (children, i);
+      GFileInfo *info = entry->info;
+      GFile *child = entry->file;
       const char *name;
       g_autofree char *data = NULL;
       gsize len = 0;
       xmlDoc *doc;
 
-      if (!g_file_enumerator_iterate (children, &info, &child, NULL, NULL) || info == NULL)
-        break;
       name = g_file_info_get_name (info);
-      if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR || name[0] == '.' ||
+      if (entry->link == BULLETIN_LINK_OUTSIDE ||
+          g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR || name[0] == '.' ||
           !(g_str_has_suffix (name, ".xml") || g_str_has_suffix (name, ".XML")) ||
           g_file_equal (child, r->file))
         continue;
