@@ -434,6 +434,9 @@ bulletin_archive_search_class_init (BulletinArchiveSearchClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, notice);
   gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, summary);
   gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, list);
+  /* the query syntax help: static, for tests to find */
+  gtk_widget_class_bind_template_child_full (widget_class, "syntax_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "syntax_label", FALSE, 0);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
