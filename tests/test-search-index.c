@@ -277,6 +277,29 @@ test_syntax (Fixture       *fixture,
   g_assert_null (excluded);
 }
 
+/* The search provider answers from the index alone: without one, a query
+ * fails instead of reading every file */
+static void
+test_index_only (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (fixture->root, fixture->db);
+  g_autoptr(BulletinSearchResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bulletin_search_index_set_index_only (index, TRUE);
+  results = bulletin_search_index_query (index, "疫情", 10, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED);
+  g_assert_null (results);
+  g_clear_error (&error);
+
+  build (index);
+  results = bulletin_search_index_query (index, "疫情", 10, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (results->scanned);
+  g_assert_cmpuint (results->results->len, >, 0);
+}
+
 static void
 test_first_screen (Fixture       *fixture,
                    gconstpointer  data)
@@ -550,6 +573,7 @@ main (int   argc,
 
   ADD ("/bulletin/search-index/cross-check", test_cross_check, NULL);
   ADD ("/bulletin/search-index/syntax", test_syntax, NULL);
+  ADD ("/bulletin/search-index/index-only", test_index_only, NULL);
   ADD ("/bulletin/search-index/first-screen", test_first_screen, NULL);
   ADD ("/bulletin/search-index/details", test_details, NULL);
   ADD ("/bulletin/search-index/partial", test_partial, NULL);

@@ -1095,6 +1095,7 @@ struct _BulletinSearchIndex
   char      *db_path;
 
   GMutex     query_lock;
+  gboolean   index_only;  /* no scan when the index cannot answer */
   sqlite3   *query_db;
   dev_t      query_dev;        /* the file query_db opened: reopened when */
   ino_t      query_ino;        /* another process made a new one */
@@ -3690,10 +3691,33 @@ bulletin_search_index_query_full (BulletinSearchIndex  *self,
       g_clear_pointer (&self->query_db, sqlite3_close);
     }
 
+  if (self->index_only)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                           "The search index cannot answer, and scanning is off");
+      return NULL;
+    }
   results = bulletin_search_scan_archive (self->root, query, cancellable, error);
   if (results != NULL)
     results->partial = FALSE;
   return results;
+}
+
+/**
+ * bulletin_search_index_set_index_only:
+ * @index_only: whether queries answer from the index alone
+ *
+ * A query that the index cannot answer (there is none, it is damaged or
+ * its building stopped) fails with G_IO_ERROR_NOT_INITIALIZED instead of
+ * reading every file: for the GNOME Shell search provider, which must
+ * answer at once.
+ */
+void
+bulletin_search_index_set_index_only (BulletinSearchIndex *self,
+                                      gboolean             index_only)
+{
+  g_return_if_fail (BULLETIN_IS_SEARCH_INDEX (self));
+  self->index_only = index_only;
 }
 
 typedef struct {

@@ -562,3 +562,15 @@ bulletin_archive_search_get_notice (BulletinArchiveSearch *self)
     return NULL;
   return gtk_label_get_text (self->notice);
 }
+
+/**
+ * bulletin_archive_search_get_query:
+ *
+ * Returns: (transfer none): the text in the search entry
+ */
+const char *
+bulletin_archive_search_get_query (BulletinArchiveSearch *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ARCHIVE_SEARCH (self), NULL);
+  return gtk_editable_get_text (GTK_EDITABLE (self->entry));
+}
