@@ -104,6 +104,11 @@ bulletin_application_dbus_register (GApplication     *app,
 
   if (!G_APPLICATION_CLASS (bulletin_application_parent_class)->dbus_register (app, connection, object_path, error))
     return FALSE;
+  /* started by D-Bus for the search provider: the Shell asks for the
+   * results' names right after the results, and again as the person types
+   * (a window launched the usual way quits with its last window) */
+  if (g_application_get_flags (app) & G_APPLICATION_IS_SERVICE)
+    g_application_set_inactivity_timeout (app, 30 * 1000);
   if (self->search_provider == NULL)
     self->search_provider = bulletin_search_provider_new (app);
   return bulletin_search_provider_register (self->search_provider, connection,
@@ -147,9 +152,6 @@ bulletin_application_class_init (BulletinApplicationClass *klass)
 static void
 bulletin_application_init (BulletinApplication *self)
 {
-  /* started for the search provider: the Shell asks for the results'
-   * names right after the results, and again as the person types */
-  g_application_set_inactivity_timeout (G_APPLICATION (self), 30 * 1000);
 }
 
 /**
