@@ -887,6 +887,61 @@ run_is_head (GArray *items,
   return FALSE;
 }
 
+/* "党旗飘扬 “疫”线出战 集结“两新”力量": phrases of two characters or more
+ * separated by spaces, no clause punctuation.  Such a line is set as a
+ * headline; a subhead inside an article is one phrase. */
+static gboolean
+is_spaced_phrases (const char *text,
+                   const Line *line)
+{
+  const char *p = text + line->start + line->skip_b, *e = text + line->end;
+  guint n_phrases = 0, n = 0;
+
+  if (line->label != LABEL_NONE)
+    return FALSE;
+  while (p < e)
+    {
+      gsize sp = space_len (p, e);
+      gunichar c;
+
+      if (sp > 0)
+        {
+          if (n > 0 && n < 2)
+            return FALSE;
+          n_phrases += n > 0;
+          n = 0;
+          p += sp;
+          continue;
+        }
+      c = g_utf8_get_char (p);
+      if (ends_clause (c) || c == 0xFF01 || c == 0xFF1F || c == '!' || c == '?' ||
+          is_marker (c) || g_ascii_isdigit (c))
+        return FALSE;
+      n++;
+      p = g_utf8_next_char (p);
+    }
+  if (n > 0 && n < 2)
+    return FALSE;
+  n_phrases += n > 0;
+  return n_phrases >= 2;
+}
+
+/* Whether the heading run of @run items at @i is followed by a body
+ * paragraph (not a dateline: run_is_head () sees those). */
+static gboolean
+run_then_body (GArray *items,
+               GArray *lines,
+               guint   i,
+               guint   run)
+{
+  const Line *next;
+
+  if (run == 0 || run > RUN_MAX || i + run >= items->len || ITEM (i + run)->after_separator)
+    return FALSE;
+  next = LINE (ITEM (i + run)->first);
+  return next->kind == L_BODY && !next->has_dateline && next->credit_c == 0;
+}
+
 /* Joins paragraphs cut by a page break: a body line that stops in the
  * middle of a sentence continues in the next line of body text. */
 static void
@@ -1142,6 +1197,8 @@ group_articles (const char *text,
 {
   guint article = G_MAXUINT, n_articles = 0;
   gboolean open = FALSE, has_body = FALSE, photo = FALSE, photo_head = FALSE;
+  /* the last item ended an article's text: a photo credit after its body */
+  gboolean ended = FALSE, was_ended;
   guint i = first;
 
 #define NEW_ARTICLE() \
@@ -1156,6 +1213,8 @@ group_articles (const char *text,
 
       if (item->after_separator)
         open = FALSE;
+      was_ended = ended;
+      ended = FALSE;
 
       switch (line->kind)
         {
@@ -1175,6 +1234,24 @@ group_articles (const char *text,
           {
             gboolean head = run_is_head (items, lines, i, &run);
             guint k = 0;
+
+            /* Signals of a new article that has no byline: an end mark
+             * (a photo credit) after the body of the one before, or a
+             * headline of spaced phrases after a finished paragraph,
+             * each followed by body text. */
+            if (!head && open && has_body && !photo && i > first &&
+                run_then_body (items, lines, i, run))
+              {
+                const Item *prev = ITEM (i - 1);
+                const Line *prevl = LINE (prev->last);
+
+                if (was_ended)
+                  head = TRUE;
+                else if ((prev->role == BULLETIN_BLOCK_PARAGRAPH || prev->role == BULLETIN_BLOCK_FIGURE) &&
+                         prevl->kind == L_BODY && prevl->ends_sentence &&
+                         is_spaced_phrases (text, line))
+                  head = TRUE;
+              }
 
             if (!open || head || (photo && has_body))
               {
@@ -1233,6 +1310,7 @@ group_articles (const char *text,
             NEW_ARTICLE ();
           item->role = BULLETIN_BLOCK_SOURCE;
           item->article = article;
+          ended = has_body;
           i++;
           continue;
 
@@ -1259,6 +1337,7 @@ group_articles (const char *text,
       item->article = article;
       has_body = TRUE;
       photo_head = FALSE;
+      ended = LINE (item->last)->credit_c > 0;
       i++;
     }
 
