@@ -30,6 +30,10 @@ struct _BulletinIssue
   guint               n_articles;
   GListStore         *articles;
   GPtrArray          *warnings;
+  char               *text_key;      /* plain text: its corrections' identity */
+  char               *encoding;      /* plain text: what it was decoded from */
+  guint               n_corrections;
+  GPtrArray          *missing_corrections;
   GPtrArray          *waiting;   /* GTask, callers of load_async while a load runs */
   guint               loaded : 1;
   guint               loading : 1;
@@ -99,6 +103,9 @@ bulletin_issue_finalize (GObject *object)
   g_free (self->error_message);
   g_clear_object (&self->articles);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
+  g_free (self->text_key);
+  g_free (self->encoding);
+  g_clear_pointer (&self->missing_corrections, g_ptr_array_unref);
   g_clear_pointer (&self->waiting, g_ptr_array_unref);
 
   G_OBJECT_CLASS (bulletin_issue_parent_class)->finalize (object);
@@ -757,7 +764,18 @@ bulletin_issue_parse_file (GFile              *file,
     return NULL;
 
   if (kind == BULLETIN_ISSUE_TEXT_FILE)
-    return bulletin_text_parse (contents, len, name, error);
+    {
+      BulletinCorrections *store = bulletin_corrections_get_default ();
+      g_autofree char *encoding = NULL;
+
+      /* the encoding a reader chose for this file, if any */
+      if (store != NULL && !bulletin_corrections_is_empty (store))
+        {
+          g_autofree char *file_key = bulletin_corrections_file_key (contents, len);
+          encoding = bulletin_corrections_dup_encoding (store, file_key);
+        }
+      return bulletin_text_parse_full (contents, len, name, store, encoding, error);
+    }
   return bulletin_ninjs_parse (contents, len, name, error);
 }
 
@@ -794,6 +812,15 @@ apply_parsed (BulletinIssue       *self,
 
   bulletin_issue_set_metadata (self, parsed->title, date, parsed->number, parsed->edition,
                                parsed->articles->len);
+
+  g_free (self->text_key);
+  self->text_key = g_strdup (parsed->text_key);
+  g_free (self->encoding);
+  self->encoding = g_strdup (parsed->encoding);
+  self->n_corrections = parsed->n_corrections;
+  g_clear_pointer (&self->missing_corrections, g_ptr_array_unref);
+  if (parsed->missing_corrections != NULL)
+    self->missing_corrections = g_ptr_array_ref (parsed->missing_corrections);
 
   g_ptr_array_set_size (self->warnings, 0);
   for (guint i = 0; i < parsed->warnings->len; i++)
@@ -933,6 +960,60 @@ bulletin_issue_load_async (BulletinIssue       *self,
       g_task_set_task_data (worker, data, (GDestroyNotify)load_data_free);
       g_task_run_in_thread (worker, load_thread);
     }
+}
+
+/**
+ * bulletin_issue_reload_async:
+ *
+ * Reads the issue again (after the reader corrected it, or chose another
+ * encoding): the article model changes in place when it is done.
+ */
+void
+bulletin_issue_reload_async (BulletinIssue       *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (BULLETIN_IS_ISSUE (self));
+
+  self->loaded = FALSE;
+  bulletin_issue_load_async (self, cancellable, callback, user_data);
+}
+
+/* Plain text: the identity its corrections are kept under, the encoding
+ * it was read in, the corrections applied and those whose line is gone */
+const char *
+bulletin_issue_get_text_key (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+  return self->text_key;
+}
+
+const char *
+bulletin_issue_get_encoding (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+  return self->encoding;
+}
+
+guint
+bulletin_issue_get_n_corrections (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), 0);
+  return self->n_corrections;
+}
+
+/**
+ * bulletin_issue_get_missing_corrections:
+ *
+ * Returns: (transfer none) (nullable) (element-type BulletinCorrection):
+ *   the corrections whose line was not found
+ */
+GPtrArray *
+bulletin_issue_get_missing_corrections (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+  return self->missing_corrections;
 }
 
 gboolean

@@ -482,6 +482,86 @@ bulletin_text_decode_gb18030 (const char *data,
 }
 
 /**
+ * bulletin_text_decode_as:
+ *
+ * Decodes @data from @encoding (a name iconv knows), as a reader asks
+ * when the file was read in the wrong encoding.  A byte-order mark of
+ * that encoding is dropped; line ends become LF.  Bytes that are not
+ * valid in @encoding are an error naming the first.
+ *
+ * Returns: (transfer full) (nullable): the decoded text
+ */
+BulletinDecodedText *
+bulletin_text_decode_as (const char  *data,
+                         gsize        len,
+                         const char  *display_name,
+                         const char  *encoding,
+                         GError     **error)
+{
+  g_autofree char *upper = NULL;
+  gsize out_len = 0, bad = 0;
+  guint n_replaced = 0;
+  char *text;
+  GIConv conv;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (encoding != NULL, NULL);
+
+  if (display_name == NULL)
+    display_name = "?";
+
+  conv = g_iconv_open ("UTF-8", encoding);
+  if (conv == (GIConv) -1)
+    {
+      g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_ENCODING,
+                   _("%s: the encoding %s is not known on this system"), display_name, encoding);
+      return NULL;
+    }
+  g_iconv_close (conv);
+
+  upper = g_ascii_strup (encoding, -1);
+  if (g_str_has_prefix (upper, "UTF-8") || g_str_equal (upper, "UTF8"))
+    {
+      if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+        {
+          data += 3;
+          len -= 3;
+        }
+    }
+  else if (g_str_has_prefix (upper, "UTF-16") && len >= 2 &&
+           ((((guchar) data[0] == 0xFF && (guchar) data[1] == 0xFE) && !g_str_has_suffix (upper, "BE")) ||
+            (((guchar) data[0] == 0xFE && (guchar) data[1] == 0xFF) && !g_str_has_suffix (upper, "LE"))))
+    {
+      data += 2;
+      len -= 2;
+    }
+  if (len == 0)
+    {
+      g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_EMPTY,
+                   _("%s: the file is empty"), display_name);
+      return NULL;
+    }
+
+  text = iconv_decode (data, len, encoding, FALSE, &out_len, &n_replaced, &bad);
+  if (text == NULL)
+    {
+      g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_ENCODING,
+                   /* a plain %lu: xgettext cannot see through G_GSIZE_FORMAT */
+                   _("%s: not %s: byte %lu is not valid in it"),
+                   display_name, encoding, (gulong) bad);
+      return NULL;
+    }
+  if (memchr (text, 0, out_len) != NULL)
+    {
+      g_free (text);
+      g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_BINARY,
+                   _("%s: not a text file (it contains binary data)"), display_name);
+      return NULL;
+    }
+  return decoded_new (text, out_len, g_intern_string (encoding), n_replaced);
+}
+
+/**
  * bulletin_text_decode:
  *
  * Finds the encoding of a plain-text file and decodes it: a byte-order

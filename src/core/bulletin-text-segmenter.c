@@ -50,6 +50,7 @@ typedef struct {
   guint8   ends_sentence : 1;
   guint8   has_dateline : 1;
   guint8   blank_before : 1;   /* a blank line (or the start) just above */
+  guint8   fix;                /* BulletinCorrectionKind: the reader's */
   guint    skip_b, skip_c;         /* a marker or label before the text proper */
   guint    lead_b, lead_c;         /* a dateline at the start (after skip) */
   guint    lead_gap_b, lead_gap_c; /* spaces after the dateline */
@@ -816,10 +817,16 @@ classify (const char *text,
 }
 
 /* Splits the text into classified non-blank lines. */
+static void apply_fix (Line *line, BulletinCorrectionKind kind);
+
 static GArray *
-scan_lines (const char *text,
-            gsize       len)
+scan_lines (const char            *text,
+            gsize                  len,
+            const BulletinLineFix *fixes,
+            guint                  n_fixes)
 {
+  guint f = 0;
+
   GArray *lines = g_array_sized_new (FALSE, TRUE, sizeof (Line), len / 200 + 16);
   const char *p = text, *end = text + len, *cp = text;
   guint cpos = 0;
@@ -845,6 +852,10 @@ scan_lines (const char *text,
           line.blank_before = blank;
           cp = e;
           classify (text, &line);
+          while (f < n_fixes && fixes[f].offset < (gsize) (p - text))
+            f++;
+          if (f < n_fixes && fixes[f].offset == (gsize) (p - text))
+            apply_fix (&line, fixes[f].kind);
           g_array_append_val (lines, line);
           blank = FALSE;
         }
@@ -853,6 +864,55 @@ scan_lines (const char *text,
       p = nl != NULL ? nl + 1 : end;
     }
   return lines;
+}
+
+/* The reader's word on a line overrides its shape. */
+static void
+apply_fix (Line                   *line,
+           BulletinCorrectionKind  kind)
+{
+  if (kind <= BULLETIN_CORRECTION_NONE || kind > BULLETIN_CORRECTION_LAST)
+    return;
+  line->fix = kind;
+  switch (kind)
+    {
+    case BULLETIN_CORRECTION_NEW_ARTICLE:
+    case BULLETIN_CORRECTION_HEADLINE:
+    case BULLETIN_CORRECTION_SUBTITLE:
+    case BULLETIN_CORRECTION_SUBHEAD:
+      line->kind = L_HEADING;
+      line->label = LABEL_NONE;
+      line->has_dateline = FALSE;
+      line->skip_b = line->skip_c = 0;
+      line->credit_b = line->credit_c = line->credit_gap_b = line->credit_gap_c = 0;
+      break;
+    case BULLETIN_CORRECTION_BYLINE:
+    case BULLETIN_CORRECTION_DATELINE:
+      if (line->kind != L_BYLINE)
+        line->skip_b = line->skip_c = 0;
+      line->kind = L_BYLINE;
+      line->label = LABEL_NONE;
+      line->has_dateline = FALSE;
+      line->credit_b = line->credit_c = line->credit_gap_b = line->credit_gap_c = 0;
+      break;
+    case BULLETIN_CORRECTION_BODY:
+      if (line->kind != L_BODY)
+        line->skip_b = line->skip_c = 0;
+      line->kind = L_BODY;
+      line->label = LABEL_NONE;
+      break;
+    default:
+      break;
+    }
+}
+
+/* A line whose article the reader decided: a run of headings stops
+ * before it. */
+static inline gboolean
+fix_decides_start (const Line *line)
+{
+  return line->fix == BULLETIN_CORRECTION_NEW_ARTICLE ||
+         line->fix == BULLETIN_CORRECTION_JOIN_PREVIOUS;
 }
 
 #define LINE(i) (&g_array_index (lines, Line, (i)))
@@ -871,7 +931,8 @@ run_is_head (GArray *items,
   const Line *next;
 
   while (j < n && LINE (ITEM (j)->first)->kind == L_HEADING &&
-         !LINE (ITEM (j)->first)->has_dateline)
+         !LINE (ITEM (j)->first)->has_dateline &&
+         (j == i || !fix_decides_start (LINE (ITEM (j)->first))))
     j++;
   *run_len = j - i;
   if (j >= n)
@@ -976,6 +1037,9 @@ repair_page_breaks (GArray *items,
               lastl->ends_sentence || lastl->credit_c > 0)
             break;
           next = LINE (ITEM (i + 1)->first);
+          if ((lastl->fix != 0 && lastl->fix != BULLETIN_CORRECTION_BODY) ||
+              (next->fix != 0 && next->fix != BULLETIN_CORRECTION_BODY))
+            break;
           if (lastl->kind == L_HEADING && lastl->label == LABEL_NONE && blank_style &&
               !next->blank_before && next->kind == L_BODY && !next->has_dateline &&
               item.first == item.last)
@@ -1198,7 +1262,7 @@ group_articles (const char *text,
   guint article = G_MAXUINT, n_articles = 0;
   gboolean open = FALSE, has_body = FALSE, photo = FALSE, photo_head = FALSE;
   /* the last item ended an article's text: a photo credit after its body */
-  gboolean ended = FALSE, was_ended;
+  gboolean ended = FALSE, was_ended, join_here;
   guint i = first;
 
 #define NEW_ARTICLE() \
@@ -1215,14 +1279,21 @@ group_articles (const char *text,
         open = FALSE;
       was_ended = ended;
       ended = FALSE;
+      /* the reader joined what starts here to the article before */
+      join_here = line->fix == BULLETIN_CORRECTION_JOIN_PREVIOUS && article != G_MAXUINT;
+      if (join_here)
+        open = TRUE;
 
       switch (line->kind)
         {
         case L_SECTION:
         case L_PHOTO_SECTION:
-          NEW_ARTICLE ();
-          photo = line->kind == L_PHOTO_SECTION;
-          photo_head = photo;
+          if (!join_here)
+            {
+              NEW_ARTICLE ();
+              photo = line->kind == L_PHOTO_SECTION;
+              photo_head = photo;
+            }
           item->role = BULLETIN_BLOCK_SECTION_LABEL;
           item->article = article;
           i++;
@@ -1234,6 +1305,29 @@ group_articles (const char *text,
           {
             gboolean head = run_is_head (items, lines, i, &run);
             guint k = 0;
+
+            if (join_here)
+              {
+                for (guint m = 0; m < run; m++)
+                  {
+                    ITEM (i + m)->role = BULLETIN_BLOCK_HEADING;
+                    ITEM (i + m)->article = article;
+                  }
+                photo_head = FALSE;
+                i += run;
+                continue;
+              }
+            /* a line the reader said is a headline, subtitle or subhead
+             * stays in the article that is open */
+            if (line->fix == BULLETIN_CORRECTION_HEADLINE || line->fix == BULLETIN_CORRECTION_SUBTITLE ||
+                line->fix == BULLETIN_CORRECTION_SUBHEAD)
+              head = FALSE;
+            if (line->fix == BULLETIN_CORRECTION_NEW_ARTICLE)
+              {
+                head = TRUE;
+                open = FALSE;
+                run = MIN (run, RUN_MAX);
+              }
 
             /* Signals of a new article that has no byline: an end mark
              * (a photo credit) after the body of the one before, or a
@@ -1274,6 +1368,14 @@ group_articles (const char *text,
                   }
                 NEW_ARTICLE ();
                 assign_headline_roles (text, items, lines, i + k, block);
+                if (line->fix == BULLETIN_CORRECTION_NEW_ARTICLE)
+                  {
+                    /* the reader's line is the headline */
+                    for (guint m = 0; m < block; m++)
+                      ITEM (i + m)->role = m == 0 ? BULLETIN_BLOCK_HEADLINE
+                                         : m == 1 ? BULLETIN_BLOCK_SUBTITLE
+                                         : BULLETIN_BLOCK_HEADING;
+                  }
                 for (guint m = 0; m < block; m++)
                   ITEM (i + k + m)->article = article;
               }
@@ -1342,6 +1444,27 @@ group_articles (const char *text,
     }
 
 #undef NEW_ARTICLE
+
+  /* what the reader said a line is */
+  for (i = first; i < items->len; i++)
+    {
+      Item *item = ITEM (i);
+
+      switch (LINE (item->first)->fix)
+        {
+        case BULLETIN_CORRECTION_HEADLINE: item->role = BULLETIN_BLOCK_HEADLINE; break;
+        case BULLETIN_CORRECTION_SUBTITLE: item->role = BULLETIN_BLOCK_SUBTITLE; break;
+        case BULLETIN_CORRECTION_BYLINE: item->role = BULLETIN_BLOCK_BYLINE; break;
+        case BULLETIN_CORRECTION_DATELINE: item->role = BULLETIN_BLOCK_DATELINE; break;
+        case BULLETIN_CORRECTION_SUBHEAD: item->role = BULLETIN_BLOCK_HEADING; break;
+        case BULLETIN_CORRECTION_BODY:
+          if (item->role != BULLETIN_BLOCK_FIGURE)
+            item->role = BULLETIN_BLOCK_PARAGRAPH;
+          break;
+        default:
+          break;
+        }
+    }
   return n_articles;
 }
 
@@ -1638,6 +1761,13 @@ build_article (const char *text,
             }
           break;
 
+        case BULLETIN_BLOCK_DATELINE:
+          /* a line the reader said is a dateline */
+          add_simple_block (&b, item->role, cs, line->cend);
+          if (b.dateline == NULL)
+            b.dateline = line_text (&b, line);
+          break;
+
         case BULLETIN_BLOCK_SECTION_LABEL:
           add_simple_block (&b, item->role, cs, line->cend);
           if (section == NULL)
@@ -1683,10 +1813,12 @@ build_article (const char *text,
 }
 
 static BulletinParsedIssue *
-segment (const char *text,
-         gsize       len,
-         GBytes     *shared,
-         const char *display_name);
+segment (const char            *text,
+         gsize                  len,
+         GBytes                *shared,
+         const char            *display_name,
+         const BulletinLineFix *fixes,
+         guint                  n_fixes);
 
 /**
  * bulletin_text_segment:
@@ -1700,7 +1832,7 @@ bulletin_text_segment (const char *text,
 {
   g_return_val_if_fail (text != NULL || len == 0, NULL);
 
-  return segment (text, len, NULL, display_name);
+  return segment (text, len, NULL, display_name, NULL, 0);
 }
 
 /**
@@ -1722,14 +1854,37 @@ bulletin_text_segment_shared (GBytes     *text,
 
   g_return_val_if_fail (data != NULL && len < size && data[len] == 0, NULL);
 
-  return segment (data, len, text, display_name);
+  return segment (data, len, text, display_name, NULL, 0);
+}
+
+/**
+ * bulletin_text_segment_fixed:
+ *
+ * Returns: (transfer full): the issue, its articles finished
+ */
+BulletinParsedIssue *
+bulletin_text_segment_fixed (GBytes                *text,
+                             gsize                  len,
+                             const char            *display_name,
+                             const BulletinLineFix *fixes,
+                             guint                  n_fixes)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (text, &size);
+
+  g_return_val_if_fail (data != NULL && len < size && data[len] == 0, NULL);
+  g_return_val_if_fail (fixes != NULL || n_fixes == 0, NULL);
+
+  return segment (data, len, text, display_name, fixes, n_fixes);
 }
 
 static BulletinParsedIssue *
-segment (const char *text,
-         gsize       len,
-         GBytes     *shared,
-         const char *display_name)
+segment (const char            *text,
+         gsize                  len,
+         GBytes                *shared,
+         const char            *display_name,
+         const BulletinLineFix *fixes,
+         guint                  n_fixes)
 {
   g_autoptr(BulletinParsedIssue) parsed = bulletin_parsed_issue_new ();
   g_autoptr(GArray) lines = NULL;
@@ -1740,7 +1895,7 @@ segment (const char *text,
   guint first, n_articles, start;
   const char *language;
 
-  lines = scan_lines (text, len);
+  lines = scan_lines (text, len, fixes, n_fixes);
   items = g_array_sized_new (FALSE, TRUE, sizeof (Item), lines->len);
   for (guint l = 0; l < lines->len; l++)
     {
