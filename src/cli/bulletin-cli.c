@@ -11,6 +11,7 @@
 #include "bulletin-cli-display.h"
 #include "bulletin-cli-export.h"
 #include "bulletin-cli-search.h"
+#include "bulletin-corrections.h"
 
 /*
  * The commands: one row each.  A command is a long option (--name, with
@@ -146,6 +147,7 @@ static GOptionContext *
 make_context (Parsed    *parsed,
               gboolean  *help,
               gboolean  *narrow,
+              gboolean  *no_corrections,
               gboolean  *version,
               char    ***paths)
 {
@@ -158,6 +160,8 @@ make_context (Parsed    *parsed,
       N_("Show this help and exit"), NULL },
     { "narrow-punctuation", 0, 0, G_OPTION_ARG_NONE, narrow,
       N_("With --display-text: the text without full-width punctuation"), NULL },
+    { "no-corrections", 0, 0, G_OPTION_ARG_NONE, no_corrections,
+      N_("Read plain-text issues as the rules read them, without the corrections made in the reader"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, version,
       N_("Print the version and exit"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, paths,
@@ -210,7 +214,7 @@ bulletin_cli_handle (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   Parsed parsed = { NULL, NULL };
-  gboolean help = FALSE, narrow = FALSE, version = FALSE;
+  gboolean help = FALSE, narrow = FALSE, no_corrections = FALSE, version = FALSE;
   const char * const no_paths[] = { NULL };
   BulletinCliArgs command_args;
   guint n_paths;
@@ -218,7 +222,7 @@ bulletin_cli_handle (int    argc,
   for (int i = 0; i < argc; i++)
     args[i] = g_strdup (argv[i]);
 
-  context = make_context (&parsed, &help, &narrow, &version, &paths);
+  context = make_context (&parsed, &help, &narrow, &no_corrections, &version, &paths);
   if (!g_option_context_parse_strv (context, &args, &error))
     {
       print_usage_error (error->message);
@@ -271,6 +275,10 @@ bulletin_cli_handle (int    argc,
       *exit_status = BULLETIN_CLI_ERROR;
       return TRUE;
     }
+
+  /* the user's corrections apply unless asked not to */
+  if (no_corrections)
+    bulletin_corrections_set_default (NULL);
 
   command_args.value = parsed.value;
   command_args.paths = paths != NULL ? (const char * const *)paths : no_paths;
