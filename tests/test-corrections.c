@@ -10,6 +10,7 @@
 
 #include "bulletin-corrections.h"
 #include "bulletin-issue.h"
+#include "bulletin-search-index.h"
 #include "bulletin-test-utils.h"
 #include "bulletin-text-decoder.h"
 #include "bulletin-text-import.h"
@@ -531,6 +532,71 @@ test_reopen_with_encoding (void)
   remove_tree (dir);
 }
 
+static void
+count_total (guint    done,
+             guint    total,
+             gpointer user_data)
+{
+  *(guint *) user_data = MAX (*(guint *) user_data, total);
+}
+
+/* The search index reads a corrected issue again: its file is the same */
+static void
+test_search_index_reindexes (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *data_dir = g_build_filename (dir, "data", NULL);
+  g_autofree char *archive = g_build_filename (dir, "archive", NULL);
+  g_autofree char *db = g_build_filename (dir, "index.db", NULL);
+  g_autoptr(BulletinCorrections) store = bulletin_corrections_new (data_dir);
+  g_autoptr(GFile) root = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(BulletinSearchIndex) index = NULL;
+  g_autoptr(BulletinParsedIssue) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+  guint total = 0;
+
+  bulletin_corrections_set_default (store);
+  write_file (archive, "2022-04-05.txt", bulletin, strlen (bulletin));
+  root = g_file_new_for_path (archive);
+  file = g_file_get_child (root, "2022-04-05.txt");
+  index = bulletin_search_index_new (root, db);
+  g_assert_true (bulletin_search_index_update (index, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(BulletinSearchResults) r = NULL;
+
+    r = bulletin_search_index_query (index, "第二篇正文", 0, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (r->results->len, ==, 1);
+    g_assert_cmpstr (((BulletinSearchResult *) g_ptr_array_index (r->results, 0))->headline, ==, "第一篇的标题");
+  }
+
+  parsed = parse_path (archive, "2022-04-05.txt");
+  add (store, parsed, "第二篇的标题", BULLETIN_CORRECTION_NEW_ARTICLE);
+
+  /* the file did not change: nothing to do, until the issue is forgotten */
+  g_assert_true (bulletin_search_index_update (index, NULL, count_total, &total, &error));
+  g_assert_cmpuint (total, ==, 0);
+  g_assert_true (bulletin_search_index_forget_issue (index, file, &error));
+  g_assert_no_error (error);
+  g_assert_true (bulletin_search_index_update (index, NULL, count_total, &total, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (total, ==, 1);
+  {
+    g_autoptr(BulletinSearchResults) r = NULL;
+
+    r = bulletin_search_index_query (index, "第二篇正文", 0, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (r->results->len, ==, 1);
+    g_assert_cmpstr (((BulletinSearchResult *) g_ptr_array_index (r->results, 0))->headline, ==, "第二篇的标题");
+  }
+
+  g_clear_object (&index);
+  bulletin_corrections_set_default (NULL);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -543,5 +609,6 @@ main (int   argc,
   g_test_add_func ("/bulletin/corrections/missing-line-listed", test_missing_line_listed);
   g_test_add_func ("/bulletin/corrections/notes-follow", test_notes_follow);
   g_test_add_func ("/bulletin/corrections/reopen-with-encoding", test_reopen_with_encoding);
+  g_test_add_func ("/bulletin/corrections/search-index-reindexes", test_search_index_reindexes);
   return g_test_run ();
 }

@@ -1016,6 +1016,46 @@ bulletin_issue_get_missing_corrections (BulletinIssue *self)
   return self->missing_corrections;
 }
 
+/**
+ * bulletin_issue_dup_text_details:
+ *
+ * For the issue's details: the encoding a loaded plain-text issue was
+ * read in, how many of the reader's corrections apply, and those whose
+ * line is no longer in the file.
+ *
+ * Returns: (transfer full) (nullable): the text, or NULL
+ */
+char *
+bulletin_issue_dup_text_details (BulletinIssue *self)
+{
+  GString *s;
+
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+
+  if (self->kind != BULLETIN_ISSUE_TEXT_FILE || !self->loaded || self->encoding == NULL)
+    return NULL;
+  s = g_string_new (NULL);
+  /* Translators: %s is an encoding, e.g. GB18030 */
+  g_string_append_printf (s, _("Encoding: %s"), self->encoding);
+  if (self->n_corrections > 0)
+    {
+      g_string_append_c (s, '\n');
+      g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, "%u correction applied",
+                                              "%u corrections applied", self->n_corrections),
+                              self->n_corrections);
+    }
+  for (guint i = 0; self->missing_corrections != NULL && i < self->missing_corrections->len; i++)
+    {
+      BulletinCorrection *c = g_ptr_array_index (self->missing_corrections, i);
+
+      g_string_append_c (s, '\n');
+      /* Translators: a correction whose line is no longer in the file: what it was, the line */
+      g_string_append_printf (s, _("Not applied, the line is gone: %s: %s"),
+                              bulletin_correction_kind_get_label (c->kind), c->line);
+    }
+  return g_string_free (s, FALSE);
+}
+
 gboolean
 bulletin_issue_load_finish (BulletinIssue  *self,
                             GAsyncResult   *result,

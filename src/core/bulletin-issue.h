@@ -75,6 +75,7 @@ const char         *bulletin_issue_get_text_key      (BulletinIssue      *self);
 const char         *bulletin_issue_get_encoding      (BulletinIssue      *self);
 guint               bulletin_issue_get_n_corrections (BulletinIssue      *self);
 GPtrArray          *bulletin_issue_get_missing_corrections (BulletinIssue *self);
+char               *bulletin_issue_dup_text_details  (BulletinIssue      *self);
 BulletinArticle    *bulletin_issue_find_article      (BulletinIssue      *self,
                                                       const char         *article_id);
 

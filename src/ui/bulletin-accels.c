@@ -47,6 +47,16 @@ static const BulletinAccel accels[] = {
   { "win.add-article-note", { "<Control><Shift>m", NULL }, N_("Bookmarks and Notes"), N_("Add a note on the article"), BULLETIN_ACCEL_APP },
   { "win.copy-citation", { "<Control><Shift>c", NULL }, N_("Bookmarks and Notes"), N_("Copy a citation of the article or passage"), BULLETIN_ACCEL_APP },
 
+  /* Corrections of plain-text issues */
+  { "win.correct-new-article", { "<Control><Alt>Return", NULL }, N_("Corrections"), N_("Start a new article at this line (it is a headline)"), BULLETIN_ACCEL_APP },
+  { "win.correct-join-previous", { "<Control><Alt>BackSpace", NULL }, N_("Corrections"), N_("Join the article with the previous one"), BULLETIN_ACCEL_APP },
+  { "win.correct-headline", { "<Control><Alt>1", NULL }, N_("Corrections"), N_("This line is a headline"), BULLETIN_ACCEL_APP },
+  { "win.correct-subtitle", { "<Control><Alt>2", NULL }, N_("Corrections"), N_("This line is a subtitle"), BULLETIN_ACCEL_APP },
+  { "win.correct-byline", { "<Control><Alt>3", NULL }, N_("Corrections"), N_("This line is a byline"), BULLETIN_ACCEL_APP },
+  { "win.correct-dateline", { "<Control><Alt>4", NULL }, N_("Corrections"), N_("This line is a dateline"), BULLETIN_ACCEL_APP },
+  { "win.correct-subhead", { "<Control><Alt>5", NULL }, N_("Corrections"), N_("This line is a subhead"), BULLETIN_ACCEL_APP },
+  { "win.correct-body", { "<Control><Alt>0", NULL }, N_("Corrections"), N_("This line is body text"), BULLETIN_ACCEL_APP },
+
   /* Application */
   { "app.shortcuts", { "<Control>question", NULL }, N_("General"), N_("Keyboard shortcuts"), BULLETIN_ACCEL_APP },
   { "app.quit", { "<Control>q", NULL }, N_("General"), N_("Quit"), BULLETIN_ACCEL_APP },

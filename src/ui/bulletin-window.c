@@ -8,6 +8,7 @@
 #include "bulletin-a11y.h"
 #include "bulletin-annotations-controller.h"
 #include "bulletin-window-search.h"
+#include "bulletin-window-corrections.h"
 
 #define MAX_RECENT 8
 
@@ -924,6 +925,7 @@ bulletin_window_init (BulletinWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
   bulletin_annotations_controller_attach (self);
+  bulletin_window_corrections_init (self);
 
   /* keyboard users start in the list, not on the first header button */
   gtk_window_set_focus (GTK_WINDOW (self), bulletin_sidebar_get_list_view (self->sidebar));
