@@ -3733,7 +3733,11 @@ bulletin_search_index_forget_issue (BulletinSearchIndex  *self,
 
   if (!bulletin_search_index_exists (self))
     return TRUE;
-  db = db_open (self->db_path, FALSE, NULL, error);
+  {
+    gboolean created = FALSE;
+
+    db = db_open_write (self->db_path, &created, error);
+  }
   if (db == NULL)
     return FALSE;
   name = g_file_get_basename (file);
