@@ -528,6 +528,24 @@ test_reopen_with_encoding (void)
   g_assert_null (bulletin_text_decode_as (big5, big5_len, "t.txt", "UTF-8", &error));
   g_assert_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_ENCODING);
 
+  /* what Reopen with Encoding offers: the Chinese encodings first, by
+   * name, each once */
+  {
+    g_autoptr(GPtrArray) names = bulletin_text_dup_encoding_names ();
+    g_autoptr(GHashTable) once = g_hash_table_new (g_str_hash, g_str_equal);
+    static const char * const wanted[] = { "UTF-8", "GB18030", "BIG5", "BIG5-HKSCS", "UTF-16LE", "UTF-16BE" };
+
+    for (guint i = 0; i < names->len; i++)
+      {
+        g_assert_false (g_hash_table_contains (once, g_ptr_array_index (names, i)));
+        g_hash_table_add (once, g_ptr_array_index (names, i));
+      }
+    for (guint i = 0; i < G_N_ELEMENTS (wanted); i++)
+      g_assert_true (g_hash_table_contains (once, wanted[i]));
+    g_assert_cmpstr (g_ptr_array_index (names, 0), ==, "UTF-8");
+    g_assert_cmpstr (g_ptr_array_index (names, 1), ==, "GB18030");
+  }
+
   bulletin_corrections_set_default (NULL);
   remove_tree (dir);
 }

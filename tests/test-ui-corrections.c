@@ -135,6 +135,18 @@ put_cursor_on (BulletinWindow *window,
   gtk_text_buffer_place_cursor (buffer, &match_start);
 }
 
+static GtkWindow *
+find_dialog (BulletinWindow *window)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (gtk_window_get_transient_for (l->data) == GTK_WINDOW (window) &&
+        g_object_get_data (l->data, "bulletin-dropdown") != NULL)
+      return l->data;
+  return NULL;
+}
+
 static void
 test_correct_in_window (void)
 {
@@ -214,12 +226,37 @@ test_correct_in_window (void)
     chosen = bulletin_corrections_dup_encoding (fresh, key);
     g_assert_cmpstr (chosen, ==, "GBK");
   }
+  /* Other Encoding…: every encoding iconv knows, chosen by name */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "choose-encoding", NULL);
+  {
+    GtkWindow *dialog = NULL;
+    GtkDropDown *dropdown;
+    GListModel *names;
+    guint at = GTK_INVALID_LIST_POSITION;
+
+    WAIT_UNTIL ((dialog = find_dialog (window)) != NULL);
+    dropdown = g_object_get_data (G_OBJECT (dialog), "bulletin-dropdown");
+    names = gtk_drop_down_get_model (dropdown);
+    for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+      {
+        g_autoptr(GtkStringObject) s = g_list_model_get_item (names, i);
+
+        if (g_str_equal (gtk_string_object_get_string (s), "GB18030"))
+          at = i;
+      }
+    g_assert_cmpuint (at, !=, GTK_INVALID_LIST_POSITION);
+    gtk_drop_down_set_selected (dropdown, at);
+    g_signal_emit_by_name (gtk_window_get_default_widget (dialog), "clicked");
+  }
+  WAIT_UNTIL (g_strcmp0 (bulletin_issue_get_encoding (issue), "GB18030") == 0 && bulletin_issue_is_loaded (issue));
+  g_assert_cmpuint (n_articles (issue), ==, 2);
+
   /* shown in the issue's details (the row's tooltip and description) */
   {
     g_autofree char *details = bulletin_issue_dup_text_details (issue);
 
     g_assert_nonnull (details);
-    g_assert_nonnull (strstr (details, "GBK"));
+    g_assert_nonnull (strstr (details, "GB18030"));
   }
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -6,6 +6,7 @@
 #include "bulletin-annotations-controller.h"
 #include "bulletin-corrections.h"
 #include "bulletin-display-text.h"
+#include "bulletin-text-decoder.h"
 #include "bulletin-window-corrections.h"
 #include "bulletin-window-search.h"
 
@@ -414,6 +415,73 @@ reopen_with_encoding (GSimpleAction *action,
   g_file_load_contents_async (bulletin_issue_get_file (r->issue), NULL, reopen_loaded, r);
 }
 
+/* Other Encoding…: every encoding iconv knows, in a list to search */
+static void
+encoding_chosen (GtkButton *button,
+                 GtkWindow *dialog)
+{
+  GtkDropDown *dropdown = g_object_get_data (G_OBJECT (dialog), "bulletin-dropdown");
+  BulletinWindow *window = BULLETIN_WINDOW (gtk_window_get_transient_for (dialog));
+  GtkStringObject *item = gtk_drop_down_get_selected_item (dropdown);
+
+  if (item != NULL)
+    g_action_group_activate_action (G_ACTION_GROUP (window), "reopen-with-encoding",
+                                     g_variant_new_string (gtk_string_object_get_string (item)));
+  gtk_window_destroy (dialog);
+}
+
+static void
+choose_encoding (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  BulletinWindow *self = user_data;
+  g_autoptr(GPtrArray) names = bulletin_text_dup_encoding_names ();
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+  g_autoptr(GtkExpression) expression = NULL;
+  GtkWidget *dialog = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *label = gtk_label_new (_("Read the issue’s file as:"));
+  GtkWidget *dropdown;
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+  GtkWidget *reopen = gtk_button_new_with_mnemonic (_("_Reopen"));
+
+  for (guint i = 0; i < names->len; i++)
+    gtk_string_list_append (list, g_ptr_array_index (names, i));
+  dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (list)), NULL);
+  expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
+  gtk_drop_down_set_expression (GTK_DROP_DOWN (dropdown), expression);
+  gtk_drop_down_set_enable_search (GTK_DROP_DOWN (dropdown), TRUE);
+  gtk_widget_set_tooltip_text (dropdown, _("The encoding to read the file in"));
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (dropdown),
+                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
+
+  gtk_window_set_title (GTK_WINDOW (dialog), _("Reopen with Encoding"));
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 360, -1);
+  gtk_widget_set_margin_top (box, 18);
+  gtk_widget_set_margin_bottom (box, 18);
+  gtk_widget_set_margin_start (box, 18);
+  gtk_widget_set_margin_end (box, 18);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  gtk_widget_add_css_class (reopen, "suggested-action");
+  gtk_box_append (GTK_BOX (buttons), cancel);
+  gtk_box_append (GTK_BOX (buttons), reopen);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), dropdown);
+  gtk_box_append (GTK_BOX (box), buttons);
+  gtk_window_set_child (GTK_WINDOW (dialog), box);
+  gtk_window_set_default_widget (GTK_WINDOW (dialog), reopen);
+  g_object_set_data (G_OBJECT (dialog), "bulletin-dropdown", dropdown);
+  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), dialog);
+  g_signal_connect (reopen, "clicked", G_CALLBACK (encoding_chosen), dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static GMenuModel *
 build_menu (void)
 {
@@ -452,6 +520,13 @@ build_menu (void)
       g_menu_append_item (encoding_menu, item);
     }
 
+  {
+    g_autoptr(GMenu) other = g_menu_new ();
+
+    g_menu_append (other, _("Other Encoding…"), "win.choose-encoding");
+    g_menu_append_section (encoding_menu, NULL, G_MENU_MODEL (other));
+  }
+
   g_menu_append_submenu (menu, _("Correct"), G_MENU_MODEL (correct_menu));
   g_menu_append_submenu (menu, _("Reopen with Encoding"), G_MENU_MODEL (encoding_menu));
   return G_MENU_MODEL (menu);
@@ -478,6 +553,7 @@ bulletin_window_corrections_init (BulletinWindow *self)
   const GActionEntry entries[] = {
     { "reset-corrections", reset_corrections, NULL, NULL, NULL, { 0 } },
     { "reopen-with-encoding", reopen_with_encoding, "s", NULL, NULL, { 0 } },
+    { "choose-encoding", choose_encoding, NULL, NULL, NULL, { 0 } },
   };
 
   g_return_if_fail (BULLETIN_IS_WINDOW (self));
