@@ -550,6 +550,69 @@ test_reopen_with_encoding (void)
   remove_tree (dir);
 }
 
+/* The shared sample: Join with the Previous Article on its second
+ * article; the others keep their ids, a note on the joined article's
+ * passage follows it, and GB18030 with CRLF reads the same */
+static void
+test_sample_join (void)
+{
+  g_autofree char *path = bulletin_test_shared_path ("samples/000_1b466bc7855b1717.txt");
+  g_autofree char *dir = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *windows = NULL;
+  g_autofree char *gb = NULL;
+  g_autoptr(BulletinCorrections) store = NULL;
+  g_autoptr(BulletinAnnotations) annotations = NULL;
+  g_autoptr(BulletinParsedIssue) before = NULL;
+  g_autoptr(BulletinParsedIssue) after = NULL;
+  g_autoptr(BulletinParsedIssue) reencoded = NULL;
+  g_autoptr(BulletinNote) note = NULL;
+  g_autoptr(GPtrArray) moved = NULL;
+  BulletinArticle *second;
+  const char *src, *at;
+  gsize len, gb_len;
+  guint start;
+
+  if (path == NULL)
+    return;
+  dir = make_dir ();
+  store = bulletin_corrections_new (dir);
+  annotations = bulletin_annotations_new (dir);
+  g_assert_true (bulletin_annotations_load (annotations, NULL));
+  contents = bulletin_test_read_file (path, &len);
+  before = parse (contents, len, store);
+  g_assert_cmpuint (before->articles->len, ==, 4);
+
+  second = article_at (before, 1);
+  src = bulletin_article_get_source (second);
+  at = strstr (src, "送餐上门仍未停止");
+  g_assert_nonnull (at);
+  start = g_utf8_strlen (src, at - src);
+  note = bulletin_note_new_for_range (second, start, start + g_utf8_strlen ("送餐上门仍未停止", -1));
+  bulletin_note_set_text (note, "sample");
+  g_assert_true (bulletin_annotations_add_note (annotations, note, NULL));
+
+  add (store, before, "15人送餐队伍迅速集结……", BULLETIN_CORRECTION_JOIN_PREVIOUS);
+  after = parse (contents, len, store);
+  g_assert_cmpuint (after->articles->len, ==, 3);
+  for (guint a = 0; a < 3; a++)
+    g_assert_cmpstr (bulletin_article_get_id (article_at (after, a)), ==,
+                     bulletin_article_get_id (article_at (before, a == 0 ? 0 : a + 1)));
+  g_assert_cmpuint (bulletin_corrections_rehome_notes (annotations, before->articles, after->articles), ==, 1);
+  moved = bulletin_annotations_dup_notes_for_article (annotations, bulletin_article_get_id (article_at (after, 0)));
+  g_assert_cmpuint (moved->len, ==, 1);
+  g_assert_cmpstr (bulletin_note_get_quote (g_ptr_array_index (moved, 0)), ==, "送餐上门仍未停止");
+
+  windows = crlf (contents);
+  gb = g_convert (windows, -1, "GB18030", "UTF-8", NULL, &gb_len, NULL);
+  reencoded = parse (gb, gb_len, store);
+  g_assert_cmpuint (reencoded->articles->len, ==, 3);
+  g_assert_cmpuint (reencoded->n_corrections, ==, 1);
+
+  g_clear_object (&annotations);
+  remove_tree (dir);
+}
+
 static void
 count_total (guint    done,
              guint    total,
@@ -628,5 +691,6 @@ main (int   argc,
   g_test_add_func ("/bulletin/corrections/notes-follow", test_notes_follow);
   g_test_add_func ("/bulletin/corrections/reopen-with-encoding", test_reopen_with_encoding);
   g_test_add_func ("/bulletin/corrections/search-index-reindexes", test_search_index_reindexes);
+  g_test_add_func ("/bulletin/corrections/sample-join", test_sample_join);
   return g_test_run ();
 }
