@@ -51,8 +51,8 @@ static const BulletinAccel accels[] = {
   { "note.cancel", { "Escape", NULL }, N_("Bookmarks and Notes"), N_("Close the note without saving"), BULLETIN_ACCEL_WIDGET },
 
   /* Corrections of plain-text issues */
-  { "win.correct-new-article", { "<Control><Alt>Return", NULL }, N_("Corrections"), N_("Start a new article at this line (it is a headline)"), BULLETIN_ACCEL_APP },
-  { "win.correct-join-previous", { "<Control><Alt>BackSpace", NULL }, N_("Corrections"), N_("Join the article with the previous one"), BULLETIN_ACCEL_APP },
+  { "win.correct-new-article", { "<Control><Alt>n", NULL }, N_("Corrections"), N_("Start a new article at this line (it is a headline)"), BULLETIN_ACCEL_APP },
+  { "win.correct-join-previous", { "<Control><Alt>j", NULL }, N_("Corrections"), N_("Join the article with the previous one"), BULLETIN_ACCEL_APP },
   { "win.correct-headline", { "<Control><Alt>1", NULL }, N_("Corrections"), N_("This line is a headline"), BULLETIN_ACCEL_APP },
   { "win.correct-subtitle", { "<Control><Alt>2", NULL }, N_("Corrections"), N_("This line is a subtitle"), BULLETIN_ACCEL_APP },
   { "win.correct-byline", { "<Control><Alt>3", NULL }, N_("Corrections"), N_("This line is a byline"), BULLETIN_ACCEL_APP },
