@@ -408,6 +408,40 @@ test_missing_line_listed (void)
   remove_tree (dir);
 }
 
+/* An issue of the same file name in another archive is another issue:
+ * the first one's corrections neither apply to it nor are taken over */
+static void
+test_same_name_other_archive (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autoptr(BulletinCorrections) store = bulletin_corrections_new (dir);
+  g_autoptr(BulletinParsedIssue) first = NULL;
+  g_autoptr(BulletinParsedIssue) other = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  g_autoptr(GString) changed = g_string_new (bulletin);
+
+  bulletin_corrections_set_archive (store, "file:///a");
+  first = parse (bulletin, strlen (bulletin), store);
+  add (store, first, "第二篇的标题", BULLETIN_CORRECTION_NEW_ARTICLE);
+
+  bulletin_corrections_set_archive (store, "file:///b");
+  g_string_replace (changed, "第二篇的标题\n", "", 1);
+  other = parse (changed->str, changed->len, store);
+  g_assert_cmpuint (other->n_corrections, ==, 0);
+  g_assert_null (other->missing_corrections);
+  add (store, other, "第三篇的标题", BULLETIN_CORRECTION_SUBHEAD);
+
+  {
+    g_autoptr(BulletinCorrections) fresh = bulletin_corrections_new (dir);
+    kept = bulletin_corrections_lookup (fresh, first->text_key, NULL);
+  }
+  g_assert_cmpuint (kept->len, ==, 1);
+  g_assert_cmpint (((BulletinCorrection *) g_ptr_array_index (kept, 0))->kind, ==,
+                   BULLETIN_CORRECTION_NEW_ARTICLE);
+
+  remove_tree (dir);
+}
+
 /* A note on a passage that moves into a new article follows it */
 static void
 test_notes_follow (void)
@@ -688,6 +722,7 @@ main (int   argc,
   g_test_add_func ("/bulletin/corrections/untouched-ids", test_untouched_ids);
   g_test_add_func ("/bulletin/corrections/line-roles", test_line_roles);
   g_test_add_func ("/bulletin/corrections/missing-line-listed", test_missing_line_listed);
+  g_test_add_func ("/bulletin/corrections/same-name-other-archive", test_same_name_other_archive);
   g_test_add_func ("/bulletin/corrections/notes-follow", test_notes_follow);
   g_test_add_func ("/bulletin/corrections/reopen-with-encoding", test_reopen_with_encoding);
   g_test_add_func ("/bulletin/corrections/search-index-reindexes", test_search_index_reindexes);

@@ -428,6 +428,7 @@ struct _BulletinCorrections {
   gboolean    loaded;
   GHashTable *groups;   /* key -> Group */
   GHashTable *choices;  /* key -> Choice */
+  GHashTable *archives; /* key file path -> the archive URI it names */
 };
 
 G_DEFINE_FINAL_TYPE (BulletinCorrections, bulletin_corrections, G_TYPE_OBJECT)
@@ -442,6 +443,7 @@ bulletin_corrections_finalize (GObject *object)
   g_free (self->archive);
   g_hash_table_unref (self->groups);
   g_hash_table_unref (self->choices);
+  g_hash_table_unref (self->archives);
   G_OBJECT_CLASS (bulletin_corrections_parent_class)->finalize (object);
 }
 
@@ -457,6 +459,7 @@ bulletin_corrections_init (BulletinCorrections *self)
   g_mutex_init (&self->lock);
   self->groups = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, group_free);
   self->choices = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, choice_free);
+  self->archives = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 BulletinCorrections *
@@ -563,6 +566,12 @@ load_file (BulletinCorrections *self,
 
   if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL))
     return;
+  {
+    char *archive = g_key_file_get_string (kf, "Bulletin Reader", "archive", NULL);
+
+    if (archive != NULL)
+      g_hash_table_replace (self->archives, g_strdup (path), archive);
+  }
   groups = g_key_file_get_groups (kf, NULL);
   for (guint i = 0; groups[i] != NULL; i++)
     {
@@ -653,6 +662,7 @@ bulletin_corrections_reload (BulletinCorrections *self)
   g_mutex_lock (&self->lock);
   g_hash_table_remove_all (self->groups);
   g_hash_table_remove_all (self->choices);
+  g_hash_table_remove_all (self->archives);
   self->loaded = FALSE;
   ensure_loaded (self);
   g_mutex_unlock (&self->lock);
@@ -681,15 +691,20 @@ find_group (BulletinCorrections *self,
   GHashTableIter iter;
   gpointer value;
 
+  g_autofree char *own = NULL;
+
   if (g != NULL || name == NULL)
     return g;
-  /* an issue edited since: the newest group of the same file name */
+  /* an issue edited since: the newest group of the same file name in
+   * this archive's file (another archive's issue of that name is
+   * another issue) */
+  own = path_for_archive (self, self->archive);
   g_hash_table_iter_init (&iter, self->groups);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Group *c = value;
 
-      if (c->name != NULL && g_str_equal (c->name, name) &&
+      if (c->name != NULL && g_str_equal (c->name, name) && g_strcmp0 (c->path, own) == 0 &&
           (g == NULL || c->modified > g->modified))
         g = c;
     }
@@ -728,13 +743,16 @@ write_file (BulletinCorrections *self,
   gsize length;
 
   g_key_file_set_integer (kf, "Bulletin Reader", "version", 1);
-  if (self->archive != NULL)
-    {
-      g_autofree char *own = path_for_archive (self, self->archive);
+  {
+    g_autofree char *own = path_for_archive (self, self->archive);
+    const char *named;
 
-      if (g_str_equal (own, path))
-        g_key_file_set_string (kf, "Bulletin Reader", "archive", self->archive);
-    }
+    if (self->archive != NULL && g_str_equal (own, path))
+      g_hash_table_replace (self->archives, g_strdup (path), g_strdup (self->archive));
+    named = g_hash_table_lookup (self->archives, path);
+    if (named != NULL)
+      g_key_file_set_string (kf, "Bulletin Reader", "archive", named);
+  }
   g_key_file_set_comment (kf, NULL, NULL,
                           " Bulletin Reader: corrections of how plain-text issues are read.\n"
                           " The format is described in docs/corrections-format.md.", NULL);
