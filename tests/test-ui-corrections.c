@@ -264,6 +264,61 @@ test_correct_in_window (void)
   remove_tree (dir);
 }
 
+/* A file detected wrongly (UTF-16LE without a byte-order mark reads as
+ * binary) cannot be read at all; selected in the list, Reopen with
+ * Encoding from the main menu's action reads it */
+static void
+test_reopen_unreadable (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bulletin-ui-corr-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "2024-03-02.txt", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autofree char *wide = NULL;
+  g_autoptr(BulletinIssue) issue = NULL;
+  GListModel *rows;
+  BulletinWindow *window;
+  gsize wide_len;
+  guint position = GTK_INVALID_LIST_POSITION;
+
+  g_assert_no_error (error);
+  wide = g_convert (bulletin, -1, "UTF-16LE", "UTF-8", NULL, &wide_len, NULL);
+  g_file_set_contents (path, wide, wide_len, &error);
+  g_assert_no_error (error);
+
+  window = bulletin_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  issue = g_list_model_get_item (bulletin_library_get_issues (bulletin_window_get_library (window)), 0);
+  bulletin_sidebar_expand_issue (bulletin_window_get_sidebar (window), issue);
+  WAIT_UNTIL (bulletin_issue_get_state (issue) == BULLETIN_ISSUE_STATE_ERROR);
+
+  rows = bulletin_sidebar_get_tree_model (bulletin_window_get_sidebar (window));
+  for (guint i = 0; i < g_list_model_get_n_items (rows) && position == GTK_INVALID_LIST_POSITION; i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+
+      if (item == (GObject *) issue)
+        position = i;
+    }
+  g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (
+      GTK_LIST_VIEW (bulletin_sidebar_get_list_view (bulletin_window_get_sidebar (window))))), position);
+  drain ();
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "reopen-with-encoding",
+                                  g_variant_new_string ("UTF-16LE"));
+  WAIT_UNTIL (bulletin_issue_is_loaded (issue) && n_articles (issue) == 2);
+  g_assert_cmpstr (bulletin_issue_get_encoding (issue), ==, "UTF-16LE");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain ();
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -291,6 +346,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/bulletin/ui-corrections/correct-in-window", test_correct_in_window);
+  g_test_add_func ("/bulletin/ui-corrections/reopen-unreadable", test_reopen_unreadable);
 
   status = g_test_run ();
   g_object_unref (app);

@@ -396,10 +396,12 @@ reopen_with_encoding (GSimpleAction *action,
   Reopen *r;
   guint index;
 
-  if (article != NULL)
-    issue = issue_of (self, article, &index);
-  if (issue == NULL && selected != NULL)
+  /* the issue selected in the list (perhaps one that could not be read),
+   * else the one of the article shown */
+  if (selected != NULL && bulletin_issue_get_kind (selected) == BULLETIN_ISSUE_TEXT_FILE)
     issue = g_object_ref (selected);
+  if (issue == NULL && article != NULL)
+    issue = issue_of (self, article, &index);
   if (issue == NULL || bulletin_issue_get_kind (issue) != BULLETIN_ISSUE_TEXT_FILE)
     {
       bulletin_window_show_message (self, _("Only a plain-text issue can be read in another encoding"));

@@ -867,6 +867,14 @@ rebuild_primary_menu (BulletinWindow *self)
   if (g_menu_model_get_n_items (G_MENU_MODEL (self->recent_menu)) > 0)
     g_menu_append_submenu (open_section, _("_Recent Archives"), G_MENU_MODEL (self->recent_menu));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (open_section));
+  {
+    /* a plain-text issue read in the wrong encoding (even one that could
+     * not be read at all): bulletin-window-corrections.c */
+    g_autoptr(GMenu) issue_section = g_menu_new ();
+
+    g_menu_append (issue_section, _("Reopen Issue with _Encoding…"), "win.choose-encoding");
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (issue_section));
+  }
 
   g_menu_append (app_section, _("_Keyboard Shortcuts"), "app.shortcuts");
   g_menu_append (app_section, _("_About Bulletin Reader"), "app.about");
