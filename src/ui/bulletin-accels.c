@@ -59,6 +59,9 @@ static const BulletinAccel accels[] = {
   { "win.correct-dateline", { "<Control><Alt>4", NULL }, N_("Corrections"), N_("This line is a dateline"), BULLETIN_ACCEL_APP },
   { "win.correct-subhead", { "<Control><Alt>5", NULL }, N_("Corrections"), N_("This line is a subhead"), BULLETIN_ACCEL_APP },
   { "win.correct-body", { "<Control><Alt>0", NULL }, N_("Corrections"), N_("This line is body text"), BULLETIN_ACCEL_APP },
+  /* Print and export */
+  { "win.print", { "<Control>p", NULL }, N_("Print and Export"), N_("Print the article"), BULLETIN_ACCEL_APP },
+  { "win.print-preview", { "<Control><Shift>p", NULL }, N_("Print and Export"), N_("Show the printed pages"), BULLETIN_ACCEL_APP },
 
   /* Application */
   { "app.shortcuts", { "<Control>question", NULL }, N_("General"), N_("Keyboard shortcuts"), BULLETIN_ACCEL_APP },
