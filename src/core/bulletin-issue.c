@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bulletin-formats.h"
 #include "bulletin-issue.h"
 #include "bulletin-issue-private.h"
 #include "bulletin-ninjs-reader.h"
@@ -636,17 +637,8 @@ bulletin_issue_kind_for_file (GFile             *file,
    * be read, rather than silently left out */
   if (type != G_FILE_TYPE_REGULAR && type != G_FILE_TYPE_SYMBOLIC_LINK)
     return FALSE;
-  if (g_str_has_suffix (name, ".json") || g_str_has_suffix (name, ".JSON"))
-    {
-      *kind = BULLETIN_ISSUE_NINJS_FILE;
-      return TRUE;
-    }
-  if (g_str_has_suffix (name, ".txt") || g_str_has_suffix (name, ".TXT"))
-    {
-      *kind = BULLETIN_ISSUE_TEXT_FILE;
-      return TRUE;
-    }
-  return FALSE;
+  /* the file formats' table knows their extensions */
+  return bulletin_format_kind_for_name (name, kind);
 }
 
 static int
@@ -763,20 +755,7 @@ bulletin_issue_parse_file (GFile              *file,
   if (!g_file_load_contents (file, cancellable, &contents, &len, NULL, error))
     return NULL;
 
-  if (kind == BULLETIN_ISSUE_TEXT_FILE)
-    {
-      BulletinCorrections *store = bulletin_corrections_get_default ();
-      g_autofree char *encoding = NULL;
-
-      /* the encoding a reader chose for this file, if any */
-      if (store != NULL && !bulletin_corrections_is_empty (store))
-        {
-          g_autofree char *file_key = bulletin_corrections_file_key (contents, len);
-          encoding = bulletin_corrections_dup_encoding (store, file_key);
-        }
-      return bulletin_text_parse_full (contents, len, name, store, encoding, error);
-    }
-  return bulletin_ninjs_parse (contents, len, name, error);
+  return bulletin_format_parse (kind, contents, len, file, name, error);
 }
 
 static char *
