@@ -718,7 +718,8 @@ test_headline_signals (void)
     "第一篇的标题\n\n● 记者 张三\n\n第一篇的正文写到这里结束了。\n\n"
     "一个小标题\n\n第一篇的第二段也写完了。\n\n刘晓晶 摄\n\n"
     "第二篇没有署名\n\n第二篇的正文在这里。\n\n"
-    "党旗飘扬 “疫”线出战 集结“两新”力量\n\n第三篇的正文在这里。\n";
+    "党旗飘扬 “疫”线出战 集结“两新”力量\n\n第三篇的正文在这里。\n\n"
+    "第一部分 总体要求\n\n第三篇的第二段也在这里。\n";
   g_autoptr(BulletinParsedIssue) parsed = bulletin_text_segment (text, strlen (text), "x.txt");
   g_autofree char *k0 = NULL;
 
@@ -728,6 +729,11 @@ test_headline_signals (void)
   g_assert_cmpstr (bulletin_article_get_headline (article_at (parsed, 1)), ==, "第二篇没有署名");
   g_assert_cmpstr (bulletin_article_get_headline (article_at (parsed, 2)), ==,
                    "党旗飘扬 “疫”线出战 集结“两新”力量");
+  /* a numbered subhead of spaced phrases stays a subhead */
+  {
+    g_autofree char *k2 = kinds_of (article_at (parsed, 2));
+    g_assert_cmpstr (k2, ==, "headline paragraph heading paragraph");
+  }
 }
 
 int

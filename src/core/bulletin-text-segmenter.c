@@ -960,6 +960,15 @@ is_spaced_phrases (const char *text,
 
   if (line->label != LABEL_NONE)
     return FALSE;
+  /* a numbered subhead: "第一部分 总体要求", "一 基本情况", "(一) 做法" */
+  {
+    gunichar c = g_utf8_get_char (p);
+
+    if (c == 0x7B2C /* 第 */ || c == '(' || c == 0xFF08 || c == 0x3010 ||
+        c == 0x4E00 || c == 0x4E8C || c == 0x4E09 || c == 0x56DB || c == 0x4E94 ||
+        c == 0x516D || c == 0x4E03 || c == 0x516B || c == 0x4E5D || c == 0x5341)
+      return FALSE;
+  }
   while (p < e)
     {
       gsize sp = space_len (p, e);
