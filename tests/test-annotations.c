@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <utime.h>
 #include <unistd.h>
 #include <string.h>
 
@@ -441,6 +443,333 @@ test_corrupt_garbage (void)
     g_autoptr(BulletinAnnotations) again = open_store ();
     g_assert_nonnull (bulletin_annotations_lookup_note (again, bulletin_note_get_uuid (note)));
   }
+}
+
+/* ---------------------------------------------------------------------- */
+/* the user's files, temporary files, full disks */
+
+static void
+write_file (const char *dir,
+            const char *name,
+            const char *text)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+}
+
+static gboolean
+file_exists (const char *dir,
+             const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* Files beside the key file that look like someone's copies are theirs:
+ * only the writers' own temporary files are removed at a start. */
+static void
+test_user_files_kept (void)
+{
+  g_autoptr(BulletinAnnotations) store = NULL;
+  g_autofree char *dir = store_dir ();
+  const char *users[] = {
+    "annotations.ini.backup", "annotations.ini.old123", "annotations.ini.bak001",
+    "annotations.ini.copy01", "annotations.ini.AbC123", "annotations.ini.damaged",
+    ".annotations.ini.bulletin-tmp-x", "annotations.ini.bulletin-tmp-Ab12Cd",
+  };
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  write_file (dir, BULLETIN_ANNOTATIONS_FILE_NAME, "[Bulletin Reader]\nversion=1\n");
+  for (guint i = 0; i < G_N_ELEMENTS (users); i++)
+    write_file (dir, users[i], "the user's own file\n");
+  /* a writer killed before its rename left this */
+  write_file (dir, ".annotations.ini.bulletin-tmp-Ab12Cd", "[Bulletin Reader]\n");
+
+  store = open_store ();
+  for (guint i = 0; i < G_N_ELEMENTS (users); i++)
+    if (!file_exists (dir, users[i]))
+      g_error ("%s was removed at the start", users[i]);
+  g_assert_false (file_exists (dir, ".annotations.ini.bulletin-tmp-Ab12Cd"));
+
+  /* a save leaves no temporary file */
+  {
+    g_autoptr(BulletinNote) note = bulletin_note_new ("urn:a");
+    g_autoptr(GDir) listing = NULL;
+    const char *name;
+
+    g_assert_true (bulletin_annotations_add_note (store, note, NULL));
+    listing = g_dir_open (dir, 0, NULL);
+    while ((name = g_dir_read_name (listing)) != NULL)
+      g_assert_false (g_str_has_prefix (name, ".annotations.ini.bulletin-tmp-") &&
+                      strlen (name) == strlen (".annotations.ini.bulletin-tmp-XXXXXX"));
+  }
+}
+
+/* A small file system of our own, filled up: root only (SKIP otherwise).
+ * Returns the mount point, or NULL. */
+static char *
+mount_small_tmpfs (const char *size)
+{
+  g_autofree char *home = test_home ();
+  char *point = g_build_filename (home, "small-disk", NULL);
+  g_autofree char *command = NULL;
+  int status;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("mounting a small tmpfs needs root");
+      g_free (point);
+      return NULL;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (point, 0700), ==, 0);
+  command = g_strdup_printf ("mount -t tmpfs -o size=%s,mode=0755 bulletin-test '%s'", size, point);
+  if (!g_spawn_command_line_sync (command, NULL, NULL, &status, NULL) ||
+      !g_spawn_check_wait_status (status, NULL))
+    {
+      g_test_skip ("cannot mount a tmpfs here");
+      g_free (point);
+      return NULL;
+    }
+  return point;
+}
+
+static void
+unmount (const char *point)
+{
+  g_autofree char *command = g_strdup_printf ("umount '%s'", point);
+
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+}
+
+/* Takes the file system's last free byte. */
+static void
+fill_disk (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "filler", NULL);
+  g_autofree char *block = g_malloc0 (4096);
+  int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  while (write (fd, block, 4096) > 0)
+    ;
+  while (write (fd, block, 1) > 0)
+    ;
+  close (fd);
+}
+
+static BulletinAnnotations *
+load_counting (const char *dir,
+               GPtrArray  *problems)
+{
+  BulletinAnnotations *store = bulletin_annotations_new (dir);
+
+  bulletin_annotations_set_monitored (store, FALSE);
+  g_ptr_array_set_size (problems, 0);
+  g_signal_connect (store, "problem", G_CALLBACK (count_problem), problems);
+  /* usable even when a repaired file cannot be written */
+  if (!bulletin_annotations_load (store, NULL))
+    g_ptr_array_add (problems, g_strdup ("load failed"));
+  return store;
+}
+
+/* A damaged key file on a full disk: the repaired file cannot be written,
+ * and the damaged one, the only copy of the notes, must stay readable in
+ * place: the next start finds every note again. */
+static void
+test_damaged_full_disk (void)
+{
+  g_autofree char *point = mount_small_tmpfs ("512k");
+  g_autofree char *dir = NULL;
+  g_autofree char *data = NULL;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) broken = NULL;
+  const guint n = 303;
+  char *middle;
+
+  if (point == NULL)
+    return;
+  dir = g_build_filename (point, "bulletin-reader", NULL);
+  {
+    g_autoptr(BulletinAnnotations) store = bulletin_annotations_new (dir);
+    GString *backup = g_string_new ("[Bulletin Reader]\nversion=1\n");
+
+    bulletin_annotations_set_monitored (store, FALSE);
+    g_assert_true (bulletin_annotations_load (store, NULL));
+    for (guint i = 0; i < n; i++)
+      g_string_append_printf (backup,
+                              "\n[Note full-%06u]\narticle=urn:full:%u\ntext=note %u\n"
+                              "created=2026-01-01T00:00:00.%06uZ\nmodified=2026-01-01T00:00:00.%06uZ\n",
+                              i, i, i, i, i);
+    {
+      g_autoptr(GError) error = NULL;
+
+      bulletin_annotations_import_data (store, backup->str, backup->len, &error);
+      g_assert_no_error (error);
+    }
+    g_string_free (backup, TRUE);
+    g_assert_true (g_file_get_contents (bulletin_annotations_get_path (store), &data, NULL, NULL));
+  }
+
+  /* a line that is no key file line, in the middle */
+  middle = strstr (data, "\n[Note full-000150]");
+  g_assert_nonnull (middle);
+  broken = g_string_new_len (data, middle - data);
+  g_string_append (broken, "\nthis line is garbage");
+  g_string_append (broken, middle);
+  {
+    g_autofree char *path = g_build_filename (dir, BULLETIN_ANNOTATIONS_FILE_NAME, NULL);
+
+    g_assert_true (g_file_set_contents (path, broken->str, broken->len, NULL));
+  }
+  fill_disk (point);
+
+  for (guint start = 0; start < 3; start++)
+    {
+      g_autoptr(BulletinAnnotations) store = load_counting (dir, problems);
+
+      /* said so, every time, and every note is there */
+      g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (store)), ==, n);
+      g_assert_cmpuint (problems->len, >=, 1);
+      for (guint i = 0; i < problems->len; i++)
+        g_assert_cmpstr (g_ptr_array_index (problems, i), !=, "load failed");
+    }
+
+  /* space again: the repaired file is written, and the next start is clean */
+  {
+    g_autofree char *filler = g_build_filename (point, "filler", NULL);
+    g_autoptr(BulletinAnnotations) store = NULL;
+
+    g_unlink (filler);
+    store = load_counting (dir, problems);
+    g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (store)), ==, n);
+  }
+  {
+    g_autoptr(BulletinAnnotations) store = load_counting (dir, problems);
+
+    g_assert_cmpuint (problems->len, ==, 0);
+    g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (store)), ==, n);
+  }
+  unmount (point);
+}
+
+/* A full disk for a save: the change stays in memory and is not lost, the
+ * file keeps what it had, and no temporary file is left. */
+static void
+test_full_disk_save (void)
+{
+  g_autofree char *point = mount_small_tmpfs ("64k");
+  g_autofree char *dir = NULL;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(BulletinAnnotations) store = NULL;
+  g_autoptr(BulletinNote) first = bulletin_note_new ("urn:a");
+  g_autoptr(BulletinNote) second = bulletin_note_new ("urn:a");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *big = g_strnfill (30000, 'x');
+
+  if (point == NULL)
+    return;
+  dir = g_build_filename (point, "bulletin-reader", NULL);
+  store = load_counting (dir, problems);
+  g_assert_true (bulletin_annotations_add_note (store, first, NULL));
+  fill_disk (point);
+
+  bulletin_note_set_text (second, big);
+  g_assert_false (bulletin_annotations_add_note (store, second, &error));
+  g_assert_error (error, BULLETIN_ANNOTATIONS_ERROR, BULLETIN_ANNOTATIONS_ERROR_WRITE);
+  g_assert_nonnull (bulletin_annotations_lookup_note (store, bulletin_note_get_uuid (second)));
+  g_assert_true (bulletin_annotations_has_unsaved (store));
+  g_assert_false (bulletin_annotations_is_note_saved (store, bulletin_note_get_uuid (second)));
+  g_assert_true (bulletin_annotations_is_note_saved (store, bulletin_note_get_uuid (first)));
+  g_assert_nonnull (bulletin_annotations_get_save_error (store));
+  {
+    g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while ((name = g_dir_read_name (listing)) != NULL)
+      g_assert_false (g_str_has_prefix (name, ".annotations.ini.bulletin-tmp-"));
+  }
+  {
+    g_autoptr(BulletinAnnotations) other = load_counting (dir, problems);
+
+    g_assert_nonnull (bulletin_annotations_lookup_note (other, bulletin_note_get_uuid (first)));
+    g_assert_null (bulletin_annotations_lookup_note (other, bulletin_note_get_uuid (second)));
+  }
+
+  /* space again: Retry writes it */
+  {
+    g_autofree char *filler = g_build_filename (point, "filler", NULL);
+
+    g_unlink (filler);
+  }
+  g_clear_error (&error);
+  bulletin_annotations_save_now (store, &error);
+  g_assert_no_error (error);
+  g_assert_false (bulletin_annotations_has_unsaved (store));
+  g_assert_true (bulletin_annotations_is_note_saved (store, bulletin_note_get_uuid (second)));
+  {
+    g_autoptr(BulletinAnnotations) other = load_counting (dir, problems);
+
+    g_assert_nonnull (bulletin_annotations_lookup_note (other, bulletin_note_get_uuid (second)));
+  }
+  g_clear_object (&store);
+  unmount (point);
+}
+
+/* A copy of a damaged file newer than the key file (an older version moved
+ * the file aside and could not write the repaired one): found, and
+ * restored from on request. */
+static void
+test_damaged_copy_newer (void)
+{
+  g_autofree char *dir = store_dir ();
+  g_autofree char *copy = NULL;
+  g_autofree char *found = NULL;
+  g_autoptr(BulletinAnnotations) store = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *notes = "[Bulletin Reader]\nversion=1\n\n"
+                      "[Note one]\narticle=urn:a\ntext=one\ncreated=2026-01-01T00:00:00.000001Z\n"
+                      "modified=2026-01-01T00:00:00.000001Z\n\n"
+                      "[Note two]\narticle=urn:a\ntext=two\ncreated=2026-01-01T00:00:00.000002Z\n"
+                      "modified=2026-01-01T00:00:00.000002Z\n"
+                      "a broken line\n";
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  copy = g_build_filename (dir, "annotations.ini.damaged-20260101T000000", NULL);
+  g_assert_true (g_file_set_contents (copy, notes, -1, NULL));
+
+  /* no key file at all: the copy is found */
+  store = open_store ();
+  found = bulletin_annotations_find_newer_damaged_copy (store);
+  g_assert_cmpstr (found, ==, copy);
+  g_clear_pointer (&found, g_free);
+  g_clear_object (&store);
+
+  /* a key file older than the copy */
+  write_file (dir, BULLETIN_ANNOTATIONS_FILE_NAME, "[Bulletin Reader]\nversion=1\n");
+  {
+    g_autofree char *path = g_build_filename (dir, BULLETIN_ANNOTATIONS_FILE_NAME, NULL);
+    struct utimbuf old = { 1000000000, 1000000000 };
+
+    g_assert_cmpint (utime (path, &old), ==, 0);
+  }
+  store = open_store ();
+  g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (store)), ==, 0);
+  found = bulletin_annotations_find_newer_damaged_copy (store);
+  g_assert_cmpstr (found, ==, copy);
+  g_assert_true (bulletin_annotations_restore_damaged_copy (store, found, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (bulletin_annotations_lookup_note (store, "one"));
+  g_assert_nonnull (bulletin_annotations_lookup_note (store, "two"));
+  g_clear_pointer (&found, g_free);
+
+  /* restored: the key file is newer now, and nothing more is offered */
+  g_clear_object (&store);
+  store = open_store ();
+  g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (store)), ==, 2);
+  g_assert_null (bulletin_annotations_find_newer_damaged_copy (store));
+  g_assert_true (g_file_test (copy, G_FILE_TEST_EXISTS));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1064,6 +1393,10 @@ main (int    argc,
   g_test_add_func ("/bulletin/annotations/monitor", test_monitor);
   g_test_add_func ("/bulletin/annotations/corrupt", test_corrupt);
   g_test_add_func ("/bulletin/annotations/corrupt-garbage", test_corrupt_garbage);
+  g_test_add_func ("/bulletin/annotations/user-files-kept", test_user_files_kept);
+  g_test_add_func ("/bulletin/annotations/damaged-full-disk", test_damaged_full_disk);
+  g_test_add_func ("/bulletin/annotations/full-disk-save", test_full_disk_save);
+  g_test_add_func ("/bulletin/annotations/damaged-copy-newer", test_damaged_copy_newer);
   g_test_add_func ("/bulletin/annotations/anchor-sample", test_anchor_sample);
   g_test_add_func ("/bulletin/annotations/anchor-repeated", test_anchor_repeated);
   g_test_add_func ("/bulletin/annotations/export", test_export);

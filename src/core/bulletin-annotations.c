@@ -29,6 +29,12 @@
 #define BOOKMARK_PREFIX "Bookmark "
 #define POSITION_PREFIX "Position "
 #define RELOAD_DELAY_MS 100
+#define RETRY_DELAY_S 5
+/* temporary files: a name nobody else uses, and only these are cleaned */
+#define TEMP_PREFIX "." BULLETIN_ANNOTATIONS_FILE_NAME ".bulletin-tmp-"
+#define DAMAGED_INFIX ".damaged-"
+/* a group name standing for "many groups" (an import) */
+#define ALL_GROUPS "*"
 
 G_DEFINE_QUARK (bulletin-annotations-error-quark, bulletin_annotations_error)
 
@@ -82,6 +88,11 @@ struct _BulletinAnnotations
   /* changes not yet written (a write failed) */
   gboolean      dirty;
   gboolean      loaded;
+  /* group names changed and not yet written (ALL_GROUPS: many); retried
+   * every RETRY_DELAY_S and at the next change */
+  GHashTable   *unsaved;
+  guint         retry_source;
+  char         *last_error;
 };
 
 G_DEFINE_FINAL_TYPE (BulletinAnnotations, bulletin_annotations, G_TYPE_OBJECT)
@@ -89,6 +100,7 @@ G_DEFINE_FINAL_TYPE (BulletinAnnotations, bulletin_annotations, G_TYPE_OBJECT)
 enum {
   CHANGED,
   PROBLEM,
+  SAVE_STATE_CHANGED,
   N_SIGNALS
 };
 
@@ -1159,6 +1171,9 @@ take_lock (BulletinAnnotations  *self,
     }
 
   fd = g_open (self->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  /* a read-only folder: the file can still be read under the lock */
+  if (fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM))
+    fd = g_open (self->lock_path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0)
     {
       int saved = errno;
@@ -1207,28 +1222,52 @@ report_problem (BulletinAnnotations *self,
   g_signal_emit (self, signals [PROBLEM], 0, message);
 }
 
-/* Moves a damaged file aside, never over another: the name carries the
- * time.  Returns the new path. */
+/* Keeps a copy of a damaged file beside it, never over another file (the
+ * name carries the time), as a second name of the same file: it takes no
+ * space, so it works on a full disk, and the damaged file itself stays in
+ * place until the repaired one has replaced it (never giving up the only
+ * readable copy).  A copy made before of this very file is reused.
+ * Returns the copy's path. */
 static char *
-move_aside (BulletinAnnotations  *self,
-            GError              **error)
+keep_damaged_copy (BulletinAnnotations  *self,
+                   GError              **error)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%S");
+  g_autofree char *prefix = g_strconcat (BULLETIN_ANNOTATIONS_FILE_NAME, DAMAGED_INFIX, NULL);
+  g_autoptr(GDir) dir = g_dir_open (self->dir, 0, NULL);
+  struct stat st, other;
+  const char *name;
+
+  if (stat (self->path, &st) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "%s: %s", self->path, g_strerror (saved));
+      return NULL;
+    }
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      {
+        g_autofree char *path = g_build_filename (self->dir, name, NULL);
+
+        if (stat (path, &other) == 0 && other.st_dev == st.st_dev && other.st_ino == st.st_ino)
+          return g_steal_pointer (&path);
+      }
 
   for (guint i = 0; i < 1000; i++)
     {
       g_autofree char *aside = NULL;
 
       if (i == 0)
-        aside = g_strdup_printf ("%s.damaged-%s", self->path, stamp);
+        aside = g_strdup_printf ("%s" DAMAGED_INFIX "%s", self->path, stamp);
       else
-        aside = g_strdup_printf ("%s.damaged-%s-%u", self->path, stamp, i);
+        aside = g_strdup_printf ("%s" DAMAGED_INFIX "%s-%u", self->path, stamp, i);
 
       if (g_file_test (aside, G_FILE_TEST_EXISTS))
         continue;
-      /* link, then unlink: rename would replace a file that appeared
-       * meanwhile */
+      /* link: rename would replace a file that appeared meanwhile, and
+       * would leave no file in place */
       if (link (self->path, aside) != 0)
         {
           int saved = errno;
@@ -1239,11 +1278,94 @@ move_aside (BulletinAnnotations  *self,
                        "%s: %s", aside, g_strerror (saved));
           return NULL;
         }
-      g_unlink (self->path);
       return g_steal_pointer (&aside);
     }
   g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST, "%s", self->path);
   return NULL;
+}
+
+/* How long a test wants a writer to wait between its complete, synced
+ * temporary file and the rename (BULLETIN_ANNOTATIONS_TEST_RENAME_DELAY_US),
+ * so that kills land there: tests/test-annotations.c. */
+static gulong
+test_rename_delay (void)
+{
+  static gsize once = 0;
+  static gulong delay = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      const char *env = g_getenv ("BULLETIN_ANNOTATIONS_TEST_RENAME_DELAY_US");
+
+      if (env != NULL)
+        delay = strtoul (env, NULL, 10);
+      g_once_init_leave (&once, 1);
+    }
+  return delay;
+}
+
+/* Writes @data as the file at @path atomically: a temporary file of a name
+ * nobody else uses (TEMP_PREFIX + 6 random characters, made with
+ * g_mkstemp) in the same folder, written, fsynced, renamed over @path,
+ * then the folder fsynced.  On any failure the temporary file is removed
+ * and @path is as it was. */
+static gboolean
+write_file_atomically (const char  *dir,
+                       const char  *path,
+                       const char  *data,
+                       gsize        length,
+                       GError     **error)
+{
+  g_autofree char *tmp = g_build_filename (dir, TEMP_PREFIX "XXXXXX", NULL);
+  gsize done = 0;
+  int fd, saved, dir_fd;
+
+  fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Could not create a temporary file in %s: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+  while (done < length)
+    {
+      gssize n = write (fd, data + done, MIN (length - done, 1 << 20));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        goto fail;
+      done += n;
+    }
+  if (fsync (fd) != 0)
+    goto fail;
+  if (close (fd) != 0)
+    {
+      fd = -1;
+      goto fail;
+    }
+  fd = -1;
+  if (test_rename_delay () > 0)
+    g_usleep (test_rename_delay ());
+  if (rename (tmp, path) != 0)
+    goto fail;
+  dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0)
+    {
+      fsync (dir_fd);
+      close (dir_fd);
+    }
+  return TRUE;
+
+fail:
+  saved = errno;
+  if (fd >= 0)
+    close (fd);
+  g_unlink (tmp);
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+               "%s", g_strerror (saved));
+  return FALSE;
 }
 
 static void sync_models (BulletinAnnotations *self);
@@ -1252,9 +1374,9 @@ static void sync_models (BulletinAnnotations *self);
  * memory (when it changed since we last saw it) and, if @write or changes
  * are waiting, writes the result atomically. */
 static gboolean
-sync_with_file (BulletinAnnotations  *self,
-                gboolean              write,
-                GError              **error)
+sync_with_file_locked (BulletinAnnotations  *self,
+                       gboolean              write,
+                       GError              **error)
 {
   struct stat st;
   gboolean merged = FALSE;
@@ -1289,7 +1411,7 @@ sync_with_file (BulletinAnnotations  *self,
       if (!parse_data (data, length, &file_state, self->seen, now_seen, &reason))
         {
           g_hash_table_remove_all (now_seen);
-          g_autofree char *aside = move_aside (self, &local_error);
+          g_autofree char *aside = keep_damaged_copy (self, &local_error);
           g_autofree char *message = NULL;
 
           if (aside == NULL)
@@ -1297,8 +1419,8 @@ sync_with_file (BulletinAnnotations  *self,
               /* neither moved nor overwritten: keep it, keep working in
                * memory, write nothing */
               message = g_strdup_printf (_("The bookmarks and notes file %s is damaged (%s) and "
-                                           "could not be moved aside (%s); changes are kept "
-                                           "in memory only"),
+                                           "no copy of it could be kept (%s). It is left as it "
+                                           "is; changes are kept in memory only"),
                                          self->path, reason, local_error->message);
               merged = state_merge (&self->state, &file_state);
               state_clear (&file_state);
@@ -1316,8 +1438,8 @@ sync_with_file (BulletinAnnotations  *self,
               return FALSE;
             }
 
-          message = g_strdup_printf (_("The bookmarks and notes file %s is damaged (%s). It was "
-                                       "moved to %s; %u notes and %u bookmarks could be "
+          message = g_strdup_printf (_("The bookmarks and notes file %s is damaged (%s). It is "
+                                       "kept as %s; %u notes and %u bookmarks could be "
                                        "recovered from it"),
                                      self->path, reason, aside,
                                      g_hash_table_size (file_state.notes),
@@ -1350,8 +1472,7 @@ sync_with_file (BulletinAnnotations  *self,
       GHashTable *now_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
       data = state_to_data (&self->state, &self->written, now_seen, &length);
-      if (!g_file_set_contents_full (self->path, data, length,
-                                     G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local_error))
+      if (!write_file_atomically (self->dir, self->path, data, length, &local_error))
         {
           self->dirty = TRUE;
           g_hash_table_unref (now_seen);
@@ -1386,26 +1507,81 @@ sync_with_file (BulletinAnnotations  *self,
   return TRUE;
 }
 
+static gboolean retry_cb (gpointer user_data);
+
+/* After every attempt: what is not written is kept as unsaved, and tried
+ * again in a while (and at the next change, which writes everything). */
+static void
+update_save_state (BulletinAnnotations *self,
+                   const GError        *error)
+{
+  gboolean had = g_hash_table_size (self->unsaved) > 0;
+
+  if (self->dirty)
+    {
+      if (error != NULL)
+        {
+          g_free (self->last_error);
+          self->last_error = g_strdup (error->message);
+        }
+      if (self->retry_source == 0)
+        self->retry_source = g_timeout_add_seconds (RETRY_DELAY_S, retry_cb, self);
+    }
+  else
+    {
+      g_hash_table_remove_all (self->unsaved);
+      g_clear_pointer (&self->last_error, g_free);
+      g_clear_handle_id (&self->retry_source, g_source_remove);
+    }
+  if (had || g_hash_table_size (self->unsaved) > 0)
+    g_signal_emit (self, signals [SAVE_STATE_CHANGED], 0);
+}
+
+static gboolean
+sync_with_file (BulletinAnnotations  *self,
+                gboolean              write,
+                GError              **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok = sync_with_file_locked (self, write, &local_error);
+
+  if (write && !ok)
+    self->dirty = TRUE;
+  update_save_state (self, local_error);
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return ok;
+}
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  BulletinAnnotations *self = user_data;
+
+  self->retry_source = 0;
+  sync_with_file (self, FALSE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 /* Temporary files that a writer killed before its rename left behind:
- * "annotations.ini.XXXXXX".  Only called under the lock, when no writer
- * can be between its write and its rename. */
+ * ".annotations.ini.bulletin-tmp-XXXXXX", a name no one else uses; any
+ * other file beside the key file (annotations.ini.backup, .old123, ...)
+ * is the user's and stays.  Only called under the lock, when no writer can
+ * be between its write and its rename. */
 static void
 remove_stale_temporaries (BulletinAnnotations *self)
 {
   g_autoptr(GDir) dir = g_dir_open (self->dir, 0, NULL);
   const char *name;
-  gsize base = strlen (BULLETIN_ANNOTATIONS_FILE_NAME);
+  gsize prefix = strlen (TEMP_PREFIX);
 
   if (dir == NULL)
     return;
   while ((name = g_dir_read_name (dir)) != NULL)
     {
-      gboolean temp = strlen (name) == base + 7 &&
-                      strncmp (name, BULLETIN_ANNOTATIONS_FILE_NAME, base) == 0 &&
-                      name[base] == '.' &&
-                      strcmp (name + base + 1, "damaged") != 0;
+      gboolean temp = strlen (name) == prefix + 6 && g_str_has_prefix (name, TEMP_PREFIX);
 
-      for (guint i = base + 1; temp && name[i]; i++)
+      for (gsize i = prefix; temp && name[i]; i++)
         temp = g_ascii_isalnum (name[i]);
       if (temp)
         {
@@ -1481,6 +1657,7 @@ bulletin_annotations_dispose (GObject *object)
   BulletinAnnotations *self = BULLETIN_ANNOTATIONS (object);
 
   g_clear_handle_id (&self->reload_source, g_source_remove);
+  g_clear_handle_id (&self->retry_source, g_source_remove);
   if (self->monitor != NULL)
     g_file_monitor_cancel (self->monitor);
   g_clear_object (&self->monitor);
@@ -1496,6 +1673,8 @@ bulletin_annotations_finalize (GObject *object)
   state_clear (&self->state);
   g_clear_pointer (&self->written, g_hash_table_unref);
   g_clear_pointer (&self->seen, g_hash_table_unref);
+  g_clear_pointer (&self->unsaved, g_hash_table_unref);
+  g_free (self->last_error);
   g_clear_object (&self->bookmark_model);
   g_clear_object (&self->note_model);
   g_free (self->dir);
@@ -1532,6 +1711,17 @@ bulletin_annotations_class_init (BulletinAnnotationsClass *klass)
   signals [PROBLEM] =
     g_signal_new ("problem", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * BulletinAnnotations::save-state-changed:
+   *
+   * Changes became unsaved (a write failed: they are kept in memory and
+   * retried) or were written: ask bulletin_annotations_has_unsaved () and
+   * bulletin_annotations_is_bookmark_saved () / _is_note_saved ().
+   */
+  signals [SAVE_STATE_CHANGED] =
+    g_signal_new ("save-state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -1540,6 +1730,7 @@ bulletin_annotations_init (BulletinAnnotations *self)
   state_init (&self->state);
   self->written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) chunk_free);
   self->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->unsaved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->bookmark_model = g_list_store_new (BULLETIN_TYPE_BOOKMARK);
   self->note_model = g_list_store_new (BULLETIN_TYPE_NOTE);
   self->monitored = TRUE;
@@ -1658,6 +1849,7 @@ gboolean
 bulletin_annotations_load (BulletinAnnotations  *self,
                            GError              **error)
 {
+  g_autoptr(GError) local_error = NULL;
   int fd;
 
   g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
@@ -1670,7 +1862,19 @@ bulletin_annotations_load (BulletinAnnotations  *self,
 
   self->loaded = TRUE;
   update_monitor (self);
-  return sync_with_file (self, FALSE, error);
+  if (!sync_with_file (self, FALSE, &local_error))
+    {
+      /* a repaired file that could not be written (a full disk): what was
+       * read is in memory, the file stays as it was, writing is retried */
+      if (g_error_matches (local_error, BULLETIN_ANNOTATIONS_ERROR, BULLETIN_ANNOTATIONS_ERROR_WRITE))
+        {
+          report_problem (self, local_error->message);
+          return TRUE;
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**
@@ -1688,8 +1892,11 @@ bulletin_annotations_reload (BulletinAnnotations  *self,
 
 static gboolean
 save (BulletinAnnotations  *self,
+      const char           *group,
       GError              **error)
 {
+  g_hash_table_add (self->unsaved, g_strdup (group));
+  self->dirty = TRUE;
   sync_models (self);
   g_signal_emit (self, signals [CHANGED], 0);
   return sync_with_file (self, TRUE, error);
@@ -1759,7 +1966,7 @@ bulletin_annotations_add_bookmark (BulletinAnnotations  *self,
   else if (old == NULL)
     g_hash_table_insert (self->state.bookmarks, g_strdup (id), g_object_ref (bookmark));
 
-  return save (self, error);
+  return save (self, group, error);
 }
 
 gboolean
@@ -1783,7 +1990,7 @@ bulletin_annotations_remove_bookmark (BulletinAnnotations  *self,
   group = bookmark_group (article_id);
   state_set_deleted (&self->state, group, next_time (bulletin_bookmark_get_modified (old)));
   g_hash_table_remove (self->state.bookmarks, article_id);
-  return save (self, error);
+  return save (self, group, error);
 }
 
 /**
@@ -1877,7 +2084,7 @@ bulletin_annotations_add_note (BulletinAnnotations  *self,
   else if (old == NULL)
     g_hash_table_insert (self->state.notes, g_strdup (uuid), g_object_ref (note));
 
-  return save (self, error);
+  return save (self, group, error);
 }
 
 /* Saves a change to @note (its text, usually), stamping the time. */
@@ -1903,7 +2110,11 @@ bulletin_annotations_update_note (BulletinAnnotations  *self,
                                            bulletin_note_get_modified (old))));
   if (old != note)
     _bulletin_note_assign (old, note);
-  return save (self, error);
+  {
+    g_autofree char *group = note_group (bulletin_note_get_uuid (note));
+
+    return save (self, group, error);
+  }
 }
 
 gboolean
@@ -1927,7 +2138,7 @@ bulletin_annotations_remove_note (BulletinAnnotations  *self,
   group = note_group (uuid);
   state_set_deleted (&self->state, group, next_time (bulletin_note_get_modified (old)));
   g_hash_table_remove (self->state.notes, uuid);
-  return save (self, error);
+  return save (self, group, error);
 }
 
 /* How many deletions are recorded (tombstones). */
@@ -1936,6 +2147,176 @@ bulletin_annotations_get_n_deleted (BulletinAnnotations *self)
 {
   g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), 0);
   return g_hash_table_size (self->state.deleted);
+}
+
+/* ---------------------------------------------------------------------- */
+/* what is saved */
+
+static gboolean
+group_is_saved (BulletinAnnotations *self,
+                const char          *group)
+{
+  return g_hash_table_size (self->unsaved) == 0 ||
+         (!g_hash_table_contains (self->unsaved, group) &&
+          !g_hash_table_contains (self->unsaved, ALL_GROUPS));
+}
+
+/**
+ * bulletin_annotations_has_unsaved:
+ *
+ * Whether bookmarks or notes (added, changed or deleted) are not yet in the
+ * file: a write failed.  They are kept in memory and written at the next
+ * change, every few seconds, or by bulletin_annotations_save_now ().
+ * Reading positions do not count.
+ */
+gboolean
+bulletin_annotations_has_unsaved (BulletinAnnotations *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
+
+  g_hash_table_iter_init (&iter, self->unsaved);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_str_has_prefix (key, POSITION_PREFIX))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether the article's bookmark, or its removal, is in the file. */
+gboolean
+bulletin_annotations_is_bookmark_saved (BulletinAnnotations *self,
+                                        const char          *article_id)
+{
+  g_autofree char *group = NULL;
+
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
+  g_return_val_if_fail (article_id != NULL, FALSE);
+
+  group = bookmark_group (article_id);
+  return group_is_saved (self, group);
+}
+
+/* Whether the note as it is now, or its deletion, is in the file. */
+gboolean
+bulletin_annotations_is_note_saved (BulletinAnnotations *self,
+                                    const char          *uuid)
+{
+  g_autofree char *group = NULL;
+
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
+  g_return_val_if_fail (uuid != NULL, FALSE);
+
+  group = note_group (uuid);
+  return group_is_saved (self, group);
+}
+
+/**
+ * bulletin_annotations_get_save_error:
+ *
+ * Returns: (nullable): why the last write failed, while changes are unsaved
+ */
+const char *
+bulletin_annotations_get_save_error (BulletinAnnotations *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), NULL);
+  return self->dirty ? self->last_error : NULL;
+}
+
+/* Writes unsaved changes now (Retry). */
+gboolean
+bulletin_annotations_save_now (BulletinAnnotations  *self,
+                               GError              **error)
+{
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
+  return sync_with_file (self, self->dirty, error);
+}
+
+/* ---------------------------------------------------------------------- */
+/* damaged copies */
+
+/**
+ * bulletin_annotations_find_newer_damaged_copy:
+ *
+ * A copy of a damaged file ("annotations.ini.damaged-TIME") changed later
+ * than the key file, or present while the key file is not: the key file
+ * may lack what the copy holds (an older version could not write the
+ * repaired file), and the user should be offered to restore from it.
+ *
+ * Returns: (transfer full) (nullable): the newest such copy's path
+ */
+char *
+bulletin_annotations_find_newer_damaged_copy (BulletinAnnotations *self)
+{
+  g_autofree char *prefix = g_strconcat (BULLETIN_ANNOTATIONS_FILE_NAME, DAMAGED_INFIX, NULL);
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *best = NULL;
+  struct stat key, st, best_st = { 0 };
+  gboolean have_key;
+  const char *name;
+
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), NULL);
+
+  dir = g_dir_open (self->dir, 0, NULL);
+  if (dir == NULL)
+    return NULL;
+  have_key = stat (self->path, &key) == 0;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+
+      if (!g_str_has_prefix (name, prefix))
+        continue;
+      path = g_build_filename (self->dir, name, NULL);
+      if (stat (path, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size == 0)
+        continue;
+      if (have_key)
+        {
+          if (st.st_dev == key.st_dev && st.st_ino == key.st_ino)
+            continue;
+          if (st.st_mtim.tv_sec < key.st_mtim.tv_sec ||
+              (st.st_mtim.tv_sec == key.st_mtim.tv_sec && st.st_mtim.tv_nsec <= key.st_mtim.tv_nsec))
+            continue;
+        }
+      if (best == NULL || st.st_mtim.tv_sec > best_st.st_mtim.tv_sec ||
+          (st.st_mtim.tv_sec == best_st.st_mtim.tv_sec && st.st_mtim.tv_nsec > best_st.st_mtim.tv_nsec))
+        {
+          g_free (best);
+          best = g_steal_pointer (&path);
+          best_st = st;
+        }
+    }
+  return g_steal_pointer (&best);
+}
+
+/**
+ * bulletin_annotations_restore_damaged_copy:
+ *
+ * Merges what can be read of a damaged copy into the store (later changes
+ * win, recorded deletions stay deleted) and saves.  The copy stays.
+ */
+gboolean
+bulletin_annotations_restore_damaged_copy (BulletinAnnotations  *self,
+                                           const char           *path,
+                                           GError              **error)
+{
+  g_autofree char *data = NULL;
+  g_autofree char *reason = NULL;
+  gsize length;
+  State copy;
+
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!g_file_get_contents (path, &data, &length, error))
+    return FALSE;
+  state_init (&copy);
+  /* damaged or not: what can be read is in @copy */
+  parse_data (data, length, &copy, NULL, NULL, &reason);
+  state_merge (&self->state, &copy);
+  state_clear (&copy);
+  return save (self, ALL_GROUPS, error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1972,6 +2353,11 @@ bulletin_annotations_set_position (BulletinAnnotations  *self,
   pos->issue_id = g_strdup (issue_id);
   pos->offset = offset;
   pos->modified = next_time (pos->modified);
+  {
+    g_autofree char *group = digest_group (POSITION_PREFIX, archive_uri);
+
+    g_hash_table_add (self->unsaved, g_steal_pointer (&group));
+  }
   return sync_with_file (self, TRUE, error);
 }
 
@@ -2109,7 +2495,7 @@ bulletin_annotations_import_data (BulletinAnnotations  *self,
     }
   state_merge (&self->state, &imported);
   state_clear (&imported);
-  ok = save (self, error);
+  ok = save (self, ALL_GROUPS, error);
   return ok;
 }
 
