@@ -35,5 +35,6 @@ GtkTextView                   *bulletin_annotations_controller_get_editor_text (
 void                           bulletin_annotations_controller_save_editor (BulletinAnnotationsController *self);
 void                           bulletin_annotations_controller_save_position (BulletinAnnotationsController *self);
 void                           bulletin_annotations_controller_restore_position (BulletinAnnotationsController *self);
+GtkWidget                     *bulletin_annotations_controller_get_unsaved_dialog (BulletinAnnotationsController *self);
 
 G_END_DECLS
