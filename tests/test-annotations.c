@@ -812,6 +812,61 @@ test_read_only_folder (void)
   g_rmdir (top);
 }
 
+/* Writing in a thread (as the app does): changes show at once, are
+ * written coalesced, and another writer's changes made meanwhile are
+ * merged, not overwritten; save_now waits for the write. */
+static void
+test_async_writes (void)
+{
+  g_autoptr(BulletinAnnotations) store = open_store ();
+  g_autoptr(BulletinAnnotations) other = open_store ();
+  g_autoptr(BulletinNote) theirs = bulletin_note_new ("urn:theirs");
+  g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+
+  bulletin_annotations_set_async_writes (store, TRUE);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(BulletinNote) note = bulletin_note_new ("urn:mine");
+
+      g_assert_true (bulletin_annotations_add_note (store, note, NULL));
+      g_ptr_array_add (uuids, g_strdup (bulletin_note_get_uuid (note)));
+      /* shown at once, not marked unsaved while the write runs */
+      g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (store)), ==, i + 1);
+      g_assert_true (bulletin_annotations_is_note_saved (store, bulletin_note_get_uuid (note)));
+      if (i == 10)
+        g_assert_true (bulletin_annotations_add_note (other, theirs, NULL));
+    }
+  g_assert_true (bulletin_annotations_is_writing (store));
+  g_assert_true (bulletin_annotations_has_unsaved (store));
+  while (bulletin_annotations_is_writing (store))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (bulletin_annotations_save_now (store, &error));
+  g_assert_no_error (error);
+  g_assert_false (bulletin_annotations_has_unsaved (store));
+
+  {
+    g_autoptr(BulletinAnnotations) check = open_store ();
+
+    for (guint i = 0; i < uuids->len; i++)
+      g_assert_nonnull (bulletin_annotations_lookup_note (check, g_ptr_array_index (uuids, i)));
+    g_assert_nonnull (bulletin_annotations_lookup_note (check, bulletin_note_get_uuid (theirs)));
+    g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (check)), ==, 21);
+  }
+
+  /* one more, and save_now at once (as closing the window does) */
+  {
+    g_autoptr(BulletinNote) last = bulletin_note_new ("urn:mine");
+    g_autoptr(BulletinAnnotations) check = NULL;
+
+    g_assert_true (bulletin_annotations_add_note (store, last, NULL));
+    g_assert_true (bulletin_annotations_save_now (store, NULL));
+    g_assert_false (bulletin_annotations_is_writing (store));
+    check = open_store ();
+    g_assert_nonnull (bulletin_annotations_lookup_note (check, bulletin_note_get_uuid (last)));
+  }
+}
+
 /* A copy of a damaged file newer than the key file (an older version moved
  * the file aside and could not write the repaired one): found, and
  * restored from on request. */
@@ -1538,6 +1593,7 @@ main (int    argc,
   g_test_add_func ("/bulletin/annotations/full-disk-save", test_full_disk_save);
   g_test_add_func ("/bulletin/annotations/damaged-copy-newer", test_damaged_copy_newer);
   g_test_add_func ("/bulletin/annotations/read-only-folder", test_read_only_folder);
+  g_test_add_func ("/bulletin/annotations/async-writes", test_async_writes);
   g_test_add_func ("/bulletin/annotations/anchor-sample", test_anchor_sample);
   g_test_add_func ("/bulletin/annotations/anchor-repeated", test_anchor_repeated);
   g_test_add_func ("/bulletin/annotations/export", test_export);

@@ -157,6 +157,12 @@ run_quiet (const char *command)
          g_spawn_check_wait_status (status, NULL);
 }
 
+static gboolean
+write_failed (gpointer data)
+{
+  return !bulletin_annotations_is_writing (data) && bulletin_annotations_get_save_error (data) != NULL;
+}
+
 /* A read-only data folder (a read-only bind mount: root ignores
  * permissions; SKIP when not root): Ctrl+D keeps the bookmark but the
  * toggle and the Bookmarks page say it is not saved, and closing the
@@ -233,6 +239,9 @@ test_read_only_unsaved (void)
   g_assert_false (bookmark_state (window));
   g_action_group_activate_action (G_ACTION_GROUP (window), "toggle-bookmark", NULL);
   bulletin_test_iterate (50);
+  /* the write runs in a thread, and fails */
+  g_assert_true (bulletin_test_wait_for (write_failed, store, 20));
+  bulletin_test_iterate (20);
   g_assert_true (bookmark_state (window));
   g_assert_true (bulletin_annotations_has_unsaved (store));
   g_assert_false (g_file_test (key_file, G_FILE_TEST_EXISTS));

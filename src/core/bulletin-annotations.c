@@ -93,6 +93,18 @@ struct _BulletinAnnotations
   GHashTable   *unsaved;
   guint         retry_source;
   char         *last_error;
+
+  /* writing in a thread (set_async_writes): the thread serializes the
+   * state under state_lock, which every change of the state, `written`
+   * and `seen` takes while a write may run; changes made meanwhile are
+   * written by the next write */
+  gboolean      async_writes;
+  GMutex        state_lock;
+  gboolean      writing;        /* a write thread runs */
+  gboolean      write_again;    /* changes came while it ran */
+  gboolean      reload_again;   /* the file changed while it ran */
+  guint         write_source;   /* a write is scheduled */
+  guint64       change_gen;     /* counts changes */
 };
 
 G_DEFINE_FINAL_TYPE (BulletinAnnotations, bulletin_annotations, G_TYPE_OBJECT)
@@ -1533,9 +1545,12 @@ update_save_state (BulletinAnnotations *self,
       g_clear_pointer (&self->last_error, g_free);
       g_clear_handle_id (&self->retry_source, g_source_remove);
     }
-  if (had || g_hash_table_size (self->unsaved) > 0)
-    g_signal_emit (self, signals [SAVE_STATE_CHANGED], 0);
+  if (!had && g_hash_table_size (self->unsaved) == 0)
+    return;
+  g_signal_emit (self, signals [SAVE_STATE_CHANGED], 0);
 }
+
+static void wait_for_write (BulletinAnnotations *self);
 
 static gboolean
 sync_with_file (BulletinAnnotations  *self,
@@ -1543,7 +1558,12 @@ sync_with_file (BulletinAnnotations  *self,
                 GError              **error)
 {
   g_autoptr(GError) local_error = NULL;
-  gboolean ok = sync_with_file_locked (self, write, &local_error);
+  gboolean ok;
+
+  /* the thread's write first: it holds `seen` and the file's stat */
+  wait_for_write (self);
+  g_clear_handle_id (&self->write_source, g_source_remove);
+  ok = sync_with_file_locked (self, write, &local_error);
 
   if (write && !ok)
     self->dirty = TRUE;
@@ -1553,14 +1573,228 @@ sync_with_file (BulletinAnnotations  *self,
   return ok;
 }
 
+static void schedule_write (BulletinAnnotations *self);
+
 static gboolean
 retry_cb (gpointer user_data)
 {
   BulletinAnnotations *self = user_data;
 
   self->retry_source = 0;
-  sync_with_file (self, FALSE, NULL);
+  if (self->async_writes)
+    schedule_write (self);
+  else
+    sync_with_file (self, FALSE, NULL);
   return G_SOURCE_REMOVE;
+}
+
+static void
+mark_unsaved (BulletinAnnotations *self,
+              const char          *group)
+{
+  guint64 *gen = g_new (guint64, 1);
+
+  *gen = ++self->change_gen;
+  g_hash_table_insert (self->unsaved, g_strdup (group), gen);
+  self->dirty = TRUE;
+}
+
+/* --- writing in a thread ------------------------------------------------ */
+
+typedef struct {
+  guint64      gen;       /* the changes it holds */
+  gboolean     conflict;  /* the file changed: merge first (on the main thread) */
+  gboolean     ok;
+  struct stat  st;
+  GError      *error;
+} WriteJob;
+
+static void
+write_job_free (WriteJob *job)
+{
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+static void
+write_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  BulletinAnnotations *self = source;
+  WriteJob *job = task_data;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *data = NULL;
+  GHashTable *now_seen, *old_seen;
+  struct stat st;
+  gsize length;
+  int fd;
+
+  fd = take_lock (self, &job->error);
+  if (fd < 0)
+    return;
+  /* another writer wrote since: its changes are merged first, on the main
+   * thread (have_stat and last_stat do not change while we run) */
+  if (stat (self->path, &st) == 0 && !(self->have_stat && same_stat (&st, &self->last_stat)))
+    {
+      job->conflict = TRUE;
+      release_lock (fd);
+      return;
+    }
+  if (!self->have_stat && g_file_test (self->path, G_FILE_TEST_EXISTS))
+    {
+      job->conflict = TRUE;
+      release_lock (fd);
+      return;
+    }
+
+  now_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_mutex_lock (&self->state_lock);
+  data = state_to_data (&self->state, &self->written, now_seen, &length);
+  g_mutex_unlock (&self->state_lock);
+
+  if (!write_file_atomically (self->dir, self->path, data, length, &local_error))
+    {
+      release_lock (fd);
+      g_hash_table_unref (now_seen);
+      g_set_error (&job->error, BULLETIN_ANNOTATIONS_ERROR, BULLETIN_ANNOTATIONS_ERROR_WRITE,
+                   _("Could not save bookmarks and notes to %s: %s"),
+                   self->path, local_error->message);
+      return;
+    }
+  job->ok = stat (self->path, &job->st) == 0;
+  release_lock (fd);
+  g_clear_pointer (&data, g_free);
+
+  g_mutex_lock (&self->state_lock);
+  old_seen = self->seen;
+  self->seen = now_seen;
+  g_mutex_unlock (&self->state_lock);
+  /* freeing many strings is no work for the main thread */
+  g_hash_table_unref (old_seen);
+}
+
+static void
+write_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  BulletinAnnotations *self = BULLETIN_ANNOTATIONS (source);
+  WriteJob *job = g_task_get_task_data (G_TASK (result));
+
+  self->writing = FALSE;
+  if (job->conflict)
+    {
+      /* merge the other writer's file and write, as without a thread */
+      self->write_again = FALSE;
+      sync_with_file (self, TRUE, NULL);
+      return;
+    }
+  if (job->error == NULL)
+    {
+      GHashTableIter iter;
+      gpointer gen;
+
+      if (job->ok)
+        {
+          self->last_stat = job->st;
+          self->have_stat = TRUE;
+        }
+      /* what changed after the snapshot stays unsaved */
+      g_hash_table_iter_init (&iter, self->unsaved);
+      while (g_hash_table_iter_next (&iter, NULL, &gen))
+        if (*(guint64 *) gen <= job->gen)
+          g_hash_table_iter_remove (&iter);
+      self->dirty = self->change_gen > job->gen;
+      if (g_hash_table_size (self->unsaved) == 0)
+        self->dirty = FALSE;
+      update_save_state (self, NULL);
+    }
+  else
+    {
+      gboolean first = self->last_error == NULL;
+
+      self->dirty = TRUE;
+      update_save_state (self, job->error);
+      if (first)
+        report_problem (self, job->error->message);
+    }
+
+  if (self->reload_again)
+    {
+      self->reload_again = FALSE;
+      sync_with_file (self, FALSE, NULL);
+    }
+  else if (self->write_again)
+    {
+      self->write_again = FALSE;
+      schedule_write (self);
+    }
+}
+
+static void
+start_write (BulletinAnnotations *self)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, write_done, NULL);
+  WriteJob *job = g_new0 (WriteJob, 1);
+
+  job->gen = self->change_gen;
+  self->writing = TRUE;
+  self->write_again = FALSE;
+  g_task_set_task_data (task, job, (GDestroyNotify) write_job_free);
+  g_task_run_in_thread (task, write_thread);
+}
+
+static gboolean
+write_cb (gpointer user_data)
+{
+  BulletinAnnotations *self = user_data;
+
+  self->write_source = 0;
+  if (self->writing)
+    self->write_again = TRUE;
+  else
+    start_write (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Coalesced: changes made before the write starts, or while it runs, make
+ * one write. */
+static void
+schedule_write (BulletinAnnotations *self)
+{
+  if (self->writing)
+    self->write_again = TRUE;
+  else if (self->write_source == 0)
+    self->write_source = g_idle_add (write_cb, self);
+}
+
+/* Runs the main context until the thread's write has finished. */
+static void
+wait_for_write (BulletinAnnotations *self)
+{
+  g_object_ref (self);
+  while (self->writing)
+    g_main_context_iteration (NULL, TRUE);
+  g_object_unref (self);
+}
+
+/**
+ * bulletin_annotations_set_async_writes:
+ *
+ * Whether changes are written in a thread (the app: saving never blocks
+ * the main loop) or at once, their result returned (the default).  With
+ * threads, a failed write is reported by "problem" and
+ * "save-state-changed"; bulletin_annotations_save_now () waits for the
+ * write and writes what is left.
+ */
+void
+bulletin_annotations_set_async_writes (BulletinAnnotations *self,
+                                       gboolean             async_writes)
+{
+  g_return_if_fail (BULLETIN_IS_ANNOTATIONS (self));
+  self->async_writes = !!async_writes;
 }
 
 /* Temporary files that a writer killed before its rename left behind:
@@ -1658,6 +1892,7 @@ bulletin_annotations_dispose (GObject *object)
 
   g_clear_handle_id (&self->reload_source, g_source_remove);
   g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_handle_id (&self->write_source, g_source_remove);
   if (self->monitor != NULL)
     g_file_monitor_cancel (self->monitor);
   g_clear_object (&self->monitor);
@@ -1675,6 +1910,7 @@ bulletin_annotations_finalize (GObject *object)
   g_clear_pointer (&self->seen, g_hash_table_unref);
   g_clear_pointer (&self->unsaved, g_hash_table_unref);
   g_free (self->last_error);
+  g_mutex_clear (&self->state_lock);
   g_clear_object (&self->bookmark_model);
   g_clear_object (&self->note_model);
   g_free (self->dir);
@@ -1730,7 +1966,8 @@ bulletin_annotations_init (BulletinAnnotations *self)
   state_init (&self->state);
   self->written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) chunk_free);
   self->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->unsaved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->unsaved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_mutex_init (&self->state_lock);
   self->bookmark_model = g_list_store_new (BULLETIN_TYPE_BOOKMARK);
   self->note_model = g_list_store_new (BULLETIN_TYPE_NOTE);
   self->monitored = TRUE;
@@ -1770,6 +2007,12 @@ reload_cb (gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   self->reload_source = 0;
+  if (self->writing)
+    {
+      /* after the write */
+      self->reload_again = TRUE;
+      return G_SOURCE_REMOVE;
+    }
   if (!sync_with_file (self, FALSE, &error))
     report_problem (self, error->message);
   return G_SOURCE_REMOVE;
@@ -1890,15 +2133,99 @@ bulletin_annotations_reload (BulletinAnnotations  *self,
   return sync_with_file (self, FALSE, error);
 }
 
+/* The models are sorted newest first and a record's place is unique (its
+ * time, then its id): one record is found by binary search and inserted
+ * where it belongs, without sorting or scanning many records. */
+static int
+compare_items_newest_first (gconstpointer a,
+                            gconstpointer b,
+                            gpointer      user_data)
+{
+  GCompareFunc compare = user_data;
+
+  return -compare (&a, &b);
+}
+
+static void
+model_forget (GListStore   *store,
+              gpointer      item,
+              GCompareFunc  compare)
+{
+  guint lo = 0, hi = g_list_model_get_n_items (G_LIST_MODEL (store));
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      g_autoptr(GObject) probe = g_list_model_get_item (G_LIST_MODEL (store), mid);
+      int cmp;
+
+      if (probe == item)
+        {
+          g_list_store_remove (store, mid);
+          return;
+        }
+      cmp = compare_items_newest_first (item, probe, compare);
+      if (cmp < 0)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  /* not where its time says (it changed): look everywhere */
+  if (g_list_store_find (store, item, &lo))
+    g_list_store_remove (store, lo);
+}
+
+static void
+forget_note (BulletinAnnotations *self,
+             BulletinNote        *note)
+{
+  if (note != NULL)
+    model_forget (self->note_model, note, compare_notes);
+}
+
+static void
+forget_bookmark (BulletinAnnotations *self,
+                 BulletinBookmark    *bookmark)
+{
+  if (bookmark != NULL)
+    model_forget (self->bookmark_model, bookmark, compare_bookmarks);
+}
+
+/* A change of the record @key (a note's uuid, a bookmark's article id;
+ * NULL: many records) in @group (ALL_GROUPS: many): shown at once,
+ * written at once or in a thread.  Called with state_lock held; releases
+ * it. */
 static gboolean
 save (BulletinAnnotations  *self,
       const char           *group,
+      const char           *key,
       GError              **error)
 {
-  g_hash_table_add (self->unsaved, g_strdup (group));
-  self->dirty = TRUE;
-  sync_models (self);
+  mark_unsaved (self, group);
+  g_mutex_unlock (&self->state_lock);
+  /* the mutator took the old version out of the model (forget_*) */
+  if (key != NULL && g_str_has_prefix (group, NOTE_PREFIX))
+    {
+      gpointer now = g_hash_table_lookup (self->state.notes, key);
+
+      if (now != NULL)
+        g_list_store_insert_sorted (self->note_model, now, compare_items_newest_first, compare_notes);
+    }
+  else if (key != NULL && g_str_has_prefix (group, BOOKMARK_PREFIX))
+    {
+      gpointer now = g_hash_table_lookup (self->state.bookmarks, key);
+
+      if (now != NULL)
+        g_list_store_insert_sorted (self->bookmark_model, now, compare_items_newest_first, compare_bookmarks);
+    }
+  else
+    sync_models (self);
   g_signal_emit (self, signals [CHANGED], 0);
+  if (self->async_writes)
+    {
+      schedule_write (self);
+      return TRUE;
+    }
   return sync_with_file (self, TRUE, error);
 }
 
@@ -1952,9 +2279,11 @@ bulletin_annotations_add_bookmark (BulletinAnnotations  *self,
   g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
   g_return_val_if_fail (BULLETIN_IS_BOOKMARK (bookmark), FALSE);
 
+  g_mutex_lock (&self->state_lock);
   id = bulletin_bookmark_get_article_id (bookmark);
   group = bookmark_group (id);
   old = g_hash_table_lookup (self->state.bookmarks, id);
+  forget_bookmark (self, old);
   modified = next_time (MAX (bulletin_bookmark_get_modified (bookmark),
                              MAX (state_deleted_time (&self->state, group),
                                   old ? bulletin_bookmark_get_modified (old) : 0)));
@@ -1966,7 +2295,7 @@ bulletin_annotations_add_bookmark (BulletinAnnotations  *self,
   else if (old == NULL)
     g_hash_table_insert (self->state.bookmarks, g_strdup (id), g_object_ref (bookmark));
 
-  return save (self, group, error);
+  return save (self, group, id, error);
 }
 
 gboolean
@@ -1980,17 +2309,24 @@ bulletin_annotations_remove_bookmark (BulletinAnnotations  *self,
   g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
   g_return_val_if_fail (article_id != NULL, FALSE);
 
+  g_mutex_lock (&self->state_lock);
   old = g_hash_table_lookup (self->state.bookmarks, article_id);
   if (old == NULL)
     {
+      g_mutex_unlock (&self->state_lock);
       g_set_error (error, BULLETIN_ANNOTATIONS_ERROR, BULLETIN_ANNOTATIONS_ERROR_NOT_FOUND,
                    _("The article is not bookmarked"));
       return FALSE;
     }
+  forget_bookmark (self, old);
   group = bookmark_group (article_id);
   state_set_deleted (&self->state, group, next_time (bulletin_bookmark_get_modified (old)));
-  g_hash_table_remove (self->state.bookmarks, article_id);
-  return save (self, group, error);
+  {
+    g_autofree char *key = g_strdup (article_id);
+
+    g_hash_table_remove (self->state.bookmarks, article_id);
+    return save (self, group, key, error);
+  }
 }
 
 /**
@@ -2070,9 +2406,11 @@ bulletin_annotations_add_note (BulletinAnnotations  *self,
   g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
   g_return_val_if_fail (BULLETIN_IS_NOTE (note), FALSE);
 
+  g_mutex_lock (&self->state_lock);
   uuid = bulletin_note_get_uuid (note);
   group = note_group (uuid);
   old = g_hash_table_lookup (self->state.notes, uuid);
+  forget_note (self, old);
   /* adding it again (Undo of a deletion) makes it later than the deletion */
   bulletin_note_set_times (note, bulletin_note_get_created (note),
                            next_time (MAX (bulletin_note_get_modified (note),
@@ -2084,7 +2422,7 @@ bulletin_annotations_add_note (BulletinAnnotations  *self,
   else if (old == NULL)
     g_hash_table_insert (self->state.notes, g_strdup (uuid), g_object_ref (note));
 
-  return save (self, group, error);
+  return save (self, group, uuid, error);
 }
 
 /* Saves a change to @note (its text, usually), stamping the time. */
@@ -2098,13 +2436,16 @@ bulletin_annotations_update_note (BulletinAnnotations  *self,
   g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
   g_return_val_if_fail (BULLETIN_IS_NOTE (note), FALSE);
 
+  g_mutex_lock (&self->state_lock);
   old = g_hash_table_lookup (self->state.notes, bulletin_note_get_uuid (note));
   if (old == NULL)
     {
+      g_mutex_unlock (&self->state_lock);
       g_set_error (error, BULLETIN_ANNOTATIONS_ERROR, BULLETIN_ANNOTATIONS_ERROR_NOT_FOUND,
                    _("The note was deleted meanwhile"));
       return FALSE;
     }
+  forget_note (self, old);
   bulletin_note_set_times (note, bulletin_note_get_created (note),
                            next_time (MAX (bulletin_note_get_modified (note),
                                            bulletin_note_get_modified (old))));
@@ -2113,7 +2454,7 @@ bulletin_annotations_update_note (BulletinAnnotations  *self,
   {
     g_autofree char *group = note_group (bulletin_note_get_uuid (note));
 
-    return save (self, group, error);
+    return save (self, group, bulletin_note_get_uuid (note), error);
   }
 }
 
@@ -2128,17 +2469,24 @@ bulletin_annotations_remove_note (BulletinAnnotations  *self,
   g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
   g_return_val_if_fail (uuid != NULL, FALSE);
 
+  g_mutex_lock (&self->state_lock);
   old = g_hash_table_lookup (self->state.notes, uuid);
   if (old == NULL)
     {
+      g_mutex_unlock (&self->state_lock);
       g_set_error (error, BULLETIN_ANNOTATIONS_ERROR, BULLETIN_ANNOTATIONS_ERROR_NOT_FOUND,
                    _("The note was deleted meanwhile"));
       return FALSE;
     }
+  forget_note (self, old);
   group = note_group (uuid);
   state_set_deleted (&self->state, group, next_time (bulletin_note_get_modified (old)));
-  g_hash_table_remove (self->state.notes, uuid);
-  return save (self, group, error);
+  {
+    g_autofree char *key = g_strdup (uuid);
+
+    g_hash_table_remove (self->state.notes, uuid);
+    return save (self, group, key, error);
+  }
 }
 
 /* How many deletions are recorded (tombstones). */
@@ -2156,6 +2504,10 @@ static gboolean
 group_is_saved (BulletinAnnotations *self,
                 const char          *group)
 {
+  /* a write under way that has not failed is not shown as unsaved: the
+   * toggle would flicker at every change */
+  if (self->async_writes && self->last_error == NULL)
+    return TRUE;
   return g_hash_table_size (self->unsaved) == 0 ||
          (!g_hash_table_contains (self->unsaved, group) &&
           !g_hash_table_contains (self->unsaved, ALL_GROUPS));
@@ -2230,7 +2582,16 @@ bulletin_annotations_save_now (BulletinAnnotations  *self,
                                GError              **error)
 {
   g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
-  return sync_with_file (self, self->dirty, error);
+  /* waits for a write running in a thread (sync_with_file does) */
+  return sync_with_file (self, self->dirty || self->write_source != 0, error);
+}
+
+/* Whether a save is scheduled or being written. */
+gboolean
+bulletin_annotations_is_writing (BulletinAnnotations *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
+  return self->writing || self->write_source != 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2314,9 +2675,10 @@ bulletin_annotations_restore_damaged_copy (BulletinAnnotations  *self,
   state_init (&copy);
   /* damaged or not: what can be read is in @copy */
   parse_data (data, length, &copy, NULL, NULL, &reason);
+  g_mutex_lock (&self->state_lock);
   state_merge (&self->state, &copy);
   state_clear (&copy);
-  return save (self, ALL_GROUPS, error);
+  return save (self, ALL_GROUPS, NULL, error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2336,6 +2698,7 @@ bulletin_annotations_set_position (BulletinAnnotations  *self,
   g_return_val_if_fail (archive_uri != NULL, FALSE);
   g_return_val_if_fail (article_id != NULL, FALSE);
 
+  g_mutex_lock (&self->state_lock);
   pos = g_hash_table_lookup (self->state.positions, archive_uri);
   if (pos == NULL)
     {
@@ -2345,7 +2708,10 @@ bulletin_annotations_set_position (BulletinAnnotations  *self,
     }
   else if (g_strcmp0 (pos->article_id, article_id) == 0 && pos->offset == offset &&
            g_strcmp0 (pos->issue_id, issue_id) == 0)
-    return TRUE;
+    {
+      g_mutex_unlock (&self->state_lock);
+      return TRUE;
+    }
 
   g_free (pos->article_id);
   pos->article_id = g_strdup (article_id);
@@ -2356,8 +2722,14 @@ bulletin_annotations_set_position (BulletinAnnotations  *self,
   {
     g_autofree char *group = digest_group (POSITION_PREFIX, archive_uri);
 
-    g_hash_table_add (self->unsaved, g_steal_pointer (&group));
+    mark_unsaved (self, group);
   }
+  g_mutex_unlock (&self->state_lock);
+  if (self->async_writes)
+    {
+      schedule_write (self);
+      return TRUE;
+    }
   return sync_with_file (self, TRUE, error);
 }
 
@@ -2445,7 +2817,14 @@ bulletin_annotations_to_data (BulletinAnnotations *self,
                               gsize               *length)
 {
   g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), NULL);
-  return state_to_data (&self->state, &self->written, NULL, length);
+  {
+    char *data;
+
+    g_mutex_lock (&self->state_lock);
+    data = state_to_data (&self->state, &self->written, NULL, length);
+    g_mutex_unlock (&self->state_lock);
+    return data;
+  }
 }
 
 gboolean
@@ -2493,9 +2872,10 @@ bulletin_annotations_import_data (BulletinAnnotations  *self,
       state_clear (&imported);
       return FALSE;
     }
+  g_mutex_lock (&self->state_lock);
   state_merge (&self->state, &imported);
   state_clear (&imported);
-  ok = save (self, ALL_GROUPS, error);
+  ok = save (self, ALL_GROUPS, NULL, error);
   return ok;
 }
 

@@ -82,6 +82,9 @@ gboolean             bulletin_annotations_is_note_saved    (BulletinAnnotations 
 const char          *bulletin_annotations_get_save_error   (BulletinAnnotations  *self);
 gboolean             bulletin_annotations_save_now         (BulletinAnnotations  *self,
                                                             GError              **error);
+gboolean             bulletin_annotations_is_writing       (BulletinAnnotations  *self);
+void                 bulletin_annotations_set_async_writes (BulletinAnnotations  *self,
+                                                            gboolean              async_writes);
 
 /* copies of damaged files ("annotations.ini.damaged-TIME") */
 char                *bulletin_annotations_find_newer_damaged_copy (BulletinAnnotations *self);

@@ -466,7 +466,9 @@ open_editor (BulletinAnnotationsController *self,
   if (self->editing != NULL)
     bulletin_annotations_controller_save_editor (self);
 
-  self->editing = g_object_ref (note);
+  /* a stored note is edited as a copy, given back by update_note (): the
+   * store writes in a thread and owns what it holds */
+  self->editing = is_new ? g_object_ref (note) : bulletin_note_copy (note);
   self->editing_new = is_new;
 
   if (bulletin_note_has_range (note))
@@ -1578,6 +1580,8 @@ bulletin_annotations_controller_attach (BulletinWindow *window)
   g_signal_connect_object (window, "destroy", G_CALLBACK (window_destroyed), self, G_CONNECT_SWAPPED);
 
   self->store = bulletin_annotations_new (NULL);
+  /* saving never blocks the window */
+  bulletin_annotations_set_async_writes (self->store, TRUE);
   g_signal_connect_object (self->store, "problem", G_CALLBACK (store_problem), self, 0);
   if (!bulletin_annotations_load (self->store, &error))
     show_error (self, error);
