@@ -186,6 +186,14 @@ state_clear (State *state)
   g_clear_pointer (&state->extra, g_hash_table_unref);
 }
 
+static gboolean
+state_is_empty (State *state)
+{
+  return g_hash_table_size (state->notes) == 0 && g_hash_table_size (state->bookmarks) == 0 &&
+         g_hash_table_size (state->positions) == 0 && g_hash_table_size (state->deleted) == 0 &&
+         g_hash_table_size (state->extra) == 0;
+}
+
 static char *
 note_group (const char *uuid)
 {
@@ -411,18 +419,134 @@ state_merge (State *into,
 /* ---------------------------------------------------------------------- */
 /* reading */
 
-static char *
-get_string (GKeyFile   *kf,
-            const char *group,
-            const char *key)
+/* One group's keys and their values, unescaped (a value NULL: it did
+ * not unescape), read by a quick reader for groups as this app writes
+ * them, or taken from a GKeyFile for anything else. */
+typedef struct {
+  GPtrArray *pairs;  /* key, value, key, value... */
+} Keys;
+
+static void
+keys_init (Keys *keys)
 {
-  if (!g_key_file_has_key (kf, group, key, NULL))
-    return NULL;
-  return g_key_file_get_string (kf, group, key, NULL);
+  keys->pairs = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+keys_clear (Keys *keys)
+{
+  g_clear_pointer (&keys->pairs, g_ptr_array_unref);
 }
 
 static gboolean
-get_time (GKeyFile   *kf,
+keys_has (Keys       *keys,
+          const char *key)
+{
+  for (guint i = 0; i + 1 < keys->pairs->len; i += 2)
+    if (strcmp (g_ptr_array_index (keys->pairs, i), key) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+keys_from_key_file (Keys       *keys,
+                    GKeyFile   *kf,
+                    const char *group)
+{
+  g_auto(GStrv) names = g_key_file_get_keys (kf, group, NULL, NULL);
+
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      g_ptr_array_add (keys->pairs, g_strdup (names[i]));
+      g_ptr_array_add (keys->pairs, g_key_file_get_string (kf, group, names[i], NULL));
+    }
+}
+
+/* Reads @text, one group ("[name]" then key=value lines), if it is as this
+ * app writes it: keys of letters, digits and '-' right before '=', values
+ * without white space at either end and with only the escapes \s \n \t
+ * \r \\, each key once, comments and blank lines anywhere.  FALSE for
+ * anything else, which GKeyFile then reads. */
+static gboolean
+keys_read_quick (Keys       *keys,
+                 const char *group,
+                 const char *text)
+{
+  const char *p = text, *nl;
+  gsize group_len = strlen (group);
+
+  if (p[0] != '[' || strncmp (p + 1, group, group_len) != 0 || p[group_len + 1] != ']')
+    return FALSE;
+  p += group_len + 2;
+  if (*p == '\n')
+    p++;
+  else if (*p != '\0')
+    return FALSE;
+
+  for (; *p != '\0'; p = nl != NULL ? nl + 1 : p + strlen (p))
+    {
+      const char *end, *k = p, *v;
+      GString *value;
+
+      nl = strchr (p, '\n');
+      end = nl != NULL ? nl : p + strlen (p);
+      if (end == p || *p == '#')
+        continue;
+      while (k < end && (g_ascii_isalnum (*k) || *k == '-'))
+        k++;
+      if (k == p || k == end || *k != '=')
+        return FALSE;
+      v = k + 1;
+      if (v < end && (*v == ' ' || *v == '\t'))
+        return FALSE;
+      if (end > v && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+        return FALSE;
+      {
+        g_autofree char *key = g_strndup (p, k - p);
+
+        if (keys_has (keys, key))
+          return FALSE;
+        g_ptr_array_add (keys->pairs, g_steal_pointer (&key));
+      }
+      value = g_string_sized_new (end - v);
+      for (const char *c = v; c < end; c++)
+        {
+          if (*c != '\\')
+            {
+              g_string_append_c (value, *c);
+              continue;
+            }
+          c++;
+          switch (c < end ? *c : '\0')
+            {
+            case 's': g_string_append_c (value, ' '); break;
+            case 'n': g_string_append_c (value, '\n'); break;
+            case 't': g_string_append_c (value, '\t'); break;
+            case 'r': g_string_append_c (value, '\r'); break;
+            case '\\': g_string_append_c (value, '\\'); break;
+            default:
+              g_string_free (value, TRUE);
+              return FALSE;
+            }
+        }
+      g_ptr_array_add (keys->pairs, g_string_free (value, FALSE));
+    }
+  return TRUE;
+}
+
+static char *
+get_string (Keys       *kf,
+            const char *group,
+            const char *key)
+{
+  for (guint i = 0; i + 1 < kf->pairs->len; i += 2)
+    if (strcmp (g_ptr_array_index (kf->pairs, i), key) == 0)
+      return g_strdup (g_ptr_array_index (kf->pairs, i + 1));
+  return NULL;
+}
+
+static gboolean
+get_time (Keys       *kf,
           const char *group,
           const char *key,
           gint64     *usec)
@@ -433,7 +557,7 @@ get_time (GKeyFile   *kf,
 }
 
 static gboolean
-get_offset (GKeyFile   *kf,
+get_offset (Keys       *kf,
             const char *group,
             const char *key,
             guint      *offset)
@@ -449,14 +573,14 @@ get_offset (GKeyFile   *kf,
 
 /* A group that holds only `deleted=`; FALSE if it is not a tombstone. */
 static gboolean
-parse_tombstone (GKeyFile   *kf,
+parse_tombstone (Keys       *kf,
                  const char *group,
                  State      *state,
                  gboolean   *ok)
 {
   gint64 when;
 
-  if (!g_key_file_has_key (kf, group, "deleted", NULL))
+  if (!keys_has (kf, "deleted"))
     return FALSE;
   *ok = get_time (kf, group, "deleted", &when);
   if (*ok)
@@ -465,7 +589,7 @@ parse_tombstone (GKeyFile   *kf,
 }
 
 static gboolean
-parse_note (GKeyFile   *kf,
+parse_note (Keys       *kf,
             const char *group,
             State      *state)
 {
@@ -486,7 +610,7 @@ parse_note (GKeyFile   *kf,
 
   if (*uuid == '\0')
     return FALSE;
-  if (parse_tombstone (kf, group, state, &ok) && !g_key_file_has_key (kf, group, "article", NULL))
+  if (parse_tombstone (kf, group, state, &ok) && !keys_has (kf, "article"))
     return ok;
 
   article = get_string (kf, group, "article");
@@ -527,7 +651,7 @@ parse_note (GKeyFile   *kf,
 }
 
 static gboolean
-parse_bookmark (GKeyFile   *kf,
+parse_bookmark (Keys       *kf,
                 const char *group,
                 State      *state)
 {
@@ -540,7 +664,7 @@ parse_bookmark (GKeyFile   *kf,
   gint64 added, modified;
   gboolean ok = TRUE;
 
-  if (parse_tombstone (kf, group, state, &ok) && !g_key_file_has_key (kf, group, "article", NULL))
+  if (parse_tombstone (kf, group, state, &ok) && !keys_has (kf, "article"))
     return ok;
 
   article = get_string (kf, group, "article");
@@ -569,7 +693,7 @@ parse_bookmark (GKeyFile   *kf,
 }
 
 static gboolean
-parse_position (GKeyFile   *kf,
+parse_position (Keys       *kf,
                 const char *group,
                 State      *state)
 {
@@ -601,7 +725,7 @@ parse_position (GKeyFile   *kf,
 /* Reads one group of @kf into @state; @text, the group as written, is kept
  * for groups this version does not know.  FALSE if it is incomplete. */
 static gboolean
-parse_group (GKeyFile   *kf,
+parse_group (Keys       *kf,
              const char *group,
              const char *text,
              State      *state)
@@ -627,8 +751,15 @@ parse_key_file (GKeyFile   *kf,
   guint bad = 0;
 
   for (guint i = 0; groups[i] != NULL; i++)
-    if (!parse_group (kf, groups[i], text, state))
-      bad++;
+    {
+      Keys keys;
+
+      keys_init (&keys);
+      keys_from_key_file (&keys, kf, groups[i]);
+      if (!parse_group (&keys, groups[i], text, state))
+        bad++;
+      keys_clear (&keys);
+    }
   return bad;
 }
 
@@ -821,8 +952,20 @@ parse_data (const char  *data,
 
       if (seen == NULL || g_strcmp0 (g_hash_table_lookup (seen, raw->group), raw->text) != 0)
         {
-          g_autoptr(GKeyFile) kf = g_key_file_new ();
+          g_autoptr(GKeyFile) kf = NULL;
           g_autoptr(GError) error = NULL;
+          Keys keys;
+          gboolean quick;
+
+          keys_init (&keys);
+          quick = keys_read_quick (&keys, raw->group, raw->text);
+          if (quick && !parse_group (&keys, raw->group, raw->text, state))
+            bad++;
+          keys_clear (&keys);
+          if (quick)
+            goto next;
+
+          kf = g_key_file_new ();
 
           if (!g_key_file_load_from_data (kf, raw->text, -1, G_KEY_FILE_NONE, &error))
             {
@@ -832,6 +975,7 @@ parse_data (const char  *data,
             }
           bad += parse_key_file (kf, raw->text, state);
         }
+    next:
       if (now_seen != NULL)
         {
           g_hash_table_insert (now_seen, raw->group, raw->text);
@@ -1460,7 +1604,18 @@ sync_with_file_locked (BulletinAnnotations  *self,
           write = TRUE;
         }
 
-      if (state_merge (&self->state, &file_state))
+      if (state_is_empty (&self->state))
+        {
+          /* the first read: take it as it is (a merge would copy every
+           * record) */
+          State empty = self->state;
+
+          self->state = file_state;
+          file_state = empty;
+          state_apply_deletions (&self->state);
+          merged = TRUE;
+        }
+      else if (state_merge (&self->state, &file_state))
         merged = TRUE;
       state_clear (&file_state);
       g_hash_table_unref (self->seen);
