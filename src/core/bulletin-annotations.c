@@ -72,7 +72,7 @@ struct _BulletinAnnotations
   State         state;
   /* group name -> Chunk: what each record was last written as */
   GHashTable   *written;
-  /* group name -> text: each group as the file held it when we last read
+  /* group name -> hash of its text as the file held it when we last read
    * or wrote it; a group unchanged since need not be parsed again */
   GHashTable   *seen;
   GListStore   *bookmark_model;
@@ -465,7 +465,7 @@ keys_from_key_file (Keys       *keys,
 /* Reads @text, one group ("[name]" then key=value lines), if it is as this
  * app writes it: keys of letters, digits and '-' right before '=', values
  * without white space at either end and with only the escapes \s \n \t
- * \r \\, each key once, comments and blank lines anywhere.  FALSE for
+ * \r \\, comments and blank lines anywhere.  FALSE for
  * anything else, which GKeyFile then reads. */
 static gboolean
 keys_read_quick (Keys       *keys,
@@ -501,13 +501,7 @@ keys_read_quick (Keys       *keys,
         return FALSE;
       if (end > v && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
         return FALSE;
-      {
-        g_autofree char *key = g_strndup (p, k - p);
-
-        if (keys_has (keys, key))
-          return FALSE;
-        g_ptr_array_add (keys->pairs, g_steal_pointer (&key));
-      }
+      g_ptr_array_add (keys->pairs, g_strndup (p, k - p));
       value = g_string_sized_new (end - v);
       for (const char *c = v; c < end; c++)
         {
@@ -534,14 +528,15 @@ keys_read_quick (Keys       *keys,
   return TRUE;
 }
 
+/* A key given twice: the last one counts, as in GKeyFile */
 static char *
 get_string (Keys       *kf,
             const char *group,
             const char *key)
 {
-  for (guint i = 0; i + 1 < kf->pairs->len; i += 2)
-    if (strcmp (g_ptr_array_index (kf->pairs, i), key) == 0)
-      return g_strdup (g_ptr_array_index (kf->pairs, i + 1));
+  for (guint i = kf->pairs->len; i >= 2; i -= 2)
+    if (strcmp (g_ptr_array_index (kf->pairs, i - 2), key) == 0)
+      return g_strdup (g_ptr_array_index (kf->pairs, i - 1));
   return NULL;
 }
 
@@ -830,6 +825,44 @@ recover (const char *data,
     }
 }
 
+/* What `seen` keeps of a group: a 64-bit FNV-1a hash of its text, not the
+ * text (which would double the memory a large file takes).  Only groups
+ * changed since are parsed again when another writer's file is merged. */
+static guint64
+text_hash (const char *text,
+           gsize       n)
+{
+  guint64 h = G_GUINT64_CONSTANT (14695981039346656037);
+
+  for (gsize i = 0; i < n; i++)
+    {
+      h ^= (guchar) text[i];
+      h *= G_GUINT64_CONSTANT (1099511628211);
+    }
+  return h;
+}
+
+static void
+seen_put (GHashTable *seen,
+          const char *group,
+          const char *text,
+          gsize       n)
+{
+  guint64 h = text_hash (text, n);
+
+  g_hash_table_insert (seen, g_strdup (group), g_memdup2 (&h, sizeof h));
+}
+
+static gboolean
+seen_matches (GHashTable *seen,
+              const char *group,
+              const char *text)
+{
+  guint64 *h = g_hash_table_lookup (seen, group);
+
+  return h != NULL && *h == text_hash (text, strlen (text));
+}
+
 typedef struct {
   char *group;
   char *text;
@@ -950,7 +983,7 @@ parse_data (const char  *data,
     {
       RawGroup *raw = g_ptr_array_index (groups, i);
 
-      if (seen == NULL || g_strcmp0 (g_hash_table_lookup (seen, raw->group), raw->text) != 0)
+      if (seen == NULL || !seen_matches (seen, raw->group, raw->text))
         {
           g_autoptr(GKeyFile) kf = NULL;
           g_autoptr(GError) error = NULL;
@@ -978,8 +1011,7 @@ parse_data (const char  *data,
     next:
       if (now_seen != NULL)
         {
-          g_hash_table_insert (now_seen, raw->group, raw->text);
-          raw->group = raw->text = NULL;
+          seen_put (now_seen, raw->group, raw->text, strlen (raw->text));
         }
     }
 
@@ -1177,7 +1209,7 @@ typedef struct {
   GString    *out;
   GHashTable *old;      /* the cache of the last write, or NULL */
   GHashTable *fresh;    /* the cache of this write */
-  GHashTable *now_seen; /* group -> text, or NULL */
+  GHashTable *now_seen; /* group -> hash of its text, or NULL */
 } Writer;
 
 /* Writes one group, reusing its last text while the record keeps its
@@ -1215,10 +1247,12 @@ write_group (Writer     *w,
     {
       /* as split_groups () will see it: without the last line end */
       gsize n = strlen (chunk->text);
-      g_hash_table_insert (w->now_seen, g_strdup (group),
-                           g_strndup (chunk->text, n > 0 && chunk->text[n - 1] == '\n' ? n - 1 : n));
+      seen_put (w->now_seen, group, chunk->text, n > 0 && chunk->text[n - 1] == '\n' ? n - 1 : n);
     }
-  g_hash_table_insert (w->fresh, g_strdup (group), chunk);
+  if (w->fresh != NULL)
+    g_hash_table_insert (w->fresh, g_strdup (group), chunk);
+  else
+    chunk_free (chunk);
 }
 
 static char *
@@ -1249,12 +1283,17 @@ state_to_data (State       *state,
                         "# The format is described in docs/annotations-format.md.\n"
                         "[" HEADER_GROUP "]\n");
   w.old = cache != NULL ? *cache : NULL;
-  w.fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) chunk_free);
+  /* without a cache, nothing is kept but the text */
+  w.fresh = cache != NULL ? g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) chunk_free)
+                          : NULL;
   w.now_seen = now_seen;
   g_string_append_printf (w.out, "version=%d\n", FORMAT_VERSION);
   if (now_seen != NULL)
-    g_hash_table_insert (now_seen, g_strdup (HEADER_GROUP),
-                         g_strdup_printf ("[%s]\nversion=%d", HEADER_GROUP, FORMAT_VERSION));
+    {
+      g_autofree char *header = g_strdup_printf ("[%s]\nversion=%d", HEADER_GROUP, FORMAT_VERSION);
+
+      seen_put (now_seen, HEADER_GROUP, header, strlen (header));
+    }
 
   for (guint i = 0; i < positions->len; i++)
     {
@@ -1294,7 +1333,7 @@ state_to_data (State       *state,
 
       g_string_append_printf (w.out, "\n%s\n", text);
       if (now_seen != NULL)
-        g_hash_table_insert (now_seen, g_strdup (l->data), g_strdup (text));
+        seen_put (now_seen, l->data, text, strlen (text));
     }
 
   if (cache != NULL)
@@ -1302,8 +1341,6 @@ state_to_data (State       *state,
       g_clear_pointer (cache, g_hash_table_unref);
       *cache = w.fresh;
     }
-  else
-    g_hash_table_unref (w.fresh);
 
   *length = w.out->len;
   return g_string_free (w.out, FALSE);
@@ -1805,8 +1842,10 @@ write_thread (GTask        *task,
     }
 
   now_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* no cache of every record's text: that would double the memory a
+   * large file takes, and making the text is the thread's time */
   g_mutex_lock (&self->state_lock);
-  data = state_to_data (&self->state, &self->written, now_seen, &length);
+  data = state_to_data (&self->state, NULL, now_seen, &length);
   g_mutex_unlock (&self->state_lock);
 
   if (!write_file_atomically (self->dir, self->path, data, length, &local_error))
