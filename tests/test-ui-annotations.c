@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <unistd.h>
+#include <utime.h>
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
@@ -289,9 +290,76 @@ test_read_only_unsaved (void)
     bulletin_annotations_set_monitored (check, FALSE);
     g_assert_true (bulletin_annotations_load (check, NULL));
     g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_bookmarks (check)), ==, 1);
+    /* the next test starts without bookmarks: removed, not the file (the
+     * closed window's store, which stays, would write back a file removed
+     * behind its back) */
+    {
+      g_autoptr(BulletinBookmark) b = g_list_model_get_item (bulletin_annotations_get_bookmarks (check), 0);
+
+      g_assert_true (bulletin_annotations_remove_bookmark (check, bulletin_bookmark_get_article_id (b), NULL));
+    }
   }
-  /* the next test starts from an empty folder */
-  g_unlink (key_file);
+  bulletin_test_iterate (300);
+}
+
+/* A copy of a damaged key file newer than the key file (an older version
+ * moved the file aside and could not write the repaired one): the window
+ * says so at start and Restore brings its bookmarks back. */
+static void
+test_damaged_copy_offered (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = g_build_filename (g_get_user_data_dir (), "bulletin-reader", NULL);
+  g_autofree char *copy = g_build_filename (data_dir, "annotations.ini.damaged-20260101T000000", NULL);
+  g_autofree char *key_file = g_build_filename (data_dir, "annotations.ini", NULL);
+  GtkApplication *app;
+  BulletinWindow *window;
+  BulletinAnnotations *store;
+  GtkWidget *restore;
+
+  g_assert_cmpint (g_mkdir_with_parents (data_dir, 0700), ==, 0);
+  /* a key file older than the copy (not removed: a store still open would
+   * write it back) */
+  if (g_file_test (key_file, G_FILE_TEST_EXISTS))
+    {
+      struct utimbuf old = { 1000000000, 1000000000 };
+
+      g_assert_cmpint (utime (key_file, &old), ==, 0);
+    }
+  g_assert_true (g_file_set_contents (copy,
+                                      "[Bulletin Reader]\nversion=1\n\n"
+                                      "[Bookmark 0123456789abcdef0123456789abcdef]\narticle=urn:test:damaged-copy\n"
+                                      "added=2026-01-01T00:00:00.000001Z\nmodified=2026-01-01T00:00:00.000001Z\n"
+                                      "a broken line\n", -1, NULL));
+
+  app = GTK_APPLICATION (bulletin_application_new ());
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
+  g_application_set_application_id (G_APPLICATION (app), "io.github.bulletinreader.DamagedCopyTest");
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  bulletin_test_iterate (300);
+  window = BULLETIN_WINDOW (gtk_application_get_active_window (app));
+  g_assert_nonnull (window);
+  store = bulletin_annotations_controller_get_store (bulletin_annotations_controller_get_for_window (window));
+  g_assert_null (bulletin_annotations_lookup_bookmark (store, "urn:test:damaged-copy"));
+
+  restore = find_button (GTK_WIDGET (window), "_Restore");
+  g_assert_nonnull (restore);
+  gtk_widget_activate (restore);
+  bulletin_test_iterate (500);
+  g_assert_nonnull (bulletin_annotations_lookup_bookmark (store, "urn:test:damaged-copy"));
+  g_assert_true (bulletin_annotations_save_now (store, NULL));
+  g_assert_null (bulletin_annotations_find_newer_damaged_copy (store));
+
+  /* the next test starts without bookmarks (a window that stays would
+   * write back a file removed behind its back) */
+  g_assert_true (bulletin_annotations_remove_bookmark (store, "urn:test:damaged-copy", NULL));
+  g_assert_true (bulletin_annotations_save_now (store, NULL));
+  g_unlink (copy);
+  gtk_window_destroy (GTK_WINDOW (window));
+  bulletin_test_iterate (100);
 }
 
 static void
@@ -527,6 +595,7 @@ main (int    argc,
   adw_init ();
 
   g_test_add_func ("/bulletin/ui-annotations/read-only-unsaved", test_read_only_unsaved);
+  g_test_add_func ("/bulletin/ui-annotations/damaged-copy-offered", test_damaged_copy_offered);
   g_test_add_func ("/bulletin/ui-annotations/bookmark-note-restart", test_bookmark_note_restart);
   status = g_test_run ();
   remove_tree (home);
