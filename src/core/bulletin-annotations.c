@@ -470,26 +470,28 @@ keys_from_key_file (Keys       *keys,
 static gboolean
 keys_read_quick (Keys       *keys,
                  const char *group,
-                 const char *text)
+                 const char *text,
+                 gsize       length)
 {
-  const char *p = text, *nl;
+  const char *p = text, *text_end = text + length, *nl;
   gsize group_len = strlen (group);
 
-  if (p[0] != '[' || strncmp (p + 1, group, group_len) != 0 || p[group_len + 1] != ']')
+  if (length < group_len + 2 || p[0] != '[' || strncmp (p + 1, group, group_len) != 0 ||
+      p[group_len + 1] != ']')
     return FALSE;
   p += group_len + 2;
-  if (*p == '\n')
+  if (p < text_end && *p == '\n')
     p++;
-  else if (*p != '\0')
+  else if (p != text_end)
     return FALSE;
 
-  for (; *p != '\0'; p = nl != NULL ? nl + 1 : p + strlen (p))
+  for (; p < text_end; p = nl != NULL ? nl + 1 : text_end)
     {
       const char *end, *k = p, *v;
       GString *value;
 
-      nl = strchr (p, '\n');
-      end = nl != NULL ? nl : p + strlen (p);
+      nl = memchr (p, '\n', text_end - p);
+      end = nl != NULL ? nl : text_end;
       if (end == p || *p == '#')
         continue;
       while (k < end && (g_ascii_isalnum (*k) || *k == '-'))
@@ -853,26 +855,18 @@ seen_put (GHashTable *seen,
   g_hash_table_insert (seen, g_strdup (group), g_memdup2 (&h, sizeof h));
 }
 
-static gboolean
-seen_matches (GHashTable *seen,
-              const char *group,
-              const char *text)
-{
-  guint64 *h = g_hash_table_lookup (seen, group);
-
-  return h != NULL && *h == text_hash (text, strlen (text));
-}
-
+/* A group of the file: its name, and its text where it is in the file
+ * (not a copy) */
 typedef struct {
-  char *group;
-  char *text;
+  char       *group;
+  const char *text;
+  gsize       length;
 } RawGroup;
 
 static void
 raw_group_free (RawGroup *raw)
 {
   g_free (raw->group);
-  g_free (raw->text);
   g_free (raw);
 }
 
@@ -888,7 +882,8 @@ add_raw_group (GPtrArray  *out,
     return;
   raw = g_new (RawGroup, 1);
   raw->group = group;
-  raw->text = g_strndup (start, end - start);
+  raw->text = start;
+  raw->length = end - start;
   g_ptr_array_add (out, raw);
 }
 
@@ -983,36 +978,46 @@ parse_data (const char  *data,
     {
       RawGroup *raw = g_ptr_array_index (groups, i);
 
-      if (seen == NULL || !seen_matches (seen, raw->group, raw->text))
+      guint64 hash = text_hash (raw->text, raw->length);
+      guint64 *was = seen != NULL ? g_hash_table_lookup (seen, raw->group) : NULL;
+
+      if (was == NULL || *was != hash)
         {
           g_autoptr(GKeyFile) kf = NULL;
           g_autoptr(GError) error = NULL;
+          g_autofree char *copy = NULL;
           Keys keys;
-          gboolean quick;
+          gboolean quick, known;
 
+          /* the text itself is kept only for groups of a newer version */
+          known = g_str_equal (raw->group, HEADER_GROUP) || g_str_has_prefix (raw->group, NOTE_PREFIX) ||
+                  g_str_has_prefix (raw->group, BOOKMARK_PREFIX) || g_str_has_prefix (raw->group, POSITION_PREFIX);
           keys_init (&keys);
-          quick = keys_read_quick (&keys, raw->group, raw->text);
-          if (quick && !parse_group (&keys, raw->group, raw->text, state))
-            bad++;
+          quick = keys_read_quick (&keys, raw->group, raw->text, raw->length);
+          if (quick)
+            {
+              if (!known)
+                copy = g_strndup (raw->text, raw->length);
+              if (!parse_group (&keys, raw->group, copy != NULL ? copy : "", state))
+                bad++;
+            }
           keys_clear (&keys);
           if (quick)
             goto next;
 
+          copy = g_strndup (raw->text, raw->length);
           kf = g_key_file_new ();
-
-          if (!g_key_file_load_from_data (kf, raw->text, -1, G_KEY_FILE_NONE, &error))
+          if (!g_key_file_load_from_data (kf, copy, -1, G_KEY_FILE_NONE, &error))
             {
               *reason = g_strdup (error->message);
               recover (data, length, state);
               return FALSE;
             }
-          bad += parse_key_file (kf, raw->text, state);
+          bad += parse_key_file (kf, copy, state);
         }
     next:
       if (now_seen != NULL)
-        {
-          seen_put (now_seen, raw->group, raw->text, strlen (raw->text));
-        }
+        g_hash_table_insert (now_seen, g_strdup (raw->group), g_memdup2 (&hash, sizeof hash));
     }
 
   if (bad > 0)
