@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE 1  /* SCHED_BATCH */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -1813,6 +1815,9 @@ write_job_free (WriteJob *job)
   g_free (job);
 }
 
+static void write_thread_work (BulletinAnnotations *self,
+                               WriteJob            *job);
+
 static void
 write_thread (GTask        *task,
               gpointer      source,
@@ -1821,6 +1826,28 @@ write_thread (GTask        *task,
 {
   BulletinAnnotations *self = source;
   WriteJob *job = task_data;
+
+#ifdef SCHED_BATCH
+  struct sched_param param = { 0 };
+  int policy = sched_getscheduler (0);
+
+  /* yield to the main thread whenever it wakes (SCHED_BATCH: this thread
+   * preempts no one on waking); the pool's thread is given back as it
+   * was (going back to SCHED_OTHER needs no privilege) */
+  if (policy == SCHED_OTHER)
+    sched_setscheduler (0, SCHED_BATCH, &param);
+  write_thread_work (self, job);
+  if (policy == SCHED_OTHER)
+    sched_setscheduler (0, SCHED_OTHER, &param);
+#else
+  write_thread_work (self, job);
+#endif
+}
+
+static void
+write_thread_work (BulletinAnnotations *self,
+                   WriteJob            *job)
+{
   g_autoptr(GError) local_error = NULL;
   g_autofree char *data = NULL;
   GHashTable *now_seen, *old_seen;
