@@ -451,6 +451,19 @@ test_bookmark_note_restart (void)
    * child in this version of the window, fixed on the ui branch.) */
   old_window = g_object_ref (window);
   gtk_window_close (GTK_WINDOW (window));
+  /* written when the window has closed, before the main loop runs again:
+   * the application may end with it (the store writes in a thread) */
+  {
+    g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "bulletin-reader", NULL);
+    g_autoptr(BulletinAnnotations) check = bulletin_annotations_new (dir);
+    g_autofree char *last_article = NULL;
+
+    bulletin_annotations_set_monitored (check, FALSE);
+    g_assert_true (bulletin_annotations_load (check, NULL));
+    g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (check)), ==, 1);
+    g_assert_true (bulletin_annotations_get_last_position (check, NULL, NULL, &last_article, NULL));
+    g_assert_cmpstr (last_article, ==, article_id);
+  }
   bulletin_test_iterate (200);
   g_assert_null (gtk_application_get_active_window (app));
 

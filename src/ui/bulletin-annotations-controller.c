@@ -1323,10 +1323,14 @@ window_close_request (GtkWindow                     *window,
   if (self->editing != NULL)
     bulletin_annotations_controller_save_editor (self);
   bulletin_annotations_controller_save_position (self);
-  if (self->discard_unsaved || !bulletin_annotations_has_unsaved (self->store))
+  if (self->discard_unsaved)
     return FALSE;
-  /* one last try, then ask */
+  /* what is still to be written (the write thread's, the position just
+   * saved) is written now: the application may end with this window;
+   * unsaved changes get one last try, then the question */
   if (bulletin_annotations_save_now (self->store, NULL) && !bulletin_annotations_has_unsaved (self->store))
+    return FALSE;
+  if (!bulletin_annotations_has_unsaved (self->store))
     return FALSE;
   if (self->unsaved_dialog == NULL)
     ask_about_unsaved (self);
