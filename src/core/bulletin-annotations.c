@@ -965,32 +965,27 @@ split_groups (const char  *data,
  * were read before and are skipped; @now_seen receives every group's
  * text. */
 static gboolean
-parse_data (const char  *data,
-            gsize        length,
-            State       *state,
-            GHashTable  *seen,
-            GHashTable  *now_seen,
-            char       **reason)
+parse_piece (const char  *data,
+             gsize        length,
+             State       *state,
+             GHashTable  *seen,
+             GHashTable  *now_seen,
+             guint       *bad,
+             char       **reason)
 {
   g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify) raw_group_free);
-  guint bad = 0;
 
   if (!g_utf8_validate_len (data, length, NULL))
     {
       *reason = g_strdup (_("it is not valid UTF-8 text"));
-      recover (data, length, state);
       return FALSE;
     }
   if (!split_groups (data, length, groups, reason))
-    {
-      recover (data, length, state);
-      return FALSE;
-    }
+    return FALSE;
 
   for (guint i = 0; i < groups->len; i++)
     {
       RawGroup *raw = g_ptr_array_index (groups, i);
-
       guint64 hash = text_hash (raw->text, raw->length);
       guint64 *was = seen != NULL ? g_hash_table_lookup (seen, raw->group) : NULL;
 
@@ -1012,7 +1007,7 @@ parse_data (const char  *data,
               if (!known)
                 copy = g_strndup (raw->text, raw->length);
               if (!parse_group (&keys, raw->group, copy != NULL ? copy : "", state))
-                bad++;
+                (*bad)++;
             }
           keys_clear (&keys);
           if (quick)
@@ -1023,24 +1018,139 @@ parse_data (const char  *data,
           if (!g_key_file_load_from_data (kf, copy, -1, G_KEY_FILE_NONE, &error))
             {
               *reason = g_strdup (error->message);
-              recover (data, length, state);
               return FALSE;
             }
-          bad += parse_key_file (kf, copy, state);
+          *bad += parse_key_file (kf, copy, state);
         }
     next:
       if (now_seen != NULL)
         g_hash_table_insert (now_seen, g_strdup (raw->group), g_memdup2 (&hash, sizeof hash));
     }
+  return TRUE;
+}
 
+static char *
+incomplete_reason (guint bad)
+{
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u entry is incomplete",
+                                       "%u entries are incomplete", bad), bad);
+}
+
+/* Parses @data into @state; FALSE if anything could not be read (what
+ * could is in @state all the same).  Groups whose text is what @seen holds
+ * (by hash) were read before and are skipped; @now_seen receives every
+ * group's hash. */
+static gboolean
+parse_data (const char  *data,
+            gsize        length,
+            State       *state,
+            GHashTable  *seen,
+            GHashTable  *now_seen,
+            char       **reason)
+{
+  guint bad = 0;
+
+  if (!parse_piece (data, length, state, seen, now_seen, &bad, reason))
+    {
+      recover (data, length, state);
+      return FALSE;
+    }
   if (bad > 0)
     {
-      *reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                              "%u entry is incomplete",
-                                              "%u entries are incomplete", bad), bad);
+      *reason = incomplete_reason (bad);
       return FALSE;
     }
   return TRUE;
+}
+
+#define PIECE_SIZE (1 << 20)
+
+/* parse_data () on the file at @path, read a piece at a time (whole
+ * groups: a piece ends before a line that starts with '['), so that a
+ * large file is never in memory whole.  A damaged file is read again
+ * whole, for recover ().  Returns 1 when read completely, 0 when damaged
+ * (@reason; what could be read is in @state), -1 when it cannot be read
+ * (@error). */
+static int
+parse_file (const char  *path,
+            State       *state,
+            GHashTable  *seen,
+            GHashTable  *now_seen,
+            char       **reason,
+            GError     **error)
+{
+  g_autofree char *data = NULL;
+  GString *buf;
+  gboolean at_end = FALSE;
+  guint bad = 0;
+  gsize length;
+  int fd, saved;
+
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", path, g_strerror (saved));
+      return -1;
+    }
+  buf = g_string_sized_new (PIECE_SIZE + 4096);
+  while (!at_end)
+    {
+      gsize old_len = buf->len, cut = 0;
+      gssize n;
+
+      g_string_set_size (buf, old_len + PIECE_SIZE);
+      do
+        n = read (fd, buf->str + old_len, PIECE_SIZE);
+      while (n < 0 && errno == EINTR);
+      if (n < 0)
+        {
+          saved = errno;
+          close (fd);
+          g_string_free (buf, TRUE);
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", path, g_strerror (saved));
+          return -1;
+        }
+      g_string_set_size (buf, old_len + n);
+      at_end = n == 0;
+
+      if (at_end)
+        cut = buf->len;
+      else
+        for (gsize k = buf->len; k > 1; k--)
+          if (buf->str[k - 1] == '[' && buf->str[k - 2] == '\n')
+            {
+              cut = k - 1;
+              break;
+            }
+      if (cut == 0)
+        continue;
+      if (!parse_piece (buf->str, cut, state, seen, now_seen, &bad, reason))
+        goto whole;
+      g_string_erase (buf, 0, cut);
+    }
+  close (fd);
+  g_string_free (buf, TRUE);
+  if (bad > 0)
+    {
+      *reason = incomplete_reason (bad);
+      return 0;
+    }
+  return 1;
+
+whole:
+  /* damaged: read it as one, as a damaged file always was */
+  close (fd);
+  g_string_free (buf, TRUE);
+  g_clear_pointer (reason, g_free);
+  state_clear (state);
+  state_init (state);
+  if (now_seen != NULL)
+    g_hash_table_remove_all (now_seen);
+  if (!g_file_get_contents (path, &data, &length, error))
+    return -1;
+  return parse_data (data, length, state, seen, now_seen, reason) ? 1 : 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1519,11 +1629,125 @@ test_rename_delay (void)
   return delay;
 }
 
-/* Writes @data as the file at @path atomically: a temporary file of a name
- * nobody else uses (TEMP_PREFIX + 6 random characters, made with
- * g_mkstemp) in the same folder, written, fsynced, renamed over @path,
- * then the folder fsynced.  On any failure the temporary file is removed
- * and @path is as it was. */
+/* A temporary file of a name nobody else uses (TEMP_PREFIX + 6 random
+ * characters, made with g_mkstemp) in the key file's folder, written in
+ * pieces, then fsynced, renamed over the key file, and the folder
+ * fsynced.  On any failure the temporary file is removed and the key file
+ * is as it was. */
+typedef struct {
+  int      fd;
+  char    *tmp;
+  GString *buf;
+  int      error;  /* errno of the first failure */
+} TempFile;
+
+static gboolean
+temp_open (TempFile    *t,
+           const char  *dir,
+           GError     **error)
+{
+  int saved;
+
+  t->tmp = g_build_filename (dir, TEMP_PREFIX "XXXXXX", NULL);
+  t->buf = g_string_sized_new (1 << 20);
+  t->error = 0;
+  t->fd = g_mkstemp_full (t->tmp, O_RDWR | O_CLOEXEC, 0600);
+  if (t->fd >= 0)
+    return TRUE;
+  saved = errno;
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+               _("Could not create a temporary file in %s: %s"), dir, g_strerror (saved));
+  g_clear_pointer (&t->tmp, g_free);
+  g_string_free (t->buf, TRUE);
+  t->buf = NULL;
+  return FALSE;
+}
+
+static void
+temp_flush (TempFile *t)
+{
+  gsize done = 0;
+
+  while (t->error == 0 && done < t->buf->len)
+    {
+      gssize n = write (t->fd, t->buf->str + done, t->buf->len - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        t->error = errno;
+      else
+        done += n;
+    }
+  g_string_truncate (t->buf, 0);
+}
+
+static void
+temp_append (TempFile   *t,
+             const char *text,
+             gssize      length)
+{
+  g_string_append_len (t->buf, text, length);
+  if (t->buf->len >= 1 << 20)
+    temp_flush (t);
+}
+
+static void
+temp_abort (TempFile *t)
+{
+  if (t->fd >= 0)
+    close (t->fd);
+  t->fd = -1;
+  if (t->tmp != NULL)
+    g_unlink (t->tmp);
+  g_clear_pointer (&t->tmp, g_free);
+  if (t->buf != NULL)
+    g_string_free (t->buf, TRUE);
+  t->buf = NULL;
+}
+
+static gboolean
+temp_commit (TempFile    *t,
+             const char  *dir,
+             const char  *path,
+             GError     **error)
+{
+  int dir_fd;
+
+  temp_flush (t);
+  if (t->error == 0 && fsync (t->fd) != 0)
+    t->error = errno;
+  if (close (t->fd) != 0 && t->error == 0)
+    t->error = errno;
+  t->fd = -1;
+  if (t->error == 0)
+    {
+      if (test_rename_delay () > 0)
+        g_usleep (test_rename_delay ());
+      if (rename (t->tmp, path) != 0)
+        t->error = errno;
+    }
+  if (t->error != 0)
+    {
+      int saved = t->error;
+
+      temp_abort (t);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s", g_strerror (saved));
+      return FALSE;
+    }
+  dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0)
+    {
+      fsync (dir_fd);
+      close (dir_fd);
+    }
+  g_clear_pointer (&t->tmp, g_free);
+  g_string_free (t->buf, TRUE);
+  t->buf = NULL;
+  return TRUE;
+}
+
+/* Writes @data as the file at @path atomically (above). */
 static gboolean
 write_file_atomically (const char  *dir,
                        const char  *path,
@@ -1531,56 +1755,13 @@ write_file_atomically (const char  *dir,
                        gsize        length,
                        GError     **error)
 {
-  g_autofree char *tmp = g_build_filename (dir, TEMP_PREFIX "XXXXXX", NULL);
-  gsize done = 0;
-  int fd, saved, dir_fd;
+  TempFile t;
 
-  fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      saved = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   _("Could not create a temporary file in %s: %s"), dir, g_strerror (saved));
-      return FALSE;
-    }
-  while (done < length)
-    {
-      gssize n = write (fd, data + done, MIN (length - done, 1 << 20));
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        goto fail;
-      done += n;
-    }
-  if (fsync (fd) != 0)
-    goto fail;
-  if (close (fd) != 0)
-    {
-      fd = -1;
-      goto fail;
-    }
-  fd = -1;
-  if (test_rename_delay () > 0)
-    g_usleep (test_rename_delay ());
-  if (rename (tmp, path) != 0)
-    goto fail;
-  dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0)
-    {
-      fsync (dir_fd);
-      close (dir_fd);
-    }
-  return TRUE;
-
-fail:
-  saved = errno;
-  if (fd >= 0)
-    close (fd);
-  g_unlink (tmp);
-  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-               "%s", g_strerror (saved));
-  return FALSE;
+  if (!temp_open (&t, dir, error))
+    return FALSE;
+  for (gsize done = 0; done < length; done += MIN (length - done, 1 << 20))
+    temp_append (&t, data + done, MIN (length - done, 1 << 20));
+  return temp_commit (&t, dir, path, error);
 }
 
 static void sync_models (BulletinAnnotations *self);
@@ -1606,24 +1787,24 @@ sync_with_file_locked (BulletinAnnotations  *self,
 
   if (stat (self->path, &st) == 0 && !(self->have_stat && same_stat (&st, &self->last_stat)))
     {
-      g_autofree char *data = NULL;
       g_autofree char *reason = NULL;
       g_autoptr(GError) local_error = NULL;
-      gsize length;
       State file_state;
       GHashTable *now_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      int parsed;
 
-      if (!g_file_get_contents (self->path, &data, &length, &local_error))
+      state_init (&file_state);
+      parsed = parse_file (self->path, &file_state, self->seen, now_seen, &reason, &local_error);
+      if (parsed < 0)
         {
+          state_clear (&file_state);
           release_lock (fd);
           self->dirty |= write;
           g_hash_table_unref (now_seen);
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-
-      state_init (&file_state);
-      if (!parse_data (data, length, &file_state, self->seen, now_seen, &reason))
+      if (parsed == 0)
         {
           g_hash_table_remove_all (now_seen);
           g_autofree char *aside = keep_damaged_copy (self, &local_error);
@@ -1830,6 +2011,114 @@ write_job_free (WriteJob *job)
   g_free (job);
 }
 
+static void
+stream_group (TempFile   *t,
+              GHashTable *now_seen,
+              const char *group,
+              const char *text)
+{
+  gsize n = strlen (text);
+
+  temp_append (t, "\n", 1);
+  temp_append (t, text, n);
+  seen_put (now_seen, group, text, n > 0 && text[n - 1] == '\n' ? n - 1 : n);
+}
+
+/* The file as state_to_data () makes it, written in pieces as it is made,
+ * so that a large file is never held in memory whole, and without holding
+ * state_lock for long: what is written is taken under the lock (records by
+ * reference, in order), and each record is made into text under the lock
+ * on its own.  A record changed meanwhile is written as it is then (its
+ * change is written again by the next write, being later than this
+ * write's snapshot). */
+static gboolean
+write_streaming (BulletinAnnotations  *self,
+                 GHashTable           *now_seen,
+                 GError              **error)
+{
+  g_autoptr(GPtrArray) fixed = g_ptr_array_new_with_free_func (g_free);  /* group, text, ... */
+  g_autoptr(GPtrArray) bookmarks = NULL;
+  g_autoptr(GPtrArray) notes = NULL;
+  g_autoptr(GPtrArray) tail = g_ptr_array_new_with_free_func (g_free);   /* group, text, ... */
+  g_autofree char *header = g_strdup_printf ("[%s]\nversion=%d", HEADER_GROUP, FORMAT_VERSION);
+  TempFile t;
+
+  g_mutex_lock (&self->state_lock);
+  {
+    g_autoptr(GPtrArray) positions = sorted_values (self->state.positions, compare_positions);
+    g_autoptr(GList) deleted = g_list_sort (g_hash_table_get_keys (self->state.deleted),
+                                            (GCompareFunc) strcmp);
+    g_autoptr(GList) extra = g_list_sort (g_hash_table_get_keys (self->state.extra),
+                                          (GCompareFunc) strcmp);
+
+    for (guint i = 0; i < positions->len; i++)
+      {
+        Position *pos = g_ptr_array_index (positions, i);
+        char *group = digest_group (POSITION_PREFIX, pos->archive);
+
+        g_ptr_array_add (fixed, group);
+        g_ptr_array_add (fixed, position_to_text (group, pos));
+      }
+    bookmarks = sorted_values (self->state.bookmarks, compare_bookmarks);
+    g_ptr_array_set_free_func (bookmarks, g_object_unref);
+    for (guint i = 0; i < bookmarks->len; i++)
+      g_object_ref (g_ptr_array_index (bookmarks, i));
+    notes = sorted_values (self->state.notes, compare_notes);
+    g_ptr_array_set_free_func (notes, g_object_unref);
+    for (guint i = 0; i < notes->len; i++)
+      g_object_ref (g_ptr_array_index (notes, i));
+    for (GList *l = deleted; l != NULL; l = l->next)
+      {
+        g_ptr_array_add (tail, g_strdup (l->data));
+        g_ptr_array_add (tail, tombstone_to_text (l->data, *(gint64 *) g_hash_table_lookup (self->state.deleted, l->data)));
+      }
+    for (GList *l = extra; l != NULL; l = l->next)
+      {
+        g_ptr_array_add (tail, g_strdup (l->data));
+        g_ptr_array_add (tail, g_strconcat (g_hash_table_lookup (self->state.extra, l->data), "\n", NULL));
+      }
+  }
+  g_mutex_unlock (&self->state_lock);
+
+  if (!temp_open (&t, self->dir, error))
+    return FALSE;
+  temp_append (&t, "# Bulletin Reader: bookmarks, notes and reading positions.\n"
+                   "# The format is described in docs/annotations-format.md.\n", -1);
+  temp_append (&t, header, -1);
+  temp_append (&t, "\n", 1);
+  seen_put (now_seen, HEADER_GROUP, header, strlen (header));
+
+  for (guint i = 0; i + 1 < fixed->len; i += 2)
+    stream_group (&t, now_seen, g_ptr_array_index (fixed, i), g_ptr_array_index (fixed, i + 1));
+  for (guint i = 0; i < bookmarks->len; i++)
+    {
+      BulletinBookmark *b = g_ptr_array_index (bookmarks, i);
+      g_autofree char *group = NULL;
+      g_autofree char *text = NULL;
+
+      g_mutex_lock (&self->state_lock);
+      group = bookmark_group (bulletin_bookmark_get_article_id (b));
+      text = bookmark_to_text (group, b);
+      g_mutex_unlock (&self->state_lock);
+      stream_group (&t, now_seen, group, text);
+    }
+  for (guint i = 0; i < notes->len; i++)
+    {
+      BulletinNote *n = g_ptr_array_index (notes, i);
+      g_autofree char *group = note_group (bulletin_note_get_uuid (n));
+      g_autofree char *text = NULL;
+
+      g_mutex_lock (&self->state_lock);
+      text = note_to_text (group, n);
+      g_mutex_unlock (&self->state_lock);
+      stream_group (&t, now_seen, group, text);
+    }
+  for (guint i = 0; i + 1 < tail->len; i += 2)
+    stream_group (&t, now_seen, g_ptr_array_index (tail, i), g_ptr_array_index (tail, i + 1));
+
+  return temp_commit (&t, self->dir, self->path, error);
+}
+
 static void write_thread_work (BulletinAnnotations *self,
                                WriteJob            *job);
 
@@ -1864,10 +2153,8 @@ write_thread_work (BulletinAnnotations *self,
                    WriteJob            *job)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *data = NULL;
   GHashTable *now_seen, *old_seen;
   struct stat st;
-  gsize length;
   int fd;
 
   fd = take_lock (self, &job->error);
@@ -1889,13 +2176,7 @@ write_thread_work (BulletinAnnotations *self,
     }
 
   now_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  /* no cache of every record's text: that would double the memory a
-   * large file takes, and making the text is the thread's time */
-  g_mutex_lock (&self->state_lock);
-  data = state_to_data (&self->state, NULL, now_seen, &length);
-  g_mutex_unlock (&self->state_lock);
-
-  if (!write_file_atomically (self->dir, self->path, data, length, &local_error))
+  if (!write_streaming (self, now_seen, &local_error))
     {
       release_lock (fd);
       g_hash_table_unref (now_seen);
@@ -1906,7 +2187,6 @@ write_thread_work (BulletinAnnotations *self,
     }
   job->ok = stat (self->path, &job->st) == 0;
   release_lock (fd);
-  g_clear_pointer (&data, g_free);
 
   g_mutex_lock (&self->state_lock);
   old_seen = self->seen;
