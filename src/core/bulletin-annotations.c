@@ -56,6 +56,8 @@ typedef struct {
   GHashTable *extra;      /* group name -> text: groups of a newer version, kept as they are */
 } State;
 
+typedef struct _Seen Seen;
+
 /* A record as written: reused while the record keeps its time. */
 typedef struct {
   gboolean  tombstone;
@@ -76,7 +78,7 @@ struct _BulletinAnnotations
   GHashTable   *written;
   /* group name -> hash of its text as the file held it when we last read
    * or wrote it; a group unchanged since need not be parsed again */
-  GHashTable   *seen;
+  Seen         *seen;
   GListStore   *bookmark_model;
   GListStore   *note_model;
 
@@ -857,15 +859,109 @@ text_hash (const char *text,
   return h;
 }
 
+/* group name -> hash of its text, as 64-bit hashes of both in an open
+ * addressing table: 16 bytes a group, no allocation per group */
+struct _Seen {
+  guint64 *slots;  /* key, value, key, value...; key 0: empty */
+  gsize    mask;   /* capacity - 1, a power of two */
+  gsize    n;
+};
+
+static Seen *
+seen_new (void)
+{
+  Seen *seen = g_new0 (Seen, 1);
+
+  seen->mask = 255;
+  seen->slots = g_new0 (guint64, 2 * (seen->mask + 1));
+  return seen;
+}
+
 static void
-seen_put (GHashTable *seen,
+seen_free (Seen *seen)
+{
+  if (seen == NULL)
+    return;
+  g_free (seen->slots);
+  g_free (seen);
+}
+
+static void
+seen_clear (Seen *seen)
+{
+  memset (seen->slots, 0, 2 * (seen->mask + 1) * sizeof (guint64));
+  seen->n = 0;
+}
+
+static guint64
+group_key (const char *group)
+{
+  guint64 key = text_hash (group, strlen (group));
+
+  return key != 0 ? key : 1;
+}
+
+static gsize
+seen_slot (Seen    *seen,
+           guint64  key)
+{
+  gsize i = (gsize) ((key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 17) & seen->mask;
+
+  while (seen->slots[2 * i] != 0 && seen->slots[2 * i] != key)
+    i = (i + 1) & seen->mask;
+  return i;
+}
+
+static void
+seen_set (Seen    *seen,
+          guint64  key,
+          guint64  value)
+{
+  gsize i;
+
+  if ((seen->n + 1) * 2 > seen->mask + 1)
+    {
+      guint64 *old = seen->slots;
+      gsize old_cap = seen->mask + 1;
+
+      seen->mask = 2 * old_cap - 1;
+      seen->slots = g_new0 (guint64, 2 * (seen->mask + 1));
+      for (gsize j = 0; j < old_cap; j++)
+        if (old[2 * j] != 0)
+          {
+            i = seen_slot (seen, old[2 * j]);
+            seen->slots[2 * i] = old[2 * j];
+            seen->slots[2 * i + 1] = old[2 * j + 1];
+          }
+      g_free (old);
+    }
+  i = seen_slot (seen, key);
+  if (seen->slots[2 * i] == 0)
+    seen->n++;
+  seen->slots[2 * i] = key;
+  seen->slots[2 * i + 1] = value;
+}
+
+static gboolean
+seen_get (Seen    *seen,
+          guint64  key,
+          guint64 *value)
+{
+  gsize i = seen_slot (seen, key);
+
+  if (seen->slots[2 * i] == 0)
+    return FALSE;
+  *value = seen->slots[2 * i + 1];
+  return TRUE;
+}
+
+static void
+seen_put (Seen       *seen,
           const char *group,
           const char *text,
           gsize       n)
 {
-  guint64 h = text_hash (text, n);
-
-  g_hash_table_insert (seen, g_strdup (group), g_memdup2 (&h, sizeof h));
+  seen_set (seen, group_key (group), text_hash (text, n));
 }
 
 /* A group of the file: its name, and its text where it is in the file
@@ -968,8 +1064,8 @@ static gboolean
 parse_piece (const char  *data,
              gsize        length,
              State       *state,
-             GHashTable  *seen,
-             GHashTable  *now_seen,
+             Seen        *seen,
+             Seen        *now_seen,
              guint       *bad,
              char       **reason)
 {
@@ -987,9 +1083,9 @@ parse_piece (const char  *data,
     {
       RawGroup *raw = g_ptr_array_index (groups, i);
       guint64 hash = text_hash (raw->text, raw->length);
-      guint64 *was = seen != NULL ? g_hash_table_lookup (seen, raw->group) : NULL;
+      guint64 key = group_key (raw->group), was;
 
-      if (was == NULL || *was != hash)
+      if (seen == NULL || !seen_get (seen, key, &was) || was != hash)
         {
           g_autoptr(GKeyFile) kf = NULL;
           g_autoptr(GError) error = NULL;
@@ -1024,7 +1120,7 @@ parse_piece (const char  *data,
         }
     next:
       if (now_seen != NULL)
-        g_hash_table_insert (now_seen, g_strdup (raw->group), g_memdup2 (&hash, sizeof hash));
+        seen_set (now_seen, key, hash);
     }
   return TRUE;
 }
@@ -1045,8 +1141,8 @@ static gboolean
 parse_data (const char  *data,
             gsize        length,
             State       *state,
-            GHashTable  *seen,
-            GHashTable  *now_seen,
+            Seen        *seen,
+            Seen        *now_seen,
             char       **reason)
 {
   guint bad = 0;
@@ -1075,8 +1171,8 @@ parse_data (const char  *data,
 static int
 parse_file (const char  *path,
             State       *state,
-            GHashTable  *seen,
-            GHashTable  *now_seen,
+            Seen        *seen,
+            Seen        *now_seen,
             char       **reason,
             GError     **error)
 {
@@ -1147,7 +1243,7 @@ whole:
   state_clear (state);
   state_init (state);
   if (now_seen != NULL)
-    g_hash_table_remove_all (now_seen);
+    seen_clear (now_seen);
   if (!g_file_get_contents (path, &data, &length, error))
     return -1;
   return parse_data (data, length, state, seen, now_seen, reason) ? 1 : 0;
@@ -1341,7 +1437,7 @@ typedef struct {
   GString    *out;
   GHashTable *old;      /* the cache of the last write, or NULL */
   GHashTable *fresh;    /* the cache of this write */
-  GHashTable *now_seen; /* group -> hash of its text, or NULL */
+  Seen       *now_seen; /* group -> hash of its text, or NULL */
 } Writer;
 
 /* Writes one group, reusing its last text while the record keeps its
@@ -1399,7 +1495,7 @@ tombstone_make (const char *group,
 static char *
 state_to_data (State       *state,
                GHashTable **cache,
-               GHashTable  *now_seen,
+               Seen        *now_seen,
                gsize       *length)
 {
   g_autoptr(GPtrArray) positions = sorted_values (state->positions, compare_positions);
@@ -1790,7 +1886,7 @@ sync_with_file_locked (BulletinAnnotations  *self,
       g_autofree char *reason = NULL;
       g_autoptr(GError) local_error = NULL;
       State file_state;
-      GHashTable *now_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      Seen *now_seen = seen_new ();
       int parsed;
 
       state_init (&file_state);
@@ -1800,13 +1896,13 @@ sync_with_file_locked (BulletinAnnotations  *self,
           state_clear (&file_state);
           release_lock (fd);
           self->dirty |= write;
-          g_hash_table_unref (now_seen);
+          seen_free (now_seen);
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
       if (parsed == 0)
         {
-          g_hash_table_remove_all (now_seen);
+          seen_clear (now_seen);
           g_autofree char *aside = keep_damaged_copy (self, &local_error);
           g_autofree char *message = NULL;
 
@@ -1820,7 +1916,7 @@ sync_with_file_locked (BulletinAnnotations  *self,
                                          self->path, reason, local_error->message);
               merged = state_merge (&self->state, &file_state);
               state_clear (&file_state);
-              g_hash_table_unref (now_seen);
+              seen_free (now_seen);
               release_lock (fd);
               self->dirty |= write;
               report_problem (self, message);
@@ -1858,7 +1954,7 @@ sync_with_file_locked (BulletinAnnotations  *self,
       else if (state_merge (&self->state, &file_state))
         merged = TRUE;
       state_clear (&file_state);
-      g_hash_table_unref (self->seen);
+      seen_free (self->seen);
       self->seen = now_seen;
       self->last_stat = st;
       self->have_stat = TRUE;
@@ -1876,13 +1972,13 @@ sync_with_file_locked (BulletinAnnotations  *self,
       g_autofree char *data = NULL;
       gsize length;
 
-      GHashTable *now_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      Seen *now_seen = seen_new ();
 
       data = state_to_data (&self->state, &self->written, now_seen, &length);
       if (!write_file_atomically (self->dir, self->path, data, length, &local_error))
         {
           self->dirty = TRUE;
-          g_hash_table_unref (now_seen);
+          seen_free (now_seen);
           release_lock (fd);
           g_set_error (error, BULLETIN_ANNOTATIONS_ERROR, BULLETIN_ANNOTATIONS_ERROR_WRITE,
                        _("Could not save bookmarks and notes to %s: %s"),
@@ -1895,7 +1991,7 @@ sync_with_file_locked (BulletinAnnotations  *self,
           return FALSE;
         }
       self->dirty = FALSE;
-      g_hash_table_unref (self->seen);
+      seen_free (self->seen);
       self->seen = now_seen;
       if (stat (self->path, &st) == 0)
         {
@@ -2013,7 +2109,7 @@ write_job_free (WriteJob *job)
 
 static void
 stream_group (TempFile   *t,
-              GHashTable *now_seen,
+              Seen       *now_seen,
               const char *group,
               const char *text)
 {
@@ -2033,7 +2129,7 @@ stream_group (TempFile   *t,
  * write's snapshot). */
 static gboolean
 write_streaming (BulletinAnnotations  *self,
-                 GHashTable           *now_seen,
+                 Seen                 *now_seen,
                  GError              **error)
 {
   g_autoptr(GPtrArray) fixed = g_ptr_array_new_with_free_func (g_free);  /* group, text, ... */
@@ -2153,7 +2249,7 @@ write_thread_work (BulletinAnnotations *self,
                    WriteJob            *job)
 {
   g_autoptr(GError) local_error = NULL;
-  GHashTable *now_seen, *old_seen;
+  Seen *now_seen, *old_seen;
   struct stat st;
   int fd;
 
@@ -2175,11 +2271,11 @@ write_thread_work (BulletinAnnotations *self,
       return;
     }
 
-  now_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  now_seen = seen_new ();
   if (!write_streaming (self, now_seen, &local_error))
     {
       release_lock (fd);
-      g_hash_table_unref (now_seen);
+      seen_free (now_seen);
       g_set_error (&job->error, BULLETIN_ANNOTATIONS_ERROR, BULLETIN_ANNOTATIONS_ERROR_WRITE,
                    _("Could not save bookmarks and notes to %s: %s"),
                    self->path, local_error->message);
@@ -2193,7 +2289,7 @@ write_thread_work (BulletinAnnotations *self,
   self->seen = now_seen;
   g_mutex_unlock (&self->state_lock);
   /* freeing many strings is no work for the main thread */
-  g_hash_table_unref (old_seen);
+  seen_free (old_seen);
 }
 
 static void
@@ -2428,7 +2524,7 @@ bulletin_annotations_finalize (GObject *object)
 
   state_clear (&self->state);
   g_clear_pointer (&self->written, g_hash_table_unref);
-  g_clear_pointer (&self->seen, g_hash_table_unref);
+  g_clear_pointer (&self->seen, seen_free);
   g_clear_pointer (&self->unsaved, g_hash_table_unref);
   g_free (self->last_error);
   g_mutex_clear (&self->state_lock);
@@ -2486,7 +2582,7 @@ bulletin_annotations_init (BulletinAnnotations *self)
 {
   state_init (&self->state);
   self->written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) chunk_free);
-  self->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->seen = seen_new ();
   self->unsaved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_mutex_init (&self->state_lock);
   self->bookmark_model = g_list_store_new (BULLETIN_TYPE_BOOKMARK);
