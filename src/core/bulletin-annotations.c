@@ -842,21 +842,37 @@ recover (const char *data,
     }
 }
 
-/* What `seen` keeps of a group: a 64-bit FNV-1a hash of its text, not the
+/* What `seen` keeps of a group: a 64-bit hash of its text, not the
  * text (which would double the memory a large file takes).  Only groups
  * changed since are parsed again when another writer's file is merged. */
 static guint64
 text_hash (const char *text,
            gsize       n)
 {
-  guint64 h = G_GUINT64_CONSTANT (14695981039346656037);
+  /* eight bytes at a time, each word mixed in by a multiply and a shift
+   * (FNV-1a a byte at a time was a tenth of the load of a large file) */
+  const guint64 prime = G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+  guint64 h = G_GUINT64_CONSTANT (14695981039346656037) ^ (n * prime);
+  gsize i = 0;
 
-  for (gsize i = 0; i < n; i++)
+  for (; i + 8 <= n; i += 8)
     {
-      h ^= (guchar) text[i];
-      h *= G_GUINT64_CONSTANT (1099511628211);
+      guint64 w;
+
+      memcpy (&w, text + i, 8);
+      h = (h ^ w) * prime;
+      h ^= h >> 29;
     }
-  return h;
+  if (i < n)
+    {
+      guint64 w = 0;
+
+      memcpy (&w, text + i, n - i);
+      h = (h ^ w) * prime;
+      h ^= h >> 29;
+    }
+  h *= G_GUINT64_CONSTANT (0xBF58476D1CE4E5B9);
+  return h ^ (h >> 31);
 }
 
 /* group name -> hash of its text, as 64-bit hashes of both in an open
