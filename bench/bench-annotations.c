@@ -16,8 +16,10 @@
  * under the lock, merged and written atomically with fsync), how long a
  * store with many notes takes to load, how long two writers take to take
  * turns, and how long finding a moved passage in a long article takes.
- * Each figure is printed beside its target; the program fails if one is
- * missed.
+ * Then, each in a process of its own, key files of 1,000 and of 100,000
+ * notes and bookmarks: load time, the longest main-loop stall while five
+ * Ctrl+D are saved (the window's way: in a thread), peak RSS.  Each figure
+ * is printed beside its target; the program fails if one is missed.
  */
 
 static gboolean all_pass = TRUE;
