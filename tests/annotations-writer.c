@@ -15,6 +15,8 @@
  *       ones; then prints "live UUID" / "deleted UUID" for each
  *   annotations-writer crash [DIR]
  *       adds notes until killed, printing "saved UUID" once each is saved
+ *   annotations-writer crash-in-thread [DIR]
+ *       the same, writing in a thread as the window does
  *   annotations-writer read-only DIR OUT
  *       in a folder it cannot write (run as another user): bookmarks, says
  *       what it sees, exports everything to OUT
@@ -85,12 +87,15 @@ add_delete (guint       n,
 }
 
 static int
-crash (const char *dir)
+crash (const char *dir,
+       gboolean    in_thread)
 {
   g_autoptr(BulletinAnnotations) store = bulletin_annotations_new (dir);
   g_autoptr(GError) error = NULL;
 
   bulletin_annotations_set_monitored (store, FALSE);
+  /* as the window writes: in a thread, "saved" once it has written */
+  bulletin_annotations_set_async_writes (store, in_thread);
   if (!bulletin_annotations_load (store, &error))
     {
       g_printerr ("load: %s\n", error->message);
@@ -104,6 +109,13 @@ crash (const char *dir)
       if (!bulletin_annotations_add_note (store, note, &error))
         {
           g_printerr ("add: %s\n", error->message);
+          return 1;
+        }
+      while (bulletin_annotations_is_writing (store))
+        g_main_context_iteration (NULL, TRUE);
+      if (bulletin_annotations_has_unsaved (store))
+        {
+          g_printerr ("add: %s\n", bulletin_annotations_get_save_error (store));
           return 1;
         }
       printf ("saved %s\n", bulletin_note_get_uuid (note));
@@ -157,8 +169,10 @@ main (int    argc,
   if (argc >= 4 && g_str_equal (argv[1], "read-only"))
     return read_only (argv[2], argv[3]);
   if (argc >= 2 && g_str_equal (argv[1], "crash"))
-    return crash (argc > 2 ? argv[2] : NULL);
+    return crash (argc > 2 ? argv[2] : NULL, FALSE);
+  if (argc >= 2 && g_str_equal (argv[1], "crash-in-thread"))
+    return crash (argc > 2 ? argv[2] : NULL, TRUE);
 
-  g_printerr ("usage: %s add-delete N TAG [DIR] | crash [DIR]\n", argv[0]);
+  g_printerr ("usage: %s add-delete N TAG [DIR] | crash [DIR] | crash-in-thread [DIR] | read-only DIR OUT\n", argv[0]);
   return 2;
 }

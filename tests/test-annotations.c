@@ -1585,7 +1585,8 @@ test_crash (void)
       gssize n;
       guint saved = 0;
 
-      child = spawn_writer (home, &error, "crash", NULL);
+      /* every other writer writes in a thread, as the window does */
+      child = spawn_writer (home, &error, k % 2 == 0 ? "crash" : "crash-in-thread", NULL);
       g_assert_no_error (error);
       stream = g_subprocess_get_stdout_pipe (child);
 
