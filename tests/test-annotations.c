@@ -787,16 +787,24 @@ test_full_disk_save (void)
     g_assert_null (bulletin_annotations_lookup_note (other, bulletin_note_get_uuid (second)));
   }
 
-  /* space again: Retry writes it */
+  /* Retry on a disk still full: still unsaved, still kept */
+  g_clear_error (&error);
+  g_assert_false (bulletin_annotations_save_now (store, &error));
+  g_assert_error (error, BULLETIN_ANNOTATIONS_ERROR, BULLETIN_ANNOTATIONS_ERROR_WRITE);
+  g_assert_true (bulletin_annotations_has_unsaved (store));
+
+  /* space again: the next change writes it too */
   {
     g_autofree char *filler = g_build_filename (point, "filler", NULL);
+    g_autoptr(BulletinBookmark) bookmark = bulletin_bookmark_new ("urn:next-change");
 
     g_unlink (filler);
+    g_clear_error (&error);
+    g_assert_true (bulletin_annotations_add_bookmark (store, bookmark, &error));
+    g_assert_no_error (error);
   }
-  g_clear_error (&error);
-  bulletin_annotations_save_now (store, &error);
-  g_assert_no_error (error);
   g_assert_false (bulletin_annotations_has_unsaved (store));
+  g_assert_null (bulletin_annotations_get_save_error (store));
   g_assert_true (bulletin_annotations_is_note_saved (store, bulletin_note_get_uuid (second)));
   {
     g_autoptr(BulletinAnnotations) other = load_counting (dir, problems);
