@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bulletin-display-text.h"
+#include "bulletin-language.h"
 #include "bulletin-utf8-private.h"
 
 typedef struct {
@@ -736,4 +737,54 @@ bulletin_display_text_is_source_char (BulletinDisplayText *self,
     return FALSE;
   run = &g_array_index (self->runs, Run, i);
   return display_offset < run->display + run->length;
+}
+
+gboolean
+bulletin_display_text_is_run_in (BulletinDisplayText *self,
+                                 guint                index)
+{
+  const BulletinSpan *spans = (const BulletinSpan *)(gpointer)self->spans->data;
+
+  return index + 1 < self->spans->len &&
+         spans[index].kind == BULLETIN_BLOCK_DATELINE &&
+         spans[index].end > spans[index].start &&
+         spans[index].end - spans[index].start <= 40 &&
+         spans[index + 1].kind == BULLETIN_BLOCK_PARAGRAPH &&
+         /* the separator is the one line break between them */
+         spans[index + 1].start == spans[index].end + 1;
+}
+
+const char *
+bulletin_display_text_get_run_in_separator (BulletinDisplayText *self)
+{
+  gsize sample = MIN (self->text->len, 60000);
+  BulletinScript script = bulletin_language_get_script (bulletin_article_get_language (self->article),
+                                                        self->text->str, sample);
+
+  return script == BULLETIN_SCRIPT_LATIN ? " " : "\xe3\x80\x80";  /* U+3000 */
+}
+
+char *
+bulletin_display_text_dup_shown_text (BulletinDisplayText *self,
+                                      gsize               *n_bytes)
+{
+  const BulletinSpan *spans = (const BulletinSpan *)(gpointer)self->spans->data;
+  GString *out = g_string_new_len (self->text->str, self->text->len);
+  const char *separator = NULL;
+
+  /* from the end, so that the byte offsets before stay valid */
+  for (guint i = self->spans->len; i-- > 0; )
+    if (bulletin_display_text_is_run_in (self, i))
+      {
+        gsize byte = g_utf8_offset_to_pointer (self->text->str, spans[i].end) - self->text->str;
+
+        if (separator == NULL)
+          separator = bulletin_display_text_get_run_in_separator (self);
+        g_assert (out->str[byte] == '\n');
+        g_string_erase (out, byte, 1);
+        g_string_insert (out, byte, separator);
+      }
+  if (n_bytes != NULL)
+    *n_bytes = out->len;
+  return g_string_free (out, FALSE);
 }

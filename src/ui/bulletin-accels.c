@@ -50,6 +50,10 @@ static const BulletinAccel accels[] = {
   { "note.save", { "<Control>Return", NULL }, N_("Bookmarks and Notes"), N_("Save the note being written"), BULLETIN_ACCEL_WIDGET },
   { "note.cancel", { "Escape", NULL }, N_("Bookmarks and Notes"), N_("Close the note without saving"), BULLETIN_ACCEL_WIDGET },
 
+  /* Print and export */
+  { "win.print", { "<Control>p", NULL }, N_("Print and Export"), N_("Print the article"), BULLETIN_ACCEL_APP },
+  { "win.print-preview", { "<Control><Shift>p", NULL }, N_("Print and Export"), N_("Show the printed pages"), BULLETIN_ACCEL_APP },
+
   /* Application */
   { "app.shortcuts", { "<Control>question", NULL }, N_("General"), N_("Keyboard shortcuts"), BULLETIN_ACCEL_APP },
   { "app.quit", { "<Control>q", NULL }, N_("General"), N_("Quit"), BULLETIN_ACCEL_APP },

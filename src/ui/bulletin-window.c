@@ -8,6 +8,7 @@
 #include "bulletin-a11y.h"
 #include "bulletin-annotations-controller.h"
 #include "bulletin-window-search.h"
+#include "bulletin-window-print.h"
 
 #define MAX_RECENT 8
 
@@ -867,6 +868,17 @@ rebuild_primary_menu (BulletinWindow *self)
     g_menu_append_submenu (open_section, _("_Recent Archives"), G_MENU_MODEL (self->recent_menu));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (open_section));
 
+  /* The article in the reader: print and export (bulletin-window-print.c). */
+  {
+    g_autoptr(GMenu) article_section = g_menu_new ();
+
+    g_menu_append (article_section, _("_Print…"), "win.print");
+    g_menu_append (article_section, _("Print Pre_view"), "win.print-preview");
+    g_menu_append (article_section, _("Export as P_DF…"), "win.export-pdf");
+    g_menu_append (article_section, _("Export as _Image…"), "win.export-image");
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (article_section));
+  }
+
   g_menu_append (app_section, _("_Keyboard Shortcuts"), "app.shortcuts");
   g_menu_append (app_section, _("_About Bulletin Reader"), "app.about");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (app_section));
@@ -943,6 +955,7 @@ bulletin_window_init (BulletinWindow *self)
 
   update_state (self);
   bulletin_window_search_init (self);
+  bulletin_window_print_init (self);
   bulletin_window_reading_init (self);
 }
 
