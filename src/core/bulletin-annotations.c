@@ -534,7 +534,8 @@ keys_read_quick (Keys       *keys,
   return TRUE;
 }
 
-/* A key given twice: the last one counts, as in GKeyFile */
+/* The value of @key, taken out of @kf (each key is read once: no copy is
+ * made).  A key given twice: the last one counts, as in GKeyFile. */
 static char *
 get_string (Keys       *kf,
             const char *group,
@@ -542,7 +543,7 @@ get_string (Keys       *kf,
 {
   for (guint i = kf->pairs->len; i >= 2; i -= 2)
     if (strcmp (g_ptr_array_index (kf->pairs, i - 2), key) == 0)
-      return g_strdup (g_ptr_array_index (kf->pairs, i - 1));
+      return g_steal_pointer (&kf->pairs->pdata[i - 1]);
   return NULL;
 }
 
