@@ -251,6 +251,10 @@ test_syntax (void)
   g_assert_cmpuint (count_hits (article, "\"met council"), ==, 0);
   g_assert_cmpuint (count_hits (article, "\""), ==, 0);
   g_assert_cmpuint (count_hits (article, "council \"\""), ==, 1);
+
+  /* bytes that are not UTF-8 (a command line's): never read past the end */
+  g_assert_cmpuint (count_hits (article, "council \xe7\x94"), ==, 0);
+  g_assert_cmpuint (count_hits (article, "council -\xe7"), ==, 1);
 }
 
 static void

@@ -155,7 +155,15 @@ bulletin_search_query_new (const char          *text,
   query = g_new0 (BulletinSearchQuery, 1);
   query->text = g_strdup (text);
   query->flags = flags;
-  parse_terms (query, text);
+  /* the parser steps by characters: never past the end of bad UTF-8 */
+  if (g_utf8_validate (text, -1, NULL))
+    parse_terms (query, text);
+  else
+    {
+      g_autofree char *valid = g_utf8_make_valid (text, -1);
+
+      parse_terms (query, valid);
+    }
   for (guint i = 0; i < query->n_positive; i++)
     {
       if (i > 0)
