@@ -4,7 +4,9 @@
 the Shell calls it: the app is started by D-Bus activation (the service
 file, pointing at the built binary), knows the archive it opened last from
 GSettings (a keyfile backend in a private XDG_CONFIG_HOME) and answers
-from that archive's index (built beforehand in a private XDG_CACHE_HOME).
+from that archive's index (built beforehand in a private XDG_CACHE_HOME); a
+saved reading position in the archive (another article) does not win
+over the result chosen.
 GetInitialResultSet returns ids, GetResultMetas headlines and snippets,
 ActivateResult makes the window show the article at its passage (checked
 through a test-only interface, BULLETIN_TEST_DBUS=1), LaunchSearch opens
@@ -12,6 +14,8 @@ the archive search with the terms.
 
 usage: test-search-provider.py BINARY INDEX_WORKER SCHEMA_DIR"""
 import ast
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -130,6 +134,18 @@ def main():
                    NO_AT_BRIDGE="1")
         env.pop("BULLETIN_SEARCH_INDEX", None)
         subprocess.run([worker, "update", archive, "default"], env=env, check=True, timeout=60)
+
+        # where the reader left off in this archive: the first article,
+        # which opening the archive restores; the result must win
+        found = subprocess.run([binary, "--search", "阅读点", archive], env=env, capture_output=True,
+                               text=True, timeout=60)
+        first = json.loads(found.stdout.splitlines()[0])["article"]
+        annotations = os.path.join(work, "data", "bulletin-reader")
+        os.makedirs(annotations)
+        with open(os.path.join(annotations, "annotations.ini"), "w") as f:
+            f.write("[Bulletin Reader]\nversion=1\n\n"
+                    f"[Position {hashlib.sha256(uri.encode()).hexdigest()[:32]}]\n"
+                    f"archive={uri}\narticle={first}\noffset=0\nmodified=2026-11-28T13:55:48.403949Z\n")
         proc = subprocess.run(["dbus-run-session", "--", sys.executable, os.path.abspath(__file__), "--inner"],
                               env=env, timeout=120)
         return proc.returncode

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "bulletin-annotations-controller.h"
 #include "bulletin-window-search.h"
 
 #define DATA_KEY "bulletin-window-search"
@@ -229,6 +230,7 @@ typedef struct {
   char           *issue_id;
   char           *article_id;
   char           *query;
+  guint           polls;
 } PendingResult;
 
 static void
@@ -242,6 +244,21 @@ pending_result_free (PendingResult *p)
   g_free (p);
 }
 
+/* The archive just opened goes back to where the reader left off in it
+ * (the annotations controller): the result is shown after that, not
+ * overridden by it.  Polled, for at most 5 s. */
+static gboolean
+show_when_settled (gpointer user_data)
+{
+  PendingResult *p = user_data;
+  BulletinAnnotationsController *controller = bulletin_annotations_controller_get_for_window (p->window);
+
+  if (controller != NULL && bulletin_annotations_controller_is_opening (controller) && p->polls++ < 100)
+    return G_SOURCE_CONTINUE;
+  result_activated (NULL, p->issue_path, p->issue_id, p->article_id, p->query, p->window);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 library_loading_changed (BulletinLibrary *library,
                          GParamSpec      *pspec,
@@ -251,8 +268,9 @@ library_loading_changed (BulletinLibrary *library,
     return;
   g_signal_handlers_disconnect_by_func (library, library_loading_changed, p);
   if (bulletin_window_get_library (p->window) == library)
-    result_activated (NULL, p->issue_path, p->issue_id, p->article_id, p->query, p->window);
-  pending_result_free (p);
+    g_timeout_add_full (G_PRIORITY_DEFAULT, 50, show_when_settled, p, (GDestroyNotify)pending_result_free);
+  else
+    pending_result_free (p);
 }
 
 /**
