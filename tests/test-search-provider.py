@@ -14,6 +14,7 @@ the archive search with the terms.
 
 usage: test-search-provider.py BINARY INDEX_WORKER SCHEMA_DIR"""
 import ast
+import configparser
 import hashlib
 import json
 import os
@@ -26,7 +27,19 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE = os.path.join(HERE, "data", "issue-2023-06-05.txt")
 APP_ID = "io.github.bulletinreader.BulletinReader"
-PATH = "/io/github/bulletinreader/BulletinReader/SearchProvider"
+
+
+def read_ini():
+    """The bus name and object path the Shell takes from the installed .ini"""
+    parser = configparser.ConfigParser()
+    parser.optionxform = str
+    parser.read(os.path.join(HERE, "..", "data", APP_ID + ".search-provider.ini"), encoding="utf-8")
+    section = parser["Shell Search Provider"]
+    assert section["DesktopId"] == APP_ID + ".desktop" and section["Version"] == "2"
+    return section["BusName"], section["ObjectPath"]
+
+
+BUS_NAME, PATH = read_ini()
 IFACE = "org.gnome.Shell.SearchProvider2"
 
 
@@ -46,7 +59,7 @@ class Tap:
 
 
 def gdbus(method, *args, iface=IFACE, timeout=20):
-    proc = subprocess.run(["gdbus", "call", "--session", "--dest", APP_ID, "--object-path", PATH,
+    proc = subprocess.run(["gdbus", "call", "--session", "--dest", BUS_NAME, "--object-path", PATH,
                            "--timeout", str(timeout), "--method", f"{iface}.{method}", *args],
                           capture_output=True, text=True, timeout=timeout + 10)
     if proc.returncode != 0:
