@@ -4080,6 +4080,18 @@ bulletin_search_index_query_full (BulletinSearchIndex  *self,
           return NULL;
         }
     }
+  else if (shared != NULL && bulletin_search_index_get_building (self))
+    {
+      /* our own index is being made (the first opening): the shared one
+       * answers meanwhile, and says it may lack the newest issues */
+      results = query_index (shared, query, max_hits, max_details, cancellable, &usable, NULL);
+      if (results != NULL)
+        {
+          g_ptr_array_set_size (results->unreadable, 0);
+          results->partial = TRUE;
+          return results;
+        }
+    }
 
   results = bulletin_search_scan_archive (self->root, query, cancellable, error);
   if (results != NULL)
