@@ -142,6 +142,35 @@ def main():
         texts = [json.loads(line) for line in out.splitlines()]
         tap.check(rc == 0 and len(texts) == 2 and "，" not in texts[0]["text"],
                   "--display-text --narrow-punctuation", f"exit {rc}\n{out}{err}")
+
+        # NewsML (G2 and 1.x) like ninjs: exported, searched, a broken one named
+        newsml = os.path.join(work, "newsml")
+        os.mkdir(newsml)
+        for name in ("g2-article-zh.xml", "g2-message.xml", "newsml1-issue-zh.xml"):
+            shutil.copy(os.path.join(HERE, "data", "newsml", name), newsml)
+        rc, out, err = run("--export-ninjs", newsml)
+        exported = json.loads(out) if rc == 0 else []
+        uris = sorted(a["uri"] for c in exported for a in c.get("associations", []))
+        tap.check(rc == 0 and err == "" and len(exported) == 3 and
+                  "urn:newsml:bulletin.example:20230626:issue-26#art2" in uris and
+                  "urn:newsml:bulletin.example:20230605:zh-reading" in uris and len(uris) == 5,
+                  "--export-ninjs of a NewsML folder: every issue and article, the items' ids",
+                  f"exit {rc}\n{err}{out[:400]}")
+        rc, out, err = run("--search", "国家图书馆", newsml)
+        hits = [json.loads(line) for line in out.splitlines()]
+        tap.check(rc == 0 and len(hits) == 1 and
+                  hits[0]["article"] == "urn:newsml:bulletin.example:20230605:zh-reading",
+                  "--search in a NewsML folder: found, Traditional by Simplified", f"exit {rc}\n{out}{err}")
+        rc, out, err = run("--search", "夜场门票", newsml)
+        hits = [json.loads(line) for line in out.splitlines()]
+        tap.check(rc == 0 and len(hits) == 1 and hits[0]["issue_title"] == "城市公报 第26期",
+                  "--search finds a nested NewsML 1 component", f"exit {rc}\n{out}{err}")
+        shutil.copy(os.path.join(HERE, "data", "newsml", "g2-bad.xml"), newsml)
+        bad = os.path.join(newsml, "g2-bad.xml")
+        rc, out, err = run("--search", "夜场门票", newsml)
+        tap.check(rc == 2 and one_line(err) and err.startswith(f"{bad}: ") and "WARNING" not in err
+                  and len(out.splitlines()) == 1,
+                  "--search with broken XML beside: one line, exit 2, the rest found", f"exit {rc}\n{err}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -206,7 +206,7 @@ make_context (Parsed    *parsed,
   g_option_context_set_help_enabled (context, FALSE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
-    _("Reads newspaper archives: IPTC ninjs and plain-text bulletins.  Without a command, "
+    _("Reads newspaper archives: IPTC ninjs, IPTC NewsML and plain-text bulletins.  Without a command, "
       "opens PATH (an archive folder or one issue file) in a window; with a command, "
       "prints to standard output and opens no window."));
   g_option_context_set_description (context,

@@ -8,6 +8,7 @@
 
 #include "bulletin-archive.h"
 #include "bulletin-archive-cache.h"
+#include "bulletin-formats.h"
 #include "bulletin-issue-private.h"
 #include "bulletin-ninjs-skim.h"
 
@@ -585,6 +586,30 @@ read_ninjs_entry (BulletinIssue  *issue,
   return TRUE;
 }
 
+/* a file of a format whose skim is in the formats' table */
+static gboolean
+read_format_entry (BulletinIssue  *issue,
+                   GFile          *file,
+                   gboolean       *io_error,
+                   GCancellable   *cancellable,
+                   GError        **error)
+{
+  BulletinFormatSkim skim;
+  g_autofree char *number = NULL;
+
+  if (!bulletin_format_skim_file (bulletin_issue_get_kind (issue), file,
+                                  bulletin_issue_get_display_name (issue), &skim, io_error,
+                                  cancellable, error))
+    return FALSE;
+
+  number = bulletin_number_from_string (skim.title);
+  if (number == NULL)
+    number = bulletin_number_from_string (bulletin_issue_get_display_name (issue));
+  bulletin_issue_set_metadata (issue, skim.title, skim.date, number, NULL, skim.n_articles);
+  bulletin_format_skim_clear (&skim);
+  return TRUE;
+}
+
 typedef enum {
   READ_OK,
   READ_SKIP,       /* not an issue */
@@ -617,7 +642,8 @@ read_entry (BulletinIssue *issue,
         return READ_SKIP;
       break;
     default:
-      g_assert_not_reached ();
+      ok = read_format_entry (issue, file, &io_error, cancellable, &error);
+      break;
     }
 
   if (ok)
@@ -650,7 +676,7 @@ scan_single_file (ScanState     *state,
       g_autofree char *name = g_file_get_parse_name (location);
 
       g_set_error (error, BULLETIN_ARCHIVE_ERROR, BULLETIN_ARCHIVE_ERROR_NOT_AN_ARCHIVE,
-                   _("%s is neither a folder nor a ninjs (.json) or text (.txt) file"), name);
+                   _("%s is neither a folder nor a ninjs (.json), text (.txt) or NewsML (.xml) file"), name);
       return FALSE;
     }
 

@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 #define BULLETIN_ARCHIVE_ERROR (bulletin_archive_error_quark ())
 
 typedef enum {
-  BULLETIN_ARCHIVE_ERROR_NOT_AN_ARCHIVE,  /* neither a folder nor a ninjs/text file */
+  BULLETIN_ARCHIVE_ERROR_NOT_AN_ARCHIVE,  /* neither a folder nor a file of a known format */
   BULLETIN_ARCHIVE_ERROR_REMOTE,          /* an image reference to another site */
   BULLETIN_ARCHIVE_ERROR_OUTSIDE,         /* a reference that leaves the archive folder */
   BULLETIN_ARCHIVE_ERROR_INVALID,         /* an empty or malformed reference */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bulletin-formats.h"
 #include "bulletin-issue.h"
 #include "bulletin-issue-private.h"
 #include "bulletin-ninjs-reader.h"
@@ -629,17 +630,8 @@ bulletin_issue_kind_for_file (GFile             *file,
    * be read, rather than silently left out */
   if (type != G_FILE_TYPE_REGULAR && type != G_FILE_TYPE_SYMBOLIC_LINK)
     return FALSE;
-  if (g_str_has_suffix (name, ".json") || g_str_has_suffix (name, ".JSON"))
-    {
-      *kind = BULLETIN_ISSUE_NINJS_FILE;
-      return TRUE;
-    }
-  if (g_str_has_suffix (name, ".txt") || g_str_has_suffix (name, ".TXT"))
-    {
-      *kind = BULLETIN_ISSUE_TEXT_FILE;
-      return TRUE;
-    }
-  return FALSE;
+  /* the file formats' table knows their extensions */
+  return bulletin_format_kind_for_name (name, kind);
 }
 
 static int
@@ -756,9 +748,7 @@ bulletin_issue_parse_file (GFile              *file,
   if (!g_file_load_contents (file, cancellable, &contents, &len, NULL, error))
     return NULL;
 
-  if (kind == BULLETIN_ISSUE_TEXT_FILE)
-    return bulletin_text_parse (contents, len, name, error);
-  return bulletin_ninjs_parse (contents, len, name, error);
+  return bulletin_format_parse (kind, contents, len, file, name, error);
 }
 
 static char *

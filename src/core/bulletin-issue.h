@@ -12,6 +12,9 @@ typedef enum {
   BULLETIN_ISSUE_NINJS_FILE,    /* one ninjs file: composite, single item or array */
   BULLETIN_ISSUE_NINJS_FOLDER,  /* a folder of ninjs files, optional issue.json */
   BULLETIN_ISSUE_TEXT_FILE,     /* a plain-text bulletin */
+  BULLETIN_ISSUE_NEWSML_FILE,   /* an XML file: NewsML-G2 or NewsML 1.x (sniffed) */
+  /* the archive cache stores these numbers: add at the end; the formats
+   * behind the file kinds are in bulletin-formats.c */
 } BulletinIssueKind;
 
 typedef enum {

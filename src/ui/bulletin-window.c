@@ -420,9 +420,10 @@ issue_file_filter (void)
 {
   GtkFileFilter *filter = gtk_file_filter_new ();
 
-  gtk_file_filter_set_name (filter, _("Issues (ninjs, plain text)"));
+  gtk_file_filter_set_name (filter, _("Issues (ninjs, NewsML, plain text)"));
   gtk_file_filter_add_suffix (filter, "json");
   gtk_file_filter_add_suffix (filter, "txt");
+  gtk_file_filter_add_suffix (filter, "xml");
   gtk_file_filter_add_mime_type (filter, "application/json");
   gtk_file_filter_add_mime_type (filter, "text/plain");
   return filter;
