@@ -30,14 +30,15 @@ progress_cb (guint    done,
     return;
   if (p->tty)
     {
-      /* Translators: progress of --index: issues indexed of all to index */
       g_printerr ("\r\033[K");
+      /* Translators: progress of --index: issues indexed of all to index */
       g_printerr (_("Indexing: %u of %u issues (%u %%)"), done, total, done * 100 / total);
       p->last_done = done;
       return;
     }
   if (done == total || now - p->last_line >= 10 * G_USEC_PER_SEC || p->last_line == 0)
     {
+      /* Translators: progress of --index: issues indexed of all to index */
       g_printerr (_("Indexing: %u of %u issues (%u %%)"), done, total, done * 100 / total);
       g_printerr ("\n");
       p->last_line = now;
