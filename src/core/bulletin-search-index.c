@@ -4168,3 +4168,47 @@ bulletin_search_index_query_finish (BulletinSearchIndex  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/**
+ * bulletin_search_index_forget_issue:
+ *
+ * Marks the issue of @file (in the archive's folder) as changed, so that
+ * the next update indexes it again: its file is the same, but it reads
+ * differently (the reader corrected its articles, or chose another
+ * encoding).  Nothing to do when there is no index yet.
+ */
+gboolean
+bulletin_search_index_forget_issue (BulletinSearchIndex  *self,
+                                    GFile                *file,
+                                    GError              **error)
+{
+  g_autofree char *name = NULL;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  int rc;
+
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  if (!bulletin_search_index_exists (self))
+    return TRUE;
+  {
+    gboolean created = FALSE;
+
+    db = db_open_write (self->db_path, &created, error);
+  }
+  if (db == NULL)
+    return FALSE;
+  name = g_file_get_basename (file);
+  rc = sqlite3_prepare_v2 (db, "UPDATE issues SET mtime = -1 WHERE path = ?1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (db);
+    }
+  if (rc != SQLITE_OK)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", self->db_path, sqlite3_errmsg (db));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return rc == SQLITE_OK;
+}

@@ -110,6 +110,9 @@ void                   bulletin_search_index_update_async (BulletinSearchIndex  
 gboolean               bulletin_search_index_update_finish (BulletinSearchIndex      *self,
                                                            GAsyncResult              *result,
                                                            GError                   **error);
+gboolean               bulletin_search_index_forget_issue (BulletinSearchIndex       *self,
+                                                           GFile                     *file,
+                                                           GError                   **error);
 gboolean               bulletin_search_index_get_building (BulletinSearchIndex       *self);
 double                 bulletin_search_index_get_progress (BulletinSearchIndex       *self);
 
