@@ -2598,6 +2598,19 @@ update_db (BulletinSearchIndex  *self,
   shared = dup_shared (self);
   if (shared != NULL)
     shared_issues = read_shared_issues (shared);
+  /* issues corrected in the reader (bulletin_search_index_forget_issue ()):
+   * never taken from the shared index */
+  if (shared_issues != NULL &&
+      sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = 'shared_override'", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_auto(GStrv) paths = g_strsplit ((const char *)sqlite3_column_text (stmt, 0), "\n", -1);
+
+      for (guint i = 0; paths[i] != NULL; i++)
+        g_hash_table_remove (shared_issues, paths[i]);
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
   {
     g_autoptr(GHashTable) hidden = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
@@ -4195,7 +4208,7 @@ bulletin_search_index_forget_issue (BulletinSearchIndex  *self,
   {
     gboolean created = FALSE;
 
-    db = db_open_write (self->db_path, &created, error);
+    db = db_open_write (self->db_path, self->shared_writer ? 0755 : 0700, &created, error);
   }
   if (db == NULL)
     return FALSE;
@@ -4205,6 +4218,20 @@ bulletin_search_index_forget_issue (BulletinSearchIndex  *self,
     {
       sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
       rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (db);
+    }
+  /* an issue the shared index answers for: from now on indexed here (the
+   * shared index has the file's text, not the corrected one) */
+  if (rc == SQLITE_OK && sqlite3_changes (db) == 0)
+    {
+      sqlite3_finalize (stmt);
+      rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO meta VALUES ('shared_override',"
+                                   " coalesce ((SELECT value FROM meta WHERE key = 'shared_override') || char (10), '')"
+                                   " || ?1)", -1, &stmt, NULL);
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+          rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (db);
+        }
     }
   if (rc != SQLITE_OK)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", self->db_path, sqlite3_errmsg (db));
