@@ -712,6 +712,69 @@ test_search_index_reindexes (void)
   remove_tree (dir);
 }
 
+/* The same with a shared index beside the archive (bulletin-reader
+ * --index), which holds the file's text: the corrected issue is indexed
+ * in the private index from then on, and found once */
+static void
+test_search_index_reindexes_shared (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *data_dir = g_build_filename (dir, "data", NULL);
+  g_autofree char *archive = g_build_filename (dir, "archive", NULL);
+  g_autofree char *db = g_build_filename (dir, "index.db", NULL);
+  g_autofree char *shared_db = NULL;
+  g_autoptr(BulletinCorrections) store = bulletin_corrections_new (data_dir);
+  g_autoptr(GFile) root = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(BulletinSearchIndex) shared = NULL;
+  g_autoptr(BulletinSearchIndex) index = NULL;
+  g_autoptr(BulletinParsedIssue) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+  guint total = 0;
+
+  bulletin_corrections_set_default (store);
+  write_file (archive, "2022-04-05.txt", bulletin, strlen (bulletin));
+  root = g_file_new_for_path (archive);
+  file = g_file_get_child (root, "2022-04-05.txt");
+  shared_db = bulletin_search_index_shared_path (root);
+  shared = bulletin_search_index_new (root, shared_db);
+  g_assert_true (bulletin_search_index_update (shared, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* everything is in the shared index: nothing to index here */
+  index = bulletin_search_index_new (root, db);
+  g_assert_true (bulletin_search_index_update (index, NULL, count_total, &total, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (total, ==, 0);
+  g_assert_true (bulletin_search_index_uses_shared (index));
+
+  parsed = parse_path (archive, "2022-04-05.txt");
+  add (store, parsed, "第二篇的标题", BULLETIN_CORRECTION_NEW_ARTICLE);
+  g_assert_true (bulletin_search_index_forget_issue (index, file, &error));
+  g_assert_no_error (error);
+  g_assert_true (bulletin_search_index_update (index, NULL, count_total, &total, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (total, ==, 1);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(BulletinSearchResults) r = NULL;
+
+      r = bulletin_search_index_query (index, "第二篇正文", 0, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (r->results->len, ==, 1);
+      g_assert_cmpstr (((BulletinSearchResult *) g_ptr_array_index (r->results, 0))->headline, ==, "第二篇的标题");
+      /* and after the next update, which the shared index would answer */
+      total = 0;
+      g_assert_true (bulletin_search_index_update (index, NULL, count_total, &total, &error));
+      g_assert_no_error (error);
+    }
+
+  g_clear_object (&index);
+  g_clear_object (&shared);
+  bulletin_corrections_set_default (NULL);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -726,6 +789,7 @@ main (int   argc,
   g_test_add_func ("/bulletin/corrections/notes-follow", test_notes_follow);
   g_test_add_func ("/bulletin/corrections/reopen-with-encoding", test_reopen_with_encoding);
   g_test_add_func ("/bulletin/corrections/search-index-reindexes", test_search_index_reindexes);
+  g_test_add_func ("/bulletin/corrections/search-index-reindexes-shared", test_search_index_reindexes_shared);
   g_test_add_func ("/bulletin/corrections/sample-join", test_sample_join);
   return g_test_run ();
 }

@@ -293,6 +293,19 @@ test_index_only (Fixture       *fixture,
   g_assert_null (results);
   g_clear_error (&error);
 
+  /* a shared index beside the archive (bulletin-reader --index) answers */
+  {
+    g_autofree char *shared_path = bulletin_search_index_shared_path (fixture->root);
+    g_autoptr(BulletinSearchIndex) shared = bulletin_search_index_new (fixture->root, shared_path);
+
+    build (shared);
+    results = bulletin_search_index_query (index, "疫情", 0, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_false (results->scanned);
+    assert_same_results (results, scan (fixture, "疫情"));
+    g_clear_pointer (&results, bulletin_search_results_free);
+  }
+
   build (index);
   results = bulletin_search_index_query (index, "疫情", 10, NULL, &error);
   g_assert_no_error (error);

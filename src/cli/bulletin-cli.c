@@ -10,6 +10,7 @@
 #include "bulletin-cli-private.h"
 #include "bulletin-cli-display.h"
 #include "bulletin-cli-export.h"
+#include "bulletin-cli-index.h"
 #include "bulletin-cli-search.h"
 #include "bulletin-corrections.h"
 #ifdef BULLETIN_CLI_PRINT
@@ -43,6 +44,9 @@ static const BulletinCliCommand commands[] = {
   { "display-text", NULL,
     N_("Print every article of PATH as the reader displays it, one JSON object a line"),
     1, 1, bulletin_cli_display_text },
+  { "index", NULL,
+    N_("Build or update the shared search index and listing cache in the archive folder PATH"),
+    1, 1, bulletin_cli_index },
 #ifdef BULLETIN_CLI_PRINT
   { "export-pdf", N_("FILE"),
     N_("Write one article of PATH (see --article) to FILE as a PDF, set as the reader sets it"),

@@ -217,7 +217,9 @@ get_result_set (BulletinSearchProvider *self,
   g_autoptr(BulletinSearchQuery) q = bulletin_search_query_new (query, BULLETIN_SEARCH_WORD_START);
   QueryData *data;
 
-  if (index == NULL || bulletin_search_query_is_empty (q) || !bulletin_search_index_exists (index))
+  /* an index that cannot answer (none, not even a shared one beside the
+   * archive) says so at once: index-only */
+  if (index == NULL || bulletin_search_query_is_empty (q))
     {
       g_dbus_method_invocation_return_value (invocation, g_variant_new_parsed ("(@as [],)"));
       return;
