@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bulletin-article-private.h"
+#include "bulletin-unicode.h"
 #include "bulletin-utf8-private.h"
 
 /* Every CHECKPOINT characters we remember the byte offset, so that turning
@@ -348,7 +349,8 @@ fold_class (gunichar c)
 {
   if (c < 0x80)
     return FOLD_ASCII;
-  if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF))
+  /* only these: the ids depend on this class (tests/test-ids.c) */
+  if (bulletin_unichar_is_unified_ideograph_bmp (c))
     return FOLD_KEEP;
   if ((c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205E) ||
       (c >= 0x3000 && c <= 0x3004) || (c >= 0x3008 && c <= 0x3020) ||
