@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bulletin-date.h"
 #include "bulletin-html-body.h"
-#include "bulletin-issue.h"
 #include "bulletin-ninjs-reader.h"
 
 /* json-glib's parser recurses once per level and has no limit of its own:

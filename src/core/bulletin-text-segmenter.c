@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "bulletin-article-private.h"
-#include "bulletin-issue.h"
+#include "bulletin-date.h"
 #include "bulletin-text-han.h"
 #include "bulletin-text-segmenter.h"
 #include "bulletin-unicode.h"
