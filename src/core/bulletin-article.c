@@ -326,6 +326,13 @@ bulletin_article_set_id_suffix (BulletinArticle *self,
  * white space, line breaks, page-break debris and punctuation width drop
  * out.  At most @max_chars characters are kept (0: all).
  *
+ * This is not the search's folding (bulletin-text-fold.h) and must not
+ * become it: ids are computed from this result (tests/test-ids.c pins
+ * them), and the search's Traditional to Simplified folding, its second
+ * NFKC and its punctuation would change every id.  Only the class of
+ * characters that need no normalisation is shared
+ * (bulletin_unichar_is_unified_ideograph_bmp ()).
+ *
  * Returns: (transfer full): the folded text
  */
 /* Normalisation leaves some characters alone whatever surrounds them: they
