@@ -109,10 +109,8 @@ bulletin_han_classify (gunichar c)
   gboolean gb, big5;
   guint i, bit;
 
-  if (!bulletin_unichar_is_han_ideograph (c))
-    return BULLETIN_HAN_NONE;
-  if (c < HAN_FIRST || c > HAN_LAST)
-    return BULLETIN_HAN_ANY;
+  if (!bulletin_unichar_is_unified_ideograph_bmp (c))
+    return bulletin_unichar_is_han_ideograph (c) ? BULLETIN_HAN_ANY : BULLETIN_HAN_NONE;
 
   ensure_tables ();
   i = (c - HAN_FIRST) / 32;
