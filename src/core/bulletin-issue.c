@@ -32,6 +32,10 @@ struct _BulletinIssue
   guint               n_articles;
   GListStore         *articles;
   GPtrArray          *warnings;
+  char               *text_key;      /* plain text: its corrections' identity */
+  char               *encoding;      /* plain text: what it was decoded from */
+  guint               n_corrections;
+  GPtrArray          *missing_corrections;
   GPtrArray          *waiting;   /* GTask, callers of load_async while a load runs */
   guint               loaded : 1;
   guint               loading : 1;
@@ -101,6 +105,9 @@ bulletin_issue_finalize (GObject *object)
   g_free (self->error_message);
   g_clear_object (&self->articles);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
+  g_free (self->text_key);
+  g_free (self->encoding);
+  g_clear_pointer (&self->missing_corrections, g_ptr_array_unref);
   g_clear_pointer (&self->waiting, g_ptr_array_unref);
 
   G_OBJECT_CLASS (bulletin_issue_parent_class)->finalize (object);
@@ -621,6 +628,15 @@ apply_parsed (BulletinIssue       *self,
   bulletin_issue_set_metadata (self, parsed->title, date, parsed->number, parsed->edition,
                                parsed->articles->len);
 
+  g_free (self->text_key);
+  self->text_key = g_strdup (parsed->text_key);
+  g_free (self->encoding);
+  self->encoding = g_strdup (parsed->encoding);
+  self->n_corrections = parsed->n_corrections;
+  g_clear_pointer (&self->missing_corrections, g_ptr_array_unref);
+  if (parsed->missing_corrections != NULL)
+    self->missing_corrections = g_ptr_array_ref (parsed->missing_corrections);
+
   g_ptr_array_set_size (self->warnings, 0);
   for (guint i = 0; i < parsed->warnings->len; i++)
     g_ptr_array_add (self->warnings, g_strdup (g_ptr_array_index (parsed->warnings, i)));
@@ -759,6 +775,100 @@ bulletin_issue_load_async (BulletinIssue       *self,
       g_task_set_task_data (worker, data, (GDestroyNotify)load_data_free);
       g_task_run_in_thread (worker, load_thread);
     }
+}
+
+/**
+ * bulletin_issue_reload_async:
+ *
+ * Reads the issue again (after the reader corrected it, or chose another
+ * encoding): the article model changes in place when it is done.
+ */
+void
+bulletin_issue_reload_async (BulletinIssue       *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (BULLETIN_IS_ISSUE (self));
+
+  self->loaded = FALSE;
+  bulletin_issue_load_async (self, cancellable, callback, user_data);
+}
+
+/* Plain text: the identity its corrections are kept under, the encoding
+ * it was read in, the corrections applied and those whose line is gone */
+const char *
+bulletin_issue_get_text_key (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+  return self->text_key;
+}
+
+const char *
+bulletin_issue_get_encoding (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+  return self->encoding;
+}
+
+guint
+bulletin_issue_get_n_corrections (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), 0);
+  return self->n_corrections;
+}
+
+/**
+ * bulletin_issue_get_missing_corrections:
+ *
+ * Returns: (transfer none) (nullable) (element-type BulletinCorrection):
+ *   the corrections whose line was not found
+ */
+GPtrArray *
+bulletin_issue_get_missing_corrections (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+  return self->missing_corrections;
+}
+
+/**
+ * bulletin_issue_dup_text_details:
+ *
+ * For the issue's details: the encoding a loaded plain-text issue was
+ * read in, how many of the reader's corrections apply, and those whose
+ * line is no longer in the file.
+ *
+ * Returns: (transfer full) (nullable): the text, or NULL
+ */
+char *
+bulletin_issue_dup_text_details (BulletinIssue *self)
+{
+  GString *s;
+
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+
+  if (self->kind != BULLETIN_ISSUE_TEXT_FILE || !self->loaded || self->encoding == NULL)
+    return NULL;
+  s = g_string_new (NULL);
+  /* Translators: %s is an encoding, e.g. GB18030 */
+  g_string_append_printf (s, _("Encoding: %s"), self->encoding);
+  if (self->n_corrections > 0)
+    {
+      g_string_append_c (s, '\n');
+      g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, "%u correction applied",
+                                              "%u corrections applied", self->n_corrections),
+                              self->n_corrections);
+    }
+  for (guint i = 0; self->missing_corrections != NULL && i < self->missing_corrections->len; i++)
+    {
+      BulletinCorrection *c = g_ptr_array_index (self->missing_corrections, i);
+
+      g_string_append_c (s, '\n');
+      /* Translators: a correction whose line is no longer in the file: what it was, the line */
+      g_string_append_printf (s, _("Not applied, the line is gone: %s: %s"),
+                              bulletin_correction_kind_get_label (c->kind), c->line);
+    }
+  return g_string_free (s, FALSE);
 }
 
 gboolean

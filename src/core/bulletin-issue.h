@@ -70,6 +70,15 @@ void                bulletin_issue_load_async        (BulletinIssue      *self,
 gboolean            bulletin_issue_load_finish       (BulletinIssue      *self,
                                                       GAsyncResult       *result,
                                                       GError            **error);
+void                bulletin_issue_reload_async      (BulletinIssue       *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+const char         *bulletin_issue_get_text_key      (BulletinIssue      *self);
+const char         *bulletin_issue_get_encoding      (BulletinIssue      *self);
+guint               bulletin_issue_get_n_corrections (BulletinIssue      *self);
+GPtrArray          *bulletin_issue_get_missing_corrections (BulletinIssue *self);
+char               *bulletin_issue_dup_text_details  (BulletinIssue      *self);
 BulletinArticle    *bulletin_issue_find_article      (BulletinIssue      *self,
                                                       const char         *article_id);
 
