@@ -1287,6 +1287,42 @@ test_anchor_repeated (void)
   }
 }
 
+/* A note made on Traditional text finds its passage in the Simplified
+ * re-export of the issue, with other punctuation widths and line breaks:
+ * re-anchoring folds as the search does (國 finds 国). */
+static void
+test_anchor_simplified_reexport (void)
+{
+  const char *traditional =
+    "標題\n\n"
+    "中華民國的國會通過了這項法案,各界關注。\n\n"
+    "另一段說到別的事。\n";
+  const char *simplified =
+    "标题\n\n"
+    "前面加了一句。中华民国的国\n会通过了这项法案，各界关注。\n\n"
+    "另一段说到别的事。\n";
+  g_autoptr(BulletinArticle) a = article_with (traditional, strlen (traditional), "國會");
+  g_autoptr(BulletinArticle) b = article_with (simplified, strlen (simplified), "国");
+  g_autoptr(BulletinNote) note = NULL;
+  const char *src, *bsrc;
+  guint s, start, end;
+  g_autofree char *found = NULL;
+
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  src = bulletin_article_get_source (a);
+  bsrc = bulletin_article_get_source (b);
+  s = g_utf8_pointer_to_offset (src, strstr (src, "國的國會通過"));
+  note = stored_note (a, s, s + 6, "on Traditional text");
+  g_assert_cmpstr (bulletin_note_get_quote (note), ==, "國的國會通過");
+
+  g_assert_cmpint (bulletin_annotations_anchor_note (note, b, &start, &end), ==,
+                   BULLETIN_ANCHOR_MOVED);
+  found = g_utf8_substring (bsrc, start, end);
+  g_assert_cmpstr (found, ==, "国的国\n会通过");
+  g_assert_cmpint (bulletin_note_get_anchor_state (note), ==, BULLETIN_ANCHOR_MOVED);
+}
+
 /* ---------------------------------------------------------------------- */
 /* export, citation, backup */
 
@@ -1693,6 +1729,7 @@ main (int    argc,
   g_test_add_func ("/bulletin/annotations/async-writes", test_async_writes);
   g_test_add_func ("/bulletin/annotations/anchor-sample", test_anchor_sample);
   g_test_add_func ("/bulletin/annotations/anchor-repeated", test_anchor_repeated);
+  g_test_add_func ("/bulletin/annotations/anchor-simplified-reexport", test_anchor_simplified_reexport);
   g_test_add_func ("/bulletin/annotations/export", test_export);
   g_test_add_func ("/bulletin/annotations/backup-restore", test_backup_restore);
   g_test_add_func ("/bulletin/annotations/two-writers", test_two_writers);

@@ -8,6 +8,7 @@
 
 #include "bulletin-archive.h"
 #include "bulletin-archive-cache.h"
+#include "bulletin-date.h"
 #include "bulletin-formats.h"
 #include "bulletin-issue-private.h"
 #include "bulletin-ninjs-skim.h"

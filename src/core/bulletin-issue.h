@@ -91,7 +91,5 @@ BulletinParsedIssue *bulletin_issue_parse_file       (GFile              *file,
 gboolean            bulletin_issue_kind_for_file     (GFile              *file,
                                                       GFileType           type,
                                                       BulletinIssueKind  *kind);
-char               *bulletin_date_from_string        (const char         *text);
-char               *bulletin_number_from_string      (const char         *text);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include "bulletin-issue.h"
 #include "bulletin-search.h"
 #include "bulletin-search-index.h"
+#include "bulletin-unicode.h"
 
 /*
  * The archive index.
@@ -75,11 +76,7 @@
 static gboolean
 is_cjk_fast (gunichar c)
 {
-  if (c < 0x2E80)
-    return FALSE;
-  if (c >= 0x4E00 && c <= 0x9FFF)
-    return TRUE;
-  return bulletin_fold_is_cjk (c);
+  return bulletin_unichar_is_cjk (c);
 }
 
 static int

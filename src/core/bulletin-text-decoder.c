@@ -137,6 +137,7 @@ bulletin_text_score_chinese (const char *text,
               (c >= 0xAC00 && c <= 0xD7AF) ||             /* Hangul */
               (c >= 0xE000 && c <= 0xF8FF) ||             /* private use */
               (c >= 0xFF61 && c <= 0xFFEF) ||             /* half-width forms */
+              (c >= 0x4DC0 && c <= 0x4DFF) ||             /* Yijing hexagrams */
               !g_unichar_isdefined (c))
             counted++;
           break;

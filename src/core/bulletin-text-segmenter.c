@@ -4,9 +4,10 @@
 #include <string.h>
 
 #include "bulletin-article-private.h"
-#include "bulletin-issue.h"
+#include "bulletin-date.h"
 #include "bulletin-text-han.h"
 #include "bulletin-text-segmenter.h"
+#include "bulletin-unicode.h"
 #include "bulletin-utf8-private.h"
 
 /*
@@ -267,7 +268,7 @@ is_separator_char (gunichar c)
 static gboolean
 is_name_char (gunichar c)
 {
-  return (c >= 0x3400 && c <= 0x9FFF) || c == 0x00B7 || c == 0x2022;
+  return bulletin_unichar_is_unified_ideograph_bmp (c) || c == 0x00B7 || c == 0x2022;
 }
 
 static gboolean is_marker (gunichar c);
