@@ -6,6 +6,7 @@
 
 #include "bulletin-archive.h"
 #include "bulletin-search-index.h"
+#include "bulletin-date.h"
 #include "bulletin-test-utils.h"
 
 /* Fixtures are written here, in temporary folders: short texts of our own. */

@@ -8,6 +8,7 @@ in one "path: reason" line and never as a GLib warning.
 Usage: test-cli.py BULLETIN-READER  (speaks TAP)
 """
 
+import hashlib
 import json
 import os
 import shutil
@@ -38,7 +39,8 @@ def main():
     binary = os.path.abspath(sys.argv[1])
     tap = Tap()
     work = tempfile.mkdtemp(prefix="bulletin-cli-")
-    env = dict(os.environ, LC_ALL="C.UTF-8", LANGUAGE="", XDG_CACHE_HOME=os.path.join(work, "cache"))
+    env = dict(os.environ, LC_ALL="C.UTF-8", LANGUAGE="", XDG_CACHE_HOME=os.path.join(work, "cache"),
+               XDG_DATA_HOME=os.path.join(work, "data"))
     env.pop("BULLETIN_SEARCH_INDEX", None)
 
     def run(*args, cwd=None):
@@ -58,7 +60,7 @@ def main():
         rc, out, err = run("--help")
         tap.check(rc == 0, "--help exits 0", f"exit {rc}\n{err}")
         for word in ("--export-ninjs", "--search=QUERY", "--display-text", "--narrow-punctuation",
-                     "--version", "[PATH…]", "Exit status"):
+                     "--no-corrections", "--version", "[PATH…]", "Exit status"):
             tap.check(word in out, f"--help lists {word}", out)
 
         rc, out, err = run("--version")
@@ -91,6 +93,18 @@ def main():
                       "found: the article, as JSON", lines[0])
         rc, out, err = run("--search", "没有这个词", archive)
         tap.check(rc == 1 and out == "" and err == "", "nothing matched: exit 1", f"exit {rc}\n{out}{err}")
+
+        # query syntax: all of the words, anywhere; "a phrase"; -word
+        rc, out, err = run("--search", "儿童 借阅", archive)
+        tap.check(rc == 0 and len(out.splitlines()) == 1 and json.loads(out)["hits"] == 2,
+                  "--search with two words: both found", f"exit {rc}\n{out}{err}")
+        rc, out, err = run("--search", "阅读 -借阅", archive)
+        tap.check(rc == 1 and out == "", "--search -word: the article left out", f"exit {rc}\n{out}{err}")
+        rc, out, err = run("--search", "阅读 -没有这个词", archive)
+        tap.check(rc == 0 and len(out.splitlines()) == 1, "--search -word absent: found", f"exit {rc}\n{out}{err}")
+        rc, out, err = run("--search", "-阅读", archive)
+        tap.check(rc == 2 and out == "" and "Add a word to search for" in err and one_line(err),
+                  "--search of exclusions only: says so, exit 2", f"exit {rc}\n{out}{err}")
 
         # a single file is an archive of one issue
         rc, out, err = run("--search", "阅读", issue)
@@ -143,6 +157,33 @@ def main():
         tap.check(rc == 0 and len(texts) == 2 and "，" not in texts[0]["text"],
                   "--display-text --narrow-punctuation", f"exit {rc}\n{out}{err}")
 
+        # the user's corrections (docs/corrections-format.md) apply to
+        # --display-text and --export-ninjs; --no-corrections shows the
+        # file as the rules read it
+        with open(issue, "rb") as f:
+            key = hashlib.sha256(f.read()).hexdigest()[:32]
+        folder = os.path.join(work, "data", "bulletin-reader", "corrections")
+        os.makedirs(folder)
+        with open(os.path.join(folder, "test.ini"), "w", encoding="utf-8") as f:
+            f.write("[Bulletin Reader]\nversion=1\n\n"
+                    f"[Issue {key}]\nfile={os.path.basename(issue)}\ncount=2\n"
+                    "kind-1=new-article\nline-1=镇文化站举办暑期书法班,报名人数已满。\n"
+                    "before-1=镇卫生院开展免费义诊活动,为村民测量血压、血糖两百余人次。\nafter-1=\n"
+                    "kind-2=byline\nline-2=一行已经不在文件里\nbefore-2=\nafter-2=\n")
+        rc, out, err = run("--display-text", issue)
+        heads = [json.loads(line)["headline"] for line in out.splitlines()]
+        tap.check(rc == 0 and len(heads) == 3 and heads[2] == "镇文化站举办暑期书法班,报名人数已满。",
+                  "--display-text applies the user's corrections", f"exit {rc}\n{out}{err}")
+        rc, out, err = run("--display-text", "--no-corrections", issue)
+        tap.check(rc == 0 and len(out.splitlines()) == 2,
+                  "--display-text --no-corrections: as the rules read it", f"exit {rc}\n{out}{err}")
+        rc, out, err = run("--export-ninjs", issue)
+        tap.check(rc == 0 and out.count("镇文化站举办暑期书法班") >= 1 and "一行已经不在文件里" in err,
+                  "--export-ninjs applies the corrections and lists the one whose line is gone",
+                  f"exit {rc}\n{out}{err}")
+        rc, out2, err = run("--export-ninjs", "--no-corrections", issue)
+        tap.check(rc == 0 and out2 != out and err == "",
+                  "--export-ninjs --no-corrections", f"exit {rc}\n{out2}{err}")
         # NewsML (G2 and 1.x) like ninjs: exported, searched, a broken one named
         newsml = os.path.join(work, "newsml")
         os.mkdir(newsml)

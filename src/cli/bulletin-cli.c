@@ -10,7 +10,9 @@
 #include "bulletin-cli-private.h"
 #include "bulletin-cli-display.h"
 #include "bulletin-cli-export.h"
+#include "bulletin-cli-index.h"
 #include "bulletin-cli-search.h"
+#include "bulletin-corrections.h"
 #ifdef BULLETIN_CLI_PRINT
 #include "bulletin-cli-print.h"
 #endif
@@ -42,6 +44,9 @@ static const BulletinCliCommand commands[] = {
   { "display-text", NULL,
     N_("Print every article of PATH as the reader displays it, one JSON object a line"),
     1, 1, bulletin_cli_display_text },
+  { "index", NULL,
+    N_("Build or update the shared search index and listing cache in the archive folder PATH"),
+    1, 1, bulletin_cli_index },
 #ifdef BULLETIN_CLI_PRINT
   { "export-pdf", N_("FILE"),
     N_("Write one article of PATH (see --article) to FILE as a PDF, set as the reader sets it"),
@@ -156,6 +161,7 @@ static GOptionContext *
 make_context (Parsed    *parsed,
               gboolean  *help,
               gboolean  *narrow,
+              gboolean  *no_corrections,
               char     **article,
               char     **paper,
               gboolean  *version,
@@ -170,6 +176,8 @@ make_context (Parsed    *parsed,
       N_("Show this help and exit"), NULL },
     { "narrow-punctuation", 0, 0, G_OPTION_ARG_NONE, narrow,
       N_("With --display-text: the text without full-width punctuation"), NULL },
+    { "no-corrections", 0, 0, G_OPTION_ARG_NONE, no_corrections,
+      N_("Read plain-text issues as the rules read them, without the corrections made in the reader"), NULL },
 #ifdef BULLETIN_CLI_PRINT
     { "article", 0, 0, G_OPTION_ARG_STRING, article,
       N_("With --export-pdf, --export-image: the article, by its id or its headline "
@@ -229,17 +237,21 @@ bulletin_cli_handle (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   Parsed parsed = { NULL, NULL };
-  gboolean help = FALSE, narrow = FALSE, version = FALSE;
+  gboolean help = FALSE, narrow = FALSE, no_corrections = FALSE, version = FALSE;
   g_autofree char *article = NULL;
   g_autofree char *paper = NULL;
   const char * const no_paths[] = { NULL };
   BulletinCliArgs command_args;
   guint n_paths;
 
+  /* started by D-Bus activation (the search provider): GApplication's */
+  if (argc == 2 && g_str_equal (argv[1], "--gapplication-service"))
+    return FALSE;
+
   for (int i = 0; i < argc; i++)
     args[i] = g_strdup (argv[i]);
 
-  context = make_context (&parsed, &help, &narrow, &article, &paper, &version, &paths);
+  context = make_context (&parsed, &help, &narrow, &no_corrections, &article, &paper, &version, &paths);
   if (!g_option_context_parse_strv (context, &args, &error))
     {
       print_usage_error (error->message);
@@ -302,6 +314,10 @@ bulletin_cli_handle (int    argc,
       *exit_status = BULLETIN_CLI_ERROR;
       return TRUE;
     }
+
+  /* the user's corrections apply unless asked not to */
+  if (no_corrections)
+    bulletin_corrections_set_default (NULL);
 
   command_args.value = parsed.value;
   command_args.paths = paths != NULL ? (const char * const *)paths : no_paths;

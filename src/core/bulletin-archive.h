@@ -74,5 +74,8 @@ void              bulletin_archive_get_scan_stats    (BulletinArchive     *self,
 
 /* the metadata cache file of @location (for tests and diagnostics) */
 char             *bulletin_archive_dup_cache_path    (GFile               *location);
+char             *bulletin_archive_dup_shared_cache_path (GFile           *location);
+gboolean          bulletin_archive_update_shared_cache (GFile             *location,
+                                                        GError           **error);
 
 G_END_DECLS

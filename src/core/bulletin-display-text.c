@@ -5,6 +5,7 @@
 
 #include "bulletin-display-text.h"
 #include "bulletin-language.h"
+#include "bulletin-unicode.h"
 #include "bulletin-utf8-private.h"
 
 typedef struct {
@@ -26,27 +27,6 @@ struct _BulletinDisplayText
 
 G_DEFINE_BOXED_TYPE (BulletinDisplayText, bulletin_display_text,
                      bulletin_display_text_ref, bulletin_display_text_unref)
-
-static gboolean
-is_han (gunichar c)
-{
-  /* the ideographs of Unicode 1.1, Han in every version: no table */
-  if (c >= 0x4E00 && c <= 0x9FA5)
-    return TRUE;
-  return g_unichar_get_script (c) == G_UNICODE_SCRIPT_HAN;
-}
-
-/* CJK punctuation and full-width forms count as Chinese context too:
- * in "“疫”,", the comma follows a Chinese quotation mark. */
-static gboolean
-is_cjk_context (gunichar c)
-{
-  return is_han (c) ||
-         (c >= 0x3000 && c <= 0x303F) ||     /* CJK symbols and punctuation */
-         (c >= 0xFF01 && c <= 0xFF60) ||     /* full-width forms */
-         c == 0x201C || c == 0x201D || c == 0x2018 || c == 0x2019 || /* “”‘’ */
-         c == 0x2014 || c == 0x2026;         /* — … */
-}
 
 gunichar
 bulletin_display_widen_char (gunichar prev,
@@ -75,7 +55,7 @@ bulletin_display_widen_char (gunichar prev,
   /* An opening bracket belongs to what follows, a closing one and the
    * others to what precedes; either side being Chinese is enough, as in
    * "(来源:新华社)" or "COVID-19!”". */
-  if (is_cjk_context (prev) || is_cjk_context (next))
+  if (bulletin_unichar_is_chinese_context (prev) || bulletin_unichar_is_chinese_context (next))
     return wide;
 
   return c;

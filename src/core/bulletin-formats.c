@@ -38,8 +38,18 @@ parse_text (const char  *data,
             const char  *display_name,
             GError     **error)
 {
+  BulletinCorrections *store = bulletin_corrections_get_default ();
+  g_autofree char *encoding = NULL;
+
   (void)file;
-  return bulletin_text_parse (data, len, display_name, error);
+  /* the reader's corrections apply (docs/corrections-format.md), and the
+   * encoding a reader chose for this file, if any */
+  if (store != NULL && !bulletin_corrections_is_empty (store))
+    {
+      g_autofree char *file_key = bulletin_corrections_file_key (data, len);
+      encoding = bulletin_corrections_dup_encoding (store, file_key);
+    }
+  return bulletin_text_parse_full (data, len, display_name, store, encoding, error);
 }
 
 static const char * const json_extensions[] = { "json", NULL };

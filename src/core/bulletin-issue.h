@@ -70,6 +70,15 @@ void                bulletin_issue_load_async        (BulletinIssue      *self,
 gboolean            bulletin_issue_load_finish       (BulletinIssue      *self,
                                                       GAsyncResult       *result,
                                                       GError            **error);
+void                bulletin_issue_reload_async      (BulletinIssue       *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+const char         *bulletin_issue_get_text_key      (BulletinIssue      *self);
+const char         *bulletin_issue_get_encoding      (BulletinIssue      *self);
+guint               bulletin_issue_get_n_corrections (BulletinIssue      *self);
+GPtrArray          *bulletin_issue_get_missing_corrections (BulletinIssue *self);
+char               *bulletin_issue_dup_text_details  (BulletinIssue      *self);
 BulletinArticle    *bulletin_issue_find_article      (BulletinIssue      *self,
                                                       const char         *article_id);
 
@@ -82,7 +91,5 @@ BulletinParsedIssue *bulletin_issue_parse_file       (GFile              *file,
 gboolean            bulletin_issue_kind_for_file     (GFile              *file,
                                                       GFileType           type,
                                                       BulletinIssueKind  *kind);
-char               *bulletin_date_from_string        (const char         *text);
-char               *bulletin_number_from_string      (const char         *text);
 
 G_END_DECLS

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "bulletin-archive-links.h"
+#include "bulletin-date.h"
 #include "bulletin-html-body.h"
-#include "bulletin-issue.h"
 #include "bulletin-newsml-g2-reader.h"
 #include "bulletin-newsml-xml.h"
 #include "bulletin-ninjs-reader.h"

@@ -4,8 +4,8 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "bulletin-date.h"
 #include "bulletin-html-body.h"
-#include "bulletin-issue.h"
 #include "bulletin-newsml-xml.h"
 #include "bulletin-newsml1-reader.h"
 #include "bulletin-ninjs-reader.h"

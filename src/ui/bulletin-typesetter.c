@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bulletin-typesetter.h"
+#include "bulletin-unicode.h"
 
 /* The rules are those of ../shared/TYPOGRAPHY.md (see docs/typography.md):
  * the language tag the font stack honours on every character, an explicit
@@ -159,12 +160,6 @@ is_cjk_mark (gunichar c)
     }
 }
 
-static gboolean
-is_han (gunichar c)
-{
-  return g_unichar_get_script (c) == G_UNICODE_SCRIPT_HAN;
-}
-
 /* Latin letters and digits take a quarter-em gap from Han neighbours. */
 static gboolean
 is_western (gunichar c)
@@ -226,7 +221,7 @@ bulletin_typesetter_scan (const char       *text,
        * it, so on the Latin side the other half would open a gap inside a
        * word or a number ("12 0").  bulletin_typesetter_fix_gaps() then
        * moves the Han glyph so that the whole gap is on the Latin side. */
-      if (next != 0 && is_han (c) && is_western (next))
+      if (next != 0 && bulletin_unichar_is_han (c) && is_western (next))
         {
           const char *nn = g_utf8_next_char (n);
           gunichar after = nn < end ? g_utf8_get_char (nn) : 0;
@@ -234,7 +229,7 @@ bulletin_typesetter_scan (const char       *text,
           /* A lone letter or digit between two Han characters ("3位")
            * carries both its gaps: Pango's halves then fall one on each
            * side of it, both at a boundary, on screen too. */
-          if (is_han (after))
+          if (bulletin_unichar_is_han (after))
             {
               single = offset + 1;
               func (BULLETIN_MARK_GAP_BOTH, offset + 1, offset + 2, user_data);
@@ -242,7 +237,7 @@ bulletin_typesetter_scan (const char       *text,
           else
             func (BULLETIN_MARK_GAP_AFTER, offset, offset + 1, user_data);
         }
-      else if (next != 0 && is_western (c) && is_han (next) && offset != single)
+      else if (next != 0 && is_western (c) && bulletin_unichar_is_han (next) && offset != single)
         {
           const char *nn = g_utf8_next_char (n);
           gunichar after = nn < end ? g_utf8_get_char (nn) : 0;

@@ -8,6 +8,7 @@
 #include "bulletin-a11y.h"
 #include "bulletin-annotations-controller.h"
 #include "bulletin-window-search.h"
+#include "bulletin-window-corrections.h"
 #include "bulletin-window-print.h"
 
 #define MAX_RECENT 8
@@ -1000,6 +1001,14 @@ rebuild_primary_menu (BulletinWindow *self)
   if (g_menu_model_get_n_items (G_MENU_MODEL (self->recent_menu)) > 0)
     g_menu_append_submenu (open_section, _("_Recent Archives"), G_MENU_MODEL (self->recent_menu));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (open_section));
+  {
+    /* a plain-text issue read in the wrong encoding (even one that could
+     * not be read at all): bulletin-window-corrections.c */
+    g_autoptr(GMenu) issue_section = g_menu_new ();
+
+    g_menu_append (issue_section, _("Reopen Issue with _Encoding…"), "win.choose-encoding");
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (issue_section));
+  }
 
   /* The article in the reader: print and export (bulletin-window-print.c). */
   {
@@ -1083,6 +1092,7 @@ bulletin_window_init (BulletinWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
   bulletin_annotations_controller_attach (self);
+  bulletin_window_corrections_init (self);
 
   /* keyboard users start in the list, not on the first header button */
   gtk_window_set_focus (GTK_WINDOW (self), bulletin_sidebar_get_list_view (self->sidebar));
