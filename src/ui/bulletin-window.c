@@ -19,10 +19,13 @@ struct _BulletinWindow
   AdwHeaderBar         *header_bar;
   AdwWindowTitle       *window_title;
   GtkToggleButton      *sidebar_button;
+  GtkWidget            *open_button;
   GtkMenuButton        *menu_button;
   GtkWidget            *scan_box;
   GtkSpinner           *scan_spinner;
-  GtkPaned             *paned;
+  GtkWidget            *body;
+  GtkWidget            *sidebar_column;
+  GtkWidget            *split;          /* AdwFlap, or AdwOverlaySplitView */
   BulletinSidebar      *sidebar;
   GtkBox               *reader_area;
   GtkStack             *content_stack;
@@ -37,6 +40,7 @@ struct _BulletinWindow
   GCancellable         *cancellable;
   GError               *open_error;
   GPtrArray            *extra_panes;
+  guint                 folded_idle_id;
 #if !GTK_CHECK_VERSION (4, 10, 0)
   GtkFileChooserNative *chooser;
 #endif
@@ -47,10 +51,14 @@ G_DEFINE_FINAL_TYPE (BulletinWindow, bulletin_window, ADW_TYPE_APPLICATION_WINDO
 enum {
   PROP_0,
   PROP_SIDEBAR_VISIBLE,
+  PROP_FOLDED,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void split_set_revealed (BulletinWindow *self,
+                                gboolean        revealed);
 
 /* AdwStatusPage scrolls its content in a focusable GtkScrolledWindow with no
  * name of its own; a screen reader would announce an empty "scroll pane".
@@ -642,6 +650,9 @@ article_activated (BulletinSidebar *sidebar,
                    BulletinWindow  *self)
 {
   article_selected (sidebar, issue, article, self);
+  /* a folded sidebar covers the article: it steps aside */
+  if (bulletin_window_get_folded (self))
+    split_set_revealed (self, FALSE);
   gtk_widget_grab_focus (GTK_WIDGET (bulletin_reader_view_get_text_view (self->reader)));
 }
 
@@ -710,10 +721,14 @@ bulletin_window_dispose (GObject *object)
   g_object_set_data (G_OBJECT (self), "bulletin-annotations-controller", NULL);
 
   /* settings of a closed window must not reach its widgets any more */
+  g_clear_handle_id (&self->folded_idle_id, g_source_remove);
+  if (self->split != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->split, self);
+      self->split = NULL;
+    }
   if (self->sidebar != NULL)
     {
-      g_settings_unbind (self, "sidebar-visible");
-      g_settings_unbind (self->paned, "position");
       g_action_map_remove_action (G_ACTION_MAP (self), "toggle-sidebar");
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_WINDOW);
@@ -727,42 +742,235 @@ bulletin_window_dispose (GObject *object)
   G_OBJECT_CLASS (bulletin_window_parent_class)->dispose (object);
 }
 
-/* What F9 hides is the paned's start child, whatever holds the sidebar
- * (the notes put it in a stack with their own pages). */
-static GtkWidget *
-sidebar_pane (BulletinWindow *self)
-{
-  GtkWidget *start = gtk_paned_get_start_child (self->paned);
+/* --- the sidebar: beside the reader, or over it in a narrow window ------------ */
 
-  return start != NULL ? start : GTK_WIDGET (self->sidebar);
+/* Below this width (the sidebar column's 320 px and the reader's 360 px)
+ * the sidebar folds over the reader, as in GNOME's own apps. */
+#define NARROW_WIDTH 680
+
+static gboolean
+split_get_revealed (BulletinWindow *self)
+{
+  if (self->split == NULL)
+    return FALSE;
+#if ADW_CHECK_VERSION (1, 4, 0)
+  return adw_overlay_split_view_get_show_sidebar (ADW_OVERLAY_SPLIT_VIEW (self->split));
+#else
+  return adw_flap_get_reveal_flap (ADW_FLAP (self->split));
+#endif
+}
+
+static void
+split_set_revealed (BulletinWindow *self,
+                    gboolean        revealed)
+{
+  if (self->split == NULL)
+    return;
+#if ADW_CHECK_VERSION (1, 4, 0)
+  adw_overlay_split_view_set_show_sidebar (ADW_OVERLAY_SPLIT_VIEW (self->split), revealed);
+#else
+  adw_flap_set_reveal_flap (ADW_FLAP (self->split), revealed);
+#endif
+}
+
+gboolean
+bulletin_window_get_folded (BulletinWindow *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_WINDOW (self), FALSE);
+  if (self->split == NULL)
+    return FALSE;
+#if ADW_CHECK_VERSION (1, 4, 0)
+  return adw_overlay_split_view_get_collapsed (ADW_OVERLAY_SPLIT_VIEW (self->split));
+#else
+  return adw_flap_get_folded (ADW_FLAP (self->split));
+#endif
 }
 
 gboolean
 bulletin_window_get_sidebar_visible (BulletinWindow *self)
 {
   g_return_val_if_fail (BULLETIN_IS_WINDOW (self), FALSE);
-  return gtk_widget_get_visible (sidebar_pane (self));
+  return split_get_revealed (self);
 }
 
-/* Shows or hides the sidebar (F9); the focus leaves it when it hides. */
+/* Shows or hides the sidebar (F9, the header's button); the focus leaves
+ * it when it hides. */
 void
 bulletin_window_set_sidebar_visible (BulletinWindow *self,
                                      gboolean        visible)
 {
-  GtkWidget *pane;
-  GtkWidget *focus;
-
   g_return_if_fail (BULLETIN_IS_WINDOW (self));
 
-  pane = sidebar_pane (self);
-  if (gtk_widget_get_visible (pane) == !!visible)
+  if (split_get_revealed (self) == !!visible)
     return;
+  split_set_revealed (self, visible);
+}
 
-  focus = gtk_root_get_focus (GTK_ROOT (self));
-  if (!visible && focus != NULL && gtk_widget_is_ancestor (focus, pane))
+static void
+sidebar_revealed_changed (BulletinWindow *self)
+{
+  gboolean revealed = split_get_revealed (self);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (!revealed && focus != NULL && gtk_widget_is_ancestor (focus, self->sidebar_column))
     gtk_widget_grab_focus (GTK_WIDGET (bulletin_reader_view_get_text_view (self->reader)));
-  gtk_widget_set_visible (pane, visible);
+  /* what a person chose in a wide window; a narrow one hides it by itself */
+  if (!bulletin_window_get_folded (self))
+    g_settings_set_boolean (self->settings, "sidebar-visible", revealed);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIDEBAR_VISIBLE]);
+}
+
+/* The flap says it folds while it lays itself out: what changes the
+ * layout waits for the next turn of the main loop. */
+static gboolean
+apply_folded (gpointer user_data)
+{
+  BulletinWindow *self = user_data;
+  gboolean folded = bulletin_window_get_folded (self);
+
+  self->folded_idle_id = 0;
+  /* Wide again: the sidebar as it was chosen there. */
+  if (!folded)
+    split_set_revealed (self, g_settings_get_boolean (self->settings, "sidebar-visible"));
+  /* the header bar must fit 360 px: opening stays in the main menu */
+  gtk_widget_set_visible (self->open_button, !folded);
+  if (folded)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "narrow");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "narrow");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLDED]);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+folded_changed (BulletinWindow *self)
+{
+  if (self->folded_idle_id == 0)
+    self->folded_idle_id = g_idle_add (apply_folded, self);
+}
+
+/* Folded, the sidebar covers the reader: Escape, Back or Alt+Left
+ * return to it (the reader's Escape brings the sidebar back). */
+static gboolean
+close_folded_sidebar (GtkWidget *widget,
+                      GVariant  *args,
+                      gpointer   user_data)
+{
+  BulletinWindow *self = BULLETIN_WINDOW (user_data);
+
+  if (!bulletin_window_get_folded (self) || !split_get_revealed (self))
+    return FALSE;
+  split_set_revealed (self, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (bulletin_reader_view_get_text_view (self->reader)));
+  return TRUE;
+}
+
+static gboolean
+hide_after_click (gpointer user_data)
+{
+  BulletinWindow *self = user_data;
+
+  if (bulletin_window_get_folded (self) && split_get_revealed (self) &&
+      bulletin_sidebar_get_selected_article (self->sidebar) != NULL &&
+      bulletin_reader_view_get_article (self->reader) == bulletin_sidebar_get_selected_article (self->sidebar))
+    split_set_revealed (self, FALSE);
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A click (or tap) on an article in the folded sidebar shows it. */
+static void
+sidebar_click_released (GtkGestureClick *gesture,
+                        int              n_press,
+                        double           x,
+                        double           y,
+                        BulletinWindow  *self)
+{
+  guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
+
+  if (!bulletin_window_get_folded (self))
+    return;
+  if (button == 8)  /* back */
+    close_folded_sidebar (NULL, NULL, self);
+  else
+    g_idle_add (hide_after_click, g_object_ref (self));
+}
+
+static void
+bulletin_window_split_init (BulletinWindow *self)
+{
+  GtkEventController *shortcuts;
+  GtkGesture *click;
+  GtkWidget *reader_area = GTK_WIDGET (self->reader_area);
+
+  g_object_ref (self->sidebar_column);
+  g_object_ref (reader_area);
+  gtk_box_remove (GTK_BOX (self->body), self->sidebar_column);
+  gtk_box_remove (GTK_BOX (self->body), reader_area);
+
+#if ADW_CHECK_VERSION (1, 4, 0)
+  {
+    AdwBreakpoint *breakpoint;
+    GValue collapsed = G_VALUE_INIT;
+
+    self->split = adw_overlay_split_view_new ();
+    adw_overlay_split_view_set_min_sidebar_width (ADW_OVERLAY_SPLIT_VIEW (self->split), 240);
+    adw_overlay_split_view_set_max_sidebar_width (ADW_OVERLAY_SPLIT_VIEW (self->split), 320);
+    adw_overlay_split_view_set_sidebar (ADW_OVERLAY_SPLIT_VIEW (self->split), self->sidebar_column);
+    adw_overlay_split_view_set_content (ADW_OVERLAY_SPLIT_VIEW (self->split), reader_area);
+    gtk_widget_set_size_request (self->sidebar_column, -1, -1);
+    gtk_widget_set_size_request (reader_area, -1, -1);
+
+    breakpoint = adw_breakpoint_new (adw_breakpoint_condition_parse ("max-width: " G_STRINGIFY (NARROW_WIDTH) "px"));
+    g_value_init (&collapsed, G_TYPE_BOOLEAN);
+    g_value_set_boolean (&collapsed, TRUE);
+    adw_breakpoint_add_setter (breakpoint, G_OBJECT (self->split), "collapsed", &collapsed);
+    g_value_unset (&collapsed);
+    adw_application_window_add_breakpoint (ADW_APPLICATION_WINDOW (self), breakpoint);
+  }
+  g_signal_connect_object (self->split, "notify::show-sidebar",
+                           G_CALLBACK (sidebar_revealed_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->split, "notify::collapsed",
+                           G_CALLBACK (folded_changed), self, G_CONNECT_SWAPPED);
+#else
+  self->split = adw_flap_new ();
+  adw_flap_set_fold_policy (ADW_FLAP (self->split), ADW_FLAP_FOLD_POLICY_AUTO);
+  adw_flap_set_fold_threshold_policy (ADW_FLAP (self->split), ADW_FOLD_THRESHOLD_POLICY_MINIMUM);
+  adw_flap_set_modal (ADW_FLAP (self->split), TRUE);
+  adw_flap_set_flap (ADW_FLAP (self->split), self->sidebar_column);
+  adw_flap_set_separator (ADW_FLAP (self->split), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
+  adw_flap_set_content (ADW_FLAP (self->split), reader_area);
+  g_signal_connect_object (self->split, "notify::reveal-flap",
+                           G_CALLBACK (sidebar_revealed_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->split, "notify::folded",
+                           G_CALLBACK (folded_changed), self, G_CONNECT_SWAPPED);
+#endif
+  gtk_widget_set_hexpand (self->split, TRUE);
+  gtk_box_append (GTK_BOX (self->body), self->split);
+  g_object_unref (self->sidebar_column);
+  g_object_unref (reader_area);
+
+  split_set_revealed (self, g_settings_get_boolean (self->settings, "sidebar-visible"));
+
+  shortcuts = gtk_shortcut_controller_new ();
+  for (guint i = 0; i < 3; i++)
+    {
+      static const struct { guint key; GdkModifierType mods; } keys[] = {
+        { GDK_KEY_Escape, 0 }, { GDK_KEY_Back, 0 }, { GDK_KEY_Left, GDK_ALT_MASK },
+      };
+
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                            gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, keys[i].mods),
+                                                              gtk_callback_action_new (close_folded_sidebar, self, NULL)));
+    }
+  gtk_widget_add_controller (self->sidebar_column, shortcuts);
+
+  /* the mouse's back button, and a click on an article */
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect_object (click, "released", G_CALLBACK (sidebar_click_released), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->sidebar), GTK_EVENT_CONTROLLER (click));
 }
 
 static void
@@ -777,6 +985,9 @@ bulletin_window_get_property (GObject    *object,
     {
     case PROP_SIDEBAR_VISIBLE:
       g_value_set_boolean (value, bulletin_window_get_sidebar_visible (self));
+      break;
+    case PROP_FOLDED:
+      g_value_set_boolean (value, bulletin_window_get_folded (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -816,6 +1027,10 @@ bulletin_window_class_init (BulletinWindowClass *klass)
   properties[PROP_SIDEBAR_VISIBLE] =
     g_param_spec_boolean ("sidebar-visible", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* narrow: the sidebar covers the reader while it shows */
+  properties[PROP_FOLDED] =
+    g_param_spec_boolean ("folded", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (BULLETIN_TYPE_SIDEBAR);
@@ -826,10 +1041,12 @@ bulletin_window_class_init (BulletinWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, sidebar_button);
+  gtk_widget_class_bind_template_child (widget_class, BulletinWindow, open_button);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, scan_box);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, scan_spinner);
-  gtk_widget_class_bind_template_child (widget_class, BulletinWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, BulletinWindow, body);
+  gtk_widget_class_bind_template_child (widget_class, BulletinWindow, sidebar_column);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, reader_area);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, content_stack);
@@ -899,6 +1116,7 @@ bulletin_window_init (BulletinWindow *self)
   self->settings = g_settings_new (APP_ID);
   self->recent_menu = g_menu_new ();
 
+  bulletin_window_split_init (self);
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
   toggle_sidebar = g_property_action_new ("toggle-sidebar", self, "sidebar-visible");
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (toggle_sidebar));
@@ -908,8 +1126,6 @@ bulletin_window_init (BulletinWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-  g_settings_bind (self->settings, "sidebar-width", self->paned, "position", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "sidebar-visible", self, "sidebar-visible", G_SETTINGS_BIND_DEFAULT);
 
   rebuild_recent_menu (self);
   g_signal_connect_object (self->settings, "changed::recent-archives",
