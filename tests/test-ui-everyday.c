@@ -425,6 +425,94 @@ test_narrow_window (void)
   remove_tree (dir);
 }
 
+/* --- 9. files that cannot be read ----------------------------------------- */
+
+static void
+select_row (BulletinWindow *window,
+            guint           position)
+{
+  GtkWidget *list = bulletin_sidebar_get_list_view (bulletin_window_get_sidebar (window));
+
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (list))), position);
+}
+
+static void
+test_unreadable_files (void)
+{
+  g_autofree char *dir = make_text_archive ();
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  BulletinWindow *window;
+  AdwStatusPage *status;
+  g_autoptr(BulletinIssue) bad = NULL;
+  int group_pos, bad_pos, pos;
+
+  write_file (dir, "2024-02-01.json", "{ \"headlines\": [ { \"value\": \"坏");
+  window = new_window ();
+  status = bulletin_window_get_status_page (window);
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  WAIT_UNTIL (find_row (window, "2023") > 0);
+
+  /* found unreadable when it is scanned, or else when it loads */
+  pos = find_row (window, "2024-02-01");
+  if (pos > 0)
+    {
+      bad = dup_row_item (window, pos);
+      bulletin_sidebar_expand_issue (bulletin_window_get_sidebar (window), bad);
+      WAIT_UNTIL (bulletin_issue_get_state (bad) == BULLETIN_ISSUE_STATE_ERROR);
+    }
+
+  /* a group of their own, last, not counted among the issues */
+  WAIT_UNTIL ((group_pos = find_row (window, "Unreadable Files")) > find_row (window, "2023"));
+  {
+    g_autoptr(GtkTreeListRow) row =
+      g_list_model_get_item (bulletin_sidebar_get_tree_model (bulletin_window_get_sidebar (window)), group_pos);
+    g_autofree char *text = row_text (window, group_pos);
+
+    g_assert_nonnull (strstr (text, "1 file"));
+    gtk_tree_list_row_set_expanded (row, TRUE);
+  }
+  WAIT_UNTIL ((bad_pos = find_row (window, "2024-02-01.json")) == group_pos + 1);
+  {
+    g_autofree char *year = row_text (window, find_row (window, "2024"));
+    g_autofree char *text = row_text (window, bad_pos);
+    g_autoptr(BulletinIssue) issue = dup_row_item (window, bad_pos);
+    GtkWidget *row = row_widget_at (window, bad_pos);
+
+    /* 2024 holds one issue (2024-03-12), not the unreadable file */
+    g_assert_nonnull (strstr (year, "1 issue"));
+    /* the reason is in the row, not only in a tooltip */
+    g_assert_cmpint (bulletin_issue_get_state (issue), ==, BULLETIN_ISSUE_STATE_ERROR);
+    g_assert_nonnull (strstr (text, bulletin_issue_get_error_message (issue)));
+    g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (row), bulletin_issue_get_error_message (issue)));
+  }
+  /* no year row nor issue row elsewhere names it */
+  g_assert_cmpint (find_row (window, "2024-02-01"), ==, bad_pos);
+  g_assert_true (g_str_has_prefix (adw_status_page_get_description (status), "2 issues"));
+
+  /* selected, the reader says which file and why */
+  select_row (window, bad_pos);
+  WAIT_UNTIL (g_str_has_prefix (adw_status_page_get_title (status), "Cannot Read"));
+  g_assert_nonnull (strstr (adw_status_page_get_title (status), "2024-02-01.json"));
+  {
+    g_autoptr(BulletinIssue) issue = dup_row_item (window, bad_pos);
+
+    g_assert_cmpstr (adw_status_page_get_description (status), ==, bulletin_issue_get_error_message (issue));
+  }
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (status)));
+
+  /* an article after it shows as before */
+  pos = find_row (window, "2024-03-12");
+  activate_row (window, pos);
+  WAIT_UNTIL (find_row (window, SPRING_HEADLINE) > pos);
+  select_row (window, find_row (window, SPRING_HEADLINE));
+  WAIT_UNTIL (reader_shows (window, SPRING_BODY));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (status)));
+
+  close_window (window);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -454,6 +542,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/bulletin/ui-everyday/narrow-window", test_narrow_window);
+  g_test_add_func ("/bulletin/ui-everyday/unreadable-files", test_unreadable_files);
 
   status = g_test_run ();
   g_object_unref (app);

@@ -39,6 +39,7 @@ struct _BulletinWindow
   BulletinLibrary      *library;
   GCancellable         *cancellable;
   GError               *open_error;
+  BulletinIssue        *unreadable;     /* the unreadable file selected, if any */
   GPtrArray            *extra_panes;
   guint                 folded_idle_id;
 #if !GTK_CHECK_VERSION (4, 10, 0)
@@ -144,6 +145,17 @@ update_state (BulletinWindow *self)
       return;
     }
 
+  if (self->unreadable != NULL)
+    {
+      g_autofree char *title =
+        /* Translators: the reader's page for a file that cannot be read */
+        g_strdup_printf (_("Cannot Read “%s”"), bulletin_issue_get_display_name (self->unreadable));
+
+      set_status (self, "dialog-warning-symbolic", title,
+                  bulletin_issue_get_error_message (self->unreadable), FALSE, FALSE);
+      return;
+    }
+
   if (n == 0 && loading)
     {
       g_autofree char *title = g_strdup_printf (_("Opening “%s”…"), name);
@@ -173,7 +185,18 @@ update_state (BulletinWindow *self)
     }
   else
     {
-      g_autofree char *description =
+      g_autofree char *description = NULL;
+      GListModel *issues = bulletin_library_get_issues (self->library);
+
+      /* files that cannot be read are no issues */
+      for (guint i = 0, total = n; i < total; i++)
+        {
+          g_autoptr(BulletinIssue) issue = g_list_model_get_item (issues, i);
+
+          if (bulletin_issue_get_state (issue) == BULLETIN_ISSUE_STATE_ERROR)
+            n--;
+        }
+      description =
         g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                       "%u issue in “%s”. Choose an article from the list.",
                                       "%u issues in “%s”. Choose an article from the list.", n),
@@ -295,6 +318,7 @@ library_opened (GObject      *object,
                                                       bulletin_library_get_display_name (library),
                                                       bulletin_issue_get_error_message (issue));
           bulletin_window_show_message (self, message);
+          g_set_object (&self->unreadable, issue);
         }
       else
         bulletin_sidebar_select_article (self->sidebar, issue, NULL);
@@ -330,6 +354,7 @@ bulletin_window_open (BulletinWindow *self,
   g_clear_object (&self->library);
 
   self->library = bulletin_library_new (location);
+  g_clear_object (&self->unreadable);
   bulletin_reader_view_set_article (self->reader, NULL);
   bulletin_sidebar_set_issues (self->sidebar, bulletin_library_get_issues (self->library));
   adw_window_title_set_subtitle (self->window_title, bulletin_library_get_display_name (self->library));
@@ -639,7 +664,19 @@ article_selected (BulletinSidebar *sidebar,
                   BulletinArticle *article,
                   BulletinWindow  *self)
 {
+  g_clear_object (&self->unreadable);
   bulletin_reader_view_set_article (self->reader, article);
+  update_state (self);
+}
+
+/* A file that cannot be read: the reader says which, and why. */
+static void
+unreadable_selected (BulletinSidebar *sidebar,
+                     BulletinIssue   *issue,
+                     BulletinWindow  *self)
+{
+  g_set_object (&self->unreadable, issue);
+  bulletin_reader_view_set_article (self->reader, NULL);
   update_state (self);
 }
 
@@ -733,6 +770,7 @@ bulletin_window_dispose (GObject *object)
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_WINDOW);
   g_clear_object (&self->library);
+  g_clear_object (&self->unreadable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->recent_menu);
@@ -1134,6 +1172,7 @@ bulletin_window_init (BulletinWindow *self)
   g_signal_connect_object (self->sidebar, "article-selected", G_CALLBACK (article_selected), self, 0);
   g_signal_connect_object (self->sidebar, "article-activated", G_CALLBACK (article_activated), self, 0);
   g_signal_connect_object (self->sidebar, "load-failed", G_CALLBACK (issue_load_failed), self, 0);
+  g_signal_connect_object (self->sidebar, "unreadable-selected", G_CALLBACK (unreadable_selected), self, 0);
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), self, 0);
