@@ -971,11 +971,22 @@ bulletin_window_split_init (BulletinWindow *self)
   g_signal_connect_object (self->split, "notify::collapsed",
                            G_CALLBACK (folded_changed), self, G_CONNECT_SWAPPED);
 #else
-  self->split = adw_flap_new ();
-  adw_flap_set_fold_policy (ADW_FLAP (self->split), ADW_FLAP_FOLD_POLICY_AUTO);
-  adw_flap_set_fold_threshold_policy (ADW_FLAP (self->split), ADW_FOLD_THRESHOLD_POLICY_MINIMUM);
-  adw_flap_set_modal (ADW_FLAP (self->split), TRUE);
-  adw_flap_set_flap (ADW_FLAP (self->split), self->sidebar_column);
+  {
+    /* Folded, the flap takes its natural width: the rows' long labels
+     * would cover the whole reader, which is to stay in sight (dimmed). */
+    GtkWidget *clamp = adw_clamp_new ();
+
+    adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 320);
+    adw_clamp_set_tightening_threshold (ADW_CLAMP (clamp), 320);
+    adw_clamp_set_child (ADW_CLAMP (clamp), self->sidebar_column);
+    gtk_widget_set_hexpand (clamp, FALSE);
+
+    self->split = adw_flap_new ();
+    adw_flap_set_fold_policy (ADW_FLAP (self->split), ADW_FLAP_FOLD_POLICY_AUTO);
+    adw_flap_set_fold_threshold_policy (ADW_FLAP (self->split), ADW_FOLD_THRESHOLD_POLICY_MINIMUM);
+    adw_flap_set_modal (ADW_FLAP (self->split), TRUE);
+    adw_flap_set_flap (ADW_FLAP (self->split), clamp);
+  }
   adw_flap_set_separator (ADW_FLAP (self->split), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
   adw_flap_set_content (ADW_FLAP (self->split), reader_area);
   g_signal_connect_object (self->split, "notify::reveal-flap",
