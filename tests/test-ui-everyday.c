@@ -352,6 +352,8 @@ test_narrow_window (void)
   g_assert_true (gtk_widget_compute_bounds (sidebar, GTK_WIDGET (window), &sidebar_bounds));
   g_assert_true (gtk_widget_compute_bounds (reader_area, GTK_WIDGET (window), &reader_bounds));
   g_assert_cmpfloat (reader_bounds.origin.x, >=, sidebar_bounds.origin.x + sidebar_bounds.size.width);
+  /* the column keeps its width; the reader takes the rest */
+  g_assert_cmpfloat (sidebar_bounds.size.width, <=, 330);
 
   /* below about 700 px the sidebar folds away and the reader takes the width */
   resize_window (GTK_WINDOW (window), 360, 640);
@@ -374,7 +376,8 @@ test_narrow_window (void)
   g_assert_true (gtk_widget_compute_bounds (reader_area, GTK_WIDGET (window), &reader_bounds));
   g_assert_cmpfloat (reader_bounds.origin.x, <, sidebar_bounds.origin.x + sidebar_bounds.size.width);
   g_assert_cmpint (gtk_widget_get_width (reader_area), ==, 360);
-  g_assert_cmpfloat (sidebar_bounds.size.width, <=, 360);
+  /* the reader stays in sight beside it, dimmed */
+  g_assert_cmpfloat (sidebar_bounds.size.width, <, 360);
 
   /* Escape in the sidebar returns to the reader */
   bulletin_sidebar_focus_selection (BULLETIN_SIDEBAR (sidebar));
@@ -513,6 +516,52 @@ test_unreadable_files (void)
   remove_tree (dir);
 }
 
+/* --- 10. rows and menus ------------------------------------------------------ */
+
+static char *
+row_label (BulletinWindow *window,
+           guint           position)
+{
+  GtkWidget *row = row_widget_at (window, position);
+  g_autofree char *text = row_text (window, position);
+  char *label = NULL;
+
+  g_assert_nonnull (row);
+  /* GTK 4.8 has no getter: the accessible label is mirrored in the
+   * row's data by the sidebar for tests? read the visible text instead */
+  label = g_strdup (text);
+  return label;
+}
+
+static void
+test_issue_row_label (void)
+{
+  g_autofree char *dir = make_text_archive ();
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  BulletinWindow *window = new_window ();
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(BulletinIssue) issue = NULL;
+  int pos;
+
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  WAIT_UNTIL ((pos = find_row (window, "2024-03-12")) > 0);
+  drain ();
+  before = row_label (window, pos);
+  issue = dup_row_item (window, pos);
+  activate_row (window, pos);
+  WAIT_UNTIL (bulletin_issue_is_loaded (issue));
+  WAIT_UNTIL (find_row (window, SPRING_HEADLINE) > pos);
+  drain ();
+  after = row_label (window, pos);
+  g_printerr ("before [%s] after [%s]\n", before, after);
+  g_assert_cmpstr (before, ==, after);
+
+  close_window (window);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -543,6 +592,7 @@ main (int   argc,
 
   g_test_add_func ("/bulletin/ui-everyday/narrow-window", test_narrow_window);
   g_test_add_func ("/bulletin/ui-everyday/unreadable-files", test_unreadable_files);
+  g_test_add_func ("/bulletin/ui-everyday/issue-row-label", test_issue_row_label);
 
   status = g_test_run ();
   g_object_unref (app);

@@ -331,16 +331,11 @@ format_issue_row (BulletinIssue  *issue,
 {
   *title = format_issue_heading (issue);
   *subtitle = g_strdup (bulletin_issue_get_title (issue));
-  /* A title that only repeats the date (a file named by its date)
-   * says nothing: the number of articles instead, once known. */
+  /* A title that only repeats the date (a file named by its date) says
+   * nothing.  (Not the number of articles instead: it is known only once
+   * the issue loads, and the row keeps one label before and after.) */
   if (*subtitle != NULL && g_strcmp0 (*subtitle, bulletin_issue_get_date (issue)) == 0)
-    {
-      guint n = bulletin_issue_get_n_articles (issue);
-
-      g_free (*subtitle);
-      *subtitle = n > 0 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u article", "%u articles", n), n)
-                        : NULL;
-    }
+    g_clear_pointer (subtitle, g_free);
   if (*subtitle != NULL)
     /* Translators: the accessible name of an issue row: date and number, title */
     *label = g_strdup_printf (_("%s, %s"), *title, *subtitle);
