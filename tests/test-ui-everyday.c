@@ -9,6 +9,8 @@
 #include <gdk/x11/gdkx.h>
 #endif
 
+#include "bulletin-annotations-controller.h"
+#include "bulletin-annotations-view.h"
 #include "bulletin-application.h"
 #include "bulletin-window.h"
 #include "bulletin-test-utils.h"
@@ -562,6 +564,163 @@ test_issue_row_label (void)
   remove_tree (dir);
 }
 
+#define LONG_HEADLINE "关于进一步加强社区公共设施日常维护与管理工作的通知以及街道办事处制定的相关配套措施和实施细则的详细说明"
+
+static GtkLabel *
+find_label_with (GtkWidget  *widget,
+                 const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), text))
+    return GTK_LABEL (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = find_label_with (child, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A headline longer than the row ends with "…", in the list of issues and
+ * in the list of bookmarks (one or two lines, not five). */
+static void
+test_long_headlines (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bulletin-everyday-XXXXXX", &error);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  BulletinWindow *window;
+  BulletinAnnotationsController *controller;
+  GtkLabel *label;
+  int pos;
+
+  write_file (dir, "2024-04-01.json",
+              "{ \"uri\": \"urn:test:long\", \"type\": \"text\", \"language\": \"zh-CN\","
+              "  \"versionCreated\": \"2024-04-01T08:00:00+08:00\","
+              "  \"headlines\": [ { \"value\": \"" LONG_HEADLINE "\" } ],"
+              "  \"bodies\": [ { \"contentType\": \"text/plain\", \"value\": \"街道将在河滨公园举办春季义务植树活动。\" } ] }");
+  window = new_window ();
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  WAIT_UNTIL ((pos = find_row (window, "2024-04-01")) > 0);
+  activate_row (window, pos);
+  WAIT_UNTIL (n_rows (window) > (guint) pos + 1);
+  pos++;
+  activate_row (window, pos);
+  WAIT_UNTIL (reader_shows (window, "河滨公园"));
+  drain ();
+
+  label = find_label_with (row_widget_at (window, pos), "关于进一步");
+  g_assert_nonnull (label);
+  g_assert_true (pango_layout_is_ellipsized (gtk_label_get_layout (label)));
+
+  /* bookmarked, in the Bookmarks page */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "toggle-bookmark", NULL);
+  controller = bulletin_annotations_controller_get_for_window (window);
+  gtk_stack_set_visible_child_name (bulletin_annotations_controller_get_sidebar_stack (controller), "bookmarks");
+  WAIT_UNTIL (find_label_with (bulletin_annotations_controller_get_view (controller, FALSE), "关于进一步") != NULL);
+  drain ();
+  label = find_label_with (bulletin_annotations_controller_get_view (controller, FALSE), "关于进一步");
+  g_assert_true (pango_layout_is_ellipsized (gtk_label_get_layout (label)));
+  g_assert_cmpint (pango_layout_get_line_count (gtk_label_get_layout (label)), <=, 2);
+
+  close_window (window);
+  remove_tree (dir);
+}
+
+static GtkWidget *
+find_primary_menu_button (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget)))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_primary_menu_button (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A label whose text is @text, shown or not (the submenu is not open) */
+static GtkLabel *
+find_label_exact (GtkWidget  *widget,
+                  const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return GTK_LABEL (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = find_label_exact (child, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static char *
+make_named_archive (const char *parent,
+                    const char *name)
+{
+  char *dir = g_build_filename (parent, name, NULL);
+
+  g_mkdir_with_parents (dir, 0755);
+  write_file (dir, "2024-03-12.txt", SPRING_HEADLINE "\n\n" SPRING_BODY "。\n");
+  return dir;
+}
+
+/* Recent Archives: names as they are (underscores), the folder under
+ * them, and not the archive that is open. */
+static void
+test_recent_archives (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *parent = g_dir_make_tmp ("bulletin-everyday-XXXXXX", &error);
+  g_autofree char *one = make_named_archive (parent, "bulletin_2023_spring");
+  g_autofree char *two = make_named_archive (parent, "bulletin_2024_autumn");
+  g_autoptr(GFile) one_file = g_file_new_for_path (one);
+  g_autoptr(GFile) two_file = g_file_new_for_path (two);
+  BulletinWindow *window = new_window ();
+  GtkWidget *button = find_primary_menu_button (GTK_WIDGET (bulletin_window_get_header_bar (window)));
+  GtkWidget *popover;
+  GtkLabel *label;
+
+  bulletin_window_open (window, one_file);
+  WAIT_UNTIL (library_done (window));
+  bulletin_window_open (window, two_file);
+  WAIT_UNTIL (library_done (window));
+  drain ();
+
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  g_assert_nonnull (popover);
+  /* the other archive, its name whole, its folder under it */
+  label = find_label_exact (popover, "bulletin_2023_spring");
+  g_assert_nonnull (label);
+  g_assert_false (gtk_label_get_use_underline (label));
+  g_assert_nonnull (find_label_exact (gtk_widget_get_parent (GTK_WIDGET (label)), parent));
+  /* not the open one */
+  g_assert_null (find_label_exact (popover, "bulletin_2024_autumn"));
+  g_assert_null (find_label_exact (popover, "bulletin2024_autumn"));
+
+  /* it opens the archive, and then the other one is offered */
+  {
+    GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (label), GTK_TYPE_BUTTON);
+
+    g_assert_nonnull (row);
+    g_signal_emit_by_name (row, "clicked");
+  }
+  WAIT_UNTIL (g_file_equal (bulletin_library_get_location (bulletin_window_get_library (window)), one_file));
+  WAIT_UNTIL (library_done (window));
+  drain ();
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  g_assert_nonnull (find_label_exact (popover, "bulletin_2024_autumn"));
+  g_assert_null (find_label_exact (popover, "bulletin_2023_spring"));
+
+  close_window (window);
+  remove_tree (parent);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -593,6 +752,8 @@ main (int   argc,
   g_test_add_func ("/bulletin/ui-everyday/narrow-window", test_narrow_window);
   g_test_add_func ("/bulletin/ui-everyday/unreadable-files", test_unreadable_files);
   g_test_add_func ("/bulletin/ui-everyday/issue-row-label", test_issue_row_label);
+  g_test_add_func ("/bulletin/ui-everyday/long-headlines", test_long_headlines);
+  g_test_add_func ("/bulletin/ui-everyday/recent-archives", test_recent_archives);
 
   status = g_test_run ();
   g_object_unref (app);

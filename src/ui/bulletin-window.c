@@ -211,28 +211,108 @@ update_state (BulletinWindow *self)
 
 static void rebuild_primary_menu (BulletinWindow *self);
 
+/* A Recent Archives row: the archive's name as it is (underscores and
+ * all: no mnemonic), and the folder it is in under it. */
+static GtkWidget *
+recent_row_new (GFile          *file,
+                const char     *uri,
+                const char     *name)
+{
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+  g_autofree char *folder = parent != NULL ? g_file_get_parse_name (parent) : NULL;
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (name);
+  GtkWidget *subtitle = gtk_label_new (folder);
+  g_autofree char *accessible = folder != NULL
+    /* Translators: a recent archive in the menu: its name, the folder it is in */
+    ? g_strdup_printf (_("%s, in %s"), name, folder) : g_strdup (name);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (title), 36);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (GTK_LABEL (subtitle), 36);
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_set_visible (subtitle, folder != NULL);
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), subtitle);
+
+  gtk_button_set_child (GTK_BUTTON (button), box);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "bulletin-recent-archive");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-uri");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (uri));
+  gtk_widget_set_tooltip_text (button, folder);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  return button;
+}
+
+static char *
+recent_name (GFile *file)
+{
+  char *name = g_file_get_basename (file);
+
+  if (name == NULL || g_str_equal (name, "/"))
+    {
+      g_free (name);
+      name = g_file_get_parse_name (file);
+    }
+  return name;
+}
+
+/* Recent Archives: the archives opened before, not the one open now. */
 static void
 rebuild_recent_menu (BulletinWindow *self)
 {
   g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-archives");
+  g_autofree char *open_uri = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *popover;
+
+  if (self->library != NULL && !bulletin_library_is_sample (self->library))
+    open_uri = g_file_get_uri (bulletin_library_get_location (self->library));
 
   g_menu_remove_all (self->recent_menu);
   for (guint i = 0; recent[i] != NULL; i++)
     {
       g_autoptr(GFile) file = g_file_new_for_uri (recent[i]);
-      g_autofree char *label = g_file_get_basename (file);
+      g_autofree char *name = recent_name (file);
+      g_auto(GStrv) parts = NULL;
+      g_autofree char *escaped = NULL;
+      g_autofree char *id = g_strdup_printf ("recent-%u", i);
       g_autoptr(GMenuItem) item = NULL;
 
-      if (label == NULL || g_str_equal (label, "/"))
-        {
-          g_free (label);
-          label = g_file_get_parse_name (file);
-        }
-      item = g_menu_item_new (label, NULL);
+      if (g_strcmp0 (recent[i], open_uri) == 0)
+        continue;
+      /* the label, were the row not shown: "_" is no mnemonic */
+      parts = g_strsplit (name, "_", -1);
+      escaped = g_strjoinv ("__", parts);
+      item = g_menu_item_new (escaped, NULL);
       g_menu_item_set_action_and_target_value (item, "win.open-uri", g_variant_new_string (recent[i]));
+      g_menu_item_set_attribute (item, "custom", "s", id);
       g_menu_append_item (self->recent_menu, item);
+      g_ptr_array_add (rows, recent_row_new (file, recent[i], name));
+      g_object_set_data_full (g_ptr_array_index (rows, rows->len - 1), "bulletin-id",
+                              g_steal_pointer (&id), g_free);
     }
   rebuild_primary_menu (self);
+
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (self->menu_button));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+
+      g_object_ref_sink (row);
+      if (popover != NULL &&
+          gtk_popover_menu_add_child (GTK_POPOVER_MENU (popover), row,
+                                      g_object_get_data (G_OBJECT (row), "bulletin-id")))
+        g_signal_connect_object (row, "clicked", G_CALLBACK (gtk_popover_popdown),
+                                 popover, G_CONNECT_SWAPPED);
+      g_object_unref (row);
+    }
 }
 
 static void
@@ -355,6 +435,7 @@ bulletin_window_open (BulletinWindow *self,
 
   self->library = bulletin_library_new (location);
   g_clear_object (&self->unreadable);
+  rebuild_recent_menu (self);
   bulletin_reader_view_set_article (self->reader, NULL);
   bulletin_sidebar_set_issues (self->sidebar, bulletin_library_get_issues (self->library));
   adw_window_title_set_subtitle (self->window_title, bulletin_library_get_display_name (self->library));
