@@ -721,6 +721,71 @@ test_recent_archives (void)
   remove_tree (parent);
 }
 
+/* --- 12. small things -------------------------------------------------------- */
+
+static void
+collect_actions (GMenuModel *model,
+                 GString    *out)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *action = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+      g_autoptr(GMenuModel) submenu = g_menu_model_get_item_link (model, i, G_MENU_LINK_SUBMENU);
+
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action))
+        g_string_append_printf (out, "%s\n", action);
+      if (section != NULL)
+        collect_actions (section, out);
+      if (submenu != NULL)
+        collect_actions (submenu, out);
+    }
+}
+
+/* The reader's context menu: Copy, Select All and the app's own items;
+ * no Cut, Paste, Delete, Undo or Redo in a view that cannot be edited. */
+static void
+test_reader_context_menu (void)
+{
+  g_autofree char *dir = make_text_archive ();
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  BulletinWindow *window = new_window ();
+  GtkWidget *view = GTK_WIDGET (bulletin_reader_view_get_text_view (bulletin_window_get_reader (window)));
+  GtkWidget *popover = NULL;
+  g_autoptr(GString) actions = g_string_new (NULL);
+  int pos;
+
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  WAIT_UNTIL ((pos = find_row (window, "2024-03-12")) > 0);
+  activate_row (window, pos);
+  WAIT_UNTIL (find_row (window, SPRING_HEADLINE) > pos);
+  activate_row (window, find_row (window, SPRING_HEADLINE));
+  WAIT_UNTIL (reader_shows (window, SPRING_BODY));
+
+  /* Shift+F10, or a right click */
+  g_assert_true (gtk_widget_activate_action (view, "menu.popup", NULL));
+  drain ();
+  for (GtkWidget *child = gtk_widget_get_first_child (view); child; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER_MENU (child))
+      popover = child;
+  g_assert_nonnull (popover);
+  collect_actions (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover)), actions);
+
+  g_assert_nonnull (strstr (actions->str, "clipboard.copy\n"));
+  g_assert_nonnull (strstr (actions->str, "selection.select-all\n"));
+  g_assert_nonnull (strstr (actions->str, "win.add-note\n"));
+  g_assert_null (strstr (actions->str, "clipboard.cut"));
+  g_assert_null (strstr (actions->str, "clipboard.paste"));
+  g_assert_null (strstr (actions->str, "selection.delete"));
+  g_assert_null (strstr (actions->str, "text.undo"));
+  g_assert_null (strstr (actions->str, "text.redo"));
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  close_window (window);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -754,6 +819,7 @@ main (int   argc,
   g_test_add_func ("/bulletin/ui-everyday/issue-row-label", test_issue_row_label);
   g_test_add_func ("/bulletin/ui-everyday/long-headlines", test_long_headlines);
   g_test_add_func ("/bulletin/ui-everyday/recent-archives", test_recent_archives);
+  g_test_add_func ("/bulletin/ui-everyday/reader-context-menu", test_reader_context_menu);
 
   status = g_test_run ();
   g_object_unref (app);
