@@ -786,6 +786,95 @@ test_reader_context_menu (void)
   remove_tree (dir);
 }
 
+/* The tooltip GTK shows for the widget under the pointer, if any */
+static GtkWidget *
+find_tooltip (GtkWidget *widget)
+{
+  if (g_str_equal (gtk_widget_get_css_name (widget), "tooltip") && gtk_widget_get_visible (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_tooltip (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A short Chinese tooltip is one line, not a column of two to four
+ * characters a line (GTK wraps a label's natural width at every place
+ * Chinese may break). */
+static void
+test_chinese_tooltip (void)
+{
+  g_autofree char *dir = make_text_archive ();
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  BulletinWindow *window = new_window ();
+  GtkWidget *row, *tooltip = NULL, *label;
+  graphene_point_t point;
+  int pos;
+
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  WAIT_UNTIL ((pos = find_row (window, "2024-03-12")) > 0);
+  activate_row (window, pos);
+  WAIT_UNTIL ((pos = find_row (window, SPRING_HEADLINE)) > 0);
+  drain ();
+  row = row_widget_at (window, pos);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (row), ==, SPRING_HEADLINE);
+
+#ifdef GDK_WINDOWING_X11
+  if (GDK_IS_X11_DISPLAY (gtk_widget_get_display (row)))
+    {
+      GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+      Display *xdisplay = gdk_x11_display_get_xdisplay (gtk_widget_get_display (row));
+      double dx, dy;
+
+      /* the pointer over the row, as a person's would be */
+      g_assert_true (gtk_widget_compute_point (row, GTK_WIDGET (window),
+                                               &GRAPHENE_POINT_INIT (20, 8), &point));
+      gtk_native_get_surface_transform (GTK_NATIVE (window), &dx, &dy);
+      XWarpPointer (xdisplay, None, gdk_x11_surface_get_xid (surface), 0, 0, 0, 0,
+                    (int) (point.x + dx), (int) (point.y + dy));
+      XFlush (xdisplay);
+      drain ();
+      XWarpPointer (xdisplay, None, gdk_x11_surface_get_xid (surface), 0, 0, 0, 0,
+                    (int) (point.x + dx) + 1, (int) (point.y + dy));
+      XFlush (xdisplay);
+      WAIT_UNTIL ((tooltip = find_tooltip (GTK_WIDGET (window))) != NULL);
+    }
+#endif
+  if (tooltip == NULL)
+    {
+      g_test_skip ("moves the pointer only on X11");
+      close_window (window);
+      remove_tree (dir);
+      return;
+    }
+  drain ();
+  label = find_label (tooltip);
+  g_assert_nonnull (label);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, SPRING_HEADLINE);
+  g_assert_cmpint (pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (label))), ==, 1);
+
+  close_window (window);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -820,6 +909,7 @@ main (int   argc,
   g_test_add_func ("/bulletin/ui-everyday/long-headlines", test_long_headlines);
   g_test_add_func ("/bulletin/ui-everyday/recent-archives", test_recent_archives);
   g_test_add_func ("/bulletin/ui-everyday/reader-context-menu", test_reader_context_menu);
+  g_test_add_func ("/bulletin/ui-everyday/chinese-tooltip", test_chinese_tooltip);
 
   status = g_test_run ();
   g_object_unref (app);

@@ -42,6 +42,7 @@ struct _BulletinWindow
   BulletinIssue        *unreadable;     /* the unreadable file selected, if any */
   GPtrArray            *extra_panes;
   guint                 folded_idle_id;
+  GListModel           *children;       /* to find GTK's tooltip */
 #if !GTK_CHECK_VERSION (4, 10, 0)
   GtkFileChooserNative *chooser;
 #endif
@@ -60,6 +61,11 @@ static GParamSpec *properties[N_PROPS];
 
 static void split_set_revealed (BulletinWindow *self,
                                 gboolean        revealed);
+static void window_children_changed (GListModel *children,
+                                     guint       position,
+                                     guint       removed,
+                                     guint       added,
+                                     gpointer    user_data);
 
 /* AdwStatusPage scrolls its content in a focusable GtkScrolledWindow with no
  * name of its own; a screen reader would announce an empty "scroll pane".
@@ -840,6 +846,9 @@ bulletin_window_dispose (GObject *object)
 
   /* settings of a closed window must not reach its widgets any more */
   g_clear_handle_id (&self->folded_idle_id, g_source_remove);
+  if (self->children != NULL)
+    g_signal_handlers_disconnect_by_func (self->children, window_children_changed, NULL);
+  g_clear_object (&self->children);
   if (self->split != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->split, self);
@@ -1013,6 +1022,55 @@ sidebar_click_released (GtkGestureClick *gesture,
     close_folded_sidebar (NULL, NULL, self);
   else
     g_idle_add (hide_after_click, g_object_ref (self));
+}
+
+/* --- tooltips ------------------------------------------------------------------- */
+
+/* GTK sizes a tooltip's label to its number of characters (at most 50),
+ * counted as Latin ones; a Chinese character is twice as wide, so a short
+ * Chinese tooltip wrapped into a column of a few characters a line. The
+ * label's width counts wide characters twice. */
+static void
+tooltip_label_changed (GtkLabel *label)
+{
+  const char *text = gtk_label_get_text (label);
+  int columns = 0;
+
+  for (const char *p = text; p != NULL && *p != 0; p = g_utf8_next_char (p))
+    columns += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  columns = MIN (columns, 50);
+  if (gtk_label_get_max_width_chars (label) < columns)
+    gtk_label_set_max_width_chars (label, columns);
+}
+
+static void
+unwrap_tooltip_labels (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && g_object_get_data (G_OBJECT (widget), "bulletin-tooltip") == NULL)
+    {
+      g_object_set_data (G_OBJECT (widget), "bulletin-tooltip", GINT_TO_POINTER (1));
+      g_signal_connect (widget, "notify::label", G_CALLBACK (tooltip_label_changed), NULL);
+      g_signal_connect (widget, "notify::max-width-chars", G_CALLBACK (tooltip_label_changed), NULL);
+      tooltip_label_changed (GTK_LABEL (widget));
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    unwrap_tooltip_labels (child);
+}
+
+static void
+window_children_changed (GListModel *children,
+                         guint       position,
+                         guint       removed,
+                         guint       added,
+                         gpointer    user_data)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GtkWidget) child = g_list_model_get_item (children, i);
+
+      if (g_str_equal (gtk_widget_get_css_name (child), "tooltip"))
+        unwrap_tooltip_labels (child);
+    }
 }
 
 static void
@@ -1247,6 +1305,8 @@ bulletin_window_init (BulletinWindow *self)
   self->recent_menu = g_menu_new ();
 
   bulletin_window_split_init (self);
+  self->children = gtk_widget_observe_children (GTK_WIDGET (self));
+  g_signal_connect (self->children, "items-changed", G_CALLBACK (window_children_changed), NULL);
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
   toggle_sidebar = g_property_action_new ("toggle-sidebar", self, "sidebar-visible");
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (toggle_sidebar));
