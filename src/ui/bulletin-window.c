@@ -43,6 +43,7 @@ struct _BulletinWindow
   GPtrArray            *extra_panes;
   guint                 folded_idle_id;
   GListModel           *children;       /* to find GTK's tooltip */
+  guint                 recent_generation;
 #if !GTK_CHECK_VERSION (4, 10, 0)
   GtkFileChooserNative *chooser;
 #endif
@@ -282,13 +283,15 @@ rebuild_recent_menu (BulletinWindow *self)
     open_uri = g_file_get_uri (bulletin_library_get_location (self->library));
 
   g_menu_remove_all (self->recent_menu);
+  self->recent_generation++;
   for (guint i = 0; recent[i] != NULL; i++)
     {
       g_autoptr(GFile) file = g_file_new_for_uri (recent[i]);
       g_autofree char *name = recent_name (file);
       g_auto(GStrv) parts = NULL;
       g_autofree char *escaped = NULL;
-      g_autofree char *id = g_strdup_printf ("recent-%u", i);
+      /* a new id each time: the popover may keep the rows of the last */
+      g_autofree char *id = g_strdup_printf ("recent-%u-%u", self->recent_generation, i);
       g_autoptr(GMenuItem) item = NULL;
 
       if (g_strcmp0 (recent[i], open_uri) == 0)
