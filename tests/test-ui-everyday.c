@@ -370,9 +370,10 @@ test_narrow_window (void)
   /* folding by itself is no choice of the person's */
   g_assert_true (g_settings_get_boolean (settings, "sidebar-visible"));
 
-  /* the header's button (F9) brings it over the reader */
+  /* the header's button (F9) brings it over the reader, with the focus */
   g_action_group_activate_action (G_ACTION_GROUP (window), "toggle-sidebar", NULL);
   WAIT_UNTIL (sidebar_shown (window));
+  WAIT_UNTIL (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), sidebar));
   drain ();
   g_assert_true (gtk_widget_compute_bounds (sidebar, GTK_WIDGET (window), &sidebar_bounds));
   g_assert_true (gtk_widget_compute_bounds (reader_area, GTK_WIDGET (window), &reader_bounds));

@@ -44,6 +44,7 @@ struct _BulletinWindow
   guint                 folded_idle_id;
   GListModel           *children;       /* to find GTK's tooltip */
   guint                 recent_generation;
+  guint                 focus_tick_id;
 #if !GTK_CHECK_VERSION (4, 10, 0)
   GtkFileChooserNative *chooser;
 #endif
@@ -849,6 +850,11 @@ bulletin_window_dispose (GObject *object)
 
   /* settings of a closed window must not reach its widgets any more */
   g_clear_handle_id (&self->folded_idle_id, g_source_remove);
+  if (self->focus_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->focus_tick_id);
+      self->focus_tick_id = 0;
+    }
   if (self->children != NULL)
     g_signal_handlers_disconnect_by_func (self->children, window_children_changed, NULL);
   g_clear_object (&self->children);
@@ -937,11 +943,42 @@ bulletin_window_set_sidebar_visible (BulletinWindow *self,
   split_set_revealed (self, visible);
 }
 
+/* Over the reader, the sidebar takes the keyboard focus once it shows. */
+static gboolean
+focus_folded_sidebar (GtkWidget     *widget,
+                      GdkFrameClock *clock,
+                      gpointer       user_data)
+{
+  BulletinWindow *self = BULLETIN_WINDOW (widget);
+  GtkWidget *focus;
+
+  if (!bulletin_window_get_folded (self) || !split_get_revealed (self))
+    {
+      self->focus_tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (!gtk_widget_get_mapped (self->sidebar_column))
+    return G_SOURCE_CONTINUE;
+
+  self->focus_tick_id = 0;
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (focus != NULL && gtk_widget_is_ancestor (focus, self->sidebar_column))
+    return G_SOURCE_REMOVE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->sidebar)))
+    bulletin_sidebar_focus_selection (self->sidebar);
+  else
+    gtk_widget_child_focus (self->sidebar_column, GTK_DIR_TAB_FORWARD);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 sidebar_revealed_changed (BulletinWindow *self)
 {
   gboolean revealed = split_get_revealed (self);
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (revealed && bulletin_window_get_folded (self) && self->focus_tick_id == 0)
+    self->focus_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), focus_folded_sidebar, NULL, NULL);
 
   if (!revealed && focus != NULL && gtk_widget_is_ancestor (focus, self->sidebar_column))
     gtk_widget_grab_focus (GTK_WIDGET (bulletin_reader_view_get_text_view (self->reader)));
