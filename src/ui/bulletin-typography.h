@@ -43,6 +43,12 @@ typedef struct {
 #define BULLETIN_TAG_PIECE_BREAKS    "bulletin-piece-breaks"
 #define BULLETIN_TAG_HALT       "bulletin-halt"       /* font-features "halt 1" */
 #define BULLETIN_TAG_GAP        "bulletin-gap"        /* letter-spacing em/4 (body size) */
+/* the headline gap: the last headline-block line ("-" role name), the
+ * first body block (BULLETIN_TYPESETTER_HEADLINE_GAP_EM above) */
+#define BULLETIN_TAG_HEAD_END   "bulletin-head-end"
+#define BULLETIN_TAG_BODY_START "bulletin-body-start"
+/* a dateline run into its paragraph: bold Hei */
+#define BULLETIN_TAG_RUN_IN     "bulletin-run-in"
 
 #define BULLETIN_READING_MIN_FONT_SIZE  8.0
 #define BULLETIN_READING_MAX_FONT_SIZE 32.0
