@@ -130,6 +130,9 @@ static void
 resync (BulletinSidebar *self)
 {
   g_autoptr(GHashTable) by_year = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)g_ptr_array_unref);
+  /* an issue that moves (to the unreadable files) stays selected */
+  GtkTreeListRow *selected_row = gtk_single_selection_get_selected_item (self->selection);
+  g_autoptr(GObject) selected = selected_row != NULL ? gtk_tree_list_row_get_item (selected_row) : NULL;
   g_autoptr(GList) years = NULL;
   guint n = self->issues != NULL ? g_list_model_get_n_items (self->issues) : 0;
   guint position = 0;
@@ -235,6 +238,16 @@ resync (BulletinSidebar *self)
         }
     }
 
+  if (BULLETIN_IS_ISSUE (selected))
+    {
+      GtkTreeListRow *now = gtk_single_selection_get_selected_item (self->selection);
+      g_autoptr(GObject) item = now != NULL ? gtk_tree_list_row_get_item (now) : NULL;
+      guint pos;
+
+      if (item != selected && find_item (self, selected, 0, &pos))
+        gtk_single_selection_set_selected (self->selection, pos);
+    }
+
   gtk_stack_set_visible_child_name (self->stack, position > 0 ? "list" : "placeholder");
 }
 
@@ -248,13 +261,6 @@ resync_idle (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* An issue found unreadable when it loads moves to the unreadable files */
-static void
-schedule_resync (BulletinSidebar *self)
-{
-  if (self->resync_id == 0)
-    self->resync_id = g_timeout_add_full (G_PRIORITY_DEFAULT, 0, resync_idle, self, NULL);
-}
 
 static void
 issues_changed (BulletinSidebar *self,
@@ -675,6 +681,13 @@ reveal_issue (BulletinSidebar *self,
     }
 
   group = group_for_issue (self, issue);
+  /* read again (in another encoding): back among the issues */
+  if (group != NULL && (group->year == UNREADABLE_GROUP) !=
+                       (bulletin_issue_get_state (issue) == BULLETIN_ISSUE_STATE_ERROR))
+    {
+      resync (self);
+      group = group_for_issue (self, issue);
+    }
   if (group == NULL || !find_item (self, group, 0, &pos))
     return FALSE;
   {
@@ -723,7 +736,10 @@ issue_loaded (GObject      *object,
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           if (bulletin_issue_get_state (issue) == BULLETIN_ISSUE_STATE_ERROR)
-            schedule_resync (self);
+            {
+              g_clear_handle_id (&self->resync_id, g_source_remove);
+              resync (self);
+            }
           g_signal_emit (self, signals[LOAD_FAILED], 0, issue, error->message);
         }
       if (self->pending_issue == issue)
