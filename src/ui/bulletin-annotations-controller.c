@@ -1999,18 +1999,18 @@ page_changed (BulletinAnnotationsController *self)
 }
 
 /* The Bookmarks and Notes lists are pages of the sidebar, beside the list
- * of issues: Issues | Bookmarks | Notes above a stack, in the paned's start
- * column (which F9 hides as a whole). */
+ * of issues: Issues | Bookmarks | Notes above a stack, in the window's
+ * sidebar column (which F9 hides as a whole). */
 static void
 add_pages (BulletinAnnotationsController *self)
 {
   BulletinSidebar *issues = bulletin_window_get_sidebar (self->window);
-  GtkWidget *paned = gtk_widget_get_parent (GTK_WIDGET (issues));
+  GtkWidget *column = gtk_widget_get_parent (GTK_WIDGET (issues));
   GtkWidget *box, *switcher;
   const char *names[] = { "issues", "bookmarks", "notes" };
   const char *titles[] = { _("Issues"), _("Bookmarks"), _("Notes") };
 
-  g_return_if_fail (GTK_IS_PANED (paned));
+  g_return_if_fail (ADW_IS_BIN (column));
 
   self->bookmarks_view = bulletin_annotations_view_new (self->store, BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS);
   self->notes_view = bulletin_annotations_view_new (self->store, BULLETIN_ANNOTATIONS_VIEW_NOTES);
@@ -2026,7 +2026,7 @@ add_pages (BulletinAnnotationsController *self)
 
   /* the list of issues moves into the stack, first and shown */
   g_object_ref (issues);
-  gtk_paned_set_start_child (GTK_PANED (paned), NULL);
+  adw_bin_set_child (ADW_BIN (column), NULL);
   gtk_stack_add_titled (self->sidebar_stack, GTK_WIDGET (issues), "issues", _("Issues"));
   g_object_unref (issues);
   gtk_stack_add_titled (self->sidebar_stack, self->bookmarks_view, "bookmarks", _("Bookmarks"));
@@ -2061,7 +2061,7 @@ add_pages (BulletinAnnotationsController *self)
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_box_append (GTK_BOX (box), switcher);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->sidebar_stack));
-  gtk_paned_set_start_child (GTK_PANED (paned), box);
+  adw_bin_set_child (ADW_BIN (column), box);
 
   /* F6 reaches the lists while they are shown */
   bulletin_window_add_pane (self->window, self->bookmarks_view);

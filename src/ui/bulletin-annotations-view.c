@@ -124,7 +124,7 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_widget_set_hexpand (labels, TRUE);
   GtkWidget *labels_in_order[] = { title, quote, detail };
 
-  /* wrapped, never ellipsised: the texts are shortened beforehand */
+  /* wrapped, the texts shortened beforehand; the headline ellipsised */
   for (guint i = 0; i < G_N_ELEMENTS (labels_in_order); i++)
     {
       GtkWidget *l = labels_in_order[i];
@@ -134,6 +134,9 @@ setup_row (GtkSignalListItemFactory *factory,
       gtk_label_set_wrap_mode (GTK_LABEL (l), PANGO_WRAP_WORD_CHAR);
       gtk_box_append (GTK_BOX (labels), l);
     }
+  /* a long headline: two lines at most, ending with "…" */
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_lines (GTK_LABEL (title), 2);
   gtk_widget_add_css_class (title, "heading");
   gtk_widget_add_css_class (quote, "bulletin-note-quote");
   gtk_widget_add_css_class (detail, "dim-label");
