@@ -1072,6 +1072,27 @@ file_chosen (BulletinAnnotationsController *self,
   bulletin_window_show_message (self->window, message);
 }
 
+/* What the file dialogs of Back Up… and Import… do with the file chosen */
+void
+bulletin_annotations_controller_back_up_to (BulletinAnnotationsController *self,
+                                            GFile                         *file)
+{
+  g_return_if_fail (BULLETIN_IS_ANNOTATIONS_CONTROLLER (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  file_chosen (self, FILE_BACKUP, file);
+}
+
+void
+bulletin_annotations_controller_restore_from (BulletinAnnotationsController *self,
+                                              GFile                         *file)
+{
+  g_return_if_fail (BULLETIN_IS_ANNOTATIONS_CONTROLLER (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  file_chosen (self, FILE_IMPORT, file);
+}
+
 #if GTK_CHECK_VERSION (4, 10, 0)
 static void
 file_dialog_done (GObject      *object,
