@@ -280,6 +280,35 @@ shows_text (GtkWidget  *widget,
   return FALSE;
 }
 
+/* Closes the toasts shown under @widget: the window's messages queue,
+ * each for seconds */
+static void
+dismiss_toasts (GtkWidget *widget,
+                gboolean   in_toast)
+{
+  in_toast = in_toast || g_str_equal (G_OBJECT_TYPE_NAME (widget), "AdwToastWidget");
+  if (in_toast && GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), "window-close-symbolic") == 0)
+    {
+      gtk_widget_activate (widget);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    dismiss_toasts (child, in_toast);
+}
+
+/* Whether a toast says @text; the ones before it are closed */
+static gboolean
+toast_says (GtkWidget  *window,
+            const char *text)
+{
+  if (shows_text (window, text))
+    return TRUE;
+  dismiss_toasts (window, FALSE);
+  return FALSE;
+}
+
 /* Back Up… and Import… (the restore) of the Bookmarks and Notes pane
  * carry the corrections: restored, the issue shown splits again, and
  * the message names what the backup held */
@@ -340,7 +369,7 @@ test_backup_restore_in_window (void)
   bulletin_annotations_controller_restore_from (controller, backup);
   WAIT_UNTIL (n_articles (issue) == 3 && bulletin_issue_is_loaded (issue));
   g_assert_cmpuint (bulletin_issue_get_n_corrections (issue), ==, 1);
-  WAIT_UNTIL (shows_text (GTK_WIDGET (window), "0 notes, 0 bookmarks and 1 correction"));
+  WAIT_UNTIL (toast_says (GTK_WIDGET (window), "0 notes, 0 bookmarks and 1 correction"));
   g_assert_true (shows_text (GTK_WIDGET (window), "backup.ini"));
 
   gtk_window_destroy (GTK_WINDOW (window));
