@@ -906,6 +906,23 @@ test_backup_restore (void)
     g_assert_nonnull (error);
   }
 
+  /* a backup whose corrections cannot be read is refused, and its
+   * notes are not merged */
+  {
+    g_autoptr(GFile) bad = g_file_new_build_filename (dir, "bad-corrections.ini", NULL);
+    g_autofree char *ndir2 = g_build_filename (dir, "notes-bad", NULL);
+    g_autoptr(BulletinAnnotations) fresh = bulletin_annotations_new (ndir2);
+    g_autofree char *text = g_strconcat (data, "\n[Corrections Issue abc]\nx[=1\n", NULL);
+
+    g_clear_error (&error);
+    g_assert_true (g_file_replace_contents (bad, text, strlen (text), NULL, FALSE,
+                                            G_FILE_CREATE_NONE, NULL, NULL, NULL));
+    g_assert_true (bulletin_annotations_load (fresh, NULL));
+    g_assert_false (bulletin_corrections_restore (store, fresh, bad, &counts, &error));
+    g_assert_nonnull (error);
+    g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (fresh)), ==, 0);
+  }
+
   g_clear_object (&annotations);
   remove_tree (dir);
 }

@@ -1192,6 +1192,25 @@ path_of_backup_group (BulletinCorrections *self,
   return path;
 }
 
+/* Reads the backup @data into @kf; TRUE with @kf empty for an older
+ * backup that GKeyFile does not read, since it has no corrections */
+static gboolean
+load_backup (GKeyFile    *kf,
+             const char  *data,
+             gsize        length,
+             GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_key_file_load_from_data (kf, data, length, G_KEY_FILE_NONE, &local_error))
+    return TRUE;
+  if (g_strstr_len (data, length, "[" BULLETIN_ANNOTATIONS_CORRECTIONS_PREFIX) == NULL)
+    return TRUE;
+  g_set_error (error, BULLETIN_CORRECTIONS_ERROR, BULLETIN_CORRECTIONS_ERROR_READ,
+               _("The corrections in the backup cannot be read: %s"), local_error->message);
+  return FALSE;
+}
+
 /**
  * bulletin_corrections_restore_data:
  * @n_corrections: (out) (optional): the corrections the backup holds
@@ -1212,7 +1231,6 @@ bulletin_corrections_restore_data (BulletinCorrections  *self,
 {
   g_autoptr(GKeyFile) kf = g_key_file_new ();
   g_autoptr(GHashTable) dirty = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GError) local_error = NULL;
   g_auto(GStrv) groups = NULL;
   GHashTableIter iter;
   gpointer path;
@@ -1224,15 +1242,8 @@ bulletin_corrections_restore_data (BulletinCorrections  *self,
 
   if (n_corrections != NULL)
     *n_corrections = 0;
-  if (!g_key_file_load_from_data (kf, data, length, G_KEY_FILE_NONE, &local_error))
-    {
-      /* an older backup GKeyFile does not read: it has no corrections */
-      if (g_strstr_len (data, length, "[" BULLETIN_ANNOTATIONS_CORRECTIONS_PREFIX) == NULL)
-        return TRUE;
-      g_set_error (error, BULLETIN_CORRECTIONS_ERROR, BULLETIN_CORRECTIONS_ERROR_READ,
-                   _("The corrections in the backup cannot be read: %s"), local_error->message);
-      return FALSE;
-    }
+  if (!load_backup (kf, data, length, error))
+    return FALSE;
 
   g_mutex_lock (&self->lock);
   ensure_loaded (self);
@@ -1390,6 +1401,15 @@ bulletin_corrections_restore (BulletinCorrections   *self,
     *counts = n;
   if (!g_file_load_contents (file, NULL, &data, &length, NULL, error))
     return FALSE;
+  /* corrections that cannot be read refuse the backup before the notes
+   * change */
+  if (self != NULL)
+    {
+      g_autoptr(GKeyFile) kf = g_key_file_new ();
+
+      if (!load_backup (kf, data, length, &local_error))
+        goto failed;
+    }
   if (bulletin_annotations_import_data_counted (annotations, data, length,
                                                 &n.bookmarks, &n.notes, &local_error) &&
       (self == NULL ||
@@ -1399,6 +1419,7 @@ bulletin_corrections_restore (BulletinCorrections   *self,
         *counts = n;
       return TRUE;
     }
+failed:
   name = g_file_get_parse_name (file);
   g_set_error (error, local_error->domain, local_error->code,
                "%s: %s", name, local_error->message);
