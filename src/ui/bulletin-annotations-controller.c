@@ -7,6 +7,8 @@
 #include "bulletin-accels.h"
 #include "bulletin-annotations-controller.h"
 #include "bulletin-annotations-view.h"
+#include "bulletin-corrections.h"
+#include "bulletin-window-corrections.h"
 
 #define POSITION_DELAY_MS 800
 #define NOTE_TAG "bulletin-note"
@@ -1010,6 +1012,11 @@ file_chosen (BulletinAnnotationsController *self,
   g_autofree char *name = g_file_get_parse_name (file);
   g_autofree char *message = NULL;
   g_autoptr(GError) error = NULL;
+  /* a backup holds the corrections too, even while --no-corrections
+   * leaves them unapplied */
+  g_autoptr(BulletinCorrections) corrections = bulletin_corrections_get_default () != NULL
+                                               ? g_object_ref (bulletin_corrections_get_default ())
+                                               : bulletin_corrections_new (NULL);
 
   switch (job)
     {
@@ -1023,15 +1030,32 @@ file_chosen (BulletinAnnotationsController *self,
       }
       break;
     case FILE_BACKUP:
-      if (bulletin_annotations_backup (self->store, file, &error))
+      if (bulletin_corrections_backup (corrections, self->store, file, &error))
         message = g_strdup_printf (_("Backup saved to “%s”"), name);
       break;
     case FILE_IMPORT:
-      if (bulletin_annotations_import (self->store, file, &error))
-        message = g_strdup_printf (_("Bookmarks and notes from “%s” added"), name);
+      {
+        BulletinRestoreCounts counts;
+
+        if (bulletin_corrections_restore (corrections, self->store, file, &counts, &error))
+          {
+            g_autofree char *notes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u note", "%u notes", counts.notes), counts.notes);
+            g_autofree char *bookmarks = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u bookmark", "%u bookmarks", counts.bookmarks), counts.bookmarks);
+            g_autofree char *fixes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u correction", "%u corrections", counts.corrections), counts.corrections);
+
+            /* Translators: e.g. "Restored 3 notes, 2 bookmarks and 1 correction from “backup.ini”" */
+            message = g_strdup_printf (_("Restored %s, %s and %s from “%s”"), notes, bookmarks, fixes, name);
+            if (counts.corrections > 0)
+              {
+                /* the issue shown is read again with the corrections */
+                bulletin_window_corrections_refresh (self->window, message);
+                return;
+              }
+          }
+      }
       break;
     case FILE_BACKUP_AND_CLOSE:
-      if (bulletin_annotations_backup (self->store, file, &error))
+      if (bulletin_corrections_backup (corrections, self->store, file, &error))
         {
           /* everything is in that file: the window may close */
           self->discard_unsaved = TRUE;
@@ -1046,6 +1070,27 @@ file_chosen (BulletinAnnotationsController *self,
   if (message == NULL)
     message = g_strdup_printf (_("Could not use “%s”: %s"), name, error->message);
   bulletin_window_show_message (self->window, message);
+}
+
+/* What the file dialogs of Back Up… and Import… do with the file chosen */
+void
+bulletin_annotations_controller_back_up_to (BulletinAnnotationsController *self,
+                                            GFile                         *file)
+{
+  g_return_if_fail (BULLETIN_IS_ANNOTATIONS_CONTROLLER (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  file_chosen (self, FILE_BACKUP, file);
+}
+
+void
+bulletin_annotations_controller_restore_from (BulletinAnnotationsController *self,
+                                              GFile                         *file)
+{
+  g_return_if_fail (BULLETIN_IS_ANNOTATIONS_CONTROLLER (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  file_chosen (self, FILE_IMPORT, file);
 }
 
 #if GTK_CHECK_VERSION (4, 10, 0)

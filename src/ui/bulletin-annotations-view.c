@@ -390,9 +390,9 @@ bulletin_annotations_view_new (BulletinAnnotations         *store,
       gtk_actionable_set_action_name (GTK_ACTIONABLE (export), "win.export-notes");
       gtk_widget_set_tooltip_text (export, _("Save bookmarks and notes as Markdown"));
       gtk_actionable_set_action_name (GTK_ACTIONABLE (backup), "win.backup-notes");
-      gtk_widget_set_tooltip_text (backup, _("Save all bookmarks and notes in one file"));
+      gtk_widget_set_tooltip_text (backup, _("Save all bookmarks, notes and corrections in one file"));
       gtk_actionable_set_action_name (GTK_ACTIONABLE (import), "win.import-notes");
-      gtk_widget_set_tooltip_text (import, _("Add the bookmarks and notes of a backup"));
+      gtk_widget_set_tooltip_text (import, _("Add the bookmarks, notes and corrections of a backup"));
       gtk_action_bar_pack_start (GTK_ACTION_BAR (bar), backup);
       gtk_action_bar_pack_start (GTK_ACTION_BAR (bar), import);
       gtk_action_bar_pack_end (GTK_ACTION_BAR (bar), export);
