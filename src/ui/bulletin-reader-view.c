@@ -5,6 +5,7 @@
 
 #include "bulletin-a11y.h"
 #include "bulletin-accels.h"
+#include "bulletin-reader-menu.h"
 #include "bulletin-reader-view.h"
 
 /* Articles up to this many display characters go into the buffer at once;
@@ -463,6 +464,7 @@ bulletin_reader_view_init (BulletinReaderView *self)
   self->settings.family = self->family;
 
   gtk_widget_add_controller (GTK_WIDGET (self->text_view), bulletin_accels_new_controller ("reader."));
+  bulletin_reader_menu_attach (self->text_view);
   g_signal_connect_object (gtk_widget_get_settings (GTK_WIDGET (self)), "notify::gtk-xft-dpi",
                            G_CALLBACK (dpi_changed), self, G_CONNECT_SWAPPED);
   bulletin_typography_configure_view (self->text_view, &self->settings);
