@@ -8,7 +8,6 @@
 #include <pango/pangocairo.h>
 
 #include "bulletin-typography.h"
-#include "bulletin-unicode.h"
 #include "bulletin-typesetter.h"
 
 /* How the reader sets an article: ../shared/TYPOGRAPHY.md is the spec and
@@ -314,13 +313,6 @@ update_tags (GtkTextBuffer                 *buffer,
    * hinted metrics) falls short of the margin. */
   tag = ensure_tag (buffer, BULLETIN_TAG_GAP);
   g_object_set (tag, "letter-spacing", gap_units (em), NULL);
-  /* A whole pixel of letter-spacing is not split: Pango rounds its first
-   * half (half a pixel) up to a pixel and leaves nothing for after the
-   * character.  GtkTextTag takes no negative letter-spacing, and any
-   * other value puts space after the character too, so this is the only
-   * gap that a tag can put on one side of a character. */
-  tag = ensure_tag (buffer, BULLETIN_TAG_GAP_BEFORE);
-  g_object_set (tag, "letter-spacing", PANGO_SCALE, NULL);
   for (guint kind = 0; kind < BULLETIN_N_BLOCK_KINDS; kind++)
     {
       g_autofree char *name = NULL;
@@ -400,18 +392,7 @@ typedef struct {
   GtkTextTag    *no_break;
   GtkTextTag    *halt;
   GtkTextTag    *gap;
-  GtkTextTag    *gap_before;
 } TagMarks;
-
-static gboolean
-is_han_at (GtkTextBuffer *buffer,
-           guint          offset)
-{
-  GtkTextIter iter;
-
-  gtk_text_buffer_get_iter_at_offset (buffer, &iter, offset);
-  return bulletin_unichar_is_han (gtk_text_iter_get_char (&iter));
-}
 
 static void
 tag_mark_cb (BulletinMark mark,
@@ -429,24 +410,13 @@ tag_mark_cb (BulletinMark mark,
     case BULLETIN_MARK_HALT:
       apply_range (marks->buffer, marks->halt, start, end);
       break;
-    /* GtkTextView lays a letter-spacing out as Pango does, half on each
-     * side of the character that carries it, and cannot move glyphs: the
-     * character after each boundary takes a pixel before it, all of it at
-     * the boundary (Pango drops it at a line's start). */
     case BULLETIN_MARK_GAP_BOTH:
-      apply_range (marks->buffer, marks->gap_before, start, end + 1);
-      break;
-    case BULLETIN_MARK_GAP_BEFORE:
-      apply_range (marks->buffer, marks->gap_before, start, end);
-      break;
     case BULLETIN_MARK_GAP_AFTER:
-      if (is_han_at (marks->buffer, start))
-        apply_range (marks->buffer, marks->gap_before, end, end + 1);
-      else
-        /* a Han character glued to a dash or a middle dot after it keeps
-         * their attributes (see bulletin_typesetter_scan()): the Latin
-         * character before it carries the gap, half of it inside its run */
-        apply_range (marks->buffer, marks->gap, start, end);
+    case BULLETIN_MARK_GAP_BEFORE:
+      /* GtkTextView lays the gap out as Pango does: half on each side of
+       * the character that carries it (it cannot move glyphs); for a lone
+       * Latin character both halves are at a boundary. */
+      apply_range (marks->buffer, marks->gap, start, end);
       break;
     default:
       g_assert_not_reached ();
@@ -468,7 +438,6 @@ tag_block (GtkTextBuffer     *buffer,
     gtk_text_tag_table_lookup (table, BULLETIN_TAG_NO_BREAK),
     gtk_text_tag_table_lookup (table, BULLETIN_TAG_HALT),
     NULL,
-    gtk_text_tag_table_lookup (table, BULLETIN_TAG_GAP_BEFORE),
   };
 
   if (role_style (span->kind)->scale != 1.0)

@@ -43,7 +43,6 @@ typedef struct {
 #define BULLETIN_TAG_PIECE_BREAKS    "bulletin-piece-breaks"
 #define BULLETIN_TAG_HALT       "bulletin-halt"       /* font-features "halt 1" */
 #define BULLETIN_TAG_GAP        "bulletin-gap"        /* letter-spacing em/4 (body size) */
-#define BULLETIN_TAG_GAP_BEFORE "bulletin-gap-before" /* one pixel, all of it before the character */
 /* the headline gap: the last headline-block line ("-" role name), the
  * first body block (BULLETIN_TYPESETTER_HEADLINE_GAP_EM above) */
 #define BULLETIN_TAG_HEAD_END   "bulletin-head-end"
