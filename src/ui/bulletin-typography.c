@@ -345,6 +345,18 @@ update_tags (GtkTextBuffer                 *buffer,
   tag = ensure_tag (buffer, BULLETIN_TAG_PIECE_BREAKS);
   g_object_set (tag, "pixels-below-lines", lead, NULL);
 
+  /* No properties: they only make a tag start on every line.  GTK 4.8's
+   * text layout keeps the style of the last line it laid out for the
+   * next one it lays out while no tag starts or ends in between (its
+   * "one style cache"), even when that next line is not the line after
+   * it: a body paragraph laid out again after a note's highlight changed
+   * took the byline's or the dateline's style (small or bold sans, no
+   * indent) until the view was laid out anew.  Role tags run on from one
+   * body paragraph into the next, so that nothing starts there; these two,
+   * one on every other block, start on every line. */
+  ensure_tag (buffer, BULLETIN_TAG_BLOCK_EVEN);
+  ensure_tag (buffer, BULLETIN_TAG_BLOCK_ODD);
+
   tag = ensure_tag (buffer, BULLETIN_TAG_HALT);
   g_object_set (tag, "font-features", "halt 1", NULL);
 
@@ -630,6 +642,8 @@ tag_spans (GtkTextBuffer       *buffer,
       end = start;
       gtk_text_iter_forward_chars (&end, spans[i].end - spans[i].start + 1);
       gtk_text_buffer_apply_tag (buffer, tag, &start, &end);
+      gtk_text_buffer_apply_tag_by_name (buffer, i % 2 == 0 ? BULLETIN_TAG_BLOCK_EVEN : BULLETIN_TAG_BLOCK_ODD,
+                                         &start, &end);
 
       tag_block (buffer, &spans[i], p, block_end, script);
       p = block_end;

@@ -43,6 +43,9 @@ typedef struct {
 #define BULLETIN_TAG_PIECE_BREAKS    "bulletin-piece-breaks"
 #define BULLETIN_TAG_HALT       "bulletin-halt"       /* font-features "halt 1" */
 #define BULLETIN_TAG_GAP        "bulletin-gap"        /* letter-spacing em/4 (body size) */
+/* no properties: every other block, so that a tag starts on every line */
+#define BULLETIN_TAG_BLOCK_EVEN "bulletin-block-even"
+#define BULLETIN_TAG_BLOCK_ODD  "bulletin-block-odd"
 
 #define BULLETIN_READING_MIN_FONT_SIZE  8.0
 #define BULLETIN_READING_MAX_FONT_SIZE 32.0
