@@ -1074,11 +1074,23 @@ act_search_archive (void)
   CHECK (archive_search != NULL, "Ctrl+Shift+F opened no archive search");
   bulletin_archive_search_set_query (archive_search, query);
   wait_for (archive_search_done, "the archive search to finish");
-  /* the query is in the article shown: the archive has it */
+  /* the query is in the article shown: the archive has it.  (Once the
+   * index is built the window runs the query again: give it a moment,
+   * and then type the query once more before calling it a failure.) */
   list = bulletin_archive_search_get_list (archive_search);
-  for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
-    if (gtk_list_box_row_get_activatable (row) && gtk_widget_get_visible (GTK_WIDGET (row)))
-      break;
+  for (guint attempt = 0; attempt < 2 && row == NULL; attempt++)
+    {
+      run_for (attempt == 0 ? 100 : 500);
+      if (attempt > 0)
+        {
+          bulletin_archive_search_set_query (archive_search, query);
+          run_for (500);
+          wait_for (archive_search_done, "the archive search to finish");
+        }
+      for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+        if (gtk_list_box_row_get_activatable (row) && gtk_widget_get_visible (GTK_WIDGET (row)))
+          break;
+    }
   CHECK (row != NULL, "searching the archive for “%s”, which the article shown holds, lists nothing (%s)",
          query, bulletin_archive_search_get_summary (archive_search));
   if (pick (3) > 0)

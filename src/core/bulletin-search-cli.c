@@ -69,12 +69,8 @@ bulletin_search_cli_run (const char * const *args)
       return 2;
     }
 
+  /* a folder, or a single issue file: an archive of one issue */
   root = g_file_new_for_commandline_arg (args[1]);
-  if (g_file_query_file_type (root, G_FILE_QUERY_INFO_NONE, NULL) != G_FILE_TYPE_DIRECTORY)
-    {
-      g_printerr (_("%s: not an archive folder\n"), args[1]);
-      return 1;
-    }
 
   /* With an index, bring it up to date (cheap when nothing changed) and
    * use it; without one, scan the files and leave no index behind. */

@@ -818,6 +818,38 @@ folder_stamp (GFile        *folder,
     }
 }
 
+/* A single issue file is an archive of one issue, as the window opens it;
+ * its path is its name. */
+static GPtrArray *
+list_single_file (GFile         *root,
+                  GFileInfo     *info,
+                  GError       **error)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify)issue_file_free);
+  BulletinIssueKind kind;
+  IssueFile *f;
+
+  if (!bulletin_issue_kind_for_file (root, g_file_info_get_file_type (info), &kind))
+    {
+      g_autofree char *name = g_file_get_parse_name (root);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("%s is neither a folder nor a ninjs (.json) or text (.txt) file"), name);
+      return NULL;
+    }
+  f = g_new0 (IssueFile, 1);
+  f->file = g_object_ref (root);
+  f->path = g_file_get_basename (root);
+  f->kind = kind;
+  f->size = g_file_info_get_size (info);
+  f->mtime = (gint64)g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED) * 1000000 +
+             g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC);
+  g_ptr_array_add (files, f);
+  return g_steal_pointer (&files);
+}
+
+/* The issues of the archive at @root: the entries of a folder, or a
+ * single issue file. */
 static GPtrArray *
 list_issue_files (GFile         *root,
                   GCancellable  *cancellable,
@@ -825,6 +857,18 @@ list_issue_files (GFile         *root,
 {
   g_autoptr(GFileEnumerator) children = NULL;
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify)issue_file_free);
+  g_autoptr(GFileInfo) root_info = NULL;
+
+  root_info = g_file_query_info (root,
+                                 G_FILE_ATTRIBUTE_STANDARD_TYPE ","
+                                 G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                                 G_FILE_ATTRIBUTE_TIME_MODIFIED ","
+                                 G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
+                                 G_FILE_QUERY_INFO_NONE, cancellable, error);
+  if (root_info == NULL)
+    return NULL;
+  if (g_file_info_get_file_type (root_info) != G_FILE_TYPE_DIRECTORY)
+    return list_single_file (root, root_info, error);
 
   children = g_file_enumerate_children (root,
                                         G_FILE_ATTRIBUTE_STANDARD_NAME ","
@@ -887,8 +931,8 @@ compare_results (gconstpointer a,
 /**
  * bulletin_search_scan_archive:
  *
- * Searches every issue of the archive at @root by reading and folding all
- * of it: no index.  Issues that cannot be read are left out (with a
+ * Searches every issue of the archive at @root (a folder, or a single
+ * issue file) by reading and folding all of it: no index.  Issues that cannot be read are left out (with a
  * warning).  The archive search without an index, and the reference that
  * the index is tested against.
  *
@@ -1254,7 +1298,8 @@ bulletin_search_index_default_path (GFile *root)
 
 /**
  * bulletin_search_index_new:
- * @root: the archive folder
+ * @root: the archive folder, or a single issue file (an archive of one
+ *   issue, as the window opens it)
  * @db_path: (nullable): where to keep the index; NULL for the default
  *
  * Nothing is read or written until an update or a query.
