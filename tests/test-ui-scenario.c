@@ -64,18 +64,20 @@ typedef enum {
   ACT_SHOW_PAGE,
   ACT_PREFERENCES,
   ACT_RESIZE,
+  ACT_RESTART,
+  ACT_OPEN_AND_READ,
   N_ACTIONS
 } ActionKind;
 
 static const char *action_names[N_ACTIONS] = {
   "open", "recent", "expand", "click", "keyboard", "next", "find", "search-archive",
   "bookmark", "remove-bookmark", "add-note", "edit-note", "delete-note", "undo",
-  "open-from-page", "page", "preferences", "resize",
+  "open-from-page", "page", "preferences", "resize", "restart", "open-and-read",
 };
 
 /* how often each is drawn */
 static const guint action_weights[N_ACTIONS] = {
-  2, 2, 6, 12, 8, 6, 4, 3, 4, 2, 5, 4, 3, 3, 3, 3, 3, 2,
+  2, 2, 6, 12, 8, 6, 4, 3, 4, 2, 5, 4, 3, 3, 3, 3, 3, 2, 1, 3,
 };
 
 typedef struct {
@@ -97,6 +99,7 @@ static guint                n_forced;
 /* --- failing --------------------------------------------------------------- */
 
 static gboolean failing;
+static char *home_dir;
 static const char *stage = "";
 static void screenshot (const char *name);
 
@@ -118,8 +121,9 @@ fail (const char *format,
     }
   fprintf (stderr,
            "\nscenario FAILED after action %u%s: %s\n"
+           "(its files: %s)\n"
            "replay with: BULLETIN_SCENARIO_SEED=%u BULLETIN_SCENARIO_ACTIONS=%s\n",
-           step, stage, message, seed, log_actions->str);
+           step, stage, message, home_dir, seed, log_actions->str);
   fflush (stderr);
   printf ("not ok - scenario seed %u: %s\n", seed, message);
   fflush (stdout);
@@ -286,9 +290,9 @@ make_folder (const char *home,
   g_autofree char *dir = g_build_filename (home, name, NULL);
 
   g_mkdir_with_parents (dir, 0755);
-  for (guint i = 0; i < (broken ? 3 : 7); i++)
+  for (guint i = 0; i < (broken ? 3 : 300); i++)
     {
-      g_autofree char *file = g_strdup_printf ("20%02u-%02u-%02u.txt", 21 + i % 4, 1 + (i * 5) % 12, 1 + (i * 7) % 28);
+      g_autofree char *file = g_strdup_printf ("20%02u-%02u-%02u-%u.txt", 21 + i % 4, 1 + (i * 5) % 12, 1 + (i * 7) % 28, i);
       g_autofree char *text = text_issue (i + (broken ? 11 : 0));
 
       write_file (dir, file, text, -1);
@@ -600,6 +604,22 @@ check_reader (void)
     }
 
   CHECK (g_strcmp0 (page, "reader") == 0, "an article is selected, the window shows its “%s” page", page);
+  /* and the text is on screen: the view is drawn, and its visible part
+   * is within the text */
+  {
+    GdkRectangle visible;
+    GtkTextIter end;
+    int end_y, end_height;
+
+    CHECK (gtk_widget_get_mapped (GTK_WIDGET (text_view ())) && gtk_widget_get_height (GTK_WIDGET (text_view ())) > 0,
+           "the reader's text view is not on screen");
+    gtk_text_view_get_visible_rect (text_view (), &visible);
+    gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (text_view ()), &end);
+    gtk_text_view_get_line_yrange (text_view (), &end, &end_y, &end_height);
+    CHECK (visible.y < end_y + end_height,
+           "the reader shows nothing: its visible part starts at y %d, its text ends at %d",
+           visible.y, end_y + end_height);
+  }
   {
     g_autoptr(BulletinDisplayText) display =
       bulletin_display_text_new (shown, widen_punctuation () ? BULLETIN_DISPLAY_DEFAULT : BULLETIN_DISPLAY_NONE);
@@ -904,9 +924,19 @@ act_open_recent (void)
         current_archive = a;
     }
   CHECK (current_archive != NULL, "Recent Archives offers %s, never opened", g_variant_get_string (target, NULL));
-  /* what the menu item does */
-  CHECK (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-uri", target),
-         "the Recent Archives item has no action");
+  /* the menu opens, the item's action runs, the menu closes */
+  {
+    GtkMenuButton *button =
+      GTK_MENU_BUTTON (find_primary_menu_button (GTK_WIDGET (bulletin_window_get_header_bar (window))));
+
+    gtk_menu_button_popup (button);
+    run_for (30);
+    CHECK (gtk_widget_activate_action_variant (gtk_widget_get_first_child (GTK_WIDGET (gtk_menu_button_get_popover (button))) != NULL
+                                                 ? GTK_WIDGET (gtk_menu_button_get_popover (button)) : GTK_WIDGET (window),
+                                               "win.open-uri", target),
+           "the Recent Archives item has no action");
+    gtk_menu_button_popdown (button);
+  }
 }
 
 static void
@@ -1402,11 +1432,86 @@ act_resize (void)
   gtk_window_set_default_size (GTK_WINDOW (window), sizes[i][0], sizes[i][1]);
 }
 
+/* As the app starts: the window opens the archive open last (else the
+ * sample) and goes back to where the reader left off in it. */
+static void
+start_app (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *last = g_settings_get_string (settings, "last-archive");
+
+  current_archive = g_ptr_array_index (archives, 0);
+  for (guint i = 0; i < archives->len && *last != '\0'; i++)
+    {
+      Archive *a = g_ptr_array_index (archives, i);
+      g_autofree char *uri = a->location != NULL ? g_file_get_uri (a->location) : NULL;
+
+      if (g_strcmp0 (uri, last) == 0)
+        current_archive = a;
+    }
+  g_application_activate (G_APPLICATION (app));
+  window = BULLETIN_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  CHECK (window != NULL, "starting the app opened no window");
+}
+
+/* Quit (close the window) and start again */
+static void
+act_restart (void)
+{
+  gtk_window_close (GTK_WINDOW (window));
+  run_for (50);
+  window = NULL;
+  archive_search = NULL;
+  start_app ();
+}
+
+static gboolean
+some_issue_listed (void)
+{
+  g_autoptr(GArray) issues = positions_of (BULLETIN_TYPE_ISSUE);
+
+  return issues->len > 0 || library_settled ();
+}
+
+static gboolean
+some_article_listed (void)
+{
+  g_autoptr(GArray) articles = positions_of (BULLETIN_TYPE_ARTICLE);
+
+  return articles->len > 0 || (library_settled () && issues_settled ());
+}
+
+/* Open an archive (through Recent Archives or directly) and, as a person
+ * does, expand an issue and click an article as soon as they are listed,
+ * while the archive is still being read. */
+static void
+act_open_and_read (void)
+{
+  g_autoptr(GArray) issues = NULL;
+  g_autoptr(GArray) articles = NULL;
+
+  if (pick (2) == 0)
+    act_open_recent ();
+  else
+    act_open_direct ();
+  wait_for (some_issue_listed, "an issue to be listed");
+  issues = positions_of (BULLETIN_TYPE_ISSUE);
+  if (issues->len == 0)
+    return;
+  g_signal_emit_by_name (bulletin_sidebar_get_list_view (bulletin_window_get_sidebar (window)), "activate",
+                         g_array_index (issues, guint, pick (MIN (issues->len, 3))));
+  wait_for (some_article_listed, "an article to be listed");
+  articles = positions_of (BULLETIN_TYPE_ARTICLE);
+  if (articles->len > 0)
+    click_row (g_array_index (articles, guint, 0));
+}
+
 static void (*const action_funcs[N_ACTIONS]) (void) = {
   act_open_direct, act_open_recent, act_expand_issue, act_select_click, act_select_keyboard,
   act_next_article, act_find_in_article, act_search_archive, act_toggle_bookmark,
   act_remove_bookmark, act_add_note, act_edit_note, act_delete_note, act_undo,
-  act_open_from_page, act_show_page, act_preferences, act_resize,
+  act_open_from_page, act_show_page, act_preferences, act_resize, act_restart,
+  act_open_and_read,
 };
 
 static ActionKind
@@ -1539,6 +1644,24 @@ fixed_opening (void)
 
 /* --- running ------------------------------------------------------------------- */
 
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
 static gsize
 rss_kib (void)
 {
@@ -1598,6 +1721,7 @@ main (int   argc,
   /* the person's own files stay out of it: a HOME and XDG folders of its own */
   home = g_dir_make_tmp ("bulletin-scenario-XXXXXX", &error);
   g_assert_no_error (error);
+  home_dir = home;
   g_setenv ("HOME", home, TRUE);
   for (guint i = 0; i < G_N_ELEMENTS (xdg); i++)
     {
@@ -1623,10 +1747,13 @@ main (int   argc,
   g_assert_no_error (error);
   make_archives (home);
 
-  window = bulletin_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
-  gtk_window_present (GTK_WINDOW (window));
-  open_archive (g_ptr_array_index (archives, 0));
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+    g_settings_set_int (settings, "window-width", 1000);
+    g_settings_set_int (settings, "window-height", 700);
+  }
+  start_app ();
   settle ();
   check_all ();
 
@@ -1654,8 +1781,11 @@ main (int   argc,
               RSS_MARK, rss_mark / 1024.0, n_actions, rss_end / 1024.0,
               ((double)rss_end - (double)rss_mark) / 1024.0, pass ? "PASS" : "FAIL");
       printf ("%s - scenario benchmark seed %u\n", pass ? "ok 1" : "not ok 1", seed);
+      remove_tree (home);
       return pass ? 0 : 1;
     }
   printf ("ok 1 - scenario seed %u, %u actions\n", seed, n_actions);
+  /* (on failure the folder stays, to look into) */
+  remove_tree (home);
   return 0;
 }
