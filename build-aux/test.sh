@@ -40,13 +40,13 @@ run_suite "tests" \
   xvfb-run -a -s "-screen 0 1600x1000x24" \
   dbus-run-session -- meson test -C "$build" --print-errorlogs --no-rebuild --num-processes 2
 
-# 2. The core, again, under ASan and UBSan.
+# 2. The core and the command line, again, under ASan and UBSan.
 [ -f "$asan/build.ninja" ] || meson setup "$asan" "$src" -Dui=false -Db_sanitize=address,undefined -Db_lundef=false
 meson compile -C "$asan"
 run_suite "sanitizers" \
   env UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       LSAN_OPTIONS="suppressions=$src/build-aux/lsan.supp:print_suppressions=0" \
-  meson test -C "$asan" --suite core --print-errorlogs --no-rebuild --num-processes 2
+  meson test -C "$asan" --suite core --suite cli --print-errorlogs --no-rebuild --num-processes 2
 
 # 3. The libFuzzer targets (plain-text path, ninjs reader), about a minute
 #    each; skipped without clang.

@@ -15,6 +15,21 @@ bulletin_test_get_shared_dir (void)
   return NULL;
 }
 
+gboolean
+bulletin_test_shared_required (void)
+{
+  return g_strcmp0 (g_getenv ("CI"), "true") == 0;
+}
+
+void
+bulletin_test_shared_missing (const char *message)
+{
+  if (bulletin_test_shared_required ())
+    g_test_fail_printf ("%s (CI=true: the shared test data must be there)", message);
+  else
+    g_test_skip (message);
+}
+
 char *
 bulletin_test_shared_path (const char *relative)
 {
@@ -23,7 +38,7 @@ bulletin_test_shared_path (const char *relative)
 
   if (dir == NULL)
     {
-      g_test_skip ("no shared test data beside this checkout (../shared)");
+      bulletin_test_shared_missing ("no shared test data beside this checkout (../shared)");
       return NULL;
     }
 
@@ -31,7 +46,7 @@ bulletin_test_shared_path (const char *relative)
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_autofree char *msg = g_strdup_printf ("%s is absent", path);
-      g_test_skip (msg);
+      bulletin_test_shared_missing (msg);
       g_free (path);
       return NULL;
     }

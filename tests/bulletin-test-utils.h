@@ -10,8 +10,16 @@ G_BEGIN_DECLS
 const char *bulletin_test_get_shared_dir (void);
 
 /* Path of @relative under the shared folder, or NULL after marking the
- * current test skipped when it is absent. */
+ * current test skipped when it is absent (failed under CI=true). */
 char       *bulletin_test_shared_path    (const char *relative);
+
+/* Under CI=true a test whose shared data is missing fails instead of
+ * skipping: a CI run must not pass by testing nothing.  The Python tests
+ * do the same through tests/bulletin_test_utils.py. */
+gboolean    bulletin_test_shared_required (void);
+
+/* Marks the current test skipped, or failed under CI=true, for @message. */
+void        bulletin_test_shared_missing (const char *message);
 
 /* Reads a file into memory, failing the test when it cannot. */
 char       *bulletin_test_read_file      (const char *path,

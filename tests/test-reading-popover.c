@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "bulletin-reading-popover.h"
 #include "bulletin-test-utils.h"
@@ -153,16 +154,70 @@ test_punctuation (Fixture       *f,
   g_assert_nonnull (strstr (narrow, "邻里相助,守望如家"));
 }
 
-/* The popover open over the reader, saved for a person to look at. */
+/* The widget under @root whose label or tooltip is @text */
+static GtkWidget *
+find_widget (GtkWidget  *root,
+             GType       type,
+             const char *text)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    {
+      const char *label = NULL;
+
+      if (GTK_IS_BUTTON (root))
+        label = gtk_button_get_label (GTK_BUTTON (root));
+      else if (GTK_IS_CHECK_BUTTON (root))
+        label = gtk_check_button_get_label (GTK_CHECK_BUTTON (root));
+      if (g_strcmp0 (label, text) == 0 || g_strcmp0 (gtk_widget_get_tooltip_text (root), text) == 0)
+        return root;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* More than one colour in the rendered texture: something is drawn */
+static gboolean
+texture_has_content (GdkTexture *texture)
+{
+  int width = gdk_texture_get_width (texture), height = gdk_texture_get_height (texture);
+  gsize stride = width * 4;
+  g_autofree guchar *pixels = g_malloc (stride * height);
+  guint32 first;
+
+  gdk_texture_download (texture, pixels, stride);
+  memcpy (&first, pixels, 4);
+  for (gsize i = 4; i < stride * height; i += 4)
+    if (memcmp (&first, pixels + i, 4) != 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The popover open over the reader: it is drawn, and its own controls
+ * change the open article (saved for a person to look at when
+ * BULLETIN_ARTIFACTS_DIR is set). */
 static void
 test_screenshot (Fixture       *f,
                  gconstpointer  data)
 {
   const char *dir = g_getenv ("BULLETIN_ARTIFACTS_DIR");
+  GtkTextView *view = bulletin_reader_view_get_text_view (BULLETIN_READER_VIEW (f->reader));
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
   g_autoptr(GdkPaintable) paintable = NULL;
   GtkSnapshot *snapshot;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *family = NULL;
+  g_autofree char *text = NULL;
+  GtkWidget *hei, *larger, *punctuation;
+  GtkTextIter start, end;
+  double size;
   int width, height;
 
   gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
@@ -173,11 +228,12 @@ test_screenshot (Fixture       *f,
       g_usleep (10000);
     }
   g_assert_true (gtk_widget_get_mapped (f->popover));
-  if (dir == NULL)
-    return;
 
+  /* drawn, at a size that holds its controls */
   width = gtk_widget_get_width (f->popover);
   height = gtk_widget_get_height (f->popover);
+  g_assert_cmpint (width, >, 150);
+  g_assert_cmpint (height, >, 200);
   paintable = gtk_widget_paintable_new (f->popover);
   snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, snapshot, width, height);
@@ -185,12 +241,42 @@ test_screenshot (Fixture       *f,
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (f->popover)),
                                          node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  {
-    g_autofree char *path = g_build_filename (dir, "reading-popover.png", NULL);
+  g_assert_true (texture_has_content (texture));
+  if (dir != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, "reading-popover.png", NULL);
 
-    g_mkdir_with_parents (dir, 0755);
-    g_assert_true (gdk_texture_save_to_png (texture, path));
-  }
+      g_mkdir_with_parents (dir, 0755);
+      g_assert_true (gdk_texture_save_to_png (texture, path));
+    }
+
+  /* its controls, clicked, change the article behind it */
+  hei = find_widget (f->popover, GTK_TYPE_TOGGLE_BUTTON, "Hei (Sans)");
+  larger = find_widget (f->popover, GTK_TYPE_BUTTON, "Larger Text");
+  punctuation = find_widget (f->popover, GTK_TYPE_CHECK_BUTTON, "Show Punctuation Full-Width");
+  g_assert_nonnull (hei);
+  g_assert_nonnull (larger);
+  g_assert_nonnull (punctuation);
+  g_assert_true (gtk_widget_is_visible (hei) && gtk_widget_is_sensitive (hei));
+
+  g_assert_true (gtk_widget_activate (hei));
+  bulletin_test_iterate (400);   /* a button clicks once its press is shown */
+  g_assert_true (g_settings_get_boolean (f->settings, "reading-sans"));
+  g_object_get (text_tag (f), "family", &family, NULL);
+  g_assert_true (g_str_has_prefix (family, "Noto Sans CJK SC"));
+
+  g_assert_true (gtk_widget_activate (larger));
+  bulletin_test_iterate (400);   /* a button clicks once its press is shown */
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (f->settings, "reading-font-size"), 14.0, 0.01);
+  g_object_get (text_tag (f), "size-points", &size, NULL);
+  g_assert_cmpfloat_with_epsilon (size, 14.0, 0.01);
+
+  g_assert_true (gtk_widget_activate (punctuation));
+  bulletin_test_iterate (400);   /* a button clicks once its press is shown */
+  g_assert_false (g_settings_get_boolean (f->settings, "reading-full-width-punctuation"));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_nonnull (strstr (text, "邻里相助,守望如家"));
 }
 
 int

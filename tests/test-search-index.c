@@ -477,6 +477,51 @@ test_single_file (void)
   g_rmdir (dir);
 }
 
+/* An issue that cannot be read is named, with its reason, in the results
+ * of a scan and by the index; not logged (a warning would abort a test).
+ * A single issue file is an archive of one issue. */
+static void
+test_unreadable (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (fixture->root, fixture->db);
+  g_autoptr(BulletinSearchResults) results = NULL;
+  g_autoptr(GPtrArray) unreadable = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *junk = g_build_filename (fixture->dir, "2020-01-05.json", NULL);
+  g_autofree char *one = g_build_filename (fixture->dir, "2020-01-10.txt", NULL);
+  g_autoptr(GFile) one_file = g_file_new_for_path (one);
+  const char *line;
+
+  g_file_set_contents (junk, "{\"uri\": broken", -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (one, "独一无二的标题\n\n國家发展独一无二。\n", -1, &error);
+  g_assert_no_error (error);
+
+  results = bulletin_search_scan_archive (fixture->root, "独一无二", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->results->len, ==, 1);
+  g_assert_cmpuint (results->unreadable->len, ==, 1);
+  line = g_ptr_array_index (results->unreadable, 0);
+  g_assert_true (g_str_has_prefix (line, "2020-01-05.json: "));
+  /* the reason, not the file name again */
+  g_assert_null (strstr (line + strlen ("2020-01-05.json: "), "2020-01-05.json"));
+  g_clear_pointer (&results, bulletin_search_results_free);
+
+  build (index);
+  unreadable = bulletin_search_index_dup_unreadable (index, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (unreadable->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (unreadable, 0), "2020-01-05.json: "));
+
+  results = bulletin_search_scan_archive (one_file, "独一无二", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->results->len, ==, 1);
+  g_assert_cmpstr (((BulletinSearchResult *)g_ptr_array_index (results->results, 0))->issue_path, ==,
+                   "2020-01-10.txt");
+  g_assert_cmpuint (results->unreadable->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -491,6 +536,7 @@ main (int   argc,
   ADD ("/bulletin/search-index/details", test_details, NULL);
   ADD ("/bulletin/search-index/partial", test_partial, NULL);
   ADD ("/bulletin/search-index/stale", test_stale, NULL);
+  ADD ("/bulletin/search-index/unreadable", test_unreadable, NULL);
   ADD ("/bulletin/search-index/deleted", test_damaged, GINT_TO_POINTER (DAMAGE_DELETE));
   ADD ("/bulletin/search-index/truncated", test_damaged, GINT_TO_POINTER (DAMAGE_TRUNCATE));
   ADD ("/bulletin/search-index/garbage", test_damaged, GINT_TO_POINTER (DAMAGE_GARBAGE));

@@ -709,7 +709,21 @@ bulletin_search_results_free (BulletinSearchResults *results)
   if (results == NULL)
     return;
   g_ptr_array_unref (results->results);
+  g_clear_pointer (&results->unreadable, g_ptr_array_unref);
   g_free (results);
+}
+
+/* "PATH: REASON", without the file name the readers start a reason with */
+static char *
+unreadable_line (const char *path,
+                 const char *message)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  gsize n = strlen (base);
+
+  if (strncmp (message, base, n) == 0 && strncmp (message + n, ": ", 2) == 0)
+    message += n + 2;
+  return g_strdup_printf ("%s: %s", path, message);
 }
 
 static BulletinSearchResults *
@@ -718,6 +732,7 @@ results_new (void)
   BulletinSearchResults *results = g_new0 (BulletinSearchResults, 1);
 
   results->results = g_ptr_array_new_with_free_func ((GDestroyNotify)bulletin_search_result_free);
+  results->unreadable = g_ptr_array_new_with_free_func (g_free);
   results->complete = TRUE;
   return results;
 }
@@ -931,9 +946,10 @@ compare_results (gconstpointer a,
 /**
  * bulletin_search_scan_archive:
  *
- * Searches every issue of the archive at @root (a folder, or a single
- * issue file) by reading and folding all of it: no index.  Issues that cannot be read are left out (with a
- * warning).  The archive search without an index, and the reference that
+ * Searches every issue of the archive at @root by reading and folding all
+ * of it: no index.  @root is the archive folder, or a single issue file.
+ * Issues that cannot be read are left out, and named in the results'
+ * `unreadable`.  The archive search without an index, and the reference that
  * the index is tested against.
  *
  * Returns: (transfer full): the results, newest issue first
@@ -973,7 +989,7 @@ bulletin_search_scan_archive (GFile         *root,
               g_propagate_error (error, g_steal_pointer (&local_error));
               return NULL;
             }
-          g_warning ("%s", local_error->message);
+          g_ptr_array_add (results->unreadable, unreadable_line (f->path, local_error->message));
           continue;
         }
 
@@ -1349,6 +1365,39 @@ bulletin_search_index_exists (BulletinSearchIndex *self)
 {
   g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), FALSE);
   return g_file_test (self->db_path, G_FILE_TEST_IS_REGULAR);
+}
+
+/**
+ * bulletin_search_index_dup_unreadable:
+ *
+ * The issues the last update could not read, as the results of
+ * bulletin_search_scan_archive () name them.
+ *
+ * Returns: (transfer full) (element-type utf8): "PATH: REASON" each, PATH
+ *   relative to the archive root; NULL with @error set when the index
+ *   cannot be read
+ */
+GPtrArray *
+bulletin_search_index_dup_unreadable (BulletinSearchIndex  *self,
+                                      GError              **error)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), NULL);
+
+  db = db_open (self->db_path, FALSE, NULL, error);
+  if (db == NULL)
+    return NULL;
+  if (sqlite3_prepare_v2 (db, "SELECT path, error FROM issues WHERE error IS NOT NULL"
+                          " ORDER BY path DESC", -1, &stmt, NULL) == SQLITE_OK)
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      g_ptr_array_add (lines, unreadable_line ((const char *)sqlite3_column_text (stmt, 0),
+                                               (const char *)sqlite3_column_text (stmt, 1)));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_steal_pointer (&lines);
 }
 
 gboolean
@@ -1908,7 +1957,8 @@ update_db (BulletinSearchIndex  *self,
                   rc = SQLITE_ABORT;
                   goto out;
                 }
-              g_warning ("%s", local_error->message);
+              /* kept in the index: bulletin_search_index_dup_unreadable () */
+              g_debug ("%s", local_error->message);
               p.error = g_strdup (local_error->message);
               g_clear_object (&p.issue);
             }

@@ -52,12 +52,17 @@ typedef struct {
  *   built): results come from what is indexed so far
  * @complete: every candidate was checked; FALSE when the search stopped
  *   after the first screen (max_hits)
+ * @unreadable: (element-type utf8): one "PATH: REASON" for each issue that
+ *   could not be read and was left out, PATH relative to the archive root
+ *   (bulletin_search_scan_archive (); an index keeps them, see
+ *   bulletin_search_index_dup_unreadable ())
  */
 typedef struct {
   GPtrArray *results;
   guint      n_hits;
   guint      partial : 1;
   guint      complete : 1;
+  GPtrArray *unreadable;
 } BulletinSearchResults;
 
 void                   bulletin_search_result_free  (BulletinSearchResult  *result);
@@ -120,7 +125,12 @@ BulletinSearchResults *bulletin_search_index_query_finish (BulletinSearchIndex  
                                                            GAsyncResult              *result,
                                                            GError                   **error);
 
-/* the same search without an index: every issue file parsed and scanned */
+/* the issues the index could not read: "PATH: REASON" each */
+GPtrArray             *bulletin_search_index_dup_unreadable (BulletinSearchIndex   *self,
+                                                           GError               **error);
+
+/* the same search without an index: every issue file parsed and scanned;
+ * @root is an archive folder or a single issue file */
 BulletinSearchResults *bulletin_search_scan_archive       (GFile                     *root,
                                                            const char                *query,
                                                            GCancellable              *cancellable,

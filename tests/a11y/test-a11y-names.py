@@ -9,7 +9,7 @@ import re
 import sys
 
 from harness import (App, Atspi, CLASS_NAME, Checks, has_state, name, require_display,
-                     role, wait_until)
+                     role, text_of, wait_until)
 
 require_display()
 binary, schema_dir = sys.argv[1], sys.argv[2]
@@ -47,10 +47,12 @@ try:
             # GTK 4.8 cannot name a list item; its child carries the name.
             kids = [n.get_child_at_index(i) for i in range(n.get_child_count())]
             nm = " ".join(name(k) for k in kids if k is not None)
-        if r in ("text", "entry") and not nm:
-            # a text view is named by its content for a screen reader only
-            # when it has none of its own; ours must have one
-            pass
+        if r in ("text", "entry") and nm.strip():
+            # a text view without a name of its own reads as its content;
+            # ours must have one, which is not the start of what it holds
+            content = text_of(n).strip()
+            checks.check(not content or not content.startswith(nm.strip()),
+                         f"{r} is named by its content, not by a name of its own: {nm[:40]!r}")
         where = []
         p = n.get_parent()
         while p is not None and len(where) < 12:

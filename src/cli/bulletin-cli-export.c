@@ -11,23 +11,6 @@
 #include "bulletin-issue.h"
 #include "bulletin-ninjs-writer.h"
 
-/* The full path, then the message without the file name the readers
- * start it with. */
-static void
-print_error (GFile      *file,
-             const char *message)
-{
-  g_autofree char *path = g_file_get_parse_name (file);
-  g_autofree char *base = g_file_get_basename (file);
-
-  if (base != NULL && g_str_has_prefix (message, base) &&
-      g_str_has_prefix (message + strlen (base), ": "))
-    message += strlen (base) + 2;
-
-  /* Translators: %s are a path and the reason */
-  g_printerr (_("%s: %s\n"), path, message);
-}
-
 /* The issue as the writer wants it: the archive's own ids (shared uris
  * told apart) and metadata. */
 static BulletinParsedIssue *
@@ -71,7 +54,7 @@ export_archive (const char *arg,
 
   if (!bulletin_archive_scan (archive, NULL, &error))
     {
-      print_error (location, error->message);
+      bulletin_cli_print_error (location, error->message);
       return FALSE;
     }
 
@@ -86,7 +69,7 @@ export_archive (const char *arg,
       if (!bulletin_issue_load (issue, NULL, &load_error))
         {
           /* the others are still written; the exit status tells */
-          print_error (bulletin_issue_get_file (issue), load_error->message);
+          bulletin_cli_print_error (bulletin_issue_get_file (issue), load_error->message);
           ok = FALSE;
           continue;
         }
@@ -110,34 +93,25 @@ export_archive (const char *arg,
  * standard output as ninjs 3.1: one composite object when exactly one
  * issue was read, else a JSON array of composites.  The articles carry
  * the ids the archive gives them (a uri that two items share is told
- * apart), so that the app, the export and a new reading agree.  Unreadable input is reported on standard error, naming
- * the file, and makes the exit status 1; the issues that could be read
+ * apart), so that the app, the export and a new reading agree.
+ * Unreadable input is reported on standard error, one line naming the
+ * file, and makes the exit status 2; the issues that could be read
  * are still written.
  *
  * Returns: the exit status
  */
-int
-bulletin_cli_export_ninjs (const char * const *args)
+BulletinCliStatus
+bulletin_cli_export_ninjs (const BulletinCliArgs *args)
 {
   g_autoptr(JsonArray) composites = json_array_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *data = NULL;
   gboolean ok = TRUE;
-  guint n_paths = 0;
   gsize len = 0;
 
-  for (guint i = 0; args[i] != NULL; i++)
-    {
-      n_paths++;
-      if (!export_archive (args[i], composites))
-        ok = FALSE;
-    }
-
-  if (n_paths == 0)
-    {
-      g_printerr ("%s\n", _("Usage: bulletin-reader --export-ninjs PATH..."));
-      return 2;
-    }
+  for (guint i = 0; args->paths[i] != NULL; i++)
+    if (!export_archive (args->paths[i], composites))
+      ok = FALSE;
 
   if (json_array_get_length (composites) == 1)
     root = json_node_copy (json_array_get_element (composites, 0));
@@ -153,9 +127,9 @@ bulletin_cli_export_ninjs (const char * const *args)
       if (fwrite (data, 1, len, stdout) != len || fflush (stdout) != 0)
         {
           g_printerr ("%s\n", _("Cannot write to standard output"));
-          return 1;
+          return BULLETIN_CLI_ERROR;
         }
     }
 
-  return ok ? 0 : 1;
+  return ok ? BULLETIN_CLI_OK : BULLETIN_CLI_ERROR;
 }

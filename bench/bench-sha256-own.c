@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "bulletin-sha256-private.h"
+#include "bench-sha256-own.h"
 
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
 #define HAVE_SHA_NI_CODE 1

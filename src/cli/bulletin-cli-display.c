@@ -42,62 +42,43 @@ print_article (BulletinIssue   *issue,
   g_print ("%s\n", json);
 }
 
-int
-bulletin_cli_display_text (const char * const *args)
+BulletinCliStatus
+bulletin_cli_display_text (const BulletinCliArgs *args)
 {
-  gboolean narrow = FALSE;
-  const char *path = NULL;
-  int status = 0;
+  g_autoptr(GFile) location = g_file_new_for_commandline_arg (args->paths[0]);
+  g_autoptr(BulletinArchive) archive = bulletin_archive_new (location);
+  g_autoptr(GError) error = NULL;
+  BulletinCliStatus status = BULLETIN_CLI_OK;
+  guint n;
 
-  for (guint i = 0; args[i] != NULL; i++)
+  if (!bulletin_archive_scan (archive, NULL, &error))
     {
-      if (g_str_equal (args[i], "--narrow-punctuation"))
-        narrow = TRUE;
-      else if (path == NULL)
-        path = args[i];
+      bulletin_cli_print_error (location, error->message);
+      return BULLETIN_CLI_ERROR;
     }
 
-  if (path == NULL)
+  n = g_list_model_get_n_items (G_LIST_MODEL (archive));
+  for (guint i = 0; i < n; i++)
     {
-      g_printerr ("%s\n", _("Usage: bulletin-reader --display-text [--narrow-punctuation] PATH"));
-      return 2;
+      g_autoptr(BulletinIssue) issue = g_list_model_get_item (G_LIST_MODEL (archive), i);
+      g_autoptr(GError) load_error = NULL;
+      GListModel *articles;
+
+      if (!bulletin_issue_load (issue, NULL, &load_error))
+        {
+          /* the others are still printed; the exit status tells */
+          bulletin_cli_print_error (bulletin_issue_get_file (issue), load_error->message);
+          status = BULLETIN_CLI_ERROR;
+          continue;
+        }
+
+      articles = bulletin_issue_get_articles (issue);
+      for (guint j = 0; j < g_list_model_get_n_items (articles); j++)
+        {
+          g_autoptr(BulletinArticle) article = g_list_model_get_item (articles, j);
+          print_article (issue, article, args->narrow_punctuation);
+        }
     }
-
-  {
-    g_autoptr(GFile) location = g_file_new_for_commandline_arg (path);
-    g_autoptr(BulletinArchive) archive = bulletin_archive_new (location);
-    g_autoptr(GError) error = NULL;
-    guint n;
-
-    if (!bulletin_archive_scan (archive, NULL, &error))
-      {
-        g_printerr ("%s: %s\n", path, error->message);
-        return 1;
-      }
-
-    n = g_list_model_get_n_items (G_LIST_MODEL (archive));
-    for (guint i = 0; i < n; i++)
-      {
-        g_autoptr(BulletinIssue) issue = g_list_model_get_item (G_LIST_MODEL (archive), i);
-        g_autoptr(GError) load_error = NULL;
-        GListModel *articles;
-
-        if (!bulletin_issue_load (issue, NULL, &load_error))
-          {
-            /* the others are still printed; the exit status tells */
-            g_printerr ("%s\n", load_error->message);
-            status = 1;
-            continue;
-          }
-
-        articles = bulletin_issue_get_articles (issue);
-        for (guint j = 0; j < g_list_model_get_n_items (articles); j++)
-          {
-            g_autoptr(BulletinArticle) article = g_list_model_get_item (articles, j);
-            print_article (issue, article, narrow);
-          }
-      }
-  }
 
   return status;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include "bulletin-cli-private.h"
 
 G_BEGIN_DECLS
 
@@ -9,6 +9,6 @@ G_BEGIN_DECLS
  * issue first, as one JSON object a line with the text exactly as the
  * reader displays it (for scripts, and for the accessibility tests that
  * compare it with what a screen reader is given). */
-int bulletin_cli_display_text (const char * const *args);
+BulletinCliStatus bulletin_cli_display_text (const BulletinCliArgs *args);
 
 G_END_DECLS

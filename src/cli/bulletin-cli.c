@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "bulletin-cli.h"
+#include "bulletin-cli-private.h"
+#include "bulletin-cli-display.h"
+#include "bulletin-cli-export.h"
+#include "bulletin-cli-search.h"
+
+/*
+ * The commands: one row each.  A command is a long option (--name, with
+ * an argument of its own when arg_description is set: --search QUERY),
+ * the PATHs after it, and a function that returns the exit status.
+ * --help lists them from this table; adding a command is adding a row
+ * and its file (src/cli/bulletin-cli-NAME.c), and its paragraph in
+ * docs/bulletin-reader.1 and the README.
+ */
+typedef struct {
+  const char             *name;             /* the long option, without -- */
+  const char             *arg_description;  /* its own argument; NULL for none */
+  const char             *description;      /* for --help */
+  guint                   min_paths;
+  guint                   max_paths;        /* 0: any number */
+  BulletinCliCommandFunc  run;
+} BulletinCliCommand;
+
+static const BulletinCliCommand commands[] = {
+  { "export-ninjs", NULL,
+    N_("Write the issues of each PATH to standard output as ninjs 3.1 JSON"),
+    1, 0, bulletin_cli_export_ninjs },
+  { "search", N_("QUERY"),
+    N_("Print the articles of PATH that contain QUERY, one JSON object a line"),
+    1, 1, bulletin_cli_search },
+  { "display-text", NULL,
+    N_("Print every article of PATH as the reader displays it, one JSON object a line"),
+    1, 1, bulletin_cli_display_text },
+  /* --export-pdf FILE, --export-image FILE: a row each, here */
+};
+
+typedef struct {
+  const BulletinCliCommand *command;
+  char                     *value;
+} Parsed;
+
+static const BulletinCliCommand *
+find_command (const char *option_name)
+{
+  if (g_str_has_prefix (option_name, "--"))
+    option_name += 2;
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (commands[i].name, option_name) == 0)
+      return &commands[i];
+  return NULL;
+}
+
+/* Each command's option lands here */
+static gboolean
+command_chosen (const char  *option_name,
+                const char  *value,
+                gpointer     data,
+                GError     **error)
+{
+  Parsed *parsed = data;
+  const BulletinCliCommand *command = find_command (option_name);
+
+  g_assert (command != NULL);
+  if (parsed->command != NULL && parsed->command != command)
+    {
+      /* Translators: two command-line options, e.g. --search and --export-ninjs */
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("--%s and --%s cannot be used together"),
+                   parsed->command->name, command->name);
+      return FALSE;
+    }
+  parsed->command = command;
+  g_free (parsed->value);
+  parsed->value = g_strdup (value);
+  return TRUE;
+}
+
+void
+bulletin_cli_print_error (GFile      *file,
+                          const char *message)
+{
+  g_autofree char *path = g_file_get_parse_name (file);
+  g_autofree char *base = g_file_get_basename (file);
+
+  if (base != NULL && g_str_has_prefix (message, base) &&
+      g_str_has_prefix (message + strlen (base), ": "))
+    message += strlen (base) + 2;
+
+  /* Translators: a path and what is wrong with it */
+  g_printerr (_("%s: %s\n"), path, message);
+}
+
+static void
+print_usage_error (const char *message)
+{
+  /* Translators: the program's name and what is wrong with the command line */
+  g_printerr (_("%s: %s (see --help)\n"), g_get_prgname (), message);
+}
+
+/* Every PATH there, or one line for the first that is not */
+static gboolean
+check_paths (const char * const *paths)
+{
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (paths[i]);
+      g_autoptr(GFileInfo) info = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (g_file_is_native (file))
+        {
+          g_autofree char *local = g_file_get_path (file);
+          GStatBuf st;
+
+          if (g_stat (local, &st) != 0)
+            {
+              int saved = errno;
+
+              /* Translators: a path and what is wrong with it */
+              g_printerr (_("%s: %s\n"), paths[i], g_strerror (saved));
+              return FALSE;
+            }
+          continue;
+        }
+
+      info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
+                                NULL, &error);
+      if (info == NULL)
+        {
+          /* Translators: a path and what is wrong with it */
+          g_printerr (_("%s: %s\n"), paths[i], error->message);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static GOptionContext *
+make_context (Parsed    *parsed,
+              gboolean  *help,
+              gboolean  *narrow,
+              gboolean  *version,
+              char    ***paths)
+{
+  GOptionContext *context = g_option_context_new (NULL);
+  GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, parsed, NULL);
+  g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  const GOptionEntry others[] = {
+    /* GOption's own --help would exit () from inside the parser */
+    { "help", 'h', 0, G_OPTION_ARG_NONE, help,
+      N_("Show this help and exit"), NULL },
+    { "narrow-punctuation", 0, 0, G_OPTION_ARG_NONE, narrow,
+      N_("With --display-text: the text without full-width punctuation"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, version,
+      N_("Print the version and exit"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, paths,
+      NULL, N_("[PATH…]") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      GOptionEntry entry = {
+        commands[i].name, 0,
+        commands[i].arg_description == NULL ? G_OPTION_FLAG_NO_ARG : G_OPTION_FLAG_NONE,
+        G_OPTION_ARG_CALLBACK, (gpointer)command_chosen,
+        commands[i].description, commands[i].arg_description,
+      };
+
+      g_array_append_val (entries, entry);
+    }
+  g_array_append_vals (entries, others, G_N_ELEMENTS (others));
+
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  g_option_group_add_entries (group, (const GOptionEntry *)(void *)entries->data);
+  g_option_context_set_main_group (context, group);
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+    _("Reads newspaper archives: IPTC ninjs and plain-text bulletins.  Without a command, "
+      "opens PATH (an archive folder or one issue file) in a window; with a command, "
+      "prints to standard output and opens no window."));
+  g_option_context_set_description (context,
+    _("Exit status: 0 when done (for --search: something was found), 1 when --search "
+      "found nothing, 2 on an error (a PATH or an issue in it that cannot be read, even "
+      "when the rest was printed).\n\nSee bulletin-reader(1)."));
+  return context;
+}
+
+/**
+ * bulletin_cli_handle:
+ *
+ * Reads the command line.  A command, --help, --version or a mistake on
+ * the command line is handled here (@exit_status set, TRUE returned);
+ * without a command, FALSE: the window opens, on the PATHs of @argv.
+ */
+gboolean
+bulletin_cli_handle (int    argc,
+                     char **argv,
+                     int   *exit_status)
+{
+  g_auto(GStrv) args = g_new0 (char *, argc + 1);
+  g_auto(GStrv) paths = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  Parsed parsed = { NULL, NULL };
+  gboolean help = FALSE, narrow = FALSE, version = FALSE;
+  const char * const no_paths[] = { NULL };
+  BulletinCliArgs command_args;
+  guint n_paths;
+
+  for (int i = 0; i < argc; i++)
+    args[i] = g_strdup (argv[i]);
+
+  context = make_context (&parsed, &help, &narrow, &version, &paths);
+  if (!g_option_context_parse_strv (context, &args, &error))
+    {
+      print_usage_error (error->message);
+      g_free (parsed.value);
+      *exit_status = BULLETIN_CLI_ERROR;
+      return TRUE;
+    }
+
+  if (help)
+    {
+      g_autofree char *text = g_option_context_get_help (context, TRUE, NULL);
+
+      g_print ("%s", text);
+      g_free (parsed.value);
+      *exit_status = BULLETIN_CLI_OK;
+      return TRUE;
+    }
+
+  if (version)
+    {
+      g_print ("bulletin-reader %s\n", PACKAGE_VERSION);
+      g_free (parsed.value);
+      *exit_status = BULLETIN_CLI_OK;
+      return TRUE;
+    }
+
+  if (parsed.command == NULL)
+    {
+      if (!narrow)
+        return FALSE;
+      print_usage_error (_("--narrow-punctuation goes with --display-text"));
+      *exit_status = BULLETIN_CLI_ERROR;
+      return TRUE;
+    }
+
+  n_paths = paths != NULL ? g_strv_length (paths) : 0;
+  if (n_paths < parsed.command->min_paths ||
+      (parsed.command->max_paths > 0 && n_paths > parsed.command->max_paths))
+    {
+      g_autofree char *message = NULL;
+
+      if (parsed.command->max_paths == 1)
+        /* Translators: %s is a command-line option, e.g. --search */
+        message = g_strdup_printf (_("--%s takes one PATH"), parsed.command->name);
+      else
+        /* Translators: %s is a command-line option, e.g. --export-ninjs */
+        message = g_strdup_printf (_("--%s needs a PATH"), parsed.command->name);
+      print_usage_error (message);
+      g_free (parsed.value);
+      *exit_status = BULLETIN_CLI_ERROR;
+      return TRUE;
+    }
+
+  command_args.value = parsed.value;
+  command_args.paths = paths != NULL ? (const char * const *)paths : no_paths;
+  command_args.narrow_punctuation = narrow;
+
+  if (!check_paths (command_args.paths))
+    *exit_status = BULLETIN_CLI_ERROR;
+  else
+    *exit_status = parsed.command->run (&command_args);
+  g_free (parsed.value);
+  return TRUE;
+}

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The command line of the built binary (docs/bulletin-reader.1): --help
+lists every command, --version, errors of one line, grep's exit statuses
+(0 found, 1 nothing matched, 2 an error), a file that cannot be read named
+in one "path: reason" line and never as a GLib warning.
+
+Usage: test-cli.py BULLETIN-READER  (speaks TAP)
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SAMPLE = os.path.join(HERE, "data", "issue-2023-06-05.txt")
+
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def check(self, ok, name, detail=""):
+        self.n += 1
+        print(f"{'ok' if ok else 'not ok'} {self.n} {name}")
+        if not ok:
+            self.failed += 1
+            for line in str(detail).splitlines():
+                print(f"# {line}")
+        sys.stdout.flush()
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1])
+    tap = Tap()
+    work = tempfile.mkdtemp(prefix="bulletin-cli-")
+    env = dict(os.environ, LC_ALL="C.UTF-8", LANGUAGE="", XDG_CACHE_HOME=os.path.join(work, "cache"))
+    env.pop("BULLETIN_SEARCH_INDEX", None)
+
+    def run(*args, cwd=None):
+        proc = subprocess.run([binary, *args], capture_output=True, timeout=60, env=env, cwd=cwd)
+        return proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8", "replace")
+
+    def one_line(err):
+        return len(err.splitlines()) == 1 and err.endswith("\n")
+
+    try:
+        archive = os.path.join(work, "archive")
+        os.mkdir(archive)
+        shutil.copy(SAMPLE, archive)
+        issue = os.path.join(archive, os.path.basename(SAMPLE))
+
+        # --help: every command, and the PATH
+        rc, out, err = run("--help")
+        tap.check(rc == 0, "--help exits 0", f"exit {rc}\n{err}")
+        for word in ("--export-ninjs", "--search=QUERY", "--display-text", "--narrow-punctuation",
+                     "--version", "[PATH…]", "Exit status"):
+            tap.check(word in out, f"--help lists {word}", out)
+
+        rc, out, err = run("--version")
+        tap.check(rc == 0 and out.startswith("bulletin-reader ") and out.count("\n") == 1,
+                  "--version prints one line", f"exit {rc}\n{out}{err}")
+
+        # a path that is not there: one line, exit 2, for every command
+        missing = os.path.join(work, "x.txt")
+        for args in (["--search", "阅读", missing], ["--export-ninjs", missing],
+                     ["--display-text", missing]):
+            rc, out, err = run(*args)
+            tap.check(rc == 2 and err == f"{missing}: No such file or directory\n" and out == "",
+                      f"{args[0]} on a missing file: one line, exit 2", f"exit {rc}\n{err}")
+
+        # mistakes on the command line: one line, exit 2
+        for args in (["--bogus"], ["--search"], ["--search", "阅读"],
+                     ["--search", "阅读", "--export-ninjs", archive],
+                     ["--display-text", archive, archive]):
+            rc, out, err = run(*args)
+            tap.check(rc == 2 and one_line(err) and "WARNING" not in err and out == "",
+                      f"{' '.join(args)}: one line, exit 2", f"exit {rc}\n{err}")
+
+        # grep's statuses
+        rc, out, err = run("--search", "阅读", archive)
+        lines = out.splitlines()
+        tap.check(rc == 0 and len(lines) == 1 and err == "", "found: exit 0", f"exit {rc}\n{out}{err}")
+        if lines:
+            found = json.loads(lines[0])
+            tap.check(found["headline"] == "乡村阅读点开门迎客" and found["hits"] >= 1,
+                      "found: the article, as JSON", lines[0])
+        rc, out, err = run("--search", "没有这个词", archive)
+        tap.check(rc == 1 and out == "" and err == "", "nothing matched: exit 1", f"exit {rc}\n{out}{err}")
+
+        # a single file is an archive of one issue
+        rc, out, err = run("--search", "阅读", issue)
+        tap.check(rc == 0 and len(out.splitlines()) == 1, "--search in a single file: found",
+                  f"exit {rc}\n{out}{err}")
+        rc, out, err = run("--search", "没有这个词", issue)
+        tap.check(rc == 1 and out == "", "--search in a single file: nothing matched", f"exit {rc}\n{err}")
+
+        # a file that is no issue: one line, exit 2
+        notes = os.path.join(work, "notes.md")
+        with open(notes, "w") as f:
+            f.write("not an issue\n")
+        rc, out, err = run("--search", "阅读", notes)
+        tap.check(rc == 2 and one_line(err) and err.startswith(f"{notes}: ") and out == "",
+                  "--search in a file that is no issue: one line, exit 2", f"exit {rc}\n{err}")
+
+        # a junk file in the folder: one "path: reason" line, no warning;
+        # what could be read is still printed, and the status says error
+        junk = os.path.join(archive, "junk.json")
+        with open(junk, "w") as f:
+            f.write('{"uri": broken')
+        rc, out, err = run("--search", "阅读", archive)
+        tap.check(len(out.splitlines()) == 1, "junk beside: the match is still printed", out)
+        tap.check(one_line(err) and err.startswith(f"{junk}: ") and "WARNING" not in err
+                  and len(err) > len(junk) + 3,
+                  "junk beside: one 'path: reason' line", err)
+        tap.check(rc == 2, "junk beside: exit 2", f"exit {rc}")
+        rc, out, err = run("--search", "阅读", "archive", cwd=work)
+        tap.check(err.startswith("archive/junk.json: "), "junk beside: the path as given", err)
+
+        rc, out, err = run("--export-ninjs", archive)
+        tap.check(rc == 2 and one_line(err) and err.startswith(f"{junk}: ") and "WARNING" not in err,
+                  "--export-ninjs with junk beside: one line, exit 2", f"exit {rc}\n{err}")
+        tap.check(json.loads(out).get("type") == "composite", "--export-ninjs still writes the rest", out[:200])
+        rc, out, err = run("--display-text", archive)
+        tap.check(rc == 2 and one_line(err) and err.startswith(f"{junk}: ") and len(out.splitlines()) == 2,
+                  "--display-text with junk beside: the rest, one line, exit 2", f"exit {rc}\n{err}")
+        os.remove(junk)
+
+        # the commands as before
+        rc, out, err = run("--export-ninjs", issue)
+        tap.check(rc == 0 and err == "" and json.loads(out)["type"] == "composite",
+                  "--export-ninjs of a file: exit 0", f"exit {rc}\n{err}")
+        rc, out, err = run("--display-text", issue)
+        texts = [json.loads(line) for line in out.splitlines()]
+        tap.check(rc == 0 and len(texts) == 2 and "，" in texts[0]["text"],
+                  "--display-text: every article, full-width punctuation", f"exit {rc}\n{out}{err}")
+        rc, out, err = run("--display-text", "--narrow-punctuation", issue)
+        texts = [json.loads(line) for line in out.splitlines()]
+        tap.check(rc == 0 and len(texts) == 2 and "，" not in texts[0]["text"],
+                  "--display-text --narrow-punctuation", f"exit {rc}\n{out}{err}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"1..{tap.n}")
+    return 1 if tap.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
