@@ -122,7 +122,7 @@ fail (const char *format,
   fprintf (stderr,
            "\nscenario FAILED after action %u%s: %s\n"
            "(its files: %s)\n"
-           "replay with: BULLETIN_SCENARIO_SEED=%u BULLETIN_SCENARIO_ACTIONS=%s\n",
+           "replay with: BULLETIN_SCENARIO_SEED=%u BULLETIN_SCENARIO_ACTIONS='%s'\n",
            step, stage, message, home_dir, seed, log_actions->str);
   fflush (stderr);
   printf ("not ok - scenario seed %u: %s\n", seed, message);
@@ -204,10 +204,22 @@ issues_settled (void)
   return TRUE;
 }
 
+/* An article shown is drawn: the view is mapped and laid out (a window
+ * that has just opened takes a few frames) */
+static gboolean
+reader_drawn (void)
+{
+  BulletinReaderView *reader_view = bulletin_window_get_reader (window);
+  GtkWidget *view = GTK_WIDGET (bulletin_reader_view_get_text_view (reader_view));
+
+  return bulletin_reader_view_get_article (reader_view) == NULL ||
+         (gtk_widget_get_mapped (view) && gtk_widget_get_width (view) > 0 && gtk_widget_get_height (view) > 0);
+}
+
 static gboolean
 all_settled (void)
 {
-  return library_settled () && reader_settled () && issues_settled ();
+  return library_settled () && reader_settled () && issues_settled () && reader_drawn ();
 }
 
 /* What a person waits for before the next step: the scan, the issue
@@ -310,6 +322,19 @@ make_folder (const char *home,
       /* ninjs: a composite issue and a folder issue */
       g_autofree char *folder = g_build_filename (dir, "2023-06-03", NULL);
 
+      /* and a long one, which the reader fills in pieces */
+      {
+        GString *text = g_string_new ("长篇通讯：街道三十年变迁\n\n");
+
+        for (guint p = 0; p < 160; p++)
+          {
+            for (guint k = 0; k < 6; k++)
+              g_string_append (text, sentences[(p + k) % G_N_ELEMENTS (sentences)]);
+            g_string_append (text, "\n\n");
+          }
+        write_file (dir, "2020-12-31.txt", text->str, -1);
+        g_string_free (text, TRUE);
+      }
       copy_sample_file ("2024-05-20.json", dir, "2023-05-20.json");
       g_mkdir_with_parents (folder, 0755);
       copy_sample_file ("2024-06-03/issue.json", folder, "issue.json");
@@ -611,8 +636,20 @@ check_reader (void)
     GtkTextIter end;
     int end_y, end_height;
 
-    CHECK (gtk_widget_get_mapped (GTK_WIDGET (text_view ())) && gtk_widget_get_height (GTK_WIDGET (text_view ())) > 0,
-           "the reader's text view is not on screen");
+    if (!gtk_widget_get_mapped (GTK_WIDGET (text_view ())) || gtk_widget_get_height (GTK_WIDGET (text_view ())) <= 0)
+      {
+        GtkWidget *w = GTK_WIDGET (text_view ());
+
+        /* the outermost widget that is not shown */
+        while (gtk_widget_get_parent (w) != NULL && !gtk_widget_get_mapped (gtk_widget_get_parent (w)))
+          w = gtk_widget_get_parent (w);
+        fail ("the reader's text view is not on screen (height %d; %s %s unmapped, visible %d, "
+              "child-visible %d; its parent %s %dx%d)",
+              gtk_widget_get_height (GTK_WIDGET (text_view ())), G_OBJECT_TYPE_NAME (w),
+              gtk_widget_get_name (w), gtk_widget_get_visible (w), gtk_widget_get_child_visible (w),
+              G_OBJECT_TYPE_NAME (gtk_widget_get_parent (w)), gtk_widget_get_width (gtk_widget_get_parent (w)),
+              gtk_widget_get_height (gtk_widget_get_parent (w)));
+      }
     gtk_text_view_get_visible_rect (text_view (), &visible);
     gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (text_view ()), &end);
     gtk_text_view_get_line_yrange (text_view (), &end, &end_y, &end_height);
@@ -813,17 +850,22 @@ static void
 screenshot (const char *name)
 {
   const char *dir = g_getenv ("BULLETIN_ARTIFACTS_DIR");
-  GtkWidget *widget = GTK_WIDGET (window);
+  GtkWidget *widget;
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
   GtkSnapshot *snapshot;
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  int width, height;
 
-  if (dir == NULL)
+  if (dir == NULL || window == NULL)
     return;
   run_for (300);
+  widget = GTK_WIDGET (window);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  if (width <= 0 || height <= 0)
+    return;
   paintable = gtk_widget_paintable_new (widget);
   snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, snapshot, width, height);
@@ -1455,11 +1497,17 @@ start_app (void)
 }
 
 /* Quit (close the window) and start again */
+static gboolean
+app_has_no_window (void)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
+}
+
 static void
 act_restart (void)
 {
   gtk_window_close (GTK_WINDOW (window));
-  run_for (50);
+  wait_for (app_has_no_window, "the window to close");
   window = NULL;
   archive_search = NULL;
   start_app ();
@@ -1575,7 +1623,6 @@ fixed_opening (void)
   if (bulletin == NULL)
     return;
 
-  g_string_append (log_actions, "(opening)");
   stage = " (opening the sample bulletin)";
   open_archive (bulletin);
   settle ();
