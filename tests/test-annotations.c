@@ -253,6 +253,93 @@ test_bookmarks (void)
   g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_bookmarks (other)), ==, 2);
 }
 
+/* Bookmarks and notes remember the archive they were made in (location
+ * and name, keys "archive" and "archive-name"); files written before those
+ * keys existed still load, their records without an archive. */
+static void
+test_archive_of_origin (void)
+{
+  g_autofree char *dir = store_dir ();
+  g_autofree char *path = g_build_filename (dir, BULLETIN_ANNOTATIONS_FILE_NAME, NULL);
+  const char *old_file =
+    "[Bulletin Reader]\n"
+    "version=1\n"
+    "\n"
+    "[Bookmark 00000000000000000000000000000001]\n"
+    "article=urn:old\n"
+    "headline=旧书签\n"
+    "added=2026-11-28T13:55:48.304151Z\n"
+    "modified=2026-11-28T13:55:48.304170Z\n"
+    "\n"
+    "[Note 6f1d3c1e-0000-4000-8000-000000000001]\n"
+    "article=urn:old\n"
+    "text=旧笔记\n"
+    "created=2026-11-28T13:55:48.276788Z\n"
+    "modified=2026-11-28T13:55:48.276799Z\n";
+  const char *uri = "file:///home/me/%E6%A1%A3%E6%A1%88%20%5B2023%5D";
+  const char *name = " 档案 [2023] = #1";
+  g_autoptr(BulletinAnnotations) store = NULL;
+  g_autoptr(BulletinAnnotations) again = NULL;
+  g_autoptr(BulletinBookmark) bookmark = bulletin_bookmark_new ("urn:new");
+  g_autoptr(BulletinNote) note = bulletin_note_new ("urn:new");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *written = NULL;
+  BulletinBookmark *b;
+  BulletinNote *n;
+
+  g_mkdir_with_parents (dir, 0700);
+  g_assert_true (g_file_set_contents (path, old_file, -1, NULL));
+  store = open_store ();
+
+  /* old records: read, no archive */
+  b = bulletin_annotations_lookup_bookmark (store, "urn:old");
+  g_assert_nonnull (b);
+  g_assert_null (bulletin_bookmark_get_archive_uri (b));
+  g_assert_null (bulletin_bookmark_get_archive_name (b));
+  n = bulletin_annotations_lookup_note (store, "6f1d3c1e-0000-4000-8000-000000000001");
+  g_assert_nonnull (n);
+  g_assert_cmpstr (bulletin_note_get_text (n), ==, "旧笔记");
+  g_assert_null (bulletin_note_get_archive_uri (n));
+
+  /* new records keep theirs */
+  bulletin_bookmark_set_archive (bookmark, uri, name);
+  bulletin_note_set_text (note, "新笔记");
+  bulletin_note_set_archive (note, uri, name);
+  g_assert_true (bulletin_annotations_add_bookmark (store, bookmark, &error));
+  g_assert_no_error (error);
+  g_assert_true (bulletin_annotations_add_note (store, note, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_get_contents (path, &written, NULL, NULL));
+  g_assert_nonnull (strstr (written, "archive=file:///home/me/%E6%A1%A3%E6%A1%88%20%5B2023%5D\n"));
+  /* a leading space escaped, the rest as it is */
+  g_assert_nonnull (strstr (written, "archive-name=\\s档案 [2023] = #1\n"));
+
+  again = open_store ();
+  b = bulletin_annotations_lookup_bookmark (again, "urn:new");
+  g_assert_nonnull (b);
+  g_assert_cmpstr (bulletin_bookmark_get_archive_uri (b), ==, uri);
+  g_assert_cmpstr (bulletin_bookmark_get_archive_name (b), ==, name);
+  n = bulletin_annotations_lookup_note (again, bulletin_note_get_uuid (note));
+  g_assert_nonnull (n);
+  g_assert_cmpstr (bulletin_note_get_archive_uri (n), ==, uri);
+  g_assert_cmpstr (bulletin_note_get_archive_name (n), ==, name);
+  /* and the old ones are still there, still without */
+  b = bulletin_annotations_lookup_bookmark (again, "urn:old");
+  g_assert_nonnull (b);
+  g_assert_null (bulletin_bookmark_get_archive_uri (b));
+  g_assert_nonnull (bulletin_annotations_lookup_note (again, "6f1d3c1e-0000-4000-8000-000000000001"));
+
+  /* copies carry it (Undo puts back a copy) */
+  {
+    g_autoptr(BulletinNote) copy = bulletin_note_copy (n);
+    g_autoptr(BulletinBookmark) bcopy = bulletin_bookmark_copy (bulletin_annotations_lookup_bookmark (again, "urn:new"));
+
+    g_assert_cmpstr (bulletin_note_get_archive_name (copy), ==, name);
+    g_assert_cmpstr (bulletin_bookmark_get_archive_uri (bcopy), ==, uri);
+  }
+}
+
 static void
 test_merge_deletions (void)
 {
@@ -1060,6 +1147,7 @@ main (int    argc,
   g_test_add_func ("/bulletin/annotations/times", test_times);
   g_test_add_func ("/bulletin/annotations/positions", test_positions);
   g_test_add_func ("/bulletin/annotations/bookmarks", test_bookmarks);
+  g_test_add_func ("/bulletin/annotations/archive-of-origin", test_archive_of_origin);
   g_test_add_func ("/bulletin/annotations/merge-deletions", test_merge_deletions);
   g_test_add_func ("/bulletin/annotations/monitor", test_monitor);
   g_test_add_func ("/bulletin/annotations/corrupt", test_corrupt);

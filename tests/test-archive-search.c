@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "bulletin-archive-search.h"
 #include "bulletin-test-utils.h"
@@ -89,15 +90,93 @@ test_results (void)
   gtk_window_destroy (GTK_WINDOW (search));
   g_remove (a);
   g_remove (b);
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < 4; i++)
     {
-      const char *suffixes[] = { "", "-wal", "-shm" };
+      const char *suffixes[] = { "", "-wal", "-shm", ".lock" };
       g_autofree char *path = g_strconcat (db, suffixes[i], NULL);
 
       g_remove (path);
     }
   g_rmdir (dir);
   g_clear_pointer (&activated_article, g_free);
+}
+
+/* The window says what the results lack: issues that could not be read,
+ * and indexing that stopped on a full disk (then the files are read, and
+ * the results are whole: not "still being indexed" for ever) */
+
+typedef enum { FAULT_UNREADABLE, FAULT_FULL_DISK } Fault;
+
+static gboolean
+has_notice (gpointer data)
+{
+  BulletinArchiveSearch *search = data;
+
+  return !bulletin_search_index_get_building (bulletin_archive_search_get_index (search)) &&
+         bulletin_archive_search_get_notice (search) != NULL &&
+         !g_str_has_prefix (bulletin_archive_search_get_summary (search), "Searching") &&
+         bulletin_archive_search_get_summary (search)[0] != 0 &&
+         strstr (bulletin_archive_search_get_notice (search), "still being indexed") == NULL;
+}
+
+static void
+test_fault (gconstpointer data)
+{
+  Fault fault = GPOINTER_TO_INT (data);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bulletin-archive-search-XXXXXX", &error);
+  g_autofree char *cache = g_build_filename (dir, "cache", NULL);
+  g_autofree char *db = g_build_filename (cache, "index.sqlite", NULL);
+  g_autofree char *a = g_build_filename (dir, "2021-05-01.txt", NULL);
+  g_autofree char *b = g_build_filename (dir, "2021-05-02.txt", NULL);
+  g_autoptr(GFile) root = NULL;
+  BulletinArchiveSearch *search;
+  const char *notice;
+
+  g_assert_no_error (error);
+  g_file_set_contents (a, "社区防控\n\n做好疫情防控工作。\n", -1, &error);
+  g_file_set_contents (b, "新的一期\n\n疫情以来，疫情防控常态化。\n", -1, &error);
+  g_assert_no_error (error);
+  root = g_file_new_for_path (dir);
+  if (fault == FAULT_UNREADABLE)
+    g_setenv ("BULLETIN_TEST_UNREADABLE", "2021-05-01.txt", TRUE);
+  else
+    g_setenv ("BULLETIN_INDEX_RESERVE", "18000000000000000000", TRUE);
+
+  search = bulletin_archive_search_new (NULL);
+  bulletin_archive_search_set_root (search, root, db);
+  bulletin_archive_search_set_query (search, "疫情");
+  gtk_window_present (GTK_WINDOW (search));
+  iterate_until (has_notice, search);
+  notice = bulletin_archive_search_get_notice (search);
+  g_test_message ("summary: %s; notice: %s", bulletin_archive_search_get_summary (search), notice);
+
+  if (fault == FAULT_UNREADABLE)
+    {
+      g_assert_nonnull (strstr (notice, "1 issue could not be read"));
+      g_assert_true (g_str_has_prefix (bulletin_archive_search_get_summary (search), "2 hits in 1 article"));
+    }
+  else
+    {
+      /* every result, read from the files */
+      g_assert_nonnull (strstr (notice, "Indexing stopped"));
+      g_assert_true (g_str_has_prefix (bulletin_archive_search_get_summary (search), "3 hits in 2 articles"));
+    }
+
+  gtk_window_destroy (GTK_WINDOW (search));
+  g_unsetenv ("BULLETIN_TEST_UNREADABLE");
+  g_unsetenv ("BULLETIN_INDEX_RESERVE");
+  g_remove (a);
+  g_remove (b);
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *suffixes[] = { "", "-wal", "-shm", ".lock" };
+      g_autofree char *path = g_strconcat (db, suffixes[i], NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (cache);
+  g_rmdir (dir);
 }
 
 int
@@ -109,6 +188,8 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/bulletin/archive-search/results", test_results);
+  g_test_add_data_func ("/bulletin/archive-search/unreadable", GINT_TO_POINTER (FAULT_UNREADABLE), test_fault);
+  g_test_add_data_func ("/bulletin/archive-search/full-disk", GINT_TO_POINTER (FAULT_FULL_DISK), test_fault);
 
   return g_test_run ();
 }

@@ -10,29 +10,49 @@
 #include "bulletin-issue.h"
 #include "bulletin-search-index.h"
 
+/* Every string of the JSON is valid UTF-8: file names need not be, and
+ * json-glib writes what it is given */
 static void
-print_result (const BulletinSearchResult *r)
+add_string (JsonBuilder *builder,
+            const char  *text)
 {
+  g_autofree char *valid = text != NULL ? g_utf8_make_valid (text, -1) : NULL;
+
+  json_builder_add_string_value (builder, valid);
+}
+
+/* @folder: the archive folder, which issue paths are relative to */
+static void
+print_result (GFile                      *folder,
+              const BulletinSearchResult *r)
+{
+  g_autoptr(GFile) file = g_file_resolve_relative_path (folder, r->issue_path);
+  g_autofree char *display = g_filename_display_name (r->issue_path);
+  g_autofree char *uri = g_file_get_uri (file);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *line = NULL;
 
   json_builder_begin_object (builder);
+  /* the file's name for people (bytes that are not UTF-8 shown as U+FFFD),
+   * and its URI, which names it exactly */
   json_builder_set_member_name (builder, "issue");
-  json_builder_add_string_value (builder, r->issue_path);
+  add_string (builder, display);
+  json_builder_set_member_name (builder, "issue_uri");
+  add_string (builder, uri);
   json_builder_set_member_name (builder, "issue_id");
-  json_builder_add_string_value (builder, r->issue_id);
+  add_string (builder, r->issue_id);
   json_builder_set_member_name (builder, "issue_title");
-  json_builder_add_string_value (builder, r->issue_title);
+  add_string (builder, r->issue_title);
   json_builder_set_member_name (builder, "date");
-  json_builder_add_string_value (builder, r->issue_date);
+  add_string (builder, r->issue_date);
   json_builder_set_member_name (builder, "article");
-  json_builder_add_string_value (builder, r->article_id);
+  add_string (builder, r->article_id);
   json_builder_set_member_name (builder, "article_index");
   json_builder_add_int_value (builder, r->article_index);
   json_builder_set_member_name (builder, "headline");
-  json_builder_add_string_value (builder, r->headline);
+  add_string (builder, r->headline);
   json_builder_set_member_name (builder, "hits");
   json_builder_add_int_value (builder, r->n_hits);
   json_builder_set_member_name (builder, "offsets");
@@ -48,7 +68,7 @@ print_result (const BulletinSearchResult *r)
     }
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "snippet");
-  json_builder_add_string_value (builder, r->snippet);
+  add_string (builder, r->snippet);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -97,9 +117,9 @@ bulletin_cli_search (const BulletinCliArgs *args)
 {
   g_autoptr(BulletinSearchIndex) index = NULL;
   g_autoptr(BulletinSearchResults) results = NULL;
-  g_autoptr(GPtrArray) index_unreadable = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) root = g_file_new_for_commandline_arg (args->paths[0]);
+  g_autoptr(GFile) folder = NULL;
   const char *query = args->value;
   GFileType type;
   BulletinIssueKind kind;
@@ -130,9 +150,12 @@ bulletin_cli_search (const BulletinCliArgs *args)
           g_clear_error (&error);
           index_stale = TRUE;
         }
+      /* its results name the issues it could not read; when it cannot
+       * answer (damaged, its building stopped on a full disk) they come
+       * from the files, and are whole */
       results = bulletin_search_index_query (index, query, 0, NULL, &error);
-      if (results != NULL)
-        index_unreadable = bulletin_search_index_dup_unreadable (index, NULL);
+      if (results != NULL && results->scanned)
+        index_stale = FALSE;
     }
   else
     results = bulletin_search_scan_archive (root, query, NULL, &error);
@@ -143,9 +166,9 @@ bulletin_cli_search (const BulletinCliArgs *args)
       return BULLETIN_CLI_ERROR;
     }
 
+  folder = single_file ? g_file_get_parent (root) : g_object_ref (root);
   for (guint i = 0; i < results->results->len; i++)
-    print_result (g_ptr_array_index (results->results, i));
-  n_unreadable = print_unreadable (args->paths[0], single_file,
-                                   index_unreadable != NULL ? index_unreadable : results->unreadable);
+    print_result (folder, g_ptr_array_index (results->results, i));
+  n_unreadable = print_unreadable (args->paths[0], single_file, results->unreadable);
   return search_status (results, n_unreadable, index_stale);
 }

@@ -455,6 +455,8 @@ parse_note (GKeyFile   *kf,
   g_autofree char *quote = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
+  g_autofree char *archive = NULL;
+  g_autofree char *archive_name = NULL;
   g_autoptr(BulletinNote) note = NULL;
   gint64 created, modified;
   guint start = 0, end = 0;
@@ -484,11 +486,15 @@ parse_note (GKeyFile   *kf,
   issue_date = get_string (kf, group, "issue-date");
   before = get_string (kf, group, "before");
   after = get_string (kf, group, "after");
+  /* optional: files written before they were kept lack them */
+  archive = get_string (kf, group, "archive");
+  archive_name = get_string (kf, group, "archive-name");
 
   note = _bulletin_note_new_with_uuid (uuid, article);
   bulletin_note_set_text (note, text);
   bulletin_note_set_headline (note, headline);
   bulletin_note_set_issue (note, issue_id, issue_title, issue_date);
+  bulletin_note_set_archive (note, archive, archive_name);
   if (quote != NULL)
     bulletin_note_set_range (note, start, end, quote, before ? before : "", after ? after : "");
   bulletin_note_set_times (note, created, modified);
@@ -512,6 +518,8 @@ parse_bookmark (GKeyFile   *kf,
   g_autofree char *issue_id = NULL;
   g_autofree char *issue_title = NULL;
   g_autofree char *issue_date = NULL;
+  g_autofree char *archive = NULL;
+  g_autofree char *archive_name = NULL;
   g_autoptr(BulletinBookmark) bookmark = NULL;
   gint64 added, modified;
   gboolean ok = TRUE;
@@ -529,10 +537,13 @@ parse_bookmark (GKeyFile   *kf,
   issue_id = get_string (kf, group, "issue-id");
   issue_title = get_string (kf, group, "issue");
   issue_date = get_string (kf, group, "issue-date");
+  archive = get_string (kf, group, "archive");
+  archive_name = get_string (kf, group, "archive-name");
 
   bookmark = bulletin_bookmark_new (article);
   bulletin_bookmark_set_headline (bookmark, headline);
   bulletin_bookmark_set_issue (bookmark, issue_id, issue_title, issue_date);
+  bulletin_bookmark_set_archive (bookmark, archive, archive_name);
   bulletin_bookmark_set_times (bookmark, added, modified);
 
   {
@@ -941,6 +952,8 @@ note_to_text (const char   *group,
   append_value (out, "issue", bulletin_note_get_issue_title (n));
   append_value (out, "issue-date", bulletin_note_get_issue_date (n));
   append_value (out, "issue-id", bulletin_note_get_issue_id (n));
+  append_value (out, "archive", bulletin_note_get_archive_uri (n));
+  append_value (out, "archive-name", bulletin_note_get_archive_name (n));
   if (bulletin_note_has_range (n))
     {
       append_uint (out, "start", bulletin_note_get_start (n));
@@ -967,6 +980,8 @@ bookmark_to_text (const char       *group,
   append_value (out, "issue", bulletin_bookmark_get_issue_title (b));
   append_value (out, "issue-date", bulletin_bookmark_get_issue_date (b));
   append_value (out, "issue-id", bulletin_bookmark_get_issue_id (b));
+  append_value (out, "archive", bulletin_bookmark_get_archive_uri (b));
+  append_value (out, "archive-name", bulletin_bookmark_get_archive_name (b));
   append_time (out, "added", bulletin_bookmark_get_added (b));
   append_time (out, "modified", bulletin_bookmark_get_modified (b));
   return g_string_free (out, FALSE);

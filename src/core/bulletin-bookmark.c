@@ -12,6 +12,8 @@ struct _BulletinBookmark
   char    *issue_id;
   char    *issue_title;
   char    *issue_date;
+  char    *archive_uri;
+  char    *archive_name;
   gint64   added;
   gint64   modified;
 };
@@ -28,6 +30,8 @@ bulletin_bookmark_finalize (GObject *object)
   g_free (self->issue_id);
   g_free (self->issue_title);
   g_free (self->issue_date);
+  g_free (self->archive_uri);
+  g_free (self->archive_name);
 
   G_OBJECT_CLASS (bulletin_bookmark_parent_class)->finalize (object);
 }
@@ -117,6 +121,8 @@ _bulletin_bookmark_assign (BulletinBookmark *self,
   replace (&self->issue_id, from->issue_id);
   replace (&self->issue_title, from->issue_title);
   replace (&self->issue_date, from->issue_date);
+  replace (&self->archive_uri, from->archive_uri);
+  replace (&self->archive_name, from->archive_name);
   self->added = from->added;
   self->modified = from->modified;
 }
@@ -130,6 +136,8 @@ _bulletin_bookmark_equal (BulletinBookmark *a,
          g_strcmp0 (a->issue_id, b->issue_id) == 0 &&
          g_strcmp0 (a->issue_title, b->issue_title) == 0 &&
          g_strcmp0 (a->issue_date, b->issue_date) == 0 &&
+         g_strcmp0 (a->archive_uri, b->archive_uri) == 0 &&
+         g_strcmp0 (a->archive_name, b->archive_name) == 0 &&
          a->added == b->added &&
          a->modified == b->modified;
 }
@@ -211,4 +219,46 @@ bulletin_bookmark_set_times (BulletinBookmark *self,
   g_return_if_fail (BULLETIN_IS_BOOKMARK (self));
   self->added = added;
   self->modified = modified;
+}
+
+/**
+ * bulletin_bookmark_get_archive_uri:
+ *
+ * Returns: (nullable): the URI of the archive (folder or file) the
+ *   bookmark was made in, or %NULL when it is not known (older files)
+ */
+const char *
+bulletin_bookmark_get_archive_uri (BulletinBookmark *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_BOOKMARK (self), NULL);
+  return self->archive_uri;
+}
+
+/**
+ * bulletin_bookmark_get_archive_name:
+ *
+ * Returns: (nullable): the name the archive was shown under then
+ */
+const char *
+bulletin_bookmark_get_archive_name (BulletinBookmark *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_BOOKMARK (self), NULL);
+  return self->archive_name;
+}
+
+/**
+ * bulletin_bookmark_set_archive:
+ * @uri: (nullable): the archive's location as a URI
+ * @name: (nullable): its name for people
+ *
+ * Records the archive the bookmark was made in.
+ */
+void
+bulletin_bookmark_set_archive (BulletinBookmark *self,
+                               const char       *uri,
+                               const char       *name)
+{
+  g_return_if_fail (BULLETIN_IS_BOOKMARK (self));
+  replace (&self->archive_uri, uri);
+  replace (&self->archive_name, name);
 }

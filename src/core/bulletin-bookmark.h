@@ -27,6 +27,14 @@ void                bulletin_bookmark_set_issue        (BulletinBookmark  *self,
                                                         const char        *title,
                                                         const char        *date);
 
+/* the archive (folder or file) it was made in: NULL in files written
+ * before this was kept */
+const char         *bulletin_bookmark_get_archive_uri  (BulletinBookmark  *self);
+const char         *bulletin_bookmark_get_archive_name (BulletinBookmark  *self);
+void                bulletin_bookmark_set_archive      (BulletinBookmark  *self,
+                                                        const char        *uri,
+                                                        const char        *name);
+
 /* times in microseconds since the epoch */
 gint64              bulletin_bookmark_get_added        (BulletinBookmark  *self);
 gint64              bulletin_bookmark_get_modified     (BulletinBookmark  *self);

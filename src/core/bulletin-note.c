@@ -16,6 +16,8 @@ struct _BulletinNote
   char    *issue_id;
   char    *issue_title;
   char    *issue_date;
+  char    *archive_uri;
+  char    *archive_name;
 
   gboolean has_range;
   guint    start;
@@ -54,6 +56,8 @@ bulletin_note_finalize (GObject *object)
   g_free (self->issue_id);
   g_free (self->issue_title);
   g_free (self->issue_date);
+  g_free (self->archive_uri);
+  g_free (self->archive_name);
   g_free (self->quote);
   g_free (self->before);
   g_free (self->after);
@@ -229,6 +233,8 @@ _bulletin_note_assign (BulletinNote *self,
   replace (&self->issue_id, from->issue_id);
   replace (&self->issue_title, from->issue_title);
   replace (&self->issue_date, from->issue_date);
+  replace (&self->archive_uri, from->archive_uri);
+  replace (&self->archive_name, from->archive_name);
   self->has_range = from->has_range;
   self->start = from->start;
   self->end = from->end;
@@ -256,6 +262,8 @@ _bulletin_note_equal (BulletinNote *a,
          g_strcmp0 (a->issue_id, b->issue_id) == 0 &&
          g_strcmp0 (a->issue_title, b->issue_title) == 0 &&
          g_strcmp0 (a->issue_date, b->issue_date) == 0 &&
+         g_strcmp0 (a->archive_uri, b->archive_uri) == 0 &&
+         g_strcmp0 (a->archive_name, b->archive_name) == 0 &&
          a->has_range == b->has_range &&
          a->start == b->start &&
          a->end == b->end &&
@@ -456,3 +464,44 @@ _bulletin_note_set_anchor_state (BulletinNote        *self,
     }
 }
 
+/**
+ * bulletin_note_get_archive_uri:
+ *
+ * Returns: (nullable): the URI of the archive (folder or file) the
+ *   note was made in, or %NULL when it is not known (older files)
+ */
+const char *
+bulletin_note_get_archive_uri (BulletinNote *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_NOTE (self), NULL);
+  return self->archive_uri;
+}
+
+/**
+ * bulletin_note_get_archive_name:
+ *
+ * Returns: (nullable): the name the archive was shown under then
+ */
+const char *
+bulletin_note_get_archive_name (BulletinNote *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_NOTE (self), NULL);
+  return self->archive_name;
+}
+
+/**
+ * bulletin_note_set_archive:
+ * @uri: (nullable): the archive's location as a URI
+ * @name: (nullable): its name for people
+ *
+ * Records the archive the note was made in.
+ */
+void
+bulletin_note_set_archive (BulletinNote *self,
+                           const char   *uri,
+                           const char   *name)
+{
+  g_return_if_fail (BULLETIN_IS_NOTE (self));
+  replace (&self->archive_uri, uri);
+  replace (&self->archive_name, name);
+}

@@ -54,6 +54,14 @@ void                bulletin_note_set_issue            (BulletinNote      *self,
                                                         const char        *title,
                                                         const char        *date);
 
+/* the archive (folder or file) it was made in: NULL in files written
+ * before this was kept */
+const char         *bulletin_note_get_archive_uri      (BulletinNote      *self);
+const char         *bulletin_note_get_archive_name     (BulletinNote      *self);
+void                bulletin_note_set_archive          (BulletinNote      *self,
+                                                        const char        *uri,
+                                                        const char        *name);
+
 /* the passage: source offsets, quoted text and context; none on an
  * article note */
 gboolean            bulletin_note_has_range            (BulletinNote      *self);

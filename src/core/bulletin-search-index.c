@@ -2,10 +2,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
 #include <zdict.h>
 #include <zstd.h>
 
@@ -39,9 +44,22 @@
  * the newest issue to the oldest, appending rows (full pages); newer issues
  * indexed later go below.  When incremental updates break that order,
  * queries sort by issue instead (slower, same results).
+ *
+ * Safety (docs/search.md): one update writes at a time, across processes
+ * (a lock file beside the index, which also records how the last writer
+ * left the file); each batch is decided and written in one transaction,
+ * and issues has one row per path.  Readers (WAL) see whole batches, and
+ * never remove or rewrite an index.  An index the last writer did not
+ * leave as it is (a crash, bytes changed) is not trusted: queries read the
+ * files until the next update has checked it (row checksums, SQLite's and
+ * FTS5's checks, FTS5's terms against the texts) and rebuilt it if need
+ * be.  Issues that could not be read are kept as such, listed with every
+ * result, and read again at each update.  Indexing stops before the disk's
+ * free space falls below a reserve; an index whose building stopped is not
+ * used.
  */
 
-#define SCHEMA_VERSION "4"
+#define SCHEMA_VERSION "5"
 /* The first rowid of a new index: 3-byte varints (every FTS5 doclist
  * starts with a whole rowid) for its first million articles, with room
  * below for a million articles of newer issues added later (beyond that
@@ -928,6 +946,33 @@ list_issue_files (GFile         *root,
   return g_steal_pointer (&files);
 }
 
+/* Loads the issue of @f.  BULLETIN_TEST_UNREADABLE, a comma-separated list
+ * of issue file names, makes those fail as a file without read permission
+ * does: the read-error tests run as root, which permissions do not stop. */
+static gboolean
+load_issue (BulletinIssue  *issue,
+            IssueFile      *f,
+            GCancellable   *cancellable,
+            GError        **error)
+{
+  const char *unreadable = g_getenv ("BULLETIN_TEST_UNREADABLE");
+
+  if (unreadable != NULL && unreadable[0] != 0)
+    {
+      g_auto(GStrv) names = g_strsplit (unreadable, ",", -1);
+
+      if (g_strv_contains ((const char * const *)names, f->path))
+        {
+          g_autofree char *display = g_file_get_parse_name (f->file);
+
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                       "Error opening file %s: Permission denied", display);
+          return FALSE;
+        }
+    }
+  return bulletin_issue_load (issue, cancellable, error);
+}
+
 static int
 compare_results (gconstpointer a,
                  gconstpointer b)
@@ -970,6 +1015,7 @@ bulletin_search_scan_archive (GFile         *root,
   files = list_issue_files (root, cancellable, error);
   if (files == NULL)
     return NULL;
+  results->scanned = TRUE;
   q = bulletin_search_query_new (query, BULLETIN_SEARCH_WORD_START);
   if (bulletin_search_query_is_empty (q))
     return g_steal_pointer (&results);
@@ -982,7 +1028,7 @@ bulletin_search_scan_archive (GFile         *root,
       GListModel *articles;
       guint n;
 
-      if (!bulletin_issue_load (issue, cancellable, &local_error))
+      if (!load_issue (issue, f, cancellable, &local_error))
         {
           if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             {
@@ -1032,6 +1078,8 @@ struct _BulletinSearchIndex
 
   GMutex     query_lock;
   sqlite3   *query_db;
+  dev_t      query_dev;        /* the file query_db opened: reopened when */
+  ino_t      query_ino;        /* another process made a new one */
   gint64     ordered_version;  /* data_version when ordered was computed, -1 never */
   gboolean   ordered;
 
@@ -1058,14 +1106,48 @@ rc_is_corrupt (int rc)
   return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
 }
 
+/* What went wrong with the index and what happens now, in words for the
+ * person using the app: SQLite's own messages ("not an error", "cannot
+ * rollback - no transaction is active") say neither. */
 static void
 set_db_error (GError     **error,
               sqlite3     *db,
               const char  *path,
               int          rc)
 {
-  g_set_error (error, G_IO_ERROR, rc_is_corrupt (rc) ? G_IO_ERROR_INVALID_DATA : G_IO_ERROR_FAILED,
-               _("Search index %s: %s"), path, db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+  switch (rc & 0xFF)
+    {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The search index %s is damaged. It is rebuilt at the next update; "
+                     "until then searches read the files."), path);
+      break;
+    case SQLITE_FULL:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                   _("The disk of the search index %s is full: indexing stopped. "
+                     "Searches read the files until there is space again."), path);
+      break;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY,
+                   _("The search index %s cannot be written (%s): it is used as it is. "
+                     "Make its folder writable to bring it up to date."),
+                   path, sqlite3_errstr (rc));
+      break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   _("The search index %s is held by another program: try again later."), path);
+      break;
+    default:
+      /* the connection's message only when it is about this failure */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("The search index %s failed (%s): searches read the files instead."),
+                   path, db != NULL && sqlite3_errcode (db) == rc ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      break;
+    }
 }
 
 static int
@@ -1073,6 +1155,17 @@ exec (sqlite3    *db,
       const char *sql)
 {
   return sqlite3_exec (db, sql, NULL, NULL, NULL);
+}
+
+/* Ends a failed transaction, if SQLite has not ended it already (it does
+ * on a full disk), keeping @rc, the error that ended it. */
+static int
+rollback (sqlite3 *db,
+          int      rc)
+{
+  if (!sqlite3_get_autocommit (db))
+    exec (db, "ROLLBACK");
+  return rc;
 }
 
 static void
@@ -1088,41 +1181,94 @@ remove_db_files (const char *path)
   g_unlink (journal);
 }
 
+/* Empties the index at @path to build it again.  In place when SQLite can
+ * (even a damaged database, SQLITE_DBCONFIG_RESET_DATABASE): another
+ * process that has it open then sees an empty index, rather than keeping a
+ * deleted file whose last connection, when it closes, removes the -wal
+ * file of the new one by its name.  A file that is not a database at all
+ * is removed. */
+static void
+db_discard (const char *path)
+{
+  sqlite3 *db = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_busy_timeout (db, 10000);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_db_config (db, SQLITE_DBCONFIG_RESET_DATABASE, 1, NULL);
+  if (rc == SQLITE_OK)
+    rc = exec (db, "VACUUM");
+  if (db != NULL)
+    sqlite3_db_config (db, SQLITE_DBCONFIG_RESET_DATABASE, 0, NULL);
+  sqlite3_close (db);
+  if (rc != SQLITE_OK)
+    remove_db_files (path);
+}
+
 static const char schema_sql[] =
   "BEGIN;"
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
   "CREATE TABLE issues (id INTEGER PRIMARY KEY, path TEXT NOT NULL,"
   "  size INTEGER, mtime INTEGER, issue_id TEXT, title TEXT, date TEXT,"
-  "  sort_key INTEGER, first_doc INTEGER, n_docs INTEGER, error TEXT);"
+  "  sort_key INTEGER, first_doc INTEGER, n_docs INTEGER, error TEXT, crc INTEGER);"
+  "CREATE UNIQUE INDEX issues_path ON issues (path);"
+  /* every query lists the issues that could not be read: few */
+  "CREATE INDEX issues_failed ON issues (path) WHERE error IS NOT NULL;"
   "CREATE TABLE docs (id INTEGER PRIMARY KEY, issue INTEGER NOT NULL,"
   "  article_index INTEGER, article_id TEXT, headline TEXT,"
-  "  segs BLOB, text_len INTEGER, text BLOB, sig BLOB);"
+  "  segs BLOB, text_len INTEGER, text BLOB, sig BLOB, crc INTEGER);"
   "CREATE VIRTUAL TABLE fts USING fts5 (body, content='', detail=none,"
   "  columnsize=0, tokenize='bulletin');"
   "INSERT INTO meta VALUES ('schema', '" SCHEMA_VERSION "');"
   "INSERT INTO meta VALUES ('complete', '0');"
+  "INSERT INTO meta VALUES ('verified', strftime('%s', 'now'));"
   "COMMIT;";
+
+typedef enum {
+  DB_VALID,
+  DB_INVALID,   /* not an index of this version, or damaged */
+  DB_FAILED,    /* could not tell: busy, no permission */
+} DbState;
+
+static DbState
+rc_state (int rc)
+{
+  return rc_is_corrupt (rc) || (rc & 0xFF) == SQLITE_ERROR ? DB_INVALID : DB_FAILED;
+}
 
 /* Checks that @db is an index of ours and whole: the schema version, and a
  * file no shorter than its pages (a truncated copy opens fine and fails
  * later). */
-static gboolean
+static DbState
 db_validate (sqlite3    *db,
-             const char *path)
+             const char *path,
+             int        *rc_out)
 {
   sqlite3_stmt *stmt = NULL;
   gboolean ok = FALSE;
   gint64 pages = 0, page_size = 0;
   GStatBuf st;
   g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  int rc;
 
-  if (sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = 'schema'", -1, &stmt, NULL) != SQLITE_OK)
-    return FALSE;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    ok = g_strcmp0 ((const char *)sqlite3_column_text (stmt, 0), SCHEMA_VERSION) == 0;
+  /* a missing table is SQLITE_ERROR: not ours */
+  rc = sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = 'schema'", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        ok = g_strcmp0 ((const char *)sqlite3_column_text (stmt, 0), SCHEMA_VERSION) == 0;
+      if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    }
   sqlite3_finalize (stmt);
+  *rc_out = rc;
+  if (rc != SQLITE_OK)
+    return rc_state (rc);
   if (!ok)
-    return FALSE;
+    return DB_INVALID;
 
   if (sqlite3_prepare_v2 (db, "PRAGMA page_count", -1, &stmt, NULL) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW)
@@ -1134,71 +1280,149 @@ db_validate (sqlite3    *db,
   sqlite3_finalize (stmt);
 
   if (g_stat (path, &st) != 0)
-    return FALSE;
+    return DB_FAILED;
   if (!g_file_test (wal, G_FILE_TEST_EXISTS) && (gint64)st.st_size < pages * page_size)
-    return FALSE;
+    return DB_INVALID;
 
   /* the tables can be read */
-  if (sqlite3_prepare_v2 (db, "SELECT count(*) FROM issues", -1, &stmt, NULL) != SQLITE_OK)
-    return FALSE;
-  ok = sqlite3_step (stmt) == SQLITE_ROW;
+  rc = sqlite3_prepare_v2 (db, "SELECT count(*) FROM issues", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt) == SQLITE_ROW ? SQLITE_OK : sqlite3_errcode (db);
   sqlite3_finalize (stmt);
-  return ok;
+  *rc_out = rc;
+  return rc == SQLITE_OK ? DB_VALID : rc_state (rc);
 }
 
+static gboolean
+writable (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  return g_access (path, W_OK) == 0 && g_access (dir, W_OK) == 0;
+}
+
+/* Opens @name (a path, or a URI with @flags holding SQLITE_OPEN_URI) and
+ * validates it as the index at @path; NULL when it is not valid */
 static sqlite3 *
-db_open_existing (const char *path)
+db_try_open (const char *name,
+             const char *path,
+             int         flags,
+             DbState    *state,
+             int        *rc)
 {
   sqlite3 *db = NULL;
 
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    return NULL;
-  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
-      sqlite3_busy_timeout (db, 10000) != SQLITE_OK ||
-      exec (db, "PRAGMA journal_mode = WAL") != SQLITE_OK ||
-      exec (db, "PRAGMA synchronous = NORMAL") != SQLITE_OK ||
-      !register_tokenizer (db) ||
-      !db_validate (db, path))
-    {
-      sqlite3_close (db);
-      return NULL;
-    }
-  sqlite3_busy_timeout (db, 10000);
+  *state = DB_FAILED;
+  *rc = sqlite3_open_v2 (name, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+  if (*rc == SQLITE_OK)
+    *rc = sqlite3_busy_timeout (db, 10000);
+  if (*rc == SQLITE_OK)
+    *rc = register_tokenizer (db) ? SQLITE_OK : SQLITE_ERROR;
+  if (*rc == SQLITE_OK)
+    *state = db_validate (db, path, rc);
+  if (*state != DB_VALID)
+    g_clear_pointer (&db, sqlite3_close);
   return db;
 }
 
-/* Opens the index, or makes a new one when it is missing, not an index of
- * this version, or damaged. */
+/* Opens the existing index at @path to read it.  Never changes or removes
+ * it: another process may be creating it.  In a read-only folder (a
+ * read-only cache folder) it is opened read-only, and as immutable when
+ * SQLite cannot share it read-only without writing beside it (no -shm
+ * file): nobody can change it there. */
 static sqlite3 *
-db_open (const char  *path,
-         gboolean     create,
-         gboolean    *created,
-         GError     **error)
+db_open_read (const char  *path,
+              GError     **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  sqlite3 *db;
-  int rc;
+  sqlite3 *db = NULL;
+  DbState state = DB_FAILED;
+  int rc = SQLITE_CANTOPEN;
 
-  if (created != NULL)
-    *created = FALSE;
-
-  db = db_open_existing (path);
-  if (db != NULL || !create)
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
-      if (db == NULL)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("Search index %s: missing or damaged"), path);
-      return db;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The search index %s does not exist yet."), path);
+      return NULL;
     }
 
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
-    g_message ("Search index %s is damaged or of another version: rebuilding it", path);
-  remove_db_files (path);
+  if (writable (path))
+    db = db_try_open (path, path, SQLITE_OPEN_READWRITE, &state, &rc);
+  else
+    {
+      g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+      g_autofree char *ro = uri != NULL ? g_strconcat (uri, "?mode=ro", NULL) : NULL;
+      g_autofree char *immutable = uri != NULL ? g_strconcat (uri, "?immutable=1", NULL) : NULL;
+
+      if (ro != NULL)
+        db = db_try_open (ro, path, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, &state, &rc);
+      if (db == NULL && state == DB_FAILED && immutable != NULL)
+        db = db_try_open (immutable, path, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, &state, &rc);
+    }
+  if (state == DB_VALID)
+    return db;
+
+  sqlite3_close (db);
+  if (state == DB_INVALID)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                 _("The search index %s is damaged or of another version: searches read the files "
+                   "until the next update rebuilds it."), path);
+  else
+    set_db_error (error, NULL, path, rc);
+  return NULL;
+}
+
+/* Opens the index to update it, or makes a new one when it is missing, not
+ * an index of this version, or damaged.  Only with the writer lock held:
+ * then nobody else is making it, and an index that fails to validate is
+ * really damaged. */
+static sqlite3 *
+db_open_write (const char  *path,
+               gboolean    *created,
+               GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  sqlite3 *db = NULL;
+  int rc = SQLITE_OK;
+
+  *created = FALSE;
+
+  if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      DbState state = DB_FAILED;
+
+      rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_busy_timeout (db, 10000);
+      if (rc == SQLITE_OK)
+        rc = register_tokenizer (db) ? SQLITE_OK : SQLITE_ERROR;
+      if (rc == SQLITE_OK)
+        rc = exec (db, "PRAGMA journal_mode = WAL");
+      if (rc == SQLITE_OK)
+        rc = exec (db, "PRAGMA synchronous = NORMAL");
+      if (rc == SQLITE_OK)
+        state = db_validate (db, path, &rc);
+      else
+        state = rc_state (rc);
+      if (state == DB_VALID)
+        return db;
+      sqlite3_close (db);
+      db = NULL;
+      if (state == DB_FAILED)
+        {
+          set_db_error (error, NULL, path, rc);
+          return NULL;
+        }
+      g_message (_("The search index %s was damaged or made by another version of the app: "
+                   "building it again."), path);
+      db_discard (path);
+    }
+
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       int saved = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Cannot create the folder %s: %s"), dir, g_strerror (saved));
+                   _("Cannot create the folder %s for the search index (%s): searches read the files."),
+                   dir, g_strerror (saved));
       return NULL;
     }
 
@@ -1224,12 +1448,151 @@ db_open (const char  *path,
     {
       set_db_error (error, db, path, rc);
       sqlite3_close (db);
+      remove_db_files (path);
       return NULL;
     }
-  sqlite3_busy_timeout (db, 10000);
-  if (created != NULL)
-    *created = TRUE;
+  *created = TRUE;
   return db;
+}
+
+/* The writer lock: a lock file beside the index, locked (flock) for the
+ * whole of an update, so that one process or thread writes at a time and
+ * decides what to index with nobody else writing.  Its content says how
+ * the last writer left: "writing" (it did not finish: killed, crashed),
+ * "clean SIZE MTIME" (the index file as it left it), "suspect" (a query
+ * found damage). */
+
+static char *
+lock_file_path (BulletinSearchIndex *self)
+{
+  return g_strconcat (self->db_path, ".lock", NULL);
+}
+
+static int
+writer_lock (BulletinSearchIndex  *self,
+             GCancellable         *cancellable,
+             GError              **error)
+{
+  g_autofree char *path = lock_file_path (self);
+  g_autofree char *dir = g_path_get_dirname (self->db_path);
+  int fd = -1;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      (fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("The search index %s cannot be updated (%s): it is used as it is. "
+                     "Make the folder %s writable to bring it up to date."),
+                   self->db_path, g_strerror (saved), dir);
+      return -1;
+    }
+  while (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      /* a file system without locks: the transactions still keep the
+       * index whole */
+      if (errno != EWOULDBLOCK && errno != EINTR)
+        break;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          close (fd);
+          return -1;
+        }
+      g_usleep (20 * 1000);
+    }
+  return fd;
+}
+
+static char *
+lock_read_state (int fd)
+{
+  char buf[128];
+  ssize_t n = pread (fd, buf, sizeof buf - 1, 0);
+
+  buf[MAX (n, 0)] = 0;
+  return g_strdup (buf);
+}
+
+static void
+lock_write_state (int         fd,
+                  const char *state)
+{
+  gsize len = strlen (state);
+
+  if (ftruncate (fd, 0) != 0 || pwrite (fd, state, len, 0) != (ssize_t)len)
+    g_debug ("cannot write the index lock file: %s", g_strerror (errno));
+}
+
+static char *
+clean_state (const char *db_path)
+{
+  GStatBuf st;
+
+  if (g_stat (db_path, &st) != 0)
+    return g_strdup ("clean");
+  return g_strdup_printf ("clean %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
+                          (gint64)st.st_size, (gint64)st.st_mtim.tv_sec, (gint64)st.st_mtim.tv_nsec);
+}
+
+/* Is another update (of any process) holding the writer lock? */
+static gboolean
+writer_active (BulletinSearchIndex *self)
+{
+  g_autofree char *path = lock_file_path (self);
+  gboolean active;
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    return FALSE;
+  active = flock (fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  close (fd);
+  return active;
+}
+
+/* Is the index file as the last writer left it?  Not after a writer that
+ * did not finish, nor when something else changed the file (bytes written
+ * into it, a copy put in its place), nor when a query met damage: then
+ * queries read the files until an update has checked it.  While an update
+ * runs, its transactions keep the index whole. */
+static gboolean
+index_trusted (BulletinSearchIndex *self)
+{
+  g_autofree char *path = lock_file_path (self);
+  g_autofree char *state = NULL;
+  g_autofree char *clean = NULL;
+  int fd;
+
+  if (bulletin_search_index_get_building (self))
+    return TRUE;
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    return FALSE;
+  /* shared: no update starts while the state is read */
+  if (flock (fd, LOCK_SH | LOCK_NB) != 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      return saved == EWOULDBLOCK;
+    }
+  state = lock_read_state (fd);
+  clean = clean_state (self->db_path);
+  close (fd);
+  return strcmp (state, clean) == 0;
+}
+
+/* A query found damage: the next update checks the index. */
+static void
+mark_suspect (BulletinSearchIndex *self)
+{
+  g_autofree char *path = lock_file_path (self);
+  int fd = g_open (path, O_WRONLY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    return;
+  lock_write_state (fd, "suspect");
+  close (fd);
 }
 
 static void
@@ -1387,7 +1750,7 @@ bulletin_search_index_dup_unreadable (BulletinSearchIndex  *self,
 
   g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), NULL);
 
-  db = db_open (self->db_path, FALSE, NULL, error);
+  db = db_open_read (self->db_path, error);
   if (db == NULL)
     return NULL;
   if (sqlite3_prepare_v2 (db, "SELECT path, error FROM issues WHERE error IS NOT NULL"
@@ -1428,6 +1791,7 @@ typedef struct {
   gint64  mtime;
   gint64  first_doc;
   gint64  n_docs;
+  gboolean failed;   /* could not be read: read again */
 } IndexedIssue;
 
 typedef struct {
@@ -1467,6 +1831,85 @@ newer (gint64      key_a,
   return strcmp (path_a, path_b) > 0;
 }
 
+/* Row checksums: every row of issues and docs keeps a 64-bit FNV-1a hash
+ * of its other columns, each with its length, so that a check finds bytes
+ * changed inside a row (which SQLite's own checks do not see). */
+#define CRC_START G_GUINT64_CONSTANT (0xcbf29ce484222325)
+
+static void
+crc_add (guint64    *h,
+         const void *data,
+         gsize       len)
+{
+  const guint8 *p = data;
+  guint64 x = *h;
+  guint8 n[8];
+
+  for (guint i = 0; i < 8; i++)
+    n[i] = (guint8)((guint64)len >> (8 * i));
+  for (guint i = 0; i < 8; i++)
+    x = (x ^ n[i]) * G_GUINT64_CONSTANT (0x100000001b3);
+  for (gsize i = 0; i < len; i++)
+    x = (x ^ p[i]) * G_GUINT64_CONSTANT (0x100000001b3);
+  *h = x;
+}
+
+static void
+crc_add_int (guint64 *h,
+             gint64   v)
+{
+  crc_add (h, &v, sizeof v);
+}
+
+static void
+crc_add_text (guint64    *h,
+              const char *text)
+{
+  if (text == NULL)
+    crc_add (h, "\377NULL", 5);
+  else
+    crc_add (h, text, strlen (text));
+}
+
+/* as bound: a NULL pointer is bound as NULL */
+static void
+crc_add_blob (guint64    *h,
+              const void *data,
+              gsize       len)
+{
+  if (data == NULL)
+    crc_add_text (h, NULL);
+  else
+    crc_add (h, data, len);
+}
+
+/* The checksum of a row as read back: columns @first to @last of @stmt */
+static gint64
+crc_of_columns (sqlite3_stmt *stmt,
+                int           first,
+                int           last)
+{
+  guint64 h = CRC_START;
+
+  for (int i = first; i <= last; i++)
+    switch (sqlite3_column_type (stmt, i))
+      {
+      case SQLITE_INTEGER:
+        crc_add_int (&h, sqlite3_column_int64 (stmt, i));
+        break;
+      case SQLITE_NULL:
+        crc_add_text (&h, NULL);
+        break;
+      default:
+        {
+          const void *data = sqlite3_column_blob (stmt, i);
+
+          crc_add (&h, data, sqlite3_column_bytes (stmt, i));
+        }
+      }
+  return (gint64)h;
+}
+
 typedef struct {
   sqlite3       *db;
   const char    *path;
@@ -1475,6 +1918,7 @@ typedef struct {
   sqlite3_stmt  *insert_fts;
   sqlite3_stmt  *delete_fts;
   sqlite3_stmt  *select_doc;
+  sqlite3_stmt  *select_path;
   GBytes        *dictionary;
   gboolean       have_dictionary;
   Decompressor       decompressor;
@@ -1491,6 +1935,7 @@ writer_clear (Writer *w)
   sqlite3_finalize (w->insert_fts);
   sqlite3_finalize (w->delete_fts);
   sqlite3_finalize (w->select_doc);
+  sqlite3_finalize (w->select_path);
   decompressor_clear (&w->decompressor);
   compressor_clear (&w->compressor);
   g_clear_pointer (&w->dictionary, g_bytes_unref);
@@ -1543,12 +1988,12 @@ writer_prepare (Writer *w)
   w->segs = g_array_new (FALSE, FALSE, sizeof (Segment));
   rc = sqlite3_prepare_v2 (w->db,
                            "INSERT INTO issues (path, size, mtime, issue_id, title, date, sort_key,"
-                           " first_doc, n_docs, error) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                           " first_doc, n_docs, error, crc) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                            -1, &w->insert_issue, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (w->db,
                              "INSERT INTO docs (id, issue, article_index, article_id, headline, segs,"
-                             " text_len, text, sig) VALUES (?,?,?,?,?,?,?,?,?)",
+                             " text_len, text, sig, crc) VALUES (?,?,?,?,?,?,?,?,?,?)",
                              -1, &w->insert_doc, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (w->db, "INSERT INTO fts (rowid, body) VALUES (?,?)", -1, &w->insert_fts, NULL);
@@ -1558,6 +2003,9 @@ writer_prepare (Writer *w)
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (w->db, "SELECT segs, text_len, text FROM docs WHERE id = ?",
                              -1, &w->select_doc, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (w->db, "SELECT id, first_doc, n_docs FROM issues WHERE path = ?",
+                             -1, &w->select_path, NULL);
   return rc;
 }
 
@@ -1648,6 +2096,31 @@ writer_delete_issue (Writer             *w,
   return rc;
 }
 
+/* Removes the row of the issue at @path, if there is one */
+static int
+writer_forget_path (Writer     *w,
+                    const char *path)
+{
+  IndexedIssue issue = { 0 };
+  int rc;
+
+  sqlite3_bind_text (w->select_path, 1, path, -1, SQLITE_STATIC);
+  rc = sqlite3_step (w->select_path);
+  if (rc == SQLITE_ROW)
+    {
+      issue.id = sqlite3_column_int64 (w->select_path, 0);
+      issue.first_doc = sqlite3_column_int64 (w->select_path, 1);
+      issue.n_docs = sqlite3_column_int64 (w->select_path, 2);
+    }
+  sqlite3_reset (w->select_path);
+  sqlite3_clear_bindings (w->select_path);
+  if (rc == SQLITE_DONE)
+    return SQLITE_OK;
+  if (rc != SQLITE_ROW)
+    return rc;
+  return writer_delete_issue (w, &issue);
+}
+
 static void
 bind_text_or_null (sqlite3_stmt *stmt,
                    int           i,
@@ -1666,19 +2139,41 @@ writer_insert_issue (Writer      *w,
 {
   GListModel *articles = p->issue != NULL ? bulletin_issue_get_articles (p->issue) : NULL;
   guint n = articles != NULL ? g_list_model_get_n_items (articles) : 0;
+  const char *issue_id = p->issue ? bulletin_issue_get_id (p->issue) : NULL;
+  const char *title = p->issue ? bulletin_issue_get_title (p->issue) : NULL;
+  const char *date = p->issue ? bulletin_issue_get_date (p->issue) : NULL;
+  guint64 crc = CRC_START;
   gint64 issue_rowid;
   int rc;
+
+  /* decided in this transaction: whatever row the path has now goes,
+   * whoever wrote it */
+  rc = writer_forget_path (w, p->file->path);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  crc_add_text (&crc, p->file->path);
+  crc_add_int (&crc, p->file->size);
+  crc_add_int (&crc, p->file->mtime);
+  crc_add_text (&crc, issue_id);
+  crc_add_text (&crc, title);
+  crc_add_text (&crc, date);
+  crc_add_int (&crc, p->sort_key);
+  crc_add_int (&crc, first_doc);
+  crc_add_int (&crc, n);
+  crc_add_text (&crc, p->error);
 
   sqlite3_bind_text (w->insert_issue, 1, p->file->path, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (w->insert_issue, 2, p->file->size);
   sqlite3_bind_int64 (w->insert_issue, 3, p->file->mtime);
-  bind_text_or_null (w->insert_issue, 4, p->issue ? bulletin_issue_get_id (p->issue) : NULL);
-  bind_text_or_null (w->insert_issue, 5, p->issue ? bulletin_issue_get_title (p->issue) : NULL);
-  bind_text_or_null (w->insert_issue, 6, p->issue ? bulletin_issue_get_date (p->issue) : NULL);
+  bind_text_or_null (w->insert_issue, 4, issue_id);
+  bind_text_or_null (w->insert_issue, 5, title);
+  bind_text_or_null (w->insert_issue, 6, date);
   sqlite3_bind_int64 (w->insert_issue, 7, p->sort_key);
   sqlite3_bind_int64 (w->insert_issue, 8, first_doc);
   sqlite3_bind_int64 (w->insert_issue, 9, n);
   bind_text_or_null (w->insert_issue, 10, p->error);
+  sqlite3_bind_int64 (w->insert_issue, 11, (gint64)crc);
   rc = step_reset (w->insert_issue);
   if (rc != SQLITE_OK)
     return rc;
@@ -1697,6 +2192,7 @@ writer_insert_issue (Writer      *w,
       const guint8 *compressed;
       gsize compressed_len = 0;
       gint64 rowid = first_doc + a;
+      guint64 doc_crc = CRC_START;
 
       article_search_text (article, text, segs);
       fold_search_text (w->folded, text->str, text->len, (Segment *)segs->data, segs->len);
@@ -1714,6 +2210,15 @@ writer_insert_issue (Writer      *w,
       sqlite3_bind_int64 (w->insert_doc, 7, text->len);
       sqlite3_bind_blob (w->insert_doc, 8, compressed, compressed_len, SQLITE_STATIC);
       sqlite3_bind_blob (w->insert_doc, 9, sig->data, sig->len, SQLITE_STATIC);
+      crc_add_int (&doc_crc, issue_rowid);
+      crc_add_int (&doc_crc, a);
+      crc_add_text (&doc_crc, bulletin_article_get_id (article));
+      crc_add_text (&doc_crc, bulletin_article_get_headline (article));
+      crc_add_blob (&doc_crc, packed->data, packed->len);
+      crc_add_int (&doc_crc, text->len);
+      crc_add_blob (&doc_crc, compressed, compressed_len);
+      crc_add_blob (&doc_crc, sig->data, sig->len);
+      sqlite3_bind_int64 (w->insert_doc, 10, (gint64)doc_crc);
       rc = step_reset (w->insert_doc);
       if (rc != SQLITE_OK)
         break;
@@ -1823,6 +2328,46 @@ report_progress (Progress *progress,
     progress->progress (done, total, progress->user_data);
 }
 
+/* Bytes kept free on the disk of the index: the bookmarks and notes, and
+ * whatever else the person saves, need them more than the index does.
+ * BULLETIN_INDEX_RESERVE (bytes) changes it, for the tests. */
+static guint64
+index_reserve (void)
+{
+  const char *env = g_getenv ("BULLETIN_INDEX_RESERVE");
+
+  if (env != NULL && env[0] != 0)
+    return g_ascii_strtoull (env, NULL, 10);
+  return 64 * 1024 * 1024;
+}
+
+/* FALSE, with @error set, when the disk of the index has less free space
+ * than the reserve */
+static gboolean
+check_space (BulletinSearchIndex  *self,
+             GError              **error)
+{
+  g_autofree char *dir = g_path_get_dirname (self->db_path);
+  g_autofree char *avail_text = NULL;
+  g_autofree char *reserve_text = NULL;
+  guint64 avail, reserve = index_reserve ();
+  struct statvfs st;
+
+  if (statvfs (dir, &st) != 0)
+    return TRUE;
+  avail = (guint64)st.f_bavail * st.f_frsize;
+  if (avail >= reserve)
+    return TRUE;
+  avail_text = g_format_size (avail);
+  reserve_text = g_format_size (reserve);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+               _("Indexing stopped: only %s is free on the disk of the search index %s, and %s stays free "
+                 "for your notes and other files. Searches read the files, slower, until there is more "
+                 "space; free some to let indexing go on."),
+               avail_text, self->db_path, reserve_text);
+  return FALSE;
+}
+
 static int
 update_db (BulletinSearchIndex  *self,
            sqlite3              *db,
@@ -1849,7 +2394,8 @@ update_db (BulletinSearchIndex  *self,
     goto out;
 
   indexed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  rc = sqlite3_prepare_v2 (db, "SELECT id, path, size, mtime, first_doc, n_docs FROM issues", -1, &stmt, NULL);
+  rc = sqlite3_prepare_v2 (db, "SELECT id, path, size, mtime, first_doc, n_docs, error IS NOT NULL FROM issues",
+                           -1, &stmt, NULL);
   while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       IndexedIssue *issue = g_new0 (IndexedIssue, 1);
@@ -1859,6 +2405,7 @@ update_db (BulletinSearchIndex  *self,
       issue->mtime = sqlite3_column_int64 (stmt, 3);
       issue->first_doc = sqlite3_column_int64 (stmt, 4);
       issue->n_docs = sqlite3_column_int64 (stmt, 5);
+      issue->failed = sqlite3_column_int (stmt, 6) != 0;
       g_hash_table_insert (indexed, g_strdup ((const char *)sqlite3_column_text (stmt, 1)), issue);
       rc = SQLITE_OK;
     }
@@ -1881,7 +2428,7 @@ update_db (BulletinSearchIndex  *self,
         IndexedIssue *issue = g_hash_table_lookup (indexed, f->path);
 
         g_hash_table_insert (on_disk, f->path, f);
-        if (issue == NULL || issue->size != f->size || issue->mtime != f->mtime)
+        if (issue == NULL || issue->size != f->size || issue->mtime != f->mtime || issue->failed)
           g_ptr_array_add (todo, f);
       }
 
@@ -1891,7 +2438,7 @@ update_db (BulletinSearchIndex  *self,
         IssueFile *f = g_hash_table_lookup (on_disk, key);
         IndexedIssue *issue = value;
 
-        if (f != NULL && issue->size == f->size && issue->mtime == f->mtime)
+        if (f != NULL && issue->size == f->size && issue->mtime == f->mtime && !issue->failed)
           continue;
         if (!began)
           {
@@ -1902,7 +2449,7 @@ update_db (BulletinSearchIndex  *self,
           rc = writer_delete_issue (&w, issue);
       }
     if (began)
-      rc = rc == SQLITE_OK ? exec (db, "COMMIT") : (exec (db, "ROLLBACK"), rc);
+      rc = rc == SQLITE_OK ? exec (db, "COMMIT") : rollback (db, rc);
     if (rc != SQLITE_OK)
       goto out;
   }
@@ -1932,6 +2479,12 @@ update_db (BulletinSearchIndex  *self,
       gboolean below = FALSE;
 
       g_array_set_clear_func (batch, (GDestroyNotify)parsed_issue_clear);
+      /* the reserve of the disk stays free */
+      if (!check_space (self, error))
+        {
+          rc = SQLITE_FULL;
+          goto out;
+        }
       for (guint i = 0; i < n; i++)
         {
           ParsedIssue p = { g_ptr_array_index (todo, start + i), NULL, NULL, 0 };
@@ -1943,7 +2496,7 @@ update_db (BulletinSearchIndex  *self,
               goto out;
             }
           p.issue = bulletin_issue_new (p.file->file, p.file->kind);
-          if (bulletin_issue_load (p.issue, cancellable, &local_error))
+          if (load_issue (p.issue, p.file, cancellable, &local_error))
             {
               p.sort_key = bulletin_issue_get_sort_key (p.issue);
               n_docs += g_list_model_get_n_items (bulletin_issue_get_articles (p.issue));
@@ -2009,10 +2562,11 @@ update_db (BulletinSearchIndex  *self,
       }
       if (rc == SQLITE_OK)
         rc = exec (db, "COMMIT");
-      else
-        exec (db, "ROLLBACK");
       if (rc != SQLITE_OK)
-        goto out;
+        {
+          rollback (db, rc);
+          goto out;
+        }
 
       if (n_docs > 0)
         {
@@ -2030,11 +2584,10 @@ update_db (BulletinSearchIndex  *self,
       report_progress (progress, start + n, todo->len);
     }
 
-  if (todo->len > 0)
-    {
-      /* one segment answers queries faster than many */
-      exec (db, "INSERT INTO fts (fts) VALUES ('optimize')");
-    }
+  /* one segment answers queries faster than many; merging rewrites the
+   * whole FTS index, so only with room to spare */
+  if (todo->len > 0 && check_space (self, NULL))
+    exec (db, "INSERT INTO fts (fts) VALUES ('optimize')");
   exec (db, "PRAGMA incremental_vacuum");
   rc = exec (db, "UPDATE meta SET value = '1' WHERE key = 'complete'");
 
@@ -2046,6 +2599,186 @@ out:
   return rc;
 }
 
+/* checking */
+
+typedef struct {
+  GHashTable *terms;
+} TermSet;
+
+static int
+collect_term (void       *ctx,
+              int         flags,
+              const char *token,
+              int         n_token,
+              int         start,
+              int         end)
+{
+  g_hash_table_add (((TermSet *)ctx)->terms, g_strndup (token, n_token));
+  return SQLITE_OK;
+}
+
+static guint64
+term_hash (gint64      rowid,
+           const char *term,
+           gsize       len)
+{
+  guint64 h = CRC_START;
+
+  crc_add_int (&h, rowid);
+  crc_add (&h, term, len);
+  return h;
+}
+
+/* Checks the whole index: SQLite's integrity check, FTS5's, the checksum
+ * of every row, and the terms FTS5 holds against the stored texts (bytes
+ * changed in an FTS5 page can drop a term from a doclist and still pass
+ * FTS5's own check).  Reads every page; run after an unclean exit, when a
+ * query met damage, and now and then.  FALSE with @why when it fails. */
+static gboolean
+db_verify (sqlite3       *db,
+           GCancellable  *cancellable,
+           char         **why)
+{
+  g_autoptr(GBytes) dictionary = NULL;
+  g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (Segment));
+  g_autoptr(GHashTable) terms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  BulletinFolded *folded = bulletin_folded_new_chars_only ();
+  Decompressor z = { 0 };
+  sqlite3_stmt *stmt = NULL;
+  guint64 sum_docs = 0, sum_fts = 0;
+  gint64 n_docs = 0, n_rows = 0;
+  int rc;
+
+  *why = NULL;
+  rc = sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL);
+  if (rc != SQLITE_OK || sqlite3_step (stmt) != SQLITE_ROW ||
+      g_strcmp0 ((const char *)sqlite3_column_text (stmt, 0), "ok") != 0)
+    *why = g_strdup ("integrity_check");
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  if (*why == NULL && exec (db, "INSERT INTO fts (fts) VALUES ('integrity-check')") != SQLITE_OK)
+    *why = g_strdup ("fts5 integrity-check");
+
+  if (*why == NULL &&
+      sqlite3_prepare_v2 (db, "SELECT path, size, mtime, issue_id, title, date, sort_key, first_doc, n_docs,"
+                              " error, crc FROM issues", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      while (*why == NULL && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        if (crc_of_columns (stmt, 0, 9) != sqlite3_column_int64 (stmt, 10))
+          *why = g_strdup ("issue checksum");
+      if (*why == NULL && rc != SQLITE_DONE)
+        *why = g_strdup (sqlite3_errstr (rc));
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+
+  dictionary = load_dictionary (db);
+  if (dictionary != NULL)
+    z.dictionary = g_bytes_get_data (dictionary, &z.dictionary_len);
+  if (*why == NULL &&
+      sqlite3_prepare_v2 (db, "SELECT id, issue, article_index, article_id, headline, segs, text_len, text, sig,"
+                              " crc FROM docs", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      while (*why == NULL && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 rowid = sqlite3_column_int64 (stmt, 0);
+          gint64 text_len = sqlite3_column_int64 (stmt, 6);
+          TermSet set = { terms };
+          g_autofree char *body = NULL;
+          const char *text;
+          GHashTableIter iter;
+          gpointer term;
+
+          if (crc_of_columns (stmt, 1, 8) != sqlite3_column_int64 (stmt, 9))
+            {
+              *why = g_strdup ("article checksum");
+              break;
+            }
+          text = text_len >= 0 ? decompressor_run (&z, sqlite3_column_blob (stmt, 7), sqlite3_column_bytes (stmt, 7),
+                                                   text_len) : NULL;
+          if (text == NULL || !segs_decode (sqlite3_column_blob (stmt, 5), sqlite3_column_bytes (stmt, 5), segs))
+            {
+              *why = g_strdup ("article text");
+              break;
+            }
+          fold_search_text (folded, text, text_len, (Segment *)segs->data, segs->len);
+          body = bulletin_folded_to_utf8 (folded);
+          g_hash_table_remove_all (terms);
+          tokenizer_tokenize (NULL, &set, 0, body, strlen (body), collect_term);
+          g_hash_table_iter_init (&iter, terms);
+          while (g_hash_table_iter_next (&iter, &term, NULL))
+            {
+              sum_docs += term_hash (rowid, term, strlen (term));
+              n_docs++;
+            }
+          if (g_cancellable_is_cancelled (cancellable))
+            break;
+        }
+      if (*why == NULL && rc != SQLITE_DONE && rc != SQLITE_ROW)
+        *why = g_strdup (sqlite3_errstr (rc));
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+
+  if (*why == NULL && !g_cancellable_is_cancelled (cancellable))
+    {
+      rc = exec (db, "CREATE VIRTUAL TABLE temp.fts_check USING fts5vocab (main, 'fts', 'instance')");
+      if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2 (db, "SELECT term, doc FROM temp.fts_check", -1, &stmt, NULL);
+      while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          sum_fts += term_hash (sqlite3_column_int64 (stmt, 1), sqlite3_column_blob (stmt, 0),
+                                sqlite3_column_bytes (stmt, 0));
+          n_rows++;
+          rc = SQLITE_OK;
+        }
+      sqlite3_finalize (stmt);
+      exec (db, "DROP TABLE IF EXISTS temp.fts_check");
+      if (rc != SQLITE_DONE)
+        *why = g_strdup_printf ("fts5 terms: %s", sqlite3_errstr (rc));
+      else if (sum_fts != sum_docs || n_rows != n_docs)
+        *why = g_strdup_printf ("fts5 terms: %" G_GINT64_FORMAT " in the index, %" G_GINT64_FORMAT " in the texts",
+                                n_rows, n_docs);
+    }
+
+  decompressor_clear (&z);
+  bulletin_folded_free (folded);
+  return *why == NULL;
+}
+
+#define VERIFY_EVERY (30 * 24 * 3600)
+
+/* Whether the index should be checked before this update: the last writer
+ * did not finish (crash, kill), a query met damage, the file changed since
+ * the last writer left it, or the last check is a month old. */
+static gboolean
+needs_verify (sqlite3    *db,
+              const char *path,
+              const char *state)
+{
+  gint64 verified = 0, size = -1, sec = -1, nsec = -1;
+  GStatBuf st;
+
+  if (!g_str_has_prefix (state, "clean "))
+    return TRUE;
+  if (sscanf (state, "clean %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT, &size, &sec, &nsec) != 3)
+    return TRUE;
+  if (g_stat (path, &st) != 0 || (gint64)st.st_size != size || (gint64)st.st_mtim.tv_sec != sec ||
+      (gint64)st.st_mtim.tv_nsec != nsec)
+    return TRUE;
+  if (!query_int64 (db, "SELECT value FROM meta WHERE key = 'verified'", &verified))
+    return TRUE;
+  return verified + VERIFY_EVERY < (gint64)time (NULL);
+}
+
+static void
+forget_query_db (BulletinSearchIndex *self)
+{
+  g_mutex_lock (&self->query_lock);
+  g_clear_pointer (&self->query_db, sqlite3_close);
+  g_mutex_unlock (&self->query_lock);
+}
+
 /**
  * bulletin_search_index_update:
  * @progress: (nullable) (scope call): called after each batch of issues, in
@@ -2053,9 +2786,17 @@ out:
  *
  * Brings the index up to date with the archive, in the calling thread:
  * issues whose size or modification time changed are indexed again,
- * removed ones are forgotten, new ones added.  A missing, damaged or
- * foreign index is rebuilt from scratch.  Each batch of issues is
- * committed, so queries see it at once.
+ * removed ones are forgotten, new ones added, and ones that could not be
+ * read last time are read again.  A missing, damaged or foreign index is
+ * rebuilt from scratch.  Each batch of issues is committed, so queries see
+ * it at once.
+ *
+ * One update at a time writes, in any number of processes: the others
+ * wait for it (a lock file beside the index), then find little left to do.
+ * After an unclean exit, or when a query met damage, the index is checked
+ * first, and rebuilt when the check fails.  Indexing stops, with
+ * G_IO_ERROR_NO_SPACE, when the disk's free space falls below a reserve
+ * (64 MiB); queries then read the files.
  *
  * Returns: TRUE when the index is complete
  */
@@ -2067,7 +2808,10 @@ bulletin_search_index_update (BulletinSearchIndex        *self,
                               GError                    **error)
 {
   Progress p = { self, progress, user_data };
+  g_autofree char *state = NULL;
+  g_autofree char *clean = NULL;
   int rc = SQLITE_OK;
+  int lock;
 
   g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), FALSE);
 
@@ -2075,17 +2819,44 @@ bulletin_search_index_update (BulletinSearchIndex        *self,
   g_atomic_int_set (&self->done, 0);
   g_atomic_int_set (&self->total, 0);
 
+  lock = writer_lock (self, cancellable, error);
+  if (lock < 0)
+    {
+      g_atomic_int_set (&self->building, 0);
+      return FALSE;
+    }
+  state = lock_read_state (lock);
+  lock_write_state (lock, "writing");
+
   for (guint attempt = 0; attempt < 2; attempt++)
     {
       g_autoptr(GError) local_error = NULL;
-      sqlite3 *db = db_open (self->db_path, TRUE, NULL, &local_error);
+      gboolean created = FALSE;
+      sqlite3 *db = db_open_write (self->db_path, &created, &local_error);
 
       if (db == NULL)
         {
-          g_atomic_int_set (&self->building, 0);
           g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
+          rc = SQLITE_ERROR;
+          break;
         }
+      if (!created && attempt == 0 && needs_verify (db, self->db_path, state))
+        {
+          g_autofree char *why = NULL;
+
+          if (!db_verify (db, cancellable, &why))
+            {
+              g_message (_("The search index %s is damaged (%s): building it again. "
+                           "Searches read the files meanwhile."), self->db_path, why);
+              sqlite3_close (db);
+              forget_query_db (self);
+              db_discard (self->db_path);
+              continue;
+            }
+          if (!g_cancellable_is_cancelled (cancellable))
+            exec (db, "INSERT OR REPLACE INTO meta VALUES ('verified', strftime('%s', 'now'))");
+        }
+
       rc = update_db (self, db, cancellable, &p, &local_error);
       if (rc == SQLITE_OK)
         sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
@@ -2094,17 +2865,21 @@ bulletin_search_index_update (BulletinSearchIndex        *self,
       if (rc_is_corrupt (rc) && attempt == 0)
         {
           /* damaged under our feet: start again from nothing */
-          g_message ("Search index %s is damaged: rebuilding it", self->db_path);
-          g_mutex_lock (&self->query_lock);
-          g_clear_pointer (&self->query_db, sqlite3_close);
-          g_mutex_unlock (&self->query_lock);
-          remove_db_files (self->db_path);
+          g_message (_("The search index %s is damaged: building it again. "
+                       "Searches read the files meanwhile."), self->db_path);
+          forget_query_db (self);
+          db_discard (self->db_path);
           continue;
         }
       if (rc != SQLITE_OK)
         g_propagate_error (error, g_steal_pointer (&local_error));
       break;
     }
+
+  /* left as it is: whatever the outcome, the transactions kept it whole */
+  clean = clean_state (self->db_path);
+  lock_write_state (lock, clean);
+  close (lock);
 
   g_atomic_int_set (&self->building, 0);
   return rc == SQLITE_OK;
@@ -2584,6 +3359,7 @@ query_db (BulletinSearchIndex  *self,
           guint                 max_hits,
           guint                 max_details,
           GCancellable         *cancellable,
+          gboolean             *stopped,
           int                  *rc_out,
           GError              **error)
 {
@@ -2646,6 +3422,28 @@ query_db (BulletinSearchIndex  *self,
   verifier_init (&ctx.verifiers[1], dictionary);
   query_int64 (self->query_db, "SELECT value FROM meta WHERE key = 'complete'", &complete);
   results->partial = complete != 1 || bulletin_search_index_get_building (self);
+  if (complete != 1 && !bulletin_search_index_get_building (self) && !writer_active (self))
+    {
+      /* building it stopped (a full disk, an error, a kill): the files
+       * are read instead */
+      *stopped = TRUE;
+      rc = SQLITE_OK;
+      goto out;
+    }
+
+  /* the issues that could not be read are not searched: say so */
+  rc = sqlite3_prepare_v2 (self->query_db, "SELECT path, error FROM issues WHERE error IS NOT NULL"
+                           " ORDER BY path DESC", -1, &scan, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (scan)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (results->unreadable, unreadable_line ((const char *)sqlite3_column_text (scan, 0),
+                                                             (const char *)sqlite3_column_text (scan, 1)));
+      rc = SQLITE_OK;
+    }
+  g_clear_pointer (&scan, sqlite3_finalize);
+  if (rc != SQLITE_DONE)
+    goto out;
+  rc = SQLITE_OK;
 
   bulletin_search_query_get_chars (q, &n_chars);
   if (max_hits > 0 && ordered && expr != NULL && n_chars == 1)
@@ -2757,6 +3555,8 @@ out:
   sqlite3_finalize (ctx.issue_stmt);
   exec (self->query_db, "COMMIT");
   *rc_out = rc;
+  if (rc == SQLITE_OK && *stopped)
+    return NULL;
   if (rc != SQLITE_OK)
     {
       if (rc != SQLITE_ABORT && error != NULL && *error == NULL)
@@ -2775,8 +3575,11 @@ out:
  * Searches the index: candidates from FTS5, each checked against its text
  * with the matcher of in-article search.  While the index is being built
  * the results come from what is indexed so far and say so (partial).
- * Without a usable index (missing, damaged), every issue is scanned
- * instead: slower, same results.  Thread-safe: queries are serialised.
+ * Without a usable index (missing, damaged, not left whole by its last
+ * writer, or its building stopped, on a full disk for one), every issue is
+ * scanned instead: slower, same results.  Issues that could not be read
+ * are listed in the results' unreadable.  Thread-safe: queries are
+ * serialised.
  *
  * Returns: (transfer full): the results, newest issue first
  */
@@ -2817,28 +3620,45 @@ bulletin_search_index_query_full (BulletinSearchIndex  *self,
   for (guint attempt = 0; attempt < 2; attempt++)
     {
       g_autoptr(GError) local_error = NULL;
+      gboolean stopped = FALSE;
+      GStatBuf st;
 
+      /* another process made a new index: the old file is gone */
+      if (self->query_db != NULL &&
+          (g_stat (self->db_path, &st) != 0 || st.st_dev != self->query_dev || st.st_ino != self->query_ino))
+        g_clear_pointer (&self->query_db, sqlite3_close);
       if (self->query_db == NULL)
         {
-          self->query_db = db_open (self->db_path, FALSE, NULL, NULL);
+          self->query_db = db_open_read (self->db_path, NULL);
           self->ordered_version = -1;
+          if (self->query_db != NULL && g_stat (self->db_path, &st) == 0)
+            {
+              self->query_dev = st.st_dev;
+              self->query_ino = st.st_ino;
+            }
           /* candidates' rows straight from the file's pages, not copied
            * into SQLite's cache (which would hold a few hundred) */
           if (self->query_db != NULL)
             exec (self->query_db, "PRAGMA mmap_size = 1073741824");
         }
-      if (self->query_db == NULL)
+      if (self->query_db == NULL || !index_trusted (self))
         break;
 
-      results = query_db (self, query, max_hits, max_details, cancellable, &rc, &local_error);
+      results = query_db (self, query, max_hits, max_details, cancellable, &stopped, &rc, &local_error);
       if (results != NULL)
         return results;
-      if (!rc_is_corrupt (rc))
+      if (stopped)
+        break;
+      if (rc == SQLITE_ABORT)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           return NULL;
         }
-      /* damaged: reopen once (an update may have rebuilt it), then scan */
+      /* damaged (the next update checks it), or emptied by an update that
+       * rebuilds it: reopen once, then scan */
+      if (rc_is_corrupt (rc))
+        mark_suspect (self);
+      g_debug ("%s", local_error != NULL ? local_error->message : sqlite3_errstr (rc));
       g_clear_pointer (&self->query_db, sqlite3_close);
     }
 

@@ -53,15 +53,19 @@ typedef struct {
  * @complete: every candidate was checked; FALSE when the search stopped
  *   after the first screen (max_hits)
  * @unreadable: (element-type utf8): one "PATH: REASON" for each issue that
- *   could not be read and was left out, PATH relative to the archive root
- *   (bulletin_search_scan_archive (); an index keeps them, see
- *   bulletin_search_index_dup_unreadable ())
+ *   could not be read and was left out, PATH relative to the archive root;
+ *   empty when every issue was searched.  The index keeps them (see also
+ *   bulletin_search_index_dup_unreadable ()) and reads them again at the
+ *   next update.
+ * @scanned: the results come from reading the files, not from the index
+ *   (there is none, it is damaged, or its building stopped)
  */
 typedef struct {
   GPtrArray *results;
   guint      n_hits;
   guint      partial : 1;
   guint      complete : 1;
+  guint      scanned : 1;
   GPtrArray *unreadable;
 } BulletinSearchResults;
 

@@ -46,6 +46,9 @@ static const BulletinAccel accels[] = {
   { "win.add-note", { "<Control>m", NULL }, N_("Bookmarks and Notes"), N_("Add a note on the selected passage"), BULLETIN_ACCEL_APP },
   { "win.add-article-note", { "<Control><Shift>m", NULL }, N_("Bookmarks and Notes"), N_("Add a note on the article"), BULLETIN_ACCEL_APP },
   { "win.copy-citation", { "<Control><Shift>c", NULL }, N_("Bookmarks and Notes"), N_("Copy a citation of the article or passage"), BULLETIN_ACCEL_APP },
+  { "win.undo", { "<Control>z", NULL }, N_("Bookmarks and Notes"), N_("Undo the last deletion or edit of a bookmark or note"), BULLETIN_ACCEL_APP },
+  { "note.save", { "<Control>Return", NULL }, N_("Bookmarks and Notes"), N_("Save the note being written"), BULLETIN_ACCEL_WIDGET },
+  { "note.cancel", { "Escape", NULL }, N_("Bookmarks and Notes"), N_("Close the note without saving"), BULLETIN_ACCEL_WIDGET },
 
   /* Application */
   { "app.shortcuts", { "<Control>question", NULL }, N_("General"), N_("Keyboard shortcuts"), BULLETIN_ACCEL_APP },

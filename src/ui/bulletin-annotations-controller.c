@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "bulletin-a11y.h"
+#include "bulletin-accels.h"
 #include "bulletin-annotations-controller.h"
 #include "bulletin-annotations-view.h"
 
@@ -42,6 +43,13 @@ struct _BulletinAnnotationsController
   GtkWidget           *editor_delete;
   BulletinNote        *editing;
   gboolean             editing_new;
+  char                *editing_text;   /* the text when the editor opened */
+  gboolean             confirming;     /* asking whether to discard it */
+  GObject             *dialog;         /* the question asked, if any (weak) */
+
+  /* Ctrl+Z: what can be undone, the newest last */
+  GPtrArray           *undo_stack;
+  GSimpleAction       *undo_action;
 
   GArray              *highlights;
   BulletinIssue       *issue;
@@ -51,6 +59,8 @@ struct _BulletinAnnotationsController
   guint                pending_start;
   guint                pending_end;
   gboolean             pending_is_note;
+  gboolean             pending_quiet;   /* a restore: no message if it is gone */
+  gpointer             pending_issue;   /* the issue loading for it (compared only) */
   gboolean             pending_scroll;
 
   /* the reading position: restored when asked (at start), for the
@@ -60,6 +70,19 @@ struct _BulletinAnnotationsController
   gboolean             restore_armed;
   guint                position_source;
   gboolean             restoring;
+  gboolean             opening;       /* open_article () loading or searching */
+  gpointer             watched_library;
+
+  /* an article to open once the archive at target_uri is open (a row
+   * made in another archive) */
+  char                *target_uri;
+  char                *target_issue_id;
+  char                *target_issue_date;
+  char                *target_article;
+  guint                target_start;
+  guint                target_end;
+  gboolean             target_scroll;
+  gboolean             target_is_note;
 #if !GTK_CHECK_VERSION (4, 10, 0)
   GtkFileChooserNative *chooser;
 #endif
@@ -172,38 +195,147 @@ update_actions (BulletinAnnotationsController *self)
                                   marked ? _("Remove bookmark") : _("Bookmark"), -1);
 }
 
-/* Undo: puts back the bookmark or note that a toast's removal took away */
+/* --- undo ------------------------------------------------------------------ */
+
+/* One undoable change: @item is a copy of the bookmark or note as it was
+ * before it was deleted, or of the note before its text was edited. */
+typedef struct {
+  GObject  *item;
+  gboolean  edited;
+  AdwToast *toast;  /* weak: the toast offering it, while shown */
+} UndoEntry;
+
 static void
-undo_removal (AdwToast *toast,
-              GObject  *removed)
+undo_entry_free (gpointer data)
 {
-  BulletinAnnotationsController *self = g_object_get_data (G_OBJECT (toast), "bulletin-controller");
+  UndoEntry *entry = data;
+
+  if (entry->toast != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (entry->toast), (gpointer *) &entry->toast);
+  g_object_unref (entry->item);
+  g_free (entry);
+}
+
+static void
+update_undo (BulletinAnnotationsController *self)
+{
+  if (self->undo_action != NULL)
+    g_simple_action_set_enabled (self->undo_action, self->undo_stack->len > 0);
+}
+
+static UndoEntry *
+push_undo (BulletinAnnotationsController *self,
+           GObject                       *item,
+           gboolean                       edited)
+{
+  UndoEntry *entry = g_new0 (UndoEntry, 1);
+
+  entry->item = g_object_ref (item);
+  entry->edited = edited;
+  g_ptr_array_add (self->undo_stack, entry);
+  update_undo (self);
+  return entry;
+}
+
+/* Puts back what @entry took away, and forgets it. */
+static void
+apply_undo (BulletinAnnotationsController *self,
+            guint                          index)
+{
+  UndoEntry *entry = g_ptr_array_steal_index (self->undo_stack, index);
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  if (self == NULL)
-    return;
-  if (BULLETIN_IS_BOOKMARK (removed))
-    ok = bulletin_annotations_add_bookmark (self->store, BULLETIN_BOOKMARK (removed), &error);
+  update_undo (self);
+  if (entry->toast != NULL)
+    adw_toast_dismiss (entry->toast);
+  if (BULLETIN_IS_BOOKMARK (entry->item))
+    ok = bulletin_annotations_add_bookmark (self->store, BULLETIN_BOOKMARK (entry->item), &error);
+  else if (!entry->edited)
+    ok = bulletin_annotations_add_note (self->store, BULLETIN_NOTE (entry->item), &error);
   else
-    ok = bulletin_annotations_add_note (self->store, BULLETIN_NOTE (removed), &error);
+    {
+      /* the text before the edit, as a newer version */
+      g_autoptr(BulletinNote) note = bulletin_note_copy (BULLETIN_NOTE (entry->item));
+
+      ok = bulletin_annotations_update_note (self->store, note, &error);
+    }
+  /* said to screen readers; a toast would hold back the next one */
   if (!ok)
     show_error (self, error);
+  else if (BULLETIN_IS_BOOKMARK (entry->item))
+    bulletin_announce (GTK_WIDGET (self->window), _("Bookmark restored"));
+  else
+    bulletin_announce (GTK_WIDGET (self->window), entry->edited ? _("Note restored as it was")
+                                                                : _("Note restored"));
+  undo_entry_free (entry);
+  apply_highlights (self);
+  update_actions (self);
 }
 
-/* A toast saying what was removed, whose Undo button puts back @removed (a
- * copy of what was removed, kept as long as the toast). */
+/* Ctrl+Z: the last deletion or edit.  In a text field it is the field's
+ * own Undo. */
+static void
+undo_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  BulletinAnnotationsController *self = user_data;
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self->window));
+
+  if (focus != NULL &&
+      (GTK_IS_TEXT (focus) || (GTK_IS_TEXT_VIEW (focus) && gtk_text_view_get_editable (GTK_TEXT_VIEW (focus)))))
+    {
+      gtk_widget_activate_action (focus, "text.undo", NULL);
+      return;
+    }
+  if (self->undo_stack->len == 0)
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self->window));
+      return;
+    }
+  apply_undo (self, self->undo_stack->len - 1);
+}
+
+/* A toast's Undo button: the change it offered, wherever it is in the
+ * stack now (nothing if Ctrl+Z undid it already) */
+static void
+undo_clicked (AdwToast *toast,
+              GObject  *item)
+{
+  BulletinAnnotationsController *self = g_object_get_data (G_OBJECT (toast), "bulletin-controller");
+
+  if (self == NULL || self->window == NULL)
+    return;
+  for (guint i = self->undo_stack->len; i > 0; i--)
+    {
+      UndoEntry *entry = g_ptr_array_index (self->undo_stack, i - 1);
+
+      if (entry->item == item)
+        {
+          apply_undo (self, i - 1);
+          return;
+        }
+    }
+}
+
+/* A toast saying what was removed or changed, whose Undo button puts back
+ * @item (a copy of what was there before), as Ctrl+Z does. */
 static void
 offer_undo (BulletinAnnotationsController *self,
             const char                    *message,
-            GObject                       *removed)
+            GObject                       *item,
+            gboolean                       edited)
 {
   AdwToast *toast = adw_toast_new (message);
+  UndoEntry *entry = push_undo (self, item, edited);
 
   adw_toast_set_button_label (toast, _("_Undo"));
   g_object_set_data (G_OBJECT (toast), "bulletin-controller", self);
-  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_removal), g_object_ref (removed),
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_clicked), g_object_ref (item),
                          (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+  entry->toast = toast;
+  g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) &entry->toast);
   bulletin_window_add_toast (self->window, toast);
 }
 
@@ -223,7 +355,7 @@ remove_bookmark (BulletinAnnotationsController *self,
       show_error (self, error);
       return;
     }
-  offer_undo (self, _("Bookmark removed"), G_OBJECT (copy));
+  offer_undo (self, _("Bookmark removed"), G_OBJECT (copy), FALSE);
 }
 
 static void
@@ -239,6 +371,18 @@ fill_issue (BulletinAnnotationsController *self,
       *title = bulletin_issue_get_title (self->issue);
       *date = bulletin_issue_get_date (self->issue);
     }
+}
+
+/* The archive open now, as bookmarks and notes record it */
+static void
+fill_archive (BulletinAnnotationsController *self,
+              char                         **uri,
+              const char                   **name)
+{
+  BulletinLibrary *library = bulletin_window_get_library (self->window);
+
+  *uri = library != NULL ? g_file_get_uri (bulletin_library_get_location (library)) : NULL;
+  *name = library != NULL ? bulletin_library_get_display_name (library) : NULL;
 }
 
 static void
@@ -263,10 +407,13 @@ toggle_bookmark_action (GSimpleAction *action,
   else
     {
       g_autoptr(BulletinBookmark) bookmark = bulletin_bookmark_new_for_article (article);
-      const char *issue_id, *title, *date;
+      const char *issue_id, *title, *date, *archive_name;
+      g_autofree char *archive_uri = NULL;
 
       fill_issue (self, &issue_id, &title, &date);
       bulletin_bookmark_set_issue (bookmark, issue_id, title, date);
+      fill_archive (self, &archive_uri, &archive_name);
+      bulletin_bookmark_set_archive (bookmark, archive_uri, archive_name);
       if (!bulletin_annotations_add_bookmark (self->store, bookmark, &error))
         show_error (self, error);
       else
@@ -284,16 +431,26 @@ static void
 finish_editing (BulletinAnnotationsController *self)
 {
   g_clear_object (&self->editing);
+  g_clear_pointer (&self->editing_text, g_free);
   self->editing_new = FALSE;
 }
 
+static char *
+editor_dup_text (BulletinAnnotationsController *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->editor_text);
+  GtkTextIter s, e;
+
+  gtk_text_buffer_get_bounds (buffer, &s, &e);
+  return gtk_text_buffer_get_text (buffer, &s, &e, FALSE);
+}
+
 /* Saves what the editor holds: a new note with text is added, a changed
- * one updated.  Nothing typed is ever dropped silently. */
+ * one updated (and the change can be undone).  Nothing typed is ever
+ * dropped silently. */
 void
 bulletin_annotations_controller_save_editor (BulletinAnnotationsController *self)
 {
-  GtkTextBuffer *buffer;
-  GtkTextIter s, e;
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -302,9 +459,7 @@ bulletin_annotations_controller_save_editor (BulletinAnnotationsController *self
   if (self->editing == NULL)
     return;
 
-  buffer = gtk_text_view_get_buffer (self->editor_text);
-  gtk_text_buffer_get_bounds (buffer, &s, &e);
-  text = gtk_text_buffer_get_text (buffer, &s, &e, FALSE);
+  text = editor_dup_text (self);
 
   if (self->editing_new)
     {
@@ -317,9 +472,14 @@ bulletin_annotations_controller_save_editor (BulletinAnnotationsController *self
     }
   else if (g_strcmp0 (text, bulletin_note_get_text (self->editing)) != 0)
     {
+      g_autoptr(BulletinNote) before = bulletin_note_copy (self->editing);
+
       bulletin_note_set_text (self->editing, text);
+      /* Ctrl+Z undoes it; no toast, which would hold back the next one */
       if (!bulletin_annotations_update_note (self->store, self->editing, &error))
         show_error (self, error);
+      else
+        push_undo (self, G_OBJECT (before), TRUE);
     }
   finish_editing (self);
   apply_highlights (self);
@@ -329,6 +489,9 @@ static void
 editor_closed (GtkPopover                    *popover,
                BulletinAnnotationsController *self)
 {
+  /* closed to ask whether to discard: the answer decides */
+  if (self->confirming)
+    return;
   bulletin_annotations_controller_save_editor (self);
 }
 
@@ -338,6 +501,108 @@ save_clicked (GtkButton                     *button,
 {
   gtk_popover_popdown (self->editor);
   bulletin_annotations_controller_save_editor (self);
+}
+
+/* The question asked (AdwMessageDialog, or AdwAlertDialog where it
+ * exists): "response" carries the id of the answer. */
+static GObject *
+ask (BulletinAnnotationsController *self,
+     const char                    *heading,
+     const char                    *body,
+     const char                    *cancel_label,
+     const char                    *yes_id,
+     const char                    *yes_label,
+     gboolean                       destructive,
+     GCallback                      response,
+     gpointer                       data,
+     GDestroyNotify                 destroy)
+{
+#if ADW_CHECK_VERSION (1, 6, 0)
+  AdwAlertDialog *dialog = ADW_ALERT_DIALOG (adw_alert_dialog_new (heading, body));
+
+  adw_alert_dialog_add_responses (dialog, "cancel", cancel_label, yes_id, yes_label, NULL);
+  adw_alert_dialog_set_response_appearance (dialog, yes_id, destructive ? ADW_RESPONSE_DESTRUCTIVE
+                                                                        : ADW_RESPONSE_SUGGESTED);
+  adw_alert_dialog_set_default_response (dialog, destructive ? "cancel" : yes_id);
+  adw_alert_dialog_set_close_response (dialog, "cancel");
+#else
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self->window), heading, body));
+
+  adw_message_dialog_add_responses (dialog, "cancel", cancel_label, yes_id, yes_label, NULL);
+  adw_message_dialog_set_response_appearance (dialog, yes_id, destructive ? ADW_RESPONSE_DESTRUCTIVE
+                                                                          : ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, destructive ? "cancel" : yes_id);
+  adw_message_dialog_set_close_response (dialog, "cancel");
+#endif
+  g_signal_connect_data (dialog, "response", response, data, (GClosureNotify) (void (*) (void)) destroy, 0);
+  if (self->dialog != NULL)
+    g_object_remove_weak_pointer (self->dialog, (gpointer *) &self->dialog);
+  self->dialog = G_OBJECT (dialog);
+  g_object_add_weak_pointer (self->dialog, (gpointer *) &self->dialog);
+#if ADW_CHECK_VERSION (1, 6, 0)
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (self->window));
+#else
+  gtk_window_present (GTK_WINDOW (dialog));
+#endif
+  return G_OBJECT (dialog);
+}
+
+static void
+discard_response (GObject                       *dialog,
+                  const char                    *response,
+                  BulletinAnnotationsController *self)
+{
+  self->confirming = FALSE;
+  if (g_strcmp0 (response, "discard") == 0)
+    finish_editing (self);
+  else if (self->editing != NULL && self->window != NULL)
+    {
+      /* back to the text as it was left */
+      gtk_popover_popup (self->editor);
+      gtk_widget_grab_focus (GTK_WIDGET (self->editor_text));
+    }
+}
+
+/* Escape in the editor: closes it without saving, asking first when the
+ * text was changed. */
+static void
+cancel_editor (BulletinAnnotationsController *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->editing == NULL)
+    {
+      gtk_popover_popdown (self->editor);
+      return;
+    }
+  text = editor_dup_text (self);
+  if (g_strcmp0 (text, self->editing_text) == 0)
+    {
+      finish_editing (self);
+      gtk_popover_popdown (self->editor);
+      return;
+    }
+  self->confirming = TRUE;
+  gtk_popover_popdown (self->editor);
+  ask (self,
+       self->editing_new ? _("Discard the Note?") : _("Discard the Changes?"),
+       self->editing_new ? _("The text typed will be lost.")
+                         : _("The note will keep the text it had before."),
+       _("_Keep Editing"), "discard", _("_Discard"), TRUE,
+       G_CALLBACK (discard_response), g_object_ref (self), g_object_unref);
+}
+
+static void
+note_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  BulletinAnnotationsController *self = user_data;
+
+  if (g_str_equal (g_action_get_name (G_ACTION (action)), "save"))
+    save_clicked (NULL, self);
+  else
+    cancel_editor (self);
 }
 
 static void
@@ -352,7 +617,7 @@ remove_note (BulletinAnnotationsController *self,
       show_error (self, error);
       return;
     }
-  offer_undo (self, _("Note deleted"), G_OBJECT (copy));
+  offer_undo (self, _("Note deleted"), G_OBJECT (copy), FALSE);
   apply_highlights (self);
 }
 
@@ -419,6 +684,20 @@ build_editor (BulletinAnnotationsController *self)
   gtk_popover_set_child (self->editor, box);
   gtk_popover_set_default_widget (self->editor, save);
   g_signal_connect_object (self->editor, "closed", G_CALLBACK (editor_closed), self, 0);
+
+  /* note.save (Ctrl+Enter) and note.cancel (Escape), from the one table
+   * of shortcuts; they win over the popover's own Escape */
+  {
+    g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+    const GActionEntry entries[] = {
+      { "save", note_action },
+      { "cancel", note_action },
+    };
+
+    g_action_map_add_action_entries (G_ACTION_MAP (group), entries, G_N_ELEMENTS (entries), self);
+    gtk_widget_insert_action_group (GTK_WIDGET (self->editor), "note", G_ACTION_GROUP (group));
+    gtk_widget_add_controller (GTK_WIDGET (self->editor), bulletin_accels_new_controller ("note."));
+  }
 }
 
 /* Shows @note in the editor, pointing at the display range (or at the top
@@ -439,6 +718,7 @@ open_editor (BulletinAnnotationsController *self,
 
   self->editing = g_object_ref (note);
   self->editing_new = is_new;
+  self->editing_text = g_strdup (bulletin_note_get_text (note) ? bulletin_note_get_text (note) : "");
 
   if (bulletin_note_has_range (note))
     {
@@ -449,8 +729,14 @@ open_editor (BulletinAnnotationsController *self,
     }
   else
     gtk_label_set_text (self->editor_quote, _("Note on the article"));
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->editor_text),
-                            bulletin_note_get_text (note), -1);
+  {
+    GtkTextBuffer *editor_buffer = gtk_text_view_get_buffer (self->editor_text);
+
+    /* the note's text is where Undo in the editor stops */
+    gtk_text_buffer_begin_irreversible_action (editor_buffer);
+    gtk_text_buffer_set_text (editor_buffer, bulletin_note_get_text (note), -1);
+    gtk_text_buffer_end_irreversible_action (editor_buffer);
+  }
   gtk_widget_set_visible (self->editor_delete, !is_new);
 
   if (has_range)
@@ -507,7 +793,8 @@ add_note_action (GSimpleAction *action,
   BulletinAnnotationsController *self = user_data;
   BulletinArticle *article = current_article (self);
   g_autoptr(BulletinNote) note = NULL;
-  const char *issue_id, *title, *date;
+  const char *issue_id, *title, *date, *archive_name;
+  g_autofree char *archive_uri = NULL;
   guint start, end, ds, de;
   gboolean range;
 
@@ -525,6 +812,8 @@ add_note_action (GSimpleAction *action,
     }
   fill_issue (self, &issue_id, &title, &date);
   bulletin_note_set_issue (note, issue_id, title, date);
+  fill_archive (self, &archive_uri, &archive_name);
+  bulletin_note_set_archive (note, archive_uri, archive_name);
   if (range)
     source_to_display (self, start, end, &ds, &de);
   open_editor (self, note, TRUE, range, range ? ds : 0, range ? de : 0);
@@ -616,6 +905,38 @@ text_clicked (GtkGestureClick               *gesture,
           return;
         }
     }
+}
+
+/**
+ * bulletin_annotations_controller_edit_note:
+ * @note: a note on the article shown
+ *
+ * Opens @note in the editor, pointing at its passage, as clicking the
+ * passage does.
+ */
+void
+bulletin_annotations_controller_edit_note (BulletinAnnotationsController *self,
+                                           BulletinNote                  *note)
+{
+  BulletinArticle *article;
+
+  g_return_if_fail (BULLETIN_IS_ANNOTATIONS_CONTROLLER (self));
+  g_return_if_fail (BULLETIN_IS_NOTE (note));
+
+  article = current_article (self);
+  if (article == NULL || g_strcmp0 (bulletin_article_get_id (article), bulletin_note_get_article_id (note)) != 0)
+    return;
+  for (guint i = 0; i < self->highlights->len; i++)
+    {
+      Highlight *h = &g_array_index (self->highlights, Highlight, i);
+
+      if (g_strcmp0 (h->uuid, bulletin_note_get_uuid (note)) == 0)
+        {
+          open_editor (self, note, FALSE, TRUE, h->start, h->end);
+          return;
+        }
+    }
+  open_editor (self, note, FALSE, FALSE, 0, 0);
 }
 
 /* --- citation, export -------------------------------------------------------- */
@@ -812,9 +1133,11 @@ show_loaded (BulletinAnnotationsController *self,
   BulletinArticle *article = bulletin_issue_find_article (issue, self->pending_article);
   BulletinArticle *shown = current_article (self);
 
+  self->opening = FALSE;
   if (article == NULL)
     {
-      bulletin_window_show_message (self->window, _("The article is no longer in this issue"));
+      if (!self->pending_quiet)
+        bulletin_window_show_message (self->window, _("The article is no longer in this issue"));
       self->pending_scroll = FALSE;
       return;
     }
@@ -833,9 +1156,14 @@ issue_loaded (GObject      *object,
   g_autoptr(BulletinAnnotationsController) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  /* unless the person chose another article meanwhile, or another
+   * archive was opened */
+  if (!self->opening || object != self->pending_issue)
+    return;
   if (!bulletin_issue_load_finish (BULLETIN_ISSUE (object), result, &error))
     {
-      if (self->window != NULL)
+      self->opening = FALSE;
+      if (self->window != NULL && !self->pending_quiet)
         show_error (self, error);
       return;
     }
@@ -922,8 +1250,10 @@ search_next (Search *search)
     }
   if (search->next >= search->candidates->len)
     {
-      bulletin_window_show_message (search->self->window,
-                                    _("The article is not in the archive that is open"));
+      search->self->opening = FALSE;
+      if (!search->self->pending_quiet)
+        bulletin_window_show_message (search->self->window,
+                                      _("The article is not in the archive that is open"));
       search->self->pending_scroll = FALSE;
       search_free (search);
       return;
@@ -951,6 +1281,8 @@ open_article (BulletinAnnotationsController *self,
   self->pending_start = start;
   self->pending_end = end;
   self->pending_is_note = is_note;
+  self->pending_issue = NULL;
+  self->opening = TRUE;
 
   if (issue == NULL && issue_id != NULL)
     issue = find_issue (self, NULL, article_id);
@@ -960,7 +1292,10 @@ open_article (BulletinAnnotationsController *self,
       if (bulletin_issue_is_loaded (issue))
         show_loaded (self, issue);
       else
-        bulletin_issue_load_async (issue, NULL, issue_loaded, g_object_ref (self));
+        {
+          self->pending_issue = issue;
+          bulletin_issue_load_async (issue, NULL, issue_loaded, g_object_ref (self));
+        }
     }
   else if (library != NULL)
     {
@@ -985,7 +1320,106 @@ open_article (BulletinAnnotationsController *self,
       search_next (search);
     }
   else
-    bulletin_window_show_message (self->window, _("Open the archive that holds the article first"));
+    {
+      self->opening = FALSE;
+      bulletin_window_show_message (self->window, _("Open the archive that holds the article first"));
+    }
+}
+
+static void
+clear_target (BulletinAnnotationsController *self)
+{
+  g_clear_pointer (&self->target_uri, g_free);
+  g_clear_pointer (&self->target_issue_id, g_free);
+  g_clear_pointer (&self->target_issue_date, g_free);
+  g_clear_pointer (&self->target_article, g_free);
+}
+
+/* Opens the archive at @uri, then the article of @item in it */
+static void
+open_in_archive (BulletinAnnotationsController *self,
+                 GObject                       *item,
+                 const char                    *uri)
+{
+  g_autoptr(GFile) file = g_file_new_for_uri (uri);
+
+  clear_target (self);
+  self->target_uri = g_strdup (uri);
+  if (BULLETIN_IS_BOOKMARK (item))
+    {
+      BulletinBookmark *b = BULLETIN_BOOKMARK (item);
+
+      self->target_issue_id = g_strdup (bulletin_bookmark_get_issue_id (b));
+      self->target_issue_date = g_strdup (bulletin_bookmark_get_issue_date (b));
+      self->target_article = g_strdup (bulletin_bookmark_get_article_id (b));
+      self->target_scroll = FALSE;
+      self->target_start = self->target_end = 0;
+      self->target_is_note = FALSE;
+    }
+  else
+    {
+      BulletinNote *n = BULLETIN_NOTE (item);
+
+      self->target_issue_id = g_strdup (bulletin_note_get_issue_id (n));
+      self->target_issue_date = g_strdup (bulletin_note_get_issue_date (n));
+      self->target_article = g_strdup (bulletin_note_get_article_id (n));
+      self->target_scroll = bulletin_note_has_range (n);
+      self->target_start = bulletin_note_get_start (n);
+      self->target_end = bulletin_note_get_end (n);
+      self->target_is_note = TRUE;
+    }
+  /* the window calls bulletin_annotations_controller_archive_opened (),
+   * which goes to the target once the archive is listed */
+  bulletin_window_open (self->window, file);
+}
+
+static void
+open_archive_response (GObject                       *dialog,
+                       const char                    *response,
+                       BulletinAnnotationsController *self)
+{
+  GObject *item = g_object_get_data (dialog, "bulletin-item");
+  const char *uri = g_object_get_data (dialog, "bulletin-uri");
+
+  if (g_strcmp0 (response, "open") == 0 && self->window != NULL && item != NULL)
+    open_in_archive (self, item, uri);
+}
+
+/* The archive @item was made in, when that is not the archive open and
+ * can still be opened; else NULL. */
+static const char *
+other_archive (BulletinAnnotationsController *self,
+               GObject                       *item,
+               const char                   **name)
+{
+  BulletinLibrary *library = bulletin_window_get_library (self->window);
+  const char *uri;
+  g_autofree char *current = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  if (BULLETIN_IS_BOOKMARK (item))
+    {
+      uri = bulletin_bookmark_get_archive_uri (BULLETIN_BOOKMARK (item));
+      *name = bulletin_bookmark_get_archive_name (BULLETIN_BOOKMARK (item));
+    }
+  else
+    {
+      uri = bulletin_note_get_archive_uri (BULLETIN_NOTE (item));
+      *name = bulletin_note_get_archive_name (BULLETIN_NOTE (item));
+    }
+  if (uri == NULL)
+    return NULL;
+  if (library != NULL)
+    {
+      current = g_file_get_uri (bulletin_library_get_location (library));
+      if (g_str_equal (current, uri))
+        return NULL;
+    }
+  /* a local archive that has gone (moved, renamed): look in the one open */
+  file = g_file_new_for_uri (uri);
+  if (g_file_is_native (file) && !g_file_query_exists (file, NULL))
+    return NULL;
+  return uri;
 }
 
 static void
@@ -993,6 +1427,42 @@ view_open (BulletinAnnotationsView       *view,
            GObject                       *item,
            BulletinAnnotationsController *self)
 {
+  const char *name = NULL;
+  const char *uri = other_archive (self, item, &name);
+
+  if (uri != NULL)
+    {
+      BulletinLibrary *library = bulletin_window_get_library (self->window);
+      g_autofree char *shown = NULL;
+      g_autofree char *heading = NULL;
+      g_autofree char *body = NULL;
+      GObject *dialog;
+
+      if (name == NULL)
+        {
+          g_autoptr(GFile) file = g_file_new_for_uri (uri);
+
+          name = shown = g_file_get_parse_name (file);
+        }
+      if (library == NULL)
+        {
+          open_in_archive (self, item, uri);
+          return;
+        }
+      /* Translators: a question; %s is the name of an archive */
+      heading = g_strdup_printf (_("Open “%s”?"), name);
+      body = g_strdup_printf (BULLETIN_IS_BOOKMARK (item)
+                                ? _("The bookmark was made in “%s”. It opens in place of “%s”.")
+                                : _("The note was made in “%s”. It opens in place of “%s”."),
+                              name, bulletin_library_get_display_name (library));
+      dialog = ask (self, heading, body, _("_Cancel"), "open", _("_Open"), FALSE,
+                    G_CALLBACK (open_archive_response), g_object_ref (self), g_object_unref);
+      g_object_set_data_full (dialog, "bulletin-item", g_object_ref (item), g_object_unref);
+      g_object_set_data_full (dialog, "bulletin-uri", g_strdup (uri), g_free);
+      return;
+    }
+
+  self->pending_quiet = FALSE;
   if (BULLETIN_IS_BOOKMARK (item))
     open_article (self, bulletin_bookmark_get_issue_id (BULLETIN_BOOKMARK (item)),
                   bulletin_bookmark_get_issue_date (BULLETIN_BOOKMARK (item)),
@@ -1081,15 +1551,18 @@ schedule_position (BulletinAnnotationsController *self)
 static void
 try_restore (BulletinAnnotationsController *self)
 {
-  BulletinLibrary *library = bulletin_window_get_library (self->window);
+  BulletinLibrary *library;
   g_autofree char *uri = NULL;
   g_autofree char *issue_id = NULL;
+  g_autofree char *issue_date = NULL;
   g_autofree char *article_id = NULL;
   g_autoptr(BulletinIssue) issue = NULL;
-  guint offset;
+  guint start, end;
+  gboolean scroll = TRUE, is_note = FALSE, from_target = FALSE;
 
   if (!self->restore_armed || self->window == NULL)
     return;
+  library = bulletin_window_get_library (self->window);
   if (library != self->seen_library)
     {
       if (self->seen_library != NULL)
@@ -1099,9 +1572,12 @@ try_restore (BulletinAnnotationsController *self)
           return;
         }
       self->seen_library = library;
-      if (library != NULL)
-        g_signal_connect_object (library, "notify::loading", G_CALLBACK (try_restore),
-                                 self, G_CONNECT_SWAPPED);
+      if (library != NULL && library != self->watched_library)
+        {
+          self->watched_library = library;
+          g_signal_connect_object (library, "notify::loading", G_CALLBACK (try_restore),
+                                   self, G_CONNECT_SWAPPED);
+        }
     }
   if (library == NULL || self->restore_done)
     return;
@@ -1109,11 +1585,26 @@ try_restore (BulletinAnnotationsController *self)
     {
       /* the person chose something already */
       self->restore_done = TRUE;
+      clear_target (self);
       return;
     }
 
   uri = g_file_get_uri (bulletin_library_get_location (library));
-  if (!bulletin_annotations_get_position (self->store, uri, &issue_id, &article_id, &offset))
+  if (self->target_uri != NULL && g_str_equal (self->target_uri, uri))
+    {
+      /* a bookmark or note of this archive asked for it */
+      issue_id = g_strdup (self->target_issue_id);
+      issue_date = g_strdup (self->target_issue_date);
+      article_id = g_strdup (self->target_article);
+      start = self->target_start;
+      end = self->target_end;
+      scroll = self->target_scroll;
+      is_note = self->target_is_note;
+      from_target = TRUE;
+    }
+  else if (bulletin_annotations_get_position (self->store, uri, &issue_id, &article_id, &start))
+    end = start;
+  else
     {
       self->restore_done = TRUE;
       return;
@@ -1127,16 +1618,17 @@ try_restore (BulletinAnnotationsController *self)
        g_list_model_get_n_items (bulletin_library_get_issues (library)) == 0))
     return;
   self->restore_done = TRUE;
-  open_article (self, issue_id, NULL, article_id, TRUE, offset, offset, FALSE);
+  clear_target (self);
+  /* a reading position whose article has gone is no news */
+  self->pending_quiet = !from_target;
+  open_article (self, issue_id, issue_date, article_id, scroll, start, end, is_note);
 }
 
 /**
  * bulletin_annotations_controller_restore_position:
  *
  * Reopens the article and the place where the reader left off in the
- * archive the window is opening (or has open), once it is listed.  The
- * application asks for this at start; windows opened otherwise start where
- * they are told.
+ * archive the window is opening (or has open), once it is listed.
  */
 void
 bulletin_annotations_controller_restore_position (BulletinAnnotationsController *self)
@@ -1147,6 +1639,91 @@ bulletin_annotations_controller_restore_position (BulletinAnnotationsController 
   self->restore_done = FALSE;
   self->seen_library = NULL;
   try_restore (self);
+}
+
+static void
+update_views_archive (BulletinAnnotationsController *self)
+{
+  BulletinLibrary *library = bulletin_window_get_library (self->window);
+  g_autofree char *uri = NULL;
+
+  if (library != NULL)
+    uri = g_file_get_uri (bulletin_library_get_location (library));
+  bulletin_annotations_view_set_current_archive (BULLETIN_ANNOTATIONS_VIEW (self->bookmarks_view), uri);
+  bulletin_annotations_view_set_current_archive (BULLETIN_ANNOTATIONS_VIEW (self->notes_view), uri);
+}
+
+/**
+ * bulletin_annotations_controller_archive_opened:
+ *
+ * The window calls this whenever it starts opening an archive, by any
+ * path (at start, Open, Recent Archives, the command line, a file handed
+ * over by the file manager): the reader then goes back to where it left
+ * off in that archive, or to the bookmark or note that asked for it.
+ */
+void
+bulletin_annotations_controller_archive_opened (BulletinAnnotationsController *self)
+{
+  BulletinLibrary *library;
+
+  g_return_if_fail (BULLETIN_IS_ANNOTATIONS_CONTROLLER (self));
+
+  if (self->window == NULL)
+    return;
+  library = bulletin_window_get_library (self->window);
+  if (self->target_uri != NULL)
+    {
+      g_autofree char *uri = library != NULL ? g_file_get_uri (bulletin_library_get_location (library)) : NULL;
+
+      if (g_strcmp0 (uri, self->target_uri) != 0)
+        clear_target (self);
+    }
+  /* whatever the last archive was still opening is not wanted now */
+  g_clear_pointer (&self->pending_article, g_free);
+  self->pending_scroll = FALSE;
+  self->opening = FALSE;
+  g_clear_object (&self->issue);
+  /* ends a scroll still animating (the place restored, a note): GTK 4.8
+   * would end it as the reader is hidden while the archive opens, and
+   * trip over itself ("g_signal_handler_disconnect: assertion
+   * 'handler_id > 0' failed") */
+  {
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (bulletin_reader_view_get_scrolled_window (self->reader));
+
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj));
+  }
+  update_views_archive (self);
+  bulletin_annotations_controller_restore_position (self);
+}
+
+/**
+ * bulletin_annotations_controller_is_opening:
+ *
+ * Returns: whether an article is being opened (a reading position being
+ *   restored, a bookmark or note's article being looked for)
+ */
+gboolean
+bulletin_annotations_controller_is_opening (BulletinAnnotationsController *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS_CONTROLLER (self), FALSE);
+
+  return self->opening ||
+         (self->restore_armed && !self->restore_done && self->window != NULL &&
+          bulletin_window_get_library (self->window) == self->seen_library);
+}
+
+/**
+ * bulletin_annotations_controller_get_dialog:
+ *
+ * Returns: (transfer none) (nullable): the question the controller asks
+ *   now (an AdwMessageDialog, or an AdwAlertDialog on libadwaita 1.6 and
+ *   later), whose "response" signal takes its answer
+ */
+GObject *
+bulletin_annotations_controller_get_dialog (BulletinAnnotationsController *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS_CONTROLLER (self), NULL);
+  return self->dialog;
 }
 
 /* --- reader and store events --------------------------------------------------- */
@@ -1169,6 +1746,17 @@ article_shown (BulletinReaderView            *reader,
 static void
 article_changed (BulletinAnnotationsController *self)
 {
+  BulletinArticle *article = current_article (self);
+
+  /* the person chose another article while one was being opened (the
+   * reading position, a bookmark): theirs wins */
+  if (self->opening && article != NULL &&
+      g_strcmp0 (bulletin_article_get_id (article), self->pending_article) != 0)
+    {
+      self->opening = FALSE;
+      self->pending_scroll = FALSE;
+      g_clear_pointer (&self->pending_article, g_free);
+    }
   if (self->editing != NULL)
     {
       gtk_popover_popdown (self->editor);
@@ -1311,6 +1899,11 @@ bulletin_annotations_controller_dispose (GObject *object)
   BulletinAnnotationsController *self = BULLETIN_ANNOTATIONS_CONTROLLER (object);
 
   g_clear_handle_id (&self->position_source, g_source_remove);
+  if (self->dialog != NULL)
+    g_object_remove_weak_pointer (self->dialog, (gpointer *) &self->dialog);
+  self->dialog = NULL;
+  g_clear_pointer (&self->undo_stack, g_ptr_array_unref);
+  g_clear_object (&self->undo_action);
 #if !GTK_CHECK_VERSION (4, 10, 0)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
@@ -1345,6 +1938,8 @@ bulletin_annotations_controller_finalize (GObject *object)
 
   g_clear_pointer (&self->highlights, g_array_unref);
   g_free (self->pending_article);
+  g_free (self->editing_text);
+  clear_target (self);
 
   G_OBJECT_CLASS (bulletin_annotations_controller_parent_class)->finalize (object);
 }
@@ -1363,6 +1958,7 @@ bulletin_annotations_controller_init (BulletinAnnotationsController *self)
 {
   self->highlights = g_array_new (FALSE, FALSE, sizeof (Highlight));
   g_array_set_clear_func (self->highlights, highlight_clear);
+  self->undo_stack = g_ptr_array_new_with_free_func (undo_entry_free);
 }
 
 static void
@@ -1397,6 +1993,7 @@ bulletin_annotations_controller_attach (BulletinWindow *window)
     { "export-notes", file_action },
     { "backup-notes", file_action },
     { "import-notes", file_action },
+    { "undo", undo_action },
   };
 
   g_return_val_if_fail (BULLETIN_IS_WINDOW (window), NULL);
@@ -1419,6 +2016,8 @@ bulletin_annotations_controller_attach (BulletinWindow *window)
   self->add_note_action = g_object_ref (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (window), "add-note")));
   self->article_note_action = g_object_ref (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (window), "add-article-note")));
   self->citation_action = g_object_ref (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (window), "copy-citation")));
+  self->undo_action = g_object_ref (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (window), "undo")));
+  update_undo (self);
 
   self->bookmark_button = gtk_toggle_button_new ();
   gtk_button_set_icon_name (GTK_BUTTON (self->bookmark_button), "user-bookmarks-symbolic");

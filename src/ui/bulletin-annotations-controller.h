@@ -22,7 +22,10 @@ G_DECLARE_FINAL_TYPE (BulletinAnnotationsController, bulletin_annotations_contro
  * own store on the shared file; they merge through it.
  *
  * Window actions: win.toggle-bookmark (stateful), win.add-note,
- * win.add-article-note, win.copy-citation, win.export-notes.
+ * win.add-article-note, win.copy-citation, win.export-notes, win.undo
+ * (the last deletion or edit of a bookmark or note, as long as the window
+ * is open).  In the note editor: note.save (Ctrl+Enter), note.cancel
+ * (Escape, asking first when the text changed).
  */
 BulletinAnnotationsController *bulletin_annotations_controller_attach      (BulletinWindow                *window);
 BulletinAnnotationsController *bulletin_annotations_controller_get_for_window (BulletinWindow           *window);
@@ -33,7 +36,12 @@ GtkStack                      *bulletin_annotations_controller_get_sidebar_stack
 GtkPopover                    *bulletin_annotations_controller_get_editor  (BulletinAnnotationsController *self);
 GtkTextView                   *bulletin_annotations_controller_get_editor_text (BulletinAnnotationsController *self);
 void                           bulletin_annotations_controller_save_editor (BulletinAnnotationsController *self);
+void                           bulletin_annotations_controller_edit_note   (BulletinAnnotationsController *self,
+                                                                            BulletinNote                  *note);
 void                           bulletin_annotations_controller_save_position (BulletinAnnotationsController *self);
 void                           bulletin_annotations_controller_restore_position (BulletinAnnotationsController *self);
+void                           bulletin_annotations_controller_archive_opened (BulletinAnnotationsController *self);
+gboolean                       bulletin_annotations_controller_is_opening  (BulletinAnnotationsController *self);
+GObject                       *bulletin_annotations_controller_get_dialog  (BulletinAnnotationsController *self);
 
 G_END_DECLS

@@ -14,6 +14,8 @@ struct _BulletinAnnotationsView
   GtkListView                 *list;
   GtkStack                    *stack;
   GtkNoSelection              *selection;
+  GtkListItemFactory          *factory;
+  char                        *current_archive;
 };
 
 G_DEFINE_FINAL_TYPE (BulletinAnnotationsView, bulletin_annotations_view, GTK_TYPE_BOX)
@@ -43,6 +45,27 @@ issue_line (const char *title,
     /* Translators: issue title, then its date */
     return g_strdup_printf (_("%s · %s"), title, date);
   return g_strdup (title != NULL ? title : date != NULL ? date : "");
+}
+
+/* "\nIn “archive”" for a record made in another archive than the one
+ * open, else "" */
+static char *
+archive_line (BulletinAnnotationsView *self,
+              const char              *uri,
+              const char              *name)
+{
+  g_autofree char *parse_name = NULL;
+
+  if (uri == NULL || g_strcmp0 (uri, self->current_archive) == 0)
+    return g_strdup ("");
+  if (name == NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_uri (uri);
+
+      name = parse_name = g_file_get_parse_name (file);
+    }
+  /* Translators: a new line, then the archive a bookmark or note was made in */
+  return g_strdup_printf (_("\nIn “%s”"), name);
 }
 
 static void
@@ -160,8 +183,11 @@ bind_row (GtkSignalListItemFactory *factory,
       g_autofree char *issue = issue_line (bulletin_bookmark_get_issue_title (b),
                                            bulletin_bookmark_get_issue_date (b));
       g_autofree char *when = format_day (bulletin_bookmark_get_added (b));
+      g_autofree char *archive = archive_line (self, bulletin_bookmark_get_archive_uri (b),
+                                               bulletin_bookmark_get_archive_name (b));
       /* Translators: where the article is, then when it was bookmarked */
-      g_autofree char *line = g_strdup_printf (_("%s\nAdded %s"), issue, when);
+      g_autofree char *added = g_strdup_printf (_("%s\nAdded %s"), issue, when);
+      g_autofree char *line = g_strconcat (added, archive, NULL);
 
       set_label (title, bulletin_bookmark_get_headline (b) ? bulletin_bookmark_get_headline (b)
                                                            : _("Untitled article"));
@@ -177,9 +203,12 @@ bind_row (GtkSignalListItemFactory *factory,
       g_autofree char *quoted = bulletin_note_has_range (n)
                                 ? g_strdup_printf (_("“%s”"), shortened)
                                 : g_strdup (_("Note on the article"));
-      g_autofree char *line = g_strdup_printf ("%s\n%s%s",
+      g_autofree char *archive = archive_line (self, bulletin_note_get_archive_uri (n),
+                                               bulletin_note_get_archive_name (n));
+      g_autofree char *line = g_strdup_printf ("%s\n%s%s%s",
                                                bulletin_note_get_headline (n) ? bulletin_note_get_headline (n) : "",
                                                issue,
+                                               archive,
                                                bulletin_note_get_anchor_state (n) == BULLETIN_ANCHOR_DETACHED
                                                  ? _("\nThe passage is no longer in the article") : "");
 
@@ -204,6 +233,8 @@ bulletin_annotations_view_dispose (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_object (&self->selection);
+  g_clear_object (&self->factory);
+  g_clear_pointer (&self->current_archive, g_free);
 
   G_OBJECT_CLASS (bulletin_annotations_view_parent_class)->dispose (object);
 }
@@ -259,6 +290,7 @@ bulletin_annotations_view_new (BulletinAnnotations         *store,
 
   g_signal_connect_object (factory, "setup", G_CALLBACK (setup_row), self, 0);
   g_signal_connect_object (factory, "bind", G_CALLBACK (bind_row), self, 0);
+  self->factory = g_object_ref (factory);
   self->list = GTK_LIST_VIEW (gtk_list_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection)),
                                                  factory));
   gtk_list_view_set_single_click_activate (self->list, TRUE);
@@ -371,4 +403,25 @@ bulletin_annotations_view_activate (BulletinAnnotationsView *self,
   item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
   if (item != NULL)
     g_signal_emit (self, signals [OPEN], 0, item);
+}
+
+/**
+ * bulletin_annotations_view_set_current_archive:
+ * @uri: (nullable): the URI of the archive open
+ *
+ * Rows of bookmarks and notes made in another archive name it.
+ */
+void
+bulletin_annotations_view_set_current_archive (BulletinAnnotationsView *self,
+                                               const char              *uri)
+{
+  g_return_if_fail (BULLETIN_IS_ANNOTATIONS_VIEW (self));
+
+  if (g_strcmp0 (uri, self->current_archive) == 0)
+    return;
+  g_free (self->current_archive);
+  self->current_archive = g_strdup (uri);
+  /* binds every row again */
+  gtk_list_view_set_factory (self->list, NULL);
+  gtk_list_view_set_factory (self->list, self->factory);
 }

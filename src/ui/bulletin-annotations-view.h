@@ -27,5 +27,8 @@ GtkListView        *bulletin_annotations_view_get_list   (BulletinAnnotationsVie
 GListModel         *bulletin_annotations_view_get_model  (BulletinAnnotationsView     *self);
 void                bulletin_annotations_view_activate   (BulletinAnnotationsView     *self,
                                                           guint                        position);
+/* rows made in another archive than @uri (NULL: none open) say which */
+void                bulletin_annotations_view_set_current_archive (BulletinAnnotationsView *self,
+                                                          const char                  *uri);
 
 G_END_DECLS

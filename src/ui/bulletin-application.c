@@ -7,7 +7,6 @@
 #include "bulletin-about.h"
 #include "bulletin-application.h"
 #include "bulletin-window.h"
-#include "bulletin-annotations-controller.h"
 
 struct _BulletinApplication
 {
@@ -36,12 +35,9 @@ bulletin_application_activate (GApplication *app)
 
   /* The window shows first; the archive fills it in. */
   gtk_window_present (GTK_WINDOW (window));
+  /* the window goes back to where the reader left off in it */
   if (created)
-    {
-      bulletin_window_open_initial (window);
-      /* and where the reader left off in it */
-      if (bulletin_annotations_controller_get_for_window (window)) bulletin_annotations_controller_restore_position (bulletin_annotations_controller_get_for_window (window));
-    }
+    bulletin_window_open_initial (window);
 }
 
 static void

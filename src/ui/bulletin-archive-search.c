@@ -32,6 +32,7 @@ struct _BulletinArchiveSearch
   GCancellable        *update_cancellable;
   guint                rerun_source;
   gint64               last_run;
+  char                *index_problem;  /* why the last update stopped, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (BulletinArchiveSearch, bulletin_archive_search, ADW_TYPE_WINDOW)
@@ -162,6 +163,48 @@ clear_list (BulletinArchiveSearch *self)
     gtk_list_box_remove (self->list, child);
 }
 
+/* What the results lack and why: the index still being built, issues that
+ * could not be read, indexing that stopped (a full disk) */
+static void
+show_notice (BulletinArchiveSearch *self,
+             BulletinSearchResults *results)
+{
+  g_autoptr(GString) notice = g_string_new (NULL);
+  g_autoptr(GString) tooltip = g_string_new (NULL);
+
+  if (results->partial)
+    g_string_append (notice, _("Partial results: the archive is still being indexed."));
+  if (results->unreadable->len > 0)
+    {
+      if (notice->len > 0)
+        g_string_append_c (notice, '\n');
+      g_string_append_printf (notice,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "Partial results: %u issue could not be read and was not searched. "
+                                           "It is read again at the next search once it can be.",
+                                           "Partial results: %u issues could not be read and were not searched. "
+                                           "They are read again at the next search once they can be.",
+                                           results->unreadable->len),
+                              results->unreadable->len);
+      for (guint i = 0; i < results->unreadable->len && i < 10; i++)
+        {
+          g_autofree char *valid = g_utf8_make_valid (g_ptr_array_index (results->unreadable, i), -1);
+
+          g_string_append_printf (tooltip, "%s%s", tooltip->len > 0 ? "\n" : "", valid);
+        }
+    }
+  if (self->index_problem != NULL && !results->partial)
+    {
+      if (notice->len > 0)
+        g_string_append_c (notice, '\n');
+      g_string_append (notice, self->index_problem);
+    }
+
+  gtk_label_set_text (self->notice, notice->str);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->notice), tooltip->len > 0 ? tooltip->str : NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->notice), notice->len > 0);
+}
+
 static void
 show_results (BulletinArchiveSearch *self,
               BulletinSearchResults *results)
@@ -211,9 +254,7 @@ show_results (BulletinArchiveSearch *self,
     }
   gtk_label_set_text (self->summary, summary);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->notice), results->partial);
-  if (results->partial)
-    gtk_label_set_text (self->notice, _("Partial results: the archive is still being indexed."));
+  show_notice (self, results);
 }
 
 static void run_query (BulletinArchiveSearch *self);
@@ -321,11 +362,21 @@ update_done (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
+  g_autoptr(BulletinArchiveSearch) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!bulletin_search_index_update_finish (BULLETIN_SEARCH_INDEX (object), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("%s", error->message);
+  if (bulletin_search_index_update_finish (BULLETIN_SEARCH_INDEX (object), result, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (self->index != BULLETIN_SEARCH_INDEX (object))
+    return;
+  /* indexing stopped (a full disk, a read-only cache folder): searches
+   * read the files, and the window says why */
+  g_message ("%s", error->message);
+  g_free (self->index_problem);
+  self->index_problem = g_strdup (error->message);
+  if (gtk_editable_get_text (GTK_EDITABLE (self->entry))[0] != 0)
+    run_query (self);
 }
 
 static void
@@ -352,6 +403,7 @@ bulletin_archive_search_dispose (GObject *object)
   if (self->index != NULL)
     g_signal_handlers_disconnect_by_data (self->index, self);
   g_clear_object (&self->index);
+  g_clear_pointer (&self->index_problem, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_ARCHIVE_SEARCH);
 
   G_OBJECT_CLASS (bulletin_archive_search_parent_class)->dispose (object);
@@ -423,7 +475,10 @@ bulletin_archive_search_set_root (BulletinArchiveSearch *self,
       g_file_equal (bulletin_search_index_get_root (self->index), root))
     {
       if (!bulletin_search_index_get_building (self->index))
-        bulletin_search_index_update_async (self->index, self->update_cancellable, update_done, NULL);
+        {
+          g_clear_pointer (&self->index_problem, g_free);
+          bulletin_search_index_update_async (self->index, self->update_cancellable, update_done, g_object_ref (self));
+        }
       return;
     }
 
@@ -432,6 +487,7 @@ bulletin_archive_search_set_root (BulletinArchiveSearch *self,
   if (self->index != NULL)
     g_signal_handlers_disconnect_by_data (self->index, self);
   g_clear_object (&self->index);
+  g_clear_pointer (&self->index_problem, g_free);
 
   if (root != NULL)
     {
@@ -441,7 +497,7 @@ bulletin_archive_search_set_root (BulletinArchiveSearch *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (self->index, "notify::building", G_CALLBACK (progress_changed), self,
                                G_CONNECT_SWAPPED);
-      bulletin_search_index_update_async (self->index, self->update_cancellable, update_done, NULL);
+      bulletin_search_index_update_async (self->index, self->update_cancellable, update_done, g_object_ref (self));
     }
   run_query (self);
 }
@@ -487,4 +543,19 @@ bulletin_archive_search_get_summary (BulletinArchiveSearch *self)
 {
   g_return_val_if_fail (BULLETIN_IS_ARCHIVE_SEARCH (self), NULL);
   return gtk_label_get_text (self->summary);
+}
+
+/**
+ * bulletin_archive_search_get_notice:
+ *
+ * Returns: (nullable): what the notice above the results says (partial
+ * results, issues not searched, indexing stopped), NULL when it is hidden
+ */
+const char *
+bulletin_archive_search_get_notice (BulletinArchiveSearch *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ARCHIVE_SEARCH (self), NULL);
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->notice)))
+    return NULL;
+  return gtk_label_get_text (self->notice);
 }

@@ -280,6 +280,7 @@ library_opened (GObject      *object,
       g_list_model_get_n_items (bulletin_library_get_issues (library)) > 0)
     {
       g_autoptr(BulletinIssue) issue = g_list_model_get_item (bulletin_library_get_issues (library), 0);
+      BulletinAnnotationsController *controller = bulletin_annotations_controller_get_for_window (self);
 
       if (bulletin_issue_get_state (issue) == BULLETIN_ISSUE_STATE_ERROR)
         {
@@ -288,7 +289,9 @@ library_opened (GObject      *object,
                                                       bulletin_issue_get_error_message (issue));
           bulletin_window_show_message (self, message);
         }
-      else
+      /* its first article, unless the reader is back where it left off */
+      else if (bulletin_reader_view_get_article (self->reader) == NULL &&
+               (controller == NULL || !bulletin_annotations_controller_is_opening (controller)))
         bulletin_sidebar_select_article (self->sidebar, issue, NULL);
     }
 
@@ -303,9 +306,15 @@ bulletin_window_open (BulletinWindow *self,
                       GFile          *location)
 {
   g_autoptr(GFile) sample = NULL;
+  BulletinAnnotationsController *controller;
 
   g_return_if_fail (BULLETIN_IS_WINDOW (self));
   g_return_if_fail (location == NULL || G_IS_FILE (location));
+
+  controller = bulletin_annotations_controller_get_for_window (self);
+  /* where the reader is in the archive it leaves */
+  if (controller != NULL)
+    bulletin_annotations_controller_save_position (controller);
 
   if (location == NULL)
     location = sample = bulletin_library_dup_sample_location ();
@@ -332,6 +341,10 @@ bulletin_window_open (BulletinWindow *self,
                            G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (bulletin_library_get_archive (self->library), "notify::n-scanned",
                            G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+
+  /* and back where it left off in this one, by whatever path it came */
+  if (controller != NULL)
+    bulletin_annotations_controller_archive_opened (controller);
 
   bulletin_library_open_async (self->library, self->cancellable, library_opened, g_object_ref (self));
   update_state (self);

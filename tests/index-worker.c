@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A process of test-index-safety: updates, queries or scans one archive,
+ * so that the test can run several at once.
+ *
+ *   index-worker update ROOT DB
+ *   index-worker query ROOT DB QUERY...
+ *   index-worker scan ROOT QUERY...
+ *
+ * Results are printed one a line, "QUERY<tab>ISSUE<tab>ARTICLE<tab>HITS
+ * <tab>OFFSETS", then "unreadable<tab>N" and "scanned<tab>0|1" per query;
+ * errors go to stderr, and the exit status is 1 after one. */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bulletin-search-index.h"
+
+static void
+print_results (const char            *query,
+               BulletinSearchResults *results)
+{
+  for (guint i = 0; i < results->results->len; i++)
+    {
+      BulletinSearchResult *r = g_ptr_array_index (results->results, i);
+      g_autoptr(GString) offsets = g_string_new (NULL);
+
+      for (guint h = 0; r->hits != NULL && h < r->hits->len; h++)
+        {
+          BulletinRange *range = &g_array_index (r->hits, BulletinRange, h);
+
+          g_string_append_printf (offsets, "%s%u-%u", h > 0 ? "," : "", range->start, range->end);
+        }
+      printf ("%s\t%s\t%u\t%u\t%s\n", query, r->issue_path, r->article_index, r->n_hits, offsets->str);
+    }
+  printf ("unreadable\t%s\t%u\n", query, results->unreadable != NULL ? results->unreadable->len : 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) root = NULL;
+
+  setlocale (LC_ALL, "");
+  if (argc < 3)
+    {
+      fprintf (stderr, "usage: index-worker update|query|scan ROOT [DB] [QUERY...]\n");
+      return 2;
+    }
+  root = g_file_new_for_path (argv[2]);
+
+  if (strcmp (argv[1], "update") == 0 && argc == 4)
+    {
+      g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (root, argv[3]);
+
+      if (!bulletin_search_index_update (index, NULL, NULL, NULL, &error))
+        {
+          fprintf (stderr, "%s\n", error->message);
+          return 1;
+        }
+      return 0;
+    }
+  if (strcmp (argv[1], "query") == 0 && argc >= 5)
+    {
+      g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (root, argv[3]);
+
+      for (int i = 4; i < argc; i++)
+        {
+          g_autoptr(BulletinSearchResults) results = bulletin_search_index_query (index, argv[i], 0, NULL, &error);
+
+          if (results == NULL)
+            {
+              fprintf (stderr, "%s\n", error->message);
+              return 1;
+            }
+          print_results (argv[i], results);
+        }
+      return 0;
+    }
+  if (strcmp (argv[1], "scan") == 0 && argc >= 4)
+    {
+      for (int i = 3; i < argc; i++)
+        {
+          g_autoptr(BulletinSearchResults) results = bulletin_search_scan_archive (root, argv[i], NULL, &error);
+
+          if (results == NULL)
+            {
+              fprintf (stderr, "%s\n", error->message);
+              return 1;
+            }
+          print_results (argv[i], results);
+        }
+      return 0;
+    }
+  fprintf (stderr, "index-worker: bad arguments\n");
+  return 2;
+}

@@ -1,0 +1,806 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "bulletin-annotations-controller.h"
+#include "bulletin-annotations-view.h"
+#include "bulletin-application.h"
+#include "bulletin-window.h"
+#include "bulletin-test-utils.h"
+
+/* The reader's state across archives, driven through the real window as
+ * its menus, keys and the desktop do (issue 11, points 6 to 8):
+ *
+ * - the reading position comes back whenever an archive is opened, by
+ *   the menu (win.open-sample, win.open-uri as Recent Archives does, the
+ *   same bulletin_window_open () that Ctrl+O ends in), or a file handed
+ *   over by the file manager or the command line (GApplication "open");
+ * - a bookmark or note made in another archive says so in its row, and
+ *   activating it asks, then opens that archive at the article;
+ * - Ctrl+Z (win.undo) undoes deletions and edits, newest first; in the
+ *   note editor Escape cancels (asking only when the text changed) and
+ *   Ctrl+Enter saves.
+ *
+ * The tests run in order on one application and one data folder. */
+
+static GtkApplication *app;
+static char *data_dir;      /* tests/data: a folder archive of 5 issues */
+static char *data_uri;
+static char *single_uri;    /* one file of it, opened as an archive */
+
+/* --- waiting ----------------------------------------------------------------- */
+
+static BulletinWindow *
+window (void)
+{
+  return BULLETIN_WINDOW (gtk_application_get_active_window (app));
+}
+
+static const char *wanted_uri;
+
+static gboolean
+library_ready (gpointer data)
+{
+  BulletinLibrary *library = bulletin_window_get_library (window ());
+  g_autofree char *uri = NULL;
+
+  if (library == NULL || bulletin_library_get_loading (library) ||
+      g_list_model_get_n_items (bulletin_library_get_issues (library)) == 0)
+    return FALSE;
+  uri = g_file_get_uri (bulletin_library_get_location (library));
+  return wanted_uri == NULL || g_str_equal (uri, wanted_uri);
+}
+
+static void
+wait_for_archive (const char *uri)
+{
+  wanted_uri = uri;
+  g_assert_true (bulletin_test_wait_for (library_ready, NULL, 30));
+}
+
+static const char *wanted_article;
+
+static gboolean
+reader_shows_article (gpointer data)
+{
+  BulletinReaderView *reader = bulletin_window_get_reader (window ());
+  BulletinArticle *article = bulletin_reader_view_get_article (reader);
+
+  return article != NULL && bulletin_reader_view_is_complete (reader) &&
+         (wanted_article == NULL || g_strcmp0 (bulletin_article_get_id (article), wanted_article) == 0);
+}
+
+static void
+wait_for_article (const char *id)
+{
+  wanted_article = id;
+  g_assert_true (bulletin_test_wait_for (reader_shows_article, NULL, 30));
+}
+
+static gboolean
+not_opening (gpointer data)
+{
+  return !bulletin_annotations_controller_is_opening (bulletin_annotations_controller_get_for_window (window ()));
+}
+
+/* until the archive open is back where the reader left off, if anywhere */
+static void
+settle (void)
+{
+  g_assert_true (bulletin_test_wait_for (not_opening, NULL, 30));
+  bulletin_test_iterate (100);
+}
+
+static const char *
+shown_id (void)
+{
+  BulletinArticle *article = bulletin_reader_view_get_article (bulletin_window_get_reader (window ()));
+
+  return article != NULL ? bulletin_article_get_id (article) : NULL;
+}
+
+/* The source offset of the first line in view, as the position keeps it */
+static guint
+top_offset (void)
+{
+  BulletinReaderView *reader = bulletin_window_get_reader (window ());
+  GtkTextView *view = bulletin_reader_view_get_text_view (reader);
+  GdkRectangle rect;
+  GtkTextIter iter;
+
+  gtk_text_view_get_visible_rect (view, &rect);
+  gtk_text_view_get_line_at_y (view, &iter, rect.y, NULL);
+  return bulletin_display_text_to_source (bulletin_reader_view_get_display_text (reader),
+                                          gtk_text_iter_get_offset (&iter));
+}
+
+static GtkAdjustment *
+reader_vadjustment (void)
+{
+  return gtk_scrolled_window_get_vadjustment (bulletin_reader_view_get_scrolled_window (bulletin_window_get_reader (window ())));
+}
+
+static void
+activate (const char *action,
+          GVariant   *parameter)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (window ()), action, parameter);
+}
+
+/* The @index-th article of the archive open (issues in the sidebar's
+ * order, loaded here), shown as a click on it does. */
+static char *
+show_nth_article (guint index)
+{
+  GListModel *issues = bulletin_library_get_issues (bulletin_window_get_library (window ()));
+
+  for (guint i = 0; i < g_list_model_get_n_items (issues); i++)
+    {
+      g_autoptr(BulletinIssue) issue = g_list_model_get_item (issues, i);
+      GListModel *articles;
+      guint n;
+
+      if (!bulletin_issue_load (issue, NULL, NULL))
+        continue;
+      articles = bulletin_issue_get_articles (issue);
+      n = g_list_model_get_n_items (articles);
+      if (index < n)
+        {
+          g_autoptr(BulletinArticle) article = g_list_model_get_item (articles, index);
+          char *id = g_strdup (bulletin_article_get_id (article));
+
+          bulletin_window_show_article (window (), issue, article);
+          wait_for_article (id);
+          return id;
+        }
+      index -= n;
+    }
+  g_assert_not_reached ();
+}
+
+static BulletinAnnotationsController *
+controller (void)
+{
+  return bulletin_annotations_controller_get_for_window (window ());
+}
+
+static GListModel *
+view_model (gboolean notes)
+{
+  return bulletin_annotations_view_get_model (BULLETIN_ANNOTATIONS_VIEW (bulletin_annotations_controller_get_view (controller (), notes)));
+}
+
+/* --- 6: the reading position by every path ------------------------------------ */
+
+/* Every label's text under @widget, one per line */
+static void
+collect_labels (GtkWidget *widget,
+                GString   *out)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
+    {
+      g_string_append (out, gtk_label_get_text (GTK_LABEL (widget)));
+      g_string_append_c (out, '\n');
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, out);
+}
+
+static char *
+window_text (void)
+{
+  GString *out = g_string_new (NULL);
+
+  collect_labels (GTK_WIDGET (window ()), out);
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+scrollable (gpointer data)
+{
+  GtkAdjustment *adj = data;
+
+  return gtk_adjustment_get_upper (adj) > gtk_adjustment_get_page_size (adj) + 100 &&
+         gtk_adjustment_get_page_size (adj) > 0;
+}
+
+static void
+test_position_any_path (void)
+{
+  g_autofree char *sample_article = NULL;
+  g_autofree char *folder_article = NULL;
+  g_autofree char *file_article = NULL;
+  GListModel *issues;
+  GtkAdjustment *adj;
+  guint best = 0, best_len = 0, n_articles = 0, offset;
+  double value;
+
+  /* a start without arguments: the sample archive, in a window small
+   * enough to scroll its longest article */
+  g_application_activate (G_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window ()), 800, 400);
+  wait_for_archive (NULL);
+  g_assert_true (bulletin_library_is_sample (bulletin_window_get_library (window ())));
+
+  /* its longest article, scrolled to the middle */
+  issues = bulletin_library_get_issues (bulletin_window_get_library (window ()));
+  for (guint i = 0; i < g_list_model_get_n_items (issues); i++)
+    {
+      g_autoptr(BulletinIssue) issue = g_list_model_get_item (issues, i);
+      GListModel *articles;
+
+      g_assert_true (bulletin_issue_load (issue, NULL, NULL));
+      articles = bulletin_issue_get_articles (issue);
+      for (guint j = 0; j < g_list_model_get_n_items (articles); j++, n_articles++)
+        {
+          g_autoptr(BulletinArticle) a = g_list_model_get_item (articles, j);
+          guint len = bulletin_article_get_source_length (a);
+
+          if (len > best_len)
+            {
+              best_len = len;
+              best = n_articles;
+            }
+        }
+    }
+  sample_article = show_nth_article (best);
+  adj = reader_vadjustment ();
+  g_assert_true (bulletin_test_wait_for (scrollable, adj, 10));
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 20);
+  bulletin_test_iterate (100);
+  offset = top_offset ();
+  value = gtk_adjustment_get_value (adj);
+  g_assert_cmpuint (offset, >, 0);
+
+  /* at once (before the position is saved on its timer) another archive,
+   * from the menu's Recent Archives: nothing was read there yet */
+  activate ("open-uri", g_variant_new_string (data_uri));
+  wait_for_archive (data_uri);
+  bulletin_test_iterate (200);
+  g_assert_null (shown_id ());
+  folder_article = show_nth_article (3);
+
+  /* the sample archive again, from the menu: the article, scrolled */
+  activate ("open-sample", NULL);
+  wait_for_archive (NULL);
+  wait_for_article (sample_article);
+  bulletin_test_iterate (300);
+  g_assert_cmpfloat (gtk_adjustment_get_value (reader_vadjustment ()), >, value / 2);
+  g_assert_cmpint (ABS ((int) top_offset () - (int) offset), <, 80);
+
+  /* the folder handed over by the file manager (or the command line) */
+  {
+    g_autoptr(GFile) folder = g_file_new_for_uri (data_uri);
+
+    g_application_open (G_APPLICATION (app), &folder, 1, "");
+  }
+  wait_for_archive (data_uri);
+  wait_for_article (folder_article);
+
+  /* a single file: its first article the first time, then where the
+   * reader left off in it, not its first article again */
+  {
+    g_autoptr(GFile) file = g_file_new_for_uri (single_uri);
+    g_autofree char *first = NULL;
+
+    g_application_open (G_APPLICATION (app), &file, 1, "");
+    wait_for_archive (single_uri);
+    wait_for_article (NULL);
+    first = g_strdup (shown_id ());
+    g_assert_true (bulletin_sidebar_move_article (bulletin_window_get_sidebar (window ()), 1));
+    bulletin_test_iterate (200);
+    wait_for_article (NULL);
+    file_article = g_strdup (shown_id ());
+    g_assert_cmpstr (file_article, !=, first);
+
+    activate ("open-sample", NULL);
+    wait_for_archive (NULL);
+    wait_for_article (sample_article);
+
+    g_application_open (G_APPLICATION (app), &file, 1, "");
+    wait_for_archive (single_uri);
+    wait_for_article (file_article);
+    bulletin_test_iterate (300);
+    g_assert_cmpstr (shown_id (), ==, file_article);
+  }
+
+  /* a position whose article has gone (the archive changed meanwhile)
+   * opens nothing, and says nothing either */
+  {
+    BulletinAnnotations *store = bulletin_annotations_controller_get_store (controller ());
+    g_autofree char *text = NULL;
+
+    activate ("open-sample", NULL);
+    wait_for_archive (NULL);
+    g_assert_true (bulletin_annotations_set_position (store, data_uri, NULL, "urn:bulletin:article:gone", 0, NULL));
+    activate ("open-uri", g_variant_new_string (data_uri));
+    wait_for_archive (data_uri);
+    settle ();
+    g_assert_null (shown_id ());
+    text = window_text ();
+    g_assert_null (strstr (text, "not in the archive"));
+    g_assert_null (strstr (text, "no longer"));
+  }
+}
+
+/* --- 7: bookmarks and notes of another archive -------------------------------- */
+
+static char *
+page_text (gboolean notes)
+{
+  GString *out = g_string_new (NULL);
+
+  gtk_stack_set_visible_child_name (bulletin_annotations_controller_get_sidebar_stack (controller ()),
+                                    notes ? "notes" : "bookmarks");
+  bulletin_test_iterate (200);
+  collect_labels (bulletin_annotations_controller_get_view (controller (), notes), out);
+  return g_string_free (out, FALSE);
+}
+
+static guint
+position_of (GListModel *model,
+             const char *article_id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+      const char *id = BULLETIN_IS_BOOKMARK (item) ? bulletin_bookmark_get_article_id (BULLETIN_BOOKMARK (item))
+                                                   : bulletin_note_get_article_id (BULLETIN_NOTE (item));
+
+      if (g_strcmp0 (id, article_id) == 0)
+        return i;
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return bulletin_annotations_controller_get_dialog (controller ()) != NULL;
+}
+
+/* Answers the question the window asks, as its button would */
+static void
+answer (const char *response)
+{
+  GObject *dialog;
+
+  g_assert_true (bulletin_test_wait_for (dialog_shown, NULL, 10));
+  dialog = g_object_ref (bulletin_annotations_controller_get_dialog (controller ()));
+  g_signal_emit_by_name (dialog, "response", response);
+#if ADW_CHECK_VERSION (1, 6, 0)
+  adw_dialog_force_close (ADW_DIALOG (dialog));
+#else
+  gtk_window_destroy (GTK_WINDOW (dialog));
+#endif
+  g_object_unref (dialog);
+  bulletin_test_iterate (100);
+}
+
+static char *
+dialog_heading (void)
+{
+  GObject *dialog = bulletin_annotations_controller_get_dialog (controller ());
+  char *heading = NULL;
+
+  g_object_get (dialog, "heading", &heading, NULL);
+  return heading;
+}
+
+static void
+test_other_archive (void)
+{
+  g_autofree char *article = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *sample_uri = NULL;
+  BulletinReaderView *reader;
+  GtkTextBuffer *buffer;
+  GListModel *bookmarks, *notes;
+  guint n_bookmarks, n_notes;
+
+  /* in the folder archive: a bookmark and a note on its third article */
+  if (window () == NULL)
+    g_application_activate (G_APPLICATION (app));
+  activate ("open-uri", g_variant_new_string (data_uri));
+  wait_for_archive (data_uri);
+  settle ();
+  article = show_nth_article (2);
+  reader = bulletin_window_get_reader (window ());
+  bookmarks = view_model (FALSE);
+  notes = view_model (TRUE);
+  n_bookmarks = g_list_model_get_n_items (bookmarks);
+  n_notes = g_list_model_get_n_items (notes);
+
+  activate ("toggle-bookmark", NULL);
+  bulletin_test_iterate (50);
+  g_assert_cmpuint (g_list_model_get_n_items (bookmarks), ==, n_bookmarks + 1);
+  bulletin_reader_view_select_range (reader, 2, 6);
+  activate ("add-note", NULL);
+  bulletin_test_iterate (100);
+  buffer = gtk_text_view_get_buffer (bulletin_annotations_controller_get_editor_text (controller ()));
+  gtk_text_buffer_set_text (buffer, "另一档案的笔记", -1);
+  gtk_popover_popdown (bulletin_annotations_controller_get_editor (controller ()));
+  bulletin_test_iterate (100);
+  g_assert_cmpuint (g_list_model_get_n_items (notes), ==, n_notes + 1);
+
+  /* they know where they were made */
+  {
+    g_autoptr(BulletinBookmark) b = g_list_model_get_item (bookmarks, position_of (bookmarks, article));
+    g_autoptr(BulletinNote) n = g_list_model_get_item (notes, position_of (notes, article));
+
+    g_assert_cmpstr (bulletin_bookmark_get_archive_uri (b), ==, data_uri);
+    g_assert_cmpstr (bulletin_bookmark_get_archive_name (b), ==, "data");
+    g_assert_cmpstr (bulletin_note_get_archive_uri (n), ==, data_uri);
+    g_assert_cmpstr (bulletin_note_get_archive_name (n), ==, "data");
+  }
+  /* and say nothing of it while that archive is open */
+  text = page_text (FALSE);
+  g_assert_null (strstr (text, "“data”"));
+  g_clear_pointer (&text, g_free);
+
+  /* in another archive, their rows name theirs */
+  activate ("open-sample", NULL);
+  wait_for_archive (NULL);
+  sample_uri = g_file_get_uri (bulletin_library_get_location (bulletin_window_get_library (window ())));
+  text = page_text (FALSE);
+  g_assert_nonnull (strstr (text, "In “data”"));
+  g_clear_pointer (&text, g_free);
+  text = page_text (TRUE);
+  g_assert_nonnull (strstr (text, "另一档案的笔记"));
+  g_assert_nonnull (strstr (text, "In “data”"));
+
+  /* activating the bookmark asks first; Cancel leaves things as they are */
+  bulletin_annotations_view_activate (BULLETIN_ANNOTATIONS_VIEW (bulletin_annotations_controller_get_view (controller (), FALSE)),
+                                      position_of (bookmarks, article));
+  g_assert_true (bulletin_test_wait_for (dialog_shown, NULL, 10));
+  heading = dialog_heading ();
+  g_assert_cmpstr (heading, ==, "Open “data”?");
+  answer ("cancel");
+  bulletin_test_iterate (300);
+  g_assert_true (bulletin_library_is_sample (bulletin_window_get_library (window ())));
+
+  /* Open: that archive, at the article, and no "not in the archive" */
+  bulletin_annotations_view_activate (BULLETIN_ANNOTATIONS_VIEW (bulletin_annotations_controller_get_view (controller (), FALSE)),
+                                      position_of (bookmarks, article));
+  answer ("open");
+  wait_for_archive (data_uri);
+  wait_for_article (article);
+
+  /* the note the same way, from the sample archive again */
+  activate ("open-sample", NULL);
+  wait_for_archive (NULL);
+  bulletin_test_iterate (200);
+  bulletin_annotations_view_activate (BULLETIN_ANNOTATIONS_VIEW (bulletin_annotations_controller_get_view (controller (), TRUE)),
+                                      position_of (notes, article));
+  answer ("open");
+  wait_for_archive (data_uri);
+  wait_for_article (article);
+  /* with the noted passage highlighted */
+  {
+    GtkTextBuffer *shown = gtk_text_view_get_buffer (bulletin_reader_view_get_text_view (reader));
+    GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (shown), "bulletin-note");
+    GtkTextIter iter;
+
+    bulletin_test_iterate (200);
+    g_assert_nonnull (tag);
+    gtk_text_buffer_get_iter_at_offset (shown, &iter, 2);
+    g_assert_true (gtk_text_iter_has_tag (&iter, tag));
+    gtk_text_buffer_get_iter_at_offset (shown, &iter, 6);
+    g_assert_false (gtk_text_iter_has_tag (&iter, tag));
+  }
+
+  /* a row of the archive that is open opens at once, without asking */
+  show_nth_article (0);
+  bulletin_annotations_view_activate (BULLETIN_ANNOTATIONS_VIEW (bulletin_annotations_controller_get_view (controller (), FALSE)),
+                                      position_of (bookmarks, article));
+  wait_for_article (article);
+  g_assert_null (bulletin_annotations_controller_get_dialog (controller ()));
+  (void) sample_uri;
+}
+
+/* --- 8: undo, and the note editor's keys --------------------------------------- */
+
+/* The editor's shortcut for @accel, run as the key would run it */
+static gboolean
+press_in_editor (const char *accel)
+{
+  GtkWidget *editor = GTK_WIDGET (bulletin_annotations_controller_get_editor (controller ()));
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (editor);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (c))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (c)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (c), j);
+          g_autofree char *trigger = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+
+          if (g_str_equal (trigger, accel))
+            {
+              gboolean done = gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, editor, NULL);
+
+              bulletin_test_iterate (100);
+              return done;
+            }
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static BulletinNote *
+note_on (const char *article)
+{
+  GListModel *notes = view_model (TRUE);
+
+  return g_list_model_get_item (notes, position_of (notes, article));
+}
+
+static void
+edit (BulletinNote *note)
+{
+  bulletin_annotations_controller_edit_note (controller (), note);
+  bulletin_test_iterate (100);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bulletin_annotations_controller_get_editor (controller ()))));
+}
+
+static void
+type (const char *text)
+{
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (bulletin_annotations_controller_get_editor_text (controller ())),
+                            text, -1);
+}
+
+static void
+undo (void)
+{
+  /* Ctrl+Z where the focus is not in a text field */
+  gtk_widget_grab_focus (GTK_WIDGET (bulletin_window_get_sidebar (window ())));
+  activate ("undo", NULL);
+  bulletin_test_iterate (100);
+}
+
+static void
+test_undo_and_editor (void)
+{
+  g_autofree char *article = NULL;
+  g_auto(GStrv) accels = NULL;
+  GtkPopover *editor;
+  GListModel *bookmarks, *notes;
+  guint n_bookmarks, n_notes;
+
+  /* Ctrl+Z is the one table's, so the shortcuts window lists it */
+  accels = gtk_application_get_accels_for_action (app, "win.undo");
+  g_assert_cmpstr (accels[0], ==, "<Control>z");
+
+  if (window () == NULL)
+    g_application_activate (G_APPLICATION (app));
+  activate ("open-uri", g_variant_new_string (data_uri));
+  wait_for_archive (data_uri);
+  settle ();
+  article = show_nth_article (4);
+  editor = bulletin_annotations_controller_get_editor (controller ());
+  bookmarks = view_model (FALSE);
+  notes = view_model (TRUE);
+
+  /* nothing to undo yet */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window ()), "undo"));
+
+  /* a bookmark, and a note saved with Ctrl+Enter */
+  activate ("toggle-bookmark", NULL);
+  activate ("add-article-note", NULL);
+  bulletin_test_iterate (100);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
+  n_notes = g_list_model_get_n_items (notes);
+  type ("第一稿");
+  g_assert_true (press_in_editor ("<Control>Return"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (editor)));
+  g_assert_cmpuint (g_list_model_get_n_items (notes), ==, n_notes + 1);
+  n_notes = g_list_model_get_n_items (notes);
+  n_bookmarks = g_list_model_get_n_items (bookmarks);
+
+  /* edited, then Ctrl+Z: the text before */
+  {
+    g_autoptr(BulletinNote) note = note_on (article);
+
+    g_assert_cmpstr (bulletin_note_get_text (note), ==, "第一稿");
+    edit (note);
+    type ("第二稿");
+    g_assert_true (press_in_editor ("<Control>Return"));
+  }
+  {
+    g_autoptr(BulletinNote) note = note_on (article);
+
+    g_assert_cmpstr (bulletin_note_get_text (note), ==, "第二稿");
+  }
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window ()), "undo"));
+  undo ();
+  {
+    g_autoptr(BulletinNote) note = note_on (article);
+
+    g_assert_cmpstr (bulletin_note_get_text (note), ==, "第一稿");
+  }
+
+  /* the note deleted, then the bookmark removed; Ctrl+Z twice, the last
+   * first, long after their toasts */
+  {
+    g_autoptr(BulletinNote) note = note_on (article);
+
+    g_signal_emit_by_name (bulletin_annotations_controller_get_view (controller (), TRUE), "remove", note);
+  }
+  activate ("toggle-bookmark", NULL);
+  bulletin_test_iterate (100);
+  g_assert_cmpuint (g_list_model_get_n_items (notes), ==, n_notes - 1);
+  g_assert_cmpuint (g_list_model_get_n_items (bookmarks), ==, n_bookmarks - 1);
+  undo ();
+  g_assert_cmpuint (g_list_model_get_n_items (bookmarks), ==, n_bookmarks);
+  g_assert_cmpuint (g_list_model_get_n_items (notes), ==, n_notes - 1);
+  undo ();
+  g_assert_cmpuint (g_list_model_get_n_items (notes), ==, n_notes);
+  {
+    g_autoptr(BulletinNote) note = note_on (article);
+
+    g_assert_cmpstr (bulletin_note_get_text (note), ==, "第一稿");
+  }
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window ()), "undo"));
+
+  /* Escape with nothing changed: closed, nothing asked */
+  {
+    g_autoptr(BulletinNote) note = note_on (article);
+
+    edit (note);
+    g_assert_true (press_in_editor ("Escape"));
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (editor)));
+    g_assert_null (bulletin_annotations_controller_get_dialog (controller ()));
+  }
+
+  /* Escape after typing asks; Keep Editing gives the text back */
+  {
+    g_autoptr(BulletinNote) note = note_on (article);
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (bulletin_annotations_controller_get_editor_text (controller ()));
+    g_autofree char *kept = NULL;
+    GtkTextIter s, e;
+
+    edit (note);
+    type ("不要的改动");
+    g_assert_true (press_in_editor ("Escape"));
+    g_assert_nonnull (bulletin_annotations_controller_get_dialog (controller ()));
+    answer ("cancel");
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
+    gtk_text_buffer_get_bounds (buffer, &s, &e);
+    kept = gtk_text_buffer_get_text (buffer, &s, &e, FALSE);
+    g_assert_cmpstr (kept, ==, "不要的改动");
+
+    /* Escape again, Discard: the note as it was */
+    g_assert_true (press_in_editor ("Escape"));
+    answer ("discard");
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (editor)));
+  }
+  {
+    g_autoptr(BulletinNote) note = note_on (article);
+
+    g_assert_cmpstr (bulletin_note_get_text (note), ==, "第一稿");
+  }
+  /* a discarded edit leaves nothing to undo */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window ()), "undo"));
+
+  /* with something to undo, Ctrl+Z in the note being typed is the text's
+   * own Undo, and leaves the list alone */
+  activate ("toggle-bookmark", NULL);
+  bulletin_test_iterate (100);
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window ()), "undo"));
+  {
+    g_autoptr(BulletinNote) note = note_on (article);
+    GtkTextView *text_view = bulletin_annotations_controller_get_editor_text (controller ());
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (text_view);
+    g_autofree char *after = NULL;
+    GtkTextIter end;
+
+    edit (note);
+    gtk_widget_grab_focus (GTK_WIDGET (text_view));
+    gtk_text_buffer_get_end_iter (buffer, &end);
+    gtk_text_buffer_insert (buffer, &end, "再加", -1);
+    activate ("undo", NULL);
+    bulletin_test_iterate (100);
+    g_object_get (buffer, "text", &after, NULL);
+    g_assert_cmpstr (after, ==, "第一稿");
+    g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window ()), "undo"));
+    /* and stops at the note's text */
+    g_clear_pointer (&after, g_free);
+    activate ("undo", NULL);
+    bulletin_test_iterate (100);
+    g_object_get (buffer, "text", &after, NULL);
+    g_assert_cmpstr (after, ==, "第一稿");
+    g_assert_true (press_in_editor ("Escape"));
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (bookmarks), ==, n_bookmarks - 1);
+  undo ();
+  g_assert_cmpuint (g_list_model_get_n_items (bookmarks), ==, n_bookmarks);
+
+  /* a new note: Escape on an empty one asks nothing and adds nothing */
+  activate ("add-article-note", NULL);
+  bulletin_test_iterate (100);
+  g_assert_true (press_in_editor ("Escape"));
+  g_assert_null (bulletin_annotations_controller_get_dialog (controller ()));
+  g_assert_cmpuint (g_list_model_get_n_items (notes), ==, n_notes);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *home = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  /* a data folder of our own (see test-ui-annotations.c) */
+  home = g_dir_make_tmp ("bulletin-ui-reading-state-XXXXXX", NULL);
+  g_assert_nonnull (home);
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *vars[] = { "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME" };
+      g_autofree char *dir = g_build_filename (home, vars[i], NULL);
+
+      g_mkdir_with_parents (dir, 0700);
+      g_setenv (vars[i], dir, TRUE);
+    }
+
+  g_test_init (&argc, &argv, NULL);
+  bulletin_test_tolerate_toolkit_warnings ();
+  gtk_disable_setlocale ();
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("no display");
+      return g_test_run ();
+    }
+  adw_init ();
+
+  data_dir = g_test_build_filename (G_TEST_DIST, "data", NULL);
+  {
+    g_autoptr(GFile) folder = g_file_new_for_path (data_dir);
+    g_autoptr(GFile) file = g_file_get_child (folder, "text-markers.txt");
+
+    data_uri = g_file_get_uri (folder);
+    single_uri = g_file_get_uri (file);
+  }
+
+  app = GTK_APPLICATION (bulletin_application_new ());
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  /* the windows hold it */
+  g_application_hold (G_APPLICATION (app));
+
+  g_test_add_func ("/bulletin/ui-reading-state/position-any-path", test_position_any_path);
+  g_test_add_func ("/bulletin/ui-reading-state/other-archive", test_other_archive);
+  g_test_add_func ("/bulletin/ui-reading-state/undo-and-editor", test_undo_and_editor);
+  status = g_test_run ();
+  remove_tree (home);
+  return status;
+}
