@@ -16,7 +16,7 @@ seconds=${FUZZ_SECONDS:-60}
 # explored.  FUZZ_SEED=0 lets libFuzzer pick one (for exploratory runs).
 seed=${FUZZ_SEED:-1}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz-text-import fuzz-ninjs-reader fuzz-ninjs-skim)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz-text-import fuzz-ninjs-reader fuzz-ninjs-skim fuzz-newsml)
 
 if ! command -v clang >/dev/null; then
   echo "SKIP: clang is not installed, no fuzzing"
@@ -72,6 +72,16 @@ for t in "${targets[@]}"; do
       fi
       printf '{"uri":"x","headline":"标题","body_html":"<p>正文<b>一</b></p>"}' > "$corpus/min.json"
       printf '{"uri":"y","headline":"\\u6807\\u9898","body_text":"\\ud83d\\ude00 \\u00e9"}' > "$corpus/escapes.json"
+      ;;
+    fuzz-newsml)
+      # our own small files, and IPTC's examples (a few KB each)
+      find "$src/tests/data/newsml" -name '*.xml' -exec cp {} "$corpus"/ \;
+      if [ -d "$shared/newsml-g2/examples" ]; then
+        mapfile -t seeds < <(find "$shared/newsml-g2/examples" -name '*.xml' -size -64k | sort)
+        for f in "${seeds[@]}"; do
+          cp "$f" "$corpus/$(md5sum < "$f" | cut -c1-12).xml"
+        done
+      fi
       ;;
   esac
 

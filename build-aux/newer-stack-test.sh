@@ -44,6 +44,7 @@ packages=(
   xvfb xauth dbus dbus-daemon at-spi2-core python3 python3-gi gir1.2-atspi-2.0 python3-pyatspi
   xdotool libgl1-mesa-dri librsvg2-common
   fonts-noto-cjk fonts-cantarell fonts-dejavu-core
+  poppler-utils
 )
 recipe=$({ declare -p packages; echo "$suite v1"; } | sha256sum | cut -c1-16)
 root=$cache/root-$recipe

@@ -5,6 +5,7 @@
  *   index-worker update ROOT DB
  *   index-worker query ROOT DB QUERY...
  *   index-worker scan ROOT QUERY...
+ *   index-worker list ROOT       (the archive's listing: test-shared-index)
  *
  * Results are printed one a line, "QUERY<tab>ISSUE<tab>ARTICLE<tab>HITS
  * <tab>OFFSETS", then "unreadable<tab>N" and "scanned<tab>0|1" per query;
@@ -15,6 +16,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bulletin-archive.h"
+#include "bulletin-issue.h"
 #include "bulletin-search-index.h"
 
 static void
@@ -47,7 +50,7 @@ main (int   argc,
   setlocale (LC_ALL, "");
   if (argc < 3)
     {
-      fprintf (stderr, "usage: index-worker update|query|scan ROOT [DB] [QUERY...]\n");
+      fprintf (stderr, "usage: index-worker update|query|scan|list ROOT [DB] [QUERY...]\n");
       return 2;
     }
   root = g_file_new_for_path (argv[2]);
@@ -93,6 +96,30 @@ main (int   argc,
             }
           print_results (argv[i], results);
         }
+      return 0;
+    }
+  if (strcmp (argv[1], "list") == 0 && argc == 3)
+    {
+      /* the sidebar's listing: "NAME<tab>TITLE<tab>ARTICLES" per issue,
+       * then "read<tab>N": the issue files read (not from a cache) */
+      g_autoptr(BulletinArchive) archive = bulletin_archive_new (root);
+      guint n_read = 0;
+
+      if (!bulletin_archive_scan (archive, NULL, &error))
+        {
+          fprintf (stderr, "%s\n", error->message);
+          return 1;
+        }
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (archive)); i++)
+        {
+          g_autoptr(BulletinIssue) issue = g_list_model_get_item (G_LIST_MODEL (archive), i);
+          g_autofree char *name = g_file_get_basename (bulletin_issue_get_file (issue));
+
+          printf ("%s\t%s\t%u\n", name, bulletin_issue_get_title (issue),
+                  bulletin_issue_get_n_articles (issue));
+        }
+      bulletin_archive_get_scan_stats (archive, NULL, &n_read);
+      printf ("read\t%u\n", n_read);
       return 0;
     }
   fprintf (stderr, "index-worker: bad arguments\n");

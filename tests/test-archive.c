@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bulletin-archive.h"
+#include "bulletin-date.h"
 #include "bulletin-test-utils.h"
 
 /* Fixtures are written here, in temporary folders: short texts of our own. */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "bulletin-article.h"
+#include "bulletin-date.h"
 #include "bulletin-issue.h"
 #include "bulletin-test-utils.h"
 

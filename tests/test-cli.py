@@ -8,6 +8,7 @@ in one "path: reason" line and never as a GLib warning.
 Usage: test-cli.py BULLETIN-READER  (speaks TAP)
 """
 
+import hashlib
 import json
 import os
 import shutil
@@ -38,7 +39,8 @@ def main():
     binary = os.path.abspath(sys.argv[1])
     tap = Tap()
     work = tempfile.mkdtemp(prefix="bulletin-cli-")
-    env = dict(os.environ, LC_ALL="C.UTF-8", LANGUAGE="", XDG_CACHE_HOME=os.path.join(work, "cache"))
+    env = dict(os.environ, LC_ALL="C.UTF-8", LANGUAGE="", XDG_CACHE_HOME=os.path.join(work, "cache"),
+               XDG_DATA_HOME=os.path.join(work, "data"))
     env.pop("BULLETIN_SEARCH_INDEX", None)
 
     def run(*args, cwd=None):
@@ -58,7 +60,7 @@ def main():
         rc, out, err = run("--help")
         tap.check(rc == 0, "--help exits 0", f"exit {rc}\n{err}")
         for word in ("--export-ninjs", "--search=QUERY", "--display-text", "--narrow-punctuation",
-                     "--version", "[PATH…]", "Exit status"):
+                     "--no-corrections", "--version", "[PATH…]", "Exit status"):
             tap.check(word in out, f"--help lists {word}", out)
 
         rc, out, err = run("--version")
@@ -142,6 +144,62 @@ def main():
         texts = [json.loads(line) for line in out.splitlines()]
         tap.check(rc == 0 and len(texts) == 2 and "，" not in texts[0]["text"],
                   "--display-text --narrow-punctuation", f"exit {rc}\n{out}{err}")
+
+        # the user's corrections (docs/corrections-format.md) apply to
+        # --display-text and --export-ninjs; --no-corrections shows the
+        # file as the rules read it
+        with open(issue, "rb") as f:
+            key = hashlib.sha256(f.read()).hexdigest()[:32]
+        folder = os.path.join(work, "data", "bulletin-reader", "corrections")
+        os.makedirs(folder)
+        with open(os.path.join(folder, "test.ini"), "w", encoding="utf-8") as f:
+            f.write("[Bulletin Reader]\nversion=1\n\n"
+                    f"[Issue {key}]\nfile={os.path.basename(issue)}\ncount=2\n"
+                    "kind-1=new-article\nline-1=镇文化站举办暑期书法班,报名人数已满。\n"
+                    "before-1=镇卫生院开展免费义诊活动,为村民测量血压、血糖两百余人次。\nafter-1=\n"
+                    "kind-2=byline\nline-2=一行已经不在文件里\nbefore-2=\nafter-2=\n")
+        rc, out, err = run("--display-text", issue)
+        heads = [json.loads(line)["headline"] for line in out.splitlines()]
+        tap.check(rc == 0 and len(heads) == 3 and heads[2] == "镇文化站举办暑期书法班,报名人数已满。",
+                  "--display-text applies the user's corrections", f"exit {rc}\n{out}{err}")
+        rc, out, err = run("--display-text", "--no-corrections", issue)
+        tap.check(rc == 0 and len(out.splitlines()) == 2,
+                  "--display-text --no-corrections: as the rules read it", f"exit {rc}\n{out}{err}")
+        rc, out, err = run("--export-ninjs", issue)
+        tap.check(rc == 0 and out.count("镇文化站举办暑期书法班") >= 1 and "一行已经不在文件里" in err,
+                  "--export-ninjs applies the corrections and lists the one whose line is gone",
+                  f"exit {rc}\n{out}{err}")
+        rc, out2, err = run("--export-ninjs", "--no-corrections", issue)
+        tap.check(rc == 0 and out2 != out and err == "",
+                  "--export-ninjs --no-corrections", f"exit {rc}\n{out2}{err}")
+        # NewsML (G2 and 1.x) like ninjs: exported, searched, a broken one named
+        newsml = os.path.join(work, "newsml")
+        os.mkdir(newsml)
+        for name in ("g2-article-zh.xml", "g2-message.xml", "newsml1-issue-zh.xml"):
+            shutil.copy(os.path.join(HERE, "data", "newsml", name), newsml)
+        rc, out, err = run("--export-ninjs", newsml)
+        exported = json.loads(out) if rc == 0 else []
+        uris = sorted(a["uri"] for c in exported for a in c.get("associations", []))
+        tap.check(rc == 0 and err == "" and len(exported) == 3 and
+                  "urn:newsml:bulletin.example:20230626:issue-26#art2" in uris and
+                  "urn:newsml:bulletin.example:20230605:zh-reading" in uris and len(uris) == 5,
+                  "--export-ninjs of a NewsML folder: every issue and article, the items' ids",
+                  f"exit {rc}\n{err}{out[:400]}")
+        rc, out, err = run("--search", "国家图书馆", newsml)
+        hits = [json.loads(line) for line in out.splitlines()]
+        tap.check(rc == 0 and len(hits) == 1 and
+                  hits[0]["article"] == "urn:newsml:bulletin.example:20230605:zh-reading",
+                  "--search in a NewsML folder: found, Traditional by Simplified", f"exit {rc}\n{out}{err}")
+        rc, out, err = run("--search", "夜场门票", newsml)
+        hits = [json.loads(line) for line in out.splitlines()]
+        tap.check(rc == 0 and len(hits) == 1 and hits[0]["issue_title"] == "城市公报 第26期",
+                  "--search finds a nested NewsML 1 component", f"exit {rc}\n{out}{err}")
+        shutil.copy(os.path.join(HERE, "data", "newsml", "g2-bad.xml"), newsml)
+        bad = os.path.join(newsml, "g2-bad.xml")
+        rc, out, err = run("--search", "夜场门票", newsml)
+        tap.check(rc == 2 and one_line(err) and err.startswith(f"{bad}: ") and "WARNING" not in err
+                  and len(out.splitlines()) == 1,
+                  "--search with broken XML beside: one line, exit 2, the rest found", f"exit {rc}\n{err}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -78,6 +78,13 @@ test_widen_rules (void)
     { "(来源:新华社)", "（来源：新华社）" },
     { "Hello, world (again)!", "Hello, world (again)!" },
     { "是吗?对;不", "是吗？对；不" },
+    /* Chinese context is bulletin_unichar_is_chinese_context (), the
+     * search folding's too: Extension B, a radical, CJK compatibility
+     * forms (the vertical corner bracket) */
+    { "𠀀,a", "𠀀，a" },
+    { "⺀,a", "⺀，a" },
+    { "﹂,a", "﹂，a" },
+    { "a,b", "a,b" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

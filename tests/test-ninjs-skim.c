@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "bulletin-ninjs-keys.h"
 #include "bulletin-ninjs-reader.h"
 #include "bulletin-ninjs-skim.h"
 #include "bulletin-test-utils.h"
@@ -325,6 +326,22 @@ test_iptc_suite (void)
   g_assert_cmpuint (n_compared, >, 10);
 }
 
+/* the one list of item keys, shared by the reader and the skim */
+static void
+test_item_keys (void)
+{
+  const char *items[] = { "uri", "URI", "headline", "headlines", "bodies", "body_text",
+                          "Body_HTML", "headline_main", "description_text", "versioncreated",
+                          "versionCreated", "$standard", "dateline", "trustIndicators" };
+  const char *others[] = { "", "name", "href", "body", "descriptions_", "headlin",
+                           "rel", "width", "contentType" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (items); i++)
+    g_assert_true (bulletin_ninjs_key_is_item (items[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    g_assert_false (bulletin_ninjs_key_is_item (others[i]));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -336,6 +353,7 @@ main (int   argc,
   g_test_add_func ("/bulletin/ninjs-skim/strings", test_strings);
   g_test_add_func ("/bulletin/ninjs-skim/errors", test_errors);
   g_test_add_func ("/bulletin/ninjs-skim/iptc-suite", test_iptc_suite);
+  g_test_add_func ("/bulletin/ninjs-skim/item-keys", test_item_keys);
 
   return g_test_run ();
 }

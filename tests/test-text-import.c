@@ -707,6 +707,35 @@ test_shared_source (void)
     }
 }
 
+/* Signals of a new article without a byline (issue 16): an end mark (a
+ * photo credit) after a body, then a short line and a paragraph; a line of
+ * spaced phrases after a finished paragraph.  A one-phrase subhead stays a
+ * subhead. */
+static void
+test_headline_signals (void)
+{
+  static const char text[] =
+    "第一篇的标题\n\n● 记者 张三\n\n第一篇的正文写到这里结束了。\n\n"
+    "一个小标题\n\n第一篇的第二段也写完了。\n\n刘晓晶 摄\n\n"
+    "第二篇没有署名\n\n第二篇的正文在这里。\n\n"
+    "党旗飘扬 “疫”线出战 集结“两新”力量\n\n第三篇的正文在这里。\n\n"
+    "第一部分 总体要求\n\n第三篇的第二段也在这里。\n";
+  g_autoptr(BulletinParsedIssue) parsed = bulletin_text_segment (text, strlen (text), "x.txt");
+  g_autofree char *k0 = NULL;
+
+  g_assert_cmpuint (parsed->articles->len, ==, 3);
+  k0 = kinds_of (article_at (parsed, 0));
+  g_assert_cmpstr (k0, ==, "headline byline paragraph heading paragraph source");
+  g_assert_cmpstr (bulletin_article_get_headline (article_at (parsed, 1)), ==, "第二篇没有署名");
+  g_assert_cmpstr (bulletin_article_get_headline (article_at (parsed, 2)), ==,
+                   "党旗飘扬 “疫”线出战 集结“两新”力量");
+  /* a numbered subhead of spaced phrases stays a subhead */
+  {
+    g_autofree char *k2 = kinds_of (article_at (parsed, 2));
+    g_assert_cmpstr (k2, ==, "headline paragraph heading paragraph");
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -727,5 +756,6 @@ main (int    argc,
   g_test_add_func ("/bulletin/text-import/bad-input", test_bad_input);
   g_test_add_func ("/bulletin/text-import/damaged-utf8", test_damaged_utf8);
   g_test_add_func ("/bulletin/text-import/shared-source", test_shared_source);
+  g_test_add_func ("/bulletin/text-import/headline-signals", test_headline_signals);
   return g_test_run ();
 }

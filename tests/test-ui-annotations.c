@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <unistd.h>
+#include <utime.h>
+
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
@@ -112,6 +115,253 @@ find_button (GtkWidget  *widget,
   return NULL;
 }
 
+/* The mapped widget under @widget whose action is @action, or NULL */
+static GtkWidget *
+find_actionable (GtkWidget  *widget,
+                 const char *action)
+{
+  if (GTK_IS_ACTIONABLE (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Whether a mapped label under @widget reads @text */
+static gboolean
+shows_label (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+run_quiet (const char *command)
+{
+  int status;
+
+  return g_spawn_command_line_sync (command, NULL, NULL, &status, NULL) &&
+         g_spawn_check_wait_status (status, NULL);
+}
+
+static gboolean
+write_failed (gpointer data)
+{
+  return !bulletin_annotations_is_writing (data) && bulletin_annotations_get_save_error (data) != NULL;
+}
+
+/* A read-only data folder (a read-only bind mount: root ignores
+ * permissions; SKIP when not root): Ctrl+D keeps the bookmark but the
+ * toggle and the Bookmarks page say it is not saved, and closing the
+ * window or app.quit asks what to do instead of losing it. */
+static void
+test_read_only_unsaved (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = g_build_filename (g_get_user_data_dir (), "bulletin-reader", NULL);
+  g_autofree char *mount = NULL;
+  g_autofree char *remount = NULL;
+  g_autofree char *umount = NULL;
+  g_autofree char *key_file = g_build_filename (data_dir, "annotations.ini", NULL);
+  GtkApplication *app;
+  BulletinWindow *window;
+  BulletinAnnotationsController *controller;
+  BulletinAnnotations *store;
+  GtkWidget *toggle, *dialog;
+  GListModel *bookmarks;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("a read-only bind mount needs root");
+      return;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (data_dir, 0700), ==, 0);
+  /* the lock file exists, as after any earlier run */
+  {
+    g_autofree char *lock = g_build_filename (data_dir, "annotations.ini.lock", NULL);
+
+    g_assert_true (g_file_set_contents (lock, "", 0, NULL));
+  }
+  mount = g_strdup_printf ("mount --bind '%s' '%s'", data_dir, data_dir);
+  remount = g_strdup_printf ("mount -o remount,ro,bind '%s'", data_dir);
+  umount = g_strdup_printf ("umount '%s'", data_dir);
+  if (!run_quiet (mount))
+    {
+      g_test_skip ("cannot bind-mount here");
+      return;
+    }
+  if (!run_quiet (remount))
+    {
+      run_quiet (umount);
+      g_test_skip ("cannot remount read-only here");
+      return;
+    }
+
+  app = GTK_APPLICATION (bulletin_application_new ());
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
+  /* the next test's application takes the usual id on the bus */
+  g_application_set_application_id (G_APPLICATION (app), "io.github.bulletinreader.ReadOnlyTest");
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  bulletin_test_iterate (100);
+  window = BULLETIN_WINDOW (gtk_application_get_active_window (app));
+  g_assert_nonnull (window);
+  controller = bulletin_annotations_controller_get_for_window (window);
+  store = bulletin_annotations_controller_get_store (controller);
+  g_assert_true (bulletin_test_wait_for (library_ready, window, 30));
+  {
+    GListModel *issues = bulletin_library_get_issues (bulletin_window_get_library (window));
+    g_autoptr(BulletinIssue) issue = g_list_model_get_item (issues, 0);
+    g_autoptr(BulletinArticle) article = NULL;
+
+    g_assert_true (bulletin_issue_load (issue, NULL, NULL));
+    article = g_list_model_get_item (bulletin_issue_get_articles (issue), 0);
+    bulletin_window_show_article (window, issue, article);
+    g_assert_true (bulletin_test_wait_for (reader_shows_something, window, 20));
+  }
+
+  /* Ctrl+D: kept, and shown as not saved, on the toggle and the page */
+  g_assert_false (bookmark_state (window));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "toggle-bookmark", NULL);
+  bulletin_test_iterate (50);
+  /* the write runs in a thread, and fails */
+  g_assert_true (bulletin_test_wait_for (write_failed, store, 20));
+  bulletin_test_iterate (20);
+  g_assert_true (bookmark_state (window));
+  g_assert_true (bulletin_annotations_has_unsaved (store));
+  g_assert_false (g_file_test (key_file, G_FILE_TEST_EXISTS));
+  toggle = find_actionable (GTK_WIDGET (window), "win.toggle-bookmark");
+  g_assert_nonnull (toggle);
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (toggle), "not saved"));
+  g_assert_true (gtk_widget_has_css_class (toggle, "error"));
+  bookmarks = bulletin_annotations_view_get_model (BULLETIN_ANNOTATIONS_VIEW (bulletin_annotations_controller_get_view (controller, FALSE)));
+  g_assert_cmpuint (g_list_model_get_n_items (bookmarks), ==, 1);
+  gtk_stack_set_visible_child_name (bulletin_annotations_controller_get_sidebar_stack (controller), "bookmarks");
+  bulletin_test_iterate (100);
+  g_assert_true (shows_label (bulletin_annotations_controller_get_view (controller, FALSE), "Not saved"));
+
+  /* closing asks; Cancel keeps the window */
+  gtk_window_close (GTK_WINDOW (window));
+  bulletin_test_iterate (100);
+  dialog = bulletin_annotations_controller_get_unsaved_dialog (controller);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_signal_emit_by_name (dialog, "response", "cancel");
+  bulletin_test_iterate (100);
+  g_assert_null (bulletin_annotations_controller_get_unsaved_dialog (controller));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  /* app.quit asks too; Try Again fails (still read-only) and asks again */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  bulletin_test_iterate (100);
+  dialog = bulletin_annotations_controller_get_unsaved_dialog (controller);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_signal_emit_by_name (dialog, "response", "retry");
+  bulletin_test_iterate (100);
+  dialog = bulletin_annotations_controller_get_unsaved_dialog (controller);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  /* writable again: Try Again saves it and the window closes */
+  g_assert_true (run_quiet (umount));
+  g_signal_emit_by_name (dialog, "response", "retry");
+  bulletin_test_iterate (200);
+  g_assert_null (gtk_application_get_active_window (app));
+  {
+    g_autoptr(BulletinAnnotations) check = bulletin_annotations_new (data_dir);
+
+    bulletin_annotations_set_monitored (check, FALSE);
+    g_assert_true (bulletin_annotations_load (check, NULL));
+    g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_bookmarks (check)), ==, 1);
+    /* the next test starts without bookmarks: removed, not the file (the
+     * closed window's store, which stays, would write back a file removed
+     * behind its back) */
+    {
+      g_autoptr(BulletinBookmark) b = g_list_model_get_item (bulletin_annotations_get_bookmarks (check), 0);
+
+      g_assert_true (bulletin_annotations_remove_bookmark (check, bulletin_bookmark_get_article_id (b), NULL));
+    }
+  }
+  bulletin_test_iterate (300);
+}
+
+/* A copy of a damaged key file newer than the key file (an older version
+ * moved the file aside and could not write the repaired one): the window
+ * says so at start and Restore brings its bookmarks back. */
+static void
+test_damaged_copy_offered (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = g_build_filename (g_get_user_data_dir (), "bulletin-reader", NULL);
+  g_autofree char *copy = g_build_filename (data_dir, "annotations.ini.damaged-20260101T000000", NULL);
+  g_autofree char *key_file = g_build_filename (data_dir, "annotations.ini", NULL);
+  GtkApplication *app;
+  BulletinWindow *window;
+  BulletinAnnotations *store;
+  GtkWidget *restore;
+
+  g_assert_cmpint (g_mkdir_with_parents (data_dir, 0700), ==, 0);
+  /* a key file older than the copy (not removed: a store still open would
+   * write it back) */
+  if (g_file_test (key_file, G_FILE_TEST_EXISTS))
+    {
+      struct utimbuf old = { 1000000000, 1000000000 };
+
+      g_assert_cmpint (utime (key_file, &old), ==, 0);
+    }
+  g_assert_true (g_file_set_contents (copy,
+                                      "[Bulletin Reader]\nversion=1\n\n"
+                                      "[Bookmark 0123456789abcdef0123456789abcdef]\narticle=urn:test:damaged-copy\n"
+                                      "added=2026-01-01T00:00:00.000001Z\nmodified=2026-01-01T00:00:00.000001Z\n"
+                                      "a broken line\n", -1, NULL));
+
+  app = GTK_APPLICATION (bulletin_application_new ());
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
+  g_application_set_application_id (G_APPLICATION (app), "io.github.bulletinreader.DamagedCopyTest");
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  bulletin_test_iterate (300);
+  window = BULLETIN_WINDOW (gtk_application_get_active_window (app));
+  g_assert_nonnull (window);
+  store = bulletin_annotations_controller_get_store (bulletin_annotations_controller_get_for_window (window));
+  g_assert_null (bulletin_annotations_lookup_bookmark (store, "urn:test:damaged-copy"));
+
+  restore = find_button (GTK_WIDGET (window), "_Restore");
+  g_assert_nonnull (restore);
+  gtk_widget_activate (restore);
+  bulletin_test_iterate (500);
+  g_assert_nonnull (bulletin_annotations_lookup_bookmark (store, "urn:test:damaged-copy"));
+  g_assert_true (bulletin_annotations_save_now (store, NULL));
+  g_assert_null (bulletin_annotations_find_newer_damaged_copy (store));
+
+  /* the next test starts without bookmarks (a window that stays would
+   * write back a file removed behind its back) */
+  g_assert_true (bulletin_annotations_remove_bookmark (store, "urn:test:damaged-copy", NULL));
+  g_assert_true (bulletin_annotations_save_now (store, NULL));
+  g_unlink (copy);
+  gtk_window_destroy (GTK_WINDOW (window));
+  bulletin_test_iterate (100);
+}
+
 static void
 test_bookmark_note_restart (void)
 {
@@ -201,6 +451,19 @@ test_bookmark_note_restart (void)
    * child in this version of the window, fixed on the ui branch.) */
   old_window = g_object_ref (window);
   gtk_window_close (GTK_WINDOW (window));
+  /* written when the window has closed, before the main loop runs again:
+   * the application may end with it (the store writes in a thread) */
+  {
+    g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "bulletin-reader", NULL);
+    g_autoptr(BulletinAnnotations) check = bulletin_annotations_new (dir);
+    g_autofree char *last_article = NULL;
+
+    bulletin_annotations_set_monitored (check, FALSE);
+    g_assert_true (bulletin_annotations_load (check, NULL));
+    g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (check)), ==, 1);
+    g_assert_true (bulletin_annotations_get_last_position (check, NULL, NULL, &last_article, NULL));
+    g_assert_cmpstr (last_article, ==, article_id);
+  }
   bulletin_test_iterate (200);
   g_assert_null (gtk_application_get_active_window (app));
 
@@ -344,6 +607,8 @@ main (int    argc,
     }
   adw_init ();
 
+  g_test_add_func ("/bulletin/ui-annotations/read-only-unsaved", test_read_only_unsaved);
+  g_test_add_func ("/bulletin/ui-annotations/damaged-copy-offered", test_damaged_copy_offered);
   g_test_add_func ("/bulletin/ui-annotations/bookmark-note-restart", test_bookmark_note_restart);
   status = g_test_run ();
   remove_tree (home);

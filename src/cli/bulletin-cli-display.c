@@ -19,6 +19,8 @@ print_article (BulletinIssue   *issue,
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *json = NULL;
+  /* as the reader shows it: a run-in dateline and its paragraph on one line */
+  g_autofree char *shown = bulletin_display_text_dup_shown_text (display, NULL);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "issue");
@@ -33,7 +35,7 @@ print_article (BulletinIssue   *issue,
   json_builder_set_member_name (builder, "headline");
   json_builder_add_string_value (builder, bulletin_article_get_headline (article));
   json_builder_set_member_name (builder, "text");
-  json_builder_add_string_value (builder, bulletin_display_text_get_text (display, NULL));
+  json_builder_add_string_value (builder, shown);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);

@@ -22,6 +22,8 @@ typedef struct {
                                             * (--search QUERY), or NULL */
   const char * const *paths;               /* the PATHs, NULL-terminated */
   gboolean            narrow_punctuation;  /* --narrow-punctuation */
+  const char         *article;             /* --article ARTICLE, or NULL */
+  const char         *paper;               /* --paper SIZE, or NULL */
 } BulletinCliArgs;
 
 typedef BulletinCliStatus (*BulletinCliCommandFunc) (const BulletinCliArgs *args);

@@ -141,7 +141,7 @@ bulletin_cli_search (const BulletinCliArgs *args)
    * scan the files and leave no index behind. */
   if (!single_file)
     index = bulletin_search_index_new (root, g_getenv ("BULLETIN_SEARCH_INDEX"));
-  if (index != NULL && bulletin_search_index_exists (index))
+  if (index != NULL && (bulletin_search_index_exists (index) || bulletin_search_index_uses_shared (index)))
     {
       if (!bulletin_search_index_update (index, NULL, NULL, NULL, &error))
         {

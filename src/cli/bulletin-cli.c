@@ -10,7 +10,12 @@
 #include "bulletin-cli-private.h"
 #include "bulletin-cli-display.h"
 #include "bulletin-cli-export.h"
+#include "bulletin-cli-index.h"
 #include "bulletin-cli-search.h"
+#include "bulletin-corrections.h"
+#ifdef BULLETIN_CLI_PRINT
+#include "bulletin-cli-print.h"
+#endif
 
 /*
  * The commands: one row each.  A command is a long option (--name, with
@@ -39,7 +44,17 @@ static const BulletinCliCommand commands[] = {
   { "display-text", NULL,
     N_("Print every article of PATH as the reader displays it, one JSON object a line"),
     1, 1, bulletin_cli_display_text },
-  /* --export-pdf FILE, --export-image FILE: a row each, here */
+  { "index", NULL,
+    N_("Build or update the shared search index and listing cache in the archive folder PATH"),
+    1, 1, bulletin_cli_index },
+#ifdef BULLETIN_CLI_PRINT
+  { "export-pdf", N_("FILE"),
+    N_("Write one article of PATH (see --article) to FILE as a PDF, set as the reader sets it"),
+    1, 1, bulletin_cli_export_pdf },
+  { "export-image", N_("FILE"),
+    N_("Write one article of PATH (see --article) to FILE as a PNG image 1080 pixels wide"),
+    1, 1, bulletin_cli_export_image },
+#endif
 };
 
 typedef struct {
@@ -146,6 +161,9 @@ static GOptionContext *
 make_context (Parsed    *parsed,
               gboolean  *help,
               gboolean  *narrow,
+              gboolean  *no_corrections,
+              char     **article,
+              char     **paper,
               gboolean  *version,
               char    ***paths)
 {
@@ -158,6 +176,15 @@ make_context (Parsed    *parsed,
       N_("Show this help and exit"), NULL },
     { "narrow-punctuation", 0, 0, G_OPTION_ARG_NONE, narrow,
       N_("With --display-text: the text without full-width punctuation"), NULL },
+    { "no-corrections", 0, 0, G_OPTION_ARG_NONE, no_corrections,
+      N_("Read plain-text issues as the rules read them, without the corrections made in the reader"), NULL },
+#ifdef BULLETIN_CLI_PRINT
+    { "article", 0, 0, G_OPTION_ARG_STRING, article,
+      N_("With --export-pdf, --export-image: the article, by its id or its headline "
+         "(as --display-text prints them); needed when PATH has more than one"), N_("ARTICLE") },
+    { "paper", 0, 0, G_OPTION_ARG_STRING, paper,
+      N_("With --export-pdf: a4 (the default), a5, b5 or letter, portrait"), N_("SIZE") },
+#endif
     { "version", 0, 0, G_OPTION_ARG_NONE, version,
       N_("Print the version and exit"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, paths,
@@ -183,7 +210,7 @@ make_context (Parsed    *parsed,
   g_option_context_set_help_enabled (context, FALSE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
-    _("Reads newspaper archives: IPTC ninjs and plain-text bulletins.  Without a command, "
+    _("Reads newspaper archives: IPTC ninjs, IPTC NewsML and plain-text bulletins.  Without a command, "
       "opens PATH (an archive folder or one issue file) in a window; with a command, "
       "prints to standard output and opens no window."));
   g_option_context_set_description (context,
@@ -210,7 +237,9 @@ bulletin_cli_handle (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   Parsed parsed = { NULL, NULL };
-  gboolean help = FALSE, narrow = FALSE, version = FALSE;
+  gboolean help = FALSE, narrow = FALSE, no_corrections = FALSE, version = FALSE;
+  g_autofree char *article = NULL;
+  g_autofree char *paper = NULL;
   const char * const no_paths[] = { NULL };
   BulletinCliArgs command_args;
   guint n_paths;
@@ -218,7 +247,7 @@ bulletin_cli_handle (int    argc,
   for (int i = 0; i < argc; i++)
     args[i] = g_strdup (argv[i]);
 
-  context = make_context (&parsed, &help, &narrow, &version, &paths);
+  context = make_context (&parsed, &help, &narrow, &no_corrections, &article, &paper, &version, &paths);
   if (!g_option_context_parse_strv (context, &args, &error))
     {
       print_usage_error (error->message);
@@ -242,6 +271,16 @@ bulletin_cli_handle (int    argc,
       g_print ("bulletin-reader %s\n", PACKAGE_VERSION);
       g_free (parsed.value);
       *exit_status = BULLETIN_CLI_OK;
+      return TRUE;
+    }
+
+  if ((article != NULL || paper != NULL) &&
+      (parsed.command == NULL || !g_str_has_prefix (parsed.command->name, "export-") ||
+       g_str_equal (parsed.command->name, "export-ninjs")))
+    {
+      print_usage_error (_("--article and --paper go with --export-pdf or --export-image"));
+      g_free (parsed.value);
+      *exit_status = BULLETIN_CLI_ERROR;
       return TRUE;
     }
 
@@ -272,9 +311,15 @@ bulletin_cli_handle (int    argc,
       return TRUE;
     }
 
+  /* the user's corrections apply unless asked not to */
+  if (no_corrections)
+    bulletin_corrections_set_default (NULL);
+
   command_args.value = parsed.value;
   command_args.paths = paths != NULL ? (const char * const *)paths : no_paths;
   command_args.narrow_punctuation = narrow;
+  command_args.article = article;
+  command_args.paper = paper;
 
   if (!check_paths (command_args.paths))
     *exit_status = BULLETIN_CLI_ERROR;

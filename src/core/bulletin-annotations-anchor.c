@@ -4,13 +4,15 @@
 #include <string.h>
 
 #include "bulletin-annotations.h"
+#include "bulletin-text-fold.h"
 
 /*
  * Finding a noted passage again.  The offsets are tried first; when the
  * text there is no longer the quote (an issue re-imported, edited, or
  * re-exported with other punctuation widths or line breaks), the quote is
- * searched in a folded copy of the article (compatibility forms, case,
- * white space dropped) that remembers the source offset of every folded
+ * searched in a folded copy of the article (the search's folding:
+ * compatibility forms, case, Traditional to Simplified; white space
+ * dropped) that remembers the source offset of every folded
  * character.  Several matches are told apart by how well the context kept
  * beside the quote agrees with theirs, then by nearness to the old offset.
  * A passage that is not found leaves the note detached: kept, never lost.
@@ -19,49 +21,41 @@
 typedef struct {
   GArray *chars;   /* gunichar */
   GArray *offsets; /* guint: source offset of each folded character */
+  GArray *ends;    /* guint: one past the source characters it came from */
 } Folded;
 
+/* The search's folding (bulletin-text-fold.h: compatibility forms, case,
+ * Traditional to Simplified), without its white space: a passage is
+ * found again across other line breaks and spacing. */
 static void
 fold_text (const char *text,
            Folded     *out,
            guint       first_offset)
 {
-  guint offset = first_offset;
+  g_autoptr(BulletinFolded) folded = bulletin_folded_new ();
+  const gunichar *chars;
+  guint n;
 
   out->chars = g_array_new (FALSE, FALSE, sizeof (gunichar));
   out->offsets = g_array_new (FALSE, FALSE, sizeof (guint));
+  out->ends = g_array_new (FALSE, FALSE, sizeof (guint));
+  if (text == NULL)
+    return;
 
-  for (const char *p = text; p != NULL && *p; p = g_utf8_next_char (p), offset++)
+  bulletin_folded_append (folded, text, strlen (text), first_offset);
+  bulletin_folded_end_block (folded);
+  chars = bulletin_folded_get_chars (folded);
+  n = bulletin_folded_get_length (folded);
+  for (guint i = 0; i < n; i++)
     {
-      gunichar c = g_utf8_get_char (p);
-      char buf[8];
-      g_autofree char *nfkc = NULL;
-      g_autofree char *folded = NULL;
-      int n;
+      guint start = bulletin_folded_get_start (folded, i);
+      guint end = bulletin_folded_get_end (folded, i);
 
-      if (g_unichar_isspace (c) || c == 0x3000)
+      if (chars[i] == ' ' || chars[i] == '\n')
         continue;
-      if (c < 0x80)
-        {
-          c = g_ascii_tolower (c);
-          g_array_append_val (out->chars, c);
-          g_array_append_val (out->offsets, offset);
-          continue;
-        }
-      n = g_unichar_to_utf8 (c, buf);
-      nfkc = g_utf8_normalize (buf, n, G_NORMALIZE_NFKC);
-      if (nfkc == NULL)
-        continue;
-      folded = g_utf8_casefold (nfkc, -1);
-      for (const char *q = folded; *q; q = g_utf8_next_char (q))
-        {
-          gunichar f = g_utf8_get_char (q);
-
-          if (g_unichar_isspace (f))
-            continue;
-          g_array_append_val (out->chars, f);
-          g_array_append_val (out->offsets, offset);
-        }
+      g_array_append_val (out->chars, chars[i]);
+      g_array_append_val (out->offsets, start);
+      g_array_append_val (out->ends, end);
     }
 }
 
@@ -70,6 +64,7 @@ folded_clear (Folded *folded)
 {
   g_clear_pointer (&folded->chars, g_array_unref);
   g_clear_pointer (&folded->offsets, g_array_unref);
+  g_clear_pointer (&folded->ends, g_array_unref);
 }
 
 #define CHAR_AT(f, i) (g_array_index ((f)->chars, gunichar, (i)))
@@ -215,7 +210,7 @@ bulletin_annotations_anchor_note (BulletinNote    *note,
         continue;
 
       m_start = g_array_index (hay.offsets, guint, i);
-      m_end = g_array_index (hay.offsets, guint, i + needle.chars->len - 1) + 1;
+      m_end = g_array_index (hay.ends, guint, i + needle.chars->len - 1);
       score = likeness (&hay, (gint64) i - 1, -1, &before) +
               likeness (&hay, i + needle.chars->len, +1, &after);
       distance = m_start > s ? m_start - s : s - m_start;

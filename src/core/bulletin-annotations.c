@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE 1  /* SCHED_BATCH */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -29,6 +31,12 @@
 #define BOOKMARK_PREFIX "Bookmark "
 #define POSITION_PREFIX "Position "
 #define RELOAD_DELAY_MS 100
+#define RETRY_DELAY_S 5
+/* temporary files: a name nobody else uses, and only these are cleaned */
+#define TEMP_PREFIX "." BULLETIN_ANNOTATIONS_FILE_NAME ".bulletin-tmp-"
+#define DAMAGED_INFIX ".damaged-"
+/* a group name standing for "many groups" (an import) */
+#define ALL_GROUPS "*"
 
 G_DEFINE_QUARK (bulletin-annotations-error-quark, bulletin_annotations_error)
 
@@ -48,6 +56,8 @@ typedef struct {
   GHashTable *extra;      /* group name -> text: groups of a newer version, kept as they are */
 } State;
 
+typedef struct _Seen Seen;
+
 /* A record as written: reused while the record keeps its time. */
 typedef struct {
   gboolean  tombstone;
@@ -66,9 +76,9 @@ struct _BulletinAnnotations
   State         state;
   /* group name -> Chunk: what each record was last written as */
   GHashTable   *written;
-  /* group name -> text: each group as the file held it when we last read
+  /* group name -> hash of its text as the file held it when we last read
    * or wrote it; a group unchanged since need not be parsed again */
-  GHashTable   *seen;
+  Seen         *seen;
   GListStore   *bookmark_model;
   GListStore   *note_model;
 
@@ -82,6 +92,23 @@ struct _BulletinAnnotations
   /* changes not yet written (a write failed) */
   gboolean      dirty;
   gboolean      loaded;
+  /* group names changed and not yet written (ALL_GROUPS: many); retried
+   * every RETRY_DELAY_S and at the next change */
+  GHashTable   *unsaved;
+  guint         retry_source;
+  char         *last_error;
+
+  /* writing in a thread (set_async_writes): the thread serializes the
+   * state under state_lock, which every change of the state, `written`
+   * and `seen` takes while a write may run; changes made meanwhile are
+   * written by the next write */
+  gboolean      async_writes;
+  GMutex        state_lock;
+  gboolean      writing;        /* a write thread runs */
+  gboolean      write_again;    /* changes came while it ran */
+  gboolean      reload_again;   /* the file changed while it ran */
+  guint         write_source;   /* a write is scheduled */
+  guint64       change_gen;     /* counts changes */
 };
 
 G_DEFINE_FINAL_TYPE (BulletinAnnotations, bulletin_annotations, G_TYPE_OBJECT)
@@ -89,6 +116,7 @@ G_DEFINE_FINAL_TYPE (BulletinAnnotations, bulletin_annotations, G_TYPE_OBJECT)
 enum {
   CHANGED,
   PROBLEM,
+  SAVE_STATE_CHANGED,
   N_SIGNALS
 };
 
@@ -160,6 +188,14 @@ state_clear (State *state)
   g_clear_pointer (&state->positions, g_hash_table_unref);
   g_clear_pointer (&state->deleted, g_hash_table_unref);
   g_clear_pointer (&state->extra, g_hash_table_unref);
+}
+
+static gboolean
+state_is_empty (State *state)
+{
+  return g_hash_table_size (state->notes) == 0 && g_hash_table_size (state->bookmarks) == 0 &&
+         g_hash_table_size (state->positions) == 0 && g_hash_table_size (state->deleted) == 0 &&
+         g_hash_table_size (state->extra) == 0;
 }
 
 static char *
@@ -387,18 +423,132 @@ state_merge (State *into,
 /* ---------------------------------------------------------------------- */
 /* reading */
 
-static char *
-get_string (GKeyFile   *kf,
-            const char *group,
-            const char *key)
+/* One group's keys and their values, unescaped (a value NULL: it did
+ * not unescape), read by a quick reader for groups as this app writes
+ * them, or taken from a GKeyFile for anything else. */
+typedef struct {
+  GPtrArray *pairs;  /* key, value, key, value... */
+} Keys;
+
+static void
+keys_init (Keys *keys)
 {
-  if (!g_key_file_has_key (kf, group, key, NULL))
-    return NULL;
-  return g_key_file_get_string (kf, group, key, NULL);
+  keys->pairs = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+keys_clear (Keys *keys)
+{
+  g_clear_pointer (&keys->pairs, g_ptr_array_unref);
 }
 
 static gboolean
-get_time (GKeyFile   *kf,
+keys_has (Keys       *keys,
+          const char *key)
+{
+  for (guint i = 0; i + 1 < keys->pairs->len; i += 2)
+    if (strcmp (g_ptr_array_index (keys->pairs, i), key) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+keys_from_key_file (Keys       *keys,
+                    GKeyFile   *kf,
+                    const char *group)
+{
+  g_auto(GStrv) names = g_key_file_get_keys (kf, group, NULL, NULL);
+
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      g_ptr_array_add (keys->pairs, g_strdup (names[i]));
+      g_ptr_array_add (keys->pairs, g_key_file_get_string (kf, group, names[i], NULL));
+    }
+}
+
+/* Reads @text, one group ("[name]" then key=value lines), if it is as this
+ * app writes it: keys of letters, digits and '-' right before '=', values
+ * without white space at either end and with only the escapes \s \n \t
+ * \r \\, comments and blank lines anywhere.  FALSE for
+ * anything else, which GKeyFile then reads. */
+static gboolean
+keys_read_quick (Keys       *keys,
+                 const char *group,
+                 const char *text,
+                 gsize       length)
+{
+  const char *p = text, *text_end = text + length, *nl;
+  gsize group_len = strlen (group);
+
+  if (length < group_len + 2 || p[0] != '[' || strncmp (p + 1, group, group_len) != 0 ||
+      p[group_len + 1] != ']')
+    return FALSE;
+  p += group_len + 2;
+  if (p < text_end && *p == '\n')
+    p++;
+  else if (p != text_end)
+    return FALSE;
+
+  for (; p < text_end; p = nl != NULL ? nl + 1 : text_end)
+    {
+      const char *end, *k = p, *v;
+      GString *value;
+
+      nl = memchr (p, '\n', text_end - p);
+      end = nl != NULL ? nl : text_end;
+      if (end == p || *p == '#')
+        continue;
+      while (k < end && (g_ascii_isalnum (*k) || *k == '-'))
+        k++;
+      if (k == p || k == end || *k != '=')
+        return FALSE;
+      v = k + 1;
+      if (v < end && (*v == ' ' || *v == '\t'))
+        return FALSE;
+      if (end > v && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+        return FALSE;
+      g_ptr_array_add (keys->pairs, g_strndup (p, k - p));
+      value = g_string_sized_new (end - v);
+      for (const char *c = v; c < end; c++)
+        {
+          if (*c != '\\')
+            {
+              g_string_append_c (value, *c);
+              continue;
+            }
+          c++;
+          switch (c < end ? *c : '\0')
+            {
+            case 's': g_string_append_c (value, ' '); break;
+            case 'n': g_string_append_c (value, '\n'); break;
+            case 't': g_string_append_c (value, '\t'); break;
+            case 'r': g_string_append_c (value, '\r'); break;
+            case '\\': g_string_append_c (value, '\\'); break;
+            default:
+              g_string_free (value, TRUE);
+              return FALSE;
+            }
+        }
+      g_ptr_array_add (keys->pairs, g_string_free (value, FALSE));
+    }
+  return TRUE;
+}
+
+/* The value of @key, taken out of @kf (each key is read once: no copy is
+ * made).  A key given twice: the last one counts, as in GKeyFile. */
+static char *
+get_string (Keys       *kf,
+            const char *group,
+            const char *key)
+{
+  for (guint i = kf->pairs->len; i >= 2; i -= 2)
+    if (strcmp (g_ptr_array_index (kf->pairs, i - 2), key) == 0)
+      return g_steal_pointer (&kf->pairs->pdata[i - 1]);
+  return NULL;
+}
+
+static gboolean
+get_time (Keys       *kf,
           const char *group,
           const char *key,
           gint64     *usec)
@@ -409,7 +559,7 @@ get_time (GKeyFile   *kf,
 }
 
 static gboolean
-get_offset (GKeyFile   *kf,
+get_offset (Keys       *kf,
             const char *group,
             const char *key,
             guint      *offset)
@@ -425,14 +575,14 @@ get_offset (GKeyFile   *kf,
 
 /* A group that holds only `deleted=`; FALSE if it is not a tombstone. */
 static gboolean
-parse_tombstone (GKeyFile   *kf,
+parse_tombstone (Keys       *kf,
                  const char *group,
                  State      *state,
                  gboolean   *ok)
 {
   gint64 when;
 
-  if (!g_key_file_has_key (kf, group, "deleted", NULL))
+  if (!keys_has (kf, "deleted"))
     return FALSE;
   *ok = get_time (kf, group, "deleted", &when);
   if (*ok)
@@ -441,7 +591,7 @@ parse_tombstone (GKeyFile   *kf,
 }
 
 static gboolean
-parse_note (GKeyFile   *kf,
+parse_note (Keys       *kf,
             const char *group,
             State      *state)
 {
@@ -464,7 +614,7 @@ parse_note (GKeyFile   *kf,
 
   if (*uuid == '\0')
     return FALSE;
-  if (parse_tombstone (kf, group, state, &ok) && !g_key_file_has_key (kf, group, "article", NULL))
+  if (parse_tombstone (kf, group, state, &ok) && !keys_has (kf, "article"))
     return ok;
 
   article = get_string (kf, group, "article");
@@ -509,7 +659,7 @@ parse_note (GKeyFile   *kf,
 }
 
 static gboolean
-parse_bookmark (GKeyFile   *kf,
+parse_bookmark (Keys       *kf,
                 const char *group,
                 State      *state)
 {
@@ -524,7 +674,7 @@ parse_bookmark (GKeyFile   *kf,
   gint64 added, modified;
   gboolean ok = TRUE;
 
-  if (parse_tombstone (kf, group, state, &ok) && !g_key_file_has_key (kf, group, "article", NULL))
+  if (parse_tombstone (kf, group, state, &ok) && !keys_has (kf, "article"))
     return ok;
 
   article = get_string (kf, group, "article");
@@ -556,7 +706,7 @@ parse_bookmark (GKeyFile   *kf,
 }
 
 static gboolean
-parse_position (GKeyFile   *kf,
+parse_position (Keys       *kf,
                 const char *group,
                 State      *state)
 {
@@ -588,7 +738,7 @@ parse_position (GKeyFile   *kf,
 /* Reads one group of @kf into @state; @text, the group as written, is kept
  * for groups this version does not know.  FALSE if it is incomplete. */
 static gboolean
-parse_group (GKeyFile   *kf,
+parse_group (Keys       *kf,
              const char *group,
              const char *text,
              State      *state)
@@ -614,8 +764,15 @@ parse_key_file (GKeyFile   *kf,
   guint bad = 0;
 
   for (guint i = 0; groups[i] != NULL; i++)
-    if (!parse_group (kf, groups[i], text, state))
-      bad++;
+    {
+      Keys keys;
+
+      keys_init (&keys);
+      keys_from_key_file (&keys, kf, groups[i]);
+      if (!parse_group (&keys, groups[i], text, state))
+        bad++;
+      keys_clear (&keys);
+    }
   return bad;
 }
 
@@ -686,16 +843,156 @@ recover (const char *data,
     }
 }
 
+/* What `seen` keeps of a group: a 64-bit hash of its text, not the
+ * text (which would double the memory a large file takes).  Only groups
+ * changed since are parsed again when another writer's file is merged. */
+static guint64
+text_hash (const char *text,
+           gsize       n)
+{
+  /* eight bytes at a time, each word mixed in by a multiply and a shift
+   * (FNV-1a a byte at a time was a tenth of the load of a large file) */
+  const guint64 prime = G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+  guint64 h = G_GUINT64_CONSTANT (14695981039346656037) ^ (n * prime);
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      guint64 w;
+
+      memcpy (&w, text + i, 8);
+      h = (h ^ w) * prime;
+      h ^= h >> 29;
+    }
+  if (i < n)
+    {
+      guint64 w = 0;
+
+      memcpy (&w, text + i, n - i);
+      h = (h ^ w) * prime;
+      h ^= h >> 29;
+    }
+  h *= G_GUINT64_CONSTANT (0xBF58476D1CE4E5B9);
+  return h ^ (h >> 31);
+}
+
+/* group name -> hash of its text, as 64-bit hashes of both in an open
+ * addressing table: 16 bytes a group, no allocation per group */
+struct _Seen {
+  guint64 *slots;  /* key, value, key, value...; key 0: empty */
+  gsize    mask;   /* capacity - 1, a power of two */
+  gsize    n;
+};
+
+static Seen *
+seen_new (void)
+{
+  Seen *seen = g_new0 (Seen, 1);
+
+  seen->mask = 255;
+  seen->slots = g_new0 (guint64, 2 * (seen->mask + 1));
+  return seen;
+}
+
+static void
+seen_free (Seen *seen)
+{
+  if (seen == NULL)
+    return;
+  g_free (seen->slots);
+  g_free (seen);
+}
+
+static void
+seen_clear (Seen *seen)
+{
+  memset (seen->slots, 0, 2 * (seen->mask + 1) * sizeof (guint64));
+  seen->n = 0;
+}
+
+static guint64
+group_key (const char *group)
+{
+  guint64 key = text_hash (group, strlen (group));
+
+  return key != 0 ? key : 1;
+}
+
+static gsize
+seen_slot (Seen    *seen,
+           guint64  key)
+{
+  gsize i = (gsize) ((key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 17) & seen->mask;
+
+  while (seen->slots[2 * i] != 0 && seen->slots[2 * i] != key)
+    i = (i + 1) & seen->mask;
+  return i;
+}
+
+static void
+seen_set (Seen    *seen,
+          guint64  key,
+          guint64  value)
+{
+  gsize i;
+
+  if ((seen->n + 1) * 2 > seen->mask + 1)
+    {
+      guint64 *old = seen->slots;
+      gsize old_cap = seen->mask + 1;
+
+      seen->mask = 2 * old_cap - 1;
+      seen->slots = g_new0 (guint64, 2 * (seen->mask + 1));
+      for (gsize j = 0; j < old_cap; j++)
+        if (old[2 * j] != 0)
+          {
+            i = seen_slot (seen, old[2 * j]);
+            seen->slots[2 * i] = old[2 * j];
+            seen->slots[2 * i + 1] = old[2 * j + 1];
+          }
+      g_free (old);
+    }
+  i = seen_slot (seen, key);
+  if (seen->slots[2 * i] == 0)
+    seen->n++;
+  seen->slots[2 * i] = key;
+  seen->slots[2 * i + 1] = value;
+}
+
+static gboolean
+seen_get (Seen    *seen,
+          guint64  key,
+          guint64 *value)
+{
+  gsize i = seen_slot (seen, key);
+
+  if (seen->slots[2 * i] == 0)
+    return FALSE;
+  *value = seen->slots[2 * i + 1];
+  return TRUE;
+}
+
+static void
+seen_put (Seen       *seen,
+          const char *group,
+          const char *text,
+          gsize       n)
+{
+  seen_set (seen, group_key (group), text_hash (text, n));
+}
+
+/* A group of the file: its name, and its text where it is in the file
+ * (not a copy) */
 typedef struct {
-  char *group;
-  char *text;
+  char       *group;
+  const char *text;
+  gsize       length;
 } RawGroup;
 
 static void
 raw_group_free (RawGroup *raw)
 {
   g_free (raw->group);
-  g_free (raw->text);
   g_free (raw);
 }
 
@@ -711,7 +1008,8 @@ add_raw_group (GPtrArray  *out,
     return;
   raw = g_new (RawGroup, 1);
   raw->group = group;
-  raw->text = g_strndup (start, end - start);
+  raw->text = start;
+  raw->length = end - start;
   g_ptr_array_add (out, raw);
 }
 
@@ -780,60 +1078,192 @@ split_groups (const char  *data,
  * were read before and are skipped; @now_seen receives every group's
  * text. */
 static gboolean
-parse_data (const char  *data,
-            gsize        length,
-            State       *state,
-            GHashTable  *seen,
-            GHashTable  *now_seen,
-            char       **reason)
+parse_piece (const char  *data,
+             gsize        length,
+             State       *state,
+             Seen        *seen,
+             Seen        *now_seen,
+             guint       *bad,
+             char       **reason)
 {
   g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify) raw_group_free);
-  guint bad = 0;
 
   if (!g_utf8_validate_len (data, length, NULL))
     {
       *reason = g_strdup (_("it is not valid UTF-8 text"));
-      recover (data, length, state);
       return FALSE;
     }
   if (!split_groups (data, length, groups, reason))
-    {
-      recover (data, length, state);
-      return FALSE;
-    }
+    return FALSE;
 
   for (guint i = 0; i < groups->len; i++)
     {
       RawGroup *raw = g_ptr_array_index (groups, i);
+      guint64 hash = text_hash (raw->text, raw->length);
+      guint64 key = group_key (raw->group), was;
 
-      if (seen == NULL || g_strcmp0 (g_hash_table_lookup (seen, raw->group), raw->text) != 0)
+      if (seen == NULL || !seen_get (seen, key, &was) || was != hash)
         {
-          g_autoptr(GKeyFile) kf = g_key_file_new ();
+          g_autoptr(GKeyFile) kf = NULL;
           g_autoptr(GError) error = NULL;
+          g_autofree char *copy = NULL;
+          Keys keys;
+          gboolean quick, known;
 
-          if (!g_key_file_load_from_data (kf, raw->text, -1, G_KEY_FILE_NONE, &error))
+          /* the text itself is kept only for groups of a newer version */
+          known = g_str_equal (raw->group, HEADER_GROUP) || g_str_has_prefix (raw->group, NOTE_PREFIX) ||
+                  g_str_has_prefix (raw->group, BOOKMARK_PREFIX) || g_str_has_prefix (raw->group, POSITION_PREFIX);
+          keys_init (&keys);
+          quick = keys_read_quick (&keys, raw->group, raw->text, raw->length);
+          if (quick)
+            {
+              if (!known)
+                copy = g_strndup (raw->text, raw->length);
+              if (!parse_group (&keys, raw->group, copy != NULL ? copy : "", state))
+                (*bad)++;
+            }
+          keys_clear (&keys);
+          if (quick)
+            goto next;
+
+          copy = g_strndup (raw->text, raw->length);
+          kf = g_key_file_new ();
+          if (!g_key_file_load_from_data (kf, copy, -1, G_KEY_FILE_NONE, &error))
             {
               *reason = g_strdup (error->message);
-              recover (data, length, state);
               return FALSE;
             }
-          bad += parse_key_file (kf, raw->text, state);
+          *bad += parse_key_file (kf, copy, state);
         }
+    next:
       if (now_seen != NULL)
-        {
-          g_hash_table_insert (now_seen, raw->group, raw->text);
-          raw->group = raw->text = NULL;
-        }
+        seen_set (now_seen, key, hash);
     }
+  return TRUE;
+}
 
+static char *
+incomplete_reason (guint bad)
+{
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u entry is incomplete",
+                                       "%u entries are incomplete", bad), bad);
+}
+
+/* Parses @data into @state; FALSE if anything could not be read (what
+ * could is in @state all the same).  Groups whose text is what @seen holds
+ * (by hash) were read before and are skipped; @now_seen receives every
+ * group's hash. */
+static gboolean
+parse_data (const char  *data,
+            gsize        length,
+            State       *state,
+            Seen        *seen,
+            Seen        *now_seen,
+            char       **reason)
+{
+  guint bad = 0;
+
+  if (!parse_piece (data, length, state, seen, now_seen, &bad, reason))
+    {
+      recover (data, length, state);
+      return FALSE;
+    }
   if (bad > 0)
     {
-      *reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                              "%u entry is incomplete",
-                                              "%u entries are incomplete", bad), bad);
+      *reason = incomplete_reason (bad);
       return FALSE;
     }
   return TRUE;
+}
+
+#define PIECE_SIZE (1 << 20)
+
+/* parse_data () on the file at @path, read a piece at a time (whole
+ * groups: a piece ends before a line that starts with '['), so that a
+ * large file is never in memory whole.  A damaged file is read again
+ * whole, for recover ().  Returns 1 when read completely, 0 when damaged
+ * (@reason; what could be read is in @state), -1 when it cannot be read
+ * (@error). */
+static int
+parse_file (const char  *path,
+            State       *state,
+            Seen        *seen,
+            Seen        *now_seen,
+            char       **reason,
+            GError     **error)
+{
+  g_autofree char *data = NULL;
+  GString *buf;
+  gboolean at_end = FALSE;
+  guint bad = 0;
+  gsize length;
+  int fd, saved;
+
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", path, g_strerror (saved));
+      return -1;
+    }
+  buf = g_string_sized_new (PIECE_SIZE + 4096);
+  while (!at_end)
+    {
+      gsize old_len = buf->len, cut = 0;
+      gssize n;
+
+      g_string_set_size (buf, old_len + PIECE_SIZE);
+      do
+        n = read (fd, buf->str + old_len, PIECE_SIZE);
+      while (n < 0 && errno == EINTR);
+      if (n < 0)
+        {
+          saved = errno;
+          close (fd);
+          g_string_free (buf, TRUE);
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", path, g_strerror (saved));
+          return -1;
+        }
+      g_string_set_size (buf, old_len + n);
+      at_end = n == 0;
+
+      if (at_end)
+        cut = buf->len;
+      else
+        for (gsize k = buf->len; k > 1; k--)
+          if (buf->str[k - 1] == '[' && buf->str[k - 2] == '\n')
+            {
+              cut = k - 1;
+              break;
+            }
+      if (cut == 0)
+        continue;
+      if (!parse_piece (buf->str, cut, state, seen, now_seen, &bad, reason))
+        goto whole;
+      g_string_erase (buf, 0, cut);
+    }
+  close (fd);
+  g_string_free (buf, TRUE);
+  if (bad > 0)
+    {
+      *reason = incomplete_reason (bad);
+      return 0;
+    }
+  return 1;
+
+whole:
+  /* damaged: read it as one, as a damaged file always was */
+  close (fd);
+  g_string_free (buf, TRUE);
+  g_clear_pointer (reason, g_free);
+  state_clear (state);
+  state_init (state);
+  if (now_seen != NULL)
+    seen_clear (now_seen);
+  if (!g_file_get_contents (path, &data, &length, error))
+    return -1;
+  return parse_data (data, length, state, seen, now_seen, reason) ? 1 : 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1024,7 +1454,7 @@ typedef struct {
   GString    *out;
   GHashTable *old;      /* the cache of the last write, or NULL */
   GHashTable *fresh;    /* the cache of this write */
-  GHashTable *now_seen; /* group -> text, or NULL */
+  Seen       *now_seen; /* group -> hash of its text, or NULL */
 } Writer;
 
 /* Writes one group, reusing its last text while the record keeps its
@@ -1062,10 +1492,12 @@ write_group (Writer     *w,
     {
       /* as split_groups () will see it: without the last line end */
       gsize n = strlen (chunk->text);
-      g_hash_table_insert (w->now_seen, g_strdup (group),
-                           g_strndup (chunk->text, n > 0 && chunk->text[n - 1] == '\n' ? n - 1 : n));
+      seen_put (w->now_seen, group, chunk->text, n > 0 && chunk->text[n - 1] == '\n' ? n - 1 : n);
     }
-  g_hash_table_insert (w->fresh, g_strdup (group), chunk);
+  if (w->fresh != NULL)
+    g_hash_table_insert (w->fresh, g_strdup (group), chunk);
+  else
+    chunk_free (chunk);
 }
 
 static char *
@@ -1080,7 +1512,7 @@ tombstone_make (const char *group,
 static char *
 state_to_data (State       *state,
                GHashTable **cache,
-               GHashTable  *now_seen,
+               Seen        *now_seen,
                gsize       *length)
 {
   g_autoptr(GPtrArray) positions = sorted_values (state->positions, compare_positions);
@@ -1096,12 +1528,17 @@ state_to_data (State       *state,
                         "# The format is described in docs/annotations-format.md.\n"
                         "[" HEADER_GROUP "]\n");
   w.old = cache != NULL ? *cache : NULL;
-  w.fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) chunk_free);
+  /* without a cache, nothing is kept but the text */
+  w.fresh = cache != NULL ? g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) chunk_free)
+                          : NULL;
   w.now_seen = now_seen;
   g_string_append_printf (w.out, "version=%d\n", FORMAT_VERSION);
   if (now_seen != NULL)
-    g_hash_table_insert (now_seen, g_strdup (HEADER_GROUP),
-                         g_strdup_printf ("[%s]\nversion=%d", HEADER_GROUP, FORMAT_VERSION));
+    {
+      g_autofree char *header = g_strdup_printf ("[%s]\nversion=%d", HEADER_GROUP, FORMAT_VERSION);
+
+      seen_put (now_seen, HEADER_GROUP, header, strlen (header));
+    }
 
   for (guint i = 0; i < positions->len; i++)
     {
@@ -1141,7 +1578,7 @@ state_to_data (State       *state,
 
       g_string_append_printf (w.out, "\n%s\n", text);
       if (now_seen != NULL)
-        g_hash_table_insert (now_seen, g_strdup (l->data), g_strdup (text));
+        seen_put (now_seen, l->data, text, strlen (text));
     }
 
   if (cache != NULL)
@@ -1149,8 +1586,6 @@ state_to_data (State       *state,
       g_clear_pointer (cache, g_hash_table_unref);
       *cache = w.fresh;
     }
-  else
-    g_hash_table_unref (w.fresh);
 
   *length = w.out->len;
   return g_string_free (w.out, FALSE);
@@ -1174,6 +1609,9 @@ take_lock (BulletinAnnotations  *self,
     }
 
   fd = g_open (self->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  /* a read-only folder: the file can still be read under the lock */
+  if (fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM))
+    fd = g_open (self->lock_path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0)
     {
       int saved = errno;
@@ -1222,28 +1660,52 @@ report_problem (BulletinAnnotations *self,
   g_signal_emit (self, signals [PROBLEM], 0, message);
 }
 
-/* Moves a damaged file aside, never over another: the name carries the
- * time.  Returns the new path. */
+/* Keeps a copy of a damaged file beside it, never over another file (the
+ * name carries the time), as a second name of the same file: it takes no
+ * space, so it works on a full disk, and the damaged file itself stays in
+ * place until the repaired one has replaced it (never giving up the only
+ * readable copy).  A copy made before of this very file is reused.
+ * Returns the copy's path. */
 static char *
-move_aside (BulletinAnnotations  *self,
-            GError              **error)
+keep_damaged_copy (BulletinAnnotations  *self,
+                   GError              **error)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%S");
+  g_autofree char *prefix = g_strconcat (BULLETIN_ANNOTATIONS_FILE_NAME, DAMAGED_INFIX, NULL);
+  g_autoptr(GDir) dir = g_dir_open (self->dir, 0, NULL);
+  struct stat st, other;
+  const char *name;
+
+  if (stat (self->path, &st) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "%s: %s", self->path, g_strerror (saved));
+      return NULL;
+    }
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      {
+        g_autofree char *path = g_build_filename (self->dir, name, NULL);
+
+        if (stat (path, &other) == 0 && other.st_dev == st.st_dev && other.st_ino == st.st_ino)
+          return g_steal_pointer (&path);
+      }
 
   for (guint i = 0; i < 1000; i++)
     {
       g_autofree char *aside = NULL;
 
       if (i == 0)
-        aside = g_strdup_printf ("%s.damaged-%s", self->path, stamp);
+        aside = g_strdup_printf ("%s" DAMAGED_INFIX "%s", self->path, stamp);
       else
-        aside = g_strdup_printf ("%s.damaged-%s-%u", self->path, stamp, i);
+        aside = g_strdup_printf ("%s" DAMAGED_INFIX "%s-%u", self->path, stamp, i);
 
       if (g_file_test (aside, G_FILE_TEST_EXISTS))
         continue;
-      /* link, then unlink: rename would replace a file that appeared
-       * meanwhile */
+      /* link: rename would replace a file that appeared meanwhile, and
+       * would leave no file in place */
       if (link (self->path, aside) != 0)
         {
           int saved = errno;
@@ -1254,11 +1716,165 @@ move_aside (BulletinAnnotations  *self,
                        "%s: %s", aside, g_strerror (saved));
           return NULL;
         }
-      g_unlink (self->path);
       return g_steal_pointer (&aside);
     }
   g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST, "%s", self->path);
   return NULL;
+}
+
+/* How long a test wants a writer to wait between its complete, synced
+ * temporary file and the rename (BULLETIN_ANNOTATIONS_TEST_RENAME_DELAY_US),
+ * so that kills land there: tests/test-annotations.c. */
+static gulong
+test_rename_delay (void)
+{
+  static gsize once = 0;
+  static gulong delay = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      const char *env = g_getenv ("BULLETIN_ANNOTATIONS_TEST_RENAME_DELAY_US");
+
+      if (env != NULL)
+        delay = strtoul (env, NULL, 10);
+      g_once_init_leave (&once, 1);
+    }
+  return delay;
+}
+
+/* A temporary file of a name nobody else uses (TEMP_PREFIX + 6 random
+ * characters, made with g_mkstemp) in the key file's folder, written in
+ * pieces, then fsynced, renamed over the key file, and the folder
+ * fsynced.  On any failure the temporary file is removed and the key file
+ * is as it was. */
+typedef struct {
+  int      fd;
+  char    *tmp;
+  GString *buf;
+  int      error;  /* errno of the first failure */
+} TempFile;
+
+static gboolean
+temp_open (TempFile    *t,
+           const char  *dir,
+           GError     **error)
+{
+  int saved;
+
+  t->tmp = g_build_filename (dir, TEMP_PREFIX "XXXXXX", NULL);
+  t->buf = g_string_sized_new (1 << 20);
+  t->error = 0;
+  t->fd = g_mkstemp_full (t->tmp, O_RDWR | O_CLOEXEC, 0600);
+  if (t->fd >= 0)
+    return TRUE;
+  saved = errno;
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+               _("Could not create a temporary file in %s: %s"), dir, g_strerror (saved));
+  g_clear_pointer (&t->tmp, g_free);
+  g_string_free (t->buf, TRUE);
+  t->buf = NULL;
+  return FALSE;
+}
+
+static void
+temp_flush (TempFile *t)
+{
+  gsize done = 0;
+
+  while (t->error == 0 && done < t->buf->len)
+    {
+      gssize n = write (t->fd, t->buf->str + done, t->buf->len - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        t->error = errno;
+      else
+        done += n;
+    }
+  g_string_truncate (t->buf, 0);
+}
+
+static void
+temp_append (TempFile   *t,
+             const char *text,
+             gssize      length)
+{
+  g_string_append_len (t->buf, text, length);
+  if (t->buf->len >= 1 << 20)
+    temp_flush (t);
+}
+
+static void
+temp_abort (TempFile *t)
+{
+  if (t->fd >= 0)
+    close (t->fd);
+  t->fd = -1;
+  if (t->tmp != NULL)
+    g_unlink (t->tmp);
+  g_clear_pointer (&t->tmp, g_free);
+  if (t->buf != NULL)
+    g_string_free (t->buf, TRUE);
+  t->buf = NULL;
+}
+
+static gboolean
+temp_commit (TempFile    *t,
+             const char  *dir,
+             const char  *path,
+             GError     **error)
+{
+  int dir_fd;
+
+  temp_flush (t);
+  if (t->error == 0 && fsync (t->fd) != 0)
+    t->error = errno;
+  if (close (t->fd) != 0 && t->error == 0)
+    t->error = errno;
+  t->fd = -1;
+  if (t->error == 0)
+    {
+      if (test_rename_delay () > 0)
+        g_usleep (test_rename_delay ());
+      if (rename (t->tmp, path) != 0)
+        t->error = errno;
+    }
+  if (t->error != 0)
+    {
+      int saved = t->error;
+
+      temp_abort (t);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s", g_strerror (saved));
+      return FALSE;
+    }
+  dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0)
+    {
+      fsync (dir_fd);
+      close (dir_fd);
+    }
+  g_clear_pointer (&t->tmp, g_free);
+  g_string_free (t->buf, TRUE);
+  t->buf = NULL;
+  return TRUE;
+}
+
+/* Writes @data as the file at @path atomically (above). */
+static gboolean
+write_file_atomically (const char  *dir,
+                       const char  *path,
+                       const char  *data,
+                       gsize        length,
+                       GError     **error)
+{
+  TempFile t;
+
+  if (!temp_open (&t, dir, error))
+    return FALSE;
+  for (gsize done = 0; done < length; done += MIN (length - done, 1 << 20))
+    temp_append (&t, data + done, MIN (length - done, 1 << 20));
+  return temp_commit (&t, dir, path, error);
 }
 
 static void sync_models (BulletinAnnotations *self);
@@ -1267,9 +1883,9 @@ static void sync_models (BulletinAnnotations *self);
  * memory (when it changed since we last saw it) and, if @write or changes
  * are waiting, writes the result atomically. */
 static gboolean
-sync_with_file (BulletinAnnotations  *self,
-                gboolean              write,
-                GError              **error)
+sync_with_file_locked (BulletinAnnotations  *self,
+                       gboolean              write,
+                       GError              **error)
 {
   struct stat st;
   gboolean merged = FALSE;
@@ -1284,27 +1900,27 @@ sync_with_file (BulletinAnnotations  *self,
 
   if (stat (self->path, &st) == 0 && !(self->have_stat && same_stat (&st, &self->last_stat)))
     {
-      g_autofree char *data = NULL;
       g_autofree char *reason = NULL;
       g_autoptr(GError) local_error = NULL;
-      gsize length;
       State file_state;
-      GHashTable *now_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      Seen *now_seen = seen_new ();
+      int parsed;
 
-      if (!g_file_get_contents (self->path, &data, &length, &local_error))
+      state_init (&file_state);
+      parsed = parse_file (self->path, &file_state, self->seen, now_seen, &reason, &local_error);
+      if (parsed < 0)
         {
+          state_clear (&file_state);
           release_lock (fd);
           self->dirty |= write;
-          g_hash_table_unref (now_seen);
+          seen_free (now_seen);
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-
-      state_init (&file_state);
-      if (!parse_data (data, length, &file_state, self->seen, now_seen, &reason))
+      if (parsed == 0)
         {
-          g_hash_table_remove_all (now_seen);
-          g_autofree char *aside = move_aside (self, &local_error);
+          seen_clear (now_seen);
+          g_autofree char *aside = keep_damaged_copy (self, &local_error);
           g_autofree char *message = NULL;
 
           if (aside == NULL)
@@ -1312,12 +1928,12 @@ sync_with_file (BulletinAnnotations  *self,
               /* neither moved nor overwritten: keep it, keep working in
                * memory, write nothing */
               message = g_strdup_printf (_("The bookmarks and notes file %s is damaged (%s) and "
-                                           "could not be moved aside (%s); changes are kept "
-                                           "in memory only"),
+                                           "no copy of it could be kept (%s). It is left as it "
+                                           "is; changes are kept in memory only"),
                                          self->path, reason, local_error->message);
               merged = state_merge (&self->state, &file_state);
               state_clear (&file_state);
-              g_hash_table_unref (now_seen);
+              seen_free (now_seen);
               release_lock (fd);
               self->dirty |= write;
               report_problem (self, message);
@@ -1331,8 +1947,8 @@ sync_with_file (BulletinAnnotations  *self,
               return FALSE;
             }
 
-          message = g_strdup_printf (_("The bookmarks and notes file %s is damaged (%s). It was "
-                                       "moved to %s; %u notes and %u bookmarks could be "
+          message = g_strdup_printf (_("The bookmarks and notes file %s is damaged (%s). It is "
+                                       "kept as %s; %u notes and %u bookmarks could be "
                                        "recovered from it"),
                                      self->path, reason, aside,
                                      g_hash_table_size (file_state.notes),
@@ -1341,10 +1957,21 @@ sync_with_file (BulletinAnnotations  *self,
           write = TRUE;
         }
 
-      if (state_merge (&self->state, &file_state))
+      if (state_is_empty (&self->state))
+        {
+          /* the first read: take it as it is (a merge would copy every
+           * record) */
+          State empty = self->state;
+
+          self->state = file_state;
+          file_state = empty;
+          state_apply_deletions (&self->state);
+          merged = TRUE;
+        }
+      else if (state_merge (&self->state, &file_state))
         merged = TRUE;
       state_clear (&file_state);
-      g_hash_table_unref (self->seen);
+      seen_free (self->seen);
       self->seen = now_seen;
       self->last_stat = st;
       self->have_stat = TRUE;
@@ -1362,14 +1989,13 @@ sync_with_file (BulletinAnnotations  *self,
       g_autofree char *data = NULL;
       gsize length;
 
-      GHashTable *now_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      Seen *now_seen = seen_new ();
 
       data = state_to_data (&self->state, &self->written, now_seen, &length);
-      if (!g_file_set_contents_full (self->path, data, length,
-                                     G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local_error))
+      if (!write_file_atomically (self->dir, self->path, data, length, &local_error))
         {
           self->dirty = TRUE;
-          g_hash_table_unref (now_seen);
+          seen_free (now_seen);
           release_lock (fd);
           g_set_error (error, BULLETIN_ANNOTATIONS_ERROR, BULLETIN_ANNOTATIONS_ERROR_WRITE,
                        _("Could not save bookmarks and notes to %s: %s"),
@@ -1382,7 +2008,7 @@ sync_with_file (BulletinAnnotations  *self,
           return FALSE;
         }
       self->dirty = FALSE;
-      g_hash_table_unref (self->seen);
+      seen_free (self->seen);
       self->seen = now_seen;
       if (stat (self->path, &st) == 0)
         {
@@ -1401,26 +2027,429 @@ sync_with_file (BulletinAnnotations  *self,
   return TRUE;
 }
 
+static gboolean retry_cb (gpointer user_data);
+
+/* After every attempt: what is not written is kept as unsaved, and tried
+ * again in a while (and at the next change, which writes everything). */
+static void
+update_save_state (BulletinAnnotations *self,
+                   const GError        *error)
+{
+  gboolean had = g_hash_table_size (self->unsaved) > 0;
+
+  if (self->dirty)
+    {
+      if (error != NULL)
+        {
+          g_free (self->last_error);
+          self->last_error = g_strdup (error->message);
+        }
+      if (self->retry_source == 0)
+        self->retry_source = g_timeout_add_seconds (RETRY_DELAY_S, retry_cb, self);
+    }
+  else
+    {
+      g_hash_table_remove_all (self->unsaved);
+      g_clear_pointer (&self->last_error, g_free);
+      g_clear_handle_id (&self->retry_source, g_source_remove);
+    }
+  if (!had && g_hash_table_size (self->unsaved) == 0)
+    return;
+  g_signal_emit (self, signals [SAVE_STATE_CHANGED], 0);
+}
+
+static void wait_for_write (BulletinAnnotations *self);
+
+static gboolean
+sync_with_file (BulletinAnnotations  *self,
+                gboolean              write,
+                GError              **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok;
+
+  /* the thread's write first: it holds `seen` and the file's stat */
+  wait_for_write (self);
+  g_clear_handle_id (&self->write_source, g_source_remove);
+  ok = sync_with_file_locked (self, write, &local_error);
+
+  if (write && !ok)
+    self->dirty = TRUE;
+  update_save_state (self, local_error);
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return ok;
+}
+
+static void schedule_write (BulletinAnnotations *self);
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  BulletinAnnotations *self = user_data;
+
+  self->retry_source = 0;
+  if (self->async_writes)
+    schedule_write (self);
+  else
+    sync_with_file (self, FALSE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+mark_unsaved (BulletinAnnotations *self,
+              const char          *group)
+{
+  guint64 *gen = g_new (guint64, 1);
+
+  *gen = ++self->change_gen;
+  g_hash_table_insert (self->unsaved, g_strdup (group), gen);
+  self->dirty = TRUE;
+}
+
+/* --- writing in a thread ------------------------------------------------ */
+
+typedef struct {
+  guint64      gen;       /* the changes it holds */
+  gboolean     conflict;  /* the file changed: merge first (on the main thread) */
+  gboolean     ok;
+  struct stat  st;
+  GError      *error;
+} WriteJob;
+
+static void
+write_job_free (WriteJob *job)
+{
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+static void
+stream_group (TempFile   *t,
+              Seen       *now_seen,
+              const char *group,
+              const char *text)
+{
+  gsize n = strlen (text);
+
+  temp_append (t, "\n", 1);
+  temp_append (t, text, n);
+  seen_put (now_seen, group, text, n > 0 && text[n - 1] == '\n' ? n - 1 : n);
+}
+
+/* The file as state_to_data () makes it, written in pieces as it is made,
+ * so that a large file is never held in memory whole, and without holding
+ * state_lock for long: what is written is taken under the lock (records by
+ * reference, in order), and each record is made into text under the lock
+ * on its own.  A record changed meanwhile is written as it is then (its
+ * change is written again by the next write, being later than this
+ * write's snapshot). */
+static gboolean
+write_streaming (BulletinAnnotations  *self,
+                 Seen                 *now_seen,
+                 GError              **error)
+{
+  g_autoptr(GPtrArray) fixed = g_ptr_array_new_with_free_func (g_free);  /* group, text, ... */
+  g_autoptr(GPtrArray) bookmarks = NULL;
+  g_autoptr(GPtrArray) notes = NULL;
+  g_autoptr(GPtrArray) tail = g_ptr_array_new_with_free_func (g_free);   /* group, text, ... */
+  g_autofree char *header = g_strdup_printf ("[%s]\nversion=%d", HEADER_GROUP, FORMAT_VERSION);
+  TempFile t;
+
+  g_mutex_lock (&self->state_lock);
+  {
+    g_autoptr(GPtrArray) positions = sorted_values (self->state.positions, compare_positions);
+    g_autoptr(GList) deleted = g_list_sort (g_hash_table_get_keys (self->state.deleted),
+                                            (GCompareFunc) strcmp);
+    g_autoptr(GList) extra = g_list_sort (g_hash_table_get_keys (self->state.extra),
+                                          (GCompareFunc) strcmp);
+
+    for (guint i = 0; i < positions->len; i++)
+      {
+        Position *pos = g_ptr_array_index (positions, i);
+        char *group = digest_group (POSITION_PREFIX, pos->archive);
+
+        g_ptr_array_add (fixed, group);
+        g_ptr_array_add (fixed, position_to_text (group, pos));
+      }
+    bookmarks = sorted_values (self->state.bookmarks, compare_bookmarks);
+    g_ptr_array_set_free_func (bookmarks, g_object_unref);
+    for (guint i = 0; i < bookmarks->len; i++)
+      g_object_ref (g_ptr_array_index (bookmarks, i));
+    notes = sorted_values (self->state.notes, compare_notes);
+    g_ptr_array_set_free_func (notes, g_object_unref);
+    for (guint i = 0; i < notes->len; i++)
+      g_object_ref (g_ptr_array_index (notes, i));
+    for (GList *l = deleted; l != NULL; l = l->next)
+      {
+        g_ptr_array_add (tail, g_strdup (l->data));
+        g_ptr_array_add (tail, tombstone_to_text (l->data, *(gint64 *) g_hash_table_lookup (self->state.deleted, l->data)));
+      }
+    for (GList *l = extra; l != NULL; l = l->next)
+      {
+        g_ptr_array_add (tail, g_strdup (l->data));
+        g_ptr_array_add (tail, g_strconcat (g_hash_table_lookup (self->state.extra, l->data), "\n", NULL));
+      }
+  }
+  g_mutex_unlock (&self->state_lock);
+
+  if (!temp_open (&t, self->dir, error))
+    return FALSE;
+  temp_append (&t, "# Bulletin Reader: bookmarks, notes and reading positions.\n"
+                   "# The format is described in docs/annotations-format.md.\n", -1);
+  temp_append (&t, header, -1);
+  temp_append (&t, "\n", 1);
+  seen_put (now_seen, HEADER_GROUP, header, strlen (header));
+
+  for (guint i = 0; i + 1 < fixed->len; i += 2)
+    stream_group (&t, now_seen, g_ptr_array_index (fixed, i), g_ptr_array_index (fixed, i + 1));
+  for (guint i = 0; i < bookmarks->len; i++)
+    {
+      BulletinBookmark *b = g_ptr_array_index (bookmarks, i);
+      g_autofree char *group = NULL;
+      g_autofree char *text = NULL;
+
+      g_mutex_lock (&self->state_lock);
+      group = bookmark_group (bulletin_bookmark_get_article_id (b));
+      text = bookmark_to_text (group, b);
+      g_mutex_unlock (&self->state_lock);
+      stream_group (&t, now_seen, group, text);
+    }
+  for (guint i = 0; i < notes->len; i++)
+    {
+      BulletinNote *n = g_ptr_array_index (notes, i);
+      g_autofree char *group = note_group (bulletin_note_get_uuid (n));
+      g_autofree char *text = NULL;
+
+      g_mutex_lock (&self->state_lock);
+      text = note_to_text (group, n);
+      g_mutex_unlock (&self->state_lock);
+      stream_group (&t, now_seen, group, text);
+    }
+  for (guint i = 0; i + 1 < tail->len; i += 2)
+    stream_group (&t, now_seen, g_ptr_array_index (tail, i), g_ptr_array_index (tail, i + 1));
+
+  return temp_commit (&t, self->dir, self->path, error);
+}
+
+static void write_thread_work (BulletinAnnotations *self,
+                               WriteJob            *job);
+
+static void
+write_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  BulletinAnnotations *self = source;
+  WriteJob *job = task_data;
+
+#ifdef SCHED_BATCH
+  struct sched_param param = { 0 };
+  int policy = sched_getscheduler (0);
+
+  /* yield to the main thread whenever it wakes (SCHED_BATCH: this thread
+   * preempts no one on waking); the pool's thread is given back as it
+   * was (going back to SCHED_OTHER needs no privilege) */
+  if (policy == SCHED_OTHER)
+    sched_setscheduler (0, SCHED_BATCH, &param);
+  write_thread_work (self, job);
+  if (policy == SCHED_OTHER)
+    sched_setscheduler (0, SCHED_OTHER, &param);
+#else
+  write_thread_work (self, job);
+#endif
+}
+
+static void
+write_thread_work (BulletinAnnotations *self,
+                   WriteJob            *job)
+{
+  g_autoptr(GError) local_error = NULL;
+  Seen *now_seen, *old_seen;
+  struct stat st;
+  int fd;
+
+  fd = take_lock (self, &job->error);
+  if (fd < 0)
+    return;
+  /* another writer wrote since: its changes are merged first, on the main
+   * thread (have_stat and last_stat do not change while we run) */
+  if (stat (self->path, &st) == 0 && !(self->have_stat && same_stat (&st, &self->last_stat)))
+    {
+      job->conflict = TRUE;
+      release_lock (fd);
+      return;
+    }
+  if (!self->have_stat && g_file_test (self->path, G_FILE_TEST_EXISTS))
+    {
+      job->conflict = TRUE;
+      release_lock (fd);
+      return;
+    }
+
+  now_seen = seen_new ();
+  if (!write_streaming (self, now_seen, &local_error))
+    {
+      release_lock (fd);
+      seen_free (now_seen);
+      g_set_error (&job->error, BULLETIN_ANNOTATIONS_ERROR, BULLETIN_ANNOTATIONS_ERROR_WRITE,
+                   _("Could not save bookmarks and notes to %s: %s"),
+                   self->path, local_error->message);
+      return;
+    }
+  job->ok = stat (self->path, &job->st) == 0;
+  release_lock (fd);
+
+  g_mutex_lock (&self->state_lock);
+  old_seen = self->seen;
+  self->seen = now_seen;
+  g_mutex_unlock (&self->state_lock);
+  /* freeing many strings is no work for the main thread */
+  seen_free (old_seen);
+}
+
+static void
+write_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  BulletinAnnotations *self = BULLETIN_ANNOTATIONS (source);
+  WriteJob *job = g_task_get_task_data (G_TASK (result));
+
+  self->writing = FALSE;
+  if (job->conflict)
+    {
+      /* merge the other writer's file and write, as without a thread */
+      self->write_again = FALSE;
+      sync_with_file (self, TRUE, NULL);
+      return;
+    }
+  if (job->error == NULL)
+    {
+      GHashTableIter iter;
+      gpointer gen;
+
+      if (job->ok)
+        {
+          self->last_stat = job->st;
+          self->have_stat = TRUE;
+        }
+      /* what changed after the snapshot stays unsaved */
+      g_hash_table_iter_init (&iter, self->unsaved);
+      while (g_hash_table_iter_next (&iter, NULL, &gen))
+        if (*(guint64 *) gen <= job->gen)
+          g_hash_table_iter_remove (&iter);
+      self->dirty = self->change_gen > job->gen;
+      if (g_hash_table_size (self->unsaved) == 0)
+        self->dirty = FALSE;
+      update_save_state (self, NULL);
+    }
+  else
+    {
+      gboolean first = self->last_error == NULL;
+
+      self->dirty = TRUE;
+      update_save_state (self, job->error);
+      if (first)
+        report_problem (self, job->error->message);
+    }
+
+  if (self->reload_again)
+    {
+      self->reload_again = FALSE;
+      sync_with_file (self, FALSE, NULL);
+    }
+  else if (self->write_again)
+    {
+      self->write_again = FALSE;
+      schedule_write (self);
+    }
+}
+
+static void
+start_write (BulletinAnnotations *self)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, write_done, NULL);
+  WriteJob *job = g_new0 (WriteJob, 1);
+
+  job->gen = self->change_gen;
+  self->writing = TRUE;
+  self->write_again = FALSE;
+  g_task_set_task_data (task, job, (GDestroyNotify) write_job_free);
+  g_task_run_in_thread (task, write_thread);
+}
+
+static gboolean
+write_cb (gpointer user_data)
+{
+  BulletinAnnotations *self = user_data;
+
+  self->write_source = 0;
+  if (self->writing)
+    self->write_again = TRUE;
+  else
+    start_write (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Coalesced: changes made before the write starts, or while it runs, make
+ * one write. */
+static void
+schedule_write (BulletinAnnotations *self)
+{
+  if (self->writing)
+    self->write_again = TRUE;
+  else if (self->write_source == 0)
+    self->write_source = g_idle_add (write_cb, self);
+}
+
+/* Runs the main context until the thread's write has finished. */
+static void
+wait_for_write (BulletinAnnotations *self)
+{
+  g_object_ref (self);
+  while (self->writing)
+    g_main_context_iteration (NULL, TRUE);
+  g_object_unref (self);
+}
+
+/**
+ * bulletin_annotations_set_async_writes:
+ *
+ * Whether changes are written in a thread (the app: saving never blocks
+ * the main loop) or at once, their result returned (the default).  With
+ * threads, a failed write is reported by "problem" and
+ * "save-state-changed"; bulletin_annotations_save_now () waits for the
+ * write and writes what is left.
+ */
+void
+bulletin_annotations_set_async_writes (BulletinAnnotations *self,
+                                       gboolean             async_writes)
+{
+  g_return_if_fail (BULLETIN_IS_ANNOTATIONS (self));
+  self->async_writes = !!async_writes;
+}
+
 /* Temporary files that a writer killed before its rename left behind:
- * "annotations.ini.XXXXXX".  Only called under the lock, when no writer
- * can be between its write and its rename. */
+ * ".annotations.ini.bulletin-tmp-XXXXXX", a name no one else uses; any
+ * other file beside the key file (annotations.ini.backup, .old123, ...)
+ * is the user's and stays.  Only called under the lock, when no writer can
+ * be between its write and its rename. */
 static void
 remove_stale_temporaries (BulletinAnnotations *self)
 {
   g_autoptr(GDir) dir = g_dir_open (self->dir, 0, NULL);
   const char *name;
-  gsize base = strlen (BULLETIN_ANNOTATIONS_FILE_NAME);
+  gsize prefix = strlen (TEMP_PREFIX);
 
   if (dir == NULL)
     return;
   while ((name = g_dir_read_name (dir)) != NULL)
     {
-      gboolean temp = strlen (name) == base + 7 &&
-                      strncmp (name, BULLETIN_ANNOTATIONS_FILE_NAME, base) == 0 &&
-                      name[base] == '.' &&
-                      strcmp (name + base + 1, "damaged") != 0;
+      gboolean temp = strlen (name) == prefix + 6 && g_str_has_prefix (name, TEMP_PREFIX);
 
-      for (guint i = base + 1; temp && name[i]; i++)
+      for (gsize i = prefix; temp && name[i]; i++)
         temp = g_ascii_isalnum (name[i]);
       if (temp)
         {
@@ -1534,6 +2563,8 @@ bulletin_annotations_dispose (GObject *object)
   BulletinAnnotations *self = BULLETIN_ANNOTATIONS (object);
 
   g_clear_handle_id (&self->reload_source, g_source_remove);
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_handle_id (&self->write_source, g_source_remove);
   if (self->monitor != NULL)
     g_file_monitor_cancel (self->monitor);
   g_clear_object (&self->monitor);
@@ -1548,7 +2579,10 @@ bulletin_annotations_finalize (GObject *object)
 
   state_clear (&self->state);
   g_clear_pointer (&self->written, g_hash_table_unref);
-  g_clear_pointer (&self->seen, g_hash_table_unref);
+  g_clear_pointer (&self->seen, seen_free);
+  g_clear_pointer (&self->unsaved, g_hash_table_unref);
+  g_free (self->last_error);
+  g_mutex_clear (&self->state_lock);
   g_clear_object (&self->bookmark_model);
   g_clear_object (&self->note_model);
   g_free (self->dir);
@@ -1585,6 +2619,17 @@ bulletin_annotations_class_init (BulletinAnnotationsClass *klass)
   signals [PROBLEM] =
     g_signal_new ("problem", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * BulletinAnnotations::save-state-changed:
+   *
+   * Changes became unsaved (a write failed: they are kept in memory and
+   * retried) or were written: ask bulletin_annotations_has_unsaved () and
+   * bulletin_annotations_is_bookmark_saved () / _is_note_saved ().
+   */
+  signals [SAVE_STATE_CHANGED] =
+    g_signal_new ("save-state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -1592,7 +2637,9 @@ bulletin_annotations_init (BulletinAnnotations *self)
 {
   state_init (&self->state);
   self->written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) chunk_free);
-  self->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->seen = seen_new ();
+  self->unsaved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_mutex_init (&self->state_lock);
   self->bookmark_model = g_list_store_new (BULLETIN_TYPE_BOOKMARK);
   self->note_model = g_list_store_new (BULLETIN_TYPE_NOTE);
   self->monitored = TRUE;
@@ -1632,6 +2679,12 @@ reload_cb (gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   self->reload_source = 0;
+  if (self->writing)
+    {
+      /* after the write */
+      self->reload_again = TRUE;
+      return G_SOURCE_REMOVE;
+    }
   if (!sync_with_file (self, FALSE, &error))
     report_problem (self, error->message);
   return G_SOURCE_REMOVE;
@@ -1711,6 +2764,7 @@ gboolean
 bulletin_annotations_load (BulletinAnnotations  *self,
                            GError              **error)
 {
+  g_autoptr(GError) local_error = NULL;
   int fd;
 
   g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
@@ -1723,7 +2777,19 @@ bulletin_annotations_load (BulletinAnnotations  *self,
 
   self->loaded = TRUE;
   update_monitor (self);
-  return sync_with_file (self, FALSE, error);
+  if (!sync_with_file (self, FALSE, &local_error))
+    {
+      /* a repaired file that could not be written (a full disk): what was
+       * read is in memory, the file stays as it was, writing is retried */
+      if (g_error_matches (local_error, BULLETIN_ANNOTATIONS_ERROR, BULLETIN_ANNOTATIONS_ERROR_WRITE))
+        {
+          report_problem (self, local_error->message);
+          return TRUE;
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**
@@ -1739,12 +2805,99 @@ bulletin_annotations_reload (BulletinAnnotations  *self,
   return sync_with_file (self, FALSE, error);
 }
 
+/* The models are sorted newest first and a record's place is unique (its
+ * time, then its id): one record is found by binary search and inserted
+ * where it belongs, without sorting or scanning many records. */
+static int
+compare_items_newest_first (gconstpointer a,
+                            gconstpointer b,
+                            gpointer      user_data)
+{
+  GCompareFunc compare = user_data;
+
+  return -compare (&a, &b);
+}
+
+static void
+model_forget (GListStore   *store,
+              gpointer      item,
+              GCompareFunc  compare)
+{
+  guint lo = 0, hi = g_list_model_get_n_items (G_LIST_MODEL (store));
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      g_autoptr(GObject) probe = g_list_model_get_item (G_LIST_MODEL (store), mid);
+      int cmp;
+
+      if (probe == item)
+        {
+          g_list_store_remove (store, mid);
+          return;
+        }
+      cmp = compare_items_newest_first (item, probe, compare);
+      if (cmp < 0)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  /* not where its time says (it changed): look everywhere */
+  if (g_list_store_find (store, item, &lo))
+    g_list_store_remove (store, lo);
+}
+
+static void
+forget_note (BulletinAnnotations *self,
+             BulletinNote        *note)
+{
+  if (note != NULL)
+    model_forget (self->note_model, note, compare_notes);
+}
+
+static void
+forget_bookmark (BulletinAnnotations *self,
+                 BulletinBookmark    *bookmark)
+{
+  if (bookmark != NULL)
+    model_forget (self->bookmark_model, bookmark, compare_bookmarks);
+}
+
+/* A change of the record @key (a note's uuid, a bookmark's article id;
+ * NULL: many records) in @group (ALL_GROUPS: many): shown at once,
+ * written at once or in a thread.  Called with state_lock held; releases
+ * it. */
 static gboolean
 save (BulletinAnnotations  *self,
+      const char           *group,
+      const char           *key,
       GError              **error)
 {
-  sync_models (self);
+  mark_unsaved (self, group);
+  g_mutex_unlock (&self->state_lock);
+  /* the mutator took the old version out of the model (forget_*) */
+  if (key != NULL && g_str_has_prefix (group, NOTE_PREFIX))
+    {
+      gpointer now = g_hash_table_lookup (self->state.notes, key);
+
+      if (now != NULL)
+        g_list_store_insert_sorted (self->note_model, now, compare_items_newest_first, compare_notes);
+    }
+  else if (key != NULL && g_str_has_prefix (group, BOOKMARK_PREFIX))
+    {
+      gpointer now = g_hash_table_lookup (self->state.bookmarks, key);
+
+      if (now != NULL)
+        g_list_store_insert_sorted (self->bookmark_model, now, compare_items_newest_first, compare_bookmarks);
+    }
+  else
+    sync_models (self);
   g_signal_emit (self, signals [CHANGED], 0);
+  if (self->async_writes)
+    {
+      schedule_write (self);
+      return TRUE;
+    }
   return sync_with_file (self, TRUE, error);
 }
 
@@ -1798,9 +2951,11 @@ bulletin_annotations_add_bookmark (BulletinAnnotations  *self,
   g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
   g_return_val_if_fail (BULLETIN_IS_BOOKMARK (bookmark), FALSE);
 
+  g_mutex_lock (&self->state_lock);
   id = bulletin_bookmark_get_article_id (bookmark);
   group = bookmark_group (id);
   old = g_hash_table_lookup (self->state.bookmarks, id);
+  forget_bookmark (self, old);
   modified = next_time (MAX (bulletin_bookmark_get_modified (bookmark),
                              MAX (state_deleted_time (&self->state, group),
                                   old ? bulletin_bookmark_get_modified (old) : 0)));
@@ -1812,7 +2967,7 @@ bulletin_annotations_add_bookmark (BulletinAnnotations  *self,
   else if (old == NULL)
     g_hash_table_insert (self->state.bookmarks, g_strdup (id), g_object_ref (bookmark));
 
-  return save (self, error);
+  return save (self, group, id, error);
 }
 
 gboolean
@@ -1826,17 +2981,24 @@ bulletin_annotations_remove_bookmark (BulletinAnnotations  *self,
   g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
   g_return_val_if_fail (article_id != NULL, FALSE);
 
+  g_mutex_lock (&self->state_lock);
   old = g_hash_table_lookup (self->state.bookmarks, article_id);
   if (old == NULL)
     {
+      g_mutex_unlock (&self->state_lock);
       g_set_error (error, BULLETIN_ANNOTATIONS_ERROR, BULLETIN_ANNOTATIONS_ERROR_NOT_FOUND,
                    _("The article is not bookmarked"));
       return FALSE;
     }
+  forget_bookmark (self, old);
   group = bookmark_group (article_id);
   state_set_deleted (&self->state, group, next_time (bulletin_bookmark_get_modified (old)));
-  g_hash_table_remove (self->state.bookmarks, article_id);
-  return save (self, error);
+  {
+    g_autofree char *key = g_strdup (article_id);
+
+    g_hash_table_remove (self->state.bookmarks, article_id);
+    return save (self, group, key, error);
+  }
 }
 
 /**
@@ -1916,9 +3078,11 @@ bulletin_annotations_add_note (BulletinAnnotations  *self,
   g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
   g_return_val_if_fail (BULLETIN_IS_NOTE (note), FALSE);
 
+  g_mutex_lock (&self->state_lock);
   uuid = bulletin_note_get_uuid (note);
   group = note_group (uuid);
   old = g_hash_table_lookup (self->state.notes, uuid);
+  forget_note (self, old);
   /* adding it again (Undo of a deletion) makes it later than the deletion */
   bulletin_note_set_times (note, bulletin_note_get_created (note),
                            next_time (MAX (bulletin_note_get_modified (note),
@@ -1930,7 +3094,7 @@ bulletin_annotations_add_note (BulletinAnnotations  *self,
   else if (old == NULL)
     g_hash_table_insert (self->state.notes, g_strdup (uuid), g_object_ref (note));
 
-  return save (self, error);
+  return save (self, group, uuid, error);
 }
 
 /* Saves a change to @note (its text, usually), stamping the time. */
@@ -1944,19 +3108,26 @@ bulletin_annotations_update_note (BulletinAnnotations  *self,
   g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
   g_return_val_if_fail (BULLETIN_IS_NOTE (note), FALSE);
 
+  g_mutex_lock (&self->state_lock);
   old = g_hash_table_lookup (self->state.notes, bulletin_note_get_uuid (note));
   if (old == NULL)
     {
+      g_mutex_unlock (&self->state_lock);
       g_set_error (error, BULLETIN_ANNOTATIONS_ERROR, BULLETIN_ANNOTATIONS_ERROR_NOT_FOUND,
                    _("The note was deleted meanwhile"));
       return FALSE;
     }
+  forget_note (self, old);
   bulletin_note_set_times (note, bulletin_note_get_created (note),
                            next_time (MAX (bulletin_note_get_modified (note),
                                            bulletin_note_get_modified (old))));
   if (old != note)
     _bulletin_note_assign (old, note);
-  return save (self, error);
+  {
+    g_autofree char *group = note_group (bulletin_note_get_uuid (note));
+
+    return save (self, group, bulletin_note_get_uuid (note), error);
+  }
 }
 
 gboolean
@@ -1970,17 +3141,24 @@ bulletin_annotations_remove_note (BulletinAnnotations  *self,
   g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
   g_return_val_if_fail (uuid != NULL, FALSE);
 
+  g_mutex_lock (&self->state_lock);
   old = g_hash_table_lookup (self->state.notes, uuid);
   if (old == NULL)
     {
+      g_mutex_unlock (&self->state_lock);
       g_set_error (error, BULLETIN_ANNOTATIONS_ERROR, BULLETIN_ANNOTATIONS_ERROR_NOT_FOUND,
                    _("The note was deleted meanwhile"));
       return FALSE;
     }
+  forget_note (self, old);
   group = note_group (uuid);
   state_set_deleted (&self->state, group, next_time (bulletin_note_get_modified (old)));
-  g_hash_table_remove (self->state.notes, uuid);
-  return save (self, error);
+  {
+    g_autofree char *key = g_strdup (uuid);
+
+    g_hash_table_remove (self->state.notes, uuid);
+    return save (self, group, key, error);
+  }
 }
 
 /* How many deletions are recorded (tombstones). */
@@ -1989,6 +3167,190 @@ bulletin_annotations_get_n_deleted (BulletinAnnotations *self)
 {
   g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), 0);
   return g_hash_table_size (self->state.deleted);
+}
+
+/* ---------------------------------------------------------------------- */
+/* what is saved */
+
+static gboolean
+group_is_saved (BulletinAnnotations *self,
+                const char          *group)
+{
+  /* a write under way that has not failed is not shown as unsaved: the
+   * toggle would flicker at every change */
+  if (self->async_writes && self->last_error == NULL)
+    return TRUE;
+  return g_hash_table_size (self->unsaved) == 0 ||
+         (!g_hash_table_contains (self->unsaved, group) &&
+          !g_hash_table_contains (self->unsaved, ALL_GROUPS));
+}
+
+/**
+ * bulletin_annotations_has_unsaved:
+ *
+ * Whether bookmarks or notes (added, changed or deleted) are not yet in the
+ * file: a write failed.  They are kept in memory and written at the next
+ * change, every few seconds, or by bulletin_annotations_save_now ().
+ * Reading positions do not count.
+ */
+gboolean
+bulletin_annotations_has_unsaved (BulletinAnnotations *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
+
+  g_hash_table_iter_init (&iter, self->unsaved);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_str_has_prefix (key, POSITION_PREFIX))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether the article's bookmark, or its removal, is in the file. */
+gboolean
+bulletin_annotations_is_bookmark_saved (BulletinAnnotations *self,
+                                        const char          *article_id)
+{
+  g_autofree char *group = NULL;
+
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
+  g_return_val_if_fail (article_id != NULL, FALSE);
+
+  group = bookmark_group (article_id);
+  return group_is_saved (self, group);
+}
+
+/* Whether the note as it is now, or its deletion, is in the file. */
+gboolean
+bulletin_annotations_is_note_saved (BulletinAnnotations *self,
+                                    const char          *uuid)
+{
+  g_autofree char *group = NULL;
+
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
+  g_return_val_if_fail (uuid != NULL, FALSE);
+
+  group = note_group (uuid);
+  return group_is_saved (self, group);
+}
+
+/**
+ * bulletin_annotations_get_save_error:
+ *
+ * Returns: (nullable): why the last write failed, while changes are unsaved
+ */
+const char *
+bulletin_annotations_get_save_error (BulletinAnnotations *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), NULL);
+  return self->dirty ? self->last_error : NULL;
+}
+
+/* Writes unsaved changes now (Retry). */
+gboolean
+bulletin_annotations_save_now (BulletinAnnotations  *self,
+                               GError              **error)
+{
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
+  /* waits for a write running in a thread (sync_with_file does) */
+  return sync_with_file (self, self->dirty || self->write_source != 0, error);
+}
+
+/* Whether a save is scheduled or being written. */
+gboolean
+bulletin_annotations_is_writing (BulletinAnnotations *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
+  return self->writing || self->write_source != 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* damaged copies */
+
+/**
+ * bulletin_annotations_find_newer_damaged_copy:
+ *
+ * A copy of a damaged file ("annotations.ini.damaged-TIME") changed later
+ * than the key file, or present while the key file is not: the key file
+ * may lack what the copy holds (an older version could not write the
+ * repaired file), and the user should be offered to restore from it.
+ *
+ * Returns: (transfer full) (nullable): the newest such copy's path
+ */
+char *
+bulletin_annotations_find_newer_damaged_copy (BulletinAnnotations *self)
+{
+  g_autofree char *prefix = g_strconcat (BULLETIN_ANNOTATIONS_FILE_NAME, DAMAGED_INFIX, NULL);
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *best = NULL;
+  struct stat key, st, best_st = { 0 };
+  gboolean have_key;
+  const char *name;
+
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), NULL);
+
+  dir = g_dir_open (self->dir, 0, NULL);
+  if (dir == NULL)
+    return NULL;
+  have_key = stat (self->path, &key) == 0;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+
+      if (!g_str_has_prefix (name, prefix))
+        continue;
+      path = g_build_filename (self->dir, name, NULL);
+      if (stat (path, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size == 0)
+        continue;
+      if (have_key)
+        {
+          if (st.st_dev == key.st_dev && st.st_ino == key.st_ino)
+            continue;
+          if (st.st_mtim.tv_sec < key.st_mtim.tv_sec ||
+              (st.st_mtim.tv_sec == key.st_mtim.tv_sec && st.st_mtim.tv_nsec <= key.st_mtim.tv_nsec))
+            continue;
+        }
+      if (best == NULL || st.st_mtim.tv_sec > best_st.st_mtim.tv_sec ||
+          (st.st_mtim.tv_sec == best_st.st_mtim.tv_sec && st.st_mtim.tv_nsec > best_st.st_mtim.tv_nsec))
+        {
+          g_free (best);
+          best = g_steal_pointer (&path);
+          best_st = st;
+        }
+    }
+  return g_steal_pointer (&best);
+}
+
+/**
+ * bulletin_annotations_restore_damaged_copy:
+ *
+ * Merges what can be read of a damaged copy into the store (later changes
+ * win, recorded deletions stay deleted) and saves.  The copy stays.
+ */
+gboolean
+bulletin_annotations_restore_damaged_copy (BulletinAnnotations  *self,
+                                           const char           *path,
+                                           GError              **error)
+{
+  g_autofree char *data = NULL;
+  g_autofree char *reason = NULL;
+  gsize length;
+  State copy;
+
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!g_file_get_contents (path, &data, &length, error))
+    return FALSE;
+  state_init (&copy);
+  /* damaged or not: what can be read is in @copy */
+  parse_data (data, length, &copy, NULL, NULL, &reason);
+  g_mutex_lock (&self->state_lock);
+  state_merge (&self->state, &copy);
+  state_clear (&copy);
+  return save (self, ALL_GROUPS, NULL, error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2008,6 +3370,7 @@ bulletin_annotations_set_position (BulletinAnnotations  *self,
   g_return_val_if_fail (archive_uri != NULL, FALSE);
   g_return_val_if_fail (article_id != NULL, FALSE);
 
+  g_mutex_lock (&self->state_lock);
   pos = g_hash_table_lookup (self->state.positions, archive_uri);
   if (pos == NULL)
     {
@@ -2017,7 +3380,10 @@ bulletin_annotations_set_position (BulletinAnnotations  *self,
     }
   else if (g_strcmp0 (pos->article_id, article_id) == 0 && pos->offset == offset &&
            g_strcmp0 (pos->issue_id, issue_id) == 0)
-    return TRUE;
+    {
+      g_mutex_unlock (&self->state_lock);
+      return TRUE;
+    }
 
   g_free (pos->article_id);
   pos->article_id = g_strdup (article_id);
@@ -2025,6 +3391,17 @@ bulletin_annotations_set_position (BulletinAnnotations  *self,
   pos->issue_id = g_strdup (issue_id);
   pos->offset = offset;
   pos->modified = next_time (pos->modified);
+  {
+    g_autofree char *group = digest_group (POSITION_PREFIX, archive_uri);
+
+    mark_unsaved (self, group);
+  }
+  g_mutex_unlock (&self->state_lock);
+  if (self->async_writes)
+    {
+      schedule_write (self);
+      return TRUE;
+    }
   return sync_with_file (self, TRUE, error);
 }
 
@@ -2112,7 +3489,14 @@ bulletin_annotations_to_data (BulletinAnnotations *self,
                               gsize               *length)
 {
   g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), NULL);
-  return state_to_data (&self->state, &self->written, NULL, length);
+  {
+    char *data;
+
+    g_mutex_lock (&self->state_lock);
+    data = state_to_data (&self->state, &self->written, NULL, length);
+    g_mutex_unlock (&self->state_lock);
+    return data;
+  }
 }
 
 gboolean
@@ -2160,9 +3544,10 @@ bulletin_annotations_import_data (BulletinAnnotations  *self,
       state_clear (&imported);
       return FALSE;
     }
+  g_mutex_lock (&self->state_lock);
   state_merge (&self->state, &imported);
   state_clear (&imported);
-  ok = save (self, error);
+  ok = save (self, ALL_GROUPS, NULL, error);
   return ok;
 }
 

@@ -72,6 +72,26 @@ gboolean             bulletin_annotations_remove_note      (BulletinAnnotations 
                                                             GError              **error);
 guint                bulletin_annotations_get_n_deleted    (BulletinAnnotations  *self);
 
+/* what is saved: a failed write keeps changes in memory, marked unsaved,
+ * and retries ("save-state-changed") */
+gboolean             bulletin_annotations_has_unsaved      (BulletinAnnotations  *self);
+gboolean             bulletin_annotations_is_bookmark_saved (BulletinAnnotations *self,
+                                                            const char           *article_id);
+gboolean             bulletin_annotations_is_note_saved    (BulletinAnnotations  *self,
+                                                            const char           *uuid);
+const char          *bulletin_annotations_get_save_error   (BulletinAnnotations  *self);
+gboolean             bulletin_annotations_save_now         (BulletinAnnotations  *self,
+                                                            GError              **error);
+gboolean             bulletin_annotations_is_writing       (BulletinAnnotations  *self);
+void                 bulletin_annotations_set_async_writes (BulletinAnnotations  *self,
+                                                            gboolean              async_writes);
+
+/* copies of damaged files ("annotations.ini.damaged-TIME") */
+char                *bulletin_annotations_find_newer_damaged_copy (BulletinAnnotations *self);
+gboolean             bulletin_annotations_restore_damaged_copy (BulletinAnnotations *self,
+                                                            const char           *path,
+                                                            GError              **error);
+
 /* reading positions, one per archive */
 gboolean             bulletin_annotations_set_position     (BulletinAnnotations  *self,
                                                             const char           *archive_uri,

@@ -32,6 +32,21 @@ bulletin_cache_entry_free (BulletinCacheEntry *entry)
   g_free (entry);
 }
 
+BulletinCacheEntry *
+bulletin_cache_entry_copy (const BulletinCacheEntry *entry)
+{
+  BulletinCacheEntry *copy = g_new0 (BulletinCacheEntry, 1);
+
+  *copy = *entry;
+  copy->extra = g_strdup (entry->extra);
+  copy->title = g_strdup (entry->title);
+  copy->date = g_strdup (entry->date);
+  copy->number = g_strdup (entry->number);
+  copy->edition = g_strdup (entry->edition);
+  copy->error = g_strdup (entry->error);
+  return copy;
+}
+
 /**
  * bulletin_archive_cache_path_for:
  *
@@ -284,7 +299,8 @@ bulletin_archive_cache_save (BulletinArchiveCache  *cache,
   GHashTableIter iter;
   gpointer key;
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
+  /* the shared cache is read by everyone in the office */
+  if (g_mkdir_with_parents (dir, strcmp (cache->archive_uri, BULLETIN_ARCHIVE_CACHE_SHARED) == 0 ? 0755 : 0700) != 0)
     {
       int saved_errno = errno;
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),

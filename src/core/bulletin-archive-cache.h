@@ -31,6 +31,10 @@ typedef struct {
 
 typedef struct _BulletinArchiveCache BulletinArchiveCache;
 
+/* the archive "URI" of the shared cache (bulletin-reader --index), which
+ * names no place: clients mount the archive elsewhere */
+#define BULLETIN_ARCHIVE_CACHE_SHARED "."
+
 char                     *bulletin_archive_cache_path_for   (const char           *archive_uri);
 BulletinArchiveCache     *bulletin_archive_cache_load       (const char           *path,
                                                              const char           *archive_uri);
@@ -50,6 +54,7 @@ gboolean                  bulletin_archive_cache_save       (BulletinArchiveCach
                                                              GError              **error);
 void                      bulletin_archive_cache_free       (BulletinArchiveCache *cache);
 void                      bulletin_cache_entry_free         (BulletinCacheEntry   *entry);
+BulletinCacheEntry       *bulletin_cache_entry_copy         (const BulletinCacheEntry *entry);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BulletinArchiveCache, bulletin_archive_cache_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BulletinCacheEntry, bulletin_cache_entry_free)

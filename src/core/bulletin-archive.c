@@ -8,6 +8,8 @@
 
 #include "bulletin-archive.h"
 #include "bulletin-archive-cache.h"
+#include "bulletin-date.h"
+#include "bulletin-formats.h"
 #include "bulletin-issue-private.h"
 #include "bulletin-ninjs-skim.h"
 
@@ -46,6 +48,7 @@ typedef struct {
   gint64           last_flush;
   GMainContext    *context;
   GWeakRef         archive;
+  gboolean         shared_writer; /* bulletin_archive_update_shared_cache () */
 } ScanState;
 
 typedef struct {
@@ -66,6 +69,7 @@ struct _BulletinArchive
   GHashTable   *by_name;          /* entry name -> issue (borrowed) */
 
   ScanState    *scan;
+  gboolean      shared_cache_writer;
   gboolean      loading;
   gboolean      scanned;
   guint         n_scanned;
@@ -117,6 +121,7 @@ scan_state_new (BulletinArchive *archive,
   state->ready = g_ptr_array_new_with_free_func (g_object_unref);
   state->context = g_main_context_ref (context);
   g_weak_ref_init (&state->archive, archive);
+  state->shared_writer = archive->shared_cache_writer;
   return state;
 }
 
@@ -582,6 +587,30 @@ read_ninjs_entry (BulletinIssue  *issue,
   return TRUE;
 }
 
+/* a file of a format whose skim is in the formats' table */
+static gboolean
+read_format_entry (BulletinIssue  *issue,
+                   GFile          *file,
+                   gboolean       *io_error,
+                   GCancellable   *cancellable,
+                   GError        **error)
+{
+  BulletinFormatSkim skim;
+  g_autofree char *number = NULL;
+
+  if (!bulletin_format_skim_file (bulletin_issue_get_kind (issue), file,
+                                  bulletin_issue_get_display_name (issue), &skim, io_error,
+                                  cancellable, error))
+    return FALSE;
+
+  number = bulletin_number_from_string (skim.title);
+  if (number == NULL)
+    number = bulletin_number_from_string (bulletin_issue_get_display_name (issue));
+  bulletin_issue_set_metadata (issue, skim.title, skim.date, number, NULL, skim.n_articles);
+  bulletin_format_skim_clear (&skim);
+  return TRUE;
+}
+
 typedef enum {
   READ_OK,
   READ_SKIP,       /* not an issue */
@@ -614,7 +643,8 @@ read_entry (BulletinIssue *issue,
         return READ_SKIP;
       break;
     default:
-      g_assert_not_reached ();
+      ok = read_format_entry (issue, file, &io_error, cancellable, &error);
+      break;
     }
 
   if (ok)
@@ -647,7 +677,7 @@ scan_single_file (ScanState     *state,
       g_autofree char *name = g_file_get_parse_name (location);
 
       g_set_error (error, BULLETIN_ARCHIVE_ERROR, BULLETIN_ARCHIVE_ERROR_NOT_AN_ARCHIVE,
-                   _("%s is neither a folder nor a ninjs (.json) or text (.txt) file"), name);
+                   _("%s is neither a folder nor a ninjs (.json), text (.txt) or NewsML (.xml) file"), name);
       return FALSE;
     }
 
@@ -665,6 +695,7 @@ scan_single_file (ScanState     *state,
 typedef struct {
   ScanState            *state;
   BulletinArchiveCache *cache;
+  BulletinArchiveCache *shared_cache; /* read-only: bulletin-reader --index's */
   GCancellable         *cancellable;
   guint                 n_total;   /* entries found to be issues */
   guint                 n_pending; /* entries not read yet */
@@ -699,6 +730,18 @@ take_from_cache (Scan  *scan,
     extra = folder_extra (entry->file, scan->cancellable);
   hit = bulletin_archive_cache_lookup (scan->cache, entry->name, entry->kind, entry->size,
                                        entry->mtime, extra);
+  /* then the shared cache beside the archive, copied into ours */
+  if (hit == NULL && scan->shared_cache != NULL)
+    {
+      hit = bulletin_archive_cache_lookup (scan->shared_cache, entry->name, entry->kind, entry->size,
+                                           entry->mtime, extra);
+      if (hit != NULL)
+        {
+          g_mutex_lock (&scan->lock);
+          bulletin_archive_cache_store (scan->cache, entry->name, bulletin_cache_entry_copy (hit));
+          g_mutex_unlock (&scan->lock);
+        }
+    }
   if (hit == NULL)
     return FALSE;
 
@@ -834,6 +877,9 @@ entry_new (GFileEnumerator *enumerator,
   BulletinIssueKind kind;
   Entry *entry;
 
+  /* bulletin-reader --index's folder */
+  if (strcmp (g_file_info_get_name (info), ".bulletin-reader") == 0)
+    return NULL;
   if (!bulletin_issue_kind_for_file (child, g_file_info_get_file_type (info), &kind))
     return NULL;
 
@@ -863,6 +909,7 @@ scan_run_with (Scan          *scan,
   g_autoptr(GPtrArray) misses = g_ptr_array_new ();
   g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(BulletinArchiveCache) cache = NULL;
+  g_autoptr(BulletinArchiveCache) shared_cache = NULL;
   g_autoptr(GError) local_error = NULL;
   gboolean cancelled = FALSE;
   GFileInfo *info;
@@ -881,9 +928,22 @@ scan_run_with (Scan          *scan,
     {
       g_autofree char *uri = g_file_get_uri (location);
       g_autofree char *path = bulletin_archive_dup_cache_path (location);
+      g_autofree char *shared_path = bulletin_archive_dup_shared_cache_path (location);
+      const char *env = g_getenv ("BULLETIN_SHARED_INDEX");
 
-      cache = bulletin_archive_cache_load (path, uri);
+      /* the shared one names no URI: the file server and its clients
+       * mount the archive at different places */
+      if (state->shared_writer && shared_path != NULL)
+        cache = bulletin_archive_cache_load (shared_path, BULLETIN_ARCHIVE_CACHE_SHARED);
+      else
+        {
+          cache = bulletin_archive_cache_load (path, uri);
+          if (shared_path != NULL && g_strcmp0 (env, "0") != 0 &&
+              g_file_test (shared_path, G_FILE_TEST_IS_REGULAR))
+            shared_cache = bulletin_archive_cache_load (shared_path, BULLETIN_ARCHIVE_CACHE_SHARED);
+        }
       scan->cache = cache;
+      scan->shared_cache = shared_cache;
       g_debug ("archive scan: cache loaded after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
     }
 
@@ -963,7 +1023,7 @@ scan_run (ScanState     *state,
           GCancellable  *cancellable,
           GError       **error)
 {
-  Scan scan = { state, NULL, cancellable, 0, 0, 0, };
+  Scan scan = { state, NULL, NULL, cancellable, 0, 0, 0, };
   gboolean ok;
 
   g_mutex_init (&scan.lock);
@@ -1521,6 +1581,41 @@ bulletin_archive_find_issue (BulletinArchive *self,
  * Returns: (transfer full): the metadata cache file for the archive at
  * @location, under the user cache folder
  */
+char *
+bulletin_archive_dup_shared_cache_path (GFile *location)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (location), NULL);
+
+  path = g_file_get_path (location);
+  return path != NULL ? g_build_filename (path, ".bulletin-reader", "listing.cache", NULL) : NULL;
+}
+
+/**
+ * bulletin_archive_update_shared_cache:
+ * @location: an archive folder
+ *
+ * Lists the archive at @location, keeping what it learns in the shared
+ * listing cache in the folder itself (`.bulletin-reader/listing.cache`,
+ * bulletin_archive_dup_shared_cache_path ()), which clients read before
+ * reading an issue file (`bulletin-reader --index`).
+ *
+ * Returns: FALSE with @error set when it could not be listed
+ */
+gboolean
+bulletin_archive_update_shared_cache (GFile   *location,
+                                      GError **error)
+{
+  g_autoptr(BulletinArchive) archive = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (location), FALSE);
+
+  archive = bulletin_archive_new (location);
+  archive->shared_cache_writer = TRUE;
+  return bulletin_archive_scan (archive, NULL, error);
+}
+
 char *
 bulletin_archive_dup_cache_path (GFile *location)
 {

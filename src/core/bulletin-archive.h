@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 #define BULLETIN_ARCHIVE_ERROR (bulletin_archive_error_quark ())
 
 typedef enum {
-  BULLETIN_ARCHIVE_ERROR_NOT_AN_ARCHIVE,  /* neither a folder nor a ninjs/text file */
+  BULLETIN_ARCHIVE_ERROR_NOT_AN_ARCHIVE,  /* neither a folder nor a file of a known format */
   BULLETIN_ARCHIVE_ERROR_REMOTE,          /* an image reference to another site */
   BULLETIN_ARCHIVE_ERROR_OUTSIDE,         /* a reference that leaves the archive folder */
   BULLETIN_ARCHIVE_ERROR_INVALID,         /* an empty or malformed reference */
@@ -74,5 +74,8 @@ void              bulletin_archive_get_scan_stats    (BulletinArchive     *self,
 
 /* the metadata cache file of @location (for tests and diagnostics) */
 char             *bulletin_archive_dup_cache_path    (GFile               *location);
+char             *bulletin_archive_dup_shared_cache_path (GFile           *location);
+gboolean          bulletin_archive_update_shared_cache (GFile             *location,
+                                                        GError           **error);
 
 G_END_DECLS

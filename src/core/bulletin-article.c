@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bulletin-article-private.h"
+#include "bulletin-unicode.h"
 #include "bulletin-utf8-private.h"
 
 /* Every CHECKPOINT characters we remember the byte offset, so that turning
@@ -325,6 +326,13 @@ bulletin_article_set_id_suffix (BulletinArticle *self,
  * white space, line breaks, page-break debris and punctuation width drop
  * out.  At most @max_chars characters are kept (0: all).
  *
+ * This is not the search's folding (bulletin-text-fold.h) and must not
+ * become it: ids are computed from this result (tests/test-ids.c pins
+ * them), and the search's Traditional to Simplified folding, its second
+ * NFKC and its punctuation would change every id.  Only the class of
+ * characters that need no normalisation is shared
+ * (bulletin_unichar_is_unified_ideograph_bmp ()).
+ *
  * Returns: (transfer full): the folded text
  */
 /* Normalisation leaves some characters alone whatever surrounds them: they
@@ -348,7 +356,8 @@ fold_class (gunichar c)
 {
   if (c < 0x80)
     return FOLD_ASCII;
-  if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF))
+  /* only these: the ids depend on this class (tests/test-ids.c) */
+  if (bulletin_unichar_is_unified_ideograph_bmp (c))
     return FOLD_KEEP;
   if ((c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205E) ||
       (c >= 0x3000 && c <= 0x3004) || (c >= 0x3008 && c <= 0x3020) ||

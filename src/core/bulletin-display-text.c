@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "bulletin-display-text.h"
+#include "bulletin-language.h"
+#include "bulletin-unicode.h"
 #include "bulletin-utf8-private.h"
 
 typedef struct {
@@ -25,27 +27,6 @@ struct _BulletinDisplayText
 
 G_DEFINE_BOXED_TYPE (BulletinDisplayText, bulletin_display_text,
                      bulletin_display_text_ref, bulletin_display_text_unref)
-
-static gboolean
-is_han (gunichar c)
-{
-  /* the ideographs of Unicode 1.1, Han in every version: no table */
-  if (c >= 0x4E00 && c <= 0x9FA5)
-    return TRUE;
-  return g_unichar_get_script (c) == G_UNICODE_SCRIPT_HAN;
-}
-
-/* CJK punctuation and full-width forms count as Chinese context too:
- * in "“疫”,", the comma follows a Chinese quotation mark. */
-static gboolean
-is_cjk_context (gunichar c)
-{
-  return is_han (c) ||
-         (c >= 0x3000 && c <= 0x303F) ||     /* CJK symbols and punctuation */
-         (c >= 0xFF01 && c <= 0xFF60) ||     /* full-width forms */
-         c == 0x201C || c == 0x201D || c == 0x2018 || c == 0x2019 || /* “”‘’ */
-         c == 0x2014 || c == 0x2026;         /* — … */
-}
 
 gunichar
 bulletin_display_widen_char (gunichar prev,
@@ -74,7 +55,7 @@ bulletin_display_widen_char (gunichar prev,
   /* An opening bracket belongs to what follows, a closing one and the
    * others to what precedes; either side being Chinese is enough, as in
    * "(来源:新华社)" or "COVID-19!”". */
-  if (is_cjk_context (prev) || is_cjk_context (next))
+  if (bulletin_unichar_is_chinese_context (prev) || bulletin_unichar_is_chinese_context (next))
     return wide;
 
   return c;
@@ -736,4 +717,54 @@ bulletin_display_text_is_source_char (BulletinDisplayText *self,
     return FALSE;
   run = &g_array_index (self->runs, Run, i);
   return display_offset < run->display + run->length;
+}
+
+gboolean
+bulletin_display_text_is_run_in (BulletinDisplayText *self,
+                                 guint                index)
+{
+  const BulletinSpan *spans = (const BulletinSpan *)(gpointer)self->spans->data;
+
+  return index + 1 < self->spans->len &&
+         spans[index].kind == BULLETIN_BLOCK_DATELINE &&
+         spans[index].end > spans[index].start &&
+         spans[index].end - spans[index].start <= 40 &&
+         spans[index + 1].kind == BULLETIN_BLOCK_PARAGRAPH &&
+         /* the separator is the one line break between them */
+         spans[index + 1].start == spans[index].end + 1;
+}
+
+const char *
+bulletin_display_text_get_run_in_separator (BulletinDisplayText *self)
+{
+  gsize sample = MIN (self->text->len, 60000);
+  BulletinScript script = bulletin_language_get_script (bulletin_article_get_language (self->article),
+                                                        self->text->str, sample);
+
+  return script == BULLETIN_SCRIPT_LATIN ? " " : "\xe3\x80\x80";  /* U+3000 */
+}
+
+char *
+bulletin_display_text_dup_shown_text (BulletinDisplayText *self,
+                                      gsize               *n_bytes)
+{
+  const BulletinSpan *spans = (const BulletinSpan *)(gpointer)self->spans->data;
+  GString *out = g_string_new_len (self->text->str, self->text->len);
+  const char *separator = NULL;
+
+  /* from the end, so that the byte offsets before stay valid */
+  for (guint i = self->spans->len; i-- > 0; )
+    if (bulletin_display_text_is_run_in (self, i))
+      {
+        gsize byte = g_utf8_offset_to_pointer (self->text->str, spans[i].end) - self->text->str;
+
+        if (separator == NULL)
+          separator = bulletin_display_text_get_run_in_separator (self);
+        g_assert (out->str[byte] == '\n');
+        g_string_erase (out, byte, 1);
+        g_string_insert (out, byte, separator);
+      }
+  if (n_bytes != NULL)
+    *n_bytes = out->len;
+  return g_string_free (out, FALSE);
 }

@@ -76,6 +76,20 @@ gboolean             bulletin_display_text_is_source_char  (BulletinDisplayText 
 const guint         *bulletin_display_text_get_piece_breaks (BulletinDisplayText     *self,
                                                             guint                     *n_breaks);
 
+/* Whether span @index is a short dateline (本报讯, 新华社北京3月1日电, a
+ * place) followed by a paragraph: the reader, print and export run it
+ * into that paragraph, its separator shown as a space
+ * (bulletin_display_text_get_run_in_separator ()), not a line break. */
+gboolean             bulletin_display_text_is_run_in       (BulletinDisplayText       *self,
+                                                            guint                      index);
+/* A full-width space in a Chinese article, a space in a Latin one. */
+const char          *bulletin_display_text_get_run_in_separator (BulletinDisplayText *self);
+/* The text as the reader shows it: the display text with the separator
+ * after each run-in dateline a space; as many characters, so display
+ * offsets hold.  Returns: (transfer full) */
+char                *bulletin_display_text_dup_shown_text  (BulletinDisplayText       *self,
+                                                            gsize                     *n_bytes);
+
 /* Where to cut span @span into pieces of at most @max_chars characters for
  * layout (after a sentence, else a clause, else outside a Latin word or a
  * number): a GArray of guint display offsets, each the start of a piece,

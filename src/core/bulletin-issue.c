@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bulletin-date.h"
+#include "bulletin-formats.h"
 #include "bulletin-issue.h"
 #include "bulletin-issue-private.h"
 #include "bulletin-ninjs-reader.h"
@@ -30,6 +32,10 @@ struct _BulletinIssue
   guint               n_articles;
   GListStore         *articles;
   GPtrArray          *warnings;
+  char               *text_key;      /* plain text: its corrections' identity */
+  char               *encoding;      /* plain text: what it was decoded from */
+  guint               n_corrections;
+  GPtrArray          *missing_corrections;
   GPtrArray          *waiting;   /* GTask, callers of load_async while a load runs */
   guint               loaded : 1;
   guint               loading : 1;
@@ -99,6 +105,9 @@ bulletin_issue_finalize (GObject *object)
   g_free (self->error_message);
   g_clear_object (&self->articles);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
+  g_free (self->text_key);
+  g_free (self->encoding);
+  g_clear_pointer (&self->missing_corrections, g_ptr_array_unref);
   g_clear_pointer (&self->waiting, g_ptr_array_unref);
 
   G_OBJECT_CLASS (bulletin_issue_parent_class)->finalize (object);
@@ -445,171 +454,6 @@ bulletin_issue_is_loaded (BulletinIssue *self)
   return self->loaded;
 }
 
-static inline gboolean
-is_digit (char c)
-{
-  return c >= '0' && c <= '9';
-}
-
-static inline gboolean
-is_date_separator (char c)
-{
-  return c == '-' || c == '_' || c == '.' || c == '/';
-}
-
-/* one or two digits; NULL when there is none */
-static const char *
-read_day_or_month (const char *p,
-                   guint      *value)
-{
-  if (!is_digit (p[0]))
-    return NULL;
-  *value = p[0] - '0';
-  if (is_digit (p[1]))
-    {
-      *value = *value * 10 + (p[1] - '0');
-      return p + 2;
-    }
-  return p + 1;
-}
-
-static const char *
-skip_ascii_space (const char *p)
-{
-  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v')
-    p++;
-  return p;
-}
-
-/* After a year: `-3-29` (any of - _ . / as separators), `年3月29日` or
- * `0329`, not followed by a digit.  Returns FALSE when none is there. */
-static gboolean
-read_month_day (const char *q,
-                guint      *month,
-                guint      *day)
-{
-  const char *r;
-
-  if (is_date_separator (*q))
-    {
-      r = read_day_or_month (q + 1, month);
-      if (r != NULL && is_date_separator (*r))
-        {
-          r = read_day_or_month (r + 1, day);
-          if (r != NULL && !is_digit (*r))
-            return TRUE;
-        }
-    }
-
-  if (g_str_has_prefix (q, "年"))
-    {
-      r = read_day_or_month (skip_ascii_space (q + strlen ("年")), month);
-      if (r != NULL)
-        {
-          r = skip_ascii_space (r);
-          if (g_str_has_prefix (r, "月"))
-            {
-              r = read_day_or_month (skip_ascii_space (r + strlen ("月")), day);
-              if (r != NULL)
-                {
-                  r = skip_ascii_space (r);
-                  if (g_str_has_prefix (r, "日") && !is_digit (r[strlen ("日")]))
-                    return TRUE;
-                }
-            }
-        }
-    }
-
-  if ((q[0] == '0' || q[0] == '1') && is_digit (q[1]) && q[2] >= '0' && q[2] <= '3' &&
-      is_digit (q[3]) && !is_digit (q[4]))
-    {
-      *month = (q[0] - '0') * 10 + (q[1] - '0');
-      *day = (q[2] - '0') * 10 + (q[3] - '0');
-      return TRUE;
-    }
-
-  return FALSE;
-}
-
-/**
- * bulletin_date_from_string:
- *
- * Finds a date in @text: `2022-03-29`, `2022_03_29`, `2022.3.29`,
- * `20220329`, `2022年3月29日`.  Only plausible dates (years 1900 to 2199)
- * count, so that a run of digits in a name is not taken for one.
- *
- * Hand-written rather than a GRegex: the scanner calls this for every
- * entry of an archive, and the regex cost 4 µs a call.
- *
- * Returns: (transfer full) (nullable): the date as YYYY-MM-DD
- */
-char *
-bulletin_date_from_string (const char *text)
-{
-  if (text == NULL)
-    return NULL;
-
-  for (const char *p = text; *p; p++)
-    {
-      guint year, month = 0, day = 0;
-
-      if (!((p[0] == '1' && p[1] == '9') || (p[0] == '2' && (p[1] == '0' || p[1] == '1'))) ||
-          !is_digit (p[2]) || !is_digit (p[3]) || (p > text && is_digit (p[-1])))
-        continue;
-
-      year = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
-      if (read_month_day (p + 4, &month, &day) &&
-          month >= 1 && month <= 12 && day >= 1 && g_date_valid_dmy (day, month, year))
-        return g_strdup_printf ("%04u-%02u-%02u", year, month, day);
-    }
-
-  return NULL;
-}
-
-/**
- * bulletin_number_from_string:
- *
- * Finds an issue number in @text: `第123期` (ASCII or full-width digits).
- *
- * Returns: (transfer full) (nullable): the number, in ASCII digits
- */
-char *
-bulletin_number_from_string (const char *text)
-{
-  const char *p;
-
-  if (text == NULL)
-    return NULL;
-
-  for (p = strstr (text, "第"); p != NULL; p = strstr (p, "第"))
-    {
-      GString *digits = g_string_new (NULL);
-      const char *q = p + strlen ("第");
-
-      while (*q == ' ' || *q == '\t')
-        q++;
-      for (;;)
-        {
-          gunichar c = g_utf8_get_char_validated (q, -1);
-
-          if (c >= '0' && c <= '9')
-            g_string_append_c (digits, (char)c);
-          else if (c >= 0xff10 && c <= 0xff19)
-            g_string_append_c (digits, (char)('0' + c - 0xff10));
-          else
-            break;
-          q = g_utf8_next_char (q);
-        }
-      while (*q == ' ' || *q == '\t')
-        q++;
-      if (digits->len > 0 && digits->len < 8 && g_str_has_prefix (q, "期"))
-        return g_string_free (digits, FALSE);
-      g_string_free (digits, TRUE);
-      p += strlen ("第");
-    }
-  return NULL;
-}
-
 gboolean
 bulletin_issue_kind_for_file (GFile             *file,
                               GFileType          type,
@@ -629,17 +473,8 @@ bulletin_issue_kind_for_file (GFile             *file,
    * be read, rather than silently left out */
   if (type != G_FILE_TYPE_REGULAR && type != G_FILE_TYPE_SYMBOLIC_LINK)
     return FALSE;
-  if (g_str_has_suffix (name, ".json") || g_str_has_suffix (name, ".JSON"))
-    {
-      *kind = BULLETIN_ISSUE_NINJS_FILE;
-      return TRUE;
-    }
-  if (g_str_has_suffix (name, ".txt") || g_str_has_suffix (name, ".TXT"))
-    {
-      *kind = BULLETIN_ISSUE_TEXT_FILE;
-      return TRUE;
-    }
-  return FALSE;
+  /* the file formats' table knows their extensions */
+  return bulletin_format_kind_for_name (name, kind);
 }
 
 static int
@@ -756,9 +591,7 @@ bulletin_issue_parse_file (GFile              *file,
   if (!g_file_load_contents (file, cancellable, &contents, &len, NULL, error))
     return NULL;
 
-  if (kind == BULLETIN_ISSUE_TEXT_FILE)
-    return bulletin_text_parse (contents, len, name, error);
-  return bulletin_ninjs_parse (contents, len, name, error);
+  return bulletin_format_parse (kind, contents, len, file, name, error);
 }
 
 static char *
@@ -794,6 +627,15 @@ apply_parsed (BulletinIssue       *self,
 
   bulletin_issue_set_metadata (self, parsed->title, date, parsed->number, parsed->edition,
                                parsed->articles->len);
+
+  g_free (self->text_key);
+  self->text_key = g_strdup (parsed->text_key);
+  g_free (self->encoding);
+  self->encoding = g_strdup (parsed->encoding);
+  self->n_corrections = parsed->n_corrections;
+  g_clear_pointer (&self->missing_corrections, g_ptr_array_unref);
+  if (parsed->missing_corrections != NULL)
+    self->missing_corrections = g_ptr_array_ref (parsed->missing_corrections);
 
   g_ptr_array_set_size (self->warnings, 0);
   for (guint i = 0; i < parsed->warnings->len; i++)
@@ -933,6 +775,100 @@ bulletin_issue_load_async (BulletinIssue       *self,
       g_task_set_task_data (worker, data, (GDestroyNotify)load_data_free);
       g_task_run_in_thread (worker, load_thread);
     }
+}
+
+/**
+ * bulletin_issue_reload_async:
+ *
+ * Reads the issue again (after the reader corrected it, or chose another
+ * encoding): the article model changes in place when it is done.
+ */
+void
+bulletin_issue_reload_async (BulletinIssue       *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (BULLETIN_IS_ISSUE (self));
+
+  self->loaded = FALSE;
+  bulletin_issue_load_async (self, cancellable, callback, user_data);
+}
+
+/* Plain text: the identity its corrections are kept under, the encoding
+ * it was read in, the corrections applied and those whose line is gone */
+const char *
+bulletin_issue_get_text_key (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+  return self->text_key;
+}
+
+const char *
+bulletin_issue_get_encoding (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+  return self->encoding;
+}
+
+guint
+bulletin_issue_get_n_corrections (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), 0);
+  return self->n_corrections;
+}
+
+/**
+ * bulletin_issue_get_missing_corrections:
+ *
+ * Returns: (transfer none) (nullable) (element-type BulletinCorrection):
+ *   the corrections whose line was not found
+ */
+GPtrArray *
+bulletin_issue_get_missing_corrections (BulletinIssue *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+  return self->missing_corrections;
+}
+
+/**
+ * bulletin_issue_dup_text_details:
+ *
+ * For the issue's details: the encoding a loaded plain-text issue was
+ * read in, how many of the reader's corrections apply, and those whose
+ * line is no longer in the file.
+ *
+ * Returns: (transfer full) (nullable): the text, or NULL
+ */
+char *
+bulletin_issue_dup_text_details (BulletinIssue *self)
+{
+  GString *s;
+
+  g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
+
+  if (self->kind != BULLETIN_ISSUE_TEXT_FILE || !self->loaded || self->encoding == NULL)
+    return NULL;
+  s = g_string_new (NULL);
+  /* Translators: %s is an encoding, e.g. GB18030 */
+  g_string_append_printf (s, _("Encoding: %s"), self->encoding);
+  if (self->n_corrections > 0)
+    {
+      g_string_append_c (s, '\n');
+      g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, "%u correction applied",
+                                              "%u corrections applied", self->n_corrections),
+                              self->n_corrections);
+    }
+  for (guint i = 0; self->missing_corrections != NULL && i < self->missing_corrections->len; i++)
+    {
+      BulletinCorrection *c = g_ptr_array_index (self->missing_corrections, i);
+
+      g_string_append_c (s, '\n');
+      /* Translators: a correction whose line is no longer in the file: what it was, the line */
+      g_string_append_printf (s, _("Not applied, the line is gone: %s: %s"),
+                              bulletin_correction_kind_get_label (c->kind), c->line);
+    }
+  return g_string_free (s, FALSE);
 }
 
 gboolean

@@ -12,6 +12,9 @@ typedef enum {
   BULLETIN_ISSUE_NINJS_FILE,    /* one ninjs file: composite, single item or array */
   BULLETIN_ISSUE_NINJS_FOLDER,  /* a folder of ninjs files, optional issue.json */
   BULLETIN_ISSUE_TEXT_FILE,     /* a plain-text bulletin */
+  BULLETIN_ISSUE_NEWSML_FILE,   /* an XML file: NewsML-G2 or NewsML 1.x (sniffed) */
+  /* the archive cache stores these numbers: add at the end; the formats
+   * behind the file kinds are in bulletin-formats.c */
 } BulletinIssueKind;
 
 typedef enum {
@@ -67,6 +70,15 @@ void                bulletin_issue_load_async        (BulletinIssue      *self,
 gboolean            bulletin_issue_load_finish       (BulletinIssue      *self,
                                                       GAsyncResult       *result,
                                                       GError            **error);
+void                bulletin_issue_reload_async      (BulletinIssue       *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+const char         *bulletin_issue_get_text_key      (BulletinIssue      *self);
+const char         *bulletin_issue_get_encoding      (BulletinIssue      *self);
+guint               bulletin_issue_get_n_corrections (BulletinIssue      *self);
+GPtrArray          *bulletin_issue_get_missing_corrections (BulletinIssue *self);
+char               *bulletin_issue_dup_text_details  (BulletinIssue      *self);
 BulletinArticle    *bulletin_issue_find_article      (BulletinIssue      *self,
                                                       const char         *article_id);
 
@@ -79,7 +91,5 @@ BulletinParsedIssue *bulletin_issue_parse_file       (GFile              *file,
 gboolean            bulletin_issue_kind_for_file     (GFile              *file,
                                                       GFileType           type,
                                                       BulletinIssueKind  *kind);
-char               *bulletin_date_from_string        (const char         *text);
-char               *bulletin_number_from_string      (const char         *text);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bulletin-language.h"
+#include "bulletin-unicode.h"
 
 #define DETECT_MAX_CHARS 20000
 
@@ -140,9 +141,8 @@ bulletin_language_detect (const char *text,
   for (p = text; p < end && n < DETECT_MAX_CHARS; p = g_utf8_next_char (p), n++)
     {
       gunichar c = g_utf8_get_char (p);
-      GUnicodeScript script = g_unichar_get_script (c);
 
-      if (script == G_UNICODE_SCRIPT_HAN)
+      if (bulletin_unichar_is_han (c))
         {
           n_han++;
           if (g_hash_table_contains (simp, GUINT_TO_POINTER (c)))
@@ -150,7 +150,7 @@ bulletin_language_detect (const char *text,
           else if (g_hash_table_contains (trad, GUINT_TO_POINTER (c)))
             n_trad++;
         }
-      else if (script == G_UNICODE_SCRIPT_LATIN)
+      else if (g_unichar_get_script (c) == G_UNICODE_SCRIPT_LATIN)
         n_latin++;
     }
 

@@ -6,8 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bulletin-date.h"
 #include "bulletin-html-body.h"
-#include "bulletin-issue.h"
+#include "bulletin-ninjs-keys.h"
 #include "bulletin-ninjs-reader.h"
 
 /* json-glib's parser recurses once per level and has no limit of its own:
@@ -316,32 +317,14 @@ has_prefix_ci (const char *key,
 static gboolean
 is_item (JsonObject *object)
 {
-  static const char * const keys[] = {
-    "uri", "type", "headline", "headlines", "bodies", "title", "by", "byline",
-    "located", "language", "versioncreated", "firstcreated", "contentcreated",
-    "associations", "renditions", "descriptions", "slugline", "profile", "version",
-    "standard", "$standard", "altids", "subject", "subjects", "genre", "genres",
-    "pubstatus", "urgency", "copyrightholder", "copyrightnotice", "usageterms", "ednote",
-    "place", "places", "person", "people", "organisation", "organisations", "event",
-    "events", "object", "objects", "mimetype", "representationtype", "embargoed",
-    "embargoeduntil", "expires", "infosource", "infosources", "rightsinfo",
-    "trustindicator", "trustindicators", "digitalsourcetype", "eventdetails",
-    "plannedcoverage", "credit", "dateline", NULL
-  };
   JsonObjectIter iter;
   const char *key;
   JsonNode *node;
 
   json_object_iter_init (&iter, object);
   while (json_object_iter_next (&iter, &key, &node))
-    {
-      if (has_prefix_ci (key, "headline_") || has_prefix_ci (key, "body_") ||
-          has_prefix_ci (key, "description_"))
-        return TRUE;
-      for (guint i = 0; keys[i] != NULL; i++)
-        if (g_ascii_strcasecmp (key, keys[i]) == 0)
-          return TRUE;
-    }
+    if (bulletin_ninjs_key_is_item (key))
+      return TRUE;
   return FALSE;
 }
 

@@ -4,8 +4,9 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "bulletin-date.h"
 #include "bulletin-html-body.h"
-#include "bulletin-issue.h"
+#include "bulletin-ninjs-keys.h"
 #include "bulletin-ninjs-reader.h"
 #include "bulletin-ninjs-skim.h"
 
@@ -793,32 +794,6 @@ association_member (Skimmer    *s,
   return association (s, data);
 }
 
-/* the reader's is_item() */
-static gboolean
-key_is_item (const char *key)
-{
-  static const char * const keys[] = {
-    "uri", "type", "headline", "headlines", "bodies", "title", "by", "byline",
-    "located", "language", "versioncreated", "firstcreated", "contentcreated",
-    "associations", "renditions", "descriptions", "slugline", "profile", "version",
-    "standard", "$standard", "altids", "subject", "subjects", "genre", "genres",
-    "pubstatus", "urgency", "copyrightholder", "copyrightnotice", "usageterms", "ednote",
-    "place", "places", "person", "people", "organisation", "organisations", "event",
-    "events", "object", "objects", "mimetype", "representationtype", "embargoed",
-    "embargoeduntil", "expires", "infosource", "infosources", "rightsinfo",
-    "trustindicator", "trustindicators", "digitalsourcetype", "eventdetails",
-    "plannedcoverage", "credit", "dateline", NULL
-  };
-
-  if (has_prefix_ci (key, "headline_") || has_prefix_ci (key, "body_") ||
-      has_prefix_ci (key, "description_"))
-    return TRUE;
-  for (guint i = 0; keys[i] != NULL; i++)
-    if (g_ascii_strcasecmp (key, keys[i]) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 /* "type": the reader takes the one spelt so, else another spelling; a
  * value that is not a string is no type, "" is one. */
 static gboolean
@@ -857,7 +832,7 @@ item_member (Skimmer    *s,
   Item *item = data;
 
   if (item->check_item && !item->is_item)
-    item->is_item = key_is_item (key);
+    item->is_item = bulletin_ninjs_key_is_item (key);
 
   switch (g_ascii_tolower (key[0]))
     {

@@ -29,6 +29,9 @@ bulletin_parsed_issue_free (BulletinParsedIssue *parsed)
   g_free (parsed->edition);
   g_free (parsed->uri);
   g_free (parsed->language);
+  g_free (parsed->text_key);
+  g_free (parsed->encoding);
+  g_clear_pointer (&parsed->missing_corrections, g_ptr_array_unref);
   g_ptr_array_unref (parsed->articles);
   g_ptr_array_unref (parsed->warnings);
   g_free (parsed);

@@ -24,6 +24,13 @@ typedef struct {
   char      *language;
   GPtrArray *articles;   /* BulletinArticle, owned */
   GPtrArray *warnings;   /* char *, owned */
+  /* plain text: the content identity its corrections are kept under,
+   * what it was decoded from, and the reader's corrections applied (the
+   * ones whose line was not found are in missing_corrections) */
+  char      *text_key;
+  char      *encoding;
+  guint      n_corrections;
+  GPtrArray *missing_corrections;   /* BulletinCorrection *, owned, or NULL */
 } BulletinParsedIssue;
 
 BulletinParsedIssue *bulletin_parsed_issue_new         (void);

@@ -17,6 +17,7 @@
 #include "bulletin-issue.h"
 #include "bulletin-search.h"
 #include "bulletin-search-index.h"
+#include "bulletin-unicode.h"
 
 /*
  * The archive index.
@@ -68,17 +69,14 @@
 #define PAGE_SIZE      "16384"
 #define BATCH_ISSUES   32
 #define MAX_WORD_BYTES 64
+#define BULLETIN_SHARED_DIR ".bulletin-reader"   /* in the archive: --index's index */
 
 /* tokenizer */
 
 static gboolean
 is_cjk_fast (gunichar c)
 {
-  if (c < 0x2E80)
-    return FALSE;
-  if (c >= 0x4E00 && c <= 0x9FFF)
-    return TRUE;
-  return bulletin_fold_is_cjk (c);
+  return bulletin_unichar_is_cjk (c);
 }
 
 static int
@@ -924,6 +922,9 @@ list_issue_files (GFile         *root,
         return NULL;
       if (info == NULL)
         break;
+      /* the shared index's folder (bulletin-reader --index) */
+      if (strcmp (g_file_info_get_name (info), BULLETIN_SHARED_DIR) == 0)
+        continue;
       if (!bulletin_issue_kind_for_file (child, g_file_info_get_file_type (info), &kind))
         continue;
 
@@ -1086,6 +1087,13 @@ struct _BulletinSearchIndex
   gint       building;         /* atomic */
   gint       done;             /* atomic, issues indexed in this update */
   gint       total;            /* atomic, issues to index in this update */
+
+  /* the shared index beside the archive (docs/search.md, "One index for
+   * the whole office") */
+  gboolean   shared_writer;    /* this is it, written by --index */
+  gboolean   is_shared;        /* this is it, read by a client: immutable */
+  GMutex     shared_lock;
+  BulletinSearchIndex *shared; /* a client's: the current shared index, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (BulletinSearchIndex, bulletin_search_index, G_TYPE_OBJECT)
@@ -1098,6 +1106,11 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+
+static gboolean query_int64 (sqlite3    *db,
+                             const char *sql,
+                             gint64     *value);
 
 static gboolean
 rc_is_corrupt (int rc)
@@ -1332,6 +1345,7 @@ db_try_open (const char *name,
  * file): nobody can change it there. */
 static sqlite3 *
 db_open_read (const char  *path,
+              gboolean     immutable_only,
               GError     **error)
 {
   sqlite3 *db = NULL;
@@ -1344,7 +1358,17 @@ db_open_read (const char  *path,
       return NULL;
     }
 
-  if (writable (path))
+  if (immutable_only)
+    {
+      /* a shared index on the file server: never a lock, never a byte
+       * written beside it */
+      g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+      g_autofree char *ro = uri != NULL ? g_strconcat (uri, "?mode=ro&immutable=1", NULL) : NULL;
+
+      if (ro != NULL)
+        db = db_try_open (ro, path, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, &state, &rc);
+    }
+  else if (writable (path))
     db = db_try_open (path, path, SQLITE_OPEN_READWRITE, &state, &rc);
   else
     {
@@ -1376,6 +1400,7 @@ db_open_read (const char  *path,
  * really damaged. */
 static sqlite3 *
 db_open_write (const char  *path,
+               int          dir_mode,
                gboolean    *created,
                GError     **error)
 {
@@ -1416,7 +1441,7 @@ db_open_write (const char  *path,
       db_discard (path);
     }
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
+  if (g_mkdir_with_parents (dir, dir_mode) != 0)
     {
       int saved = errno;
 
@@ -1477,8 +1502,12 @@ writer_lock (BulletinSearchIndex  *self,
   g_autofree char *dir = g_path_get_dirname (self->db_path);
   int fd = -1;
 
-  if (g_mkdir_with_parents (dir, 0700) != 0 ||
-      (fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+  /* the shared index is read by everyone in the office */
+  if (self->is_shared)
+    errno = EROFS;
+  if (self->is_shared ||
+      g_mkdir_with_parents (dir, self->shared_writer ? 0755 : 0700) != 0 ||
+      (fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, self->shared_writer ? 0644 : 0600)) < 0)
     {
       int saved = errno;
 
@@ -1568,6 +1597,14 @@ index_trusted (BulletinSearchIndex *self)
   fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0)
     return FALSE;
+  if (self->is_shared)
+    {
+      /* no lock on the file server: the state as the job left it */
+      state = lock_read_state (fd);
+      clean = clean_state (self->db_path);
+      close (fd);
+      return strcmp (state, clean) == 0;
+    }
   /* shared: no update starts while the state is read */
   if (flock (fd, LOCK_SH | LOCK_NB) != 0)
     {
@@ -1586,9 +1623,13 @@ index_trusted (BulletinSearchIndex *self)
 static void
 mark_suspect (BulletinSearchIndex *self)
 {
-  g_autofree char *path = lock_file_path (self);
-  int fd = g_open (path, O_WRONLY | O_CLOEXEC, 0);
+  g_autofree char *path = NULL;
+  int fd;
 
+  if (self->is_shared)
+    return;
+  path = lock_file_path (self);
+  fd = g_open (path, O_WRONLY | O_CLOEXEC, 0);
   if (fd < 0)
     return;
   lock_write_state (fd, "suspect");
@@ -1603,6 +1644,8 @@ bulletin_search_index_finalize (GObject *object)
   if (self->query_db != NULL)
     sqlite3_close (self->query_db);
   g_mutex_clear (&self->query_lock);
+  g_mutex_clear (&self->shared_lock);
+  g_clear_object (&self->shared);
   g_clear_object (&self->root);
   g_free (self->db_path);
 
@@ -1651,6 +1694,7 @@ static void
 bulletin_search_index_init (BulletinSearchIndex *self)
 {
   g_mutex_init (&self->query_lock);
+  g_mutex_init (&self->shared_lock);
   self->ordered_version = -1;
 }
 
@@ -1676,6 +1720,101 @@ bulletin_search_index_default_path (GFile *root)
 }
 
 /**
+ * bulletin_search_index_shared_path:
+ *
+ * Returns: (transfer full) (nullable): where `bulletin-reader --index`
+ *   keeps the shared index of the archive at @root: in the archive folder,
+ *   `.bulletin-reader/index.sqlite`; NULL when @root is not a local path
+ */
+char *
+bulletin_search_index_shared_path (GFile *root)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (root), NULL);
+
+  path = g_file_get_path (root);
+  if (path == NULL)
+    return NULL;
+  return g_build_filename (path, BULLETIN_SHARED_DIR, "index.sqlite", NULL);
+}
+
+/* The shared index beside the archive, read-only, when it is current: its
+ * job left it whole (its lock file says so; it is read, never locked) and
+ * complete.  Looked for again at each update and query, since the job on
+ * the file server may run at any time. */
+static BulletinSearchIndex *
+dup_shared (BulletinSearchIndex *self)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(BulletinSearchIndex) shared = NULL;
+  BulletinSearchIndex *found = NULL;
+  const char *env = g_getenv ("BULLETIN_SHARED_INDEX");
+  sqlite3 *db;
+  gint64 complete = 0;
+  GStatBuf st;
+
+  if (self->is_shared || self->shared_writer || (env != NULL && strcmp (env, "0") == 0))
+    return NULL;
+  path = bulletin_search_index_shared_path (self->root);
+  if (path == NULL || strcmp (path, self->db_path) == 0 || g_stat (path, &st) != 0)
+    {
+      g_mutex_lock (&self->shared_lock);
+      g_clear_object (&self->shared);
+      g_mutex_unlock (&self->shared_lock);
+      return NULL;
+    }
+
+  g_mutex_lock (&self->shared_lock);
+  if (self->shared != NULL)
+    found = g_object_ref (self->shared);
+  g_mutex_unlock (&self->shared_lock);
+  if (found != NULL)
+    {
+      if (index_trusted (found))
+        return found;
+      g_object_unref (found);
+    }
+
+  shared = g_object_new (BULLETIN_TYPE_SEARCH_INDEX, NULL);
+  shared->root = g_object_ref (self->root);
+  shared->db_path = g_steal_pointer (&path);
+  shared->is_shared = TRUE;
+  if (!index_trusted (shared))
+    return NULL;
+  db = db_open_read (shared->db_path, TRUE, NULL);
+  if (db == NULL)
+    return NULL;
+  if (!query_int64 (db, "SELECT value FROM meta WHERE key = 'complete'", &complete))
+    complete = 0;
+  sqlite3_close (db);
+  if (complete != 1)
+    return NULL;
+
+  g_mutex_lock (&self->shared_lock);
+  g_set_object (&self->shared, shared);
+  g_mutex_unlock (&self->shared_lock);
+  return g_steal_pointer (&shared);
+}
+
+/**
+ * bulletin_search_index_uses_shared:
+ *
+ * Returns: whether a current shared index beside the archive
+ *   (bulletin_search_index_shared_path ()) answers for the issues it
+ *   covers, this index only holding what is newer
+ */
+gboolean
+bulletin_search_index_uses_shared (BulletinSearchIndex *self)
+{
+  g_autoptr(BulletinSearchIndex) shared = NULL;
+
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), FALSE);
+  shared = dup_shared (self);
+  return shared != NULL;
+}
+
+/**
  * bulletin_search_index_new:
  * @root: the archive folder, or a single issue file (an archive of one
  *   issue, as the window opens it)
@@ -1696,7 +1835,41 @@ bulletin_search_index_new (GFile      *root,
   self = g_object_new (BULLETIN_TYPE_SEARCH_INDEX, NULL);
   self->root = g_object_ref (root);
   self->db_path = db_path != NULL ? g_strdup (db_path) : bulletin_search_index_default_path (root);
+  {
+    g_autofree char *shared = bulletin_search_index_shared_path (root);
+
+    self->shared_writer = shared != NULL && strcmp (shared, self->db_path) == 0;
+  }
   return self;
+}
+
+/**
+ * bulletin_search_index_count_issues:
+ * @n_indexed: (out): the issues indexed
+ * @n_unreadable: (out): the issues that could not be read
+ *
+ * Returns: FALSE with @error set when the index cannot be read
+ */
+gboolean
+bulletin_search_index_count_issues (BulletinSearchIndex  *self,
+                                    guint                *n_indexed,
+                                    guint                *n_unreadable,
+                                    GError              **error)
+{
+  sqlite3 *db;
+  gint64 ok = 0, failed = 0;
+
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), FALSE);
+
+  db = db_open_read (self->db_path, self->is_shared, error);
+  if (db == NULL)
+    return FALSE;
+  query_int64 (db, "SELECT count(*) FROM issues WHERE error IS NULL", &ok);
+  query_int64 (db, "SELECT count(*) FROM issues WHERE error IS NOT NULL", &failed);
+  sqlite3_close (db);
+  *n_indexed = ok;
+  *n_unreadable = failed;
+  return TRUE;
 }
 
 /**
@@ -1750,7 +1923,7 @@ bulletin_search_index_dup_unreadable (BulletinSearchIndex  *self,
 
   g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), NULL);
 
-  db = db_open_read (self->db_path, error);
+  db = db_open_read (self->db_path, self->is_shared, error);
   if (db == NULL)
     return NULL;
   if (sqlite3_prepare_v2 (db, "SELECT path, error FROM issues WHERE error IS NOT NULL"
@@ -2368,6 +2541,61 @@ check_space (BulletinSearchIndex  *self,
   return FALSE;
 }
 
+/* A shared index's issues: path → IndexedIssue (size, mtime, failed) */
+static GHashTable *
+read_shared_issues (BulletinSearchIndex *shared)
+{
+  g_autoptr(GHashTable) issues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3 *db = db_open_read (shared->db_path, TRUE, NULL);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (db == NULL)
+    return NULL;
+  rc = sqlite3_prepare_v2 (db, "SELECT path, size, mtime, error IS NOT NULL FROM issues", -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      IndexedIssue *issue = g_new0 (IndexedIssue, 1);
+
+      issue->size = sqlite3_column_int64 (stmt, 1);
+      issue->mtime = sqlite3_column_int64 (stmt, 2);
+      issue->failed = sqlite3_column_int (stmt, 3) != 0;
+      g_hash_table_insert (issues, g_strdup ((const char *)sqlite3_column_text (stmt, 0)), issue);
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return rc == SQLITE_DONE ? g_steal_pointer (&issues) : NULL;
+}
+
+/* How the --index job left the shared index: its lock file's content */
+static char *
+shared_state (BulletinSearchIndex *shared)
+{
+  g_autofree char *path = lock_file_path (shared);
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  char *state;
+
+  if (fd < 0)
+    return g_strdup ("");
+  state = lock_read_state (fd);
+  close (fd);
+  return state;
+}
+
+/* Does the shared index hold @f as it is on disk (read, not changed since)? */
+static gboolean
+shared_covers (GHashTable      *shared_issues,
+               const IssueFile *f)
+{
+  IndexedIssue *issue;
+
+  if (shared_issues == NULL || f == NULL)
+    return FALSE;
+  issue = g_hash_table_lookup (shared_issues, f->path);
+  return issue != NULL && !issue->failed && issue->size == f->size && issue->mtime == f->mtime;
+}
+
 static int
 update_db (BulletinSearchIndex  *self,
            sqlite3              *db,
@@ -2378,6 +2606,8 @@ update_db (BulletinSearchIndex  *self,
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GHashTable) indexed = NULL;
   g_autoptr(GPtrArray) todo = g_ptr_array_new ();
+  g_autoptr(BulletinSearchIndex) shared = NULL;
+  g_autoptr(GHashTable) shared_issues = NULL;
   g_autofree char *newest_path = NULL;
   gint64 newest_key = G_MININT64, min_rowid = 0, max_rowid = 0;
   gboolean have_docs;
@@ -2388,6 +2618,72 @@ update_db (BulletinSearchIndex  *self,
   files = list_issue_files (self->root, cancellable, error);
   if (files == NULL)
     return SQLITE_ABORT;
+
+  /* what a current shared index covers is not indexed here */
+  shared = dup_shared (self);
+  if (shared != NULL)
+    shared_issues = read_shared_issues (shared);
+  /* issues corrected in the reader (bulletin_search_index_forget_issue ()):
+   * never taken from the shared index */
+  if (shared_issues != NULL &&
+      sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = 'shared_override'", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_auto(GStrv) paths = g_strsplit ((const char *)sqlite3_column_text (stmt, 0), "\n", -1);
+
+      for (guint i = 0; paths[i] != NULL; i++)
+        g_hash_table_remove (shared_issues, paths[i]);
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  {
+    g_autoptr(GHashTable) hidden = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+    if (shared_issues != NULL)
+      {
+        g_autoptr(GHashTable) on_disk = g_hash_table_new (g_str_hash, g_str_equal);
+        GHashTableIter iter;
+        gpointer key, value;
+
+        for (guint i = 0; i < files->len; i++)
+          {
+            IssueFile *f = g_ptr_array_index (files, i);
+
+            g_hash_table_insert (on_disk, f->path, f);
+          }
+        g_hash_table_iter_init (&iter, shared_issues);
+        while (g_hash_table_iter_next (&iter, &key, &value))
+          if (!shared_covers (shared_issues, g_hash_table_lookup (on_disk, key)))
+            g_hash_table_add (hidden, g_strdup (key));
+      }
+    /* kept for the queries of any process: which shared index it is
+     * about (its lock file's state), then the paths */
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      GHashTableIter iter;
+      gpointer key;
+
+      if (shared_issues != NULL)
+        {
+          g_autofree char *state = shared_state (shared);
+
+          g_string_append (text, state);
+          g_hash_table_iter_init (&iter, hidden);
+          while (g_hash_table_iter_next (&iter, &key, NULL))
+            g_string_append_printf (text, "\n%s", (const char *)key);
+        }
+      rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO meta VALUES ('shared_hidden', ?)", -1, &stmt, NULL);
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_bind_text (stmt, 1, text->str, text->len, SQLITE_TRANSIENT);
+          rc = step_reset (stmt);
+        }
+      sqlite3_finalize (stmt);
+      stmt = NULL;
+      if (rc != SQLITE_OK)
+        goto out;
+    }
+  }
 
   rc = writer_prepare (&w);
   if (rc != SQLITE_OK)
@@ -2427,6 +2723,8 @@ update_db (BulletinSearchIndex  *self,
         IssueFile *f = g_ptr_array_index (files, i);
         IndexedIssue *issue = g_hash_table_lookup (indexed, f->path);
 
+        if (shared_covers (shared_issues, f))
+          continue;
         g_hash_table_insert (on_disk, f->path, f);
         if (issue == NULL || issue->size != f->size || issue->mtime != f->mtime || issue->failed)
           g_ptr_array_add (todo, f);
@@ -2832,7 +3130,7 @@ bulletin_search_index_update (BulletinSearchIndex        *self,
     {
       g_autoptr(GError) local_error = NULL;
       gboolean created = FALSE;
-      sqlite3 *db = db_open_write (self->db_path, &created, &local_error);
+      sqlite3 *db = db_open_write (self->db_path, self->shared_writer ? 0755 : 0700, &created, &local_error);
 
       if (db == NULL)
         {
@@ -2860,6 +3158,9 @@ bulletin_search_index_update (BulletinSearchIndex        *self,
       rc = update_db (self, db, cancellable, &p, &local_error);
       if (rc == SQLITE_OK)
         sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+      /* clients open the shared index immutable: one file, no -wal */
+      if (rc == SQLITE_OK && self->shared_writer)
+        exec (db, "PRAGMA journal_mode = DELETE");
       sqlite3_close (db);
 
       if (rc_is_corrupt (rc) && attempt == 0)
@@ -3593,30 +3894,22 @@ bulletin_search_index_query (BulletinSearchIndex  *self,
   return bulletin_search_index_query_full (self, query, max_hits, 0, cancellable, error);
 }
 
-/**
- * bulletin_search_index_query_full:
- * @max_details: give hit offsets and a snippet for this many results (the
- *   ones shown); the others only count their hits.  0 for all.
- *
- * Returns: (transfer full): the results, newest issue first
- */
-BulletinSearchResults *
-bulletin_search_index_query_full (BulletinSearchIndex  *self,
-                                  const char           *query,
-                                  guint                 max_hits,
-                                  guint                 max_details,
-                                  GCancellable         *cancellable,
-                                  GError              **error)
+/* The index's own answer; NULL with *usable unset when it cannot give
+ * one (missing, damaged, not left whole, its building stopped) */
+static BulletinSearchResults *
+query_index (BulletinSearchIndex  *self,
+             const char           *query,
+             guint                 max_hits,
+             guint                 max_details,
+             GCancellable         *cancellable,
+             gboolean             *usable,
+             GError              **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->query_lock);
   BulletinSearchResults *results;
   int rc = SQLITE_OK;
 
-  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), NULL);
-  g_return_val_if_fail (query != NULL, NULL);
-
-  locker = g_mutex_locker_new (&self->query_lock);
-
+  *usable = TRUE;
   for (guint attempt = 0; attempt < 2; attempt++)
     {
       g_autoptr(GError) local_error = NULL;
@@ -3629,7 +3922,7 @@ bulletin_search_index_query_full (BulletinSearchIndex  *self,
         g_clear_pointer (&self->query_db, sqlite3_close);
       if (self->query_db == NULL)
         {
-          self->query_db = db_open_read (self->db_path, NULL);
+          self->query_db = db_open_read (self->db_path, self->is_shared, NULL);
           self->ordered_version = -1;
           if (self->query_db != NULL && g_stat (self->db_path, &st) == 0)
             {
@@ -3660,6 +3953,182 @@ bulletin_search_index_query_full (BulletinSearchIndex  *self,
         mark_suspect (self);
       g_debug ("%s", local_error != NULL ? local_error->message : sqlite3_errstr (rc));
       g_clear_pointer (&self->query_db, sqlite3_close);
+    }
+  *usable = FALSE;
+  return NULL;
+}
+
+/* The paths whose shared results are not taken: the issues this index
+ * holds (newer than the shared copy, or unreadable there), and what the
+ * last update found changed or gone */
+static GHashTable *
+hidden_paths (BulletinSearchIndex *self,
+              BulletinSearchIndex *shared)
+{
+  g_autoptr(GHashTable) hidden = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *state = shared_state (shared);
+  sqlite3_stmt *stmt = NULL;
+
+  g_mutex_lock (&self->query_lock);
+  if (self->query_db != NULL &&
+      sqlite3_prepare_v2 (self->query_db, "SELECT value FROM meta WHERE key = 'shared_hidden'",
+                          -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_auto(GStrv) lines = g_strsplit ((const char *)sqlite3_column_text (stmt, 0), "\n", -1);
+
+      /* about this shared index: the job did not run since */
+      if (lines[0] != NULL && strcmp (lines[0], state) == 0)
+        for (guint i = 1; lines[i] != NULL; i++)
+          g_hash_table_add (hidden, g_strdup (lines[i]));
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  if (self->query_db != NULL &&
+      sqlite3_prepare_v2 (self->query_db, "SELECT path FROM issues", -1, &stmt, NULL) == SQLITE_OK)
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      g_hash_table_add (hidden, g_strdup ((const char *)sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  g_mutex_unlock (&self->query_lock);
+  return g_steal_pointer (&hidden);
+}
+
+/* This index's results and the shared index's, in one list without
+ * duplicates: a shared result is left out when its issue is @hidden.
+ * Where either side stopped after its first screen, the merged list stops
+ * there too, and after @max_hits hits (0: all). */
+static BulletinSearchResults *
+merge_shared (BulletinSearchResults *own,
+              BulletinSearchResults *shared,
+              GHashTable            *hidden,
+              guint                  max_hits)
+{
+  BulletinSearchResults *merged = results_new ();
+  BulletinSearchResult limit = { 0 };
+  BulletinSearchResult *limit_p = &limit;
+  gboolean have_limit = FALSE;
+  BulletinSearchResults *sides[2] = { own, shared };
+  guint n_hits = 0, keep;
+
+  merged->partial = own->partial || shared->partial;
+  merged->complete = own->complete && shared->complete;
+  for (guint i = 0; i < own->unreadable->len; i++)
+    g_ptr_array_add (merged->unreadable, g_strdup (g_ptr_array_index (own->unreadable, i)));
+
+  /* the last result of a side that stopped: nothing after it is known */
+  for (guint s = 0; s < 2; s++)
+    if (!sides[s]->complete && sides[s]->results->len > 0)
+      {
+        BulletinSearchResult *last = g_ptr_array_index (sides[s]->results, sides[s]->results->len - 1);
+
+        if (!have_limit || compare_results (&last, &limit_p) < 0)
+          {
+            g_free (limit.issue_path);
+            limit.issue_path = g_strdup (last->issue_path);
+            limit.sort_key = last->sort_key;
+            limit.article_index = last->article_index;
+            have_limit = TRUE;
+          }
+      }
+
+  for (guint s = 0; s < 2; s++)
+    {
+      gsize len = 0;
+      gpointer *items = g_ptr_array_steal (sides[s]->results, &len);
+
+      for (gsize i = 0; i < len; i++)
+        {
+          BulletinSearchResult *r = items[i];
+
+          if (s == 1 && g_hash_table_contains (hidden, r->issue_path))
+            bulletin_search_result_free (r);
+          else
+            g_ptr_array_add (merged->results, r);
+        }
+      g_free (items);
+    }
+  g_ptr_array_sort (merged->results, compare_results);
+
+  for (keep = 0; keep < merged->results->len; keep++)
+    {
+      BulletinSearchResult *r = g_ptr_array_index (merged->results, keep);
+
+      if ((have_limit && compare_results (&r, &limit_p) > 0) || (max_hits > 0 && n_hits >= max_hits))
+        break;
+      n_hits += r->n_hits;
+    }
+  if (keep < merged->results->len)
+    {
+      g_ptr_array_set_size (merged->results, keep);
+      merged->complete = FALSE;
+    }
+  merged->n_hits = n_hits;
+  g_free (limit.issue_path);
+  return merged;
+}
+
+/**
+ * bulletin_search_index_query_full:
+ * @max_details: give hit offsets and a snippet for this many results (the
+ *   ones shown); the others only count their hits.  0 for all.
+ *
+ * With a current shared index beside the archive (`bulletin-reader
+ * --index`), the issues it covers are answered from it, opened read-only
+ * and immutable, and the rest from this index; one list, no duplicates.
+ *
+ * Returns: (transfer full): the results, newest issue first
+ */
+BulletinSearchResults *
+bulletin_search_index_query_full (BulletinSearchIndex  *self,
+                                  const char           *query,
+                                  guint                 max_hits,
+                                  guint                 max_details,
+                                  GCancellable         *cancellable,
+                                  GError              **error)
+{
+  g_autoptr(BulletinSearchIndex) shared = NULL;
+  g_autoptr(BulletinSearchResults) own = NULL;
+  BulletinSearchResults *results;
+  gboolean usable = FALSE;
+
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  shared = dup_shared (self);
+  own = query_index (self, query, max_hits, max_details, cancellable, &usable, error);
+  if (own == NULL && usable)
+    return NULL;
+  if (own != NULL && shared == NULL)
+    return g_steal_pointer (&own);
+  if (own != NULL)
+    {
+      g_autoptr(GHashTable) hidden = hidden_paths (self, shared);
+      g_autoptr(BulletinSearchResults) theirs = NULL;
+      g_autoptr(GError) local_error = NULL;
+      guint n_hidden = g_hash_table_size (hidden);
+
+      /* hidden results take room in the shared side's first screen */
+      theirs = query_index (shared, query, max_hits, max_details > 0 ? max_details + n_hidden : 0,
+                            cancellable, &usable, &local_error);
+      if (theirs != NULL)
+        return merge_shared (own, theirs, hidden, max_hits);
+      if (usable)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+  else if (shared != NULL && bulletin_search_index_get_building (self))
+    {
+      /* our own index is being made (the first opening): the shared one
+       * answers meanwhile, and says it may lack the newest issues */
+      results = query_index (shared, query, max_hits, max_details, cancellable, &usable, NULL);
+      if (results != NULL)
+        {
+          g_ptr_array_set_size (results->unreadable, 0);
+          results->partial = TRUE;
+          return results;
+        }
     }
 
   results = bulletin_search_scan_archive (self->root, query, cancellable, error);
@@ -3736,4 +4205,62 @@ bulletin_search_index_query_finish (BulletinSearchIndex  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * bulletin_search_index_forget_issue:
+ *
+ * Marks the issue of @file (in the archive's folder) as changed, so that
+ * the next update indexes it again: its file is the same, but it reads
+ * differently (the reader corrected its articles, or chose another
+ * encoding).  Nothing to do when there is no index yet.
+ */
+gboolean
+bulletin_search_index_forget_issue (BulletinSearchIndex  *self,
+                                    GFile                *file,
+                                    GError              **error)
+{
+  g_autofree char *name = NULL;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  int rc;
+
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  if (!bulletin_search_index_exists (self))
+    return TRUE;
+  {
+    gboolean created = FALSE;
+
+    db = db_open_write (self->db_path, self->shared_writer ? 0755 : 0700, &created, error);
+  }
+  if (db == NULL)
+    return FALSE;
+  name = g_file_get_basename (file);
+  rc = sqlite3_prepare_v2 (db, "UPDATE issues SET mtime = -1 WHERE path = ?1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (db);
+    }
+  /* an issue the shared index answers for: from now on indexed here (the
+   * shared index has the file's text, not the corrected one) */
+  if (rc == SQLITE_OK && sqlite3_changes (db) == 0)
+    {
+      sqlite3_finalize (stmt);
+      rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO meta VALUES ('shared_override',"
+                                   " coalesce ((SELECT value FROM meta WHERE key = 'shared_override') || char (10), '')"
+                                   " || ?1)", -1, &stmt, NULL);
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+          rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (db);
+        }
+    }
+  if (rc != SQLITE_OK)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", self->db_path, sqlite3_errmsg (db));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return rc == SQLITE_OK;
 }

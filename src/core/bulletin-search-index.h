@@ -89,6 +89,14 @@ GFile                 *bulletin_search_index_get_root     (BulletinSearchIndex  
 const char            *bulletin_search_index_get_db_path  (BulletinSearchIndex       *self);
 gboolean               bulletin_search_index_exists       (BulletinSearchIndex       *self);
 
+/* the shared index, in the archive folder (bulletin-reader --index) */
+char                  *bulletin_search_index_shared_path  (GFile                     *root);
+gboolean               bulletin_search_index_uses_shared  (BulletinSearchIndex       *self);
+gboolean               bulletin_search_index_count_issues (BulletinSearchIndex       *self,
+                                                           guint                     *n_indexed,
+                                                           guint                     *n_unreadable,
+                                                           GError                   **error);
+
 /* building: incremental, by file size and modification time */
 gboolean               bulletin_search_index_update       (BulletinSearchIndex       *self,
                                                            GCancellable              *cancellable,
@@ -101,6 +109,9 @@ void                   bulletin_search_index_update_async (BulletinSearchIndex  
                                                            gpointer                   user_data);
 gboolean               bulletin_search_index_update_finish (BulletinSearchIndex      *self,
                                                            GAsyncResult              *result,
+                                                           GError                   **error);
+gboolean               bulletin_search_index_forget_issue (BulletinSearchIndex       *self,
+                                                           GFile                     *file,
                                                            GError                   **error);
 gboolean               bulletin_search_index_get_building (BulletinSearchIndex       *self);
 double                 bulletin_search_index_get_progress (BulletinSearchIndex       *self);

@@ -137,6 +137,7 @@ bulletin_text_score_chinese (const char *text,
               (c >= 0xAC00 && c <= 0xD7AF) ||             /* Hangul */
               (c >= 0xE000 && c <= 0xF8FF) ||             /* private use */
               (c >= 0xFF61 && c <= 0xFFEF) ||             /* half-width forms */
+              (c >= 0x4DC0 && c <= 0x4DFF) ||             /* Yijing hexagrams */
               !g_unichar_isdefined (c))
             counted++;
           break;
@@ -479,6 +480,202 @@ bulletin_text_decode_gb18030 (const char *data,
   gboolean has_nul, has_cr;
 
   return gb18030_decode (data, len, out_len, &has_nul, &has_cr);
+}
+
+/**
+ * bulletin_text_decode_as:
+ *
+ * Decodes @data from @encoding (a name iconv knows), as a reader asks
+ * when the file was read in the wrong encoding.  A byte-order mark of
+ * that encoding is dropped; line ends become LF.  Bytes that are not
+ * valid in @encoding are an error naming the first.
+ *
+ * Returns: (transfer full) (nullable): the decoded text
+ */
+BulletinDecodedText *
+bulletin_text_decode_as (const char  *data,
+                         gsize        len,
+                         const char  *display_name,
+                         const char  *encoding,
+                         GError     **error)
+{
+  g_autofree char *upper = NULL;
+  gsize out_len = 0, bad = 0;
+  guint n_replaced = 0;
+  char *text;
+  GIConv conv;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (encoding != NULL, NULL);
+
+  if (display_name == NULL)
+    display_name = "?";
+
+  conv = g_iconv_open ("UTF-8", encoding);
+  if (conv == (GIConv) -1)
+    {
+      g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_ENCODING,
+                   _("%s: the encoding %s is not known on this system"), display_name, encoding);
+      return NULL;
+    }
+  g_iconv_close (conv);
+
+  upper = g_ascii_strup (encoding, -1);
+  if (g_str_has_prefix (upper, "UTF-8") || g_str_equal (upper, "UTF8"))
+    {
+      if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+        {
+          data += 3;
+          len -= 3;
+        }
+    }
+  else if (g_str_has_prefix (upper, "UTF-16") && len >= 2 &&
+           ((((guchar) data[0] == 0xFF && (guchar) data[1] == 0xFE) && !g_str_has_suffix (upper, "BE")) ||
+            (((guchar) data[0] == 0xFE && (guchar) data[1] == 0xFF) && !g_str_has_suffix (upper, "LE"))))
+    {
+      data += 2;
+      len -= 2;
+    }
+  if (len == 0)
+    {
+      g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_EMPTY,
+                   _("%s: the file is empty"), display_name);
+      return NULL;
+    }
+
+  text = iconv_decode (data, len, encoding, FALSE, &out_len, &n_replaced, &bad);
+  if (text == NULL)
+    {
+      g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_ENCODING,
+                   /* a plain %lu: xgettext cannot see through G_GSIZE_FORMAT */
+                   _("%s: not %s: byte %lu is not valid in it"),
+                   display_name, encoding, (gulong) bad);
+      return NULL;
+    }
+  if (memchr (text, 0, out_len) != NULL)
+    {
+      g_free (text);
+      g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_BINARY,
+                   _("%s: not a text file (it contains binary data)"), display_name);
+      return NULL;
+    }
+  return decoded_new (text, out_len, g_intern_string (encoding), n_replaced);
+}
+
+/* The names of the character sets of the gconv modules in @dir */
+static void
+add_gconv_names (const char *dir,
+                 GHashTable *seen,
+                 GPtrArray  *names)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *conf_dir = g_build_filename (dir, "gconv-modules.d", NULL);
+  g_autoptr(GDir) d = g_dir_open (conf_dir, 0, NULL);
+  const char *entry;
+
+  g_ptr_array_add (files, g_build_filename (dir, "gconv-modules", NULL));
+  while (d != NULL && (entry = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (entry, ".conf"))
+      g_ptr_array_add (files, g_build_filename (conf_dir, entry, NULL));
+
+  for (guint f = 0; f < files->len; f++)
+    {
+      g_autofree char *contents = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      if (!g_file_get_contents (g_ptr_array_index (files, f), &contents, NULL, NULL))
+        continue;
+      lines = g_strsplit (contents, "\n", -1);
+      for (guint l = 0; lines[l] != NULL; l++)
+        {
+          g_auto(GStrv) words = NULL;
+          char *name;
+          gsize n;
+
+          if (!g_str_has_prefix (lines[l], "module"))
+            continue;
+          words = g_strsplit_set (lines[l], " \t", -1);
+          /* module FROM// INTERNAL FILE COST: FROM is readable */
+          for (n = 1; words[n] != NULL && *words[n] == 0; n++)
+            ;
+          if (words[n] == NULL || g_str_equal (words[n], "INTERNAL"))
+            continue;
+          name = words[n];
+          if (g_str_has_suffix (name, "//"))
+            name[strlen (name) - 2] = 0;
+          if (*name == 0 || g_hash_table_contains (seen, name))
+            continue;
+          g_hash_table_add (seen, g_strdup (name));
+          g_ptr_array_add (names, g_strdup (name));
+        }
+    }
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_ascii_strcasecmp (*(char * const *) a, *(char * const *) b);
+}
+
+/**
+ * bulletin_text_dup_encoding_names:
+ *
+ * The encodings a reader may choose for a plain-text file: first those
+ * of Chinese bulletins (UTF-8, GB18030, Big5, Big5-HKSCS, UTF-16LE/BE ...)
+ * that iconv knows here, then every other one iconv has a module for
+ * (read from the gconv-modules files), by name.
+ *
+ * Returns: (transfer full) (element-type utf8): the names
+ */
+GPtrArray *
+bulletin_text_dup_encoding_names (void)
+{
+  static const char * const first[] = {
+    "UTF-8", "GB18030", "GBK", "GB2312", "BIG5", "BIG5-HKSCS", "UTF-16LE", "UTF-16BE",
+    "UTF-16", "UTF-32LE", "UTF-32BE", "EUC-TW", "CP950", "CP936", "ISO-2022-CN",
+    "ISO-2022-CN-EXT", "SHIFT_JIS", "EUC-JP", "EUC-KR", "ISO-8859-1", "WINDOWS-1252",
+  };
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) rest = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  const char *gconv_path = g_getenv ("GCONV_PATH");
+  const char * const dirs[] = {
+    "/usr/lib/x86_64-linux-gnu/gconv", "/usr/lib/aarch64-linux-gnu/gconv",
+    "/usr/lib/i386-linux-gnu/gconv", "/usr/lib64/gconv", "/usr/lib/gconv",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (first); i++)
+    {
+      GIConv conv = g_iconv_open ("UTF-8", first[i]);
+
+      if (conv == (GIConv) -1)
+        continue;
+      g_iconv_close (conv);
+      g_hash_table_add (seen, g_strdup (first[i]));
+      g_ptr_array_add (names, g_strdup (first[i]));
+    }
+  /* the modules' own names for those already listed */
+  g_hash_table_add (seen, g_strdup ("BIG5HKSCS"));
+  g_hash_table_add (seen, g_strdup ("UNICODE"));
+
+  if (gconv_path != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (gconv_path, ":", -1);
+
+      for (guint i = 0; parts[i] != NULL; i++)
+        if (*parts[i] != 0)
+          add_gconv_names (parts[i], seen, rest);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    add_gconv_names (dirs[i], seen, rest);
+
+  g_ptr_array_sort (rest, compare_names);
+  /* a module's name is one iconv knows: not opened here (each open
+   * loads the module) */
+  for (guint i = 0; i < rest->len; i++)
+    g_ptr_array_add (names, g_strdup (g_ptr_array_index (rest, i)));
+  return names;
 }
 
 /**

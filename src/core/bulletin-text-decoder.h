@@ -26,6 +26,14 @@ BulletinDecodedText *bulletin_text_decode             (const char          *data
                                                        gsize                len,
                                                        const char          *display_name,
                                                        GError             **error);
+/* From @encoding, a name iconv knows, whatever the file seems to be */
+BulletinDecodedText *bulletin_text_decode_as          (const char          *data,
+                                                       gsize                len,
+                                                       const char          *display_name,
+                                                       const char          *encoding,
+                                                       GError             **error);
+/* Encodings a reader may choose: Chinese ones first, then all iconv has */
+GPtrArray           *bulletin_text_dup_encoding_names (void);
 void                 bulletin_decoded_text_free       (BulletinDecodedText *decoded);
 
 /* How plausible @text (UTF-8) is as Chinese: the share of its Han

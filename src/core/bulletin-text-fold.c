@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bulletin-text-fold.h"
+#include "bulletin-unicode.h"
 #include "bulletin-unihan-table.h"
 
 /* A per-character table for the Basic Multilingual Plane, built a page of
@@ -64,17 +65,6 @@ simplify (gunichar c)
   return c;
 }
 
-static gboolean
-is_cjk_context (gunichar c)
-{
-  return g_unichar_get_script (c) == G_UNICODE_SCRIPT_HAN ||
-         (c >= 0x3000 && c <= 0x303F) ||
-         (c >= 0xFF01 && c <= 0xFF60) ||
-         (c >= 0xFE30 && c <= 0xFE4F) ||
-         c == 0x201C || c == 0x201D || c == 0x2018 || c == 0x2019 ||
-         c == 0x2014 || c == 0x2026;
-}
-
 /* The complete folding of a short string (a character with its combining
  * marks): NFKC, case fold, NFKC again, then simplified forms. */
 static guint
@@ -118,7 +108,7 @@ compute_entry (gunichar c)
 
   if (g_unichar_combining_class (c) != 0)
     flags |= ENTRY_COMBINING;
-  if (is_cjk_context (c))
+  if (bulletin_unichar_is_chinese_context (c))
     flags |= ENTRY_CJK_CTX;
   if (c >= 0xD800 && c <= 0xDFFF)
     return flags | c;
@@ -126,7 +116,7 @@ compute_entry (gunichar c)
     return flags | ENTRY_SPACE | ' ';
   /* unified ideographs have no compatibility or case mapping: only the
    * simplified form (cheap, and most of a Chinese text) */
-  if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF))
+  if (bulletin_unichar_is_unified_ideograph_bmp (c))
     return flags | simplify (c);
 
   n = fold_slow (buf, g_unichar_to_utf8 (c, buf), out);
@@ -776,16 +766,7 @@ bulletin_text_fold (const char *text,
 gboolean
 bulletin_fold_is_cjk (gunichar c)
 {
-  GUnicodeScript script;
-
-  if (c < 0x2E80)
-    return FALSE;
-  script = g_unichar_get_script (c);
-  return script == G_UNICODE_SCRIPT_HAN ||
-         script == G_UNICODE_SCRIPT_HIRAGANA ||
-         script == G_UNICODE_SCRIPT_KATAKANA ||
-         script == G_UNICODE_SCRIPT_HANGUL ||
-         script == G_UNICODE_SCRIPT_BOPOMOFO;
+  return bulletin_unichar_is_cjk (c);
 }
 
 gboolean

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bulletin-text-han.h"
+#include "bulletin-unicode.h"
 
 /* Bit sets over U+3400..U+9FFF: the CJK unified ideographs and extension A,
  * where every character of GB2312 and Big5 lies. */
@@ -108,9 +109,8 @@ bulletin_han_classify (gunichar c)
   gboolean gb, big5;
   guint i, bit;
 
-  if (c < HAN_FIRST || c > HAN_LAST)
-    return (c >= 0x20000 && c <= 0x3FFFF) || (c >= 0xF900 && c <= 0xFAFF)
-           ? BULLETIN_HAN_ANY : BULLETIN_HAN_NONE;
+  if (!bulletin_unichar_is_unified_ideograph_bmp (c))
+    return bulletin_unichar_is_han_ideograph (c) ? BULLETIN_HAN_ANY : BULLETIN_HAN_NONE;
 
   ensure_tables ();
   i = (c - HAN_FIRST) / 32;

@@ -19,7 +19,7 @@ typedef enum {
   BULLETIN_HAN_COMMON      = 1 << 0,
   BULLETIN_HAN_SIMPLIFIED  = 1 << 1,
   BULLETIN_HAN_TRADITIONAL = 1 << 2,
-  BULLETIN_HAN_ANY         = 1 << 3,   /* a CJK unified ideograph */
+  BULLETIN_HAN_ANY         = 1 << 3,   /* bulletin_unichar_is_han_ideograph () */
 } BulletinHanFlags;
 
 BulletinHanFlags  bulletin_han_classify       (gunichar     c);

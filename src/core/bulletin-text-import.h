@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "bulletin-corrections.h"
 #include "bulletin-parsed-issue.h"
 
 G_BEGIN_DECLS
@@ -23,5 +24,15 @@ BulletinParsedIssue *bulletin_text_parse       (const char  *data,
                                                 gsize        len,
                                                 const char  *display_name,
                                                 GError     **error);
+
+/* bulletin_text_parse () with the reader's corrections from @corrections
+ * (NULL: none), and decoded from @encoding when it is not NULL (any name
+ * iconv knows) rather than the encoding the file seems to be in */
+BulletinParsedIssue *bulletin_text_parse_full  (const char          *data,
+                                                gsize                len,
+                                                const char          *display_name,
+                                                BulletinCorrections *corrections,
+                                                const char          *encoding,
+                                                GError             **error);
 
 G_END_DECLS

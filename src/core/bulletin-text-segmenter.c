@@ -4,9 +4,10 @@
 #include <string.h>
 
 #include "bulletin-article-private.h"
-#include "bulletin-issue.h"
+#include "bulletin-date.h"
 #include "bulletin-text-han.h"
 #include "bulletin-text-segmenter.h"
+#include "bulletin-unicode.h"
 #include "bulletin-utf8-private.h"
 
 /*
@@ -50,6 +51,7 @@ typedef struct {
   guint8   ends_sentence : 1;
   guint8   has_dateline : 1;
   guint8   blank_before : 1;   /* a blank line (or the start) just above */
+  guint8   fix;                /* BulletinCorrectionKind: the reader's */
   guint    skip_b, skip_c;         /* a marker or label before the text proper */
   guint    lead_b, lead_c;         /* a dateline at the start (after skip) */
   guint    lead_gap_b, lead_gap_c; /* spaces after the dateline */
@@ -266,7 +268,7 @@ is_separator_char (gunichar c)
 static gboolean
 is_name_char (gunichar c)
 {
-  return (c >= 0x3400 && c <= 0x9FFF) || c == 0x00B7 || c == 0x2022;
+  return bulletin_unichar_is_unified_ideograph_bmp (c) || c == 0x00B7 || c == 0x2022;
 }
 
 static gboolean is_marker (gunichar c);
@@ -816,10 +818,16 @@ classify (const char *text,
 }
 
 /* Splits the text into classified non-blank lines. */
+static void apply_fix (Line *line, BulletinCorrectionKind kind);
+
 static GArray *
-scan_lines (const char *text,
-            gsize       len)
+scan_lines (const char            *text,
+            gsize                  len,
+            const BulletinLineFix *fixes,
+            guint                  n_fixes)
 {
+  guint f = 0;
+
   GArray *lines = g_array_sized_new (FALSE, TRUE, sizeof (Line), len / 200 + 16);
   const char *p = text, *end = text + len, *cp = text;
   guint cpos = 0;
@@ -845,6 +853,10 @@ scan_lines (const char *text,
           line.blank_before = blank;
           cp = e;
           classify (text, &line);
+          while (f < n_fixes && fixes[f].offset < (gsize) (p - text))
+            f++;
+          if (f < n_fixes && fixes[f].offset == (gsize) (p - text))
+            apply_fix (&line, fixes[f].kind);
           g_array_append_val (lines, line);
           blank = FALSE;
         }
@@ -853,6 +865,55 @@ scan_lines (const char *text,
       p = nl != NULL ? nl + 1 : end;
     }
   return lines;
+}
+
+/* The reader's word on a line overrides its shape. */
+static void
+apply_fix (Line                   *line,
+           BulletinCorrectionKind  kind)
+{
+  if (kind <= BULLETIN_CORRECTION_NONE || kind > BULLETIN_CORRECTION_LAST)
+    return;
+  line->fix = kind;
+  switch (kind)
+    {
+    case BULLETIN_CORRECTION_NEW_ARTICLE:
+    case BULLETIN_CORRECTION_HEADLINE:
+    case BULLETIN_CORRECTION_SUBTITLE:
+    case BULLETIN_CORRECTION_SUBHEAD:
+      line->kind = L_HEADING;
+      line->label = LABEL_NONE;
+      line->has_dateline = FALSE;
+      line->skip_b = line->skip_c = 0;
+      line->credit_b = line->credit_c = line->credit_gap_b = line->credit_gap_c = 0;
+      break;
+    case BULLETIN_CORRECTION_BYLINE:
+    case BULLETIN_CORRECTION_DATELINE:
+      if (line->kind != L_BYLINE)
+        line->skip_b = line->skip_c = 0;
+      line->kind = L_BYLINE;
+      line->label = LABEL_NONE;
+      line->has_dateline = FALSE;
+      line->credit_b = line->credit_c = line->credit_gap_b = line->credit_gap_c = 0;
+      break;
+    case BULLETIN_CORRECTION_BODY:
+      if (line->kind != L_BODY)
+        line->skip_b = line->skip_c = 0;
+      line->kind = L_BODY;
+      line->label = LABEL_NONE;
+      break;
+    default:
+      break;
+    }
+}
+
+/* A line whose article the reader decided: a run of headings stops
+ * before it. */
+static inline gboolean
+fix_decides_start (const Line *line)
+{
+  return line->fix == BULLETIN_CORRECTION_NEW_ARTICLE ||
+         line->fix == BULLETIN_CORRECTION_JOIN_PREVIOUS;
 }
 
 #define LINE(i) (&g_array_index (lines, Line, (i)))
@@ -871,7 +932,8 @@ run_is_head (GArray *items,
   const Line *next;
 
   while (j < n && LINE (ITEM (j)->first)->kind == L_HEADING &&
-         !LINE (ITEM (j)->first)->has_dateline)
+         !LINE (ITEM (j)->first)->has_dateline &&
+         (j == i || !fix_decides_start (LINE (ITEM (j)->first))))
     j++;
   *run_len = j - i;
   if (j >= n)
@@ -885,6 +947,70 @@ run_is_head (GArray *items,
       return after->kind == L_BODY || after->kind == L_BYLINE;
     }
   return FALSE;
+}
+
+/* "党旗飘扬 “疫”线出战 集结“两新”力量": phrases of two characters or more
+ * separated by spaces, no clause punctuation.  Such a line is set as a
+ * headline; a subhead inside an article is one phrase. */
+static gboolean
+is_spaced_phrases (const char *text,
+                   const Line *line)
+{
+  const char *p = text + line->start + line->skip_b, *e = text + line->end;
+  guint n_phrases = 0, n = 0;
+
+  if (line->label != LABEL_NONE)
+    return FALSE;
+  /* a numbered subhead: "第一部分 总体要求", "一 基本情况", "(一) 做法" */
+  {
+    gunichar c = g_utf8_get_char (p);
+
+    if (c == 0x7B2C /* 第 */ || c == '(' || c == 0xFF08 || c == 0x3010 ||
+        c == 0x4E00 || c == 0x4E8C || c == 0x4E09 || c == 0x56DB || c == 0x4E94 ||
+        c == 0x516D || c == 0x4E03 || c == 0x516B || c == 0x4E5D || c == 0x5341)
+      return FALSE;
+  }
+  while (p < e)
+    {
+      gsize sp = space_len (p, e);
+      gunichar c;
+
+      if (sp > 0)
+        {
+          if (n > 0 && n < 2)
+            return FALSE;
+          n_phrases += n > 0;
+          n = 0;
+          p += sp;
+          continue;
+        }
+      c = g_utf8_get_char (p);
+      if (ends_clause (c) || c == 0xFF01 || c == 0xFF1F || c == '!' || c == '?' ||
+          is_marker (c) || g_ascii_isdigit (c))
+        return FALSE;
+      n++;
+      p = g_utf8_next_char (p);
+    }
+  if (n > 0 && n < 2)
+    return FALSE;
+  n_phrases += n > 0;
+  return n_phrases >= 2;
+}
+
+/* Whether the heading run of @run items at @i is followed by a body
+ * paragraph (not a dateline: run_is_head () sees those). */
+static gboolean
+run_then_body (GArray *items,
+               GArray *lines,
+               guint   i,
+               guint   run)
+{
+  const Line *next;
+
+  if (run == 0 || run > RUN_MAX || i + run >= items->len || ITEM (i + run)->after_separator)
+    return FALSE;
+  next = LINE (ITEM (i + run)->first);
+  return next->kind == L_BODY && !next->has_dateline && next->credit_c == 0;
 }
 
 /* Joins paragraphs cut by a page break: a body line that stops in the
@@ -921,6 +1047,9 @@ repair_page_breaks (GArray *items,
               lastl->ends_sentence || lastl->credit_c > 0)
             break;
           next = LINE (ITEM (i + 1)->first);
+          if ((lastl->fix != 0 && lastl->fix != BULLETIN_CORRECTION_BODY) ||
+              (next->fix != 0 && next->fix != BULLETIN_CORRECTION_BODY))
+            break;
           if (lastl->kind == L_HEADING && lastl->label == LABEL_NONE && blank_style &&
               !next->blank_before && next->kind == L_BODY && !next->has_dateline &&
               item.first == item.last)
@@ -1142,6 +1271,8 @@ group_articles (const char *text,
 {
   guint article = G_MAXUINT, n_articles = 0;
   gboolean open = FALSE, has_body = FALSE, photo = FALSE, photo_head = FALSE;
+  /* the last item ended an article's text: a photo credit after its body */
+  gboolean ended = FALSE, was_ended, join_here;
   guint i = first;
 
 #define NEW_ARTICLE() \
@@ -1156,14 +1287,23 @@ group_articles (const char *text,
 
       if (item->after_separator)
         open = FALSE;
+      was_ended = ended;
+      ended = FALSE;
+      /* the reader joined what starts here to the article before */
+      join_here = line->fix == BULLETIN_CORRECTION_JOIN_PREVIOUS && article != G_MAXUINT;
+      if (join_here)
+        open = TRUE;
 
       switch (line->kind)
         {
         case L_SECTION:
         case L_PHOTO_SECTION:
-          NEW_ARTICLE ();
-          photo = line->kind == L_PHOTO_SECTION;
-          photo_head = photo;
+          if (!join_here)
+            {
+              NEW_ARTICLE ();
+              photo = line->kind == L_PHOTO_SECTION;
+              photo_head = photo;
+            }
           item->role = BULLETIN_BLOCK_SECTION_LABEL;
           item->article = article;
           i++;
@@ -1175,6 +1315,47 @@ group_articles (const char *text,
           {
             gboolean head = run_is_head (items, lines, i, &run);
             guint k = 0;
+
+            if (join_here)
+              {
+                for (guint m = 0; m < run; m++)
+                  {
+                    ITEM (i + m)->role = BULLETIN_BLOCK_HEADING;
+                    ITEM (i + m)->article = article;
+                  }
+                photo_head = FALSE;
+                i += run;
+                continue;
+              }
+            /* a line the reader said is a headline, subtitle or subhead
+             * stays in the article that is open */
+            if (line->fix == BULLETIN_CORRECTION_HEADLINE || line->fix == BULLETIN_CORRECTION_SUBTITLE ||
+                line->fix == BULLETIN_CORRECTION_SUBHEAD)
+              head = FALSE;
+            if (line->fix == BULLETIN_CORRECTION_NEW_ARTICLE)
+              {
+                head = TRUE;
+                open = FALSE;
+                run = MIN (run, RUN_MAX);
+              }
+
+            /* Signals of a new article that has no byline: an end mark
+             * (a photo credit) after the body of the one before, or a
+             * headline of spaced phrases after a finished paragraph,
+             * each followed by body text. */
+            if (!head && open && has_body && !photo && i > first &&
+                run_then_body (items, lines, i, run))
+              {
+                const Item *prev = ITEM (i - 1);
+                const Line *prevl = LINE (prev->last);
+
+                if (was_ended)
+                  head = TRUE;
+                else if ((prev->role == BULLETIN_BLOCK_PARAGRAPH || prev->role == BULLETIN_BLOCK_FIGURE) &&
+                         prevl->kind == L_BODY && prevl->ends_sentence &&
+                         is_spaced_phrases (text, line))
+                  head = TRUE;
+              }
 
             if (!open || head || (photo && has_body))
               {
@@ -1197,6 +1378,14 @@ group_articles (const char *text,
                   }
                 NEW_ARTICLE ();
                 assign_headline_roles (text, items, lines, i + k, block);
+                if (line->fix == BULLETIN_CORRECTION_NEW_ARTICLE)
+                  {
+                    /* the reader's line is the headline */
+                    for (guint m = 0; m < block; m++)
+                      ITEM (i + m)->role = m == 0 ? BULLETIN_BLOCK_HEADLINE
+                                         : m == 1 ? BULLETIN_BLOCK_SUBTITLE
+                                         : BULLETIN_BLOCK_HEADING;
+                  }
                 for (guint m = 0; m < block; m++)
                   ITEM (i + k + m)->article = article;
               }
@@ -1233,6 +1422,7 @@ group_articles (const char *text,
             NEW_ARTICLE ();
           item->role = BULLETIN_BLOCK_SOURCE;
           item->article = article;
+          ended = has_body;
           i++;
           continue;
 
@@ -1259,10 +1449,32 @@ group_articles (const char *text,
       item->article = article;
       has_body = TRUE;
       photo_head = FALSE;
+      ended = LINE (item->last)->credit_c > 0;
       i++;
     }
 
 #undef NEW_ARTICLE
+
+  /* what the reader said a line is */
+  for (i = first; i < items->len; i++)
+    {
+      Item *item = ITEM (i);
+
+      switch (LINE (item->first)->fix)
+        {
+        case BULLETIN_CORRECTION_HEADLINE: item->role = BULLETIN_BLOCK_HEADLINE; break;
+        case BULLETIN_CORRECTION_SUBTITLE: item->role = BULLETIN_BLOCK_SUBTITLE; break;
+        case BULLETIN_CORRECTION_BYLINE: item->role = BULLETIN_BLOCK_BYLINE; break;
+        case BULLETIN_CORRECTION_DATELINE: item->role = BULLETIN_BLOCK_DATELINE; break;
+        case BULLETIN_CORRECTION_SUBHEAD: item->role = BULLETIN_BLOCK_HEADING; break;
+        case BULLETIN_CORRECTION_BODY:
+          if (item->role != BULLETIN_BLOCK_FIGURE)
+            item->role = BULLETIN_BLOCK_PARAGRAPH;
+          break;
+        default:
+          break;
+        }
+    }
   return n_articles;
 }
 
@@ -1559,6 +1771,13 @@ build_article (const char *text,
             }
           break;
 
+        case BULLETIN_BLOCK_DATELINE:
+          /* a line the reader said is a dateline */
+          add_simple_block (&b, item->role, cs, line->cend);
+          if (b.dateline == NULL)
+            b.dateline = line_text (&b, line);
+          break;
+
         case BULLETIN_BLOCK_SECTION_LABEL:
           add_simple_block (&b, item->role, cs, line->cend);
           if (section == NULL)
@@ -1604,10 +1823,12 @@ build_article (const char *text,
 }
 
 static BulletinParsedIssue *
-segment (const char *text,
-         gsize       len,
-         GBytes     *shared,
-         const char *display_name);
+segment (const char            *text,
+         gsize                  len,
+         GBytes                *shared,
+         const char            *display_name,
+         const BulletinLineFix *fixes,
+         guint                  n_fixes);
 
 /**
  * bulletin_text_segment:
@@ -1621,7 +1842,7 @@ bulletin_text_segment (const char *text,
 {
   g_return_val_if_fail (text != NULL || len == 0, NULL);
 
-  return segment (text, len, NULL, display_name);
+  return segment (text, len, NULL, display_name, NULL, 0);
 }
 
 /**
@@ -1643,14 +1864,37 @@ bulletin_text_segment_shared (GBytes     *text,
 
   g_return_val_if_fail (data != NULL && len < size && data[len] == 0, NULL);
 
-  return segment (data, len, text, display_name);
+  return segment (data, len, text, display_name, NULL, 0);
+}
+
+/**
+ * bulletin_text_segment_fixed:
+ *
+ * Returns: (transfer full): the issue, its articles finished
+ */
+BulletinParsedIssue *
+bulletin_text_segment_fixed (GBytes                *text,
+                             gsize                  len,
+                             const char            *display_name,
+                             const BulletinLineFix *fixes,
+                             guint                  n_fixes)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (text, &size);
+
+  g_return_val_if_fail (data != NULL && len < size && data[len] == 0, NULL);
+  g_return_val_if_fail (fixes != NULL || n_fixes == 0, NULL);
+
+  return segment (data, len, text, display_name, fixes, n_fixes);
 }
 
 static BulletinParsedIssue *
-segment (const char *text,
-         gsize       len,
-         GBytes     *shared,
-         const char *display_name)
+segment (const char            *text,
+         gsize                  len,
+         GBytes                *shared,
+         const char            *display_name,
+         const BulletinLineFix *fixes,
+         guint                  n_fixes)
 {
   g_autoptr(BulletinParsedIssue) parsed = bulletin_parsed_issue_new ();
   g_autoptr(GArray) lines = NULL;
@@ -1661,7 +1905,7 @@ segment (const char *text,
   guint first, n_articles, start;
   const char *language;
 
-  lines = scan_lines (text, len);
+  lines = scan_lines (text, len, fixes, n_fixes);
   items = g_array_sized_new (FALSE, TRUE, sizeof (Item), lines->len);
   for (guint l = 0; l < lines->len; l++)
     {

@@ -21,4 +21,34 @@ BulletinParsedIssue *bulletin_text_segment_shared (GBytes     *text,
                                                    gsize       len,
                                                    const char *display_name);
 
+/* A reader's correction of how a line is read (docs/corrections-format.md):
+ * where an article starts, or what a line is. */
+typedef enum {
+  BULLETIN_CORRECTION_NONE,
+  BULLETIN_CORRECTION_NEW_ARTICLE,    /* an article starts here; the line is its headline */
+  BULLETIN_CORRECTION_JOIN_PREVIOUS,  /* the article starting here goes on the one before */
+  BULLETIN_CORRECTION_HEADLINE,
+  BULLETIN_CORRECTION_SUBTITLE,
+  BULLETIN_CORRECTION_BYLINE,
+  BULLETIN_CORRECTION_DATELINE,
+  BULLETIN_CORRECTION_SUBHEAD,
+  BULLETIN_CORRECTION_BODY,
+} BulletinCorrectionKind;
+
+#define BULLETIN_CORRECTION_LAST BULLETIN_CORRECTION_BODY
+
+typedef struct {
+  gsize                  offset;  /* bytes: the start of the line (after the LF before it) */
+  BulletinCorrectionKind kind;
+} BulletinLineFix;
+
+/* bulletin_text_segment_shared () with the lines at @fixes (sorted by
+ * offset) read as they say.  Articles without a fixed line come out as
+ * they would without @fixes. */
+BulletinParsedIssue *bulletin_text_segment_fixed (GBytes                *text,
+                                                  gsize                  len,
+                                                  const char            *display_name,
+                                                  const BulletinLineFix *fixes,
+                                                  guint                  n_fixes);
+
 G_END_DECLS

@@ -50,6 +50,19 @@ static const BulletinAccel accels[] = {
   { "note.save", { "<Control>Return", NULL }, N_("Bookmarks and Notes"), N_("Save the note being written"), BULLETIN_ACCEL_WIDGET },
   { "note.cancel", { "Escape", NULL }, N_("Bookmarks and Notes"), N_("Close the note without saving"), BULLETIN_ACCEL_WIDGET },
 
+  /* Corrections of plain-text issues */
+  { "win.correct-new-article", { "<Control><Alt>n", NULL }, N_("Corrections"), N_("Start a new article at this line (it is a headline)"), BULLETIN_ACCEL_APP },
+  { "win.correct-join-previous", { "<Control><Alt>j", NULL }, N_("Corrections"), N_("Join the article with the previous one"), BULLETIN_ACCEL_APP },
+  { "win.correct-headline", { "<Control><Alt>1", NULL }, N_("Corrections"), N_("This line is a headline"), BULLETIN_ACCEL_APP },
+  { "win.correct-subtitle", { "<Control><Alt>2", NULL }, N_("Corrections"), N_("This line is a subtitle"), BULLETIN_ACCEL_APP },
+  { "win.correct-byline", { "<Control><Alt>3", NULL }, N_("Corrections"), N_("This line is a byline"), BULLETIN_ACCEL_APP },
+  { "win.correct-dateline", { "<Control><Alt>4", NULL }, N_("Corrections"), N_("This line is a dateline"), BULLETIN_ACCEL_APP },
+  { "win.correct-subhead", { "<Control><Alt>5", NULL }, N_("Corrections"), N_("This line is a subhead"), BULLETIN_ACCEL_APP },
+  { "win.correct-body", { "<Control><Alt>0", NULL }, N_("Corrections"), N_("This line is body text"), BULLETIN_ACCEL_APP },
+  /* Print and export */
+  { "win.print", { "<Control>p", NULL }, N_("Print and Export"), N_("Print the article"), BULLETIN_ACCEL_APP },
+  { "win.print-preview", { "<Control><Shift>p", NULL }, N_("Print and Export"), N_("Show the printed pages"), BULLETIN_ACCEL_APP },
+
   /* Application */
   { "app.shortcuts", { "<Control>question", NULL }, N_("General"), N_("Keyboard shortcuts"), BULLETIN_ACCEL_APP },
   { "app.quit", { "<Control>q", NULL }, N_("General"), N_("Quit"), BULLETIN_ACCEL_APP },

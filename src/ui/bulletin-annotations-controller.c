@@ -86,6 +86,10 @@ struct _BulletinAnnotationsController
 #if !GTK_CHECK_VERSION (4, 10, 0)
   GtkFileChooserNative *chooser;
 #endif
+
+  /* closing with unsaved bookmarks or notes: asked once at a time */
+  GtkWidget           *unsaved_dialog;
+  gboolean             discard_unsaved;
 };
 
 G_DEFINE_FINAL_TYPE (BulletinAnnotationsController, bulletin_annotations_controller, G_TYPE_OBJECT)
@@ -118,7 +122,18 @@ static void
 show_error (BulletinAnnotationsController *self,
             GError                        *error)
 {
-  if (error != NULL)
+  if (error == NULL || self->window == NULL)
+    return;
+  if (g_error_matches (error, BULLETIN_ANNOTATIONS_ERROR, BULLETIN_ANNOTATIONS_ERROR_WRITE) ||
+      g_error_matches (error, BULLETIN_ANNOTATIONS_ERROR, BULLETIN_ANNOTATIONS_ERROR_LOCK))
+    {
+      /* Translators: after why saving failed */
+      g_autofree char *message = g_strdup_printf (_("%s. The change is kept, marked “Not saved”, and "
+                                                    "saving is tried again."), error->message);
+
+      bulletin_window_show_message (self->window, message);
+    }
+  else
     bulletin_window_show_message (self->window, error->message);
 }
 
@@ -189,6 +204,20 @@ update_actions (BulletinAnnotationsController *self)
   g_simple_action_set_enabled (self->article_note_action, article != NULL);
   g_simple_action_set_enabled (self->citation_action, article != NULL);
   g_simple_action_set_state (self->bookmark_action, g_variant_new_boolean (marked));
+  /* what the button shows is on disk, or it says that it is not */
+  if (article != NULL && !bulletin_annotations_is_bookmark_saved (self->store, bulletin_article_get_id (article)))
+    {
+      gtk_widget_add_css_class (self->bookmark_button, "error");
+      gtk_button_set_icon_name (GTK_BUTTON (self->bookmark_button), "dialog-warning-symbolic");
+      gtk_widget_set_tooltip_text (self->bookmark_button,
+                                   marked ? _("Bookmarked, not saved yet: Remove Bookmark (Ctrl+D)")
+                                          : _("Bookmark removed, not saved yet: Bookmark This Article (Ctrl+D)"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->bookmark_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      marked ? _("Remove bookmark (not saved)") : _("Bookmark (removal not saved)"), -1);
+      return;
+    }
+  gtk_widget_remove_css_class (self->bookmark_button, "error");
+  gtk_button_set_icon_name (GTK_BUTTON (self->bookmark_button), "user-bookmarks-symbolic");
   gtk_widget_set_tooltip_text (self->bookmark_button,
                                marked ? _("Remove Bookmark (Ctrl+D)") : _("Bookmark This Article (Ctrl+D)"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->bookmark_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -716,7 +745,9 @@ open_editor (BulletinAnnotationsController *self,
   if (self->editing != NULL)
     bulletin_annotations_controller_save_editor (self);
 
-  self->editing = g_object_ref (note);
+  /* a stored note is edited as a copy, given back by update_note (): the
+   * store writes in a thread and owns what it holds */
+  self->editing = is_new ? g_object_ref (note) : bulletin_note_copy (note);
   self->editing_new = is_new;
   self->editing_text = g_strdup (bulletin_note_get_text (note) ? bulletin_note_get_text (note) : "");
 
@@ -968,6 +999,7 @@ typedef enum {
   FILE_EXPORT,
   FILE_BACKUP,
   FILE_IMPORT,
+  FILE_BACKUP_AND_CLOSE,  /* the unsaved-changes dialog's Export */
 } FileJob;
 
 static void
@@ -997,6 +1029,15 @@ file_chosen (BulletinAnnotationsController *self,
     case FILE_IMPORT:
       if (bulletin_annotations_import (self->store, file, &error))
         message = g_strdup_printf (_("Bookmarks and notes from “%s” added"), name);
+      break;
+    case FILE_BACKUP_AND_CLOSE:
+      if (bulletin_annotations_backup (self->store, file, &error))
+        {
+          /* everything is in that file: the window may close */
+          self->discard_unsaved = TRUE;
+          gtk_window_close (GTK_WINDOW (self->window));
+          return;
+        }
       break;
     default:
       g_assert_not_reached ();
@@ -1049,6 +1090,7 @@ choose_file (BulletinAnnotationsController *self,
 {
   const char *title = job == FILE_EXPORT ? _("Export Bookmarks and Notes")
                     : job == FILE_BACKUP ? _("Back Up Bookmarks and Notes")
+                    : job == FILE_BACKUP_AND_CLOSE ? _("Export Unsaved Bookmarks and Notes")
                                          : _("Import Bookmarks and Notes");
   const char *name = job == FILE_EXPORT ? _("Notes.md") : _("Bookmarks and notes backup.ini");
 #if GTK_CHECK_VERSION (4, 10, 0)
@@ -1541,7 +1583,8 @@ bulletin_annotations_controller_save_position (BulletinAnnotationsController *se
   if (!bulletin_annotations_set_position (self->store, uri,
                                           self->issue ? bulletin_issue_get_id (self->issue) : NULL,
                                           bulletin_article_get_id (article), offset, &error))
-    g_warning ("Cannot save the reading position: %s", error->message);
+    /* kept in memory and tried again with the next save */
+    g_message ("Cannot save the reading position: %s", error->message);
 }
 
 static gboolean
@@ -1805,6 +1848,75 @@ store_problem (BulletinAnnotations           *store,
     bulletin_window_show_message (self->window, message);
 }
 
+static void ask_about_unsaved (BulletinAnnotationsController *self);
+
+static void
+unsaved_response (GtkWidget                     *dialog,
+                  const char                    *response,
+                  BulletinAnnotationsController *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->unsaved_dialog = NULL;
+  if (self->window == NULL)
+    return;
+  if (g_strcmp0 (response, "retry") == 0)
+    {
+      if (bulletin_annotations_save_now (self->store, &error) &&
+          !bulletin_annotations_has_unsaved (self->store))
+        gtk_window_close (GTK_WINDOW (self->window));
+      else
+        ask_about_unsaved (self);
+    }
+  else if (g_strcmp0 (response, "export") == 0)
+    choose_file (self, FILE_BACKUP_AND_CLOSE);
+  else if (g_strcmp0 (response, "discard") == 0)
+    {
+      self->discard_unsaved = TRUE;
+      gtk_window_close (GTK_WINDOW (self->window));
+    }
+}
+
+/* Bookmarks or notes could not be saved and the window is closing: Retry,
+ * Export them to a file, Discard them, or Cancel the closing. */
+static void
+ask_about_unsaved (BulletinAnnotationsController *self)
+{
+  const char *why = bulletin_annotations_get_save_error (self->store);
+  g_autofree char *body = g_strdup_printf (_("Some bookmarks or notes could not be saved to %s%s%s. "
+                                             "Try again, export them to a file of your choice "
+                                             "(import it later), or discard them."),
+                                           bulletin_annotations_get_path (self->store),
+                                           why != NULL ? ": " : "", why != NULL ? why : "");
+  const char *heading = _("Bookmarks and Notes Not Saved");
+#if ADW_CHECK_VERSION (1, 5, 0)
+  AdwAlertDialog *dialog = ADW_ALERT_DIALOG (adw_alert_dialog_new (heading, body));
+
+  adw_alert_dialog_add_responses (dialog, "cancel", _("_Cancel"), "discard", _("_Discard"),
+                                  "export", _("_Export…"), "retry", _("_Try Again"), NULL);
+  adw_alert_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_alert_dialog_set_response_appearance (dialog, "retry", ADW_RESPONSE_SUGGESTED);
+  adw_alert_dialog_set_default_response (dialog, "retry");
+  adw_alert_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (unsaved_response), self, 0);
+  self->unsaved_dialog = GTK_WIDGET (dialog);
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (self->window));
+#else
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self->window),
+                                                                         heading, body));
+
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "discard", _("_Discard"),
+                                    "export", _("_Export…"), "retry", _("_Try Again"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (dialog, "retry", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "retry");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (unsaved_response), self, 0);
+  self->unsaved_dialog = GTK_WIDGET (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+#endif
+}
+
 static gboolean
 window_close_request (GtkWindow                     *window,
                       BulletinAnnotationsController *self)
@@ -1812,7 +1924,70 @@ window_close_request (GtkWindow                     *window,
   if (self->editing != NULL)
     bulletin_annotations_controller_save_editor (self);
   bulletin_annotations_controller_save_position (self);
-  return FALSE;
+  if (self->discard_unsaved)
+    return FALSE;
+  /* what is still to be written (the write thread's, the position just
+   * saved) is written now: the application may end with this window;
+   * unsaved changes get one last try, then the question */
+  if (bulletin_annotations_save_now (self->store, NULL) && !bulletin_annotations_has_unsaved (self->store))
+    return FALSE;
+  if (!bulletin_annotations_has_unsaved (self->store))
+    return FALSE;
+  if (self->unsaved_dialog == NULL)
+    ask_about_unsaved (self);
+  return TRUE;
+}
+
+/**
+ * bulletin_annotations_controller_get_unsaved_dialog:
+ *
+ * Returns: (transfer none) (nullable): the dialog asking what to do with
+ *   unsaved bookmarks and notes while it is shown (an #AdwAlertDialog or
+ *   #AdwMessageDialog, both with a "response" signal)
+ */
+GtkWidget *
+bulletin_annotations_controller_get_unsaved_dialog (BulletinAnnotationsController *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS_CONTROLLER (self), NULL);
+  return self->unsaved_dialog;
+}
+
+static void
+restore_damaged_clicked (AdwToast                      *toast,
+                         BulletinAnnotationsController *self)
+{
+  const char *path = g_object_get_data (G_OBJECT (toast), "bulletin-path");
+  g_autoptr(GError) error = NULL;
+
+  if (!bulletin_annotations_restore_damaged_copy (self->store, path, &error))
+    show_error (self, error);
+  else
+    bulletin_window_show_message (self->window, _("Bookmarks and notes restored from the damaged copy"));
+}
+
+/* A copy of a damaged file newer than the key file: say so, offer to
+ * restore what can be read of it. */
+static void
+offer_damaged_copy (BulletinAnnotationsController *self)
+{
+  g_autofree char *path = bulletin_annotations_find_newer_damaged_copy (self->store);
+  g_autofree char *message = NULL;
+  g_autofree char *escaped = NULL;
+  AdwToast *toast;
+
+  if (path == NULL)
+    return;
+  message = g_strdup_printf (_("%s, a copy of a damaged bookmarks and notes file, is newer than %s "
+                               "and may hold bookmarks and notes it lacks"),
+                             path, bulletin_annotations_get_path (self->store));
+  escaped = g_markup_escape_text (message, -1);
+  toast = adw_toast_new (escaped);
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_button_label (toast, _("_Restore"));
+  g_object_set_data_full (G_OBJECT (toast), "bulletin-path", g_steal_pointer (&path), g_free);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (restore_damaged_clicked), self, 0);
+  bulletin_window_add_toast (self->window, toast);
+  bulletin_announce (GTK_WIDGET (self->window), message);
 }
 
 /* --- setting up -------------------------------------------------------------- */
@@ -2019,10 +2194,13 @@ bulletin_annotations_controller_attach (BulletinWindow *window)
   g_signal_connect_object (window, "destroy", G_CALLBACK (window_destroyed), self, G_CONNECT_SWAPPED);
 
   self->store = bulletin_annotations_new (NULL);
+  /* saving never blocks the window */
+  bulletin_annotations_set_async_writes (self->store, TRUE);
   g_signal_connect_object (self->store, "problem", G_CALLBACK (store_problem), self, 0);
   if (!bulletin_annotations_load (self->store, &error))
     show_error (self, error);
   g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "save-state-changed", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
 
   g_action_map_add_action_entries (G_ACTION_MAP (window), entries, G_N_ELEMENTS (entries), self);
   self->bookmark_action = g_object_ref (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (window), "toggle-bookmark")));
@@ -2064,6 +2242,7 @@ bulletin_annotations_controller_attach (BulletinWindow *window)
   g_signal_connect_object (window, "close-request", G_CALLBACK (window_close_request), self, 0);
 
   update_actions (self);
+  offer_damaged_copy (self);
   return self;
 }
 

@@ -40,6 +40,7 @@ void                           bulletin_annotations_controller_edit_note   (Bull
                                                                             BulletinNote                  *note);
 void                           bulletin_annotations_controller_save_position (BulletinAnnotationsController *self);
 void                           bulletin_annotations_controller_restore_position (BulletinAnnotationsController *self);
+GtkWidget                     *bulletin_annotations_controller_get_unsaved_dialog (BulletinAnnotationsController *self);
 void                           bulletin_annotations_controller_archive_opened (BulletinAnnotationsController *self);
 gboolean                       bulletin_annotations_controller_is_opening  (BulletinAnnotationsController *self);
 GObject                       *bulletin_annotations_controller_get_dialog  (BulletinAnnotationsController *self);

@@ -86,6 +86,24 @@ remove_clicked (GtkButton               *button,
     g_signal_emit (self, signals [REMOVE], 0, item);
 }
 
+/* Marks the row "Not saved" while its record is not in the file. */
+static void
+update_unsaved (GtkWidget *box)
+{
+  GObject *item = g_object_get_data (G_OBJECT (box), "bulletin-item");
+  BulletinAnnotationsView *self = g_object_get_data (G_OBJECT (box), "bulletin-view");
+  gboolean saved = TRUE;
+
+  if (item == NULL || self == NULL)
+    ;
+  else if (BULLETIN_IS_BOOKMARK (item))
+    saved = bulletin_annotations_is_bookmark_saved (self->store,
+                                                    bulletin_bookmark_get_article_id (BULLETIN_BOOKMARK (item)));
+  else if (BULLETIN_IS_NOTE (item))
+    saved = bulletin_annotations_is_note_saved (self->store, bulletin_note_get_uuid (BULLETIN_NOTE (item)));
+  gtk_widget_set_visible (g_object_get_data (G_OBJECT (box), "unsaved"), !saved);
+}
+
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
@@ -97,6 +115,7 @@ setup_row (GtkSignalListItemFactory *factory,
   GtkWidget *quote = gtk_label_new (NULL);
   GtkWidget *detail = gtk_label_new (NULL);
   GtkWidget *button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  GtkWidget *unsaved;
 
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
@@ -128,6 +147,19 @@ setup_row (GtkSignalListItemFactory *factory,
                                   self->kind == BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS
                                     ? _("Remove bookmark") : _("Delete note"), -1);
   g_signal_connect_object (button, "clicked", G_CALLBACK (remove_clicked), self, 0);
+
+  /* shown while the record (or its change) is not in the file */
+  unsaved = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  gtk_box_append (GTK_BOX (unsaved), gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
+  gtk_box_append (GTK_BOX (unsaved), gtk_label_new (_("Not saved")));
+  gtk_widget_add_css_class (unsaved, "error");
+  gtk_widget_add_css_class (unsaved, "caption");
+  gtk_widget_set_visible (unsaved, FALSE);
+  gtk_widget_set_tooltip_text (unsaved, _("Could not be saved yet; saving is tried again"));
+  gtk_box_append (GTK_BOX (labels), unsaved);
+  g_object_set_data (G_OBJECT (box), "unsaved", unsaved);
+  g_signal_connect_object (self->store, "save-state-changed", G_CALLBACK (update_unsaved), box,
+                           G_CONNECT_SWAPPED);
 
   gtk_box_append (GTK_BOX (box), labels);
   gtk_box_append (GTK_BOX (box), button);
@@ -176,6 +208,9 @@ bind_row (GtkSignalListItemFactory *factory,
   GtkWidget *button = g_object_get_data (G_OBJECT (box), "button");
 
   g_object_set_data (G_OBJECT (button), "bulletin-item", item);
+  g_object_set_data (G_OBJECT (box), "bulletin-item", item);
+  g_object_set_data (G_OBJECT (box), "bulletin-view", self);
+  update_unsaved (box);
 
   if (BULLETIN_IS_BOOKMARK (item))
     {

@@ -62,7 +62,9 @@ quit_action (GSimpleAction *action,
   GApplication *app = G_APPLICATION (user_data);
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
 
-  /* closing saves each window's size */
+  /* closing saves each window's size; a window with bookmarks or notes
+   * that could not be saved asks what to do with them and stays, and the
+   * application ends when the last window has closed */
   for (GList *l = windows; l != NULL;)
     {
       GtkWindow *window = l->data;
@@ -70,6 +72,9 @@ quit_action (GSimpleAction *action,
       l = l->next;
       gtk_window_close (window);
     }
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (BULLETIN_IS_WINDOW (l->data))
+      return;
   g_application_quit (app);
 }
 

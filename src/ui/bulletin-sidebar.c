@@ -354,6 +354,9 @@ update_row (GtkWidget *expander)
           label = g_strdup_printf (_("%s, cannot be read"), name);
           description = g_strdup (error);
         }
+      else
+        /* a plain-text issue: its encoding and the reader's corrections */
+        description = bulletin_issue_dup_text_details (issue);
       gtk_widget_add_css_class (w->title, "heading");
     }
   else if (BULLETIN_IS_ARTICLE (item))
@@ -376,7 +379,9 @@ update_row (GtkWidget *expander)
   gtk_widget_set_visible (w->subtitle, subtitle != NULL && *subtitle);
   gtk_widget_set_visible (w->icon, error != NULL);
   gtk_widget_set_tooltip_text (w->icon, error);
-  gtk_widget_set_tooltip_text (expander, error != NULL ? error : (BULLETIN_IS_ARTICLE (item) ? title : NULL));
+  gtk_widget_set_tooltip_text (expander, error != NULL ? error
+                                        : BULLETIN_IS_ARTICLE (item) ? title
+                                        : BULLETIN_IS_ISSUE (item) ? description : NULL);
   if (error != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (w->icon),
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, _("Cannot be read"),

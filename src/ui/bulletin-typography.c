@@ -8,6 +8,7 @@
 #include <pango/pangocairo.h>
 
 #include "bulletin-typography.h"
+#include "bulletin-typesetter.h"
 
 /* How the reader sets an article: ../shared/TYPOGRAPHY.md is the spec and
  * explains each choice below.  In short, for Chinese:
@@ -25,34 +26,13 @@
 #define SCRIPT_KEY "bulletin-typography-script"
 #define FILL_KEY   "bulletin-typography-fill"
 
-/* Share of the body size for each role; the headline block is centred. */
-typedef struct {
-  const char *name;
-  double      scale;
-  PangoWeight weight;
-  gboolean    sans;       /* a Hei face whatever the body face */
-  gboolean    centred;
-  double      above;      /* space above, in em of the body */
-  double      below;
-  double      pitch;      /* baseline distance in em of the role's size; 0: body */
-  double      margin;     /* left and right margin in em of the body */
-  gboolean    indent;     /* first-line indent of 2 em */
-} RoleStyle;
-
-static const RoleStyle role_styles[BULLETIN_N_BLOCK_KINDS] = {
-  [BULLETIN_BLOCK_KICKER]        = { "bulletin-kicker",    1.0,  PANGO_WEIGHT_NORMAL,   FALSE, TRUE,  0.0, 0.4, 1.4, 0, FALSE },
-  [BULLETIN_BLOCK_HEADLINE]      = { "bulletin-headline",  1.6,  PANGO_WEIGHT_BOLD,     TRUE,  TRUE,  0.2, 0.4, 1.3, 0, FALSE },
-  [BULLETIN_BLOCK_SUBTITLE]      = { "bulletin-subtitle",  1.2,  PANGO_WEIGHT_NORMAL,   FALSE, TRUE,  0.0, 0.6, 1.4, 0, FALSE },
-  [BULLETIN_BLOCK_BYLINE]        = { "bulletin-byline",    0.875, PANGO_WEIGHT_NORMAL,  TRUE,  FALSE, 0.6, 0.1, 1.5, 0, FALSE },
-  [BULLETIN_BLOCK_DATELINE]      = { "bulletin-dateline",  0.875, PANGO_WEIGHT_BOLD,    TRUE,  FALSE, 0.1, 0.8, 1.5, 0, FALSE },
-  [BULLETIN_BLOCK_SOURCE]        = { "bulletin-source",    0.875, PANGO_WEIGHT_NORMAL,  TRUE,  FALSE, 0.6, 0.6, 1.5, 0, FALSE },
-  [BULLETIN_BLOCK_HEADING]       = { "bulletin-heading",   1.125, PANGO_WEIGHT_BOLD,    TRUE,  FALSE, 0.8, 0.4, 1.5, 0, FALSE },
-  [BULLETIN_BLOCK_PARAGRAPH]     = { BULLETIN_TAG_PARAGRAPH, 1.0, PANGO_WEIGHT_NORMAL,  FALSE, FALSE, 0.0, 0.0, 0.0, 0, TRUE },
-  [BULLETIN_BLOCK_QUOTE]         = { "bulletin-quote",     1.0,  PANGO_WEIGHT_NORMAL,   FALSE, FALSE, 0.0, 0.0, 0.0, 2, TRUE },
-  [BULLETIN_BLOCK_LIST_ITEM]     = { "bulletin-list-item", 1.0,  PANGO_WEIGHT_NORMAL,   FALSE, FALSE, 0.0, 0.0, 0.0, 2, FALSE },
-  [BULLETIN_BLOCK_FIGURE]        = { "bulletin-figure",    0.875, PANGO_WEIGHT_NORMAL,  TRUE,  TRUE,  0.4, 0.8, 1.5, 0, FALSE },
-  [BULLETIN_BLOCK_SECTION_LABEL] = { "bulletin-section",   0.875, PANGO_WEIGHT_BOLD,    TRUE,  FALSE, 0.0, 0.4, 1.5, 0, FALSE },
-};
+/* The rules and the role styles are the typesetter's, which printing and
+ * export use too (bulletin-typesetter.c): one source for screen and paper. */
+static inline const BulletinRoleStyle *
+role_style (BulletinBlockKind kind)
+{
+  return bulletin_typesetter_get_role_style (kind);
+}
 
 void
 bulletin_reading_settings_init_default (BulletinReadingSettings *settings)
@@ -98,39 +78,7 @@ char *
 bulletin_typography_dup_family_list (const BulletinReadingSettings *settings,
                                      BulletinScript                 script)
 {
-  const char *list;
-
-  /* Noto CJK (Debian, Fedora, Flathub runtimes), Source Han (Arch, many
-   * hand installs), the Google Fonts single-region names, then the
-   * fontconfig generic, which the language tag steers to a Chinese font. */
-  switch (script)
-    {
-    case BULLETIN_SCRIPT_HANS:
-      list = settings->sans
-        ? "Noto Sans CJK SC, Source Han Sans SC, Noto Sans SC, Source Han Sans CN, sans-serif"
-        : "Noto Serif CJK SC, Source Han Serif SC, Noto Serif SC, Source Han Serif CN, serif";
-      break;
-    case BULLETIN_SCRIPT_HANT:
-      list = settings->sans
-        ? "Noto Sans CJK TC, Source Han Sans TC, Noto Sans TC, Source Han Sans TW, sans-serif"
-        : "Noto Serif CJK TC, Source Han Serif TC, Noto Serif TC, Source Han Serif TW, serif";
-      break;
-    case BULLETIN_SCRIPT_HANT_HK:
-      list = settings->sans
-        ? "Noto Sans CJK HK, Source Han Sans HC, Noto Sans HK, Noto Sans CJK TC, sans-serif"
-        : "Noto Serif CJK HK, Source Han Serif HC, Noto Serif HK, Noto Serif CJK TC, serif";
-      break;
-    case BULLETIN_SCRIPT_LATIN:
-    default:
-      list = settings->sans
-        ? "Noto Sans, Source Sans Pro, Cantarell, DejaVu Sans, sans-serif"
-        : "Noto Serif, Source Serif Pro, Source Serif 4, DejaVu Serif, serif";
-      break;
-    }
-
-  if (settings->family != NULL && *settings->family != '\0')
-    return g_strdup_printf ("%s, %s", settings->family, list);
-  return g_strdup (list);
+  return bulletin_typesetter_dup_family_list (settings->family, settings->sans, script);
 }
 
 gboolean
@@ -223,21 +171,11 @@ ensure_tag (GtkTextBuffer *buffer,
   return tag;
 }
 
-/* The language tag text of @script is shaped for; @font_tag (the
- * article's own, NULL: en) for Latin text. */
 static const char *
 language_for_script (BulletinScript  script,
                      const char     *font_tag)
 {
-  switch (script)
-    {
-    case BULLETIN_SCRIPT_HANS: return "zh-cn";
-    case BULLETIN_SCRIPT_HANT: return "zh-tw";
-    case BULLETIN_SCRIPT_HANT_HK: return "zh-hk";
-    case BULLETIN_SCRIPT_LATIN:
-    default:
-      return font_tag != NULL ? font_tag : "en";
-    }
+  return bulletin_typesetter_language_for_script (script, font_tag);
 }
 
 static const char *
@@ -252,7 +190,7 @@ script_language (BulletinScript  script,
 static int
 gap_units (double em)
 {
-  return 2 * MAX (1, (int)round (em / 8)) * PANGO_SCALE;
+  return bulletin_typesetter_gap_units (em, TRUE);
 }
 
 /* Sets every tag's properties for @settings; the tags exist afterwards.
@@ -293,7 +231,7 @@ update_tags (GtkTextBuffer                 *buffer,
 
   for (guint kind = 0; kind < BULLETIN_N_BLOCK_KINDS; kind++)
     {
-      const RoleStyle *style = &role_styles[kind];
+      const BulletinRoleStyle *style = role_style (kind);
       double size = em * style->scale;
       const char *role_family = style->sans ? sans_family : family;
       int role_lead = lead, role_below = lead;
@@ -331,7 +269,28 @@ update_tags (GtkTextBuffer                 *buffer,
                       NULL);
       if (kind == BULLETIN_BLOCK_QUOTE)
         g_object_set (tag, "style", cjk ? PANGO_STYLE_NORMAL : PANGO_STYLE_ITALIC, NULL);
+
+      /* The last block of the headline block: no space of its own below,
+       * the headline gap (below) is the whole of it. */
+      if (bulletin_typesetter_is_head_kind (kind))
+        {
+          g_autofree char *name = g_strconcat (BULLETIN_TAG_HEAD_END, "-", style->name, NULL);
+
+          tag = ensure_tag (buffer, name);
+          g_object_set (tag, "pixels-below-lines", 0, NULL);
+        }
     }
+
+  /* A dateline run into its paragraph: the paragraph's tag gives the
+   * line its indent, justification and pitch; this one makes the
+   * dateline's characters bold Hei at the body size. */
+  tag = ensure_tag (buffer, BULLETIN_TAG_RUN_IN);
+  g_object_set (tag, "family", sans_family, "weight", PANGO_WEIGHT_BOLD, NULL);
+
+  /* One rule for the space between the headline block and the body. */
+  tag = ensure_tag (buffer, BULLETIN_TAG_BODY_START);
+  g_object_set (tag, "pixels-above-lines",
+                (int)round (BULLETIN_TYPESETTER_HEADLINE_GAP_EM * em), NULL);
 
   tag = ensure_tag (buffer, BULLETIN_TAG_NO_BREAK);
   g_object_set (tag, "allow-breaks", FALSE, NULL);
@@ -370,11 +329,11 @@ update_tags (GtkTextBuffer                 *buffer,
     {
       g_autofree char *name = NULL;
 
-      if (role_styles[kind].scale == 1.0)
+      if (role_style (kind)->scale == 1.0)
         continue;
-      name = g_strconcat (BULLETIN_TAG_GAP, "-", role_styles[kind].name, NULL);
+      name = g_strconcat (BULLETIN_TAG_GAP, "-", role_style (kind)->name, NULL);
       tag = ensure_tag (buffer, name);
-      g_object_set (tag, "letter-spacing", gap_units (em * role_styles[kind].scale), NULL);
+      g_object_set (tag, "letter-spacing", gap_units (em * role_style (kind)->scale), NULL);
     }
 }
 
@@ -426,44 +385,6 @@ bulletin_typography_configure_view (GtkTextView                   *view,
     bulletin_typography_apply_settings (gtk_text_view_get_buffer (view), settings);
 }
 
-/* Characters of the CJK punctuation set that may be compressed. */
-static gboolean
-is_cjk_mark (gunichar c)
-{
-  switch (c)
-    {
-    case 0xFF0C: case 0x3002: case 0x3001: case 0xFF1B: case 0xFF1A: /* ，。、；： */
-    case 0xFF1F: case 0xFF01:                                         /* ？！ */
-    case 0x201C: case 0x201D: case 0x2018: case 0x2019:               /* “”‘’ */
-    case 0xFF08: case 0xFF09:                                         /* （） */
-    case 0x300A: case 0x300B: case 0x3008: case 0x3009:               /* 《》〈〉 */
-    case 0x300C: case 0x300D: case 0x300E: case 0x300F:               /* 「」『』 */
-    case 0x3010: case 0x3011: case 0x3014: case 0x3015:               /* 【】〔〕 */
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
-static gboolean
-is_han (gunichar c)
-{
-  return g_unichar_get_script (c) == G_UNICODE_SCRIPT_HAN;
-}
-
-/* Latin letters and digits take a quarter-em gap from Han neighbours. */
-static gboolean
-is_western (gunichar c)
-{
-  return (c < 0x250 && g_unichar_isalnum (c)) || c == '%';
-}
-
-static gboolean
-is_dash_or_ellipsis (gunichar c)
-{
-  return c == 0x2014 || c == 0x2015 || c == 0x2026 || c == 0x2E3A;
-}
-
 static void
 apply_range (GtkTextBuffer *buffer,
              GtkTextTag    *tag,
@@ -478,8 +399,44 @@ apply_range (GtkTextBuffer *buffer,
   gtk_text_buffer_apply_tag (buffer, tag, &a, &b);
 }
 
+typedef struct {
+  GtkTextBuffer *buffer;
+  GtkTextTag    *no_break;
+  GtkTextTag    *halt;
+  GtkTextTag    *gap;
+} TagMarks;
+
+static void
+tag_mark_cb (BulletinMark mark,
+             guint        start,
+             guint        end,
+             gpointer     user_data)
+{
+  TagMarks *marks = user_data;
+
+  switch (mark)
+    {
+    case BULLETIN_MARK_NO_BREAK:
+      apply_range (marks->buffer, marks->no_break, start, end);
+      break;
+    case BULLETIN_MARK_HALT:
+      apply_range (marks->buffer, marks->halt, start, end);
+      break;
+    case BULLETIN_MARK_GAP_BOTH:
+    case BULLETIN_MARK_GAP_AFTER:
+    case BULLETIN_MARK_GAP_BEFORE:
+      /* GtkTextView lays the gap out as Pango does: half on each side of
+       * the character that carries it (it cannot move glyphs); for a lone
+       * Latin character both halves are at a boundary. */
+      apply_range (marks->buffer, marks->gap, start, end);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 /* The per-character tags of one block, whose text starts at buffer offset
- * @offset. */
+ * @offset: the typesetter's rules as tags. */
 static void
 tag_block (GtkTextBuffer     *buffer,
            const BulletinSpan *span,
@@ -488,75 +445,22 @@ tag_block (GtkTextBuffer     *buffer,
            BulletinScript      script)
 {
   GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
-  GtkTextTag *no_break = gtk_text_tag_table_lookup (table, BULLETIN_TAG_NO_BREAK);
-  GtkTextTag *halt = gtk_text_tag_table_lookup (table, BULLETIN_TAG_HALT);
-  GtkTextTag *gap = NULL;
-  guint offset = span->start;
-  gunichar prev = 0;
-  gint run_start = -1;  /* start of a run of dashes or ellipses */
+  TagMarks marks = {
+    buffer,
+    gtk_text_tag_table_lookup (table, BULLETIN_TAG_NO_BREAK),
+    gtk_text_tag_table_lookup (table, BULLETIN_TAG_HALT),
+    NULL,
+  };
 
-  if (role_styles[span->kind].scale != 1.0)
+  if (role_style (span->kind)->scale != 1.0)
     {
-      g_autofree char *name = g_strconcat (BULLETIN_TAG_GAP, "-", role_styles[span->kind].name, NULL);
-      gap = gtk_text_tag_table_lookup (table, name);
+      g_autofree char *name = g_strconcat (BULLETIN_TAG_GAP, "-", role_style (span->kind)->name, NULL);
+      marks.gap = gtk_text_tag_table_lookup (table, name);
     }
   else
-    gap = gtk_text_tag_table_lookup (table, BULLETIN_TAG_GAP);
+    marks.gap = gtk_text_tag_table_lookup (table, BULLETIN_TAG_GAP);
 
-  if (script == BULLETIN_SCRIPT_LATIN)
-    return;
-
-  for (const char *p = text; p < end; p = g_utf8_next_char (p), offset++)
-    {
-      gunichar c = g_utf8_get_char (p);
-      const char *n = g_utf8_next_char (p);
-      gunichar next = n < end ? g_utf8_get_char (n) : 0;
-
-      /* "Han·" stays together: Pango lets · start a line. */
-      if (c == 0x00B7 && offset > span->start)
-        apply_range (buffer, no_break, offset - 1, offset + 1);
-
-      /* —— and …… are not split, and do not start a line. */
-      if (is_dash_or_ellipsis (c))
-        {
-          if (run_start < 0)
-            run_start = offset;
-          if (!is_dash_or_ellipsis (next))
-            {
-              guint from = (guint)run_start > span->start ? (guint)run_start - 1 : (guint)run_start;
-
-              if (offset + 1 - from > 1)
-                apply_range (buffer, no_break, from, offset + 1);
-              run_start = -1;
-            }
-        }
-
-      if (is_cjk_mark (c) && is_cjk_mark (next))
-        apply_range (buffer, halt, offset, offset + 1);
-
-      /* The quarter-em gap: Pango 1.50 puts half of a letter-spacing
-       * before the character and half after it, so the spacing goes on the
-       * Han side of the boundary, where the other half falls between two
-       * Han characters, rather than inside a Latin word or a number. */
-      if (next != 0 && is_han (c) && is_western (next))
-        apply_range (buffer, gap, offset, offset + 1);
-      else if (next != 0 && is_western (c) && is_han (next))
-        {
-          const char *nn = g_utf8_next_char (n);
-          gunichar after = nn < end ? g_utf8_get_char (nn) : 0;
-
-          /* A Han character glued to a dash or a middle dot after it must
-           * keep the tags of what it is glued to: a break is only kept out
-           * from inside one run of attributes. */
-          if (is_dash_or_ellipsis (after) || after == 0x00B7)
-            apply_range (buffer, gap, offset, offset + 1);
-          else
-            apply_range (buffer, gap, offset + 1, offset + 2);
-        }
-
-      prev = c;
-    }
-  (void)prev;
+  bulletin_typesetter_scan (text, end, span->start, script, tag_mark_cb, &marks);
 }
 
 /* The pieces of very long blocks in display range [@lo, @hi). */
@@ -609,7 +513,7 @@ tag_spans (GtkTextBuffer       *buffer,
 {
   GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
   const BulletinSpan *spans;
-  guint n_spans;
+  guint n_spans, body_start;
   const char *text = bulletin_display_text_get_text (display, NULL);
   const char *p;
   GtkTextIter start, end;
@@ -626,11 +530,19 @@ tag_spans (GtkTextBuffer       *buffer,
     gtk_text_buffer_get_end_iter (buffer, &end);
   gtk_text_buffer_apply_tag (buffer, gtk_text_tag_table_lookup (table, BULLETIN_TAG_TEXT), &start, &end);
 
+  body_start = bulletin_typesetter_get_body_start (display);
   p = g_utf8_offset_to_pointer (text, spans[first_span].start);
   for (guint i = first_span; i < end_span; i++)
     {
       const char *block_end;
-      GtkTextTag *tag = gtk_text_tag_table_lookup (table, role_styles[spans[i].kind].name);
+      gboolean run_in = bulletin_typesetter_is_run_in (display, i);
+      BulletinSpan span = spans[i];
+      GtkTextTag *tag;
+
+      /* A run-in dateline is set as the start of its paragraph. */
+      if (run_in)
+        span.kind = spans[i + 1].kind;
+      tag = gtk_text_tag_table_lookup (table, role_style (span.kind)->name);
 
       if (i > first_span)
         p = g_utf8_offset_to_pointer (p, spans[i].start - spans[i - 1].end) ;
@@ -644,12 +556,44 @@ tag_spans (GtkTextBuffer       *buffer,
       gtk_text_buffer_apply_tag (buffer, tag, &start, &end);
       gtk_text_buffer_apply_tag_by_name (buffer, i % 2 == 0 ? BULLETIN_TAG_BLOCK_EVEN : BULLETIN_TAG_BLOCK_ODD,
                                          &start, &end);
+      if (run_in)
+        {
+          GtkTextIter dateline_end = start;
 
-      tag_block (buffer, &spans[i], p, block_end, script);
+          gtk_text_iter_forward_chars (&dateline_end, spans[i].end - spans[i].start);
+          gtk_text_buffer_apply_tag_by_name (buffer, BULLETIN_TAG_RUN_IN, &start, &dateline_end);
+        }
+      if (body_start > 0 && body_start < n_spans && i + 1 == body_start)
+        {
+          g_autofree char *name = g_strconcat (BULLETIN_TAG_HEAD_END, "-", role_style (spans[i].kind)->name, NULL);
+
+          gtk_text_buffer_apply_tag_by_name (buffer, name, &start, &end);
+        }
+      else if (body_start > 0 && i == body_start)
+        gtk_text_buffer_apply_tag_by_name (buffer, BULLETIN_TAG_BODY_START, &start, &end);
+
+      tag_block (buffer, &span, p, block_end, script);
       p = block_end;
     }
 
   tag_pieces (buffer, display, spans[first_span].start, spans[end_span - 1].end);
+}
+
+/* The text the buffer holds: the display text as shown, with a space
+ * instead of the line break after a dateline run into its paragraph (one
+ * character for one: the buffer's offsets stay display offsets).  NULL
+ * when it is the display text itself. */
+static char *
+dup_buffer_text (BulletinDisplayText *display,
+                 gsize               *len)
+{
+  guint n_spans;
+
+  bulletin_display_text_get_spans (display, &n_spans);
+  for (guint i = 0; i < n_spans; i++)
+    if (bulletin_display_text_is_run_in (display, i))
+      return bulletin_display_text_dup_shown_text (display, len);
+  return NULL;
 }
 
 static BulletinScript
@@ -709,6 +653,7 @@ bulletin_typography_fill_buffer (GtkTextBuffer                 *buffer,
   guint n_spans;
   gsize len;
   const char *text;
+  g_autofree char *buffer_text = NULL;
 
   g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
   g_return_if_fail (display != NULL);
@@ -719,7 +664,8 @@ bulletin_typography_fill_buffer (GtkTextBuffer                 *buffer,
 
   text = bulletin_display_text_get_text (display, &len);
   script = prepare_buffer (buffer, display, settings);
-  gtk_text_buffer_set_text (buffer, text, len);
+  buffer_text = dup_buffer_text (display, &len);
+  gtk_text_buffer_set_text (buffer, buffer_text != NULL ? buffer_text : text, len);
   bulletin_display_text_get_spans (display, &n_spans);
   tag_spans (buffer, display, script, 0, n_spans);
 }
@@ -730,6 +676,7 @@ typedef struct {
   GtkTextBuffer       *buffer;
   BulletinDisplayText *display;
   BulletinScript       script;
+  char                *text;     /* the buffer's, see dup_buffer_text () */
   guint                next_span;
   guint                source_id;
   gulong               changed_id;
@@ -744,6 +691,7 @@ fill_free (gpointer data)
   g_clear_signal_handler (&fill->changed_id, fill->buffer);
   g_object_unref (fill->buffer);
   bulletin_display_text_unref (fill->display);
+  g_free (fill->text);
   g_free (fill);
 }
 
@@ -754,7 +702,7 @@ fill_some (Fill  *fill,
 {
   const BulletinSpan *spans;
   guint n_spans, first = fill->next_span, last;
-  const char *text = bulletin_display_text_get_text (fill->display, NULL);
+  const char *text = fill->text != NULL ? fill->text : bulletin_display_text_get_text (fill->display, NULL);
   const char *a, *b;
   GtkTextIter end;
 
@@ -851,6 +799,11 @@ bulletin_typography_fill_buffer_async (GtkTextBuffer                 *buffer,
   fill->buffer = g_object_ref (buffer);
   fill->display = bulletin_display_text_ref (display);
   fill->script = prepare_buffer (buffer, display, settings);
+  {
+    gsize len;
+
+    fill->text = dup_buffer_text (display, &len);
+  }
   g_task_set_task_data (task, fill, fill_free);
 
   gtk_text_buffer_set_text (buffer, "", 0);

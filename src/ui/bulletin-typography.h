@@ -46,6 +46,12 @@ typedef struct {
 /* no properties: every other block, so that a tag starts on every line */
 #define BULLETIN_TAG_BLOCK_EVEN "bulletin-block-even"
 #define BULLETIN_TAG_BLOCK_ODD  "bulletin-block-odd"
+/* the headline gap: the last headline-block line ("-" role name), the
+ * first body block (BULLETIN_TYPESETTER_HEADLINE_GAP_EM above) */
+#define BULLETIN_TAG_HEAD_END   "bulletin-head-end"
+#define BULLETIN_TAG_BODY_START "bulletin-body-start"
+/* a dateline run into its paragraph: bold Hei */
+#define BULLETIN_TAG_RUN_IN     "bulletin-run-in"
 
 #define BULLETIN_READING_MIN_FONT_SIZE  8.0
 #define BULLETIN_READING_MAX_FONT_SIZE 32.0

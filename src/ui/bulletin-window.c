@@ -8,6 +8,8 @@
 #include "bulletin-a11y.h"
 #include "bulletin-annotations-controller.h"
 #include "bulletin-window-search.h"
+#include "bulletin-window-corrections.h"
+#include "bulletin-window-print.h"
 
 #define MAX_RECENT 8
 
@@ -419,9 +421,10 @@ issue_file_filter (void)
 {
   GtkFileFilter *filter = gtk_file_filter_new ();
 
-  gtk_file_filter_set_name (filter, _("Issues (ninjs, plain text)"));
+  gtk_file_filter_set_name (filter, _("Issues (ninjs, NewsML, plain text)"));
   gtk_file_filter_add_suffix (filter, "json");
   gtk_file_filter_add_suffix (filter, "txt");
+  gtk_file_filter_add_suffix (filter, "xml");
   gtk_file_filter_add_mime_type (filter, "application/json");
   gtk_file_filter_add_mime_type (filter, "text/plain");
   return filter;
@@ -866,6 +869,25 @@ rebuild_primary_menu (BulletinWindow *self)
   if (g_menu_model_get_n_items (G_MENU_MODEL (self->recent_menu)) > 0)
     g_menu_append_submenu (open_section, _("_Recent Archives"), G_MENU_MODEL (self->recent_menu));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (open_section));
+  {
+    /* a plain-text issue read in the wrong encoding (even one that could
+     * not be read at all): bulletin-window-corrections.c */
+    g_autoptr(GMenu) issue_section = g_menu_new ();
+
+    g_menu_append (issue_section, _("Reopen Issue with _Encoding…"), "win.choose-encoding");
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (issue_section));
+  }
+
+  /* The article in the reader: print and export (bulletin-window-print.c). */
+  {
+    g_autoptr(GMenu) article_section = g_menu_new ();
+
+    g_menu_append (article_section, _("_Print…"), "win.print");
+    g_menu_append (article_section, _("Print Pre_view"), "win.print-preview");
+    g_menu_append (article_section, _("Export as P_DF…"), "win.export-pdf");
+    g_menu_append (article_section, _("Export as _Image…"), "win.export-image");
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (article_section));
+  }
 
   g_menu_append (app_section, _("_Keyboard Shortcuts"), "app.shortcuts");
   g_menu_append (app_section, _("_About Bulletin Reader"), "app.about");
@@ -937,12 +959,14 @@ bulletin_window_init (BulletinWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
   bulletin_annotations_controller_attach (self);
+  bulletin_window_corrections_init (self);
 
   /* keyboard users start in the list, not on the first header button */
   gtk_window_set_focus (GTK_WINDOW (self), bulletin_sidebar_get_list_view (self->sidebar));
 
   update_state (self);
   bulletin_window_search_init (self);
+  bulletin_window_print_init (self);
   bulletin_window_reading_init (self);
 }
 

@@ -1,0 +1,546 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The typesetter on PangoLayouts, independent of the window: where the
+ * Han-Latin gap lands, the run-in dateline, the one headline gap (on
+ * paper, and in the reader's GtkTextView, whose tags come from the same
+ * rules). */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <gtk/gtk.h>
+
+#include "bulletin-paginator.h"
+#include "bulletin-test-utils.h"
+#include "bulletin-typesetter.h"
+#include "bulletin-typography.h"
+
+typedef struct {
+  BulletinBlockKind kind;
+  const char       *text;
+} Piece;
+
+static BulletinArticle *
+make_article (const Piece *pieces,
+              guint        n_pieces,
+              const char  *language)
+{
+  BulletinArticle *article = bulletin_article_new ();
+
+  for (guint i = 0; i < n_pieces; i++)
+    {
+      bulletin_article_append_block (article, pieces[i].kind, pieces[i].text, -1);
+      if (pieces[i].kind == BULLETIN_BLOCK_HEADLINE)
+        bulletin_article_set_headline (article, pieces[i].text);
+    }
+  bulletin_article_set_language (article, language);
+  bulletin_article_finish (article);
+  return article;
+}
+
+static const char gap_text[] =
+  "小区居民反映，加装电梯30台的工作进展顺利，目前已有11台投入使用。"
+  "桂林苑小区12号楼的居民说，COVID-19疫情期间有25名党员报名，"
+  "参与率达到2.3%以上，其中有3位是90后，还有Wi-Fi信号覆盖。"
+  "徐汇区共有120个小区完成改造，比去年多出40个左右。";
+
+static gboolean
+is_han (gunichar c)
+{
+  return g_unichar_get_script (c) == G_UNICODE_SCRIPT_HAN;
+}
+
+static gboolean
+is_western (gunichar c)
+{
+  return (c < 0x250 && g_unichar_isalnum (c)) || c == '%';
+}
+
+/* Where each character's glyph is drawn on its line: byte index -> x
+ * (Pango units, from the line's start), from the runs' glyph strings. */
+static GHashTable *
+glyph_origins (PangoLayout *layout)
+{
+  GHashTable *origins = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  PangoLayoutIter *iter = pango_layout_get_iter (layout);
+
+  do
+    {
+      PangoLayoutRun *run = pango_layout_iter_get_run_readonly (iter);
+      PangoRectangle logical;
+      int x;
+
+      if (run == NULL)
+        continue;
+      pango_layout_iter_get_run_extents (iter, NULL, &logical);
+      x = logical.x;
+      for (int j = 0; j < run->glyphs->num_glyphs; j++)
+        {
+          int index = run->item->offset + run->glyphs->log_clusters[j];
+          int *value = g_new (int, 1);
+
+          *value = x + run->glyphs->glyphs[j].geometry.x_offset;
+          if (!g_hash_table_contains (origins, GINT_TO_POINTER (index)))
+            g_hash_table_insert (origins, GINT_TO_POINTER (index), value);
+          else
+            g_free (value);
+          x += run->glyphs->glyphs[j].geometry.width;
+        }
+    }
+  while (pango_layout_iter_next_run (iter));
+  pango_layout_iter_free (iter);
+  return origins;
+}
+
+/* Checks that, on every line, the space between two adjacent characters
+ * is the line's justification space plus a quarter em at a Han-Latin
+ * boundary and nothing more anywhere else.  Returns the number of
+ * misplaced gaps (0: all is well), counting boundaries in @n_boundaries. */
+static guint
+check_gaps (PangoLayout *layout,
+            PangoLayout *natural,
+            double       em,
+            guint       *n_boundaries)
+{
+  const char *text = pango_layout_get_text (layout);
+  g_autoptr(GHashTable) origins = glyph_origins (layout);
+  g_autoptr(GHashTable) natural_origins = glyph_origins (natural);
+  guint misplaced = 0;
+  double quarter = em / 4 * PANGO_SCALE;
+
+  for (GSList *l = pango_layout_get_lines_readonly (layout); l != NULL; l = l->next)
+    {
+      PangoLayoutLine *line = l->data;
+      const char *start = text + line->start_index, *end = start + line->length;
+      g_autoptr(GArray) extra = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr(GArray) boundary = g_array_new (FALSE, FALSE, sizeof (gboolean));
+      g_autoptr(GArray) sorted = NULL;
+      gboolean has_latin = FALSE;
+      double justify;
+
+      for (const char *p = start; p < end; p = g_utf8_next_char (p))
+        has_latin |= is_western (g_utf8_get_char (p));
+      if (!has_latin)
+        continue;
+
+      /* the space after each character that has a neighbour on the line */
+      for (const char *p = start; g_utf8_next_char (p) < end; p = g_utf8_next_char (p))
+        {
+          const char *n = g_utf8_next_char (p);
+          gunichar a = g_utf8_get_char (p), b = g_utf8_get_char (n);
+          int *x0 = g_hash_table_lookup (origins, GINT_TO_POINTER (p - text));
+          int *x1 = g_hash_table_lookup (origins, GINT_TO_POINTER (n - text));
+          int *n0 = g_hash_table_lookup (natural_origins, GINT_TO_POINTER (p - text));
+          int *n1 = g_hash_table_lookup (natural_origins, GINT_TO_POINTER (n - text));
+          double space;
+          gboolean at = (is_han (a) && is_western (b)) || (is_western (a) && is_han (b));
+
+          g_assert_nonnull (x0);
+          g_assert_nonnull (x1);
+          g_assert_nonnull (n0);
+          g_assert_nonnull (n1);
+          space = (*x1 - *x0) - (*n1 - *n0);
+          g_array_append_val (extra, space);
+          g_array_append_val (boundary, at);
+        }
+
+      /* the justification space: the median of the line's spaces */
+      sorted = g_array_copy (extra);
+      {
+        double *v = (double *)(void *)sorted->data;
+
+        for (guint i = 1; i < sorted->len; i++)
+          for (guint k = i; k > 0 && v[k - 1] > v[k]; k--)
+            {
+              double t = v[k];
+
+              v[k] = v[k - 1];
+              v[k - 1] = t;
+            }
+        justify = v[sorted->len / 2];
+      }
+
+      for (guint i = 0; i < extra->len; i++)
+        {
+          double want = justify + (g_array_index (boundary, gboolean, i) ? quarter : 0);
+          double got = g_array_index (extra, double, i);
+
+          if (g_array_index (boundary, gboolean, i))
+            (*n_boundaries)++;
+          if (fabs (got - want) > 0.04 * em * PANGO_SCALE)
+            {
+              g_test_message ("line “%.*s”: %.2f em after character %u, want %.2f em",
+                              (int)line->length, start, got / PANGO_SCALE / em, i,
+                              want / PANGO_SCALE / em);
+              misplaced++;
+            }
+        }
+    }
+  return misplaced;
+}
+
+static void
+test_gap_side (void)
+{
+  const Piece pieces[] = {
+    { BULLETIN_BLOCK_HEADLINE, "加装电梯30台" },
+    { BULLETIN_BLOCK_PARAGRAPH, gap_text },
+  };
+  g_autoptr(BulletinArticle) article = make_article (pieces, G_N_ELEMENTS (pieces), "zh-CN");
+  g_autoptr(BulletinDisplayText) display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+  g_autoptr(GObject) context = G_OBJECT (bulletin_paginator_create_context ());
+  g_autoptr(BulletinTypesetter) typesetter = bulletin_typesetter_new (display, NULL, FALSE, 10.5);
+  const BulletinSpan *spans;
+  guint n_spans, total = 0;
+
+  spans = bulletin_display_text_get_spans (display, &n_spans);
+
+  /* Widths from 12 to 40 em: every line with Latin text. */
+  for (double width = 12; width <= 40; width += 1.25)
+    {
+      g_autoptr(GArray) blocks = bulletin_typesetter_set_blocks (typesetter, PANGO_CONTEXT (context),
+                                                                 width * 10.5, 0, G_MAXUINT);
+      BulletinSetBlock *para = &g_array_index (blocks, BulletinSetBlock, 1);
+      g_autoptr(PangoLayout) natural = pango_layout_new (PANGO_CONTEXT (context));
+      g_autoptr(PangoAttrList) attrs = NULL;
+      g_autoptr(PangoLayout) unfixed = NULL;
+      guint boundaries = 0, unfixed_boundaries = 0;
+
+      g_assert_cmpuint (para->kind, ==, BULLETIN_BLOCK_PARAGRAPH);
+
+      /* The natural advances: the same attributes without letter-spacing,
+       * on one line. */
+      attrs = bulletin_typesetter_dup_attrs (typesetter, spans[1].start, spans[1].end);
+      {
+        PangoAttrList *copy = pango_attr_list_new ();
+        PangoAttrIterator *ai = pango_attr_list_get_iterator (attrs);
+
+        do
+          {
+            GSList *all = pango_attr_iterator_get_attrs (ai);
+
+            for (GSList *a = all; a != NULL; a = a->next)
+              {
+                PangoAttribute *attr = a->data;
+
+                if (attr->klass->type == PANGO_ATTR_LETTER_SPACING)
+                  pango_attribute_destroy (attr);
+                else
+                  pango_attr_list_change (copy, attr);
+              }
+            g_slist_free (all);
+          }
+        while (pango_attr_iterator_next (ai));
+        pango_attr_iterator_destroy (ai);
+        pango_layout_set_text (natural, pango_layout_get_text (para->layout), -1);
+        pango_layout_set_attributes (natural, copy);
+        pango_attr_list_unref (copy);
+      }
+
+      g_assert_cmpuint (check_gaps (para->layout, natural, 10.5, &boundaries), ==, 0);
+      g_assert_cmpuint (boundaries, >, 0);
+      total += boundaries;
+
+      /* The same layout as Pango sets it, without moving the glyphs:
+       * half of each gap lands on the wrong side (the check can fail). */
+      unfixed = pango_layout_copy (para->layout);
+      if (width == 12)
+        g_assert_cmpuint (check_gaps (unfixed, natural, 10.5, &unfixed_boundaries), >, 0);
+    }
+  g_test_message ("%u Han-Latin boundaries measured", total);
+}
+
+/* On screen a lone digit between Han characters carries the gap tag
+ * itself, so that Pango's two halves both fall at a boundary ("有 3 位"),
+ * not on the far side of a Han character ("共 有3 位"). */
+static void
+test_gap_screen_lone (void)
+{
+  const Piece pieces[] = {
+    { BULLETIN_BLOCK_PARAGRAPH, "其中共有3位是党员，目前已有11台投入使用。" },
+  };
+  g_autoptr(BulletinArticle) article = make_article (pieces, G_N_ELEMENTS (pieces), "zh-CN");
+  g_autoptr(BulletinDisplayText) display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+  g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
+  BulletinReadingSettings settings;
+  GtkTextTag *gap;
+  const char *text = bulletin_display_text_get_text (display, NULL);
+  g_autoptr(GString) tagged = g_string_new (NULL);
+  GtkTextIter iter;
+
+  bulletin_reading_settings_init_default (&settings);
+  bulletin_typography_fill_buffer (buffer, display, &settings);
+  gap = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), BULLETIN_TAG_GAP);
+  g_assert_nonnull (gap);
+  for (gtk_text_buffer_get_start_iter (buffer, &iter); !gtk_text_iter_is_end (&iter); gtk_text_iter_forward_char (&iter))
+    if (gtk_text_iter_has_tag (&iter, gap))
+      g_string_append_unichar (tagged, gtk_text_iter_get_char (&iter));
+  (void)text;
+  /* 3 itself; for 11, the Han characters on each side */
+  g_assert_cmpstr (tagged->str, ==, "3有台");
+}
+
+/* 本报讯 runs into its paragraph, in bold, on the same line. */
+static void
+test_run_in_dateline (void)
+{
+  const Piece pieces[] = {
+    { BULLETIN_BLOCK_HEADLINE, "超七吨蔬菜紧急发至困难群众家中" },
+    { BULLETIN_BLOCK_BYLINE, "记者 吴会雄" },
+    { BULLETIN_BLOCK_DATELINE, "本报讯" },
+    { BULLETIN_BLOCK_PARAGRAPH, "3月27日下午，徐汇区融媒体中心及东方网联合上海爱心企业，共同开展融媒助力抗疫活动。" },
+    { BULLETIN_BLOCK_PARAGRAPH, "第二段。" },
+  };
+  g_autoptr(BulletinArticle) article = make_article (pieces, G_N_ELEMENTS (pieces), "zh-CN");
+  g_autoptr(BulletinDisplayText) display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+  g_autoptr(GObject) context = G_OBJECT (bulletin_paginator_create_context ());
+  g_autoptr(BulletinTypesetter) typesetter = bulletin_typesetter_new (display, NULL, FALSE, 10.5);
+  g_autoptr(GArray) blocks = bulletin_typesetter_set_blocks (typesetter, PANGO_CONTEXT (context),
+                                                             30 * 10.5, 0, G_MAXUINT);
+  BulletinSetBlock *block = NULL;
+  PangoLayoutLine *first;
+  const char *text;
+  PangoAttrIterator *it;
+  PangoWeight weight_dateline = PANGO_WEIGHT_NORMAL, weight_body = PANGO_WEIGHT_BOLD;
+
+  for (guint i = 0; i < blocks->len; i++)
+    if (strstr (pango_layout_get_text (g_array_index (blocks, BulletinSetBlock, i).layout), "本报讯") != NULL)
+      block = &g_array_index (blocks, BulletinSetBlock, i);
+  g_assert_nonnull (block);
+  g_assert_cmpuint (blocks->len, ==, 4);   /* headline, byline, dateline + paragraph, paragraph */
+  g_assert_cmpuint (block->n_spans, ==, 2);
+
+  /* one line holds the dateline and the start of the paragraph */
+  text = pango_layout_get_text (block->layout);
+  g_assert_true (g_str_has_prefix (text, "本报讯\u30003月27日"));
+  first = pango_layout_get_line_readonly (block->layout, 0);
+  g_assert_cmpint (first->length, >, (int)strlen ("本报讯\u30003月27日下午"));
+  /* indented as the paragraph's first line */
+  g_assert_cmpint (pango_layout_get_indent (block->layout), ==, (int)round (2 * 10.5 * PANGO_SCALE));
+
+  /* bold dateline, regular text */
+  it = pango_attr_list_get_iterator (pango_layout_get_attributes (block->layout));
+  do
+    {
+      int s, e;
+      PangoAttrInt *weight = (PangoAttrInt *)pango_attr_iterator_get (it, PANGO_ATTR_WEIGHT);
+
+      pango_attr_iterator_range (it, &s, &e);
+      if (s == 0)
+        weight_dateline = weight != NULL ? (PangoWeight)weight->value : PANGO_WEIGHT_NORMAL;
+      if (s <= (int)strlen ("本报讯\u30003") && e > (int)strlen ("本报讯\u30003"))
+        weight_body = weight != NULL ? (PangoWeight)weight->value : PANGO_WEIGHT_NORMAL;
+    }
+  while (pango_attr_iterator_next (it));
+  pango_attr_iterator_destroy (it);
+  g_assert_cmpint (weight_dateline, ==, PANGO_WEIGHT_BOLD);
+  g_assert_cmpint (weight_body, ==, PANGO_WEIGHT_NORMAL);
+}
+
+/* On screen too: the dateline's first character and the paragraph's are
+ * on one display line, the dateline bold, the buffer as long as the
+ * display text (its offsets are display offsets). */
+static void
+test_run_in_dateline_screen (void)
+{
+  const Piece pieces[] = {
+    { BULLETIN_BLOCK_HEADLINE, "超七吨蔬菜紧急发至困难群众家中" },
+    { BULLETIN_BLOCK_DATELINE, "本报讯" },
+    { BULLETIN_BLOCK_PARAGRAPH, "3月27日下午，徐汇区融媒体中心及东方网联合上海爱心企业，共同开展融媒助力抗疫活动。" },
+  };
+  g_autoptr(BulletinArticle) article = make_article (pieces, G_N_ELEMENTS (pieces), "zh-CN");
+  g_autoptr(BulletinDisplayText) display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+  BulletinReadingSettings settings;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = gtk_text_view_new ();
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  const BulletinSpan *spans;
+  guint n_spans;
+  GtkTextIter dateline, paragraph, separator;
+  GdkRectangle a, b, line_start;
+  GtkTextTag *run_in;
+  int weight;
+
+  spans = bulletin_display_text_get_spans (display, &n_spans);
+  g_assert_cmpuint (spans[1].kind, ==, BULLETIN_BLOCK_DATELINE);
+  bulletin_reading_settings_init_default (&settings);
+  gtk_window_set_default_size (GTK_WINDOW (window), 700, 500);
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  bulletin_typography_configure_view (GTK_TEXT_VIEW (view), &settings);
+  bulletin_typography_fill_buffer (buffer, display, &settings);
+  gtk_window_present (GTK_WINDOW (window));
+  bulletin_test_iterate (200);
+
+  g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), ==, bulletin_display_text_get_length (display));
+  gtk_text_buffer_get_iter_at_offset (buffer, &dateline, spans[1].start);
+  gtk_text_buffer_get_iter_at_offset (buffer, &separator, spans[1].end);
+  gtk_text_buffer_get_iter_at_offset (buffer, &paragraph, spans[2].start);
+  g_assert_cmpuint (gtk_text_iter_get_char (&separator), ==, 0x3000);
+  gtk_text_view_get_iter_location (GTK_TEXT_VIEW (view), &dateline, &a);
+  gtk_text_view_get_iter_location (GTK_TEXT_VIEW (view), &paragraph, &b);
+  g_assert_cmpint (b.x, >, a.x);
+  /* one display line: the paragraph's first character's line starts at
+   * the dateline, indented by the paragraph's 2 em */
+  {
+    GtkTextIter start = paragraph;
+    int line_y, line_height;
+
+    gtk_text_view_backward_display_line_start (GTK_TEXT_VIEW (view), &start);
+    g_assert_true (gtk_text_iter_equal (&start, &dateline));
+    gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (view), &dateline, &line_y, &line_height);
+    g_assert_cmpint (b.y, >=, line_y);
+    g_assert_cmpint (b.y, <, line_y + line_height);
+    gtk_text_view_get_iter_location (GTK_TEXT_VIEW (view), &dateline, &line_start);
+    g_assert_cmpint (line_start.x - gtk_text_view_get_left_margin (GTK_TEXT_VIEW (view)), >=,
+                     (int)(2 * settings.font_size * 96 / 72) - 2);
+  }
+  run_in = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), BULLETIN_TAG_RUN_IN);
+  g_assert_nonnull (run_in);
+  g_assert_true (gtk_text_iter_has_tag (&dateline, run_in));
+  g_assert_false (gtk_text_iter_has_tag (&paragraph, run_in));
+  g_object_get (run_in, "weight", &weight, NULL);
+  g_assert_cmpint (weight, ==, PANGO_WEIGHT_BOLD);
+
+  /* for a person to look at */
+  if (g_getenv ("BULLETIN_ARTIFACTS_DIR") != NULL)
+    {
+      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      g_autoptr(GskRenderNode) node = NULL;
+      g_autoptr(GdkTexture) texture = NULL;
+      g_autofree char *path = g_build_filename (g_getenv ("BULLETIN_ARTIFACTS_DIR"), "reader-run-in-dateline.png", NULL);
+      int w = gtk_widget_get_width (window), h = gtk_widget_get_height (window);
+
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+      texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                             &GRAPHENE_RECT_INIT (0, 0, w, h));
+      g_mkdir_with_parents (g_getenv ("BULLETIN_ARTIFACTS_DIR"), 0755);
+      g_assert_true (gdk_texture_save_to_png (texture, path));
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The headline block's articles: the space from the last line of the
+ * headline block to the first of the body is the same for each. */
+static const Piece heads[][4] = {
+  { { BULLETIN_BLOCK_HEADLINE, "党旗飘扬 集结力量" }, { BULLETIN_BLOCK_PARAGRAPH, "疫情如令，责任如山。" } },
+  { { BULLETIN_BLOCK_HEADLINE, "超七吨蔬菜" }, { BULLETIN_BLOCK_SUBTITLE, "徐汇区融媒体中心携手东方网" },
+    { BULLETIN_BLOCK_BYLINE, "记者 吴会雄" }, { BULLETIN_BLOCK_PARAGRAPH, "3月27日下午，活动开展。" } },
+  { { BULLETIN_BLOCK_KICKER, "街坊故事" }, { BULLETIN_BLOCK_HEADLINE, "老街口的修鞋摊" },
+    { BULLETIN_BLOCK_PARAGRAPH, "清晨七点，郑师傅支起修鞋摊。" } },
+  { { BULLETIN_BLOCK_HEADLINE, "送餐队伍迅速集结" }, { BULLETIN_BLOCK_BYLINE, "记者 柴斌" },
+    { BULLETIN_BLOCK_HEADING, "小标题" }, { BULLETIN_BLOCK_PARAGRAPH, "近日，为落实相关防疫要求。" } },
+};
+
+static guint
+n_pieces (const Piece *pieces)
+{
+  guint n = 0;
+
+  while (n < 4 && pieces[n].text != NULL)
+    n++;
+  return n;
+}
+
+static void
+test_headline_gap_paper (void)
+{
+  double first_gap = -1;
+
+  for (guint a = 0; a < G_N_ELEMENTS (heads); a++)
+    {
+      g_autoptr(BulletinArticle) article = make_article (heads[a], n_pieces (heads[a]), "zh-CN");
+      g_autoptr(BulletinDisplayText) display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+      g_autoptr(GObject) context = G_OBJECT (bulletin_paginator_create_context ());
+      BulletinPrintOptions options;
+      g_autoptr(BulletinPaginator) paginator = NULL;
+      const BulletinPlacedLine *lines;
+      guint n, body = 0;
+      PangoRectangle head_rect, body_rect;
+      double gap;
+
+      bulletin_print_options_init (&options);
+      paginator = bulletin_paginator_new (display, &options, PANGO_CONTEXT (context), 595, 842, 0, G_MAXUINT);
+      lines = bulletin_paginator_get_lines (paginator, 0, &n);
+      while (body < n && bulletin_typesetter_is_head_kind (lines[body].kind))
+        body++;
+      g_assert_cmpuint (body, >, 0);
+      g_assert_cmpuint (body, <, n);
+      pango_layout_line_get_extents (lines[body - 1].line, NULL, &head_rect);
+      pango_layout_line_get_extents (lines[body].line, NULL, &body_rect);
+      /* logical bottom of the headline block to logical top of the body */
+      gap = (lines[body].baseline + (double)body_rect.y / PANGO_SCALE) -
+            (lines[body - 1].baseline + (double)(head_rect.y + head_rect.height) / PANGO_SCALE);
+      g_test_message ("article %u: %.2f pt", a, gap);
+      g_assert_cmpfloat (gap, >, 10.5);
+      if (first_gap < 0)
+        first_gap = gap;
+      else
+        g_assert_cmpfloat_with_epsilon (gap, first_gap, 0.05);
+    }
+}
+
+static void
+test_headline_gap_screen (void)
+{
+  BulletinReadingSettings settings;
+  int first_gap = -1;
+
+  bulletin_reading_settings_init_default (&settings);
+  for (guint a = 0; a < G_N_ELEMENTS (heads); a++)
+    {
+      g_autoptr(BulletinArticle) article = make_article (heads[a], n_pieces (heads[a]), "zh-CN");
+      g_autoptr(BulletinDisplayText) display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+      GtkWidget *window = gtk_window_new ();
+      GtkWidget *view = gtk_text_view_new ();
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+      guint body = bulletin_typesetter_get_body_start (display);
+      const BulletinSpan *spans;
+      guint n_spans;
+      GtkTextIter head_end, body_start;
+      GdkRectangle head_rect, body_rect;
+      int head_y, head_height, body_y, body_height, gap;
+
+      spans = bulletin_display_text_get_spans (display, &n_spans);
+      gtk_window_set_default_size (GTK_WINDOW (window), 700, 500);
+      gtk_window_set_child (GTK_WINDOW (window), view);
+      bulletin_typography_configure_view (GTK_TEXT_VIEW (view), &settings);
+      bulletin_typography_fill_buffer (buffer, display, &settings);
+      gtk_window_present (GTK_WINDOW (window));
+      bulletin_test_iterate (200);
+
+      gtk_text_buffer_get_iter_at_offset (buffer, &head_end, spans[body - 1].end - 1);
+      gtk_text_buffer_get_iter_at_offset (buffer, &body_start, spans[body].start);
+      gtk_text_view_get_iter_location (GTK_TEXT_VIEW (view), &head_end, &head_rect);
+      gtk_text_view_get_iter_location (GTK_TEXT_VIEW (view), &body_start, &body_rect);
+      gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (view), &head_end, &head_y, &head_height);
+      gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (view), &body_start, &body_y, &body_height);
+      /* the body's first character's top to the last headline-block
+       * character's bottom */
+      gap = body_rect.y - (head_rect.y + head_rect.height);
+      g_test_message ("article %u: %d px on screen", a, gap);
+      g_assert_cmpint (gap, >, 0);
+      if (first_gap < 0)
+        first_gap = gap;
+      else
+        g_assert_cmpint (gap, ==, first_gap);
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  bulletin_test_tolerate_toolkit_warnings ();
+
+  g_test_add_func ("/bulletin/typesetter/gap-side", test_gap_side);
+  g_test_add_func ("/bulletin/typesetter/gap-screen-lone", test_gap_screen_lone);
+  g_test_add_func ("/bulletin/typesetter/run-in-dateline", test_run_in_dateline);
+  g_test_add_func ("/bulletin/typesetter/run-in-dateline/screen", test_run_in_dateline_screen);
+  g_test_add_func ("/bulletin/typesetter/headline-gap/paper", test_headline_gap_paper);
+  g_test_add_func ("/bulletin/typesetter/headline-gap/screen", test_headline_gap_screen);
+  return g_test_run ();
+}
