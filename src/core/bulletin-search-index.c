@@ -865,7 +865,7 @@ list_single_file (GFile         *root,
       g_autofree char *name = g_file_get_parse_name (root);
 
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("%s is neither a folder nor a ninjs (.json) or text (.txt) file"), name);
+                   _("%s is neither a folder nor a ninjs (.json), text (.txt) or NewsML (.xml) file"), name);
       return NULL;
     }
   f = g_new0 (IssueFile, 1);
