@@ -229,10 +229,20 @@ reader_drawn (void)
          (gtk_widget_get_mapped (view) && gtk_widget_get_width (view) > 0 && gtk_widget_get_height (view) > 0);
 }
 
+/* The bookmarks and notes are on disk (the store writes in a thread) */
+static gboolean
+store_saved (void)
+{
+  BulletinAnnotations *store =
+    bulletin_annotations_controller_get_store (bulletin_annotations_controller_get_for_window (window));
+
+  return !bulletin_annotations_is_writing (store) && !bulletin_annotations_has_unsaved (store);
+}
+
 static gboolean
 all_settled (void)
 {
-  return library_settled () && reader_settled () && issues_settled () && reader_drawn ();
+  return library_settled () && reader_settled () && issues_settled () && reader_drawn () && store_saved ();
 }
 
 /* What a person waits for before the next step: the scan, the issue
