@@ -1851,7 +1851,7 @@ main (int   argc,
       run_guarded (kind);
       if (step == RSS_MARK)
         rss_mark = rss_kib ();
-      if (benchmark && step % 500 == 0)
+      if (benchmark && step % 100 == 0)
         {
           printf ("# %u actions, %.1f s, RSS %.1f MiB\n", step,
                   (g_get_monotonic_time () - started) / (double)G_USEC_PER_SEC, rss_kib () / 1024.0);
