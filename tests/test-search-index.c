@@ -530,6 +530,48 @@ test_damaged (Fixture       *fixture,
   cross_check (fixture, fresh);
 }
 
+/* A single issue file is an archive of one issue: the scan and the index
+ * search it, its path is its name. */
+static void
+test_single_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bulletin-single-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "2024-04-01.txt", NULL);
+  g_autofree char *db = g_build_filename (dir, "index.sqlite", NULL);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(BulletinSearchIndex) index = NULL;
+  g_autoptr(BulletinSearchResults) scanned = NULL;
+  g_autoptr(BulletinSearchResults) indexed = NULL;
+
+  g_assert_no_error (error);
+  g_file_set_contents (path, "社区食堂推出新菜单\n\n街道社区食堂本周推出夏季新菜单，价格不变。\n", -1, &error);
+  g_assert_no_error (error);
+  file = g_file_new_for_path (path);
+
+  scanned = bulletin_search_scan_archive (file, "菜单", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (scanned);
+  g_assert_cmpuint (scanned->results->len, ==, 1);
+  g_assert_cmpstr (((BulletinSearchResult *)g_ptr_array_index (scanned->results, 0))->issue_path, ==,
+                   "2024-04-01.txt");
+
+  index = bulletin_search_index_new (file, db);
+  g_assert_true (bulletin_search_index_update (index, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  indexed = bulletin_search_index_query (index, "菜单", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (indexed->results->len, ==, 1);
+  g_assert_cmpuint (indexed->n_hits, ==, scanned->n_hits);
+  g_assert_cmpstr (((BulletinSearchResult *)g_ptr_array_index (indexed->results, 0))->issue_path, ==,
+                   "2024-04-01.txt");
+
+  g_clear_object (&index);
+  g_unlink (db);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* An issue that cannot be read is named, with its reason, in the results
  * of a scan and by the index; not logged (a warning would abort a test).
  * A single issue file is an archive of one issue. */
@@ -596,6 +638,7 @@ main (int   argc,
   ADD ("/bulletin/search-index/truncated", test_damaged, GINT_TO_POINTER (DAMAGE_TRUNCATE));
   ADD ("/bulletin/search-index/garbage", test_damaged, GINT_TO_POINTER (DAMAGE_GARBAGE));
   ADD ("/bulletin/search-index/garbage-pages", test_damaged, GINT_TO_POINTER (DAMAGE_GARBAGE_PAGES));
+  g_test_add_func ("/bulletin/search-index/single-file", test_single_file);
 
   return g_test_run ();
 }

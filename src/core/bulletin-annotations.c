@@ -2476,10 +2476,46 @@ compare_notes_newest_first (gconstpointer a,
   return -compare_notes (a, b);
 }
 
+typedef gint64 (*GetModified) (gpointer item);
+
+#define LISTED_MODIFIED_KEY "bulletin-annotations-listed-modified"
+
+/* An item changed in place (a note's new text: the store keeps one object
+ * per note and gives it the new values) is still the same object in the
+ * same place, so the splice below does not see it.  Each item remembers
+ * the time it was last listed at; one listed at an older time is put in
+ * its place again, so that the rows showing it are bound anew. */
+static void
+sync_changed_items (GListStore  *store,
+                    GetModified  get_modified)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (store), i);
+      gint64 modified = get_modified (item);
+      gint64 *listed = g_object_get_data (item, LISTED_MODIFIED_KEY);
+
+      if (listed == NULL)
+        {
+          listed = g_new (gint64, 1);
+          *listed = modified;
+          g_object_set_data_full (item, LISTED_MODIFIED_KEY, listed, g_free);
+        }
+      else if (*listed != modified)
+        {
+          *listed = modified;
+          g_list_store_splice (store, i, 1, (gpointer *)&item, 1);
+        }
+    }
+}
+
 static void
 sync_model (GListStore   *store,
             GHashTable   *table,
-            GCompareFunc  compare)
+            GCompareFunc  compare,
+            GetModified   get_modified)
 {
   g_autoptr(GPtrArray) items = sorted_values (table, compare);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
@@ -2503,17 +2539,19 @@ sync_model (GListStore   *store,
       last_old--;
       last_new--;
     }
-  if (first == last_old && first == last_new)
-    return;
-  g_list_store_splice (store, first, last_old - first,
-                       items->pdata + first, last_new - first);
+  if (first != last_old || first != last_new)
+    g_list_store_splice (store, first, last_old - first,
+                         items->pdata + first, last_new - first);
+  sync_changed_items (store, get_modified);
 }
 
 static void
 sync_models (BulletinAnnotations *self)
 {
-  sync_model (self->bookmark_model, self->state.bookmarks, compare_bookmarks_newest_first);
-  sync_model (self->note_model, self->state.notes, compare_notes_newest_first);
+  sync_model (self->bookmark_model, self->state.bookmarks, compare_bookmarks_newest_first,
+              (GetModified)bulletin_bookmark_get_modified);
+  sync_model (self->note_model, self->state.notes, compare_notes_newest_first,
+              (GetModified)bulletin_note_get_modified);
 }
 
 /* ---------------------------------------------------------------------- */

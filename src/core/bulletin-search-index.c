@@ -893,6 +893,38 @@ folder_stamp (GFile        *folder,
     }
 }
 
+/* A single issue file is an archive of one issue, as the window opens it;
+ * its path is its name. */
+static GPtrArray *
+list_single_file (GFile         *root,
+                  GFileInfo     *info,
+                  GError       **error)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify)issue_file_free);
+  BulletinIssueKind kind;
+  IssueFile *f;
+
+  if (!bulletin_issue_kind_for_file (root, g_file_info_get_file_type (info), &kind))
+    {
+      g_autofree char *name = g_file_get_parse_name (root);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("%s is neither a folder nor a ninjs (.json), text (.txt) or NewsML (.xml) file"), name);
+      return NULL;
+    }
+  f = g_new0 (IssueFile, 1);
+  f->file = g_object_ref (root);
+  f->path = g_file_get_basename (root);
+  f->kind = kind;
+  f->size = g_file_info_get_size (info);
+  f->mtime = (gint64)g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED) * 1000000 +
+             g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC);
+  g_ptr_array_add (files, f);
+  return g_steal_pointer (&files);
+}
+
+/* The issues of the archive at @root: the entries of a folder, or a
+ * single issue file. */
 static GPtrArray *
 list_issue_files (GFile         *root,
                   GCancellable  *cancellable,
@@ -901,22 +933,17 @@ list_issue_files (GFile         *root,
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify)issue_file_free);
   g_autoptr(GFileInfo) root_info = NULL;
-  BulletinIssueKind root_kind;
 
-  /* a single issue file is an archive of one issue */
-  root_info = g_file_query_info (root, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                 G_FILE_QUERY_INFO_NONE, cancellable, NULL);
-  if (root_info != NULL && g_file_info_get_file_type (root_info) != G_FILE_TYPE_DIRECTORY &&
-      bulletin_issue_kind_for_file (root, g_file_info_get_file_type (root_info), &root_kind))
-    {
-      IssueFile *f = g_new0 (IssueFile, 1);
-
-      f->file = g_object_ref (root);
-      f->path = g_strdup (g_file_info_get_name (root_info));
-      f->kind = root_kind;
-      g_ptr_array_add (files, f);
-      return g_steal_pointer (&files);
-    }
+  root_info = g_file_query_info (root,
+                                 G_FILE_ATTRIBUTE_STANDARD_TYPE ","
+                                 G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                                 G_FILE_ATTRIBUTE_TIME_MODIFIED ","
+                                 G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
+                                 G_FILE_QUERY_INFO_NONE, cancellable, error);
+  if (root_info == NULL)
+    return NULL;
+  if (g_file_info_get_file_type (root_info) != G_FILE_TYPE_DIRECTORY)
+    return list_single_file (root, root_info, error);
 
   /* the entries the archive lists, symbolic links judged by its rule */
   entries = bulletin_archive_list_folder (root, root,
@@ -1835,7 +1862,8 @@ bulletin_search_index_uses_shared (BulletinSearchIndex *self)
 
 /**
  * bulletin_search_index_new:
- * @root: the archive folder
+ * @root: the archive folder, or a single issue file (an archive of one
+ *   issue, as the window opens it)
  * @db_path: (nullable): where to keep the index; NULL for the default
  *
  * Nothing is read or written until an update or a query.

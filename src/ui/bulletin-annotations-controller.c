@@ -1288,15 +1288,29 @@ find_issue (BulletinAnnotationsController *self,
  * first, one at a time. */
 typedef struct {
   BulletinAnnotationsController *self;
+  BulletinLibrary               *library;  /* the archive searched */
   char                          *article_id;
   GPtrArray                     *candidates;
   guint                          next;
 } Search;
 
+/* The search is still wanted: the window is open, with the archive it
+ * searches, and the article is still the one to open.  (Two archives can
+ * hold the same article, and the archive opened next may ask for it too:
+ * the id alone does not tell.) */
+static gboolean
+search_wanted (Search *search)
+{
+  return search->self->window != NULL &&
+         bulletin_window_get_library (search->self->window) == search->library &&
+         g_strcmp0 (search->self->pending_article, search->article_id) == 0;
+}
+
 static void
 search_free (Search *search)
 {
   g_object_unref (search->self);
+  g_object_unref (search->library);
   g_free (search->article_id);
   g_ptr_array_unref (search->candidates);
   g_free (search);
@@ -1313,8 +1327,7 @@ search_loaded (GObject      *object,
   BulletinIssue *issue = BULLETIN_ISSUE (object);
 
   if (bulletin_issue_load_finish (issue, result, NULL) &&
-      search->self->window != NULL &&
-      g_strcmp0 (search->self->pending_article, search->article_id) == 0 &&
+      search_wanted (search) &&
       bulletin_issue_find_article (issue, search->article_id) != NULL)
     {
       show_loaded (search->self, issue);
@@ -1329,8 +1342,7 @@ search_next (Search *search)
 {
   BulletinIssue *issue;
 
-  if (search->self->window == NULL ||
-      g_strcmp0 (search->self->pending_article, search->article_id) != 0)
+  if (!search_wanted (search))
     {
       search_free (search);
       return;
@@ -1391,6 +1403,7 @@ open_article (BulletinAnnotationsController *self,
       guint n = g_list_model_get_n_items (issues);
 
       search->self = g_object_ref (self);
+      search->library = g_object_ref (library);
       search->article_id = g_strdup (article_id);
       search->candidates = g_ptr_array_new_with_free_func (g_object_unref);
       for (int pass = 0; pass < 2; pass++)

@@ -399,6 +399,24 @@ bulletin_reader_view_class_init (BulletinReaderViewClass *klass)
   gtk_widget_class_install_action (widget_class, "reader.bottom", NULL, end_action);
 }
 
+/* The view never rests past the end of its text.  GTK animates a scroll
+ * to a mark towards a value computed with the estimated heights of the
+ * lines not laid out yet; as they are laid out the text may get shorter
+ * than that value, and GTK 4.8's animation goes on to it unclamped: the
+ * reader then showed nothing (no text, no status page) until it scrolled
+ * again, for instance when the article's row was activated.  Setting the
+ * value within the bounds also ends the animation. */
+static void
+clamp_scroll (BulletinReaderView *self)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+  double top = MAX (gtk_adjustment_get_lower (adj),
+                    gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+
+  if (gtk_adjustment_get_value (adj) > top)
+    gtk_adjustment_set_value (adj, top);
+}
+
 /* Large text (GNOME's text-scaling-factor) arrives as a new Xft DPI: the
  * glyphs grow by themselves, the line pitch and indents the typography
  * computed in pixels must follow. */
@@ -467,6 +485,10 @@ bulletin_reader_view_init (BulletinReaderView *self)
   bulletin_reader_menu_attach (self->text_view);
   g_signal_connect_object (gtk_widget_get_settings (GTK_WIDGET (self)), "notify::gtk-xft-dpi",
                            G_CALLBACK (dpi_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scrolled_window), "changed",
+                           G_CALLBACK (clamp_scroll), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scrolled_window), "value-changed",
+                           G_CALLBACK (clamp_scroll), self, G_CONNECT_SWAPPED);
   bulletin_typography_configure_view (self->text_view, &self->settings);
   update_clamp (self);
 }

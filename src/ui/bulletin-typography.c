@@ -304,6 +304,18 @@ update_tags (GtkTextBuffer                 *buffer,
   tag = ensure_tag (buffer, BULLETIN_TAG_PIECE_BREAKS);
   g_object_set (tag, "pixels-below-lines", lead, NULL);
 
+  /* No properties: they only make a tag start on every line.  GTK 4.8's
+   * text layout keeps the style of the last line it laid out for the
+   * next one it lays out while no tag starts or ends in between (its
+   * "one style cache"), even when that next line is not the line after
+   * it: a body paragraph laid out again after a note's highlight changed
+   * took the byline's or the dateline's style (small or bold sans, no
+   * indent) until the view was laid out anew.  Role tags run on from one
+   * body paragraph into the next, so that nothing starts there; these two,
+   * one on every other block, start on every line. */
+  ensure_tag (buffer, BULLETIN_TAG_BLOCK_EVEN);
+  ensure_tag (buffer, BULLETIN_TAG_BLOCK_ODD);
+
   tag = ensure_tag (buffer, BULLETIN_TAG_HALT);
   g_object_set (tag, "font-features", "halt 1", NULL);
 
@@ -542,6 +554,8 @@ tag_spans (GtkTextBuffer       *buffer,
       end = start;
       gtk_text_iter_forward_chars (&end, spans[i].end - spans[i].start + 1);
       gtk_text_buffer_apply_tag (buffer, tag, &start, &end);
+      gtk_text_buffer_apply_tag_by_name (buffer, i % 2 == 0 ? BULLETIN_TAG_BLOCK_EVEN : BULLETIN_TAG_BLOCK_ODD,
+                                         &start, &end);
       if (run_in)
         {
           GtkTextIter dateline_end = start;
@@ -869,6 +883,9 @@ bulletin_typography_apply_settings (GtkTextBuffer                 *buffer,
 /* Figures */
 
 #define FIGURES_KEY "bulletin-typography-figures"
+#define FIGURES_HOST_KEY "bulletin-typography-figures-host"
+#define FIGURE_X_KEY "bulletin-typography-figure-x"
+#define FIGURE_Y_KEY "bulletin-typography-figure-y"
 
 typedef struct {
   GtkWidget   *child;
@@ -880,12 +897,18 @@ typedef struct {
 
 typedef struct {
   GtkTextView   *view;
+  GtkWidget     *host;     /* the view's overlay that holds the figures */
   GArray        *figures;  /* Figure */
   guint          tick_id;
   guint          quiet;    /* frames without a change */
   GtkAdjustment *vadjustment;
   gulong         changed_id;
 } Figures;
+
+static void figure_move (GtkWidget *host,
+                         GtkWidget *child,
+                         int        x,
+                         int        y);
 
 static void
 figures_free (gpointer data)
@@ -896,8 +919,8 @@ figures_free (gpointer data)
     {
       Figure *figure = &g_array_index (figures->figures, Figure, i);
 
-      if (gtk_widget_get_parent (figure->child) == GTK_WIDGET (figures->view))
-        gtk_text_view_remove (figures->view, figure->child);
+      if (gtk_widget_get_parent (figure->child) == figures->host)
+        gtk_widget_unparent (figure->child);
       g_object_unref (figure->child);
     }
   if (figures->tick_id != 0)
@@ -950,7 +973,7 @@ figures_tick (GtkWidget     *widget,
         {
           figure->y = rect.y - height - 6;
           figure->x = left;
-          gtk_text_view_move_overlay (view, figure->child, figure->x, figure->y);
+          figure_move (figures->host, figure->child, figure->x, figure->y);
           figures->quiet = 0;
         }
     }
@@ -970,6 +993,81 @@ figures_layout_changed (Figures *figures)
   figures->quiet = 0;
   if (figures->tick_id == 0)
     figures->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (figures->view), figures_tick, figures, NULL);
+}
+
+/* The host of the figures measures nothing (so that the view does not
+ * grow with the figures it holds) and gives each figure its requested
+ * size at its own place, in buffer coordinates. */
+static void
+figures_host_measure (GtkWidget      *widget,
+                      GtkOrientation  orientation,
+                      int             for_size,
+                      int            *minimum,
+                      int            *natural,
+                      int            *minimum_baseline,
+                      int            *natural_baseline)
+{
+  *minimum = *natural = 0;
+  *minimum_baseline = *natural_baseline = -1;
+}
+
+static void
+figures_host_allocate (GtkWidget *widget,
+                       int        width,
+                       int        height,
+                       int        baseline)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkRequisition size;
+
+      gtk_widget_get_preferred_size (child, &size, NULL);
+      gtk_widget_size_allocate (child,
+                                &(GtkAllocation) {
+                                  GPOINTER_TO_INT (g_object_get_data (G_OBJECT (child), FIGURE_X_KEY)),
+                                  GPOINTER_TO_INT (g_object_get_data (G_OBJECT (child), FIGURE_Y_KEY)),
+                                  size.width, size.height
+                                }, -1);
+    }
+}
+
+/* The one overlay of @view that holds the figures, at the origin of the
+ * buffer, made on first use.  GTK 4.8 cannot take an overlay child out of
+ * a text view again (gtk_text_view_remove () knows only anchored
+ * children, and says so), so a figure of the article before would stay on
+ * top of every article after it: the figures come and go inside this
+ * host instead, which the view keeps.  It takes no input, so that the
+ * text under it is selected and clicked as before. */
+static GtkWidget *
+figures_host (GtkTextView *view)
+{
+  GtkWidget *host = g_object_get_data (G_OBJECT (view), FIGURES_HOST_KEY);
+
+  if (host == NULL)
+    {
+      /* a GtkFixed (which unparents its children when it goes) that
+       * measures and places them as above */
+      host = g_object_new (GTK_TYPE_FIXED,
+                           "layout-manager", gtk_custom_layout_new (NULL, figures_host_measure,
+                                                                    figures_host_allocate),
+                           "can-target", FALSE,
+                           NULL);
+      gtk_text_view_add_overlay (view, host, 0, 0);
+      g_object_set_data (G_OBJECT (view), FIGURES_HOST_KEY, host);
+    }
+  return host;
+}
+
+static void
+figure_move (GtkWidget *host,
+             GtkWidget *child,
+             int        x,
+             int        y)
+{
+  g_object_set_data (G_OBJECT (child), FIGURE_X_KEY, GINT_TO_POINTER (x));
+  g_object_set_data (G_OBJECT (child), FIGURE_Y_KEY, GINT_TO_POINTER (y));
+  gtk_widget_queue_allocate (host);
 }
 
 static GtkWidget *
@@ -1052,6 +1150,7 @@ bulletin_typography_attach_figures (GtkTextView         *view,
   spans = bulletin_display_text_get_spans (display, &n_spans);
   figures = g_new0 (Figures, 1);
   figures->view = view;
+  figures->host = figures_host (view);
   figures->figures = g_array_new (FALSE, TRUE, sizeof (Figure));
 
   for (guint i = 0; i < n_spans; i++)
@@ -1076,7 +1175,8 @@ bulletin_typography_attach_figures (GtkTextView         *view,
       gtk_text_buffer_apply_tag (buffer, figure.tag, &start, &end);
       figure.mark = gtk_text_buffer_create_mark (buffer, NULL, &start, TRUE);
       figure.y = G_MININT;
-      gtk_text_view_add_overlay (view, figure.child, 0, 0);
+      gtk_widget_set_parent (figure.child, figures->host);
+      figure_move (figures->host, figure.child, 0, 0);
       g_array_append_val (figures->figures, figure);
     }
 

@@ -43,6 +43,9 @@ typedef struct {
 #define BULLETIN_TAG_PIECE_BREAKS    "bulletin-piece-breaks"
 #define BULLETIN_TAG_HALT       "bulletin-halt"       /* font-features "halt 1" */
 #define BULLETIN_TAG_GAP        "bulletin-gap"        /* letter-spacing em/4 (body size) */
+/* no properties: every other block, so that a tag starts on every line */
+#define BULLETIN_TAG_BLOCK_EVEN "bulletin-block-even"
+#define BULLETIN_TAG_BLOCK_ODD  "bulletin-block-odd"
 /* the headline gap: the last headline-block line ("-" role name), the
  * first body block (BULLETIN_TYPESETTER_HEADLINE_GAP_EM above) */
 #define BULLETIN_TAG_HEAD_END   "bulletin-head-end"

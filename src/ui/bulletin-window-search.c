@@ -130,7 +130,10 @@ result_activated (BulletinArchiveSearch *archive,
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(BulletinIssue) issue = g_list_model_get_item (issues, i);
-      g_autofree char *relative = g_file_get_relative_path (root, bulletin_issue_get_file (issue));
+      GFile *file = bulletin_issue_get_file (issue);
+      /* a single issue file is the archive: its path is its name */
+      g_autofree char *relative = g_file_equal (root, file) ? g_file_get_basename (file)
+                                                            : g_file_get_relative_path (root, file);
 
       if (g_strcmp0 (relative, issue_path) == 0 || g_strcmp0 (bulletin_issue_get_id (issue), issue_id) == 0)
         {
@@ -162,10 +165,11 @@ search_archive_action (GSimpleAction *action,
       g_signal_connect_object (ws->archive, "result-activated", G_CALLBACK (result_activated), self, 0);
     }
 
-  if (library != NULL && !bulletin_library_is_single_file (library))
+  /* a folder, or a single issue file: an archive of one issue */
+  if (library != NULL)
     root = bulletin_library_get_location (library);
   if (root == NULL)
-    bulletin_window_show_message (self, _("Open an archive folder to search it."));
+    bulletin_window_show_message (self, _("Open an archive to search it."));
   bulletin_archive_search_set_root (ws->archive, root, NULL);
   gtk_window_present (GTK_WINDOW (ws->archive));
 }
