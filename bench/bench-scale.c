@@ -275,6 +275,7 @@ main (int   argc,
   double worst_first = 0, worst_all = 0, worst_single_first = 0, worst_single_all = 0;
   guint first_ok = 0, all_ok = 0;
 
+  setvbuf (stdout, NULL, _IOLBF, 0);
   if (word_list == NULL)
     word_list = DEFAULT_WORD_LIST;
   if (!g_file_test (word_list, G_FILE_TEST_EXISTS))

