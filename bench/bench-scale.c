@@ -264,7 +264,6 @@ main (int   argc,
   g_autoptr(GFile) tmp_dir = NULL;
   g_autoptr(BulletinSearchIndex) index = NULL;
   g_autoptr(GArray) queries = g_array_new (FALSE, TRUE, sizeof (Query));
-  g_autoptr(GHashTable) tried = g_hash_table_new (g_direct_hash, g_direct_equal);
   g_autofree char *tmp = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *db = NULL;
@@ -376,60 +375,79 @@ main (int   argc,
   printf ("\n== Queries (first screen = newest 50 hits; rg -F -c over the same files, best of 3)\n");
   printf ("  %-10s %5s %8s %8s %9s %9s %9s %8s %8s\n", "query", "chars", "df", "band",
           "rg ms", "first ms", "all ms", "first/rg", "all/rg");
-  for (int pass = 0; pass < 2; pass++)
-    for (double r = 0; r < search_corpus_get_n_words (corpus); r = r < 1 ? 1 : r * 1.12)
+  {
+    g_autoptr(GArray) words = g_array_new (FALSE, FALSE, sizeof (guint));
+    g_autoptr(GArray) singles = g_array_new (FALSE, FALSE, sizeof (guint));
+    guint have_single[N_BANDS] = { 0 };
+
+    /* ranks of the 2-4 character words and of the 1-character ones */
+    for (guint r = 0; r < search_corpus_get_n_words (corpus); r++)
       {
-        const char *q = search_corpus_get_word (corpus, (guint)r);
-        glong len = g_utf8_strlen (q, -1);
-        g_autoptr(BulletinSearchResults) all = NULL;
-        Query entry = { 0 };
+        glong len = g_utf8_strlen (search_corpus_get_word (corpus, r), -1);
 
-        if (pass == 0 ? (len < 2 || len > 4) : (len != 1 || n_single >= 8))
-          continue;
-        if (!g_hash_table_add (tried, (gpointer)q))
-          continue;
-
-        t = now ();
-        all = bulletin_search_index_query_full (index, q, 0, 300, NULL, &error);
-        entry.all = now () - t;
-        if (all == NULL)
-          {
-            g_printerr ("%s: %s\n", q, error->message);
-            return 1;
-          }
-        entry.df = all->results->len;
-        if (entry.df == 0)
-          continue;
-        entry.band = band_of ((double)entry.df / MAX (n_docs, 1));
-        if (pass == 0)
-          {
-            if (have[entry.band] >= PER_BAND)
-              continue;
-            have[entry.band]++;
-          }
-        else
-          n_single++;
-        entry.query = g_strdup (q);
-        /* the complete query again, warm, and the first screen: best of 3 */
-        for (guint k = 0; k < 3; k++)
-          {
-            g_autoptr(BulletinSearchResults) again = NULL;
-            g_autoptr(BulletinSearchResults) screen = NULL;
-
-            t = now ();
-            again = bulletin_search_index_query_full (index, q, 0, 300, NULL, NULL);
-            entry.all = MIN (entry.all, now () - t);
-            t = now ();
-            screen = bulletin_search_index_query_full (index, q, 50, 300, NULL, NULL);
-            entry.first = k == 0 ? now () - t : MIN (entry.first, now () - t);
-          }
-        entry.rg = run_rg (q, dir);
-        printf ("  %-10s %5ld %8u %8s %9.1f %9.1f %9.1f %8.3f %8.3f\n", q, len, entry.df,
-                band_names[entry.band], entry.rg * 1000, entry.first * 1000, entry.all * 1000,
-                entry.first / entry.rg, entry.all / entry.rg);
-        fflush (stdout);
-        g_array_append_val (queries, entry);
+        if (len == 1)
+          g_array_append_val (singles, r);
+        else if (len <= 4)
+          g_array_append_val (words, r);
       }
+
+    /* through each list at geometric steps, so that every frequency
+     * comes up; a word is kept when its band still wants one */
+    for (int pass = 0; pass < 2; pass++)
+      {
+        GArray *list = pass == 0 ? words : singles;
+        guint prev = G_MAXUINT;
+
+        for (double x = 0; x < list->len; x = x < 1 ? 1 : x * 1.15)
+          {
+            guint rank = g_array_index (list, guint, (guint)x);
+            const char *q = search_corpus_get_word (corpus, rank);
+            g_autoptr(BulletinSearchResults) all = NULL;
+            Query entry = { 0 };
+            guint *quota = pass == 0 ? have : have_single;
+            guint limit = pass == 0 ? PER_BAND : 2;
+
+            if ((guint)x == prev)
+              continue;
+            prev = (guint)x;
+            t = now ();
+            all = bulletin_search_index_query_full (index, q, 0, 300, NULL, &error);
+            entry.all = now () - t;
+            if (all == NULL)
+              {
+                g_printerr ("%s: %s\n", q, error->message);
+                return 1;
+              }
+            entry.df = all->results->len;
+            if (entry.df == 0)
+              continue;
+            entry.band = band_of ((double)entry.df / MAX (n_docs, 1));
+            if (quota[entry.band] >= limit)
+              continue;
+            quota[entry.band]++;
+            n_single += pass == 1;
+            entry.query = g_strdup (q);
+            /* the complete query again, warm, and the first screen: best of 3 */
+            for (guint k = 0; k < 3; k++)
+              {
+                g_autoptr(BulletinSearchResults) again = NULL;
+                g_autoptr(BulletinSearchResults) screen = NULL;
+
+                t = now ();
+                again = bulletin_search_index_query_full (index, q, 0, 300, NULL, NULL);
+                entry.all = MIN (entry.all, now () - t);
+                t = now ();
+                screen = bulletin_search_index_query_full (index, q, 50, 300, NULL, NULL);
+                entry.first = k == 0 ? now () - t : MIN (entry.first, now () - t);
+              }
+            entry.rg = run_rg (q, dir);
+            printf ("  %-10s %5ld %8u %8s %9.1f %9.1f %9.1f %8.3f %8.3f\n", q, g_utf8_strlen (q, -1),
+                    entry.df, band_names[entry.band], entry.rg * 1000, entry.first * 1000,
+                    entry.all * 1000, entry.first / entry.rg, entry.all / entry.rg);
+            g_array_append_val (queries, entry);
+          }
+      }
+  }
 
   for (guint i = 0; i < queries->len; i++)
     {
@@ -467,21 +485,8 @@ main (int   argc,
   for (guint i = 0; i < queries->len; i++)
     g_free (g_array_index (queries, Query, i).query);
   g_clear_object (&index);
-  if (kept == NULL)
-    remove_tree (tmp_dir);
-  else
-    {
-      g_autoptr(GFile) cache_dir = g_file_new_for_path (cache);
-
-      remove_tree (cache_dir);
-      g_unlink (db);
-      {
-        g_autofree char *wal = g_strconcat (db, "-wal", NULL);
-        g_autofree char *shm = g_strconcat (db, "-shm", NULL);
-        g_unlink (wal);
-        g_unlink (shm);
-      }
-      g_rmdir (tmp);
-    }
+  /* the archive stays when it was named in BULLETIN_BENCH_ARCHIVE: it is
+   * not under the temporary folder then */
+  remove_tree (tmp_dir);
   return 0;
 }
