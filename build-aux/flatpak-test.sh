@@ -189,6 +189,10 @@ check "exported Exec hands files over through the document portal" \
 check "desktop file is not D-Bus activatable" bash -c "! grep -q '^DBusActivatable=true' '$desktop'"
 check "scalable icon exported" test -f "$exports/icons/hicolor/scalable/apps/$app_id.svg"
 check "symbolic icon exported" test -f "$exports/icons/hicolor/symbolic/apps/$app_id-symbolic.svg"
+check "GNOME Shell search provider exported" \
+  grep -qxF "BusName=$app_id" "$exports/gnome-shell/search-providers/$app_id.search-provider.ini"
+check "D-Bus service exported, starting the app in the sandbox as a service" \
+  grep -qE '^Exec=.*flatpak run .*'"$app_id"'.*--gapplication-service' "$exports/dbus-1/services/$app_id.service"
 # flatpak-builder 1.2 moves metainfo to the older appdata location.
 metainfo=$files/share/metainfo/$app_id.metainfo.xml
 [ -f "$metainfo" ] || metainfo=$files/share/appdata/$app_id.appdata.xml

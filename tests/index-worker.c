@@ -2,7 +2,7 @@
 /* A process of test-index-safety: updates, queries or scans one archive,
  * so that the test can run several at once.
  *
- *   index-worker update ROOT DB
+ *   index-worker update ROOT DB     (DB "default": the app's own)
  *   index-worker query ROOT DB QUERY...
  *   index-worker scan ROOT QUERY...
  *   index-worker list ROOT       (the archive's listing: test-shared-index)
@@ -57,7 +57,9 @@ main (int   argc,
 
   if (strcmp (argv[1], "update") == 0 && argc == 4)
     {
-      g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (root, argv[3]);
+      /* "default": where the app keeps it (under XDG_CACHE_HOME) */
+      g_autoptr(BulletinSearchIndex) index =
+        bulletin_search_index_new (root, strcmp (argv[3], "default") == 0 ? NULL : argv[3]);
 
       if (!bulletin_search_index_update (index, NULL, NULL, NULL, &error))
         {

@@ -33,6 +33,16 @@ has_summary (gpointer data)
          g_str_has_prefix (bulletin_archive_search_get_summary (search), "3 hits in 2 articles");
 }
 
+static const char *expected_summary;
+
+static gboolean
+has_expected_summary (gpointer data)
+{
+  BulletinArchiveSearch *search = data;
+
+  return g_str_has_prefix (bulletin_archive_search_get_summary (search), expected_summary);
+}
+
 static char *activated_article;
 
 static void
@@ -86,6 +96,28 @@ test_results (void)
   g_assert_true (gtk_list_box_row_get_activatable (row));
   g_signal_emit_by_name (list, "row-activated", row);
   g_assert_nonnull (activated_article);
+
+  /* query syntax: an exclusion, all of the words; only exclusions say
+   * what is missing; a help popover says how */
+  bulletin_archive_search_set_query (search, "疫情 -社区");
+  expected_summary = "2 hits in 1 article";
+  iterate_until (has_expected_summary, search);
+  bulletin_archive_search_set_query (search, "常态化 新的");
+  expected_summary = "2 hits in 1 article";
+  iterate_until (has_expected_summary, search);
+  bulletin_archive_search_set_query (search, "-疫情");
+  expected_summary = "Add a word to search for";
+  iterate_until (has_expected_summary, search);
+  {
+    GtkWidget *button = (GtkWidget *)gtk_widget_get_template_child (GTK_WIDGET (search), BULLETIN_TYPE_ARCHIVE_SEARCH,
+                                                       "syntax_button");
+    GtkWidget *label = (GtkWidget *)gtk_widget_get_template_child (GTK_WIDGET (search), BULLETIN_TYPE_ARCHIVE_SEARCH,
+                                                      "syntax_label");
+
+    g_assert_true (GTK_IS_MENU_BUTTON (button));
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, "How to Search");
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "-word"));
+  }
 
   gtk_window_destroy (GTK_WINDOW (search));
   g_remove (a);

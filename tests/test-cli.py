@@ -94,6 +94,18 @@ def main():
         rc, out, err = run("--search", "没有这个词", archive)
         tap.check(rc == 1 and out == "" and err == "", "nothing matched: exit 1", f"exit {rc}\n{out}{err}")
 
+        # query syntax: all of the words, anywhere; "a phrase"; -word
+        rc, out, err = run("--search", "儿童 借阅", archive)
+        tap.check(rc == 0 and len(out.splitlines()) == 1 and json.loads(out)["hits"] == 2,
+                  "--search with two words: both found", f"exit {rc}\n{out}{err}")
+        rc, out, err = run("--search", "阅读 -借阅", archive)
+        tap.check(rc == 1 and out == "", "--search -word: the article left out", f"exit {rc}\n{out}{err}")
+        rc, out, err = run("--search", "阅读 -没有这个词", archive)
+        tap.check(rc == 0 and len(out.splitlines()) == 1, "--search -word absent: found", f"exit {rc}\n{out}{err}")
+        rc, out, err = run("--search", "-阅读", archive)
+        tap.check(rc == 2 and out == "" and "Add a word to search for" in err and one_line(err),
+                  "--search of exclusions only: says so, exit 2", f"exit {rc}\n{out}{err}")
+
         # a single file is an archive of one issue
         rc, out, err = run("--search", "阅读", issue)
         tap.check(rc == 0 and len(out.splitlines()) == 1, "--search in a single file: found",

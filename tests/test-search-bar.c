@@ -144,6 +144,19 @@ test_highlights (Fixture       *f,
   g_free (matches);
   matches = tagged_ranges (f, BULLETIN_SEARCH_MATCH_TAG);
   g_assert_cmpstr (matches, ==, "0-1:國");
+
+  /* several words: every one of them highlighted, in order; an excluded
+   * word found leaves nothing; only exclusions say what is missing */
+  bulletin_search_bar_set_query (f->bar, "新华社 志愿者");
+  g_free (matches);
+  matches = tagged_ranges (f, BULLETIN_SEARCH_MATCH_TAG);
+  g_assert_cmpstr (matches, ==, "2-5:志愿者 8-11:志愿者 16-19:志愿者 25-28:新华社");
+  g_assert_cmpstr (bulletin_search_bar_get_status (f->bar), ==, "1 of 4");
+  bulletin_search_bar_set_query (f->bar, "志愿者 -新华社");
+  g_assert_cmpuint (bulletin_search_bar_get_n_matches (f->bar), ==, 0);
+  g_assert_cmpstr (bulletin_search_bar_get_status (f->bar), ==, "No results");
+  bulletin_search_bar_set_query (f->bar, "-新华社");
+  g_assert_cmpstr (bulletin_search_bar_get_status (f->bar), ==, "Add a word to search for");
 }
 
 static void

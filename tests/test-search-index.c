@@ -135,6 +135,9 @@ static const char *queries[] = {
   "疫情", "疫", "国", "國家", "发展", "經濟發展", "志愿者", "哈哈", "abc", "ＡＢＣ",
   "123", "１２３", "covid", "COVID-19", "shanghai", "xylo", "麒麟", "饕餮", "，",
   "的在", "社区 居民", "不存在的词", "ylophone", "情疫",
+  /* query syntax: all of the words, a phrase, exclusions */
+  "居民 社区", "\"社区 居民\"", "疫情 -国家", "志愿者 -哈哈 -abc", "abc 疫情", "covid 麒麟 -饕餮",
+  "\"哈哈", "-\"国家\" 发展", "疫 情", "xylo -xylophone",
 };
 
 static void
@@ -216,6 +219,98 @@ test_cross_check (Fixture       *fixture,
   last = g_ptr_array_index (results->results, results->results->len - 1);
   g_assert_cmpstr (first->issue_path, >, last->issue_path);  /* newest first */
   g_assert_cmpstr (first->issue_date, ==, "2020-02-17");
+}
+
+/* Several words mean all of them, -word excludes: the scan and the index
+ * agree (cross_check), and the results are what the words say */
+static void
+test_syntax (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (fixture->root, fixture->db);
+  BulletinSearchResults *a = scan (fixture, "疫情");
+  BulletinSearchResults *b = scan (fixture, "国家");
+  BulletinSearchResults *both = scan (fixture, "疫情 国家");
+  BulletinSearchResults *reversed = scan (fixture, "国家 疫情");
+  BulletinSearchResults *a_not_b = scan (fixture, "疫情 -国家");
+  g_autoptr(GHashTable) in_b = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(BulletinSearchResults) excluded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  build (index);
+  cross_check (fixture, index);
+
+  for (guint i = 0; i < b->results->len; i++)
+    {
+      BulletinSearchResult *r = g_ptr_array_index (b->results, i);
+
+      g_hash_table_add (in_b, g_strdup_printf ("%s/%u", r->issue_path, r->article_index));
+    }
+  g_assert_cmpuint (both->results->len, >, 0);
+  g_assert_cmpuint (a_not_b->results->len, >, 0);
+  g_assert_cmpuint (both->results->len + a_not_b->results->len, ==, a->results->len);
+  g_assert_cmpuint (both->results->len, ==, reversed->results->len);
+  g_assert_cmpuint (both->n_hits, ==, reversed->n_hits);
+  for (guint i = 0; i < both->results->len; i++)
+    {
+      BulletinSearchResult *r = g_ptr_array_index (both->results, i);
+      g_autofree char *key = g_strdup_printf ("%s/%u", r->issue_path, r->article_index);
+
+      g_assert_true (g_hash_table_contains (in_b, key));
+    }
+  for (guint i = 0; i < a_not_b->results->len; i++)
+    {
+      BulletinSearchResult *r = g_ptr_array_index (a_not_b->results, i);
+      g_autofree char *key = g_strdup_printf ("%s/%u", r->issue_path, r->article_index);
+
+      g_assert_false (g_hash_table_contains (in_b, key));
+    }
+
+  /* only exclusions: an error, the same both ways */
+  excluded = bulletin_search_index_query (index, "-国家", 0, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpstr (error->message, ==, "Add a word to search for");
+  g_assert_null (excluded);
+  g_clear_error (&error);
+  excluded = bulletin_search_scan_archive (fixture->root, "-国家 -\"社区\"", NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_null (excluded);
+}
+
+/* The search provider answers from the index alone: without one, a query
+ * fails instead of reading every file */
+static void
+test_index_only (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (fixture->root, fixture->db);
+  g_autoptr(BulletinSearchResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bulletin_search_index_set_index_only (index, TRUE);
+  results = bulletin_search_index_query (index, "疫情", 10, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED);
+  g_assert_null (results);
+  g_clear_error (&error);
+
+  /* a shared index beside the archive (bulletin-reader --index) answers */
+  {
+    g_autofree char *shared_path = bulletin_search_index_shared_path (fixture->root);
+    g_autoptr(BulletinSearchIndex) shared = bulletin_search_index_new (fixture->root, shared_path);
+
+    build (shared);
+    results = bulletin_search_index_query (index, "疫情", 0, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_false (results->scanned);
+    assert_same_results (results, scan (fixture, "疫情"));
+    g_clear_pointer (&results, bulletin_search_results_free);
+  }
+
+  build (index);
+  results = bulletin_search_index_query (index, "疫情", 10, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (results->scanned);
+  g_assert_cmpuint (results->results->len, >, 0);
 }
 
 static void
@@ -490,6 +585,8 @@ main (int   argc,
   g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
   ADD ("/bulletin/search-index/cross-check", test_cross_check, NULL);
+  ADD ("/bulletin/search-index/syntax", test_syntax, NULL);
+  ADD ("/bulletin/search-index/index-only", test_index_only, NULL);
   ADD ("/bulletin/search-index/first-screen", test_first_screen, NULL);
   ADD ("/bulletin/search-index/details", test_details, NULL);
   ADD ("/bulletin/search-index/partial", test_partial, NULL);

@@ -165,7 +165,7 @@ test_page_break (void)
   /* the debris is not searched, and blocks do not run into each other */
   g_assert_cmpuint (count_hits (article, "2"), ==, 0);
   g_assert_cmpuint (count_hits (article, "标题争"), ==, 0);
-  g_assert_cmpuint (count_hits (article, "标题 争"), ==, 0);
+  g_assert_cmpuint (count_hits (article, "\"标题 争\""), ==, 0);
 }
 
 static void
@@ -180,7 +180,7 @@ test_word_start (void)
     { "covid", 1, 1 },
     { "2022年", 2, 1 },
     { "冠covid", 1, 1 },
-    { "o w", 1, 0 },
+    { "\"o w\"", 1, 0 },  /* a phrase keeps its space */
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -192,6 +192,120 @@ test_word_start (void)
 
       g_assert_cmpuint (h1->len, ==, cases[i].anywhere);
       g_assert_cmpuint (h2->len, ==, cases[i].word_start);
+    }
+}
+
+/* Query syntax: words mean all of them, a quoted phrase keeps its
+ * spaces, -word excludes */
+static void
+test_syntax (void)
+{
+  g_autoptr(BulletinArticle) article =
+    article_from_paragraphs ("The city council met on Monday.", "市里为老楼加装电梯，居民说电梯好。", NULL);
+  g_autoptr(GArray) hits = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+
+  /* AND, in any order, anywhere in the article; every term's hits, in order */
+  g_assert_cmpuint (count_hits (article, "council"), ==, 1);
+  g_assert_cmpuint (count_hits (article, "council monday"), ==, 2);
+  g_assert_cmpuint (count_hits (article, "monday council"), ==, 2);
+  g_assert_cmpuint (count_hits (article, "monday 电梯"), ==, 3);
+  g_assert_cmpuint (count_hits (article, "council tuesday"), ==, 0);
+  hits = bulletin_search_article (article, "电梯 council");
+  g_assert_cmpuint (hits->len, ==, 3);
+  first = hit_text (article, hits, 0);
+  last = hit_text (article, hits, 2);
+  g_assert_cmpstr (first, ==, "council");
+  g_assert_cmpstr (last, ==, "电梯");
+
+  /* a phrase keeps its spaces */
+  g_assert_cmpuint (count_hits (article, "\"council met\""), ==, 1);
+  g_assert_cmpuint (count_hits (article, "\"met council\""), ==, 0);
+  g_assert_cmpuint (count_hits (article, "“council met”"), ==, 1);
+  g_assert_cmpuint (count_hits (article, "\"council met\" 居民"), ==, 2);
+
+  /* Chinese without spaces is one phrase, as before */
+  g_assert_cmpuint (count_hits (article, "加装电梯"), ==, 1);
+  g_assert_cmpuint (count_hits (article, "电梯加装"), ==, 0);
+
+  /* exclusion */
+  g_assert_cmpuint (count_hits (article, "电梯 -加装"), ==, 0);
+  g_assert_cmpuint (count_hits (article, "电梯 -拆除"), ==, 2);
+  g_assert_cmpuint (count_hits (article, "council -\"city hall\""), ==, 1);
+  g_assert_cmpuint (count_hits (article, "council -\"city council\""), ==, 0);
+  g_assert_cmpuint (count_hits (article, "电梯 －加装"), ==, 0);  /* full-width minus */
+
+  /* a minus sign alone or inside a word is text */
+  {
+    g_autoptr(BulletinArticle) dash = article_from_paragraphs ("COVID-19 - a note", NULL);
+
+    g_assert_cmpuint (count_hits (dash, "covid-19"), ==, 1);
+    g_assert_cmpuint (count_hits (dash, "note -"), ==, 3);  /* both minus signs and the word */
+    g_assert_cmpuint (count_hits (dash, "note -covid"), ==, 0);
+  }
+
+  /* an unbalanced quote runs to the end */
+  g_assert_cmpuint (count_hits (article, "\"council met"), ==, 1);
+  g_assert_cmpuint (count_hits (article, "monday \"council met"), ==, 2);
+  g_assert_cmpuint (count_hits (article, "\"met council"), ==, 0);
+  g_assert_cmpuint (count_hits (article, "\""), ==, 0);
+  g_assert_cmpuint (count_hits (article, "council \"\""), ==, 1);
+
+  /* bytes that are not UTF-8 (a command line's): never read past the end */
+  g_assert_cmpuint (count_hits (article, "council \xe7\x94"), ==, 0);
+  g_assert_cmpuint (count_hits (article, "council -\xe7"), ==, 1);
+}
+
+static void
+test_only_exclusion (void)
+{
+  g_autoptr(BulletinArticle) article = article_from_paragraphs ("居民说电梯好", NULL);
+  g_autoptr(BulletinSearchQuery) excludes = bulletin_search_query_new ("-电梯", 0);
+  g_autoptr(BulletinSearchQuery) empty = bulletin_search_query_new ("  ", 0);
+  g_autoptr(BulletinSearchQuery) some = bulletin_search_query_new ("居民 -电梯", 0);
+
+  g_assert_true (bulletin_search_query_is_empty (excludes));
+  g_assert_cmpstr (bulletin_search_query_get_problem (excludes), ==, "Add a word to search for");
+  g_assert_true (bulletin_search_query_is_empty (empty));
+  g_assert_null (bulletin_search_query_get_problem (empty));
+  g_assert_false (bulletin_search_query_is_empty (some));
+  g_assert_null (bulletin_search_query_get_problem (some));
+  g_assert_cmpuint (bulletin_search_query_get_n_terms (some), ==, 2);
+  g_assert_cmpuint (count_hits (article, "-电梯"), ==, 0);
+  g_assert_cmpuint (count_hits (article, "-拆除"), ==, 0);
+}
+
+/* Han and Latin mixed: a run without spaces is one term, matched at a
+ * word start in the archive search when it starts with a Latin letter */
+static void
+test_mixed_scripts (void)
+{
+  g_autoptr(BulletinArticle) article =
+    article_from_paragraphs ("新冠covid-19疫情期间，上海Shanghai社区", NULL);
+  g_autoptr(BulletinFolded) folded = bulletin_folded_new_for_article (article);
+  struct { const char *query; guint anywhere, word_start; } cases[] = {
+    { "冠covid", 1, 1 },
+    { "covid 上海", 2, 2 },
+    { "ovid 上海", 2, 0 },
+    { "shanghai社区", 1, 1 },
+    { "上海 -covid", 0, 0 },
+    { "上海 -ovid", 0, 1 },  /* excluded at a word start only: ovid is not a word */
+    { "疫情 covid -新冠covid", 0, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(BulletinSearchQuery) q1 = bulletin_search_query_new (cases[i].query, BULLETIN_SEARCH_DEFAULT);
+      g_autoptr(BulletinSearchQuery) q2 = bulletin_search_query_new (cases[i].query, BULLETIN_SEARCH_WORD_START);
+      g_autoptr(GArray) h1 = bulletin_search_folded (folded, q1, 0);
+      g_autoptr(GArray) h2 = bulletin_search_folded (folded, q2, 0);
+
+      g_test_message ("%s", cases[i].query);
+      g_assert_cmpuint (h1->len, ==, cases[i].anywhere);
+      g_assert_cmpuint (h2->len, ==, cases[i].word_start);
+      g_assert_cmpuint (bulletin_search_folded_count (folded, q1), ==, h1->len);
+      g_assert_cmpuint (bulletin_search_folded_count (folded, q2), ==, h2->len);
     }
 }
 
@@ -432,6 +546,9 @@ main (int   argc,
   g_test_add_func ("/bulletin/search/page-break", test_page_break);
   g_test_add_func ("/bulletin/search/word-start", test_word_start);
   g_test_add_func ("/bulletin/search/empty-query", test_empty_query);
+  g_test_add_func ("/bulletin/search/syntax", test_syntax);
+  g_test_add_func ("/bulletin/search/only-exclusion", test_only_exclusion);
+  g_test_add_func ("/bulletin/search/mixed-scripts", test_mixed_scripts);
   g_test_add_func ("/bulletin/search/snippet", test_snippet);
   g_test_add_func ("/bulletin/search/sample", test_sample);
   g_test_add_func ("/bulletin/search/fast-path", test_fast_path);

@@ -244,6 +244,10 @@ bulletin_cli_handle (int    argc,
   BulletinCliArgs command_args;
   guint n_paths;
 
+  /* started by D-Bus activation (the search provider): GApplication's */
+  if (argc == 2 && g_str_equal (argv[1], "--gapplication-service"))
+    return FALSE;
+
   for (int i = 0; i < argc; i++)
     args[i] = g_strdup (argv[i]);
 

@@ -232,11 +232,11 @@ append_term (GString    *expr,
 /* The FTS5 expression for a folded query: every bigram of its Han runs (a
  * lone Han character as itself), every word as a prefix.  NULL when the
  * query has nothing the index knows (only punctuation): scan every doc. */
-static char *
-query_expression (const char *folded)
+static void
+append_term_expression (GString    *expr,
+                        GHashTable *seen,
+                        const char *folded)
 {
-  g_autoptr(GString) expr = g_string_new (NULL);
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   const char *p = folded;
 
   while (*p)
@@ -279,7 +279,25 @@ query_expression (const char *folded)
       else
         p = next;
     }
+}
 
+/* The FTS5 expression for a query: the AND of its terms to find (an
+ * excluded term is left to the matcher, which checks every candidate).
+ * NULL when no term has anything the index knows: scan every doc. */
+static char *
+query_expression (const BulletinSearchQuery *q)
+{
+  g_autoptr(GString) expr = g_string_new (NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < bulletin_search_query_get_n_terms (q); i++)
+    {
+      gboolean negative = FALSE;
+
+      bulletin_search_query_get_term (q, i, NULL, &negative);
+      if (!negative)
+        append_term_expression (expr, seen, bulletin_search_query_get_term_folded (q, i));
+    }
   if (expr->len == 0)
     return NULL;
   return g_string_free (g_steal_pointer (&expr), FALSE);
@@ -461,14 +479,22 @@ static GArray *
 sig_query_hashes (const BulletinSearchQuery *q)
 {
   GArray *hashes = g_array_new (FALSE, FALSE, sizeof (guint32));
-  guint n = 0;
-  const gunichar *chars = bulletin_search_query_get_chars (q, &n);
 
-  for (guint i = 0; i + 2 < n; i++)
+  /* every term to find is in a result, and so are its triples */
+  for (guint t = 0; t < bulletin_search_query_get_n_terms (q); t++)
     {
-      guint32 h = triple_hash (chars[i], chars[i + 1], chars[i + 2]);
+      guint n = 0;
+      gboolean negative = FALSE;
+      const gunichar *chars = bulletin_search_query_get_term (q, t, &n, &negative);
 
-      g_array_append_val (hashes, h);
+      if (negative)
+        continue;
+      for (guint i = 0; i + 2 < n; i++)
+        {
+          guint32 h = triple_hash (chars[i], chars[i + 1], chars[i + 2]);
+
+          g_array_append_val (hashes, h);
+        }
     }
   return hashes;
 }
@@ -756,6 +782,23 @@ results_new (void)
   return results;
 }
 
+/* A query that only excludes is an error (G_IO_ERROR_INVALID_ARGUMENT,
+ * "Add a word to search for"), the same with or without an index */
+static gboolean
+check_query (const char  *query,
+             GError     **error)
+{
+  g_autoptr(BulletinSearchQuery) q = bulletin_search_query_new (query, BULLETIN_SEARCH_WORD_START);
+  const char *problem = bulletin_search_query_get_problem (q);
+
+  if (problem != NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, problem);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Matches @query in @folded; the hits (converted to source offsets through
  * @segs when given) and a snippet from @input, or NULL when none. */
 static BulletinSearchResult *
@@ -989,6 +1032,8 @@ bulletin_search_scan_archive (GFile         *root,
   g_return_val_if_fail (G_IS_FILE (root), NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
+  if (!check_query (query, error))
+    return NULL;
   files = list_issue_files (root, cancellable, error);
   if (files == NULL)
     return NULL;
@@ -1054,6 +1099,7 @@ struct _BulletinSearchIndex
   char      *db_path;
 
   GMutex     query_lock;
+  gboolean   index_only;  /* no scan when the index cannot answer */
   sqlite3   *query_db;
   dev_t      query_dev;        /* the file query_db opened: reopened when */
   ino_t      query_ino;        /* another process made a new one */
@@ -3668,7 +3714,7 @@ query_db (BulletinSearchIndex  *self,
     }
   ctx.results = results;
 
-  expr = query_expression (bulletin_search_query_get_folded (q));
+  expr = query_expression (q);
   ordered = check_ordered (self);
   if (expr != NULL && ordered)
     sql = "SELECT rowid FROM fts WHERE fts MATCH ?1 ORDER BY rowid";
@@ -3721,7 +3767,16 @@ query_db (BulletinSearchIndex  *self,
     goto out;
   rc = SQLITE_OK;
 
-  bulletin_search_query_get_chars (q, &n_chars);
+  /* the shortest term to find */
+  for (guint i = 0; i < bulletin_search_query_get_n_terms (q); i++)
+    {
+      guint n = 0;
+      gboolean negative = FALSE;
+
+      bulletin_search_query_get_term (q, i, &n, &negative);
+      if (!negative && (n_chars == 0 || n < n_chars))
+        n_chars = n;
+    }
   if (max_hits > 0 && ordered && expr != NULL && n_chars == 1)
     {
       guint n;
@@ -4069,6 +4124,8 @@ bulletin_search_index_query_full (BulletinSearchIndex  *self,
   g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
+  if (!check_query (query, error))
+    return NULL;
   shared = dup_shared (self);
   own = query_index (self, query, max_hits, max_details, cancellable, &usable, error);
   if (own == NULL && usable)
@@ -4093,10 +4150,11 @@ bulletin_search_index_query_full (BulletinSearchIndex  *self,
           return NULL;
         }
     }
-  else if (shared != NULL && bulletin_search_index_get_building (self))
+  else if (shared != NULL && (bulletin_search_index_get_building (self) || self->index_only))
     {
-      /* our own index is being made (the first opening): the shared one
-       * answers meanwhile, and says it may lack the newest issues */
+      /* our own index is being made (the first opening), or there is none
+       * and the files are not to be read: the shared one answers, and
+       * says it may lack the newest issues */
       results = query_index (shared, query, max_hits, max_details, cancellable, &usable, NULL);
       if (results != NULL)
         {
@@ -4106,10 +4164,34 @@ bulletin_search_index_query_full (BulletinSearchIndex  *self,
         }
     }
 
+  if (self->index_only)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                           "The search index cannot answer, and scanning is off");
+      return NULL;
+    }
   results = bulletin_search_scan_archive (self->root, query, cancellable, error);
   if (results != NULL)
     results->partial = FALSE;
   return results;
+}
+
+/**
+ * bulletin_search_index_set_index_only:
+ * @index_only: whether queries answer from the index alone
+ *
+ * A query that the index cannot answer (there is none, it is damaged or
+ * its building stopped) is answered from the shared index beside the
+ * archive when there is one, else fails with G_IO_ERROR_NOT_INITIALIZED,
+ * instead of reading every file: for the GNOME Shell search provider,
+ * which must answer at once.
+ */
+void
+bulletin_search_index_set_index_only (BulletinSearchIndex *self,
+                                      gboolean             index_only)
+{
+  g_return_if_fail (BULLETIN_IS_SEARCH_INDEX (self));
+  self->index_only = index_only;
 }
 
 typedef struct {

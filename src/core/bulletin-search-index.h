@@ -140,6 +140,9 @@ BulletinSearchResults *bulletin_search_index_query_finish (BulletinSearchIndex  
                                                            GAsyncResult              *result,
                                                            GError                   **error);
 
+void                   bulletin_search_index_set_index_only (BulletinSearchIndex *self,
+                                                           gboolean             index_only);
+
 /* the issues the index could not read: "PATH: REASON" each */
 GPtrArray             *bulletin_search_index_dup_unreadable (BulletinSearchIndex   *self,
                                                            GError               **error);

@@ -45,6 +45,14 @@ const char          *bulletin_search_query_get_folded (const BulletinSearchQuery
 const gunichar      *bulletin_search_query_get_chars  (const BulletinSearchQuery *query,
                                                        guint                     *n_chars);
 gboolean             bulletin_search_query_is_empty   (const BulletinSearchQuery *query);
+const char          *bulletin_search_query_get_problem (const BulletinSearchQuery *query);
+guint                bulletin_search_query_get_n_terms (const BulletinSearchQuery *query);
+const gunichar      *bulletin_search_query_get_term   (const BulletinSearchQuery *query,
+                                                       guint                      index,
+                                                       guint                     *n_chars,
+                                                       gboolean                  *negative);
+const char          *bulletin_search_query_get_term_folded (const BulletinSearchQuery *query,
+                                                       guint                      index);
 
 /* every non-overlapping hit, left to right; at most @max_hits unless 0 */
 GArray              *bulletin_search_folded           (const BulletinFolded      *folded,

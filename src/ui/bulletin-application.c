@@ -6,11 +6,14 @@
 #include "bulletin-accels.h"
 #include "bulletin-about.h"
 #include "bulletin-application.h"
+#include "bulletin-search-provider.h"
 #include "bulletin-window.h"
 
 struct _BulletinApplication
 {
   AdwApplication parent_instance;
+
+  BulletinSearchProvider *search_provider;
 };
 
 G_DEFINE_FINAL_TYPE (BulletinApplication, bulletin_application, ADW_TYPE_APPLICATION)
@@ -94,6 +97,50 @@ bulletin_application_startup (GApplication *app)
   bulletin_about_install_actions (GTK_APPLICATION (app));
 }
 
+/* The GNOME Shell search provider, on the application's own connection
+ * (data/...SearchProvider.ini names the bus name and object path) */
+static gboolean
+bulletin_application_dbus_register (GApplication     *app,
+                                    GDBusConnection  *connection,
+                                    const char       *object_path,
+                                    GError          **error)
+{
+  BulletinApplication *self = BULLETIN_APPLICATION (app);
+
+  if (!G_APPLICATION_CLASS (bulletin_application_parent_class)->dbus_register (app, connection, object_path, error))
+    return FALSE;
+  /* started by D-Bus for the search provider: the Shell asks for the
+   * results' names right after the results, and again as the person types
+   * (a window launched the usual way quits with its last window) */
+  if (g_application_get_flags (app) & G_APPLICATION_IS_SERVICE)
+    g_application_set_inactivity_timeout (app, 30 * 1000);
+  if (self->search_provider == NULL)
+    self->search_provider = bulletin_search_provider_new (app);
+  return bulletin_search_provider_register (self->search_provider, connection,
+                                            BULLETIN_SEARCH_PROVIDER_PATH, error);
+}
+
+static void
+bulletin_application_dbus_unregister (GApplication    *app,
+                                      GDBusConnection *connection,
+                                      const char      *object_path)
+{
+  BulletinApplication *self = BULLETIN_APPLICATION (app);
+
+  if (self->search_provider != NULL)
+    bulletin_search_provider_unregister (self->search_provider);
+  G_APPLICATION_CLASS (bulletin_application_parent_class)->dbus_unregister (app, connection, object_path);
+}
+
+static void
+bulletin_application_dispose (GObject *object)
+{
+  BulletinApplication *self = BULLETIN_APPLICATION (object);
+
+  g_clear_object (&self->search_provider);
+  G_OBJECT_CLASS (bulletin_application_parent_class)->dispose (object);
+}
+
 static void
 bulletin_application_class_init (BulletinApplicationClass *klass)
 {
@@ -102,6 +149,9 @@ bulletin_application_class_init (BulletinApplicationClass *klass)
   app_class->startup = bulletin_application_startup;
   app_class->activate = bulletin_application_activate;
   app_class->open = bulletin_application_open;
+  app_class->dbus_register = bulletin_application_dbus_register;
+  app_class->dbus_unregister = bulletin_application_dbus_unregister;
+  G_OBJECT_CLASS (klass)->dispose = bulletin_application_dispose;
 }
 
 static void

@@ -434,6 +434,9 @@ bulletin_archive_search_class_init (BulletinArchiveSearchClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, notice);
   gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, summary);
   gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, list);
+  /* the query syntax help: static, for tests to find */
+  gtk_widget_class_bind_template_child_full (widget_class, "syntax_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "syntax_label", FALSE, 0);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -558,4 +561,16 @@ bulletin_archive_search_get_notice (BulletinArchiveSearch *self)
   if (!gtk_widget_get_visible (GTK_WIDGET (self->notice)))
     return NULL;
   return gtk_label_get_text (self->notice);
+}
+
+/**
+ * bulletin_archive_search_get_query:
+ *
+ * Returns: (transfer none): the text in the search entry
+ */
+const char *
+bulletin_archive_search_get_query (BulletinArchiveSearch *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ARCHIVE_SEARCH (self), NULL);
+  return gtk_editable_get_text (GTK_EDITABLE (self->entry));
 }

@@ -23,6 +23,7 @@ void                   bulletin_archive_search_set_query (BulletinArchiveSearch 
                                                           const char            *query);
 GtkListBox            *bulletin_archive_search_get_list  (BulletinArchiveSearch *self);
 const char            *bulletin_archive_search_get_summary (BulletinArchiveSearch *self);
+const char            *bulletin_archive_search_get_query   (BulletinArchiveSearch *self);
 const char            *bulletin_archive_search_get_notice (BulletinArchiveSearch *self);
 
 G_END_DECLS

@@ -234,7 +234,11 @@ show_current (BulletinSearchBar *self,
 
       if (text[0] != 0)
         {
-          set_status (self, _("No results"));
+          g_autoptr(BulletinSearchQuery) query = bulletin_search_query_new (text, BULLETIN_SEARCH_DEFAULT);
+          const char *problem = bulletin_search_query_get_problem (query);
+
+          /* "-word" alone: say what is missing */
+          set_status (self, problem != NULL ? problem : _("No results"));
           gtk_widget_add_css_class (GTK_WIDGET (self->entry), "error");
         }
       else

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "bulletin-annotations-controller.h"
 #include "bulletin-window-search.h"
 
 #define DATA_KEY "bulletin-window-search"
@@ -221,4 +222,118 @@ bulletin_window_get_archive_search (BulletinWindow *self)
 {
   g_return_val_if_fail (BULLETIN_IS_WINDOW (self), NULL);
   return get_ws (self)->archive;
+}
+
+typedef struct {
+  BulletinWindow *window;
+  char           *issue_path;
+  char           *issue_id;
+  char           *article_id;
+  char           *query;
+  guint           polls;
+} PendingResult;
+
+static void
+pending_result_free (PendingResult *p)
+{
+  g_object_unref (p->window);
+  g_free (p->issue_path);
+  g_free (p->issue_id);
+  g_free (p->article_id);
+  g_free (p->query);
+  g_free (p);
+}
+
+/* The archive just opened goes back to where the reader left off in it
+ * (the annotations controller): the result is shown after that, not
+ * overridden by it.  Polled, for at most 5 s. */
+static gboolean
+show_when_settled (gpointer user_data)
+{
+  PendingResult *p = user_data;
+  BulletinAnnotationsController *controller = bulletin_annotations_controller_get_for_window (p->window);
+
+  if (controller != NULL && bulletin_annotations_controller_is_opening (controller) && p->polls++ < 100)
+    return G_SOURCE_CONTINUE;
+  result_activated (NULL, p->issue_path, p->issue_id, p->article_id, p->query, p->window);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+library_loading_changed (BulletinLibrary *library,
+                         GParamSpec      *pspec,
+                         PendingResult   *p)
+{
+  if (bulletin_library_get_loading (library))
+    return;
+  g_signal_handlers_disconnect_by_func (library, library_loading_changed, p);
+  if (bulletin_window_get_library (p->window) == library)
+    g_timeout_add_full (G_PRIORITY_DEFAULT, 50, show_when_settled, p, (GDestroyNotify)pending_result_free);
+  else
+    pending_result_free (p);
+}
+
+/**
+ * bulletin_window_show_search_result:
+ * @root: the archive folder the result is in
+ * @query: what was searched for: the bar over the reader finds it again
+ *   and brings the first hit into view
+ *
+ * Shows an article found by a search outside the window (the GNOME Shell
+ * search provider) at its passage, as choosing an archive search result
+ * does; opens @root first when the window shows another archive, and waits
+ * for its listing.
+ */
+void
+bulletin_window_show_search_result (BulletinWindow *self,
+                                    GFile          *root,
+                                    const char     *issue_path,
+                                    const char     *issue_id,
+                                    const char     *article_id,
+                                    const char     *query)
+{
+  BulletinLibrary *library;
+  PendingResult *p;
+
+  g_return_if_fail (BULLETIN_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (root));
+
+  library = bulletin_window_get_library (self);
+  if (library == NULL || !g_file_equal (bulletin_library_get_location (library), root))
+    {
+      bulletin_window_open (self, root);
+      library = bulletin_window_get_library (self);
+    }
+  if (!bulletin_library_get_loading (library))
+    {
+      result_activated (NULL, issue_path, issue_id, article_id, query, self);
+      return;
+    }
+  p = g_new0 (PendingResult, 1);
+  p->window = g_object_ref (self);
+  p->issue_path = g_strdup (issue_path);
+  p->issue_id = g_strdup (issue_id);
+  p->article_id = g_strdup (article_id);
+  p->query = g_strdup (query);
+  g_signal_connect (library, "notify::loading", G_CALLBACK (library_loading_changed), p);
+}
+
+/**
+ * bulletin_window_search_archive_for:
+ *
+ * Opens the archive search with @query in it, and runs it.
+ */
+void
+bulletin_window_search_archive_for (BulletinWindow *self,
+                                    const char     *query)
+{
+  WindowSearch *ws;
+
+  g_return_if_fail (BULLETIN_IS_WINDOW (self));
+  g_return_if_fail (query != NULL);
+
+  g_action_group_activate_action (G_ACTION_GROUP (self), "search-archive", NULL);
+  ws = get_ws (self);
+  if (ws->archive != NULL)
+    bulletin_archive_search_set_query (ws->archive, query);
 }

@@ -13,5 +13,13 @@ G_BEGIN_DECLS
 void                   bulletin_window_search_init        (BulletinWindow *self);
 BulletinSearchBar     *bulletin_window_get_search_bar     (BulletinWindow *self);
 BulletinArchiveSearch *bulletin_window_get_archive_search (BulletinWindow *self);
+void                   bulletin_window_show_search_result (BulletinWindow *self,
+                                                           GFile          *root,
+                                                           const char     *issue_path,
+                                                           const char     *issue_id,
+                                                           const char     *article_id,
+                                                           const char     *query);
+void                   bulletin_window_search_archive_for (BulletinWindow *self,
+                                                           const char     *query);
 
 G_END_DECLS
