@@ -3672,8 +3672,13 @@ verify_batch (QueryContext *ctx,
 /* A one-character query is a prefix query, which FTS5 answers by merging
  * the lists of every bigram that starts with the character: slow for a
  * common character, whose hits are everywhere anyway.  For the first
- * screen, the newest articles are checked directly first. */
-#define SCAN_FIRST 200
+ * screen, the newest articles are checked directly first, as long as at
+ * least a quarter of them hold it (checked from SCAN_FIRST_PROBE on): for a
+ * rare character the direct check cost more than FTS5 (bench-scale: 13-63
+ * ms for the first screen of a character in under 4 % of the articles,
+ * whose complete results took 1-88 ms). */
+#define SCAN_FIRST       200
+#define SCAN_FIRST_PROBE 24
 
 static BulletinSearchResults *
 query_db (BulletinSearchIndex  *self,
@@ -3780,6 +3785,7 @@ query_db (BulletinSearchIndex  *self,
   if (max_hits > 0 && ordered && expr != NULL && n_chars == 1)
     {
       guint n;
+      gboolean probe_failed = FALSE;
 
       rc = sqlite3_prepare_v2 (self->query_db, "SELECT id FROM docs ORDER BY id LIMIT ?", -1, &scan, NULL);
       if (rc != SQLITE_OK)
@@ -3811,9 +3817,19 @@ query_db (BulletinSearchIndex  *self,
             }
           if (rc != SQLITE_ROW)
             goto out;
+          /* a rarer character (hits in under a quarter of the articles
+           * checked): FTS5 finds the rest of its screen faster than
+           * checking every one of the newest articles would */
+          if (done + len >= SCAN_FIRST_PROBE && done + len < n &&
+              ctx.results->results->len * 4 < done + len)
+            {
+              scanned_upto = g_array_index (rowids, gint64, done + len - 1);
+              probe_failed = TRUE;
+              break;
+            }
         }
       g_array_set_size (rowids, 0);
-      if (n < SCAN_FIRST)
+      if (n < SCAN_FIRST && !probe_failed)
         {
           /* every article checked */
           rc = SQLITE_OK;
