@@ -15,5 +15,5 @@ fi
 meson compile -C "$build"
 
 # Run uninstalled: the compiled schema and translations from the build tree.
-export GSETTINGS_SCHEMA_DIR="$build/data"
+. "$src/build-aux/uninstalled-env.sh"
 exec "$build/src/bulletin-reader" "$@"

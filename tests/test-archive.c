@@ -251,16 +251,18 @@ test_layouts (Fixture       *f,
   g_assert_cmpstr (bulletin_issue_get_date (issue), ==, "2019-09-09");
   g_assert_cmpuint (bulletin_issue_get_n_articles (issue), ==, 3);
 
-  /* text: name date, first line, number */
+  /* text: name date, the masthead's title (as the importer reads it, so
+   * that loading keeps it), number */
   issue = issue_at (archive, 5);
   g_assert_cmpint (bulletin_issue_get_kind (issue), ==, BULLETIN_ISSUE_TEXT_FILE);
-  g_assert_cmpstr (bulletin_issue_get_title (issue), ==, "第7期 春节特刊");
+  g_assert_cmpstr (bulletin_issue_get_title (issue), ==, "春节特刊");
   g_assert_cmpstr (bulletin_issue_get_date (issue), ==, "2018-02-03");
   g_assert_cmpstr (bulletin_issue_get_number (issue), ==, "7");
 
   /* undated, last */
   issue = issue_at (archive, 6);
-  g_assert_cmpstr (bulletin_issue_get_title (issue), ==, "秋天的公园");
+  /* no masthead: the file name, not the first article's headline */
+  g_assert_cmpstr (bulletin_issue_get_title (issue), ==, "随笔");
   g_assert_null (bulletin_issue_get_date (issue));
   {
     g_autofree char *section = bulletin_issue_dup_section_title (issue);
@@ -269,6 +271,17 @@ test_layouts (Fixture       *f,
     g_assert_cmpstr (section, ==, "Undated");
     g_assert_cmpstr (dated, ==, "2023");
   }
+
+  /* loading the text issues keeps their titles: their rows do not change */
+  for (guint i = 5; i <= 6; i++)
+    {
+      g_autoptr(GError) load_error = NULL;
+      g_autofree char *before = g_strdup (bulletin_issue_get_title (issue_at (archive, i)));
+
+      g_assert_true (bulletin_issue_load (issue_at (archive, i), NULL, &load_error));
+      g_assert_no_error (load_error);
+      g_assert_cmpstr (bulletin_issue_get_title (issue_at (archive, i)), ==, before);
+    }
 
   g_assert_null (bulletin_archive_find_issue (archive, "images"));
   g_assert_null (bulletin_archive_find_issue (archive, "readme.md"));

@@ -106,6 +106,14 @@ def main():
         tap.check(rc == 2 and out == "" and "Add a word to search for" in err and one_line(err),
                   "--search of exclusions only: says so, exit 2", f"exit {rc}\n{out}{err}")
 
+        # a cron job or a build sandbox runs under the C locale: a Chinese
+        # query typed as UTF-8 is still a query, not a conversion error
+        proc = subprocess.run([binary, "--search", "阅读", archive], capture_output=True, timeout=60,
+                              env=dict(env, LC_ALL="C", LANG="C", LANGUAGE=""))
+        tap.check(proc.returncode == 0 and len(proc.stdout.splitlines()) == 1,
+                  "--search under the C locale: a UTF-8 query is found",
+                  f"exit {proc.returncode}\n{proc.stderr.decode('utf-8', 'replace')}")
+
         # a single file is an archive of one issue
         rc, out, err = run("--search", "阅读", issue)
         tap.check(rc == 0 and len(out.splitlines()) == 1, "--search in a single file: found",

@@ -775,6 +775,158 @@ test_search_index_reindexes_shared (void)
   remove_tree (dir);
 }
 
+/* Corrections are in a backup of the user's work, and a restore brings
+ * them back, merged with the ones made since; a backup of an older
+ * version (bookmarks and notes only) still restores */
+static void
+test_backup_restore (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *cdir = g_build_filename (dir, "corrections", NULL);
+  g_autofree char *ndir = g_build_filename (dir, "notes", NULL);
+  g_autofree char *fresh_ndir = g_build_filename (dir, "notes-fresh", NULL);
+  g_autofree char *old_ndir = g_build_filename (dir, "notes-old", NULL);
+  g_autofree char *backup_path = g_build_filename (dir, "backup.ini", NULL);
+  g_autofree char *old_backup_path = g_build_filename (dir, "old-backup.ini", NULL);
+  g_autoptr(GFile) backup = g_file_new_for_path (backup_path);
+  g_autoptr(GFile) old_backup = g_file_new_for_path (old_backup_path);
+  g_autoptr(BulletinCorrections) store = bulletin_corrections_new (cdir);
+  g_autoptr(BulletinAnnotations) annotations = bulletin_annotations_new (ndir);
+  g_autoptr(BulletinParsedIssue) before = NULL;
+  g_autoptr(BulletinParsedIssue) deleted = NULL;
+  g_autoptr(BulletinParsedIssue) restored = NULL;
+  g_autoptr(BulletinNote) note = NULL;
+  g_autoptr(BulletinBookmark) bookmark = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *group = NULL;
+  BulletinRestoreCounts counts = { 99, 99, 99 };
+
+  g_assert_true (bulletin_annotations_load (annotations, NULL));
+  bulletin_corrections_set_archive (store, "file:///archive");
+  before = parse (bulletin, strlen (bulletin), store);
+  g_assert_cmpuint (before->articles->len, ==, 2);
+  add (store, before, "第二篇的标题", BULLETIN_CORRECTION_NEW_ARTICLE);
+  note = bulletin_note_new_for_range (article_at (before, 0), 0, 3);
+  bulletin_note_set_text (note, "a note");
+  g_assert_true (bulletin_annotations_add_note (annotations, note, NULL));
+  bookmark = bulletin_bookmark_new_for_article (article_at (before, 0));
+  g_assert_true (bulletin_annotations_add_bookmark (annotations, bookmark, NULL));
+
+  /* the backup: the notes' key file, then the corrections' groups */
+  g_assert_true (bulletin_corrections_backup (store, annotations, backup, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (backup_path, &data, NULL, NULL));
+  group = g_strconcat ("[Corrections Issue ", before->text_key, "]", NULL);
+  g_assert_nonnull (strstr (data, group));
+  g_assert_nonnull (strstr (data, "archive=file:///archive"));
+  g_assert_nonnull (strstr (data, "line-1=第二篇的标题"));
+
+  /* an older version reads it: its bookmarks and notes; a store of this
+   * version leaves the corrections' groups out of annotations.ini */
+  {
+    g_autoptr(BulletinAnnotations) other = bulletin_annotations_new (old_ndir);
+    g_autofree char *written = NULL;
+
+    g_assert_true (bulletin_annotations_load (other, NULL));
+    g_assert_true (bulletin_annotations_import_data (other, data, strlen (data), &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (other)), ==, 1);
+    g_assert_true (g_file_get_contents (bulletin_annotations_get_path (other), &written, NULL, NULL));
+    g_assert_null (strstr (written, "Corrections"));
+  }
+
+  /* the corrections are lost: the issue reads as the rules read it */
+  remove_tree (cdir);
+  g_clear_object (&store);
+  store = bulletin_corrections_new (cdir);
+  bulletin_corrections_set_archive (store, "file:///elsewhere");
+  deleted = parse (bulletin, strlen (bulletin), store);
+  g_assert_cmpuint (deleted->articles->len, ==, 2);
+  /* one made since, only here: the restore keeps it */
+  add (store, deleted, "● 记者 李四", BULLETIN_CORRECTION_BYLINE);
+
+  {
+    g_autoptr(BulletinAnnotations) fresh = bulletin_annotations_new (fresh_ndir);
+
+    g_assert_true (bulletin_annotations_load (fresh, NULL));
+    g_assert_true (bulletin_corrections_restore (store, fresh, backup, &counts, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (counts.notes, ==, 1);
+    g_assert_cmpuint (counts.bookmarks, ==, 1);
+    g_assert_cmpuint (counts.corrections, ==, 1);
+    g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (fresh)), ==, 1);
+    g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_bookmarks (fresh)), ==, 1);
+  }
+
+  /* the split is back, here and for a store that reads the files */
+  restored = parse (bulletin, strlen (bulletin), store);
+  g_assert_cmpuint (restored->articles->len, ==, 3);
+  g_assert_cmpstr (headline_at (restored, 1), ==, "第二篇的标题");
+  g_assert_cmpuint (restored->n_corrections, ==, 2);
+  {
+    g_autoptr(BulletinCorrections) reread = bulletin_corrections_new (cdir);
+    g_autoptr(BulletinParsedIssue) again = parse (bulletin, strlen (bulletin), reread);
+    g_autoptr(GPtrArray) all = bulletin_corrections_lookup (reread, again->text_key, NULL);
+
+    g_assert_cmpuint (again->articles->len, ==, 3);
+    g_assert_cmpstr (headline_at (again, 1), ==, "第二篇的标题");
+    g_assert_cmpuint (all->len, ==, 2);
+  }
+
+  /* a backup without corrections (an older version's) restores, and
+   * leaves the corrections as they are */
+  g_assert_true (bulletin_annotations_backup (annotations, old_backup, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(BulletinAnnotations) fresh = bulletin_annotations_new (old_ndir);
+    g_autoptr(BulletinCorrections) reread = NULL;
+    g_autoptr(BulletinParsedIssue) again = NULL;
+
+    g_assert_true (bulletin_annotations_load (fresh, NULL));
+    g_assert_true (bulletin_corrections_restore (store, fresh, old_backup, &counts, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (counts.notes, ==, 1);
+    g_assert_cmpuint (counts.bookmarks, ==, 1);
+    g_assert_cmpuint (counts.corrections, ==, 0);
+    reread = bulletin_corrections_new (cdir);
+    again = parse (bulletin, strlen (bulletin), reread);
+    g_assert_cmpuint (again->articles->len, ==, 3);
+  }
+
+  /* a damaged backup changes nothing */
+  {
+    g_autoptr(GFile) bad = g_file_new_build_filename (dir, "bad.ini", NULL);
+    g_autoptr(BulletinAnnotations) fresh = bulletin_annotations_new (fresh_ndir);
+
+    g_assert_true (g_file_replace_contents (bad, "[Corrections Issue x\nnot a key file", strlen ("[Corrections Issue x\nnot a key file"), NULL, FALSE,
+                                            G_FILE_CREATE_NONE, NULL, NULL, NULL));
+    g_assert_true (bulletin_annotations_load (fresh, NULL));
+    g_assert_false (bulletin_corrections_restore (store, fresh, bad, &counts, &error));
+    g_assert_nonnull (error);
+  }
+
+  /* a backup whose corrections cannot be read is refused, and its
+   * notes are not merged */
+  {
+    g_autoptr(GFile) bad = g_file_new_build_filename (dir, "bad-corrections.ini", NULL);
+    g_autofree char *ndir2 = g_build_filename (dir, "notes-bad", NULL);
+    g_autoptr(BulletinAnnotations) fresh = bulletin_annotations_new (ndir2);
+    g_autofree char *text = g_strconcat (data, "\n[Corrections Issue abc]\nx[=1\n", NULL);
+
+    g_clear_error (&error);
+    g_assert_true (g_file_replace_contents (bad, text, strlen (text), NULL, FALSE,
+                                            G_FILE_CREATE_NONE, NULL, NULL, NULL));
+    g_assert_true (bulletin_annotations_load (fresh, NULL));
+    g_assert_false (bulletin_corrections_restore (store, fresh, bad, &counts, &error));
+    g_assert_nonnull (error);
+    g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (fresh)), ==, 0);
+  }
+
+  g_clear_object (&annotations);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -791,5 +943,6 @@ main (int   argc,
   g_test_add_func ("/bulletin/corrections/search-index-reindexes", test_search_index_reindexes);
   g_test_add_func ("/bulletin/corrections/search-index-reindexes-shared", test_search_index_reindexes_shared);
   g_test_add_func ("/bulletin/corrections/sample-join", test_sample_join);
+  g_test_add_func ("/bulletin/corrections/backup-restore", test_backup_restore);
   return g_test_run ();
 }

@@ -280,6 +280,269 @@ test_gap_screen_lone (void)
   g_assert_cmpstr (tagged->str, ==, "3有台");
 }
 
+/* The letter-spacing that the tags at @iter give its character, Pango
+ * units. */
+static int
+iter_spacing (const GtkTextIter *iter)
+{
+  g_autoptr(GSList) tags = gtk_text_iter_get_tags (iter);
+  int spacing = 0;
+
+  for (GSList *l = tags; l != NULL; l = l->next)
+    {
+      gboolean set;
+      int value;
+
+      g_object_get (l->data, "letter-spacing-set", &set, "letter-spacing", &value, NULL);
+      if (set)
+        spacing += value;
+    }
+  return spacing;
+}
+
+/* Pango's split of a letter-spacing: the part before the glyph. */
+static int
+spacing_left (int spacing)
+{
+  int left = spacing / 2;
+
+  if ((spacing & (PANGO_SCALE - 1)) == 0)
+    left = PANGO_UNITS_ROUND (left);
+  return left;
+}
+
+/* Takes justification off @tag, and if @user_data is set, the spacing
+ * of letters, all but a Pango unit (1/1024 px): Pango then still shapes
+ * what the tag covers apart from its neighbours.  A Latin word whose
+ * first letter takes the gap loses the kerning between that letter and
+ * the next (1 px at "BC"), which this test does not count as a gap. */
+static void
+unjustify_tag (GtkTextTag *tag,
+               gpointer    user_data)
+{
+  gboolean spacing_set;
+
+  g_object_set (tag, "justification-set", FALSE, NULL);
+  g_object_get (tag, "letter-spacing-set", &spacing_set, NULL);
+  if (user_data != NULL && spacing_set)
+    g_object_set (tag, "letter-spacing", 1, NULL);
+}
+
+/* For a person to look at: the sample bulletin's paragraph with "25名"
+ * in the reader's view, as BULLETIN_ARTIFACTS_DIR/@name. */
+static void
+save_sample_paragraph (const char *name)
+{
+  const char *shared = bulletin_test_get_shared_dir ();
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *paragraph = NULL;
+  BulletinReadingSettings settings;
+
+  if (g_getenv ("BULLETIN_ARTIFACTS_DIR") == NULL || shared == NULL)
+    return;
+  path = g_build_filename (shared, "samples", "000_1b466bc7855b1717.txt", NULL);
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && paragraph == NULL; i++)
+    if (strstr (lines[i], "25名") != NULL)
+      paragraph = lines[i];
+  g_assert_nonnull (paragraph);
+
+  bulletin_reading_settings_init_default (&settings);
+  {
+    Piece pieces[] = { { BULLETIN_BLOCK_PARAGRAPH, paragraph } };
+    g_autoptr(BulletinArticle) article = make_article (pieces, 1, "zh-CN");
+    g_autoptr(BulletinDisplayText) display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+    GtkWidget *window = gtk_window_new ();
+    GtkWidget *view = gtk_text_view_new ();
+    g_autoptr(GdkPaintable) paintable = NULL;
+    GtkSnapshot *snapshot = gtk_snapshot_new ();
+    g_autoptr(GskRenderNode) node = NULL;
+    g_autoptr(GdkTexture) texture = NULL;
+    g_autofree char *out = g_build_filename (g_getenv ("BULLETIN_ARTIFACTS_DIR"), name, NULL);
+    int w, h;
+
+    gtk_window_set_default_size (GTK_WINDOW (window), 700, 300);
+    gtk_window_set_child (GTK_WINDOW (window), view);
+    bulletin_typography_configure_view (GTK_TEXT_VIEW (view), &settings);
+    bulletin_typography_fill_buffer (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), display, &settings);
+    gtk_window_present (GTK_WINDOW (window));
+    bulletin_test_iterate (200);
+    paintable = gtk_widget_paintable_new (window);
+    w = gtk_widget_get_width (window);
+    h = gtk_widget_get_height (window);
+    gdk_paintable_snapshot (paintable, snapshot, w, h);
+    node = gtk_snapshot_free_to_node (snapshot);
+    texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                           &GRAPHENE_RECT_INIT (0, 0, w, h));
+    g_mkdir_with_parents (g_getenv ("BULLETIN_ARTIFACTS_DIR"), 0755);
+    g_assert_true (gdk_texture_save_to_png (texture, out));
+    gtk_window_destroy (GTK_WINDOW (window));
+  }
+}
+
+/* Paragraphs with Latin runs of 1, 2, 3 and 10 characters, digits and
+ * letters, between Han characters, at a paragraph's start and end, and
+ * beside punctuation; the window is narrow so that runs also fall at
+ * line starts and ends. */
+static const char *const screen_runs[] = {
+  "其中共有3位是党员，目前已有11台投入使用，另有120个小区完成改造，编号1234567890的楼。",
+  "小区有25名党员报名，A栋和BC栋以及XYZ栋，还有abcdefghij号楼的居民。",
+  "2022年共有30台电梯，加装电梯30台，桂林苑小区12号楼。",
+  "加装电梯共有30台加装电梯共有30台加装电梯共有30台加装电梯共有30台加装电梯共有30台加装电梯30",
+};
+
+/* On the reader's GtkTextView, the x of each character's glyph (from its
+ * logical rectangle and the letter-spacing its tags give it) against the
+ * advance it has in a view without the gap: on a line with Latin text the
+ * extra space between two adjacent characters is the gap at a Han-Latin
+ * boundary, all of it there, and nothing anywhere else, nor at a line's
+ * start or end. */
+static void
+test_gap_screen_runs (void)
+{
+  BulletinReadingSettings settings;
+  guint misplaced = 0, n_gaps = 0, n_edges = 0;
+  int want = -1;
+
+  bulletin_reading_settings_init_default (&settings);
+  for (guint width = 0; width < 2; width++)
+    for (guint t = 0; t < G_N_ELEMENTS (screen_runs); t++)
+      {
+        Piece pieces[] = { { BULLETIN_BLOCK_PARAGRAPH, screen_runs[t] } };
+        g_autoptr(BulletinArticle) article = make_article (pieces, 1, "zh-CN");
+        g_autoptr(BulletinDisplayText) display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+        GtkWidget *window = gtk_window_new ();
+        GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+        GtkWidget *views[2];
+        GtkTextBuffer *buffers[2];
+        GtkTextIter iter, ref;
+        int prev_end = 0, prev_rect_end = 0, prev_y = -1;
+        gunichar prev_c = 0;
+
+        for (guint v = 0; v < 2; v++)
+          {
+            GtkTextTagTable *table;
+
+            views[v] = gtk_text_view_new ();
+            buffers[v] = gtk_text_view_get_buffer (GTK_TEXT_VIEW (views[v]));
+            gtk_widget_set_size_request (views[v], width == 0 ? 300 : 340, -1);
+            gtk_box_append (GTK_BOX (box), views[v]);
+            bulletin_typography_configure_view (GTK_TEXT_VIEW (views[v]), &settings);
+            /* whole-pixel advances, so that the rounded rectangles give
+             * exact positions */
+            {
+              cairo_font_options_t *options = cairo_font_options_create ();
+
+              cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_ON);
+              G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+              gtk_widget_set_font_options (views[v], options);
+              G_GNUC_END_IGNORE_DEPRECATIONS
+              cairo_font_options_destroy (options);
+            }
+            bulletin_typography_fill_buffer (buffers[v], display, &settings);
+            /* ragged right, so that the only extra space is the gap's;
+             * the second view has no gap at all */
+            gtk_text_view_set_justification (GTK_TEXT_VIEW (views[v]), GTK_JUSTIFY_LEFT);
+            table = gtk_text_buffer_get_tag_table (buffers[v]);
+            gtk_text_tag_table_foreach (table, unjustify_tag, v == 1 ? buffers[v] : NULL);
+          }
+        gtk_widget_set_halign (box, GTK_ALIGN_START);
+        gtk_window_set_child (GTK_WINDOW (window), box);
+        gtk_window_present (GTK_WINDOW (window));
+        bulletin_test_iterate (200);
+
+        gtk_text_buffer_get_start_iter (buffers[0], &iter);
+        for (; !gtk_text_iter_is_end (&iter); gtk_text_iter_forward_char (&iter))
+          {
+            gunichar c = gtk_text_iter_get_char (&iter);
+            GdkRectangle rect, ref_rect;
+            int spacing = iter_spacing (&iter) / PANGO_SCALE, x, advance, extra;
+            gboolean boundary, line_start;
+
+            if (c == '\n')
+              break;
+            gtk_text_buffer_get_iter_at_offset (buffers[1], &ref, gtk_text_iter_get_offset (&iter));
+            gtk_text_view_get_iter_location (GTK_TEXT_VIEW (views[0]), &iter, &rect);
+            gtk_text_view_get_iter_location (GTK_TEXT_VIEW (views[1]), &ref, &ref_rect);
+            line_start = rect.y != prev_y;
+            /* Pango takes a letter-spacing's outer halves off a line's ends */
+            x = line_start ? rect.x : rect.x + spacing_left (spacing * PANGO_SCALE) / PANGO_SCALE;
+            /* the advance as far as the next character's start, where
+             * there is one on the line: pixel positions round alike */
+            advance = ref_rect.width;
+            {
+              GtkTextIter ref_next = ref;
+              GdkRectangle next_rect;
+
+              if (gtk_text_iter_forward_char (&ref_next) && !gtk_text_iter_ends_line (&ref_next))
+                {
+                  gtk_text_view_get_iter_location (GTK_TEXT_VIEW (views[1]), &ref_next, &next_rect);
+                  if (next_rect.y == ref_rect.y)
+                    advance = next_rect.x - ref_rect.x;
+                }
+            }
+            if (!line_start)
+              {
+                boundary = (is_han (prev_c) && is_western (c)) || (is_western (prev_c) && is_han (c));
+                extra = x - prev_end;
+                if (boundary)
+                  {
+                    n_gaps++;
+                    if (want < 0)
+                      want = extra;
+                  }
+                if ((boundary && (extra != want || extra <= 0)) || (!boundary && extra != 0))
+                  {
+                    g_test_message ("%u/%u: %d px between U+%04X and U+%04X (%s)", width, t, extra, (guint)prev_c,
+                                    (guint)c, boundary ? "a boundary" : "not a boundary");
+                    misplaced++;
+                  }
+              }
+            else if (prev_y >= 0 && ((is_han (prev_c) && is_western (c)) || (is_western (prev_c) && is_han (c))))
+              n_edges++;
+            if (line_start && prev_y >= 0 && prev_rect_end != prev_end)
+              {
+                /* nothing after the glyph at a line's end */
+                g_test_message ("%u/%u: %d px after U+%04X at a line's end", width, t,
+                                prev_rect_end - prev_end, (guint)prev_c);
+                misplaced++;
+              }
+            prev_rect_end = rect.x + rect.width;
+            if (g_getenv ("GAP_DEBUG") && c < 0x80)
+              g_test_message ("U+%04X rect %d+%d ref %d+%d spacing %d x %d adv %d", (guint)c, rect.x, rect.width,
+                              ref_rect.x, ref_rect.width, spacing, x, advance);
+            prev_end = x + advance;
+            prev_y = rect.y;
+            prev_c = c;
+          }
+        gtk_window_destroy (GTK_WINDOW (window));
+      }
+  g_test_message ("%u gaps of %d px, %u boundaries at a line break, %u misplaced", n_gaps, want, n_edges, misplaced);
+  g_assert_cmpuint (n_gaps, >, 0);
+  g_assert_cmpuint (n_edges, >, 0);
+  g_assert_cmpint (want, >, 0);
+  save_sample_paragraph ("reader-gap-25.png");
+  /* Open (issue 14): GtkTextTag has no negative letter-spacing, and a
+   * positive one other than a single pixel puts space on both sides of a
+   * character, so a run of two or more Latin characters cannot take a gap
+   * of 1/8 em or more (TYPOGRAPHY.md, item 10) only at its boundaries; a
+   * one-pixel gap can (branch gap-hairline).  Until this is decided the
+   * test measures and reports, and fails only if it measured nothing. */
+  if (misplaced > 0)
+    {
+      g_autofree char *message = g_strdup_printf ("%u of the gaps on screen fall on the far side of a Han character",
+                                                  misplaced);
+
+      g_test_incomplete (message);
+      return;
+    }
+  g_assert_cmpuint (misplaced, ==, 0);
+}
+
 /* 本报讯 runs into its paragraph, in bold, on the same line. */
 static void
 test_run_in_dateline (void)
@@ -538,6 +801,7 @@ main (int   argc,
 
   g_test_add_func ("/bulletin/typesetter/gap-side", test_gap_side);
   g_test_add_func ("/bulletin/typesetter/gap-screen-lone", test_gap_screen_lone);
+  g_test_add_func ("/bulletin/typesetter/gap-screen-runs", test_gap_screen_runs);
   g_test_add_func ("/bulletin/typesetter/run-in-dateline", test_run_in_dateline);
   g_test_add_func ("/bulletin/typesetter/run-in-dateline/screen", test_run_in_dateline_screen);
   g_test_add_func ("/bulletin/typesetter/headline-gap/paper", test_headline_gap_paper);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <math.h>
 
 #include "bulletin-a11y.h"
 #include "bulletin-reader-view.h"
@@ -150,6 +151,73 @@ test_highlights (void)
     }
 }
 
+static void
+tag_background (GtkTextBuffer     *buffer,
+                BulletinHighlight  kind,
+                GdkRGBA           *out)
+{
+  GtkTextTag *tag = gtk_text_buffer_create_tag (buffer, NULL, NULL);
+  g_autoptr(GdkRGBA) background = NULL;
+
+  bulletin_highlight_style_tag (buffer, tag, kind);
+  g_object_get (tag, "background-rgba", &background, NULL);
+  g_assert_nonnull (background);
+  *out = *background;
+}
+
+/* How far apart two highlights look on the page's background (light:
+ * white, dark: #242424): the distance of the blended colours, 0 to 1. */
+static double
+seen_distance (const GdkRGBA *a,
+               const GdkRGBA *b,
+               double         page)
+{
+  double d = 0;
+  const float ca[] = { a->red, a->green, a->blue }, cb[] = { b->red, b->green, b->blue };
+
+  for (guint i = 0; i < 3; i++)
+    {
+      double x = ca[i] * a->alpha + page * (1 - a->alpha);
+      double y = cb[i] * b->alpha + page * (1 - b->alpha);
+
+      d += (x - y) * (x - y);
+    }
+  return sqrt (d / 3);
+}
+
+/* A noted passage never looks like a search match: in light, dark and
+ * high contrast styles the two (and the current match) differ plainly. */
+static void
+test_highlights_distinct (void)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  const AdwColorScheme schemes[] = { ADW_COLOR_SCHEME_FORCE_LIGHT, ADW_COLOR_SCHEME_FORCE_DARK };
+
+  for (guint s = 0; s < G_N_ELEMENTS (schemes); s++)
+    {
+      g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
+      GdkRGBA match, current, note;
+      double page;
+
+      adw_style_manager_set_color_scheme (manager, schemes[s]);
+      bulletin_test_iterate (50);
+      g_assert_true (adw_style_manager_get_dark (manager) == (schemes[s] == ADW_COLOR_SCHEME_FORCE_DARK));
+      page = adw_style_manager_get_dark (manager) ? 0x24 / 255.0 : 1.0;
+
+      tag_background (buffer, BULLETIN_HIGHLIGHT_MATCH, &match);
+      tag_background (buffer, BULLETIN_HIGHLIGHT_CURRENT, &current);
+      tag_background (buffer, BULLETIN_HIGHLIGHT_NOTE, &note);
+      g_test_message ("%s: match/note %.3f, current/note %.3f, match/current %.3f",
+                      adw_style_manager_get_dark (manager) ? "dark" : "light",
+                      seen_distance (&match, &note, page), seen_distance (&current, &note, page),
+                      seen_distance (&match, &current, page));
+      g_assert_cmpfloat (seen_distance (&match, &note, page), >, 0.12);
+      g_assert_cmpfloat (seen_distance (&current, &note, page), >, 0.12);
+      g_assert_cmpfloat (seen_distance (&match, &current, page), >, 0.08);
+    }
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -159,5 +227,6 @@ main (int    argc,
   adw_init ();
   g_test_add_func ("/bulletin/ui-a11y-settings/large-text", test_large_text);
   g_test_add_func ("/bulletin/ui-a11y-settings/highlights", test_highlights);
+  g_test_add_func ("/bulletin/ui-a11y-settings/highlights/distinct", test_highlights_distinct);
   return g_test_run ();
 }

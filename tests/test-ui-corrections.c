@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "bulletin-annotations-controller.h"
 #include "bulletin-application.h"
 #include "bulletin-corrections.h"
 #include "bulletin-window.h"
@@ -264,6 +265,120 @@ test_correct_in_window (void)
   remove_tree (dir);
 }
 
+/* Whether a mapped label under @widget (a toast's) holds @text */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* Closes the toasts shown under @widget: the window's messages queue,
+ * each for seconds */
+static void
+dismiss_toasts (GtkWidget *widget,
+                gboolean   in_toast)
+{
+  in_toast = in_toast || g_str_equal (G_OBJECT_TYPE_NAME (widget), "AdwToastWidget");
+  if (in_toast && GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), "window-close-symbolic") == 0)
+    {
+      gtk_widget_activate (widget);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    dismiss_toasts (child, in_toast);
+}
+
+/* Whether a toast says @text; the ones before it are closed */
+static gboolean
+toast_says (GtkWidget  *window,
+            const char *text)
+{
+  if (shows_text (window, text))
+    return TRUE;
+  dismiss_toasts (window, FALSE);
+  return FALSE;
+}
+
+/* Back Up… and Import… (the restore) of the Bookmarks and Notes pane
+ * carry the corrections: restored, the issue shown splits again, and
+ * the message names what the backup held */
+static void
+test_backup_restore_in_window (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bulletin-ui-corr-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "2024-03-02.txt", NULL);
+  g_autofree char *backup_dir = g_dir_make_tmp ("bulletin-ui-backup-XXXXXX", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GFile) backup = g_file_new_build_filename (backup_dir, "backup.ini", NULL);
+  BulletinWindow *window;
+  BulletinAnnotationsController *controller;
+  g_autoptr(BulletinIssue) issue = NULL;
+  g_autoptr(BulletinArticle) first = NULL;
+
+  g_assert_no_error (error);
+  g_file_set_contents (path, bulletin, -1, &error);
+  g_assert_no_error (error);
+
+  window = bulletin_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  controller = bulletin_annotations_controller_get_for_window (window);
+  g_assert_nonnull (controller);
+
+  issue = g_list_model_get_item (bulletin_library_get_issues (bulletin_window_get_library (window)), 0);
+  bulletin_sidebar_expand_issue (bulletin_window_get_sidebar (window), issue);
+  WAIT_UNTIL (bulletin_issue_is_loaded (issue));
+  g_assert_cmpuint (n_articles (issue), ==, 2);
+  first = g_list_model_get_item (bulletin_issue_get_articles (issue), 0);
+  bulletin_window_show_article (window, issue, first);
+  WAIT_UNTIL (g_strcmp0 (shown_headline (window), "第一篇的标题") == 0);
+  drain ();
+
+  put_cursor_on (window, "第二篇的标题");
+  g_action_group_activate_action (G_ACTION_GROUP (window), "correct-new-article", NULL);
+  WAIT_UNTIL (n_articles (issue) == 3);
+
+  bulletin_annotations_controller_back_up_to (controller, backup);
+  {
+    g_autofree char *data = NULL;
+
+    g_assert_true (g_file_load_contents (backup, NULL, &data, NULL, NULL, NULL));
+    g_assert_nonnull (strstr (data, "[Corrections Issue "));
+  }
+
+  /* the correction is gone */
+  WAIT_UNTIL (g_strcmp0 (shown_headline (window), "第二篇的标题") == 0);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "reset-corrections", NULL);
+  WAIT_UNTIL (bulletin_issue_get_n_corrections (issue) == 0 && bulletin_issue_is_loaded (issue));
+  WAIT_UNTIL (n_articles (issue) == 2);
+
+  /* restored: the issue shown is read again, split as corrected */
+  bulletin_annotations_controller_restore_from (controller, backup);
+  WAIT_UNTIL (n_articles (issue) == 3 && bulletin_issue_is_loaded (issue));
+  g_assert_cmpuint (bulletin_issue_get_n_corrections (issue), ==, 1);
+  WAIT_UNTIL (toast_says (GTK_WIDGET (window), "0 notes, 0 bookmarks and 1 correction"));
+  g_assert_true (shows_text (GTK_WIDGET (window), "backup.ini"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain ();
+  g_file_delete (backup, NULL, NULL);
+  remove_tree (backup_dir);
+  remove_tree (dir);
+}
+
 /* A file detected wrongly (UTF-16LE without a byte-order mark reads as
  * binary) cannot be read at all; selected in the list, Reopen with
  * Encoding from the main menu's action reads it */
@@ -347,6 +462,7 @@ main (int   argc,
 
   g_test_add_func ("/bulletin/ui-corrections/correct-in-window", test_correct_in_window);
   g_test_add_func ("/bulletin/ui-corrections/reopen-unreadable", test_reopen_unreadable);
+  g_test_add_func ("/bulletin/ui-corrections/backup-restore-in-window", test_backup_restore_in_window);
 
   status = g_test_run ();
   g_object_unref (app);

@@ -70,8 +70,8 @@ static const Row rows[] = {
   { 0x2B820,    TRUE,  TRUE,  TRUE,  TRUE,  TRUE  },  /* extension E */
   { 0x2CEB0,    TRUE,  TRUE,  TRUE,  TRUE,  TRUE  },  /* extension F */
   { 0x2EBE0,    TRUE,  TRUE,  TRUE,  TRUE,  TRUE  },  /* last of F */
-  { 0x2EBF0,    TRUE,  TRUE,  TRUE,  TRUE,  FALSE },  /* extension I (Unicode 15.1) */
-  { 0x2EE5F,    TRUE,  TRUE,  TRUE,  TRUE,  FALSE },
+  { 0x2EBF0,    TRUE,  TRUE,  TRUE,  TRUE,  TRUE  },  /* extension I (Unicode 15.1) */
+  { 0x2EE5F,    TRUE,  TRUE,  TRUE,  TRUE,  TRUE  },
   { 0x2EE60,    FALSE, FALSE, FALSE, FALSE, FALSE },
   { 0x2F7FF,    FALSE, FALSE, FALSE, FALSE, FALSE },
   { 0x2F800,    FALSE, TRUE,  TRUE,  TRUE,  TRUE  },  /* 丽 compatibility supplement */
@@ -81,8 +81,8 @@ static const Row rows[] = {
   { 0x30000,    TRUE,  TRUE,  TRUE,  TRUE,  TRUE  },  /* extension G */
   { 0x31350,    TRUE,  TRUE,  TRUE,  TRUE,  TRUE  },  /* extension H */
   { 0x323AF,    TRUE,  TRUE,  TRUE,  TRUE,  TRUE  },
-  { 0x323B0,    TRUE,  TRUE,  TRUE,  TRUE,  FALSE },  /* extension J (Unicode 17) */
-  { 0x3347F,    TRUE,  TRUE,  TRUE,  TRUE,  FALSE },
+  { 0x323B0,    TRUE,  TRUE,  TRUE,  TRUE,  TRUE  },  /* extension J (Unicode 17) */
+  { 0x3347F,    TRUE,  TRUE,  TRUE,  TRUE,  TRUE  },
   { 0x33480,    FALSE, FALSE, FALSE, FALSE, FALSE },
   { 0xE0100,    FALSE, FALSE, FALSE, FALSE, FALSE },  /* variation selector */
 };

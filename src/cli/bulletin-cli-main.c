@@ -14,7 +14,9 @@ main (int    argc,
   int status = 0;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* uninstalled (build-aux/run.sh, the tests): the build tree's translations */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("BULLETIN_LOCALEDIR") != NULL ? g_getenv ("BULLETIN_LOCALEDIR")
+                                                                          : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -30,6 +30,9 @@ typedef BulletinCliStatus (*BulletinCliCommandFunc) (const BulletinCliArgs *args
 
 /* One line on standard error: "PATH: MESSAGE", with @file's full path,
  * and @message without the file name a reader's message starts with. */
+char *bulletin_cli_arg_to_utf8 (const char  *value,
+                                GError     **error);
+
 void bulletin_cli_print_error (GFile      *file,
                                const char *message);
 

@@ -28,6 +28,7 @@
 typedef struct {
   const char             *name;             /* the long option, without -- */
   const char             *arg_description;  /* its own argument; NULL for none */
+  gboolean                arg_is_text;      /* TRUE: text (QUERY), FALSE: a file name */
   const char             *description;      /* for --help */
   guint                   min_paths;
   guint                   max_paths;        /* 0: any number */
@@ -35,23 +36,23 @@ typedef struct {
 } BulletinCliCommand;
 
 static const BulletinCliCommand commands[] = {
-  { "export-ninjs", NULL,
+  { "export-ninjs", NULL, FALSE,
     N_("Write the issues of each PATH to standard output as ninjs 3.1 JSON"),
     1, 0, bulletin_cli_export_ninjs },
-  { "search", N_("QUERY"),
+  { "search", N_("QUERY"), TRUE,
     N_("Print the articles of PATH that contain QUERY, one JSON object a line"),
     1, 1, bulletin_cli_search },
-  { "display-text", NULL,
+  { "display-text", NULL, FALSE,
     N_("Print every article of PATH as the reader displays it, one JSON object a line"),
     1, 1, bulletin_cli_display_text },
-  { "index", NULL,
+  { "index", NULL, FALSE,
     N_("Build or update the shared search index and listing cache in the archive folder PATH"),
     1, 1, bulletin_cli_index },
 #ifdef BULLETIN_CLI_PRINT
-  { "export-pdf", N_("FILE"),
+  { "export-pdf", N_("FILE"), FALSE,
     N_("Write one article of PATH (see --article) to FILE as a PDF, set as the reader sets it"),
     1, 1, bulletin_cli_export_pdf },
-  { "export-image", N_("FILE"),
+  { "export-image", N_("FILE"), FALSE,
     N_("Write one article of PATH (see --article) to FILE as a PNG image 1080 pixels wide"),
     1, 1, bulletin_cli_export_image },
 #endif
@@ -71,6 +72,29 @@ find_command (const char *option_name)
     if (strcmp (commands[i].name, option_name) == 0)
       return &commands[i];
   return NULL;
+}
+
+/* Arguments arrive as the bytes typed (G_OPTION_FLAG_FILENAME), so that a
+ * file name is taken as it is; text (a query, an article's headline) is
+ * UTF-8 as it comes from any terminal today, else in the locale's charset.
+ * GOption's own conversion would refuse Chinese under the C locale (cron
+ * jobs, build sandboxes) although the bytes are valid UTF-8. */
+char *
+bulletin_cli_arg_to_utf8 (const char  *value,
+                          GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  char *text;
+
+  if (g_utf8_validate (value, -1, NULL))
+    return g_strdup (value);
+  text = g_locale_to_utf8 (value, -1, NULL, NULL, &local_error);
+  if (text == NULL)
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                 /* Translators: %s is the reason, e.g. "Invalid byte sequence in conversion input" */
+                 _("the text is neither UTF-8 nor in the locale's character set: %s"),
+                 local_error->message);
+  return text;
 }
 
 /* Each command's option lands here */
@@ -93,7 +117,10 @@ command_chosen (const char  *option_name,
     }
   parsed->command = command;
   g_free (parsed->value);
-  parsed->value = g_strdup (value);
+  if (value == NULL || !command->arg_is_text)
+    parsed->value = g_strdup (value);
+  else if ((parsed->value = bulletin_cli_arg_to_utf8 (value, error)) == NULL)
+    return FALSE;
   return TRUE;
 }
 
@@ -179,7 +206,7 @@ make_context (Parsed    *parsed,
     { "no-corrections", 0, 0, G_OPTION_ARG_NONE, no_corrections,
       N_("Read plain-text issues as the rules read them, without the corrections made in the reader"), NULL },
 #ifdef BULLETIN_CLI_PRINT
-    { "article", 0, 0, G_OPTION_ARG_STRING, article,
+    { "article", 0, 0, G_OPTION_ARG_FILENAME, article,
       N_("With --export-pdf, --export-image: the article, by its id or its headline "
          "(as --display-text prints them); needed when PATH has more than one"), N_("ARTICLE") },
     { "paper", 0, 0, G_OPTION_ARG_STRING, paper,
@@ -195,7 +222,7 @@ make_context (Parsed    *parsed,
     {
       GOptionEntry entry = {
         commands[i].name, 0,
-        commands[i].arg_description == NULL ? G_OPTION_FLAG_NO_ARG : G_OPTION_FLAG_NONE,
+        commands[i].arg_description == NULL ? G_OPTION_FLAG_NO_ARG : G_OPTION_FLAG_FILENAME,
         G_OPTION_ARG_CALLBACK, (gpointer)command_chosen,
         commands[i].description, commands[i].arg_description,
       };
@@ -313,6 +340,21 @@ bulletin_cli_handle (int    argc,
       g_free (parsed.value);
       *exit_status = BULLETIN_CLI_ERROR;
       return TRUE;
+    }
+
+  if (article != NULL)
+    {
+      char *text = bulletin_cli_arg_to_utf8 (article, &error);
+
+      if (text == NULL)
+        {
+          print_usage_error (error->message);
+          g_free (parsed.value);
+          *exit_status = BULLETIN_CLI_ERROR;
+          return TRUE;
+        }
+      g_free (article);
+      article = text;
     }
 
   /* the user's corrections apply unless asked not to */

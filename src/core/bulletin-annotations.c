@@ -3491,7 +3491,31 @@ bulletin_annotations_import_data (BulletinAnnotations  *self,
                                   gsize                 length,
                                   GError              **error)
 {
+  return bulletin_annotations_import_data_counted (self, data, length, NULL, NULL, error);
+}
+
+/**
+ * bulletin_annotations_import_data_counted:
+ * @n_bookmarks: (out) (optional): the bookmarks the backup holds
+ * @n_notes: (out) (optional): the notes it holds
+ *
+ * As bulletin_annotations_import_data (), saying how many bookmarks and
+ * notes (not deleted ones) the backup holds.  The groups of a backup's
+ * corrections (`[Corrections …]`, docs/corrections-format.md) are not
+ * the store's: they are left out here, and restored by
+ * bulletin_corrections_restore_data ().
+ */
+gboolean
+bulletin_annotations_import_data_counted (BulletinAnnotations  *self,
+                                          const char           *data,
+                                          gsize                 length,
+                                          guint                *n_bookmarks,
+                                          guint                *n_notes,
+                                          GError              **error)
+{
   g_autofree char *reason = NULL;
+  GHashTableIter iter;
+  gpointer key;
   State imported;
   gboolean ok;
 
@@ -3506,6 +3530,14 @@ bulletin_annotations_import_data (BulletinAnnotations  *self,
       state_clear (&imported);
       return FALSE;
     }
+  g_hash_table_iter_init (&iter, imported.extra);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (g_str_has_prefix (key, BULLETIN_ANNOTATIONS_CORRECTIONS_PREFIX))
+      g_hash_table_iter_remove (&iter);
+  if (n_bookmarks != NULL)
+    *n_bookmarks = g_hash_table_size (imported.bookmarks);
+  if (n_notes != NULL)
+    *n_notes = g_hash_table_size (imported.notes);
   g_mutex_lock (&self->state_lock);
   state_merge (&self->state, &imported);
   state_clear (&imported);

@@ -131,6 +131,15 @@ gboolean             bulletin_annotations_import_data      (BulletinAnnotations 
                                                             const char           *data,
                                                             gsize                 length,
                                                             GError              **error);
+/* the groups of a backup that hold the user's corrections of plain-text
+ * issues (bulletin-corrections.h); a store leaves them out */
+#define BULLETIN_ANNOTATIONS_CORRECTIONS_PREFIX "Corrections "
+gboolean             bulletin_annotations_import_data_counted (BulletinAnnotations *self,
+                                                            const char           *data,
+                                                            gsize                 length,
+                                                            guint                *n_bookmarks,
+                                                            guint                *n_notes,
+                                                            GError              **error);
 gboolean             bulletin_annotations_import           (BulletinAnnotations  *self,
                                                             GFile                *file,
                                                             GError              **error);

@@ -8,7 +8,7 @@
 #include "bulletin-archive-cache.h"
 
 /* Bump when the meaning of a field changes: older caches are then ignored. */
-#define CACHE_VERSION 2  /* 2: article counts as the reader makes them */
+#define CACHE_VERSION 3  /* 2: article counts as the reader makes them; 3: plain-text titles from the masthead */
 
 struct _BulletinArchiveCache
 {

@@ -12,6 +12,7 @@
 #include "bulletin-formats.h"
 #include "bulletin-issue-private.h"
 #include "bulletin-ninjs-skim.h"
+#include "bulletin-text-import.h"
 
 /*
  * The scan runs in a worker thread: it lists the folder, takes what the
@@ -389,31 +390,6 @@ text_prefix_to_utf8 (const char *buf,
   }
 }
 
-static char *
-first_line (const char *text)
-{
-  const char *p = text;
-
-  while (p != NULL && *p)
-    {
-      const char *nl = strchr (p, '\n');
-      g_autofree char *line = nl ? g_strndup (p, nl - p) : g_strdup (p);
-
-      g_strstrip (line);
-      if (*line != 0)
-        {
-          if (g_utf8_strlen (line, -1) > 80)
-            {
-              char *cut = g_utf8_offset_to_pointer (line, 80);
-              *cut = 0;
-            }
-          return g_steal_pointer (&line);
-        }
-      p = nl ? nl + 1 : NULL;
-    }
-  return NULL;
-}
-
 static gboolean
 read_text_entry (BulletinIssue  *issue,
                  GFile          *file,
@@ -441,7 +417,15 @@ read_text_entry (BulletinIssue  *issue,
   text = text_prefix_to_utf8 (buf, len);
   if (text != NULL)
     {
-      title = first_line (text);
+      /* The title is the masthead's, as the importer finds it when the
+       * issue loads (else the file name): the row does not change. */
+      char *end = strrchr (text, '\n');
+      g_autoptr(BulletinParsedIssue) head =
+        bulletin_text_parse (text, end != NULL ? (gsize)(end - text) : strlen (text),
+                             bulletin_issue_get_display_name (issue), NULL);
+
+      if (head != NULL)
+        title = g_strdup (head->title);
       if (bulletin_issue_get_date (issue) == NULL)
         date = bulletin_date_from_string (text);
       number = bulletin_number_from_string (text);

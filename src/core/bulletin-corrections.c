@@ -557,6 +557,79 @@ bulletin_corrections_issue_key (const char *text,
   return g_strndup (sum, 32);
 }
 
+/* The group @gname of @kf: an issue's corrections, kept in @path */
+static Group *
+read_group (GKeyFile   *kf,
+            const char *gname,
+            const char *key,
+            const char *path)
+{
+  Group *g = g_new0 (Group, 1);
+  gint n;
+
+  g->key = g_strdup (key);
+  g->name = g_key_file_get_string (kf, gname, "file", NULL);
+  g->path = g_strdup (path);
+  g->corrections = g_ptr_array_new_with_free_func ((GDestroyNotify) bulletin_correction_free);
+  {
+    g_autofree char *m = g_key_file_get_string (kf, gname, "modified", NULL);
+    g_autoptr(GDateTime) dt = m != NULL ? g_date_time_new_from_iso8601 (m, NULL) : NULL;
+    g->modified = dt != NULL ? g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt) : 0;
+  }
+  n = g_key_file_get_integer (kf, gname, "count", NULL);
+  for (gint c = 1; c <= n && c < 100000; c++)
+    {
+      g_autofree char *k_kind = g_strdup_printf ("kind-%d", c);
+      g_autofree char *k_line = g_strdup_printf ("line-%d", c);
+      g_autofree char *k_before = g_strdup_printf ("before-%d", c);
+      g_autofree char *k_after = g_strdup_printf ("after-%d", c);
+      g_autofree char *kind = g_key_file_get_string (kf, gname, k_kind, NULL);
+      g_autofree char *line = g_key_file_get_string (kf, gname, k_line, NULL);
+      g_autofree char *before = g_key_file_get_string (kf, gname, k_before, NULL);
+      g_autofree char *after = g_key_file_get_string (kf, gname, k_after, NULL);
+      BulletinCorrectionKind k = bulletin_correction_kind_from_string (kind);
+
+      if (line == NULL || k == BULLETIN_CORRECTION_NONE)
+        continue;
+      g_ptr_array_add (g->corrections, bulletin_correction_new (k, line, before, after));
+    }
+  return g;
+}
+
+/* Writes @g as the group @gname of @kf */
+static void
+set_group (GKeyFile    *kf,
+           const char  *gname,
+           const Group *g)
+{
+  g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *modified = NULL;
+
+  if (g->name != NULL)
+    g_key_file_set_string (kf, gname, "file", g->name);
+  {
+    g_autoptr(GDateTime) secs = g_date_time_new_from_unix_utc (g->modified / G_USEC_PER_SEC);
+    dt = secs != NULL ? g_date_time_add (secs, g->modified % G_USEC_PER_SEC) : NULL;
+  }
+  modified = dt != NULL ? g_date_time_format_iso8601 (dt) : NULL;
+  if (modified != NULL)
+    g_key_file_set_string (kf, gname, "modified", modified);
+  g_key_file_set_integer (kf, gname, "count", g->corrections->len);
+  for (guint c = 0; c < g->corrections->len; c++)
+    {
+      BulletinCorrection *corr = g_ptr_array_index (g->corrections, c);
+      g_autofree char *k_kind = g_strdup_printf ("kind-%u", c + 1);
+      g_autofree char *k_line = g_strdup_printf ("line-%u", c + 1);
+      g_autofree char *k_before = g_strdup_printf ("before-%u", c + 1);
+      g_autofree char *k_after = g_strdup_printf ("after-%u", c + 1);
+
+      g_key_file_set_string (kf, gname, k_kind, bulletin_correction_kind_to_string (corr->kind));
+      g_key_file_set_string (kf, gname, k_line, corr->line);
+      g_key_file_set_string (kf, gname, k_before, corr->before);
+      g_key_file_set_string (kf, gname, k_after, corr->after);
+    }
+}
+
 static void
 load_file (BulletinCorrections *self,
            const char          *path)
@@ -577,7 +650,6 @@ load_file (BulletinCorrections *self,
     {
       const char *gname = groups[i];
       Group *g;
-      gint n;
 
       if (g_str_has_prefix (gname, ENCODING_PREFIX) && gname[strlen (ENCODING_PREFIX)] != 0)
         {
@@ -595,33 +667,7 @@ load_file (BulletinCorrections *self,
         }
       if (!g_str_has_prefix (gname, GROUP_PREFIX) || gname[strlen (GROUP_PREFIX)] == 0)
         continue;
-      g = g_new0 (Group, 1);
-      g->key = g_strdup (gname + strlen (GROUP_PREFIX));
-      g->name = g_key_file_get_string (kf, gname, "file", NULL);
-      g->path = g_strdup (path);
-      g->corrections = g_ptr_array_new_with_free_func ((GDestroyNotify) bulletin_correction_free);
-      {
-        g_autofree char *m = g_key_file_get_string (kf, gname, "modified", NULL);
-        g_autoptr(GDateTime) dt = m != NULL ? g_date_time_new_from_iso8601 (m, NULL) : NULL;
-        g->modified = dt != NULL ? g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt) : 0;
-      }
-      n = g_key_file_get_integer (kf, gname, "count", NULL);
-      for (gint c = 1; c <= n && c < 100000; c++)
-        {
-          g_autofree char *k_kind = g_strdup_printf ("kind-%d", c);
-          g_autofree char *k_line = g_strdup_printf ("line-%d", c);
-          g_autofree char *k_before = g_strdup_printf ("before-%d", c);
-          g_autofree char *k_after = g_strdup_printf ("after-%d", c);
-          g_autofree char *kind = g_key_file_get_string (kf, gname, k_kind, NULL);
-          g_autofree char *line = g_key_file_get_string (kf, gname, k_line, NULL);
-          g_autofree char *before = g_key_file_get_string (kf, gname, k_before, NULL);
-          g_autofree char *after = g_key_file_get_string (kf, gname, k_after, NULL);
-          BulletinCorrectionKind k = bulletin_correction_kind_from_string (kind);
-
-          if (line == NULL || k == BULLETIN_CORRECTION_NONE)
-            continue;
-          g_ptr_array_add (g->corrections, bulletin_correction_new (k, line, before, after));
-        }
+      g = read_group (kf, gname, gname + strlen (GROUP_PREFIX), path);
       {
         Group *old = g_hash_table_lookup (self->groups, g->key);
 
@@ -763,35 +809,11 @@ write_file (BulletinCorrections *self,
     {
       Group *g = g_hash_table_lookup (self->groups, l->data);
       g_autofree char *gname = NULL;
-      g_autoptr(GDateTime) dt = NULL;
-      g_autofree char *modified = NULL;
 
       if (g_strcmp0 (g->path, path) != 0)
         continue;
       gname = g_strconcat (GROUP_PREFIX, g->key, NULL);
-      if (g->name != NULL)
-        g_key_file_set_string (kf, gname, "file", g->name);
-      {
-        g_autoptr(GDateTime) secs = g_date_time_new_from_unix_utc (g->modified / G_USEC_PER_SEC);
-        dt = secs != NULL ? g_date_time_add (secs, g->modified % G_USEC_PER_SEC) : NULL;
-      }
-      modified = dt != NULL ? g_date_time_format_iso8601 (dt) : NULL;
-      if (modified != NULL)
-        g_key_file_set_string (kf, gname, "modified", modified);
-      g_key_file_set_integer (kf, gname, "count", g->corrections->len);
-      for (guint c = 0; c < g->corrections->len; c++)
-        {
-          BulletinCorrection *corr = g_ptr_array_index (g->corrections, c);
-          g_autofree char *k_kind = g_strdup_printf ("kind-%u", c + 1);
-          g_autofree char *k_line = g_strdup_printf ("line-%u", c + 1);
-          g_autofree char *k_before = g_strdup_printf ("before-%u", c + 1);
-          g_autofree char *k_after = g_strdup_printf ("after-%u", c + 1);
-
-          g_key_file_set_string (kf, gname, k_kind, bulletin_correction_kind_to_string (corr->kind));
-          g_key_file_set_string (kf, gname, k_line, corr->line);
-          g_key_file_set_string (kf, gname, k_before, corr->before);
-          g_key_file_set_string (kf, gname, k_after, corr->after);
-        }
+      set_group (kf, gname, g);
     }
 
   {
@@ -1072,4 +1094,334 @@ bulletin_corrections_rehome_notes (BulletinAnnotations *annotations,
         }
     }
   return moved;
+}
+
+/* Backup and restore, with the bookmarks and notes */
+
+#define BACKUP_ISSUE_PREFIX    BULLETIN_ANNOTATIONS_CORRECTIONS_PREFIX GROUP_PREFIX
+#define BACKUP_ENCODING_PREFIX BULLETIN_ANNOTATIONS_CORRECTIONS_PREFIX ENCODING_PREFIX
+
+/**
+ * bulletin_corrections_to_data:
+ * @self: (nullable): the corrections; NULL: none
+ *
+ * Every archive's corrections and encoding choices as key-file groups
+ * to follow the bookmarks and notes in a backup: `[Corrections Issue
+ * KEY]` and `[Corrections Encoding KEY]`, each with the `archive` whose
+ * file it was in.  A version that does not know them keeps them as they
+ * are, and restores the rest.
+ *
+ * Returns: (transfer full): the groups' text, "" when there are none
+ */
+char *
+bulletin_corrections_to_data (BulletinCorrections *self,
+                              guint               *n_corrections)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autoptr(GList) keys = NULL;
+  g_autoptr(GList) ckeys = NULL;
+  guint n = 0;
+  char *data;
+
+  if (n_corrections != NULL)
+    *n_corrections = 0;
+  if (self == NULL)
+    return g_strdup ("");
+  g_return_val_if_fail (BULLETIN_IS_CORRECTIONS (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  ensure_loaded (self);
+  keys = g_list_sort (g_hash_table_get_keys (self->groups), (GCompareFunc) g_strcmp0);
+  for (GList *l = keys; l != NULL; l = l->next)
+    {
+      Group *g = g_hash_table_lookup (self->groups, l->data);
+      g_autofree char *gname = g_strconcat (BACKUP_ISSUE_PREFIX, g->key, NULL);
+      const char *archive = g->path != NULL ? g_hash_table_lookup (self->archives, g->path) : NULL;
+
+      if (g->corrections->len == 0)
+        continue;
+      if (archive != NULL)
+        g_key_file_set_string (kf, gname, "archive", archive);
+      set_group (kf, gname, g);
+      n += g->corrections->len;
+    }
+  ckeys = g_list_sort (g_hash_table_get_keys (self->choices), (GCompareFunc) g_strcmp0);
+  for (GList *l = ckeys; l != NULL; l = l->next)
+    {
+      Choice *c = g_hash_table_lookup (self->choices, l->data);
+      g_autofree char *gname = g_strconcat (BACKUP_ENCODING_PREFIX, c->key, NULL);
+      const char *archive = c->path != NULL ? g_hash_table_lookup (self->archives, c->path) : NULL;
+
+      if (archive != NULL)
+        g_key_file_set_string (kf, gname, "archive", archive);
+      if (c->name != NULL)
+        g_key_file_set_string (kf, gname, "file", c->name);
+      g_key_file_set_string (kf, gname, "encoding", c->encoding);
+    }
+  g_mutex_unlock (&self->lock);
+  if (keys == NULL && ckeys == NULL)
+    return g_strdup ("");
+  g_key_file_set_comment (kf, NULL, NULL,
+                          " Corrections of plain-text issues (docs/corrections-format.md)", NULL);
+  data = g_key_file_to_data (kf, NULL, NULL);
+  if (n_corrections != NULL)
+    *n_corrections = n;
+  return data;
+}
+
+static gboolean
+same_line (const BulletinCorrection *a,
+           const BulletinCorrection *b)
+{
+  return g_str_equal (a->line, b->line) && g_str_equal (a->before, b->before) &&
+         g_str_equal (a->after, b->after);
+}
+
+/* The key file of @archive, named in the files' table */
+static char *
+path_of_backup_group (BulletinCorrections *self,
+                      GKeyFile            *kf,
+                      const char          *gname)
+{
+  g_autofree char *archive = g_key_file_get_string (kf, gname, "archive", NULL);
+  const char *uri = archive != NULL && *archive ? archive : self->archive;
+  char *path = path_for_archive (self, uri);
+
+  if (uri != NULL && !g_hash_table_contains (self->archives, path))
+    g_hash_table_insert (self->archives, g_strdup (path), g_strdup (uri));
+  return path;
+}
+
+/* Reads the backup @data into @kf; TRUE with @kf empty for an older
+ * backup that GKeyFile does not read, since it has no corrections */
+static gboolean
+load_backup (GKeyFile    *kf,
+             const char  *data,
+             gsize        length,
+             GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_key_file_load_from_data (kf, data, length, G_KEY_FILE_NONE, &local_error))
+    return TRUE;
+  if (g_strstr_len (data, length, "[" BULLETIN_ANNOTATIONS_CORRECTIONS_PREFIX) == NULL)
+    return TRUE;
+  g_set_error (error, BULLETIN_CORRECTIONS_ERROR, BULLETIN_CORRECTIONS_ERROR_READ,
+               _("The corrections in the backup cannot be read: %s"), local_error->message);
+  return FALSE;
+}
+
+/**
+ * bulletin_corrections_restore_data:
+ * @n_corrections: (out) (optional): the corrections the backup holds
+ *
+ * Merges the corrections of a backup (bulletin_corrections_to_data ())
+ * into the store, and writes each key file it changed, atomically.
+ * Nothing is dropped: a correction only here stays; one only in the
+ * backup is added; one of the same line in both takes the kind of the
+ * group modified later.  An encoding chosen here stays; one only in the
+ * backup is added.  A backup without corrections changes nothing.
+ */
+gboolean
+bulletin_corrections_restore_data (BulletinCorrections  *self,
+                                   const char           *data,
+                                   gsize                 length,
+                                   guint                *n_corrections,
+                                   GError              **error)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autoptr(GHashTable) dirty = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(GStrv) groups = NULL;
+  GHashTableIter iter;
+  gpointer path;
+  guint n = 0;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (BULLETIN_IS_CORRECTIONS (self), FALSE);
+  g_return_val_if_fail (data != NULL, FALSE);
+
+  if (n_corrections != NULL)
+    *n_corrections = 0;
+  if (!load_backup (kf, data, length, error))
+    return FALSE;
+
+  g_mutex_lock (&self->lock);
+  ensure_loaded (self);
+  groups = g_key_file_get_groups (kf, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      const char *gname = groups[i];
+
+      if (g_str_has_prefix (gname, BACKUP_ISSUE_PREFIX) && gname[strlen (BACKUP_ISSUE_PREFIX)] != 0)
+        {
+          const char *key = gname + strlen (BACKUP_ISSUE_PREFIX);
+          Group *theirs = read_group (kf, gname, key, NULL);
+          Group *mine = g_hash_table_lookup (self->groups, key);
+          gboolean changed = FALSE;
+
+          n += theirs->corrections->len;
+          if (mine == NULL)
+            {
+              if (theirs->corrections->len > 0)
+                {
+                  theirs->path = path_of_backup_group (self, kf, gname);
+                  g_hash_table_add (dirty, g_strdup (theirs->path));
+                  g_hash_table_replace (self->groups, theirs->key, theirs);
+                  theirs = NULL;
+                }
+            }
+          else
+            {
+              for (guint c = 0; c < theirs->corrections->len; c++)
+                {
+                  BulletinCorrection *t = g_ptr_array_index (theirs->corrections, c);
+                  BulletinCorrection *m = NULL;
+
+                  for (guint d = 0; m == NULL && d < mine->corrections->len; d++)
+                    if (same_line (g_ptr_array_index (mine->corrections, d), t))
+                      m = g_ptr_array_index (mine->corrections, d);
+                  if (m == NULL)
+                    {
+                      g_ptr_array_add (mine->corrections, bulletin_correction_copy (t));
+                      changed = TRUE;
+                    }
+                  else if (m->kind != t->kind && theirs->modified > mine->modified)
+                    {
+                      m->kind = t->kind;
+                      changed = TRUE;
+                    }
+                }
+              if (mine->name == NULL && theirs->name != NULL)
+                {
+                  mine->name = g_strdup (theirs->name);
+                  changed = TRUE;
+                }
+              if (changed)
+                {
+                  mine->modified = MAX (mine->modified, theirs->modified);
+                  if (mine->path == NULL)
+                    mine->path = path_of_backup_group (self, kf, gname);
+                  g_hash_table_add (dirty, g_strdup (mine->path));
+                }
+            }
+          if (theirs != NULL)
+            group_free (theirs);
+        }
+      else if (g_str_has_prefix (gname, BACKUP_ENCODING_PREFIX) &&
+               gname[strlen (BACKUP_ENCODING_PREFIX)] != 0)
+        {
+          const char *key = gname + strlen (BACKUP_ENCODING_PREFIX);
+          g_autofree char *encoding = g_key_file_get_string (kf, gname, "encoding", NULL);
+          Choice *c;
+
+          if (encoding == NULL || *encoding == 0 || g_hash_table_contains (self->choices, key))
+            continue;
+          c = g_new0 (Choice, 1);
+          c->key = g_strdup (key);
+          c->name = g_key_file_get_string (kf, gname, "file", NULL);
+          c->encoding = g_steal_pointer (&encoding);
+          c->path = path_of_backup_group (self, kf, gname);
+          g_hash_table_add (dirty, g_strdup (c->path));
+          g_hash_table_replace (self->choices, c->key, c);
+        }
+    }
+
+  g_hash_table_iter_init (&iter, dirty);
+  while (g_hash_table_iter_next (&iter, &path, NULL))
+    if (!write_file (self, path, ok ? error : NULL))
+      ok = FALSE;
+  g_mutex_unlock (&self->lock);
+  if (n_corrections != NULL)
+    *n_corrections = n;
+  return ok;
+}
+
+/**
+ * bulletin_corrections_backup:
+ * @self: (nullable): the corrections to include
+ *
+ * Writes a backup of the bookmarks and notes of @annotations (the
+ * annotations key file, docs/annotations-format.md) followed by the
+ * groups of bulletin_corrections_to_data ().
+ */
+gboolean
+bulletin_corrections_backup (BulletinCorrections  *self,
+                             BulletinAnnotations  *annotations,
+                             GFile                *file,
+                             GError              **error)
+{
+  g_autofree char *notes = NULL;
+  g_autofree char *corrections = NULL;
+  g_autofree char *data = NULL;
+  gsize length;
+
+  g_return_val_if_fail (self == NULL || BULLETIN_IS_CORRECTIONS (self), FALSE);
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (annotations), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  notes = bulletin_annotations_to_data (annotations, &length);
+  corrections = bulletin_corrections_to_data (self, NULL);
+  if (*corrections == 0)
+    data = g_steal_pointer (&notes);
+  else
+    data = g_strconcat (notes, length > 0 && notes[length - 1] != '\n' ? "\n\n" : "\n",
+                        corrections, NULL);
+  return g_file_replace_contents (file, data, strlen (data), NULL, FALSE,
+                                  G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, error);
+}
+
+/**
+ * bulletin_corrections_restore:
+ * @self: (nullable): the corrections to restore into
+ * @counts: (out) (optional): what the backup held
+ *
+ * Restores a backup (of this version or an older one, without
+ * corrections): its bookmarks and notes are merged into @annotations,
+ * then its corrections into @self.  A backup that cannot be read is
+ * refused before anything changes.
+ */
+gboolean
+bulletin_corrections_restore (BulletinCorrections   *self,
+                              BulletinAnnotations   *annotations,
+                              GFile                 *file,
+                              BulletinRestoreCounts *counts,
+                              GError               **error)
+{
+  g_autofree char *data = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(GError) local_error = NULL;
+  BulletinRestoreCounts n = { 0, };
+  gsize length;
+
+  g_return_val_if_fail (self == NULL || BULLETIN_IS_CORRECTIONS (self), FALSE);
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (annotations), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  if (counts != NULL)
+    *counts = n;
+  if (!g_file_load_contents (file, NULL, &data, &length, NULL, error))
+    return FALSE;
+  /* corrections that cannot be read refuse the backup before the notes
+   * change */
+  if (self != NULL)
+    {
+      g_autoptr(GKeyFile) kf = g_key_file_new ();
+
+      if (!load_backup (kf, data, length, &local_error))
+        goto failed;
+    }
+  if (bulletin_annotations_import_data_counted (annotations, data, length,
+                                                &n.bookmarks, &n.notes, &local_error) &&
+      (self == NULL ||
+       bulletin_corrections_restore_data (self, data, length, &n.corrections, &local_error)))
+    {
+      if (counts != NULL)
+        *counts = n;
+      return TRUE;
+    }
+failed:
+  name = g_file_get_parse_name (file);
+  g_set_error (error, local_error->domain, local_error->code,
+               "%s: %s", name, local_error->message);
+  return FALSE;
 }

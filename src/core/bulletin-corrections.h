@@ -22,6 +22,7 @@ G_BEGIN_DECLS
 
 typedef enum {
   BULLETIN_CORRECTIONS_ERROR_WRITE,
+  BULLETIN_CORRECTIONS_ERROR_READ,
 } BulletinCorrectionsError;
 
 GQuark bulletin_corrections_error_quark (void);
@@ -123,5 +124,31 @@ GArray              *bulletin_corrections_resolve      (GPtrArray           *cor
 guint                bulletin_corrections_rehome_notes (BulletinAnnotations *annotations,
                                                         GPtrArray           *old_articles,
                                                         GPtrArray           *new_articles);
+
+/* Backup and restore of all the user's work: bookmarks and notes, then
+ * every archive's corrections as `[Corrections …]` groups of the same
+ * key file (docs/annotations-format.md, docs/corrections-format.md) */
+typedef struct {
+  guint bookmarks;
+  guint notes;
+  guint corrections;
+} BulletinRestoreCounts;
+
+char                *bulletin_corrections_to_data      (BulletinCorrections *self,
+                                                        guint               *n_corrections);
+gboolean             bulletin_corrections_restore_data (BulletinCorrections *self,
+                                                        const char          *data,
+                                                        gsize                length,
+                                                        guint               *n_corrections,
+                                                        GError             **error);
+gboolean             bulletin_corrections_backup       (BulletinCorrections   *self,
+                                                        BulletinAnnotations   *annotations,
+                                                        GFile                 *file,
+                                                        GError               **error);
+gboolean             bulletin_corrections_restore      (BulletinCorrections   *self,
+                                                        BulletinAnnotations   *annotations,
+                                                        GFile                 *file,
+                                                        BulletinRestoreCounts *counts,
+                                                        GError               **error);
 
 G_END_DECLS

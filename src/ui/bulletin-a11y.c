@@ -32,11 +32,12 @@ apply_style (GtkTextTag        *tag,
   AdwStyleManager *style = adw_style_manager_get_default ();
   gboolean hc = adw_style_manager_get_high_contrast (style);
   gboolean dark = adw_style_manager_get_dark (style);
-  /* light, dark, high contrast */
+  /* light, dark, high contrast: search matches yellow, the current one
+   * orange, noted passages blue, so that a note never passes for a match */
   static const char * const backgrounds[][3] = {
     [BULLETIN_HIGHLIGHT_MATCH]   = { "rgba(246,211,45,0.55)", "rgba(246,211,45,0.35)", "#ffff00" },
     [BULLETIN_HIGHLIGHT_CURRENT] = { "rgba(255,120,0,0.75)",  "rgba(255,120,0,0.65)",  "#ff8c00" },
-    [BULLETIN_HIGHLIGHT_NOTE]    = { "rgba(245,212,46,0.35)", "rgba(245,212,46,0.25)", "#ffe680" },
+    [BULLETIN_HIGHLIGHT_NOTE]    = { "rgba(53,132,228,0.22)", "rgba(98,160,234,0.30)", "#a6d1ff" },
   };
   GdkRGBA background, black = { 0, 0, 0, 1 };
 

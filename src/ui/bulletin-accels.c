@@ -17,23 +17,23 @@ static const BulletinAccel accels[] = {
   { "win.focus-next-pane", { "F6", NULL }, N_("Moving Around"), N_("Move to the next pane"), BULLETIN_ACCEL_APP },
   { "win.focus-previous-pane", { "<Shift>F6", NULL }, N_("Moving Around"), N_("Move to the previous pane"), BULLETIN_ACCEL_APP },
   { "win.toggle-sidebar", { "F9", NULL }, N_("Moving Around"), N_("Show or hide the list of issues"), BULLETIN_ACCEL_APP },
-  { "win.next-article", { "<Control>Page_Down", "<Alt>Down", NULL }, N_("Moving Around"), N_("Next article"), BULLETIN_ACCEL_APP },
-  { "win.previous-article", { "<Control>Page_Up", "<Alt>Up", NULL }, N_("Moving Around"), N_("Previous article"), BULLETIN_ACCEL_APP },
+  { "win.next-article", { "<Control>Page_Down", "<Alt>Down", NULL }, N_("Moving Around"), N_("Next article"), BULLETIN_ACCEL_APP, "<Alt>Down" },
+  { "win.previous-article", { "<Control>Page_Up", "<Alt>Up", NULL }, N_("Moving Around"), N_("Previous article"), BULLETIN_ACCEL_APP, "<Alt>Up" },
 
   /* List of issues */
-  { "sidebar.expand", { "Right", "KP_Right", "plus", NULL }, N_("List of Issues"), N_("Expand a year or an issue"), BULLETIN_ACCEL_WIDGET },
-  { "sidebar.collapse", { "Left", "KP_Left", "minus", NULL }, N_("List of Issues"), N_("Collapse, or go to the enclosing row"), BULLETIN_ACCEL_WIDGET },
-  { "sidebar.activate", { "Return", "KP_Enter", NULL }, N_("List of Issues"), N_("Open the article, expand the issue"), BULLETIN_ACCEL_WIDGET },
+  { "sidebar.expand", { "Right", "KP_Right", "plus", NULL }, N_("List of Issues"), N_("Expand a year or an issue"), BULLETIN_ACCEL_WIDGET, "Right plus" },
+  { "sidebar.collapse", { "Left", "KP_Left", "minus", NULL }, N_("List of Issues"), N_("Collapse, or go to the enclosing row"), BULLETIN_ACCEL_WIDGET, "Left minus" },
+  { "sidebar.activate", { "Return", "KP_Enter", NULL }, N_("List of Issues"), N_("Open the article, expand the issue"), BULLETIN_ACCEL_WIDGET, "Return" },
 
   /* Reading */
-  { "reader.page-down", { "space", "Page_Down", "KP_Page_Down", NULL }, N_("Reading"), N_("Scroll down one page"), BULLETIN_ACCEL_WIDGET },
-  { "reader.page-up", { "<Shift>space", "Page_Up", "KP_Page_Up", NULL }, N_("Reading"), N_("Scroll up one page"), BULLETIN_ACCEL_WIDGET },
+  { "reader.page-down", { "space", "Page_Down", "KP_Page_Down", NULL }, N_("Reading"), N_("Scroll down one page"), BULLETIN_ACCEL_WIDGET, "space" },
+  { "reader.page-up", { "<Shift>space", "Page_Up", "KP_Page_Up", NULL }, N_("Reading"), N_("Scroll up one page"), BULLETIN_ACCEL_WIDGET, "<Shift>space" },
   { "reader.top", { "<Control>Home", NULL }, N_("Reading"), N_("Go to the start of the article"), BULLETIN_ACCEL_WIDGET },
   { "reader.bottom", { "<Control>End", NULL }, N_("Reading"), N_("Go to the end of the article"), BULLETIN_ACCEL_WIDGET },
   { "win.focus-sidebar", { "Escape", NULL }, N_("Reading"), N_("Return to the list of issues"), BULLETIN_ACCEL_WIDGET },
-  { "win.text-larger", { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL }, N_("Reading"), N_("Larger text"), BULLETIN_ACCEL_APP },
-  { "win.text-smaller", { "<Control>minus", "<Control>KP_Subtract", NULL }, N_("Reading"), N_("Smaller text"), BULLETIN_ACCEL_APP },
-  { "win.text-reset", { "<Control>0", "<Control>KP_0", NULL }, N_("Reading"), N_("Default text size"), BULLETIN_ACCEL_APP },
+  { "win.text-larger", { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL }, N_("Reading"), N_("Larger text"), BULLETIN_ACCEL_APP, "<Control>plus" },
+  { "win.text-smaller", { "<Control>minus", "<Control>KP_Subtract", NULL }, N_("Reading"), N_("Smaller text"), BULLETIN_ACCEL_APP, "<Control>minus" },
+  { "win.text-reset", { "<Control>0", "<Control>KP_0", NULL }, N_("Reading"), N_("Default text size"), BULLETIN_ACCEL_APP, "<Control>0" },
 
   /* Search */
   { "win.find", { "<Control>f", NULL }, N_("Search"), N_("Find in the article"), BULLETIN_ACCEL_APP },

@@ -35,6 +35,11 @@ typedef struct {
   const char         *section;
   const char         *title;
   BulletinAccelScope  scope;
+  /* what the shortcuts window lists, when not all of @accels: each
+   * shortcut once (no keypad twins) and no key that GtkShortcutLabel
+   * names by its raw keysym (KP_Right, Page_Down); the row's subtitle
+   * mentions the others */
+  const char         *shown;
 } BulletinAccel;
 
 const BulletinAccel *bulletin_accels_get           (guint          *n_accels);

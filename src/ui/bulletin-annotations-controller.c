@@ -7,6 +7,8 @@
 #include "bulletin-accels.h"
 #include "bulletin-annotations-controller.h"
 #include "bulletin-annotations-view.h"
+#include "bulletin-corrections.h"
+#include "bulletin-window-corrections.h"
 
 #define POSITION_DELAY_MS 800
 #define NOTE_TAG "bulletin-note"
@@ -1010,6 +1012,11 @@ file_chosen (BulletinAnnotationsController *self,
   g_autofree char *name = g_file_get_parse_name (file);
   g_autofree char *message = NULL;
   g_autoptr(GError) error = NULL;
+  /* a backup holds the corrections too, even while --no-corrections
+   * leaves them unapplied */
+  g_autoptr(BulletinCorrections) corrections = bulletin_corrections_get_default () != NULL
+                                               ? g_object_ref (bulletin_corrections_get_default ())
+                                               : bulletin_corrections_new (NULL);
 
   switch (job)
     {
@@ -1023,15 +1030,32 @@ file_chosen (BulletinAnnotationsController *self,
       }
       break;
     case FILE_BACKUP:
-      if (bulletin_annotations_backup (self->store, file, &error))
+      if (bulletin_corrections_backup (corrections, self->store, file, &error))
         message = g_strdup_printf (_("Backup saved to “%s”"), name);
       break;
     case FILE_IMPORT:
-      if (bulletin_annotations_import (self->store, file, &error))
-        message = g_strdup_printf (_("Bookmarks and notes from “%s” added"), name);
+      {
+        BulletinRestoreCounts counts;
+
+        if (bulletin_corrections_restore (corrections, self->store, file, &counts, &error))
+          {
+            g_autofree char *notes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u note", "%u notes", counts.notes), counts.notes);
+            g_autofree char *bookmarks = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u bookmark", "%u bookmarks", counts.bookmarks), counts.bookmarks);
+            g_autofree char *fixes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u correction", "%u corrections", counts.corrections), counts.corrections);
+
+            /* Translators: e.g. "Restored 3 notes, 2 bookmarks and 1 correction from “backup.ini”" */
+            message = g_strdup_printf (_("Restored %s, %s and %s from “%s”"), notes, bookmarks, fixes, name);
+            if (counts.corrections > 0)
+              {
+                /* the issue shown is read again with the corrections */
+                bulletin_window_corrections_refresh (self->window, message);
+                return;
+              }
+          }
+      }
       break;
     case FILE_BACKUP_AND_CLOSE:
-      if (bulletin_annotations_backup (self->store, file, &error))
+      if (bulletin_corrections_backup (corrections, self->store, file, &error))
         {
           /* everything is in that file: the window may close */
           self->discard_unsaved = TRUE;
@@ -1046,6 +1070,27 @@ file_chosen (BulletinAnnotationsController *self,
   if (message == NULL)
     message = g_strdup_printf (_("Could not use “%s”: %s"), name, error->message);
   bulletin_window_show_message (self->window, message);
+}
+
+/* What the file dialogs of Back Up… and Import… do with the file chosen */
+void
+bulletin_annotations_controller_back_up_to (BulletinAnnotationsController *self,
+                                            GFile                         *file)
+{
+  g_return_if_fail (BULLETIN_IS_ANNOTATIONS_CONTROLLER (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  file_chosen (self, FILE_BACKUP, file);
+}
+
+void
+bulletin_annotations_controller_restore_from (BulletinAnnotationsController *self,
+                                              GFile                         *file)
+{
+  g_return_if_fail (BULLETIN_IS_ANNOTATIONS_CONTROLLER (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  file_chosen (self, FILE_IMPORT, file);
 }
 
 #if GTK_CHECK_VERSION (4, 10, 0)
@@ -1999,18 +2044,18 @@ page_changed (BulletinAnnotationsController *self)
 }
 
 /* The Bookmarks and Notes lists are pages of the sidebar, beside the list
- * of issues: Issues | Bookmarks | Notes above a stack, in the paned's start
- * column (which F9 hides as a whole). */
+ * of issues: Issues | Bookmarks | Notes above a stack, in the window's
+ * sidebar column (which F9 hides as a whole). */
 static void
 add_pages (BulletinAnnotationsController *self)
 {
   BulletinSidebar *issues = bulletin_window_get_sidebar (self->window);
-  GtkWidget *paned = gtk_widget_get_parent (GTK_WIDGET (issues));
+  GtkWidget *column = gtk_widget_get_parent (GTK_WIDGET (issues));
   GtkWidget *box, *switcher;
   const char *names[] = { "issues", "bookmarks", "notes" };
   const char *titles[] = { _("Issues"), _("Bookmarks"), _("Notes") };
 
-  g_return_if_fail (GTK_IS_PANED (paned));
+  g_return_if_fail (ADW_IS_BIN (column));
 
   self->bookmarks_view = bulletin_annotations_view_new (self->store, BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS);
   self->notes_view = bulletin_annotations_view_new (self->store, BULLETIN_ANNOTATIONS_VIEW_NOTES);
@@ -2026,7 +2071,7 @@ add_pages (BulletinAnnotationsController *self)
 
   /* the list of issues moves into the stack, first and shown */
   g_object_ref (issues);
-  gtk_paned_set_start_child (GTK_PANED (paned), NULL);
+  adw_bin_set_child (ADW_BIN (column), NULL);
   gtk_stack_add_titled (self->sidebar_stack, GTK_WIDGET (issues), "issues", _("Issues"));
   g_object_unref (issues);
   gtk_stack_add_titled (self->sidebar_stack, self->bookmarks_view, "bookmarks", _("Bookmarks"));
@@ -2061,7 +2106,7 @@ add_pages (BulletinAnnotationsController *self)
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_box_append (GTK_BOX (box), switcher);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->sidebar_stack));
-  gtk_paned_set_start_child (GTK_PANED (paned), box);
+  adw_bin_set_child (ADW_BIN (column), box);
 
   /* F6 reaches the lists while they are shown */
   bulletin_window_add_pane (self->window, self->bookmarks_view);

@@ -45,4 +45,12 @@ void                           bulletin_annotations_controller_archive_opened (B
 gboolean                       bulletin_annotations_controller_is_opening  (BulletinAnnotationsController *self);
 GObject                       *bulletin_annotations_controller_get_dialog  (BulletinAnnotationsController *self);
 
+/* Back Up… and Import… (restore) with the file already chosen: the
+ * bookmarks, notes and corrections (bulletin_corrections_backup ()); a
+ * message says what was saved or restored */
+void bulletin_annotations_controller_back_up_to   (BulletinAnnotationsController *self,
+                                                   GFile                         *file);
+void bulletin_annotations_controller_restore_from (BulletinAnnotationsController *self,
+                                                   GFile                         *file);
+
 G_END_DECLS

@@ -124,7 +124,7 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_widget_set_hexpand (labels, TRUE);
   GtkWidget *labels_in_order[] = { title, quote, detail };
 
-  /* wrapped, never ellipsised: the texts are shortened beforehand */
+  /* wrapped, the texts shortened beforehand; the headline ellipsised */
   for (guint i = 0; i < G_N_ELEMENTS (labels_in_order); i++)
     {
       GtkWidget *l = labels_in_order[i];
@@ -134,6 +134,9 @@ setup_row (GtkSignalListItemFactory *factory,
       gtk_label_set_wrap_mode (GTK_LABEL (l), PANGO_WRAP_WORD_CHAR);
       gtk_box_append (GTK_BOX (labels), l);
     }
+  /* a long headline: two lines at most, ending with "…" */
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_lines (GTK_LABEL (title), 2);
   gtk_widget_add_css_class (title, "heading");
   gtk_widget_add_css_class (quote, "bulletin-note-quote");
   gtk_widget_add_css_class (detail, "dim-label");
@@ -387,9 +390,9 @@ bulletin_annotations_view_new (BulletinAnnotations         *store,
       gtk_actionable_set_action_name (GTK_ACTIONABLE (export), "win.export-notes");
       gtk_widget_set_tooltip_text (export, _("Save bookmarks and notes as Markdown"));
       gtk_actionable_set_action_name (GTK_ACTIONABLE (backup), "win.backup-notes");
-      gtk_widget_set_tooltip_text (backup, _("Save all bookmarks and notes in one file"));
+      gtk_widget_set_tooltip_text (backup, _("Save all bookmarks, notes and corrections in one file"));
       gtk_actionable_set_action_name (GTK_ACTIONABLE (import), "win.import-notes");
-      gtk_widget_set_tooltip_text (import, _("Add the bookmarks and notes of a backup"));
+      gtk_widget_set_tooltip_text (import, _("Add the bookmarks, notes and corrections of a backup"));
       gtk_action_bar_pack_start (GTK_ACTION_BAR (bar), backup);
       gtk_action_bar_pack_start (GTK_ACTION_BAR (bar), import);
       gtk_action_bar_pack_end (GTK_ACTION_BAR (bar), export);

@@ -106,6 +106,7 @@ bulletin_application_dbus_register (GApplication     *app,
                                     GError          **error)
 {
   BulletinApplication *self = BULLETIN_APPLICATION (app);
+  g_autofree char *provider_path = NULL;
 
   if (!G_APPLICATION_CLASS (bulletin_application_parent_class)->dbus_register (app, connection, object_path, error))
     return FALSE;
@@ -116,8 +117,11 @@ bulletin_application_dbus_register (GApplication     *app,
     g_application_set_inactivity_timeout (app, 30 * 1000);
   if (self->search_provider == NULL)
     self->search_provider = bulletin_search_provider_new (app);
-  return bulletin_search_provider_register (self->search_provider, connection,
-                                            BULLETIN_SEARCH_PROVIDER_PATH, error);
+  /* under the application's own path: BULLETIN_SEARCH_PROVIDER_PATH for
+   * the app's id, and another for each other id (tests, several apps in one
+   * process on one connection) */
+  provider_path = g_strconcat (object_path, "/SearchProvider", NULL);
+  return bulletin_search_provider_register (self->search_provider, connection, provider_path, error);
 }
 
 static void

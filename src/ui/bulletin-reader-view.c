@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "bulletin-accels.h"
+#include "bulletin-reader-menu.h"
 #include "bulletin-reader-view.h"
 
 /* Articles up to this many display characters go into the buffer at once;
@@ -397,6 +398,7 @@ bulletin_reader_view_init (BulletinReaderView *self)
   self->settings.family = self->family;
 
   gtk_widget_add_controller (GTK_WIDGET (self->text_view), bulletin_accels_new_controller ("reader."));
+  bulletin_reader_menu_attach (self->text_view);
   g_signal_connect_object (gtk_widget_get_settings (GTK_WIDGET (self)), "notify::gtk-xft-dpi",
                            G_CALLBACK (dpi_changed), self, G_CONNECT_SWAPPED);
   bulletin_typography_configure_view (self->text_view, &self->settings);

@@ -268,6 +268,20 @@ ensure_window (BulletinSearchProvider *self,
   return BULLETIN_WINDOW (window);
 }
 
+/* The Shell's timestamp lets the window take the focus on X11; GTK 4.14
+ * deprecates passing it and takes the activation token instead. */
+static void
+present_window (BulletinWindow *window,
+                guint32         timestamp)
+{
+#if GTK_CHECK_VERSION (4, 14, 0)
+  (void) timestamp;
+  gtk_window_present (GTK_WINDOW (window));
+#else
+  gtk_window_present_with_time (GTK_WINDOW (window), timestamp);
+#endif
+}
+
 static void
 activate_result (BulletinSearchProvider *self,
                  const char             *id,
@@ -284,7 +298,7 @@ activate_result (BulletinSearchProvider *self,
     return;
   root = g_file_new_for_uri (fields[1]);
   window = ensure_window (self, &created);
-  gtk_window_present_with_time (GTK_WINDOW (window), timestamp);
+  present_window (window, timestamp);
   bulletin_window_show_search_result (window, root, fields[2], *fields[3] ? fields[3] : NULL, fields[4], query);
 }
 
@@ -298,7 +312,7 @@ launch_search (BulletinSearchProvider *self,
   gboolean created;
 
   window = ensure_window (self, &created);
-  gtk_window_present_with_time (GTK_WINDOW (window), timestamp);
+  present_window (window, timestamp);
   if (created)
     bulletin_window_open_initial (window);
   bulletin_window_search_archive_for (window, query);

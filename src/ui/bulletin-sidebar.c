@@ -7,7 +7,9 @@
 #include "bulletin-sidebar.h"
 
 /* The first level of the tree: the issues of one year (0: undated), so
- * that a 5,000-issue archive is not one flat list. */
+ * that a 5,000-issue archive is not one flat list; files that cannot be
+ * read are no issues and come last, in a group of their own. */
+#define UNREADABLE_GROUP G_MAXUINT
 #define BULLETIN_TYPE_YEAR_GROUP (bulletin_year_group_get_type ())
 G_DECLARE_FINAL_TYPE (BulletinYearGroup, bulletin_year_group, BULLETIN, YEAR_GROUP, GObject)
 
@@ -62,6 +64,7 @@ struct _BulletinSidebar
   int                  pending_index;   /* -1: the last one */
 
   guint                expanded_year;   /* the newest year, expanded for the reader; 0: none yet */
+  gboolean             unreadable_shown; /* the unreadable files' group was opened once */
 };
 
 G_DEFINE_FINAL_TYPE (BulletinSidebar, bulletin_sidebar, ADW_TYPE_BIN)
@@ -70,6 +73,7 @@ enum {
   ARTICLE_SELECTED,
   ARTICLE_ACTIVATED,
   LOAD_FAILED,
+  UNREADABLE_SELECTED,
   N_SIGNALS
 };
 
@@ -77,14 +81,20 @@ static guint signals[N_SIGNALS];
 
 static void ensure_loaded (BulletinSidebar *self,
                            BulletinIssue   *issue);
+static gboolean find_item (BulletinSidebar *self,
+                           gpointer         wanted,
+                           guint            from,
+                           guint           *position);
 
 /* --- year groups ------------------------------------------------------- */
 
 static int
 year_order (guint year)
 {
-  /* newest first, undated last */
-  return year == 0 ? G_MAXINT : -(int)year;
+  /* newest first, undated after them, unreadable files last */
+  if (year == UNREADABLE_GROUP)
+    return G_MAXINT;
+  return year == 0 ? G_MAXINT - 1 : -(int)year;
 }
 
 static void
@@ -120,6 +130,9 @@ static void
 resync (BulletinSidebar *self)
 {
   g_autoptr(GHashTable) by_year = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)g_ptr_array_unref);
+  /* an issue that moves (to the unreadable files) stays selected */
+  GtkTreeListRow *selected_row = gtk_single_selection_get_selected_item (self->selection);
+  g_autoptr(GObject) selected = selected_row != NULL ? gtk_tree_list_row_get_item (selected_row) : NULL;
   g_autoptr(GList) years = NULL;
   guint n = self->issues != NULL ? g_list_model_get_n_items (self->issues) : 0;
   guint position = 0;
@@ -127,7 +140,8 @@ resync (BulletinSidebar *self)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(BulletinIssue) issue = g_list_model_get_item (self->issues, i);
-      guint year = bulletin_issue_get_year (issue);
+      guint year = bulletin_issue_get_state (issue) == BULLETIN_ISSUE_STATE_ERROR
+                   ? UNREADABLE_GROUP : bulletin_issue_get_year (issue);
       GPtrArray *list = g_hash_table_lookup (by_year, GUINT_TO_POINTER (year));
 
       if (list == NULL)
@@ -192,7 +206,7 @@ resync (BulletinSidebar *self)
   if (position > 0)
     {
       g_autoptr(BulletinYearGroup) first = g_list_model_get_item (G_LIST_MODEL (self->years), 0);
-      guint year = first->year != 0 ? first->year : G_MAXUINT;
+      guint year = first->year != 0 ? first->year : G_MAXUINT - 1;
 
       if (year != self->expanded_year)
         {
@@ -202,6 +216,36 @@ resync (BulletinSidebar *self)
           if (row != NULL)
             gtk_tree_list_row_set_expanded (row, TRUE);
         }
+    }
+
+  /* The unreadable files open once, so that their reasons show; a
+   * person may close them. */
+  if (position > 0 && !self->unreadable_shown)
+    {
+      g_autoptr(BulletinYearGroup) last = g_list_model_get_item (G_LIST_MODEL (self->years), position - 1);
+
+      if (last->year == UNREADABLE_GROUP)
+        {
+          guint row_pos;
+
+          self->unreadable_shown = TRUE;
+          if (find_item (self, last, 0, &row_pos))
+            {
+              g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (self->tree, row_pos);
+
+              gtk_tree_list_row_set_expanded (row, TRUE);
+            }
+        }
+    }
+
+  if (BULLETIN_IS_ISSUE (selected))
+    {
+      GtkTreeListRow *now = gtk_single_selection_get_selected_item (self->selection);
+      g_autoptr(GObject) item = now != NULL ? gtk_tree_list_row_get_item (now) : NULL;
+      guint pos;
+
+      if (item != selected && find_item (self, selected, 0, &pos))
+        gtk_single_selection_set_selected (self->selection, pos);
     }
 
   gtk_stack_set_visible_child_name (self->stack, position > 0 ? "list" : "placeholder");
@@ -216,6 +260,7 @@ resync_idle (gpointer user_data)
   resync (self);
   return G_SOURCE_REMOVE;
 }
+
 
 static void
 issues_changed (BulletinSidebar *self,
@@ -283,6 +328,27 @@ format_issue_heading (BulletinIssue *issue)
   return g_strdup_printf (_("%s · %s"), date != NULL ? date : _("Undated"), num);
 }
 
+/* An issue row's heading, the line under it and its accessible name */
+static void
+format_issue_row (BulletinIssue  *issue,
+                  char          **title,
+                  char          **subtitle,
+                  char          **label)
+{
+  *title = format_issue_heading (issue);
+  *subtitle = g_strdup (bulletin_issue_get_title (issue));
+  /* A title that only repeats the date (a file named by its date) says
+   * nothing.  (Not the number of articles instead: it is known only once
+   * the issue loads, and the row keeps one label before and after.) */
+  if (*subtitle != NULL && g_strcmp0 (*subtitle, bulletin_issue_get_date (issue)) == 0)
+    g_clear_pointer (subtitle, g_free);
+  if (*subtitle != NULL)
+    /* Translators: the accessible name of an issue row: date and number, title */
+    *label = g_strdup_printf (_("%s, %s"), *title, *subtitle);
+  else
+    *label = g_strdup (*title);
+}
+
 typedef struct {
   GtkWidget *icon;
   GtkWidget *title;
@@ -318,8 +384,16 @@ update_row (GtkWidget *expander)
       BulletinYearGroup *group = BULLETIN_YEAR_GROUP (item);
       guint n = g_list_model_get_n_items (G_LIST_MODEL (group->issues));
 
-      title = group->year != 0 ? g_strdup_printf ("%u", group->year) : g_strdup (_("Undated"));
-      subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u issue", "%u issues", n), n);
+      if (group->year == UNREADABLE_GROUP)
+        {
+          title = g_strdup (_("Unreadable Files"));
+          subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u file", "%u files", n), n);
+        }
+      else
+        {
+          title = group->year != 0 ? g_strdup_printf ("%u", group->year) : g_strdup (_("Undated"));
+          subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u issue", "%u issues", n), n);
+        }
       /* Translators: a year row in the list, e.g. "2024, 12 issues" */
       label = g_strdup_printf (_("%s, %s"), title, subtitle);
       gtk_widget_add_css_class (w->title, "heading");
@@ -328,35 +402,22 @@ update_row (GtkWidget *expander)
     {
       BulletinIssue *issue = BULLETIN_ISSUE (item);
 
-      title = format_issue_heading (issue);
-      subtitle = g_strdup (bulletin_issue_get_title (issue));
-      /* A title that only repeats the date (a file named by its date)
-       * says nothing: the number of articles instead, once known. */
-      if (subtitle != NULL && g_strcmp0 (subtitle, bulletin_issue_get_date (issue)) == 0)
-        {
-          guint n = bulletin_issue_get_n_articles (issue);
-
-          g_free (subtitle);
-          subtitle = n > 0 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u article", "%u articles", n), n)
-                           : NULL;
-        }
-      if (subtitle != NULL)
-        /* Translators: the accessible name of an issue row: date and number, title */
-        label = g_strdup_printf (_("%s, %s"), title, subtitle);
-      else
-        label = g_strdup (title);
       if (bulletin_issue_get_state (issue) == BULLETIN_ISSUE_STATE_ERROR)
         {
-          g_autofree char *name = g_steal_pointer (&label);
-
+          /* the file's name, and why it cannot be read, in the row itself */
           error = bulletin_issue_get_error_message (issue);
-          /* Translators: the accessible name of an unreadable issue: its name, then this */
-          label = g_strdup_printf (_("%s, cannot be read"), name);
+          title = g_strdup (bulletin_issue_get_display_name (issue));
+          subtitle = g_strdup (error);
+          /* Translators: the accessible name of an unreadable file: its name, then this */
+          label = g_strdup_printf (_("%s, cannot be read"), title);
           description = g_strdup (error);
         }
       else
-        /* a plain-text issue: its encoding and the reader's corrections */
-        description = bulletin_issue_dup_text_details (issue);
+        {
+          format_issue_row (issue, &title, &subtitle, &label);
+          /* a plain-text issue: its encoding and the reader's corrections */
+          description = bulletin_issue_dup_text_details (issue);
+        }
       gtk_widget_add_css_class (w->title, "heading");
     }
   else if (BULLETIN_IS_ARTICLE (item))
@@ -620,6 +681,13 @@ reveal_issue (BulletinSidebar *self,
     }
 
   group = group_for_issue (self, issue);
+  /* read again (in another encoding): back among the issues */
+  if (group != NULL && (group->year == UNREADABLE_GROUP) !=
+                       (bulletin_issue_get_state (issue) == BULLETIN_ISSUE_STATE_ERROR))
+    {
+      resync (self);
+      group = group_for_issue (self, issue);
+    }
   if (group == NULL || !find_item (self, group, 0, &pos))
     return FALSE;
   {
@@ -666,7 +734,14 @@ issue_loaded (GObject      *object,
   if (!bulletin_issue_load_finish (issue, result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_signal_emit (self, signals[LOAD_FAILED], 0, issue, error->message);
+        {
+          if (bulletin_issue_get_state (issue) == BULLETIN_ISSUE_STATE_ERROR)
+            {
+              g_clear_handle_id (&self->resync_id, g_source_remove);
+              resync (self);
+            }
+          g_signal_emit (self, signals[LOAD_FAILED], 0, issue, error->message);
+        }
       if (self->pending_issue == issue)
         g_clear_object (&self->pending_issue);
       return;
@@ -808,6 +883,9 @@ selection_changed (GtkSingleSelection *selection,
 
       g_signal_emit (self, signals[ARTICLE_SELECTED], 0, issue, item);
     }
+  else if (BULLETIN_IS_ISSUE (item) &&
+           bulletin_issue_get_state (BULLETIN_ISSUE (item)) == BULLETIN_ISSUE_STATE_ERROR)
+    g_signal_emit (self, signals[UNREADABLE_SELECTED], 0, item);
 }
 
 /* --- object ---------------------------------------------------------------- */
@@ -872,6 +950,14 @@ bulletin_sidebar_class_init (BulletinSidebarClass *klass)
   signals[LOAD_FAILED] =
     g_signal_new ("load-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, BULLETIN_TYPE_ISSUE, G_TYPE_STRING);
+
+  /**
+   * BulletinSidebar::unreadable-selected:
+   * @issue: a file that cannot be read (its error message says why)
+   */
+  signals[UNREADABLE_SELECTED] =
+    g_signal_new ("unreadable-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, BULLETIN_TYPE_ISSUE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/bulletin-sidebar.ui");
   gtk_widget_class_bind_template_child (widget_class, BulletinSidebar, stack);
@@ -954,6 +1040,7 @@ bulletin_sidebar_set_issues (BulletinSidebar *self,
 
   g_list_store_remove_all (self->years);
   self->expanded_year = 0;
+  self->unreadable_shown = FALSE;
   g_clear_handle_id (&self->resync_id, g_source_remove);
   resync (self);
 }

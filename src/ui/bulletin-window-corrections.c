@@ -323,6 +323,30 @@ reset_corrections (GSimpleAction *action,
           _("The issue is read as the rules read it"));
 }
 
+void
+bulletin_window_corrections_refresh (BulletinWindow *self,
+                                     const char     *message)
+{
+  BulletinArticle *article = bulletin_reader_view_get_article (bulletin_window_get_reader (self));
+  g_autoptr(BulletinIssue) issue = NULL;
+  guint index = 0;
+
+  g_return_if_fail (BULLETIN_IS_WINDOW (self));
+
+  if (article != NULL)
+    issue = issue_of (self, article, &index);
+  if (issue != NULL && bulletin_issue_get_kind (issue) == BULLETIN_ISSUE_TEXT_FILE &&
+      bulletin_corrections_get_default () != NULL)
+    {
+      g_autoptr(GPtrArray) articles = snapshot (issue);
+
+      reload (self, issue, articles, bulletin_article_get_headline (article), message);
+      return;
+    }
+  if (message != NULL)
+    bulletin_window_show_message (self, message);
+}
+
 typedef struct {
   BulletinWindow *window;   /* weak */
   BulletinIssue  *issue;

@@ -17,4 +17,9 @@ void        bulletin_window_corrections_init     (BulletinWindow *self);
  * (UTF-8, GB18030, Big5, Big5-HKSCS, UTF-16LE/BE ...) */
 GPtrArray  *bulletin_window_corrections_dup_encodings (void);
 
+/* After the corrections changed on disk (a restored backup): reads the
+ * plain-text issue of the article shown again, then shows @message */
+void        bulletin_window_corrections_refresh  (BulletinWindow *self,
+                                                  const char     *message);
+
 G_END_DECLS

@@ -21,10 +21,13 @@ struct _BulletinWindow
   AdwHeaderBar         *header_bar;
   AdwWindowTitle       *window_title;
   GtkToggleButton      *sidebar_button;
+  GtkWidget            *open_button;
   GtkMenuButton        *menu_button;
   GtkWidget            *scan_box;
   GtkSpinner           *scan_spinner;
-  GtkPaned             *paned;
+  GtkWidget            *body;
+  GtkWidget            *sidebar_column;
+  GtkWidget            *split;          /* AdwFlap, or AdwOverlaySplitView */
   BulletinSidebar      *sidebar;
   GtkBox               *reader_area;
   GtkStack             *content_stack;
@@ -38,7 +41,12 @@ struct _BulletinWindow
   BulletinLibrary      *library;
   GCancellable         *cancellable;
   GError               *open_error;
+  BulletinIssue        *unreadable;     /* the unreadable file selected, if any */
   GPtrArray            *extra_panes;
+  guint                 folded_idle_id;
+  GListModel           *children;       /* to find GTK's tooltip */
+  guint                 recent_generation;
+  guint                 focus_tick_id;
 #if !GTK_CHECK_VERSION (4, 10, 0)
   GtkFileChooserNative *chooser;
 #endif
@@ -49,10 +57,19 @@ G_DEFINE_FINAL_TYPE (BulletinWindow, bulletin_window, ADW_TYPE_APPLICATION_WINDO
 enum {
   PROP_0,
   PROP_SIDEBAR_VISIBLE,
+  PROP_FOLDED,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void split_set_revealed (BulletinWindow *self,
+                                gboolean        revealed);
+static void window_children_changed (GListModel *children,
+                                     guint       position,
+                                     guint       removed,
+                                     guint       added,
+                                     gpointer    user_data);
 
 /* AdwStatusPage scrolls its content in a focusable GtkScrolledWindow with no
  * name of its own; a screen reader would announce an empty "scroll pane".
@@ -138,6 +155,17 @@ update_state (BulletinWindow *self)
       return;
     }
 
+  if (self->unreadable != NULL)
+    {
+      g_autofree char *title =
+        /* Translators: the reader's page for a file that cannot be read */
+        g_strdup_printf (_("Cannot Read “%s”"), bulletin_issue_get_display_name (self->unreadable));
+
+      set_status (self, "dialog-warning-symbolic", title,
+                  bulletin_issue_get_error_message (self->unreadable), FALSE, FALSE);
+      return;
+    }
+
   if (n == 0 && loading)
     {
       g_autofree char *title = g_strdup_printf (_("Opening “%s”…"), name);
@@ -167,7 +195,18 @@ update_state (BulletinWindow *self)
     }
   else
     {
-      g_autofree char *description =
+      g_autofree char *description = NULL;
+      GListModel *issues = bulletin_library_get_issues (self->library);
+
+      /* files that cannot be read are no issues */
+      for (guint i = 0, total = n; i < total; i++)
+        {
+          g_autoptr(BulletinIssue) issue = g_list_model_get_item (issues, i);
+
+          if (bulletin_issue_get_state (issue) == BULLETIN_ISSUE_STATE_ERROR)
+            n--;
+        }
+      description =
         g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                       "%u issue in “%s”. Choose an article from the list.",
                                       "%u issues in “%s”. Choose an article from the list.", n),
@@ -182,28 +221,110 @@ update_state (BulletinWindow *self)
 
 static void rebuild_primary_menu (BulletinWindow *self);
 
+/* A Recent Archives row: the archive's name as it is (underscores and
+ * all: no mnemonic), and the folder it is in under it. */
+static GtkWidget *
+recent_row_new (GFile          *file,
+                const char     *uri,
+                const char     *name)
+{
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+  g_autofree char *folder = parent != NULL ? g_file_get_parse_name (parent) : NULL;
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (name);
+  GtkWidget *subtitle = gtk_label_new (folder);
+  g_autofree char *accessible = folder != NULL
+    /* Translators: a recent archive in the menu: its name, the folder it is in */
+    ? g_strdup_printf (_("%s, in %s"), name, folder) : g_strdup (name);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (title), 36);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (GTK_LABEL (subtitle), 36);
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_set_visible (subtitle, folder != NULL);
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), subtitle);
+
+  gtk_button_set_child (GTK_BUTTON (button), box);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "bulletin-recent-archive");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-uri");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (uri));
+  gtk_widget_set_tooltip_text (button, folder);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  return button;
+}
+
+static char *
+recent_name (GFile *file)
+{
+  char *name = g_file_get_basename (file);
+
+  if (name == NULL || g_str_equal (name, "/"))
+    {
+      g_free (name);
+      name = g_file_get_parse_name (file);
+    }
+  return name;
+}
+
+/* Recent Archives: the archives opened before, not the one open now. */
 static void
 rebuild_recent_menu (BulletinWindow *self)
 {
   g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-archives");
+  g_autofree char *open_uri = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *popover;
+
+  if (self->library != NULL && !bulletin_library_is_sample (self->library))
+    open_uri = g_file_get_uri (bulletin_library_get_location (self->library));
 
   g_menu_remove_all (self->recent_menu);
+  self->recent_generation++;
   for (guint i = 0; recent[i] != NULL; i++)
     {
       g_autoptr(GFile) file = g_file_new_for_uri (recent[i]);
-      g_autofree char *label = g_file_get_basename (file);
+      g_autofree char *name = recent_name (file);
+      g_auto(GStrv) parts = NULL;
+      g_autofree char *escaped = NULL;
+      /* a new id each time: the popover may keep the rows of the last */
+      g_autofree char *id = g_strdup_printf ("recent-%u-%u", self->recent_generation, i);
       g_autoptr(GMenuItem) item = NULL;
 
-      if (label == NULL || g_str_equal (label, "/"))
-        {
-          g_free (label);
-          label = g_file_get_parse_name (file);
-        }
-      item = g_menu_item_new (label, NULL);
+      if (g_strcmp0 (recent[i], open_uri) == 0)
+        continue;
+      /* the label, were the row not shown: "_" is no mnemonic */
+      parts = g_strsplit (name, "_", -1);
+      escaped = g_strjoinv ("__", parts);
+      item = g_menu_item_new (escaped, NULL);
       g_menu_item_set_action_and_target_value (item, "win.open-uri", g_variant_new_string (recent[i]));
+      g_menu_item_set_attribute (item, "custom", "s", id);
       g_menu_append_item (self->recent_menu, item);
+      g_ptr_array_add (rows, recent_row_new (file, recent[i], name));
+      g_object_set_data_full (g_ptr_array_index (rows, rows->len - 1), "bulletin-id",
+                              g_steal_pointer (&id), g_free);
     }
   rebuild_primary_menu (self);
+
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (self->menu_button));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+
+      g_object_ref_sink (row);
+      if (popover != NULL &&
+          gtk_popover_menu_add_child (GTK_POPOVER_MENU (popover), row,
+                                      g_object_get_data (G_OBJECT (row), "bulletin-id")))
+        g_signal_connect_object (row, "clicked", G_CALLBACK (gtk_popover_popdown),
+                                 popover, G_CONNECT_SWAPPED);
+      g_object_unref (row);
+    }
 }
 
 static void
@@ -290,6 +411,7 @@ library_opened (GObject      *object,
                                                       bulletin_library_get_display_name (library),
                                                       bulletin_issue_get_error_message (issue));
           bulletin_window_show_message (self, message);
+          g_set_object (&self->unreadable, issue);
         }
       /* its first article, unless the reader is back where it left off */
       else if (bulletin_reader_view_get_article (self->reader) == NULL &&
@@ -333,6 +455,8 @@ bulletin_window_open (BulletinWindow *self,
   g_clear_object (&self->library);
 
   self->library = bulletin_library_new (location);
+  g_clear_object (&self->unreadable);
+  rebuild_recent_menu (self);
   bulletin_reader_view_set_article (self->reader, NULL);
   bulletin_sidebar_set_issues (self->sidebar, bulletin_library_get_issues (self->library));
   adw_window_title_set_subtitle (self->window_title, bulletin_library_get_display_name (self->library));
@@ -647,7 +771,19 @@ article_selected (BulletinSidebar *sidebar,
                   BulletinArticle *article,
                   BulletinWindow  *self)
 {
+  g_clear_object (&self->unreadable);
   bulletin_reader_view_set_article (self->reader, article);
+  update_state (self);
+}
+
+/* A file that cannot be read: the reader says which, and why. */
+static void
+unreadable_selected (BulletinSidebar *sidebar,
+                     BulletinIssue   *issue,
+                     BulletinWindow  *self)
+{
+  g_set_object (&self->unreadable, issue);
+  bulletin_reader_view_set_article (self->reader, NULL);
   update_state (self);
 }
 
@@ -658,6 +794,9 @@ article_activated (BulletinSidebar *sidebar,
                    BulletinWindow  *self)
 {
   article_selected (sidebar, issue, article, self);
+  /* a folded sidebar covers the article: it steps aside */
+  if (bulletin_window_get_folded (self))
+    split_set_revealed (self, FALSE);
   gtk_widget_grab_focus (GTK_WIDGET (bulletin_reader_view_get_text_view (self->reader)));
 }
 
@@ -726,14 +865,27 @@ bulletin_window_dispose (GObject *object)
   g_object_set_data (G_OBJECT (self), "bulletin-annotations-controller", NULL);
 
   /* settings of a closed window must not reach its widgets any more */
+  g_clear_handle_id (&self->folded_idle_id, g_source_remove);
+  if (self->focus_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->focus_tick_id);
+      self->focus_tick_id = 0;
+    }
+  if (self->children != NULL)
+    g_signal_handlers_disconnect_by_func (self->children, window_children_changed, NULL);
+  g_clear_object (&self->children);
+  if (self->split != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->split, self);
+      self->split = NULL;
+    }
   if (self->sidebar != NULL)
     {
-      g_settings_unbind (self, "sidebar-visible");
-      g_settings_unbind (self->paned, "position");
       g_action_map_remove_action (G_ACTION_MAP (self), "toggle-sidebar");
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_WINDOW);
   g_clear_object (&self->library);
+  g_clear_object (&self->unreadable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->recent_menu);
@@ -743,42 +895,326 @@ bulletin_window_dispose (GObject *object)
   G_OBJECT_CLASS (bulletin_window_parent_class)->dispose (object);
 }
 
-/* What F9 hides is the paned's start child, whatever holds the sidebar
- * (the notes put it in a stack with their own pages). */
-static GtkWidget *
-sidebar_pane (BulletinWindow *self)
-{
-  GtkWidget *start = gtk_paned_get_start_child (self->paned);
+/* --- the sidebar: beside the reader, or over it in a narrow window ------------ */
 
-  return start != NULL ? start : GTK_WIDGET (self->sidebar);
+/* Below this width (the sidebar column's 320 px and the reader's 360 px)
+ * the sidebar folds over the reader, as in GNOME's own apps. */
+#define NARROW_WIDTH 680
+
+static gboolean
+split_get_revealed (BulletinWindow *self)
+{
+  if (self->split == NULL)
+    return FALSE;
+#if ADW_CHECK_VERSION (1, 4, 0)
+  return adw_overlay_split_view_get_show_sidebar (ADW_OVERLAY_SPLIT_VIEW (self->split));
+#else
+  return adw_flap_get_reveal_flap (ADW_FLAP (self->split));
+#endif
+}
+
+static void
+split_set_revealed (BulletinWindow *self,
+                    gboolean        revealed)
+{
+  if (self->split == NULL)
+    return;
+#if ADW_CHECK_VERSION (1, 4, 0)
+  adw_overlay_split_view_set_show_sidebar (ADW_OVERLAY_SPLIT_VIEW (self->split), revealed);
+#else
+  adw_flap_set_reveal_flap (ADW_FLAP (self->split), revealed);
+#endif
+}
+
+gboolean
+bulletin_window_get_folded (BulletinWindow *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_WINDOW (self), FALSE);
+  if (self->split == NULL)
+    return FALSE;
+#if ADW_CHECK_VERSION (1, 4, 0)
+  return adw_overlay_split_view_get_collapsed (ADW_OVERLAY_SPLIT_VIEW (self->split));
+#else
+  return adw_flap_get_folded (ADW_FLAP (self->split));
+#endif
 }
 
 gboolean
 bulletin_window_get_sidebar_visible (BulletinWindow *self)
 {
   g_return_val_if_fail (BULLETIN_IS_WINDOW (self), FALSE);
-  return gtk_widget_get_visible (sidebar_pane (self));
+  return split_get_revealed (self);
 }
 
-/* Shows or hides the sidebar (F9); the focus leaves it when it hides. */
+/* Shows or hides the sidebar (F9, the header's button); the focus leaves
+ * it when it hides. */
 void
 bulletin_window_set_sidebar_visible (BulletinWindow *self,
                                      gboolean        visible)
 {
-  GtkWidget *pane;
-  GtkWidget *focus;
-
   g_return_if_fail (BULLETIN_IS_WINDOW (self));
 
-  pane = sidebar_pane (self);
-  if (gtk_widget_get_visible (pane) == !!visible)
+  if (split_get_revealed (self) == !!visible)
     return;
+  split_set_revealed (self, visible);
+}
 
+/* Over the reader, the sidebar takes the keyboard focus once it shows. */
+static gboolean
+focus_folded_sidebar (GtkWidget     *widget,
+                      GdkFrameClock *clock,
+                      gpointer       user_data)
+{
+  BulletinWindow *self = BULLETIN_WINDOW (widget);
+  GtkWidget *focus;
+
+  if (!bulletin_window_get_folded (self) || !split_get_revealed (self))
+    {
+      self->focus_tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (!gtk_widget_get_mapped (self->sidebar_column))
+    return G_SOURCE_CONTINUE;
+
+  self->focus_tick_id = 0;
   focus = gtk_root_get_focus (GTK_ROOT (self));
-  if (!visible && focus != NULL && gtk_widget_is_ancestor (focus, pane))
+  if (focus != NULL && gtk_widget_is_ancestor (focus, self->sidebar_column))
+    return G_SOURCE_REMOVE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->sidebar)))
+    bulletin_sidebar_focus_selection (self->sidebar);
+  else
+    gtk_widget_child_focus (self->sidebar_column, GTK_DIR_TAB_FORWARD);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+sidebar_revealed_changed (BulletinWindow *self)
+{
+  gboolean revealed = split_get_revealed (self);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (revealed && bulletin_window_get_folded (self) && self->focus_tick_id == 0)
+    self->focus_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), focus_folded_sidebar, NULL, NULL);
+
+  if (!revealed && focus != NULL && gtk_widget_is_ancestor (focus, self->sidebar_column))
     gtk_widget_grab_focus (GTK_WIDGET (bulletin_reader_view_get_text_view (self->reader)));
-  gtk_widget_set_visible (pane, visible);
+  /* what a person chose in a wide window; a narrow one hides it by itself */
+  if (!bulletin_window_get_folded (self))
+    g_settings_set_boolean (self->settings, "sidebar-visible", revealed);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIDEBAR_VISIBLE]);
+}
+
+/* The flap says it folds while it lays itself out: what changes the
+ * layout waits for the next turn of the main loop. */
+static gboolean
+apply_folded (gpointer user_data)
+{
+  BulletinWindow *self = user_data;
+  gboolean folded = bulletin_window_get_folded (self);
+
+  self->folded_idle_id = 0;
+  /* Wide again: the sidebar as it was chosen there. */
+  if (!folded)
+    split_set_revealed (self, g_settings_get_boolean (self->settings, "sidebar-visible"));
+  /* the header bar must fit 360 px: opening stays in the main menu */
+  gtk_widget_set_visible (self->open_button, !folded);
+  if (folded)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "narrow");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "narrow");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLDED]);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+folded_changed (BulletinWindow *self)
+{
+  if (self->folded_idle_id == 0)
+    self->folded_idle_id = g_idle_add (apply_folded, self);
+}
+
+/* Folded, the sidebar covers the reader: Escape, Back or Alt+Left
+ * return to it (the reader's Escape brings the sidebar back). */
+static gboolean
+close_folded_sidebar (GtkWidget *widget,
+                      GVariant  *args,
+                      gpointer   user_data)
+{
+  BulletinWindow *self = BULLETIN_WINDOW (user_data);
+
+  if (!bulletin_window_get_folded (self) || !split_get_revealed (self))
+    return FALSE;
+  split_set_revealed (self, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (bulletin_reader_view_get_text_view (self->reader)));
+  return TRUE;
+}
+
+static gboolean
+hide_after_click (gpointer user_data)
+{
+  BulletinWindow *self = user_data;
+
+  if (bulletin_window_get_folded (self) && split_get_revealed (self) &&
+      bulletin_sidebar_get_selected_article (self->sidebar) != NULL &&
+      bulletin_reader_view_get_article (self->reader) == bulletin_sidebar_get_selected_article (self->sidebar))
+    split_set_revealed (self, FALSE);
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A click (or tap) on an article in the folded sidebar shows it. */
+static void
+sidebar_click_released (GtkGestureClick *gesture,
+                        int              n_press,
+                        double           x,
+                        double           y,
+                        BulletinWindow  *self)
+{
+  guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
+
+  if (!bulletin_window_get_folded (self))
+    return;
+  if (button == 8)  /* back */
+    close_folded_sidebar (NULL, NULL, self);
+  else
+    g_idle_add (hide_after_click, g_object_ref (self));
+}
+
+/* --- tooltips ------------------------------------------------------------------- */
+
+/* GTK sizes a tooltip's label to its number of characters (at most 50),
+ * counted as Latin ones; a Chinese character is twice as wide, so a short
+ * Chinese tooltip wrapped into a column of a few characters a line. The
+ * label's width counts wide characters twice. */
+static void
+tooltip_label_changed (GtkLabel *label)
+{
+  const char *text = gtk_label_get_text (label);
+  int columns = 0;
+
+  for (const char *p = text; p != NULL && *p != 0; p = g_utf8_next_char (p))
+    columns += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  columns = MIN (columns, 50);
+  if (gtk_label_get_max_width_chars (label) < columns)
+    gtk_label_set_max_width_chars (label, columns);
+}
+
+static void
+unwrap_tooltip_labels (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && g_object_get_data (G_OBJECT (widget), "bulletin-tooltip") == NULL)
+    {
+      g_object_set_data (G_OBJECT (widget), "bulletin-tooltip", GINT_TO_POINTER (1));
+      g_signal_connect (widget, "notify::label", G_CALLBACK (tooltip_label_changed), NULL);
+      g_signal_connect (widget, "notify::max-width-chars", G_CALLBACK (tooltip_label_changed), NULL);
+      tooltip_label_changed (GTK_LABEL (widget));
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    unwrap_tooltip_labels (child);
+}
+
+static void
+window_children_changed (GListModel *children,
+                         guint       position,
+                         guint       removed,
+                         guint       added,
+                         gpointer    user_data)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GtkWidget) child = g_list_model_get_item (children, i);
+
+      if (g_str_equal (gtk_widget_get_css_name (child), "tooltip"))
+        unwrap_tooltip_labels (child);
+    }
+}
+
+static void
+bulletin_window_split_init (BulletinWindow *self)
+{
+  GtkEventController *shortcuts;
+  GtkGesture *click;
+  GtkWidget *reader_area = GTK_WIDGET (self->reader_area);
+
+  g_object_ref (self->sidebar_column);
+  g_object_ref (reader_area);
+  gtk_box_remove (GTK_BOX (self->body), self->sidebar_column);
+  gtk_box_remove (GTK_BOX (self->body), reader_area);
+
+#if ADW_CHECK_VERSION (1, 4, 0)
+  {
+    AdwBreakpoint *breakpoint;
+    GValue collapsed = G_VALUE_INIT;
+
+    self->split = adw_overlay_split_view_new ();
+    adw_overlay_split_view_set_min_sidebar_width (ADW_OVERLAY_SPLIT_VIEW (self->split), 240);
+    adw_overlay_split_view_set_max_sidebar_width (ADW_OVERLAY_SPLIT_VIEW (self->split), 320);
+    adw_overlay_split_view_set_sidebar (ADW_OVERLAY_SPLIT_VIEW (self->split), self->sidebar_column);
+    adw_overlay_split_view_set_content (ADW_OVERLAY_SPLIT_VIEW (self->split), reader_area);
+    gtk_widget_set_size_request (self->sidebar_column, -1, -1);
+    gtk_widget_set_size_request (reader_area, -1, -1);
+
+    breakpoint = adw_breakpoint_new (adw_breakpoint_condition_parse ("max-width: " G_STRINGIFY (NARROW_WIDTH) "px"));
+    g_value_init (&collapsed, G_TYPE_BOOLEAN);
+    g_value_set_boolean (&collapsed, TRUE);
+    adw_breakpoint_add_setter (breakpoint, G_OBJECT (self->split), "collapsed", &collapsed);
+    g_value_unset (&collapsed);
+    adw_application_window_add_breakpoint (ADW_APPLICATION_WINDOW (self), breakpoint);
+  }
+  g_signal_connect_object (self->split, "notify::show-sidebar",
+                           G_CALLBACK (sidebar_revealed_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->split, "notify::collapsed",
+                           G_CALLBACK (folded_changed), self, G_CONNECT_SWAPPED);
+#else
+  {
+    /* Folded, the flap takes its natural width: the rows' long labels
+     * would cover the whole reader, which is to stay in sight (dimmed). */
+    GtkWidget *clamp = adw_clamp_new ();
+
+    adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 320);
+    adw_clamp_set_tightening_threshold (ADW_CLAMP (clamp), 320);
+    adw_clamp_set_child (ADW_CLAMP (clamp), self->sidebar_column);
+    gtk_widget_set_hexpand (clamp, FALSE);
+
+    self->split = adw_flap_new ();
+    adw_flap_set_fold_policy (ADW_FLAP (self->split), ADW_FLAP_FOLD_POLICY_AUTO);
+    adw_flap_set_fold_threshold_policy (ADW_FLAP (self->split), ADW_FOLD_THRESHOLD_POLICY_MINIMUM);
+    adw_flap_set_modal (ADW_FLAP (self->split), TRUE);
+    adw_flap_set_flap (ADW_FLAP (self->split), clamp);
+  }
+  adw_flap_set_separator (ADW_FLAP (self->split), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
+  adw_flap_set_content (ADW_FLAP (self->split), reader_area);
+  g_signal_connect_object (self->split, "notify::reveal-flap",
+                           G_CALLBACK (sidebar_revealed_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->split, "notify::folded",
+                           G_CALLBACK (folded_changed), self, G_CONNECT_SWAPPED);
+#endif
+  gtk_widget_set_hexpand (self->split, TRUE);
+  gtk_box_append (GTK_BOX (self->body), self->split);
+  g_object_unref (self->sidebar_column);
+  g_object_unref (reader_area);
+
+  split_set_revealed (self, g_settings_get_boolean (self->settings, "sidebar-visible"));
+
+  shortcuts = gtk_shortcut_controller_new ();
+  for (guint i = 0; i < 3; i++)
+    {
+      static const struct { guint key; GdkModifierType mods; } keys[] = {
+        { GDK_KEY_Escape, 0 }, { GDK_KEY_Back, 0 }, { GDK_KEY_Left, GDK_ALT_MASK },
+      };
+
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                            gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, keys[i].mods),
+                                                              gtk_callback_action_new (close_folded_sidebar, self, NULL)));
+    }
+  gtk_widget_add_controller (self->sidebar_column, shortcuts);
+
+  /* the mouse's back button, and a click on an article */
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect_object (click, "released", G_CALLBACK (sidebar_click_released), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->sidebar), GTK_EVENT_CONTROLLER (click));
 }
 
 static void
@@ -793,6 +1229,9 @@ bulletin_window_get_property (GObject    *object,
     {
     case PROP_SIDEBAR_VISIBLE:
       g_value_set_boolean (value, bulletin_window_get_sidebar_visible (self));
+      break;
+    case PROP_FOLDED:
+      g_value_set_boolean (value, bulletin_window_get_folded (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -832,6 +1271,10 @@ bulletin_window_class_init (BulletinWindowClass *klass)
   properties[PROP_SIDEBAR_VISIBLE] =
     g_param_spec_boolean ("sidebar-visible", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* narrow: the sidebar covers the reader while it shows */
+  properties[PROP_FOLDED] =
+    g_param_spec_boolean ("folded", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (BULLETIN_TYPE_SIDEBAR);
@@ -842,10 +1285,12 @@ bulletin_window_class_init (BulletinWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, sidebar_button);
+  gtk_widget_class_bind_template_child (widget_class, BulletinWindow, open_button);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, scan_box);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, scan_spinner);
-  gtk_widget_class_bind_template_child (widget_class, BulletinWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, BulletinWindow, body);
+  gtk_widget_class_bind_template_child (widget_class, BulletinWindow, sidebar_column);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, reader_area);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, content_stack);
@@ -934,6 +1379,9 @@ bulletin_window_init (BulletinWindow *self)
   self->settings = g_settings_new (APP_ID);
   self->recent_menu = g_menu_new ();
 
+  bulletin_window_split_init (self);
+  self->children = gtk_widget_observe_children (GTK_WIDGET (self));
+  g_signal_connect (self->children, "items-changed", G_CALLBACK (window_children_changed), NULL);
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
   toggle_sidebar = g_property_action_new ("toggle-sidebar", self, "sidebar-visible");
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (toggle_sidebar));
@@ -943,8 +1391,6 @@ bulletin_window_init (BulletinWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-  g_settings_bind (self->settings, "sidebar-width", self->paned, "position", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "sidebar-visible", self, "sidebar-visible", G_SETTINGS_BIND_DEFAULT);
 
   rebuild_recent_menu (self);
   g_signal_connect_object (self->settings, "changed::recent-archives",
@@ -953,6 +1399,7 @@ bulletin_window_init (BulletinWindow *self)
   g_signal_connect_object (self->sidebar, "article-selected", G_CALLBACK (article_selected), self, 0);
   g_signal_connect_object (self->sidebar, "article-activated", G_CALLBACK (article_activated), self, 0);
   g_signal_connect_object (self->sidebar, "load-failed", G_CALLBACK (issue_load_failed), self, 0);
+  g_signal_connect_object (self->sidebar, "unreadable-selected", G_CALLBACK (unreadable_selected), self, 0);
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), self, 0);

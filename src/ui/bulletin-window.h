@@ -37,6 +37,7 @@ void                bulletin_window_show_message     (BulletinWindow      *self,
                                                       const char          *message);
 AdwStatusPage      *bulletin_window_get_status_page  (BulletinWindow      *self);
 gboolean            bulletin_window_get_sidebar_visible (BulletinWindow   *self);
+gboolean            bulletin_window_get_folded          (BulletinWindow   *self);
 void                bulletin_window_set_sidebar_visible (BulletinWindow   *self,
                                                          gboolean          visible);
 
