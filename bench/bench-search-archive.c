@@ -15,7 +15,20 @@ struct _SearchCorpus
   GPtrArray *words;     /* char *, by rank */
   double    *cdf;       /* Zipf over words */
   GRand     *rand;
+  guint      n_words;
+  char      *article_end;
 };
+
+static int
+compare_by_weight (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      data)
+{
+  const double *w = data;
+  double x = w[*(const guint *)a], y = w[*(const guint *)b];
+
+  return x > y ? -1 : x < y;
+}
 
 static double *
 zipf_cdf (guint  n,
@@ -95,6 +108,84 @@ search_corpus_new (guint32 seed)
       g_ptr_array_add (corpus->words, g_string_free (w, FALSE));
     }
   corpus->cdf = zipf_cdf (N_WORDS, 1.05);
+  corpus->n_words = N_WORDS;
+  return corpus;
+}
+
+static gboolean
+is_han_word (const char *word)
+{
+  if (*word == 0)
+    return FALSE;
+  for (const char *p = word; *p != 0; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_get_script (c) != G_UNICODE_SCRIPT_HAN)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+SearchCorpus *
+search_corpus_new_from_word_list (const char  *path,
+                                  guint32      seed,
+                                  GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GArray) weights = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
+  g_autofree guint *order = NULL;
+  SearchCorpus *corpus;
+  char *line, *next;
+  double sum = 0;
+
+  if (!g_file_get_contents (path, &contents, NULL, error))
+    return NULL;
+  for (line = contents; line != NULL && *line != 0; line = next)
+    {
+      char *space, *end;
+      double freq;
+
+      next = strchr (line, '\n');
+      if (next != NULL)
+        *next++ = 0;
+      space = strchr (line, ' ');
+      if (space == NULL)
+        continue;
+      *space = 0;
+      freq = g_ascii_strtod (space + 1, &end);
+      if (end == space + 1 || freq < 1 || !g_utf8_validate (line, -1, NULL) || !is_han_word (line))
+        continue;
+      g_ptr_array_add (words, g_strdup (line));
+      g_array_append_val (weights, freq);
+    }
+  if (words->len < 1000)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   "%s: not a word list with frequencies (word freq [tag] a line)", path);
+      return NULL;
+    }
+
+  /* most frequent first, so that ranks mean what they say */
+  order = g_new (guint, words->len);
+  for (guint i = 0; i < words->len; i++)
+    order[i] = i;
+  g_qsort_with_data (order, words->len, sizeof (guint), compare_by_weight, weights->data);
+
+  corpus = g_new0 (SearchCorpus, 1);
+  corpus->rand = g_rand_new_with_seed (seed);
+  corpus->words = g_ptr_array_new_with_free_func (g_free);
+  corpus->cdf = g_new (double, words->len);
+  corpus->n_words = words->len;
+  for (guint i = 0; i < words->len; i++)
+    {
+      g_ptr_array_add (corpus->words, g_steal_pointer (&g_ptr_array_index (words, order[i])));
+      sum += g_array_index (weights, double, order[i]);
+      corpus->cdf[i] = sum;
+    }
+  for (guint i = 0; i < words->len; i++)
+    corpus->cdf[i] /= sum;
   return corpus;
 }
 
@@ -102,6 +193,7 @@ void
 search_corpus_free (SearchCorpus *corpus)
 {
   g_ptr_array_unref (corpus->words);
+  g_free (corpus->article_end);
   g_free (corpus->cdf);
   g_rand_free (corpus->rand);
   g_free (corpus);
@@ -129,7 +221,7 @@ next_word (SearchCorpus *corpus,
   /* bursty: an article comes back to its own topic words */
   if (g_rand_int_range (rand, 0, 100) < 6)
     return g_ptr_array_index (corpus->words, topic[g_rand_int_range (rand, 0, n_topic)]);
-  return g_ptr_array_index (corpus->words, sample (corpus->cdf, N_WORDS, g_rand_double (rand)));
+  return g_ptr_array_index (corpus->words, sample (corpus->cdf, corpus->n_words, g_rand_double (rand)));
 }
 
 void
@@ -142,7 +234,7 @@ search_corpus_append_article (SearchCorpus *corpus,
   guint written = 0, para = 0, since_comma = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (topic); i++)
-    topic[i] = g_rand_int_range (rand, 200, N_WORDS);
+    topic[i] = g_rand_int_range (rand, MIN (200, corpus->n_words / 2), corpus->n_words);
 
   /* headline */
   for (guint i = 0, n = g_rand_int_range (rand, 4, 8); i < n; i++)
@@ -175,6 +267,16 @@ search_corpus_append_article (SearchCorpus *corpus,
         }
     }
   g_string_append (out, "。\n");
+  if (corpus->article_end != NULL)
+    g_string_append_printf (out, "\n%s\n", corpus->article_end);
+}
+
+void
+search_corpus_set_article_end (SearchCorpus *corpus,
+                               const char   *line)
+{
+  g_free (corpus->article_end);
+  corpus->article_end = g_strdup (line);
 }
 
 guint64

@@ -11,6 +11,13 @@ G_BEGIN_DECLS
 typedef struct _SearchCorpus SearchCorpus;
 
 SearchCorpus *search_corpus_new            (guint32       seed);
+/* The same, with the words and frequencies of a real word list (one
+ * "word frequency [tag]" a line, as jieba's dict.txt): each word of the
+ * text is drawn with probability proportional to its frequency in the
+ * list.  Only words of Han characters are kept. */
+SearchCorpus *search_corpus_new_from_word_list (const char *path,
+                                                guint32     seed,
+                                                GError    **error);
 void          search_corpus_free           (SearchCorpus *corpus);
 /* one article: a headline line, a blank line, paragraphs separated by
  * blank lines; about @chars characters */
@@ -18,6 +25,10 @@ void          search_corpus_append_article (SearchCorpus *corpus,
                                             GRand        *rand,
                                             guint         chars,
                                             GString      *out);
+/* a line after each article, such as the end mark "（完）" that lets the
+ * text importer split an issue file into its articles; NULL for none */
+void          search_corpus_set_article_end (SearchCorpus *corpus,
+                                             const char   *line);
 /* the vocabulary, most common first */
 guint         search_corpus_get_n_words    (SearchCorpus *corpus);
 const char   *search_corpus_get_word       (SearchCorpus *corpus,

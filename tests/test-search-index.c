@@ -346,6 +346,72 @@ test_first_screen (Fixture       *fixture,
   g_assert_cmpuint (hits, <, 50);
 }
 
+/* One character of any frequency: the first screen (checked directly
+ * while the character is common, else through FTS5 from where the direct
+ * check stopped) is the head of the complete results, and a screen larger
+ * than the results is the complete results. */
+static void
+test_first_screen_rare (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (fixture->root, fixture->db);
+  const char *chars[] = { "的", "疫", "国", "發", "哈", "麒", "饕", "志", "经", "鑫", "淼" };
+  guint partial = 0, found = 0;
+
+  /* rare characters, in the oldest issues: found after the direct check */
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("2019-01-%02u.txt", i + 1);
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_file_set_contents (path, i % 2 == 0 ? "鑫源社区\n\n鑫字号的居民说鑫。\n" : "淼淼河道\n\n淼。\n",
+                           -1, &error);
+      g_assert_no_error (error);
+    }
+  build (index);
+  for (guint c = 0; c < G_N_ELEMENTS (chars); c++)
+    {
+      g_autoptr(BulletinSearchResults) all = NULL;
+      g_autoptr(BulletinSearchResults) screen = NULL;
+      g_autoptr(BulletinSearchResults) large = NULL;
+      g_autoptr(GError) error = NULL;
+
+      all = bulletin_search_index_query (index, chars[c], 0, NULL, &error);
+      g_assert_no_error (error);
+      assert_same_results (all, scan (fixture, chars[c]));
+      large = bulletin_search_index_query (index, chars[c], 100000, NULL, &error);
+      g_assert_no_error (error);
+      assert_same_results (large, all);
+      g_assert_true (large->complete);
+
+      screen = bulletin_search_index_query (index, chars[c], 3, NULL, &error);
+      g_assert_no_error (error);
+      g_test_message ("%s: %u articles, first screen %u", chars[c], all->results->len,
+                      screen->results->len);
+      g_assert_cmpuint (screen->results->len, <=, all->results->len);
+      for (guint i = 0; i < screen->results->len; i++)
+        {
+          BulletinSearchResult *a = g_ptr_array_index (all->results, i);
+          BulletinSearchResult *b = g_ptr_array_index (screen->results, i);
+
+          g_assert_cmpstr (a->issue_path, ==, b->issue_path);
+          g_assert_cmpuint (a->article_index, ==, b->article_index);
+          g_assert_cmpuint (a->n_hits, ==, b->n_hits);
+        }
+      if (screen->results->len < all->results->len)
+        {
+          g_assert_false (screen->complete);
+          partial++;
+        }
+      found += all->results->len > 0 && all->results->len * 4 < 49;
+    }
+  /* not vacuous: some screens stopped early, and some characters were
+   * rare enough to leave the direct check */
+  g_assert_cmpuint (partial, >, 0);
+  g_assert_cmpuint (found, >, 0);
+}
+
 /* Results beyond max_details count their hits only; the counts agree. */
 static void
 test_details (Fixture       *fixture,
@@ -630,6 +696,7 @@ main (int   argc,
   ADD ("/bulletin/search-index/syntax", test_syntax, NULL);
   ADD ("/bulletin/search-index/index-only", test_index_only, NULL);
   ADD ("/bulletin/search-index/first-screen", test_first_screen, NULL);
+  ADD ("/bulletin/search-index/first-screen-rare", test_first_screen_rare, NULL);
   ADD ("/bulletin/search-index/details", test_details, NULL);
   ADD ("/bulletin/search-index/partial", test_partial, NULL);
   ADD ("/bulletin/search-index/stale", test_stale, NULL);
