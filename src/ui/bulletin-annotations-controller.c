@@ -579,6 +579,15 @@ ask (BulletinAnnotationsController *self,
 }
 
 static void
+reopen_editor (BulletinAnnotationsController *self)
+{
+  if (self->editing == NULL || self->window == NULL)
+    return;
+  gtk_popover_popup (self->editor);
+  gtk_widget_grab_focus (GTK_WIDGET (self->editor_text));
+}
+
+static void
 discard_response (GObject                       *dialog,
                   const char                    *response,
                   BulletinAnnotationsController *self)
@@ -588,9 +597,16 @@ discard_response (GObject                       *dialog,
     finish_editing (self);
   else if (self->editing != NULL && self->window != NULL)
     {
-      /* back to the text as it was left */
-      gtk_popover_popup (self->editor);
-      gtk_widget_grab_focus (GTK_WIDGET (self->editor_text));
+      /* back to the text as it was left, once the dialog is gone: a
+       * popover shown while the dialog is still up loses its grab when
+       * the dialog goes, and closes again */
+      g_signal_connect_object (dialog,
+#if ADW_CHECK_VERSION (1, 6, 0)
+                               "closed",
+#else
+                               "destroy",
+#endif
+                               G_CALLBACK (reopen_editor), self, G_CONNECT_SWAPPED);
     }
 }
 
