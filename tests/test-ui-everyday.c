@@ -12,6 +12,9 @@
 #include "bulletin-annotations-controller.h"
 #include "bulletin-annotations-view.h"
 #include "bulletin-application.h"
+#include "bulletin-reader-view.h"
+#include "bulletin-search-bar.h"
+#include "bulletin-window-search.h"
 #include "bulletin-window.h"
 #include "bulletin-test-utils.h"
 
@@ -327,6 +330,94 @@ press_key_in (GtkWidget *widget,
   return FALSE;
 }
 
+/* A picture of @widget in $BULLETIN_ARTIFACTS_DIR/@name, for a person to
+ * look at (nothing when the variable is unset). */
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  const char *dir = g_getenv ("BULLETIN_ARTIFACTS_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  if (dir == NULL || width <= 0 || height <= 0)
+    return;
+  g_mkdir_with_parents (dir, 0755);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+/* The header bar's minimum width were it to show three window buttons
+ * (a window manager's minimize, maximize and close) where it shows one. */
+static int
+header_min_width_with_three_buttons (BulletinWindow *window)
+{
+  GtkWidget *header = GTK_WIDGET (bulletin_window_get_header_bar (window));
+  GtkWidget *button = NULL;
+  int min_width, button_width;
+
+  for (GtkWidget *w = gtk_widget_get_first_child (header); w != NULL && button == NULL;)
+    {
+      if (GTK_IS_BUTTON (w) && gtk_widget_get_ancestor (w, GTK_TYPE_WINDOW_CONTROLS) != NULL)
+        button = w;
+      else if (gtk_widget_get_first_child (w) != NULL)
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != header && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = w == header ? NULL : gtk_widget_get_next_sibling (w);
+        }
+    }
+  g_assert_nonnull (button);
+  gtk_widget_measure (header, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  gtk_widget_measure (button, GTK_ORIENTATION_HORIZONTAL, -1, &button_width, NULL, NULL, NULL);
+  return min_width + 2 * (button_width + gtk_widget_get_margin_start (button) + gtk_widget_get_margin_end (button));
+}
+
+/* Prints the minimum width of @widget and of each visible widget in it. */
+static void
+dump_min_widths (GtkWidget *widget,
+                 int        depth)
+{
+  int min_width;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_printerr ("%*s%s %d (width %d)\n", depth * 2, "", G_OBJECT_TYPE_NAME (widget), min_width,
+              gtk_widget_get_width (widget));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_visible (child))
+      dump_min_widths (child, depth + 1);
+}
+
+/* @widget is laid out within the window's width, not clipped on the right */
+static void
+assert_within_window (BulletinWindow *window,
+                      GtkWidget      *widget)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (window), &bounds));
+  g_assert_cmpfloat (bounds.origin.x, >=, 0);
+  g_assert_cmpfloat (bounds.size.width, >, 0);
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (window)));
+}
+
 static void
 test_narrow_window (void)
 {
@@ -360,6 +451,9 @@ test_narrow_window (void)
   g_assert_cmpfloat (reader_bounds.origin.x, >=, sidebar_bounds.origin.x + sidebar_bounds.size.width);
   /* the column keeps its width; the reader takes the rest */
   g_assert_cmpfloat (sidebar_bounds.size.width, <=, 330);
+  /* the header bar, wide, lets the window go down to 360 px in one step,
+   * even beside a window manager's minimize and maximize buttons */
+  g_assert_cmpint (header_min_width_with_three_buttons (window), <=, 360);
 
   /* below about 700 px the sidebar folds away and the reader takes the width */
   resize_window (GTK_WINDOW (window), 360, 640);
@@ -411,6 +505,31 @@ test_narrow_window (void)
   WAIT_UNTIL (!sidebar_shown (window));
   WAIT_UNTIL (reader_shows (window, SPRING_BODY));
   g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == text_view);
+
+  /* with the article shown, the in-article search bar open and the bar
+   * saying that the file changed, the window can still be 360 px wide and
+   * the text is laid out within it */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "find", NULL);
+  WAIT_UNTIL (bulletin_search_bar_is_open (bulletin_window_get_search_bar (window)));
+  bulletin_reader_view_set_stale (bulletin_window_get_reader (window), TRUE);
+  drain ();
+  if (g_getenv ("BULLETIN_TEST_DUMP_WIDTHS") != NULL)
+    dump_min_widths (GTK_WIDGET (window), 0);
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 360 + csd_margins (GTK_WINDOW (window)));
+  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) == 360);
+  assert_within_window (window, text_view);
+  /* the lines are wrapped to the view: nothing to scroll to sideways */
+  {
+    GtkAdjustment *hadj = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (text_view));
+
+    g_assert_cmpfloat (gtk_adjustment_get_upper (hadj), <=, gtk_adjustment_get_page_size (hadj));
+    g_assert_cmpfloat (gtk_adjustment_get_page_size (hadj), <=, gtk_widget_get_width (GTK_WIDGET (window)));
+  }
+  assert_within_window (window, GTK_WIDGET (bulletin_window_get_search_bar (window)));
+  save_screenshot (GTK_WIDGET (window), "narrow-window-article.png");
+  bulletin_reader_view_set_stale (bulletin_window_get_reader (window), FALSE);
+  bulletin_search_bar_close (bulletin_window_get_search_bar (window));
 
   /* F6 skips the folded-away sidebar */
   g_action_group_activate_action (G_ACTION_GROUP (window), "focus-next-pane", NULL);

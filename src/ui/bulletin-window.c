@@ -1148,8 +1148,11 @@ apply_folded (gpointer user_data)
   /* Wide again: the sidebar as it was chosen there. */
   if (!folded)
     split_set_revealed (self, g_settings_get_boolean (self->settings, "sidebar-visible"));
-  /* the header bar must fit 360 px: opening stays in the main menu */
+  /* the header bar must fit 360 px, also beside a window manager's three
+   * window buttons: opening stays in the main menu, and the title gives
+   * way (the reader shows the article's headline at its top) */
   gtk_widget_set_visible (self->open_button, !folded);
+  gtk_widget_set_visible (GTK_WIDGET (self->window_title), !folded);
   if (folded)
     gtk_widget_add_css_class (GTK_WIDGET (self), "narrow");
   else
@@ -1499,6 +1502,42 @@ bulletin_window_reading_init (BulletinWindow *self)
     }
 }
 
+/* The header bar fits 360 px in any state, beside a window manager's
+ * three window buttons too, so that a window sized down in one step is
+ * not held at the width of the wide header: the open button and the title
+ * give way where there is no room for them (with libadwaita 1.4 the
+ * breakpoint folds the window before it is laid out at the new width). */
+static GtkWidget *
+squeeze_away (GtkWidget *widget)
+{
+  GtkWidget *squeezer = adw_squeezer_new ();
+
+  adw_squeezer_set_homogeneous (ADW_SQUEEZER (squeezer), FALSE);
+  adw_squeezer_set_switch_threshold_policy (ADW_SQUEEZER (squeezer), ADW_FOLD_THRESHOLD_POLICY_MINIMUM);
+  adw_squeezer_set_transition_type (ADW_SQUEEZER (squeezer), ADW_SQUEEZER_TRANSITION_TYPE_NONE);
+  adw_squeezer_add (ADW_SQUEEZER (squeezer), widget);
+  adw_squeezer_add (ADW_SQUEEZER (squeezer), gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0));
+  return squeezer;
+}
+
+static void
+bulletin_window_header_init (BulletinWindow *self)
+{
+#if !ADW_CHECK_VERSION (1, 4, 0)
+  GtkWidget *title = GTK_WIDGET (self->window_title);
+
+  g_object_ref (title);
+  adw_header_bar_set_title_widget (self->header_bar, NULL);
+  adw_header_bar_set_title_widget (self->header_bar, squeeze_away (title));
+  g_object_unref (title);
+
+  g_object_ref (self->open_button);
+  adw_header_bar_remove (self->header_bar, self->open_button);
+  adw_header_bar_pack_start (self->header_bar, squeeze_away (self->open_button));
+  g_object_unref (self->open_button);
+#endif
+}
+
 static void
 bulletin_window_init (BulletinWindow *self)
 {
@@ -1512,6 +1551,7 @@ bulletin_window_init (BulletinWindow *self)
   self->recent_menu = g_menu_new ();
 
   bulletin_window_split_init (self);
+  bulletin_window_header_init (self);
   self->children = gtk_widget_observe_children (GTK_WIDGET (self));
   g_signal_connect (self->children, "items-changed", G_CALLBACK (window_children_changed), NULL);
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
