@@ -171,7 +171,11 @@ search_corpus_new_from_word_list (const char  *path,
   order = g_new (guint, words->len);
   for (guint i = 0; i < words->len; i++)
     order[i] = i;
+#if GLIB_CHECK_VERSION (2, 82, 0)
+  g_sort_array (order, words->len, sizeof (guint), compare_by_weight, weights->data);
+#else
   g_qsort_with_data (order, words->len, sizeof (guint), compare_by_weight, weights->data);
+#endif
 
   corpus = g_new0 (SearchCorpus, 1);
   corpus->rand = g_rand_new_with_seed (seed);
