@@ -1507,6 +1507,7 @@ bulletin_window_reading_init (BulletinWindow *self)
  * not held at the width of the wide header: the open button and the title
  * give way where there is no room for them (with libadwaita 1.4 the
  * breakpoint folds the window before it is laid out at the new width). */
+#if !ADW_CHECK_VERSION (1, 4, 0)
 static GtkWidget *
 squeeze_away (GtkWidget *widget)
 {
@@ -1519,6 +1520,7 @@ squeeze_away (GtkWidget *widget)
   adw_squeezer_add (ADW_SQUEEZER (squeezer), gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0));
   return squeezer;
 }
+#endif
 
 static void
 bulletin_window_header_init (BulletinWindow *self)
