@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bulletin-accels.h"
+#include "bulletin-annotations-controller.h"
 #include "bulletin-application.h"
 #include "bulletin-window.h"
 #include "bulletin-test-utils.h"
@@ -944,6 +945,42 @@ test_accels_table (void)
   close_window (window);
 }
 
+/* A closed window goes away with everything it made: nothing long-lived
+ * (the application, settings, the notes store, a file monitor, a pending
+ * task or source) keeps the window, its reader or its notes controller. */
+static void
+test_closed_window_finalized (void)
+{
+  g_autofree char *dir = make_text_archive ();
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  BulletinWindow *window = new_window ();
+  gpointer weak_window = window;
+  gpointer weak_reader = bulletin_window_get_reader (window);
+  gpointer weak_controller = bulletin_annotations_controller_get_for_window (window);
+  int issue_pos, article_pos;
+
+  g_assert_nonnull (weak_controller);
+  g_object_add_weak_pointer (G_OBJECT (weak_window), &weak_window);
+  g_object_add_weak_pointer (G_OBJECT (weak_reader), &weak_reader);
+  g_object_add_weak_pointer (G_OBJECT (weak_controller), &weak_controller);
+
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  WAIT_UNTIL (find_row (window, "2024-03-12") == 1);
+  issue_pos = find_row (window, "2024-03-12");
+  activate_row (window, issue_pos);
+  WAIT_UNTIL ((article_pos = find_article_row (window, issue_pos + 1)) > issue_pos);
+  activate_row (window, article_pos);
+  WAIT_UNTIL (reader_shows (window, SPRING_HEADLINE));
+
+  /* as a person closes it */
+  gtk_window_close (GTK_WINDOW (window));
+  window = NULL;
+  WAIT_UNTIL (weak_window == NULL && weak_reader == NULL && weak_controller == NULL);
+
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -983,6 +1020,7 @@ main (int   argc,
   g_test_add_func ("/bulletin/ui-window/new-year-arrives", test_new_year_arrives);
   g_test_add_func ("/bulletin/ui-window/article-file-changed", test_article_file_changed);
   g_test_add_func ("/bulletin/ui-window/accels-table", test_accels_table);
+  g_test_add_func ("/bulletin/ui-window/closed-window-finalized", test_closed_window_finalized);
 
   status = g_test_run ();
   g_object_unref (app);

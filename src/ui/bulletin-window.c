@@ -764,7 +764,19 @@ move_article_action (GSimpleAction *action,
     gtk_widget_error_bell (GTK_WIDGET (self));
 }
 
+/* F9 and the header's button.  A GPropertyAction on the window would hold
+ * the window from its own action map: a closed window would never go. */
+static void
+toggle_sidebar_change_state (GSimpleAction *action,
+                             GVariant      *state,
+                             gpointer       user_data)
+{
+  bulletin_window_set_sidebar_visible (BULLETIN_WINDOW (user_data), g_variant_get_boolean (state));
+  g_simple_action_set_state (action, g_variant_new_boolean (bulletin_window_get_sidebar_visible (user_data)));
+}
+
 static const GActionEntry win_actions[] = {
+  { "toggle-sidebar", NULL, NULL, "true", toggle_sidebar_change_state },
   { "open-folder", open_folder_action },
   { "open-file", open_file_action },
   { "open-uri", open_uri_action, "s" },
@@ -1120,6 +1132,15 @@ focus_folded_sidebar (GtkWidget     *widget,
 }
 
 static void
+sync_toggle_sidebar (BulletinWindow *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "toggle-sidebar");
+
+  if (action != NULL)
+    g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (split_get_revealed (self)));
+}
+
+static void
 sidebar_revealed_changed (BulletinWindow *self)
 {
   gboolean revealed = split_get_revealed (self);
@@ -1133,6 +1154,7 @@ sidebar_revealed_changed (BulletinWindow *self)
   /* what a person chose in a wide window; a narrow one hides it by itself */
   if (!bulletin_window_get_folded (self))
     g_settings_set_boolean (self->settings, "sidebar-visible", revealed);
+  sync_toggle_sidebar (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIDEBAR_VISIBLE]);
 }
 
@@ -1502,7 +1524,6 @@ bulletin_window_reading_init (BulletinWindow *self)
 static void
 bulletin_window_init (BulletinWindow *self)
 {
-  g_autoptr(GPropertyAction) toggle_sidebar = NULL;
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1515,8 +1536,7 @@ bulletin_window_init (BulletinWindow *self)
   self->children = gtk_widget_observe_children (GTK_WIDGET (self));
   g_signal_connect (self->children, "items-changed", G_CALLBACK (window_children_changed), NULL);
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
-  toggle_sidebar = g_property_action_new ("toggle-sidebar", self, "sidebar-visible");
-  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (toggle_sidebar));
+  sync_toggle_sidebar (self);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
