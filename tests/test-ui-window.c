@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bulletin-accels.h"
+#include "bulletin-annotations-controller.h"
 #include "bulletin-application.h"
 #include "bulletin-window.h"
 #include "bulletin-test-utils.h"
@@ -944,6 +945,133 @@ test_accels_table (void)
   close_window (window);
 }
 
+/* A closed window goes away with everything it made: nothing long-lived
+ * (the application, settings, the notes store, a file monitor, a pending
+ * task or source) keeps the window, its reader or its notes controller. */
+static void
+test_closed_window_finalized (void)
+{
+  g_autofree char *dir = make_text_archive ();
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  BulletinWindow *window = new_window ();
+  gpointer weak_window = window;
+  gpointer weak_reader = bulletin_window_get_reader (window);
+  gpointer weak_controller = bulletin_annotations_controller_get_for_window (window);
+  int issue_pos, article_pos;
+
+  g_assert_nonnull (weak_controller);
+  g_object_add_weak_pointer (G_OBJECT (weak_window), &weak_window);
+  g_object_add_weak_pointer (G_OBJECT (weak_reader), &weak_reader);
+  g_object_add_weak_pointer (G_OBJECT (weak_controller), &weak_controller);
+
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  WAIT_UNTIL (find_row (window, "2024-03-12") == 1);
+  issue_pos = find_row (window, "2024-03-12");
+  activate_row (window, issue_pos);
+  WAIT_UNTIL ((article_pos = find_article_row (window, issue_pos + 1)) > issue_pos);
+  activate_row (window, article_pos);
+  WAIT_UNTIL (reader_shows (window, SPRING_HEADLINE));
+
+  /* as a person closes it */
+  gtk_window_close (GTK_WINDOW (window));
+  window = NULL;
+  WAIT_UNTIL (weak_window == NULL && weak_reader == NULL && weak_controller == NULL);
+
+  remove_tree (dir);
+}
+
+/* Opening another archive lets the previous one go: its library, its
+ * archive (and their issues, articles and file monitors). */
+static void
+test_previous_archive_finalized (void)
+{
+  g_autofree char *dir = make_text_archive ();
+  g_autofree char *other_dir = make_text_archive ();
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GFile) other = g_file_new_for_path (other_dir);
+  BulletinWindow *window = new_window ();
+  gpointer weak_library, weak_archive, weak_issue, weak_article;
+  int issue_pos, article_pos;
+
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  WAIT_UNTIL (find_row (window, "2024-03-12") == 1);
+  issue_pos = find_row (window, "2024-03-12");
+  activate_row (window, issue_pos);
+  WAIT_UNTIL ((article_pos = find_article_row (window, issue_pos + 1)) > issue_pos);
+  activate_row (window, article_pos);
+  WAIT_UNTIL (reader_shows (window, SPRING_HEADLINE));
+
+  weak_library = bulletin_window_get_library (window);
+  weak_archive = bulletin_library_get_archive (weak_library);
+  g_object_add_weak_pointer (G_OBJECT (weak_library), &weak_library);
+  g_object_add_weak_pointer (G_OBJECT (weak_archive), &weak_archive);
+  weak_article = bulletin_reader_view_get_article (bulletin_window_get_reader (window));
+  g_object_add_weak_pointer (G_OBJECT (weak_article), &weak_article);
+  {
+    g_autoptr(GObject) issue = dup_row_item (window, issue_pos);
+
+    weak_issue = issue;
+    g_object_add_weak_pointer (issue, &weak_issue);
+  }
+
+  bulletin_window_open (window, other);
+  WAIT_UNTIL (library_done (window));
+  WAIT_UNTIL (find_row (window, "2024-03-12") == 1);
+  drain ();
+  WAIT_UNTIL (weak_library == NULL && weak_archive == NULL && weak_issue == NULL && weak_article == NULL);
+
+  close_window (window);
+  remove_tree (dir);
+  remove_tree (other_dir);
+}
+
+/* Opening an archive from Recent Archives leaves no popover behind: the
+ * menu that was shown is either the one the button still has or gone. */
+static void
+test_recent_menu_not_kept (void)
+{
+  g_autofree char *dir = make_text_archive ();
+  g_autofree char *other_dir = make_text_archive ();
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GFile) other = g_file_new_for_path (other_dir);
+  g_autofree char *uri = g_file_get_uri (folder);
+  BulletinWindow *window = new_window ();
+  GtkMenuButton *button;
+  gpointer shown;
+
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  bulletin_window_open (window, other);
+  WAIT_UNTIL (library_done (window));
+  button = GTK_MENU_BUTTON (find_primary_menu_button (GTK_WIDGET (bulletin_window_get_header_bar (window))));
+  shown = gtk_menu_button_get_popover (button);
+  g_object_add_weak_pointer (G_OBJECT (shown), &shown);
+
+  gtk_menu_button_popup (button);
+  drain ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gtk_menu_button_get_popover (button)), "win.open-uri", "s", uri));
+  gtk_menu_button_popdown (button);
+  WAIT_UNTIL (library_done (window));
+  drain ();
+  g_assert_true (shown == NULL || shown == (gpointer) gtk_menu_button_get_popover (button));
+  /* and it still offers the other archive, with its row */
+  {
+    g_autofree char *offered = recent_in_menu (window);
+    g_autofree char *other_uri = g_file_get_uri (other);
+
+    g_assert_nonnull (strstr (offered, other_uri));
+    g_assert_null (strstr (offered, uri));
+  }
+
+  if (shown != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (shown), &shown);
+  close_window (window);
+  remove_tree (dir);
+  remove_tree (other_dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -983,6 +1111,9 @@ main (int   argc,
   g_test_add_func ("/bulletin/ui-window/new-year-arrives", test_new_year_arrives);
   g_test_add_func ("/bulletin/ui-window/article-file-changed", test_article_file_changed);
   g_test_add_func ("/bulletin/ui-window/accels-table", test_accels_table);
+  g_test_add_func ("/bulletin/ui-window/closed-window-finalized", test_closed_window_finalized);
+  g_test_add_func ("/bulletin/ui-window/previous-archive-finalized", test_previous_archive_finalized);
+  g_test_add_func ("/bulletin/ui-window/recent-menu-not-kept", test_recent_menu_not_kept);
 
   status = g_test_run ();
   g_object_unref (app);

@@ -1921,6 +1921,11 @@ unsaved_response (GtkWidget                     *dialog,
   self->unsaved_dialog = NULL;
   if (self->window == NULL)
     return;
+#if !ADW_CHECK_VERSION (1, 5, 0)
+  /* The answer may close the window, which nothing else keeps: the dialog,
+   * finished and about to go, must not point at it any more. */
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
+#endif
   if (g_strcmp0 (response, "retry") == 0)
     {
       if (bulletin_annotations_save_now (self->store, &error) &&

@@ -38,6 +38,7 @@ struct _BulletinWindow
 
   GSettings            *settings;
   GMenu                *recent_menu;
+  GMenu                *open_section;  /* of the primary menu, built once */
   BulletinLibrary      *library;
   GCancellable         *cancellable;
   GError               *open_error;
@@ -232,6 +233,7 @@ update_state (BulletinWindow *self)
 /* --- recent archives ----------------------------------------------------- */
 
 static void rebuild_primary_menu (BulletinWindow *self);
+#define N_OPEN_ITEMS 3  /* Open Folder, Open File, Open Sample */
 
 /* A Recent Archives row: the archive's name as it is (underscores and
  * all: no mnemonic), and the folder it is in under it. */
@@ -764,7 +766,19 @@ move_article_action (GSimpleAction *action,
     gtk_widget_error_bell (GTK_WIDGET (self));
 }
 
+/* F9 and the header's button.  A GPropertyAction on the window would hold
+ * the window from its own action map: a closed window would never go. */
+static void
+toggle_sidebar_change_state (GSimpleAction *action,
+                             GVariant      *state,
+                             gpointer       user_data)
+{
+  bulletin_window_set_sidebar_visible (BULLETIN_WINDOW (user_data), g_variant_get_boolean (state));
+  g_simple_action_set_state (action, g_variant_new_boolean (bulletin_window_get_sidebar_visible (user_data)));
+}
+
 static const GActionEntry win_actions[] = {
+  { "toggle-sidebar", NULL, NULL, "true", toggle_sidebar_change_state },
   { "open-folder", open_folder_action },
   { "open-file", open_file_action },
   { "open-uri", open_uri_action, "s" },
@@ -1021,6 +1035,7 @@ bulletin_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->recent_menu);
+  g_clear_object (&self->open_section);
   g_clear_pointer (&self->extra_panes, g_ptr_array_unref);
   g_clear_error (&self->open_error);
 
@@ -1120,6 +1135,15 @@ focus_folded_sidebar (GtkWidget     *widget,
 }
 
 static void
+sync_toggle_sidebar (BulletinWindow *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "toggle-sidebar");
+
+  if (action != NULL)
+    g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (split_get_revealed (self)));
+}
+
+static void
 sidebar_revealed_changed (BulletinWindow *self)
 {
   gboolean revealed = split_get_revealed (self);
@@ -1133,6 +1157,7 @@ sidebar_revealed_changed (BulletinWindow *self)
   /* what a person chose in a wide window; a narrow one hides it by itself */
   if (!bulletin_window_get_folded (self))
     g_settings_set_boolean (self->settings, "sidebar-visible", revealed);
+  sync_toggle_sidebar (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIDEBAR_VISIBLE]);
 }
 
@@ -1439,14 +1464,34 @@ bulletin_window_class_init (BulletinWindowClass *klass)
 static void
 rebuild_primary_menu (BulletinWindow *self)
 {
-  g_autoptr(GMenu) menu = g_menu_new ();
-  g_autoptr(GMenu) open_section = g_menu_new ();
-  g_autoptr(GMenu) app_section = g_menu_new ();
+  g_autoptr(GMenu) menu = NULL;
+  GMenu *open_section;
+  g_autoptr(GMenu) app_section = NULL;
+  gboolean want_recent = g_menu_model_get_n_items (G_MENU_MODEL (self->recent_menu)) > 0;
 
+  /* Once built, the menu only gains or loses "Recent Archives": a new
+   * model would make the menu button a new popover, and GTK 4.8 keeps a
+   * popover that was shown alive after it is replaced (opening an archive
+   * from Recent Archives lost about 300 KiB each time). */
+  if (self->open_section != NULL)
+    {
+      gboolean has_recent = g_menu_model_get_n_items (G_MENU_MODEL (self->open_section)) > N_OPEN_ITEMS;
+
+      if (want_recent && !has_recent)
+        g_menu_append_submenu (self->open_section, _("_Recent Archives"), G_MENU_MODEL (self->recent_menu));
+      else if (!want_recent && has_recent)
+        g_menu_remove (self->open_section, N_OPEN_ITEMS);
+      return;
+    }
+
+  menu = g_menu_new ();
+  app_section = g_menu_new ();
+  open_section = self->open_section = g_menu_new ();
   g_menu_append (open_section, _("_Open Archive Folder…"), "win.open-folder");
   g_menu_append (open_section, _("Open _File…"), "win.open-file");
   g_menu_append (open_section, _("Open _Sample Archive"), "win.open-sample");
-  if (g_menu_model_get_n_items (G_MENU_MODEL (self->recent_menu)) > 0)
+  g_assert (g_menu_model_get_n_items (G_MENU_MODEL (open_section)) == N_OPEN_ITEMS);
+  if (want_recent)
     g_menu_append_submenu (open_section, _("_Recent Archives"), G_MENU_MODEL (self->recent_menu));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (open_section));
   {
@@ -1543,7 +1588,6 @@ bulletin_window_header_init (BulletinWindow *self)
 static void
 bulletin_window_init (BulletinWindow *self)
 {
-  g_autoptr(GPropertyAction) toggle_sidebar = NULL;
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1557,8 +1601,7 @@ bulletin_window_init (BulletinWindow *self)
   self->children = gtk_widget_observe_children (GTK_WIDGET (self));
   g_signal_connect (self->children, "items-changed", G_CALLBACK (window_children_changed), NULL);
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
-  toggle_sidebar = g_property_action_new ("toggle-sidebar", self, "sidebar-visible");
-  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (toggle_sidebar));
+  sync_toggle_sidebar (self);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
