@@ -884,14 +884,24 @@ struct _Seen {
   gsize    n;
 };
 
+/* room for @n groups without growing (a table at most 7/8 full) */
+static Seen *
+seen_new_for (gsize n)
+{
+  Seen *seen = g_new0 (Seen, 1);
+  gsize cap = 256;
+
+  while (n * 8 > cap * 7)
+    cap *= 2;
+  seen->mask = cap - 1;
+  seen->slots = g_new0 (guint64, 2 * cap);
+  return seen;
+}
+
 static Seen *
 seen_new (void)
 {
-  Seen *seen = g_new0 (Seen, 1);
-
-  seen->mask = 255;
-  seen->slots = g_new0 (guint64, 2 * (seen->mask + 1));
-  return seen;
+  return seen_new_for (0);
 }
 
 static void
@@ -936,7 +946,10 @@ seen_set (Seen    *seen,
 {
   gsize i;
 
-  if ((seen->n + 1) * 2 > seen->mask + 1)
+  /* at most 7/8 full (linear probing with a mixed 64-bit key stays short
+   * there): a save builds a second table beside the first, and 100,000
+   * notes and bookmarks then cost 4 MiB a table rather than 8 */
+  if ((seen->n + 1) * 8 > (seen->mask + 1) * 7)
     {
       guint64 *old = seen->slots;
       gsize old_cap = seen->mask + 1;
@@ -2288,7 +2301,9 @@ write_thread_work (BulletinAnnotations *self,
       return;
     }
 
-  now_seen = seen_new ();
+  g_mutex_lock (&self->state_lock);
+  now_seen = seen_new_for (self->seen != NULL ? self->seen->n : 0);
+  g_mutex_unlock (&self->state_lock);
   if (!write_streaming (self, now_seen, &local_error))
     {
       release_lock (fd);
