@@ -16,14 +16,16 @@
 #include "bulletin-export.h"
 #include "bulletin-paginator.h"
 
+/* the project's own sentences, of the shapes the bulletins have:
+ * numbers, Latin, quotes and ellipses inside Chinese */
 static const char *const sentences[] = {
-  "疫情如令，责任如山。",
-  "在疫情防控工作中，徐汇区“两新”组织党组织积极响应市委、区委号召，充分发挥战斗堡垒作用。",
-  "上海爱尔眼科医院组织靠前指挥、书记带头冲锋，25名党员和入党积极分子踊跃报名争当疫情防控志愿者。",
-  "目前每个工作日午餐420客左右，其中送餐上门330客左右，送到5个助餐点90客左右。",
-  "依托互联网企业党建联盟，虹梅街道党工委联动淘米网络党支部，在疫情期间策划制作红色教育视频作品。",
-  "土鸡蛋、菠菜、青菜、香葱、大米、香肠、挂面……每份爱心蔬菜都种类丰富。",
-  "“只要有需要，我就在！”“我是党员，‘疫’不容辞！”",
+  "社区图书馆从本周起延长开放时间。",
+  "街道在居民议事会上介绍了老楼加装电梯的进展，居民代表逐一提出意见和建议。",
+  "目前已有11台电梯完工，另有30台正在施工，预计年底前全部交付使用。",
+  "图书馆每天接待读者约420人次，其中周末约650人次，借阅量比去年增加了25%。",
+  "志愿者利用周末时间整理旧书，为社区里的孩子们开设阅读课和手工课。",
+  "图画书、科普读物、报纸、杂志、地方志……每个书架都摆得满满当当。",
+  "“只要读者需要，我们就开门！”“看书的地方，‘家’门口就有！”",
 };
 
 static BulletinArticle *
@@ -33,9 +35,9 @@ make_article (guint chars)
   g_autoptr(GString) paragraph = g_string_new (NULL);
   guint n = 0, s = 0;
 
-  bulletin_article_append_block (article, BULLETIN_BLOCK_HEADLINE, "超七吨蔬菜紧急发至困难群众家中", -1);
-  bulletin_article_set_headline (article, "超七吨蔬菜紧急发至困难群众家中");
-  bulletin_article_append_block (article, BULLETIN_BLOCK_BYLINE, "记者 吴会雄 王卫民", -1);
+  bulletin_article_append_block (article, BULLETIN_BLOCK_HEADLINE, "社区图书馆周末延长开放", -1);
+  bulletin_article_set_headline (article, "社区图书馆周末延长开放");
+  bulletin_article_append_block (article, BULLETIN_BLOCK_BYLINE, "记者 林晓", -1);
   bulletin_article_append_block (article, BULLETIN_BLOCK_DATELINE, "本报讯", -1);
   while (n < chars)
     {
