@@ -542,11 +542,23 @@ note_on (const char *article)
   return g_list_model_get_item (notes, position_of (notes, article));
 }
 
+static gboolean
+editor_shown (gpointer data)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (bulletin_annotations_controller_get_editor (controller ())));
+}
+
+/* as a person would: open the editor, and open it again if it did not
+ * come (on a loaded machine the note's highlight may not be laid out yet,
+ * or the popover may lose its first grab) */
 static void
 edit (BulletinNote *note)
 {
-  bulletin_annotations_controller_edit_note (controller (), note);
-  bulletin_test_iterate (100);
+  for (guint attempt = 0; attempt < 5 && !editor_shown (NULL); attempt++)
+    {
+      bulletin_annotations_controller_edit_note (controller (), note);
+      bulletin_test_wait_for (editor_shown, NULL, 2);
+    }
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bulletin_annotations_controller_get_editor (controller ()))));
 }
 
@@ -672,6 +684,7 @@ test_undo_and_editor (void)
     g_assert_true (press_in_editor ("Escape"));
     g_assert_nonnull (bulletin_annotations_controller_get_dialog (controller ()));
     answer ("cancel");
+    bulletin_test_wait_for (editor_shown, NULL, 2);
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
     gtk_text_buffer_get_bounds (buffer, &s, &e);
     kept = gtk_text_buffer_get_text (buffer, &s, &e, FALSE);
