@@ -136,6 +136,23 @@ put_cursor_on (BulletinWindow *window,
   gtk_text_buffer_place_cursor (buffer, &match_start);
 }
 
+static GtkDropDown *
+find_drop_down (GtkWidget *widget)
+{
+  if (GTK_IS_DROP_DOWN (widget))
+    return GTK_DROP_DOWN (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkDropDown *found = find_drop_down (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Other Encoding…: a dialog over the window with a list to choose from */
 static GtkWindow *
 find_dialog (BulletinWindow *window)
 {
@@ -143,7 +160,7 @@ find_dialog (BulletinWindow *window)
 
   for (GList *l = toplevels; l != NULL; l = l->next)
     if (gtk_window_get_transient_for (l->data) == GTK_WINDOW (window) &&
-        g_object_get_data (l->data, "bulletin-dropdown") != NULL)
+        find_drop_down (l->data) != NULL)
       return l->data;
   return NULL;
 }
@@ -236,7 +253,7 @@ test_correct_in_window (void)
     guint at = GTK_INVALID_LIST_POSITION;
 
     WAIT_UNTIL ((dialog = find_dialog (window)) != NULL);
-    dropdown = g_object_get_data (G_OBJECT (dialog), "bulletin-dropdown");
+    dropdown = find_drop_down (GTK_WIDGET (dialog));
     names = gtk_drop_down_get_model (dropdown);
     for (guint i = 0; i < g_list_model_get_n_items (names); i++)
       {

@@ -942,6 +942,19 @@ test_accels_table (void)
         g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), accels[i].action + 4));
     }
 
+  /* the reading preferences' text size (Ctrl+plus, Ctrl+0) is the window's */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    double size;
+
+    g_settings_reset (settings, "reading-font-size");
+    size = g_settings_get_double (settings, "reading-font-size");
+    g_action_group_activate_action (G_ACTION_GROUP (window), "text-larger", NULL);
+    g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "reading-font-size"), size + 1, 0.01);
+    g_action_group_activate_action (G_ACTION_GROUP (window), "text-reset", NULL);
+    g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "reading-font-size"), size, 0.01);
+  }
+
   close_window (window);
 }
 

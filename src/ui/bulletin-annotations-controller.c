@@ -9,6 +9,7 @@
 #include "bulletin-annotations-view.h"
 #include "bulletin-corrections.h"
 #include "bulletin-window-corrections.h"
+#include "bulletin-window-private.h"
 
 #define POSITION_DELAY_MS 800
 #define NOTE_TAG "bulletin-note"
@@ -48,6 +49,9 @@ struct _BulletinAnnotationsController
   char                *editing_text;   /* the text when the editor opened */
   gboolean             confirming;     /* asking whether to discard it */
   GObject             *dialog;         /* the question asked, if any (weak) */
+  GObject             *asked_item;     /* Open “archive”?: the row's record */
+  char                *asked_uri;      /* and the archive it was made in */
+  char                *damaged_path;   /* a damaged copy offered to restore */
 
   /* Ctrl+Z: what can be undone, the newest last */
   GPtrArray           *undo_stack;
@@ -87,6 +91,7 @@ struct _BulletinAnnotationsController
   gboolean             target_is_note;
 #if !GTK_CHECK_VERSION (4, 10, 0)
   GtkFileChooserNative *chooser;
+  int                  chooser_job;    /* a FileJob */
 #endif
 
   /* closing with unsaved bookmarks or notes: asked once at a time */
@@ -306,12 +311,12 @@ apply_undo (BulletinAnnotationsController *self,
 
 /* Ctrl+Z: the last deletion or edit.  In a text field it is the field's
  * own Undo. */
-static void
-undo_action (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
+void
+_bulletin_window_undo (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
 {
-  BulletinAnnotationsController *self = user_data;
+  BulletinAnnotationsController *self = BULLETIN_WINDOW (user_data)->annotations;
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self->window));
 
   if (focus != NULL &&
@@ -331,18 +336,16 @@ undo_action (GSimpleAction *action,
 /* A toast's Undo button: the change it offered, wherever it is in the
  * stack now (nothing if Ctrl+Z undid it already) */
 static void
-undo_clicked (AdwToast *toast,
-              GObject  *item)
+undo_clicked (AdwToast                      *toast,
+              BulletinAnnotationsController *self)
 {
-  BulletinAnnotationsController *self = g_object_get_data (G_OBJECT (toast), "bulletin-controller");
-
-  if (self == NULL || self->window == NULL)
+  if (self->window == NULL)
     return;
   for (guint i = self->undo_stack->len; i > 0; i--)
     {
       UndoEntry *entry = g_ptr_array_index (self->undo_stack, i - 1);
 
-      if (entry->item == item)
+      if (entry->toast == toast)
         {
           apply_undo (self, i - 1);
           return;
@@ -362,9 +365,7 @@ offer_undo (BulletinAnnotationsController *self,
   UndoEntry *entry = push_undo (self, item, edited);
 
   adw_toast_set_button_label (toast, _("_Undo"));
-  g_object_set_data (G_OBJECT (toast), "bulletin-controller", self);
-  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_clicked), g_object_ref (item),
-                         (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_clicked), self, 0);
   entry->toast = toast;
   g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) &entry->toast);
   bulletin_window_add_toast (self->window, toast);
@@ -410,18 +411,18 @@ fill_archive (BulletinAnnotationsController *self,
               char                         **uri,
               const char                   **name)
 {
-  BulletinLibrary *library = bulletin_window_get_library (self->window);
+  BulletinLibrary *library = self->window->library;
 
   *uri = library != NULL ? g_file_get_uri (bulletin_library_get_location (library)) : NULL;
   *name = library != NULL ? bulletin_library_get_display_name (library) : NULL;
 }
 
-static void
-toggle_bookmark_action (GSimpleAction *action,
-                        GVariant      *parameter,
-                        gpointer       user_data)
+void
+_bulletin_window_toggle_bookmark (GSimpleAction *action,
+                                  GVariant      *parameter,
+                                  gpointer       user_data)
 {
-  BulletinAnnotationsController *self = user_data;
+  BulletinAnnotationsController *self = BULLETIN_WINDOW (user_data)->annotations;
   BulletinArticle *article = current_article (self);
   const char *announcement = NULL;
   const char *id;
@@ -693,7 +694,7 @@ build_editor (BulletinAnnotationsController *self)
   /* in the box around the reader: a text view takes only its own kind of
    * children; we keep a reference, the box may drop it first */
   self->editor = g_object_ref_sink (GTK_POPOVER (gtk_popover_new ()));
-  gtk_widget_set_parent (GTK_WIDGET (self->editor), GTK_WIDGET (bulletin_window_get_reader_area (self->window)));
+  gtk_widget_set_parent (GTK_WIDGET (self->editor), GTK_WIDGET (self->window->reader_area));
   gtk_popover_set_position (self->editor, GTK_POS_BOTTOM);
 
   self->editor_quote = GTK_LABEL (quote);
@@ -834,12 +835,12 @@ open_editor (BulletinAnnotationsController *self,
   gtk_widget_grab_focus (GTK_WIDGET (self->editor_text));
 }
 
-static void
-add_note_action (GSimpleAction *action,
-                 GVariant      *parameter,
-                 gpointer       user_data)
+void
+_bulletin_window_add_note (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
 {
-  BulletinAnnotationsController *self = user_data;
+  BulletinAnnotationsController *self = BULLETIN_WINDOW (user_data)->annotations;
   BulletinArticle *article = current_article (self);
   g_autoptr(BulletinNote) note = NULL;
   const char *issue_id, *title, *date, *archive_name;
@@ -990,12 +991,12 @@ bulletin_annotations_controller_edit_note (BulletinAnnotationsController *self,
 
 /* --- citation, export -------------------------------------------------------- */
 
-static void
-copy_citation_action (GSimpleAction *action,
-                      GVariant      *parameter,
-                      gpointer       user_data)
+void
+_bulletin_window_copy_citation (GSimpleAction *action,
+                                GVariant      *parameter,
+                                gpointer       user_data)
 {
-  BulletinAnnotationsController *self = user_data;
+  BulletinAnnotationsController *self = BULLETIN_WINDOW (user_data)->annotations;
   BulletinArticle *article = current_article (self);
   const char *issue_id, *title, *date;
   g_autofree char *quote = NULL;
@@ -1110,15 +1111,22 @@ bulletin_annotations_controller_restore_from (BulletinAnnotationsController *sel
 }
 
 #if GTK_CHECK_VERSION (4, 10, 0)
+typedef struct {
+  BulletinAnnotationsController *self;
+  FileJob                        job;
+} FileRequest;
+
 static void
 file_dialog_done (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(BulletinAnnotationsController) self = user_data;
-  FileJob job = GPOINTER_TO_INT (g_object_get_data (object, "bulletin-job"));
+  FileRequest *request = user_data;
+  g_autoptr(BulletinAnnotationsController) self = request->self;
+  FileJob job = request->job;
   g_autoptr(GFile) file = NULL;
 
+  g_free (request);
   if (job == FILE_IMPORT)
     file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (object), result, NULL);
   else
@@ -1132,7 +1140,7 @@ chooser_response (GtkNativeDialog               *dialog,
                   int                            response,
                   BulletinAnnotationsController *self)
 {
-  FileJob job = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "bulletin-job"));
+  FileJob job = self->chooser_job;
 
   if (response == GTK_RESPONSE_ACCEPT)
     {
@@ -1156,16 +1164,18 @@ choose_file (BulletinAnnotationsController *self,
   const char *name = job == FILE_EXPORT ? _("Notes.md") : _("Bookmarks and notes backup.ini");
 #if GTK_CHECK_VERSION (4, 10, 0)
   g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
+  FileRequest *request = g_new0 (FileRequest, 1);
 
+  request->self = g_object_ref (self);
+  request->job = job;
   gtk_file_dialog_set_title (dialog, title);
   gtk_file_dialog_set_modal (dialog, TRUE);
-  g_object_set_data (G_OBJECT (dialog), "bulletin-job", GINT_TO_POINTER (job));
   if (job == FILE_IMPORT)
-    gtk_file_dialog_open (dialog, GTK_WINDOW (self->window), NULL, file_dialog_done, g_object_ref (self));
+    gtk_file_dialog_open (dialog, GTK_WINDOW (self->window), NULL, file_dialog_done, request);
   else
     {
       gtk_file_dialog_set_initial_name (dialog, name);
-      gtk_file_dialog_save (dialog, GTK_WINDOW (self->window), NULL, file_dialog_done, g_object_ref (self));
+      gtk_file_dialog_save (dialog, GTK_WINDOW (self->window), NULL, file_dialog_done, request);
     }
 #else
   if (self->chooser != NULL)
@@ -1178,22 +1188,23 @@ choose_file (BulletinAnnotationsController *self,
                                                _("_Cancel"));
   if (job != FILE_IMPORT)
     gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
-  g_object_set_data (G_OBJECT (self->chooser), "bulletin-job", GINT_TO_POINTER (job));
+  self->chooser_job = job;
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
   g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 #endif
 }
 
-static void
-file_action (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
+void
+_bulletin_window_notes_file (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
 {
+  BulletinAnnotationsController *self = BULLETIN_WINDOW (user_data)->annotations;
   const char *name = g_action_get_name (G_ACTION (action));
 
-  choose_file (user_data, g_str_equal (name, "export-notes") ? FILE_EXPORT
-                          : g_str_equal (name, "backup-notes") ? FILE_BACKUP : FILE_IMPORT);
+  choose_file (self, g_str_equal (name, "export-notes") ? FILE_EXPORT
+                     : g_str_equal (name, "backup-notes") ? FILE_BACKUP : FILE_IMPORT);
 }
 
 /* --- opening articles ---------------------------------------------------------- */
@@ -1279,7 +1290,7 @@ find_issue (BulletinAnnotationsController *self,
             const char                    *issue_id,
             const char                    *article_id)
 {
-  BulletinLibrary *library = bulletin_window_get_library (self->window);
+  BulletinLibrary *library = self->window->library;
   GListModel *issues;
   guint n;
 
@@ -1318,7 +1329,7 @@ static gboolean
 search_wanted (Search *search)
 {
   return search->self->window != NULL &&
-         bulletin_window_get_library (search->self->window) == search->library &&
+         search->self->window->library == search->library &&
          g_strcmp0 (search->self->pending_article, search->article_id) == 0;
 }
 
@@ -1388,7 +1399,7 @@ open_article (BulletinAnnotationsController *self,
               gboolean                       is_note)
 {
   g_autoptr(BulletinIssue) issue = find_issue (self, issue_id, article_id);
-  BulletinLibrary *library = bulletin_window_get_library (self->window);
+  BulletinLibrary *library = self->window->library;
 
   g_free (self->pending_article);
   self->pending_article = g_strdup (article_id);
@@ -1494,8 +1505,8 @@ open_archive_response (GObject                       *dialog,
                        const char                    *response,
                        BulletinAnnotationsController *self)
 {
-  GObject *item = g_object_get_data (dialog, "bulletin-item");
-  const char *uri = g_object_get_data (dialog, "bulletin-uri");
+  g_autoptr(GObject) item = g_steal_pointer (&self->asked_item);
+  g_autofree char *uri = g_steal_pointer (&self->asked_uri);
 
   if (g_strcmp0 (response, "open") == 0 && self->window != NULL && item != NULL)
     open_in_archive (self, item, uri);
@@ -1508,7 +1519,7 @@ other_archive (BulletinAnnotationsController *self,
                GObject                       *item,
                const char                   **name)
 {
-  BulletinLibrary *library = bulletin_window_get_library (self->window);
+  BulletinLibrary *library = self->window->library;
   const char *uri;
   g_autofree char *current = NULL;
   g_autoptr(GFile) file = NULL;
@@ -1548,12 +1559,10 @@ view_open (BulletinAnnotationsView       *view,
 
   if (uri != NULL)
     {
-      BulletinLibrary *library = bulletin_window_get_library (self->window);
+      BulletinLibrary *library = self->window->library;
       g_autofree char *shown = NULL;
       g_autofree char *heading = NULL;
       g_autofree char *body = NULL;
-      GObject *dialog;
-
       if (name == NULL)
         {
           g_autoptr(GFile) file = g_file_new_for_uri (uri);
@@ -1571,10 +1580,11 @@ view_open (BulletinAnnotationsView       *view,
                                 ? _("The bookmark was made in “%s”. It opens in place of “%s”.")
                                 : _("The note was made in “%s”. It opens in place of “%s”."),
                               name, bulletin_library_get_display_name (library));
-      dialog = ask (self, heading, body, _("_Cancel"), "open", _("_Open"), FALSE,
-                    G_CALLBACK (open_archive_response), g_object_ref (self), g_object_unref);
-      g_object_set_data_full (dialog, "bulletin-item", g_object_ref (item), g_object_unref);
-      g_object_set_data_full (dialog, "bulletin-uri", g_strdup (uri), g_free);
+      g_set_object (&self->asked_item, item);
+      g_free (self->asked_uri);
+      self->asked_uri = g_strdup (uri);
+      ask (self, heading, body, _("_Cancel"), "open", _("_Open"), FALSE,
+           G_CALLBACK (open_archive_response), g_object_ref (self), g_object_unref);
       return;
     }
 
@@ -1631,7 +1641,7 @@ bulletin_annotations_controller_save_position (BulletinAnnotationsController *se
   g_clear_handle_id (&self->position_source, g_source_remove);
   if (self->window == NULL || self->restoring)
     return;
-  library = bulletin_window_get_library (self->window);
+  library = self->window->library;
   article = current_article (self);
   display = bulletin_reader_view_get_display_text (self->reader);
   if (library == NULL || article == NULL || display == NULL)
@@ -1679,7 +1689,7 @@ try_restore (BulletinAnnotationsController *self)
 
   if (!self->restore_armed || self->window == NULL)
     return;
-  library = bulletin_window_get_library (self->window);
+  library = self->window->library;
   if (library != self->seen_library)
     {
       if (self->seen_library != NULL)
@@ -1761,7 +1771,7 @@ bulletin_annotations_controller_restore_position (BulletinAnnotationsController 
 static void
 update_views_archive (BulletinAnnotationsController *self)
 {
-  BulletinLibrary *library = bulletin_window_get_library (self->window);
+  BulletinLibrary *library = self->window->library;
   g_autofree char *uri = NULL;
 
   if (library != NULL)
@@ -1787,7 +1797,7 @@ bulletin_annotations_controller_archive_opened (BulletinAnnotationsController *s
 
   if (self->window == NULL)
     return;
-  library = bulletin_window_get_library (self->window);
+  library = self->window->library;
   if (self->target_uri != NULL)
     {
       g_autofree char *uri = library != NULL ? g_file_get_uri (bulletin_library_get_location (library)) : NULL;
@@ -1826,7 +1836,7 @@ bulletin_annotations_controller_is_opening (BulletinAnnotationsController *self)
 
   return self->opening ||
          (self->restore_armed && !self->restore_done && self->window != NULL &&
-          bulletin_window_get_library (self->window) == self->seen_library);
+          self->window->library == self->seen_library);
 }
 
 /**
@@ -2022,10 +2032,11 @@ static void
 restore_damaged_clicked (AdwToast                      *toast,
                          BulletinAnnotationsController *self)
 {
-  const char *path = g_object_get_data (G_OBJECT (toast), "bulletin-path");
   g_autoptr(GError) error = NULL;
 
-  if (!bulletin_annotations_restore_damaged_copy (self->store, path, &error))
+  if (self->damaged_path == NULL)
+    return;
+  if (!bulletin_annotations_restore_damaged_copy (self->store, self->damaged_path, &error))
     show_error (self, error);
   else
     bulletin_window_show_message (self->window, _("Bookmarks and notes restored from the damaged copy"));
@@ -2050,7 +2061,8 @@ offer_damaged_copy (BulletinAnnotationsController *self)
   toast = adw_toast_new (escaped);
   adw_toast_set_timeout (toast, 0);
   adw_toast_set_button_label (toast, _("_Restore"));
-  g_object_set_data_full (G_OBJECT (toast), "bulletin-path", g_steal_pointer (&path), g_free);
+  g_free (self->damaged_path);
+  self->damaged_path = g_steal_pointer (&path);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (restore_damaged_clicked), self, 0);
   bulletin_window_add_toast (self->window, toast);
   bulletin_announce (GTK_WIDGET (self->window), message);
@@ -2058,13 +2070,18 @@ offer_damaged_copy (BulletinAnnotationsController *self)
 
 /* --- setting up -------------------------------------------------------------- */
 
+/* the pages of the sidebar's stack, in the order of their buttons */
+static const char * const page_names[] = { "issues", "bookmarks", "notes" };
+
 static void
 page_button_toggled (GtkToggleButton               *button,
                      BulletinAnnotationsController *self)
 {
-  if (gtk_toggle_button_get_active (button))
-    gtk_stack_set_visible_child_name (self->sidebar_stack,
-                                      g_object_get_data (G_OBJECT (button), "bulletin-page"));
+  if (!gtk_toggle_button_get_active (button))
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (self->page_buttons); i++)
+    if (self->page_buttons[i] == GTK_WIDGET (button))
+      gtk_stack_set_visible_child_name (self->sidebar_stack, page_names[i]);
 }
 
 static void
@@ -2073,7 +2090,7 @@ page_changed (BulletinAnnotationsController *self)
   const char *name = gtk_stack_get_visible_child_name (self->sidebar_stack);
 
   for (guint i = 0; i < G_N_ELEMENTS (self->page_buttons); i++)
-    if (g_strcmp0 (g_object_get_data (G_OBJECT (self->page_buttons[i]), "bulletin-page"), name) == 0)
+    if (g_strcmp0 (page_names[i], name) == 0)
       gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->page_buttons[i]), TRUE);
 }
 
@@ -2083,10 +2100,9 @@ page_changed (BulletinAnnotationsController *self)
 static void
 add_pages (BulletinAnnotationsController *self)
 {
-  BulletinSidebar *issues = bulletin_window_get_sidebar (self->window);
+  BulletinSidebar *issues = self->window->sidebar;
   GtkWidget *column = gtk_widget_get_parent (GTK_WIDGET (issues));
   GtkWidget *box, *switcher;
-  const char *names[] = { "issues", "bookmarks", "notes" };
   const char *titles[] = { _("Issues"), _("Bookmarks"), _("Notes") };
 
   g_return_if_fail (ADW_IS_BIN (column));
@@ -2121,12 +2137,11 @@ add_pages (BulletinAnnotationsController *self)
   gtk_widget_set_margin_end (switcher, 6);
   gtk_widget_set_margin_top (switcher, 6);
   gtk_widget_set_margin_bottom (switcher, 6);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
     {
       GtkWidget *button = gtk_toggle_button_new_with_label (titles[i]);
 
       gtk_widget_set_hexpand (button, TRUE);
-      g_object_set_data (G_OBJECT (button), "bulletin-page", (gpointer) names[i]);
       if (i > 0)
         gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), GTK_TOGGLE_BUTTON (self->page_buttons[0]));
       g_signal_connect_object (button, "toggled", G_CALLBACK (page_button_toggled), self, 0);
@@ -2167,6 +2182,7 @@ bulletin_annotations_controller_dispose (GObject *object)
     gtk_widget_unparent (GTK_WIDGET (self->editor));
   g_clear_object (&self->editor);
   g_clear_object (&self->editing);
+  g_clear_object (&self->asked_item);
   if (self->window != NULL && self->bookmarks_view != NULL)
     {
       bulletin_window_remove_pane (self->window, self->bookmarks_view);
@@ -2193,6 +2209,8 @@ bulletin_annotations_controller_finalize (GObject *object)
   g_clear_pointer (&self->highlights, g_array_unref);
   g_free (self->pending_article);
   g_free (self->editing_text);
+  g_free (self->asked_uri);
+  g_free (self->damaged_path);
   clear_target (self);
 
   G_OBJECT_CLASS (bulletin_annotations_controller_parent_class)->finalize (object);
@@ -2227,10 +2245,9 @@ window_destroyed (BulletinAnnotationsController *self)
  * bulletin_annotations_controller_attach:
  * @window: a window
  *
- * Adds bookmarks, notes and the reading position to @window, which keeps
- * the controller.
+ * Adds bookmarks, notes and the reading position to @window.
  *
- * Returns: (transfer none): the controller
+ * Returns: (transfer full): the controller, for the window to keep
  */
 BulletinAnnotationsController *
 bulletin_annotations_controller_attach (BulletinWindow *window)
@@ -2239,24 +2256,13 @@ bulletin_annotations_controller_attach (BulletinWindow *window)
   g_autoptr(GError) error = NULL;
   g_autoptr(GMenu) menu = g_menu_new ();
   GtkGesture *click;
-  const GActionEntry entries[] = {
-    { "toggle-bookmark", toggle_bookmark_action, NULL, "false" },
-    { "add-note", add_note_action },
-    { "add-article-note", add_note_action },
-    { "copy-citation", copy_citation_action },
-    { "export-notes", file_action },
-    { "backup-notes", file_action },
-    { "import-notes", file_action },
-    { "undo", undo_action },
-  };
 
   g_return_val_if_fail (BULLETIN_IS_WINDOW (window), NULL);
 
   self = g_object_new (BULLETIN_TYPE_ANNOTATIONS_CONTROLLER, NULL);
   self->window = window;
-  self->reader = bulletin_window_get_reader (window);
+  self->reader = window->reader;
   self->text_view = bulletin_reader_view_get_text_view (self->reader);
-  g_object_set_data_full (G_OBJECT (window), "bulletin-annotations-controller", self, g_object_unref);
   g_signal_connect_object (window, "destroy", G_CALLBACK (window_destroyed), self, G_CONNECT_SWAPPED);
 
   self->store = bulletin_annotations_new (NULL);
@@ -2268,7 +2274,7 @@ bulletin_annotations_controller_attach (BulletinWindow *window)
   g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "save-state-changed", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
 
-  g_action_map_add_action_entries (G_ACTION_MAP (window), entries, G_N_ELEMENTS (entries), self);
+  /* the actions are the window's (bulletin-window.c); their handlers here */
   self->bookmark_action = g_object_ref (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (window), "toggle-bookmark")));
   self->add_note_action = g_object_ref (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (window), "add-note")));
   self->article_note_action = g_object_ref (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (window), "add-article-note")));
@@ -2281,7 +2287,7 @@ bulletin_annotations_controller_attach (BulletinWindow *window)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->bookmark_button), "win.toggle-bookmark");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->bookmark_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Bookmark"), -1);
-  adw_header_bar_pack_end (bulletin_window_get_header_bar (window), self->bookmark_button);
+  adw_header_bar_pack_end (window->header_bar, self->bookmark_button);
 
   add_pages (self);
   build_editor (self);
@@ -2299,11 +2305,11 @@ bulletin_annotations_controller_attach (BulletinWindow *window)
   g_signal_connect_object (self->reader, "article-shown", G_CALLBACK (article_shown), self, 0);
   g_signal_connect_object (self->reader, "notify::article", G_CALLBACK (article_changed),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (bulletin_window_get_sidebar (window), "article-selected",
+  g_signal_connect_object (window->sidebar, "article-selected",
                            G_CALLBACK (article_selected), self, 0);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (bulletin_reader_view_get_scrolled_window (self->reader)),
                            "value-changed", G_CALLBACK (schedule_position), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (bulletin_sidebar_get_tree_model (bulletin_window_get_sidebar (window)),
+  g_signal_connect_object (bulletin_sidebar_get_tree_model (window->sidebar),
                            "items-changed", G_CALLBACK (try_restore), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (window, "close-request", G_CALLBACK (window_close_request), self, 0);
 
@@ -2320,7 +2326,8 @@ bulletin_annotations_controller_attach (BulletinWindow *window)
 BulletinAnnotationsController *
 bulletin_annotations_controller_get_for_window (BulletinWindow *window)
 {
-  return g_object_get_data (G_OBJECT (window), "bulletin-annotations-controller");
+  g_return_val_if_fail (BULLETIN_IS_WINDOW (window), NULL);
+  return window->annotations;
 }
 
 /**

@@ -47,14 +47,22 @@ children_changed (GListModel  *children,
     }
 }
 
-void
+/**
+ * bulletin_reader_menu_attach:
+ *
+ * Gives @view the reader's context menu.
+ *
+ * Returns: (transfer full): what watches @view's children; the caller keeps
+ *   it as long as @view has the menu
+ */
+GListModel *
 bulletin_reader_menu_attach (GtkTextView *view)
 {
   GListModel *children;
 
-  g_return_if_fail (GTK_IS_TEXT_VIEW (view));
+  g_return_val_if_fail (GTK_IS_TEXT_VIEW (view), NULL);
 
   children = gtk_widget_observe_children (GTK_WIDGET (view));
   g_signal_connect_object (children, "items-changed", G_CALLBACK (children_changed), view, 0);
-  g_object_set_data_full (G_OBJECT (view), "bulletin-reader-menu-children", children, g_object_unref);
+  return children;
 }

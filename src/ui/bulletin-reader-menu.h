@@ -5,6 +5,6 @@
 
 G_BEGIN_DECLS
 
-void bulletin_reader_menu_attach (GtkTextView *view);
+GListModel *bulletin_reader_menu_attach (GtkTextView *view);
 
 G_END_DECLS

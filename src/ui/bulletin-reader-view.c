@@ -22,6 +22,7 @@ struct _BulletinReaderView
   GtkScrolledWindow       *scrolled_window;
   AdwClampScrollable      *clamp;
   GtkTextView             *text_view;
+  GListModel              *menu_watch;  /* bulletin-reader-menu.c */
 
   BulletinArticle         *article;
   BulletinDisplayText     *display;
@@ -289,6 +290,7 @@ bulletin_reader_view_dispose (GObject *object)
 
   stop_chunks (self);
   stop_scroll_tick (self);
+  g_clear_object (&self->menu_watch);
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_READER_VIEW);
   g_clear_object (&self->article);
@@ -482,7 +484,7 @@ bulletin_reader_view_init (BulletinReaderView *self)
   self->settings.family = self->family;
 
   gtk_widget_add_controller (GTK_WIDGET (self->text_view), bulletin_accels_new_controller ("reader."));
-  bulletin_reader_menu_attach (self->text_view);
+  self->menu_watch = bulletin_reader_menu_attach (self->text_view);
   g_signal_connect_object (gtk_widget_get_settings (GTK_WIDGET (self)), "notify::gtk-xft-dpi",
                            G_CALLBACK (dpi_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scrolled_window), "changed",

@@ -100,50 +100,29 @@ settings_changed (BulletinReadingPopover *self,
   apply (self);
 }
 
-static void
-change_size (BulletinReadingPopover *self,
-             double                  delta)
+/**
+ * bulletin_reading_settings_step_size:
+ * @step: points to add (Ctrl+plus 1, Ctrl+minus -1), 0 for the default
+ *
+ * Changes the reading text size in @settings, within its limits.
+ */
+void
+bulletin_reading_settings_step_size (GSettings *settings,
+                                     double     step)
 {
-  double size = g_settings_get_double (self->settings, "reading-font-size");
+  double size;
 
-  if (delta == 0)
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  if (step == 0)
     {
-      g_settings_reset (self->settings, "reading-font-size");
+      g_settings_reset (settings, "reading-font-size");
       return;
     }
-  size = CLAMP (size + delta, BULLETIN_READING_MIN_FONT_SIZE, BULLETIN_READING_MAX_FONT_SIZE);
-  g_settings_set_double (self->settings, "reading-font-size", size);
+  size = g_settings_get_double (settings, "reading-font-size");
+  size = CLAMP (size + step, BULLETIN_READING_MIN_FONT_SIZE, BULLETIN_READING_MAX_FONT_SIZE);
+  g_settings_set_double (settings, "reading-font-size", size);
 }
-
-static void
-text_larger (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
-{
-  change_size (user_data, 1);
-}
-
-static void
-text_smaller (GSimpleAction *action,
-              GVariant      *parameter,
-              gpointer       user_data)
-{
-  change_size (user_data, -1);
-}
-
-static void
-text_reset (GSimpleAction *action,
-            GVariant      *parameter,
-            gpointer       user_data)
-{
-  change_size (user_data, 0);
-}
-
-static const GActionEntry text_actions[] = {
-  { "text-larger", text_larger },
-  { "text-smaller", text_smaller },
-  { "text-reset", text_reset },
-};
 
 /* The family list: "Default" (the CJK fallbacks alone), then every
  * installed family. */
@@ -211,6 +190,20 @@ double_to_uint (const GValue       *value,
   return g_variant_new_uint32 ((guint32)(g_value_get_double (value) + 0.5));
 }
 
+/* The popover's own buttons; the window's win.text-larger ... are the
+ * same for the keyboard. */
+static void
+text_size_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  BulletinReadingPopover *self = BULLETIN_READING_POPOVER (widget);
+
+  bulletin_reading_settings_step_size (self->settings,
+                                       g_str_equal (action_name, "reading.text-larger") ? 1
+                                       : g_str_equal (action_name, "reading.text-smaller") ? -1 : 0);
+}
+
 static void
 bulletin_reading_popover_dispose (GObject *object)
 {
@@ -244,6 +237,9 @@ bulletin_reading_popover_class_init (BulletinReadingPopoverClass *klass)
   object_class->finalize = bulletin_reading_popover_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/bulletin-reading-popover.ui");
+  gtk_widget_class_install_action (widget_class, "reading.text-larger", NULL, text_size_action);
+  gtk_widget_class_install_action (widget_class, "reading.text-smaller", NULL, text_size_action);
+  gtk_widget_class_install_action (widget_class, "reading.text-reset", NULL, text_size_action);
   gtk_widget_class_bind_template_child (widget_class, BulletinReadingPopover, song_button);
   gtk_widget_class_bind_template_child (widget_class, BulletinReadingPopover, hei_button);
   gtk_widget_class_bind_template_child (widget_class, BulletinReadingPopover, family_dropdown);
@@ -313,7 +309,5 @@ bulletin_reading_popover_attach (BulletinReadingPopover *self,
 
   g_set_weak_pointer (&self->reader, reader);
   g_set_weak_pointer (&self->window, window);
-  if (G_IS_ACTION_MAP (window))
-    g_action_map_add_action_entries (G_ACTION_MAP (window), text_actions, G_N_ELEMENTS (text_actions), self);
   apply (self);
 }

@@ -18,11 +18,14 @@ GtkWidget *bulletin_reading_popover_new      (GSettings              *settings);
 
 /* Applies the preferences to @reader and @window now and on every change:
  * the colour scheme through AdwStyleManager (sepia: the "sepia" style
- * class on @window), and adds the win.text-larger, win.text-smaller and
- * win.text-reset actions to @window. */
+ * class on @window).  The window's win.text-larger, win.text-smaller and
+ * win.text-reset call bulletin_reading_settings_step_size (). */
 void       bulletin_reading_popover_attach   (BulletinReadingPopover *self,
                                               BulletinReaderView     *reader,
                                               GtkWindow              *window);
+
+void       bulletin_reading_settings_step_size (GSettings            *settings,
+                                                double                step);
 
 /* Reads the reading-* keys into @out; @family_out takes the family string
  * that @out->family points to. */

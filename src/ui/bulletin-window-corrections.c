@@ -3,12 +3,11 @@
 
 #include <glib/gi18n.h>
 
-#include "bulletin-annotations-controller.h"
 #include "bulletin-corrections.h"
 #include "bulletin-display-text.h"
 #include "bulletin-text-decoder.h"
 #include "bulletin-window-corrections.h"
-#include "bulletin-window-search.h"
+#include "bulletin-window-private.h"
 
 /*
  * The reader's corrections of plain-text issues: the line under the
@@ -64,8 +63,8 @@ issue_of (BulletinWindow  *self,
           BulletinArticle *article,
           guint           *index)
 {
-  BulletinLibrary *library = bulletin_window_get_library (self);
-  BulletinIssue *selected = bulletin_sidebar_get_selected_issue (bulletin_window_get_sidebar (self));
+  BulletinLibrary *library = self->library;
+  BulletinIssue *selected = bulletin_sidebar_get_selected_issue (self->sidebar);
   GListModel *issues;
 
   if (selected != NULL &&
@@ -142,12 +141,12 @@ reloaded (GObject      *object,
   now = snapshot (issue);
 
   /* notes on passages that went into another article follow them */
-  notes = bulletin_annotations_controller_get_for_window (r->window);
+  notes = r->window->annotations;
   if (notes != NULL && bulletin_annotations_controller_get_store (notes) != NULL && r->old != NULL)
     bulletin_corrections_rehome_notes (bulletin_annotations_controller_get_store (notes), r->old, now);
 
   /* the search index reads the issue again */
-  search = bulletin_window_get_archive_search (r->window);
+  search = r->window->archive_search;
   if (search != NULL && bulletin_archive_search_get_index (search) != NULL)
     {
       BulletinSearchIndex *index = bulletin_archive_search_get_index (search);
@@ -199,7 +198,7 @@ static BulletinCorrections *
 store_for (BulletinWindow *self)
 {
   BulletinCorrections *store = bulletin_corrections_get_default ();
-  BulletinLibrary *library = bulletin_window_get_library (self);
+  BulletinLibrary *library = self->library;
 
   if (store != NULL && library != NULL && bulletin_library_get_archive (library) != NULL)
     {
@@ -218,7 +217,7 @@ target (BulletinWindow   *self,
         guint            *index,
         guint            *offset)
 {
-  BulletinReaderView *reader = bulletin_window_get_reader (self);
+  BulletinReaderView *reader = self->reader;
   BulletinArticle *article = bulletin_reader_view_get_article (reader);
   BulletinDisplayText *display = bulletin_reader_view_get_display_text (reader);
   GtkTextBuffer *buffer;
@@ -243,10 +242,10 @@ target (BulletinWindow   *self,
   return g_steal_pointer (&issue);
 }
 
-static void
-correct (GSimpleAction *action,
-         GVariant      *parameter,
-         gpointer       user_data)
+void
+_bulletin_window_correct (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
 {
   BulletinWindow *self = user_data;
   const char *name = g_action_get_name (G_ACTION (action));
@@ -294,10 +293,10 @@ correct (GSimpleAction *action,
   reload (self, issue, articles, correction->line, message);
 }
 
-static void
-reset_corrections (GSimpleAction *action,
-                   GVariant      *parameter,
-                   gpointer       user_data)
+void
+_bulletin_window_reset_corrections (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
 {
   BulletinWindow *self = user_data;
   g_autoptr(BulletinIssue) issue = NULL;
@@ -327,12 +326,13 @@ void
 bulletin_window_corrections_refresh (BulletinWindow *self,
                                      const char     *message)
 {
-  BulletinArticle *article = bulletin_reader_view_get_article (bulletin_window_get_reader (self));
+  BulletinArticle *article;
   g_autoptr(BulletinIssue) issue = NULL;
   guint index = 0;
 
   g_return_if_fail (BULLETIN_IS_WINDOW (self));
 
+  article = bulletin_reader_view_get_article (self->reader);
   if (article != NULL)
     issue = issue_of (self, article, &index);
   if (issue != NULL && bulletin_issue_get_kind (issue) == BULLETIN_ISSUE_TEXT_FILE &&
@@ -408,14 +408,14 @@ reopen_loaded (GObject      *object,
   reopen_free (r);
 }
 
-static void
-reopen_with_encoding (GSimpleAction *action,
-                      GVariant      *parameter,
-                      gpointer       user_data)
+void
+_bulletin_window_reopen_with_encoding (GSimpleAction *action,
+                                       GVariant      *parameter,
+                                       gpointer       user_data)
 {
   BulletinWindow *self = user_data;
-  BulletinIssue *selected = bulletin_sidebar_get_selected_issue (bulletin_window_get_sidebar (self));
-  BulletinArticle *article = bulletin_reader_view_get_article (bulletin_window_get_reader (self));
+  BulletinIssue *selected = bulletin_sidebar_get_selected_issue (self->sidebar);
+  BulletinArticle *article = bulletin_reader_view_get_article (self->reader);
   g_autoptr(BulletinIssue) issue = NULL;
   Reopen *r;
   guint index;
@@ -443,10 +443,10 @@ reopen_with_encoding (GSimpleAction *action,
 
 /* Other Encoding…: every encoding iconv knows, in a list to search */
 static void
-encoding_chosen (GtkButton *button,
-                 GtkWindow *dialog)
+encoding_chosen (GtkButton   *button,
+                 GtkDropDown *dropdown)
 {
-  GtkDropDown *dropdown = g_object_get_data (G_OBJECT (dialog), "bulletin-dropdown");
+  GtkWindow *dialog = GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (button)));
   BulletinWindow *window = BULLETIN_WINDOW (gtk_window_get_transient_for (dialog));
   GtkStringObject *item = gtk_drop_down_get_selected_item (dropdown);
 
@@ -456,10 +456,10 @@ encoding_chosen (GtkButton *button,
   gtk_window_destroy (dialog);
 }
 
-static void
-choose_encoding (GSimpleAction *action,
-                 GVariant      *parameter,
-                 gpointer       user_data)
+void
+_bulletin_window_choose_encoding (GSimpleAction *action,
+                                  GVariant      *parameter,
+                                  gpointer       user_data)
 {
   BulletinWindow *self = user_data;
   g_autoptr(GPtrArray) names = bulletin_text_dup_encoding_names ();
@@ -502,9 +502,8 @@ choose_encoding (GSimpleAction *action,
   gtk_box_append (GTK_BOX (box), buttons);
   gtk_window_set_child (GTK_WINDOW (dialog), box);
   gtk_window_set_default_widget (GTK_WINDOW (dialog), reopen);
-  g_object_set_data (G_OBJECT (dialog), "bulletin-dropdown", dropdown);
   g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), dialog);
-  g_signal_connect (reopen, "clicked", G_CALLBACK (encoding_chosen), dialog);
+  g_signal_connect (reopen, "clicked", G_CALLBACK (encoding_chosen), dropdown);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -562,7 +561,7 @@ build_menu (void)
 static void
 add_to_context_menu (BulletinWindow *self)
 {
-  GtkTextView *view = bulletin_reader_view_get_text_view (bulletin_window_get_reader (self));
+  GtkTextView *view = bulletin_reader_view_get_text_view (self->reader);
   GMenuModel *existing = gtk_text_view_get_extra_menu (view);
   g_autoptr(GMenuModel) ours = build_menu ();
   g_autoptr(GMenu) both = g_menu_new ();
@@ -574,23 +573,7 @@ add_to_context_menu (BulletinWindow *self)
 }
 
 void
-bulletin_window_corrections_init (BulletinWindow *self)
+_bulletin_window_corrections_init (BulletinWindow *self)
 {
-  const GActionEntry entries[] = {
-    { "reset-corrections", reset_corrections, NULL, NULL, NULL, { 0 } },
-    { "reopen-with-encoding", reopen_with_encoding, "s", NULL, NULL, { 0 } },
-    { "choose-encoding", choose_encoding, NULL, NULL, NULL, { 0 } },
-  };
-
-  g_return_if_fail (BULLETIN_IS_WINDOW (self));
-
-  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-    {
-      g_autoptr(GSimpleAction) action = g_simple_action_new (kinds[i].action, NULL);
-
-      g_signal_connect (action, "activate", G_CALLBACK (correct), self);
-      g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
-    }
-  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
   add_to_context_menu (self);
 }

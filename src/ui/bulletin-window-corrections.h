@@ -10,8 +10,7 @@ G_BEGIN_DECLS
  * -subtitle, -byline, -dateline, -subhead, -body, win.reset-corrections and
  * win.reopen-with-encoding (a string: an encoding name, "" for the one the
  * file seems to be in), in a "Correct" submenu of the reader's context
- * menu.  Called once from the window's init. */
-void        bulletin_window_corrections_init     (BulletinWindow *self);
+ * menu: bulletin-window-corrections.c. */
 
 /* The encodings Reopen with Encoding offers: those iconv knows of a list
  * (UTF-8, GB18030, Big5, Big5-HKSCS, UTF-16LE/BE ...) */

@@ -3,70 +3,43 @@
 
 #include <glib/gi18n.h>
 
-#include "bulletin-annotations-controller.h"
 #include "bulletin-export.h"
 #include "bulletin-print.h"
 #include "bulletin-print-preview.h"
 #include "bulletin-typography.h"
 #include "bulletin-window-print.h"
-
-#define DATA_KEY "bulletin-window-print"
-
-typedef struct {
-  char  *family, *paper_name, *issue_date, *issue_number, *archive_name;
-  GStrv  notes;
-#if !GTK_CHECK_VERSION (4, 10, 0)
-  GtkFileChooserNative *chooser;
-#endif
-} WindowPrint;
-
-static void
-window_print_free (WindowPrint *wp)
-{
-  g_free (wp->family);
-  g_free (wp->paper_name);
-  g_free (wp->issue_date);
-  g_free (wp->issue_number);
-  g_free (wp->archive_name);
-  g_strfreev (wp->notes);
-#if !GTK_CHECK_VERSION (4, 10, 0)
-  if (wp->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (wp->chooser));
-  g_clear_object (&wp->chooser);
-#endif
-  g_free (wp);
-}
-
-static WindowPrint *
-get_wp (BulletinWindow *self)
-{
-  return g_object_get_data (G_OBJECT (self), DATA_KEY);
-}
+#include "bulletin-window-private.h"
 
 void
 bulletin_window_get_print_options (BulletinWindow       *self,
                                    BulletinPrintOptions *options)
 {
-  WindowPrint *wp = get_wp (self);
-  BulletinReaderView *reader = bulletin_window_get_reader (self);
-  const BulletinReadingSettings *settings = bulletin_reader_view_get_settings (reader);
-  BulletinArticle *article = bulletin_reader_view_get_article (reader);
-  BulletinIssue *issue = bulletin_sidebar_get_selected_issue (bulletin_window_get_sidebar (self));
-  BulletinLibrary *library = bulletin_window_get_library (self);
-  BulletinAnnotationsController *controller = bulletin_annotations_controller_get_for_window (self);
+  const BulletinReadingSettings *settings;
+  BulletinArticle *article;
+  BulletinIssue *issue;
+  BulletinLibrary *library;
+  BulletinAnnotationsController *controller;
   g_autoptr(GStrvBuilder) notes = g_strv_builder_new ();
 
+  g_return_if_fail (BULLETIN_IS_WINDOW (self));
+
+  settings = bulletin_reader_view_get_settings (self->reader);
+  article = bulletin_reader_view_get_article (self->reader);
+  issue = bulletin_sidebar_get_selected_issue (self->sidebar);
+  library = self->library;
+  controller = self->annotations;
+
   bulletin_print_options_init (options);
-  g_free (wp->family);
-  wp->family = g_strdup (settings != NULL ? settings->family : NULL);
-  g_free (wp->paper_name);
-  wp->paper_name = g_strdup (issue != NULL ? bulletin_issue_get_title (issue) : NULL);
-  g_free (wp->issue_date);
-  wp->issue_date = g_strdup (issue != NULL ? bulletin_issue_get_date (issue) : NULL);
-  g_free (wp->issue_number);
-  wp->issue_number = g_strdup (issue != NULL ? bulletin_issue_get_number (issue) : NULL);
-  g_free (wp->archive_name);
-  wp->archive_name = g_strdup (library != NULL ? bulletin_library_get_display_name (library) : NULL);
+  g_free (self->print_family);
+  self->print_family = g_strdup (settings != NULL ? settings->family : NULL);
+  g_free (self->print_paper_name);
+  self->print_paper_name = g_strdup (issue != NULL ? bulletin_issue_get_title (issue) : NULL);
+  g_free (self->print_issue_date);
+  self->print_issue_date = g_strdup (issue != NULL ? bulletin_issue_get_date (issue) : NULL);
+  g_free (self->print_issue_number);
+  self->print_issue_number = g_strdup (issue != NULL ? bulletin_issue_get_number (issue) : NULL);
+  g_free (self->print_archive_name);
+  self->print_archive_name = g_strdup (library != NULL ? bulletin_library_get_display_name (library) : NULL);
 
   if (controller != NULL && article != NULL)
     {
@@ -90,33 +63,31 @@ bulletin_window_get_print_options (BulletinWindow       *self,
             g_strv_builder_add (notes, text);
         }
     }
-  g_strfreev (wp->notes);
-  wp->notes = g_strv_builder_end (notes);
+  g_strfreev (self->print_notes);
+  self->print_notes = g_strv_builder_end (notes);
 
-  options->family = wp->family;
+  options->family = self->print_family;
   options->sans = settings != NULL && settings->sans;
   options->line_spacing = settings != NULL ? settings->line_spacing : 1.75;
-  options->paper_name = wp->paper_name;
-  options->issue_date = wp->issue_date;
-  options->issue_number = wp->issue_number;
-  options->archive_name = wp->archive_name;
-  options->notes = (const char *const *)wp->notes;
+  options->paper_name = self->print_paper_name;
+  options->issue_date = self->print_issue_date;
+  options->issue_number = self->print_issue_number;
+  options->archive_name = self->print_archive_name;
+  options->notes = (const char *const *)self->print_notes;
 }
 
 static BulletinDisplayText *
 get_display (BulletinWindow *self)
 {
-  BulletinReaderView *reader = bulletin_window_get_reader (self);
-
-  if (bulletin_reader_view_get_article (reader) == NULL)
+  if (bulletin_reader_view_get_article (self->reader) == NULL)
     return NULL;
-  return bulletin_reader_view_get_display_text (reader);
+  return bulletin_reader_view_get_display_text (self->reader);
 }
 
-static void
-print_action (GSimpleAction *action,
-              GVariant      *param,
-              gpointer       user_data)
+void
+_bulletin_window_print (GSimpleAction *action,
+                        GVariant      *param,
+                        gpointer       user_data)
 {
   BulletinWindow *self = user_data;
   BulletinDisplayText *display = get_display (self);
@@ -129,17 +100,17 @@ print_action (GSimpleAction *action,
       gtk_widget_error_bell (GTK_WIDGET (self));
       return;
     }
-  buffer = gtk_text_view_get_buffer (bulletin_reader_view_get_text_view (bulletin_window_get_reader (self)));
+  buffer = gtk_text_view_get_buffer (bulletin_reader_view_get_text_view (self->reader));
   gtk_text_buffer_get_selection_bounds (buffer, &start, &end);
   bulletin_window_get_print_options (self, &options);
   bulletin_print_article (GTK_WINDOW (self), display, &options,
                           gtk_text_iter_get_offset (&start), gtk_text_iter_get_offset (&end));
 }
 
-static void
-print_preview_action (GSimpleAction *action,
-                      GVariant      *param,
-                      gpointer       user_data)
+void
+_bulletin_window_print_preview (GSimpleAction *action,
+                                GVariant      *param,
+                                gpointer       user_data)
 {
   BulletinWindow *self = user_data;
   BulletinDisplayText *display = get_display (self);
@@ -269,7 +240,7 @@ static char *
 suggested_name (BulletinWindow *self,
                 gboolean        image)
 {
-  BulletinArticle *article = bulletin_reader_view_get_article (bulletin_window_get_reader (self));
+  BulletinArticle *article = bulletin_reader_view_get_article (self->reader);
   const char *headline = article != NULL ? bulletin_article_get_headline (article) : NULL;
   g_autofree char *base = g_strdup (headline != NULL && *headline != '\0' ? headline : _("Article"));
 
@@ -279,20 +250,40 @@ suggested_name (BulletinWindow *self,
 
 #if GTK_CHECK_VERSION (4, 10, 0)
 static void
-save_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+save_done (GObject        *object,
+           GAsyncResult   *result,
+           BulletinWindow *self,
+           gboolean        image)
 {
-  g_autoptr(BulletinWindow) self = user_data;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
 
   file = gtk_file_dialog_save_finish (GTK_FILE_DIALOG (object), result, &error);
   if (file != NULL)
-    bulletin_window_export_article (self, file, GPOINTER_TO_INT (g_object_get_data (object, "bulletin-image")));
+    bulletin_window_export_article (self, file, image);
   else if (!g_error_matches (error, GTK_DIALOG_ERROR, GTK_DIALOG_ERROR_DISMISSED) &&
            !g_error_matches (error, GTK_DIALOG_ERROR, GTK_DIALOG_ERROR_CANCELLED))
     bulletin_window_show_message (self, error->message);
+}
+
+static void
+save_pdf_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(BulletinWindow) self = user_data;
+
+  save_done (object, result, self, FALSE);
+}
+
+static void
+save_image_done (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(BulletinWindow) self = user_data;
+
+  save_done (object, result, self, TRUE);
 }
 #else
 static void
@@ -300,16 +291,14 @@ chooser_response (GtkNativeDialog *dialog,
                   int              response,
                   BulletinWindow  *self)
 {
-  WindowPrint *wp = get_wp (self);
-
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
 
       if (file != NULL)
-        bulletin_window_export_article (self, file, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "bulletin-image")));
+        bulletin_window_export_article (self, file, self->export_image);
     }
-  g_clear_object (&wp->chooser);
+  g_clear_object (&self->export_chooser);
 }
 #endif
 
@@ -338,70 +327,79 @@ choose_export (BulletinWindow *self,
     gtk_file_dialog_set_modal (dialog, TRUE);
     gtk_file_dialog_set_initial_name (dialog, name);
     gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
-    g_object_set_data (G_OBJECT (dialog), "bulletin-image", GINT_TO_POINTER (image));
-    gtk_file_dialog_save (dialog, GTK_WINDOW (self), NULL, save_done, g_object_ref (self));
+    gtk_file_dialog_save (dialog, GTK_WINDOW (self), NULL, image ? save_image_done : save_pdf_done,
+                          g_object_ref (self));
   }
 #else
   {
-    WindowPrint *wp = get_wp (self);
-
-    if (wp->chooser != NULL)
+    if (self->export_chooser != NULL)
       return;
-    wp->chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                               _("_Export"), _("_Cancel"));
-    gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (wp->chooser), TRUE);
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (wp->chooser), name);
-    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (wp->chooser), filter);
-    g_object_set_data (G_OBJECT (wp->chooser), "bulletin-image", GINT_TO_POINTER (image));
-    g_signal_connect (wp->chooser, "response", G_CALLBACK (chooser_response), self);
-    gtk_native_dialog_show (GTK_NATIVE_DIALOG (wp->chooser));
+    self->export_chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                        _("_Export"), _("_Cancel"));
+    self->export_image = image;
+    gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->export_chooser), TRUE);
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->export_chooser), name);
+    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->export_chooser), filter);
+    g_signal_connect (self->export_chooser, "response", G_CALLBACK (chooser_response), self);
+    gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->export_chooser));
   }
 #endif
 }
 
-static void
-export_pdf_action (GSimpleAction *action,
-                   GVariant      *param,
-                   gpointer       user_data)
+void
+_bulletin_window_export_pdf (GSimpleAction *action,
+                             GVariant      *param,
+                             gpointer       user_data)
 {
   choose_export (user_data, FALSE);
 }
 
-static void
-export_image_action (GSimpleAction *action,
-                     GVariant      *param,
-                     gpointer       user_data)
+void
+_bulletin_window_export_image (GSimpleAction *action,
+                               GVariant      *param,
+                               gpointer       user_data)
 {
   choose_export (user_data, TRUE);
 }
 
-static const GActionEntry print_actions[] = {
-  { "print", print_action },
-  { "print-preview", print_preview_action },
-  { "export-pdf", export_pdf_action },
-  { "export-image", export_image_action },
+/* enabled while the reader shows an article */
+static const char * const article_actions[] = {
+  "print", "print-preview", "export-pdf", "export-image",
 };
 
 static void
 article_changed (BulletinWindow *self)
 {
-  gboolean have = bulletin_reader_view_get_article (bulletin_window_get_reader (self)) != NULL;
+  gboolean have = bulletin_reader_view_get_article (self->reader) != NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (print_actions); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (article_actions); i++)
     {
-      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), print_actions[i].name);
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), article_actions[i]);
 
       g_simple_action_set_enabled (G_SIMPLE_ACTION (action), have);
     }
 }
 
 void
-bulletin_window_print_init (BulletinWindow *self)
+_bulletin_window_print_init (BulletinWindow *self)
 {
-  g_object_set_data_full (G_OBJECT (self), DATA_KEY, g_new0 (WindowPrint, 1),
-                          (GDestroyNotify)window_print_free);
-  g_action_map_add_action_entries (G_ACTION_MAP (self), print_actions, G_N_ELEMENTS (print_actions), self);
-  g_signal_connect_object (bulletin_window_get_reader (self), "notify::article",
+  g_signal_connect_object (self->reader, "notify::article",
                            G_CALLBACK (article_changed), self, G_CONNECT_SWAPPED);
   article_changed (self);
+}
+
+void
+_bulletin_window_print_dispose (BulletinWindow *self)
+{
+  g_clear_pointer (&self->print_family, g_free);
+  g_clear_pointer (&self->print_paper_name, g_free);
+  g_clear_pointer (&self->print_issue_date, g_free);
+  g_clear_pointer (&self->print_issue_number, g_free);
+  g_clear_pointer (&self->print_archive_name, g_free);
+  g_clear_pointer (&self->print_notes, g_strfreev);
+#if !GTK_CHECK_VERSION (4, 10, 0)
+  if (self->export_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->export_chooser));
+  g_clear_object (&self->export_chooser);
+#endif
 }

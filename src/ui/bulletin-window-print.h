@@ -7,9 +7,8 @@
 G_BEGIN_DECLS
 
 /* Printing and export in the window: win.print (Ctrl+P), win.export-pdf
- * and win.export-image, each on the article in the reader.  Called once
- * from the window's init. */
-void  bulletin_window_print_init         (BulletinWindow       *self);
+ * and win.export-image, each on the article in the reader:
+ * bulletin-window-print.c. */
 
 /* The print options for the window's article: the reader's typeface, the
  * issue's paper name, date and number, the archive's name, and the

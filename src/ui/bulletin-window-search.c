@@ -3,63 +3,43 @@
 
 #include <glib/gi18n.h>
 
-#include "bulletin-annotations-controller.h"
+#include "bulletin-window-private.h"
 #include "bulletin-window-search.h"
 
-#define DATA_KEY "bulletin-window-search"
-
-typedef struct {
-  BulletinSearchBar     *bar;       /* owned by the reader area */
-  BulletinArchiveSearch *archive;   /* owned, created on first use */
-} WindowSearch;
-
-static void
-window_search_free (WindowSearch *ws)
+void
+_bulletin_window_find (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
 {
-  if (ws->archive != NULL)
-    gtk_window_destroy (GTK_WINDOW (ws->archive));
-  g_clear_object (&ws->archive);
-  g_free (ws);
+  BulletinWindow *self = user_data;
+
+  bulletin_search_bar_open (self->search_bar);
 }
 
-static WindowSearch *
-get_ws (BulletinWindow *self)
+void
+_bulletin_window_find_next (GSimpleAction *action,
+                            GVariant      *param,
+                            gpointer       user_data)
 {
-  return g_object_get_data (G_OBJECT (self), DATA_KEY);
-}
+  BulletinWindow *self = user_data;
 
-static void
-find_action (GSimpleAction *action,
-             GVariant      *param,
-             gpointer       user_data)
-{
-  bulletin_search_bar_open (get_ws (user_data)->bar);
-}
-
-static void
-find_next_action (GSimpleAction *action,
-                  GVariant      *param,
-                  gpointer       user_data)
-{
-  WindowSearch *ws = get_ws (user_data);
-
-  if (!bulletin_search_bar_is_open (ws->bar))
-    bulletin_search_bar_open (ws->bar);
+  if (!bulletin_search_bar_is_open (self->search_bar))
+    bulletin_search_bar_open (self->search_bar);
   else
-    bulletin_search_bar_next (ws->bar);
+    bulletin_search_bar_next (self->search_bar);
 }
 
-static void
-find_previous_action (GSimpleAction *action,
-                      GVariant      *param,
-                      gpointer       user_data)
+void
+_bulletin_window_find_previous (GSimpleAction *action,
+                                GVariant      *param,
+                                gpointer       user_data)
 {
-  WindowSearch *ws = get_ws (user_data);
+  BulletinWindow *self = user_data;
 
-  if (!bulletin_search_bar_is_open (ws->bar))
-    bulletin_search_bar_open (ws->bar);
+  if (!bulletin_search_bar_is_open (self->search_bar))
+    bulletin_search_bar_open (self->search_bar);
   else
-    bulletin_search_bar_previous (ws->bar);
+    bulletin_search_bar_previous (self->search_bar);
 }
 
 typedef struct {
@@ -103,7 +83,7 @@ issue_loaded (GObject      *object,
 
   /* the bar runs the query again when the reader has shown the article,
    * and brings the first hit into view */
-  bulletin_search_bar_set_query (get_ws (data->window)->bar, data->query);
+  bulletin_search_bar_set_query (data->window->search_bar, data->query);
   bulletin_window_show_article (data->window, issue, article);
   gtk_window_present (GTK_WINDOW (data->window));
   open_data_free (data);
@@ -117,7 +97,7 @@ result_activated (BulletinArchiveSearch *archive,
                   const char            *query,
                   BulletinWindow        *self)
 {
-  BulletinLibrary *library = bulletin_window_get_library (self);
+  BulletinLibrary *library = self->library;
   GListModel *issues;
   g_autoptr(GFile) root = NULL;
   guint n;
@@ -149,59 +129,53 @@ result_activated (BulletinArchiveSearch *archive,
   bulletin_window_show_message (self, _("The issue is no longer in the archive."));
 }
 
-static void
-search_archive_action (GSimpleAction *action,
-                       GVariant      *param,
-                       gpointer       user_data)
+void
+_bulletin_window_search_archive (GSimpleAction *action,
+                                 GVariant      *param,
+                                 gpointer       user_data)
 {
   BulletinWindow *self = user_data;
-  WindowSearch *ws = get_ws (self);
-  BulletinLibrary *library = bulletin_window_get_library (self);
   GFile *root = NULL;
 
-  if (ws->archive == NULL)
+  if (self->archive_search == NULL)
     {
-      ws->archive = g_object_ref_sink (bulletin_archive_search_new (GTK_WINDOW (self)));
-      g_signal_connect_object (ws->archive, "result-activated", G_CALLBACK (result_activated), self, 0);
+      self->archive_search = g_object_ref_sink (bulletin_archive_search_new (GTK_WINDOW (self)));
+      g_signal_connect_object (self->archive_search, "result-activated", G_CALLBACK (result_activated), self, 0);
     }
 
   /* a folder, or a single issue file: an archive of one issue */
-  if (library != NULL)
-    root = bulletin_library_get_location (library);
+  if (self->library != NULL)
+    root = bulletin_library_get_location (self->library);
   if (root == NULL)
     bulletin_window_show_message (self, _("Open an archive to search it."));
-  bulletin_archive_search_set_root (ws->archive, root, NULL);
-  gtk_window_present (GTK_WINDOW (ws->archive));
+  bulletin_archive_search_set_root (self->archive_search, root, NULL);
+  gtk_window_present (GTK_WINDOW (self->archive_search));
 }
 
-static const GActionEntry search_actions[] = {
-  { "find", find_action },
-  { "find-next", find_next_action },
-  { "find-previous", find_previous_action },
-  { "search-archive", search_archive_action },
-};
 
 void
-bulletin_window_search_init (BulletinWindow *self)
+_bulletin_window_search_init (BulletinWindow *self)
 {
-  WindowSearch *ws = g_new0 (WindowSearch, 1);
   GtkWidget *button;
 
-  g_return_if_fail (BULLETIN_IS_WINDOW (self));
-
-  ws->bar = BULLETIN_SEARCH_BAR (bulletin_search_bar_new (bulletin_window_get_reader (self)));
-  gtk_box_prepend (bulletin_window_get_reader_area (self), GTK_WIDGET (ws->bar));
-  bulletin_window_add_pane (self, GTK_WIDGET (ws->bar));
-  g_object_set_data_full (G_OBJECT (self), DATA_KEY, ws, (GDestroyNotify)window_search_free);
-
-  g_action_map_add_action_entries (G_ACTION_MAP (self), search_actions, G_N_ELEMENTS (search_actions), self);
+  self->search_bar = BULLETIN_SEARCH_BAR (bulletin_search_bar_new (self->reader));
+  gtk_box_prepend (self->reader_area, GTK_WIDGET (self->search_bar));
+  bulletin_window_add_pane (self, GTK_WIDGET (self->search_bar));
 
   button = gtk_button_new_from_icon_name ("system-search-symbolic");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.search-archive");
   gtk_widget_set_tooltip_text (button, _("Search the Archive (Ctrl+Shift+F)"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Search the archive"), -1);
-  adw_header_bar_pack_end (bulletin_window_get_header_bar (self), button);
+  adw_header_bar_pack_end (self->header_bar, button);
+}
+
+void
+_bulletin_window_search_dispose (BulletinWindow *self)
+{
+  if (self->archive_search != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->archive_search));
+  g_clear_object (&self->archive_search);
 }
 
 /**
@@ -213,7 +187,7 @@ BulletinSearchBar *
 bulletin_window_get_search_bar (BulletinWindow *self)
 {
   g_return_val_if_fail (BULLETIN_IS_WINDOW (self), NULL);
-  return get_ws (self)->bar;
+  return self->search_bar;
 }
 
 /**
@@ -225,7 +199,7 @@ BulletinArchiveSearch *
 bulletin_window_get_archive_search (BulletinWindow *self)
 {
   g_return_val_if_fail (BULLETIN_IS_WINDOW (self), NULL);
-  return get_ws (self)->archive;
+  return self->archive_search;
 }
 
 typedef struct {
@@ -255,7 +229,7 @@ static gboolean
 show_when_settled (gpointer user_data)
 {
   PendingResult *p = user_data;
-  BulletinAnnotationsController *controller = bulletin_annotations_controller_get_for_window (p->window);
+  BulletinAnnotationsController *controller = p->window->annotations;
 
   if (controller != NULL && bulletin_annotations_controller_is_opening (controller) && p->polls++ < 100)
     return G_SOURCE_CONTINUE;
@@ -271,7 +245,7 @@ library_loading_changed (BulletinLibrary *library,
   if (bulletin_library_get_loading (library))
     return;
   g_signal_handlers_disconnect_by_func (library, library_loading_changed, p);
-  if (bulletin_window_get_library (p->window) == library)
+  if (p->window->library == library)
     g_timeout_add_full (G_PRIORITY_DEFAULT, 50, show_when_settled, p, (GDestroyNotify)pending_result_free);
   else
     pending_result_free (p);
@@ -302,11 +276,11 @@ bulletin_window_show_search_result (BulletinWindow *self,
   g_return_if_fail (BULLETIN_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (root));
 
-  library = bulletin_window_get_library (self);
+  library = self->library;
   if (library == NULL || !g_file_equal (bulletin_library_get_location (library), root))
     {
       bulletin_window_open (self, root);
-      library = bulletin_window_get_library (self);
+      library = self->library;
     }
   if (!bulletin_library_get_loading (library))
     {
@@ -331,13 +305,10 @@ void
 bulletin_window_search_archive_for (BulletinWindow *self,
                                     const char     *query)
 {
-  WindowSearch *ws;
-
   g_return_if_fail (BULLETIN_IS_WINDOW (self));
   g_return_if_fail (query != NULL);
 
   g_action_group_activate_action (G_ACTION_GROUP (self), "search-archive", NULL);
-  ws = get_ws (self);
-  if (ws->archive != NULL)
-    bulletin_archive_search_set_query (ws->archive, query);
+  if (self->archive_search != NULL)
+    bulletin_archive_search_set_query (self->archive_search, query);
 }

@@ -9,8 +9,7 @@ G_BEGIN_DECLS
 
 /* Search in the window: the bar over the reader (win.find, win.find-next,
  * win.find-previous) and the archive search (win.search-archive, a header
- * bar button).  Called once from the window's init. */
-void                   bulletin_window_search_init        (BulletinWindow *self);
+ * bar button): bulletin-window-search.c. */
 BulletinSearchBar     *bulletin_window_get_search_bar     (BulletinWindow *self);
 BulletinArchiveSearch *bulletin_window_get_archive_search (BulletinWindow *self);
 void                   bulletin_window_show_search_result (BulletinWindow *self,

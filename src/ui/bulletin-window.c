@@ -4,62 +4,11 @@
 #include <glib/gi18n.h>
 
 #include "bulletin-reading-popover.h"
-#include "bulletin-window.h"
 #include "bulletin-a11y.h"
-#include "bulletin-annotations-controller.h"
-#include "bulletin-window-search.h"
-#include "bulletin-window-corrections.h"
-#include "bulletin-window-print.h"
+#include "bulletin-window-private.h"
 
 #define MAX_RECENT 8
 
-struct _BulletinWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  AdwToastOverlay      *toast_overlay;
-  AdwHeaderBar         *header_bar;
-  AdwWindowTitle       *window_title;
-  GtkToggleButton      *sidebar_button;
-  GtkWidget            *open_button;
-  GtkMenuButton        *menu_button;
-  GtkWidget            *scan_box;
-  GtkSpinner           *scan_spinner;
-  GtkWidget            *body;
-  GtkWidget            *sidebar_column;
-  GtkWidget            *split;          /* AdwFlap, or AdwOverlaySplitView */
-  BulletinSidebar      *sidebar;
-  GtkBox               *reader_area;
-  GtkStack             *content_stack;
-  AdwStatusPage        *status_page;
-  GtkSpinner           *status_spinner;
-  GtkWidget            *status_buttons;
-  BulletinReaderView   *reader;
-
-  GSettings            *settings;
-  GMenu                *recent_menu;
-  GMenu                *open_section;  /* of the primary menu, built once */
-  BulletinLibrary      *library;
-  GCancellable         *cancellable;
-  GError               *open_error;
-  BulletinIssue        *unreadable;     /* the unreadable file selected, if any */
-  GPtrArray            *extra_panes;
-
-  /* the issue the reader's article came from, to notice when the archive
-   * reads its file again (changed, emptied, removed) */
-  BulletinIssue        *shown_issue;
-  char                 *shown_issue_name;
-  char                 *shown_article_id;
-  guint                 shown_article_index;
-  GCancellable         *reload_cancellable;
-  guint                 folded_idle_id;
-  GListModel           *children;       /* to find GTK's tooltip */
-  guint                 recent_generation;
-  guint                 focus_tick_id;
-#if !GTK_CHECK_VERSION (4, 10, 0)
-  GtkFileChooserNative *chooser;
-#endif
-};
 
 G_DEFINE_FINAL_TYPE (BulletinWindow, bulletin_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -294,6 +243,7 @@ rebuild_recent_menu (BulletinWindow *self)
   g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-archives");
   g_autofree char *open_uri = NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   GtkWidget *popover;
 
   if (self->library != NULL && !bulletin_library_is_sample (self->library))
@@ -321,8 +271,7 @@ rebuild_recent_menu (BulletinWindow *self)
       g_menu_item_set_attribute (item, "custom", "s", id);
       g_menu_append_item (self->recent_menu, item);
       g_ptr_array_add (rows, recent_row_new (file, recent[i], name));
-      g_object_set_data_full (g_ptr_array_index (rows, rows->len - 1), "bulletin-id",
-                              g_steal_pointer (&id), g_free);
+      g_ptr_array_add (ids, g_steal_pointer (&id));
     }
   rebuild_primary_menu (self);
 
@@ -333,8 +282,7 @@ rebuild_recent_menu (BulletinWindow *self)
 
       g_object_ref_sink (row);
       if (popover != NULL &&
-          gtk_popover_menu_add_child (GTK_POPOVER_MENU (popover), row,
-                                      g_object_get_data (G_OBJECT (row), "bulletin-id")))
+          gtk_popover_menu_add_child (GTK_POPOVER_MENU (popover), row, g_ptr_array_index (ids, i)))
         g_signal_connect_object (row, "clicked", G_CALLBACK (gtk_popover_popdown),
                                  popover, G_CONNECT_SWAPPED);
       g_object_unref (row);
@@ -417,7 +365,7 @@ library_opened (GObject      *object,
       g_list_model_get_n_items (bulletin_library_get_issues (library)) > 0)
     {
       g_autoptr(BulletinIssue) issue = g_list_model_get_item (bulletin_library_get_issues (library), 0);
-      BulletinAnnotationsController *controller = bulletin_annotations_controller_get_for_window (self);
+      BulletinAnnotationsController *controller = self->annotations;
 
       if (bulletin_issue_get_state (issue) == BULLETIN_ISSUE_STATE_ERROR)
         {
@@ -449,7 +397,7 @@ bulletin_window_open (BulletinWindow *self,
   g_return_if_fail (BULLETIN_IS_WINDOW (self));
   g_return_if_fail (location == NULL || G_IS_FILE (location));
 
-  controller = bulletin_annotations_controller_get_for_window (self);
+  controller = self->annotations;
   /* where the reader is in the archive it leaves */
   if (controller != NULL)
     bulletin_annotations_controller_save_position (controller);
@@ -520,25 +468,39 @@ bulletin_window_cancel_scan (BulletinWindow *self)
 
 #if GTK_CHECK_VERSION (4, 10, 0)
 static void
-dialog_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+dialog_done (BulletinWindow *self,
+             GFile          *file,
+             GError         *error)
 {
-  g_autoptr(BulletinWindow) self = user_data;
-  GtkFileDialog *dialog = GTK_FILE_DIALOG (object);
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (GPOINTER_TO_INT (g_object_get_data (object, "bulletin-folder")))
-    file = gtk_file_dialog_select_folder_finish (dialog, result, &error);
-  else
-    file = gtk_file_dialog_open_finish (dialog, result, &error);
-
   if (file != NULL)
     bulletin_window_open (self, file);
   else if (!g_error_matches (error, GTK_DIALOG_ERROR, GTK_DIALOG_ERROR_DISMISSED) &&
            !g_error_matches (error, GTK_DIALOG_ERROR, GTK_DIALOG_ERROR_CANCELLED))
     bulletin_window_show_message (self, error->message);
+}
+
+static void
+folder_dialog_done (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(BulletinWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = gtk_file_dialog_select_folder_finish (GTK_FILE_DIALOG (object), result, &error);
+
+  dialog_done (self, file, error);
+}
+
+static void
+file_dialog_done (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(BulletinWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (object), result, &error);
+
+  dialog_done (self, file, error);
 }
 #else
 static void
@@ -581,9 +543,8 @@ choose (BulletinWindow *self,
 
   gtk_file_dialog_set_title (dialog, title);
   gtk_file_dialog_set_modal (dialog, TRUE);
-  g_object_set_data (G_OBJECT (dialog), "bulletin-folder", GINT_TO_POINTER (folder));
   if (folder)
-    gtk_file_dialog_select_folder (dialog, GTK_WINDOW (self), NULL, dialog_done, g_object_ref (self));
+    gtk_file_dialog_select_folder (dialog, GTK_WINDOW (self), NULL, folder_dialog_done, g_object_ref (self));
   else
     {
       g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
@@ -591,7 +552,7 @@ choose (BulletinWindow *self,
 
       g_list_store_append (filters, filter);
       gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
-      gtk_file_dialog_open (dialog, GTK_WINDOW (self), NULL, dialog_done, g_object_ref (self));
+      gtk_file_dialog_open (dialog, GTK_WINDOW (self), NULL, file_dialog_done, g_object_ref (self));
     }
 #else
   if (self->chooser != NULL)
@@ -777,7 +738,24 @@ toggle_sidebar_change_state (GSimpleAction *action,
   g_simple_action_set_state (action, g_variant_new_boolean (bulletin_window_get_sidebar_visible (user_data)));
 }
 
+/* Ctrl+plus, Ctrl+minus, Ctrl+0: the reading preferences' text size */
+static void
+text_size_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  BulletinWindow *self = BULLETIN_WINDOW (user_data);
+  const char *name = g_action_get_name (G_ACTION (action));
+
+  bulletin_reading_settings_step_size (self->settings,
+                                       g_str_equal (name, "text-larger") ? 1
+                                       : g_str_equal (name, "text-smaller") ? -1 : 0);
+}
+
+/* Every win.* action, here and in the window's other files; their
+ * shortcuts are in bulletin-accels.c. */
 static const GActionEntry win_actions[] = {
+  /* opening, the panes, the sidebar: this file */
   { "toggle-sidebar", NULL, NULL, "true", toggle_sidebar_change_state },
   { "open-folder", open_folder_action },
   { "open-file", open_file_action },
@@ -790,6 +768,40 @@ static const GActionEntry win_actions[] = {
   { "focus-reader", focus_reader_action },
   { "next-article", move_article_action },
   { "previous-article", move_article_action },
+  { "text-larger", text_size_action },
+  { "text-smaller", text_size_action },
+  { "text-reset", text_size_action },
+  /* search: bulletin-window-search.c */
+  { "find", _bulletin_window_find },
+  { "find-next", _bulletin_window_find_next },
+  { "find-previous", _bulletin_window_find_previous },
+  { "search-archive", _bulletin_window_search_archive },
+  /* print and export: bulletin-window-print.c */
+  { "print", _bulletin_window_print },
+  { "print-preview", _bulletin_window_print_preview },
+  { "export-pdf", _bulletin_window_export_pdf },
+  { "export-image", _bulletin_window_export_image },
+  /* corrections of plain-text issues: bulletin-window-corrections.c */
+  { "correct-new-article", _bulletin_window_correct },
+  { "correct-join-previous", _bulletin_window_correct },
+  { "correct-headline", _bulletin_window_correct },
+  { "correct-subtitle", _bulletin_window_correct },
+  { "correct-byline", _bulletin_window_correct },
+  { "correct-dateline", _bulletin_window_correct },
+  { "correct-subhead", _bulletin_window_correct },
+  { "correct-body", _bulletin_window_correct },
+  { "reset-corrections", _bulletin_window_reset_corrections },
+  { "reopen-with-encoding", _bulletin_window_reopen_with_encoding, "s" },
+  { "choose-encoding", _bulletin_window_choose_encoding },
+  /* bookmarks and notes: bulletin-annotations-controller.c */
+  { "toggle-bookmark", _bulletin_window_toggle_bookmark, NULL, "false" },
+  { "add-note", _bulletin_window_add_note },
+  { "add-article-note", _bulletin_window_add_note },
+  { "copy-citation", _bulletin_window_copy_citation },
+  { "export-notes", _bulletin_window_notes_file },
+  { "backup-notes", _bulletin_window_notes_file },
+  { "import-notes", _bulletin_window_notes_file },
+  { "undo", _bulletin_window_undo },
 };
 
 /* --- the shown article's file ---------------------------------------------- */
@@ -1008,7 +1020,9 @@ bulletin_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (bulletin_library_get_issues (self->library), self);
   /* Helpers attached to the window (notes: a popover parented on the
    * reader's text view) go before the widgets they hang on. */
-  g_object_set_data (G_OBJECT (self), "bulletin-annotations-controller", NULL);
+  g_clear_object (&self->annotations);
+  _bulletin_window_search_dispose (self);
+  _bulletin_window_print_dispose (self);
 
   /* settings of a closed window must not reach its widgets any more */
   g_clear_handle_id (&self->folded_idle_id, g_source_remove);
@@ -1262,9 +1276,10 @@ tooltip_label_changed (GtkLabel *label)
 static void
 unwrap_tooltip_labels (GtkWidget *widget)
 {
-  if (GTK_IS_LABEL (widget) && g_object_get_data (G_OBJECT (widget), "bulletin-tooltip") == NULL)
+  /* GTK's own label: connected once */
+  if (GTK_IS_LABEL (widget) &&
+      g_signal_handler_find (widget, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, tooltip_label_changed, NULL) == 0)
     {
-      g_object_set_data (G_OBJECT (widget), "bulletin-tooltip", GINT_TO_POINTER (1));
       g_signal_connect (widget, "notify::label", G_CALLBACK (tooltip_label_changed), NULL);
       g_signal_connect (widget, "notify::max-width-chars", G_CALLBACK (tooltip_label_changed), NULL);
       tooltip_label_changed (GTK_LABEL (widget));
@@ -1623,15 +1638,15 @@ bulletin_window_init (BulletinWindow *self)
   g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
-  bulletin_annotations_controller_attach (self);
-  bulletin_window_corrections_init (self);
+  self->annotations = bulletin_annotations_controller_attach (self);
+  _bulletin_window_corrections_init (self);
 
   /* keyboard users start in the list, not on the first header button */
   gtk_window_set_focus (GTK_WINDOW (self), bulletin_sidebar_get_list_view (self->sidebar));
 
   update_state (self);
-  bulletin_window_search_init (self);
-  bulletin_window_print_init (self);
+  _bulletin_window_search_init (self);
+  _bulletin_window_print_init (self);
   bulletin_window_reading_init (self);
 }
 
