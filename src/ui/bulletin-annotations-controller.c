@@ -33,10 +33,9 @@ struct _BulletinAnnotationsController
   GSimpleAction       *add_note_action;
   GSimpleAction       *article_note_action;
   GSimpleAction       *citation_action;
-  GtkWidget           *bookmark_button;
+  GtkWidget           *bookmark_button;  /* the window's */
 
-  GtkStack            *sidebar_stack;
-  GtkWidget           *page_buttons[3];
+  GtkStack            *sidebar_stack;   /* the window's */
   GtkWidget           *bookmarks_view;
   GtkWidget           *notes_view;
 
@@ -2070,92 +2069,20 @@ offer_damaged_copy (BulletinAnnotationsController *self)
 
 /* --- setting up -------------------------------------------------------------- */
 
-/* the pages of the sidebar's stack, in the order of their buttons */
-static const char * const page_names[] = { "issues", "bookmarks", "notes" };
-
-static void
-page_button_toggled (GtkToggleButton               *button,
-                     BulletinAnnotationsController *self)
-{
-  if (!gtk_toggle_button_get_active (button))
-    return;
-  for (guint i = 0; i < G_N_ELEMENTS (self->page_buttons); i++)
-    if (self->page_buttons[i] == GTK_WIDGET (button))
-      gtk_stack_set_visible_child_name (self->sidebar_stack, page_names[i]);
-}
-
-static void
-page_changed (BulletinAnnotationsController *self)
-{
-  const char *name = gtk_stack_get_visible_child_name (self->sidebar_stack);
-
-  for (guint i = 0; i < G_N_ELEMENTS (self->page_buttons); i++)
-    if (g_strcmp0 (page_names[i], name) == 0)
-      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->page_buttons[i]), TRUE);
-}
-
 /* The Bookmarks and Notes lists are pages of the sidebar, beside the list
- * of issues: Issues | Bookmarks | Notes above a stack, in the window's
- * sidebar column (which F9 hides as a whole). */
+ * of issues (the window's .ui): they list this window's store. */
 static void
 add_pages (BulletinAnnotationsController *self)
 {
-  BulletinSidebar *issues = self->window->sidebar;
-  GtkWidget *column = gtk_widget_get_parent (GTK_WIDGET (issues));
-  GtkWidget *box, *switcher;
-  const char *titles[] = { _("Issues"), _("Bookmarks"), _("Notes") };
-
-  g_return_if_fail (ADW_IS_BIN (column));
-
-  self->bookmarks_view = bulletin_annotations_view_new (self->store, BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS);
-  self->notes_view = bulletin_annotations_view_new (self->store, BULLETIN_ANNOTATIONS_VIEW_NOTES);
-  g_object_ref_sink (self->bookmarks_view);
-  g_object_ref_sink (self->notes_view);
+  self->bookmarks_view = g_object_ref (self->window->bookmarks_view);
+  self->notes_view = g_object_ref (self->window->notes_view);
+  self->sidebar_stack = self->window->sidebar_stack;
+  bulletin_annotations_view_set_store (BULLETIN_ANNOTATIONS_VIEW (self->bookmarks_view), self->store);
+  bulletin_annotations_view_set_store (BULLETIN_ANNOTATIONS_VIEW (self->notes_view), self->store);
   g_signal_connect_object (self->bookmarks_view, "open", G_CALLBACK (view_open), self, 0);
   g_signal_connect_object (self->notes_view, "open", G_CALLBACK (view_open), self, 0);
   g_signal_connect_object (self->bookmarks_view, "remove", G_CALLBACK (view_remove), self, 0);
   g_signal_connect_object (self->notes_view, "remove", G_CALLBACK (view_remove), self, 0);
-
-  self->sidebar_stack = GTK_STACK (gtk_stack_new ());
-  gtk_widget_set_vexpand (GTK_WIDGET (self->sidebar_stack), TRUE);
-
-  /* the list of issues moves into the stack, first and shown */
-  g_object_ref (issues);
-  adw_bin_set_child (ADW_BIN (column), NULL);
-  gtk_stack_add_titled (self->sidebar_stack, GTK_WIDGET (issues), "issues", _("Issues"));
-  g_object_unref (issues);
-  gtk_stack_add_titled (self->sidebar_stack, self->bookmarks_view, "bookmarks", _("Bookmarks"));
-  gtk_stack_add_titled (self->sidebar_stack, self->notes_view, "notes", _("Notes"));
-  gtk_stack_set_visible_child_name (self->sidebar_stack, "issues");
-
-  /* toggle buttons rather than a GtkStackSwitcher, whose labels report
-   * negative sizes under libadwaita's style on GTK 4.8 */
-  switcher = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  gtk_widget_add_css_class (switcher, "linked");
-  gtk_widget_set_halign (switcher, GTK_ALIGN_FILL);
-  gtk_widget_set_margin_start (switcher, 6);
-  gtk_widget_set_margin_end (switcher, 6);
-  gtk_widget_set_margin_top (switcher, 6);
-  gtk_widget_set_margin_bottom (switcher, 6);
-  for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
-    {
-      GtkWidget *button = gtk_toggle_button_new_with_label (titles[i]);
-
-      gtk_widget_set_hexpand (button, TRUE);
-      if (i > 0)
-        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), GTK_TOGGLE_BUTTON (self->page_buttons[0]));
-      g_signal_connect_object (button, "toggled", G_CALLBACK (page_button_toggled), self, 0);
-      gtk_box_append (GTK_BOX (switcher), button);
-      self->page_buttons[i] = button;
-    }
-  g_signal_connect_object (self->sidebar_stack, "notify::visible-child-name",
-                           G_CALLBACK (page_changed), self, G_CONNECT_SWAPPED);
-  page_changed (self);
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_box_append (GTK_BOX (box), switcher);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->sidebar_stack));
-  adw_bin_set_child (ADW_BIN (column), box);
 
   /* F6 reaches the lists while they are shown */
   bulletin_window_add_pane (self->window, self->bookmarks_view);
@@ -2282,12 +2209,7 @@ bulletin_annotations_controller_attach (BulletinWindow *window)
   self->undo_action = g_object_ref (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (window), "undo")));
   update_undo (self);
 
-  self->bookmark_button = gtk_toggle_button_new ();
-  gtk_button_set_icon_name (GTK_BUTTON (self->bookmark_button), "user-bookmarks-symbolic");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->bookmark_button), "win.toggle-bookmark");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->bookmark_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Bookmark"), -1);
-  adw_header_bar_pack_end (window->header_bar, self->bookmark_button);
+  self->bookmark_button = window->bookmark_button;
 
   add_pages (self);
   build_editor (self);

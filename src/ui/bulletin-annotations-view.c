@@ -28,6 +28,33 @@ enum {
 
 static guint signals [N_SIGNALS];
 
+enum {
+  PROP_0,
+  PROP_KIND,
+  N_PROPS
+};
+
+static GParamSpec *properties [N_PROPS];
+
+GType
+bulletin_annotations_view_kind_get_type (void)
+{
+  static gsize type_id = 0;
+
+  if (g_once_init_enter (&type_id))
+    {
+      static const GEnumValue values[] = {
+        { BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS, "BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS", "bookmarks" },
+        { BULLETIN_ANNOTATIONS_VIEW_NOTES, "BULLETIN_ANNOTATIONS_VIEW_NOTES", "notes" },
+        { 0, NULL, NULL },
+      };
+      GType type = g_enum_register_static (g_intern_static_string ("BulletinAnnotationsViewKind"), values);
+
+      g_once_init_leave (&type_id, type);
+    }
+  return type_id;
+}
+
 static char *
 format_day (gint64 usec)
 {
@@ -265,6 +292,44 @@ activated (GtkListView             *list,
 }
 
 static void
+bulletin_annotations_view_get_property (GObject    *object,
+                                        guint       prop_id,
+                                        GValue     *value,
+                                        GParamSpec *pspec)
+{
+  BulletinAnnotationsView *self = BULLETIN_ANNOTATIONS_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_KIND:
+      g_value_set_enum (value, self->kind);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bulletin_annotations_view_set_property (GObject      *object,
+                                        guint         prop_id,
+                                        const GValue *value,
+                                        GParamSpec   *pspec)
+{
+  BulletinAnnotationsView *self = BULLETIN_ANNOTATIONS_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_KIND:
+      self->kind = g_value_get_enum (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void bulletin_annotations_view_constructed (GObject *object);
+
+static void
 bulletin_annotations_view_dispose (GObject *object)
 {
   BulletinAnnotationsView *self = BULLETIN_ANNOTATIONS_VIEW (object);
@@ -283,6 +348,16 @@ bulletin_annotations_view_class_init (BulletinAnnotationsViewClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = bulletin_annotations_view_dispose;
+  object_class->constructed = bulletin_annotations_view_constructed;
+  object_class->get_property = bulletin_annotations_view_get_property;
+  object_class->set_property = bulletin_annotations_view_set_property;
+
+  /* bookmarks or notes: what the page lists, chosen once */
+  properties [PROP_KIND] =
+    g_param_spec_enum ("kind", NULL, NULL,
+                       BULLETIN_TYPE_ANNOTATIONS_VIEW_KIND, BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * BulletinAnnotationsView::open:
@@ -315,16 +390,44 @@ GtkWidget *
 bulletin_annotations_view_new (BulletinAnnotations         *store,
                                BulletinAnnotationsViewKind  kind)
 {
-  BulletinAnnotationsView *self = g_object_new (BULLETIN_TYPE_ANNOTATIONS_VIEW, NULL);
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkWidget *self = g_object_new (BULLETIN_TYPE_ANNOTATIONS_VIEW, "kind", kind, NULL);
+
+  bulletin_annotations_view_set_store (BULLETIN_ANNOTATIONS_VIEW (self), store);
+  return self;
+}
+
+/**
+ * bulletin_annotations_view_set_store:
+ *
+ * Lists the bookmarks or notes of @store (the window's, set once).
+ */
+void
+bulletin_annotations_view_set_store (BulletinAnnotationsView *self,
+                                     BulletinAnnotations     *store)
+{
   GListModel *model;
+
+  g_return_if_fail (BULLETIN_IS_ANNOTATIONS_VIEW (self));
+  g_return_if_fail (BULLETIN_IS_ANNOTATIONS (store));
+
+  if (!g_set_object (&self->store, store))
+    return;
+  model = self->kind == BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS ? bulletin_annotations_get_bookmarks (store)
+                                                            : bulletin_annotations_get_notes (store);
+  gtk_no_selection_set_model (self->selection, model);
+}
+
+static void
+bulletin_annotations_view_constructed (GObject *object)
+{
+  BulletinAnnotationsView *self = BULLETIN_ANNOTATIONS_VIEW (object);
+  BulletinAnnotationsViewKind kind = self->kind;
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkWidget *scrolled, *empty;
 
-  self->store = g_object_ref (store);
-  self->kind = kind;
-  model = kind == BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS ? bulletin_annotations_get_bookmarks (store)
-                                                      : bulletin_annotations_get_notes (store);
-  self->selection = gtk_no_selection_new (g_object_ref (model));
+  G_OBJECT_CLASS (bulletin_annotations_view_parent_class)->constructed (object);
+
+  self->selection = gtk_no_selection_new (NULL);
 
   g_signal_connect_object (factory, "setup", G_CALLBACK (setup_row), self, 0);
   g_signal_connect_object (factory, "bind", G_CALLBACK (bind_row), self, 0);
@@ -402,7 +505,6 @@ bulletin_annotations_view_new (BulletinAnnotations         *store,
   g_signal_connect_object (self->selection, "items-changed", G_CALLBACK (update_placeholder),
                            self, G_CONNECT_SWAPPED);
   update_placeholder (self);
-  return GTK_WIDGET (self);
 }
 
 /**

@@ -508,16 +508,34 @@ GtkWidget *
 bulletin_search_bar_new (BulletinReaderView *reader)
 {
   BulletinSearchBar *self;
-  GtkAdjustment *adj;
 
   g_return_val_if_fail (BULLETIN_IS_READER_VIEW (reader), NULL);
 
   self = g_object_new (BULLETIN_TYPE_SEARCH_BAR, NULL);
+  bulletin_search_bar_set_reader (self, reader);
+  return GTK_WIDGET (self);
+}
+
+/**
+ * bulletin_search_bar_set_reader:
+ *
+ * The reader the bar searches (a bar declared in a .ui is given it once,
+ * before it is used).
+ */
+void
+bulletin_search_bar_set_reader (BulletinSearchBar  *self,
+                                BulletinReaderView *reader)
+{
+  GtkAdjustment *adj;
+
+  g_return_if_fail (BULLETIN_IS_SEARCH_BAR (self));
+  g_return_if_fail (BULLETIN_IS_READER_VIEW (reader));
+  g_return_if_fail (self->reader == NULL);
+
   self->reader = g_object_ref (reader);
   g_signal_connect_object (reader, "article-shown", G_CALLBACK (article_shown), self, G_CONNECT_SWAPPED);
   adj = gtk_scrolled_window_get_vadjustment (bulletin_reader_view_get_scrolled_window (reader));
   g_signal_connect_object (adj, "value-changed", G_CALLBACK (scrolled), self, G_CONNECT_SWAPPED);
-  return GTK_WIDGET (self);
 }
 
 static void

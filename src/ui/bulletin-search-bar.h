@@ -16,6 +16,8 @@ G_DECLARE_FINAL_TYPE (BulletinSearchBar, bulletin_search_bar, BULLETIN, SEARCH_B
 #define BULLETIN_SEARCH_CURRENT_TAG "bulletin-search-current"
 
 GtkWidget  *bulletin_search_bar_new           (BulletinReaderView *reader);
+void        bulletin_search_bar_set_reader    (BulletinSearchBar  *self,
+                                               BulletinReaderView *reader);
 void        bulletin_search_bar_open          (BulletinSearchBar  *self);
 void        bulletin_search_bar_close         (BulletinSearchBar  *self);
 gboolean    bulletin_search_bar_is_open       (BulletinSearchBar  *self);

@@ -10,6 +10,7 @@
  */
 
 #include "bulletin-annotations-controller.h"
+#include "bulletin-annotations-view.h"
 #include "bulletin-archive-search.h"
 #include "bulletin-search-bar.h"
 #include "bulletin-window.h"
@@ -28,10 +29,19 @@ struct _BulletinWindow
   GtkMenuButton        *menu_button;
   GtkWidget            *scan_box;
   GtkSpinner           *scan_spinner;
+  GtkWidget            *bookmark_button;
+  GtkWidget            *search_button;
+  GtkMenuButton        *reading_button;
   GtkWidget            *body;
   GtkWidget            *sidebar_column;
   GtkWidget            *split;          /* AdwFlap, or AdwOverlaySplitView */
+  GtkStack             *sidebar_stack;  /* Issues, Bookmarks, Notes */
+  GtkWidget            *issues_button;
+  GtkWidget            *bookmarks_button;
+  GtkWidget            *notes_button;
   BulletinSidebar      *sidebar;
+  GtkWidget            *bookmarks_view;
+  GtkWidget            *notes_view;
   GtkBox               *reader_area;
   GtkStack             *content_stack;
   AdwStatusPage        *status_page;
@@ -68,7 +78,7 @@ struct _BulletinWindow
   BulletinAnnotationsController *annotations;
 
   /* bulletin-window-search.c */
-  BulletinSearchBar    *search_bar;     /* in the reader area */
+  BulletinSearchBar    *search_bar;     /* over the reader */
   BulletinArchiveSearch *archive_search; /* owned, made on first use */
 
   /* bulletin-window-print.c: the strings of the last print options */

@@ -156,18 +156,8 @@ _bulletin_window_search_archive (GSimpleAction *action,
 void
 _bulletin_window_search_init (BulletinWindow *self)
 {
-  GtkWidget *button;
-
-  self->search_bar = BULLETIN_SEARCH_BAR (bulletin_search_bar_new (self->reader));
-  gtk_box_prepend (self->reader_area, GTK_WIDGET (self->search_bar));
+  bulletin_search_bar_set_reader (self->search_bar, self->reader);
   bulletin_window_add_pane (self, GTK_WIDGET (self->search_bar));
-
-  button = gtk_button_new_from_icon_name ("system-search-symbolic");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.search-archive");
-  gtk_widget_set_tooltip_text (button, _("Search the Archive (Ctrl+Shift+F)"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Search the archive"), -1);
-  adw_header_bar_pack_end (self->header_bar, button);
 }
 
 void

@@ -980,6 +980,38 @@ on_drop (GtkDropTarget  *target,
   return TRUE;
 }
 
+/* --- the sidebar's pages: Issues, Bookmarks, Notes ----------------------------- */
+
+static void
+page_button_toggled (BulletinWindow  *self,
+                     GtkToggleButton *button)
+{
+  const char *name = NULL;
+
+  if (!gtk_toggle_button_get_active (button) || self->sidebar_stack == NULL)
+    return;
+  if (GTK_WIDGET (button) == self->issues_button)
+    name = "issues";
+  else if (GTK_WIDGET (button) == self->bookmarks_button)
+    name = "bookmarks";
+  else if (GTK_WIDGET (button) == self->notes_button)
+    name = "notes";
+  if (name != NULL)
+    gtk_stack_set_visible_child_name (self->sidebar_stack, name);
+}
+
+static void
+sidebar_page_changed (BulletinWindow *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->sidebar_stack);
+  GtkWidget *button = g_strcmp0 (name, "bookmarks") == 0 ? self->bookmarks_button
+                    : g_strcmp0 (name, "notes") == 0 ? self->notes_button
+                    : self->issues_button;
+
+  if (button != NULL)
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+}
+
 /* --- object -------------------------------------------------------------------- */
 
 static gboolean
@@ -1454,6 +1486,8 @@ bulletin_window_class_init (BulletinWindowClass *klass)
 
   g_type_ensure (BULLETIN_TYPE_SIDEBAR);
   g_type_ensure (BULLETIN_TYPE_READER_VIEW);
+  g_type_ensure (BULLETIN_TYPE_ANNOTATIONS_VIEW);
+  g_type_ensure (BULLETIN_TYPE_SEARCH_BAR);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/bulletin-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, toast_overlay);
@@ -1464,6 +1498,16 @@ bulletin_window_class_init (BulletinWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, scan_box);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, scan_spinner);
+  gtk_widget_class_bind_template_child (widget_class, BulletinWindow, bookmark_button);
+  gtk_widget_class_bind_template_child (widget_class, BulletinWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, BulletinWindow, reading_button);
+  gtk_widget_class_bind_template_child (widget_class, BulletinWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, BulletinWindow, issues_button);
+  gtk_widget_class_bind_template_child (widget_class, BulletinWindow, bookmarks_button);
+  gtk_widget_class_bind_template_child (widget_class, BulletinWindow, notes_button);
+  gtk_widget_class_bind_template_child (widget_class, BulletinWindow, bookmarks_view);
+  gtk_widget_class_bind_template_child (widget_class, BulletinWindow, notes_view);
+  gtk_widget_class_bind_template_child (widget_class, BulletinWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, body);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, sidebar_column);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, sidebar);
@@ -1473,6 +1517,8 @@ bulletin_window_class_init (BulletinWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, status_spinner);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, status_buttons);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, reader);
+  gtk_widget_class_bind_template_callback (widget_class, page_button_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, sidebar_page_changed);
 }
 
 /* The primary menu; "Recent Archives" only when there are some. */
@@ -1541,15 +1587,9 @@ rebuild_primary_menu (BulletinWindow *self)
 static void
 bulletin_window_reading_init (BulletinWindow *self)
 {
-  GtkWidget *button = gtk_menu_button_new ();
   GtkWidget *popover = bulletin_reading_popover_new (self->settings);
 
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "preferences-desktop-font-symbolic");
-  gtk_widget_set_tooltip_text (button, _("Reading Preferences"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Reading Preferences"), -1);
-  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
-  adw_header_bar_pack_end (self->header_bar, button);
+  gtk_menu_button_set_popover (self->reading_button, popover);
   bulletin_reading_popover_attach (BULLETIN_READING_POPOVER (popover), self->reader, GTK_WINDOW (self));
 
   if (!bulletin_typography_have_cjk_font ())
