@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bulletin-annotation-row.h"
 #include "bulletin-annotations-controller.h"
 #include "bulletin-annotations-view.h"
 #include "bulletin-application.h"
@@ -802,25 +803,22 @@ check_pages (void)
   /* what the rows on the page say */
   for (GtkWidget *child = gtk_widget_get_first_child (list); child; child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *box = gtk_widget_get_first_child (child);
-      GtkWidget *button, *quote;
+      GtkWidget *row = gtk_widget_get_first_child (child);
       gpointer item;
       const char *text;
 
-      if (box == NULL || !gtk_widget_get_child_visible (child))
+      if (!BULLETIN_IS_ANNOTATION_ROW (row) || !gtk_widget_get_child_visible (child))
         continue;
-      button = g_object_get_data (G_OBJECT (box), "button");
-      quote = g_object_get_data (G_OBJECT (box), "quote");
-      item = button != NULL ? g_object_get_data (G_OBJECT (button), "bulletin-item") : NULL;
-      if (item == NULL || quote == NULL || !model_holds (notes, item))
+      item = bulletin_annotation_row_get_item (BULLETIN_ANNOTATION_ROW (row));
+      if (item == NULL || !model_holds (notes, item))
         continue;
       text = g_hash_table_lookup (state.notes, bulletin_note_get_uuid (item));
       {
         g_autofree char *want = shortened (text, 120);
+        const char *shown = bulletin_annotation_row_get_text (BULLETIN_ANNOTATION_ROW (row));
 
-        CHECK (g_strcmp0 (gtk_label_get_text (GTK_LABEL (quote)), want) == 0,
-               "a row of the Notes page says “%s”, the note's text is “%s”",
-               gtk_label_get_text (GTK_LABEL (quote)), want);
+        CHECK (g_strcmp0 (shown, want) == 0,
+               "a row of the Notes page says “%s”, the note's text is “%s”", shown, want);
       }
     }
   g_hash_table_unref (state.bookmarks);

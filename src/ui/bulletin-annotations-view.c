@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "bulletin-annotation-row.h"
 #include "bulletin-annotations-view.h"
 
 struct _BulletinAnnotationsView
@@ -55,46 +56,6 @@ bulletin_annotations_view_kind_get_type (void)
   return type_id;
 }
 
-static char *
-format_day (gint64 usec)
-{
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
-  g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
-
-  return local != NULL ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup ("");
-}
-
-static char *
-issue_line (const char *title,
-            const char *date)
-{
-  if (title != NULL && date != NULL)
-    /* Translators: issue title, then its date */
-    return g_strdup_printf (_("%s · %s"), title, date);
-  return g_strdup (title != NULL ? title : date != NULL ? date : "");
-}
-
-/* "\nIn “archive”" for a record made in another archive than the one
- * open, else "" */
-static char *
-archive_line (BulletinAnnotationsView *self,
-              const char              *uri,
-              const char              *name)
-{
-  g_autofree char *parse_name = NULL;
-
-  if (uri == NULL || g_strcmp0 (uri, self->current_archive) == 0)
-    return g_strdup ("");
-  if (name == NULL)
-    {
-      g_autoptr(GFile) file = g_file_new_for_uri (uri);
-
-      name = parse_name = g_file_get_parse_name (file);
-    }
-  /* Translators: a new line, then the archive a bookmark or note was made in */
-  return g_strdup_printf (_("\nIn “%s”"), name);
-}
-
 static void
 update_placeholder (BulletinAnnotationsView *self)
 {
@@ -104,31 +65,13 @@ update_placeholder (BulletinAnnotationsView *self)
 }
 
 static void
-remove_clicked (GtkButton               *button,
-                BulletinAnnotationsView *self)
+row_remove (BulletinAnnotationRow   *row,
+            BulletinAnnotationsView *self)
 {
-  GObject *item = g_object_get_data (G_OBJECT (button), "bulletin-item");
+  GObject *item = bulletin_annotation_row_get_item (row);
 
   if (item != NULL)
     g_signal_emit (self, signals [REMOVE], 0, item);
-}
-
-/* Marks the row "Not saved" while its record is not in the file. */
-static void
-update_unsaved (GtkWidget *box)
-{
-  GObject *item = g_object_get_data (G_OBJECT (box), "bulletin-item");
-  BulletinAnnotationsView *self = g_object_get_data (G_OBJECT (box), "bulletin-view");
-  gboolean saved = TRUE;
-
-  if (item == NULL || self == NULL)
-    ;
-  else if (BULLETIN_IS_BOOKMARK (item))
-    saved = bulletin_annotations_is_bookmark_saved (self->store,
-                                                    bulletin_bookmark_get_article_id (BULLETIN_BOOKMARK (item)));
-  else if (BULLETIN_IS_NOTE (item))
-    saved = bulletin_annotations_is_note_saved (self->store, bulletin_note_get_uuid (BULLETIN_NOTE (item)));
-  gtk_widget_set_visible (g_object_get_data (G_OBJECT (box), "unsaved"), !saved);
 }
 
 static void
@@ -136,93 +79,10 @@ setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
            BulletinAnnotationsView  *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *quote = gtk_label_new (NULL);
-  GtkWidget *detail = gtk_label_new (NULL);
-  GtkWidget *button = gtk_button_new_from_icon_name ("user-trash-symbolic");
-  GtkWidget *unsaved;
+  GtkWidget *row = bulletin_annotation_row_new ();
 
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
-  gtk_widget_set_hexpand (labels, TRUE);
-  GtkWidget *labels_in_order[] = { title, quote, detail };
-
-  /* wrapped, the texts shortened beforehand; the headline ellipsised */
-  for (guint i = 0; i < G_N_ELEMENTS (labels_in_order); i++)
-    {
-      GtkWidget *l = labels_in_order[i];
-
-      gtk_label_set_xalign (GTK_LABEL (l), 0.0);
-      gtk_label_set_wrap (GTK_LABEL (l), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (l), PANGO_WRAP_WORD_CHAR);
-      gtk_box_append (GTK_BOX (labels), l);
-    }
-  /* a long headline: two lines at most, ending with "…" */
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_label_set_lines (GTK_LABEL (title), 2);
-  gtk_widget_add_css_class (title, "heading");
-  gtk_widget_add_css_class (quote, "bulletin-note-quote");
-  gtk_widget_add_css_class (detail, "dim-label");
-  gtk_widget_add_css_class (detail, "caption");
-
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (button, self->kind == BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS
-                                         ? _("Remove Bookmark") : _("Delete Note"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  self->kind == BULLETIN_ANNOTATIONS_VIEW_BOOKMARKS
-                                    ? _("Remove bookmark") : _("Delete note"), -1);
-  g_signal_connect_object (button, "clicked", G_CALLBACK (remove_clicked), self, 0);
-
-  /* shown while the record (or its change) is not in the file */
-  unsaved = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-  gtk_box_append (GTK_BOX (unsaved), gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
-  gtk_box_append (GTK_BOX (unsaved), gtk_label_new (_("Not saved")));
-  gtk_widget_add_css_class (unsaved, "error");
-  gtk_widget_add_css_class (unsaved, "caption");
-  gtk_widget_set_visible (unsaved, FALSE);
-  gtk_widget_set_tooltip_text (unsaved, _("Could not be saved yet; saving is tried again"));
-  gtk_box_append (GTK_BOX (labels), unsaved);
-  g_object_set_data (G_OBJECT (box), "unsaved", unsaved);
-  g_signal_connect_object (self->store, "save-state-changed", G_CALLBACK (update_unsaved), box,
-                           G_CONNECT_SWAPPED);
-
-  gtk_box_append (GTK_BOX (box), labels);
-  gtk_box_append (GTK_BOX (box), button);
-  g_object_set_data (G_OBJECT (box), "title", title);
-  g_object_set_data (G_OBJECT (box), "quote", quote);
-  g_object_set_data (G_OBJECT (box), "detail", detail);
-  g_object_set_data (G_OBJECT (box), "button", button);
-  gtk_list_item_set_child (list_item, box);
-}
-
-/* At most @max characters of @text, "…" marking a cut. */
-static char *
-shorten (const char *text,
-         guint       max)
-{
-  g_autofree char *head = NULL;
-
-  if (text == NULL)
-    return NULL;
-  if (g_utf8_strlen (text, -1) <= max)
-    return g_strdup (text);
-  head = g_utf8_substring (text, 0, max);
-  return g_strconcat (head, "…", NULL);
-}
-
-static void
-set_label (GtkWidget  *label,
-           const char *text)
-{
-  g_autofree char *shown = shorten (text, 120);
-
-  gtk_label_set_text (GTK_LABEL (label), shown != NULL ? shown : "");
-  gtk_widget_set_visible (label, shown != NULL && *shown);
+  g_signal_connect_object (row, "remove", G_CALLBACK (row_remove), self, 0);
+  gtk_list_item_set_child (list_item, row);
 }
 
 static void
@@ -230,57 +90,16 @@ bind_row (GtkSignalListItemFactory *factory,
           GtkListItem              *list_item,
           BulletinAnnotationsView  *self)
 {
-  GtkWidget *box = gtk_list_item_get_child (list_item);
-  GObject *item = gtk_list_item_get_item (list_item);
-  GtkWidget *title = g_object_get_data (G_OBJECT (box), "title");
-  GtkWidget *quote = g_object_get_data (G_OBJECT (box), "quote");
-  GtkWidget *detail = g_object_get_data (G_OBJECT (box), "detail");
-  GtkWidget *button = g_object_get_data (G_OBJECT (box), "button");
+  bulletin_annotation_row_bind (BULLETIN_ANNOTATION_ROW (gtk_list_item_get_child (list_item)), self->store,
+                                gtk_list_item_get_item (list_item), self->current_archive);
+}
 
-  g_object_set_data (G_OBJECT (button), "bulletin-item", item);
-  g_object_set_data (G_OBJECT (box), "bulletin-item", item);
-  g_object_set_data (G_OBJECT (box), "bulletin-view", self);
-  update_unsaved (box);
-
-  if (BULLETIN_IS_BOOKMARK (item))
-    {
-      BulletinBookmark *b = BULLETIN_BOOKMARK (item);
-      g_autofree char *issue = issue_line (bulletin_bookmark_get_issue_title (b),
-                                           bulletin_bookmark_get_issue_date (b));
-      g_autofree char *when = format_day (bulletin_bookmark_get_added (b));
-      g_autofree char *archive = archive_line (self, bulletin_bookmark_get_archive_uri (b),
-                                               bulletin_bookmark_get_archive_name (b));
-      /* Translators: where the article is, then when it was bookmarked */
-      g_autofree char *added = g_strdup_printf (_("%s\nAdded %s"), issue, when);
-      g_autofree char *line = g_strconcat (added, archive, NULL);
-
-      set_label (title, bulletin_bookmark_get_headline (b) ? bulletin_bookmark_get_headline (b)
-                                                           : _("Untitled article"));
-      set_label (quote, NULL);
-      set_label (detail, line);
-    }
-  else
-    {
-      BulletinNote *n = BULLETIN_NOTE (item);
-      g_autofree char *issue = issue_line (bulletin_note_get_issue_title (n),
-                                           bulletin_note_get_issue_date (n));
-      g_autofree char *shortened = shorten (bulletin_note_get_quote (n), 60);
-      g_autofree char *quoted = bulletin_note_has_range (n)
-                                ? g_strdup_printf (_("“%s”"), shortened)
-                                : g_strdup (_("Note on the article"));
-      g_autofree char *archive = archive_line (self, bulletin_note_get_archive_uri (n),
-                                               bulletin_note_get_archive_name (n));
-      g_autofree char *line = g_strdup_printf ("%s\n%s%s%s",
-                                               bulletin_note_get_headline (n) ? bulletin_note_get_headline (n) : "",
-                                               issue,
-                                               archive,
-                                               bulletin_note_get_anchor_state (n) == BULLETIN_ANCHOR_DETACHED
-                                                 ? _("\nThe passage is no longer in the article") : "");
-
-      set_label (title, quoted);
-      set_label (quote, bulletin_note_get_text (n));
-      set_label (detail, line);
-    }
+static void
+unbind_row (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item,
+            BulletinAnnotationsView  *self)
+{
+  bulletin_annotation_row_unbind (BULLETIN_ANNOTATION_ROW (gtk_list_item_get_child (list_item)));
 }
 
 static void
@@ -431,6 +250,7 @@ bulletin_annotations_view_constructed (GObject *object)
 
   g_signal_connect_object (factory, "setup", G_CALLBACK (setup_row), self, 0);
   g_signal_connect_object (factory, "bind", G_CALLBACK (bind_row), self, 0);
+  g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_row), self, 0);
   self->factory = g_object_ref (factory);
   self->list = GTK_LIST_VIEW (gtk_list_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection)),
                                                  factory));
