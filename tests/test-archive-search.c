@@ -68,6 +68,7 @@ test_results (void)
   g_autofree char *b = g_build_filename (dir, "2021-05-02.txt", NULL);
   g_autoptr(GFile) root = NULL;
   BulletinArchiveSearch *search;
+  GtkWidget *window;
   GtkListBox *list;
   GtkListBoxRow *row;
   guint n_rows = 0;
@@ -78,11 +79,13 @@ test_results (void)
   g_assert_no_error (error);
   root = g_file_new_for_path (dir);
 
-  search = bulletin_archive_search_new (NULL);
+  search = bulletin_archive_search_new ();
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (search));
   g_signal_connect (search, "result-activated", G_CALLBACK (on_activated), NULL);
   bulletin_archive_search_set_root (search, root, db);
   bulletin_archive_search_set_query (search, "疫情");
-  gtk_window_present (GTK_WINDOW (search));
+  gtk_window_present (GTK_WINDOW (window));
   iterate_until (has_summary, search);
 
   /* issue row, article row, issue row, article row: newest first */
@@ -119,7 +122,7 @@ test_results (void)
     g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "-word"));
   }
 
-  gtk_window_destroy (GTK_WINDOW (search));
+  gtk_window_destroy (GTK_WINDOW (window));
   g_remove (a);
   g_remove (b);
   for (guint i = 0; i < 4; i++)
@@ -163,6 +166,7 @@ test_fault (gconstpointer data)
   g_autofree char *b = g_build_filename (dir, "2021-05-02.txt", NULL);
   g_autoptr(GFile) root = NULL;
   BulletinArchiveSearch *search;
+  GtkWidget *window;
   const char *notice;
 
   g_assert_no_error (error);
@@ -175,10 +179,12 @@ test_fault (gconstpointer data)
   else
     g_setenv ("BULLETIN_INDEX_RESERVE", "18000000000000000000", TRUE);
 
-  search = bulletin_archive_search_new (NULL);
+  search = bulletin_archive_search_new ();
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (search));
   bulletin_archive_search_set_root (search, root, db);
   bulletin_archive_search_set_query (search, "疫情");
-  gtk_window_present (GTK_WINDOW (search));
+  gtk_window_present (GTK_WINDOW (window));
   iterate_until (has_notice, search);
   notice = bulletin_archive_search_get_notice (search);
   g_test_message ("summary: %s; notice: %s", bulletin_archive_search_get_summary (search), notice);
@@ -195,7 +201,7 @@ test_fault (gconstpointer data)
       g_assert_true (g_str_has_prefix (bulletin_archive_search_get_summary (search), "3 hits in 2 articles"));
     }
 
-  gtk_window_destroy (GTK_WINDOW (search));
+  gtk_window_destroy (GTK_WINDOW (window));
   g_unsetenv ("BULLETIN_TEST_UNREADABLE");
   g_unsetenv ("BULLETIN_INDEX_RESERVE");
   g_remove (a);

@@ -8,6 +8,7 @@
 #include "bulletin-annotations-controller.h"
 #include "bulletin-application.h"
 #include "bulletin-window.h"
+#include "bulletin-window-search.h"
 #include "bulletin-test-utils.h"
 
 /* UI tests on the real window under Xvfb: drive it through its actions
@@ -909,6 +910,81 @@ test_panes_and_paging (void)
   remove_tree (dir);
 }
 
+/* The first result row a person can choose, if any */
+static GtkListBoxRow *
+first_result (BulletinArchiveSearch *search)
+{
+  GtkListBox *list = bulletin_archive_search_get_list (search);
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+    if (gtk_list_box_row_get_activatable (row) && gtk_widget_get_visible (GTK_WIDGET (row)))
+      return row;
+  return NULL;
+}
+
+/* The widget-scoped action of bulletin-accels.c bound to @accel */
+static const char *
+accel_action (const char *accel)
+{
+  guint n;
+  const BulletinAccel *accels = bulletin_accels_get (&n);
+
+  for (guint i = 0; i < n; i++)
+    if (accels[i].scope == BULLETIN_ACCEL_WIDGET && g_strcmp0 (accels[i].accels[0], accel) == 0 &&
+        g_str_has_prefix (accels[i].action, "archive-search."))
+      return accels[i].action;
+  return NULL;
+}
+
+/* Ctrl+Shift+F shows the archive search as a page of the sidebar, with
+ * its entry focused (no second window); Down moves into the results,
+ * Escape returns to the list of issues. */
+static void
+test_archive_search_page (void)
+{
+  BulletinWindow *window = new_window ();
+  BulletinArchiveSearch *search;
+  GtkStack *stack;
+  GtkWidget *entry, *focus;
+  const char *down;
+  g_autoptr(GList) toplevels = NULL;
+
+  bulletin_window_open (window, NULL);
+  WAIT_UNTIL (library_done (window));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "search-archive", NULL);
+  search = bulletin_window_get_archive_search (window);
+  stack = bulletin_annotations_controller_get_sidebar_stack (bulletin_annotations_controller_get_for_window (window));
+  g_assert_true (gtk_widget_get_ancestor (GTK_WIDGET (search), GTK_TYPE_WINDOW) == GTK_WIDGET (window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "search");
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (search)));
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
+  entry = gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY);
+  g_assert_nonnull (entry);
+  g_assert_true (gtk_widget_is_ancestor (entry, GTK_WIDGET (search)));
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    g_assert_false (gtk_window_get_transient_for (l->data) == GTK_WINDOW (window) &&
+                    gtk_widget_get_visible (l->data));
+
+  /* Down in the entry: the first result */
+  bulletin_archive_search_set_query (search, "青溪");
+  WAIT_UNTIL (first_result (search) != NULL);
+  down = accel_action ("Down");
+  g_assert_cmpstr (down, ==, "archive-search.focus-results");
+  g_assert_true (gtk_widget_activate_action (entry, down, NULL));
+  WAIT_UNTIL (gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (first_result (search)));
+
+  /* Escape (the entry's stop-search): back to the list */
+  g_signal_emit_by_name (entry, "stop-search");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "issues");
+  WAIT_UNTIL (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
+                                      GTK_WIDGET (bulletin_window_get_sidebar (window))));
+
+  close_window (window);
+}
+
 static void
 test_accels_table (void)
 {
@@ -1124,6 +1200,7 @@ main (int   argc,
   g_test_add_func ("/bulletin/ui-window/new-year-arrives", test_new_year_arrives);
   g_test_add_func ("/bulletin/ui-window/article-file-changed", test_article_file_changed);
   g_test_add_func ("/bulletin/ui-window/accels-table", test_accels_table);
+  g_test_add_func ("/bulletin/ui-window/archive-search-page", test_archive_search_page);
   g_test_add_func ("/bulletin/ui-window/closed-window-finalized", test_closed_window_finalized);
   g_test_add_func ("/bulletin/ui-window/previous-archive-finalized", test_previous_archive_finalized);
   g_test_add_func ("/bulletin/ui-window/recent-menu-not-kept", test_recent_menu_not_kept);

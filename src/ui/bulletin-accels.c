@@ -40,6 +40,7 @@ static const BulletinAccel accels[] = {
   { "win.find-next", { "<Control>g", NULL }, N_("Search"), N_("Next match"), BULLETIN_ACCEL_APP },
   { "win.find-previous", { "<Control><Shift>g", NULL }, N_("Search"), N_("Previous match"), BULLETIN_ACCEL_APP },
   { "win.search-archive", { "<Control><Shift>f", NULL }, N_("Search"), N_("Search the whole archive"), BULLETIN_ACCEL_APP },
+  { "archive-search.focus-results", { "Down", NULL }, N_("Search"), N_("Go from the archive search to the results"), BULLETIN_ACCEL_WIDGET },
 
   /* Bookmarks and notes */
   { "win.toggle-bookmark", { "<Control>d", NULL }, N_("Bookmarks and Notes"), N_("Bookmark the article, or remove its bookmark"), BULLETIN_ACCEL_APP },

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "bulletin-accels.h"
 #include "bulletin-archive-search.h"
 #include "bulletin-display-text.h"
 
@@ -19,7 +20,7 @@
 
 struct _BulletinArchiveSearch
 {
-  AdwWindow            parent_instance;
+  AdwBin               parent_instance;
 
   GtkSearchEntry      *entry;
   GtkProgressBar      *progress;
@@ -35,10 +36,11 @@ struct _BulletinArchiveSearch
   char                *index_problem;  /* why the last update stopped, or NULL */
 };
 
-G_DEFINE_FINAL_TYPE (BulletinArchiveSearch, bulletin_archive_search, ADW_TYPE_WINDOW)
+G_DEFINE_FINAL_TYPE (BulletinArchiveSearch, bulletin_archive_search, ADW_TYPE_BIN)
 
 enum {
   RESULT_ACTIVATED,
+  CLOSE,
   N_SIGNALS
 };
 
@@ -409,6 +411,25 @@ bulletin_archive_search_dispose (GObject *object)
   G_OBJECT_CLASS (bulletin_archive_search_parent_class)->dispose (object);
 }
 
+/* Down in the entry: the first result (issue rows are headings, not
+ * stops) */
+static void
+focus_results_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  BulletinArchiveSearch *self = BULLETIN_ARCHIVE_SEARCH (widget);
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->list, i)) != NULL; i++)
+    if (gtk_widget_get_visible (GTK_WIDGET (row)) && gtk_list_box_row_get_activatable (row))
+      {
+        gtk_widget_grab_focus (GTK_WIDGET (row));
+        return;
+      }
+  gtk_widget_error_bell (widget);
+}
+
 static void
 bulletin_archive_search_class_init (BulletinArchiveSearchClass *klass)
 {
@@ -437,7 +458,23 @@ bulletin_archive_search_class_init (BulletinArchiveSearchClass *klass)
   /* the query syntax help: static, for tests to find */
   gtk_widget_class_bind_template_child_full (widget_class, "syntax_button", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "syntax_label", FALSE, 0);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  /**
+   * BulletinArchiveSearch::close:
+   *
+   * Escape: the page is done with (the window shows the list again).
+   */
+  signals[CLOSE] =
+    g_signal_new ("close", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  gtk_widget_class_add_binding_signal (widget_class, GDK_KEY_Escape, 0, "close", NULL);
+  gtk_widget_class_install_action (widget_class, "archive-search.focus-results", NULL, focus_results_action);
+}
+
+/* Escape in the entry (its stop-search) */
+static void
+entry_stopped (BulletinArchiveSearch *self)
+{
+  g_signal_emit (self, signals[CLOSE], 0);
 }
 
 static void
@@ -447,21 +484,32 @@ bulletin_archive_search_init (BulletinArchiveSearch *self)
 
   gtk_search_entry_set_search_delay (self->entry, 200);
   g_signal_connect_swapped (self->entry, "search-changed", G_CALLBACK (run_query), self);
+  g_signal_connect_swapped (self->entry, "stop-search", G_CALLBACK (entry_stopped), self);
   g_signal_connect_swapped (self->list, "row-activated", G_CALLBACK (row_activated), self);
+
+  /* Down moves from the entry into the results (bulletin-accels.c) */
+  gtk_widget_add_controller (GTK_WIDGET (self->entry), bulletin_accels_new_controller ("archive-search."));
 }
 
 /**
  * bulletin_archive_search_new:
  *
- * Returns: (transfer full): a new archive search window for @parent
+ * Returns: (transfer full): a new archive search, to put in a window
  */
 BulletinArchiveSearch *
-bulletin_archive_search_new (GtkWindow *parent)
+bulletin_archive_search_new (void)
 {
-  return g_object_new (BULLETIN_TYPE_ARCHIVE_SEARCH,
-                       "transient-for", parent,
-                       "hide-on-close", TRUE,
-                       NULL);
+  return g_object_new (BULLETIN_TYPE_ARCHIVE_SEARCH, NULL);
+}
+
+/* Ctrl+Shift+F: the entry takes the focus, its text selected */
+void
+bulletin_archive_search_focus_entry (BulletinArchiveSearch *self)
+{
+  g_return_if_fail (BULLETIN_IS_ARCHIVE_SEARCH (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->entry), 0, -1);
 }
 
 /* Searches the archive at @root (NULL: nothing), with the index at

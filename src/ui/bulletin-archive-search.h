@@ -9,12 +9,15 @@ G_BEGIN_DECLS
 
 #define BULLETIN_TYPE_ARCHIVE_SEARCH (bulletin_archive_search_get_type ())
 
-G_DECLARE_FINAL_TYPE (BulletinArchiveSearch, bulletin_archive_search, BULLETIN, ARCHIVE_SEARCH, AdwWindow)
+G_DECLARE_FINAL_TYPE (BulletinArchiveSearch, bulletin_archive_search, BULLETIN, ARCHIVE_SEARCH, AdwBin)
 
 /* Results shown at most; the summary counts them all. */
 #define BULLETIN_ARCHIVE_SEARCH_MAX_ROWS 300
 
-BulletinArchiveSearch *bulletin_archive_search_new       (GtkWindow             *parent);
+/* A page of the window's sidebar: "result-activated" when a result is
+ * chosen, "close" on Escape; Down moves from the entry into the results. */
+BulletinArchiveSearch *bulletin_archive_search_new       (void);
+void                   bulletin_archive_search_focus_entry (BulletinArchiveSearch *self);
 void                   bulletin_archive_search_set_root  (BulletinArchiveSearch *self,
                                                           GFile                 *root,
                                                           const char            *db_path);

@@ -79,7 +79,7 @@ struct _BulletinWindow
 
   /* bulletin-window-search.c */
   BulletinSearchBar    *search_bar;     /* over the reader */
-  BulletinArchiveSearch *archive_search; /* owned, made on first use */
+  BulletinArchiveSearch *archive_search; /* a page of the sidebar */
 
   /* bulletin-window-print.c: the strings of the last print options */
   char                 *print_family;

@@ -85,6 +85,9 @@ issue_loaded (GObject      *object,
    * and brings the first hit into view */
   bulletin_search_bar_set_query (data->window->search_bar, data->query);
   bulletin_window_show_article (data->window, issue, article);
+  /* a narrow window's sidebar covers the reader: it steps aside */
+  if (bulletin_window_get_folded (data->window))
+    bulletin_window_set_sidebar_visible (data->window, FALSE);
   gtk_window_present (GTK_WINDOW (data->window));
   open_data_free (data);
 }
@@ -137,19 +140,18 @@ _bulletin_window_search_archive (GSimpleAction *action,
   BulletinWindow *self = user_data;
   GFile *root = NULL;
 
-  if (self->archive_search == NULL)
-    {
-      self->archive_search = g_object_ref_sink (bulletin_archive_search_new (GTK_WINDOW (self)));
-      g_signal_connect_object (self->archive_search, "result-activated", G_CALLBACK (result_activated), self, 0);
-    }
-
   /* a folder, or a single issue file: an archive of one issue */
   if (self->library != NULL)
     root = bulletin_library_get_location (self->library);
   if (root == NULL)
     bulletin_window_show_message (self, _("Open an archive to search it."));
   bulletin_archive_search_set_root (self->archive_search, root, NULL);
-  gtk_window_present (GTK_WINDOW (self->archive_search));
+
+  /* a page of the sidebar, as GNOME Files and Papers search: the reader
+   * stays in sight */
+  bulletin_window_set_sidebar_visible (self, TRUE);
+  gtk_stack_set_visible_child_name (self->sidebar_stack, "search");
+  bulletin_archive_search_focus_entry (self->archive_search);
 }
 
 
@@ -158,14 +160,15 @@ _bulletin_window_search_init (BulletinWindow *self)
 {
   bulletin_search_bar_set_reader (self->search_bar, self->reader);
   bulletin_window_add_pane (self, GTK_WIDGET (self->search_bar));
+  g_signal_connect_object (self->archive_search, "result-activated", G_CALLBACK (result_activated), self, 0);
+  bulletin_window_add_pane (self, GTK_WIDGET (self->archive_search));
 }
 
 void
 _bulletin_window_search_dispose (BulletinWindow *self)
 {
   if (self->archive_search != NULL)
-    gtk_window_destroy (GTK_WINDOW (self->archive_search));
-  g_clear_object (&self->archive_search);
+    bulletin_window_remove_pane (self, GTK_WIDGET (self->archive_search));
 }
 
 /**
@@ -183,7 +186,7 @@ bulletin_window_get_search_bar (BulletinWindow *self)
 /**
  * bulletin_window_get_archive_search:
  *
- * Returns: (transfer none) (nullable): the archive search window, once opened
+ * Returns: (transfer none): the archive search, a page of the sidebar
  */
 BulletinArchiveSearch *
 bulletin_window_get_archive_search (BulletinWindow *self)

@@ -1004,12 +1004,27 @@ static void
 sidebar_page_changed (BulletinWindow *self)
 {
   const char *name = gtk_stack_get_visible_child_name (self->sidebar_stack);
+  GtkWidget *buttons[] = { self->issues_button, self->bookmarks_button, self->notes_button };
   GtkWidget *button = g_strcmp0 (name, "bookmarks") == 0 ? self->bookmarks_button
                     : g_strcmp0 (name, "notes") == 0 ? self->notes_button
-                    : self->issues_button;
+                    : g_strcmp0 (name, "issues") == 0 ? self->issues_button
+                    : NULL;
 
   if (button != NULL)
     gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+  else
+    /* the archive search: none of the three */
+    for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+      if (buttons[i] != NULL)
+        gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (buttons[i]), FALSE);
+}
+
+/* Escape in the archive search: back to the list of issues */
+static void
+archive_search_closed (BulletinWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->sidebar_stack, "issues");
+  bulletin_sidebar_focus_selection (self->sidebar);
 }
 
 /* --- object -------------------------------------------------------------------- */
@@ -1488,6 +1503,7 @@ bulletin_window_class_init (BulletinWindowClass *klass)
   g_type_ensure (BULLETIN_TYPE_READER_VIEW);
   g_type_ensure (BULLETIN_TYPE_ANNOTATIONS_VIEW);
   g_type_ensure (BULLETIN_TYPE_SEARCH_BAR);
+  g_type_ensure (BULLETIN_TYPE_ARCHIVE_SEARCH);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/bulletin-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, toast_overlay);
@@ -1508,6 +1524,7 @@ bulletin_window_class_init (BulletinWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, bookmarks_view);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, notes_view);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, BulletinWindow, archive_search);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, body);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, sidebar_column);
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, sidebar);
@@ -1519,6 +1536,7 @@ bulletin_window_class_init (BulletinWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BulletinWindow, reader);
   gtk_widget_class_bind_template_callback (widget_class, page_button_toggled);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_page_changed);
+  gtk_widget_class_bind_template_callback (widget_class, archive_search_closed);
 }
 
 /* The primary menu; "Recent Archives" only when there are some. */
