@@ -3,113 +3,178 @@
 
 #include <string.h>
 
-#include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
-
 #include "bulletin-annotations-private.h"
 
+/*
+ * The list models: bookmarks and notes, newest first.  A record's place
+ * is unique (its time, then its id), so that one record is found by binary
+ * search and put where it belongs, without sorting or scanning many: every
+ * change after the load comes one record at a time (forget before it
+ * changes or goes, show after it came or changed).  A load fills them from
+ * arrays sorted in its thread, a slice per main loop iteration, so that
+ * the window never waits for a hundred thousand rows.
+ */
+
+/* how long one slice of a fill may take */
+#define FILL_SLICE_US 2000
+#define FILL_CHUNK 512
+
+/* the key a record is sorted by, taken out once for a large sort */
+typedef struct {
+  gint64      time;
+  const char *id;
+  gpointer    item;
+} SortKey;
+
+static int
+compare_keys_newest_first (gconstpointer a,
+                           gconstpointer b)
+{
+  const SortKey *ka = a, *kb = b;
+
+  if (ka->time != kb->time)
+    return ka->time > kb->time ? -1 : 1;
+  return -strcmp (ka->id, kb->id);
+}
+
+/* The notes (@notes) or bookmarks of @table, newest first, as the models
+ * list them (references).  Runs in a thread too. */
+GPtrArray *
+bulletin_annotations_sort_newest_first (GHashTable *table,
+                                        gboolean    notes)
+{
+  guint n = g_hash_table_size (table), i = 0;
+  g_autofree SortKey *keys = g_new (SortKey, MAX (n, 1));
+  GPtrArray *array = g_ptr_array_new_full (n, g_object_unref);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      keys[i].item = value;
+      keys[i].time = notes ? bulletin_note_get_created (value) : bulletin_bookmark_get_added (value);
+      keys[i].id = notes ? bulletin_note_get_uuid (value) : bulletin_bookmark_get_article_id (value);
+      i++;
+    }
+  qsort (keys, n, sizeof *keys, compare_keys_newest_first);
+  for (i = 0; i < n; i++)
+    g_ptr_array_add (array, g_object_ref (keys[i].item));
+  return array;
+}
+
 /* ---------------------------------------------------------------------- */
-/* the list models */
+/* filling after a load */
 
-static gint
-compare_bookmarks_newest_first (gconstpointer a,
-                                gconstpointer b)
+static gboolean
+fill_store (GListStore *store,
+            GPtrArray  *items,
+            guint      *done,
+            gint64      until)
 {
-  return -bulletin_annotations_compare_bookmarks (a, b);
-}
-
-static gint
-compare_notes_newest_first (gconstpointer a,
-                            gconstpointer b)
-{
-  return -bulletin_annotations_compare_notes (a, b);
-}
-
-typedef gint64 (*GetModified) (gpointer item);
-
-#define LISTED_MODIFIED_KEY "bulletin-annotations-listed-modified"
-
-/* An item changed in place (a note's new text: the store keeps one object
- * per note and gives it the new values) is still the same object in the
- * same place, so the splice below does not see it.  Each item remembers
- * the time it was last listed at; one listed at an older time is put in
- * its place again, so that the rows showing it are bound anew. */
-static void
-sync_changed_items (GListStore  *store,
-                    GetModified  get_modified)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
-
-  for (guint i = 0; i < n; i++)
+  while (*done < items->len)
     {
-      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (store), i);
-      gint64 modified = get_modified (item);
-      gint64 *listed = g_object_get_data (item, LISTED_MODIFIED_KEY);
+      guint n = MIN (FILL_CHUNK, items->len - *done);
 
-      if (listed == NULL)
-        {
-          listed = g_new (gint64, 1);
-          *listed = modified;
-          g_object_set_data_full (item, LISTED_MODIFIED_KEY, listed, g_free);
-        }
-      else if (*listed != modified)
-        {
-          *listed = modified;
-          g_list_store_splice (store, i, 1, (gpointer *)&item, 1);
-        }
+      g_list_store_splice (store, g_list_model_get_n_items (G_LIST_MODEL (store)), 0,
+                           items->pdata + *done, n);
+      *done += n;
+      if (until > 0 && g_get_monotonic_time () >= until)
+        break;
     }
+  return *done == items->len;
 }
 
 static void
-sync_model (GListStore   *store,
-            GHashTable   *table,
-            GCompareFunc  compare,
-            GetModified   get_modified)
+fill_finish (BulletinAnnotations *self)
 {
-  g_autoptr(GPtrArray) items = bulletin_annotations_sorted_values (table, compare);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
-  guint first = 0, last_old = n, last_new = items->len;
+  g_autoptr(GTask) task = g_steal_pointer (&self->fill_task);
 
-  /* only the run between the common head and the common tail changes */
-  while (first < n && first < items->len)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (store), first);
-
-      if (item != g_ptr_array_index (items, first))
-        break;
-      first++;
-    }
-  while (last_old > first && last_new > first)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (store), last_old - 1);
-
-      if (item != g_ptr_array_index (items, last_new - 1))
-        break;
-      last_old--;
-      last_new--;
-    }
-  if (first != last_old || first != last_new)
-    g_list_store_splice (store, first, last_old - first,
-                         items->pdata + first, last_new - first);
-  sync_changed_items (store, get_modified);
+  g_clear_handle_id (&self->fill_source, g_source_remove);
+  g_clear_pointer (&self->fill_notes, g_ptr_array_unref);
+  g_clear_pointer (&self->fill_bookmarks, g_ptr_array_unref);
+  if (task != NULL)
+    g_task_return_boolean (task, TRUE);
 }
 
+static gboolean
+fill_cb (gpointer user_data)
+{
+  BulletinAnnotations *self = user_data;
+  gint64 until = g_get_monotonic_time () + FILL_SLICE_US;
+
+  /* bookmarks first: there are fewer */
+  if (fill_store (self->bookmark_model, self->fill_bookmarks, &self->fill_bookmarks_done, until) &&
+      fill_store (self->note_model, self->fill_notes, &self->fill_notes_done, until))
+    {
+      self->fill_source = 0;
+      fill_finish (self);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * bulletin_annotations_models_fill:
+ * @notes: (transfer full): every note, newest first
+ * @bookmarks: (transfer full): every bookmark, newest first
+ * @task: (transfer full) (nullable): returned when the models are full
+ *
+ * Makes the models list @notes and @bookmarks, a slice at a time.
+ */
+void
+bulletin_annotations_models_fill (BulletinAnnotations *self,
+                                  GPtrArray           *notes,
+                                  GPtrArray           *bookmarks,
+                                  GTask               *task)
+{
+  bulletin_annotations_models_flush (self);
+  g_list_store_remove_all (self->note_model);
+  g_list_store_remove_all (self->bookmark_model);
+  self->fill_notes = notes;
+  self->fill_bookmarks = bookmarks;
+  self->fill_notes_done = self->fill_bookmarks_done = 0;
+  self->fill_task = task;
+  self->fill_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, fill_cb, self, NULL);
+}
+
+/* Completes a fill at once: before the models change otherwise. */
+void
+bulletin_annotations_models_flush (BulletinAnnotations *self)
+{
+  if (self->fill_notes == NULL)
+    return;
+  fill_store (self->bookmark_model, self->fill_bookmarks, &self->fill_bookmarks_done, 0);
+  fill_store (self->note_model, self->fill_notes, &self->fill_notes_done, 0);
+  fill_finish (self);
+}
+
+gboolean
+bulletin_annotations_models_filling (BulletinAnnotations *self)
+{
+  return self->fill_notes != NULL;
+}
+
+/* The models as the state is, at once (after a synchronous load) */
 void
 bulletin_annotations_sync_models (BulletinAnnotations *self)
 {
-  sync_model (self->bookmark_model, self->state.bookmarks, compare_bookmarks_newest_first,
-              (GetModified)bulletin_bookmark_get_modified);
-  sync_model (self->note_model, self->state.notes, compare_notes_newest_first,
-              (GetModified)bulletin_note_get_modified);
+  bulletin_annotations_models_flush (self);
+  g_list_store_remove_all (self->note_model);
+  g_list_store_remove_all (self->bookmark_model);
+  bulletin_annotations_models_fill (self, bulletin_annotations_sort_newest_first (self->state.notes, TRUE),
+                                    bulletin_annotations_sort_newest_first (self->state.bookmarks, FALSE),
+                                    NULL);
+  bulletin_annotations_models_flush (self);
 }
 
-/* The models are sorted newest first and a record's place is unique (its
- * time, then its id): one record is found by binary search and inserted
- * where it belongs, without sorting or scanning many records. */
-int
-bulletin_annotations_compare_items_newest_first (gconstpointer a,
-                                                 gconstpointer b,
-                                                 gpointer      user_data)
+/* ---------------------------------------------------------------------- */
+/* one record at a time */
+
+static int
+compare_items_newest_first (gconstpointer a,
+                            gconstpointer b,
+                            gpointer      user_data)
 {
   GCompareFunc compare = user_data;
 
@@ -134,7 +199,7 @@ model_forget (GListStore   *store,
           g_list_store_remove (store, mid);
           return;
         }
-      cmp = bulletin_annotations_compare_items_newest_first (item, probe, compare);
+      cmp = compare_items_newest_first (item, probe, compare);
       if (cmp < 0)
         hi = mid;
       else
@@ -145,18 +210,55 @@ model_forget (GListStore   *store,
     g_list_store_remove (store, lo);
 }
 
+/* A note or bookmark leaves the models: before it changes or goes. */
 void
-bulletin_annotations_forget_note (BulletinAnnotations *self,
-                                  BulletinNote        *note)
+bulletin_annotations_models_forget (BulletinAnnotations *self,
+                                    gpointer             item)
 {
-  if (note != NULL)
-    model_forget (self->note_model, note, bulletin_annotations_compare_notes);
+  if (item == NULL)
+    return;
+  bulletin_annotations_models_flush (self);
+  if (BULLETIN_IS_NOTE (item))
+    model_forget (self->note_model, item, bulletin_annotations_compare_notes);
+  else
+    model_forget (self->bookmark_model, item, bulletin_annotations_compare_bookmarks);
 }
 
+/* A note or bookmark comes to the models: after it came or changed. */
 void
-bulletin_annotations_forget_bookmark (BulletinAnnotations *self,
-                                      BulletinBookmark    *bookmark)
+bulletin_annotations_models_show (BulletinAnnotations *self,
+                                  gpointer             item)
 {
-  if (bookmark != NULL)
-    model_forget (self->bookmark_model, bookmark, bulletin_annotations_compare_bookmarks);
+  bulletin_annotations_models_flush (self);
+  if (BULLETIN_IS_NOTE (item))
+    g_list_store_insert_sorted (self->note_model, item, compare_items_newest_first,
+                                bulletin_annotations_compare_notes);
+  else
+    g_list_store_insert_sorted (self->bookmark_model, item, compare_items_newest_first,
+                                bulletin_annotations_compare_bookmarks);
+}
+
+static void
+hook_forget (gpointer data,
+             gpointer item)
+{
+  bulletin_annotations_models_forget (data, item);
+}
+
+static void
+hook_show (gpointer data,
+           gpointer item)
+{
+  bulletin_annotations_models_show (data, item);
+}
+
+/* Hooks for bulletin_annotations_state_merge_full () that keep the models
+ * as the state is. */
+void
+bulletin_annotations_models_hooks (BulletinAnnotations *self,
+                                   MergeHooks          *hooks)
+{
+  hooks->forget = hook_forget;
+  hooks->show = hook_show;
+  hooks->data = self;
 }

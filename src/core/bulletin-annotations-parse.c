@@ -16,21 +16,38 @@
 
 /* One group's keys and their values, unescaped (a value NULL: it did
  * not unescape), read by a quick reader for groups as this app writes
- * them, or taken from a GKeyFile for anything else. */
+ * them, or taken from a GKeyFile for anything else.  The quick reader
+ * unescapes in place, in a copy of the group's text: no string is made
+ * for a key or a value, the records copy what they keep. */
 typedef struct {
-  GPtrArray *pairs;  /* key, value, key, value... */
+  GPtrArray *pairs;    /* key, value, key, value... (const) */
+  GPtrArray *owned;    /* what to free: the strings of a GKeyFile */
+  GString   *scratch;  /* the quick reader's copy of the text */
 } Keys;
 
 static void
 keys_init (Keys *keys)
 {
-  keys->pairs = g_ptr_array_new_with_free_func (g_free);
+  keys->pairs = g_ptr_array_new ();
+  keys->owned = g_ptr_array_new_with_free_func (g_free);
+  keys->scratch = g_string_new (NULL);
+}
+
+static void
+keys_reset (Keys *keys)
+{
+  g_ptr_array_set_size (keys->pairs, 0);
+  g_ptr_array_set_size (keys->owned, 0);
 }
 
 static void
 keys_clear (Keys *keys)
 {
   g_clear_pointer (&keys->pairs, g_ptr_array_unref);
+  g_clear_pointer (&keys->owned, g_ptr_array_unref);
+  if (keys->scratch != NULL)
+    g_string_free (keys->scratch, TRUE);
+  keys->scratch = NULL;
 }
 
 static gboolean
@@ -50,11 +67,49 @@ keys_from_key_file (Keys       *keys,
 {
   g_auto(GStrv) names = g_key_file_get_keys (kf, group, NULL, NULL);
 
+  keys_reset (keys);
   for (guint i = 0; names != NULL && names[i] != NULL; i++)
     {
-      g_ptr_array_add (keys->pairs, g_strdup (names[i]));
-      g_ptr_array_add (keys->pairs, g_key_file_get_string (kf, group, names[i], NULL));
+      char *name = g_strdup (names[i]);
+      char *value = g_key_file_get_string (kf, group, names[i], NULL);
+
+      g_ptr_array_add (keys->owned, name);
+      if (value != NULL)
+        g_ptr_array_add (keys->owned, value);
+      g_ptr_array_add (keys->pairs, name);
+      g_ptr_array_add (keys->pairs, value);
     }
+}
+
+/* Unescapes the value from @v to @end in place (\s \n \t \r \\ only),
+ * ending it with a NUL; FALSE for any other escape. */
+static gboolean
+unescape_in_place (char *v,
+                   char *end)
+{
+  char *out = v;
+
+  for (char *c = v; c < end; c++)
+    {
+      if (*c != '\\')
+        {
+          *out++ = *c;
+          continue;
+        }
+      c++;
+      switch (c < end ? *c : '\0')
+        {
+        case 's': *out++ = ' '; break;
+        case 'n': *out++ = '\n'; break;
+        case 't': *out++ = '\t'; break;
+        case 'r': *out++ = '\r'; break;
+        case '\\': *out++ = '\\'; break;
+        default:
+          return FALSE;
+        }
+    }
+  *out = '\0';
+  return TRUE;
 }
 
 /* Reads @text, one group ("[name]" then key=value lines), if it is as this
@@ -68,13 +123,17 @@ keys_read_quick (Keys       *keys,
                  const char *text,
                  gsize       length)
 {
-  const char *p = text, *text_end = text + length, *nl;
   gsize group_len = strlen (group);
+  char *p, *text_end, *nl;
 
-  if (length < group_len + 2 || p[0] != '[' || strncmp (p + 1, group, group_len) != 0 ||
-      p[group_len + 1] != ']')
+  if (length < group_len + 2 || text[0] != '[' || strncmp (text + 1, group, group_len) != 0 ||
+      text[group_len + 1] != ']')
     return FALSE;
-  p += group_len + 2;
+  keys_reset (keys);
+  g_string_truncate (keys->scratch, 0);
+  g_string_append_len (keys->scratch, text, length);
+  p = keys->scratch->str + group_len + 2;
+  text_end = keys->scratch->str + length;
   if (p < text_end && *p == '\n')
     p++;
   else if (p != text_end)
@@ -82,8 +141,7 @@ keys_read_quick (Keys       *keys,
 
   for (; p < text_end; p = nl != NULL ? nl + 1 : text_end)
     {
-      const char *end, *k = p, *v;
-      GString *value;
+      char *end, *k = p, *v;
 
       nl = memchr (p, '\n', text_end - p);
       end = nl != NULL ? nl : text_end;
@@ -98,64 +156,41 @@ keys_read_quick (Keys       *keys,
         return FALSE;
       if (end > v && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
         return FALSE;
-      g_ptr_array_add (keys->pairs, g_strndup (p, k - p));
-      value = g_string_sized_new (end - v);
-      for (const char *c = v; c < end; c++)
-        {
-          if (*c != '\\')
-            {
-              g_string_append_c (value, *c);
-              continue;
-            }
-          c++;
-          switch (c < end ? *c : '\0')
-            {
-            case 's': g_string_append_c (value, ' '); break;
-            case 'n': g_string_append_c (value, '\n'); break;
-            case 't': g_string_append_c (value, '\t'); break;
-            case 'r': g_string_append_c (value, '\r'); break;
-            case '\\': g_string_append_c (value, '\\'); break;
-            default:
-              g_string_free (value, TRUE);
-              return FALSE;
-            }
-        }
-      g_ptr_array_add (keys->pairs, g_string_free (value, FALSE));
+      *k = '\0';
+      if (!unescape_in_place (v, end))
+        return FALSE;
+      g_ptr_array_add (keys->pairs, p);
+      g_ptr_array_add (keys->pairs, v);
     }
   return TRUE;
 }
 
-/* The value of @key, taken out of @kf (each key is read once: no copy is
- * made).  A key given twice: the last one counts, as in GKeyFile. */
-static char *
+/* The value of @key.  A key given twice: the last one counts, as in
+ * GKeyFile. */
+static const char *
 get_string (Keys       *kf,
-            const char *group,
             const char *key)
 {
   for (guint i = kf->pairs->len; i >= 2; i -= 2)
     if (strcmp (g_ptr_array_index (kf->pairs, i - 2), key) == 0)
-      return g_steal_pointer (&kf->pairs->pdata[i - 1]);
+      return g_ptr_array_index (kf->pairs, i - 1);
   return NULL;
 }
 
 static gboolean
 get_time (Keys       *kf,
-          const char *group,
           const char *key,
           gint64     *usec)
 {
-  g_autofree char *s = get_string (kf, group, key);
-
-  return bulletin_annotations_parse_time (s, usec);
+  return bulletin_annotations_parse_time (get_string (kf, key), usec);
 }
 
 static gboolean
 get_offset (Keys       *kf,
-            const char *group,
             const char *key,
             guint      *offset)
 {
-  g_autofree char *s = get_string (kf, group, key);
+  const char *s = get_string (kf, key);
   guint64 v;
 
   if (s == NULL || !g_ascii_string_to_unsigned (s, 10, 0, G_MAXUINT, &v, NULL))
@@ -175,7 +210,7 @@ parse_tombstone (Keys       *kf,
 
   if (!keys_has (kf, "deleted"))
     return FALSE;
-  *ok = get_time (kf, group, "deleted", &when);
+  *ok = get_time (kf, "deleted", &when);
   if (*ok)
     bulletin_annotations_state_set_deleted (state, group, when);
   return TRUE;
@@ -187,18 +222,8 @@ parse_note (Keys       *kf,
             State      *state)
 {
   const char *uuid = group + strlen (NOTE_PREFIX);
-  g_autofree char *article = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *headline = NULL;
-  g_autofree char *issue_id = NULL;
-  g_autofree char *issue_title = NULL;
-  g_autofree char *issue_date = NULL;
-  g_autofree char *quote = NULL;
-  g_autofree char *before = NULL;
-  g_autofree char *after = NULL;
-  g_autofree char *archive = NULL;
-  g_autofree char *archive_name = NULL;
-  g_autoptr(BulletinNote) note = NULL;
+  const char *article, *text, *quote;
+  BulletinNote *note, *old;
   gint64 created, modified;
   guint start = 0, end = 0;
   gboolean ok = TRUE;
@@ -208,44 +233,38 @@ parse_note (Keys       *kf,
   if (parse_tombstone (kf, group, state, &ok) && !keys_has (kf, "article"))
     return ok;
 
-  article = get_string (kf, group, "article");
-  text = get_string (kf, group, "text");
+  article = get_string (kf, "article");
+  text = get_string (kf, "text");
   if (article == NULL || text == NULL ||
-      !get_time (kf, group, "created", &created) ||
-      !get_time (kf, group, "modified", &modified))
+      !get_time (kf, "created", &created) ||
+      !get_time (kf, "modified", &modified))
     return FALSE;
 
-  quote = get_string (kf, group, "quote");
+  quote = get_string (kf, "quote");
   if (quote != NULL &&
-      (!get_offset (kf, group, "start", &start) ||
-       !get_offset (kf, group, "end", &end) || end < start))
+      (!get_offset (kf, "start", &start) ||
+       !get_offset (kf, "end", &end) || end < start))
     return FALSE;
-
-  headline = get_string (kf, group, "headline");
-  issue_id = get_string (kf, group, "issue-id");
-  issue_title = get_string (kf, group, "issue");
-  issue_date = get_string (kf, group, "issue-date");
-  before = get_string (kf, group, "before");
-  after = get_string (kf, group, "after");
-  /* optional: files written before they were kept lack them */
-  archive = get_string (kf, group, "archive");
-  archive_name = get_string (kf, group, "archive-name");
 
   note = _bulletin_note_new_with_uuid (uuid, article);
-  bulletin_note_set_text (note, text);
-  bulletin_note_set_headline (note, headline);
-  bulletin_note_set_issue (note, issue_id, issue_title, issue_date);
-  bulletin_note_set_archive (note, archive, archive_name);
+  _bulletin_note_set_all (note, text, get_string (kf, "headline"),
+                          get_string (kf, "issue-id"), get_string (kf, "issue"),
+                          get_string (kf, "issue-date"),
+                          /* optional: files written before they were kept lack them */
+                          get_string (kf, "archive"), get_string (kf, "archive-name"));
   if (quote != NULL)
-    bulletin_note_set_range (note, start, end, quote, before ? before : "", after ? after : "");
+    {
+      const char *before = get_string (kf, "before"), *after = get_string (kf, "after");
+
+      bulletin_note_set_range (note, start, end, quote, before ? before : "", after ? after : "");
+    }
   bulletin_note_set_times (note, created, modified);
 
-  {
-    BulletinNote *old = g_hash_table_lookup (state->notes, uuid);
-
-    if (old == NULL || bulletin_annotations_note_newer (note, old))
-      g_hash_table_insert (state->notes, g_strdup (uuid), g_steal_pointer (&note));
-  }
+  old = g_hash_table_lookup (state->notes, uuid);
+  if (old == NULL || bulletin_annotations_note_newer (note, old))
+    g_hash_table_insert (state->notes, g_strdup (uuid), note);
+  else
+    g_object_unref (note);
   return ok;
 }
 
@@ -254,45 +273,36 @@ parse_bookmark (Keys       *kf,
                 const char *group,
                 State      *state)
 {
-  g_autofree char *article = NULL;
-  g_autofree char *headline = NULL;
-  g_autofree char *issue_id = NULL;
-  g_autofree char *issue_title = NULL;
-  g_autofree char *issue_date = NULL;
-  g_autofree char *archive = NULL;
-  g_autofree char *archive_name = NULL;
-  g_autoptr(BulletinBookmark) bookmark = NULL;
+  const char *article;
+  BulletinBookmark *bookmark, *old;
   gint64 added, modified;
   gboolean ok = TRUE;
+  guint8 digest[16];
 
   if (parse_tombstone (kf, group, state, &ok) && !keys_has (kf, "article"))
     return ok;
 
-  article = get_string (kf, group, "article");
+  article = get_string (kf, "article");
   if (article == NULL ||
-      !get_time (kf, group, "added", &added) ||
-      !get_time (kf, group, "modified", &modified))
+      !get_time (kf, "added", &added) ||
+      !get_time (kf, "modified", &modified))
     return FALSE;
 
-  headline = get_string (kf, group, "headline");
-  issue_id = get_string (kf, group, "issue-id");
-  issue_title = get_string (kf, group, "issue");
-  issue_date = get_string (kf, group, "issue-date");
-  archive = get_string (kf, group, "archive");
-  archive_name = get_string (kf, group, "archive-name");
-
-  bookmark = bulletin_bookmark_new (article);
-  bulletin_bookmark_set_headline (bookmark, headline);
-  bulletin_bookmark_set_issue (bookmark, issue_id, issue_title, issue_date);
-  bulletin_bookmark_set_archive (bookmark, archive, archive_name);
+  /* the group's name is the digest of the id, as this app writes it
+   * (a name of another form: the digest is made) */
+  bookmark = _bulletin_bookmark_new_with_digest (article, bulletin_annotations_bookmark_group_digest (group, digest)
+                                                          ? digest : NULL);
+  bulletin_bookmark_set_headline (bookmark, get_string (kf, "headline"));
+  bulletin_bookmark_set_issue (bookmark, get_string (kf, "issue-id"), get_string (kf, "issue"),
+                               get_string (kf, "issue-date"));
+  bulletin_bookmark_set_archive (bookmark, get_string (kf, "archive"), get_string (kf, "archive-name"));
   bulletin_bookmark_set_times (bookmark, added, modified);
 
-  {
-    BulletinBookmark *old = g_hash_table_lookup (state->bookmarks, article);
-
-    if (old == NULL || bulletin_annotations_bookmark_newer (bookmark, old))
-      g_hash_table_insert (state->bookmarks, g_strdup (article), g_steal_pointer (&bookmark));
-  }
+  old = g_hash_table_lookup (state->bookmarks, article);
+  if (old == NULL || bulletin_annotations_bookmark_newer (bookmark, old))
+    g_hash_table_insert (state->bookmarks, g_strdup (article), bookmark);
+  else
+    g_object_unref (bookmark);
   return ok;
 }
 
@@ -301,15 +311,15 @@ parse_position (Keys       *kf,
                 const char *group,
                 State      *state)
 {
-  g_autofree char *archive = get_string (kf, group, "archive");
-  g_autofree char *article = get_string (kf, group, "article");
+  const char *archive = get_string (kf, "archive");
+  const char *article = get_string (kf, "article");
   Position *pos, *old;
   gint64 modified;
   guint offset;
 
   if (archive == NULL || article == NULL ||
-      !get_offset (kf, group, "offset", &offset) ||
-      !get_time (kf, group, "modified", &modified))
+      !get_offset (kf, "offset", &offset) ||
+      !get_time (kf, "modified", &modified))
     return FALSE;
 
   old = g_hash_table_lookup (state->positions, archive);
@@ -318,11 +328,11 @@ parse_position (Keys       *kf,
 
   pos = g_new0 (Position, 1);
   pos->archive = g_strdup (archive);
-  pos->issue_id = get_string (kf, group, "issue-id");
-  pos->article_id = g_steal_pointer (&article);
+  pos->issue_id = g_strdup (get_string (kf, "issue-id"));
+  pos->article_id = g_strdup (article);
   pos->offset = offset;
   pos->modified = modified;
-  g_hash_table_insert (state->positions, g_steal_pointer (&archive), pos);
+  g_hash_table_insert (state->positions, g_strdup (archive), pos);
   return TRUE;
 }
 
@@ -354,16 +364,16 @@ parse_key_file (GKeyFile   *kf,
   g_auto(GStrv) groups = g_key_file_get_groups (kf, NULL);
   guint bad = 0;
 
+  Keys keys;
+
+  keys_init (&keys);
   for (guint i = 0; groups[i] != NULL; i++)
     {
-      Keys keys;
-
-      keys_init (&keys);
       keys_from_key_file (&keys, kf, groups[i]);
       if (!parse_group (&keys, groups[i], text, state))
         bad++;
-      keys_clear (&keys);
     }
+  keys_clear (&keys);
   return bad;
 }
 
@@ -434,36 +444,26 @@ recover (const char *data,
     }
 }
 
-/* A group of the file: its name, and its text where it is in the file
- * (not a copy) */
+/* A group of the file: its name and its text, where they are in the
+ * file (not copies) */
 typedef struct {
-  char       *group;
+  const char *group;
+  gsize       group_length;
   const char *text;
   gsize       length;
 } RawGroup;
 
 static void
-raw_group_free (RawGroup *raw)
-{
-  g_free (raw->group);
-  g_free (raw);
-}
-
-static void
-add_raw_group (GPtrArray  *out,
-               char       *group,
+add_raw_group (GArray     *out,
+               const char *group,
+               gsize       group_length,
                const char *start,
                const char *end)
 {
-  RawGroup *raw;
+  RawGroup raw = { group, group_length, start, end - start };
 
-  if (group == NULL)
-    return;
-  raw = g_new (RawGroup, 1);
-  raw->group = group;
-  raw->text = start;
-  raw->length = end - start;
-  g_ptr_array_add (out, raw);
+  if (group != NULL)
+    g_array_append_val (out, raw);
 }
 
 /* Splits a key file into its groups, checking every line as GKeyFile
@@ -471,12 +471,13 @@ add_raw_group (GPtrArray  *out,
 static gboolean
 split_groups (const char  *data,
               gsize        length,
-              GPtrArray   *out,
+              GArray      *out,
               char       **reason)
 {
   const char *p = data, *end = data + length;
   const char *chunk_start = NULL, *chunk_end = NULL;
-  char *group = NULL;
+  const char *group = NULL;
+  gsize group_length = 0;
   guint line_no = 0;
 
   while (p < end)
@@ -499,12 +500,12 @@ split_groups (const char  *data,
           if (e - s < 3 || e[-1] != ']' ||
               memchr (s + 1, '[', e - s - 2) != NULL || memchr (s + 1, ']', e - s - 2) != NULL)
             {
-              g_free (group);
               *reason = g_strdup_printf (_("line %u is a broken group header"), line_no);
               return FALSE;
             }
-          add_raw_group (out, group, chunk_start, chunk_end);
-          group = g_strndup (s + 1, e - s - 2);
+          add_raw_group (out, group, group_length, chunk_start, chunk_end);
+          group = s + 1;
+          group_length = e - s - 2;
           chunk_start = p;
         }
       else
@@ -513,7 +514,6 @@ split_groups (const char  *data,
 
           if (group == NULL || eq == NULL || eq == s)
             {
-              g_free (group);
               *reason = g_strdup_printf (_("line %u is not of the form “key=value”"), line_no);
               return FALSE;
             }
@@ -522,7 +522,50 @@ split_groups (const char  *data,
         chunk_end = line_end;
       p = next;
     }
-  add_raw_group (out, group, chunk_start, chunk_end);
+  add_raw_group (out, group, group_length, chunk_start, chunk_end);
+  return TRUE;
+}
+
+/* Parses @data into @state; FALSE if anything could not be read (what
+ * could is in @state all the same).  Groups whose text is what @seen holds
+ * were read before and are skipped; @now_seen receives every group's
+ * text. */
+/* One group whose text is not what `seen` holds: parsed.  FALSE (and
+ * @reason) if it is no key file at all. */
+static gboolean
+parse_raw_group (Keys       *keys,
+                 const char *group,
+                 RawGroup   *raw,
+                 State      *state,
+                 guint      *bad,
+                 char      **reason)
+{
+  g_autoptr(GKeyFile) kf = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *copy = NULL;
+  gboolean known;
+
+  /* the text itself is kept only for groups of a newer version */
+  known = g_str_equal (group, HEADER_GROUP) || g_str_has_prefix (group, NOTE_PREFIX) ||
+          g_str_has_prefix (group, BOOKMARK_PREFIX) || g_str_has_prefix (group, POSITION_PREFIX);
+  if (!known)
+    copy = g_strndup (raw->text, raw->length);
+  if (keys_read_quick (keys, group, raw->text, raw->length))
+    {
+      if (!parse_group (keys, group, copy != NULL ? copy : "", state))
+        (*bad)++;
+      return TRUE;
+    }
+
+  if (copy == NULL)
+    copy = g_strndup (raw->text, raw->length);
+  kf = g_key_file_new ();
+  if (!g_key_file_load_from_data (kf, copy, -1, G_KEY_FILE_NONE, &error))
+    {
+      *reason = g_strdup (error->message);
+      return FALSE;
+    }
+  *bad += parse_key_file (kf, copy, state);
   return TRUE;
 }
 
@@ -539,7 +582,10 @@ parse_piece (const char  *data,
              guint       *bad,
              char       **reason)
 {
-  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify) raw_group_free);
+  g_autoptr(GArray) groups = g_array_new (FALSE, FALSE, sizeof (RawGroup));
+  g_autoptr(GString) group = g_string_new (NULL);
+  gboolean ok = TRUE;
+  Keys keys;
 
   if (!g_utf8_validate_len (data, length, NULL))
     {
@@ -549,50 +595,23 @@ parse_piece (const char  *data,
   if (!split_groups (data, length, groups, reason))
     return FALSE;
 
-  for (guint i = 0; i < groups->len; i++)
+  keys_init (&keys);
+  for (guint i = 0; ok && i < groups->len; i++)
     {
-      RawGroup *raw = g_ptr_array_index (groups, i);
+      RawGroup *raw = &g_array_index (groups, RawGroup, i);
       guint64 hash = bulletin_annotations_text_hash (raw->text, raw->length);
-      guint64 key = bulletin_annotations_group_key (raw->group), was;
+      guint64 key, was;
 
+      g_string_truncate (group, 0);
+      g_string_append_len (group, raw->group, raw->group_length);
+      key = bulletin_annotations_group_key (group->str);
       if (seen == NULL || !bulletin_annotations_seen_get (seen, key, &was) || was != hash)
-        {
-          g_autoptr(GKeyFile) kf = NULL;
-          g_autoptr(GError) error = NULL;
-          g_autofree char *copy = NULL;
-          Keys keys;
-          gboolean quick, known;
-
-          /* the text itself is kept only for groups of a newer version */
-          known = g_str_equal (raw->group, HEADER_GROUP) || g_str_has_prefix (raw->group, NOTE_PREFIX) ||
-                  g_str_has_prefix (raw->group, BOOKMARK_PREFIX) || g_str_has_prefix (raw->group, POSITION_PREFIX);
-          keys_init (&keys);
-          quick = keys_read_quick (&keys, raw->group, raw->text, raw->length);
-          if (quick)
-            {
-              if (!known)
-                copy = g_strndup (raw->text, raw->length);
-              if (!parse_group (&keys, raw->group, copy != NULL ? copy : "", state))
-                (*bad)++;
-            }
-          keys_clear (&keys);
-          if (quick)
-            goto next;
-
-          copy = g_strndup (raw->text, raw->length);
-          kf = g_key_file_new ();
-          if (!g_key_file_load_from_data (kf, copy, -1, G_KEY_FILE_NONE, &error))
-            {
-              *reason = g_strdup (error->message);
-              return FALSE;
-            }
-          *bad += parse_key_file (kf, copy, state);
-        }
-    next:
-      if (now_seen != NULL)
+        ok = parse_raw_group (&keys, group->str, raw, state, bad, reason);
+      if (ok && now_seen != NULL)
         bulletin_annotations_seen_set (now_seen, key, hash);
     }
-  return TRUE;
+  keys_clear (&keys);
+  return ok;
 }
 
 static char *

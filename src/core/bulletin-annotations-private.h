@@ -67,6 +67,16 @@ typedef struct {
 
 typedef struct _Seen Seen;
 
+/* What a merge tells the list models: a note or bookmark leaves them
+ * (before it changes or goes), and comes (after it came or changed). */
+typedef struct {
+  void     (*forget) (gpointer data,
+                      gpointer item);
+  void     (*show)   (gpointer data,
+                      gpointer item);
+  gpointer   data;
+} MergeHooks;
+
 /* group name -> hash of its text, as 64-bit hashes of both in an open
  * addressing table: 16 bytes a group, no allocation per group */
 struct _Seen {
@@ -113,6 +123,11 @@ typedef struct {
   GError          *error;
 } FileRead;
 
+/* takes what was read into the state; whether the state changed */
+typedef gboolean (*TakeRead) (BulletinAnnotations *self,
+                              FileRead            *r,
+                              gpointer             data);
+
 struct _BulletinAnnotations
 {
   GObject       parent_instance;
@@ -129,6 +144,13 @@ struct _BulletinAnnotations
   Seen         *seen;
   GListStore   *bookmark_model;
   GListStore   *note_model;
+  /* filling the models after a load, a slice at a time */
+  GPtrArray    *fill_notes;
+  GPtrArray    *fill_bookmarks;
+  guint         fill_notes_done;
+  guint         fill_bookmarks_done;
+  guint         fill_source;
+  GTask        *fill_task;
 
   GFileMonitor *monitor;
   guint         reload_source;
@@ -176,9 +198,14 @@ gboolean              bulletin_annotations_note_newer (BulletinNote *a,
                                                        BulletinNote *b);
 gboolean              bulletin_annotations_bookmark_newer (BulletinBookmark *a,
                                                            BulletinBookmark *b);
-gboolean              bulletin_annotations_state_apply_deletions (State *state);
-gboolean              bulletin_annotations_state_merge (State *into,
-                                                        State *from);
+void                  bulletin_annotations_state_apply_deletions (State *state);
+char *                bulletin_annotations_group_of_bookmark (BulletinBookmark *bookmark);
+gboolean              bulletin_annotations_bookmark_group_digest (const char *group,
+                                                                  guint8      digest[16]);
+gboolean              bulletin_annotations_state_merge_full (State      *into,
+                                                             State      *from,
+                                                             gboolean    keep_from,
+                                                             MergeHooks *hooks);
 gint                  bulletin_annotations_compare_notes (gconstpointer a,
                                                           gconstpointer b);
 gint                  bulletin_annotations_compare_bookmarks (gconstpointer a,
@@ -268,8 +295,13 @@ void                  bulletin_annotations_read_locked (BulletinAnnotations *sel
                                                         Seen                *seen,
                                                         FileRead            *r);
 void                  bulletin_annotations_file_read_clear (FileRead *r);
+gboolean              bulletin_annotations_take_read (BulletinAnnotations *self,
+                                                      FileRead            *r,
+                                                      gpointer             data);
 gboolean              bulletin_annotations_apply_read (BulletinAnnotations  *self,
                                                        FileRead             *r,
+                                                       TakeRead              take,
+                                                       gpointer              data,
                                                        gboolean             *merged,
                                                        gboolean             *write,
                                                        GError              **error);
@@ -286,14 +318,21 @@ void                  bulletin_annotations_schedule_write (BulletinAnnotations *
 void                  bulletin_annotations_wait_for_write (BulletinAnnotations *self);
 
 /* bulletin-annotations-models.c */
+GPtrArray *           bulletin_annotations_sort_newest_first (GHashTable *table,
+                                                              gboolean    notes);
+void                  bulletin_annotations_models_fill (BulletinAnnotations *self,
+                                                        GPtrArray           *notes,
+                                                        GPtrArray           *bookmarks,
+                                                        GTask               *task);
+void                  bulletin_annotations_models_flush (BulletinAnnotations *self);
+gboolean              bulletin_annotations_models_filling (BulletinAnnotations *self);
 void                  bulletin_annotations_sync_models (BulletinAnnotations *self);
-int                   bulletin_annotations_compare_items_newest_first (gconstpointer a,
-                                                                       gconstpointer b,
-                                                                       gpointer      user_data);
-void                  bulletin_annotations_forget_note (BulletinAnnotations *self,
-                                                        BulletinNote        *note);
-void                  bulletin_annotations_forget_bookmark (BulletinAnnotations *self,
-                                                            BulletinBookmark    *bookmark);
+void                  bulletin_annotations_models_forget (BulletinAnnotations *self,
+                                                          gpointer             item);
+void                  bulletin_annotations_models_show (BulletinAnnotations *self,
+                                                        gpointer             item);
+void                  bulletin_annotations_models_hooks (BulletinAnnotations *self,
+                                                         MergeHooks          *hooks);
 
 /* bulletin-annotations.c */
 void                  bulletin_annotations_report_problem (BulletinAnnotations *self,

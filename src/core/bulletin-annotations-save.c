@@ -117,7 +117,7 @@ write_streaming (BulletinAnnotations  *self,
       g_autofree char *text = NULL;
 
       g_mutex_lock (&self->state_lock);
-      group = bulletin_annotations_bookmark_group (bulletin_bookmark_get_article_id (b));
+      group = bulletin_annotations_group_of_bookmark (b);
       text = bulletin_annotations_bookmark_to_text (group, b);
       g_mutex_unlock (&self->state_lock);
       stream_group (&t, now_seen, group, text);

@@ -243,7 +243,7 @@ bulletin_annotations_state_to_data (State       *state,
   for (guint i = 0; i < bookmarks->len; i++)
     {
       BulletinBookmark *b = g_ptr_array_index (bookmarks, i);
-      g_autofree char *group = bulletin_annotations_bookmark_group (bulletin_bookmark_get_article_id (b));
+      g_autofree char *group = bulletin_annotations_group_of_bookmark (b);
 
       write_group (&w, group, FALSE, bulletin_bookmark_get_modified (b),
                    (char *(*) (const char *, gpointer)) bulletin_annotations_bookmark_to_text, b);

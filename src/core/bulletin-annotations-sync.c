@@ -93,13 +93,39 @@ report_damaged (BulletinAnnotations  *self,
   return TRUE;
 }
 
+/* What a synchronous read takes: the first read as it is (a merge would
+ * copy every record), then the groups that changed, merged. */
+gboolean
+bulletin_annotations_take_read (BulletinAnnotations *self,
+                                FileRead            *r,
+                                gpointer             data)
+{
+  MergeHooks hooks;
+
+  if (bulletin_annotations_state_is_empty (&self->state))
+    {
+      State empty = self->state;
+
+      self->state = r->state;
+      r->state = empty;
+      bulletin_annotations_state_apply_deletions (&self->state);
+      bulletin_annotations_sync_models (self);
+      return TRUE;
+    }
+  bulletin_annotations_models_hooks (self, &hooks);
+  return bulletin_annotations_state_merge_full (&self->state, &r->state, FALSE, &hooks);
+}
+
 /* Takes what bulletin_annotations_read_locked () read into memory, on the
- * main thread; *@merged says whether the state changed, *@write whether
- * the file must be written (damaged, or removed).  FALSE (and @error)
- * when it could not be read, or was damaged and could not be kept. */
+ * main thread, by @take (NULL: bulletin_annotations_take_read ()) with
+ * @data; *@merged says whether the state changed, *@write whether the
+ * file must be written (damaged, or removed).  FALSE (and @error) when it
+ * could not be read, or was damaged and could not be kept. */
 gboolean
 bulletin_annotations_apply_read (BulletinAnnotations  *self,
                                  FileRead             *r,
+                                 TakeRead              take,
+                                 gpointer              data,
                                  gboolean             *merged,
                                  gboolean             *write,
                                  GError              **error)
@@ -126,19 +152,7 @@ bulletin_annotations_apply_read (BulletinAnnotations  *self,
       break;
     }
 
-  if (kept && bulletin_annotations_state_is_empty (&self->state))
-    {
-      /* the first read: take it as it is (a merge would copy every
-       * record) */
-      State empty = self->state;
-
-      self->state = r->state;
-      r->state = empty;
-      bulletin_annotations_state_apply_deletions (&self->state);
-      *merged = TRUE;
-    }
-  else
-    *merged = bulletin_annotations_state_merge (&self->state, &r->state);
+  *merged = (take != NULL ? take : bulletin_annotations_take_read) (self, r, data);
   if (!kept)
     return FALSE;
   bulletin_annotations_seen_free (self->seen);
@@ -199,7 +213,7 @@ sync_with_file_locked (BulletinAnnotations  *self,
       return FALSE;
     }
   bulletin_annotations_read_locked (self, self->seen, &r);
-  ok = bulletin_annotations_apply_read (self, &r, &merged, &write, error);
+  ok = bulletin_annotations_apply_read (self, &r, NULL, NULL, &merged, &write, error);
   bulletin_annotations_file_read_clear (&r);
   if (ok && (write || self->dirty))
     ok = write_locked (self, error);
@@ -208,10 +222,7 @@ sync_with_file_locked (BulletinAnnotations  *self,
   bulletin_annotations_release_lock (fd);
 
   if (merged)
-    {
-      bulletin_annotations_sync_models (self);
-      bulletin_annotations_emit_changed (self);
-    }
+    bulletin_annotations_emit_changed (self);
   return ok;
 }
 

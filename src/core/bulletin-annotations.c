@@ -52,6 +52,7 @@ bulletin_annotations_dispose (GObject *object)
   g_clear_handle_id (&self->reload_source, g_source_remove);
   g_clear_handle_id (&self->retry_source, g_source_remove);
   g_clear_handle_id (&self->write_source, g_source_remove);
+  bulletin_annotations_models_flush (self);
   if (self->monitor != NULL)
     g_file_monitor_cancel (self->monitor);
   g_clear_object (&self->monitor);
@@ -304,23 +305,22 @@ bulletin_annotations_save_change (BulletinAnnotations  *self,
 {
   bulletin_annotations_mark_unsaved (self, group);
   g_mutex_unlock (&self->state_lock);
-  /* the mutator took the old version out of the model (forget_*) */
+  /* the mutator took the old version out of the model (models_forget);
+   * a change of many records (NULL) changed the models as it went */
   if (key != NULL && g_str_has_prefix (group, NOTE_PREFIX))
     {
       gpointer now = g_hash_table_lookup (self->state.notes, key);
 
       if (now != NULL)
-        g_list_store_insert_sorted (self->note_model, now, bulletin_annotations_compare_items_newest_first, bulletin_annotations_compare_notes);
+        bulletin_annotations_models_show (self, now);
     }
   else if (key != NULL && g_str_has_prefix (group, BOOKMARK_PREFIX))
     {
       gpointer now = g_hash_table_lookup (self->state.bookmarks, key);
 
       if (now != NULL)
-        g_list_store_insert_sorted (self->bookmark_model, now, bulletin_annotations_compare_items_newest_first, bulletin_annotations_compare_bookmarks);
+        bulletin_annotations_models_show (self, now);
     }
-  else
-    bulletin_annotations_sync_models (self);
   bulletin_annotations_emit_changed (self);
   if (self->async_writes)
     {
@@ -384,7 +384,7 @@ bulletin_annotations_add_bookmark (BulletinAnnotations  *self,
   id = bulletin_bookmark_get_article_id (bookmark);
   group = bulletin_annotations_bookmark_group (id);
   old = g_hash_table_lookup (self->state.bookmarks, id);
-  bulletin_annotations_forget_bookmark (self, old);
+  bulletin_annotations_models_forget (self, old);
   modified = next_time (MAX (bulletin_bookmark_get_modified (bookmark),
                              MAX (bulletin_annotations_state_deleted_time (&self->state, group),
                                   old ? bulletin_bookmark_get_modified (old) : 0)));
@@ -419,7 +419,7 @@ bulletin_annotations_remove_bookmark (BulletinAnnotations  *self,
                    _("The article is not bookmarked"));
       return FALSE;
     }
-  bulletin_annotations_forget_bookmark (self, old);
+  bulletin_annotations_models_forget (self, old);
   group = bulletin_annotations_bookmark_group (article_id);
   bulletin_annotations_state_set_deleted (&self->state, group, next_time (bulletin_bookmark_get_modified (old)));
   {
@@ -492,7 +492,7 @@ bulletin_annotations_add_note (BulletinAnnotations  *self,
   uuid = bulletin_note_get_uuid (note);
   group = bulletin_annotations_note_group (uuid);
   old = g_hash_table_lookup (self->state.notes, uuid);
-  bulletin_annotations_forget_note (self, old);
+  bulletin_annotations_models_forget (self, old);
   /* adding it again (Undo of a deletion) makes it later than the deletion */
   bulletin_note_set_times (note, bulletin_note_get_created (note),
                            next_time (MAX (bulletin_note_get_modified (note),
@@ -527,7 +527,7 @@ bulletin_annotations_update_note (BulletinAnnotations  *self,
                    _("The note was deleted meanwhile"));
       return FALSE;
     }
-  bulletin_annotations_forget_note (self, old);
+  bulletin_annotations_models_forget (self, old);
   bulletin_note_set_times (note, bulletin_note_get_created (note),
                            next_time (MAX (bulletin_note_get_modified (note),
                                            bulletin_note_get_modified (old))));
@@ -560,7 +560,7 @@ bulletin_annotations_remove_note (BulletinAnnotations  *self,
                    _("The note was deleted meanwhile"));
       return FALSE;
     }
-  bulletin_annotations_forget_note (self, old);
+  bulletin_annotations_models_forget (self, old);
   group = bulletin_annotations_note_group (uuid);
   bulletin_annotations_state_set_deleted (&self->state, group, next_time (bulletin_note_get_modified (old)));
   {
