@@ -15,6 +15,7 @@
  *   bulletin-annotations-sync.c       merging with the file under the lock,
  *                                     what is saved and what is not
  *   bulletin-annotations-save.c       saving in a thread
+ *   bulletin-annotations-load.c       loading and merging in a thread
  *   bulletin-annotations-models.c     the list models of bookmarks and notes
  *   bulletin-annotations-backup.c     backup, import, restoring damaged copies
  *   bulletin-annotations-export.c     Markdown and citations
@@ -175,6 +176,8 @@ struct _BulletinAnnotations
   gboolean      async_writes;
   GMutex        state_lock;
   gboolean      writing;        /* a write thread runs */
+  gboolean      reading;        /* a read thread runs (load, merge) */
+  gboolean      loading;        /* the load's read runs */
   gboolean      write_again;    /* changes came while it ran */
   gboolean      reload_again;   /* the file changed while it ran */
   guint         write_source;   /* a write is scheduled */
@@ -316,6 +319,16 @@ void                  bulletin_annotations_update_save_state (BulletinAnnotation
 /* bulletin-annotations-save.c */
 void                  bulletin_annotations_schedule_write (BulletinAnnotations *self);
 void                  bulletin_annotations_wait_for_write (BulletinAnnotations *self);
+void                  bulletin_annotations_run_as_batch (void     (*work) (gpointer source,
+                                                                           gpointer data),
+                                                         gpointer   source,
+                                                         gpointer   data);
+
+/* bulletin-annotations-load.c */
+void                  bulletin_annotations_start_read (BulletinAnnotations *self,
+                                                       gboolean             first,
+                                                       gboolean             write_after,
+                                                       GTask               *load_task);
 
 /* bulletin-annotations-models.c */
 GPtrArray *           bulletin_annotations_sort_newest_first (GHashTable *table,

@@ -142,30 +142,44 @@ write_streaming (BulletinAnnotations  *self,
 static void write_thread_work (BulletinAnnotations *self,
                                WriteJob            *job);
 
+/* Runs @work (@source, @data) so that it yields to the main thread
+ * whenever that wakes (SCHED_BATCH: this thread preempts no one on
+ * waking); the pool's thread is given back as it was (going back to
+ * SCHED_OTHER needs no privilege). */
+void
+bulletin_annotations_run_as_batch (void     (*work) (gpointer source,
+                                                     gpointer data),
+                                   gpointer   source,
+                                   gpointer   data)
+{
+#ifdef SCHED_BATCH
+  struct sched_param param = { 0 };
+  int policy = sched_getscheduler (0);
+
+  if (policy == SCHED_OTHER)
+    sched_setscheduler (0, SCHED_BATCH, &param);
+  work (source, data);
+  if (policy == SCHED_OTHER)
+    sched_setscheduler (0, SCHED_OTHER, &param);
+#else
+  work (source, data);
+#endif
+}
+
+static void
+write_work (gpointer source,
+            gpointer data)
+{
+  write_thread_work (source, data);
+}
+
 static void
 write_thread (GTask        *task,
               gpointer      source,
               gpointer      task_data,
               GCancellable *cancellable)
 {
-  BulletinAnnotations *self = source;
-  WriteJob *job = task_data;
-
-#ifdef SCHED_BATCH
-  struct sched_param param = { 0 };
-  int policy = sched_getscheduler (0);
-
-  /* yield to the main thread whenever it wakes (SCHED_BATCH: this thread
-   * preempts no one on waking); the pool's thread is given back as it
-   * was (going back to SCHED_OTHER needs no privilege) */
-  if (policy == SCHED_OTHER)
-    sched_setscheduler (0, SCHED_BATCH, &param);
-  write_thread_work (self, job);
-  if (policy == SCHED_OTHER)
-    sched_setscheduler (0, SCHED_OTHER, &param);
-#else
-  write_thread_work (self, job);
-#endif
+  bulletin_annotations_run_as_batch (write_work, source, task_data);
 }
 
 static void
@@ -229,9 +243,9 @@ write_done (GObject      *source,
   self->writing = FALSE;
   if (job->conflict)
     {
-      /* merge the other writer's file and write, as without a thread */
+      /* merge the other writer's file, in a thread too, then write */
       self->write_again = FALSE;
-      bulletin_annotations_sync_with_file (self, TRUE, NULL);
+      bulletin_annotations_start_read (self, FALSE, TRUE, NULL);
       return;
     }
   if (job->error == NULL)
@@ -267,7 +281,7 @@ write_done (GObject      *source,
   if (self->reload_again)
     {
       self->reload_again = FALSE;
-      bulletin_annotations_sync_with_file (self, FALSE, NULL);
+      bulletin_annotations_start_read (self, FALSE, self->write_again, NULL);
     }
   else if (self->write_again)
     {
@@ -295,7 +309,7 @@ write_cb (gpointer user_data)
   BulletinAnnotations *self = user_data;
 
   self->write_source = 0;
-  if (self->writing)
+  if (self->writing || self->reading)
     self->write_again = TRUE;
   else
     start_write (self);
@@ -303,22 +317,23 @@ write_cb (gpointer user_data)
 }
 
 /* Coalesced: changes made before the write starts, or while it runs, make
- * one write. */
+ * one write; none starts while the file is read (it is merged first). */
 void
 bulletin_annotations_schedule_write (BulletinAnnotations *self)
 {
-  if (self->writing)
+  if (self->writing || self->reading)
     self->write_again = TRUE;
   else if (self->write_source == 0)
     self->write_source = g_idle_add (write_cb, self);
 }
 
-/* Runs the main context until the thread's write has finished. */
+/* Runs the main context until the thread's write, or read, has
+ * finished. */
 void
 bulletin_annotations_wait_for_write (BulletinAnnotations *self)
 {
   g_object_ref (self);
-  while (self->writing)
+  while (self->writing || self->reading)
     g_main_context_iteration (NULL, TRUE);
   g_object_unref (self);
 }

@@ -167,6 +167,12 @@ reload_cb (gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   self->reload_source = 0;
+  if (self->async_writes || self->reading)
+    {
+      /* in a thread, after a write or read that runs */
+      bulletin_annotations_start_read (self, FALSE, FALSE, NULL);
+      return G_SOURCE_REMOVE;
+    }
   if (self->writing)
     {
       /* after the write */
@@ -278,6 +284,60 @@ bulletin_annotations_load (BulletinAnnotations  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * bulletin_annotations_load_async:
+ *
+ * As bulletin_annotations_load (), without waiting: the file is read and
+ * parsed in a thread, the bookmarks and notes fill the models when it is
+ * (a slice at a time: the window never waits), and @callback is called
+ * when they are all listed.  Meanwhile the store can be used: changes are
+ * kept, merged into what is read (the later version of a record wins) and
+ * written after it.
+ */
+void
+bulletin_annotations_load_async (BulletinAnnotations *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (BULLETIN_IS_ANNOTATIONS (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bulletin_annotations_load_async);
+  self->loaded = TRUE;
+  self->loading = TRUE;
+  update_monitor (self);
+  /* a merge or a write that runs (changes made before) is waited for */
+  bulletin_annotations_wait_for_write (self);
+  g_clear_handle_id (&self->write_source, g_source_remove);
+  bulletin_annotations_start_read (self, TRUE, FALSE, task);
+}
+
+/**
+ * bulletin_annotations_load_finish:
+ *
+ * Returns: %FALSE (and @error) only when the folder or the lock cannot be
+ *   used at all, or a damaged file could not be kept
+ */
+gboolean
+bulletin_annotations_load_finish (BulletinAnnotations  *self,
+                                  GAsyncResult         *result,
+                                  GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Whether a load is reading the file or filling the models. */
+gboolean
+bulletin_annotations_is_loading (BulletinAnnotations *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
+  return self->loading || bulletin_annotations_models_filling (self);
 }
 
 /**
@@ -668,12 +728,13 @@ bulletin_annotations_save_now (BulletinAnnotations  *self,
   return bulletin_annotations_sync_with_file (self, self->dirty || self->write_source != 0, error);
 }
 
-/* Whether a save is scheduled or being written. */
+/* Whether a save is scheduled or being written, or the file is being
+ * read to be merged (a save waits for it). */
 gboolean
 bulletin_annotations_is_writing (BulletinAnnotations *self)
 {
   g_return_val_if_fail (BULLETIN_IS_ANNOTATIONS (self), FALSE);
-  return self->writing || self->write_source != 0;
+  return self->writing || self->reading || self->write_source != 0;
 }
 
 /* ---------------------------------------------------------------------- */
