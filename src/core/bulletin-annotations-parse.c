@@ -172,8 +172,12 @@ get_string (Keys       *kf,
             const char *key)
 {
   for (guint i = kf->pairs->len; i >= 2; i -= 2)
-    if (strcmp (g_ptr_array_index (kf->pairs, i - 2), key) == 0)
-      return g_ptr_array_index (kf->pairs, i - 1);
+    {
+      const char *name = g_ptr_array_index (kf->pairs, i - 2);
+
+      if (name[0] == key[0] && strcmp (name, key) == 0)
+        return g_ptr_array_index (kf->pairs, i - 1);
+    }
   return NULL;
 }
 

@@ -33,7 +33,9 @@ bulletin_annotations_read_locked (BulletinAnnotations *self,
       r->outcome = FILE_READ_UNCHANGED;
       return;
     }
-  r->now_seen = bulletin_annotations_seen_new ();
+  /* room for as many groups as before, or as a file this size holds
+   * (a group takes some 350 bytes): the table need not grow */
+  r->now_seen = bulletin_annotations_seen_new_for (seen != NULL ? seen->n : (gsize) r->st.st_size / 350);
   switch (bulletin_annotations_parse_file (self->path, &r->state, seen, r->now_seen,
                                            &r->reason, &r->error))
     {
