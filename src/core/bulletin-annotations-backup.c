@@ -90,12 +90,7 @@ bulletin_annotations_restore_damaged_copy (BulletinAnnotations  *self,
   /* damaged or not: what can be read is in @copy */
   bulletin_annotations_parse_data (data, length, &copy, NULL, NULL, &reason);
   g_mutex_lock (&self->state_lock);
-  {
-    MergeHooks hooks;
-
-    bulletin_annotations_models_hooks (self, &hooks);
-    bulletin_annotations_state_merge_full (&self->state, &copy, FALSE, &hooks);
-  }
+  bulletin_annotations_merge_shown (self, &copy);
   bulletin_annotations_state_clear (&copy);
   return bulletin_annotations_save_change (self, ALL_GROUPS, NULL, error);
 }
@@ -203,12 +198,7 @@ bulletin_annotations_import_data_counted (BulletinAnnotations  *self,
   if (n_notes != NULL)
     *n_notes = g_hash_table_size (imported.notes);
   g_mutex_lock (&self->state_lock);
-  {
-    MergeHooks hooks;
-
-    bulletin_annotations_models_hooks (self, &hooks);
-    bulletin_annotations_state_merge_full (&self->state, &imported, FALSE, &hooks);
-  }
+  bulletin_annotations_merge_shown (self, &imported);
   bulletin_annotations_state_clear (&imported);
   ok = bulletin_annotations_save_change (self, ALL_GROUPS, NULL, error);
   return ok;

@@ -262,3 +262,15 @@ bulletin_annotations_models_hooks (BulletinAnnotations *self,
   hooks->show = hook_show;
   hooks->data = self;
 }
+
+/* Merges @from into the store's state, the models changing with it a row
+ * at a time; whether anything changed. */
+gboolean
+bulletin_annotations_merge_shown (BulletinAnnotations *self,
+                                  State               *from)
+{
+  MergeHooks hooks;
+
+  bulletin_annotations_models_hooks (self, &hooks);
+  return bulletin_annotations_state_merge_full (&self->state, from, FALSE, &hooks);
+}

@@ -346,6 +346,8 @@ void                  bulletin_annotations_models_show (BulletinAnnotations *sel
                                                         gpointer             item);
 void                  bulletin_annotations_models_hooks (BulletinAnnotations *self,
                                                          MergeHooks          *hooks);
+gboolean              bulletin_annotations_merge_shown (BulletinAnnotations *self,
+                                                        State               *from);
 
 /* bulletin-annotations.c */
 void                  bulletin_annotations_report_problem (BulletinAnnotations *self,

@@ -409,6 +409,34 @@ merge_record (State      *into,
   return TRUE;
 }
 
+/* The notes or bookmarks of @theirs into @table, @into's */
+static gboolean
+merge_records (State      *into,
+               GHashTable *theirs,
+               GHashTable *table,
+               gboolean    keep_from,
+               MergeHooks *hooks)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  gboolean changed = FALSE;
+
+  g_hash_table_iter_init (&iter, theirs);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gpointer mine = g_hash_table_lookup (table, key);
+      gboolean note = BULLETIN_IS_NOTE (value);
+      g_autofree char *group = note ? bulletin_annotations_note_group (key)
+                                    : bulletin_annotations_group_of_bookmark (value);
+      gint64 modified = note ? bulletin_note_get_modified (value) : bulletin_bookmark_get_modified (value);
+      gboolean newer = mine != NULL && (note ? bulletin_annotations_note_newer (value, mine)
+                                             : bulletin_annotations_bookmark_newer (value, mine));
+
+      changed |= merge_record (into, table, key, group, mine, value, modified, newer, keep_from, hooks);
+    }
+  return changed;
+}
+
 static gboolean
 merge_positions (State *into,
                  State *from)
@@ -470,30 +498,8 @@ bulletin_annotations_state_merge_full (State      *into,
       }
   settle_tombstones (into, tombstones, hooks);
 
-  g_hash_table_iter_init (&iter, from->notes);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      BulletinNote *mine = g_hash_table_lookup (into->notes, key);
-      g_autofree char *group = bulletin_annotations_note_group (key);
-
-      changed |= merge_record (into, into->notes, key, group, mine, value,
-                               bulletin_note_get_modified (value),
-                               mine != NULL && bulletin_annotations_note_newer (value, mine),
-                               keep_from, hooks);
-    }
-
-  g_hash_table_iter_init (&iter, from->bookmarks);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      BulletinBookmark *mine = g_hash_table_lookup (into->bookmarks, key);
-      g_autofree char *group = bulletin_annotations_group_of_bookmark (value);
-
-      changed |= merge_record (into, into->bookmarks, key, group, mine, value,
-                               bulletin_bookmark_get_modified (value),
-                               mine != NULL && bulletin_annotations_bookmark_newer (value, mine),
-                               keep_from, hooks);
-    }
-
+  changed |= merge_records (into, from->notes, into->notes, keep_from, hooks);
+  changed |= merge_records (into, from->bookmarks, into->bookmarks, keep_from, hooks);
   changed |= merge_positions (into, from);
 
   /* groups this version does not know: the file's copy is the latest */

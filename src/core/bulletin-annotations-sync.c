@@ -102,8 +102,6 @@ bulletin_annotations_take_read (BulletinAnnotations *self,
                                 FileRead            *r,
                                 gpointer             data)
 {
-  MergeHooks hooks;
-
   if (bulletin_annotations_state_is_empty (&self->state))
     {
       State empty = self->state;
@@ -114,8 +112,7 @@ bulletin_annotations_take_read (BulletinAnnotations *self,
       bulletin_annotations_sync_models (self);
       return TRUE;
     }
-  bulletin_annotations_models_hooks (self, &hooks);
-  return bulletin_annotations_state_merge_full (&self->state, &r->state, FALSE, &hooks);
+  return bulletin_annotations_merge_shown (self, &r->state);
 }
 
 /* Takes what bulletin_annotations_read_locked () read into memory, on the
