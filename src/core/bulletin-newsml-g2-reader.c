@@ -530,10 +530,6 @@ bulletin_newsml_g2_skim (const char          *data,
   (void)file;
   if (parsed == NULL)
     return FALSE;
-  skim->title = g_steal_pointer (&parsed->title);
-  skim->date = g_steal_pointer (&parsed->date);
-  if (skim->date == NULL && parsed->articles->len > 0)
-    skim->date = bulletin_date_from_string (bulletin_article_get_date (g_ptr_array_index (parsed->articles, 0)));
-  skim->n_articles = parsed->articles->len;
+  bulletin_format_skim_parsed (parsed, skim);
   return TRUE;
 }

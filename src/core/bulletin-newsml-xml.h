@@ -27,6 +27,14 @@ typedef enum {
 
 GQuark    bulletin_newsml_error_quark    (void);
 
+/* the formats' table's words for an .xml file that is no NewsML, and for
+ * one too large to list */
+void      bulletin_newsml_unrecognised   (const char  *display_name,
+                                          GError     **error);
+void      bulletin_newsml_too_large      (const char  *display_name,
+                                          guint64      max_bytes,
+                                          GError     **error);
+
 xmlDoc   *bulletin_newsml_read_xml       (const char  *data,
                                           gsize        len,
                                           const char  *display_name,

@@ -346,23 +346,3 @@ bulletin_newsml1_parse (const char  *data,
     parsed->title = g_strdup (bulletin_article_get_headline (g_ptr_array_index (parsed->articles, 0)));
   return g_steal_pointer (&parsed);
 }
-
-gboolean
-bulletin_newsml1_skim (const char          *data,
-                       gsize                len,
-                       GFile               *file,
-                       const char          *display_name,
-                       BulletinFormatSkim  *skim,
-                       GError             **error)
-{
-  g_autoptr(BulletinParsedIssue) parsed = bulletin_newsml1_parse (data, len, file, display_name, error);
-
-  if (parsed == NULL)
-    return FALSE;
-  skim->title = g_steal_pointer (&parsed->title);
-  skim->date = g_steal_pointer (&parsed->date);
-  if (skim->date == NULL && parsed->articles->len > 0)
-    skim->date = bulletin_date_from_string (bulletin_article_get_date (g_ptr_array_index (parsed->articles, 0)));
-  skim->n_articles = parsed->articles->len;
-  return TRUE;
-}
