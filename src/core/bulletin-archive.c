@@ -682,81 +682,61 @@ compare_infos_by_name (gconstpointer a,
                  g_file_info_get_name (*(GFileInfo * const *)b));
 }
 
-static gboolean
-scan_run_with (Scan          *scan,
-               ScanState     *state,
-               GFile         *location,
-               GCancellable  *cancellable,
-               GError       **error)
+/* The listing cache of @location (the shared one, when this scan writes
+ * it), and the shared one beside the archive to read from. */
+static void
+load_caches (ScanState             *state,
+             GFile                 *location,
+             BulletinArchiveCache **cache,
+             BulletinArchiveCache **shared_cache)
 {
-  g_autoptr(GFileInfo) root_info = NULL;
-  g_autoptr(GFileEnumerator) enumerator = NULL;
-  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)entry_free);
-  g_autoptr(GPtrArray) misses = g_ptr_array_new ();
-  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(BulletinArchiveCache) cache = NULL;
-  g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(BulletinArchiveLinks) checker = NULL;
-  g_autoptr(BulletinArchiveCache) shared_cache = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gboolean cancelled = FALSE;
-  gboolean stop = FALSE;   /* a read cancelled while listing: read_misses stops too */
-  GFileInfo *info;
-  GFileType type;
-  gint64 t0 = g_get_monotonic_time ();
+  g_autofree char *uri = g_file_get_uri (location);
+  g_autofree char *path = bulletin_archive_dup_cache_path (location);
+  g_autofree char *shared_path = bulletin_archive_dup_shared_cache_path (location);
+  const char *env = g_getenv ("BULLETIN_SHARED_INDEX");
 
-  root_info = g_file_query_info (location, G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                 G_FILE_QUERY_INFO_NONE, cancellable, error);
-  if (root_info == NULL)
-    return FALSE;
-  type = g_file_info_get_file_type (root_info);
-  if (type != G_FILE_TYPE_DIRECTORY)
-    return scan_single_file (state, location, type, cancellable, error);
-
-  if (location_is_cacheable (location))
+  /* the shared one names no URI: the file server and its clients mount
+   * the archive at different places */
+  if (state->shared_writer && shared_path != NULL)
     {
-      g_autofree char *uri = g_file_get_uri (location);
-      g_autofree char *path = bulletin_archive_dup_cache_path (location);
-      g_autofree char *shared_path = bulletin_archive_dup_shared_cache_path (location);
-      const char *env = g_getenv ("BULLETIN_SHARED_INDEX");
-
-      /* the shared one names no URI: the file server and its clients
-       * mount the archive at different places */
-      if (state->shared_writer && shared_path != NULL)
-        cache = bulletin_archive_cache_load (shared_path, BULLETIN_ARCHIVE_CACHE_SHARED);
-      else
-        {
-          cache = bulletin_archive_cache_load (path, uri);
-          if (shared_path != NULL && g_strcmp0 (env, "0") != 0 &&
-              g_file_test (shared_path, G_FILE_TEST_IS_REGULAR))
-            shared_cache = bulletin_archive_cache_load (shared_path, BULLETIN_ARCHIVE_CACHE_SHARED);
-        }
-      scan->cache = cache;
-      scan->shared_cache = shared_cache;
-      g_debug ("archive scan: cache loaded after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
+      *cache = bulletin_archive_cache_load (shared_path, BULLETIN_ARCHIVE_CACHE_SHARED);
+      return;
     }
+  *cache = bulletin_archive_cache_load (path, uri);
+  if (shared_path != NULL && g_strcmp0 (env, "0") != 0 &&
+      g_file_test (shared_path, G_FILE_TEST_IS_REGULAR))
+    *shared_cache = bulletin_archive_cache_load (shared_path, BULLETIN_ARCHIVE_CACHE_SHARED);
+}
 
-  enumerator = g_file_enumerate_children (location, ENTRY_ATTRIBUTES, G_FILE_QUERY_INFO_NONE,
-                                          cancellable, error);
-  if (enumerator == NULL)
-    return FALSE;
+/* Lists the folder.  While it is listed, what the cache knows is listed
+ * at once (a second opening reads no issue file), and on a first opening
+ * the first entry is read at once, so that something shows without
+ * waiting for a long listing (5,000 entries on a file server).  Links
+ * are put in @links, to be judged once the listing is complete. */
+static gboolean
+list_entries (Scan             *scan,
+              GFileEnumerator  *enumerator,
+              GPtrArray        *entries,
+              GHashTable       *names,
+              GPtrArray        *links,
+              gboolean         *stop,
+              GCancellable     *cancellable,
+              GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  GFileInfo *info;
 
-  /* While the folder is listed, what the cache knows is listed at once (a
-   * second opening reads no issue file), and on a first opening the first
-   * entry is read at once, so that something shows without waiting for a
-   * long listing (5,000 entries on a file server). */
   while ((info = g_file_enumerator_next_file (enumerator, cancellable, &local_error)) != NULL)
     {
-      /* links are judged once the listing is complete, in name order */
       if (bulletin_archive_links_is_link (info))
         {
           g_ptr_array_add (links, info);
           continue;
         }
       if (!take_entry (scan, entries, names, entry_new (enumerator, info)))
-        stop = TRUE;
+        *stop = TRUE;
       g_object_unref (info);
-      if (stop)
+      if (*stop)
         break;
     }
   if (local_error != NULL)
@@ -764,6 +744,23 @@ scan_run_with (Scan          *scan,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
+  return TRUE;
+}
+
+/* Judges the links, in name order: a duplicate is left out, a link out
+ * of the archive listed as refused, the others listed as entries.
+ * Returns FALSE when a read was cancelled. */
+static gboolean
+take_links (Scan            *scan,
+            GFile           *location,
+            GFileEnumerator *enumerator,
+            GPtrArray       *links,
+            GPtrArray       *entries,
+            GHashTable      *names,
+            GCancellable    *cancellable)
+{
+  g_autoptr(BulletinArchiveLinks) checker = NULL;
+  gboolean stop = FALSE;
 
   g_ptr_array_sort (links, compare_infos_by_name);
   for (guint i = 0; i < links->len && !stop; i++)
@@ -788,13 +785,18 @@ scan_run_with (Scan          *scan,
           break;
         }
     }
+  return !stop;
+}
 
-  update_total (scan);
-  g_debug ("archive scan: %u entries listed after %.1f ms", entries->len,
-           (g_get_monotonic_time () - t0) / 1e3);
+/* Reads the entries the cache did not know, newest names first, so that
+ * the list fills in roughly in its final order.  FALSE when cancelled. */
+static gboolean
+read_unknown_entries (Scan      *scan,
+                      GPtrArray *entries,
+                      GFile     *location)
+{
+  g_autoptr(GPtrArray) misses = g_ptr_array_new ();
 
-  /* then the rest, newest names first, so that the list fills in roughly
-   * in its final order */
   for (guint i = 0; i < entries->len; i++)
     {
       Entry *entry = g_ptr_array_index (entries, i);
@@ -803,22 +805,78 @@ scan_run_with (Scan          *scan,
         g_ptr_array_add (misses, entry);
     }
   g_ptr_array_sort (misses, compare_entries_newest_first);
+  return read_misses (scan, misses, location);
+}
 
-  cancelled = !read_misses (scan, misses, location);
+/* A cancelled scan keeps what it learnt, and forgets nothing. */
+static void
+save_cache (BulletinArchiveCache *cache,
+            GHashTable           *names,
+            gboolean              cancelled,
+            GCancellable         *cancellable)
+{
+  g_autoptr(GError) save_error = NULL;
 
+  if (!cancelled && !g_cancellable_is_cancelled (cancellable))
+    bulletin_archive_cache_retain (cache, names);
+  if (bulletin_archive_cache_is_dirty (cache) &&
+      !bulletin_archive_cache_save (cache, &save_error))
+    g_warning ("Could not write the archive metadata cache: %s", save_error->message);
+}
+
+static gboolean
+scan_run_with (Scan          *scan,
+               ScanState     *state,
+               GFile         *location,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(GFileInfo) root_info = NULL;
+  g_autoptr(GFileEnumerator) enumerator = NULL;
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)entry_free);
+  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(BulletinArchiveCache) cache = NULL;
+  g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(BulletinArchiveCache) shared_cache = NULL;
+  gboolean cancelled = FALSE;
+  gboolean stop = FALSE;   /* a read cancelled while listing: read_misses stops too */
+  GFileType type;
+  gint64 t0 = g_get_monotonic_time ();
+
+  root_info = g_file_query_info (location, G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                 G_FILE_QUERY_INFO_NONE, cancellable, error);
+  if (root_info == NULL)
+    return FALSE;
+  type = g_file_info_get_file_type (root_info);
+  if (type != G_FILE_TYPE_DIRECTORY)
+    return scan_single_file (state, location, type, cancellable, error);
+
+  if (location_is_cacheable (location))
+    {
+      load_caches (state, location, &cache, &shared_cache);
+      scan->cache = cache;
+      scan->shared_cache = shared_cache;
+      g_debug ("archive scan: cache loaded after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
+    }
+
+  enumerator = g_file_enumerate_children (location, ENTRY_ATTRIBUTES, G_FILE_QUERY_INFO_NONE,
+                                          cancellable, error);
+  if (enumerator == NULL)
+    return FALSE;
+  if (!list_entries (scan, enumerator, entries, names, links, &stop, cancellable, error))
+    return FALSE;
+  if (!stop)
+    stop = !take_links (scan, location, enumerator, links, entries, names, cancellable);
+
+  update_total (scan);
+  g_debug ("archive scan: %u entries listed after %.1f ms", entries->len,
+           (g_get_monotonic_time () - t0) / 1e3);
+
+  cancelled = !read_unknown_entries (scan, entries, location);
   g_debug ("archive scan: entries read after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
 
   if (cache != NULL)
-    {
-      g_autoptr(GError) save_error = NULL;
-
-      /* a cancelled scan keeps what it learnt, and forgets nothing */
-      if (!cancelled && !g_cancellable_is_cancelled (cancellable))
-        bulletin_archive_cache_retain (cache, names);
-      if (bulletin_archive_cache_is_dirty (cache) &&
-          !bulletin_archive_cache_save (cache, &save_error))
-        g_warning ("Could not write the archive metadata cache: %s", save_error->message);
-    }
+    save_cache (cache, names, cancelled, cancellable);
 
   g_debug ("archive scan: done after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
   return !g_cancellable_set_error_if_cancelled (cancellable, error);
