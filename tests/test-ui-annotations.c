@@ -558,24 +558,6 @@ test_bookmark_note_restart (void)
   (void) old_window;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -611,6 +593,6 @@ main (int    argc,
   g_test_add_func ("/bulletin/ui-annotations/damaged-copy-offered", test_damaged_copy_offered);
   g_test_add_func ("/bulletin/ui-annotations/bookmark-note-restart", test_bookmark_note_restart);
   status = g_test_run ();
-  remove_tree (home);
+  bulletin_test_remove_tree (home);
   return status;
 }

@@ -744,24 +744,6 @@ test_undo_and_editor (void)
   g_assert_cmpuint (g_list_model_get_n_items (notes), ==, n_notes);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -814,6 +796,6 @@ main (int    argc,
   g_test_add_func ("/bulletin/ui-reading-state/other-archive", test_other_archive);
   g_test_add_func ("/bulletin/ui-reading-state/undo-and-editor", test_undo_and_editor);
   status = g_test_run ();
-  remove_tree (home);
+  bulletin_test_remove_tree (home);
   return status;
 }

@@ -1728,23 +1728,8 @@ fixed_opening (void)
 
 /* --- running ------------------------------------------------------------------- */
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
+/* the shared helper (bulletin-test-utils.h) by this file's name */
+#define remove_tree(path) bulletin_test_remove_tree (path)
 
 static gsize
 rss_kib (void)
