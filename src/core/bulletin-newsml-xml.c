@@ -402,3 +402,27 @@ bulletin_newsml_append_markup (BulletinArticle *article,
   blocks = bulletin_html_body_parse (markup, -1);
   bulletin_html_body_append (article, blocks);
 }
+
+void
+bulletin_newsml_append_lines (BulletinArticle *article,
+                              const char      *headline,
+                              const char      *subtitle,
+                              const char      *byline,
+                              const char      *dateline,
+                              const char      *credit)
+{
+  const struct {
+    BulletinBlockKind  kind;
+    const char        *text;
+  } lines[] = {
+    { BULLETIN_BLOCK_HEADLINE, headline },
+    { BULLETIN_BLOCK_SUBTITLE, subtitle },
+    { BULLETIN_BLOCK_BYLINE, byline },
+    { BULLETIN_BLOCK_DATELINE, dateline },
+    { BULLETIN_BLOCK_SOURCE, credit },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    if (lines[i].text != NULL)
+      bulletin_article_append_block (article, lines[i].kind, lines[i].text, -1);
+}

@@ -62,5 +62,13 @@ void      bulletin_newsml_append_plain   (BulletinArticle *article,
                                           const char      *text);
 void      bulletin_newsml_append_markup  (BulletinArticle *article,
                                           xmlNode         *container);
+/* The head of an article, each block when it is there: the NewsLines of
+ * NewsML 1, the itemMeta and contentMeta of NewsML-G2. */
+void      bulletin_newsml_append_lines   (BulletinArticle *article,
+                                          const char      *headline,
+                                          const char      *subtitle,
+                                          const char      *byline,
+                                          const char      *dateline,
+                                          const char      *credit);
 
 G_END_DECLS

@@ -203,16 +203,7 @@ read_article (Reader  *r,
   if (credit == NULL)
     credit = bulletin_newsml_text (bulletin_newsml_child (lines, "CopyrightLine"));
 
-  if (headline != NULL)
-    bulletin_article_append_block (article, BULLETIN_BLOCK_HEADLINE, headline, -1);
-  if (subtitle != NULL)
-    bulletin_article_append_block (article, BULLETIN_BLOCK_SUBTITLE, subtitle, -1);
-  if (byline != NULL)
-    bulletin_article_append_block (article, BULLETIN_BLOCK_BYLINE, byline, -1);
-  if (dateline != NULL)
-    bulletin_article_append_block (article, BULLETIN_BLOCK_DATELINE, dateline, -1);
-  if (credit != NULL)
-    bulletin_article_append_block (article, BULLETIN_BLOCK_SOURCE, credit, -1);
+  bulletin_newsml_append_lines (article, headline, subtitle, byline, dateline, credit);
   append_contents (article, component);
 
   /* The item's id names its one article; the articles of a group are
