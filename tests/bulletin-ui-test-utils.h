@@ -79,4 +79,13 @@ void                 bulletin_ui_test_write_file     (const char     *dir,
                                                       const char     *name,
                                                       const char     *contents);
 
+/* The primary menu button (F10) under @widget: other parts add menu
+ * buttons of their own. */
+GtkWidget           *bulletin_ui_test_find_primary_menu_button (GtkWidget *widget);
+
+/* Saves what @widget shows as @name in $BULLETIN_ARTIFACTS_DIR, when it
+ * is set (for a person to look at). */
+void                 bulletin_ui_test_save_screenshot (GtkWidget  *widget,
+                                                       const char *name);
+
 G_END_DECLS

@@ -40,6 +40,8 @@ static BulletinApplication *app;
 #define activate_row(w, i)       bulletin_ui_test_activate_row ((w), (i))
 #define write_file(d, n, c)      bulletin_ui_test_write_file ((d), (n), (c))
 #define remove_tree(path)        bulletin_test_remove_tree (path)
+#define find_primary_menu_button(w) bulletin_ui_test_find_primary_menu_button (w)
+#define save_screenshot(w, name) bulletin_ui_test_save_screenshot ((w), (name))
 
 static gboolean
 reader_shows (BulletinWindow *window,
@@ -163,37 +165,6 @@ press_key_in (GtkWidget *widget,
         }
     }
   return FALSE;
-}
-
-/* A picture of @widget in $BULLETIN_ARTIFACTS_DIR/@name, for a person to
- * look at (nothing when the variable is unset). */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("BULLETIN_ARTIFACTS_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  if (dir == NULL || width <= 0 || height <= 0)
-    return;
-  g_mkdir_with_parents (dir, 0755);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
 }
 
 /* The header bar's minimum width were it to show three window buttons
@@ -586,20 +557,6 @@ test_long_headlines (void)
 
   close_window (window);
   remove_tree (dir);
-}
-
-static GtkWidget *
-find_primary_menu_button (GtkWidget *widget)
-{
-  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget)))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_primary_menu_button (child);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* A label whose text is @text, shown or not (the submenu is not open) */

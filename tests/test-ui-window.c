@@ -32,6 +32,7 @@ static BulletinApplication *app;
 #define activate_row(w, i)       bulletin_ui_test_activate_row ((w), (i))
 #define write_file(d, n, c)      bulletin_ui_test_write_file ((d), (n), (c))
 #define remove_tree(path)        bulletin_test_remove_tree (path)
+#define find_primary_menu_button(w) bulletin_ui_test_find_primary_menu_button (w)
 
 /* The focus inside the widget's own window.  gtk_widget_has_focus () also
  * wants the window to be the active one, which another test running on
@@ -105,21 +106,6 @@ iter_visible (GtkTextView *view,
   gtk_text_view_get_visible_rect (view, &visible);
   gtk_text_view_get_iter_location (view, &iter, &location);
   return location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
-}
-
-/* The primary menu button (F10): other parts add menu buttons of their own */
-static GtkWidget *
-find_primary_menu_button (GtkWidget *widget)
-{
-  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget)))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_primary_menu_button (child);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* The URIs offered under "Recent Archives" in the primary menu */
