@@ -35,6 +35,12 @@ gboolean             bulletin_ui_test_wake_up        (gpointer data);
  * to remove at the end. */
 char                *bulletin_ui_test_make_home      (const char *template);
 
+/* XDG data, config, cache and state folders of their own, in a folder
+ * made from @template (not G_TEST_OPTION_ISOLATE_DIRS, which hides
+ * XDG_DATA_DIRS and with it the MIME database that icons need).  Returns
+ * the folder. */
+char                *bulletin_ui_test_make_data_dirs (const char *template);
+
 /* The application, non-unique, registered. */
 BulletinApplication *bulletin_ui_test_new_app        (void);
 
@@ -82,6 +88,10 @@ void                 bulletin_ui_test_write_file     (const char     *dir,
 /* The primary menu button (F10) under @widget: other parts add menu
  * buttons of their own. */
 GtkWidget           *bulletin_ui_test_find_primary_menu_button (GtkWidget *widget);
+
+/* The mapped button labelled @label under @widget (a toast's), or NULL. */
+GtkWidget           *bulletin_ui_test_find_button    (GtkWidget  *widget,
+                                                      const char *label);
 
 /* Saves what @widget shows as @name in $BULLETIN_ARTIFACTS_DIR, when it
  * is set (for a person to look at). */

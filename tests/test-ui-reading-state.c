@@ -9,6 +9,7 @@
 #include "bulletin-application.h"
 #include "bulletin-window.h"
 #include "bulletin-test-utils.h"
+#include "bulletin-ui-test-utils.h"
 
 /* The reader's state across archives, driven through the real window as
  * its menus, keys and the desktop do (issue 11, points 6 to 8):
@@ -753,16 +754,7 @@ main (int    argc,
   int status;
 
   /* a data folder of our own (see test-ui-annotations.c) */
-  home = g_dir_make_tmp ("bulletin-ui-reading-state-XXXXXX", NULL);
-  g_assert_nonnull (home);
-  for (guint i = 0; i < 4; i++)
-    {
-      const char *vars[] = { "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME" };
-      g_autofree char *dir = g_build_filename (home, vars[i], NULL);
-
-      g_mkdir_with_parents (dir, 0700);
-      g_setenv (vars[i], dir, TRUE);
-    }
+  home = bulletin_ui_test_make_data_dirs ("bulletin-ui-reading-state-XXXXXX");
 
   g_test_init (&argc, &argv, NULL);
   bulletin_test_tolerate_toolkit_warnings ();
