@@ -85,16 +85,27 @@ fill_store (GListStore *store,
   return *done == items->len;
 }
 
+static gboolean
+return_task (gpointer data)
+{
+  g_autoptr(GTask) task = data;
+
+  g_task_return_boolean (task, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 fill_finish (BulletinAnnotations *self)
 {
-  g_autoptr(GTask) task = g_steal_pointer (&self->fill_task);
+  GTask *task = g_steal_pointer (&self->fill_task);
 
   g_clear_handle_id (&self->fill_source, g_source_remove);
   g_clear_pointer (&self->fill_notes, g_ptr_array_unref);
   g_clear_pointer (&self->fill_bookmarks, g_ptr_array_unref);
+  /* from the main loop: a flush comes in the middle of a change, which
+   * the caller's callback must not see half done */
   if (task != NULL)
-    g_task_return_boolean (task, TRUE);
+    g_idle_add_full (G_PRIORITY_DEFAULT, return_task, task, NULL);
 }
 
 static gboolean

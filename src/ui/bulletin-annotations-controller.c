@@ -117,6 +117,10 @@ highlight_clear (gpointer data)
 static BulletinArticle *
 current_article (BulletinAnnotationsController *self)
 {
+  /* the window and its reader are gone: the store may still tell of a
+   * load or a save that finished after */
+  if (self->window == NULL)
+    return NULL;
   return bulletin_reader_view_get_article (self->reader);
 }
 
@@ -1897,6 +1901,8 @@ article_selected (BulletinSidebar               *sidebar,
 static void
 store_changed (BulletinAnnotationsController *self)
 {
+  if (self->window == NULL)
+    return;
   if (bulletin_reader_view_is_complete (self->reader))
     apply_highlights (self);
   update_actions (self);
