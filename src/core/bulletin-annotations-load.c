@@ -117,7 +117,7 @@ adopt_sorted (GPtrArray *sorted,
               Adopt     *adopt,
               GType      type)
 {
-  GPtrArray *out = g_ptr_array_new_full (sorted->len + adopt->shown->len, g_object_unref);
+  GPtrArray *out = g_ptr_array_new_full (sorted->len + adopt->shown->len, bulletin_annotations_unref_item);
 
   for (guint i = 0; i < sorted->len; i++)
     if (!g_hash_table_contains (adopt->dropped, g_ptr_array_index (sorted, i)))

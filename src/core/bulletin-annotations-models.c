@@ -37,6 +37,14 @@ compare_keys_newest_first (gconstpointer a,
   return -strcmp (ka->id, kb->id);
 }
 
+/* frees an element of a sorted array: NULL once the models took it */
+void
+bulletin_annotations_unref_item (gpointer item)
+{
+  if (item != NULL)
+    g_object_unref (item);
+}
+
 /* The notes (@notes) or bookmarks of @table, newest first, as the models
  * list them (references).  Runs in a thread too. */
 GPtrArray *
@@ -45,7 +53,7 @@ bulletin_annotations_sort_newest_first (GHashTable *table,
 {
   guint n = g_hash_table_size (table), i = 0;
   g_autofree SortKey *keys = g_new (SortKey, MAX (n, 1));
-  GPtrArray *array = g_ptr_array_new_full (n, g_object_unref);
+  GPtrArray *array = g_ptr_array_new_full (n, bulletin_annotations_unref_item);
   GHashTableIter iter;
   gpointer value;
 
@@ -78,6 +86,10 @@ fill_store (GListStore *store,
 
       g_list_store_splice (store, g_list_model_get_n_items (G_LIST_MODEL (store)), 0,
                            items->pdata + *done, n);
+      /* the store holds them now: let go a slice at a time, not a
+       * hundred thousand at the end */
+      for (guint i = *done; i < *done + n; i++)
+        g_clear_object (&items->pdata[i]);
       *done += n;
       if (until > 0 && g_get_monotonic_time () >= until)
         break;

@@ -331,6 +331,7 @@ void                  bulletin_annotations_start_read (BulletinAnnotations *self
                                                        GTask               *load_task);
 
 /* bulletin-annotations-models.c */
+void                  bulletin_annotations_unref_item (gpointer item);
 GPtrArray *           bulletin_annotations_sort_newest_first (GHashTable *table,
                                                               gboolean    notes);
 void                  bulletin_annotations_models_fill (BulletinAnnotations *self,
