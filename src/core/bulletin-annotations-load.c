@@ -63,8 +63,8 @@ read_work (gpointer source,
   bulletin_annotations_state_apply_deletions (&job->read.state);
   if (job->first)
     {
-      job->notes = bulletin_annotations_sort_newest_first (job->read.state.notes, TRUE);
-      job->bookmarks = bulletin_annotations_sort_newest_first (job->read.state.bookmarks, FALSE);
+      job->notes = bulletin_annotations_sort_newest_first (job->read.state.notes, TRUE, NULL);
+      job->bookmarks = bulletin_annotations_sort_newest_first (job->read.state.bookmarks, FALSE, NULL);
     }
 }
 

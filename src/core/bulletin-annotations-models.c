@@ -46,28 +46,38 @@ bulletin_annotations_unref_item (gpointer item)
 }
 
 /* The notes (@notes) or bookmarks of @table, newest first, as the models
- * list them (references).  Runs in a thread too. */
+ * list them (references).  Runs in a thread too: @lock (or NULL) is held
+ * while the table is looked at, not while sorting (a record's time is
+ * copied, and its id, the key, never changes). */
 GPtrArray *
 bulletin_annotations_sort_newest_first (GHashTable *table,
-                                        gboolean    notes)
+                                        gboolean    notes,
+                                        GMutex     *lock)
 {
-  guint n = g_hash_table_size (table), i = 0;
-  g_autofree SortKey *keys = g_new (SortKey, MAX (n, 1));
-  GPtrArray *array = g_ptr_array_new_full (n, bulletin_annotations_unref_item);
+  g_autofree SortKey *keys = NULL;
+  GPtrArray *array;
   GHashTableIter iter;
   gpointer value;
+  guint n, i = 0;
 
+  if (lock != NULL)
+    g_mutex_lock (lock);
+  n = g_hash_table_size (table);
+  keys = g_new (SortKey, MAX (n, 1));
   g_hash_table_iter_init (&iter, table);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      keys[i].item = value;
+      keys[i].item = g_object_ref (value);
       keys[i].time = notes ? bulletin_note_get_created (value) : bulletin_bookmark_get_added (value);
       keys[i].id = notes ? bulletin_note_get_uuid (value) : bulletin_bookmark_get_article_id (value);
       i++;
     }
+  if (lock != NULL)
+    g_mutex_unlock (lock);
   qsort (keys, n, sizeof *keys, compare_keys_newest_first);
+  array = g_ptr_array_new_full (n, bulletin_annotations_unref_item);
   for (i = 0; i < n; i++)
-    g_ptr_array_add (array, g_object_ref (keys[i].item));
+    g_ptr_array_add (array, keys[i].item);
   return array;
 }
 
@@ -185,8 +195,8 @@ bulletin_annotations_sync_models (BulletinAnnotations *self)
   bulletin_annotations_models_flush (self);
   g_list_store_remove_all (self->note_model);
   g_list_store_remove_all (self->bookmark_model);
-  bulletin_annotations_models_fill (self, bulletin_annotations_sort_newest_first (self->state.notes, TRUE),
-                                    bulletin_annotations_sort_newest_first (self->state.bookmarks, FALSE),
+  bulletin_annotations_models_fill (self, bulletin_annotations_sort_newest_first (self->state.notes, TRUE, NULL),
+                                    bulletin_annotations_sort_newest_first (self->state.bookmarks, FALSE, NULL),
                                     NULL);
   bulletin_annotations_models_flush (self);
 }

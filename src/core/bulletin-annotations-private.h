@@ -333,7 +333,8 @@ void                  bulletin_annotations_start_read (BulletinAnnotations *self
 /* bulletin-annotations-models.c */
 void                  bulletin_annotations_unref_item (gpointer item);
 GPtrArray *           bulletin_annotations_sort_newest_first (GHashTable *table,
-                                                              gboolean    notes);
+                                                              gboolean    notes,
+                                                              GMutex     *lock);
 void                  bulletin_annotations_models_fill (BulletinAnnotations *self,
                                                         GPtrArray           *notes,
                                                         GPtrArray           *bookmarks,

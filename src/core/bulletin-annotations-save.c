@@ -63,6 +63,10 @@ write_streaming (BulletinAnnotations  *self,
   g_autofree char *header = g_strdup_printf ("[%s]\nversion=%d", HEADER_GROUP, FORMAT_VERSION);
   TempFile t;
 
+  /* newest first, written oldest first; sorted without holding the lock
+   * (the window's changes wait for it) */
+  bookmarks = bulletin_annotations_sort_newest_first (self->state.bookmarks, FALSE, &self->state_lock);
+  notes = bulletin_annotations_sort_newest_first (self->state.notes, TRUE, &self->state_lock);
   g_mutex_lock (&self->state_lock);
   {
     g_autoptr(GPtrArray) positions = bulletin_annotations_sorted_values (self->state.positions, bulletin_annotations_compare_positions);
@@ -79,14 +83,6 @@ write_streaming (BulletinAnnotations  *self,
         g_ptr_array_add (fixed, group);
         g_ptr_array_add (fixed, bulletin_annotations_position_to_text (group, pos));
       }
-    bookmarks = bulletin_annotations_sorted_values (self->state.bookmarks, bulletin_annotations_compare_bookmarks);
-    g_ptr_array_set_free_func (bookmarks, g_object_unref);
-    for (guint i = 0; i < bookmarks->len; i++)
-      g_object_ref (g_ptr_array_index (bookmarks, i));
-    notes = bulletin_annotations_sorted_values (self->state.notes, bulletin_annotations_compare_notes);
-    g_ptr_array_set_free_func (notes, g_object_unref);
-    for (guint i = 0; i < notes->len; i++)
-      g_object_ref (g_ptr_array_index (notes, i));
     for (GList *l = deleted; l != NULL; l = l->next)
       {
         g_ptr_array_add (tail, g_strdup (l->data));
@@ -110,7 +106,7 @@ write_streaming (BulletinAnnotations  *self,
 
   for (guint i = 0; i + 1 < fixed->len; i += 2)
     stream_group (&t, now_seen, g_ptr_array_index (fixed, i), g_ptr_array_index (fixed, i + 1));
-  for (guint i = 0; i < bookmarks->len; i++)
+  for (guint i = bookmarks->len; i-- > 0;)
     {
       BulletinBookmark *b = g_ptr_array_index (bookmarks, i);
       g_autofree char *group = NULL;
@@ -122,7 +118,7 @@ write_streaming (BulletinAnnotations  *self,
       g_mutex_unlock (&self->state_lock);
       stream_group (&t, now_seen, group, text);
     }
-  for (guint i = 0; i < notes->len; i++)
+  for (guint i = notes->len; i-- > 0;)
     {
       BulletinNote *n = g_ptr_array_index (notes, i);
       g_autofree char *group = bulletin_annotations_note_group (bulletin_note_get_uuid (n));
