@@ -506,6 +506,108 @@ test_gap_screen_runs (void)
   g_assert_cmpuint (misplaced, ==, 0);
 }
 
+/* The advance of the character at byte @index of @layout's text, Pango
+ * units, from its glyph string (justification off). */
+static int
+char_advance (PangoLayout *layout,
+              int          index)
+{
+  PangoLayoutIter *iter = pango_layout_get_iter (layout);
+  int advance = -1;
+
+  do
+    {
+      PangoLayoutRun *run = pango_layout_iter_get_run_readonly (iter);
+
+      if (run == NULL || index < run->item->offset || index >= run->item->offset + run->item->length)
+        continue;
+      advance = 0;
+      for (int j = 0; j < run->glyphs->num_glyphs; j++)
+        if (run->item->offset + run->glyphs->log_clusters[j] == index)
+          advance += run->glyphs->glyphs[j].geometry.width;
+      break;
+    }
+  while (pango_layout_iter_next_run (iter));
+  pango_layout_iter_free (iter);
+  return advance;
+}
+
+/* Full-width exclamation and question marks are never compressed, on
+ * paper as on screen: beside a closing mark ("！”") the closing mark takes
+ * the half em, so that the pair still takes 1.5 em; two of them ("？！")
+ * keep 1 em each.  Other pairs ("。”", "，“") are compressed on their
+ * first mark, as before. */
+static void
+test_no_compressed_exclamation (void)
+{
+  const Piece pieces[] = {
+    { BULLETIN_BLOCK_HEADING, "“一起冲!”" },
+    { BULLETIN_BLOCK_PARAGRAPH, "大家齐声喊道：“一起冲！”他问：“真的吗？”谁能想到？！结束了。”然后，“开始”。" },
+  };
+  g_autoptr(BulletinArticle) article = make_article (pieces, G_N_ELEMENTS (pieces), "zh-CN");
+  g_autoptr(BulletinDisplayText) display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+  g_autoptr(GObject) context = G_OBJECT (bulletin_paginator_create_context ());
+  g_autoptr(BulletinTypesetter) typesetter = bulletin_typesetter_new (display, NULL, FALSE, 10.5);
+  g_autoptr(GArray) blocks = bulletin_typesetter_set_blocks (typesetter, PANGO_CONTEXT (context),
+                                                             40 * 10.5, 0, G_MAXUINT);
+  g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
+  BulletinReadingSettings settings;
+  GtkTextTag *halt;
+  guint n_marks = 0, n_pairs = 0;
+
+  for (guint b = 0; b < blocks->len; b++)
+    {
+      BulletinSetBlock *block = &g_array_index (blocks, BulletinSetBlock, b);
+      PangoLayout *layout = block->layout;
+      const char *text = pango_layout_get_text (layout);
+      double em = 10.5 * bulletin_typesetter_get_role_style (block->kind)->scale * PANGO_SCALE;
+
+      pango_layout_set_justify (layout, FALSE);
+      for (const char *p = text; *p; p = g_utf8_next_char (p))
+        {
+          gunichar c = g_utf8_get_char (p);
+          const char *n = g_utf8_next_char (p);
+          int advance;
+
+          if (c != 0xFF01 && c != 0xFF1F)
+            continue;
+          n_marks++;
+          advance = char_advance (layout, p - text);
+          g_test_message ("U+%04X before U+%04X: %.2f em", (guint)c, (guint)g_utf8_get_char (n), advance / em);
+          g_assert_cmpfloat (fabs (advance - em), <, 0.05 * em);
+          if (g_utf8_get_char (n) == 0x201D)
+            {
+              n_pairs++;
+              g_assert_cmpfloat (advance + char_advance (layout, n - text), <, 1.55 * em);
+            }
+        }
+      /* 。” is still compressed on its first mark */
+      {
+        const char *q = strstr (text, "。”");
+
+        if (q != NULL)
+          g_assert_cmpfloat (char_advance (layout, q - text), <, 0.6 * em);
+      }
+    }
+  g_assert_cmpuint (n_marks, ==, 5);
+  g_assert_cmpuint (n_pairs, ==, 3);
+
+  /* the reader's tags: no ！ or ？ takes the halt tag */
+  bulletin_reading_settings_init_default (&settings);
+  bulletin_typography_fill_buffer (buffer, display, &settings);
+  halt = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), BULLETIN_TAG_HALT);
+  {
+    GtkTextIter iter;
+    g_autoptr(GString) halted = g_string_new (NULL);
+
+    for (gtk_text_buffer_get_start_iter (buffer, &iter); !gtk_text_iter_is_end (&iter);
+         gtk_text_iter_forward_char (&iter))
+      if (gtk_text_iter_has_tag (&iter, halt))
+        g_string_append_unichar (halted, gtk_text_iter_get_char (&iter));
+    g_assert_cmpstr (halted->str, ==, "”：”：”。，”");
+  }
+}
+
 /* 本报讯 runs into its paragraph, in bold, on the same line. */
 static void
 test_run_in_dateline (void)
@@ -774,6 +876,7 @@ main (int   argc,
   g_test_add_func ("/bulletin/typesetter/gap-side", test_gap_side);
   g_test_add_func ("/bulletin/typesetter/gap-screen-lone", test_gap_screen_lone);
   g_test_add_func ("/bulletin/typesetter/gap-screen-runs", test_gap_screen_runs);
+  g_test_add_func ("/bulletin/typesetter/no-compressed-exclamation", test_no_compressed_exclamation);
   g_test_add_func ("/bulletin/typesetter/run-in-dateline", test_run_in_dateline);
   g_test_add_func ("/bulletin/typesetter/run-in-dateline/screen", test_run_in_dateline_screen);
   g_test_add_func ("/bulletin/typesetter/headline-gap/paper", test_headline_gap_paper);
