@@ -93,9 +93,10 @@ tagged_ranges (Fixture    *f,
       g_autofree char *text = NULL;
 
       gtk_text_iter_forward_to_tag_toggle (&end, tag);
-      text = gtk_text_iter_get_text (&iter, &end);
-      g_string_append_printf (s, "%s%d-%d:%s", s->len ? " " : "",
-                              gtk_text_iter_get_offset (&iter), gtk_text_iter_get_offset (&end), text);
+      text = bulletin_typography_dup_text (&iter, &end);
+      g_string_append_printf (s, "%s%u-%u:%s", s->len ? " " : "",
+                              bulletin_typography_get_display_offset (&iter),
+                              bulletin_typography_get_display_offset (&end), text);
       iter = end;
       if (!gtk_text_iter_forward_to_tag_toggle (&iter, tag))
         break;
@@ -118,7 +119,7 @@ test_highlights (Fixture       *f,
   bulletin_test_iterate (50);
   buffer = gtk_text_view_get_buffer (bulletin_reader_view_get_text_view (f->reader));
   gtk_text_buffer_get_bounds (buffer, &s, &e);
-  buffer_text = gtk_text_iter_get_text (&s, &e);
+  buffer_text = bulletin_typography_dup_text (&s, &e);
   /* the reader joined the page break and widened the punctuation */
   g_assert_nonnull (strstr (buffer_text, "争当志愿者，积极"));
 
@@ -243,14 +244,14 @@ test_long_article (Fixture       *f,
   g_assert_true (bulletin_search_bar_get_match (f->bar, 299, &start, &end));
   buffer = gtk_text_view_get_buffer (bulletin_reader_view_get_text_view (f->reader));
   tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), BULLETIN_SEARCH_CURRENT_TAG);
-  gtk_text_buffer_get_iter_at_offset (buffer, &iter, start);
+  bulletin_typography_get_iter_at_display (buffer, &iter, start);
   g_assert_true (gtk_text_iter_has_tag (&iter, tag));
   {
-    GtkTextIter e2 = iter;
+    GtkTextIter e2;
     g_autofree char *text = NULL;
 
-    gtk_text_iter_forward_chars (&e2, end - start);
-    text = gtk_text_iter_get_text (&iter, &e2);
+    bulletin_typography_get_iter_at_display_end (buffer, &e2, end);
+    text = bulletin_typography_dup_text (&iter, &e2);
     g_assert_cmpstr (text, ==, "疫情");
   }
 
@@ -264,7 +265,7 @@ test_long_article (Fixture       *f,
         g_autofree char *text = NULL;
 
         gtk_text_iter_forward_to_tag_toggle (&e2, tag);
-        text = gtk_text_iter_get_text (&iter, &e2);
+        text = bulletin_typography_dup_text (&iter, &e2);
         g_assert_cmpstr (text, ==, "疫情");
         n_tagged++;
       }

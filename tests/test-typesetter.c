@@ -313,6 +313,70 @@ test_gap_screen_lone (void)
     }
 }
 
+static void
+read_text_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  char **text = user_data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+/* Copying a selection across boundaries (Ctrl+C, the menu's Copy: the
+ * view's copy-clipboard; the primary selection) gives the display text,
+ * without the gap characters. */
+static void
+test_gap_screen_copy (void)
+{
+  const Piece pieces[] = {
+    { BULLETIN_BLOCK_PARAGRAPH, "小区有25名党员报名，A栋和BC栋。" },
+  };
+  g_autoptr(BulletinArticle) article = make_article (pieces, G_N_ELEMENTS (pieces), "zh-CN");
+  g_autoptr(BulletinDisplayText) display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = gtk_text_view_new ();
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  BulletinReadingSettings settings;
+  GtkTextIter s, e;
+  g_autofree char *copied = NULL;
+
+  bulletin_reading_settings_init_default (&settings);
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  bulletin_typography_configure_view (GTK_TEXT_VIEW (view), &settings);
+  bulletin_typography_fill_buffer (buffer, display, &settings);
+  bulletin_typography_copy_without_gaps (GTK_TEXT_VIEW (view));
+  gtk_window_present (GTK_WINDOW (window));
+  bulletin_test_iterate (50);
+
+  /* 有25名党员报名，A栋 */
+  bulletin_typography_get_iter_at_display (buffer, &s, 2);
+  bulletin_typography_get_iter_at_display_end (buffer, &e, 13);
+  gtk_text_buffer_select_range (buffer, &s, &e);
+  /* 11 characters and 3 gap characters (none between ， and A) */
+  g_assert_cmpint (gtk_text_iter_get_offset (&e) - gtk_text_iter_get_offset (&s), ==, 11 + 3);
+  g_signal_emit_by_name (view, "copy-clipboard");
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (view), NULL, read_text_cb, &copied);
+  while (copied == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (copied, ==, "有25名党员报名，A栋");
+
+  /* the primary selection (middle-click paste) too, once the selection
+   * settles */
+  g_clear_pointer (&copied, g_free);
+  bulletin_typography_get_iter_at_display (buffer, &s, 11);
+  bulletin_typography_get_iter_at_display_end (buffer, &e, 16);
+  gtk_text_buffer_select_range (buffer, &s, &e);
+  bulletin_test_iterate (50);
+  gdk_clipboard_read_text_async (gtk_widget_get_primary_clipboard (view), NULL, read_text_cb, &copied);
+  while (copied == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (copied, ==, "A栋和BC");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* For a person to look at: the sample bulletin's paragraph with "25名"
  * in the reader's view, as BULLETIN_ARTIFACTS_DIR/@name. */
 static void
@@ -876,6 +940,7 @@ main (int   argc,
   g_test_add_func ("/bulletin/typesetter/gap-side", test_gap_side);
   g_test_add_func ("/bulletin/typesetter/gap-screen-lone", test_gap_screen_lone);
   g_test_add_func ("/bulletin/typesetter/gap-screen-runs", test_gap_screen_runs);
+  g_test_add_func ("/bulletin/typesetter/gap-screen-copy", test_gap_screen_copy);
   g_test_add_func ("/bulletin/typesetter/no-compressed-exclamation", test_no_compressed_exclamation);
   g_test_add_func ("/bulletin/typesetter/run-in-dateline", test_run_in_dateline);
   g_test_add_func ("/bulletin/typesetter/run-in-dateline/screen", test_run_in_dateline_screen);

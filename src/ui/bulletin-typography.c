@@ -398,12 +398,61 @@ copy_clipboard_cb (GtkTextView *view,
   g_signal_stop_emission_by_name (view, "copy-clipboard");
 }
 
+/* The primary selection: GTK offers the selection as the buffer holds
+ * it whenever it changes; once the selection has settled (an idle after
+ * the last change) the primary selection takes it without the gap
+ * characters instead. */
+#define PRIMARY_IDLE_KEY "bulletin-typography-primary-idle"
+
+static gboolean
+update_primary_cb (gpointer user_data)
+{
+  GtkTextView *view = user_data;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GArray *gaps = buffer_gaps (buffer);
+  GtkTextIter start, end;
+
+  g_object_steal_data (G_OBJECT (view), PRIMARY_IDLE_KEY);
+  if (gaps != NULL && gaps->len > 0 && gtk_widget_get_realized (GTK_WIDGET (view)) &&
+      gtk_text_buffer_get_selection_bounds (buffer, &start, &end))
+    {
+      g_autofree char *text = bulletin_typography_dup_text (&start, &end);
+
+      gdk_clipboard_set_text (gtk_widget_get_primary_clipboard (GTK_WIDGET (view)), text);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+primary_idle_remove (gpointer data)
+{
+  g_source_remove (GPOINTER_TO_UINT (data));
+}
+
+static void
+selection_mark_set_cb (GtkTextBuffer     *buffer,
+                       const GtkTextIter *location,
+                       GtkTextMark       *mark,
+                       GtkTextView       *view)
+{
+  guint id;
+
+  if (mark != gtk_text_buffer_get_insert (buffer) && mark != gtk_text_buffer_get_selection_bound (buffer))
+    return;
+  if (g_object_get_data (G_OBJECT (view), PRIMARY_IDLE_KEY) != NULL)
+    return;
+  id = g_idle_add_full (G_PRIORITY_LOW, update_primary_cb, view, NULL);
+  g_object_set_data_full (G_OBJECT (view), PRIMARY_IDLE_KEY, GUINT_TO_POINTER (id), primary_idle_remove);
+}
+
 void
 bulletin_typography_copy_without_gaps (GtkTextView *view)
 {
   g_return_if_fail (GTK_IS_TEXT_VIEW (view));
 
   g_signal_connect (view, "copy-clipboard", G_CALLBACK (copy_clipboard_cb), NULL);
+  g_signal_connect_object (gtk_text_view_get_buffer (view), "mark-set",
+                           G_CALLBACK (selection_mark_set_cb), view, G_CONNECT_AFTER);
 }
 
 static void

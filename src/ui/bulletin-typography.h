@@ -149,7 +149,7 @@ gboolean bulletin_typography_iter_is_gap             (const GtkTextIter *iter);
 char    *bulletin_typography_dup_text                (const GtkTextIter *start,
                                                       const GtkTextIter *end);
 /* Makes @view copy its selection (Ctrl+C, the menu, the primary selection)
- * without the gap characters. */
+ * without the gap characters.  For the buffer @view has now. */
 void     bulletin_typography_copy_without_gaps       (GtkTextView       *view);
 
 /* The script the buffer was filled for. */
