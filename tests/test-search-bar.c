@@ -272,6 +272,49 @@ test_long_article (Fixture       *f,
   g_assert_cmpuint (n_tagged, >, 0);
 }
 
+/* A match beside Latin text: the reader's Han-Latin gap characters are
+ * not text, so the highlight covers the matched characters and the gap
+ * characters between them, and none before or after. */
+static void
+test_gaps (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(BulletinArticle) article = bulletin_article_new ();
+  const char *source = "小区有25名党员报名，其中3位是90后。";
+  g_autofree char *matches = NULL;
+  GtkTextBuffer *buffer;
+  GtkTextTag *tag;
+  GtkTextIter iter;
+
+  bulletin_article_set_source (article, source, -1);
+  bulletin_article_add_block (article, bulletin_block_new (BULLETIN_BLOCK_PARAGRAPH, 0,
+                                                           g_utf8_strlen (source, -1)));
+  bulletin_article_finish (article);
+  bulletin_reader_view_set_article (f->reader, article);
+  bulletin_test_iterate (50);
+  buffer = gtk_text_view_get_buffer (bulletin_reader_view_get_text_view (f->reader));
+
+  bulletin_search_bar_set_query (f->bar, "25名");
+  bulletin_test_iterate (50);
+  matches = tagged_ranges (f, BULLETIN_SEARCH_MATCH_TAG);
+  g_assert_cmpstr (matches, ==, "3-6:25名");
+  tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), BULLETIN_SEARCH_MATCH_TAG);
+  /* 有|25|名: the gap before 2 is not highlighted, the one before 名 is */
+  bulletin_typography_get_iter_at_display_end (buffer, &iter, 3);
+  g_assert_true (bulletin_typography_iter_is_gap (&iter));
+  g_assert_false (gtk_text_iter_has_tag (&iter, tag));
+  bulletin_typography_get_iter_at_display_end (buffer, &iter, 5);
+  g_assert_true (bulletin_typography_iter_is_gap (&iter));
+  g_assert_true (gtk_text_iter_has_tag (&iter, tag));
+  bulletin_typography_get_iter_at_display (buffer, &iter, 6);
+  g_assert_false (gtk_text_iter_has_tag (&iter, tag));
+
+  bulletin_search_bar_set_query (f->bar, "90");
+  g_free (matches);
+  matches = tagged_ranges (f, BULLETIN_SEARCH_MATCH_TAG);
+  g_assert_cmpstr (matches, ==, "16-18:90");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -283,6 +326,7 @@ main (int   argc,
   g_test_add ("/bulletin/search-bar/highlights", Fixture, NULL, fixture_set_up, test_highlights, fixture_tear_down);
   g_test_add ("/bulletin/search-bar/navigation", Fixture, NULL, fixture_set_up, test_navigation, fixture_tear_down);
   g_test_add ("/bulletin/search-bar/long-article", Fixture, NULL, fixture_set_up, test_long_article, fixture_tear_down);
+  g_test_add ("/bulletin/search-bar/han-latin-gaps", Fixture, NULL, fixture_set_up, test_gaps, fixture_tear_down);
 
   return g_test_run ();
 }
