@@ -192,12 +192,11 @@ bulletin_annotations_models_filling (BulletinAnnotations *self)
 void
 bulletin_annotations_sync_models (BulletinAnnotations *self)
 {
-  bulletin_annotations_models_flush (self);
-  g_list_store_remove_all (self->note_model);
-  g_list_store_remove_all (self->bookmark_model);
-  bulletin_annotations_models_fill (self, bulletin_annotations_sort_newest_first (self->state.notes, TRUE, NULL),
-                                    bulletin_annotations_sort_newest_first (self->state.bookmarks, FALSE, NULL),
-                                    NULL);
+  GPtrArray *notes = bulletin_annotations_sort_newest_first (self->state.notes, TRUE, NULL);
+  GPtrArray *bookmarks = bulletin_annotations_sort_newest_first (self->state.bookmarks, FALSE, NULL);
+
+  /* models_fill () empties the models first */
+  bulletin_annotations_models_fill (self, notes, bookmarks, NULL);
   bulletin_annotations_models_flush (self);
 }
 

@@ -280,7 +280,7 @@ parse_bookmark (Keys       *kf,
   const char *article;
   BulletinBookmark *bookmark, *old;
   gint64 added, modified;
-  gboolean ok = TRUE;
+  gboolean ok = TRUE, known;
   guint8 digest[16];
 
   if (parse_tombstone (kf, group, state, &ok) && !keys_has (kf, "article"))
@@ -294,8 +294,8 @@ parse_bookmark (Keys       *kf,
 
   /* the group's name is the digest of the id, as this app writes it
    * (a name of another form: the digest is made) */
-  bookmark = _bulletin_bookmark_new_with_digest (article, bulletin_annotations_bookmark_group_digest (group, digest)
-                                                          ? digest : NULL);
+  known = bulletin_annotations_bookmark_group_digest (group, digest);
+  bookmark = _bulletin_bookmark_new_with_digest (article, known ? digest : NULL);
   bulletin_bookmark_set_headline (bookmark, get_string (kf, "headline"));
   bulletin_bookmark_set_issue (bookmark, get_string (kf, "issue-id"), get_string (kf, "issue"),
                                get_string (kf, "issue-date"));

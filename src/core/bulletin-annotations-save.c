@@ -99,7 +99,7 @@ write_streaming (BulletinAnnotations  *self,
   if (!bulletin_annotations_temp_open (&t, self->dir, error))
     return FALSE;
   bulletin_annotations_temp_append (&t, "# Bulletin Reader: bookmarks, notes and reading positions.\n"
-                   "# The format is described in docs/annotations-format.md.\n", -1);
+                                        "# The format is described in docs/annotations-format.md.\n", -1);
   bulletin_annotations_temp_append (&t, header, -1);
   bulletin_annotations_temp_append (&t, "\n", 1);
   bulletin_annotations_seen_put (now_seen, HEADER_GROUP, header, strlen (header));

@@ -148,5 +148,7 @@ bulletin_annotations_seen_put (Seen       *seen,
                                const char *text,
                                gsize       n)
 {
-  bulletin_annotations_seen_set (seen, bulletin_annotations_group_key (group), bulletin_annotations_text_hash (text, n));
+  guint64 key = bulletin_annotations_group_key (group);
+
+  bulletin_annotations_seen_set (seen, key, bulletin_annotations_text_hash (text, n));
 }
