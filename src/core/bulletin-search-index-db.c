@@ -134,9 +134,11 @@ static const char schema_sql[] =
   "CREATE INDEX issues_failed ON issues (path) WHERE error IS NOT NULL;"
   "CREATE TABLE docs (id INTEGER PRIMARY KEY, issue INTEGER NOT NULL,"
   "  article_index INTEGER, article_id TEXT, headline TEXT,"
-  "  segs BLOB, text_len INTEGER, text BLOB, sig BLOB, crc INTEGER);"
+  "  segs BLOB, text_len INTEGER, text BLOB, sig BLOB, plain INTEGER, crc INTEGER);"
   "CREATE VIRTUAL TABLE fts USING fts5 (body, content='', detail=none,"
   "  columnsize=0, tokenize='bulletin');"
+  "INSERT INTO fts (fts, rank) VALUES ('automerge', 0);"
+  "INSERT INTO fts (fts, rank) VALUES ('crisismerge', 64);"
   "INSERT INTO meta VALUES ('schema', '" SCHEMA_VERSION "');"
   "INSERT INTO meta VALUES ('complete', '0');"
   "INSERT INTO meta VALUES ('verified', strftime('%s', 'now'));"
@@ -368,6 +370,8 @@ db_open_write (const char  *path,
     rc = index_exec (db, "PRAGMA journal_mode = WAL");
   if (rc == SQLITE_OK)
     rc = index_exec (db, "PRAGMA synchronous = NORMAL");
+  if (rc == SQLITE_OK)
+    rc = index_exec (db, "PRAGMA cache_size = -65536");
   if (rc == SQLITE_OK)
     rc = index_tokenizer_register (db) ? SQLITE_OK : SQLITE_ERROR;
   if (rc == SQLITE_OK)

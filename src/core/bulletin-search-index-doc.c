@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE 1  /* memmem () */
 #include "config.h"
 
 #include <string.h>
 
 #include "bulletin-search-index-private.h"
+#include "bulletin-unicode.h"
 
 /*
  * An article as the index stores it: its search text (the blocks' ranges
@@ -315,3 +317,172 @@ text_to_source (const Segment *segs,
   return segs[lo].source + (offset - segs[lo].text);
 }
 
+
+/* plain texts
+ *
+ * Counting a candidate's hits folds its text first, which costs as much
+ * as decompressing it.  For most texts the folding does nothing to the
+ * runs of CJK characters: none is a traditional or compatibility form,
+ * and no line break or format character inside a run is dropped.  Such a
+ * text is marked plain when it is indexed, and a query of one CJK term
+ * counts its hits in the stored text itself: the folded text's CJK runs
+ * are the stored text's, cut where its blocks start, and a CJK term's hit
+ * lies inside one run. */
+
+/* Appends the CJK runs of @text (UTF-8 of @len bytes), a 0x01 byte after
+ * each, cutting one at every offset of @cuts (in bytes, ascending) */
+static void
+append_cjk_runs (GString     *out,
+                 const char  *text,
+                 gsize        len,
+                 const gsize *cuts,
+                 guint        n_cuts)
+{
+  const char *p = text, *end = text + len;
+  gboolean in_run = FALSE;
+  guint cut = 0;
+
+  while (p < end)
+    {
+      gunichar c = (guchar)*p < 0x80 ? (gunichar)*p : g_utf8_get_char_validated (p, end - p);
+      const char *next = (guchar)*p < 0x80 ? p + 1 : g_utf8_next_char (p);
+      gboolean cjk = c != (gunichar)-1 && c != (gunichar)-2 && bulletin_unichar_is_cjk (c);
+
+      while (cut < n_cuts && cuts[cut] <= (gsize)(p - text))
+        {
+          if (in_run && cuts[cut] == (gsize)(p - text))
+            {
+              g_string_append_c (out, 1);
+              in_run = FALSE;
+            }
+          cut++;
+        }
+      if (c == (gunichar)-1 || c == (gunichar)-2)
+        next = p + 1;
+      if (cjk)
+        g_string_append_len (out, p, next - p);
+      else if (in_run)
+        g_string_append_c (out, 1);
+      in_run = cjk;
+      p = next;
+    }
+  if (in_run)
+    g_string_append_c (out, 1);
+}
+
+/* The byte offsets in @text where a block starts (but the first) */
+static void
+block_starts (const char    *text,
+              gsize          len,
+              const Segment *segs,
+              guint          n_segs,
+              GArray        *starts)
+{
+  const char *p = text, *end = text + len;
+
+  g_array_set_size (starts, 0);
+  for (guint i = 1; i < n_segs; i++)
+    {
+      p = skip_chars (p, end, segs[i].text - segs[i - 1].text);
+      if (segs[i].new_block)
+        {
+          gsize at = p - text;
+
+          g_array_append_val (starts, at);
+        }
+    }
+}
+
+/* The bit of a folded character in a plain text's mask */
+guint64
+plain_bit (gunichar c)
+{
+  return G_GUINT64_CONSTANT (1) << ((c * 2654435761u) >> 16) % PLAIN_MASK_BITS;
+}
+
+/* Whether the stored search text @text, whose folded form (blocks ended
+ * by '\n') is @folded, is plain: 0 when it is not, else PLAIN_FLAG with
+ * the bits (plain_bit ()) of the characters that a CJK character of the
+ * text folds to, where it is not itself (a traditional form: 們 gives
+ * 们).  A term none of whose characters has its bit set is found in the
+ * text as it is where it is in the folded text: those are the only
+ * places where the two differ, and a folded term never holds 們. */
+gint64
+text_plain_mask (const char    *text,
+                 gsize          len,
+                 const Segment *segs,
+                 guint          n_segs,
+                 const char    *folded)
+{
+  g_autoptr(GString) a = g_string_new (NULL);
+  g_autoptr(GString) b = g_string_new (NULL);
+  g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (gsize));
+  const char *p, *q;
+  guint64 mask = 0;
+
+  block_starts (text, len, segs, n_segs, starts);
+  append_cjk_runs (a, text, len, (const gsize *)starts->data, starts->len);
+  append_cjk_runs (b, folded, strlen (folded), NULL, 0);
+  if (g_string_equal (a, b))
+    return PLAIN_FLAG;
+  /* the same runs, of the same lengths, some characters folded */
+  for (p = a->str, q = b->str; *p && *q; p = g_utf8_next_char (p), q = g_utf8_next_char (q))
+    {
+      gunichar c = g_utf8_get_char (p), d = g_utf8_get_char (q);
+
+      if (c == d)
+        continue;
+      if (c == 1 || d == 1)
+        return 0;
+      mask |= plain_bit (d);
+    }
+  if (*p || *q)
+    return 0;
+  return PLAIN_FLAG | mask;
+}
+
+/* The hits of @term (the UTF-8 of a folded term of CJK characters alone)
+ * in the plain text @text: its occurrences left to right, not
+ * overlapping, and none across the start of a block.  @starts is a
+ * scratch array. */
+guint
+plain_count (const char    *text,
+             gsize          len,
+             const Segment *segs,
+             guint          n_segs,
+             const char    *term,
+             gsize          term_len,
+             GArray        *starts)
+{
+  const char *p = text, *end = text + len;
+  gboolean have_starts = FALSE;
+  guint n = 0;
+
+  while ((gsize)(end - p) >= term_len)
+    {
+      const char *hit = memmem (p, end - p, term, term_len);
+      gboolean across = FALSE;
+
+      if (hit == NULL)
+        break;
+      if (!have_starts)
+        {
+          block_starts (text, len, segs, n_segs, starts);
+          have_starts = TRUE;
+        }
+      for (guint i = 0; i < starts->len && !across; i++)
+        {
+          gsize at = g_array_index (starts, gsize, i);
+
+          across = at > (gsize)(hit - text) && at < (gsize)(hit - text) + term_len;
+        }
+      if (across)
+        p = g_utf8_next_char (hit);
+      else
+        {
+          n++;
+          p = hit + term_len;
+        }
+    }
+  return n;
+}

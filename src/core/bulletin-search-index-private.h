@@ -30,7 +30,7 @@
 
 G_BEGIN_DECLS
 
-#define SCHEMA_VERSION "5"
+#define SCHEMA_VERSION "6"
 /* The first rowid of a new index: 3-byte varints (every FTS5 doclist
  * starts with a whole rowid) for its first million articles, with room
  * below for a million articles of newer issues added later (beyond that
@@ -154,6 +154,23 @@ guint     text_to_source      (const Segment             *segs,
                                guint                      n_segs,
                                guint                      offset,
                                gboolean                   is_end);
+/* plain texts: PLAIN_FLAG, and a bit of PLAIN_MASK_BITS for each folded
+ * character where the text differs from its folded form */
+#define PLAIN_FLAG      (G_GINT64_CONSTANT (1) << 62)
+#define PLAIN_MASK_BITS 62
+guint64   plain_bit           (gunichar                   c);
+gint64    text_plain_mask     (const char                *text,
+                               gsize                      len,
+                               const Segment             *segs,
+                               guint                      n_segs,
+                               const char                *folded);
+guint     plain_count         (const char                *text,
+                               gsize                      len,
+                               const Segment             *segs,
+                               guint                      n_segs,
+                               const char                *term,
+                               gsize                      term_len,
+                               GArray                    *starts);
 
 /* issue files */
 

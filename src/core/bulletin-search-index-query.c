@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bulletin-search-index-private.h"
+#include "bulletin-unicode.h"
 
 /* querying */
 
@@ -76,6 +77,10 @@ typedef struct {
   BulletinFolded *chars;   /* folded without offsets: to count */
   BulletinFolded *full;    /* with offsets: for the details */
   GArray         *segs;
+  GArray         *starts;  /* plain_count ()'s */
+  const char     *plain_term;  /* the query's one term, of CJK alone: */
+  gsize           plain_term_len;  /* counted in plain texts as they are */
+  gint64          plain_mask;      /* the bits of its characters */
 } Verifier;
 
 static void
@@ -88,6 +93,7 @@ verifier_init (Verifier     *v,
   v->chars = bulletin_folded_new_chars_only ();
   v->full = bulletin_folded_new ();
   v->segs = g_array_new (FALSE, FALSE, sizeof (Segment));
+  v->starts = g_array_new (FALSE, FALSE, sizeof (gsize));
 }
 
 static void
@@ -97,6 +103,7 @@ verifier_clear (Verifier *v)
   g_clear_pointer (&v->chars, bulletin_folded_free);
   g_clear_pointer (&v->full, bulletin_folded_free);
   g_clear_pointer (&v->segs, g_array_unref);
+  g_clear_pointer (&v->starts, g_array_unref);
 }
 
 /* A candidate of a batch, read from the database by the querying thread */
@@ -112,6 +119,7 @@ typedef struct {
   gsize                 segs_at;
   gsize                 segs_size;
   gboolean              missing;
+  gint64                plain;      /* text_plain_mask () */
   gboolean              details;    /* may be among the first max_details results */
   /* the check */
   gboolean              corrupt;
@@ -158,8 +166,13 @@ verify_one (Verifier                  *v,
   segs = (const Segment *)v->segs->data;
   n_segs = v->segs->len;
 
-  fold_search_text (v->chars, text, c->text_len, segs, n_segs);
-  n_hits = bulletin_search_folded_count (v->chars, q);
+  if (!c->details && v->plain_term != NULL && (c->plain & PLAIN_FLAG) && !(c->plain & v->plain_mask))
+    n_hits = plain_count (text, c->text_len, segs, n_segs, v->plain_term, v->plain_term_len, v->starts);
+  else
+    {
+      fold_search_text (v->chars, text, c->text_len, segs, n_segs);
+      n_hits = bulletin_search_folded_count (v->chars, q);
+    }
   if (n_hits == 0)
     return;
   if (c->details)
@@ -298,6 +311,7 @@ read_candidate (QueryContext *ctx,
       if (c->segs_size > 0)
         g_byte_array_append (ctx->bytes, sqlite3_column_blob (doc, 4), c->segs_size);
       c->text_len = sqlite3_column_int64 (doc, 5);
+      c->plain = sqlite3_column_int64 (doc, 8);
       c->text_at = ctx->bytes->len;
       c->text_size = sqlite3_column_bytes (doc, 6);
       if (c->text_size > 0)
@@ -470,6 +484,31 @@ list_unreadable (QueryContext *ctx)
     }
   sqlite3_finalize (stmt);
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* The folded UTF-8 of the query's term when it has one, to find, of CJK
+ * characters alone: plain texts count its hits without folding */
+static const char *
+plain_term (const BulletinSearchQuery *q,
+            gint64                    *mask)
+{
+  guint n = 0;
+  gboolean negative = FALSE;
+  const gunichar *chars;
+
+  if (bulletin_search_query_get_n_terms (q) != 1)
+    return NULL;
+  chars = bulletin_search_query_get_term (q, 0, &n, &negative);
+  if (negative || n == 0)
+    return NULL;
+  *mask = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      if (!bulletin_unichar_is_cjk (chars[i]))
+        return NULL;
+      *mask |= plain_bit (chars[i]);
+    }
+  return bulletin_search_query_get_term_folded (q, 0);
 }
 
 /* The length of the shortest term to find, in characters */
@@ -671,7 +710,7 @@ query_db (BulletinSearchIndex  *self,
   rc = index_exec (self->query_db, "BEGIN");
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (self->query_db,
-                             "SELECT issue, article_index, article_id, headline, segs, text_len, text, sig"
+                             "SELECT issue, article_index, article_id, headline, segs, text_len, text, sig, plain"
                              " FROM docs WHERE id = ?", -1, &ctx.doc, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (self->query_db,
@@ -680,6 +719,10 @@ query_db (BulletinSearchIndex  *self,
   dictionary = load_dictionary (self->query_db);
   verifier_init (&ctx.verifiers[0], dictionary);
   verifier_init (&ctx.verifiers[1], dictionary);
+  ctx.verifiers[0].plain_term = ctx.verifiers[1].plain_term = plain_term (q, &ctx.verifiers[0].plain_mask);
+  ctx.verifiers[1].plain_mask = ctx.verifiers[0].plain_mask;
+  if (ctx.verifiers[0].plain_term != NULL)
+    ctx.verifiers[0].plain_term_len = ctx.verifiers[1].plain_term_len = strlen (ctx.verifiers[0].plain_term);
   if (rc == SQLITE_OK && !index_usable (self, results))
     {
       /* building it stopped (a full disk, an error, a kill): the files

@@ -114,7 +114,7 @@ writer_prepare (Writer *w)
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (w->db,
                              "INSERT INTO docs (id, issue, article_index, article_id, headline, segs,"
-                             " text_len, text, sig, crc) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                             " text_len, text, sig, plain, crc) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                              -1, &w->insert_doc, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (w->db, "INSERT INTO fts (rowid, body) VALUES (?,?)", -1, &w->insert_fts, NULL);
@@ -243,6 +243,63 @@ bind_text_or_null (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, i);
 }
 
+/* Stores article @a of the issue of row @issue_rowid as doc @rowid, and
+ * gives its folded text to FTS5 */
+static int
+writer_insert_doc (Writer          *w,
+                   BulletinArticle *article,
+                   gint64           issue_rowid,
+                   guint            a,
+                   gint64           rowid)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (Segment));
+  g_autoptr(GByteArray) packed = g_byte_array_new ();
+  g_autoptr(GByteArray) sig = g_byte_array_new ();
+  g_autofree char *body = NULL;
+  const guint8 *compressed;
+  gsize compressed_len = 0;
+  guint64 doc_crc = CRC_START;
+  gint64 plain;
+  int rc;
+
+  article_search_text (article, text, segs);
+  fold_search_text (w->folded, text->str, text->len, (Segment *)segs->data, segs->len);
+  body = bulletin_folded_to_utf8 (w->folded);
+  plain = text_plain_mask (text->str, text->len, (Segment *)segs->data, segs->len, body);
+  sig_build (bulletin_folded_get_chars (w->folded), bulletin_folded_get_length (w->folded), sig);
+  compressed = compressor_run (&w->compressor, text->str, text->len, &compressed_len);
+  segs_encode ((Segment *)segs->data, segs->len, packed);
+
+  sqlite3_bind_int64 (w->insert_doc, 1, rowid);
+  sqlite3_bind_int64 (w->insert_doc, 2, issue_rowid);
+  sqlite3_bind_int (w->insert_doc, 3, a);
+  bind_text_or_null (w->insert_doc, 4, bulletin_article_get_id (article));
+  bind_text_or_null (w->insert_doc, 5, bulletin_article_get_headline (article));
+  sqlite3_bind_blob (w->insert_doc, 6, packed->data, packed->len, SQLITE_STATIC);
+  sqlite3_bind_int64 (w->insert_doc, 7, text->len);
+  sqlite3_bind_blob (w->insert_doc, 8, compressed, compressed_len, SQLITE_STATIC);
+  sqlite3_bind_blob (w->insert_doc, 9, sig->data, sig->len, SQLITE_STATIC);
+  sqlite3_bind_int64 (w->insert_doc, 10, plain);
+  crc_add_int (&doc_crc, issue_rowid);
+  crc_add_int (&doc_crc, a);
+  crc_add_text (&doc_crc, bulletin_article_get_id (article));
+  crc_add_text (&doc_crc, bulletin_article_get_headline (article));
+  crc_add_blob (&doc_crc, packed->data, packed->len);
+  crc_add_int (&doc_crc, text->len);
+  crc_add_blob (&doc_crc, compressed, compressed_len);
+  crc_add_blob (&doc_crc, sig->data, sig->len);
+  crc_add_int (&doc_crc, plain);
+  sqlite3_bind_int64 (w->insert_doc, 11, (gint64)doc_crc);
+  rc = step_reset (w->insert_doc);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  sqlite3_bind_int64 (w->insert_fts, 1, rowid);
+  sqlite3_bind_text (w->insert_fts, 2, body, -1, SQLITE_STATIC);
+  return step_reset (w->insert_fts);
+}
+
 static int
 writer_insert_issue (Writer      *w,
                      ParsedIssue *p,
@@ -295,48 +352,8 @@ writer_insert_issue (Writer      *w,
   for (guint a = 0; a < n && rc == SQLITE_OK; a++)
     {
       g_autoptr(BulletinArticle) article = g_list_model_get_item (articles, a);
-      g_autoptr(GString) text = g_string_new (NULL);
-      g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (Segment));
-      g_autoptr(GByteArray) packed = g_byte_array_new ();
-      g_autoptr(GByteArray) sig = g_byte_array_new ();
-      g_autofree char *body = NULL;
-      const guint8 *compressed;
-      gsize compressed_len = 0;
-      gint64 rowid = first_doc + a;
-      guint64 doc_crc = CRC_START;
 
-      article_search_text (article, text, segs);
-      fold_search_text (w->folded, text->str, text->len, (Segment *)segs->data, segs->len);
-      body = bulletin_folded_to_utf8 (w->folded);
-      sig_build (bulletin_folded_get_chars (w->folded), bulletin_folded_get_length (w->folded), sig);
-      compressed = compressor_run (&w->compressor, text->str, text->len, &compressed_len);
-      segs_encode ((Segment *)segs->data, segs->len, packed);
-
-      sqlite3_bind_int64 (w->insert_doc, 1, rowid);
-      sqlite3_bind_int64 (w->insert_doc, 2, issue_rowid);
-      sqlite3_bind_int (w->insert_doc, 3, a);
-      bind_text_or_null (w->insert_doc, 4, bulletin_article_get_id (article));
-      bind_text_or_null (w->insert_doc, 5, bulletin_article_get_headline (article));
-      sqlite3_bind_blob (w->insert_doc, 6, packed->data, packed->len, SQLITE_STATIC);
-      sqlite3_bind_int64 (w->insert_doc, 7, text->len);
-      sqlite3_bind_blob (w->insert_doc, 8, compressed, compressed_len, SQLITE_STATIC);
-      sqlite3_bind_blob (w->insert_doc, 9, sig->data, sig->len, SQLITE_STATIC);
-      crc_add_int (&doc_crc, issue_rowid);
-      crc_add_int (&doc_crc, a);
-      crc_add_text (&doc_crc, bulletin_article_get_id (article));
-      crc_add_text (&doc_crc, bulletin_article_get_headline (article));
-      crc_add_blob (&doc_crc, packed->data, packed->len);
-      crc_add_int (&doc_crc, text->len);
-      crc_add_blob (&doc_crc, compressed, compressed_len);
-      crc_add_blob (&doc_crc, sig->data, sig->len);
-      sqlite3_bind_int64 (w->insert_doc, 10, (gint64)doc_crc);
-      rc = step_reset (w->insert_doc);
-      if (rc != SQLITE_OK)
-        break;
-
-      sqlite3_bind_int64 (w->insert_fts, 1, rowid);
-      sqlite3_bind_text (w->insert_fts, 2, body, -1, SQLITE_STATIC);
-      rc = step_reset (w->insert_fts);
+      rc = writer_insert_doc (w, article, issue_rowid, a, first_doc + a);
     }
   return rc;
 }
