@@ -154,6 +154,7 @@ verify_one (Verifier                  *v,
   const char *text;
   const Segment *segs;
   guint n_segs, n_hits;
+  gboolean plain;
 
   if (c->missing)
     return;
@@ -166,7 +167,10 @@ verify_one (Verifier                  *v,
   segs = (const Segment *)v->segs->data;
   n_segs = v->segs->len;
 
-  if (!c->details && v->plain_term != NULL && (c->plain & PLAIN_FLAG) && !(c->plain & v->plain_mask))
+  /* for a result given in detail too: the matcher then finds the same
+   * hits in the folded text */
+  plain = v->plain_term != NULL && (c->plain & PLAIN_FLAG) && !(c->plain & v->plain_mask);
+  if (plain)
     n_hits = plain_count (text, c->text_len, segs, n_segs, v->plain_term, v->plain_term_len, v->starts);
   else
     {
@@ -179,7 +183,13 @@ verify_one (Verifier                  *v,
     {
       fold_search_text (v->full, text, c->text_len, segs, n_segs);
       c->result = match_folded (v->full, text, segs, n_segs, q);
-      g_assert (c->result != NULL && c->result->n_hits == n_hits);
+      g_assert (plain || (c->result != NULL && c->result->n_hits == n_hits));
+      /* a text marked plain that is not: the row is damaged */
+      if (c->result == NULL || c->result->n_hits != n_hits)
+        {
+          g_clear_pointer (&c->result, bulletin_search_result_free);
+          c->corrupt = TRUE;
+        }
     }
   else
     {
