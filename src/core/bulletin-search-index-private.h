@@ -80,7 +80,10 @@ char     *index_query_expression   (const BulletinSearchQuery *q);
 
 /* compressed text */
 
-#define DICTIONARY_SIZE 65536
+/* 256 KiB: on bench-scale's text of real word frequencies the stored
+ * texts are 51 % of the text with it, 54 % with 64 KiB (trained on the
+ * first batch alone either way) */
+#define DICTIONARY_SIZE 262144
 
 typedef struct {
   ZSTD_DCtx    *dctx;
