@@ -123,6 +123,11 @@ db_discard (const char *path)
     remove_db_files (path);
 }
 
+/* the writer's page cache: 64 MiB (SQLite's default is 2 MiB), so that
+ * FTS5's segments and the path index stay in memory while a batch is
+ * written */
+#define WRITER_CACHE "PRAGMA cache_size = -65536"
+
 static const char schema_sql[] =
   "BEGIN;"
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
@@ -329,6 +334,8 @@ db_open_write (const char  *path,
       if (rc == SQLITE_OK)
         rc = index_exec (db, "PRAGMA synchronous = NORMAL");
       if (rc == SQLITE_OK)
+        rc = index_exec (db, WRITER_CACHE);
+      if (rc == SQLITE_OK)
         state = db_validate (db, path, &rc);
       else
         state = rc_state (rc);
@@ -371,7 +378,7 @@ db_open_write (const char  *path,
   if (rc == SQLITE_OK)
     rc = index_exec (db, "PRAGMA synchronous = NORMAL");
   if (rc == SQLITE_OK)
-    rc = index_exec (db, "PRAGMA cache_size = -65536");
+    rc = index_exec (db, WRITER_CACHE);
   if (rc == SQLITE_OK)
     rc = index_tokenizer_register (db) ? SQLITE_OK : SQLITE_ERROR;
   if (rc == SQLITE_OK)
