@@ -804,6 +804,8 @@ remember_shown (BulletinWindow  *self,
   if (article == NULL || issue == NULL)
     issue = NULL;
   g_set_object (&self->shown_issue, issue);
+  /* the reader says which issue the article belongs to */
+  bulletin_reader_view_set_issue (self->reader, issue);
   g_clear_pointer (&self->shown_issue_name, g_free);
   g_clear_pointer (&self->shown_article_id, g_free);
   self->shown_article_index = 0;
