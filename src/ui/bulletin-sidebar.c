@@ -2,8 +2,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "bulletin-accels.h"
+#include "bulletin-place.h"
 #include "bulletin-sidebar.h"
 
 /* The first level of the tree: the issues of one year (0: undated), so
@@ -13,11 +15,18 @@
 #define BULLETIN_TYPE_YEAR_GROUP (bulletin_year_group_get_type ())
 G_DECLARE_FINAL_TYPE (BulletinYearGroup, bulletin_year_group, BULLETIN, YEAR_GROUP, GObject)
 
+/* A year of more than MONTHS_FROM issues is grouped by month: its rows
+ * are month groups (the same type, with a month), each with its issues. */
+#define MONTHS_FROM 30
+#define UNKNOWN_MONTH 13
+
 struct _BulletinYearGroup
 {
   GObject     parent_instance;
   guint       year;
-  GListStore *issues;
+  guint       month;      /* 1-12, UNKNOWN_MONTH; 0: a year */
+  GListStore *issues;     /* all of them, newest first */
+  GListStore *children;   /* a year's rows: its issues, or its months */
 };
 
 G_DEFINE_FINAL_TYPE (BulletinYearGroup, bulletin_year_group, G_TYPE_OBJECT)
@@ -26,6 +35,7 @@ static void
 bulletin_year_group_finalize (GObject *object)
 {
   g_clear_object (&BULLETIN_YEAR_GROUP (object)->issues);
+  g_clear_object (&BULLETIN_YEAR_GROUP (object)->children);
   G_OBJECT_CLASS (bulletin_year_group_parent_class)->finalize (object);
 }
 
@@ -39,6 +49,7 @@ static void
 bulletin_year_group_init (BulletinYearGroup *self)
 {
   self->issues = g_list_store_new (BULLETIN_TYPE_ISSUE);
+  self->children = g_list_store_new (G_TYPE_OBJECT);
 }
 
 struct _BulletinSidebar
@@ -64,6 +75,7 @@ struct _BulletinSidebar
   int                  pending_index;   /* -1: the last one */
 
   guint                expanded_year;   /* the newest year, expanded for the reader; 0: none yet */
+  guint                expanded_month;  /* its newest month (year * 100 + month), likewise */
   gboolean             unreadable_shown; /* the unreadable files' group was opened once */
 };
 
@@ -124,6 +136,80 @@ sync_store (GListStore *store,
 
   g_list_store_splice (store, prefix, old_n - prefix - suffix,
                        items->pdata + prefix, new_n - prefix - suffix);
+}
+
+/* The month (1-12) of an issue's date, UNKNOWN_MONTH without one */
+static guint
+issue_month (BulletinIssue *issue)
+{
+  const char *date = bulletin_issue_get_date (issue);
+  guint month;
+
+  if (date == NULL || strlen (date) < 7 || date[4] != '-' ||
+      !g_ascii_isdigit (date[5]) || !g_ascii_isdigit (date[6]))
+    return UNKNOWN_MONTH;
+  month = (date[5] - '0') * 10 + (date[6] - '0');
+  return month >= 1 && month <= 12 ? month : UNKNOWN_MONTH;
+}
+
+/* A year's rows: its issues, or its months when it has many issues (the
+ * months that stay keep their rows, and their rows' expansion). */
+static void
+sync_months (BulletinYearGroup *group)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (group->issues));
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  gboolean split = n > MONTHS_FROM && group->year != 0 && group->year != UNREADABLE_GROUP;
+
+  if (!split)
+    {
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (rows, g_list_model_get_item (G_LIST_MODEL (group->issues), i));
+      sync_store (group->children, rows);
+      return;
+    }
+
+  {
+    GPtrArray *by_month[UNKNOWN_MONTH + 1] = { NULL, };
+    guint old_n = g_list_model_get_n_items (G_LIST_MODEL (group->children));
+
+    for (guint i = 0; i < n; i++)
+      {
+        BulletinIssue *issue = g_list_model_get_item (G_LIST_MODEL (group->issues), i);
+        guint m = issue_month (issue);
+
+        if (by_month[m] == NULL)
+          by_month[m] = g_ptr_array_new_with_free_func (g_object_unref);
+        g_ptr_array_add (by_month[m], issue);
+      }
+    /* newest first, the issues of no known month last */
+    for (guint k = 0; k <= 12; k++)
+      {
+        guint m = k < 12 ? 12 - k : UNKNOWN_MONTH;
+        BulletinYearGroup *month = NULL;
+
+        if (by_month[m] == NULL)
+          continue;
+        for (guint i = 0; i < old_n && month == NULL; i++)
+          {
+            g_autoptr(GObject) old = g_list_model_get_item (G_LIST_MODEL (group->children), i);
+
+            if (BULLETIN_IS_YEAR_GROUP (old) && BULLETIN_YEAR_GROUP (old)->month == m)
+              month = BULLETIN_YEAR_GROUP (g_steal_pointer (&old));
+          }
+        if (month == NULL)
+          {
+            month = g_object_new (BULLETIN_TYPE_YEAR_GROUP, NULL);
+            month->year = group->year;
+            month->month = m;
+          }
+        sync_store (month->issues, by_month[m]);
+        g_ptr_array_add (rows, month);
+      }
+    for (guint m = 0; m <= UNKNOWN_MONTH; m++)
+      g_clear_pointer (&by_month[m], g_ptr_array_unref);
+    sync_store (group->children, rows);
+  }
 }
 
 static void
@@ -194,6 +280,7 @@ resync (BulletinSidebar *self)
             g_list_store_insert (self->years, position, group);
           }
         sync_store (group->issues, g_hash_table_lookup (by_year, GUINT_TO_POINTER (year)));
+        sync_months (group);
         position++;
       }
   }
@@ -215,6 +302,26 @@ resync (BulletinSidebar *self)
           self->expanded_year = year;
           if (row != NULL)
             gtk_tree_list_row_set_expanded (row, TRUE);
+        }
+      /* and so does its newest month, when it has months */
+      if (g_list_model_get_n_items (G_LIST_MODEL (first->children)) > 0)
+        {
+          g_autoptr(GObject) child = g_list_model_get_item (G_LIST_MODEL (first->children), 0);
+
+          if (BULLETIN_IS_YEAR_GROUP (child) &&
+              year * 100 + BULLETIN_YEAR_GROUP (child)->month != self->expanded_month)
+            {
+              g_autoptr(GtkTreeListRow) year_row = gtk_tree_list_model_get_row (self->tree, 0);
+
+              self->expanded_month = year * 100 + BULLETIN_YEAR_GROUP (child)->month;
+              if (year_row != NULL && gtk_tree_list_row_get_expanded (year_row))
+                {
+                  g_autoptr(GtkTreeListRow) month_row = gtk_tree_list_row_get_child_row (year_row, 0);
+
+                  if (month_row != NULL)
+                    gtk_tree_list_row_set_expanded (month_row, TRUE);
+                }
+            }
         }
     }
 
@@ -285,7 +392,9 @@ create_children (gpointer item,
                  gpointer user_data)
 {
   if (BULLETIN_IS_YEAR_GROUP (item))
-    return g_object_ref (G_LIST_MODEL (BULLETIN_YEAR_GROUP (item)->issues));
+    return BULLETIN_YEAR_GROUP (item)->month == 0
+           ? g_object_ref (G_LIST_MODEL (BULLETIN_YEAR_GROUP (item)->children))
+           : g_object_ref (G_LIST_MODEL (BULLETIN_YEAR_GROUP (item)->issues));
   if (BULLETIN_IS_ISSUE (item) &&
       bulletin_issue_get_state (BULLETIN_ISSUE (item)) != BULLETIN_ISSUE_STATE_ERROR)
     return g_object_ref (bulletin_issue_get_articles (BULLETIN_ISSUE (item)));
@@ -326,6 +435,22 @@ format_issue_heading (BulletinIssue *issue)
     return g_strdup (date != NULL ? date : _("Undated"));
   /* Translators: an issue's date and number, e.g. "2024-05-20 · No. 128" */
   return g_strdup_printf (_("%s · %s"), date != NULL ? date : _("Undated"), num);
+}
+
+static const char *
+month_name (guint month)
+{
+  static const char * const names[] = {
+    NC_("month", "January"), NC_("month", "February"), NC_("month", "March"),
+    NC_("month", "April"), NC_("month", "May"), NC_("month", "June"),
+    NC_("month", "July"), NC_("month", "August"), NC_("month", "September"),
+    NC_("month", "October"), NC_("month", "November"), NC_("month", "December"),
+  };
+
+  if (month >= 1 && month <= 12)
+    return g_dpgettext2 (GETTEXT_PACKAGE, "month", names[month - 1]);
+  /* Translators: the group of a year's issues whose month is not known */
+  return _("Other Dates");
 }
 
 /* An issue row's heading, the line under it and its accessible name */
@@ -379,7 +504,20 @@ update_row (GtkWidget *expander)
 
   gtk_widget_remove_css_class (w->title, "heading");
 
-  if (BULLETIN_IS_YEAR_GROUP (item))
+  if (BULLETIN_IS_YEAR_GROUP (item) && BULLETIN_YEAR_GROUP (item)->month != 0)
+    {
+      BulletinYearGroup *group = BULLETIN_YEAR_GROUP (item);
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (group->issues));
+      g_autofree char *count = g_strdup_printf ("%u", n);
+      g_autofree char *issues = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u issue", "%u issues", n), n);
+      const char *name = month_name (group->month);
+
+      /* Translators: a month row in the list, e.g. "March · 26" (issues) */
+      title = g_strdup_printf (_("%s · %s"), name, count);
+      /* Translators: a month row's accessible name, e.g. "March, 26 issues" */
+      label = g_strdup_printf (_("%s, %s"), name, issues);
+    }
+  else if (BULLETIN_IS_YEAR_GROUP (item))
     {
       BulletinYearGroup *group = BULLETIN_YEAR_GROUP (item);
       guint n = g_list_model_get_n_items (G_LIST_MODEL (group->issues));
@@ -425,9 +563,14 @@ update_row (GtkWidget *expander)
       BulletinArticle *article = BULLETIN_ARTICLE (item);
       const char *headline = bulletin_article_get_headline (article);
       const char *byline = bulletin_article_get_byline (article);
+      g_autofree char *place = bulletin_format_article_place (article);
 
       title = g_strdup (headline != NULL && *headline ? headline : _("Untitled article"));
-      subtitle = g_strdup (byline);
+      /* the page and section it is on, then who wrote it */
+      if (place != NULL && byline != NULL)
+        subtitle = g_strdup_printf (_("%s · %s"), place, byline);
+      else
+        subtitle = g_strdup (place != NULL ? place : byline);
       if (subtitle != NULL)
         /* Translators: the accessible name of an article row: headline, byline */
         label = g_strdup_printf (_("%s, %s"), title, subtitle);
@@ -664,6 +807,26 @@ group_for_issue (BulletinSidebar *self,
   return NULL;
 }
 
+/* The month group of @issue in @year, NULL when the year has no months */
+static BulletinYearGroup *
+month_for_issue (BulletinYearGroup *year,
+                 BulletinIssue     *issue)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (year->children));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) child = g_list_model_get_item (G_LIST_MODEL (year->children), i);
+      guint pos;
+
+      if (!BULLETIN_IS_YEAR_GROUP (child))
+        return NULL;
+      if (g_list_store_find (BULLETIN_YEAR_GROUP (child)->issues, issue, &pos))
+        return BULLETIN_YEAR_GROUP (child);  /* the year holds a reference */
+    }
+  return NULL;
+}
+
 /* Expands the year and the issue; the position of the issue's row */
 static gboolean
 reveal_issue (BulletinSidebar *self,
@@ -693,6 +856,20 @@ reveal_issue (BulletinSidebar *self,
   {
     g_autoptr(GtkTreeListRow) year_row = row_at (self, pos);
     gtk_tree_list_row_set_expanded (year_row, TRUE);
+  }
+  /* a year of many issues: the issue's month too */
+  {
+    BulletinYearGroup *month = month_for_issue (group, issue);
+
+    if (month != NULL)
+      {
+        if (!find_item (self, month, pos, &pos))
+          return FALSE;
+        {
+          g_autoptr(GtkTreeListRow) month_row = row_at (self, pos);
+          gtk_tree_list_row_set_expanded (month_row, TRUE);
+        }
+      }
   }
   if (!find_item (self, issue, pos, &pos))
     return FALSE;
@@ -1040,6 +1217,7 @@ bulletin_sidebar_set_issues (BulletinSidebar *self,
 
   g_list_store_remove_all (self->years);
   self->expanded_year = 0;
+  self->expanded_month = 0;
   self->unreadable_shown = FALSE;
   g_clear_handle_id (&self->resync_id, g_source_remove);
   resync (self);
