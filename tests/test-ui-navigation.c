@@ -6,6 +6,7 @@
 
 #include "bulletin-application.h"
 #include "bulletin-window.h"
+#include "bulletin-window-navigation.h"
 #include "bulletin-test-utils.h"
 
 /* Navigation in the window (issue 15): a year of many issues grouped by
@@ -387,6 +388,120 @@ test_months (void)
   remove_tree (dir);
 }
 
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+labels_say (GtkWidget  *widget,
+            const char *needle)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  append_labels (widget, text);
+  return strstr (text->str, needle) != NULL;
+}
+
+static void
+choose_day (GtkCalendar *calendar,
+            guint        year,
+            guint        month,
+            guint        day)
+{
+  g_autoptr(GDateTime) date = g_date_time_new_local (year, month, day, 12, 0, 0);
+
+  gtk_calendar_select_day (calendar, date);
+  g_signal_emit_by_name (calendar, "day-selected");
+}
+
+/* Go to Date: the header bar's button (and its action) opens a calendar
+ * with the days that have an issue marked; a day shows its issue, or the
+ * nearest one and says so; the entry takes dates and issue numbers;
+ * Ctrl+G (find-next) goes to a date when no search is open. */
+static void
+test_go_to_date (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  BulletinWindow *window = new_window ();
+  GtkWidget *button = bulletin_window_get_goto_date_button (window);
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  GtkCalendar *calendar = GTK_CALENDAR (find_widget (popover, GTK_TYPE_CALENDAR));
+
+  write_issue (dir, 2021, 3, 1, 1);
+  write_issue (dir, 2021, 3, 5, 2);
+  write_issue (dir, 2021, 3, 10, 3);
+  write_issue (dir, 2020, 12, 31, 9);
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  WAIT_UNTIL (find_row (window, "2021-03-10") > 0);
+
+  /* the button says what it does */
+  g_assert_nonnull (gtk_widget_get_tooltip_text (button));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (button), "Go to Date"));
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "go-to-date", NULL);
+  WAIT_UNTIL (gtk_widget_get_mapped (popover));
+  /* the newest issue's month, its issues' days marked */
+  {
+    g_autoptr(GDateTime) shown = gtk_calendar_get_date (calendar);
+    g_assert_cmpint (g_date_time_get_year (shown), ==, 2021);
+    g_assert_cmpint (g_date_time_get_month (shown), ==, 3);
+  }
+  g_assert_true (gtk_calendar_get_day_is_marked (calendar, 1));
+  g_assert_true (gtk_calendar_get_day_is_marked (calendar, 5));
+  g_assert_true (gtk_calendar_get_day_is_marked (calendar, 10));
+  g_assert_false (gtk_calendar_get_day_is_marked (calendar, 6));
+
+  /* a day with an issue */
+  choose_day (calendar, 2021, 3, 5);
+  WAIT_UNTIL (reader_shows (window, "编号2的头条新闻"));
+  /* a day without: the nearest, and a word about it */
+  choose_day (calendar, 2021, 3, 8);
+  WAIT_UNTIL (reader_shows (window, "编号3的头条新闻"));
+  g_assert_true (labels_say (popover, "2021-03-10"));
+
+  /* another month: its own marks */
+  {
+    g_autoptr(GDateTime) december = g_date_time_new_local (2020, 12, 1, 12, 0, 0);
+
+    gtk_calendar_select_day (calendar, december);
+    WAIT_UNTIL (gtk_calendar_get_day_is_marked (calendar, 31));
+    g_assert_false (gtk_calendar_get_day_is_marked (calendar, 5));
+  }
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  WAIT_UNTIL (!gtk_widget_get_mapped (popover));
+
+  /* typed: a number, a date without a year (the shown issue's), a date */
+  g_assert_true (bulletin_window_go_to (window, "第1期"));
+  WAIT_UNTIL (reader_shows (window, "编号1的头条新闻"));
+  g_assert_true (bulletin_window_go_to (window, "3月5日"));
+  WAIT_UNTIL (reader_shows (window, "编号2的头条新闻"));
+  g_assert_true (bulletin_window_go_to (window, "2020年12月31日"));
+  WAIT_UNTIL (reader_shows (window, "编号9的头条新闻"));
+  g_assert_false (bulletin_window_go_to (window, "第77期"));
+  g_assert_false (bulletin_window_go_to (window, "春耕"));
+
+  /* Ctrl+G when not searching */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "find-next", NULL);
+  WAIT_UNTIL (gtk_widget_get_mapped (popover));
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  close_window (window);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -415,6 +530,7 @@ main (int   argc,
 
   g_test_add_func ("/bulletin/ui-navigation/issue-line", test_issue_line);
   g_test_add_func ("/bulletin/ui-navigation/months", test_months);
+  g_test_add_func ("/bulletin/ui-navigation/go-to-date", test_go_to_date);
 
   status = g_test_run ();
   g_object_unref (app);

@@ -19,6 +19,7 @@ static const BulletinAccel accels[] = {
   { "win.toggle-sidebar", { "F9", NULL }, N_("Moving Around"), N_("Show or hide the list of issues"), BULLETIN_ACCEL_APP },
   { "win.next-article", { "<Control>Page_Down", "<Alt>Down", NULL }, N_("Moving Around"), N_("Next article"), BULLETIN_ACCEL_APP, "<Alt>Down" },
   { "win.previous-article", { "<Control>Page_Up", "<Alt>Up", NULL }, N_("Moving Around"), N_("Previous article"), BULLETIN_ACCEL_APP, "<Alt>Up" },
+  { "win.go-to-date", { "<Control>l", NULL }, N_("Moving Around"), N_("Go to a date or an issue number"), BULLETIN_ACCEL_APP },
 
   /* List of issues */
   { "sidebar.expand", { "Right", "KP_Right", "plus", NULL }, N_("List of Issues"), N_("Expand a year or an issue"), BULLETIN_ACCEL_WIDGET, "Right plus" },

@@ -7,6 +7,7 @@
 #include "bulletin-window.h"
 #include "bulletin-a11y.h"
 #include "bulletin-annotations-controller.h"
+#include "bulletin-window-navigation.h"
 #include "bulletin-window-search.h"
 #include "bulletin-window-corrections.h"
 #include "bulletin-window-print.h"
@@ -1633,6 +1634,7 @@ bulletin_window_init (BulletinWindow *self)
 
   update_state (self);
   bulletin_window_search_init (self);
+  bulletin_window_navigation_init (self);
   bulletin_window_print_init (self);
   bulletin_window_reading_init (self);
 }
