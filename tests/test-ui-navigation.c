@@ -502,6 +502,178 @@ test_go_to_date (void)
   remove_tree (dir);
 }
 
+/* Type-ahead in the list: a digit typed in it opens an entry; a date (3月8
+ * in the shown year: the nearest issue), an issue number select that
+ * issue; Enter opens it. */
+static void
+test_typeahead (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  BulletinWindow *window = new_window ();
+  BulletinSidebar *sidebar = bulletin_window_get_sidebar (window);
+  GtkWidget *list = bulletin_sidebar_get_list_view (sidebar);
+  GtkWidget *entry = bulletin_sidebar_get_typeahead_entry (sidebar);
+  GtkWidget *popover = gtk_widget_get_ancestor (entry, GTK_TYPE_POPOVER);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (list);
+  gboolean handled = FALSE;
+  BulletinIssue *selected;
+
+  write_issue (dir, 2021, 3, 1, 1);
+  write_issue (dir, 2021, 3, 5, 2);
+  write_issue (dir, 2021, 3, 10, 3);
+  write_issue (dir, 2020, 12, 31, 9);
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  WAIT_UNTIL (find_row (window, "2021-03-10") > 0);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "focus-sidebar", NULL);
+
+  /* a digit typed in the list: the key handler the list has */
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        g_signal_emit_by_name (controller, "key-pressed", GDK_KEY_2, 0, 0, &handled);
+    }
+  g_assert_true (handled);
+  WAIT_UNTIL (gtk_widget_get_mapped (popover));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "2");
+  /* issue No. 2 */
+  WAIT_UNTIL ((selected = bulletin_sidebar_get_selected_issue (sidebar)) != NULL &&
+              g_strcmp0 (bulletin_issue_get_date (selected), "2021-03-05") == 0);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "2021-03-01");
+  WAIT_UNTIL (g_strcmp0 (bulletin_issue_get_date (bulletin_sidebar_get_selected_issue (sidebar)), "2021-03-01") == 0);
+  /* no issue on 3月8日: the nearest, and a word about it */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "3月8日");
+  WAIT_UNTIL (g_strcmp0 (bulletin_issue_get_date (bulletin_sidebar_get_selected_issue (sidebar)), "2021-03-10") == 0);
+  g_assert_true (labels_say (popover, "2021-03-10"));
+  /* a number of the other year: its year opens */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "第9期");
+  WAIT_UNTIL (g_strcmp0 (bulletin_issue_get_date (bulletin_sidebar_get_selected_issue (sidebar)), "2020-12-31") == 0);
+  g_assert_cmpint (find_item_row (window, bulletin_sidebar_get_selected_issue (sidebar)), >, find_row (window, "2020"));
+  /* Enter: the issue opens, the popover goes */
+  g_signal_emit_by_name (entry, "activate");
+  WAIT_UNTIL (!gtk_widget_get_mapped (popover));
+  WAIT_UNTIL (find_row (window, "编号9的头条新闻") > 0);
+
+  close_window (window);
+  remove_tree (dir);
+}
+
+/* Open Containing Folder: an issue's context menu offers it, and it asks
+ * the file manager (org.freedesktop.FileManager1, here a stand-in on the
+ * test's session bus) to show the issue's file.  From GTK 4.10 the
+ * portal does it: only the menu is checked there. */
+static GPtrArray *shown_items;
+
+static void
+file_manager_call (GDBusConnection       *connection,
+                   const char            *sender,
+                   const char            *path,
+                   const char            *interface,
+                   const char            *method,
+                   GVariant              *parameters,
+                   GDBusMethodInvocation *invocation,
+                   gpointer               user_data)
+{
+  if (g_strcmp0 (method, "ShowItems") == 0)
+    {
+      g_autofree const char **uris = NULL;
+      const char *startup;
+
+      g_variant_get (parameters, "(^a&s&s)", &uris, &startup);
+      for (guint i = 0; uris[i] != NULL; i++)
+        g_ptr_array_add (shown_items, g_strdup (uris[i]));
+    }
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static GtkWidget *
+find_popover_menu (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER_MENU (child))
+      return child;
+  return NULL;
+}
+
+static void
+test_open_containing_folder (void)
+{
+  static const char xml[] =
+    "<node><interface name='org.freedesktop.FileManager1'>"
+    "<method name='ShowItems'><arg type='as' direction='in'/><arg type='s' direction='in'/></method>"
+    "</interface></node>";
+  static const GDBusInterfaceVTable vtable = { file_manager_call, NULL, NULL };
+  g_autofree char *dir = make_dir ();
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  BulletinWindow *window = new_window ();
+  BulletinSidebar *sidebar = bulletin_window_get_sidebar (window);
+  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (app));
+  g_autoptr(GDBusNodeInfo) node = g_dbus_node_info_new_for_xml (xml, NULL);
+  g_autoptr(BulletinIssue) issue = NULL;
+  g_autofree char *uri = NULL;
+  GtkWidget *menu;
+  guint object_id = 0, name_id = 0;
+  int pos;
+
+  write_issue (dir, 2021, 3, 5, 2);
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  WAIT_UNTIL ((pos = find_row (window, "2021-03-05")) > 0);
+  issue = dup_row_item (window, pos);
+  uri = g_file_get_uri (bulletin_issue_get_file (issue));
+
+  /* the issue's row, then its menu (Shift+F10) */
+  {
+    GtkSelectionModel *selection = gtk_list_view_get_model (GTK_LIST_VIEW (bulletin_sidebar_get_list_view (sidebar)));
+
+    gtk_selection_model_select_item (selection, pos, TRUE);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sidebar), "sidebar.menu", NULL));
+  WAIT_UNTIL ((menu = find_popover_menu (GTK_WIDGET (sidebar))) != NULL && gtk_widget_get_mapped (menu));
+  {
+    GMenuModel *model = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu));
+    g_autofree char *action = NULL;
+    g_autoptr(GVariant) target = NULL;
+
+    g_assert_cmpint (g_menu_model_get_n_items (model), ==, 1);
+    g_assert_true (g_menu_model_get_item_attribute (model, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+    g_assert_cmpstr (action, ==, "win.open-containing-folder");
+    target = g_menu_model_get_item_attribute_value (model, 0, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_STRING);
+    g_assert_cmpstr (g_variant_get_string (target, NULL), ==, uri);
+  }
+  gtk_popover_popdown (GTK_POPOVER (menu));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "open-containing-folder"));
+
+  if (gtk_get_minor_version () >= 10 || bus == NULL)
+    {
+      g_test_message ("the portal shows the folder from GTK 4.10, or there is no session bus");
+      close_window (window);
+      remove_tree (dir);
+      return;
+    }
+
+  shown_items = g_ptr_array_new_with_free_func (g_free);
+  object_id = g_dbus_connection_register_object (bus, "/org/freedesktop/FileManager1", node->interfaces[0],
+                                                 &vtable, NULL, NULL, NULL);
+  g_assert_cmpuint (object_id, >, 0);
+  name_id = g_bus_own_name_on_connection (bus, "org.freedesktop.FileManager1", G_BUS_NAME_OWNER_FLAGS_NONE,
+                                          NULL, NULL, NULL, NULL);
+  drain ();
+  g_action_group_activate_action (G_ACTION_GROUP (window), "open-containing-folder", g_variant_new_string (uri));
+  WAIT_UNTIL (shown_items->len > 0);
+  g_assert_cmpstr (g_ptr_array_index (shown_items, 0), ==, uri);
+
+  g_bus_unown_name (name_id);
+  g_dbus_connection_unregister_object (bus, object_id);
+  g_clear_pointer (&shown_items, g_ptr_array_unref);
+  close_window (window);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -531,6 +703,8 @@ main (int   argc,
   g_test_add_func ("/bulletin/ui-navigation/issue-line", test_issue_line);
   g_test_add_func ("/bulletin/ui-navigation/months", test_months);
   g_test_add_func ("/bulletin/ui-navigation/go-to-date", test_go_to_date);
+  g_test_add_func ("/bulletin/ui-navigation/typeahead", test_typeahead);
+  g_test_add_func ("/bulletin/ui-navigation/open-containing-folder", test_open_containing_folder);
 
   status = g_test_run ();
   g_object_unref (app);

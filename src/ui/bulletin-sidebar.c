@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bulletin-accels.h"
+#include "bulletin-issue-query.h"
 #include "bulletin-place.h"
 #include "bulletin-sidebar.h"
 
@@ -76,6 +77,13 @@ struct _BulletinSidebar
 
   guint                expanded_year;   /* the newest year, expanded for the reader; 0: none yet */
   guint                expanded_month;  /* its newest month (year * 100 + month), likewise */
+
+  /* type-ahead: a date or an issue number typed in the list */
+  GtkPopover          *typeahead;
+  GtkEntry            *typeahead_entry;
+  GtkLabel            *typeahead_status;
+  /* the context menu of an issue's row */
+  GtkPopover          *context_menu;
   gboolean             unreadable_shown; /* the unreadable files' group was opened once */
 };
 
@@ -827,11 +835,26 @@ month_for_issue (BulletinYearGroup *year,
   return NULL;
 }
 
+static gboolean reveal_issue_full (BulletinSidebar *self,
+                                   BulletinIssue   *issue,
+                                   gboolean         expand,
+                                   guint           *position);
+
 /* Expands the year and the issue; the position of the issue's row */
 static gboolean
 reveal_issue (BulletinSidebar *self,
               BulletinIssue   *issue,
               guint           *position)
+{
+  return reveal_issue_full (self, issue, TRUE, position);
+}
+
+/* Expands the year (and month), and the issue when @expand */
+static gboolean
+reveal_issue_full (BulletinSidebar *self,
+                   BulletinIssue   *issue,
+                   gboolean         expand,
+                   guint           *position)
 {
   BulletinYearGroup *group;
   guint pos;
@@ -873,12 +896,14 @@ reveal_issue (BulletinSidebar *self,
   }
   if (!find_item (self, issue, pos, &pos))
     return FALSE;
+  *position = pos;
+  if (!expand)
+    return TRUE;
   {
     g_autoptr(GtkTreeListRow) issue_row = row_at (self, pos);
     gtk_tree_list_row_set_expanded (issue_row, TRUE);
   }
   ensure_loaded (self, issue);
-  *position = pos;
   return TRUE;
 }
 
@@ -1065,6 +1090,288 @@ selection_changed (GtkSingleSelection *selection,
     g_signal_emit (self, signals[UNREADABLE_SELECTED], 0, item);
 }
 
+/* --- type-ahead ---------------------------------------------------------------- */
+
+/* The year of a date typed without one: the selected issue's, else the
+ * newest issue's */
+static guint
+typeahead_year (BulletinSidebar *self)
+{
+  BulletinIssue *selected = bulletin_sidebar_get_selected_issue (self);
+  guint n = self->issues != NULL ? g_list_model_get_n_items (self->issues) : 0;
+
+  if (selected != NULL && bulletin_issue_get_year (selected) != 0)
+    return bulletin_issue_get_year (selected);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BulletinIssue) issue = g_list_model_get_item (self->issues, i);
+
+      if (bulletin_issue_get_year (issue) != 0)
+        return bulletin_issue_get_year (issue);
+    }
+  return 0;
+}
+
+static void
+typeahead_say (BulletinSidebar *self,
+               const char      *message)
+{
+  gtk_label_set_text (self->typeahead_status, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->typeahead_status), message != NULL);
+}
+
+/* What is typed so far, read: the issue it names selected */
+static void
+typeahead_changed (BulletinSidebar *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->typeahead_entry));
+  g_autofree char *value = NULL;
+  BulletinIssue *issue = NULL;
+  gboolean exact = TRUE;
+  guint year = typeahead_year (self);
+  guint pos;
+
+  if (self->issues == NULL)
+    return;
+  switch (bulletin_issue_query_parse (text, year, &value))
+    {
+    case BULLETIN_ISSUE_QUERY_DATE:
+      issue = bulletin_issue_query_find_date (self->issues, value, &exact);
+      break;
+    case BULLETIN_ISSUE_QUERY_NUMBER:
+      issue = bulletin_issue_query_find_number (self->issues, value, year);
+      break;
+    case BULLETIN_ISSUE_QUERY_NONE:
+    default:
+      typeahead_say (self, *text != 0 ? _("A date such as 2021-03-05 or 3月5日, or an issue number") : NULL);
+      return;
+    }
+  if (issue == NULL)
+    {
+      typeahead_say (self, _("No such issue"));
+      return;
+    }
+  if (!exact)
+    {
+      /* Translators: type-ahead in the list: no issue on the day typed;
+       * %s is the date of the nearest one, which is selected */
+      g_autofree char *message = g_strdup_printf (_("No issue that day; the nearest is of %s"),
+                                                  bulletin_issue_get_date (issue));
+      typeahead_say (self, message);
+    }
+  else
+    typeahead_say (self, NULL);
+  if (reveal_issue_full (self, issue, FALSE, &pos))
+    select_position (self, pos, FALSE);
+}
+
+/* Enter: the selected issue opens, the list has the focus again */
+static void
+typeahead_activated (BulletinSidebar *self)
+{
+  guint selected = gtk_single_selection_get_selected (self->selection);
+
+  gtk_popover_popdown (self->typeahead);
+  if (selected != GTK_INVALID_LIST_POSITION)
+    {
+      g_autoptr(GtkTreeListRow) row = row_at (self, selected);
+      g_autoptr(GObject) item = row_dup_item (row);
+
+      if (BULLETIN_IS_ISSUE (item))
+        {
+          gtk_tree_list_row_set_expanded (row, TRUE);
+          ensure_loaded (self, BULLETIN_ISSUE (item));
+        }
+      select_position (self, selected, TRUE);
+    }
+}
+
+static void
+typeahead_closed (BulletinSidebar *self)
+{
+  guint selected = gtk_single_selection_get_selected (self->selection);
+
+  if (selected != GTK_INVALID_LIST_POSITION)
+    select_position (self, selected, TRUE);
+}
+
+static void
+build_typeahead (BulletinSidebar *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+  self->typeahead = GTK_POPOVER (gtk_popover_new ());
+  gtk_popover_set_position (self->typeahead, GTK_POS_BOTTOM);
+  gtk_popover_set_has_arrow (self->typeahead, FALSE);
+  gtk_widget_set_parent (GTK_WIDGET (self->typeahead), GTK_WIDGET (self));
+
+  self->typeahead_entry = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (self->typeahead_entry, _("2021-03-05 or No. 123"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->typeahead_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Go to a date or an issue number"),
+                                  -1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->typeahead_entry),
+                               _("A date (2021-03-05, 2021年3月5日, 3月5日) or an issue number (第123期, 123)"));
+  g_signal_connect_swapped (self->typeahead_entry, "changed", G_CALLBACK (typeahead_changed), self);
+  g_signal_connect_swapped (self->typeahead_entry, "activate", G_CALLBACK (typeahead_activated), self);
+
+  self->typeahead_status = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->typeahead_status, 0);
+  gtk_label_set_max_width_chars (self->typeahead_status, 28);
+  gtk_label_set_ellipsize (self->typeahead_status, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (self->typeahead_status), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->typeahead_status), "caption");
+  gtk_widget_set_visible (GTK_WIDGET (self->typeahead_status), FALSE);
+
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->typeahead_entry));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->typeahead_status));
+  gtk_popover_set_child (self->typeahead, box);
+  g_signal_connect_swapped (self->typeahead, "closed", G_CALLBACK (typeahead_closed), self);
+}
+
+/* Starts the type-ahead with @text (what was typed in the list) */
+static void
+typeahead_start (BulletinSidebar *self,
+                 const char      *text)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  GdkRectangle bottom = { 0, MAX (height - 1, 0), MAX (width, 1), 1 };
+
+  gtk_popover_set_pointing_to (self->typeahead, &bottom);
+  gtk_popover_popup (self->typeahead);
+  gtk_editable_set_text (GTK_EDITABLE (self->typeahead_entry), text);
+  gtk_widget_grab_focus (GTK_WIDGET (self->typeahead_entry));
+  gtk_editable_set_position (GTK_EDITABLE (self->typeahead_entry), -1);
+}
+
+/* A digit typed in the list starts the type-ahead (Chinese comes through
+ * the input method in its entry); letters and keys with Ctrl or Alt keep
+ * their meaning */
+static gboolean
+list_key_pressed (GtkEventControllerKey *controller,
+                  guint                  keyval,
+                  guint                  keycode,
+                  GdkModifierType        state,
+                  BulletinSidebar       *self)
+{
+  gunichar c = gdk_keyval_to_unicode (keyval);
+  char buf[8] = { 0, };
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) != 0)
+    return FALSE;
+  if (!(g_ascii_isdigit (c) || c == '#' || (c >= 0xFF10 && c <= 0xFF19)))
+    return FALSE;
+  buf[g_unichar_to_utf8 (c, buf)] = 0;
+  typeahead_start (self, buf);
+  return TRUE;
+}
+
+/* --- the context menu of an issue ------------------------------------------------------ */
+
+static void
+show_context_menu (BulletinSidebar *self,
+                   double           x,
+                   double           y)
+{
+  GtkWidget *list = GTK_WIDGET (self->list_view);
+  GtkWidget *picked = gtk_widget_pick (list, x, y, GTK_PICK_DEFAULT);
+  g_autoptr(GObject) item = NULL;
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenuItem) open_folder = NULL;
+  BulletinIssue *issue = NULL;
+  g_autofree char *uri = NULL;
+  graphene_point_t point;
+
+  /* the row under the pointer, selected as a click would */
+  for (; picked != NULL && gtk_widget_get_parent (picked) != list; picked = gtk_widget_get_parent (picked))
+    ;
+  if (picked != NULL && GTK_IS_TREE_EXPANDER (gtk_widget_get_first_child (picked)))
+    {
+      GtkTreeListRow *row = gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (gtk_widget_get_first_child (picked)));
+
+      if (row != NULL)
+        gtk_single_selection_set_selected (self->selection, gtk_tree_list_row_get_position (row));
+    }
+  issue = bulletin_sidebar_get_selected_issue (self);
+  if (issue == NULL)
+    return;
+  uri = g_file_get_uri (bulletin_issue_get_file (issue));
+  open_folder = g_menu_item_new (_("Open Containing _Folder"), NULL);
+  g_menu_item_set_action_and_target (open_folder, "win.open-containing-folder", "s", uri);
+  g_menu_append_item (menu, open_folder);
+
+  if (self->context_menu == NULL)
+    {
+      self->context_menu = GTK_POPOVER (gtk_popover_menu_new_from_model (NULL));
+      gtk_popover_set_has_arrow (self->context_menu, FALSE);
+      gtk_widget_set_halign (GTK_WIDGET (self->context_menu), GTK_ALIGN_START);
+      gtk_widget_set_parent (GTK_WIDGET (self->context_menu), GTK_WIDGET (self));
+    }
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->context_menu), G_MENU_MODEL (menu));
+  if (!gtk_widget_compute_point (list, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &point))
+    point = GRAPHENE_POINT_INIT (x, y);
+  gtk_popover_set_pointing_to (self->context_menu, &(GdkRectangle) { point.x, point.y, 1, 1 });
+  gtk_popover_popup (self->context_menu);
+}
+
+static void
+list_right_click (GtkGestureClick *gesture,
+                  int              n_press,
+                  double           x,
+                  double           y,
+                  BulletinSidebar *self)
+{
+  show_context_menu (self, x, y);
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+list_long_press (GtkGestureLongPress *gesture,
+                 double               x,
+                 double               y,
+                 BulletinSidebar     *self)
+{
+  show_context_menu (self, x, y);
+}
+
+/* Shift+F10 or the Menu key: the menu of the selected row */
+static void
+menu_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  BulletinSidebar *self = BULLETIN_SIDEBAR (widget);
+  guint selected = gtk_single_selection_get_selected (self->selection);
+  GtkWidget *row = selected != GTK_INVALID_LIST_POSITION ? widget_for_position (self, selected) : NULL;
+  graphene_point_t point = GRAPHENE_POINT_INIT (12, 12);
+
+  if (row != NULL && !gtk_widget_compute_point (row, GTK_WIDGET (self->list_view),
+                                                &GRAPHENE_POINT_INIT (24, gtk_widget_get_height (row) / 2.0),
+                                                &point))
+    point = GRAPHENE_POINT_INIT (12, 12);
+  show_context_menu (self, point.x, point.y);
+}
+
+static void
+setup_list_extras (BulletinSidebar *self)
+{
+  GtkEventController *key = gtk_event_controller_key_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkGesture *press = gtk_gesture_long_press_new ();
+
+  build_typeahead (self);
+  g_signal_connect (key, "key-pressed", G_CALLBACK (list_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), key);
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (list_right_click), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (click));
+  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (press), TRUE);
+  g_signal_connect (press, "pressed", G_CALLBACK (list_long_press), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (press));
+}
+
 /* --- object ---------------------------------------------------------------- */
 
 static void
@@ -1083,6 +1390,8 @@ bulletin_sidebar_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->issues, issues_changed, self);
   g_clear_object (&self->issues);
   g_clear_object (&self->pending_issue);
+  g_clear_pointer ((GtkWidget **)&self->typeahead, gtk_widget_unparent);
+  g_clear_pointer ((GtkWidget **)&self->context_menu, gtk_widget_unparent);
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_SIDEBAR);
   g_clear_object (&self->selection);
@@ -1093,6 +1402,23 @@ bulletin_sidebar_dispose (GObject *object)
   G_OBJECT_CLASS (bulletin_sidebar_parent_class)->dispose (object);
 }
 
+/* The type-ahead and the context menu are popovers of the sidebar: they
+ * are placed as it is */
+static void
+bulletin_sidebar_size_allocate (GtkWidget *widget,
+                                int        width,
+                                int        height,
+                                int        baseline)
+{
+  BulletinSidebar *self = BULLETIN_SIDEBAR (widget);
+
+  GTK_WIDGET_CLASS (bulletin_sidebar_parent_class)->size_allocate (widget, width, height, baseline);
+  if (self->typeahead != NULL)
+    gtk_popover_present (self->typeahead);
+  if (self->context_menu != NULL)
+    gtk_popover_present (self->context_menu);
+}
+
 static void
 bulletin_sidebar_class_init (BulletinSidebarClass *klass)
 {
@@ -1100,6 +1426,7 @@ bulletin_sidebar_class_init (BulletinSidebarClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = bulletin_sidebar_dispose;
+  widget_class->size_allocate = bulletin_sidebar_size_allocate;
 
   /**
    * BulletinSidebar::article-selected:
@@ -1145,6 +1472,9 @@ bulletin_sidebar_class_init (BulletinSidebarClass *klass)
   gtk_widget_class_install_action (widget_class, "sidebar.expand", NULL, expand_action);
   gtk_widget_class_install_action (widget_class, "sidebar.collapse", NULL, collapse_action);
   gtk_widget_class_install_action (widget_class, "sidebar.activate", NULL, activate_action);
+  gtk_widget_class_install_action (widget_class, "sidebar.menu", NULL, menu_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "sidebar.menu", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "sidebar.menu", NULL);
 
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -1175,6 +1505,8 @@ bulletin_sidebar_init (BulletinSidebar *self)
   g_signal_connect (self->list_view, "activate", G_CALLBACK (list_activate), self);
 
   gtk_widget_add_controller (GTK_WIDGET (self->list_view), bulletin_accels_new_controller ("sidebar."));
+
+  setup_list_extras (self);
 
   gtk_label_set_text (self->placeholder_label, _("No archive open"));
   gtk_stack_set_visible_child_name (self->stack, "placeholder");
@@ -1455,4 +1787,33 @@ bulletin_sidebar_focus_selection (BulletinSidebar *self)
       }
     }
   select_position (self, selected, TRUE);
+}
+
+/**
+ * bulletin_sidebar_start_typeahead:
+ * @text: what was typed so far
+ *
+ * Opens the list's type-ahead (a date or an issue number) with @text, as
+ * typing a digit in the list does; the issue it names is selected.
+ */
+void
+bulletin_sidebar_start_typeahead (BulletinSidebar *self,
+                                  const char      *text)
+{
+  g_return_if_fail (BULLETIN_IS_SIDEBAR (self));
+
+  typeahead_start (self, text != NULL ? text : "");
+}
+
+/**
+ * bulletin_sidebar_get_typeahead_entry:
+ *
+ * Returns: (transfer none): the type-ahead's entry
+ */
+GtkWidget *
+bulletin_sidebar_get_typeahead_entry (BulletinSidebar *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_SIDEBAR (self), NULL);
+
+  return GTK_WIDGET (self->typeahead_entry);
 }
