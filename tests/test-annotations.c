@@ -21,7 +21,6 @@
 
 static char *base_dir;
 
-static void remove_tree (const char *path);
 static char *writer_path (void);
 
 /* The current test's stand-in for XDG_DATA_HOME */
@@ -902,8 +901,8 @@ test_read_only_folder (void)
     g_assert_no_error (error);
     g_assert_nonnull (bulletin_annotations_lookup_bookmark (store, "urn:test:read-only"));
   }
-  remove_tree (out_dir);
-  remove_tree (dir);
+  bulletin_test_remove_tree (out_dir);
+  bulletin_test_remove_tree (dir);
   g_rmdir (top);
 }
 
@@ -1439,28 +1438,10 @@ make_scratch_home (void)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 remove_scratch_home (const char *home)
 {
   if (g_str_has_prefix (home, "/dev/shm/bulletin-annotations-test-"))
-    remove_tree (home);
+    bulletin_test_remove_tree (home);
 }
 
 static BulletinAnnotations *
@@ -1736,7 +1717,7 @@ main (int    argc,
   g_test_add_func ("/bulletin/annotations/crash", test_crash);
 
   status = g_test_run ();
-  remove_tree (base_dir);
+  bulletin_test_remove_tree (base_dir);
   g_free (base_dir);
   return status;
 }

@@ -17,6 +17,7 @@
 #include "bulletin-window.h"
 #include "bulletin-window-search.h"
 #include "bulletin-test-utils.h"
+#include "bulletin-ui-test-utils.h"
 
 /* A day of use in one run: the real window driven through a seeded,
  * random sequence of what a person does (open archives of both formats,
@@ -930,21 +931,10 @@ act_open_direct (void)
   open_archive (g_ptr_array_index (archives, pick (archives->len)));
 }
 
-/* The URIs under "Recent Archives" in the primary menu */
-static GtkWidget *
-find_primary_menu_button (GtkWidget *widget)
-{
-  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget)))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_primary_menu_button (child);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
+/* the shared helper (bulletin-ui-test-utils.h) by this file's name */
+#define find_primary_menu_button(w) bulletin_ui_test_find_primary_menu_button (w)
 
+/* The URIs under "Recent Archives" in the primary menu */
 static GPtrArray *
 recent_items (void)
 {
@@ -1416,24 +1406,8 @@ act_delete_note (void)
   click_remove (TRUE);
 }
 
-/* The mapped button labelled @label under @widget (a toast's), or NULL. */
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
-      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
+/* the shared helper (bulletin-ui-test-utils.h) by this file's name */
+#define find_button(w, label) bulletin_ui_test_find_button ((w), (label))
 
 static void
 act_undo (void)
@@ -1728,23 +1702,8 @@ fixed_opening (void)
 
 /* --- running ------------------------------------------------------------------- */
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
+/* the shared helper (bulletin-test-utils.h) by this file's name */
+#define remove_tree(path) bulletin_test_remove_tree (path)
 
 static gsize
 rss_kib (void)
