@@ -220,6 +220,73 @@ sync_months (BulletinYearGroup *group)
   }
 }
 
+/* The newest year opens by itself (and its newest month, when it has
+ * months), also when a newer one than the first to arrive turns up while
+ * the archive fills in (the scan's batches come in any order); a year the
+ * person closed stays closed.  The unreadable files open once.  @n_groups:
+ * the years listed. */
+static void
+open_by_themselves (BulletinSidebar *self,
+                    guint            n_groups)
+{
+  guint position = n_groups;
+
+  if (position > 0)
+    {
+      g_autoptr(BulletinYearGroup) first = g_list_model_get_item (G_LIST_MODEL (self->years), 0);
+      guint year = first->year != 0 ? first->year : G_MAXUINT - 1;
+
+      if (year != self->expanded_year)
+        {
+          g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (self->tree, 0);
+
+          self->expanded_year = year;
+          if (row != NULL)
+            gtk_tree_list_row_set_expanded (row, TRUE);
+        }
+      /* and so does its newest month, when it has months */
+      if (g_list_model_get_n_items (G_LIST_MODEL (first->children)) > 0)
+        {
+          g_autoptr(GObject) child = g_list_model_get_item (G_LIST_MODEL (first->children), 0);
+
+          if (BULLETIN_IS_YEAR_GROUP (child) &&
+              year * 100 + BULLETIN_YEAR_GROUP (child)->month != self->expanded_month)
+            {
+              g_autoptr(GtkTreeListRow) year_row = gtk_tree_list_model_get_row (self->tree, 0);
+
+              self->expanded_month = year * 100 + BULLETIN_YEAR_GROUP (child)->month;
+              if (year_row != NULL && gtk_tree_list_row_get_expanded (year_row))
+                {
+                  g_autoptr(GtkTreeListRow) month_row = gtk_tree_list_row_get_child_row (year_row, 0);
+
+                  if (month_row != NULL)
+                    gtk_tree_list_row_set_expanded (month_row, TRUE);
+                }
+            }
+        }
+    }
+
+  /* The unreadable files open once, so that their reasons show; a
+   * person may close them. */
+  if (position > 0 && !self->unreadable_shown)
+    {
+      g_autoptr(BulletinYearGroup) last = g_list_model_get_item (G_LIST_MODEL (self->years), position - 1);
+
+      if (last->year == UNREADABLE_GROUP)
+        {
+          guint row_pos;
+
+          self->unreadable_shown = TRUE;
+          if (find_item (self, last, 0, &row_pos))
+            {
+              g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (self->tree, row_pos);
+
+              gtk_tree_list_row_set_expanded (row, TRUE);
+            }
+        }
+    }
+}
+
 static void
 resync (BulletinSidebar *self)
 {
@@ -295,63 +362,7 @@ resync (BulletinSidebar *self)
   while (g_list_model_get_n_items (G_LIST_MODEL (self->years)) > position)
     g_list_store_remove (self->years, position);
 
-  /* The newest year opens by itself, also when a newer one than the first
-   * to arrive turns up while the archive fills in (the scan's batches come
-   * in any order); a year the person closed stays closed. */
-  if (position > 0)
-    {
-      g_autoptr(BulletinYearGroup) first = g_list_model_get_item (G_LIST_MODEL (self->years), 0);
-      guint year = first->year != 0 ? first->year : G_MAXUINT - 1;
-
-      if (year != self->expanded_year)
-        {
-          g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (self->tree, 0);
-
-          self->expanded_year = year;
-          if (row != NULL)
-            gtk_tree_list_row_set_expanded (row, TRUE);
-        }
-      /* and so does its newest month, when it has months */
-      if (g_list_model_get_n_items (G_LIST_MODEL (first->children)) > 0)
-        {
-          g_autoptr(GObject) child = g_list_model_get_item (G_LIST_MODEL (first->children), 0);
-
-          if (BULLETIN_IS_YEAR_GROUP (child) &&
-              year * 100 + BULLETIN_YEAR_GROUP (child)->month != self->expanded_month)
-            {
-              g_autoptr(GtkTreeListRow) year_row = gtk_tree_list_model_get_row (self->tree, 0);
-
-              self->expanded_month = year * 100 + BULLETIN_YEAR_GROUP (child)->month;
-              if (year_row != NULL && gtk_tree_list_row_get_expanded (year_row))
-                {
-                  g_autoptr(GtkTreeListRow) month_row = gtk_tree_list_row_get_child_row (year_row, 0);
-
-                  if (month_row != NULL)
-                    gtk_tree_list_row_set_expanded (month_row, TRUE);
-                }
-            }
-        }
-    }
-
-  /* The unreadable files open once, so that their reasons show; a
-   * person may close them. */
-  if (position > 0 && !self->unreadable_shown)
-    {
-      g_autoptr(BulletinYearGroup) last = g_list_model_get_item (G_LIST_MODEL (self->years), position - 1);
-
-      if (last->year == UNREADABLE_GROUP)
-        {
-          guint row_pos;
-
-          self->unreadable_shown = TRUE;
-          if (find_item (self, last, 0, &row_pos))
-            {
-              g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (self->tree, row_pos);
-
-              gtk_tree_list_row_set_expanded (row, TRUE);
-            }
-        }
-    }
+  open_by_themselves (self, position);
 
   if (BULLETIN_IS_ISSUE (selected))
     {
@@ -1473,8 +1484,6 @@ bulletin_sidebar_class_init (BulletinSidebarClass *klass)
   gtk_widget_class_install_action (widget_class, "sidebar.collapse", NULL, collapse_action);
   gtk_widget_class_install_action (widget_class, "sidebar.activate", NULL, activate_action);
   gtk_widget_class_install_action (widget_class, "sidebar.menu", NULL, menu_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "sidebar.menu", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "sidebar.menu", NULL);
 
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }

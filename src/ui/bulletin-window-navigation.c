@@ -236,6 +236,12 @@ entry_activated (Navigation *nav)
 }
 
 static void
+popover_closed (Navigation *nav)
+{
+  gtk_widget_set_visible (GTK_WIDGET (nav->button), !bulletin_window_get_folded (nav->window));
+}
+
+static void
 popover_shown (Navigation *nav)
 {
   g_autoptr(BulletinIssue) current = dup_current_issue (nav->window);
@@ -257,8 +263,16 @@ go_to_date_action (GSimpleAction *action,
 {
   Navigation *nav = get_nav (user_data);
 
-  if (!gtk_widget_get_visible (GTK_WIDGET (nav->button)) || !gtk_widget_get_mapped (GTK_WIDGET (nav->button)))
-    bulletin_window_set_sidebar_visible (nav->window, TRUE);
+  /* a folded window's header bar hides the button: it comes back while
+   * the popover is open; a header bar too narrow for it leaves the list's
+   * type-ahead, which reads the same dates and numbers */
+  gtk_widget_set_visible (GTK_WIDGET (nav->button), TRUE);
+  if (gtk_widget_get_mapped (GTK_WIDGET (nav->window)) && !gtk_widget_get_child_visible (GTK_WIDGET (nav->button)))
+    {
+      bulletin_window_set_sidebar_visible (nav->window, TRUE);
+      bulletin_sidebar_start_typeahead (bulletin_window_get_sidebar (nav->window), "");
+      return;
+    }
   gtk_menu_button_popup (nav->button);
 }
 
@@ -397,7 +411,18 @@ build_popover (Navigation *nav)
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (nav->status));
   gtk_popover_set_child (GTK_POPOVER (popover), box);
   g_signal_connect_swapped (popover, "show", G_CALLBACK (popover_shown), nav);
+  g_signal_connect_swapped (popover, "closed", G_CALLBACK (popover_closed), nav);
   return popover;
+}
+
+/* A folded window's header bar keeps to the essentials (Ctrl+L and
+ * Ctrl+G still go to a date) */
+static void
+folded_changed (BulletinWindow *self,
+                GParamSpec     *pspec,
+                GtkWidget      *button)
+{
+  gtk_widget_set_visible (button, !bulletin_window_get_folded (self));
 }
 
 void
@@ -421,7 +446,23 @@ bulletin_window_navigation_init (BulletinWindow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Go to Date"),
                                   -1);
+  g_signal_connect_object (self, "notify::folded", G_CALLBACK (folded_changed), button, 0);
+#if ADW_CHECK_VERSION (1, 4, 0)
   adw_header_bar_pack_start (bulletin_window_get_header_bar (self), button);
+#else
+  {
+    /* as the open button: the header bar must fit 360 px beside three
+     * window buttons, and gives way before the window folds */
+    GtkWidget *squeezer = adw_squeezer_new ();
+
+    adw_squeezer_set_homogeneous (ADW_SQUEEZER (squeezer), FALSE);
+    adw_squeezer_set_switch_threshold_policy (ADW_SQUEEZER (squeezer), ADW_FOLD_THRESHOLD_POLICY_MINIMUM);
+    adw_squeezer_set_transition_type (ADW_SQUEEZER (squeezer), ADW_SQUEEZER_TRANSITION_TYPE_NONE);
+    adw_squeezer_add (ADW_SQUEEZER (squeezer), button);
+    adw_squeezer_add (ADW_SQUEEZER (squeezer), gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0));
+    adw_header_bar_pack_start (bulletin_window_get_header_bar (self), squeezer);
+  }
+#endif
 }
 
 /**
