@@ -278,18 +278,14 @@ go_to_date_action (GSimpleAction *action,
 
 /* --- Open Containing Folder ---------------------------------------------------------- */
 
+#if !GTK_CHECK_VERSION (4, 10, 0)
 static void
 show_folder (BulletinWindow *self,
              GFile          *folder)
 {
   g_autofree char *uri = g_file_get_uri (folder);
 
-#if GTK_CHECK_VERSION (4, 10, 0)
-  g_autoptr(GtkUriLauncher) launcher = gtk_uri_launcher_new (uri);
-  gtk_uri_launcher_launch (launcher, GTK_WINDOW (self), NULL, NULL, NULL);
-#else
   gtk_show_uri (GTK_WINDOW (self), uri, GDK_CURRENT_TIME);
-#endif
 }
 
 static void
@@ -307,6 +303,7 @@ show_items_done (GObject      *object,
   if (reply == NULL && !gtk_widget_in_destruction (GTK_WIDGET (self)))
     show_folder (self, folder);
 }
+#endif
 
 /* The folder holding @file, the file chosen in it where the file manager
  * can (GtkFileLauncher and the OpenURI portal's OpenDirectory from GTK
