@@ -638,6 +638,22 @@ test_page_section (void)
       g_test_message ("case %u", c);
       g_assert_cmpstr (bulletin_article_get_page (a), ==, cases[c].page);
       g_assert_cmpstr (bulletin_article_get_section (a), ==, cases[c].section);
+      /* the export keeps them (subjects with rel page and section), and
+       * the id */
+      {
+        g_autoptr(JsonNode) node = bulletin_ninjs_write_issue (parsed);
+        g_autoptr(GError) error = NULL;
+        gsize len;
+        g_autofree char *data = bulletin_ninjs_to_data (node, &len);
+        g_autoptr(BulletinParsedIssue) again = bulletin_ninjs_parse (data, len, "export.json", &error);
+        BulletinArticle *b;
+
+        g_assert_no_error (error);
+        b = article_at (again, 0);
+        g_assert_cmpstr (bulletin_article_get_page (b), ==, cases[c].page);
+        g_assert_cmpstr (bulletin_article_get_section (b), ==, cases[c].section);
+        g_assert_cmpstr (bulletin_article_get_id (b), ==, bulletin_article_get_id (a));
+      }
       /* not in the text */
       if (cases[c].section != NULL)
         for (guint b = 0; b < bulletin_article_get_n_blocks (a); b++)
