@@ -89,11 +89,11 @@ range_has_note_tag (BulletinReaderView *reader,
     return FALSE;
   for (guint i = ds; i < de; i++)
     {
-      gtk_text_buffer_get_iter_at_offset (buffer, &iter, i);
+      bulletin_typography_get_iter_at_display (buffer, &iter, i);
       if (!gtk_text_iter_has_tag (&iter, tag))
         return FALSE;
     }
-  gtk_text_buffer_get_iter_at_offset (buffer, &iter, de);
+  bulletin_typography_get_iter_at_display (buffer, &iter, de);
   return !gtk_text_iter_has_tag (&iter, tag);
 }
 

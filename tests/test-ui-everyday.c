@@ -52,7 +52,7 @@ reader_shows (BulletinWindow *window,
   g_autofree char *text = NULL;
 
   gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (view), &start, &end);
-  text = gtk_text_buffer_get_text (gtk_text_view_get_buffer (view), &start, &end, FALSE);
+  text = bulletin_typography_dup_text (&start, &end);
   return gtk_widget_get_mapped (GTK_WIDGET (view)) && strstr (text, needle) != NULL;
 }
 

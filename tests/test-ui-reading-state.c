@@ -114,7 +114,7 @@ top_offset (void)
   gtk_text_view_get_visible_rect (view, &rect);
   gtk_text_view_get_line_at_y (view, &iter, rect.y, NULL);
   return bulletin_display_text_to_source (bulletin_reader_view_get_display_text (reader),
-                                          gtk_text_iter_get_offset (&iter));
+                                          bulletin_typography_get_display_offset (&iter));
 }
 
 static GtkAdjustment *
@@ -488,9 +488,9 @@ test_other_archive (void)
 
     bulletin_test_iterate (200);
     g_assert_nonnull (tag);
-    gtk_text_buffer_get_iter_at_offset (shown, &iter, 2);
+    bulletin_typography_get_iter_at_display (shown, &iter, 2);
     g_assert_true (gtk_text_iter_has_tag (&iter, tag));
-    gtk_text_buffer_get_iter_at_offset (shown, &iter, 6);
+    bulletin_typography_get_iter_at_display (shown, &iter, 6);
     g_assert_false (gtk_text_iter_has_tag (&iter, tag));
   }
 

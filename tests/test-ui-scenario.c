@@ -495,7 +495,9 @@ buffer_text (void)
   GtkTextIter start, end;
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
+  /* what the reader shows, without its Han-Latin gap characters (which
+   * are not text: see docs/typography.md) */
+  return bulletin_typography_dup_text (&start, &end);
 }
 
 static GtkStack *
@@ -582,7 +584,7 @@ check_body_formatting (BulletinDisplayText *display)
 
       if (spans[i].kind != BULLETIN_BLOCK_PARAGRAPH || spans[i].end <= spans[i].start)
         continue;
-      gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (text_view ()), &iter, spans[i].start);
+      bulletin_typography_get_iter_at_display (gtk_text_view_get_buffer (text_view ()), &iter, spans[i].start);
       CHECK (gtk_text_iter_has_tag (&iter, paragraph),
              "body paragraph %u (offset %u) has no body tag", i, spans[i].start);
 
@@ -1313,7 +1315,7 @@ click_highlight (guint ds)
   int x, y;
   gboolean clicked = FALSE;
 
-  gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (view), &iter, ds);
+  bulletin_typography_get_iter_at_display (gtk_text_view_get_buffer (view), &iter, ds);
   gtk_text_view_get_iter_location (view, &iter, &rect);
   gtk_text_view_buffer_to_window_coords (view, GTK_TEXT_WINDOW_WIDGET, rect.x + rect.width / 2,
                                          rect.y + rect.height / 2, &x, &y);

@@ -82,7 +82,8 @@ reader_text (BulletinWindow *window)
   GtkTextIter start, end;
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  /* without the Han-Latin gap characters: the display text */
+  return bulletin_typography_dup_text (&start, &end);
 }
 
 static gboolean
@@ -102,7 +103,7 @@ iter_visible (GtkTextView *view,
   GdkRectangle visible, location;
   GtkTextIter iter;
 
-  gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (view), &iter, offset);
+  bulletin_typography_get_iter_at_display (gtk_text_view_get_buffer (view), &iter, offset);
   gtk_text_view_get_visible_rect (view, &visible);
   gtk_text_view_get_iter_location (view, &iter, &location);
   return location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
@@ -717,8 +718,8 @@ test_panes_and_paging (void)
 
     bulletin_reader_view_select_range (reader, start, start + 4);
     gtk_text_buffer_get_selection_bounds (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), &s, &e);
-    g_assert_cmpint (gtk_text_iter_get_offset (&s), ==, start);
-    g_assert_cmpint (gtk_text_iter_get_offset (&e), ==, start + 4);
+    g_assert_cmpint (bulletin_typography_get_display_offset (&s), ==, start);
+    g_assert_cmpint (bulletin_typography_get_display_offset (&e), ==, start + 4);
     WAIT_UNTIL (iter_visible (GTK_TEXT_VIEW (view), start));
     g_assert_cmpfloat (gtk_adjustment_get_value (adj), >, 0);
   }

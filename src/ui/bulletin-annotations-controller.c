@@ -168,8 +168,8 @@ selection_source_range (BulletinAnnotationsController *self,
 
   if (display == NULL || !gtk_text_buffer_get_selection_bounds (buffer, &s, &e))
     return FALSE;
-  ds = gtk_text_iter_get_offset (&s);
-  de = gtk_text_iter_get_offset (&e);
+  ds = bulletin_typography_get_display_offset (&s);
+  de = bulletin_typography_get_display_offset (&e);
   if (de <= ds)
     return FALSE;
   *start = bulletin_display_text_to_source (display, ds);
@@ -793,8 +793,8 @@ open_editor (BulletinAnnotationsController *self,
       GtkTextIter s, e;
       GdkRectangle a, b;
 
-      gtk_text_buffer_get_iter_at_offset (buffer, &s, ds);
-      gtk_text_buffer_get_iter_at_offset (buffer, &e, de);
+      bulletin_typography_get_iter_at_display (buffer, &s, ds);
+      bulletin_typography_get_iter_at_display_end (buffer, &e, de);
       gtk_text_view_get_iter_location (self->text_view, &s, &a);
       gtk_text_view_get_iter_location (self->text_view, &e, &b);
       if (b.y == a.y)
@@ -916,8 +916,8 @@ apply_highlights (BulletinAnnotationsController *self)
       source_to_display (self, start, end, &h.start, &h.end);
       h.uuid = g_strdup (bulletin_note_get_uuid (note));
       g_array_append_val (self->highlights, h);
-      gtk_text_buffer_get_iter_at_offset (buffer, &s, h.start);
-      gtk_text_buffer_get_iter_at_offset (buffer, &e, h.end);
+      bulletin_typography_get_iter_at_display (buffer, &s, h.start);
+      bulletin_typography_get_iter_at_display_end (buffer, &e, h.end);
       gtk_text_buffer_apply_tag (buffer, tag, &s, &e);
     }
 }
@@ -939,7 +939,7 @@ text_clicked (GtkGestureClick               *gesture,
   gtk_text_view_window_to_buffer_coords (self->text_view, GTK_TEXT_WINDOW_WIDGET, x, y, &bx, &by);
   if (!gtk_text_view_get_iter_at_location (self->text_view, &iter, bx, by))
     return;
-  offset = gtk_text_iter_get_offset (&iter);
+  offset = bulletin_typography_get_display_offset (&iter);
 
   for (guint i = 0; i < self->highlights->len; i++)
     {
@@ -1219,7 +1219,7 @@ scroll_pending (BulletinAnnotationsController *self)
       GtkTextIter iter;
       GtkTextMark *mark;
 
-      gtk_text_buffer_get_iter_at_offset (buffer, &iter, ds);
+      bulletin_typography_get_iter_at_display (buffer, &iter, ds);
       mark = gtk_text_buffer_get_mark (buffer, "bulletin-position");
       if (mark == NULL)
         mark = gtk_text_buffer_create_mark (buffer, "bulletin-position", &iter, TRUE);
@@ -1639,7 +1639,7 @@ bulletin_annotations_controller_save_position (BulletinAnnotationsController *se
 
   gtk_text_view_get_visible_rect (self->text_view, &rect);
   gtk_text_view_get_line_at_y (self->text_view, &iter, rect.y, NULL);
-  offset = bulletin_display_text_to_source (display, gtk_text_iter_get_offset (&iter));
+  offset = bulletin_display_text_to_source (display, bulletin_typography_get_display_offset (&iter));
   uri = g_file_get_uri (bulletin_library_get_location (library));
   if (!bulletin_annotations_set_position (self->store, uri,
                                           self->issue ? bulletin_issue_get_id (self->issue) : NULL,
