@@ -8,6 +8,7 @@
 #include "bulletin-window.h"
 #include "bulletin-window-navigation.h"
 #include "bulletin-test-utils.h"
+#include "bulletin-typography.h"
 
 /* Navigation in the window (issue 15): a year of many issues grouped by
  * month, the issue line over the reader, the article's page and section
@@ -192,7 +193,8 @@ reader_text (BulletinWindow *window)
   GtkTextIter start, end;
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  /* without the Han-Latin gap characters: the display text */
+  return bulletin_typography_dup_text (&start, &end);
 }
 
 static gboolean
