@@ -239,7 +239,8 @@ store_saved (void)
   BulletinAnnotations *store =
     bulletin_annotations_controller_get_store (bulletin_annotations_controller_get_for_window (window));
 
-  return !bulletin_annotations_is_writing (store) && !bulletin_annotations_has_unsaved (store);
+  return !bulletin_annotations_is_writing (store) && !bulletin_annotations_has_unsaved (store) &&
+         !bulletin_annotations_is_loading (store);
 }
 
 static gboolean
