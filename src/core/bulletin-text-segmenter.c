@@ -599,18 +599,130 @@ is_folio (const char *s,
   if (p == e && digits && n_chars <= 9)
     return TRUE;
 
-  /* "第2版", "第 3 页" alone */
-  if (has_prefix (s, e, "第", NULL) && n_chars <= 6)
-    {
-      p = skip_spaces (s + 3, e);
-      if (p < e && !g_ascii_isdigit (*p))
-        return FALSE;
-      while (p < e && g_ascii_isdigit (*p))
-        p++;
-      p = skip_spaces (p, e);
-      return p + 3 == e && (has_prefix (p, e, "版", NULL) || has_prefix (p, e, "页", NULL));
-    }
   return FALSE;
+}
+
+/* ---------------------------------------------------------- pages */
+
+/* The names of a printed page's section that stand on a line of their
+ * own under a page number ("第2版" then "要闻"); beside a page number on
+ * one line ("第2版 要闻") any short run of Han characters is a section. */
+static const char * const page_sections[] = {
+  "要闻", "综合", "综合新闻", "社会", "社会新闻", "经济", "财经", "文化", "文体",
+  "体育", "国际", "国内", "时政", "时事", "评论", "言论", "观点", "副刊", "专版",
+  "专题", "民生", "教育", "法治", "地方", "本地", "本地新闻", "城市", "乡村",
+  "农村", "科技", "健康", "生活", "视点", "理论", "党建", "文艺", "广告", "公告",
+  "要聞", "綜合", "綜合新聞", "社會", "社會新聞", "經濟", "財經", "體育", "國際",
+  "國內", "時政", "時事", "評論", "言論", "觀點", "專版", "專題", "鄉村", "農村",
+  "黨建", "文藝", "廣告",
+};
+
+static gboolean
+is_page_section_name (const char *s,
+                      const char *e)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (page_sections); i++)
+    if (strlen (page_sections[i]) == (gsize)(e - s) && memcmp (s, page_sections[i], e - s) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+is_page_separator (gunichar c)
+{
+  return c == ' ' || c == '\t' || c == 0x3000 || c == 0x00A0 || c == ':' || c == 0xFF1A ||
+         c == '|' || c == 0xFF5C || c == '/' || c == 0xFF0F || c == 0x00B7 || c == 0x2022 ||
+         c == '-' || c == 0x2014 || c == 0x2013 || c == 0x30FB || c == 0xFF0D;
+}
+
+/* A section's name: 1 to 8 Han characters, nothing else */
+static gboolean
+is_section_text (const char *s,
+                 const char *e)
+{
+  guint n = 0;
+
+  if (s >= e)
+    return FALSE;
+  for (const char *p = s; p < e; p = g_utf8_next_char (p), n++)
+    if (!bulletin_unichar_is_unified_ideograph_bmp (g_utf8_get_char (p)))
+      return FALSE;
+  return n <= 8;
+}
+
+/* "第2版", "第 3 页": the page number's end, or NULL */
+static const char *
+parse_page_number (const char *s,
+                   const char *e,
+                   const char **digits,
+                   const char **digits_end)
+{
+  const char *p;
+
+  if (!has_prefix (s, e, "第", NULL))
+    return NULL;
+  p = skip_spaces (s + 3, e);
+  *digits = p;
+  while (p < e && g_ascii_isdigit (*p))
+    p++;
+  if (p == *digits || p - *digits > 3)
+    return NULL;
+  *digits_end = p;
+  p = skip_spaces (p, e);
+  if (has_prefix (p, e, "版", NULL) || has_prefix (p, e, "页", NULL) || has_prefix (p, e, "頁", NULL))
+    return p + 3;
+  return NULL;
+}
+
+/* A line that is only a page number and, perhaps, the page's section:
+ * "第2版", "第2版 要闻", "第3版：社会", "要闻 | 第2版".  @page and
+ * @section (when not NULL) get what it says. */
+static gboolean
+is_page_marker (const char  *s,
+                const char  *e,
+                char       **page,
+                char       **section)
+{
+  const char *digits = NULL, *digits_end = NULL, *end, *a, *b;
+
+  if (e - s > 64)
+    return FALSE;
+  end = parse_page_number (s, e, &digits, &digits_end);
+  if (end != NULL)
+    {
+      /* the number first, the section after it */
+      a = end;
+      b = e;
+    }
+  else
+    {
+      /* the section first: find "第" */
+      const char *p = s;
+
+      while (p < e && !has_prefix (p, e, "第", NULL))
+        p = g_utf8_next_char (p);
+      if (p == s || p >= e || (end = parse_page_number (p, e, &digits, &digits_end)) == NULL ||
+          end != e)
+        return FALSE;
+      a = s;
+      b = p;
+    }
+
+  /* separators around the section */
+  while (a < b && is_page_separator (g_utf8_get_char (a)))
+    a = g_utf8_next_char (a);
+  while (b > a && is_page_separator (g_utf8_get_char (g_utf8_prev_char (b))))
+    b = g_utf8_prev_char (b);
+  if (a < b && !is_section_text (a, b))
+    return FALSE;
+  if (a < b && end != e && b == e && a == end)
+    return FALSE; /* "第2版要闻" glued: the section needs a separator */
+
+  if (page != NULL)
+    *page = g_strndup (digits, digits_end - digits);
+  if (section != NULL)
+    *section = a < b ? g_strndup (a, b - a) : NULL;
+  return TRUE;
 }
 
 static gboolean
@@ -762,7 +874,7 @@ classify (const char *text,
     {
       LineKind kind;
 
-      if (is_folio (s, e, n))
+      if (is_folio (s, e, n) || is_page_marker (s, e, NULL, NULL))
         {
           line->kind = L_FOLIO;
           return;
@@ -1187,6 +1299,138 @@ is_page_header (const char          *text,
   return g_regex_match (re->number, s, 0, NULL) || g_regex_match (re->edition, s, 0, NULL);
 }
 
+/* What a line of page-break debris says of the page that follows: its
+ * number and section ("第2版 要闻", "2023年5月8日 第2版 社会", a
+ * section's name under the number).  FALSE when it says nothing of it
+ * ("- 2 -", the masthead again). */
+static gboolean
+page_info (const char          *text,
+           const Line          *line,
+           BulletinParsedIssue *parsed,
+           char               **page,
+           char               **section)
+{
+  const char *s = text + line->start, *e = text + line->end;
+  const Regexes *re = get_regexes ();
+  g_autofree char *str = NULL;
+  g_autofree char *stripped = NULL;
+  g_autoptr(GMatchInfo) match = NULL;
+  g_auto(GStrv) words = NULL;
+  const char *found = NULL;
+
+  *page = *section = NULL;
+  if (is_page_marker (s, e, page, section))
+    return TRUE;
+
+  str = g_strndup (s, e - s);
+  if (!g_regex_match (re->edition, str, 0, &match))
+    return FALSE;
+  *page = g_match_info_fetch (match, 1);
+
+  /* what remains without the date, numbers, weekday and title */
+  stripped = g_regex_replace_literal (re->masthead_strip, str, -1, 0, " ", 0, NULL);
+  if (parsed->title != NULL && *parsed->title != 0)
+    {
+      char *t;
+
+      while ((t = strstr (stripped, parsed->title)) != NULL)
+        memset (t, ' ', strlen (parsed->title));
+    }
+  g_strdelimit (stripped, ":", ' ');
+  words = g_strsplit_set (stripped, " \t", -1);
+  for (guint w = 0; words[w] != NULL; w++)
+    {
+      const char *word = words[w];
+      const char *end = word + strlen (word);
+
+      /* a full-width colon or space left around the word */
+      while (has_prefix (word, end, "：", NULL) || has_prefix (word, end, "\xe3\x80\x80", NULL))
+        word += 3;
+      while (end - word >= 3 && (memcmp (end - 3, "：", 3) == 0 || memcmp (end - 3, "\xe3\x80\x80", 3) == 0))
+        end -= 3;
+      if (word == end)
+        continue;
+      if (found != NULL || !is_section_text (word, end))
+        return TRUE;  /* the page, and no section that is plain */
+      words[w][end - words[w]] = 0;
+      found = word;
+    }
+  *section = g_strdup (found);
+  return TRUE;
+}
+
+/* The page and section in force at each line: a run of (line, page,
+ * section) from the page-break debris after the masthead. */
+typedef struct {
+  guint  line;
+  char  *page;
+  char  *section;
+} PageMark;
+
+static void
+page_mark_clear (PageMark *mark)
+{
+  g_free (mark->page);
+  g_free (mark->section);
+}
+
+static GArray *
+find_page_marks (const char          *text,
+                 GArray              *lines,
+                 guint                from,
+                 BulletinParsedIssue *parsed)
+{
+  GArray *marks = g_array_new (FALSE, TRUE, sizeof (PageMark));
+  gboolean after_page = FALSE;
+
+  g_array_set_clear_func (marks, (GDestroyNotify)page_mark_clear);
+  if (parsed->edition != NULL)
+    {
+      PageMark mark = { 0, g_strdup (parsed->edition), NULL };
+      g_array_append_val (marks, mark);
+    }
+
+  for (guint l = from; l < lines->len; l++)
+    {
+      const Line *line = LINE (l);
+      PageMark mark = { l, NULL, NULL };
+
+      if (line->kind != L_FOLIO)
+        {
+          after_page = FALSE;
+          continue;
+        }
+      if (page_info (text, line, parsed, &mark.page, &mark.section))
+        {
+          g_array_append_val (marks, mark);
+          after_page = TRUE;
+        }
+      else if (after_page && marks->len > 0 &&
+               g_array_index (marks, PageMark, marks->len - 1).section == NULL &&
+               is_page_section_name (text + line->start, text + line->end))
+        g_array_index (marks, PageMark, marks->len - 1).section =
+          g_strndup (text + line->start, line->end - line->start);
+    }
+  return marks;
+}
+
+/* A line that is only a section's name, right under a page number */
+static gboolean
+is_section_under_page (const char          *text,
+                       GArray              *lines,
+                       guint                l,
+                       BulletinParsedIssue *parsed)
+{
+  const Line *line = LINE (l);
+  g_autofree char *page = NULL;
+  g_autofree char *section = NULL;
+
+  if (l == 0 || LINE (l - 1)->kind != L_FOLIO ||
+      !is_page_section_name (text + line->start, text + line->end))
+    return FALSE;
+  return page_info (text, LINE (l - 1), parsed, &page, &section) && section == NULL;
+}
+
 static gboolean
 is_kicker_shape (const char *text,
                  const Line *line)
@@ -1262,201 +1506,237 @@ assign_headline_roles (const char *text,
     }
 }
 
-/* Decides each item's article and role. */
-static guint
-group_articles (const char *text,
-                GArray     *items,
-                GArray     *lines,
-                guint       first)
-{
-  guint article = G_MAXUINT, n_articles = 0;
-  gboolean open = FALSE, has_body = FALSE, photo = FALSE, photo_head = FALSE;
+/* The state of group_articles () as it walks the items. */
+typedef struct {
+  const char *text;
+  GArray     *items;
+  GArray     *lines;
+  guint       first;
+  guint       article;
+  guint       n_articles;
+  gboolean    open;
+  gboolean    has_body;
+  gboolean    photo;
+  gboolean    photo_head;
   /* the last item ended an article's text: a photo credit after its body */
-  gboolean ended = FALSE, was_ended, join_here;
-  guint i = first;
+  gboolean    ended;
+  gboolean    was_ended;
+  /* the reader joined what starts here to the article before */
+  gboolean    join_here;
+} Grouper;
 
-#define NEW_ARTICLE() \
-  G_STMT_START { article = n_articles++; open = TRUE; has_body = FALSE; \
-                 photo = FALSE; photo_head = FALSE; } G_STMT_END
+#define G_ITEM(g, i) (&g_array_index ((g)->items, Item, (i)))
+#define G_LINE(g, i) (&g_array_index ((g)->lines, Line, (i)))
 
-  while (i < items->len)
+static void
+new_article (Grouper *g)
+{
+  g->article = g->n_articles++;
+  g->open = TRUE;
+  g->has_body = FALSE;
+  g->photo = FALSE;
+  g->photo_head = FALSE;
+}
+
+/* @n items from @i: of the open article, as @role. */
+static void
+set_run (Grouper           *g,
+         guint              i,
+         guint              n,
+         BulletinBlockKind  role)
+{
+  for (guint m = 0; m < n; m++)
     {
-      Item *item = ITEM (i);
-      const Line *line = LINE (item->first);
-      guint run;
-
-      if (item->after_separator)
-        open = FALSE;
-      was_ended = ended;
-      ended = FALSE;
-      /* the reader joined what starts here to the article before */
-      join_here = line->fix == BULLETIN_CORRECTION_JOIN_PREVIOUS && article != G_MAXUINT;
-      if (join_here)
-        open = TRUE;
-
-      switch (line->kind)
-        {
-        case L_SECTION:
-        case L_PHOTO_SECTION:
-          if (!join_here)
-            {
-              NEW_ARTICLE ();
-              photo = line->kind == L_PHOTO_SECTION;
-              photo_head = photo;
-            }
-          item->role = BULLETIN_BLOCK_SECTION_LABEL;
-          item->article = article;
-          i++;
-          continue;
-
-        case L_HEADING:
-          if (line->has_dateline)
-            break;
-          {
-            gboolean head = run_is_head (items, lines, i, &run);
-            guint k = 0;
-
-            if (join_here)
-              {
-                for (guint m = 0; m < run; m++)
-                  {
-                    ITEM (i + m)->role = BULLETIN_BLOCK_HEADING;
-                    ITEM (i + m)->article = article;
-                  }
-                photo_head = FALSE;
-                i += run;
-                continue;
-              }
-            /* a line the reader said is a headline, subtitle or subhead
-             * stays in the article that is open */
-            if (line->fix == BULLETIN_CORRECTION_HEADLINE || line->fix == BULLETIN_CORRECTION_SUBTITLE ||
-                line->fix == BULLETIN_CORRECTION_SUBHEAD)
-              head = FALSE;
-            if (line->fix == BULLETIN_CORRECTION_NEW_ARTICLE)
-              {
-                head = TRUE;
-                open = FALSE;
-                run = MIN (run, RUN_MAX);
-              }
-
-            /* Signals of a new article that has no byline: an end mark
-             * (a photo credit) after the body of the one before, or a
-             * headline of spaced phrases after a finished paragraph,
-             * each followed by body text. */
-            if (!head && open && has_body && !photo && i > first &&
-                run_then_body (items, lines, i, run))
-              {
-                const Item *prev = ITEM (i - 1);
-                const Line *prevl = LINE (prev->last);
-
-                if (was_ended)
-                  head = TRUE;
-                else if ((prev->role == BULLETIN_BLOCK_PARAGRAPH || prev->role == BULLETIN_BLOCK_FIGURE) &&
-                         prevl->kind == L_BODY && prevl->ends_sentence &&
-                         is_spaced_phrases (text, line))
-                  head = TRUE;
-              }
-
-            if (!open || head || (photo && has_body))
-              {
-                guint block = MIN (run, RUN_MAX);
-
-                if (run > RUN_MAX)
-                  {
-                    /* more short lines than a headline block holds: the
-                     * first ones belong to what is open, or stand alone */
-                    gboolean fresh = !open;
-
-                    if (fresh)
-                      NEW_ARTICLE ();
-                    for (; k < run - RUN_MAX; k++)
-                      {
-                        ITEM (i + k)->role = k == 0 && fresh ? BULLETIN_BLOCK_HEADLINE
-                                                             : BULLETIN_BLOCK_HEADING;
-                        ITEM (i + k)->article = article;
-                      }
-                  }
-                NEW_ARTICLE ();
-                assign_headline_roles (text, items, lines, i + k, block);
-                if (line->fix == BULLETIN_CORRECTION_NEW_ARTICLE)
-                  {
-                    /* the reader's line is the headline */
-                    for (guint m = 0; m < block; m++)
-                      ITEM (i + m)->role = m == 0 ? BULLETIN_BLOCK_HEADLINE
-                                         : m == 1 ? BULLETIN_BLOCK_SUBTITLE
-                                         : BULLETIN_BLOCK_HEADING;
-                  }
-                for (guint m = 0; m < block; m++)
-                  ITEM (i + k + m)->article = article;
-              }
-            else if (photo_head && !has_body && run <= 2)
-              {
-                /* 图片新闻 / its own headline / caption */
-                assign_headline_roles (text, items, lines, i, run);
-                for (guint m = 0; m < run; m++)
-                  ITEM (i + m)->article = article;
-              }
-            else
-              {
-                for (guint m = 0; m < run; m++)
-                  {
-                    ITEM (i + m)->role = BULLETIN_BLOCK_HEADING;
-                    ITEM (i + m)->article = article;
-                  }
-              }
-            photo_head = FALSE;
-            i += run;
-            continue;
-          }
-
-        case L_BYLINE:
-          if (!open)
-            NEW_ARTICLE ();
-          item->role = BULLETIN_BLOCK_BYLINE;
-          item->article = article;
-          i++;
-          continue;
-
-        case L_CREDIT:
-          if (!open)
-            NEW_ARTICLE ();
-          item->role = BULLETIN_BLOCK_SOURCE;
-          item->article = article;
-          ended = has_body;
-          i++;
-          continue;
-
-        case L_SOURCE:
-        case L_END:
-          if (!open)
-            NEW_ARTICLE ();
-          item->role = BULLETIN_BLOCK_SOURCE;
-          item->article = article;
-          if (has_body)
-            open = FALSE;
-          i++;
-          continue;
-
-        default:
-          break;
-        }
-
-      /* body text, a dateline paragraph */
-      if (!open)
-        NEW_ARTICLE ();
-      item->role = photo || LINE (item->last)->credit_c > 0
-                   ? BULLETIN_BLOCK_FIGURE : BULLETIN_BLOCK_PARAGRAPH;
-      item->article = article;
-      has_body = TRUE;
-      photo_head = FALSE;
-      ended = LINE (item->last)->credit_c > 0;
-      i++;
+      G_ITEM (g, i + m)->role = role;
+      G_ITEM (g, i + m)->article = g->article;
     }
+}
 
-#undef NEW_ARTICLE
+/* Signals of a new article that has no byline: an end mark (a photo
+ * credit) after the body of the one before, or a headline of spaced
+ * phrases after a finished paragraph, each followed by body text. */
+static gboolean
+starts_unsigned_article (Grouper    *g,
+                         guint       i,
+                         guint       run,
+                         const Line *line)
+{
+  const Item *prev;
+  const Line *prevl;
 
-  /* what the reader said a line is */
-  for (i = first; i < items->len; i++)
+  if (!g->open || !g->has_body || g->photo || i <= g->first ||
+      !run_then_body (g->items, g->lines, i, run))
+    return FALSE;
+  if (g->was_ended)
+    return TRUE;
+  prev = G_ITEM (g, i - 1);
+  prevl = G_LINE (g, prev->last);
+  return (prev->role == BULLETIN_BLOCK_PARAGRAPH || prev->role == BULLETIN_BLOCK_FIGURE) &&
+         prevl->kind == L_BODY && prevl->ends_sentence && is_spaced_phrases (g->text, line);
+}
+
+/* A run of short lines that opens a new article: its headline block (at
+ * most RUN_MAX lines), after the lines that belong to what is open. */
+static void
+group_headline_run (Grouper    *g,
+                    guint       i,
+                    guint       run,
+                    const Line *line)
+{
+  guint block = MIN (run, RUN_MAX);
+  guint k = 0;
+
+  if (run > RUN_MAX)
+    {
+      /* more short lines than a headline block holds: the first ones
+       * belong to what is open, or stand alone */
+      gboolean fresh = !g->open;
+
+      if (fresh)
+        new_article (g);
+      for (; k < run - RUN_MAX; k++)
+        {
+          G_ITEM (g, i + k)->role = k == 0 && fresh ? BULLETIN_BLOCK_HEADLINE
+                                                    : BULLETIN_BLOCK_HEADING;
+          G_ITEM (g, i + k)->article = g->article;
+        }
+    }
+  new_article (g);
+  assign_headline_roles (g->text, g->items, g->lines, i + k, block);
+  if (line->fix == BULLETIN_CORRECTION_NEW_ARTICLE)
+    {
+      /* the reader's line is the headline */
+      for (guint m = 0; m < block; m++)
+        G_ITEM (g, i + m)->role = m == 0 ? BULLETIN_BLOCK_HEADLINE
+                                : m == 1 ? BULLETIN_BLOCK_SUBTITLE
+                                : BULLETIN_BLOCK_HEADING;
+    }
+  for (guint m = 0; m < block; m++)
+    G_ITEM (g, i + k + m)->article = g->article;
+}
+
+/* A run of short lines at @i: a new article's headlines, a photo's own
+ * headline, or headings of the open article.  Returns the run's length. */
+static guint
+group_heading_run (Grouper    *g,
+                   guint       i,
+                   const Line *line)
+{
+  guint run;
+  gboolean head = run_is_head (g->items, g->lines, i, &run);
+
+  if (g->join_here)
+    {
+      set_run (g, i, run, BULLETIN_BLOCK_HEADING);
+      g->photo_head = FALSE;
+      return run;
+    }
+  /* a line the reader said is a headline, subtitle or subhead stays in
+   * the article that is open */
+  if (line->fix == BULLETIN_CORRECTION_HEADLINE || line->fix == BULLETIN_CORRECTION_SUBTITLE ||
+      line->fix == BULLETIN_CORRECTION_SUBHEAD)
+    head = FALSE;
+  if (line->fix == BULLETIN_CORRECTION_NEW_ARTICLE)
+    {
+      head = TRUE;
+      g->open = FALSE;
+      run = MIN (run, RUN_MAX);
+    }
+  if (!head && starts_unsigned_article (g, i, run, line))
+    head = TRUE;
+
+  if (!g->open || head || (g->photo && g->has_body))
+    group_headline_run (g, i, run, line);
+  else if (g->photo_head && !g->has_body && run <= 2)
+    {
+      /* 图片新闻 / its own headline / caption */
+      assign_headline_roles (g->text, g->items, g->lines, i, run);
+      for (guint m = 0; m < run; m++)
+        G_ITEM (g, i + m)->article = g->article;
+    }
+  else
+    set_run (g, i, run, BULLETIN_BLOCK_HEADING);
+  g->photo_head = FALSE;
+  return run;
+}
+
+/* The item at @i by its line's kind; returns how many items it took, 0
+ * when the item is body text. */
+static guint
+group_item (Grouper *g,
+            guint    i)
+{
+  Item *item = G_ITEM (g, i);
+  const Line *line = G_LINE (g, item->first);
+
+  switch (line->kind)
+    {
+    case L_SECTION:
+    case L_PHOTO_SECTION:
+      if (!g->join_here)
+        {
+          new_article (g);
+          g->photo = line->kind == L_PHOTO_SECTION;
+          g->photo_head = g->photo;
+        }
+      set_run (g, i, 1, BULLETIN_BLOCK_SECTION_LABEL);
+      return 1;
+
+    case L_HEADING:
+      if (line->has_dateline)
+        return 0;
+      return group_heading_run (g, i, line);
+
+    case L_BYLINE:
+      if (!g->open)
+        new_article (g);
+      set_run (g, i, 1, BULLETIN_BLOCK_BYLINE);
+      return 1;
+
+    case L_CREDIT:
+      if (!g->open)
+        new_article (g);
+      set_run (g, i, 1, BULLETIN_BLOCK_SOURCE);
+      g->ended = g->has_body;
+      return 1;
+
+    case L_SOURCE:
+    case L_END:
+      if (!g->open)
+        new_article (g);
+      set_run (g, i, 1, BULLETIN_BLOCK_SOURCE);
+      if (g->has_body)
+        g->open = FALSE;
+      return 1;
+
+    default:
+      return 0;
+    }
+}
+
+/* Body text, a dateline paragraph. */
+static void
+group_body (Grouper *g,
+            guint    i)
+{
+  Item *item = G_ITEM (g, i);
+  gboolean credited = G_LINE (g, item->last)->credit_c > 0;
+
+  if (!g->open)
+    new_article (g);
+  set_run (g, i, 1, g->photo || credited ? BULLETIN_BLOCK_FIGURE : BULLETIN_BLOCK_PARAGRAPH);
+  g->has_body = TRUE;
+  g->photo_head = FALSE;
+  g->ended = credited;
+}
+
+/* What the reader said a line is. */
+static void
+apply_line_fixes (GArray *items,
+                  GArray *lines,
+                  guint   first)
+{
+  for (guint i = first; i < items->len; i++)
     {
       Item *item = ITEM (i);
 
@@ -1475,8 +1755,46 @@ group_articles (const char *text,
           break;
         }
     }
-  return n_articles;
 }
+
+/* Decides each item's article and role. */
+static guint
+group_articles (const char *text,
+                GArray     *items,
+                GArray     *lines,
+                guint       first)
+{
+  Grouper g = { text, items, lines, first, G_MAXUINT, 0, };
+  guint i = first;
+
+  while (i < items->len)
+    {
+      const Line *line = LINE (ITEM (i)->first);
+      guint taken;
+
+      if (ITEM (i)->after_separator)
+        g.open = FALSE;
+      g.was_ended = g.ended;
+      g.ended = FALSE;
+      g.join_here = line->fix == BULLETIN_CORRECTION_JOIN_PREVIOUS && g.article != G_MAXUINT;
+      if (g.join_here)
+        g.open = TRUE;
+
+      taken = group_item (&g, i);
+      if (taken == 0)
+        {
+          group_body (&g, i);
+          taken = 1;
+        }
+      i += taken;
+    }
+
+  apply_line_fixes (items, lines, first);
+  return g.n_articles;
+}
+
+#undef G_ITEM
+#undef G_LINE
 
 typedef struct {
   const char      *text;
@@ -1490,6 +1808,7 @@ typedef struct {
   char            *headline;
   char            *kicker;
   char            *subtitle;
+  char            *section;
   char            *first_text;
 } Builder;
 
@@ -1649,6 +1968,165 @@ headline_from_text (const char *text)
   return g_string_free (s, FALSE);
 }
 
+/* A subtitle without the dashes it is set after. */
+static void
+take_subtitle (Builder    *b,
+               const Line *line)
+{
+  g_autofree char *s = line_text (b, line);
+  char *p = s;
+
+  while (has_prefix (p, p + strlen (p), "—", NULL) ||
+         has_prefix (p, p + strlen (p), "－", NULL) || *p == '-')
+    p = g_utf8_next_char (p);
+  b->subtitle = g_strdup (skip_spaces (p, p + strlen (p)));
+}
+
+/* The names of a by-line, markers between them become spaces. */
+static void
+take_byline (Builder    *b,
+             const Line *line)
+{
+  g_autofree char *s = line_text (b, line);
+
+  for (const char *p = s; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (is_marker (c) || c == 0x3000 || c == '\t')
+        c = ' ';
+      if (c == ' ' && (b->byline->len == 0 || b->byline->str[b->byline->len - 1] == ' '))
+        continue;
+      g_string_append_unichar (b->byline, c);
+    }
+  if (b->byline->len > 0 && b->byline->str[b->byline->len - 1] == ' ')
+    g_string_truncate (b->byline, b->byline->len - 1);
+  g_string_append_c (b->byline, ' ');
+}
+
+/* The names of a source or credit line ("来源：新华社", "摄影 张三"). */
+static void
+take_credit (Builder    *b,
+             const Line *line)
+{
+  const char *text = b->text;
+
+  if (line->kind == L_SOURCE)
+    {
+      g_autofree char *name = source_name (text + line->start, text + line->end);
+      append_name (b->credit, name);
+    }
+  else if (line->kind == L_CREDIT)
+    {
+      g_autofree char *s = g_strndup (text + line->start, line->end - line->start);
+      g_autofree char *spaced = g_strconcat (" ", s, NULL);
+      g_autoptr(GMatchInfo) match = NULL;
+
+      if (g_regex_match (get_regexes ()->credit, spaced, 0, &match))
+        {
+          g_autofree char *names = g_match_info_fetch (match, 2);
+          append_name (b->credit, g_strstrip (names));
+        }
+      else
+        {
+          /* "图/张三": the byline-like form */
+          append_name (b->credit, s + line->skip_b);
+        }
+    }
+}
+
+/* The first line of its role gives the article's field of that name. */
+static void
+take_first (char       **field,
+            Builder     *b,
+            const Line  *line)
+{
+  if (*field == NULL)
+    *field = line_text (b, line);
+}
+
+/* One item (a line or a paragraph) of the article: its block, and what
+ * it tells of the article's metadata. */
+static void
+add_item (Builder *b,
+          Item    *item)
+{
+  const Line *line = &g_array_index (b->lines, Line, item->first);
+  guint cs = line->cstart + line->skip_c;
+
+  if (item->role == BULLETIN_BLOCK_PARAGRAPH || item->role == BULLETIN_BLOCK_FIGURE)
+    {
+      add_paragraph (b, item);
+      return;
+    }
+
+  add_simple_block (b, item->role, cs, line->cend);
+  switch (item->role)
+    {
+    case BULLETIN_BLOCK_HEADLINE:
+      take_first (&b->headline, b, line);
+      break;
+    case BULLETIN_BLOCK_KICKER:
+      take_first (&b->kicker, b, line);
+      break;
+    case BULLETIN_BLOCK_SUBTITLE:
+      if (b->subtitle == NULL)
+        take_subtitle (b, line);
+      break;
+    case BULLETIN_BLOCK_BYLINE:
+      take_byline (b, line);
+      break;
+    case BULLETIN_BLOCK_SOURCE:
+      take_credit (b, line);
+      break;
+    case BULLETIN_BLOCK_DATELINE:
+      /* a line the reader said is a dateline */
+      take_first (&b->dateline, b, line);
+      break;
+    case BULLETIN_BLOCK_SECTION_LABEL:
+      take_first (&b->section, b, line);
+      break;
+    default:
+      break;
+    }
+}
+
+/* Sets the article's metadata from what its items told. */
+static void
+set_metadata (Builder    *b,
+              const char *issue_date)
+{
+  if (b->headline == NULL && b->section != NULL)
+    b->headline = g_strdup (b->section);
+  if (b->headline == NULL && b->first_text != NULL)
+    b->headline = headline_from_text (b->first_text);
+
+  bulletin_article_set_headline (b->article, b->headline);
+  bulletin_article_set_kicker (b->article, b->kicker);
+  bulletin_article_set_subtitle (b->article, b->subtitle);
+  if (b->byline->len > 0 && b->byline->str[b->byline->len - 1] == ' ')
+    g_string_truncate (b->byline, b->byline->len - 1);
+  bulletin_article_set_byline (b->article, b->byline->str);
+  bulletin_article_set_dateline (b->article, b->dateline);
+  bulletin_article_set_located (b->article, b->located);
+  bulletin_article_set_credit (b->article, b->credit->str);
+  bulletin_article_set_date (b->article, issue_date);
+}
+
+static void
+builder_clear (Builder *b)
+{
+  g_string_free (b->byline, TRUE);
+  g_string_free (b->credit, TRUE);
+  g_free (b->dateline);
+  g_free (b->located);
+  g_free (b->headline);
+  g_free (b->kicker);
+  g_free (b->subtitle);
+  g_free (b->section);
+  g_free (b->first_text);
+}
+
 static BulletinArticle *
 build_article (const char *text,
                GBytes     *shared,
@@ -1657,12 +2135,13 @@ build_article (const char *text,
                guint       from,
                guint       to,
                const char *issue_language,
-               const char *issue_date)
+               const char *issue_date,
+               const char *page,
+               const char *section_of_page)
 {
   Builder b = { 0, };
   const Line *first = LINE (ITEM (from)->first), *last = LINE (ITEM (to)->last);
   const char *language;
-  g_autofree char *section = NULL;
 
   b.text = text;
   b.lines = lines;
@@ -1684,141 +2163,16 @@ build_article (const char *text,
     bulletin_article_set_source (b.article, text + first->start, last->end - first->start);
 
   for (guint i = from; i <= to; i++)
-    {
-      Item *item = ITEM (i);
-      const Line *line = LINE (item->first);
-      guint cs = line->cstart + line->skip_c;
-
-      switch (item->role)
-        {
-        case BULLETIN_BLOCK_PARAGRAPH:
-        case BULLETIN_BLOCK_FIGURE:
-          add_paragraph (&b, item);
-          break;
-
-        case BULLETIN_BLOCK_HEADLINE:
-          add_simple_block (&b, item->role, cs, line->cend);
-          if (b.headline == NULL)
-            b.headline = line_text (&b, line);
-          break;
-
-        case BULLETIN_BLOCK_KICKER:
-          add_simple_block (&b, item->role, cs, line->cend);
-          if (b.kicker == NULL)
-            b.kicker = line_text (&b, line);
-          break;
-
-        case BULLETIN_BLOCK_SUBTITLE:
-          add_simple_block (&b, item->role, cs, line->cend);
-          if (b.subtitle == NULL)
-            {
-              char *s = line_text (&b, line);
-              char *p = s;
-
-              while (has_prefix (p, p + strlen (p), "—", NULL) ||
-                     has_prefix (p, p + strlen (p), "－", NULL) || *p == '-')
-                p = g_utf8_next_char (p);
-              b.subtitle = g_strdup (skip_spaces (p, p + strlen (p)));
-              g_free (s);
-            }
-          break;
-
-        case BULLETIN_BLOCK_BYLINE:
-          {
-            g_autofree char *s = line_text (&b, line);
-
-            add_simple_block (&b, item->role, cs, line->cend);
-            /* markers between the names become spaces */
-            for (const char *p = s; *p; p = g_utf8_next_char (p))
-              {
-                gunichar c = g_utf8_get_char (p);
-
-                if (is_marker (c) || c == 0x3000 || c == '\t')
-                  c = ' ';
-                if (c == ' ' && (b.byline->len == 0 || b.byline->str[b.byline->len - 1] == ' '))
-                  continue;
-                g_string_append_unichar (b.byline, c);
-              }
-            if (b.byline->len > 0 && b.byline->str[b.byline->len - 1] == ' ')
-              g_string_truncate (b.byline, b.byline->len - 1);
-            g_string_append_c (b.byline, ' ');
-          }
-          break;
-
-        case BULLETIN_BLOCK_SOURCE:
-          add_simple_block (&b, item->role, cs, line->cend);
-          if (line->kind == L_SOURCE)
-            {
-              g_autofree char *name = source_name (text + line->start, text + line->end);
-              append_name (b.credit, name);
-            }
-          else if (line->kind == L_CREDIT)
-            {
-              g_autofree char *s = g_strndup (text + line->start, line->end - line->start);
-              g_autofree char *spaced = g_strconcat (" ", s, NULL);
-              g_autoptr(GMatchInfo) match = NULL;
-
-              if (g_regex_match (get_regexes ()->credit, spaced, 0, &match))
-                {
-                  g_autofree char *names = g_match_info_fetch (match, 2);
-                  append_name (b.credit, g_strstrip (names));
-                }
-              else
-                {
-                  /* "图/张三": the byline-like form */
-                  append_name (b.credit, s + line->skip_b);
-                }
-            }
-          break;
-
-        case BULLETIN_BLOCK_DATELINE:
-          /* a line the reader said is a dateline */
-          add_simple_block (&b, item->role, cs, line->cend);
-          if (b.dateline == NULL)
-            b.dateline = line_text (&b, line);
-          break;
-
-        case BULLETIN_BLOCK_SECTION_LABEL:
-          add_simple_block (&b, item->role, cs, line->cend);
-          if (section == NULL)
-            section = line_text (&b, line);
-          break;
-
-        default:
-          add_simple_block (&b, item->role, cs, line->cend);
-          break;
-        }
-    }
-
-  if (b.headline == NULL && section != NULL)
-    b.headline = g_strdup (section);
-  if (b.headline == NULL && b.first_text != NULL)
-    b.headline = headline_from_text (b.first_text);
-
-  bulletin_article_set_headline (b.article, b.headline);
-  bulletin_article_set_kicker (b.article, b.kicker);
-  bulletin_article_set_subtitle (b.article, b.subtitle);
-  if (b.byline->len > 0 && b.byline->str[b.byline->len - 1] == ' ')
-    g_string_truncate (b.byline, b.byline->len - 1);
-  bulletin_article_set_byline (b.article, b.byline->str);
-  bulletin_article_set_dateline (b.article, b.dateline);
-  bulletin_article_set_located (b.article, b.located);
-  bulletin_article_set_credit (b.article, b.credit->str);
-  bulletin_article_set_date (b.article, issue_date);
+    add_item (&b, ITEM (i));
+  set_metadata (&b, issue_date);
+  bulletin_article_set_page (b.article, page);
+  bulletin_article_set_section (b.article, section_of_page);
 
   language = bulletin_han_guess_language (text + first->start, last->end - first->start, 120);
   bulletin_article_set_language (b.article, language != NULL ? language : issue_language);
 
   bulletin_article_finish (b.article);
-
-  g_string_free (b.byline, TRUE);
-  g_string_free (b.credit, TRUE);
-  g_free (b.dateline);
-  g_free (b.located);
-  g_free (b.headline);
-  g_free (b.kicker);
-  g_free (b.subtitle);
-  g_free (b.first_text);
+  builder_clear (&b);
   return b.article;
 }
 
@@ -1899,10 +2253,11 @@ segment (const char            *text,
   g_autoptr(BulletinParsedIssue) parsed = bulletin_parsed_issue_new ();
   g_autoptr(GArray) lines = NULL;
   g_autoptr(GArray) items = NULL;
+  g_autoptr(GArray) marks = NULL;
   g_autoptr(GPtrArray) masthead_lines = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gboolean separator = FALSE;
-  guint first, n_articles, start;
+  guint first, n_articles, start, mark = 0;
   const char *language;
 
   lines = scan_lines (text, len, fixes, n_fixes);
@@ -1938,6 +2293,8 @@ segment (const char            *text,
         if (!drop && line->cend - line->cstart <= META_MAX &&
             ITEM (i)->first == ITEM (i)->last)
           drop = is_page_header (text, line, parsed, masthead_lines);
+        if (!drop && ITEM (i)->first == ITEM (i)->last)
+          drop = is_section_under_page (text, lines, ITEM (i)->first, parsed);
         if (drop)
           {
             /* so that a paragraph joined across it skips it */
@@ -1950,6 +2307,8 @@ segment (const char            *text,
       }
     g_array_set_size (items, w);
   }
+
+  marks = find_page_marks (text, lines, first > 0 ? ITEM (first - 1)->last + 1 : 0, parsed);
 
   /* Work only on the items after the masthead. */
   if (first > 0)
@@ -1968,12 +2327,21 @@ segment (const char            *text,
     {
       guint end = start;
       BulletinArticle *article;
+      const PageMark *place;
       const char *id;
       guint count;
 
       while (end + 1 < items->len && ITEM (end + 1)->article == a)
         end++;
-      article = build_article (text, shared, lines, items, start, end, language, parsed->date);
+      /* the page the article starts on */
+      while (mark + 1 < marks->len &&
+             g_array_index (marks, PageMark, mark + 1).line <= ITEM (start)->first)
+        mark++;
+      place = mark < marks->len && g_array_index (marks, PageMark, mark).line <= ITEM (start)->first
+              ? &g_array_index (marks, PageMark, mark) : NULL;
+      article = build_article (text, shared, lines, items, start, end, language, parsed->date,
+                               place != NULL ? place->page : NULL,
+                               place != NULL ? place->section : NULL);
 
       /* Two identical articles in one issue (a repeated photo caption)
        * still need ids of their own. */

@@ -23,7 +23,11 @@ _bulletin_window_find_next (GSimpleAction *action,
 {
   BulletinWindow *self = user_data;
 
-  if (!bulletin_search_bar_is_open (self->search_bar))
+  /* Ctrl+G: the next match while searching, else Go to Date */
+  if (!bulletin_search_bar_is_open (self->search_bar) &&
+      g_action_group_has_action (G_ACTION_GROUP (self), "go-to-date"))
+    g_action_group_activate_action (G_ACTION_GROUP (self), "go-to-date", NULL);
+  else if (!bulletin_search_bar_is_open (self->search_bar))
     bulletin_search_bar_open (self->search_bar);
   else
     bulletin_search_bar_next (self->search_bar);

@@ -6,6 +6,7 @@
 #include "bulletin-reading-popover.h"
 #include "bulletin-a11y.h"
 #include "bulletin-window-private.h"
+#include "bulletin-window-navigation.h"
 
 #define MAX_RECENT 8
 
@@ -816,6 +817,8 @@ remember_shown (BulletinWindow  *self,
   if (article == NULL || issue == NULL)
     issue = NULL;
   g_set_object (&self->shown_issue, issue);
+  /* the reader says which issue the article belongs to */
+  bulletin_reader_view_set_issue (self->reader, issue);
   g_clear_pointer (&self->shown_issue_name, g_free);
   g_clear_pointer (&self->shown_article_id, g_free);
   self->shown_article_index = 0;
@@ -1704,6 +1707,7 @@ bulletin_window_init (BulletinWindow *self)
 
   update_state (self);
   _bulletin_window_search_init (self);
+  bulletin_window_navigation_init (self);
   _bulletin_window_print_init (self);
   bulletin_window_reading_init (self);
 }
