@@ -6,10 +6,11 @@
 
 #include "bulletin-issue-query.h"
 #include "bulletin-window-navigation.h"
+#include "bulletin-window-private.h"
 
-#define DATA_KEY "bulletin-window-navigation"
+typedef struct _BulletinWindowNavigation Navigation;
 
-typedef struct {
+struct _BulletinWindowNavigation {
   BulletinWindow *window;     /* owns this */
   GtkMenuButton  *button;
   GtkPopover     *popover;
@@ -19,7 +20,7 @@ typedef struct {
   AdwToast       *toast;      /* the last "nearest issue" toast */
   guint           shown_year, shown_month;
   gboolean        updating;   /* the calendar moves by the code, not the person */
-} Navigation;
+};
 
 static void
 navigation_free (Navigation *nav)
@@ -32,13 +33,13 @@ navigation_free (Navigation *nav)
 static Navigation *
 get_nav (BulletinWindow *self)
 {
-  return g_object_get_data (G_OBJECT (self), DATA_KEY);
+  return self->navigation;
 }
 
 static GListModel *
 get_issues (BulletinWindow *self)
 {
-  BulletinLibrary *library = bulletin_window_get_library (self);
+  BulletinLibrary *library = self->library;
 
   return library != NULL ? bulletin_library_get_issues (library) : NULL;
 }
@@ -47,7 +48,7 @@ get_issues (BulletinWindow *self)
 static BulletinIssue *
 dup_current_issue (BulletinWindow *self)
 {
-  BulletinIssue *issue = bulletin_sidebar_get_selected_issue (bulletin_window_get_sidebar (self));
+  BulletinIssue *issue = bulletin_sidebar_get_selected_issue (self->sidebar);
   GListModel *issues = get_issues (self);
   guint n = issues != NULL ? g_list_model_get_n_items (issues) : 0;
 
@@ -256,10 +257,10 @@ popover_shown (Navigation *nav)
   gtk_widget_grab_focus (GTK_WIDGET (nav->entry));
 }
 
-static void
-go_to_date_action (GSimpleAction *action,
-                   GVariant      *param,
-                   gpointer       user_data)
+void
+_bulletin_window_go_to_date (GSimpleAction *action,
+                             GVariant      *param,
+                             gpointer       user_data)
 {
   Navigation *nav = get_nav (user_data);
 
@@ -270,7 +271,7 @@ go_to_date_action (GSimpleAction *action,
   if (gtk_widget_get_mapped (GTK_WIDGET (nav->window)) && !gtk_widget_get_child_visible (GTK_WIDGET (nav->button)))
     {
       bulletin_window_set_sidebar_visible (nav->window, TRUE);
-      bulletin_sidebar_start_typeahead (bulletin_window_get_sidebar (nav->window), "");
+      bulletin_sidebar_start_typeahead (nav->window->sidebar, "");
       return;
     }
   gtk_menu_button_popup (nav->button);
@@ -343,20 +344,16 @@ open_containing_folder (BulletinWindow *self,
 #endif
 }
 
-static void
-open_containing_folder_action (GSimpleAction *action,
-                               GVariant      *param,
-                               gpointer       user_data)
+void
+_bulletin_window_open_containing_folder (GSimpleAction *action,
+                                         GVariant      *param,
+                                         gpointer       user_data)
 {
   g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (param, NULL));
 
   open_containing_folder (BULLETIN_WINDOW (user_data), file);
 }
 
-static const GActionEntry navigation_actions[] = {
-  { "go-to-date", go_to_date_action },
-  { "open-containing-folder", open_containing_folder_action, "s" },
-};
 
 /* --- the popover ----------------------------------------------------------------- */
 
@@ -423,17 +420,19 @@ folded_changed (BulletinWindow *self,
 }
 
 void
-bulletin_window_navigation_init (BulletinWindow *self)
+_bulletin_window_navigation_dispose (BulletinWindow *self)
+{
+  g_clear_pointer (&self->navigation, navigation_free);
+}
+
+void
+_bulletin_window_navigation_init (BulletinWindow *self)
 {
   Navigation *nav = g_new0 (Navigation, 1);
   GtkWidget *button = gtk_menu_button_new ();
 
-  g_return_if_fail (BULLETIN_IS_WINDOW (self));
-
   nav->window = self;
-  g_object_set_data_full (G_OBJECT (self), DATA_KEY, nav, (GDestroyNotify)navigation_free);
-  g_action_map_add_action_entries (G_ACTION_MAP (self), navigation_actions,
-                                   G_N_ELEMENTS (navigation_actions), self);
+  self->navigation = nav;
 
   nav->button = GTK_MENU_BUTTON (button);
   nav->popover = GTK_POPOVER (build_popover (nav));
@@ -445,7 +444,7 @@ bulletin_window_navigation_init (BulletinWindow *self)
                                   -1);
   g_signal_connect_object (self, "notify::folded", G_CALLBACK (folded_changed), button, 0);
 #if ADW_CHECK_VERSION (1, 4, 0)
-  adw_header_bar_pack_start (bulletin_window_get_header_bar (self), button);
+  adw_header_bar_pack_start (self->header_bar, button);
 #else
   {
     /* as the open button: the header bar must fit 360 px beside three
@@ -457,7 +456,7 @@ bulletin_window_navigation_init (BulletinWindow *self)
     adw_squeezer_set_transition_type (ADW_SQUEEZER (squeezer), ADW_SQUEEZER_TRANSITION_TYPE_NONE);
     adw_squeezer_add (ADW_SQUEEZER (squeezer), button);
     adw_squeezer_add (ADW_SQUEEZER (squeezer), gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0));
-    adw_header_bar_pack_start (bulletin_window_get_header_bar (self), squeezer);
+    adw_header_bar_pack_start (self->header_bar, squeezer);
   }
 #endif
 }

@@ -7,9 +7,8 @@ G_BEGIN_DECLS
 
 /* Navigation in the window (issue 15): Go to Date (win.go-to-date, a
  * header bar button with a calendar and a date entry) and Open Containing
- * Folder (win.open-containing-folder, the issue's file URI as target).
- * Called once from the window's init. */
-void       bulletin_window_navigation_init       (BulletinWindow *self);
+ * Folder (win.open-containing-folder, the issue's file URI as target):
+ * bulletin-window-navigation.c. */
 GtkWidget *bulletin_window_get_goto_date_button  (BulletinWindow *self);
 gboolean   bulletin_window_go_to                 (BulletinWindow *self,
                                                   const char     *text);

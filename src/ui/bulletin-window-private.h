@@ -77,6 +77,9 @@ struct _BulletinWindow
    * bulletin-annotations-controller.c */
   BulletinAnnotationsController *annotations;
 
+  /* bulletin-window-navigation.c: Go to Date */
+  struct _BulletinWindowNavigation *navigation;
+
   /* bulletin-window-search.c */
   BulletinSearchBar    *search_bar;     /* over the reader */
   BulletinArchiveSearch *archive_search; /* a page of the sidebar */
@@ -114,6 +117,9 @@ BULLETIN_WINDOW_ACTION (_bulletin_window_correct);
 BULLETIN_WINDOW_ACTION (_bulletin_window_reset_corrections);
 BULLETIN_WINDOW_ACTION (_bulletin_window_reopen_with_encoding);
 BULLETIN_WINDOW_ACTION (_bulletin_window_choose_encoding);
+/* bulletin-window-navigation.c */
+BULLETIN_WINDOW_ACTION (_bulletin_window_go_to_date);
+BULLETIN_WINDOW_ACTION (_bulletin_window_open_containing_folder);
 /* bulletin-annotations-controller.c */
 BULLETIN_WINDOW_ACTION (_bulletin_window_toggle_bookmark);
 BULLETIN_WINDOW_ACTION (_bulletin_window_add_note);
@@ -123,6 +129,8 @@ BULLETIN_WINDOW_ACTION (_bulletin_window_undo);
 
 void _bulletin_window_search_init       (BulletinWindow *self);
 void _bulletin_window_search_dispose    (BulletinWindow *self);
+void _bulletin_window_navigation_init   (BulletinWindow *self);
+void _bulletin_window_navigation_dispose (BulletinWindow *self);
 void _bulletin_window_print_init        (BulletinWindow *self);
 void _bulletin_window_print_dispose     (BulletinWindow *self);
 void _bulletin_window_corrections_init  (BulletinWindow *self);

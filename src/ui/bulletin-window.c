@@ -772,6 +772,9 @@ static const GActionEntry win_actions[] = {
   { "text-larger", text_size_action },
   { "text-smaller", text_size_action },
   { "text-reset", text_size_action },
+  /* Go to Date, Open Containing Folder: bulletin-window-navigation.c */
+  { "go-to-date", _bulletin_window_go_to_date },
+  { "open-containing-folder", _bulletin_window_open_containing_folder, "s" },
   /* search: bulletin-window-search.c */
   { "find", _bulletin_window_find },
   { "find-next", _bulletin_window_find_next },
@@ -1104,6 +1107,8 @@ bulletin_window_dispose (GObject *object)
   g_clear_error (&self->open_error);
 
   G_OBJECT_CLASS (bulletin_window_parent_class)->dispose (object);
+  /* after the widgets: its popover's signals reach it until they go */
+  _bulletin_window_navigation_dispose (self);
 }
 
 /* --- the sidebar: beside the reader, or over it in a narrow window ------------ */
@@ -1707,7 +1712,7 @@ bulletin_window_init (BulletinWindow *self)
 
   update_state (self);
   _bulletin_window_search_init (self);
-  bulletin_window_navigation_init (self);
+  _bulletin_window_navigation_init (self);
   _bulletin_window_print_init (self);
   bulletin_window_reading_init (self);
 }
