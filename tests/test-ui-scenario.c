@@ -1816,6 +1816,7 @@ main (int   argc,
 
   gtk_init ();
   bulletin_test_tolerate_toolkit_warnings ();
+  bulletin_test_check_list_models ();
 
   /* a fixed seed unless asked: the suite's run is the same on every
    * machine, and BULLETIN_SCENARIO_SEED=random explores */
