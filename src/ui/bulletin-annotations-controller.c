@@ -117,6 +117,10 @@ highlight_clear (gpointer data)
 static BulletinArticle *
 current_article (BulletinAnnotationsController *self)
 {
+  /* the window and its reader are gone: the store may still tell of a
+   * load or a save that finished after */
+  if (self->window == NULL)
+    return NULL;
   return bulletin_reader_view_get_article (self->reader);
 }
 
@@ -1721,6 +1725,8 @@ try_restore (BulletinAnnotationsController *self)
     }
   else if (bulletin_annotations_get_position (self->store, uri, &issue_id, &article_id, &start))
     end = start;
+  else if (bulletin_annotations_is_loading (self->store))
+    return;  /* again once it is loaded */
   else
     {
       self->restore_done = TRUE;
@@ -1895,9 +1901,27 @@ article_selected (BulletinSidebar               *sidebar,
 static void
 store_changed (BulletinAnnotationsController *self)
 {
+  if (self->window == NULL)
+    return;
   if (bulletin_reader_view_is_complete (self->reader))
     apply_highlights (self);
   update_actions (self);
+}
+
+static void
+store_loaded (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(BulletinAnnotationsController) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!bulletin_annotations_load_finish (BULLETIN_ANNOTATIONS (source), result, &error))
+    show_error (self, error);
+  if (self->window == NULL)
+    return;
+  update_actions (self);
+  try_restore (self);
 }
 
 static void
@@ -2236,7 +2260,6 @@ BulletinAnnotationsController *
 bulletin_annotations_controller_attach (BulletinWindow *window)
 {
   BulletinAnnotationsController *self;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GMenu) menu = g_menu_new ();
   GtkGesture *click;
   const GActionEntry entries[] = {
@@ -2263,8 +2286,9 @@ bulletin_annotations_controller_attach (BulletinWindow *window)
   /* saving never blocks the window */
   bulletin_annotations_set_async_writes (self->store, TRUE);
   g_signal_connect_object (self->store, "problem", G_CALLBACK (store_problem), self, 0);
-  if (!bulletin_annotations_load (self->store, &error))
-    show_error (self, error);
+  /* the window does not wait for the file: it is read in a thread, the
+   * pages fill in when it is parsed, and changes made meanwhile are kept */
+  bulletin_annotations_load_async (self->store, NULL, store_loaded, g_object_ref (self));
   g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "save-state-changed", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
 
