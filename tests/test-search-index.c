@@ -598,6 +598,86 @@ test_damaged (Fixture       *fixture,
 
 /* A single issue file is an archive of one issue: the scan and the index
  * search it, its path is its name. */
+/* Texts whose CJK runs folding leaves as they are ("plain") count the hits
+ * of a one-term CJK query without folding, beyond the results given in
+ * detail: the counts are the scan's, with hits that would run across the
+ * start of a block (a paragraph ending in 疫, the next starting with 情),
+ * overlapping ones (哈哈 in 哈哈哈), and texts that are not plain (a
+ * hard-wrapped line inside a word, a traditional form) beside them; and
+ * the complete results of a character in most articles, which checks
+ * every article. */
+static void
+write_plain_issue (Fixture *fixture,
+                   guint    i)
+{
+  static const char *words[] = { "疫情", "疫", "情", "哈哈", "哈", "国家", "的", "社区", "，", "。" };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (1000 + i);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *path = g_strdup_printf ("%s/2021-%02u-%02u.txt", fixture->dir, 1 + i / 28, 1 + i % 28);
+  g_autoptr(GError) error = NULL;
+
+  for (guint p = 0; p < 4; p++)
+    {
+      guint n = g_rand_int_range (rand, 8, 40);
+
+      for (guint w = 0; w < n; w++)
+        {
+          g_string_append (text, words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
+          /* a hard-wrapped line, and a traditional form, now and then */
+          if (i % 5 == 1 && w == n / 2)
+            g_string_append (text, "疫\n情");
+          if (i % 7 == 2 && w == n / 3)
+            g_string_append (text, "國家");
+        }
+      /* paragraphs end in 疫, 哈 or a full stop: the next starts anywhere */
+      g_string_append (text, p % 3 == 0 ? "疫\n\n" : p % 3 == 1 ? "哈\n\n" : "。\n\n");
+    }
+  g_file_set_contents (path, text->str, text->len, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_plain_counts (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  static const char *plain_queries[] = {
+    "疫情", "情疫", "哈哈", "哈", "疫", "情", "国家", "國家", "的", "社区", "哈疫", "疫情 -哈哈", "疫 情",
+  };
+  g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (fixture->root, fixture->db);
+  guint found = 0;
+
+  /* more than SCAN_FIRST (200) articles: a character in most of them
+   * checks every article rather than FTS5's candidates */
+  for (guint i = 0; i < 170; i++)
+    write_plain_issue (fixture, i);
+  build (index);
+
+  for (guint q = 0; q < G_N_ELEMENTS (plain_queries); q++)
+    {
+      g_autoptr(GError) error = NULL;
+      BulletinSearchResults *scanned = scan (fixture, plain_queries[q]);
+      g_autoptr(BulletinSearchResults) indexed = NULL;
+
+      /* details for the first result only: the others are counted */
+      indexed = bulletin_search_index_query_full (index, plain_queries[q], 0, 1, NULL, &error);
+      g_assert_no_error (error);
+      g_test_message ("%s: %u articles, %u hits", plain_queries[q], scanned->results->len, scanned->n_hits);
+      g_assert_cmpuint (indexed->results->len, ==, scanned->results->len);
+      g_assert_cmpuint (indexed->n_hits, ==, scanned->n_hits);
+      for (guint i = 0; i < indexed->results->len; i++)
+        {
+          BulletinSearchResult *ri = g_ptr_array_index (indexed->results, i);
+          BulletinSearchResult *rs = g_ptr_array_index (scanned->results, i);
+
+          g_assert_cmpstr (ri->article_id, ==, rs->article_id);
+          g_assert_cmpuint (ri->n_hits, ==, rs->n_hits);
+          g_assert_true ((ri->hits != NULL) == (i == 0));
+        }
+      found += scanned->results->len > 150;
+    }
+  g_assert_cmpuint (found, >=, 8);
+}
+
 static void
 test_single_file (void)
 {
@@ -698,6 +778,7 @@ main (int   argc,
   ADD ("/bulletin/search-index/first-screen", test_first_screen, NULL);
   ADD ("/bulletin/search-index/first-screen-rare", test_first_screen_rare, NULL);
   ADD ("/bulletin/search-index/details", test_details, NULL);
+  ADD ("/bulletin/search-index/plain-counts", test_plain_counts, NULL);
   ADD ("/bulletin/search-index/partial", test_partial, NULL);
   ADD ("/bulletin/search-index/stale", test_stale, NULL);
   ADD ("/bulletin/search-index/unreadable", test_unreadable, NULL);

@@ -7,6 +7,7 @@
 #include "bulletin-window.h"
 #include "bulletin-a11y.h"
 #include "bulletin-annotations-controller.h"
+#include "bulletin-window-navigation.h"
 #include "bulletin-window-search.h"
 #include "bulletin-window-corrections.h"
 #include "bulletin-window-print.h"
@@ -806,6 +807,8 @@ remember_shown (BulletinWindow  *self,
   if (article == NULL || issue == NULL)
     issue = NULL;
   g_set_object (&self->shown_issue, issue);
+  /* the reader says which issue the article belongs to */
+  bulletin_reader_view_set_issue (self->reader, issue);
   g_clear_pointer (&self->shown_issue_name, g_free);
   g_clear_pointer (&self->shown_article_id, g_free);
   self->shown_article_index = 0;
@@ -1675,6 +1678,7 @@ bulletin_window_init (BulletinWindow *self)
 
   update_state (self);
   bulletin_window_search_init (self);
+  bulletin_window_navigation_init (self);
   bulletin_window_print_init (self);
   bulletin_window_reading_init (self);
 }
