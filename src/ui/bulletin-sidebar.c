@@ -76,6 +76,8 @@ struct _BulletinSidebar
   int                  pending_index;   /* -1: the last one */
 
   guint                expanded_year;   /* the newest year, expanded for the reader; 0: none yet */
+  BulletinYearGroup   *opened_group;    /* that year's group, until the person opens or closes it */
+  gboolean             opening;         /* the sidebar itself expands a row */
   guint                expanded_month;  /* its newest month (year * 100 + month), likewise */
 
   /* type-ahead: a date or an issue number typed in the list */
@@ -144,6 +146,37 @@ sync_store (GListStore *store,
 
   g_list_store_splice (store, prefix, old_n - prefix - suffix,
                        items->pdata + prefix, new_n - prefix - suffix);
+}
+
+/* Closes the year the sidebar opened by itself, unless the person has
+ * been in it since: opened or closed it, opened one of its issues or
+ * selected a row in it (a month it opened itself does not count). */
+static void
+close_untouched_year (BulletinSidebar *self)
+{
+  g_autoptr(BulletinYearGroup) group = g_steal_pointer (&self->opened_group);
+  g_autoptr(GtkTreeListRow) row = NULL;
+  guint pos, n, selected, depth;
+
+  if (group == NULL || !find_item (self, group, 0, &pos))
+    return;
+  row = gtk_tree_list_model_get_row (self->tree, pos);
+  if (row == NULL || !gtk_tree_list_row_get_expanded (row))
+    return;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->tree));
+  selected = gtk_single_selection_get_selected (self->selection);
+  depth = gtk_tree_list_row_get_depth (row);
+  for (guint i = pos + 1; i < n; i++)
+    {
+      g_autoptr(GtkTreeListRow) child = gtk_tree_list_model_get_row (self->tree, i);
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (child);
+
+      if (gtk_tree_list_row_get_depth (child) <= depth)
+        break;
+      if (i == selected || (BULLETIN_IS_ISSUE (item) && gtk_tree_list_row_get_expanded (child)))
+        return;
+    }
+  gtk_tree_list_row_set_expanded (row, FALSE);
 }
 
 /* The month (1-12) of an issue's date, UNKNOWN_MONTH without one */
@@ -238,11 +271,21 @@ open_by_themselves (BulletinSidebar *self,
 
       if (year != self->expanded_year)
         {
-          g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (self->tree, 0);
+          g_autoptr(GtkTreeListRow) row = NULL;
 
+          /* the year opened before it closes again, where the person
+           * has not gone into it: the list looks the same whatever the
+           * order in which the scan found the issues */
+          close_untouched_year (self);
+          row = gtk_tree_list_model_get_row (self->tree, 0);
           self->expanded_year = year;
           if (row != NULL)
-            gtk_tree_list_row_set_expanded (row, TRUE);
+            {
+              self->opening = TRUE;
+              gtk_tree_list_row_set_expanded (row, TRUE);
+              self->opening = FALSE;
+              g_set_object (&self->opened_group, first);
+            }
         }
       /* and so does its newest month, when it has months */
       if (g_list_model_get_n_items (G_LIST_MODEL (first->children)) > 0)
@@ -669,6 +712,9 @@ row_expanded_changed (GtkTreeListRow  *row,
 {
   g_autoptr(GObject) item = row_dup_item (row);
 
+  /* the person opened or closed the year the sidebar opened: it is theirs */
+  if (!self->opening && item != NULL && item == (gpointer)self->opened_group)
+    g_clear_object (&self->opened_group);
   if (gtk_tree_list_row_get_expanded (row) && BULLETIN_IS_ISSUE (item))
     ensure_loaded (self, BULLETIN_ISSUE (item));
 }
@@ -1401,6 +1447,7 @@ bulletin_sidebar_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->issues, issues_changed, self);
   g_clear_object (&self->issues);
   g_clear_object (&self->pending_issue);
+  g_clear_object (&self->opened_group);
   g_clear_pointer ((GtkWidget **)&self->typeahead, gtk_widget_unparent);
   g_clear_pointer ((GtkWidget **)&self->context_menu, gtk_widget_unparent);
   adw_bin_set_child (ADW_BIN (self), NULL);
@@ -1558,6 +1605,7 @@ bulletin_sidebar_set_issues (BulletinSidebar *self,
 
   g_list_store_remove_all (self->years);
   self->expanded_year = 0;
+  g_clear_object (&self->opened_group);
   self->expanded_month = 0;
   self->unreadable_shown = FALSE;
   g_clear_handle_id (&self->resync_id, g_source_remove);

@@ -69,6 +69,8 @@ struct _BulletinWindow
   GListModel           *children;       /* to find GTK's tooltip */
   guint                 recent_generation;
   guint                 focus_tick_id;
+  guint                 reveal_tick_id;  /* AdwFlap: a reveal waits for its first layout */
+  gboolean              pending_reveal;
 #if !GTK_CHECK_VERSION (4, 10, 0)
   GtkFileChooserNative *chooser;
 #endif
