@@ -104,7 +104,11 @@ show_calendar_at (Navigation *nav,
   if (date == NULL)
     return;
   nav->updating = TRUE;
+#if GTK_CHECK_VERSION (4, 20, 0)
+  gtk_calendar_set_date (nav->calendar, date);
+#else
   gtk_calendar_select_day (nav->calendar, date);
+#endif
   nav->updating = FALSE;
   mark_days (nav);
 }
