@@ -139,7 +139,9 @@ static const char schema_sql[] =
   "CREATE INDEX issues_failed ON issues (path) WHERE error IS NOT NULL;"
   "CREATE TABLE docs (id INTEGER PRIMARY KEY, issue INTEGER NOT NULL,"
   "  article_index INTEGER, article_id TEXT, headline TEXT,"
-  "  segs BLOB, text_len INTEGER, text BLOB, sig BLOB, plain INTEGER, crc INTEGER);"
+  "  segs BLOB, text_len INTEGER, text BLOB, sig BLOB, plain INTEGER, crc INTEGER,"
+  /* for the search's filters (7) */
+  "  page TEXT, section TEXT);"
   "CREATE VIRTUAL TABLE fts USING fts5 (body, content='', detail=none,"
   "  columnsize=0, tokenize='bulletin');"
   "INSERT INTO fts (fts, rank) VALUES ('automerge', 0);"

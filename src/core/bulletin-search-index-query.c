@@ -113,6 +113,8 @@ typedef struct {
   guint                 article_index;
   char                 *article_id;
   char                 *headline;
+  char                 *page;
+  char                 *section;
   gint64                text_len;
   gsize                 text_at;    /* compressed text, in the batch's bytes */
   gsize                 text_size;
@@ -240,6 +242,7 @@ typedef struct {
   BulletinSearchIndex       *self;
   BulletinSearchResults     *results;
   const BulletinSearchQuery *q;
+  const BulletinSearchFilter *filter;
   guint                      max_hits;
   guint                      max_details;
   GHashTable                *issues;
@@ -258,6 +261,8 @@ candidate_clear (Candidate *c)
 {
   g_free (c->article_id);
   g_free (c->headline);
+  g_free (c->page);
+  g_free (c->section);
   g_clear_pointer (&c->result, bulletin_search_result_free);
 }
 
@@ -313,6 +318,21 @@ read_candidate (QueryContext *ctx,
   else
     {
       c->issue = sqlite3_column_int64 (doc, 0);
+      c->page = dup_column (doc, 9);
+      c->section = dup_column (doc, 10);
+      if (ctx->filter != NULL)
+        {
+          IssueInfo *info = lookup_issue (ctx, c->issue);
+
+          /* left out by the filter: not checked, not counted */
+          if (!bulletin_search_filter_keeps (ctx->filter, info->path, info->issue_id, info->date,
+                                             c->page, c->section))
+            {
+              c->missing = TRUE;
+              sqlite3_reset (doc);
+              return SQLITE_OK;
+            }
+        }
       c->article_index = sqlite3_column_int (doc, 1);
       c->article_id = dup_column (doc, 2);
       c->headline = dup_column (doc, 3);
@@ -413,6 +433,8 @@ verify_batch (QueryContext *ctx,
       r->article_index = c->article_index;
       r->article_id = g_steal_pointer (&c->article_id);
       r->headline = g_steal_pointer (&c->headline);
+      r->page = g_steal_pointer (&c->page);
+      r->section = g_steal_pointer (&c->section);
       info = lookup_issue (ctx, c->issue);
       r->issue_path = g_strdup (info->path != NULL ? info->path : "");
       r->issue_id = g_strdup (info->issue_id);
@@ -690,6 +712,7 @@ check_candidates (QueryContext  *ctx,
 static BulletinSearchResults *
 query_db (BulletinSearchIndex  *self,
           const char           *query,
+          const BulletinSearchFilter *filter,
           guint                 max_hits,
           guint                 max_details,
           GCancellable         *cancellable,
@@ -708,7 +731,7 @@ query_db (BulletinSearchIndex  *self,
   g_autofree char *expr = NULL;
   g_autoptr(GArray) sig_hashes = sig_query_hashes (q);
   QueryContext ctx = {
-    .self = self, .results = results, .q = q, .max_hits = max_hits, .max_details = max_details,
+    .self = self, .results = results, .q = q, .filter = filter, .max_hits = max_hits, .max_details = max_details,
     .issues = issues, .bytes = bytes, .batch = batch, .rowids = rowids, .sig_hashes = sig_hashes,
     .batch_size = MIN_SHARED_BATCH,
   };
@@ -727,8 +750,8 @@ query_db (BulletinSearchIndex  *self,
   rc = index_exec (self->query_db, "BEGIN");
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (self->query_db,
-                             "SELECT issue, article_index, article_id, headline, segs, text_len, text, sig, plain"
-                             " FROM docs WHERE id = ?", -1, &ctx.doc, NULL);
+                             "SELECT issue, article_index, article_id, headline, segs, text_len, text, sig, plain,"
+                             " page, section FROM docs WHERE id = ?", -1, &ctx.doc, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (self->query_db,
                              "SELECT path, issue_id, title, date, sort_key FROM issues WHERE id = ?",
@@ -806,6 +829,7 @@ bulletin_search_index_query (BulletinSearchIndex  *self,
 static BulletinSearchResults *
 query_index (BulletinSearchIndex  *self,
              const char           *query,
+             const BulletinSearchFilter *filter,
              guint                 max_hits,
              guint                 max_details,
              GCancellable         *cancellable,
@@ -844,7 +868,7 @@ query_index (BulletinSearchIndex  *self,
       if (self->query_db == NULL || !index_trusted (self))
         break;
 
-      results = query_db (self, query, max_hits, max_details, cancellable, &stopped, &rc, &local_error);
+      results = query_db (self, query, filter, max_hits, max_details, cancellable, &stopped, &rc, &local_error);
       if (results != NULL)
         return results;
       if (stopped)
@@ -865,37 +889,33 @@ query_index (BulletinSearchIndex  *self,
   return NULL;
 }
 
-/**
- * bulletin_search_index_query_full:
+/*
+ * query_any:
  * @max_details: give hit offsets and a snippet for this many results (the
  *   ones shown); the others only count their hits.  0 for all.
  *
  * With a current shared index beside the archive (`bulletin-reader
  * --index`), the issues it covers are answered from it, opened read-only
  * and immutable, and the rest from this index; one list, no duplicates.
- *
- * Returns: (transfer full): the results, newest issue first
  */
-BulletinSearchResults *
-bulletin_search_index_query_full (BulletinSearchIndex  *self,
-                                  const char           *query,
-                                  guint                 max_hits,
-                                  guint                 max_details,
-                                  GCancellable         *cancellable,
-                                  GError              **error)
+static BulletinSearchResults *
+query_any (BulletinSearchIndex        *self,
+           const char                 *query,
+           const BulletinSearchFilter *filter,
+           guint                       max_hits,
+           guint                       max_details,
+           GCancellable               *cancellable,
+           GError                    **error)
 {
   g_autoptr(BulletinSearchIndex) shared = NULL;
   g_autoptr(BulletinSearchResults) own = NULL;
   BulletinSearchResults *results;
   gboolean usable = FALSE;
 
-  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), NULL);
-  g_return_val_if_fail (query != NULL, NULL);
-
   if (!check_query (query, error))
     return NULL;
   shared = dup_shared (self);
-  own = query_index (self, query, max_hits, max_details, cancellable, &usable, error);
+  own = query_index (self, query, filter, max_hits, max_details, cancellable, &usable, error);
   if (own == NULL && usable)
     return NULL;
   if (own != NULL && shared == NULL)
@@ -908,7 +928,7 @@ bulletin_search_index_query_full (BulletinSearchIndex  *self,
       guint n_hidden = g_hash_table_size (hidden);
 
       /* hidden results take room in the shared side's first screen */
-      theirs = query_index (shared, query, max_hits, max_details > 0 ? max_details + n_hidden : 0,
+      theirs = query_index (shared, query, filter, max_hits, max_details > 0 ? max_details + n_hidden : 0,
                             cancellable, &usable, &local_error);
       if (theirs != NULL)
         return merge_shared (own, theirs, hidden, max_hits);
@@ -923,7 +943,7 @@ bulletin_search_index_query_full (BulletinSearchIndex  *self,
       /* our own index is being made (the first opening), or there is none
        * and the files are not to be read: the shared one answers, and
        * says it may lack the newest issues */
-      results = query_index (shared, query, max_hits, max_details, cancellable, &usable, NULL);
+      results = query_index (shared, query, filter, max_hits, max_details, cancellable, &usable, NULL);
       if (results != NULL)
         {
           g_ptr_array_set_size (results->unreadable, 0);
@@ -941,6 +961,63 @@ bulletin_search_index_query_full (BulletinSearchIndex  *self,
   results = bulletin_search_scan_archive (self->root, query, cancellable, error);
   if (results != NULL)
     results->partial = FALSE;
+  return results;
+}
+
+/**
+ * bulletin_search_index_query_full:
+ * @max_details: give hit offsets and a snippet for this many results (the
+ *   ones shown); the others only count their hits.  0 for all.
+ *
+ * Returns: (transfer full): the results, newest issue first
+ */
+BulletinSearchResults *
+bulletin_search_index_query_full (BulletinSearchIndex  *self,
+                                  const char           *query,
+                                  guint                 max_hits,
+                                  guint                 max_details,
+                                  GCancellable         *cancellable,
+                                  GError              **error)
+{
+  return bulletin_search_index_query_filtered (self, query, NULL, max_hits, max_details, cancellable, error);
+}
+
+/**
+ * bulletin_search_index_query_filtered:
+ * @filter: (nullable): a date range, an issue, a page, a section, and the
+ *   order
+ *
+ * As bulletin_search_index_query_full (), with only the articles that
+ * @filter keeps: the index leaves the others out before checking their
+ * text, so that the first screen (@max_hits) and the hit counts are those
+ * of the kept articles alone.  Another order than newest first needs every
+ * result: @max_hits and @max_details are then ignored (0).
+ *
+ * Returns: (transfer full): the results, in @filter's order
+ */
+BulletinSearchResults *
+bulletin_search_index_query_filtered (BulletinSearchIndex        *self,
+                                      const char                 *query,
+                                      const BulletinSearchFilter *filter,
+                                      guint                       max_hits,
+                                      guint                       max_details,
+                                      GCancellable               *cancellable,
+                                      GError                    **error)
+{
+  BulletinSearchResults *results;
+
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  if (bulletin_search_filter_is_empty (filter))
+    filter = NULL;
+  if (filter != NULL && filter->order != BULLETIN_SEARCH_ORDER_NEWEST)
+    max_hits = max_details = 0;
+  results = query_any (self, query, filter, max_hits, max_details, cancellable, error);
+  /* the scan's results are all there are: filtered here (the index's
+   * are already, and keep them all) */
+  if (results != NULL && filter != NULL)
+    bulletin_search_results_apply_filter (results, filter);
   return results;
 }
 

@@ -20,6 +20,8 @@ bulletin_search_result_free (BulletinSearchResult *result)
   g_free (result->headline);
   g_clear_pointer (&result->hits, g_array_unref);
   g_free (result->snippet);
+  g_free (result->page);
+  g_free (result->section);
   g_free (result);
 }
 
@@ -199,6 +201,8 @@ bulletin_search_scan_archive (GFile         *root,
           r->article_id = g_strdup (bulletin_article_get_id (article));
           r->article_index = a;
           r->headline = g_strdup (bulletin_article_get_headline (article));
+          r->page = g_strdup (bulletin_article_get_page (article));
+          r->section = g_strdup (bulletin_article_get_section (article));
           results->n_hits += r->n_hits;
           g_ptr_array_add (results->results, r);
         }
@@ -206,4 +210,110 @@ bulletin_search_scan_archive (GFile         *root,
 
   g_ptr_array_sort (results->results, compare_results);
   return g_steal_pointer (&results);
+}
+
+/**
+ * bulletin_search_filter_is_empty:
+ *
+ * Returns: whether @filter (may be NULL) keeps every result, newest first
+ */
+gboolean
+bulletin_search_filter_is_empty (const BulletinSearchFilter *filter)
+{
+  return filter == NULL ||
+         (filter->date_from == NULL && filter->date_to == NULL && filter->issue == NULL &&
+          filter->page == NULL && filter->section == NULL && filter->order == BULLETIN_SEARCH_ORDER_NEWEST);
+}
+
+/**
+ * bulletin_search_filter_keeps:
+ *
+ * Returns: whether an article of these issue and article fields passes
+ *   @filter's restrictions (its order aside)
+ */
+gboolean
+bulletin_search_filter_keeps (const BulletinSearchFilter *filter,
+                              const char                 *issue_path,
+                              const char                 *issue_id,
+                              const char                 *issue_date,
+                              const char                 *page,
+                              const char                 *section)
+{
+  if (filter == NULL)
+    return TRUE;
+  /* dates are YYYY-MM-DD: compared as strings, the bounds inclusive */
+  if (filter->date_from != NULL && (issue_date == NULL || strcmp (issue_date, filter->date_from) < 0))
+    return FALSE;
+  if (filter->date_to != NULL && (issue_date == NULL || strncmp (issue_date, filter->date_to, 10) > 0))
+    return FALSE;
+  if (filter->issue != NULL &&
+      g_strcmp0 (issue_id, filter->issue) != 0 && g_strcmp0 (issue_path, filter->issue) != 0)
+    return FALSE;
+  if (filter->page != NULL && g_strcmp0 (page, filter->page) != 0)
+    return FALSE;
+  if (filter->section != NULL && g_strcmp0 (section, filter->section) != 0)
+    return FALSE;
+  return TRUE;
+}
+
+static int
+compare_results_oldest (gconstpointer a,
+                        gconstpointer b)
+{
+  const BulletinSearchResult *ra = *(BulletinSearchResult **)a, *rb = *(BulletinSearchResult **)b;
+  int c;
+
+  if (ra->sort_key != rb->sort_key)
+    return ra->sort_key < rb->sort_key ? -1 : 1;
+  c = strcmp (ra->issue_path, rb->issue_path);
+  if (c != 0)
+    return c;
+  return ra->article_index < rb->article_index ? -1 : ra->article_index > rb->article_index;
+}
+
+static int
+compare_results_hits (gconstpointer a,
+                      gconstpointer b)
+{
+  const BulletinSearchResult *ra = *(BulletinSearchResult **)a, *rb = *(BulletinSearchResult **)b;
+
+  if (ra->n_hits != rb->n_hits)
+    return ra->n_hits > rb->n_hits ? -1 : 1;
+  return compare_results (a, b);
+}
+
+/**
+ * bulletin_search_results_apply_filter:
+ *
+ * Drops the results that @filter leaves out, counts the hits of the rest,
+ * and puts them in @filter's order.  Exact on complete results (those of
+ * a search without max_hits).
+ */
+void
+bulletin_search_results_apply_filter (BulletinSearchResults      *results,
+                                      const BulletinSearchFilter *filter)
+{
+  GPtrArray *kept;
+
+  g_return_if_fail (results != NULL);
+  if (bulletin_search_filter_is_empty (filter))
+    return;
+  kept = g_ptr_array_new_with_free_func ((GDestroyNotify)bulletin_search_result_free);
+  results->n_hits = 0;
+  for (guint i = 0; i < results->results->len; i++)
+    {
+      BulletinSearchResult *r = g_ptr_array_index (results->results, i);
+
+      if (bulletin_search_filter_keeps (filter, r->issue_path, r->issue_id, r->issue_date, r->page, r->section))
+        {
+          results->n_hits += r->n_hits;
+          g_ptr_array_add (kept, g_steal_pointer (&results->results->pdata[i]));
+        }
+    }
+  g_ptr_array_unref (results->results);
+  results->results = kept;
+  if (filter->order == BULLETIN_SEARCH_ORDER_OLDEST)
+    g_ptr_array_sort (results->results, compare_results_oldest);
+  else if (filter->order == BULLETIN_SEARCH_ORDER_HITS)
+    g_ptr_array_sort (results->results, compare_results_hits);
 }

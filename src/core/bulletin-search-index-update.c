@@ -114,7 +114,7 @@ writer_prepare (Writer *w)
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (w->db,
                              "INSERT INTO docs (id, issue, article_index, article_id, headline, segs,"
-                             " text_len, text, sig, plain, crc) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                             " text_len, text, sig, plain, crc, page, section) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                              -1, &w->insert_doc, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (w->db, "INSERT INTO fts (rowid, body) VALUES (?,?)", -1, &w->insert_fts, NULL);
@@ -291,6 +291,8 @@ writer_insert_doc (Writer          *w,
   crc_add_blob (&doc_crc, sig->data, sig->len);
   crc_add_int (&doc_crc, plain);
   sqlite3_bind_int64 (w->insert_doc, 11, (gint64)doc_crc);
+  bind_text_or_null (w->insert_doc, 12, bulletin_article_get_page (article));
+  bind_text_or_null (w->insert_doc, 13, bulletin_article_get_section (article));
   rc = step_reset (w->insert_doc);
   if (rc != SQLITE_OK)
     return rc;

@@ -817,6 +817,10 @@ select_position (BulletinSidebar *self,
 {
   GtkWidget *row_widget;
 
+  /* a position from before the list changed: GTK 4.8's list view asserts
+   * on a scroll to a row it does not have */
+  if (position >= g_list_model_get_n_items (G_LIST_MODEL (self->tree)))
+    return;
   gtk_single_selection_set_selected (self->selection, position);
   gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
   if (!focus)
