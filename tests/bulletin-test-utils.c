@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "bulletin-test-utils.h"
 
 #include <string.h>
@@ -147,4 +149,22 @@ bulletin_test_tolerate_toolkit_warnings (void)
 {
   g_log_set_writer_func (writer, NULL, NULL);
   g_test_log_set_fatal_handler (fatal_unless_toolkit_noise, NULL);
+}
+
+void
+bulletin_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        bulletin_test_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
 }

@@ -25,6 +25,9 @@ void        bulletin_test_shared_missing (const char *message);
 char       *bulletin_test_read_file      (const char *path,
                                           gsize      *len);
 
+/* Removes @path and everything below it (a link, not what it points to). */
+void        bulletin_test_remove_tree    (const char *path);
+
 /* Runs the main context for @ms milliseconds. */
 void        bulletin_test_iterate        (guint ms);
 

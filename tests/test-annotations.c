@@ -21,7 +21,6 @@
 
 static char *base_dir;
 
-static void remove_tree (const char *path);
 static char *writer_path (void);
 
 /* The current test's stand-in for XDG_DATA_HOME */
@@ -902,8 +901,8 @@ test_read_only_folder (void)
     g_assert_no_error (error);
     g_assert_nonnull (bulletin_annotations_lookup_bookmark (store, "urn:test:read-only"));
   }
-  remove_tree (out_dir);
-  remove_tree (dir);
+  bulletin_test_remove_tree (out_dir);
+  bulletin_test_remove_tree (dir);
   g_rmdir (top);
 }
 
@@ -960,6 +959,176 @@ test_async_writes (void)
     check = open_store ();
     g_assert_nonnull (bulletin_annotations_lookup_note (check, bulletin_note_get_uuid (last)));
   }
+}
+
+static void
+load_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (bulletin_annotations_load_finish (BULLETIN_ANNOTATIONS (source), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+/* The models list what the store holds, newest first, each once. */
+static void
+assert_models_match (BulletinAnnotations *store)
+{
+  GListModel *notes = bulletin_annotations_get_notes (store);
+  GListModel *bookmarks = bulletin_annotations_get_bookmarks (store);
+  gint64 last = G_MAXINT64;
+
+  for (guint i = 0; i < g_list_model_get_n_items (notes); i++)
+    {
+      g_autoptr(BulletinNote) note = g_list_model_get_item (notes, i);
+
+      g_assert_true (note == bulletin_annotations_lookup_note (store, bulletin_note_get_uuid (note)));
+      g_assert_cmpint (bulletin_note_get_created (note), <=, last);
+      last = bulletin_note_get_created (note);
+    }
+  last = G_MAXINT64;
+  for (guint i = 0; i < g_list_model_get_n_items (bookmarks); i++)
+    {
+      g_autoptr(BulletinBookmark) bookmark = g_list_model_get_item (bookmarks, i);
+
+      g_assert_true (bookmark == bulletin_annotations_lookup_bookmark (store, bulletin_bookmark_get_article_id (bookmark)));
+      g_assert_cmpint (bulletin_bookmark_get_added (bookmark), <=, last);
+      last = bulletin_bookmark_get_added (bookmark);
+    }
+}
+
+/* The window does not wait for the file (issue 12, point 10): it is read
+ * in a thread.  Changes made before the load finished (a new note, a new
+ * bookmark, an edit of a note the file holds, made from another copy of
+ * it) are kept, merged with what the file held and written after it. */
+static void
+test_edit_while_loading (void)
+{
+  g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(BulletinAnnotations) store = NULL;
+  g_autoptr(BulletinNote) edited = NULL;
+  g_autoptr(BulletinNote) added = bulletin_note_new ("urn:while-loading");
+  g_autoptr(BulletinBookmark) bookmark = bulletin_bookmark_new ("urn:while-loading");
+  gboolean done = FALSE;
+
+  {
+    g_autoptr(BulletinAnnotations) writer = open_store ();
+    GString *backup = g_string_new ("[Bulletin Reader]\nversion=1\n");
+
+    for (guint i = 0; i < 300; i++)
+      {
+        g_string_append_printf (backup,
+                                "\n[Note load-%04u]\narticle=urn:load:%u\ntext=note %u\n"
+                                "created=2026-01-01T00:00:%02u.%06uZ\nmodified=2026-01-01T00:00:%02u.%06uZ\n",
+                                i, i % 7, i, i % 60, i, i % 60, i);
+        if (i % 3 == 0)
+          g_string_append_printf (backup,
+                                  "\n[Bookmark %u]\narticle=urn:load:%u\nadded=2026-01-01T00:00:00.%06uZ\n"
+                                  "modified=2026-01-01T00:00:00.%06uZ\n", i, i, i, i);
+      }
+    g_assert_true (bulletin_annotations_import_data (writer, backup->str, backup->len, NULL));
+    g_string_free (backup, TRUE);
+    edited = bulletin_note_copy (bulletin_annotations_lookup_note (writer, "load-0007"));
+  }
+
+  store = new_store ();
+  bulletin_annotations_set_monitored (store, FALSE);
+  bulletin_annotations_set_async_writes (store, TRUE);
+  bulletin_annotations_load_async (store, NULL, load_done, &done);
+  g_assert_true (bulletin_annotations_is_loading (store));
+
+  /* before the main loop ran once: the load cannot have finished */
+  bulletin_note_set_text (edited, "edited while loading");
+  g_assert_true (bulletin_annotations_add_note (store, edited, NULL));
+  g_assert_true (bulletin_annotations_add_note (store, added, NULL));
+  g_assert_true (bulletin_annotations_add_bookmark (store, bookmark, NULL));
+  g_assert_false (done);
+  g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (store)), ==, 2);
+
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (bulletin_annotations_is_loading (store));
+  g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (store)), ==, 301);
+  g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_bookmarks (store)), ==, 101);
+  g_assert_cmpstr (bulletin_note_get_text (bulletin_annotations_lookup_note (store, "load-0007")), ==,
+                   "edited while loading");
+  /* the window's objects are the store's */
+  g_assert_true (bulletin_annotations_lookup_note (store, "load-0007") == edited);
+  g_assert_true (bulletin_annotations_lookup_bookmark (store, "urn:while-loading") == bookmark);
+  assert_models_match (store);
+
+  /* written after the load, with what the file held */
+  while (bulletin_annotations_is_writing (store))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (bulletin_annotations_has_unsaved (store));
+  {
+    g_autoptr(BulletinAnnotations) check = open_store ();
+
+    g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (check)), ==, 301);
+    g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_bookmarks (check)), ==, 101);
+    g_assert_cmpstr (bulletin_note_get_text (bulletin_annotations_lookup_note (check, "load-0007")), ==,
+                     "edited while loading");
+    g_assert_nonnull (bulletin_annotations_lookup_note (check, bulletin_note_get_uuid (added)));
+    g_assert_nonnull (bulletin_annotations_lookup_bookmark (check, "urn:while-loading"));
+  }
+}
+
+/* Another writer's change is merged in a thread (the window's way) and
+ * reaches the models one row at a time: the models stay what the store
+ * holds, a note changed by the other writer keeps its object. */
+static void
+test_merge_in_thread (void)
+{
+  g_autoptr(BulletinAnnotations) store = open_store ();
+  g_autoptr(BulletinAnnotations) other = NULL;
+  g_autoptr(BulletinNote) note = bulletin_note_new ("urn:merge");
+  g_autoptr(BulletinNote) theirs = NULL;
+  g_autoptr(BulletinBookmark) bookmark = bulletin_bookmark_new ("urn:merge:gone");
+  BulletinNote *mine;
+
+  bulletin_annotations_set_async_writes (store, TRUE);
+  g_assert_true (bulletin_annotations_add_note (store, note, NULL));
+  g_assert_true (bulletin_annotations_add_bookmark (store, bookmark, NULL));
+  g_assert_true (bulletin_annotations_save_now (store, NULL));
+  mine = bulletin_annotations_lookup_note (store, bulletin_note_get_uuid (note));
+
+  other = open_store ();
+  theirs = bulletin_note_copy (bulletin_annotations_lookup_note (other, bulletin_note_get_uuid (note)));
+  bulletin_note_set_text (theirs, "changed by the other");
+  g_assert_true (bulletin_annotations_update_note (other, theirs, NULL));
+  g_assert_true (bulletin_annotations_remove_bookmark (other, "urn:merge:gone", NULL));
+  {
+    g_autoptr(BulletinBookmark) added = bulletin_bookmark_new ("urn:merge:new");
+
+    g_assert_true (bulletin_annotations_add_bookmark (other, added, NULL));
+  }
+
+  /* a change of ours finds the file changed: merged in a thread, then
+   * written */
+  {
+    g_autoptr(BulletinNote) ours = bulletin_note_new ("urn:merge:ours");
+
+    g_assert_true (bulletin_annotations_add_note (store, ours, NULL));
+  }
+  do
+    g_main_context_iteration (NULL, TRUE);
+  while (bulletin_annotations_is_writing (store));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (bulletin_annotations_lookup_note (store, bulletin_note_get_uuid (note)) == mine);
+  g_assert_cmpstr (bulletin_note_get_text (mine), ==, "changed by the other");
+  g_assert_null (bulletin_annotations_lookup_bookmark (store, "urn:merge:gone"));
+  g_assert_nonnull (bulletin_annotations_lookup_bookmark (store, "urn:merge:new"));
+  g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (store)), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_bookmarks (store)), ==, 1);
+  assert_models_match (store);
+  g_assert_false (bulletin_annotations_has_unsaved (store));
+  g_assert_true (bulletin_annotations_reload (other, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (bulletin_annotations_get_notes (other)), ==, 2);
 }
 
 /* A copy of a damaged file newer than the key file (an older version moved
@@ -1439,28 +1608,10 @@ make_scratch_home (void)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 remove_scratch_home (const char *home)
 {
   if (g_str_has_prefix (home, "/dev/shm/bulletin-annotations-test-"))
-    remove_tree (home);
+    bulletin_test_remove_tree (home);
 }
 
 static BulletinAnnotations *
@@ -1727,6 +1878,8 @@ main (int    argc,
   g_test_add_func ("/bulletin/annotations/damaged-copy-newer", test_damaged_copy_newer);
   g_test_add_func ("/bulletin/annotations/read-only-folder", test_read_only_folder);
   g_test_add_func ("/bulletin/annotations/async-writes", test_async_writes);
+  g_test_add_func ("/bulletin/annotations/edit-while-loading", test_edit_while_loading);
+  g_test_add_func ("/bulletin/annotations/merge-in-thread", test_merge_in_thread);
   g_test_add_func ("/bulletin/annotations/anchor-sample", test_anchor_sample);
   g_test_add_func ("/bulletin/annotations/anchor-repeated", test_anchor_repeated);
   g_test_add_func ("/bulletin/annotations/anchor-simplified-reexport", test_anchor_simplified_reexport);
@@ -1736,7 +1889,7 @@ main (int    argc,
   g_test_add_func ("/bulletin/annotations/crash", test_crash);
 
   status = g_test_run ();
-  remove_tree (base_dir);
+  bulletin_test_remove_tree (base_dir);
   g_free (base_dir);
   return status;
 }

@@ -2,11 +2,14 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bulletin-archive.h"
 #include "bulletin-search-index.h"
 #include "bulletin-date.h"
+#include "bulletin-text-import.h"
 #include "bulletin-test-utils.h"
 
 /* Fixtures are written here, in temporary folders: short texts of our own. */
@@ -405,6 +408,66 @@ test_errors (Fixture       *f,
     }
   g_assert_cmpuint (n_errors, ==, 4);
   g_assert_nonnull (bulletin_archive_find_issue (archive, "2016-01-01-link.json"));
+}
+
+/* Each format is listed by its row of the formats' table: a text file by
+ * its first 4 KB only (an issue number after them is not seen, and the
+ * title is the name's when the head has no masthead), an .xml file too
+ * large to list and one that is neither NewsML with the NewsML readers'
+ * own words. */
+static void
+test_format_listing (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(BulletinArchive) archive = NULL;
+  g_autoptr(GString) text = g_string_new ("新年特刊\n\n街道举办新年音乐会。\n");
+  g_autofree char *big = g_build_filename (f->path, "big.xml", NULL);
+  g_autoptr(GError) error = NULL;
+  BulletinIssue *issue;
+  FILE *out;
+
+  /* after the first 4 KB, an issue number and a NUL: the importer refuses
+   * the file as binary, the listing sees neither */
+  while (text->len < 8192)
+    g_string_append (text, "这一段是正文，写得很长，一直写到四千字节以后。\n");
+  g_string_append (text, "第99期\n");
+  g_string_append_len (text, "\0", 1);
+  {
+    g_autofree char *path = g_build_filename (f->path, "2024-01-02 通讯.txt", NULL);
+
+    g_file_set_contents (path, text->str, text->len, &error);
+    g_assert_no_error (error);
+  }
+  write_file (f, "rss.xml", "<?xml version=\"1.0\"?><rss version=\"2.0\"/>");
+  /* sparse: 64 MB and a byte, of which 4 KB are ever read */
+  write_file (f, "big.xml", "<?xml version=\"1.0\"?><newsItem xmlns=\"http://iptc.org/std/nar/2006-10-01/\">");
+  out = fopen (big, "r+");
+  g_assert_nonnull (out);
+  g_assert_cmpint (ftruncate (fileno (out), 64 * 1024 * 1024 + 1), ==, 0);
+  fclose (out);
+
+  archive = open_archive (f);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (archive)), ==, 3);
+
+  issue = bulletin_archive_find_issue (archive, "2024-01-02 通讯.txt");
+  g_assert_nonnull (issue);
+  g_assert_cmpint (bulletin_issue_get_state (issue), ==, BULLETIN_ISSUE_STATE_READY);
+  g_assert_cmpstr (bulletin_issue_get_title (issue), ==, "2024-01-02 通讯");
+  g_assert_null (bulletin_issue_get_number (issue));
+  g_assert_cmpstr (bulletin_issue_get_date (issue), ==, "2024-01-02");
+  g_assert_false (bulletin_issue_load (issue, NULL, &error));
+  g_assert_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_BINARY);
+  g_clear_error (&error);
+
+  issue = bulletin_archive_find_issue (archive, "rss.xml");
+  g_assert_nonnull (issue);
+  g_assert_cmpint (bulletin_issue_get_state (issue), ==, BULLETIN_ISSUE_STATE_ERROR);
+  g_assert_nonnull (strstr (bulletin_issue_get_error_message (issue), "rss.xml: neither NewsML-G2 nor NewsML 1"));
+
+  issue = bulletin_archive_find_issue (archive, "big.xml");
+  g_assert_nonnull (issue);
+  g_assert_cmpint (bulletin_issue_get_state (issue), ==, BULLETIN_ISSUE_STATE_ERROR);
+  g_assert_nonnull (strstr (bulletin_issue_get_error_message (issue), "big.xml: too large for an XML news file (over 64 MB)"));
 }
 
 static void
@@ -1293,6 +1356,7 @@ main (int   argc,
   ADD ("layouts", test_layouts);
   ADD ("load-matches-scan", test_load_matches_scan);
   ADD ("errors", test_errors);
+  ADD ("format-listing", test_format_listing);
   ADD ("order", test_order);
   ADD ("batches", test_batches);
   ADD ("cache", test_cache);

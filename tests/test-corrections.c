@@ -40,24 +40,6 @@ make_dir (void)
   return dir;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 static BulletinParsedIssue *
 parse (const char          *data,
        gsize                len,
@@ -189,7 +171,7 @@ test_round_trip (void)
   }
   g_assert_cmpuint (reset->articles->len, ==, 2);
 
-  remove_tree (dir);
+  bulletin_test_remove_tree (dir);
 }
 
 static void
@@ -279,7 +261,7 @@ test_survives_reencoding_and_moving (void)
   g_assert_cmpuint (p4->articles->len, ==, 2);
 
   bulletin_corrections_set_default (NULL);
-  remove_tree (dir);
+  bulletin_test_remove_tree (dir);
 }
 
 /* Articles a correction did not touch keep their ids; so do their
@@ -319,7 +301,7 @@ test_untouched_ids (void)
     g_assert_nonnull (strstr (body, "第三篇正文"));
   }
 
-  remove_tree (dir);
+  bulletin_test_remove_tree (dir);
 }
 
 static char *
@@ -366,7 +348,7 @@ test_line_roles (void)
   k1 = kinds_of (article_at (after, 1));
   g_assert_cmpstr (k1, ==, "headline byline byline");
 
-  remove_tree (dir);
+  bulletin_test_remove_tree (dir);
 }
 
 /* A correction whose line is no longer in the file is listed, and kept */
@@ -405,7 +387,7 @@ test_missing_line_listed (void)
   }
   g_assert_cmpuint (kept->len, ==, 2);
 
-  remove_tree (dir);
+  bulletin_test_remove_tree (dir);
 }
 
 /* An issue of the same file name in another archive is another issue:
@@ -439,7 +421,7 @@ test_same_name_other_archive (void)
   g_assert_cmpint (((BulletinCorrection *) g_ptr_array_index (kept, 0))->kind, ==,
                    BULLETIN_CORRECTION_NEW_ARTICLE);
 
-  remove_tree (dir);
+  bulletin_test_remove_tree (dir);
 }
 
 /* A note on a passage that moves into a new article follows it */
@@ -495,7 +477,7 @@ test_notes_follow (void)
   g_assert_cmpstr (bulletin_note_get_text (g_ptr_array_index (on_first, 0)), ==, "stays");
 
   g_clear_object (&annotations);
-  remove_tree (dir);
+  bulletin_test_remove_tree (dir);
 }
 
 /* Reopen with Encoding: UTF-16LE without a byte-order mark cannot be told
@@ -581,7 +563,7 @@ test_reopen_with_encoding (void)
   }
 
   bulletin_corrections_set_default (NULL);
-  remove_tree (dir);
+  bulletin_test_remove_tree (dir);
 }
 
 /* The shared sample: Join with the Previous Article on its second
@@ -644,7 +626,7 @@ test_sample_join (void)
   g_assert_cmpuint (reencoded->n_corrections, ==, 1);
 
   g_clear_object (&annotations);
-  remove_tree (dir);
+  bulletin_test_remove_tree (dir);
 }
 
 static void
@@ -709,7 +691,7 @@ test_search_index_reindexes (void)
 
   g_clear_object (&index);
   bulletin_corrections_set_default (NULL);
-  remove_tree (dir);
+  bulletin_test_remove_tree (dir);
 }
 
 /* The same with a shared index beside the archive (bulletin-reader
@@ -772,7 +754,7 @@ test_search_index_reindexes_shared (void)
   g_clear_object (&index);
   g_clear_object (&shared);
   bulletin_corrections_set_default (NULL);
-  remove_tree (dir);
+  bulletin_test_remove_tree (dir);
 }
 
 /* Corrections are in a backup of the user's work, and a restore brings
@@ -837,7 +819,7 @@ test_backup_restore (void)
   }
 
   /* the corrections are lost: the issue reads as the rules read it */
-  remove_tree (cdir);
+  bulletin_test_remove_tree (cdir);
   g_clear_object (&store);
   store = bulletin_corrections_new (cdir);
   bulletin_corrections_set_archive (store, "file:///elsewhere");
@@ -924,7 +906,7 @@ test_backup_restore (void)
   }
 
   g_clear_object (&annotations);
-  remove_tree (dir);
+  bulletin_test_remove_tree (dir);
 }
 
 int

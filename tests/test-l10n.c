@@ -9,6 +9,10 @@
 
 #include "bulletin-application.h"
 #include "bulletin-test-utils.h"
+#include "bulletin-ui-test-utils.h"
+
+/* the shared helper (bulletin-ui-test-utils.h) by this file's name */
+#define save_screenshot(w, name) bulletin_ui_test_save_screenshot ((w), (name))
 
 /* The application in zh_CN.UTF-8, as a Chinese-speaking member of staff
  * sees it: every label that is on screen in the window, its primary menu,
@@ -111,35 +115,6 @@ walk (GtkWidget *widget,
     walk (child, problems, n_labels);
   in_keycaps -= keycaps;
   in_list -= GTK_IS_LIST_VIEW (widget);
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("BULLETIN_ARTIFACTS_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  if (dir == NULL || width <= 0 || height <= 0)
-    return;
-  g_mkdir_with_parents (dir, 0755);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
 }
 
 static guint

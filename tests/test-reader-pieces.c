@@ -66,18 +66,18 @@ test_pieces_read_as_one (void)
       GtkTextIter at;
 
       /* the first character of the piece that continues */
-      gtk_text_buffer_get_iter_at_offset (buffer, &at, breaks[b] + 1);
+      bulletin_typography_get_iter_at_display (buffer, &at, breaks[b] + 1);
       gtk_text_view_get_iter_location (view, &at, &after);
       g_assert_cmpint (after.x, ==, left_x);
 
       /* the last line of the piece before: one pitch above */
-      gtk_text_buffer_get_iter_at_offset (buffer, &at, breaks[b] - 1);
+      bulletin_typography_get_iter_at_display (buffer, &at, breaks[b] - 1);
       gtk_text_view_get_iter_location (view, &at, &before);
       g_assert_cmpint (after.y - before.y, ==, pitch);
     }
 
   /* and wrapped lines further on keep that pitch */
-  gtk_text_buffer_get_iter_at_offset (buffer, &iter, breaks[0] + 1);
+  bulletin_typography_get_iter_at_display (buffer, &iter, breaks[0] + 1);
   gtk_text_view_get_iter_location (view, &iter, &second);
   g_assert_true (gtk_text_view_forward_display_line (view, &iter));
   gtk_text_view_get_iter_location (view, &iter, &third);

@@ -93,9 +93,10 @@ tagged_ranges (Fixture    *f,
       g_autofree char *text = NULL;
 
       gtk_text_iter_forward_to_tag_toggle (&end, tag);
-      text = gtk_text_iter_get_text (&iter, &end);
-      g_string_append_printf (s, "%s%d-%d:%s", s->len ? " " : "",
-                              gtk_text_iter_get_offset (&iter), gtk_text_iter_get_offset (&end), text);
+      text = bulletin_typography_dup_text (&iter, &end);
+      g_string_append_printf (s, "%s%u-%u:%s", s->len ? " " : "",
+                              bulletin_typography_get_display_offset (&iter),
+                              bulletin_typography_get_display_offset (&end), text);
       iter = end;
       if (!gtk_text_iter_forward_to_tag_toggle (&iter, tag))
         break;
@@ -118,7 +119,7 @@ test_highlights (Fixture       *f,
   bulletin_test_iterate (50);
   buffer = gtk_text_view_get_buffer (bulletin_reader_view_get_text_view (f->reader));
   gtk_text_buffer_get_bounds (buffer, &s, &e);
-  buffer_text = gtk_text_iter_get_text (&s, &e);
+  buffer_text = bulletin_typography_dup_text (&s, &e);
   /* the reader joined the page break and widened the punctuation */
   g_assert_nonnull (strstr (buffer_text, "争当志愿者，积极"));
 
@@ -243,14 +244,14 @@ test_long_article (Fixture       *f,
   g_assert_true (bulletin_search_bar_get_match (f->bar, 299, &start, &end));
   buffer = gtk_text_view_get_buffer (bulletin_reader_view_get_text_view (f->reader));
   tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), BULLETIN_SEARCH_CURRENT_TAG);
-  gtk_text_buffer_get_iter_at_offset (buffer, &iter, start);
+  bulletin_typography_get_iter_at_display (buffer, &iter, start);
   g_assert_true (gtk_text_iter_has_tag (&iter, tag));
   {
-    GtkTextIter e2 = iter;
+    GtkTextIter e2;
     g_autofree char *text = NULL;
 
-    gtk_text_iter_forward_chars (&e2, end - start);
-    text = gtk_text_iter_get_text (&iter, &e2);
+    bulletin_typography_get_iter_at_display_end (buffer, &e2, end);
+    text = bulletin_typography_dup_text (&iter, &e2);
     g_assert_cmpstr (text, ==, "疫情");
   }
 
@@ -264,11 +265,54 @@ test_long_article (Fixture       *f,
         g_autofree char *text = NULL;
 
         gtk_text_iter_forward_to_tag_toggle (&e2, tag);
-        text = gtk_text_iter_get_text (&iter, &e2);
+        text = bulletin_typography_dup_text (&iter, &e2);
         g_assert_cmpstr (text, ==, "疫情");
         n_tagged++;
       }
   g_assert_cmpuint (n_tagged, >, 0);
+}
+
+/* A match beside Latin text: the reader's Han-Latin gap characters are
+ * not text, so the highlight covers the matched characters and the gap
+ * characters between them, and none before or after. */
+static void
+test_gaps (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(BulletinArticle) article = bulletin_article_new ();
+  const char *source = "小区有25名党员报名，其中3位是90后。";
+  g_autofree char *matches = NULL;
+  GtkTextBuffer *buffer;
+  GtkTextTag *tag;
+  GtkTextIter iter;
+
+  bulletin_article_set_source (article, source, -1);
+  bulletin_article_add_block (article, bulletin_block_new (BULLETIN_BLOCK_PARAGRAPH, 0,
+                                                           g_utf8_strlen (source, -1)));
+  bulletin_article_finish (article);
+  bulletin_reader_view_set_article (f->reader, article);
+  bulletin_test_iterate (50);
+  buffer = gtk_text_view_get_buffer (bulletin_reader_view_get_text_view (f->reader));
+
+  bulletin_search_bar_set_query (f->bar, "25名");
+  bulletin_test_iterate (50);
+  matches = tagged_ranges (f, BULLETIN_SEARCH_MATCH_TAG);
+  g_assert_cmpstr (matches, ==, "3-6:25名");
+  tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), BULLETIN_SEARCH_MATCH_TAG);
+  /* 有|25|名: the gap before 2 is not highlighted, the one before 名 is */
+  bulletin_typography_get_iter_at_display_end (buffer, &iter, 3);
+  g_assert_true (bulletin_typography_iter_is_gap (&iter));
+  g_assert_false (gtk_text_iter_has_tag (&iter, tag));
+  bulletin_typography_get_iter_at_display_end (buffer, &iter, 5);
+  g_assert_true (bulletin_typography_iter_is_gap (&iter));
+  g_assert_true (gtk_text_iter_has_tag (&iter, tag));
+  bulletin_typography_get_iter_at_display (buffer, &iter, 6);
+  g_assert_false (gtk_text_iter_has_tag (&iter, tag));
+
+  bulletin_search_bar_set_query (f->bar, "90");
+  g_free (matches);
+  matches = tagged_ranges (f, BULLETIN_SEARCH_MATCH_TAG);
+  g_assert_cmpstr (matches, ==, "16-18:90");
 }
 
 int
@@ -282,6 +326,7 @@ main (int   argc,
   g_test_add ("/bulletin/search-bar/highlights", Fixture, NULL, fixture_set_up, test_highlights, fixture_tear_down);
   g_test_add ("/bulletin/search-bar/navigation", Fixture, NULL, fixture_set_up, test_navigation, fixture_tear_down);
   g_test_add ("/bulletin/search-bar/long-article", Fixture, NULL, fixture_set_up, test_long_article, fixture_tear_down);
+  g_test_add ("/bulletin/search-bar/han-latin-gaps", Fixture, NULL, fixture_set_up, test_gaps, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -393,7 +393,9 @@ shot_take (Reader *self)
   const BulletinSpan *spans;
   guint n_spans, i;
 
-  shot->n = gtk_text_buffer_get_char_count (self->buffer);
+  /* display characters: the buffer's but for its gap characters */
+  gtk_text_buffer_get_end_iter (self->buffer, &iter);
+  shot->n = bulletin_typography_get_display_offset (&iter);
   shot->chars = g_new0 (gunichar, shot->n + 1);
   shot->rects = g_new0 (GdkRectangle, shot->n + 1);
   shot->have_rect = g_new0 (gboolean, shot->n + 1);
@@ -419,7 +421,7 @@ shot_take (Reader *self)
     const char *p;
 
     gtk_text_buffer_get_bounds (self->buffer, &iter, &end);
-    text = gtk_text_buffer_get_text (self->buffer, &iter, &end, TRUE);
+    text = bulletin_typography_dup_text (&iter, &end);
     for (i = 0, p = text; i < shot->n; i++, p = g_utf8_next_char (p))
       shot->chars[i] = g_utf8_get_char (p);
   }
@@ -427,7 +429,7 @@ shot_take (Reader *self)
   gtk_text_buffer_get_start_iter (self->buffer, &iter);
   do
     {
-      guint offset = gtk_text_iter_get_offset (&iter);
+      guint offset = bulletin_typography_get_display_offset (&iter);
 
       if (gtk_text_iter_is_end (&iter) && shot->lines->len > 0 &&
           shot->chars[offset - 1] != '\n')
@@ -460,7 +462,7 @@ shot_rect (const Shot *shot,
     {
       GtkTextIter iter;
 
-      gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (shot->view), &iter, i);
+      bulletin_typography_get_iter_at_display (gtk_text_view_get_buffer (shot->view), &iter, i);
       gtk_text_view_get_iter_location (shot->view, &iter, &shot->rects[i]);
       shot->have_rect[i] = TRUE;
     }
@@ -661,14 +663,9 @@ check_justified (const Shot *shot)
       if (!shot->para_last[l])
         {
           int right = shot_rect (shot, end - 1)->x + shot_rect (shot, end - 1)->width;
-          gunichar last = shot->chars[end - 1], next = shot->chars[end];
+          /* (a Han–Latin gap at the line end takes no space there: its
+           * gap character's width is dropped with the line end) */
           double slack = 1.0;
-
-          /* A Han–Latin gap at the line end: Pango 1.50 leaves the half
-           * that falls at the margin out of the last character (point 10
-           * allows up to ⅛ em there). */
-          if ((is_han (last) && is_western (next)) || (is_western (last) && is_han (next)))
-            slack += shot->em / 8;
           /* GtkTextView keeps the last pixel for the cursor: ±1 px of
            * either edge of that pixel. */
           int margin = shot->left + shot->width;
@@ -1185,138 +1182,67 @@ check_mark_pairs (Reader *self,
   return NULL;
 }
 
-/* Advance of character @c alone, in the font and language Pango chose for
- * character @i of the paragraph, without letter-spacing. */
-static double
-natural_width (Reader *self,
-               Para   *para,
-               guint   i)
-{
-  PangoLayoutIter *it = pango_layout_get_iter (para->layout);
-  int index = g_utf8_offset_to_pointer (para->text, i) - para->text;
-  double width = -1;
-
-  do
-    {
-      PangoLayoutRun *run = pango_layout_iter_get_run_readonly (it);
-
-      if (run != NULL && index >= run->item->offset && index < run->item->offset + run->item->length)
-        {
-          g_autoptr(PangoFontDescription) desc = pango_font_describe (run->item->analysis.font);
-          g_autoptr(PangoLayout) layout = NULL;
-          PangoRectangle logical;
-
-          layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->view), NULL);
-          pango_layout_set_text (layout, para->text + index,
-                                 g_utf8_next_char (para->text + index) - (para->text + index));
-          pango_layout_set_font_description (layout, desc);
-          pango_layout_get_extents (layout, NULL, &logical);
-          width = logical.width / (double)PANGO_SCALE;
-          break;
-        }
-    }
-  while (pango_layout_iter_next_run (it));
-  pango_layout_iter_free (it);
-  g_assert (width >= 0);
-  return width;
-}
-
-/* Horizontal offset of the glyph of character @i inside its advance (the
- * half of a letter-spacing Pango puts before it), in px. */
-static double
-glyph_x_offset (Para  *para,
-                guint  i)
-{
-  PangoLayoutIter *it = pango_layout_get_iter (para->layout);
-  int index = g_utf8_offset_to_pointer (para->text, i) - para->text;
-  double x_offset = 0;
-
-  do
-    {
-      PangoLayoutRun *run = pango_layout_iter_get_run_readonly (it);
-
-      if (run == NULL || index < run->item->offset || index >= run->item->offset + run->item->length)
-        continue;
-      for (int g = 0; g < run->glyphs->num_glyphs; g++)
-        if (run->item->offset + run->glyphs->log_clusters[g] == index)
-          {
-            x_offset = run->glyphs->glyphs[g].geometry.x_offset / (double)PANGO_SCALE;
-            break;
-          }
-      break;
-    }
-  while (pango_layout_iter_next_run (it));
-  pango_layout_iter_free (it);
-  return x_offset;
-}
-
-/* 10. A Han–Latin/digit boundary gets a gap: a character at it (the Han
- * one as a rule) carries ¼ em of spacing, at least ⅛ em of which falls between the two
- * (Pango 1.50 puts half of a letter-spacing on each side of a character);
- * at a line end at most ⅛ em is left. */
+/* 10. A Han–Latin/digit boundary gets a gap, and only a boundary: a gap
+ * character of no width of its own sits between the two and carries the
+ * gap as letter-spacing, so that mid-line the two characters are ¼ em
+ * further apart than their advances (at least ⅛ em), and no other two
+ * characters are; at a line end the gap character takes no space at all
+ * (Pango drops a trailing space's width), and no line starts with one. */
 static char *
 check_gap (Reader *self,
            Para   *para)
 {
   const char *p = para->text;
+  gunichar prev = 0;
 
-  for (guint i = 0; i + 1 < para->n; i++, p = g_utf8_next_char (p))
+  for (guint i = 0; i < para->n; i++, p = g_utf8_next_char (p))
     {
-      const char *q = g_utf8_next_char (p);
       gunichar c = g_utf8_get_char (p);
-      gunichar next = g_utf8_get_char (q);
-      PangoRectangle a, b, hr;
-      guint h;
-      double gap, extra;
-      int line_a, line_b, line_h, xa, xb, xh;
+      const char *q = g_utf8_next_char (p);
+      gunichar next = i + 1 < para->n ? g_utf8_get_char (q) : 0;
+      PangoRectangle a, b, g;
+      int line_a, line_b, line_g, x;
+      double gap;
 
-      if (!((is_han (c) && is_western (next)) || (is_western (c) && is_han (next))))
-        continue;
-
-      n_checked++;
-      /* The Han side carries the spacing, or the Latin side where the Han
-       * character is glued to a dash. */
-      h = is_han (c) ? i : i + 1;
-      if (!has_tag (self, para->start + h, BULLETIN_TAG_GAP) &&
-          has_tag (self, para->start + (h == i ? i + 1 : i), BULLETIN_TAG_GAP))
-        h = h == i ? i + 1 : i;
-      para_char_rect (para, i, &a);
-      para_char_rect (para, i + 1, &b);
-      para_char_rect (para, h, &hr);
-      pango_layout_index_to_line_x (para->layout, p - para->text, FALSE, &line_a, &xa);
-      pango_layout_index_to_line_x (para->layout, q - para->text, FALSE, &line_b, &xb);
-      pango_layout_index_to_line_x (para->layout, (h == i ? p : q) - para->text, FALSE, &line_h, &xh);
-
-      if (line_a != line_b)
+      /* two characters side by side across a boundary: a gap is missing */
+      if (c != BULLETIN_TYPOGRAPHY_GAP_CHAR && next != 0 &&
+          ((is_han (c) && is_western (next)) || (is_western (c) && is_han (next))))
+        return g_strdup_printf ("no gap character between “%.*s”",
+                                (int)(g_utf8_next_char (q) - p), p);
+      if (c != BULLETIN_TYPOGRAPHY_GAP_CHAR || !has_tag (self, para->start + i, BULLETIN_TAG_GAP))
         {
-          extra = a.width / (double)PANGO_SCALE - natural_width (self, para, i);
-          if (extra > para->em / 8 + 1.0)
-            return g_strdup_printf ("gap of %.1f px after “%.*s” at a line end, want at most %.1f px",
-                                    extra, (int)(q - p), p, para->em / 8);
+          prev = c;
           continue;
         }
 
-      /* From the end of the first glyph to the start of the second, on the
-       * layout before justification stretches it. */
-      gap = (b.x + glyph_x_offset (para, i + 1) * PANGO_SCALE) / (double)PANGO_SCALE
-            - (a.x / (double)PANGO_SCALE + glyph_x_offset (para, i) + natural_width (self, para, i));
-      extra = hr.width / (double)PANGO_SCALE - natural_width (self, para, h);
-      if (gap < para->em / 8 - 0.5)
-        return g_strdup_printf ("gap of %.1f px between “%.*s” mid-line, want at least %.1f px",
-                                gap, (int)(g_utf8_next_char (q) - p), p, para->em / 8);
-      /* At a line start or end Pango drops the outer half. */
-      if (xh > 0 && h + 1 < para->n)
+      n_checked++;
+      if (!((is_han (prev) && is_western (next)) || (is_western (prev) && is_han (next))))
+        return g_strdup_printf ("a gap character between U+%04X and U+%04X, not at a boundary",
+                                (guint)prev, (guint)next);
+      para_char_rect (para, i - 1, &a);
+      para_char_rect (para, i, &g);
+      para_char_rect (para, i + 1, &b);
+      pango_layout_index_to_line_x (para->layout, p - para->text, FALSE, &line_g, &x);
+      if (x == 0 && g.width > 0)
+        return g_strdup_printf ("a line starts with a gap of %.1f px", g.width / (double)PANGO_SCALE);
+      pango_layout_index_to_line_x (para->layout, g_utf8_prev_char (p) - para->text, FALSE, &line_a, &x);
+      pango_layout_index_to_line_x (para->layout, q - para->text, FALSE, &line_b, &x);
+      if (line_a != line_b)
         {
-          const char *after = g_utf8_next_char (h == i ? p : q);
-          int line_after, x_after;
-
-          pango_layout_index_to_line_x (para->layout, after - para->text, FALSE, &line_after, &x_after);
-          if (line_after != line_h)
-            continue;
+          if (g.width / (double)PANGO_SCALE > 0.5)
+            return g_strdup_printf ("gap of %.1f px after U+%04X at a line end, want none",
+                                    g.width / (double)PANGO_SCALE, (guint)prev);
+          prev = c;
+          continue;
         }
-      if (xh > 0 && h + 1 < para->n && fabs (extra - para->em / 4) > 1.0)
-        return g_strdup_printf ("the Han character at “%.*s” carries %.1f px of spacing, want %.1f px",
-                                (int)(g_utf8_next_char (q) - p), p, extra, para->em / 4);
+
+      /* From the end of the first character's advance to the start of
+       * the second's, on the layout before justification stretches it. */
+      gap = (b.x - (a.x + a.width)) / (double)PANGO_SCALE;
+      if (gap < para->em / 8 - 0.5 || fabs (gap - para->em / 4) > 1.0)
+        return g_strdup_printf ("gap of %.1f px between U+%04X and U+%04X mid-line, want %.1f px (at least %.1f)",
+                                gap, (guint)prev, (guint)next, para->em / 4, para->em / 8);
+      prev = c;
     }
   return NULL;
 }
@@ -1359,8 +1285,8 @@ check_widened (Reader *self)
                 }
               left -= len;
             }
-          gtk_text_buffer_get_iter_at_offset (self->buffer, &iter,
-                                              bulletin_display_text_from_source (self->display, source));
+          bulletin_typography_get_iter_at_display (self->buffer, &iter,
+                                                   bulletin_display_text_from_source (self->display, source));
           shown = gtk_text_iter_get_char (&iter);
           if (shown != c + 0xFEE0)
             return g_strdup_printf ("“%c” beside Han text at source offset %u is shown as U+%04X",

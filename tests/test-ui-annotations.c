@@ -12,6 +12,7 @@
 #include "bulletin-application.h"
 #include "bulletin-window.h"
 #include "bulletin-test-utils.h"
+#include "bulletin-ui-test-utils.h"
 
 /* The real window, driven through its actions as the keys and menus
  * would: bookmark an article (Ctrl+D), note a selected passage (Ctrl+M),
@@ -88,32 +89,16 @@ range_has_note_tag (BulletinReaderView *reader,
     return FALSE;
   for (guint i = ds; i < de; i++)
     {
-      gtk_text_buffer_get_iter_at_offset (buffer, &iter, i);
+      bulletin_typography_get_iter_at_display (buffer, &iter, i);
       if (!gtk_text_iter_has_tag (&iter, tag))
         return FALSE;
     }
-  gtk_text_buffer_get_iter_at_offset (buffer, &iter, de);
+  bulletin_typography_get_iter_at_display (buffer, &iter, de);
   return !gtk_text_iter_has_tag (&iter, tag);
 }
 
-/* The mapped button labelled @label under @widget (a toast's), or NULL. */
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
-      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
+/* the shared helper (bulletin-ui-test-utils.h) by this file's name */
+#define find_button(w, label) bulletin_ui_test_find_button ((w), (label))
 
 /* The mapped widget under @widget whose action is @action, or NULL */
 static GtkWidget *
@@ -558,24 +543,6 @@ test_bookmark_note_restart (void)
   (void) old_window;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -583,18 +550,8 @@ main (int    argc,
   g_autofree char *home = NULL;
   int status;
 
-  /* A data folder of our own; not G_TEST_OPTION_ISOLATE_DIRS, which
-   * hides XDG_DATA_DIRS and with it the MIME database that icons need. */
-  home = g_dir_make_tmp ("bulletin-ui-annotations-XXXXXX", NULL);
-  g_assert_nonnull (home);
-  for (guint i = 0; i < 4; i++)
-    {
-      const char *vars[] = { "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME" };
-      g_autofree char *dir = g_build_filename (home, vars[i], NULL);
-
-      g_mkdir_with_parents (dir, 0700);
-      g_setenv (vars[i], dir, TRUE);
-    }
+  /* a data folder of our own */
+  home = bulletin_ui_test_make_data_dirs ("bulletin-ui-annotations-XXXXXX");
 
   g_test_init (&argc, &argv, NULL);
   bulletin_test_tolerate_toolkit_warnings ();
@@ -611,6 +568,6 @@ main (int    argc,
   g_test_add_func ("/bulletin/ui-annotations/damaged-copy-offered", test_damaged_copy_offered);
   g_test_add_func ("/bulletin/ui-annotations/bookmark-note-restart", test_bookmark_note_restart);
   status = g_test_run ();
-  remove_tree (home);
+  bulletin_test_remove_tree (home);
   return status;
 }

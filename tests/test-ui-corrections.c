@@ -14,55 +14,14 @@
 #include "bulletin-corrections.h"
 #include "bulletin-window.h"
 #include "bulletin-test-utils.h"
+#include "bulletin-ui-test-utils.h"
 
 static BulletinApplication *app;
 
-#define WAIT_TIMEOUT_US (30 * G_USEC_PER_SEC)
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-#define WAIT_UNTIL(cond)                                                        \
-  G_STMT_START {                                                                \
-    gint64 _deadline = g_get_monotonic_time () + WAIT_TIMEOUT_US;               \
-    guint _tick = g_timeout_add (10, wake_up, NULL);                            \
-    while (!(cond) && g_get_monotonic_time () < _deadline)                      \
-      g_main_context_iteration (NULL, TRUE);                                    \
-    g_source_remove (_tick);                                                    \
-    if (!(cond))                                                                \
-      g_error ("timed out waiting for: %s", #cond);                             \
-  } G_STMT_END
-
-static void
-drain (void)
-{
-  gint64 until = g_get_monotonic_time () + 100 * 1000;
-
-  while (g_get_monotonic_time () < until)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
+/* the shared helpers (bulletin-test-utils.h, bulletin-ui-test-utils.h)
+ * by this file's names */
+#define drain()                  bulletin_ui_test_drain (100)
+#define remove_tree(path)        bulletin_test_remove_tree (path)
 
 static const char bulletin[] =
   "第一篇的标题\n"
@@ -438,27 +397,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const char *xdg[] = { "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME" };
-  g_autoptr(GError) error = NULL;
   g_autofree char *home = NULL;
   int status;
 
-  g_setenv ("GTK_A11Y", "none", FALSE);
-  home = g_dir_make_tmp ("bulletin-ui-home-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", home, TRUE);
-  for (guint i = 0; i < G_N_ELEMENTS (xdg); i++)
-    {
-      g_autofree char *dir = g_build_filename (home, xdg[i] + 4, NULL);
-      g_setenv (xdg[i], dir, TRUE);
-    }
+  home = bulletin_ui_test_make_home ("bulletin-ui-home-XXXXXX");
   gtk_test_init (&argc, &argv, NULL);
   bulletin_test_tolerate_toolkit_warnings ();
-
-  app = bulletin_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = bulletin_ui_test_new_app ();
 
   g_test_add_func ("/bulletin/ui-corrections/correct-in-window", test_correct_in_window);
   g_test_add_func ("/bulletin/ui-corrections/reopen-unreadable", test_reopen_unreadable);

@@ -17,6 +17,7 @@
 #include "bulletin-window-search.h"
 #include "bulletin-window.h"
 #include "bulletin-test-utils.h"
+#include "bulletin-ui-test-utils.h"
 
 /* What a person notices in a day of use (issue 11, points 9 to 12), on
  * the real window under Xvfb: unreadable files apart from the issues, the
@@ -24,157 +25,23 @@
 
 static BulletinApplication *app;
 
-#define WAIT_TIMEOUT_US (30 * G_USEC_PER_SEC)
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-#define WAIT_UNTIL(cond)                                                        \
-  G_STMT_START {                                                                \
-    gint64 _deadline = g_get_monotonic_time () + WAIT_TIMEOUT_US;               \
-    guint _tick = g_timeout_add (10, wake_up, NULL);                            \
-    while (!(cond) && g_get_monotonic_time () < _deadline)                      \
-      g_main_context_iteration (NULL, TRUE);                                    \
-    g_source_remove (_tick);                                                    \
-    if (!(cond))                                                                \
-      g_error ("timed out waiting for: %s", #cond);                             \
-  } G_STMT_END
-
-static void
-drain (void)
-{
-  gint64 until = g_get_monotonic_time () + 150 * 1000;
-
-  while (g_get_monotonic_time () < until)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
-
-static void
-reset_settings (void)
-{
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_auto(GStrv) keys = NULL;
-
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  keys = g_settings_schema_list_keys (schema);
-  for (guint i = 0; keys[i] != NULL; i++)
-    g_settings_reset (settings, keys[i]);
-}
-
-static BulletinWindow *
-new_window (void)
-{
-  BulletinWindow *window;
-
-  reset_settings ();
-  window = bulletin_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
-  return window;
-}
-
-static void
-close_window (BulletinWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  drain ();
-}
-
-static gboolean
-library_done (BulletinWindow *window)
-{
-  BulletinLibrary *library = bulletin_window_get_library (window);
-  return library != NULL && !bulletin_library_get_loading (library);
-}
-
-static void
-append_labels (GtkWidget *widget,
-               GString   *out)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
-    {
-      if (out->len > 0)
-        g_string_append_c (out, '\n');
-      g_string_append (out, gtk_label_get_text (GTK_LABEL (widget)));
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    append_labels (child, out);
-}
-
-static GtkWidget *
-row_widget_at (BulletinWindow *window,
-               guint           position)
-{
-  GtkWidget *list = bulletin_sidebar_get_list_view (bulletin_window_get_sidebar (window));
-
-  for (GtkWidget *child = gtk_widget_get_first_child (list); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *expander = gtk_widget_get_first_child (child);
-      GtkTreeListRow *row;
-
-      if (!GTK_IS_TREE_EXPANDER (expander) || !gtk_widget_get_child_visible (child))
-        continue;
-      row = gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (expander));
-      if (row != NULL && gtk_tree_list_row_get_position (row) == position)
-        return expander;
-    }
-  return NULL;
-}
-
-static char *
-row_text (BulletinWindow *window,
-          guint           position)
-{
-  GtkWidget *row = row_widget_at (window, position);
-  GString *out = g_string_new (NULL);
-
-  if (row != NULL)
-    append_labels (row, out);
-  return g_string_free (out, FALSE);
-}
-
-static guint
-n_rows (BulletinWindow *window)
-{
-  return g_list_model_get_n_items (bulletin_sidebar_get_tree_model (bulletin_window_get_sidebar (window)));
-}
-
-static int
-find_row (BulletinWindow *window,
-          const char     *needle)
-{
-  for (guint i = 0; i < n_rows (window); i++)
-    {
-      g_autofree char *text = row_text (window, i);
-
-      if (strstr (text, needle) != NULL)
-        return i;
-    }
-  return -1;
-}
-
-static gpointer
-dup_row_item (BulletinWindow *window,
-              guint           position)
-{
-  g_autoptr(GtkTreeListRow) row =
-    g_list_model_get_item (bulletin_sidebar_get_tree_model (bulletin_window_get_sidebar (window)), position);
-  return row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
-}
-
-static void
-activate_row (BulletinWindow *window,
-              guint           position)
-{
-  GtkWidget *list = bulletin_sidebar_get_list_view (bulletin_window_get_sidebar (window));
-
-  g_signal_emit_by_name (list, "activate", position);
-}
+/* the shared helpers (bulletin-test-utils.h, bulletin-ui-test-utils.h)
+ * by this file's names */
+#define drain()                  bulletin_ui_test_drain (150)
+#define new_window()             bulletin_ui_test_new_window (app)
+#define close_window(w)          bulletin_ui_test_close_window ((w), 150)
+#define library_done(w)          bulletin_ui_test_library_done (w)
+#define append_labels(w, out)    bulletin_ui_test_append_labels ((w), (out))
+#define row_widget_at(w, i)      bulletin_ui_test_row_widget_at ((w), (i))
+#define row_text(w, i)           bulletin_ui_test_row_text ((w), (i))
+#define n_rows(w)                bulletin_ui_test_n_rows (w)
+#define find_row(w, needle)      bulletin_ui_test_find_row ((w), (needle))
+#define dup_row_item(w, i)       bulletin_ui_test_dup_row_item ((w), (i))
+#define activate_row(w, i)       bulletin_ui_test_activate_row ((w), (i))
+#define write_file(d, n, c)      bulletin_ui_test_write_file ((d), (n), (c))
+#define remove_tree(path)        bulletin_test_remove_tree (path)
+#define find_primary_menu_button(w) bulletin_ui_test_find_primary_menu_button (w)
+#define save_screenshot(w, name) bulletin_ui_test_save_screenshot ((w), (name))
 
 static gboolean
 reader_shows (BulletinWindow *window,
@@ -185,38 +52,8 @@ reader_shows (BulletinWindow *window,
   g_autofree char *text = NULL;
 
   gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (view), &start, &end);
-  text = gtk_text_buffer_get_text (gtk_text_view_get_buffer (view), &start, &end, FALSE);
+  text = bulletin_typography_dup_text (&start, &end);
   return gtk_widget_get_mapped (GTK_WIDGET (view)) && strstr (text, needle) != NULL;
-}
-
-static void
-write_file (const char *dir,
-            const char *name,
-            const char *contents)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 #define SPRING_HEADLINE "春季植树活动招募志愿者"
@@ -328,37 +165,6 @@ press_key_in (GtkWidget *widget,
         }
     }
   return FALSE;
-}
-
-/* A picture of @widget in $BULLETIN_ARTIFACTS_DIR/@name, for a person to
- * look at (nothing when the variable is unset). */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("BULLETIN_ARTIFACTS_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  if (dir == NULL || width <= 0 || height <= 0)
-    return;
-  g_mkdir_with_parents (dir, 0755);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
 }
 
 /* The header bar's minimum width were it to show three window buttons
@@ -753,20 +559,6 @@ test_long_headlines (void)
   remove_tree (dir);
 }
 
-static GtkWidget *
-find_primary_menu_button (GtkWidget *widget)
-{
-  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget)))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_primary_menu_button (child);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* A label whose text is @text, shown or not (the submenu is not open) */
 static GtkLabel *
 find_label_exact (GtkWidget  *widget,
@@ -1100,35 +892,21 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const char *xdg[] = { "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME" };
-  g_autoptr(GError) error = NULL;
   g_autofree char *home = NULL;
   int status;
 
-  g_setenv ("GTK_A11Y", "none", FALSE);
   /* the file chooser's places ask GVfs for volumes and mounts; a test's
    * session has neither UDisks nor a GVfs daemon in its own folders, and
    * GVfs would warn.  The tests read local files only. */
   g_setenv ("GIO_USE_VFS", "local", TRUE);
   g_setenv ("GIO_USE_VOLUME_MONITOR", "unix", TRUE);
   g_setenv ("GVFS_REMOTE_VOLUME_MONITOR_IGNORE", "1", TRUE);
-  home = g_dir_make_tmp ("bulletin-everyday-home-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", home, TRUE);
-  for (guint i = 0; i < G_N_ELEMENTS (xdg); i++)
-    {
-      g_autofree char *dir = g_build_filename (home, xdg[i] + 4, NULL);
-      g_setenv (xdg[i], dir, TRUE);
-    }
+  home = bulletin_ui_test_make_home ("bulletin-everyday-home-XXXXXX");
   gtk_test_init (&argc, &argv, NULL);
   bulletin_test_tolerate_toolkit_warnings ();
   /* GNOME's window buttons, whatever the test machine's desktop says */
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
-
-  app = bulletin_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = bulletin_ui_test_new_app ();
 
   g_test_add_func ("/bulletin/ui-everyday/narrow-window", test_narrow_window);
   g_test_add_func ("/bulletin/ui-everyday/unreadable-files", test_unreadable_files);

@@ -13,36 +13,15 @@
 #include "bulletin-print.h"
 #include "bulletin-print-preview.h"
 #include "bulletin-test-utils.h"
+#include "bulletin-ui-test-utils.h"
 #include "bulletin-window-print.h"
 #include "bulletin-window.h"
 
 static BulletinApplication *app;
 static char *tmpdir;
 
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-#define WAIT_UNTIL(cond)                                                        \
-  G_STMT_START {                                                                \
-    gint64 _deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;           \
-    guint _tick = g_timeout_add (10, wake_up, NULL);                            \
-    while (!(cond) && g_get_monotonic_time () < _deadline)                      \
-      g_main_context_iteration (NULL, TRUE);                                    \
-    g_source_remove (_tick);                                                    \
-    if (!(cond))                                                                \
-      g_error ("timed out waiting for: %s", #cond);                             \
-  } G_STMT_END
-
-static gboolean
-library_done (BulletinWindow *window)
-{
-  BulletinLibrary *library = bulletin_window_get_library (window);
-
-  return library != NULL && !bulletin_library_get_loading (library);
-}
+/* the shared helper (bulletin-ui-test-utils.h) by this file's name */
+#define library_done(w) bulletin_ui_test_library_done (w)
 
 static gboolean
 have_poppler (void)
@@ -301,30 +280,15 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const char *xdg[] = { "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME" };
-  g_autoptr(GError) error = NULL;
   g_autofree char *home = NULL;
   int status;
 
-  g_setenv ("GTK_A11Y", "none", FALSE);
-  home = g_dir_make_tmp ("bulletin-ui-print-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", home, TRUE);
-  for (guint i = 0; i < G_N_ELEMENTS (xdg); i++)
-    {
-      g_autofree char *dir = g_build_filename (home, xdg[i] + 4, NULL);
-
-      g_setenv (xdg[i], dir, TRUE);
-    }
+  home = bulletin_ui_test_make_home ("bulletin-ui-print-XXXXXX");
   tmpdir = g_build_filename (home, "out", NULL);
   g_mkdir_with_parents (tmpdir, 0700);
   gtk_test_init (&argc, &argv, NULL);
   bulletin_test_tolerate_toolkit_warnings ();
-
-  app = bulletin_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = bulletin_ui_test_new_app ();
 
   g_test_add_func ("/bulletin/ui-print/actions", test_actions);
   g_test_add_func ("/bulletin/ui-print/options-and-selection", test_print_options_and_selection);

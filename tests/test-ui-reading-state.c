@@ -9,6 +9,7 @@
 #include "bulletin-application.h"
 #include "bulletin-window.h"
 #include "bulletin-test-utils.h"
+#include "bulletin-ui-test-utils.h"
 
 /* The reader's state across archives, driven through the real window as
  * its menus, keys and the desktop do (issue 11, points 6 to 8):
@@ -113,7 +114,7 @@ top_offset (void)
   gtk_text_view_get_visible_rect (view, &rect);
   gtk_text_view_get_line_at_y (view, &iter, rect.y, NULL);
   return bulletin_display_text_to_source (bulletin_reader_view_get_display_text (reader),
-                                          gtk_text_iter_get_offset (&iter));
+                                          bulletin_typography_get_display_offset (&iter));
 }
 
 static GtkAdjustment *
@@ -487,9 +488,9 @@ test_other_archive (void)
 
     bulletin_test_iterate (200);
     g_assert_nonnull (tag);
-    gtk_text_buffer_get_iter_at_offset (shown, &iter, 2);
+    bulletin_typography_get_iter_at_display (shown, &iter, 2);
     g_assert_true (gtk_text_iter_has_tag (&iter, tag));
-    gtk_text_buffer_get_iter_at_offset (shown, &iter, 6);
+    bulletin_typography_get_iter_at_display (shown, &iter, 6);
     g_assert_false (gtk_text_iter_has_tag (&iter, tag));
   }
 
@@ -744,24 +745,6 @@ test_undo_and_editor (void)
   g_assert_cmpuint (g_list_model_get_n_items (notes), ==, n_notes);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -771,16 +754,7 @@ main (int    argc,
   int status;
 
   /* a data folder of our own (see test-ui-annotations.c) */
-  home = g_dir_make_tmp ("bulletin-ui-reading-state-XXXXXX", NULL);
-  g_assert_nonnull (home);
-  for (guint i = 0; i < 4; i++)
-    {
-      const char *vars[] = { "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME" };
-      g_autofree char *dir = g_build_filename (home, vars[i], NULL);
-
-      g_mkdir_with_parents (dir, 0700);
-      g_setenv (vars[i], dir, TRUE);
-    }
+  home = bulletin_ui_test_make_data_dirs ("bulletin-ui-reading-state-XXXXXX");
 
   g_test_init (&argc, &argv, NULL);
   bulletin_test_tolerate_toolkit_warnings ();
@@ -814,6 +788,6 @@ main (int    argc,
   g_test_add_func ("/bulletin/ui-reading-state/other-archive", test_other_archive);
   g_test_add_func ("/bulletin/ui-reading-state/undo-and-editor", test_undo_and_editor);
   status = g_test_run ();
-  remove_tree (home);
+  bulletin_test_remove_tree (home);
   return status;
 }

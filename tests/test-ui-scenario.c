@@ -20,6 +20,7 @@
 #include "bulletin-window.h"
 #include "bulletin-window-search.h"
 #include "bulletin-test-utils.h"
+#include "bulletin-ui-test-utils.h"
 
 /* A day of use in one run: the real window driven through a seeded,
  * random sequence of what a person does (open archives of both formats,
@@ -497,7 +498,9 @@ buffer_text (void)
   GtkTextIter start, end;
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
+  /* what the reader shows, without its Han-Latin gap characters (which
+   * are not text: see docs/typography.md) */
+  return bulletin_typography_dup_text (&start, &end);
 }
 
 static GtkStack *
@@ -584,7 +587,7 @@ check_body_formatting (BulletinDisplayText *display)
 
       if (spans[i].kind != BULLETIN_BLOCK_PARAGRAPH || spans[i].end <= spans[i].start)
         continue;
-      gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (text_view ()), &iter, spans[i].start);
+      bulletin_typography_get_iter_at_display (gtk_text_view_get_buffer (text_view ()), &iter, spans[i].start);
       CHECK (gtk_text_iter_has_tag (&iter, paragraph),
              "body paragraph %u (offset %u) has no body tag", i, spans[i].start);
 
@@ -933,21 +936,10 @@ act_open_direct (void)
   open_archive (g_ptr_array_index (archives, pick (archives->len)));
 }
 
-/* The URIs under "Recent Archives" in the primary menu */
-static GtkWidget *
-find_primary_menu_button (GtkWidget *widget)
-{
-  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget)))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_primary_menu_button (child);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
+/* the shared helper (bulletin-ui-test-utils.h) by this file's name */
+#define find_primary_menu_button(w) bulletin_ui_test_find_primary_menu_button (w)
 
+/* The URIs under "Recent Archives" in the primary menu */
 static GPtrArray *
 recent_items (void)
 {
@@ -1326,7 +1318,7 @@ click_highlight (guint ds)
   int x, y;
   gboolean clicked = FALSE;
 
-  gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (view), &iter, ds);
+  bulletin_typography_get_iter_at_display (gtk_text_view_get_buffer (view), &iter, ds);
   gtk_text_view_get_iter_location (view, &iter, &rect);
   gtk_text_view_buffer_to_window_coords (view, GTK_TEXT_WINDOW_WIDGET, rect.x + rect.width / 2,
                                          rect.y + rect.height / 2, &x, &y);
@@ -1419,24 +1411,8 @@ act_delete_note (void)
   click_remove (TRUE);
 }
 
-/* The mapped button labelled @label under @widget (a toast's), or NULL. */
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
-      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
+/* the shared helper (bulletin-ui-test-utils.h) by this file's name */
+#define find_button(w, label) bulletin_ui_test_find_button ((w), (label))
 
 static void
 act_undo (void)
@@ -1731,23 +1707,8 @@ fixed_opening (void)
 
 /* --- running ------------------------------------------------------------------- */
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
+/* the shared helper (bulletin-test-utils.h) by this file's name */
+#define remove_tree(path) bulletin_test_remove_tree (path)
 
 /* A field of /proc/self/status, in KiB */
 static gsize

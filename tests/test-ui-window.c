@@ -9,11 +9,30 @@
 #include "bulletin-application.h"
 #include "bulletin-window.h"
 #include "bulletin-test-utils.h"
+#include "bulletin-ui-test-utils.h"
 
 /* UI tests on the real window under Xvfb: drive it through its actions
  * and signals, iterate the main loop until what a person would see is
  * there, and read it back from the widgets. */
 
+static BulletinApplication *app;
+
+/* the shared helpers (bulletin-test-utils.h, bulletin-ui-test-utils.h)
+ * by this file's names */
+#define drain()                  bulletin_ui_test_drain (100)
+#define new_window()             bulletin_ui_test_new_window (app)
+#define close_window(w)          bulletin_ui_test_close_window ((w), 100)
+#define library_done(w)          bulletin_ui_test_library_done (w)
+#define append_labels(w, out)    bulletin_ui_test_append_labels ((w), (out))
+#define row_widget_at(w, i)      bulletin_ui_test_row_widget_at ((w), (i))
+#define row_text(w, i)           bulletin_ui_test_row_text ((w), (i))
+#define n_rows(w)                bulletin_ui_test_n_rows (w)
+#define find_row(w, needle)      bulletin_ui_test_find_row ((w), (needle))
+#define dup_row_item(w, i)       bulletin_ui_test_dup_row_item ((w), (i))
+#define activate_row(w, i)       bulletin_ui_test_activate_row ((w), (i))
+#define write_file(d, n, c)      bulletin_ui_test_write_file ((d), (n), (c))
+#define remove_tree(path)        bulletin_test_remove_tree (path)
+#define find_primary_menu_button(w) bulletin_ui_test_find_primary_menu_button (w)
 
 /* The focus inside the widget's own window.  gtk_widget_has_focus () also
  * wants the window to be the active one, which another test running on
@@ -26,145 +45,7 @@ has_focus_in_window (GtkWidget *widget)
   return root != NULL && gtk_root_get_focus (root) == widget;
 }
 
-static BulletinApplication *app;
-
-#define WAIT_TIMEOUT_US (30 * G_USEC_PER_SEC)  /* generous: CI machines are busy */
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-#define WAIT_UNTIL(cond)                                                        \
-  G_STMT_START {                                                                \
-    gint64 _deadline = g_get_monotonic_time () + WAIT_TIMEOUT_US;               \
-    guint _tick = g_timeout_add (10, wake_up, NULL);                            \
-    while (!(cond) && g_get_monotonic_time () < _deadline)                      \
-      g_main_context_iteration (NULL, TRUE);                                    \
-    g_source_remove (_tick);                                                    \
-    if (!(cond))                                                                \
-      g_error ("timed out waiting for: %s", #cond);                             \
-  } G_STMT_END
-
-static void
-drain (void)
-{
-  gint64 until = g_get_monotonic_time () + 100 * 1000;
-
-  while (g_get_monotonic_time () < until)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
-
-static void
-reset_settings (void)
-{
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_auto(GStrv) keys = NULL;
-
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  keys = g_settings_schema_list_keys (schema);
-  for (guint i = 0; keys[i] != NULL; i++)
-    g_settings_reset (settings, keys[i]);
-}
-
-static BulletinWindow *
-new_window (void)
-{
-  BulletinWindow *window;
-
-  reset_settings ();
-  window = bulletin_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
-  return window;
-}
-
-static void
-close_window (BulletinWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  drain ();
-}
-
-static gboolean
-library_done (BulletinWindow *window)
-{
-  BulletinLibrary *library = bulletin_window_get_library (window);
-  return library != NULL && !bulletin_library_get_loading (library);
-}
-
 /* --- what the sidebar shows ------------------------------------------------ */
-
-/* The visible text of the row widget (labels joined by "\n"). */
-static void
-append_labels (GtkWidget *widget,
-               GString   *out)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
-    {
-      if (out->len > 0)
-        g_string_append_c (out, '\n');
-      g_string_append (out, gtk_label_get_text (GTK_LABEL (widget)));
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    append_labels (child, out);
-}
-
-static GtkWidget *
-row_widget_at (BulletinWindow *window,
-               guint           position)
-{
-  GtkWidget *list = bulletin_sidebar_get_list_view (bulletin_window_get_sidebar (window));
-
-  for (GtkWidget *child = gtk_widget_get_first_child (list); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *expander = gtk_widget_get_first_child (child);
-      GtkTreeListRow *row;
-
-      if (!GTK_IS_TREE_EXPANDER (expander) || !gtk_widget_get_child_visible (child))
-        continue;
-      row = gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (expander));
-      if (row != NULL && gtk_tree_list_row_get_position (row) == position)
-        return expander;
-    }
-  return NULL;
-}
-
-static char *
-row_text (BulletinWindow *window,
-          guint           position)
-{
-  GtkWidget *row = row_widget_at (window, position);
-  GString *out = g_string_new (NULL);
-
-  if (row != NULL)
-    append_labels (row, out);
-  return g_string_free (out, FALSE);
-}
-
-static guint
-n_rows (BulletinWindow *window)
-{
-  return g_list_model_get_n_items (bulletin_sidebar_get_tree_model (bulletin_window_get_sidebar (window)));
-}
-
-/* Position of the first row whose text contains @needle, or -1 */
-static int
-find_row (BulletinWindow *window,
-          const char     *needle)
-{
-  for (guint i = 0; i < n_rows (window); i++)
-    {
-      g_autofree char *text = row_text (window, i);
-
-      if (strstr (text, needle) != NULL)
-        return i;
-    }
-  return -1;
-}
 
 /* The keyboard focus is on the row (its list item or the expander in it) */
 static gboolean
@@ -177,15 +58,6 @@ row_has_focus (BulletinWindow *window,
   if (row == NULL || focus == NULL)
     return FALSE;
   return focus == row || focus == gtk_widget_get_parent (row) || gtk_widget_is_ancestor (focus, row);
-}
-
-static gpointer
-dup_row_item (BulletinWindow *window,
-              guint           position)
-{
-  g_autoptr(GtkTreeListRow) row =
-    g_list_model_get_item (bulletin_sidebar_get_tree_model (bulletin_window_get_sidebar (window)), position);
-  return row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
 }
 
 static int
@@ -210,7 +82,8 @@ reader_text (BulletinWindow *window)
   GtkTextIter start, end;
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  /* without the Han-Latin gap characters: the display text */
+  return bulletin_typography_dup_text (&start, &end);
 }
 
 static gboolean
@@ -230,25 +103,10 @@ iter_visible (GtkTextView *view,
   GdkRectangle visible, location;
   GtkTextIter iter;
 
-  gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (view), &iter, offset);
+  bulletin_typography_get_iter_at_display (gtk_text_view_get_buffer (view), &iter, offset);
   gtk_text_view_get_visible_rect (view, &visible);
   gtk_text_view_get_iter_location (view, &iter, &location);
   return location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
-}
-
-/* The primary menu button (F10): other parts add menu buttons of their own */
-static GtkWidget *
-find_primary_menu_button (GtkWidget *widget)
-{
-  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget)))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_primary_menu_button (child);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* The URIs offered under "Recent Archives" in the primary menu */
@@ -279,50 +137,11 @@ recent_in_menu (BulletinWindow *window)
   return g_string_free (out, FALSE);
 }
 
-static void
-activate_row (BulletinWindow *window,
-              guint           position)
-{
-  GtkWidget *list = bulletin_sidebar_get_list_view (bulletin_window_get_sidebar (window));
-
-  g_signal_emit_by_name (list, "activate", position);
-}
-
 /* --- an archive written for the test ------------------------------------------ */
 
 typedef struct {
   char *dir;
 } TempArchive;
-
-static void
-write_file (const char *dir,
-            const char *name,
-            const char *contents)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 #define WINTER_HEADLINE "冬季供暖检修提前完成"
 #define WINTER_BODY "今年的检修工作比往年提前了两周"
@@ -899,8 +718,8 @@ test_panes_and_paging (void)
 
     bulletin_reader_view_select_range (reader, start, start + 4);
     gtk_text_buffer_get_selection_bounds (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), &s, &e);
-    g_assert_cmpint (gtk_text_iter_get_offset (&s), ==, start);
-    g_assert_cmpint (gtk_text_iter_get_offset (&e), ==, start + 4);
+    g_assert_cmpint (bulletin_typography_get_display_offset (&s), ==, start);
+    g_assert_cmpint (bulletin_typography_get_display_offset (&e), ==, start + 4);
     WAIT_UNTIL (iter_visible (GTK_TEXT_VIEW (view), start));
     g_assert_cmpfloat (gtk_adjustment_get_value (adj), >, 0);
   }
@@ -1076,29 +895,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const char *xdg[] = { "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME" };
-  g_autoptr(GError) error = NULL;
   g_autofree char *home = NULL;
   int status;
 
-  g_setenv ("GTK_A11Y", "none", FALSE);
-  /* a HOME and XDG folders of its own: no reading position, cache or notes
-   * from another run (the system's XDG_DATA_DIRS stay: icons, MIME types) */
-  home = g_dir_make_tmp ("bulletin-ui-home-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", home, TRUE);
-  for (guint i = 0; i < G_N_ELEMENTS (xdg); i++)
-    {
-      g_autofree char *dir = g_build_filename (home, xdg[i] + 4, NULL);
-      g_setenv (xdg[i], dir, TRUE);
-    }
+  home = bulletin_ui_test_make_home ("bulletin-ui-home-XXXXXX");
   gtk_test_init (&argc, &argv, NULL);
   bulletin_test_tolerate_toolkit_warnings ();
-
-  app = bulletin_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = bulletin_ui_test_new_app ();
 
   g_test_add_func ("/bulletin/ui-window/sample-archive", test_sample_archive);
   g_test_add_func ("/bulletin/ui-window/select-article", test_select_article);

@@ -247,6 +247,25 @@ make_context (Parsed    *parsed,
   return context;
 }
 
+/* Whether @command takes @n_paths PATHs; the usage error when not. */
+static gboolean
+n_paths_fit (const BulletinCliCommand *command,
+             guint                     n_paths)
+{
+  g_autofree char *message = NULL;
+
+  if (n_paths >= command->min_paths && (command->max_paths == 0 || n_paths <= command->max_paths))
+    return TRUE;
+  if (command->max_paths == 1)
+    /* Translators: %s is a command-line option, e.g. --search */
+    message = g_strdup_printf (_("--%s takes one PATH"), command->name);
+  else
+    /* Translators: %s is a command-line option, e.g. --export-ninjs */
+    message = g_strdup_printf (_("--%s needs a PATH"), command->name);
+  print_usage_error (message);
+  return FALSE;
+}
+
 /**
  * bulletin_cli_handle:
  *
@@ -325,18 +344,8 @@ bulletin_cli_handle (int    argc,
     }
 
   n_paths = paths != NULL ? g_strv_length (paths) : 0;
-  if (n_paths < parsed.command->min_paths ||
-      (parsed.command->max_paths > 0 && n_paths > parsed.command->max_paths))
+  if (!n_paths_fit (parsed.command, n_paths))
     {
-      g_autofree char *message = NULL;
-
-      if (parsed.command->max_paths == 1)
-        /* Translators: %s is a command-line option, e.g. --search */
-        message = g_strdup_printf (_("--%s takes one PATH"), parsed.command->name);
-      else
-        /* Translators: %s is a command-line option, e.g. --export-ninjs */
-        message = g_strdup_printf (_("--%s needs a PATH"), parsed.command->name);
-      print_usage_error (message);
       g_free (parsed.value);
       *exit_status = BULLETIN_CLI_ERROR;
       return TRUE;

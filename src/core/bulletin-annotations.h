@@ -38,6 +38,14 @@ G_DECLARE_FINAL_TYPE (BulletinAnnotations, bulletin_annotations, BULLETIN, ANNOT
 BulletinAnnotations *bulletin_annotations_new              (const char           *dir);
 gboolean             bulletin_annotations_load             (BulletinAnnotations  *self,
                                                             GError              **error);
+void                 bulletin_annotations_load_async       (BulletinAnnotations  *self,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+gboolean             bulletin_annotations_load_finish      (BulletinAnnotations  *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
+gboolean             bulletin_annotations_is_loading       (BulletinAnnotations  *self);
 gboolean             bulletin_annotations_reload           (BulletinAnnotations  *self,
                                                             GError              **error);
 const char          *bulletin_annotations_get_path         (BulletinAnnotations  *self);

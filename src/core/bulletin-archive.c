@@ -12,20 +12,17 @@
 #include "bulletin-date.h"
 #include "bulletin-formats.h"
 #include "bulletin-issue-private.h"
-#include "bulletin-ninjs-skim.h"
-#include "bulletin-text-import.h"
 
 /*
  * The scan runs in a worker thread: it lists the folder, takes what the
- * metadata cache knows, then reads the rest cheaply (the ninjs skim, the
- * first few KB of text files), newest names first.  Finished issues wait in
+ * metadata cache knows, then reads the rest cheaply (each format's skim,
+ * bulletin-formats.c), newest names first.  Finished issues wait in
  * a queue that the main thread drains in batches (the first at once, then
  * at most every FLUSH_INTERVAL_MS), merging each batch into the sorted list
  * with one items-changed per run of adjacent insertions.
  */
 
 #define FLUSH_INTERVAL_MS 50
-#define TEXT_PREFIX_BYTES 4096
 #define CHANGE_DELAY_MS   250
 
 #define ENTRY_ATTRIBUTES                 \
@@ -333,242 +330,29 @@ issue_apply_cache_entry (BulletinIssue            *issue,
                                  entry->edition, entry->n_articles);
 }
 
-/* Loads a whole (ninjs) file.  I/O errors are returned as such; they are
- * not cached, since they say nothing of the content. */
-static gboolean
-skim_ninjs_file (GFile              *file,
-                 const char         *name,
-                 BulletinNinjsSkim  *skim,
-                 gboolean           *io_error,
-                 GCancellable       *cancellable,
-                 GError            **error)
-{
-  g_autofree char *contents = NULL;
-  gsize len = 0;
-
-  *io_error = FALSE;
-  if (!g_file_load_contents (file, cancellable, &contents, &len, NULL, error))
-    {
-      *io_error = TRUE;
-      return FALSE;
-    }
-  return bulletin_ninjs_skim (contents, len, name, skim, error);
-}
-
-/* The first non-blank line of the first few KB, whatever the encoding the
- * plain-text importer will find (UTF-8, UTF-16 with a BOM, GB18030). */
-static char *
-text_prefix_to_utf8 (const char *buf,
-                     gsize       len)
-{
-  const char *end = NULL;
-
-  if (len >= 3 && memcmp (buf, "\xef\xbb\xbf", 3) == 0)
-    {
-      buf += 3;
-      len -= 3;
-    }
-  else if (len >= 2 && (memcmp (buf, "\xff\xfe", 2) == 0 || memcmp (buf, "\xfe\xff", 2) == 0))
-    {
-      const char *from = buf[0] == '\xff' ? "UTF-16LE" : "UTF-16BE";
-      gsize even = (len - 2) & ~(gsize)1;
-
-      return g_convert (buf + 2, even, "UTF-8", from, NULL, NULL, NULL);
-    }
-
-  if (g_utf8_validate_len (buf, len, &end))
-    return g_strndup (buf, len);
-  /* cut in the middle of a character by the read size */
-  if (len - (end - buf) < 4 && g_utf8_get_char_validated (end, len - (end - buf)) == (gunichar)-2)
-    return g_strndup (buf, end - buf);
-
-  /* not UTF-8: GB18030, the usual other encoding of Chinese bulletins;
-   * up to the last line end, so that no character is cut */
-  {
-    const char *nl = g_strrstr_len (buf, len, "\n");
-    gsize n = nl != NULL ? (gsize)(nl - buf) : len;
-
-    return g_convert (buf, n, "UTF-8", "GB18030", NULL, NULL, NULL);
-  }
-}
-
-static gboolean
-read_text_entry (BulletinIssue  *issue,
-                 GFile          *file,
-                 gboolean       *io_error,
-                 GCancellable   *cancellable,
-                 GError        **error)
-{
-  g_autoptr(GFileInputStream) stream = NULL;
-  g_autofree char *buf = g_malloc (TEXT_PREFIX_BYTES);
-  g_autofree char *text = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *date = NULL;
-  g_autofree char *number = NULL;
-  gsize len = 0;
-
-  *io_error = TRUE;
-  stream = g_file_read (file, cancellable, error);
-  if (stream == NULL)
-    return FALSE;
-  if (!g_input_stream_read_all (G_INPUT_STREAM (stream), buf, TEXT_PREFIX_BYTES, &len,
-                                cancellable, error))
-    return FALSE;
-  *io_error = FALSE;
-
-  text = text_prefix_to_utf8 (buf, len);
-  if (text != NULL)
-    {
-      /* The title is the masthead's, as the importer finds it when the
-       * issue loads (else the file name): the row does not change. */
-      char *end = strrchr (text, '\n');
-      g_autoptr(BulletinParsedIssue) head =
-        bulletin_text_parse (text, end != NULL ? (gsize)(end - text) : strlen (text),
-                             bulletin_issue_get_display_name (issue), NULL);
-
-      if (head != NULL)
-        title = g_strdup (head->title);
-      if (bulletin_issue_get_date (issue) == NULL)
-        date = bulletin_date_from_string (text);
-      number = bulletin_number_from_string (text);
-    }
-  if (number == NULL)
-    number = bulletin_number_from_string (bulletin_issue_get_display_name (issue));
-
-  /* the number of articles is known only once the importer has run */
-  bulletin_issue_set_metadata (issue, title, date, number, NULL, 0);
-  return TRUE;
-}
-
-static char *
-folder_extra (GFile        *folder,
-              GCancellable *cancellable)
-{
-  g_autoptr(GFile) meta = g_file_get_child (folder, "issue.json");
-  g_autoptr(GFileInfo) info = g_file_query_info (meta,
-                                                 G_FILE_ATTRIBUTE_STANDARD_SIZE ","
-                                                 G_FILE_ATTRIBUTE_TIME_MODIFIED ","
-                                                 G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
-                                                 G_FILE_QUERY_INFO_NONE, cancellable, NULL);
-
-  if (info == NULL)
-    return g_strdup ("-");
-  return g_strdup_printf ("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT ":%u",
-                          (guint64)g_file_info_get_size (info),
-                          g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED),
-                          g_file_info_get_attribute_uint32 (info,
-                                                            G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC));
-}
-
-/* Returns FALSE when the folder is not an issue (no ninjs file in it). */
-static gboolean
-read_folder_entry (BulletinIssue  *issue,
-                   GFile          *folder,
-                   gboolean       *io_error,
-                   GCancellable   *cancellable,
-                   GError        **error)
-{
-  g_autoptr(GPtrArray) articles = NULL;
-  g_autofree char *first = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *date = NULL;
-  g_autofree char *number = NULL;
-  gboolean has_meta = FALSE;
-  guint n = 0;
-
-  /* the articles the issue will load: links judged by the one rule */
-  *io_error = TRUE;
-  articles = bulletin_archive_list_articles (folder, &has_meta, NULL, cancellable, error);
-  if (articles == NULL)
-    return FALSE;
-  *io_error = FALSE;
-  n = articles->len;
-  if (n > 0)
-    first = g_strdup (g_ptr_array_index (articles, 0));
-
-  if (n == 0 && !has_meta)
-    return FALSE;
-
-  if (has_meta)
-    {
-      g_autoptr(GFile) meta = g_file_get_child (folder, "issue.json");
-      BulletinNinjsSkim skim;
-      gboolean meta_io_error;
-
-      /* A broken issue.json is a warning when the issue loads, not a
-       * reason to refuse the folder: its articles are still there. */
-      if (skim_ninjs_file (meta, "issue.json", &skim, &meta_io_error, cancellable, NULL))
-        {
-          title = g_steal_pointer (&skim.headline);
-          date = g_steal_pointer (&skim.date);
-          bulletin_ninjs_skim_clear (&skim);
-        }
-    }
-
-  if (date == NULL && bulletin_issue_get_date (issue) == NULL && first != NULL)
-    {
-      g_autoptr(GFile) child = g_file_get_child (folder, first);
-      BulletinNinjsSkim skim;
-      gboolean child_io_error;
-
-      if (skim_ninjs_file (child, first, &skim, &child_io_error, cancellable, NULL))
-        {
-          date = g_steal_pointer (&skim.date);
-          bulletin_ninjs_skim_clear (&skim);
-        }
-    }
-
-  number = bulletin_number_from_string (title);
-  if (number == NULL)
-    number = bulletin_number_from_string (bulletin_issue_get_display_name (issue));
-
-  bulletin_issue_set_metadata (issue, title, date, number, NULL, n);
-  return TRUE;
-}
-
-static gboolean
-read_ninjs_entry (BulletinIssue  *issue,
-                  GFile          *file,
-                  gboolean       *io_error,
-                  GCancellable   *cancellable,
-                  GError        **error)
-{
-  BulletinNinjsSkim skim;
-  g_autofree char *number = NULL;
-
-  if (!skim_ninjs_file (file, bulletin_issue_get_display_name (issue), &skim, io_error,
-                        cancellable, error))
-    return FALSE;
-
-  number = bulletin_number_from_string (skim.headline);
-  if (number == NULL)
-    number = bulletin_number_from_string (bulletin_issue_get_display_name (issue));
-  bulletin_issue_set_metadata (issue, skim.is_array ? NULL : skim.headline, skim.date, number,
-                               NULL, skim.n_articles);
-  bulletin_ninjs_skim_clear (&skim);
-  return TRUE;
-}
-
-/* a file of a format whose skim is in the formats' table */
+/* Lists @issue by its format's skim: the number, when the format found
+ * none, from the title, else from the name. */
 static gboolean
 read_format_entry (BulletinIssue  *issue,
-                   GFile          *file,
                    gboolean       *io_error,
                    GCancellable   *cancellable,
                    GError        **error)
 {
+  const char *display_name = bulletin_issue_get_display_name (issue);
   BulletinFormatSkim skim;
-  g_autofree char *number = NULL;
 
-  if (!bulletin_format_skim_file (bulletin_issue_get_kind (issue), file,
-                                  bulletin_issue_get_display_name (issue), &skim, io_error,
-                                  cancellable, error))
-    return FALSE;
+  if (!bulletin_format_skim_file (bulletin_issue_get_kind (issue), bulletin_issue_get_file (issue),
+                                  display_name, &skim, io_error, cancellable, error))
+    {
+      bulletin_format_skim_clear (&skim);
+      return FALSE;
+    }
 
-  number = bulletin_number_from_string (skim.title);
-  if (number == NULL)
-    number = bulletin_number_from_string (bulletin_issue_get_display_name (issue));
-  bulletin_issue_set_metadata (issue, skim.title, skim.date, number, NULL, skim.n_articles);
+  if (skim.number == NULL)
+    skim.number = bulletin_number_from_string (skim.title);
+  if (skim.number == NULL)
+    skim.number = bulletin_number_from_string (display_name);
+  bulletin_issue_set_metadata (issue, skim.title, skim.date, skim.number, NULL, skim.n_articles);
   bulletin_format_skim_clear (&skim);
   return TRUE;
 }
@@ -587,28 +371,13 @@ read_entry (BulletinIssue *issue,
             GCancellable  *cancellable)
 {
   g_autoptr(GError) error = NULL;
-  GFile *file = bulletin_issue_get_file (issue);
   gboolean io_error = FALSE;
-  gboolean ok = FALSE;
+  gboolean ok;
 
-  switch (bulletin_issue_get_kind (issue))
-    {
-    case BULLETIN_ISSUE_NINJS_FILE:
-      ok = read_ninjs_entry (issue, file, &io_error, cancellable, &error);
-      break;
-    case BULLETIN_ISSUE_TEXT_FILE:
-      ok = read_text_entry (issue, file, &io_error, cancellable, &error);
-      break;
-    case BULLETIN_ISSUE_NINJS_FOLDER:
-      ok = read_folder_entry (issue, file, &io_error, cancellable, &error);
-      if (!ok && error == NULL)
-        return READ_SKIP;
-      break;
-    default:
-      ok = read_format_entry (issue, file, &io_error, cancellable, &error);
-      break;
-    }
-
+  ok = read_format_entry (issue, &io_error, cancellable, &error);
+  /* a folder without articles */
+  if (!ok && error == NULL)
+    return READ_SKIP;
   if (ok)
     return READ_OK;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -688,8 +457,7 @@ take_from_cache (Scan  *scan,
 
   if (scan->cache == NULL)
     return FALSE;
-  if (entry->kind == BULLETIN_ISSUE_NINJS_FOLDER)
-    extra = folder_extra (entry->file, scan->cancellable);
+  extra = bulletin_format_dup_stamp (entry->kind, entry->file, scan->cancellable);
   hit = bulletin_archive_cache_lookup (scan->cache, entry->name, entry->kind, entry->size,
                                        entry->mtime, extra);
   /* then the shared cache beside the archive, copied into ours */
@@ -741,8 +509,7 @@ read_and_push (Scan  *scan,
       cached->size = entry->size;
       cached->mtime = entry->mtime;
       cached->skip = result == READ_SKIP;
-      if (entry->kind == BULLETIN_ISSUE_NINJS_FOLDER)
-        cached->extra = folder_extra (entry->file, NULL);
+      cached->extra = bulletin_format_dup_stamp (entry->kind, entry->file, NULL);
       g_mutex_lock (&scan->lock);
       bulletin_archive_cache_store (scan->cache, entry->name, cached);
       g_mutex_unlock (&scan->lock);
@@ -849,7 +616,7 @@ entry_new (GFileEnumerator *enumerator,
   entry->name = g_strdup (g_file_info_get_name (info));
   entry->file = g_steal_pointer (&child);
   entry->kind = kind;
-  entry->size = kind == BULLETIN_ISSUE_NINJS_FOLDER ? 0 : (guint64)g_file_info_get_size (info);
+  entry->size = bulletin_format_kind_is_folder (kind) ? 0 : (guint64)g_file_info_get_size (info);
   entry->mtime = (gint64)g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED)
                  * G_USEC_PER_SEC +
                  g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC);
@@ -915,81 +682,61 @@ compare_infos_by_name (gconstpointer a,
                  g_file_info_get_name (*(GFileInfo * const *)b));
 }
 
-static gboolean
-scan_run_with (Scan          *scan,
-               ScanState     *state,
-               GFile         *location,
-               GCancellable  *cancellable,
-               GError       **error)
+/* The listing cache of @location (the shared one, when this scan writes
+ * it), and the shared one beside the archive to read from. */
+static void
+load_caches (ScanState             *state,
+             GFile                 *location,
+             BulletinArchiveCache **cache,
+             BulletinArchiveCache **shared_cache)
 {
-  g_autoptr(GFileInfo) root_info = NULL;
-  g_autoptr(GFileEnumerator) enumerator = NULL;
-  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)entry_free);
-  g_autoptr(GPtrArray) misses = g_ptr_array_new ();
-  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(BulletinArchiveCache) cache = NULL;
-  g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(BulletinArchiveLinks) checker = NULL;
-  g_autoptr(BulletinArchiveCache) shared_cache = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gboolean cancelled = FALSE;
-  gboolean stop = FALSE;   /* a read cancelled while listing: read_misses stops too */
-  GFileInfo *info;
-  GFileType type;
-  gint64 t0 = g_get_monotonic_time ();
+  g_autofree char *uri = g_file_get_uri (location);
+  g_autofree char *path = bulletin_archive_dup_cache_path (location);
+  g_autofree char *shared_path = bulletin_archive_dup_shared_cache_path (location);
+  const char *env = g_getenv ("BULLETIN_SHARED_INDEX");
 
-  root_info = g_file_query_info (location, G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                 G_FILE_QUERY_INFO_NONE, cancellable, error);
-  if (root_info == NULL)
-    return FALSE;
-  type = g_file_info_get_file_type (root_info);
-  if (type != G_FILE_TYPE_DIRECTORY)
-    return scan_single_file (state, location, type, cancellable, error);
-
-  if (location_is_cacheable (location))
+  /* the shared one names no URI: the file server and its clients mount
+   * the archive at different places */
+  if (state->shared_writer && shared_path != NULL)
     {
-      g_autofree char *uri = g_file_get_uri (location);
-      g_autofree char *path = bulletin_archive_dup_cache_path (location);
-      g_autofree char *shared_path = bulletin_archive_dup_shared_cache_path (location);
-      const char *env = g_getenv ("BULLETIN_SHARED_INDEX");
-
-      /* the shared one names no URI: the file server and its clients
-       * mount the archive at different places */
-      if (state->shared_writer && shared_path != NULL)
-        cache = bulletin_archive_cache_load (shared_path, BULLETIN_ARCHIVE_CACHE_SHARED);
-      else
-        {
-          cache = bulletin_archive_cache_load (path, uri);
-          if (shared_path != NULL && g_strcmp0 (env, "0") != 0 &&
-              g_file_test (shared_path, G_FILE_TEST_IS_REGULAR))
-            shared_cache = bulletin_archive_cache_load (shared_path, BULLETIN_ARCHIVE_CACHE_SHARED);
-        }
-      scan->cache = cache;
-      scan->shared_cache = shared_cache;
-      g_debug ("archive scan: cache loaded after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
+      *cache = bulletin_archive_cache_load (shared_path, BULLETIN_ARCHIVE_CACHE_SHARED);
+      return;
     }
+  *cache = bulletin_archive_cache_load (path, uri);
+  if (shared_path != NULL && g_strcmp0 (env, "0") != 0 &&
+      g_file_test (shared_path, G_FILE_TEST_IS_REGULAR))
+    *shared_cache = bulletin_archive_cache_load (shared_path, BULLETIN_ARCHIVE_CACHE_SHARED);
+}
 
-  enumerator = g_file_enumerate_children (location, ENTRY_ATTRIBUTES, G_FILE_QUERY_INFO_NONE,
-                                          cancellable, error);
-  if (enumerator == NULL)
-    return FALSE;
+/* Lists the folder.  While it is listed, what the cache knows is listed
+ * at once (a second opening reads no issue file), and on a first opening
+ * the first entry is read at once, so that something shows without
+ * waiting for a long listing (5,000 entries on a file server).  Links
+ * are put in @links, to be judged once the listing is complete. */
+static gboolean
+list_entries (Scan             *scan,
+              GFileEnumerator  *enumerator,
+              GPtrArray        *entries,
+              GHashTable       *names,
+              GPtrArray        *links,
+              gboolean         *stop,
+              GCancellable     *cancellable,
+              GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  GFileInfo *info;
 
-  /* While the folder is listed, what the cache knows is listed at once (a
-   * second opening reads no issue file), and on a first opening the first
-   * entry is read at once, so that something shows without waiting for a
-   * long listing (5,000 entries on a file server). */
   while ((info = g_file_enumerator_next_file (enumerator, cancellable, &local_error)) != NULL)
     {
-      /* links are judged once the listing is complete, in name order */
       if (bulletin_archive_links_is_link (info))
         {
           g_ptr_array_add (links, info);
           continue;
         }
       if (!take_entry (scan, entries, names, entry_new (enumerator, info)))
-        stop = TRUE;
+        *stop = TRUE;
       g_object_unref (info);
-      if (stop)
+      if (*stop)
         break;
     }
   if (local_error != NULL)
@@ -997,6 +744,23 @@ scan_run_with (Scan          *scan,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
+  return TRUE;
+}
+
+/* Judges the links, in name order: a duplicate is left out, a link out
+ * of the archive listed as refused, the others listed as entries.
+ * Returns FALSE when a read was cancelled. */
+static gboolean
+take_links (Scan            *scan,
+            GFile           *location,
+            GFileEnumerator *enumerator,
+            GPtrArray       *links,
+            GPtrArray       *entries,
+            GHashTable      *names,
+            GCancellable    *cancellable)
+{
+  g_autoptr(BulletinArchiveLinks) checker = NULL;
+  gboolean stop = FALSE;
 
   g_ptr_array_sort (links, compare_infos_by_name);
   for (guint i = 0; i < links->len && !stop; i++)
@@ -1021,13 +785,18 @@ scan_run_with (Scan          *scan,
           break;
         }
     }
+  return !stop;
+}
 
-  update_total (scan);
-  g_debug ("archive scan: %u entries listed after %.1f ms", entries->len,
-           (g_get_monotonic_time () - t0) / 1e3);
+/* Reads the entries the cache did not know, newest names first, so that
+ * the list fills in roughly in its final order.  FALSE when cancelled. */
+static gboolean
+read_unknown_entries (Scan      *scan,
+                      GPtrArray *entries,
+                      GFile     *location)
+{
+  g_autoptr(GPtrArray) misses = g_ptr_array_new ();
 
-  /* then the rest, newest names first, so that the list fills in roughly
-   * in its final order */
   for (guint i = 0; i < entries->len; i++)
     {
       Entry *entry = g_ptr_array_index (entries, i);
@@ -1036,22 +805,78 @@ scan_run_with (Scan          *scan,
         g_ptr_array_add (misses, entry);
     }
   g_ptr_array_sort (misses, compare_entries_newest_first);
+  return read_misses (scan, misses, location);
+}
 
-  cancelled = !read_misses (scan, misses, location);
+/* A cancelled scan keeps what it learnt, and forgets nothing. */
+static void
+save_cache (BulletinArchiveCache *cache,
+            GHashTable           *names,
+            gboolean              cancelled,
+            GCancellable         *cancellable)
+{
+  g_autoptr(GError) save_error = NULL;
 
+  if (!cancelled && !g_cancellable_is_cancelled (cancellable))
+    bulletin_archive_cache_retain (cache, names);
+  if (bulletin_archive_cache_is_dirty (cache) &&
+      !bulletin_archive_cache_save (cache, &save_error))
+    g_warning ("Could not write the archive metadata cache: %s", save_error->message);
+}
+
+static gboolean
+scan_run_with (Scan          *scan,
+               ScanState     *state,
+               GFile         *location,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(GFileInfo) root_info = NULL;
+  g_autoptr(GFileEnumerator) enumerator = NULL;
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)entry_free);
+  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(BulletinArchiveCache) cache = NULL;
+  g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(BulletinArchiveCache) shared_cache = NULL;
+  gboolean cancelled = FALSE;
+  gboolean stop = FALSE;   /* a read cancelled while listing: read_misses stops too */
+  GFileType type;
+  gint64 t0 = g_get_monotonic_time ();
+
+  root_info = g_file_query_info (location, G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                 G_FILE_QUERY_INFO_NONE, cancellable, error);
+  if (root_info == NULL)
+    return FALSE;
+  type = g_file_info_get_file_type (root_info);
+  if (type != G_FILE_TYPE_DIRECTORY)
+    return scan_single_file (state, location, type, cancellable, error);
+
+  if (location_is_cacheable (location))
+    {
+      load_caches (state, location, &cache, &shared_cache);
+      scan->cache = cache;
+      scan->shared_cache = shared_cache;
+      g_debug ("archive scan: cache loaded after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
+    }
+
+  enumerator = g_file_enumerate_children (location, ENTRY_ATTRIBUTES, G_FILE_QUERY_INFO_NONE,
+                                          cancellable, error);
+  if (enumerator == NULL)
+    return FALSE;
+  if (!list_entries (scan, enumerator, entries, names, links, &stop, cancellable, error))
+    return FALSE;
+  if (!stop)
+    stop = !take_links (scan, location, enumerator, links, entries, names, cancellable);
+
+  update_total (scan);
+  g_debug ("archive scan: %u entries listed after %.1f ms", entries->len,
+           (g_get_monotonic_time () - t0) / 1e3);
+
+  cancelled = !read_unknown_entries (scan, entries, location);
   g_debug ("archive scan: entries read after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
 
   if (cache != NULL)
-    {
-      g_autoptr(GError) save_error = NULL;
-
-      /* a cancelled scan keeps what it learnt, and forgets nothing */
-      if (!cancelled && !g_cancellable_is_cancelled (cancellable))
-        bulletin_archive_cache_retain (cache, names);
-      if (bulletin_archive_cache_is_dirty (cache) &&
-          !bulletin_archive_cache_save (cache, &save_error))
-        g_warning ("Could not write the archive metadata cache: %s", save_error->message);
-    }
+    save_cache (cache, names, cancelled, cancellable);
 
   g_debug ("archive scan: done after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
   return !g_cancellable_set_error_if_cancelled (cancellable, error);
@@ -1983,7 +1808,7 @@ bulletin_archive_resolve_image (BulletinArchive  *self,
   if (issue != NULL)
     {
       GFile *file = bulletin_issue_get_file (issue);
-      g_autoptr(GFile) base = bulletin_issue_get_kind (issue) == BULLETIN_ISSUE_NINJS_FOLDER
+      g_autoptr(GFile) base = bulletin_format_kind_is_folder (bulletin_issue_get_kind (issue))
                               ? g_object_ref (file) : g_file_get_parent (file);
       g_autofree char *relative = base ? g_file_get_relative_path (folder, base) : NULL;
 
@@ -2266,7 +2091,7 @@ sync_folder_monitors (BulletinArchive *self)
     {
       BulletinIssue *issue = g_hash_table_lookup (self->by_name, key);
 
-      if (issue == NULL || bulletin_issue_get_kind (issue) != BULLETIN_ISSUE_NINJS_FOLDER)
+      if (issue == NULL || !bulletin_format_kind_is_folder (bulletin_issue_get_kind (issue)))
         g_hash_table_iter_remove (&iter);
     }
 
@@ -2277,7 +2102,7 @@ sync_folder_monitors (BulletinArchive *self)
       g_autoptr(GFile) folder = NULL;
       GFileMonitor *monitor;
 
-      if (bulletin_issue_get_kind (value) != BULLETIN_ISSUE_NINJS_FOLDER ||
+      if (!bulletin_format_kind_is_folder (bulletin_issue_get_kind (value)) ||
           g_hash_table_contains (self->folder_monitors, key))
         continue;
       folder = g_file_get_child (self->location, key);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "bulletin-bookmark.h"
 
 struct _BulletinBookmark
@@ -16,6 +18,9 @@ struct _BulletinBookmark
   char    *archive_name;
   gint64   added;
   gint64   modified;
+  /* the first half of the SHA-256 of article_id: names the bookmark's
+   * group in the key file (bulletin-annotations), made once */
+  guint8   id_digest[16];
 };
 
 G_DEFINE_FINAL_TYPE (BulletinBookmark, bulletin_bookmark, G_TYPE_OBJECT)
@@ -47,6 +52,41 @@ bulletin_bookmark_init (BulletinBookmark *self)
 {
 }
 
+static void
+compute_id_digest (BulletinBookmark *self)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize length = sizeof digest;
+
+  g_checksum_update (sum, (const guchar *) self->article_id, -1);
+  g_checksum_get_digest (sum, digest, &length);
+  memcpy (self->id_digest, digest, sizeof self->id_digest);
+}
+
+/* A bookmark whose id digest is known (@digest, 16 bytes: read from the
+ * key file), or made here (@digest %NULL). */
+BulletinBookmark *
+_bulletin_bookmark_new_with_digest (const char   *article_id,
+                                    const guint8 *digest)
+{
+  BulletinBookmark *self = g_object_new (BULLETIN_TYPE_BOOKMARK, NULL);
+
+  self->article_id = g_strdup (article_id);
+  if (digest != NULL)
+    memcpy (self->id_digest, digest, sizeof self->id_digest);
+  else
+    compute_id_digest (self);
+  return self;
+}
+
+/* The first 16 bytes of the SHA-256 of the article id. */
+const guint8 *
+_bulletin_bookmark_get_id_digest (BulletinBookmark *self)
+{
+  return self->id_digest;
+}
+
 /**
  * bulletin_bookmark_new:
  * @article_id: the stable id of the article
@@ -60,8 +100,7 @@ bulletin_bookmark_new (const char *article_id)
 
   g_return_val_if_fail (article_id != NULL, NULL);
 
-  self = g_object_new (BULLETIN_TYPE_BOOKMARK, NULL);
-  self->article_id = g_strdup (article_id);
+  self = _bulletin_bookmark_new_with_digest (article_id, NULL);
   self->added = self->modified = g_get_real_time ();
   return self;
 }
@@ -116,7 +155,11 @@ void
 _bulletin_bookmark_assign (BulletinBookmark *self,
                            BulletinBookmark *from)
 {
-  replace (&self->article_id, from->article_id);
+  if (g_strcmp0 (self->article_id, from->article_id) != 0)
+    {
+      replace (&self->article_id, from->article_id);
+      memcpy (self->id_digest, from->id_digest, sizeof self->id_digest);
+    }
   replace (&self->headline, from->headline);
   replace (&self->issue_id, from->issue_id);
   replace (&self->issue_title, from->issue_title);

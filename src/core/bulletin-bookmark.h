@@ -47,5 +47,8 @@ void                _bulletin_bookmark_assign          (BulletinBookmark  *self,
                                                         BulletinBookmark  *from);
 gboolean            _bulletin_bookmark_equal           (BulletinBookmark  *a,
                                                         BulletinBookmark  *b);
+BulletinBookmark   *_bulletin_bookmark_new_with_digest (const char        *article_id,
+                                                        const guint8      *digest);
+const guint8       *_bulletin_bookmark_get_id_digest   (BulletinBookmark  *self);
 
 G_END_DECLS

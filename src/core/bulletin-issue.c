@@ -5,13 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bulletin-corrections.h"
 #include "bulletin-date.h"
 #include "bulletin-formats.h"
 #include "bulletin-issue.h"
 #include "bulletin-issue-private.h"
-#include "bulletin-ninjs-reader.h"
-#include "bulletin-text-import.h"
-#include "bulletin-archive-links.h"
 
 struct _BulletinIssue
 {
@@ -198,7 +196,7 @@ bulletin_issue_new (GFile             *file,
   if (self->display_name == NULL)
     self->display_name = g_file_get_uri (file);
   self->collate_key = g_utf8_collate_key_for_filename (self->display_name, -1);
-  if (kind != BULLETIN_ISSUE_NINJS_FOLDER)
+  if (!bulletin_format_kind_is_folder (kind))
     {
       const char *dot = strrchr (self->display_name, '.');
 
@@ -487,10 +485,7 @@ bulletin_issue_kind_for_file (GFile             *file,
     return FALSE;
 
   if (type == G_FILE_TYPE_DIRECTORY)
-    {
-      *kind = BULLETIN_ISSUE_NINJS_FOLDER;
-      return TRUE;
-    }
+    return bulletin_format_kind_for_folder (kind);
   /* a link that could not be followed is listed, as an entry that cannot
    * be read, rather than silently left out */
   if (type != G_FILE_TYPE_REGULAR && type != G_FILE_TYPE_SYMBOLIC_LINK)
@@ -499,76 +494,11 @@ bulletin_issue_kind_for_file (GFile             *file,
   return bulletin_format_kind_for_name (name, kind);
 }
 
-static BulletinParsedIssue *
-parse_folder (GFile         *folder,
-              GCancellable  *cancellable,
-              GError       **error)
-{
-  g_autoptr(GPtrArray) names = NULL;
-  g_autoptr(GPtrArray) left_out = NULL;
-  g_autoptr(BulletinParsedIssue) result = bulletin_parsed_issue_new ();
-  g_autoptr(GFile) meta_file = NULL;
-  gboolean has_meta = FALSE;
-
-  /* the same articles as the scan counts: links judged by one rule */
-  names = bulletin_archive_list_articles (folder, &has_meta, &left_out, cancellable, error);
-  if (names == NULL)
-    return NULL;
-  for (guint i = 0; i < left_out->len; i++)
-    bulletin_parsed_issue_add_warning (result, "%s", (char *)g_ptr_array_index (left_out, i));
-
-  meta_file = g_file_get_child (folder, "issue.json");
-  if (has_meta)
-    {
-      g_autoptr(GError) local_error = NULL;
-      g_autoptr(BulletinParsedIssue) meta =
-        bulletin_issue_parse_file (meta_file, BULLETIN_ISSUE_NINJS_FILE, cancellable, &local_error);
-
-      if (meta == NULL)
-        bulletin_parsed_issue_add_warning (result, "%s", local_error->message);
-      else
-        {
-          result->title = g_steal_pointer (&meta->title);
-          result->date = g_steal_pointer (&meta->date);
-          result->number = g_steal_pointer (&meta->number);
-          result->edition = g_steal_pointer (&meta->edition);
-          result->uri = g_steal_pointer (&meta->uri);
-          result->language = g_steal_pointer (&meta->language);
-        }
-    }
-
-  for (guint i = 0; i < names->len; i++)
-    {
-      g_autoptr(GFile) child = g_file_get_child (folder, g_ptr_array_index (names, i));
-      g_autoptr(GError) local_error = NULL;
-      g_autoptr(BulletinParsedIssue) part =
-        bulletin_issue_parse_file (child, BULLETIN_ISSUE_NINJS_FILE, cancellable, &local_error);
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
-
-      /* One bad article does not take the issue down: it is reported. */
-      if (part == NULL)
-        {
-          bulletin_parsed_issue_add_warning (result, "%s", local_error->message);
-          continue;
-        }
-      for (guint j = 0; j < part->articles->len; j++)
-        g_ptr_array_add (result->articles, g_object_ref (g_ptr_array_index (part->articles, j)));
-      for (guint j = 0; j < part->warnings->len; j++)
-        g_ptr_array_add (result->warnings, g_strdup (g_ptr_array_index (part->warnings, j)));
-      if (result->date == NULL && part->date != NULL)
-        result->date = g_strdup (part->date);
-    }
-
-  return g_steal_pointer (&result);
-}
-
 /**
  * bulletin_issue_parse_file:
  *
  * Reads @file (any GIO location: local, smb://, sftp://, a document
- * portal path) and parses it as @kind.
+ * portal path) and parses it as @kind, by the formats' table.
  *
  * Returns: (transfer full) (nullable): the parsed issue
  */
@@ -578,20 +508,9 @@ bulletin_issue_parse_file (GFile              *file,
                            GCancellable       *cancellable,
                            GError            **error)
 {
-  g_autofree char *contents = NULL;
-  g_autofree char *name = NULL;
-  gsize len = 0;
-
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
-  if (kind == BULLETIN_ISSUE_NINJS_FOLDER)
-    return parse_folder (file, cancellable, error);
-
-  name = g_file_get_basename (file);
-  if (!g_file_load_contents (file, cancellable, &contents, &len, NULL, error))
-    return NULL;
-
-  return bulletin_format_parse (kind, contents, len, file, name, error);
+  return bulletin_format_parse_file (kind, file, cancellable, error);
 }
 
 static char *
@@ -858,7 +777,8 @@ bulletin_issue_dup_text_details (BulletinIssue *self)
 
   g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
 
-  if (self->kind != BULLETIN_ISSUE_TEXT_FILE || !self->loaded || self->encoding == NULL)
+  /* only the plain-text reader decodes, and says from what */
+  if (!self->loaded || self->encoding == NULL)
     return NULL;
   s = g_string_new (NULL);
   /* Translators: %s is an encoding, e.g. GB18030 */

@@ -152,16 +152,7 @@ read_news_item (xmlNode *item)
   if (language == NULL)
     language = bulletin_newsml_lang (main != NULL ? main : item);
 
-  if (headline != NULL)
-    bulletin_article_append_block (article, BULLETIN_BLOCK_HEADLINE, headline, -1);
-  if (subtitle != NULL)
-    bulletin_article_append_block (article, BULLETIN_BLOCK_SUBTITLE, subtitle, -1);
-  if (byline != NULL)
-    bulletin_article_append_block (article, BULLETIN_BLOCK_BYLINE, byline, -1);
-  if (dateline != NULL)
-    bulletin_article_append_block (article, BULLETIN_BLOCK_DATELINE, dateline, -1);
-  if (credit != NULL)
-    bulletin_article_append_block (article, BULLETIN_BLOCK_SOURCE, credit, -1);
+  bulletin_newsml_append_lines (article, headline, subtitle, byline, dateline, credit);
 
   if (!append_content (article, item))
     {
@@ -530,10 +521,6 @@ bulletin_newsml_g2_skim (const char          *data,
   (void)file;
   if (parsed == NULL)
     return FALSE;
-  skim->title = g_steal_pointer (&parsed->title);
-  skim->date = g_steal_pointer (&parsed->date);
-  if (skim->date == NULL && parsed->articles->len > 0)
-    skim->date = bulletin_date_from_string (bulletin_article_get_date (g_ptr_array_index (parsed->articles, 0)));
-  skim->n_articles = parsed->articles->len;
+  bulletin_format_skim_parsed (parsed, skim);
   return TRUE;
 }

@@ -14,6 +14,27 @@
 
 G_DEFINE_QUARK (bulletin-newsml-error-quark, bulletin_newsml_error)
 
+void
+bulletin_newsml_unrecognised (const char  *display_name,
+                              GError     **error)
+{
+  /* Translators: %s is a file name */
+  g_set_error (error, BULLETIN_NEWSML_ERROR, BULLETIN_NEWSML_ERROR_NOT_NEWSML,
+               _("%s: neither NewsML-G2 nor NewsML 1 (no newsItem, packageItem, newsMessage or NewsML element at its start)"),
+               display_name);
+}
+
+void
+bulletin_newsml_too_large (const char  *display_name,
+                           guint64      max_bytes,
+                           GError     **error)
+{
+  /* Translators: %s is a file name, %u a size in megabytes */
+  g_set_error (error, BULLETIN_NEWSML_ERROR, BULLETIN_NEWSML_ERROR_TOO_LARGE,
+               _("%s: too large for an XML news file (over %u MB)"), display_name,
+               (guint)(max_bytes / (1024 * 1024)));
+}
+
 static void
 init_libxml (void)
 {
@@ -48,10 +69,7 @@ bulletin_newsml_read_xml (const char  *data,
 
   if (len > BULLETIN_NEWSML_MAX_BYTES)
     {
-      /* Translators: %s is a file name, %u a size in megabytes */
-      g_set_error (error, BULLETIN_NEWSML_ERROR, BULLETIN_NEWSML_ERROR_TOO_LARGE,
-                   _("%s: too large for an XML news file (over %u MB)"), display_name,
-                   (guint)(BULLETIN_NEWSML_MAX_BYTES / (1024 * 1024)));
+      bulletin_newsml_too_large (display_name, BULLETIN_NEWSML_MAX_BYTES, error);
       return NULL;
     }
 
@@ -383,4 +401,28 @@ bulletin_newsml_append_markup (BulletinArticle *article,
   markup = bulletin_newsml_dup_markup (body);
   blocks = bulletin_html_body_parse (markup, -1);
   bulletin_html_body_append (article, blocks);
+}
+
+void
+bulletin_newsml_append_lines (BulletinArticle *article,
+                              const char      *headline,
+                              const char      *subtitle,
+                              const char      *byline,
+                              const char      *dateline,
+                              const char      *credit)
+{
+  const struct {
+    BulletinBlockKind  kind;
+    const char        *text;
+  } lines[] = {
+    { BULLETIN_BLOCK_HEADLINE, headline },
+    { BULLETIN_BLOCK_SUBTITLE, subtitle },
+    { BULLETIN_BLOCK_BYLINE, byline },
+    { BULLETIN_BLOCK_DATELINE, dateline },
+    { BULLETIN_BLOCK_SOURCE, credit },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    if (lines[i].text != NULL)
+      bulletin_article_append_block (article, lines[i].kind, lines[i].text, -1);
 }

@@ -27,6 +27,14 @@ typedef enum {
 
 GQuark    bulletin_newsml_error_quark    (void);
 
+/* the formats' table's words for an .xml file that is no NewsML, and for
+ * one too large to list */
+void      bulletin_newsml_unrecognised   (const char  *display_name,
+                                          GError     **error);
+void      bulletin_newsml_too_large      (const char  *display_name,
+                                          guint64      max_bytes,
+                                          GError     **error);
+
 xmlDoc   *bulletin_newsml_read_xml       (const char  *data,
                                           gsize        len,
                                           const char  *display_name,
@@ -54,5 +62,13 @@ void      bulletin_newsml_append_plain   (BulletinArticle *article,
                                           const char      *text);
 void      bulletin_newsml_append_markup  (BulletinArticle *article,
                                           xmlNode         *container);
+/* The head of an article, each block when it is there: the NewsLines of
+ * NewsML 1, the itemMeta and contentMeta of NewsML-G2. */
+void      bulletin_newsml_append_lines   (BulletinArticle *article,
+                                          const char      *headline,
+                                          const char      *subtitle,
+                                          const char      *byline,
+                                          const char      *dateline,
+                                          const char      *credit);
 
 G_END_DECLS

@@ -203,16 +203,7 @@ read_article (Reader  *r,
   if (credit == NULL)
     credit = bulletin_newsml_text (bulletin_newsml_child (lines, "CopyrightLine"));
 
-  if (headline != NULL)
-    bulletin_article_append_block (article, BULLETIN_BLOCK_HEADLINE, headline, -1);
-  if (subtitle != NULL)
-    bulletin_article_append_block (article, BULLETIN_BLOCK_SUBTITLE, subtitle, -1);
-  if (byline != NULL)
-    bulletin_article_append_block (article, BULLETIN_BLOCK_BYLINE, byline, -1);
-  if (dateline != NULL)
-    bulletin_article_append_block (article, BULLETIN_BLOCK_DATELINE, dateline, -1);
-  if (credit != NULL)
-    bulletin_article_append_block (article, BULLETIN_BLOCK_SOURCE, credit, -1);
+  bulletin_newsml_append_lines (article, headline, subtitle, byline, dateline, credit);
   append_contents (article, component);
 
   /* The item's id names its one article; the articles of a group are
@@ -345,24 +336,4 @@ bulletin_newsml1_parse (const char  *data,
   if (parsed->articles->len == 1 && parsed->title == NULL)
     parsed->title = g_strdup (bulletin_article_get_headline (g_ptr_array_index (parsed->articles, 0)));
   return g_steal_pointer (&parsed);
-}
-
-gboolean
-bulletin_newsml1_skim (const char          *data,
-                       gsize                len,
-                       GFile               *file,
-                       const char          *display_name,
-                       BulletinFormatSkim  *skim,
-                       GError             **error)
-{
-  g_autoptr(BulletinParsedIssue) parsed = bulletin_newsml1_parse (data, len, file, display_name, error);
-
-  if (parsed == NULL)
-    return FALSE;
-  skim->title = g_steal_pointer (&parsed->title);
-  skim->date = g_steal_pointer (&parsed->date);
-  if (skim->date == NULL && parsed->articles->len > 0)
-    skim->date = bulletin_date_from_string (bulletin_article_get_date (g_ptr_array_index (parsed->articles, 0)));
-  skim->n_articles = parsed->articles->len;
-  return TRUE;
 }

@@ -16,11 +16,5 @@ BulletinParsedIssue *bulletin_newsml1_parse (const char          *data,
                                              GFile               *file,
                                              const char          *display_name,
                                              GError             **error);
-gboolean             bulletin_newsml1_skim  (const char          *data,
-                                             gsize                len,
-                                             GFile               *file,
-                                             const char          *display_name,
-                                             BulletinFormatSkim  *skim,
-                                             GError             **error);
 
 G_END_DECLS

@@ -1360,6 +1360,19 @@ dedup_warnings (BulletinParsedIssue *parsed)
   g_ptr_array_set_size (parsed->warnings, j);
 }
 
+/* bulletin_ninjs_parse () as the formats' table calls it: a ninjs file
+ * names no neighbours */
+BulletinParsedIssue *
+bulletin_ninjs_format_parse (const char  *data,
+                             gsize        len,
+                             GFile       *file,
+                             const char  *display_name,
+                             GError     **error)
+{
+  (void)file;
+  return bulletin_ninjs_parse (data, len, display_name, error);
+}
+
 /**
  * bulletin_ninjs_parse:
  * @data: the file's contents

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "bulletin-parsed-issue.h"
 
@@ -21,6 +21,12 @@ GQuark               bulletin_ninjs_error_quark   (void);
  * is used in messages. */
 BulletinParsedIssue *bulletin_ninjs_parse         (const char  *data,
                                                    gsize        len,
+                                                   const char  *display_name,
+                                                   GError     **error);
+/* bulletin_ninjs_parse () as the formats' table calls it */
+BulletinParsedIssue *bulletin_ninjs_format_parse  (const char  *data,
+                                                   gsize        len,
+                                                   GFile       *file,
                                                    const char  *display_name,
                                                    GError     **error);
 

@@ -1044,3 +1044,24 @@ bulletin_ninjs_skim_clear (BulletinNinjsSkim *skim)
   skim->n_articles = 0;
   skim->is_array = FALSE;
 }
+
+gboolean
+bulletin_ninjs_format_skim (const char          *data,
+                            gsize                len,
+                            GFile               *file,
+                            const char          *display_name,
+                            BulletinFormatSkim  *skim,
+                            GError             **error)
+{
+  BulletinNinjsSkim ninjs;
+
+  (void)file;
+  if (!bulletin_ninjs_skim (data, len, display_name, &ninjs, error))
+    return FALSE;
+  skim->number = bulletin_number_from_string (ninjs.headline);
+  skim->title = ninjs.is_array ? NULL : g_steal_pointer (&ninjs.headline);
+  skim->date = g_steal_pointer (&ninjs.date);
+  skim->n_articles = ninjs.n_articles;
+  bulletin_ninjs_skim_clear (&ninjs);
+  return TRUE;
+}

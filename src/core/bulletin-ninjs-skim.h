@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "bulletin-formats.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -31,5 +33,14 @@ gboolean bulletin_ninjs_skim       (const char         *data,
                                     BulletinNinjsSkim  *skim,
                                     GError            **error);
 void     bulletin_ninjs_skim_clear (BulletinNinjsSkim  *skim);
+
+/* The skim as the formats' table lists a ninjs file: an array of items
+ * has no title, and the issue number is looked for in the headline. */
+gboolean bulletin_ninjs_format_skim (const char          *data,
+                                     gsize                len,
+                                     GFile               *file,
+                                     const char          *display_name,
+                                     BulletinFormatSkim  *skim,
+                                     GError             **error);
 
 G_END_DECLS

@@ -34,6 +34,9 @@ struct _BulletinNote
 
 G_DEFINE_FINAL_TYPE (BulletinNote, bulletin_note, G_TYPE_OBJECT)
 
+static gboolean replace (char       **field,
+                         const char  *value);
+
 enum {
   PROP_0,
   PROP_TEXT,
@@ -125,6 +128,28 @@ _bulletin_note_new_with_uuid (const char *uuid,
   self->uuid = g_strdup (uuid);
   self->article_id = g_strdup (article_id);
   return self;
+}
+
+/* Sets the fields a note read from the key file has, at once and without
+ * telling anyone (no one holds the note yet). */
+void
+_bulletin_note_set_all (BulletinNote *self,
+                        const char   *text,
+                        const char   *headline,
+                        const char   *issue_id,
+                        const char   *issue_title,
+                        const char   *issue_date,
+                        const char   *archive_uri,
+                        const char   *archive_name)
+{
+  g_free (self->text);
+  self->text = g_strdup (text != NULL ? text : "");
+  replace (&self->headline, headline);
+  replace (&self->issue_id, issue_id);
+  replace (&self->issue_title, issue_title);
+  replace (&self->issue_date, issue_date);
+  replace (&self->archive_uri, archive_uri);
+  replace (&self->archive_name, archive_name);
 }
 
 /**

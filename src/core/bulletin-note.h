@@ -90,6 +90,14 @@ BulletinAnchorState bulletin_note_get_anchor_state     (BulletinNote      *self)
 /* internal to the store */
 BulletinNote       *_bulletin_note_new_with_uuid       (const char        *uuid,
                                                         const char        *article_id);
+void                _bulletin_note_set_all             (BulletinNote      *self,
+                                                        const char        *text,
+                                                        const char        *headline,
+                                                        const char        *issue_id,
+                                                        const char        *issue_title,
+                                                        const char        *issue_date,
+                                                        const char        *archive_uri,
+                                                        const char        *archive_name);
 void                _bulletin_note_assign              (BulletinNote      *self,
                                                         BulletinNote      *from);
 gboolean            _bulletin_note_equal               (BulletinNote      *a,

@@ -678,88 +678,86 @@ bulletin_text_dup_encoding_names (void)
   return names;
 }
 
-/**
- * bulletin_text_decode:
- *
- * Finds the encoding of a plain-text file and decodes it: a byte-order
- * mark (UTF-8, UTF-16LE, UTF-16BE) decides; else valid UTF-8 is UTF-8;
- * else GB18030 and Big5 each decode a sample, and the one whose reading is
- * the most plausible Chinese (see bulletin_text_score_chinese ()) decodes
- * the whole file.  Binary data is refused.
- *
- * Returns: (transfer full) (nullable): the decoded text
- */
-BulletinDecodedText *
-bulletin_text_decode (const char  *data,
-                      gsize        len,
-                      const char  *display_name,
-                      GError     **error)
+static BulletinDecodedText *
+empty_error (const char  *display_name,
+             GError     **error)
 {
-  Candidate candidates[] = {
-    { "GB18030", "GB18030", -1, 0 },
-    { "BIG5", "Big5", -1, 0 },
-    { "UTF-8", "UTF-8", -1, 0 },         /* damaged UTF-8, replaced bytes */
-  };
-  gsize sample_len, out_len = 0, bad = 0;
+  g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_EMPTY,
+               _("%s: the file is empty"), display_name);
+  return NULL;
+}
+
+static BulletinDecodedText *
+binary_error (const char  *display_name,
+              GError     **error)
+{
+  g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_BINARY,
+               _("%s: not a text file (it contains binary data)"), display_name);
+  return NULL;
+}
+
+/* A UTF-8 file after its byte-order mark. */
+static BulletinDecodedText *
+decode_utf8_bom (const char  *data,
+                 gsize        len,
+                 const char  *display_name,
+                 GError     **error)
+{
+  gsize out_len = 0;
   guint n_replaced = 0;
-  gboolean nul_checked = FALSE;
   char *text;
 
-  g_return_val_if_fail (data != NULL || len == 0, NULL);
-
-  if (display_name == NULL)
-    display_name = "?";
-
-  /* Byte-order marks. */
-  if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
-    {
-      data += 3;
-      len -= 3;
-      if (len == 0)
-        goto empty;
-      if (memchr (data, 0, len) != NULL)
-        goto binary;
-      if (g_utf8_validate_len (data, len, NULL))
-        return decoded_new (copy_text (data, len), len, "UTF-8", 0);
-      text = utf8_decode_lossy (data, len, &out_len, &n_replaced);
-      return decoded_new (text, out_len, "UTF-8", n_replaced);
-    }
-  if (len >= 2 && (((guchar)data[0] == 0xFF && (guchar)data[1] == 0xFE) ||
-                   ((guchar)data[0] == 0xFE && (guchar)data[1] == 0xFF)))
-    {
-      const char *charset = (guchar)data[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
-
-      if (len == 2)
-        goto empty;
-      text = iconv_decode (data + 2, len - 2, charset, FALSE, &out_len, &n_replaced, &bad);
-      if (text == NULL)
-        {
-          g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_ENCODING,
-                       /* a plain %lu: xgettext cannot see through G_GSIZE_FORMAT */
-                       _("%s: the file says it is %s, but byte %lu is not"),
-                       display_name, charset, (gulong) (bad + 2));
-          return NULL;
-        }
-      if (memchr (text, 0, out_len) != NULL)
-        {
-          g_free (text);
-          goto binary;
-        }
-      return decoded_new (text, out_len, charset, n_replaced);
-    }
-
   if (len == 0)
-    goto empty;
-  if (looks_binary (data, len))
-    goto binary;
-
-  /* valid UTF-8 has no NUL (g_utf8_validate_len () refuses it) */
+    return empty_error (display_name, error);
+  if (memchr (data, 0, len) != NULL)
+    return binary_error (display_name, error);
   if (g_utf8_validate_len (data, len, NULL))
     return decoded_new (copy_text (data, len), len, "UTF-8", 0);
+  text = utf8_decode_lossy (data, len, &out_len, &n_replaced);
+  return decoded_new (text, out_len, "UTF-8", n_replaced);
+}
 
-  /* Legacy encodings: score a sample in each. */
-  sample_len = MIN (len, SAMPLE_BYTES);
-  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+/* A UTF-16 file, its byte-order mark (2 bytes) included. */
+static BulletinDecodedText *
+decode_utf16_bom (const char  *data,
+                  gsize        len,
+                  const char  *display_name,
+                  GError     **error)
+{
+  const char *charset = (guchar)data[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
+  gsize out_len = 0, bad = 0;
+  guint n_replaced = 0;
+  char *text;
+
+  if (len == 2)
+    return empty_error (display_name, error);
+  text = iconv_decode (data + 2, len - 2, charset, FALSE, &out_len, &n_replaced, &bad);
+  if (text == NULL)
+    {
+      g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_ENCODING,
+                   /* a plain %lu: xgettext cannot see through G_GSIZE_FORMAT */
+                   _("%s: the file says it is %s, but byte %lu is not"),
+                   display_name, charset, (gulong) (bad + 2));
+      return NULL;
+    }
+  if (memchr (text, 0, out_len) != NULL)
+    {
+      g_free (text);
+      return binary_error (display_name, error);
+    }
+  return decoded_new (text, out_len, charset, n_replaced);
+}
+
+/* Scores a sample of @data read in each candidate encoding. */
+static void
+score_candidates (Candidate  *candidates,
+                  guint       n_candidates,
+                  const char *data,
+                  gsize       len)
+{
+  gsize sample_len = MIN (len, SAMPLE_BYTES), bad = 0;
+
+  for (guint i = 0; i < n_candidates; i++)
     {
       g_autofree char *sample = NULL;
       gsize sample_out = 0;
@@ -783,18 +781,36 @@ bulletin_text_decode (const char  *data,
       candidates[i].score = bulletin_text_score_chinese (sample, sample_out,
                                                          &candidates[i].n_counted);
     }
+}
 
+/* Legacy encodings: the whole file in the most plausible one whose
+ * sample scores well enough. */
+static BulletinDecodedText *
+decode_legacy (const char  *data,
+               gsize        len,
+               const char  *display_name,
+               GError     **error)
+{
+  Candidate candidates[] = {
+    { "GB18030", "GB18030", -1, 0 },
+    { "BIG5", "Big5", -1, 0 },
+    { "UTF-8", "UTF-8", -1, 0 },         /* damaged UTF-8, replaced bytes */
+  };
+  gboolean nul_checked = FALSE;
+
+  score_candidates (candidates, G_N_ELEMENTS (candidates), data, len);
   qsort (candidates, G_N_ELEMENTS (candidates), sizeof (Candidate), compare_candidates);
 
   for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
     {
       double min = candidates[i].n_counted < SHORT_SAMPLE ? MIN_SCORE_SHORT : MIN_SCORE;
+      gsize out_len = 0, bad = 0;
+      guint n_replaced = 0;
+      char *text = NULL;
 
       if (candidates[i].score < min)
         break;
 
-      n_replaced = 0;
-      text = NULL;
       if (g_str_equal (candidates[i].charset, "GB18030"))
         {
           gboolean has_nul, has_cr;
@@ -803,7 +819,7 @@ bulletin_text_decode (const char  *data,
           if (text != NULL && has_nul)
             {
               g_free (text);
-              goto binary;
+              return binary_error (display_name, error);
             }
           if (text != NULL)
             return decoded_new_full (text, out_len, candidates[i].name, 0, has_cr);
@@ -811,7 +827,7 @@ bulletin_text_decode (const char  *data,
       if (!nul_checked)
         {
           if (memchr (data, 0, len) != NULL)
-            goto binary;
+            return binary_error (display_name, error);
           nul_checked = TRUE;
         }
       if (g_str_equal (candidates[i].charset, "UTF-8"))
@@ -824,20 +840,51 @@ bulletin_text_decode (const char  *data,
     }
 
   if (!nul_checked && memchr (data, 0, len) != NULL)
-    goto binary;
+    return binary_error (display_name, error);
   g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_ENCODING,
                _("%s: unknown text encoding: it is not UTF-8, and neither GB18030 "
                  "nor Big5 reads it as Chinese text"),
                display_name);
   return NULL;
+}
 
-empty:
-  g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_EMPTY,
-               _("%s: the file is empty"), display_name);
-  return NULL;
+/**
+ * bulletin_text_decode:
+ *
+ * Finds the encoding of a plain-text file and decodes it: a byte-order
+ * mark (UTF-8, UTF-16LE, UTF-16BE) decides; else valid UTF-8 is UTF-8;
+ * else GB18030 and Big5 each decode a sample, and the one whose reading is
+ * the most plausible Chinese (see bulletin_text_score_chinese ()) decodes
+ * the whole file.  Binary data is refused.
+ *
+ * Returns: (transfer full) (nullable): the decoded text
+ */
+BulletinDecodedText *
+bulletin_text_decode (const char  *data,
+                      gsize        len,
+                      const char  *display_name,
+                      GError     **error)
+{
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
 
-binary:
-  g_set_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_BINARY,
-               _("%s: not a text file (it contains binary data)"), display_name);
-  return NULL;
+  if (display_name == NULL)
+    display_name = "?";
+
+  /* Byte-order marks. */
+  if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    return decode_utf8_bom (data + 3, len - 3, display_name, error);
+  if (len >= 2 && (((guchar)data[0] == 0xFF && (guchar)data[1] == 0xFE) ||
+                   ((guchar)data[0] == 0xFE && (guchar)data[1] == 0xFF)))
+    return decode_utf16_bom (data, len, display_name, error);
+
+  if (len == 0)
+    return empty_error (display_name, error);
+  if (looks_binary (data, len))
+    return binary_error (display_name, error);
+
+  /* valid UTF-8 has no NUL (g_utf8_validate_len () refuses it) */
+  if (g_utf8_validate_len (data, len, NULL))
+    return decoded_new (copy_text (data, len), len, "UTF-8", 0);
+
+  return decode_legacy (data, len, display_name, error);
 }

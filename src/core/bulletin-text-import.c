@@ -2,8 +2,10 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "bulletin-corrections.h"
+#include "bulletin-date.h"
 #include "bulletin-text-decoder.h"
 #include "bulletin-text-import.h"
 #include "bulletin-text-segmenter.h"
@@ -113,4 +115,98 @@ bulletin_text_parse_full (const char          *data,
                                                     decoded->n_replaced),
                                        display_name, decoded->n_replaced, decoded->encoding);
   return g_steal_pointer (&parsed);
+}
+
+BulletinParsedIssue *
+bulletin_text_format_parse (const char  *data,
+                            gsize        len,
+                            GFile       *file,
+                            const char  *display_name,
+                            GError     **error)
+{
+  BulletinCorrections *store = bulletin_corrections_get_default ();
+  g_autofree char *encoding = NULL;
+
+  (void)file;
+  /* the reader's corrections apply (docs/corrections-format.md), and the
+   * encoding a reader chose for this file, if any */
+  if (store != NULL && !bulletin_corrections_is_empty (store))
+    {
+      g_autofree char *file_key = bulletin_corrections_file_key (data, len);
+      encoding = bulletin_corrections_dup_encoding (store, file_key);
+    }
+  return bulletin_text_parse_full (data, len, display_name, store, encoding, error);
+}
+
+/* The first few KB as UTF-8, whatever the encoding the importer will find
+ * (UTF-8, UTF-16 with a BOM, GB18030); NULL when none fits. */
+static char *
+text_prefix_to_utf8 (const char *buf,
+                     gsize       len)
+{
+  const char *end = NULL;
+
+  if (len >= 3 && memcmp (buf, "\xef\xbb\xbf", 3) == 0)
+    {
+      buf += 3;
+      len -= 3;
+    }
+  else if (len >= 2 && (memcmp (buf, "\xff\xfe", 2) == 0 || memcmp (buf, "\xfe\xff", 2) == 0))
+    {
+      const char *from = buf[0] == '\xff' ? "UTF-16LE" : "UTF-16BE";
+      gsize even = (len - 2) & ~(gsize)1;
+
+      return g_convert (buf + 2, even, "UTF-8", from, NULL, NULL, NULL);
+    }
+
+  if (g_utf8_validate_len (buf, len, &end))
+    return g_strndup (buf, len);
+  /* cut in the middle of a character by the read size */
+  if (len - (end - buf) < 4 && g_utf8_get_char_validated (end, len - (end - buf)) == (gunichar)-2)
+    return g_strndup (buf, end - buf);
+
+  /* not UTF-8: GB18030, the usual other encoding of Chinese bulletins;
+   * up to the last line end, so that no character is cut */
+  {
+    const char *nl = g_strrstr_len (buf, len, "\n");
+    gsize n = nl != NULL ? (gsize)(nl - buf) : len;
+
+    return g_convert (buf, n, "UTF-8", "GB18030", NULL, NULL, NULL);
+  }
+}
+
+/* Lists a plain-text issue from its first few KB (@data): the title is
+ * the masthead's, as the importer finds it when the issue loads (else the
+ * file name), so that the row does not change; the number of articles is
+ * known only once the importer has run. */
+gboolean
+bulletin_text_format_skim (const char          *data,
+                           gsize                len,
+                           GFile               *file,
+                           const char          *display_name,
+                           BulletinFormatSkim  *skim,
+                           GError             **error)
+{
+  g_autofree char *text = text_prefix_to_utf8 (data, len);
+  g_autofree char *name_date = bulletin_date_from_string (display_name);
+
+  (void)file;
+  (void)error;
+  if (text != NULL)
+    {
+      char *end = strrchr (text, '\n');
+      g_autoptr(BulletinParsedIssue) head =
+        bulletin_text_parse (text, end != NULL ? (gsize)(end - text) : strlen (text),
+                             display_name, NULL);
+
+      if (head != NULL)
+        skim->title = g_strdup (head->title);
+      /* a date in the file name wins */
+      if (name_date == NULL)
+        skim->date = bulletin_date_from_string (text);
+      skim->number = bulletin_number_from_string (text);
+    }
+  if (skim->number == NULL)
+    skim->number = bulletin_number_from_string (display_name);
+  return TRUE;
 }

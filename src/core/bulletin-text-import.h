@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
+
+#include "bulletin-formats.h"
 
 #include "bulletin-corrections.h"
 #include "bulletin-parsed-issue.h"
@@ -34,5 +36,20 @@ BulletinParsedIssue *bulletin_text_parse_full  (const char          *data,
                                                 BulletinCorrections *corrections,
                                                 const char          *encoding,
                                                 GError             **error);
+
+/* The plain-text row of the formats' table: a parse with the reader's
+ * corrections and chosen encoding (docs/corrections-format.md), and a
+ * skim of the first few KB (the masthead's title, date and number). */
+BulletinParsedIssue *bulletin_text_format_parse (const char          *data,
+                                                 gsize                len,
+                                                 GFile               *file,
+                                                 const char          *display_name,
+                                                 GError             **error);
+gboolean             bulletin_text_format_skim  (const char          *data,
+                                                 gsize                len,
+                                                 GFile               *file,
+                                                 const char          *display_name,
+                                                 BulletinFormatSkim  *skim,
+                                                 GError             **error);
 
 G_END_DECLS

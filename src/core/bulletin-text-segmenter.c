@@ -1262,201 +1262,237 @@ assign_headline_roles (const char *text,
     }
 }
 
-/* Decides each item's article and role. */
-static guint
-group_articles (const char *text,
-                GArray     *items,
-                GArray     *lines,
-                guint       first)
-{
-  guint article = G_MAXUINT, n_articles = 0;
-  gboolean open = FALSE, has_body = FALSE, photo = FALSE, photo_head = FALSE;
+/* The state of group_articles () as it walks the items. */
+typedef struct {
+  const char *text;
+  GArray     *items;
+  GArray     *lines;
+  guint       first;
+  guint       article;
+  guint       n_articles;
+  gboolean    open;
+  gboolean    has_body;
+  gboolean    photo;
+  gboolean    photo_head;
   /* the last item ended an article's text: a photo credit after its body */
-  gboolean ended = FALSE, was_ended, join_here;
-  guint i = first;
+  gboolean    ended;
+  gboolean    was_ended;
+  /* the reader joined what starts here to the article before */
+  gboolean    join_here;
+} Grouper;
 
-#define NEW_ARTICLE() \
-  G_STMT_START { article = n_articles++; open = TRUE; has_body = FALSE; \
-                 photo = FALSE; photo_head = FALSE; } G_STMT_END
+#define G_ITEM(g, i) (&g_array_index ((g)->items, Item, (i)))
+#define G_LINE(g, i) (&g_array_index ((g)->lines, Line, (i)))
 
-  while (i < items->len)
+static void
+new_article (Grouper *g)
+{
+  g->article = g->n_articles++;
+  g->open = TRUE;
+  g->has_body = FALSE;
+  g->photo = FALSE;
+  g->photo_head = FALSE;
+}
+
+/* @n items from @i: of the open article, as @role. */
+static void
+set_run (Grouper           *g,
+         guint              i,
+         guint              n,
+         BulletinBlockKind  role)
+{
+  for (guint m = 0; m < n; m++)
     {
-      Item *item = ITEM (i);
-      const Line *line = LINE (item->first);
-      guint run;
-
-      if (item->after_separator)
-        open = FALSE;
-      was_ended = ended;
-      ended = FALSE;
-      /* the reader joined what starts here to the article before */
-      join_here = line->fix == BULLETIN_CORRECTION_JOIN_PREVIOUS && article != G_MAXUINT;
-      if (join_here)
-        open = TRUE;
-
-      switch (line->kind)
-        {
-        case L_SECTION:
-        case L_PHOTO_SECTION:
-          if (!join_here)
-            {
-              NEW_ARTICLE ();
-              photo = line->kind == L_PHOTO_SECTION;
-              photo_head = photo;
-            }
-          item->role = BULLETIN_BLOCK_SECTION_LABEL;
-          item->article = article;
-          i++;
-          continue;
-
-        case L_HEADING:
-          if (line->has_dateline)
-            break;
-          {
-            gboolean head = run_is_head (items, lines, i, &run);
-            guint k = 0;
-
-            if (join_here)
-              {
-                for (guint m = 0; m < run; m++)
-                  {
-                    ITEM (i + m)->role = BULLETIN_BLOCK_HEADING;
-                    ITEM (i + m)->article = article;
-                  }
-                photo_head = FALSE;
-                i += run;
-                continue;
-              }
-            /* a line the reader said is a headline, subtitle or subhead
-             * stays in the article that is open */
-            if (line->fix == BULLETIN_CORRECTION_HEADLINE || line->fix == BULLETIN_CORRECTION_SUBTITLE ||
-                line->fix == BULLETIN_CORRECTION_SUBHEAD)
-              head = FALSE;
-            if (line->fix == BULLETIN_CORRECTION_NEW_ARTICLE)
-              {
-                head = TRUE;
-                open = FALSE;
-                run = MIN (run, RUN_MAX);
-              }
-
-            /* Signals of a new article that has no byline: an end mark
-             * (a photo credit) after the body of the one before, or a
-             * headline of spaced phrases after a finished paragraph,
-             * each followed by body text. */
-            if (!head && open && has_body && !photo && i > first &&
-                run_then_body (items, lines, i, run))
-              {
-                const Item *prev = ITEM (i - 1);
-                const Line *prevl = LINE (prev->last);
-
-                if (was_ended)
-                  head = TRUE;
-                else if ((prev->role == BULLETIN_BLOCK_PARAGRAPH || prev->role == BULLETIN_BLOCK_FIGURE) &&
-                         prevl->kind == L_BODY && prevl->ends_sentence &&
-                         is_spaced_phrases (text, line))
-                  head = TRUE;
-              }
-
-            if (!open || head || (photo && has_body))
-              {
-                guint block = MIN (run, RUN_MAX);
-
-                if (run > RUN_MAX)
-                  {
-                    /* more short lines than a headline block holds: the
-                     * first ones belong to what is open, or stand alone */
-                    gboolean fresh = !open;
-
-                    if (fresh)
-                      NEW_ARTICLE ();
-                    for (; k < run - RUN_MAX; k++)
-                      {
-                        ITEM (i + k)->role = k == 0 && fresh ? BULLETIN_BLOCK_HEADLINE
-                                                             : BULLETIN_BLOCK_HEADING;
-                        ITEM (i + k)->article = article;
-                      }
-                  }
-                NEW_ARTICLE ();
-                assign_headline_roles (text, items, lines, i + k, block);
-                if (line->fix == BULLETIN_CORRECTION_NEW_ARTICLE)
-                  {
-                    /* the reader's line is the headline */
-                    for (guint m = 0; m < block; m++)
-                      ITEM (i + m)->role = m == 0 ? BULLETIN_BLOCK_HEADLINE
-                                         : m == 1 ? BULLETIN_BLOCK_SUBTITLE
-                                         : BULLETIN_BLOCK_HEADING;
-                  }
-                for (guint m = 0; m < block; m++)
-                  ITEM (i + k + m)->article = article;
-              }
-            else if (photo_head && !has_body && run <= 2)
-              {
-                /* 图片新闻 / its own headline / caption */
-                assign_headline_roles (text, items, lines, i, run);
-                for (guint m = 0; m < run; m++)
-                  ITEM (i + m)->article = article;
-              }
-            else
-              {
-                for (guint m = 0; m < run; m++)
-                  {
-                    ITEM (i + m)->role = BULLETIN_BLOCK_HEADING;
-                    ITEM (i + m)->article = article;
-                  }
-              }
-            photo_head = FALSE;
-            i += run;
-            continue;
-          }
-
-        case L_BYLINE:
-          if (!open)
-            NEW_ARTICLE ();
-          item->role = BULLETIN_BLOCK_BYLINE;
-          item->article = article;
-          i++;
-          continue;
-
-        case L_CREDIT:
-          if (!open)
-            NEW_ARTICLE ();
-          item->role = BULLETIN_BLOCK_SOURCE;
-          item->article = article;
-          ended = has_body;
-          i++;
-          continue;
-
-        case L_SOURCE:
-        case L_END:
-          if (!open)
-            NEW_ARTICLE ();
-          item->role = BULLETIN_BLOCK_SOURCE;
-          item->article = article;
-          if (has_body)
-            open = FALSE;
-          i++;
-          continue;
-
-        default:
-          break;
-        }
-
-      /* body text, a dateline paragraph */
-      if (!open)
-        NEW_ARTICLE ();
-      item->role = photo || LINE (item->last)->credit_c > 0
-                   ? BULLETIN_BLOCK_FIGURE : BULLETIN_BLOCK_PARAGRAPH;
-      item->article = article;
-      has_body = TRUE;
-      photo_head = FALSE;
-      ended = LINE (item->last)->credit_c > 0;
-      i++;
+      G_ITEM (g, i + m)->role = role;
+      G_ITEM (g, i + m)->article = g->article;
     }
+}
 
-#undef NEW_ARTICLE
+/* Signals of a new article that has no byline: an end mark (a photo
+ * credit) after the body of the one before, or a headline of spaced
+ * phrases after a finished paragraph, each followed by body text. */
+static gboolean
+starts_unsigned_article (Grouper    *g,
+                         guint       i,
+                         guint       run,
+                         const Line *line)
+{
+  const Item *prev;
+  const Line *prevl;
 
-  /* what the reader said a line is */
-  for (i = first; i < items->len; i++)
+  if (!g->open || !g->has_body || g->photo || i <= g->first ||
+      !run_then_body (g->items, g->lines, i, run))
+    return FALSE;
+  if (g->was_ended)
+    return TRUE;
+  prev = G_ITEM (g, i - 1);
+  prevl = G_LINE (g, prev->last);
+  return (prev->role == BULLETIN_BLOCK_PARAGRAPH || prev->role == BULLETIN_BLOCK_FIGURE) &&
+         prevl->kind == L_BODY && prevl->ends_sentence && is_spaced_phrases (g->text, line);
+}
+
+/* A run of short lines that opens a new article: its headline block (at
+ * most RUN_MAX lines), after the lines that belong to what is open. */
+static void
+group_headline_run (Grouper    *g,
+                    guint       i,
+                    guint       run,
+                    const Line *line)
+{
+  guint block = MIN (run, RUN_MAX);
+  guint k = 0;
+
+  if (run > RUN_MAX)
+    {
+      /* more short lines than a headline block holds: the first ones
+       * belong to what is open, or stand alone */
+      gboolean fresh = !g->open;
+
+      if (fresh)
+        new_article (g);
+      for (; k < run - RUN_MAX; k++)
+        {
+          G_ITEM (g, i + k)->role = k == 0 && fresh ? BULLETIN_BLOCK_HEADLINE
+                                                    : BULLETIN_BLOCK_HEADING;
+          G_ITEM (g, i + k)->article = g->article;
+        }
+    }
+  new_article (g);
+  assign_headline_roles (g->text, g->items, g->lines, i + k, block);
+  if (line->fix == BULLETIN_CORRECTION_NEW_ARTICLE)
+    {
+      /* the reader's line is the headline */
+      for (guint m = 0; m < block; m++)
+        G_ITEM (g, i + m)->role = m == 0 ? BULLETIN_BLOCK_HEADLINE
+                                : m == 1 ? BULLETIN_BLOCK_SUBTITLE
+                                : BULLETIN_BLOCK_HEADING;
+    }
+  for (guint m = 0; m < block; m++)
+    G_ITEM (g, i + k + m)->article = g->article;
+}
+
+/* A run of short lines at @i: a new article's headlines, a photo's own
+ * headline, or headings of the open article.  Returns the run's length. */
+static guint
+group_heading_run (Grouper    *g,
+                   guint       i,
+                   const Line *line)
+{
+  guint run;
+  gboolean head = run_is_head (g->items, g->lines, i, &run);
+
+  if (g->join_here)
+    {
+      set_run (g, i, run, BULLETIN_BLOCK_HEADING);
+      g->photo_head = FALSE;
+      return run;
+    }
+  /* a line the reader said is a headline, subtitle or subhead stays in
+   * the article that is open */
+  if (line->fix == BULLETIN_CORRECTION_HEADLINE || line->fix == BULLETIN_CORRECTION_SUBTITLE ||
+      line->fix == BULLETIN_CORRECTION_SUBHEAD)
+    head = FALSE;
+  if (line->fix == BULLETIN_CORRECTION_NEW_ARTICLE)
+    {
+      head = TRUE;
+      g->open = FALSE;
+      run = MIN (run, RUN_MAX);
+    }
+  if (!head && starts_unsigned_article (g, i, run, line))
+    head = TRUE;
+
+  if (!g->open || head || (g->photo && g->has_body))
+    group_headline_run (g, i, run, line);
+  else if (g->photo_head && !g->has_body && run <= 2)
+    {
+      /* 图片新闻 / its own headline / caption */
+      assign_headline_roles (g->text, g->items, g->lines, i, run);
+      for (guint m = 0; m < run; m++)
+        G_ITEM (g, i + m)->article = g->article;
+    }
+  else
+    set_run (g, i, run, BULLETIN_BLOCK_HEADING);
+  g->photo_head = FALSE;
+  return run;
+}
+
+/* The item at @i by its line's kind; returns how many items it took, 0
+ * when the item is body text. */
+static guint
+group_item (Grouper *g,
+            guint    i)
+{
+  Item *item = G_ITEM (g, i);
+  const Line *line = G_LINE (g, item->first);
+
+  switch (line->kind)
+    {
+    case L_SECTION:
+    case L_PHOTO_SECTION:
+      if (!g->join_here)
+        {
+          new_article (g);
+          g->photo = line->kind == L_PHOTO_SECTION;
+          g->photo_head = g->photo;
+        }
+      set_run (g, i, 1, BULLETIN_BLOCK_SECTION_LABEL);
+      return 1;
+
+    case L_HEADING:
+      if (line->has_dateline)
+        return 0;
+      return group_heading_run (g, i, line);
+
+    case L_BYLINE:
+      if (!g->open)
+        new_article (g);
+      set_run (g, i, 1, BULLETIN_BLOCK_BYLINE);
+      return 1;
+
+    case L_CREDIT:
+      if (!g->open)
+        new_article (g);
+      set_run (g, i, 1, BULLETIN_BLOCK_SOURCE);
+      g->ended = g->has_body;
+      return 1;
+
+    case L_SOURCE:
+    case L_END:
+      if (!g->open)
+        new_article (g);
+      set_run (g, i, 1, BULLETIN_BLOCK_SOURCE);
+      if (g->has_body)
+        g->open = FALSE;
+      return 1;
+
+    default:
+      return 0;
+    }
+}
+
+/* Body text, a dateline paragraph. */
+static void
+group_body (Grouper *g,
+            guint    i)
+{
+  Item *item = G_ITEM (g, i);
+  gboolean credited = G_LINE (g, item->last)->credit_c > 0;
+
+  if (!g->open)
+    new_article (g);
+  set_run (g, i, 1, g->photo || credited ? BULLETIN_BLOCK_FIGURE : BULLETIN_BLOCK_PARAGRAPH);
+  g->has_body = TRUE;
+  g->photo_head = FALSE;
+  g->ended = credited;
+}
+
+/* What the reader said a line is. */
+static void
+apply_line_fixes (GArray *items,
+                  GArray *lines,
+                  guint   first)
+{
+  for (guint i = first; i < items->len; i++)
     {
       Item *item = ITEM (i);
 
@@ -1475,8 +1511,46 @@ group_articles (const char *text,
           break;
         }
     }
-  return n_articles;
 }
+
+/* Decides each item's article and role. */
+static guint
+group_articles (const char *text,
+                GArray     *items,
+                GArray     *lines,
+                guint       first)
+{
+  Grouper g = { text, items, lines, first, G_MAXUINT, 0, };
+  guint i = first;
+
+  while (i < items->len)
+    {
+      const Line *line = LINE (ITEM (i)->first);
+      guint taken;
+
+      if (ITEM (i)->after_separator)
+        g.open = FALSE;
+      g.was_ended = g.ended;
+      g.ended = FALSE;
+      g.join_here = line->fix == BULLETIN_CORRECTION_JOIN_PREVIOUS && g.article != G_MAXUINT;
+      if (g.join_here)
+        g.open = TRUE;
+
+      taken = group_item (&g, i);
+      if (taken == 0)
+        {
+          group_body (&g, i);
+          taken = 1;
+        }
+      i += taken;
+    }
+
+  apply_line_fixes (items, lines, first);
+  return g.n_articles;
+}
+
+#undef G_ITEM
+#undef G_LINE
 
 typedef struct {
   const char      *text;
@@ -1490,6 +1564,7 @@ typedef struct {
   char            *headline;
   char            *kicker;
   char            *subtitle;
+  char            *section;
   char            *first_text;
 } Builder;
 
@@ -1649,6 +1724,165 @@ headline_from_text (const char *text)
   return g_string_free (s, FALSE);
 }
 
+/* A subtitle without the dashes it is set after. */
+static void
+take_subtitle (Builder    *b,
+               const Line *line)
+{
+  g_autofree char *s = line_text (b, line);
+  char *p = s;
+
+  while (has_prefix (p, p + strlen (p), "—", NULL) ||
+         has_prefix (p, p + strlen (p), "－", NULL) || *p == '-')
+    p = g_utf8_next_char (p);
+  b->subtitle = g_strdup (skip_spaces (p, p + strlen (p)));
+}
+
+/* The names of a by-line, markers between them become spaces. */
+static void
+take_byline (Builder    *b,
+             const Line *line)
+{
+  g_autofree char *s = line_text (b, line);
+
+  for (const char *p = s; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (is_marker (c) || c == 0x3000 || c == '\t')
+        c = ' ';
+      if (c == ' ' && (b->byline->len == 0 || b->byline->str[b->byline->len - 1] == ' '))
+        continue;
+      g_string_append_unichar (b->byline, c);
+    }
+  if (b->byline->len > 0 && b->byline->str[b->byline->len - 1] == ' ')
+    g_string_truncate (b->byline, b->byline->len - 1);
+  g_string_append_c (b->byline, ' ');
+}
+
+/* The names of a source or credit line ("来源：新华社", "摄影 张三"). */
+static void
+take_credit (Builder    *b,
+             const Line *line)
+{
+  const char *text = b->text;
+
+  if (line->kind == L_SOURCE)
+    {
+      g_autofree char *name = source_name (text + line->start, text + line->end);
+      append_name (b->credit, name);
+    }
+  else if (line->kind == L_CREDIT)
+    {
+      g_autofree char *s = g_strndup (text + line->start, line->end - line->start);
+      g_autofree char *spaced = g_strconcat (" ", s, NULL);
+      g_autoptr(GMatchInfo) match = NULL;
+
+      if (g_regex_match (get_regexes ()->credit, spaced, 0, &match))
+        {
+          g_autofree char *names = g_match_info_fetch (match, 2);
+          append_name (b->credit, g_strstrip (names));
+        }
+      else
+        {
+          /* "图/张三": the byline-like form */
+          append_name (b->credit, s + line->skip_b);
+        }
+    }
+}
+
+/* The first line of its role gives the article's field of that name. */
+static void
+take_first (char       **field,
+            Builder     *b,
+            const Line  *line)
+{
+  if (*field == NULL)
+    *field = line_text (b, line);
+}
+
+/* One item (a line or a paragraph) of the article: its block, and what
+ * it tells of the article's metadata. */
+static void
+add_item (Builder *b,
+          Item    *item)
+{
+  const Line *line = &g_array_index (b->lines, Line, item->first);
+  guint cs = line->cstart + line->skip_c;
+
+  if (item->role == BULLETIN_BLOCK_PARAGRAPH || item->role == BULLETIN_BLOCK_FIGURE)
+    {
+      add_paragraph (b, item);
+      return;
+    }
+
+  add_simple_block (b, item->role, cs, line->cend);
+  switch (item->role)
+    {
+    case BULLETIN_BLOCK_HEADLINE:
+      take_first (&b->headline, b, line);
+      break;
+    case BULLETIN_BLOCK_KICKER:
+      take_first (&b->kicker, b, line);
+      break;
+    case BULLETIN_BLOCK_SUBTITLE:
+      if (b->subtitle == NULL)
+        take_subtitle (b, line);
+      break;
+    case BULLETIN_BLOCK_BYLINE:
+      take_byline (b, line);
+      break;
+    case BULLETIN_BLOCK_SOURCE:
+      take_credit (b, line);
+      break;
+    case BULLETIN_BLOCK_DATELINE:
+      /* a line the reader said is a dateline */
+      take_first (&b->dateline, b, line);
+      break;
+    case BULLETIN_BLOCK_SECTION_LABEL:
+      take_first (&b->section, b, line);
+      break;
+    default:
+      break;
+    }
+}
+
+/* Sets the article's metadata from what its items told. */
+static void
+set_metadata (Builder    *b,
+              const char *issue_date)
+{
+  if (b->headline == NULL && b->section != NULL)
+    b->headline = g_strdup (b->section);
+  if (b->headline == NULL && b->first_text != NULL)
+    b->headline = headline_from_text (b->first_text);
+
+  bulletin_article_set_headline (b->article, b->headline);
+  bulletin_article_set_kicker (b->article, b->kicker);
+  bulletin_article_set_subtitle (b->article, b->subtitle);
+  if (b->byline->len > 0 && b->byline->str[b->byline->len - 1] == ' ')
+    g_string_truncate (b->byline, b->byline->len - 1);
+  bulletin_article_set_byline (b->article, b->byline->str);
+  bulletin_article_set_dateline (b->article, b->dateline);
+  bulletin_article_set_located (b->article, b->located);
+  bulletin_article_set_credit (b->article, b->credit->str);
+  bulletin_article_set_date (b->article, issue_date);
+}
+
+static void
+builder_clear (Builder *b)
+{
+  g_string_free (b->byline, TRUE);
+  g_string_free (b->credit, TRUE);
+  g_free (b->dateline);
+  g_free (b->located);
+  g_free (b->headline);
+  g_free (b->kicker);
+  g_free (b->subtitle);
+  g_free (b->section);
+  g_free (b->first_text);
+}
+
 static BulletinArticle *
 build_article (const char *text,
                GBytes     *shared,
@@ -1662,7 +1896,6 @@ build_article (const char *text,
   Builder b = { 0, };
   const Line *first = LINE (ITEM (from)->first), *last = LINE (ITEM (to)->last);
   const char *language;
-  g_autofree char *section = NULL;
 
   b.text = text;
   b.lines = lines;
@@ -1684,141 +1917,14 @@ build_article (const char *text,
     bulletin_article_set_source (b.article, text + first->start, last->end - first->start);
 
   for (guint i = from; i <= to; i++)
-    {
-      Item *item = ITEM (i);
-      const Line *line = LINE (item->first);
-      guint cs = line->cstart + line->skip_c;
-
-      switch (item->role)
-        {
-        case BULLETIN_BLOCK_PARAGRAPH:
-        case BULLETIN_BLOCK_FIGURE:
-          add_paragraph (&b, item);
-          break;
-
-        case BULLETIN_BLOCK_HEADLINE:
-          add_simple_block (&b, item->role, cs, line->cend);
-          if (b.headline == NULL)
-            b.headline = line_text (&b, line);
-          break;
-
-        case BULLETIN_BLOCK_KICKER:
-          add_simple_block (&b, item->role, cs, line->cend);
-          if (b.kicker == NULL)
-            b.kicker = line_text (&b, line);
-          break;
-
-        case BULLETIN_BLOCK_SUBTITLE:
-          add_simple_block (&b, item->role, cs, line->cend);
-          if (b.subtitle == NULL)
-            {
-              char *s = line_text (&b, line);
-              char *p = s;
-
-              while (has_prefix (p, p + strlen (p), "—", NULL) ||
-                     has_prefix (p, p + strlen (p), "－", NULL) || *p == '-')
-                p = g_utf8_next_char (p);
-              b.subtitle = g_strdup (skip_spaces (p, p + strlen (p)));
-              g_free (s);
-            }
-          break;
-
-        case BULLETIN_BLOCK_BYLINE:
-          {
-            g_autofree char *s = line_text (&b, line);
-
-            add_simple_block (&b, item->role, cs, line->cend);
-            /* markers between the names become spaces */
-            for (const char *p = s; *p; p = g_utf8_next_char (p))
-              {
-                gunichar c = g_utf8_get_char (p);
-
-                if (is_marker (c) || c == 0x3000 || c == '\t')
-                  c = ' ';
-                if (c == ' ' && (b.byline->len == 0 || b.byline->str[b.byline->len - 1] == ' '))
-                  continue;
-                g_string_append_unichar (b.byline, c);
-              }
-            if (b.byline->len > 0 && b.byline->str[b.byline->len - 1] == ' ')
-              g_string_truncate (b.byline, b.byline->len - 1);
-            g_string_append_c (b.byline, ' ');
-          }
-          break;
-
-        case BULLETIN_BLOCK_SOURCE:
-          add_simple_block (&b, item->role, cs, line->cend);
-          if (line->kind == L_SOURCE)
-            {
-              g_autofree char *name = source_name (text + line->start, text + line->end);
-              append_name (b.credit, name);
-            }
-          else if (line->kind == L_CREDIT)
-            {
-              g_autofree char *s = g_strndup (text + line->start, line->end - line->start);
-              g_autofree char *spaced = g_strconcat (" ", s, NULL);
-              g_autoptr(GMatchInfo) match = NULL;
-
-              if (g_regex_match (get_regexes ()->credit, spaced, 0, &match))
-                {
-                  g_autofree char *names = g_match_info_fetch (match, 2);
-                  append_name (b.credit, g_strstrip (names));
-                }
-              else
-                {
-                  /* "图/张三": the byline-like form */
-                  append_name (b.credit, s + line->skip_b);
-                }
-            }
-          break;
-
-        case BULLETIN_BLOCK_DATELINE:
-          /* a line the reader said is a dateline */
-          add_simple_block (&b, item->role, cs, line->cend);
-          if (b.dateline == NULL)
-            b.dateline = line_text (&b, line);
-          break;
-
-        case BULLETIN_BLOCK_SECTION_LABEL:
-          add_simple_block (&b, item->role, cs, line->cend);
-          if (section == NULL)
-            section = line_text (&b, line);
-          break;
-
-        default:
-          add_simple_block (&b, item->role, cs, line->cend);
-          break;
-        }
-    }
-
-  if (b.headline == NULL && section != NULL)
-    b.headline = g_strdup (section);
-  if (b.headline == NULL && b.first_text != NULL)
-    b.headline = headline_from_text (b.first_text);
-
-  bulletin_article_set_headline (b.article, b.headline);
-  bulletin_article_set_kicker (b.article, b.kicker);
-  bulletin_article_set_subtitle (b.article, b.subtitle);
-  if (b.byline->len > 0 && b.byline->str[b.byline->len - 1] == ' ')
-    g_string_truncate (b.byline, b.byline->len - 1);
-  bulletin_article_set_byline (b.article, b.byline->str);
-  bulletin_article_set_dateline (b.article, b.dateline);
-  bulletin_article_set_located (b.article, b.located);
-  bulletin_article_set_credit (b.article, b.credit->str);
-  bulletin_article_set_date (b.article, issue_date);
+    add_item (&b, ITEM (i));
+  set_metadata (&b, issue_date);
 
   language = bulletin_han_guess_language (text + first->start, last->end - first->start, 120);
   bulletin_article_set_language (b.article, language != NULL ? language : issue_language);
 
   bulletin_article_finish (b.article);
-
-  g_string_free (b.byline, TRUE);
-  g_string_free (b.credit, TRUE);
-  g_free (b.dateline);
-  g_free (b.located);
-  g_free (b.headline);
-  g_free (b.kicker);
-  g_free (b.subtitle);
-  g_free (b.first_text);
+  builder_clear (&b);
   return b.article;
 }
 

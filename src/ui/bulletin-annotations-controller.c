@@ -117,6 +117,10 @@ highlight_clear (gpointer data)
 static BulletinArticle *
 current_article (BulletinAnnotationsController *self)
 {
+  /* the window and its reader are gone: the store may still tell of a
+   * load or a save that finished after */
+  if (self->window == NULL)
+    return NULL;
   return bulletin_reader_view_get_article (self->reader);
 }
 
@@ -168,8 +172,8 @@ selection_source_range (BulletinAnnotationsController *self,
 
   if (display == NULL || !gtk_text_buffer_get_selection_bounds (buffer, &s, &e))
     return FALSE;
-  ds = gtk_text_iter_get_offset (&s);
-  de = gtk_text_iter_get_offset (&e);
+  ds = bulletin_typography_get_display_offset (&s);
+  de = bulletin_typography_get_display_offset (&e);
   if (de <= ds)
     return FALSE;
   *start = bulletin_display_text_to_source (display, ds);
@@ -793,8 +797,8 @@ open_editor (BulletinAnnotationsController *self,
       GtkTextIter s, e;
       GdkRectangle a, b;
 
-      gtk_text_buffer_get_iter_at_offset (buffer, &s, ds);
-      gtk_text_buffer_get_iter_at_offset (buffer, &e, de);
+      bulletin_typography_get_iter_at_display (buffer, &s, ds);
+      bulletin_typography_get_iter_at_display_end (buffer, &e, de);
       gtk_text_view_get_iter_location (self->text_view, &s, &a);
       gtk_text_view_get_iter_location (self->text_view, &e, &b);
       if (b.y == a.y)
@@ -916,8 +920,8 @@ apply_highlights (BulletinAnnotationsController *self)
       source_to_display (self, start, end, &h.start, &h.end);
       h.uuid = g_strdup (bulletin_note_get_uuid (note));
       g_array_append_val (self->highlights, h);
-      gtk_text_buffer_get_iter_at_offset (buffer, &s, h.start);
-      gtk_text_buffer_get_iter_at_offset (buffer, &e, h.end);
+      bulletin_typography_get_iter_at_display (buffer, &s, h.start);
+      bulletin_typography_get_iter_at_display_end (buffer, &e, h.end);
       gtk_text_buffer_apply_tag (buffer, tag, &s, &e);
     }
 }
@@ -939,7 +943,7 @@ text_clicked (GtkGestureClick               *gesture,
   gtk_text_view_window_to_buffer_coords (self->text_view, GTK_TEXT_WINDOW_WIDGET, x, y, &bx, &by);
   if (!gtk_text_view_get_iter_at_location (self->text_view, &iter, bx, by))
     return;
-  offset = gtk_text_iter_get_offset (&iter);
+  offset = bulletin_typography_get_display_offset (&iter);
 
   for (guint i = 0; i < self->highlights->len; i++)
     {
@@ -1219,7 +1223,7 @@ scroll_pending (BulletinAnnotationsController *self)
       GtkTextIter iter;
       GtkTextMark *mark;
 
-      gtk_text_buffer_get_iter_at_offset (buffer, &iter, ds);
+      bulletin_typography_get_iter_at_display (buffer, &iter, ds);
       mark = gtk_text_buffer_get_mark (buffer, "bulletin-position");
       if (mark == NULL)
         mark = gtk_text_buffer_create_mark (buffer, "bulletin-position", &iter, TRUE);
@@ -1639,7 +1643,7 @@ bulletin_annotations_controller_save_position (BulletinAnnotationsController *se
 
   gtk_text_view_get_visible_rect (self->text_view, &rect);
   gtk_text_view_get_line_at_y (self->text_view, &iter, rect.y, NULL);
-  offset = bulletin_display_text_to_source (display, gtk_text_iter_get_offset (&iter));
+  offset = bulletin_display_text_to_source (display, bulletin_typography_get_display_offset (&iter));
   uri = g_file_get_uri (bulletin_library_get_location (library));
   if (!bulletin_annotations_set_position (self->store, uri,
                                           self->issue ? bulletin_issue_get_id (self->issue) : NULL,
@@ -1721,6 +1725,8 @@ try_restore (BulletinAnnotationsController *self)
     }
   else if (bulletin_annotations_get_position (self->store, uri, &issue_id, &article_id, &start))
     end = start;
+  else if (bulletin_annotations_is_loading (self->store))
+    return;  /* again once it is loaded */
   else
     {
       self->restore_done = TRUE;
@@ -1895,9 +1901,27 @@ article_selected (BulletinSidebar               *sidebar,
 static void
 store_changed (BulletinAnnotationsController *self)
 {
+  if (self->window == NULL)
+    return;
   if (bulletin_reader_view_is_complete (self->reader))
     apply_highlights (self);
   update_actions (self);
+}
+
+static void
+store_loaded (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(BulletinAnnotationsController) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!bulletin_annotations_load_finish (BULLETIN_ANNOTATIONS (source), result, &error))
+    show_error (self, error);
+  if (self->window == NULL)
+    return;
+  update_actions (self);
+  try_restore (self);
 }
 
 static void
@@ -2236,7 +2260,6 @@ BulletinAnnotationsController *
 bulletin_annotations_controller_attach (BulletinWindow *window)
 {
   BulletinAnnotationsController *self;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GMenu) menu = g_menu_new ();
   GtkGesture *click;
   const GActionEntry entries[] = {
@@ -2263,8 +2286,9 @@ bulletin_annotations_controller_attach (BulletinWindow *window)
   /* saving never blocks the window */
   bulletin_annotations_set_async_writes (self->store, TRUE);
   g_signal_connect_object (self->store, "problem", G_CALLBACK (store_problem), self, 0);
-  if (!bulletin_annotations_load (self->store, &error))
-    show_error (self, error);
+  /* the window does not wait for the file: it is read in a thread, the
+   * pages fill in when it is parsed, and changes made meanwhile are kept */
+  bulletin_annotations_load_async (self->store, NULL, store_loaded, g_object_ref (self));
   g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "save-state-changed", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
 

@@ -371,7 +371,11 @@ bulletin_reader_view_class_init (BulletinReaderViewClass *klass)
    *
    * The buffer now holds the whole display text of the article (or is
    * empty): the moment to apply highlight tags for search hits and notes.
-   * Buffer offsets are display offsets of bulletin_reader_view_get_display_text ().
+   * Buffer positions map to display offsets of
+   * bulletin_reader_view_get_display_text () with
+   * bulletin_typography_get_display_offset () and back with
+   * bulletin_typography_get_iter_at_display () (the buffer also holds the
+   * Han-Latin gap characters).
    */
   signals[ARTICLE_SHOWN] =
     g_signal_new ("article-shown", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -483,6 +487,7 @@ bulletin_reader_view_init (BulletinReaderView *self)
 
   gtk_widget_add_controller (GTK_WIDGET (self->text_view), bulletin_accels_new_controller ("reader."));
   bulletin_reader_menu_attach (self->text_view);
+  bulletin_typography_copy_without_gaps (self->text_view);
   g_signal_connect_object (gtk_widget_get_settings (GTK_WIDGET (self)), "notify::gtk-xft-dpi",
                            G_CALLBACK (dpi_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scrolled_window), "changed",
@@ -568,8 +573,9 @@ bulletin_reader_view_get_article (BulletinReaderView *self)
 /**
  * bulletin_reader_view_get_display_text:
  *
- * What the buffer shows: its character offsets are display offsets, which
- * the display text maps to and from source offsets.
+ * What the buffer shows: bulletin_typography_get_display_offset () maps
+ * the buffer's positions to display offsets, which the display text maps
+ * to and from source offsets.
  *
  * Returns: (transfer none) (nullable): the display text
  */
@@ -758,7 +764,7 @@ bulletin_reader_view_scroll_to_range (BulletinReaderView *self,
 
   bulletin_reader_view_complete (self);
   buffer = gtk_text_view_get_buffer (self->text_view);
-  gtk_text_buffer_get_iter_at_offset (buffer, &iter, start);
+  bulletin_typography_get_iter_at_display (buffer, &iter, start);
   gtk_text_view_scroll_to_mark (self->text_view, scroll_mark (self, &iter), 0.05, TRUE, 0.0, 0.33);
 
   self->scroll_deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
@@ -780,8 +786,8 @@ bulletin_reader_view_select_range (BulletinReaderView *self,
 
   bulletin_reader_view_complete (self);
   buffer = gtk_text_view_get_buffer (self->text_view);
-  gtk_text_buffer_get_iter_at_offset (buffer, &s, start);
-  gtk_text_buffer_get_iter_at_offset (buffer, &e, end);
+  bulletin_typography_get_iter_at_display (buffer, &s, start);
+  bulletin_typography_get_iter_at_display_end (buffer, &e, end);
   gtk_text_buffer_select_range (buffer, &s, &e);
   bulletin_reader_view_scroll_to_range (self, start, end);
 }

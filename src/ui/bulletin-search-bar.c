@@ -84,8 +84,8 @@ clear_tags (BulletinSearchBar *self)
    * would cost more than the search */
   if (self->tagged_max <= self->tagged_min)
     return;
-  gtk_text_buffer_get_iter_at_offset (buffer, &start, self->tagged_min);
-  gtk_text_buffer_get_iter_at_offset (buffer, &end, self->tagged_max);
+  bulletin_typography_get_iter_at_display (buffer, &start, self->tagged_min);
+  bulletin_typography_get_iter_at_display_end (buffer, &end, self->tagged_max);
   self->tagged_min = G_MAXUINT;
   self->tagged_max = 0;
   if (gtk_text_tag_table_lookup (table, BULLETIN_SEARCH_MATCH_TAG) != NULL)
@@ -105,8 +105,8 @@ tag_match (BulletinSearchBar *self,
 
   self->tagged_min = MIN (self->tagged_min, m->start);
   self->tagged_max = MAX (self->tagged_max, m->end);
-  gtk_text_buffer_get_iter_at_offset (buffer, &s, m->start);
-  gtk_text_buffer_get_iter_at_offset (buffer, &e, m->end);
+  bulletin_typography_get_iter_at_display (buffer, &s, m->start);
+  bulletin_typography_get_iter_at_display_end (buffer, &e, m->end);
   gtk_text_buffer_apply_tag (buffer, tag, &s, &e);
 }
 
@@ -141,8 +141,8 @@ visible_range (BulletinSearchBar *self,
   gtk_text_view_get_visible_rect (view, &rect);
   gtk_text_view_get_iter_at_location (view, &s, rect.x, rect.y);
   gtk_text_view_get_iter_at_location (view, &e, rect.x + rect.width, rect.y + rect.height);
-  *start = gtk_text_iter_get_offset (&s);
-  *end = gtk_text_iter_get_offset (&e);
+  *start = bulletin_typography_get_display_offset (&s);
+  *end = bulletin_typography_get_display_offset (&e);
 }
 
 /* Tags the matches around what is on screen (and around the current one). */
@@ -253,8 +253,8 @@ show_current (BulletinSearchBar *self,
   if (self->tagged_max > self->tagged_min &&
       gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), BULLETIN_SEARCH_CURRENT_TAG))
     {
-      gtk_text_buffer_get_iter_at_offset (buffer, &start, self->tagged_min);
-      gtk_text_buffer_get_iter_at_offset (buffer, &end, self->tagged_max);
+      bulletin_typography_get_iter_at_display (buffer, &start, self->tagged_min);
+      bulletin_typography_get_iter_at_display_end (buffer, &end, self->tagged_max);
       gtk_text_buffer_remove_tag_by_name (buffer, BULLETIN_SEARCH_CURRENT_TAG, &start, &end);
     }
 
@@ -310,7 +310,13 @@ bulletin_search_bar_update (BulletinSearchBar *self)
   self->last_query = g_strdup (text);
   query = bulletin_search_query_new (text, BULLETIN_SEARCH_DEFAULT);
   hits = bulletin_search_folded (self->folded, query, 0);
-  buffer_len = gtk_text_buffer_get_char_count (get_buffer (self));
+  {
+    GtkTextIter buffer_end;
+
+    /* in display characters */
+    gtk_text_buffer_get_end_iter (get_buffer (self), &buffer_end);
+    buffer_len = bulletin_typography_get_display_offset (&buffer_end);
+  }
   for (guint i = 0, start_cursor = 0, end_cursor = 0; i < hits->len; i++)
     {
       const BulletinSearchHit *hit = &g_array_index (hits, BulletinSearchHit, i);

@@ -160,6 +160,13 @@ is_cjk_mark (gunichar c)
     }
 }
 
+/* Full-width exclamation and question marks: never compressed. */
+static gboolean
+is_stop_mark (gunichar c)
+{
+  return c == 0xFF01 || c == 0xFF1F;
+}
+
 /* Latin letters and digits take a quarter-em gap from Han neighbours. */
 static gboolean
 is_western (gunichar c)
@@ -184,6 +191,7 @@ bulletin_typesetter_scan (const char       *text,
   guint start = offset;
   gint run_start = -1;  /* start of a run of dashes or ellipses */
   guint single = G_MAXUINT;  /* a lone Latin character that carries its gaps */
+  guint halted = G_MAXUINT;  /* a second mark compressed with the first */
 
   if (script == BULLETIN_SCRIPT_LATIN)
     return;
@@ -213,8 +221,23 @@ bulletin_typesetter_scan (const char       *text,
             }
         }
 
+      /* Two marks side by side take 1.5 em: the first is set half-width,
+       * unless it is a full-width ！ or ？, which are never compressed;
+       * then the second is, when it can be ("！”"), and two of them
+       * ("？！") keep their full width. */
       if (is_cjk_mark (c) && is_cjk_mark (next))
-        func (BULLETIN_MARK_HALT, offset, offset + 1, user_data);
+        {
+          if (!is_stop_mark (c))
+            {
+              if (offset != halted)
+                func (BULLETIN_MARK_HALT, offset, offset + 1, user_data);
+            }
+          else if (!is_stop_mark (next))
+            {
+              func (BULLETIN_MARK_HALT, offset + 1, offset + 2, user_data);
+              halted = offset + 1;
+            }
+        }
 
       /* The quarter-em gap goes on the Han side of the boundary: Pango
        * puts half of a letter-spacing before the character and half after

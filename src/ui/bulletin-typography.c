@@ -18,13 +18,14 @@
  *   - WORD_CHAR wrapping, with allow-breaks = FALSE where Pango's UAX #14
  *     would break against Chinese rules (before ·, inside —— and ……);
  *   - font-features "halt 1" on the first of two adjacent marks;
- *   - letter-spacing of em/4 on the Han character at a Han<->Latin/digit
- *     boundary;
+ *   - a quarter-em gap at each Han<->Latin/digit boundary: a gap
+ *     character of its own in the buffer (see "Gap characters" below);
  *   - a 2 em first-line indent, full justification, and an even line pitch
  *     from pixels-inside-wrap + pixels-below-lines in whole pixels. */
 
 #define SCRIPT_KEY "bulletin-typography-script"
 #define FILL_KEY   "bulletin-typography-fill"
+#define GAPS_KEY   "bulletin-typography-gaps"
 
 /* The rules and the role styles are the typesetter's, which printing and
  * export use too (bulletin-typesetter.c): one source for screen and paper. */
@@ -186,11 +187,371 @@ script_language (BulletinScript  script,
                                                          "bulletin-typography-language"));
 }
 
-/* A quarter em in Pango units, rounded to an even number of pixels. */
+/* A quarter em in Pango units, in whole pixels: the letter-spacing of a
+ * gap character (both halves of it are at the boundary). */
 static int
 gap_units (double em)
 {
-  return bulletin_typesetter_gap_units (em, TRUE);
+  return MAX (1, (int)round (em / 4)) * PANGO_SCALE;
+}
+
+/* The size of a gap character, as a share of the text's: whatever font
+ * Pango takes for it, it makes the line no taller. */
+#define GAP_CHAR_SCALE 0.01
+
+/* Gap characters
+ *
+ * The Han-Latin gap is a character of its own in the buffer: a
+ * BULLETIN_TYPOGRAPHY_GAP_CHAR (U+2060 WORD JOINER) at each boundary, of
+ * no width, given the gap as letter-spacing.  A letter-spacing on a
+ * character of the text itself falls half before and half after it, on
+ * the far side of a Han character or inside a run of digits ("已 有11 台"),
+ * and GtkTextTag takes no negative letter-spacing to take it back; on a
+ * character of no width both halves are at the boundary.  A word joiner
+ * also keeps a Latin run on one line with the Han characters on each side
+ * of it ("有 25 名"), so that no gap ever falls at a line's start or end:
+ * Pango keeps half of a letter-spacing there, and leaves out of
+ * justification the width of a space it drops at a line's end (measured
+ * with a hair space and a zero-width space: lines fell short of the
+ * margin by up to the whole gap).
+ *
+ * The gap characters are the reader's: they are not in the display text,
+ * nor in what is copied.  The buffer's offsets are display offsets plus
+ * the gap characters before them; the functions below map between the
+ * two.  A buffer that was not filled here has none. */
+
+typedef struct {
+  GArray *display;  /* guint: display offsets with a gap character before them, ascending */
+} Gaps;
+
+static void
+gaps_free (gpointer data)
+{
+  Gaps *gaps = data;
+
+  g_array_unref (gaps->display);
+  g_free (gaps);
+}
+
+static GArray *
+buffer_gaps (GtkTextBuffer *buffer)
+{
+  Gaps *gaps = g_object_get_data (G_OBJECT (buffer), GAPS_KEY);
+
+  return gaps != NULL ? gaps->display : NULL;
+}
+
+/* How many gap characters come before display offset @offset: with
+ * @at_char, those before the display character there (a start), else
+ * only those before the one at @offset itself (an end). */
+static guint
+gaps_before (GArray  *gaps,
+             guint    offset,
+             gboolean at_char)
+{
+  guint lo = 0, hi = gaps != NULL ? gaps->len : 0;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+      guint d = g_array_index (gaps, guint, mid);
+
+      if (d < offset || (at_char && d == offset))
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static guint
+to_buffer (GtkTextBuffer *buffer,
+           guint          offset,
+           gboolean       at_char)
+{
+  return offset + gaps_before (buffer_gaps (buffer), offset, at_char);
+}
+
+void
+bulletin_typography_get_iter_at_display (GtkTextBuffer *buffer,
+                                         GtkTextIter   *iter,
+                                         guint          offset)
+{
+  g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
+  gtk_text_buffer_get_iter_at_offset (buffer, iter, (int)MIN (to_buffer (buffer, offset, TRUE), G_MAXINT));
+}
+
+void
+bulletin_typography_get_iter_at_display_end (GtkTextBuffer *buffer,
+                                             GtkTextIter   *iter,
+                                             guint          offset)
+{
+  g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
+  gtk_text_buffer_get_iter_at_offset (buffer, iter, (int)MIN (to_buffer (buffer, offset, FALSE), G_MAXINT));
+}
+
+guint
+bulletin_typography_get_display_offset (const GtkTextIter *iter)
+{
+  GArray *gaps;
+  guint offset, lo = 0, hi;
+
+  g_return_val_if_fail (iter != NULL, 0);
+
+  offset = gtk_text_iter_get_offset (iter);
+  gaps = buffer_gaps (gtk_text_iter_get_buffer (iter));
+  if (gaps == NULL)
+    return offset;
+  /* gap k is buffer character display[k] + k */
+  hi = gaps->len;
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (gaps, guint, mid) + mid < offset)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return offset - lo;
+}
+
+gboolean
+bulletin_typography_iter_is_gap (const GtkTextIter *iter)
+{
+  GArray *gaps;
+  guint offset, k;
+
+  g_return_val_if_fail (iter != NULL, FALSE);
+
+  gaps = buffer_gaps (gtk_text_iter_get_buffer (iter));
+  if (gaps == NULL || gtk_text_iter_get_char (iter) != BULLETIN_TYPOGRAPHY_GAP_CHAR)
+    return FALSE;
+  offset = gtk_text_iter_get_offset (iter);
+  k = offset - bulletin_typography_get_display_offset (iter);
+  return k < gaps->len && g_array_index (gaps, guint, k) + k == offset;
+}
+
+char *
+bulletin_typography_dup_text (const GtkTextIter *start,
+                              const GtkTextIter *end)
+{
+  GtkTextBuffer *buffer;
+  GArray *gaps;
+  GString *text;
+  GtkTextIter from, to;
+  guint k;
+
+  g_return_val_if_fail (start != NULL && end != NULL, NULL);
+
+  buffer = gtk_text_iter_get_buffer (start);
+  gaps = buffer_gaps (buffer);
+  if (gaps == NULL || gaps->len == 0)
+    return gtk_text_iter_get_slice (start, end);
+
+  from = *start;
+  to = *end;
+  gtk_text_iter_order (&from, &to);
+  text = g_string_new (NULL);
+  /* the first gap character at or after @from */
+  k = gtk_text_iter_get_offset (&from) - bulletin_typography_get_display_offset (&from);
+  while (gtk_text_iter_compare (&from, &to) < 0)
+    {
+      GtkTextIter stop = to;
+      g_autofree char *piece = NULL;
+
+      if (k < gaps->len)
+        {
+          guint at = g_array_index (gaps, guint, k) + k;
+
+          if ((guint)gtk_text_iter_get_offset (&to) > at)
+            gtk_text_buffer_get_iter_at_offset (buffer, &stop, at);
+        }
+      piece = gtk_text_iter_get_slice (&from, &stop);
+      g_string_append (text, piece);
+      from = stop;
+      if (gtk_text_iter_compare (&from, &to) < 0)
+        {
+          /* skip the gap character */
+          gtk_text_iter_forward_char (&from);
+          k++;
+        }
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* Ctrl+C and the menu's Copy: the selection without the gap characters. */
+static void
+copy_clipboard_cb (GtkTextView *view,
+                   gpointer     user_data)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GArray *gaps = buffer_gaps (buffer);
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  if (gaps == NULL || gaps->len == 0 ||
+      !gtk_text_buffer_get_selection_bounds (buffer, &start, &end))
+    return;
+  text = bulletin_typography_dup_text (&start, &end);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (view)), text);
+  g_signal_stop_emission_by_name (view, "copy-clipboard");
+}
+
+/* The primary selection: GTK offers the selection as the buffer holds
+ * it whenever it changes; once the selection has settled (an idle after
+ * the last change) the primary selection takes it without the gap
+ * characters instead. */
+#define PRIMARY_IDLE_KEY "bulletin-typography-primary-idle"
+
+static gboolean
+update_primary_cb (gpointer user_data)
+{
+  GtkTextView *view = user_data;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GArray *gaps = buffer_gaps (buffer);
+  GtkTextIter start, end;
+
+  g_object_steal_data (G_OBJECT (view), PRIMARY_IDLE_KEY);
+  if (gaps != NULL && gaps->len > 0 && gtk_widget_get_realized (GTK_WIDGET (view)) &&
+      gtk_text_buffer_get_selection_bounds (buffer, &start, &end))
+    {
+      g_autofree char *text = bulletin_typography_dup_text (&start, &end);
+
+      gdk_clipboard_set_text (gtk_widget_get_primary_clipboard (GTK_WIDGET (view)), text);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+primary_idle_remove (gpointer data)
+{
+  g_source_remove (GPOINTER_TO_UINT (data));
+}
+
+static void
+selection_mark_set_cb (GtkTextBuffer     *buffer,
+                       const GtkTextIter *location,
+                       GtkTextMark       *mark,
+                       GtkTextView       *view)
+{
+  guint id;
+
+  if (mark != gtk_text_buffer_get_insert (buffer) && mark != gtk_text_buffer_get_selection_bound (buffer))
+    return;
+  if (g_object_get_data (G_OBJECT (view), PRIMARY_IDLE_KEY) != NULL)
+    return;
+  id = g_idle_add_full (G_PRIORITY_LOW, update_primary_cb, view, NULL);
+  g_object_set_data_full (G_OBJECT (view), PRIMARY_IDLE_KEY, GUINT_TO_POINTER (id), primary_idle_remove);
+}
+
+void
+bulletin_typography_copy_without_gaps (GtkTextView *view)
+{
+  g_return_if_fail (GTK_IS_TEXT_VIEW (view));
+
+  g_signal_connect (view, "copy-clipboard", G_CALLBACK (copy_clipboard_cb), NULL);
+  g_signal_connect_object (gtk_text_view_get_buffer (view), "mark-set",
+                           G_CALLBACK (selection_mark_set_cb), view, G_CONNECT_AFTER);
+}
+
+static void
+collect_gap_cb (BulletinMark mark,
+                guint        start,
+                guint        end,
+                gpointer     user_data)
+{
+  GArray *gaps = user_data;
+
+  /* the boundary: after the character that carries an "after" mark,
+   * before one that carries a "before" mark, both for a lone one */
+  switch (mark)
+    {
+    case BULLETIN_MARK_GAP_BOTH:
+      g_array_append_val (gaps, start);
+      g_array_append_val (gaps, end);
+      break;
+    case BULLETIN_MARK_GAP_AFTER:
+      g_array_append_val (gaps, end);
+      break;
+    case BULLETIN_MARK_GAP_BEFORE:
+      g_array_append_val (gaps, start);
+      break;
+    case BULLETIN_MARK_NO_BREAK:
+    case BULLETIN_MARK_HALT:
+    default:
+      break;
+    }
+}
+
+static int
+compare_guint (gconstpointer a,
+               gconstpointer b)
+{
+  guint x = *(const guint *)a, y = *(const guint *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The Han-Latin boundaries of @display, as display offsets. */
+static GArray *
+find_gaps (BulletinDisplayText *display,
+           BulletinScript       script)
+{
+  GArray *gaps = g_array_new (FALSE, FALSE, sizeof (guint));
+  const char *text = bulletin_display_text_get_text (display, NULL);
+  const BulletinSpan *spans;
+  const char *p = text;
+  guint n_spans, at = 0, n = 0;
+
+  spans = bulletin_display_text_get_spans (display, &n_spans);
+  for (guint i = 0; i < n_spans; i++)
+    {
+      const char *block_end;
+
+      p = g_utf8_offset_to_pointer (p, spans[i].start - at);
+      block_end = g_utf8_offset_to_pointer (p, spans[i].end - spans[i].start);
+      bulletin_typesetter_scan (p, block_end, spans[i].start, script, collect_gap_cb, gaps);
+      p = block_end;
+      at = spans[i].end;
+    }
+  g_array_sort (gaps, compare_guint);
+  for (guint i = 0; i < gaps->len; i++)
+    if (n == 0 || g_array_index (gaps, guint, n - 1) != g_array_index (gaps, guint, i))
+      g_array_index (gaps, guint, n++) = g_array_index (gaps, guint, i);
+  g_array_set_size (gaps, n);
+  return gaps;
+}
+
+/* Display text [@text, @text_end), which starts at display offset @offset,
+ * with the buffer's gap characters in it. */
+static char *
+dup_with_gaps (GtkTextBuffer *buffer,
+               const char    *text,
+               const char    *text_end,
+               guint          offset)
+{
+  GArray *gaps = buffer_gaps (buffer);
+  GString *out;
+  const char *p = text;
+  guint k;
+
+  if (gaps == NULL || gaps->len == 0)
+    return g_strndup (text, text_end - text);
+  out = g_string_sized_new ((text_end - text) + 64);
+  for (k = gaps_before (gaps, offset, FALSE); k < gaps->len && p < text_end; k++)
+    {
+      const char *gap = g_utf8_offset_to_pointer (p, g_array_index (gaps, guint, k) - offset);
+
+      if (gap >= text_end)
+        break;
+      g_string_append_len (out, p, gap - p);
+      g_string_append_unichar (out, BULLETIN_TYPOGRAPHY_GAP_CHAR);
+      offset = g_array_index (gaps, guint, k);
+      p = gap;
+    }
+  g_string_append_len (out, p, text_end - p);
+  return g_string_free (out, FALSE);
 }
 
 /* Sets every tag's properties for @settings; the tags exist afterwards.
@@ -319,12 +680,12 @@ update_tags (GtkTextBuffer                 *buffer,
   tag = ensure_tag (buffer, BULLETIN_TAG_HALT);
   g_object_set (tag, "font-features", "halt 1", NULL);
 
-  /* The gap is a quarter of the body size; headings have their own.  Pango
-   * puts half of it on each side of the character: both halves in whole
-   * pixels, or justification (which works in whole pixels with the view's
-   * hinted metrics) falls short of the margin. */
+  /* The gap characters (see "Gap characters" above): no width of their
+   * own, and a quarter of the body size as letter-spacing (headings have
+   * their own), in whole pixels, or justification (which works in whole
+   * pixels with the view's hinted metrics) falls short of the margin. */
   tag = ensure_tag (buffer, BULLETIN_TAG_GAP);
-  g_object_set (tag, "letter-spacing", gap_units (em), NULL);
+  g_object_set (tag, "letter-spacing", gap_units (em), "scale", GAP_CHAR_SCALE, NULL);
   for (guint kind = 0; kind < BULLETIN_N_BLOCK_KINDS; kind++)
     {
       g_autofree char *name = NULL;
@@ -333,7 +694,8 @@ update_tags (GtkTextBuffer                 *buffer,
         continue;
       name = g_strconcat (BULLETIN_TAG_GAP, "-", role_style (kind)->name, NULL);
       tag = ensure_tag (buffer, name);
-      g_object_set (tag, "letter-spacing", gap_units (em * role_style (kind)->scale), NULL);
+      g_object_set (tag, "letter-spacing", gap_units (em * role_style (kind)->scale),
+                    "scale", GAP_CHAR_SCALE, NULL);
     }
 }
 
@@ -393,10 +755,23 @@ apply_range (GtkTextBuffer *buffer,
 {
   GtkTextIter a, b;
 
-  gtk_text_buffer_get_iter_at_offset (buffer, &a, start);
-  b = a;
-  gtk_text_iter_forward_chars (&b, end - start);
+  bulletin_typography_get_iter_at_display (buffer, &a, start);
+  bulletin_typography_get_iter_at_display_end (buffer, &b, end);
   gtk_text_buffer_apply_tag (buffer, tag, &a, &b);
+}
+
+/* The gap tag on the gap character before display offset @offset. */
+static void
+apply_gap (GtkTextBuffer *buffer,
+           GtkTextTag    *tag,
+           guint          offset)
+{
+  GtkTextIter a, b;
+
+  bulletin_typography_get_iter_at_display_end (buffer, &a, offset);
+  bulletin_typography_get_iter_at_display (buffer, &b, offset);
+  if (gtk_text_iter_compare (&a, &b) < 0)
+    gtk_text_buffer_apply_tag (buffer, tag, &a, &b);
 }
 
 typedef struct {
@@ -422,13 +797,17 @@ tag_mark_cb (BulletinMark mark,
     case BULLETIN_MARK_HALT:
       apply_range (marks->buffer, marks->halt, start, end);
       break;
+    /* the gap character at the boundary carries the gap, whichever
+     * character the mark is on (see find_gaps ()) */
     case BULLETIN_MARK_GAP_BOTH:
+      apply_gap (marks->buffer, marks->gap, start);
+      apply_gap (marks->buffer, marks->gap, end);
+      break;
     case BULLETIN_MARK_GAP_AFTER:
+      apply_gap (marks->buffer, marks->gap, end);
+      break;
     case BULLETIN_MARK_GAP_BEFORE:
-      /* GtkTextView lays the gap out as Pango does: half on each side of
-       * the character that carries it (it cannot move glyphs); for a lone
-       * Latin character both halves are at a boundary. */
-      apply_range (marks->buffer, marks->gap, start, end);
+      apply_gap (marks->buffer, marks->gap, start);
       break;
     default:
       g_assert_not_reached ();
@@ -493,8 +872,8 @@ tag_pieces (GtkTextBuffer       *buffer,
 
       /* the piece the break ends */
       piece_start = b > 0 && breaks[b - 1] > spans[s].start ? breaks[b - 1] + 1 : spans[s].start;
-      gtk_text_buffer_get_iter_at_offset (buffer, &start, piece_start);
-      gtk_text_buffer_get_iter_at_offset (buffer, &end, breaks[b] + 1);
+      bulletin_typography_get_iter_at_display (buffer, &start, piece_start);
+      bulletin_typography_get_iter_at_display (buffer, &end, breaks[b] + 1);
       gtk_text_buffer_apply_tag (buffer, breaks_tag, &start, &end);
 
       /* the piece after it, which continues the block */
@@ -524,8 +903,8 @@ tag_spans (GtkTextBuffer       *buffer,
     return;
 
   /* Language, family and size on every character, separators included. */
-  gtk_text_buffer_get_iter_at_offset (buffer, &start, first_span > 0 ? spans[first_span - 1].end : 0);
-  gtk_text_buffer_get_iter_at_offset (buffer, &end, spans[end_span - 1].end);
+  bulletin_typography_get_iter_at_display (buffer, &start, first_span > 0 ? spans[first_span - 1].end : 0);
+  bulletin_typography_get_iter_at_display (buffer, &end, spans[end_span - 1].end);
   if (end_span == n_spans)
     gtk_text_buffer_get_end_iter (buffer, &end);
   gtk_text_buffer_apply_tag (buffer, gtk_text_tag_table_lookup (table, BULLETIN_TAG_TEXT), &start, &end);
@@ -550,17 +929,17 @@ tag_spans (GtkTextBuffer       *buffer,
 
       /* The tag covers the newline after the block too, so that the
        * paragraph's properties are those of its role. */
-      gtk_text_buffer_get_iter_at_offset (buffer, &start, spans[i].start);
-      end = start;
-      gtk_text_iter_forward_chars (&end, spans[i].end - spans[i].start + 1);
+      bulletin_typography_get_iter_at_display (buffer, &start, spans[i].start);
+      bulletin_typography_get_iter_at_display (buffer, &end, spans[i].end);
+      gtk_text_iter_forward_char (&end);
       gtk_text_buffer_apply_tag (buffer, tag, &start, &end);
       gtk_text_buffer_apply_tag_by_name (buffer, i % 2 == 0 ? BULLETIN_TAG_BLOCK_EVEN : BULLETIN_TAG_BLOCK_ODD,
                                          &start, &end);
       if (run_in)
         {
-          GtkTextIter dateline_end = start;
+          GtkTextIter dateline_end;
 
-          gtk_text_iter_forward_chars (&dateline_end, spans[i].end - spans[i].start);
+          bulletin_typography_get_iter_at_display (buffer, &dateline_end, spans[i].end);
           gtk_text_buffer_apply_tag_by_name (buffer, BULLETIN_TAG_RUN_IN, &start, &dateline_end);
         }
       if (body_start > 0 && body_start < n_spans && i + 1 == body_start)
@@ -579,10 +958,10 @@ tag_spans (GtkTextBuffer       *buffer,
   tag_pieces (buffer, display, spans[first_span].start, spans[end_span - 1].end);
 }
 
-/* The text the buffer holds: the display text as shown, with a space
- * instead of the line break after a dateline run into its paragraph (one
- * character for one: the buffer's offsets stay display offsets).  NULL
- * when it is the display text itself. */
+/* The text the buffer holds, but for its gap characters: the display text
+ * as shown, with a space instead of the line break after a dateline run
+ * into its paragraph (one character for one).  NULL when it is the display
+ * text itself. */
 static char *
 dup_buffer_text (BulletinDisplayText *display,
                  gsize               *len)
@@ -611,6 +990,12 @@ prepare_buffer (GtkTextBuffer                 *buffer,
   g_object_set_data_full (G_OBJECT (buffer), "bulletin-typography-language",
                           g_steal_pointer (&font_tag), g_free);
   g_object_set_data (G_OBJECT (buffer), SCRIPT_KEY, GINT_TO_POINTER (script + 1));
+  {
+    Gaps *gaps = g_new0 (Gaps, 1);
+
+    gaps->display = find_gaps (display, script);
+    g_object_set_data_full (G_OBJECT (buffer), GAPS_KEY, gaps, gaps_free);
+  }
   update_tags (buffer, script, settings);
   return script;
 }
@@ -654,6 +1039,7 @@ bulletin_typography_fill_buffer (GtkTextBuffer                 *buffer,
   gsize len;
   const char *text;
   g_autofree char *buffer_text = NULL;
+  g_autofree char *gapped = NULL;
 
   g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
   g_return_if_fail (display != NULL);
@@ -665,7 +1051,10 @@ bulletin_typography_fill_buffer (GtkTextBuffer                 *buffer,
   text = bulletin_display_text_get_text (display, &len);
   script = prepare_buffer (buffer, display, settings);
   buffer_text = dup_buffer_text (display, &len);
-  gtk_text_buffer_set_text (buffer, buffer_text != NULL ? buffer_text : text, len);
+  if (buffer_text != NULL)
+    text = buffer_text;
+  gapped = dup_with_gaps (buffer, text, text + len, 0);
+  gtk_text_buffer_set_text (buffer, gapped, -1);
   bulletin_display_text_get_spans (display, &n_spans);
   tag_spans (buffer, display, script, 0, n_spans);
 }
@@ -723,7 +1112,11 @@ fill_some (Fill  *fill,
 
   g_signal_handler_block (fill->buffer, fill->changed_id);
   gtk_text_buffer_get_end_iter (fill->buffer, &end);
-  gtk_text_buffer_insert (fill->buffer, &end, a, b - a);
+  {
+    g_autofree char *gapped = dup_with_gaps (fill->buffer, a, b, first > 0 ? spans[first - 1].end : 0);
+
+    gtk_text_buffer_insert (fill->buffer, &end, gapped, -1);
+  }
   tag_spans (fill->buffer, fill->display, fill->script, first, last);
   g_signal_handler_unblock (fill->buffer, fill->changed_id);
 
@@ -1169,7 +1562,7 @@ bulletin_typography_attach_figures (GtkTextView         *view,
       figure.tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), name);
       if (figure.tag == NULL)
         figure.tag = gtk_text_buffer_create_tag (buffer, name, NULL);
-      gtk_text_buffer_get_iter_at_offset (buffer, &start, spans[i].start);
+      bulletin_typography_get_iter_at_display (buffer, &start, spans[i].start);
       end = start;
       gtk_text_iter_forward_to_line_end (&end);
       gtk_text_buffer_apply_tag (buffer, figure.tag, &start, &end);

@@ -42,7 +42,7 @@ typedef struct {
 #define BULLETIN_TAG_PIECE_CONTINUES "bulletin-piece-continues"
 #define BULLETIN_TAG_PIECE_BREAKS    "bulletin-piece-breaks"
 #define BULLETIN_TAG_HALT       "bulletin-halt"       /* font-features "halt 1" */
-#define BULLETIN_TAG_GAP        "bulletin-gap"        /* letter-spacing em/4 (body size) */
+#define BULLETIN_TAG_GAP        "bulletin-gap"        /* a gap character: letter-spacing em/4 (body size) */
 /* no properties: every other block, so that a tag starts on every line */
 #define BULLETIN_TAG_BLOCK_EVEN "bulletin-block-even"
 #define BULLETIN_TAG_BLOCK_ODD  "bulletin-block-odd"
@@ -66,8 +66,10 @@ void     bulletin_typography_configure_view     (GtkTextView                   *
 
 /* Replaces the buffer's text with @display and applies every tag the
  * reader uses (roles, language, fonts, line pitch, indent, punctuation
- * compression, Han-Latin gaps).  The buffer's character offsets are the
- * display offsets of @display. */
+ * compression, Han-Latin gaps).  The buffer holds the display text as
+ * shown (bulletin_display_text_dup_shown_text ()) and a gap character at
+ * each Han-Latin boundary: map the buffer's offsets to display offsets
+ * and back with the functions below. */
 void     bulletin_typography_fill_buffer        (GtkTextBuffer                 *buffer,
                                                  BulletinDisplayText           *display,
                                                  const BulletinReadingSettings *settings);
@@ -117,6 +119,38 @@ void     bulletin_typography_set_view_language  (GtkTextView                   *
  * buffer's offsets stay display offsets. */
 void     bulletin_typography_attach_figures     (GtkTextView                   *view,
                                                  BulletinDisplayText           *display);
+
+/* The Han-Latin gap on screen is a character of its own in the reader's
+ * buffer, at the boundary: U+2060 WORD JOINER, of no width, with the gap
+ * as letter-spacing (see docs/typography.md).  It is not in the
+ * display text, nor in what the reader copies.  A buffer that the
+ * functions above did not fill has no gap characters: the offsets are then
+ * the same. */
+#define BULLETIN_TYPOGRAPHY_GAP_CHAR 0x2060
+
+/* The iter at the display character at @offset (after a gap character
+ * before it): where a range starts, or a position. */
+void     bulletin_typography_get_iter_at_display     (GtkTextBuffer     *buffer,
+                                                      GtkTextIter       *iter,
+                                                      guint              offset);
+/* The iter where a range of display characters that ends at @offset ends
+ * (before a gap character there). */
+void     bulletin_typography_get_iter_at_display_end (GtkTextBuffer     *buffer,
+                                                      GtkTextIter       *iter,
+                                                      guint              offset);
+/* The display offset of @iter; a gap character's is that of the display
+ * character after it. */
+guint    bulletin_typography_get_display_offset      (const GtkTextIter *iter);
+/* Whether @iter is at a gap character. */
+gboolean bulletin_typography_iter_is_gap             (const GtkTextIter *iter);
+/* The buffer's text from @start to @end without its gap characters: the
+ * shown text of that display range.
+ * Returns: (transfer full) */
+char    *bulletin_typography_dup_text                (const GtkTextIter *start,
+                                                      const GtkTextIter *end);
+/* Makes @view copy its selection (Ctrl+C, the menu, the primary selection)
+ * without the gap characters.  For the buffer @view has now. */
+void     bulletin_typography_copy_without_gaps       (GtkTextView       *view);
 
 /* The script the buffer was filled for. */
 BulletinScript bulletin_typography_get_script   (GtkTextBuffer                 *buffer);

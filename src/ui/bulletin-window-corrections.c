@@ -238,7 +238,7 @@ target (BulletinWindow   *self,
     return NULL;
   buffer = gtk_text_view_get_buffer (bulletin_reader_view_get_text_view (reader));
   gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
-  *offset = bulletin_display_text_to_source (display, gtk_text_iter_get_offset (&iter));
+  *offset = bulletin_display_text_to_source (display, bulletin_typography_get_display_offset (&iter));
   *article_out = article;
   return g_steal_pointer (&issue);
 }

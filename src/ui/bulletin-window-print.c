@@ -133,7 +133,8 @@ print_action (GSimpleAction *action,
   gtk_text_buffer_get_selection_bounds (buffer, &start, &end);
   bulletin_window_get_print_options (self, &options);
   bulletin_print_article (GTK_WINDOW (self), display, &options,
-                          gtk_text_iter_get_offset (&start), gtk_text_iter_get_offset (&end));
+                          bulletin_typography_get_display_offset (&start),
+                          bulletin_typography_get_display_offset (&end));
 }
 
 static void
