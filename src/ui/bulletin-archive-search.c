@@ -250,12 +250,16 @@ append_rows (BulletinArchiveSearch *self,
   self->n_listed = last;
 }
 
-/* Scrolled to the end of the list: the next rows */
+/* Scrolled to within a screen of the end of the list: the next rows */
 static void
-edge_reached (BulletinArchiveSearch *self,
-              GtkPositionType        pos)
+scrolled (BulletinArchiveSearch *self,
+          GtkAdjustment         *adj)
 {
-  if (pos == GTK_POS_BOTTOM)
+  double value = gtk_adjustment_get_value (adj);
+  double page = gtk_adjustment_get_page_size (adj);
+
+  if (self->listed != NULL && self->n_listed < MIN (self->listed->results->len, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS) &&
+      value > 0 && value + 2 * page >= gtk_adjustment_get_upper (adj))
     append_rows (self, ROWS_PER_BATCH);
 }
 
@@ -488,7 +492,8 @@ bulletin_archive_search_init (BulletinArchiveSearch *self)
   gtk_search_entry_set_search_delay (self->entry, 200);
   g_signal_connect_swapped (self->entry, "search-changed", G_CALLBACK (run_query), self);
   g_signal_connect_swapped (self->list, "row-activated", G_CALLBACK (row_activated), self);
-  g_signal_connect_swapped (self->scroller, "edge-reached", G_CALLBACK (edge_reached), self);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
+                           G_CALLBACK (scrolled), self, G_CONNECT_SWAPPED);
 }
 
 /**
