@@ -235,14 +235,16 @@ reader_drawn (void)
          (gtk_widget_get_mapped (view) && gtk_widget_get_width (view) > 0 && gtk_widget_get_height (view) > 0);
 }
 
-/* The bookmarks and notes are on disk (the store writes in a thread) */
+/* The bookmarks and notes are read (the store loads the key file in a
+ * thread) and on disk (it writes in a thread) */
 static gboolean
 store_saved (void)
 {
   BulletinAnnotations *store =
     bulletin_annotations_controller_get_store (bulletin_annotations_controller_get_for_window (window));
 
-  return !bulletin_annotations_is_writing (store) && !bulletin_annotations_has_unsaved (store);
+  return !bulletin_annotations_is_loading (store) && !bulletin_annotations_is_writing (store) &&
+         !bulletin_annotations_has_unsaved (store);
 }
 
 static gboolean
