@@ -5,6 +5,7 @@
 
 #include "bulletin-test-utils.h"
 
+#include <gio/gio.h>
 #include <string.h>
 
 const char *
@@ -167,4 +168,87 @@ bulletin_test_remove_tree (const char *path)
         g_unlink (child);
     }
   g_rmdir (path);
+}
+
+/* --- the items-changed contract ------------------------------------------- */
+
+typedef struct {
+  guint n_items;     /* as the last items-changed left it */
+  guint depth;       /* items-changed being delivered */
+} ModelWatch;
+
+static GQuark model_watch_quark;
+
+static void
+items_changed_done (GListModel *model,
+                    guint       position,
+                    guint       removed,
+                    guint       added,
+                    gpointer    user_data)
+{
+  ModelWatch *watch = g_object_get_qdata (G_OBJECT (model), model_watch_quark);
+
+  if (watch != NULL && watch->depth > 0)
+    watch->depth--;
+}
+
+static gboolean
+items_changed_hook (GSignalInvocationHint *hint,
+                    guint                  n_params,
+                    const GValue          *params,
+                    gpointer               user_data)
+{
+  GObject *object = g_value_get_object (&params[0]);
+  GListModel *model = G_LIST_MODEL (object);
+  guint position = g_value_get_uint (&params[1]);
+  guint removed = g_value_get_uint (&params[2]);
+  guint added = g_value_get_uint (&params[3]);
+  guint n_items = g_list_model_get_n_items (model);
+  ModelWatch *watch = g_object_get_qdata (object, model_watch_quark);
+
+  if (watch == NULL)
+    {
+      /* first heard of: what it held before cannot be known */
+      watch = g_new0 (ModelWatch, 1);
+      watch->n_items = n_items;
+      g_object_set_qdata_full (object, model_watch_quark, watch, g_free);
+      /* (it may or may not run in this emission: depth counts from the next) */
+      g_signal_connect_after (object, "items-changed", G_CALLBACK (items_changed_done), NULL);
+      return TRUE;
+    }
+
+  if (watch->depth > 0)
+    g_error ("%s %p: items-changed (%u, -%u, +%u) while its previous items-changed "
+                "is still being delivered",
+                G_OBJECT_TYPE_NAME (object), object, position, removed, added);
+  else if (position + removed > watch->n_items)
+    g_error ("%s %p: items-changed (%u, -%u, +%u) beyond its %u items",
+                G_OBJECT_TYPE_NAME (object), object, position, removed, added, watch->n_items);
+  else if (watch->n_items - removed + added != n_items)
+    g_error ("%s %p: items-changed (%u, -%u, +%u) of %u items, but it holds %u",
+                G_OBJECT_TYPE_NAME (object), object, position, removed, added, watch->n_items, n_items);
+  else if (added > 0)
+    {
+      g_autoptr(GObject) last = g_list_model_get_item (model, position + added - 1);
+
+      if (last == NULL)
+        g_error ("%s %p: items-changed (%u, -%u, +%u), but no item at %u",
+                    G_OBJECT_TYPE_NAME (object), object, position, removed, added,
+                    position + added - 1);
+    }
+
+  watch->n_items = n_items;
+  watch->depth++;
+  return TRUE;
+}
+
+void
+bulletin_test_check_list_models (void)
+{
+  gpointer iface = g_type_default_interface_ref (G_TYPE_LIST_MODEL);
+
+  model_watch_quark = g_quark_from_static_string ("bulletin-test-model-watch");
+  g_signal_add_emission_hook (g_signal_lookup ("items-changed", G_TYPE_LIST_MODEL), 0,
+                              items_changed_hook, NULL, NULL);
+  g_type_default_interface_unref (iface);
 }

@@ -45,4 +45,14 @@ gboolean    bulletin_test_wait_for       (BulletinTestCondition condition,
  * submitted frame" on GTK 4.24.  Any other warning stays fatal. */
 void        bulletin_test_tolerate_toolkit_warnings (void);
 
+/* Checks every GListModel's items-changed in the process, from now on,
+ * against its contract: it comes after the change (the model then holds
+ * what it says), its range lies in the model as it was, and it does not
+ * come while another items-changed of the same model is being delivered
+ * (a handler that changes the model it is told about leaves the handlers
+ * after it a model other than the one they hear of: GTK 4.8's list views
+ * abort in gtk_list_item_manager_ensure_items ()).  A breach is fatal
+ * at once (g_error), naming the model, with the stack that made it. */
+void        bulletin_test_check_list_models (void);
+
 G_END_DECLS

@@ -68,6 +68,32 @@ bulletin_ui_test_reset_settings (void)
     g_settings_reset (settings, keys[i]);
 }
 
+/* the window of the running test, whose sidebar a timeout prints */
+static BulletinWindow *last_window;
+
+void
+bulletin_ui_test_timed_out (const char *what)
+{
+  BulletinWindow *window = last_window;
+
+  if (window != NULL)
+    {
+      GListModel *tree = bulletin_sidebar_get_tree_model (bulletin_window_get_sidebar (window));
+      guint n = g_list_model_get_n_items (tree);
+
+      g_printerr ("the sidebar's %u rows:\n", n);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autofree char *text = bulletin_ui_test_row_text (window, i);
+          g_autoptr(GtkTreeListRow) row = g_list_model_get_item (tree, i);
+
+          g_strdelimit (text, "\n", '|');
+          g_printerr ("  %u%s %s\n", i, gtk_tree_list_row_get_expanded (row) ? " (expanded)" : "", text);
+        }
+    }
+  g_error ("timed out waiting for: %s", what);
+}
+
 BulletinWindow *
 bulletin_ui_test_new_window (BulletinApplication *app)
 {
@@ -75,6 +101,7 @@ bulletin_ui_test_new_window (BulletinApplication *app)
 
   bulletin_ui_test_reset_settings ();
   window = bulletin_window_new (app);
+  g_set_weak_pointer (&last_window, window);
   gtk_window_present (GTK_WINDOW (window));
   WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
   return window;
@@ -205,30 +232,113 @@ bulletin_ui_test_find_primary_menu_button (GtkWidget *widget)
   return NULL;
 }
 
+static void
+count_frame (GdkFrameClock *clock,
+             gpointer       data)
+{
+  (*(guint *)data)++;
+}
+
+/* Waits for a frame of @widget's toplevel painted from now on. */
+static void
+wait_for_paint (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  guint painted = 0;
+  gulong handler;
+
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame), &painted);
+  gtk_widget_queue_draw (widget);
+  WAIT_UNTIL (painted > 0);
+  g_signal_handler_disconnect (clock, handler);
+}
+
+static void
+wait_mapped (GtkWidget *widget)
+{
+  WAIT_UNTIL (gtk_widget_get_mapped (widget) &&
+              gtk_widget_get_width (widget) > 0 && gtk_widget_get_height (widget) > 0);
+}
+
+void
+bulletin_ui_test_wait_frames (GtkWidget *widget,
+                              guint      n)
+{
+  wait_mapped (widget);
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 until = g_get_monotonic_time () + 20 * 1000;
+
+      wait_for_paint (widget);
+      bulletin_ui_test_drain (MAX (0, until - g_get_monotonic_time ()) / 1000);
+    }
+}
+
+static GskRenderNode *
+snapshot_widget (GtkWidget *widget,
+                 int       *width,
+                 int       *height)
+{
+  gint64 deadline = g_get_monotonic_time () + BULLETIN_UI_TEST_TIMEOUT_US;
+
+  wait_mapped (widget);
+  for (guint frame = 1; ; frame++)
+    {
+      g_autoptr(GdkPaintable) paintable = NULL;
+      GtkSnapshot *snapshot;
+      GskRenderNode *node;
+
+      /* a GtkWidgetPaintable shows the render node of the widget's last
+       * drawing: nothing until it has been drawn */
+      wait_for_paint (widget);
+      *width = gtk_widget_get_width (widget);
+      *height = gtk_widget_get_height (widget);
+      paintable = gtk_widget_paintable_new (widget);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, *width, *height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node != NULL)
+        {
+          if (frame > 1)
+            g_test_message ("%s drawn at frame %u", G_OBJECT_TYPE_NAME (widget), frame);
+          return node;
+        }
+      if (g_get_monotonic_time () > deadline)
+        g_error ("%s was mapped but drew nothing in %u frames", G_OBJECT_TYPE_NAME (widget), frame);
+    }
+}
+
+GskRenderNode *
+bulletin_ui_test_snapshot_widget (GtkWidget *widget)
+{
+  int width, height;
+
+  return snapshot_widget (widget, &width, &height);
+}
+
+GdkTexture *
+bulletin_ui_test_render_widget (GtkWidget *widget)
+{
+  int width, height;
+  g_autoptr(GskRenderNode) node = snapshot_widget (widget, &width, &height);
+
+  return gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                      node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
 void
 bulletin_ui_test_save_screenshot (GtkWidget  *widget,
                                   const char *name)
 {
   const char *dir = g_getenv ("BULLETIN_ARTIFACTS_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
 
-  if (dir == NULL || width <= 0 || height <= 0)
+  if (dir == NULL || !gtk_widget_get_mapped (widget))
     return;
   g_mkdir_with_parents (dir, 0755);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  texture = bulletin_ui_test_render_widget (widget);
   path = g_build_filename (dir, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);

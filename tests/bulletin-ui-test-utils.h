@@ -16,6 +16,11 @@ G_BEGIN_DECLS
 
 gboolean             bulletin_ui_test_wake_up        (gpointer data);
 
+/* Fails the test: @what did not come.  Prints first what the sidebar of
+ * the last window of bulletin_ui_test_new_window () lists (CI reports a
+ * g_error as a bare SIGTRAP). */
+G_NORETURN void      bulletin_ui_test_timed_out      (const char *what);
+
 /* Iterates the main loop until @cond holds; the test fails when it does
  * not within BULLETIN_UI_TEST_TIMEOUT_US. */
 #define WAIT_UNTIL(cond)                                                        \
@@ -26,7 +31,7 @@ gboolean             bulletin_ui_test_wake_up        (gpointer data);
       g_main_context_iteration (NULL, TRUE);                                    \
     g_source_remove (_tick);                                                    \
     if (!(cond))                                                                \
-      g_error ("timed out waiting for: %s", #cond);                             \
+      bulletin_ui_test_timed_out (#cond);                                       \
   } G_STMT_END
 
 /* A HOME and XDG folders of its own, made from @template (no reading
@@ -93,8 +98,27 @@ GtkWidget           *bulletin_ui_test_find_primary_menu_button (GtkWidget *widge
 GtkWidget           *bulletin_ui_test_find_button    (GtkWidget  *widget,
                                                       const char *label);
 
+/* Waits until @widget is mapped and has a size, then for @n frames of its
+ * toplevel painted one after the other, at least 20 ms apart (time for
+ * idle work: a text view's layout, an image loading).  Under load the
+ * frames come later, and so does the end of the wait. */
+void                 bulletin_ui_test_wait_frames     (GtkWidget *widget,
+                                                       guint      n);
+
+/* What @widget shows, once it has really been drawn: waits until it is
+ * mapped and has a size, then for a frame its toplevel paints from now on
+ * (the frame clock's ::after-paint), and takes its render node; one still
+ * empty (under load the first frames may come before it is laid out and
+ * drawn) is taken again at the next frame.  Never NULL: the test fails
+ * after BULLETIN_UI_TEST_TIMEOUT_US.  The texture is @widget's size, in
+ * its native's renderer. */
+GskRenderNode       *bulletin_ui_test_snapshot_widget (GtkWidget *widget);
+GdkTexture          *bulletin_ui_test_render_widget   (GtkWidget *widget);
+
 /* Saves what @widget shows as @name in $BULLETIN_ARTIFACTS_DIR, when it
- * is set (for a person to look at). */
+ * is set (for a person to look at), drawn as
+ * bulletin_ui_test_render_widget () draws it; nothing when @widget is not
+ * mapped. */
 void                 bulletin_ui_test_save_screenshot (GtkWidget  *widget,
                                                        const char *name);
 

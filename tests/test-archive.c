@@ -1348,6 +1348,9 @@ main (int   argc,
   g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
 
   g_test_init (&argc, &argv, NULL);
+  /* every test's archive keeps to the items-changed contract: date moves,
+   * batches, merges, monitor changes, clears */
+  bulletin_test_check_list_models ();
 
 #define ADD(path, func) \
   g_test_add ("/bulletin/archive/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)

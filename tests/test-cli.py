@@ -20,6 +20,47 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE = os.path.join(HERE, "data", "issue-2023-06-05.txt")
 
 
+# A plain-text issue with page headers (第2版 社会, a section under 第3版,
+# a date line with the page and section); 城南 once in every article, and
+# {extra} more times in the last
+PAGED_TEMPLATE = (
+    "城南日报\n{date} 星期二 第123期 第1版\n\n"
+    "春耕备耕正当时\n\n● 记者 王强\n\n"
+    "本报讯 连日来，城南各镇抓住农时，组织农民开展春耕备耕，田间地头一派繁忙景象，各地农技人员深入一线指导农户科学\n"
+    "- 1 -\n{h2}\n"
+    "施肥、合理灌溉。\n\n"
+    "夜市重开迎客来\n\n● 记者 赵一鸣\n\n"
+    "本报讯 停业三个月的城南夜市昨晚重新开放，一百二十个摊位全部恢复营业。\n\n"
+    "{h3}\n\n"
+    "学生托管班开班\n\n● 记者 孙晓\n\n"
+    "本报讯 城南区今年开设的暑期托管班昨日开班，首批接收学生四百余名。\n\n"
+    "{h4}\n\n"
+    "社区书画展开幕\n\n● 记者 钱多多\n\n"
+    "本报讯 城南街道第五届社区书画展昨日开幕，展出居民作品八十余件。{extra}\n")
+PAGED_ISSUES = (
+    ("2024-03-01.txt", "2024年3月1日", "第2版 社会", "第3版\n要闻", "城南日报 2024年3月1日 第4版 文化", 0),
+    ("2024-03-05.txt", "2024年3月5日", "第2版 要闻", "第3版 社会", "第4版 文化", 3),
+    ("2024-03-09.txt", "2024年3月9日", "第2版 文化", "第3版 要闻", "第4版 社会", 1),
+)
+# options, and the results as "DAY/ARTICLE/HITS", in order
+PAGED_CASES = (
+    ((), "09/0/1 09/1/1 09/2/1 09/3/2 05/0/1 05/1/1 05/2/1 05/3/4 01/0/1 01/1/1 01/2/1 01/3/1"),
+    (("--from", "2024-03-05"), "09/0/1 09/1/1 09/2/1 09/3/2 05/0/1 05/1/1 05/2/1 05/3/4"),
+    (("--to", "2024-03-05"), "05/0/1 05/1/1 05/2/1 05/3/4 01/0/1 01/1/1 01/2/1 01/3/1"),
+    (("--from", "2024-03-02", "--to", "2024-03-08"), "05/0/1 05/1/1 05/2/1 05/3/4"),
+    (("--from", "2024-03-10"), ""),
+    (("--section", "社会"), "09/3/2 05/2/1 01/1/1"),
+    (("--page", "3"), "09/2/1 05/2/1 01/2/1"),
+    (("--page", "3", "--section", "社会"), "05/2/1"),
+    (("--section", "要闻", "--from", "2024-03-05"), "09/2/1 05/1/1"),
+    (("--order", "newest"), "09/0/1 09/1/1 09/2/1 09/3/2 05/0/1 05/1/1 05/2/1 05/3/4 01/0/1 01/1/1 01/2/1 01/3/1"),
+    (("--order", "oldest"), "01/0/1 01/1/1 01/2/1 01/3/1 05/0/1 05/1/1 05/2/1 05/3/4 09/0/1 09/1/1 09/2/1 09/3/2"),
+    (("--order", "hits"), "05/3/4 09/3/2 09/0/1 09/1/1 09/2/1 05/0/1 05/1/1 05/2/1 01/0/1 01/1/1 01/2/1 01/3/1"),
+    (("--section", "文化", "--order", "hits"), "05/3/4 09/1/1 01/3/1"),
+    (("--to", "2024-03-05", "--page", "4", "--order", "oldest"), "01/3/1 05/3/4"),
+)
+
+
 class Tap:
     def __init__(self):
         self.n = 0
@@ -220,6 +261,50 @@ def main():
         tap.check(rc == 2 and one_line(err) and err.startswith(f"{bad}: ") and "WARNING" not in err
                   and len(out.splitlines()) == 1,
                   "--search with broken XML beside: one line, exit 2, the rest found", f"exit {rc}\n{err}")
+
+        # --search's filters (issue 15): three issues with page headers,
+        # each article on its own page and section; by the scan, then by
+        # the index (--index)
+        paged = os.path.join(work, "paged")
+        os.mkdir(paged)
+        for name, day, h2, h3, h4, extra in PAGED_ISSUES:
+            with open(os.path.join(paged, name), "w", encoding="utf-8") as f:
+                f.write(PAGED_TEMPLATE.format(date=day, h2=h2, h3=h3, h4=h4, extra="城南很美。" * extra))
+
+        def filtered(*options):
+            rc, out, err = run("--search", "城南", paged, *options)
+            got = " ".join(f"{r['date'][-2:]}/{r['article_index']}/{r['hits']}"
+                           for r in map(json.loads, out.splitlines()))
+            return rc, got, err
+
+        for how in ("scan", "index"):
+            if how == "index":
+                rc, out, err = run("--index", paged)
+                tap.check(rc == 0, "--index of the paged archive", f"exit {rc}\n{err}")
+            for options, want in PAGED_CASES:
+                rc, got, err = filtered(*options)
+                tap.check(rc == (0 if want else 1) and got == want and err == "",
+                          f"--search {' '.join(options)} ({how}): {want or 'nothing'}",
+                          f"exit {rc}\ngot  {got}\nwant {want}\n{err}")
+        rc, out, err = run("--search", "城南", paged, "--section", "社会")
+        first = json.loads(out.splitlines()[0]) if rc == 0 else {}
+        tap.check(first.get("page") == "4" and first.get("section") == "社会",
+                  "--search prints the page and section", out)
+        proc = subprocess.run([binary, "--search", "城南", paged, "--section", "社会"], capture_output=True,
+                              timeout=60, env=dict(env, LC_ALL="C", LANG="C", LANGUAGE=""))
+        tap.check(proc.returncode == 0 and len(proc.stdout.splitlines()) == 3,
+                  "--section under the C locale: a UTF-8 name", f"exit {proc.returncode}\n{proc.stderr!r}")
+        for args in (["--from", "2024-3-1"], ["--to", "2024-02-30"], ["--order", "best"], ["--from", "yesterday"]):
+            rc, out, err = run("--search", "城南", paged, *args)
+            tap.check(rc == 2 and one_line(err) and args[0] in err and out == "",
+                      f"--search {' '.join(args)}: one line, exit 2", f"exit {rc}\n{err}")
+        rc, out, err = run("--display-text", paged, "--section", "社会")
+        tap.check(rc == 2 and one_line(err) and "--search" in err and out == "",
+                  "--section without --search: one line, exit 2", f"exit {rc}\n{err}")
+        rc, out, err = run("--help")
+        for word in ("--from=YYYY-MM-DD", "--to=YYYY-MM-DD", "--section=NAME", "--page=N",
+                     "--order=newest|oldest|hits"):
+            tap.check(word in out, f"--help lists {word}", out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

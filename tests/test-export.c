@@ -559,6 +559,392 @@ test_pagination (void)
   g_assert_cmpuint (n_breaks, >, 100);
 }
 
+/* The roles that keep with what follows them: a headline block, a
+ * subhead, a lone dateline, a section label, a caption. */
+static gboolean
+keeps_with_next (int kind)
+{
+  return kind != BULLETIN_BLOCK_PARAGRAPH && kind != BULLETIN_BLOCK_QUOTE &&
+         kind != BULLETIN_BLOCK_LIST_ITEM && kind != BULLETIN_BLOCK_SOURCE;
+}
+
+/* Every page break of @paginator: no page but the last ends with a
+ * heading-like line (a subhead goes with at least two lines of what
+ * follows, or to the next page), none ends with the first line only of a
+ * paragraph (an orphan) or starts with its last line only (a widow);
+ * every line placed once, in order (a block's lines one after the other,
+ * its first line after the last line of the one before); and no page
+ * left emptier at its foot than keeping a subhead with two lines of
+ * text needs.  Adds the page breaks to @n_breaks, and those that put a
+ * heading-like line at the top of a page to @n_head_tops.  Returns
+ * whether all held. */
+/* A failed check, told in full: a run may break many pages wrongly. */
+static void G_GNUC_PRINTF (2, 3)
+bad (gboolean   *ok,
+     const char *format,
+     ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_test_message ("FAIL: %s", message);
+  *ok = FALSE;
+}
+
+static gboolean
+check_breaks (BulletinPaginator *paginator,
+              double             pitch,
+              const char        *what,
+              guint             *n_breaks,
+              guint             *n_head_tops)
+{
+  guint n_pages = bulletin_paginator_get_n_pages (paginator);
+  double deepest = 0;
+  gboolean ok = TRUE, in_block = FALSE;
+
+  /* the lowest baseline on any page: where a full page ends */
+  for (guint page = 0; page < n_pages; page++)
+    {
+      const BulletinPlacedLine *lines;
+      guint n;
+
+      lines = bulletin_paginator_get_lines (paginator, page, &n);
+      for (guint i = 0; i < n; i++)
+        if (lines[i].body)
+          deepest = MAX (deepest, lines[i].baseline);
+    }
+
+  for (guint page = 0; page < n_pages; page++)
+    {
+      const BulletinPlacedLine *lines, *foot = NULL, *top = NULL;
+      guint n;
+      double last_baseline = -1;
+
+      lines = bulletin_paginator_get_lines (paginator, page, &n);
+      for (guint i = 0; i < n; i++)
+        {
+          if (!lines[i].body)
+            continue;
+          if (lines[i].first == in_block)
+            {
+              bad (&ok, "%s, page %u, line %u: a %s line %s", what, page + 1, i + 1,
+                                  bulletin_block_kind_to_string (lines[i].kind),
+                                  in_block ? "starts a block before the last one ended"
+                                           : "continues a block that had ended");
+            }
+          in_block = !lines[i].last;
+          if (lines[i].baseline <= last_baseline)
+            {
+              bad (&ok, "%s, page %u, line %u: above the line before it", what, page + 1, i + 1);
+            }
+          last_baseline = lines[i].baseline;
+          if (top == NULL)
+            top = &lines[i];
+          foot = &lines[i];
+        }
+
+      if (page + 1 < n_pages && foot == NULL)
+        {
+          bad (&ok, "%s, page %u of %u has no text", what, page + 1, n_pages);
+          continue;
+        }
+      if (page > 0 && top != NULL)
+        {
+          (*n_breaks)++;
+          if (keeps_with_next (top->kind))
+            (*n_head_tops)++;
+          if (top->last && !top->first)
+            {
+              bad (&ok, "%s, page %u starts with the last line alone of a %s (widow)",
+                                  what, page + 1, bulletin_block_kind_to_string (top->kind));
+            }
+        }
+      if (page + 1 == n_pages)
+        break;
+      if (keeps_with_next (foot->kind))
+        {
+          bad (&ok, "%s, page %u of %u ends with a %s line, its text on the next page",
+                              what, page + 1, n_pages, bulletin_block_kind_to_string (foot->kind));
+        }
+      if (foot->first && !foot->last)
+        {
+          bad (&ok, "%s, page %u ends with the first line alone of a %s (orphan)",
+                              what, page + 1, bulletin_block_kind_to_string (foot->kind));
+        }
+      if (foot->baseline < deepest - 10 * pitch)
+        {
+          bad (&ok, "%s, page %u ends %.1f lines above the foot of a full page",
+                              what, page + 1, (deepest - foot->baseline) / pitch);
+        }
+    }
+  if (in_block)
+    {
+      bad (&ok, "%s: the last block is not set to its end", what);
+    }
+  if (!ok)
+    g_test_fail_printf ("%s: pages broken as they should not be (above)", what);
+  return ok;
+}
+
+static void
+append_han (GString *text,
+            guint    n_chars)
+{
+  static const char han[] = "党员志愿者积极报名社区服务担负物资配送工作";
+
+  for (guint i = 0; i < n_chars; i++)
+    {
+      const char *c = g_utf8_offset_to_pointer (han, i % g_utf8_strlen (han, -1));
+
+      g_string_append_len (text, c, g_utf8_next_char (c) - c);
+    }
+}
+
+/* An article whose first paragraph has @lead characters, followed by
+ * @n_heads subheads in a row (the sample bulletin has two), a paragraph
+ * of @next characters, and a tail of subheads and paragraphs.  Han
+ * characters only, so that a line holds a known number of them. */
+static BulletinDisplayText *
+subhead_article (guint lead,
+                 guint n_heads,
+                 guint next)
+{
+  g_autoptr(BulletinArticle) article = bulletin_article_new ();
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  bulletin_article_append_block (article, BULLETIN_BLOCK_HEADLINE, "党旗飘扬 集结力量", -1);
+  bulletin_article_set_headline (article, "党旗飘扬 集结力量");
+  bulletin_article_append_block (article, BULLETIN_BLOCK_BYLINE, "记者 柴斌", -1);
+  append_han (text, lead);
+  bulletin_article_append_block (article, BULLETIN_BLOCK_PARAGRAPH, text->str, -1);
+  for (guint i = 0; i < n_heads; i++)
+    bulletin_article_append_block (article, BULLETIN_BLOCK_HEADING,
+                                   i == 0 ? "“有办法！”" : "专业支撑，构建“云端阵地”", -1);
+  g_string_truncate (text, 0);
+  append_han (text, next);
+  bulletin_article_append_block (article, BULLETIN_BLOCK_PARAGRAPH, text->str, -1);
+  for (guint i = 0; i < 2; i++)
+    {
+      bulletin_article_append_block (article, BULLETIN_BLOCK_HEADING, "志愿聚力，汇聚“战疫星火”", -1);
+      g_string_truncate (text, 0);
+      append_han (text, 40 * (i + 2));
+      bulletin_article_append_block (article, BULLETIN_BLOCK_PARAGRAPH, text->str, -1);
+    }
+  bulletin_article_set_language (article, "zh-CN");
+  bulletin_article_finish (article);
+  return bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+}
+
+/* How many Han characters a full body line holds on @paper: the longest
+ * line of a long paragraph (3 bytes a character). */
+static guint
+chars_per_line (PangoContext               *context,
+                const BulletinPrintOptions *options,
+                double                      width,
+                double                      height)
+{
+  g_autoptr(BulletinDisplayText) display = subhead_article (400, 0, 1);
+  g_autoptr(BulletinPaginator) paginator = bulletin_paginator_new (display, options, context, width, height, 0, G_MAXUINT);
+  const BulletinPlacedLine *lines;
+  guint n, most = 0;
+
+  for (guint page = 0; page < bulletin_paginator_get_n_pages (paginator); page++)
+    {
+      lines = bulletin_paginator_get_lines (paginator, page, &n);
+      for (guint i = 0; i < n; i++)
+        if (lines[i].kind == BULLETIN_BLOCK_PARAGRAPH)
+          most = MAX (most, (guint)lines[i].line->length / 3);
+    }
+  g_assert_cmpuint (most, >, 10);
+  return most;
+}
+
+/* A subhead at every position from the top to the foot of a page: the
+ * first paragraph grows a line at a time past a page and a half, with one
+ * subhead or two in a row after it, then a paragraph of one, two, three
+ * (never split) or five lines; on each paper. */
+static void
+test_pagination_subheads (void)
+{
+  g_autoptr(GObject) context = G_OBJECT (bulletin_paginator_create_context ());
+  BulletinPrintOptions options;
+  guint n_runs = 0;
+
+  options_for_test (&options);
+  for (BulletinPaper paper = BULLETIN_PAPER_A4; paper <= BULLETIN_PAPER_LETTER; paper++)
+    {
+      double width, height, pitch = options.font_size * options.line_spacing;
+      guint cols, n_lines, n_breaks = 0, n_head_tops = 0, n_failed = 0;
+
+      bulletin_paper_get_size (paper, &width, &height);
+      cols = chars_per_line (PANGO_CONTEXT (context), &options, width, height);
+      /* past the foot of the first page (the margins take more than a
+       * tenth of its height) */
+      n_lines = (guint)(0.9 * height / pitch) + 4;
+      for (guint k = 1; k <= n_lines; k++)
+        for (guint heads = 1; heads <= 2; heads++)
+          for (guint m = 1; m <= 5; m += m < 3 ? 1 : 2)
+            {
+              /* k and m full lines, the first 2 em shorter, the last
+               * half full */
+              g_autoptr(BulletinDisplayText) display = subhead_article (k * cols - 2 - cols / 2, heads,
+                                                                        m * cols - 2 - cols / 2);
+              g_autoptr(BulletinPaginator) paginator = NULL;
+              g_autofree char *what = NULL;
+
+              paginator = bulletin_paginator_new (display, &options, PANGO_CONTEXT (context),
+                                                  width, height, 0, G_MAXUINT);
+              what = g_strdup_printf ("paper %d, %u lines, %u subheads, %u lines", paper, k, heads, m);
+              if (!check_breaks (paginator, pitch, what, &n_breaks, &n_head_tops))
+                n_failed++;
+              n_runs++;
+            }
+      g_test_message ("paper %d: %u characters a line, %u page breaks, %u with a subhead on top, %u failed",
+                      paper, cols, n_breaks, n_head_tops, n_failed);
+      /* the subheads met the foot of a page many times */
+      g_assert_cmpuint (n_head_tops, >, 2 * 2 * 5);
+    }
+  g_test_message ("%u articles paginated", n_runs);
+}
+
+/* Every article of the shared sample bulletin, on every paper, at three
+ * sizes.  The first has two subheads in a row ("“有办法！”", then
+ * "专业支撑，构建“云端阵地”"), the first of which was left alone at the
+ * foot of the first A4 page. */
+static void
+test_pagination_sample (void)
+{
+  g_autofree char *path = bulletin_test_shared_path ("samples/000_1b466bc7855b1717.txt");
+  g_autofree char *data = NULL;
+  g_autoptr(BulletinParsedIssue) parsed = NULL;
+  g_autoptr(GObject) context = G_OBJECT (bulletin_paginator_create_context ());
+  g_autoptr(GError) error = NULL;
+  const double sizes[] = { 9, 10.5, 12 };
+  guint n_breaks = 0, n_head_tops = 0;
+  gsize len;
+
+  if (path == NULL)
+    return;
+  data = bulletin_test_read_file (path, &len);
+  parsed = bulletin_text_parse (data, len, "000_1b466bc7855b1717.txt", &error);
+  g_assert_no_error (error);
+  for (guint a = 0; a < parsed->articles->len; a++)
+    {
+      g_autoptr(BulletinDisplayText) display =
+        bulletin_display_text_new (g_ptr_array_index (parsed->articles, a), BULLETIN_DISPLAY_DEFAULT);
+
+      for (BulletinPaper paper = BULLETIN_PAPER_A4; paper <= BULLETIN_PAPER_LETTER; paper++)
+        for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+          {
+            g_autoptr(BulletinPaginator) paginator = NULL;
+            g_autofree char *what = NULL;
+            BulletinPrintOptions options;
+            double width, height;
+
+            options_for_test (&options);
+            options.font_size = sizes[s];
+            bulletin_paper_get_size (paper, &width, &height);
+            paginator = bulletin_paginator_new (display, &options, PANGO_CONTEXT (context),
+                                                width, height, 0, G_MAXUINT);
+            what = g_strdup_printf ("sample article %u, paper %d, %.1f pt", a + 1, paper, sizes[s]);
+            check_breaks (paginator, options.font_size * options.line_spacing, what,
+                          &n_breaks, &n_head_tops);
+          }
+    }
+  g_test_message ("%u page breaks checked, %u with a heading-like line on top", n_breaks, n_head_tops);
+  g_assert_cmpuint (n_breaks, >, 10);
+}
+
+/* The same seen from outside, in the PDF of the sample's first article
+ * on A4, exported and printed to a file: the lowest line of text on each
+ * page but the last is not a heading-like block's (pdftotext's boxes;
+ * the running header and the footer aside). */
+static void
+check_pdf_feet (const char          *pdf,
+                BulletinDisplayText *display,
+                double               height)
+{
+  g_autoptr(GArray) lines = read_bbox_lines (pdf);
+  g_autoptr(GPtrArray) heads = g_ptr_array_new_with_free_func (g_free);
+  const BulletinSpan *spans;
+  guint n_spans, n_pages = 0;
+
+  spans = bulletin_display_text_get_spans (display, &n_spans);
+  for (guint i = 0; i < n_spans; i++)
+    if (keeps_with_next (spans[i].kind))
+      {
+        g_autofree char *text = bulletin_display_text_dup_range (display, spans[i].start, spans[i].end);
+
+        g_ptr_array_add (heads, strip_space (text));
+      }
+  g_assert_cmpuint (heads->len, >, 2);
+  for (guint i = 0; i < lines->len; i++)
+    n_pages = MAX (n_pages, g_array_index (lines, PdfLine, i).page);
+  g_assert_cmpuint (n_pages, >, 1);
+
+  for (guint page = 1; page < n_pages; page++)
+    {
+      PdfLine *foot = NULL;
+      g_autofree char *text = NULL;
+
+      for (guint i = 0; i < lines->len; i++)
+        {
+          PdfLine *l = &g_array_index (lines, PdfLine, i);
+
+          if (l->page == page && l->y0 > height * 0.08 && l->y1 < height * 0.93 &&
+              (foot == NULL || l->y1 > foot->y1))
+            foot = l;
+        }
+      g_assert_nonnull (foot);
+      text = strip_space (foot->text);
+      g_test_message ("%s, page %u ends with: %s", pdf, page, foot->text);
+      for (guint k = 0; k < heads->len; k++)
+        if (strstr (heads->pdata[k], text) != NULL)
+          g_test_fail_printf ("%s: page %u of %u ends with the heading %s, its text on the next page",
+                              pdf, page, n_pages, (char *)heads->pdata[k]);
+    }
+}
+
+static void
+test_pdf_keep_with_next (void)
+{
+  guint index = 0;
+  g_autoptr(BulletinArticle) article = load_sample (&index);
+  g_autoptr(BulletinDisplayText) display = NULL;
+  g_autofree char *pdf = g_build_filename (tmpdir, "keep.pdf", NULL);
+  g_autofree char *printed = g_build_filename (tmpdir, "keep-print.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+  BulletinPrintOptions options;
+  double width, height;
+  const char *dir = g_getenv ("BULLETIN_ARTIFACTS_DIR");
+
+  if (article == NULL || !have_poppler ())
+    return;
+
+  display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
+  options_for_test (&options);
+  bulletin_paper_get_size (BULLETIN_PAPER_A4, &width, &height);
+  g_assert_true (bulletin_export_pdf (display, &options, BULLETIN_PAPER_A4, pdf, &error));
+  g_assert_no_error (error);
+  keep_artifact (pdf, "export-sample-keep-a4.pdf");
+  check_pdf_feet (pdf, display, height);
+  g_assert_cmpint (bulletin_print_run_export (display, &options, BULLETIN_PAPER_A4, printed, &error), ==,
+                   GTK_PRINT_OPERATION_RESULT_APPLY);
+  g_assert_no_error (error);
+  check_pdf_feet (printed, display, height);
+
+  /* every page as an image, to look at the foot of the first */
+  if (dir != NULL)
+    {
+      g_autofree char *prefix = g_build_filename (dir, "export-sample-keep-a4-page", NULL);
+      const char *argv[] = { "pdftoppm", "-r", "60", "-png", pdf, prefix, NULL };
+      g_autofree char *out = run (argv);
+    }
+}
+
 /* Set in small steps (as printing does, from the main loop), the pages
  * are those set at once. */
 static void
@@ -806,6 +1192,9 @@ main (int   argc,
   g_test_add_func ("/bulletin/export/pdf/metadata", test_pdf_metadata);
   g_test_add_func ("/bulletin/export/pagination", test_pagination);
   g_test_add_func ("/bulletin/export/pagination-steps", test_pagination_steps);
+  g_test_add_func ("/bulletin/export/pagination/subheads", test_pagination_subheads);
+  g_test_add_func ("/bulletin/export/pagination/sample", test_pagination_sample);
+  g_test_add_func ("/bulletin/export/pdf/keep-with-next", test_pdf_keep_with_next);
   g_test_add_func ("/bulletin/export/pdf/notes", test_pdf_notes);
   g_test_add_func ("/bulletin/export/png", test_png);
   g_test_add_func ("/bulletin/export/empty-article", test_empty_article);

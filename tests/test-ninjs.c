@@ -608,6 +608,62 @@ test_write_round_trip (void)
                                         "paragraph:段一 | paragraph:项");
 }
 
+/* The printed page and section, where the item carries them: subjects or
+ * genres with a section-like rel, scheme or uri (3.x, 2.x, 1.x), plain
+ * properties; a subject about something else is no section. */
+static void
+test_page_section (void)
+{
+  static const struct { const char *json, *page, *section; } cases[] = {
+    { "{\"uri\":\"urn:a\",\"headlines\":[{\"value\":\"甲\"}],\"bodies\":[{\"value\":\"正文。\"}],"
+      "\"subjects\":[{\"name\":\"体育\",\"uri\":\"http://cv.iptc.org/newscodes/mediatopic/15000000\"},"
+      "{\"name\":\"要闻\",\"uri\":\"https://paper.example/sections/news\"},"
+      "{\"name\":\"2\",\"rel\":\"page\"}]}", "2", "要闻" },
+    { "{\"uri\":\"urn:b\",\"headlines\":[{\"value\":\"乙\"}],\"bodies\":[{\"value\":\"正文。\"}],"
+      "\"genres\":[{\"literal\":\"section:社会\"}]}", NULL, "社会" },
+    { "{\"uri\":\"urn:c\",\"headline\":\"丙\",\"body_text\":\"正文。\","
+      "\"subject\":[{\"name\":\"Local\",\"scheme\":\"http://example.com/printsection\",\"code\":\"L\"},"
+      "{\"code\":\"A3\",\"scheme\":\"http://example.com/page\"}]}", "A3", "Local" },
+    { "{\"uri\":\"urn:d\",\"headline\":\"丁\",\"body_text\":\"正文。\",\"section\":\"文化\",\"page\":4}", "4", "文化" },
+    { "{\"uri\":\"urn:e\",\"headline\":\"戊\",\"body_text\":\"正文。\","
+      "\"subjects\":[{\"name\":\"经济\",\"rel\":\"about\",\"uri\":\"http://cv.iptc.org/newscodes/mediatopic/04000000\"}]}",
+      NULL, NULL },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(BulletinParsedIssue) parsed = parse_ok (cases[c].json);
+      BulletinArticle *a = article_at (parsed, 0);
+
+      g_test_message ("case %u", c);
+      g_assert_cmpstr (bulletin_article_get_page (a), ==, cases[c].page);
+      g_assert_cmpstr (bulletin_article_get_section (a), ==, cases[c].section);
+      /* the export keeps them (subjects with rel page and section), and
+       * the id */
+      {
+        g_autoptr(JsonNode) node = bulletin_ninjs_write_issue (parsed);
+        g_autoptr(GError) error = NULL;
+        gsize len;
+        g_autofree char *data = bulletin_ninjs_to_data (node, &len);
+        g_autoptr(BulletinParsedIssue) again = bulletin_ninjs_parse (data, len, "export.json", &error);
+        BulletinArticle *b;
+
+        g_assert_no_error (error);
+        b = article_at (again, 0);
+        g_assert_cmpstr (bulletin_article_get_page (b), ==, cases[c].page);
+        g_assert_cmpstr (bulletin_article_get_section (b), ==, cases[c].section);
+        g_assert_cmpstr (bulletin_article_get_id (b), ==, bulletin_article_get_id (a));
+      }
+      /* not in the text */
+      if (cases[c].section != NULL)
+        for (guint b = 0; b < bulletin_article_get_n_blocks (a); b++)
+          {
+            g_autofree char *text = bulletin_article_dup_block_text (a, b);
+            g_assert_null (strstr (text, cases[c].section));
+          }
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -636,6 +692,7 @@ main (int    argc,
   g_test_add_func ("/bulletin/ninjs/ids", test_ids);
   g_test_add_func ("/bulletin/ninjs/dates", test_dates);
   g_test_add_func ("/bulletin/ninjs/write-round-trip", test_write_round_trip);
+  g_test_add_func ("/bulletin/ninjs/page-section", test_page_section);
 
   return g_test_run ();
 }

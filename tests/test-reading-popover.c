@@ -6,6 +6,7 @@
 
 #include "bulletin-reading-popover.h"
 #include "bulletin-test-utils.h"
+#include "bulletin-ui-test-utils.h"
 
 /* The reading preferences reach the open article as soon as they change,
  * whoever changes them (the popover's controls, the keyboard, GSettings). */
@@ -209,9 +210,6 @@ test_screenshot (Fixture       *f,
   const char *dir = g_getenv ("BULLETIN_ARTIFACTS_DIR");
   GtkTextView *view = bulletin_reader_view_get_text_view (BULLETIN_READER_VIEW (f->reader));
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  GtkSnapshot *snapshot;
-  g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *family = NULL;
   g_autofree char *text = NULL;
@@ -234,13 +232,7 @@ test_screenshot (Fixture       *f,
   height = gtk_widget_get_height (f->popover);
   g_assert_cmpint (width, >, 150);
   g_assert_cmpint (height, >, 200);
-  paintable = gtk_widget_paintable_new (f->popover);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (f->popover)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  texture = bulletin_ui_test_render_widget (f->popover);
   g_assert_true (texture_has_content (texture));
   if (dir != NULL)
     {

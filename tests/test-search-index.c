@@ -598,6 +598,86 @@ test_damaged (Fixture       *fixture,
 
 /* A single issue file is an archive of one issue: the scan and the index
  * search it, its path is its name. */
+/* Texts whose CJK runs folding leaves as they are ("plain") count the hits
+ * of a one-term CJK query without folding, beyond the results given in
+ * detail: the counts are the scan's, with hits that would run across the
+ * start of a block (a paragraph ending in 疫, the next starting with 情),
+ * overlapping ones (哈哈 in 哈哈哈), and texts that are not plain (a
+ * hard-wrapped line inside a word, a traditional form) beside them; and
+ * the complete results of a character in most articles, which checks
+ * every article. */
+static void
+write_plain_issue (Fixture *fixture,
+                   guint    i)
+{
+  static const char *words[] = { "疫情", "疫", "情", "哈哈", "哈", "国家", "的", "社区", "，", "。" };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (1000 + i);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *path = g_strdup_printf ("%s/2021-%02u-%02u.txt", fixture->dir, 1 + i / 28, 1 + i % 28);
+  g_autoptr(GError) error = NULL;
+
+  for (guint p = 0; p < 4; p++)
+    {
+      guint n = g_rand_int_range (rand, 8, 40);
+
+      for (guint w = 0; w < n; w++)
+        {
+          g_string_append (text, words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
+          /* a hard-wrapped line, and a traditional form, now and then */
+          if (i % 5 == 1 && w == n / 2)
+            g_string_append (text, "疫\n情");
+          if (i % 7 == 2 && w == n / 3)
+            g_string_append (text, "國家");
+        }
+      /* paragraphs end in 疫, 哈 or a full stop: the next starts anywhere */
+      g_string_append (text, p % 3 == 0 ? "疫\n\n" : p % 3 == 1 ? "哈\n\n" : "。\n\n");
+    }
+  g_file_set_contents (path, text->str, text->len, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_plain_counts (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  static const char *plain_queries[] = {
+    "疫情", "情疫", "哈哈", "哈", "疫", "情", "国家", "國家", "的", "社区", "哈疫", "疫情 -哈哈", "疫 情",
+  };
+  g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (fixture->root, fixture->db);
+  guint found = 0;
+
+  /* more than SCAN_FIRST (200) articles: a character in most of them
+   * checks every article rather than FTS5's candidates */
+  for (guint i = 0; i < 170; i++)
+    write_plain_issue (fixture, i);
+  build (index);
+
+  for (guint q = 0; q < G_N_ELEMENTS (plain_queries); q++)
+    {
+      g_autoptr(GError) error = NULL;
+      BulletinSearchResults *scanned = scan (fixture, plain_queries[q]);
+      g_autoptr(BulletinSearchResults) indexed = NULL;
+
+      /* details for the first result only: the others are counted */
+      indexed = bulletin_search_index_query_full (index, plain_queries[q], 0, 1, NULL, &error);
+      g_assert_no_error (error);
+      g_test_message ("%s: %u articles, %u hits", plain_queries[q], scanned->results->len, scanned->n_hits);
+      g_assert_cmpuint (indexed->results->len, ==, scanned->results->len);
+      g_assert_cmpuint (indexed->n_hits, ==, scanned->n_hits);
+      for (guint i = 0; i < indexed->results->len; i++)
+        {
+          BulletinSearchResult *ri = g_ptr_array_index (indexed->results, i);
+          BulletinSearchResult *rs = g_ptr_array_index (scanned->results, i);
+
+          g_assert_cmpstr (ri->article_id, ==, rs->article_id);
+          g_assert_cmpuint (ri->n_hits, ==, rs->n_hits);
+          g_assert_true ((ri->hits != NULL) == (i == 0));
+        }
+      found += scanned->results->len > 150;
+    }
+  g_assert_cmpuint (found, >=, 8);
+}
+
 static void
 test_single_file (void)
 {
@@ -683,6 +763,164 @@ test_unreadable (Fixture       *fixture,
   g_assert_cmpuint (results->unreadable->len, ==, 0);
 }
 
+/* The filters (issue 15): three plain-text issues with page headers, each
+ * article on its own page and section; 城南 once in every article and
+ * more often in the last of two issues.  Each filter, alone and combined,
+ * gives exactly the articles it keeps, in its order, from the index and
+ * from the scan; the index leaves the others out before the first screen
+ * (max_hits) fills. */
+static const char paged_template[] =
+  "城南日报\n%s 星期二 第123期 第1版\n\n"
+  "春耕备耕正当时\n\n● 记者 王强\n\n"
+  "本报讯 连日来，城南各镇抓住农时，组织农民开展春耕备耕，田间地头一派繁忙景象，各地农技人员深入一线指导农户科学\n"
+  "- 1 -\n%s\n"
+  "施肥、合理灌溉。\n\n"
+  "夜市重开迎客来\n\n● 记者 赵一鸣\n\n"
+  "本报讯 停业三个月的城南夜市昨晚重新开放，一百二十个摊位全部恢复营业。\n\n"
+  "%s\n\n"
+  "学生托管班开班\n\n● 记者 孙晓\n\n"
+  "本报讯 城南区今年开设的暑期托管班昨日开班，首批接收学生四百余名。\n\n"
+  "%s\n\n"
+  "社区书画展开幕\n\n● 记者 钱多多\n\n"
+  "本报讯 城南街道第五届社区书画展昨日开幕，展出居民作品八十余件。%s\n";
+
+/* "DD/ARTICLE/HITS" of each result, in order */
+static char *
+describe (BulletinSearchResults *results)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  guint n_hits = 0;
+
+  for (guint i = 0; i < results->results->len; i++)
+    {
+      BulletinSearchResult *r = g_ptr_array_index (results->results, i);
+
+      g_assert_nonnull (r->issue_date);
+      g_string_append_printf (s, "%s%s/%u/%u", i > 0 ? " " : "", r->issue_date + 8, r->article_index, r->n_hits);
+      n_hits += r->n_hits;
+    }
+  g_assert_cmpuint (results->n_hits, ==, n_hits);
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static void
+test_filters (void)
+{
+  static const struct { const char *name, *date, *h2, *h3, *h4; guint extra; } issues[] = {
+    { "2024-03-01.txt", "2024年3月1日", "第2版 社会", "第3版\n要闻", "城南日报 2024年3月1日 第4版 文化", 0 },
+    { "2024-03-05.txt", "2024年3月5日", "第2版 要闻", "第3版 社会", "第4版 文化", 3 },
+    { "2024-03-09.txt", "2024年3月9日", "第2版 文化", "第3版 要闻", "第4版 社会", 1 },
+  };
+  static const struct { BulletinSearchFilter filter; const char *want; } cases[] = {
+    { { 0 }, "09/0/1 09/1/1 09/2/1 09/3/2 05/0/1 05/1/1 05/2/1 05/3/4 01/0/1 01/1/1 01/2/1 01/3/1" },
+    { { .date_from = "2024-03-05" }, "09/0/1 09/1/1 09/2/1 09/3/2 05/0/1 05/1/1 05/2/1 05/3/4" },
+    { { .date_to = "2024-03-05" }, "05/0/1 05/1/1 05/2/1 05/3/4 01/0/1 01/1/1 01/2/1 01/3/1" },
+    { { .date_from = "2024-03-02", .date_to = "2024-03-08" }, "05/0/1 05/1/1 05/2/1 05/3/4" },
+    { { .date_from = "2024-03-10" }, "" },
+    { { .issue = "2024-03-01.txt" }, "01/0/1 01/1/1 01/2/1 01/3/1" },
+    { { .section = "社会" }, "09/3/2 05/2/1 01/1/1" },
+    { { .page = "3" }, "09/2/1 05/2/1 01/2/1" },
+    { { .page = "1" }, "09/0/1 05/0/1 01/0/1" },
+    { { .page = "3", .section = "社会" }, "05/2/1" },
+    { { .section = "要闻", .date_from = "2024-03-05" }, "09/2/1 05/1/1" },
+    { { .section = "不存在" }, "" },
+    { { .order = BULLETIN_SEARCH_ORDER_OLDEST },
+      "01/0/1 01/1/1 01/2/1 01/3/1 05/0/1 05/1/1 05/2/1 05/3/4 09/0/1 09/1/1 09/2/1 09/3/2" },
+    { { .order = BULLETIN_SEARCH_ORDER_HITS },
+      "05/3/4 09/3/2 09/0/1 09/1/1 09/2/1 05/0/1 05/1/1 05/2/1 01/0/1 01/1/1 01/2/1 01/3/1" },
+    { { .section = "文化", .order = BULLETIN_SEARCH_ORDER_HITS }, "05/3/4 09/1/1 01/3/1" },
+    { { .date_to = "2024-03-05", .page = "4", .order = BULLETIN_SEARCH_ORDER_OLDEST }, "01/3/1 05/3/4" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bulletin-filter-XXXXXX", &error);
+  g_autofree char *db = NULL;
+  g_autoptr(GFile) root = NULL;
+  g_autoptr(BulletinSearchIndex) index = NULL;
+  g_autoptr(BulletinSearchResults) screen = NULL;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (issues); i++)
+    {
+      g_autoptr(GString) extra = g_string_new (NULL);
+      g_autofree char *text = NULL;
+      g_autofree char *path = g_build_filename (dir, issues[i].name, NULL);
+
+      for (guint k = 0; k < issues[i].extra; k++)
+        g_string_append (extra, "城南很美。");
+      text = g_strdup_printf (paged_template, issues[i].date, issues[i].h2, issues[i].h3, issues[i].h4, extra->str);
+      g_file_set_contents (path, text, -1, &error);
+      g_assert_no_error (error);
+    }
+  db = g_build_filename (dir, ".cache", "index.sqlite", NULL);
+  root = g_file_new_for_path (dir);
+  index = bulletin_search_index_new (root, db);
+  build (index);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(BulletinSearchResults) indexed = NULL;
+      g_autoptr(BulletinSearchResults) scanned = NULL;
+      g_autofree char *got = NULL;
+      g_autofree char *got_scan = NULL;
+
+      g_test_message ("case %u: %s", i, cases[i].want);
+      indexed = bulletin_search_index_query_filtered (index, "城南", &cases[i].filter, 0, 0, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_false (indexed->scanned);
+      g_assert_true (indexed->complete);
+      got = describe (indexed);
+      g_assert_cmpstr (got, ==, cases[i].want);
+
+      scanned = bulletin_search_scan_archive (root, "城南", NULL, &error);
+      g_assert_no_error (error);
+      bulletin_search_results_apply_filter (scanned, &cases[i].filter);
+      got_scan = describe (scanned);
+      g_assert_cmpstr (got_scan, ==, cases[i].want);
+    }
+
+  /* pages and sections come with the results */
+  {
+    const BulletinSearchFilter filter = { .section = "社会" };
+    BulletinSearchResult *r;
+
+    screen = bulletin_search_index_query_filtered (index, "城南", &filter, 0, 0, NULL, &error);
+    g_assert_no_error (error);
+    r = g_ptr_array_index (screen->results, 0);
+    g_assert_cmpstr (r->page, ==, "4");
+    g_assert_cmpstr (r->section, ==, "社会");
+    g_assert_nonnull (r->snippet);
+    g_clear_pointer (&screen, bulletin_search_results_free);
+  }
+
+  /* the first screen holds kept articles only: 2 hits are the first two
+   * of section 社会, and there is more */
+  {
+    const BulletinSearchFilter filter = { .section = "社会" };
+    g_autofree char *got = NULL;
+
+    screen = bulletin_search_index_query_filtered (index, "城南", &filter, 2, 0, NULL, &error);
+    g_assert_no_error (error);
+    got = describe (screen);
+    g_assert_cmpstr (got, ==, "09/3/2");
+    g_assert_false (screen->complete);
+    g_clear_pointer (&screen, bulletin_search_results_free);
+  }
+  {
+    const BulletinSearchFilter filter = { .page = "3" };
+    g_autofree char *got = NULL;
+
+    screen = bulletin_search_index_query_filtered (index, "城南", &filter, 2, 0, NULL, &error);
+    g_assert_no_error (error);
+    got = describe (screen);
+    g_assert_cmpstr (got, ==, "09/2/1 05/2/1");
+    g_assert_false (screen->complete);
+    g_clear_pointer (&screen, bulletin_search_results_free);
+  }
+
+  g_clear_object (&index);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -698,6 +936,7 @@ main (int   argc,
   ADD ("/bulletin/search-index/first-screen", test_first_screen, NULL);
   ADD ("/bulletin/search-index/first-screen-rare", test_first_screen_rare, NULL);
   ADD ("/bulletin/search-index/details", test_details, NULL);
+  ADD ("/bulletin/search-index/plain-counts", test_plain_counts, NULL);
   ADD ("/bulletin/search-index/partial", test_partial, NULL);
   ADD ("/bulletin/search-index/stale", test_stale, NULL);
   ADD ("/bulletin/search-index/unreadable", test_unreadable, NULL);
@@ -706,6 +945,7 @@ main (int   argc,
   ADD ("/bulletin/search-index/garbage", test_damaged, GINT_TO_POINTER (DAMAGE_GARBAGE));
   ADD ("/bulletin/search-index/garbage-pages", test_damaged, GINT_TO_POINTER (DAMAGE_GARBAGE_PAGES));
   g_test_add_func ("/bulletin/search-index/single-file", test_single_file);
+  g_test_add_func ("/bulletin/search-index/filters", test_filters);
 
   return g_test_run ();
 }

@@ -736,6 +736,113 @@ test_headline_signals (void)
   }
 }
 
+/* Page headers (第2版 社会, a section's name under 第3版, a date line with
+ * the page and section) are the articles' page and section, never their
+ * text nor their headlines, and leave the ids as they were without them. */
+static const char paged_text[] =
+  "城南日报\n2024年3月5日 星期二 第123期 第1版\n\n"
+  "春耕备耕正当时\n\n● 记者 王强\n\n"
+  "本报讯 连日来，城南各镇抓住农时，组织农民开展春耕备耕，田间地头一派繁忙景象，各地农技人员深入一线指导农户科学\n"
+  "- 1 -\n%s\n"
+  "施肥、合理灌溉。\n\n"
+  "夜市重开迎客来\n\n● 记者 赵一鸣\n\n"
+  "本报讯 停业三个月的城南夜市昨晚重新开放，一百二十个摊位全部恢复营业。\n\n"
+  "%s\n\n"
+  "学生托管班开班\n\n● 记者 孙晓\n\n"
+  "本报讯 城南区今年开设的暑期托管班昨日开班，首批接收学生四百余名。\n\n"
+  "%s\n\n"
+  "社区书画展开幕\n\n● 记者 钱多多\n\n"
+  "本报讯 城南街道第五届社区书画展昨日开幕，展出居民作品八十余件。\n";
+
+static BulletinParsedIssue *
+parse_paged (const char *h2,
+             const char *h3,
+             const char *h4)
+{
+  g_autofree char *text = g_strdup_printf (paged_text, h2, h3, h4);
+
+  return bulletin_text_segment (text, strlen (text), "paged.txt");
+}
+
+static void
+test_pages (void)
+{
+  g_autoptr(BulletinParsedIssue) parsed = parse_paged ("第2版 社会", "第3版\n要闻", "城南日报 2024年3月5日 第4版 文化");
+  g_autoptr(BulletinParsedIssue) bare = parse_paged ("- 2 -", "- 3 -", "- 4 -");
+  static const struct { const char *headline, *page, *section; } want[] = {
+    { "春耕备耕正当时", "1", NULL },
+    { "夜市重开迎客来", "2", "社会" },
+    { "学生托管班开班", "3", "要闻" },
+    { "社区书画展开幕", "4", "文化" },
+  };
+
+  g_assert_cmpstr (parsed->title, ==, "城南日报");
+  g_assert_cmpstr (parsed->number, ==, "123");
+  g_assert_cmpuint (parsed->articles->len, ==, G_N_ELEMENTS (want));
+  g_assert_cmpuint (bare->articles->len, ==, G_N_ELEMENTS (want));
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      BulletinArticle *a = article_at (parsed, i);
+      g_autofree char *body = bulletin_article_dup_body_text (a);
+
+      assert_blocks_sane (a);
+      g_assert_cmpstr (bulletin_article_get_headline (a), ==, want[i].headline);
+      g_assert_cmpstr (bulletin_article_get_page (a), ==, want[i].page);
+      g_assert_cmpstr (bulletin_article_get_section (a), ==, want[i].section);
+      for (guint b = 0; b < bulletin_article_get_n_blocks (a); b++)
+        {
+          g_autofree char *block = bulletin_article_dup_block_text (a, b);
+
+          g_assert_null (strstr (block, "版"));
+          g_assert_null (strstr (block, "要闻"));
+          g_assert_null (strstr (block, "社会"));
+        }
+      /* the same ids as without the page headers */
+      g_assert_cmpstr (bulletin_article_get_id (a), ==, bulletin_article_get_id (article_at (bare, i)));
+      g_assert_null (bulletin_article_get_section (article_at (bare, i)));
+    }
+  /* the first article goes on across the page header */
+  {
+    BulletinArticle *a = article_at (parsed, 0);
+    int i = find_block (a, BULLETIN_BLOCK_PARAGRAPH, 0);
+    g_autofree char *text = bulletin_article_dup_block_text (a, i);
+
+    g_assert_cmpuint (bulletin_article_get_block (a, i)->n_ranges, ==, 2);
+    g_assert_nonnull (strstr (text, "指导农户科学施肥"));
+  }
+}
+
+/* The forms of a page number line */
+static void
+test_page_forms (void)
+{
+  static const struct { const char *line, *page, *section; } cases[] = {
+    { "第2版", "2", NULL },
+    { "第 12 版：要闻", "12", "要闻" },
+    { "要闻 | 第3版", "3", "要闻" },
+    { "第5版·国际新闻", "5", "国际新闻" },
+    { "第6页", "6", NULL },
+    { "2024-03-05 第7版 评论", "7", "评论" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autofree char *text = g_strdup_printf ("城南日报\n2024年3月5日 第123期\n\n"
+                                               "第一篇的标题\n\n● 记者 张三\n\n第一篇的正文写到这里结束了。\n\n"
+                                               "%s\n\n"
+                                               "第二篇的标题\n\n● 记者 李四\n\n第二篇的正文写到这里结束了。\n",
+                                               cases[c].line);
+      g_autoptr(BulletinParsedIssue) parsed = bulletin_text_segment (text, strlen (text), "x.txt");
+
+      g_test_message ("%s", cases[c].line);
+      g_assert_cmpuint (parsed->articles->len, ==, 2);
+      g_assert_null (bulletin_article_get_page (article_at (parsed, 0)));
+      g_assert_cmpstr (bulletin_article_get_headline (article_at (parsed, 1)), ==, "第二篇的标题");
+      g_assert_cmpstr (bulletin_article_get_page (article_at (parsed, 1)), ==, cases[c].page);
+      g_assert_cmpstr (bulletin_article_get_section (article_at (parsed, 1)), ==, cases[c].section);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -757,5 +864,7 @@ main (int    argc,
   g_test_add_func ("/bulletin/text-import/damaged-utf8", test_damaged_utf8);
   g_test_add_func ("/bulletin/text-import/shared-source", test_shared_source);
   g_test_add_func ("/bulletin/text-import/headline-signals", test_headline_signals);
+  g_test_add_func ("/bulletin/text-import/pages", test_pages);
+  g_test_add_func ("/bulletin/text-import/page-forms", test_page_forms);
   return g_test_run ();
 }

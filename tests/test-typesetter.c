@@ -14,6 +14,7 @@
 #include "bulletin-test-utils.h"
 #include "bulletin-typesetter.h"
 #include "bulletin-typography.h"
+#include "bulletin-ui-test-utils.h"
 
 typedef struct {
   BulletinBlockKind kind;
@@ -407,12 +408,8 @@ save_sample_paragraph (const char *name)
     g_autoptr(BulletinDisplayText) display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
     GtkWidget *window = gtk_window_new ();
     GtkWidget *view = gtk_text_view_new ();
-    g_autoptr(GdkPaintable) paintable = NULL;
-    GtkSnapshot *snapshot = gtk_snapshot_new ();
-    g_autoptr(GskRenderNode) node = NULL;
     g_autoptr(GdkTexture) texture = NULL;
     g_autofree char *out = g_build_filename (g_getenv ("BULLETIN_ARTIFACTS_DIR"), name, NULL);
-    int w, h;
 
     gtk_window_set_default_size (GTK_WINDOW (window), 700, 300);
     gtk_window_set_child (GTK_WINDOW (window), view);
@@ -420,13 +417,7 @@ save_sample_paragraph (const char *name)
     bulletin_typography_fill_buffer (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), display, &settings);
     gtk_window_present (GTK_WINDOW (window));
     bulletin_test_iterate (200);
-    paintable = gtk_widget_paintable_new (window);
-    w = gtk_widget_get_width (window);
-    h = gtk_widget_get_height (window);
-    gdk_paintable_snapshot (paintable, snapshot, w, h);
-    node = gtk_snapshot_free_to_node (snapshot);
-    texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                           &GRAPHENE_RECT_INIT (0, 0, w, h));
+    texture = bulletin_ui_test_render_widget (window);
     g_mkdir_with_parents (g_getenv ("BULLETIN_ARTIFACTS_DIR"), 0755);
     g_assert_true (gdk_texture_save_to_png (texture, out));
     gtk_window_destroy (GTK_WINDOW (window));
@@ -805,17 +796,9 @@ test_run_in_dateline_screen (void)
   /* for a person to look at */
   if (g_getenv ("BULLETIN_ARTIFACTS_DIR") != NULL)
     {
-      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-      g_autoptr(GskRenderNode) node = NULL;
-      g_autoptr(GdkTexture) texture = NULL;
+      g_autoptr(GdkTexture) texture = bulletin_ui_test_render_widget (window);
       g_autofree char *path = g_build_filename (g_getenv ("BULLETIN_ARTIFACTS_DIR"), "reader-run-in-dateline.png", NULL);
-      int w = gtk_widget_get_width (window), h = gtk_widget_get_height (window);
 
-      gdk_paintable_snapshot (paintable, snapshot, w, h);
-      node = gtk_snapshot_free_to_node (snapshot);
-      texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                             &GRAPHENE_RECT_INIT (0, 0, w, h));
       g_mkdir_with_parents (g_getenv ("BULLETIN_ARTIFACTS_DIR"), 0755);
       g_assert_true (gdk_texture_save_to_png (texture, path));
     }

@@ -20,6 +20,7 @@
 #include "bulletin-reader-view.h"
 #include "bulletin-typography.h"
 #include "bulletin-test-utils.h"
+#include "bulletin-ui-test-utils.h"
 
 typedef struct {
   const char *language;    /* the article's */
@@ -157,15 +158,8 @@ check_marks (GtkWidget     *window,
              const Variant *variant,
              const char    *when)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GskRenderNode) node = bulletin_ui_test_snapshot_widget (window);
   const gunichar marks[] = { 0xFF0C, 0xFF1A };  /* ， ： */
-
-  gdk_paintable_snapshot (paintable, snapshot,
-                          gtk_widget_get_width (window), gtk_widget_get_height (window));
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
 
   for (guint m = 0; m < G_N_ELEMENTS (marks); m++)
     {

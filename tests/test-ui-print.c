@@ -220,19 +220,9 @@ test_preview (void)
   /* for a person to look at */
   if (g_getenv ("BULLETIN_ARTIFACTS_DIR") != NULL)
     {
-      GtkWidget *widget = GTK_WIDGET (preview);
-      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-      g_autoptr(GskRenderNode) node = NULL;
-      g_autoptr(GdkTexture) texture = NULL;
+      g_autoptr(GdkTexture) texture = bulletin_ui_test_render_widget (GTK_WIDGET (preview));
       g_autofree char *path = g_build_filename (g_getenv ("BULLETIN_ARTIFACTS_DIR"), "print-preview.png", NULL);
-      int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
 
-      gdk_paintable_snapshot (paintable, snapshot, w, h);
-      node = gtk_snapshot_free_to_node (snapshot);
-      g_assert_nonnull (node);
-      texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                             &GRAPHENE_RECT_INIT (0, 0, w, h));
       g_mkdir_with_parents (g_getenv ("BULLETIN_ARTIFACTS_DIR"), 0755);
       g_assert_true (gdk_texture_save_to_png (texture, path));
     }

@@ -243,8 +243,8 @@ store_saved (void)
   BulletinAnnotations *store =
     bulletin_annotations_controller_get_store (bulletin_annotations_controller_get_for_window (window));
 
-  return !bulletin_annotations_is_loading (store) && !bulletin_annotations_is_writing (store) &&
-         !bulletin_annotations_has_unsaved (store);
+  return !bulletin_annotations_is_writing (store) && !bulletin_annotations_has_unsaved (store) &&
+         !bulletin_annotations_is_loading (store);
 }
 
 static gboolean
@@ -888,29 +888,16 @@ screenshot (const char *name)
 {
   const char *dir = g_getenv ("BULLETIN_ARTIFACTS_DIR");
   GtkWidget *widget;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  int width, height;
 
   if (dir == NULL || window == NULL)
     return;
   run_for (300);
   widget = GTK_WIDGET (window);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  if (width <= 0 || height <= 0)
+  if (!gtk_widget_get_mapped (widget))
     return;
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  texture = bulletin_ui_test_render_widget (widget);
   g_mkdir_with_parents (dir, 0755);
   path = g_build_filename (dir, name, NULL);
   if (gdk_texture_save_to_png (texture, path))
@@ -1834,6 +1821,7 @@ main (int   argc,
 
   gtk_init ();
   bulletin_test_tolerate_toolkit_warnings ();
+  bulletin_test_check_list_models ();
 
   /* a fixed seed unless asked: the suite's run is the same on every
    * machine, and BULLETIN_SCENARIO_SEED=random explores */

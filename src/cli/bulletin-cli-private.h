@@ -24,6 +24,12 @@ typedef struct {
   gboolean            narrow_punctuation;  /* --narrow-punctuation */
   const char         *article;             /* --article ARTICLE, or NULL */
   const char         *paper;               /* --paper SIZE, or NULL */
+  /* --search's filters, NULL when not given */
+  const char         *date_from;           /* --from DATE, YYYY-MM-DD */
+  const char         *date_to;             /* --to DATE */
+  const char         *page;                /* --page N */
+  const char         *section;             /* --section NAME, UTF-8 */
+  int                 order;               /* --order: a BulletinSearchOrder */
 } BulletinCliArgs;
 
 typedef BulletinCliStatus (*BulletinCliCommandFunc) (const BulletinCliArgs *args);

@@ -53,6 +53,10 @@ print_result (GFile                      *folder,
   json_builder_add_int_value (builder, r->article_index);
   json_builder_set_member_name (builder, "headline");
   add_string (builder, r->headline);
+  json_builder_set_member_name (builder, "page");
+  add_string (builder, r->page);
+  json_builder_set_member_name (builder, "section");
+  add_string (builder, r->section);
   json_builder_set_member_name (builder, "hits");
   json_builder_add_int_value (builder, r->n_hits);
   json_builder_set_member_name (builder, "offsets");
@@ -124,6 +128,10 @@ bulletin_cli_search (const BulletinCliArgs *args)
   GFileType type;
   BulletinIssueKind kind;
   gboolean single_file, index_stale = FALSE;
+  BulletinSearchFilter filter = {
+    .date_from = args->date_from, .date_to = args->date_to,
+    .page = args->page, .section = args->section, .order = args->order,
+  };
   guint n_unreadable;
 
   type = g_file_query_file_type (root, G_FILE_QUERY_INFO_NONE, NULL);
@@ -153,12 +161,16 @@ bulletin_cli_search (const BulletinCliArgs *args)
       /* its results name the issues it could not read; when it cannot
        * answer (damaged, its building stopped on a full disk) they come
        * from the files, and are whole */
-      results = bulletin_search_index_query (index, query, 0, NULL, &error);
+      results = bulletin_search_index_query_filtered (index, query, &filter, 0, 0, NULL, &error);
       if (results != NULL && results->scanned)
         index_stale = FALSE;
     }
   else
-    results = bulletin_search_scan_archive (root, query, NULL, &error);
+    {
+      results = bulletin_search_scan_archive (root, query, NULL, &error);
+      if (results != NULL)
+        bulletin_search_results_apply_filter (results, &filter);
+    }
 
   if (results == NULL)
     {

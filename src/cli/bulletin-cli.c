@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "bulletin-cli.h"
@@ -13,6 +14,7 @@
 #include "bulletin-cli-index.h"
 #include "bulletin-cli-search.h"
 #include "bulletin-corrections.h"
+#include "bulletin-search-index.h"
 #ifdef BULLETIN_CLI_PRINT
 #include "bulletin-cli-print.h"
 #endif
@@ -184,6 +186,97 @@ check_paths (const char * const *paths)
   return TRUE;
 }
 
+/* --search's filters, as typed */
+typedef struct {
+  char *from;
+  char *to;
+  char *page;
+  char *section;
+  char *order;
+} SearchOptions;
+
+static void
+search_options_clear (SearchOptions *o)
+{
+  g_free (o->from);
+  g_free (o->to);
+  g_free (o->page);
+  g_free (o->section);
+  g_free (o->order);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SearchOptions, search_options_clear)
+
+static gboolean
+search_options_given (const SearchOptions *o)
+{
+  return o->from != NULL || o->to != NULL || o->page != NULL || o->section != NULL || o->order != NULL;
+}
+
+/* A date as YYYY-MM-DD, a real one */
+static gboolean
+valid_date (const char *text)
+{
+  guint y, m, d;
+  char end;
+
+  if (strlen (text) != 10 || sscanf (text, "%4u-%2u-%2u%c", &y, &m, &d, &end) != 3 ||
+      text[4] != '-' || text[7] != '-' || !g_ascii_isdigit (text[0]) ||
+      !g_ascii_isdigit (text[5]) || !g_ascii_isdigit (text[8]))
+    return FALSE;
+  return g_date_valid_dmy (d, m, y);
+}
+
+/* Checks @o into @args; the usage error when it does not fit */
+static gboolean
+search_options_check (SearchOptions   *o,
+                      BulletinCliArgs *args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  char **fields[] = { &o->page, &o->section };
+
+  if (o->from != NULL && !valid_date (o->from))
+    /* Translators: %s is what was typed after --from; keep YYYY-MM-DD as it is */
+    message = g_strdup_printf (_("--from takes a date as YYYY-MM-DD, not “%s”"), o->from);
+  else if (o->to != NULL && !valid_date (o->to))
+    /* Translators: %s is what was typed after --to; keep YYYY-MM-DD as it is */
+    message = g_strdup_printf (_("--to takes a date as YYYY-MM-DD, not “%s”"), o->to);
+  else if (o->order != NULL && g_strcmp0 (o->order, "newest") != 0 &&
+           g_strcmp0 (o->order, "oldest") != 0 && g_strcmp0 (o->order, "hits") != 0)
+    /* Translators: %s is what was typed after --order; keep newest, oldest and hits as they are */
+    message = g_strdup_printf (_("--order takes newest, oldest or hits, not “%s”"), o->order);
+  if (message != NULL)
+    {
+      print_usage_error (message);
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      char **field = fields[i];
+      char *text;
+
+      if (*field == NULL)
+        continue;
+      text = bulletin_cli_arg_to_utf8 (*field, &error);
+      if (text == NULL)
+        {
+          print_usage_error (error->message);
+          return FALSE;
+        }
+      g_free (*field);
+      *field = text;
+    }
+  args->date_from = o->from;
+  args->date_to = o->to;
+  args->page = o->page;
+  args->section = o->section;
+  args->order = g_strcmp0 (o->order, "oldest") == 0 ? BULLETIN_SEARCH_ORDER_OLDEST :
+                g_strcmp0 (o->order, "hits") == 0 ? BULLETIN_SEARCH_ORDER_HITS :
+                BULLETIN_SEARCH_ORDER_NEWEST;
+  return TRUE;
+}
+
 static GOptionContext *
 make_context (Parsed    *parsed,
               gboolean  *help,
@@ -191,6 +284,7 @@ make_context (Parsed    *parsed,
               gboolean  *no_corrections,
               char     **article,
               char     **paper,
+              SearchOptions *search,
               gboolean  *version,
               char    ***paths)
 {
@@ -212,6 +306,19 @@ make_context (Parsed    *parsed,
     { "paper", 0, 0, G_OPTION_ARG_STRING, paper,
       N_("With --export-pdf: a4 (the default), a5, b5 or letter, portrait"), N_("SIZE") },
 #endif
+    /* the dates' form and the orders' names are typed as they are: not
+     * translated */
+    { "from", 0, 0, G_OPTION_ARG_FILENAME, &search->from,
+      N_("With --search: only issues of this date or later"), "YYYY-MM-DD" },
+    { "to", 0, 0, G_OPTION_ARG_FILENAME, &search->to,
+      N_("With --search: only issues of this date or earlier"), "YYYY-MM-DD" },
+    { "section", 0, 0, G_OPTION_ARG_FILENAME, &search->section,
+      N_("With --search: only articles of this section (exact match)"), N_("NAME") },
+    { "page", 0, 0, G_OPTION_ARG_FILENAME, &search->page,
+      N_("With --search: only articles of this page (exact match)"), N_("N") },
+    { "order", 0, 0, G_OPTION_ARG_FILENAME, &search->order,
+      N_("With --search: newest issue first (the default), oldest first, or most hits first"),
+      "newest|oldest|hits" },
     { "version", 0, 0, G_OPTION_ARG_NONE, version,
       N_("Print the version and exit"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, paths,
@@ -283,11 +390,12 @@ bulletin_cli_handle (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   Parsed parsed = { NULL, NULL };
+  g_auto(SearchOptions) search = { NULL };
   gboolean help = FALSE, narrow = FALSE, no_corrections = FALSE, version = FALSE;
   g_autofree char *article = NULL;
   g_autofree char *paper = NULL;
   const char * const no_paths[] = { NULL };
-  BulletinCliArgs command_args;
+  BulletinCliArgs command_args = { NULL };
   guint n_paths;
 
   /* started by D-Bus activation (the search provider): GApplication's */
@@ -297,7 +405,7 @@ bulletin_cli_handle (int    argc,
   for (int i = 0; i < argc; i++)
     args[i] = g_strdup (argv[i]);
 
-  context = make_context (&parsed, &help, &narrow, &no_corrections, &article, &paper, &version, &paths);
+  context = make_context (&parsed, &help, &narrow, &no_corrections, &article, &paper, &search, &version, &paths);
   if (!g_option_context_parse_strv (context, &args, &error))
     {
       print_usage_error (error->message);
@@ -329,6 +437,21 @@ bulletin_cli_handle (int    argc,
        g_str_equal (parsed.command->name, "export-ninjs")))
     {
       print_usage_error (_("--article and --paper go with --export-pdf or --export-image"));
+      g_free (parsed.value);
+      *exit_status = BULLETIN_CLI_ERROR;
+      return TRUE;
+    }
+
+  if (search_options_given (&search) &&
+      (parsed.command == NULL || !g_str_equal (parsed.command->name, "search")))
+    {
+      print_usage_error (_("--from, --to, --section, --page and --order go with --search"));
+      g_free (parsed.value);
+      *exit_status = BULLETIN_CLI_ERROR;
+      return TRUE;
+    }
+  if (search_options_given (&search) && !search_options_check (&search, &command_args))
+    {
       g_free (parsed.value);
       *exit_status = BULLETIN_CLI_ERROR;
       return TRUE;

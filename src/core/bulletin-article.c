@@ -29,6 +29,8 @@ struct _BulletinArticle
   char      *credit;
   char      *language;
   char      *date;
+  char      *page;            /* the printed page ("2" of 第2版), not in the id */
+  char      *section;         /* the page's section (要闻), not in the id */
 
   GString   *source;          /* the text, unless it lies in @shared */
   GBytes    *shared;          /* a decoded file that articles share */
@@ -72,6 +74,8 @@ bulletin_article_finalize (GObject *object)
   g_free (self->credit);
   g_free (self->language);
   g_free (self->date);
+  g_free (self->page);
+  g_free (self->section);
   g_string_free (self->source, TRUE);
   g_clear_pointer (&self->shared, g_bytes_unref);
   g_ptr_array_unref (self->blocks);
@@ -297,6 +301,8 @@ DEFINE_STRING_SETTER (located)
 DEFINE_STRING_SETTER (credit)
 DEFINE_STRING_SETTER (language)
 DEFINE_STRING_SETTER (date)
+DEFINE_STRING_SETTER (page)
+DEFINE_STRING_SETTER (section)
 
 #undef DEFINE_STRING_SETTER
 

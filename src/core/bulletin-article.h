@@ -60,6 +60,12 @@ void                bulletin_article_set_language      (BulletinArticle   *self,
                                                         const char        *language);
 void                bulletin_article_set_date          (BulletinArticle   *self,
                                                         const char        *iso8601);
+/* where the article was printed: the page ("2", "A3") and the page's
+ * section ("要闻"); not part of the text nor of the id */
+void                bulletin_article_set_page          (BulletinArticle   *self,
+                                                        const char        *page);
+void                bulletin_article_set_section       (BulletinArticle   *self,
+                                                        const char        *section);
 void                bulletin_article_set_id_suffix     (BulletinArticle   *self,
                                                         const char        *suffix);
 void                bulletin_article_finish            (BulletinArticle   *self);
@@ -76,6 +82,8 @@ const char         *bulletin_article_get_located       (BulletinArticle   *self)
 const char         *bulletin_article_get_credit        (BulletinArticle   *self);
 const char         *bulletin_article_get_language      (BulletinArticle   *self);
 const char         *bulletin_article_get_date          (BulletinArticle   *self);
+const char         *bulletin_article_get_page          (BulletinArticle   *self);
+const char         *bulletin_article_get_section       (BulletinArticle   *self);
 const char         *bulletin_article_get_source        (BulletinArticle   *self);
 gsize               bulletin_article_get_source_bytes  (BulletinArticle   *self);
 guint               bulletin_article_get_source_length (BulletinArticle   *self);

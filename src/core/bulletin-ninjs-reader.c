@@ -844,6 +844,146 @@ info_source (JsonObject *item)
   return NULL;
 }
 
+/* ------------------------------------------------------ page, section */
+
+/* Whether a scheme, a uri's scheme or a rel names a page or a section
+ * ("section", "http://example.com/sections/", "printsection:A",
+ * "page:2", "x-paper-page"). */
+static gboolean
+names_place (const char *text,
+             const char *what)
+{
+  g_autofree char *lower = NULL;
+  const char *p;
+  gsize n = strlen (what);
+
+  if (text == NULL)
+    return FALSE;
+  lower = g_ascii_strdown (text, -1);
+  for (p = strstr (lower, what); p != NULL; p = strstr (p + 1, what))
+    {
+      /* a word of its own, or after print/paper/news ("printsection") */
+      gboolean start_ok = p == lower || !g_ascii_isalpha (p[-1]) ||
+                          (p - lower >= 5 && (strncmp (p - 5, "print", 5) == 0 || strncmp (p - 5, "paper", 5) == 0));
+      char after = p[n];
+
+      if (after == 's')
+        after = p[n + 1];
+      if (start_ok && !g_ascii_isalpha (after))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The value of a subject or genre: its name, else its literal or code,
+ * else the last part of its uri */
+static char *
+concept_value (JsonObject *object)
+{
+  const char *keys[] = { "name", "literal", "code" };
+  const char *uri;
+  const char *last;
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      const char *v = peek_string (object, keys[i]);
+
+      /* "section:社会": the literal's scheme is no part of it */
+      if (v != NULL && i == 1 && strrchr (v, ':') != NULL)
+        v = strrchr (v, ':') + 1;
+      if (v != NULL && *v != 0)
+        return g_strstrip (g_strdup (v));
+    }
+  uri = peek_string (object, "uri");
+  if (uri == NULL)
+    return NULL;
+  last = MAX (strrchr (uri, '/'), strrchr (uri, ':'));
+  last = last != NULL ? last + 1 : uri;
+  return *last != 0 ? g_uri_unescape_string (last, NULL) : NULL;
+}
+
+/* The printed page and section of an item, where ninjs carries them:
+ * subjects and genres whose rel, scheme or uri says page or section
+ * (ninjs 2.x and 3.x spell them "subjects"/"genres", 1.x
+ * "subject"/"genre"), else plain "page"/"section" properties. */
+static void
+read_place (JsonObject  *item,
+            char       **page,
+            char       **section)
+{
+  static const char * const lists[] = { "subjects", "subject", "genres", "genre" };
+
+  *page = *section = NULL;
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    {
+      JsonNode *node = member (item, lists[l]);
+      JsonArray *array;
+
+      if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+        continue;
+      array = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          JsonObject *object;
+          const char *hints[4];
+          gboolean is_page = FALSE, is_section = FALSE;
+
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            continue;
+          object = json_node_get_object (element);
+          hints[0] = peek_string (object, "rel");
+          hints[1] = peek_string (object, "scheme");
+          hints[2] = peek_string (object, "uri");
+          hints[3] = peek_string (object, "literal");
+          if (hints[2] != NULL && strchr (hints[2], ':') == NULL)
+            hints[2] = NULL;   /* a uri without a scheme says nothing of one */
+          if (hints[3] != NULL && strchr (hints[3], ':') == NULL)
+            hints[3] = NULL;   /* "section:Local" only */
+          for (guint h = 0; h < G_N_ELEMENTS (hints); h++)
+            {
+              g_autofree char *scheme = NULL;
+
+              if (hints[h] == NULL)
+                continue;
+              /* a uri's path names its scheme, not its last part */
+              if (h >= 2)
+                {
+                  const char *end = MAX (strrchr (hints[h], '/'), strrchr (hints[h], ':'));
+                  scheme = g_strndup (hints[h], end - hints[h]);
+                }
+              else
+                scheme = g_strdup (hints[h]);
+              is_page = is_page || names_place (scheme, "page");
+              is_section = is_section || names_place (scheme, "section") || names_place (scheme, "desk");
+            }
+          if (is_page && *page == NULL)
+            *page = concept_value (object);
+          else if (is_section && *section == NULL)
+            *section = concept_value (object);
+        }
+    }
+
+  if (*section == NULL)
+    {
+      const char *v = peek_string (item, "section");
+
+      *section = v != NULL && *v != 0 ? g_strdup (v) : NULL;
+    }
+  if (*page == NULL)
+    {
+      JsonNode *node = member (item, "page");
+
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+        {
+          if (json_node_get_value_type (node) == G_TYPE_STRING && *json_node_get_string (node) != 0)
+            *page = g_strdup (json_node_get_string (node));
+          else if (json_node_get_value_type (node) == G_TYPE_INT64 && json_node_get_int (node) > 0)
+            *page = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+        }
+    }
+}
+
 static BulletinArticle *
 build_article (Reader     *r,
                JsonObject *item,
@@ -854,6 +994,8 @@ build_article (Reader     *r,
   g_autoptr(GPtrArray) chosen = NULL;
   g_autofree char *uri = NULL;
   g_autofree char *date = NULL;
+  g_autofree char *page = NULL;
+  g_autofree char *section = NULL;
   Headlines h = { 0, };
   const char *type = peek_string (item, "type");
   const char *byline, *located, *dateline, *credit, *language, *created;
@@ -929,6 +1071,9 @@ build_article (Reader     *r,
   bulletin_article_set_credit (article, credit);
   bulletin_article_set_language (article, language);
   bulletin_article_set_date (article, date);
+  read_place (item, &page, &section);
+  bulletin_article_set_page (article, page);
+  bulletin_article_set_section (article, section);
   bulletin_article_finish (article);
 
   headlines_clear (&h);

@@ -142,6 +142,28 @@ bulletin_ninjs_write_article (BulletinArticle *article,
   add_string (builder, "by", byline);
   add_string (builder, "located", located);
 
+  /* the printed page and section, as subjects the reader reads back */
+  if (bulletin_article_get_page (article) != NULL || bulletin_article_get_section (article) != NULL)
+    {
+      json_builder_set_member_name (builder, "subjects");
+      json_builder_begin_array (builder);
+      if (bulletin_article_get_section (article) != NULL)
+        {
+          json_builder_begin_object (builder);
+          add_string (builder, "name", bulletin_article_get_section (article));
+          add_string (builder, "rel", "section");
+          json_builder_end_object (builder);
+        }
+      if (bulletin_article_get_page (article) != NULL)
+        {
+          json_builder_begin_object (builder);
+          add_string (builder, "name", bulletin_article_get_page (article));
+          add_string (builder, "rel", "page");
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
+
   if (credit != NULL)
     {
       json_builder_set_member_name (builder, "infoSources");

@@ -24,6 +24,9 @@ G_BEGIN_DECLS
  *   either side; NULL beyond max_details
  * @snippet_hit_start: where the first hit starts in @snippet, in characters
  * @snippet_hit_end: where it ends
+ * @page: (nullable): the article's page ("2", "A3"), as
+ *   bulletin_article_get_page ()
+ * @section: (nullable): its section, as bulletin_article_get_section ()
  *
  * The hits in one article.
  */
@@ -41,6 +44,8 @@ typedef struct {
   char   *snippet;
   guint   snippet_hit_start;
   guint   snippet_hit_end;
+  char   *page;
+  char   *section;
 } BulletinSearchResult;
 
 /**
@@ -71,6 +76,46 @@ typedef struct {
 
 void                   bulletin_search_result_free  (BulletinSearchResult  *result);
 void                   bulletin_search_results_free (BulletinSearchResults *results);
+
+typedef enum {
+  BULLETIN_SEARCH_ORDER_NEWEST,
+  BULLETIN_SEARCH_ORDER_OLDEST,
+  BULLETIN_SEARCH_ORDER_HITS,
+} BulletinSearchOrder;
+
+/**
+ * BulletinSearchFilter:
+ * @date_from: (nullable): only issues of this date or later, YYYY-MM-DD
+ * @date_to: (nullable): only issues of this date or earlier, YYYY-MM-DD
+ * @issue: (nullable): only the issue of this id, or of this path
+ *   relative to the archive root
+ * @page: (nullable): only articles of this page (exact match)
+ * @section: (nullable): only articles of this section (exact match)
+ * @order: the results' order: newest issue first (the default), oldest
+ *   issue first, or most hits first (then newest first)
+ *
+ * Restricts and orders an archive search.  An issue without a date is
+ * left out by a date range; an article without a page or section by a
+ * page or section.  A zeroed filter keeps everything, newest first.
+ */
+typedef struct {
+  const char          *date_from;
+  const char          *date_to;
+  const char          *issue;
+  const char          *page;
+  const char          *section;
+  BulletinSearchOrder  order;
+} BulletinSearchFilter;
+
+gboolean               bulletin_search_filter_is_empty   (const BulletinSearchFilter *filter);
+gboolean               bulletin_search_filter_keeps      (const BulletinSearchFilter *filter,
+                                                          const char                 *issue_path,
+                                                          const char                 *issue_id,
+                                                          const char                 *issue_date,
+                                                          const char                 *page,
+                                                          const char                 *section);
+void                   bulletin_search_results_apply_filter (BulletinSearchResults   *results,
+                                                          const BulletinSearchFilter *filter);
 
 #define BULLETIN_SEARCH_SNIPPET_CONTEXT 20
 
@@ -125,6 +170,13 @@ BulletinSearchResults *bulletin_search_index_query        (BulletinSearchIndex  
                                                            GError                   **error);
 BulletinSearchResults *bulletin_search_index_query_full   (BulletinSearchIndex       *self,
                                                            const char                *query,
+                                                           guint                      max_hits,
+                                                           guint                      max_details,
+                                                           GCancellable              *cancellable,
+                                                           GError                   **error);
+BulletinSearchResults *bulletin_search_index_query_filtered (BulletinSearchIndex      *self,
+                                                           const char                *query,
+                                                           const BulletinSearchFilter *filter,
                                                            guint                      max_hits,
                                                            guint                      max_details,
                                                            GCancellable              *cancellable,

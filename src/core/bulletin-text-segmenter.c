@@ -599,18 +599,130 @@ is_folio (const char *s,
   if (p == e && digits && n_chars <= 9)
     return TRUE;
 
-  /* "第2版", "第 3 页" alone */
-  if (has_prefix (s, e, "第", NULL) && n_chars <= 6)
-    {
-      p = skip_spaces (s + 3, e);
-      if (p < e && !g_ascii_isdigit (*p))
-        return FALSE;
-      while (p < e && g_ascii_isdigit (*p))
-        p++;
-      p = skip_spaces (p, e);
-      return p + 3 == e && (has_prefix (p, e, "版", NULL) || has_prefix (p, e, "页", NULL));
-    }
   return FALSE;
+}
+
+/* ---------------------------------------------------------- pages */
+
+/* The names of a printed page's section that stand on a line of their
+ * own under a page number ("第2版" then "要闻"); beside a page number on
+ * one line ("第2版 要闻") any short run of Han characters is a section. */
+static const char * const page_sections[] = {
+  "要闻", "综合", "综合新闻", "社会", "社会新闻", "经济", "财经", "文化", "文体",
+  "体育", "国际", "国内", "时政", "时事", "评论", "言论", "观点", "副刊", "专版",
+  "专题", "民生", "教育", "法治", "地方", "本地", "本地新闻", "城市", "乡村",
+  "农村", "科技", "健康", "生活", "视点", "理论", "党建", "文艺", "广告", "公告",
+  "要聞", "綜合", "綜合新聞", "社會", "社會新聞", "經濟", "財經", "體育", "國際",
+  "國內", "時政", "時事", "評論", "言論", "觀點", "專版", "專題", "鄉村", "農村",
+  "黨建", "文藝", "廣告",
+};
+
+static gboolean
+is_page_section_name (const char *s,
+                      const char *e)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (page_sections); i++)
+    if (strlen (page_sections[i]) == (gsize)(e - s) && memcmp (s, page_sections[i], e - s) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+is_page_separator (gunichar c)
+{
+  return c == ' ' || c == '\t' || c == 0x3000 || c == 0x00A0 || c == ':' || c == 0xFF1A ||
+         c == '|' || c == 0xFF5C || c == '/' || c == 0xFF0F || c == 0x00B7 || c == 0x2022 ||
+         c == '-' || c == 0x2014 || c == 0x2013 || c == 0x30FB || c == 0xFF0D;
+}
+
+/* A section's name: 1 to 8 Han characters, nothing else */
+static gboolean
+is_section_text (const char *s,
+                 const char *e)
+{
+  guint n = 0;
+
+  if (s >= e)
+    return FALSE;
+  for (const char *p = s; p < e; p = g_utf8_next_char (p), n++)
+    if (!bulletin_unichar_is_unified_ideograph_bmp (g_utf8_get_char (p)))
+      return FALSE;
+  return n <= 8;
+}
+
+/* "第2版", "第 3 页": the page number's end, or NULL */
+static const char *
+parse_page_number (const char *s,
+                   const char *e,
+                   const char **digits,
+                   const char **digits_end)
+{
+  const char *p;
+
+  if (!has_prefix (s, e, "第", NULL))
+    return NULL;
+  p = skip_spaces (s + 3, e);
+  *digits = p;
+  while (p < e && g_ascii_isdigit (*p))
+    p++;
+  if (p == *digits || p - *digits > 3)
+    return NULL;
+  *digits_end = p;
+  p = skip_spaces (p, e);
+  if (has_prefix (p, e, "版", NULL) || has_prefix (p, e, "页", NULL) || has_prefix (p, e, "頁", NULL))
+    return p + 3;
+  return NULL;
+}
+
+/* A line that is only a page number and, perhaps, the page's section:
+ * "第2版", "第2版 要闻", "第3版：社会", "要闻 | 第2版".  @page and
+ * @section (when not NULL) get what it says. */
+static gboolean
+is_page_marker (const char  *s,
+                const char  *e,
+                char       **page,
+                char       **section)
+{
+  const char *digits = NULL, *digits_end = NULL, *end, *a, *b;
+
+  if (e - s > 64)
+    return FALSE;
+  end = parse_page_number (s, e, &digits, &digits_end);
+  if (end != NULL)
+    {
+      /* the number first, the section after it */
+      a = end;
+      b = e;
+    }
+  else
+    {
+      /* the section first: find "第" */
+      const char *p = s;
+
+      while (p < e && !has_prefix (p, e, "第", NULL))
+        p = g_utf8_next_char (p);
+      if (p == s || p >= e || (end = parse_page_number (p, e, &digits, &digits_end)) == NULL ||
+          end != e)
+        return FALSE;
+      a = s;
+      b = p;
+    }
+
+  /* separators around the section */
+  while (a < b && is_page_separator (g_utf8_get_char (a)))
+    a = g_utf8_next_char (a);
+  while (b > a && is_page_separator (g_utf8_get_char (g_utf8_prev_char (b))))
+    b = g_utf8_prev_char (b);
+  if (a < b && !is_section_text (a, b))
+    return FALSE;
+  if (a < b && end != e && b == e && a == end)
+    return FALSE; /* "第2版要闻" glued: the section needs a separator */
+
+  if (page != NULL)
+    *page = g_strndup (digits, digits_end - digits);
+  if (section != NULL)
+    *section = a < b ? g_strndup (a, b - a) : NULL;
+  return TRUE;
 }
 
 static gboolean
@@ -762,7 +874,7 @@ classify (const char *text,
     {
       LineKind kind;
 
-      if (is_folio (s, e, n))
+      if (is_folio (s, e, n) || is_page_marker (s, e, NULL, NULL))
         {
           line->kind = L_FOLIO;
           return;
@@ -1185,6 +1297,138 @@ is_page_header (const char          *text,
   if (parsed->title != NULL && strstr (s, parsed->title) != NULL)
     return TRUE;
   return g_regex_match (re->number, s, 0, NULL) || g_regex_match (re->edition, s, 0, NULL);
+}
+
+/* What a line of page-break debris says of the page that follows: its
+ * number and section ("第2版 要闻", "2023年5月8日 第2版 社会", a
+ * section's name under the number).  FALSE when it says nothing of it
+ * ("- 2 -", the masthead again). */
+static gboolean
+page_info (const char          *text,
+           const Line          *line,
+           BulletinParsedIssue *parsed,
+           char               **page,
+           char               **section)
+{
+  const char *s = text + line->start, *e = text + line->end;
+  const Regexes *re = get_regexes ();
+  g_autofree char *str = NULL;
+  g_autofree char *stripped = NULL;
+  g_autoptr(GMatchInfo) match = NULL;
+  g_auto(GStrv) words = NULL;
+  const char *found = NULL;
+
+  *page = *section = NULL;
+  if (is_page_marker (s, e, page, section))
+    return TRUE;
+
+  str = g_strndup (s, e - s);
+  if (!g_regex_match (re->edition, str, 0, &match))
+    return FALSE;
+  *page = g_match_info_fetch (match, 1);
+
+  /* what remains without the date, numbers, weekday and title */
+  stripped = g_regex_replace_literal (re->masthead_strip, str, -1, 0, " ", 0, NULL);
+  if (parsed->title != NULL && *parsed->title != 0)
+    {
+      char *t;
+
+      while ((t = strstr (stripped, parsed->title)) != NULL)
+        memset (t, ' ', strlen (parsed->title));
+    }
+  g_strdelimit (stripped, ":", ' ');
+  words = g_strsplit_set (stripped, " \t", -1);
+  for (guint w = 0; words[w] != NULL; w++)
+    {
+      const char *word = words[w];
+      const char *end = word + strlen (word);
+
+      /* a full-width colon or space left around the word */
+      while (has_prefix (word, end, "：", NULL) || has_prefix (word, end, "\xe3\x80\x80", NULL))
+        word += 3;
+      while (end - word >= 3 && (memcmp (end - 3, "：", 3) == 0 || memcmp (end - 3, "\xe3\x80\x80", 3) == 0))
+        end -= 3;
+      if (word == end)
+        continue;
+      if (found != NULL || !is_section_text (word, end))
+        return TRUE;  /* the page, and no section that is plain */
+      words[w][end - words[w]] = 0;
+      found = word;
+    }
+  *section = g_strdup (found);
+  return TRUE;
+}
+
+/* The page and section in force at each line: a run of (line, page,
+ * section) from the page-break debris after the masthead. */
+typedef struct {
+  guint  line;
+  char  *page;
+  char  *section;
+} PageMark;
+
+static void
+page_mark_clear (PageMark *mark)
+{
+  g_free (mark->page);
+  g_free (mark->section);
+}
+
+static GArray *
+find_page_marks (const char          *text,
+                 GArray              *lines,
+                 guint                from,
+                 BulletinParsedIssue *parsed)
+{
+  GArray *marks = g_array_new (FALSE, TRUE, sizeof (PageMark));
+  gboolean after_page = FALSE;
+
+  g_array_set_clear_func (marks, (GDestroyNotify)page_mark_clear);
+  if (parsed->edition != NULL)
+    {
+      PageMark mark = { 0, g_strdup (parsed->edition), NULL };
+      g_array_append_val (marks, mark);
+    }
+
+  for (guint l = from; l < lines->len; l++)
+    {
+      const Line *line = LINE (l);
+      PageMark mark = { l, NULL, NULL };
+
+      if (line->kind != L_FOLIO)
+        {
+          after_page = FALSE;
+          continue;
+        }
+      if (page_info (text, line, parsed, &mark.page, &mark.section))
+        {
+          g_array_append_val (marks, mark);
+          after_page = TRUE;
+        }
+      else if (after_page && marks->len > 0 &&
+               g_array_index (marks, PageMark, marks->len - 1).section == NULL &&
+               is_page_section_name (text + line->start, text + line->end))
+        g_array_index (marks, PageMark, marks->len - 1).section =
+          g_strndup (text + line->start, line->end - line->start);
+    }
+  return marks;
+}
+
+/* A line that is only a section's name, right under a page number */
+static gboolean
+is_section_under_page (const char          *text,
+                       GArray              *lines,
+                       guint                l,
+                       BulletinParsedIssue *parsed)
+{
+  const Line *line = LINE (l);
+  g_autofree char *page = NULL;
+  g_autofree char *section = NULL;
+
+  if (l == 0 || LINE (l - 1)->kind != L_FOLIO ||
+      !is_page_section_name (text + line->start, text + line->end))
+    return FALSE;
+  return page_info (text, LINE (l - 1), parsed, &page, &section) && section == NULL;
 }
 
 static gboolean
@@ -1891,7 +2135,9 @@ build_article (const char *text,
                guint       from,
                guint       to,
                const char *issue_language,
-               const char *issue_date)
+               const char *issue_date,
+               const char *page,
+               const char *section_of_page)
 {
   Builder b = { 0, };
   const Line *first = LINE (ITEM (from)->first), *last = LINE (ITEM (to)->last);
@@ -1919,6 +2165,8 @@ build_article (const char *text,
   for (guint i = from; i <= to; i++)
     add_item (&b, ITEM (i));
   set_metadata (&b, issue_date);
+  bulletin_article_set_page (b.article, page);
+  bulletin_article_set_section (b.article, section_of_page);
 
   language = bulletin_han_guess_language (text + first->start, last->end - first->start, 120);
   bulletin_article_set_language (b.article, language != NULL ? language : issue_language);
@@ -2005,10 +2253,11 @@ segment (const char            *text,
   g_autoptr(BulletinParsedIssue) parsed = bulletin_parsed_issue_new ();
   g_autoptr(GArray) lines = NULL;
   g_autoptr(GArray) items = NULL;
+  g_autoptr(GArray) marks = NULL;
   g_autoptr(GPtrArray) masthead_lines = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gboolean separator = FALSE;
-  guint first, n_articles, start;
+  guint first, n_articles, start, mark = 0;
   const char *language;
 
   lines = scan_lines (text, len, fixes, n_fixes);
@@ -2044,6 +2293,8 @@ segment (const char            *text,
         if (!drop && line->cend - line->cstart <= META_MAX &&
             ITEM (i)->first == ITEM (i)->last)
           drop = is_page_header (text, line, parsed, masthead_lines);
+        if (!drop && ITEM (i)->first == ITEM (i)->last)
+          drop = is_section_under_page (text, lines, ITEM (i)->first, parsed);
         if (drop)
           {
             /* so that a paragraph joined across it skips it */
@@ -2056,6 +2307,8 @@ segment (const char            *text,
       }
     g_array_set_size (items, w);
   }
+
+  marks = find_page_marks (text, lines, first > 0 ? ITEM (first - 1)->last + 1 : 0, parsed);
 
   /* Work only on the items after the masthead. */
   if (first > 0)
@@ -2074,12 +2327,21 @@ segment (const char            *text,
     {
       guint end = start;
       BulletinArticle *article;
+      const PageMark *place;
       const char *id;
       guint count;
 
       while (end + 1 < items->len && ITEM (end + 1)->article == a)
         end++;
-      article = build_article (text, shared, lines, items, start, end, language, parsed->date);
+      /* the page the article starts on */
+      while (mark + 1 < marks->len &&
+             g_array_index (marks, PageMark, mark + 1).line <= ITEM (start)->first)
+        mark++;
+      place = mark < marks->len && g_array_index (marks, PageMark, mark).line <= ITEM (start)->first
+              ? &g_array_index (marks, PageMark, mark) : NULL;
+      article = build_article (text, shared, lines, items, start, end, language, parsed->date,
+                               place != NULL ? place->page : NULL,
+                               place != NULL ? place->section : NULL);
 
       /* Two identical articles in one issue (a repeated photo caption)
        * still need ids of their own. */

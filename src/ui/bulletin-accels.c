@@ -19,11 +19,13 @@ static const BulletinAccel accels[] = {
   { "win.toggle-sidebar", { "F9", NULL }, N_("Moving Around"), N_("Show or hide the list of issues"), BULLETIN_ACCEL_APP },
   { "win.next-article", { "<Control>Page_Down", "<Alt>Down", NULL }, N_("Moving Around"), N_("Next article"), BULLETIN_ACCEL_APP, "<Alt>Down" },
   { "win.previous-article", { "<Control>Page_Up", "<Alt>Up", NULL }, N_("Moving Around"), N_("Previous article"), BULLETIN_ACCEL_APP, "<Alt>Up" },
+  { "win.go-to-date", { "<Control>l", NULL }, N_("Moving Around"), N_("Go to a date or an issue number"), BULLETIN_ACCEL_APP },
 
   /* List of issues */
   { "sidebar.expand", { "Right", "KP_Right", "plus", NULL }, N_("List of Issues"), N_("Expand a year or an issue"), BULLETIN_ACCEL_WIDGET, "Right plus" },
   { "sidebar.collapse", { "Left", "KP_Left", "minus", NULL }, N_("List of Issues"), N_("Collapse, or go to the enclosing row"), BULLETIN_ACCEL_WIDGET, "Left minus" },
   { "sidebar.activate", { "Return", "KP_Enter", NULL }, N_("List of Issues"), N_("Open the article, expand the issue"), BULLETIN_ACCEL_WIDGET, "Return" },
+  { "sidebar.menu", { "<Shift>F10", "Menu", NULL }, N_("List of Issues"), N_("The issue’s menu (Open Containing Folder)"), BULLETIN_ACCEL_WIDGET, "<Shift>F10" },
 
   /* Reading */
   { "reader.page-down", { "space", "Page_Down", "KP_Page_Down", NULL }, N_("Reading"), N_("Scroll down one page"), BULLETIN_ACCEL_WIDGET, "space" },

@@ -180,6 +180,99 @@ new_page (BulletinPaginator *self)
 
 #define MIN_LINES 2   /* of a paragraph at the foot or the top of a page */
 
+/* How many of the @rest lines left of a block go on a page with room for
+ * @fits more: all if they fit; else at least MIN_LINES at the foot (no
+ * orphan) and at least MIN_LINES left for the next page (no widow), so a
+ * block of up to 2 * MIN_LINES - 1 lines is never split; 0 for none.  On
+ * an empty page (@page_empty) a page too small for the rules takes what
+ * fits, at least a line. */
+static guint
+lines_to_take (guint    rest,
+               guint    fits,
+               gboolean page_empty)
+{
+  guint take;
+
+  if (rest <= fits)
+    return rest;
+  take = fits;
+  if (rest - take < MIN_LINES)
+    take = rest > MIN_LINES ? rest - MIN_LINES : 0;
+  if (take < MIN_LINES)
+    take = 0;
+  if (take == 0 && page_empty)
+    take = MAX (1, fits);
+  return take;
+}
+
+/* How many lines of @pitch fit in the @room left of a page. */
+static guint
+lines_that_fit (double room,
+                double pitch)
+{
+  const double eps = 0.01;
+
+  return room + eps >= pitch ? (guint)floor ((room + eps) / pitch) : 0;
+}
+
+/* The space above block @b when it is not the first on its page, after
+ * a block that wants @below under it. */
+static double
+gap_above (BulletinPaginator *self,
+           guint              b,
+           double             below)
+{
+  Block *block = &g_array_index (self->blocks, Block, b);
+  Block *prev;
+  double gap;
+
+  if (!block->head_gap || b == 0)
+    return below + block->above;
+
+  /* The one headline gap, between the logical boxes of the last
+   * headline-block line and the first body line, whatever their roles'
+   * pitches. */
+  prev = &g_array_index (self->blocks, Block, b - 1);
+  gap = block->above - (prev->pitch - prev->ascent - prev->descent) / 2
+                     - (block->pitch - block->ascent - block->descent) / 2;
+  return MAX (0, gap);
+}
+
+/* Whether the blocks that keep with what follows, from @b up to @last
+ * (a headline block, one subhead or several in a row), go on a page with
+ * @room after @y used (@gap above @b), and with them as many lines of
+ * the block after @last as the rules let stand alone at a page's foot
+ * (two, or all of a short paragraph).  A run ending the article needs
+ * only itself. */
+static gboolean
+keep_run_fits (BulletinPaginator *self,
+               guint              b,
+               guint              last,
+               double             y,
+               double             gap,
+               double             room)
+{
+  const double eps = 0.01;
+  double below = 0;
+  Block *next;
+
+  for (guint c = b; c <= last; c++)
+    {
+      Block *block = &g_array_index (self->blocks, Block, c);
+
+      y += (c == b ? gap : gap_above (self, c, below)) + block->lines->len * block->pitch;
+      below = block->below;
+    }
+  if (y > room + eps)
+    return FALSE;
+  if (last + 1 >= self->blocks->len)
+    return TRUE;
+  next = &g_array_index (self->blocks, Block, last + 1);
+  return lines_to_take (next->lines->len,
+                        lines_that_fit (room - y - gap_above (self, last + 1, below), next->pitch),
+                        FALSE) > 0;
+}
+
 static void
 paginate (BulletinPaginator *self)
 {
@@ -187,35 +280,27 @@ paginate (BulletinPaginator *self)
   Page *page = new_page (self);
   double y = 0;           /* used height of the page's body */
   double below = 0;       /* space the previous block wants below it */
-  const double eps = 0.01;
 
   for (guint b = 0; b < self->blocks->len; b++)
     {
       Block *block = &g_array_index (self->blocks, Block, b);
       guint n = block->lines->len, i = 0;
-      double gap = y > 0 ? below + block->above : 0;
-
-      /* The one headline gap, between the logical boxes of the last
-       * headline-block line and the first body line, whatever their
-       * roles' pitches. */
-      if (block->head_gap && y > 0 && b > 0)
-        {
-          Block *prev = &g_array_index (self->blocks, Block, b - 1);
-
-          gap = block->above - (prev->pitch - prev->ascent - prev->descent) / 2
-                             - (block->pitch - block->ascent - block->descent) / 2;
-          gap = MAX (0, gap);
-        }
+      double gap = y > 0 ? gap_above (self, b, below) : 0;
 
       /* A headline, subhead or dateline goes with the first lines of
-       * what follows, or to the next page. */
-      if (block->keep_with_next && b + 1 < self->blocks->len && y > 0)
+       * what follows, or to the next page; so do several in a row (two
+       * subheads, a headline and its byline), all of them together when
+       * they fit on a page, else as many as do. */
+      if (block->keep_with_next && self->height > 0 && y > 0)
         {
-          Block *next = &g_array_index (self->blocks, Block, b + 1);
-          double need = gap + n * block->pitch + block->below + next->above +
-                        MIN (MIN_LINES, next->lines->len) * next->pitch;
+          guint last = b;
 
-          if (y + need > room + eps && need <= room)
+          while (last + 1 < self->blocks->len &&
+                 g_array_index (self->blocks, Block, last + 1).keep_with_next)
+            last++;
+          while (last > b && !keep_run_fits (self, b, last, 0, 0, room))
+            last--;
+          if (!keep_run_fits (self, b, last, y, gap, room) && keep_run_fits (self, b, last, 0, 0, room))
             {
               page = new_page (self);
               y = 0;
@@ -225,26 +310,12 @@ paginate (BulletinPaginator *self)
 
       while (i < n)
         {
-          guint rest = n - i, take;
-          guint fits = (self->height > 0 && y + gap + block->pitch <= room + eps)
-                       ? (guint)floor ((room - y - gap + eps) / block->pitch) : 0;
+          guint take;
 
-          if (rest <= fits || self->height <= 0)
-            take = rest;
+          if (self->height <= 0)
+            take = n - i;
           else
-            {
-              take = fits;
-              /* no widow: leave at least two lines for the next page */
-              if (rest - take < MIN_LINES && rest > MIN_LINES)
-                take = rest - MIN_LINES;
-              else if (rest - take < MIN_LINES)
-                take = 0;
-              /* no orphan: at least two lines at the foot */
-              if (take < MIN_LINES)
-                take = 0;
-              if (take == 0 && y == 0)
-                take = MAX (1, fits);   /* a page too small for the rules */
-            }
+            take = lines_to_take (n - i, lines_that_fit (room - y - gap, block->pitch), y == 0);
 
           if (take == 0)
             {

@@ -5,6 +5,7 @@
 
 #include "bulletin-a11y.h"
 #include "bulletin-accels.h"
+#include "bulletin-place.h"
 #include "bulletin-reader-menu.h"
 #include "bulletin-reader-view.h"
 
@@ -22,6 +23,8 @@ struct _BulletinReaderView
   GtkScrolledWindow       *scrolled_window;
   AdwClampScrollable      *clamp;
   GtkTextView             *text_view;
+  AdwClamp                *issue_clamp;
+  GtkLabel                *issue_label;
 
   BulletinArticle         *article;
   BulletinDisplayText     *display;
@@ -126,6 +129,11 @@ update_clamp (BulletinReaderView *self)
 
   adw_clamp_scrollable_set_maximum_size (self->clamp, size);
   adw_clamp_scrollable_set_tightening_threshold (self->clamp, size);
+  /* the issue line over the text, in the text's column */
+  adw_clamp_set_maximum_size (self->issue_clamp, size);
+  adw_clamp_set_tightening_threshold (self->issue_clamp, size);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->issue_label), gtk_text_view_get_left_margin (self->text_view));
+  gtk_widget_set_margin_end (GTK_WIDGET (self->issue_label), gtk_text_view_get_right_margin (self->text_view));
 }
 
 static void
@@ -396,6 +404,8 @@ bulletin_reader_view_class_init (BulletinReaderViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BulletinReaderView, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, BulletinReaderView, clamp);
   gtk_widget_class_bind_template_child (widget_class, BulletinReaderView, text_view);
+  gtk_widget_class_bind_template_child (widget_class, BulletinReaderView, issue_clamp);
+  gtk_widget_class_bind_template_child (widget_class, BulletinReaderView, issue_label);
 
   gtk_widget_class_install_action (widget_class, "reader.page-down", NULL, page_action);
   gtk_widget_class_install_action (widget_class, "reader.page-up", NULL, page_action);
@@ -521,12 +531,55 @@ bulletin_reader_view_set_article (BulletinReaderView *self,
     return;
 
   bulletin_reader_view_set_stale (self, FALSE);
+  bulletin_reader_view_set_issue (self, NULL);
   g_set_object (&self->article, article);
   g_clear_pointer (&self->display, bulletin_display_text_unref);
   if (article != NULL)
     self->display = bulletin_display_text_new (article, self->flags);
   show_display (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ARTICLE]);
+}
+
+/* Says over the text which issue the shown article belongs to (@issue;
+ * NULL: none): the paper's name, the issue's date and number, the
+ * article's page and section. */
+void
+bulletin_reader_view_set_issue (BulletinReaderView *self,
+                                BulletinIssue      *issue)
+{
+  g_autofree char *line = NULL;
+
+  g_return_if_fail (BULLETIN_IS_READER_VIEW (self));
+  g_return_if_fail (issue == NULL || BULLETIN_IS_ISSUE (issue));
+
+  if (issue != NULL && self->article != NULL)
+    line = bulletin_format_issue_line (issue, self->article);
+  gtk_label_set_text (self->issue_label, line != NULL ? line : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->issue_clamp), line != NULL && *line != 0);
+  /* Translators: the accessible description of the article's text: the
+   * issue it belongs to, e.g. "From Riverside News · 2023-05-08 · No. 42" */
+  {
+    g_autofree char *description = line != NULL && *line != 0 ? g_strdup_printf (_("From %s"), line) : NULL;
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->text_view),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    description != NULL ? description : "",
+                                    -1);
+  }
+}
+
+/**
+ * bulletin_reader_view_get_issue_line:
+ *
+ * Returns: (transfer none): what the line over the text says of the
+ * article's issue ("" when it shows none)
+ */
+const char *
+bulletin_reader_view_get_issue_line (BulletinReaderView *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_READER_VIEW (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->issue_clamp)) ? gtk_label_get_text (self->issue_label) : "";
 }
 
 /* Says (@stale) or stops saying, in a bar over the text, that the file the

@@ -5,6 +5,7 @@
 
 #include "bulletin-article.h"
 #include "bulletin-display-text.h"
+#include "bulletin-issue.h"
 #include "bulletin-typography.h"
 
 G_BEGIN_DECLS
@@ -16,6 +17,9 @@ G_DECLARE_FINAL_TYPE (BulletinReaderView, bulletin_reader_view, BULLETIN, READER
 GtkWidget                     *bulletin_reader_view_new               (void);
 void                           bulletin_reader_view_set_article       (BulletinReaderView            *self,
                                                                        BulletinArticle               *article);
+void                           bulletin_reader_view_set_issue         (BulletinReaderView            *self,
+                                                                       BulletinIssue                 *issue);
+const char                    *bulletin_reader_view_get_issue_line    (BulletinReaderView            *self);
 void                           bulletin_reader_view_set_stale         (BulletinReaderView            *self,
                                                                        gboolean                       stale);
 gboolean                       bulletin_reader_view_get_stale         (BulletinReaderView            *self);

@@ -2,8 +2,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "bulletin-accels.h"
+#include "bulletin-issue-query.h"
+#include "bulletin-place.h"
 #include "bulletin-sidebar.h"
 
 /* The first level of the tree: the issues of one year (0: undated), so
@@ -13,11 +16,18 @@
 #define BULLETIN_TYPE_YEAR_GROUP (bulletin_year_group_get_type ())
 G_DECLARE_FINAL_TYPE (BulletinYearGroup, bulletin_year_group, BULLETIN, YEAR_GROUP, GObject)
 
+/* A year of more than MONTHS_FROM issues is grouped by month: its rows
+ * are month groups (the same type, with a month), each with its issues. */
+#define MONTHS_FROM 30
+#define UNKNOWN_MONTH 13
+
 struct _BulletinYearGroup
 {
   GObject     parent_instance;
   guint       year;
-  GListStore *issues;
+  guint       month;      /* 1-12, UNKNOWN_MONTH; 0: a year */
+  GListStore *issues;     /* all of them, newest first */
+  GListStore *children;   /* a year's rows: its issues, or its months */
 };
 
 G_DEFINE_FINAL_TYPE (BulletinYearGroup, bulletin_year_group, G_TYPE_OBJECT)
@@ -26,6 +36,7 @@ static void
 bulletin_year_group_finalize (GObject *object)
 {
   g_clear_object (&BULLETIN_YEAR_GROUP (object)->issues);
+  g_clear_object (&BULLETIN_YEAR_GROUP (object)->children);
   G_OBJECT_CLASS (bulletin_year_group_parent_class)->finalize (object);
 }
 
@@ -39,6 +50,7 @@ static void
 bulletin_year_group_init (BulletinYearGroup *self)
 {
   self->issues = g_list_store_new (BULLETIN_TYPE_ISSUE);
+  self->children = g_list_store_new (G_TYPE_OBJECT);
 }
 
 struct _BulletinSidebar
@@ -64,6 +76,16 @@ struct _BulletinSidebar
   int                  pending_index;   /* -1: the last one */
 
   guint                expanded_year;   /* the newest year, expanded for the reader; 0: none yet */
+  BulletinYearGroup   *opened_group;    /* that year's group, until the person opens or closes it */
+  gboolean             opening;         /* the sidebar itself expands a row */
+  guint                expanded_month;  /* its newest month (year * 100 + month), likewise */
+
+  /* type-ahead: a date or an issue number typed in the list */
+  GtkPopover          *typeahead;
+  GtkEntry            *typeahead_entry;
+  GtkLabel            *typeahead_status;
+  /* the context menu of an issue's row */
+  GtkPopover          *context_menu;
   gboolean             unreadable_shown; /* the unreadable files' group was opened once */
 };
 
@@ -124,6 +146,188 @@ sync_store (GListStore *store,
 
   g_list_store_splice (store, prefix, old_n - prefix - suffix,
                        items->pdata + prefix, new_n - prefix - suffix);
+}
+
+/* Closes the year the sidebar opened by itself, unless the person has
+ * been in it since: opened or closed it, opened one of its issues or
+ * selected a row in it (a month it opened itself does not count). */
+static void
+close_untouched_year (BulletinSidebar *self)
+{
+  g_autoptr(BulletinYearGroup) group = g_steal_pointer (&self->opened_group);
+  g_autoptr(GtkTreeListRow) row = NULL;
+  guint pos, n, selected, depth;
+
+  if (group == NULL || !find_item (self, group, 0, &pos))
+    return;
+  row = gtk_tree_list_model_get_row (self->tree, pos);
+  if (row == NULL || !gtk_tree_list_row_get_expanded (row))
+    return;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->tree));
+  selected = gtk_single_selection_get_selected (self->selection);
+  depth = gtk_tree_list_row_get_depth (row);
+  for (guint i = pos + 1; i < n; i++)
+    {
+      g_autoptr(GtkTreeListRow) child = gtk_tree_list_model_get_row (self->tree, i);
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (child);
+
+      if (gtk_tree_list_row_get_depth (child) <= depth)
+        break;
+      if (i == selected || (BULLETIN_IS_ISSUE (item) && gtk_tree_list_row_get_expanded (child)))
+        return;
+    }
+  gtk_tree_list_row_set_expanded (row, FALSE);
+}
+
+/* The month (1-12) of an issue's date, UNKNOWN_MONTH without one */
+static guint
+issue_month (BulletinIssue *issue)
+{
+  const char *date = bulletin_issue_get_date (issue);
+  guint month;
+
+  if (date == NULL || strlen (date) < 7 || date[4] != '-' ||
+      !g_ascii_isdigit (date[5]) || !g_ascii_isdigit (date[6]))
+    return UNKNOWN_MONTH;
+  month = (date[5] - '0') * 10 + (date[6] - '0');
+  return month >= 1 && month <= 12 ? month : UNKNOWN_MONTH;
+}
+
+/* A year's rows: its issues, or its months when it has many issues (the
+ * months that stay keep their rows, and their rows' expansion). */
+static void
+sync_months (BulletinYearGroup *group)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (group->issues));
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  gboolean split = n > MONTHS_FROM && group->year != 0 && group->year != UNREADABLE_GROUP;
+
+  if (!split)
+    {
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (rows, g_list_model_get_item (G_LIST_MODEL (group->issues), i));
+      sync_store (group->children, rows);
+      return;
+    }
+
+  {
+    GPtrArray *by_month[UNKNOWN_MONTH + 1] = { NULL, };
+    guint old_n = g_list_model_get_n_items (G_LIST_MODEL (group->children));
+
+    for (guint i = 0; i < n; i++)
+      {
+        BulletinIssue *issue = g_list_model_get_item (G_LIST_MODEL (group->issues), i);
+        guint m = issue_month (issue);
+
+        if (by_month[m] == NULL)
+          by_month[m] = g_ptr_array_new_with_free_func (g_object_unref);
+        g_ptr_array_add (by_month[m], issue);
+      }
+    /* newest first, the issues of no known month last */
+    for (guint k = 0; k <= 12; k++)
+      {
+        guint m = k < 12 ? 12 - k : UNKNOWN_MONTH;
+        BulletinYearGroup *month = NULL;
+
+        if (by_month[m] == NULL)
+          continue;
+        for (guint i = 0; i < old_n && month == NULL; i++)
+          {
+            g_autoptr(GObject) old = g_list_model_get_item (G_LIST_MODEL (group->children), i);
+
+            if (BULLETIN_IS_YEAR_GROUP (old) && BULLETIN_YEAR_GROUP (old)->month == m)
+              month = BULLETIN_YEAR_GROUP (g_steal_pointer (&old));
+          }
+        if (month == NULL)
+          {
+            month = g_object_new (BULLETIN_TYPE_YEAR_GROUP, NULL);
+            month->year = group->year;
+            month->month = m;
+          }
+        sync_store (month->issues, by_month[m]);
+        g_ptr_array_add (rows, month);
+      }
+    for (guint m = 0; m <= UNKNOWN_MONTH; m++)
+      g_clear_pointer (&by_month[m], g_ptr_array_unref);
+    sync_store (group->children, rows);
+  }
+}
+
+/* The newest year opens by itself (and its newest month, when it has
+ * months), also when a newer one than the first to arrive turns up while
+ * the archive fills in (the scan's batches come in any order); a year the
+ * person closed stays closed.  The unreadable files open once.  @n_groups:
+ * the years listed. */
+static void
+open_by_themselves (BulletinSidebar *self,
+                    guint            n_groups)
+{
+  guint position = n_groups;
+
+  if (position > 0)
+    {
+      g_autoptr(BulletinYearGroup) first = g_list_model_get_item (G_LIST_MODEL (self->years), 0);
+      guint year = first->year != 0 ? first->year : G_MAXUINT - 1;
+
+      if (year != self->expanded_year)
+        {
+          g_autoptr(GtkTreeListRow) row = NULL;
+
+          /* the year opened before it closes again, where the person
+           * has not gone into it: the list looks the same whatever the
+           * order in which the scan found the issues */
+          close_untouched_year (self);
+          row = gtk_tree_list_model_get_row (self->tree, 0);
+          self->expanded_year = year;
+          if (row != NULL)
+            {
+              self->opening = TRUE;
+              gtk_tree_list_row_set_expanded (row, TRUE);
+              self->opening = FALSE;
+              g_set_object (&self->opened_group, first);
+            }
+        }
+      /* and so does its newest month, when it has months */
+      if (g_list_model_get_n_items (G_LIST_MODEL (first->children)) > 0)
+        {
+          g_autoptr(GObject) child = g_list_model_get_item (G_LIST_MODEL (first->children), 0);
+
+          if (BULLETIN_IS_YEAR_GROUP (child) &&
+              year * 100 + BULLETIN_YEAR_GROUP (child)->month != self->expanded_month)
+            {
+              g_autoptr(GtkTreeListRow) year_row = gtk_tree_list_model_get_row (self->tree, 0);
+
+              self->expanded_month = year * 100 + BULLETIN_YEAR_GROUP (child)->month;
+              if (year_row != NULL && gtk_tree_list_row_get_expanded (year_row))
+                {
+                  g_autoptr(GtkTreeListRow) month_row = gtk_tree_list_row_get_child_row (year_row, 0);
+
+                  if (month_row != NULL)
+                    gtk_tree_list_row_set_expanded (month_row, TRUE);
+                }
+            }
+        }
+    }
+
+  /* The unreadable files open once, so that their reasons show; a
+   * person may close them. */
+  if (position > 0 && !self->unreadable_shown)
+    {
+      g_autoptr(BulletinYearGroup) last = g_list_model_get_item (G_LIST_MODEL (self->years), position - 1);
+
+      if (last->year == UNREADABLE_GROUP)
+        {
+          guint row_pos;
+
+          self->unreadable_shown = TRUE;
+          if (find_item (self, last, 0, &row_pos))
+            {
+              g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (self->tree, row_pos);
+
+              gtk_tree_list_row_set_expanded (row, TRUE);
+            }
+        }
+    }
 }
 
 static void
@@ -194,49 +398,14 @@ resync (BulletinSidebar *self)
             g_list_store_insert (self->years, position, group);
           }
         sync_store (group->issues, g_hash_table_lookup (by_year, GUINT_TO_POINTER (year)));
+        sync_months (group);
         position++;
       }
   }
   while (g_list_model_get_n_items (G_LIST_MODEL (self->years)) > position)
     g_list_store_remove (self->years, position);
 
-  /* The newest year opens by itself, also when a newer one than the first
-   * to arrive turns up while the archive fills in (the scan's batches come
-   * in any order); a year the person closed stays closed. */
-  if (position > 0)
-    {
-      g_autoptr(BulletinYearGroup) first = g_list_model_get_item (G_LIST_MODEL (self->years), 0);
-      guint year = first->year != 0 ? first->year : G_MAXUINT - 1;
-
-      if (year != self->expanded_year)
-        {
-          g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (self->tree, 0);
-
-          self->expanded_year = year;
-          if (row != NULL)
-            gtk_tree_list_row_set_expanded (row, TRUE);
-        }
-    }
-
-  /* The unreadable files open once, so that their reasons show; a
-   * person may close them. */
-  if (position > 0 && !self->unreadable_shown)
-    {
-      g_autoptr(BulletinYearGroup) last = g_list_model_get_item (G_LIST_MODEL (self->years), position - 1);
-
-      if (last->year == UNREADABLE_GROUP)
-        {
-          guint row_pos;
-
-          self->unreadable_shown = TRUE;
-          if (find_item (self, last, 0, &row_pos))
-            {
-              g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (self->tree, row_pos);
-
-              gtk_tree_list_row_set_expanded (row, TRUE);
-            }
-        }
-    }
+  open_by_themselves (self, position);
 
   if (BULLETIN_IS_ISSUE (selected))
     {
@@ -285,7 +454,9 @@ create_children (gpointer item,
                  gpointer user_data)
 {
   if (BULLETIN_IS_YEAR_GROUP (item))
-    return g_object_ref (G_LIST_MODEL (BULLETIN_YEAR_GROUP (item)->issues));
+    return BULLETIN_YEAR_GROUP (item)->month == 0
+           ? g_object_ref (G_LIST_MODEL (BULLETIN_YEAR_GROUP (item)->children))
+           : g_object_ref (G_LIST_MODEL (BULLETIN_YEAR_GROUP (item)->issues));
   if (BULLETIN_IS_ISSUE (item) &&
       bulletin_issue_get_state (BULLETIN_ISSUE (item)) != BULLETIN_ISSUE_STATE_ERROR)
     return g_object_ref (bulletin_issue_get_articles (BULLETIN_ISSUE (item)));
@@ -326,6 +497,22 @@ format_issue_heading (BulletinIssue *issue)
     return g_strdup (date != NULL ? date : _("Undated"));
   /* Translators: an issue's date and number, e.g. "2024-05-20 · No. 128" */
   return g_strdup_printf (_("%s · %s"), date != NULL ? date : _("Undated"), num);
+}
+
+static const char *
+month_name (guint month)
+{
+  static const char * const names[] = {
+    NC_("month", "January"), NC_("month", "February"), NC_("month", "March"),
+    NC_("month", "April"), NC_("month", "May"), NC_("month", "June"),
+    NC_("month", "July"), NC_("month", "August"), NC_("month", "September"),
+    NC_("month", "October"), NC_("month", "November"), NC_("month", "December"),
+  };
+
+  if (month >= 1 && month <= 12)
+    return g_dpgettext2 (GETTEXT_PACKAGE, "month", names[month - 1]);
+  /* Translators: the group of a year's issues whose month is not known */
+  return _("Other Dates");
 }
 
 /* An issue row's heading, the line under it and its accessible name */
@@ -379,7 +566,20 @@ update_row (GtkWidget *expander)
 
   gtk_widget_remove_css_class (w->title, "heading");
 
-  if (BULLETIN_IS_YEAR_GROUP (item))
+  if (BULLETIN_IS_YEAR_GROUP (item) && BULLETIN_YEAR_GROUP (item)->month != 0)
+    {
+      BulletinYearGroup *group = BULLETIN_YEAR_GROUP (item);
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (group->issues));
+      g_autofree char *count = g_strdup_printf ("%u", n);
+      g_autofree char *issues = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u issue", "%u issues", n), n);
+      const char *name = month_name (group->month);
+
+      /* Translators: a month row in the list, e.g. "March · 26" (issues) */
+      title = g_strdup_printf (_("%s · %s"), name, count);
+      /* Translators: a month row's accessible name, e.g. "March, 26 issues" */
+      label = g_strdup_printf (_("%s, %s"), name, issues);
+    }
+  else if (BULLETIN_IS_YEAR_GROUP (item))
     {
       BulletinYearGroup *group = BULLETIN_YEAR_GROUP (item);
       guint n = g_list_model_get_n_items (G_LIST_MODEL (group->issues));
@@ -425,9 +625,14 @@ update_row (GtkWidget *expander)
       BulletinArticle *article = BULLETIN_ARTICLE (item);
       const char *headline = bulletin_article_get_headline (article);
       const char *byline = bulletin_article_get_byline (article);
+      g_autofree char *place = bulletin_format_article_place (article);
 
       title = g_strdup (headline != NULL && *headline ? headline : _("Untitled article"));
-      subtitle = g_strdup (byline);
+      /* the page and section it is on, then who wrote it */
+      if (place != NULL && byline != NULL)
+        subtitle = g_strdup_printf (_("%s · %s"), place, byline);
+      else
+        subtitle = g_strdup (place != NULL ? place : byline);
       if (subtitle != NULL)
         /* Translators: the accessible name of an article row: headline, byline */
         label = g_strdup_printf (_("%s, %s"), title, subtitle);
@@ -507,6 +712,9 @@ row_expanded_changed (GtkTreeListRow  *row,
 {
   g_autoptr(GObject) item = row_dup_item (row);
 
+  /* the person opened or closed the year the sidebar opened: it is theirs */
+  if (!self->opening && item != NULL && item == (gpointer)self->opened_group)
+    g_clear_object (&self->opened_group);
   if (gtk_tree_list_row_get_expanded (row) && BULLETIN_IS_ISSUE (item))
     ensure_loaded (self, BULLETIN_ISSUE (item));
 }
@@ -609,6 +817,10 @@ select_position (BulletinSidebar *self,
 {
   GtkWidget *row_widget;
 
+  /* a position from before the list changed: GTK 4.8's list view asserts
+   * on a scroll to a row it does not have */
+  if (position >= g_list_model_get_n_items (G_LIST_MODEL (self->tree)))
+    return;
   gtk_single_selection_set_selected (self->selection, position);
   gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
   if (!focus)
@@ -664,11 +876,46 @@ group_for_issue (BulletinSidebar *self,
   return NULL;
 }
 
+/* The month group of @issue in @year, NULL when the year has no months */
+static BulletinYearGroup *
+month_for_issue (BulletinYearGroup *year,
+                 BulletinIssue     *issue)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (year->children));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) child = g_list_model_get_item (G_LIST_MODEL (year->children), i);
+      guint pos;
+
+      if (!BULLETIN_IS_YEAR_GROUP (child))
+        return NULL;
+      if (g_list_store_find (BULLETIN_YEAR_GROUP (child)->issues, issue, &pos))
+        return BULLETIN_YEAR_GROUP (child);  /* the year holds a reference */
+    }
+  return NULL;
+}
+
+static gboolean reveal_issue_full (BulletinSidebar *self,
+                                   BulletinIssue   *issue,
+                                   gboolean         expand,
+                                   guint           *position);
+
 /* Expands the year and the issue; the position of the issue's row */
 static gboolean
 reveal_issue (BulletinSidebar *self,
               BulletinIssue   *issue,
               guint           *position)
+{
+  return reveal_issue_full (self, issue, TRUE, position);
+}
+
+/* Expands the year (and month), and the issue when @expand */
+static gboolean
+reveal_issue_full (BulletinSidebar *self,
+                   BulletinIssue   *issue,
+                   gboolean         expand,
+                   guint           *position)
 {
   BulletinYearGroup *group;
   guint pos;
@@ -694,14 +941,30 @@ reveal_issue (BulletinSidebar *self,
     g_autoptr(GtkTreeListRow) year_row = row_at (self, pos);
     gtk_tree_list_row_set_expanded (year_row, TRUE);
   }
+  /* a year of many issues: the issue's month too */
+  {
+    BulletinYearGroup *month = month_for_issue (group, issue);
+
+    if (month != NULL)
+      {
+        if (!find_item (self, month, pos, &pos))
+          return FALSE;
+        {
+          g_autoptr(GtkTreeListRow) month_row = row_at (self, pos);
+          gtk_tree_list_row_set_expanded (month_row, TRUE);
+        }
+      }
+  }
   if (!find_item (self, issue, pos, &pos))
     return FALSE;
+  *position = pos;
+  if (!expand)
+    return TRUE;
   {
     g_autoptr(GtkTreeListRow) issue_row = row_at (self, pos);
     gtk_tree_list_row_set_expanded (issue_row, TRUE);
   }
   ensure_loaded (self, issue);
-  *position = pos;
   return TRUE;
 }
 
@@ -888,6 +1151,288 @@ selection_changed (GtkSingleSelection *selection,
     g_signal_emit (self, signals[UNREADABLE_SELECTED], 0, item);
 }
 
+/* --- type-ahead ---------------------------------------------------------------- */
+
+/* The year of a date typed without one: the selected issue's, else the
+ * newest issue's */
+static guint
+typeahead_year (BulletinSidebar *self)
+{
+  BulletinIssue *selected = bulletin_sidebar_get_selected_issue (self);
+  guint n = self->issues != NULL ? g_list_model_get_n_items (self->issues) : 0;
+
+  if (selected != NULL && bulletin_issue_get_year (selected) != 0)
+    return bulletin_issue_get_year (selected);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BulletinIssue) issue = g_list_model_get_item (self->issues, i);
+
+      if (bulletin_issue_get_year (issue) != 0)
+        return bulletin_issue_get_year (issue);
+    }
+  return 0;
+}
+
+static void
+typeahead_say (BulletinSidebar *self,
+               const char      *message)
+{
+  gtk_label_set_text (self->typeahead_status, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->typeahead_status), message != NULL);
+}
+
+/* What is typed so far, read: the issue it names selected */
+static void
+typeahead_changed (BulletinSidebar *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->typeahead_entry));
+  g_autofree char *value = NULL;
+  BulletinIssue *issue = NULL;
+  gboolean exact = TRUE;
+  guint year = typeahead_year (self);
+  guint pos;
+
+  if (self->issues == NULL)
+    return;
+  switch (bulletin_issue_query_parse (text, year, &value))
+    {
+    case BULLETIN_ISSUE_QUERY_DATE:
+      issue = bulletin_issue_query_find_date (self->issues, value, &exact);
+      break;
+    case BULLETIN_ISSUE_QUERY_NUMBER:
+      issue = bulletin_issue_query_find_number (self->issues, value, year);
+      break;
+    case BULLETIN_ISSUE_QUERY_NONE:
+    default:
+      typeahead_say (self, *text != 0 ? _("A date such as 2021-03-05 or 3月5日, or an issue number") : NULL);
+      return;
+    }
+  if (issue == NULL)
+    {
+      typeahead_say (self, _("No such issue"));
+      return;
+    }
+  if (!exact)
+    {
+      /* Translators: type-ahead in the list: no issue on the day typed;
+       * %s is the date of the nearest one, which is selected */
+      g_autofree char *message = g_strdup_printf (_("No issue that day; the nearest is of %s"),
+                                                  bulletin_issue_get_date (issue));
+      typeahead_say (self, message);
+    }
+  else
+    typeahead_say (self, NULL);
+  if (reveal_issue_full (self, issue, FALSE, &pos))
+    select_position (self, pos, FALSE);
+}
+
+/* Enter: the selected issue opens, the list has the focus again */
+static void
+typeahead_activated (BulletinSidebar *self)
+{
+  guint selected = gtk_single_selection_get_selected (self->selection);
+
+  gtk_popover_popdown (self->typeahead);
+  if (selected != GTK_INVALID_LIST_POSITION)
+    {
+      g_autoptr(GtkTreeListRow) row = row_at (self, selected);
+      g_autoptr(GObject) item = row_dup_item (row);
+
+      if (BULLETIN_IS_ISSUE (item))
+        {
+          gtk_tree_list_row_set_expanded (row, TRUE);
+          ensure_loaded (self, BULLETIN_ISSUE (item));
+        }
+      select_position (self, selected, TRUE);
+    }
+}
+
+static void
+typeahead_closed (BulletinSidebar *self)
+{
+  guint selected = gtk_single_selection_get_selected (self->selection);
+
+  if (selected != GTK_INVALID_LIST_POSITION)
+    select_position (self, selected, TRUE);
+}
+
+static void
+build_typeahead (BulletinSidebar *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+  self->typeahead = GTK_POPOVER (gtk_popover_new ());
+  gtk_popover_set_position (self->typeahead, GTK_POS_BOTTOM);
+  gtk_popover_set_has_arrow (self->typeahead, FALSE);
+  gtk_widget_set_parent (GTK_WIDGET (self->typeahead), GTK_WIDGET (self));
+
+  self->typeahead_entry = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (self->typeahead_entry, _("2021-03-05 or No. 123"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->typeahead_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Go to a date or an issue number"),
+                                  -1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->typeahead_entry),
+                               _("A date (2021-03-05, 2021年3月5日, 3月5日) or an issue number (第123期, 123)"));
+  g_signal_connect_swapped (self->typeahead_entry, "changed", G_CALLBACK (typeahead_changed), self);
+  g_signal_connect_swapped (self->typeahead_entry, "activate", G_CALLBACK (typeahead_activated), self);
+
+  self->typeahead_status = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->typeahead_status, 0);
+  gtk_label_set_max_width_chars (self->typeahead_status, 28);
+  gtk_label_set_ellipsize (self->typeahead_status, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (self->typeahead_status), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->typeahead_status), "caption");
+  gtk_widget_set_visible (GTK_WIDGET (self->typeahead_status), FALSE);
+
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->typeahead_entry));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->typeahead_status));
+  gtk_popover_set_child (self->typeahead, box);
+  g_signal_connect_swapped (self->typeahead, "closed", G_CALLBACK (typeahead_closed), self);
+}
+
+/* Starts the type-ahead with @text (what was typed in the list) */
+static void
+typeahead_start (BulletinSidebar *self,
+                 const char      *text)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  GdkRectangle bottom = { 0, MAX (height - 1, 0), MAX (width, 1), 1 };
+
+  gtk_popover_set_pointing_to (self->typeahead, &bottom);
+  gtk_popover_popup (self->typeahead);
+  gtk_editable_set_text (GTK_EDITABLE (self->typeahead_entry), text);
+  gtk_widget_grab_focus (GTK_WIDGET (self->typeahead_entry));
+  gtk_editable_set_position (GTK_EDITABLE (self->typeahead_entry), -1);
+}
+
+/* A digit typed in the list starts the type-ahead (Chinese comes through
+ * the input method in its entry); letters and keys with Ctrl or Alt keep
+ * their meaning */
+static gboolean
+list_key_pressed (GtkEventControllerKey *controller,
+                  guint                  keyval,
+                  guint                  keycode,
+                  GdkModifierType        state,
+                  BulletinSidebar       *self)
+{
+  gunichar c = gdk_keyval_to_unicode (keyval);
+  char buf[8] = { 0, };
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) != 0)
+    return FALSE;
+  if (!(g_ascii_isdigit (c) || c == '#' || (c >= 0xFF10 && c <= 0xFF19)))
+    return FALSE;
+  buf[g_unichar_to_utf8 (c, buf)] = 0;
+  typeahead_start (self, buf);
+  return TRUE;
+}
+
+/* --- the context menu of an issue ------------------------------------------------------ */
+
+static void
+show_context_menu (BulletinSidebar *self,
+                   double           x,
+                   double           y)
+{
+  GtkWidget *list = GTK_WIDGET (self->list_view);
+  GtkWidget *picked = gtk_widget_pick (list, x, y, GTK_PICK_DEFAULT);
+  g_autoptr(GObject) item = NULL;
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenuItem) open_folder = NULL;
+  BulletinIssue *issue = NULL;
+  g_autofree char *uri = NULL;
+  graphene_point_t point;
+
+  /* the row under the pointer, selected as a click would */
+  for (; picked != NULL && gtk_widget_get_parent (picked) != list; picked = gtk_widget_get_parent (picked))
+    ;
+  if (picked != NULL && GTK_IS_TREE_EXPANDER (gtk_widget_get_first_child (picked)))
+    {
+      GtkTreeListRow *row = gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (gtk_widget_get_first_child (picked)));
+
+      if (row != NULL)
+        gtk_single_selection_set_selected (self->selection, gtk_tree_list_row_get_position (row));
+    }
+  issue = bulletin_sidebar_get_selected_issue (self);
+  if (issue == NULL)
+    return;
+  uri = g_file_get_uri (bulletin_issue_get_file (issue));
+  open_folder = g_menu_item_new (_("Open Containing _Folder"), NULL);
+  g_menu_item_set_action_and_target (open_folder, "win.open-containing-folder", "s", uri);
+  g_menu_append_item (menu, open_folder);
+
+  if (self->context_menu == NULL)
+    {
+      self->context_menu = GTK_POPOVER (gtk_popover_menu_new_from_model (NULL));
+      gtk_popover_set_has_arrow (self->context_menu, FALSE);
+      gtk_widget_set_halign (GTK_WIDGET (self->context_menu), GTK_ALIGN_START);
+      gtk_widget_set_parent (GTK_WIDGET (self->context_menu), GTK_WIDGET (self));
+    }
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->context_menu), G_MENU_MODEL (menu));
+  if (!gtk_widget_compute_point (list, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &point))
+    point = GRAPHENE_POINT_INIT (x, y);
+  gtk_popover_set_pointing_to (self->context_menu, &(GdkRectangle) { point.x, point.y, 1, 1 });
+  gtk_popover_popup (self->context_menu);
+}
+
+static void
+list_right_click (GtkGestureClick *gesture,
+                  int              n_press,
+                  double           x,
+                  double           y,
+                  BulletinSidebar *self)
+{
+  show_context_menu (self, x, y);
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+list_long_press (GtkGestureLongPress *gesture,
+                 double               x,
+                 double               y,
+                 BulletinSidebar     *self)
+{
+  show_context_menu (self, x, y);
+}
+
+/* Shift+F10 or the Menu key: the menu of the selected row */
+static void
+menu_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  BulletinSidebar *self = BULLETIN_SIDEBAR (widget);
+  guint selected = gtk_single_selection_get_selected (self->selection);
+  GtkWidget *row = selected != GTK_INVALID_LIST_POSITION ? widget_for_position (self, selected) : NULL;
+  graphene_point_t point = GRAPHENE_POINT_INIT (12, 12);
+
+  if (row != NULL && !gtk_widget_compute_point (row, GTK_WIDGET (self->list_view),
+                                                &GRAPHENE_POINT_INIT (24, gtk_widget_get_height (row) / 2.0),
+                                                &point))
+    point = GRAPHENE_POINT_INIT (12, 12);
+  show_context_menu (self, point.x, point.y);
+}
+
+static void
+setup_list_extras (BulletinSidebar *self)
+{
+  GtkEventController *key = gtk_event_controller_key_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkGesture *press = gtk_gesture_long_press_new ();
+
+  build_typeahead (self);
+  g_signal_connect (key, "key-pressed", G_CALLBACK (list_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), key);
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (list_right_click), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (click));
+  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (press), TRUE);
+  g_signal_connect (press, "pressed", G_CALLBACK (list_long_press), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (press));
+}
+
 /* --- object ---------------------------------------------------------------- */
 
 static void
@@ -906,6 +1451,9 @@ bulletin_sidebar_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->issues, issues_changed, self);
   g_clear_object (&self->issues);
   g_clear_object (&self->pending_issue);
+  g_clear_object (&self->opened_group);
+  g_clear_pointer ((GtkWidget **)&self->typeahead, gtk_widget_unparent);
+  g_clear_pointer ((GtkWidget **)&self->context_menu, gtk_widget_unparent);
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_SIDEBAR);
   g_clear_object (&self->selection);
@@ -916,6 +1464,23 @@ bulletin_sidebar_dispose (GObject *object)
   G_OBJECT_CLASS (bulletin_sidebar_parent_class)->dispose (object);
 }
 
+/* The type-ahead and the context menu are popovers of the sidebar: they
+ * are placed as it is */
+static void
+bulletin_sidebar_size_allocate (GtkWidget *widget,
+                                int        width,
+                                int        height,
+                                int        baseline)
+{
+  BulletinSidebar *self = BULLETIN_SIDEBAR (widget);
+
+  GTK_WIDGET_CLASS (bulletin_sidebar_parent_class)->size_allocate (widget, width, height, baseline);
+  if (self->typeahead != NULL)
+    gtk_popover_present (self->typeahead);
+  if (self->context_menu != NULL)
+    gtk_popover_present (self->context_menu);
+}
+
 static void
 bulletin_sidebar_class_init (BulletinSidebarClass *klass)
 {
@@ -923,6 +1488,7 @@ bulletin_sidebar_class_init (BulletinSidebarClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = bulletin_sidebar_dispose;
+  widget_class->size_allocate = bulletin_sidebar_size_allocate;
 
   /**
    * BulletinSidebar::article-selected:
@@ -968,6 +1534,7 @@ bulletin_sidebar_class_init (BulletinSidebarClass *klass)
   gtk_widget_class_install_action (widget_class, "sidebar.expand", NULL, expand_action);
   gtk_widget_class_install_action (widget_class, "sidebar.collapse", NULL, collapse_action);
   gtk_widget_class_install_action (widget_class, "sidebar.activate", NULL, activate_action);
+  gtk_widget_class_install_action (widget_class, "sidebar.menu", NULL, menu_action);
 
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -998,6 +1565,8 @@ bulletin_sidebar_init (BulletinSidebar *self)
   g_signal_connect (self->list_view, "activate", G_CALLBACK (list_activate), self);
 
   gtk_widget_add_controller (GTK_WIDGET (self->list_view), bulletin_accels_new_controller ("sidebar."));
+
+  setup_list_extras (self);
 
   gtk_label_set_text (self->placeholder_label, _("No archive open"));
   gtk_stack_set_visible_child_name (self->stack, "placeholder");
@@ -1040,6 +1609,8 @@ bulletin_sidebar_set_issues (BulletinSidebar *self,
 
   g_list_store_remove_all (self->years);
   self->expanded_year = 0;
+  g_clear_object (&self->opened_group);
+  self->expanded_month = 0;
   self->unreadable_shown = FALSE;
   g_clear_handle_id (&self->resync_id, g_source_remove);
   resync (self);
@@ -1277,4 +1848,33 @@ bulletin_sidebar_focus_selection (BulletinSidebar *self)
       }
     }
   select_position (self, selected, TRUE);
+}
+
+/**
+ * bulletin_sidebar_start_typeahead:
+ * @text: what was typed so far
+ *
+ * Opens the list's type-ahead (a date or an issue number) with @text, as
+ * typing a digit in the list does; the issue it names is selected.
+ */
+void
+bulletin_sidebar_start_typeahead (BulletinSidebar *self,
+                                  const char      *text)
+{
+  g_return_if_fail (BULLETIN_IS_SIDEBAR (self));
+
+  typeahead_start (self, text != NULL ? text : "");
+}
+
+/**
+ * bulletin_sidebar_get_typeahead_entry:
+ *
+ * Returns: (transfer none): the type-ahead's entry
+ */
+GtkWidget *
+bulletin_sidebar_get_typeahead_entry (BulletinSidebar *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_SIDEBAR (self), NULL);
+
+  return GTK_WIDGET (self->typeahead_entry);
 }

@@ -30,5 +30,8 @@ gboolean         bulletin_sidebar_move_article         (BulletinSidebar *self,
 void             bulletin_sidebar_expand_issue         (BulletinSidebar *self,
                                                         BulletinIssue   *issue);
 void             bulletin_sidebar_focus_selection      (BulletinSidebar *self);
+void             bulletin_sidebar_start_typeahead      (BulletinSidebar *self,
+                                                        const char      *text);
+GtkWidget       *bulletin_sidebar_get_typeahead_entry  (BulletinSidebar *self);
 
 G_END_DECLS

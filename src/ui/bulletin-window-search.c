@@ -43,7 +43,11 @@ find_next_action (GSimpleAction *action,
 {
   WindowSearch *ws = get_ws (user_data);
 
-  if (!bulletin_search_bar_is_open (ws->bar))
+  /* Ctrl+G: the next match while searching, else Go to Date */
+  if (!bulletin_search_bar_is_open (ws->bar) &&
+      g_action_group_has_action (G_ACTION_GROUP (user_data), "go-to-date"))
+    g_action_group_activate_action (G_ACTION_GROUP (user_data), "go-to-date", NULL);
+  else if (!bulletin_search_bar_is_open (ws->bar))
     bulletin_search_bar_open (ws->bar);
   else
     bulletin_search_bar_next (ws->bar);

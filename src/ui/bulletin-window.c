@@ -7,6 +7,7 @@
 #include "bulletin-window.h"
 #include "bulletin-a11y.h"
 #include "bulletin-annotations-controller.h"
+#include "bulletin-window-navigation.h"
 #include "bulletin-window-search.h"
 #include "bulletin-window-corrections.h"
 #include "bulletin-window-print.h"
@@ -56,6 +57,8 @@ struct _BulletinWindow
   GListModel           *children;       /* to find GTK's tooltip */
   guint                 recent_generation;
   guint                 focus_tick_id;
+  guint                 reveal_tick_id;  /* AdwFlap: a reveal waits for its first layout */
+  gboolean              pending_reveal;
 #if !GTK_CHECK_VERSION (4, 10, 0)
   GtkFileChooserNative *chooser;
 #endif
@@ -804,6 +807,8 @@ remember_shown (BulletinWindow  *self,
   if (article == NULL || issue == NULL)
     issue = NULL;
   g_set_object (&self->shown_issue, issue);
+  /* the reader says which issue the article belongs to */
+  bulletin_reader_view_set_issue (self->reader, issue);
   g_clear_pointer (&self->shown_issue_name, g_free);
   g_clear_pointer (&self->shown_article_id, g_free);
   self->shown_article_index = 0;
@@ -1020,6 +1025,9 @@ bulletin_window_dispose (GObject *object)
   if (self->children != NULL)
     g_signal_handlers_disconnect_by_func (self->children, window_children_changed, NULL);
   g_clear_object (&self->children);
+  if (self->split != NULL && self->reveal_tick_id != 0)
+    gtk_widget_remove_tick_callback (self->split, self->reveal_tick_id);
+  self->reveal_tick_id = 0;
   if (self->split != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->split, self);
@@ -1056,9 +1064,33 @@ split_get_revealed (BulletinWindow *self)
 #if ADW_CHECK_VERSION (1, 4, 0)
   return adw_overlay_split_view_get_show_sidebar (ADW_OVERLAY_SPLIT_VIEW (self->split));
 #else
+  if (self->reveal_tick_id != 0)
+    return self->pending_reveal;
   return adw_flap_get_reveal_flap (ADW_FLAP (self->split));
 #endif
 }
+
+#if !ADW_CHECK_VERSION (1, 4, 0)
+/* AdwFlap (libadwaita < 1.4) starts its reveal animation at a speed of
+ * 0 / (the flap's width): before the flap's first layout that is 0 / 0,
+ * and until the animation ends the reader gets a width of G_MININT
+ * ("attempt to allocate GtkBox with width -2147483648").  F9 pressed as
+ * the window opens, or a window mapped but not yet laid out on a busy
+ * machine: the reveal waits for the first layout. */
+static gboolean
+apply_pending_reveal (GtkWidget     *widget,
+                      GdkFrameClock *clock,
+                      gpointer       user_data)
+{
+  BulletinWindow *self = user_data;
+
+  if (adw_swipeable_get_distance (ADW_SWIPEABLE (widget)) <= 0)
+    return G_SOURCE_CONTINUE;
+  self->reveal_tick_id = 0;
+  adw_flap_set_reveal_flap (ADW_FLAP (widget), self->pending_reveal);
+  return G_SOURCE_REMOVE;
+}
+#endif
 
 static void
 split_set_revealed (BulletinWindow *self,
@@ -1069,6 +1101,21 @@ split_set_revealed (BulletinWindow *self,
 #if ADW_CHECK_VERSION (1, 4, 0)
   adw_overlay_split_view_set_show_sidebar (ADW_OVERLAY_SPLIT_VIEW (self->split), revealed);
 #else
+  revealed = !!revealed;
+  if (self->reveal_tick_id != 0)
+    {
+      self->pending_reveal = revealed;
+      return;
+    }
+  /* (unmapped, the flap skips its animation) */
+  if (gtk_widget_get_mapped (self->split) &&
+      adw_swipeable_get_distance (ADW_SWIPEABLE (self->split)) <= 0 &&
+      revealed != adw_flap_get_reveal_flap (ADW_FLAP (self->split)))
+    {
+      self->pending_reveal = revealed;
+      self->reveal_tick_id = gtk_widget_add_tick_callback (self->split, apply_pending_reveal, self, NULL);
+      return;
+    }
   adw_flap_set_reveal_flap (ADW_FLAP (self->split), revealed);
 #endif
 }
@@ -1631,6 +1678,7 @@ bulletin_window_init (BulletinWindow *self)
 
   update_state (self);
   bulletin_window_search_init (self);
+  bulletin_window_navigation_init (self);
   bulletin_window_print_init (self);
   bulletin_window_reading_init (self);
 }

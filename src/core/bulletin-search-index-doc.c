@@ -1,0 +1,488 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE 1  /* memmem () */
+#include "config.h"
+
+#include <string.h>
+
+#include "bulletin-search-index-private.h"
+#include "bulletin-unicode.h"
+
+/*
+ * An article as the index stores it: its search text (the blocks' ranges
+ * joined), the segments that map it back to source offsets, and the
+ * signature of its folded text.
+ */
+
+/* trigram signatures
+ *
+ * A candidate holds every bigram of the query, but with detail=none not
+ * necessarily side by side: a query of common characters has thousands of
+ * candidates for a few hundred results.  Each article keeps a small Bloom
+ * filter of the triples of consecutive characters of its folded text (two
+ * bits per triple, one hash): a candidate whose filter lacks one of the
+ * query's triples cannot hold it, and is not decompressed.  No false
+ * negatives, so the results are the same; about 8 % of the text's size. */
+
+#define SIG_BITS_PER_TRIPLE 2
+
+static guint32
+triple_hash (gunichar a,
+             gunichar b,
+             gunichar c)
+{
+  guint32 h = a * 0x9E3779B1u;
+
+  h ^= b * 0x85EBCA77u + (h << 6) + (h >> 2);
+  h ^= c * 0xC2B2AE3Du + (h << 6) + (h >> 2);
+  h ^= h >> 16;
+  h *= 0x7FEB352Du;
+  h ^= h >> 15;
+  h *= 0x846CA68Bu;
+  h ^= h >> 16;
+  return h;
+}
+
+/* The signature of the folded text @chars: empty below three characters */
+void
+sig_build (const gunichar *chars,
+           guint           n,
+           GByteArray     *sig)
+{
+  guint32 n_bits;
+
+  g_byte_array_set_size (sig, 0);
+  if (n < 3)
+    return;
+  n_bits = ((n - 2) * SIG_BITS_PER_TRIPLE + 63) / 64 * 64;
+  g_byte_array_set_size (sig, n_bits / 8);
+  memset (sig->data, 0, sig->len);
+  for (guint i = 0; i + 2 < n; i++)
+    {
+      guint32 bit = triple_hash (chars[i], chars[i + 1], chars[i + 2]) % n_bits;
+
+      sig->data[bit / 8] |= 1 << (bit % 8);
+    }
+}
+
+/* The hashes of the triples of a query's folded characters (none below
+ * three) */
+GArray *
+sig_query_hashes (const BulletinSearchQuery *q)
+{
+  GArray *hashes = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  /* every term to find is in a result, and so are its triples */
+  for (guint t = 0; t < bulletin_search_query_get_n_terms (q); t++)
+    {
+      guint n = 0;
+      gboolean negative = FALSE;
+      const gunichar *chars = bulletin_search_query_get_term (q, t, &n, &negative);
+
+      if (negative)
+        continue;
+      for (guint i = 0; i + 2 < n; i++)
+        {
+          guint32 h = triple_hash (chars[i], chars[i + 1], chars[i + 2]);
+
+          g_array_append_val (hashes, h);
+        }
+    }
+  return hashes;
+}
+
+/* Whether a text of signature @sig may hold every triple of @hashes */
+gboolean
+sig_may_match (const guint8 *sig,
+               gsize         len,
+               const GArray *hashes)
+{
+  guint32 n_bits = len * 8;
+
+  if (hashes->len == 0)
+    return TRUE;
+  if (n_bits == 0 || sig == NULL)
+    return FALSE;
+  for (guint i = 0; i < hashes->len; i++)
+    {
+      guint32 bit = g_array_index (hashes, guint32, i) % n_bits;
+
+      if (!(sig[bit / 8] & (1 << (bit % 8))))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* search text of an article: its blocks' ranges joined, and segments
+ * (text offset, source offset, starts a block) that map it back */
+
+void
+article_search_text (BulletinArticle *article,
+                     GString         *text,
+                     GArray          *segs)
+{
+  guint n_blocks = bulletin_article_get_n_blocks (article);
+  guint32 offset = 0;
+
+  for (guint b = 0; b < n_blocks; b++)
+    {
+      const BulletinBlock *block = bulletin_article_get_block (article, b);
+
+      for (guint r = 0; r < block->n_ranges; r++)
+        {
+          const char *s = bulletin_article_offset_to_pointer (article, block->ranges[r].start);
+          const char *e = bulletin_article_offset_to_pointer (article, block->ranges[r].end);
+          Segment seg = { offset, block->ranges[r].start, r == 0 };
+
+          if (block->ranges[r].end <= block->ranges[r].start)
+            continue;
+          g_array_append_val (segs, seg);
+          g_string_append_len (text, s, e - s);
+          offset += block->ranges[r].end - block->ranges[r].start;
+        }
+    }
+}
+
+/* Segments are stored as varints: per segment the growth of its text
+ * offset (shifted left, with the new-block flag in the low bit), then the
+ * change of (source - text), zigzag-coded. */
+static void
+put_varint (GByteArray *out,
+            guint64     v)
+{
+  while (v >= 0x80)
+    {
+      guint8 b = (v & 0x7F) | 0x80;
+
+      g_byte_array_append (out, &b, 1);
+      v >>= 7;
+    }
+  {
+    guint8 b = v;
+
+    g_byte_array_append (out, &b, 1);
+  }
+}
+
+static gboolean
+get_varint (const guint8 **p,
+            const guint8  *end,
+            guint64       *v)
+{
+  guint64 x = 0;
+
+  for (guint shift = 0; shift < 64; shift += 7)
+    {
+      guint8 b;
+
+      if (*p >= end)
+        return FALSE;
+      b = *(*p)++;
+      x |= (guint64)(b & 0x7F) << shift;
+      if (b < 0x80)
+        {
+          *v = x;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+void
+segs_encode (const Segment *segs,
+             guint          n_segs,
+             GByteArray    *out)
+{
+  guint32 text = 0;
+  gint64 gap = 0;
+
+  for (guint i = 0; i < n_segs; i++)
+    {
+      gint64 d = ((gint64)segs[i].source - segs[i].text) - gap;
+
+      put_varint (out, ((guint64)(segs[i].text - text) << 1) | (segs[i].new_block ? 1 : 0));
+      put_varint (out, d >= 0 ? (guint64)d << 1 : (((guint64)(-d - 1)) << 1) | 1);
+      text = segs[i].text;
+      gap += d;
+    }
+}
+
+/* Decodes into @segs (emptied first); FALSE when damaged. */
+gboolean
+segs_decode (const guint8 *data,
+             gsize         len,
+             GArray       *segs)
+{
+  const guint8 *p = data, *end = data + len;
+  guint64 text = 0;
+  gint64 gap = 0;
+
+  g_array_set_size (segs, 0);
+  while (p < end)
+    {
+      guint64 a, b;
+      Segment seg;
+
+      if (!get_varint (&p, end, &a) || !get_varint (&p, end, &b))
+        return FALSE;
+      text += a >> 1;
+      gap += (b & 1) ? -(gint64)(b >> 1) - 1 : (gint64)(b >> 1);
+      if (text > G_MAXUINT32 || gap + (gint64)text < 0 || gap + (gint64)text > G_MAXUINT32)
+        return FALSE;
+      seg.text = text;
+      seg.source = gap + (gint64)text;
+      seg.new_block = a & 1;
+      g_array_append_val (segs, seg);
+    }
+  return TRUE;
+}
+
+/* @p moved on by @n characters of UTF-8, no further than @end: eight
+ * bytes at a time while at least eight characters remain, counting the
+ * bytes that start a character. */
+static const char *
+skip_chars (const char *p,
+            const char *end,
+            guint       n)
+{
+  const guchar *u = (const guchar *)p, *e = (const guchar *)end;
+
+  while (n >= 8 && e - u >= 8)
+    {
+      guint64 x;
+
+      memcpy (&x, u, 8);
+      x = (x & ~(x << 1) & G_GUINT64_CONSTANT (0x8080808080808080)) >> 7;
+      n -= 8 - (guint)((x * G_GUINT64_CONSTANT (0x0101010101010101)) >> 56);
+      u += 8;
+      while (u < e && (*u & 0xC0) == 0x80)
+        u++;
+    }
+  while (n > 0 && u < e)
+    {
+      u++;
+      while (u < e && (*u & 0xC0) == 0x80)
+        u++;
+      n--;
+    }
+  return (const char *)u;
+}
+
+/* Folds a stored search text into @folded (emptied first), a block per
+ * segment that starts one; input offsets are offsets of the text. */
+void
+fold_search_text (BulletinFolded *folded,
+                  const char     *text,
+                  gsize           len,
+                  const Segment  *segs,
+                  guint           n_segs)
+{
+  const char *p = text, *end = text + len;
+
+  bulletin_folded_reset (folded);
+  for (guint i = 0; i < n_segs; i++)
+    {
+      const char *q;
+
+      if (i > 0 && segs[i].new_block)
+        bulletin_folded_end_block (folded);
+      if (i + 1 < n_segs)
+        q = skip_chars (p, end, segs[i + 1].text - segs[i].text);
+      else
+        q = end;
+      bulletin_folded_append (folded, p, q - p, segs[i].text);
+      p = q;
+    }
+  bulletin_folded_end_block (folded);
+}
+
+guint
+text_to_source (const Segment *segs,
+                guint          n_segs,
+                guint          offset,
+                gboolean       is_end)
+{
+  guint lo = 0, hi = n_segs, key = is_end && offset > 0 ? offset - 1 : offset;
+
+  if (n_segs == 0)
+    return offset;
+  while (hi - lo > 1)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (segs[mid].text <= key)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  return segs[lo].source + (offset - segs[lo].text);
+}
+
+
+/* plain texts
+ *
+ * Counting a candidate's hits folds its text first, which costs as much
+ * as decompressing it.  For most texts the folding does nothing to the
+ * runs of CJK characters: none is a traditional or compatibility form,
+ * and no line break or format character inside a run is dropped.  Such a
+ * text is marked plain when it is indexed, and a query of one CJK term
+ * counts its hits in the stored text itself: the folded text's CJK runs
+ * are the stored text's, cut where its blocks start, and a CJK term's hit
+ * lies inside one run. */
+
+/* Appends the CJK runs of @text (UTF-8 of @len bytes), a 0x01 byte after
+ * each, cutting one at every offset of @cuts (in bytes, ascending) */
+static void
+append_cjk_runs (GString     *out,
+                 const char  *text,
+                 gsize        len,
+                 const gsize *cuts,
+                 guint        n_cuts)
+{
+  const char *p = text, *end = text + len;
+  gboolean in_run = FALSE;
+  guint cut = 0;
+
+  while (p < end)
+    {
+      gunichar c = (guchar)*p < 0x80 ? (gunichar)*p : g_utf8_get_char_validated (p, end - p);
+      const char *next = (guchar)*p < 0x80 ? p + 1 : g_utf8_next_char (p);
+      gboolean cjk = c != (gunichar)-1 && c != (gunichar)-2 && bulletin_unichar_is_cjk (c);
+
+      while (cut < n_cuts && cuts[cut] <= (gsize)(p - text))
+        {
+          if (in_run && cuts[cut] == (gsize)(p - text))
+            {
+              g_string_append_c (out, 1);
+              in_run = FALSE;
+            }
+          cut++;
+        }
+      if (c == (gunichar)-1 || c == (gunichar)-2)
+        next = p + 1;
+      if (cjk)
+        g_string_append_len (out, p, next - p);
+      else if (in_run)
+        g_string_append_c (out, 1);
+      in_run = cjk;
+      p = next;
+    }
+  if (in_run)
+    g_string_append_c (out, 1);
+}
+
+/* The byte offsets in @text where a block starts (but the first) */
+static void
+block_starts (const char    *text,
+              gsize          len,
+              const Segment *segs,
+              guint          n_segs,
+              GArray        *starts)
+{
+  const char *p = text, *end = text + len;
+
+  g_array_set_size (starts, 0);
+  for (guint i = 1; i < n_segs; i++)
+    {
+      p = skip_chars (p, end, segs[i].text - segs[i - 1].text);
+      if (segs[i].new_block)
+        {
+          gsize at = p - text;
+
+          g_array_append_val (starts, at);
+        }
+    }
+}
+
+/* The bit of a folded character in a plain text's mask */
+guint64
+plain_bit (gunichar c)
+{
+  return G_GUINT64_CONSTANT (1) << ((c * 2654435761u) >> 16) % PLAIN_MASK_BITS;
+}
+
+/* Whether the stored search text @text, whose folded form (blocks ended
+ * by '\n') is @folded, is plain: 0 when it is not, else PLAIN_FLAG with
+ * the bits (plain_bit ()) of the characters that a CJK character of the
+ * text folds to, where it is not itself (a traditional form: 們 gives
+ * 们).  A term none of whose characters has its bit set is found in the
+ * text as it is where it is in the folded text: those are the only
+ * places where the two differ, and a folded term never holds 們. */
+gint64
+text_plain_mask (const char    *text,
+                 gsize          len,
+                 const Segment *segs,
+                 guint          n_segs,
+                 const char    *folded)
+{
+  g_autoptr(GString) a = g_string_new (NULL);
+  g_autoptr(GString) b = g_string_new (NULL);
+  g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (gsize));
+  const char *p, *q;
+  guint64 mask = 0;
+
+  block_starts (text, len, segs, n_segs, starts);
+  append_cjk_runs (a, text, len, (const gsize *)starts->data, starts->len);
+  append_cjk_runs (b, folded, strlen (folded), NULL, 0);
+  if (g_string_equal (a, b))
+    return PLAIN_FLAG;
+  /* the same runs, of the same lengths, some characters folded */
+  for (p = a->str, q = b->str; *p && *q; p = g_utf8_next_char (p), q = g_utf8_next_char (q))
+    {
+      gunichar c = g_utf8_get_char (p), d = g_utf8_get_char (q);
+
+      if (c == d)
+        continue;
+      if (c == 1 || d == 1)
+        return 0;
+      mask |= plain_bit (d);
+    }
+  if (*p || *q)
+    return 0;
+  return PLAIN_FLAG | mask;
+}
+
+/* The hits of @term (the UTF-8 of a folded term of CJK characters alone)
+ * in the plain text @text: its occurrences left to right, not
+ * overlapping, and none across the start of a block.  @starts is a
+ * scratch array. */
+guint
+plain_count (const char    *text,
+             gsize          len,
+             const Segment *segs,
+             guint          n_segs,
+             const char    *term,
+             gsize          term_len,
+             GArray        *starts)
+{
+  const char *p = text, *end = text + len;
+  gboolean have_starts = FALSE;
+  guint n = 0;
+
+  while ((gsize)(end - p) >= term_len)
+    {
+      const char *hit = memmem (p, end - p, term, term_len);
+      gboolean across = FALSE;
+
+      if (hit == NULL)
+        break;
+      if (!have_starts)
+        {
+          block_starts (text, len, segs, n_segs, starts);
+          have_starts = TRUE;
+        }
+      for (guint i = 0; i < starts->len && !across; i++)
+        {
+          gsize at = g_array_index (starts, gsize, i);
+
+          across = at > (gsize)(hit - text) && at < (gsize)(hit - text) + term_len;
+        }
+      if (across)
+        p = g_utf8_next_char (hit);
+      else
+        {
+          n++;
+          p = hit + term_len;
+        }
+    }
+  return n;
+}

@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/*
+ * What the modules of the archive index share (docs/search.md).  One job
+ * each:
+ *
+ *   bulletin-search-index.c            the object: paths, state, the public getters
+ *   bulletin-search-index-tokenizer.c  the FTS5 tokenizer and the query's FTS5 expression
+ *   bulletin-search-index-zstd.c       compressing the stored texts (zstd, a dictionary)
+ *   bulletin-search-index-doc.c        an article as stored: search text, segments, signature
+ *   bulletin-search-index-files.c      the archive's issue files, listed and loaded
+ *   bulletin-search-index-scan.c       results, and the search without an index
+ *   bulletin-search-index-db.c         the database: schema, opening (read-only,
+ *                                      immutable), errors, row checksums
+ *   bulletin-search-index-lock.c       the writer lock file and how the last writer left
+ *   bulletin-search-index-shared.c     the shared index beside the archive (--index)
+ *   bulletin-search-index-update.c     bringing the index up to date
+ *   bulletin-search-index-verify.c     checking a whole index for damage
+ *   bulletin-search-index-query.c      answering a query from the index
+ */
+
+#include <sqlite3.h>
+#include <sys/types.h>
+#include <zstd.h>
+
+#include "bulletin-issue.h"
+#include "bulletin-search.h"
+#include "bulletin-search-index.h"
+
+G_BEGIN_DECLS
+
+#define SCHEMA_VERSION "7"
+/* The first rowid of a new index: 3-byte varints (every FTS5 doclist
+ * starts with a whole rowid) for its first million articles, with room
+ * below for a million articles of newer issues added later (beyond that
+ * they go negative: bigger, still in order). */
+#define ROWID_START    (G_GINT64_CONSTANT (1) << 20)
+#define PAGE_SIZE      "16384"
+#define BATCH_ISSUES   32
+#define BULLETIN_SHARED_DIR ".bulletin-reader"   /* in the archive: --index's index */
+
+struct _BulletinSearchIndex
+{
+  GObject    parent_instance;
+
+  GFile     *root;
+  char      *db_path;
+
+  GMutex     query_lock;
+  gboolean   index_only;  /* no scan when the index cannot answer */
+  sqlite3   *query_db;
+  dev_t      query_dev;        /* the file query_db opened: reopened when */
+  ino_t      query_ino;        /* another process made a new one */
+  gint64     ordered_version;  /* data_version when ordered was computed, -1 never */
+  gboolean   ordered;
+
+  gint       building;         /* atomic */
+  gint       done;             /* atomic, issues indexed in this update */
+  gint       total;            /* atomic, issues to index in this update */
+
+  /* the shared index beside the archive (docs/search.md, "One index for
+   * the whole office") */
+  gboolean   shared_writer;    /* this is it, written by --index */
+  gboolean   is_shared;        /* this is it, read by a client: immutable */
+  GMutex     shared_lock;
+  BulletinSearchIndex *shared; /* a client's: the current shared index, or NULL */
+};
+
+/* tokenizer */
+
+typedef int (*IndexTokenFunc) (void *ctx, int flags, const char *token, int n_token, int start, int end);
+
+gboolean  index_tokenizer_register (sqlite3                   *db);
+int       index_tokenize           (const char                *text,
+                                    int                        n_text,
+                                    void                      *ctx,
+                                    IndexTokenFunc             token);
+char     *index_query_expression   (const BulletinSearchQuery *q);
+
+/* compressed text */
+
+/* 256 KiB: on bench-scale's text of real word frequencies the stored
+ * texts are 51 % of the text with it, 54 % with 64 KiB (trained on the
+ * first batch alone either way) */
+#define DICTIONARY_SIZE 262144
+
+typedef struct {
+  ZSTD_DCtx    *dctx;
+  ZSTD_DDict   *ddict;
+  const guint8 *dictionary;
+  gsize         dictionary_len;
+  char         *buf;
+  gsize         cap;
+} Decompressor;
+
+typedef struct {
+  ZSTD_CCtx    *cctx;
+  ZSTD_CDict   *cdict;
+  const guint8 *dictionary;
+  gsize         dictionary_len;
+  guint8       *buf;
+  gsize         cap;
+} Compressor;
+
+void          decompressor_clear          (Decompressor *z);
+void          decompressor_set_dictionary (Decompressor *z,
+                                           const guint8 *data,
+                                           gsize         len);
+const char   *decompressor_run            (Decompressor *z,
+                                           const guint8 *data,
+                                           gsize         len,
+                                           gsize         text_len);
+void          compressor_clear            (Compressor   *z);
+void          compressor_set_dictionary   (Compressor   *z,
+                                           const guint8 *data,
+                                           gsize         len);
+const guint8 *compressor_run              (Compressor   *z,
+                                           const char   *text,
+                                           gsize         len,
+                                           gsize        *out_len);
+GBytes       *dictionary_train            (const char   *texts,
+                                           gsize         len,
+                                           const size_t *sizes,
+                                           guint         n_sizes);
+
+/* an article as stored */
+
+typedef struct {
+  guint32 text;
+  guint32 source;
+  guint32 new_block;
+} Segment;
+
+void      sig_build           (const gunichar            *chars,
+                               guint                      n,
+                               GByteArray                *sig);
+GArray   *sig_query_hashes    (const BulletinSearchQuery *q);
+gboolean  sig_may_match       (const guint8              *sig,
+                               gsize                      len,
+                               const GArray              *hashes);
+void      article_search_text (BulletinArticle           *article,
+                               GString                   *text,
+                               GArray                    *segs);
+void      segs_encode         (const Segment             *segs,
+                               guint                      n_segs,
+                               GByteArray                *out);
+gboolean  segs_decode         (const guint8              *data,
+                               gsize                      len,
+                               GArray                    *segs);
+void      fold_search_text    (BulletinFolded            *folded,
+                               const char                *text,
+                               gsize                      len,
+                               const Segment             *segs,
+                               guint                      n_segs);
+guint     text_to_source      (const Segment             *segs,
+                               guint                      n_segs,
+                               guint                      offset,
+                               gboolean                   is_end);
+/* plain texts: PLAIN_FLAG, and a bit of PLAIN_MASK_BITS for each folded
+ * character where the text differs from its folded form */
+#define PLAIN_FLAG      (G_GINT64_CONSTANT (1) << 62)
+#define PLAIN_MASK_BITS 62
+guint64   plain_bit           (gunichar                   c);
+gint64    text_plain_mask     (const char                *text,
+                               gsize                      len,
+                               const Segment             *segs,
+                               guint                      n_segs,
+                               const char                *folded);
+guint     plain_count         (const char                *text,
+                               gsize                      len,
+                               const Segment             *segs,
+                               guint                      n_segs,
+                               const char                *term,
+                               gsize                      term_len,
+                               GArray                    *starts);
+
+/* issue files */
+
+typedef struct {
+  GFile             *file;
+  char              *path;   /* relative to the root */
+  BulletinIssueKind  kind;
+  gint64             size;
+  gint64             mtime;
+} IssueFile;
+
+GPtrArray *list_issue_files (GFile          *root,
+                             GCancellable   *cancellable,
+                             GError        **error);
+gboolean   load_issue       (BulletinIssue  *issue,
+                             IssueFile      *f,
+                             GCancellable   *cancellable,
+                             GError        **error);
+
+/* results, and the scan */
+
+char                  *unreadable_line (const char                *path,
+                                        const char                *message);
+BulletinSearchResults *results_new     (void);
+gboolean               check_query     (const char                *query,
+                                        GError                   **error);
+BulletinSearchResult  *match_folded    (const BulletinFolded      *folded,
+                                        const char                *input,
+                                        const Segment             *segs,
+                                        guint                      n_segs,
+                                        const BulletinSearchQuery *query);
+int                    compare_results (gconstpointer              a,
+                                        gconstpointer              b);
+
+/* the database */
+
+gboolean  rc_is_corrupt     (int           rc);
+void      set_db_error      (GError      **error,
+                             sqlite3      *db,
+                             const char   *path,
+                             int           rc);
+int       index_exec        (sqlite3      *db,
+                             const char   *sql);
+int       index_rollback    (sqlite3      *db,
+                             int           rc);
+int       step_reset        (sqlite3_stmt *stmt);
+gboolean  index_query_int64 (sqlite3      *db,
+                             const char   *sql,
+                             gint64       *value);
+void      db_discard        (const char   *path);
+sqlite3  *db_open_read      (const char   *path,
+                             gboolean      immutable_only,
+                             GError      **error);
+sqlite3  *db_open_write     (const char   *path,
+                             int           dir_mode,
+                             gboolean     *created,
+                             GError      **error);
+GBytes   *load_dictionary   (sqlite3      *db);
+
+/* Row checksums: every row of issues and docs keeps a 64-bit FNV-1a hash
+ * of its other columns, each with its length. */
+#define CRC_START G_GUINT64_CONSTANT (0xcbf29ce484222325)
+
+void      crc_add           (guint64      *h,
+                             const void   *data,
+                             gsize         len);
+void      crc_add_int       (guint64      *h,
+                             gint64        v);
+void      crc_add_text      (guint64      *h,
+                             const char   *text);
+void      crc_add_blob      (guint64      *h,
+                             const void   *data,
+                             gsize         len);
+gint64    crc_of_columns    (sqlite3_stmt *stmt,
+                             int           first,
+                             int           last);
+
+/* the writer lock */
+
+char     *lock_file_path   (BulletinSearchIndex  *self);
+int       writer_lock      (BulletinSearchIndex  *self,
+                            GCancellable         *cancellable,
+                            GError              **error);
+char     *lock_read_state  (int                   fd);
+void      lock_write_state (int                   fd,
+                            const char           *state);
+char     *clean_state      (const char           *db_path);
+gboolean  writer_active    (BulletinSearchIndex  *self);
+gboolean  index_trusted    (BulletinSearchIndex  *self);
+void      mark_suspect     (BulletinSearchIndex  *self);
+
+/* the shared index */
+
+/* an issue as indexed */
+typedef struct {
+  gint64  id;
+  gint64  size;
+  gint64  mtime;
+  gint64  first_doc;
+  gint64  n_docs;
+  gboolean failed;   /* could not be read: read again */
+} IndexedIssue;
+
+BulletinSearchIndex   *dup_shared         (BulletinSearchIndex   *self);
+GHashTable            *read_shared_issues (BulletinSearchIndex   *shared);
+char                  *shared_state       (BulletinSearchIndex   *shared);
+gboolean               shared_covers      (GHashTable            *shared_issues,
+                                           const IssueFile       *f);
+GHashTable            *hidden_paths       (BulletinSearchIndex   *self,
+                                           BulletinSearchIndex   *shared);
+BulletinSearchResults *merge_shared       (BulletinSearchResults *own,
+                                           BulletinSearchResults *shared,
+                                           GHashTable            *hidden,
+                                           guint                  max_hits);
+
+/* updating, checking */
+
+gboolean  issue_newer  (gint64         key_a,
+                        const char    *path_a,
+                        gint64         key_b,
+                        const char    *path_b);
+gboolean  db_verify    (sqlite3       *db,
+                        GCancellable  *cancellable,
+                        char         **why);
+gboolean  needs_verify (sqlite3       *db,
+                        const char    *path,
+                        const char    *state);
+
+G_END_DECLS

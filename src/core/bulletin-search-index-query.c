@@ -1,0 +1,1093 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "bulletin-search-index-private.h"
+#include "bulletin-unicode.h"
+
+/* querying */
+
+/* Is ascending rowid order newest issue first?  Cached until another
+ * connection writes. */
+static gboolean
+check_ordered (BulletinSearchIndex *self)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *prev_path = NULL;
+  gint64 prev_key = 0, version = 0;
+  gboolean ordered = TRUE;
+
+  if (index_query_int64 (self->query_db, "PRAGMA data_version", &version) && version == self->ordered_version)
+    return self->ordered;
+
+  if (sqlite3_prepare_v2 (self->query_db,
+                          "SELECT sort_key, path FROM issues WHERE n_docs > 0 ORDER BY first_doc",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  while (ordered && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 key = sqlite3_column_int64 (stmt, 0);
+      const char *path = (const char *)sqlite3_column_text (stmt, 1);
+
+      if (prev_path != NULL && issue_newer (key, path, prev_key, prev_path))
+        ordered = FALSE;
+      prev_key = key;
+      g_free (prev_path);
+      prev_path = g_strdup (path);
+    }
+  sqlite3_finalize (stmt);
+
+  self->ordered = ordered;
+  self->ordered_version = version;
+  return ordered;
+}
+
+typedef struct {
+  char   *path;
+  char   *issue_id;
+  char   *title;
+  char   *date;
+  gint64  sort_key;
+} IssueInfo;
+
+static void
+issue_info_free (IssueInfo *info)
+{
+  g_free (info->path);
+  g_free (info->issue_id);
+  g_free (info->title);
+  g_free (info->date);
+  g_free (info);
+}
+
+static char *
+dup_column (sqlite3_stmt *stmt,
+            int           i)
+{
+  const char *text = (const char *)sqlite3_column_text (stmt, i);
+
+  return text != NULL ? g_strdup (text) : NULL;
+}
+
+/* What one thread needs to check candidates, reused from one to the next */
+typedef struct {
+  Decompressor        decompressor;
+  BulletinFolded *chars;   /* folded without offsets: to count */
+  BulletinFolded *full;    /* with offsets: for the details */
+  GArray         *segs;
+  GArray         *starts;  /* plain_count ()'s */
+  const char     *plain_term;  /* the query's one term, of CJK alone: */
+  gsize           plain_term_len;  /* counted in plain texts as they are */
+  gint64          plain_mask;      /* the bits of its characters */
+} Verifier;
+
+static void
+verifier_init (Verifier     *v,
+               GBytes       *dictionary)
+{
+  memset (v, 0, sizeof *v);
+  if (dictionary != NULL)
+    v->decompressor.dictionary = g_bytes_get_data (dictionary, &v->decompressor.dictionary_len);
+  v->chars = bulletin_folded_new_chars_only ();
+  v->full = bulletin_folded_new ();
+  v->segs = g_array_new (FALSE, FALSE, sizeof (Segment));
+  v->starts = g_array_new (FALSE, FALSE, sizeof (gsize));
+}
+
+static void
+verifier_clear (Verifier *v)
+{
+  decompressor_clear (&v->decompressor);
+  g_clear_pointer (&v->chars, bulletin_folded_free);
+  g_clear_pointer (&v->full, bulletin_folded_free);
+  g_clear_pointer (&v->segs, g_array_unref);
+  g_clear_pointer (&v->starts, g_array_unref);
+}
+
+/* A candidate of a batch, read from the database by the querying thread */
+typedef struct {
+  gint64                rowid;
+  gint64                issue;
+  guint                 article_index;
+  char                 *article_id;
+  char                 *headline;
+  char                 *page;
+  char                 *section;
+  gint64                text_len;
+  gsize                 text_at;    /* compressed text, in the batch's bytes */
+  gsize                 text_size;
+  gsize                 segs_at;
+  gsize                 segs_size;
+  gboolean              missing;
+  gint64                plain;      /* text_plain_mask () */
+  gboolean              details;    /* may be among the first max_details results */
+  /* the check */
+  gboolean              corrupt;
+  BulletinSearchResult *result;
+} Candidate;
+
+/* A batch shared by two threads: each takes the next unchecked candidate
+ * until none is left, so that a thread the system holds up delays the
+ * batch by a candidate at most, not by half of it. */
+typedef struct {
+  Candidate                 *items;
+  guint                      len;
+  gint                       next;    /* atomic */
+  const guint8              *bytes;
+  const BulletinSearchQuery *q;
+  /* the helper's part */
+  Verifier                  *verifier;
+  GMutex                     lock;
+  GCond                      cond;
+  gboolean                   done;
+} Share;
+
+/* Checks one candidate: its text decompressed, folded without offsets and
+ * the hits counted; for a result that may be shown, folded again with
+ * offsets for the hits and the snippet. */
+static void
+verify_one (Verifier                  *v,
+            const BulletinSearchQuery *q,
+            const guint8              *bytes,
+            Candidate                 *c)
+{
+  const char *text;
+  const Segment *segs;
+  guint n_segs, n_hits;
+  gboolean plain;
+
+  if (c->missing)
+    return;
+  text = c->text_len >= 0 ? decompressor_run (&v->decompressor, bytes + c->text_at, c->text_size, c->text_len) : NULL;
+  if (text == NULL || !segs_decode (bytes + c->segs_at, c->segs_size, v->segs))
+    {
+      c->corrupt = TRUE;
+      return;
+    }
+  segs = (const Segment *)v->segs->data;
+  n_segs = v->segs->len;
+
+  /* for a result given in detail too: the matcher then finds the same
+   * hits in the folded text */
+  plain = v->plain_term != NULL && (c->plain & PLAIN_FLAG) && !(c->plain & v->plain_mask);
+  if (plain)
+    n_hits = plain_count (text, c->text_len, segs, n_segs, v->plain_term, v->plain_term_len, v->starts);
+  else
+    {
+      fold_search_text (v->chars, text, c->text_len, segs, n_segs);
+      n_hits = bulletin_search_folded_count (v->chars, q);
+    }
+  if (n_hits == 0)
+    return;
+  if (c->details)
+    {
+      fold_search_text (v->full, text, c->text_len, segs, n_segs);
+      c->result = match_folded (v->full, text, segs, n_segs, q);
+      g_assert (plain || (c->result != NULL && c->result->n_hits == n_hits));
+      /* a text marked plain that is not: the row is damaged */
+      if (c->result == NULL || c->result->n_hits != n_hits)
+        {
+          g_clear_pointer (&c->result, bulletin_search_result_free);
+          c->corrupt = TRUE;
+        }
+    }
+  else
+    {
+      c->result = g_new0 (BulletinSearchResult, 1);
+      c->result->n_hits = n_hits;
+    }
+}
+
+static void
+verify_share (Share    *share,
+              Verifier *verifier)
+{
+  for (;;)
+    {
+      guint i = g_atomic_int_add (&share->next, 1);
+
+      if (i >= share->len)
+        break;
+      verify_one (verifier, share->q, share->bytes, &share->items[i]);
+    }
+}
+
+static void
+helper_func (gpointer data,
+             gpointer user_data)
+{
+  Share *share = data;
+
+  verify_share (share, share->verifier);
+  g_mutex_lock (&share->lock);
+  share->done = TRUE;
+  g_cond_signal (&share->cond);
+  g_mutex_unlock (&share->lock);
+}
+
+/* One helper thread for every query, kept between batches */
+static GThreadPool *
+get_helper_pool (void)
+{
+  static gsize pool;
+
+  if (g_once_init_enter (&pool))
+    g_once_init_leave (&pool, (gsize)g_thread_pool_new (helper_func, NULL, 1, FALSE, NULL));
+  return (GThreadPool *)pool;
+}
+
+typedef struct {
+  BulletinSearchIndex       *self;
+  BulletinSearchResults     *results;
+  const BulletinSearchQuery *q;
+  const BulletinSearchFilter *filter;
+  guint                      max_hits;
+  guint                      max_details;
+  GHashTable                *issues;
+  Verifier                   verifiers[2];
+  GByteArray                *bytes;
+  GArray                    *batch;   /* of Candidate */
+  GArray                    *rowids;  /* the candidates of the next batch */
+  guint                      batch_size;
+  GArray                    *sig_hashes;  /* the query's triples */
+  sqlite3_stmt              *doc;
+  sqlite3_stmt              *issue_stmt;
+} QueryContext;
+
+static void
+candidate_clear (Candidate *c)
+{
+  g_free (c->article_id);
+  g_free (c->headline);
+  g_free (c->page);
+  g_free (c->section);
+  g_clear_pointer (&c->result, bulletin_search_result_free);
+}
+
+static IssueInfo *
+lookup_issue (QueryContext *ctx,
+              gint64        issue_rowid)
+{
+  IssueInfo *info = g_hash_table_lookup (ctx->issues, &issue_rowid);
+
+  if (info == NULL)
+    {
+      info = g_new0 (IssueInfo, 1);
+      sqlite3_bind_int64 (ctx->issue_stmt, 1, issue_rowid);
+      if (sqlite3_step (ctx->issue_stmt) == SQLITE_ROW)
+        {
+          info->path = dup_column (ctx->issue_stmt, 0);
+          info->issue_id = dup_column (ctx->issue_stmt, 1);
+          info->title = dup_column (ctx->issue_stmt, 2);
+          info->date = dup_column (ctx->issue_stmt, 3);
+          info->sort_key = sqlite3_column_int64 (ctx->issue_stmt, 4);
+        }
+      sqlite3_reset (ctx->issue_stmt);
+      g_hash_table_insert (ctx->issues, g_memdup2 (&issue_rowid, sizeof issue_rowid), info);
+    }
+  return info;
+}
+
+/* Reads the row of candidate @rowid into @c, its text and segments into
+ * the batch's bytes; a row that is gone, or whose signature lacks a triple
+ * of the query, is missing (not a result) */
+static int
+read_candidate (QueryContext *ctx,
+                Candidate    *c,
+                gint64        rowid,
+                gboolean      details)
+{
+  sqlite3_stmt *doc = ctx->doc;
+  int step;
+
+  c->rowid = rowid;
+  c->details = details;
+  sqlite3_bind_int64 (doc, 1, rowid);
+  step = sqlite3_step (doc);
+  if (step == SQLITE_DONE)
+    c->missing = TRUE;
+  else if (step != SQLITE_ROW)
+    {
+      sqlite3_reset (doc);
+      return step;
+    }
+  else if (!sig_may_match (sqlite3_column_blob (doc, 7), sqlite3_column_bytes (doc, 7), ctx->sig_hashes))
+    c->missing = TRUE;  /* lacks a triple of the query: not a result */
+  else
+    {
+      c->issue = sqlite3_column_int64 (doc, 0);
+      c->page = dup_column (doc, 9);
+      c->section = dup_column (doc, 10);
+      if (ctx->filter != NULL)
+        {
+          IssueInfo *info = lookup_issue (ctx, c->issue);
+
+          /* left out by the filter: not checked, not counted */
+          if (!bulletin_search_filter_keeps (ctx->filter, info->path, info->issue_id, info->date,
+                                             c->page, c->section))
+            {
+              c->missing = TRUE;
+              sqlite3_reset (doc);
+              return SQLITE_OK;
+            }
+        }
+      c->article_index = sqlite3_column_int (doc, 1);
+      c->article_id = dup_column (doc, 2);
+      c->headline = dup_column (doc, 3);
+      c->segs_at = ctx->bytes->len;
+      c->segs_size = sqlite3_column_bytes (doc, 4);
+      if (c->segs_size > 0)
+        g_byte_array_append (ctx->bytes, sqlite3_column_blob (doc, 4), c->segs_size);
+      c->text_len = sqlite3_column_int64 (doc, 5);
+      c->plain = sqlite3_column_int64 (doc, 8);
+      c->text_at = ctx->bytes->len;
+      c->text_size = sqlite3_column_bytes (doc, 6);
+      if (c->text_size > 0)
+        g_byte_array_append (ctx->bytes, sqlite3_column_blob (doc, 6), c->text_size);
+    }
+  sqlite3_reset (doc);
+  return SQLITE_OK;
+}
+
+/* A batch smaller than this is checked by the querying thread alone */
+#define MIN_SHARED_BATCH 8
+
+/* Checks a batch of candidates, in order: the querying thread reads them
+ * from the database, then checks every other one while a helper thread
+ * checks the rest (two cores: decompressing and folding is most of the cost of
+ * a query), then takes the results in order.  Returns an SQLite code:
+ * SQLITE_ROW to go on, SQLITE_DONE when the first screen is full, with
+ * @n_used the candidates taken up to the one that filled it. */
+static int
+verify_batch (QueryContext *ctx,
+              const gint64 *rowids,
+              guint         n,
+              guint        *n_used)
+{
+  Candidate *items;
+  Share share = { 0 };
+  guint results_before = ctx->results->results->len;
+  int rc;
+
+  *n_used = n;
+  g_array_set_size (ctx->batch, n);
+  g_byte_array_set_size (ctx->bytes, 0);
+  items = (Candidate *)ctx->batch->data;
+  memset (items, 0, n * sizeof (Candidate));
+
+  for (guint i = 0; i < n; i++)
+    {
+      /* whether the results before this one will be fewer than
+       * max_details is known only later: details while they may be */
+      rc = read_candidate (ctx, &items[i], rowids[i], ctx->max_details == 0 || results_before < ctx->max_details);
+      if (rc != SQLITE_OK)
+        {
+          for (guint j = 0; j <= i; j++)
+            candidate_clear (&items[j]);
+          return rc;
+        }
+    }
+  rc = SQLITE_ROW;
+
+  share.items = items;
+  share.len = n;
+  share.bytes = ctx->bytes->data;
+  share.q = ctx->q;
+  share.verifier = &ctx->verifiers[1];
+  if (n >= MIN_SHARED_BATCH &&
+      g_thread_pool_push (get_helper_pool (), &share, NULL))
+    {
+      verify_share (&share, &ctx->verifiers[0]);
+      g_mutex_lock (&share.lock);
+      while (!share.done)
+        g_cond_wait (&share.cond, &share.lock);
+      g_mutex_unlock (&share.lock);
+    }
+  else
+    verify_share (&share, &ctx->verifiers[0]);
+
+  for (guint i = 0; i < n; i++)
+    {
+      Candidate *c = &items[i];
+      BulletinSearchResult *r;
+      IssueInfo *info;
+
+      if (c->corrupt)
+        {
+          rc = SQLITE_CORRUPT;
+          break;
+        }
+      if (c->result == NULL)
+        continue;
+
+      r = g_steal_pointer (&c->result);
+      if (ctx->max_details > 0 && ctx->results->results->len >= ctx->max_details)
+        {
+          /* checked with details in case, beyond them after all */
+          g_clear_pointer (&r->hits, g_array_unref);
+          g_clear_pointer (&r->snippet, g_free);
+          r->snippet_hit_start = r->snippet_hit_end = 0;
+        }
+      r->article_index = c->article_index;
+      r->article_id = g_steal_pointer (&c->article_id);
+      r->headline = g_steal_pointer (&c->headline);
+      r->page = g_steal_pointer (&c->page);
+      r->section = g_steal_pointer (&c->section);
+      info = lookup_issue (ctx, c->issue);
+      r->issue_path = g_strdup (info->path != NULL ? info->path : "");
+      r->issue_id = g_strdup (info->issue_id);
+      r->issue_title = g_strdup (info->title);
+      r->issue_date = g_strdup (info->date);
+      r->sort_key = info->sort_key;
+
+      ctx->results->n_hits += r->n_hits;
+      g_ptr_array_add (ctx->results->results, r);
+
+      if (ctx->max_hits > 0 && ctx->results->n_hits >= ctx->max_hits)
+        {
+          *n_used = i + 1;
+          rc = SQLITE_DONE;
+          break;
+        }
+    }
+
+  for (guint i = 0; i < n; i++)
+    candidate_clear (&items[i]);
+  return rc;
+}
+
+/* A one-character query is a prefix query, which FTS5 answers by merging
+ * the lists of every bigram that starts with the character: slow for a
+ * common character, whose hits are everywhere anyway.  For the first
+ * screen, the newest articles are checked directly first, as long as at
+ * least a quarter of them hold it (checked from SCAN_FIRST_PROBE on): for a
+ * rare character the direct check cost more than FTS5 (bench-scale: 13-63
+ * ms for the first screen of a character in under 4 % of the articles,
+ * whose complete results took 1-88 ms).  The complete results of a
+ * character in most articles check every article (bench-scale: 是, in
+ * 99 % of them, took 780 ms through FTS5). */
+#define SCAN_FIRST       200
+#define SCAN_FIRST_PROBE 24
+
+/* The candidates in result order: from FTS5 for an @expr, else every
+ * article; by rowid when that is newest first, else sorted by issue */
+static const char *
+candidates_sql (gboolean have_expr,
+                gboolean ordered)
+{
+  if (have_expr && ordered)
+    return "SELECT rowid FROM fts WHERE fts MATCH ?1 ORDER BY rowid";
+  if (have_expr)
+    return "SELECT d.id FROM fts f JOIN docs d ON d.id = f.rowid JOIN issues i ON i.id = d.issue"
+           " WHERE fts MATCH ?1 ORDER BY i.sort_key DESC, i.path DESC, d.id";
+  if (ordered)
+    return "SELECT id FROM docs ORDER BY id";
+  return "SELECT d.id FROM docs d JOIN issues i ON i.id = d.issue"
+         " ORDER BY i.sort_key DESC, i.path DESC, d.id";
+}
+
+/* Whether the index can answer: it is complete, or being built (then the
+ * results say they are partial); not when its building stopped */
+static gboolean
+index_usable (BulletinSearchIndex   *self,
+              BulletinSearchResults *results)
+{
+  gint64 complete = 0;
+
+  index_query_int64 (self->query_db, "SELECT value FROM meta WHERE key = 'complete'", &complete);
+  results->partial = complete != 1 || bulletin_search_index_get_building (self);
+  return complete == 1 || bulletin_search_index_get_building (self) || writer_active (self);
+}
+
+/* The issues that could not be read are not searched: say so */
+static int
+list_unreadable (QueryContext *ctx)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (ctx->self->query_db, "SELECT path, error FROM issues WHERE error IS NOT NULL"
+                           " ORDER BY path DESC", -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (ctx->results->unreadable, unreadable_line ((const char *)sqlite3_column_text (stmt, 0),
+                                                                  (const char *)sqlite3_column_text (stmt, 1)));
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* The folded UTF-8 of the query's term when it has one, to find, of CJK
+ * characters alone: plain texts count its hits without folding */
+static const char *
+plain_term (const BulletinSearchQuery *q,
+            gint64                    *mask)
+{
+  guint n = 0;
+  gboolean negative = FALSE;
+  const gunichar *chars;
+
+  if (bulletin_search_query_get_n_terms (q) != 1)
+    return NULL;
+  chars = bulletin_search_query_get_term (q, 0, &n, &negative);
+  if (negative || n == 0)
+    return NULL;
+  *mask = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      if (!bulletin_unichar_is_cjk (chars[i]))
+        return NULL;
+      *mask |= plain_bit (chars[i]);
+    }
+  return bulletin_search_query_get_term_folded (q, 0);
+}
+
+/* The length of the shortest term to find, in characters */
+static guint
+shortest_term (const BulletinSearchQuery *q)
+{
+  guint n_chars = 0;
+
+  for (guint i = 0; i < bulletin_search_query_get_n_terms (q); i++)
+    {
+      guint n = 0;
+      gboolean negative = FALSE;
+
+      bulletin_search_query_get_term (q, i, &n, &negative);
+      if (!negative && (n_chars == 0 || n < n_chars))
+        n_chars = n;
+    }
+  return n_chars;
+}
+
+/* The next batch size: growing, since the first screen may be full early */
+static guint
+next_batch_size (QueryContext *ctx)
+{
+  guint size = ctx->batch_size;
+
+  ctx->batch_size = MIN (2 * ctx->batch_size, 256);
+  return size;
+}
+
+/* The first screen of a one-character query: the newest SCAN_FIRST
+ * articles checked directly (see above).  *@finished when that answered
+ * the query; otherwise the search goes on after *@scanned_upto, through
+ * every article when *@everywhere (at least three quarters of the newest
+ * hold the character: FTS5's list of them would be as long, and slower
+ * to make), else through FTS5's candidates. */
+static int
+check_newest_first (QueryContext *ctx,
+                    gint64       *scanned_upto,
+                    gboolean     *finished,
+                    gboolean     *everywhere)
+{
+  GArray *rowids = ctx->rowids;
+  sqlite3_stmt *scan = NULL;
+  guint n, n_used = 0, len;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (ctx->self->query_db, "SELECT id FROM docs ORDER BY id LIMIT ?", -1, &scan, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_int (scan, 1, SCAN_FIRST);
+  g_array_set_size (rowids, 0);
+  while ((rc = sqlite3_step (scan)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (scan, 0);
+
+      g_array_append_val (rowids, rowid);
+      *scanned_upto = rowid;
+    }
+  sqlite3_finalize (scan);
+  if (rc != SQLITE_DONE)
+    return rc;
+  n = rowids->len;
+
+  for (guint done = 0; done < n; done += len)
+    {
+      len = MIN (next_batch_size (ctx), n - done);
+      rc = verify_batch (ctx, &g_array_index (rowids, gint64, done), len, &n_used);
+      if (rc == SQLITE_DONE)
+        {
+          /* the first screen is full: is there more? */
+          ctx->results->complete = n < SCAN_FIRST && done + n_used == n;
+          *finished = TRUE;
+          return SQLITE_OK;
+        }
+      if (rc != SQLITE_ROW)
+        return rc;
+      /* a rarer character (hits in under a quarter of the articles
+       * checked): FTS5 finds the rest of its screen faster than checking
+       * every one of the newest articles would */
+      if (done + len >= SCAN_FIRST_PROBE && done + len < n &&
+          ctx->results->results->len * 4 < done + len)
+        {
+          *scanned_upto = g_array_index (rowids, gint64, done + len - 1);
+          return SQLITE_OK;
+        }
+    }
+  /* every article checked */
+  *finished = n < SCAN_FIRST;
+  *everywhere = ctx->results->results->len * 4 >= n * 3;
+  return SQLITE_OK;
+}
+
+/* Checks the candidates of @sql after @scanned_upto, in batches, until
+ * the first screen is full or none is left */
+static int
+check_candidates (QueryContext  *ctx,
+                  const char    *sql,
+                  const char    *expr,
+                  gint64         scanned_upto,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  GArray *rowids = ctx->rowids;
+  sqlite3_stmt *candidates = NULL;
+  guint n_used = 0;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (ctx->self->query_db, sql, -1, &candidates, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  if (expr != NULL)
+    sqlite3_bind_text (candidates, 1, expr, -1, SQLITE_STATIC);
+
+  for (;;)
+    {
+      guint size = next_batch_size (ctx);
+      gboolean more;
+
+      g_array_set_size (rowids, 0);
+      while (rowids->len < size && (rc = sqlite3_step (candidates)) == SQLITE_ROW)
+        {
+          gint64 rowid = sqlite3_column_int64 (candidates, 0);
+
+          if (rowid > scanned_upto)
+            g_array_append_val (rowids, rowid);
+        }
+      if (rowids->len < size && rc != SQLITE_DONE)
+        break;
+      more = rowids->len == size;
+      rc = SQLITE_OK;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          rc = SQLITE_ABORT;
+          break;
+        }
+      if (rowids->len == 0)
+        break;
+      rc = verify_batch (ctx, (gint64 *)rowids->data, rowids->len, &n_used);
+      if (rc == SQLITE_DONE)
+        {
+          /* the first screen is full: is there more? */
+          rc = SQLITE_OK;
+          if (n_used < rowids->len)
+            ctx->results->complete = FALSE;
+          else if (!more)
+            ctx->results->complete = TRUE;
+          else
+            {
+              rc = sqlite3_step (candidates);
+              ctx->results->complete = rc == SQLITE_DONE;
+              rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+            }
+          break;
+        }
+      if (rc != SQLITE_ROW)
+        break;
+      rc = SQLITE_OK;
+      if (!more)
+        break;
+    }
+  sqlite3_finalize (candidates);
+  return rc;
+}
+
+static BulletinSearchResults *
+query_db (BulletinSearchIndex  *self,
+          const char           *query,
+          const BulletinSearchFilter *filter,
+          guint                 max_hits,
+          guint                 max_details,
+          GCancellable         *cancellable,
+          gboolean             *stopped,
+          int                  *rc_out,
+          GError              **error)
+{
+  g_autoptr(BulletinSearchResults) results = results_new ();
+  g_autoptr(BulletinSearchQuery) q = bulletin_search_query_new (query, BULLETIN_SEARCH_WORD_START);
+  g_autoptr(GHashTable) issues = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                        (GDestroyNotify)issue_info_free);
+  g_autoptr(GBytes) dictionary = NULL;
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr(GArray) batch = g_array_new (FALSE, TRUE, sizeof (Candidate));
+  g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *expr = NULL;
+  g_autoptr(GArray) sig_hashes = sig_query_hashes (q);
+  QueryContext ctx = {
+    .self = self, .results = results, .q = q, .filter = filter, .max_hits = max_hits, .max_details = max_details,
+    .issues = issues, .bytes = bytes, .batch = batch, .rowids = rowids, .sig_hashes = sig_hashes,
+    .batch_size = MIN_SHARED_BATCH,
+  };
+  gint64 scanned_upto = G_MININT64;
+  gboolean ordered, finished = FALSE, everywhere = FALSE;
+  int rc;
+
+  if (bulletin_search_query_is_empty (q))
+    {
+      *rc_out = SQLITE_OK;
+      return g_steal_pointer (&results);
+    }
+
+  expr = index_query_expression (q);
+  ordered = check_ordered (self);
+  rc = index_exec (self->query_db, "BEGIN");
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (self->query_db,
+                             "SELECT issue, article_index, article_id, headline, segs, text_len, text, sig, plain,"
+                             " page, section FROM docs WHERE id = ?", -1, &ctx.doc, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (self->query_db,
+                             "SELECT path, issue_id, title, date, sort_key FROM issues WHERE id = ?",
+                             -1, &ctx.issue_stmt, NULL);
+  dictionary = load_dictionary (self->query_db);
+  verifier_init (&ctx.verifiers[0], dictionary);
+  verifier_init (&ctx.verifiers[1], dictionary);
+  ctx.verifiers[0].plain_term = ctx.verifiers[1].plain_term = plain_term (q, &ctx.verifiers[0].plain_mask);
+  ctx.verifiers[1].plain_mask = ctx.verifiers[0].plain_mask;
+  if (ctx.verifiers[0].plain_term != NULL)
+    ctx.verifiers[0].plain_term_len = ctx.verifiers[1].plain_term_len = strlen (ctx.verifiers[0].plain_term);
+  if (rc == SQLITE_OK && !index_usable (self, results))
+    {
+      /* building it stopped (a full disk, an error, a kill): the files
+       * are read instead */
+      *stopped = TRUE;
+      goto out;
+    }
+  if (rc == SQLITE_OK)
+    rc = list_unreadable (&ctx);
+  if (rc == SQLITE_OK && ordered && expr != NULL && shortest_term (q) == 1)
+    rc = check_newest_first (&ctx, &scanned_upto, &finished, &everywhere);
+  if (rc == SQLITE_OK && !finished && everywhere)
+    rc = check_candidates (&ctx, candidates_sql (FALSE, ordered), NULL, scanned_upto, cancellable, error);
+  else if (rc == SQLITE_OK && !finished)
+    rc = check_candidates (&ctx, candidates_sql (expr != NULL, ordered), expr, scanned_upto, cancellable, error);
+
+out:
+  verifier_clear (&ctx.verifiers[0]);
+  verifier_clear (&ctx.verifiers[1]);
+  sqlite3_finalize (ctx.doc);
+  sqlite3_finalize (ctx.issue_stmt);
+  index_exec (self->query_db, "COMMIT");
+  *rc_out = rc;
+  if (rc == SQLITE_OK && *stopped)
+    return NULL;
+  if (rc != SQLITE_OK)
+    {
+      if (rc != SQLITE_ABORT && error != NULL && *error == NULL)
+        set_db_error (error, self->query_db, self->db_path, rc);
+      return NULL;
+    }
+  return g_steal_pointer (&results);
+}
+
+/**
+ * bulletin_search_index_query:
+ * @query: what the person typed
+ * @max_hits: stop after the article that brings the hits to this many
+ *   (the first screen); 0 for every hit
+ *
+ * Searches the index: candidates from FTS5, each checked against its text
+ * with the matcher of in-article search.  While the index is being built
+ * the results come from what is indexed so far and say so (partial).
+ * Without a usable index (missing, damaged, not left whole by its last
+ * writer, or its building stopped, on a full disk for one), every issue is
+ * scanned instead: slower, same results.  Issues that could not be read
+ * are listed in the results' unreadable.  Thread-safe: queries are
+ * serialised.
+ *
+ * Returns: (transfer full): the results, newest issue first
+ */
+BulletinSearchResults *
+bulletin_search_index_query (BulletinSearchIndex  *self,
+                             const char           *query,
+                             guint                 max_hits,
+                             GCancellable         *cancellable,
+                             GError              **error)
+{
+  return bulletin_search_index_query_full (self, query, max_hits, 0, cancellable, error);
+}
+
+/* The index's own answer; NULL with *usable unset when it cannot give
+ * one (missing, damaged, not left whole, its building stopped) */
+static BulletinSearchResults *
+query_index (BulletinSearchIndex  *self,
+             const char           *query,
+             const BulletinSearchFilter *filter,
+             guint                 max_hits,
+             guint                 max_details,
+             GCancellable         *cancellable,
+             gboolean             *usable,
+             GError              **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->query_lock);
+  BulletinSearchResults *results;
+  int rc = SQLITE_OK;
+
+  *usable = TRUE;
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gboolean stopped = FALSE;
+      GStatBuf st;
+
+      /* another process made a new index: the old file is gone */
+      if (self->query_db != NULL &&
+          (g_stat (self->db_path, &st) != 0 || st.st_dev != self->query_dev || st.st_ino != self->query_ino))
+        g_clear_pointer (&self->query_db, sqlite3_close);
+      if (self->query_db == NULL)
+        {
+          self->query_db = db_open_read (self->db_path, self->is_shared, NULL);
+          self->ordered_version = -1;
+          if (self->query_db != NULL && g_stat (self->db_path, &st) == 0)
+            {
+              self->query_dev = st.st_dev;
+              self->query_ino = st.st_ino;
+            }
+          /* candidates' rows straight from the file's pages, not copied
+           * into SQLite's cache (which would hold a few hundred) */
+          if (self->query_db != NULL)
+            index_exec (self->query_db, "PRAGMA mmap_size = 1073741824");
+        }
+      if (self->query_db == NULL || !index_trusted (self))
+        break;
+
+      results = query_db (self, query, filter, max_hits, max_details, cancellable, &stopped, &rc, &local_error);
+      if (results != NULL)
+        return results;
+      if (stopped)
+        break;
+      if (rc == SQLITE_ABORT)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      /* damaged (the next update checks it), or emptied by an update that
+       * rebuilds it: reopen once, then scan */
+      if (rc_is_corrupt (rc))
+        mark_suspect (self);
+      g_debug ("%s", local_error != NULL ? local_error->message : sqlite3_errstr (rc));
+      g_clear_pointer (&self->query_db, sqlite3_close);
+    }
+  *usable = FALSE;
+  return NULL;
+}
+
+/*
+ * query_any:
+ * @max_details: give hit offsets and a snippet for this many results (the
+ *   ones shown); the others only count their hits.  0 for all.
+ *
+ * With a current shared index beside the archive (`bulletin-reader
+ * --index`), the issues it covers are answered from it, opened read-only
+ * and immutable, and the rest from this index; one list, no duplicates.
+ */
+static BulletinSearchResults *
+query_any (BulletinSearchIndex        *self,
+           const char                 *query,
+           const BulletinSearchFilter *filter,
+           guint                       max_hits,
+           guint                       max_details,
+           GCancellable               *cancellable,
+           GError                    **error)
+{
+  g_autoptr(BulletinSearchIndex) shared = NULL;
+  g_autoptr(BulletinSearchResults) own = NULL;
+  BulletinSearchResults *results;
+  gboolean usable = FALSE;
+
+  if (!check_query (query, error))
+    return NULL;
+  shared = dup_shared (self);
+  own = query_index (self, query, filter, max_hits, max_details, cancellable, &usable, error);
+  if (own == NULL && usable)
+    return NULL;
+  if (own != NULL && shared == NULL)
+    return g_steal_pointer (&own);
+  if (own != NULL)
+    {
+      g_autoptr(GHashTable) hidden = hidden_paths (self, shared);
+      g_autoptr(BulletinSearchResults) theirs = NULL;
+      g_autoptr(GError) local_error = NULL;
+      guint n_hidden = g_hash_table_size (hidden);
+
+      /* hidden results take room in the shared side's first screen */
+      theirs = query_index (shared, query, filter, max_hits, max_details > 0 ? max_details + n_hidden : 0,
+                            cancellable, &usable, &local_error);
+      if (theirs != NULL)
+        return merge_shared (own, theirs, hidden, max_hits);
+      if (usable)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+  else if (shared != NULL && (bulletin_search_index_get_building (self) || self->index_only))
+    {
+      /* our own index is being made (the first opening), or there is none
+       * and the files are not to be read: the shared one answers, and
+       * says it may lack the newest issues */
+      results = query_index (shared, query, filter, max_hits, max_details, cancellable, &usable, NULL);
+      if (results != NULL)
+        {
+          g_ptr_array_set_size (results->unreadable, 0);
+          results->partial = TRUE;
+          return results;
+        }
+    }
+
+  if (self->index_only)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                           "The search index cannot answer, and scanning is off");
+      return NULL;
+    }
+  results = bulletin_search_scan_archive (self->root, query, cancellable, error);
+  if (results != NULL)
+    results->partial = FALSE;
+  return results;
+}
+
+/**
+ * bulletin_search_index_query_full:
+ * @max_details: give hit offsets and a snippet for this many results (the
+ *   ones shown); the others only count their hits.  0 for all.
+ *
+ * Returns: (transfer full): the results, newest issue first
+ */
+BulletinSearchResults *
+bulletin_search_index_query_full (BulletinSearchIndex  *self,
+                                  const char           *query,
+                                  guint                 max_hits,
+                                  guint                 max_details,
+                                  GCancellable         *cancellable,
+                                  GError              **error)
+{
+  return bulletin_search_index_query_filtered (self, query, NULL, max_hits, max_details, cancellable, error);
+}
+
+/**
+ * bulletin_search_index_query_filtered:
+ * @filter: (nullable): a date range, an issue, a page, a section, and the
+ *   order
+ *
+ * As bulletin_search_index_query_full (), with only the articles that
+ * @filter keeps: the index leaves the others out before checking their
+ * text, so that the first screen (@max_hits) and the hit counts are those
+ * of the kept articles alone.  Another order than newest first needs every
+ * result: @max_hits and @max_details are then ignored (0).
+ *
+ * Returns: (transfer full): the results, in @filter's order
+ */
+BulletinSearchResults *
+bulletin_search_index_query_filtered (BulletinSearchIndex        *self,
+                                      const char                 *query,
+                                      const BulletinSearchFilter *filter,
+                                      guint                       max_hits,
+                                      guint                       max_details,
+                                      GCancellable               *cancellable,
+                                      GError                    **error)
+{
+  BulletinSearchResults *results;
+
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  if (bulletin_search_filter_is_empty (filter))
+    filter = NULL;
+  if (filter != NULL && filter->order != BULLETIN_SEARCH_ORDER_NEWEST)
+    max_hits = max_details = 0;
+  results = query_any (self, query, filter, max_hits, max_details, cancellable, error);
+  /* the scan's results are all there are: filtered here (the index's
+   * are already, and keep them all) */
+  if (results != NULL && filter != NULL)
+    bulletin_search_results_apply_filter (results, filter);
+  return results;
+}
+
+typedef struct {
+  char  *query;
+  guint  max_hits;
+  guint  max_details;
+} QueryData;
+
+static void
+query_data_free (QueryData *data)
+{
+  g_free (data->query);
+  g_free (data);
+}
+
+static void
+query_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  QueryData *data = task_data;
+  GError *error = NULL;
+  BulletinSearchResults *results;
+
+  results = bulletin_search_index_query_full (source_object, data->query, data->max_hits, data->max_details,
+                                              cancellable, &error);
+  if (results == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, results, (GDestroyNotify)bulletin_search_results_free);
+}
+
+void
+bulletin_search_index_query_async (BulletinSearchIndex *self,
+                                   const char          *query,
+                                   guint                max_hits,
+                                   guint                max_details,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  QueryData *data;
+
+  g_return_if_fail (BULLETIN_IS_SEARCH_INDEX (self));
+  g_return_if_fail (query != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bulletin_search_index_query_async);
+  data = g_new0 (QueryData, 1);
+  data->query = g_strdup (query);
+  data->max_hits = max_hits;
+  data->max_details = max_details;
+  g_task_set_task_data (task, data, (GDestroyNotify)query_data_free);
+  g_task_run_in_thread (task, query_thread);
+}
+
+/**
+ * bulletin_search_index_query_finish:
+ *
+ * Returns: (transfer full): the results
+ */
+BulletinSearchResults *
+bulletin_search_index_query_finish (BulletinSearchIndex  *self,
+                                    GAsyncResult         *result,
+                                    GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+

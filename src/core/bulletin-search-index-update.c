@@ -1,0 +1,1105 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "bulletin-search-index-private.h"
+
+/* updating */
+
+typedef struct {
+  IssueFile     *file;
+  BulletinIssue *issue;   /* NULL when it could not be read */
+  char          *error;
+  gint64         sort_key;
+} ParsedIssue;
+
+static void
+parsed_issue_clear (ParsedIssue *p)
+{
+  g_clear_object (&p->issue);
+  g_clear_pointer (&p->error, g_free);
+}
+
+static int
+compare_parsed_desc (gconstpointer a,
+                     gconstpointer b)
+{
+  const ParsedIssue *pa = a, *pb = b;
+
+  if (pa->sort_key != pb->sort_key)
+    return pa->sort_key > pb->sort_key ? -1 : 1;
+  return -strcmp (pa->file->path, pb->file->path);
+}
+
+/* Is (key a, path a) newer than (key b, path b)? */
+gboolean
+issue_newer (gint64      key_a,
+             const char *path_a,
+             gint64      key_b,
+             const char *path_b)
+{
+  if (key_a != key_b)
+    return key_a > key_b;
+  return strcmp (path_a, path_b) > 0;
+}
+
+typedef struct {
+  sqlite3       *db;
+  const char    *path;
+  sqlite3_stmt  *insert_issue;
+  sqlite3_stmt  *insert_doc;
+  sqlite3_stmt  *insert_fts;
+  sqlite3_stmt  *delete_fts;
+  sqlite3_stmt  *select_doc;
+  sqlite3_stmt  *select_path;
+  GBytes        *dictionary;
+  gboolean       have_dictionary;
+  Decompressor       decompressor;
+  Compressor       compressor;
+  BulletinFolded *folded;
+  GArray        *segs;
+} Writer;
+
+static void
+writer_clear (Writer *w)
+{
+  sqlite3_finalize (w->insert_issue);
+  sqlite3_finalize (w->insert_doc);
+  sqlite3_finalize (w->insert_fts);
+  sqlite3_finalize (w->delete_fts);
+  sqlite3_finalize (w->select_doc);
+  sqlite3_finalize (w->select_path);
+  decompressor_clear (&w->decompressor);
+  compressor_clear (&w->compressor);
+  g_clear_pointer (&w->dictionary, g_bytes_unref);
+  g_clear_pointer (&w->folded, bulletin_folded_free);
+  g_clear_pointer (&w->segs, g_array_unref);
+}
+
+static void
+writer_set_dictionary (Writer *w,
+                       GBytes *dictionary)
+{
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (dictionary, &len);
+
+  g_clear_pointer (&w->dictionary, g_bytes_unref);
+  w->dictionary = g_bytes_ref (dictionary);
+  w->have_dictionary = TRUE;
+  decompressor_set_dictionary (&w->decompressor, data, len);
+  compressor_set_dictionary (&w->compressor, data, len);
+}
+
+static int
+writer_prepare (Writer *w)
+{
+  int rc;
+
+  g_autoptr(GBytes) dictionary = load_dictionary (w->db);
+
+  if (dictionary != NULL)
+    writer_set_dictionary (w, dictionary);
+  w->folded = bulletin_folded_new_chars_only ();
+  w->segs = g_array_new (FALSE, FALSE, sizeof (Segment));
+  rc = sqlite3_prepare_v2 (w->db,
+                           "INSERT INTO issues (path, size, mtime, issue_id, title, date, sort_key,"
+                           " first_doc, n_docs, error, crc) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                           -1, &w->insert_issue, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (w->db,
+                             "INSERT INTO docs (id, issue, article_index, article_id, headline, segs,"
+                             " text_len, text, sig, plain, crc, page, section) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                             -1, &w->insert_doc, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (w->db, "INSERT INTO fts (rowid, body) VALUES (?,?)", -1, &w->insert_fts, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (w->db, "INSERT INTO fts (fts, rowid, body) VALUES ('delete',?,?)",
+                             -1, &w->delete_fts, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (w->db, "SELECT segs, text_len, text FROM docs WHERE id = ?",
+                             -1, &w->select_doc, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (w->db, "SELECT id, first_doc, n_docs FROM issues WHERE path = ?",
+                             -1, &w->select_path, NULL);
+  return rc;
+}
+
+/* Folds a stored doc back into what was given to FTS5, so that a
+ * contentless table can forget it. */
+static char *
+writer_folded_doc (Writer *w,
+                   gint64  rowid,
+                   int    *rc)
+{
+  const char *text;
+  gint64 text_len;
+  int step;
+
+  sqlite3_bind_int64 (w->select_doc, 1, rowid);
+  step = sqlite3_step (w->select_doc);
+  if (step != SQLITE_ROW)
+    {
+      *rc = step == SQLITE_DONE ? SQLITE_OK : step;
+      sqlite3_reset (w->select_doc);
+      return NULL;
+    }
+  text_len = sqlite3_column_int64 (w->select_doc, 1);
+  text = text_len >= 0 ? decompressor_run (&w->decompressor, sqlite3_column_blob (w->select_doc, 2),
+                                       sqlite3_column_bytes (w->select_doc, 2), text_len) : NULL;
+  if (text == NULL ||
+      !segs_decode (sqlite3_column_blob (w->select_doc, 0), sqlite3_column_bytes (w->select_doc, 0), w->segs))
+    {
+      *rc = SQLITE_CORRUPT;
+      sqlite3_reset (w->select_doc);
+      return NULL;
+    }
+  fold_search_text (w->folded, text, text_len, (Segment *)w->segs->data, w->segs->len);
+  sqlite3_reset (w->select_doc);
+  *rc = SQLITE_OK;
+  return bulletin_folded_to_utf8 (w->folded);
+}
+
+static int
+writer_delete_issue (Writer             *w,
+                     const IndexedIssue *issue)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = SQLITE_OK;
+
+  for (gint64 i = 0; i < issue->n_docs && rc == SQLITE_OK; i++)
+    {
+      gint64 rowid = issue->first_doc + i;
+      g_autofree char *body = writer_folded_doc (w, rowid, &rc);
+
+      if (body == NULL)
+        continue;
+      sqlite3_bind_int64 (w->delete_fts, 1, rowid);
+      sqlite3_bind_text (w->delete_fts, 2, body, -1, SQLITE_STATIC);
+      rc = step_reset (w->delete_fts);
+    }
+  if (rc != SQLITE_OK)
+    return rc;
+
+  rc = sqlite3_prepare_v2 (w->db, "DELETE FROM docs WHERE id >= ?1 AND id < ?1 + ?2", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, issue->first_doc);
+      sqlite3_bind_int64 (stmt, 2, issue->n_docs);
+      rc = step_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  rc = sqlite3_prepare_v2 (w->db, "DELETE FROM issues WHERE id = ?", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, issue->id);
+      rc = step_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
+/* Removes the row of the issue at @path, if there is one */
+static int
+writer_forget_path (Writer     *w,
+                    const char *path)
+{
+  IndexedIssue issue = { 0 };
+  int rc;
+
+  sqlite3_bind_text (w->select_path, 1, path, -1, SQLITE_STATIC);
+  rc = sqlite3_step (w->select_path);
+  if (rc == SQLITE_ROW)
+    {
+      issue.id = sqlite3_column_int64 (w->select_path, 0);
+      issue.first_doc = sqlite3_column_int64 (w->select_path, 1);
+      issue.n_docs = sqlite3_column_int64 (w->select_path, 2);
+    }
+  sqlite3_reset (w->select_path);
+  sqlite3_clear_bindings (w->select_path);
+  if (rc == SQLITE_DONE)
+    return SQLITE_OK;
+  if (rc != SQLITE_ROW)
+    return rc;
+  return writer_delete_issue (w, &issue);
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           i,
+                   const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, i, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, i);
+}
+
+/* Stores article @a of the issue of row @issue_rowid as doc @rowid, and
+ * gives its folded text to FTS5 */
+static int
+writer_insert_doc (Writer          *w,
+                   BulletinArticle *article,
+                   gint64           issue_rowid,
+                   guint            a,
+                   gint64           rowid)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (Segment));
+  g_autoptr(GByteArray) packed = g_byte_array_new ();
+  g_autoptr(GByteArray) sig = g_byte_array_new ();
+  g_autofree char *body = NULL;
+  const guint8 *compressed;
+  gsize compressed_len = 0;
+  guint64 doc_crc = CRC_START;
+  gint64 plain;
+  int rc;
+
+  article_search_text (article, text, segs);
+  fold_search_text (w->folded, text->str, text->len, (Segment *)segs->data, segs->len);
+  body = bulletin_folded_to_utf8 (w->folded);
+  plain = text_plain_mask (text->str, text->len, (Segment *)segs->data, segs->len, body);
+  sig_build (bulletin_folded_get_chars (w->folded), bulletin_folded_get_length (w->folded), sig);
+  compressed = compressor_run (&w->compressor, text->str, text->len, &compressed_len);
+  segs_encode ((Segment *)segs->data, segs->len, packed);
+
+  sqlite3_bind_int64 (w->insert_doc, 1, rowid);
+  sqlite3_bind_int64 (w->insert_doc, 2, issue_rowid);
+  sqlite3_bind_int (w->insert_doc, 3, a);
+  bind_text_or_null (w->insert_doc, 4, bulletin_article_get_id (article));
+  bind_text_or_null (w->insert_doc, 5, bulletin_article_get_headline (article));
+  sqlite3_bind_blob (w->insert_doc, 6, packed->data, packed->len, SQLITE_STATIC);
+  sqlite3_bind_int64 (w->insert_doc, 7, text->len);
+  sqlite3_bind_blob (w->insert_doc, 8, compressed, compressed_len, SQLITE_STATIC);
+  sqlite3_bind_blob (w->insert_doc, 9, sig->data, sig->len, SQLITE_STATIC);
+  sqlite3_bind_int64 (w->insert_doc, 10, plain);
+  crc_add_int (&doc_crc, issue_rowid);
+  crc_add_int (&doc_crc, a);
+  crc_add_text (&doc_crc, bulletin_article_get_id (article));
+  crc_add_text (&doc_crc, bulletin_article_get_headline (article));
+  crc_add_blob (&doc_crc, packed->data, packed->len);
+  crc_add_int (&doc_crc, text->len);
+  crc_add_blob (&doc_crc, compressed, compressed_len);
+  crc_add_blob (&doc_crc, sig->data, sig->len);
+  crc_add_int (&doc_crc, plain);
+  sqlite3_bind_int64 (w->insert_doc, 11, (gint64)doc_crc);
+  bind_text_or_null (w->insert_doc, 12, bulletin_article_get_page (article));
+  bind_text_or_null (w->insert_doc, 13, bulletin_article_get_section (article));
+  rc = step_reset (w->insert_doc);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  sqlite3_bind_int64 (w->insert_fts, 1, rowid);
+  sqlite3_bind_text (w->insert_fts, 2, body, -1, SQLITE_STATIC);
+  return step_reset (w->insert_fts);
+}
+
+static int
+writer_insert_issue (Writer      *w,
+                     ParsedIssue *p,
+                     gint64       first_doc)
+{
+  GListModel *articles = p->issue != NULL ? bulletin_issue_get_articles (p->issue) : NULL;
+  guint n = articles != NULL ? g_list_model_get_n_items (articles) : 0;
+  const char *issue_id = p->issue ? bulletin_issue_get_id (p->issue) : NULL;
+  const char *title = p->issue ? bulletin_issue_get_title (p->issue) : NULL;
+  const char *date = p->issue ? bulletin_issue_get_date (p->issue) : NULL;
+  guint64 crc = CRC_START;
+  gint64 issue_rowid;
+  int rc;
+
+  /* decided in this transaction: whatever row the path has now goes,
+   * whoever wrote it */
+  rc = writer_forget_path (w, p->file->path);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  crc_add_text (&crc, p->file->path);
+  crc_add_int (&crc, p->file->size);
+  crc_add_int (&crc, p->file->mtime);
+  crc_add_text (&crc, issue_id);
+  crc_add_text (&crc, title);
+  crc_add_text (&crc, date);
+  crc_add_int (&crc, p->sort_key);
+  crc_add_int (&crc, first_doc);
+  crc_add_int (&crc, n);
+  crc_add_text (&crc, p->error);
+
+  sqlite3_bind_text (w->insert_issue, 1, p->file->path, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (w->insert_issue, 2, p->file->size);
+  sqlite3_bind_int64 (w->insert_issue, 3, p->file->mtime);
+  bind_text_or_null (w->insert_issue, 4, issue_id);
+  bind_text_or_null (w->insert_issue, 5, title);
+  bind_text_or_null (w->insert_issue, 6, date);
+  sqlite3_bind_int64 (w->insert_issue, 7, p->sort_key);
+  sqlite3_bind_int64 (w->insert_issue, 8, first_doc);
+  sqlite3_bind_int64 (w->insert_issue, 9, n);
+  bind_text_or_null (w->insert_issue, 10, p->error);
+  sqlite3_bind_int64 (w->insert_issue, 11, (gint64)crc);
+  rc = step_reset (w->insert_issue);
+  if (rc != SQLITE_OK)
+    return rc;
+  issue_rowid = sqlite3_last_insert_rowid (w->db);
+
+  /* ascending rowids within a transaction keep FTS5 from flushing on every
+   * row */
+  for (guint a = 0; a < n && rc == SQLITE_OK; a++)
+    {
+      g_autoptr(BulletinArticle) article = g_list_model_get_item (articles, a);
+
+      rc = writer_insert_doc (w, article, issue_rowid, a, first_doc + a);
+    }
+  return rc;
+}
+
+/* Makes the dictionary from the search texts of @batch (the first batch
+ * indexed, dictionary_train ()); stored in meta and used for every text
+ * from now on. */
+static int
+writer_make_dictionary (Writer *w,
+                        GArray *batch)
+{
+  g_autoptr(GString) all = g_string_new (NULL);
+  g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (Segment));
+  g_autoptr(GArray) sizes = g_array_new (FALSE, FALSE, sizeof (size_t));
+  g_autoptr(GBytes) dictionary = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  for (guint i = 0; i < batch->len && all->len < 32 * DICTIONARY_SIZE; i++)
+    {
+      ParsedIssue *p = &g_array_index (batch, ParsedIssue, i);
+      GListModel *articles = p->issue != NULL ? bulletin_issue_get_articles (p->issue) : NULL;
+      guint n = articles != NULL ? g_list_model_get_n_items (articles) : 0;
+
+      for (guint a = 0; a < n; a++)
+        {
+          g_autoptr(BulletinArticle) article = g_list_model_get_item (articles, a);
+          size_t before = all->len, size;
+
+          g_array_set_size (segs, 0);
+          article_search_text (article, all, segs);
+          size = all->len - before;
+          g_array_append_val (sizes, size);
+        }
+    }
+  dictionary = dictionary_train (all->str, all->len, (const size_t *)sizes->data, sizes->len);
+
+  rc = sqlite3_prepare_v2 (w->db, "INSERT OR REPLACE INTO meta VALUES ('dictionary', ?)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_blob (stmt, 1, g_bytes_get_data (dictionary, NULL), g_bytes_get_size (dictionary),
+                         SQLITE_STATIC);
+      rc = step_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (rc == SQLITE_OK)
+    writer_set_dictionary (w, dictionary);
+  return rc;
+}
+
+typedef struct {
+  BulletinSearchIndex       *self;
+  BulletinIndexProgressFunc  progress;
+  gpointer                   user_data;
+} Progress;
+
+static void
+report_progress (Progress *progress,
+                 guint     done,
+                 guint     total)
+{
+  g_atomic_int_set (&progress->self->done, done);
+  g_atomic_int_set (&progress->self->total, total);
+  if (progress->progress != NULL)
+    progress->progress (done, total, progress->user_data);
+}
+
+/* Bytes kept free on the disk of the index: the bookmarks and notes, and
+ * whatever else the person saves, need them more than the index does.
+ * BULLETIN_INDEX_RESERVE (bytes) changes it, for the tests. */
+static guint64
+index_reserve (void)
+{
+  const char *env = g_getenv ("BULLETIN_INDEX_RESERVE");
+
+  if (env != NULL && env[0] != 0)
+    return g_ascii_strtoull (env, NULL, 10);
+  return 64 * 1024 * 1024;
+}
+
+/* FALSE, with @error set, when the disk of the index has less free space
+ * than the reserve */
+static gboolean
+check_space (BulletinSearchIndex  *self,
+             GError              **error)
+{
+  g_autofree char *dir = g_path_get_dirname (self->db_path);
+  g_autofree char *avail_text = NULL;
+  g_autofree char *reserve_text = NULL;
+  guint64 avail, reserve = index_reserve ();
+  struct statvfs st;
+
+  if (statvfs (dir, &st) != 0)
+    return TRUE;
+  avail = (guint64)st.f_bavail * st.f_frsize;
+  if (avail >= reserve)
+    return TRUE;
+  avail_text = g_format_size (avail);
+  reserve_text = g_format_size (reserve);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+               _("Indexing stopped: only %s is free on the disk of the search index %s, and %s stays free "
+                 "for your notes and other files. Searches read the files, slower, until there is more "
+                 "space; free some to let indexing go on."),
+               avail_text, self->db_path, reserve_text);
+  return FALSE;
+}
+
+/* What a current shared index covers is not indexed here: its issues
+ * (path → IndexedIssue), less the ones corrected in the reader
+ * (bulletin_search_index_forget_issue ()), which are never taken from it;
+ * NULL without a current shared index. */
+static GHashTable *
+load_shared_issues (BulletinSearchIndex  *self,
+                    sqlite3              *db,
+                    BulletinSearchIndex **shared)
+{
+  g_autoptr(GHashTable) shared_issues = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  *shared = dup_shared (self);
+  if (*shared == NULL)
+    return NULL;
+  shared_issues = read_shared_issues (*shared);
+  if (shared_issues != NULL &&
+      sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = 'shared_override'", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_auto(GStrv) paths = g_strsplit ((const char *)sqlite3_column_text (stmt, 0), "\n", -1);
+
+      for (guint i = 0; paths[i] != NULL; i++)
+        g_hash_table_remove (shared_issues, paths[i]);
+    }
+  sqlite3_finalize (stmt);
+  return g_steal_pointer (&shared_issues);
+}
+
+/* Keeps in meta, for the queries of any process, the shared paths this
+ * index overrides (changed, removed or unreadable in the shared index),
+ * after the shared index's state (its lock file's), which they are
+ * about; empty without a shared index. */
+static int
+write_shared_hidden (sqlite3             *db,
+                     BulletinSearchIndex *shared,
+                     GHashTable          *shared_issues,
+                     GPtrArray           *files)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (shared_issues != NULL)
+    {
+      g_autoptr(GHashTable) on_disk = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autofree char *state = shared_state (shared);
+      GHashTableIter iter;
+      gpointer key;
+
+      for (guint i = 0; i < files->len; i++)
+        {
+          IssueFile *f = g_ptr_array_index (files, i);
+
+          g_hash_table_insert (on_disk, f->path, f);
+        }
+      g_string_append (text, state);
+      g_hash_table_iter_init (&iter, shared_issues);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        if (!shared_covers (shared_issues, g_hash_table_lookup (on_disk, key)))
+          g_string_append_printf (text, "\n%s", (const char *)key);
+    }
+  rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO meta VALUES ('shared_hidden', ?)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, text->str, text->len, SQLITE_TRANSIENT);
+      rc = step_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
+/* The issues indexed: path → IndexedIssue; NULL with *@rc set on error */
+static GHashTable *
+read_indexed (sqlite3 *db,
+              int     *rc)
+{
+  g_autoptr(GHashTable) indexed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3_stmt *stmt = NULL;
+
+  *rc = sqlite3_prepare_v2 (db, "SELECT id, path, size, mtime, first_doc, n_docs, error IS NOT NULL FROM issues",
+                            -1, &stmt, NULL);
+  while (*rc == SQLITE_OK && (*rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      IndexedIssue *issue = g_new0 (IndexedIssue, 1);
+
+      issue->id = sqlite3_column_int64 (stmt, 0);
+      issue->size = sqlite3_column_int64 (stmt, 2);
+      issue->mtime = sqlite3_column_int64 (stmt, 3);
+      issue->first_doc = sqlite3_column_int64 (stmt, 4);
+      issue->n_docs = sqlite3_column_int64 (stmt, 5);
+      issue->failed = sqlite3_column_int (stmt, 6) != 0;
+      g_hash_table_insert (indexed, g_strdup ((const char *)sqlite3_column_text (stmt, 1)), issue);
+      *rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (*rc != SQLITE_DONE)
+    return NULL;
+  *rc = SQLITE_OK;
+  return g_steal_pointer (&indexed);
+}
+
+/* Adds to @todo the issue files to index (new, changed, unreadable last
+ * time, and not covered by the shared index), and forgets, in one
+ * transaction, the indexed issues that changed or went away. */
+static int
+forget_changed (Writer     *w,
+                GPtrArray  *files,
+                GHashTable *indexed,
+                GHashTable *shared_issues,
+                GPtrArray  *todo)
+{
+  g_autoptr(GHashTable) on_disk = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer key, value;
+  gboolean began = FALSE;
+  int rc = SQLITE_OK;
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      IssueFile *f = g_ptr_array_index (files, i);
+      IndexedIssue *issue = g_hash_table_lookup (indexed, f->path);
+
+      if (shared_covers (shared_issues, f))
+        continue;
+      g_hash_table_insert (on_disk, f->path, f);
+      if (issue == NULL || issue->size != f->size || issue->mtime != f->mtime || issue->failed)
+        g_ptr_array_add (todo, f);
+    }
+
+  g_hash_table_iter_init (&iter, indexed);
+  while (rc == SQLITE_OK && g_hash_table_iter_next (&iter, &key, &value))
+    {
+      IssueFile *f = g_hash_table_lookup (on_disk, key);
+      IndexedIssue *issue = value;
+
+      if (f != NULL && issue->size == f->size && issue->mtime == f->mtime && !issue->failed)
+        continue;
+      if (!began)
+        {
+          rc = index_exec (w->db, "BEGIN IMMEDIATE");
+          began = TRUE;
+        }
+      if (rc == SQLITE_OK)
+        rc = writer_delete_issue (w, issue);
+    }
+  if (began)
+    rc = rc == SQLITE_OK ? index_exec (w->db, "COMMIT") : index_rollback (w->db, rc);
+  return rc;
+}
+
+/* Where rows go: ascending rowids are newest issue first, so new issues
+ * newer than everything indexed go below the indexed rows, the rest
+ * above. */
+typedef struct {
+  gboolean  have_docs;
+  gint64    min_rowid;
+  gint64    max_rowid;
+  gint64    newest_key;    /* the newest issue with articles */
+  char     *newest_path;
+} Placement;
+
+static void
+placement_read (Placement *pl,
+                sqlite3   *db)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  pl->newest_key = G_MININT64;
+  pl->have_docs = index_query_int64 (db, "SELECT min(id) FROM docs", &pl->min_rowid);
+  index_query_int64 (db, "SELECT max(id) FROM docs", &pl->max_rowid);
+  if (sqlite3_prepare_v2 (db, "SELECT sort_key, path FROM issues WHERE n_docs > 0"
+                              " ORDER BY sort_key DESC, path DESC LIMIT 1", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      pl->newest_key = sqlite3_column_int64 (stmt, 0);
+      pl->newest_path = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
+    }
+  sqlite3_finalize (stmt);
+}
+
+/* The first rowid of a batch (sorted newest first) of @n_docs articles */
+static gint64
+placement_first (Placement *pl,
+                 GArray    *batch,
+                 gint64     n_docs,
+                 gboolean  *below)
+{
+  *below = FALSE;
+  if (pl->have_docs && n_docs > 0)
+    {
+      ParsedIssue *oldest = NULL;
+
+      for (guint i = batch->len; i > 0 && oldest == NULL; i--)
+        if (g_array_index (batch, ParsedIssue, i - 1).issue != NULL)
+          oldest = &g_array_index (batch, ParsedIssue, i - 1);
+      *below = oldest != NULL && pl->newest_path != NULL &&
+               issue_newer (oldest->sort_key, oldest->file->path, pl->newest_key, pl->newest_path);
+    }
+  if (!pl->have_docs)
+    return ROWID_START;
+  return *below ? pl->min_rowid - n_docs : pl->max_rowid + 1;
+}
+
+static void
+placement_note_issue (Placement   *pl,
+                      ParsedIssue *p)
+{
+  if (pl->newest_path == NULL || issue_newer (p->sort_key, p->file->path, pl->newest_key, pl->newest_path))
+    {
+      pl->newest_key = p->sort_key;
+      g_free (pl->newest_path);
+      pl->newest_path = g_strdup (p->file->path);
+    }
+}
+
+static void
+placement_note_batch (Placement *pl,
+                      gint64     first,
+                      gint64     n_docs,
+                      gboolean   below)
+{
+  if (n_docs == 0)
+    return;
+  if (!pl->have_docs)
+    {
+      pl->min_rowid = first;
+      pl->max_rowid = first + n_docs - 1;
+    }
+  else if (below)
+    pl->min_rowid = first;
+  else
+    pl->max_rowid = first + n_docs - 1;
+  pl->have_docs = TRUE;
+}
+
+/* Reads @n issues of @todo from @start into @batch, newest first; the
+ * ones that cannot be read are kept with their error.  SQLITE_ABORT when
+ * cancelled. */
+static int
+parse_batch (GPtrArray     *todo,
+             guint          start,
+             guint          n,
+             GArray        *batch,
+             gint64        *n_docs,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  *n_docs = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      ParsedIssue p = { g_ptr_array_index (todo, start + i), NULL, NULL, 0 };
+      g_autoptr(GError) local_error = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return SQLITE_ABORT;
+      p.issue = bulletin_issue_new (p.file->file, p.file->kind);
+      if (load_issue (p.issue, p.file, cancellable, &local_error))
+        {
+          p.sort_key = bulletin_issue_get_sort_key (p.issue);
+          *n_docs += g_list_model_get_n_items (bulletin_issue_get_articles (p.issue));
+        }
+      else
+        {
+          g_clear_object (&p.issue);
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return SQLITE_ABORT;
+            }
+          /* kept in the index: bulletin_search_index_dup_unreadable () */
+          g_debug ("%s", local_error->message);
+          p.error = g_strdup (local_error->message);
+        }
+      g_array_append_val (batch, p);
+    }
+  g_array_sort (batch, compare_parsed_desc);
+  return SQLITE_OK;
+}
+
+/* Indexes @n issues of @todo from @start in one transaction */
+static int
+index_batch (BulletinSearchIndex  *self,
+             Writer               *w,
+             Placement            *pl,
+             GPtrArray            *todo,
+             guint                 start,
+             guint                 n,
+             GCancellable         *cancellable,
+             GError              **error)
+{
+  g_autoptr(GArray) batch = g_array_sized_new (FALSE, TRUE, sizeof (ParsedIssue), n);
+  gint64 n_docs = 0, first, next;
+  gboolean below = FALSE;
+  int rc;
+
+  g_array_set_clear_func (batch, (GDestroyNotify)parsed_issue_clear);
+  /* the reserve of the disk stays free */
+  if (!check_space (self, error))
+    return SQLITE_FULL;
+  rc = parse_batch (todo, start, n, batch, &n_docs, cancellable, error);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  first = placement_first (pl, batch, n_docs, &below);
+  rc = index_exec (w->db, "BEGIN IMMEDIATE");
+  if (rc == SQLITE_OK && !w->have_dictionary && n_docs > 0)
+    rc = writer_make_dictionary (w, batch);
+  next = first;
+  for (guint i = 0; i < batch->len && rc == SQLITE_OK; i++)
+    {
+      ParsedIssue *p = &g_array_index (batch, ParsedIssue, i);
+      guint count = p->issue ? g_list_model_get_n_items (bulletin_issue_get_articles (p->issue)) : 0;
+
+      rc = writer_insert_issue (w, p, next);
+      next += count;
+      if (p->issue != NULL && count > 0)
+        placement_note_issue (pl, p);
+    }
+  if (rc == SQLITE_OK)
+    rc = index_exec (w->db, "COMMIT");
+  if (rc != SQLITE_OK)
+    return index_rollback (w->db, rc);
+  placement_note_batch (pl, first, n_docs, below);
+  return SQLITE_OK;
+}
+
+static int
+update_db (BulletinSearchIndex  *self,
+           sqlite3              *db,
+           GCancellable         *cancellable,
+           Progress             *progress,
+           GError              **error)
+{
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GHashTable) indexed = NULL;
+  g_autoptr(GPtrArray) todo = g_ptr_array_new ();
+  g_autoptr(BulletinSearchIndex) shared = NULL;
+  g_autoptr(GHashTable) shared_issues = NULL;
+  Placement pl = { 0 };
+  Writer w = { db, self->db_path };
+  int rc;
+
+  files = list_issue_files (self->root, cancellable, error);
+  if (files == NULL)
+    return SQLITE_ABORT;
+
+  shared_issues = load_shared_issues (self, db, &shared);
+  rc = write_shared_hidden (db, shared, shared_issues, files);
+  if (rc == SQLITE_OK)
+    rc = writer_prepare (&w);
+  if (rc == SQLITE_OK)
+    indexed = read_indexed (db, &rc);
+  /* forget what changed or went away */
+  if (rc == SQLITE_OK)
+    rc = forget_changed (&w, files, indexed, shared_issues, todo);
+  if (rc != SQLITE_OK)
+    goto out;
+
+  if (todo->len > 0)
+    index_exec (db, "UPDATE meta SET value = '0' WHERE key = 'complete'");
+  placement_read (&pl, db);
+  report_progress (progress, 0, todo->len);
+  for (guint start = 0; start < todo->len && rc == SQLITE_OK; start += BATCH_ISSUES)
+    {
+      guint n = MIN (BATCH_ISSUES, todo->len - start);
+
+      rc = index_batch (self, &w, &pl, todo, start, n, cancellable, error);
+      if (rc == SQLITE_OK)
+        report_progress (progress, start + n, todo->len);
+    }
+  if (rc != SQLITE_OK)
+    goto out;
+
+  /* one segment answers queries faster than many; merging rewrites the
+   * whole FTS index, so only with room to spare */
+  if (todo->len > 0 && check_space (self, NULL))
+    index_exec (db, "INSERT INTO fts (fts) VALUES ('optimize')");
+  index_exec (db, "PRAGMA incremental_vacuum");
+  rc = index_exec (db, "UPDATE meta SET value = '1' WHERE key = 'complete'");
+
+out:
+  g_free (pl.newest_path);
+  writer_clear (&w);
+  if (rc != SQLITE_OK && rc != SQLITE_ABORT && error != NULL && *error == NULL)
+    set_db_error (error, db, self->db_path, rc);
+  return rc;
+}
+
+static void
+forget_query_db (BulletinSearchIndex *self)
+{
+  g_mutex_lock (&self->query_lock);
+  g_clear_pointer (&self->query_db, sqlite3_close);
+  g_mutex_unlock (&self->query_lock);
+}
+
+/**
+ * bulletin_search_index_update:
+ * @progress: (nullable) (scope call): called after each batch of issues, in
+ *   the calling thread
+ *
+ * Brings the index up to date with the archive, in the calling thread:
+ * issues whose size or modification time changed are indexed again,
+ * removed ones are forgotten, new ones added, and ones that could not be
+ * read last time are read again.  A missing, damaged or foreign index is
+ * rebuilt from scratch.  Each batch of issues is committed, so queries see
+ * it at once.
+ *
+ * One update at a time writes, in any number of processes: the others
+ * wait for it (a lock file beside the index), then find little left to do.
+ * After an unclean exit, or when a query met damage, the index is checked
+ * first, and rebuilt when the check fails.  Indexing stops, with
+ * G_IO_ERROR_NO_SPACE, when the disk's free space falls below a reserve
+ * (64 MiB); queries then read the files.
+ *
+ * Returns: TRUE when the index is complete
+ */
+gboolean
+bulletin_search_index_update (BulletinSearchIndex        *self,
+                              GCancellable               *cancellable,
+                              BulletinIndexProgressFunc   progress,
+                              gpointer                    user_data,
+                              GError                    **error)
+{
+  Progress p = { self, progress, user_data };
+  g_autofree char *state = NULL;
+  g_autofree char *clean = NULL;
+  int rc = SQLITE_OK;
+  int lock;
+
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), FALSE);
+
+  g_atomic_int_set (&self->building, 1);
+  g_atomic_int_set (&self->done, 0);
+  g_atomic_int_set (&self->total, 0);
+
+  lock = writer_lock (self, cancellable, error);
+  if (lock < 0)
+    {
+      g_atomic_int_set (&self->building, 0);
+      return FALSE;
+    }
+  state = lock_read_state (lock);
+  lock_write_state (lock, "writing");
+
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gboolean created = FALSE;
+      sqlite3 *db = db_open_write (self->db_path, self->shared_writer ? 0755 : 0700, &created, &local_error);
+
+      if (db == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          rc = SQLITE_ERROR;
+          break;
+        }
+      if (!created && attempt == 0 && needs_verify (db, self->db_path, state))
+        {
+          g_autofree char *why = NULL;
+
+          if (!db_verify (db, cancellable, &why))
+            {
+              g_message (_("The search index %s is damaged (%s): building it again. "
+                           "Searches read the files meanwhile."), self->db_path, why);
+              sqlite3_close (db);
+              forget_query_db (self);
+              db_discard (self->db_path);
+              continue;
+            }
+          if (!g_cancellable_is_cancelled (cancellable))
+            index_exec (db, "INSERT OR REPLACE INTO meta VALUES ('verified', strftime('%s', 'now'))");
+        }
+
+      rc = update_db (self, db, cancellable, &p, &local_error);
+      if (rc == SQLITE_OK)
+        sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+      /* clients open the shared index immutable: one file, no -wal */
+      if (rc == SQLITE_OK && self->shared_writer)
+        index_exec (db, "PRAGMA journal_mode = DELETE");
+      sqlite3_close (db);
+
+      if (rc_is_corrupt (rc) && attempt == 0)
+        {
+          /* damaged under our feet: start again from nothing */
+          g_message (_("The search index %s is damaged: building it again. "
+                       "Searches read the files meanwhile."), self->db_path);
+          forget_query_db (self);
+          db_discard (self->db_path);
+          continue;
+        }
+      if (rc != SQLITE_OK)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      break;
+    }
+
+  /* left as it is: whatever the outcome, the transactions kept it whole */
+  clean = clean_state (self->db_path);
+  lock_write_state (lock, clean);
+  close (lock);
+
+  g_atomic_int_set (&self->building, 0);
+  return rc == SQLITE_OK;
+}
+
+static gboolean
+notify_progress_idle (gpointer data)
+{
+  BulletinSearchIndex *self = data;
+
+  g_object_notify (G_OBJECT (self), "progress");
+  g_object_notify (G_OBJECT (self), "building");
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct {
+  BulletinSearchIndex *self;
+  GMainContext        *context;
+} AsyncProgress;
+
+static void
+async_progress (guint    done,
+                guint    total,
+                gpointer user_data)
+{
+  AsyncProgress *ap = user_data;
+
+  g_main_context_invoke_full (ap->context, G_PRIORITY_DEFAULT, notify_progress_idle,
+                              g_object_ref (ap->self), g_object_unref);
+}
+
+static void
+update_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  BulletinSearchIndex *self = source_object;
+  AsyncProgress ap = { self, task_data };
+  GError *error = NULL;
+
+  if (bulletin_search_index_update (self, cancellable, async_progress, &ap, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+  g_main_context_invoke_full (ap.context, G_PRIORITY_DEFAULT, notify_progress_idle,
+                              g_object_ref (self), g_object_unref);
+}
+
+/**
+ * bulletin_search_index_update_async:
+ *
+ * bulletin_search_index_update () in a worker thread; "progress" and
+ * "building" are notified on the calling thread's main context.
+ */
+void
+bulletin_search_index_update_async (BulletinSearchIndex *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (BULLETIN_IS_SEARCH_INDEX (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bulletin_search_index_update_async);
+  g_task_set_task_data (task, g_main_context_ref_thread_default (), (GDestroyNotify)g_main_context_unref);
+  g_atomic_int_set (&self->building, 1);
+  g_object_notify (G_OBJECT (self), "building");
+  g_task_run_in_thread (task, update_thread);
+}
+
+gboolean
+bulletin_search_index_update_finish (BulletinSearchIndex  *self,
+                                     GAsyncResult         *result,
+                                     GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * bulletin_search_index_forget_issue:
+ *
+ * Marks the issue of @file (in the archive's folder) as changed, so that
+ * the next update indexes it again: its file is the same, but it reads
+ * differently (the reader corrected its articles, or chose another
+ * encoding).  Nothing to do when there is no index yet.
+ */
+gboolean
+bulletin_search_index_forget_issue (BulletinSearchIndex  *self,
+                                    GFile                *file,
+                                    GError              **error)
+{
+  g_autofree char *name = NULL;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  int rc;
+
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  if (!bulletin_search_index_exists (self))
+    return TRUE;
+  {
+    gboolean created = FALSE;
+
+    db = db_open_write (self->db_path, self->shared_writer ? 0755 : 0700, &created, error);
+  }
+  if (db == NULL)
+    return FALSE;
+  name = g_file_get_basename (file);
+  rc = sqlite3_prepare_v2 (db, "UPDATE issues SET mtime = -1 WHERE path = ?1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (db);
+    }
+  /* an issue the shared index answers for: from now on indexed here (the
+   * shared index has the file's text, not the corrected one) */
+  if (rc == SQLITE_OK && sqlite3_changes (db) == 0)
+    {
+      sqlite3_finalize (stmt);
+      rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO meta VALUES ('shared_override',"
+                                   " coalesce ((SELECT value FROM meta WHERE key = 'shared_override') || char (10), '')"
+                                   " || ?1)", -1, &stmt, NULL);
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+          rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (db);
+        }
+    }
+  if (rc != SQLITE_OK)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", self->db_path, sqlite3_errmsg (db));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return rc == SQLITE_OK;
+}
