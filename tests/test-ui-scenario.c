@@ -1726,7 +1726,7 @@ read_memory (Memory *m)
   m->rss = status_kib (status, "VmRSS:");
   m->anon = status_kib (status, "RssAnon:");
   m->file = status_kib (status, "RssFile:") + status_kib (status, "RssShmem:");
-#ifdef __GLIBC__
+#if defined (__GLIBC__) && __GLIBC_PREREQ (2, 33)
   {
     struct mallinfo2 info = mallinfo2 ();
 
