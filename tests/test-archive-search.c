@@ -217,6 +217,101 @@ test_fault (gconstpointer data)
   g_rmdir (dir);
 }
 
+static guint
+count_articles (GtkListBox *list)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (child)))
+      n++;
+  return n;
+}
+
+static gboolean
+has_many_hits (gpointer data)
+{
+  BulletinArchiveSearch *search = data;
+
+  return !bulletin_search_index_get_building (bulletin_archive_search_get_index (search)) &&
+         g_str_has_prefix (bulletin_archive_search_get_summary (search), "130 hits in 130 articles");
+}
+
+/* Many results: rows for the first screenful, and more as the list is
+ * scrolled near its end, until every result listed has its row (300 rows
+ * made at once held about 10 MiB). */
+static void
+test_rows_as_scrolled (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bulletin-archive-search-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "index.sqlite", NULL);
+  g_autoptr(GFile) root = NULL;
+  BulletinArchiveSearch *search;
+  GtkWidget *window;
+  GtkListBox *list;
+  GtkScrolledWindow *scroller;
+  guint n, rounds = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 130; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("2021-%02u-%02u-%u.txt", 1 + i % 12, 1 + i % 28, i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_file_set_contents (path, "社区防控\n\n做好疫情防控工作。\n", -1, &error);
+      g_assert_no_error (error);
+    }
+  root = g_file_new_for_path (dir);
+
+  search = bulletin_archive_search_new ();
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (search));
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 500);
+  bulletin_archive_search_set_root (search, root, db);
+  bulletin_archive_search_set_query (search, "疫情");
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_until (has_many_hits, search);
+  bulletin_test_iterate (100);
+
+  list = bulletin_archive_search_get_list (search);
+  n = count_articles (list);
+  g_assert_cmpuint (n, >=, 20);
+  g_assert_cmpuint (n, <, 130);
+
+  /* to the end, as End or the scroll bar takes it, until all are there */
+  scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (list), GTK_TYPE_SCROLLED_WINDOW));
+  while (count_articles (list) < 130 && rounds++ < 20)
+    {
+      GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (scroller);
+      gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+      /* once the rows made last are laid out */
+      while (gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) <= gtk_adjustment_get_value (adj) + 1 &&
+             g_get_monotonic_time () < end)
+        bulletin_test_iterate (20);
+      gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+      bulletin_test_iterate (50);
+    }
+  g_assert_cmpuint (count_articles (list), ==, 130);
+  g_assert_cmpuint (rounds, >, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  bulletin_test_iterate (50);
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_remove (path);
+      }
+  }
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -226,6 +321,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/bulletin/archive-search/results", test_results);
+  g_test_add_func ("/bulletin/archive-search/rows-as-scrolled", test_rows_as_scrolled);
   g_test_add_data_func ("/bulletin/archive-search/unreadable", GINT_TO_POINTER (FAULT_UNREADABLE), test_fault);
   g_test_add_data_func ("/bulletin/archive-search/full-disk", GINT_TO_POINTER (FAULT_FULL_DISK), test_fault);
 

@@ -2,6 +2,9 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,7 +236,8 @@ reader_drawn (void)
          (gtk_widget_get_mapped (view) && gtk_widget_get_width (view) > 0 && gtk_widget_get_height (view) > 0);
 }
 
-/* The bookmarks and notes are on disk (the store writes in a thread) */
+/* The bookmarks and notes are read (the store loads the key file in a
+ * thread) and on disk (it writes in a thread) */
 static gboolean
 store_saved (void)
 {
@@ -1693,16 +1697,64 @@ fixed_opening (void)
 /* the shared helper (bulletin-test-utils.h) by this file's name */
 #define remove_tree(path) bulletin_test_remove_tree (path)
 
+/* A field of /proc/self/status, in KiB */
+static gsize
+status_kib (const char *status,
+            const char *field)
+{
+  const char *line = status != NULL ? strstr (status, field) : NULL;
+
+  return line != NULL ? (gsize)g_ascii_strtoull (line + strlen (field), NULL, 10) : 0;
+}
+
+/* The resident set, and what it is made of: anonymous memory (the heap,
+ * which leaks grow) and mapped files (fonts, whose pages come in as
+ * glyphs are first drawn, up to the files' size) */
+typedef struct {
+  gsize rss, anon, file;
+  gsize heap;  /* what malloc has handed out and not had back */
+} Memory;
+
+static void
+read_memory (Memory *m)
+{
+  g_autofree char *status = NULL;
+
+  g_file_get_contents ("/proc/self/status", &status, NULL, NULL);
+  m->rss = status_kib (status, "VmRSS:");
+  m->anon = status_kib (status, "RssAnon:");
+  m->file = status_kib (status, "RssFile:") + status_kib (status, "RssShmem:");
+#if defined (__GLIBC__) && __GLIBC_PREREQ (2, 33)
+  {
+    struct mallinfo2 info = mallinfo2 ();
+
+    m->heap = (info.uordblks + info.hblkhd) / 1024;
+  }
+#else
+  m->heap = 0;
+#endif
+}
+
 static gsize
 rss_kib (void)
 {
-  g_autofree char *status = NULL;
-  const char *line;
+  Memory m;
 
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return 0;
-  line = strstr (status, "VmRSS:");
-  return line != NULL ? (gsize)g_ascii_strtoull (line + 6, NULL, 10) : 0;
+  read_memory (&m);
+  return m.rss;
+}
+
+static void
+print_memory (const char *prefix,
+              guint       actions,
+              double      seconds)
+{
+  Memory m;
+
+  read_memory (&m);
+  printf ("# %s%5u actions %7.1f s  RSS %6.1f MiB (anonymous %6.1f, files %5.1f; heap in use %6.1f)\n",
+          prefix, actions, seconds, m.rss / 1024.0, m.anon / 1024.0, m.file / 1024.0, m.heap / 1024.0);
+  fflush (stdout);
 }
 
 static void
@@ -1747,6 +1799,10 @@ main (int   argc,
   gint64 started;
   gsize rss_mark = 0, rss_end;
   double seconds;
+  struct { guint step; Memory memory; } marks[BENCHMARK_ACTIONS / 500 + 2];
+  guint n_marks = 0;
+  gssize heap_growth[N_ACTIONS] = { 0 };
+  guint kind_count[N_ACTIONS] = { 0 };
 
   g_setenv ("GTK_A11Y", "none", FALSE);
   /* the person's own files stay out of it: a HOME and XDG folders of its own */
@@ -1800,17 +1856,29 @@ main (int   argc,
   for (step = 1; step <= n_actions; step++)
     {
       ActionKind kind = draw_action ();
+      Memory before, after;
 
       if (n_forced > 0)
         kind = forced[step - 1];
+      if (benchmark)
+        read_memory (&before);
       run_guarded (kind);
+      if (benchmark && step > RSS_MARK)
+        {
+          /* what each kind of action leaves on the heap, once warm */
+          read_memory (&after);
+          heap_growth[kind] += (gssize)after.heap - (gssize)before.heap;
+          kind_count[kind]++;
+        }
       if (step == RSS_MARK)
         rss_mark = rss_kib ();
       if (benchmark && step % 100 == 0)
+        print_memory ("", step, (g_get_monotonic_time () - started) / (double)G_USEC_PER_SEC);
+      if (benchmark && (step % 500 == 0 || step == RSS_MARK) && n_marks < G_N_ELEMENTS (marks))
         {
-          printf ("# %u actions, %.1f s, RSS %.1f MiB\n", step,
-                  (g_get_monotonic_time () - started) / (double)G_USEC_PER_SEC, rss_kib () / 1024.0);
-          fflush (stdout);
+          marks[n_marks].step = step;
+          read_memory (&marks[n_marks].memory);
+          n_marks++;
         }
     }
   seconds = (g_get_monotonic_time () - started) / (double)G_USEC_PER_SEC;
@@ -1821,6 +1889,21 @@ main (int   argc,
     {
       gboolean pass = rss_end <= rss_mark + RSS_LIMIT_KIB;
 
+      printf ("# resident set by actions (MiB): RSS = anonymous + mapped files (fonts); heap in use\n");
+      for (guint i = 0; i < n_marks; i++)
+        printf ("#   %5u  RSS %6.1f  anonymous %6.1f  files %5.1f  heap %6.1f\n", marks[i].step,
+                marks[i].memory.rss / 1024.0, marks[i].memory.anon / 1024.0,
+                marks[i].memory.file / 1024.0, marks[i].memory.heap / 1024.0);
+      if (n_actions > RSS_MARK)
+        {
+          printf ("# heap left by each kind of action after the first %u (KiB per action; noise is a few KiB)\n",
+                  RSS_MARK);
+          for (guint k = 0; k < N_ACTIONS; k++)
+            if (kind_count[k] > 0)
+              printf ("#   %-16s %5u actions  %+8.1f KiB each\n", action_names[k], kind_count[k],
+                      heap_growth[k] / (double)kind_count[k]);
+        }
+      printf ("# %.1f actions/s\n", n_actions / seconds);
       printf ("# RSS after %u actions: %.1f MiB; after %u: %.1f MiB; growth %.1f MiB (target: at most 30 MiB) %s\n",
               RSS_MARK, rss_mark / 1024.0, n_actions, rss_end / 1024.0,
               ((double)rss_end - (double)rss_mark) / 1024.0, pass ? "PASS" : "FAIL");

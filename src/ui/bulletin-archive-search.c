@@ -16,6 +16,10 @@
  */
 
 #define FIRST_SCREEN_HITS 50
+/* Rows are made a screenful at a time, as the list is scrolled to its
+ * end: 300 results made at once took 600 rows of labels and their laid-out
+ * text, about 10 MiB for a list mostly out of sight. */
+#define ROWS_PER_BATCH    50
 #define RERUN_INTERVAL_MS 1500
 
 struct _BulletinArchiveSearch
@@ -27,6 +31,7 @@ struct _BulletinArchiveSearch
   GtkLabel            *notice;
   GtkLabel            *summary;
   GtkListBox          *list;
+  GtkScrolledWindow   *scroller;
 
   BulletinSearchIndex *index;
   GCancellable        *query_cancellable;
@@ -34,6 +39,9 @@ struct _BulletinArchiveSearch
   guint                rerun_source;
   gint64               last_run;
   char                *index_problem;  /* why the last update stopped, or NULL */
+  BulletinSearchResults *listed;       /* the results the list shows, or NULL */
+  guint                n_listed;       /* of them, those with a row */
+  gboolean             widen;
 };
 
 G_DEFINE_FINAL_TYPE (BulletinArchiveSearch, bulletin_archive_search, ADW_TYPE_BIN)
@@ -163,6 +171,8 @@ clear_list (BulletinArchiveSearch *self)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
+  g_clear_pointer (&self->listed, bulletin_search_results_free);
+  self->n_listed = 0;
 }
 
 /* What the results lack and why: the index still being built, issues that
@@ -207,17 +217,19 @@ show_notice (BulletinArchiveSearch *self,
   gtk_widget_set_visible (GTK_WIDGET (self->notice), notice->len > 0);
 }
 
+/* Rows for the next @n results listed (an issue's heading before its
+ * first article) */
 static void
-show_results (BulletinArchiveSearch *self,
-              BulletinSearchResults *results)
+append_rows (BulletinArchiveSearch *self,
+             guint                  n)
 {
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  gboolean widen = g_settings_get_boolean (settings, "reading-full-width-punctuation");
-  g_autofree char *summary = NULL;
-  guint shown = 0;
+  BulletinSearchResults *results = self->listed;
+  guint last;
 
-  clear_list (self);
-  for (guint i = 0; i < results->results->len && shown < BULLETIN_ARCHIVE_SEARCH_MAX_ROWS; i++)
+  if (results == NULL)
+    return;
+  last = MIN (MIN (results->results->len, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS), self->n_listed + n);
+  for (guint i = self->n_listed; i < last; i++)
     {
       BulletinSearchResult *r = g_ptr_array_index (results->results, i);
 
@@ -235,9 +247,37 @@ show_results (BulletinArchiveSearch *self,
             }
           gtk_list_box_append (self->list, issue_row (r, hits));
         }
-      gtk_list_box_append (self->list, article_row (r, widen));
-      shown++;
+      gtk_list_box_append (self->list, article_row (r, self->widen));
     }
+  self->n_listed = last;
+}
+
+/* Scrolled to within a screen of the end of the list: the next rows */
+static void
+scrolled (BulletinArchiveSearch *self,
+          GtkAdjustment         *adj)
+{
+  double value = gtk_adjustment_get_value (adj);
+  double page = gtk_adjustment_get_page_size (adj);
+
+  if (self->listed != NULL && self->n_listed < MIN (self->listed->results->len, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS) &&
+      value > 0 && value + 2 * page >= gtk_adjustment_get_upper (adj))
+    append_rows (self, ROWS_PER_BATCH);
+}
+
+/* Shows @results (and takes them) */
+static void
+show_results (BulletinArchiveSearch *self,
+              BulletinSearchResults *results)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *summary = NULL;
+  guint shown = MIN (results->results->len, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS);
+
+  clear_list (self);
+  self->widen = g_settings_get_boolean (settings, "reading-full-width-punctuation");
+  self->listed = results;
+  append_rows (self, ROWS_PER_BATCH);
 
   if (results->results->len == 0)
     summary = g_strdup (results->complete ? _("No results") : _("Searching…"));
@@ -283,7 +323,7 @@ complete_done (GObject      *object,
                gpointer      user_data)
 {
   g_autoptr(BulletinArchiveSearch) self = user_data;
-  g_autoptr(BulletinSearchResults) results = query_results (self, object, result);
+  BulletinSearchResults *results = query_results (self, object, result);
 
   if (results != NULL)
     show_results (self, results);
@@ -295,12 +335,14 @@ first_screen_done (GObject      *object,
                    gpointer      user_data)
 {
   g_autoptr(BulletinArchiveSearch) self = user_data;
-  g_autoptr(BulletinSearchResults) results = query_results (self, object, result);
+  BulletinSearchResults *results = query_results (self, object, result);
+  gboolean complete;
 
   if (results == NULL)
     return;
+  complete = results->complete;
   show_results (self, results);
-  if (!results->complete)
+  if (!complete)
     bulletin_search_index_query_async (self->index, gtk_editable_get_text (GTK_EDITABLE (self->entry)), 0,
                                        BULLETIN_ARCHIVE_SEARCH_MAX_ROWS, self->query_cancellable, complete_done, g_object_ref (self));
 }
@@ -406,6 +448,7 @@ bulletin_archive_search_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->index, self);
   g_clear_object (&self->index);
   g_clear_pointer (&self->index_problem, g_free);
+  g_clear_pointer (&self->listed, bulletin_search_results_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_ARCHIVE_SEARCH);
 
   G_OBJECT_CLASS (bulletin_archive_search_parent_class)->dispose (object);
@@ -455,6 +498,7 @@ bulletin_archive_search_class_init (BulletinArchiveSearchClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, notice);
   gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, summary);
   gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, list);
+  gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, scroller);
   /* the query syntax help: static, for tests to find */
   gtk_widget_class_bind_template_child_full (widget_class, "syntax_button", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "syntax_label", FALSE, 0);
@@ -489,6 +533,8 @@ bulletin_archive_search_init (BulletinArchiveSearch *self)
 
   /* Down moves from the entry into the results (bulletin-accels.c) */
   gtk_widget_add_controller (GTK_WIDGET (self->entry), bulletin_accels_new_controller ("archive-search."));
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
+                           G_CALLBACK (scrolled), self, G_CONNECT_SWAPPED);
 }
 
 /**
