@@ -1022,15 +1022,27 @@ bulletin_search_index_query_filtered (BulletinSearchIndex        *self,
 }
 
 typedef struct {
-  char  *query;
-  guint  max_hits;
-  guint  max_details;
+  char                 *query;
+  guint                 max_hits;
+  guint                 max_details;
+  gboolean              filtered;
+  char                 *date_from;
+  char                 *date_to;
+  char                 *issue;
+  char                 *page;
+  char                 *section;
+  BulletinSearchOrder   order;
 } QueryData;
 
 static void
 query_data_free (QueryData *data)
 {
   g_free (data->query);
+  g_free (data->date_from);
+  g_free (data->date_to);
+  g_free (data->issue);
+  g_free (data->page);
+  g_free (data->section);
   g_free (data);
 }
 
@@ -1044,12 +1056,66 @@ query_thread (GTask        *task,
   GError *error = NULL;
   BulletinSearchResults *results;
 
-  results = bulletin_search_index_query_full (source_object, data->query, data->max_hits, data->max_details,
-                                              cancellable, &error);
+  if (data->filtered)
+    {
+      const BulletinSearchFilter filter = {
+        .date_from = data->date_from, .date_to = data->date_to, .issue = data->issue,
+        .page = data->page, .section = data->section, .order = data->order,
+      };
+
+      results = bulletin_search_index_query_filtered (source_object, data->query, &filter, data->max_hits,
+                                                      data->max_details, cancellable, &error);
+    }
+  else
+    results = bulletin_search_index_query_full (source_object, data->query, data->max_hits, data->max_details,
+                                                cancellable, &error);
   if (results == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, results, (GDestroyNotify)bulletin_search_results_free);
+}
+
+/**
+ * bulletin_search_index_query_filtered_async:
+ * @filter: (nullable): copied; NULL keeps everything
+ *
+ * bulletin_search_index_query_filtered () in a thread; finish with
+ * bulletin_search_index_query_finish ().
+ */
+void
+bulletin_search_index_query_filtered_async (BulletinSearchIndex        *self,
+                                            const char                 *query,
+                                            const BulletinSearchFilter *filter,
+                                            guint                       max_hits,
+                                            guint                       max_details,
+                                            GCancellable               *cancellable,
+                                            GAsyncReadyCallback         callback,
+                                            gpointer                    user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  QueryData *data;
+
+  g_return_if_fail (BULLETIN_IS_SEARCH_INDEX (self));
+  g_return_if_fail (query != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bulletin_search_index_query_async);
+  data = g_new0 (QueryData, 1);
+  data->query = g_strdup (query);
+  data->max_hits = max_hits;
+  data->max_details = max_details;
+  if (filter != NULL)
+    {
+      data->filtered = TRUE;
+      data->date_from = g_strdup (filter->date_from);
+      data->date_to = g_strdup (filter->date_to);
+      data->issue = g_strdup (filter->issue);
+      data->page = g_strdup (filter->page);
+      data->section = g_strdup (filter->section);
+      data->order = filter->order;
+    }
+  g_task_set_task_data (task, data, (GDestroyNotify)query_data_free);
+  g_task_run_in_thread (task, query_thread);
 }
 
 void

@@ -188,6 +188,14 @@ void                   bulletin_search_index_query_async  (BulletinSearchIndex  
                                                            GCancellable              *cancellable,
                                                            GAsyncReadyCallback        callback,
                                                            gpointer                   user_data);
+void                   bulletin_search_index_query_filtered_async (BulletinSearchIndex        *self,
+                                                           const char                 *query,
+                                                           const BulletinSearchFilter *filter,
+                                                           guint                       max_hits,
+                                                           guint                       max_details,
+                                                           GCancellable               *cancellable,
+                                                           GAsyncReadyCallback         callback,
+                                                           gpointer                    user_data);
 BulletinSearchResults *bulletin_search_index_query_finish (BulletinSearchIndex       *self,
                                                            GAsyncResult              *result,
                                                            GError                   **error);
