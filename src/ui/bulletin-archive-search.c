@@ -6,7 +6,7 @@
 
 #include "bulletin-accels.h"
 #include "bulletin-archive-search.h"
-#include "bulletin-display-text.h"
+#include "bulletin-search-result-row.h"
 
 /*
  * Archive search: one query against the index, first the first screen
@@ -54,39 +54,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-typedef struct {
-  char *issue_path;
-  char *issue_id;
-  char *article_id;
-} RowData;
-
-static void
-row_data_free (RowData *data)
-{
-  g_free (data->issue_path);
-  g_free (data->issue_id);
-  g_free (data->article_id);
-  g_free (data);
-}
-
-/* The snippet with its hit in bold; its punctuation widened as the reader
- * shows it when @widen (the snippet is source text, and the hit's
- * offsets count characters, which widening keeps). */
-static char *
-snippet_markup (const BulletinSearchResult *r,
-                gboolean                    widen)
-{
-  g_autofree char *widened = widen && r->snippet != NULL ? bulletin_display_widen_text (r->snippet) : NULL;
-  const char *s = widened != NULL ? widened : r->snippet != NULL ? r->snippet : "";
-  const char *a = g_utf8_offset_to_pointer (s, MIN (r->snippet_hit_start, g_utf8_strlen (s, -1)));
-  const char *b = g_utf8_offset_to_pointer (s, MIN (r->snippet_hit_end, g_utf8_strlen (s, -1)));
-  g_autofree char *before = g_markup_escape_text (s, a - s);
-  g_autofree char *hit = g_markup_escape_text (a, b - a);
-  g_autofree char *after = g_markup_escape_text (b, -1);
-
-  return g_strdup_printf ("…%s<b>%s</b>%s…", before, hit, after);
-}
-
 static GtkWidget *
 issue_row (const BulletinSearchResult *r,
            guint                       hits)
@@ -118,49 +85,6 @@ issue_row (const BulletinSearchResult *r,
   gtk_widget_set_margin_bottom (box, 4);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  return row;
-}
-
-static GtkWidget *
-article_row (const BulletinSearchResult *r,
-             gboolean                    widen)
-{
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *headline = gtk_label_new (r->headline != NULL ? r->headline : _("Untitled"));
-  GtkWidget *count = gtk_label_new (NULL);
-  GtkWidget *snippet = gtk_label_new (NULL);
-  g_autofree char *n = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hit", "%u hits", r->n_hits),
-                                        r->n_hits);
-  g_autofree char *markup = snippet_markup (r, widen);
-  RowData *data = g_new0 (RowData, 1);
-
-  gtk_label_set_xalign (GTK_LABEL (headline), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (headline), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (headline, TRUE);
-  gtk_label_set_text (GTK_LABEL (count), n);
-  gtk_widget_add_css_class (count, "dim-label");
-  gtk_widget_add_css_class (count, "numeric");
-  gtk_label_set_markup (GTK_LABEL (snippet), markup);
-  gtk_label_set_xalign (GTK_LABEL (snippet), 0);
-  gtk_label_set_wrap (GTK_LABEL (snippet), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (snippet), PANGO_WRAP_WORD_CHAR);
-  gtk_widget_add_css_class (snippet, "dim-label");
-  gtk_box_append (GTK_BOX (top), headline);
-  gtk_box_append (GTK_BOX (top), count);
-  gtk_box_append (GTK_BOX (box), top);
-  gtk_box_append (GTK_BOX (box), snippet);
-  gtk_widget_set_margin_start (box, 24);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-
-  data->issue_path = g_strdup (r->issue_path);
-  data->issue_id = g_strdup (r->issue_id);
-  data->article_id = g_strdup (r->article_id);
-  g_object_set_data_full (G_OBJECT (row), "bulletin-result", data, (GDestroyNotify)row_data_free);
   return row;
 }
 
@@ -247,7 +171,7 @@ append_rows (BulletinArchiveSearch *self,
             }
           gtk_list_box_append (self->list, issue_row (r, hits));
         }
-      gtk_list_box_append (self->list, article_row (r, self->widen));
+      gtk_list_box_append (self->list, bulletin_search_result_row_new (r, self->widen));
     }
   self->n_listed = last;
 }
@@ -427,11 +351,14 @@ static void
 row_activated (BulletinArchiveSearch *self,
                GtkListBoxRow         *row)
 {
-  RowData *data = g_object_get_data (G_OBJECT (row), "bulletin-result");
+  BulletinSearchResultRow *result;
 
-  if (data != NULL)
-    g_signal_emit (self, signals[RESULT_ACTIVATED], 0, data->issue_path, data->issue_id, data->article_id,
-                   gtk_editable_get_text (GTK_EDITABLE (self->entry)));
+  if (!BULLETIN_IS_SEARCH_RESULT_ROW (row))
+    return;
+  result = BULLETIN_SEARCH_RESULT_ROW (row);
+  g_signal_emit (self, signals[RESULT_ACTIVATED], 0, bulletin_search_result_row_get_issue_path (result),
+                 bulletin_search_result_row_get_issue_id (result), bulletin_search_result_row_get_article_id (result),
+                 gtk_editable_get_text (GTK_EDITABLE (self->entry)));
 }
 
 static void
