@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bulletin-archive-search.h"
+#include "bulletin-search-result-row.h"
 #include "bulletin-test-utils.h"
 
 /* The archive search window: it builds the index in the background, lists
@@ -312,6 +313,240 @@ test_rows_as_scrolled (void)
   g_rmdir (dir);
 }
 
+
+/* The filters of the search page (issue 15): each one set in the Filters
+ * popover lists exactly the articles it keeps, in its order, different
+ * from the unfiltered list, and the summary says a filter is on.  Four
+ * plain-text issues with page headers, each article on its own page and
+ * section (as in test-search-index's filters); 城南 once in every article,
+ * more often in the last of some. */
+static const char paged_template[] =
+  "城南日报\n%s 星期二 第123期 第1版\n\n"
+  "春耕备耕正当时\n\n● 记者 王强\n\n"
+  "本报讯 连日来，城南各镇抓住农时，组织农民开展春耕备耕，田间地头一派繁忙景象，各地农技人员深入一线指导农户科学\n"
+  "- 1 -\n%s\n"
+  "施肥、合理灌溉。\n\n"
+  "夜市重开迎客来\n\n● 记者 赵一鸣\n\n"
+  "本报讯 停业三个月的城南夜市昨晚重新开放，一百二十个摊位全部恢复营业。\n\n"
+  "%s\n\n"
+  "学生托管班开班\n\n● 记者 孙晓\n\n"
+  "本报讯 城南区今年开设的暑期托管班昨日开班，首批接收学生四百余名。\n\n"
+  "%s\n\n"
+  "社区书画展开幕\n\n● 记者 钱多多\n\n"
+  "本报讯 城南街道第五届社区书画展昨日开幕，展出居民作品八十余件。%s\n";
+
+static const char *headlines[] = { "春耕备耕正当时", "夜市重开迎客来", "学生托管班开班", "社区书画展开幕" };
+
+/* "ISSUE/ARTICLE/HITS" of each result row, ISSUE the file's name without
+ * .txt (or "T" for today's), ARTICLE the headline's position */
+static char *
+describe_rows (GtkListBox *list,
+               const char *today)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      BulletinSearchResultRow *row;
+      const char *headline;
+      g_autofree char *issue = NULL;
+      int k = -1;
+
+      if (!BULLETIN_IS_SEARCH_RESULT_ROW (child))
+        continue;
+      row = BULLETIN_SEARCH_RESULT_ROW (child);
+      headline = bulletin_search_result_row_get_headline (row);
+      for (guint i = 0; i < G_N_ELEMENTS (headlines); i++)
+        if (headline != NULL && strstr (headline, headlines[i]) != NULL)
+          k = i;
+      issue = g_strndup (bulletin_search_result_row_get_issue_path (row),
+                         strlen (bulletin_search_result_row_get_issue_path (row)) - 4);
+      g_string_append_printf (s, "%s%s/%d/%u", s->len > 0 ? " " : "",
+                              strcmp (issue, today) == 0 ? "T" : issue + 8, k,
+                              bulletin_search_result_row_get_n_hits (row));
+    }
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+typedef struct {
+  BulletinArchiveSearch *search;
+  const char            *today;
+  const char            *want_rows;
+  const char            *want_summary;
+} Expect;
+
+static gboolean
+lists (gpointer data)
+{
+  Expect *e = data;
+  g_autofree char *rows = describe_rows (bulletin_archive_search_get_list (e->search), e->today);
+
+  return !bulletin_search_index_get_building (bulletin_archive_search_get_index (e->search)) &&
+         strcmp (bulletin_archive_search_get_summary (e->search), e->want_summary) == 0 &&
+         strcmp (rows, e->want_rows) == 0;
+}
+
+static void
+expect (Expect     *e,
+        const char *rows,
+        const char *summary)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  g_autofree char *got = NULL;
+
+  e->want_rows = rows;
+  e->want_summary = summary;
+  while (!lists (e) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  got = describe_rows (bulletin_archive_search_get_list (e->search), e->today);
+  g_test_message ("%s: %s", bulletin_archive_search_get_summary (e->search), got);
+  g_assert_cmpstr (bulletin_archive_search_get_summary (e->search), ==, summary);
+  g_assert_cmpstr (got, ==, rows);
+}
+
+#define ALL "T/0/1 T/1/1 T/2/1 T/3/1 09/0/1 09/1/1 09/2/1 09/3/2 05/0/1 05/1/1 05/2/1 05/3/4 01/0/1 01/1/1 01/2/1 01/3/1"
+#define ALL_SUMMARY "20 hits in 16 articles"
+
+static GtkWidget *
+filter_child (BulletinArchiveSearch *search,
+              const char            *name)
+{
+  return (GtkWidget *)gtk_widget_get_template_child (GTK_WIDGET (search), BULLETIN_TYPE_ARCHIVE_SEARCH, name);
+}
+
+static void
+test_filters (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *today_cn = g_date_time_format (now, "%Y年%-m月%-d日");
+  const struct { const char *name, *date, *h2, *h3, *h4; guint extra; } issues[] = {
+    { "2024-03-01.txt", "2024年3月1日", "第2版 社会", "第3版\n要闻", "城南日报 2024年3月1日 第4版 文化", 0 },
+    { "2024-03-05.txt", "2024年3月5日", "第2版 要闻", "第3版 社会", "第4版 文化", 3 },
+    { "2024-03-09.txt", "2024年3月9日", "第2版 文化", "第3版 要闻", "第4版 社会", 1 },
+    { NULL, today_cn, "第2版 体育", "第3版 体育", "第4版 体育", 0 },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bulletin-archive-search-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "cache", "index.sqlite", NULL);
+  g_autoptr(GFile) root = NULL;
+  BulletinArchiveSearch *search;
+  GtkWidget *window;
+  GtkDropDown *date_preset, *order;
+  GtkEditable *from, *to, *section;
+  GtkCheckButton *this_issue;
+  GtkWidget *button;
+  Expect e = { 0 };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (issues); i++)
+    {
+      g_autoptr(GString) extra = g_string_new (NULL);
+      g_autofree char *text = NULL;
+      g_autofree char *name = issues[i].name != NULL ? g_strdup (issues[i].name) : g_strconcat (today, ".txt", NULL);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      for (guint k = 0; k < issues[i].extra; k++)
+        g_string_append (extra, "城南很美。");
+      text = g_strdup_printf (paged_template, issues[i].date, issues[i].h2, issues[i].h3, issues[i].h4, extra->str);
+      g_file_set_contents (path, text, -1, &error);
+      g_assert_no_error (error);
+    }
+  root = g_file_new_for_path (dir);
+
+  search = bulletin_archive_search_new ();
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (search));
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 2000);
+  bulletin_archive_search_set_root (search, root, db);
+  bulletin_archive_search_set_query (search, "城南");
+  gtk_window_present (GTK_WINDOW (window));
+  e.search = search;
+  e.today = today;
+  expect (&e, ALL, ALL_SUMMARY);
+
+  button = filter_child (search, "filter_button");
+  g_assert_true (GTK_IS_MENU_BUTTON (button));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, "Filter and Order the Results");
+  date_preset = GTK_DROP_DOWN (filter_child (search, "date_preset"));
+  order = GTK_DROP_DOWN (filter_child (search, "order"));
+  from = GTK_EDITABLE (filter_child (search, "date_from"));
+  to = GTK_EDITABLE (filter_child (search, "date_to"));
+  section = GTK_EDITABLE (filter_child (search, "section"));
+  this_issue = GTK_CHECK_BUTTON (filter_child (search, "this_issue"));
+
+  /* dates: the presets, then a range typed */
+  gtk_drop_down_set_selected (date_preset, 1);
+  expect (&e, "T/0/1 T/1/1 T/2/1 T/3/1", "4 hits in 4 articles · filtered");
+  gtk_drop_down_set_selected (date_preset, 2);
+  expect (&e, "T/0/1 T/1/1 T/2/1 T/3/1", "4 hits in 4 articles · filtered");
+  gtk_drop_down_set_selected (date_preset, 0);
+  expect (&e, ALL, ALL_SUMMARY);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (from)));
+  gtk_drop_down_set_selected (date_preset, 3);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (from)));
+  gtk_editable_set_text (from, "2024-03-02");
+  gtk_editable_set_text (to, "2024-03-08");
+  expect (&e, "05/0/1 05/1/1 05/2/1 05/3/4", "7 hits in 4 articles · filtered");
+  /* not a date: said so, and left out */
+  gtk_editable_set_text (to, "2024-02-30");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (to), "error"));
+  expect (&e, "T/0/1 T/1/1 T/2/1 T/3/1 09/0/1 09/1/1 09/2/1 09/3/2 05/0/1 05/1/1 05/2/1 05/3/4",
+          "16 hits in 12 articles · filtered");
+  gtk_drop_down_set_selected (date_preset, 0);
+  expect (&e, ALL, ALL_SUMMARY);
+
+  /* this issue: none open, then the one of 1 March */
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (this_issue)));
+  /* by its file: today's issue prints the same articles, and so has the
+   * same id (bulletin-window.c gives the file) */
+  bulletin_archive_search_set_current_issue (search, "2024-03-01.txt");
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (this_issue)));
+  gtk_check_button_set_active (this_issue, TRUE);
+  expect (&e, "01/0/1 01/1/1 01/2/1 01/3/1", "4 hits in 4 articles · filtered");
+  gtk_check_button_set_active (this_issue, FALSE);
+  expect (&e, ALL, ALL_SUMMARY);
+
+  /* section */
+  gtk_editable_set_text (section, "社会");
+  expect (&e, "09/3/2 05/2/1 01/1/1", "4 hits in 3 articles · filtered");
+  gtk_editable_set_text (section, "");
+  expect (&e, ALL, ALL_SUMMARY);
+
+  /* order */
+  gtk_drop_down_set_selected (order, 1);
+  expect (&e, "01/0/1 01/1/1 01/2/1 01/3/1 05/0/1 05/1/1 05/2/1 05/3/4 09/0/1 09/1/1 09/2/1 09/3/2 T/0/1 T/1/1 T/2/1 T/3/1",
+          "20 hits in 16 articles · filtered");
+  gtk_drop_down_set_selected (order, 2);
+  expect (&e, "05/3/4 09/3/2 T/0/1 T/1/1 T/2/1 T/3/1 09/0/1 09/1/1 09/2/1 05/0/1 05/1/1 05/2/1 01/0/1 01/1/1 01/2/1 01/3/1",
+          "20 hits in 16 articles · filtered");
+  /* with a section */
+  gtk_editable_set_text (section, "文化");
+  expect (&e, "05/3/4 09/1/1 01/3/1", "6 hits in 3 articles · filtered");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  bulletin_test_iterate (50);
+  {
+    g_autofree char *cache = g_build_filename (dir, "cache", NULL);
+    const char *dirs[] = { cache, dir };
+
+    for (guint k = 0; k < G_N_ELEMENTS (dirs); k++)
+      {
+        g_autoptr(GDir) d = g_dir_open (dirs[k], 0, NULL);
+        const char *name;
+
+        while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+          {
+            g_autofree char *path = g_build_filename (dirs[k], name, NULL);
+            g_remove (path);
+          }
+        g_rmdir (dirs[k]);
+      }
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -322,6 +557,7 @@ main (int   argc,
 
   g_test_add_func ("/bulletin/archive-search/results", test_results);
   g_test_add_func ("/bulletin/archive-search/rows-as-scrolled", test_rows_as_scrolled);
+  g_test_add_func ("/bulletin/archive-search/filters", test_filters);
   g_test_add_data_func ("/bulletin/archive-search/unreadable", GINT_TO_POINTER (FAULT_UNREADABLE), test_fault);
   g_test_add_data_func ("/bulletin/archive-search/full-disk", GINT_TO_POINTER (FAULT_FULL_DISK), test_fault);
 

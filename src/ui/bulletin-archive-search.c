@@ -32,6 +32,12 @@ struct _BulletinArchiveSearch
   GtkLabel            *summary;
   GtkListBox          *list;
   GtkScrolledWindow   *scroller;
+  GtkDropDown         *date_preset;
+  GtkEditable         *date_from;
+  GtkEditable         *date_to;
+  GtkCheckButton      *this_issue;
+  GtkEditable         *section;
+  GtkDropDown         *order;
 
   BulletinSearchIndex *index;
   GCancellable        *query_cancellable;
@@ -42,6 +48,17 @@ struct _BulletinArchiveSearch
   BulletinSearchResults *listed;       /* the results the list shows, or NULL */
   guint                n_listed;       /* of them, those with a row */
   gboolean             widen;
+  char                *current_issue;  /* the issue open in the reader, or NULL */
+  char                *from;           /* the date range in force, or NULL */
+  char                *to;
+};
+
+/* the date presets, as in the drop-down */
+enum {
+  DATE_ANY,
+  DATE_THIS_YEAR,
+  DATE_TWELVE_MONTHS,
+  DATE_CUSTOM,
 };
 
 G_DEFINE_FINAL_TYPE (BulletinArchiveSearch, bulletin_archive_search, ADW_TYPE_BIN)
@@ -189,6 +206,88 @@ scrolled (BulletinArchiveSearch *self,
     append_rows (self, ROWS_PER_BATCH);
 }
 
+/* A date typed as YYYY-MM-DD, or NULL (empty, or not a date: then the
+ * entry says so) */
+static char *
+typed_date (GtkEditable *entry)
+{
+  const char *text = gtk_editable_get_text (entry);
+  guint y, m, d;
+  char end;
+
+  gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+  if (text[0] == 0)
+    return NULL;
+  if (strlen (text) == 10 && sscanf (text, "%4u-%2u-%2u%c", &y, &m, &d, &end) == 3 &&
+      g_date_valid_dmy (d, m, y))
+    return g_strdup (text);
+  gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+  return NULL;
+}
+
+/* Reads the date range from the filters into self->from and self->to */
+static void
+update_dates (BulletinArchiveSearch *self)
+{
+  guint preset = gtk_drop_down_get_selected (self->date_preset);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  g_clear_pointer (&self->from, g_free);
+  g_clear_pointer (&self->to, g_free);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->date_from), preset == DATE_CUSTOM);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->date_to), preset == DATE_CUSTOM);
+  switch (preset)
+    {
+    case DATE_THIS_YEAR:
+      self->from = g_date_time_format (now, "%Y-01-01");
+      self->to = g_date_time_format (now, "%Y-12-31");
+      break;
+    case DATE_TWELVE_MONTHS:
+      {
+        g_autoptr(GDateTime) year_ago = g_date_time_add_years (now, -1);
+        g_autoptr(GDateTime) start = g_date_time_add_days (year_ago, 1);
+
+        self->from = g_date_time_format (start, "%Y-%m-%d");
+        self->to = g_date_time_format (now, "%Y-%m-%d");
+      }
+      break;
+    case DATE_CUSTOM:
+      self->from = typed_date (self->date_from);
+      self->to = typed_date (self->date_to);
+      break;
+    default:
+      break;
+    }
+}
+
+/* The filters set in the popover; its strings belong to @self and to the
+ * widgets, for as long as they do not change */
+static BulletinSearchFilter
+current_filter (BulletinArchiveSearch *self)
+{
+  const char *section = gtk_editable_get_text (self->section);
+  BulletinSearchFilter filter = {
+    .date_from = self->from,
+    .date_to = self->to,
+    .issue = self->current_issue != NULL && gtk_check_button_get_active (self->this_issue) ? self->current_issue : NULL,
+    .section = section[0] != 0 ? section : NULL,
+  };
+
+  switch (gtk_drop_down_get_selected (self->order))
+    {
+    case 1:
+      filter.order = BULLETIN_SEARCH_ORDER_OLDEST;
+      break;
+    case 2:
+      filter.order = BULLETIN_SEARCH_ORDER_HITS;
+      break;
+    default:
+      filter.order = BULLETIN_SEARCH_ORDER_NEWEST;
+      break;
+    }
+  return filter;
+}
+
 /* Shows @results (and takes them) */
 static void
 show_results (BulletinArchiveSearch *self,
@@ -204,20 +303,39 @@ show_results (BulletinArchiveSearch *self,
   append_rows (self, ROWS_PER_BATCH);
 
   if (results->results->len == 0)
-    summary = g_strdup (results->complete ? _("No results") : _("Searching…"));
-  else if (results->complete)
+    summary = g_strdup (results->complete && !results->partial ? _("No results") :
+                        results->complete ? _("No results yet; the archive is still being indexed") : _("Searching…"));
+  else if (results->complete && !results->partial)
     summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hit in %u article", "%u hits in %u articles",
                                             results->n_hits),
                                results->n_hits, results->results->len);
+  else if (results->complete)
+    /* Translators: the index is still being built: more may be found */
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hit in %u article so far; the counts are still growing",
+                                            "%u hits in %u articles so far; the counts are still growing",
+                                            results->n_hits),
+                               results->n_hits, results->results->len);
   else
-    summary = g_strdup_printf (_("Newest %u hits; counting the rest…"), results->n_hits);
+    summary = g_strdup_printf (_("First %u hits; counting the rest…"), results->n_hits);
   if (results->results->len > shown)
     {
-      g_autofree char *more = g_strdup_printf (_("%s (the newest %u articles are listed)"), summary, shown);
+      g_autofree char *more = g_strdup_printf (_("%s (the first %u articles are listed)"), summary, shown);
 
       g_free (summary);
       summary = g_steal_pointer (&more);
     }
+  {
+    BulletinSearchFilter filter = current_filter (self);
+
+    if (!bulletin_search_filter_is_empty (&filter))
+      {
+        /* Translators: the summary of the results, when filters are set */
+        g_autofree char *filtered = g_strdup_printf (_("%s · filtered"), summary);
+
+        g_free (summary);
+        summary = g_steal_pointer (&filtered);
+      }
+  }
   gtk_label_set_text (self->summary, summary);
 
   show_notice (self, results);
@@ -267,14 +385,20 @@ first_screen_done (GObject      *object,
   complete = results->complete;
   show_results (self, results);
   if (!complete)
-    bulletin_search_index_query_async (self->index, gtk_editable_get_text (GTK_EDITABLE (self->entry)), 0,
-                                       BULLETIN_ARCHIVE_SEARCH_MAX_ROWS, self->query_cancellable, complete_done, g_object_ref (self));
+    {
+      BulletinSearchFilter filter = current_filter (self);
+
+      bulletin_search_index_query_filtered_async (self->index, gtk_editable_get_text (GTK_EDITABLE (self->entry)),
+                                                  &filter, 0, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS,
+                                                  self->query_cancellable, complete_done, g_object_ref (self));
+    }
 }
 
 static void
 run_query (BulletinArchiveSearch *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
+  BulletinSearchFilter filter;
 
   g_cancellable_cancel (self->query_cancellable);
   g_clear_object (&self->query_cancellable);
@@ -287,9 +411,18 @@ run_query (BulletinArchiveSearch *self)
       return;
     }
   self->query_cancellable = g_cancellable_new ();
-  bulletin_search_index_query_async (self->index, text, FIRST_SCREEN_HITS, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS,
-                                     self->query_cancellable,
-                                     first_screen_done, g_object_ref (self));
+  filter = current_filter (self);
+  bulletin_search_index_query_filtered_async (self->index, text, &filter, FIRST_SCREEN_HITS,
+                                              BULLETIN_ARCHIVE_SEARCH_MAX_ROWS, self->query_cancellable,
+                                              first_screen_done, g_object_ref (self));
+}
+
+/* A filter changed: the query again */
+static void
+filters_changed (BulletinArchiveSearch *self)
+{
+  update_dates (self);
+  run_query (self);
 }
 
 static gboolean
@@ -376,6 +509,9 @@ bulletin_archive_search_dispose (GObject *object)
   g_clear_object (&self->index);
   g_clear_pointer (&self->index_problem, g_free);
   g_clear_pointer (&self->listed, bulletin_search_results_free);
+  g_clear_pointer (&self->current_issue, g_free);
+  g_clear_pointer (&self->from, g_free);
+  g_clear_pointer (&self->to, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_ARCHIVE_SEARCH);
 
   G_OBJECT_CLASS (bulletin_archive_search_parent_class)->dispose (object);
@@ -426,6 +562,13 @@ bulletin_archive_search_class_init (BulletinArchiveSearchClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, summary);
   gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, list);
   gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, scroller);
+  gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, date_preset);
+  gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, date_from);
+  gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, date_to);
+  gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, this_issue);
+  gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, section);
+  gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, order);
+  gtk_widget_class_bind_template_child_full (widget_class, "filter_button", FALSE, 0);
   /* the query syntax help: static, for tests to find */
   gtk_widget_class_bind_template_child_full (widget_class, "syntax_button", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "syntax_label", FALSE, 0);
@@ -457,6 +600,12 @@ bulletin_archive_search_init (BulletinArchiveSearch *self)
   g_signal_connect_swapped (self->entry, "search-changed", G_CALLBACK (run_query), self);
   g_signal_connect_swapped (self->entry, "stop-search", G_CALLBACK (entry_stopped), self);
   g_signal_connect_swapped (self->list, "row-activated", G_CALLBACK (row_activated), self);
+  g_signal_connect_swapped (self->date_preset, "notify::selected", G_CALLBACK (filters_changed), self);
+  g_signal_connect_swapped (self->date_from, "changed", G_CALLBACK (filters_changed), self);
+  g_signal_connect_swapped (self->date_to, "changed", G_CALLBACK (filters_changed), self);
+  g_signal_connect_swapped (self->this_issue, "toggled", G_CALLBACK (filters_changed), self);
+  g_signal_connect_swapped (self->section, "changed", G_CALLBACK (filters_changed), self);
+  g_signal_connect_swapped (self->order, "notify::selected", G_CALLBACK (filters_changed), self);
 
   /* Down moves from the entry into the results (bulletin-accels.c) */
   gtk_widget_add_controller (GTK_WIDGET (self->entry), bulletin_accels_new_controller ("archive-search."));
@@ -594,4 +743,26 @@ bulletin_archive_search_get_query (BulletinArchiveSearch *self)
 {
   g_return_val_if_fail (BULLETIN_IS_ARCHIVE_SEARCH (self), NULL);
   return gtk_editable_get_text (GTK_EDITABLE (self->entry));
+}
+
+/**
+ * bulletin_archive_search_set_current_issue:
+ * @issue: (nullable): the id of the issue open in the reader, or its path
+ *   relative to the archive; NULL when none is
+ *
+ * The issue "This issue only" keeps.
+ */
+void
+bulletin_archive_search_set_current_issue (BulletinArchiveSearch *self,
+                                           const char            *issue)
+{
+  g_return_if_fail (BULLETIN_IS_ARCHIVE_SEARCH (self));
+
+  if (g_strcmp0 (issue, self->current_issue) == 0)
+    return;
+  g_free (self->current_issue);
+  self->current_issue = g_strdup (issue);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->this_issue), issue != NULL);
+  if (gtk_check_button_get_active (self->this_issue))
+    run_query (self);
 }

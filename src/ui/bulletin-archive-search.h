@@ -28,5 +28,7 @@ GtkListBox            *bulletin_archive_search_get_list  (BulletinArchiveSearch 
 const char            *bulletin_archive_search_get_summary (BulletinArchiveSearch *self);
 const char            *bulletin_archive_search_get_query   (BulletinArchiveSearch *self);
 const char            *bulletin_archive_search_get_notice (BulletinArchiveSearch *self);
+void                   bulletin_archive_search_set_current_issue (BulletinArchiveSearch *self,
+                                                          const char            *issue);
 
 G_END_DECLS

@@ -821,6 +821,18 @@ remember_shown (BulletinWindow  *self,
   g_set_object (&self->shown_issue, issue);
   /* the reader says which issue the article belongs to */
   bulletin_reader_view_set_issue (self->reader, issue);
+  /* the archive search's "This issue only": the issue's file in the
+   * archive (two issues that print the same articles have one id) */
+  if (self->archive_search != NULL)
+    {
+      GFile *root = self->library != NULL ? bulletin_library_get_location (self->library) : NULL;
+      GFile *file = issue != NULL ? bulletin_issue_get_file (issue) : NULL;
+      g_autofree char *relative = root != NULL && file != NULL ? g_file_get_relative_path (root, file) : NULL;
+
+      bulletin_archive_search_set_current_issue (self->archive_search,
+                                                 relative != NULL ? relative :
+                                                 issue != NULL ? bulletin_issue_get_id (issue) : NULL);
+    }
   g_clear_pointer (&self->shown_issue_name, g_free);
   g_clear_pointer (&self->shown_article_id, g_free);
   self->shown_article_index = 0;
