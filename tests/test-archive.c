@@ -1026,6 +1026,18 @@ test_single_file (Fixture       *f,
     g_assert_false (scan (bad, NULL, &error));
     g_assert_error (error, BULLETIN_ARCHIVE_ERROR, BULLETIN_ARCHIVE_ERROR_NOT_AN_ARCHIVE);
     g_assert_nonnull (strstr (error->message, "a.png"));
+    /* the message names every extension of the table of formats */
+    {
+      guint n_formats = 0;
+      const BulletinFormat *formats = bulletin_formats_get (&n_formats);
+
+      for (guint i = 0; i < n_formats; i++)
+        for (guint j = 0; formats[i].extensions != NULL && formats[i].extensions[j] != NULL; j++)
+          {
+            g_autofree char *ext = g_strdup_printf (".%s", formats[i].extensions[j]);
+            g_assert_nonnull (strstr (error->message, ext));
+          }
+    }
     g_clear_error (&error);
   }
 
