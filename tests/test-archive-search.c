@@ -547,6 +547,81 @@ test_filters (void)
   }
 }
 
+
+/* While the index is being built, the counts are those found so far and
+ * the summary says they are still growing; once it is built, they are
+ * exact.  Three batches of issues, with a pause after each
+ * (BULLETIN_TEST_INDEX_PAUSE_MS). */
+static gboolean
+is_growing (gpointer data)
+{
+  BulletinArchiveSearch *search = data;
+
+  return bulletin_search_index_get_building (bulletin_archive_search_get_index (search)) &&
+         strstr (bulletin_archive_search_get_summary (search), "so far; the counts are still growing") != NULL;
+}
+
+static gboolean
+has_all_70 (gpointer data)
+{
+  BulletinArchiveSearch *search = data;
+
+  return !bulletin_search_index_get_building (bulletin_archive_search_get_index (search)) &&
+         strcmp (bulletin_archive_search_get_summary (search), "70 hits in 70 articles") == 0;
+}
+
+static void
+test_counts_growing (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bulletin-archive-search-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "index.sqlite", NULL);
+  g_autoptr(GFile) root = NULL;
+  BulletinArchiveSearch *search;
+  GtkWidget *window;
+  guint found = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 70; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("2021-%02u-%02u-%u.txt", 1 + i % 12, 1 + i % 28, i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_file_set_contents (path, "社区防控\n\n做好疫情防控工作。\n", -1, &error);
+      g_assert_no_error (error);
+    }
+  root = g_file_new_for_path (dir);
+  g_setenv ("BULLETIN_TEST_INDEX_PAUSE_MS", "1500", TRUE);
+
+  search = bulletin_archive_search_new ();
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (search));
+  bulletin_archive_search_set_root (search, root, db);
+  bulletin_archive_search_set_query (search, "疫情");
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_until (is_growing, search);
+  g_test_message ("while indexing: %s", bulletin_archive_search_get_summary (search));
+  g_assert_cmpint (sscanf (bulletin_archive_search_get_summary (search), "%u hits", &found), ==, 1);
+  g_assert_cmpuint (found, >=, 32);
+  g_assert_cmpuint (found, <, 70);
+  iterate_until (has_all_70, search);
+  g_unsetenv ("BULLETIN_TEST_INDEX_PAUSE_MS");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  bulletin_test_iterate (50);
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_remove (path);
+      }
+  }
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -558,6 +633,7 @@ main (int   argc,
   g_test_add_func ("/bulletin/archive-search/results", test_results);
   g_test_add_func ("/bulletin/archive-search/rows-as-scrolled", test_rows_as_scrolled);
   g_test_add_func ("/bulletin/archive-search/filters", test_filters);
+  g_test_add_func ("/bulletin/archive-search/counts-growing", test_counts_growing);
   g_test_add_data_func ("/bulletin/archive-search/unreadable", GINT_TO_POINTER (FAULT_UNREADABLE), test_fault);
   g_test_add_data_func ("/bulletin/archive-search/full-disk", GINT_TO_POINTER (FAULT_FULL_DISK), test_fault);
 

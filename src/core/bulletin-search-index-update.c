@@ -835,6 +835,9 @@ update_db (BulletinSearchIndex  *self,
       rc = index_batch (self, &w, &pl, todo, start, n, cancellable, error);
       if (rc == SQLITE_OK)
         report_progress (progress, start + n, todo->len);
+      /* tests: time to search a partly built index */
+      if (rc == SQLITE_OK && start + n < todo->len && g_getenv ("BULLETIN_TEST_INDEX_PAUSE_MS") != NULL)
+        g_usleep (g_ascii_strtoull (g_getenv ("BULLETIN_TEST_INDEX_PAUSE_MS"), NULL, 10) * 1000);
     }
   if (rc != SQLITE_OK)
     goto out;
