@@ -289,6 +289,25 @@ current_filter (BulletinArchiveSearch *self)
   return filter;
 }
 
+/* Whether @a and @b list the same articles with the same hits */
+static gboolean
+same_results (BulletinSearchResults *a,
+              BulletinSearchResults *b)
+{
+  if (a == NULL || b == NULL || a->results->len != b->results->len || a->n_hits != b->n_hits)
+    return FALSE;
+  for (guint i = 0; i < a->results->len; i++)
+    {
+      BulletinSearchResult *x = g_ptr_array_index (a->results, i);
+      BulletinSearchResult *y = g_ptr_array_index (b->results, i);
+
+      if (x->n_hits != y->n_hits || g_strcmp0 (x->article_id, y->article_id) != 0 ||
+          g_strcmp0 (x->issue_path, y->issue_path) != 0 || g_strcmp0 (x->snippet, y->snippet) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Shows @results (and takes them) */
 static void
 show_results (BulletinArchiveSearch *self,
@@ -298,10 +317,21 @@ show_results (BulletinArchiveSearch *self,
   g_autofree char *summary = NULL;
   guint shown = MIN (results->results->len, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS);
 
-  clear_list (self);
-  self->widen = g_settings_get_boolean (settings, "reading-full-width-punctuation");
-  self->listed = results;
-  append_rows (self, ROWS_PER_BATCH);
+  if (same_results (self->listed, results) &&
+      self->widen == g_settings_get_boolean (settings, "reading-full-width-punctuation"))
+    {
+      /* the same again (the query runs again as indexing ends): the rows
+       * and the scrolled position stay */
+      g_clear_pointer (&self->listed, bulletin_search_results_free);
+      self->listed = results;
+    }
+  else
+    {
+      clear_list (self);
+      self->widen = g_settings_get_boolean (settings, "reading-full-width-punctuation");
+      self->listed = results;
+      append_rows (self, ROWS_PER_BATCH);
+    }
 
   if (results->results->len == 0)
     summary = g_strdup (results->complete && !results->partial ? _("No results") :
