@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "bulletin-archive.h"
+#include "bulletin-archive-cache.h"
+#include "bulletin-formats.h"
 #include "bulletin-search-index.h"
 #include "bulletin-date.h"
 #include "bulletin-text-import.h"
@@ -704,6 +706,166 @@ test_cache (Fixture       *f,
   }
 }
 
+/* The listing cache names an entry's kind by its format's name from the
+ * table, never by the number of BulletinIssueKind, so that a format added
+ * to the table needs no number kept stable on disk. */
+static void
+test_cache_format_names (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->path, "names.cache", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) kinds = g_ptr_array_new ();
+  const BulletinFormat *formats;
+  guint n_formats = 0;
+  BulletinIssueKind kind;
+
+  formats = bulletin_formats_get (&n_formats);
+  g_assert_cmpuint (n_formats, >=, 4);
+
+  /* every format's name, the folder format's too, finds its kind */
+  for (guint i = 0; i < n_formats; i++)
+    {
+      g_assert_true (bulletin_format_kind_for_format_name (formats[i].name, &kind));
+      g_assert_cmpint (kind, ==, formats[i].kind);
+      g_assert_nonnull (bulletin_format_kind_name (formats[i].kind));
+    }
+  g_assert_true (bulletin_format_kind_for_folder (&kind));
+  g_assert_true (bulletin_format_kind_for_format_name ("ninjs-folder", &kind));
+  g_assert_true (bulletin_format_kind_is_folder (kind));
+  g_assert_false (bulletin_format_kind_for_format_name ("0", &kind));
+  g_assert_false (bulletin_format_kind_for_format_name ("", &kind));
+
+  /* each kind round-trips through a saved cache, stored by name */
+  {
+    g_autoptr(BulletinArchiveCache) cache = bulletin_archive_cache_load (path, "file:///names");
+
+    for (guint i = 0; i < n_formats; i++)
+      {
+        BulletinCacheEntry *entry = g_new0 (BulletinCacheEntry, 1);
+
+        entry->kind = formats[i].kind;
+        entry->size = 100 + i;
+        entry->mtime = 1000 + i;
+        entry->title = g_strdup (formats[i].name);
+        bulletin_archive_cache_store (cache, formats[i].name, entry);
+      }
+    {
+      BulletinCacheEntry *entry = g_new0 (BulletinCacheEntry, 1);
+
+      g_assert_true (bulletin_format_kind_for_folder (&entry->kind));
+      entry->extra = g_strdup ("-");
+      bulletin_archive_cache_store (cache, "folder", entry);
+    }
+    g_assert_true (bulletin_archive_cache_save (cache, NULL));
+  }
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "bulletin-reader archive cache 4\t"));
+  g_assert_nonnull (strstr (text, "\nfolder\tninjs-folder\t"));
+  g_assert_nonnull (strstr (text, "\nninjs\tninjs\t"));
+  g_assert_nonnull (strstr (text, "\ntext\ttext\t"));
+  /* the two XML formats share a kind, which the first of them names */
+  g_assert_nonnull (strstr (text, "\nnewsml-g2\tnewsml-g2\t"));
+  g_assert_nonnull (strstr (text, "\nnewsml1\tnewsml-g2\t"));
+  {
+    g_autoptr(BulletinArchiveCache) cache = bulletin_archive_cache_load (path, "file:///names");
+    const BulletinCacheEntry *hit;
+
+    g_assert_false (bulletin_archive_cache_is_dirty (cache));
+    for (guint i = 0; i < n_formats; i++)
+      {
+        hit = bulletin_archive_cache_lookup (cache, formats[i].name, formats[i].kind,
+                                             100 + i, 1000 + i, NULL);
+        g_assert_nonnull (hit);
+        g_assert_cmpstr (hit->title, ==, formats[i].name);
+      }
+    g_assert_true (bulletin_format_kind_for_folder (&kind));
+    g_assert_nonnull (bulletin_archive_cache_lookup (cache, "folder", kind, 0, 0, "-"));
+    /* not under another kind */
+    g_assert_true (bulletin_format_kind_for_format_name ("text", &kind));
+    g_assert_null (bulletin_archive_cache_lookup (cache, "folder", kind, 0, 0, "-"));
+  }
+
+  /* any format's name reads back; an unknown name (or an old number) is
+   * no entry, and the cache is written again */
+  g_clear_pointer (&text, g_free);
+  text = g_strdup ("bulletin-reader archive cache 4\tfile:///names\n"
+                   "a.xml\tnewsml1\t5\t6\t\tT\t\t\t\t0\t\t0\n"
+                   "b.xml\t3\t5\t6\t\tT\t\t\t\t0\t\t0\n"
+                   "c.doc\tword\t5\t6\t\tT\t\t\t\t0\t\t0\n");
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  {
+    g_autoptr(BulletinArchiveCache) cache = bulletin_archive_cache_load (path, "file:///names");
+
+    g_assert_true (bulletin_format_kind_for_format_name ("newsml-g2", &kind));
+    g_assert_nonnull (bulletin_archive_cache_lookup (cache, "a.xml", kind, 5, 6, NULL));
+    g_assert_null (bulletin_archive_cache_lookup (cache, "b.xml", kind, 5, 6, NULL));
+    g_assert_true (bulletin_archive_cache_is_dirty (cache));
+  }
+  g_unlink (path);
+}
+
+/* A cache of the version before the names (kinds as numbers) is not
+ * misread: the archive reads every entry again and writes the cache anew. */
+static void
+test_cache_old_version (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *one = ninjs_item ("urn:o:1", "第一篇", "2021-01-01", "内容一。");
+  g_autofree char *cache = bulletin_archive_dup_cache_path (f->dir);
+  g_autofree char *text = NULL;
+  guint from_cache, read;
+
+  write_file (f, "one.json", one);
+  write_file (f, "folder/a.json", one);
+  write_file (f, "notes.txt", "备忘\n");
+  {
+    g_autoptr(BulletinArchive) archive = open_archive (f);
+
+    bulletin_archive_get_scan_stats (archive, &from_cache, &read);
+    g_assert_cmpuint (read, ==, 3);
+  }
+  g_assert_true (g_file_get_contents (cache, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "bulletin-reader archive cache 4\t"));
+  {
+    /* as version 3 wrote it: the same lines, the kinds as numbers */
+    g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+    g_autoptr(GString) old = g_string_new (NULL);
+
+    g_string_append (old, "bulletin-reader archive cache 3");
+    g_string_append (old, lines[0] + strlen ("bulletin-reader archive cache 4"));
+    g_string_append_c (old, '\n');
+    for (guint i = 1; lines[i] != NULL && *lines[i] != 0; i++)
+      {
+        g_auto(GStrv) fields = g_strsplit (lines[i], "\t", 3);
+        BulletinIssueKind kind;
+
+        g_assert_true (bulletin_format_kind_for_format_name (fields[1], &kind));
+        g_string_append_printf (old, "%s\t%d\t%s\n", fields[0], (int)kind, fields[2]);
+      }
+    g_assert_true (g_file_set_contents (cache, old->str, -1, NULL));
+  }
+  {
+    g_autoptr(BulletinArchive) archive = open_archive (f);
+
+    bulletin_archive_get_scan_stats (archive, &from_cache, &read);
+    g_assert_cmpuint (from_cache, ==, 0);
+    g_assert_cmpuint (read, ==, 3);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (archive)), ==, 3);
+  }
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (cache, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "bulletin-reader archive cache 4\t"));
+  g_assert_nonnull (strstr (text, "\tninjs-folder\t"));
+  {
+    g_autoptr(BulletinArchive) archive = open_archive (f);
+
+    bulletin_archive_get_scan_stats (archive, &from_cache, &read);
+    g_assert_cmpuint (from_cache, ==, 3);
+    g_assert_cmpuint (read, ==, 0);
+  }
+}
+
 static void
 cancel_on_first (GListModel   *model,
                  guint         position,
@@ -864,6 +1026,18 @@ test_single_file (Fixture       *f,
     g_assert_false (scan (bad, NULL, &error));
     g_assert_error (error, BULLETIN_ARCHIVE_ERROR, BULLETIN_ARCHIVE_ERROR_NOT_AN_ARCHIVE);
     g_assert_nonnull (strstr (error->message, "a.png"));
+    /* the message names every extension of the table of formats */
+    {
+      guint n_formats = 0;
+      const BulletinFormat *formats = bulletin_formats_get (&n_formats);
+
+      for (guint i = 0; i < n_formats; i++)
+        for (guint j = 0; formats[i].extensions != NULL && formats[i].extensions[j] != NULL; j++)
+          {
+            g_autofree char *ext = g_strdup_printf (".%s", formats[i].extensions[j]);
+            g_assert_nonnull (strstr (error->message, ext));
+          }
+    }
     g_clear_error (&error);
   }
 
@@ -1363,6 +1537,8 @@ main (int   argc,
   ADD ("order", test_order);
   ADD ("batches", test_batches);
   ADD ("cache", test_cache);
+  ADD ("cache-format-names", test_cache_format_names);
+  ADD ("cache-old-version", test_cache_old_version);
   ADD ("cancel", test_cancel);
   ADD ("images", test_images);
   ADD ("single-file", test_single_file);

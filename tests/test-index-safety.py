@@ -12,7 +12,8 @@ Every case compares what the index answers with a scan of the files
                again (chmod 000; as root, which permissions do not stop,
                the BULLETIN_TEST_UNREADABLE hook);
   full-disk    the index on a small tmpfs (root only, else SKIP);
-  damage       random bytes written into the index's pages;
+  damage       random bytes written into the index's pages; a row's page
+               or section changed (which SQLite's checks cannot see);
   read-only    a read-only cache folder, as the user nobody (root only);
   json-utf8    file names that are not UTF-8 in --search's JSON.
 
@@ -24,6 +25,7 @@ import json
 import os
 import random
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -316,6 +318,34 @@ def test_damage(tmp):
     ok(wrong_after == 0, "damaged pages are found and rebuilt", "%d/%d wrong after" % (wrong_after, trials))
 
 
+def test_damage_filters(tmp):
+    """A row's page or section changed behind the index's back (a valid
+    row, so SQLite's own checks pass) is found by the row checksum when
+    the index is verified, and the index is built again."""
+    root = os.path.join(tmp, "archive")
+    db = os.path.join(tmp, "cache", "index.sqlite")
+    os.makedirs(root)
+    make_archive(root, 0, 6)
+    for column in ("page", "section"):
+        remove_index(db)
+        run([WORKER, "update", root, db])
+        con = sqlite3.connect(db)
+        rowid, value = con.execute("SELECT id, %s FROM docs ORDER BY id LIMIT 1" % column).fetchone()
+        con.execute("UPDATE docs SET %s = ? WHERE id = ?" % column, ("damaged", rowid))
+        con.commit()
+        con.close()
+        # the index file changed since the last clean close: the next
+        # update verifies it
+        p = run([WORKER, "update", root, db], check=False)
+        err = p.stderr.decode(errors="replace")
+        con = sqlite3.connect(db)
+        rows = con.execute("SELECT %s FROM docs WHERE %s = 'damaged'" % (column, column)).fetchall()
+        con.close()
+        diag("%s damaged: exit %d, %s" % (column, p.returncode, err.strip() or "no message"))
+        ok("checksum" in err and not rows, "damaged %s: found by the row checksum, index rebuilt" % column)
+
+
+
 # read-only cache folder -------------------------------------------------
 
 def test_read_only(tmp):
@@ -384,7 +414,8 @@ def test_json_utf8(tmp):
 
 
 def main():
-    cases = [test_concurrent, test_read_errors, test_full_disk, test_damage, test_read_only, test_json_utf8]
+    cases = [test_concurrent, test_read_errors, test_full_disk, test_damage, test_damage_filters, test_read_only,
+             test_json_utf8]
     only = os.environ.get("INDEX_SAFETY_ONLY")
     for case in cases:
         if only and only not in case.__name__:

@@ -712,6 +712,26 @@ test_single_file (void)
   g_assert_cmpstr (((BulletinSearchResult *)g_ptr_array_index (indexed->results, 0))->issue_path, ==,
                    "2024-04-01.txt");
 
+  /* a file of no format: the message names the table's extensions, as
+   * the archive's does */
+  {
+    g_autofree char *png = g_build_filename (dir, "a.png", NULL);
+    g_autoptr(GFile) png_file = g_file_new_for_path (png);
+    g_autoptr(BulletinSearchResults) none = NULL;
+
+    g_file_set_contents (png, "x", -1, &error);
+    g_assert_no_error (error);
+    none = bulletin_search_scan_archive (png_file, "菜单", NULL, &error);
+    g_assert_null (none);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+    g_assert_nonnull (strstr (error->message, "a.png"));
+    g_assert_nonnull (strstr (error->message, ".json"));
+    g_assert_nonnull (strstr (error->message, ".txt"));
+    g_assert_nonnull (strstr (error->message, ".xml"));
+    g_clear_error (&error);
+    g_unlink (png);
+  }
+
   g_clear_object (&index);
   g_unlink (db);
   g_unlink (path);

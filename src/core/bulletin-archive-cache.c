@@ -6,9 +6,13 @@
 #include <string.h>
 
 #include "bulletin-archive-cache.h"
+#include "bulletin-formats.h"
 
-/* Bump when the meaning of a field changes: older caches are then ignored. */
-#define CACHE_VERSION 3  /* 2: article counts as the reader makes them; 3: plain-text titles from the masthead */
+/* Bump when the meaning of a field changes: older caches are then ignored.
+ * 2: article counts as the reader makes them; 3: plain-text titles from the
+ * masthead; 4: the kind as its format's name from the table of formats
+ * ("ninjs", "ninjs-folder"), not as the number of BulletinIssueKind */
+#define CACHE_VERSION 4
 
 struct _BulletinArchiveCache
 {
@@ -208,7 +212,15 @@ bulletin_archive_cache_load (const char *path,
         }
 
       entry = g_new0 (BulletinCacheEntry, 1);
-      entry->kind = (BulletinIssueKind)g_ascii_strtoull (fields[F_KIND], NULL, 10);
+      /* a format this build does not know (a newer build wrote it): the
+       * entry is read again */
+      if (!bulletin_format_kind_for_format_name (fields[F_KIND], &entry->kind))
+        {
+          bulletin_cache_entry_free (entry);
+          cache->dirty = TRUE;
+          line = nl + 1;
+          continue;
+        }
       entry->size = g_ascii_strtoull (fields[F_SIZE], NULL, 10);
       entry->mtime = g_ascii_strtoll (fields[F_MTIME], NULL, 10);
       entry->extra = dup_unescaped (fields[F_EXTRA]);
@@ -322,9 +334,13 @@ bulletin_archive_cache_save (BulletinArchiveCache  *cache,
       const char *name = g_ptr_array_index (names, i);
       BulletinCacheEntry *entry = g_hash_table_lookup (cache->entries, name);
 
+      const char *kind = bulletin_format_kind_name (entry->kind);
+
+      if (kind == NULL)
+        continue;
       append_escaped (out, name);
-      g_string_append_printf (out, "\t%d\t%" G_GUINT64_FORMAT "\t%" G_GINT64_FORMAT "\t",
-                              (int)entry->kind, entry->size, entry->mtime);
+      g_string_append_printf (out, "\t%s\t%" G_GUINT64_FORMAT "\t%" G_GINT64_FORMAT "\t",
+                              kind, entry->size, entry->mtime);
       append_escaped (out, entry->extra);
       g_string_append_c (out, '\t');
       append_escaped (out, entry->title);

@@ -406,9 +406,10 @@ scan_single_file (ScanState     *state,
   if (!bulletin_issue_kind_for_file (location, type, &kind))
     {
       g_autofree char *name = g_file_get_parse_name (location);
+      g_autofree char *message = bulletin_format_dup_not_an_issue (name);
 
-      g_set_error (error, BULLETIN_ARCHIVE_ERROR, BULLETIN_ARCHIVE_ERROR_NOT_AN_ARCHIVE,
-                   _("%s is neither a folder nor a ninjs (.json), text (.txt) or NewsML (.xml) file"), name);
+      g_set_error_literal (error, BULLETIN_ARCHIVE_ERROR, BULLETIN_ARCHIVE_ERROR_NOT_AN_ARCHIVE,
+                           message);
       return FALSE;
     }
 

@@ -16,9 +16,10 @@
 
 /*
  * The formats of issue files, in one table: adding a format is a reader
- * and a row here (see docs/architecture.md).  The issue kind is what the archive
- * cache stores; formats that share an extension (NewsML-G2 and NewsML 1,
- * both .xml) share a kind and are told apart by their first bytes.  The
+ * and a row here (see docs/architecture.md).  Formats that share an
+ * extension (NewsML-G2 and NewsML 1, both .xml) share an issue kind and are
+ * told apart by their first bytes; the archive cache stores a kind by the
+ * name of its first format here, never by its number.  The
  * scanner, the issue and the search index know no format by name: they
  * detect, parse and skim through the functions below.
  */
@@ -169,6 +170,93 @@ first_of_kind (BulletinIssueKind kind)
     if (formats[i].kind == kind)
       return &formats[i];
   return NULL;
+}
+
+/**
+ * bulletin_format_kind_name:
+ *
+ * The stable name of @kind, for what is stored on disk (the listing
+ * cache): the name of its first format in the table.
+ *
+ * Returns: (transfer none) (nullable): the name, NULL for no format's kind
+ */
+const char *
+bulletin_format_kind_name (BulletinIssueKind kind)
+{
+  const BulletinFormat *format = first_of_kind (kind);
+
+  return format != NULL ? format->name : NULL;
+}
+
+/* The kind of the format called @name (any format's name, as
+ * bulletin_format_kind_name () gives or the table lists). */
+gboolean
+bulletin_format_kind_for_format_name (const char        *name,
+                                      BulletinIssueKind *kind)
+{
+  if (name == NULL)
+    return FALSE;
+  if (g_strcmp0 (folder_issues.name, name) == 0)
+    {
+      *kind = folder_issues.kind;
+      return TRUE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    if (strcmp (formats[i].name, name) == 0)
+      {
+        *kind = formats[i].kind;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/**
+ * bulletin_format_dup_extensions:
+ *
+ * The extensions of the table's formats, each once, as a person reads
+ * them in a message: ".json, .txt, .xml".
+ *
+ * Returns: (transfer full): the list
+ */
+char *
+bulletin_format_dup_extensions (void)
+{
+  g_autoptr(GPtrArray) seen = g_ptr_array_new ();
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    for (guint j = 0; formats[i].extensions != NULL && formats[i].extensions[j] != NULL; j++)
+      {
+        const char *ext = formats[i].extensions[j];
+
+        if (g_ptr_array_find_with_equal_func (seen, ext, g_str_equal, NULL))
+          continue;
+        g_ptr_array_add (seen, (gpointer)ext);
+        if (out->len > 0)
+          g_string_append (out, ", ");
+        g_string_append_printf (out, ".%s", ext);
+      }
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * bulletin_format_dup_not_an_issue:
+ *
+ * The message for @display_name, which is neither a folder nor a file of
+ * any format in the table: built from the table, so it names every
+ * extension there is.
+ *
+ * Returns: (transfer full): the message
+ */
+char *
+bulletin_format_dup_not_an_issue (const char *display_name)
+{
+  g_autofree char *extensions = bulletin_format_dup_extensions ();
+
+  /* Translators: the first %s is a file name, the second a list of file
+   * name extensions such as ".json, .txt, .xml" */
+  return g_strdup_printf (_("%s: not a folder or a file of a format this program reads (%s)"),
+                          display_name, extensions);
 }
 
 /* The format of a file of @kind that starts with @head. */

@@ -103,6 +103,11 @@ gboolean              bulletin_format_kind_for_name   (const char         *name,
                                                        BulletinIssueKind  *kind);
 gboolean              bulletin_format_kind_for_folder (BulletinIssueKind  *kind);
 gboolean              bulletin_format_kind_is_folder  (BulletinIssueKind   kind);
+const char           *bulletin_format_kind_name       (BulletinIssueKind   kind);
+gboolean              bulletin_format_kind_for_format_name (const char    *name,
+                                                       BulletinIssueKind  *kind);
+char                 *bulletin_format_dup_extensions  (void);
+char                 *bulletin_format_dup_not_an_issue (const char        *display_name);
 const BulletinFormat *bulletin_format_detect          (BulletinIssueKind   kind,
                                                        const char         *head,
                                                        gsize               len);

@@ -13,8 +13,12 @@ typedef enum {
   BULLETIN_ISSUE_NINJS_FOLDER,  /* a folder of ninjs files, optional issue.json */
   BULLETIN_ISSUE_TEXT_FILE,     /* a plain-text bulletin */
   BULLETIN_ISSUE_NEWSML_FILE,   /* an XML file: NewsML-G2 or NewsML 1.x (sniffed) */
-  /* the archive cache stores these numbers: add at the end; the formats
-   * behind the file kinds are in bulletin-formats.c */
+  /* kept in memory only: the listing cache stores a kind by its format's
+   * name (bulletin_format_kind_name ()), so the numbers may change.  A
+   * format with a file extension of its own adds a kind here and its row
+   * in bulletin-formats.c; formats sharing an extension share a kind.  The
+   * kinds stay an enum because the window's corrections (plain text only)
+   * and the tests name them. */
 } BulletinIssueKind;
 
 typedef enum {

@@ -140,7 +140,7 @@ static const char schema_sql[] =
   "CREATE TABLE docs (id INTEGER PRIMARY KEY, issue INTEGER NOT NULL,"
   "  article_index INTEGER, article_id TEXT, headline TEXT,"
   "  segs BLOB, text_len INTEGER, text BLOB, sig BLOB, plain INTEGER, crc INTEGER,"
-  /* for the search's filters (7) */
+  /* for the search's filters (7); in the row's checksum (8) */
   "  page TEXT, section TEXT);"
   "CREATE VIRTUAL TABLE fts USING fts5 (body, content='', detail=none,"
   "  columnsize=0, tokenize='bulletin');"

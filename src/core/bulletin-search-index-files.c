@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bulletin-archive-links.h"
+#include "bulletin-formats.h"
 #include "bulletin-search-index-private.h"
 
 /* issue files */
@@ -71,9 +72,9 @@ list_single_file (GFile         *root,
   if (!bulletin_issue_kind_for_file (root, g_file_info_get_file_type (info), &kind))
     {
       g_autofree char *name = g_file_get_parse_name (root);
+      g_autofree char *message = bulletin_format_dup_not_an_issue (name);
 
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("%s is neither a folder nor a ninjs (.json), text (.txt) or NewsML (.xml) file"), name);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, message);
       return NULL;
     }
   f = g_new0 (IssueFile, 1);
@@ -139,7 +140,7 @@ list_issue_files (GFile         *root,
       f->file = g_object_ref (child);
       f->path = g_strdup (g_file_info_get_name (info));
       f->kind = kind;
-      if (kind == BULLETIN_ISSUE_NINJS_FOLDER)
+      if (bulletin_format_kind_is_folder (kind))
         folder_stamp (child, cancellable, &f->size, &f->mtime);
       else
         {

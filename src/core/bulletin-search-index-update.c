@@ -290,6 +290,8 @@ writer_insert_doc (Writer          *w,
   crc_add_blob (&doc_crc, compressed, compressed_len);
   crc_add_blob (&doc_crc, sig->data, sig->len);
   crc_add_int (&doc_crc, plain);
+  crc_add_text (&doc_crc, bulletin_article_get_page (article));
+  crc_add_text (&doc_crc, bulletin_article_get_section (article));
   sqlite3_bind_int64 (w->insert_doc, 11, (gint64)doc_crc);
   bind_text_or_null (w->insert_doc, 12, bulletin_article_get_page (article));
   bind_text_or_null (w->insert_doc, 13, bulletin_article_get_section (article));

@@ -86,7 +86,7 @@ db_verify (sqlite3       *db,
     z.dictionary = g_bytes_get_data (dictionary, &z.dictionary_len);
   if (*why == NULL &&
       sqlite3_prepare_v2 (db, "SELECT id, issue, article_index, article_id, headline, segs, text_len, text, sig,"
-                              " plain, crc FROM docs", -1, &stmt, NULL) == SQLITE_OK)
+                              " plain, page, section, crc FROM docs", -1, &stmt, NULL) == SQLITE_OK)
     {
       while (*why == NULL && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
@@ -98,7 +98,7 @@ db_verify (sqlite3       *db,
           GHashTableIter iter;
           gpointer term;
 
-          if (crc_of_columns (stmt, 1, 9) != sqlite3_column_int64 (stmt, 10))
+          if (crc_of_columns (stmt, 1, 11) != sqlite3_column_int64 (stmt, 12))
             {
               *why = g_strdup ("article checksum");
               break;

@@ -7,6 +7,7 @@
 #include "bulletin-a11y.h"
 #include "bulletin-window-private.h"
 #include "bulletin-window-navigation.h"
+#include "bulletin-formats.h"
 
 #define MAX_RECENT 8
 
@@ -523,11 +524,15 @@ static GtkFileFilter *
 issue_file_filter (void)
 {
   GtkFileFilter *filter = gtk_file_filter_new ();
+  const BulletinFormat *formats;
+  guint n_formats;
 
   gtk_file_filter_set_name (filter, _("Issues (ninjs, NewsML, plain text)"));
-  gtk_file_filter_add_suffix (filter, "json");
-  gtk_file_filter_add_suffix (filter, "txt");
-  gtk_file_filter_add_suffix (filter, "xml");
+  /* every ending the table of formats reads */
+  formats = bulletin_formats_get (&n_formats);
+  for (guint i = 0; i < n_formats; i++)
+    for (guint j = 0; formats[i].extensions != NULL && formats[i].extensions[j] != NULL; j++)
+      gtk_file_filter_add_suffix (filter, formats[i].extensions[j]);
   gtk_file_filter_add_mime_type (filter, "application/json");
   gtk_file_filter_add_mime_type (filter, "text/plain");
   return filter;
