@@ -27,6 +27,7 @@
  * The tests run in order on one application and one data folder. */
 
 static GtkApplication *app;
+static char *home;          /* the data folder of this run */
 static char *data_dir;      /* tests/data: a folder archive of 5 issues */
 static char *data_uri;
 static char *single_uri;    /* one file of it, opened as an archive */
@@ -745,11 +746,146 @@ test_undo_and_editor (void)
   g_assert_cmpuint (g_list_model_get_n_items (notes), ==, n_notes);
 }
 
+
+/* --- 6 and bug 2: a long article's position, from Recent Archives ------------ */
+
+static guint
+longest_article (void)
+{
+  GListModel *issues = bulletin_library_get_issues (bulletin_window_get_library (window ()));
+  guint best = 0, best_len = 0, n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (issues); i++)
+    {
+      g_autoptr(BulletinIssue) issue = g_list_model_get_item (issues, i);
+      GListModel *articles;
+
+      g_assert_true (bulletin_issue_load (issue, NULL, NULL));
+      articles = bulletin_issue_get_articles (issue);
+      for (guint j = 0; j < g_list_model_get_n_items (articles); j++, n++)
+        {
+          g_autoptr(BulletinArticle) a = g_list_model_get_item (articles, j);
+
+          if (bulletin_article_get_source_length (a) > best_len)
+            {
+              best_len = bulletin_article_get_source_length (a);
+              best = n;
+            }
+        }
+    }
+  return best;
+}
+
+/* The reader shows some of its text: the view rests within its bounds,
+ * and its visible part starts above the end of the text. */
+static void
+assert_text_in_view (const char *when)
+{
+  BulletinReaderView *reader = bulletin_window_get_reader (window ());
+  GtkTextView *view = bulletin_reader_view_get_text_view (reader);
+  GtkAdjustment *adj = reader_vadjustment ();
+  GdkRectangle visible;
+  GtkTextIter end;
+  int end_y, end_height;
+
+  if (gtk_adjustment_get_value (adj) > gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) + 0.5)
+    g_error ("%s: the reader rests past its end: value %.0f, upper %.0f, page %.0f", when,
+             gtk_adjustment_get_value (adj), gtk_adjustment_get_upper (adj),
+             gtk_adjustment_get_page_size (adj));
+  gtk_text_view_get_visible_rect (view, &visible);
+  gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (view), &end);
+  gtk_text_view_get_line_yrange (view, &end, &end_y, &end_height);
+  if (visible.y >= end_y + end_height)
+    g_error ("%s: the reader shows nothing: its visible part starts at y %d, its text ends at %d",
+             when, visible.y, end_y + end_height);
+}
+
+static char *
+make_long_archive (void)
+{
+  static const char *sentences[] = {
+    "区供热办日前通报，辖区内二十三个小区的供暖管网检修已经全部完成。",
+    "今年的检修工作比往年提前了两周，居民反映良好。",
+    "工作人员介绍，新措施将在下个月正式实施，届时将有更多居民受益。",
+  };
+  g_autofree char *dir = g_build_filename (home, "long_archive", NULL);
+  g_autofree char *path = g_build_filename (dir, "2020-12-31.txt", NULL);
+  g_autoptr(GString) text = g_string_new ("长篇通讯：街道三十年变迁\n\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) folder = NULL;
+
+  for (guint p = 0; p < 160; p++)
+    {
+      for (guint k = 0; k < 6; k++)
+        g_string_append (text, sentences[(p + k) % G_N_ELEMENTS (sentences)]);
+      g_string_append (text, "\n\n");
+    }
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (path, text->str, -1, &error));
+  g_assert_no_error (error);
+  folder = g_file_new_for_path (dir);
+  return g_file_get_uri (folder);
+}
+
+static void
+test_restored_end (void)
+{
+  g_autofree char *long_uri = make_long_archive ();
+  g_autofree char *long_article = NULL;
+  GtkAdjustment *adj;
+  guint offset;
+
+  if (window () == NULL)
+    g_application_activate (G_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window ()), 800, 400);
+
+  /* a long article read to its end */
+  activate ("open-uri", g_variant_new_string (long_uri));
+  wait_for_archive (long_uri);
+  settle ();
+  long_article = show_nth_article (longest_article ());
+  adj = reader_vadjustment ();
+  g_assert_true (bulletin_test_wait_for (scrollable, adj, 10));
+  bulletin_reader_view_complete (bulletin_window_get_reader (window ()));
+  bulletin_test_iterate (100);
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  bulletin_test_iterate (100);
+  assert_text_in_view ("read to the end");
+  offset = top_offset ();
+  g_assert_cmpuint (offset, >, 1000);
+  bulletin_annotations_controller_save_position (controller ());
+
+  /* another archive, then back through Recent Archives (win.open-uri),
+   * twice: the second time in a narrower window.  The reader shows text
+   * all along (issue 11, bug 2) and the place read to. */
+  for (guint round = 0; round < 2; round++)
+    {
+      activate ("open-uri", g_variant_new_string (data_uri));
+      wait_for_archive (data_uri);
+      settle ();
+      g_free (show_nth_article (1));
+
+      activate ("open-uri", g_variant_new_string (long_uri));
+      wait_for_archive (long_uri);
+      wait_for_article (long_article);
+      /* while the place restored scrolls into view, and after */
+      for (guint i = 0; i < 40; i++)
+        {
+          bulletin_test_iterate (25);
+          assert_text_in_view (round == 0 ? "restored" : "restored, narrower");
+        }
+      /* the place read to, not the article's top: GtkTextView places a
+       * mark with the lines above it not laid out yet (as good as no
+       * height), and the reader scrolled to the first screen */
+      g_assert_cmpint (ABS ((int) top_offset () - (int) offset), <, 400);
+      gtk_window_set_default_size (GTK_WINDOW (window ()), 600, 400);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *home = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
@@ -787,6 +923,7 @@ main (int    argc,
   g_test_add_func ("/bulletin/ui-reading-state/position-any-path", test_position_any_path);
   g_test_add_func ("/bulletin/ui-reading-state/other-archive", test_other_archive);
   g_test_add_func ("/bulletin/ui-reading-state/undo-and-editor", test_undo_and_editor);
+  g_test_add_func ("/bulletin/ui-reading-state/restored-end", test_restored_end);
   status = g_test_run ();
   bulletin_test_remove_tree (home);
   return status;

@@ -1216,7 +1216,6 @@ static void
 scroll_pending (BulletinAnnotationsController *self)
 {
   BulletinArticle *article = current_article (self);
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
   guint ds, de;
 
   if (!self->pending_scroll || article == NULL ||
@@ -1229,18 +1228,9 @@ scroll_pending (BulletinAnnotationsController *self)
   if (self->pending_is_note)
     bulletin_reader_view_scroll_to_range (self->reader, ds, de);
   else
-    {
-      GtkTextIter iter;
-      GtkTextMark *mark;
-
-      bulletin_typography_get_iter_at_display (buffer, &iter, ds);
-      mark = gtk_text_buffer_get_mark (buffer, "bulletin-position");
-      if (mark == NULL)
-        mark = gtk_text_buffer_create_mark (buffer, "bulletin-position", &iter, TRUE);
-      else
-        gtk_text_buffer_move_mark (buffer, mark, &iter);
-      gtk_text_view_scroll_to_mark (self->text_view, mark, 0.0, TRUE, 0.0, 0.0);
-    }
+    /* (GtkTextView alone would place the line with the lines above it
+     * not laid out yet, as good as at the top of a long article) */
+    bulletin_reader_view_scroll_to_line (self->reader, ds);
 }
 
 static void

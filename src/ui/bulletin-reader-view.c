@@ -42,6 +42,7 @@ struct _BulletinReaderView
   guint                    scroll_tick_id;
   gint64                   scroll_deadline;
   int                      scroll_last_y;
+  gboolean                 scroll_to_top;  /* the mark's line first in view */
 
   /* the article's file changed or is gone: a bar offers to reload */
   gboolean                 stale;
@@ -792,7 +793,17 @@ scroll_tick (GtkWidget     *widget,
   gtk_text_buffer_get_iter_at_mark (buffer, &iter, mark);
   gtk_text_view_get_iter_location (self->text_view, &iter, &location);
   gtk_text_view_get_visible_rect (self->text_view, &visible);
-  shown = location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
+  if (self->scroll_to_top)
+    {
+      GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+
+      /* its line at the top, or the text's end in view */
+      shown = ABS (location.y - visible.y) <= 1 ||
+              (location.y >= visible.y && location.y + location.height <= visible.y + visible.height &&
+               gtk_adjustment_get_value (adj) >= gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 1);
+    }
+  else
+    shown = location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
 
   if (shown && location.y == self->scroll_last_y)
     {
@@ -801,8 +812,26 @@ scroll_tick (GtkWidget     *widget,
     }
   self->scroll_last_y = location.y;
   if (!shown)
-    gtk_text_view_scroll_to_mark (self->text_view, mark, 0.05, TRUE, 0.0, 0.33);
+    {
+      if (self->scroll_to_top)
+        gtk_text_view_scroll_to_mark (self->text_view, mark, 0.0, TRUE, 0.0, 0.0);
+      else
+        gtk_text_view_scroll_to_mark (self->text_view, mark, 0.05, TRUE, 0.0, 0.33);
+    }
   return G_SOURCE_CONTINUE;
+}
+
+/* Scrolls to the "bulletin-scroll" mark again on every frame until its
+ * place stops changing. */
+static void
+start_scroll_tick (BulletinReaderView *self,
+                   gboolean            to_top)
+{
+  self->scroll_to_top = to_top;
+  self->scroll_deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  self->scroll_last_y = G_MININT;
+  if (self->scroll_tick_id == 0)
+    self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->text_view), scroll_tick, self, NULL);
 }
 
 /* Scrolls so that the display range @start..@end is in view, a third of
@@ -821,11 +850,31 @@ bulletin_reader_view_scroll_to_range (BulletinReaderView *self,
   buffer = gtk_text_view_get_buffer (self->text_view);
   bulletin_typography_get_iter_at_display (buffer, &iter, start);
   gtk_text_view_scroll_to_mark (self->text_view, scroll_mark (self, &iter), 0.05, TRUE, 0.0, 0.33);
+  start_scroll_tick (self, FALSE);
+}
 
-  self->scroll_deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-  self->scroll_last_y = G_MININT;
-  if (self->scroll_tick_id == 0)
-    self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->text_view), scroll_tick, self, NULL);
+/**
+ * bulletin_reader_view_scroll_to_line:
+ * @offset: a display offset
+ *
+ * Scrolls so that the line at @offset is the first in view (or the end of
+ * the text is), as a reading position wants it: also in a long article
+ * whose lines above @offset are not laid out yet.
+ */
+void
+bulletin_reader_view_scroll_to_line (BulletinReaderView *self,
+                                     guint               offset)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter iter;
+
+  g_return_if_fail (BULLETIN_IS_READER_VIEW (self));
+
+  bulletin_reader_view_complete (self);
+  buffer = gtk_text_view_get_buffer (self->text_view);
+  bulletin_typography_get_iter_at_display (buffer, &iter, offset);
+  gtk_text_view_scroll_to_mark (self->text_view, scroll_mark (self, &iter), 0.0, TRUE, 0.0, 0.0);
+  start_scroll_tick (self, TRUE);
 }
 
 /* Selects the display range @start..@end and scrolls to it. */

@@ -38,6 +38,8 @@ void                           bulletin_reader_view_complete          (BulletinR
 void                           bulletin_reader_view_scroll_to_range   (BulletinReaderView            *self,
                                                                        guint                          start,
                                                                        guint                          end);
+void                           bulletin_reader_view_scroll_to_line    (BulletinReaderView            *self,
+                                                                       guint                          offset);
 void                           bulletin_reader_view_select_range      (BulletinReaderView            *self,
                                                                        guint                          start,
                                                                        guint                          end);
