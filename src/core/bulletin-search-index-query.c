@@ -609,7 +609,9 @@ check_newest_first (QueryContext *ctx,
 
   for (guint done = 0; done < n; done += len)
     {
-      len = MIN (next_batch_size (ctx), n - done);
+      guint size = next_batch_size (ctx);  /* once: MIN () would call it twice */
+
+      len = MIN (size, n - done);
       rc = verify_batch (ctx, &g_array_index (rowids, gint64, done), len, &n_used);
       if (rc == SQLITE_DONE)
         {
