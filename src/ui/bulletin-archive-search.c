@@ -44,6 +44,7 @@ struct _BulletinArchiveSearch
   GCancellable        *query_cancellable;
   GCancellable        *update_cancellable;
   guint                rerun_source;
+  guint                more_rows_source; /* a look at the list's end, after a layout */
   gint64               last_run;
   char                *index_problem;  /* why the last update stopped, or NULL */
   BulletinSearchResults *listed;       /* the results the list shows, or NULL */
@@ -205,6 +206,26 @@ scrolled (BulletinArchiveSearch *self,
   if (self->listed != NULL && self->n_listed < MIN (self->listed->results->len, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS) &&
       value > 0 && value + 2 * page >= gtk_adjustment_get_upper (adj))
     append_rows (self, ROWS_PER_BATCH);
+}
+
+/* The list's length or the screen changed (rows replaced as a query ran
+ * again, the window resized): at its end with rows still to make, no
+ * scroll would come to ask for them.  Looked at once the layout is done. */
+static gboolean
+look_at_end (gpointer data)
+{
+  BulletinArchiveSearch *self = data;
+
+  self->more_rows_source = 0;
+  scrolled (self, gtk_scrolled_window_get_vadjustment (self->scroller));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+range_changed (BulletinArchiveSearch *self)
+{
+  if (self->more_rows_source == 0)
+    self->more_rows_source = g_idle_add (look_at_end, self);
 }
 
 /* A date typed as YYYY-MM-DD, or NULL (empty, or not a date: then the
@@ -535,6 +556,7 @@ bulletin_archive_search_dispose (GObject *object)
   g_clear_object (&self->query_cancellable);
   g_clear_object (&self->update_cancellable);
   g_clear_handle_id (&self->rerun_source, g_source_remove);
+  g_clear_handle_id (&self->more_rows_source, g_source_remove);
   if (self->index != NULL)
     g_signal_handlers_disconnect_by_data (self->index, self);
   g_clear_object (&self->index);
@@ -642,6 +664,8 @@ bulletin_archive_search_init (BulletinArchiveSearch *self)
   gtk_widget_add_controller (GTK_WIDGET (self->entry), bulletin_accels_new_controller ("archive-search."));
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
                            G_CALLBACK (scrolled), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "changed",
+                           G_CALLBACK (range_changed), self, G_CONNECT_SWAPPED);
 }
 
 /**
