@@ -370,10 +370,16 @@ test_gap_screen_copy (void)
   bulletin_typography_get_iter_at_display (buffer, &s, 11);
   bulletin_typography_get_iter_at_display_end (buffer, &e, 16);
   gtk_text_buffer_select_range (buffer, &s, &e);
-  bulletin_test_iterate (50);
-  gdk_clipboard_read_text_async (gtk_widget_get_primary_clipboard (view), NULL, read_text_cb, &copied);
-  while (copied == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  /* the X server hands the selection over asynchronously: until then a
+   * read finds nothing (a wrong text is never retried) */
+  for (guint tries = 0; tries < 100 && (copied == NULL || *copied == '\0'); tries++)
+    {
+      g_clear_pointer (&copied, g_free);
+      bulletin_test_iterate (50);
+      gdk_clipboard_read_text_async (gtk_widget_get_primary_clipboard (view), NULL, read_text_cb, &copied);
+      while (copied == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
   g_assert_cmpstr (copied, ==, "A栋和BC");
   gtk_window_destroy (GTK_WINDOW (window));
 }
