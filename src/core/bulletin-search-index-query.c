@@ -1129,20 +1129,8 @@ bulletin_search_index_query_async (BulletinSearchIndex *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  QueryData *data;
-
-  g_return_if_fail (BULLETIN_IS_SEARCH_INDEX (self));
-  g_return_if_fail (query != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bulletin_search_index_query_async);
-  data = g_new0 (QueryData, 1);
-  data->query = g_strdup (query);
-  data->max_hits = max_hits;
-  data->max_details = max_details;
-  g_task_set_task_data (task, data, (GDestroyNotify)query_data_free);
-  g_task_run_in_thread (task, query_thread);
+  bulletin_search_index_query_filtered_async (self, query, NULL, max_hits, max_details,
+                                              cancellable, callback, user_data);
 }
 
 /**
