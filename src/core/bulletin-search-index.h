@@ -196,6 +196,22 @@ void                   bulletin_search_index_query_filtered_async (BulletinSearc
                                                            GCancellable               *cancellable,
                                                            GAsyncReadyCallback         callback,
                                                            gpointer                    user_data);
+/* the next page of a list: the results after @after, in detail */
+BulletinSearchResults *bulletin_search_index_query_page   (BulletinSearchIndex        *self,
+                                                           const char                 *query,
+                                                           const BulletinSearchFilter *filter,
+                                                           const BulletinSearchResult *after,
+                                                           guint                       max_results,
+                                                           GCancellable               *cancellable,
+                                                           GError                    **error);
+void                   bulletin_search_index_query_page_async (BulletinSearchIndex        *self,
+                                                           const char                 *query,
+                                                           const BulletinSearchFilter *filter,
+                                                           const BulletinSearchResult *after,
+                                                           guint                       max_results,
+                                                           GCancellable               *cancellable,
+                                                           GAsyncReadyCallback         callback,
+                                                           gpointer                    user_data);
 BulletinSearchResults *bulletin_search_index_query_finish (BulletinSearchIndex       *self,
                                                            GAsyncResult              *result,
                                                            GError                   **error);
