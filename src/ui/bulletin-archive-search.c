@@ -11,9 +11,12 @@
 
 /*
  * Archive search: one query against the index, first the first screen
- * (the newest 50 hits), then every result.  While the index is being
- * built, results come from what is indexed so far, the window says so, and
- * the query runs again as more is indexed.
+ * (the newest 50 hits), then every result, counted, the first of them in
+ * detail (hits and snippet).  The list grows as it is scrolled to its
+ * end: rows for the results in detail, then the next page of results in
+ * detail (bulletin_search_index_query_page ()), through all of them.
+ * While the index is being built, results come from what is indexed so
+ * far, the window says so, and the query runs again as more is indexed.
  */
 
 #define FIRST_SCREEN_HITS 50
@@ -21,6 +24,9 @@
  * end: 300 results made at once took 600 rows of labels and their laid-out
  * text, about 10 MiB for a list mostly out of sight. */
 #define ROWS_PER_BATCH    50
+/* Of the complete results, those given in detail (the next pages are
+ * asked for as the list reaches them) */
+#define DETAILED_RESULTS  (2 * ROWS_PER_BATCH)
 #define RERUN_INTERVAL_MS 1500
 
 struct _BulletinArchiveSearch
@@ -49,6 +55,8 @@ struct _BulletinArchiveSearch
   char                *index_problem;  /* why the last update stopped, or NULL */
   BulletinSearchResults *listed;       /* the results the list shows, or NULL */
   guint                n_listed;       /* of them, those with a row */
+  GCancellable        *page_cancellable; /* the next page's details, while asked for */
+  gboolean             follow_end;     /* End pressed: the focus to the last row once made */
   gboolean             widen;
   char                *current_issue;  /* the issue open in the reader, or NULL */
   char                *from;           /* the date range in force, or NULL */
@@ -116,6 +124,9 @@ clear_list (BulletinArchiveSearch *self)
     gtk_list_box_remove (self->list, child);
   g_clear_pointer (&self->listed, bulletin_search_results_free);
   self->n_listed = 0;
+  self->follow_end = FALSE;
+  g_cancellable_cancel (self->page_cancellable);
+  g_clear_object (&self->page_cancellable);
 }
 
 /* What the results lack and why: the index still being built, issues that
@@ -160,8 +171,101 @@ show_notice (BulletinArchiveSearch *self,
   gtk_widget_set_visible (GTK_WIDGET (self->notice), notice->len > 0);
 }
 
+/* The hits of the articles of @r's issue, from @r on */
+static guint
+issue_hits (GPtrArray *results,
+            guint      i)
+{
+  BulletinSearchResult *r = g_ptr_array_index (results, i);
+  guint hits = 0;
+
+  for (guint j = i; j < results->len; j++)
+    {
+      BulletinSearchResult *o = g_ptr_array_index (results, j);
+
+      if (strcmp (o->issue_path, r->issue_path) != 0)
+        break;
+      hits += o->n_hits;
+    }
+  return hits;
+}
+
+static void                 append_rows    (BulletinArchiveSearch *self,
+                                            guint                  n);
+static void                 run_query      (BulletinArchiveSearch *self);
+static BulletinSearchFilter current_filter (BulletinArchiveSearch *self);
+
+/* The last row a person can choose */
+static GtkListBoxRow *
+last_result_row (BulletinArchiveSearch *self)
+{
+  for (GtkWidget *child = gtk_widget_get_last_child (GTK_WIDGET (self->list)); child != NULL;
+       child = gtk_widget_get_prev_sibling (child))
+    if (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (child)))
+      return GTK_LIST_BOX_ROW (child);
+  return NULL;
+}
+
+/* The rows just made after End: the focus goes on to the new last one */
+static void
+rows_made (BulletinArchiveSearch *self)
+{
+  GtkListBoxRow *last;
+
+  if (!self->follow_end || self->page_cancellable != NULL)
+    return;
+  self->follow_end = FALSE;
+  last = last_result_row (self);
+  if (last != NULL && gtk_widget_get_focus_child (GTK_WIDGET (self->list)) != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (last));
+}
+
+/* The next page in detail: it takes the place of the same results,
+ * counted only, and their rows are made */
+static void
+page_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(BulletinArchiveSearch) self = user_data;
+  g_autoptr(BulletinSearchResults) page = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *listed;
+  guint n;
+
+  page = bulletin_search_index_query_finish (BULLETIN_SEARCH_INDEX (object), result, &error);
+  if (page == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->page_cancellable);
+  if (page == NULL)
+    {
+      gtk_label_set_text (self->summary, error->message);
+      return;
+    }
+  listed = self->listed->results;
+  for (n = 0; n < page->results->len && self->n_listed + n < listed->len; n++)
+    {
+      BulletinSearchResult *had = g_ptr_array_index (listed, self->n_listed + n);
+      BulletinSearchResult *r = g_ptr_array_index (page->results, n);
+
+      /* the index changed since (an update): the query again */
+      if (strcmp (had->issue_path, r->issue_path) != 0 || had->article_index != r->article_index ||
+          had->n_hits != r->n_hits)
+        {
+          run_query (self);
+          return;
+        }
+      bulletin_search_result_free (had);
+      listed->pdata[self->n_listed + n] = g_steal_pointer (&page->results->pdata[n]);
+    }
+  if (n > 0)
+    append_rows (self, n);
+  rows_made (self);
+}
+
 /* Rows for the next @n results listed (an issue's heading before its
- * first article) */
+ * first article); beyond the results in detail, the next page is asked
+ * for, and its rows made when it comes */
 static void
 append_rows (BulletinArchiveSearch *self,
              guint                  n)
@@ -169,27 +273,29 @@ append_rows (BulletinArchiveSearch *self,
   BulletinSearchResults *results = self->listed;
   guint last;
 
-  if (results == NULL)
+  if (results == NULL || self->page_cancellable != NULL)
     return;
-  last = MIN (MIN (results->results->len, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS), self->n_listed + n);
+  last = MIN (results->results->len, self->n_listed + n);
   for (guint i = self->n_listed; i < last; i++)
     {
       BulletinSearchResult *r = g_ptr_array_index (results->results, i);
 
-      if (i == 0 || strcmp (r->issue_path, ((BulletinSearchResult *)g_ptr_array_index (results->results, i - 1))->issue_path) != 0)
+      if (r->hits == NULL)
         {
-          guint hits = 0;
+          /* counted only: the next page, in detail */
+          BulletinSearchFilter filter = current_filter (self);
+          guint wanted = MAX (last - i, ROWS_PER_BATCH);
 
-          for (guint j = i; j < results->results->len; j++)
-            {
-              BulletinSearchResult *o = g_ptr_array_index (results->results, j);
-
-              if (strcmp (o->issue_path, r->issue_path) != 0)
-                break;
-              hits += o->n_hits;
-            }
-          gtk_list_box_append (self->list, issue_row (r, hits));
+          self->n_listed = i;
+          self->page_cancellable = g_cancellable_new ();
+          bulletin_search_index_query_page_async (self->index, gtk_editable_get_text (GTK_EDITABLE (self->entry)),
+                                                  &filter, i > 0 ? g_ptr_array_index (results->results, i - 1) : NULL,
+                                                  wanted, self->page_cancellable, page_done, g_object_ref (self));
+          return;
         }
+
+      if (i == 0 || strcmp (r->issue_path, ((BulletinSearchResult *)g_ptr_array_index (results->results, i - 1))->issue_path) != 0)
+        gtk_list_box_append (self->list, issue_row (r, issue_hits (results->results, i)));
       gtk_list_box_append (self->list, bulletin_search_result_row_new (r, self->widen));
     }
   self->n_listed = last;
@@ -203,7 +309,7 @@ scrolled (BulletinArchiveSearch *self,
   double value = gtk_adjustment_get_value (adj);
   double page = gtk_adjustment_get_page_size (adj);
 
-  if (self->listed != NULL && self->n_listed < MIN (self->listed->results->len, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS) &&
+  if (self->listed != NULL && self->n_listed < self->listed->results->len &&
       value > 0 && value + 2 * page >= gtk_adjustment_get_upper (adj))
     append_rows (self, ROWS_PER_BATCH);
 }
@@ -310,23 +416,46 @@ current_filter (BulletinArchiveSearch *self)
   return filter;
 }
 
-/* Whether @a and @b list the same articles with the same hits */
+/* Whether the rows made for the first @n of @a show @b's first @n as
+ * they are: the same articles with the same hits and snippets, and the
+ * last issue's heading the same count (the first screen, then every
+ * result; the query again as indexing goes on) */
 static gboolean
-same_results (BulletinSearchResults *a,
-              BulletinSearchResults *b)
+same_head (BulletinSearchResults *a,
+           BulletinSearchResults *b,
+           guint                  n)
 {
-  if (a == NULL || b == NULL || a->results->len != b->results->len || a->n_hits != b->n_hits)
+  if (a == NULL || b == NULL || a->results->len < n || b->results->len < n || n == 0)
     return FALSE;
-  for (guint i = 0; i < a->results->len; i++)
+  for (guint i = 0; i < n; i++)
     {
       BulletinSearchResult *x = g_ptr_array_index (a->results, i);
       BulletinSearchResult *y = g_ptr_array_index (b->results, i);
 
-      if (x->n_hits != y->n_hits || g_strcmp0 (x->article_id, y->article_id) != 0 ||
-          g_strcmp0 (x->issue_path, y->issue_path) != 0 || g_strcmp0 (x->snippet, y->snippet) != 0)
+      if (x->n_hits != y->n_hits || x->article_index != y->article_index ||
+          g_strcmp0 (x->article_id, y->article_id) != 0 ||
+          g_strcmp0 (x->issue_path, y->issue_path) != 0 ||
+          (x->snippet != NULL && y->snippet != NULL && strcmp (x->snippet, y->snippet) != 0))
         return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+same_rows (BulletinSearchResults *a,
+           BulletinSearchResults *b,
+           guint                  n)
+{
+  guint start;
+
+  if (!same_head (a, b, n))
+    return FALSE;
+  /* the heading of the last issue listed counts all its hits */
+  for (start = n - 1; start > 0; start--)
+    if (strcmp (((BulletinSearchResult *)g_ptr_array_index (a->results, start - 1))->issue_path,
+                ((BulletinSearchResult *)g_ptr_array_index (a->results, n - 1))->issue_path) != 0)
+      break;
+  return issue_hits (a->results, start) == issue_hits (b->results, start);
 }
 
 /* Shows @results (and takes them) */
@@ -336,15 +465,28 @@ show_results (BulletinArchiveSearch *self,
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autofree char *summary = NULL;
-  guint shown = MIN (results->results->len, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS);
 
-  if (same_results (self->listed, results) &&
+  if (!results->complete && self->listed != NULL && self->listed->complete &&
+      results->results->len < self->n_listed && same_head (self->listed, results, results->results->len) &&
       self->widen == g_settings_get_boolean (settings, "reading-full-width-punctuation"))
     {
-      /* the same again (the query runs again as indexing ends): the rows
-       * and the scrolled position stay */
+      /* the first screen of the query run again (as indexing went on)
+       * lists what the rows show already: they stay, scrolled as they
+       * are, until every result comes */
+      bulletin_search_results_free (results);
+      return;
+    }
+  if (same_rows (self->listed, results, self->n_listed) &&
+      self->widen == g_settings_get_boolean (settings, "reading-full-width-punctuation"))
+    {
+      /* the same again, or more after them (every result after the first
+       * screen; the query again as indexing goes on): the rows and the
+       * scrolled position stay, and the list goes on with the new ones */
       g_clear_pointer (&self->listed, bulletin_search_results_free);
       self->listed = results;
+      if (self->n_listed < ROWS_PER_BATCH)
+        append_rows (self, ROWS_PER_BATCH - self->n_listed);
+      range_changed (self);
     }
   else
     {
@@ -369,13 +511,6 @@ show_results (BulletinArchiveSearch *self,
                                results->n_hits, results->results->len);
   else
     summary = g_strdup_printf (_("First %u hits; counting the rest…"), results->n_hits);
-  if (results->results->len > shown)
-    {
-      g_autofree char *more = g_strdup_printf (_("%s (the first %u articles are listed)"), summary, shown);
-
-      g_free (summary);
-      summary = g_steal_pointer (&more);
-    }
   {
     BulletinSearchFilter filter = current_filter (self);
 
@@ -392,8 +527,6 @@ show_results (BulletinArchiveSearch *self,
 
   show_notice (self, results);
 }
-
-static void run_query (BulletinArchiveSearch *self);
 
 /* The results of a finished query, or NULL after saying what went wrong
  * (nothing when it was cancelled). */
@@ -441,7 +574,7 @@ first_screen_done (GObject      *object,
       BulletinSearchFilter filter = current_filter (self);
 
       bulletin_search_index_query_filtered_async (self->index, gtk_editable_get_text (GTK_EDITABLE (self->entry)),
-                                                  &filter, 0, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS,
+                                                  &filter, 0, DETAILED_RESULTS,
                                                   self->query_cancellable, complete_done, g_object_ref (self));
     }
 }
@@ -465,7 +598,7 @@ run_query (BulletinArchiveSearch *self)
   self->query_cancellable = g_cancellable_new ();
   filter = current_filter (self);
   bulletin_search_index_query_filtered_async (self->index, text, &filter, FIRST_SCREEN_HITS,
-                                              BULLETIN_ARCHIVE_SEARCH_MAX_ROWS, self->query_cancellable,
+                                              DETAILED_RESULTS, self->query_cancellable,
                                               first_screen_done, g_object_ref (self));
 }
 
@@ -553,7 +686,9 @@ bulletin_archive_search_dispose (GObject *object)
 
   g_cancellable_cancel (self->query_cancellable);
   g_cancellable_cancel (self->update_cancellable);
+  g_cancellable_cancel (self->page_cancellable);
   g_clear_object (&self->query_cancellable);
+  g_clear_object (&self->page_cancellable);
   g_clear_object (&self->update_cancellable);
   g_clear_handle_id (&self->rerun_source, g_source_remove);
   g_clear_handle_id (&self->more_rows_source, g_source_remove);
@@ -568,6 +703,23 @@ bulletin_archive_search_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_ARCHIVE_SEARCH);
 
   G_OBJECT_CLASS (bulletin_archive_search_parent_class)->dispose (object);
+}
+
+/* End (or Page Down) in the list: the rows of the next results, and for
+ * End the focus on to the last row once they are made (each End goes
+ * further, to the end of every result) */
+static void
+cursor_moved (BulletinArchiveSearch *self,
+              GtkMovementStep        step,
+              int                    count)
+{
+  if (count <= 0 || (step != GTK_MOVEMENT_BUFFER_ENDS && step != GTK_MOVEMENT_PAGES) || self->listed == NULL)
+    return;
+  if (step == GTK_MOVEMENT_BUFFER_ENDS)
+    self->follow_end = TRUE;
+  if (self->n_listed < self->listed->results->len)
+    append_rows (self, ROWS_PER_BATCH);
+  rows_made (self);
 }
 
 /* Down in the entry: the first result (issue rows are headings, not
@@ -653,6 +805,8 @@ bulletin_archive_search_init (BulletinArchiveSearch *self)
   g_signal_connect_swapped (self->entry, "search-changed", G_CALLBACK (run_query), self);
   g_signal_connect_swapped (self->entry, "stop-search", G_CALLBACK (entry_stopped), self);
   g_signal_connect_swapped (self->list, "row-activated", G_CALLBACK (row_activated), self);
+  g_signal_connect_object (self->list, "move-cursor", G_CALLBACK (cursor_moved), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   g_signal_connect_swapped (self->date_preset, "notify::selected", G_CALLBACK (filters_changed), self);
   g_signal_connect_swapped (self->date_from, "changed", G_CALLBACK (filters_changed), self);
   g_signal_connect_swapped (self->date_to, "changed", G_CALLBACK (filters_changed), self);
