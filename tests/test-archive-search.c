@@ -416,6 +416,33 @@ filter_child (BulletinArchiveSearch *search,
   return (GtkWidget *)gtk_widget_get_template_child (GTK_WIDGET (search), BULLETIN_TYPE_ARCHIVE_SEARCH, name);
 }
 
+/* Chooses @name in the section drop-down ("" for any section) */
+static void
+choose_section (GtkDropDown *section,
+                const char  *name)
+{
+  GListModel *model = gtk_drop_down_get_model (section);
+
+  if (name[0] == 0)
+    {
+      gtk_drop_down_set_selected (section, 0);
+      return;
+    }
+  for (guint i = 1; i < g_list_model_get_n_items (model); i++)
+    if (strcmp (gtk_string_list_get_string (GTK_STRING_LIST (model), i), name) == 0)
+      {
+        gtk_drop_down_set_selected (section, i);
+        return;
+      }
+  g_assert_not_reached ();
+}
+
+static gboolean
+lists_sections (gpointer data)
+{
+  return g_list_model_get_n_items (gtk_drop_down_get_model (data)) == 5;
+}
+
 static void
 test_filters (void)
 {
@@ -435,9 +462,11 @@ test_filters (void)
   BulletinArchiveSearch *search;
   GtkWidget *window;
   GtkDropDown *date_preset, *order;
-  GtkEditable *from, *to, *section;
+  GtkEditable *from, *to;
+  GtkDropDown *section;
   GtkCheckButton *this_issue;
-  GtkWidget *button;
+  GtkWidget *button, *clear;
+  GListModel *sections;
   Expect e = { 0 };
 
   g_assert_no_error (error);
@@ -474,8 +503,27 @@ test_filters (void)
   order = GTK_DROP_DOWN (filter_child (search, "order"));
   from = GTK_EDITABLE (filter_child (search, "date_from"));
   to = GTK_EDITABLE (filter_child (search, "date_to"));
-  section = GTK_EDITABLE (filter_child (search, "section"));
+  section = GTK_DROP_DOWN (filter_child (search, "section"));
   this_issue = GTK_CHECK_BUTTON (filter_child (search, "this_issue"));
+  clear = filter_child (search, "clear_filters");
+  g_assert_true (GTK_IS_BUTTON (clear));
+  g_assert_false (gtk_widget_get_sensitive (clear));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (clear), ==, "Every result again, newest first");
+
+  /* the sections are those of the archive, after "Any section" */
+  g_assert_true (bulletin_test_wait_for (lists_sections, section, 10));
+  sections = gtk_drop_down_get_model (section);
+  g_assert_cmpuint (gtk_drop_down_get_selected (section), ==, 0);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (sections), 0), ==, "Any section");
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *names[] = { "社会", "要闻", "文化", "体育" };
+      gboolean found = FALSE;
+
+      for (guint k = 1; k < 5; k++)
+        found |= strcmp (gtk_string_list_get_string (GTK_STRING_LIST (sections), k), names[i]) == 0;
+      g_assert_true (found);
+    }
 
   /* dates: the presets, then a range typed */
   gtk_drop_down_set_selected (date_preset, 1);
@@ -510,10 +558,12 @@ test_filters (void)
   expect (&e, ALL, ALL_SUMMARY);
 
   /* section */
-  gtk_editable_set_text (section, "社会");
+  choose_section (section, "社会");
   expect (&e, "09/3/2 05/2/1 01/1/1", "4 hits in 3 articles · filtered");
-  gtk_editable_set_text (section, "");
+  g_assert_true (gtk_widget_get_sensitive (clear));
+  choose_section (section, "");
   expect (&e, ALL, ALL_SUMMARY);
+  g_assert_false (gtk_widget_get_sensitive (clear));
 
   /* order */
   gtk_drop_down_set_selected (order, 1);
@@ -523,8 +573,21 @@ test_filters (void)
   expect (&e, "05/3/4 09/3/2 T/0/1 T/1/1 T/2/1 T/3/1 09/0/1 09/1/1 09/2/1 05/0/1 05/1/1 05/2/1 01/0/1 01/1/1 01/2/1 01/3/1",
           "20 hits in 16 articles · filtered");
   /* with a section */
-  gtk_editable_set_text (section, "文化");
+  choose_section (section, "文化");
   expect (&e, "05/3/4 09/1/1 01/3/1", "6 hits in 3 articles · filtered");
+
+  /* Clear Filters: the order, the section and the dates at once */
+  gtk_drop_down_set_selected (date_preset, 3);
+  gtk_editable_set_text (from, "2024-03-02");
+  expect (&e, "05/3/4 09/1/1", "5 hits in 2 articles · filtered");
+  g_assert_true (gtk_widget_get_sensitive (clear));
+  g_signal_emit_by_name (clear, "clicked");
+  expect (&e, ALL, ALL_SUMMARY);
+  g_assert_false (gtk_widget_get_sensitive (clear));
+  g_assert_cmpuint (gtk_drop_down_get_selected (section), ==, 0);
+  g_assert_cmpuint (gtk_drop_down_get_selected (order), ==, 0);
+  g_assert_cmpuint (gtk_drop_down_get_selected (date_preset), ==, 0);
+  g_assert_cmpstr (gtk_editable_get_text (from), ==, "");
 
   gtk_window_destroy (GTK_WINDOW (window));
   bulletin_test_iterate (50);

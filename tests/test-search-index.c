@@ -898,6 +898,17 @@ test_filters (void)
       g_assert_cmpstr (got_scan, ==, cases[i].want);
     }
 
+  /* the sections the index knows, for the filter to choose from */
+  {
+    g_auto(GStrv) sections = bulletin_search_index_dup_sections (index, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (g_strv_contains ((const char * const *)sections, "社会"));
+    g_assert_true (g_strv_contains ((const char * const *)sections, "要闻"));
+    g_assert_true (g_strv_contains ((const char * const *)sections, "文化"));
+    g_assert_cmpuint (g_strv_length (sections), ==, 3);
+  }
+
   /* pages and sections come with the results */
   {
     const BulletinSearchFilter filter = { .section = "社会" };

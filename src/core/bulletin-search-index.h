@@ -219,6 +219,18 @@ BulletinSearchResults *bulletin_search_index_query_finish (BulletinSearchIndex  
 void                   bulletin_search_index_set_index_only (BulletinSearchIndex *self,
                                                            gboolean             index_only);
 
+/* the sections of the indexed articles, for the section filter */
+char                 **bulletin_search_index_dup_sections (BulletinSearchIndex  *self,
+                                                           GCancellable         *cancellable,
+                                                           GError              **error);
+void                   bulletin_search_index_dup_sections_async (BulletinSearchIndex *self,
+                                                           GCancellable         *cancellable,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+char                 **bulletin_search_index_dup_sections_finish (BulletinSearchIndex *self,
+                                                           GAsyncResult         *result,
+                                                           GError              **error);
+
 /* the issues the index could not read: "PATH: REASON" each */
 GPtrArray             *bulletin_search_index_dup_unreadable (BulletinSearchIndex   *self,
                                                            GError               **error);

@@ -43,8 +43,12 @@ struct _BulletinArchiveSearch
   GtkEditable         *date_from;
   GtkEditable         *date_to;
   GtkCheckButton      *this_issue;
-  GtkEditable         *section;
+  GtkDropDown         *section;
+  GtkStringList       *sections;       /* its items: "Any section", then the index's */
   GtkDropDown         *order;
+  GtkWidget           *clear_filters;
+  GCancellable        *sections_cancellable;
+  gboolean             clearing;       /* Clear Filters resetting them */
 
   BulletinSearchIndex *index;
   GCancellable        *query_cancellable;
@@ -393,12 +397,12 @@ update_dates (BulletinArchiveSearch *self)
 static BulletinSearchFilter
 current_filter (BulletinArchiveSearch *self)
 {
-  const char *section = gtk_editable_get_text (self->section);
+  guint chosen = gtk_drop_down_get_selected (self->section);
   BulletinSearchFilter filter = {
     .date_from = self->from,
     .date_to = self->to,
     .issue = self->current_issue != NULL && gtk_check_button_get_active (self->this_issue) ? self->current_issue : NULL,
-    .section = section[0] != 0 ? section : NULL,
+    .section = chosen > 0 && chosen != GTK_INVALID_LIST_POSITION ? gtk_string_list_get_string (self->sections, chosen) : NULL,
   };
 
   switch (gtk_drop_down_get_selected (self->order))
@@ -606,8 +610,87 @@ run_query (BulletinArchiveSearch *self)
 static void
 filters_changed (BulletinArchiveSearch *self)
 {
+  BulletinSearchFilter filter;
+
+  if (self->clearing)
+    return;
   update_dates (self);
+  filter = current_filter (self);
+  gtk_widget_set_sensitive (self->clear_filters, !bulletin_search_filter_is_empty (&filter));
   run_query (self);
+}
+
+/* Clear Filters: every result, newest first */
+static void
+clear_filters (BulletinArchiveSearch *self)
+{
+  self->clearing = TRUE;
+  gtk_drop_down_set_selected (self->date_preset, DATE_ANY);
+  gtk_editable_set_text (self->date_from, "");
+  gtk_editable_set_text (self->date_to, "");
+  gtk_check_button_set_active (self->this_issue, FALSE);
+  gtk_drop_down_set_selected (self->section, 0);
+  gtk_drop_down_set_selected (self->order, 0);
+  self->clearing = FALSE;
+  filters_changed (self);
+}
+
+/* The sections the index knows, in the drop-down after "Any section";
+ * the one chosen stays chosen (and listed, should the index no longer
+ * have it) */
+static void
+sections_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(BulletinArchiveSearch) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) sections = bulletin_search_index_dup_sections_finish (BULLETIN_SEARCH_INDEX (object), result, &error);
+  g_autofree char *chosen = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  guint selected = 0, n;
+
+  if (sections == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_clear_object (&self->sections_cancellable);
+      return;
+    }
+  g_clear_object (&self->sections_cancellable);
+  n = gtk_drop_down_get_selected (self->section);
+  if (n > 0 && n != GTK_INVALID_LIST_POSITION)
+    chosen = g_strdup (gtk_string_list_get_string (self->sections, n));
+
+  items = g_ptr_array_new ();
+  for (guint i = 0; sections[i] != NULL; i++)
+    {
+      if (g_strcmp0 (sections[i], chosen) == 0)
+        selected = items->len + 1;
+      g_ptr_array_add (items, sections[i]);
+    }
+  if (chosen != NULL && selected == 0)
+    {
+      selected = items->len + 1;
+      g_ptr_array_add (items, chosen);
+    }
+  g_ptr_array_add (items, NULL);
+
+  /* the same filter: no query again */
+  g_signal_handlers_block_by_func (self->section, filters_changed, self);
+  gtk_string_list_splice (self->sections, 1, g_list_model_get_n_items (G_LIST_MODEL (self->sections)) - 1,
+                          (const char * const *)items->pdata);
+  gtk_drop_down_set_selected (self->section, selected);
+  g_signal_handlers_unblock_by_func (self->section, filters_changed, self);
+}
+
+static void
+load_sections (BulletinArchiveSearch *self)
+{
+  if (self->index == NULL || self->sections_cancellable != NULL)
+    return;
+  self->sections_cancellable = g_cancellable_new ();
+  bulletin_search_index_dup_sections_async (self->index, self->sections_cancellable, sections_done,
+                                            g_object_ref (self));
 }
 
 static gboolean
@@ -650,11 +733,13 @@ update_done (GObject      *object,
 {
   g_autoptr(BulletinArchiveSearch) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean done = bulletin_search_index_update_finish (BULLETIN_SEARCH_INDEX (object), result, &error);
 
-  if (bulletin_search_index_update_finish (BULLETIN_SEARCH_INDEX (object), result, &error) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->index != BULLETIN_SEARCH_INDEX (object))
     return;
-  if (self->index != BULLETIN_SEARCH_INDEX (object))
+  /* what the index now holds */
+  load_sections (self);
+  if (done)
     return;
   /* indexing stopped (a full disk, a read-only cache folder): searches
    * read the files, and the window says why */
@@ -687,6 +772,8 @@ bulletin_archive_search_dispose (GObject *object)
   g_cancellable_cancel (self->query_cancellable);
   g_cancellable_cancel (self->update_cancellable);
   g_cancellable_cancel (self->page_cancellable);
+  g_cancellable_cancel (self->sections_cancellable);
+  g_clear_object (&self->sections_cancellable);
   g_clear_object (&self->query_cancellable);
   g_clear_object (&self->page_cancellable);
   g_clear_object (&self->update_cancellable);
@@ -773,6 +860,7 @@ bulletin_archive_search_class_init (BulletinArchiveSearchClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, this_issue);
   gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, section);
   gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, order);
+  gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, clear_filters);
   gtk_widget_class_bind_template_child_full (widget_class, "filter_button", FALSE, 0);
   /* the query syntax help: static, for tests to find */
   gtk_widget_class_bind_template_child_full (widget_class, "syntax_button", FALSE, 0);
@@ -799,7 +887,19 @@ entry_stopped (BulletinArchiveSearch *self)
 static void
 bulletin_archive_search_init (BulletinArchiveSearch *self)
 {
+  g_autoptr(GtkExpression) name = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* the sections: "Any section", then the index's (load_sections ()),
+   * found by typing too */
+  self->sections = gtk_string_list_new (NULL);
+  gtk_string_list_append (self->sections, _("Any section"));
+  gtk_drop_down_set_model (self->section, G_LIST_MODEL (self->sections));
+  g_object_unref (self->sections);  /* the drop-down's */
+  name = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
+  gtk_drop_down_set_expression (self->section, name);
+  gtk_drop_down_set_enable_search (self->section, TRUE);
 
   gtk_search_entry_set_search_delay (self->entry, 200);
   g_signal_connect_swapped (self->entry, "search-changed", G_CALLBACK (run_query), self);
@@ -811,7 +911,13 @@ bulletin_archive_search_init (BulletinArchiveSearch *self)
   g_signal_connect_swapped (self->date_from, "changed", G_CALLBACK (filters_changed), self);
   g_signal_connect_swapped (self->date_to, "changed", G_CALLBACK (filters_changed), self);
   g_signal_connect_swapped (self->this_issue, "toggled", G_CALLBACK (filters_changed), self);
-  g_signal_connect_swapped (self->section, "changed", G_CALLBACK (filters_changed), self);
+  g_signal_connect_swapped (self->section, "notify::selected", G_CALLBACK (filters_changed), self);
+  g_signal_connect_swapped (self->clear_filters, "clicked", G_CALLBACK (clear_filters), self);
+  /* the popover opened: the sections indexed so far (more while it is
+   * being built) */
+  g_signal_connect_swapped (gtk_menu_button_get_popover (GTK_MENU_BUTTON (gtk_widget_get_template_child (
+                              GTK_WIDGET (self), BULLETIN_TYPE_ARCHIVE_SEARCH, "filter_button"))),
+                            "show", G_CALLBACK (load_sections), self);
   g_signal_connect_swapped (self->order, "notify::selected", G_CALLBACK (filters_changed), self);
 
   /* Down moves from the entry into the results (bulletin-accels.c) */
@@ -866,6 +972,13 @@ bulletin_archive_search_set_root (BulletinArchiveSearch *self,
 
   g_cancellable_cancel (self->update_cancellable);
   g_clear_object (&self->update_cancellable);
+  /* another archive: its own sections */
+  g_cancellable_cancel (self->sections_cancellable);
+  g_clear_object (&self->sections_cancellable);
+  g_signal_handlers_block_by_func (self->section, filters_changed, self);
+  gtk_drop_down_set_selected (self->section, 0);
+  gtk_string_list_splice (self->sections, 1, g_list_model_get_n_items (G_LIST_MODEL (self->sections)) - 1, NULL);
+  g_signal_handlers_unblock_by_func (self->section, filters_changed, self);
   if (self->index != NULL)
     g_signal_handlers_disconnect_by_data (self->index, self);
   g_clear_object (&self->index);
@@ -973,5 +1086,5 @@ bulletin_archive_search_set_current_issue (BulletinArchiveSearch *self,
   self->current_issue = g_strdup (issue);
   gtk_widget_set_sensitive (GTK_WIDGET (self->this_issue), issue != NULL);
   if (gtk_check_button_get_active (self->this_issue))
-    run_query (self);
+    filters_changed (self);
 }
