@@ -1042,6 +1042,34 @@ test_pages (Fixture       *fixture,
   g_assert_true (page->complete);
   g_clear_pointer (&page, bulletin_search_results_free);
 
+  /* a shared index beside the archive (--index), then an issue changed,
+   * one added and one removed: this index holds the first two, the shared
+   * one the rest, and pages merge both without the shared index's old
+   * texts of the changed and removed issues taking room in a page */
+  {
+    g_autofree char *shared_path = bulletin_search_index_shared_path (fixture->root);
+    g_autoptr(BulletinSearchIndex) shared = bulletin_search_index_new (fixture->root, shared_path);
+    g_autoptr(BulletinSearchIndex) client = NULL;
+    g_autofree char *client_db = g_build_filename (fixture->dir, ".cache", "client.sqlite", NULL);
+    g_autofree char *shared_dir = g_path_get_dirname (shared_path);
+
+    g_autofree char *removed = g_build_filename (fixture->dir, "2020-01-20.txt", NULL);
+
+    build (shared);
+    write_issue (fixture, "2020-01-05.txt", 2000);
+    write_issue (fixture, "2020-03-02.txt", 2001);
+    g_assert_cmpint (g_remove (removed), ==, 0);
+    client = bulletin_search_index_new (fixture->root, client_db);
+    build (client);
+    g_assert_true (bulletin_search_index_uses_shared (client));
+    check_pages (client, "的", BULLETIN_SEARCH_ORDER_NEWEST, 4, FALSE);
+    check_pages (client, "疫情", BULLETIN_SEARCH_ORDER_NEWEST, 1, FALSE);
+    check_pages (client, "国家", BULLETIN_SEARCH_ORDER_NEWEST, 3, FALSE);
+    g_clear_object (&client);
+    g_clear_object (&shared);
+    bulletin_test_remove_tree (shared_dir);
+  }
+
   /* issues added and one rewritten: its rows come after the oldest
    * issue's, and the index sorts by issue instead of rowid */
   write_issue (fixture, "2019-12-31.txt", 1000);
