@@ -246,7 +246,15 @@ page_done (GObject      *object,
       gtk_label_set_text (self->summary, error->message);
       return;
     }
+  if (self->listed == NULL)
+    return;
   listed = self->listed->results;
+  /* none where some were counted: the index changed since */
+  if (page->results->len == 0 && self->n_listed < listed->len)
+    {
+      run_query (self);
+      return;
+    }
   for (n = 0; n < page->results->len && self->n_listed + n < listed->len; n++)
     {
       BulletinSearchResult *had = g_ptr_array_index (listed, self->n_listed + n);
