@@ -757,7 +757,8 @@ says (gpointer data)
  * the 300 the list stopped at; scrolled to its end again and again, the
  * list grows to the last, oldest result, one row per article the summary
  * counts, each with its snippet (the results after the first ones in
- * detail come a page at a time).  End does the same from the keyboard. */
+ * detail come a page at a time).  End and Page Down do the same from the
+ * keyboard. */
 static void
 test_every_result (void)
 {
@@ -842,6 +843,23 @@ test_every_result (void)
   g_assert_cmpuint (count_articles (list), ==, 340);
   g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (last_result (list)));
   g_assert_cmpstr (bulletin_search_result_row_get_issue_path (last_result (list)), ==, "2020-01-01.txt");
+
+  /* Page Down, again and again: to the oldest result too */
+  bulletin_archive_search_set_query (search, "社区");
+  summary.summary = "340 hits in 340 articles";
+  iterate_until (says, &summary);
+  bulletin_test_iterate (100);
+  g_assert_cmpuint (count_articles (list), <, 340);
+  gtk_widget_activate_action (GTK_WIDGET (search), "archive-search.focus-results", NULL);
+  presses = 0;
+  while ((count_articles (list) < 340 || !focus_on_last (GTK_WINDOW (window))) && presses++ < 200)
+    {
+      g_assert_true (press_key_in (gtk_root_get_focus (GTK_ROOT (window)), GDK_KEY_Page_Down));
+      bulletin_test_iterate (20);
+    }
+  g_test_message ("%u rows after %u presses of Page Down", count_articles (list), presses);
+  g_assert_cmpuint (count_articles (list), ==, 340);
+  g_assert_true (focus_on_last (GTK_WINDOW (window)));
 
   gtk_window_destroy (GTK_WINDOW (window));
   bulletin_test_iterate (50);
