@@ -749,8 +749,11 @@ says (gpointer data)
 {
   Summary *s = data;
 
+  /* (a prefix: before, a cap's "the first 300 articles are listed" came
+   * after it; not the counts of an index still being built) */
   return !bulletin_search_index_get_building (bulletin_archive_search_get_index (s->search)) &&
-         g_str_has_prefix (bulletin_archive_search_get_summary (s->search), s->summary);
+         g_str_has_prefix (bulletin_archive_search_get_summary (s->search), s->summary) &&
+         strstr (bulletin_archive_search_get_summary (s->search), "so far") == NULL;
 }
 
 /* Every hit is reachable (issue 15): 340 matching articles, more than
