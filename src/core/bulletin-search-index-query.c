@@ -311,6 +311,26 @@ position_after (const BulletinSearchResult *after,
   return article_index > after->article_index;
 }
 
+/* Whether a candidate is left out before its text is checked (and is not
+ * counted): by the filter, as before the page's start, or as of a hidden
+ * issue */
+static gboolean
+left_out (QueryContext *ctx,
+          gint64        issue,
+          guint         article_index,
+          const char   *page,
+          const char   *section)
+{
+  IssueInfo *info;
+
+  if (ctx->filter == NULL && ctx->after == NULL && ctx->hidden == NULL)
+    return FALSE;
+  info = lookup_issue (ctx, issue);
+  return !bulletin_search_filter_keeps (ctx->filter, info->path, info->issue_id, info->date, page, section) ||
+         (ctx->after != NULL && !position_after (ctx->after, info->sort_key, info->path, article_index)) ||
+         (ctx->hidden != NULL && info->path != NULL && g_hash_table_contains (ctx->hidden, info->path));
+}
+
 /* Reads the row of candidate @rowid into @c, its text and segments into
  * the batch's bytes; a row that is gone, or whose signature lacks a triple
  * of the query, is missing (not a result) */
@@ -341,22 +361,13 @@ read_candidate (QueryContext *ctx,
       c->issue = sqlite3_column_int64 (doc, 0);
       c->page = dup_column (doc, 9);
       c->section = dup_column (doc, 10);
-      if (ctx->filter != NULL || ctx->after != NULL || ctx->hidden != NULL)
+      /* left out by the filter, before the page or hidden: not
+       * checked, not counted */
+      if (left_out (ctx, c->issue, sqlite3_column_int (doc, 1), c->page, c->section))
         {
-          IssueInfo *info = lookup_issue (ctx, c->issue);
-
-          /* left out by the filter, before the page or hidden: not
-           * checked, not counted */
-          if (!bulletin_search_filter_keeps (ctx->filter, info->path, info->issue_id, info->date,
-                                             c->page, c->section) ||
-              (ctx->after != NULL &&
-               !position_after (ctx->after, info->sort_key, info->path, sqlite3_column_int (doc, 1))) ||
-              (ctx->hidden != NULL && info->path != NULL && g_hash_table_contains (ctx->hidden, info->path)))
-            {
-              c->missing = TRUE;
-              sqlite3_reset (doc);
-              return SQLITE_OK;
-            }
+          c->missing = TRUE;
+          sqlite3_reset (doc);
+          return SQLITE_OK;
         }
       c->article_index = sqlite3_column_int (doc, 1);
       c->article_id = dup_column (doc, 2);
@@ -1132,8 +1143,13 @@ bulletin_search_index_query_page (BulletinSearchIndex        *self,
 
   if (bulletin_search_filter_is_empty (filter))
     filter = NULL;
-  results = query_any (self, query, filter, 0, 0, order == BULLETIN_SEARCH_ORDER_NEWEST ? &page : NULL,
-                       cancellable, error);
+  /* newest first, a page stops early as a first screen does: a max_hits
+   * (never reached) says so to the query, which otherwise takes it for the
+   * complete results */
+  if (order == BULLETIN_SEARCH_ORDER_NEWEST)
+    results = query_any (self, query, filter, max_results > 0 ? G_MAXUINT : 0, 0, &page, cancellable, error);
+  else
+    results = query_any (self, query, filter, 0, 0, NULL, cancellable, error);
   if (results == NULL)
     return NULL;
   /* the scan's (all of them), or another order's (all of them, sorted
