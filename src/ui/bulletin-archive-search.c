@@ -49,6 +49,7 @@ struct _BulletinArchiveSearch
   GtkWidget           *clear_filters;
   GCancellable        *sections_cancellable;
   gboolean             clearing;       /* Clear Filters resetting them */
+  char                *filter_key;     /* the filters in force, to tell a change */
 
   BulletinSearchIndex *index;
   GCancellable        *query_cancellable;
@@ -620,11 +621,23 @@ filters_changed (BulletinArchiveSearch *self)
 {
   BulletinSearchFilter filter;
 
+  g_autofree char *key = NULL;
+
   if (self->clearing)
     return;
   update_dates (self);
   filter = current_filter (self);
   gtk_widget_set_sensitive (self->clear_filters, !bulletin_search_filter_is_empty (&filter));
+  /* the same filters (a date half typed, the list of sections read
+   * again): the results stay */
+  key = g_strdup_printf ("%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d", filter.date_from != NULL ? filter.date_from : "",
+                         filter.date_to != NULL ? filter.date_to : "", filter.issue != NULL ? filter.issue : "",
+                         filter.page != NULL ? filter.page : "", filter.section != NULL ? filter.section : "",
+                         filter.order);
+  if (g_strcmp0 (key, self->filter_key) == 0)
+    return;
+  g_free (self->filter_key);
+  self->filter_key = g_steal_pointer (&key);
   run_query (self);
 }
 
@@ -795,6 +808,7 @@ bulletin_archive_search_dispose (GObject *object)
   g_clear_pointer (&self->current_issue, g_free);
   g_clear_pointer (&self->from, g_free);
   g_clear_pointer (&self->to, g_free);
+  g_clear_pointer (&self->filter_key, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_ARCHIVE_SEARCH);
 
   G_OBJECT_CLASS (bulletin_archive_search_parent_class)->dispose (object);
