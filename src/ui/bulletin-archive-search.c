@@ -50,6 +50,7 @@ struct _BulletinArchiveSearch
   GCancellable        *sections_cancellable;
   gboolean             clearing;       /* Clear Filters resetting them */
   char                *filter_key;     /* the filters in force, to tell a change */
+  char                *query_run;      /* the text of the last query run */
 
   BulletinSearchIndex *index;
   GCancellable        *query_cancellable;
@@ -601,6 +602,8 @@ run_query (BulletinArchiveSearch *self)
   g_cancellable_cancel (self->query_cancellable);
   g_clear_object (&self->query_cancellable);
   self->last_run = g_get_monotonic_time ();
+  g_free (self->query_run);
+  self->query_run = g_strdup (text);
 
   if (self->index == NULL || text[0] == 0)
     {
@@ -613,6 +616,17 @@ run_query (BulletinArchiveSearch *self)
   bulletin_search_index_query_filtered_async (self->index, text, &filter, FIRST_SCREEN_HITS,
                                               DETAILED_RESULTS, self->query_cancellable,
                                               first_screen_done, g_object_ref (self));
+}
+
+/* The entry's text changed (200 ms after the last key): the query,
+ * unless it is the one run last (bulletin_archive_search_set_query ()
+ * ran it at once, and the entry says so only after its delay) */
+static void
+entry_search_changed (BulletinArchiveSearch *self)
+{
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->entry)), self->query_run) == 0)
+    return;
+  run_query (self);
 }
 
 /* A filter changed: the query again */
@@ -809,6 +823,7 @@ bulletin_archive_search_dispose (GObject *object)
   g_clear_pointer (&self->from, g_free);
   g_clear_pointer (&self->to, g_free);
   g_clear_pointer (&self->filter_key, g_free);
+  g_clear_pointer (&self->query_run, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_ARCHIVE_SEARCH);
 
   G_OBJECT_CLASS (bulletin_archive_search_parent_class)->dispose (object);
@@ -924,7 +939,7 @@ bulletin_archive_search_init (BulletinArchiveSearch *self)
   gtk_drop_down_set_enable_search (self->section, TRUE);
 
   gtk_search_entry_set_search_delay (self->entry, 200);
-  g_signal_connect_swapped (self->entry, "search-changed", G_CALLBACK (run_query), self);
+  g_signal_connect_swapped (self->entry, "search-changed", G_CALLBACK (entry_search_changed), self);
   g_signal_connect_swapped (self->entry, "stop-search", G_CALLBACK (entry_stopped), self);
   g_signal_connect_swapped (self->list, "row-activated", G_CALLBACK (row_activated), self);
   g_signal_connect_object (self->list, "move-cursor", G_CALLBACK (cursor_moved), self,
@@ -1037,9 +1052,9 @@ bulletin_archive_search_set_query (BulletinArchiveSearch *self,
 {
   g_return_if_fail (BULLETIN_IS_ARCHIVE_SEARCH (self));
 
-  g_signal_handlers_block_by_func (self->entry, run_query, self);
+  g_signal_handlers_block_by_func (self->entry, entry_search_changed, self);
   gtk_editable_set_text (GTK_EDITABLE (self->entry), query);
-  g_signal_handlers_unblock_by_func (self->entry, run_query, self);
+  g_signal_handlers_unblock_by_func (self->entry, entry_search_changed, self);
   run_query (self);
 }
 
