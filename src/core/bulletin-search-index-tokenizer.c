@@ -10,11 +10,38 @@
 /*
  * The FTS5 tokenizer of the index, `bulletin`, over the folded search text
  * (docs/search.md): for Han, kana and hangul one term per position, the
- * bigram starting there or the last character of a run alone; words for
- * the rest.  And the FTS5 expression of a query in those terms.
+ * bigram starting there (its second character as a bucket) or the last
+ * character of a run alone; words for the rest.  And the FTS5 expression
+ * of a query in those terms.
  */
 
 #define MAX_WORD_BYTES 64
+
+/* A bigram's term is its first character, then the bucket of its second
+ * one, one of 2^BUCKET_BITS, written as a two-byte UTF-8 character from
+ * U+0400 on (no CJK character is written in two bytes, so a bucket never
+ * reads as a character of the text).  A one-character query is still the
+ * prefix term of its character; a bigram's candidates are those of its
+ * bucket, the matcher checks every one anyway.  Real text has millions of
+ * distinct bigrams, most of them in one or two articles: each is a term
+ * with its own doclist (about ten bytes before its first rowid), and
+ * FTS5's pending terms of every flush.  Buckets of 256 make half the
+ * terms and a tenth of the index's size less, and a rare bigram's bucket
+ * brings a few dozen more candidates (docs/search.md). */
+#define BUCKET_BITS 8
+
+/* Writes the term of the bigram @a @b into @out (at least 8 bytes);
+ * returns its length */
+static int
+bigram_term (gunichar  a,
+             gunichar  b,
+             char     *out)
+{
+  int n = g_unichar_to_utf8 (a, out);
+  guint32 bucket = (b * 0x9E3779B1u) >> (32 - BUCKET_BITS);
+
+  return n + g_unichar_to_utf8 (0x400 + bucket, out + n);
+}
 
 /* tokenizer */
 
@@ -72,18 +99,24 @@ tokenizer_tokenize (Fts5Tokenizer *tokenizer,
         {
           /* one term per position: the bigram that starts here, or the
            * character alone at the end of a run; a one-character query is
-           * a prefix query, which finds both */
+           * a prefix query, which finds both (a bigram's term starts with
+           * its first character) */
           const char *after = NULL;
+          gunichar d = 0;
 
           if (next < end && (guchar)*next >= 0x80)
             {
-              gunichar d = g_utf8_get_char_validated (next, end - next);
+              d = g_utf8_get_char_validated (next, end - next);
 
               if (d != (gunichar)-1 && d != (gunichar)-2 && is_cjk_fast (d))
                 after = g_utf8_next_char (next);
             }
           if (after != NULL)
-            rc = token (ctx, 0, p, after - p, p - text, after - text);
+            {
+              char term[12];
+
+              rc = token (ctx, 0, term, bigram_term (c, d, term), p - text, after - text);
+            }
           else
             rc = token (ctx, 0, p, next - p, p - text, next - text);
           p = next;
@@ -184,8 +217,9 @@ append_term (GString    *expr,
   g_hash_table_add (seen, g_steal_pointer (&key));
 }
 
-/* The FTS5 expression for a folded query: every bigram of its Han runs (a
- * lone Han character as itself), every word as a prefix.  NULL when the
+/* The FTS5 expression for a folded query: every bigram of its Han runs (as
+ * its term: the first character and the second's bucket; a lone Han
+ * character as a prefix), every word as a prefix.  NULL when the
  * query has nothing the index knows (only punctuation): scan every doc. */
 static void
 append_term_expression (GString    *expr,
@@ -210,7 +244,11 @@ append_term_expression (GString    *expr,
               alone = !is_cjk_fast (g_utf8_get_char (prev));
             }
           if (*next && is_cjk_fast (g_utf8_get_char (next)))
-            append_term (expr, seen, p, g_utf8_next_char (next) - p, FALSE);
+            {
+              char term[12];
+
+              append_term (expr, seen, term, bigram_term (c, g_utf8_get_char (next), term), FALSE);
+            }
           else if (alone)
             append_term (expr, seen, p, next - p, TRUE);
           p = next;
