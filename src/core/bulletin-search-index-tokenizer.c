@@ -30,6 +30,12 @@
  * brings a few dozen more candidates (docs/search.md). */
 #define BUCKET_BITS 8
 
+static inline guint32
+bucket_of (gunichar b)
+{
+  return (b * 0x9E3779B1u) >> (32 - BUCKET_BITS);
+}
+
 /* Writes the term of the bigram @a @b into @out (at least 8 bytes);
  * returns its length */
 static int
@@ -38,9 +44,29 @@ bigram_term (gunichar  a,
              char     *out)
 {
   int n = g_unichar_to_utf8 (a, out);
-  guint32 bucket = (b * 0x9E3779B1u) >> (32 - BUCKET_BITS);
 
-  return n + g_unichar_to_utf8 (0x400 + bucket, out + n);
+  return n + g_unichar_to_utf8 (0x400 + bucket_of (b), out + n);
+}
+
+/* Whether the term (@a, @bucket) is in the set @seen of @n_slots (a power
+ * of two, more than the terms); adds it when not */
+static gboolean
+term_seen (guint64  *seen,
+           guint     n_slots,
+           gunichar  a,
+           guint32   bucket)
+{
+  guint64 key = ((guint64)a << 32 | bucket) + 1;  /* never 0, the empty slot */
+  guint i = (guint)((key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 40) & (n_slots - 1);
+
+  while (seen[i] != 0)
+    {
+      if (seen[i] == key)
+        return TRUE;
+      i = (i + 1) & (n_slots - 1);
+    }
+  seen[i] = key;
+  return FALSE;
 }
 
 /* tokenizer */
@@ -77,11 +103,24 @@ tokenizer_tokenize (Fts5Tokenizer *tokenizer,
                     int          (*token) (void *, int, const char *, int, int, int))
 {
   const char *p = text, *end = text + n_text;
+  guint64 seen_local[2048], *seen;
+  g_autofree guint64 *seen_heap = NULL;
+  guint n_slots;
   int rc = SQLITE_OK;
 
   /* Queries are written by us from folded text, one term per string. */
   if (flags & FTS5_TOKENIZE_QUERY)
     return n_text > 0 ? token (ctx, 0, text, n_text, 0, n_text) : SQLITE_OK;
+
+  /* an article's CJK terms, each given to FTS5 once (with detail=none it
+   * keeps nothing but the article of a term): an open-addressed set of
+   * (first character, bucket or run end), at most two thirds full (a CJK
+   * character is three bytes of UTF-8) */
+  n_slots = 64;
+  while (n_slots < (guint)n_text / 2)
+    n_slots *= 2;
+  seen = n_slots <= G_N_ELEMENTS (seen_local) ? seen_local : (seen_heap = g_new (guint64, n_slots));
+  memset (seen, 0, n_slots * sizeof (guint64));
 
   while (p < end && rc == SQLITE_OK)
     {
@@ -111,7 +150,9 @@ tokenizer_tokenize (Fts5Tokenizer *tokenizer,
               if (d != (gunichar)-1 && d != (gunichar)-2 && is_cjk_fast (d))
                 after = g_utf8_next_char (next);
             }
-          if (after != NULL)
+          if (term_seen (seen, n_slots, c, after != NULL ? bucket_of (d) : G_MAXUINT32))
+            ;  /* given already */
+          else if (after != NULL)
             {
               char term[12];
 
