@@ -13,7 +13,10 @@
  * Archive search: one query against the index, first the first screen
  * (the newest 50 hits), then every result.  While the index is being
  * built, results come from what is indexed so far, the window says so, and
- * the query runs again as more is indexed.
+ * the query runs again as more is indexed: then for every result at once,
+ * and the rows of the results that stayed the same are kept, so that a
+ * growing list costs the main thread only its new rows (and the rows in
+ * sight do not flicker).
  */
 
 #define FIRST_SCREEN_HITS 50
@@ -49,6 +52,9 @@ struct _BulletinArchiveSearch
   char                *index_problem;  /* why the last update stopped, or NULL */
   BulletinSearchResults *listed;       /* the results the list shows, or NULL */
   guint                n_listed;       /* of them, those with a row */
+  GPtrArray           *first_rows;     /* per result with a row: its first row (its issue's heading, or its own) */
+  guint                serial;         /* the query and filters asked for (a rerun keeps it) */
+  guint                listed_serial;  /* the query and filters of the results listed */
   gboolean             widen;
   char                *current_issue;  /* the issue open in the reader, or NULL */
   char                *from;           /* the date range in force, or NULL */
@@ -112,10 +118,33 @@ clear_list (BulletinArchiveSearch *self)
 {
   GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
+  while ((child = gtk_widget_get_last_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
   g_clear_pointer (&self->listed, bulletin_search_results_free);
+  g_ptr_array_set_size (self->first_rows, 0);
   self->n_listed = 0;
+}
+
+/* Removes the rows of the results from @first on */
+static void
+remove_rows_from (BulletinArchiveSearch *self,
+                  guint                  first)
+{
+  GtkWidget *stop;
+  GtkWidget *child;
+
+  if (first >= self->first_rows->len)
+    return;
+  stop = g_ptr_array_index (self->first_rows, first);
+  /* from the end: nothing after a row to move up */
+  while ((child = gtk_widget_get_last_child (GTK_WIDGET (self->list))) != NULL)
+    {
+      gtk_list_box_remove (self->list, child);
+      if (child == stop)
+        break;
+    }
+  g_ptr_array_set_size (self->first_rows, first);
+  self->n_listed = first;
 }
 
 /* What the results lack and why: the index still being built, issues that
@@ -176,6 +205,8 @@ append_rows (BulletinArchiveSearch *self,
     {
       BulletinSearchResult *r = g_ptr_array_index (results->results, i);
 
+      GtkWidget *row;
+
       if (i == 0 || strcmp (r->issue_path, ((BulletinSearchResult *)g_ptr_array_index (results->results, i - 1))->issue_path) != 0)
         {
           guint hits = 0;
@@ -188,9 +219,14 @@ append_rows (BulletinArchiveSearch *self,
                 break;
               hits += o->n_hits;
             }
-          gtk_list_box_append (self->list, issue_row (r, hits));
+          row = issue_row (r, hits);
+          gtk_list_box_append (self->list, row);
+          g_ptr_array_add (self->first_rows, row);
         }
-      gtk_list_box_append (self->list, bulletin_search_result_row_new (r, self->widen));
+      row = bulletin_search_result_row_new (r, self->widen);
+      gtk_list_box_append (self->list, row);
+      if (self->first_rows->len == i)
+        g_ptr_array_add (self->first_rows, row);
     }
   self->n_listed = last;
 }
@@ -310,23 +346,44 @@ current_filter (BulletinArchiveSearch *self)
   return filter;
 }
 
-/* Whether @a and @b list the same articles with the same hits */
 static gboolean
-same_results (BulletinSearchResults *a,
-              BulletinSearchResults *b)
+same_result (BulletinSearchResult *x,
+             BulletinSearchResult *y)
 {
-  if (a == NULL || b == NULL || a->results->len != b->results->len || a->n_hits != b->n_hits)
-    return FALSE;
-  for (guint i = 0; i < a->results->len; i++)
-    {
-      BulletinSearchResult *x = g_ptr_array_index (a->results, i);
-      BulletinSearchResult *y = g_ptr_array_index (b->results, i);
+  return x->n_hits == y->n_hits && g_strcmp0 (x->article_id, y->article_id) == 0 &&
+         g_strcmp0 (x->issue_path, y->issue_path) == 0 && g_strcmp0 (x->snippet, y->snippet) == 0;
+}
 
-      if (x->n_hits != y->n_hits || g_strcmp0 (x->article_id, y->article_id) != 0 ||
-          g_strcmp0 (x->issue_path, y->issue_path) != 0 || g_strcmp0 (x->snippet, y->snippet) != 0)
-        return FALSE;
+static const char *
+issue_path_at (BulletinSearchResults *results,
+               guint                  i)
+{
+  return ((BulletinSearchResult *)g_ptr_array_index (results->results, i))->issue_path;
+}
+
+/* How many of the first @n results of @old have rows that @new can keep:
+ * the same articles with the same hits, but not an issue's heading whose
+ * run of results (and so its count of hits) goes on past them */
+static guint
+rows_to_keep (BulletinSearchResults *old,
+              BulletinSearchResults *new,
+              guint                  n)
+{
+  guint k = 0;
+
+  n = MIN (n, MIN (old->results->len, new->results->len));
+  while (k < n && same_result (g_ptr_array_index (old->results, k), g_ptr_array_index (new->results, k)))
+    k++;
+  if (k > 0 &&
+      ((k < old->results->len && strcmp (issue_path_at (old, k), issue_path_at (old, k - 1)) == 0) ||
+       (k < new->results->len && strcmp (issue_path_at (new, k), issue_path_at (new, k - 1)) == 0)))
+    {
+      const char *path = issue_path_at (new, k - 1);
+
+      while (k > 0 && strcmp (issue_path_at (new, k - 1), path) == 0)
+        k--;
     }
-  return TRUE;
+  return k;
 }
 
 /* Shows @results (and takes them) */
@@ -338,19 +395,26 @@ show_results (BulletinArchiveSearch *self,
   g_autofree char *summary = NULL;
   guint shown = MIN (results->results->len, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS);
 
-  if (same_results (self->listed, results) &&
+  if (self->listed != NULL && self->listed_serial == self->serial &&
       self->widen == g_settings_get_boolean (settings, "reading-full-width-punctuation"))
     {
-      /* the same again (the query runs again as indexing ends): the rows
-       * and the scrolled position stay */
+      /* the same query again (as the index grows, or its first screen
+       * followed by every result): the rows of the results that stayed
+       * the same, and so the scrolled position, stay; as many rows as
+       * before are shown */
+      guint had = self->n_listed;
+
+      remove_rows_from (self, rows_to_keep (self->listed, results, self->n_listed));
       g_clear_pointer (&self->listed, bulletin_search_results_free);
       self->listed = results;
+      append_rows (self, MAX (had, ROWS_PER_BATCH) - self->n_listed);
     }
   else
     {
       clear_list (self);
       self->widen = g_settings_get_boolean (settings, "reading-full-width-punctuation");
       self->listed = results;
+      self->listed_serial = self->serial;
       append_rows (self, ROWS_PER_BATCH);
     }
 
@@ -446,8 +510,11 @@ first_screen_done (GObject      *object,
     }
 }
 
+/* Runs the query; @again: the same query and filters as the results
+ * listed, run again as the index grew */
 static void
-run_query (BulletinArchiveSearch *self)
+run_query_full (BulletinArchiveSearch *self,
+                gboolean               again)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
   BulletinSearchFilter filter;
@@ -455,6 +522,8 @@ run_query (BulletinArchiveSearch *self)
   g_cancellable_cancel (self->query_cancellable);
   g_clear_object (&self->query_cancellable);
   self->last_run = g_get_monotonic_time ();
+  if (!again)
+    self->serial++;
 
   if (self->index == NULL || text[0] == 0)
     {
@@ -464,9 +533,21 @@ run_query (BulletinArchiveSearch *self)
     }
   self->query_cancellable = g_cancellable_new ();
   filter = current_filter (self);
-  bulletin_search_index_query_filtered_async (self->index, text, &filter, FIRST_SCREEN_HITS,
-                                              BULLETIN_ARCHIVE_SEARCH_MAX_ROWS, self->query_cancellable,
-                                              first_screen_done, g_object_ref (self));
+  /* the list already shows the query's results: every result at once
+   * (a first screen would be shorter than the list) */
+  if (again && self->listed != NULL && self->listed_serial == self->serial)
+    bulletin_search_index_query_filtered_async (self->index, text, &filter, 0, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS,
+                                                self->query_cancellable, complete_done, g_object_ref (self));
+  else
+    bulletin_search_index_query_filtered_async (self->index, text, &filter, FIRST_SCREEN_HITS,
+                                                BULLETIN_ARCHIVE_SEARCH_MAX_ROWS, self->query_cancellable,
+                                                first_screen_done, g_object_ref (self));
+}
+
+static void
+run_query (BulletinArchiveSearch *self)
+{
+  run_query_full (self, FALSE);
 }
 
 /* A filter changed: the query again */
@@ -483,7 +564,7 @@ rerun_cb (gpointer data)
   BulletinArchiveSearch *self = data;
 
   self->rerun_source = 0;
-  run_query (self);
+  run_query_full (self, TRUE);
   return G_SOURCE_REMOVE;
 }
 
@@ -562,6 +643,7 @@ bulletin_archive_search_dispose (GObject *object)
   g_clear_object (&self->index);
   g_clear_pointer (&self->index_problem, g_free);
   g_clear_pointer (&self->listed, bulletin_search_results_free);
+  g_clear_pointer (&self->first_rows, g_ptr_array_unref);
   g_clear_pointer (&self->current_issue, g_free);
   g_clear_pointer (&self->from, g_free);
   g_clear_pointer (&self->to, g_free);
@@ -648,6 +730,7 @@ static void
 bulletin_archive_search_init (BulletinArchiveSearch *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->first_rows = g_ptr_array_new ();
 
   gtk_search_entry_set_search_delay (self->entry, 200);
   g_signal_connect_swapped (self->entry, "search-changed", G_CALLBACK (run_query), self);
