@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,6 +58,8 @@ typedef struct {
   gint64      cpu;
   gint64      wait_start;  /* us, the main thread's time waiting for a CPU */
   gint64      wait;
+  gint64      process_start; /* us, the CPU time of every thread */
+  gint64      process;
 } Phase;
 
 static Phase  *current;
@@ -74,6 +77,15 @@ thread_cpu (void)
   struct timespec ts;
 
   clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static gint64
+process_cpu (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
   return ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
@@ -167,6 +179,7 @@ phase_begin (Phase      *phase,
   phase->start = g_get_monotonic_time ();
   phase->cpu_start = thread_cpu ();
   phase->wait_start = run_queue_wait ();
+  phase->process_start = process_cpu ();
   last_frame = 0;
   last_tick = 0;
   current = phase;
@@ -178,6 +191,7 @@ phase_end (Phase *phase)
   phase->end = g_get_monotonic_time ();
   phase->cpu = thread_cpu () - phase->cpu_start;
   phase->wait = run_queue_wait () - phase->wait_start;
+  phase->process = process_cpu () - phase->process_start;
   current = NULL;
   g_array_sort (phase->frames, compare_double);
   g_array_sort (phase->work, compare_double);
@@ -211,9 +225,10 @@ phase_report (Phase *phase)
   double seconds = (phase->end - phase->start) / 1e6;
 
   g_print ("  %s: %.1f s, %u frames (%.1f/s); the main thread ran %.0f %% of the time and waited "
-           "for a CPU %.0f %%\n",
+           "for a CPU %.0f %%; all threads used %.2f CPUs\n",
            phase->name, seconds, phase->frames->len, phase->frames->len / seconds,
-           100.0 * phase->cpu / (phase->end - phase->start), 100.0 * phase->wait / (phase->end - phase->start));
+           100.0 * phase->cpu / (phase->end - phase->start), 100.0 * phase->wait / (phase->end - phase->start),
+           (double)phase->process / (phase->end - phase->start));
   g_print ("    frame time                 median %5.1f  p99 %6.1f  max %6.1f ms (%3u >= %.0f ms); "
            "longest stall %6.1f ms\n",
            percentile (phase->frames, 0.5), percentile (phase->frames, 0.99), percentile (phase->frames, 1.0),
@@ -348,6 +363,7 @@ main (int   argc,
   guint stall_source, tick_id;
   gboolean pass, finished, work_ok, wall_ok, idle_ok;
 
+  setlocale (LC_ALL, "");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || (generator == NULL && existing == NULL))
     {
