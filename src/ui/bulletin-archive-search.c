@@ -430,6 +430,10 @@ show_results (BulletinArchiveSearch *self,
       g_clear_pointer (&self->listed, free_results);
       self->listed = results;
       append_rows (self, MAX (had, ROWS_PER_BATCH) - self->n_listed);
+      /* more results to list, with the list's end on screen: no scroll
+       * may come to ask for their rows, nor a change of the list's
+       * length when the rows stayed */
+      range_changed (self);
     }
   else
     {
