@@ -24,7 +24,12 @@
  * end: 300 results made at once took 600 rows of labels and their laid-out
  * text, about 10 MiB for a list mostly out of sight. */
 #define ROWS_PER_BATCH    50
+/* While the index builds, the query runs again at most every 1.5 s, and
+ * leaves at least twice its own time between its runs: at a common word
+ * in a large archive its threads would otherwise never rest, nor finish
+ * (each run cancelled the one before). */
 #define RERUN_INTERVAL_MS 1500
+#define RERUN_REST_FACTOR 2
 
 struct _BulletinArchiveSearch
 {
@@ -49,6 +54,9 @@ struct _BulletinArchiveSearch
   guint                rerun_source;
   guint                more_rows_source; /* a look at the list's end, after a layout */
   gint64               last_run;
+  gboolean             querying;       /* a query runs */
+  gboolean             rerun_pending;  /* more was indexed meanwhile */
+  gint64               last_query_ms;  /* how long the last query took */
   char                *index_problem;  /* why the last update stopped, or NULL */
   BulletinSearchResults *listed;       /* the results the list shows, or NULL */
   guint                n_listed;       /* of them, those with a row */
@@ -487,6 +495,24 @@ static void run_query (BulletinArchiveSearch *self);
 
 /* The results of a finished query, or NULL after saying what went wrong
  * (nothing when it was cancelled). */
+static void progress_changed (BulletinArchiveSearch *self);
+
+/* The query in force finished (or failed): a run of it again that waited
+ * for it can come */
+static void
+query_ended (BulletinArchiveSearch *self)
+{
+  self->querying = FALSE;
+  self->last_query_ms = (g_get_monotonic_time () - self->last_run) / 1000;
+  g_debug ("archive search: the query took %" G_GINT64_FORMAT " ms", self->last_query_ms);
+  if (self->rerun_pending)
+    {
+      self->rerun_pending = FALSE;
+      if (self->index != NULL)
+        progress_changed (self);
+    }
+}
+
 static BulletinSearchResults *
 query_results (BulletinArchiveSearch *self,
                GObject               *index,
@@ -497,7 +523,10 @@ query_results (BulletinArchiveSearch *self,
 
   results = bulletin_search_index_query_finish (BULLETIN_SEARCH_INDEX (index), result, &error);
   if (results == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    gtk_label_set_text (self->summary, error->message);
+    {
+      gtk_label_set_text (self->summary, error->message);
+      query_ended (self);
+    }
   return results;
 }
 
@@ -510,7 +539,10 @@ complete_done (GObject      *object,
   BulletinSearchResults *results = query_results (self, object, result);
 
   if (results != NULL)
-    show_results (self, results);
+    {
+      show_results (self, results);
+      query_ended (self);
+    }
 }
 
 static void
@@ -526,7 +558,9 @@ first_screen_done (GObject      *object,
     return;
   complete = results->complete;
   show_results (self, results);
-  if (!complete)
+  if (complete)
+    query_ended (self);
+  else
     {
       BulletinSearchFilter filter = current_filter (self);
 
@@ -551,6 +585,7 @@ run_query_full (BulletinArchiveSearch *self,
   if (!again)
     self->serial++;
 
+  self->querying = FALSE;
   if (self->index == NULL || text[0] == 0)
     {
       clear_list (self);
@@ -558,6 +593,7 @@ run_query_full (BulletinArchiveSearch *self,
       return;
     }
   self->query_cancellable = g_cancellable_new ();
+  self->querying = TRUE;
   filter = current_filter (self);
   /* the list already shows the query's results: every result at once
    * (a first screen would be shorter than the list) */
@@ -607,13 +643,17 @@ progress_changed (BulletinArchiveSearch *self)
   text = g_strdup_printf (_("Indexing the archive… %.0f %%"), fraction * 100);
   gtk_progress_bar_set_text (self->progress, text);
 
-  /* more is indexed: show it, but not on every batch */
+  /* more is indexed: show it, but not on every batch, nor before the
+   * run in flight ends (the last one, as the build ends, at once) */
   if (gtk_editable_get_text (GTK_EDITABLE (self->entry))[0] != 0 && self->rerun_source == 0)
     {
       gint64 since = (g_get_monotonic_time () - self->last_run) / 1000;
+      gint64 interval = MAX (RERUN_INTERVAL_MS, (RERUN_REST_FACTOR + 1) * self->last_query_ms);
 
-      self->rerun_source = g_timeout_add (since >= RERUN_INTERVAL_MS || !building ? 1 : RERUN_INTERVAL_MS - since,
-                                          rerun_cb, self);
+      if (building && self->querying)
+        self->rerun_pending = TRUE;
+      else
+        self->rerun_source = g_timeout_add (since >= interval || !building ? 1 : interval - since, rerun_cb, self);
     }
 }
 
