@@ -172,8 +172,7 @@ guint     plain_count         (const char                *text,
                                const Segment             *segs,
                                guint                      n_segs,
                                const char                *term,
-                               gsize                      term_len,
-                               GArray                    *starts);
+                               gsize                      term_len);
 
 /* issue files */
 
