@@ -272,6 +272,7 @@ typedef struct {
   GHashTable                *issues;
   Verifier                   verifiers[2];
   Batch                      batches[2];  /* one checked while the next is read */
+  guint                      pending_len;  /* the candidates of the one checked */
   GArray                    *rowids;  /* the candidates of the next batch */
   guint                      batch_size;
   GArray                    *sig_hashes;  /* the query's triples */
@@ -401,13 +402,14 @@ batch_reset (Batch *b,
   return (Candidate *)b->items->data;
 }
 
-/* Whether a candidate read now may be among the first max_details
- * results: the results of batches not yet taken are not known, so it may
- * be while those taken are fewer */
+/* Whether to give the details of a candidate read now, which may be
+ * among the first max_details results: while the results taken, and the
+ * candidates of a batch being checked, are fewer (batch_finish () gives
+ * those that are among them after all) */
 static gboolean
 may_detail (QueryContext *ctx)
 {
-  return ctx->max_details == 0 || ctx->results->results->len < ctx->max_details;
+  return ctx->max_details == 0 || ctx->results->results->len + ctx->pending_len < ctx->max_details;
 }
 
 /* Starts checking the candidates of @b read so far: a helper thread
@@ -469,6 +471,13 @@ batch_finish (QueryContext *ctx,
       BulletinSearchResult *r;
       IssueInfo *info;
 
+      /* among the first max_details after all: checked again, in detail */
+      if (!c->details && c->result != NULL && ctx->results->results->len < ctx->max_details)
+        {
+          g_clear_pointer (&c->result, bulletin_search_result_free);
+          c->details = TRUE;
+          verify_one (&ctx->verifiers[0], ctx->q, share->bytes, c);
+        }
       if (c->corrupt)
         {
           rc = SQLITE_CORRUPT;
@@ -803,6 +812,7 @@ check_candidates (QueryContext  *ctx,
         {
           rc = batch_finish (ctx, pending, &n_used);
           pending = NULL;
+          ctx->pending_len = 0;
           if (rc != SQLITE_ROW)
             {
               batch_discard (b);
@@ -828,6 +838,7 @@ check_candidates (QueryContext  *ctx,
       if (pipelined && read == SQLITE_ROW)
         {
           pending = b;
+          ctx->pending_len = n;
           continue;
         }
 
