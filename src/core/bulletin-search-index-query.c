@@ -440,6 +440,24 @@ batch_discard (Batch *b)
   g_array_set_size (b->items, 0);
 }
 
+/* Checks the rest of @b's candidates with the helper */
+static void
+batch_wait (QueryContext *ctx,
+            Batch        *b)
+{
+  Share *share = &b->share;
+
+  verify_share (share, &ctx->verifiers[0]);
+  if (b->pushed)
+    {
+      g_mutex_lock (&share->lock);
+      while (!share->done)
+        g_cond_wait (&share->cond, &share->lock);
+      g_mutex_unlock (&share->lock);
+      b->pushed = FALSE;
+    }
+}
+
 /* Checks the rest of @b's candidates with the helper, then takes the
  * results in order.  Returns an SQLite code: SQLITE_ROW to go on,
  * SQLITE_DONE when the first screen is full, with @n_used the candidates
@@ -455,15 +473,7 @@ batch_finish (QueryContext *ctx,
   int rc = SQLITE_ROW;
 
   *n_used = n;
-  verify_share (share, &ctx->verifiers[0]);
-  if (b->pushed)
-    {
-      g_mutex_lock (&share->lock);
-      while (!share->done)
-        g_cond_wait (&share->cond, &share->lock);
-      g_mutex_unlock (&share->lock);
-      b->pushed = FALSE;
-    }
+  batch_wait (ctx, b);
 
   for (guint i = 0; i < n; i++)
     {
@@ -808,6 +818,17 @@ check_candidates (QueryContext  *ctx,
       int read;
 
       read = batch_read (ctx, b, candidates, stream, scanned_upto, size);
+      if ((read == SQLITE_ROW || read == SQLITE_DONE) &&
+          g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          batch_discard (b);
+          read = SQLITE_ABORT;
+        }
+      n = read == SQLITE_ROW || read == SQLITE_DONE ? b->items->len : 0;
+      /* queued for the helper behind the batch before, whose results
+       * are taken meanwhile */
+      if (n > 0)
+        batch_start (ctx, b);
       if (pending != NULL)
         {
           rc = batch_finish (ctx, pending, &n_used);
@@ -815,6 +836,8 @@ check_candidates (QueryContext  *ctx,
           ctx->pending_len = 0;
           if (rc != SQLITE_ROW)
             {
+              if (n > 0)
+                batch_wait (ctx, b);
               batch_discard (b);
               break;
             }
@@ -825,16 +848,8 @@ check_candidates (QueryContext  *ctx,
           break;
         }
       rc = SQLITE_OK;
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          batch_discard (b);
-          rc = SQLITE_ABORT;
-          break;
-        }
-      if (b->items->len == 0)
+      if (n == 0)
         break;
-      n = b->items->len;
-      batch_start (ctx, b);
       if (pipelined && read == SQLITE_ROW)
         {
           pending = b;
@@ -865,8 +880,6 @@ check_candidates (QueryContext  *ctx,
       if (read == SQLITE_DONE)
         break;
     }
-  if (pending != NULL)
-    batch_finish (ctx, pending, &n_used);
   sqlite3_finalize (candidates);
   return rc;
 }
