@@ -127,8 +127,20 @@ typedef struct {
 
 /* A batch shared by two threads: each takes the next unchecked candidate
  * until none is left, so that a thread the system holds up delays the
- * batch by a candidate at most, not by half of it. */
+ * batch by a candidate at most, not by half of it.  A helper that has
+ * not started by the time the querying thread has taken the last
+ * candidate is not waited for: on a busy machine it may not run for
+ * several milliseconds (a time slice), longer than a first screen takes.
+ * Counted references, since the helper may come to it after the query
+ * is over. */
+enum {
+  SHARE_QUEUED,
+  SHARE_TAKEN,      /* by the helper: the querying thread waits for it */
+  SHARE_CANCELLED,  /* by the querying thread: the helper leaves it */
+};
+
 typedef struct {
+  gint                       state;   /* atomic */
   Candidate                 *items;
   guint                      len;
   gint                       next;    /* atomic */
@@ -138,14 +150,23 @@ typedef struct {
   Verifier                  *verifier;
   GMutex                     lock;
   GCond                      cond;
-  gboolean                   done;
+  gint                       done;    /* atomic, set under @lock */
 } Share;
+
+static void
+share_clear (gpointer data)
+{
+  Share *share = data;
+
+  g_mutex_clear (&share->lock);
+  g_cond_clear (&share->cond);
+}
 
 /* The candidates of a batch, their rows' texts and segments in @bytes */
 typedef struct {
   GArray     *items;   /* of Candidate */
   GByteArray *bytes;
-  Share       share;
+  Share      *share;   /* while it is being checked */
   gboolean    pushed;  /* to the helper thread */
 } Batch;
 
@@ -155,17 +176,14 @@ batch_init (Batch *b)
   memset (b, 0, sizeof *b);
   b->items = g_array_new (FALSE, TRUE, sizeof (Candidate));
   b->bytes = g_byte_array_new ();
-  g_mutex_init (&b->share.lock);
-  g_cond_init (&b->share.cond);
 }
 
 static void
 batch_clear (Batch *b)
 {
+  g_assert (b->share == NULL);
   g_clear_pointer (&b->items, g_array_unref);
   g_clear_pointer (&b->bytes, g_byte_array_unref);
-  g_mutex_clear (&b->share.lock);
-  g_cond_clear (&b->share.cond);
 }
 
 /* Checks one candidate: its text decompressed, folded without offsets and
@@ -244,11 +262,15 @@ helper_func (gpointer data,
 {
   Share *share = data;
 
-  verify_share (share, share->verifier);
-  g_mutex_lock (&share->lock);
-  share->done = TRUE;
-  g_cond_signal (&share->cond);
-  g_mutex_unlock (&share->lock);
+  if (g_atomic_int_compare_and_exchange (&share->state, SHARE_QUEUED, SHARE_TAKEN))
+    {
+      verify_share (share, share->verifier);
+      g_mutex_lock (&share->lock);
+      g_atomic_int_set (&share->done, TRUE);
+      g_cond_signal (&share->cond);
+      g_mutex_unlock (&share->lock);
+    }
+  g_atomic_rc_box_release_full (share, share_clear);
 }
 
 /* One helper thread for every query, kept between batches */
@@ -420,60 +442,84 @@ static void
 batch_start (QueryContext *ctx,
              Batch        *b)
 {
-  Share *share = &b->share;
+  Share *share = g_atomic_rc_box_new0 (Share);
 
+  g_mutex_init (&share->lock);
+  g_cond_init (&share->cond);
+  share->state = SHARE_QUEUED;
   share->items = (Candidate *)b->items->data;
   share->len = b->items->len;
-  share->next = 0;
   share->bytes = b->bytes->data;
   share->q = ctx->q;
   share->verifier = &ctx->verifiers[1];
-  share->done = FALSE;
-  b->pushed = share->len >= MIN_SHARED_BATCH && g_thread_pool_push (get_helper_pool (), share, NULL);
+  b->share = share;
+  b->pushed = FALSE;
+  if (share->len >= MIN_SHARED_BATCH)
+    {
+      b->pushed = g_thread_pool_push (get_helper_pool (), g_atomic_rc_box_acquire (share), NULL);
+      if (!b->pushed)
+        g_atomic_rc_box_release_full (share, share_clear);
+    }
 }
 
+/* Empties @b, no longer checked */
 static void
 batch_discard (Batch *b)
 {
   for (guint i = 0; i < b->items->len; i++)
     candidate_clear (&g_array_index (b->items, Candidate, i));
   g_array_set_size (b->items, 0);
+  if (b->share != NULL)
+    g_atomic_rc_box_release_full (g_steal_pointer (&b->share), share_clear);
 }
 
-/* Checks the rest of @b's candidates with the helper */
+/* Checks the rest of @b's candidates, with the helper if it has started.
+ * While the helper checks its last one, the candidates of @next (NULL
+ * for none), started after @b, are checked: on a busy machine the helper
+ * may be held up in the middle of one for a time slice. */
 static void
 batch_wait (QueryContext *ctx,
-            Batch        *b)
+            Batch        *b,
+            Batch        *next)
 {
-  Share *share = &b->share;
+  Share *share = b->share;
 
   verify_share (share, &ctx->verifiers[0]);
-  if (b->pushed)
+  if (b->pushed && !g_atomic_int_compare_and_exchange (&share->state, SHARE_QUEUED, SHARE_CANCELLED))
     {
+      while (!g_atomic_int_get (&share->done) && next != NULL)
+        {
+          guint i = g_atomic_int_add (&next->share->next, 1);
+
+          if (i >= next->share->len)
+            break;
+          verify_one (&ctx->verifiers[0], next->share->q, next->share->bytes, &next->share->items[i]);
+        }
       g_mutex_lock (&share->lock);
       while (!share->done)
         g_cond_wait (&share->cond, &share->lock);
       g_mutex_unlock (&share->lock);
-      b->pushed = FALSE;
     }
+  b->pushed = FALSE;
 }
 
-/* Checks the rest of @b's candidates with the helper, then takes the
- * results in order.  Returns an SQLite code: SQLITE_ROW to go on,
- * SQLITE_DONE when the first screen is full, with @n_used the candidates
- * taken up to the one that filled it. */
+/* Checks the rest of @b's candidates with the helper (batch_wait ()),
+ * then takes the results in order.  Returns an SQLite code: SQLITE_ROW to
+ * go on, SQLITE_DONE when the first screen is full, with @n_used the
+ * candidates taken up to the one that filled it. */
 static int
 batch_finish (QueryContext *ctx,
               Batch        *b,
+              Batch        *next,
               guint        *n_used)
 {
-  Share *share = &b->share;
+  Share *share = b->share;
   Candidate *items = share->items;
   guint n = share->len;
   int rc = SQLITE_ROW;
 
   *n_used = n;
-  batch_wait (ctx, b);
+  batch_wait (ctx, b, next);
 
   for (guint i = 0; i < n; i++)
     {
@@ -554,7 +600,7 @@ verify_batch (QueryContext *ctx,
         }
     }
   batch_start (ctx, b);
-  return batch_finish (ctx, b, n_used);
+  return batch_finish (ctx, b, NULL, n_used);
 }
 
 /* A one-character query is a prefix query, which FTS5 answers by merging
@@ -668,12 +714,16 @@ shortest_term (const BulletinSearchQuery *q)
 }
 
 /* The next batch size: growing, since the first screen may be full early */
+#define MAX_BATCH     256
+#define MAX_BATCH_ALL 1024
 static guint
 next_batch_size (QueryContext *ctx)
 {
   guint size = ctx->batch_size;
 
-  ctx->batch_size = MIN (2 * ctx->batch_size, 256);
+  /* the complete results: fewer batches, fewer times that one thread
+   * waits for the other */
+  ctx->batch_size = MIN (2 * ctx->batch_size, ctx->max_hits == 0 ? MAX_BATCH_ALL : MAX_BATCH);
   return size;
 }
 
@@ -831,13 +881,13 @@ check_candidates (QueryContext  *ctx,
         batch_start (ctx, b);
       if (pending != NULL)
         {
-          rc = batch_finish (ctx, pending, &n_used);
+          rc = batch_finish (ctx, pending, n > 0 ? b : NULL, &n_used);
           pending = NULL;
           ctx->pending_len = 0;
           if (rc != SQLITE_ROW)
             {
               if (n > 0)
-                batch_wait (ctx, b);
+                batch_wait (ctx, b, NULL);
               batch_discard (b);
               break;
             }
@@ -857,7 +907,7 @@ check_candidates (QueryContext  *ctx,
           continue;
         }
 
-      rc = batch_finish (ctx, b, &n_used);
+      rc = batch_finish (ctx, b, NULL, &n_used);
       if (rc == SQLITE_DONE)
         {
           /* the first screen is full: is there more? */
