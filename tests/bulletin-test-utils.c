@@ -104,33 +104,20 @@ is_toolkit_noise (GLogLevelFlags  log_level,
     return FALSE;
   if (g_strcmp0 (log_domain, "Gdk") == 0)
     return strstr (message, "gdk_frame_timings_submitted") != NULL;
-  /* GTK 4.8 on a loaded machine: a frame that draws a widget queued for
-   * allocation after the frame's layout; the next frame draws it.  Seen
-   * on a GtkBox (test-ui-reading-state) and, with seed 42 of
-   * test-ui-scenario (2 or 3 times a run), on a GtkGizmo: the trough of
-   * the reader's vertical scrollbar.  What changes the adjustment after
-   * the layout (breakpoints on the adjustment's "changed" between the
-   * frame clock's "layout" and "after-paint", and on the text view's
-   * layout idle): GtkTextView lays out the lines a change made invalid in
-   * an idle of priority GTK_PRIORITY_RESIZE - 2, and the frame clock's
-   * flush idle (GDK_PRIORITY_EVENTS + 1), which goes on to draw at once,
-   * overtakes it; then gtk_text_view_paint () runs it
-   * (gtk_text_view_flush_first_validate ()), the adjustment's upper
-   * changes in the middle of the drawing and GtkRange queues its trough's
-   * allocation.  The change was the reader's own (update_tags () from
-   * show_display (), figures_tick ()'s tag in the update phase).  Having
-   * the view allocated with every change (its size_allocate runs the
-   * idle) moved it into the layout, where the scrollbar appearing makes
-   * the GtkScrolledWindow queue a resize while its parents are allocated:
-   * the whole scrolled window went undrawn for a frame; emitting the
-   * adjustment's value-changed at the end of the update phase (which
-   * also runs it) scrolled the view by itself and drew it blank under
-   * load.  Both left out; the warning stays tolerated. */
+  /* GTK 4.8 on a loaded machine: a frame that draws a box of the window
+   * (AdwToastOverlay > GtkBox > GtkBox) queued for allocation after the
+   * frame's layout; the next frame draws it.  Seen in
+   * test-ui-reading-state run beside other UI tests; its cause is not
+   * found.  Only that box: the reader's scrollbar trough (a GtkGizmo),
+   * which its text view used to lay out while it was drawn, is an error
+   * again (see text_changed () in bulletin-reader-view.c). */
   if (g_strcmp0 (log_domain, "Gtk") == 0)
-    return g_str_has_prefix (message, "Trying to snapshot ") &&
+    return g_str_has_prefix (message, "Trying to snapshot GtkBox ") &&
            g_str_has_suffix (message, " without a current allocation");
   return FALSE;
 }
+
+static char *undrawn;
 
 /* GTK logs through the structured API, whose default writer aborts on
  * g_test_init()'s fatal levels without asking a test's fatal handler. */
@@ -151,6 +138,9 @@ writer (GLogLevelFlags   log_level,
     }
   if (is_toolkit_noise (log_level, domain, message))
     return g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
+  if (undrawn == NULL && message != NULL && g_str_has_prefix (message, "Trying to snapshot ") &&
+      g_str_has_suffix (message, " without a current allocation"))
+    undrawn = g_strdup (message);
   return g_log_writer_default (log_level, fields, n_fields, user_data);
 }
 
@@ -161,6 +151,15 @@ fatal_unless_toolkit_noise (const char     *log_domain,
                             gpointer        user_data)
 {
   return !is_toolkit_noise (log_level, log_domain, message);
+}
+
+/* The first "Trying to snapshot ... without a current allocation" since
+ * the last call that is no toolkit noise (a widget GTK drew nothing of for
+ * a frame), NULL if none: for a test whose warnings are not fatal. */
+char *
+bulletin_test_take_undrawn (void)
+{
+  return g_steal_pointer (&undrawn);
 }
 
 void
