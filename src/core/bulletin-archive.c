@@ -266,7 +266,8 @@ typedef struct {
   BulletinIssueKind  kind;
   guint64            size;
   gint64             mtime;
-  gint64             name_date;   /* YYYYMMDD from the name, 0 when none */
+  gint64             name_date;   /* YYYYMMDD from the name, 0 when none;
+                                   * set for the entries to read */
   gboolean           done;
 } Entry;
 
@@ -603,7 +604,6 @@ entry_new (GFileEnumerator *enumerator,
            GFileInfo       *info)
 {
   g_autoptr(GFile) child = g_file_enumerator_get_child (enumerator, info);
-  g_autofree char *date = NULL;
   BulletinIssueKind kind;
   Entry *entry;
 
@@ -621,8 +621,6 @@ entry_new (GFileEnumerator *enumerator,
   entry->mtime = (gint64)g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED)
                  * G_USEC_PER_SEC +
                  g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC);
-  date = bulletin_date_from_string (entry->name);
-  entry->name_date = date_key (date);
   return entry;
 }
 
@@ -803,7 +801,14 @@ read_unknown_entries (Scan      *scan,
       Entry *entry = g_ptr_array_index (entries, i);
 
       if (!entry->done)
-        g_ptr_array_add (misses, entry);
+        {
+          /* only the entries to read need the order (most of a second
+           * opening is listed from the cache) */
+          g_autofree char *date = bulletin_date_from_string (entry->name);
+
+          entry->name_date = date_key (date);
+          g_ptr_array_add (misses, entry);
+        }
     }
   g_ptr_array_sort (misses, compare_entries_newest_first);
   return read_misses (scan, misses, location);
@@ -1002,8 +1007,19 @@ static void
 adopt_issue (BulletinArchive *self,
              BulletinIssue   *issue)
 {
+  static gsize notify_id;
+  static GQuark date_quark;
+
+  /* the signal's name parsed once: an archive adopts thousands */
+  if (g_once_init_enter (&notify_id))
+    {
+      date_quark = g_quark_from_static_string ("date");
+      g_once_init_leave (&notify_id, g_signal_lookup ("notify", G_TYPE_OBJECT));
+    }
   g_hash_table_replace (self->by_name, (gpointer)bulletin_issue_get_display_name (issue), issue);
-  g_signal_connect (issue, "notify::date", G_CALLBACK (on_issue_date_changed), self);
+  g_signal_connect_closure_by_id (issue, (guint)notify_id, date_quark,
+                                  g_cclosure_new (G_CALLBACK (on_issue_date_changed), self, NULL),
+                                  FALSE);
   bulletin_issue_set_articles_hook (issue, articles_hook, self);
 }
 
