@@ -841,9 +841,9 @@ scan_run_with (Scan          *scan,
   g_autoptr(GFileEnumerator) enumerator = NULL;
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)entry_free);
   g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(BulletinArchiveCache) cache = NULL;
+  BulletinArchiveCache *cache = NULL;
   g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(BulletinArchiveCache) shared_cache = NULL;
+  BulletinArchiveCache *shared_cache = NULL;
   gboolean cancelled = FALSE;
   gboolean stop = FALSE;   /* a read cancelled while listing: read_misses stops too */
   GFileType type;
@@ -859,6 +859,7 @@ scan_run_with (Scan          *scan,
 
   if (location_is_cacheable (location))
     {
+      /* freed by the caller of scan_run () */
       load_caches (state, location, &cache, &shared_cache);
       scan->cache = cache;
       scan->shared_cache = shared_cache;
@@ -888,18 +889,29 @@ scan_run_with (Scan          *scan,
   return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
+/* @caches: (out) (optional): the caches the scan used, for the caller to
+ * free once it has told the result (20,000 entries take a while to free):
+ * a GPtrArray freeing them, or NULL */
 static gboolean
 scan_run (ScanState     *state,
           GFile         *location,
+          GPtrArray    **caches,
           GCancellable  *cancellable,
           GError       **error)
 {
   Scan scan = { state, NULL, NULL, cancellable, 0, 0, 0, };
+  g_autoptr(GPtrArray) used = g_ptr_array_new_with_free_func ((GDestroyNotify)bulletin_archive_cache_free);
   gboolean ok;
 
   g_mutex_init (&scan.lock);
   ok = scan_run_with (&scan, state, location, cancellable, error);
   g_mutex_clear (&scan.lock);
+  if (scan.cache != NULL)
+    g_ptr_array_add (used, scan.cache);
+  if (scan.shared_cache != NULL)
+    g_ptr_array_add (used, scan.shared_cache);
+  if (caches != NULL)
+    *caches = g_steal_pointer (&used);
   return ok;
 }
 
@@ -923,12 +935,14 @@ scan_thread (GTask        *task,
              GCancellable *cancellable)
 {
   ScanData *data = task_data;
+  g_autoptr(GPtrArray) caches = NULL;
   GError *error = NULL;
 
-  if (scan_run (data->state, data->location, cancellable, &error))
+  if (scan_run (data->state, data->location, &caches, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
+  /* caches freed here, once the result is on its way */
 }
 
 /* the model */
@@ -1648,7 +1662,7 @@ bulletin_archive_scan (BulletinArchive  *self,
 
   state = scan_state_new (self, context);
   begin_scan (self, state);
-  ok = scan_run (state, self->location, cancellable, error);
+  ok = scan_run (state, self->location, NULL, cancellable, error);
   end_scan (self, state, ok);
   return ok;
 }
