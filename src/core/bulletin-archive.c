@@ -707,6 +707,49 @@ load_caches (ScanState             *state,
     *shared_cache = bulletin_archive_cache_load (shared_path, BULLETIN_ARCHIVE_CACHE_SHARED);
 }
 
+/* The folder is listed by a thread of its own, in batches, while the
+ * scan's thread lists what it finds: on a second opening, asking for
+ * each entry's size and time (a stat each) takes about as long as
+ * listing it from the cache. */
+typedef struct {
+  GFileEnumerator *enumerator;
+  GCancellable    *cancellable;
+  GAsyncQueue     *queue;     /* GPtrArray of GFileInfo; an empty one ends */
+  GError          *error;
+  gint             stop;
+} Lister;
+
+#define LIST_BATCH 64
+
+static gpointer
+lister_thread (gpointer data)
+{
+  Lister *lister = data;
+  GPtrArray *batch = g_ptr_array_new_with_free_func (g_object_unref);
+  guint size = 1;   /* the first entry at once, to be listed at once */
+  GFileInfo *info;
+
+  while (!g_atomic_int_get (&lister->stop) &&
+         (info = g_file_enumerator_next_file (lister->enumerator, lister->cancellable,
+                                              &lister->error)) != NULL)
+    {
+      g_ptr_array_add (batch, info);
+      if (batch->len >= size)
+        {
+          g_async_queue_push (lister->queue, batch);
+          batch = g_ptr_array_new_with_free_func (g_object_unref);
+          size = LIST_BATCH;
+        }
+    }
+  if (batch->len > 0)
+    {
+      g_async_queue_push (lister->queue, batch);
+      batch = g_ptr_array_new_with_free_func (g_object_unref);
+    }
+  g_async_queue_push (lister->queue, batch);
+  return NULL;
+}
+
 /* Lists the folder.  While it is listed, what the cache knows is listed
  * at once (a second opening reads no issue file), and on a first opening
  * the first entry is read at once, so that something shows without
@@ -722,27 +765,43 @@ list_entries (Scan             *scan,
               GCancellable     *cancellable,
               GError          **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  GFileInfo *info;
+  Lister lister = { enumerator, cancellable, g_async_queue_new (), NULL, FALSE };
+  GThread *thread = g_thread_try_new ("bulletin-list", lister_thread, &lister, NULL);
 
-  while ((info = g_file_enumerator_next_file (enumerator, cancellable, &local_error)) != NULL)
+  if (thread == NULL)
+    lister_thread (&lister);
+  for (;;)
     {
-      if (bulletin_archive_links_is_link (info))
-        {
-          g_ptr_array_add (links, info);
-          continue;
-        }
-      if (!take_entry (scan, entries, names, entry_new (enumerator, info)))
-        *stop = TRUE;
-      g_object_unref (info);
-      if (*stop)
+      g_autoptr(GPtrArray) batch = g_async_queue_pop (lister.queue);
+
+      if (batch->len == 0)
         break;
+      /* after a stop, what is still coming is dropped */
+      for (guint i = 0; i < batch->len && !*stop; i++)
+        {
+          GFileInfo *info = g_ptr_array_index (batch, i);
+
+          if (bulletin_archive_links_is_link (info))
+            g_ptr_array_add (links, g_object_ref (info));
+          else if (!take_entry (scan, entries, names, entry_new (enumerator, info)))
+            {
+              *stop = TRUE;
+              g_atomic_int_set (&lister.stop, TRUE);
+            }
+        }
     }
-  if (local_error != NULL)
+  if (thread != NULL)
+    g_thread_join (thread);
+  g_async_queue_unref (lister.queue);
+
+  /* a stop is a cancelled read: the scan says so, and keeps what it
+   * learnt */
+  if (lister.error != NULL && !*stop)
     {
-      g_propagate_error (error, g_steal_pointer (&local_error));
+      g_propagate_error (error, lister.error);
       return FALSE;
     }
+  g_clear_error (&lister.error);
   return TRUE;
 }
 
