@@ -196,10 +196,10 @@ bulletin_text_format_skim (const char          *data,
     {
       char *end = strrchr (text, '\n');
       /* the title bulletin_text_parse () would give, without building
-       * the articles (most of its time) */
+       * the articles (most of its time); @text is valid UTF-8 */
       g_autoptr(BulletinDecodedText) decoded =
-        bulletin_text_decode (text, end != NULL ? (gsize)(end - text) : strlen (text),
-                              display_name, NULL);
+        bulletin_text_decode_utf8 (text, end != NULL ? (gsize)(end - text) : strlen (text),
+                                   display_name, NULL);
 
       if (decoded != NULL)
         skim->title = bulletin_text_segment_title (decoded->text, decoded->len, display_name);
