@@ -155,6 +155,42 @@ test_decode_utf8 (void)
     }
 }
 
+/* Control characters make binary data when there are more than two and
+ * more than 1 % of the sample, wherever they fall in the bytes (the
+ * check goes eight bytes at a time); tabs, line ends, form feeds, ^Z and
+ * escapes are no such characters. */
+static void
+test_binary_controls (void)
+{
+  for (guint shift = 0; shift < 16; shift++)
+    for (guint n = 2; n <= 3; n++)
+      for (guint len = 200; len <= 400; len += 200)
+        {
+          g_autofree char *data = g_malloc (len);
+          g_autoptr(GError) error = NULL;
+          g_autoptr(BulletinDecodedText) decoded = NULL;
+          gboolean binary = n > 2 && n * 100 > len;
+
+          memset (data, 'a', len);
+          /* allowed controls everywhere do not count */
+          for (guint i = 3; i < len; i += 11)
+            data[i] = "\t\n\r\f\v\x1a\x1b"[i % 7];
+          for (guint k = 0; k < n; k++)
+            data[shift + k * 9] = (char)(1 + k);
+          decoded = bulletin_text_decode (data, len, "x.txt", &error);
+          if (binary)
+            {
+              g_assert_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_BINARY);
+              g_assert_null (decoded);
+            }
+          else
+            {
+              g_assert_no_error (error);
+              g_assert_nonnull (decoded);
+            }
+        }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -165,5 +201,6 @@ main (int    argc,
   g_test_add_func ("/bulletin/text-decoder/scores", test_scores);
   g_test_add_func ("/bulletin/text-decoder/gb18030-table", test_gb18030_table);
   g_test_add_func ("/bulletin/text-decoder/decode-utf8", test_decode_utf8);
+  g_test_add_func ("/bulletin/text-decoder/binary-controls", test_binary_controls);
   return g_test_run ();
 }
