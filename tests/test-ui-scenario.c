@@ -16,6 +16,7 @@
 #include "bulletin-application.h"
 #include "bulletin-archive-search.h"
 #include "bulletin-display-text.h"
+#include "bulletin-memory.h"
 #include "bulletin-search-bar.h"
 #include "bulletin-typography.h"
 #include "bulletin-window.h"
@@ -1713,6 +1714,7 @@ status_kib (const char *status,
 typedef struct {
   gsize rss, anon, file;
   gsize heap;  /* what malloc has handed out and not had back */
+  gsize free;  /* what it has had back and keeps (in RSS where touched) */
 } Memory;
 
 static void
@@ -1729,9 +1731,11 @@ read_memory (Memory *m)
     struct mallinfo2 info = mallinfo2 ();
 
     m->heap = (info.uordblks + info.hblkhd) / 1024;
+    m->free = info.fordblks / 1024;
   }
 #else
   m->heap = 0;
+  m->free = 0;
 #endif
 }
 
@@ -1752,8 +1756,9 @@ print_memory (const char *prefix,
   Memory m;
 
   read_memory (&m);
-  printf ("# %s%5u actions %7.1f s  RSS %6.1f MiB (anonymous %6.1f, files %5.1f; heap in use %6.1f)\n",
-          prefix, actions, seconds, m.rss / 1024.0, m.anon / 1024.0, m.file / 1024.0, m.heap / 1024.0);
+  printf ("# %s%5u actions %7.1f s  RSS %6.1f MiB (anonymous %6.1f, files %5.1f; heap in use %6.1f, free %5.1f)\n",
+          prefix, actions, seconds, m.rss / 1024.0, m.anon / 1024.0, m.file / 1024.0, m.heap / 1024.0,
+          m.free / 1024.0);
   fflush (stdout);
 }
 
@@ -1889,11 +1894,13 @@ main (int   argc,
     {
       gboolean pass = rss_end <= rss_mark + RSS_LIMIT_KIB;
 
-      printf ("# resident set by actions (MiB): RSS = anonymous + mapped files (fonts); heap in use\n");
+      printf ("# resident set by actions (MiB): RSS = anonymous + mapped files (fonts); heap in use,\n"
+              "# and free heap that malloc keeps (%u trims)\n", bulletin_memory_get_n_trims ());
       for (guint i = 0; i < n_marks; i++)
-        printf ("#   %5u  RSS %6.1f  anonymous %6.1f  files %5.1f  heap %6.1f\n", marks[i].step,
+        printf ("#   %5u  RSS %6.1f  anonymous %6.1f  files %5.1f  heap %6.1f  free %5.1f\n", marks[i].step,
                 marks[i].memory.rss / 1024.0, marks[i].memory.anon / 1024.0,
-                marks[i].memory.file / 1024.0, marks[i].memory.heap / 1024.0);
+                marks[i].memory.file / 1024.0, marks[i].memory.heap / 1024.0,
+                marks[i].memory.free / 1024.0);
       if (n_actions > RSS_MARK)
         {
           printf ("# heap left by each kind of action after the first %u (KiB per action; noise is a few KiB)\n",
