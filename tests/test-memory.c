@@ -7,7 +7,8 @@
 
 /* The heap trim that runs after an archive or a window has gone: asks
  * from any thread make one trim, and the trim gives the free pages in
- * the middle of the heap back to the system. */
+ * the middle of the heap back to the system.  And the tuning at startup:
+ * large blocks go back when they are freed. */
 
 static void
 run_pending (void)
@@ -107,6 +108,58 @@ test_trim_returns_free_pages (void)
 #endif
 }
 
+#define LARGE      (1024 * 1024)   /* an issue file, a decoded text */
+#define N_LARGE    32
+#define VERY_LARGE (8 * 1024 * 1024)
+
+/* Large blocks go back to the system as soon as they are freed, also after
+ * a larger one has been (which, untuned, raises glibc's thresholds and
+ * puts every later block of a few MiB in the heap, to stay there). */
+static void
+test_large_blocks_go_back (void)
+{
+#ifdef __GLIBC__
+  char *large[N_LARGE], *small[N_LARGE];
+  char *very_large;
+  gsize before, full, freed;
+
+  if (anonymous_kib () == 0)
+    {
+      g_test_skip ("no RssAnon in /proc/self/status");
+      return;
+    }
+  bulletin_memory_tune ();
+  very_large = g_malloc (VERY_LARGE);
+  memset (very_large, 1, VERY_LARGE);
+  g_free (very_large);
+
+  before = anonymous_kib ();
+  for (guint i = 0; i < N_LARGE; i++)
+    {
+      large[i] = g_malloc (LARGE);
+      memset (large[i], 1, LARGE);
+      /* a smaller block after each (carved from the top of the heap where
+       * the large one was), still in use when the large one goes */
+      small[i] = g_malloc (LARGE / 4);
+    }
+  full = anonymous_kib ();
+  for (guint i = 0; i < N_LARGE; i++)
+    g_free (large[i]);
+  freed = anonymous_kib ();
+  g_test_message ("RssAnon: %zu KiB before, %zu KiB with the blocks, %zu KiB after free ()",
+                  before, full, freed);
+
+  g_assert_cmpuint (full, >, before + 24 * 1024);
+  /* back without a trim */
+  g_assert_cmpuint (freed + 24 * 1024, <, full);
+
+  for (guint i = 0; i < N_LARGE; i++)
+    g_free (small[i]);
+#else
+  g_test_skip ("the thresholds are glibc's");
+#endif
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -115,6 +168,7 @@ main (int   argc,
 
   g_test_add_func ("/memory/one-trim-for-many-asks", test_one_trim_for_many_asks);
   g_test_add_func ("/memory/trim-returns-free-pages", test_trim_returns_free_pages);
+  g_test_add_func ("/memory/large-blocks-go-back", test_large_blocks_go_back);
 
   return g_test_run ();
 }

@@ -7,6 +7,7 @@ G_BEGIN_DECLS
 
 /* Giving back to the system the memory that a large piece of work (an
  * archive, a window) freed.  GLib alone. */
+void  bulletin_memory_tune           (void);
 void  bulletin_memory_trim_when_idle (void);
 guint bulletin_memory_get_n_trims    (void);
 
