@@ -579,6 +579,7 @@ test_counts_growing (void)
   g_autoptr(GFile) root = NULL;
   BulletinArchiveSearch *search;
   GtkWidget *window;
+  GtkWidget *first_row;
   guint found = 0;
 
   g_assert_no_error (error);
@@ -604,8 +605,17 @@ test_counts_growing (void)
   g_assert_cmpint (sscanf (bulletin_archive_search_get_summary (search), "%u hits", &found), ==, 1);
   g_assert_cmpuint (found, >=, 32);
   g_assert_cmpuint (found, <, 70);
+  /* the rows already listed stay as the query runs again (indexing goes
+   * newest first: older hits only add to the end), not made again */
+  first_row = gtk_widget_get_first_child (GTK_WIDGET (bulletin_archive_search_get_list (search)));
+  g_assert_nonnull (first_row);
+  g_object_add_weak_pointer (G_OBJECT (first_row), (gpointer *)&first_row);
   iterate_until (has_all_70, search);
   g_unsetenv ("BULLETIN_TEST_INDEX_PAUSE_MS");
+  g_assert_nonnull (first_row);
+  g_assert_true (first_row == gtk_widget_get_first_child (GTK_WIDGET (bulletin_archive_search_get_list (search))));
+  g_object_remove_weak_pointer (G_OBJECT (first_row), (gpointer *)&first_row);
+  g_assert_cmpuint (count_articles (bulletin_archive_search_get_list (search)), ==, 50);
 
   gtk_window_destroy (GTK_WINDOW (window));
   bulletin_test_iterate (50);

@@ -413,9 +413,31 @@ def test_json_utf8(tmp):
        "%d lines parsed" % parsed)
 
 
+def test_rebuilt_empty(tmp):
+    """An index file of no bytes (a crash while it was created) is rebuilt
+    as a new one is made: 16 KiB pages and free pages given back to the
+    file system (incremental auto_vacuum), not SQLite's defaults."""
+    root = os.path.join(tmp, "archive")
+    db = os.path.join(tmp, "cache", "index.sqlite")
+    os.makedirs(root)
+    os.makedirs(os.path.dirname(db))
+    make_archive(root, 0, 40)
+    run([WORKER, "update", root, db])
+    with sqlite3.connect(db) as c:
+        made = (c.execute("PRAGMA page_size").fetchone()[0], c.execute("PRAGMA auto_vacuum").fetchone()[0])
+    remove_index(db)
+    open(db, "wb").close()
+    run([WORKER, "update", root, db])
+    with sqlite3.connect(db) as c:
+        rebuilt = (c.execute("PRAGMA page_size").fetchone()[0], c.execute("PRAGMA auto_vacuum").fetchone()[0])
+    diag("page size and auto_vacuum: %r made, %r rebuilt from an empty file" % (made, rebuilt))
+    ok(made == (16384, 2) and rebuilt == made, "an index rebuilt from an empty file has the pages of a new one")
+    ok(query(root, db) == scan(root), "the rebuilt index answers as the scan")
+
+
 def main():
     cases = [test_concurrent, test_read_errors, test_full_disk, test_damage, test_damage_filters, test_read_only,
-             test_json_utf8]
+             test_json_utf8, test_rebuilt_empty]
     only = os.environ.get("INDEX_SAFETY_ONLY")
     for case in cases:
         if only and only not in case.__name__:

@@ -678,6 +678,80 @@ test_plain_counts (Fixture       *fixture,
   g_assert_cmpuint (found, >=, 8);
 }
 
+/* A bigram is indexed by its first character and a bucket of the second
+ * (docs/search.md): a query of a bigram that is not in the archive, whose
+ * bucket holds bigrams that are, finds nothing, as a scan does; so do the
+ * bigrams that are there, and the one-character query of the first
+ * character, a prefix over its buckets.  600 bigrams of 社 fill every
+ * bucket, whatever the hash. */
+static void
+test_bigram_buckets (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (fixture->root, fixture->db);
+  g_autoptr(GPtrArray) absent = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) present = g_ptr_array_new_with_free_func (g_free);
+  guint empty = 0, found = 0;
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autofree char *path = g_strdup_printf ("%s/2022-01-%02u.txt", fixture->dir, i + 1);
+      g_autoptr(GError) error = NULL;
+
+      for (guint k = 0; k < 30; k++)
+        {
+          /* 社 before even characters of U+4E00 on, the odd ones alone */
+          gunichar even = 0x4E00 + 2 * (i * 30 + k), odd = even + 1;
+
+          g_string_append (text, "社");
+          g_string_append_unichar (text, even);
+          g_string_append (text, "。");
+          g_string_append_unichar (text, odd);
+          g_string_append (text, k % 10 == 9 ? "\n\n" : "，");
+        }
+      g_file_set_contents (path, text->str, text->len, &error);
+      g_assert_no_error (error);
+    }
+  for (guint j = 0; j < 60; j++)
+    {
+      char buf[16];
+      gunichar c = 0x4E00 + 20 * j;
+
+      buf[g_unichar_to_utf8 (c, buf)] = 0;
+      g_ptr_array_add (present, g_strconcat ("社", buf, NULL));
+      buf[g_unichar_to_utf8 (c + 1, buf)] = 0;
+      g_ptr_array_add (absent, g_strconcat ("社", buf, NULL));
+    }
+  g_ptr_array_add (present, g_strdup ("社"));
+  build (index);
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      GPtrArray *list = pass == 0 ? absent : present;
+
+      for (guint q = 0; q < list->len; q++)
+        {
+          const char *query = g_ptr_array_index (list, q);
+          g_autoptr(GError) error = NULL;
+          BulletinSearchResults *scanned = scan (fixture, query);
+          g_autoptr(BulletinSearchResults) indexed = NULL;
+
+          indexed = bulletin_search_index_query (index, query, 0, NULL, &error);
+          g_assert_no_error (error);
+          assert_same_results (indexed, scanned);
+          if (pass == 0)
+            empty += scanned->results->len == 0;
+          else
+            found += scanned->results->len > 0;
+        }
+    }
+  /* the absent bigrams are absent, the present ones present (but for a
+   * few characters that fold to others) */
+  g_assert_cmpuint (empty, >=, absent->len - 5);
+  g_assert_cmpuint (found, >=, present->len - 5);
+}
+
 static void
 test_single_file (void)
 {
@@ -957,6 +1031,7 @@ main (int   argc,
   ADD ("/bulletin/search-index/first-screen-rare", test_first_screen_rare, NULL);
   ADD ("/bulletin/search-index/details", test_details, NULL);
   ADD ("/bulletin/search-index/plain-counts", test_plain_counts, NULL);
+  ADD ("/bulletin/search-index/bigram-buckets", test_bigram_buckets, NULL);
   ADD ("/bulletin/search-index/partial", test_partial, NULL);
   ADD ("/bulletin/search-index/stale", test_stale, NULL);
   ADD ("/bulletin/search-index/unreadable", test_unreadable, NULL);

@@ -114,6 +114,15 @@ db_discard (const char *path)
     rc = sqlite3_busy_timeout (db, 10000);
   if (rc == SQLITE_OK)
     rc = sqlite3_db_config (db, SQLITE_DBCONFIG_RESET_DATABASE, 1, NULL);
+  /* VACUUM keeps the file's page size and auto_vacuum, which for a file
+   * of no bytes (a crash while it was created) are SQLite's defaults:
+   * 4 KiB pages and free pages kept, where FTS5's merges leave a third of
+   * the file free.  Set them as a new index has them (a WAL file keeps
+   * its page size; ours are made with it). */
+  if (rc == SQLITE_OK)
+    rc = index_exec (db, "PRAGMA page_size = " PAGE_SIZE);
+  if (rc == SQLITE_OK)
+    rc = index_exec (db, "PRAGMA auto_vacuum = INCREMENTAL");
   if (rc == SQLITE_OK)
     rc = index_exec (db, "VACUUM");
   if (db != NULL)

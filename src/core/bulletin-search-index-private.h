@@ -30,7 +30,7 @@
 
 G_BEGIN_DECLS
 
-#define SCHEMA_VERSION "8"  /* 8: the docs' checksum covers page and section */
+#define SCHEMA_VERSION "9"  /* 9: bigram terms by bucket (tokenizer), zstd level 5 */
 /* The first rowid of a new index: 3-byte varints (every FTS5 doclist
  * starts with a whole rowid) for its first million articles, with room
  * below for a million articles of newer issues added later (beyond that

@@ -10,11 +10,64 @@
 /*
  * The FTS5 tokenizer of the index, `bulletin`, over the folded search text
  * (docs/search.md): for Han, kana and hangul one term per position, the
- * bigram starting there or the last character of a run alone; words for
- * the rest.  And the FTS5 expression of a query in those terms.
+ * bigram starting there (its second character as a bucket) or the last
+ * character of a run alone; words for the rest.  And the FTS5 expression
+ * of a query in those terms.
  */
 
 #define MAX_WORD_BYTES 64
+
+/* A bigram's term is its first character, then the bucket of its second
+ * one, one of 2^BUCKET_BITS, written as a two-byte UTF-8 character from
+ * U+0400 on (no CJK character is written in two bytes, so a bucket never
+ * reads as a character of the text).  A one-character query is still the
+ * prefix term of its character; a bigram's candidates are those of its
+ * bucket, the matcher checks every one anyway.  Real text has millions of
+ * distinct bigrams, most of them in one or two articles: each is a term
+ * with its own doclist (about ten bytes before its first rowid), and
+ * FTS5's pending terms of every flush.  Buckets of 256 make half the
+ * terms and a tenth of the index's size less, and a rare bigram's bucket
+ * brings a few dozen more candidates (docs/search.md). */
+#define BUCKET_BITS 8
+
+static inline guint32
+bucket_of (gunichar b)
+{
+  return (b * 0x9E3779B1u) >> (32 - BUCKET_BITS);
+}
+
+/* Writes the term of the bigram @a @b into @out (at least 8 bytes);
+ * returns its length */
+static int
+bigram_term (gunichar  a,
+             gunichar  b,
+             char     *out)
+{
+  int n = g_unichar_to_utf8 (a, out);
+
+  return n + g_unichar_to_utf8 (0x400 + bucket_of (b), out + n);
+}
+
+/* Whether the term (@a, @bucket) is in the set @seen of @n_slots (a power
+ * of two, more than the terms); adds it when not */
+static gboolean
+term_seen (guint64  *seen,
+           guint     n_slots,
+           gunichar  a,
+           guint32   bucket)
+{
+  guint64 key = ((guint64)a << 32 | bucket) + 1;  /* never 0, the empty slot */
+  guint i = (guint)((key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 40) & (n_slots - 1);
+
+  while (seen[i] != 0)
+    {
+      if (seen[i] == key)
+        return TRUE;
+      i = (i + 1) & (n_slots - 1);
+    }
+  seen[i] = key;
+  return FALSE;
+}
 
 /* tokenizer */
 
@@ -50,11 +103,24 @@ tokenizer_tokenize (Fts5Tokenizer *tokenizer,
                     int          (*token) (void *, int, const char *, int, int, int))
 {
   const char *p = text, *end = text + n_text;
+  guint64 seen_local[2048], *seen;
+  g_autofree guint64 *seen_heap = NULL;
+  guint n_slots;
   int rc = SQLITE_OK;
 
   /* Queries are written by us from folded text, one term per string. */
   if (flags & FTS5_TOKENIZE_QUERY)
     return n_text > 0 ? token (ctx, 0, text, n_text, 0, n_text) : SQLITE_OK;
+
+  /* an article's CJK terms, each given to FTS5 once (with detail=none it
+   * keeps nothing but the article of a term): an open-addressed set of
+   * (first character, bucket or run end), at most two thirds full (a CJK
+   * character is three bytes of UTF-8) */
+  n_slots = 64;
+  while (n_slots < (guint)n_text / 2)
+    n_slots *= 2;
+  seen = n_slots <= G_N_ELEMENTS (seen_local) ? seen_local : (seen_heap = g_new (guint64, n_slots));
+  memset (seen, 0, n_slots * sizeof (guint64));
 
   while (p < end && rc == SQLITE_OK)
     {
@@ -72,18 +138,26 @@ tokenizer_tokenize (Fts5Tokenizer *tokenizer,
         {
           /* one term per position: the bigram that starts here, or the
            * character alone at the end of a run; a one-character query is
-           * a prefix query, which finds both */
+           * a prefix query, which finds both (a bigram's term starts with
+           * its first character) */
           const char *after = NULL;
+          gunichar d = 0;
 
           if (next < end && (guchar)*next >= 0x80)
             {
-              gunichar d = g_utf8_get_char_validated (next, end - next);
+              d = g_utf8_get_char_validated (next, end - next);
 
               if (d != (gunichar)-1 && d != (gunichar)-2 && is_cjk_fast (d))
                 after = g_utf8_next_char (next);
             }
-          if (after != NULL)
-            rc = token (ctx, 0, p, after - p, p - text, after - text);
+          if (term_seen (seen, n_slots, c, after != NULL ? bucket_of (d) : G_MAXUINT32))
+            ;  /* given already */
+          else if (after != NULL)
+            {
+              char term[12];
+
+              rc = token (ctx, 0, term, bigram_term (c, d, term), p - text, after - text);
+            }
           else
             rc = token (ctx, 0, p, next - p, p - text, next - text);
           p = next;
@@ -184,8 +258,9 @@ append_term (GString    *expr,
   g_hash_table_add (seen, g_steal_pointer (&key));
 }
 
-/* The FTS5 expression for a folded query: every bigram of its Han runs (a
- * lone Han character as itself), every word as a prefix.  NULL when the
+/* The FTS5 expression for a folded query: every bigram of its Han runs (as
+ * its term: the first character and the second's bucket; a lone Han
+ * character as a prefix), every word as a prefix.  NULL when the
  * query has nothing the index knows (only punctuation): scan every doc. */
 static void
 append_term_expression (GString    *expr,
@@ -210,7 +285,11 @@ append_term_expression (GString    *expr,
               alone = !is_cjk_fast (g_utf8_get_char (prev));
             }
           if (*next && is_cjk_fast (g_utf8_get_char (next)))
-            append_term (expr, seen, p, g_utf8_next_char (next) - p, FALSE);
+            {
+              char term[12];
+
+              append_term (expr, seen, term, bigram_term (c, g_utf8_get_char (next), term), FALSE);
+            }
           else if (alone)
             append_term (expr, seen, p, next - p, TRUE);
           p = next;

@@ -7,6 +7,10 @@
 #include <string.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#endif
 
 #include "bulletin-search-index-private.h"
 
@@ -1018,6 +1022,26 @@ update_thread (GTask        *task,
                               g_object_ref (self), g_object_unref);
 }
 
+/* The build in a thread of its own, below normal priority: on a busy
+ * machine the window's main thread (and the X server or compositor) get
+ * a CPU before it, so that frames keep coming while it builds.  Not a
+ * pooled thread: without privileges a thread's niceness cannot be taken
+ * back, and the pool's threads go on to load the issues the reader
+ * shows. */
+static gpointer
+update_thread_main (gpointer data)
+{
+  GTask *task = data;
+
+#ifdef __linux__
+  setpriority (PRIO_PROCESS, (id_t)syscall (SYS_gettid), 10);
+#endif
+  update_thread (task, g_task_get_source_object (task), g_task_get_task_data (task),
+                 g_task_get_cancellable (task));
+  g_object_unref (task);
+  return NULL;
+}
+
 /**
  * bulletin_search_index_update_async:
  *
@@ -1039,7 +1063,7 @@ bulletin_search_index_update_async (BulletinSearchIndex *self,
   g_task_set_task_data (task, g_main_context_ref_thread_default (), (GDestroyNotify)g_main_context_unref);
   g_atomic_int_set (&self->building, 1);
   g_object_notify (G_OBJECT (self), "building");
-  g_task_run_in_thread (task, update_thread);
+  g_thread_unref (g_thread_new ("bulletin-index", update_thread_main, g_object_ref (task)));
 }
 
 gboolean

@@ -13,7 +13,10 @@
  * Archive search: one query against the index, first the first screen
  * (the newest 50 hits), then every result.  While the index is being
  * built, results come from what is indexed so far, the window says so, and
- * the query runs again as more is indexed.
+ * the query runs again as more is indexed: then for every result at once,
+ * and the rows of the results that stayed the same are kept, so that a
+ * growing list costs the main thread only its new rows (and the rows in
+ * sight do not flicker).
  */
 
 #define FIRST_SCREEN_HITS 50
@@ -21,7 +24,12 @@
  * end: 300 results made at once took 600 rows of labels and their laid-out
  * text, about 10 MiB for a list mostly out of sight. */
 #define ROWS_PER_BATCH    50
+/* While the index builds, the query runs again at most every 1.5 s, and
+ * leaves at least twice its own time between its runs: at a common word
+ * in a large archive its threads would otherwise never rest, nor finish
+ * (each run cancelled the one before). */
 #define RERUN_INTERVAL_MS 1500
+#define RERUN_REST_FACTOR 2
 
 struct _BulletinArchiveSearch
 {
@@ -46,9 +54,15 @@ struct _BulletinArchiveSearch
   guint                rerun_source;
   guint                more_rows_source; /* a look at the list's end, after a layout */
   gint64               last_run;
+  gboolean             querying;       /* a query runs */
+  gboolean             rerun_pending;  /* more was indexed meanwhile */
+  gint64               last_query_ms;  /* how long the last query took */
   char                *index_problem;  /* why the last update stopped, or NULL */
   BulletinSearchResults *listed;       /* the results the list shows, or NULL */
   guint                n_listed;       /* of them, those with a row */
+  GPtrArray           *first_rows;     /* per result with a row: its first row (its issue's heading, or its own) */
+  guint                serial;         /* the query and filters asked for (a rerun keeps it) */
+  guint                listed_serial;  /* the query and filters of the results listed */
   gboolean             widen;
   char                *current_issue;  /* the issue open in the reader, or NULL */
   char                *from;           /* the date range in force, or NULL */
@@ -107,15 +121,60 @@ issue_row (const BulletinSearchResult *r,
   return row;
 }
 
+static gpointer
+free_results_thread (gpointer data)
+{
+  bulletin_search_results_free (data);
+  return NULL;
+}
+
+/* Results of many articles take milliseconds to free (6 ms for 24,000 on
+ * a busy machine, each a handful of strings), as often as the query runs
+ * again while the index builds: not on the main thread.  The rows copied
+ * what they show. */
+static void
+free_results (BulletinSearchResults *results)
+{
+  if (results == NULL)
+    return;
+  if (results->results->len < 1000)
+    bulletin_search_results_free (results);
+  else
+    g_thread_unref (g_thread_new ("bulletin-free-results", free_results_thread, results));
+}
+
 static void
 clear_list (BulletinArchiveSearch *self)
 {
   GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
+  while ((child = gtk_widget_get_last_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
-  g_clear_pointer (&self->listed, bulletin_search_results_free);
+  g_clear_pointer (&self->listed, free_results);
+  g_ptr_array_set_size (self->first_rows, 0);
   self->n_listed = 0;
+}
+
+/* Removes the rows of the results from @first on */
+static void
+remove_rows_from (BulletinArchiveSearch *self,
+                  guint                  first)
+{
+  GtkWidget *stop;
+  GtkWidget *child;
+
+  if (first >= self->first_rows->len)
+    return;
+  stop = g_ptr_array_index (self->first_rows, first);
+  /* from the end: nothing after a row to move up */
+  while ((child = gtk_widget_get_last_child (GTK_WIDGET (self->list))) != NULL)
+    {
+      gtk_list_box_remove (self->list, child);
+      if (child == stop)
+        break;
+    }
+  g_ptr_array_set_size (self->first_rows, first);
+  self->n_listed = first;
 }
 
 /* What the results lack and why: the index still being built, issues that
@@ -176,6 +235,8 @@ append_rows (BulletinArchiveSearch *self,
     {
       BulletinSearchResult *r = g_ptr_array_index (results->results, i);
 
+      GtkWidget *row;
+
       if (i == 0 || strcmp (r->issue_path, ((BulletinSearchResult *)g_ptr_array_index (results->results, i - 1))->issue_path) != 0)
         {
           guint hits = 0;
@@ -188,9 +249,14 @@ append_rows (BulletinArchiveSearch *self,
                 break;
               hits += o->n_hits;
             }
-          gtk_list_box_append (self->list, issue_row (r, hits));
+          row = issue_row (r, hits);
+          gtk_list_box_append (self->list, row);
+          g_ptr_array_add (self->first_rows, row);
         }
-      gtk_list_box_append (self->list, bulletin_search_result_row_new (r, self->widen));
+      row = bulletin_search_result_row_new (r, self->widen);
+      gtk_list_box_append (self->list, row);
+      if (self->first_rows->len == i)
+        g_ptr_array_add (self->first_rows, row);
     }
   self->n_listed = last;
 }
@@ -310,23 +376,44 @@ current_filter (BulletinArchiveSearch *self)
   return filter;
 }
 
-/* Whether @a and @b list the same articles with the same hits */
 static gboolean
-same_results (BulletinSearchResults *a,
-              BulletinSearchResults *b)
+same_result (BulletinSearchResult *x,
+             BulletinSearchResult *y)
 {
-  if (a == NULL || b == NULL || a->results->len != b->results->len || a->n_hits != b->n_hits)
-    return FALSE;
-  for (guint i = 0; i < a->results->len; i++)
-    {
-      BulletinSearchResult *x = g_ptr_array_index (a->results, i);
-      BulletinSearchResult *y = g_ptr_array_index (b->results, i);
+  return x->n_hits == y->n_hits && g_strcmp0 (x->article_id, y->article_id) == 0 &&
+         g_strcmp0 (x->issue_path, y->issue_path) == 0 && g_strcmp0 (x->snippet, y->snippet) == 0;
+}
 
-      if (x->n_hits != y->n_hits || g_strcmp0 (x->article_id, y->article_id) != 0 ||
-          g_strcmp0 (x->issue_path, y->issue_path) != 0 || g_strcmp0 (x->snippet, y->snippet) != 0)
-        return FALSE;
+static const char *
+issue_path_at (BulletinSearchResults *results,
+               guint                  i)
+{
+  return ((BulletinSearchResult *)g_ptr_array_index (results->results, i))->issue_path;
+}
+
+/* How many of the first @n results of @old have rows that @new can keep:
+ * the same articles with the same hits, but not an issue's heading whose
+ * run of results (and so its count of hits) goes on past them */
+static guint
+rows_to_keep (BulletinSearchResults *old,
+              BulletinSearchResults *new,
+              guint                  n)
+{
+  guint k = 0;
+
+  n = MIN (n, MIN (old->results->len, new->results->len));
+  while (k < n && same_result (g_ptr_array_index (old->results, k), g_ptr_array_index (new->results, k)))
+    k++;
+  if (k > 0 &&
+      ((k < old->results->len && strcmp (issue_path_at (old, k), issue_path_at (old, k - 1)) == 0) ||
+       (k < new->results->len && strcmp (issue_path_at (new, k), issue_path_at (new, k - 1)) == 0)))
+    {
+      const char *path = issue_path_at (new, k - 1);
+
+      while (k > 0 && strcmp (issue_path_at (new, k - 1), path) == 0)
+        k--;
     }
-  return TRUE;
+  return k;
 }
 
 /* Shows @results (and takes them) */
@@ -338,19 +425,30 @@ show_results (BulletinArchiveSearch *self,
   g_autofree char *summary = NULL;
   guint shown = MIN (results->results->len, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS);
 
-  if (same_results (self->listed, results) &&
+  if (self->listed != NULL && self->listed_serial == self->serial &&
       self->widen == g_settings_get_boolean (settings, "reading-full-width-punctuation"))
     {
-      /* the same again (the query runs again as indexing ends): the rows
-       * and the scrolled position stay */
-      g_clear_pointer (&self->listed, bulletin_search_results_free);
+      /* the same query again (as the index grows, or its first screen
+       * followed by every result): the rows of the results that stayed
+       * the same, and so the scrolled position, stay; as many rows as
+       * before are shown */
+      guint had = self->n_listed;
+
+      remove_rows_from (self, rows_to_keep (self->listed, results, self->n_listed));
+      g_clear_pointer (&self->listed, free_results);
       self->listed = results;
+      append_rows (self, MAX (had, ROWS_PER_BATCH) - self->n_listed);
+      /* more results to list, with the list's end on screen: no scroll
+       * may come to ask for their rows, nor a change of the list's
+       * length when the rows stayed */
+      range_changed (self);
     }
   else
     {
       clear_list (self);
       self->widen = g_settings_get_boolean (settings, "reading-full-width-punctuation");
       self->listed = results;
+      self->listed_serial = self->serial;
       append_rows (self, ROWS_PER_BATCH);
     }
 
@@ -397,6 +495,24 @@ static void run_query (BulletinArchiveSearch *self);
 
 /* The results of a finished query, or NULL after saying what went wrong
  * (nothing when it was cancelled). */
+static void progress_changed (BulletinArchiveSearch *self);
+
+/* The query in force finished (or failed): a run of it again that waited
+ * for it can come */
+static void
+query_ended (BulletinArchiveSearch *self)
+{
+  self->querying = FALSE;
+  self->last_query_ms = (g_get_monotonic_time () - self->last_run) / 1000;
+  g_debug ("archive search: the query took %" G_GINT64_FORMAT " ms", self->last_query_ms);
+  if (self->rerun_pending)
+    {
+      self->rerun_pending = FALSE;
+      if (self->index != NULL)
+        progress_changed (self);
+    }
+}
+
 static BulletinSearchResults *
 query_results (BulletinArchiveSearch *self,
                GObject               *index,
@@ -407,7 +523,10 @@ query_results (BulletinArchiveSearch *self,
 
   results = bulletin_search_index_query_finish (BULLETIN_SEARCH_INDEX (index), result, &error);
   if (results == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    gtk_label_set_text (self->summary, error->message);
+    {
+      gtk_label_set_text (self->summary, error->message);
+      query_ended (self);
+    }
   return results;
 }
 
@@ -420,7 +539,10 @@ complete_done (GObject      *object,
   BulletinSearchResults *results = query_results (self, object, result);
 
   if (results != NULL)
-    show_results (self, results);
+    {
+      show_results (self, results);
+      query_ended (self);
+    }
 }
 
 static void
@@ -436,7 +558,9 @@ first_screen_done (GObject      *object,
     return;
   complete = results->complete;
   show_results (self, results);
-  if (!complete)
+  if (complete)
+    query_ended (self);
+  else
     {
       BulletinSearchFilter filter = current_filter (self);
 
@@ -446,8 +570,11 @@ first_screen_done (GObject      *object,
     }
 }
 
+/* Runs the query; @again: the same query and filters as the results
+ * listed, run again as the index grew */
 static void
-run_query (BulletinArchiveSearch *self)
+run_query_full (BulletinArchiveSearch *self,
+                gboolean               again)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
   BulletinSearchFilter filter;
@@ -455,7 +582,10 @@ run_query (BulletinArchiveSearch *self)
   g_cancellable_cancel (self->query_cancellable);
   g_clear_object (&self->query_cancellable);
   self->last_run = g_get_monotonic_time ();
+  if (!again)
+    self->serial++;
 
+  self->querying = FALSE;
   if (self->index == NULL || text[0] == 0)
     {
       clear_list (self);
@@ -463,10 +593,23 @@ run_query (BulletinArchiveSearch *self)
       return;
     }
   self->query_cancellable = g_cancellable_new ();
+  self->querying = TRUE;
   filter = current_filter (self);
-  bulletin_search_index_query_filtered_async (self->index, text, &filter, FIRST_SCREEN_HITS,
-                                              BULLETIN_ARCHIVE_SEARCH_MAX_ROWS, self->query_cancellable,
-                                              first_screen_done, g_object_ref (self));
+  /* the list already shows the query's results: every result at once
+   * (a first screen would be shorter than the list) */
+  if (again && self->listed != NULL && self->listed_serial == self->serial)
+    bulletin_search_index_query_filtered_async (self->index, text, &filter, 0, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS,
+                                                self->query_cancellable, complete_done, g_object_ref (self));
+  else
+    bulletin_search_index_query_filtered_async (self->index, text, &filter, FIRST_SCREEN_HITS,
+                                                BULLETIN_ARCHIVE_SEARCH_MAX_ROWS, self->query_cancellable,
+                                                first_screen_done, g_object_ref (self));
+}
+
+static void
+run_query (BulletinArchiveSearch *self)
+{
+  run_query_full (self, FALSE);
 }
 
 /* A filter changed: the query again */
@@ -483,7 +626,7 @@ rerun_cb (gpointer data)
   BulletinArchiveSearch *self = data;
 
   self->rerun_source = 0;
-  run_query (self);
+  run_query_full (self, TRUE);
   return G_SOURCE_REMOVE;
 }
 
@@ -500,13 +643,17 @@ progress_changed (BulletinArchiveSearch *self)
   text = g_strdup_printf (_("Indexing the archive… %.0f %%"), fraction * 100);
   gtk_progress_bar_set_text (self->progress, text);
 
-  /* more is indexed: show it, but not on every batch */
+  /* more is indexed: show it, but not on every batch, nor before the
+   * run in flight ends (the last one, as the build ends, at once) */
   if (gtk_editable_get_text (GTK_EDITABLE (self->entry))[0] != 0 && self->rerun_source == 0)
     {
       gint64 since = (g_get_monotonic_time () - self->last_run) / 1000;
+      gint64 interval = MAX (RERUN_INTERVAL_MS, (RERUN_REST_FACTOR + 1) * self->last_query_ms);
 
-      self->rerun_source = g_timeout_add (since >= RERUN_INTERVAL_MS || !building ? 1 : RERUN_INTERVAL_MS - since,
-                                          rerun_cb, self);
+      if (building && self->querying)
+        self->rerun_pending = TRUE;
+      else
+        self->rerun_source = g_timeout_add (since >= interval || !building ? 1 : interval - since, rerun_cb, self);
     }
 }
 
@@ -561,7 +708,8 @@ bulletin_archive_search_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->index, self);
   g_clear_object (&self->index);
   g_clear_pointer (&self->index_problem, g_free);
-  g_clear_pointer (&self->listed, bulletin_search_results_free);
+  g_clear_pointer (&self->listed, free_results);
+  g_clear_pointer (&self->first_rows, g_ptr_array_unref);
   g_clear_pointer (&self->current_issue, g_free);
   g_clear_pointer (&self->from, g_free);
   g_clear_pointer (&self->to, g_free);
@@ -648,6 +796,7 @@ static void
 bulletin_archive_search_init (BulletinArchiveSearch *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->first_rows = g_ptr_array_new ();
 
   gtk_search_entry_set_search_delay (self->entry, 200);
   g_signal_connect_swapped (self->entry, "search-changed", G_CALLBACK (run_query), self);
