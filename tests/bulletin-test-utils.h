@@ -43,6 +43,7 @@ gboolean    bulletin_test_wait_for       (BulletinTestCondition condition,
  * aborting a UI test (gtk_test_init() makes every warning fatal): GDK's
  * X11 backend under Xvfb warns "gdk_frame_timings_submitted() called on
  * submitted frame" on GTK 4.24.  Any other warning stays fatal. */
+char       *bulletin_test_take_undrawn (void);
 void        bulletin_test_tolerate_toolkit_warnings (void);
 
 /* Checks every GListModel's items-changed in the process, from now on,

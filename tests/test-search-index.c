@@ -610,7 +610,10 @@ static void
 write_plain_issue (Fixture *fixture,
                    guint    i)
 {
-  static const char *words[] = { "疫情", "疫", "情", "哈哈", "哈", "国家", "的", "社区", "，", "。" };
+  /* with a character of four bytes in UTF-8 and ASCII, so that hits and
+   * the starts of blocks fall anywhere in the sixteen bytes that
+   * plain_count () looks at at a time */
+  static const char *words[] = { "疫情", "疫", "情", "哈哈", "哈", "国家", "的", "社区", "，", "。", "𠀀", "ab c" };
   g_autoptr(GRand) rand = g_rand_new_with_seed (1000 + i);
   g_autoptr(GString) text = g_string_new (NULL);
   g_autofree char *path = g_strdup_printf ("%s/2021-%02u-%02u.txt", fixture->dir, 1 + i / 28, 1 + i % 28);
@@ -642,6 +645,7 @@ test_plain_counts (Fixture       *fixture,
 {
   static const char *plain_queries[] = {
     "疫情", "情疫", "哈哈", "哈", "疫", "情", "国家", "國家", "的", "社区", "哈疫", "疫情 -哈哈", "疫 情",
+    "𠀀", "𠀀疫", "疫情的",
   };
   g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (fixture->root, fixture->db);
   guint found = 0;

@@ -820,32 +820,18 @@ find_label (GtkWidget *widget)
   return NULL;
 }
 
-/* A short Chinese tooltip is one line, not a column of two to four
- * characters a line (GTK wraps a label's natural width at every place
- * Chinese may break). */
-static void
-test_chinese_tooltip (void)
+/* Moves the pointer over @row through X, as a person's mouse would, and
+ * waits for the row's tooltip: NULL where the display is not X11. */
+static GtkWidget *
+show_row_tooltip (BulletinWindow *window,
+                  GtkWidget      *row)
 {
-  g_autofree char *dir = make_text_archive ();
-  g_autoptr(GFile) folder = g_file_new_for_path (dir);
-  BulletinWindow *window = new_window ();
-  GtkWidget *row, *tooltip = NULL, *label;
-  graphene_point_t point;
-  int pos;
-
-  bulletin_window_open (window, folder);
-  WAIT_UNTIL (library_done (window));
-  WAIT_UNTIL ((pos = find_row (window, "2024-03-12")) > 0);
-  activate_row (window, pos);
-  WAIT_UNTIL ((pos = find_row (window, SPRING_HEADLINE)) > 0);
-  drain ();
-  row = row_widget_at (window, pos);
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (row), ==, SPRING_HEADLINE);
-
+  GtkWidget *tooltip = NULL;
 #ifdef GDK_WINDOWING_X11
   if (GDK_IS_X11_DISPLAY (gtk_widget_get_display (row)))
     {
       GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+      graphene_point_t point;
       Display *xdisplay;
       Window xid;
       double dx, dy;
@@ -871,6 +857,31 @@ test_chinese_tooltip (void)
       WAIT_UNTIL ((tooltip = find_tooltip (GTK_WIDGET (window))) != NULL);
     }
 #endif
+  return tooltip;
+}
+
+/* A short Chinese tooltip is one line, not a column of two to four
+ * characters a line (GTK wraps a label's natural width at every place
+ * Chinese may break). */
+static void
+test_chinese_tooltip (void)
+{
+  g_autofree char *dir = make_text_archive ();
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  BulletinWindow *window = new_window ();
+  GtkWidget *row, *tooltip, *label;
+  int pos;
+
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  WAIT_UNTIL ((pos = find_row (window, "2024-03-12")) > 0);
+  activate_row (window, pos);
+  WAIT_UNTIL ((pos = find_row (window, SPRING_HEADLINE)) > 0);
+  drain ();
+  row = row_widget_at (window, pos);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (row), ==, SPRING_HEADLINE);
+
+  tooltip = show_row_tooltip (window, row);
   if (tooltip == NULL)
     {
       g_test_skip ("moves the pointer only on X11");
@@ -883,6 +894,116 @@ test_chinese_tooltip (void)
   g_assert_nonnull (label);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, SPRING_HEADLINE);
   g_assert_cmpint (pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (label))), ==, 1);
+
+  close_window (window);
+  remove_tree (dir);
+}
+
+/* The position of the list's row under @point (in @window's coordinates) */
+static int
+row_at_point (BulletinWindow         *window,
+              const graphene_point_t *point)
+{
+  for (guint i = 0; i < n_rows (window); i++)
+    {
+      GtkWidget *row = row_widget_at (window, i);
+      graphene_rect_t bounds;
+
+      /* the list item around the row's expander */
+      if (row != NULL &&
+          gtk_widget_compute_bounds (gtk_widget_get_parent (row), GTK_WIDGET (window), &bounds) &&
+          graphene_rect_contains_point (&bounds, point))
+        return i;
+    }
+  return -1;
+}
+
+/* Issue 11, bug 2: an article chosen right after its issue was expanded
+ * was not shown, and the same click again showed it.  The issue's row
+ * shows a tooltip under the pointer, over its first article; on X11 the
+ * tooltip took the click, and hid.  A click on a tooltip reaches the row
+ * it covers. */
+static void
+test_click_through_tooltip (void)
+{
+  g_autofree char *dir = make_text_archive ();
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  BulletinWindow *window = new_window ();
+  GtkSelectionModel *selection;
+  GtkWidget *row, *tooltip;
+  int pos, under = -1, root_x = 0, root_y = 0;
+
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  WAIT_UNTIL ((pos = find_row (window, "2024-03-12")) > 0);
+  activate_row (window, pos);
+  WAIT_UNTIL ((pos = find_row (window, SPRING_HEADLINE)) > 0);
+  drain ();
+  /* the issue's row selected, and the pointer on its article's row */
+  selection = GTK_SELECTION_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (bulletin_sidebar_get_list_view (bulletin_window_get_sidebar (window)))));
+  gtk_selection_model_select_item (selection, pos - 1, TRUE);
+  row = row_widget_at (window, pos);
+  tooltip = show_row_tooltip (window, row);
+  if (tooltip == NULL || xdotool == NULL)
+    {
+      g_test_skip ("clicks through X (xdotool) only on X11");
+      close_window (window);
+      remove_tree (dir);
+      return;
+    }
+  drain ();
+
+#ifdef GDK_WINDOWING_X11
+  {
+    GdkDisplay *display = gtk_widget_get_display (row);
+    GtkWidget *label = find_label (tooltip);
+    graphene_point_t center, in_window;
+    double tx, ty, dx, dy;
+    int wx, wy;
+    Display *xdisplay;
+    Window tooltip_xid, window_xid, child;
+
+    /* the middle of the tooltip's text, in the window and on the screen */
+    g_assert_nonnull (label);
+    g_assert_true (gtk_widget_compute_point (label, tooltip,
+                                             &GRAPHENE_POINT_INIT (gtk_widget_get_width (label) / 2.0,
+                                                                   gtk_widget_get_height (label) / 2.0),
+                                             &center));
+    gtk_native_get_surface_transform (GTK_NATIVE (tooltip), &tx, &ty);
+    gtk_native_get_surface_transform (GTK_NATIVE (window), &dx, &dy);
+    G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+    xdisplay = gdk_x11_display_get_xdisplay (display);
+    tooltip_xid = gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (tooltip)));
+    window_xid = gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window)));
+    G_GNUC_END_IGNORE_DEPRECATIONS
+    XTranslateCoordinates (xdisplay, tooltip_xid, window_xid, (int) (center.x + tx), (int) (center.y + ty),
+                           &wx, &wy, &child);
+    XTranslateCoordinates (xdisplay, tooltip_xid, DefaultRootWindow (xdisplay),
+                           (int) (center.x + tx), (int) (center.y + ty), &root_x, &root_y, &child);
+    in_window = GRAPHENE_POINT_INIT (wx - dx, wy - dy);
+    under = row_at_point (window, &in_window);
+  }
+#endif
+  /* the tooltip is over a row of the list, not the one selected */
+  g_assert_cmpint (under, >=, pos);
+
+  /* a click there, as a person's mouse makes it */
+  {
+    g_autofree char *x = g_strdup_printf ("%d", root_x);
+    g_autofree char *y = g_strdup_printf ("%d", root_y);
+    const char *argv[] = { xdotool, "mousemove", x, y, "click", "1", NULL };
+    g_autoptr(GError) error = NULL;
+    int status = 0;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
+                                 &status, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (status, ==, 0);
+  }
+  WAIT_UNTIL (gtk_selection_model_is_selected (selection, under));
+  if (under == pos)
+    WAIT_UNTIL (reader_shows (window, SPRING_BODY));
 
   close_window (window);
   remove_tree (dir);
@@ -916,6 +1037,7 @@ main (int   argc,
   g_test_add_func ("/bulletin/ui-everyday/file-chooser-lets-window-go", test_file_chooser_lets_window_go);
   g_test_add_func ("/bulletin/ui-everyday/reader-context-menu", test_reader_context_menu);
   g_test_add_func ("/bulletin/ui-everyday/chinese-tooltip", test_chinese_tooltip);
+  g_test_add_func ("/bulletin/ui-everyday/click-through-tooltip", test_click_through_tooltip);
 
   status = g_test_run ();
   g_object_unref (app);

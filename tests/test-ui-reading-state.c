@@ -882,6 +882,79 @@ test_restored_end (void)
     }
 }
 
+static gboolean
+layout_settled (gpointer data)
+{
+  GtkAdjustment *adj = data;
+  static double last_upper = -1;
+  static gint64 since;
+  double upper = gtk_adjustment_get_upper (adj);
+
+  if (upper != last_upper)
+    {
+      last_upper = upper;
+      since = g_get_monotonic_time ();
+      return FALSE;
+    }
+  return g_get_monotonic_time () - since > 500 * 1000;
+}
+
+/* A place near the end of a long article, gone to right after a smaller
+ * type (the reading preferences) made every line's height stale: the
+ * text shrinks to less than half while GtkTextView scrolls, and the
+ * reader shows text all along and ends at the place.  (Written to catch
+ * the reader's scroll clamp at work, GTK 4.8's scroll animation going on
+ * past a text that got shorter; it passes without the clamp too: the
+ * reader's scroll to the place follows the text as it is laid out.) */
+static void
+test_scroll_after_relayout (void)
+{
+  g_autofree char *long_uri = make_long_archive ();
+  g_autofree char *long_article = NULL;
+  BulletinReaderView *reader;
+  BulletinReadingSettings settings;
+  GtkAdjustment *adj;
+  guint length;
+
+  if (window () == NULL)
+    g_application_activate (G_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window ()), 800, 400);
+  activate ("open-uri", g_variant_new_string (long_uri));
+  wait_for_archive (long_uri);
+  settle ();
+  long_article = show_nth_article (longest_article ());
+  reader = bulletin_window_get_reader (window ());
+  adj = reader_vadjustment ();
+  bulletin_reader_view_complete (reader);
+  g_assert_true (bulletin_test_wait_for (scrollable, adj, 10));
+  /* every line laid out at this size */
+  g_assert_true (bulletin_test_wait_for (layout_settled, adj, 20));
+
+  /* a smaller type, and at once a passage near the end */
+  settings = *bulletin_reader_view_get_settings (reader);
+  settings.font_size *= 0.6;
+  bulletin_reader_view_set_settings (reader, &settings);
+  length = bulletin_display_text_get_length (bulletin_reader_view_get_display_text (reader));
+  bulletin_reader_view_scroll_to_line (reader, length - 40);
+  for (guint i = 0; i < 80; i++)
+    {
+      bulletin_test_iterate (25);
+      assert_text_in_view ("scrolled after a smaller type");
+    }
+  /* and at the passage */
+  {
+    GtkTextView *view = bulletin_reader_view_get_text_view (reader);
+    GdkRectangle visible, location;
+    GtkTextIter iter;
+
+    bulletin_typography_get_iter_at_display (gtk_text_view_get_buffer (view), &iter, length - 40);
+    gtk_text_view_get_visible_rect (view, &visible);
+    gtk_text_view_get_iter_location (view, &iter, &location);
+    g_assert_cmpint (location.y, >=, visible.y);
+    g_assert_cmpint (location.y + location.height, <=, visible.y + visible.height);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -924,6 +997,7 @@ main (int    argc,
   g_test_add_func ("/bulletin/ui-reading-state/other-archive", test_other_archive);
   g_test_add_func ("/bulletin/ui-reading-state/undo-and-editor", test_undo_and_editor);
   g_test_add_func ("/bulletin/ui-reading-state/restored-end", test_restored_end);
+  g_test_add_func ("/bulletin/ui-reading-state/scroll-after-relayout", test_scroll_after_relayout);
   status = g_test_run ();
   bulletin_test_remove_tree (home);
   return status;

@@ -3,6 +3,9 @@
 #include "config.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "bulletin-search-index-private.h"
 #include "bulletin-unicode.h"
@@ -236,9 +239,26 @@ segs_decode (const guint8 *data,
   return TRUE;
 }
 
-/* @p moved on by @n characters of UTF-8, no further than @end: eight
- * bytes at a time while at least eight characters remain, counting the
- * bytes that start a character. */
+#ifdef __SSE2__
+/* the bits set in a 16-bit mask (without -mpopcnt, __builtin_popcount ()
+ * is a call) */
+static inline guint
+popcount16 (guint x)
+{
+  x = x - ((x >> 1) & 0x5555);
+  x = (x & 0x3333) + ((x >> 2) & 0x3333);
+  x = (x + (x >> 4)) & 0x0f0f;
+  return (x + (x >> 8)) & 0x1f;
+}
+#endif
+
+/* @p moved on by @n characters of UTF-8, no further than @end.  A
+ * character starts at every byte that is not a continuation byte
+ * (10xxxxxx): while at least a chunk's size of characters remain, the
+ * starting bytes of whole chunks are counted, sixteen bytes at a time
+ * where SSE2 is there (every x86-64), else eight; a chunk may end inside
+ * a character, whose rest then starts the next chunk and is not counted
+ * again.  Then a character at a time. */
 static const char *
 skip_chars (const char *p,
             const char *end,
@@ -246,6 +266,20 @@ skip_chars (const char *p,
 {
   const guchar *u = (const guchar *)p, *e = (const guchar *)end;
 
+#ifdef __SSE2__
+  {
+    const __m128i below = _mm_set1_epi8 (-64);  /* 0x80-0xBF: signed < -64 */
+
+    while (n >= 16 && e - u >= 16)
+      {
+        __m128i v = _mm_loadu_si128 ((const __m128i *)u);
+        guint cont = (guint)_mm_movemask_epi8 (_mm_cmplt_epi8 (v, below));
+
+        n -= 16 - popcount16 (cont);
+        u += 16;
+      }
+  }
+#endif
   while (n >= 8 && e - u >= 8)
     {
       guint64 x;
@@ -254,9 +288,10 @@ skip_chars (const char *p,
       x = (x & ~(x << 1) & G_GUINT64_CONSTANT (0x8080808080808080)) >> 7;
       n -= 8 - (guint)((x * G_GUINT64_CONSTANT (0x0101010101010101)) >> 56);
       u += 8;
-      while (u < e && (*u & 0xC0) == 0x80)
-        u++;
     }
+  /* the rest of a character the last chunk started */
+  while (u < e && (*u & 0xC0) == 0x80)
+    u++;
   while (n > 0 && u < e)
     {
       u++;
@@ -441,43 +476,81 @@ text_plain_mask (const char    *text,
   return PLAIN_FLAG | mask;
 }
 
+/* The first occurrence of @term (@term_len bytes, at least 2) in @p
+ * (@len bytes), as memmem ().  With SSE2 it compares sixteen places at a
+ * time on two bytes of the term, its second and its last (for Chinese,
+ * bytes that tell characters apart: the first bytes of most characters
+ * are one of six), and the whole term where both are there; memmem ()
+ * starts over at every hit, which for a common character is every few
+ * hundred bytes. */
+static const char *
+find_term (const char *p,
+           gsize       len,
+           const char *term,
+           gsize       term_len)
+{
+#ifdef __SSE2__
+  const guchar *u = (const guchar *)p;
+  gsize last = term_len - 1, i = 0;
+  const __m128i b1 = _mm_set1_epi8 ((char)term[1]);
+  const __m128i bl = _mm_set1_epi8 ((char)term[last]);
+
+  for (; len >= term_len && i + last + 16 <= len; i += 16)
+    {
+      __m128i x = _mm_cmpeq_epi8 (_mm_loadu_si128 ((const __m128i *)(u + i + 1)), b1);
+      __m128i y = _mm_cmpeq_epi8 (_mm_loadu_si128 ((const __m128i *)(u + i + last)), bl);
+      guint mask = (guint)_mm_movemask_epi8 (_mm_and_si128 (x, y));
+
+      while (mask != 0)
+        {
+          gsize at = i + (gsize)__builtin_ctz (mask);
+
+          if (u[at] == (guchar)term[0] && memcmp (u + at + 2, term + 2, term_len - 2) == 0)
+            return p + at;
+          mask &= mask - 1;
+        }
+    }
+  return i < len ? memmem (p + i, len - i, term, term_len) : NULL;
+#else
+  return memmem (p, len, term, term_len);
+#endif
+}
+
 /* The hits of @term (the UTF-8 of a folded term of CJK characters alone)
  * in the plain text @text: its occurrences left to right, not
- * overlapping, and none across the start of a block.  @starts is a
- * scratch array. */
+ * overlapping, and none across the start of a block.  The starts of
+ * blocks are found as the hits go, no further than the last hit: the
+ * segments count characters, the text is UTF-8. */
 guint
 plain_count (const char    *text,
              gsize          len,
              const Segment *segs,
              guint          n_segs,
              const char    *term,
-             gsize          term_len,
-             GArray        *starts)
+             gsize          term_len)
 {
   const char *p = text, *end = text + len;
-  gboolean have_starts = FALSE;
-  guint n = 0;
+  const char *walked = text;     /* where segment @seg - 1 starts */
+  const char *next_start = NULL; /* the next block start, NULL for none */
+  guint seg = 0, n = 0;
 
   while ((gsize)(end - p) >= term_len)
     {
-      const char *hit = memmem (p, end - p, term, term_len);
-      gboolean across = FALSE;
+      const char *hit = find_term (p, end - p, term, term_len);
 
       if (hit == NULL)
         break;
-      if (!have_starts)
+      /* the first block start after the hit's first byte */
+      while ((next_start == NULL || next_start <= hit) && seg + 1 < n_segs)
         {
-          block_starts (text, len, segs, n_segs, starts);
-          have_starts = TRUE;
+          seg++;
+          walked = skip_chars (walked, end, segs[seg].text - segs[seg - 1].text);
+          next_start = segs[seg].new_block ? walked : NULL;
         }
-      for (guint i = 0; i < starts->len && !across; i++)
-        {
-          gsize at = g_array_index (starts, gsize, i);
-
-          across = at > (gsize)(hit - text) && at < (gsize)(hit - text) + term_len;
-        }
-      if (across)
-        p = g_utf8_next_char (hit);
+      if (next_start != NULL && next_start <= hit)
+        next_start = NULL;
+      if (next_start != NULL && next_start < hit + term_len)
+        p = g_utf8_next_char (hit);  /* across it */
       else
         {
           n++;

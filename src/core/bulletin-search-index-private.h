@@ -54,6 +54,7 @@ struct _BulletinSearchIndex
   ino_t      query_ino;        /* another process made a new one */
   gint64     ordered_version;  /* data_version when ordered was computed, -1 never */
   gboolean   ordered;
+  gpointer   query_cache;      /* query_db's dictionary, digested: query.c's */
 
   gint       building;         /* atomic */
   gint       done;             /* atomic, issues indexed in this update */
@@ -172,8 +173,7 @@ guint     plain_count         (const char                *text,
                                const Segment             *segs,
                                guint                      n_segs,
                                const char                *term,
-                               gsize                      term_len,
-                               GArray                    *starts);
+                               gsize                      term_len);
 
 /* issue files */
 
@@ -264,6 +264,7 @@ char     *clean_state      (const char           *db_path);
 gboolean  writer_active    (BulletinSearchIndex  *self);
 gboolean  index_trusted    (BulletinSearchIndex  *self);
 void      mark_suspect     (BulletinSearchIndex  *self);
+void      query_cache_clear (BulletinSearchIndex *self);
 
 /* the shared index */
 

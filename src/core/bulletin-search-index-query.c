@@ -77,7 +77,6 @@ typedef struct {
   BulletinFolded *chars;   /* folded without offsets: to count */
   BulletinFolded *full;    /* with offsets: for the details */
   GArray         *segs;
-  GArray         *starts;  /* plain_count ()'s */
   const char     *plain_term;  /* the query's one term, of CJK alone: */
   gsize           plain_term_len;  /* counted in plain texts as they are */
   gint64          plain_mask;      /* the bits of its characters */
@@ -93,7 +92,6 @@ verifier_init (Verifier     *v,
   v->chars = bulletin_folded_new_chars_only ();
   v->full = bulletin_folded_new ();
   v->segs = g_array_new (FALSE, FALSE, sizeof (Segment));
-  v->starts = g_array_new (FALSE, FALSE, sizeof (gsize));
 }
 
 static void
@@ -103,7 +101,55 @@ verifier_clear (Verifier *v)
   g_clear_pointer (&v->chars, bulletin_folded_free);
   g_clear_pointer (&v->full, bulletin_folded_free);
   g_clear_pointer (&v->segs, g_array_unref);
-  g_clear_pointer (&v->starts, g_array_unref);
+}
+
+/* The dictionary of the query connection and the verifiers that digested
+ * it, kept from one query to the next while no other connection has
+ * written (its data_version): making them is a few large allocations,
+ * a third of a millisecond, as much as a first screen of rare words
+ * takes. */
+typedef struct {
+  gint64    version;
+  GBytes   *dictionary;
+  Verifier  verifiers[2];
+} QueryCache;
+
+static void
+query_cache_free (QueryCache *cache)
+{
+  verifier_clear (&cache->verifiers[0]);
+  verifier_clear (&cache->verifiers[1]);
+  g_clear_pointer (&cache->dictionary, g_bytes_unref);
+  g_free (cache);
+}
+
+void
+query_cache_clear (BulletinSearchIndex *self)
+{
+  g_clear_pointer (&self->query_cache, query_cache_free);
+}
+
+/* The verifiers for a query, in its read transaction (which fixes
+ * data_version) */
+static Verifier *
+query_cache_get (BulletinSearchIndex *self)
+{
+  QueryCache *cache = self->query_cache;
+  gint64 version = -1;
+
+  if (!index_query_int64 (self->query_db, "PRAGMA data_version", &version))
+    version = -1;
+  if (cache == NULL || version == -1 || cache->version != version)
+    {
+      query_cache_clear (self);
+      cache = g_new0 (QueryCache, 1);
+      cache->version = version;
+      cache->dictionary = load_dictionary (self->query_db);
+      verifier_init (&cache->verifiers[0], cache->dictionary);
+      verifier_init (&cache->verifiers[1], cache->dictionary);
+      self->query_cache = cache;
+    }
+  return cache->verifiers;
 }
 
 /* A candidate of a batch, read from the database by the querying thread */
@@ -130,8 +176,20 @@ typedef struct {
 
 /* A batch shared by two threads: each takes the next unchecked candidate
  * until none is left, so that a thread the system holds up delays the
- * batch by a candidate at most, not by half of it. */
+ * batch by a candidate at most, not by half of it.  A helper that has
+ * not started by the time the querying thread has taken the last
+ * candidate is not waited for: on a busy machine it may not run for
+ * several milliseconds (a time slice), longer than a first screen takes.
+ * Counted references, since the helper may come to it after the query
+ * is over. */
+enum {
+  SHARE_QUEUED,
+  SHARE_TAKEN,      /* by the helper: the querying thread waits for it */
+  SHARE_CANCELLED,  /* by the querying thread: the helper leaves it */
+};
+
 typedef struct {
+  gint                       state;   /* atomic */
   Candidate                 *items;
   guint                      len;
   gint                       next;    /* atomic */
@@ -141,8 +199,41 @@ typedef struct {
   Verifier                  *verifier;
   GMutex                     lock;
   GCond                      cond;
-  gboolean                   done;
+  gint                       done;    /* atomic, set under @lock */
 } Share;
+
+static void
+share_clear (gpointer data)
+{
+  Share *share = data;
+
+  g_mutex_clear (&share->lock);
+  g_cond_clear (&share->cond);
+}
+
+/* The candidates of a batch, their rows' texts and segments in @bytes */
+typedef struct {
+  GArray     *items;   /* of Candidate */
+  GByteArray *bytes;
+  Share      *share;   /* while it is being checked */
+  gboolean    pushed;  /* to the helper thread */
+} Batch;
+
+static void
+batch_init (Batch *b)
+{
+  memset (b, 0, sizeof *b);
+  b->items = g_array_new (FALSE, TRUE, sizeof (Candidate));
+  b->bytes = g_byte_array_new ();
+}
+
+static void
+batch_clear (Batch *b)
+{
+  g_assert (b->share == NULL);
+  g_clear_pointer (&b->items, g_array_unref);
+  g_clear_pointer (&b->bytes, g_byte_array_unref);
+}
 
 /* Checks one candidate: its text decompressed, folded without offsets and
  * the hits counted; for a result that may be shown, folded again with
@@ -173,7 +264,7 @@ verify_one (Verifier                  *v,
    * hits in the folded text */
   plain = v->plain_term != NULL && (c->plain & PLAIN_FLAG) && !(c->plain & v->plain_mask);
   if (plain)
-    n_hits = plain_count (text, c->text_len, segs, n_segs, v->plain_term, v->plain_term_len, v->starts);
+    n_hits = plain_count (text, c->text_len, segs, n_segs, v->plain_term, v->plain_term_len);
   else
     {
       fold_search_text (v->chars, text, c->text_len, segs, n_segs);
@@ -220,11 +311,15 @@ helper_func (gpointer data,
 {
   Share *share = data;
 
-  verify_share (share, share->verifier);
-  g_mutex_lock (&share->lock);
-  share->done = TRUE;
-  g_cond_signal (&share->cond);
-  g_mutex_unlock (&share->lock);
+  if (g_atomic_int_compare_and_exchange (&share->state, SHARE_QUEUED, SHARE_TAKEN))
+    {
+      verify_share (share, share->verifier);
+      g_mutex_lock (&share->lock);
+      g_atomic_int_set (&share->done, TRUE);
+      g_cond_signal (&share->cond);
+      g_mutex_unlock (&share->lock);
+    }
+  g_atomic_rc_box_release_full (share, share_clear);
 }
 
 /* One helper thread for every query, kept between batches */
@@ -246,9 +341,9 @@ typedef struct {
   guint                      max_hits;
   guint                      max_details;
   GHashTable                *issues;
-  Verifier                   verifiers[2];
-  GByteArray                *bytes;
-  GArray                    *batch;   /* of Candidate */
+  Verifier                  *verifiers;  /* two, the query cache's */
+  Batch                      batches[2];  /* one checked while the next is read */
+  guint                      pending_len;  /* the candidates of the one checked */
   GArray                    *rowids;  /* the candidates of the next batch */
   guint                      batch_size;
   GArray                    *sig_hashes;  /* the query's triples */
@@ -290,20 +385,65 @@ lookup_issue (QueryContext *ctx,
   return info;
 }
 
-/* Reads the row of candidate @rowid into @c, its text and segments into
- * the batch's bytes; a row that is gone, or whose signature lacks a triple
- * of the query, is missing (not a result) */
+/* A candidate's row, as take_candidate () reads it */
+#define DOC_COLUMNS   "issue, article_index, article_id, headline, segs, text_len, text, sig, plain, page, section"
+#define DOC_N_COLUMNS 11
+
+/* Takes the candidate's row, on which @row stands (the columns of
+ * DOC_COLUMNS), into @c, its text and segments into @bytes; a row whose
+ * signature lacks a triple of the query is missing (not a result) */
+static void
+take_candidate (QueryContext *ctx,
+                GByteArray   *bytes,
+                Candidate    *c,
+                sqlite3_stmt *row)
+{
+  if (!sig_may_match (sqlite3_column_blob (row, 7), sqlite3_column_bytes (row, 7), ctx->sig_hashes))
+    {
+      c->missing = TRUE;  /* lacks a triple of the query: not a result */
+      return;
+    }
+  c->issue = sqlite3_column_int64 (row, 0);
+  c->page = dup_column (row, 9);
+  c->section = dup_column (row, 10);
+  if (ctx->filter != NULL)
+    {
+      IssueInfo *info = lookup_issue (ctx, c->issue);
+
+      /* left out by the filter: not checked, not counted */
+      if (!bulletin_search_filter_keeps (ctx->filter, info->path, info->issue_id, info->date,
+                                         c->page, c->section))
+        {
+          c->missing = TRUE;
+          return;
+        }
+    }
+  c->article_index = sqlite3_column_int (row, 1);
+  c->article_id = dup_column (row, 2);
+  c->headline = dup_column (row, 3);
+  c->segs_at = bytes->len;
+  c->segs_size = sqlite3_column_bytes (row, 4);
+  if (c->segs_size > 0)
+    g_byte_array_append (bytes, sqlite3_column_blob (row, 4), c->segs_size);
+  c->text_len = sqlite3_column_int64 (row, 5);
+  c->plain = sqlite3_column_int64 (row, 8);
+  c->text_at = bytes->len;
+  c->text_size = sqlite3_column_bytes (row, 6);
+  if (c->text_size > 0)
+    g_byte_array_append (bytes, sqlite3_column_blob (row, 6), c->text_size);
+}
+
+/* Reads the row of candidate @rowid into @c (take_candidate ()); a row
+ * that is gone is missing */
 static int
 read_candidate (QueryContext *ctx,
+                GByteArray   *bytes,
                 Candidate    *c,
-                gint64        rowid,
-                gboolean      details)
+                gint64        rowid)
 {
   sqlite3_stmt *doc = ctx->doc;
   int step;
 
-  c->rowid = rowid;
-  c->details = details;
   sqlite3_bind_int64 (doc, 1, rowid);
   step = sqlite3_step (doc);
   if (step == SQLITE_DONE)
@@ -313,40 +453,8 @@ read_candidate (QueryContext *ctx,
       sqlite3_reset (doc);
       return step;
     }
-  else if (!sig_may_match (sqlite3_column_blob (doc, 7), sqlite3_column_bytes (doc, 7), ctx->sig_hashes))
-    c->missing = TRUE;  /* lacks a triple of the query: not a result */
   else
-    {
-      c->issue = sqlite3_column_int64 (doc, 0);
-      c->page = dup_column (doc, 9);
-      c->section = dup_column (doc, 10);
-      if (ctx->filter != NULL)
-        {
-          IssueInfo *info = lookup_issue (ctx, c->issue);
-
-          /* left out by the filter: not checked, not counted */
-          if (!bulletin_search_filter_keeps (ctx->filter, info->path, info->issue_id, info->date,
-                                             c->page, c->section))
-            {
-              c->missing = TRUE;
-              sqlite3_reset (doc);
-              return SQLITE_OK;
-            }
-        }
-      c->article_index = sqlite3_column_int (doc, 1);
-      c->article_id = dup_column (doc, 2);
-      c->headline = dup_column (doc, 3);
-      c->segs_at = ctx->bytes->len;
-      c->segs_size = sqlite3_column_bytes (doc, 4);
-      if (c->segs_size > 0)
-        g_byte_array_append (ctx->bytes, sqlite3_column_blob (doc, 4), c->segs_size);
-      c->text_len = sqlite3_column_int64 (doc, 5);
-      c->plain = sqlite3_column_int64 (doc, 8);
-      c->text_at = ctx->bytes->len;
-      c->text_size = sqlite3_column_bytes (doc, 6);
-      if (c->text_size > 0)
-        g_byte_array_append (ctx->bytes, sqlite3_column_blob (doc, 6), c->text_size);
-    }
+    take_candidate (ctx, bytes, c, doc);
   sqlite3_reset (doc);
   return SQLITE_OK;
 }
@@ -354,59 +462,113 @@ read_candidate (QueryContext *ctx,
 /* A batch smaller than this is checked by the querying thread alone */
 #define MIN_SHARED_BATCH 8
 
-/* Checks a batch of candidates, in order: the querying thread reads them
- * from the database, then checks every other one while a helper thread
- * checks the rest (two cores: decompressing and folding is most of the cost of
- * a query), then takes the results in order.  Returns an SQLite code:
- * SQLITE_ROW to go on, SQLITE_DONE when the first screen is full, with
- * @n_used the candidates taken up to the one that filled it. */
+/* Empties @b for @n candidates, to be read */
+static Candidate *
+batch_reset (Batch *b,
+             guint  n)
+{
+  g_array_set_size (b->items, n);
+  g_byte_array_set_size (b->bytes, 0);
+  memset (b->items->data, 0, n * sizeof (Candidate));
+  return (Candidate *)b->items->data;
+}
+
+/* Whether to give the details of a candidate read now, which may be
+ * among the first max_details results: while the results taken, and the
+ * candidates of a batch being checked, are fewer (batch_finish () gives
+ * those that are among them after all) */
+static gboolean
+may_detail (QueryContext *ctx)
+{
+  return ctx->max_details == 0 || ctx->results->results->len + ctx->pending_len < ctx->max_details;
+}
+
+/* Starts checking the candidates of @b read so far: a helper thread
+ * takes them one by one, as does the querying thread once it comes to
+ * batch_finish () (two cores: decompressing and counting is most of the
+ * cost of a query). */
+static void
+batch_start (QueryContext *ctx,
+             Batch        *b)
+{
+  Share *share = g_atomic_rc_box_new0 (Share);
+
+  g_mutex_init (&share->lock);
+  g_cond_init (&share->cond);
+  share->state = SHARE_QUEUED;
+  share->items = (Candidate *)b->items->data;
+  share->len = b->items->len;
+  share->bytes = b->bytes->data;
+  share->q = ctx->q;
+  share->verifier = &ctx->verifiers[1];
+  b->share = share;
+  b->pushed = FALSE;
+  if (share->len >= MIN_SHARED_BATCH)
+    {
+      b->pushed = g_thread_pool_push (get_helper_pool (), g_atomic_rc_box_acquire (share), NULL);
+      if (!b->pushed)
+        g_atomic_rc_box_release_full (share, share_clear);
+    }
+}
+
+/* Empties @b, no longer checked */
+static void
+batch_discard (Batch *b)
+{
+  for (guint i = 0; i < b->items->len; i++)
+    candidate_clear (&g_array_index (b->items, Candidate, i));
+  g_array_set_size (b->items, 0);
+  if (b->share != NULL)
+    g_atomic_rc_box_release_full (g_steal_pointer (&b->share), share_clear);
+}
+
+/* Checks the rest of @b's candidates, with the helper if it has started.
+ * While the helper checks its last one, the candidates of @next (NULL
+ * for none), started after @b, are checked: on a busy machine the helper
+ * may be held up in the middle of one for a time slice. */
+static void
+batch_wait (QueryContext *ctx,
+            Batch        *b,
+            Batch        *next)
+{
+  Share *share = b->share;
+
+  verify_share (share, &ctx->verifiers[0]);
+  if (b->pushed && !g_atomic_int_compare_and_exchange (&share->state, SHARE_QUEUED, SHARE_CANCELLED))
+    {
+      while (!g_atomic_int_get (&share->done) && next != NULL)
+        {
+          guint i = g_atomic_int_add (&next->share->next, 1);
+
+          if (i >= next->share->len)
+            break;
+          verify_one (&ctx->verifiers[0], next->share->q, next->share->bytes, &next->share->items[i]);
+        }
+      g_mutex_lock (&share->lock);
+      while (!share->done)
+        g_cond_wait (&share->cond, &share->lock);
+      g_mutex_unlock (&share->lock);
+    }
+  b->pushed = FALSE;
+}
+
+/* Checks the rest of @b's candidates with the helper (batch_wait ()),
+ * then takes the results in order.  Returns an SQLite code: SQLITE_ROW to
+ * go on, SQLITE_DONE when the first screen is full, with @n_used the
+ * candidates taken up to the one that filled it. */
 static int
-verify_batch (QueryContext *ctx,
-              const gint64 *rowids,
-              guint         n,
+batch_finish (QueryContext *ctx,
+              Batch        *b,
+              Batch        *next,
               guint        *n_used)
 {
-  Candidate *items;
-  Share share = { 0 };
-  guint results_before = ctx->results->results->len;
-  int rc;
+  Share *share = b->share;
+  Candidate *items = share->items;
+  guint n = share->len;
+  int rc = SQLITE_ROW;
 
   *n_used = n;
-  g_array_set_size (ctx->batch, n);
-  g_byte_array_set_size (ctx->bytes, 0);
-  items = (Candidate *)ctx->batch->data;
-  memset (items, 0, n * sizeof (Candidate));
-
-  for (guint i = 0; i < n; i++)
-    {
-      /* whether the results before this one will be fewer than
-       * max_details is known only later: details while they may be */
-      rc = read_candidate (ctx, &items[i], rowids[i], ctx->max_details == 0 || results_before < ctx->max_details);
-      if (rc != SQLITE_OK)
-        {
-          for (guint j = 0; j <= i; j++)
-            candidate_clear (&items[j]);
-          return rc;
-        }
-    }
-  rc = SQLITE_ROW;
-
-  share.items = items;
-  share.len = n;
-  share.bytes = ctx->bytes->data;
-  share.q = ctx->q;
-  share.verifier = &ctx->verifiers[1];
-  if (n >= MIN_SHARED_BATCH &&
-      g_thread_pool_push (get_helper_pool (), &share, NULL))
-    {
-      verify_share (&share, &ctx->verifiers[0]);
-      g_mutex_lock (&share.lock);
-      while (!share.done)
-        g_cond_wait (&share.cond, &share.lock);
-      g_mutex_unlock (&share.lock);
-    }
-  else
-    verify_share (&share, &ctx->verifiers[0]);
+  batch_wait (ctx, b, next);
 
   for (guint i = 0; i < n; i++)
     {
@@ -414,6 +576,13 @@ verify_batch (QueryContext *ctx,
       BulletinSearchResult *r;
       IssueInfo *info;
 
+      /* among the first max_details after all: checked again, in detail */
+      if (!c->details && c->result != NULL && ctx->results->results->len < ctx->max_details)
+        {
+          g_clear_pointer (&c->result, bulletin_search_result_free);
+          c->details = TRUE;
+          verify_one (&ctx->verifiers[0], ctx->q, share->bytes, c);
+        }
       if (c->corrupt)
         {
           rc = SQLITE_CORRUPT;
@@ -452,10 +621,35 @@ verify_batch (QueryContext *ctx,
           break;
         }
     }
+  batch_discard (b);
+  return rc;
+}
+
+/* Reads the candidates @rowids into the first batch and checks them
+ * (batch_finish ()) */
+static int
+verify_batch (QueryContext *ctx,
+              const gint64 *rowids,
+              guint         n,
+              guint        *n_used)
+{
+  Batch *b = &ctx->batches[0];
+  Candidate *items = batch_reset (b, n);
+  int rc;
 
   for (guint i = 0; i < n; i++)
-    candidate_clear (&items[i]);
-  return rc;
+    {
+      items[i].rowid = rowids[i];
+      items[i].details = may_detail (ctx);
+      rc = read_candidate (ctx, b->bytes, &items[i], rowids[i]);
+      if (rc != SQLITE_OK)
+        {
+          batch_discard (b);
+          return rc;
+        }
+    }
+  batch_start (ctx, b);
+  return batch_finish (ctx, b, NULL, n_used);
 }
 
 /* A one-character query is a prefix query, which FTS5 answers by merging
@@ -472,18 +666,23 @@ verify_batch (QueryContext *ctx,
 #define SCAN_FIRST_PROBE 24
 
 /* The candidates in result order: from FTS5 for an @expr, else every
- * article; by rowid when that is newest first, else sorted by issue */
+ * article; by rowid when that is newest first, else sorted by issue.
+ * Every article in rowid order comes as whole rows, *@stream (the
+ * columns of DOC_COLUMNS, then the rowid), after the rowid ?1: one pass
+ * through the table rather than a look-up for each. */
 static const char *
-candidates_sql (gboolean have_expr,
-                gboolean ordered)
+candidates_sql (gboolean  have_expr,
+                gboolean  ordered,
+                gboolean *stream)
 {
+  *stream = !have_expr && ordered;
   if (have_expr && ordered)
     return "SELECT rowid FROM fts WHERE fts MATCH ?1 ORDER BY rowid";
   if (have_expr)
     return "SELECT d.id FROM fts f JOIN docs d ON d.id = f.rowid JOIN issues i ON i.id = d.issue"
            " WHERE fts MATCH ?1 ORDER BY i.sort_key DESC, i.path DESC, d.id";
   if (ordered)
-    return "SELECT id FROM docs ORDER BY id";
+    return "SELECT " DOC_COLUMNS ", id FROM docs WHERE id > ?1 ORDER BY id";
   return "SELECT d.id FROM docs d JOIN issues i ON i.id = d.issue"
          " ORDER BY i.sort_key DESC, i.path DESC, d.id";
 }
@@ -564,12 +763,16 @@ shortest_term (const BulletinSearchQuery *q)
 }
 
 /* The next batch size: growing, since the first screen may be full early */
+#define MAX_BATCH     256
+#define MAX_BATCH_ALL 1024
 static guint
 next_batch_size (QueryContext *ctx)
 {
   guint size = ctx->batch_size;
 
-  ctx->batch_size = MIN (2 * ctx->batch_size, 256);
+  /* the complete results: fewer batches, fewer times that one thread
+   * waits for the other */
+  ctx->batch_size = MIN (2 * ctx->batch_size, ctx->max_hits == 0 ? MAX_BATCH_ALL : MAX_BATCH);
   return size;
 }
 
@@ -638,19 +841,65 @@ check_newest_first (QueryContext *ctx,
   return SQLITE_OK;
 }
 
+/* Reads the next candidates of @candidates after @scanned_upto into @b,
+ * up to @size of them: rowids whose rows are read one by one, or, when
+ * @stream, the rows themselves (DOC_COLUMNS, then the rowid).  Returns
+ * SQLITE_ROW when there may be more, SQLITE_DONE when none is left, or an
+ * error. */
+static int
+batch_read (QueryContext *ctx,
+            Batch        *b,
+            sqlite3_stmt *candidates,
+            gboolean      stream,
+            gint64        scanned_upto,
+            guint         size)
+{
+  Candidate *items = batch_reset (b, size);
+  guint n = 0;
+  int rc = SQLITE_ROW;
+
+  while (n < size && (rc = sqlite3_step (candidates)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (candidates, stream ? DOC_N_COLUMNS : 0);
+      Candidate *c = &items[n];
+
+      if (rowid <= scanned_upto)
+        continue;
+      c->rowid = rowid;
+      c->details = may_detail (ctx);
+      if (stream)
+        take_candidate (ctx, b->bytes, c, candidates);
+      else if ((rc = read_candidate (ctx, b->bytes, c, rowid)) != SQLITE_OK)
+        break;
+      n++;
+    }
+  g_array_set_size (b->items, n);
+  if (rc == SQLITE_OK)
+    rc = SQLITE_ROW;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    batch_discard (b);
+  return rc;
+}
+
 /* Checks the candidates of @sql after @scanned_upto, in batches, until
- * the first screen is full or none is left */
+ * the first screen is full or none is left.  For the complete results
+ * (no max_hits) the querying thread reads a batch's rows while the
+ * helper checks the batch before (reading them is about a fifth of the
+ * work); for the first screen a batch is read only when the one before
+ * did not fill it. */
 static int
 check_candidates (QueryContext  *ctx,
                   const char    *sql,
+                  gboolean       stream,
                   const char    *expr,
                   gint64         scanned_upto,
                   GCancellable  *cancellable,
                   GError       **error)
 {
-  GArray *rowids = ctx->rowids;
   sqlite3_stmt *candidates = NULL;
-  guint n_used = 0;
+  Batch *pending = NULL;  /* started, not finished */
+  gboolean pipelined = ctx->max_hits == 0;
+  guint n_used = 0, k = 0;
   int rc;
 
   rc = sqlite3_prepare_v2 (ctx->self->query_db, sql, -1, &candidates, NULL);
@@ -658,40 +907,63 @@ check_candidates (QueryContext  *ctx,
     return rc;
   if (expr != NULL)
     sqlite3_bind_text (candidates, 1, expr, -1, SQLITE_STATIC);
+  else if (stream)
+    sqlite3_bind_int64 (candidates, 1, scanned_upto);
 
-  for (;;)
+  for (;; k ^= 1)
     {
-      guint size = next_batch_size (ctx);
-      gboolean more;
+      Batch *b = &ctx->batches[k];
+      guint size = next_batch_size (ctx), n;
+      int read;
 
-      g_array_set_size (rowids, 0);
-      while (rowids->len < size && (rc = sqlite3_step (candidates)) == SQLITE_ROW)
+      read = batch_read (ctx, b, candidates, stream, scanned_upto, size);
+      if ((read == SQLITE_ROW || read == SQLITE_DONE) &&
+          g_cancellable_set_error_if_cancelled (cancellable, error))
         {
-          gint64 rowid = sqlite3_column_int64 (candidates, 0);
-
-          if (rowid > scanned_upto)
-            g_array_append_val (rowids, rowid);
+          batch_discard (b);
+          read = SQLITE_ABORT;
         }
-      if (rowids->len < size && rc != SQLITE_DONE)
-        break;
-      more = rowids->len == size;
-      rc = SQLITE_OK;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      n = read == SQLITE_ROW || read == SQLITE_DONE ? b->items->len : 0;
+      /* queued for the helper behind the batch before, whose results
+       * are taken meanwhile */
+      if (n > 0)
+        batch_start (ctx, b);
+      if (pending != NULL)
         {
-          rc = SQLITE_ABORT;
+          rc = batch_finish (ctx, pending, n > 0 ? b : NULL, &n_used);
+          pending = NULL;
+          ctx->pending_len = 0;
+          if (rc != SQLITE_ROW)
+            {
+              if (n > 0)
+                batch_wait (ctx, b, NULL);
+              batch_discard (b);
+              break;
+            }
+        }
+      if (read != SQLITE_ROW && read != SQLITE_DONE)
+        {
+          rc = read;
           break;
         }
-      if (rowids->len == 0)
+      rc = SQLITE_OK;
+      if (n == 0)
         break;
-      rc = verify_batch (ctx, (gint64 *)rowids->data, rowids->len, &n_used);
+      if (pipelined && read == SQLITE_ROW)
+        {
+          pending = b;
+          ctx->pending_len = n;
+          continue;
+        }
+
+      rc = batch_finish (ctx, b, NULL, &n_used);
       if (rc == SQLITE_DONE)
         {
           /* the first screen is full: is there more? */
           rc = SQLITE_OK;
-          if (n_used < rowids->len)
+          if (n_used < n)
             ctx->results->complete = FALSE;
-          else if (!more)
+          else if (read == SQLITE_DONE)
             ctx->results->complete = TRUE;
           else
             {
@@ -704,7 +976,7 @@ check_candidates (QueryContext  *ctx,
       if (rc != SQLITE_ROW)
         break;
       rc = SQLITE_OK;
-      if (!more)
+      if (read == SQLITE_DONE)
         break;
     }
   sqlite3_finalize (candidates);
@@ -726,19 +998,17 @@ query_db (BulletinSearchIndex  *self,
   g_autoptr(BulletinSearchQuery) q = bulletin_search_query_new (query, BULLETIN_SEARCH_WORD_START);
   g_autoptr(GHashTable) issues = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                                         (GDestroyNotify)issue_info_free);
-  g_autoptr(GBytes) dictionary = NULL;
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
-  g_autoptr(GArray) batch = g_array_new (FALSE, TRUE, sizeof (Candidate));
   g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autofree char *expr = NULL;
   g_autoptr(GArray) sig_hashes = sig_query_hashes (q);
   QueryContext ctx = {
     .self = self, .results = results, .q = q, .filter = filter, .max_hits = max_hits, .max_details = max_details,
-    .issues = issues, .bytes = bytes, .batch = batch, .rowids = rowids, .sig_hashes = sig_hashes,
+    .issues = issues, .rowids = rowids, .sig_hashes = sig_hashes,
     .batch_size = MIN_SHARED_BATCH,
   };
   gint64 scanned_upto = G_MININT64;
-  gboolean ordered, finished = FALSE, everywhere = FALSE;
+  gboolean ordered, finished = FALSE, everywhere = FALSE, stream = FALSE;
+  const char *sql;
   int rc;
 
   if (bulletin_search_query_is_empty (q))
@@ -746,25 +1016,19 @@ query_db (BulletinSearchIndex  *self,
       *rc_out = SQLITE_OK;
       return g_steal_pointer (&results);
     }
+  batch_init (&ctx.batches[0]);
+  batch_init (&ctx.batches[1]);
 
   expr = index_query_expression (q);
   ordered = check_ordered (self);
   rc = index_exec (self->query_db, "BEGIN");
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (self->query_db,
-                             "SELECT issue, article_index, article_id, headline, segs, text_len, text, sig, plain,"
-                             " page, section FROM docs WHERE id = ?", -1, &ctx.doc, NULL);
+                             "SELECT " DOC_COLUMNS " FROM docs WHERE id = ?", -1, &ctx.doc, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (self->query_db,
                              "SELECT path, issue_id, title, date, sort_key FROM issues WHERE id = ?",
                              -1, &ctx.issue_stmt, NULL);
-  dictionary = load_dictionary (self->query_db);
-  verifier_init (&ctx.verifiers[0], dictionary);
-  verifier_init (&ctx.verifiers[1], dictionary);
-  ctx.verifiers[0].plain_term = ctx.verifiers[1].plain_term = plain_term (q, &ctx.verifiers[0].plain_mask);
-  ctx.verifiers[1].plain_mask = ctx.verifiers[0].plain_mask;
-  if (ctx.verifiers[0].plain_term != NULL)
-    ctx.verifiers[0].plain_term_len = ctx.verifiers[1].plain_term_len = strlen (ctx.verifiers[0].plain_term);
   if (rc == SQLITE_OK && !index_usable (self, results))
     {
       /* building it stopped (a full disk, an error, a kill): the files
@@ -773,17 +1037,32 @@ query_db (BulletinSearchIndex  *self,
       goto out;
     }
   if (rc == SQLITE_OK)
+    {
+      /* in the transaction, which has read: data_version is its own */
+      ctx.verifiers = query_cache_get (self);
+      ctx.verifiers[0].plain_term = ctx.verifiers[1].plain_term = plain_term (q, &ctx.verifiers[0].plain_mask);
+      ctx.verifiers[1].plain_mask = ctx.verifiers[0].plain_mask;
+      ctx.verifiers[0].plain_term_len = ctx.verifiers[1].plain_term_len =
+        ctx.verifiers[0].plain_term != NULL ? strlen (ctx.verifiers[0].plain_term) : 0;
+    }
+  if (rc == SQLITE_OK)
     rc = list_unreadable (&ctx);
   if (rc == SQLITE_OK && ordered && expr != NULL && shortest_term (q) == 1)
     rc = check_newest_first (&ctx, &scanned_upto, &finished, &everywhere);
   if (rc == SQLITE_OK && !finished && everywhere)
-    rc = check_candidates (&ctx, candidates_sql (FALSE, ordered), NULL, scanned_upto, cancellable, error);
+    {
+      sql = candidates_sql (FALSE, ordered, &stream);
+      rc = check_candidates (&ctx, sql, stream, NULL, scanned_upto, cancellable, error);
+    }
   else if (rc == SQLITE_OK && !finished)
-    rc = check_candidates (&ctx, candidates_sql (expr != NULL, ordered), expr, scanned_upto, cancellable, error);
+    {
+      sql = candidates_sql (expr != NULL, ordered, &stream);
+      rc = check_candidates (&ctx, sql, stream, expr, scanned_upto, cancellable, error);
+    }
 
 out:
-  verifier_clear (&ctx.verifiers[0]);
-  verifier_clear (&ctx.verifiers[1]);
+  batch_clear (&ctx.batches[0]);
+  batch_clear (&ctx.batches[1]);
   sqlite3_finalize (ctx.doc);
   sqlite3_finalize (ctx.issue_stmt);
   index_exec (self->query_db, "COMMIT");
@@ -855,6 +1134,7 @@ query_index (BulletinSearchIndex  *self,
         g_clear_pointer (&self->query_db, sqlite3_close);
       if (self->query_db == NULL)
         {
+          query_cache_clear (self);
           self->query_db = db_open_read (self->db_path, self->is_shared, NULL);
           self->ordered_version = -1;
           if (self->query_db != NULL && g_stat (self->db_path, &st) == 0)

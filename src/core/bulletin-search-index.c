@@ -63,6 +63,7 @@ bulletin_search_index_finalize (GObject *object)
 {
   BulletinSearchIndex *self = (BulletinSearchIndex *)object;
 
+  query_cache_clear (self);
   if (self->query_db != NULL)
     sqlite3_close (self->query_db);
   g_mutex_clear (&self->query_lock);

@@ -44,6 +44,11 @@ struct _BulletinReaderView
   int                      scroll_last_y;
   gboolean                 scroll_to_top;  /* the mark's line first in view */
 
+  /* the lines on screen to lay out before the next frame's layout */
+  gboolean                 layout_dirty;
+  GdkFrameClock           *update_clock;
+  gulong                   update_done_id;
+
   /* the article's file changed or is gone: a bar offers to reload */
   gboolean                 stale;
 #if ADW_CHECK_VERSION (1, 3, 0)
@@ -184,6 +189,8 @@ copy_chunk (BulletinReaderView *self)
   return self->copied < total;
 }
 
+static void text_view_unrealized (BulletinReaderView *self);
+
 static void
 stop_scroll_tick (BulletinReaderView *self)
 {
@@ -299,6 +306,7 @@ bulletin_reader_view_dispose (GObject *object)
 
   stop_chunks (self);
   stop_scroll_tick (self);
+  text_view_unrealized (self);
   g_clear_object (&self->menu_watch);
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_READER_VIEW);
@@ -434,6 +442,68 @@ clamp_scroll (BulletinReaderView *self)
     gtk_adjustment_set_value (adj, top);
 }
 
+/* GtkTextView lays out the lines on screen that a change made invalid in
+ * an idle (priority GTK_PRIORITY_RESIZE - 2) that a frame can overtake:
+ * the frame clock's flush idle (GDK_PRIORITY_EVENTS + 1) handles the
+ * events, a click that changes the text among them, and draws at once.
+ * The view then runs the idle while it is drawn: its adjustment changes
+ * in the middle of the drawing and the scrollbar's trough, which GtkRange
+ * allocates anew, is drawn without an allocation, that is not at all
+ * ("Trying to snapshot GtkGizmo ... without a current allocation").
+ * After a change of the text or its tags the reader has the view
+ * allocated again, with the allocation it has, at the end of the frame's
+ * update phase, before the frame's layout: gtk_text_view_size_allocate ()
+ * runs the idle (and a pending scroll to a mark), and the scrollbar
+ * follows in the layout. */
+static void
+text_changed (BulletinReaderView *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->text_view));
+
+  self->layout_dirty = TRUE;
+  if (clock != NULL)
+    gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_UPDATE);
+}
+
+static void
+frame_update_done (GdkFrameClock      *clock,
+                   BulletinReaderView *self)
+{
+  GtkWidget *view = GTK_WIDGET (self->text_view);
+  GtkWidget *parent = gtk_widget_get_parent (view);
+  graphene_rect_t bounds;
+  GtkAllocation allocation;
+
+  if (!self->layout_dirty || !gtk_widget_get_mapped (view) || parent == NULL ||
+      gtk_widget_get_width (view) <= 1 || gtk_widget_get_height (view) <= 1 ||
+      !gtk_widget_compute_bounds (view, parent, &bounds))
+    return;
+  self->layout_dirty = FALSE;
+  /* the allocation the parent gave it, margins and all */
+  allocation.x = (int) bounds.origin.x - gtk_widget_get_margin_start (view);
+  allocation.y = (int) bounds.origin.y - gtk_widget_get_margin_top (view);
+  allocation.width = (int) bounds.size.width + gtk_widget_get_margin_start (view) + gtk_widget_get_margin_end (view);
+  allocation.height = (int) bounds.size.height + gtk_widget_get_margin_top (view) + gtk_widget_get_margin_bottom (view);
+  gtk_widget_queue_allocate (view);
+  gtk_widget_size_allocate (view, &allocation, -1);
+}
+
+static void
+text_view_unrealized (BulletinReaderView *self)
+{
+  g_clear_signal_handler (&self->update_done_id, self->update_clock);
+  g_clear_object (&self->update_clock);
+}
+
+static void
+text_view_realized (BulletinReaderView *self)
+{
+  text_view_unrealized (self);
+  self->update_clock = g_object_ref (gtk_widget_get_frame_clock (GTK_WIDGET (self->text_view)));
+  self->update_done_id = g_signal_connect_after (self->update_clock, "update",
+                                                 G_CALLBACK (frame_update_done), self);
+}
+
 /* Large text (GNOME's text-scaling-factor) arrives as a new Xft DPI: the
  * glyphs grow by themselves, the line pitch and indents the typography
  * computed in pixels must follow. */
@@ -503,6 +573,17 @@ bulletin_reader_view_init (BulletinReaderView *self)
   bulletin_typography_copy_without_gaps (self->text_view);
   g_signal_connect_object (gtk_widget_get_settings (GTK_WIDGET (self)), "notify::gtk-xft-dpi",
                            G_CALLBACK (dpi_changed), self, G_CONNECT_SWAPPED);
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+
+    g_signal_connect_object (buffer, "changed", G_CALLBACK (text_changed), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (buffer, "apply-tag", G_CALLBACK (text_changed), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (buffer, "remove-tag", G_CALLBACK (text_changed), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (gtk_text_buffer_get_tag_table (buffer), "tag-changed",
+                             G_CALLBACK (text_changed), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->text_view, "realize", G_CALLBACK (text_view_realized), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->text_view, "unrealize", G_CALLBACK (text_view_unrealized), self, G_CONNECT_SWAPPED);
+  }
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scrolled_window), "changed",
                            G_CALLBACK (clamp_scroll), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scrolled_window), "value-changed",

@@ -1404,6 +1404,25 @@ unwrap_tooltip_labels (GtkWidget *widget)
     unwrap_tooltip_labels (child);
 }
 
+/* A tooltip shows under the pointer, often over the next row of the list
+ * (an issue's tooltip over its first article).  On X11 GTK 4.8's tooltip
+ * surface takes the clicks made on it, and it hides on the press: the
+ * click on the row under it is lost, and selects nothing until it is made
+ * again.  The tooltip lets the clicks through to what it covers, as it
+ * does on Wayland. */
+static void
+tooltip_realized (GtkWidget *tooltip)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (tooltip));
+  cairo_region_t *nothing;
+
+  if (surface == NULL)
+    return;
+  nothing = cairo_region_create ();
+  gdk_surface_set_input_region (surface, nothing);
+  cairo_region_destroy (nothing);
+}
+
 static void
 window_children_changed (GListModel *children,
                          guint       position,
@@ -1416,7 +1435,16 @@ window_children_changed (GListModel *children,
       g_autoptr(GtkWidget) child = g_list_model_get_item (children, i);
 
       if (g_str_equal (gtk_widget_get_css_name (child), "tooltip"))
-        unwrap_tooltip_labels (child);
+        {
+          unwrap_tooltip_labels (child);
+          if (GTK_IS_NATIVE (child) &&
+              g_signal_handler_find (child, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, tooltip_realized, NULL) == 0)
+            {
+              g_signal_connect_after (child, "realize", G_CALLBACK (tooltip_realized), NULL);
+              if (gtk_widget_get_realized (child))
+                tooltip_realized (child);
+            }
+        }
     }
 }
 
