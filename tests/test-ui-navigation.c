@@ -7,7 +7,9 @@
 #include "bulletin-application.h"
 #include "bulletin-window.h"
 #include "bulletin-window-navigation.h"
+#include "bulletin-search-result-row.h"
 #include "bulletin-test-utils.h"
+#include "bulletin-ui-test-utils.h"
 #include "bulletin-typography.h"
 
 /* Navigation in the window (issue 15): a year of many issues grouped by
@@ -17,24 +19,7 @@
 
 static BulletinApplication *app;
 
-#define WAIT_TIMEOUT_US (30 * G_USEC_PER_SEC)
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-#define WAIT_UNTIL(cond)                                                        \
-  G_STMT_START {                                                                \
-    gint64 _deadline = g_get_monotonic_time () + WAIT_TIMEOUT_US;               \
-    guint _tick = g_timeout_add (10, wake_up, NULL);                            \
-    while (!(cond) && g_get_monotonic_time () < _deadline)                      \
-      g_main_context_iteration (NULL, TRUE);                                    \
-    g_source_remove (_tick);                                                    \
-    if (!(cond))                                                                \
-      g_error ("timed out waiting for: %s", #cond);                             \
-  } G_STMT_END
+/* WAIT_UNTIL () is bulletin-ui-test-utils.h's */
 
 static void
 drain (void)
@@ -315,6 +300,92 @@ test_issue_line (void)
   WAIT_UNTIL (reader_shows (window, "编号123的头条新闻"));
   bulletin_reader_view_set_article (reader, NULL);
   g_assert_cmpstr (bulletin_reader_view_get_issue_line (reader), ==, "");
+
+  close_window (window);
+  remove_tree (dir);
+}
+
+/* The first label in @widget whose text contains @needle */
+static GtkLabel *
+find_label (GtkWidget  *widget,
+            const char *needle)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), needle) != NULL)
+    return GTK_LABEL (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *label = find_label (child, needle);
+
+      if (label != NULL)
+        return label;
+    }
+  return NULL;
+}
+
+/* The width of the character at @needle in @label's layout over the width
+ * of the character after it */
+static double
+width_over_next (GtkLabel   *label,
+                 const char *needle)
+{
+  PangoLayout *layout = gtk_label_get_layout (label);
+  const char *text = pango_layout_get_text (layout);
+  const char *at = strstr (text, needle);
+  PangoRectangle mark, next;
+
+  g_assert_nonnull (at);
+  pango_layout_index_to_pos (layout, at - text, &mark);
+  pango_layout_index_to_pos (layout, g_utf8_next_char (at) - text, &next);
+  g_assert_cmpint (next.width, >, 0);
+  return (double)ABS (mark.width) / ABS (next.width);
+}
+
+/* Chinese quotation marks in the sidebar's rows and in search results are
+ * full-width, as in the reader, not the UI font's narrow Latin ones
+ * (issue 11). */
+static void
+test_row_quotes (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  BulletinWindow *window = new_window ();
+  g_autoptr(BulletinIssue) issue = NULL;
+  BulletinSearchResult result = { 0 };
+  GtkWidget *row;
+  GtkLabel *label;
+  int pos;
+
+  write_file (dir, "2024-03-06.txt",
+              "城南日报\n2024年3月6日 第124期\n\n"
+              "“疫”后重开的城南夜市\n\n● 记者 王强\n\n"
+              "本报讯 停业三个月的城南夜市昨晚重新开放，摊位全部恢复营业。\n");
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  WAIT_UNTIL ((pos = find_row (window, "2024-03-06")) > 0);
+  issue = dup_row_item (window, pos);
+  bulletin_window_show_article (window, issue, NULL);
+  WAIT_UNTIL ((pos = find_row (window, "后重开的城南夜市")) > 0);
+  drain ();
+
+  label = find_label (row_widget_at (window, pos), "后重开的城南夜市");
+  g_assert_nonnull (label);
+  /* “ before 疫 and ” after it: each as wide as a Han character; the UI
+   * font's own are about 0.4 em */
+  g_assert_cmpfloat (width_over_next (label, "“"), >=, 0.9);
+  g_assert_cmpfloat (width_over_next (label, "”"), >=, 0.9);
+  g_assert_cmpfloat (width_over_next (label, "”"), <=, 1.1);
+  bulletin_ui_test_save_screenshot (GTK_WIDGET (window), "sidebar-row-quotes.png");
+
+  /* an archive search result: the headline and the snippet */
+  result.headline = (char *)"“疫”后重开的城南夜市";
+  result.snippet = (char *)"城南夜市“疫”后重开";
+  result.snippet_hit_start = 0;
+  result.snippet_hit_end = 2;
+  result.n_hits = 1;
+  row = g_object_ref_sink (bulletin_search_result_row_new (&result, FALSE));
+  g_assert_cmpfloat (width_over_next (find_label (row, "后重开的城南夜市"), "“"), >=, 0.9);
+  g_assert_cmpfloat (width_over_next (find_label (row, "城南夜市“"), "“"), >=, 0.9);
+  g_object_unref (row);
 
   close_window (window);
   remove_tree (dir);
@@ -723,6 +794,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/bulletin/ui-navigation/issue-line", test_issue_line);
+  g_test_add_func ("/bulletin/ui-navigation/row-quotes", test_row_quotes);
   g_test_add_func ("/bulletin/ui-navigation/months", test_months);
   g_test_add_func ("/bulletin/ui-navigation/go-to-date", test_go_to_date);
   g_test_add_func ("/bulletin/ui-navigation/typeahead", test_typeahead);
