@@ -115,6 +115,82 @@ test_gb18030_table (void)
   g_rand_free (rand);
 }
 
+/* bulletin_text_decode_utf8 () of valid UTF-8 gives what
+ * bulletin_text_decode () gives: text, encoding, replacements, errors. */
+static void
+test_decode_utf8 (void)
+{
+  static const struct { const char *data; gsize len; } cases[] = {
+    { "河畔社区通讯\n第42期\n", 0 },
+    { "\xEF\xBB\xBF" "河畔社区通讯\r\n正文\r\n", 0 },
+    { "line\r\nother\rlast", 0 },
+    { "", 0 },
+    { "\xEF\xBB\xBF", 0 },
+    { "a\0b\0c\n", 6 },                     /* NULs: not taken as UTF-8 */
+    { "\x01\x02\x03\x04\x05\x06", 0 },        /* control characters: binary */
+    { "%PDF-1.7\n", 0 },                       /* a magic number: binary */
+    { "\t\x1b[1m粗体\x1b[0m\n", 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gsize len = cases[i].len != 0 ? cases[i].len : strlen (cases[i].data);
+      g_autoptr(GError) error_a = NULL;
+      g_autoptr(GError) error_b = NULL;
+      g_autoptr(BulletinDecodedText) a = bulletin_text_decode (cases[i].data, len, "x.txt", &error_a);
+      g_autoptr(BulletinDecodedText) b = bulletin_text_decode_utf8 (cases[i].data, len, "x.txt", &error_b);
+
+      g_assert_true ((a == NULL) == (b == NULL));
+      if (a == NULL)
+        {
+          g_assert_nonnull (error_a);
+          g_assert_error (error_b, error_a->domain, error_a->code);
+          g_assert_cmpstr (error_b->message, ==, error_a->message);
+          continue;
+        }
+      g_assert_cmpmem (b->text, b->len, a->text, a->len);
+      g_assert_cmpint (b->text[b->len], ==, 0);
+      g_assert_cmpstr (b->encoding, ==, a->encoding);
+      g_assert_cmpuint (b->n_replaced, ==, a->n_replaced);
+    }
+}
+
+/* Control characters make binary data when there are more than two and
+ * more than 1 % of the sample, wherever they fall in the bytes (the
+ * check goes eight bytes at a time); tabs, line ends, form feeds, ^Z and
+ * escapes are no such characters. */
+static void
+test_binary_controls (void)
+{
+  for (guint shift = 0; shift < 16; shift++)
+    for (guint n = 2; n <= 3; n++)
+      for (guint len = 200; len <= 400; len += 200)
+        {
+          g_autofree char *data = g_malloc (len);
+          g_autoptr(GError) error = NULL;
+          g_autoptr(BulletinDecodedText) decoded = NULL;
+          gboolean binary = n > 2 && n * 100 > len;
+
+          memset (data, 'a', len);
+          /* allowed controls everywhere do not count */
+          for (guint i = 3; i < len; i += 11)
+            data[i] = "\t\n\r\f\v\x1a\x1b"[i % 7];
+          for (guint k = 0; k < n; k++)
+            data[shift + k * 9] = (char)(1 + k);
+          decoded = bulletin_text_decode (data, len, "x.txt", &error);
+          if (binary)
+            {
+              g_assert_error (error, BULLETIN_TEXT_ERROR, BULLETIN_TEXT_ERROR_BINARY);
+              g_assert_null (decoded);
+            }
+          else
+            {
+              g_assert_no_error (error);
+              g_assert_nonnull (decoded);
+            }
+        }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -124,5 +200,7 @@ main (int    argc,
   g_test_add_func ("/bulletin/text-decoder/legacy", test_legacy);
   g_test_add_func ("/bulletin/text-decoder/scores", test_scores);
   g_test_add_func ("/bulletin/text-decoder/gb18030-table", test_gb18030_table);
+  g_test_add_func ("/bulletin/text-decoder/decode-utf8", test_decode_utf8);
+  g_test_add_func ("/bulletin/text-decoder/binary-controls", test_binary_controls);
   return g_test_run ();
 }

@@ -843,6 +843,64 @@ test_page_forms (void)
     }
 }
 
+/* The listing's title (bulletin_text_segment_title ()) is the one the
+ * whole parse gives, on the whole file and on its first bytes, and NULL
+ * where the parse finds no title or no article. */
+static void
+test_segment_title (void)
+{
+  static const char *files[] = {
+    "text-markers.txt", "text-compact.txt", "text-traditional.txt",
+  };
+  static const char *texts[] = {
+    "河畔社区通讯\n2023年5月8日 第42期\n\n老旧小区加装电梯\n\n本报讯 三个月完成十二部电梯安装。\n",
+    /* a masthead and nothing else: no article, so no title */
+    "河畔社区通讯\n2023年5月8日 第42期\n",
+    "夜市重开迎客来\n\n记者 赵一鸣\n\n夜市今晚重开。\n",
+    "",
+    "\n\n",
+  };
+  guint n_titled = 0;
+
+  for (guint f = 0; f < G_N_ELEMENTS (files); f++)
+    {
+      g_autofree char *path = data_path (files[f]);
+      g_autofree char *contents = NULL;
+      gsize len;
+
+      contents = bulletin_test_read_file (path, &len);
+      for (gsize cut = 0; cut < 2; cut++)
+        {
+          gsize n = cut == 0 ? len : MIN (len, 600);
+          g_autoptr(BulletinParsedIssue) parsed = NULL;
+          g_autofree char *title = NULL;
+
+          /* a cut at a character boundary */
+          while (n > 0 && n < len && (contents[n] & 0xc0) == 0x80)
+            n--;
+          parsed = bulletin_text_segment (contents, n, files[f]);
+          title = bulletin_text_segment_title (contents, n, files[f]);
+          g_assert_cmpstr (title, ==, parsed->articles->len > 0 ? parsed->title : NULL);
+          n_titled += title != NULL;
+        }
+    }
+  for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+    {
+      g_autoptr(BulletinParsedIssue) parsed = bulletin_text_segment (texts[t], strlen (texts[t]), "x.txt");
+      g_autofree char *title = bulletin_text_segment_title (texts[t], strlen (texts[t]), "x.txt");
+
+      g_assert_cmpstr (title, ==, parsed->articles->len > 0 ? parsed->title : NULL);
+    }
+  {
+    g_autofree char *title = bulletin_text_segment_title (texts[0], strlen (texts[0]), "x.txt");
+    g_autofree char *none = bulletin_text_segment_title (texts[1], strlen (texts[1]), "x.txt");
+
+    g_assert_cmpstr (title, ==, "河畔社区通讯");
+    g_assert_null (none);
+  }
+  g_assert_cmpuint (n_titled, >=, 3);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -866,5 +924,6 @@ main (int    argc,
   g_test_add_func ("/bulletin/text-import/headline-signals", test_headline_signals);
   g_test_add_func ("/bulletin/text-import/pages", test_pages);
   g_test_add_func ("/bulletin/text-import/page-forms", test_page_forms);
+  g_test_add_func ("/bulletin/text-import/segment-title", test_segment_title);
   return g_test_run ();
 }

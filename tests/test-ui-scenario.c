@@ -16,6 +16,7 @@
 #include "bulletin-application.h"
 #include "bulletin-archive-search.h"
 #include "bulletin-display-text.h"
+#include "bulletin-memory.h"
 #include "bulletin-search-bar.h"
 #include "bulletin-typography.h"
 #include "bulletin-window.h"
@@ -1726,8 +1727,44 @@ status_kib (const char *status,
  * glyphs are first drawn, up to the files' size) */
 typedef struct {
   gsize rss, anon, file;
+  gsize fonts;     /* of the files: the font files' pages, in every mapping */
+  guint n_fonts;   /* the mappings of font files (one file may have several) */
   gsize heap;  /* what malloc has handed out and not had back */
+  gsize free;  /* what it has had back and keeps (in RSS where touched) */
 } Memory;
+
+/* The resident pages of the mapped font files, from /proc/self/smaps:
+ * FreeType (for cairo) and HarfBuzz (for Pango) each map a face's file,
+ * once for each face of a collection (Noto CJK's SC, TC, JP...), and RSS
+ * counts a page once in each mapping */
+static void
+read_font_maps (Memory *m)
+{
+  g_autofree char *smaps = NULL;
+  g_auto(GStrv) lines = NULL;
+  gboolean in_font = FALSE;
+
+  m->fonts = 0;
+  m->n_fonts = 0;
+  if (!g_file_get_contents ("/proc/self/smaps", &smaps, NULL, NULL))
+    return;
+  lines = g_strsplit (smaps, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+
+      if (g_ascii_isxdigit (line[0]) && strchr (line, '-') != NULL && strchr (line, ' ') > strchr (line, '-'))
+        {
+          /* a mapping's first line: range perms offset dev inode path */
+          in_font = g_str_has_suffix (line, ".ttc") || g_str_has_suffix (line, ".ttf") ||
+                    g_str_has_suffix (line, ".otf") || g_str_has_suffix (line, ".otc");
+          if (in_font)
+            m->n_fonts++;
+        }
+      else if (in_font && g_str_has_prefix (line, "Rss:"))
+        m->fonts += (gsize)g_ascii_strtoull (line + 4, NULL, 10);
+    }
+}
 
 static void
 read_memory (Memory *m)
@@ -1738,14 +1775,19 @@ read_memory (Memory *m)
   m->rss = status_kib (status, "VmRSS:");
   m->anon = status_kib (status, "RssAnon:");
   m->file = status_kib (status, "RssFile:") + status_kib (status, "RssShmem:");
+  /* (the font maps are read where they are printed: smaps is long) */
+  m->fonts = 0;
+  m->n_fonts = 0;
 #if defined (__GLIBC__) && __GLIBC_PREREQ (2, 33)
   {
     struct mallinfo2 info = mallinfo2 ();
 
     m->heap = (info.uordblks + info.hblkhd) / 1024;
+    m->free = info.fordblks / 1024;
   }
 #else
   m->heap = 0;
+  m->free = 0;
 #endif
 }
 
@@ -1766,8 +1808,11 @@ print_memory (const char *prefix,
   Memory m;
 
   read_memory (&m);
-  printf ("# %s%5u actions %7.1f s  RSS %6.1f MiB (anonymous %6.1f, files %5.1f; heap in use %6.1f)\n",
-          prefix, actions, seconds, m.rss / 1024.0, m.anon / 1024.0, m.file / 1024.0, m.heap / 1024.0);
+  read_font_maps (&m);
+  printf ("# %s%5u actions %7.1f s  RSS %6.1f MiB (anonymous %6.1f, files %5.1f of which fonts %5.1f in %u maps;"
+          " heap in use %6.1f, free %5.1f)\n",
+          prefix, actions, seconds, m.rss / 1024.0, m.anon / 1024.0, m.file / 1024.0, m.fonts / 1024.0,
+          m.n_fonts, m.heap / 1024.0, m.free / 1024.0);
   fflush (stdout);
 }
 
@@ -1892,6 +1937,7 @@ main (int   argc,
         {
           marks[n_marks].step = step;
           read_memory (&marks[n_marks].memory);
+          read_font_maps (&marks[n_marks].memory);
           n_marks++;
         }
     }
@@ -1903,11 +1949,14 @@ main (int   argc,
     {
       gboolean pass = rss_end <= rss_mark + RSS_LIMIT_KIB;
 
-      printf ("# resident set by actions (MiB): RSS = anonymous + mapped files (fonts); heap in use\n");
+      printf ("# resident set by actions (MiB): RSS = anonymous + mapped files (of which font files, in\n"
+              "# all their mappings); heap in use, and free heap that malloc keeps (%u trims)\n",
+              bulletin_memory_get_n_trims ());
       for (guint i = 0; i < n_marks; i++)
-        printf ("#   %5u  RSS %6.1f  anonymous %6.1f  files %5.1f  heap %6.1f\n", marks[i].step,
-                marks[i].memory.rss / 1024.0, marks[i].memory.anon / 1024.0,
-                marks[i].memory.file / 1024.0, marks[i].memory.heap / 1024.0);
+        printf ("#   %5u  RSS %6.1f  anonymous %6.1f  files %5.1f  fonts %5.1f (%2u maps)  heap %6.1f  free %5.1f\n",
+                marks[i].step, marks[i].memory.rss / 1024.0, marks[i].memory.anon / 1024.0,
+                marks[i].memory.file / 1024.0, marks[i].memory.fonts / 1024.0, marks[i].memory.n_fonts,
+                marks[i].memory.heap / 1024.0, marks[i].memory.free / 1024.0);
       if (n_actions > RSS_MARK)
         {
           printf ("# heap left by each kind of action after the first %u (KiB per action; noise is a few KiB)\n",

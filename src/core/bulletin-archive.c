@@ -266,7 +266,8 @@ typedef struct {
   BulletinIssueKind  kind;
   guint64            size;
   gint64             mtime;
-  gint64             name_date;   /* YYYYMMDD from the name, 0 when none */
+  gint64             name_date;   /* YYYYMMDD from the name, 0 when none;
+                                   * set for the entries to read */
   gboolean           done;
 } Entry;
 
@@ -603,7 +604,6 @@ entry_new (GFileEnumerator *enumerator,
            GFileInfo       *info)
 {
   g_autoptr(GFile) child = g_file_enumerator_get_child (enumerator, info);
-  g_autofree char *date = NULL;
   BulletinIssueKind kind;
   Entry *entry;
 
@@ -621,8 +621,6 @@ entry_new (GFileEnumerator *enumerator,
   entry->mtime = (gint64)g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED)
                  * G_USEC_PER_SEC +
                  g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC);
-  date = bulletin_date_from_string (entry->name);
-  entry->name_date = date_key (date);
   return entry;
 }
 
@@ -709,6 +707,49 @@ load_caches (ScanState             *state,
     *shared_cache = bulletin_archive_cache_load (shared_path, BULLETIN_ARCHIVE_CACHE_SHARED);
 }
 
+/* The folder is listed by a thread of its own, in batches, while the
+ * scan's thread lists what it finds: on a second opening, asking for
+ * each entry's size and time (a stat each) takes about as long as
+ * listing it from the cache. */
+typedef struct {
+  GFileEnumerator *enumerator;
+  GCancellable    *cancellable;
+  GAsyncQueue     *queue;     /* GPtrArray of GFileInfo; an empty one ends */
+  GError          *error;
+  gint             stop;
+} Lister;
+
+#define LIST_BATCH 64
+
+static gpointer
+lister_thread (gpointer data)
+{
+  Lister *lister = data;
+  GPtrArray *batch = g_ptr_array_new_with_free_func (g_object_unref);
+  guint size = 1;   /* the first entry at once, to be listed at once */
+  GFileInfo *info;
+
+  while (!g_atomic_int_get (&lister->stop) &&
+         (info = g_file_enumerator_next_file (lister->enumerator, lister->cancellable,
+                                              &lister->error)) != NULL)
+    {
+      g_ptr_array_add (batch, info);
+      if (batch->len >= size)
+        {
+          g_async_queue_push (lister->queue, batch);
+          batch = g_ptr_array_new_with_free_func (g_object_unref);
+          size = LIST_BATCH;
+        }
+    }
+  if (batch->len > 0)
+    {
+      g_async_queue_push (lister->queue, batch);
+      batch = g_ptr_array_new_with_free_func (g_object_unref);
+    }
+  g_async_queue_push (lister->queue, batch);
+  return NULL;
+}
+
 /* Lists the folder.  While it is listed, what the cache knows is listed
  * at once (a second opening reads no issue file), and on a first opening
  * the first entry is read at once, so that something shows without
@@ -724,27 +765,43 @@ list_entries (Scan             *scan,
               GCancellable     *cancellable,
               GError          **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  GFileInfo *info;
+  Lister lister = { enumerator, cancellable, g_async_queue_new (), NULL, FALSE };
+  GThread *thread = g_thread_try_new ("bulletin-list", lister_thread, &lister, NULL);
 
-  while ((info = g_file_enumerator_next_file (enumerator, cancellable, &local_error)) != NULL)
+  if (thread == NULL)
+    lister_thread (&lister);
+  for (;;)
     {
-      if (bulletin_archive_links_is_link (info))
-        {
-          g_ptr_array_add (links, info);
-          continue;
-        }
-      if (!take_entry (scan, entries, names, entry_new (enumerator, info)))
-        *stop = TRUE;
-      g_object_unref (info);
-      if (*stop)
+      g_autoptr(GPtrArray) batch = g_async_queue_pop (lister.queue);
+
+      if (batch->len == 0)
         break;
+      /* after a stop, what is still coming is dropped */
+      for (guint i = 0; i < batch->len && !*stop; i++)
+        {
+          GFileInfo *info = g_ptr_array_index (batch, i);
+
+          if (bulletin_archive_links_is_link (info))
+            g_ptr_array_add (links, g_object_ref (info));
+          else if (!take_entry (scan, entries, names, entry_new (enumerator, info)))
+            {
+              *stop = TRUE;
+              g_atomic_int_set (&lister.stop, TRUE);
+            }
+        }
     }
-  if (local_error != NULL)
+  if (thread != NULL)
+    g_thread_join (thread);
+  g_async_queue_unref (lister.queue);
+
+  /* a stop is a cancelled read: the scan says so, and keeps what it
+   * learnt */
+  if (lister.error != NULL && !*stop)
     {
-      g_propagate_error (error, g_steal_pointer (&local_error));
+      g_propagate_error (error, lister.error);
       return FALSE;
     }
+  g_clear_error (&lister.error);
   return TRUE;
 }
 
@@ -803,7 +860,14 @@ read_unknown_entries (Scan      *scan,
       Entry *entry = g_ptr_array_index (entries, i);
 
       if (!entry->done)
-        g_ptr_array_add (misses, entry);
+        {
+          /* only the entries to read need the order (most of a second
+           * opening is listed from the cache) */
+          g_autofree char *date = bulletin_date_from_string (entry->name);
+
+          entry->name_date = date_key (date);
+          g_ptr_array_add (misses, entry);
+        }
     }
   g_ptr_array_sort (misses, compare_entries_newest_first);
   return read_misses (scan, misses, location);
@@ -836,9 +900,9 @@ scan_run_with (Scan          *scan,
   g_autoptr(GFileEnumerator) enumerator = NULL;
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)entry_free);
   g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(BulletinArchiveCache) cache = NULL;
+  BulletinArchiveCache *cache = NULL;
   g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(BulletinArchiveCache) shared_cache = NULL;
+  BulletinArchiveCache *shared_cache = NULL;
   gboolean cancelled = FALSE;
   gboolean stop = FALSE;   /* a read cancelled while listing: read_misses stops too */
   GFileType type;
@@ -854,6 +918,7 @@ scan_run_with (Scan          *scan,
 
   if (location_is_cacheable (location))
     {
+      /* freed by the caller of scan_run () */
       load_caches (state, location, &cache, &shared_cache);
       scan->cache = cache;
       scan->shared_cache = shared_cache;
@@ -883,18 +948,29 @@ scan_run_with (Scan          *scan,
   return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
+/* @caches: (out) (optional): the caches the scan used, for the caller to
+ * free once it has told the result (20,000 entries take a while to free):
+ * a GPtrArray freeing them, or NULL */
 static gboolean
 scan_run (ScanState     *state,
           GFile         *location,
+          GPtrArray    **caches,
           GCancellable  *cancellable,
           GError       **error)
 {
   Scan scan = { state, NULL, NULL, cancellable, 0, 0, 0, };
+  g_autoptr(GPtrArray) used = g_ptr_array_new_with_free_func ((GDestroyNotify)bulletin_archive_cache_free);
   gboolean ok;
 
   g_mutex_init (&scan.lock);
   ok = scan_run_with (&scan, state, location, cancellable, error);
   g_mutex_clear (&scan.lock);
+  if (scan.cache != NULL)
+    g_ptr_array_add (used, scan.cache);
+  if (scan.shared_cache != NULL)
+    g_ptr_array_add (used, scan.shared_cache);
+  if (caches != NULL)
+    *caches = g_steal_pointer (&used);
   return ok;
 }
 
@@ -918,12 +994,14 @@ scan_thread (GTask        *task,
              GCancellable *cancellable)
 {
   ScanData *data = task_data;
+  g_autoptr(GPtrArray) caches = NULL;
   GError *error = NULL;
 
-  if (scan_run (data->state, data->location, cancellable, &error))
+  if (scan_run (data->state, data->location, &caches, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
+  /* caches freed here, once the result is on its way */
 }
 
 /* the model */
@@ -1002,8 +1080,19 @@ static void
 adopt_issue (BulletinArchive *self,
              BulletinIssue   *issue)
 {
+  static gsize notify_id;
+  static GQuark date_quark;
+
+  /* the signal's name parsed once: an archive adopts thousands */
+  if (g_once_init_enter (&notify_id))
+    {
+      date_quark = g_quark_from_static_string ("date");
+      g_once_init_leave (&notify_id, g_signal_lookup ("notify", G_TYPE_OBJECT));
+    }
   g_hash_table_replace (self->by_name, (gpointer)bulletin_issue_get_display_name (issue), issue);
-  g_signal_connect (issue, "notify::date", G_CALLBACK (on_issue_date_changed), self);
+  g_signal_connect_closure_by_id (issue, (guint)notify_id, date_quark,
+                                  g_cclosure_new (G_CALLBACK (on_issue_date_changed), self, NULL),
+                                  FALSE);
   bulletin_issue_set_articles_hook (issue, articles_hook, self);
 }
 
@@ -1632,7 +1721,7 @@ bulletin_archive_scan (BulletinArchive  *self,
 
   state = scan_state_new (self, context);
   begin_scan (self, state);
-  ok = scan_run (state, self->location, cancellable, error);
+  ok = scan_run (state, self->location, NULL, cancellable, error);
   end_scan (self, state, ok);
   return ok;
 }

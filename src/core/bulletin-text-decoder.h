@@ -26,6 +26,11 @@ BulletinDecodedText *bulletin_text_decode             (const char          *data
                                                        gsize                len,
                                                        const char          *display_name,
                                                        GError             **error);
+/* The same of @data known to be valid UTF-8, without checking it again */
+BulletinDecodedText *bulletin_text_decode_utf8        (const char          *data,
+                                                       gsize                len,
+                                                       const char          *display_name,
+                                                       GError             **error);
 /* From @encoding, a name iconv knows, whatever the file seems to be */
 BulletinDecodedText *bulletin_text_decode_as          (const char          *data,
                                                        gsize                len,

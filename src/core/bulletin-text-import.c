@@ -195,12 +195,14 @@ bulletin_text_format_skim (const char          *data,
   if (text != NULL)
     {
       char *end = strrchr (text, '\n');
-      g_autoptr(BulletinParsedIssue) head =
-        bulletin_text_parse (text, end != NULL ? (gsize)(end - text) : strlen (text),
-                             display_name, NULL);
+      /* the title bulletin_text_parse () would give, without building
+       * the articles (most of its time); @text is valid UTF-8 */
+      g_autoptr(BulletinDecodedText) decoded =
+        bulletin_text_decode_utf8 (text, end != NULL ? (gsize)(end - text) : strlen (text),
+                                   display_name, NULL);
 
-      if (head != NULL)
-        skim->title = g_strdup (head->title);
+      if (decoded != NULL)
+        skim->title = bulletin_text_segment_title (decoded->text, decoded->len, display_name);
       /* a date in the file name wins */
       if (name_date == NULL)
         skim->date = bulletin_date_from_string (text);

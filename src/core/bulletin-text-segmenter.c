@@ -2182,7 +2182,8 @@ segment (const char            *text,
          GBytes                *shared,
          const char            *display_name,
          const BulletinLineFix *fixes,
-         guint                  n_fixes);
+         guint                  n_fixes,
+         guint                 *head_only);
 
 /**
  * bulletin_text_segment:
@@ -2196,7 +2197,7 @@ bulletin_text_segment (const char *text,
 {
   g_return_val_if_fail (text != NULL || len == 0, NULL);
 
-  return segment (text, len, NULL, display_name, NULL, 0);
+  return segment (text, len, NULL, display_name, NULL, 0, NULL);
 }
 
 /**
@@ -2218,7 +2219,7 @@ bulletin_text_segment_shared (GBytes     *text,
 
   g_return_val_if_fail (data != NULL && len < size && data[len] == 0, NULL);
 
-  return segment (data, len, text, display_name, NULL, 0);
+  return segment (data, len, text, display_name, NULL, 0, NULL);
 }
 
 /**
@@ -2239,7 +2240,34 @@ bulletin_text_segment_fixed (GBytes                *text,
   g_return_val_if_fail (data != NULL && len < size && data[len] == 0, NULL);
   g_return_val_if_fail (fixes != NULL || n_fixes == 0, NULL);
 
-  return segment (data, len, text, display_name, fixes, n_fixes);
+  return segment (data, len, text, display_name, fixes, n_fixes, NULL);
+}
+
+/**
+ * bulletin_text_segment_title:
+ *
+ * The title that bulletin_text_segment () of @text would give its issue
+ * (the masthead's), without building the articles: what a listing needs
+ * of the first few KB of a file.  NULL when there is no masthead, or
+ * when the segmenter would find no article (bulletin_text_parse () fails
+ * then).
+ *
+ * Returns: (transfer full) (nullable): the title
+ */
+char *
+bulletin_text_segment_title (const char *text,
+                             gsize       len,
+                             const char *display_name)
+{
+  g_autoptr(BulletinParsedIssue) parsed = NULL;
+  guint n_articles = 0;
+
+  g_return_val_if_fail (text != NULL || len == 0, NULL);
+
+  parsed = segment (text, len, NULL, display_name, NULL, 0, &n_articles);
+  if (n_articles == 0)
+    return NULL;
+  return g_steal_pointer (&parsed->title);
 }
 
 static BulletinParsedIssue *
@@ -2248,7 +2276,8 @@ segment (const char            *text,
          GBytes                *shared,
          const char            *display_name,
          const BulletinLineFix *fixes,
-         guint                  n_fixes)
+         guint                  n_fixes,
+         guint                 *head_only)
 {
   g_autoptr(BulletinParsedIssue) parsed = bulletin_parsed_issue_new ();
   g_autoptr(GArray) lines = NULL;
@@ -2316,6 +2345,12 @@ segment (const char            *text,
 
   repair_page_breaks (items, lines);
   n_articles = group_articles (text, items, lines, 0);
+  /* the masthead and the number of articles: nothing more to build */
+  if (head_only != NULL)
+    {
+      *head_only = n_articles;
+      return g_steal_pointer (&parsed);
+    }
 
   language = bulletin_han_guess_language (text, len, 4000);
   parsed->language = g_strdup (language);

@@ -16,7 +16,13 @@ G_BEGIN_DECLS
 BulletinParsedIssue *bulletin_text_segment (const char *text,
                                             gsize       len,
                                             const char *display_name);
-/* The same, the articles' sources kept in @text (which it writes) */
+/* Only the title the above gives the issue (NULL: none, or no article),
+ * without building the articles: for a listing */
+char                *bulletin_text_segment_title  (const char *text,
+                                                   gsize       len,
+                                                   const char *display_name);
+/* bulletin_text_segment (), the articles' sources kept in @text (which it
+ * writes) */
 BulletinParsedIssue *bulletin_text_segment_shared (GBytes     *text,
                                                    gsize       len,
                                                    const char *display_name);

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "bulletin-memory.h"
 #include "bulletin-accels.h"
 #include "bulletin-about.h"
 #include "bulletin-application.h"
@@ -88,6 +89,8 @@ static const GActionEntry app_actions[] = {
 static void
 bulletin_application_startup (GApplication *app)
 {
+  /* a day of archives opened and closed without the heap keeping them */
+  bulletin_memory_tune ();
   G_APPLICATION_CLASS (bulletin_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);

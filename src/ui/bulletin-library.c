@@ -5,6 +5,7 @@
 
 #include "bulletin-archive.h"
 #include "bulletin-library.h"
+#include "bulletin-memory.h"
 
 
 #define SAMPLE_URI "resource://" RESOURCE_PREFIX "/sample-archive/"
@@ -50,6 +51,8 @@ bulletin_library_finalize (GObject *object)
   g_free (self->display_name);
 
   G_OBJECT_CLASS (bulletin_library_parent_class)->finalize (object);
+  /* its issues and articles are gone: their pages back to the system */
+  bulletin_memory_trim_when_idle ();
 }
 
 static void

@@ -8,6 +8,7 @@
 #include "bulletin-window-private.h"
 #include "bulletin-window-navigation.h"
 #include "bulletin-formats.h"
+#include "bulletin-memory.h"
 
 #define MAX_RECENT 8
 
@@ -1128,6 +1129,8 @@ bulletin_window_dispose (GObject *object)
   G_OBJECT_CLASS (bulletin_window_parent_class)->dispose (object);
   /* after the widgets: its popover's signals reach it until they go */
   _bulletin_window_navigation_dispose (self);
+  /* and their pages, with the window's surfaces, back to the system */
+  bulletin_memory_trim_when_idle ();
 }
 
 /* --- the sidebar: beside the reader, or over it in a narrow window ------------ */
