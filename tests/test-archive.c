@@ -311,12 +311,17 @@ test_load_matches_scan (Fixture       *f,
       BulletinIssue *issue = issue_at (archive, i);
       g_autoptr(GError) error = NULL;
       g_autofree char *date = g_strdup (bulletin_issue_get_date (issue));
+      g_autofree char *number = g_strdup (bulletin_issue_get_number (issue));
       guint n_articles = bulletin_issue_get_n_articles (issue);
 
       if (!bulletin_issue_load (issue, NULL, &error))
         g_error ("%s: %s", bulletin_issue_get_display_name (issue), error->message);
       g_assert_true (bulletin_issue_is_loaded (issue));
       g_assert_cmpstr (bulletin_issue_get_date (issue), ==, date);
+      /* the row keeps its "No. 45" once the issue loads (issue 11) */
+      g_assert_cmpstr (bulletin_issue_get_number (issue), ==, number);
+      if (g_strcmp0 (bulletin_issue_get_display_name (issue), "2023-05-10.json") == 0)
+        g_assert_cmpstr (number, ==, "45");
       /* text: unknown until the importer has run */
       if (bulletin_issue_get_kind (issue) != BULLETIN_ISSUE_TEXT_FILE)
         g_assert_cmpuint (g_list_model_get_n_items (bulletin_issue_get_articles (issue)), ==,

@@ -4,10 +4,17 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include <gtk/gtk.h>
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
 #include "bulletin-application.h"
 #include "bulletin-window.h"
 #include "bulletin-window-navigation.h"
+#include "bulletin-search-result-row.h"
 #include "bulletin-test-utils.h"
+#include "bulletin-ui-test-utils.h"
 #include "bulletin-typography.h"
 
 /* Navigation in the window (issue 15): a year of many issues grouped by
@@ -17,24 +24,7 @@
 
 static BulletinApplication *app;
 
-#define WAIT_TIMEOUT_US (30 * G_USEC_PER_SEC)
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-#define WAIT_UNTIL(cond)                                                        \
-  G_STMT_START {                                                                \
-    gint64 _deadline = g_get_monotonic_time () + WAIT_TIMEOUT_US;               \
-    guint _tick = g_timeout_add (10, wake_up, NULL);                            \
-    while (!(cond) && g_get_monotonic_time () < _deadline)                      \
-      g_main_context_iteration (NULL, TRUE);                                    \
-    g_source_remove (_tick);                                                    \
-    if (!(cond))                                                                \
-      g_error ("timed out waiting for: %s", #cond);                             \
-  } G_STMT_END
+/* WAIT_UNTIL () is bulletin-ui-test-utils.h's */
 
 static void
 drain (void)
@@ -317,6 +307,249 @@ test_issue_line (void)
   g_assert_cmpstr (bulletin_reader_view_get_issue_line (reader), ==, "");
 
   close_window (window);
+  remove_tree (dir);
+}
+
+/* The first label in @widget whose text contains @needle */
+static GtkLabel *
+find_label (GtkWidget  *widget,
+            const char *needle)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), needle) != NULL)
+    return GTK_LABEL (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *label = find_label (child, needle);
+
+      if (label != NULL)
+        return label;
+    }
+  return NULL;
+}
+
+/* The width of the character at @needle in @label's layout over the width
+ * of the character after it */
+static double
+width_over_next (GtkLabel   *label,
+                 const char *needle)
+{
+  PangoLayout *layout = gtk_label_get_layout (label);
+  const char *text = pango_layout_get_text (layout);
+  const char *at = strstr (text, needle);
+  PangoRectangle mark, next;
+
+  g_assert_nonnull (at);
+  pango_layout_index_to_pos (layout, at - text, &mark);
+  pango_layout_index_to_pos (layout, g_utf8_next_char (at) - text, &next);
+  g_assert_cmpint (next.width, >, 0);
+  return (double)ABS (mark.width) / ABS (next.width);
+}
+
+/* Chinese quotation marks in the sidebar's rows and in search results are
+ * full-width, as in the reader, not the UI font's narrow Latin ones
+ * (issue 11). */
+static void
+test_row_quotes (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  BulletinWindow *window = new_window ();
+  g_autoptr(BulletinIssue) issue = NULL;
+  BulletinSearchResult result = { 0 };
+  GtkWidget *row;
+  GtkLabel *label;
+  int pos;
+
+  write_file (dir, "2024-03-06.txt",
+              "城南日报\n2024年3月6日 第124期\n\n"
+              "“疫”后重开的城南夜市\n\n● 记者 王强\n\n"
+              "本报讯 停业三个月的城南夜市昨晚重新开放，摊位全部恢复营业。\n");
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  WAIT_UNTIL ((pos = find_row (window, "2024-03-06")) > 0);
+  issue = dup_row_item (window, pos);
+  bulletin_window_show_article (window, issue, NULL);
+  WAIT_UNTIL ((pos = find_row (window, "后重开的城南夜市")) > 0);
+  drain ();
+
+  label = find_label (row_widget_at (window, pos), "后重开的城南夜市");
+  g_assert_nonnull (label);
+  /* “ before 疫 and ” after it: each as wide as a Han character; the UI
+   * font's own are about 0.4 em */
+  g_assert_cmpfloat (width_over_next (label, "“"), >=, 0.9);
+  g_assert_cmpfloat (width_over_next (label, "”"), >=, 0.9);
+  g_assert_cmpfloat (width_over_next (label, "”"), <=, 1.1);
+  bulletin_ui_test_save_screenshot (GTK_WIDGET (window), "sidebar-row-quotes.png");
+
+  /* an archive search result: the headline and the snippet */
+  result.headline = (char *)"“疫”后重开的城南夜市";
+  result.snippet = (char *)"城南夜市“疫”后重开";
+  result.snippet_hit_start = 0;
+  result.snippet_hit_end = 2;
+  result.n_hits = 1;
+  row = g_object_ref_sink (bulletin_search_result_row_new (&result, FALSE));
+  g_assert_cmpfloat (width_over_next (find_label (row, "后重开的城南夜市"), "“"), >=, 0.9);
+  g_assert_cmpfloat (width_over_next (find_label (row, "城南夜市“"), "“"), >=, 0.9);
+  g_object_unref (row);
+
+  close_window (window);
+  remove_tree (dir);
+}
+
+/* The bounds of @widget in @window's coordinates */
+static graphene_rect_t
+bounds_in (GtkWidget      *widget,
+           BulletinWindow *window)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (window), &bounds));
+  return bounds;
+}
+
+/* The issue line over the text has room: its whole ink (the low line of
+ * "000_1b" too) within its own allocation, above the scrolled text and
+ * apart from it, at 360 px and at 1200 px (issue 11). */
+static void
+check_issue_line_room (BulletinWindow *window,
+                       const char     *screenshot)
+{
+  BulletinReaderView *reader = bulletin_window_get_reader (window);
+  GtkTextView *view = bulletin_reader_view_get_text_view (reader);
+  GtkWidget *scrolled = GTK_WIDGET (bulletin_reader_view_get_scrolled_window (reader));
+  GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  GtkLabel *label = find_label (GTK_WIDGET (reader), "000_1b");
+  PangoRectangle ink, logical;
+  graphene_rect_t line, text;
+  int natural;
+
+  g_assert_nonnull (label);
+  /* scrolled half a line into the text */
+  WAIT_UNTIL (gtk_adjustment_get_upper (vadj) > gtk_adjustment_get_page_size (vadj) + 100);
+  gtk_adjustment_set_value (vadj, 40);
+  drain ();
+
+  gtk_widget_measure (GTK_WIDGET (label), GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (GTK_WIDGET (label)),
+                      NULL, &natural, NULL, NULL);
+  /* (the measure has the margins, the allocation not) */
+  bulletin_ui_test_save_screenshot (GTK_WIDGET (window), screenshot);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (label)) + gtk_widget_get_margin_top (GTK_WIDGET (label)) +
+                   gtk_widget_get_margin_bottom (GTK_WIDGET (label)), >=, natural);
+
+  line = bounds_in (GTK_WIDGET (label), window);
+  text = bounds_in (scrolled, window);
+  pango_layout_get_pixel_extents (gtk_label_get_layout (label), &ink, &logical);
+  /* the ink's bottom (the low line), from the label's top: the label is
+   * as high as its layout's logical extents */
+  g_assert_cmpfloat (line.origin.y + MAX (ink.y + ink.height, logical.height), <=, text.origin.y - 2);
+  g_assert_cmpfloat (line.origin.y + line.size.height, <=, text.origin.y);
+}
+
+/* Resizes @window as a window manager would (X11 only: GTK 4 has no call
+ * for it, a default size only applies before the window maps), as
+ * test-ui-everyday does. */
+static gboolean
+resize_window (GtkWindow *window,
+               int        width,
+               int        height)
+{
+#ifdef GDK_WINDOWING_X11
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (window));
+
+  if (GDK_IS_X11_DISPLAY (display))
+    {
+      /* the X window has the client-side decorations' margins too */
+      int dx = gdk_surface_get_width (surface) - gtk_widget_get_width (GTK_WIDGET (window));
+      int dy = gdk_surface_get_height (surface) - gtk_widget_get_height (GTK_WIDGET (window));
+
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+      XResizeWindow (gdk_x11_display_get_xdisplay (display), gdk_x11_surface_get_xid (surface),
+                     width + dx, height + dy);
+      XFlush (gdk_x11_display_get_xdisplay (display));
+      G_GNUC_END_IGNORE_DEPRECATIONS
+      return TRUE;
+    }
+#endif
+  return FALSE;
+}
+
+/* @folder's issue in a new window of @width × @height (a default size
+ * applies only before the window maps), in light then dark */
+static void
+check_issue_line_at (GFile      *folder,
+                     int         width,
+                     int         height,
+                     const char *name)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  g_autoptr(BulletinIssue) issue = NULL;
+  g_autofree char *light = g_strdup_printf ("issue-line-%s-light.png", name);
+  g_autofree char *dark = g_strdup_printf ("issue-line-%s-dark.png", name);
+  BulletinWindow *window;
+  int pos;
+
+  reset_settings ();
+  window = bulletin_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  WAIT_UNTIL ((pos = find_row (window, "2024-03-07")) > 0);
+  issue = dup_row_item (window, pos);
+  bulletin_window_show_article (window, issue, NULL);
+  WAIT_UNTIL (reader_shows (window, "夜市重新开放"));
+  WAIT_UNTIL (g_str_has_prefix (bulletin_reader_view_get_issue_line (bulletin_window_get_reader (window)), "000_1b"));
+  /* the default size has the client-side decorations' margins; a window
+   * narrower than the sidebar beside the reader goes there by a resize */
+  if (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width) > 16)
+    {
+      /* again while the window has not taken it: one sent while GTK
+       * still settles the window's first size can be overridden */
+      for (guint tries = 0; tries < 20 && gtk_widget_get_width (GTK_WIDGET (window)) != width; tries++)
+        {
+          if (!resize_window (GTK_WINDOW (window), width, height))
+            {
+              g_test_message ("resizes windows only on X11");
+              close_window (window);
+              return;
+            }
+          drain ();
+          drain ();
+        }
+      WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) == width);
+      drain ();
+    }
+
+  check_issue_line_room (window, light);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  check_issue_line_room (window, dark);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  close_window (window);
+}
+
+static void
+test_issue_line_room (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GString) text = g_string_new (
+    "{\"uri\":\"urn:test:issue:125\",\"type\":\"composite\","
+    "\"headlines\":[{\"value\":\"000_1b_jq 社区通讯\"}],"
+    "\"versionCreated\":\"2024-03-07T09:00:00+08:00\",\"associations\":[{\"type\":\"text\","
+    "\"uri\":\"urn:test:125:1\",\"headlines\":[{\"role\":\"main\",\"value\":\"夜市重新开放\"}],"
+    "\"bodies\":[{\"contentType\":\"text/plain\",\"value\":\"");
+
+  /* a ninjs issue: its title keeps the low lines a text file's would not */
+  for (guint i = 0; i < 40; i++)
+    g_string_append (text, "停业三个月的城南夜市昨晚重新开放，摊位全部恢复营业，"
+                           "市民们纷纷前来品尝小吃、购买日用品。\\n\\n");
+  g_string_append (text, "\"}]}]}");
+  write_file (dir, "2024-03-07.json", text->str);
+
+  check_issue_line_at (folder, 1200, 700, "wide");
+  check_issue_line_at (folder, 360, 640, "narrow");
   remove_tree (dir);
 }
 
@@ -723,6 +956,8 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/bulletin/ui-navigation/issue-line", test_issue_line);
+  g_test_add_func ("/bulletin/ui-navigation/row-quotes", test_row_quotes);
+  g_test_add_func ("/bulletin/ui-navigation/issue-line-room", test_issue_line_room);
   g_test_add_func ("/bulletin/ui-navigation/months", test_months);
   g_test_add_func ("/bulletin/ui-navigation/go-to-date", test_go_to_date);
   g_test_add_func ("/bulletin/ui-navigation/typeahead", test_typeahead);

@@ -558,6 +558,7 @@ apply_parsed (BulletinIssue       *self,
               BulletinParsedIssue *parsed)
 {
   g_autofree char *date = NULL;
+  g_autofree char *number = NULL;
 
   set_str (&self->id, NULL);
   self->id = compute_issue_id (parsed);
@@ -566,7 +567,19 @@ apply_parsed (BulletinIssue       *self,
   if (date == NULL && parsed->articles->len > 0)
     date = bulletin_date_from_string (bulletin_article_get_date (g_ptr_array_index (parsed->articles, 0)));
 
-  bulletin_issue_set_metadata (self, parsed->title, date, parsed->number, parsed->edition,
+  /* The number the listing found (bulletin-archive.c, read_format_entry ()):
+   * the format's own, else from the title ("第45期"), else from the file's
+   * name, else the one listed; so that the row keeps one label before and
+   * after the issue loads. */
+  number = g_strdup (parsed->number);
+  if (number == NULL)
+    number = bulletin_number_from_string (parsed->title);
+  if (number == NULL)
+    number = bulletin_number_from_string (self->display_name);
+  if (number == NULL)
+    number = g_strdup (self->number);
+
+  bulletin_issue_set_metadata (self, parsed->title, date, number, parsed->edition,
                                parsed->articles->len);
 
   g_free (self->text_key);

@@ -5,6 +5,7 @@
 
 #include "bulletin-display-text.h"
 #include "bulletin-search-result-row.h"
+#include "bulletin-typography.h"
 
 /*
  * A result of the archive search: the article's headline and its number
@@ -116,6 +117,18 @@ bulletin_search_result_row_new (const BulletinSearchResult *result,
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (self), box);
+
+  /* Chinese text in the UI font: full-width quotation marks (the
+   * snippet's attributes go with its markup's bold) */
+  {
+    g_autoptr(PangoAttrList) headline_attrs =
+      bulletin_typography_label_attributes (gtk_label_get_text (GTK_LABEL (headline)), NULL);
+    g_autoptr(PangoAttrList) snippet_attrs =
+      bulletin_typography_label_attributes (gtk_label_get_text (GTK_LABEL (snippet)), NULL);
+
+    gtk_label_set_attributes (GTK_LABEL (headline), headline_attrs);
+    gtk_label_set_attributes (GTK_LABEL (snippet), snippet_attrs);
+  }
   return GTK_WIDGET (self);
 }
 

@@ -8,6 +8,7 @@
 #include "bulletin-issue-query.h"
 #include "bulletin-place.h"
 #include "bulletin-sidebar.h"
+#include "bulletin-typography.h"
 
 /* The first level of the tree: the issues of one year (0: undated), so
  * that a 5,000-issue archive is not one flat list; files that cannot be
@@ -642,6 +643,16 @@ update_row (GtkWidget *expander)
 
   gtk_label_set_text (GTK_LABEL (w->title), title != NULL ? title : "");
   gtk_label_set_text (GTK_LABEL (w->subtitle), subtitle != NULL ? subtitle : "");
+  /* headlines and issue titles in Chinese: full-width quotation marks */
+  {
+    const char *language = BULLETIN_IS_ARTICLE (item) ? bulletin_article_get_language (BULLETIN_ARTICLE (item)) : NULL;
+    gboolean chinese = error == NULL && (BULLETIN_IS_ARTICLE (item) || BULLETIN_IS_ISSUE (item));
+    g_autoptr(PangoAttrList) title_attrs = chinese ? bulletin_typography_label_attributes (title, language) : NULL;
+    g_autoptr(PangoAttrList) subtitle_attrs = chinese ? bulletin_typography_label_attributes (subtitle, language) : NULL;
+
+    gtk_label_set_attributes (GTK_LABEL (w->title), title_attrs);
+    gtk_label_set_attributes (GTK_LABEL (w->subtitle), subtitle_attrs);
+  }
   gtk_widget_set_visible (w->subtitle, subtitle != NULL && *subtitle);
   gtk_widget_set_visible (w->icon, error != NULL);
   gtk_widget_set_tooltip_text (w->icon, error);

@@ -9,6 +9,7 @@
 
 #include "bulletin-typography.h"
 #include "bulletin-typesetter.h"
+#include "bulletin-unicode.h"
 
 /* How the reader sets an article: ../shared/TYPOGRAPHY.md is the spec and
  * explains each choice below.  In short, for Chinese:
@@ -1588,4 +1589,92 @@ bulletin_typography_attach_figures (GtkTextView         *view,
                                                       G_CALLBACK (figures_layout_changed), figures);
     }
   g_object_set_data_full (G_OBJECT (view), FIGURES_KEY, figures, figures_free);
+}
+
+/* --- labels of the UI font ---------------------------------------------- */
+
+static gboolean
+is_curly_quote (gunichar c)
+{
+  return c == 0x201C || c == 0x201D || c == 0x2018 || c == 0x2019;
+}
+
+/* Han characters and the CJK punctuation around them */
+static gboolean
+is_chinese (gunichar c)
+{
+  return bulletin_unichar_is_han (c) ||
+         (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFF60);
+}
+
+/* Whether the nearest character on either side of the quotation mark at
+ * @p that is not itself a quotation mark or a space is Chinese. */
+static gboolean
+quote_in_chinese (const char *text,
+                  const char *end,
+                  const char *p)
+{
+  for (const char *q = g_utf8_next_char (p); q < end; q = g_utf8_next_char (q))
+    {
+      gunichar c = g_utf8_get_char (q);
+
+      if (!is_curly_quote (c) && !g_unichar_isspace (c))
+        {
+          if (is_chinese (c))
+            return TRUE;
+          break;
+        }
+    }
+  for (const char *q = p; q > text;)
+    {
+      gunichar c;
+
+      q = g_utf8_prev_char (q);
+      c = g_utf8_get_char (q);
+      if (!is_curly_quote (c) && !g_unichar_isspace (c))
+        return is_chinese (c);
+    }
+  return FALSE;
+}
+
+PangoAttrList *
+bulletin_typography_label_attributes (const char *text,
+                                      const char *bcp47)
+{
+  PangoAttrList *attrs;
+  PangoAttribute *attr;
+  BulletinScript script;
+  g_autofree char *family = NULL;
+  gboolean han = FALSE;
+  gsize len;
+
+  if (text == NULL)
+    return NULL;
+  len = strlen (text);
+  for (const char *p = text; *p && !han; p = g_utf8_next_char (p))
+    han = bulletin_unichar_is_han (g_utf8_get_char (p));
+  if (!han)
+    return NULL;
+
+  /* a Chinese headline in an article tagged otherwise is still Chinese */
+  script = bulletin_language_get_script (bcp47, text, len);
+  if (script == BULLETIN_SCRIPT_LATIN)
+    script = bulletin_language_get_script (NULL, text, len);
+  if (script == BULLETIN_SCRIPT_LATIN)
+    script = BULLETIN_SCRIPT_HANS;
+
+  attrs = pango_attr_list_new ();
+  attr = pango_attr_language_new (pango_language_from_string (bulletin_typesetter_language_for_script (script, NULL)));
+  pango_attr_list_insert (attrs, attr);
+
+  family = bulletin_typesetter_dup_family_list (NULL, TRUE, script);
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    if (is_curly_quote (g_utf8_get_char (p)) && quote_in_chinese (text, text + len, p))
+      {
+        attr = pango_attr_family_new (family);
+        attr->start_index = p - text;
+        attr->end_index = g_utf8_next_char (p) - text;
+        pango_attr_list_insert (attrs, attr);
+      }
+  return attrs;
 }

@@ -161,6 +161,15 @@ BulletinScript bulletin_typography_get_script   (GtkTextBuffer                 *
 char    *bulletin_typography_dup_family_list    (const BulletinReadingSettings *settings,
                                                  BulletinScript                 script);
 
+/* Pango attributes for a label of the UI font that shows Chinese text (a
+ * headline in the sidebar or in search results), in the language @bcp47
+ * (NULL: @text decides): the language tag the CJK fonts honour (zh-cn,
+ * zh-tw, zh-hk) on the whole text, and the CJK Hei family on the quotation
+ * marks “ ” ‘ ’ next to Han text, which the UI font would show at half
+ * width (TYPOGRAPHY.md).  NULL when @text has no Han character. */
+PangoAttrList *bulletin_typography_label_attributes (const char *text,
+                                                     const char *bcp47);
+
 /* TRUE when some installed font has Han characters, so the window can say
  * once that Chinese text cannot be shown instead of showing boxes. */
 gboolean bulletin_typography_have_cjk_font      (void);
