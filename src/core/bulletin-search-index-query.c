@@ -1502,6 +1502,35 @@ query_thread (GTask        *task,
     g_task_return_pointer (task, results, (GDestroyNotify)bulletin_search_results_free);
 }
 
+/* Copies @filter's fields into @data (query_thread () makes the filter
+ * again from them) */
+static void
+query_data_set_filter (QueryData                  *data,
+                       const BulletinSearchFilter *filter)
+{
+  data->date_from = g_strdup (filter->date_from);
+  data->date_to = g_strdup (filter->date_to);
+  data->issue = g_strdup (filter->issue);
+  data->page = g_strdup (filter->page);
+  data->section = g_strdup (filter->section);
+  data->order = filter->order;
+}
+
+/* Runs query_thread () on @data (taken) in a task of @self */
+static void
+query_data_run (BulletinSearchIndex *self,
+                QueryData           *data,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, bulletin_search_index_query_async);
+  g_task_set_task_data (task, data, (GDestroyNotify)query_data_free);
+  g_task_run_in_thread (task, query_thread);
+}
+
 /**
  * bulletin_search_index_query_filtered_async:
  * @filter: (nullable): copied; NULL keeps everything
@@ -1519,14 +1548,11 @@ bulletin_search_index_query_filtered_async (BulletinSearchIndex        *self,
                                             GAsyncReadyCallback         callback,
                                             gpointer                    user_data)
 {
-  g_autoptr(GTask) task = NULL;
   QueryData *data;
 
   g_return_if_fail (BULLETIN_IS_SEARCH_INDEX (self));
   g_return_if_fail (query != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bulletin_search_index_query_async);
   data = g_new0 (QueryData, 1);
   data->query = g_strdup (query);
   data->max_hits = max_hits;
@@ -1534,15 +1560,9 @@ bulletin_search_index_query_filtered_async (BulletinSearchIndex        *self,
   if (filter != NULL)
     {
       data->filtered = TRUE;
-      data->date_from = g_strdup (filter->date_from);
-      data->date_to = g_strdup (filter->date_to);
-      data->issue = g_strdup (filter->issue);
-      data->page = g_strdup (filter->page);
-      data->section = g_strdup (filter->section);
-      data->order = filter->order;
+      query_data_set_filter (data, filter);
     }
-  g_task_set_task_data (task, data, (GDestroyNotify)query_data_free);
-  g_task_run_in_thread (task, query_thread);
+  query_data_run (self, data, cancellable, callback, user_data);
 }
 
 /**
@@ -1563,15 +1583,12 @@ bulletin_search_index_query_page_async (BulletinSearchIndex        *self,
                                         GAsyncReadyCallback         callback,
                                         gpointer                    user_data)
 {
-  g_autoptr(GTask) task = NULL;
   QueryData *data;
 
   g_return_if_fail (BULLETIN_IS_SEARCH_INDEX (self));
   g_return_if_fail (query != NULL);
   g_return_if_fail (after == NULL || after->issue_path != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bulletin_search_index_query_async);
   data = g_new0 (QueryData, 1);
   data->query = g_strdup (query);
   data->paged = TRUE;
@@ -1585,16 +1602,8 @@ bulletin_search_index_query_page_async (BulletinSearchIndex        *self,
       data->after->n_hits = after->n_hits;
     }
   if (filter != NULL)
-    {
-      data->date_from = g_strdup (filter->date_from);
-      data->date_to = g_strdup (filter->date_to);
-      data->issue = g_strdup (filter->issue);
-      data->page = g_strdup (filter->page);
-      data->section = g_strdup (filter->section);
-      data->order = filter->order;
-    }
-  g_task_set_task_data (task, data, (GDestroyNotify)query_data_free);
-  g_task_run_in_thread (task, query_thread);
+    query_data_set_filter (data, filter);
+  query_data_run (self, data, cancellable, callback, user_data);
 }
 
 void
