@@ -863,6 +863,41 @@ decode_legacy (const char  *data,
   return NULL;
 }
 
+/* bulletin_text_decode () of @data; with @utf8, @data is known to be
+ * valid UTF-8 (which cannot start with a UTF-16 mark) and is not
+ * validated again, unless it has a NUL, which bulletin_text_decode ()
+ * does not take for UTF-8 */
+static BulletinDecodedText *
+decode_text (const char  *data,
+             gsize        len,
+             const char  *display_name,
+             gboolean     utf8,
+             GError     **error)
+{
+  if (display_name == NULL)
+    display_name = "?";
+
+  /* Byte-order marks. */
+  if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    return decode_utf8_bom (data + 3, len - 3, display_name, error);
+  if (len == 0)
+    return empty_error (display_name, error);
+  if (utf8 && memchr (data, 0, len) != NULL)
+    utf8 = FALSE;
+  if (!utf8 && len >= 2 && (((guchar)data[0] == 0xFF && (guchar)data[1] == 0xFE) ||
+                            ((guchar)data[0] == 0xFE && (guchar)data[1] == 0xFF)))
+    return decode_utf16_bom (data, len, display_name, error);
+
+  if (looks_binary (data, len))
+    return binary_error (display_name, error);
+
+  /* valid UTF-8 has no NUL (g_utf8_validate_len () refuses it) */
+  if (utf8 || g_utf8_validate_len (data, len, NULL))
+    return decoded_new (copy_text (data, len), len, "UTF-8", 0);
+
+  return decode_legacy (data, len, display_name, error);
+}
+
 /**
  * bulletin_text_decode_utf8:
  *
@@ -881,21 +916,7 @@ bulletin_text_decode_utf8 (const char  *data,
 {
   g_return_val_if_fail (data != NULL || len == 0, NULL);
 
-  if (display_name == NULL)
-    display_name = "?";
-
-  /* bulletin_text_decode ()'s steps for valid UTF-8 (which cannot start
-   * with a UTF-16 mark); with a NUL, which it does not take for UTF-8,
-   * bulletin_text_decode () itself */
-  if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
-    return decode_utf8_bom (data + 3, len - 3, display_name, error);
-  if (len == 0)
-    return empty_error (display_name, error);
-  if (memchr (data, 0, len) != NULL)
-    return bulletin_text_decode (data, len, display_name, error);
-  if (looks_binary (data, len))
-    return binary_error (display_name, error);
-  return decoded_new (copy_text (data, len), len, "UTF-8", 0);
+  return decode_text (data, len, display_name, TRUE, error);
 }
 
 /**
@@ -917,24 +938,5 @@ bulletin_text_decode (const char  *data,
 {
   g_return_val_if_fail (data != NULL || len == 0, NULL);
 
-  if (display_name == NULL)
-    display_name = "?";
-
-  /* Byte-order marks. */
-  if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
-    return decode_utf8_bom (data + 3, len - 3, display_name, error);
-  if (len >= 2 && (((guchar)data[0] == 0xFF && (guchar)data[1] == 0xFE) ||
-                   ((guchar)data[0] == 0xFE && (guchar)data[1] == 0xFF)))
-    return decode_utf16_bom (data, len, display_name, error);
-
-  if (len == 0)
-    return empty_error (display_name, error);
-  if (looks_binary (data, len))
-    return binary_error (display_name, error);
-
-  /* valid UTF-8 has no NUL (g_utf8_validate_len () refuses it) */
-  if (g_utf8_validate_len (data, len, NULL))
-    return decoded_new (copy_text (data, len), len, "UTF-8", 0);
-
-  return decode_legacy (data, len, display_name, error);
+  return decode_text (data, len, display_name, FALSE, error);
 }
