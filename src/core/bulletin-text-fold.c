@@ -6,6 +6,7 @@
 #include "bulletin-text-fold.h"
 #include "bulletin-unicode.h"
 #include "bulletin-unihan-table.h"
+#include "bulletin-utf8-private.h"
 
 /* A per-character table for the Basic Multilingual Plane, built a page of
  * 256 code points at a time on first use: normalising every code point up
@@ -649,38 +650,6 @@ bulletin_folded_to_utf8 (const BulletinFolded *self)
   return g_string_free (s, FALSE);
 }
 
-/* @p moved on by @n characters of valid UTF-8 that has them, as
- * g_utf8_offset_to_pointer () with @n >= 0, eight bytes at a time while
- * eight characters remain (then eight bytes remain too): a snippet's
- * start is found from the start of its article. */
-static const char *
-utf8_skip (const char *p,
-           guint       n)
-{
-  const guchar *u = (const guchar *)p;
-
-  while (n >= 8)
-    {
-      guint64 x;
-
-      memcpy (&x, u, 8);
-      /* the continuation bytes (10xxxxxx) do not start a character */
-      x = (x & ~(x << 1) & G_GUINT64_CONSTANT (0x8080808080808080)) >> 7;
-      n -= 8 - (guint)((x * G_GUINT64_CONSTANT (0x0101010101010101)) >> 56);
-      u += 8;
-    }
-  while ((*u & 0xC0) == 0x80)
-    u++;
-  while (n > 0)
-    {
-      u++;
-      while ((*u & 0xC0) == 0x80)
-        u++;
-      n--;
-    }
-  return (const char *)u;
-}
-
 /**
  * bulletin_folded_dup_snippet:
  * @input: the text that input offsets count in
@@ -735,7 +704,7 @@ bulletin_folded_dup_snippet (const BulletinFolded *self,
     return g_string_free (s, FALSE);
 
   pos = starts[a];
-  p = utf8_skip (input, pos);
+  p = skip_utf8_chars (input, pos);
   last_end = pos;
   for (guint k = a; k < b; k++)
     {
@@ -746,7 +715,7 @@ bulletin_folded_dup_snippet (const BulletinFolded *self,
       if (starts[k] < last_end || chars[k] == '\n')
         continue;
 
-      p = utf8_skip (p, starts[k] - pos);
+      p = skip_utf8_chars (p, starts[k] - pos);
       pos = starts[k];
       if (chars[k] == ' ')
         {
@@ -755,7 +724,7 @@ bulletin_folded_dup_snippet (const BulletinFolded *self,
         }
       else
         {
-          const char *q = utf8_skip (p, ends[k] - pos);
+          const char *q = skip_utf8_chars (p, ends[k] - pos);
 
           for (const char *r = p; r < q; r = g_utf8_next_char (r))
             {

@@ -2,8 +2,9 @@
 #pragma once
 
 /* Fast walks over text already known to be valid UTF-8, shared by the
- * article, the display text and the plain-text segmenter (hot loops of
- * the import: see bench/bench-text-import.c). */
+ * article, the display text, the plain-text segmenter and the folded
+ * text's snippets (hot loops of the import: see
+ * bench/bench-text-import.c). */
 
 #include <glib.h>
 #include <string.h>
