@@ -827,6 +827,20 @@ make_long_archive (void)
   return g_file_get_uri (folder);
 }
 
+/* The longest article of the archive at @uri, shown in an 800 × 400
+ * window (the first one, made if there is none); returns its text */
+static char *
+show_longest_article (const char *uri)
+{
+  if (window () == NULL)
+    g_application_activate (G_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window ()), 800, 400);
+  activate ("open-uri", g_variant_new_string (uri));
+  wait_for_archive (uri);
+  settle ();
+  return show_nth_article (longest_article ());
+}
+
 static void
 test_restored_end (void)
 {
@@ -835,15 +849,8 @@ test_restored_end (void)
   GtkAdjustment *adj;
   guint offset;
 
-  if (window () == NULL)
-    g_application_activate (G_APPLICATION (app));
-  gtk_window_set_default_size (GTK_WINDOW (window ()), 800, 400);
-
   /* a long article read to its end */
-  activate ("open-uri", g_variant_new_string (long_uri));
-  wait_for_archive (long_uri);
-  settle ();
-  long_article = show_nth_article (longest_article ());
+  long_article = show_longest_article (long_uri);
   adj = reader_vadjustment ();
   g_assert_true (bulletin_test_wait_for (scrollable, adj, 10));
   bulletin_reader_view_complete (bulletin_window_get_reader (window ()));
@@ -916,13 +923,7 @@ test_scroll_after_relayout (void)
   GtkAdjustment *adj;
   guint length;
 
-  if (window () == NULL)
-    g_application_activate (G_APPLICATION (app));
-  gtk_window_set_default_size (GTK_WINDOW (window ()), 800, 400);
-  activate ("open-uri", g_variant_new_string (long_uri));
-  wait_for_archive (long_uri);
-  settle ();
-  long_article = show_nth_article (longest_article ());
+  long_article = show_longest_article (long_uri);
   reader = bulletin_window_get_reader (window ());
   adj = reader_vadjustment ();
   bulletin_reader_view_complete (reader);
