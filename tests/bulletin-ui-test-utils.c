@@ -7,6 +7,10 @@
 #include "bulletin-test-utils.h"
 #include "bulletin-ui-test-utils.h"
 
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
 gboolean
 bulletin_ui_test_wake_up (gpointer data)
 {
@@ -377,4 +381,65 @@ bulletin_ui_test_make_data_dirs (const char *template)
       g_setenv (vars[i], dir, TRUE);
     }
   return home;
+}
+
+gboolean
+bulletin_ui_test_resize_window (GtkWindow *window,
+                                int        width,
+                                int        height)
+{
+#ifdef GDK_WINDOWING_X11
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (window));
+
+  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) > 1);
+  if (GDK_IS_X11_DISPLAY (display))
+    {
+      /* the X window has the client-side decorations' margins too */
+      int dx = gdk_surface_get_width (surface) - gtk_widget_get_width (GTK_WIDGET (window));
+      int dy = gdk_surface_get_height (surface) - gtk_widget_get_height (GTK_WIDGET (window));
+
+      /* GTK 4.18 deprecates the X11 backend's API; a test under Xvfb
+       * resizes as a window manager would, through X itself */
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+      XResizeWindow (gdk_x11_display_get_xdisplay (display), gdk_x11_surface_get_xid (surface),
+                     width + dx, height + dy);
+      XFlush (gdk_x11_display_get_xdisplay (display));
+      G_GNUC_END_IGNORE_DEPRECATIONS
+      return TRUE;
+    }
+#endif
+  return FALSE;
+}
+
+gboolean
+bulletin_ui_test_press_key_in (GtkWidget       *widget,
+                               guint            keyval,
+                               GdkModifierType  mods)
+{
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    {
+      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (w);
+
+      for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+        {
+          g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+          if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+            continue;
+          for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+            {
+              g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+              GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+              if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+                  gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+                  gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods &&
+                  gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, w,
+                                                gtk_shortcut_get_arguments (shortcut)))
+                return TRUE;
+            }
+        }
+    }
+  return FALSE;
 }

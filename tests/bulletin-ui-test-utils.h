@@ -122,4 +122,20 @@ GdkTexture          *bulletin_ui_test_render_widget   (GtkWidget *widget);
 void                 bulletin_ui_test_save_screenshot (GtkWidget  *widget,
                                                        const char *name);
 
+/* Resizes @window to @width × @height as a person (through the window
+ * manager) would, once it has a size: GTK 4 has no call for it, a default
+ * size only applies before it maps.  FALSE where the display is not X11
+ * (only there can it be done). */
+gboolean             bulletin_ui_test_resize_window   (GtkWindow *window,
+                                                       int        width,
+                                                       int        height);
+
+/* The shortcut bound to @keyval with @mods on a controller of @widget or
+ * one of its ancestors (a widget class's key bindings included),
+ * activated as a key press would.  FALSE when none is bound or it did not
+ * activate. */
+gboolean             bulletin_ui_test_press_key_in    (GtkWidget       *widget,
+                                                       guint            keyval,
+                                                       GdkModifierType  mods);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "bulletin-archive-search.h"
 #include "bulletin-search-result-row.h"
 #include "bulletin-test-utils.h"
+#include "bulletin-ui-test-utils.h"
 
 /* The archive search window: it builds the index in the background, lists
  * results grouped by issue with counts and snippets, newest first, and
@@ -695,40 +696,6 @@ test_counts_growing (void)
   g_rmdir (dir);
 }
 
-/* The shortcut bound to @keyval on a controller of @widget or one of its
- * ancestors (a widget class's key bindings included), activated as a key
- * press would */
-static gboolean
-press_key_in (GtkWidget *widget,
-              guint      keyval)
-{
-  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
-    {
-      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (w);
-
-      for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-        {
-          g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-          if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-            continue;
-          for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-            {
-              g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-              GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
-
-              if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
-                  gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
-                  gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == 0 &&
-                  gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, w,
-                                                gtk_shortcut_get_arguments (shortcut)))
-                return TRUE;
-            }
-        }
-    }
-  return FALSE;
-}
-
 /* The last result row, or NULL */
 static BulletinSearchResultRow *
 last_result (GtkListBox *list)
@@ -847,7 +814,7 @@ test_every_result (void)
   gtk_widget_activate_action (GTK_WIDGET (search), "archive-search.focus-results", NULL);
   while ((count_articles (list) < 340 || !focus_on_last (GTK_WINDOW (window))) && presses++ < 40)
     {
-      g_assert_true (press_key_in (gtk_root_get_focus (GTK_ROOT (window)), GDK_KEY_End));
+      g_assert_true (bulletin_ui_test_press_key_in (gtk_root_get_focus (GTK_ROOT (window)), GDK_KEY_End, 0));
       /* the rows made, the next page asked for and its rows made */
       bulletin_test_wait_for ((BulletinTestCondition)focus_on_last, window, 5);
       bulletin_test_iterate (20);
@@ -867,7 +834,7 @@ test_every_result (void)
   presses = 0;
   while ((count_articles (list) < 340 || !focus_on_last (GTK_WINDOW (window))) && presses++ < 200)
     {
-      g_assert_true (press_key_in (gtk_root_get_focus (GTK_ROOT (window)), GDK_KEY_Page_Down));
+      g_assert_true (bulletin_ui_test_press_key_in (gtk_root_get_focus (GTK_ROOT (window)), GDK_KEY_Page_Down, 0));
       bulletin_test_iterate (20);
     }
   g_test_message ("%u rows after %u presses of Page Down", count_articles (list), presses);

@@ -76,37 +76,6 @@ make_text_archive (void)
   return dir;
 }
 
-/* Resizes @window as a person (through the window manager) would: GTK 4
- * has no call for it, a default size only applies before it maps. */
-static gboolean
-resize_window (GtkWindow *window,
-               int        width,
-               int        height)
-{
-#ifdef GDK_WINDOWING_X11
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (window));
-
-  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) > 1);
-  if (GDK_IS_X11_DISPLAY (display))
-    {
-      /* the X window has the client-side decorations' margins too */
-      int dx = gdk_surface_get_width (surface) - gtk_widget_get_width (GTK_WIDGET (window));
-      int dy = gdk_surface_get_height (surface) - gtk_widget_get_height (GTK_WIDGET (window));
-
-      /* GTK 4.18 deprecates the X11 backend's API; a test under Xvfb
-       * resizes as a window manager would, through X itself */
-      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-      XResizeWindow (gdk_x11_display_get_xdisplay (display), gdk_x11_surface_get_xid (surface),
-                     width + dx, height + dy);
-      XFlush (gdk_x11_display_get_xdisplay (display));
-      G_GNUC_END_IGNORE_DEPRECATIONS
-      return TRUE;
-    }
-#endif
-  return FALSE;
-}
-
 /* What the client-side decorations add around the window's content */
 static int
 csd_margins (GtkWindow *window)
@@ -131,40 +100,6 @@ folded (BulletinWindow *window)
 
   g_object_get (window, "folded", &value, NULL);
   return value;
-}
-
-/* The shortcut bound to @keyval on a controller of @widget or one of its
- * ancestors, activated as a key press would. */
-static gboolean
-press_key_in (GtkWidget *widget,
-              guint      keyval,
-              GdkModifierType mods)
-{
-  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
-    {
-      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (w);
-
-      for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-        {
-          g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-          if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-            continue;
-          for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-            {
-              g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-              GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
-
-              if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
-                  gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
-                  gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods &&
-                  gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, w,
-                                                gtk_shortcut_get_arguments (shortcut)))
-                return TRUE;
-            }
-        }
-    }
-  return FALSE;
 }
 
 /* The header bar's minimum width were it to show three window buttons
@@ -242,7 +177,7 @@ test_narrow_window (void)
   WAIT_UNTIL ((issue_pos = find_row (window, "2024-03-12")) > 0);
 
   /* wide: side by side */
-  if (!resize_window (GTK_WINDOW (window), 1000, 700))
+  if (!bulletin_ui_test_resize_window (GTK_WINDOW (window), 1000, 700))
     {
       g_test_skip ("resizes windows only on X11");
       close_window (window);
@@ -262,7 +197,7 @@ test_narrow_window (void)
   g_assert_cmpint (header_min_width_with_three_buttons (window), <=, 360);
 
   /* below about 700 px the sidebar folds away and the reader takes the width */
-  resize_window (GTK_WINDOW (window), 360, 640);
+  bulletin_ui_test_resize_window (GTK_WINDOW (window), 360, 640);
   WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) == 360);
   WAIT_UNTIL (folded (window));
   WAIT_UNTIL (!sidebar_shown (window));
@@ -289,7 +224,7 @@ test_narrow_window (void)
   /* Escape in the sidebar returns to the reader */
   bulletin_sidebar_focus_selection (BULLETIN_SIDEBAR (sidebar));
   WAIT_UNTIL (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), sidebar));
-  g_assert_true (press_key_in (gtk_root_get_focus (GTK_ROOT (window)), GDK_KEY_Escape, 0));
+  g_assert_true (bulletin_ui_test_press_key_in (gtk_root_get_focus (GTK_ROOT (window)), GDK_KEY_Escape, 0));
   WAIT_UNTIL (!sidebar_shown (window));
   g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == text_view);
 
@@ -298,7 +233,7 @@ test_narrow_window (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.focus-sidebar", NULL));
   WAIT_UNTIL (sidebar_shown (window));
   WAIT_UNTIL (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), sidebar));
-  g_assert_true (press_key_in (gtk_root_get_focus (GTK_ROOT (window)), GDK_KEY_Left, GDK_ALT_MASK));
+  g_assert_true (bulletin_ui_test_press_key_in (gtk_root_get_focus (GTK_ROOT (window)), GDK_KEY_Left, GDK_ALT_MASK));
   WAIT_UNTIL (!sidebar_shown (window));
 
   /* opening an article from the folded list shows it */
@@ -343,7 +278,7 @@ test_narrow_window (void)
   g_assert_false (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), sidebar));
 
   /* wide again: side by side, as the person left it */
-  resize_window (GTK_WINDOW (window), 1000, 700);
+  bulletin_ui_test_resize_window (GTK_WINDOW (window), 1000, 700);
   WAIT_UNTIL (!folded (window));
   WAIT_UNTIL (sidebar_shown (window));
   g_assert_true (bulletin_window_get_sidebar_visible (window));

@@ -5,9 +5,6 @@
 #include <string.h>
 
 #include <gtk/gtk.h>
-#ifdef GDK_WINDOWING_X11
-#include <gdk/x11/gdkx.h>
-#endif
 
 #include "bulletin-application.h"
 #include "bulletin-window.h"
@@ -445,35 +442,6 @@ check_issue_line_room (BulletinWindow *window,
   g_assert_cmpfloat (line.origin.y + line.size.height, <=, text.origin.y);
 }
 
-/* Resizes @window as a window manager would (X11 only: GTK 4 has no call
- * for it, a default size only applies before the window maps), as
- * test-ui-everyday does. */
-static gboolean
-resize_window (GtkWindow *window,
-               int        width,
-               int        height)
-{
-#ifdef GDK_WINDOWING_X11
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (window));
-
-  if (GDK_IS_X11_DISPLAY (display))
-    {
-      /* the X window has the client-side decorations' margins too */
-      int dx = gdk_surface_get_width (surface) - gtk_widget_get_width (GTK_WIDGET (window));
-      int dy = gdk_surface_get_height (surface) - gtk_widget_get_height (GTK_WIDGET (window));
-
-      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-      XResizeWindow (gdk_x11_display_get_xdisplay (display), gdk_x11_surface_get_xid (surface),
-                     width + dx, height + dy);
-      XFlush (gdk_x11_display_get_xdisplay (display));
-      G_GNUC_END_IGNORE_DEPRECATIONS
-      return TRUE;
-    }
-#endif
-  return FALSE;
-}
-
 /* @folder's issue in a new window of @width × @height (a default size
  * applies only before the window maps), in light then dark */
 static void
@@ -509,7 +477,7 @@ check_issue_line_at (GFile      *folder,
        * still settles the window's first size can be overridden */
       for (guint tries = 0; tries < 20 && gtk_widget_get_width (GTK_WIDGET (window)) != width; tries++)
         {
-          if (!resize_window (GTK_WINDOW (window), width, height))
+          if (!bulletin_ui_test_resize_window (GTK_WINDOW (window), width, height))
             {
               g_test_message ("resizes windows only on X11");
               close_window (window);
