@@ -10,6 +10,45 @@
 #include "bulletin-test-utils.h"
 #include "bulletin-ui-test-utils.h"
 
+/* A search of @root (its index @db) for @query, in a new window of
+ * @width × @height (0 × 0: the window's own size), presented; the window
+ * in @window */
+static BulletinArchiveSearch *
+present_search (GFile       *root,
+                const char  *db,
+                const char  *query,
+                int          width,
+                int          height,
+                GtkWidget  **window)
+{
+  BulletinArchiveSearch *search = bulletin_archive_search_new ();
+
+  *window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (*window), GTK_WIDGET (search));
+  if (width > 0 && height > 0)
+    gtk_window_set_default_size (GTK_WINDOW (*window), width, height);
+  bulletin_archive_search_set_root (search, root, db);
+  bulletin_archive_search_set_query (search, query);
+  gtk_window_present (GTK_WINDOW (*window));
+  return search;
+}
+
+/* @n issues of one article each in @dir, each with one hit of 疫情 */
+static void
+write_articles (const char *dir,
+                guint       n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = g_strdup_printf ("2021-%02u-%02u-%u.txt", 1 + i % 12, 1 + i % 28, i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_file_set_contents (path, "社区防控\n\n做好疫情防控工作。\n", -1, &error);
+      g_assert_no_error (error);
+    }
+}
+
 /* The archive search window: it builds the index in the background, lists
  * results grouped by issue with counts and snippets, newest first, and
  * activating a result names the issue and the article. */
@@ -181,12 +220,7 @@ test_fault (gconstpointer data)
   else
     g_setenv ("BULLETIN_INDEX_RESERVE", "18000000000000000000", TRUE);
 
-  search = bulletin_archive_search_new ();
-  window = gtk_window_new ();
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (search));
-  bulletin_archive_search_set_root (search, root, db);
-  bulletin_archive_search_set_query (search, "疫情");
-  gtk_window_present (GTK_WINDOW (window));
+  search = present_search (root, db, "疫情", 0, 0, &window);
   iterate_until (has_notice, search);
   notice = bulletin_archive_search_get_notice (search);
   g_test_message ("summary: %s; notice: %s", bulletin_archive_search_get_summary (search), notice);
@@ -257,23 +291,10 @@ test_rows_as_scrolled (void)
   guint n, rounds = 0;
 
   g_assert_no_error (error);
-  for (guint i = 0; i < 130; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("2021-%02u-%02u-%u.txt", 1 + i % 12, 1 + i % 28, i);
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_file_set_contents (path, "社区防控\n\n做好疫情防控工作。\n", -1, &error);
-      g_assert_no_error (error);
-    }
+  write_articles (dir, 130);
   root = g_file_new_for_path (dir);
 
-  search = bulletin_archive_search_new ();
-  window = gtk_window_new ();
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (search));
-  gtk_window_set_default_size (GTK_WINDOW (window), 600, 500);
-  bulletin_archive_search_set_root (search, root, db);
-  bulletin_archive_search_set_query (search, "疫情");
-  gtk_window_present (GTK_WINDOW (window));
+  search = present_search (root, db, "疫情", 600, 500, &window);
   iterate_until (has_many_hits, search);
   bulletin_test_iterate (100);
 
@@ -486,13 +507,7 @@ test_filters (void)
     }
   root = g_file_new_for_path (dir);
 
-  search = bulletin_archive_search_new ();
-  window = gtk_window_new ();
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (search));
-  gtk_window_set_default_size (GTK_WINDOW (window), 600, 2000);
-  bulletin_archive_search_set_root (search, root, db);
-  bulletin_archive_search_set_query (search, "城南");
-  gtk_window_present (GTK_WINDOW (window));
+  search = present_search (root, db, "城南", 600, 2000, &window);
   e.search = search;
   e.today = today;
   expect (&e, ALL, ALL_SUMMARY);
@@ -647,23 +662,11 @@ test_counts_growing (void)
   guint found = 0;
 
   g_assert_no_error (error);
-  for (guint i = 0; i < 70; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("2021-%02u-%02u-%u.txt", 1 + i % 12, 1 + i % 28, i);
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_file_set_contents (path, "社区防控\n\n做好疫情防控工作。\n", -1, &error);
-      g_assert_no_error (error);
-    }
+  write_articles (dir, 70);
   root = g_file_new_for_path (dir);
   g_setenv ("BULLETIN_TEST_INDEX_PAUSE_MS", "1500", TRUE);
 
-  search = bulletin_archive_search_new ();
-  window = gtk_window_new ();
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (search));
-  bulletin_archive_search_set_root (search, root, db);
-  bulletin_archive_search_set_query (search, "疫情");
-  gtk_window_present (GTK_WINDOW (window));
+  search = present_search (root, db, "疫情", 0, 0, &window);
   iterate_until (is_growing, search);
   g_test_message ("while indexing: %s", bulletin_archive_search_get_summary (search));
   g_assert_cmpint (sscanf (bulletin_archive_search_get_summary (search), "%u hits", &found), ==, 1);
@@ -768,13 +771,7 @@ test_every_result (void)
     }
   root = g_file_new_for_path (dir);
 
-  search = bulletin_archive_search_new ();
-  window = gtk_window_new ();
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (search));
-  gtk_window_set_default_size (GTK_WINDOW (window), 600, 500);
-  bulletin_archive_search_set_root (search, root, db);
-  bulletin_archive_search_set_query (search, "疫情");
-  gtk_window_present (GTK_WINDOW (window));
+  search = present_search (root, db, "疫情", 600, 500, &window);
   summary.search = search;
   summary.summary = "340 hits in 340 articles";
   iterate_until (says, &summary);
