@@ -598,6 +598,34 @@ chooser_shown_within (BulletinWindow *window,
   return find_chooser (window) != NULL;
 }
 
+/* make_text_archive ()'s @folder opened in @window, and its spring issue
+ * opened in the sidebar; returns the issue's row */
+static int
+open_spring_issue (BulletinWindow *window,
+                   GFile          *folder)
+{
+  int pos;
+
+  bulletin_window_open (window, folder);
+  WAIT_UNTIL (library_done (window));
+  WAIT_UNTIL ((pos = find_row (window, "2024-03-12")) > 0);
+  activate_row (window, pos);
+  return pos;
+}
+
+/* The spring article of make_text_archive ()'s @folder shown in @window,
+ * as a click on its row in the sidebar shows it */
+static void
+show_spring_article (BulletinWindow *window,
+                     GFile          *folder)
+{
+  int pos = open_spring_issue (window, folder);
+
+  WAIT_UNTIL (find_row (window, SPRING_HEADLINE) > pos);
+  activate_row (window, find_row (window, SPRING_HEADLINE));
+  WAIT_UNTIL (reader_shows (window, SPRING_BODY));
+}
+
 /* Every file chooser of the window (open a folder or a file, export,
  * back up and import the notes, export the article as PDF or image), each
  * cancelled as a person does (Escape closes it), then the window closed:
@@ -616,18 +644,11 @@ test_file_chooser_lets_window_go (void)
   gpointer weak_window = window;
   gpointer weak_reader = bulletin_window_get_reader (window);
   gpointer weak_dialog = NULL;
-  int pos;
 
   g_object_add_weak_pointer (G_OBJECT (weak_window), &weak_window);
   g_object_add_weak_pointer (G_OBJECT (weak_reader), &weak_reader);
   /* an article, for the export choosers */
-  bulletin_window_open (window, folder);
-  WAIT_UNTIL (library_done (window));
-  WAIT_UNTIL ((pos = find_row (window, "2024-03-12")) > 0);
-  activate_row (window, pos);
-  WAIT_UNTIL (find_row (window, SPRING_HEADLINE) > pos);
-  activate_row (window, find_row (window, SPRING_HEADLINE));
-  WAIT_UNTIL (reader_shows (window, SPRING_BODY));
+  show_spring_article (window, folder);
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     {
@@ -693,15 +714,8 @@ test_reader_context_menu (void)
   GtkWidget *view = GTK_WIDGET (bulletin_reader_view_get_text_view (bulletin_window_get_reader (window)));
   GtkWidget *popover = NULL;
   g_autoptr(GString) actions = g_string_new (NULL);
-  int pos;
 
-  bulletin_window_open (window, folder);
-  WAIT_UNTIL (library_done (window));
-  WAIT_UNTIL ((pos = find_row (window, "2024-03-12")) > 0);
-  activate_row (window, pos);
-  WAIT_UNTIL (find_row (window, SPRING_HEADLINE) > pos);
-  activate_row (window, find_row (window, SPRING_HEADLINE));
-  WAIT_UNTIL (reader_shows (window, SPRING_BODY));
+  show_spring_article (window, folder);
 
   /* Shift+F10, or a right click */
   g_assert_true (gtk_widget_activate_action (view, "menu.popup", NULL));
@@ -807,10 +821,7 @@ test_chinese_tooltip (void)
   GtkWidget *row, *tooltip, *label;
   int pos;
 
-  bulletin_window_open (window, folder);
-  WAIT_UNTIL (library_done (window));
-  WAIT_UNTIL ((pos = find_row (window, "2024-03-12")) > 0);
-  activate_row (window, pos);
+  open_spring_issue (window, folder);
   WAIT_UNTIL ((pos = find_row (window, SPRING_HEADLINE)) > 0);
   drain ();
   row = row_widget_at (window, pos);
@@ -869,10 +880,7 @@ test_click_through_tooltip (void)
   GtkWidget *row, *tooltip;
   int pos, under = -1, root_x = 0, root_y = 0;
 
-  bulletin_window_open (window, folder);
-  WAIT_UNTIL (library_done (window));
-  WAIT_UNTIL ((pos = find_row (window, "2024-03-12")) > 0);
-  activate_row (window, pos);
+  open_spring_issue (window, folder);
   WAIT_UNTIL ((pos = find_row (window, SPRING_HEADLINE)) > 0);
   drain ();
   /* the issue's row selected, and the pointer on its article's row */
