@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench-common.h"
 #include "bulletin-archive.h"
 
 /*
@@ -136,14 +137,6 @@ open_archive (GFile   *folder,
   o->peak_kib = read_status_kib ("VmHWM:");
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
 /* best and median of @n values */
 static gboolean
 report (const char *what,
@@ -154,29 +147,11 @@ report (const char *what,
 {
   gboolean pass;
 
-  qsort (values, n, sizeof (double), (int (*) (const void *, const void *))compare_doubles);
+  qsort (values, n, sizeof (double), bench_compare_double);
   pass = values[0] <= target;
   g_print ("  %-36s %8.1f %-3s (median %8.1f)  target < %5.0f %-3s  %s\n", what, values[0], unit,
            values[n / 2], target, unit, pass ? "PASS" : "FAIL");
   return pass;
-}
-
-static void
-remove_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) enumerator = NULL;
-  GFileInfo *info;
-
-  enumerator = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                          G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  if (enumerator != NULL)
-    while ((info = g_file_enumerator_next_file (enumerator, NULL, NULL)) != NULL)
-      {
-        g_autoptr(GFile) child = g_file_enumerator_get_child (enumerator, info);
-        remove_tree (child);
-        g_object_unref (info);
-      }
-  g_file_delete (file, NULL, NULL);
 }
 
 int
@@ -248,7 +223,7 @@ main (int   argc,
         !g_spawn_check_wait_status (status, &error))
       {
         g_printerr ("bench-archive: generating the archive failed: %s\n", error->message);
-        remove_tree (tmp_dir);
+        bench_remove_tree (tmp_dir);
         return 1;
       }
     g_print ("bench-archive: generated %d issues x %d articles in %.1f s (not timed)\n",
@@ -312,8 +287,8 @@ main (int   argc,
     pass &= report ("second opening, first issue listed", first_warm, runs, TARGET_FIRST_MS, "ms");
     pass &= report ("second opening, all issues listed", all_warm, runs, TARGET_CACHED_MS, "ms");
     pass &= report ("peak RSS growth", &rss_growth, 1, TARGET_RSS_MIB, "MiB");
-    qsort (cpu_cold, runs, sizeof (double), (int (*) (const void *, const void *))compare_doubles);
-    qsort (cpu_warm, runs, sizeof (double), (int (*) (const void *, const void *))compare_doubles);
+    qsort (cpu_cold, runs, sizeof (double), bench_compare_double);
+    qsort (cpu_warm, runs, sizeof (double), bench_compare_double);
     g_print ("  (CPU time used: first opening %.0f ms, second %.0f ms, best runs; load average "
              "shows how shared the machine was)\n", cpu_cold[0], cpu_warm[0]);
     {
@@ -326,7 +301,7 @@ main (int   argc,
   if (keep)
     g_print ("bench-archive: the archive is kept in %s\n", archive_path);
   else
-    remove_tree (tmp_dir);
+    bench_remove_tree (tmp_dir);
 
   g_print ("bench-archive: %s\n", pass ? "PASS" : "FAIL");
   return pass ? 0 : 1;

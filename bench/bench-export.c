@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <pango/pangocairo.h>
 
+#include "bench-common.h"
 #include "bulletin-export.h"
 #include "bulletin-paginator.h"
 
@@ -57,20 +58,11 @@ make_article (guint chars)
   return article;
 }
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-
-  return x < y ? -1 : x > y;
-}
-
 static double
 median (double *values,
         guint   n)
 {
-  qsort (values, n, sizeof (double), (int (*)(const void *, const void *))compare_double);
+  qsort (values, n, sizeof (double), bench_compare_double);
   return values[n / 2];
 }
 

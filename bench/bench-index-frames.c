@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-common.h"
 #include "bulletin-application.h"
 #include "bulletin-archive-search.h"
 #include "bulletin-library.h"
@@ -160,15 +161,6 @@ scroll_tick (GtkWidget     *widget,
   return G_SOURCE_CONTINUE;
 }
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-
-  return x < y ? -1 : x > y;
-}
-
 static void
 phase_begin (Phase      *phase,
              const char *name)
@@ -193,8 +185,8 @@ phase_end (Phase *phase)
   phase->wait = run_queue_wait () - phase->wait_start;
   phase->process = process_cpu () - phase->process_start;
   current = NULL;
-  g_array_sort (phase->frames, compare_double);
-  g_array_sort (phase->work, compare_double);
+  g_array_sort (phase->frames, bench_compare_double);
+  g_array_sort (phase->work, bench_compare_double);
 }
 
 static double
@@ -274,24 +266,6 @@ long_article (void)
   bulletin_article_set_language (article, "zh-CN");
   bulletin_article_finish (article);
   return article;
-}
-
-static void
-remove_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) enumerator = NULL;
-  GFileInfo *info;
-
-  enumerator = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                          G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  if (enumerator != NULL)
-    while ((info = g_file_enumerator_next_file (enumerator, NULL, NULL)) != NULL)
-      {
-        g_autoptr(GFile) child = g_file_enumerator_get_child (enumerator, info);
-        remove_tree (child);
-        g_object_unref (info);
-      }
-  g_file_delete (file, NULL, NULL);
 }
 
 /* Types @query into the focused entry, a character every 300 ms */
@@ -393,7 +367,7 @@ main (int   argc,
   if (!gtk_init_check ())
     {
       g_print ("bench-index-frames: skipped, no display (run under xvfb-run)\n");
-      remove_tree (tmp_dir);
+      bench_remove_tree (tmp_dir);
       return 77;
     }
 
@@ -410,7 +384,7 @@ main (int   argc,
           !g_spawn_check_wait_status (status, &error))
         {
           g_printerr ("bench-index-frames: generating the archive failed: %s\n", error->message);
-          remove_tree (tmp_dir);
+          bench_remove_tree (tmp_dir);
           return 1;
         }
       g_print ("bench-index-frames: generated %d issues x 12 articles in %.1f s (not timed)\n",
@@ -526,7 +500,7 @@ main (int   argc,
   if (keep && existing == NULL)
     g_print ("bench-index-frames: the archive is kept in %s\n", archive_path);
   else
-    remove_tree (tmp_dir);
+    bench_remove_tree (tmp_dir);
   g_print ("bench-index-frames: %s\n", pass ? "PASS" : "FAIL");
   return pass ? 0 : 1;
 }

@@ -21,6 +21,7 @@
 
 #include <adwaita.h>
 
+#include "bench-common.h"
 #include "bulletin-reader-view.h"
 
 #define RUNS 7
@@ -132,19 +133,10 @@ make_article (const char *sample,
   return article;
 }
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-
-  return x < y ? -1 : x > y;
-}
-
 static double
 median (double *values)
 {
-  qsort (values, RUNS, sizeof (double), compare_double);
+  qsort (values, RUNS, sizeof (double), bench_compare_double);
   return values[RUNS / 2];
 }
 

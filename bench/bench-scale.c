@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "bench-common.h"
 #include "bench-search-archive.h"
 #include "bulletin-archive.h"
 #include "bulletin-search-index.h"
@@ -234,24 +235,6 @@ file_size (const char *path)
   return g_stat (path, &st) == 0 ? (gint64)st.st_size : 0;
 }
 
-static void
-remove_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) enumerator = NULL;
-  GFileInfo *info;
-
-  enumerator = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                          G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  if (enumerator != NULL)
-    while ((info = g_file_enumerator_next_file (enumerator, NULL, NULL)) != NULL)
-      {
-        g_autoptr(GFile) child = g_file_enumerator_get_child (enumerator, info);
-        remove_tree (child);
-        g_object_unref (info);
-      }
-  g_file_delete (file, NULL, NULL);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -338,7 +321,7 @@ main (int   argc,
   if (g_strcmp0 (g_getenv ("BULLETIN_BENCH_PARTS"), "listing") == 0)
     {
       printf ("overall (listing only): %s\n", all_pass ? "PASS" : "FAIL");
-      remove_tree (tmp_dir);
+      bench_remove_tree (tmp_dir);
       return 0;
     }
 
@@ -495,6 +478,6 @@ main (int   argc,
   g_clear_object (&index);
   /* the archive stays when it was named in BULLETIN_BENCH_ARCHIVE: it is
    * not under the temporary folder then */
-  remove_tree (tmp_dir);
+  bench_remove_tree (tmp_dir);
   return 0;
 }

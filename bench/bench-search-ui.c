@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "bench-common.h"
 #include "bench-search-archive.h"
 #include "bulletin-reader-view.h"
 #include "bulletin-search-bar.h"
@@ -30,15 +31,6 @@ cpu_now (void)
 
   clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
   return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-
-  return x < y ? -1 : x > y;
 }
 
 int
@@ -120,8 +112,8 @@ main (int   argc,
         }
     }
 
-  g_array_sort (times, compare_double);
-  g_array_sort (cpu_times, compare_double);
+  g_array_sort (times, bench_compare_double);
+  g_array_sort (cpu_times, bench_compare_double);
   worst = g_array_index (times, double, times->len - 1);
   printf ("per keystroke incl. highlight tags (%u keystrokes): median %.2f ms, worst %.2f ms  "
           "[target < 5 ms: %s]\n",

@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench-common.h"
 #include "bench-search-archive.h"
 #include "bulletin-search.h"
 #include "bulletin-search-index.h"
@@ -76,15 +77,6 @@ run_rg (const char *query,
   return best;
 }
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-
-  return x < y ? -1 : x > y;
-}
-
 static void
 bench_keystrokes (SearchCorpus *corpus)
 {
@@ -134,8 +126,8 @@ bench_keystrokes (SearchCorpus *corpus)
           g_array_append_val (cpu_times, c);
         }
     }
-  g_array_sort (times, compare_double);
-  g_array_sort (cpu_times, compare_double);
+  g_array_sort (times, bench_compare_double);
+  g_array_sort (cpu_times, bench_compare_double);
   worst = g_array_index (times, double, times->len - 1);
   printf ("\n== In-article search, %u characters\n", bulletin_article_get_source_length (article));
   printf ("fold on opening the article: %.1f ms\n", open_time * 1000);
