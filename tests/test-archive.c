@@ -18,24 +18,6 @@
 
 static char *cache_home;
 
-static void
-remove_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) enumerator = NULL;
-  GFileInfo *info;
-
-  enumerator = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                          G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  if (enumerator != NULL)
-    while ((info = g_file_enumerator_next_file (enumerator, NULL, NULL)) != NULL)
-      {
-        g_autoptr(GFile) child = g_file_enumerator_get_child (enumerator, info);
-        remove_tree (child);
-        g_object_unref (info);
-      }
-  g_file_delete (file, NULL, NULL);
-}
-
 typedef struct {
   char  *path;
   GFile *dir;
@@ -58,7 +40,7 @@ fixture_teardown (Fixture       *f,
 {
   g_autofree char *cache = bulletin_archive_dup_cache_path (f->dir);
 
-  remove_tree (f->dir);
+  bulletin_test_remove_tree (f->path);
   g_unlink (cache);
   g_object_unref (f->dir);
   g_free (f->path);
@@ -1364,9 +1346,7 @@ write_links (Fixture *f,
 static void
 links_clear (Links *links)
 {
-  g_autoptr(GFile) outside = g_file_new_for_path (links->outside);
-
-  remove_tree (outside);
+  bulletin_test_remove_tree (links->outside);
   g_free (links->outside);
 }
 
@@ -1497,7 +1477,6 @@ test_symlinks_search (Fixture       *f,
 {
   g_autofree char *db_dir = g_dir_make_tmp ("bulletin-links-index-XXXXXX", NULL);
   g_autofree char *db = g_build_filename (db_dir, "index.sqlite", NULL);
-  g_autoptr(GFile) db_folder = g_file_new_for_path (db_dir);
   Links links = { 0, };
 
   write_links (f, &links);
@@ -1510,7 +1489,7 @@ test_symlinks_search (Fixture       *f,
       g_assert_cmpuint (count_results (f->dir, db, "甲的正文", indexed), ==, 1);
       g_assert_cmpuint (count_results (f->dir, db, "存放的正文", indexed), ==, 1);
     }
-  remove_tree (db_folder);
+  bulletin_test_remove_tree (db_dir);
   links_clear (&links);
 }
 
@@ -1518,7 +1497,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GFile) cache_dir = NULL;
   int status;
 
   /* before anything asks GLib for the user cache folder */
@@ -1559,8 +1537,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  cache_dir = g_file_new_for_path (cache_home);
-  remove_tree (cache_dir);
+  bulletin_test_remove_tree (cache_home);
   g_free (cache_home);
   return status;
 }
