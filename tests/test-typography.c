@@ -2151,6 +2151,64 @@ test_figures_leave_no_marks (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *n)
+{
+  (*n)++;
+}
+
+/* GTK 4.8's text tag loses the string it held each time its font-features
+ * are set: showing another article (which sets the reader's tags up again)
+ * leaves the "halt" tag's features alone once they are right. */
+static void
+test_tags_set_up_again_keep_features (void)
+{
+  g_autoptr(BulletinArticle) first = bulletin_article_new ();
+  g_autoptr(BulletinArticle) second = bulletin_article_new ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *reader_view = bulletin_reader_view_new ();
+  BulletinArticle *articles[2] = { first, second };
+  GtkTextTagTable *table;
+  GtkTextTag *halt;
+  g_autofree char *features = NULL;
+  guint n_shown = 0, n_notified = 0;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      bulletin_article_append_block (articles[i], BULLETIN_BLOCK_HEADLINE, i ? "“新闻”：标题" : "标题", -1);
+      bulletin_article_append_block (articles[i], BULLETIN_BLOCK_PARAGRAPH, "本报讯（记者）“今天”，天气晴。", -1);
+      bulletin_article_set_language (articles[i], "zh-CN");
+      bulletin_article_finish (articles[i]);
+    }
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 700);
+  gtk_window_set_child (GTK_WINDOW (window), reader_view);
+  gtk_window_present (GTK_WINDOW (window));
+  g_signal_connect (reader_view, "article-shown", G_CALLBACK (article_shown_cb), &n_shown);
+  bulletin_reader_view_set_article (BULLETIN_READER_VIEW (reader_view), first);
+  while (n_shown < 1)
+    g_main_context_iteration (NULL, TRUE);
+
+  table = gtk_text_buffer_get_tag_table (gtk_text_view_get_buffer (
+            bulletin_reader_view_get_text_view (BULLETIN_READER_VIEW (reader_view))));
+  halt = gtk_text_tag_table_lookup (table, BULLETIN_TAG_HALT);
+  g_assert_nonnull (halt);
+  g_signal_connect (halt, "notify::font-features", G_CALLBACK (count_notify_cb), &n_notified);
+  for (guint i = 1; i < 6; i++)
+    {
+      bulletin_reader_view_set_article (BULLETIN_READER_VIEW (reader_view), articles[i % 2]);
+      while (n_shown <= i)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpuint (n_notified, ==, 0);
+  g_object_get (halt, "font-features", &features, NULL);
+  g_assert_cmpstr (features, ==, "halt 1");
+
+  g_signal_handlers_disconnect_by_data (halt, &n_notified);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2179,6 +2237,7 @@ main (int    argc,
   g_test_add_func ("/bulletin/typography/hierarchy", test_hierarchy);
   g_test_add_func ("/bulletin/typography/figures", test_figures);
   g_test_add_func ("/bulletin/typography/figures-leave-no-marks", test_figures_leave_no_marks);
+  g_test_add_func ("/bulletin/typography/tags-set-up-again-keep-features", test_tags_set_up_again_keep_features);
   g_test_add_func ("/bulletin/typography/screenshots/at-once", test_screenshots_at_once);
   g_test_add_func ("/bulletin/typography/screenshots/sample", test_screenshots_sample);
   g_test_add_func ("/bulletin/typography/screenshots/traditional", test_screenshots_traditional);

@@ -678,8 +678,17 @@ update_tags (GtkTextBuffer                 *buffer,
   ensure_tag (buffer, BULLETIN_TAG_BLOCK_EVEN);
   ensure_tag (buffer, BULLETIN_TAG_BLOCK_ODD);
 
+  /* Set once: GTK 4.8's text tag loses the string it held each time
+   * font-features is set (it does not free the old one), and this runs
+   * for every article shown. */
   tag = ensure_tag (buffer, BULLETIN_TAG_HALT);
-  g_object_set (tag, "font-features", "halt 1", NULL);
+  {
+    g_autofree char *features = NULL;
+
+    g_object_get (tag, "font-features", &features, NULL);
+    if (g_strcmp0 (features, "halt 1") != 0)
+      g_object_set (tag, "font-features", "halt 1", NULL);
+  }
 
   /* The gap characters (see "Gap characters" above): no width of their
    * own, and a quarter of the body size as letter-spacing (headings have
