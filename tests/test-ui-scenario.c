@@ -1524,7 +1524,7 @@ start_app (void)
  * in the main context.  Printed every 100 actions when asked. */
 
 static GHashTable *live_marks;
-static int live_windows, live_views, live_buffers;
+static int live_windows, live_views, live_buffers, live_bars, live_readers;
 
 static void
 count_gone (gpointer  data,
@@ -1567,6 +1567,8 @@ watch_marks (void)
   count_live (window, &live_windows);
   count_live (text_view (), &live_views);
   count_live (buffer, &live_buffers);
+  count_live (bulletin_window_get_search_bar (window), &live_bars);
+  count_live (reader (), &live_readers);
   g_signal_connect (buffer, "mark-set", G_CALLBACK (count_mark_set), NULL);
   g_signal_connect (buffer, "mark-deleted", G_CALLBACK (count_mark_deleted), NULL);
 }
@@ -1613,7 +1615,7 @@ print_counts (void)
   GdkDisplay *display = gdk_display_get_default ();
 
   printf ("# counts %5u: marks %u tags %d | handlers: app %u settings %u style %u icons %u buffer %u tags %u"
-          " window %u reader %u view %u | sources %u | alive: windows %d reader views %d buffers %d\n",
+          " window %u reader %u view %u | sources %u | alive: windows %d readers %d text views %d buffers %d search bars %d\n",
           step, live_marks != NULL ? g_hash_table_size (live_marks) : 0,
           gtk_text_tag_table_get_size (gtk_text_buffer_get_tag_table (buffer)),
           count_handlers (app), count_handlers (gtk_settings_get_for_display (display)),
@@ -1621,7 +1623,7 @@ print_counts (void)
           count_handlers (gtk_icon_theme_get_for_display (display)),
           count_handlers (buffer), count_handlers (gtk_text_buffer_get_tag_table (buffer)),
           count_handlers (window), count_handlers (reader ()), count_handlers (text_view ()),
-          count_sources (), live_windows, live_views, live_buffers);
+          count_sources (), live_windows, live_readers, live_views, live_buffers, live_bars);
   fflush (stdout);
 }
 
