@@ -416,6 +416,33 @@ filter_child (BulletinArchiveSearch *search,
   return (GtkWidget *)gtk_widget_get_template_child (GTK_WIDGET (search), BULLETIN_TYPE_ARCHIVE_SEARCH, name);
 }
 
+/* Chooses @name in the section drop-down ("" for any section) */
+static void
+choose_section (GtkDropDown *section,
+                const char  *name)
+{
+  GListModel *model = gtk_drop_down_get_model (section);
+
+  if (name[0] == 0)
+    {
+      gtk_drop_down_set_selected (section, 0);
+      return;
+    }
+  for (guint i = 1; i < g_list_model_get_n_items (model); i++)
+    if (strcmp (gtk_string_list_get_string (GTK_STRING_LIST (model), i), name) == 0)
+      {
+        gtk_drop_down_set_selected (section, i);
+        return;
+      }
+  g_assert_not_reached ();
+}
+
+static gboolean
+lists_sections (gpointer data)
+{
+  return g_list_model_get_n_items (gtk_drop_down_get_model (data)) == 5;
+}
+
 static void
 test_filters (void)
 {
@@ -435,9 +462,11 @@ test_filters (void)
   BulletinArchiveSearch *search;
   GtkWidget *window;
   GtkDropDown *date_preset, *order;
-  GtkEditable *from, *to, *section;
+  GtkEditable *from, *to;
+  GtkDropDown *section;
   GtkCheckButton *this_issue;
-  GtkWidget *button;
+  GtkWidget *button, *clear;
+  GListModel *sections;
   Expect e = { 0 };
 
   g_assert_no_error (error);
@@ -474,8 +503,27 @@ test_filters (void)
   order = GTK_DROP_DOWN (filter_child (search, "order"));
   from = GTK_EDITABLE (filter_child (search, "date_from"));
   to = GTK_EDITABLE (filter_child (search, "date_to"));
-  section = GTK_EDITABLE (filter_child (search, "section"));
+  section = GTK_DROP_DOWN (filter_child (search, "section"));
   this_issue = GTK_CHECK_BUTTON (filter_child (search, "this_issue"));
+  clear = filter_child (search, "clear_filters");
+  g_assert_true (GTK_IS_BUTTON (clear));
+  g_assert_false (gtk_widget_get_sensitive (clear));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (clear), ==, "Every result again, newest first");
+
+  /* the sections are those of the archive, after "Any section" */
+  g_assert_true (bulletin_test_wait_for (lists_sections, section, 10));
+  sections = gtk_drop_down_get_model (section);
+  g_assert_cmpuint (gtk_drop_down_get_selected (section), ==, 0);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (sections), 0), ==, "Any section");
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *names[] = { "社会", "要闻", "文化", "体育" };
+      gboolean found = FALSE;
+
+      for (guint k = 1; k < 5; k++)
+        found |= strcmp (gtk_string_list_get_string (GTK_STRING_LIST (sections), k), names[i]) == 0;
+      g_assert_true (found);
+    }
 
   /* dates: the presets, then a range typed */
   gtk_drop_down_set_selected (date_preset, 1);
@@ -510,10 +558,12 @@ test_filters (void)
   expect (&e, ALL, ALL_SUMMARY);
 
   /* section */
-  gtk_editable_set_text (section, "社会");
+  choose_section (section, "社会");
   expect (&e, "09/3/2 05/2/1 01/1/1", "4 hits in 3 articles · filtered");
-  gtk_editable_set_text (section, "");
+  g_assert_true (gtk_widget_get_sensitive (clear));
+  choose_section (section, "");
   expect (&e, ALL, ALL_SUMMARY);
+  g_assert_false (gtk_widget_get_sensitive (clear));
 
   /* order */
   gtk_drop_down_set_selected (order, 1);
@@ -523,8 +573,21 @@ test_filters (void)
   expect (&e, "05/3/4 09/3/2 T/0/1 T/1/1 T/2/1 T/3/1 09/0/1 09/1/1 09/2/1 05/0/1 05/1/1 05/2/1 01/0/1 01/1/1 01/2/1 01/3/1",
           "20 hits in 16 articles · filtered");
   /* with a section */
-  gtk_editable_set_text (section, "文化");
+  choose_section (section, "文化");
   expect (&e, "05/3/4 09/1/1 01/3/1", "6 hits in 3 articles · filtered");
+
+  /* Clear Filters: the order, the section and the dates at once */
+  gtk_drop_down_set_selected (date_preset, 3);
+  gtk_editable_set_text (from, "2024-03-02");
+  expect (&e, "05/3/4 09/1/1", "5 hits in 2 articles · filtered");
+  g_assert_true (gtk_widget_get_sensitive (clear));
+  g_signal_emit_by_name (clear, "clicked");
+  expect (&e, ALL, ALL_SUMMARY);
+  g_assert_false (gtk_widget_get_sensitive (clear));
+  g_assert_cmpuint (gtk_drop_down_get_selected (section), ==, 0);
+  g_assert_cmpuint (gtk_drop_down_get_selected (order), ==, 0);
+  g_assert_cmpuint (gtk_drop_down_get_selected (date_preset), ==, 0);
+  g_assert_cmpstr (gtk_editable_get_text (from), ==, "");
 
   gtk_window_destroy (GTK_WINDOW (window));
   bulletin_test_iterate (50);
@@ -632,6 +695,190 @@ test_counts_growing (void)
   g_rmdir (dir);
 }
 
+/* The shortcut bound to @keyval on a controller of @widget or one of its
+ * ancestors (a widget class's key bindings included), activated as a key
+ * press would */
+static gboolean
+press_key_in (GtkWidget *widget,
+              guint      keyval)
+{
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    {
+      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (w);
+
+      for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+        {
+          g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+          if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+            continue;
+          for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+            {
+              g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+              GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+              if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+                  gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+                  gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == 0 &&
+                  gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, w,
+                                                gtk_shortcut_get_arguments (shortcut)))
+                return TRUE;
+            }
+        }
+    }
+  return FALSE;
+}
+
+/* The last result row, or NULL */
+static BulletinSearchResultRow *
+last_result (GtkListBox *list)
+{
+  for (GtkWidget *child = gtk_widget_get_last_child (GTK_WIDGET (list)); child != NULL;
+       child = gtk_widget_get_prev_sibling (child))
+    if (BULLETIN_IS_SEARCH_RESULT_ROW (child))
+      return BULLETIN_SEARCH_RESULT_ROW (child);
+  return NULL;
+}
+
+typedef struct {
+  BulletinArchiveSearch *search;
+  const char            *summary;
+} Summary;
+
+static gboolean
+focus_on_last (GtkWindow *window)
+{
+  BulletinArchiveSearch *search = BULLETIN_ARCHIVE_SEARCH (gtk_window_get_child (window));
+
+  return gtk_root_get_focus (GTK_ROOT (window)) ==
+         GTK_WIDGET (last_result (bulletin_archive_search_get_list (search)));
+}
+
+static gboolean
+says (gpointer data)
+{
+  Summary *s = data;
+
+  /* (a prefix: before, a cap's "the first 300 articles are listed" came
+   * after it; not the counts of an index still being built) */
+  return !bulletin_search_index_get_building (bulletin_archive_search_get_index (s->search)) &&
+         g_str_has_prefix (bulletin_archive_search_get_summary (s->search), s->summary) &&
+         strstr (bulletin_archive_search_get_summary (s->search), "so far") == NULL;
+}
+
+/* Every hit is reachable (issue 15): 340 matching articles, more than
+ * the 300 the list stopped at; scrolled to its end again and again, the
+ * list grows to the last, oldest result, one row per article the summary
+ * counts, each with its snippet (the results after the first ones in
+ * detail come a page at a time).  End and Page Down do the same from the
+ * keyboard. */
+static void
+test_every_result (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bulletin-archive-search-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "index.sqlite", NULL);
+  g_autoptr(GFile) root = NULL;
+  g_autoptr(GDate) date = g_date_new_dmy (1, 1, 2020);
+  BulletinArchiveSearch *search;
+  GtkWidget *window;
+  GtkListBox *list;
+  GtkScrolledWindow *scroller;
+  BulletinSearchResultRow *last;
+  Summary summary;
+  guint rounds = 0, presses = 0, stalled = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 340; i++, g_date_add_days (date, 1))
+    {
+      char name[32];
+      g_autofree char *path = NULL;
+
+      g_date_strftime (name, sizeof name, "%Y-%m-%d.txt", date);
+      path = g_build_filename (dir, name, NULL);
+      g_file_set_contents (path, "社区防控\n\n做好疫情防控工作。\n", -1, &error);
+      g_assert_no_error (error);
+    }
+  root = g_file_new_for_path (dir);
+
+  search = bulletin_archive_search_new ();
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (search));
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 500);
+  bulletin_archive_search_set_root (search, root, db);
+  bulletin_archive_search_set_query (search, "疫情");
+  gtk_window_present (GTK_WINDOW (window));
+  summary.search = search;
+  summary.summary = "340 hits in 340 articles";
+  iterate_until (says, &summary);
+  bulletin_test_iterate (100);
+
+  list = bulletin_archive_search_get_list (search);
+  g_assert_cmpuint (count_articles (list), <, 340);
+  scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (list), GTK_TYPE_SCROLLED_WINDOW));
+  /* until all are there, or three scrolls made no new row */
+  while (count_articles (list) < 340 && stalled < 3 && rounds++ < 40)
+    {
+      GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (scroller);
+      gint64 end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+      guint before = count_articles (list);
+
+      /* once the rows made last are laid out */
+      while (gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) <= gtk_adjustment_get_value (adj) + 1 &&
+             g_get_monotonic_time () < end)
+        bulletin_test_iterate (20);
+      gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+      bulletin_test_iterate (50);
+      stalled = count_articles (list) > before ? 0 : stalled + 1;
+    }
+  g_test_message ("%u rows after %u scrolls", count_articles (list), rounds);
+  g_assert_cmpuint (count_articles (list), ==, 340);
+  last = last_result (list);
+  g_assert_cmpstr (bulletin_search_result_row_get_issue_path (last), ==, "2020-01-01.txt");
+  g_assert_nonnull (strstr (bulletin_search_result_row_get_snippet (last), "疫情"));
+  g_assert_cmpstr (bulletin_archive_search_get_summary (search), ==, "340 hits in 340 articles");
+
+  /* End, again and again: to the oldest result, the focus on it */
+  bulletin_archive_search_set_query (search, "防控");
+  summary.summary = "680 hits in 340 articles";
+  iterate_until (says, &summary);
+  bulletin_test_iterate (100);
+  g_assert_cmpuint (count_articles (list), <, 340);
+  gtk_widget_activate_action (GTK_WIDGET (search), "archive-search.focus-results", NULL);
+  while ((count_articles (list) < 340 || !focus_on_last (GTK_WINDOW (window))) && presses++ < 40)
+    {
+      g_assert_true (press_key_in (gtk_root_get_focus (GTK_ROOT (window)), GDK_KEY_End));
+      /* the rows made, the next page asked for and its rows made */
+      bulletin_test_wait_for ((BulletinTestCondition)focus_on_last, window, 5);
+      bulletin_test_iterate (20);
+    }
+  g_test_message ("%u rows after %u presses of End", count_articles (list), presses);
+  g_assert_cmpuint (count_articles (list), ==, 340);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (last_result (list)));
+  g_assert_cmpstr (bulletin_search_result_row_get_issue_path (last_result (list)), ==, "2020-01-01.txt");
+
+  /* Page Down, again and again: to the oldest result too */
+  bulletin_archive_search_set_query (search, "社区");
+  summary.summary = "340 hits in 340 articles";
+  iterate_until (says, &summary);
+  bulletin_test_iterate (100);
+  g_assert_cmpuint (count_articles (list), <, 340);
+  gtk_widget_activate_action (GTK_WIDGET (search), "archive-search.focus-results", NULL);
+  presses = 0;
+  while ((count_articles (list) < 340 || !focus_on_last (GTK_WINDOW (window))) && presses++ < 200)
+    {
+      g_assert_true (press_key_in (gtk_root_get_focus (GTK_ROOT (window)), GDK_KEY_Page_Down));
+      bulletin_test_iterate (20);
+    }
+  g_test_message ("%u rows after %u presses of Page Down", count_articles (list), presses);
+  g_assert_cmpuint (count_articles (list), ==, 340);
+  g_assert_true (focus_on_last (GTK_WINDOW (window)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  bulletin_test_iterate (50);
+  bulletin_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -642,6 +889,7 @@ main (int   argc,
 
   g_test_add_func ("/bulletin/archive-search/results", test_results);
   g_test_add_func ("/bulletin/archive-search/rows-as-scrolled", test_rows_as_scrolled);
+  g_test_add_func ("/bulletin/archive-search/every-result", test_every_result);
   g_test_add_func ("/bulletin/archive-search/filters", test_filters);
   g_test_add_func ("/bulletin/archive-search/counts-growing", test_counts_growing);
   g_test_add_data_func ("/bulletin/archive-search/unreadable", GINT_TO_POINTER (FAULT_UNREADABLE), test_fault);

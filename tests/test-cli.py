@@ -286,6 +286,26 @@ def main():
                 tap.check(rc == (0 if want else 1) and got == want and err == "",
                           f"--search {' '.join(options)} ({how}): {want or 'nothing'}",
                           f"exit {rc}\ngot  {got}\nwant {want}\n{err}")
+        # every hit, not the archive search's first 300 articles: 90
+        # issues of 4 matching articles, by the scan and by the index
+        many = os.path.join(work, "many")
+        os.mkdir(many)
+        for i in range(90):
+            month, day = 1 + i // 28, 1 + i % 28
+            with open(os.path.join(many, f"2021-{month:02}-{day:02}.txt"), "w", encoding="utf-8") as f:
+                f.write(PAGED_TEMPLATE.format(date=f"2021年{month}月{day}日", h2="第2版", h3="第3版",
+                                              h4="第4版", extra=""))
+        for how in ("scan", "index"):
+            if how == "index":
+                rc, out, err = run("--index", many)
+                tap.check(rc == 0, "--index of 360 matching articles", f"exit {rc}\n{err}")
+            rc, out, err = run("--search", "城南", many)
+            lines = [json.loads(line) for line in out.splitlines()]
+            tap.check(rc == 0 and len(lines) == 360 and lines[0]["date"] == "2021-04-06"
+                      and lines[-1]["date"] == "2021-01-01" and lines[-1]["article_index"] == 3,
+                      f"--search prints all 360 matching articles, to the oldest ({how})",
+                      f"exit {rc}, {len(lines)} lines\n{err}")
+
         rc, out, err = run("--search", "城南", paged, "--section", "社会")
         first = json.loads(out.splitlines()[0]) if rc == 0 else {}
         tap.check(first.get("page") == "4" and first.get("section") == "社会",

@@ -976,6 +976,17 @@ test_filters (void)
       g_assert_cmpstr (got_scan, ==, cases[i].want);
     }
 
+  /* the sections the index knows, for the filter to choose from */
+  {
+    g_auto(GStrv) sections = bulletin_search_index_dup_sections (index, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (g_strv_contains ((const char * const *)sections, "社会"));
+    g_assert_true (g_strv_contains ((const char * const *)sections, "要闻"));
+    g_assert_true (g_strv_contains ((const char * const *)sections, "文化"));
+    g_assert_cmpuint (g_strv_length (sections), ==, 3);
+  }
+
   /* pages and sections come with the results */
   {
     const BulletinSearchFilter filter = { .section = "社会" };
@@ -1019,6 +1030,134 @@ test_filters (void)
   remove_tree (dir);
 }
 
+/* Pages: the results after a given one, in every order, with and
+ * without an index, in an ordered index and in one whose rowids are no
+ * longer in issue order: page after page they are the complete results,
+ * each result in detail (the UI's list reaches every hit this way). */
+static void
+check_pages (BulletinSearchIndex *index,
+             const char          *query,
+             BulletinSearchOrder  order,
+             guint                page_size,
+             gboolean             scanned)
+{
+  const BulletinSearchFilter filter = { .order = order };
+  g_autoptr(BulletinSearchResults) all = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n = 0, n_pages = 0, n_hits = 0;
+  BulletinSearchResult *after = NULL;
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify)bulletin_search_results_free);
+
+  all = bulletin_search_index_query_filtered (index, query, &filter, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (all->complete);
+  for (;;)
+    {
+      BulletinSearchResults *page;
+
+      page = bulletin_search_index_query_page (index, query, &filter, after, page_size, NULL, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (pages, page);
+      g_assert_cmpint (page->scanned, ==, scanned);
+      g_assert_cmpuint (page->results->len, <=, page_size);
+      n_pages++;
+      for (guint i = 0; i < page->results->len; i++)
+        {
+          BulletinSearchResult *a = g_ptr_array_index (all->results, n + i);
+          BulletinSearchResult *b = g_ptr_array_index (page->results, i);
+
+          g_assert_cmpuint (n + i, <, all->results->len);
+          g_assert_cmpstr (a->issue_path, ==, b->issue_path);
+          g_assert_cmpuint (a->article_index, ==, b->article_index);
+          g_assert_cmpuint (a->n_hits, ==, b->n_hits);
+          g_assert_nonnull (b->hits);
+          g_assert_cmpmem (a->hits->data, a->hits->len * sizeof (BulletinRange),
+                           b->hits->data, b->hits->len * sizeof (BulletinRange));
+          g_assert_cmpstr (a->snippet, ==, b->snippet);
+          n_hits += b->n_hits;
+        }
+      n += page->results->len;
+      if (page->complete)
+        break;
+      /* a page that is not the last is full */
+      g_assert_cmpuint (page->results->len, ==, page_size);
+      after = g_ptr_array_index (page->results, page->results->len - 1);
+    }
+  g_test_message ("%s, order %d, pages of %u: %u results in %u pages", query, order, page_size, n, n_pages);
+  g_assert_cmpuint (n, ==, all->results->len);
+  g_assert_cmpuint (n_hits, ==, all->n_hits);
+}
+
+static void
+test_pages (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (fixture->root, fixture->db);
+  g_autoptr(BulletinSearchResults) all = NULL;
+  g_autoptr(BulletinSearchResults) page = NULL;
+  g_autoptr(GError) error = NULL;
+  BulletinSearchResult *last;
+
+  /* no index yet: the scan */
+  check_pages (index, "疫情", BULLETIN_SEARCH_ORDER_NEWEST, 5, TRUE);
+
+  build (index);
+  all = bulletin_search_index_query (index, "的", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->results->len, >, 20);
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    check_pages (index, queries[q], BULLETIN_SEARCH_ORDER_NEWEST, 7, FALSE);
+  check_pages (index, "的", BULLETIN_SEARCH_ORDER_NEWEST, 1, FALSE);   /* one character: scanned first */
+  check_pages (index, "麒", BULLETIN_SEARCH_ORDER_NEWEST, 2, FALSE);   /* a rare one: through FTS5 */
+  check_pages (index, "的", BULLETIN_SEARCH_ORDER_OLDEST, 9, FALSE);
+  check_pages (index, "疫情", BULLETIN_SEARCH_ORDER_HITS, 4, FALSE);
+
+  /* the page after the last result is empty and complete */
+  last = g_ptr_array_index (all->results, all->results->len - 1);
+  page = bulletin_search_index_query_page (index, "的", NULL, last, 10, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->results->len, ==, 0);
+  g_assert_true (page->complete);
+  g_clear_pointer (&page, bulletin_search_results_free);
+
+  /* a shared index beside the archive (--index), then an issue changed,
+   * one added and one removed: this index holds the first two, the shared
+   * one the rest, and pages merge both without the shared index's old
+   * texts of the changed and removed issues taking room in a page */
+  {
+    g_autofree char *shared_path = bulletin_search_index_shared_path (fixture->root);
+    g_autoptr(BulletinSearchIndex) shared = bulletin_search_index_new (fixture->root, shared_path);
+    g_autoptr(BulletinSearchIndex) client = NULL;
+    g_autofree char *client_db = g_build_filename (fixture->dir, ".cache", "client.sqlite", NULL);
+    g_autofree char *shared_dir = g_path_get_dirname (shared_path);
+
+    g_autofree char *removed = g_build_filename (fixture->dir, "2020-01-20.txt", NULL);
+
+    build (shared);
+    write_issue (fixture, "2020-01-05.txt", 2000);
+    write_issue (fixture, "2020-03-02.txt", 2001);
+    g_assert_cmpint (g_remove (removed), ==, 0);
+    client = bulletin_search_index_new (fixture->root, client_db);
+    build (client);
+    g_assert_true (bulletin_search_index_uses_shared (client));
+    check_pages (client, "的", BULLETIN_SEARCH_ORDER_NEWEST, 4, FALSE);
+    check_pages (client, "疫情", BULLETIN_SEARCH_ORDER_NEWEST, 1, FALSE);
+    check_pages (client, "国家", BULLETIN_SEARCH_ORDER_NEWEST, 3, FALSE);
+    g_clear_object (&client);
+    g_clear_object (&shared);
+    bulletin_test_remove_tree (shared_dir);
+  }
+
+  /* issues added and one rewritten: its rows come after the oldest
+   * issue's, and the index sorts by issue instead of rowid */
+  write_issue (fixture, "2019-12-31.txt", 1000);
+  write_issue (fixture, "2020-03-01.txt", 1001);
+  write_issue (fixture, "2020-01-10.txt", 1002);  /* rewritten: its new rows after the oldest */
+  build (index);
+  check_pages (index, "的", BULLETIN_SEARCH_ORDER_NEWEST, 6, FALSE);
+  check_pages (index, "疫情", BULLETIN_SEARCH_ORDER_NEWEST, 3, FALSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1034,6 +1173,7 @@ main (int   argc,
   ADD ("/bulletin/search-index/first-screen", test_first_screen, NULL);
   ADD ("/bulletin/search-index/first-screen-rare", test_first_screen_rare, NULL);
   ADD ("/bulletin/search-index/details", test_details, NULL);
+  ADD ("/bulletin/search-index/pages", test_pages, NULL);
   ADD ("/bulletin/search-index/plain-counts", test_plain_counts, NULL);
   ADD ("/bulletin/search-index/bigram-buckets", test_bigram_buckets, NULL);
   ADD ("/bulletin/search-index/partial", test_partial, NULL);

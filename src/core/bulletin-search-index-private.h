@@ -207,6 +207,10 @@ BulletinSearchResult  *match_folded    (const BulletinFolded      *folded,
                                         const BulletinSearchQuery *query);
 int                    compare_results (gconstpointer              a,
                                         gconstpointer              b);
+void                   results_slice   (BulletinSearchResults      *results,
+                                        const BulletinSearchResult *after,
+                                        BulletinSearchOrder         order,
+                                        guint                       max_results);
 
 /* the database */
 

@@ -347,6 +347,9 @@ typedef struct {
   GArray                    *rowids;  /* the candidates of the next batch */
   guint                      batch_size;
   GArray                    *sig_hashes;  /* the query's triples */
+  const BulletinSearchResult *after;     /* a page: only what comes after it */
+  guint                      max_results; /* a page: stop after this many */
+  GHashTable                *hidden;      /* issue paths left out, or NULL */
   sqlite3_stmt              *doc;
   sqlite3_stmt              *issue_stmt;
 } QueryContext;
@@ -385,6 +388,44 @@ lookup_issue (QueryContext *ctx,
   return info;
 }
 
+/* Whether an article comes after @after in result order (newest issue
+ * first, then the issue's order: compare_results ()) */
+static gboolean
+position_after (const BulletinSearchResult *after,
+                gint64                      sort_key,
+                const char                 *path,
+                guint                       article_index)
+{
+  int c;
+
+  if (sort_key != after->sort_key)
+    return sort_key < after->sort_key;
+  c = strcmp (path != NULL ? path : "", after->issue_path);
+  if (c != 0)
+    return c < 0;
+  return article_index > after->article_index;
+}
+
+/* Whether a candidate is left out before its text is checked (and is not
+ * counted): by the filter, as before the page's start, or as of a hidden
+ * issue */
+static gboolean
+left_out (QueryContext *ctx,
+          gint64        issue,
+          guint         article_index,
+          const char   *page,
+          const char   *section)
+{
+  IssueInfo *info;
+
+  if (ctx->filter == NULL && ctx->after == NULL && ctx->hidden == NULL)
+    return FALSE;
+  info = lookup_issue (ctx, issue);
+  return !bulletin_search_filter_keeps (ctx->filter, info->path, info->issue_id, info->date, page, section) ||
+         (ctx->after != NULL && !position_after (ctx->after, info->sort_key, info->path, article_index)) ||
+         (ctx->hidden != NULL && info->path != NULL && g_hash_table_contains (ctx->hidden, info->path));
+}
+
 /* A candidate's row, as take_candidate () reads it */
 #define DOC_COLUMNS   "issue, article_index, article_id, headline, segs, text_len, text, sig, plain, page, section"
 #define DOC_N_COLUMNS 11
@@ -406,17 +447,12 @@ take_candidate (QueryContext *ctx,
   c->issue = sqlite3_column_int64 (row, 0);
   c->page = dup_column (row, 9);
   c->section = dup_column (row, 10);
-  if (ctx->filter != NULL)
+  /* left out by the filter, before the page or hidden: not checked,
+   * not counted */
+  if (left_out (ctx, c->issue, sqlite3_column_int (row, 1), c->page, c->section))
     {
-      IssueInfo *info = lookup_issue (ctx, c->issue);
-
-      /* left out by the filter: not checked, not counted */
-      if (!bulletin_search_filter_keeps (ctx->filter, info->path, info->issue_id, info->date,
-                                         c->page, c->section))
-        {
-          c->missing = TRUE;
-          return;
-        }
+      c->missing = TRUE;
+      return;
     }
   c->article_index = sqlite3_column_int (row, 1);
   c->article_id = dup_column (row, 2);
@@ -614,7 +650,8 @@ batch_finish (QueryContext *ctx,
       ctx->results->n_hits += r->n_hits;
       g_ptr_array_add (ctx->results->results, r);
 
-      if (ctx->max_hits > 0 && ctx->results->n_hits >= ctx->max_hits)
+      if ((ctx->max_hits > 0 && ctx->results->n_hits >= ctx->max_hits) ||
+          (ctx->max_results > 0 && ctx->results->results->len >= ctx->max_results))
         {
           *n_used = i + 1;
           rc = SQLITE_DONE;
@@ -793,10 +830,12 @@ check_newest_first (QueryContext *ctx,
   guint n, n_used = 0, len;
   int rc;
 
-  rc = sqlite3_prepare_v2 (ctx->self->query_db, "SELECT id FROM docs ORDER BY id LIMIT ?", -1, &scan, NULL);
+  rc = sqlite3_prepare_v2 (ctx->self->query_db, "SELECT id FROM docs WHERE id > ?2 ORDER BY id LIMIT ?1", -1,
+                           &scan, NULL);
   if (rc != SQLITE_OK)
     return rc;
   sqlite3_bind_int (scan, 1, SCAN_FIRST);
+  sqlite3_bind_int64 (scan, 2, *scanned_upto);  /* a page: after its start */
   g_array_set_size (rowids, 0);
   while ((rc = sqlite3_step (scan)) == SQLITE_ROW)
     {
@@ -983,12 +1022,42 @@ check_candidates (QueryContext  *ctx,
   return rc;
 }
 
+/* A page of results: those after @after (NULL: from the first), at most
+ * @max_results (0: all), none of an issue in @hidden (NULL: none) */
+typedef struct {
+  const BulletinSearchResult *after;
+  guint                       max_results;
+  GHashTable                 *hidden;
+} QueryPage;
+
+/* Where a page starts in rowid order, when that is result order: after
+ * the row of its @after article, or G_MININT64 when it is gone (then each
+ * candidate's position is compared instead) */
+static gint64
+page_start (BulletinSearchIndex        *self,
+            const BulletinSearchResult *after)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 rowid = G_MININT64;
+
+  if (sqlite3_prepare_v2 (self->query_db, "SELECT first_doc + ?2 FROM issues WHERE path = ?1 AND n_docs > ?2",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return rowid;
+  sqlite3_bind_text (stmt, 1, after->issue_path, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, after->article_index);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    rowid = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return rowid;
+}
+
 static BulletinSearchResults *
 query_db (BulletinSearchIndex  *self,
           const char           *query,
           const BulletinSearchFilter *filter,
           guint                 max_hits,
           guint                 max_details,
+          const QueryPage      *page,
           GCancellable         *cancellable,
           gboolean             *stopped,
           int                  *rc_out,
@@ -1005,6 +1074,8 @@ query_db (BulletinSearchIndex  *self,
     .self = self, .results = results, .q = q, .filter = filter, .max_hits = max_hits, .max_details = max_details,
     .issues = issues, .rowids = rowids, .sig_hashes = sig_hashes,
     .batch_size = MIN_SHARED_BATCH,
+    .after = page != NULL ? page->after : NULL, .max_results = page != NULL ? page->max_results : 0,
+    .hidden = page != NULL && page->hidden != NULL && g_hash_table_size (page->hidden) > 0 ? page->hidden : NULL,
   };
   gint64 scanned_upto = G_MININT64;
   gboolean ordered, finished = FALSE, everywhere = FALSE, stream = FALSE;
@@ -1047,6 +1118,8 @@ query_db (BulletinSearchIndex  *self,
     }
   if (rc == SQLITE_OK)
     rc = list_unreadable (&ctx);
+  if (rc == SQLITE_OK && ordered && ctx.after != NULL)
+    scanned_upto = page_start (self, ctx.after);
   if (rc == SQLITE_OK && ordered && expr != NULL && shortest_term (q) == 1)
     rc = check_newest_first (&ctx, &scanned_upto, &finished, &everywhere);
   if (rc == SQLITE_OK && !finished && everywhere)
@@ -1113,6 +1186,7 @@ query_index (BulletinSearchIndex  *self,
              const BulletinSearchFilter *filter,
              guint                 max_hits,
              guint                 max_details,
+             const QueryPage      *page,
              GCancellable         *cancellable,
              gboolean             *usable,
              GError              **error)
@@ -1150,7 +1224,8 @@ query_index (BulletinSearchIndex  *self,
       if (self->query_db == NULL || !index_trusted (self))
         break;
 
-      results = query_db (self, query, filter, max_hits, max_details, cancellable, &stopped, &rc, &local_error);
+      results = query_db (self, query, filter, max_hits, max_details, page, cancellable, &stopped, &rc,
+                          &local_error);
       if (results != NULL)
         return results;
       if (stopped)
@@ -1186,6 +1261,7 @@ query_any (BulletinSearchIndex        *self,
            const BulletinSearchFilter *filter,
            guint                       max_hits,
            guint                       max_details,
+           const QueryPage            *page,
            GCancellable               *cancellable,
            GError                    **error)
 {
@@ -1197,7 +1273,7 @@ query_any (BulletinSearchIndex        *self,
   if (!check_query (query, error))
     return NULL;
   shared = dup_shared (self);
-  own = query_index (self, query, filter, max_hits, max_details, cancellable, &usable, error);
+  own = query_index (self, query, filter, max_hits, max_details, page, cancellable, &usable, error);
   if (own == NULL && usable)
     return NULL;
   if (own != NULL && shared == NULL)
@@ -1208,10 +1284,17 @@ query_any (BulletinSearchIndex        *self,
       g_autoptr(BulletinSearchResults) theirs = NULL;
       g_autoptr(GError) local_error = NULL;
       guint n_hidden = g_hash_table_size (hidden);
+      QueryPage their_page = { 0 };
 
-      /* hidden results take room in the shared side's first screen */
+      /* hidden results take room in the shared side's first screen; a
+       * page leaves them out before counting */
+      if (page != NULL)
+        {
+          their_page = *page;
+          their_page.hidden = hidden;
+        }
       theirs = query_index (shared, query, filter, max_hits, max_details > 0 ? max_details + n_hidden : 0,
-                            cancellable, &usable, &local_error);
+                            page != NULL ? &their_page : NULL, cancellable, &usable, &local_error);
       if (theirs != NULL)
         return merge_shared (own, theirs, hidden, max_hits);
       if (usable)
@@ -1225,7 +1308,7 @@ query_any (BulletinSearchIndex        *self,
       /* our own index is being made (the first opening), or there is none
        * and the files are not to be read: the shared one answers, and
        * says it may lack the newest issues */
-      results = query_index (shared, query, filter, max_hits, max_details, cancellable, &usable, NULL);
+      results = query_index (shared, query, filter, max_hits, max_details, page, cancellable, &usable, NULL);
       if (results != NULL)
         {
           g_ptr_array_set_size (results->unreadable, 0);
@@ -1295,7 +1378,7 @@ bulletin_search_index_query_filtered (BulletinSearchIndex        *self,
     filter = NULL;
   if (filter != NULL && filter->order != BULLETIN_SEARCH_ORDER_NEWEST)
     max_hits = max_details = 0;
-  results = query_any (self, query, filter, max_hits, max_details, cancellable, error);
+  results = query_any (self, query, filter, max_hits, max_details, NULL, cancellable, error);
   /* the scan's results are all there are: filtered here (the index's
    * are already, and keep them all) */
   if (results != NULL && filter != NULL)
@@ -1303,8 +1386,65 @@ bulletin_search_index_query_filtered (BulletinSearchIndex        *self,
   return results;
 }
 
+/**
+ * bulletin_search_index_query_page:
+ * @filter: (nullable): a date range, an issue, a page, a section, and the
+ *   order
+ * @after: (nullable): a result of an earlier query (its issue, article and
+ *   hits say where it is in the order), or NULL to start from the first
+ * @max_results: give at most this many results; 0 for all
+ *
+ * The results that come after @after in @filter's order, each in detail
+ * (hits and snippet): the next page of a list.  Newest first (the
+ * default order), the index starts where @after is and checks no article
+ * before it, so that a page costs what it holds, not what came before;
+ * for another order, or without an index, every result is found again
+ * and the page taken from them.  The results' complete says that none is
+ * left after them; their n_hits counts theirs.
+ *
+ * Returns: (transfer full): the results, in @filter's order
+ */
+BulletinSearchResults *
+bulletin_search_index_query_page (BulletinSearchIndex        *self,
+                                  const char                 *query,
+                                  const BulletinSearchFilter *filter,
+                                  const BulletinSearchResult *after,
+                                  guint                       max_results,
+                                  GCancellable               *cancellable,
+                                  GError                    **error)
+{
+  BulletinSearchOrder order = filter != NULL ? filter->order : BULLETIN_SEARCH_ORDER_NEWEST;
+  const QueryPage page = { .after = after, .max_results = max_results };
+  BulletinSearchResults *results;
+
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+  g_return_val_if_fail (after == NULL || after->issue_path != NULL, NULL);
+
+  if (bulletin_search_filter_is_empty (filter))
+    filter = NULL;
+  /* newest first, a page stops early as a first screen does: a max_hits
+   * (never reached) says so to the query, which otherwise takes it for the
+   * complete results */
+  if (order == BULLETIN_SEARCH_ORDER_NEWEST)
+    results = query_any (self, query, filter, max_results > 0 ? G_MAXUINT : 0, 0, &page, cancellable, error);
+  else
+    results = query_any (self, query, filter, 0, 0, NULL, cancellable, error);
+  if (results == NULL)
+    return NULL;
+  /* the scan's (all of them), or another order's (all of them, sorted
+   * here): the page is taken from them */
+  if (filter != NULL)
+    bulletin_search_results_apply_filter (results, filter);
+  results_slice (results, after, order, max_results);
+  return results;
+}
+
 typedef struct {
   char                 *query;
+  gboolean              paged;
+  BulletinSearchResult *after;  /* its position only */
+  guint                 max_results;
   guint                 max_hits;
   guint                 max_details;
   gboolean              filtered;
@@ -1325,6 +1465,7 @@ query_data_free (QueryData *data)
   g_free (data->issue);
   g_free (data->page);
   g_free (data->section);
+  bulletin_search_result_free (data->after);
   g_free (data);
 }
 
@@ -1338,15 +1479,19 @@ query_thread (GTask        *task,
   GError *error = NULL;
   BulletinSearchResults *results;
 
-  if (data->filtered)
+  if (data->filtered || data->paged)
     {
       const BulletinSearchFilter filter = {
         .date_from = data->date_from, .date_to = data->date_to, .issue = data->issue,
         .page = data->page, .section = data->section, .order = data->order,
       };
 
-      results = bulletin_search_index_query_filtered (source_object, data->query, &filter, data->max_hits,
-                                                      data->max_details, cancellable, &error);
+      if (data->paged)
+        results = bulletin_search_index_query_page (source_object, data->query, &filter, data->after,
+                                                    data->max_results, cancellable, &error);
+      else
+        results = bulletin_search_index_query_filtered (source_object, data->query, &filter, data->max_hits,
+                                                        data->max_details, cancellable, &error);
     }
   else
     results = bulletin_search_index_query_full (source_object, data->query, data->max_hits, data->max_details,
@@ -1389,6 +1534,58 @@ bulletin_search_index_query_filtered_async (BulletinSearchIndex        *self,
   if (filter != NULL)
     {
       data->filtered = TRUE;
+      data->date_from = g_strdup (filter->date_from);
+      data->date_to = g_strdup (filter->date_to);
+      data->issue = g_strdup (filter->issue);
+      data->page = g_strdup (filter->page);
+      data->section = g_strdup (filter->section);
+      data->order = filter->order;
+    }
+  g_task_set_task_data (task, data, (GDestroyNotify)query_data_free);
+  g_task_run_in_thread (task, query_thread);
+}
+
+/**
+ * bulletin_search_index_query_page_async:
+ * @filter: (nullable): copied; NULL keeps everything
+ * @after: (nullable): copied
+ *
+ * bulletin_search_index_query_page () in a thread; finish with
+ * bulletin_search_index_query_finish ().
+ */
+void
+bulletin_search_index_query_page_async (BulletinSearchIndex        *self,
+                                        const char                 *query,
+                                        const BulletinSearchFilter *filter,
+                                        const BulletinSearchResult *after,
+                                        guint                       max_results,
+                                        GCancellable               *cancellable,
+                                        GAsyncReadyCallback         callback,
+                                        gpointer                    user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  QueryData *data;
+
+  g_return_if_fail (BULLETIN_IS_SEARCH_INDEX (self));
+  g_return_if_fail (query != NULL);
+  g_return_if_fail (after == NULL || after->issue_path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bulletin_search_index_query_async);
+  data = g_new0 (QueryData, 1);
+  data->query = g_strdup (query);
+  data->paged = TRUE;
+  data->max_results = max_results;
+  if (after != NULL)
+    {
+      data->after = g_new0 (BulletinSearchResult, 1);
+      data->after->issue_path = g_strdup (after->issue_path);
+      data->after->sort_key = after->sort_key;
+      data->after->article_index = after->article_index;
+      data->after->n_hits = after->n_hits;
+    }
+  if (filter != NULL)
+    {
       data->date_from = g_strdup (filter->date_from);
       data->date_to = g_strdup (filter->date_to);
       data->issue = g_strdup (filter->issue);

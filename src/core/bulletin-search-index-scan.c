@@ -317,3 +317,43 @@ bulletin_search_results_apply_filter (BulletinSearchResults      *results,
   else if (filter->order == BULLETIN_SEARCH_ORDER_HITS)
     g_ptr_array_sort (results->results, compare_results_hits);
 }
+
+/* Whether @r comes after @after in @order */
+static gboolean
+comes_after (const BulletinSearchResult *r,
+             const BulletinSearchResult *after,
+             BulletinSearchOrder         order)
+{
+  if (order == BULLETIN_SEARCH_ORDER_OLDEST)
+    return compare_results_oldest (&r, &after) > 0;
+  if (order == BULLETIN_SEARCH_ORDER_HITS)
+    return compare_results_hits (&r, &after) > 0;
+  return compare_results (&r, &after) > 0;
+}
+
+/* Keeps, of @results in @order, those after @after (NULL: from the
+ * first), at most @max_results of them (0: all); unsets complete when
+ * some are left after them */
+void
+results_slice (BulletinSearchResults      *results,
+               const BulletinSearchResult *after,
+               BulletinSearchOrder         order,
+               guint                       max_results)
+{
+  guint start = 0;
+
+  if (after != NULL)
+    while (start < results->results->len &&
+           !comes_after (g_ptr_array_index (results->results, start), after, order))
+      start++;
+  if (start > 0)
+    g_ptr_array_remove_range (results->results, 0, start);
+  if (max_results > 0 && results->results->len > max_results)
+    {
+      g_ptr_array_set_size (results->results, max_results);
+      results->complete = FALSE;
+    }
+  results->n_hits = 0;
+  for (guint i = 0; i < results->results->len; i++)
+    results->n_hits += ((BulletinSearchResult *)g_ptr_array_index (results->results, i))->n_hits;
+}

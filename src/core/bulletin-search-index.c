@@ -321,3 +321,119 @@ bulletin_search_index_set_index_only (BulletinSearchIndex *self,
   g_return_if_fail (BULLETIN_IS_SEARCH_INDEX (self));
   self->index_only = index_only;
 }
+
+/* The sections of @index's articles, added to @sections */
+static void
+add_sections (BulletinSearchIndex *index,
+              GHashTable          *sections)
+{
+  sqlite3 *db = db_open_read (index->db_path, index->is_shared, NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  if (db == NULL)
+    return;
+  if (sqlite3_prepare_v2 (db, "SELECT DISTINCT section FROM docs WHERE section IS NOT NULL AND section != ''",
+                          -1, &stmt, NULL) == SQLITE_OK)
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        const char *section = (const char *)sqlite3_column_text (stmt, 0);
+
+        if (section != NULL && g_utf8_validate (section, -1, NULL))
+          g_hash_table_add (sections, g_strdup (section));
+      }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+static int
+compare_sections (gconstpointer a,
+                  gconstpointer b)
+{
+  return g_utf8_collate (*(const char **)a, *(const char **)b);
+}
+
+/**
+ * bulletin_search_index_dup_sections:
+ *
+ * The sections of the articles indexed so far (bulletin_article_get_section
+ * ()), of the shared index beside the archive too when there is one: the
+ * names a search can be filtered by.  Reads every article's row: call it
+ * in a thread (bulletin_search_index_dup_sections_async ()).  Empty
+ * without an index.
+ *
+ * Returns: (transfer full): the sections, sorted, each once
+ */
+char **
+bulletin_search_index_dup_sections (BulletinSearchIndex  *self,
+                                    GCancellable         *cancellable,
+                                    GError              **error)
+{
+  g_autoptr(GHashTable) sections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(BulletinSearchIndex) shared = NULL;
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_INDEX (self), NULL);
+
+  shared = dup_shared (self);
+  add_sections (self, sections);
+  if (shared != NULL)
+    add_sections (shared, sections);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  g_hash_table_iter_init (&iter, sections);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_hash_table_iter_steal (&iter);
+      g_ptr_array_add (list, key);
+    }
+  g_ptr_array_sort (list, compare_sections);
+  g_ptr_array_add (list, NULL);
+  return (char **)g_ptr_array_free (g_steal_pointer (&list), FALSE);
+}
+
+static void
+sections_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  GError *error = NULL;
+  char **sections = bulletin_search_index_dup_sections (source_object, cancellable, &error);
+
+  if (sections == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, sections, (GDestroyNotify)g_strfreev);
+}
+
+void
+bulletin_search_index_dup_sections_async (BulletinSearchIndex *self,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (BULLETIN_IS_SEARCH_INDEX (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bulletin_search_index_dup_sections_async);
+  g_task_run_in_thread (task, sections_thread);
+}
+
+/**
+ * bulletin_search_index_dup_sections_finish:
+ *
+ * Returns: (transfer full): the sections, sorted
+ */
+char **
+bulletin_search_index_dup_sections_finish (BulletinSearchIndex  *self,
+                                           GAsyncResult         *result,
+                                           GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

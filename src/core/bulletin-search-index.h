@@ -196,12 +196,40 @@ void                   bulletin_search_index_query_filtered_async (BulletinSearc
                                                            GCancellable               *cancellable,
                                                            GAsyncReadyCallback         callback,
                                                            gpointer                    user_data);
+/* the next page of a list: the results after @after, in detail */
+BulletinSearchResults *bulletin_search_index_query_page   (BulletinSearchIndex        *self,
+                                                           const char                 *query,
+                                                           const BulletinSearchFilter *filter,
+                                                           const BulletinSearchResult *after,
+                                                           guint                       max_results,
+                                                           GCancellable               *cancellable,
+                                                           GError                    **error);
+void                   bulletin_search_index_query_page_async (BulletinSearchIndex        *self,
+                                                           const char                 *query,
+                                                           const BulletinSearchFilter *filter,
+                                                           const BulletinSearchResult *after,
+                                                           guint                       max_results,
+                                                           GCancellable               *cancellable,
+                                                           GAsyncReadyCallback         callback,
+                                                           gpointer                    user_data);
 BulletinSearchResults *bulletin_search_index_query_finish (BulletinSearchIndex       *self,
                                                            GAsyncResult              *result,
                                                            GError                   **error);
 
 void                   bulletin_search_index_set_index_only (BulletinSearchIndex *self,
                                                            gboolean             index_only);
+
+/* the sections of the indexed articles, for the section filter */
+char                 **bulletin_search_index_dup_sections (BulletinSearchIndex  *self,
+                                                           GCancellable         *cancellable,
+                                                           GError              **error);
+void                   bulletin_search_index_dup_sections_async (BulletinSearchIndex *self,
+                                                           GCancellable         *cancellable,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+char                 **bulletin_search_index_dup_sections_finish (BulletinSearchIndex *self,
+                                                           GAsyncResult         *result,
+                                                           GError              **error);
 
 /* the issues the index could not read: "PATH: REASON" each */
 GPtrArray             *bulletin_search_index_dup_unreadable (BulletinSearchIndex   *self,

@@ -11,12 +11,15 @@
 
 /*
  * Archive search: one query against the index, first the first screen
- * (the newest 50 hits), then every result.  While the index is being
- * built, results come from what is indexed so far, the window says so, and
- * the query runs again as more is indexed: then for every result at once,
- * and the rows of the results that stayed the same are kept, so that a
- * growing list costs the main thread only its new rows (and the rows in
- * sight do not flicker).
+ * (the newest 50 hits), then every result, counted, the first of them in
+ * detail (hits and snippet).  The list grows as it is scrolled to its
+ * end: rows for the results in detail, then the next page of results in
+ * detail (bulletin_search_index_query_page ()), through all of them.
+ * While the index is being built, results come from what is indexed so
+ * far, the window says so, and the query runs again as more is indexed:
+ * then for every result at once, and the rows of the results that stayed
+ * the same are kept, so that a growing list costs the main thread only
+ * its new rows (and the rows in sight do not flicker).
  */
 
 #define FIRST_SCREEN_HITS 50
@@ -24,6 +27,9 @@
  * end: 300 results made at once took 600 rows of labels and their laid-out
  * text, about 10 MiB for a list mostly out of sight. */
 #define ROWS_PER_BATCH    50
+/* Of the complete results, those given in detail (the next pages are
+ * asked for as the list reaches them) */
+#define DETAILED_RESULTS  (2 * ROWS_PER_BATCH)
 /* While the index builds, the query runs again at most every 1.5 s, and
  * leaves at least twice its own time between its runs: at a common word
  * in a large archive its threads would otherwise never rest, nor finish
@@ -45,8 +51,14 @@ struct _BulletinArchiveSearch
   GtkEditable         *date_from;
   GtkEditable         *date_to;
   GtkCheckButton      *this_issue;
-  GtkEditable         *section;
+  GtkDropDown         *section;
+  GtkStringList       *sections;       /* its items: "Any section", then the index's */
   GtkDropDown         *order;
+  GtkWidget           *clear_filters;
+  GCancellable        *sections_cancellable;
+  gboolean             clearing;       /* Clear Filters resetting them */
+  char                *filter_key;     /* the filters in force, to tell a change */
+  char                *query_run;      /* the text of the last query run */
 
   BulletinSearchIndex *index;
   GCancellable        *query_cancellable;
@@ -60,6 +72,8 @@ struct _BulletinArchiveSearch
   char                *index_problem;  /* why the last update stopped, or NULL */
   BulletinSearchResults *listed;       /* the results the list shows, or NULL */
   guint                n_listed;       /* of them, those with a row */
+  GCancellable        *page_cancellable; /* the next page's details, while asked for */
+  gboolean             follow_end;     /* End pressed: the focus to the last row once made */
   GPtrArray           *first_rows;     /* per result with a row: its first row (its issue's heading, or its own) */
   guint                serial;         /* the query and filters asked for (a rerun keeps it) */
   guint                listed_serial;  /* the query and filters of the results listed */
@@ -153,6 +167,9 @@ clear_list (BulletinArchiveSearch *self)
   g_clear_pointer (&self->listed, free_results);
   g_ptr_array_set_size (self->first_rows, 0);
   self->n_listed = 0;
+  self->follow_end = FALSE;
+  g_cancellable_cancel (self->page_cancellable);
+  g_clear_object (&self->page_cancellable);
 }
 
 /* Removes the rows of the results from @first on */
@@ -219,8 +236,110 @@ show_notice (BulletinArchiveSearch *self,
   gtk_widget_set_visible (GTK_WIDGET (self->notice), notice->len > 0);
 }
 
+/* The hits of the articles of @r's issue, from @r on */
+static guint
+issue_hits (GPtrArray *results,
+            guint      i)
+{
+  BulletinSearchResult *r = g_ptr_array_index (results, i);
+  guint hits = 0;
+
+  for (guint j = i; j < results->len; j++)
+    {
+      BulletinSearchResult *o = g_ptr_array_index (results, j);
+
+      if (strcmp (o->issue_path, r->issue_path) != 0)
+        break;
+      hits += o->n_hits;
+    }
+  return hits;
+}
+
+static void                 append_rows    (BulletinArchiveSearch *self,
+                                            guint                  n);
+static void                 run_query_full (BulletinArchiveSearch *self,
+                                            gboolean               again);
+static BulletinSearchFilter current_filter (BulletinArchiveSearch *self);
+
+/* The last row a person can choose */
+static GtkListBoxRow *
+last_result_row (BulletinArchiveSearch *self)
+{
+  for (GtkWidget *child = gtk_widget_get_last_child (GTK_WIDGET (self->list)); child != NULL;
+       child = gtk_widget_get_prev_sibling (child))
+    if (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (child)))
+      return GTK_LIST_BOX_ROW (child);
+  return NULL;
+}
+
+/* The rows just made after End: the focus goes on to the new last one */
+static void
+rows_made (BulletinArchiveSearch *self)
+{
+  GtkListBoxRow *last;
+
+  if (!self->follow_end || self->page_cancellable != NULL)
+    return;
+  self->follow_end = FALSE;
+  last = last_result_row (self);
+  if (last != NULL && gtk_widget_get_focus_child (GTK_WIDGET (self->list)) != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (last));
+}
+
+/* The next page in detail: it takes the place of the same results,
+ * counted only, and their rows are made */
+static void
+page_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(BulletinArchiveSearch) self = user_data;
+  g_autoptr(BulletinSearchResults) page = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *listed;
+  guint n;
+
+  page = bulletin_search_index_query_finish (BULLETIN_SEARCH_INDEX (object), result, &error);
+  if (page == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->page_cancellable);
+  if (page == NULL)
+    {
+      gtk_label_set_text (self->summary, error->message);
+      return;
+    }
+  if (self->listed == NULL)
+    return;
+  listed = self->listed->results;
+  /* none where some were counted: the index changed since */
+  if (page->results->len == 0 && self->n_listed < listed->len)
+    {
+      run_query_full (self, TRUE);
+      return;
+    }
+  for (n = 0; n < page->results->len && self->n_listed + n < listed->len; n++)
+    {
+      BulletinSearchResult *had = g_ptr_array_index (listed, self->n_listed + n);
+      BulletinSearchResult *r = g_ptr_array_index (page->results, n);
+
+      /* the index changed since (an update): the query again */
+      if (strcmp (had->issue_path, r->issue_path) != 0 || had->article_index != r->article_index ||
+          had->n_hits != r->n_hits)
+        {
+          run_query_full (self, TRUE);
+          return;
+        }
+      bulletin_search_result_free (had);
+      listed->pdata[self->n_listed + n] = g_steal_pointer (&page->results->pdata[n]);
+    }
+  if (n > 0)
+    append_rows (self, n);
+  rows_made (self);
+}
+
 /* Rows for the next @n results listed (an issue's heading before its
- * first article) */
+ * first article); beyond the results in detail, the next page is asked
+ * for, and its rows made when it comes */
 static void
 append_rows (BulletinArchiveSearch *self,
              guint                  n)
@@ -228,28 +347,32 @@ append_rows (BulletinArchiveSearch *self,
   BulletinSearchResults *results = self->listed;
   guint last;
 
-  if (results == NULL)
+  if (results == NULL || self->page_cancellable != NULL)
     return;
-  last = MIN (MIN (results->results->len, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS), self->n_listed + n);
+  last = MIN (results->results->len, self->n_listed + n);
   for (guint i = self->n_listed; i < last; i++)
     {
       BulletinSearchResult *r = g_ptr_array_index (results->results, i);
 
       GtkWidget *row;
 
+      if (r->hits == NULL)
+        {
+          /* counted only: the next page, in detail */
+          BulletinSearchFilter filter = current_filter (self);
+          guint wanted = MAX (last - i, ROWS_PER_BATCH);
+
+          self->n_listed = i;
+          self->page_cancellable = g_cancellable_new ();
+          bulletin_search_index_query_page_async (self->index, gtk_editable_get_text (GTK_EDITABLE (self->entry)),
+                                                  &filter, i > 0 ? g_ptr_array_index (results->results, i - 1) : NULL,
+                                                  wanted, self->page_cancellable, page_done, g_object_ref (self));
+          return;
+        }
+
       if (i == 0 || strcmp (r->issue_path, ((BulletinSearchResult *)g_ptr_array_index (results->results, i - 1))->issue_path) != 0)
         {
-          guint hits = 0;
-
-          for (guint j = i; j < results->results->len; j++)
-            {
-              BulletinSearchResult *o = g_ptr_array_index (results->results, j);
-
-              if (strcmp (o->issue_path, r->issue_path) != 0)
-                break;
-              hits += o->n_hits;
-            }
-          row = issue_row (r, hits);
+          row = issue_row (r, issue_hits (results->results, i));
           gtk_list_box_append (self->list, row);
           g_ptr_array_add (self->first_rows, row);
         }
@@ -269,7 +392,7 @@ scrolled (BulletinArchiveSearch *self,
   double value = gtk_adjustment_get_value (adj);
   double page = gtk_adjustment_get_page_size (adj);
 
-  if (self->listed != NULL && self->n_listed < MIN (self->listed->results->len, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS) &&
+  if (self->listed != NULL && self->n_listed < self->listed->results->len &&
       value > 0 && value + 2 * page >= gtk_adjustment_get_upper (adj))
     append_rows (self, ROWS_PER_BATCH);
 }
@@ -353,12 +476,12 @@ update_dates (BulletinArchiveSearch *self)
 static BulletinSearchFilter
 current_filter (BulletinArchiveSearch *self)
 {
-  const char *section = gtk_editable_get_text (self->section);
+  guint chosen = gtk_drop_down_get_selected (self->section);
   BulletinSearchFilter filter = {
     .date_from = self->from,
     .date_to = self->to,
     .issue = self->current_issue != NULL && gtk_check_button_get_active (self->this_issue) ? self->current_issue : NULL,
-    .section = section[0] != 0 ? section : NULL,
+    .section = chosen > 0 && chosen != GTK_INVALID_LIST_POSITION ? gtk_string_list_get_string (self->sections, chosen) : NULL,
   };
 
   switch (gtk_drop_down_get_selected (self->order))
@@ -380,8 +503,10 @@ static gboolean
 same_result (BulletinSearchResult *x,
              BulletinSearchResult *y)
 {
-  return x->n_hits == y->n_hits && g_strcmp0 (x->article_id, y->article_id) == 0 &&
-         g_strcmp0 (x->issue_path, y->issue_path) == 0 && g_strcmp0 (x->snippet, y->snippet) == 0;
+  /* a result counted only (no snippet) is the same as one in detail */
+  return x->n_hits == y->n_hits && x->article_index == y->article_index &&
+         g_strcmp0 (x->article_id, y->article_id) == 0 && g_strcmp0 (x->issue_path, y->issue_path) == 0 &&
+         (x->snippet == NULL || y->snippet == NULL || strcmp (x->snippet, y->snippet) == 0);
 }
 
 static const char *
@@ -423,7 +548,6 @@ show_results (BulletinArchiveSearch *self,
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autofree char *summary = NULL;
-  guint shown = MIN (results->results->len, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS);
 
   if (self->listed != NULL && self->listed_serial == self->serial &&
       self->widen == g_settings_get_boolean (settings, "reading-full-width-punctuation"))
@@ -434,6 +558,9 @@ show_results (BulletinArchiveSearch *self,
        * before are shown */
       guint had = self->n_listed;
 
+      /* a page asked for follows the rows that may go: asked again */
+      g_cancellable_cancel (self->page_cancellable);
+      g_clear_object (&self->page_cancellable);
       remove_rows_from (self, rows_to_keep (self->listed, results, self->n_listed));
       g_clear_pointer (&self->listed, free_results);
       self->listed = results;
@@ -467,13 +594,6 @@ show_results (BulletinArchiveSearch *self,
                                results->n_hits, results->results->len);
   else
     summary = g_strdup_printf (_("First %u hits; counting the rest…"), results->n_hits);
-  if (results->results->len > shown)
-    {
-      g_autofree char *more = g_strdup_printf (_("%s (the first %u articles are listed)"), summary, shown);
-
-      g_free (summary);
-      summary = g_steal_pointer (&more);
-    }
   {
     BulletinSearchFilter filter = current_filter (self);
 
@@ -490,8 +610,6 @@ show_results (BulletinArchiveSearch *self,
 
   show_notice (self, results);
 }
-
-static void run_query (BulletinArchiveSearch *self);
 
 /* The results of a finished query, or NULL after saying what went wrong
  * (nothing when it was cancelled). */
@@ -565,7 +683,7 @@ first_screen_done (GObject      *object,
       BulletinSearchFilter filter = current_filter (self);
 
       bulletin_search_index_query_filtered_async (self->index, gtk_editable_get_text (GTK_EDITABLE (self->entry)),
-                                                  &filter, 0, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS,
+                                                  &filter, 0, DETAILED_RESULTS,
                                                   self->query_cancellable, complete_done, g_object_ref (self));
     }
 }
@@ -582,6 +700,8 @@ run_query_full (BulletinArchiveSearch *self,
   g_cancellable_cancel (self->query_cancellable);
   g_clear_object (&self->query_cancellable);
   self->last_run = g_get_monotonic_time ();
+  g_free (self->query_run);
+  self->query_run = g_strdup (text);
   if (!again)
     self->serial++;
 
@@ -598,11 +718,11 @@ run_query_full (BulletinArchiveSearch *self,
   /* the list already shows the query's results: every result at once
    * (a first screen would be shorter than the list) */
   if (again && self->listed != NULL && self->listed_serial == self->serial)
-    bulletin_search_index_query_filtered_async (self->index, text, &filter, 0, BULLETIN_ARCHIVE_SEARCH_MAX_ROWS,
+    bulletin_search_index_query_filtered_async (self->index, text, &filter, 0, DETAILED_RESULTS,
                                                 self->query_cancellable, complete_done, g_object_ref (self));
   else
     bulletin_search_index_query_filtered_async (self->index, text, &filter, FIRST_SCREEN_HITS,
-                                                BULLETIN_ARCHIVE_SEARCH_MAX_ROWS, self->query_cancellable,
+                                                DETAILED_RESULTS, self->query_cancellable,
                                                 first_screen_done, g_object_ref (self));
 }
 
@@ -612,12 +732,114 @@ run_query (BulletinArchiveSearch *self)
   run_query_full (self, FALSE);
 }
 
+/* The entry's text changed (200 ms after the last key): the query,
+ * unless it is the one run last (bulletin_archive_search_set_query ()
+ * ran it at once, and the entry says so only after its delay) */
+static void
+entry_search_changed (BulletinArchiveSearch *self)
+{
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->entry)), self->query_run) == 0)
+    return;
+  run_query (self);
+}
+
 /* A filter changed: the query again */
 static void
 filters_changed (BulletinArchiveSearch *self)
 {
+  BulletinSearchFilter filter;
+
+  g_autofree char *key = NULL;
+
+  if (self->clearing)
+    return;
   update_dates (self);
+  filter = current_filter (self);
+  gtk_widget_set_sensitive (self->clear_filters, !bulletin_search_filter_is_empty (&filter));
+  /* the same filters (a date half typed, the list of sections read
+   * again): the results stay */
+  key = g_strdup_printf ("%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d", filter.date_from != NULL ? filter.date_from : "",
+                         filter.date_to != NULL ? filter.date_to : "", filter.issue != NULL ? filter.issue : "",
+                         filter.page != NULL ? filter.page : "", filter.section != NULL ? filter.section : "",
+                         filter.order);
+  if (g_strcmp0 (key, self->filter_key) == 0)
+    return;
+  g_free (self->filter_key);
+  self->filter_key = g_steal_pointer (&key);
   run_query (self);
+}
+
+/* Clear Filters: every result, newest first */
+static void
+clear_filters (BulletinArchiveSearch *self)
+{
+  self->clearing = TRUE;
+  gtk_drop_down_set_selected (self->date_preset, DATE_ANY);
+  gtk_editable_set_text (self->date_from, "");
+  gtk_editable_set_text (self->date_to, "");
+  gtk_check_button_set_active (self->this_issue, FALSE);
+  gtk_drop_down_set_selected (self->section, 0);
+  gtk_drop_down_set_selected (self->order, 0);
+  self->clearing = FALSE;
+  filters_changed (self);
+}
+
+/* The sections the index knows, in the drop-down after "Any section";
+ * the one chosen stays chosen (and listed, should the index no longer
+ * have it) */
+static void
+sections_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(BulletinArchiveSearch) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) sections = bulletin_search_index_dup_sections_finish (BULLETIN_SEARCH_INDEX (object), result, &error);
+  g_autofree char *chosen = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  guint selected = 0, n;
+
+  if (sections == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_clear_object (&self->sections_cancellable);
+      return;
+    }
+  g_clear_object (&self->sections_cancellable);
+  n = gtk_drop_down_get_selected (self->section);
+  if (n > 0 && n != GTK_INVALID_LIST_POSITION)
+    chosen = g_strdup (gtk_string_list_get_string (self->sections, n));
+
+  items = g_ptr_array_new ();
+  for (guint i = 0; sections[i] != NULL; i++)
+    {
+      if (g_strcmp0 (sections[i], chosen) == 0)
+        selected = items->len + 1;
+      g_ptr_array_add (items, sections[i]);
+    }
+  if (chosen != NULL && selected == 0)
+    {
+      selected = items->len + 1;
+      g_ptr_array_add (items, chosen);
+    }
+  g_ptr_array_add (items, NULL);
+
+  /* the same filter: no query again */
+  g_signal_handlers_block_by_func (self->section, filters_changed, self);
+  gtk_string_list_splice (self->sections, 1, g_list_model_get_n_items (G_LIST_MODEL (self->sections)) - 1,
+                          (const char * const *)items->pdata);
+  gtk_drop_down_set_selected (self->section, selected);
+  g_signal_handlers_unblock_by_func (self->section, filters_changed, self);
+}
+
+static void
+load_sections (BulletinArchiveSearch *self)
+{
+  if (self->index == NULL || self->sections_cancellable != NULL)
+    return;
+  self->sections_cancellable = g_cancellable_new ();
+  bulletin_search_index_dup_sections_async (self->index, self->sections_cancellable, sections_done,
+                                            g_object_ref (self));
 }
 
 static gboolean
@@ -664,11 +886,13 @@ update_done (GObject      *object,
 {
   g_autoptr(BulletinArchiveSearch) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean done = bulletin_search_index_update_finish (BULLETIN_SEARCH_INDEX (object), result, &error);
 
-  if (bulletin_search_index_update_finish (BULLETIN_SEARCH_INDEX (object), result, &error) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->index != BULLETIN_SEARCH_INDEX (object))
     return;
-  if (self->index != BULLETIN_SEARCH_INDEX (object))
+  /* what the index now holds */
+  load_sections (self);
+  if (done)
     return;
   /* indexing stopped (a full disk, a read-only cache folder): searches
    * read the files, and the window says why */
@@ -700,7 +924,11 @@ bulletin_archive_search_dispose (GObject *object)
 
   g_cancellable_cancel (self->query_cancellable);
   g_cancellable_cancel (self->update_cancellable);
+  g_cancellable_cancel (self->page_cancellable);
+  g_cancellable_cancel (self->sections_cancellable);
+  g_clear_object (&self->sections_cancellable);
   g_clear_object (&self->query_cancellable);
+  g_clear_object (&self->page_cancellable);
   g_clear_object (&self->update_cancellable);
   g_clear_handle_id (&self->rerun_source, g_source_remove);
   g_clear_handle_id (&self->more_rows_source, g_source_remove);
@@ -713,9 +941,28 @@ bulletin_archive_search_dispose (GObject *object)
   g_clear_pointer (&self->current_issue, g_free);
   g_clear_pointer (&self->from, g_free);
   g_clear_pointer (&self->to, g_free);
+  g_clear_pointer (&self->filter_key, g_free);
+  g_clear_pointer (&self->query_run, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), BULLETIN_TYPE_ARCHIVE_SEARCH);
 
   G_OBJECT_CLASS (bulletin_archive_search_parent_class)->dispose (object);
+}
+
+/* End (or Page Down) in the list: the rows of the next results, and for
+ * End the focus on to the last row once they are made (each End goes
+ * further, to the end of every result) */
+static void
+cursor_moved (BulletinArchiveSearch *self,
+              GtkMovementStep        step,
+              int                    count)
+{
+  if (count <= 0 || (step != GTK_MOVEMENT_BUFFER_ENDS && step != GTK_MOVEMENT_PAGES) || self->listed == NULL)
+    return;
+  if (step == GTK_MOVEMENT_BUFFER_ENDS)
+    self->follow_end = TRUE;
+  if (self->n_listed < self->listed->results->len)
+    append_rows (self, ROWS_PER_BATCH);
+  rows_made (self);
 }
 
 /* Down in the entry: the first result (issue rows are headings, not
@@ -769,6 +1016,7 @@ bulletin_archive_search_class_init (BulletinArchiveSearchClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, this_issue);
   gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, section);
   gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, order);
+  gtk_widget_class_bind_template_child (widget_class, BulletinArchiveSearch, clear_filters);
   gtk_widget_class_bind_template_child_full (widget_class, "filter_button", FALSE, 0);
   /* the query syntax help: static, for tests to find */
   gtk_widget_class_bind_template_child_full (widget_class, "syntax_button", FALSE, 0);
@@ -795,18 +1043,38 @@ entry_stopped (BulletinArchiveSearch *self)
 static void
 bulletin_archive_search_init (BulletinArchiveSearch *self)
 {
+  g_autoptr(GtkExpression) name = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->first_rows = g_ptr_array_new ();
 
+  /* the sections: "Any section", then the index's (load_sections ()),
+   * found by typing too */
+  self->sections = gtk_string_list_new (NULL);
+  gtk_string_list_append (self->sections, _("Any section"));
+  gtk_drop_down_set_model (self->section, G_LIST_MODEL (self->sections));
+  g_object_unref (self->sections);  /* the drop-down's */
+  name = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
+  gtk_drop_down_set_expression (self->section, name);
+  gtk_drop_down_set_enable_search (self->section, TRUE);
+
   gtk_search_entry_set_search_delay (self->entry, 200);
-  g_signal_connect_swapped (self->entry, "search-changed", G_CALLBACK (run_query), self);
+  g_signal_connect_swapped (self->entry, "search-changed", G_CALLBACK (entry_search_changed), self);
   g_signal_connect_swapped (self->entry, "stop-search", G_CALLBACK (entry_stopped), self);
   g_signal_connect_swapped (self->list, "row-activated", G_CALLBACK (row_activated), self);
+  g_signal_connect_object (self->list, "move-cursor", G_CALLBACK (cursor_moved), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   g_signal_connect_swapped (self->date_preset, "notify::selected", G_CALLBACK (filters_changed), self);
   g_signal_connect_swapped (self->date_from, "changed", G_CALLBACK (filters_changed), self);
   g_signal_connect_swapped (self->date_to, "changed", G_CALLBACK (filters_changed), self);
   g_signal_connect_swapped (self->this_issue, "toggled", G_CALLBACK (filters_changed), self);
-  g_signal_connect_swapped (self->section, "changed", G_CALLBACK (filters_changed), self);
+  g_signal_connect_swapped (self->section, "notify::selected", G_CALLBACK (filters_changed), self);
+  g_signal_connect_swapped (self->clear_filters, "clicked", G_CALLBACK (clear_filters), self);
+  /* the popover opened: the sections indexed so far (more while it is
+   * being built) */
+  g_signal_connect_swapped (gtk_menu_button_get_popover (GTK_MENU_BUTTON (gtk_widget_get_template_child (
+                              GTK_WIDGET (self), BULLETIN_TYPE_ARCHIVE_SEARCH, "filter_button"))),
+                            "show", G_CALLBACK (load_sections), self);
   g_signal_connect_swapped (self->order, "notify::selected", G_CALLBACK (filters_changed), self);
 
   /* Down moves from the entry into the results (bulletin-accels.c) */
@@ -861,6 +1129,13 @@ bulletin_archive_search_set_root (BulletinArchiveSearch *self,
 
   g_cancellable_cancel (self->update_cancellable);
   g_clear_object (&self->update_cancellable);
+  /* another archive: its own sections */
+  g_cancellable_cancel (self->sections_cancellable);
+  g_clear_object (&self->sections_cancellable);
+  g_signal_handlers_block_by_func (self->section, filters_changed, self);
+  gtk_drop_down_set_selected (self->section, 0);
+  gtk_string_list_splice (self->sections, 1, g_list_model_get_n_items (G_LIST_MODEL (self->sections)) - 1, NULL);
+  g_signal_handlers_unblock_by_func (self->section, filters_changed, self);
   if (self->index != NULL)
     g_signal_handlers_disconnect_by_data (self->index, self);
   g_clear_object (&self->index);
@@ -897,9 +1172,9 @@ bulletin_archive_search_set_query (BulletinArchiveSearch *self,
 {
   g_return_if_fail (BULLETIN_IS_ARCHIVE_SEARCH (self));
 
-  g_signal_handlers_block_by_func (self->entry, run_query, self);
+  g_signal_handlers_block_by_func (self->entry, entry_search_changed, self);
   gtk_editable_set_text (GTK_EDITABLE (self->entry), query);
-  g_signal_handlers_unblock_by_func (self->entry, run_query, self);
+  g_signal_handlers_unblock_by_func (self->entry, entry_search_changed, self);
   run_query (self);
 }
 
@@ -968,5 +1243,5 @@ bulletin_archive_search_set_current_issue (BulletinArchiveSearch *self,
   self->current_issue = g_strdup (issue);
   gtk_widget_set_sensitive (GTK_WIDGET (self->this_issue), issue != NULL);
   if (gtk_check_button_get_active (self->this_issue))
-    run_query (self);
+    filters_changed (self);
 }

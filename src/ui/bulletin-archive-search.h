@@ -11,9 +11,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (BulletinArchiveSearch, bulletin_archive_search, BULLETIN, ARCHIVE_SEARCH, AdwBin)
 
-/* Results shown at most; the summary counts them all. */
-#define BULLETIN_ARCHIVE_SEARCH_MAX_ROWS 300
-
 /* A page of the window's sidebar: "result-activated" when a result is
  * chosen, "close" on Escape; Down moves from the entry into the results. */
 BulletinArchiveSearch *bulletin_archive_search_new       (void);

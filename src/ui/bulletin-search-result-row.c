@@ -22,6 +22,7 @@ struct _BulletinSearchResultRow
   char  *article_id;
   char  *headline;
   guint  n_hits;
+  GtkLabel *snippet;
 };
 
 G_DEFINE_FINAL_TYPE (BulletinSearchResultRow, bulletin_search_result_row, GTK_TYPE_LIST_BOX_ROW)
@@ -94,6 +95,7 @@ bulletin_search_result_row_new (const BulletinSearchResult *result,
   self->article_id = g_strdup (result->article_id);
   self->headline = g_strdup (result->headline);
   self->n_hits = result->n_hits;
+  self->snippet = GTK_LABEL (snippet);
 
   gtk_label_set_xalign (GTK_LABEL (headline), 0);
   gtk_label_set_ellipsize (GTK_LABEL (headline), PANGO_ELLIPSIZE_END);
@@ -168,4 +170,17 @@ bulletin_search_result_row_get_n_hits (BulletinSearchResultRow *self)
 {
   g_return_val_if_fail (BULLETIN_IS_SEARCH_RESULT_ROW (self), 0);
   return self->n_hits;
+}
+
+/**
+ * bulletin_search_result_row_get_snippet:
+ *
+ * Returns: the text shown around the first hit (empty when the result
+ *   came without it)
+ */
+const char *
+bulletin_search_result_row_get_snippet (BulletinSearchResultRow *self)
+{
+  g_return_val_if_fail (BULLETIN_IS_SEARCH_RESULT_ROW (self), NULL);
+  return gtk_label_get_text (self->snippet);
 }

@@ -20,5 +20,6 @@ const char *bulletin_search_result_row_get_issue_id   (BulletinSearchResultRow  
 const char *bulletin_search_result_row_get_article_id (BulletinSearchResultRow    *self);
 const char *bulletin_search_result_row_get_headline   (BulletinSearchResultRow    *self);
 guint       bulletin_search_result_row_get_n_hits     (BulletinSearchResultRow    *self);
+const char *bulletin_search_result_row_get_snippet    (BulletinSearchResultRow    *self);
 
 G_END_DECLS
