@@ -2072,6 +2072,143 @@ test_figures (void)
   g_rmdir (dir);
 }
 
+/* Marks of @buffer that exist: mark-set announces a new one (and moves of
+ * an old one), mark-deleted the end of one. */
+static void
+mark_set_cb (GtkTextBuffer     *buffer,
+             const GtkTextIter *iter,
+             GtkTextMark       *mark,
+             GHashTable        *marks)
+{
+  g_hash_table_add (marks, mark);
+}
+
+static void
+mark_deleted_cb (GtkTextBuffer *buffer,
+                 GtkTextMark   *mark,
+                 GHashTable    *marks)
+{
+  g_hash_table_remove (marks, mark);
+}
+
+static void
+article_shown_cb (BulletinReaderView *view,
+                  guint              *n_shown)
+{
+  (*n_shown)++;
+}
+
+/* The reader keeps one buffer for every article it shows: showing an
+ * article with figures again and again leaves no mark behind (each
+ * figure's place was an anonymous mark that stayed in the buffer, one
+ * more per figure and article for as long as the window lived). */
+static void
+test_figures_leave_no_marks (void)
+{
+  g_autoptr(BulletinArticle) first = bulletin_article_new ();
+  g_autoptr(BulletinArticle) second = bulletin_article_new ();
+  g_autoptr(GHashTable) marks = g_hash_table_new (NULL, NULL);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *reader_view = bulletin_reader_view_new ();
+  GtkTextBuffer *buffer;
+  BulletinArticle *articles[2] = { first, second };
+  guint n_shown = 0, after_two = 0;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      BulletinBlock *block;
+
+      bulletin_article_append_block (articles[i], BULLETIN_BLOCK_HEADLINE, i ? "图片新闻" : "新闻图片", -1);
+      block = bulletin_article_append_block (articles[i], BULLETIN_BLOCK_FIGURE, "远程图片。", -1);
+      block->image = g_strdup ("https://example.com/photo.jpg");
+      block = bulletin_article_append_block (articles[i], BULLETIN_BLOCK_FIGURE, "又一张。", -1);
+      block->image = g_strdup ("https://example.com/other.jpg");
+      bulletin_article_set_language (articles[i], "zh-CN");
+      bulletin_article_finish (articles[i]);
+    }
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 700);
+  gtk_window_set_child (GTK_WINDOW (window), reader_view);
+  gtk_window_present (GTK_WINDOW (window));
+  buffer = gtk_text_view_get_buffer (bulletin_reader_view_get_text_view (BULLETIN_READER_VIEW (reader_view)));
+  g_signal_connect (buffer, "mark-set", G_CALLBACK (mark_set_cb), marks);
+  g_signal_connect (buffer, "mark-deleted", G_CALLBACK (mark_deleted_cb), marks);
+  g_signal_connect (reader_view, "article-shown", G_CALLBACK (article_shown_cb), &n_shown);
+
+  for (guint i = 0; i < 20; i++)
+    {
+      bulletin_reader_view_set_article (BULLETIN_READER_VIEW (reader_view), articles[i % 2]);
+      while (n_shown <= i)
+        g_main_context_iteration (NULL, TRUE);
+      bulletin_ui_test_wait_frames (window, 2);
+      if (i == 1)
+        after_two = g_hash_table_size (marks);
+    }
+  g_assert_cmpuint (after_two, >, 0);
+  g_assert_cmpuint (g_hash_table_size (marks), ==, after_two);
+
+  g_signal_handlers_disconnect_by_data (buffer, marks);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *n)
+{
+  (*n)++;
+}
+
+/* GTK 4.8's text tag loses the string it held each time its font-features
+ * are set: showing another article (which sets the reader's tags up again)
+ * leaves the "halt" tag's features alone once they are right. */
+static void
+test_tags_set_up_again_keep_features (void)
+{
+  g_autoptr(BulletinArticle) first = bulletin_article_new ();
+  g_autoptr(BulletinArticle) second = bulletin_article_new ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *reader_view = bulletin_reader_view_new ();
+  BulletinArticle *articles[2] = { first, second };
+  GtkTextTagTable *table;
+  GtkTextTag *halt;
+  g_autofree char *features = NULL;
+  guint n_shown = 0, n_notified = 0;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      bulletin_article_append_block (articles[i], BULLETIN_BLOCK_HEADLINE, i ? "“新闻”：标题" : "标题", -1);
+      bulletin_article_append_block (articles[i], BULLETIN_BLOCK_PARAGRAPH, "本报讯（记者）“今天”，天气晴。", -1);
+      bulletin_article_set_language (articles[i], "zh-CN");
+      bulletin_article_finish (articles[i]);
+    }
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 700);
+  gtk_window_set_child (GTK_WINDOW (window), reader_view);
+  gtk_window_present (GTK_WINDOW (window));
+  g_signal_connect (reader_view, "article-shown", G_CALLBACK (article_shown_cb), &n_shown);
+  bulletin_reader_view_set_article (BULLETIN_READER_VIEW (reader_view), first);
+  while (n_shown < 1)
+    g_main_context_iteration (NULL, TRUE);
+
+  table = gtk_text_buffer_get_tag_table (gtk_text_view_get_buffer (
+            bulletin_reader_view_get_text_view (BULLETIN_READER_VIEW (reader_view))));
+  halt = gtk_text_tag_table_lookup (table, BULLETIN_TAG_HALT);
+  g_assert_nonnull (halt);
+  g_signal_connect (halt, "notify::font-features", G_CALLBACK (count_notify_cb), &n_notified);
+  for (guint i = 1; i < 6; i++)
+    {
+      bulletin_reader_view_set_article (BULLETIN_READER_VIEW (reader_view), articles[i % 2]);
+      while (n_shown <= i)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpuint (n_notified, ==, 0);
+  g_object_get (halt, "font-features", &features, NULL);
+  g_assert_cmpstr (features, ==, "halt 1");
+
+  g_signal_handlers_disconnect_by_data (halt, &n_notified);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2099,6 +2236,8 @@ main (int    argc,
   g_test_add_func ("/bulletin/typography/latin-article", test_latin_article);
   g_test_add_func ("/bulletin/typography/hierarchy", test_hierarchy);
   g_test_add_func ("/bulletin/typography/figures", test_figures);
+  g_test_add_func ("/bulletin/typography/figures-leave-no-marks", test_figures_leave_no_marks);
+  g_test_add_func ("/bulletin/typography/tags-set-up-again-keep-features", test_tags_set_up_again_keep_features);
   g_test_add_func ("/bulletin/typography/screenshots/at-once", test_screenshots_at_once);
   g_test_add_func ("/bulletin/typography/screenshots/sample", test_screenshots_sample);
   g_test_add_func ("/bulletin/typography/screenshots/traditional", test_screenshots_traditional);

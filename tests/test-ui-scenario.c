@@ -43,7 +43,13 @@
  *
  * BULLETIN_SCENARIO_SEED (default 1; "random" for a new one each run) and
  * BULLETIN_SCENARIO_ACTIONS (a number, or the comma-separated list printed
- * on failure) replay a run.  With
+ * on failure) replay a run.  BULLETIN_SCENARIO_COUNTS=1 prints, every
+ * 100 actions ("each": after every action), what can grow with the number
+ * of actions without being a leak: signal handlers on long-lived objects
+ * (the app, GtkSettings, the style manager, the icon theme, the reader's
+ * buffer and tag table, the window), the reader buffer's marks and tags,
+ * sources in the main context, and the windows, reader views and buffers
+ * alive.  With
  * --benchmark it runs 5,000 actions and reports actions per second and
  * how much the resident set grew after the first 300. */
 
@@ -1486,6 +1492,8 @@ act_resize (void)
 
 /* As the app starts: the window opens the archive open last (else the
  * sample) and goes back to where the reader left off in it. */
+static void watch_marks (void);
+
 static void
 start_app (void)
 {
@@ -1504,6 +1512,119 @@ start_app (void)
   g_application_activate (G_APPLICATION (app));
   window = BULLETIN_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   CHECK (window != NULL, "starting the app opened no window");
+  if (g_getenv ("BULLETIN_SCENARIO_COUNTS") != NULL)
+    watch_marks ();
+}
+
+
+/* --- counts (BULLETIN_SCENARIO_COUNTS=1) ----------------------------------- */
+
+/* What grows with the number of actions without being a leak: handlers on
+ * long-lived objects, marks and tags in the reader's buffer, sources left
+ * in the main context.  Printed every 100 actions when asked. */
+
+static GHashTable *live_marks;
+static int live_windows, live_views, live_buffers, live_bars, live_readers;
+
+static void
+count_gone (gpointer  data,
+            GObject  *where)
+{
+  (*(int *)data)--;
+}
+
+static void
+count_live (gpointer  object,
+            int      *count)
+{
+  (*count)++;
+  g_object_weak_ref (object, count_gone, count);
+}
+
+static void
+count_mark_set (GtkTextBuffer     *buffer,
+                const GtkTextIter *iter,
+                GtkTextMark       *mark)
+{
+  g_hash_table_add (live_marks, mark);
+}
+
+static void
+count_mark_deleted (GtkTextBuffer *buffer,
+                    GtkTextMark   *mark)
+{
+  g_hash_table_remove (live_marks, mark);
+}
+
+static void
+watch_marks (void)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (text_view ());
+
+  if (live_marks == NULL)
+    live_marks = g_hash_table_new (NULL, NULL);
+  g_hash_table_remove_all (live_marks);
+  count_live (window, &live_windows);
+  count_live (text_view (), &live_views);
+  count_live (buffer, &live_buffers);
+  count_live (bulletin_window_get_search_bar (window), &live_bars);
+  count_live (reader (), &live_readers);
+  g_signal_connect (buffer, "mark-set", G_CALLBACK (count_mark_set), NULL);
+  g_signal_connect (buffer, "mark-deleted", G_CALLBACK (count_mark_deleted), NULL);
+}
+
+/* Handler ids are handed out in order: the handlers of @instance are
+ * those of the ids up to the last one handed out that it has. */
+static void
+count_nothing (void)
+{
+}
+
+static guint
+count_handlers (gpointer instance)
+{
+  gulong last;
+  guint n = 0;
+
+  if (instance == NULL)
+    return 0;
+  last = g_signal_connect (instance, "notify", G_CALLBACK (count_nothing), NULL);
+  g_signal_handler_disconnect (instance, last);
+  for (gulong id = 1; id < last; id++)
+    if (g_signal_handler_is_connected (instance, id))
+      n++;
+  return n;
+}
+
+static guint
+count_sources (void)
+{
+  guint last = g_idle_add (bulletin_ui_test_wake_up, NULL), n = 0;
+
+  g_source_remove (last);
+  for (guint id = 1; id < last; id++)
+    if (g_main_context_find_source_by_id (NULL, id) != NULL)
+      n++;
+  return n;
+}
+
+static void
+print_counts (void)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (text_view ());
+  GdkDisplay *display = gdk_display_get_default ();
+
+  printf ("# counts %5u: marks %u tags %d | handlers: app %u settings %u style %u icons %u buffer %u tags %u"
+          " window %u reader %u view %u | sources %u | alive: windows %d readers %d text views %d buffers %d search bars %d\n",
+          step, live_marks != NULL ? g_hash_table_size (live_marks) : 0,
+          gtk_text_tag_table_get_size (gtk_text_buffer_get_tag_table (buffer)),
+          count_handlers (app), count_handlers (gtk_settings_get_for_display (display)),
+          count_handlers (adw_style_manager_get_default ()),
+          count_handlers (gtk_icon_theme_get_for_display (display)),
+          count_handlers (buffer), count_handlers (gtk_text_buffer_get_tag_table (buffer)),
+          count_handlers (window), count_handlers (reader ()), count_handlers (text_view ()),
+          count_sources (), live_windows, live_readers, live_views, live_buffers, live_bars);
+  fflush (stdout);
 }
 
 /* Quit (close the window) and start again */
@@ -1931,6 +2052,12 @@ main (int   argc,
         }
       if (step == RSS_MARK)
         rss_mark = rss_kib ();
+      if (g_getenv ("BULLETIN_SCENARIO_COUNTS") != NULL &&
+          (step % 100 == 0 || g_str_equal (g_getenv ("BULLETIN_SCENARIO_COUNTS"), "each")))
+        {
+          printf ("# %s\n", action_names[kind]);
+          print_counts ();
+        }
       if (benchmark && step % 100 == 0)
         print_memory ("", step, (g_get_monotonic_time () - started) / (double)G_USEC_PER_SEC);
       if (benchmark && (step % 500 == 0 || step == RSS_MARK) && n_marks < G_N_ELEMENTS (marks))

@@ -140,6 +140,7 @@ fill_families (BulletinReadingPopover *self)
   PangoFontFamily **families = NULL;
   int n_families = 0;
   g_autofree char *current = g_settings_get_string (self->settings, "reading-family");
+  g_autoptr(GtkExpression) expression = NULL;
   guint selected = 0;
 
   self->families = gtk_string_list_new (NULL);
@@ -158,8 +159,9 @@ fill_families (BulletinReadingPopover *self)
   g_free (families);
 
   gtk_drop_down_set_model (self->family_dropdown, G_LIST_MODEL (self->families));
-  gtk_drop_down_set_expression (self->family_dropdown,
-                                gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string"));
+  /* (the drop-down takes a reference of its own) */
+  expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
+  gtk_drop_down_set_expression (self->family_dropdown, expression);
   gtk_drop_down_set_selected (self->family_dropdown, selected);
 }
 

@@ -678,8 +678,17 @@ update_tags (GtkTextBuffer                 *buffer,
   ensure_tag (buffer, BULLETIN_TAG_BLOCK_EVEN);
   ensure_tag (buffer, BULLETIN_TAG_BLOCK_ODD);
 
+  /* Set once: GTK 4.8's text tag loses the string it held each time
+   * font-features is set (it does not free the old one), and this runs
+   * for every article shown. */
   tag = ensure_tag (buffer, BULLETIN_TAG_HALT);
-  g_object_set (tag, "font-features", "halt 1", NULL);
+  {
+    g_autofree char *features = NULL;
+
+    g_object_get (tag, "font-features", &features, NULL);
+    if (g_strcmp0 (features, "halt 1") != 0)
+      g_object_set (tag, "font-features", "halt 1", NULL);
+  }
 
   /* The gap characters (see "Gap characters" above): no width of their
    * own, and a quarter of the body size as letter-spacing (headings have
@@ -1284,7 +1293,7 @@ bulletin_typography_apply_settings (GtkTextBuffer                 *buffer,
 typedef struct {
   GtkWidget   *child;
   GtkTextTag  *tag;
-  GtkTextMark *mark;
+  GtkTextMark *mark;     /* a reference: deleted with the figure */
   double       aspect;   /* height / width of a local image; 0: placeholder */
   int          x, y, width, height;
 } Figure;
@@ -1316,6 +1325,11 @@ figures_free (gpointer data)
       if (gtk_widget_get_parent (figure->child) == figures->host)
         gtk_widget_unparent (figure->child);
       g_object_unref (figure->child);
+      /* The buffer is the reader's for every article: a mark left in it
+       * stays for as long as the view. */
+      if (!gtk_text_mark_get_deleted (figure->mark))
+        gtk_text_buffer_delete_mark (gtk_text_mark_get_buffer (figure->mark), figure->mark);
+      g_object_unref (figure->mark);
     }
   if (figures->tick_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (figures->view), figures->tick_id);
@@ -1567,7 +1581,7 @@ bulletin_typography_attach_figures (GtkTextView         *view,
       end = start;
       gtk_text_iter_forward_to_line_end (&end);
       gtk_text_buffer_apply_tag (buffer, figure.tag, &start, &end);
-      figure.mark = gtk_text_buffer_create_mark (buffer, NULL, &start, TRUE);
+      figure.mark = g_object_ref (gtk_text_buffer_create_mark (buffer, NULL, &start, TRUE));
       figure.y = G_MININT;
       gtk_widget_set_parent (figure.child, figures->host);
       figure_move (figures->host, figure.child, 0, 0);
