@@ -526,8 +526,8 @@ long_article (void)
 {
   g_autoptr(BulletinArticle) article = bulletin_article_new ();
 
-  bulletin_article_append_block (article, BULLETIN_BLOCK_HEADLINE, "党旗飘扬 集结力量", -1);
-  bulletin_article_set_headline (article, "党旗飘扬 集结力量");
+  bulletin_article_append_block (article, BULLETIN_BLOCK_HEADLINE, "街坊互助 共度寒冬", -1);
+  bulletin_article_set_headline (article, "街坊互助 共度寒冬");
   bulletin_article_append_block (article, BULLETIN_BLOCK_BYLINE, "记者 柴斌", -1);
   bulletin_article_append_block (article, BULLETIN_BLOCK_DATELINE, "本报讯", -1);
   for (guint i = 0; i < 40; i++)
@@ -715,8 +715,8 @@ subhead_article (guint lead,
   g_autoptr(BulletinArticle) article = bulletin_article_new ();
   g_autoptr(GString) text = g_string_new (NULL);
 
-  bulletin_article_append_block (article, BULLETIN_BLOCK_HEADLINE, "党旗飘扬 集结力量", -1);
-  bulletin_article_set_headline (article, "党旗飘扬 集结力量");
+  bulletin_article_append_block (article, BULLETIN_BLOCK_HEADLINE, "街坊互助 共度寒冬", -1);
+  bulletin_article_set_headline (article, "街坊互助 共度寒冬");
   bulletin_article_append_block (article, BULLETIN_BLOCK_BYLINE, "记者 柴斌", -1);
   append_han (text, lead);
   bulletin_article_append_block (article, BULLETIN_BLOCK_PARAGRAPH, text->str, -1);

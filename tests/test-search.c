@@ -95,14 +95,14 @@ static void
 test_width_and_case (void)
 {
   g_autoptr(BulletinArticle) article =
-    article_from_paragraphs ("ＡＢＣ abc Abc", "第１名,第1名,第①名", "疫情如令,责任如山。疫情如令，责任如山", NULL);
+    article_from_paragraphs ("ＡＢＣ abc Abc", "第１名,第1名,第①名", "天气转凉,注意保暖。天气转凉，注意保暖", NULL);
 
   g_assert_cmpuint (count_hits (article, "abc"), ==, 3);
   g_assert_cmpuint (count_hits (article, "ＡＢＣ"), ==, 3);
   g_assert_cmpuint (count_hits (article, "第1名"), ==, 3);
   g_assert_cmpuint (count_hits (article, "第１名"), ==, 3);
-  g_assert_cmpuint (count_hits (article, "如令，责"), ==, 2);
-  g_assert_cmpuint (count_hits (article, "如令,责"), ==, 2);
+  g_assert_cmpuint (count_hits (article, "转凉，注"), ==, 2);
+  g_assert_cmpuint (count_hits (article, "转凉,注"), ==, 2);
   g_assert_cmpuint (count_hits (article, "，"), ==, 4);
 }
 

@@ -41,7 +41,7 @@ make_article (const Piece *pieces,
 
 static const char gap_text[] =
   "小区居民反映，加装电梯30台的工作进展顺利，目前已有11台投入使用。"
-  "桂林苑小区12号楼的居民说，COVID-19疫情期间有25名党员报名，"
+  "城南苑小区12号楼的居民说，COVID-19疫情期间有25名党员报名，"
   "参与率达到2.3%以上，其中有3位是90后，还有Wi-Fi信号覆盖。"
   "徐汇区共有120个小区完成改造，比去年多出40个左右。";
 
@@ -259,7 +259,7 @@ static void
 test_gap_screen_lone (void)
 {
   const Piece pieces[] = {
-    { BULLETIN_BLOCK_PARAGRAPH, "其中共有3位是党员，目前已有11台投入使用。" },
+    { BULLETIN_BLOCK_PARAGRAPH, "其中共有3位是老师，目前已有11台投入使用。" },
   };
   g_autoptr(BulletinArticle) article = make_article (pieces, G_N_ELEMENTS (pieces), "zh-CN");
   g_autoptr(BulletinDisplayText) display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
@@ -285,7 +285,7 @@ test_gap_screen_lone (void)
         n_gaps++;
       g_string_append_unichar (shown, is_gap ? '|' : gtk_text_iter_get_char (&iter));
     }
-  g_assert_cmpstr (shown->str, ==, "其中共有|3|位是党员，目前已有|11|台投入使用。");
+  g_assert_cmpstr (shown->str, ==, "其中共有|3|位是老师，目前已有|11|台投入使用。");
   g_assert_cmpuint (n_gaps, ==, 4);
 
   gtk_text_buffer_get_bounds (buffer, &iter, &end);
@@ -451,9 +451,9 @@ unjustify_tag (GtkTextTag *tag,
  * beside punctuation; the window is narrow so that runs also fall near
  * line starts and ends. */
 static const char *const screen_runs[] = {
-  "其中共有3位是党员，目前已有11台投入使用，另有120个小区完成改造，编号1234567890的楼。",
+  "其中共有3位是老师，目前已有11台投入使用，另有120个小区完成改造，编号1234567890的楼。",
   "小区有25名党员报名，A栋和BC栋以及XYZ栋，还有abcdefghij号楼的居民。",
-  "2022年共有30台电梯，加装电梯30台，桂林苑小区12号楼。",
+  "2022年共有30台电梯，加装电梯30台，城南苑小区12号楼。",
   "加装电梯共有30台加装电梯共有30台加装电梯共有30台加装电梯共有30台加装电梯共有30台加装电梯30",
 };
 
@@ -821,13 +821,13 @@ test_run_in_dateline_screen (void)
 /* The headline block's articles: the space from the last line of the
  * headline block to the first of the body is the same for each. */
 static const Piece heads[][4] = {
-  { { BULLETIN_BLOCK_HEADLINE, "党旗飘扬 集结力量" }, { BULLETIN_BLOCK_PARAGRAPH, "疫情如令，责任如山。" } },
+  { { BULLETIN_BLOCK_HEADLINE, "街坊互助 共度寒冬" }, { BULLETIN_BLOCK_PARAGRAPH, "天气转凉，注意保暖。" } },
   { { BULLETIN_BLOCK_HEADLINE, "社区菜场" }, { BULLETIN_BLOCK_SUBTITLE, "街道与企业携手" },
     { BULLETIN_BLOCK_BYLINE, "记者 李明" }, { BULLETIN_BLOCK_PARAGRAPH, "3月27日下午，活动开展。" } },
   { { BULLETIN_BLOCK_KICKER, "街坊故事" }, { BULLETIN_BLOCK_HEADLINE, "老街口的修鞋摊" },
     { BULLETIN_BLOCK_PARAGRAPH, "清晨七点，郑师傅支起修鞋摊。" } },
   { { BULLETIN_BLOCK_HEADLINE, "邻里帮手上门" }, { BULLETIN_BLOCK_BYLINE, "记者 王芳" },
-    { BULLETIN_BLOCK_HEADING, "小标题" }, { BULLETIN_BLOCK_PARAGRAPH, "近日，为落实相关防疫要求。" } },
+    { BULLETIN_BLOCK_HEADING, "小标题" }, { BULLETIN_BLOCK_PARAGRAPH, "近日，街道组织志愿者清扫。" } },
 };
 
 static guint
