@@ -342,20 +342,6 @@ test_rows_as_scrolled (void)
  * plain-text issues with page headers, each article on its own page and
  * section (as in test-search-index's filters); 城南 once in every article,
  * more often in the last of some. */
-static const char paged_template[] =
-  "城南日报\n%s 星期二 第123期 第1版\n\n"
-  "春耕备耕正当时\n\n● 记者 王强\n\n"
-  "本报讯 连日来，城南各镇抓住农时，组织农民开展春耕备耕，田间地头一派繁忙景象，各地农技人员深入一线指导农户科学\n"
-  "- 1 -\n%s\n"
-  "施肥、合理灌溉。\n\n"
-  "夜市重开迎客来\n\n● 记者 赵一鸣\n\n"
-  "本报讯 停业三个月的城南夜市昨晚重新开放，一百二十个摊位全部恢复营业。\n\n"
-  "%s\n\n"
-  "学生托管班开班\n\n● 记者 孙晓\n\n"
-  "本报讯 城南区今年开设的暑期托管班昨日开班，首批接收学生四百余名。\n\n"
-  "%s\n\n"
-  "社区书画展开幕\n\n● 记者 钱多多\n\n"
-  "本报讯 城南街道第五届社区书画展昨日开幕，展出居民作品八十余件。%s\n";
 
 static const char *headlines[] = { "春耕备耕正当时", "夜市重开迎客来", "学生托管班开班", "社区书画展开幕" };
 
@@ -501,7 +487,7 @@ test_filters (void)
 
       for (guint k = 0; k < issues[i].extra; k++)
         g_string_append (extra, "城南很美。");
-      text = g_strdup_printf (paged_template, issues[i].date, issues[i].h2, issues[i].h3, issues[i].h4, extra->str);
+      text = g_strdup_printf (BULLETIN_TEST_PAGED_ISSUE, issues[i].date, issues[i].h2, issues[i].h3, issues[i].h4, extra->str);
       g_file_set_contents (path, text, -1, &error);
       g_assert_no_error (error);
     }

@@ -739,27 +739,13 @@ test_headline_signals (void)
 /* Page headers (第2版 社会, a section's name under 第3版, a date line with
  * the page and section) are the articles' page and section, never their
  * text nor their headlines, and leave the ids as they were without them. */
-static const char paged_text[] =
-  "城南日报\n2024年3月5日 星期二 第123期 第1版\n\n"
-  "春耕备耕正当时\n\n● 记者 王强\n\n"
-  "本报讯 连日来，城南各镇抓住农时，组织农民开展春耕备耕，田间地头一派繁忙景象，各地农技人员深入一线指导农户科学\n"
-  "- 1 -\n%s\n"
-  "施肥、合理灌溉。\n\n"
-  "夜市重开迎客来\n\n● 记者 赵一鸣\n\n"
-  "本报讯 停业三个月的城南夜市昨晚重新开放，一百二十个摊位全部恢复营业。\n\n"
-  "%s\n\n"
-  "学生托管班开班\n\n● 记者 孙晓\n\n"
-  "本报讯 城南区今年开设的暑期托管班昨日开班，首批接收学生四百余名。\n\n"
-  "%s\n\n"
-  "社区书画展开幕\n\n● 记者 钱多多\n\n"
-  "本报讯 城南街道第五届社区书画展昨日开幕，展出居民作品八十余件。\n";
 
 static BulletinParsedIssue *
 parse_paged (const char *h2,
              const char *h3,
              const char *h4)
 {
-  g_autofree char *text = g_strdup_printf (paged_text, h2, h3, h4);
+  g_autofree char *text = g_strdup_printf (BULLETIN_TEST_PAGED_ISSUE, "2024年3月5日", h2, h3, h4, "");
 
   return bulletin_text_segment (text, strlen (text), "paged.txt");
 }

@@ -571,7 +571,7 @@ read_indexed (sqlite3 *db,
   return g_steal_pointer (&indexed);
 }
 
-/* Adds to @todo the issue files to index (new, changed, unreadable last
+/* Adds to @to_index the issue files to index (new, changed, unreadable last
  * time, and not covered by the shared index), and forgets, in one
  * transaction, the indexed issues that changed or went away. */
 static int
@@ -579,7 +579,7 @@ forget_changed (Writer     *w,
                 GPtrArray  *files,
                 GHashTable *indexed,
                 GHashTable *shared_issues,
-                GPtrArray  *todo)
+                GPtrArray  *to_index)
 {
   g_autoptr(GHashTable) on_disk = g_hash_table_new (g_str_hash, g_str_equal);
   GHashTableIter iter;
@@ -596,7 +596,7 @@ forget_changed (Writer     *w,
         continue;
       g_hash_table_insert (on_disk, f->path, f);
       if (issue == NULL || issue->size != f->size || issue->mtime != f->mtime || issue->failed)
-        g_ptr_array_add (todo, f);
+        g_ptr_array_add (to_index, f);
     }
 
   g_hash_table_iter_init (&iter, indexed);
@@ -705,11 +705,11 @@ placement_note_batch (Placement *pl,
   pl->have_docs = TRUE;
 }
 
-/* Reads @n issues of @todo from @start into @batch, newest first; the
+/* Reads @n issues of @to_index from @start into @batch, newest first; the
  * ones that cannot be read are kept with their error.  SQLITE_ABORT when
  * cancelled. */
 static int
-parse_batch (GPtrArray     *todo,
+parse_batch (GPtrArray     *to_index,
              guint          start,
              guint          n,
              GArray        *batch,
@@ -720,7 +720,7 @@ parse_batch (GPtrArray     *todo,
   *n_docs = 0;
   for (guint i = 0; i < n; i++)
     {
-      ParsedIssue p = { g_ptr_array_index (todo, start + i), NULL, NULL, 0 };
+      ParsedIssue p = { g_ptr_array_index (to_index, start + i), NULL, NULL, 0 };
       g_autoptr(GError) local_error = NULL;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -749,12 +749,12 @@ parse_batch (GPtrArray     *todo,
   return SQLITE_OK;
 }
 
-/* Indexes @n issues of @todo from @start in one transaction */
+/* Indexes @n issues of @to_index from @start in one transaction */
 static int
 index_batch (BulletinSearchIndex  *self,
              Writer               *w,
              Placement            *pl,
-             GPtrArray            *todo,
+             GPtrArray            *to_index,
              guint                 start,
              guint                 n,
              GCancellable         *cancellable,
@@ -769,7 +769,7 @@ index_batch (BulletinSearchIndex  *self,
   /* the reserve of the disk stays free */
   if (!check_space (self, error))
     return SQLITE_FULL;
-  rc = parse_batch (todo, start, n, batch, &n_docs, cancellable, error);
+  rc = parse_batch (to_index, start, n, batch, &n_docs, cancellable, error);
   if (rc != SQLITE_OK)
     return rc;
 
@@ -805,7 +805,7 @@ update_db (BulletinSearchIndex  *self,
 {
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GHashTable) indexed = NULL;
-  g_autoptr(GPtrArray) todo = g_ptr_array_new ();
+  g_autoptr(GPtrArray) to_index = g_ptr_array_new ();
   g_autoptr(BulletinSearchIndex) shared = NULL;
   g_autoptr(GHashTable) shared_issues = NULL;
   Placement pl = { 0 };
@@ -824,23 +824,23 @@ update_db (BulletinSearchIndex  *self,
     indexed = read_indexed (db, &rc);
   /* forget what changed or went away */
   if (rc == SQLITE_OK)
-    rc = forget_changed (&w, files, indexed, shared_issues, todo);
+    rc = forget_changed (&w, files, indexed, shared_issues, to_index);
   if (rc != SQLITE_OK)
     goto out;
 
-  if (todo->len > 0)
+  if (to_index->len > 0)
     index_exec (db, "UPDATE meta SET value = '0' WHERE key = 'complete'");
   placement_read (&pl, db);
-  report_progress (progress, 0, todo->len);
-  for (guint start = 0; start < todo->len && rc == SQLITE_OK; start += BATCH_ISSUES)
+  report_progress (progress, 0, to_index->len);
+  for (guint start = 0; start < to_index->len && rc == SQLITE_OK; start += BATCH_ISSUES)
     {
-      guint n = MIN (BATCH_ISSUES, todo->len - start);
+      guint n = MIN (BATCH_ISSUES, to_index->len - start);
 
-      rc = index_batch (self, &w, &pl, todo, start, n, cancellable, error);
+      rc = index_batch (self, &w, &pl, to_index, start, n, cancellable, error);
       if (rc == SQLITE_OK)
-        report_progress (progress, start + n, todo->len);
+        report_progress (progress, start + n, to_index->len);
       /* tests: time to search a partly built index */
-      if (rc == SQLITE_OK && start + n < todo->len && g_getenv ("BULLETIN_TEST_INDEX_PAUSE_MS") != NULL)
+      if (rc == SQLITE_OK && start + n < to_index->len && g_getenv ("BULLETIN_TEST_INDEX_PAUSE_MS") != NULL)
         g_usleep (g_ascii_strtoull (g_getenv ("BULLETIN_TEST_INDEX_PAUSE_MS"), NULL, 10) * 1000);
     }
   if (rc != SQLITE_OK)
@@ -848,7 +848,7 @@ update_db (BulletinSearchIndex  *self,
 
   /* one segment answers queries faster than many; merging rewrites the
    * whole FTS index, so only with room to spare */
-  if (todo->len > 0 && check_space (self, NULL))
+  if (to_index->len > 0 && check_space (self, NULL))
     index_exec (db, "INSERT INTO fts (fts) VALUES ('optimize')");
   index_exec (db, "PRAGMA incremental_vacuum");
   rc = index_exec (db, "UPDATE meta SET value = '1' WHERE key = 'complete'");
