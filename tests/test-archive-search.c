@@ -322,17 +322,7 @@ test_rows_as_scrolled (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   bulletin_test_iterate (50);
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (dir, name, NULL);
-        g_remove (path);
-      }
-  }
-  g_rmdir (dir);
+  bulletin_test_remove_tree (dir);
 }
 
 
@@ -672,17 +662,7 @@ test_counts_growing (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   bulletin_test_iterate (50);
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (dir, name, NULL);
-        g_remove (path);
-      }
-  }
-  g_rmdir (dir);
+  bulletin_test_remove_tree (dir);
 }
 
 /* The last result row, or NULL */
