@@ -956,6 +956,72 @@ test_scroll_after_relayout (void)
   }
 }
 
+static gboolean
+scrolled_away (gpointer data)
+{
+  return gtk_adjustment_get_value (data) > 100;
+}
+
+/* The reader hidden (an issue's row selected, another archive opening)
+ * while GTK animates a scroll to a place in the article it showed: GTK
+ * 4.8 ends the animation at its target as the scrolled window is
+ * unmapped, and a "value-changed" handler (the text view's, the
+ * reader's clamp) set the value meanwhile, within the text now empty; GTK then
+ * disconnected a handler it no longer had ("g_signal_handler_disconnect:
+ * assertion 'handler_id > 0' failed", then
+ * "gdk_frame_clock_idle_end_updating: assertion 'priv->updating_count >
+ * 0' failed"; fatal here).  The scenario benchmark met it at its action
+ * 243 (seed 1: …,recent,next). */
+static void
+test_scroll_hidden_while_animating (void)
+{
+  g_autofree char *long_uri = make_long_archive ();
+  g_autofree char *long_article = NULL;
+  BulletinReaderView *reader;
+  BulletinArticle *article;
+  GtkAdjustment *adj;
+  guint length;
+  gint64 deadline;
+  guint on_its_way = 0;
+
+  long_article = show_longest_article (long_uri);
+  reader = bulletin_window_get_reader (window ());
+  adj = reader_vadjustment ();
+  article = g_object_ref (bulletin_reader_view_get_article (reader));
+  for (guint round = 0; round < 5 && on_its_way == 0; round++)
+    {
+      bulletin_reader_view_set_article (reader, article);
+      bulletin_reader_view_complete (reader);
+      g_assert_true (bulletin_test_wait_for (scrollable, adj, 10));
+      g_assert_true (bulletin_test_wait_for (layout_settled, adj, 20));
+      length = bulletin_display_text_get_length (bulletin_reader_view_get_display_text (reader));
+
+      /* on its way to a place near the end, the article goes and the
+       * reader is hidden */
+      bulletin_reader_view_scroll_to_line (reader, length - 40);
+      deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+      while (gtk_adjustment_get_value (adj) == 0 && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, FALSE);
+      if (gtk_adjustment_get_value (adj) < gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 1)
+        on_its_way++;
+      bulletin_reader_view_set_article (reader, NULL);
+      gtk_widget_set_visible (GTK_WIDGET (reader), FALSE);
+      bulletin_test_iterate (100);
+      gtk_widget_set_visible (GTK_WIDGET (reader), TRUE);
+    }
+  g_test_message ("hidden %u times while the scroll was on its way", on_its_way);
+  g_assert_cmpuint (on_its_way, >, 0);
+
+  /* the frame clock still runs the animations that follow */
+  bulletin_reader_view_set_article (reader, article);
+  bulletin_reader_view_complete (reader);
+  g_assert_true (bulletin_test_wait_for (scrollable, adj, 10));
+  bulletin_reader_view_scroll_to_line (reader, length / 2);
+  g_assert_true (bulletin_test_wait_for (scrolled_away, adj, 10));
+  assert_text_in_view ("scrolled after");
+  g_object_unref (article);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -999,6 +1065,7 @@ main (int    argc,
   g_test_add_func ("/bulletin/ui-reading-state/undo-and-editor", test_undo_and_editor);
   g_test_add_func ("/bulletin/ui-reading-state/restored-end", test_restored_end);
   g_test_add_func ("/bulletin/ui-reading-state/scroll-after-relayout", test_scroll_after_relayout);
+  g_test_add_func ("/bulletin/ui-reading-state/scroll-hidden-while-animating", test_scroll_hidden_while_animating);
   status = g_test_run ();
   bulletin_test_remove_tree (home);
   return status;

@@ -1805,15 +1805,6 @@ bulletin_annotations_controller_archive_opened (BulletinAnnotationsController *s
   self->pending_scroll = FALSE;
   self->opening = FALSE;
   g_clear_object (&self->issue);
-  /* ends a scroll still animating (the place restored, a note): GTK 4.8
-   * would end it as the reader is hidden while the archive opens, and
-   * trip over itself ("g_signal_handler_disconnect: assertion
-   * 'handler_id > 0' failed") */
-  {
-    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (bulletin_reader_view_get_scrolled_window (self->reader));
-
-    gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj));
-  }
   update_views_archive (self);
   bulletin_annotations_controller_restore_position (self);
 }
