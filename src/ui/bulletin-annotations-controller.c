@@ -813,6 +813,20 @@ open_editor (BulletinAnnotationsController *self,
       rect.x = gtk_widget_get_width (GTK_WIDGET (self->text_view)) / 2;
       rect.y = 12;
     }
+  /* a passage out of view (selected, then scrolled away): the editor
+   * points at the reader's edge nearest to it.  GTK 4.8 on X11 places a
+   * popover whose anchor is on no monitor with bounds it never set
+   * ("gdk_monitor_get_geometry: assertion 'GDK_IS_MONITOR (monitor)'
+   * failed", its contents allocated a negative height). */
+  {
+    int width = MAX (gtk_widget_get_width (GTK_WIDGET (self->text_view)), 1);
+    int height = MAX (gtk_widget_get_height (GTK_WIDGET (self->text_view)), 1);
+
+    rect.x = CLAMP (rect.x, 0, width - 1);
+    rect.y = CLAMP (rect.y, 0, height - 1);
+    rect.width = CLAMP (rect.width, 1, width - rect.x);
+    rect.height = CLAMP (rect.height, 1, height - rect.y);
+  }
   {
     GtkWidget *area = gtk_widget_get_parent (GTK_WIDGET (self->editor));
 #if GTK_CHECK_VERSION (4, 10, 0)
