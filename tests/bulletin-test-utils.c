@@ -118,6 +118,7 @@ is_toolkit_noise (GLogLevelFlags  log_level,
 }
 
 static char *undrawn;
+static char *logged;
 
 /* GTK logs through the structured API, whose default writer aborts on
  * g_test_init()'s fatal levels without asking a test's fatal handler. */
@@ -138,9 +139,16 @@ writer (GLogLevelFlags   log_level,
     }
   if (is_toolkit_noise (log_level, domain, message))
     return g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
-  if (undrawn == NULL && message != NULL && g_str_has_prefix (message, "Trying to snapshot ") &&
+  if (message != NULL && g_str_has_prefix (message, "Trying to snapshot ") &&
       g_str_has_suffix (message, " without a current allocation"))
-    undrawn = g_strdup (message);
+    {
+      if (undrawn == NULL)
+        undrawn = g_strdup (message);
+    }
+  else if (logged == NULL && (log_level & (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)))
+    logged = g_strdup_printf ("%s-%s: %s", domain != NULL ? domain : "(no domain)",
+                              (log_level & G_LOG_LEVEL_CRITICAL) ? "CRITICAL" : "WARNING",
+                              message != NULL ? message : "(no message)");
   return g_log_writer_default (log_level, fields, n_fields, user_data);
 }
 
@@ -160,6 +168,17 @@ char *
 bulletin_test_take_undrawn (void)
 {
   return g_steal_pointer (&undrawn);
+}
+
+/* The first critical or warning since the last call that is no toolkit
+ * noise and no widget drawn without an allocation (see
+ * bulletin_test_take_undrawn ()), as "DOMAIN-LEVEL: message"; NULL if
+ * none: for a test whose warnings are not fatal (the scenario, which runs
+ * without g_test_init ()). */
+char *
+bulletin_test_take_logged (void)
+{
+  return g_steal_pointer (&logged);
 }
 
 void
