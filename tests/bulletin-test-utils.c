@@ -117,8 +117,29 @@ is_toolkit_noise (GLogLevelFlags  log_level,
   return FALSE;
 }
 
+/* (worker threads log too) */
+G_LOCK_DEFINE_STATIC (logged);
 static char *undrawn;
 static char *logged;
+
+static G_GNUC_NO_INLINE void
+keep_logged (GLogLevelFlags  log_level,
+             const char     *domain,
+             const char     *message)
+{
+  G_LOCK (logged);
+  if (message != NULL && g_str_has_prefix (message, "Trying to snapshot ") &&
+      g_str_has_suffix (message, " without a current allocation"))
+    {
+      if (undrawn == NULL)
+        undrawn = g_strdup (message);
+    }
+  else if (logged == NULL)
+    logged = g_strdup_printf ("%s-%s: %s", domain != NULL ? domain : "(no domain)",
+                              (log_level & G_LOG_LEVEL_CRITICAL) ? "CRITICAL" : "WARNING",
+                              message != NULL ? message : "(no message)");
+  G_UNLOCK (logged);
+}
 
 /* GTK logs through the structured API, whose default writer aborts on
  * g_test_init()'s fatal levels without asking a test's fatal handler. */
@@ -139,16 +160,8 @@ writer (GLogLevelFlags   log_level,
     }
   if (is_toolkit_noise (log_level, domain, message))
     return g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
-  if (message != NULL && g_str_has_prefix (message, "Trying to snapshot ") &&
-      g_str_has_suffix (message, " without a current allocation"))
-    {
-      if (undrawn == NULL)
-        undrawn = g_strdup (message);
-    }
-  else if (logged == NULL && (log_level & (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)))
-    logged = g_strdup_printf ("%s-%s: %s", domain != NULL ? domain : "(no domain)",
-                              (log_level & G_LOG_LEVEL_CRITICAL) ? "CRITICAL" : "WARNING",
-                              message != NULL ? message : "(no message)");
+  if (log_level & (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+    keep_logged (log_level, domain, message);
   return g_log_writer_default (log_level, fields, n_fields, user_data);
 }
 
@@ -167,7 +180,12 @@ fatal_unless_toolkit_noise (const char     *log_domain,
 char *
 bulletin_test_take_undrawn (void)
 {
-  return g_steal_pointer (&undrawn);
+  char *message;
+
+  G_LOCK (logged);
+  message = g_steal_pointer (&undrawn);
+  G_UNLOCK (logged);
+  return message;
 }
 
 /* The first critical or warning since the last call that is no toolkit
@@ -178,7 +196,12 @@ bulletin_test_take_undrawn (void)
 char *
 bulletin_test_take_logged (void)
 {
-  return g_steal_pointer (&logged);
+  char *message;
+
+  G_LOCK (logged);
+  message = g_steal_pointer (&logged);
+  G_UNLOCK (logged);
+  return message;
 }
 
 void
