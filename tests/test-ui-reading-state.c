@@ -1071,6 +1071,95 @@ test_note_out_of_view (void)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (editor)));
 }
 
+/* The reader's adjustment changed while GTK drew the window, between
+ * the frame's layout and its end: the scrollbar's trough, which GtkRange
+ * then allocates anew, is drawn without an allocation ("Trying to
+ * snapshot GtkGizmo ... without a current allocation", fatal here). */
+static gboolean in_paint;
+static guint changed_in_paint;
+
+static void
+frame_laid_out (GdkFrameClock *clock)
+{
+  in_paint = TRUE;
+}
+
+static void
+frame_painted (GdkFrameClock *clock)
+{
+  in_paint = FALSE;
+}
+
+static void
+adjustment_changed (GtkAdjustment *adj)
+{
+  if (in_paint)
+    changed_in_paint++;
+}
+
+/* Notes added in quick succession, the reader's type changed in between:
+ * the reader scrolls to each passage (a scroll to a mark, which the text
+ * view did in its idle that the frame overtook, while it was drawn), the
+ * note editor opens and is cancelled.  The scenario benchmark met the
+ * undrawn trough once in 5,000 actions (seed 42, …,bookmark,preferences,
+ * add-note); this test failed four runs in seven, two at once, before the
+ * reader had the view allocated after a scroll to a mark. */
+static void
+test_notes_in_quick_succession (void)
+{
+  g_autofree char *long_uri = make_long_archive ();
+  g_autofree char *long_article = NULL;
+  BulletinReaderView *reader;
+  BulletinReadingSettings settings;
+  GdkFrameClock *clock;
+  GtkAdjustment *adj;
+  guint length;
+  gulong handlers[4];
+  GRand *rand = g_rand_new_with_seed (11);
+
+  long_article = show_longest_article (long_uri);
+  reader = bulletin_window_get_reader (window ());
+  adj = reader_vadjustment ();
+  bulletin_reader_view_complete (reader);
+  g_assert_true (bulletin_test_wait_for (scrollable, adj, 10));
+  length = bulletin_display_text_get_length (bulletin_reader_view_get_display_text (reader));
+  settings = *bulletin_reader_view_get_settings (reader);
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window ()));
+  changed_in_paint = 0;
+  handlers[0] = g_signal_connect_after (clock, "layout", G_CALLBACK (frame_laid_out), NULL);
+  handlers[1] = g_signal_connect (clock, "after-paint", G_CALLBACK (frame_painted), NULL);
+  handlers[2] = g_signal_connect (adj, "changed", G_CALLBACK (adjustment_changed), NULL);
+  handlers[3] = g_signal_connect (adj, "value-changed", G_CALLBACK (adjustment_changed), NULL);
+  for (guint i = 0; i < 40; i++)
+    {
+      BulletinReadingSettings other = settings;
+      guint start = g_rand_int_range (rand, 0, length - 20);
+
+      if (i % 3 == 0)
+        {
+          other.font_size = 10 + g_rand_int_range (rand, 0, 10);
+          bulletin_reader_view_set_settings (reader, &other);
+        }
+      bulletin_reader_view_select_range (reader, start, start + 10);
+      activate ("add-note", NULL);
+      g_assert_true (bulletin_test_wait_for (editor_shown, NULL, 5));
+      bulletin_test_iterate (g_rand_int_range (rand, 0, 60));
+      g_assert_true (press_in_editor ("Escape"));
+      bulletin_test_iterate (g_rand_int_range (rand, 0, 60));
+      gtk_widget_grab_focus (GTK_WIDGET (bulletin_reader_view_get_text_view (reader)));
+    }
+  g_signal_handler_disconnect (clock, handlers[0]);
+  g_signal_handler_disconnect (clock, handlers[1]);
+  g_signal_handler_disconnect (adj, handlers[2]);
+  g_signal_handler_disconnect (adj, handlers[3]);
+  in_paint = FALSE;
+  g_assert_cmpuint (changed_in_paint, ==, 0);
+
+  bulletin_reader_view_set_settings (reader, &settings);
+  g_rand_free (rand);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1116,6 +1205,7 @@ main (int    argc,
   g_test_add_func ("/bulletin/ui-reading-state/scroll-after-relayout", test_scroll_after_relayout);
   g_test_add_func ("/bulletin/ui-reading-state/scroll-hidden-while-animating", test_scroll_hidden_while_animating);
   g_test_add_func ("/bulletin/ui-reading-state/note-out-of-view", test_note_out_of_view);
+  g_test_add_func ("/bulletin/ui-reading-state/notes-in-quick-succession", test_notes_in_quick_succession);
   status = g_test_run ();
   bulletin_test_remove_tree (home);
   return status;

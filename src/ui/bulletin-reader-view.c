@@ -881,6 +881,23 @@ scroll_mark (BulletinReaderView *self,
 /* GtkTextView places a mark with the estimated heights of the lines above
  * it that are not laid out yet; as they are, the mark moves.  Scroll to it
  * again until its place stops changing (for at most two seconds). */
+/* GtkTextView scrolls to a mark when it is next allocated, or else in
+ * its idle that lays out the lines on screen, which a frame can overtake
+ * and then run while the view is drawn: the scrollbar's trough went
+ * undrawn (see text_changed ()).  After a scroll to a mark too the reader
+ * has the view allocated again before the frame's layout. */
+static void
+scroll_to_mark (BulletinReaderView *self,
+                GtkTextMark        *mark,
+                double              within_margin,
+                gboolean            use_align,
+                double              xalign,
+                double              yalign)
+{
+  gtk_text_view_scroll_to_mark (self->text_view, mark, within_margin, use_align, xalign, yalign);
+  text_changed (self);
+}
+
 static gboolean
 scroll_tick (GtkWidget     *widget,
              GdkFrameClock *clock,
@@ -923,9 +940,9 @@ scroll_tick (GtkWidget     *widget,
   if (!shown)
     {
       if (self->scroll_to_top)
-        gtk_text_view_scroll_to_mark (self->text_view, mark, 0.0, TRUE, 0.0, 0.0);
+        scroll_to_mark (self, mark, 0.0, TRUE, 0.0, 0.0);
       else
-        gtk_text_view_scroll_to_mark (self->text_view, mark, 0.05, TRUE, 0.0, 0.33);
+        scroll_to_mark (self, mark, 0.05, TRUE, 0.0, 0.33);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -958,7 +975,7 @@ bulletin_reader_view_scroll_to_range (BulletinReaderView *self,
   bulletin_reader_view_complete (self);
   buffer = gtk_text_view_get_buffer (self->text_view);
   bulletin_typography_get_iter_at_display (buffer, &iter, start);
-  gtk_text_view_scroll_to_mark (self->text_view, scroll_mark (self, &iter), 0.05, TRUE, 0.0, 0.33);
+  scroll_to_mark (self, scroll_mark (self, &iter), 0.05, TRUE, 0.0, 0.33);
   start_scroll_tick (self, FALSE);
 }
 
@@ -982,7 +999,7 @@ bulletin_reader_view_scroll_to_line (BulletinReaderView *self,
   bulletin_reader_view_complete (self);
   buffer = gtk_text_view_get_buffer (self->text_view);
   bulletin_typography_get_iter_at_display (buffer, &iter, offset);
-  gtk_text_view_scroll_to_mark (self->text_view, scroll_mark (self, &iter), 0.0, TRUE, 0.0, 0.0);
+  scroll_to_mark (self, scroll_mark (self, &iter), 0.0, TRUE, 0.0, 0.0);
   start_scroll_tick (self, TRUE);
 }
 
