@@ -107,8 +107,10 @@ is_toolkit_noise (GLogLevelFlags  log_level,
   /* GTK 4.8 on a loaded machine: a frame that draws a box of the window
    * (AdwToastOverlay > GtkBox > GtkBox) queued for allocation after the
    * frame's layout; the next frame draws it.  Seen in
-   * test-ui-reading-state run beside other UI tests; its cause is not
-   * found.  Only that box: the reader's scrollbar trough (a GtkGizmo),
+   * test-ui-reading-state run beside other UI tests, and in two scenario
+   * benchmarks side by side at the same moments as the load rose, with
+   * nothing queueing the box while the frame was drawn (docs/ui.md,
+   * "Criticals and undrawn widgets over a day").  Only that box: the reader's scrollbar trough (a GtkGizmo),
    * which its text view used to lay out while it was drawn, is an error
    * again (see text_changed () in bulletin-reader-view.c). */
   if (g_strcmp0 (log_domain, "Gtk") == 0)
