@@ -1640,7 +1640,7 @@ app_has_no_window (void)
  * the buffer itself: the last text selected stays the primary selection,
  * and GTK keeps its buffer for it until another selection is made (one
  * buffer at most, BULLETIN_SCENARIO_COUNTS shows it). */
-static gpointer closed_parts[4];
+static gpointer closed_parts[5];
 
 static gboolean
 closed_window_gone (void)
@@ -1658,6 +1658,7 @@ act_restart (void)
   closed_parts[1] = bulletin_window_get_search_bar (window);
   closed_parts[2] = reader ();
   closed_parts[3] = text_view ();
+  closed_parts[4] = bulletin_window_get_archive_search (window);
   for (guint i = 0; i < G_N_ELEMENTS (closed_parts); i++)
     g_object_add_weak_pointer (closed_parts[i], &closed_parts[i]);
 
@@ -1676,7 +1677,7 @@ act_restart (void)
   start_app ();
   if (!closed_window_gone ())
     {
-      static const char *names[] = { "window", "search bar", "reader view", "text view" };
+      static const char *names[] = { "window", "search bar", "reader view", "text view", "archive search" };
       g_autoptr(GString) alive = g_string_new (NULL);
 
       for (guint i = 0; i < G_N_ELEMENTS (closed_parts); i++)
