@@ -112,11 +112,13 @@ typedef struct {
   gint64    version;
   GBytes   *dictionary;
   Verifier  verifiers[2];
+  BigramSet bigrams;     /* the exact bigrams */
 } QueryCache;
 
 static void
 query_cache_free (QueryCache *cache)
 {
+  bigram_set_clear (&cache->bigrams);
   verifier_clear (&cache->verifiers[0]);
   verifier_clear (&cache->verifiers[1]);
   g_clear_pointer (&cache->dictionary, g_bytes_unref);
@@ -141,10 +143,15 @@ query_cache_get (BulletinSearchIndex *self)
     version = -1;
   if (cache == NULL || version == -1 || cache->version != version)
     {
+      g_autoptr(GBytes) bigrams = NULL;
+
       query_cache_clear (self);
       cache = g_new0 (QueryCache, 1);
       cache->version = version;
       cache->dictionary = load_dictionary (self->query_db);
+      bigrams = load_bigrams (self->query_db);
+      bigram_set_init (&cache->bigrams, bigrams != NULL ? g_bytes_get_data (bigrams, NULL) : NULL,
+                       bigrams != NULL ? g_bytes_get_size (bigrams) : 0);
       verifier_init (&cache->verifiers[0], cache->dictionary);
       verifier_init (&cache->verifiers[1], cache->dictionary);
       self->query_cache = cache;
@@ -169,6 +176,8 @@ typedef struct {
   gboolean              missing;
   gint64                plain;      /* text_plain_mask () */
   gboolean              details;    /* may be among the first max_details results */
+  guint32               count;      /* its hits, from the postings, or 0 */
+  gboolean              text_skipped;  /* counted: its text not read */
   /* the check */
   gboolean              corrupt;
   BulletinSearchResult *result;
@@ -251,6 +260,13 @@ verify_one (Verifier                  *v,
 
   if (c->missing)
     return;
+  if (c->text_skipped)
+    {
+      /* counted from the postings, not shown in detail */
+      c->result = g_new0 (BulletinSearchResult, 1);
+      c->result->n_hits = c->count;
+      return;
+    }
   text = c->text_len >= 0 ? decompressor_run (&v->decompressor, bytes + c->text_at, c->text_size, c->text_len) : NULL;
   if (text == NULL || !segs_decode (bytes + c->segs_at, c->segs_size, v->segs))
     {
@@ -352,6 +368,9 @@ typedef struct {
   GHashTable                *hidden;      /* issue paths left out, or NULL */
   sqlite3_stmt              *doc;
   sqlite3_stmt              *issue_stmt;
+  CandidateSet              *set;         /* the postings' candidates, or NULL */
+  gboolean                   counted;     /* their counts are their hits */
+  gint64                     set_next;    /* the set, in rowid order: the next */
 } QueryContext;
 
 static void
@@ -426,6 +445,10 @@ left_out (QueryContext *ctx,
          (ctx->hidden != NULL && info->path != NULL && g_hash_table_contains (ctx->hidden, info->path));
 }
 
+static void take_text (GByteArray   *bytes,
+                       Candidate    *c,
+                       sqlite3_stmt *row);
+
 /* A candidate's row, as take_candidate () reads it */
 #define DOC_COLUMNS   "issue, article_index, article_id, headline, segs, text_len, text, sig, plain, page, section"
 #define DOC_N_COLUMNS 11
@@ -439,7 +462,7 @@ take_candidate (QueryContext *ctx,
                 Candidate    *c,
                 sqlite3_stmt *row)
 {
-  if (!sig_may_match (sqlite3_column_blob (row, 7), sqlite3_column_bytes (row, 7), ctx->sig_hashes))
+  if (c->count == 0 && !sig_may_match (sqlite3_column_blob (row, 7), sqlite3_column_bytes (row, 7), ctx->sig_hashes))
     {
       c->missing = TRUE;  /* lacks a triple of the query: not a result */
       return;
@@ -457,6 +480,25 @@ take_candidate (QueryContext *ctx,
   c->article_index = sqlite3_column_int (row, 1);
   c->article_id = dup_column (row, 2);
   c->headline = dup_column (row, 3);
+  c->text_len = sqlite3_column_int64 (row, 5);
+  c->plain = sqlite3_column_int64 (row, 8);
+  /* counted, not shown in detail: its text is not needed */
+  if (c->count > 0 && !c->details)
+    {
+      c->text_skipped = TRUE;
+      return;
+    }
+  take_text (bytes, c, row);
+}
+
+/* Takes the candidate's text and segments (columns of DOC_COLUMNS) into
+ * @bytes */
+static void
+take_text (GByteArray   *bytes,
+           Candidate    *c,
+           sqlite3_stmt *row)
+{
+  c->text_skipped = FALSE;
   c->segs_at = bytes->len;
   c->segs_size = sqlite3_column_bytes (row, 4);
   if (c->segs_size > 0)
@@ -493,6 +535,24 @@ read_candidate (QueryContext *ctx,
     take_candidate (ctx, bytes, c, doc);
   sqlite3_reset (doc);
   return SQLITE_OK;
+}
+
+/* Reads the text of counted candidate @c after all (it is among the
+ * results shown in detail) */
+static int
+read_text (QueryContext *ctx,
+           GByteArray   *bytes,
+           Candidate    *c)
+{
+  sqlite3_stmt *doc = ctx->doc;
+  int step;
+
+  sqlite3_bind_int64 (doc, 1, c->rowid);
+  step = sqlite3_step (doc);
+  if (step == SQLITE_ROW)
+    take_text (bytes, c, doc);
+  sqlite3_reset (doc);
+  return step == SQLITE_ROW ? SQLITE_OK : step == SQLITE_DONE ? SQLITE_CORRUPT : step;
 }
 
 /* A batch smaller than this is checked by the querying thread alone */
@@ -617,7 +677,10 @@ batch_finish (QueryContext *ctx,
         {
           g_clear_pointer (&c->result, bulletin_search_result_free);
           c->details = TRUE;
-          verify_one (&ctx->verifiers[0], ctx->q, share->bytes, c);
+          if (c->text_skipped && read_text (ctx, b->bytes, c) != SQLITE_OK)
+            c->corrupt = TRUE;
+          else
+            verify_one (&ctx->verifiers[0], ctx->q, b->bytes->data, c);
         }
       if (c->corrupt)
         {
@@ -702,26 +765,67 @@ verify_batch (QueryContext *ctx,
 #define SCAN_FIRST       200
 #define SCAN_FIRST_PROBE 24
 
-/* The candidates in result order: from FTS5 for an @expr, else every
+/* The candidates in result order: the postings' set (ctx->set) or every
  * article; by rowid when that is newest first, else sorted by issue.
  * Every article in rowid order comes as whole rows, *@stream (the
  * columns of DOC_COLUMNS, then the rowid), after the rowid ?1: one pass
- * through the table rather than a look-up for each. */
+ * through the table rather than a look-up for each, also for a set that
+ * holds a good share of the articles (then filtered by it).  NULL: the
+ * set itself, in rowid order, each row looked up. */
 static const char *
-candidates_sql (gboolean  have_expr,
+candidates_sql (gboolean  have_set,
+                gboolean  dense,
                 gboolean  ordered,
                 gboolean *stream)
 {
-  *stream = !have_expr && ordered;
-  if (have_expr && ordered)
-    return "SELECT rowid FROM fts WHERE fts MATCH ?1 ORDER BY rowid";
-  if (have_expr)
-    return "SELECT d.id FROM fts f JOIN docs d ON d.id = f.rowid JOIN issues i ON i.id = d.issue"
-           " WHERE fts MATCH ?1 ORDER BY i.sort_key DESC, i.path DESC, d.id";
+  *stream = ordered && (!have_set || dense);
+  if (have_set && ordered && !dense)
+    return NULL;
   if (ordered)
     return "SELECT " DOC_COLUMNS ", id FROM docs WHERE id > ?1 ORDER BY id";
   return "SELECT d.id FROM docs d JOIN issues i ON i.id = d.issue"
          " ORDER BY i.sort_key DESC, i.path DESC, d.id";
+}
+
+/* The next candidate: of @candidates (the rows of candidates_sql ()),
+ * those in the set when there is one; or, without @candidates, the set's
+ * in rowid order.  SQLITE_ROW with its @rowid and its @count in the set
+ * (0 without one), SQLITE_DONE at the end, or an error. */
+static int
+source_next (QueryContext *ctx,
+             sqlite3_stmt *candidates,
+             gboolean      stream,
+             gint64       *rowid,
+             guint32      *count)
+{
+  CandidateSet *set = ctx->set;
+
+  if (candidates == NULL)
+    {
+      while (ctx->set_next < set->n && set->counts[ctx->set_next] == 0)
+        ctx->set_next++;
+      if (ctx->set_next >= set->n)
+        return SQLITE_DONE;
+      *rowid = set->base + ctx->set_next;
+      *count = set->counts[ctx->set_next++];
+      return SQLITE_ROW;
+    }
+  for (;;)
+    {
+      int rc = sqlite3_step (candidates);
+
+      if (rc != SQLITE_ROW)
+        return rc;
+      *rowid = sqlite3_column_int64 (candidates, stream ? DOC_N_COLUMNS : 0);
+      *count = 0;
+      if (set == NULL)
+        return SQLITE_ROW;
+      if (*rowid >= set->base && *rowid - set->base < set->n && set->counts[*rowid - set->base] != 0)
+        {
+          *count = set->counts[*rowid - set->base];
+          return SQLITE_ROW;
+        }
+    }
 }
 
 /* Whether the index can answer: it is complete, or being built (then the
@@ -897,14 +1001,17 @@ batch_read (QueryContext *ctx,
   guint n = 0;
   int rc = SQLITE_ROW;
 
-  while (n < size && (rc = sqlite3_step (candidates)) == SQLITE_ROW)
+  gint64 rowid;
+  guint32 count;
+
+  while (n < size && (rc = source_next (ctx, candidates, stream, &rowid, &count)) == SQLITE_ROW)
     {
-      gint64 rowid = sqlite3_column_int64 (candidates, stream ? DOC_N_COLUMNS : 0);
       Candidate *c = &items[n];
 
       if (rowid <= scanned_upto)
         continue;
       c->rowid = rowid;
+      c->count = ctx->counted ? count : 0;
       c->details = may_detail (ctx);
       if (stream)
         take_candidate (ctx, b->bytes, c, candidates);
@@ -930,7 +1037,6 @@ static int
 check_candidates (QueryContext  *ctx,
                   const char    *sql,
                   gboolean       stream,
-                  const char    *expr,
                   gint64         scanned_upto,
                   GCancellable  *cancellable,
                   GError       **error)
@@ -939,15 +1045,16 @@ check_candidates (QueryContext  *ctx,
   Batch *pending = NULL;  /* started, not finished */
   gboolean pipelined = ctx->max_hits == 0;
   guint n_used = 0, k = 0;
-  int rc;
+  int rc = SQLITE_OK;
 
-  rc = sqlite3_prepare_v2 (ctx->self->query_db, sql, -1, &candidates, NULL);
+  if (sql != NULL)
+    rc = sqlite3_prepare_v2 (ctx->self->query_db, sql, -1, &candidates, NULL);
   if (rc != SQLITE_OK)
     return rc;
-  if (expr != NULL)
-    sqlite3_bind_text (candidates, 1, expr, -1, SQLITE_STATIC);
-  else if (stream)
+  if (stream)
     sqlite3_bind_int64 (candidates, 1, scanned_upto);
+  if (sql == NULL)
+    ctx->set_next = scanned_upto >= ctx->set->base ? scanned_upto - ctx->set->base + 1 : 0;
 
   for (;; k ^= 1)
     {
@@ -1006,7 +1113,10 @@ check_candidates (QueryContext  *ctx,
             ctx->results->complete = TRUE;
           else
             {
-              rc = sqlite3_step (candidates);
+              gint64 rowid;
+              guint32 count;
+
+              rc = source_next (ctx, candidates, stream, &rowid, &count);
               ctx->results->complete = rc == SQLITE_DONE;
               rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
             }
@@ -1068,8 +1178,10 @@ query_db (BulletinSearchIndex  *self,
   g_autoptr(GHashTable) issues = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                                         (GDestroyNotify)issue_info_free);
   g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autofree char *expr = NULL;
+  g_autoptr(GArray) terms = NULL;
   g_autoptr(GArray) sig_hashes = sig_query_hashes (q);
+  CandidateSet set = { 0 };
+  gboolean counted = FALSE;
   QueryContext ctx = {
     .self = self, .results = results, .q = q, .filter = filter, .max_hits = max_hits, .max_details = max_details,
     .issues = issues, .rowids = rowids, .sig_hashes = sig_hashes,
@@ -1090,7 +1202,6 @@ query_db (BulletinSearchIndex  *self,
   batch_init (&ctx.batches[0]);
   batch_init (&ctx.batches[1]);
 
-  expr = index_query_expression (q);
   ordered = check_ordered (self);
   rc = index_exec (self->query_db, "BEGIN");
   if (rc == SQLITE_OK)
@@ -1111,6 +1222,8 @@ query_db (BulletinSearchIndex  *self,
     {
       /* in the transaction, which has read: data_version is its own */
       ctx.verifiers = query_cache_get (self);
+      terms = index_query_terms (q, &((QueryCache *)self->query_cache)->bigrams);
+      counted = terms != NULL && index_query_counted (q, &((QueryCache *)self->query_cache)->bigrams);
       ctx.verifiers[0].plain_term = ctx.verifiers[1].plain_term = plain_term (q, &ctx.verifiers[0].plain_mask);
       ctx.verifiers[1].plain_mask = ctx.verifiers[0].plain_mask;
       ctx.verifiers[0].plain_term_len = ctx.verifiers[1].plain_term_len =
@@ -1120,20 +1233,38 @@ query_db (BulletinSearchIndex  *self,
     rc = list_unreadable (&ctx);
   if (rc == SQLITE_OK && ordered && ctx.after != NULL)
     scanned_upto = page_start (self, ctx.after);
-  if (rc == SQLITE_OK && ordered && expr != NULL && shortest_term (q) == 1)
+  /* a one-character query whose hits the postings do not count: the
+   * newest articles checked directly first */
+  if (rc == SQLITE_OK && ordered && terms != NULL && !counted && shortest_term (q) == 1)
     rc = check_newest_first (&ctx, &scanned_upto, &finished, &everywhere);
   if (rc == SQLITE_OK && !finished && everywhere)
     {
-      sql = candidates_sql (FALSE, ordered, &stream);
-      rc = check_candidates (&ctx, sql, stream, NULL, scanned_upto, cancellable, error);
+      sql = candidates_sql (FALSE, FALSE, ordered, &stream);
+      rc = check_candidates (&ctx, sql, stream, scanned_upto, cancellable, error);
     }
   else if (rc == SQLITE_OK && !finished)
     {
-      sql = candidates_sql (expr != NULL, ordered, &stream);
-      rc = check_candidates (&ctx, sql, stream, expr, scanned_upto, cancellable, error);
+      gboolean dense = FALSE;
+
+      if (terms != NULL)
+        {
+          gint64 lo = 0, hi = -1;
+
+          if (index_query_int64 (self->query_db, "SELECT min(id) FROM docs", &lo))
+            index_query_int64 (self->query_db, "SELECT max(id) FROM docs", &hi);
+          rc = candidate_set_read (&set, self->query_db, (IndexTerm *)terms->data, terms->len, lo, hi - lo + 1);
+          ctx.set = &set;
+          ctx.counted = counted;
+          /* a quarter of the articles or more: read in one pass */
+          dense = set.n_candidates * 4 >= set.n;
+        }
+      sql = candidates_sql (terms != NULL, dense, ordered, &stream);
+      if (rc == SQLITE_OK)
+        rc = check_candidates (&ctx, sql, stream, scanned_upto, cancellable, error);
     }
 
 out:
+  candidate_set_clear (&set);
   batch_clear (&ctx.batches[0]);
   batch_clear (&ctx.batches[1]);
   sqlite3_finalize (ctx.doc);
