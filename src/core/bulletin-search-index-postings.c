@@ -78,20 +78,6 @@ unzigzag (guint64 v)
 
 /* lists */
 
-static void
-list_put (GByteArray *out,
-          gboolean    first,
-          gint64      prev,
-          gint64      rowid,
-          guint32     count)
-{
-  guint64 v = first ? zigzag (rowid - ROWID_START) : (guint64)(rowid - prev);
-
-  put_varint (out, v << 1 | (count > 1));
-  if (count > 1)
-    put_varint (out, count - 2);
-}
-
 void
 list_iter_init (ListIter     *it,
                 const guint8 *data,
@@ -128,33 +114,89 @@ list_iter_next (ListIter *it)
 
 /* the terms of a batch */
 
+/* A growable buffer: appending a varint is most of building a batch */
 typedef struct {
-  guint64  hash;
+  guint8  *data;
+  guint32  len;
+  guint32  cap;
+} Buf;
+
+static inline guint8 *
+buf_reserve (Buf   *b,
+             guint  n)
+{
+  if (b->len + n > b->cap)
+    {
+      b->cap = MAX (b->cap * 2, MAX (b->len + n, 16));
+      b->data = g_realloc (b->data, b->cap);
+    }
+  return b->data + b->len;
+}
+
+static inline void
+buf_varint (Buf     *b,
+            guint64  v)
+{
+  guint8 *p = buf_reserve (b, 10), *start = p;
+
+  while (v >= 0x80)
+    {
+      *p++ = (guint8)(v | 0x80);
+      v >>= 7;
+    }
+  *p++ = (guint8)v;
+  b->len += p - start;
+}
+
+typedef struct {
+  guint64  key;        /* the term's bytes, big-endian, when 8 or fewer */
   guint32  term_at;    /* in the arena */
   guint32  term_len;
   gint64   last;       /* the rowid being counted */
+  gint64   prev;       /* the last rowid in data */
   guint32  count;
   gboolean written;    /* an entry is in data */
-  gint64   prev;       /* the last rowid in data */
-  GByteArray *data;
+  Buf      data;
 } BuilderTerm;
+
+/* a slot of the hash table: a short term is its key, a long one its hash
+ * (and its length, more than 8) */
+typedef struct {
+  guint64  key;
+  guint32  index;      /* + 1 into terms, 0 empty */
+  guint32  len;
+} Slot;
 
 struct _PostingsBuilder {
   GArray   *terms;     /* of BuilderTerm */
-  guint32  *slots;     /* index + 1 into terms, 0 empty */
+  Slot     *slots;
   guint     mask;
   GString  *arena;
 };
 
 static inline guint64
-term_hash (const char *term,
-           gsize       len)
+term_key (const char *term,
+          gsize       len)
 {
-  guint64 h = G_GUINT64_CONSTANT (0xcbf29ce484222325);
+  guint64 h = 0;
 
+  if (len <= 8)
+    {
+      for (gsize i = 0; i < len; i++)
+        h |= (guint64)(guchar)term[i] << (56 - 8 * i);
+      return h;
+    }
+  h = G_GUINT64_CONSTANT (0xcbf29ce484222325);
   for (gsize i = 0; i < len; i++)
     h = (h ^ (guchar)term[i]) * G_GUINT64_CONSTANT (0x100000001b3);
-  return h ^ (h >> 29);
+  return h;
+}
+
+static inline guint
+slot_of (guint64 key,
+         guint   mask)
+{
+  return (guint)((key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 32) & mask;
 }
 
 PostingsBuilder *
@@ -164,7 +206,7 @@ postings_builder_new (void)
 
   b->terms = g_array_new (FALSE, FALSE, sizeof (BuilderTerm));
   b->mask = (1 << 16) - 1;
-  b->slots = g_new0 (guint32, b->mask + 1);
+  b->slots = g_new0 (Slot, b->mask + 1);
   b->arena = g_string_new (NULL);
   return b;
 }
@@ -173,9 +215,9 @@ static void
 postings_builder_reset (PostingsBuilder *b)
 {
   for (guint i = 0; i < b->terms->len; i++)
-    g_byte_array_unref (g_array_index (b->terms, BuilderTerm, i).data);
+    g_free (g_array_index (b->terms, BuilderTerm, i).data.data);
   g_array_set_size (b->terms, 0);
-  memset (b->slots, 0, (b->mask + 1) * sizeof (guint32));
+  memset (b->slots, 0, (b->mask + 1) * sizeof (Slot));
   g_string_truncate (b->arena, 0);
 }
 
@@ -195,26 +237,42 @@ static void
 builder_grow (PostingsBuilder *b)
 {
   guint mask = b->mask * 2 + 1;
+  Slot *slots = g_new0 (Slot, mask + 1);
 
+  for (guint i = 0; i <= b->mask; i++)
+    if (b->slots[i].index != 0)
+      {
+        guint s = slot_of (b->slots[i].key, mask);
+
+        while (slots[s].index != 0)
+          s = (s + 1) & mask;
+        slots[s] = b->slots[i];
+      }
   g_free (b->slots);
-  b->slots = g_new0 (guint32, mask + 1);
+  b->slots = slots;
   b->mask = mask;
-  for (guint i = 0; i < b->terms->len; i++)
-    {
-      guint s = (guint)g_array_index (b->terms, BuilderTerm, i).hash & mask;
-
-      while (b->slots[s] != 0)
-        s = (s + 1) & mask;
-      b->slots[s] = i + 1;
-    }
 }
 
-static void
+static inline void
+list_put_buf (Buf      *out,
+              gboolean  first,
+              gint64    prev,
+              gint64    rowid,
+              guint32   count)
+{
+  guint64 v = first ? zigzag (rowid - ROWID_START) : (guint64)(rowid - prev);
+
+  buf_varint (out, v << 1 | (count > 1));
+  if (count > 1)
+    buf_varint (out, count - 2);
+}
+
+static inline void
 builder_term_flush (BuilderTerm *t)
 {
   if (t->count == 0)
     return;
-  list_put (t->data, !t->written, t->prev, t->last, t->count);
+  list_put_buf (&t->data, !t->written, t->prev, t->last, t->count);
   t->written = TRUE;
   t->prev = t->last;
   t->count = 0;
@@ -228,38 +286,43 @@ postings_builder_add (PostingsBuilder *b,
                       gsize            len,
                       gint64           rowid)
 {
-  guint64 h = term_hash (term, len);
-  guint s = (guint)h & b->mask;
+  guint64 key = term_key (term, len);
+  guint s = slot_of (key, b->mask);
   BuilderTerm *t;
 
   for (;;)
     {
-      guint32 i = b->slots[s];
+      Slot *slot = &b->slots[s];
 
-      if (i == 0)
+      if (slot->index == 0)
         break;
-      t = &g_array_index (b->terms, BuilderTerm, i - 1);
-      if (t->hash == h && t->term_len == len && memcmp (b->arena->str + t->term_at, term, len) == 0)
+      if (slot->key == key && slot->len == (len <= 8 ? 0 : len))
         {
-          if (t->count > 0 && t->last == rowid)
-            t->count++;
-          else
+          t = &g_array_index (b->terms, BuilderTerm, slot->index - 1);
+          if (len <= 8 || memcmp (b->arena->str + t->term_at, term, len) == 0)
             {
-              builder_term_flush (t);
-              t->last = rowid;
-              t->count = 1;
+              if (t->count > 0 && t->last == rowid)
+                t->count++;
+              else
+                {
+                  builder_term_flush (t);
+                  t->last = rowid;
+                  t->count = 1;
+                }
+              return;
             }
-          return;
         }
       s = (s + 1) & b->mask;
     }
 
   {
-    BuilderTerm nt = { h, b->arena->len, len, rowid, 1, FALSE, 0, g_byte_array_new () };
+    BuilderTerm nt = { key, b->arena->len, len, rowid, 0, 1, FALSE, { NULL, 0, 0 } };
 
     g_string_append_len (b->arena, term, len);
     g_array_append_val (b->terms, nt);
-    b->slots[s] = b->terms->len;
+    b->slots[s].key = key;
+    b->slots[s].index = b->terms->len;
+    b->slots[s].len = len <= 8 ? 0 : len;
     if (b->terms->len * 2 > b->mask)
       builder_grow (b);
   }
@@ -292,6 +355,10 @@ compare_builder_terms (gconstpointer a,
   const char *arena = user_data;
   const BuilderTerm *ta = *(BuilderTerm * const *)a, *tb = *(BuilderTerm * const *)b;
 
+  /* the keys of terms of 8 bytes or fewer compare as the terms (no term
+   * holds a zero byte) */
+  if (ta->term_len <= 8 && tb->term_len <= 8)
+    return ta->key < tb->key ? -1 : ta->key > tb->key;
   return compare_terms (arena + ta->term_at, ta->term_len, arena + tb->term_at, tb->term_len);
 }
 
@@ -615,7 +682,7 @@ merge_segments (sqlite3      *db,
   g_autofree SegReader *readers = g_new0 (SegReader, k);
   g_autofree gboolean *more = g_new0 (gboolean, k);
   g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
-  g_autoptr(GByteArray) list = g_byte_array_new ();
+  Buf list = { NULL, 0, 0 };
   g_autoptr(GByteArray) term = g_byte_array_new ();
   gint64 seg = segs_next_id (db);
   SegWriter w;
@@ -647,6 +714,24 @@ merge_segments (sqlite3      *db,
       g_byte_array_set_size (term, 0);
       g_byte_array_append (term, readers[least].term->data, readers[least].term->len);
       g_array_set_size (entries, 0);
+      if (live == NULL)
+        {
+          guint holding = 0;
+
+          for (guint i = 0; i < k; i++)
+            holding += more[i] && compare_terms ((const char *)readers[i].term->data, readers[i].term->len,
+                                                 (const char *)term->data, term->len) == 0;
+          if (holding == 1)
+            {
+              /* in one segment alone: its list as it is */
+              rc = seg_writer_add (&w, (const char *)term->data, term->len, readers[least].list,
+                                   readers[least].list_len);
+              more[least] = rc == SQLITE_OK && seg_reader_next (&readers[least]);
+              if (rc == SQLITE_OK && readers[least].rc != SQLITE_OK)
+                rc = readers[least].rc;
+              continue;
+            }
+        }
       for (guint i = 0; i < k && rc == SQLITE_OK; i++)
         {
           ListIter it;
@@ -676,22 +761,23 @@ merge_segments (sqlite3      *db,
         continue;
       if (!sorted)
         g_array_sort (entries, compare_entries);
-      g_byte_array_set_size (list, 0);
+      list.len = 0;
       for (guint j = 0; j < entries->len; j++)
         {
           Entry *e = &g_array_index (entries, Entry, j);
 
           if (!first && e->rowid == prev)
             continue;  /* never written twice; kept once */
-          list_put (list, first, prev, e->rowid, e->count);
+          list_put_buf (&list, first, prev, e->rowid, e->count);
           prev = e->rowid;
           first = FALSE;
         }
-      rc = seg_writer_add (&w, (const char *)term->data, term->len, list->data, list->len);
+      rc = seg_writer_add (&w, (const char *)term->data, term->len, list.data, list.len);
     }
 
   for (guint i = 0; i < k; i++)
     seg_reader_clear (&readers[i]);
+  g_free (list.data);
   rc = seg_writer_finish (&w, rc);
   for (guint i = 0; i < k && rc == SQLITE_OK; i++)
     rc = segs_remove (db, g_array_index (segs, gint64, i));
@@ -728,7 +814,7 @@ postings_builder_write (PostingsBuilder *b,
     {
       BuilderTerm *t = g_ptr_array_index (sorted, i);
 
-      rc = seg_writer_add (&w, b->arena->str + t->term_at, t->term_len, t->data->data, t->data->len);
+      rc = seg_writer_add (&w, b->arena->str + t->term_at, t->term_len, t->data.data, t->data.len);
     }
   rc = seg_writer_finish (&w, rc);
   if (rc == SQLITE_OK)
