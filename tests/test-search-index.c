@@ -347,7 +347,7 @@ test_first_screen (Fixture       *fixture,
 }
 
 /* One character of any frequency: the first screen (checked directly
- * while the character is common, else through FTS5 from where the direct
+ * while the character is common, else through the index from where the direct
  * check stopped) is the head of the complete results, and a screen larger
  * than the results is the complete results. */
 static void
@@ -714,7 +714,7 @@ test_plain_counts (Fixture       *fixture,
   guint found = 0;
 
   /* more than SCAN_FIRST (200) articles: a character in most of them
-   * checks every article rather than FTS5's candidates */
+   * checks every article rather than the index's candidates */
   for (guint i = 0; i < 170; i++)
     write_plain_issue (fixture, i);
   build (index);
@@ -1157,7 +1157,7 @@ test_pages (Fixture       *fixture,
   for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
     check_pages (index, queries[q], BULLETIN_SEARCH_ORDER_NEWEST, 7, FALSE);
   check_pages (index, "的", BULLETIN_SEARCH_ORDER_NEWEST, 1, FALSE);   /* one character: scanned first */
-  check_pages (index, "麒", BULLETIN_SEARCH_ORDER_NEWEST, 2, FALSE);   /* a rare one: through FTS5 */
+  check_pages (index, "麒", BULLETIN_SEARCH_ORDER_NEWEST, 2, FALSE);   /* a rare one: through the index */
   check_pages (index, "的", BULLETIN_SEARCH_ORDER_OLDEST, 9, FALSE);
   check_pages (index, "疫情", BULLETIN_SEARCH_ORDER_HITS, 4, FALSE);
 

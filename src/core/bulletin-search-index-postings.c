@@ -167,8 +167,15 @@ typedef struct {
   guint32  len;
 } Slot;
 
+/* an occurrence of a term of 8 bytes or fewer (every CJK term) */
+typedef struct {
+  guint64  key;
+  gint64   rowid;
+} Pair;
+
 struct _PostingsBuilder {
-  GArray   *terms;     /* of BuilderTerm */
+  GArray   *pairs;     /* of Pair: the short terms, sorted when written */
+  GArray   *terms;     /* of BuilderTerm: the long ones, in a hash table */
   Slot     *slots;
   guint     mask;
   GString  *arena;
@@ -204,8 +211,9 @@ postings_builder_new (void)
 {
   PostingsBuilder *b = g_new0 (PostingsBuilder, 1);
 
+  b->pairs = g_array_new (FALSE, FALSE, sizeof (Pair));
   b->terms = g_array_new (FALSE, FALSE, sizeof (BuilderTerm));
-  b->mask = (1 << 16) - 1;
+  b->mask = (1 << 10) - 1;
   b->slots = g_new0 (Slot, b->mask + 1);
   b->arena = g_string_new (NULL);
   return b;
@@ -217,6 +225,7 @@ postings_builder_reset (PostingsBuilder *b)
   for (guint i = 0; i < b->terms->len; i++)
     g_free (g_array_index (b->terms, BuilderTerm, i).data.data);
   g_array_set_size (b->terms, 0);
+  g_array_set_size (b->pairs, 0);
   memset (b->slots, 0, (b->mask + 1) * sizeof (Slot));
   g_string_truncate (b->arena, 0);
 }
@@ -227,6 +236,7 @@ postings_builder_free (PostingsBuilder *b)
   if (b == NULL)
     return;
   postings_builder_reset (b);
+  g_array_unref (b->pairs);
   g_array_unref (b->terms);
   g_free (b->slots);
   g_string_free (b->arena, TRUE);
@@ -287,19 +297,29 @@ postings_builder_add (PostingsBuilder *b,
                       gint64           rowid)
 {
   guint64 key = term_key (term, len);
-  guint s = slot_of (key, b->mask);
+  guint s;
   BuilderTerm *t;
 
+  /* appended, sorted at the end of the batch: a hash table's look-ups
+   * at random in some megabytes were most of the build's time */
+  if (len <= 8)
+    {
+      Pair pair = { key, rowid };
+
+      g_array_append_val (b->pairs, pair);
+      return;
+    }
+  s = slot_of (key, b->mask);
   for (;;)
     {
       Slot *slot = &b->slots[s];
 
       if (slot->index == 0)
         break;
-      if (slot->key == key && slot->len == (len <= 8 ? 0 : len))
+      if (slot->key == key && slot->len == len)
         {
           t = &g_array_index (b->terms, BuilderTerm, slot->index - 1);
-          if (len <= 8 || memcmp (b->arena->str + t->term_at, term, len) == 0)
+          if (memcmp (b->arena->str + t->term_at, term, len) == 0)
             {
               if (t->count > 0 && t->last == rowid)
                 t->count++;
@@ -322,7 +342,7 @@ postings_builder_add (PostingsBuilder *b,
     g_array_append_val (b->terms, nt);
     b->slots[s].key = key;
     b->slots[s].index = b->terms->len;
-    b->slots[s].len = len <= 8 ? 0 : len;
+    b->slots[s].len = len;
     if (b->terms->len * 2 > b->mask)
       builder_grow (b);
   }
@@ -331,7 +351,7 @@ postings_builder_add (PostingsBuilder *b,
 gboolean
 postings_builder_is_empty (PostingsBuilder *b)
 {
-  return b->terms->len == 0;
+  return b->terms->len == 0 && b->pairs->len == 0;
 }
 
 static int
@@ -786,6 +806,64 @@ merge_segments (sqlite3      *db,
   return rc;
 }
 
+/* Sorts @n pairs by key, keeping the order of equal keys (their rowids
+ * ascend): least significant byte first, skipping the bytes that are
+ * the same in every key */
+static void
+radix_sort (Pair  *a,
+            gsize  n)
+{
+  g_autofree Pair *tmp = g_new (Pair, n);
+  g_autofree gsize *counts = g_new0 (gsize, 8 * 256);
+  Pair *src = a, *dst = tmp;
+
+  for (gsize i = 0; i < n; i++)
+    for (guint byte = 0; byte < 8; byte++)
+      counts[byte * 256 + ((a[i].key >> (8 * byte)) & 0xff)]++;
+  for (guint byte = 0; byte < 8; byte++)
+    {
+      gsize *c = counts + byte * 256, sum = 0;
+      gboolean same = FALSE;
+
+      for (guint v = 0; v < 256; v++)
+        same = same || c[v] == n;
+      if (same)
+        continue;
+      for (guint v = 0; v < 256; v++)
+        {
+          gsize k = c[v];
+
+          c[v] = sum;
+          sum += k;
+        }
+      for (gsize i = 0; i < n; i++)
+        dst[c[(src[i].key >> (8 * byte)) & 0xff]++] = src[i];
+      {
+        Pair *t = src;
+
+        src = dst;
+        dst = t;
+      }
+    }
+  if (src != a)
+    memcpy (a, src, n * sizeof (Pair));
+}
+
+/* The bytes of a short term's key */
+static gsize
+key_term (guint64  key,
+          char    *out)
+{
+  gsize len = 0;
+
+  while (len < 8 && ((key >> (56 - 8 * len)) & 0xff) != 0)
+    {
+      out[len] = (char)((key >> (56 - 8 * len)) & 0xff);
+      len++;
+    }
+  return len;
+}
+
 /* Writes the batch's terms as a new segment (in the caller's transaction),
  * then merges BLOCK_FANIN segments of a level into one of the next, as
  * long as a level has that many; empties @b */
@@ -795,10 +873,14 @@ postings_builder_write (PostingsBuilder *b,
 {
   g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (b->terms->len);
   g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  Pair *pairs = (Pair *)b->pairs->data;
+  gsize n_pairs = b->pairs->len, next = 0;
+  guint next_long = 0;
+  Buf list = { NULL, 0, 0 };
   SegWriter w;
   int rc;
 
-  if (b->terms->len == 0)
+  if (postings_builder_is_empty (b))
     return SQLITE_OK;
   for (guint i = 0; i < b->terms->len; i++)
     {
@@ -808,14 +890,47 @@ postings_builder_write (PostingsBuilder *b,
       g_ptr_array_add (sorted, t);
     }
   g_ptr_array_sort_with_data (sorted, compare_builder_terms, b->arena->str);
+  radix_sort (pairs, n_pairs);
 
+  /* the short terms and the long ones, in order */
   rc = seg_writer_init (&w, db, segs_next_id (db));
-  for (guint i = 0; i < sorted->len && rc == SQLITE_OK; i++)
+  while (rc == SQLITE_OK && (next < n_pairs || next_long < sorted->len))
     {
-      BuilderTerm *t = g_ptr_array_index (sorted, i);
+      BuilderTerm *t = next_long < sorted->len ? g_ptr_array_index (sorted, next_long) : NULL;
+      char term[8];
+      gsize len = next < n_pairs ? key_term (pairs[next].key, term) : 0;
 
-      rc = seg_writer_add (&w, b->arena->str + t->term_at, t->term_len, t->data.data, t->data.len);
+      if (next < n_pairs &&
+          (t == NULL || compare_terms (term, len, b->arena->str + t->term_at, t->term_len) < 0))
+        {
+          guint64 key = pairs[next].key;
+          gboolean first = TRUE;
+          gint64 prev = 0;
+
+          list.len = 0;
+          while (next < n_pairs && pairs[next].key == key)
+            {
+              gint64 rowid = pairs[next].rowid;
+              guint32 count = 0;
+
+              while (next < n_pairs && pairs[next].key == key && pairs[next].rowid == rowid)
+                {
+                  count++;
+                  next++;
+                }
+              list_put_buf (&list, first, prev, rowid, count);
+              first = FALSE;
+              prev = rowid;
+            }
+          rc = seg_writer_add (&w, term, len, list.data, list.len);
+        }
+      else
+        {
+          rc = seg_writer_add (&w, b->arena->str + t->term_at, t->term_len, t->data.data, t->data.len);
+          next_long++;
+        }
     }
+  g_free (list.data);
   rc = seg_writer_finish (&w, rc);
   if (rc == SQLITE_OK)
     rc = segs_add (db, w.seg, 0);

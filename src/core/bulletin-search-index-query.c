@@ -752,16 +752,17 @@ verify_batch (QueryContext *ctx,
   return batch_finish (ctx, b, NULL, n_used);
 }
 
-/* A one-character query is a prefix query, which FTS5 answers by merging
- * the lists of every bigram that starts with the character: slow for a
- * common character, whose hits are everywhere anyway.  For the first
+/* A one-character query whose hits the postings do not count (with other
+ * terms, or not Han) takes the lists of every bigram that starts with the
+ * character: slow for a common character, whose hits are everywhere
+ * anyway.  For the first
  * screen, the newest articles are checked directly first, as long as at
  * least a quarter of them hold it (checked from SCAN_FIRST_PROBE on): for a
- * rare character the direct check cost more than FTS5 (bench-scale: 13-63
+ * rare character the direct check cost more than the index (bench-scale: 13-63
  * ms for the first screen of a character in under 4 % of the articles,
  * whose complete results took 1-88 ms).  The complete results of a
  * character in most articles check every article (bench-scale: 是, in
- * 99 % of them, took 780 ms through FTS5). */
+ * 99 % of them, took 780 ms through FTS5's candidates). */
 #define SCAN_FIRST       200
 #define SCAN_FIRST_PROBE 24
 
@@ -921,8 +922,8 @@ next_batch_size (QueryContext *ctx)
  * articles checked directly (see above).  *@finished when that answered
  * the query; otherwise the search goes on after *@scanned_upto, through
  * every article when *@everywhere (at least three quarters of the newest
- * hold the character: FTS5's list of them would be as long, and slower
- * to make), else through FTS5's candidates. */
+ * hold the character: the postings' list of them would be as long),
+ * else through the postings' candidates. */
 static int
 check_newest_first (QueryContext *ctx,
                     gint64       *scanned_upto,
@@ -969,7 +970,7 @@ check_newest_first (QueryContext *ctx,
       if (rc != SQLITE_ROW)
         return rc;
       /* a rarer character (hits in under a quarter of the articles
-       * checked): FTS5 finds the rest of its screen faster than checking
+       * checked): the postings find the rest of its screen faster than checking
        * every one of the newest articles would */
       if (done + len >= SCAN_FIRST_PROBE && done + len < n &&
           ctx->results->results->len * 4 < done + len)
@@ -1288,7 +1289,7 @@ out:
  * @max_hits: stop after the article that brings the hits to this many
  *   (the first screen); 0 for every hit
  *
- * Searches the index: candidates from FTS5, each checked against its text
+ * Searches the index: candidates from the postings, each checked against its text
  * with the matcher of in-article search.  While the index is being built
  * the results come from what is indexed so far and say so (partial).
  * Without a usable index (missing, damaged, not left whole by its last

@@ -24,8 +24,8 @@
  * prefix term of its character; a bigram's candidates are those of its
  * bucket, the matcher checks every one anyway.  Real text has millions of
  * distinct bigrams, most of them in one or two articles: each is a term
- * with its own doclist (about ten bytes before its first rowid), and
- * FTS5's pending terms of every flush.  Buckets of 256 make half the
+ * with its own list (its key, its length, its first rowid in full, about
+ * eight bytes before the rest).  Buckets of 256 make half the
  * terms and a tenth of the index's size less, and a rare bigram's bucket
  * brings a few dozen more candidates (docs/search.md). */
 #define BUCKET_BITS 8

@@ -414,14 +414,23 @@ compare_guint64 (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+/* g_int64_hash () of (first character << 32 | second) is the two
+ * characters' XOR: a few thousand values for all the bigrams of Chinese
+ * text */
+static guint
+bigram_hash (gconstpointer key)
+{
+  return (guint)((*(const guint64 *)key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 32);
+}
+
 /* Chooses the exact bigrams from the texts of @batch (the first batch
  * indexed); stored in meta and used for every text from now on. */
 static int
 writer_make_bigrams (Writer *w,
                      GArray *batch)
 {
-  g_autoptr(GHashTable) df = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) df = g_hash_table_new_full (bigram_hash, g_int64_equal, NULL, g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new (bigram_hash, g_int64_equal);
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (Segment));
   g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (guint64));
