@@ -370,6 +370,7 @@ typedef struct {
   sqlite3_stmt              *issue_stmt;
   CandidateSet              *set;         /* the postings' candidates, or NULL */
   gboolean                   counted;     /* their counts are their hits */
+  gboolean                   light;       /* rows streamed without their texts */
   gint64                     set_next;    /* the set, in rowid order: the next */
 } QueryContext;
 
@@ -448,10 +449,17 @@ left_out (QueryContext *ctx,
 static void take_text (GByteArray   *bytes,
                        Candidate    *c,
                        sqlite3_stmt *row);
+static int  read_text (QueryContext *ctx,
+                       GByteArray   *bytes,
+                       Candidate    *c);
 
 /* A candidate's row, as take_candidate () reads it */
 #define DOC_COLUMNS   "issue, article_index, article_id, headline, segs, text_len, text, sig, plain, page, section"
 #define DOC_N_COLUMNS 11
+/* the same without the text, the segments and the signature: a counted
+ * query's rows streamed (SQLite copies every column of a row it gives,
+ * blobs included) */
+#define DOC_LIGHT_COLUMNS "issue, article_index, article_id, headline, NULL, text_len, NULL, NULL, plain, page, section"
 
 /* Takes the candidate's row, on which @row stands (the columns of
  * DOC_COLUMNS), into @c, its text and segments into @bytes; a row whose
@@ -486,6 +494,13 @@ take_candidate (QueryContext *ctx,
   if (c->count > 0 && !c->details)
     {
       c->text_skipped = TRUE;
+      return;
+    }
+  /* a row streamed without its text */
+  if (ctx->light)
+    {
+      if (read_text (ctx, bytes, c) != SQLITE_OK)
+        c->corrupt = TRUE;
       return;
     }
   take_text (bytes, c, row);
@@ -776,12 +791,15 @@ verify_batch (QueryContext *ctx,
 static const char *
 candidates_sql (gboolean  have_set,
                 gboolean  dense,
+                gboolean  counted,
                 gboolean  ordered,
                 gboolean *stream)
 {
   *stream = ordered && (!have_set || dense);
   if (have_set && ordered && !dense)
     return NULL;
+  if (ordered && have_set && counted)
+    return "SELECT " DOC_LIGHT_COLUMNS ", id FROM docs WHERE id > ?1 ORDER BY id";
   if (ordered)
     return "SELECT " DOC_COLUMNS ", id FROM docs WHERE id > ?1 ORDER BY id";
   return "SELECT d.id FROM docs d JOIN issues i ON i.id = d.issue"
@@ -1240,7 +1258,7 @@ query_db (BulletinSearchIndex  *self,
     rc = check_newest_first (&ctx, &scanned_upto, &finished, &everywhere);
   if (rc == SQLITE_OK && !finished && everywhere)
     {
-      sql = candidates_sql (FALSE, FALSE, ordered, &stream);
+      sql = candidates_sql (FALSE, FALSE, FALSE, ordered, &stream);
       rc = check_candidates (&ctx, sql, stream, scanned_upto, cancellable, error);
     }
   else if (rc == SQLITE_OK && !finished)
@@ -1259,7 +1277,8 @@ query_db (BulletinSearchIndex  *self,
           /* a quarter of the articles or more: read in one pass */
           dense = set.n_candidates * 4 >= set.n;
         }
-      sql = candidates_sql (terms != NULL, dense, ordered, &stream);
+      sql = candidates_sql (terms != NULL, dense, counted, ordered, &stream);
+      ctx.light = stream && terms != NULL && counted;
       if (rc == SQLITE_OK)
         rc = check_candidates (&ctx, sql, stream, scanned_upto, cancellable, error);
     }
