@@ -16,8 +16,9 @@
  * `postings (seg, term, data)`, keyed by the block's first term; a block
  * holds its terms in order, each as the bytes it shares with the term
  * before, the rest, and its list.  An update writes a segment per batch
- * (from a hash table of the batch's terms, sorted), merges BLOCK_FANIN
- * segments of a level into one of the next, and ends with one segment.
+ * (the batch's terms: (key, rowid) pairs radix-sorted, and a hash table
+ * of the long ones), merges BLOCK_FANIN segments of a level into one of
+ * the next, and ends with one segment.
  */
 
 #define BLOCK_SIZE  4000
@@ -432,7 +433,14 @@ seg_writer_add (SegWriter    *w,
                 gsize         list_len)
 {
   gsize shared = 0;
+  int rc;
 
+  /* a block that this term would take past BLOCK_SIZE is written first:
+   * four blocks then fill a 16 KiB page (blocks of 4,000 bytes and a bit
+   * more took three, a quarter of the postings' pages unused) */
+  if (w->block->len > 0 && w->block->len + len + list_len + 8 > BLOCK_SIZE &&
+      (rc = seg_writer_flush (w)) != SQLITE_OK)
+    return rc;
   if (w->block->len == 0)
     {
       g_byte_array_set_size (w->first, 0);
@@ -449,7 +457,7 @@ seg_writer_add (SegWriter    *w,
   g_byte_array_set_size (w->prev, 0);
   g_byte_array_append (w->prev, (const guint8 *)term, len);
   w->n_terms++;
-  return w->block->len >= BLOCK_SIZE ? seg_writer_flush (w) : SQLITE_OK;
+  return SQLITE_OK;
 }
 
 static int
