@@ -798,12 +798,32 @@ candidates_sql (gboolean  have_set,
   *stream = ordered && (!have_set || dense);
   if (have_set && ordered && !dense)
     return NULL;
+  /* the set (?2) filters the rows before SQLite makes their columns */
   if (ordered && have_set && counted)
-    return "SELECT " DOC_LIGHT_COLUMNS ", id FROM docs WHERE id > ?1 ORDER BY id";
+    return "SELECT " DOC_LIGHT_COLUMNS ", id FROM docs WHERE id > ?1 AND bulletin_in_set (?2, id) ORDER BY id";
+  if (ordered && have_set)
+    return "SELECT " DOC_COLUMNS ", id FROM docs WHERE id > ?1 AND bulletin_in_set (?2, id) ORDER BY id";
   if (ordered)
     return "SELECT " DOC_COLUMNS ", id FROM docs WHERE id > ?1 ORDER BY id";
+  if (have_set)
+    return "SELECT d.id FROM docs d JOIN issues i ON i.id = d.issue WHERE bulletin_in_set (?2, d.id)"
+           " ORDER BY i.sort_key DESC, i.path DESC, d.id";
   return "SELECT d.id FROM docs d JOIN issues i ON i.id = d.issue"
          " ORDER BY i.sort_key DESC, i.path DESC, d.id";
+}
+
+/* bulletin_in_set (SET, ROWID): whether the candidate set SET (bound as
+ * a pointer) holds ROWID */
+static void
+in_set_func (sqlite3_context *context,
+             int              argc,
+             sqlite3_value  **argv)
+{
+  const CandidateSet *set = sqlite3_value_pointer (argv[0], "bulletin_candidate_set");
+  gint64 rowid = sqlite3_value_int64 (argv[1]);
+
+  sqlite3_result_int (context, set != NULL && rowid >= set->base && rowid - set->base < set->n &&
+                               set->counts[rowid - set->base] != 0);
 }
 
 /* The next candidate: of @candidates (the rows of candidates_sql ()),
@@ -1072,6 +1092,8 @@ check_candidates (QueryContext  *ctx,
     return rc;
   if (stream)
     sqlite3_bind_int64 (candidates, 1, scanned_upto);
+  if (candidates != NULL && ctx->set != NULL && sqlite3_bind_parameter_count (candidates) >= 2)
+    sqlite3_bind_pointer (candidates, 2, ctx->set, "bulletin_candidate_set", NULL);
   if (sql == NULL)
     ctx->set_next = scanned_upto >= ctx->set->base ? scanned_upto - ctx->set->base + 1 : 0;
 
@@ -1377,6 +1399,9 @@ query_index (BulletinSearchIndex  *self,
            * into SQLite's cache (which would hold a few hundred) */
           if (self->query_db != NULL)
             index_exec (self->query_db, "PRAGMA mmap_size = 1073741824");
+          if (self->query_db != NULL)
+            sqlite3_create_function_v2 (self->query_db, "bulletin_in_set", 2, SQLITE_UTF8,
+                                        NULL, in_set_func, NULL, NULL, NULL);
         }
       if (self->query_db == NULL || !index_trusted (self))
         break;
