@@ -38,7 +38,8 @@ run_suite () {
 meson compile -C "$build"
 run_suite "tests" \
   xvfb-run -a -s "-screen 0 1600x1000x24" \
-  dbus-run-session -- meson test -C "$build" --print-errorlogs --no-rebuild --num-processes 2
+  dbus-run-session -- "$src/build-aux/test-session.sh" \
+  meson test -C "$build" --print-errorlogs --no-rebuild --num-processes 2
 
 # 2. The core and the command line, again, under ASan and UBSan.
 [ -f "$asan/build.ninja" ] || meson setup "$asan" "$src" -Dui=false -Db_sanitize=address,undefined -Db_lundef=false
@@ -104,6 +105,23 @@ for d in sys.argv[4:]:
             skipped += 1
         else:
             failed += 1
+# The failures again, last, with the end of what each printed: a log
+# that keeps only its tail still says which test failed and why.
+for d in sys.argv[4:]:
+    log = os.path.join(d, "meson-logs", "testlog.json")
+    if not os.path.exists(log):
+        continue
+    for line in open(log, encoding="utf-8"):
+        try:
+            t = json.loads(line)
+        except ValueError:
+            continue
+        if t.get("result") in ("OK", "EXPECTEDFAIL", "SKIP"):
+            continue
+        print(f"--- FAILED: {t.get('name')} ({t.get('result')}, {t.get('duration', 0):.1f} s, {os.path.basename(d)})")
+        out = (t.get("stdout") or "") + (t.get("stderr") or "")
+        for l in out.splitlines()[-25:]:
+            print("    " + l[:300])
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
 exit $status
