@@ -1021,13 +1021,14 @@ test_filters (void)
  * longer in issue order: page after page they are the complete results,
  * each result in detail (the UI's list reaches every hit this way). */
 static void
-check_pages (BulletinSearchIndex *index,
-             const char          *query,
-             BulletinSearchOrder  order,
-             guint                page_size,
-             gboolean             scanned)
+check_filtered_pages (BulletinSearchIndex        *index,
+                      const char                 *query,
+                      const BulletinSearchFilter *filter_in,
+                      guint                       page_size,
+                      gboolean                    scanned)
 {
-  const BulletinSearchFilter filter = { .order = order };
+  const BulletinSearchFilter filter = *filter_in;
+  BulletinSearchOrder order = filter.order;
   g_autoptr(BulletinSearchResults) all = NULL;
   g_autoptr(GError) error = NULL;
   guint n = 0, n_pages = 0, n_hits = 0;
@@ -1080,6 +1081,18 @@ check_pages (BulletinSearchIndex *index,
   g_test_message ("%s, order %d, pages of %u: %u results in %u pages", query, order, page_size, n, n_pages);
   g_assert_cmpuint (n, ==, all->results->len);
   g_assert_cmpuint (n_hits, ==, all->n_hits);
+}
+
+static void
+check_pages (BulletinSearchIndex *index,
+             const char          *query,
+             BulletinSearchOrder  order,
+             guint                page_size,
+             gboolean             scanned)
+{
+  const BulletinSearchFilter filter = { .order = order };
+
+  check_filtered_pages (index, query, &filter, page_size, scanned);
 }
 
 /* The complete results in another order than newest first, with only
@@ -1160,6 +1173,15 @@ test_pages (Fixture       *fixture,
   check_pages (index, "的", BULLETIN_SEARCH_ORDER_HITS, 13, FALSE);
   check_sorted_details (index, "的", BULLETIN_SEARCH_ORDER_HITS, 5);
   check_sorted_details (index, "疫情", BULLETIN_SEARCH_ORDER_OLDEST, 3);
+  /* with a date range: the filter leaves articles out before the page
+   * counts them, in either direction */
+  for (BulletinSearchOrder order = BULLETIN_SEARCH_ORDER_NEWEST; order <= BULLETIN_SEARCH_ORDER_HITS; order++)
+    {
+      const BulletinSearchFilter range = { .date_from = "2020-01-20", .date_to = "2020-02-10", .order = order };
+
+      check_filtered_pages (index, "的", &range, 4, FALSE);
+      check_filtered_pages (index, "疫情", &range, 2, FALSE);
+    }
 
   /* the page after the last result is empty and complete */
   last = g_ptr_array_index (all->results, all->results->len - 1);
