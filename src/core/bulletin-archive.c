@@ -786,13 +786,13 @@ load_caches (ScanState             *state,
  * its entries are asked for their size and time with fstatat () on the
  * folder's descriptor by up to four threads, which also look each entry
  * up in the cache and make the issues it knows: on a second opening that
- * is all the work, and a stat costs as much as the rest.  (Until the
+ * is all the work, and a stat costs as much as the rest.  Until the
  * cache is loaded, the scan's thread looks up what they hand over, so
- * that nobody waits for it on a busy machine.)  (GIO's
- * enumerator looked each entry up by its full path and made a GFileInfo
- * of it, and the scan's thread alone made the issues: bench-scale's
- * 20,000 entries took 200-450 ms from the cache on the loaded 2-core
- * machine.)  A link is asked of GIO, as before, for its link attributes.
+ * that nobody waits for it on a busy machine.  (GIO's enumerator looked
+ * each entry up by its full path and made a GFileInfo of it, and the
+ * scan's thread alone made the issues: bench-scale's 20,000 entries took
+ * 200-450 ms from the cache on the loaded 2-core machine.)  A link is
+ * asked of GIO, as before, for its link attributes.
  * Another folder (GVfs, resources) is listed by GIO's enumerator in one
  * thread, and the scan's thread does the rest. */
 typedef struct {
