@@ -43,6 +43,7 @@ typedef struct {
   gatomicrefcount  ref_count;
   GMutex           mutex;
   GPtrArray       *ready;         /* BulletinIssue waiting for the main thread */
+  gboolean         ready_sorted;  /* ready is in the archive's order */
   guint            n_scanned;
   guint            n_total;
   guint            n_from_cache;
@@ -153,7 +154,10 @@ scan_state_unref (ScanState *state)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScanState, scan_state_unref)
 
 static void insert_issues (BulletinArchive *self,
-                           GPtrArray       *batch);
+                           GPtrArray       *batch,
+                           gboolean         sorted);
+static int  compare_issue_ptrs (gconstpointer a,
+                                gconstpointer b);
 
 /* On the main thread: moves what the worker finished into the model. */
 static void
@@ -161,11 +165,14 @@ scan_state_flush (ScanState *state)
 {
   g_autoptr(BulletinArchive) self = g_weak_ref_get (&state->archive);
   g_autoptr(GPtrArray) batch = NULL;
+  gboolean batch_sorted;
   guint n_scanned, n_total;
 
   g_mutex_lock (&state->mutex);
   batch = g_steal_pointer (&state->ready);
+  batch_sorted = state->ready_sorted;
   state->ready = g_ptr_array_new_with_free_func (g_object_unref);
+  state->ready_sorted = FALSE;
   if (state->flush_source != NULL)
     {
       g_source_destroy (state->flush_source);
@@ -201,7 +208,7 @@ scan_state_flush (ScanState *state)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SCANNED]);
     }
   if (batch->len > 0)
-    insert_issues (self, batch);
+    insert_issues (self, batch, batch_sorted);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -242,7 +249,10 @@ scan_state_push (ScanState     *state,
 {
   g_mutex_lock (&state->mutex);
   if (issue != NULL)
-    g_ptr_array_add (state->ready, issue);
+    {
+      g_ptr_array_add (state->ready, issue);
+      state->ready_sorted = FALSE;
+    }
   state->n_scanned++;
   if (from_cache)
     state->n_from_cache++;
@@ -263,11 +273,26 @@ scan_state_push_cached (ScanState *state,
   g_mutex_lock (&state->mutex);
   for (guint i = 0; i < issues->len; i++)
     g_ptr_array_add (state->ready, issues->pdata[i]);
+  state->ready_sorted = FALSE;
   state->n_scanned += issues->len;
   state->n_from_cache += issues->len;
   schedule_flush_locked (state);
   g_mutex_unlock (&state->mutex);
   g_ptr_array_set_size (issues, 0);
+}
+
+/* From the scan's thread, once nothing more is coming: sorts what waits
+ * for the main thread, whose last batch is then only merged (sorting the
+ * last 10,000 issues of a cached listing took a third of that batch's
+ * time on the main thread) */
+static void
+scan_state_sort_ready (ScanState *state)
+{
+  g_mutex_lock (&state->mutex);
+  if (!state->ready_sorted)
+    g_ptr_array_sort (state->ready, compare_issue_ptrs);
+  state->ready_sorted = TRUE;
+  g_mutex_unlock (&state->mutex);
 }
 
 static void
@@ -1336,6 +1361,7 @@ scan_run_with (Scan          *scan,
            (g_get_monotonic_time () - t0) / 1e3);
 
   cancelled = !read_unknown_entries (scan, entries, location);
+  scan_state_sort_ready (state);
   g_debug ("archive scan: entries read after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
 
   if (cache != NULL)
@@ -1576,11 +1602,13 @@ merge_issues (BulletinArchive *self,
  * runs. */
 static void
 insert_issues (BulletinArchive *self,
-               GPtrArray       *batch)
+               GPtrArray       *batch,
+               gboolean         sorted)
 {
   guint i = 0, position = 0;
 
-  g_ptr_array_sort (batch, compare_issue_ptrs);
+  if (!sorted)
+    g_ptr_array_sort (batch, compare_issue_ptrs);
 
   if (count_runs (self, batch) > MAX_RUNS_SIGNALLED)
     {
@@ -2427,7 +2455,7 @@ refresh_done (GObject      *object,
         g_ptr_array_add (batch, g_steal_pointer (&refresh->issue));
     }
   if (batch->len > 0)
-    insert_issues (self, batch);
+    insert_issues (self, batch, FALSE);
   sync_folder_monitors (self);
 }
 
