@@ -44,6 +44,7 @@ gboolean    bulletin_test_wait_for       (BulletinTestCondition condition,
  * X11 backend under Xvfb warns "gdk_frame_timings_submitted() called on
  * submitted frame" on GTK 4.24.  Any other warning stays fatal. */
 char       *bulletin_test_take_undrawn (void);
+char       *bulletin_test_take_logged (void);
 void        bulletin_test_tolerate_toolkit_warnings (void);
 
 /* Checks every GListModel's items-changed in the process, from now on,

@@ -1309,6 +1309,66 @@ test_monitor (Fixture       *f,
   g_assert_cmpstr (bulletin_issue_get_title (issue_at (archive, 0)), ==, "原有的");
 }
 
+typedef struct {
+  Fixture    *f;
+  const char *contents;
+  gboolean    written;
+} AddWhileScanning;
+
+static void
+add_while_scanning (GListModel       *model,
+                    guint             position,
+                    guint             removed,
+                    guint             added,
+                    AddWhileScanning *add)
+{
+  if (!add->written && g_list_model_get_n_items (model) == 1 &&
+      bulletin_archive_get_loading (BULLETIN_ARCHIVE (model)))
+    {
+      write_file (add->f, "new.json", add->contents);
+      add->written = TRUE;
+    }
+}
+
+/* A file added while the archive is scanned, after the scan listed the
+ * folder (here: as the scan lists what it read, before it ends), shows
+ * up: the archive is watched from the scan's start, and the changes seen
+ * meanwhile are applied when it ends.  (The folder used to be watched
+ * from the scan's end on: such a file was never listed, and
+ * test-ui-navigation's /months waited in vain for "March · 11".) */
+static void
+test_monitor_during_scan (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *item = ninjs_item (NULL, "新来的", "2025-01-01", "刚刚加入。");
+  g_autofree char *old = ninjs_item (NULL, "原有的", "2020-01-01", "早就在了。");
+  g_autofree char *probe = ninjs_item (NULL, "后来的", "2024-01-01", "最后加入。");
+  g_autoptr(BulletinArchive) archive = NULL;
+  AddWhileScanning add = { f, item, FALSE };
+  gulong handler;
+
+  write_file (f, "old.json", old);
+  archive = bulletin_archive_new (f->dir);
+  bulletin_archive_set_watching (archive, TRUE);
+  handler = g_signal_connect (archive, "items-changed", G_CALLBACK (add_while_scanning), &add);
+  g_assert_true (scan (archive, NULL, NULL));
+  g_signal_handler_disconnect (archive, handler);
+  g_assert_true (add.written);
+
+  if (!wait_for_count (archive, 2))
+    {
+      /* whether this system tells of changes at all */
+      write_file (f, "probe.json", probe);
+      if (!wait_for_count (archive, 2))
+        {
+          g_test_skip ("no file change notification here");
+          return;
+        }
+      g_assert_cmpstr (bulletin_issue_get_title (issue_at (archive, 0)), ==, "新来的");
+    }
+  g_assert_cmpstr (bulletin_issue_get_title (issue_at (archive, 0)), ==, "新来的");
+}
+
 static gboolean
 wait_for_articles (BulletinArchive *archive,
                    guint            n)
@@ -1615,6 +1675,7 @@ main (int   argc,
   ADD ("duplicate-uris-in-ninjs", test_duplicate_uris_in_ninjs);
   ADD ("monitor", test_monitor);
   ADD ("monitor-folder", test_monitor_folder);
+  ADD ("monitor-during-scan", test_monitor_during_scan);
   ADD ("symlinks", test_symlinks);
   ADD ("symlinks-search", test_symlinks_search);
 

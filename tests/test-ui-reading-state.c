@@ -956,6 +956,210 @@ test_scroll_after_relayout (void)
   }
 }
 
+static gboolean
+scrolled_away (gpointer data)
+{
+  return gtk_adjustment_get_value (data) > 100;
+}
+
+/* The reader hidden (an issue's row selected, another archive opening)
+ * while GTK animates a scroll to a place in the article it showed: GTK
+ * 4.8 ends the animation at its target as the scrolled window is
+ * unmapped, and a "value-changed" handler (the text view's, the
+ * reader's clamp) set the value meanwhile, within the text now empty; GTK then
+ * disconnected a handler it no longer had ("g_signal_handler_disconnect:
+ * assertion 'handler_id > 0' failed", then
+ * "gdk_frame_clock_idle_end_updating: assertion 'priv->updating_count >
+ * 0' failed"; fatal here).  The scenario benchmark met it at its action
+ * 243 (seed 1: …,recent,next). */
+static void
+test_scroll_hidden_while_animating (void)
+{
+  g_autofree char *long_uri = make_long_archive ();
+  g_autofree char *long_article = NULL;
+  BulletinReaderView *reader;
+  BulletinArticle *article;
+  GtkAdjustment *adj;
+  guint length;
+  gint64 deadline;
+  guint on_its_way = 0;
+
+  long_article = show_longest_article (long_uri);
+  reader = bulletin_window_get_reader (window ());
+  adj = reader_vadjustment ();
+  article = g_object_ref (bulletin_reader_view_get_article (reader));
+  for (guint round = 0; round < 5 && on_its_way == 0; round++)
+    {
+      bulletin_reader_view_set_article (reader, article);
+      bulletin_reader_view_complete (reader);
+      g_assert_true (bulletin_test_wait_for (scrollable, adj, 10));
+      g_assert_true (bulletin_test_wait_for (layout_settled, adj, 20));
+      length = bulletin_display_text_get_length (bulletin_reader_view_get_display_text (reader));
+
+      /* on its way to a place near the end, the article goes and the
+       * reader is hidden */
+      bulletin_reader_view_scroll_to_line (reader, length - 40);
+      deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+      while (gtk_adjustment_get_value (adj) == 0 && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, FALSE);
+      if (gtk_adjustment_get_value (adj) < gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 1)
+        on_its_way++;
+      bulletin_reader_view_set_article (reader, NULL);
+      gtk_widget_set_visible (GTK_WIDGET (reader), FALSE);
+      bulletin_test_iterate (100);
+      gtk_widget_set_visible (GTK_WIDGET (reader), TRUE);
+    }
+  g_test_message ("hidden %u times while the scroll was on its way", on_its_way);
+  g_assert_cmpuint (on_its_way, >, 0);
+
+  /* the frame clock still runs the animations that follow */
+  bulletin_reader_view_set_article (reader, article);
+  bulletin_reader_view_complete (reader);
+  g_assert_true (bulletin_test_wait_for (scrollable, adj, 10));
+  bulletin_reader_view_scroll_to_line (reader, length / 2);
+  g_assert_true (bulletin_test_wait_for (scrolled_away, adj, 10));
+  assert_text_in_view ("scrolled after");
+  g_object_unref (article);
+}
+
+/* A note added on a passage scrolled out of view (selected, then the
+ * reader scrolled back to the top): its editor points at the reader's
+ * edge nearest the passage.  GTK 4.8 on X11 placed a popover whose
+ * anchor was on no monitor (below the screen) with bounds it never set:
+ * "gdk_monitor_get_geometry: assertion 'GDK_IS_MONITOR (monitor)'
+ * failed" (fatal here) and "attempt to allocate GtkPopoverContent ...
+ * with width 318 and height -57"; the scenario benchmark met it 94 times
+ * in 3,300 actions (seed 1). */
+static void
+test_note_out_of_view (void)
+{
+  g_autofree char *long_uri = make_long_archive ();
+  g_autofree char *long_article = NULL;
+  BulletinReaderView *reader;
+  GtkPopover *editor;
+  GtkAdjustment *adj;
+  guint length;
+
+  long_article = show_longest_article (long_uri);
+  reader = bulletin_window_get_reader (window ());
+  adj = reader_vadjustment ();
+  bulletin_reader_view_complete (reader);
+  g_assert_true (bulletin_test_wait_for (scrollable, adj, 10));
+  length = bulletin_display_text_get_length (bulletin_reader_view_get_display_text (reader));
+
+  /* a passage near the end selected, the reader back at its top */
+  bulletin_reader_view_select_range (reader, length - 30, length - 20);
+  g_assert_true (bulletin_test_wait_for (scrolled_away, adj, 10));
+  bulletin_test_iterate (300);
+  gtk_adjustment_set_value (adj, 0);
+  bulletin_test_iterate (100);
+
+  activate ("add-note", NULL);
+  editor = bulletin_annotations_controller_get_editor (controller ());
+  g_assert_true (bulletin_test_wait_for (editor_shown, NULL, 5));
+  bulletin_test_iterate (100);
+  {
+    GdkRectangle rect;
+    GtkWidget *area = gtk_widget_get_parent (GTK_WIDGET (editor));
+
+    g_assert_true (gtk_popover_get_pointing_to (editor, &rect));
+    g_assert_cmpint (rect.y, >=, 0);
+    g_assert_cmpint (rect.y + rect.height, <=, gtk_widget_get_height (area));
+    g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (editor)), >, 0);
+  }
+  g_assert_true (press_in_editor ("Escape"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (editor)));
+}
+
+/* The reader's adjustment changed while GTK drew the window, between
+ * the frame's layout and its end: the scrollbar's trough, which GtkRange
+ * then allocates anew, is drawn without an allocation ("Trying to
+ * snapshot GtkGizmo ... without a current allocation", fatal here). */
+static gboolean in_paint;
+static guint changed_in_paint;
+
+static void
+frame_laid_out (GdkFrameClock *clock)
+{
+  in_paint = TRUE;
+}
+
+static void
+frame_painted (GdkFrameClock *clock)
+{
+  in_paint = FALSE;
+}
+
+static void
+adjustment_changed (GtkAdjustment *adj)
+{
+  if (in_paint)
+    changed_in_paint++;
+}
+
+/* Notes added in quick succession, the reader's type changed in between:
+ * the reader scrolls to each passage (a scroll to a mark, which the text
+ * view did in its idle that the frame overtook, while it was drawn), the
+ * note editor opens and is cancelled.  The scenario benchmark met the
+ * undrawn trough once in 5,000 actions (seed 42, …,bookmark,preferences,
+ * add-note); this test failed four runs in seven, two at once, before the
+ * reader had the view allocated after a scroll to a mark. */
+static void
+test_notes_in_quick_succession (void)
+{
+  g_autofree char *long_uri = make_long_archive ();
+  g_autofree char *long_article = NULL;
+  BulletinReaderView *reader;
+  BulletinReadingSettings settings;
+  GdkFrameClock *clock;
+  GtkAdjustment *adj;
+  guint length;
+  gulong handlers[4];
+  GRand *rand = g_rand_new_with_seed (11);
+
+  long_article = show_longest_article (long_uri);
+  reader = bulletin_window_get_reader (window ());
+  adj = reader_vadjustment ();
+  bulletin_reader_view_complete (reader);
+  g_assert_true (bulletin_test_wait_for (scrollable, adj, 10));
+  length = bulletin_display_text_get_length (bulletin_reader_view_get_display_text (reader));
+  settings = *bulletin_reader_view_get_settings (reader);
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window ()));
+  changed_in_paint = 0;
+  handlers[0] = g_signal_connect_after (clock, "layout", G_CALLBACK (frame_laid_out), NULL);
+  handlers[1] = g_signal_connect (clock, "after-paint", G_CALLBACK (frame_painted), NULL);
+  handlers[2] = g_signal_connect (adj, "changed", G_CALLBACK (adjustment_changed), NULL);
+  handlers[3] = g_signal_connect (adj, "value-changed", G_CALLBACK (adjustment_changed), NULL);
+  for (guint i = 0; i < 40; i++)
+    {
+      BulletinReadingSettings other = settings;
+      guint start = g_rand_int_range (rand, 0, length - 20);
+
+      if (i % 3 == 0)
+        {
+          other.font_size = 10 + g_rand_int_range (rand, 0, 10);
+          bulletin_reader_view_set_settings (reader, &other);
+        }
+      bulletin_reader_view_select_range (reader, start, start + 10);
+      activate ("add-note", NULL);
+      g_assert_true (bulletin_test_wait_for (editor_shown, NULL, 5));
+      bulletin_test_iterate (g_rand_int_range (rand, 0, 60));
+      g_assert_true (press_in_editor ("Escape"));
+      bulletin_test_iterate (g_rand_int_range (rand, 0, 60));
+      gtk_widget_grab_focus (GTK_WIDGET (bulletin_reader_view_get_text_view (reader)));
+    }
+  g_signal_handler_disconnect (clock, handlers[0]);
+  g_signal_handler_disconnect (clock, handlers[1]);
+  g_signal_handler_disconnect (adj, handlers[2]);
+  g_signal_handler_disconnect (adj, handlers[3]);
+  in_paint = FALSE;
+  g_assert_cmpuint (changed_in_paint, ==, 0);
+
+  bulletin_reader_view_set_settings (reader, &settings);
+  g_rand_free (rand);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -999,6 +1203,9 @@ main (int    argc,
   g_test_add_func ("/bulletin/ui-reading-state/undo-and-editor", test_undo_and_editor);
   g_test_add_func ("/bulletin/ui-reading-state/restored-end", test_restored_end);
   g_test_add_func ("/bulletin/ui-reading-state/scroll-after-relayout", test_scroll_after_relayout);
+  g_test_add_func ("/bulletin/ui-reading-state/scroll-hidden-while-animating", test_scroll_hidden_while_animating);
+  g_test_add_func ("/bulletin/ui-reading-state/note-out-of-view", test_note_out_of_view);
+  g_test_add_func ("/bulletin/ui-reading-state/notes-in-quick-succession", test_notes_in_quick_succession);
   status = g_test_run ();
   bulletin_test_remove_tree (home);
   return status;

@@ -891,6 +891,18 @@ check_drawn (void)
   CHECK (message == NULL, "GTK drew a widget without an allocation: %s", message);
 }
 
+/* Any critical or warning of the app's or the toolkit's (but the noise
+ * bulletin-test-utils.c tolerates): the scenario runs without
+ * g_test_init (), so that they are not fatal by themselves, and the
+ * benchmark goes on after a failed check. */
+static void
+check_logged (void)
+{
+  g_autofree char *message = bulletin_test_take_logged ();
+
+  CHECK (message == NULL, "logged: %s", message);
+}
+
 static void
 check_all (void)
 {
@@ -898,6 +910,7 @@ check_all (void)
   check_pages ();
   check_title ();
   check_drawn ();
+  check_logged ();
 }
 
 /* --- screenshots ------------------------------------------------------------- */

@@ -87,9 +87,10 @@ struct _BulletinArchive
   gboolean      watching;
   GFileMonitor *monitor;
   GHashTable   *folder_monitors;  /* name of a folder issue -> GFileMonitor */
-  GHashTable   *changed_names;
+  GHashTable   *changed_names;    /* seen changed, not yet read again */
   guint         change_source;
   GCancellable *refresh_cancellable;
+  gboolean      refreshing;       /* a refresh_thread () runs */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -110,6 +111,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void update_monitor (BulletinArchive *self);
+static gboolean apply_changes (gpointer data);
 static void sync_folder_monitors (BulletinArchive *self);
 static void drop_folder_monitor (GFileMonitor *monitor);
 
@@ -2006,6 +2008,14 @@ begin_scan (BulletinArchive *self,
   self->single_file = FALSE;
   g_clear_object (&self->folder);
   self->scanned = FALSE;
+  /* the scan reads what changed before it; what changes while it runs
+   * is seen by the monitor, which watches from now on */
+  g_clear_handle_id (&self->change_source, g_source_remove);
+  g_hash_table_remove_all (self->changed_names);
+  if (self->refresh_cancellable != NULL)
+    g_cancellable_cancel (self->refresh_cancellable);
+  g_clear_object (&self->refresh_cancellable);
+  self->refreshing = FALSE;
   update_monitor (self);
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -2043,6 +2053,11 @@ end_scan (BulletinArchive *self,
   self->loading = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
   update_monitor (self);
+  /* what changed while it ran, after it listed the folder */
+  if (self->monitor == NULL)
+    g_hash_table_remove_all (self->changed_names);
+  else if (g_hash_table_size (self->changed_names) > 0 && self->change_source == 0)
+    self->change_source = g_timeout_add (CHANGE_DELAY_MS, apply_changes, self);
 }
 
 static void
@@ -2442,6 +2457,10 @@ refresh_done (GObject      *object,
 
   if (!g_task_propagate_boolean (G_TASK (result), NULL))
     return;
+  self->refreshing = FALSE;
+  /* what changed while it ran */
+  if (g_hash_table_size (self->changed_names) > 0 && self->change_source == 0)
+    self->change_source = g_timeout_add (CHANGE_DELAY_MS, apply_changes, self);
 
   for (guint i = 0; i < refreshes->len; i++)
     {
@@ -2469,6 +2488,10 @@ apply_changes (gpointer data)
   gpointer key;
 
   self->change_source = 0;
+  /* after the scan, and one refresh at a time (its results replace
+   * entries by name, in the order they come) */
+  if (self->scan != NULL || self->refreshing)
+    return G_SOURCE_REMOVE;
 
   g_hash_table_iter_init (&iter, self->changed_names);
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -2486,6 +2509,7 @@ apply_changes (gpointer data)
   task = g_task_new (self, self->refresh_cancellable, refresh_done, NULL);
   g_task_set_source_tag (task, apply_changes);
   g_task_set_task_data (task, refreshes, (GDestroyNotify)g_ptr_array_unref);
+  self->refreshing = TRUE;
   g_task_run_in_thread (task, refresh_thread);
   return G_SOURCE_REMOVE;
 }
@@ -2617,10 +2641,13 @@ sync_folder_monitors (BulletinArchive *self)
     }
 }
 
+/* The folder is watched from the start of a scan (a file added after
+ * the scan listed the folder is seen; its change is read once the scan
+ * ends) until another scan, or for good once a scan found it. */
 static void
 update_monitor (BulletinArchive *self)
 {
-  gboolean want = self->watching && self->scanned && !self->single_file;
+  gboolean want = self->watching && (self->scanned || self->scan != NULL) && !self->single_file;
 
   if (want && self->monitor == NULL)
     {

@@ -813,6 +813,20 @@ open_editor (BulletinAnnotationsController *self,
       rect.x = gtk_widget_get_width (GTK_WIDGET (self->text_view)) / 2;
       rect.y = 12;
     }
+  /* a passage out of view (selected, then scrolled away): the editor
+   * points at the reader's edge nearest to it.  GTK 4.8 on X11 places a
+   * popover whose anchor is on no monitor with bounds it never set
+   * ("gdk_monitor_get_geometry: assertion 'GDK_IS_MONITOR (monitor)'
+   * failed", its contents allocated a negative height). */
+  {
+    int width = MAX (gtk_widget_get_width (GTK_WIDGET (self->text_view)), 1);
+    int height = MAX (gtk_widget_get_height (GTK_WIDGET (self->text_view)), 1);
+
+    rect.x = CLAMP (rect.x, 0, width - 1);
+    rect.y = CLAMP (rect.y, 0, height - 1);
+    rect.width = CLAMP (rect.width, 1, width - rect.x);
+    rect.height = CLAMP (rect.height, 1, height - rect.y);
+  }
   {
     GtkWidget *area = gtk_widget_get_parent (GTK_WIDGET (self->editor));
 #if GTK_CHECK_VERSION (4, 10, 0)
@@ -1805,15 +1819,6 @@ bulletin_annotations_controller_archive_opened (BulletinAnnotationsController *s
   self->pending_scroll = FALSE;
   self->opening = FALSE;
   g_clear_object (&self->issue);
-  /* ends a scroll still animating (the place restored, a note): GTK 4.8
-   * would end it as the reader is hidden while the archive opens, and
-   * trip over itself ("g_signal_handler_disconnect: assertion
-   * 'handler_id > 0' failed") */
-  {
-    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (bulletin_reader_view_get_scrolled_window (self->reader));
-
-    gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj));
-  }
   update_views_archive (self);
   bulletin_annotations_controller_restore_position (self);
 }

@@ -368,6 +368,33 @@ bulletin_reader_view_grab_focus (GtkWidget *widget)
   return gtk_widget_grab_focus (GTK_WIDGET (BULLETIN_READER_VIEW (widget)->text_view));
 }
 
+/* GTK 4.8 ends a scroll animation (to a mark: the reading position, a
+ * note, a search hit) when the scrolled window is unmapped: it sets the
+ * animation's target, then disconnects its frame clock handler.  When a
+ * "value-changed" handler sets the value in between (the text view's
+ * own, when the article went meanwhile; clamp_scroll () below, when the
+ * target is past the end of the text) the animation has already ended
+ * and GTK disconnects a handler it no longer has
+ * ("g_signal_handler_disconnect: assertion 'handler_id > 0' failed")
+ * and ends the frame clock's updating twice, which stops another
+ * animation's ("gdk_frame_clock_idle_end_updating: assertion
+ * 'priv->updating_count > 0' failed").  The reader ends such an animation
+ * itself, within its text, before its children are unmapped (the reader
+ * hidden as another archive opens, or an issue's row is selected). */
+static void
+bulletin_reader_view_unmap (GtkWidget *widget)
+{
+  BulletinReaderView *self = BULLETIN_READER_VIEW (widget);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+  double top = MAX (gtk_adjustment_get_lower (adj),
+                    gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+
+  /* a value set, even the same, ends an animation */
+  gtk_adjustment_set_value (adj, MIN (gtk_adjustment_get_value (adj), top));
+
+  GTK_WIDGET_CLASS (bulletin_reader_view_parent_class)->unmap (widget);
+}
+
 static void
 bulletin_reader_view_class_init (BulletinReaderViewClass *klass)
 {
@@ -379,6 +406,7 @@ bulletin_reader_view_class_init (BulletinReaderViewClass *klass)
   object_class->get_property = bulletin_reader_view_get_property;
   object_class->set_property = bulletin_reader_view_set_property;
   widget_class->grab_focus = bulletin_reader_view_grab_focus;
+  widget_class->unmap = bulletin_reader_view_unmap;
 
   properties[PROP_ARTICLE] =
     g_param_spec_object ("article", NULL, NULL, BULLETIN_TYPE_ARTICLE,
@@ -853,6 +881,23 @@ scroll_mark (BulletinReaderView *self,
 /* GtkTextView places a mark with the estimated heights of the lines above
  * it that are not laid out yet; as they are, the mark moves.  Scroll to it
  * again until its place stops changing (for at most two seconds). */
+/* GtkTextView scrolls to a mark when it is next allocated, or else in
+ * its idle that lays out the lines on screen, which a frame can overtake
+ * and then run while the view is drawn: the scrollbar's trough went
+ * undrawn (see text_changed ()).  After a scroll to a mark too the reader
+ * has the view allocated again before the frame's layout. */
+static void
+scroll_to_mark (BulletinReaderView *self,
+                GtkTextMark        *mark,
+                double              within_margin,
+                gboolean            use_align,
+                double              xalign,
+                double              yalign)
+{
+  gtk_text_view_scroll_to_mark (self->text_view, mark, within_margin, use_align, xalign, yalign);
+  text_changed (self);
+}
+
 static gboolean
 scroll_tick (GtkWidget     *widget,
              GdkFrameClock *clock,
@@ -895,9 +940,9 @@ scroll_tick (GtkWidget     *widget,
   if (!shown)
     {
       if (self->scroll_to_top)
-        gtk_text_view_scroll_to_mark (self->text_view, mark, 0.0, TRUE, 0.0, 0.0);
+        scroll_to_mark (self, mark, 0.0, TRUE, 0.0, 0.0);
       else
-        gtk_text_view_scroll_to_mark (self->text_view, mark, 0.05, TRUE, 0.0, 0.33);
+        scroll_to_mark (self, mark, 0.05, TRUE, 0.0, 0.33);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -930,7 +975,7 @@ bulletin_reader_view_scroll_to_range (BulletinReaderView *self,
   bulletin_reader_view_complete (self);
   buffer = gtk_text_view_get_buffer (self->text_view);
   bulletin_typography_get_iter_at_display (buffer, &iter, start);
-  gtk_text_view_scroll_to_mark (self->text_view, scroll_mark (self, &iter), 0.05, TRUE, 0.0, 0.33);
+  scroll_to_mark (self, scroll_mark (self, &iter), 0.05, TRUE, 0.0, 0.33);
   start_scroll_tick (self, FALSE);
 }
 
@@ -954,7 +999,7 @@ bulletin_reader_view_scroll_to_line (BulletinReaderView *self,
   bulletin_reader_view_complete (self);
   buffer = gtk_text_view_get_buffer (self->text_view);
   bulletin_typography_get_iter_at_display (buffer, &iter, offset);
-  gtk_text_view_scroll_to_mark (self->text_view, scroll_mark (self, &iter), 0.0, TRUE, 0.0, 0.0);
+  scroll_to_mark (self, scroll_mark (self, &iter), 0.0, TRUE, 0.0, 0.0);
   start_scroll_tick (self, TRUE);
 }
 
