@@ -1119,6 +1119,11 @@ batch_read (QueryContext *ctx,
       else if ((rc = read_candidate (ctx, b->bytes, c, rowid)) != SQLITE_OK)
         break;
       n++;
+      /* oldest first, the page full: the first candidate past the issue
+       * it ends in is the last needed (batch_finish () stops there, and
+       * the page is not the last), rather than a whole batch more */
+      if (ctx->descending && rowid < ctx->floor)
+        break;
     }
   g_array_set_size (b->items, n);
   if (rc == SQLITE_OK)
