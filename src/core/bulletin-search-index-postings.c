@@ -361,7 +361,8 @@ compare_terms (const char *a,
                const char *b,
                gsize       b_len)
 {
-  int c = memcmp (a, b, MIN (a_len, b_len));
+  /* an empty term's bytes may be NULL, which memcmp () must not get */
+  int c = MIN (a_len, b_len) > 0 ? memcmp (a, b, MIN (a_len, b_len)) : 0;
 
   if (c != 0)
     return c;
