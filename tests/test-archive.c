@@ -792,6 +792,90 @@ test_cache_format_names (Fixture       *f,
   g_unlink (path);
 }
 
+/* The cache keeps the file's text as one block and unescapes its fields
+ * in place: every escape reads back, an entry stored over a loaded one
+ * replaces it, and retain forgets the entries no longer listed. */
+static void
+test_cache_escapes (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->path, "escapes.cache", NULL);
+  const char *odd = "tab\there\nnew line\rcr\\back\\slash\\";
+  const char *name = "名\t字\\.txt";
+  BulletinIssueKind kind;
+
+  g_assert_true (bulletin_format_kind_for_format_name ("text", &kind));
+  {
+    g_autoptr(BulletinArchiveCache) cache = bulletin_archive_cache_load (path, "file:///esc\tapes");
+    BulletinCacheEntry *entry = g_new0 (BulletinCacheEntry, 1);
+
+    entry->kind = kind;
+    entry->size = 7;
+    entry->mtime = 8;
+    entry->title = g_strdup (odd);
+    entry->date = g_strdup ("2021-03-05");
+    entry->number = g_strdup ("\\");
+    entry->edition = g_strdup ("\n");
+    entry->n_articles = 12;
+    bulletin_archive_cache_store (cache, name, entry);
+    entry = g_new0 (BulletinCacheEntry, 1);
+    entry->kind = kind;
+    entry->error = g_strdup ("broken\tfile");
+    bulletin_archive_cache_store (cache, "other.txt", entry);
+    g_assert_true (bulletin_archive_cache_save (cache, NULL));
+  }
+  {
+    g_autoptr(BulletinArchiveCache) cache = bulletin_archive_cache_load (path, "file:///esc\tapes");
+    g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+    const BulletinCacheEntry *hit;
+    BulletinCacheEntry *entry;
+
+    g_assert_false (bulletin_archive_cache_is_dirty (cache));
+    hit = bulletin_archive_cache_lookup (cache, name, kind, 7, 8, NULL);
+    g_assert_nonnull (hit);
+    g_assert_cmpstr (hit->title, ==, odd);
+    g_assert_cmpstr (hit->date, ==, "2021-03-05");
+    g_assert_cmpstr (hit->number, ==, "\\");
+    g_assert_cmpstr (hit->edition, ==, "\n");
+    g_assert_null (hit->extra);
+    g_assert_null (hit->error);
+    g_assert_cmpuint (hit->n_articles, ==, 12);
+    hit = bulletin_archive_cache_lookup (cache, "other.txt", kind, 0, 0, NULL);
+    g_assert_nonnull (hit);
+    g_assert_cmpstr (hit->error, ==, "broken\tfile");
+    g_assert_null (hit->title);
+    /* another archive's cache is not this one's */
+    {
+      g_autoptr(BulletinArchiveCache) foreign = bulletin_archive_cache_load (path, "file:///other");
+
+      g_assert_null (bulletin_archive_cache_lookup (foreign, name, kind, 7, 8, NULL));
+      g_assert_true (bulletin_archive_cache_is_dirty (foreign));
+    }
+
+    /* stored over the loaded one; the other one no longer listed */
+    entry = g_new0 (BulletinCacheEntry, 1);
+    entry->kind = kind;
+    entry->size = 9;
+    entry->mtime = 10;
+    entry->title = g_strdup ("new");
+    bulletin_archive_cache_store (cache, name, entry);
+    g_assert_null (bulletin_archive_cache_lookup (cache, name, kind, 7, 8, NULL));
+    g_hash_table_add (names, (gpointer)name);
+    bulletin_archive_cache_retain (cache, names);
+    g_assert_null (bulletin_archive_cache_lookup (cache, "other.txt", kind, 0, 0, NULL));
+    g_assert_true (bulletin_archive_cache_save (cache, NULL));
+  }
+  {
+    g_autoptr(BulletinArchiveCache) cache = bulletin_archive_cache_load (path, "file:///esc\tapes");
+    const BulletinCacheEntry *hit = bulletin_archive_cache_lookup (cache, name, kind, 9, 10, NULL);
+
+    g_assert_nonnull (hit);
+    g_assert_cmpstr (hit->title, ==, "new");
+    g_assert_null (bulletin_archive_cache_lookup (cache, "other.txt", kind, 0, 0, NULL));
+  }
+  g_unlink (path);
+}
+
 /* A cache of the version before the names (kinds as numbers) is not
  * misread: the archive reads every entry again and writes the cache anew. */
 static void
@@ -1582,6 +1666,7 @@ main (int   argc,
   ADD ("cache", test_cache);
   ADD ("cache-format-names", test_cache_format_names);
   ADD ("cache-old-version", test_cache_old_version);
+  ADD ("cache-escapes", test_cache_escapes);
   ADD ("cancel", test_cancel);
   ADD ("images", test_images);
   ADD ("single-file", test_single_file);

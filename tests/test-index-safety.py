@@ -346,6 +346,38 @@ def test_damage_filters(tmp):
 
 
 
+def test_damage_postings(tmp):
+    """The postings changed behind the index's back (a byte of a list
+    flipped, or a block removed: valid rows, so SQLite's own checks pass)
+    are found when the index is verified, against the texts re-tokenized,
+    and the index is built again; queries before that read the files."""
+    root = os.path.join(tmp, "archive")
+    db = os.path.join(tmp, "cache", "index.sqlite")
+    os.makedirs(root)
+    make_archive(root, 0, 40)
+    expected = scan(root)
+    for how in ("byte", "block"):
+        remove_index(db)
+        run([WORKER, "update", root, db])
+        con = sqlite3.connect(db)
+        rowid, data = con.execute("SELECT rowid, data FROM postings ORDER BY length(data) DESC LIMIT 1").fetchone()
+        if how == "byte":
+            data = bytearray(data)
+            data[len(data) // 2] ^= 0x01
+            con.execute("UPDATE postings SET data = ? WHERE rowid = ?", (bytes(data), rowid))
+        else:
+            con.execute("DELETE FROM postings WHERE rowid = ?", (rowid,))
+        con.commit()
+        con.close()
+        before = query(root, db)
+        p = run([WORKER, "update", root, db], check=False)
+        err = p.stderr.decode(errors="replace")
+        after = query(root, db)
+        diag("postings damaged (%s): exit %d, %s" % (how, p.returncode, err.strip() or "no message"))
+        ok(before == expected, "damaged postings (%s): queries before the update equal the scan" % how)
+        ok("postings" in err and after == expected, "damaged postings (%s): found by the check, index rebuilt" % how)
+
+
 # read-only cache folder -------------------------------------------------
 
 def test_read_only(tmp):
@@ -436,7 +468,8 @@ def test_rebuilt_empty(tmp):
 
 
 def main():
-    cases = [test_concurrent, test_read_errors, test_full_disk, test_damage, test_damage_filters, test_read_only,
+    cases = [test_concurrent, test_read_errors, test_full_disk, test_damage, test_damage_filters, test_damage_postings,
+             test_read_only,
              test_json_utf8, test_rebuilt_empty]
     only = os.environ.get("INDEX_SAFETY_ONLY")
     for case in cases:

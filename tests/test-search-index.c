@@ -347,7 +347,7 @@ test_first_screen (Fixture       *fixture,
 }
 
 /* One character of any frequency: the first screen (checked directly
- * while the character is common, else through FTS5 from where the direct
+ * while the character is common, else through the index from where the direct
  * check stopped) is the head of the complete results, and a screen larger
  * than the results is the complete results. */
 static void
@@ -546,6 +546,69 @@ test_stale (Fixture       *fixture,
   g_assert_cmpuint (total, ==, 0);
 }
 
+/* A removed issue's rowids are never given again: its postings stay until
+ * the merge at the end of the update, and an issue indexed in its place
+ * (older than every other, so after the last rowid) must not take them.
+ * A one-character query counts the hits of the results beyond the first
+ * from the postings, so a reused rowid would be a wrong result. */
+static void
+test_removed_rowids (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (fixture->root, fixture->db);
+  g_autofree char *removed = g_build_filename (fixture->dir, "2019-06-01.txt", NULL);
+  g_autofree char *added = g_build_filename (fixture->dir, "2019-05-01.txt", NULL);
+  g_autoptr(GError) error = NULL;
+
+  /* more results than a batch of candidates before it: the later ones
+   * are counted */
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/2019-07-%02u.txt", fixture->dir, i + 1);
+
+      g_file_set_contents (name, "甪直古镇\n\n甪直的社区居民。\n", -1, &error);
+      g_assert_no_error (error);
+    }
+  g_file_set_contents (removed, "甪甪甪\n\n甪字三见，甪直。\n", -1, &error);
+  g_assert_no_error (error);
+  build (index);
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      BulletinSearchResults *scanned;
+      g_autoptr(BulletinSearchResults) indexed = NULL;
+
+      if (pass == 1)
+        {
+          /* removed, and an older issue of as many articles added */
+          g_assert_cmpint (g_remove (removed), ==, 0);
+          g_file_set_contents (added, "社区新闻\n\n国家发展的社区居民说。\n", -1, &error);
+          g_assert_no_error (error);
+          g_hash_table_remove_all (fixture->scans);
+          g_assert_true (bulletin_search_index_update (index, NULL, NULL, NULL, &error));
+          g_assert_no_error (error);
+        }
+      scanned = scan (fixture, "甪");
+      /* details for the first result only: the others are counted */
+      indexed = bulletin_search_index_query_full (index, "甪", 0, 1, NULL, &error);
+      g_assert_no_error (error);
+      g_test_message ("pass %u: %u articles, %u hits", pass, indexed->results->len, indexed->n_hits);
+      /* the removed issue's article, and the kept ones' */
+      g_assert_cmpuint (scanned->results->len, ==, pass == 0 ? 13 : 12);
+      g_assert_cmpuint (indexed->results->len, ==, scanned->results->len);
+      g_assert_cmpuint (indexed->n_hits, ==, scanned->n_hits);
+      for (guint i = 0; i < indexed->results->len; i++)
+        {
+          BulletinSearchResult *ri = g_ptr_array_index (indexed->results, i);
+          BulletinSearchResult *rs = g_ptr_array_index (scanned->results, i);
+
+          g_assert_cmpstr (ri->issue_path, ==, rs->issue_path);
+          g_assert_cmpuint (ri->article_index, ==, rs->article_index);
+          g_assert_cmpuint (ri->n_hits, ==, rs->n_hits);
+        }
+    }
+  cross_check (fixture, index);
+}
+
 typedef enum { DAMAGE_DELETE, DAMAGE_TRUNCATE, DAMAGE_GARBAGE, DAMAGE_GARBAGE_PAGES } Damage;
 
 static void
@@ -651,7 +714,7 @@ test_plain_counts (Fixture       *fixture,
   guint found = 0;
 
   /* more than SCAN_FIRST (200) articles: a character in most of them
-   * checks every article rather than FTS5's candidates */
+   * checks every article rather than the index's candidates */
   for (guint i = 0; i < 170; i++)
     write_plain_issue (fixture, i);
   build (index);
@@ -1021,13 +1084,14 @@ test_filters (void)
  * longer in issue order: page after page they are the complete results,
  * each result in detail (the UI's list reaches every hit this way). */
 static void
-check_pages (BulletinSearchIndex *index,
-             const char          *query,
-             BulletinSearchOrder  order,
-             guint                page_size,
-             gboolean             scanned)
+check_filtered_pages (BulletinSearchIndex        *index,
+                      const char                 *query,
+                      const BulletinSearchFilter *filter_in,
+                      guint                       page_size,
+                      gboolean                    scanned)
 {
-  const BulletinSearchFilter filter = { .order = order };
+  const BulletinSearchFilter filter = *filter_in;
+  BulletinSearchOrder order = filter.order;
   g_autoptr(BulletinSearchResults) all = NULL;
   g_autoptr(GError) error = NULL;
   guint n = 0, n_pages = 0, n_hits = 0;
@@ -1056,6 +1120,14 @@ check_pages (BulletinSearchIndex *index,
           g_assert_cmpstr (a->issue_path, ==, b->issue_path);
           g_assert_cmpuint (a->article_index, ==, b->article_index);
           g_assert_cmpuint (a->n_hits, ==, b->n_hits);
+          g_assert_cmpstr (a->article_id, ==, b->article_id);
+          g_assert_cmpstr (a->headline, ==, b->headline);
+          g_assert_cmpstr (a->issue_id, ==, b->issue_id);
+          g_assert_cmpstr (a->issue_title, ==, b->issue_title);
+          g_assert_cmpstr (a->issue_date, ==, b->issue_date);
+          g_assert_cmpstr (a->page, ==, b->page);
+          g_assert_cmpstr (a->section, ==, b->section);
+          g_assert_cmpint (a->sort_key, ==, b->sort_key);
           g_assert_nonnull (b->hits);
           g_assert_cmpmem (a->hits->data, a->hits->len * sizeof (BulletinRange),
                            b->hits->data, b->hits->len * sizeof (BulletinRange));
@@ -1072,6 +1144,57 @@ check_pages (BulletinSearchIndex *index,
   g_test_message ("%s, order %d, pages of %u: %u results in %u pages", query, order, page_size, n, n_pages);
   g_assert_cmpuint (n, ==, all->results->len);
   g_assert_cmpuint (n_hits, ==, all->n_hits);
+}
+
+static void
+check_pages (BulletinSearchIndex *index,
+             const char          *query,
+             BulletinSearchOrder  order,
+             guint                page_size,
+             gboolean             scanned)
+{
+  const BulletinSearchFilter filter = { .order = order };
+
+  check_filtered_pages (index, query, &filter, page_size, scanned);
+}
+
+/* The complete results in another order than newest first, with only
+ * the first @n_details in detail: every result and count as with all of
+ * them in detail, and the first ones the same in detail */
+static void
+check_sorted_details (BulletinSearchIndex *index,
+                      const char          *query,
+                      BulletinSearchOrder  order,
+                      guint                n_details)
+{
+  const BulletinSearchFilter filter = { .order = order };
+  g_autoptr(BulletinSearchResults) all = NULL;
+  g_autoptr(BulletinSearchResults) some = NULL;
+  g_autoptr(GError) error = NULL;
+
+  all = bulletin_search_index_query_filtered (index, query, &filter, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  some = bulletin_search_index_query_filtered (index, query, &filter, 0, n_details, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (some->complete);
+  g_assert_cmpuint (all->results->len, >, n_details);
+  g_assert_cmpuint (some->results->len, ==, all->results->len);
+  g_assert_cmpuint (some->n_hits, ==, all->n_hits);
+  for (guint i = 0; i < all->results->len; i++)
+    {
+      BulletinSearchResult *a = g_ptr_array_index (all->results, i);
+      BulletinSearchResult *b = g_ptr_array_index (some->results, i);
+
+      g_assert_cmpstr (a->issue_path, ==, b->issue_path);
+      g_assert_cmpuint (a->article_index, ==, b->article_index);
+      g_assert_cmpuint (a->n_hits, ==, b->n_hits);
+      if (i >= n_details)
+        continue;
+      g_assert_nonnull (b->hits);
+      g_assert_cmpmem (a->hits->data, a->hits->len * sizeof (BulletinRange),
+                       b->hits->data, b->hits->len * sizeof (BulletinRange));
+      g_assert_cmpstr (a->snippet, ==, b->snippet);
+    }
 }
 
 static void
@@ -1094,9 +1217,34 @@ test_pages (Fixture       *fixture,
   for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
     check_pages (index, queries[q], BULLETIN_SEARCH_ORDER_NEWEST, 7, FALSE);
   check_pages (index, "的", BULLETIN_SEARCH_ORDER_NEWEST, 1, FALSE);   /* one character: scanned first */
-  check_pages (index, "麒", BULLETIN_SEARCH_ORDER_NEWEST, 2, FALSE);   /* a rare one: through FTS5 */
+  check_pages (index, "麒", BULLETIN_SEARCH_ORDER_NEWEST, 2, FALSE);   /* a rare one: through the index */
   check_pages (index, "的", BULLETIN_SEARCH_ORDER_OLDEST, 9, FALSE);
   check_pages (index, "疫情", BULLETIN_SEARCH_ORDER_HITS, 4, FALSE);
+  /* oldest first walks the index from its oldest issue and stops once a
+   * page is full (pages ending inside an issue, whose articles come last
+   * to first); most hits counts every result and gives the page's in
+   * detail: both the same as the complete query in that order */
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      check_pages (index, queries[q], BULLETIN_SEARCH_ORDER_OLDEST, 3, FALSE);
+      check_pages (index, queries[q], BULLETIN_SEARCH_ORDER_HITS, 5, FALSE);
+    }
+  check_pages (index, "的", BULLETIN_SEARCH_ORDER_OLDEST, 1, FALSE);   /* scanned first */
+  check_pages (index, "的", BULLETIN_SEARCH_ORDER_OLDEST, 7, FALSE);
+  check_pages (index, "麒", BULLETIN_SEARCH_ORDER_OLDEST, 2, FALSE);   /* through the postings */
+  check_pages (index, "的", BULLETIN_SEARCH_ORDER_HITS, 1, FALSE);
+  check_pages (index, "的", BULLETIN_SEARCH_ORDER_HITS, 13, FALSE);
+  check_sorted_details (index, "的", BULLETIN_SEARCH_ORDER_HITS, 5);
+  check_sorted_details (index, "疫情", BULLETIN_SEARCH_ORDER_OLDEST, 3);
+  /* with a date range: the filter leaves articles out before the page
+   * counts them, in either direction */
+  for (BulletinSearchOrder order = BULLETIN_SEARCH_ORDER_NEWEST; order <= BULLETIN_SEARCH_ORDER_HITS; order++)
+    {
+      const BulletinSearchFilter range = { .date_from = "2020-01-20", .date_to = "2020-02-10", .order = order };
+
+      check_filtered_pages (index, "的", &range, 4, FALSE);
+      check_filtered_pages (index, "疫情", &range, 2, FALSE);
+    }
 
   /* the page after the last result is empty and complete */
   last = g_ptr_array_index (all->results, all->results->len - 1);
@@ -1129,6 +1277,8 @@ test_pages (Fixture       *fixture,
     check_pages (client, "的", BULLETIN_SEARCH_ORDER_NEWEST, 4, FALSE);
     check_pages (client, "疫情", BULLETIN_SEARCH_ORDER_NEWEST, 1, FALSE);
     check_pages (client, "国家", BULLETIN_SEARCH_ORDER_NEWEST, 3, FALSE);
+    check_pages (client, "的", BULLETIN_SEARCH_ORDER_OLDEST, 4, FALSE);
+    check_pages (client, "疫情", BULLETIN_SEARCH_ORDER_HITS, 3, FALSE);
     g_clear_object (&client);
     g_clear_object (&shared);
     bulletin_test_remove_tree (shared_dir);
@@ -1142,6 +1292,9 @@ test_pages (Fixture       *fixture,
   build (index);
   check_pages (index, "的", BULLETIN_SEARCH_ORDER_NEWEST, 6, FALSE);
   check_pages (index, "疫情", BULLETIN_SEARCH_ORDER_NEWEST, 3, FALSE);
+  check_pages (index, "的", BULLETIN_SEARCH_ORDER_OLDEST, 6, FALSE);
+  check_pages (index, "疫情", BULLETIN_SEARCH_ORDER_OLDEST, 3, FALSE);
+  check_pages (index, "的", BULLETIN_SEARCH_ORDER_HITS, 6, FALSE);
 }
 
 int
@@ -1164,6 +1317,7 @@ main (int   argc,
   ADD ("/bulletin/search-index/bigram-buckets", test_bigram_buckets, NULL);
   ADD ("/bulletin/search-index/partial", test_partial, NULL);
   ADD ("/bulletin/search-index/stale", test_stale, NULL);
+  ADD ("/bulletin/search-index/removed-rowids", test_removed_rowids, NULL);
   ADD ("/bulletin/search-index/unreadable", test_unreadable, NULL);
   ADD ("/bulletin/search-index/deleted", test_damaged, GINT_TO_POINTER (DAMAGE_DELETE));
   ADD ("/bulletin/search-index/truncated", test_damaged, GINT_TO_POINTER (DAMAGE_TRUNCATE));

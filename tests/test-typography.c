@@ -1990,6 +1990,94 @@ test_screenshots_traditional (void)
   shoot_reader (article, 700, FALSE, "reader-traditional-light.png");
 }
 
+/* The reader drops Pango's font caches when the reading face or size
+ * changes (bulletin_typography_release_fonts ()).  The release does drop
+ * them (a fontset asked for again is made anew), and a reader changed to
+ * another face and size after it shows exactly what a reader opened in
+ * that face and size shows: the text in its faces, with no missing glyph. */
+static GdkTexture *
+render_reader (BulletinArticle               *article,
+               const BulletinReadingSettings *first,
+               const BulletinReadingSettings *then)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *reader_view = bulletin_reader_view_new ();
+  GdkTexture *texture;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 480);
+  gtk_window_set_child (GTK_WINDOW (window), reader_view);
+  bulletin_reader_view_set_settings (BULLETIN_READER_VIEW (reader_view), first);
+  bulletin_reader_view_set_article (BULLETIN_READER_VIEW (reader_view), article);
+  gtk_window_present (GTK_WINDOW (window));
+  bulletin_ui_test_wait_frames (window, 15);
+  if (then != NULL)
+    {
+      bulletin_reader_view_set_settings (BULLETIN_READER_VIEW (reader_view), then);
+      bulletin_ui_test_wait_frames (window, 15);
+    }
+  texture = bulletin_ui_test_render_widget (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  return texture;
+}
+
+static void
+test_fonts_released (void)
+{
+  g_autoptr(BulletinArticle) article = build_own_article (FALSE, "zh-Hans");
+  BulletinReadingSettings song, hei;
+  g_autoptr(GdkTexture) opened = NULL;
+  g_autoptr(GdkTexture) changed = NULL;
+  g_autoptr(GBytes) opened_pixels = NULL;
+  g_autoptr(GBytes) changed_pixels = NULL;
+  const char *dir = g_getenv ("BULLETIN_ARTIFACTS_DIR");
+
+  {
+    GtkWidget *label = g_object_ref_sink (gtk_label_new (NULL));
+    PangoContext *context = gtk_widget_get_pango_context (label);
+    PangoFontMap *map = pango_context_get_font_map (context);
+    PangoFontDescription *desc = pango_font_description_from_string ("serif 13");
+    PangoLanguage *zh = pango_language_from_string ("zh-cn");
+    PangoFontset *before = pango_font_map_load_fontset (map, context, desc, zh);
+    PangoFontset *again = pango_font_map_load_fontset (map, context, desc, zh);
+    PangoFontset *after;
+
+    /* the map the widgets use keeps the fontset */
+    g_assert_true (before == again);
+    bulletin_typography_release_fonts ();
+    after = pango_font_map_load_fontset (map, context, desc, zh);
+#ifdef HAVE_PANGOFT2
+    g_assert_true (after != before);
+#endif
+    g_object_unref (after);
+    g_object_unref (again);
+    g_object_unref (before);
+    pango_font_description_free (desc);
+    g_object_unref (label);
+  }
+
+  bulletin_reading_settings_init_default (&song);
+  song.font_size = 13;
+  hei = song;
+  hei.sans = TRUE;
+  hei.font_size = 17;
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  opened = render_reader (article, &hei, NULL);
+  changed = render_reader (article, &song, &hei);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  if (dir != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, "reader-after-font-change.png", NULL);
+
+      g_mkdir_with_parents (dir, 0755);
+      g_assert_true (gdk_texture_save_to_png (changed, path));
+      g_test_message ("screenshot: %s", path);
+    }
+  g_assert_cmpfloat (mean_luminance (changed), <, 0.99);
+  opened_pixels = gdk_texture_save_to_png_bytes (opened);
+  changed_pixels = gdk_texture_save_to_png_bytes (changed);
+  g_assert_true (g_bytes_equal (opened_pixels, changed_pixels));
+}
+
 static void
 find_figures (GtkWidget  *widget,
               GtkWidget **picture,
@@ -2241,6 +2329,7 @@ main (int    argc,
   g_test_add_func ("/bulletin/typography/screenshots/at-once", test_screenshots_at_once);
   g_test_add_func ("/bulletin/typography/screenshots/sample", test_screenshots_sample);
   g_test_add_func ("/bulletin/typography/screenshots/traditional", test_screenshots_traditional);
+  g_test_add_func ("/bulletin/typography/fonts-released", test_fonts_released);
 
   return g_test_run ();
 }

@@ -1647,14 +1647,61 @@ app_has_no_window (void)
   return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
 }
 
+/* What a closed window made goes with it: its search bar, and the
+ * reader and text view the bar searches (a restart after a search in the
+ * article left them alive, with the buffer, once per such restart).  Not
+ * the buffer itself: the last text selected stays the primary selection,
+ * and GTK keeps its buffer for it until another selection is made (one
+ * buffer at most, BULLETIN_SCENARIO_COUNTS shows it). */
+static gpointer closed_parts[5];
+
+static gboolean
+closed_window_gone (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (closed_parts); i++)
+    if (closed_parts[i] != NULL)
+      return FALSE;
+  return TRUE;
+}
+
 static void
 act_restart (void)
 {
+  closed_parts[0] = window;
+  closed_parts[1] = bulletin_window_get_search_bar (window);
+  closed_parts[2] = reader ();
+  closed_parts[3] = text_view ();
+  closed_parts[4] = bulletin_window_get_archive_search (window);
+  for (guint i = 0; i < G_N_ELEMENTS (closed_parts); i++)
+    g_object_add_weak_pointer (closed_parts[i], &closed_parts[i]);
+
   gtk_window_close (GTK_WINDOW (window));
   wait_for (app_has_no_window, "the window to close");
   window = NULL;
+  {
+    gint64 until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+    guint tick = g_timeout_add (5, wake_up, NULL);
+
+    while (!closed_window_gone () && g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, TRUE);
+    g_source_remove (tick);
+  }
   archive_search = NULL;
   start_app ();
+  if (!closed_window_gone ())
+    {
+      static const char *names[] = { "window", "search bar", "reader view", "text view", "archive search" };
+      g_autoptr(GString) alive = g_string_new (NULL);
+
+      for (guint i = 0; i < G_N_ELEMENTS (closed_parts); i++)
+        if (closed_parts[i] != NULL)
+          {
+            g_string_append_printf (alive, "%s%s", alive->len > 0 ? ", " : "", names[i]);
+            g_object_remove_weak_pointer (closed_parts[i], &closed_parts[i]);
+            closed_parts[i] = NULL;
+          }
+      fail ("the closed window's %s still alive", alive->str);
+    }
 }
 
 static gboolean

@@ -14,12 +14,21 @@
  * ("ninjs", "ninjs-folder"), not as the number of BulletinIssueKind */
 #define CACHE_VERSION 4
 
+/* What the file held is kept as it was read: one block of text whose
+ * fields are unescaped in place, and one array of entries pointing into
+ * it, so that loading 20,000 entries makes no allocation per entry (it
+ * made seven, a third of the time of a cached opening's listing thread).
+ * Entries stored later are owned one by one. */
 struct _BulletinArchiveCache
 {
-  char       *path;
-  char       *archive_uri;
-  GHashTable *entries;   /* name -> BulletinCacheEntry */
-  gboolean    dirty;
+  char               *path;
+  char               *archive_uri;
+  GHashTable         *entries;   /* name -> BulletinCacheEntry (borrowed) */
+  char               *contents;  /* the file's text, its fields in place */
+  BulletinCacheEntry *loaded;    /* the entries read from it, in one block */
+  GPtrArray          *stored;    /* BulletinCacheEntry stored since */
+  GStringChunk       *names;     /* the names stored since */
+  gboolean            dirty;
 };
 
 void
@@ -94,34 +103,37 @@ append_escaped (GString    *out,
       }
 }
 
+/* Unescapes @field in place (unescaping only shrinks it); NULL for an
+ * empty field, an absent value */
 static char *
-dup_unescaped (const char *field)
+unescape_in_place (char *field)
 {
-  GString *out;
+  char *out;
 
   if (*field == 0)
     return NULL;
-  if (strchr (field, '\\') == NULL)
-    return g_strdup (field);
+  out = strchr (field, '\\');
+  if (out == NULL)
+    return field;
 
-  out = g_string_new (NULL);
-  for (const char *p = field; *p; p++)
+  for (const char *p = out; *p; p++)
     {
       if (*p != '\\' || p[1] == 0)
         {
-          g_string_append_c (out, *p);
+          *out++ = *p;
           continue;
         }
       p++;
       switch (*p)
         {
-        case 't': g_string_append_c (out, '\t'); break;
-        case 'n': g_string_append_c (out, '\n'); break;
-        case 'r': g_string_append_c (out, '\r'); break;
-        default: g_string_append_c (out, *p); break;
+        case 't': *out++ = '\t'; break;
+        case 'n': *out++ = '\n'; break;
+        case 'r': *out++ = '\r'; break;
+        default: *out++ = *p; break;
         }
     }
-  return g_string_free (out, FALSE);
+  *out = 0;
+  return field;
 }
 
 /* Splits @line (modified in place) into exactly N_FIELDS fields. */
@@ -160,25 +172,33 @@ bulletin_archive_cache_load (const char *path,
                              const char *archive_uri)
 {
   BulletinArchiveCache *cache = g_new0 (BulletinArchiveCache, 1);
-  g_autofree char *contents = NULL;
   g_autofree char *header = NULL;
-  gsize len = 0;
+  gsize len = 0, n_lines = 0, n_loaded = 0;
   char *line, *end;
 
   cache->path = g_strdup (path);
   cache->archive_uri = g_strdup (archive_uri);
-  cache->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                          (GDestroyNotify)bulletin_cache_entry_free);
+  cache->stored = g_ptr_array_new_with_free_func ((GDestroyNotify)bulletin_cache_entry_free);
 
-  if (!g_file_get_contents (path, &contents, &len, NULL))
-    return cache;
+  if (!g_file_get_contents (path, &cache->contents, &len, NULL))
+    {
+      cache->entries = g_hash_table_new (g_str_hash, g_str_equal);
+      return cache;
+    }
+
+  /* one entry a line: the table and the entries sized once */
+  end = cache->contents + len;
+  for (const char *p = cache->contents; (p = memchr (p, '\n', end - p)) != NULL; p++)
+    n_lines++;
+  cache->entries = g_hash_table_new (g_str_hash, g_str_equal);
+  if (n_lines > 1)
+    cache->loaded = g_new0 (BulletinCacheEntry, n_lines - 1);
 
   header = g_strdup_printf (MAGIC " %d\t", CACHE_VERSION);
-  line = contents;
-  end = contents + len;
+  line = cache->contents;
   {
     char *nl = memchr (line, '\n', end - line);
-    g_autofree char *uri = NULL;
+    const char *uri;
 
     if (nl == NULL || !g_str_has_prefix (line, header))
       {
@@ -186,7 +206,7 @@ bulletin_archive_cache_load (const char *path,
         return cache;
       }
     *nl = 0;
-    uri = dup_unescaped (line + strlen (header));
+    uri = unescape_in_place (line + strlen (header));
     if (g_strcmp0 (uri, archive_uri) != 0)
       {
         cache->dirty = TRUE;
@@ -211,27 +231,28 @@ bulletin_archive_cache_load (const char *path,
           continue;
         }
 
-      entry = g_new0 (BulletinCacheEntry, 1);
+      g_assert (n_loaded < n_lines - 1);
+      entry = &cache->loaded[n_loaded];
       /* a format this build does not know (a newer build wrote it): the
        * entry is read again */
       if (!bulletin_format_kind_for_format_name (fields[F_KIND], &entry->kind))
         {
-          bulletin_cache_entry_free (entry);
           cache->dirty = TRUE;
           line = nl + 1;
           continue;
         }
+      n_loaded++;
       entry->size = g_ascii_strtoull (fields[F_SIZE], NULL, 10);
       entry->mtime = g_ascii_strtoll (fields[F_MTIME], NULL, 10);
-      entry->extra = dup_unescaped (fields[F_EXTRA]);
-      entry->title = dup_unescaped (fields[F_TITLE]);
-      entry->date = dup_unescaped (fields[F_DATE]);
-      entry->number = dup_unescaped (fields[F_NUMBER]);
-      entry->edition = dup_unescaped (fields[F_EDITION]);
+      entry->extra = unescape_in_place (fields[F_EXTRA]);
+      entry->title = unescape_in_place (fields[F_TITLE]);
+      entry->date = unescape_in_place (fields[F_DATE]);
+      entry->number = unescape_in_place (fields[F_NUMBER]);
+      entry->edition = unescape_in_place (fields[F_EDITION]);
       entry->n_articles = (guint)g_ascii_strtoull (fields[F_ARTICLES], NULL, 10);
-      entry->error = dup_unescaped (fields[F_ERROR]);
+      entry->error = unescape_in_place (fields[F_ERROR]);
       entry->skip = fields[F_SKIP][0] == '1';
-      g_hash_table_replace (cache->entries, dup_unescaped (fields[F_NAME]), entry);
+      g_hash_table_replace (cache->entries, unescape_in_place (fields[F_NAME]), entry);
       line = nl + 1;
     }
 
@@ -266,7 +287,10 @@ bulletin_archive_cache_store (BulletinArchiveCache *cache,
                               const char           *name,
                               BulletinCacheEntry   *entry)
 {
-  g_hash_table_replace (cache->entries, g_strdup (name), entry);
+  if (cache->names == NULL)
+    cache->names = g_string_chunk_new (4096);
+  g_ptr_array_add (cache->stored, entry);
+  g_hash_table_replace (cache->entries, g_string_chunk_insert_const (cache->names, name), entry);
   cache->dirty = TRUE;
 }
 
@@ -369,5 +393,9 @@ bulletin_archive_cache_free (BulletinArchiveCache *cache)
   g_free (cache->path);
   g_free (cache->archive_uri);
   g_hash_table_unref (cache->entries);
+  g_ptr_array_unref (cache->stored);
+  g_clear_pointer (&cache->names, g_string_chunk_free);
+  g_free (cache->loaded);
+  g_free (cache->contents);
   g_free (cache);
 }

@@ -43,6 +43,8 @@ struct _BulletinIssue
 
   BulletinIssueArticlesHook articles_hook;
   gpointer                  articles_hook_data;
+  BulletinIssueDateHook     date_hook;
+  gpointer                  date_hook_data;
 };
 
 G_DEFINE_FINAL_TYPE (BulletinIssue, bulletin_issue, G_TYPE_OBJECT)
@@ -174,7 +176,16 @@ bulletin_issue_class_init (BulletinIssueClass *klass)
 static void
 bulletin_issue_init (BulletinIssue *self)
 {
-  self->warnings = g_ptr_array_new_with_free_func (g_free);
+  /* the warnings made when asked for or parsed: an archive lists
+   * thousands of issues it never opens */
+}
+
+static GPtrArray *
+ensure_warnings (BulletinIssue *self)
+{
+  if (self->warnings == NULL)
+    self->warnings = g_ptr_array_new_with_free_func (g_free);
+  return self->warnings;
 }
 
 /**
@@ -206,6 +217,56 @@ bulletin_issue_new (GFile             *file,
   /* Until the content says otherwise, the name may carry the date. */
   self->date = bulletin_date_from_string (self->display_name);
   self->sort_key = date_sort_key (self->date);
+  return self;
+}
+
+BulletinIssue *
+bulletin_issue_new_listed (GFile             *file,
+                           const char        *name,
+                           BulletinIssueKind  kind,
+                           const char        *title,
+                           const char        *date,
+                           const char        *number,
+                           const char        *edition,
+                           guint              n_articles,
+                           const char        *error)
+{
+  BulletinIssue *self;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  self = g_object_new (BULLETIN_TYPE_ISSUE, NULL);
+  self->file = g_object_ref (file);
+  self->kind = kind;
+  self->display_name = g_strdup (name);
+  if (!bulletin_format_kind_is_folder (kind))
+    {
+      const char *dot = strrchr (self->display_name, '.');
+
+      if (dot != NULL && dot != self->display_name)
+        self->name_title = g_strndup (self->display_name, dot - self->display_name);
+    }
+  if (error != NULL)
+    {
+      /* bulletin_issue_set_error (): the date the name gives */
+      self->date = bulletin_date_from_string (self->display_name);
+      self->sort_key = date_sort_key (self->date);
+      set_str (&self->error_message, error);
+      self->state = BULLETIN_ISSUE_STATE_ERROR;
+      return self;
+    }
+  /* bulletin_issue_set_metadata (): the content's date, else the name's */
+  if (date != NULL)
+    set_str (&self->date, date);
+  else
+    self->date = bulletin_date_from_string (self->display_name);
+  self->sort_key = date_sort_key (self->date);
+  set_str (&self->title, title);
+  set_str (&self->number, number);
+  set_str (&self->edition, edition);
+  self->n_articles = n_articles;
+  self->state = BULLETIN_ISSUE_STATE_READY;
   return self;
 }
 
@@ -373,6 +434,17 @@ bulletin_issue_dup_section_title (BulletinIssue *self)
 }
 
 void
+bulletin_issue_set_date_hook (BulletinIssue         *self,
+                              BulletinIssueDateHook  hook,
+                              gpointer               data)
+{
+  g_return_if_fail (BULLETIN_IS_ISSUE (self));
+
+  self->date_hook = hook;
+  self->date_hook_data = data;
+}
+
+void
 bulletin_issue_set_articles_hook (BulletinIssue             *self,
                                   BulletinIssueArticlesHook  hook,
                                   gpointer                   data)
@@ -399,7 +471,7 @@ GPtrArray *
 bulletin_issue_get_warnings (BulletinIssue *self)
 {
   g_return_val_if_fail (BULLETIN_IS_ISSUE (self), NULL);
-  return self->warnings;
+  return ensure_warnings (self);
 }
 
 void
@@ -410,6 +482,8 @@ bulletin_issue_set_metadata (BulletinIssue *self,
                              const char    *edition,
                              guint          n_articles)
 {
+  gboolean date_changed = FALSE;
+
   g_return_if_fail (BULLETIN_IS_ISSUE (self));
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -424,6 +498,7 @@ bulletin_issue_set_metadata (BulletinIssue *self,
       set_str (&self->date, date);
       self->sort_key = date_sort_key (self->date);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATE]);
+      date_changed = TRUE;
     }
   set_str (&self->number, number);
   set_str (&self->edition, edition);
@@ -439,6 +514,9 @@ bulletin_issue_set_metadata (BulletinIssue *self,
     }
 
   g_object_thaw_notify (G_OBJECT (self));
+  /* once every field is set, as the notifications are */
+  if (date_changed && self->date_hook != NULL)
+    self->date_hook (self, self->date_hook_data);
 }
 
 void
@@ -503,6 +581,20 @@ bulletin_issue_kind_for_file (GFile             *file,
 {
   g_autofree char *name = g_file_get_basename (file);
 
+  return bulletin_issue_kind_for_name (name, type, kind);
+}
+
+/**
+ * bulletin_issue_kind_for_name:
+ * @name: (nullable): an entry's base name
+ *
+ * As bulletin_issue_kind_for_file (), for an entry named @name.
+ */
+gboolean
+bulletin_issue_kind_for_name (const char        *name,
+                              GFileType          type,
+                              BulletinIssueKind *kind)
+{
   if (name == NULL || name[0] == '.')
     return FALSE;
 
@@ -591,7 +683,7 @@ apply_parsed (BulletinIssue       *self,
   if (parsed->missing_corrections != NULL)
     self->missing_corrections = g_ptr_array_ref (parsed->missing_corrections);
 
-  g_ptr_array_set_size (self->warnings, 0);
+  g_ptr_array_set_size (ensure_warnings (self), 0);
   for (guint i = 0; i < parsed->warnings->len; i++)
     g_ptr_array_add (self->warnings, g_strdup (g_ptr_array_index (parsed->warnings, i)));
 

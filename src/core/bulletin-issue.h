@@ -95,5 +95,8 @@ BulletinParsedIssue *bulletin_issue_parse_file       (GFile              *file,
 gboolean            bulletin_issue_kind_for_file     (GFile              *file,
                                                       GFileType           type,
                                                       BulletinIssueKind  *kind);
+gboolean            bulletin_issue_kind_for_name     (const char         *name,
+                                                      GFileType           type,
+                                                      BulletinIssueKind  *kind);
 
 G_END_DECLS

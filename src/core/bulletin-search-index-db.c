@@ -116,7 +116,7 @@ db_discard (const char *path)
     rc = sqlite3_db_config (db, SQLITE_DBCONFIG_RESET_DATABASE, 1, NULL);
   /* VACUUM keeps the file's page size and auto_vacuum, which for a file
    * of no bytes (a crash while it was created) are SQLite's defaults:
-   * 4 KiB pages and free pages kept, where FTS5's merges leave a third of
+   * 4 KiB pages and free pages kept, where merges leave a third of
    * the file free.  Set them as a new index has them (a WAL file keeps
    * its page size; ours are made with it). */
   if (rc == SQLITE_OK)
@@ -133,7 +133,7 @@ db_discard (const char *path)
 }
 
 /* the writer's page cache: 64 MiB (SQLite's default is 2 MiB), so that
- * FTS5's segments and the path index stay in memory while a batch is
+ * the postings' segments and the path index stay in memory while a batch is
  * written */
 #define WRITER_CACHE "PRAGMA cache_size = -65536"
 
@@ -151,10 +151,14 @@ static const char schema_sql[] =
   "  segs BLOB, text_len INTEGER, text BLOB, sig BLOB, plain INTEGER, crc INTEGER,"
   /* for the search's filters (7); in the row's checksum (8) */
   "  page TEXT, section TEXT);"
-  "CREATE VIRTUAL TABLE fts USING fts5 (body, content='', detail=none,"
-  "  columnsize=0, tokenize='bulletin');"
-  "INSERT INTO fts (fts, rank) VALUES ('automerge', 0);"
-  "INSERT INTO fts (fts, rank) VALUES ('crisismerge', 64);"
+  /* the postings of the terms (bulletin-search-index-postings.c): a
+   * segment's blocks, each keyed by its first term.  A table with rowids,
+   * not WITHOUT ROWID: blocks of 4 KB and long lists would spill out of
+   * an index's cells (at most a quarter of a page) and leave most of
+   * their pages empty (60 % of them at 1/10 of bench-scale). */
+  "CREATE TABLE postings (seg INTEGER NOT NULL, term BLOB NOT NULL, data BLOB NOT NULL);"
+  "CREATE UNIQUE INDEX postings_key ON postings (seg, term);"
+  "CREATE TABLE segs (seg INTEGER PRIMARY KEY, level INTEGER NOT NULL);"
   "INSERT INTO meta VALUES ('schema', '" SCHEMA_VERSION "');"
   "INSERT INTO meta VALUES ('complete', '0');"
   "INSERT INTO meta VALUES ('verified', strftime('%s', 'now'));"
@@ -251,8 +255,6 @@ db_try_open (const char *name,
   if (*rc == SQLITE_OK)
     *rc = sqlite3_busy_timeout (db, 10000);
   if (*rc == SQLITE_OK)
-    *rc = index_tokenizer_register (db) ? SQLITE_OK : SQLITE_ERROR;
-  if (*rc == SQLITE_OK)
     *state = db_validate (db, path, rc);
   if (*state != DB_VALID)
     g_clear_pointer (&db, sqlite3_close);
@@ -339,8 +341,6 @@ db_open_write (const char  *path,
       if (rc == SQLITE_OK)
         rc = sqlite3_busy_timeout (db, 10000);
       if (rc == SQLITE_OK)
-        rc = index_tokenizer_register (db) ? SQLITE_OK : SQLITE_ERROR;
-      if (rc == SQLITE_OK)
         rc = index_exec (db, "PRAGMA journal_mode = WAL");
       if (rc == SQLITE_OK)
         rc = index_exec (db, "PRAGMA synchronous = NORMAL");
@@ -381,7 +381,7 @@ db_open_write (const char  *path,
    * two of them and waste a quarter */
   if (rc == SQLITE_OK)
     rc = index_exec (db, "PRAGMA page_size = " PAGE_SIZE);
-  /* free pages (FTS5 merges leave many) go back to the file system */
+  /* free pages (merges leave many) go back to the file system */
   if (rc == SQLITE_OK)
     rc = index_exec (db, "PRAGMA auto_vacuum = INCREMENTAL");
   if (rc == SQLITE_OK)
@@ -390,8 +390,6 @@ db_open_write (const char  *path,
     rc = index_exec (db, "PRAGMA synchronous = NORMAL");
   if (rc == SQLITE_OK)
     rc = index_exec (db, WRITER_CACHE);
-  if (rc == SQLITE_OK)
-    rc = index_tokenizer_register (db) ? SQLITE_OK : SQLITE_ERROR;
   if (rc == SQLITE_OK)
     rc = index_exec (db, schema_sql);
   if (rc != SQLITE_OK)
@@ -502,19 +500,33 @@ crc_of_columns (sqlite3_stmt *stmt,
   return (gint64)h;
 }
 
-/* The preset dictionary of @db, or NULL when it has none yet. */
-GBytes *
-load_dictionary (sqlite3 *db)
+static GBytes *
+load_meta_blob (sqlite3    *db,
+                const char *sql)
 {
   sqlite3_stmt *stmt = NULL;
   GBytes *dictionary = NULL;
 
-  if (sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = 'dictionary'", -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
     return NULL;
   if (sqlite3_step (stmt) == SQLITE_ROW)
     dictionary = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
   sqlite3_finalize (stmt);
   return dictionary;
+}
+
+/* The preset dictionary of @db, or NULL when it has none yet. */
+GBytes *
+load_dictionary (sqlite3 *db)
+{
+  return load_meta_blob (db, "SELECT value FROM meta WHERE key = 'dictionary'");
+}
+
+/* The exact bigrams of @db (BigramSet), or NULL when it has none yet. */
+GBytes *
+load_bigrams (sqlite3 *db)
+{
+  return load_meta_blob (db, "SELECT value FROM meta WHERE key = 'bigrams'");
 }
 
 int

@@ -6,7 +6,8 @@
  * each:
  *
  *   bulletin-search-index.c            the object: paths, state, the public getters
- *   bulletin-search-index-tokenizer.c  the FTS5 tokenizer and the query's FTS5 expression
+ *   bulletin-search-index-tokenizer.c  the terms of a text, and the terms of a query
+ *   bulletin-search-index-postings.c   the postings of the terms: written, merged, read
  *   bulletin-search-index-zstd.c       compressing the stored texts (zstd, a dictionary)
  *   bulletin-search-index-doc.c        an article as stored: search text, segments, signature
  *   bulletin-search-index-files.c      the archive's issue files, listed and loaded
@@ -30,11 +31,12 @@
 
 G_BEGIN_DECLS
 
-#define SCHEMA_VERSION "9"  /* 9: bigram terms by bucket (tokenizer), zstd level 5 */
-/* The first rowid of a new index: 3-byte varints (every FTS5 doclist
- * starts with a whole rowid) for its first million articles, with room
- * below for a million articles of newer issues added later (beyond that
- * they go negative: bigger, still in order). */
+#define SCHEMA_VERSION "10"  /* 10: postings of our own in place of FTS5, with counts */
+/* The first rowid of a new index, with room below for a million articles
+ * of newer issues added later (beyond that they go negative: still in
+ * order).  A rowid is never given twice (meta's rowid_low and
+ * rowid_high): the postings of a removed article may stay until the next
+ * merge. */
 #define ROWID_START    (G_GINT64_CONSTANT (1) << 20)
 #define PAGE_SIZE      "16384"
 #define BATCH_ISSUES   32
@@ -70,14 +72,114 @@ struct _BulletinSearchIndex
 
 /* tokenizer */
 
-typedef int (*IndexTokenFunc) (void *ctx, int flags, const char *token, int n_token, int start, int end);
+/* The bigrams whose terms are exact (the bigram itself, not its bucket):
+ * those common in the first batch indexed, kept in meta as pairs of
+ * 32-bit code points (little-endian) */
+typedef struct {
+  guint64 *slots;
+  guint    mask;
+  guint    n;
+} BigramSet;
 
-gboolean  index_tokenizer_register (sqlite3                   *db);
-int       index_tokenize           (const char                *text,
-                                    int                        n_text,
-                                    void                      *ctx,
-                                    IndexTokenFunc             token);
-char     *index_query_expression   (const BulletinSearchQuery *q);
+void      bigram_set_init   (BigramSet    *set,
+                             const guint8 *data,
+                             gsize         len);
+void      bigram_set_clear  (BigramSet    *set);
+gboolean  bigram_set_has    (const BigramSet *set,
+                             gunichar      a,
+                             gunichar      b);
+GBytes   *load_bigrams      (sqlite3      *db);
+
+typedef int (*IndexTokenFunc) (void *ctx, const char *token, int n_token);
+
+/* The terms of a folded text, one per CJK position (the bigram that
+ * starts there: exact, or its second character's bucket; the character
+ * alone at the end of a run) and one per word */
+int       index_tokenize    (const char      *text,
+                             int              n_text,
+                             const BigramSet *exact,
+                             void            *ctx,
+                             IndexTokenFunc   token);
+
+/* A term of a query: its articles, or those of every term it starts */
+typedef struct {
+  char     *term;
+  gsize     len;
+  gboolean  prefix;
+} IndexTerm;
+
+GArray   *index_query_terms (const BulletinSearchQuery *q,
+                             const BigramSet           *exact);
+gboolean  index_query_counted (const BulletinSearchQuery *q,
+                               const BigramSet           *exact);
+
+/* postings */
+
+typedef struct {
+  const guint8 *p, *end;
+  gboolean      first;
+  gboolean      bad;
+  gint64        rowid;
+  guint32       count;
+} ListIter;
+
+void      list_iter_init    (ListIter     *it,
+                             const guint8 *data,
+                             gsize         len);
+gboolean  list_iter_next    (ListIter     *it);
+
+typedef struct {
+  sqlite3      *db;
+  gint64        seg;
+  sqlite3_stmt *stmt;
+  gboolean      started;
+  GByteArray   *from;
+  GByteArray   *term;
+  const guint8 *p, *end;
+  const guint8 *list;
+  gsize         list_len;
+  int           rc;
+} SegReader;
+
+void      seg_reader_init   (SegReader    *r,
+                             sqlite3      *db,
+                             gint64        seg,
+                             const char   *from,
+                             gsize         from_len);
+gboolean  seg_reader_next   (SegReader    *r);
+void      seg_reader_clear  (SegReader    *r);
+int       postings_segments (sqlite3      *db,
+                             GArray       *out);
+
+typedef struct _PostingsBuilder PostingsBuilder;
+
+PostingsBuilder *postings_builder_new      (void);
+void             postings_builder_free     (PostingsBuilder *b);
+void             postings_builder_add      (PostingsBuilder *b,
+                                            const char      *term,
+                                            gsize            len,
+                                            gint64           rowid);
+gboolean         postings_builder_is_empty (PostingsBuilder *b);
+int              postings_builder_write    (PostingsBuilder *b,
+                                            sqlite3         *db);
+int              postings_optimize         (sqlite3         *db);
+
+/* the candidates of a query: rowids from base, counts[i] != 0 for those
+ * that hold every term, the hits of the first term */
+typedef struct {
+  gint64   base;
+  gint64   n;
+  guint32 *counts;
+  gint64   n_candidates;
+} CandidateSet;
+
+int       candidate_set_read  (CandidateSet    *set,
+                               sqlite3         *db,
+                               const IndexTerm *terms,
+                               guint            n_terms,
+                               gint64           base,
+                               gint64           n);
+void      candidate_set_clear (CandidateSet    *set);
 
 /* compressed text */
 

@@ -112,11 +112,13 @@ typedef struct {
   gint64    version;
   GBytes   *dictionary;
   Verifier  verifiers[2];
+  BigramSet bigrams;     /* the exact bigrams */
 } QueryCache;
 
 static void
 query_cache_free (QueryCache *cache)
 {
+  bigram_set_clear (&cache->bigrams);
   verifier_clear (&cache->verifiers[0]);
   verifier_clear (&cache->verifiers[1]);
   g_clear_pointer (&cache->dictionary, g_bytes_unref);
@@ -141,10 +143,15 @@ query_cache_get (BulletinSearchIndex *self)
     version = -1;
   if (cache == NULL || version == -1 || cache->version != version)
     {
+      g_autoptr(GBytes) bigrams = NULL;
+
       query_cache_clear (self);
       cache = g_new0 (QueryCache, 1);
       cache->version = version;
       cache->dictionary = load_dictionary (self->query_db);
+      bigrams = load_bigrams (self->query_db);
+      bigram_set_init (&cache->bigrams, bigrams != NULL ? g_bytes_get_data (bigrams, NULL) : NULL,
+                       bigrams != NULL ? g_bytes_get_size (bigrams) : 0);
       verifier_init (&cache->verifiers[0], cache->dictionary);
       verifier_init (&cache->verifiers[1], cache->dictionary);
       self->query_cache = cache;
@@ -169,6 +176,8 @@ typedef struct {
   gboolean              missing;
   gint64                plain;      /* text_plain_mask () */
   gboolean              details;    /* may be among the first max_details results */
+  guint32               count;      /* its hits, from the postings, or 0 */
+  gboolean              text_skipped;  /* counted: its text not read */
   /* the check */
   gboolean              corrupt;
   BulletinSearchResult *result;
@@ -251,6 +260,13 @@ verify_one (Verifier                  *v,
 
   if (c->missing)
     return;
+  if (c->text_skipped)
+    {
+      /* counted from the postings, not shown in detail */
+      c->result = g_new0 (BulletinSearchResult, 1);
+      c->result->n_hits = c->count;
+      return;
+    }
   text = c->text_len >= 0 ? decompressor_run (&v->decompressor, bytes + c->text_at, c->text_size, c->text_len) : NULL;
   if (text == NULL || !segs_decode (bytes + c->segs_at, c->segs_size, v->segs))
     {
@@ -349,9 +365,17 @@ typedef struct {
   GArray                    *sig_hashes;  /* the query's triples */
   const BulletinSearchResult *after;     /* a page: only what comes after it */
   guint                      max_results; /* a page: stop after this many */
+  gboolean                   descending;  /* oldest first: candidates by descending rowid */
+  gint64                     floor;       /* descending, the page full: the first rowid of
+                                           * the issue it ends in (G_MININT64: not yet) */
   GHashTable                *hidden;      /* issue paths left out, or NULL */
   sqlite3_stmt              *doc;
   sqlite3_stmt              *issue_stmt;
+  CandidateSet              *set;         /* the postings' candidates, or NULL */
+  gboolean                   counted;     /* their counts are their hits */
+  gboolean                   light;       /* rows streamed without their texts */
+  gint64                     set_next;    /* the set, in rowid order (descending oldest
+                                           * first): the next, -1 past its start */
 } QueryContext;
 
 static void
@@ -406,6 +430,24 @@ position_after (const BulletinSearchResult *after,
   return article_index > after->article_index;
 }
 
+/* Whether an article comes after @after oldest first
+ * (compare_results_oldest (): oldest issue first, then the issue's order) */
+static gboolean
+position_after_oldest (const BulletinSearchResult *after,
+                       gint64                      sort_key,
+                       const char                 *path,
+                       guint                       article_index)
+{
+  int c;
+
+  if (sort_key != after->sort_key)
+    return sort_key > after->sort_key;
+  c = strcmp (path != NULL ? path : "", after->issue_path);
+  if (c != 0)
+    return c > 0;
+  return article_index > after->article_index;
+}
+
 /* Whether a candidate is left out before its text is checked (and is not
  * counted): by the filter, as before the page's start, or as of a hidden
  * issue */
@@ -422,13 +464,27 @@ left_out (QueryContext *ctx,
     return FALSE;
   info = lookup_issue (ctx, issue);
   return !bulletin_search_filter_keeps (ctx->filter, info->path, info->issue_id, info->date, page, section) ||
-         (ctx->after != NULL && !position_after (ctx->after, info->sort_key, info->path, article_index)) ||
+         (ctx->after != NULL && !ctx->descending &&
+          !position_after (ctx->after, info->sort_key, info->path, article_index)) ||
+         (ctx->after != NULL && ctx->descending &&
+          !position_after_oldest (ctx->after, info->sort_key, info->path, article_index)) ||
          (ctx->hidden != NULL && info->path != NULL && g_hash_table_contains (ctx->hidden, info->path));
 }
+
+static void take_text (GByteArray   *bytes,
+                       Candidate    *c,
+                       sqlite3_stmt *row);
+static int  read_text (QueryContext *ctx,
+                       GByteArray   *bytes,
+                       Candidate    *c);
 
 /* A candidate's row, as take_candidate () reads it */
 #define DOC_COLUMNS   "issue, article_index, article_id, headline, segs, text_len, text, sig, plain, page, section"
 #define DOC_N_COLUMNS 11
+/* the same without the text, the segments and the signature: a counted
+ * query's rows streamed (SQLite copies every column of a row it gives,
+ * blobs included) */
+#define DOC_LIGHT_COLUMNS "issue, article_index, article_id, headline, NULL, text_len, NULL, NULL, plain, page, section"
 
 /* Takes the candidate's row, on which @row stands (the columns of
  * DOC_COLUMNS), into @c, its text and segments into @bytes; a row whose
@@ -439,7 +495,7 @@ take_candidate (QueryContext *ctx,
                 Candidate    *c,
                 sqlite3_stmt *row)
 {
-  if (!sig_may_match (sqlite3_column_blob (row, 7), sqlite3_column_bytes (row, 7), ctx->sig_hashes))
+  if (c->count == 0 && !sig_may_match (sqlite3_column_blob (row, 7), sqlite3_column_bytes (row, 7), ctx->sig_hashes))
     {
       c->missing = TRUE;  /* lacks a triple of the query: not a result */
       return;
@@ -457,6 +513,32 @@ take_candidate (QueryContext *ctx,
   c->article_index = sqlite3_column_int (row, 1);
   c->article_id = dup_column (row, 2);
   c->headline = dup_column (row, 3);
+  c->text_len = sqlite3_column_int64 (row, 5);
+  c->plain = sqlite3_column_int64 (row, 8);
+  /* counted, not shown in detail: its text is not needed */
+  if (c->count > 0 && !c->details)
+    {
+      c->text_skipped = TRUE;
+      return;
+    }
+  /* a row streamed without its text */
+  if (ctx->light)
+    {
+      if (read_text (ctx, bytes, c) != SQLITE_OK)
+        c->corrupt = TRUE;
+      return;
+    }
+  take_text (bytes, c, row);
+}
+
+/* Takes the candidate's text and segments (columns of DOC_COLUMNS) into
+ * @bytes */
+static void
+take_text (GByteArray   *bytes,
+           Candidate    *c,
+           sqlite3_stmt *row)
+{
+  c->text_skipped = FALSE;
   c->segs_at = bytes->len;
   c->segs_size = sqlite3_column_bytes (row, 4);
   if (c->segs_size > 0)
@@ -493,6 +575,24 @@ read_candidate (QueryContext *ctx,
     take_candidate (ctx, bytes, c, doc);
   sqlite3_reset (doc);
   return SQLITE_OK;
+}
+
+/* Reads the text of counted candidate @c after all (it is among the
+ * results shown in detail) */
+static int
+read_text (QueryContext *ctx,
+           GByteArray   *bytes,
+           Candidate    *c)
+{
+  sqlite3_stmt *doc = ctx->doc;
+  int step;
+
+  sqlite3_bind_int64 (doc, 1, c->rowid);
+  step = sqlite3_step (doc);
+  if (step == SQLITE_ROW)
+    take_text (bytes, c, doc);
+  sqlite3_reset (doc);
+  return step == SQLITE_ROW ? SQLITE_OK : step == SQLITE_DONE ? SQLITE_CORRUPT : step;
 }
 
 /* A batch smaller than this is checked by the querying thread alone */
@@ -612,12 +712,23 @@ batch_finish (QueryContext *ctx,
       BulletinSearchResult *r;
       IssueInfo *info;
 
+      /* oldest first, the page full: past the issue it ended in (whose
+       * articles came last to first, and are all needed to sort them) */
+      if (ctx->descending && c->rowid < ctx->floor)
+        {
+          *n_used = i;
+          rc = SQLITE_DONE;
+          break;
+        }
       /* among the first max_details after all: checked again, in detail */
       if (!c->details && c->result != NULL && ctx->results->results->len < ctx->max_details)
         {
           g_clear_pointer (&c->result, bulletin_search_result_free);
           c->details = TRUE;
-          verify_one (&ctx->verifiers[0], ctx->q, share->bytes, c);
+          if (c->text_skipped && read_text (ctx, b->bytes, c) != SQLITE_OK)
+            c->corrupt = TRUE;
+          else
+            verify_one (&ctx->verifiers[0], ctx->q, b->bytes->data, c);
         }
       if (c->corrupt)
         {
@@ -650,8 +761,14 @@ batch_finish (QueryContext *ctx,
       ctx->results->n_hits += r->n_hits;
       g_ptr_array_add (ctx->results->results, r);
 
-      if ((ctx->max_hits > 0 && ctx->results->n_hits >= ctx->max_hits) ||
-          (ctx->max_results > 0 && ctx->results->results->len >= ctx->max_results))
+      if (ctx->descending)
+        {
+          if (ctx->max_results > 0 && ctx->results->results->len >= ctx->max_results &&
+              ctx->floor == G_MININT64)
+            ctx->floor = c->rowid - c->article_index;  /* the issue's first row */
+        }
+      else if ((ctx->max_hits > 0 && ctx->results->n_hits >= ctx->max_hits) ||
+               (ctx->max_results > 0 && ctx->results->results->len >= ctx->max_results))
         {
           *n_used = i + 1;
           rc = SQLITE_DONE;
@@ -689,39 +806,125 @@ verify_batch (QueryContext *ctx,
   return batch_finish (ctx, b, NULL, n_used);
 }
 
-/* A one-character query is a prefix query, which FTS5 answers by merging
- * the lists of every bigram that starts with the character: slow for a
- * common character, whose hits are everywhere anyway.  For the first
+/* A one-character query whose hits the postings do not count (with other
+ * terms, or not Han) takes the lists of every bigram that starts with the
+ * character: slow for a common character, whose hits are everywhere
+ * anyway.  For the first
  * screen, the newest articles are checked directly first, as long as at
  * least a quarter of them hold it (checked from SCAN_FIRST_PROBE on): for a
- * rare character the direct check cost more than FTS5 (bench-scale: 13-63
+ * rare character the direct check cost more than the index (bench-scale: 13-63
  * ms for the first screen of a character in under 4 % of the articles,
  * whose complete results took 1-88 ms).  The complete results of a
  * character in most articles check every article (bench-scale: 是, in
- * 99 % of them, took 780 ms through FTS5). */
+ * 99 % of them, took 780 ms through FTS5's candidates). */
 #define SCAN_FIRST       200
 #define SCAN_FIRST_PROBE 24
 
-/* The candidates in result order: from FTS5 for an @expr, else every
+/* The candidates in result order: the postings' set (ctx->set) or every
  * article; by rowid when that is newest first, else sorted by issue.
  * Every article in rowid order comes as whole rows, *@stream (the
  * columns of DOC_COLUMNS, then the rowid), after the rowid ?1: one pass
- * through the table rather than a look-up for each. */
+ * through the table rather than a look-up for each, also for a set that
+ * holds a good share of the articles (then filtered by it).  NULL: the
+ * set itself, in rowid order, each row looked up.  Oldest first
+ * (@descending, @ordered only) the same in descending rowid order, before
+ * the rowid ?1. */
 static const char *
-candidates_sql (gboolean  have_expr,
+candidates_sql (gboolean  have_set,
+                gboolean  dense,
+                gboolean  counted,
                 gboolean  ordered,
+                gboolean  descending,
                 gboolean *stream)
 {
-  *stream = !have_expr && ordered;
-  if (have_expr && ordered)
-    return "SELECT rowid FROM fts WHERE fts MATCH ?1 ORDER BY rowid";
-  if (have_expr)
-    return "SELECT d.id FROM fts f JOIN docs d ON d.id = f.rowid JOIN issues i ON i.id = d.issue"
-           " WHERE fts MATCH ?1 ORDER BY i.sort_key DESC, i.path DESC, d.id";
+  *stream = ordered && (!have_set || dense);
+  if (have_set && ordered && !dense)
+    return NULL;
+  /* oldest first (ordered only): before the rowid ?1, in descending
+   * order; the set (?2) filters the rows as below */
+  if (descending && have_set && counted)
+    return "SELECT " DOC_LIGHT_COLUMNS ", id FROM docs WHERE id < ?1 AND bulletin_in_set (?2, id) ORDER BY id DESC";
+  if (descending && have_set)
+    return "SELECT " DOC_COLUMNS ", id FROM docs WHERE id < ?1 AND bulletin_in_set (?2, id) ORDER BY id DESC";
+  if (descending)
+    return "SELECT " DOC_COLUMNS ", id FROM docs WHERE id < ?1 ORDER BY id DESC";
+  /* the set (?2) filters the rows before SQLite makes their columns */
+  if (ordered && have_set && counted)
+    return "SELECT " DOC_LIGHT_COLUMNS ", id FROM docs WHERE id > ?1 AND bulletin_in_set (?2, id) ORDER BY id";
+  if (ordered && have_set)
+    return "SELECT " DOC_COLUMNS ", id FROM docs WHERE id > ?1 AND bulletin_in_set (?2, id) ORDER BY id";
   if (ordered)
     return "SELECT " DOC_COLUMNS ", id FROM docs WHERE id > ?1 ORDER BY id";
+  if (have_set)
+    return "SELECT d.id FROM docs d JOIN issues i ON i.id = d.issue WHERE bulletin_in_set (?2, d.id)"
+           " ORDER BY i.sort_key DESC, i.path DESC, d.id";
   return "SELECT d.id FROM docs d JOIN issues i ON i.id = d.issue"
          " ORDER BY i.sort_key DESC, i.path DESC, d.id";
+}
+
+/* bulletin_in_set (SET, ROWID): whether the candidate set SET (bound as
+ * a pointer) holds ROWID */
+static void
+in_set_func (sqlite3_context *context,
+             int              argc,
+             sqlite3_value  **argv)
+{
+  const CandidateSet *set = sqlite3_value_pointer (argv[0], "bulletin_candidate_set");
+  gint64 rowid = sqlite3_value_int64 (argv[1]);
+
+  sqlite3_result_int (context, set != NULL && rowid >= set->base && rowid - set->base < set->n &&
+                               set->counts[rowid - set->base] != 0);
+}
+
+/* The next candidate: of @candidates (the rows of candidates_sql ()),
+ * those in the set when there is one; or, without @candidates, the set's
+ * in rowid order (descending oldest first).  SQLITE_ROW with its @rowid and its @count in the set
+ * (0 without one), SQLITE_DONE at the end, or an error. */
+static int
+source_next (QueryContext *ctx,
+             sqlite3_stmt *candidates,
+             gboolean      stream,
+             gint64       *rowid,
+             guint32      *count)
+{
+  CandidateSet *set = ctx->set;
+
+  if (candidates == NULL && ctx->descending)
+    {
+      while (ctx->set_next >= 0 && set->counts[ctx->set_next] == 0)
+        ctx->set_next--;
+      if (ctx->set_next < 0)
+        return SQLITE_DONE;
+      *rowid = set->base + ctx->set_next;
+      *count = set->counts[ctx->set_next--];
+      return SQLITE_ROW;
+    }
+  if (candidates == NULL)
+    {
+      while (ctx->set_next < set->n && set->counts[ctx->set_next] == 0)
+        ctx->set_next++;
+      if (ctx->set_next >= set->n)
+        return SQLITE_DONE;
+      *rowid = set->base + ctx->set_next;
+      *count = set->counts[ctx->set_next++];
+      return SQLITE_ROW;
+    }
+  for (;;)
+    {
+      int rc = sqlite3_step (candidates);
+
+      if (rc != SQLITE_ROW)
+        return rc;
+      *rowid = sqlite3_column_int64 (candidates, stream ? DOC_N_COLUMNS : 0);
+      *count = 0;
+      if (set == NULL)
+        return SQLITE_ROW;
+      if (*rowid >= set->base && *rowid - set->base < set->n && set->counts[*rowid - set->base] != 0)
+        {
+          *count = set->counts[*rowid - set->base];
+          return SQLITE_ROW;
+        }
+    }
 }
 
 /* Whether the index can answer: it is complete, or being built (then the
@@ -817,8 +1020,8 @@ next_batch_size (QueryContext *ctx)
  * articles checked directly (see above).  *@finished when that answered
  * the query; otherwise the search goes on after *@scanned_upto, through
  * every article when *@everywhere (at least three quarters of the newest
- * hold the character: FTS5's list of them would be as long, and slower
- * to make), else through FTS5's candidates. */
+ * hold the character: the postings' list of them would be as long),
+ * else through the postings' candidates. */
 static int
 check_newest_first (QueryContext *ctx,
                     gint64       *scanned_upto,
@@ -830,8 +1033,10 @@ check_newest_first (QueryContext *ctx,
   guint n, n_used = 0, len;
   int rc;
 
-  rc = sqlite3_prepare_v2 (ctx->self->query_db, "SELECT id FROM docs WHERE id > ?2 ORDER BY id LIMIT ?1", -1,
-                           &scan, NULL);
+  rc = sqlite3_prepare_v2 (ctx->self->query_db,
+                           ctx->descending ? "SELECT id FROM docs WHERE id < ?2 ORDER BY id DESC LIMIT ?1"
+                                           : "SELECT id FROM docs WHERE id > ?2 ORDER BY id LIMIT ?1",
+                           -1, &scan, NULL);
   if (rc != SQLITE_OK)
     return rc;
   sqlite3_bind_int (scan, 1, SCAN_FIRST);
@@ -865,7 +1070,7 @@ check_newest_first (QueryContext *ctx,
       if (rc != SQLITE_ROW)
         return rc;
       /* a rarer character (hits in under a quarter of the articles
-       * checked): FTS5 finds the rest of its screen faster than checking
+       * checked): the postings find the rest of its screen faster than checking
        * every one of the newest articles would */
       if (done + len >= SCAN_FIRST_PROBE && done + len < n &&
           ctx->results->results->len * 4 < done + len)
@@ -897,20 +1102,28 @@ batch_read (QueryContext *ctx,
   guint n = 0;
   int rc = SQLITE_ROW;
 
-  while (n < size && (rc = sqlite3_step (candidates)) == SQLITE_ROW)
+  gint64 rowid;
+  guint32 count;
+
+  while (n < size && (rc = source_next (ctx, candidates, stream, &rowid, &count)) == SQLITE_ROW)
     {
-      gint64 rowid = sqlite3_column_int64 (candidates, stream ? DOC_N_COLUMNS : 0);
       Candidate *c = &items[n];
 
-      if (rowid <= scanned_upto)
+      if (ctx->descending ? rowid >= scanned_upto : rowid <= scanned_upto)
         continue;
       c->rowid = rowid;
+      c->count = ctx->counted ? count : 0;
       c->details = may_detail (ctx);
       if (stream)
         take_candidate (ctx, b->bytes, c, candidates);
       else if ((rc = read_candidate (ctx, b->bytes, c, rowid)) != SQLITE_OK)
         break;
       n++;
+      /* oldest first, the page full: the first candidate past the issue
+       * it ends in is the last needed (batch_finish () stops there, and
+       * the page is not the last), rather than a whole batch more */
+      if (ctx->descending && rowid < ctx->floor)
+        break;
     }
   g_array_set_size (b->items, n);
   if (rc == SQLITE_OK)
@@ -930,7 +1143,6 @@ static int
 check_candidates (QueryContext  *ctx,
                   const char    *sql,
                   gboolean       stream,
-                  const char    *expr,
                   gint64         scanned_upto,
                   GCancellable  *cancellable,
                   GError       **error)
@@ -939,15 +1151,22 @@ check_candidates (QueryContext  *ctx,
   Batch *pending = NULL;  /* started, not finished */
   gboolean pipelined = ctx->max_hits == 0;
   guint n_used = 0, k = 0;
-  int rc;
+  int rc = SQLITE_OK;
 
-  rc = sqlite3_prepare_v2 (ctx->self->query_db, sql, -1, &candidates, NULL);
+  if (sql != NULL)
+    rc = sqlite3_prepare_v2 (ctx->self->query_db, sql, -1, &candidates, NULL);
   if (rc != SQLITE_OK)
     return rc;
-  if (expr != NULL)
-    sqlite3_bind_text (candidates, 1, expr, -1, SQLITE_STATIC);
-  else if (stream)
+  if (stream)
     sqlite3_bind_int64 (candidates, 1, scanned_upto);
+  if (candidates != NULL && ctx->set != NULL && sqlite3_bind_parameter_count (candidates) >= 2)
+    sqlite3_bind_pointer (candidates, 2, ctx->set, "bulletin_candidate_set", NULL);
+  /* the set itself: from the page's start on, backwards oldest first */
+  if (sql == NULL && ctx->descending)
+    ctx->set_next = scanned_upto > ctx->set->base + ctx->set->n ? ctx->set->n - 1 :
+                    scanned_upto > ctx->set->base ? scanned_upto - ctx->set->base - 1 : -1;
+  else if (sql == NULL)
+    ctx->set_next = scanned_upto >= ctx->set->base ? scanned_upto - ctx->set->base + 1 : 0;
 
   for (;; k ^= 1)
     {
@@ -1006,7 +1225,10 @@ check_candidates (QueryContext  *ctx,
             ctx->results->complete = TRUE;
           else
             {
-              rc = sqlite3_step (candidates);
+              gint64 rowid;
+              guint32 count;
+
+              rc = source_next (ctx, candidates, stream, &rowid, &count);
               ctx->results->complete = rc == SQLITE_DONE;
               rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
             }
@@ -1028,7 +1250,29 @@ typedef struct {
   const BulletinSearchResult *after;
   guint                       max_results;
   GHashTable                 *hidden;
+  gboolean                    oldest;  /* oldest first (else newest) */
 } QueryPage;
+
+/* The rowid that @sql (?1 the issue's path, ?2 the article's index)
+ * gives for the page after @after, @fallback when its issue is gone */
+static gint64
+page_rowid (BulletinSearchIndex        *self,
+            const BulletinSearchResult *after,
+            const char                 *sql,
+            gint64                      fallback)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 rowid = fallback;
+
+  if (sqlite3_prepare_v2 (self->query_db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return rowid;
+  sqlite3_bind_text (stmt, 1, after->issue_path, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, after->article_index);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    rowid = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return rowid;
+}
 
 /* Where a page starts in rowid order, when that is result order: after
  * the row of its @after article, or G_MININT64 when it is gone (then each
@@ -1037,18 +1281,21 @@ static gint64
 page_start (BulletinSearchIndex        *self,
             const BulletinSearchResult *after)
 {
-  sqlite3_stmt *stmt = NULL;
-  gint64 rowid = G_MININT64;
+  return page_rowid (self, after, "SELECT first_doc + ?2 FROM issues WHERE path = ?1 AND n_docs > ?2",
+                     G_MININT64);
+}
 
-  if (sqlite3_prepare_v2 (self->query_db, "SELECT first_doc + ?2 FROM issues WHERE path = ?1 AND n_docs > ?2",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return rowid;
-  sqlite3_bind_text (stmt, 1, after->issue_path, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, after->article_index);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    rowid = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return rowid;
+/* Where a page oldest first starts in descending rowid order, when
+ * ascending is newest first: before the row after the last of its
+ * @after article's issue (the articles of that issue after it come
+ * before it in that order), or G_MAXINT64 when it is gone (then each
+ * candidate's position is compared instead) */
+static gint64
+page_end (BulletinSearchIndex        *self,
+          const BulletinSearchResult *after)
+{
+  return page_rowid (self, after, "SELECT first_doc + n_docs FROM issues WHERE path = ?1 AND n_docs > ?2",
+                     G_MAXINT64);
 }
 
 static BulletinSearchResults *
@@ -1068,14 +1315,17 @@ query_db (BulletinSearchIndex  *self,
   g_autoptr(GHashTable) issues = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                                         (GDestroyNotify)issue_info_free);
   g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autofree char *expr = NULL;
+  g_autoptr(GArray) terms = NULL;
   g_autoptr(GArray) sig_hashes = sig_query_hashes (q);
+  CandidateSet set = { 0 };
+  gboolean counted = FALSE;
   QueryContext ctx = {
     .self = self, .results = results, .q = q, .filter = filter, .max_hits = max_hits, .max_details = max_details,
     .issues = issues, .rowids = rowids, .sig_hashes = sig_hashes,
     .batch_size = MIN_SHARED_BATCH,
     .after = page != NULL ? page->after : NULL, .max_results = page != NULL ? page->max_results : 0,
     .hidden = page != NULL && page->hidden != NULL && g_hash_table_size (page->hidden) > 0 ? page->hidden : NULL,
+    .descending = page != NULL && page->oldest, .floor = G_MININT64,
   };
   gint64 scanned_upto = G_MININT64;
   gboolean ordered, finished = FALSE, everywhere = FALSE, stream = FALSE;
@@ -1090,7 +1340,6 @@ query_db (BulletinSearchIndex  *self,
   batch_init (&ctx.batches[0]);
   batch_init (&ctx.batches[1]);
 
-  expr = index_query_expression (q);
   ordered = check_ordered (self);
   rc = index_exec (self->query_db, "BEGIN");
   if (rc == SQLITE_OK)
@@ -1111,6 +1360,8 @@ query_db (BulletinSearchIndex  *self,
     {
       /* in the transaction, which has read: data_version is its own */
       ctx.verifiers = query_cache_get (self);
+      terms = index_query_terms (q, &((QueryCache *)self->query_cache)->bigrams);
+      counted = terms != NULL && index_query_counted (q, &((QueryCache *)self->query_cache)->bigrams);
       ctx.verifiers[0].plain_term = ctx.verifiers[1].plain_term = plain_term (q, &ctx.verifiers[0].plain_mask);
       ctx.verifiers[1].plain_mask = ctx.verifiers[0].plain_mask;
       ctx.verifiers[0].plain_term_len = ctx.verifiers[1].plain_term_len =
@@ -1118,22 +1369,59 @@ query_db (BulletinSearchIndex  *self,
     }
   if (rc == SQLITE_OK)
     rc = list_unreadable (&ctx);
-  if (rc == SQLITE_OK && ordered && ctx.after != NULL)
+  /* oldest first walks the candidates from the oldest issue, in
+   * descending rowid order; an index whose rowids are not in issue order
+   * gives every result, sorted and paged by the caller */
+  if (ctx.descending && !ordered)
+    {
+      ctx.descending = FALSE;
+      ctx.after = NULL;
+      ctx.max_results = 0;
+      ctx.max_hits = 0;
+    }
+  if (ctx.descending)
+    scanned_upto = ctx.after != NULL ? page_end (self, ctx.after) : G_MAXINT64;
+  else if (rc == SQLITE_OK && ordered && ctx.after != NULL)
     scanned_upto = page_start (self, ctx.after);
-  if (rc == SQLITE_OK && ordered && expr != NULL && shortest_term (q) == 1)
+  /* a one-character query: the newest articles checked directly first;
+   * for one whose hits the postings count, only for a first screen (the
+   * lists of every term that starts with a character in most articles
+   * are long: 36 ms for 了 at the full size of bench-scale), and its
+   * other candidates come from the postings all the same */
+  if (rc == SQLITE_OK && ordered && terms != NULL && shortest_term (q) == 1 &&
+      (!counted || (max_hits > 0 && max_hits < G_MAXUINT && ctx.after == NULL)))
     rc = check_newest_first (&ctx, &scanned_upto, &finished, &everywhere);
+  if (counted)
+    everywhere = FALSE;
   if (rc == SQLITE_OK && !finished && everywhere)
     {
-      sql = candidates_sql (FALSE, ordered, &stream);
-      rc = check_candidates (&ctx, sql, stream, NULL, scanned_upto, cancellable, error);
+      sql = candidates_sql (FALSE, FALSE, FALSE, ordered, ctx.descending, &stream);
+      rc = check_candidates (&ctx, sql, stream, scanned_upto, cancellable, error);
     }
   else if (rc == SQLITE_OK && !finished)
     {
-      sql = candidates_sql (expr != NULL, ordered, &stream);
-      rc = check_candidates (&ctx, sql, stream, expr, scanned_upto, cancellable, error);
+      gboolean dense = FALSE;
+
+      if (terms != NULL)
+        {
+          gint64 lo = 0, hi = -1;
+
+          if (index_query_int64 (self->query_db, "SELECT min(id) FROM docs", &lo))
+            index_query_int64 (self->query_db, "SELECT max(id) FROM docs", &hi);
+          rc = candidate_set_read (&set, self->query_db, (IndexTerm *)terms->data, terms->len, lo, hi - lo + 1);
+          ctx.set = &set;
+          ctx.counted = counted;
+          /* a quarter of the articles or more: read in one pass */
+          dense = set.n_candidates * 4 >= set.n;
+        }
+      sql = candidates_sql (terms != NULL, dense, counted, ordered, ctx.descending, &stream);
+      ctx.light = stream && terms != NULL && counted;
+      if (rc == SQLITE_OK)
+        rc = check_candidates (&ctx, sql, stream, scanned_upto, cancellable, error);
     }
 
 out:
+  candidate_set_clear (&set);
   batch_clear (&ctx.batches[0]);
   batch_clear (&ctx.batches[1]);
   sqlite3_finalize (ctx.doc);
@@ -1157,7 +1445,7 @@ out:
  * @max_hits: stop after the article that brings the hits to this many
  *   (the first screen); 0 for every hit
  *
- * Searches the index: candidates from FTS5, each checked against its text
+ * Searches the index: candidates from the postings, each checked against its text
  * with the matcher of in-article search.  While the index is being built
  * the results come from what is indexed so far and say so (partial).
  * Without a usable index (missing, damaged, not left whole by its last
@@ -1220,6 +1508,9 @@ query_index (BulletinSearchIndex  *self,
            * into SQLite's cache (which would hold a few hundred) */
           if (self->query_db != NULL)
             index_exec (self->query_db, "PRAGMA mmap_size = 1073741824");
+          if (self->query_db != NULL)
+            sqlite3_create_function_v2 (self->query_db, "bulletin_in_set", 2, SQLITE_UTF8,
+                                        NULL, in_set_func, NULL, NULL, NULL);
         }
       if (self->query_db == NULL || !index_trusted (self))
         break;
@@ -1273,6 +1564,13 @@ query_any (BulletinSearchIndex        *self,
   if (!check_query (query, error))
     return NULL;
   shared = dup_shared (self);
+  /* the shared side's results merge newest first: oldest first, every
+   * result is found, and the caller sorts and pages them */
+  if (shared != NULL && page != NULL && page->oldest)
+    {
+      page = NULL;
+      max_hits = max_details = 0;
+    }
   own = query_index (self, query, filter, max_hits, max_details, page, cancellable, &usable, error);
   if (own == NULL && usable)
     return NULL;
@@ -1329,6 +1627,344 @@ query_any (BulletinSearchIndex        *self,
   return results;
 }
 
+/* Gives the first @n_details (0: all) of @results that were only counted
+ * their hits and snippet, in the index's own query connection; FALSE when
+ * it cannot (no usable index, an error, or an index changed since the
+ * results were counted: a row gone, or other hits) and the caller finds
+ * them again */
+static gboolean
+detail_results (BulletinSearchIndex   *self,
+                const char            *query,
+                BulletinSearchResults *results,
+                guint                  n_details)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(BulletinSearchQuery) q = NULL;
+  g_autoptr(GHashTable) issues = NULL;
+  g_autoptr(GArray) sig_hashes = NULL;
+  g_autoptr(GByteArray) bytes = NULL;
+  sqlite3_stmt *rowid_stmt = NULL;
+  QueryContext ctx = { 0 };
+  gboolean ok = TRUE, any = FALSE;
+  int rc;
+
+  if (n_details == 0 || n_details > results->results->len)
+    n_details = results->results->len;
+  for (guint i = 0; i < n_details && !any; i++)
+    any = ((BulletinSearchResult *)g_ptr_array_index (results->results, i))->hits == NULL;
+  if (!any)
+    return TRUE;
+
+  locker = g_mutex_locker_new (&self->query_lock);
+  if (self->query_db == NULL || !index_trusted (self))
+    return FALSE;
+  q = bulletin_search_query_new (query, BULLETIN_SEARCH_WORD_START);
+  issues = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify)issue_info_free);
+  sig_hashes = sig_query_hashes (q);
+  bytes = g_byte_array_new ();
+  ctx.self = self;
+  ctx.q = q;
+  ctx.issues = issues;
+  ctx.sig_hashes = sig_hashes;
+  ctx.floor = G_MININT64;
+
+  rc = index_exec (self->query_db, "BEGIN");
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (self->query_db, "SELECT " DOC_COLUMNS " FROM docs WHERE id = ?", -1, &ctx.doc, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (self->query_db,
+                             "SELECT path, issue_id, title, date, sort_key FROM issues WHERE id = ?",
+                             -1, &ctx.issue_stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (self->query_db,
+                             "SELECT first_doc + ?2 FROM issues WHERE path = ?1 AND n_docs > ?2",
+                             -1, &rowid_stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      ctx.verifiers = query_cache_get (self);
+      ctx.verifiers[0].plain_term = plain_term (q, &ctx.verifiers[0].plain_mask);
+      ctx.verifiers[0].plain_term_len =
+        ctx.verifiers[0].plain_term != NULL ? strlen (ctx.verifiers[0].plain_term) : 0;
+    }
+  ok = rc == SQLITE_OK;
+
+  for (guint i = 0; ok && i < n_details; i++)
+    {
+      BulletinSearchResult *r = g_ptr_array_index (results->results, i);
+      Candidate c = { 0 };
+
+      if (r->hits != NULL)
+        continue;
+      sqlite3_bind_text (rowid_stmt, 1, r->issue_path, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (rowid_stmt, 2, r->article_index);
+      if (sqlite3_step (rowid_stmt) == SQLITE_ROW)
+        c.rowid = sqlite3_column_int64 (rowid_stmt, 0);
+      else
+        ok = FALSE;
+      sqlite3_reset (rowid_stmt);
+      g_byte_array_set_size (bytes, 0);
+      c.details = TRUE;
+      if (ok && read_candidate (&ctx, bytes, &c, c.rowid) != SQLITE_OK)
+        ok = FALSE;
+      if (ok)
+        verify_one (&ctx.verifiers[0], q, bytes->data, &c);
+      if (ok && c.result != NULL && !c.corrupt && c.result->n_hits == r->n_hits &&
+          c.article_index == r->article_index)
+        {
+          r->hits = g_steal_pointer (&c.result->hits);
+          r->snippet = g_steal_pointer (&c.result->snippet);
+          r->snippet_hit_start = c.result->snippet_hit_start;
+          r->snippet_hit_end = c.result->snippet_hit_end;
+          /* a row of the sorted counts: the rest too */
+          if (r->article_id == NULL)
+            {
+              IssueInfo *info = lookup_issue (&ctx, c.issue);
+
+              r->article_id = g_steal_pointer (&c.article_id);
+              r->headline = g_steal_pointer (&c.headline);
+              r->page = g_steal_pointer (&c.page);
+              r->section = g_steal_pointer (&c.section);
+              r->issue_id = g_strdup (info->issue_id);
+              r->issue_title = g_strdup (info->title);
+              r->issue_date = g_strdup (info->date);
+            }
+        }
+      else
+        ok = FALSE;
+      candidate_clear (&c);
+    }
+
+  sqlite3_finalize (rowid_stmt);
+  sqlite3_finalize (ctx.doc);
+  sqlite3_finalize (ctx.issue_stmt);
+  index_exec (self->query_db, "COMMIT");
+  return ok;
+}
+
+/* The counts of the last query in most-hits order, sorted, kept with the
+ * index (its object data): the pages that the list asks for as it is
+ * scrolled take their rows from them and check only those, in detail,
+ * rather than counting every result again.  Valid while no other
+ * connection has written to the index (PRAGMA data_version). */
+typedef struct {
+  const char *path;          /* in the cache's paths */
+  gint64      sort_key;
+  guint       article_index;
+  guint       n_hits;
+} SortedRow;
+
+typedef struct {
+  char         *key;         /* the query and the filter */
+  sqlite3      *db;
+  gint64        version;
+  GArray       *rows;        /* SortedRow, most hits first */
+  GStringChunk *paths;
+  GPtrArray    *unreadable;
+  gboolean      partial;
+} SortedCache;
+
+static void
+sorted_cache_free (gpointer data)
+{
+  SortedCache *cache = data;
+
+  g_free (cache->key);
+  g_array_unref (cache->rows);
+  g_string_chunk_free (cache->paths);
+  g_ptr_array_unref (cache->unreadable);
+  g_free (cache);
+}
+
+static GQuark
+sorted_cache_quark (void)
+{
+  return g_quark_from_static_string ("bulletin-search-index-sorted-cache");
+}
+
+static char *
+sorted_key (const char                 *query,
+            const BulletinSearchFilter *filter)
+{
+  /* \x1e for an absent field, \x1f between them */
+  return g_strdup_printf ("%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d", query,
+                          filter->date_from != NULL ? filter->date_from : "\x1e",
+                          filter->date_to != NULL ? filter->date_to : "\x1e",
+                          filter->issue != NULL ? filter->issue : "\x1e",
+                          filter->page != NULL ? filter->page : "\x1e",
+                          filter->section != NULL ? filter->section : "\x1e",
+                          (int)filter->order);
+}
+
+/* The query connection's data version, under the query lock; -1 when
+ * there is no usable index */
+static gint64
+sorted_version (BulletinSearchIndex  *self,
+                sqlite3             **db)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->query_lock);
+  gint64 version = -1;
+
+  *db = self->query_db;
+  if (self->query_db == NULL || !index_query_int64 (self->query_db, "PRAGMA data_version", &version))
+    return -1;
+  return version;
+}
+
+/* compare_results_hits () of a row and a result */
+static int
+compare_row_hits (const SortedRow            *a,
+                  const BulletinSearchResult *b)
+{
+  int c;
+
+  if (a->n_hits != b->n_hits)
+    return a->n_hits > b->n_hits ? -1 : 1;
+  if (a->sort_key != b->sort_key)
+    return a->sort_key > b->sort_key ? -1 : 1;
+  c = strcmp (a->path, b->issue_path);
+  if (c != 0)
+    return -c;
+  return a->article_index < b->article_index ? -1 : a->article_index > b->article_index;
+}
+
+/* Keeps the counts of @results (complete, sorted most hits first) */
+static void
+sorted_cache_store (BulletinSearchIndex         *self,
+                    char                        *key,
+                    sqlite3                     *db,
+                    gint64                       version,
+                    const BulletinSearchResults *results)
+{
+  SortedCache *cache = g_new0 (SortedCache, 1);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->query_lock);
+
+  cache->key = key;
+  cache->db = db;
+  cache->version = version;
+  cache->rows = g_array_sized_new (FALSE, FALSE, sizeof (SortedRow), results->results->len);
+  cache->paths = g_string_chunk_new (4096);
+  cache->unreadable = g_ptr_array_new_with_free_func (g_free);
+  cache->partial = results->partial;
+  for (guint i = 0; i < results->results->len; i++)
+    {
+      const BulletinSearchResult *r = g_ptr_array_index (results->results, i);
+      SortedRow row = {
+        g_string_chunk_insert_const (cache->paths, r->issue_path), r->sort_key, r->article_index, r->n_hits
+      };
+
+      g_array_append_val (cache->rows, row);
+    }
+  for (guint i = 0; i < results->unreadable->len; i++)
+    g_ptr_array_add (cache->unreadable, g_strdup (g_ptr_array_index (results->unreadable, i)));
+  g_object_set_qdata_full (G_OBJECT (self), sorted_cache_quark (), cache, sorted_cache_free);
+}
+
+/* A page of the sorted counts kept for @key, its rows not in detail yet;
+ * NULL when none is kept for it, or the index changed since */
+static BulletinSearchResults *
+sorted_cache_page (BulletinSearchIndex        *self,
+                   const char                 *key,
+                   const BulletinSearchResult *after,
+                   guint                       max_results)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->query_lock);
+  SortedCache *cache = g_object_get_qdata (G_OBJECT (self), sorted_cache_quark ());
+  BulletinSearchResults *results;
+  gint64 version = -1;
+  guint lo = 0, hi, n;
+
+  if (cache == NULL || strcmp (cache->key, key) != 0 || self->query_db == NULL || cache->db != self->query_db ||
+      !index_query_int64 (self->query_db, "PRAGMA data_version", &version) || version != cache->version)
+    return NULL;
+  /* the first row after @after */
+  hi = cache->rows->len;
+  while (after != NULL && lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (compare_row_hits (&g_array_index (cache->rows, SortedRow, mid), after) <= 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  n = cache->rows->len - lo;
+  if (max_results > 0)
+    n = MIN (n, max_results);
+
+  results = results_new ();
+  results->partial = cache->partial;
+  results->complete = lo + n == cache->rows->len;
+  for (guint i = lo; i < lo + n; i++)
+    {
+      const SortedRow *row = &g_array_index (cache->rows, SortedRow, i);
+      BulletinSearchResult *r = g_new0 (BulletinSearchResult, 1);
+
+      r->issue_path = g_strdup (row->path);
+      r->sort_key = row->sort_key;
+      r->article_index = row->article_index;
+      r->n_hits = row->n_hits;
+      results->n_hits += r->n_hits;
+      g_ptr_array_add (results->results, r);
+    }
+  for (guint i = 0; i < cache->unreadable->len; i++)
+    g_ptr_array_add (results->unreadable, g_strdup (g_ptr_array_index (cache->unreadable, i)));
+  return results;
+}
+
+/* Another order than newest first, from the index alone: every result
+ * counted without its details (offsets and snippet), sorted, the results
+ * from @after (NULL: the first), at most @max_results (0: all), and the
+ * first @n_details of them (0: all) given in detail; NULL with no error
+ * when the index cannot do so (a shared index beside it, or one changed
+ * meanwhile) */
+static BulletinSearchResults *
+query_sorted (BulletinSearchIndex        *self,
+              const char                 *query,
+              const BulletinSearchFilter *filter,
+              const BulletinSearchResult *after,
+              guint                       max_results,
+              guint                       n_details,
+              GCancellable               *cancellable,
+              GError                    **error)
+{
+  g_autoptr(BulletinSearchIndex) shared = dup_shared (self);
+  g_autoptr(BulletinSearchResults) results = NULL;
+  g_autofree char *key = NULL;
+  sqlite3 *db = NULL, *db_after = NULL;
+  gint64 version;
+
+  if (shared != NULL)
+    return NULL;
+  /* most hits: the counts kept from the query before, when it was the
+   * same (the complete query, then its pages), for a page whose rows are
+   * all given in detail (the kept rows have their counts alone) */
+  if (filter->order == BULLETIN_SEARCH_ORDER_HITS)
+    key = sorted_key (query, filter);
+  if (key != NULL && n_details == 0)
+    {
+      results = sorted_cache_page (self, key, after, max_results);
+      if (results != NULL && detail_results (self, query, results, 0))
+        return g_steal_pointer (&results);
+      g_clear_pointer (&results, bulletin_search_results_free);
+    }
+  version = sorted_version (self, &db);
+  /* one result in detail: 0 would give them all */
+  results = query_any (self, query, filter, 0, 1, NULL, cancellable, error);
+  if (results == NULL)
+    return NULL;
+  bulletin_search_results_apply_filter (results, filter);
+  /* kept when no other connection wrote meanwhile, and the index
+   * answered (not the scan of the files) */
+  if (key != NULL && version != -1 && !results->scanned && sorted_version (self, &db_after) == version &&
+      db_after == db)
+    sorted_cache_store (self, g_steal_pointer (&key), db, version, results);
+  if (after != NULL || max_results > 0)
+    results_slice (results, after, filter->order, max_results);
+  if (!detail_results (self, query, results, n_details))
+    return NULL;
+  return g_steal_pointer (&results);
+}
+
 /**
  * bulletin_search_index_query_full:
  * @max_details: give hit offsets and a snippet for this many results (the
@@ -1356,7 +1992,8 @@ bulletin_search_index_query_full (BulletinSearchIndex  *self,
  * @filter keeps: the index leaves the others out before checking their
  * text, so that the first screen (@max_hits) and the hit counts are those
  * of the kept articles alone.  Another order than newest first needs every
- * result: @max_hits and @max_details are then ignored (0).
+ * result: @max_hits is then ignored (0), and the first @max_details
+ * results in that order are given in detail.
  *
  * Returns: (transfer full): the results, in @filter's order
  */
@@ -1377,7 +2014,24 @@ bulletin_search_index_query_filtered (BulletinSearchIndex        *self,
   if (bulletin_search_filter_is_empty (filter))
     filter = NULL;
   if (filter != NULL && filter->order != BULLETIN_SEARCH_ORDER_NEWEST)
-    max_hits = max_details = 0;
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      /* every result counted, sorted, and only the first max_details in
+       * detail (rather than all of them) */
+      if (max_details > 0)
+        {
+          results = query_sorted (self, query, filter, NULL, 0, max_details, cancellable, &local_error);
+          if (results != NULL)
+            return results;
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+        }
+      max_hits = max_details = 0;
+    }
   results = query_any (self, query, filter, max_hits, max_details, NULL, cancellable, error);
   /* the scan's results are all there are: filtered here (the index's
    * are already, and keep them all) */
@@ -1428,8 +2082,29 @@ bulletin_search_index_query_page (BulletinSearchIndex        *self,
    * complete results */
   if (order == BULLETIN_SEARCH_ORDER_NEWEST)
     results = query_any (self, query, filter, max_results > 0 ? G_MAXUINT : 0, 0, &page, cancellable, error);
+  else if (order == BULLETIN_SEARCH_ORDER_OLDEST)
+    {
+      /* from the oldest issue, in descending rowid order, stopping once
+       * the page is full (and the issue it ends in is complete) */
+      const QueryPage oldest = { .after = after, .max_results = max_results, .oldest = TRUE };
+
+      results = query_any (self, query, filter, max_results > 0 ? G_MAXUINT : 0, 0, &oldest, cancellable, error);
+    }
   else
-    results = query_any (self, query, filter, 0, 0, NULL, cancellable, error);
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      /* most hits: every result counted, only the page in detail */
+      results = query_sorted (self, query, filter, after, max_results, 0, cancellable, &local_error);
+      if (results != NULL)
+        return results;
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      results = query_any (self, query, filter, 0, 0, NULL, cancellable, error);
+    }
   if (results == NULL)
     return NULL;
   /* the scan's (all of them), or another order's (all of them, sorted

@@ -8,11 +8,11 @@
 #include "bulletin-unicode.h"
 
 /*
- * The FTS5 tokenizer of the index, `bulletin`, over the folded search text
- * (docs/search.md): for Han, kana and hangul one term per position, the
- * bigram starting there (its second character as a bucket) or the last
- * character of a run alone; words for the rest.  And the FTS5 expression
- * of a query in those terms.
+ * The terms of the index, over the folded search text (docs/search.md):
+ * for Han, kana and hangul one term per position, the bigram starting
+ * there (exact when it is common, else its second character as a bucket)
+ * or the last character of a run alone; words for the rest.  And the
+ * terms of a query.
  */
 
 #define MAX_WORD_BYTES 64
@@ -24,8 +24,8 @@
  * prefix term of its character; a bigram's candidates are those of its
  * bucket, the matcher checks every one anyway.  Real text has millions of
  * distinct bigrams, most of them in one or two articles: each is a term
- * with its own doclist (about ten bytes before its first rowid), and
- * FTS5's pending terms of every flush.  Buckets of 256 make half the
+ * with its own list (its key, its length, its first rowid in full, about
+ * eight bytes before the rest).  Buckets of 256 make half the
  * terms and a tenth of the index's size less, and a rare bigram's bucket
  * brings a few dozen more candidates (docs/search.md). */
 #define BUCKET_BITS 8
@@ -36,40 +36,90 @@ bucket_of (gunichar b)
   return (b * 0x9E3779B1u) >> (32 - BUCKET_BITS);
 }
 
-/* Writes the term of the bigram @a @b into @out (at least 8 bytes);
- * returns its length */
-static int
-bigram_term (gunichar  a,
-             gunichar  b,
-             char     *out)
-{
-  int n = g_unichar_to_utf8 (a, out);
+/* exact bigrams */
 
-  return n + g_unichar_to_utf8 (0x400 + bucket_of (b), out + n);
+static inline guint64
+bigram_key (gunichar a,
+            gunichar b)
+{
+  return ((guint64)a << 32 | b) + 1;  /* never 0, the empty slot */
 }
 
-/* Whether the term (@a, @bucket) is in the set @seen of @n_slots (a power
- * of two, more than the terms); adds it when not */
-static gboolean
-term_seen (guint64  *seen,
-           guint     n_slots,
-           gunichar  a,
-           guint32   bucket)
+static inline guint
+bigram_slot (guint64 key,
+             guint   mask)
 {
-  guint64 key = ((guint64)a << 32 | bucket) + 1;  /* never 0, the empty slot */
-  guint i = (guint)((key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 40) & (n_slots - 1);
+  return (guint)((key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 40) & mask;
+}
 
-  while (seen[i] != 0)
+void
+bigram_set_init (BigramSet    *set,
+                 const guint8 *data,
+                 gsize         len)
+{
+  guint n = len / 8, size = 16;
+
+  while (size < 2 * n + 2)
+    size *= 2;
+  set->slots = g_new0 (guint64, size);
+  set->mask = size - 1;
+  set->n = 0;
+  for (guint i = 0; i < n; i++)
     {
-      if (seen[i] == key)
-        return TRUE;
-      i = (i + 1) & (n_slots - 1);
+      const guint8 *p = data + 8 * i;
+      gunichar a = p[0] | p[1] << 8 | p[2] << 16 | (guint32)p[3] << 24;
+      gunichar b = p[4] | p[5] << 8 | p[6] << 16 | (guint32)p[7] << 24;
+      guint64 key = bigram_key (a, b);
+      guint s = bigram_slot (key, set->mask);
+
+      while (set->slots[s] != 0 && set->slots[s] != key)
+        s = (s + 1) & set->mask;
+      if (set->slots[s] == 0)
+        set->n++;
+      set->slots[s] = key;
     }
-  seen[i] = key;
+}
+
+void
+bigram_set_clear (BigramSet *set)
+{
+  g_clear_pointer (&set->slots, g_free);
+  set->mask = 0;
+  set->n = 0;
+}
+
+gboolean
+bigram_set_has (const BigramSet *set,
+                gunichar         a,
+                gunichar         b)
+{
+  guint64 key;
+  guint s;
+
+  if (set == NULL || set->n == 0)
+    return FALSE;
+  key = bigram_key (a, b);
+  for (s = bigram_slot (key, set->mask); set->slots[s] != 0; s = (s + 1) & set->mask)
+    if (set->slots[s] == key)
+      return TRUE;
   return FALSE;
 }
 
-/* tokenizer */
+/* Writes the term of the bigram @a @b into @out (at least 8 bytes): the
+ * bigram itself when it is exact, else @a and @b's bucket; returns its
+ * length */
+static inline int
+term_of (const BigramSet *exact,
+         gunichar         a,
+         gunichar         b,
+         char            *out)
+{
+  int n = g_unichar_to_utf8 (a, out);
+
+  if (bigram_set_has (exact, a, b))
+    return n + g_unichar_to_utf8 (b, out + n);
+  return n + g_unichar_to_utf8 (0x400 + bucket_of (b), out + n);
+}
 
 static gboolean
 is_cjk_fast (gunichar c)
@@ -77,50 +127,16 @@ is_cjk_fast (gunichar c)
   return bulletin_unichar_is_cjk (c);
 }
 
-static int
-tokenizer_create (void           *ctx,
-                  const char    **argv,
-                  int             argc,
-                  Fts5Tokenizer **out)
-{
-  static int dummy;
-
-  *out = (Fts5Tokenizer *)&dummy;
-  return SQLITE_OK;
-}
-
-static void
-tokenizer_delete (Fts5Tokenizer *tokenizer)
-{
-}
-
-static int
-tokenizer_tokenize (Fts5Tokenizer *tokenizer,
-                    void          *ctx,
-                    int            flags,
-                    const char    *text,
-                    int            n_text,
-                    int          (*token) (void *, int, const char *, int, int, int))
+/* The terms of a folded text (docs/search.md, "Postings") */
+int
+index_tokenize (const char      *text,
+                int              n_text,
+                const BigramSet *exact,
+                void            *ctx,
+                IndexTokenFunc   token)
 {
   const char *p = text, *end = text + n_text;
-  guint64 seen_local[2048], *seen;
-  g_autofree guint64 *seen_heap = NULL;
-  guint n_slots;
   int rc = SQLITE_OK;
-
-  /* Queries are written by us from folded text, one term per string. */
-  if (flags & FTS5_TOKENIZE_QUERY)
-    return n_text > 0 ? token (ctx, 0, text, n_text, 0, n_text) : SQLITE_OK;
-
-  /* an article's CJK terms, each given to FTS5 once (with detail=none it
-   * keeps nothing but the article of a term): an open-addressed set of
-   * (first character, bucket or run end), at most two thirds full (a CJK
-   * character is three bytes of UTF-8) */
-  n_slots = 64;
-  while (n_slots < (guint)n_text / 2)
-    n_slots *= 2;
-  seen = n_slots <= G_N_ELEMENTS (seen_local) ? seen_local : (seen_heap = g_new (guint64, n_slots));
-  memset (seen, 0, n_slots * sizeof (guint64));
 
   while (p < end && rc == SQLITE_OK)
     {
@@ -137,29 +153,24 @@ tokenizer_tokenize (Fts5Tokenizer *tokenizer,
       if (is_cjk_fast (c))
         {
           /* one term per position: the bigram that starts here, or the
-           * character alone at the end of a run; a one-character query is
-           * a prefix query, which finds both (a bigram's term starts with
-           * its first character) */
-          const char *after = NULL;
+           * character alone at the end of a run; a one-character query
+           * takes every term that starts with it */
           gunichar d = 0;
+          gboolean pair = FALSE;
 
           if (next < end && (guchar)*next >= 0x80)
             {
               d = g_utf8_get_char_validated (next, end - next);
-
-              if (d != (gunichar)-1 && d != (gunichar)-2 && is_cjk_fast (d))
-                after = g_utf8_next_char (next);
+              pair = d != (gunichar)-1 && d != (gunichar)-2 && is_cjk_fast (d);
             }
-          if (term_seen (seen, n_slots, c, after != NULL ? bucket_of (d) : G_MAXUINT32))
-            ;  /* given already */
-          else if (after != NULL)
+          if (pair)
             {
               char term[12];
 
-              rc = token (ctx, 0, term, bigram_term (c, d, term), p - text, after - text);
+              rc = token (ctx, term, term_of (exact, c, d, term));
             }
           else
-            rc = token (ctx, 0, p, next - p, p - text, next - text);
+            rc = token (ctx, p, next - p);
           p = next;
         }
       else if (bulletin_fold_is_word_char (c))
@@ -189,7 +200,7 @@ tokenizer_tokenize (Fts5Tokenizer *tokenizer,
               }
             if (q - start <= MAX_WORD_BYTES)
               last = q;
-            rc = token (ctx, 0, start, last - start, start - text, p - text);
+            rc = token (ctx, start, last - start);
           }
         }
       else
@@ -198,74 +209,34 @@ tokenizer_tokenize (Fts5Tokenizer *tokenizer,
   return rc;
 }
 
-static fts5_tokenizer bulletin_tokenizer = {
-  tokenizer_create,
-  tokenizer_delete,
-  tokenizer_tokenize,
-};
-
-/* The terms of a folded text, as FTS5 gets them when it is indexed */
-int
-index_tokenize (const char     *text,
-                int             n_text,
-                void           *ctx,
-                IndexTokenFunc  token)
-{
-  return tokenizer_tokenize (NULL, ctx, 0, text, n_text, token);
-}
-
-gboolean
-index_tokenizer_register (sqlite3 *db)
-{
-  fts5_api *api = NULL;
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (db, "SELECT fts5(?1)", -1, &stmt, NULL) != SQLITE_OK)
-    return FALSE;
-  sqlite3_bind_pointer (stmt, 1, (void *)&api, "fts5_api_ptr", NULL);
-  sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  if (api == NULL)
-    return FALSE;
-  return api->xCreateTokenizer (api, "bulletin", NULL, &bulletin_tokenizer, NULL) == SQLITE_OK;
-}
-
-/* Appends a string in FTS5 query syntax: "term", a prefix "term"*. */
+/* Adds a term of a query, once */
 static void
-append_term (GString    *expr,
+append_term (GArray     *terms,
              GHashTable *seen,
              const char *term,
              gsize       len,
              gboolean    prefix)
 {
-  g_autofree char *t = g_strndup (term, len);
-  g_autofree char *key = g_strconcat (t, prefix ? "*" : "", NULL);
+  g_autofree char *key = g_strdup_printf ("%c%.*s", prefix ? '*' : '=', (int)len, term);
+  IndexTerm t = { g_strndup (term, len), len, prefix };
 
   if (g_hash_table_contains (seen, key))
-    return;
-  if (expr->len > 0)
-    g_string_append_c (expr, ' ');
-  g_string_append_c (expr, '"');
-  for (const char *p = t; *p; p++)
     {
-      if (*p == '"')
-        g_string_append_c (expr, '"');
-      g_string_append_c (expr, *p);
+      g_free (t.term);
+      return;
     }
-  g_string_append_c (expr, '"');
-  if (prefix)
-    g_string_append_c (expr, '*');
+  g_array_append_val (terms, t);
   g_hash_table_add (seen, g_steal_pointer (&key));
 }
 
-/* The FTS5 expression for a folded query: every bigram of its Han runs (as
- * its term: the first character and the second's bucket; a lone Han
- * character as a prefix), every word as a prefix.  NULL when the
- * query has nothing the index knows (only punctuation): scan every doc. */
+/* The terms of a folded query: every bigram of its CJK runs (as its
+ * term, exact or by bucket), a lone CJK character as a prefix (every
+ * term that starts with it), every word as a prefix */
 static void
-append_term_expression (GString    *expr,
-                        GHashTable *seen,
-                        const char *folded)
+append_term_terms (GArray          *terms,
+                   GHashTable      *seen,
+                   const char      *folded,
+                   const BigramSet *exact)
 {
   const char *p = folded;
 
@@ -288,10 +259,10 @@ append_term_expression (GString    *expr,
             {
               char term[12];
 
-              append_term (expr, seen, term, bigram_term (c, g_utf8_get_char (next), term), FALSE);
+              append_term (terms, seen, term, term_of (exact, c, g_utf8_get_char (next), term), FALSE);
             }
           else if (alone)
-            append_term (expr, seen, p, next - p, TRUE);
+            append_term (terms, seen, p, next - p, TRUE);
           p = next;
         }
       else if (bulletin_fold_is_word_char (c))
@@ -308,31 +279,65 @@ append_term_expression (GString    *expr,
               if (p - start <= MAX_WORD_BYTES)
                 last = p;
             }
-          append_term (expr, seen, start, last - start, TRUE);
+          append_term (terms, seen, start, last - start, TRUE);
         }
       else
         p = next;
     }
 }
 
-/* The FTS5 expression for a query: the AND of its terms to find (an
- * excluded term is left to the matcher, which checks every candidate).
- * NULL when no term has anything the index knows: scan every doc. */
-char *
-index_query_expression (const BulletinSearchQuery *q)
+static void
+index_term_clear (gpointer data)
 {
-  g_autoptr(GString) expr = g_string_new (NULL);
+  g_free (((IndexTerm *)data)->term);
+}
+
+/* The terms of a query: the AND of its terms to find (an excluded term is
+ * left to the matcher, which checks every candidate).  NULL when no term
+ * has anything the index knows: scan every doc. */
+GArray *
+index_query_terms (const BulletinSearchQuery *q,
+                   const BigramSet           *exact)
+{
+  g_autoptr(GArray) terms = g_array_new (FALSE, FALSE, sizeof (IndexTerm));
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
+  g_array_set_clear_func (terms, index_term_clear);
   for (guint i = 0; i < bulletin_search_query_get_n_terms (q); i++)
     {
       gboolean negative = FALSE;
 
       bulletin_search_query_get_term (q, i, NULL, &negative);
       if (!negative)
-        append_term_expression (expr, seen, bulletin_search_query_get_term_folded (q, i));
+        append_term_terms (terms, seen, bulletin_search_query_get_term_folded (q, i), exact);
     }
-  if (expr->len == 0)
+  if (terms->len == 0)
     return NULL;
-  return g_string_free (g_steal_pointer (&expr), FALSE);
+  return g_steal_pointer (&terms);
+}
+
+/* Whether the postings' counts are the matcher's hits for @q: one term to
+ * find and nothing excluded, a CJK character (its count is the sum over
+ * the terms that start with it: each of its positions gives one) or two
+ * different ones whose bigram is exact (two the same overlap: 哈哈 in
+ * 哈哈哈 is one hit, two positions). */
+gboolean
+index_query_counted (const BulletinSearchQuery *q,
+                     const BigramSet           *exact)
+{
+  const gunichar *chars;
+  guint n = 0;
+  gboolean negative = FALSE;
+
+  if (bulletin_search_query_get_n_terms (q) != 1)
+    return FALSE;
+  chars = bulletin_search_query_get_term (q, 0, &n, &negative);
+  if (negative || n == 0 || n > 2)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (!bulletin_unichar_is_han (chars[i]) || !is_cjk_fast (chars[i]))
+      return FALSE;
+  if (n == 1)
+    return TRUE;
+  return chars[0] != chars[1] && bigram_set_has (exact, chars[0], chars[1]);
 }

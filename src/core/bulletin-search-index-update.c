@@ -13,6 +13,7 @@
 #endif
 
 #include "bulletin-search-index-private.h"
+#include "bulletin-unicode.h"
 
 /* updating */
 
@@ -58,9 +59,6 @@ typedef struct {
   const char    *path;
   sqlite3_stmt  *insert_issue;
   sqlite3_stmt  *insert_doc;
-  sqlite3_stmt  *insert_fts;
-  sqlite3_stmt  *delete_fts;
-  sqlite3_stmt  *select_doc;
   sqlite3_stmt  *select_path;
   GBytes        *dictionary;
   gboolean       have_dictionary;
@@ -68,6 +66,10 @@ typedef struct {
   Compressor       compressor;
   BulletinFolded *folded;
   GArray        *segs;
+  PostingsBuilder *postings;   /* the batch's terms */
+  BigramSet      bigrams;      /* exact, from meta */
+  gboolean       have_bigrams;
+  gint64         dead;         /* articles removed, their postings kept */
 } Writer;
 
 static void
@@ -75,15 +77,14 @@ writer_clear (Writer *w)
 {
   sqlite3_finalize (w->insert_issue);
   sqlite3_finalize (w->insert_doc);
-  sqlite3_finalize (w->insert_fts);
-  sqlite3_finalize (w->delete_fts);
-  sqlite3_finalize (w->select_doc);
   sqlite3_finalize (w->select_path);
   decompressor_clear (&w->decompressor);
   compressor_clear (&w->compressor);
   g_clear_pointer (&w->dictionary, g_bytes_unref);
   g_clear_pointer (&w->folded, bulletin_folded_free);
   g_clear_pointer (&w->segs, g_array_unref);
+  g_clear_pointer (&w->postings, postings_builder_free);
+  bigram_set_clear (&w->bigrams);
 }
 
 static void
@@ -106,9 +107,14 @@ writer_prepare (Writer *w)
   int rc;
 
   g_autoptr(GBytes) dictionary = load_dictionary (w->db);
+  g_autoptr(GBytes) bigrams = load_bigrams (w->db);
 
   if (dictionary != NULL)
     writer_set_dictionary (w, dictionary);
+  w->have_bigrams = bigrams != NULL;
+  bigram_set_init (&w->bigrams, bigrams != NULL ? g_bytes_get_data (bigrams, NULL) : NULL,
+                   bigrams != NULL ? g_bytes_get_size (bigrams) : 0);
+  w->postings = postings_builder_new ();
   w->folded = bulletin_folded_new_chars_only ();
   w->segs = g_array_new (FALSE, FALSE, sizeof (Segment));
   rc = sqlite3_prepare_v2 (w->db,
@@ -121,52 +127,9 @@ writer_prepare (Writer *w)
                              " text_len, text, sig, plain, crc, page, section) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                              -1, &w->insert_doc, NULL);
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (w->db, "INSERT INTO fts (rowid, body) VALUES (?,?)", -1, &w->insert_fts, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (w->db, "INSERT INTO fts (fts, rowid, body) VALUES ('delete',?,?)",
-                             -1, &w->delete_fts, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (w->db, "SELECT segs, text_len, text FROM docs WHERE id = ?",
-                             -1, &w->select_doc, NULL);
-  if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (w->db, "SELECT id, first_doc, n_docs FROM issues WHERE path = ?",
                              -1, &w->select_path, NULL);
   return rc;
-}
-
-/* Folds a stored doc back into what was given to FTS5, so that a
- * contentless table can forget it. */
-static char *
-writer_folded_doc (Writer *w,
-                   gint64  rowid,
-                   int    *rc)
-{
-  const char *text;
-  gint64 text_len;
-  int step;
-
-  sqlite3_bind_int64 (w->select_doc, 1, rowid);
-  step = sqlite3_step (w->select_doc);
-  if (step != SQLITE_ROW)
-    {
-      *rc = step == SQLITE_DONE ? SQLITE_OK : step;
-      sqlite3_reset (w->select_doc);
-      return NULL;
-    }
-  text_len = sqlite3_column_int64 (w->select_doc, 1);
-  text = text_len >= 0 ? decompressor_run (&w->decompressor, sqlite3_column_blob (w->select_doc, 2),
-                                       sqlite3_column_bytes (w->select_doc, 2), text_len) : NULL;
-  if (text == NULL ||
-      !segs_decode (sqlite3_column_blob (w->select_doc, 0), sqlite3_column_bytes (w->select_doc, 0), w->segs))
-    {
-      *rc = SQLITE_CORRUPT;
-      sqlite3_reset (w->select_doc);
-      return NULL;
-    }
-  fold_search_text (w->folded, text, text_len, (Segment *)w->segs->data, w->segs->len);
-  sqlite3_reset (w->select_doc);
-  *rc = SQLITE_OK;
-  return bulletin_folded_to_utf8 (w->folded);
 }
 
 static int
@@ -174,22 +137,11 @@ writer_delete_issue (Writer             *w,
                      const IndexedIssue *issue)
 {
   sqlite3_stmt *stmt = NULL;
-  int rc = SQLITE_OK;
+  int rc;
 
-  for (gint64 i = 0; i < issue->n_docs && rc == SQLITE_OK; i++)
-    {
-      gint64 rowid = issue->first_doc + i;
-      g_autofree char *body = writer_folded_doc (w, rowid, &rc);
-
-      if (body == NULL)
-        continue;
-      sqlite3_bind_int64 (w->delete_fts, 1, rowid);
-      sqlite3_bind_text (w->delete_fts, 2, body, -1, SQLITE_STATIC);
-      rc = step_reset (w->delete_fts);
-    }
-  if (rc != SQLITE_OK)
-    return rc;
-
+  /* the articles' postings stay (their rowids are never given again):
+   * queries skip a candidate whose row is gone, and the merge at the end
+   * of the update leaves them out */
   rc = sqlite3_prepare_v2 (w->db, "DELETE FROM docs WHERE id >= ?1 AND id < ?1 + ?2", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
@@ -205,6 +157,17 @@ writer_delete_issue (Writer             *w,
   if (rc == SQLITE_OK)
     {
       sqlite3_bind_int64 (stmt, 1, issue->id);
+      rc = step_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  if (rc == SQLITE_OK && issue->n_docs > 0)
+    rc = sqlite3_prepare_v2 (w->db, "INSERT OR REPLACE INTO meta VALUES ('dead',"
+                                    " coalesce ((SELECT value FROM meta WHERE key = 'dead'), 0) + ?1)",
+                             -1, &stmt, NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, issue->n_docs);
       rc = step_reset (stmt);
     }
   sqlite3_finalize (stmt);
@@ -247,8 +210,24 @@ bind_text_or_null (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, i);
 }
 
+typedef struct {
+  PostingsBuilder *postings;
+  gint64           rowid;
+} AddTerms;
+
+static int
+add_term (void       *ctx,
+          const char *token,
+          int         n_token)
+{
+  AddTerms *add = ctx;
+
+  postings_builder_add (add->postings, token, n_token, add->rowid);
+  return SQLITE_OK;
+}
+
 /* Stores article @a of the issue of row @issue_rowid as doc @rowid, and
- * gives its folded text to FTS5 */
+ * adds its terms to the batch's postings */
 static int
 writer_insert_doc (Writer          *w,
                    BulletinArticle *article,
@@ -303,9 +282,12 @@ writer_insert_doc (Writer          *w,
   if (rc != SQLITE_OK)
     return rc;
 
-  sqlite3_bind_int64 (w->insert_fts, 1, rowid);
-  sqlite3_bind_text (w->insert_fts, 2, body, -1, SQLITE_STATIC);
-  return step_reset (w->insert_fts);
+  {
+    AddTerms add = { w->postings, rowid };
+
+    index_tokenize (body, strlen (body), &w->bigrams, &add, add_term);
+  }
+  return SQLITE_OK;
 }
 
 static int
@@ -355,8 +337,7 @@ writer_insert_issue (Writer      *w,
     return rc;
   issue_rowid = sqlite3_last_insert_rowid (w->db);
 
-  /* ascending rowids within a transaction keep FTS5 from flushing on every
-   * row */
+  /* ascending rowids: each term's list is written as it comes */
   for (guint a = 0; a < n && rc == SQLITE_OK; a++)
     {
       g_autoptr(BulletinArticle) article = g_list_model_get_item (articles, a);
@@ -409,6 +390,134 @@ writer_make_dictionary (Writer *w,
   sqlite3_finalize (stmt);
   if (rc == SQLITE_OK)
     writer_set_dictionary (w, dictionary);
+  return rc;
+}
+
+/* A bigram is exact (its own term, not its bucket's) when it is in at
+ * least this share of the first batch's articles, and in MIN_EXACT_DOCS:
+ * its count is then exact, and a query of it counts its hits from the
+ * postings */
+#define EXACT_SHARE    100  /* 1 % */
+#define MIN_EXACT_DOCS 4
+
+typedef struct {
+  guint64 key;    /* the first character << 32 | the second */
+  guint   count;  /* articles */
+} DfEntry;
+
+static int
+compare_guint64 (gconstpointer a,
+                 gconstpointer b)
+{
+  guint64 x = *(const guint64 *)a, y = *(const guint64 *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* g_int64_hash () of (first character << 32 | second) is the two
+ * characters' XOR: a few thousand values for all the bigrams of Chinese
+ * text */
+static guint
+bigram_hash (gconstpointer key)
+{
+  return (guint)((*(const guint64 *)key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 32);
+}
+
+/* Chooses the exact bigrams from the texts of @batch (the first batch
+ * indexed); stored in meta and used for every text from now on. */
+static int
+writer_make_bigrams (Writer *w,
+                     GArray *batch)
+{
+  g_autoptr(GHashTable) df = g_hash_table_new_full (bigram_hash, g_int64_equal, NULL, g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new (bigram_hash, g_int64_equal);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (Segment));
+  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(GByteArray) blob = g_byte_array_new ();
+  BulletinFolded *folded = bulletin_folded_new_chars_only ();
+  sqlite3_stmt *stmt = NULL;
+  guint n_articles = 0;
+  GHashTableIter iter;
+  gpointer value;
+  int rc;
+
+  for (guint i = 0; i < batch->len; i++)
+    {
+      ParsedIssue *p = &g_array_index (batch, ParsedIssue, i);
+      GListModel *articles = p->issue != NULL ? bulletin_issue_get_articles (p->issue) : NULL;
+      guint n = articles != NULL ? g_list_model_get_n_items (articles) : 0;
+
+      for (guint a = 0; a < n; a++)
+        {
+          g_autoptr(BulletinArticle) article = g_list_model_get_item (articles, a);
+          const gunichar *chars;
+          guint len;
+
+          g_string_truncate (text, 0);
+          g_array_set_size (segs, 0);
+          article_search_text (article, text, segs);
+          fold_search_text (folded, text->str, text->len, (Segment *)segs->data, segs->len);
+          chars = bulletin_folded_get_chars (folded);
+          len = bulletin_folded_get_length (folded);
+          g_hash_table_remove_all (seen);
+          n_articles++;
+          for (guint j = 0; j + 1 < len; j++)
+            {
+              guint64 k;
+              DfEntry *e;
+
+              if (!bulletin_unichar_is_cjk (chars[j]) || !bulletin_unichar_is_cjk (chars[j + 1]))
+                continue;
+              k = (guint64)chars[j] << 32 | chars[j + 1];
+              if (g_hash_table_contains (seen, &k))
+                continue;
+              e = g_hash_table_lookup (df, &k);
+              if (e == NULL)
+                {
+                  e = g_new0 (DfEntry, 1);
+                  e->key = k;
+                  g_hash_table_insert (df, &e->key, e);
+                }
+              e->count++;
+              g_hash_table_add (seen, &e->key);
+            }
+        }
+    }
+  bulletin_folded_free (folded);
+
+  g_hash_table_remove_all (seen);
+  g_hash_table_iter_init (&iter, df);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      DfEntry *e = value;
+
+      if (e->count >= MIN_EXACT_DOCS && (guint64)e->count * EXACT_SHARE >= n_articles)
+        g_array_append_val (keys, e->key);
+    }
+  g_array_sort (keys, compare_guint64);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      guint64 k = g_array_index (keys, guint64, i);
+      guint32 a = (guint32)(k >> 32), b = (guint32)k;
+      guint8 bytes[8] = { a, a >> 8, a >> 16, a >> 24, b, b >> 8, b >> 16, b >> 24 };
+
+      g_byte_array_append (blob, bytes, 8);
+    }
+
+  rc = sqlite3_prepare_v2 (w->db, "INSERT OR REPLACE INTO meta VALUES ('bigrams', ?)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_blob (stmt, 1, blob->len > 0 ? (const void *)blob->data : "", blob->len, SQLITE_STATIC);
+      rc = step_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (rc == SQLITE_OK)
+    {
+      bigram_set_clear (&w->bigrams);
+      bigram_set_init (&w->bigrams, blob->data, blob->len);
+      w->have_bigrams = TRUE;
+    }
   return rc;
 }
 
@@ -637,9 +746,20 @@ placement_read (Placement *pl,
 {
   sqlite3_stmt *stmt = NULL;
 
+  gint64 low, high;
+
   pl->newest_key = G_MININT64;
   pl->have_docs = index_query_int64 (db, "SELECT min(id) FROM docs", &pl->min_rowid);
   index_query_int64 (db, "SELECT max(id) FROM docs", &pl->max_rowid);
+  /* a rowid is never given twice: the postings of removed articles stay
+   * until the next merge */
+  if (index_query_int64 (db, "SELECT value FROM meta WHERE key = 'rowid_low'", &low) &&
+      index_query_int64 (db, "SELECT value FROM meta WHERE key = 'rowid_high'", &high))
+    {
+      pl->min_rowid = pl->have_docs ? MIN (pl->min_rowid, low) : low;
+      pl->max_rowid = pl->have_docs ? MAX (pl->max_rowid, high) : high;
+      pl->have_docs = TRUE;
+    }
   if (sqlite3_prepare_v2 (db, "SELECT sort_key, path FROM issues WHERE n_docs > 0"
                               " ORDER BY sort_key DESC, path DESC LIMIT 1", -1, &stmt, NULL) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW)
@@ -749,6 +869,30 @@ parse_batch (GPtrArray     *to_index,
   return SQLITE_OK;
 }
 
+/* Keeps the lowest and highest rowid ever given in meta */
+static int
+note_rowids (sqlite3 *db,
+             gint64   low,
+             gint64   high)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO meta SELECT 'rowid_low',"
+                               " min (coalesce ((SELECT CAST (value AS INTEGER) FROM meta WHERE key = 'rowid_low'), ?1), ?1)"
+                               " UNION ALL SELECT 'rowid_high',"
+                               " max (coalesce ((SELECT CAST (value AS INTEGER) FROM meta WHERE key = 'rowid_high'), ?2), ?2)",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, low);
+      sqlite3_bind_int64 (stmt, 2, high);
+      rc = step_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
 /* Indexes @n issues of @to_index from @start in one transaction */
 static int
 index_batch (BulletinSearchIndex  *self,
@@ -777,6 +921,8 @@ index_batch (BulletinSearchIndex  *self,
   rc = index_exec (w->db, "BEGIN IMMEDIATE");
   if (rc == SQLITE_OK && !w->have_dictionary && n_docs > 0)
     rc = writer_make_dictionary (w, batch);
+  if (rc == SQLITE_OK && !w->have_bigrams && n_docs > 0)
+    rc = writer_make_bigrams (w, batch);
   next = first;
   for (guint i = 0; i < batch->len && rc == SQLITE_OK; i++)
     {
@@ -788,6 +934,10 @@ index_batch (BulletinSearchIndex  *self,
       if (p->issue != NULL && count > 0)
         placement_note_issue (pl, p);
     }
+  if (rc == SQLITE_OK)
+    rc = postings_builder_write (w->postings, w->db);
+  if (rc == SQLITE_OK && n_docs > 0)
+    rc = note_rowids (w->db, first, first + n_docs - 1);
   if (rc == SQLITE_OK)
     rc = index_exec (w->db, "COMMIT");
   if (rc != SQLITE_OK)
@@ -846,10 +996,21 @@ update_db (BulletinSearchIndex  *self,
   if (rc != SQLITE_OK)
     goto out;
 
-  /* one segment answers queries faster than many; merging rewrites the
-   * whole FTS index, so only with room to spare */
-  if (to_index->len > 0 && check_space (self, NULL))
-    index_exec (db, "INSERT INTO fts (fts) VALUES ('optimize')");
+  /* one segment answers queries faster than many, and leaves out the
+   * postings of removed articles; merging rewrites every posting, so
+   * only with room to spare */
+  if (check_space (self, NULL))
+    {
+      rc = index_exec (db, "BEGIN IMMEDIATE");
+      if (rc == SQLITE_OK)
+        rc = postings_optimize (db);
+      rc = rc == SQLITE_OK ? index_exec (db, "COMMIT") : index_rollback (db, rc);
+      /* a merge that failed (a full disk) leaves the segments as they
+       * were: they answer queries all the same */
+      if (rc_is_corrupt (rc))
+        goto out;
+      rc = SQLITE_OK;
+    }
   index_exec (db, "PRAGMA incremental_vacuum");
   rc = index_exec (db, "UPDATE meta SET value = '1' WHERE key = 'complete'");
 

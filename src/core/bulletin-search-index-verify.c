@@ -11,37 +11,40 @@
 /* checking */
 
 typedef struct {
-  GHashTable *terms;
+  GHashTable *terms;   /* term → count */
 } TermSet;
 
 static int
 collect_term (void       *ctx,
-              int         flags,
               const char *token,
-              int         n_token,
-              int         start,
-              int         end)
+              int         n_token)
 {
-  g_hash_table_add (((TermSet *)ctx)->terms, g_strndup (token, n_token));
+  GHashTable *terms = ((TermSet *)ctx)->terms;
+  g_autofree char *term = g_strndup (token, n_token);
+  gpointer count = g_hash_table_lookup (terms, term);
+
+  g_hash_table_insert (terms, g_steal_pointer (&term), GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
   return SQLITE_OK;
 }
 
 static guint64
 term_hash (gint64      rowid,
            const char *term,
-           gsize       len)
+           gsize       len,
+           guint32     count)
 {
   guint64 h = CRC_START;
 
   crc_add_int (&h, rowid);
   crc_add (&h, term, len);
+  crc_add_int (&h, count);
   return h;
 }
 
-/* Checks the whole index: SQLite's integrity check, FTS5's, the checksum
- * of every row, and the terms FTS5 holds against the stored texts (bytes
- * changed in an FTS5 page can drop a term from a doclist and still pass
- * FTS5's own check).  Reads every page; run after an unclean exit, when a
+/* Checks the whole index: SQLite's integrity check, the checksum of every
+ * row, and the postings against the stored texts (every term of every
+ * article with its count, and nothing else but the postings of removed
+ * articles, which stay until the next merge).  Reads every page; run after an unclean exit, when a
  * query met damage, and now and then.  FALSE with @why when it fails. */
 gboolean
 db_verify (sqlite3       *db,
@@ -51,10 +54,14 @@ db_verify (sqlite3       *db,
   g_autoptr(GBytes) dictionary = NULL;
   g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (Segment));
   g_autoptr(GHashTable) terms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) live = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GArray) seg_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GBytes) bigram_bytes = NULL;
+  BigramSet bigrams = { 0 };
   BulletinFolded *folded = bulletin_folded_new_chars_only ();
   Decompressor z = { 0 };
   sqlite3_stmt *stmt = NULL;
-  guint64 sum_docs = 0, sum_fts = 0;
+  guint64 sum_docs = 0, sum_postings = 0;
   gint64 n_docs = 0, n_rows = 0;
   int rc;
 
@@ -65,8 +72,6 @@ db_verify (sqlite3       *db,
     *why = g_strdup ("integrity_check");
   sqlite3_finalize (stmt);
   stmt = NULL;
-  if (*why == NULL && index_exec (db, "INSERT INTO fts (fts) VALUES ('integrity-check')") != SQLITE_OK)
-    *why = g_strdup ("fts5 integrity-check");
 
   if (*why == NULL &&
       sqlite3_prepare_v2 (db, "SELECT path, size, mtime, issue_id, title, date, sort_key, first_doc, n_docs,"
@@ -82,6 +87,9 @@ db_verify (sqlite3       *db,
   stmt = NULL;
 
   dictionary = load_dictionary (db);
+  bigram_bytes = load_bigrams (db);
+  bigram_set_init (&bigrams, bigram_bytes != NULL ? g_bytes_get_data (bigram_bytes, NULL) : NULL,
+                   bigram_bytes != NULL ? g_bytes_get_size (bigram_bytes) : 0);
   if (dictionary != NULL)
     z.dictionary = g_bytes_get_data (dictionary, &z.dictionary_len);
   if (*why == NULL &&
@@ -96,7 +104,7 @@ db_verify (sqlite3       *db,
           g_autofree char *body = NULL;
           const char *text;
           GHashTableIter iter;
-          gpointer term;
+          gpointer term, count;
 
           if (crc_of_columns (stmt, 1, 11) != sqlite3_column_int64 (stmt, 12))
             {
@@ -113,13 +121,14 @@ db_verify (sqlite3       *db,
           fold_search_text (folded, text, text_len, (Segment *)segs->data, segs->len);
           body = bulletin_folded_to_utf8 (folded);
           g_hash_table_remove_all (terms);
-          index_tokenize (body, strlen (body), &set, collect_term);
+          index_tokenize (body, strlen (body), &bigrams, &set, collect_term);
           g_hash_table_iter_init (&iter, terms);
-          while (g_hash_table_iter_next (&iter, &term, NULL))
+          while (g_hash_table_iter_next (&iter, &term, &count))
             {
-              sum_docs += term_hash (rowid, term, strlen (term));
+              sum_docs += term_hash (rowid, term, strlen (term), GPOINTER_TO_UINT (count));
               n_docs++;
             }
+          g_hash_table_add (live, g_memdup2 (&rowid, sizeof rowid));
           if (g_cancellable_is_cancelled (cancellable))
             break;
         }
@@ -129,28 +138,54 @@ db_verify (sqlite3       *db,
   sqlite3_finalize (stmt);
   stmt = NULL;
 
+  /* every block in a segment that queries read */
+  if (*why == NULL && !index_query_int64 (db, "SELECT count(*) FROM postings WHERE seg NOT IN (SELECT seg FROM segs)",
+                                          &n_rows))
+    *why = g_strdup ("postings: cannot be read");
+  else if (*why == NULL && n_rows != 0)
+    *why = g_strdup ("postings: blocks of no segment");
+  n_rows = 0;
   if (*why == NULL && !g_cancellable_is_cancelled (cancellable))
     {
-      rc = index_exec (db, "CREATE VIRTUAL TABLE temp.fts_check USING fts5vocab (main, 'fts', 'instance')");
-      if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2 (db, "SELECT term, doc FROM temp.fts_check", -1, &stmt, NULL);
-      while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      rc = postings_segments (db, seg_ids);
+      for (guint s = 0; s < seg_ids->len && rc == SQLITE_OK && *why == NULL; s++)
         {
-          sum_fts += term_hash (sqlite3_column_int64 (stmt, 1), sqlite3_column_blob (stmt, 0),
-                                sqlite3_column_bytes (stmt, 0));
-          n_rows++;
-          rc = SQLITE_OK;
+          SegReader r;
+          g_autoptr(GByteArray) prev = g_byte_array_new ();
+
+          seg_reader_init (&r, db, g_array_index (seg_ids, gint64, s), NULL, 0);
+          while (*why == NULL && seg_reader_next (&r))
+            {
+              ListIter it;
+
+              if (prev->len > 0 && (memcmp (prev->data, r.term->data, MIN (prev->len, r.term->len)) > 0 ||
+                                    (memcmp (prev->data, r.term->data, MIN (prev->len, r.term->len)) == 0 &&
+                                     prev->len >= r.term->len)))
+                *why = g_strdup ("postings: terms out of order");
+              g_byte_array_set_size (prev, 0);
+              g_byte_array_append (prev, r.term->data, r.term->len);
+              list_iter_init (&it, r.list, r.list_len);
+              while (list_iter_next (&it))
+                if (g_hash_table_contains (live, &it.rowid))
+                  {
+                    sum_postings += term_hash (it.rowid, (const char *)r.term->data, r.term->len, it.count);
+                    n_rows++;
+                  }
+              if (it.bad)
+                *why = g_strdup ("postings: a damaged list");
+            }
+          rc = r.rc;
+          seg_reader_clear (&r);
         }
-      sqlite3_finalize (stmt);
-      index_exec (db, "DROP TABLE IF EXISTS temp.fts_check");
-      if (rc != SQLITE_DONE)
-        *why = g_strdup_printf ("fts5 terms: %s", sqlite3_errstr (rc));
-      else if (sum_fts != sum_docs || n_rows != n_docs)
-        *why = g_strdup_printf ("fts5 terms: %" G_GINT64_FORMAT " in the index, %" G_GINT64_FORMAT " in the texts",
+      if (*why == NULL && rc != SQLITE_OK)
+        *why = g_strdup_printf ("postings: %s", sqlite3_errstr (rc));
+      else if (*why == NULL && (sum_postings != sum_docs || n_rows != n_docs))
+        *why = g_strdup_printf ("postings: %" G_GINT64_FORMAT " in the index, %" G_GINT64_FORMAT " in the texts",
                                 n_rows, n_docs);
     }
 
   decompressor_clear (&z);
+  bigram_set_clear (&bigrams);
   bulletin_folded_free (folded);
   return *why == NULL;
 }

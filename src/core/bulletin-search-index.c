@@ -16,15 +16,17 @@
  *   docs    one row per article: its search text (the text of its blocks,
  *           ranges joined, debris left out) compressed, and the segments that
  *           map that text back to source offsets;
- *   fts     a contentless FTS5 table (detail=none) over the *folded* search
- *           text, tokenized by our own tokenizer: overlapping bigrams for
- *           Han (and kana, hangul) text, the last character of a run alone,
- *           words for the rest.  A one-character query is a prefix query.
+ *   postings  for every term of the *folded* search text (overlapping
+ *           bigrams for Han, kana and hangul text, exact or by bucket, the
+ *           last character of a run alone, words for the rest) the articles
+ *           that hold it and how many times, in segments (segs).  A
+ *           one-character query takes every term that starts with it.
  *
- * The index only proposes candidates: every candidate is folded and matched
+ * The index proposes candidates: every candidate is folded and matched
  * with the same matcher as in-article search, so there are no false
- * positives, and hits are exact source offsets.  Because positions are not
- * needed, detail=none keeps the index small.
+ * positives, and hits are exact source offsets; only where the postings'
+ * counts are the matcher's hits (a one-character query, an exact bigram)
+ * are the results beyond the ones shown in detail counted from them.
  *
  * Order: rowids are allocated so that ascending rowid order is newest
  * issue first, articles in their order; a query then streams candidates in
@@ -39,8 +41,8 @@
  * and issues has one row per path.  Readers (WAL) see whole batches, and
  * never remove or rewrite an index.  An index the last writer did not
  * leave as it is (a crash, bytes changed) is not trusted: queries read the
- * files until the next update has checked it (row checksums, SQLite's and
- * FTS5's checks, FTS5's terms against the texts) and rebuilt it if need
+ * files until the next update has checked it (row checksums, SQLite's
+ * check, the postings against the texts) and rebuilt it if need
  * be.  Issues that could not be read are kept as such, listed with every
  * result, and read again at each update.  Indexing stops before the disk's
  * free space falls below a reserve; an index whose building stopped is not

@@ -812,6 +812,11 @@ bulletin_reader_view_set_settings (BulletinReaderView            *self,
   g_return_if_fail (settings != NULL);
 
   old_family = g_steal_pointer (&self->family);
+  /* another face or size: what Pango keeps of the old one is not shown
+   * any more (and the reader lays out again anyway) */
+  if (self->settings.font_size != settings->font_size || self->settings.sans != settings->sans ||
+      g_strcmp0 (old_family, settings->family) != 0)
+    bulletin_typography_release_fonts ();
   self->settings = *settings;
   self->family = g_strdup (settings->family);
   self->settings.family = self->family;

@@ -412,18 +412,38 @@ article_shown (BulletinSearchBar *self)
     bulletin_search_bar_update (self);
 }
 
+/* Gives the focus back to the reader.  Before the bar hides: hiding the
+ * widget that has the focus makes GtkWindow keep a reference to it, to
+ * move the focus in its next frame, and a window closed before that frame
+ * never drops it (GTK 4.8): the bar stayed alive, and with it the reader,
+ * its text view and buffer, after each window closed just after a search
+ * in the article. */
+static void
+focus_reader (BulletinSearchBar *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (!gtk_widget_grab_focus (GTK_WIDGET (bulletin_reader_view_get_text_view (self->reader))) &&
+      focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
+    gtk_root_set_focus (root, NULL);
+}
+
 static void
 search_mode_changed (BulletinSearchBar *self)
 {
+  gboolean open = gtk_search_bar_get_search_mode (self->search_bar);
+
+  if (!open)
+    focus_reader (self);
   /* hidden when closed, so that F6 passes it by */
-  gtk_widget_set_visible (GTK_WIDGET (self), gtk_search_bar_get_search_mode (self->search_bar));
-  if (!gtk_search_bar_get_search_mode (self->search_bar))
+  gtk_widget_set_visible (GTK_WIDGET (self), open);
+  if (!open)
     {
       g_array_set_size (self->matches, 0);
       self->current = -1;
       clear_tags (self);
       set_status (self, NULL);
-      gtk_widget_grab_focus (GTK_WIDGET (bulletin_reader_view_get_text_view (self->reader)));
     }
 }
 

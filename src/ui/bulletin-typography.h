@@ -174,4 +174,8 @@ PangoAttrList *bulletin_typography_label_attributes (const char *text,
  * once that Chinese text cannot be shown instead of showing boxes. */
 gboolean bulletin_typography_have_cjk_font      (void);
 
+/* Drops what Pango keeps of the fonts shown so far (fontsets, faces); the
+ * fonts in use stay with the layouts that use them. */
+void     bulletin_typography_release_fonts      (void);
+
 G_END_DECLS
