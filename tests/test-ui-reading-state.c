@@ -765,19 +765,37 @@ test_undo_and_editor (void)
     g_assert_null (bulletin_annotations_controller_get_dialog (controller ()));
   }
 
-  /* Escape after typing asks; Keep Editing gives the text back */
+  /* Escape after typing asks; Keep Editing gives the text back.  Once
+   * more if the editor could not come back on the screen (its grab
+   * refused, see editor_shown ()): it closed, and so saved the text,
+   * which Ctrl+Z takes back. */
   {
-    g_autoptr(BulletinNote) note = note_on (article);
     GtkTextBuffer *buffer = gtk_text_view_get_buffer (bulletin_annotations_controller_get_editor_text (controller ()));
     g_autofree char *kept = NULL;
     GtkTextIter s, e;
 
-    edit (note);
-    type ("不要的改动");
-    g_assert_true (press_in_editor ("Escape"));
-    g_assert_nonnull (bulletin_annotations_controller_get_dialog (controller ()));
-    answer ("cancel");
-    bulletin_test_wait_for (editor_shown, NULL, 2);
+    for (guint attempt = 0; ; attempt++)
+      {
+        g_autoptr(BulletinNote) note = note_on (article);
+
+        edit (note);
+        type ("不要的改动");
+        g_assert_true (press_in_editor ("Escape"));
+        g_assert_nonnull (bulletin_annotations_controller_get_dialog (controller ()));
+        answer ("cancel");
+        if (bulletin_test_wait_for (editor_shown, NULL, 2) || attempt == 4)
+          break;
+        if (gtk_widget_get_visible (GTK_WIDGET (editor)))
+          gtk_popover_popdown (editor);
+        bulletin_test_iterate (100);
+        undo ();
+        {
+          g_autoptr(BulletinNote) again = note_on (article);
+
+          g_assert_cmpstr (bulletin_note_get_text (again), ==, "第一稿");
+        }
+        g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window ()), "undo"));
+      }
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
     gtk_text_buffer_get_bounds (buffer, &s, &e);
     kept = gtk_text_buffer_get_text (buffer, &s, &e, FALSE);
