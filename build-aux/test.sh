@@ -90,23 +90,7 @@ for line in "${summary[@]}"; do echo "$line"; done
 python3 - "$extra_passed" "$extra_failed" "$extra_skipped" "$build" "$asan" <<'PY'
 import json, sys, os
 passed, failed, skipped = (int(n) for n in sys.argv[1:4])
-for d in sys.argv[4:]:
-    log = os.path.join(d, "meson-logs", "testlog.json")
-    if not os.path.exists(log):
-        continue
-    for line in open(log, encoding="utf-8"):
-        try:
-            r = json.loads(line).get("result")
-        except ValueError:
-            continue
-        if r in ("OK", "EXPECTEDFAIL"):
-            passed += 1
-        elif r == "SKIP":
-            skipped += 1
-        else:
-            failed += 1
-# The failures again, last, with the end of what each printed: a log
-# that keeps only its tail still says which test failed and why.
+failures = []
 for d in sys.argv[4:]:
     log = os.path.join(d, "meson-logs", "testlog.json")
     if not os.path.exists(log):
@@ -116,12 +100,21 @@ for d in sys.argv[4:]:
             t = json.loads(line)
         except ValueError:
             continue
-        if t.get("result") in ("OK", "EXPECTEDFAIL", "SKIP"):
-            continue
-        print(f"--- FAILED: {t.get('name')} ({t.get('result')}, {t.get('duration', 0):.1f} s, {os.path.basename(d)})")
-        out = (t.get("stdout") or "") + (t.get("stderr") or "")
-        for l in out.splitlines()[-25:]:
-            print("    " + l[:300])
+        r = t.get("result")
+        if r in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif r == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+            failures.append((d, t))
+# The failures again, last, with the end of what each printed: a log
+# that keeps only its tail still says which test failed and why.
+for d, t in failures:
+    print(f"--- FAILED: {t.get('name')} ({t.get('result')}, {t.get('duration', 0):.1f} s, {os.path.basename(d)})")
+    out = (t.get("stdout") or "") + (t.get("stderr") or "")
+    for l in out.splitlines()[-25:]:
+        print("    " + l[:300])
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
 exit $status

@@ -1282,18 +1282,18 @@ typedef struct {
   gboolean                    oldest;  /* oldest first (else newest) */
 } QueryPage;
 
-/* Where a page starts in rowid order, when that is result order: after
- * the row of its @after article, or G_MININT64 when it is gone (then each
- * candidate's position is compared instead) */
+/* The rowid that @sql (?1 the issue's path, ?2 the article's index)
+ * gives for the page after @after, @fallback when its issue is gone */
 static gint64
-page_start (BulletinSearchIndex        *self,
-            const BulletinSearchResult *after)
+page_rowid (BulletinSearchIndex        *self,
+            const BulletinSearchResult *after,
+            const char                 *sql,
+            gint64                      fallback)
 {
   sqlite3_stmt *stmt = NULL;
-  gint64 rowid = G_MININT64;
+  gint64 rowid = fallback;
 
-  if (sqlite3_prepare_v2 (self->query_db, "SELECT first_doc + ?2 FROM issues WHERE path = ?1 AND n_docs > ?2",
-                          -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (self->query_db, sql, -1, &stmt, NULL) != SQLITE_OK)
     return rowid;
   sqlite3_bind_text (stmt, 1, after->issue_path, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, after->article_index);
@@ -1301,6 +1301,17 @@ page_start (BulletinSearchIndex        *self,
     rowid = sqlite3_column_int64 (stmt, 0);
   sqlite3_finalize (stmt);
   return rowid;
+}
+
+/* Where a page starts in rowid order, when that is result order: after
+ * the row of its @after article, or G_MININT64 when it is gone (then each
+ * candidate's position is compared instead) */
+static gint64
+page_start (BulletinSearchIndex        *self,
+            const BulletinSearchResult *after)
+{
+  return page_rowid (self, after, "SELECT first_doc + ?2 FROM issues WHERE path = ?1 AND n_docs > ?2",
+                     G_MININT64);
 }
 
 /* Where a page oldest first starts in descending rowid order, when
@@ -1312,18 +1323,8 @@ static gint64
 page_end (BulletinSearchIndex        *self,
           const BulletinSearchResult *after)
 {
-  sqlite3_stmt *stmt = NULL;
-  gint64 rowid = G_MAXINT64;
-
-  if (sqlite3_prepare_v2 (self->query_db, "SELECT first_doc + n_docs FROM issues WHERE path = ?1 AND n_docs > ?2",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return rowid;
-  sqlite3_bind_text (stmt, 1, after->issue_path, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, after->article_index);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    rowid = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return rowid;
+  return page_rowid (self, after, "SELECT first_doc + n_docs FROM issues WHERE path = ?1 AND n_docs > ?2",
+                     G_MAXINT64);
 }
 
 static BulletinSearchResults *
