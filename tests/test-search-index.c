@@ -1297,6 +1297,71 @@ test_pages (Fixture       *fixture,
   check_pages (index, "的", BULLETIN_SEARCH_ORDER_HITS, 6, FALSE);
 }
 
+/* The results of one issue share its strings rather than each copying
+ * them (a sixth of the complete results of a common word went to
+ * copying them); an issue changed on disk gives its new strings after
+ * the update, although the index object keeps the issues it read
+ * between queries. */
+static void
+test_issue_strings (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (fixture->root, fixture->db);
+  g_autoptr(BulletinSearchResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "2020-01-10.txt", NULL);
+  BulletinSearchResult *a, *b;
+  BulletinSearchResults *scanned;
+  g_autofree char *old_title = NULL;
+
+  g_file_set_contents (path,
+                       "城南日报\n2020年1月10日 第12期\n\n"
+                       "夜市重开\n\n停业三个月的夜市昨晚重新开放，鹦鹉螺摊位恢复营业。\n\n（完）\n\n\n"
+                       "图书馆延时\n\n图书馆延长开放时间，鹦鹉螺展览同时开幕。\n\n（完）\n",
+                       -1, &error);
+  g_assert_no_error (error);
+  build (index);
+  for (guint k = 0; k < 2; k++)
+    {
+      g_clear_pointer (&results, bulletin_search_results_free);
+      results = bulletin_search_index_query (index, "鹦鹉螺", 0, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (results->results->len, ==, 2);
+      a = g_ptr_array_index (results->results, 0);
+      b = g_ptr_array_index (results->results, 1);
+      g_assert_cmpstr (a->issue_path, ==, "2020-01-10.txt");
+      g_assert_true (a->issue_path == b->issue_path);
+      g_assert_true (a->issue_id == b->issue_id);
+      g_assert_true (a->issue_title == b->issue_title);
+      g_assert_true (a->issue_date == b->issue_date);
+      g_assert_nonnull (a->issue_title);
+    }
+  scanned = scan (fixture, "鹦鹉螺");
+  assert_same_results (results, scanned);
+  g_assert_cmpstr (a->issue_title, ==,
+                   ((BulletinSearchResult *)g_ptr_array_index (scanned->results, 0))->issue_title);
+  old_title = g_strdup (a->issue_title);
+
+  /* the masthead changed: the new title, not the one kept */
+  g_file_set_contents (path,
+                       "城北晚报\n2020年1月10日 第12期\n\n"
+                       "夜市重开\n\n停业三个月的夜市昨晚重新开放，鹦鹉螺摊位恢复营业。\n\n（完）\n",
+                       -1, &error);
+  g_assert_no_error (error);
+  g_hash_table_remove_all (fixture->scans);
+  build (index);
+  g_clear_pointer (&results, bulletin_search_results_free);
+  results = bulletin_search_index_query (index, "鹦鹉螺", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->results->len, ==, 1);
+  scanned = scan (fixture, "鹦鹉螺");
+  assert_same_results (results, scanned);
+  a = g_ptr_array_index (results->results, 0);
+  g_assert_cmpstr (a->issue_title, ==,
+                   ((BulletinSearchResult *)g_ptr_array_index (scanned->results, 0))->issue_title);
+  g_assert_cmpstr (a->issue_title, !=, old_title);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1313,6 +1378,7 @@ main (int   argc,
   ADD ("/bulletin/search-index/first-screen-rare", test_first_screen_rare, NULL);
   ADD ("/bulletin/search-index/details", test_details, NULL);
   ADD ("/bulletin/search-index/pages", test_pages, NULL);
+  ADD ("/bulletin/search-index/issue-strings", test_issue_strings, NULL);
   ADD ("/bulletin/search-index/plain-counts", test_plain_counts, NULL);
   ADD ("/bulletin/search-index/bigram-buckets", test_bigram_buckets, NULL);
   ADD ("/bulletin/search-index/partial", test_partial, NULL);

@@ -409,4 +409,18 @@ gboolean  needs_verify (sqlite3       *db,
                         const char    *path,
                         const char    *state);
 
+/* The issue strings of a BulletinSearchResult are GRefStrings, shared by
+ * the results of one issue: a new one, or NULL for NULL */
+static inline char *
+issue_string_new (const char *s)
+{
+  return s != NULL ? g_ref_string_new (s) : NULL;
+}
+
+static inline char *
+issue_string_acquire (char *s)
+{
+  return s != NULL ? g_ref_string_acquire (s) : NULL;
+}
+
 G_END_DECLS

@@ -44,6 +44,8 @@ check_ordered (BulletinSearchIndex *self)
   return ordered;
 }
 
+/* An issue's row; its strings are GRefStrings, shared with its results
+ * (issue_string_new ()) */
 typedef struct {
   char   *path;
   char   *issue_id;
@@ -55,10 +57,10 @@ typedef struct {
 static void
 issue_info_free (IssueInfo *info)
 {
-  g_free (info->path);
-  g_free (info->issue_id);
-  g_free (info->title);
-  g_free (info->date);
+  g_clear_pointer (&info->path, g_ref_string_release);
+  g_clear_pointer (&info->issue_id, g_ref_string_release);
+  g_clear_pointer (&info->title, g_ref_string_release);
+  g_clear_pointer (&info->date, g_ref_string_release);
   g_free (info);
 }
 
@@ -113,11 +115,18 @@ typedef struct {
   GBytes   *dictionary;
   Verifier  verifiers[2];
   BigramSet bigrams;     /* the exact bigrams */
+  GHashTable *issues;    /* issue rowid -> IssueInfo, as lookup_issue () read
+                          * them: a look-up each is a tenth of the complete
+                          * results of a word in every issue */
 } QueryCache;
+
+/* Issues kept at most in the cache (about 200 bytes each) */
+#define MAX_CACHED_ISSUES 100000
 
 static void
 query_cache_free (QueryCache *cache)
 {
+  g_clear_pointer (&cache->issues, g_hash_table_unref);
   bigram_set_clear (&cache->bigrams);
   verifier_clear (&cache->verifiers[0]);
   verifier_clear (&cache->verifiers[1]);
@@ -154,8 +163,12 @@ query_cache_get (BulletinSearchIndex *self)
                        bigrams != NULL ? g_bytes_get_size (bigrams) : 0);
       verifier_init (&cache->verifiers[0], cache->dictionary);
       verifier_init (&cache->verifiers[1], cache->dictionary);
+      cache->issues = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                             (GDestroyNotify)issue_info_free);
       self->query_cache = cache;
     }
+  if (g_hash_table_size (cache->issues) > MAX_CACHED_ISSUES)
+    g_hash_table_remove_all (cache->issues);
   return cache->verifiers;
 }
 
@@ -357,6 +370,8 @@ typedef struct {
   guint                      max_hits;
   guint                      max_details;
   GHashTable                *issues;
+  IssueInfo                 *last_info;   /* the issue looked up last, or NULL */
+  gint64                     last_issue;  /* its rowid */
   Verifier                  *verifiers;  /* two, the query cache's */
   Batch                      batches[2];  /* one checked while the next is read */
   guint                      pending_len;  /* the candidates of the one checked */
@@ -392,23 +407,29 @@ static IssueInfo *
 lookup_issue (QueryContext *ctx,
               gint64        issue_rowid)
 {
-  IssueInfo *info = g_hash_table_lookup (ctx->issues, &issue_rowid);
+  IssueInfo *info;
 
+  /* the candidates come issue by issue */
+  if (ctx->last_info != NULL && ctx->last_issue == issue_rowid)
+    return ctx->last_info;
+  info = g_hash_table_lookup (ctx->issues, &issue_rowid);
   if (info == NULL)
     {
       info = g_new0 (IssueInfo, 1);
       sqlite3_bind_int64 (ctx->issue_stmt, 1, issue_rowid);
       if (sqlite3_step (ctx->issue_stmt) == SQLITE_ROW)
         {
-          info->path = dup_column (ctx->issue_stmt, 0);
-          info->issue_id = dup_column (ctx->issue_stmt, 1);
-          info->title = dup_column (ctx->issue_stmt, 2);
-          info->date = dup_column (ctx->issue_stmt, 3);
+          info->path = issue_string_new ((const char *)sqlite3_column_text (ctx->issue_stmt, 0));
+          info->issue_id = issue_string_new ((const char *)sqlite3_column_text (ctx->issue_stmt, 1));
+          info->title = issue_string_new ((const char *)sqlite3_column_text (ctx->issue_stmt, 2));
+          info->date = issue_string_new ((const char *)sqlite3_column_text (ctx->issue_stmt, 3));
           info->sort_key = sqlite3_column_int64 (ctx->issue_stmt, 4);
         }
       sqlite3_reset (ctx->issue_stmt);
       g_hash_table_insert (ctx->issues, g_memdup2 (&issue_rowid, sizeof issue_rowid), info);
     }
+  ctx->last_info = info;
+  ctx->last_issue = issue_rowid;
   return info;
 }
 
@@ -610,13 +631,18 @@ batch_reset (Batch *b,
 }
 
 /* Whether to give the details of a candidate read now, which may be
- * among the first max_details results: while the results taken, and the
- * candidates of a batch being checked, are fewer (batch_finish () gives
- * those that are among them after all) */
+ * among the first max_details results: while the results taken, the
+ * candidates of a batch being checked and @n_sure, the candidates read
+ * before it in its own batch that are results for certain (counted by
+ * the postings, not left out), are fewer (batch_finish () gives those
+ * that are among them after all).  Without @n_sure, the complete results
+ * of a common word gave the details of up to a whole batch more (about
+ * 500 texts decompressed and folded twice for 300 details, for 了). */
 static gboolean
-may_detail (QueryContext *ctx)
+may_detail (QueryContext *ctx,
+            guint         n_sure)
 {
-  return ctx->max_details == 0 || ctx->results->results->len + ctx->pending_len < ctx->max_details;
+  return ctx->max_details == 0 || ctx->results->results->len + ctx->pending_len + n_sure < ctx->max_details;
 }
 
 /* Starts checking the candidates of @b read so far: a helper thread
@@ -752,10 +778,12 @@ batch_finish (QueryContext *ctx,
       r->page = g_steal_pointer (&c->page);
       r->section = g_steal_pointer (&c->section);
       info = lookup_issue (ctx, c->issue);
-      r->issue_path = g_strdup (info->path != NULL ? info->path : "");
-      r->issue_id = g_strdup (info->issue_id);
-      r->issue_title = g_strdup (info->title);
-      r->issue_date = g_strdup (info->date);
+      /* shared with the issue's other results, not copied: a sixth of
+       * the complete results of a common word went to copying them */
+      r->issue_path = info->path != NULL ? g_ref_string_acquire (info->path) : g_ref_string_new ("");
+      r->issue_id = issue_string_acquire (info->issue_id);
+      r->issue_title = issue_string_acquire (info->title);
+      r->issue_date = issue_string_acquire (info->date);
       r->sort_key = info->sort_key;
 
       ctx->results->n_hits += r->n_hits;
@@ -794,7 +822,7 @@ verify_batch (QueryContext *ctx,
   for (guint i = 0; i < n; i++)
     {
       items[i].rowid = rowids[i];
-      items[i].details = may_detail (ctx);
+      items[i].details = may_detail (ctx, 0);
       rc = read_candidate (ctx, b->bytes, &items[i], rowids[i]);
       if (rc != SQLITE_OK)
         {
@@ -1099,7 +1127,7 @@ batch_read (QueryContext *ctx,
             guint         size)
 {
   Candidate *items = batch_reset (b, size);
-  guint n = 0;
+  guint n = 0, n_sure = 0;
   int rc = SQLITE_ROW;
 
   gint64 rowid;
@@ -1113,11 +1141,12 @@ batch_read (QueryContext *ctx,
         continue;
       c->rowid = rowid;
       c->count = ctx->counted ? count : 0;
-      c->details = may_detail (ctx);
+      c->details = may_detail (ctx, n_sure);
       if (stream)
         take_candidate (ctx, b->bytes, c, candidates);
       else if ((rc = read_candidate (ctx, b->bytes, c, rowid)) != SQLITE_OK)
         break;
+      n_sure += c->count > 0 && !c->missing;
       n++;
       /* oldest first, the page full: the first candidate past the issue
        * it ends in is the last needed (batch_finish () stops there, and
@@ -1360,6 +1389,7 @@ query_db (BulletinSearchIndex  *self,
     {
       /* in the transaction, which has read: data_version is its own */
       ctx.verifiers = query_cache_get (self);
+      ctx.issues = ((QueryCache *)self->query_cache)->issues;
       terms = index_query_terms (q, &((QueryCache *)self->query_cache)->bigrams);
       counted = terms != NULL && index_query_counted (q, &((QueryCache *)self->query_cache)->bigrams);
       ctx.verifiers[0].plain_term = ctx.verifiers[1].plain_term = plain_term (q, &ctx.verifiers[0].plain_mask);
@@ -1682,6 +1712,7 @@ detail_results (BulletinSearchIndex   *self,
   if (rc == SQLITE_OK)
     {
       ctx.verifiers = query_cache_get (self);
+      ctx.issues = ((QueryCache *)self->query_cache)->issues;
       ctx.verifiers[0].plain_term = plain_term (q, &ctx.verifiers[0].plain_mask);
       ctx.verifiers[0].plain_term_len =
         ctx.verifiers[0].plain_term != NULL ? strlen (ctx.verifiers[0].plain_term) : 0;
@@ -1724,9 +1755,9 @@ detail_results (BulletinSearchIndex   *self,
               r->headline = g_steal_pointer (&c.headline);
               r->page = g_steal_pointer (&c.page);
               r->section = g_steal_pointer (&c.section);
-              r->issue_id = g_strdup (info->issue_id);
-              r->issue_title = g_strdup (info->title);
-              r->issue_date = g_strdup (info->date);
+              r->issue_id = issue_string_acquire (info->issue_id);
+              r->issue_title = issue_string_acquire (info->title);
+              r->issue_date = issue_string_acquire (info->date);
             }
         }
       else
@@ -1899,7 +1930,7 @@ sorted_cache_page (BulletinSearchIndex        *self,
       const SortedRow *row = &g_array_index (cache->rows, SortedRow, i);
       BulletinSearchResult *r = g_new0 (BulletinSearchResult, 1);
 
-      r->issue_path = g_strdup (row->path);
+      r->issue_path = issue_string_new (row->path);
       r->sort_key = row->sort_key;
       r->article_index = row->article_index;
       r->n_hits = row->n_hits;
@@ -2271,7 +2302,7 @@ bulletin_search_index_query_page_async (BulletinSearchIndex        *self,
   if (after != NULL)
     {
       data->after = g_new0 (BulletinSearchResult, 1);
-      data->after->issue_path = g_strdup (after->issue_path);
+      data->after->issue_path = issue_string_new (after->issue_path);
       data->after->sort_key = after->sort_key;
       data->after->article_index = after->article_index;
       data->after->n_hits = after->n_hits;

@@ -12,10 +12,11 @@ bulletin_search_result_free (BulletinSearchResult *result)
 {
   if (result == NULL)
     return;
-  g_free (result->issue_path);
-  g_free (result->issue_id);
-  g_free (result->issue_title);
-  g_free (result->issue_date);
+  /* GRefStrings, shared by the results of an issue */
+  g_clear_pointer (&result->issue_path, g_ref_string_release);
+  g_clear_pointer (&result->issue_id, g_ref_string_release);
+  g_clear_pointer (&result->issue_title, g_ref_string_release);
+  g_clear_pointer (&result->issue_date, g_ref_string_release);
   g_free (result->article_id);
   g_free (result->headline);
   g_clear_pointer (&result->hits, g_array_unref);
@@ -193,10 +194,10 @@ bulletin_search_scan_archive (GFile         *root,
           r = match_folded (folded, bulletin_article_get_source (article), NULL, 0, q);
           if (r == NULL)
             continue;
-          r->issue_path = g_strdup (f->path);
-          r->issue_id = g_strdup (bulletin_issue_get_id (issue));
-          r->issue_title = g_strdup (bulletin_issue_get_title (issue));
-          r->issue_date = g_strdup (bulletin_issue_get_date (issue));
+          r->issue_path = issue_string_new (f->path);
+          r->issue_id = issue_string_new (bulletin_issue_get_id (issue));
+          r->issue_title = issue_string_new (bulletin_issue_get_title (issue));
+          r->issue_date = issue_string_new (bulletin_issue_get_date (issue));
           r->sort_key = bulletin_issue_get_sort_key (issue);
           r->article_id = g_strdup (bulletin_article_get_id (article));
           r->article_index = a;

@@ -9,7 +9,11 @@ G_BEGIN_DECLS
 
 /**
  * BulletinSearchResult:
- * @issue_path: the issue's file or folder, relative to the archive root
+ * @issue_path: the issue's file or folder, relative to the archive root.
+ *   It and the three other issue strings are GRefStrings, shared by the
+ *   results of one issue: made with g_ref_string_new () or
+ *   g_ref_string_acquire (), never g_strdup (); bulletin_search_result_free ()
+ *   releases them
  * @issue_id: the issue's stable id
  * @issue_title: (nullable): its title
  * @issue_date: (nullable): its date, YYYY-MM-DD
