@@ -52,7 +52,7 @@ make_note (guint i)
   bulletin_note_set_text (note, text);
   bulletin_note_set_headline (note, "党旗飘扬 “疫”线出战");
   bulletin_note_set_issue (note, "urn:bench:issue", "徐汇报 第7期", "2022-04-05");
-  bulletin_note_set_range (note, i, i + 12, "两新组织党组织积极响应号召", "在疫情防控工作中，徐汇区", "充分发挥战斗堡垒作用");
+  bulletin_note_set_range (note, i, i + 12, "区图书馆新馆今日起正式开放", "在全民阅读活动中，本街道", "方便居民就近借阅图书");
   return note;
 }
 
@@ -220,8 +220,8 @@ write_large_file (const char *path,
     g_string_append_printf (text,
                             "\n[Note bench-%08u]\narticle=urn:bench:article:%u\nheadline=党旗飘扬 “疫”线出战\n"
                             "issue=徐汇报 第7期\nissue-date=2022-04-05\nissue-id=urn:bench:issue\n"
-                            "start=%u\nend=%u\nquote=两新组织党组织积极响应号召\nbefore=在疫情防控工作中，徐汇区\n"
-                            "after=充分发挥战斗堡垒作用\ntext=第 %u 条笔记：关于社区防疫工作的一段记录，\\n附有第二行说明。\n"
+                            "start=%u\nend=%u\nquote=区图书馆新馆今日起正式开放\nbefore=在全民阅读活动中，本街道\n"
+                            "after=方便居民就近借阅图书\ntext=第 %u 条笔记：关于社区防疫工作的一段记录，\\n附有第二行说明。\n"
                             "created=2026-01-01T00:00:00.%06uZ\nmodified=2026-01-01T00:00:00.%06uZ\n",
                             i, i % 997, i, i + 12, i, i % 1000000, i % 1000000);
   *file_mib = text->len / 1048576.0;
@@ -489,8 +489,8 @@ main (int    argc,
       for (guint i = 0; i < n - 20; i++)
         g_string_append_printf (backup,
                                 "\n[Note bench-%06u]\narticle=urn:bench:article:%u\nheadline=党旗飘扬\n"
-                                "start=%u\nend=%u\nquote=两新组织党组织积极响应号召\nbefore=在疫情防控工作中\n"
-                                "after=充分发挥战斗堡垒作用\ntext=第 %u 条笔记\\n第二行\n"
+                                "start=%u\nend=%u\nquote=区图书馆新馆今日起正式开放\nbefore=在全民阅读活动中\n"
+                                "after=方便居民就近借阅图书\ntext=第 %u 条笔记\\n第二行\n"
                                 "created=2026-01-01T00:00:00.%06uZ\nmodified=2026-01-01T00:00:00.%06uZ\n",
                                 i, i % 97, i, i + 12, i, i, i);
       length = backup->len;
