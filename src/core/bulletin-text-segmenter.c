@@ -1061,7 +1061,7 @@ run_is_head (GArray *items,
   return FALSE;
 }
 
-/* "党旗飘扬 “疫”线出战 集结“两新”力量": phrases of two characters or more
+/* "书香满城 “悦”读同行 走进“新馆”看看": phrases of two characters or more
  * separated by spaces, no clause punctuation.  Such a line is set as a
  * headline; a subhead inside an article is one phrase. */
 static gboolean
