@@ -584,9 +584,11 @@ test_sample_join (void)
   g_autoptr(BulletinParsedIssue) reencoded = NULL;
   g_autoptr(BulletinNote) note = NULL;
   g_autoptr(GPtrArray) moved = NULL;
+  g_autofree char *joined = NULL;
+  g_autofree char *passage = NULL;
   BulletinArticle *second;
-  const char *src, *at;
-  gsize len, gb_len;
+  const char *src, *body;
+  gsize len, gb_len, bytes;
   guint start;
 
   if (path == NULL)
@@ -601,14 +603,34 @@ test_sample_join (void)
 
   second = article_at (before, 1);
   src = bulletin_article_get_source (second);
-  at = strstr (src, "送餐上门仍未停止");
-  g_assert_nonnull (at);
-  start = g_utf8_strlen (src, at - src);
-  note = bulletin_note_new_for_range (second, start, start + g_utf8_strlen ("送餐上门仍未停止", -1));
+  bytes = bulletin_article_get_source_bytes (second);
+  /* the line to join and the passage noted are read from the sample:
+   * its second article's first line, and eight characters of its first
+   * paragraph line of twenty characters or more after that */
+  joined = g_strndup (src, strcspn (src, "\r\n"));
+  g_assert_cmpuint (strlen (joined), >, 0);
+  body = src + strlen (joined);
+  for (;;)
+    {
+      gsize line_bytes;
+
+      while (*body == '\r' || *body == '\n')
+        body++;
+      g_assert_cmpuint ((gsize) (body - src), <, bytes);
+      line_bytes = strcspn (body, "\r\n");
+      if (g_utf8_strlen (body, line_bytes) >= 20)
+        break;
+      body += line_bytes;
+    }
+  start = g_utf8_strlen (src, body - src) + 4;
+  passage = g_utf8_substring (src, start, start + 8);
+  g_assert_cmpuint (g_utf8_strlen (passage, -1), ==, 8);
+  g_assert_null (strpbrk (passage, "\r\n"));
+  note = bulletin_note_new_for_range (second, start, start + 8);
   bulletin_note_set_text (note, "sample");
   g_assert_true (bulletin_annotations_add_note (annotations, note, NULL));
 
-  add (store, before, "15人送餐队伍迅速集结……", BULLETIN_CORRECTION_JOIN_PREVIOUS);
+  add (store, before, joined, BULLETIN_CORRECTION_JOIN_PREVIOUS);
   after = parse (contents, len, store);
   g_assert_cmpuint (after->articles->len, ==, 3);
   for (guint a = 0; a < 3; a++)
@@ -617,7 +639,7 @@ test_sample_join (void)
   g_assert_cmpuint (bulletin_corrections_rehome_notes (annotations, before->articles, after->articles), ==, 1);
   moved = bulletin_annotations_dup_notes_for_article (annotations, bulletin_article_get_id (article_at (after, 0)));
   g_assert_cmpuint (moved->len, ==, 1);
-  g_assert_cmpstr (bulletin_note_get_quote (g_ptr_array_index (moved, 0)), ==, "送餐上门仍未停止");
+  g_assert_cmpstr (bulletin_note_get_quote (g_ptr_array_index (moved, 0)), ==, passage);
 
   windows = crlf (contents);
   gb = g_convert (windows, -1, "GB18030", "UTF-8", NULL, &gb_len, NULL);
