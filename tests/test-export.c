@@ -535,10 +535,10 @@ long_article (void)
       g_autoptr(GString) paragraph = g_string_new (NULL);
 
       if (i % 4 == 0)
-        bulletin_article_append_block (article, BULLETIN_BLOCK_HEADING, "组织动员，筑牢“红色堡垒”", -1);
+        bulletin_article_append_block (article, BULLETIN_BLOCK_HEADING, "馆藏更新，新增“少儿书架”", -1);
       /* paragraphs of 1 to 9 lines at these sizes */
       for (guint k = 0; k <= (i * 7) % 11; k++)
-        g_string_append (paragraph, "同舟共济、劈波斩浪。在疫情防控的关键时期，25名党员主动出击。");
+        g_string_append (paragraph, "借书还书、查阅报刊。在新馆开放的第一个月，25名馆员轮班值守。");
       bulletin_article_append_block (article, BULLETIN_BLOCK_PARAGRAPH, paragraph->str, -1);
     }
   bulletin_article_set_language (article, "zh-CN");
@@ -722,13 +722,13 @@ subhead_article (guint lead,
   bulletin_article_append_block (article, BULLETIN_BLOCK_PARAGRAPH, text->str, -1);
   for (guint i = 0; i < n_heads; i++)
     bulletin_article_append_block (article, BULLETIN_BLOCK_HEADING,
-                                   i == 0 ? "“有办法！”" : "专业支撑，构建“云端阵地”", -1);
+                                   i == 0 ? "“开馆啦！”" : "线路调整，方便“早班乘客”", -1);
   g_string_truncate (text, 0);
   append_han (text, next);
   bulletin_article_append_block (article, BULLETIN_BLOCK_PARAGRAPH, text->str, -1);
   for (guint i = 0; i < 2; i++)
     {
-      bulletin_article_append_block (article, BULLETIN_BLOCK_HEADING, "志愿聚力，汇聚“战疫星火”", -1);
+      bulletin_article_append_block (article, BULLETIN_BLOCK_HEADING, "站点增设，连接“城东新村”", -1);
       g_string_truncate (text, 0);
       append_han (text, 40 * (i + 2));
       bulletin_article_append_block (article, BULLETIN_BLOCK_PARAGRAPH, text->str, -1);
@@ -811,9 +811,9 @@ test_pagination_subheads (void)
 }
 
 /* Every article of the shared sample bulletin, on every paper, at three
- * sizes.  The first has two subheads in a row ("“有办法！”", then
- * "专业支撑，构建“云端阵地”"), the first of which was left alone at the
- * foot of the first A4 page. */
+ * sizes.  The first has two subheads in a row (a short exclamation in
+ * quotes, then a phrase with a quoted term), the first of which was left
+ * alone at the foot of the first A4 page. */
 static void
 test_pagination_sample (void)
 {
