@@ -39,7 +39,7 @@ static const char *const hans_blocks[] = {
   "他说:“我们要坚持到底。”(新华社)疫情期间,共有2.3%的居民——约120人——参与了志愿服务……社区书记阿依古丽·买买提表示,“这是大家共同的成果!”据统计,COVID-19疫苗接种率达到95%以上。",
   "《人民日报》报道,上海市徐汇区的志愿者们每天工作12小时,骨干队员坚持了整整三个月……米哈伊尔·戈尔巴乔夫曾说:“改革是一场革命。”此后,他们又在5G网络、AI医疗等领域开展合作;“一起冲!”成了口号。",
   "“让我来!”",
-  "汛情就是命令,堤坝就是阵地。在抗洪抢险的日子里,街道“两新”组织党支部连夜集合队伍——扛沙袋、守堤岸、送物资,带领党员以实际行动守护家园(见图)。他们说:“我们在!”“我们上!”……这就是答案。",
+  "汛情就是命令,堤坝就是阵地。在抗洪抢险的日子里,街道“社区”文体服务队连夜集合队伍——扛沙袋、守堤岸、送物资,带领党员以实际行动守护家园(见图)。他们说:“我们在!”“我们上!”……这就是答案。",
 };
 
 static const char *const hant_blocks[] = {
@@ -49,7 +49,7 @@ static const char *const hant_blocks[] = {
   "他說:「我們要堅持到底。」(中央社)疫情期間,共有2.3%的居民——約120人——參與了志願服務……社區里長阿依古麗·買買提表示,「這是大家共同的成果!」據統計,COVID-19疫苗接種率達到95%以上。",
   "《聯合報》報導,臺北市的志工們每天工作12小時,骨幹隊員堅持了整整三個月……米哈伊爾·戈爾巴喬夫曾說:「改革是一場革命。」此後,他們又在5G網路、AI醫療等領域展開合作;「一起衝!」成了口號。",
   "「讓我來!」",
-  "汛情就是命令,堤壩就是陣地。在搶險救災的日子裡,各“兩新”組織黨支部連夜集合隊伍——扛沙袋、守堤岸、送物資,帶領黨員以實際行動守護家園(見圖)。他們說:「我們在!」「我們上!」……這就是答案。",
+  "汛情就是命令,堤壩就是陣地。在搶險救災的日子裡,各“社區”文體服務隊連夜集合隊伍——扛沙袋、守堤岸、送物資,帶領黨員以實際行動守護家園(見圖)。他們說:「我們在!」「我們上!」……這就是答案。",
 };
 
 static const BulletinBlockKind own_kinds[] = {
@@ -164,10 +164,10 @@ build_own_article (gboolean    traditional,
 static BulletinArticle *
 build_page_break_article (gboolean repaired)
 {
-  static const char source[] = "记者到场\n\n组织靠前指挥,25名党员踊跃报名争当疫情防控志愿\n\n者,积极参与封控期小区居民代配药等志愿服务。";
+  static const char source[] = "记者到场\n\n馆员提前到岗,36名学生排队报名参加暑期阅读志愿\n\n者,认真参与图书整理上架借阅登记等志愿服务。";
   BulletinArticle *article = bulletin_article_new ();
   guint a = g_utf8_strlen ("记者到场\n\n", -1);
-  guint b = a + g_utf8_strlen ("组织靠前指挥,25名党员踊跃报名争当疫情防控志愿", -1);
+  guint b = a + g_utf8_strlen ("馆员提前到岗,36名学生排队报名参加暑期阅读志愿", -1);
   guint c = b + 2;
   guint d = g_utf8_strlen (source, -1);
 
@@ -1690,13 +1690,41 @@ test_13_widened (void)
       }
 }
 
+/* @n characters of line @number (from 1) of @data, its last ones if
+ * @tail, its first ones if not, with the ASCII commas shown full-width as
+ * the reader shows them between Han characters */
+static char *
+sample_fragment (const char *data,
+                 guint       number,
+                 gboolean    tail,
+                 guint       n)
+{
+  g_auto(GStrv) lines = g_strsplit (data, "\n", -1);
+  g_autofree char *line = NULL;
+  g_autofree char *piece = NULL;
+  g_autoptr(GString) shown = NULL;
+  glong len;
+
+  g_assert_cmpuint (number, <=, g_strv_length (lines));
+  line = g_strstrip (g_strdup (lines[number - 1]));
+  len = g_utf8_strlen (line, -1);
+  g_assert_cmpint (len, >=, n);
+  piece = tail ? g_utf8_substring (line, len - n, len) : g_utf8_substring (line, 0, n);
+  shown = g_string_new (piece);
+  g_string_replace (shown, ",", "，", 0);
+  return g_string_free (g_steal_pointer (&shown), FALSE);
+}
+
 static void
 test_14_joined (void)
 {
   Reader *self = reader_get ();
-  static const char *const sample_fragments[][2] = {
-    { "争当疫情防控志愿", "者，积极参与" }, { "支撑优势，统", "筹安排" },
-    { "群体买菜", "不便" }, { "积极和相", "关小区联系" },
+  /* the fragment pairs of TYPOGRAPHY.md, read from the sample: the lines
+   * (from 1) before and after each page break, and how many characters of
+   * each */
+  static const struct { guint line, next, n_before, n_after; } sample_breaks[] = {
+    { 15, 17, 8, 6 }, { 27, 29, 6, 3 },
+    { 73, 76, 4, 2 }, { 78, 80, 4, 5 },
   };
 
   {
@@ -1737,8 +1765,10 @@ test_14_joined (void)
     parsed = bulletin_text_parse (data, len, "000_1b466bc7855b1717.txt", &error);
     g_assert_no_error (error);
 
-    for (guint i = 0; i < G_N_ELEMENTS (sample_fragments); i++)
+    for (guint i = 0; i < G_N_ELEMENTS (sample_breaks); i++)
       {
+        g_autofree char *before = sample_fragment (data, sample_breaks[i].line, TRUE, sample_breaks[i].n_before);
+        g_autofree char *after = sample_fragment (data, sample_breaks[i].next, FALSE, sample_breaks[i].n_after);
         gboolean found = FALSE;
 
         for (guint a = 0; a < parsed->articles->len && !found; a++)
@@ -1747,16 +1777,16 @@ test_14_joined (void)
             g_autoptr(BulletinDisplayText) display = bulletin_display_text_new (article, BULLETIN_DISPLAY_DEFAULT);
             g_autofree char *failure = NULL;
 
-            if (strstr (bulletin_display_text_get_text (display, NULL), sample_fragments[i][0]) == NULL)
+            if (strstr (bulletin_display_text_get_text (display, NULL), before) == NULL)
               continue;
             reader_load (self, article, &variants[0], 13.0, BROKEN_NONE);
-            failure = check_joined (self, sample_fragments[i][0], sample_fragments[i][1]);
+            failure = check_joined (self, before, after);
             if (failure == NULL)
               found = TRUE;
           }
         if (!found)
           g_test_fail_printf ("the sample's “%s” + “%s” is not shown as one paragraph",
-                              sample_fragments[i][0], sample_fragments[i][1]);
+                              before, after);
       }
   }
 }
