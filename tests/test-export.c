@@ -528,7 +528,7 @@ long_article (void)
 
   bulletin_article_append_block (article, BULLETIN_BLOCK_HEADLINE, "街坊互助 共度寒冬", -1);
   bulletin_article_set_headline (article, "街坊互助 共度寒冬");
-  bulletin_article_append_block (article, BULLETIN_BLOCK_BYLINE, "记者 柴斌", -1);
+  bulletin_article_append_block (article, BULLETIN_BLOCK_BYLINE, "记者 林晓", -1);
   bulletin_article_append_block (article, BULLETIN_BLOCK_DATELINE, "本报讯", -1);
   for (guint i = 0; i < 40; i++)
     {
@@ -717,7 +717,7 @@ subhead_article (guint lead,
 
   bulletin_article_append_block (article, BULLETIN_BLOCK_HEADLINE, "街坊互助 共度寒冬", -1);
   bulletin_article_set_headline (article, "街坊互助 共度寒冬");
-  bulletin_article_append_block (article, BULLETIN_BLOCK_BYLINE, "记者 柴斌", -1);
+  bulletin_article_append_block (article, BULLETIN_BLOCK_BYLINE, "记者 林晓", -1);
   append_han (text, lead);
   bulletin_article_append_block (article, BULLETIN_BLOCK_PARAGRAPH, text->str, -1);
   for (guint i = 0; i < n_heads; i++)

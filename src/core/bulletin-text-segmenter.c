@@ -83,7 +83,7 @@ get_regexes (void)
 
   if (g_once_init_enter (&once))
     {
-      /* "刘晓晶 摄", "(记者 张三 摄)", "张三/摄": after a space, a
+      /* "王小明 摄", "(记者 张三 摄)", "张三/摄": after a space, a
        * sentence end or a bracket. */
       r.credit = g_regex_new ("(?<=[\\s。！？!?”）)])\\s*"
                               "([(（]?\\s*(?:(?:本[报報]|特约|特約)?(?:摄影记者|攝影記者|记者|記者|通讯员|通訊員|摄影|攝影)\\s*)?"
@@ -397,7 +397,7 @@ parse_byline (const char *s,
             only_photo = FALSE;
           if (rest < te)
             {
-              /* "记者柴斌" glued: only with a marker or a '/' */
+              /* "记者林晓" glued: only with a marker or a '/' */
               if (!is_name (rest, te) || (!marker && rest == t + strlen (role)))
                 return FALSE;
               has_name = TRUE;
