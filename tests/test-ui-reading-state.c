@@ -1051,7 +1051,12 @@ test_scroll_after_relayout (void)
       bulletin_test_iterate (25);
       assert_text_in_view ("scrolled after a smaller type");
     }
-  /* and at the passage */
+  /* and at the passage, once every line is laid out at the new size and
+   * the reader has stopped following it (a quarter of a second settled);
+   * on a loaded machine that takes longer than the two seconds above */
+  g_assert_true (bulletin_test_wait_for (layout_settled, adj, 20));
+  bulletin_test_iterate (500);
+  assert_text_in_view ("settled after a smaller type");
   {
     GtkTextView *view = bulletin_reader_view_get_text_view (reader);
     GdkRectangle visible, location;

@@ -41,6 +41,8 @@ struct _BulletinReaderView
   /* scrolling to a mark again while the lines above it are laid out */
   guint                    scroll_tick_id;
   gint64                   scroll_deadline;
+  gint64                   scroll_stable_since;
+  double                   scroll_last_upper;
   int                      scroll_last_y;
   gboolean                 scroll_to_top;  /* the mark's line first in view */
 
@@ -965,11 +967,24 @@ scroll_tick (GtkWidget     *widget,
   else
     shown = location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
 
-  if (shown && location.y == self->scroll_last_y)
-    {
-      self->scroll_tick_id = 0;
-      return G_SOURCE_REMOVE;
-    }
+  /* settled: in view, and neither its place nor the text's height moved
+   * for a quarter of a second (GTK lays lines out in idles between
+   * frames; on a loaded machine one frame without a change came while
+   * lines above the passage were still to be measured, which then pushed
+   * it 99 px below the view) */
+  {
+    double upper = gtk_adjustment_get_upper (gtk_scrolled_window_get_vadjustment (self->scrolled_window));
+    gint64 now = g_get_monotonic_time ();
+
+    if (!shown || location.y != self->scroll_last_y || upper != self->scroll_last_upper)
+      self->scroll_stable_since = now;
+    else if (now - self->scroll_stable_since >= G_USEC_PER_SEC / 4)
+      {
+        self->scroll_tick_id = 0;
+        return G_SOURCE_REMOVE;
+      }
+    self->scroll_last_upper = upper;
+  }
   self->scroll_last_y = location.y;
   if (!shown)
     {
@@ -995,6 +1010,8 @@ start_scroll_tick (BulletinReaderView *self,
   self->scroll_to_top = to_top;
   self->scroll_deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   self->scroll_last_y = G_MININT;
+  self->scroll_last_upper = -1;
+  self->scroll_stable_since = g_get_monotonic_time ();
   if (self->scroll_tick_id == 0)
     self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->text_view), scroll_tick, self, NULL);
 }
