@@ -998,6 +998,23 @@ test_restored_end (void)
     }
 }
 
+/* Shows the longest article of @uri (its text in *@article), all of it
+ * in the reader and scrollable (the reader's adjustment in *@adj) */
+static BulletinReaderView *
+show_longest_in_full (const char     *uri,
+                      char          **article,
+                      GtkAdjustment **adj)
+{
+  BulletinReaderView *reader;
+
+  *article = show_longest_article (uri);
+  reader = bulletin_window_get_reader (window ());
+  *adj = reader_vadjustment ();
+  bulletin_reader_view_complete (reader);
+  g_assert_true (bulletin_test_wait_for (scrollable, *adj, 10));
+  return reader;
+}
+
 static gboolean
 layout_settled (gpointer data)
 {
@@ -1032,11 +1049,7 @@ test_scroll_after_relayout (void)
   GtkAdjustment *adj;
   guint length;
 
-  long_article = show_longest_article (long_uri);
-  reader = bulletin_window_get_reader (window ());
-  adj = reader_vadjustment ();
-  bulletin_reader_view_complete (reader);
-  g_assert_true (bulletin_test_wait_for (scrollable, adj, 10));
+  reader = show_longest_in_full (long_uri, &long_article, &adj);
   /* every line laid out at this size */
   g_assert_true (bulletin_test_wait_for (layout_settled, adj, 20));
 
@@ -1154,11 +1167,7 @@ test_note_out_of_view (void)
   GtkAdjustment *adj;
   guint length;
 
-  long_article = show_longest_article (long_uri);
-  reader = bulletin_window_get_reader (window ());
-  adj = reader_vadjustment ();
-  bulletin_reader_view_complete (reader);
-  g_assert_true (bulletin_test_wait_for (scrollable, adj, 10));
+  reader = show_longest_in_full (long_uri, &long_article, &adj);
   length = bulletin_display_text_get_length (bulletin_reader_view_get_display_text (reader));
 
   /* a passage near the end selected, the reader back at its top */
@@ -1231,11 +1240,7 @@ test_notes_in_quick_succession (void)
   gulong handlers[4];
   GRand *rand = g_rand_new_with_seed (11);
 
-  long_article = show_longest_article (long_uri);
-  reader = bulletin_window_get_reader (window ());
-  adj = reader_vadjustment ();
-  bulletin_reader_view_complete (reader);
-  g_assert_true (bulletin_test_wait_for (scrollable, adj, 10));
+  reader = show_longest_in_full (long_uri, &long_article, &adj);
   length = bulletin_display_text_get_length (bulletin_reader_view_get_display_text (reader));
   settings = *bulletin_reader_view_get_settings (reader);
 
