@@ -42,6 +42,22 @@ put_varint (GByteArray *out,
   g_byte_array_append (out, buf, n);
 }
 
+/* @v as a varint at @out (10 bytes at most): its length */
+static inline gsize
+varint_to (guint8  *out,
+           guint64  v)
+{
+  gsize n = 0;
+
+  while (v >= 0x80)
+    {
+      out[n++] = (guint8)(v | 0x80);
+      v >>= 7;
+    }
+  out[n++] = (guint8)v;
+  return n;
+}
+
 static inline gboolean
 get_varint (const guint8 **p,
             const guint8  *end,
@@ -79,6 +95,12 @@ unzigzag (guint64 v)
 
 /* lists */
 
+/* Rice parameters from 0 to LIST_K_MAX; a quotient of LIST_ESCAPE or more
+ * is written as LIST_ESCAPE zero bits, six bits of the gap's length and the
+ * gap in full (a huge gap in a dense list) */
+#define LIST_K_MAX  40
+#define LIST_ESCAPE 32
+
 void
 list_iter_init (ListIter     *it,
                 const guint8 *data,
@@ -86,10 +108,75 @@ list_iter_init (ListIter     *it,
 {
   it->p = data;
   it->end = data + len;
+  it->bits = 0;
+  it->n_bits = 0;
+  it->k = 0;
+  it->counted = FALSE;
   it->first = TRUE;
+  it->in_bits = FALSE;
   it->rowid = 0;
   it->count = 0;
   it->bad = FALSE;
+}
+
+/* At least 57 bits in it->bits, or every bit left: 8 bytes at once, of
+ * which the bits beyond n_bits are read again next time (the same bits) */
+static inline void
+bits_refill (ListIter *it)
+{
+  if (it->end - it->p >= 8)
+    {
+      guint64 w;
+
+      memcpy (&w, it->p, 8);
+      it->bits |= GUINT64_FROM_LE (w) << it->n_bits;
+      it->p += (63 - it->n_bits) >> 3;
+      it->n_bits |= 56;
+    }
+  else
+    while (it->n_bits <= 56 && it->p < it->end)
+      {
+        it->bits |= (guint64)*it->p++ << it->n_bits;
+        it->n_bits += 8;
+      }
+}
+
+/* @n (at most 57) bits, or FALSE past the end */
+static inline gboolean
+bits_get (ListIter *it,
+          guint     n,
+          guint64  *v)
+{
+  if (it->n_bits < n)
+    {
+      bits_refill (it);
+      if (it->n_bits < n)
+        return FALSE;
+    }
+  *v = it->bits & ((G_GUINT64_CONSTANT (1) << n) - 1);
+  it->bits = n < 64 ? it->bits >> n : 0;
+  it->n_bits -= n;
+  return TRUE;
+}
+
+/* The zero bits before the next one bit, and that bit, up to @max zeros:
+ * G_MAXUINT when there are more (none read then), or none is left */
+static inline guint
+bits_zeros (ListIter *it,
+            guint     max)
+{
+  guint z;
+
+  if (it->n_bits <= max)
+    bits_refill (it);
+  if (it->bits == 0)
+    return G_MAXUINT;
+  z = (guint)__builtin_ctzll (it->bits);
+  if (z > max || z >= it->n_bits)
+    return G_MAXUINT;
+  it->bits = z + 1 < 64 ? it->bits >> (z + 1) : 0;
+  it->n_bits -= z + 1;
+  return z;
 }
 
 /* The next entry of a list: FALSE at its end, or when it is damaged
@@ -97,20 +184,215 @@ list_iter_init (ListIter     *it,
 gboolean
 list_iter_next (ListIter *it)
 {
-  guint64 v, c = 0;
+  guint64 v, c = 0, gap;
+  guint q;
 
-  if (it->p >= it->end)
-    return FALSE;
-  if (!get_varint (&it->p, it->end, &v) || ((v & 1) && !get_varint (&it->p, it->end, &c)) ||
-      (!it->first && (v >> 1) == 0))
+  if (G_UNLIKELY (it->first))
     {
-      it->bad = TRUE;
-      return FALSE;
+      if (it->p >= it->end)
+        return FALSE;
+      if (!get_varint (&it->p, it->end, &v) || ((v & 1) && !get_varint (&it->p, it->end, &c)))
+        goto bad;
+      it->rowid = unzigzag (v >> 1) + ROWID_START;
+      it->count = (v & 1) ? (guint32)MIN (c + 2, G_MAXUINT32) : 1;
+      it->first = FALSE;
+      if (it->p < it->end)
+        {
+          /* more entries: the Rice parameter, whether they have counts */
+          if (!get_varint (&it->p, it->end, &v) || (v >> 1) > LIST_K_MAX || it->p >= it->end)
+            goto bad;
+          it->k = (guint)(v >> 1);
+          it->counted = v & 1;
+          it->in_bits = TRUE;
+        }
+      return TRUE;
     }
-  it->rowid = it->first ? unzigzag (v >> 1) + ROWID_START : it->rowid + (gint64)(v >> 1);
-  it->count = (v & 1) ? (guint32)MIN (c + 2, G_MAXUINT32) : 1;
-  it->first = FALSE;
+  if (!it->in_bits)
+    return FALSE;
+
+  q = bits_zeros (it, LIST_ESCAPE - 1);
+  if (G_LIKELY (q != G_MAXUINT))
+    {
+      if (!bits_get (it, it->k, &v))
+        goto bad;
+      v |= (guint64)q << it->k;
+    }
+  else
+    {
+      guint64 len, lo, hi = 0;
+
+      bits_refill (it);
+      if (it->bits == 0 && it->p >= it->end)
+        {
+          /* the end: the zero bits that fill the last byte */
+          if (it->n_bits >= 8)
+            goto bad;
+          it->in_bits = FALSE;
+          return FALSE;
+        }
+      if (!bits_get (it, LIST_ESCAPE, &v) || v != 0 || !bits_get (it, 6, &len) ||
+          !bits_get (it, MIN (len + 1, 32), &lo) || (len >= 32 && !bits_get (it, len + 1 - 32, &hi)))
+        goto bad;
+      v = lo | hi << 32;
+      if ((v >> len) != 1)
+        goto bad;
+    }
+  gap = v + 1;
+  if (gap == 0 || gap > (guint64)G_MAXINT64 - (guint64)it->rowid)
+    goto bad;
+  it->rowid = (gint64)((guint64)it->rowid + gap);
+  it->count = 1;
+  if (it->counted)
+    {
+      if (!bits_get (it, 1, &v))
+        goto bad;
+      if (v)
+        {
+          /* an Elias gamma code of the count less one */
+          q = bits_zeros (it, 32);
+          if (q == G_MAXUINT || !bits_get (it, q, &c))
+            goto bad;
+          c |= G_GUINT64_CONSTANT (1) << q;
+          it->count = (guint32)MIN (c + 1, G_MAXUINT32);
+        }
+    }
   return TRUE;
+
+bad:
+  it->bad = TRUE;
+  it->in_bits = FALSE;
+  it->first = FALSE;
+  return FALSE;
+}
+
+typedef struct {
+  GByteArray *out;
+  guint64     acc;
+  guint       n;
+} BitWriter;
+
+/* @n bits (at most 32) of @v */
+static inline void
+bits_put (BitWriter *w,
+          guint64    v,
+          guint      n)
+{
+  if (n == 0)
+    return;
+  w->acc |= (v & ((G_GUINT64_CONSTANT (1) << n) - 1)) << w->n;
+  w->n += n;
+  while (w->n >= 8)
+    {
+      guint8 b = (guint8)w->acc;
+
+      g_byte_array_append (w->out, &b, 1);
+      w->acc >>= 8;
+      w->n -= 8;
+    }
+}
+
+static inline void
+bits_zeros_one (BitWriter *w,
+                guint      zeros)
+{
+  while (zeros >= 32)
+    {
+      bits_put (w, 0, 32);
+      zeros -= 32;
+    }
+  bits_put (w, G_GUINT64_CONSTANT (1) << zeros, zeros + 1);
+}
+
+static inline guint
+bit_length (guint64 v)
+{
+  return v == 0 ? 0 : 64 - (guint)__builtin_clzll (v);
+}
+
+/* The bits of a gap less one with Rice parameter @k */
+static inline guint64
+gap_bits (guint64 v,
+          guint   k)
+{
+  guint64 q = v >> k;
+
+  return q < LIST_ESCAPE ? q + 1 + k : LIST_ESCAPE + 6 + MAX (bit_length (v), 1);
+}
+
+void
+list_encode (const ListEntry *e,
+             gsize            n,
+             GByteArray      *out)
+{
+  BitWriter w = { out, 0, 0 };
+  gboolean counted = FALSE;
+  guint64 sum = 0, best_bits = G_MAXUINT64;
+  guint k0, k = 0;
+
+  if (n == 0)
+    return;
+  put_varint (out, zigzag (e[0].rowid - ROWID_START) << 1 | (e[0].count > 1));
+  if (e[0].count > 1)
+    put_varint (out, e[0].count - 2);
+  if (n == 1)
+    return;
+
+  /* the Rice parameter of the least bits, near log2 of the mean gap */
+  for (gsize i = 1; i < n; i++)
+    counted = counted || e[i].count > 1;
+  sum = ((guint64)e[n - 1].rowid - (guint64)e[0].rowid) - (n - 1);
+  k0 = bit_length (sum / (n - 1));
+  for (guint t = k0 > 1 ? k0 - 2 : 0; t <= MIN (k0 + 1, LIST_K_MAX); t++)
+    {
+      guint64 bits = 0;
+
+      for (gsize i = 1; i < n; i++)
+        bits += gap_bits ((guint64)e[i].rowid - (guint64)e[i - 1].rowid - 1, t);
+      if (bits < best_bits)
+        {
+          best_bits = bits;
+          k = t;
+        }
+    }
+  put_varint (out, (guint64)k << 1 | counted);
+
+  for (gsize i = 1; i < n; i++)
+    {
+      guint64 v = (guint64)e[i].rowid - (guint64)e[i - 1].rowid - 1, q = v >> k;
+
+      if (q < LIST_ESCAPE)
+        {
+          bits_zeros_one (&w, (guint)q);
+          bits_put (&w, v, MIN (k, 32));
+          if (k > 32)
+            bits_put (&w, v >> 32, k - 32);
+        }
+      else
+        {
+          guint len = MAX (bit_length (v), 1) - 1;
+
+          bits_put (&w, 0, LIST_ESCAPE);
+          bits_put (&w, len, 6);
+          bits_put (&w, v, MIN (len + 1, 32));
+          if (len >= 32)
+            bits_put (&w, v >> 32, len + 1 - 32);
+        }
+      if (counted)
+        {
+          bits_put (&w, e[i].count > 1, 1);
+          if (e[i].count > 1)
+            {
+              guint64 c = e[i].count - 1;
+              guint len = bit_length (c) - 1;
+
+              bits_zeros_one (&w, len);
+              bits_put (&w, c, len);
+            }
+        }
+    }
+  /* the last byte filled with zero bits */
+  if (w.n > 0)
+    bits_put (&w, 0, 8 - w.n);
 }
 
 /* the terms of a batch */
@@ -264,6 +546,10 @@ builder_grow (PostingsBuilder *b)
   b->mask = mask;
 }
 
+/* A long term's entries as the batch gathers them: varints (the first
+ * rowid zigzag-coded, then the gaps; each shifted left by one, its low bit
+ * set when the count is more than one, which then follows less two),
+ * coded in bits when the batch is written */
 static inline void
 list_put_buf (Buf      *out,
               gboolean  first,
@@ -384,15 +670,42 @@ compare_builder_terms (gconstpointer a,
   return compare_terms (arena + ta->term_at, ta->term_len, arena + tb->term_at, tb->term_len);
 }
 
+/* The entries of a long term's varints, into @entries */
+static void
+varlist_decode (const guint8 *p,
+                gsize         len,
+                GArray       *entries)
+{
+  const guint8 *end = p + len;
+  gboolean first = TRUE;
+  ListEntry e = { 0, 0 };
+  guint64 v, c;
+
+  g_array_set_size (entries, 0);
+  while (p < end && get_varint (&p, end, &v))
+    {
+      c = 0;
+      if ((v & 1) && !get_varint (&p, end, &c))
+        break;
+      e.rowid = first ? unzigzag (v >> 1) + ROWID_START : e.rowid + (gint64)(v >> 1);
+      e.count = (v & 1) ? (guint32)MIN (c + 2, G_MAXUINT32) : 1;
+      first = FALSE;
+      g_array_append_val (entries, e);
+    }
+}
+
 /* segments: written block by block */
 
 typedef struct {
   sqlite3      *db;
   sqlite3_stmt *insert;
   gint64        seg;
+  gsize         page;     /* the database's page size */
   GByteArray   *block;
-  GByteArray   *first;   /* the block's first term */
-  GByteArray   *prev;    /* the term before */
+  GByteArray   *key;      /* the block's key */
+  gboolean      has_key;
+  guint         n_in_block;  /* terms that start in the block */
+  GByteArray   *prev;     /* the term before */
   guint64       n_terms;
 } SegWriter;
 
@@ -401,13 +714,29 @@ seg_writer_init (SegWriter *w,
                  sqlite3   *db,
                  gint64     seg)
 {
+  gint64 page = 0;
+
   memset (w, 0, sizeof *w);
   w->db = db;
   w->seg = seg;
   w->block = g_byte_array_new ();
-  w->first = g_byte_array_new ();
+  w->key = g_byte_array_new ();
   w->prev = g_byte_array_new ();
+  if (!index_query_int64 (db, "PRAGMA page_size", &page) || page < 512)
+    page = g_ascii_strtoll (PAGE_SIZE, NULL, 10);
+  w->page = (gsize)page;
   return sqlite3_prepare_v2 (db, "INSERT INTO postings (seg, term, data) VALUES (?,?,?)", -1, &w->insert, NULL);
+}
+
+/* The most bytes of a block with a key of @key_len bytes: the row in one
+ * cell of a page of its own, at most the page less 35 bytes (SQLite's
+ * largest payload kept in a table's page), less the row's header, its seg
+ * and its key (a huge key: a row that spills into overflow pages) */
+static gsize
+block_limit (SegWriter *w,
+             gsize      key_len)
+{
+  return w->page > key_len + 64 + 256 ? w->page - 64 - key_len : 256;
 }
 
 static int
@@ -418,14 +747,21 @@ seg_writer_flush (SegWriter *w)
   if (w->block->len == 0)
     return SQLITE_OK;
   sqlite3_bind_int64 (w->insert, 1, w->seg);
-  sqlite3_bind_blob (w->insert, 2, w->first->data, w->first->len, SQLITE_STATIC);
+  sqlite3_bind_blob (w->insert, 2, w->key->data, w->key->len, SQLITE_STATIC);
   sqlite3_bind_blob (w->insert, 3, w->block->data, w->block->len, SQLITE_STATIC);
   rc = step_reset (w->insert);
   g_byte_array_set_size (w->block, 0);
+  w->has_key = FALSE;
+  w->n_in_block = 0;
   return rc;
 }
 
-/* Appends @term (after every term before it) and its list */
+/* a list cut at the end of a block goes on in the next one unless less
+ * than this would stay in the block */
+#define SPLIT_MIN 24
+
+/* Appends @term (after every term before it) and its list: to the block
+ * as long as it has room, the rest of the list in the next blocks */
 static int
 seg_writer_add (SegWriter    *w,
                 const char   *term,
@@ -433,31 +769,82 @@ seg_writer_add (SegWriter    *w,
                 const guint8 *list,
                 gsize         list_len)
 {
-  gsize shared = 0;
+  guint8 pre[20], post[10];
+  gsize shared, pre_len, post_len, need, limit, avail, done;
+  guint piece = 0;
   int rc;
 
-  /* a block that this term would take past BLOCK_SIZE is written first:
-   * four blocks then fill a 16 KiB page (blocks of 4,000 bytes and a bit
-   * more took three, a quarter of the postings' pages unused) */
-  if (w->block->len > 0 && w->block->len + len + list_len + 8 > BLOCK_SIZE &&
-      (rc = seg_writer_flush (w)) != SQLITE_OK)
-    return rc;
-  if (w->block->len == 0)
+  for (;;)
     {
-      g_byte_array_set_size (w->first, 0);
-      g_byte_array_append (w->first, (const guint8 *)term, len);
+      if (w->block->len == 0)
+        put_varint (w->block, 0);  /* nothing continued from the block before */
+      shared = 0;
+      if (w->n_in_block > 0)
+        while (shared < len && shared < w->prev->len && w->prev->data[shared] == (guchar)term[shared])
+          shared++;
+      /* the term's header: a varint of the bytes it shares with the term
+       * before (none at a block's start) and the length of the rest up
+       * to 15 (the rest less 15 in a second one); the rest; a varint of
+       * the list's length */
+      pre_len = varint_to (pre, (guint64)shared << 4 | MIN (len - shared, 15));
+      if (len - shared >= 15)
+        pre_len += varint_to (pre + pre_len, len - shared - 15);
+      post_len = varint_to (post, list_len);
+      need = pre_len + (len - shared) + post_len;
+      limit = block_limit (w, w->has_key ? w->key->len : len);
+      if (w->block->len + need + list_len <= limit)
+        {
+          avail = list_len;
+          break;
+        }
+      avail = limit > w->block->len + need ? limit - w->block->len - need : 0;
+      if (avail >= SPLIT_MIN || w->block->len <= 1)
+        break;
+      /* too little room left: the term starts the next block */
+      if ((rc = seg_writer_flush (w)) != SQLITE_OK)
+        return rc;
     }
-  else
-    while (shared < len && shared < w->prev->len && w->prev->data[shared] == (guchar)term[shared])
-      shared++;
-  put_varint (w->block, shared);
-  put_varint (w->block, len - shared);
+
+  g_byte_array_append (w->block, pre, pre_len);
   g_byte_array_append (w->block, (const guint8 *)term + shared, len - shared);
-  put_varint (w->block, list_len);
-  g_byte_array_append (w->block, list, list_len);
+  g_byte_array_append (w->block, post, post_len);
+  if (!w->has_key)
+    {
+      g_byte_array_set_size (w->key, 0);
+      g_byte_array_append (w->key, (const guint8 *)term, len);
+      w->has_key = TRUE;
+    }
+  g_byte_array_append (w->block, list, avail);
   g_byte_array_set_size (w->prev, 0);
   g_byte_array_append (w->prev, (const guint8 *)term, len);
+  w->n_in_block++;
   w->n_terms++;
+
+  /* the rest of the list: each next block starts with as much of it as
+   * it holds, keyed by the term, a zero byte and the block's number
+   * (big-endian), after the term and before any term after it */
+  for (done = avail; done < list_len;)
+    {
+      gsize take;
+      guint8 be[5] = { 0 };
+
+      if ((rc = seg_writer_flush (w)) != SQLITE_OK)
+        return rc;
+      piece++;
+      be[1] = (guint8)(piece >> 24);
+      be[2] = (guint8)(piece >> 16);
+      be[3] = (guint8)(piece >> 8);
+      be[4] = (guint8)piece;
+      g_byte_array_set_size (w->key, 0);
+      g_byte_array_append (w->key, (const guint8 *)term, len);
+      g_byte_array_append (w->key, be, sizeof be);
+      w->has_key = TRUE;
+      limit = block_limit (w, w->key->len);
+      take = MIN (list_len - done, limit - 10);
+      put_varint (w->block, take);
+      g_byte_array_append (w->block, list + done, take);
+      done += take;
+    }
   return SQLITE_OK;
 }
 
@@ -469,7 +856,7 @@ seg_writer_finish (SegWriter *w,
     rc = seg_writer_flush (w);
   sqlite3_finalize (w->insert);
   g_byte_array_unref (w->block);
-  g_byte_array_unref (w->first);
+  g_byte_array_unref (w->key);
   g_byte_array_unref (w->prev);
   return rc;
 }
@@ -488,6 +875,7 @@ seg_reader_init (SegReader  *r,
   r->seg = seg;
   r->term = g_byte_array_new ();
   r->from = g_byte_array_new ();
+  r->whole = g_byte_array_new ();
   if (from != NULL)
     g_byte_array_append (r->from, (const guint8 *)from, from_len);
   r->rc = SQLITE_OK;
@@ -499,10 +887,11 @@ seg_reader_clear (SegReader *r)
   sqlite3_finalize (r->stmt);
   g_clear_pointer (&r->term, g_byte_array_unref);
   g_clear_pointer (&r->from, g_byte_array_unref);
+  g_clear_pointer (&r->whole, g_byte_array_unref);
 }
 
-/* Starts at the block that holds r->from (the last one whose first term is
- * not after it) */
+/* Starts at the block that holds r->from (the last one whose key is not
+ * after it) */
 static gboolean
 seg_reader_start (SegReader *r)
 {
@@ -540,6 +929,27 @@ seg_reader_start (SegReader *r)
   return TRUE;
 }
 
+/* The next block of the segment: FALSE at the end (r->rc SQLITE_OK) or
+ * on an error */
+static gboolean
+seg_reader_row (SegReader *r)
+{
+  int step = sqlite3_step (r->stmt);
+
+  if (step != SQLITE_ROW)
+    {
+      r->rc = step == SQLITE_DONE ? SQLITE_OK : step;
+      sqlite3_finalize (r->stmt);
+      r->stmt = NULL;
+      return FALSE;
+    }
+  r->p = sqlite3_column_blob (r->stmt, 0);
+  r->end = r->p + sqlite3_column_bytes (r->stmt, 0);
+  r->fresh = TRUE;
+  r->rows++;
+  return TRUE;
+}
+
 /* The next term of the segment, not before r->from: in r->term, its list
  * at r->list (r->list_len bytes, valid until the next call).  FALSE at
  * the end, or on an error (r->rc, SQLITE_CORRUPT for a damaged block). */
@@ -548,7 +958,7 @@ seg_reader_next (SegReader *r)
 {
   for (;;)
     {
-      guint64 shared, rest, list_len;
+      guint64 head, shared, rest, list_len, more;
 
       if (!r->started && !seg_reader_start (r))
         return FALSE;
@@ -556,32 +966,70 @@ seg_reader_next (SegReader *r)
         return FALSE;
       if (r->p >= r->end)
         {
-          int step = sqlite3_step (r->stmt);
+          guint64 cont;
 
-          if (step != SQLITE_ROW)
-            {
-              r->rc = step == SQLITE_DONE ? SQLITE_OK : step;
-              sqlite3_finalize (r->stmt);
-              r->stmt = NULL;
-              return FALSE;
-            }
-          r->p = sqlite3_column_blob (r->stmt, 0);
-          r->end = r->p + sqlite3_column_bytes (r->stmt, 0);
-          g_byte_array_set_size (r->term, 0);
-          if (r->p >= r->end)
+          if (!seg_reader_row (r))
+            return FALSE;
+          /* the rest of a list of a block before: only in the first block
+           * read, which may hold the end of a term before r->from */
+          if (!get_varint (&r->p, r->end, &cont) || cont > (guint64)(r->end - r->p) ||
+              (cont > 0 && r->term->len > 0))
             goto corrupt;
+          r->p += cont;
+          continue;
         }
-      if (!get_varint (&r->p, r->end, &shared) || !get_varint (&r->p, r->end, &rest) ||
-          shared > r->term->len || rest > (guint64)(r->end - r->p))
+      if (!get_varint (&r->p, r->end, &head))
+        goto corrupt;
+      shared = head >> 4;
+      rest = head & 15;
+      if (rest == 15 && (!get_varint (&r->p, r->end, &more) || more > (guint64)(r->end - r->p)))
+        goto corrupt;
+      else if (rest == 15)
+        rest += more;
+      if (shared > (r->fresh ? 0 : r->term->len) || rest > (guint64)(r->end - r->p))
         goto corrupt;
       g_byte_array_set_size (r->term, shared);
       g_byte_array_append (r->term, r->p, rest);
       r->p += rest;
-      if (!get_varint (&r->p, r->end, &list_len) || list_len > (guint64)(r->end - r->p))
+      r->fresh = FALSE;
+      if (!get_varint (&r->p, r->end, &list_len) || list_len == 0)
         goto corrupt;
-      r->list = r->p;
-      r->list_len = list_len;
-      r->p += list_len;
+      if (list_len <= (guint64)(r->end - r->p))
+        {
+          r->list = r->p;
+          r->list_len = list_len;
+          r->p += list_len;
+        }
+      else
+        {
+          /* a list that goes on in the next blocks */
+          guint64 need = list_len - (r->end - r->p);
+
+          if (list_len > G_MAXUINT32)
+            goto corrupt;
+          g_byte_array_set_size (r->whole, 0);
+          g_byte_array_append (r->whole, r->p, r->end - r->p);
+          r->p = r->end;
+          while (need > 0)
+            {
+              guint64 cont;
+
+              if (!seg_reader_row (r))
+                {
+                  if (r->rc == SQLITE_OK)
+                    goto corrupt;
+                  return FALSE;
+                }
+              if (!get_varint (&r->p, r->end, &cont) || cont == 0 || cont > need ||
+                  cont > (guint64)(r->end - r->p) || (cont < need && cont != (guint64)(r->end - r->p)))
+                goto corrupt;
+              g_byte_array_append (r->whole, r->p, cont);
+              r->p += cont;
+              need -= cont;
+            }
+          r->list = r->whole->data;
+          r->list_len = list_len;
+        }
       if (compare_terms ((const char *)r->term->data, r->term->len, (const char *)r->from->data, r->from->len) >= 0)
         return TRUE;
     }
@@ -682,16 +1130,11 @@ segs_remove (sqlite3 *db,
 
 /* merging */
 
-typedef struct {
-  gint64  rowid;
-  guint32 count;
-} Entry;
-
 static int
 compare_entries (gconstpointer a,
                  gconstpointer b)
 {
-  const Entry *ea = a, *eb = b;
+  const ListEntry *ea = a, *eb = b;
 
   return ea->rowid < eb->rowid ? -1 : ea->rowid > eb->rowid;
 }
@@ -710,8 +1153,8 @@ merge_segments (sqlite3      *db,
   guint k = segs->len;
   g_autofree SegReader *readers = g_new0 (SegReader, k);
   g_autofree gboolean *more = g_new0 (gboolean, k);
-  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
-  Buf list = { NULL, 0, 0 };
+  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (ListEntry));
+  g_autoptr(GByteArray) list = g_byte_array_new ();
   g_autoptr(GByteArray) term = g_byte_array_new ();
   gint64 seg = segs_next_id (db);
   SegWriter w;
@@ -730,8 +1173,7 @@ merge_segments (sqlite3      *db,
     {
       int least = -1;
       gboolean sorted = TRUE;
-      gint64 prev = 0;
-      gboolean first = TRUE;
+      guint n_kept = 0;
 
       for (guint i = 0; i < k; i++)
         if (more[i] && (least < 0 ||
@@ -771,12 +1213,12 @@ merge_segments (sqlite3      *db,
           list_iter_init (&it, readers[i].list, readers[i].list_len);
           while (list_iter_next (&it))
             {
-              Entry e = { it.rowid, it.count };
+              ListEntry e = { it.rowid, it.count };
 
               if (live != NULL && (e.rowid < live_base || e.rowid - live_base >= live_n ||
                                    !(live[(e.rowid - live_base) >> 3] & (1 << ((e.rowid - live_base) & 7)))))
                 continue;
-              if (entries->len > 0 && g_array_index (entries, Entry, entries->len - 1).rowid >= e.rowid)
+              if (entries->len > 0 && g_array_index (entries, ListEntry, entries->len - 1).rowid >= e.rowid)
                 sorted = FALSE;
               g_array_append_val (entries, e);
             }
@@ -790,23 +1232,21 @@ merge_segments (sqlite3      *db,
         continue;
       if (!sorted)
         g_array_sort (entries, compare_entries);
-      list.len = 0;
       for (guint j = 0; j < entries->len; j++)
         {
-          Entry *e = &g_array_index (entries, Entry, j);
+          ListEntry *e = &g_array_index (entries, ListEntry, j);
 
-          if (!first && e->rowid == prev)
+          if (n_kept > 0 && e->rowid == g_array_index (entries, ListEntry, n_kept - 1).rowid)
             continue;  /* never written twice; kept once */
-          list_put_buf (&list, first, prev, e->rowid, e->count);
-          prev = e->rowid;
-          first = FALSE;
+          g_array_index (entries, ListEntry, n_kept++) = *e;
         }
-      rc = seg_writer_add (&w, (const char *)term->data, term->len, list.data, list.len);
+      g_byte_array_set_size (list, 0);
+      list_encode ((const ListEntry *)entries->data, n_kept, list);
+      rc = seg_writer_add (&w, (const char *)term->data, term->len, list->data, list->len);
     }
 
   for (guint i = 0; i < k; i++)
     seg_reader_clear (&readers[i]);
-  g_free (list.data);
   rc = seg_writer_finish (&w, rc);
   for (guint i = 0; i < k && rc == SQLITE_OK; i++)
     rc = segs_remove (db, g_array_index (segs, gint64, i));
@@ -885,7 +1325,8 @@ postings_builder_write (PostingsBuilder *b,
   Pair *pairs = (Pair *)b->pairs->data;
   gsize n_pairs = b->pairs->len, next = 0;
   guint next_long = 0;
-  Buf list = { NULL, 0, 0 };
+  g_autoptr(GByteArray) list = g_byte_array_new ();
+  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (ListEntry));
   SegWriter w;
   int rc;
 
@@ -913,10 +1354,8 @@ postings_builder_write (PostingsBuilder *b,
           (t == NULL || compare_terms (term, len, b->arena->str + t->term_at, t->term_len) < 0))
         {
           guint64 key = pairs[next].key;
-          gboolean first = TRUE;
-          gint64 prev = 0;
 
-          list.len = 0;
+          g_array_set_size (entries, 0);
           while (next < n_pairs && pairs[next].key == key)
             {
               gint64 rowid = pairs[next].rowid;
@@ -927,19 +1366,25 @@ postings_builder_write (PostingsBuilder *b,
                   count++;
                   next++;
                 }
-              list_put_buf (&list, first, prev, rowid, count);
-              first = FALSE;
-              prev = rowid;
+              {
+                ListEntry e = { rowid, count };
+
+                g_array_append_val (entries, e);
+              }
             }
-          rc = seg_writer_add (&w, term, len, list.data, list.len);
+          g_byte_array_set_size (list, 0);
+          list_encode ((const ListEntry *)entries->data, entries->len, list);
+          rc = seg_writer_add (&w, term, len, list->data, list->len);
         }
       else
         {
-          rc = seg_writer_add (&w, b->arena->str + t->term_at, t->term_len, t->data.data, t->data.len);
+          varlist_decode (t->data.data, t->data.len, entries);
+          g_byte_array_set_size (list, 0);
+          list_encode ((const ListEntry *)entries->data, entries->len, list);
+          rc = seg_writer_add (&w, b->arena->str + t->term_at, t->term_len, list->data, list->len);
           next_long++;
         }
     }
-  g_free (list.data);
   rc = seg_writer_finish (&w, rc);
   if (rc == SQLITE_OK)
     rc = segs_add (db, w.seg, 0);

@@ -31,7 +31,8 @@
 
 G_BEGIN_DECLS
 
-#define SCHEMA_VERSION "10"  /* 10: postings of our own in place of FTS5, with counts */
+#define SCHEMA_VERSION "11"  /* 10: postings of our own in place of FTS5, with counts;
+                                * 11: lists coded in bits, blocks that fill pages */
 /* The first rowid of a new index, with room below for a million articles
  * of newer issues added later (beyond that they go negative: still in
  * order).  A rowid is never given twice (meta's rowid_low and
@@ -115,9 +116,15 @@ gboolean  index_query_counted (const BulletinSearchQuery *q,
 
 /* postings */
 
+/* A list's entries, read in order (bulletin-search-index-postings.c) */
 typedef struct {
   const guint8 *p, *end;
+  guint64       bits;     /* the bit stream's next bits, from the lowest */
+  guint         n_bits;   /* how many of them are read from p */
+  guint         k;        /* the Rice parameter of the gaps */
+  gboolean      counted;  /* a count flag with every entry */
   gboolean      first;
+  gboolean      in_bits;  /* past the first entry, in the bit stream */
   gboolean      bad;
   gint64        rowid;
   guint32       count;
@@ -127,6 +134,17 @@ void      list_iter_init    (ListIter     *it,
                              const guint8 *data,
                              gsize         len);
 gboolean  list_iter_next    (ListIter     *it);
+
+/* an entry of a list */
+typedef struct {
+  gint64  rowid;
+  guint32 count;
+} ListEntry;
+
+/* Appends the list of @n entries (rowids ascending, counts >= 1) to @out */
+void      list_encode       (const ListEntry *entries,
+                             gsize            n,
+                             GByteArray      *out);
 
 typedef struct {
   sqlite3      *db;
@@ -138,6 +156,9 @@ typedef struct {
   const guint8 *p, *end;
   const guint8 *list;
   gsize         list_len;
+  GByteArray   *whole;      /* a list that continues into the next blocks */
+  gboolean      fresh;      /* at a block's start: the term shares nothing */
+  guint         rows;       /* blocks read */
   int           rc;
 } SegReader;
 
