@@ -14,6 +14,8 @@
 
 #include "bulletin-search-index-private.h"
 
+#include <locale.h>
+
 static double
 cpu_seconds (void)
 {
@@ -32,10 +34,11 @@ main (int   argc,
   g_autoptr(GByteArray) lists = g_byte_array_new ();
   g_autoptr(GArray) offsets = g_array_new (FALSE, FALSE, sizeof (gsize));
   g_autoptr(GError) error = NULL;
-  guint64 n_entries = 0, sum = 0;
+  guint64 n_entries = 0, sum = 0, n_flagged = 0, n_more = 0, n_single = 0;
   double best = G_MAXDOUBLE;
   sqlite3 *db;
 
+  setlocale (LC_ALL, "");
   if (argc != 2)
     {
       g_printerr ("usage: %s INDEX.sqlite\n", argv[0]);
@@ -84,6 +87,22 @@ main (int   argc,
               n++;
               sum += (guint64)it.rowid + it.count;
             }
+          if (round == 0)
+            {
+              ListIter c;
+              guint64 m = 0;
+
+              list_iter_init (&c, lists->data + a, b - a);
+              while (list_iter_next (&c))
+                {
+                  m++;
+                  n_more += c.count > 1;
+                }
+              n_single += m == 1;
+#if 1
+              n_flagged += c.counts == LIST_COUNTS_FLAGS ? m : 0;
+#endif
+            }
           if (it.bad)
             {
               g_printerr ("a damaged list\n");
@@ -96,6 +115,8 @@ main (int   argc,
     }
   g_print ("lists: %u, %" G_GUINT64_FORMAT " entries in %.1f MB (%.3f bytes an entry)\n",
            offsets->len - 1, n_entries, lists->len / 1e6, (double)lists->len / MAX (n_entries, 1));
+  g_print ("lists of one entry: %" G_GUINT64_FORMAT "; entries counted more than once: %" G_GUINT64_FORMAT
+           "; entries with a count flag: %" G_GUINT64_FORMAT "\n", n_single, n_more, n_flagged);
   g_print ("decode, in memory: %.3f s CPU, %.1f M entries/s (check %" G_GUINT64_FORMAT ")\n",
            best, n_entries / best / 1e6, sum % 1000);
 

@@ -235,6 +235,130 @@ test_garbage (void)
     }
 }
 
+/* Segments in a database of small pages: lists of many blocks, cut at
+ * every block's end, read back whole, from any term on, and merged */
+static void
+test_segments (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (3);
+  g_autoptr(GPtrArray) terms = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func ((GDestroyNotify)g_array_unref);
+  g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 n_blocks = 0, n_continued = 0;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
+  g_assert_cmpint (index_exec (db, "PRAGMA page_size = 1024;"
+                                   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+                                   "CREATE TABLE postings (seg INTEGER NOT NULL, term BLOB NOT NULL, data BLOB NOT NULL);"
+                                   "CREATE UNIQUE INDEX postings_key ON postings (seg, term);"
+                                   "CREATE TABLE segs (seg INTEGER PRIMARY KEY, level INTEGER NOT NULL);"), ==, SQLITE_OK);
+
+  /* terms in order: short ones and long ones (words of more than 8
+   * bytes), some with lists of thousands of entries */
+  for (guint i = 0; i < 400; i++)
+    {
+      char *term = i % 7 == 3 ? g_strdup_printf ("t%03u-a-long-word-%u", i, i) : g_strdup_printf ("t%03u", i);
+      guint n = i % 50 == 0 ? 6000 : (guint)g_rand_int_range (rand, 1, 40);
+
+      g_ptr_array_add (terms, term);
+      g_ptr_array_add (lists, random_list (rand, n, 1 << 20, 1 + (i % 3 == 0), i % 2));
+    }
+
+  /* written in ten batches of their rowids (each batch a segment, those
+   * of a level merged), then merged into one */
+  for (guint batch = 0; batch < 10; batch++)
+    {
+      PostingsBuilder *b = postings_builder_new ();
+      gint64 lo = batch == 0 ? G_MININT64 : (1 << 20) + batch * G_GINT64_CONSTANT (20000000),
+             hi = batch == 9 ? G_MAXINT64 : (1 << 20) + (batch + 1) * G_GINT64_CONSTANT (20000000);
+
+      /* each term's rowids ascending (as an article's terms come) */
+      for (guint t = 0; t < terms->len; t++)
+        {
+          GArray *list = g_ptr_array_index (lists, t);
+          const char *term = g_ptr_array_index (terms, t);
+
+          for (guint j = 0; j < list->len; j++)
+            {
+              ListEntry *e = &g_array_index (list, ListEntry, j);
+
+              if (e->rowid >= lo && e->rowid < hi)
+                for (guint c = 0; c < MIN (e->count, 3); c++)
+                  postings_builder_add (b, term, strlen (term), e->rowid);
+            }
+        }
+      g_assert_cmpint (postings_builder_write (b, db), ==, SQLITE_OK);
+      postings_builder_free (b);
+    }
+  g_assert_cmpint (postings_optimize (db), ==, SQLITE_OK);
+  g_assert_true (index_query_int64 (db, "SELECT count(*) FROM postings", &n_blocks));
+  g_assert_true (index_query_int64 (db, "SELECT count(*) FROM postings WHERE instr (term, x'00') > 0", &n_continued));
+  g_test_message ("%" G_GINT64_FORMAT " blocks, %" G_GINT64_FORMAT " of them going on with a list",
+                  n_blocks, n_continued);
+  g_assert_cmpint (n_continued, >, 10);
+  g_assert_cmpint (postings_segments (db, segs), ==, SQLITE_OK);
+  g_assert_cmpuint (segs->len, ==, 1);
+
+  /* read from every term on: each term's list as written (its counts up
+   * to 3: the builder counted the occurrences added) */
+  for (guint from = 0; from < terms->len; from += 1 + (from % 5))
+    {
+      SegReader r;
+      guint t = from;
+      const char *start = g_ptr_array_index (terms, from);
+
+      seg_reader_init (&r, db, g_array_index (segs, gint64, 0), start, strlen (start));
+      while (seg_reader_next (&r))
+        {
+          GArray *list = g_ptr_array_index (lists, t);
+          const char *term = g_ptr_array_index (terms, t);
+          g_autoptr(GArray) back = NULL;
+          gboolean bad;
+
+          g_assert_cmpmem (r.term->data, r.term->len, term, strlen (term));
+          back = read_list (r.list, r.list_len, &bad);
+          g_assert_false (bad);
+          g_assert_cmpuint (back->len, ==, list->len);
+          for (guint j = 0; j < list->len; j++)
+            {
+              g_assert_cmpint (g_array_index (back, ListEntry, j).rowid, ==, g_array_index (list, ListEntry, j).rowid);
+              g_assert_cmpuint (g_array_index (back, ListEntry, j).count, ==,
+                                MIN (g_array_index (list, ListEntry, j).count, 3));
+            }
+          t++;
+          if (from % 3 == 0 && t > from + 20)
+            break;
+        }
+      g_assert_cmpint (r.rc, ==, SQLITE_OK);
+      if (from % 3 != 0)
+        g_assert_cmpuint (t, ==, terms->len);
+      seg_reader_clear (&r);
+    }
+
+  /* a continuing block lost: the list that went on in it is damaged */
+  {
+    SegReader r;
+    gboolean corrupt = FALSE;
+
+    g_assert_cmpint (index_exec (db, "DELETE FROM postings WHERE rowid = (SELECT rowid FROM postings"
+                                     " WHERE instr (term, x'00') > 0 ORDER BY term LIMIT 1 OFFSET 3)"), ==, SQLITE_OK);
+    seg_reader_init (&r, db, g_array_index (segs, gint64, 0), NULL, 0);
+    while (seg_reader_next (&r))
+      {
+        ListIter it;
+
+        list_iter_init (&it, r.list, r.list_len);
+        while (list_iter_next (&it))
+          ;
+        corrupt = corrupt || it.bad;
+      }
+    g_assert_true (corrupt || r.rc == SQLITE_CORRUPT);
+    seg_reader_clear (&r);
+  }
+  sqlite3_close (db);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -245,5 +369,6 @@ main (int   argc,
   g_test_add_func ("/postings-coder/size", test_size);
   g_test_add_func ("/postings-coder/damage", test_damage);
   g_test_add_func ("/postings-coder/garbage", test_garbage);
+  g_test_add_func ("/postings-coder/segments", test_segments);
   return g_test_run ();
 }

@@ -152,7 +152,8 @@ static const char schema_sql[] =
   /* for the search's filters (7); in the row's checksum (8) */
   "  page TEXT, section TEXT);"
   /* the postings of the terms (bulletin-search-index-postings.c): a
-   * segment's blocks, each keyed by its first term.  A table with rowids,
+   * segment's blocks, a page each, keyed by their first term (or by the
+   * term whose list they go on with).  A table with rowids,
    * not WITHOUT ROWID: blocks of 4 KB and long lists would spill out of
    * an index's cells (at most a quarter of a page) and leave most of
    * their pages empty (60 % of them at 1/10 of bench-scale). */

@@ -111,7 +111,9 @@ list_iter_init (ListIter     *it,
   it->bits = 0;
   it->n_bits = 0;
   it->k = 0;
-  it->counted = FALSE;
+  it->counts = LIST_COUNTS_NONE;
+  it->k_next = 0;
+  it->until = 0;
   it->first = TRUE;
   it->in_bits = FALSE;
   it->rowid = 0;
@@ -179,13 +181,67 @@ bits_zeros (ListIter *it,
   return z;
 }
 
+/* A Rice code of parameter @k: FALSE when damaged, or at the end
+ * (*@end then, when nothing but the last byte's filling is left) */
+static inline gboolean
+rice_get (ListIter *it,
+          guint     k,
+          guint64  *value,
+          gboolean *end)
+{
+  guint q = bits_zeros (it, LIST_ESCAPE - 1);
+  guint64 v;
+
+  if (G_LIKELY (q != G_MAXUINT))
+    {
+      if (!bits_get (it, k, &v))
+        return FALSE;
+      *value = v | (guint64)q << k;
+      return TRUE;
+    }
+  else
+    {
+      guint64 len, lo, hi = 0;
+
+      bits_refill (it);
+      if (it->bits == 0 && it->p >= it->end)
+        {
+          /* the end: the zero bits that fill the last byte */
+          *end = it->n_bits < 8;
+          return FALSE;
+        }
+      if (!bits_get (it, LIST_ESCAPE, &v) || v != 0 || !bits_get (it, 6, &len) ||
+          !bits_get (it, MIN (len + 1, 32), &lo) || (len >= 32 && !bits_get (it, len + 1 - 32, &hi)))
+        return FALSE;
+      v = lo | hi << 32;
+      if ((v >> len) != 1)
+        return FALSE;
+      *value = v;
+      return TRUE;
+    }
+}
+
+/* an Elias gamma code of the count less one */
+static inline gboolean
+count_get (ListIter *it)
+{
+  guint q = bits_zeros (it, 32);
+  guint64 c;
+
+  if (q == G_MAXUINT || !bits_get (it, q, &c))
+    return FALSE;
+  c |= G_GUINT64_CONSTANT (1) << q;
+  it->count = (guint32)MIN (c + 1, G_MAXUINT32);
+  return TRUE;
+}
+
 /* The next entry of a list: FALSE at its end, or when it is damaged
  * (it->bad) */
 gboolean
 list_iter_next (ListIter *it)
 {
   guint64 v, c = 0, gap;
-  guint q;
+  gboolean end = FALSE;
 
   if (G_UNLIKELY (it->first))
     {
@@ -198,63 +254,64 @@ list_iter_next (ListIter *it)
       it->first = FALSE;
       if (it->p < it->end)
         {
-          /* more entries: the Rice parameter, whether they have counts */
-          if (!get_varint (&it->p, it->end, &v) || (v >> 1) > LIST_K_MAX || it->p >= it->end)
+          /* more entries: the Rice parameter, how they are counted */
+          if (!get_varint (&it->p, it->end, &v) || (v >> 2) > LIST_K_MAX || (v & 3) > LIST_COUNTS_NEXT ||
+              it->p >= it->end)
             goto bad;
-          it->k = (guint)(v >> 1);
-          it->counted = v & 1;
+          it->k = (guint)(v >> 2);
+          it->counts = v & 3;
           it->in_bits = TRUE;
+          if (it->counts == LIST_COUNTS_NEXT &&
+              (!bits_get (it, 6, &v) || v > LIST_K_MAX || (it->k_next = (guint)v, !rice_get (it, it->k_next, &it->until, &end)) ||
+               it->until == 0))
+            goto bad;
         }
       return TRUE;
     }
   if (!it->in_bits)
     return FALSE;
 
-  q = bits_zeros (it, LIST_ESCAPE - 1);
-  if (G_LIKELY (q != G_MAXUINT))
+  /* the common case inline: a quotient under LIST_ESCAPE, the bits at
+   * hand */
+  if (it->n_bits < 40)
+    bits_refill (it);
+  if (G_LIKELY (it->bits != 0))
     {
-      if (!bits_get (it, it->k, &v))
-        goto bad;
-      v |= (guint64)q << it->k;
-    }
-  else
-    {
-      guint64 len, lo, hi = 0;
+      guint q = (guint)__builtin_ctzll (it->bits), n = q + 1 + it->k;
 
-      bits_refill (it);
-      if (it->bits == 0 && it->p >= it->end)
+      if (G_LIKELY (q < LIST_ESCAPE && n <= it->n_bits && n < 64))
         {
-          /* the end: the zero bits that fill the last byte */
-          if (it->n_bits >= 8)
-            goto bad;
-          it->in_bits = FALSE;
-          return FALSE;
+          v = ((it->bits >> (q + 1)) & ((G_GUINT64_CONSTANT (1) << it->k) - 1)) | (guint64)q << it->k;
+          it->bits >>= n;
+          it->n_bits -= n;
+          goto gap;
         }
-      if (!bits_get (it, LIST_ESCAPE, &v) || v != 0 || !bits_get (it, 6, &len) ||
-          !bits_get (it, MIN (len + 1, 32), &lo) || (len >= 32 && !bits_get (it, len + 1 - 32, &hi)))
-        goto bad;
-      v = lo | hi << 32;
-      if ((v >> len) != 1)
-        goto bad;
     }
+  if (G_UNLIKELY (!rice_get (it, it->k, &v, &end)))
+    {
+      if (!end)
+        goto bad;
+      /* the end, where no entry was to be counted */
+      it->in_bits = FALSE;
+      if (it->counts == LIST_COUNTS_NEXT && it->until != 0)
+        it->bad = TRUE;
+      return FALSE;
+    }
+gap:
   gap = v + 1;
   if (gap == 0 || gap > (guint64)G_MAXINT64 - (guint64)it->rowid)
     goto bad;
   it->rowid = (gint64)((guint64)it->rowid + gap);
   it->count = 1;
-  if (it->counted)
+  if (it->counts == LIST_COUNTS_FLAGS)
     {
-      if (!bits_get (it, 1, &v))
+      if (!bits_get (it, 1, &v) || (v && !count_get (it)))
         goto bad;
-      if (v)
-        {
-          /* an Elias gamma code of the count less one */
-          q = bits_zeros (it, 32);
-          if (q == G_MAXUINT || !bits_get (it, q, &c))
-            goto bad;
-          c |= G_GUINT64_CONSTANT (1) << q;
-          it->count = (guint32)MIN (c + 1, G_MAXUINT32);
-        }
+    }
+  else if (it->counts == LIST_COUNTS_NEXT && it->until != 0 && --it->until == 0)
+    {
+      if (!count_get (it) || !rice_get (it, it->k_next, &it->until, &end))
+        goto bad;
     }
   return TRUE;
 
@@ -309,14 +366,99 @@ bit_length (guint64 v)
   return v == 0 ? 0 : 64 - (guint)__builtin_clzll (v);
 }
 
-/* The bits of a gap less one with Rice parameter @k */
-static inline guint64
-gap_bits (guint64 v,
-          guint   k)
+static void
+rice_put (BitWriter *w,
+          guint64    v,
+          guint      k)
 {
   guint64 q = v >> k;
 
-  return q < LIST_ESCAPE ? q + 1 + k : LIST_ESCAPE + 6 + MAX (bit_length (v), 1);
+  if (q < LIST_ESCAPE)
+    {
+      bits_zeros_one (w, (guint)q);
+      bits_put (w, v, MIN (k, 32));
+      if (k > 32)
+        bits_put (w, v >> 32, k - 32);
+    }
+  else
+    {
+      guint len = MAX (bit_length (v), 1) - 1;
+
+      bits_put (w, 0, LIST_ESCAPE);
+      bits_put (w, len, 6);
+      bits_put (w, v, MIN (len + 1, 32));
+      if (len >= 32)
+        bits_put (w, v >> 32, len + 1 - 32);
+    }
+}
+
+static void
+count_put (BitWriter *w,
+           guint32    count)
+{
+  guint64 c = count - 1;
+  guint len = bit_length (c) - 1;
+
+  bits_zeros_one (w, len);
+  bits_put (w, c, len);
+}
+
+static inline guint
+count_bits (guint32 count)
+{
+  return 2 * (bit_length (count - 1) - 1) + 1;
+}
+
+/* The Rice parameter (from 0 to LIST_K_MAX) of the least bits for the
+ * @n values @v, and about how many bits they take: from how many values
+ * have each bit length, and their sum (a few huge gaps in a dense list
+ * take the mean far from the best parameter) */
+static guint
+rice_choose (const guint64 *v,
+             gsize          n,
+             guint64       *bits)
+{
+  guint64 count[65] = { 0 };
+  double sum[65] = { 0 };
+  guint lengths[65], n_lengths = 0, top = 0, k = 0;
+  double best = G_MAXDOUBLE;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      guint b = bit_length (v[i]);
+
+      count[b]++;
+      sum[b] += (double)v[i];
+    }
+  for (guint b = 0; b <= 64; b++)
+    if (count[b] > 0)
+      {
+        lengths[n_lengths++] = b;
+        top = b;
+      }
+  for (guint t = 0; t <= MIN (top, LIST_K_MAX); t++)
+    {
+      double total = 0, scale = 1.0 / (double)(G_GUINT64_CONSTANT (1) << t);
+
+      for (guint j = 0; j < n_lengths; j++)
+        {
+          guint b = lengths[j];
+
+          if (b <= t)
+            total += count[b] * (t + 1.0);
+          else if (b - t <= 5)
+            total += count[b] * (t + 1.0) + sum[b] * scale;  /* quotients under 32 */
+          else
+            total += count[b] * (LIST_ESCAPE + 6.0 + b);
+        }
+      if (total < best)
+        {
+          best = total;
+          k = t;
+        }
+    }
+  *bits = (guint64)best;
+  return k;
 }
 
 void
@@ -325,9 +467,11 @@ list_encode (const ListEntry *e,
              GByteArray      *out)
 {
   BitWriter w = { out, 0, 0 };
-  gboolean counted = FALSE;
-  guint64 sum = 0, best_bits = G_MAXUINT64;
-  guint k0, k = 0;
+  guint counts = LIST_COUNTS_NONE;
+  g_autofree guint64 *v = NULL;
+  guint64 bits, flag_bits = n - 1, next_bits = 6;
+  gsize n_next = 0;
+  guint k, k_next = 0;
 
   if (n == 0)
     return;
@@ -337,57 +481,51 @@ list_encode (const ListEntry *e,
   if (n == 1)
     return;
 
-  /* the Rice parameter of the least bits, near log2 of the mean gap */
+  /* the gaps less one, then the distances between the entries counted
+   * more than once */
+  v = g_new (guint64, 2 * n);
   for (gsize i = 1; i < n; i++)
-    counted = counted || e[i].count > 1;
-  sum = ((guint64)e[n - 1].rowid - (guint64)e[0].rowid) - (n - 1);
-  k0 = bit_length (sum / (n - 1));
-  for (guint t = k0 > 1 ? k0 - 2 : 0; t <= MIN (k0 + 1, LIST_K_MAX); t++)
-    {
-      guint64 bits = 0;
+    v[i - 1] = (guint64)e[i].rowid - (guint64)e[i - 1].rowid - 1;
+  k = rice_choose (v, n - 1, &bits);
+  {
+    gsize last = 0;
 
-      for (gsize i = 1; i < n; i++)
-        bits += gap_bits ((guint64)e[i].rowid - (guint64)e[i - 1].rowid - 1, t);
-      if (bits < best_bits)
+    for (gsize i = 1; i < n; i++)
+      if (e[i].count > 1)
         {
-          best_bits = bits;
-          k = t;
+          flag_bits += count_bits (e[i].count);
+          next_bits += count_bits (e[i].count);
+          v[n + n_next++] = i - last;
+          last = i;
         }
+    if (n_next > 0)
+      {
+        v[n + n_next] = 0;  /* no more */
+        k_next = rice_choose (v + n, n_next + 1, &bits);
+        next_bits += bits;
+        counts = next_bits < flag_bits ? LIST_COUNTS_NEXT : LIST_COUNTS_FLAGS;
+      }
+  }
+  put_varint (out, (guint64)k << 2 | counts);
+  if (counts == LIST_COUNTS_NEXT)
+    {
+      bits_put (&w, k_next, 6);
+      rice_put (&w, v[n], k_next);
     }
-  put_varint (out, (guint64)k << 1 | counted);
 
-  for (gsize i = 1; i < n; i++)
+  for (gsize i = 1, next = 1; i < n; i++)
     {
-      guint64 v = (guint64)e[i].rowid - (guint64)e[i - 1].rowid - 1, q = v >> k;
-
-      if (q < LIST_ESCAPE)
-        {
-          bits_zeros_one (&w, (guint)q);
-          bits_put (&w, v, MIN (k, 32));
-          if (k > 32)
-            bits_put (&w, v >> 32, k - 32);
-        }
-      else
-        {
-          guint len = MAX (bit_length (v), 1) - 1;
-
-          bits_put (&w, 0, LIST_ESCAPE);
-          bits_put (&w, len, 6);
-          bits_put (&w, v, MIN (len + 1, 32));
-          if (len >= 32)
-            bits_put (&w, v >> 32, len + 1 - 32);
-        }
-      if (counted)
+      rice_put (&w, v[i - 1], k);
+      if (counts == LIST_COUNTS_FLAGS)
         {
           bits_put (&w, e[i].count > 1, 1);
           if (e[i].count > 1)
-            {
-              guint64 c = e[i].count - 1;
-              guint len = bit_length (c) - 1;
-
-              bits_zeros_one (&w, len);
-              bits_put (&w, c, len);
-            }
+            count_put (&w, e[i].count);
+        }
+      else if (counts == LIST_COUNTS_NEXT && e[i].count > 1)
+        {
+          count_put (&w, e[i].count);
+          rice_put (&w, v[n + next++], k_next);
         }
     }
   /* the last byte filled with zero bits */

@@ -116,13 +116,24 @@ gboolean  index_query_counted (const BulletinSearchQuery *q,
 
 /* postings */
 
-/* A list's entries, read in order (bulletin-search-index-postings.c) */
+/* A list's entries, read in order (bulletin-search-index-postings.c).
+ * The counts of the entries after the first: every one 1, a flag with
+ * each entry, or with each entry counted more than once how many entries
+ * on the next one is */
+enum {
+  LIST_COUNTS_NONE,
+  LIST_COUNTS_FLAGS,
+  LIST_COUNTS_NEXT,
+};
+
 typedef struct {
   const guint8 *p, *end;
   guint64       bits;     /* the bit stream's next bits, from the lowest */
   guint         n_bits;   /* how many of them are read from p */
   guint         k;        /* the Rice parameter of the gaps */
-  gboolean      counted;  /* a count flag with every entry */
+  guint         counts;   /* LIST_COUNTS_* */
+  guint         k_next;   /* LIST_COUNTS_NEXT: the Rice parameter of ... */
+  guint64       until;    /* ... the entries to the next one counted, 0 none */
   gboolean      first;
   gboolean      in_bits;  /* past the first entry, in the bit stream */
   gboolean      bad;
