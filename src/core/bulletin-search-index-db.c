@@ -154,7 +154,7 @@ static const char schema_sql[] =
   /* the postings of the terms (bulletin-search-index-postings.c): a
    * segment's blocks, a page each, keyed by their first term (or by the
    * term whose list they go on with).  A table with rowids,
-   * not WITHOUT ROWID: blocks of 4 KB and long lists would spill out of
+   * not WITHOUT ROWID: blocks of a page and long lists would spill out of
    * an index's cells (at most a quarter of a page) and leave most of
    * their pages empty (60 % of them at 1/10 of bench-scale). */
   "CREATE TABLE postings (seg INTEGER NOT NULL, term BLOB NOT NULL, data BLOB NOT NULL);"

@@ -9,19 +9,21 @@
  * The index's own postings (docs/search.md, "Postings"), in place of
  * FTS5: for every term, the articles that hold it with how many times.
  *
- * A list is varints: the first rowid zigzag-coded, then the gaps to the
- * next rowids (ascending); each shifted left by one, its low bit set when
- * the count is more than one, which then follows (less two).  Lists are
- * kept in segments, each a run of blocks of about BLOCK_SIZE bytes in
- * `postings (seg, term, data)`, keyed by the block's first term; a block
- * holds its terms in order, each as the bytes it shares with the term
- * before, the rest, and its list.  An update writes a segment per batch
+ * A list (schema 11) is its first entry as varints (the rowid
+ * zigzag-coded, shifted left by one, its low bit set when the count is
+ * more than one, which then follows less two), then a varint of the Rice
+ * parameter of its gaps and how its counts are coded, then a bit stream:
+ * the gaps Rice-coded, and the counts (list_encode ()).  Lists are kept
+ * in segments, each a run of blocks, a page each, in `postings (seg,
+ * term, data)`, keyed by the block's first term; a block holds its terms
+ * in order, each as the bytes it shares with the term before and the
+ * rest, and its list, which goes on in the next blocks when the block is
+ * full (seg_writer_add ()).  An update writes a segment per batch
  * (the batch's terms: (key, rowid) pairs radix-sorted, and a hash table
  * of the long ones), merges BLOCK_FANIN segments of a level into one of
  * the next, and ends with one segment.
  */
 
-#define BLOCK_SIZE  4000
 #define BLOCK_FANIN 8
 
 /* varints */
