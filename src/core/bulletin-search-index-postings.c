@@ -324,10 +324,11 @@ bad:
   return FALSE;
 }
 
+/* bits written at q, which has room for them */
 typedef struct {
-  GByteArray *out;
-  guint64     acc;
-  guint       n;
+  guint8  *q;
+  guint64  acc;
+  guint    n;
 } BitWriter;
 
 /* @n bits (at most 32) of @v */
@@ -340,13 +341,27 @@ bits_put (BitWriter *w,
     return;
   w->acc |= (v & ((G_GUINT64_CONSTANT (1) << n) - 1)) << w->n;
   w->n += n;
-  while (w->n >= 8)
+  if (w->n >= 32)
     {
-      guint8 b = (guint8)w->acc;
+      w->q[0] = (guint8)w->acc;
+      w->q[1] = (guint8)(w->acc >> 8);
+      w->q[2] = (guint8)(w->acc >> 16);
+      w->q[3] = (guint8)(w->acc >> 24);
+      w->q += 4;
+      w->acc >>= 32;
+      w->n -= 32;
+    }
+}
 
-      g_byte_array_append (w->out, &b, 1);
+/* the bits left, the last byte filled with zero bits */
+static inline void
+bits_flush (BitWriter *w)
+{
+  while (w->n > 0)
+    {
+      *w->q++ = (guint8)w->acc;
       w->acc >>= 8;
-      w->n -= 8;
+      w->n = w->n > 8 ? w->n - 8 : 0;
     }
 }
 
@@ -368,14 +383,17 @@ bit_length (guint64 v)
   return v == 0 ? 0 : 64 - (guint)__builtin_clzll (v);
 }
 
-static void
+static inline void
 rice_put (BitWriter *w,
           guint64    v,
           guint      k)
 {
   guint64 q = v >> k;
 
-  if (q < LIST_ESCAPE)
+  if (q + 1 + k <= 32)
+    bits_put (w, (v & ((G_GUINT64_CONSTANT (1) << k) - 1)) << (q + 1) | G_GUINT64_CONSTANT (1) << q,
+              (guint)(q + 1 + k));
+  else if (q < LIST_ESCAPE)
     {
       bits_zeros_one (w, (guint)q);
       bits_put (w, v, MIN (k, 32));
@@ -394,7 +412,7 @@ rice_put (BitWriter *w,
     }
 }
 
-static void
+static inline void
 count_put (BitWriter *w,
            guint32    count)
 {
@@ -415,16 +433,75 @@ count_bits (guint32 count)
  * @n values @v, and about how many bits they take: from how many values
  * have each bit length, and their sum (a few huge gaps in a dense list
  * take the mean far from the best parameter) */
+static double
+rice_cost (const guint64 *count,
+           const double  *sum,
+           const guint   *lengths,
+           guint          n_lengths,
+           guint          t)
+{
+  double total = 0, scale = 1.0 / (double)(G_GUINT64_CONSTANT (1) << t);
+
+  for (guint j = 0; j < n_lengths; j++)
+    {
+      guint b = lengths[j];
+
+      if (b <= t)
+        total += count[b] * (t + 1.0);
+      else if (b - t <= 5)
+        total += count[b] * (t + 1.0) + sum[b] * scale;  /* quotients under 32 */
+      else
+        total += count[b] * (LIST_ESCAPE + 6.0 + b);
+    }
+  return total;
+}
+
+/* The bits of @v with Rice parameter @k */
+static inline guint64
+rice_bits (guint64 v,
+           guint   k)
+{
+  guint64 q = v >> k;
+
+  return q < LIST_ESCAPE ? q + 1 + k : LIST_ESCAPE + 6 + MAX (bit_length (v), 1);
+}
+
 static guint
 rice_choose (const guint64 *v,
              gsize          n,
              guint64       *bits)
 {
-  guint64 count[65] = { 0 };
-  double sum[65] = { 0 };
-  guint lengths[65], n_lengths = 0, top = 0, k = 0;
-  double best = G_MAXDOUBLE;
+  guint64 count[65], below = 0;
+  double sum[65], best;
+  guint lengths[65], n_lengths = 0, k = 0;
 
+  if (n <= 16)
+    {
+      /* few: the exact bits, around log2 of the mean (clamped: a huge
+       * value does not take it far) */
+      guint64 mean = 0, least = G_MAXUINT64;
+      guint k0;
+
+      for (gsize i = 0; i < n; i++)
+        mean += MIN (v[i], G_GUINT64_CONSTANT (1) << 40) / n;
+      k0 = bit_length (mean);
+      for (guint t = k0 > 3 ? k0 - 3 : 0; t <= MIN (k0 + 1, LIST_K_MAX); t++)
+        {
+          guint64 b = 0;
+
+          for (gsize i = 0; i < n; i++)
+            b += rice_bits (v[i], t);
+          if (b < least)
+            {
+              least = b;
+              k = t;
+            }
+        }
+      *bits = least;
+      return k;
+    }
+  memset (count, 0, sizeof count);
+  memset (sum, 0, sizeof sum);
   for (gsize i = 0; i < n; i++)
     {
       guint b = bit_length (v[i]);
@@ -432,32 +509,36 @@ rice_choose (const guint64 *v,
       count[b]++;
       sum[b] += (double)v[i];
     }
+  /* from the median's bit length less one, down or up while it gains */
   for (guint b = 0; b <= 64; b++)
     if (count[b] > 0)
       {
         lengths[n_lengths++] = b;
-        top = b;
+        if (below * 2 < n)
+          k = b > 0 ? MIN (b - 1, LIST_K_MAX) : 0;
+        below += count[b];
       }
-  for (guint t = 0; t <= MIN (top, LIST_K_MAX); t++)
+  best = rice_cost (count, sum, lengths, n_lengths, k);
+  for (int step = -1; step <= 1; step += 2)
     {
-      double total = 0, scale = 1.0 / (double)(G_GUINT64_CONSTANT (1) << t);
+      gboolean moved = FALSE;
 
-      for (guint j = 0; j < n_lengths; j++)
+      for (;;)
         {
-          guint b = lengths[j];
+          guint t = k + step;
+          double c;
 
-          if (b <= t)
-            total += count[b] * (t + 1.0);
-          else if (b - t <= 5)
-            total += count[b] * (t + 1.0) + sum[b] * scale;  /* quotients under 32 */
-          else
-            total += count[b] * (LIST_ESCAPE + 6.0 + b);
-        }
-      if (total < best)
-        {
-          best = total;
+          if ((step < 0 && k == 0) || (step > 0 && k == LIST_K_MAX))
+            break;
+          c = rice_cost (count, sum, lengths, n_lengths, t);
+          if (c >= best)
+            break;
+          best = c;
           k = t;
+          moved = TRUE;
         }
+      if (moved)
+        break;
     }
   *bits = (guint64)best;
   return k;
@@ -468,11 +549,12 @@ list_encode (const ListEntry *e,
              gsize            n,
              GByteArray      *out)
 {
-  BitWriter w = { out, 0, 0 };
+  BitWriter w = { NULL, 0, 0 };
   guint counts = LIST_COUNTS_NONE;
-  g_autofree guint64 *v = NULL;
+  guint64 stack_v[256];
+  guint64 *v = stack_v;
   guint64 bits, flag_bits = n - 1, next_bits = 6;
-  gsize n_next = 0;
+  gsize n_next = 0, start;
   guint k, k_next = 0;
 
   if (n == 0)
@@ -485,7 +567,8 @@ list_encode (const ListEntry *e,
 
   /* the gaps less one, then the distances between the entries counted
    * more than once */
-  v = g_new (guint64, 2 * n);
+  if (2 * n > G_N_ELEMENTS (stack_v))
+    v = g_new (guint64, 2 * n);
   for (gsize i = 1; i < n; i++)
     v[i - 1] = (guint64)e[i].rowid - (guint64)e[i - 1].rowid - 1;
   k = rice_choose (v, n - 1, &bits);
@@ -509,12 +592,17 @@ list_encode (const ListEntry *e,
       }
   }
   put_varint (out, (guint64)k << 2 | counts);
+
+  /* room for the most an entry takes: a gap of 102 bits, a flag, a count
+   * of 65 and a distance of 102 */
+  start = out->len;
+  g_byte_array_set_size (out, start + 36 * n + 16);
+  w.q = out->data + start;
   if (counts == LIST_COUNTS_NEXT)
     {
       bits_put (&w, k_next, 6);
       rice_put (&w, v[n], k_next);
     }
-
   for (gsize i = 1, next = 1; i < n; i++)
     {
       rice_put (&w, v[i - 1], k);
@@ -530,9 +618,10 @@ list_encode (const ListEntry *e,
           rice_put (&w, v[n + next++], k_next);
         }
     }
-  /* the last byte filled with zero bits */
-  if (w.n > 0)
-    bits_put (&w, 0, 8 - w.n);
+  bits_flush (&w);
+  g_byte_array_set_size (out, w.q - out->data);
+  if (v != stack_v)
+    g_free (v);
 }
 
 /* the terms of a batch */
@@ -1507,9 +1596,12 @@ postings_builder_write (PostingsBuilder *b,
                   next++;
                 }
               {
-                ListEntry e = { rowid, count };
+                ListEntry *e;
 
-                g_array_append_val (entries, e);
+                g_array_set_size (entries, entries->len + 1);
+                e = &g_array_index (entries, ListEntry, entries->len - 1);
+                e->rowid = rowid;
+                e->count = count;
               }
             }
           g_byte_array_set_size (list, 0);
