@@ -522,6 +522,14 @@ load_dictionary (sqlite3 *db)
   return load_meta_blob (db, "SELECT value FROM meta WHERE key = 'dictionary'");
 }
 
+/* The character table of @db's texts (CharTable), or NULL when it has
+ * none yet. */
+GBytes *
+load_chars (sqlite3 *db)
+{
+  return load_meta_blob (db, "SELECT value FROM meta WHERE key = 'chars'");
+}
+
 /* The exact bigrams of @db (BigramSet), or NULL when it has none yet. */
 GBytes *
 load_bigrams (sqlite3 *db)
