@@ -244,6 +244,7 @@ test_damaged_table (void)
 
   g_assert_false (char_table_init (&t, (const guint8 *)"ab\xff", 3));
   g_assert_cmpuint (t.n, ==, 0);
+  char_table_clear (&t);
   g_assert_false (char_table_init (&t, (const guint8 *)"ab\0c", 4));
   char_table_clear (&t);
 

@@ -197,25 +197,24 @@ char_table_decode (const CharTable *t,
       out[text_len] = 0;
       return TRUE;
     }
-  while (p < end)
+  /* Chinese text is one and two bytes a character at random: the length
+   * of a rank's code is taken without a branch (with one, mispredicted
+   * about once in three characters, this loop took a quarter more time
+   * on bench-scale's texts; a loop taking 16 bytes at a time, finding
+   * where their characters start from their top bits, was no faster);
+   * the last byte is read alone, below */
+  while (end - p >= 2)
     {
-      guint b = *p++;
-      guint r;
+      guint b = p[0];
+      guint two, mask, r;
 
-      if (G_LIKELY (b < CHARS_ONE_BYTE))
-        r = b;
-      else if (b < ESCAPE_1)
-        {
-          if (G_UNLIKELY (p == end))
-            return FALSE;
-          r = CHARS_ONE_BYTE + ((b - CHARS_ONE_BYTE) << 8) + *p++;
-        }
-      else
+      if (G_UNLIKELY (b >= ESCAPE_1))
         {
           gunichar c;
           guint k = b - ESCAPE_1 + 1;
 
-          if (G_UNLIKELY (b == RAW || (gsize)(end - p) < k))
+          p++;
+          if (b == RAW || (gsize)(end - p) < k)
             return FALSE;
           c = p[0];
           for (guint i = 1; i < k; i++)
@@ -230,6 +229,10 @@ char_table_decode (const CharTable *t,
           o += g_unichar_to_utf8 (c, out + o);
           continue;
         }
+      two = b >= CHARS_ONE_BYTE;
+      mask = 0u - two;
+      r = (b & ~mask) | ((((b - CHARS_ONE_BYTE) << 8) + p[1] + CHARS_ONE_BYTE) & mask);
+      p += 1 + two;
       if (G_UNLIKELY (r >= n))
         return FALSE;
       /* four bytes written, the character's kept: o <= text_len before */
@@ -237,6 +240,16 @@ char_table_decode (const CharTable *t,
       o += utf8_len[r];
       if (G_UNLIKELY (o > text_len))
         return FALSE;
+    }
+  if (p < end)
+    {
+      /* the last byte: a rank of one byte */
+      guint r = *p;
+
+      if (r >= CHARS_ONE_BYTE || r >= n)
+        return FALSE;
+      memcpy (out + o, &utf8[r], 4);
+      o += utf8_len[r];
     }
   if (o != text_len)
     return FALSE;

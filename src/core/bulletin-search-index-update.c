@@ -117,12 +117,14 @@ writer_prepare (Writer *w)
   g_autoptr(GBytes) chars = load_chars (w->db);
   g_autoptr(GBytes) bigrams = load_bigrams (w->db);
   CharTable check;
+  gboolean bad_chars;
 
   /* a damaged table: the texts written with it could not be read */
-  if (chars != NULL && !char_table_init (&check, g_bytes_get_data (chars, NULL), g_bytes_get_size (chars)))
-    return SQLITE_CORRUPT;
+  bad_chars = chars != NULL && !char_table_init (&check, g_bytes_get_data (chars, NULL), g_bytes_get_size (chars));
   if (chars != NULL)
     char_table_clear (&check);
+  if (bad_chars)
+    return SQLITE_CORRUPT;
   if (dictionary != NULL)
     writer_set_dictionary (w, dictionary, chars);
   w->have_bigrams = bigrams != NULL;
