@@ -447,7 +447,7 @@ def test_json_utf8(tmp):
 
 def test_rebuilt_empty(tmp):
     """An index file of no bytes (a crash while it was created) is rebuilt
-    as a new one is made: 16 KiB pages and free pages given back to the
+    as a new one is made: 64 KiB pages and free pages given back to the
     file system (incremental auto_vacuum), not SQLite's defaults."""
     root = os.path.join(tmp, "archive")
     db = os.path.join(tmp, "cache", "index.sqlite")
@@ -463,7 +463,7 @@ def test_rebuilt_empty(tmp):
     with sqlite3.connect(db) as c:
         rebuilt = (c.execute("PRAGMA page_size").fetchone()[0], c.execute("PRAGMA auto_vacuum").fetchone()[0])
     diag("page size and auto_vacuum: %r made, %r rebuilt from an empty file" % (made, rebuilt))
-    ok(made == (16384, 2) and rebuilt == made, "an index rebuilt from an empty file has the pages of a new one")
+    ok(made == (65536, 2) and rebuilt == made, "an index rebuilt from an empty file has the pages of a new one")
     ok(query(root, db) == scan(root), "the rebuilt index answers as the scan")
 
 
