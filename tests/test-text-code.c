@@ -230,8 +230,28 @@ test_garbage (Fixture       *f,
     }
 }
 
-/* A damaged table: not UTF-8, a NUL inside; and a decompressor with one
- * reads no text */
+/* a table of @chars (@len bytes) with its checksum, right or not */
+static GBytes *
+table_bytes (const char *chars,
+             gsize       len)
+{
+  guint64 h = CRC_START;
+  GByteArray *a = g_byte_array_new ();
+
+  crc_add (&h, chars, len);
+  g_byte_array_append (a, (const guint8 *)chars, len);
+  for (guint i = 0; i < 8; i++)
+    {
+      guint8 b = h >> (8 * i);
+
+      g_byte_array_append (a, &b, 1);
+    }
+  return g_byte_array_free_to_bytes (a);
+}
+
+/* A damaged table: not UTF-8, a NUL inside, a character changed for
+ * another (its checksum), cut short; and a decompressor with one reads
+ * no text */
 static void
 test_damaged_table (void)
 {
@@ -239,23 +259,40 @@ test_damaged_table (void)
   Decompressor z = { 0 };
   Compressor c = { 0 };
   g_autoptr(GBytes) chars = char_table_train (training, strlen (training));
+  g_autoptr(GBytes) not_utf8 = table_bytes ("ab\xff", 3);
+  g_autoptr(GBytes) nul = table_bytes ("ab\0c", 4);
+  g_autoptr(GBytes) other = table_bytes ("ab", 2);
+  g_autofree guint8 *changed = g_memdup2 (g_bytes_get_data (chars, NULL), g_bytes_get_size (chars));
   const guint8 *compressed;
   gsize len = 0;
 
-  g_assert_false (char_table_init (&t, (const guint8 *)"ab\xff", 3));
+  g_assert_true (char_table_init (&t, g_bytes_get_data (other, NULL), g_bytes_get_size (other)));
+  g_assert_cmpuint (t.n, ==, 2);
+  char_table_clear (&t);
+  g_assert_false (char_table_init (&t, g_bytes_get_data (not_utf8, NULL), g_bytes_get_size (not_utf8)));
   g_assert_cmpuint (t.n, ==, 0);
   char_table_clear (&t);
-  g_assert_false (char_table_init (&t, (const guint8 *)"ab\0c", 4));
+  g_assert_false (char_table_init (&t, g_bytes_get_data (nul, NULL), g_bytes_get_size (nul)));
+  char_table_clear (&t);
+  /* the first character for another of the same length (the last bit
+   * of its last byte): still a table of valid UTF-8 */
+  changed[g_utf8_next_char ((const char *)changed) - (const char *)changed - 1] ^= 1;
+  g_assert_true (g_utf8_validate_len ((const char *)changed, g_bytes_get_size (chars) - 8, NULL));
+  g_assert_false (char_table_init (&t, changed, g_bytes_get_size (chars)));
+  char_table_clear (&t);
+  g_assert_false (char_table_init (&t, g_bytes_get_data (chars, NULL), g_bytes_get_size (chars) - 1));
+  char_table_clear (&t);
+  g_assert_false (char_table_init (&t, (const guint8 *)"ab", 2));
   char_table_clear (&t);
 
   compressor_set_dictionary (&c, NULL, 0, g_bytes_get_data (chars, NULL), g_bytes_get_size (chars));
   compressed = compressor_run (&c, training, strlen (training), &len);
   decompressor_set_dictionary (&z, NULL, 0, g_bytes_get_data (chars, NULL), g_bytes_get_size (chars));
   g_assert_cmpstr (decompressor_run (&z, compressed, len, strlen (training)), ==, training);
-  decompressor_set_dictionary (&z, NULL, 0, (const guint8 *)"ab\xff", 3);
+  decompressor_set_dictionary (&z, NULL, 0, changed, g_bytes_get_size (chars));
   g_assert_null (decompressor_run (&z, compressed, len, strlen (training)));
   /* another table: ranks past it, or other characters of other lengths */
-  decompressor_set_dictionary (&z, NULL, 0, (const guint8 *)"ab", 2);
+  decompressor_set_dictionary (&z, NULL, 0, g_bytes_get_data (other, NULL), g_bytes_get_size (other));
   g_assert_null (decompressor_run (&z, compressed, len, strlen (training)));
   decompressor_clear (&z);
   compressor_clear (&c);

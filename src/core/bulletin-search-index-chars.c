@@ -46,18 +46,31 @@ char_table_clear (CharTable *t)
 }
 
 /* Reads the table kept in meta (its characters in UTF-8, the most
- * frequent first; NULL for none); FALSE when it is damaged (@t is then
- * empty). */
+ * frequent first, then their checksum, crc_add (), in 8 bytes
+ * little-endian; NULL for none); FALSE when it is damaged (@t is then
+ * empty).  The checksum: a character changed for another of the same
+ * length would decode every text that has it wrong, and go unseen. */
 gboolean
 char_table_init (CharTable    *t,
                  const guint8 *data,
                  gsize         len)
 {
   const char *p, *end;
+  guint64 h = CRC_START, stored = 0;
   guint n = 0;
 
   memset (t, 0, sizeof *t);
-  if (data == NULL || len == 0)
+  if (data == NULL)
+    return TRUE;
+  if (len < 8)
+    return FALSE;
+  len -= 8;
+  for (guint i = 0; i < 8; i++)
+    stored |= (guint64)data[len + i] << (8 * i);
+  crc_add (&h, data, len);
+  if (h != stored)
+    return FALSE;
+  if (len == 0)
     return TRUE;
   /* no NUL, nothing that is not a character */
   if (!g_utf8_validate_len ((const char *)data, len, NULL))
@@ -323,5 +336,13 @@ char_table_train (const char *texts,
   g_array_sort (counts, compare_counts);
   for (guint i = 0; i < counts->len && i < CHARS_MAX; i++)
     g_string_append_unichar (out, g_array_index (counts, CharCount, i).c);
+  /* its checksum (char_table_init ()) */
+  {
+    guint64 h = CRC_START;
+
+    crc_add (&h, out->str, out->len);
+    for (guint i = 0; i < 8; i++)
+      g_string_append_c (out, (char)(h >> (8 * i)));
+  }
   return g_string_free_to_bytes (g_steal_pointer (&out));
 }
