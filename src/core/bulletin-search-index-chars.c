@@ -132,6 +132,8 @@ char_table_encode (CharTable  *t,
   guint at = out->len;
   guint8 *o;
 
+  /* a code is at most twice the text */
+  g_assert (len <= (G_MAXUINT - 1 - at) / 2);
   if (!g_utf8_validate_len (text, len, NULL))
     {
       /* NUL-free UTF-8 is all we make; anything else as it is */
