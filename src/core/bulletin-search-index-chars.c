@@ -188,6 +188,57 @@ char_table_encode (CharTable  *t,
   g_byte_array_set_size (out, o - out->data);
 }
 
+/* One character's code at *@pp, decoded at *@po; FALSE when it is
+ * damaged */
+static inline gboolean
+decode_one (const CharTable  *t,
+            const guint8    **pp,
+            const guint8     *end,
+            char             *out,
+            gsize            *po,
+            gsize             text_len)
+{
+  const guint8 *p = *pp;
+  guint b = *p++;
+  guint r;
+
+  if (b < CHARS_ONE_BYTE)
+    r = b;
+  else if (b < ESCAPE_1)
+    {
+      if (p == end)
+        return FALSE;
+      r = CHARS_ONE_BYTE + ((b - CHARS_ONE_BYTE) << 8) + *p++;
+    }
+  else
+    {
+      gunichar c;
+      guint k = b - ESCAPE_1 + 1;
+
+      if (b == RAW || (gsize)(end - p) < k)
+        return FALSE;
+      c = p[0];
+      for (guint i = 1; i < k; i++)
+        c = c << 8 | p[i];
+      p += k;
+      /* the shortest escape, of a Unicode scalar value */
+      if ((k == 2 && c < 0x100) || (k == 3 && c < 0x10000) || c > 0x10FFFF ||
+          (c >= 0xD800 && c <= 0xDFFF))
+        return FALSE;
+      if (*po + g_unichar_to_utf8 (c, NULL) > text_len)
+        return FALSE;
+      *po += g_unichar_to_utf8 (c, out + *po);
+      *pp = p;
+      return TRUE;
+    }
+  if (r >= t->n || *po + t->utf8_len[r] > text_len)
+    return FALSE;
+  memcpy (out + *po, &t->utf8[r], t->utf8_len[r]);
+  *po += t->utf8_len[r];
+  *pp = p;
+  return TRUE;
+}
+
 /* Decodes @data (@len bytes of code) into @out, which has room for
  * @text_len + 4 bytes: TRUE when it is the code of a text of @text_len
  * bytes (NUL-terminated in @out), FALSE when it is damaged. */
@@ -215,56 +266,39 @@ char_table_decode (const CharTable *t,
   /* Chinese text is one and two bytes a character at random: the length
    * of a rank's code is taken without a branch (with one, mispredicted
    * about once in three characters, this loop took a quarter more time
-   * on bench-scale's texts; a loop taking 16 bytes at a time, finding
-   * where their characters start from their top bits, was no faster);
-   * the last byte is read alone, below */
-  while (end - p >= 2)
+   * on bench-scale's texts), and the first byte of the next character
+   * is chosen from the two bytes after this one's, read ahead, rather
+   * than read once this one's length is known (each character waited
+   * for a load); an escape and the last two bytes are read alone
+   * (decode_one ()) */
+  while (p < end)
     {
-      guint b = p[0];
-      guint two, mask, r;
+      guint b = *p;
 
-      if (G_UNLIKELY (b >= ESCAPE_1))
+      while (end - p >= 3)
         {
-          gunichar c;
-          guint k = b - ESCAPE_1 + 1;
+          guint c1 = p[1], c2 = p[2];
+          guint two, mask, r;
 
-          p++;
-          if (b == RAW || (gsize)(end - p) < k)
+          if (G_UNLIKELY (b >= ESCAPE_1))
+            break;
+          two = b >= CHARS_ONE_BYTE;
+          mask = 0u - two;
+          r = (b & ~mask) | ((((b - CHARS_ONE_BYTE) << 8) + c1 + CHARS_ONE_BYTE) & mask);
+          b = (c1 & ~mask) | (c2 & mask);
+          p += 1 + two;
+          if (G_UNLIKELY (r >= n))
             return FALSE;
-          c = p[0];
-          for (guint i = 1; i < k; i++)
-            c = c << 8 | p[i];
-          p += k;
-          /* the shortest escape, of a Unicode scalar value */
-          if ((k == 2 && c < 0x100) || (k == 3 && c < 0x10000) || c > 0x10FFFF ||
-              (c >= 0xD800 && c <= 0xDFFF))
+          /* four bytes written, the character's kept: o <= text_len
+           * before */
+          memcpy (out + o, &utf8[r], 4);
+          o += utf8_len[r];
+          if (G_UNLIKELY (o > text_len))
             return FALSE;
-          if (o + g_unichar_to_utf8 (c, NULL) > text_len)
-            return FALSE;
-          o += g_unichar_to_utf8 (c, out + o);
-          continue;
         }
-      two = b >= CHARS_ONE_BYTE;
-      mask = 0u - two;
-      r = (b & ~mask) | ((((b - CHARS_ONE_BYTE) << 8) + p[1] + CHARS_ONE_BYTE) & mask);
-      p += 1 + two;
-      if (G_UNLIKELY (r >= n))
+      /* an escape, or the last two bytes */
+      if (p < end && !decode_one (t, &p, end, out, &o, text_len))
         return FALSE;
-      /* four bytes written, the character's kept: o <= text_len before */
-      memcpy (out + o, &utf8[r], 4);
-      o += utf8_len[r];
-      if (G_UNLIKELY (o > text_len))
-        return FALSE;
-    }
-  if (p < end)
-    {
-      /* the last byte: a rank of one byte */
-      guint r = *p;
-
-      if (r >= CHARS_ONE_BYTE || r >= n)
-        return FALSE;
-      memcpy (out + o, &utf8[r], 4);
-      o += utf8_len[r];
     }
   if (o != text_len)
     return FALSE;
