@@ -24,7 +24,7 @@
  *   253         then 2 bytes (big-endian): one from 0x100 to 0xFFFF
  *   254         then 3 bytes: one from 0x10000 to 0x10FFFF
  *   255         first alone: the rest is the text's bytes as they are
- *               (a text that is not valid UTF-8)
+ *               (a text that is not NUL-free UTF-8)
  * A code is never longer than twice the UTF-8 it stands for.  Anything
  * else (a rank past the table, an escape of a surrogate or of a code point
  * that has a shorter escape, a truncated code, a length that is not the
