@@ -239,6 +239,7 @@ typedef struct {
   GByteArray *bytes;
   Share      *share;   /* while it is being checked */
   gboolean    pushed;  /* to the helper thread */
+  guint       n_check; /* its candidates with a text to check */
 } Batch;
 
 static void
@@ -538,7 +539,8 @@ result_new_inline (sqlite3_stmt *row)
       len[i] = text[i] != NULL ? (gsize)sqlite3_column_bytes (row, columns[i]) : 0;
       size += text[i] != NULL ? len[i] + 1 : 0;
     }
-  r = g_malloc0 (size);
+  r = g_malloc (size);
+  memset (r, 0, sizeof *r);
   r->strings_inline = TRUE;
   p = (char *)(r + 1);
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
@@ -593,6 +595,7 @@ take_candidate (QueryContext *ctx,
     {
       c->text_skipped = TRUE;
       c->result = result_new_inline (row);
+      c->result->n_hits = c->count;
       return;
     }
   c->page = dup_column (row, 9);
@@ -686,6 +689,7 @@ batch_reset (Batch *b,
 {
   g_array_set_size (b->items, n);
   g_byte_array_set_size (b->bytes, 0);
+  b->n_check = 0;
   return (Candidate *)b->items->data;
 }
 
@@ -732,7 +736,12 @@ batch_start (QueryContext *ctx,
   share->verifier = &ctx->verifiers[1];
   b->share = share;
   b->pushed = FALSE;
-  if (share->len >= MIN_SHARED_BATCH)
+  /* counted results alone, made as their rows were read: nothing to
+   * check, nor to hand to the helper (whose taking candidates one by one
+   * would cost more than they do) */
+  if (b->n_check == 0)
+    share->next = share->len;
+  else if (share->len >= MIN_SHARED_BATCH)
     {
       b->pushed = g_thread_pool_push (get_helper_pool (), g_atomic_rc_box_acquire (share), NULL);
       if (!b->pushed)
@@ -906,6 +915,7 @@ verify_batch (QueryContext *ctx,
           batch_discard (b);
           return rc;
         }
+      b->n_check += !items[i].missing && !items[i].text_skipped;
     }
   batch_start (ctx, b);
   return batch_finish (ctx, b, NULL, n_used);
@@ -1233,6 +1243,7 @@ batch_read (QueryContext *ctx,
       else if ((rc = read_candidate (ctx, b->bytes, c, rowid)) != SQLITE_OK)
         break;
       n_sure += c->count > 0 && !c->missing;
+      b->n_check += !c->missing && !c->text_skipped;
       n++;
       /* oldest first, the page full: the first candidate past the issue
        * it ends in is the last needed (batch_finish () stops there, and
