@@ -536,7 +536,7 @@ result_new_inline (sqlite3_stmt *row)
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
     {
       text[i] = (const char *)sqlite3_column_text (row, columns[i]);
-      len[i] = text[i] != NULL ? (gsize)sqlite3_column_bytes (row, columns[i]) : 0;
+      len[i] = text[i] != NULL ? strlen (text[i]) : 0;  /* as g_strdup () copies */
       size += text[i] != NULL ? len[i] + 1 : 0;
     }
   r = g_malloc (size);
