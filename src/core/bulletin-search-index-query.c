@@ -86,11 +86,15 @@ typedef struct {
 
 static void
 verifier_init (Verifier     *v,
-               GBytes       *dictionary)
+               GBytes       *dictionary,
+               GBytes       *chars)
 {
   memset (v, 0, sizeof *v);
   if (dictionary != NULL)
-    v->decompressor.dictionary = g_bytes_get_data (dictionary, &v->decompressor.dictionary_len);
+    decompressor_set_dictionary (&v->decompressor, g_bytes_get_data (dictionary, NULL),
+                                 g_bytes_get_size (dictionary),
+                                 chars != NULL ? g_bytes_get_data (chars, NULL) : NULL,
+                                 chars != NULL ? g_bytes_get_size (chars) : 0);
   v->chars = bulletin_folded_new_chars_only ();
   v->full = bulletin_folded_new ();
   v->segs = g_array_new (FALSE, FALSE, sizeof (Segment));
@@ -153,6 +157,7 @@ query_cache_get (BulletinSearchIndex *self)
   if (cache == NULL || version == -1 || cache->version != version)
     {
       g_autoptr(GBytes) bigrams = NULL;
+      g_autoptr(GBytes) chars = NULL;
 
       query_cache_clear (self);
       cache = g_new0 (QueryCache, 1);
@@ -161,8 +166,9 @@ query_cache_get (BulletinSearchIndex *self)
       bigrams = load_bigrams (self->query_db);
       bigram_set_init (&cache->bigrams, bigrams != NULL ? g_bytes_get_data (bigrams, NULL) : NULL,
                        bigrams != NULL ? g_bytes_get_size (bigrams) : 0);
-      verifier_init (&cache->verifiers[0], cache->dictionary);
-      verifier_init (&cache->verifiers[1], cache->dictionary);
+      chars = load_chars (self->query_db);
+      verifier_init (&cache->verifiers[0], cache->dictionary, chars);
+      verifier_init (&cache->verifiers[1], cache->dictionary, chars);
       cache->issues = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                              (GDestroyNotify)issue_info_free);
       self->query_cache = cache;
