@@ -446,6 +446,33 @@ def test_damage_signature(tmp):
     ok("signature" in err and after == expected, "a signature that lacks a triple of its text is found, index rebuilt")
 
 
+def test_damage_chars(tmp):
+    """The texts' character table in meta changed behind the index's back
+    (a character for another of the same length, which leaves it valid
+    UTF-8 and the texts' lengths the same) is found by its checksum: the
+    queries read the files until the next update builds the index again."""
+    root = os.path.join(tmp, "archive")
+    db = os.path.join(tmp, "cache", "index.sqlite")
+    os.makedirs(root)
+    make_archive(root, 0, 20)
+    expected = scan(root)
+    run([WORKER, "update", root, db])
+    con = sqlite3.connect(db)
+    chars = bytearray(con.execute("SELECT value FROM meta WHERE key = 'chars'").fetchone()[0])
+    first = chars[:8].decode(errors="ignore")[0]
+    chars[len(first.encode()) - 1] ^= 0x01
+    con.execute("UPDATE meta SET value = ? WHERE key = 'chars'", (bytes(chars),))
+    con.commit()
+    con.close()
+    before = query(root, db)
+    p = run([WORKER, "update", root, db], check=False)
+    err = p.stderr.decode(errors="replace")
+    after = query(root, db)
+    diag("character table damaged: exit %d, %s" % (p.returncode, err.strip() or "no message"))
+    ok(before == expected, "damaged character table: queries before the update equal the scan")
+    ok("character table" in err and after == expected, "damaged character table: found, index rebuilt")
+
+
 # read-only cache folder -------------------------------------------------
 
 def test_read_only(tmp):
@@ -515,7 +542,7 @@ def test_json_utf8(tmp):
 
 def test_rebuilt_empty(tmp):
     """An index file of no bytes (a crash while it was created) is rebuilt
-    as a new one is made: 16 KiB pages and free pages given back to the
+    as a new one is made: 64 KiB pages and free pages given back to the
     file system (incremental auto_vacuum), not SQLite's defaults."""
     root = os.path.join(tmp, "archive")
     db = os.path.join(tmp, "cache", "index.sqlite")
@@ -531,13 +558,14 @@ def test_rebuilt_empty(tmp):
     with sqlite3.connect(db) as c:
         rebuilt = (c.execute("PRAGMA page_size").fetchone()[0], c.execute("PRAGMA auto_vacuum").fetchone()[0])
     diag("page size and auto_vacuum: %r made, %r rebuilt from an empty file" % (made, rebuilt))
-    ok(made == (16384, 2) and rebuilt == made, "an index rebuilt from an empty file has the pages of a new one")
+    ok(made == (65536, 2) and rebuilt == made, "an index rebuilt from an empty file has the pages of a new one")
     ok(query(root, db) == scan(root), "the rebuilt index answers as the scan")
 
 
 def main():
     cases = [test_concurrent, test_read_errors, test_full_disk, test_damage, test_damage_filters, test_damage_postings,
-             test_damage_signature, test_read_only,
+             test_damage_signature, test_damage_chars,
+             test_read_only,
              test_json_utf8, test_rebuilt_empty]
     only = os.environ.get("INDEX_SAFETY_ONLY")
     for case in cases:

@@ -378,7 +378,7 @@ db_open_write (const char  *path,
   if (rc == SQLITE_OK)
     rc = sqlite3_busy_timeout (db, 10000);
   /* an article is a row of one to two kilobytes: 4 KiB pages would hold
-   * two of them and waste a quarter */
+   * two of them and waste a quarter (PAGE_SIZE) */
   if (rc == SQLITE_OK)
     rc = index_exec (db, "PRAGMA page_size = " PAGE_SIZE);
   /* free pages (merges leave many) go back to the file system */
@@ -520,6 +520,14 @@ GBytes *
 load_dictionary (sqlite3 *db)
 {
   return load_meta_blob (db, "SELECT value FROM meta WHERE key = 'dictionary'");
+}
+
+/* The character table of @db's texts (CharTable), or NULL when it has
+ * none yet. */
+GBytes *
+load_chars (sqlite3 *db)
+{
+  return load_meta_blob (db, "SELECT value FROM meta WHERE key = 'chars'");
 }
 
 /* The exact bigrams of @db (BigramSet), or NULL when it has none yet. */

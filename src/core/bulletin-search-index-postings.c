@@ -437,8 +437,9 @@ seg_writer_add (SegWriter    *w,
   int rc;
 
   /* a block that this term would take past BLOCK_SIZE is written first:
-   * four blocks then fill a 16 KiB page (blocks of 4,000 bytes and a bit
-   * more took three, a quarter of the postings' pages unused) */
+   * sixteen blocks then fill a 64 KiB page (with 16 KiB pages, blocks
+   * of 4,000 bytes and a bit more took three, a quarter of the
+   * postings' pages unused) */
   if (w->block->len > 0 && w->block->len + len + list_len + 8 > BLOCK_SIZE &&
       (rc = seg_writer_flush (w)) != SQLITE_OK)
     return rc;

@@ -8,6 +8,7 @@
  *   bulletin-search-index.c            the object: paths, state, the public getters
  *   bulletin-search-index-tokenizer.c  the terms of a text, and the terms of a query
  *   bulletin-search-index-postings.c   the postings of the terms: written, merged, read
+ *   bulletin-search-index-chars.c      the stored texts recoded by character rank
  *   bulletin-search-index-zstd.c       compressing the stored texts (zstd, a dictionary)
  *   bulletin-search-index-doc.c        an article as stored: search text, segments, signature
  *   bulletin-search-index-files.c      the archive's issue files, listed and loaded
@@ -32,14 +33,18 @@
 G_BEGIN_DECLS
 
 #define SCHEMA_VERSION "11"  /* 10: postings of our own in place of FTS5, with counts;
-                                * 11: signatures of the triples of common terms only */
+                              * 11: texts recoded by character rank, 64 KiB pages;
+                              * signatures of the triples of common terms only */
 /* The first rowid of a new index, with room below for a million articles
  * of newer issues added later (beyond that they go negative: still in
  * order).  A rowid is never given twice (meta's rowid_low and
  * rowid_high): the postings of a removed article may stay until the next
  * merge. */
 #define ROWID_START    (G_GINT64_CONSTANT (1) << 20)
-#define PAGE_SIZE      "16384"
+/* 64 KiB: a docs row (its compressed text, signature, segments) is
+ * a few kilobytes, and 16 KiB pages left a part of a row unused in each
+ * (4.6 MB of 55 at 1/10 of bench-scale) */
+#define PAGE_SIZE      "65536"
 #define BATCH_ISSUES   32
 #define BULLETIN_SHARED_DIR ".bulletin-reader"   /* in the archive: --index's index */
 
@@ -194,6 +199,35 @@ int       candidate_set_read  (CandidateSet    *set,
                                gint64           n);
 void      candidate_set_clear (CandidateSet    *set);
 
+/* texts recoded by character rank (bulletin-search-index-chars.c) */
+
+#define CHARS_ONE_BYTE 192
+#define CHARS_MAX      (CHARS_ONE_BYTE + 60 * 256)
+
+typedef struct {
+  guint32    *utf8;         /* rank -> its character's UTF-8, the bytes in order */
+  guint8     *utf8_len;     /* rank -> their number */
+  guint       n;
+  guint16    *rank_bmp;     /* for encoding, made on first use: code point */
+  GHashTable *rank_astral;  /* -> rank + 1, 0 none */
+} CharTable;
+
+gboolean  char_table_init   (CharTable       *t,
+                             const guint8    *data,
+                             gsize            len);
+void      char_table_clear  (CharTable       *t);
+void      char_table_encode (CharTable       *t,
+                             const char      *text,
+                             gsize            len,
+                             GByteArray      *out);
+gboolean  char_table_decode (const CharTable *t,
+                             const guint8    *data,
+                             gsize            len,
+                             char            *out,
+                             gsize            text_len);
+GBytes   *char_table_train  (const char      *texts,
+                             gsize            len);
+
 /* compressed text */
 
 /* 256 KiB: on bench-scale's text of real word frequencies the stored
@@ -206,8 +240,12 @@ typedef struct {
   ZSTD_DDict   *ddict;
   const guint8 *dictionary;
   gsize         dictionary_len;
-  char         *buf;
+  CharTable     chars;
+  gboolean      bad_chars;  /* the table is damaged: so is every text */
+  char         *buf;        /* the dictionary's copy, then the code */
   gsize         cap;
+  char         *text;       /* the text decoded */
+  gsize         text_cap;
 } Decompressor;
 
 typedef struct {
@@ -215,6 +253,8 @@ typedef struct {
   ZSTD_CDict   *cdict;
   const guint8 *dictionary;
   gsize         dictionary_len;
+  CharTable     chars;
+  GByteArray   *code;
   guint8       *buf;
   gsize         cap;
 } Compressor;
@@ -222,7 +262,9 @@ typedef struct {
 void          decompressor_clear          (Decompressor *z);
 void          decompressor_set_dictionary (Decompressor *z,
                                            const guint8 *data,
-                                           gsize         len);
+                                           gsize         len,
+                                           const guint8 *chars,
+                                           gsize         chars_len);
 const char   *decompressor_run            (Decompressor *z,
                                            const guint8 *data,
                                            gsize         len,
@@ -230,7 +272,9 @@ const char   *decompressor_run            (Decompressor *z,
 void          compressor_clear            (Compressor   *z);
 void          compressor_set_dictionary   (Compressor   *z,
                                            const guint8 *data,
-                                           gsize         len);
+                                           gsize         len,
+                                           const guint8 *chars,
+                                           gsize         chars_len);
 const guint8 *compressor_run              (Compressor   *z,
                                            const char   *text,
                                            gsize         len,
@@ -356,6 +400,7 @@ sqlite3  *db_open_write     (const char   *path,
                              gboolean     *created,
                              GError      **error);
 GBytes   *load_dictionary   (sqlite3      *db);
+GBytes   *load_chars        (sqlite3      *db);
 
 /* Row checksums: every row of issues and docs keeps a 64-bit FNV-1a hash
  * of its other columns, each with its length. */

@@ -86,11 +86,15 @@ typedef struct {
 
 static void
 verifier_init (Verifier     *v,
-               GBytes       *dictionary)
+               GBytes       *dictionary,
+               GBytes       *chars)
 {
   memset (v, 0, sizeof *v);
   if (dictionary != NULL)
-    v->decompressor.dictionary = g_bytes_get_data (dictionary, &v->decompressor.dictionary_len);
+    decompressor_set_dictionary (&v->decompressor, g_bytes_get_data (dictionary, NULL),
+                                 g_bytes_get_size (dictionary),
+                                 chars != NULL ? g_bytes_get_data (chars, NULL) : NULL,
+                                 chars != NULL ? g_bytes_get_size (chars) : 0);
   v->chars = bulletin_folded_new_chars_only ();
   v->full = bulletin_folded_new ();
   v->segs = g_array_new (FALSE, FALSE, sizeof (Segment));
@@ -156,6 +160,7 @@ query_cache_get (BulletinSearchIndex *self)
     {
       g_autoptr(GBytes) bigrams = NULL;
       g_autoptr(GBytes) sig_buckets = NULL;
+      g_autoptr(GBytes) chars = NULL;
 
       query_cache_clear (self);
       cache = g_new0 (QueryCache, 1);
@@ -167,8 +172,9 @@ query_cache_get (BulletinSearchIndex *self)
       sig_buckets = load_sig_buckets (self->query_db);
       bigram_set_init (&cache->sig_buckets, sig_buckets != NULL ? g_bytes_get_data (sig_buckets, NULL) : NULL,
                        sig_buckets != NULL ? g_bytes_get_size (sig_buckets) : 0);
-      verifier_init (&cache->verifiers[0], cache->dictionary);
-      verifier_init (&cache->verifiers[1], cache->dictionary);
+      chars = load_chars (self->query_db);
+      verifier_init (&cache->verifiers[0], cache->dictionary, chars);
+      verifier_init (&cache->verifiers[1], cache->dictionary, chars);
       cache->issues = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                              (GDestroyNotify)issue_info_free);
       self->query_cache = cache;

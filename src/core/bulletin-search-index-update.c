@@ -61,6 +61,7 @@ typedef struct {
   sqlite3_stmt  *insert_doc;
   sqlite3_stmt  *select_path;
   GBytes        *dictionary;
+  GBytes        *chars;
   gboolean       have_dictionary;
   Decompressor       decompressor;
   Compressor       compressor;
@@ -82,6 +83,7 @@ writer_clear (Writer *w)
   decompressor_clear (&w->decompressor);
   compressor_clear (&w->compressor);
   g_clear_pointer (&w->dictionary, g_bytes_unref);
+  g_clear_pointer (&w->chars, g_bytes_unref);
   g_clear_pointer (&w->folded, bulletin_folded_free);
   g_clear_pointer (&w->segs, g_array_unref);
   g_clear_pointer (&w->postings, postings_builder_free);
@@ -89,18 +91,23 @@ writer_clear (Writer *w)
   bigram_set_clear (&w->sig_buckets);
 }
 
+/* @chars: the character table, NULL for none */
 static void
 writer_set_dictionary (Writer *w,
-                       GBytes *dictionary)
+                       GBytes *dictionary,
+                       GBytes *chars)
 {
-  gsize len = 0;
+  gsize len = 0, chars_len = 0;
   const guint8 *data = g_bytes_get_data (dictionary, &len);
+  const guint8 *chars_data = chars != NULL ? g_bytes_get_data (chars, &chars_len) : NULL;
 
   g_clear_pointer (&w->dictionary, g_bytes_unref);
+  g_clear_pointer (&w->chars, g_bytes_unref);
   w->dictionary = g_bytes_ref (dictionary);
+  w->chars = chars != NULL ? g_bytes_ref (chars) : NULL;
   w->have_dictionary = TRUE;
-  decompressor_set_dictionary (&w->decompressor, data, len);
-  compressor_set_dictionary (&w->compressor, data, len);
+  decompressor_set_dictionary (&w->decompressor, data, len, chars_data, chars_len);
+  compressor_set_dictionary (&w->compressor, data, len, chars_data, chars_len);
 }
 
 static int
@@ -109,11 +116,20 @@ writer_prepare (Writer *w)
   int rc;
 
   g_autoptr(GBytes) dictionary = load_dictionary (w->db);
+  g_autoptr(GBytes) chars = load_chars (w->db);
   g_autoptr(GBytes) bigrams = load_bigrams (w->db);
   g_autoptr(GBytes) sig_buckets = load_sig_buckets (w->db);
+  CharTable check;
+  gboolean bad_chars;
 
+  /* a damaged table: the texts written with it could not be read */
+  bad_chars = chars != NULL && !char_table_init (&check, g_bytes_get_data (chars, NULL), g_bytes_get_size (chars));
+  if (chars != NULL)
+    char_table_clear (&check);
+  if (bad_chars)
+    return SQLITE_CORRUPT;
   if (dictionary != NULL)
-    writer_set_dictionary (w, dictionary);
+    writer_set_dictionary (w, dictionary, chars);
   w->have_bigrams = bigrams != NULL;
   bigram_set_init (&w->bigrams, bigrams != NULL ? g_bytes_get_data (bigrams, NULL) : NULL,
                    bigrams != NULL ? g_bytes_get_size (bigrams) : 0);
@@ -354,9 +370,10 @@ writer_insert_issue (Writer      *w,
   return rc;
 }
 
-/* Makes the dictionary from the search texts of @batch (the first batch
- * indexed, dictionary_train ()); stored in meta and used for every text
- * from now on. */
+/* Makes the character table and the dictionary from the search texts of
+ * @batch (the first batch indexed: char_table_train (), then
+ * dictionary_train () on the texts recoded with the table); stored in
+ * meta and used for every text from now on. */
 static int
 writer_make_dictionary (Writer *w,
                         GArray *batch)
@@ -364,7 +381,12 @@ writer_make_dictionary (Writer *w,
   g_autoptr(GString) all = g_string_new (NULL);
   g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (Segment));
   g_autoptr(GArray) sizes = g_array_new (FALSE, FALSE, sizeof (size_t));
+  g_autoptr(GArray) code_sizes = g_array_new (FALSE, FALSE, sizeof (size_t));
+  g_autoptr(GByteArray) code = g_byte_array_new ();
   g_autoptr(GBytes) dictionary = NULL;
+  g_autoptr(GBytes) chars = NULL;
+  CharTable table;
+  gsize at = 0;
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -385,18 +407,36 @@ writer_make_dictionary (Writer *w,
           g_array_append_val (sizes, size);
         }
     }
-  dictionary = dictionary_train (all->str, all->len, (const size_t *)sizes->data, sizes->len);
+  chars = char_table_train (all->str, all->len);
+  if (!char_table_init (&table, g_bytes_get_data (chars, NULL), g_bytes_get_size (chars)))
+    g_assert_not_reached ();
+  for (guint i = 0; i < sizes->len; i++)
+    {
+      size_t size = g_array_index (sizes, size_t, i);
+      guint before = code->len;
 
-  rc = sqlite3_prepare_v2 (w->db, "INSERT OR REPLACE INTO meta VALUES ('dictionary', ?)", -1, &stmt, NULL);
+      char_table_encode (&table, all->str + at, size, code);
+      at += size;
+      size = code->len - before;
+      g_array_append_val (code_sizes, size);
+    }
+  char_table_clear (&table);
+  dictionary = dictionary_train ((const char *)code->data, code->len,
+                                 (const size_t *)code_sizes->data, code_sizes->len);
+
+  rc = sqlite3_prepare_v2 (w->db, "INSERT OR REPLACE INTO meta VALUES ('dictionary', ?1), ('chars', ?2)",
+                           -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
       sqlite3_bind_blob (stmt, 1, g_bytes_get_data (dictionary, NULL), g_bytes_get_size (dictionary),
+                         SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, g_bytes_get_data (chars, NULL), g_bytes_get_size (chars),
                          SQLITE_STATIC);
       rc = step_reset (stmt);
     }
   sqlite3_finalize (stmt);
   if (rc == SQLITE_OK)
-    writer_set_dictionary (w, dictionary);
+    writer_set_dictionary (w, dictionary, chars);
   return rc;
 }
 

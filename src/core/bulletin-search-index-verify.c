@@ -52,6 +52,7 @@ db_verify (sqlite3       *db,
            char         **why)
 {
   g_autoptr(GBytes) dictionary = NULL;
+  g_autoptr(GBytes) chars = NULL;
   g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (Segment));
   g_autoptr(GHashTable) terms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) live = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
@@ -96,8 +97,14 @@ db_verify (sqlite3       *db,
   bucket_bytes = load_sig_buckets (db);
   bigram_set_init (&sig_buckets, bucket_bytes != NULL ? g_bytes_get_data (bucket_bytes, NULL) : NULL,
                    bucket_bytes != NULL ? g_bytes_get_size (bucket_bytes) : 0);
+  chars = load_chars (db);
   if (dictionary != NULL)
-    z.dictionary = g_bytes_get_data (dictionary, &z.dictionary_len);
+    decompressor_set_dictionary (&z, g_bytes_get_data (dictionary, NULL), g_bytes_get_size (dictionary),
+                                 chars != NULL ? g_bytes_get_data (chars, NULL) : NULL,
+                                 chars != NULL ? g_bytes_get_size (chars) : 0);
+  /* a table that cannot be read, or one without a dictionary */
+  if (*why == NULL && chars != NULL && (dictionary == NULL || z.bad_chars))
+    *why = g_strdup ("character table");
   if (*why == NULL &&
       sqlite3_prepare_v2 (db, "SELECT id, issue, article_index, article_id, headline, segs, text_len, text, sig,"
                               " plain, page, section, crc FROM docs", -1, &stmt, NULL) == SQLITE_OK)
