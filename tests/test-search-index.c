@@ -413,7 +413,9 @@ test_first_screen_rare (Fixture       *fixture,
   g_assert_cmpuint (found, >, 0);
 }
 
-/* Results beyond max_details count their hits only; the counts agree. */
+/* Results beyond max_details count their hits only; the counts agree,
+ * and so do their article's and issue's strings (for a character whose
+ * hits the postings count, made with the result in one block). */
 static void
 test_details (Fixture       *fixture,
               gconstpointer  data)
@@ -436,6 +438,14 @@ test_details (Fixture       *fixture,
           BulletinSearchResult *s = g_ptr_array_index (scanned->results, i);
 
           g_assert_cmpstr (r->article_id, ==, s->article_id);
+          g_assert_cmpstr (r->headline, ==, s->headline);
+          g_assert_cmpstr (r->page, ==, s->page);
+          g_assert_cmpstr (r->section, ==, s->section);
+          g_assert_cmpstr (r->issue_path, ==, s->issue_path);
+          g_assert_cmpstr (r->issue_id, ==, s->issue_id);
+          g_assert_cmpstr (r->issue_title, ==, s->issue_title);
+          g_assert_cmpstr (r->issue_date, ==, s->issue_date);
+          g_assert_cmpuint (r->article_index, ==, s->article_index);
           g_assert_cmpuint (r->n_hits, ==, s->n_hits);
           g_assert_true ((i < 3) == (r->hits != NULL));
           g_assert_true ((i < 3) == (r->snippet != NULL));
@@ -1048,6 +1058,41 @@ test_filters (void)
     g_assert_cmpstr (r->page, ==, "4");
     g_assert_cmpstr (r->section, ==, "社会");
     g_assert_nonnull (r->snippet);
+    g_clear_pointer (&screen, bulletin_search_results_free);
+  }
+
+  /* and with the results beyond the details: those of a character whose
+   * hits the postings count have their strings in their own block, the
+   * same as in detail */
+  {
+    g_autoptr(BulletinSearchResults) detailed = NULL;
+    guint n_pages = 0;
+
+    screen = bulletin_search_index_query_full (index, "城", 0, 1, NULL, &error);
+    g_assert_no_error (error);
+    detailed = bulletin_search_index_query_full (index, "城", 0, 0, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (screen->results->len, ==, 12);
+    g_assert_cmpuint (detailed->results->len, ==, 12);
+    g_assert_cmpuint (screen->n_hits, ==, detailed->n_hits);
+    for (guint i = 0; i < screen->results->len; i++)
+      {
+        BulletinSearchResult *a = g_ptr_array_index (screen->results, i);
+        BulletinSearchResult *b = g_ptr_array_index (detailed->results, i);
+
+        g_assert_true ((i == 0) == (a->snippet != NULL));
+        g_assert_cmpstr (a->article_id, ==, b->article_id);
+        g_assert_cmpstr (a->headline, ==, b->headline);
+        g_assert_cmpstr (a->page, ==, b->page);
+        g_assert_cmpstr (a->section, ==, b->section);
+        g_assert_cmpstr (a->issue_path, ==, b->issue_path);
+        g_assert_cmpstr (a->issue_date, ==, b->issue_date);
+        g_assert_cmpuint (a->article_index, ==, b->article_index);
+        g_assert_cmpuint (a->n_hits, ==, b->n_hits);
+        n_pages += a->page != NULL;
+      }
+    /* not vacuous: the articles have their pages */
+    g_assert_cmpuint (n_pages, ==, 12);
     g_clear_pointer (&screen, bulletin_search_results_free);
   }
 

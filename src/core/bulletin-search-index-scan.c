@@ -17,12 +17,16 @@ bulletin_search_result_free (BulletinSearchResult *result)
   g_clear_pointer (&result->issue_id, g_ref_string_release);
   g_clear_pointer (&result->issue_title, g_ref_string_release);
   g_clear_pointer (&result->issue_date, g_ref_string_release);
-  g_free (result->article_id);
-  g_free (result->headline);
+  /* else in the result's own block (result_new_inline ()) */
+  if (!result->strings_inline)
+    {
+      g_free (result->article_id);
+      g_free (result->headline);
+      g_free (result->page);
+      g_free (result->section);
+    }
   g_clear_pointer (&result->hits, g_array_unref);
   g_free (result->snippet);
-  g_free (result->page);
-  g_free (result->section);
   g_free (result);
 }
 

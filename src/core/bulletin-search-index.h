@@ -32,7 +32,10 @@ G_BEGIN_DECLS
  *   bulletin_article_get_page ()
  * @section: (nullable): its section, as bulletin_article_get_section ()
  *
- * The hits in one article.
+ * The hits in one article.  @article_id, @headline, @page and @section
+ * belong to the result and go with bulletin_search_result_free (): they
+ * may share the result's own block (a counted result of the index), so
+ * they are never freed or replaced one by one.
  */
 typedef struct {
   char   *issue_path;
@@ -50,6 +53,8 @@ typedef struct {
   guint   snippet_hit_end;
   char   *page;
   char   *section;
+  /*< private >*/
+  gboolean strings_inline;  /* the four strings above in the result's block */
 } BulletinSearchResult;
 
 /**
