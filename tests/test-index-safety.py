@@ -378,6 +378,74 @@ def test_damage_postings(tmp):
         ok("postings" in err and after == expected, "damaged postings (%s): found by the check, index rebuilt" % how)
 
 
+def fnv(h, data):
+    for b in len(data).to_bytes(8, "little") + data:
+        h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def row_checksum(values):
+    """A row's checksum as the index computes it (crc_of_columns ())"""
+    h = 0xcbf29ce484222325
+    for v in values:
+        if v is None:
+            h = fnv(h, b"\377NULL")
+        elif isinstance(v, int):
+            h = fnv(h, v.to_bytes(8, "little", signed=True))
+        elif isinstance(v, str):
+            h = fnv(h, v.encode())
+        else:
+            h = fnv(h, bytes(v))
+    return h - (1 << 64) if h >= 1 << 63 else h
+
+
+def test_damage_signature(tmp):
+    """A healthy index passes the check of every article's signature
+    against its text, and is kept; a signature that lacks a triple of its
+    text (its row checksum made again, so that no other check sees it,
+    and queries would lose results) is found by that check, and the index
+    is built again."""
+    root = os.path.join(tmp, "archive")
+    db = os.path.join(tmp, "cache", "index.sqlite")
+    os.makedirs(root)
+    make_archive(root, 0, 40)
+    expected = scan(root)
+    run([WORKER, "update", root, db])
+    columns = "issue, article_index, article_id, headline, segs, text_len, text, sig, plain, page, section"
+
+    con = sqlite3.connect(db)
+    con.execute("UPDATE meta SET value = '0' WHERE key = 'verified'")
+    con.commit()
+    row = con.execute("SELECT id, crc, %s FROM docs ORDER BY length(sig) DESC LIMIT 1" % columns).fetchone()
+    con.close()
+    ok(row is not None and row[1] == row_checksum(row[2:]) and len(row[9]) > 0,
+       "the articles have signatures, and their checksums are computed here as the index does")
+    # changed since its writer left it: the next update checks it
+    p = run([WORKER, "update", root, db], check=False)
+    err = p.stderr.decode(errors="replace")
+    con = sqlite3.connect(db)
+    verified = con.execute("SELECT value FROM meta WHERE key = 'verified'").fetchone()[0]
+    con.close()
+    diag("healthy: exit %d, %s; verified %s" % (p.returncode, err.strip() or "no message", verified))
+    ok(p.returncode == 0 and "damaged" not in err and str(verified) != "0",
+       "a healthy index passes the check of its signatures and is kept")
+
+    values = list(row[2:])
+    sig = bytearray(values[7])
+    bit = next(i for i in range(len(sig) * 8) if sig[i // 8] & (1 << (i % 8)))
+    sig[bit // 8] &= ~(1 << (bit % 8))
+    values[7] = bytes(sig)
+    con = sqlite3.connect(db)
+    con.execute("UPDATE docs SET sig = ?, crc = ? WHERE id = ?", (values[7], row_checksum(values), row[0]))
+    con.commit()
+    con.close()
+    p = run([WORKER, "update", root, db], check=False)
+    err = p.stderr.decode(errors="replace")
+    after = query(root, db)
+    diag("signature damaged: exit %d, %s" % (p.returncode, err.strip() or "no message"))
+    ok("signature" in err and after == expected, "a signature that lacks a triple of its text is found, index rebuilt")
+
+
 def test_damage_chars(tmp):
     """The texts' character table in meta changed behind the index's back
     (a character for another of the same length, which leaves it valid
@@ -496,7 +564,7 @@ def test_rebuilt_empty(tmp):
 
 def main():
     cases = [test_concurrent, test_read_errors, test_full_disk, test_damage, test_damage_filters, test_damage_postings,
-             test_damage_chars,
+             test_damage_signature, test_damage_chars,
              test_read_only,
              test_json_utf8, test_rebuilt_empty]
     only = os.environ.get("INDEX_SAFETY_ONLY")

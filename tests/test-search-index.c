@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bulletin-search-index.h"
+#include "bulletin-search-index-private.h"  /* the signatures */
 #include "bulletin-test-utils.h"
 
 /* A generated archive: plain-text issues named by date, from a vocabulary
@@ -1407,6 +1408,155 @@ test_issue_strings (Fixture       *fixture,
   g_assert_cmpstr (a->issue_title, !=, old_title);
 }
 
+
+/* A set of bigrams (pairs of code points) as meta keeps them */
+static void
+bigram_set_of (BigramSet      *set,
+               const gunichar *pairs,
+               guint           n_pairs)
+{
+  g_autoptr(GByteArray) blob = g_byte_array_new ();
+
+  for (guint i = 0; i < 2 * n_pairs; i++)
+    {
+      guint32 c = pairs[i];
+      guint8 bytes[4] = { c, c >> 8, c >> 16, c >> 24 };
+
+      g_byte_array_append (blob, bytes, 4);
+    }
+  bigram_set_init (set, blob->data, blob->len);
+}
+
+/* Whether an article of folded text @text may hold @query, by its
+ * signature */
+static gboolean
+sig_may_hold (const BigramSet *exact,
+              const BigramSet *buckets,
+              const char      *text,
+              const char      *query,
+              guint           *sig_len)
+{
+  g_autofree gunichar *chars = NULL;
+  glong n = 0;
+  g_autoptr(GByteArray) sig = g_byte_array_new ();
+  g_autoptr(GArray) scratch = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(BulletinSearchQuery) q = bulletin_search_query_new (query, 0);
+  g_autoptr(GArray) hashes = sig_query_hashes (q, exact, buckets);
+
+  chars = g_utf8_to_ucs4_fast (text, -1, &n);
+  sig_build (chars, n, exact, buckets, scratch, sig);
+  if (sig_len != NULL)
+    *sig_len = sig->len;
+  return sig_may_match (sig->data, sig->len, hashes);
+}
+
+/* The trigram signatures (bulletin-search-index-doc.c): the triples of
+ * two common bigram terms of a text, so that a candidate holding a
+ * query's bigrams apart is turned away before it is decompressed, and
+ * never one that holds the query */
+static void
+test_signatures (void)
+{
+  /* 甲乙, 乙丙 and 丙丁 exact; 丁's bucket term of 戊 common */
+  const gunichar exact_pairs[] = { 0x7532, 0x4E59, 0x4E59, 0x4E19, 0x4E19, 0x4E01 };
+  gunichar bucket_pair[2] = { 0x4E01, bigram_bucket_key (0x620A) };
+  BigramSet exact = { 0 }, buckets = { 0 }, all = { 0 }, none = { 0 };
+  const gunichar alphabet[] = { 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03, 0x516B };
+  g_autoptr(GArray) every = g_array_new (FALSE, FALSE, sizeof (gunichar));
+  g_autoptr(GRand) rand = g_rand_new_with_seed (15);
+  guint sig_len = 0, absent = 0, turned_away = 0;
+
+  bigram_set_of (&exact, exact_pairs, 3);
+  bigram_set_of (&buckets, bucket_pair, 1);
+  bigram_set_init (&none, NULL, 0);
+
+  /* the triples of common terms are kept: a text that holds the query
+   * may hold it */
+  g_assert_true (sig_may_hold (&exact, &buckets, "甲乙丙丁戊", "甲乙丙", &sig_len));
+  g_assert_cmpuint (sig_len, ==, 1);  /* three triples, two bits each */
+  g_assert_true (sig_may_hold (&exact, &buckets, "甲乙丙丁戊", "乙丙丁戊", NULL));
+  g_assert_true (sig_may_hold (&exact, &buckets, "子甲乙丙丁戊子", "丙丁戊", NULL));
+  /* its bigrams apart, not side by side: turned away */
+  g_assert_false (sig_may_hold (&exact, &buckets, "甲乙，乙丙。丁戊", "甲乙丙", &sig_len));
+  g_assert_cmpuint (sig_len, ==, 0);
+  g_assert_false (sig_may_hold (&exact, &buckets, "甲乙，乙丙。丁戊", "丙丁戊", NULL));
+  g_assert_false (sig_may_hold (&exact, &buckets, "甲乙，乙丙。丁戊", "甲 乙丙丁", NULL));
+  /* a triple with a rare term (乙己, 丁己) is neither kept nor checked */
+  g_assert_true (sig_may_hold (&exact, &buckets, "甲乙，乙己。", "甲乙己", &sig_len));
+  g_assert_cmpuint (sig_len, ==, 0);
+  g_assert_false (sig_may_hold (&exact, &buckets, "丙丁", "乙丙丁己", NULL));
+  g_assert_true (sig_may_hold (&exact, &buckets, "乙丙，丙丁己", "丙丁己", NULL));
+  /* nor is Latin text, nor anything without common terms */
+  g_assert_true (sig_may_hold (&exact, &buckets, "xyz", "abc", NULL));
+  g_assert_true (sig_may_hold (&none, &none, "甲乙，乙丙", "甲乙丙", &sig_len));
+  g_assert_cmpuint (sig_len, ==, 0);
+
+  /* random texts of eight characters whose 64 bigrams are all exact:
+   * every run of the text passes its signature, and most triples it
+   * lacks are turned away (one bit in four set: 61 % expected) */
+  for (guint a = 0; a < G_N_ELEMENTS (alphabet); a++)
+    for (guint b = 0; b < G_N_ELEMENTS (alphabet); b++)
+      {
+        g_array_append_val (every, alphabet[a]);
+        g_array_append_val (every, alphabet[b]);
+      }
+  bigram_set_of (&all, (const gunichar *)every->data, every->len / 2);
+  for (guint t = 0; t < 100; t++)
+    {
+      guint len = g_rand_int_range (rand, 20, 400);
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autofree gunichar *chars = NULL;
+      g_autoptr(GByteArray) sig = g_byte_array_new ();
+      g_autoptr(GArray) scratch = g_array_new (FALSE, FALSE, sizeof (guint32));
+      glong n = 0;
+
+      for (guint i = 0; i < len; i++)
+        g_string_append_unichar (text, alphabet[g_rand_int_range (rand, 0, G_N_ELEMENTS (alphabet))]);
+      chars = g_utf8_to_ucs4_fast (text->str, -1, &n);
+      sig_build (chars, n, &all, &none, scratch, sig);
+      /* two bits for each distinct triple, at most */
+      g_assert_cmpuint (sig->len, <=, (2 * MIN (len - 2, 512) + 7) / 8);
+      for (guint i = 0; i + 3 <= len; i += 7)
+        {
+          guint run = g_rand_int_range (rand, 3, 7);
+          g_autofree char *query = NULL;
+          g_autoptr(BulletinSearchQuery) q = NULL;
+          g_autoptr(GArray) hashes = NULL;
+
+          run = MIN (run, len - i);
+          query = g_ucs4_to_utf8 (chars + i, run, NULL, NULL, NULL);
+          q = bulletin_search_query_new (query, 0);
+          hashes = sig_query_hashes (q, &all, &none);
+          g_assert_cmpuint (hashes->len, ==, run - 2);
+          g_assert_true (sig_may_match (sig->data, sig->len, hashes));
+        }
+      for (guint k = 0; k < 20; k++)
+        {
+          gunichar triple[3];
+          g_autofree char *query = NULL;
+
+          for (guint j = 0; j < 3; j++)
+            triple[j] = alphabet[g_rand_int_range (rand, 0, G_N_ELEMENTS (alphabet))];
+          query = g_ucs4_to_utf8 (triple, 3, NULL, NULL, NULL);
+          if (strstr (text->str, query) == NULL)
+            {
+              g_autoptr(BulletinSearchQuery) q = bulletin_search_query_new (query, 0);
+              g_autoptr(GArray) hashes = sig_query_hashes (q, &all, &none);
+
+              absent++;
+              turned_away += !sig_may_match (sig->data, sig->len, hashes);
+            }
+        }
+    }
+  g_test_message ("%u of %u absent triples turned away", turned_away, absent);
+  g_assert_cmpuint (absent, >, 200);
+  g_assert_cmpuint (turned_away * 2, >, absent);
+  bigram_set_clear (&exact);
+  bigram_set_clear (&buckets);
+  bigram_set_clear (&all);
+  bigram_set_clear (&none);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1436,6 +1586,7 @@ main (int   argc,
   ADD ("/bulletin/search-index/garbage-pages", test_damaged, GINT_TO_POINTER (DAMAGE_GARBAGE_PAGES));
   g_test_add_func ("/bulletin/search-index/single-file", test_single_file);
   g_test_add_func ("/bulletin/search-index/filters", test_filters);
+  g_test_add_func ("/bulletin/search-index/signatures", test_signatures);
 
   return g_test_run ();
 }

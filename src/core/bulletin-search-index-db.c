@@ -538,6 +538,14 @@ load_bigrams (sqlite3 *db)
   return load_meta_blob (db, "SELECT value FROM meta WHERE key = 'bigrams'");
 }
 
+/* The common bucket terms of @db (bigram_term_common ()), or NULL when it
+ * has none yet. */
+GBytes *
+load_sig_buckets (sqlite3 *db)
+{
+  return load_meta_blob (db, "SELECT value FROM meta WHERE key = 'sig_buckets'");
+}
+
 int
 step_reset (sqlite3_stmt *stmt)
 {

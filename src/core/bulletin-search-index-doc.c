@@ -18,13 +18,17 @@
 
 /* trigram signatures
  *
- * A candidate holds every bigram of the query, but with detail=none not
- * necessarily side by side: a query of common characters has thousands of
- * candidates for a few hundred results.  Each article keeps a small Bloom
- * filter of the triples of consecutive characters of its folded text (two
- * bits per triple, one hash): a candidate whose filter lacks one of the
- * query's triples cannot hold it, and is not decompressed.  No false
- * negatives, so the results are the same; about 8 % of the text's size. */
+ * A candidate holds every bigram term of the query, but the postings keep
+ * no positions: a query of three characters or more whose terms are all
+ * common has thousands of candidates that hold them apart, not side by
+ * side.  Each article keeps a small Bloom filter of the triples of
+ * consecutive characters of its folded text whose two bigram terms are
+ * common (bigram_term_common (): exact, or a bucket term in 1 % of the
+ * first batch's articles; two bits per distinct triple, one hash): a
+ * candidate whose filter lacks one of the query's such triples cannot
+ * hold it, and is not decompressed.  A triple with a rare term is neither
+ * stored nor checked: that term's list is short, and so are the
+ * candidates.  No false negatives, so the results are the same. */
 
 #define SIG_BITS_PER_TRIPLE 2
 
@@ -45,32 +49,79 @@ triple_hash (gunichar a,
   return h;
 }
 
-/* The signature of the folded text @chars: empty below three characters */
+static int
+compare_guint32 (gconstpointer a,
+                 gconstpointer b)
+{
+  guint32 x = *(const guint32 *)a, y = *(const guint32 *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Appends to @hashes the hashes of the triples of @chars whose two
+ * bigram terms are common */
+static void
+common_triples (const gunichar  *chars,
+                guint            n,
+                const BigramSet *exact,
+                const BigramSet *buckets,
+                GArray          *hashes)
+{
+  gboolean prev = FALSE;  /* the term of chars[i - 1], chars[i] is common */
+
+  for (guint i = 0; i + 1 < n; i++)
+    {
+      gboolean here = bigram_term_common (exact, buckets, chars[i], chars[i + 1]);
+
+      if (prev && here)
+        {
+          guint32 h = triple_hash (chars[i - 1], chars[i], chars[i + 1]);
+
+          g_array_append_val (hashes, h);
+        }
+      prev = here;
+    }
+}
+
+/* The signature of the folded text @chars: empty when it has no triple
+ * of two common terms.  @hashes is scratch space. */
 void
-sig_build (const gunichar *chars,
-           guint           n,
-           GByteArray     *sig)
+sig_build (const gunichar  *chars,
+           guint            n,
+           const BigramSet *exact,
+           const BigramSet *buckets,
+           GArray          *hashes,
+           GByteArray      *sig)
 {
   guint32 n_bits;
+  guint distinct = 0;
 
   g_byte_array_set_size (sig, 0);
-  if (n < 3)
+  g_array_set_size (hashes, 0);
+  common_triples (chars, n, exact, buckets, hashes);
+  if (hashes->len == 0)
     return;
-  n_bits = ((n - 2) * SIG_BITS_PER_TRIPLE + 63) / 64 * 64;
+  /* sized by the distinct triples */
+  g_array_sort (hashes, compare_guint32);
+  for (guint i = 0; i < hashes->len; i++)
+    distinct += i == 0 || g_array_index (hashes, guint32, i) != g_array_index (hashes, guint32, i - 1);
+  n_bits = (distinct * SIG_BITS_PER_TRIPLE + 7) / 8 * 8;
   g_byte_array_set_size (sig, n_bits / 8);
   memset (sig->data, 0, sig->len);
-  for (guint i = 0; i + 2 < n; i++)
+  for (guint i = 0; i < hashes->len; i++)
     {
-      guint32 bit = triple_hash (chars[i], chars[i + 1], chars[i + 2]) % n_bits;
+      guint32 bit = g_array_index (hashes, guint32, i) % n_bits;
 
       sig->data[bit / 8] |= 1 << (bit % 8);
     }
 }
 
-/* The hashes of the triples of a query's folded characters (none below
- * three) */
+/* The hashes of the triples of a query's folded characters that the
+ * signatures hold (two common terms) */
 GArray *
-sig_query_hashes (const BulletinSearchQuery *q)
+sig_query_hashes (const BulletinSearchQuery *q,
+                  const BigramSet           *exact,
+                  const BigramSet           *buckets)
 {
   GArray *hashes = g_array_new (FALSE, FALSE, sizeof (guint32));
 
@@ -81,14 +132,8 @@ sig_query_hashes (const BulletinSearchQuery *q)
       gboolean negative = FALSE;
       const gunichar *chars = bulletin_search_query_get_term (q, t, &n, &negative);
 
-      if (negative)
-        continue;
-      for (guint i = 0; i + 2 < n; i++)
-        {
-          guint32 h = triple_hash (chars[i], chars[i + 1], chars[i + 2]);
-
-          g_array_append_val (hashes, h);
-        }
+      if (!negative)
+        common_triples (chars, n, exact, buckets, hashes);
     }
   return hashes;
 }

@@ -9,7 +9,7 @@
  * The index's own postings (docs/search.md, "Postings"), in place of
  * FTS5: for every term, the articles that hold it with how many times.
  *
- * A list (schema 11) is its first entry as varints (the rowid
+ * A list (schema 12) is its first entry as varints (the rowid
  * zigzag-coded, shifted left by one, its low bit set when the count is
  * more than one, which then follows less two), then a varint of the Rice
  * parameter of its gaps and how its counts are coded, then a bit stream:

@@ -32,9 +32,10 @@
 
 G_BEGIN_DECLS
 
-#define SCHEMA_VERSION "12"  /* 10: postings of our own in place of FTS5, with counts;
+#define SCHEMA_VERSION "13"  /* 10: postings of our own in place of FTS5, with counts;
                               * 11: texts recoded by character rank, 64 KiB pages;
-                              * 12: lists coded in bits, blocks that fill pages */
+                              * 12: lists coded in bits, blocks that fill pages;
+                              * 13: signatures of the triples of common terms only */
 /* The first rowid of a new index, with room below for a million articles
  * of newer issues added later (beyond that they go negative: still in
  * order).  A rowid is never given twice (meta's rowid_low and
@@ -95,6 +96,18 @@ gboolean  bigram_set_has    (const BigramSet *set,
                              gunichar      a,
                              gunichar      b);
 GBytes   *load_bigrams      (sqlite3      *db);
+
+/* The bucket terms common in the first batch (as the exact bigrams are),
+ * kept in meta ('sig_buckets') as pairs of 32-bit first character and
+ * SIG_BUCKET + bucket (beyond Unicode): the signatures hold the triples
+ * whose two bigram terms are common (bulletin-search-index-doc.c) */
+#define SIG_BUCKET 0x110000u
+gunichar  bigram_bucket_key  (gunichar         b);
+gboolean  bigram_term_common (const BigramSet *exact,
+                              const BigramSet *buckets,
+                              gunichar         a,
+                              gunichar         b);
+GBytes   *load_sig_buckets   (sqlite3         *db);
 
 typedef int (*IndexTokenFunc) (void *ctx, const char *token, int n_token);
 
@@ -313,8 +326,13 @@ typedef struct {
 
 void      sig_build           (const gunichar            *chars,
                                guint                      n,
+                               const BigramSet           *exact,
+                               const BigramSet           *buckets,
+                               GArray                    *hashes,
                                GByteArray                *sig);
-GArray   *sig_query_hashes    (const BulletinSearchQuery *q);
+GArray   *sig_query_hashes    (const BulletinSearchQuery *q,
+                               const BigramSet           *exact,
+                               const BigramSet           *buckets);
 gboolean  sig_may_match       (const guint8              *sig,
                                gsize                      len,
                                const GArray              *hashes);

@@ -119,6 +119,7 @@ typedef struct {
   GBytes   *dictionary;
   Verifier  verifiers[2];
   BigramSet bigrams;     /* the exact bigrams */
+  BigramSet sig_buckets; /* the common bucket terms */
   GHashTable *issues;    /* issue rowid -> IssueInfo, as lookup_issue () read
                           * them: a look-up each is a tenth of the complete
                           * results of a word in every issue */
@@ -132,6 +133,7 @@ query_cache_free (QueryCache *cache)
 {
   g_clear_pointer (&cache->issues, g_hash_table_unref);
   bigram_set_clear (&cache->bigrams);
+  bigram_set_clear (&cache->sig_buckets);
   verifier_clear (&cache->verifiers[0]);
   verifier_clear (&cache->verifiers[1]);
   g_clear_pointer (&cache->dictionary, g_bytes_unref);
@@ -157,6 +159,7 @@ query_cache_get (BulletinSearchIndex *self)
   if (cache == NULL || version == -1 || cache->version != version)
     {
       g_autoptr(GBytes) bigrams = NULL;
+      g_autoptr(GBytes) sig_buckets = NULL;
       g_autoptr(GBytes) chars = NULL;
 
       query_cache_clear (self);
@@ -166,6 +169,9 @@ query_cache_get (BulletinSearchIndex *self)
       bigrams = load_bigrams (self->query_db);
       bigram_set_init (&cache->bigrams, bigrams != NULL ? g_bytes_get_data (bigrams, NULL) : NULL,
                        bigrams != NULL ? g_bytes_get_size (bigrams) : 0);
+      sig_buckets = load_sig_buckets (self->query_db);
+      bigram_set_init (&cache->sig_buckets, sig_buckets != NULL ? g_bytes_get_data (sig_buckets, NULL) : NULL,
+                       sig_buckets != NULL ? g_bytes_get_size (sig_buckets) : 0);
       chars = load_chars (self->query_db);
       verifier_init (&cache->verifiers[0], cache->dictionary, chars);
       verifier_init (&cache->verifiers[1], cache->dictionary, chars);
@@ -1445,7 +1451,7 @@ query_db (BulletinSearchIndex  *self,
                                                         (GDestroyNotify)issue_info_free);
   g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) terms = NULL;
-  g_autoptr(GArray) sig_hashes = sig_query_hashes (q);
+  g_autoptr(GArray) sig_hashes = g_array_new (FALSE, FALSE, sizeof (guint32));
   CandidateSet set = { 0 };
   gboolean counted = FALSE;
   QueryContext ctx = {
@@ -1491,6 +1497,9 @@ query_db (BulletinSearchIndex  *self,
       ctx.verifiers = query_cache_get (self);
       ctx.issues = ((QueryCache *)self->query_cache)->issues;
       terms = index_query_terms (q, &((QueryCache *)self->query_cache)->bigrams);
+      g_array_unref (sig_hashes);
+      ctx.sig_hashes = sig_hashes = sig_query_hashes (q, &((QueryCache *)self->query_cache)->bigrams,
+                                                      &((QueryCache *)self->query_cache)->sig_buckets);
       counted = terms != NULL && index_query_counted (q, &((QueryCache *)self->query_cache)->bigrams);
       ctx.verifiers[0].plain_term = ctx.verifiers[1].plain_term = plain_term (q, &ctx.verifiers[0].plain_mask);
       ctx.verifiers[1].plain_mask = ctx.verifiers[0].plain_mask;
@@ -1791,12 +1800,10 @@ detail_results (BulletinSearchIndex   *self,
     return FALSE;
   q = bulletin_search_query_new (query, BULLETIN_SEARCH_WORD_START);
   issues = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify)issue_info_free);
-  sig_hashes = sig_query_hashes (q);
   bytes = g_byte_array_new ();
   ctx.self = self;
   ctx.q = q;
   ctx.issues = issues;
-  ctx.sig_hashes = sig_hashes;
   ctx.floor = G_MININT64;
 
   rc = index_exec (self->query_db, "BEGIN");
@@ -1814,6 +1821,9 @@ detail_results (BulletinSearchIndex   *self,
     {
       ctx.verifiers = query_cache_get (self);
       ctx.issues = ((QueryCache *)self->query_cache)->issues;
+      sig_hashes = sig_query_hashes (q, &((QueryCache *)self->query_cache)->bigrams,
+                                     &((QueryCache *)self->query_cache)->sig_buckets);
+      ctx.sig_hashes = sig_hashes;
       ctx.verifiers[0].plain_term = plain_term (q, &ctx.verifiers[0].plain_mask);
       ctx.verifiers[0].plain_term_len =
         ctx.verifiers[0].plain_term != NULL ? strlen (ctx.verifiers[0].plain_term) : 0;

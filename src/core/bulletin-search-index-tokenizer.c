@@ -36,6 +36,28 @@ bucket_of (gunichar b)
   return (b * 0x9E3779B1u) >> (32 - BUCKET_BITS);
 }
 
+/* The key of bigram @a @b's bucket term in a set of bucket terms (a
+ * BigramSet of pairs of @a and SIG_BUCKET + its bucket) */
+gunichar
+bigram_bucket_key (gunichar b)
+{
+  return SIG_BUCKET + bucket_of (b);
+}
+
+/* Whether the term of bigram @a @b is common (in 1 % of the first batch's
+ * articles): exact, or a bucket term in @buckets; FALSE when either is
+ * not a CJK character */
+gboolean
+bigram_term_common (const BigramSet *exact,
+                    const BigramSet *buckets,
+                    gunichar         a,
+                    gunichar         b)
+{
+  if (!bulletin_unichar_is_cjk (a) || !bulletin_unichar_is_cjk (b))
+    return FALSE;
+  return bigram_set_has (exact, a, b) || bigram_set_has (buckets, a, bigram_bucket_key (b));
+}
+
 /* exact bigrams */
 
 static inline guint64

@@ -69,6 +69,7 @@ typedef struct {
   GArray        *segs;
   PostingsBuilder *postings;   /* the batch's terms */
   BigramSet      bigrams;      /* exact, from meta */
+  BigramSet      sig_buckets;  /* the common bucket terms, from meta */
   gboolean       have_bigrams;
   gint64         dead;         /* articles removed, their postings kept */
 } Writer;
@@ -87,6 +88,7 @@ writer_clear (Writer *w)
   g_clear_pointer (&w->segs, g_array_unref);
   g_clear_pointer (&w->postings, postings_builder_free);
   bigram_set_clear (&w->bigrams);
+  bigram_set_clear (&w->sig_buckets);
 }
 
 /* @chars: the character table, NULL for none */
@@ -116,6 +118,7 @@ writer_prepare (Writer *w)
   g_autoptr(GBytes) dictionary = load_dictionary (w->db);
   g_autoptr(GBytes) chars = load_chars (w->db);
   g_autoptr(GBytes) bigrams = load_bigrams (w->db);
+  g_autoptr(GBytes) sig_buckets = load_sig_buckets (w->db);
   CharTable check;
   gboolean bad_chars;
 
@@ -130,6 +133,8 @@ writer_prepare (Writer *w)
   w->have_bigrams = bigrams != NULL;
   bigram_set_init (&w->bigrams, bigrams != NULL ? g_bytes_get_data (bigrams, NULL) : NULL,
                    bigrams != NULL ? g_bytes_get_size (bigrams) : 0);
+  bigram_set_init (&w->sig_buckets, sig_buckets != NULL ? g_bytes_get_data (sig_buckets, NULL) : NULL,
+                   sig_buckets != NULL ? g_bytes_get_size (sig_buckets) : 0);
   w->postings = postings_builder_new ();
   w->folded = bulletin_folded_new_chars_only ();
   w->segs = g_array_new (FALSE, FALSE, sizeof (Segment));
@@ -255,6 +260,7 @@ writer_insert_doc (Writer          *w,
   g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (Segment));
   g_autoptr(GByteArray) packed = g_byte_array_new ();
   g_autoptr(GByteArray) sig = g_byte_array_new ();
+  g_autoptr(GArray) hashes = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autofree char *body = NULL;
   const guint8 *compressed;
   gsize compressed_len = 0;
@@ -266,7 +272,8 @@ writer_insert_doc (Writer          *w,
   fold_search_text (w->folded, text->str, text->len, (Segment *)segs->data, segs->len);
   body = bulletin_folded_to_utf8 (w->folded);
   plain = text_plain_mask (text->str, text->len, (Segment *)segs->data, segs->len, body);
-  sig_build (bulletin_folded_get_chars (w->folded), bulletin_folded_get_length (w->folded), sig);
+  sig_build (bulletin_folded_get_chars (w->folded), bulletin_folded_get_length (w->folded), &w->bigrams,
+             &w->sig_buckets, hashes, sig);
   compressed = compressor_run (&w->compressor, text->str, text->len, &compressed_len);
   segs_encode ((Segment *)segs->data, segs->len, packed);
 
@@ -463,23 +470,96 @@ bigram_hash (gconstpointer key)
   return (guint)((*(const guint64 *)key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 32);
 }
 
+/* Appends to @blob the keys of @df's entries in at least 1 % of
+ * @n_articles (and MIN_EXACT_DOCS), as pairs of 32-bit code points
+ * (little-endian), sorted */
+static void
+common_keys (GHashTable *df,
+             guint       n_articles,
+             GByteArray *blob)
+{
+  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (guint64));
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, df);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      DfEntry *e = value;
+
+      if (e->count >= MIN_EXACT_DOCS && (guint64)e->count * EXACT_SHARE >= n_articles)
+        g_array_append_val (keys, e->key);
+    }
+  g_array_sort (keys, compare_guint64);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      guint64 k = g_array_index (keys, guint64, i);
+      guint32 a = (guint32)(k >> 32), b = (guint32)k;
+      guint8 bytes[8] = { a, a >> 8, a >> 16, a >> 24, b, b >> 8, b >> 16, b >> 24 };
+
+      g_byte_array_append (blob, bytes, 8);
+    }
+}
+
+/* Counts @key in @df once per article (@seen: the keys of this one) */
+static void
+df_add (GHashTable *df,
+        GHashTable *seen,
+        guint64     key)
+{
+  DfEntry *e;
+
+  if (g_hash_table_contains (seen, &key))
+    return;
+  e = g_hash_table_lookup (df, &key);
+  if (e == NULL)
+    {
+      e = g_new0 (DfEntry, 1);
+      e->key = key;
+      g_hash_table_insert (df, &e->key, e);
+    }
+  e->count++;
+  g_hash_table_add (seen, &e->key);
+}
+
+static int
+store_meta_blob (Writer     *w,
+                 const char *key,
+                 GByteArray *blob)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (w->db, "INSERT OR REPLACE INTO meta VALUES (?, ?)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, blob->len > 0 ? (const void *)blob->data : "", blob->len, SQLITE_STATIC);
+      rc = step_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
 /* Chooses the exact bigrams from the texts of @batch (the first batch
- * indexed); stored in meta and used for every text from now on. */
+ * indexed), and the bucket terms as common as they are (of the bigrams
+ * that are not exact: the signatures' triples); stored in meta and used
+ * for every text from now on. */
 static int
 writer_make_bigrams (Writer *w,
                      GArray *batch)
 {
   g_autoptr(GHashTable) df = g_hash_table_new_full (bigram_hash, g_int64_equal, NULL, g_free);
+  g_autoptr(GHashTable) bucket_df = g_hash_table_new_full (bigram_hash, g_int64_equal, NULL, g_free);
   g_autoptr(GHashTable) seen = g_hash_table_new (bigram_hash, g_int64_equal);
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (Segment));
-  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(GArray) article_keys = g_array_new (FALSE, FALSE, sizeof (guint64));  /* each article's bigrams */
+  g_autoptr(GArray) article_ends = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GByteArray) blob = g_byte_array_new ();
+  g_autoptr(GByteArray) bucket_blob = g_byte_array_new ();
   BulletinFolded *folded = bulletin_folded_new_chars_only ();
-  sqlite3_stmt *stmt = NULL;
   guint n_articles = 0;
-  GHashTableIter iter;
-  gpointer value;
   int rc;
 
   for (guint i = 0; i < batch->len; i++)
@@ -505,59 +585,44 @@ writer_make_bigrams (Writer *w,
           for (guint j = 0; j + 1 < len; j++)
             {
               guint64 k;
-              DfEntry *e;
 
               if (!bulletin_unichar_is_cjk (chars[j]) || !bulletin_unichar_is_cjk (chars[j + 1]))
                 continue;
               k = (guint64)chars[j] << 32 | chars[j + 1];
-              if (g_hash_table_contains (seen, &k))
-                continue;
-              e = g_hash_table_lookup (df, &k);
-              if (e == NULL)
-                {
-                  e = g_new0 (DfEntry, 1);
-                  e->key = k;
-                  g_hash_table_insert (df, &e->key, e);
-                }
-              e->count++;
-              g_hash_table_add (seen, &e->key);
+              if (!g_hash_table_contains (seen, &k))
+                g_array_append_val (article_keys, k);
+              df_add (df, seen, k);
             }
+          g_array_append_val (article_ends, article_keys->len);
         }
     }
   bulletin_folded_free (folded);
+  common_keys (df, n_articles, blob);
+  bigram_set_clear (&w->bigrams);
+  bigram_set_init (&w->bigrams, blob->data, blob->len);
 
-  g_hash_table_remove_all (seen);
-  g_hash_table_iter_init (&iter, df);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  /* the bucket terms of the bigrams that are not exact */
+  for (guint a = 0, k = 0; a < article_ends->len; a++)
     {
-      DfEntry *e = value;
+      g_hash_table_remove_all (seen);
+      for (; k < g_array_index (article_ends, guint, a); k++)
+        {
+          guint64 key = g_array_index (article_keys, guint64, k);
+          gunichar first = (gunichar)(key >> 32), second = (gunichar)key;
 
-      if (e->count >= MIN_EXACT_DOCS && (guint64)e->count * EXACT_SHARE >= n_articles)
-        g_array_append_val (keys, e->key);
+          if (!bigram_set_has (&w->bigrams, first, second))
+            df_add (bucket_df, seen, (guint64)first << 32 | bigram_bucket_key (second));
+        }
     }
-  g_array_sort (keys, compare_guint64);
-  for (guint i = 0; i < keys->len; i++)
-    {
-      guint64 k = g_array_index (keys, guint64, i);
-      guint32 a = (guint32)(k >> 32), b = (guint32)k;
-      guint8 bytes[8] = { a, a >> 8, a >> 16, a >> 24, b, b >> 8, b >> 16, b >> 24 };
+  common_keys (bucket_df, n_articles, bucket_blob);
+  bigram_set_clear (&w->sig_buckets);
+  bigram_set_init (&w->sig_buckets, bucket_blob->data, bucket_blob->len);
 
-      g_byte_array_append (blob, bytes, 8);
-    }
-
-  rc = sqlite3_prepare_v2 (w->db, "INSERT OR REPLACE INTO meta VALUES ('bigrams', ?)", -1, &stmt, NULL);
+  rc = store_meta_blob (w, "bigrams", blob);
   if (rc == SQLITE_OK)
-    {
-      sqlite3_bind_blob (stmt, 1, blob->len > 0 ? (const void *)blob->data : "", blob->len, SQLITE_STATIC);
-      rc = step_reset (stmt);
-    }
-  sqlite3_finalize (stmt);
+    rc = store_meta_blob (w, "sig_buckets", bucket_blob);
   if (rc == SQLITE_OK)
-    {
-      bigram_set_clear (&w->bigrams);
-      bigram_set_init (&w->bigrams, blob->data, blob->len);
-      w->have_bigrams = TRUE;
-    }
+    w->have_bigrams = TRUE;
   return rc;
 }
 

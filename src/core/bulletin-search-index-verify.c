@@ -58,7 +58,10 @@ db_verify (sqlite3       *db,
   g_autoptr(GHashTable) live = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GArray) seg_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GBytes) bigram_bytes = NULL;
-  BigramSet bigrams = { 0 };
+  g_autoptr(GBytes) bucket_bytes = NULL;
+  g_autoptr(GArray) hashes = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GByteArray) sig = g_byte_array_new ();
+  BigramSet bigrams = { 0 }, sig_buckets = { 0 };
   BulletinFolded *folded = bulletin_folded_new_chars_only ();
   Decompressor z = { 0 };
   sqlite3_stmt *stmt = NULL;
@@ -91,6 +94,9 @@ db_verify (sqlite3       *db,
   bigram_bytes = load_bigrams (db);
   bigram_set_init (&bigrams, bigram_bytes != NULL ? g_bytes_get_data (bigram_bytes, NULL) : NULL,
                    bigram_bytes != NULL ? g_bytes_get_size (bigram_bytes) : 0);
+  bucket_bytes = load_sig_buckets (db);
+  bigram_set_init (&sig_buckets, bucket_bytes != NULL ? g_bytes_get_data (bucket_bytes, NULL) : NULL,
+                   bucket_bytes != NULL ? g_bytes_get_size (bucket_bytes) : 0);
   chars = load_chars (db);
   if (dictionary != NULL)
     decompressor_set_dictionary (&z, g_bytes_get_data (dictionary, NULL), g_bytes_get_size (dictionary),
@@ -126,6 +132,16 @@ db_verify (sqlite3       *db,
               break;
             }
           fold_search_text (folded, text, text_len, (Segment *)segs->data, segs->len);
+          /* the signature is the text's: one that lacks a triple of it
+           * would lose results */
+          sig_build (bulletin_folded_get_chars (folded), bulletin_folded_get_length (folded), &bigrams,
+                     &sig_buckets, hashes, sig);
+          if ((gsize)sqlite3_column_bytes (stmt, 8) != sig->len ||
+              (sig->len > 0 && memcmp (sqlite3_column_blob (stmt, 8), sig->data, sig->len) != 0))
+            {
+              *why = g_strdup ("article signature");
+              break;
+            }
           body = bulletin_folded_to_utf8 (folded);
           g_hash_table_remove_all (terms);
           index_tokenize (body, strlen (body), &bigrams, &set, collect_term);
@@ -193,6 +209,7 @@ db_verify (sqlite3       *db,
 
   decompressor_clear (&z);
   bigram_set_clear (&bigrams);
+  bigram_set_clear (&sig_buckets);
   bulletin_folded_free (folded);
   return *why == NULL;
 }
