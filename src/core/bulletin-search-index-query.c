@@ -123,6 +123,8 @@ typedef struct {
   GHashTable *issues;    /* issue rowid -> IssueInfo, as lookup_issue () read
                           * them: a look-up each is a tenth of the complete
                           * results of a word in every issue */
+  GArray     *spare_items[2];  /* the two batches' arrays, kept for the next */
+  GByteArray *spare_bytes[2];  /* query (batch_init ()) */
 } QueryCache;
 
 /* Issues kept at most in the cache (about 200 bytes each) */
@@ -132,6 +134,11 @@ static void
 query_cache_free (QueryCache *cache)
 {
   g_clear_pointer (&cache->issues, g_hash_table_unref);
+  for (guint k = 0; k < 2; k++)
+    {
+      g_clear_pointer (&cache->spare_items[k], g_array_unref);
+      g_clear_pointer (&cache->spare_bytes[k], g_byte_array_unref);
+    }
   bigram_set_clear (&cache->bigrams);
   bigram_set_clear (&cache->sig_buckets);
   verifier_clear (&cache->verifiers[0]);
@@ -253,20 +260,50 @@ typedef struct {
   gboolean    pushed;  /* to the helper thread */
 } Batch;
 
+/* Batch @k of a query: its arrays those of the query before when @cache
+ * (NULL for none) kept them.  A batch of the complete results holds a
+ * megabyte or two of rows: allocated anew, its pages were faulted in
+ * again by every query (5 % of the complete results of 委员会 at 1/10 of
+ * bench-scale, in the kernel). */
 static void
-batch_init (Batch *b)
+batch_init (Batch      *b,
+            QueryCache *cache,
+            guint       k)
 {
   memset (b, 0, sizeof *b);
+  if (cache != NULL && cache->spare_items[k] != NULL)
+    {
+      b->items = g_steal_pointer (&cache->spare_items[k]);
+      b->bytes = g_steal_pointer (&cache->spare_bytes[k]);
+      return;
+    }
   /* not cleared: each candidate is as it is read (a batch of 1,024 of
    * which few may be used) */
   b->items = g_array_new (FALSE, FALSE, sizeof (Candidate));
   b->bytes = g_byte_array_new ();
 }
 
+/* Rows kept at most in a spare batch's bytes */
+#define MAX_SPARE_BYTES (16 << 20)
+
+/* Frees @b, or leaves its arrays, emptied, to @cache (NULL for none) as
+ * batch @k for the next query */
 static void
-batch_clear (Batch *b)
+batch_clear (Batch      *b,
+             QueryCache *cache,
+             guint       k)
 {
   g_assert (b->share == NULL);
+  if (cache != NULL && cache->spare_items[k] == NULL && b->items != NULL && b->bytes != NULL &&
+      b->bytes->len <= MAX_SPARE_BYTES)
+    {
+      /* the candidates are cleared (batch_discard ()) */
+      g_array_set_size (b->items, 0);
+      g_byte_array_set_size (b->bytes, 0);
+      cache->spare_items[k] = g_steal_pointer (&b->items);
+      cache->spare_bytes[k] = g_steal_pointer (&b->bytes);
+      return;
+    }
   g_clear_pointer (&b->items, g_array_unref);
   g_clear_pointer (&b->bytes, g_byte_array_unref);
 }
@@ -1472,8 +1509,8 @@ query_db (BulletinSearchIndex  *self,
       *rc_out = SQLITE_OK;
       return g_steal_pointer (&results);
     }
-  batch_init (&ctx.batches[0]);
-  batch_init (&ctx.batches[1]);
+  batch_init (&ctx.batches[0], self->query_cache, 0);
+  batch_init (&ctx.batches[1], self->query_cache, 1);
 
   ordered = check_ordered (self);
   rc = index_exec (self->query_db, "BEGIN");
@@ -1562,8 +1599,8 @@ query_db (BulletinSearchIndex  *self,
 
 out:
   candidate_set_clear (&set);
-  batch_clear (&ctx.batches[0]);
-  batch_clear (&ctx.batches[1]);
+  batch_clear (&ctx.batches[0], self->query_cache, 0);
+  batch_clear (&ctx.batches[1], self->query_cache, 1);
   sqlite3_finalize (ctx.doc);
   sqlite3_finalize (ctx.issue_stmt);
   index_exec (self->query_db, "COMMIT");
