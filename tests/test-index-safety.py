@@ -85,6 +85,14 @@ def make_archive(root, first, count):
         write_issue(root, "%04d-%02d-%02d.txt" % (2000 + i // 300, 1 + i // 28 % 10, 1 + i % 28), i + 1)
 
 
+def new_archive(tmp, count):
+    """An archive of @count issues in @tmp, and where its index goes"""
+    root = os.path.join(tmp, "archive")
+    os.makedirs(root)
+    make_archive(root, 0, count)
+    return root, os.path.join(tmp, "cache", "index.sqlite")
+
+
 def run(args, env=None, check=True):
     p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     if check and p.returncode != 0:
@@ -124,10 +132,7 @@ def env_with(**kw):
 # concurrency ------------------------------------------------------------
 
 def test_concurrent(tmp):
-    root = os.path.join(tmp, "archive")
-    db = os.path.join(tmp, "cache", "index.sqlite")
-    os.makedirs(root)
-    make_archive(root, 0, 60)
+    root, db = new_archive(tmp, 60)
     env = env_with(BULLETIN_SEARCH_INDEX=db)
     trials = wrong = duplicates = 0
 
@@ -177,10 +182,7 @@ def test_concurrent(tmp):
 # read errors ------------------------------------------------------------
 
 def test_read_errors(tmp):
-    root = os.path.join(tmp, "archive")
-    db = os.path.join(tmp, "cache", "index.sqlite")
-    os.makedirs(root)
-    make_archive(root, 0, 30)
+    root, db = new_archive(tmp, 30)
     names = sorted(os.listdir(root))[5:8]
     env = env_with(BULLETIN_SEARCH_INDEX=db)
     as_root = os.geteuid() == 0
@@ -286,10 +288,7 @@ def test_full_disk(tmp):
 # damage -----------------------------------------------------------------
 
 def test_damage(tmp):
-    root = os.path.join(tmp, "archive")
-    db = os.path.join(tmp, "cache", "index.sqlite")
-    os.makedirs(root)
-    make_archive(root, 0, 80)
+    root, db = new_archive(tmp, 80)
     expected = scan(root)
     rand = random.Random(12)
     trials, silent_before, wrong_after = 40, 0, 0
@@ -322,10 +321,7 @@ def test_damage_filters(tmp):
     """A row's page or section changed behind the index's back (a valid
     row, so SQLite's own checks pass) is found by the row checksum when
     the index is verified, and the index is built again."""
-    root = os.path.join(tmp, "archive")
-    db = os.path.join(tmp, "cache", "index.sqlite")
-    os.makedirs(root)
-    make_archive(root, 0, 6)
+    root, db = new_archive(tmp, 6)
     for column in ("page", "section"):
         remove_index(db)
         run([WORKER, "update", root, db])
@@ -351,10 +347,7 @@ def test_damage_postings(tmp):
     flipped, or a block removed: valid rows, so SQLite's own checks pass)
     are found when the index is verified, against the texts re-tokenized,
     and the index is built again; queries before that read the files."""
-    root = os.path.join(tmp, "archive")
-    db = os.path.join(tmp, "cache", "index.sqlite")
-    os.makedirs(root)
-    make_archive(root, 0, 40)
+    root, db = new_archive(tmp, 40)
     expected = scan(root)
     for how in ("byte", "block"):
         remove_index(db)
@@ -405,10 +398,7 @@ def test_damage_signature(tmp):
     text (its row checksum made again, so that no other check sees it,
     and queries would lose results) is found by that check, and the index
     is built again."""
-    root = os.path.join(tmp, "archive")
-    db = os.path.join(tmp, "cache", "index.sqlite")
-    os.makedirs(root)
-    make_archive(root, 0, 40)
+    root, db = new_archive(tmp, 40)
     expected = scan(root)
     run([WORKER, "update", root, db])
     columns = "issue, article_index, article_id, headline, segs, text_len, text, sig, plain, page, section"
@@ -451,10 +441,7 @@ def test_damage_chars(tmp):
     (a character for another of the same length, which leaves it valid
     UTF-8 and the texts' lengths the same) is found by its checksum: the
     queries read the files until the next update builds the index again."""
-    root = os.path.join(tmp, "archive")
-    db = os.path.join(tmp, "cache", "index.sqlite")
-    os.makedirs(root)
-    make_archive(root, 0, 20)
+    root, db = new_archive(tmp, 20)
     expected = scan(root)
     run([WORKER, "update", root, db])
     con = sqlite3.connect(db)
