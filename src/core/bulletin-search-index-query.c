@@ -283,8 +283,10 @@ batch_init (Batch      *b,
   b->bytes = g_byte_array_new ();
 }
 
-/* Rows kept at most in a spare batch's bytes */
-#define MAX_SPARE_BYTES (16 << 20)
+/* Rows kept at most in a spare batch's bytes: a batch of the complete
+ * results holds one to two megabytes; more is let go rather than kept for
+ * as long as the window is open */
+#define MAX_SPARE_BYTES (4 << 20)
 
 /* Frees @b, or leaves its arrays, emptied, to @cache (NULL for none) as
  * batch @k for the next query */
