@@ -1450,6 +1450,215 @@ sig_may_hold (const BigramSet *exact,
   return sig_may_match (sig->data, sig->len, hashes);
 }
 
+/* A set of trigrams (triples of code points) as meta keeps them */
+static void
+trigram_set_of (TrigramSet     *set,
+                const gunichar *triples,
+                guint           n_triples)
+{
+  g_autoptr(GByteArray) blob = g_byte_array_new ();
+
+  for (guint i = 0; i < 3 * n_triples; i++)
+    {
+      guint32 c = triples[i];
+      guint8 bytes[4] = { c, c >> 8, c >> 16, c >> 24 };
+
+      g_byte_array_append (blob, bytes, 4);
+    }
+  trigram_set_init (set, blob->data, blob->len);
+}
+
+static int
+count_term (void       *ctx,
+            const char *token,
+            int         n_token)
+{
+  GHashTable *terms = ctx;
+  g_autofree char *key = g_strndup (token, n_token);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (terms, key));
+
+  g_assert_cmpint ((int)strlen (key), ==, n_token);  /* no 0 in a term */
+  g_hash_table_insert (terms, g_steal_pointer (&key), GUINT_TO_POINTER (n + 1));
+  return SQLITE_OK;
+}
+
+static guint
+term_count (GHashTable *terms,
+            guint       id)
+{
+  char term[4] = { 0 };
+
+  trigram_term (id, term);
+  return GPOINTER_TO_UINT (g_hash_table_lookup (terms, term));
+}
+
+static gboolean
+query_counted (const char       *query,
+               const TrigramSet *trigrams)
+{
+  g_autoptr(BulletinSearchQuery) q = bulletin_search_query_new (query, 0);
+
+  return index_query_counted (q, NULL, trigrams);
+}
+
+/* Exact trigrams (docs/search.md): a term of their own at each position,
+ * after the position's bigram term, that no character's or word's prefix
+ * starts; a query of one that never overlaps itself (abc) is counted from
+ * the postings, and aba, aaa are not */
+static void
+test_trigram_terms (void)
+{
+  /* 天安门, 哈嘿哈, 哈哈哈, sorted as meta keeps them: their ids */
+  const gunichar triples[] = { 0x5929, 0x5B89, 0x95E8, 0x54C8, 0x563F, 0x54C8, 0x54C8, 0x54C8, 0x54C8 };
+  TrigramSet trigrams = { 0 }, none = { 0 };
+  g_autoptr(GHashTable) terms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *text = "天安门哈哈哈哈嘿哈 abc 天安门";
+  int tianan, hahei, hahaha;
+  GHashTableIter iter;
+  gpointer key, value;
+  guint n_trigram_terms = 0;
+
+  trigram_set_of (&trigrams, triples, 3);
+  tianan = trigram_set_id (&trigrams, 0x5929, 0x5B89, 0x95E8);
+  hahei = trigram_set_id (&trigrams, 0x54C8, 0x563F, 0x54C8);
+  hahaha = trigram_set_id (&trigrams, 0x54C8, 0x54C8, 0x54C8);
+  g_assert_cmpint (tianan, ==, 0);
+  g_assert_cmpint (hahei, ==, 1);
+  g_assert_cmpint (hahaha, ==, 2);
+  g_assert_cmpint (trigram_set_id (&trigrams, 0x5B89, 0x95E8, 0x5929), ==, -1);
+
+  index_tokenize (text, strlen (text), NULL, &trigrams, terms, count_term);
+  g_assert_cmpuint (term_count (terms, tianan), ==, 2);
+  g_assert_cmpuint (term_count (terms, hahaha), ==, 2);  /* overlapping: two positions */
+  g_assert_cmpuint (term_count (terms, hahei), ==, 1);
+  /* the other terms are those without trigrams: one per CJK position, the words */
+  g_hash_table_iter_init (&iter, terms);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if ((guchar)((const char *)key)[0] == TRIGRAM_MARK)
+      {
+        g_assert_cmpuint (strlen (key), ==, 3);
+        n_trigram_terms += GPOINTER_TO_UINT (value);
+      }
+    else
+      g_assert_true (g_utf8_validate (key, -1, NULL));
+  g_assert_cmpuint (n_trigram_terms, ==, 5);
+
+  /* a one-character query's prefix term is UTF-8: never a trigram's */
+  {
+    g_autoptr(BulletinSearchQuery) q = bulletin_search_query_new ("天", 0);
+    g_autoptr(GArray) qterms = index_query_terms (q, NULL, &trigrams);
+
+    g_assert_cmpuint (qterms->len, ==, 1);
+    g_assert_true (g_array_index (qterms, IndexTerm, 0).prefix);
+    g_assert_cmpuint ((guchar)g_array_index (qterms, IndexTerm, 0).term[0], !=, TRIGRAM_MARK);
+  }
+  /* an exact trigram's query is its term alone */
+  {
+    g_autoptr(BulletinSearchQuery) q = bulletin_search_query_new ("天安门", 0);
+    g_autoptr(GArray) qterms = index_query_terms (q, NULL, &trigrams);
+    char term[4] = { 0 };
+
+    trigram_term (tianan, term);
+    g_assert_cmpuint (qterms->len, ==, 1);
+    g_assert_false (g_array_index (qterms, IndexTerm, 0).prefix);
+    g_assert_cmpmem (g_array_index (qterms, IndexTerm, 0).term, g_array_index (qterms, IndexTerm, 0).len, term, 3);
+  }
+
+  g_assert_true (query_counted ("天安门", &trigrams));
+  g_assert_false (query_counted ("天安门", &none));
+  g_assert_false (query_counted ("哈嘿哈", &trigrams));  /* aba overlaps in 哈嘿哈嘿哈 */
+  g_assert_false (query_counted ("哈哈哈", &trigrams));  /* aaa in 哈哈哈哈 */
+  g_assert_false (query_counted ("安门天", &trigrams));
+  g_assert_false (query_counted ("天安门 哈", &trigrams));
+  g_assert_false (query_counted ("天安门 -哈", &trigrams));
+  trigram_set_clear (&trigrams);
+  trigram_set_clear (&none);
+}
+
+/* The exact trigrams of an index, chosen from its first batch, count the
+ * hits of their queries as a scan does: with runs that overlap (天安门天安门,
+ * 哈嘿哈嘿哈, 哈哈哈哈) and the one-character queries of their characters
+ * (the prefix scan of 天 must not take the trigram terms) */
+static void
+test_trigram_counts (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  static const char *words[] = { "天安门", "天安门天安门", "委员会", "哈嘿哈嘿哈", "哈哈哈哈", "哈", "嘿", "天",
+                                 "门", "安", "的", "，", "。", "委员", "员会" };
+  static const char *tri_queries[] = { "天安门", "委员会", "哈嘿哈", "哈哈哈", "嘿哈嘿", "天", "安", "门", "哈",
+                                       "天安", "门天", "安门天", "门天安", "哈嘿", "会的", "天安门 -哈" };
+  static const char *exact[] = { "天安门", "委员会", "哈嘿哈", "哈哈哈", "安门天" };
+  g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (fixture->root, fixture->db);
+  g_autoptr(GBytes) blob = NULL;
+  TrigramSet trigrams = { 0 };
+  sqlite3 *db = NULL;
+  guint found = 0;
+
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autoptr(GRand) rand = g_rand_new_with_seed (2000 + i);
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autofree char *path = g_strdup_printf ("%s/2023-%02u-%02u.txt", fixture->dir, 1 + i / 28, 1 + i % 28);
+      g_autoptr(GError) error = NULL;
+
+      for (guint p = 0; p < 3; p++)
+        {
+          guint n = g_rand_int_range (rand, 5, 30);
+
+          for (guint w = 0; w < n; w++)
+            g_string_append (text, words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
+          g_string_append (text, "\n\n");
+        }
+      g_file_set_contents (path, text->str, text->len, &error);
+      g_assert_no_error (error);
+    }
+  build (index);
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  blob = load_trigrams (db);
+  sqlite3_close (db);
+  g_assert_nonnull (blob);
+  trigram_set_init (&trigrams, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
+  for (guint i = 0; i < G_N_ELEMENTS (exact); i++)
+    {
+      g_autofree gunichar *c = g_utf8_to_ucs4_fast (exact[i], -1, NULL);
+
+      g_assert_cmpint (trigram_set_id (&trigrams, c[0], c[1], c[2]), >=, 0);
+    }
+  g_assert_true (query_counted ("天安门", &trigrams));
+  g_assert_true (query_counted ("委员会", &trigrams));
+  trigram_set_clear (&trigrams);
+
+  for (guint q = 0; q < G_N_ELEMENTS (tri_queries); q++)
+    {
+      g_autoptr(GError) error = NULL;
+      BulletinSearchResults *scanned = scan (fixture, tri_queries[q]);
+      g_autoptr(BulletinSearchResults) indexed = NULL;
+      g_autoptr(BulletinSearchResults) counted = NULL;
+
+      g_test_message ("%s: %u articles, %u hits", tri_queries[q], scanned->results->len, scanned->n_hits);
+      indexed = bulletin_search_index_query (index, tri_queries[q], 0, NULL, &error);
+      g_assert_no_error (error);
+      assert_same_results (indexed, scanned);
+      g_assert_true (indexed->complete);
+      /* details for the first result only: the others are counted */
+      counted = bulletin_search_index_query_full (index, tri_queries[q], 0, 1, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (counted->results->len, ==, scanned->results->len);
+      g_assert_cmpuint (counted->n_hits, ==, scanned->n_hits);
+      for (guint i = 0; i < counted->results->len; i++)
+        {
+          BulletinSearchResult *rc = g_ptr_array_index (counted->results, i);
+          BulletinSearchResult *rs = g_ptr_array_index (scanned->results, i);
+
+          g_assert_cmpstr (rc->article_id, ==, rs->article_id);
+          g_assert_cmpuint (rc->n_hits, ==, rs->n_hits);
+        }
+      found += scanned->n_hits > 0;
+    }
+  g_assert_cmpuint (found, >=, G_N_ELEMENTS (tri_queries) - 2);
+}
+
 /* The trigram signatures (bulletin-search-index-doc.c): the triples of
  * two common bigram terms of a text, so that a candidate holding a
  * query's bigrams apart is turned away before it is decompressed, and
@@ -1587,6 +1796,8 @@ main (int   argc,
   g_test_add_func ("/bulletin/search-index/single-file", test_single_file);
   g_test_add_func ("/bulletin/search-index/filters", test_filters);
   g_test_add_func ("/bulletin/search-index/signatures", test_signatures);
+  g_test_add_func ("/bulletin/search-index/trigram-terms", test_trigram_terms);
+  ADD ("/bulletin/search-index/trigram-counts", test_trigram_counts, NULL);
 
   return g_test_run ();
 }

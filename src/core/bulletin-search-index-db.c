@@ -540,6 +540,13 @@ load_bigrams (sqlite3 *db)
   return load_meta_blob (db, "SELECT value FROM meta WHERE key = 'bigrams'");
 }
 
+/* The exact trigrams of @db (TrigramSet), or NULL when it has none. */
+GBytes *
+load_trigrams (sqlite3 *db)
+{
+  return load_meta_blob (db, "SELECT value FROM meta WHERE key = 'trigrams'");
+}
+
 /* The common bucket terms of @db (bigram_term_common ()), or NULL when it
  * has none yet. */
 GBytes *

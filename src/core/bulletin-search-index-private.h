@@ -32,10 +32,11 @@
 
 G_BEGIN_DECLS
 
-#define SCHEMA_VERSION "13"  /* 10: postings of our own in place of FTS5, with counts;
+#define SCHEMA_VERSION "14"  /* 10: postings of our own in place of FTS5, with counts;
                               * 11: texts recoded by character rank, 64 KiB pages;
                               * 12: lists coded in bits, blocks that fill pages;
-                              * 13: signatures of the triples of common terms only */
+                              * 13: signatures of the triples of common terms only;
+                              * 14: exact trigram terms */
 /* The first rowid of a new index, with room below for a million articles
  * of newer issues added later (beyond that they go negative: still in
  * order).  A rowid is never given twice (meta's rowid_low and
@@ -109,6 +110,33 @@ gboolean  bigram_term_common (const BigramSet *exact,
                               gunichar         b);
 GBytes   *load_sig_buckets   (sqlite3         *db);
 
+/* The trigrams of three Han characters with terms of their own (those in
+ * 1 % of the first batch's articles, as the exact bigrams), kept in meta
+ * ('trigrams') as triples of 32-bit code points (little-endian), sorted;
+ * a trigram's id is its place there.  Its term is TRIGRAM_MARK (a byte
+ * that starts no UTF-8 character, so no other term and no prefix scan of
+ * a character or word) then the id in two bytes, never 0. */
+#define TRIGRAM_MARK 0xFF
+#define TRIGRAM_MAX  (255 * 255)
+typedef struct {
+  guint64 *keys;
+  guint32 *ids;
+  guint    mask;
+  guint    n;
+} TrigramSet;
+
+void      trigram_set_init  (TrigramSet   *set,
+                             const guint8 *data,
+                             gsize         len);
+void      trigram_set_clear (TrigramSet   *set);
+int       trigram_set_id    (const TrigramSet *set,
+                             gunichar      a,
+                             gunichar      b,
+                             gunichar      c);
+int       trigram_term      (guint         id,
+                             char         *out);
+GBytes   *load_trigrams     (sqlite3      *db);
+
 typedef int (*IndexTokenFunc) (void *ctx, const char *token, int n_token);
 
 /* The terms of a folded text, one per CJK position (the bigram that
@@ -117,6 +145,7 @@ typedef int (*IndexTokenFunc) (void *ctx, const char *token, int n_token);
 int       index_tokenize    (const char      *text,
                              int              n_text,
                              const BigramSet *exact,
+                             const TrigramSet *trigrams,
                              void            *ctx,
                              IndexTokenFunc   token);
 
@@ -128,9 +157,11 @@ typedef struct {
 } IndexTerm;
 
 GArray   *index_query_terms (const BulletinSearchQuery *q,
-                             const BigramSet           *exact);
+                             const BigramSet           *exact,
+                             const TrigramSet          *trigrams);
 gboolean  index_query_counted (const BulletinSearchQuery *q,
-                               const BigramSet           *exact);
+                               const BigramSet           *exact,
+                               const TrigramSet          *trigrams);
 
 /* postings */
 

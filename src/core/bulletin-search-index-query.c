@@ -120,6 +120,7 @@ typedef struct {
   Verifier  verifiers[2];
   BigramSet bigrams;     /* the exact bigrams */
   BigramSet sig_buckets; /* the common bucket terms */
+  TrigramSet trigrams;   /* the exact trigrams */
   GHashTable *issues;    /* issue rowid -> IssueInfo, as lookup_issue () read
                           * them: a look-up each is a tenth of the complete
                           * results of a word in every issue */
@@ -141,6 +142,7 @@ query_cache_free (QueryCache *cache)
     }
   bigram_set_clear (&cache->bigrams);
   bigram_set_clear (&cache->sig_buckets);
+  trigram_set_clear (&cache->trigrams);
   verifier_clear (&cache->verifiers[0]);
   verifier_clear (&cache->verifiers[1]);
   g_clear_pointer (&cache->dictionary, g_bytes_unref);
@@ -167,6 +169,7 @@ query_cache_get (BulletinSearchIndex *self)
     {
       g_autoptr(GBytes) bigrams = NULL;
       g_autoptr(GBytes) sig_buckets = NULL;
+      g_autoptr(GBytes) trigrams = NULL;
       g_autoptr(GBytes) chars = NULL;
 
       query_cache_clear (self);
@@ -179,6 +182,9 @@ query_cache_get (BulletinSearchIndex *self)
       sig_buckets = load_sig_buckets (self->query_db);
       bigram_set_init (&cache->sig_buckets, sig_buckets != NULL ? g_bytes_get_data (sig_buckets, NULL) : NULL,
                        sig_buckets != NULL ? g_bytes_get_size (sig_buckets) : 0);
+      trigrams = load_trigrams (self->query_db);
+      trigram_set_init (&cache->trigrams, trigrams != NULL ? g_bytes_get_data (trigrams, NULL) : NULL,
+                        trigrams != NULL ? g_bytes_get_size (trigrams) : 0);
       chars = load_chars (self->query_db);
       verifier_init (&cache->verifiers[0], cache->dictionary, chars);
       verifier_init (&cache->verifiers[1], cache->dictionary, chars);
@@ -1535,11 +1541,13 @@ query_db (BulletinSearchIndex  *self,
       /* in the transaction, which has read: data_version is its own */
       ctx.verifiers = query_cache_get (self);
       ctx.issues = ((QueryCache *)self->query_cache)->issues;
-      terms = index_query_terms (q, &((QueryCache *)self->query_cache)->bigrams);
+      terms = index_query_terms (q, &((QueryCache *)self->query_cache)->bigrams,
+                                 &((QueryCache *)self->query_cache)->trigrams);
       g_array_unref (sig_hashes);
       ctx.sig_hashes = sig_hashes = sig_query_hashes (q, &((QueryCache *)self->query_cache)->bigrams,
                                                       &((QueryCache *)self->query_cache)->sig_buckets);
-      counted = terms != NULL && index_query_counted (q, &((QueryCache *)self->query_cache)->bigrams);
+      counted = terms != NULL && index_query_counted (q, &((QueryCache *)self->query_cache)->bigrams,
+                                                      &((QueryCache *)self->query_cache)->trigrams);
       ctx.verifiers[0].plain_term = ctx.verifiers[1].plain_term = plain_term (q, &ctx.verifiers[0].plain_mask);
       ctx.verifiers[1].plain_mask = ctx.verifiers[0].plain_mask;
       ctx.verifiers[0].plain_term_len = ctx.verifiers[1].plain_term_len =

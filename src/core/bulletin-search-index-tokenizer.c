@@ -127,6 +127,89 @@ bigram_set_has (const BigramSet *set,
   return FALSE;
 }
 
+/* exact trigrams */
+
+static inline guint64
+trigram_key (gunichar a,
+             gunichar b,
+             gunichar c)
+{
+  return ((guint64)(a & 0x1FFFFF) << 42 | (guint64)(b & 0x1FFFFF) << 21 | (c & 0x1FFFFF)) + 1;
+}
+
+void
+trigram_set_init (TrigramSet   *set,
+                  const guint8 *data,
+                  gsize         len)
+{
+  guint n = MIN (len / 12, TRIGRAM_MAX), size = 16;
+
+  while (size < 2 * n + 2)
+    size *= 2;
+  set->keys = g_new0 (guint64, size);
+  set->ids = g_new0 (guint32, size);
+  set->mask = size - 1;
+  set->n = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      const guint8 *p = data + 12 * i;
+      gunichar a = p[0] | p[1] << 8 | p[2] << 16 | (guint32)p[3] << 24;
+      gunichar b = p[4] | p[5] << 8 | p[6] << 16 | (guint32)p[7] << 24;
+      gunichar c = p[8] | p[9] << 8 | p[10] << 16 | (guint32)p[11] << 24;
+      guint64 key = trigram_key (a, b, c);
+      guint s = bigram_slot (key, set->mask);
+
+      while (set->keys[s] != 0 && set->keys[s] != key)
+        s = (s + 1) & set->mask;
+      if (set->keys[s] == 0)
+        {
+          set->n++;
+          set->keys[s] = key;
+          set->ids[s] = i;
+        }
+    }
+}
+
+void
+trigram_set_clear (TrigramSet *set)
+{
+  g_clear_pointer (&set->keys, g_free);
+  g_clear_pointer (&set->ids, g_free);
+  set->mask = 0;
+  set->n = 0;
+}
+
+/* The id of the trigram @a @b @c, or -1 when it is not exact */
+int
+trigram_set_id (const TrigramSet *set,
+                gunichar          a,
+                gunichar          b,
+                gunichar          c)
+{
+  guint64 key;
+  guint s;
+
+  if (set == NULL || set->n == 0)
+    return -1;
+  key = trigram_key (a, b, c);
+  for (s = bigram_slot (key, set->mask); set->keys[s] != 0; s = (s + 1) & set->mask)
+    if (set->keys[s] == key)
+      return (int)set->ids[s];
+  return -1;
+}
+
+/* Writes the term of trigram @id into @out (3 bytes): TRIGRAM_MARK, then
+ * the id in two bytes of 1 to 255 (a term holds no 0) */
+int
+trigram_term (guint  id,
+              char  *out)
+{
+  out[0] = (char)TRIGRAM_MARK;
+  out[1] = (char)(1 + id / 255);
+  out[2] = (char)(1 + id % 255);
+  return 3;
+}
+
 /* Writes the term of the bigram @a @b into @out (at least 8 bytes): the
  * bigram itself when it is exact, else @a and @b's bucket; returns its
  * length */
@@ -154,9 +237,12 @@ int
 index_tokenize (const char      *text,
                 int              n_text,
                 const BigramSet *exact,
+                const TrigramSet *trigrams,
                 void            *ctx,
                 IndexTokenFunc   token)
 {
+  gboolean tri = trigrams != NULL && trigrams->n > 0;
+
   const char *p = text, *end = text + n_text;
   int rc = SQLITE_OK;
 
@@ -190,6 +276,18 @@ index_tokenize (const char      *text,
               char term[12];
 
               rc = token (ctx, term, term_of (exact, c, d, term));
+              /* and the trigram that starts here, when it is exact */
+              if (tri && rc == SQLITE_OK)
+                {
+                  const char *third = g_utf8_next_char (next);
+                  gunichar e = third < end && (guchar)*third >= 0x80 ?
+                    g_utf8_get_char_validated (third, end - third) : 0;
+                  int id = e != 0 && e != (gunichar)-1 && e != (gunichar)-2 ?
+                    trigram_set_id (trigrams, c, d, e) : -1;
+
+                  if (id >= 0)
+                    rc = token (ctx, term, trigram_term (id, term));
+                }
             }
           else
             rc = token (ctx, p, next - p);
@@ -317,14 +415,51 @@ index_term_clear (gpointer data)
 /* The terms of a query: the AND of its terms to find (an excluded term is
  * left to the matcher, which checks every candidate).  NULL when no term
  * has anything the index knows: scan every doc. */
+/* The id of @q's trigram when @q is one term to find of three Han
+ * characters whose trigram is exact, and the first is not the last (abc
+ * never overlaps itself, so its positions are its hits; aba does: 2
+ * positions in ababa, one hit); else -1 */
+static int
+query_trigram (const BulletinSearchQuery *q,
+               const TrigramSet          *trigrams)
+{
+  const gunichar *chars;
+  guint n = 0;
+  gboolean negative = FALSE;
+
+  if (trigrams == NULL || trigrams->n == 0 || bulletin_search_query_get_n_terms (q) != 1)
+    return -1;
+  chars = bulletin_search_query_get_term (q, 0, &n, &negative);
+  if (negative || n != 3 || chars[0] == chars[2])
+    return -1;
+  for (guint i = 0; i < n; i++)
+    if (!bulletin_unichar_is_han (chars[i]) || !is_cjk_fast (chars[i]))
+      return -1;
+  return trigram_set_id (trigrams, chars[0], chars[1], chars[2]);
+}
+
 GArray *
 index_query_terms (const BulletinSearchQuery *q,
-                   const BigramSet           *exact)
+                   const BigramSet           *exact,
+                   const TrigramSet          *trigrams)
 {
   g_autoptr(GArray) terms = g_array_new (FALSE, FALSE, sizeof (IndexTerm));
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  int id = query_trigram (q, trigrams);
 
   g_array_set_clear_func (terms, index_term_clear);
+  /* an exact trigram's positions are the articles that hold it */
+  if (id >= 0)
+    {
+      char term[4];
+      IndexTerm t;
+
+      t.len = trigram_term (id, term);
+      t.term = g_strndup (term, t.len);
+      t.prefix = FALSE;
+      g_array_append_val (terms, t);
+      return g_steal_pointer (&terms);
+    }
   for (guint i = 0; i < bulletin_search_query_get_n_terms (q); i++)
     {
       gboolean negative = FALSE;
@@ -340,12 +475,14 @@ index_query_terms (const BulletinSearchQuery *q,
 
 /* Whether the postings' counts are the matcher's hits for @q: one term to
  * find and nothing excluded, a CJK character (its count is the sum over
- * the terms that start with it: each of its positions gives one) or two
+ * the terms that start with it: each of its positions gives one), two
  * different ones whose bigram is exact (two the same overlap: 哈哈 in
- * 哈哈哈 is one hit, two positions). */
+ * 哈哈哈 is one hit, two positions) or three Han characters whose
+ * trigram is exact, the first not the last (query_trigram ()). */
 gboolean
 index_query_counted (const BulletinSearchQuery *q,
-                     const BigramSet           *exact)
+                     const BigramSet           *exact,
+                     const TrigramSet          *trigrams)
 {
   const gunichar *chars;
   guint n = 0;
@@ -353,6 +490,8 @@ index_query_counted (const BulletinSearchQuery *q,
 
   if (bulletin_search_query_get_n_terms (q) != 1)
     return FALSE;
+  if (query_trigram (q, trigrams) >= 0)
+    return TRUE;
   chars = bulletin_search_query_get_term (q, 0, &n, &negative);
   if (negative || n == 0 || n > 2)
     return FALSE;

@@ -70,6 +70,7 @@ typedef struct {
   PostingsBuilder *postings;   /* the batch's terms */
   BigramSet      bigrams;      /* exact, from meta */
   BigramSet      sig_buckets;  /* the common bucket terms, from meta */
+  TrigramSet     trigrams;     /* exact, from meta */
   gboolean       have_bigrams;
   gint64         dead;         /* articles removed, their postings kept */
 } Writer;
@@ -89,6 +90,7 @@ writer_clear (Writer *w)
   g_clear_pointer (&w->postings, postings_builder_free);
   bigram_set_clear (&w->bigrams);
   bigram_set_clear (&w->sig_buckets);
+  trigram_set_clear (&w->trigrams);
 }
 
 /* @chars: the character table, NULL for none */
@@ -119,6 +121,7 @@ writer_prepare (Writer *w)
   g_autoptr(GBytes) chars = load_chars (w->db);
   g_autoptr(GBytes) bigrams = load_bigrams (w->db);
   g_autoptr(GBytes) sig_buckets = load_sig_buckets (w->db);
+  g_autoptr(GBytes) trigrams = load_trigrams (w->db);
   CharTable check;
   gboolean bad_chars;
 
@@ -135,6 +138,8 @@ writer_prepare (Writer *w)
                    bigrams != NULL ? g_bytes_get_size (bigrams) : 0);
   bigram_set_init (&w->sig_buckets, sig_buckets != NULL ? g_bytes_get_data (sig_buckets, NULL) : NULL,
                    sig_buckets != NULL ? g_bytes_get_size (sig_buckets) : 0);
+  trigram_set_init (&w->trigrams, trigrams != NULL ? g_bytes_get_data (trigrams, NULL) : NULL,
+                    trigrams != NULL ? g_bytes_get_size (trigrams) : 0);
   w->postings = postings_builder_new ();
   w->folded = bulletin_folded_new_chars_only ();
   w->segs = g_array_new (FALSE, FALSE, sizeof (Segment));
@@ -308,7 +313,7 @@ writer_insert_doc (Writer          *w,
   {
     AddTerms add = { w->postings, rowid };
 
-    index_tokenize (body, strlen (body), &w->bigrams, &add, add_term);
+    index_tokenize (body, strlen (body), &w->bigrams, &w->trigrams, &add, add_term);
   }
   return SQLITE_OK;
 }
@@ -501,6 +506,37 @@ common_keys (GHashTable *df,
     }
 }
 
+/* Appends to @blob the trigrams of @df (keys of three 21-bit code points)
+ * in at least 1 % of @n_articles (and MIN_EXACT_DOCS), as triples of
+ * 32-bit code points (little-endian), sorted; TRIGRAM_MAX at most */
+static void
+common_trigrams (GHashTable *df,
+                 guint       n_articles,
+                 GByteArray *blob)
+{
+  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (guint64));
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, df);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      DfEntry *e = value;
+
+      if (e->count >= MIN_EXACT_DOCS && (guint64)e->count * EXACT_SHARE >= n_articles)
+        g_array_append_val (keys, e->key);
+    }
+  g_array_sort (keys, compare_guint64);
+  for (guint i = 0; i < keys->len && i < TRIGRAM_MAX; i++)
+    {
+      guint64 k = g_array_index (keys, guint64, i);
+      guint32 a = (guint32)(k >> 42) & 0x1FFFFF, b = (guint32)(k >> 21) & 0x1FFFFF, c = (guint32)k & 0x1FFFFF;
+      guint8 bytes[12] = { a, a >> 8, a >> 16, a >> 24, b, b >> 8, b >> 16, b >> 24, c, c >> 8, c >> 16, c >> 24 };
+
+      g_byte_array_append (blob, bytes, 12);
+    }
+}
+
 /* Counts @key in @df once per article (@seen: the keys of this one) */
 static void
 df_add (GHashTable *df,
@@ -552,6 +588,9 @@ writer_make_bigrams (Writer *w,
   g_autoptr(GHashTable) df = g_hash_table_new_full (bigram_hash, g_int64_equal, NULL, g_free);
   g_autoptr(GHashTable) bucket_df = g_hash_table_new_full (bigram_hash, g_int64_equal, NULL, g_free);
   g_autoptr(GHashTable) seen = g_hash_table_new (bigram_hash, g_int64_equal);
+  g_autoptr(GHashTable) tri_df = g_hash_table_new_full (bigram_hash, g_int64_equal, NULL, g_free);
+  g_autoptr(GHashTable) tri_seen = g_hash_table_new (bigram_hash, g_int64_equal);
+  g_autoptr(GByteArray) tri_blob = g_byte_array_new ();
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (Segment));
   g_autoptr(GArray) article_keys = g_array_new (FALSE, FALSE, sizeof (guint64));  /* each article's bigrams */
@@ -592,12 +631,20 @@ writer_make_bigrams (Writer *w,
               if (!g_hash_table_contains (seen, &k))
                 g_array_append_val (article_keys, k);
               df_add (df, seen, k);
+              /* the trigram of three Han characters from here */
+              if (j + 2 < len && bulletin_unichar_is_han (chars[j]) && bulletin_unichar_is_han (chars[j + 1]) &&
+                  bulletin_unichar_is_han (chars[j + 2]) && bulletin_unichar_is_cjk (chars[j + 2]))
+                df_add (tri_df, tri_seen, (guint64)chars[j] << 42 | (guint64)chars[j + 1] << 21 | chars[j + 2]);
             }
+          g_hash_table_remove_all (tri_seen);
           g_array_append_val (article_ends, article_keys->len);
         }
     }
   bulletin_folded_free (folded);
   common_keys (df, n_articles, blob);
+  common_trigrams (tri_df, n_articles, tri_blob);
+  trigram_set_clear (&w->trigrams);
+  trigram_set_init (&w->trigrams, tri_blob->data, tri_blob->len);
   bigram_set_clear (&w->bigrams);
   bigram_set_init (&w->bigrams, blob->data, blob->len);
 
@@ -621,6 +668,8 @@ writer_make_bigrams (Writer *w,
   rc = store_meta_blob (w, "bigrams", blob);
   if (rc == SQLITE_OK)
     rc = store_meta_blob (w, "sig_buckets", bucket_blob);
+  if (rc == SQLITE_OK)
+    rc = store_meta_blob (w, "trigrams", tri_blob);
   if (rc == SQLITE_OK)
     w->have_bigrams = TRUE;
   return rc;

@@ -61,7 +61,9 @@ db_verify (sqlite3       *db,
   g_autoptr(GBytes) bucket_bytes = NULL;
   g_autoptr(GArray) hashes = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GByteArray) sig = g_byte_array_new ();
+  g_autoptr(GBytes) trigram_bytes = NULL;
   BigramSet bigrams = { 0 }, sig_buckets = { 0 };
+  TrigramSet trigrams = { 0 };
   BulletinFolded *folded = bulletin_folded_new_chars_only ();
   Decompressor z = { 0 };
   sqlite3_stmt *stmt = NULL;
@@ -97,6 +99,9 @@ db_verify (sqlite3       *db,
   bucket_bytes = load_sig_buckets (db);
   bigram_set_init (&sig_buckets, bucket_bytes != NULL ? g_bytes_get_data (bucket_bytes, NULL) : NULL,
                    bucket_bytes != NULL ? g_bytes_get_size (bucket_bytes) : 0);
+  trigram_bytes = load_trigrams (db);
+  trigram_set_init (&trigrams, trigram_bytes != NULL ? g_bytes_get_data (trigram_bytes, NULL) : NULL,
+                    trigram_bytes != NULL ? g_bytes_get_size (trigram_bytes) : 0);
   chars = load_chars (db);
   if (dictionary != NULL)
     decompressor_set_dictionary (&z, g_bytes_get_data (dictionary, NULL), g_bytes_get_size (dictionary),
@@ -144,7 +149,7 @@ db_verify (sqlite3       *db,
             }
           body = bulletin_folded_to_utf8 (folded);
           g_hash_table_remove_all (terms);
-          index_tokenize (body, strlen (body), &bigrams, &set, collect_term);
+          index_tokenize (body, strlen (body), &bigrams, &trigrams, &set, collect_term);
           g_hash_table_iter_init (&iter, terms);
           while (g_hash_table_iter_next (&iter, &term, &count))
             {
@@ -210,6 +215,7 @@ db_verify (sqlite3       *db,
   decompressor_clear (&z);
   bigram_set_clear (&bigrams);
   bigram_set_clear (&sig_buckets);
+  trigram_set_clear (&trigrams);
   bulletin_folded_free (folded);
   return *why == NULL;
 }
