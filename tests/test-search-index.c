@@ -1452,7 +1452,7 @@ sig_may_hold (const BigramSet *exact,
 
 /* A set of trigrams (triples of code points) as meta keeps them */
 static void
-trigram_set_of (TrigramSet     *set,
+trigram_set_of (NgramSet       *set,
                 const gunichar *triples,
                 guint           n_triples)
 {
@@ -1493,12 +1493,21 @@ term_count (GHashTable *terms,
 }
 
 static gboolean
-query_counted (const char       *query,
-               const TrigramSet *trigrams)
+query_counted (const char     *query,
+               const NgramSet *trigrams)
 {
   g_autoptr(BulletinSearchQuery) q = bulletin_search_query_new (query, 0);
 
-  return index_query_counted (q, NULL, trigrams);
+  return index_query_counted (q, NULL, trigrams, NULL);
+}
+
+static gboolean
+query_counted_quad (const char     *query,
+                    const NgramSet *quadgrams)
+{
+  g_autoptr(BulletinSearchQuery) q = bulletin_search_query_new (query, 0);
+
+  return index_query_counted (q, NULL, NULL, quadgrams);
 }
 
 /* Exact trigrams (docs/search.md): a term of their own at each position,
@@ -1510,7 +1519,7 @@ test_trigram_terms (void)
 {
   /* 天安门, 哈嘿哈, 哈哈哈, sorted as meta keeps them: their ids */
   const gunichar triples[] = { 0x5929, 0x5B89, 0x95E8, 0x54C8, 0x563F, 0x54C8, 0x54C8, 0x54C8, 0x54C8 };
-  TrigramSet trigrams = { 0 }, none = { 0 };
+  NgramSet trigrams = { 0 }, none = { 0 };
   g_autoptr(GHashTable) terms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   const char *text = "天安门哈哈哈哈嘿哈 abc 天安门";
   int tianan, hahei, hahaha;
@@ -1527,7 +1536,7 @@ test_trigram_terms (void)
   g_assert_cmpint (hahaha, ==, 2);
   g_assert_cmpint (trigram_set_id (&trigrams, 0x5B89, 0x95E8, 0x5929), ==, -1);
 
-  index_tokenize (text, strlen (text), NULL, &trigrams, terms, count_term);
+  index_tokenize (text, strlen (text), NULL, &trigrams, NULL, terms, count_term);
   g_assert_cmpuint (term_count (terms, tianan), ==, 2);
   g_assert_cmpuint (term_count (terms, hahaha), ==, 2);  /* overlapping: two positions */
   g_assert_cmpuint (term_count (terms, hahei), ==, 1);
@@ -1546,7 +1555,7 @@ test_trigram_terms (void)
   /* a one-character query's prefix term is UTF-8: never a trigram's */
   {
     g_autoptr(BulletinSearchQuery) q = bulletin_search_query_new ("天", 0);
-    g_autoptr(GArray) qterms = index_query_terms (q, NULL, &trigrams);
+    g_autoptr(GArray) qterms = index_query_terms (q, NULL, &trigrams, NULL);
 
     g_assert_cmpuint (qterms->len, ==, 1);
     g_assert_true (g_array_index (qterms, IndexTerm, 0).prefix);
@@ -1555,7 +1564,7 @@ test_trigram_terms (void)
   /* an exact trigram's query is its term alone */
   {
     g_autoptr(BulletinSearchQuery) q = bulletin_search_query_new ("天安门", 0);
-    g_autoptr(GArray) qterms = index_query_terms (q, NULL, &trigrams);
+    g_autoptr(GArray) qterms = index_query_terms (q, NULL, &trigrams, NULL);
     char term[4] = { 0 };
 
     trigram_term (tianan, term);
@@ -1575,6 +1584,73 @@ test_trigram_terms (void)
   trigram_set_clear (&none);
 }
 
+/* Writes 60 issues of three paragraphs of @words drawn at random */
+static void
+write_random_issues (Fixture            *fixture,
+                     const char * const *words,
+                     guint               n_words)
+{
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autoptr(GRand) rand = g_rand_new_with_seed (2000 + i);
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autofree char *path = g_strdup_printf ("%s/2023-%02u-%02u.txt", fixture->dir, 1 + i / 28, 1 + i % 28);
+      g_autoptr(GError) error = NULL;
+
+      for (guint p = 0; p < 3; p++)
+        {
+          guint n = g_rand_int_range (rand, 5, 30);
+
+          for (guint w = 0; w < n; w++)
+            g_string_append (text, words[g_rand_int_range (rand, 0, n_words)]);
+          g_string_append (text, "\n\n");
+        }
+      g_file_set_contents (path, text->str, text->len, &error);
+      g_assert_no_error (error);
+    }
+}
+
+/* The index's results of @queries are the scan's, complete, and its
+ * counted results (details for the first only) have the scan's hits per
+ * article; returns how many queries have hits */
+static guint
+assert_counts_as_scan (Fixture             *fixture,
+                       BulletinSearchIndex *index,
+                       const char * const  *qs,
+                       guint                n_queries)
+{
+  guint found = 0;
+
+  for (guint q = 0; q < n_queries; q++)
+    {
+      g_autoptr(GError) error = NULL;
+      BulletinSearchResults *scanned = scan (fixture, qs[q]);
+      g_autoptr(BulletinSearchResults) indexed = NULL;
+      g_autoptr(BulletinSearchResults) counted = NULL;
+
+      g_test_message ("%s: %u articles, %u hits", qs[q], scanned->results->len, scanned->n_hits);
+      indexed = bulletin_search_index_query (index, qs[q], 0, NULL, &error);
+      g_assert_no_error (error);
+      assert_same_results (indexed, scanned);
+      g_assert_true (indexed->complete);
+      /* details for the first result only: the others are counted */
+      counted = bulletin_search_index_query_full (index, qs[q], 0, 1, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (counted->results->len, ==, scanned->results->len);
+      g_assert_cmpuint (counted->n_hits, ==, scanned->n_hits);
+      for (guint i = 0; i < counted->results->len; i++)
+        {
+          BulletinSearchResult *rc = g_ptr_array_index (counted->results, i);
+          BulletinSearchResult *rs = g_ptr_array_index (scanned->results, i);
+
+          g_assert_cmpstr (rc->article_id, ==, rs->article_id);
+          g_assert_cmpuint (rc->n_hits, ==, rs->n_hits);
+        }
+      found += scanned->n_hits > 0;
+    }
+  return found;
+}
+
 /* The exact trigrams of an index, chosen from its first batch, count the
  * hits of their queries as a scan does: with runs that overlap (天安门天安门,
  * 哈嘿哈嘿哈, 哈哈哈哈) and the one-character queries of their characters
@@ -1590,28 +1666,11 @@ test_trigram_counts (Fixture       *fixture,
   static const char *exact[] = { "天安门", "委员会", "哈嘿哈", "哈哈哈", "安门天" };
   g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (fixture->root, fixture->db);
   g_autoptr(GBytes) blob = NULL;
-  TrigramSet trigrams = { 0 };
+  NgramSet trigrams = { 0 };
   sqlite3 *db = NULL;
   guint found = 0;
 
-  for (guint i = 0; i < 60; i++)
-    {
-      g_autoptr(GRand) rand = g_rand_new_with_seed (2000 + i);
-      g_autoptr(GString) text = g_string_new (NULL);
-      g_autofree char *path = g_strdup_printf ("%s/2023-%02u-%02u.txt", fixture->dir, 1 + i / 28, 1 + i % 28);
-      g_autoptr(GError) error = NULL;
-
-      for (guint p = 0; p < 3; p++)
-        {
-          guint n = g_rand_int_range (rand, 5, 30);
-
-          for (guint w = 0; w < n; w++)
-            g_string_append (text, words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
-          g_string_append (text, "\n\n");
-        }
-      g_file_set_contents (path, text->str, text->len, &error);
-      g_assert_no_error (error);
-    }
+  write_random_issues (fixture, words, G_N_ELEMENTS (words));
   build (index);
 
   g_assert_cmpint (sqlite3_open_v2 (fixture->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
@@ -1629,34 +1688,175 @@ test_trigram_counts (Fixture       *fixture,
   g_assert_true (query_counted ("委员会", &trigrams));
   trigram_set_clear (&trigrams);
 
-  for (guint q = 0; q < G_N_ELEMENTS (tri_queries); q++)
-    {
-      g_autoptr(GError) error = NULL;
-      BulletinSearchResults *scanned = scan (fixture, tri_queries[q]);
-      g_autoptr(BulletinSearchResults) indexed = NULL;
-      g_autoptr(BulletinSearchResults) counted = NULL;
-
-      g_test_message ("%s: %u articles, %u hits", tri_queries[q], scanned->results->len, scanned->n_hits);
-      indexed = bulletin_search_index_query (index, tri_queries[q], 0, NULL, &error);
-      g_assert_no_error (error);
-      assert_same_results (indexed, scanned);
-      g_assert_true (indexed->complete);
-      /* details for the first result only: the others are counted */
-      counted = bulletin_search_index_query_full (index, tri_queries[q], 0, 1, NULL, &error);
-      g_assert_no_error (error);
-      g_assert_cmpuint (counted->results->len, ==, scanned->results->len);
-      g_assert_cmpuint (counted->n_hits, ==, scanned->n_hits);
-      for (guint i = 0; i < counted->results->len; i++)
-        {
-          BulletinSearchResult *rc = g_ptr_array_index (counted->results, i);
-          BulletinSearchResult *rs = g_ptr_array_index (scanned->results, i);
-
-          g_assert_cmpstr (rc->article_id, ==, rs->article_id);
-          g_assert_cmpuint (rc->n_hits, ==, rs->n_hits);
-        }
-      found += scanned->n_hits > 0;
-    }
+  found = assert_counts_as_scan (fixture, index, tri_queries, G_N_ELEMENTS (tri_queries));
   g_assert_cmpuint (found, >=, G_N_ELEMENTS (tri_queries) - 2);
+}
+
+/* A set of 4-grams (four code points each) as meta keeps them */
+static void
+quadgram_set_of (NgramSet       *set,
+                 const char    **quads,
+                 guint           n_quads)
+{
+  g_autoptr(GByteArray) blob = g_byte_array_new ();
+
+  for (guint i = 0; i < n_quads; i++)
+    {
+      g_autofree gunichar *c = g_utf8_to_ucs4_fast (quads[i], -1, NULL);
+
+      for (guint j = 0; j < 4; j++)
+        {
+          guint8 bytes[4] = { c[j], c[j] >> 8, c[j] >> 16, c[j] >> 24 };
+
+          g_byte_array_append (blob, bytes, 4);
+        }
+    }
+  quadgram_set_init (set, blob->data, blob->len);
+}
+
+static int
+quadgram_id (const NgramSet *set,
+             const char     *quad)
+{
+  g_autofree gunichar *c = g_utf8_to_ucs4_fast (quad, -1, NULL);
+
+  return ngram_set_id (set, c);
+}
+
+static guint
+quad_term_count (GHashTable     *terms,
+                 const NgramSet *set,
+                 const char     *quad)
+{
+  char term[4] = { 0 };
+
+  ngram_term (set, quadgram_id (set, quad), term);
+  return GPOINTER_TO_UINT (g_hash_table_lookup (terms, term));
+}
+
+/* Exact 4-grams (docs/search.md): a term of their own (QUADGRAM_MARK, not
+ * the trigrams' mark) at each position, beside the trigram's; a query of
+ * one that cannot overlap itself is counted from the postings, and abcd
+ * with ab == cd (人民人民, 哈嘿哈嘿) or a == d (天安门天) is not; one- to
+ * three-character queries keep their terms */
+static void
+test_quadgram_terms (void)
+{
+  const char *quads[] = { "人民政府", "人民人民", "哈嘿哈嘿", "天安门天", "民政府人" };
+  const gunichar triple[] = { 0x5929, 0x5B89, 0x95E8 };  /* 天安门 */
+  NgramSet quadgrams = { 0 }, trigrams = { 0 };
+  g_autoptr(GHashTable) terms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *text = "人民政府人民人民人民 哈嘿哈嘿哈嘿 天安门天安门天 abc 人民政";
+  GHashTableIter iter;
+  gpointer key, value;
+  guint n_quad_terms = 0, n_tri_terms = 0;
+
+  quadgram_set_of (&quadgrams, (const char **)quads, G_N_ELEMENTS (quads));
+  trigram_set_of (&trigrams, triple, 1);
+  g_assert_cmpuint (quadgrams.n, ==, 5);
+  for (guint i = 0; i < G_N_ELEMENTS (quads); i++)
+    g_assert_cmpint (quadgram_id (&quadgrams, quads[i]), ==, i);
+  g_assert_cmpint (quadgram_id (&quadgrams, "政府人民"), ==, -1);
+
+  index_tokenize (text, strlen (text), NULL, &trigrams, &quadgrams, terms, count_term);
+  g_assert_cmpuint (quad_term_count (terms, &quadgrams, "人民政府"), ==, 1);
+  g_assert_cmpuint (quad_term_count (terms, &quadgrams, "民政府人"), ==, 1);
+  g_assert_cmpuint (quad_term_count (terms, &quadgrams, "人民人民"), ==, 2);  /* overlapping: 2 positions, 1 hit */
+  g_assert_cmpuint (quad_term_count (terms, &quadgrams, "哈嘿哈嘿"), ==, 2);
+  g_assert_cmpuint (quad_term_count (terms, &quadgrams, "天安门天"), ==, 2);
+  g_assert_cmpuint (term_count (terms, 0), ==, 2);  /* 天安门's trigram term too */
+  g_hash_table_iter_init (&iter, terms);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if ((guchar)((const char *)key)[0] == QUADGRAM_MARK)
+      {
+        g_assert_cmpuint (strlen (key), ==, 3);
+        n_quad_terms += GPOINTER_TO_UINT (value);
+      }
+    else if ((guchar)((const char *)key)[0] == TRIGRAM_MARK)
+      n_tri_terms += GPOINTER_TO_UINT (value);
+    else
+      g_assert_true (g_utf8_validate (key, -1, NULL));
+  g_assert_cmpuint (n_quad_terms, ==, 8);
+  g_assert_cmpuint (n_tri_terms, ==, 2);
+
+  /* an exact 4-gram's query is its term alone */
+  {
+    g_autoptr(BulletinSearchQuery) q = bulletin_search_query_new ("人民政府", 0);
+    g_autoptr(GArray) qterms = index_query_terms (q, NULL, &trigrams, &quadgrams);
+    char term[4] = { 0 };
+
+    ngram_term (&quadgrams, quadgram_id (&quadgrams, "人民政府"), term);
+    g_assert_cmpuint ((guchar)term[0], ==, QUADGRAM_MARK);
+    g_assert_cmpuint (qterms->len, ==, 1);
+    g_assert_false (g_array_index (qterms, IndexTerm, 0).prefix);
+    g_assert_cmpmem (g_array_index (qterms, IndexTerm, 0).term, g_array_index (qterms, IndexTerm, 0).len, term, 3);
+  }
+  /* one to three characters: never a 4-gram's term */
+  {
+    const char *shorter[] = { "人", "人民", "人民政", "天安门" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (shorter); i++)
+      {
+        g_autoptr(BulletinSearchQuery) q = bulletin_search_query_new (shorter[i], 0);
+        g_autoptr(GArray) qterms = index_query_terms (q, NULL, &trigrams, &quadgrams);
+
+        for (guint j = 0; j < qterms->len; j++)
+          g_assert_cmpuint ((guchar)g_array_index (qterms, IndexTerm, j).term[0], !=, QUADGRAM_MARK);
+        g_assert_cmpint (query_counted_quad (shorter[i], &quadgrams), ==, i == 0);
+      }
+  }
+
+  g_assert_true (query_counted_quad ("人民政府", &quadgrams));
+  g_assert_true (query_counted_quad ("民政府人", &quadgrams));
+  g_assert_false (query_counted_quad ("人民政府", NULL));
+  g_assert_false (query_counted ("人民政府", &trigrams));
+  g_assert_false (query_counted_quad ("人民人民", &quadgrams));  /* ab == cd: 1 hit in 人民人民人民 */
+  g_assert_false (query_counted_quad ("哈嘿哈嘿", &quadgrams));
+  g_assert_false (query_counted_quad ("天安门天", &quadgrams));  /* a == d: 1 hit in 天安门天安门天 */
+  g_assert_false (query_counted_quad ("政府人民", &quadgrams));
+  g_assert_false (query_counted_quad ("人民政府 人", &quadgrams));
+  g_assert_false (query_counted_quad ("人民政府 -人", &quadgrams));
+  ngram_set_clear (&quadgrams);
+  ngram_set_clear (&trigrams);
+}
+
+/* The exact 4-grams of an index, chosen from its first batch, count the
+ * hits of their queries as a scan does, with runs that overlap
+ * (人民人民人民, 哈嘿哈嘿哈嘿, 天安门天安门天); one- to three-character
+ * queries of their characters are unchanged */
+static void
+test_quadgram_counts (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  static const char *words[] = { "人民政府", "人民人民人民", "社会主义", "哈嘿哈嘿哈嘿", "天安门天安门天", "人", "民",
+                                 "政府", "哈", "嘿", "天", "门", "的", "，", "。", "社会", "主义" };
+  static const char *quad_queries[] = { "人民政府", "社会主义", "人民人民", "哈嘿哈嘿", "嘿哈嘿哈", "天安门天",
+                                        "安门天安", "门天安门", "民政府人", "人", "民", "人民", "民人", "人民政",
+                                        "民人民", "天安门", "门天安", "会主义", "哈嘿", "人民政府 -哈",
+                                        "人民政府的" };
+  static const char *exact[] = { "人民政府", "社会主义", "人民人民", "哈嘿哈嘿", "天安门天", "安门天安" };
+  g_autoptr(BulletinSearchIndex) index = bulletin_search_index_new (fixture->root, fixture->db);
+  g_autoptr(GBytes) blob = NULL;
+  NgramSet quadgrams = { 0 };
+  sqlite3 *db = NULL;
+  guint found;
+
+  write_random_issues (fixture, words, G_N_ELEMENTS (words));
+  build (index);
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  blob = load_quadgrams (db);
+  sqlite3_close (db);
+  g_assert_nonnull (blob);
+  quadgram_set_init (&quadgrams, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
+  for (guint i = 0; i < G_N_ELEMENTS (exact); i++)
+    g_assert_cmpint (quadgram_id (&quadgrams, exact[i]), >=, 0);
+  g_assert_true (query_counted_quad ("人民政府", &quadgrams));
+  g_assert_true (query_counted_quad ("社会主义", &quadgrams));
+  ngram_set_clear (&quadgrams);
+
+  found = assert_counts_as_scan (fixture, index, quad_queries, G_N_ELEMENTS (quad_queries));
+  g_assert_cmpuint (found, >=, G_N_ELEMENTS (quad_queries) - 2);
 }
 
 /* The trigram signatures (bulletin-search-index-doc.c): the triples of
@@ -1798,6 +1998,8 @@ main (int   argc,
   g_test_add_func ("/bulletin/search-index/signatures", test_signatures);
   g_test_add_func ("/bulletin/search-index/trigram-terms", test_trigram_terms);
   ADD ("/bulletin/search-index/trigram-counts", test_trigram_counts, NULL);
+  g_test_add_func ("/bulletin/search-index/quadgram-terms", test_quadgram_terms);
+  ADD ("/bulletin/search-index/quadgram-counts", test_quadgram_counts, NULL);
 
   return g_test_run ();
 }

@@ -540,11 +540,18 @@ load_bigrams (sqlite3 *db)
   return load_meta_blob (db, "SELECT value FROM meta WHERE key = 'bigrams'");
 }
 
-/* The exact trigrams of @db (TrigramSet), or NULL when it has none. */
+/* The exact trigrams of @db (NgramSet), or NULL when it has none. */
 GBytes *
 load_trigrams (sqlite3 *db)
 {
   return load_meta_blob (db, "SELECT value FROM meta WHERE key = 'trigrams'");
+}
+
+/* The exact 4-grams of @db (NgramSet), or NULL when it has none. */
+GBytes *
+load_quadgrams (sqlite3 *db)
+{
+  return load_meta_blob (db, "SELECT value FROM meta WHERE key = 'quadgrams'");
 }
 
 /* The common bucket terms of @db (bigram_term_common ()), or NULL when it

@@ -32,11 +32,12 @@
 
 G_BEGIN_DECLS
 
-#define SCHEMA_VERSION "14"  /* 10: postings of our own in place of FTS5, with counts;
+#define SCHEMA_VERSION "15"  /* 10: postings of our own in place of FTS5, with counts;
                               * 11: texts recoded by character rank, 64 KiB pages;
                               * 12: lists coded in bits, blocks that fill pages;
                               * 13: signatures of the triples of common terms only;
-                              * 14: exact trigram terms */
+                              * 14: exact trigram terms;
+                              * 15: exact 4-gram terms */
 /* The first rowid of a new index, with room below for a million articles
  * of newer issues added later (beyond that they go negative: still in
  * order).  A rowid is never given twice (meta's rowid_low and
@@ -110,32 +111,53 @@ gboolean  bigram_term_common (const BigramSet *exact,
                               gunichar         b);
 GBytes   *load_sig_buckets   (sqlite3         *db);
 
-/* The trigrams of three Han characters with terms of their own (those in
- * 1 % of the first batch's articles, as the exact bigrams), kept in meta
- * ('trigrams') as triples of 32-bit code points (little-endian), sorted;
- * a trigram's id is its place there.  Its term is TRIGRAM_MARK (a byte
- * that starts no UTF-8 character, so no other term and no prefix scan of
- * a character or word) then the id in two bytes, never 0. */
-#define TRIGRAM_MARK 0xFF
-#define TRIGRAM_MAX  (255 * 255)
+/* The n-grams (n = 3 or 4) of Han characters with terms of their own
+ * (those in 1 % of the first batch's articles, as the exact bigrams), kept
+ * in meta ('trigrams', 'quadgrams') as n 32-bit code points each
+ * (little-endian), sorted; an n-gram's id is its place there.  Its term is
+ * the set's mark (TRIGRAM_MARK or QUADGRAM_MARK: bytes that start no UTF-8
+ * character, so no other term and no prefix scan of a character or word)
+ * then the id in two bytes, never 0.  A 4-gram is of BMP characters (its
+ * key packs four 16-bit ones). */
+#define TRIGRAM_MARK  0xFF
+#define QUADGRAM_MARK 0xFE
+#define TRIGRAM_MAX   (255 * 255)
 typedef struct {
   guint64 *keys;
   guint32 *ids;
   guint    mask;
   guint    n;
-} TrigramSet;
+  guint    size;   /* 3 or 4 characters */
+  guint8   mark;
+} NgramSet;
 
-void      trigram_set_init  (TrigramSet   *set,
-                             const guint8 *data,
-                             gsize         len);
-void      trigram_set_clear (TrigramSet   *set);
-int       trigram_set_id    (const TrigramSet *set,
-                             gunichar      a,
-                             gunichar      b,
-                             gunichar      c);
-int       trigram_term      (guint         id,
-                             char         *out);
-GBytes   *load_trigrams     (sqlite3      *db);
+guint64   ngram_key         (guint            size,
+                             const gunichar  *chars);
+void      ngram_set_init    (NgramSet        *set,
+                             guint            size,
+                             const guint8    *data,
+                             gsize            len);
+void      ngram_set_clear   (NgramSet        *set);
+int       ngram_set_id      (const NgramSet  *set,
+                             const gunichar  *chars);
+int       ngram_term        (const NgramSet  *set,
+                             guint            id,
+                             char            *out);
+void      trigram_set_init  (NgramSet        *set,
+                             const guint8    *data,
+                             gsize            len);
+void      quadgram_set_init (NgramSet        *set,
+                             const guint8    *data,
+                             gsize            len);
+#define   trigram_set_clear ngram_set_clear
+int       trigram_set_id    (const NgramSet  *set,
+                             gunichar         a,
+                             gunichar         b,
+                             gunichar         c);
+int       trigram_term      (guint            id,
+                             char            *out);
+GBytes   *load_trigrams     (sqlite3         *db);
+GBytes   *load_quadgrams    (sqlite3         *db);
 
 typedef int (*IndexTokenFunc) (void *ctx, const char *token, int n_token);
 
@@ -145,7 +167,8 @@ typedef int (*IndexTokenFunc) (void *ctx, const char *token, int n_token);
 int       index_tokenize    (const char      *text,
                              int              n_text,
                              const BigramSet *exact,
-                             const TrigramSet *trigrams,
+                             const NgramSet  *trigrams,
+                             const NgramSet  *quadgrams,
                              void            *ctx,
                              IndexTokenFunc   token);
 
@@ -158,10 +181,12 @@ typedef struct {
 
 GArray   *index_query_terms (const BulletinSearchQuery *q,
                              const BigramSet           *exact,
-                             const TrigramSet          *trigrams);
+                             const NgramSet            *trigrams,
+                             const NgramSet            *quadgrams);
 gboolean  index_query_counted (const BulletinSearchQuery *q,
                                const BigramSet           *exact,
-                               const TrigramSet          *trigrams);
+                               const NgramSet            *trigrams,
+                               const NgramSet            *quadgrams);
 
 /* postings */
 

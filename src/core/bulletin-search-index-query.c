@@ -120,7 +120,8 @@ typedef struct {
   Verifier  verifiers[2];
   BigramSet bigrams;     /* the exact bigrams */
   BigramSet sig_buckets; /* the common bucket terms */
-  TrigramSet trigrams;   /* the exact trigrams */
+  NgramSet  trigrams;    /* the exact trigrams */
+  NgramSet  quadgrams;   /* the exact 4-grams */
   GHashTable *issues;    /* issue rowid -> IssueInfo, as lookup_issue () read
                           * them: a look-up each is a tenth of the complete
                           * results of a word in every issue */
@@ -142,7 +143,8 @@ query_cache_free (QueryCache *cache)
     }
   bigram_set_clear (&cache->bigrams);
   bigram_set_clear (&cache->sig_buckets);
-  trigram_set_clear (&cache->trigrams);
+  ngram_set_clear (&cache->trigrams);
+  ngram_set_clear (&cache->quadgrams);
   verifier_clear (&cache->verifiers[0]);
   verifier_clear (&cache->verifiers[1]);
   g_clear_pointer (&cache->dictionary, g_bytes_unref);
@@ -170,6 +172,7 @@ query_cache_get (BulletinSearchIndex *self)
       g_autoptr(GBytes) bigrams = NULL;
       g_autoptr(GBytes) sig_buckets = NULL;
       g_autoptr(GBytes) trigrams = NULL;
+      g_autoptr(GBytes) quadgrams = NULL;
       g_autoptr(GBytes) chars = NULL;
 
       query_cache_clear (self);
@@ -185,6 +188,9 @@ query_cache_get (BulletinSearchIndex *self)
       trigrams = load_trigrams (self->query_db);
       trigram_set_init (&cache->trigrams, trigrams != NULL ? g_bytes_get_data (trigrams, NULL) : NULL,
                         trigrams != NULL ? g_bytes_get_size (trigrams) : 0);
+      quadgrams = load_quadgrams (self->query_db);
+      quadgram_set_init (&cache->quadgrams, quadgrams != NULL ? g_bytes_get_data (quadgrams, NULL) : NULL,
+                         quadgrams != NULL ? g_bytes_get_size (quadgrams) : 0);
       chars = load_chars (self->query_db);
       verifier_init (&cache->verifiers[0], cache->dictionary, chars);
       verifier_init (&cache->verifiers[1], cache->dictionary, chars);
@@ -1542,12 +1548,14 @@ query_db (BulletinSearchIndex  *self,
       ctx.verifiers = query_cache_get (self);
       ctx.issues = ((QueryCache *)self->query_cache)->issues;
       terms = index_query_terms (q, &((QueryCache *)self->query_cache)->bigrams,
-                                 &((QueryCache *)self->query_cache)->trigrams);
+                                 &((QueryCache *)self->query_cache)->trigrams,
+                                 &((QueryCache *)self->query_cache)->quadgrams);
       g_array_unref (sig_hashes);
       ctx.sig_hashes = sig_hashes = sig_query_hashes (q, &((QueryCache *)self->query_cache)->bigrams,
                                                       &((QueryCache *)self->query_cache)->sig_buckets);
       counted = terms != NULL && index_query_counted (q, &((QueryCache *)self->query_cache)->bigrams,
-                                                      &((QueryCache *)self->query_cache)->trigrams);
+                                                      &((QueryCache *)self->query_cache)->trigrams,
+                                 &((QueryCache *)self->query_cache)->quadgrams);
       ctx.verifiers[0].plain_term = ctx.verifiers[1].plain_term = plain_term (q, &ctx.verifiers[0].plain_mask);
       ctx.verifiers[1].plain_mask = ctx.verifiers[0].plain_mask;
       ctx.verifiers[0].plain_term_len = ctx.verifiers[1].plain_term_len =

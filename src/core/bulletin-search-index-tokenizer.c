@@ -127,38 +127,53 @@ bigram_set_has (const BigramSet *set,
   return FALSE;
 }
 
-/* exact trigrams */
+/* exact n-grams */
 
-static inline guint64
-trigram_key (gunichar a,
-             gunichar b,
-             gunichar c)
+/* The key of the @size characters @chars (never 0, the empty slot): three
+ * 21-bit code points, or four 16-bit ones (0 when one is beyond the BMP) */
+guint64
+ngram_key (guint           size,
+           const gunichar *chars)
 {
-  return ((guint64)(a & 0x1FFFFF) << 42 | (guint64)(b & 0x1FFFFF) << 21 | (c & 0x1FFFFF)) + 1;
+  if (size == 4)
+    {
+      if ((chars[0] | chars[1] | chars[2] | chars[3]) > 0xFFFF)
+        return 0;
+      return ((guint64)chars[0] << 48 | (guint64)chars[1] << 32 | (guint64)chars[2] << 16 | chars[3]) + 1;
+    }
+  return ((guint64)(chars[0] & 0x1FFFFF) << 42 | (guint64)(chars[1] & 0x1FFFFF) << 21 |
+          (chars[2] & 0x1FFFFF)) + 1;
 }
 
 void
-trigram_set_init (TrigramSet   *set,
-                  const guint8 *data,
-                  gsize         len)
+ngram_set_init (NgramSet     *set,
+                guint         size,
+                const guint8 *data,
+                gsize         len)
 {
-  guint n = MIN (len / 12, TRIGRAM_MAX), size = 16;
+  guint n = MIN (len / (4 * size), TRIGRAM_MAX), slots = 16;
 
-  while (size < 2 * n + 2)
-    size *= 2;
-  set->keys = g_new0 (guint64, size);
-  set->ids = g_new0 (guint32, size);
-  set->mask = size - 1;
+  while (slots < 2 * n + 2)
+    slots *= 2;
+  set->keys = g_new0 (guint64, slots);
+  set->ids = g_new0 (guint32, slots);
+  set->mask = slots - 1;
   set->n = 0;
+  set->size = size;
+  set->mark = size == 4 ? QUADGRAM_MARK : TRIGRAM_MARK;
   for (guint i = 0; i < n; i++)
     {
-      const guint8 *p = data + 12 * i;
-      gunichar a = p[0] | p[1] << 8 | p[2] << 16 | (guint32)p[3] << 24;
-      gunichar b = p[4] | p[5] << 8 | p[6] << 16 | (guint32)p[7] << 24;
-      gunichar c = p[8] | p[9] << 8 | p[10] << 16 | (guint32)p[11] << 24;
-      guint64 key = trigram_key (a, b, c);
-      guint s = bigram_slot (key, set->mask);
+      const guint8 *p = data + 4 * size * i;
+      gunichar chars[4];
+      guint64 key;
+      guint s;
 
+      for (guint j = 0; j < size; j++)
+        chars[j] = p[4 * j] | p[4 * j + 1] << 8 | p[4 * j + 2] << 16 | (guint32)p[4 * j + 3] << 24;
+      key = ngram_key (size, chars);
+      if (key == 0)
+        continue;
+      s = bigram_slot (key, set->mask);
       while (set->keys[s] != 0 && set->keys[s] != key)
         s = (s + 1) & set->mask;
       if (set->keys[s] == 0)
@@ -171,7 +186,23 @@ trigram_set_init (TrigramSet   *set,
 }
 
 void
-trigram_set_clear (TrigramSet *set)
+trigram_set_init (NgramSet     *set,
+                  const guint8 *data,
+                  gsize         len)
+{
+  ngram_set_init (set, 3, data, len);
+}
+
+void
+quadgram_set_init (NgramSet     *set,
+                   const guint8 *data,
+                   gsize         len)
+{
+  ngram_set_init (set, 4, data, len);
+}
+
+void
+ngram_set_clear (NgramSet *set)
 {
   g_clear_pointer (&set->keys, g_free);
   g_clear_pointer (&set->ids, g_free);
@@ -179,35 +210,57 @@ trigram_set_clear (TrigramSet *set)
   set->n = 0;
 }
 
-/* The id of the trigram @a @b @c, or -1 when it is not exact */
+/* The id of the n-gram @chars (the set's size of them), or -1 when it is
+ * not exact */
 int
-trigram_set_id (const TrigramSet *set,
-                gunichar          a,
-                gunichar          b,
-                gunichar          c)
+ngram_set_id (const NgramSet *set,
+              const gunichar *chars)
 {
   guint64 key;
   guint s;
 
   if (set == NULL || set->n == 0)
     return -1;
-  key = trigram_key (a, b, c);
+  key = ngram_key (set->size, chars);
+  if (key == 0)
+    return -1;
   for (s = bigram_slot (key, set->mask); set->keys[s] != 0; s = (s + 1) & set->mask)
     if (set->keys[s] == key)
       return (int)set->ids[s];
   return -1;
 }
 
-/* Writes the term of trigram @id into @out (3 bytes): TRIGRAM_MARK, then
- * the id in two bytes of 1 to 255 (a term holds no 0) */
+int
+trigram_set_id (const NgramSet *set,
+                gunichar        a,
+                gunichar        b,
+                gunichar        c)
+{
+  gunichar chars[3] = { a, b, c };
+
+  return ngram_set_id (set, chars);
+}
+
+/* Writes the term of the n-gram @id of @set into @out (3 bytes): the
+ * set's mark, then the id in two bytes of 1 to 255 (a term holds no 0) */
+int
+ngram_term (const NgramSet *set,
+            guint           id,
+            char           *out)
+{
+  out[0] = (char)set->mark;
+  out[1] = (char)(1 + id / 255);
+  out[2] = (char)(1 + id % 255);
+  return 3;
+}
+
 int
 trigram_term (guint  id,
               char  *out)
 {
-  out[0] = (char)TRIGRAM_MARK;
-  out[1] = (char)(1 + id / 255);
-  out[2] = (char)(1 + id % 255);
-  return 3;
+  NgramSet tri = { .mark = TRIGRAM_MARK };
+
+  return ngram_term (&tri, id, out);
 }
 
 /* Writes the term of the bigram @a @b into @out (at least 8 bytes): the
@@ -237,11 +290,13 @@ int
 index_tokenize (const char      *text,
                 int              n_text,
                 const BigramSet *exact,
-                const TrigramSet *trigrams,
+                const NgramSet  *trigrams,
+                const NgramSet  *quadgrams,
                 void            *ctx,
                 IndexTokenFunc   token)
 {
-  gboolean tri = trigrams != NULL && trigrams->n > 0;
+  gboolean quad = quadgrams != NULL && quadgrams->n > 0;
+  gboolean tri = (trigrams != NULL && trigrams->n > 0) || quad;
 
   const char *p = text, *end = text + n_text;
   int rc = SQLITE_OK;
@@ -276,17 +331,28 @@ index_tokenize (const char      *text,
               char term[12];
 
               rc = token (ctx, term, term_of (exact, c, d, term));
-              /* and the trigram that starts here, when it is exact */
+              /* and the trigram and 4-gram that start here, when exact */
               if (tri && rc == SQLITE_OK)
                 {
-                  const char *third = g_utf8_next_char (next);
-                  gunichar e = third < end && (guchar)*third >= 0x80 ?
-                    g_utf8_get_char_validated (third, end - third) : 0;
-                  int id = e != 0 && e != (gunichar)-1 && e != (gunichar)-2 ?
-                    trigram_set_id (trigrams, c, d, e) : -1;
+                  gunichar chars[4] = { c, d, 0, 0 };
+                  const char *q = g_utf8_next_char (next);
+                  int id;
 
+                  for (guint k = 2; k < 4 && q < end && (guchar)*q >= 0x80; k++)
+                    {
+                      gunichar e = g_utf8_get_char_validated (q, end - q);
+
+                      if (e == (gunichar)-1 || e == (gunichar)-2)
+                        break;
+                      chars[k] = e;
+                      q = g_utf8_next_char (q);
+                    }
+                  id = chars[2] != 0 ? ngram_set_id (trigrams, chars) : -1;
                   if (id >= 0)
-                    rc = token (ctx, term, trigram_term (id, term));
+                    rc = token (ctx, term, ngram_term (trigrams, id, term));
+                  id = chars[3] != 0 && quad && rc == SQLITE_OK ? ngram_set_id (quadgrams, chars) : -1;
+                  if (id >= 0)
+                    rc = token (ctx, term, ngram_term (quadgrams, id, term));
                 }
             }
           else
@@ -415,46 +481,56 @@ index_term_clear (gpointer data)
 /* The terms of a query: the AND of its terms to find (an excluded term is
  * left to the matcher, which checks every candidate).  NULL when no term
  * has anything the index knows: scan every doc. */
-/* The id of @q's trigram when @q is one term to find of three Han
- * characters whose trigram is exact, and the first is not the last (abc
- * never overlaps itself, so its positions are its hits; aba does: 2
- * positions in ababa, one hit); else -1 */
+/* The set (@trigrams or @quadgrams) and id of @q's n-gram when @q is one
+ * term to find of three or four Han characters whose n-gram is exact and
+ * that cannot overlap itself, so its positions are its hits (hits are
+ * non-overlapping, left to right): abc does when a == c (2 positions in
+ * ababa, one hit), abcd when a == d or ab == cd (哈嘿哈嘿哈嘿); else -1 */
 static int
-query_trigram (const BulletinSearchQuery *q,
-               const TrigramSet          *trigrams)
+query_ngram (const BulletinSearchQuery  *q,
+             const NgramSet             *trigrams,
+             const NgramSet             *quadgrams,
+             const NgramSet            **set)
 {
   const gunichar *chars;
   guint n = 0;
   gboolean negative = FALSE;
 
-  if (trigrams == NULL || trigrams->n == 0 || bulletin_search_query_get_n_terms (q) != 1)
+  if (bulletin_search_query_get_n_terms (q) != 1)
     return -1;
   chars = bulletin_search_query_get_term (q, 0, &n, &negative);
-  if (negative || n != 3 || chars[0] == chars[2])
+  if (negative || (n != 3 && n != 4))
+    return -1;
+  *set = n == 3 ? trigrams : quadgrams;
+  if (*set == NULL || (*set)->n == 0 || (*set)->size != n)
+    return -1;
+  if (chars[0] == chars[n - 1] || (n == 4 && chars[0] == chars[2] && chars[1] == chars[3]))
     return -1;
   for (guint i = 0; i < n; i++)
     if (!bulletin_unichar_is_han (chars[i]) || !is_cjk_fast (chars[i]))
       return -1;
-  return trigram_set_id (trigrams, chars[0], chars[1], chars[2]);
+  return ngram_set_id (*set, chars);
 }
 
 GArray *
 index_query_terms (const BulletinSearchQuery *q,
                    const BigramSet           *exact,
-                   const TrigramSet          *trigrams)
+                   const NgramSet            *trigrams,
+                   const NgramSet            *quadgrams)
 {
   g_autoptr(GArray) terms = g_array_new (FALSE, FALSE, sizeof (IndexTerm));
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  int id = query_trigram (q, trigrams);
+  const NgramSet *set = NULL;
+  int id = query_ngram (q, trigrams, quadgrams, &set);
 
   g_array_set_clear_func (terms, index_term_clear);
-  /* an exact trigram's positions are the articles that hold it */
+  /* an exact n-gram's positions are the articles that hold it */
   if (id >= 0)
     {
       char term[4];
       IndexTerm t;
 
-      t.len = trigram_term (id, term);
+      t.len = ngram_term (set, id, term);
       t.term = g_strndup (term, t.len);
       t.prefix = FALSE;
       g_array_append_val (terms, t);
@@ -478,19 +554,22 @@ index_query_terms (const BulletinSearchQuery *q,
  * the terms that start with it: each of its positions gives one), two
  * different ones whose bigram is exact (two the same overlap: 哈哈 in
  * 哈哈哈 is one hit, two positions) or three Han characters whose
- * trigram is exact, the first not the last (query_trigram ()). */
+ * trigram is exact, the first not the last, or four whose 4-gram is exact
+ * and that cannot overlap itself (query_ngram ()). */
 gboolean
 index_query_counted (const BulletinSearchQuery *q,
                      const BigramSet           *exact,
-                     const TrigramSet          *trigrams)
+                     const NgramSet            *trigrams,
+                     const NgramSet            *quadgrams)
 {
   const gunichar *chars;
+  const NgramSet *set = NULL;
   guint n = 0;
   gboolean negative = FALSE;
 
   if (bulletin_search_query_get_n_terms (q) != 1)
     return FALSE;
-  if (query_trigram (q, trigrams) >= 0)
+  if (query_ngram (q, trigrams, quadgrams, &set) >= 0)
     return TRUE;
   chars = bulletin_search_query_get_term (q, 0, &n, &negative);
   if (negative || n == 0 || n > 2)

@@ -70,7 +70,8 @@ typedef struct {
   PostingsBuilder *postings;   /* the batch's terms */
   BigramSet      bigrams;      /* exact, from meta */
   BigramSet      sig_buckets;  /* the common bucket terms, from meta */
-  TrigramSet     trigrams;     /* exact, from meta */
+  NgramSet       trigrams;     /* exact, from meta */
+  NgramSet       quadgrams;    /* exact, from meta */
   gboolean       have_bigrams;
   gint64         dead;         /* articles removed, their postings kept */
 } Writer;
@@ -90,7 +91,8 @@ writer_clear (Writer *w)
   g_clear_pointer (&w->postings, postings_builder_free);
   bigram_set_clear (&w->bigrams);
   bigram_set_clear (&w->sig_buckets);
-  trigram_set_clear (&w->trigrams);
+  ngram_set_clear (&w->trigrams);
+  ngram_set_clear (&w->quadgrams);
 }
 
 /* @chars: the character table, NULL for none */
@@ -122,6 +124,7 @@ writer_prepare (Writer *w)
   g_autoptr(GBytes) bigrams = load_bigrams (w->db);
   g_autoptr(GBytes) sig_buckets = load_sig_buckets (w->db);
   g_autoptr(GBytes) trigrams = load_trigrams (w->db);
+  g_autoptr(GBytes) quadgrams = load_quadgrams (w->db);
   CharTable check;
   gboolean bad_chars;
 
@@ -140,6 +143,8 @@ writer_prepare (Writer *w)
                    sig_buckets != NULL ? g_bytes_get_size (sig_buckets) : 0);
   trigram_set_init (&w->trigrams, trigrams != NULL ? g_bytes_get_data (trigrams, NULL) : NULL,
                     trigrams != NULL ? g_bytes_get_size (trigrams) : 0);
+  quadgram_set_init (&w->quadgrams, quadgrams != NULL ? g_bytes_get_data (quadgrams, NULL) : NULL,
+                     quadgrams != NULL ? g_bytes_get_size (quadgrams) : 0);
   w->postings = postings_builder_new ();
   w->folded = bulletin_folded_new_chars_only ();
   w->segs = g_array_new (FALSE, FALSE, sizeof (Segment));
@@ -313,7 +318,7 @@ writer_insert_doc (Writer          *w,
   {
     AddTerms add = { w->postings, rowid };
 
-    index_tokenize (body, strlen (body), &w->bigrams, &w->trigrams, &add, add_term);
+    index_tokenize (body, strlen (body), &w->bigrams, &w->trigrams, &w->quadgrams, &add, add_term);
   }
   return SQLITE_OK;
 }
@@ -506,13 +511,15 @@ common_keys (GHashTable *df,
     }
 }
 
-/* Appends to @blob the trigrams of @df (keys of three 21-bit code points)
- * in at least 1 % of @n_articles (and MIN_EXACT_DOCS), as triples of
- * 32-bit code points (little-endian), sorted; TRIGRAM_MAX at most */
+/* Appends to @blob the n-grams of @size characters of @df (their
+ * ngram_key () less 1) in at least 1 % of @n_articles (and
+ * MIN_EXACT_DOCS), as @size 32-bit code points each (little-endian),
+ * sorted; TRIGRAM_MAX at most */
 static void
-common_trigrams (GHashTable *df,
-                 guint       n_articles,
-                 GByteArray *blob)
+common_ngrams (GHashTable *df,
+               guint       size,
+               guint       n_articles,
+               GByteArray *blob)
 {
   g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (guint64));
   GHashTableIter iter;
@@ -530,10 +537,23 @@ common_trigrams (GHashTable *df,
   for (guint i = 0; i < keys->len && i < TRIGRAM_MAX; i++)
     {
       guint64 k = g_array_index (keys, guint64, i);
-      guint32 a = (guint32)(k >> 42) & 0x1FFFFF, b = (guint32)(k >> 21) & 0x1FFFFF, c = (guint32)k & 0x1FFFFF;
-      guint8 bytes[12] = { a, a >> 8, a >> 16, a >> 24, b, b >> 8, b >> 16, b >> 24, c, c >> 8, c >> 16, c >> 24 };
+      guint32 c[4];
+      guint8 bytes[16];
 
-      g_byte_array_append (blob, bytes, 12);
+      if (size == 4)
+        c[0] = (guint32)(k >> 48) & 0xFFFF, c[1] = (guint32)(k >> 32) & 0xFFFF,
+          c[2] = (guint32)(k >> 16) & 0xFFFF, c[3] = (guint32)k & 0xFFFF;
+      else
+        c[0] = (guint32)(k >> 42) & 0x1FFFFF, c[1] = (guint32)(k >> 21) & 0x1FFFFF,
+          c[2] = (guint32)k & 0x1FFFFF;
+      for (guint j = 0; j < size; j++)
+        {
+          bytes[4 * j] = c[j];
+          bytes[4 * j + 1] = c[j] >> 8;
+          bytes[4 * j + 2] = c[j] >> 16;
+          bytes[4 * j + 3] = c[j] >> 24;
+        }
+      g_byte_array_append (blob, bytes, 4 * size);
     }
 }
 
@@ -591,6 +611,9 @@ writer_make_bigrams (Writer *w,
   g_autoptr(GHashTable) tri_df = g_hash_table_new_full (bigram_hash, g_int64_equal, NULL, g_free);
   g_autoptr(GHashTable) tri_seen = g_hash_table_new (bigram_hash, g_int64_equal);
   g_autoptr(GByteArray) tri_blob = g_byte_array_new ();
+  g_autoptr(GHashTable) quad_df = g_hash_table_new_full (bigram_hash, g_int64_equal, NULL, g_free);
+  g_autoptr(GByteArray) quad_blob = g_byte_array_new ();
+  g_autoptr(GHashTable) quad_seen = g_hash_table_new (bigram_hash, g_int64_equal);
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (Segment));
   g_autoptr(GArray) article_keys = g_array_new (FALSE, FALSE, sizeof (guint64));  /* each article's bigrams */
@@ -631,20 +654,30 @@ writer_make_bigrams (Writer *w,
               if (!g_hash_table_contains (seen, &k))
                 g_array_append_val (article_keys, k);
               df_add (df, seen, k);
-              /* the trigram of three Han characters from here */
+              /* the trigram and 4-gram of Han characters from here (a
+               * 4-gram's key keeps BMP ones: ngram_key ()) */
               if (j + 2 < len && bulletin_unichar_is_han (chars[j]) && bulletin_unichar_is_han (chars[j + 1]) &&
                   bulletin_unichar_is_han (chars[j + 2]) && bulletin_unichar_is_cjk (chars[j + 2]))
-                df_add (tri_df, tri_seen, (guint64)chars[j] << 42 | (guint64)chars[j + 1] << 21 | chars[j + 2]);
+                {
+                  df_add (tri_df, tri_seen, ngram_key (3, chars + j) - 1);
+                  if (j + 3 < len && bulletin_unichar_is_han (chars[j + 3]) &&
+                      bulletin_unichar_is_cjk (chars[j + 3]) && ngram_key (4, chars + j) != 0)
+                    df_add (quad_df, quad_seen, ngram_key (4, chars + j) - 1);
+                }
             }
           g_hash_table_remove_all (tri_seen);
+          g_hash_table_remove_all (quad_seen);
           g_array_append_val (article_ends, article_keys->len);
         }
     }
   bulletin_folded_free (folded);
   common_keys (df, n_articles, blob);
-  common_trigrams (tri_df, n_articles, tri_blob);
-  trigram_set_clear (&w->trigrams);
+  common_ngrams (tri_df, 3, n_articles, tri_blob);
+  ngram_set_clear (&w->trigrams);
   trigram_set_init (&w->trigrams, tri_blob->data, tri_blob->len);
+  common_ngrams (quad_df, 4, n_articles, quad_blob);
+  ngram_set_clear (&w->quadgrams);
+  quadgram_set_init (&w->quadgrams, quad_blob->data, quad_blob->len);
   bigram_set_clear (&w->bigrams);
   bigram_set_init (&w->bigrams, blob->data, blob->len);
 
@@ -670,6 +703,8 @@ writer_make_bigrams (Writer *w,
     rc = store_meta_blob (w, "sig_buckets", bucket_blob);
   if (rc == SQLITE_OK)
     rc = store_meta_blob (w, "trigrams", tri_blob);
+  if (rc == SQLITE_OK)
+    rc = store_meta_blob (w, "quadgrams", quad_blob);
   if (rc == SQLITE_OK)
     w->have_bigrams = TRUE;
   return rc;

@@ -62,8 +62,9 @@ db_verify (sqlite3       *db,
   g_autoptr(GArray) hashes = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GByteArray) sig = g_byte_array_new ();
   g_autoptr(GBytes) trigram_bytes = NULL;
+  g_autoptr(GBytes) quadgram_bytes = NULL;
   BigramSet bigrams = { 0 }, sig_buckets = { 0 };
-  TrigramSet trigrams = { 0 };
+  NgramSet trigrams = { 0 }, quadgrams = { 0 };
   BulletinFolded *folded = bulletin_folded_new_chars_only ();
   Decompressor z = { 0 };
   sqlite3_stmt *stmt = NULL;
@@ -102,6 +103,9 @@ db_verify (sqlite3       *db,
   trigram_bytes = load_trigrams (db);
   trigram_set_init (&trigrams, trigram_bytes != NULL ? g_bytes_get_data (trigram_bytes, NULL) : NULL,
                     trigram_bytes != NULL ? g_bytes_get_size (trigram_bytes) : 0);
+  quadgram_bytes = load_quadgrams (db);
+  quadgram_set_init (&quadgrams, quadgram_bytes != NULL ? g_bytes_get_data (quadgram_bytes, NULL) : NULL,
+                     quadgram_bytes != NULL ? g_bytes_get_size (quadgram_bytes) : 0);
   chars = load_chars (db);
   if (dictionary != NULL)
     decompressor_set_dictionary (&z, g_bytes_get_data (dictionary, NULL), g_bytes_get_size (dictionary),
@@ -149,7 +153,7 @@ db_verify (sqlite3       *db,
             }
           body = bulletin_folded_to_utf8 (folded);
           g_hash_table_remove_all (terms);
-          index_tokenize (body, strlen (body), &bigrams, &trigrams, &set, collect_term);
+          index_tokenize (body, strlen (body), &bigrams, &trigrams, &quadgrams, &set, collect_term);
           g_hash_table_iter_init (&iter, terms);
           while (g_hash_table_iter_next (&iter, &term, &count))
             {
@@ -215,7 +219,8 @@ db_verify (sqlite3       *db,
   decompressor_clear (&z);
   bigram_set_clear (&bigrams);
   bigram_set_clear (&sig_buckets);
-  trigram_set_clear (&trigrams);
+  ngram_set_clear (&trigrams);
+  ngram_set_clear (&quadgrams);
   bulletin_folded_free (folded);
   return *why == NULL;
 }
