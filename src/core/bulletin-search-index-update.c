@@ -537,21 +537,17 @@ common_ngrams (GHashTable *df,
   for (guint i = 0; i < keys->len && i < TRIGRAM_MAX; i++)
     {
       guint64 k = g_array_index (keys, guint64, i);
-      guint32 c[4];
+      guint bits = size == 4 ? 16 : 21;
       guint8 bytes[16];
 
-      if (size == 4)
-        c[0] = (guint32)(k >> 48) & 0xFFFF, c[1] = (guint32)(k >> 32) & 0xFFFF,
-          c[2] = (guint32)(k >> 16) & 0xFFFF, c[3] = (guint32)k & 0xFFFF;
-      else
-        c[0] = (guint32)(k >> 42) & 0x1FFFFF, c[1] = (guint32)(k >> 21) & 0x1FFFFF,
-          c[2] = (guint32)k & 0x1FFFFF;
       for (guint j = 0; j < size; j++)
         {
-          bytes[4 * j] = c[j];
-          bytes[4 * j + 1] = c[j] >> 8;
-          bytes[4 * j + 2] = c[j] >> 16;
-          bytes[4 * j + 3] = c[j] >> 24;
+          guint32 c = (guint32)(k >> (bits * (size - 1 - j))) & ((1u << bits) - 1);
+
+          bytes[4 * j] = c;
+          bytes[4 * j + 1] = c >> 8;
+          bytes[4 * j + 2] = c >> 16;
+          bytes[4 * j + 3] = c >> 24;
         }
       g_byte_array_append (blob, bytes, 4 * size);
     }
