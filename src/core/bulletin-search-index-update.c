@@ -480,15 +480,13 @@ bigram_hash (gconstpointer key)
   return (guint)((*(const guint64 *)key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 32);
 }
 
-/* Appends to @blob the keys of @df's entries in at least 1 % of
- * @n_articles (and MIN_EXACT_DOCS), as pairs of 32-bit code points
- * (little-endian), sorted */
-static void
-common_keys (GHashTable *df,
-             guint       n_articles,
-             GByteArray *blob)
+/* The keys of @df's entries in at least 1 % of @n_articles (and
+ * MIN_EXACT_DOCS), sorted */
+static GArray *
+common_entries (GHashTable *df,
+                guint       n_articles)
 {
-  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (guint64));
+  GArray *keys = g_array_new (FALSE, FALSE, sizeof (guint64));
   GHashTableIter iter;
   gpointer value;
 
@@ -501,6 +499,18 @@ common_keys (GHashTable *df,
         g_array_append_val (keys, e->key);
     }
   g_array_sort (keys, compare_guint64);
+  return keys;
+}
+
+/* Appends to @blob the keys of @df's entries in at least 1 % of
+ * @n_articles (and MIN_EXACT_DOCS), as pairs of 32-bit code points
+ * (little-endian), sorted */
+static void
+common_keys (GHashTable *df,
+             guint       n_articles,
+             GByteArray *blob)
+{
+  g_autoptr(GArray) keys = common_entries (df, n_articles);
   for (guint i = 0; i < keys->len; i++)
     {
       guint64 k = g_array_index (keys, guint64, i);
@@ -521,19 +531,7 @@ common_ngrams (GHashTable *df,
                guint       n_articles,
                GByteArray *blob)
 {
-  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (guint64));
-  GHashTableIter iter;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, df);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      DfEntry *e = value;
-
-      if (e->count >= MIN_EXACT_DOCS && (guint64)e->count * EXACT_SHARE >= n_articles)
-        g_array_append_val (keys, e->key);
-    }
-  g_array_sort (keys, compare_guint64);
+  g_autoptr(GArray) keys = common_entries (df, n_articles);
   for (guint i = 0; i < keys->len && i < TRIGRAM_MAX; i++)
     {
       guint64 k = g_array_index (keys, guint64, i);
