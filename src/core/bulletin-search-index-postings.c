@@ -26,23 +26,78 @@
 
 #define BLOCK_FANIN 8
 
-/* varints */
+/* buffers: grown by doubling, kept from one list (term, batch) to the
+ * next */
+
+/* Room for @n more bytes: where they go */
+static inline guint8 *
+bytebuf_reserve (ByteBuf *b,
+                 gsize    n)
+{
+  if (G_UNLIKELY (b->len + n > b->cap))
+    {
+      b->cap = MAX (b->cap * 2, MAX (b->len + n, 64));
+      b->data = g_realloc (b->data, b->cap);
+    }
+  return b->data + b->len;
+}
 
 static inline void
-put_varint (GByteArray *out,
-            guint64     v)
+bytebuf_append (ByteBuf    *b,
+                const void *data,
+                gsize       n)
 {
-  guint8 buf[10];
-  guint n = 0;
-
-  while (v >= 0x80)
-    {
-      buf[n++] = (guint8)(v | 0x80);
-      v >>= 7;
-    }
-  buf[n++] = (guint8)v;
-  g_byte_array_append (out, buf, n);
+  if (n == 0)
+    return;
+  memcpy (bytebuf_reserve (b, n), data, n);
+  b->len += n;
 }
+
+static inline void
+bytebuf_set (ByteBuf    *b,
+             const void *data,
+             gsize       n)
+{
+  b->len = 0;
+  bytebuf_append (b, data, n);
+}
+
+static void
+bytebuf_clear (ByteBuf *b)
+{
+  g_clear_pointer (&b->data, g_free);
+  b->len = 0;
+  b->cap = 0;
+}
+
+/* a list's entries */
+typedef struct {
+  ListEntry *data;
+  gsize      len;
+  gsize      cap;
+} EntryBuf;
+
+/* a new entry at the end */
+static inline ListEntry *
+entries_push (EntryBuf *b)
+{
+  if (G_UNLIKELY (b->len == b->cap))
+    {
+      b->cap = MAX (b->cap * 2, 256);
+      b->data = g_renew (ListEntry, b->data, b->cap);
+    }
+  return &b->data[b->len++];
+}
+
+static void
+entries_clear (EntryBuf *b)
+{
+  g_clear_pointer (&b->data, g_free);
+  b->len = 0;
+  b->cap = 0;
+}
+
+/* varints */
 
 /* @v as a varint at @out (10 bytes at most): its length */
 static inline gsize
@@ -58,6 +113,13 @@ varint_to (guint8  *out,
     }
   out[n++] = (guint8)v;
   return n;
+}
+
+static inline void
+put_varint (ByteBuf *out,
+            guint64  v)
+{
+  out->len += varint_to (bytebuf_reserve (out, 10), v);
 }
 
 static inline gboolean
@@ -544,17 +606,31 @@ rice_choose (const guint64 *v,
   return k;
 }
 
-void
-list_encode (const ListEntry *e,
-             gsize            n,
-             GByteArray      *out)
+/* the values list_encode_to () works on, kept from list to list */
+typedef struct {
+  guint64 *v;
+  gsize    cap;
+} ListScratch;
+
+static void
+list_scratch_clear (ListScratch *s)
+{
+  g_clear_pointer (&s->v, g_free);
+  s->cap = 0;
+}
+
+/* Appends the list of @n entries to @out */
+static void
+list_encode_to (const ListEntry *e,
+                gsize            n,
+                ByteBuf         *out,
+                ListScratch     *scratch)
 {
   BitWriter w = { NULL, 0, 0 };
   guint counts = LIST_COUNTS_NONE;
-  guint64 stack_v[256];
-  guint64 *v = stack_v;
+  guint64 *v;
   guint64 bits, flag_bits = n - 1, next_bits = 6;
-  gsize n_next = 0, start;
+  gsize n_next = 0;
   guint k, k_next = 0;
 
   if (n == 0)
@@ -567,8 +643,13 @@ list_encode (const ListEntry *e,
 
   /* the gaps less one, then the distances between the entries counted
    * more than once */
-  if (2 * n > G_N_ELEMENTS (stack_v))
-    v = g_new (guint64, 2 * n);
+  if (2 * n > scratch->cap)
+    {
+      scratch->cap = MAX (2 * n, 2 * scratch->cap);
+      g_free (scratch->v);
+      scratch->v = g_new (guint64, scratch->cap);
+    }
+  v = scratch->v;
   for (gsize i = 1; i < n; i++)
     v[i - 1] = (guint64)e[i].rowid - (guint64)e[i - 1].rowid - 1;
   k = rice_choose (v, n - 1, &bits);
@@ -595,9 +676,7 @@ list_encode (const ListEntry *e,
 
   /* room for the most an entry takes: a gap of 102 bits, a flag, a count
    * of 65 and a distance of 102 */
-  start = out->len;
-  g_byte_array_set_size (out, start + 36 * n + 16);
-  w.q = out->data + start;
+  w.q = bytebuf_reserve (out, 36 * n + 16);
   if (counts == LIST_COUNTS_NEXT)
     {
       bits_put (&w, k_next, 6);
@@ -619,9 +698,22 @@ list_encode (const ListEntry *e,
         }
     }
   bits_flush (&w);
-  g_byte_array_set_size (out, w.q - out->data);
-  if (v != stack_v)
-    g_free (v);
+  out->len = w.q - out->data;
+}
+
+void
+list_encode (const ListEntry *e,
+             gsize            n,
+             GByteArray      *out)
+{
+  ByteBuf b = { NULL, 0, 0 };
+  ListScratch scratch = { NULL, 0 };
+
+  list_encode_to (e, n, &b, &scratch);
+  if (b.len > 0)
+    g_byte_array_append (out, b.data, b.len);
+  bytebuf_clear (&b);
+  list_scratch_clear (&scratch);
 }
 
 /* the terms of a batch */
@@ -686,11 +778,18 @@ typedef struct {
 } Pair;
 
 struct _PostingsBuilder {
-  GArray   *pairs;     /* of Pair: the short terms, sorted when written */
-  GArray   *terms;     /* of BuilderTerm: the long ones, in a hash table */
-  Slot     *slots;
-  guint     mask;
-  GString  *arena;
+  Pair        *pairs;     /* the short terms, sorted when written */
+  gsize        n_pairs;
+  gsize        cap_pairs;
+  Pair        *sorting;   /* radix_sort ()'s, cap_pairs of them */
+  GArray      *terms;     /* of BuilderTerm: the long ones, in a hash table */
+  Slot        *slots;
+  guint        mask;
+  GString     *arena;
+  /* kept from batch to batch */
+  EntryBuf     entries;
+  ByteBuf      list;
+  ListScratch  scratch;
 };
 
 static inline guint64
@@ -723,7 +822,6 @@ postings_builder_new (void)
 {
   PostingsBuilder *b = g_new0 (PostingsBuilder, 1);
 
-  b->pairs = g_array_new (FALSE, FALSE, sizeof (Pair));
   b->terms = g_array_new (FALSE, FALSE, sizeof (BuilderTerm));
   b->mask = (1 << 10) - 1;
   b->slots = g_new0 (Slot, b->mask + 1);
@@ -737,7 +835,7 @@ postings_builder_reset (PostingsBuilder *b)
   for (guint i = 0; i < b->terms->len; i++)
     g_free (g_array_index (b->terms, BuilderTerm, i).data.data);
   g_array_set_size (b->terms, 0);
-  g_array_set_size (b->pairs, 0);
+  b->n_pairs = 0;
   memset (b->slots, 0, (b->mask + 1) * sizeof (Slot));
   g_string_truncate (b->arena, 0);
 }
@@ -748,8 +846,12 @@ postings_builder_free (PostingsBuilder *b)
   if (b == NULL)
     return;
   postings_builder_reset (b);
-  g_array_unref (b->pairs);
+  g_free (b->pairs);
+  g_free (b->sorting);
   g_array_unref (b->terms);
+  entries_clear (&b->entries);
+  bytebuf_clear (&b->list);
+  list_scratch_clear (&b->scratch);
   g_free (b->slots);
   g_string_free (b->arena, TRUE);
   g_free (b);
@@ -820,9 +922,16 @@ postings_builder_add (PostingsBuilder *b,
    * at random in some megabytes were most of the build's time */
   if (len <= 8)
     {
-      Pair pair = { key, rowid };
-
-      g_array_append_val (b->pairs, pair);
+      if (G_UNLIKELY (b->n_pairs == b->cap_pairs))
+        {
+          b->cap_pairs = MAX (b->cap_pairs * 2, 4096);
+          b->pairs = g_renew (Pair, b->pairs, b->cap_pairs);
+          g_free (b->sorting);
+          b->sorting = NULL;
+        }
+      b->pairs[b->n_pairs].key = key;
+      b->pairs[b->n_pairs].rowid = rowid;
+      b->n_pairs++;
       return;
     }
   s = slot_of (key, b->mask);
@@ -867,7 +976,7 @@ postings_builder_add (PostingsBuilder *b,
 gboolean
 postings_builder_is_empty (PostingsBuilder *b)
 {
-  return b->terms->len == 0 && b->pairs->len == 0;
+  return b->terms->len == 0 && b->n_pairs == 0;
 }
 
 static int
@@ -903,14 +1012,14 @@ compare_builder_terms (gconstpointer a,
 static void
 varlist_decode (const guint8 *p,
                 gsize         len,
-                GArray       *entries)
+                EntryBuf     *entries)
 {
   const guint8 *end = p + len;
   gboolean first = TRUE;
   ListEntry e = { 0, 0 };
   guint64 v, c;
 
-  g_array_set_size (entries, 0);
+  entries->len = 0;
   while (p < end && get_varint (&p, end, &v))
     {
       c = 0;
@@ -919,7 +1028,7 @@ varlist_decode (const guint8 *p,
       e.rowid = first ? unzigzag (v >> 1) + ROWID_START : e.rowid + (gint64)(v >> 1);
       e.count = (v & 1) ? (guint32)MIN (c + 2, G_MAXUINT32) : 1;
       first = FALSE;
-      g_array_append_val (entries, e);
+      *entries_push (entries) = e;
     }
 }
 
@@ -930,11 +1039,11 @@ typedef struct {
   sqlite3_stmt *insert;
   gint64        seg;
   gsize         page;     /* the database's page size */
-  GByteArray   *block;
-  GByteArray   *key;      /* the block's key */
+  ByteBuf       block;
+  ByteBuf       key;      /* the block's key */
   gboolean      has_key;
   guint         n_in_block;  /* terms that start in the block */
-  GByteArray   *prev;     /* the term before */
+  ByteBuf       prev;     /* the term before */
   guint64       n_terms;
 } SegWriter;
 
@@ -948,9 +1057,6 @@ seg_writer_init (SegWriter *w,
   memset (w, 0, sizeof *w);
   w->db = db;
   w->seg = seg;
-  w->block = g_byte_array_new ();
-  w->key = g_byte_array_new ();
-  w->prev = g_byte_array_new ();
   if (!index_query_int64 (db, "PRAGMA page_size", &page) || page < 512)
     page = g_ascii_strtoll (PAGE_SIZE, NULL, 10);
   w->page = (gsize)page;
@@ -973,13 +1079,13 @@ seg_writer_flush (SegWriter *w)
 {
   int rc;
 
-  if (w->block->len == 0)
+  if (w->block.len == 0)
     return SQLITE_OK;
   sqlite3_bind_int64 (w->insert, 1, w->seg);
-  sqlite3_bind_blob (w->insert, 2, w->key->data, w->key->len, SQLITE_STATIC);
-  sqlite3_bind_blob (w->insert, 3, w->block->data, w->block->len, SQLITE_STATIC);
+  sqlite3_bind_blob (w->insert, 2, w->key.data, w->key.len, SQLITE_STATIC);
+  sqlite3_bind_blob (w->insert, 3, w->block.data, w->block.len, SQLITE_STATIC);
   rc = step_reset (w->insert);
-  g_byte_array_set_size (w->block, 0);
+  w->block.len = 0;
   w->has_key = FALSE;
   w->n_in_block = 0;
   return rc;
@@ -1005,11 +1111,11 @@ seg_writer_add (SegWriter    *w,
 
   for (;;)
     {
-      if (w->block->len == 0)
-        put_varint (w->block, 0);  /* nothing continued from the block before */
+      if (w->block.len == 0)
+        put_varint (&w->block, 0);  /* nothing continued from the block before */
       shared = 0;
       if (w->n_in_block > 0)
-        while (shared < len && shared < w->prev->len && w->prev->data[shared] == (guchar)term[shared])
+        while (shared < len && shared < w->prev.len && w->prev.data[shared] == (guchar)term[shared])
           shared++;
       /* the term's header: a varint of the bytes it shares with the term
        * before (none at a block's start) and the length of the rest up
@@ -1020,32 +1126,40 @@ seg_writer_add (SegWriter    *w,
         pre_len += varint_to (pre + pre_len, len - shared - 15);
       post_len = varint_to (post, list_len);
       need = pre_len + (len - shared) + post_len;
-      limit = block_limit (w, w->has_key ? w->key->len : len);
-      if (w->block->len + need + list_len <= limit)
+      limit = block_limit (w, w->has_key ? w->key.len : len);
+      if (w->block.len + need + list_len <= limit)
         {
           avail = list_len;
           break;
         }
-      avail = limit > w->block->len + need ? limit - w->block->len - need : 0;
-      if (avail >= SPLIT_MIN || w->block->len <= 1)
+      avail = limit > w->block.len + need ? limit - w->block.len - need : 0;
+      if (avail >= SPLIT_MIN || w->block.len <= 1)
         break;
       /* too little room left: the term starts the next block */
       if ((rc = seg_writer_flush (w)) != SQLITE_OK)
         return rc;
     }
 
-  g_byte_array_append (w->block, pre, pre_len);
-  g_byte_array_append (w->block, (const guint8 *)term + shared, len - shared);
-  g_byte_array_append (w->block, post, post_len);
+  {
+    guint8 *q = bytebuf_reserve (&w->block, need + avail);
+
+    memcpy (q, pre, pre_len);
+    q += pre_len;
+    if (len > shared)
+      memcpy (q, term + shared, len - shared);
+    q += len - shared;
+    memcpy (q, post, post_len);
+    q += post_len;
+    if (avail > 0)
+      memcpy (q, list, avail);
+    w->block.len += need + avail;
+  }
   if (!w->has_key)
     {
-      g_byte_array_set_size (w->key, 0);
-      g_byte_array_append (w->key, (const guint8 *)term, len);
+      bytebuf_set (&w->key, term, len);
       w->has_key = TRUE;
     }
-  g_byte_array_append (w->block, list, avail);
-  g_byte_array_set_size (w->prev, 0);
-  g_byte_array_append (w->prev, (const guint8 *)term, len);
+  bytebuf_set (&w->prev, term, len);
   w->n_in_block++;
   w->n_terms++;
 
@@ -1064,14 +1178,13 @@ seg_writer_add (SegWriter    *w,
       be[2] = (guint8)(piece >> 16);
       be[3] = (guint8)(piece >> 8);
       be[4] = (guint8)piece;
-      g_byte_array_set_size (w->key, 0);
-      g_byte_array_append (w->key, (const guint8 *)term, len);
-      g_byte_array_append (w->key, be, sizeof be);
+      bytebuf_set (&w->key, term, len);
+      bytebuf_append (&w->key, be, sizeof be);
       w->has_key = TRUE;
-      limit = block_limit (w, w->key->len);
+      limit = block_limit (w, w->key.len);
       take = MIN (list_len - done, limit - 10);
-      put_varint (w->block, take);
-      g_byte_array_append (w->block, list + done, take);
+      put_varint (&w->block, take);
+      bytebuf_append (&w->block, list + done, take);
       done += take;
     }
   return SQLITE_OK;
@@ -1084,9 +1197,9 @@ seg_writer_finish (SegWriter *w,
   if (rc == SQLITE_OK)
     rc = seg_writer_flush (w);
   sqlite3_finalize (w->insert);
-  g_byte_array_unref (w->block);
-  g_byte_array_unref (w->key);
-  g_byte_array_unref (w->prev);
+  bytebuf_clear (&w->block);
+  bytebuf_clear (&w->key);
+  bytebuf_clear (&w->prev);
   return rc;
 }
 
@@ -1102,11 +1215,10 @@ seg_reader_init (SegReader  *r,
   memset (r, 0, sizeof *r);
   r->db = db;
   r->seg = seg;
-  r->term = g_byte_array_new ();
-  r->from = g_byte_array_new ();
-  r->whole = g_byte_array_new ();
+  r->term = g_new0 (ByteBuf, 1);
   if (from != NULL)
-    g_byte_array_append (r->from, (const guint8 *)from, from_len);
+    bytebuf_set (&r->from, from, from_len);
+  r->past_from = r->from.len == 0;
   r->rc = SQLITE_OK;
 }
 
@@ -1114,9 +1226,12 @@ void
 seg_reader_clear (SegReader *r)
 {
   sqlite3_finalize (r->stmt);
-  g_clear_pointer (&r->term, g_byte_array_unref);
-  g_clear_pointer (&r->from, g_byte_array_unref);
-  g_clear_pointer (&r->whole, g_byte_array_unref);
+  r->stmt = NULL;
+  if (r->term != NULL)
+    bytebuf_clear (r->term);
+  g_clear_pointer (&r->term, g_free);
+  bytebuf_clear (&r->from);
+  bytebuf_clear (&r->whole);
 }
 
 /* Starts at the block that holds r->from (the last one whose key is not
@@ -1128,19 +1243,19 @@ seg_reader_start (SegReader *r)
   g_autoptr(GByteArray) start = g_byte_array_new ();
 
   r->started = TRUE;
-  if (r->from->len > 0)
+  if (r->from.len > 0)
     {
       r->rc = sqlite3_prepare_v2 (r->db, "SELECT term FROM postings WHERE seg = ?1 AND term <= ?2"
                                          " ORDER BY term DESC LIMIT 1", -1, &stmt, NULL);
       if (r->rc != SQLITE_OK)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, r->seg);
-      sqlite3_bind_blob (stmt, 2, r->from->data, r->from->len, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, r->from.data, r->from.len, SQLITE_STATIC);
       r->rc = sqlite3_step (stmt);
       if (r->rc == SQLITE_ROW)
         g_byte_array_append (start, sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
       else
-        g_byte_array_append (start, r->from->data, r->from->len);
+        g_byte_array_append (start, r->from.data, r->from.len);
       sqlite3_finalize (stmt);
       if (r->rc != SQLITE_ROW && r->rc != SQLITE_DONE)
         return FALSE;
@@ -1217,8 +1332,8 @@ seg_reader_next (SegReader *r)
         rest += more;
       if (shared > (r->fresh ? 0 : r->term->len) || rest > (guint64)(r->end - r->p))
         goto corrupt;
-      g_byte_array_set_size (r->term, shared);
-      g_byte_array_append (r->term, r->p, rest);
+      r->term->len = shared;
+      bytebuf_append (r->term, r->p, rest);
       r->p += rest;
       r->fresh = FALSE;
       if (!get_varint (&r->p, r->end, &list_len) || list_len == 0)
@@ -1236,8 +1351,7 @@ seg_reader_next (SegReader *r)
 
           if (list_len > G_MAXUINT32)
             goto corrupt;
-          g_byte_array_set_size (r->whole, 0);
-          g_byte_array_append (r->whole, r->p, r->end - r->p);
+          bytebuf_set (&r->whole, r->p, r->end - r->p);
           r->p = r->end;
           while (need > 0)
             {
@@ -1252,15 +1366,21 @@ seg_reader_next (SegReader *r)
               if (!get_varint (&r->p, r->end, &cont) || cont == 0 || cont > need ||
                   cont > (guint64)(r->end - r->p) || (cont < need && cont != (guint64)(r->end - r->p)))
                 goto corrupt;
-              g_byte_array_append (r->whole, r->p, cont);
+              bytebuf_append (&r->whole, r->p, cont);
               r->p += cont;
               need -= cont;
             }
-          r->list = r->whole->data;
+          r->list = r->whole.data;
           r->list_len = list_len;
         }
-      if (compare_terms ((const char *)r->term->data, r->term->len, (const char *)r->from->data, r->from->len) >= 0)
-        return TRUE;
+      /* the terms ascend: the first at or after r->from, and every one
+       * after it */
+      if (r->past_from ||
+          compare_terms ((const char *)r->term->data, r->term->len, (const char *)r->from.data, r->from.len) >= 0)
+        {
+          r->past_from = TRUE;
+          return TRUE;
+        }
     }
 
 corrupt:
@@ -1361,11 +1481,122 @@ segs_remove (sqlite3 *db,
 
 static int
 compare_entries (gconstpointer a,
-                 gconstpointer b)
+                 gconstpointer b,
+                 gpointer      user_data)
 {
   const ListEntry *ea = a, *eb = b;
 
   return ea->rowid < eb->rowid ? -1 : ea->rowid > eb->rowid;
+}
+
+/* The first 8 bytes of a term, big-endian, zero bytes after its end:
+ * two terms whose keys differ are in the order of their keys */
+static inline guint64
+term_prefix_key (const guint8 *term,
+                 gsize         len)
+{
+  guint8 b[8] = { 0 };
+  guint64 key;
+
+  if (len > 0)
+    memcpy (b, term, MIN (len, 8));
+  memcpy (&key, b, 8);
+  return GUINT64_FROM_BE (key);
+}
+
+/* compare_terms () of two terms with their term_prefix_key ()s */
+static inline int
+compare_keyed (guint64        key_a,
+               const ByteBuf *a,
+               guint64        key_b,
+               const ByteBuf *b)
+{
+  if (key_a != key_b)
+    return key_a < key_b ? -1 : 1;
+  /* the same first bytes: a term of 8 or fewer starts the other */
+  if (a->len <= 8 || b->len <= 8)
+    return a->len < b->len ? -1 : a->len > b->len;
+  return compare_terms ((const char *)a->data + 8, a->len - 8, (const char *)b->data + 8, b->len - 8);
+}
+
+/* The segments being merged, a heap of those with a term left, by their
+ * terms and then their order (a merge's cost per term grows with the log
+ * of their number) */
+typedef struct {
+  SegReader *readers;
+  guint64   *keys;     /* their terms' term_prefix_key () */
+  guint     *heap;
+  guint      n;
+} MergeHeap;
+
+static inline gboolean
+merge_before (const MergeHeap *h,
+              guint            a,
+              guint            b)
+{
+  int c = compare_keyed (h->keys[a], h->readers[a].term, h->keys[b], h->readers[b].term);
+
+  return c < 0 || (c == 0 && a < b);
+}
+
+static void
+merge_heap_down (MergeHeap *h,
+                 guint      at)
+{
+  guint x = h->heap[at];
+
+  for (;;)
+    {
+      guint c = 2 * at + 1;
+
+      if (c >= h->n)
+        break;
+      if (c + 1 < h->n && merge_before (h, h->heap[c + 1], h->heap[c]))
+        c++;
+      if (!merge_before (h, h->heap[c], x))
+        break;
+      h->heap[at] = h->heap[c];
+      at = c;
+    }
+  h->heap[at] = x;
+}
+
+static void
+merge_heap_push (MergeHeap *h,
+                 guint      i)
+{
+  guint at = h->n++;
+
+  h->keys[i] = term_prefix_key (h->readers[i].term->data, h->readers[i].term->len);
+  while (at > 0 && merge_before (h, i, h->heap[(at - 1) / 2]))
+    {
+      h->heap[at] = h->heap[(at - 1) / 2];
+      at = (at - 1) / 2;
+    }
+  h->heap[at] = i;
+}
+
+static guint
+merge_heap_pop (MergeHeap *h)
+{
+  guint top = h->heap[0];
+
+  h->heap[0] = h->heap[--h->n];
+  if (h->n > 0)
+    merge_heap_down (h, 0);
+  return top;
+}
+
+/* whether the heap's top has its term in another segment too */
+static inline gboolean
+merge_top_shared (const MergeHeap *h)
+{
+  guint top = h->heap[0];
+
+  for (guint c = 1; c <= 2 && c < h->n; c++)
+    if (compare_keyed (h->keys[top], h->readers[top].term, h->keys[h->heap[c]], h->readers[h->heap[c]].term) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 /* Merges the segments @segs into a new one of @level; the entries of an
@@ -1381,10 +1612,13 @@ merge_segments (sqlite3      *db,
 {
   guint k = segs->len;
   g_autofree SegReader *readers = g_new0 (SegReader, k);
-  g_autofree gboolean *more = g_new0 (gboolean, k);
-  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (ListEntry));
-  g_autoptr(GByteArray) list = g_byte_array_new ();
-  g_autoptr(GByteArray) term = g_byte_array_new ();
+  g_autofree guint64 *keys = g_new0 (guint64, k);
+  g_autofree guint *heap = g_new0 (guint, k);
+  g_autofree guint *holding = g_new0 (guint, k);
+  MergeHeap h = { readers, keys, heap, 0 };
+  EntryBuf entries = { NULL, 0, 0 };
+  ByteBuf list = { NULL, 0, 0 }, term = { NULL, 0, 0 };
+  ListScratch scratch = { NULL, 0 };
   gint64 seg = segs_next_id (db);
   SegWriter w;
   int rc;
@@ -1393,86 +1627,93 @@ merge_segments (sqlite3      *db,
   for (guint i = 0; i < k; i++)
     {
       seg_reader_init (&readers[i], db, g_array_index (segs, gint64, i), NULL, 0);
-      more[i] = rc == SQLITE_OK && seg_reader_next (&readers[i]);
+      if (rc == SQLITE_OK && seg_reader_next (&readers[i]))
+        merge_heap_push (&h, i);
       if (readers[i].rc != SQLITE_OK)
         rc = readers[i].rc;
     }
 
-  while (rc == SQLITE_OK)
+  while (rc == SQLITE_OK && h.n > 0)
     {
-      int least = -1;
+      guint least = h.heap[0], n_holding = 0;
       gboolean sorted = TRUE;
-      guint n_kept = 0;
+      gsize n_kept = 0;
 
-      for (guint i = 0; i < k; i++)
-        if (more[i] && (least < 0 ||
-                        compare_terms ((const char *)readers[i].term->data, readers[i].term->len,
-                                       (const char *)readers[least].term->data, readers[least].term->len) < 0))
-          least = i;
-      if (least < 0)
-        break;
-      g_byte_array_set_size (term, 0);
-      g_byte_array_append (term, readers[least].term->data, readers[least].term->len);
-      g_array_set_size (entries, 0);
-      if (live == NULL)
+      if (live == NULL && !merge_top_shared (&h))
         {
-          guint holding = 0;
-
-          for (guint i = 0; i < k; i++)
-            holding += more[i] && compare_terms ((const char *)readers[i].term->data, readers[i].term->len,
-                                                 (const char *)term->data, term->len) == 0;
-          if (holding == 1)
+          /* in one segment alone: its list as it is */
+          rc = seg_writer_add (&w, (const char *)readers[least].term->data, readers[least].term->len,
+                               readers[least].list, readers[least].list_len);
+          if (rc == SQLITE_OK && seg_reader_next (&readers[least]))
             {
-              /* in one segment alone: its list as it is */
-              rc = seg_writer_add (&w, (const char *)term->data, term->len, readers[least].list,
-                                   readers[least].list_len);
-              more[least] = rc == SQLITE_OK && seg_reader_next (&readers[least]);
+              keys[least] = term_prefix_key (readers[least].term->data, readers[least].term->len);
+              merge_heap_down (&h, 0);
+            }
+          else
+            {
+              merge_heap_pop (&h);
               if (rc == SQLITE_OK && readers[least].rc != SQLITE_OK)
                 rc = readers[least].rc;
-              continue;
             }
+          continue;
         }
-      for (guint i = 0; i < k && rc == SQLITE_OK; i++)
+
+      /* the segments that hold the term, in their order (the heap's for
+       * the same term) */
+      bytebuf_set (&term, readers[least].term->data, readers[least].term->len);
+      holding[n_holding++] = merge_heap_pop (&h);
+      while (h.n > 0 && compare_keyed (keys[h.heap[0]], readers[h.heap[0]].term, keys[least], &term) == 0)
+        holding[n_holding++] = merge_heap_pop (&h);
+      entries.len = 0;
+      for (guint j = 0; j < n_holding && rc == SQLITE_OK; j++)
         {
+          guint i = holding[j];
           ListIter it;
 
-          if (!more[i] || compare_terms ((const char *)readers[i].term->data, readers[i].term->len,
-                                         (const char *)term->data, term->len) != 0)
-            continue;
           list_iter_init (&it, readers[i].list, readers[i].list_len);
           while (list_iter_next (&it))
             {
-              ListEntry e = { it.rowid, it.count };
+              ListEntry *e;
 
-              if (live != NULL && (e.rowid < live_base || e.rowid - live_base >= live_n ||
-                                   !(live[(e.rowid - live_base) >> 3] & (1 << ((e.rowid - live_base) & 7)))))
+              if (live != NULL && (it.rowid < live_base || it.rowid - live_base >= live_n ||
+                                   !(live[(it.rowid - live_base) >> 3] & (1 << ((it.rowid - live_base) & 7)))))
                 continue;
-              if (entries->len > 0 && g_array_index (entries, ListEntry, entries->len - 1).rowid >= e.rowid)
+              if (entries.len > 0 && entries.data[entries.len - 1].rowid >= it.rowid)
                 sorted = FALSE;
-              g_array_append_val (entries, e);
+              e = entries_push (&entries);
+              e->rowid = it.rowid;
+              e->count = it.count;
             }
           if (it.bad)
             rc = SQLITE_CORRUPT;
-          more[i] = seg_reader_next (&readers[i]);
+          if (seg_reader_next (&readers[i]))
+            merge_heap_push (&h, i);
           if (readers[i].rc != SQLITE_OK)
             rc = readers[i].rc;
         }
-      if (rc != SQLITE_OK || entries->len == 0)
+      if (rc != SQLITE_OK || entries.len == 0)
         continue;
       if (!sorted)
-        g_array_sort (entries, compare_entries);
-      for (guint j = 0; j < entries->len; j++)
         {
-          ListEntry *e = &g_array_index (entries, ListEntry, j);
-
-          if (n_kept > 0 && e->rowid == g_array_index (entries, ListEntry, n_kept - 1).rowid)
-            continue;  /* never written twice; kept once */
-          g_array_index (entries, ListEntry, n_kept++) = *e;
+          /* stable: the first of an article's entries is kept */
+          g_qsort_with_data (entries.data, (gint)entries.len, sizeof (ListEntry), compare_entries, NULL);
+          for (gsize j = 0; j < entries.len; j++)
+            {
+              if (n_kept > 0 && entries.data[j].rowid == entries.data[n_kept - 1].rowid)
+                continue;  /* never written twice; kept once */
+              entries.data[n_kept++] = entries.data[j];
+            }
         }
-      g_byte_array_set_size (list, 0);
-      list_encode ((const ListEntry *)entries->data, n_kept, list);
-      rc = seg_writer_add (&w, (const char *)term->data, term->len, list->data, list->len);
+      else
+        n_kept = entries.len;
+      list.len = 0;
+      list_encode_to (entries.data, n_kept, &list, &scratch);
+      rc = seg_writer_add (&w, (const char *)term.data, term.len, list.data, list.len);
     }
+  entries_clear (&entries);
+  bytebuf_clear (&list);
+  bytebuf_clear (&term);
+  list_scratch_clear (&scratch);
 
   for (guint i = 0; i < k; i++)
     seg_reader_clear (&readers[i]);
@@ -1489,9 +1730,9 @@ merge_segments (sqlite3      *db,
  * the same in every key */
 static void
 radix_sort (Pair  *a,
+            Pair  *tmp,
             gsize  n)
 {
-  g_autofree Pair *tmp = g_new (Pair, n);
   g_autofree gsize *counts = g_new0 (gsize, 8 * 256);
   Pair *src = a, *dst = tmp;
 
@@ -1551,11 +1792,11 @@ postings_builder_write (PostingsBuilder *b,
 {
   g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (b->terms->len);
   g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (gint64));
-  Pair *pairs = (Pair *)b->pairs->data;
-  gsize n_pairs = b->pairs->len, next = 0;
+  Pair *pairs = b->pairs;
+  gsize n_pairs = b->n_pairs, next = 0;
   guint next_long = 0;
-  g_autoptr(GByteArray) list = g_byte_array_new ();
-  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (ListEntry));
+  ByteBuf *list = &b->list;
+  EntryBuf *entries = &b->entries;
   SegWriter w;
   int rc;
 
@@ -1569,7 +1810,9 @@ postings_builder_write (PostingsBuilder *b,
       g_ptr_array_add (sorted, t);
     }
   g_ptr_array_sort_with_data (sorted, compare_builder_terms, b->arena->str);
-  radix_sort (pairs, n_pairs);
+  if (b->sorting == NULL)
+    b->sorting = g_new (Pair, b->cap_pairs);
+  radix_sort (pairs, b->sorting, n_pairs);
 
   /* the short terms and the long ones, in order */
   rc = seg_writer_init (&w, db, segs_next_id (db));
@@ -1584,35 +1827,28 @@ postings_builder_write (PostingsBuilder *b,
         {
           guint64 key = pairs[next].key;
 
-          g_array_set_size (entries, 0);
+          entries->len = 0;
           while (next < n_pairs && pairs[next].key == key)
             {
               gint64 rowid = pairs[next].rowid;
-              guint32 count = 0;
+              gsize from = next;
+              ListEntry *e;
 
-              while (next < n_pairs && pairs[next].key == key && pairs[next].rowid == rowid)
-                {
-                  count++;
-                  next++;
-                }
-              {
-                ListEntry *e;
-
-                g_array_set_size (entries, entries->len + 1);
-                e = &g_array_index (entries, ListEntry, entries->len - 1);
-                e->rowid = rowid;
-                e->count = count;
-              }
+              while (++next < n_pairs && pairs[next].key == key && pairs[next].rowid == rowid)
+                ;
+              e = entries_push (entries);
+              e->rowid = rowid;
+              e->count = (guint32)MIN (next - from, G_MAXUINT32);
             }
-          g_byte_array_set_size (list, 0);
-          list_encode ((const ListEntry *)entries->data, entries->len, list);
+          list->len = 0;
+          list_encode_to (entries->data, entries->len, list, &b->scratch);
           rc = seg_writer_add (&w, term, len, list->data, list->len);
         }
       else
         {
           varlist_decode (t->data.data, t->data.len, entries);
-          g_byte_array_set_size (list, 0);
-          list_encode ((const ListEntry *)entries->data, entries->len, list);
+          list->len = 0;
+          list_encode_to (entries->data, entries->len, list, &b->scratch);
           rc = seg_writer_add (&w, b->arena->str + t->term_at, t->term_len, list->data, list->len);
           next_long++;
         }

@@ -231,17 +231,27 @@ void      list_encode       (const ListEntry *entries,
                              gsize            n,
                              GByteArray      *out);
 
+/* A growable buffer of bytes, the postings' own: a GByteArray's append
+ * costs a division (g_array_maybe_expand ()), and shrinking it a call of
+ * g_array_remove_range (), in loops run for every term and entry */
+typedef struct {
+  guint8 *data;
+  gsize   len;
+  gsize   cap;
+} ByteBuf;
+
 typedef struct {
   sqlite3      *db;
   gint64        seg;
   sqlite3_stmt *stmt;
   gboolean      started;
-  GByteArray   *from;
-  GByteArray   *term;
+  gboolean      past_from;  /* a term at or after from was read */
+  ByteBuf       from;
+  ByteBuf      *term;
   const guint8 *p, *end;
   const guint8 *list;
   gsize         list_len;
-  GByteArray   *whole;      /* a list that continues into the next blocks */
+  ByteBuf       whole;      /* a list that continues into the next blocks */
   gboolean      fresh;      /* at a block's start: the term shares nothing */
   guint         rows;       /* blocks read */
   int           rc;
