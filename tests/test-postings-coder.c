@@ -359,6 +359,173 @@ test_segments (void)
   sqlite3_close (db);
 }
 
+/* A term's bytes after another's: memcmp, then the shorter first */
+static int
+compare_bytes (const guint8 *a,
+               gsize         a_len,
+               const guint8 *b,
+               gsize         b_len)
+{
+  int c = MIN (a_len, b_len) > 0 ? memcmp (a, b, MIN (a_len, b_len)) : 0;
+
+  return c != 0 ? c : (a_len < b_len ? -1 : a_len > b_len);
+}
+
+/* Many batches, merged level by level and then into one: terms in one
+ * batch alone (their lists copied as coded by every merge), in every
+ * batch and in some; short and long terms that share their first 8 bytes
+ * (the merge compares terms by those first).  The merged segment holds
+ * every term once, in order, each with the list it had, coded as
+ * list_encode () codes it (copying a list as coded and merging lists make
+ * the same bytes) */
+static void
+test_merges (void)
+{
+  const char *prefixes[] = { "a", "abcdefg", "abcdefgh", "abcdefgi", "\xe4\xb8\xad\xe6\x96\x87", "\xff\x01\x02" };
+  const char *suffixes[] = { "", "1", "12", "h", "hz", "x-long-suffix", "x-long-suffiy", "\xe4\xb8\x80" };
+  const guint n_batches = 70, per_batch = 150;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autoptr(GPtrArray) terms = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func ((GDestroyNotify)g_array_unref);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree guint *at = NULL;
+  g_autofree char *prev = NULL;
+  guint n_read = 0, in_one = 0, in_many = 0;
+  sqlite3 *db = NULL;
+  SegReader r;
+
+  g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
+  g_assert_cmpint (index_exec (db, "PRAGMA page_size = 4096;"
+                                   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+                                   "CREATE TABLE postings (seg INTEGER NOT NULL, term BLOB NOT NULL, data BLOB NOT NULL);"
+                                   "CREATE UNIQUE INDEX postings_key ON postings (seg, term);"
+                                   "CREATE TABLE segs (seg INTEGER PRIMARY KEY, level INTEGER NOT NULL);"), ==, SQLITE_OK);
+
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (suffixes); j++)
+      {
+        char *term = g_strconcat (prefixes[i], suffixes[j], NULL);
+
+        if (g_hash_table_add (seen, term))
+          g_ptr_array_add (terms, term);
+        else
+          g_free (term);
+      }
+  for (guint i = 0; i < 120; i++)
+    g_ptr_array_add (terms, i % 2 ? g_strdup_printf ("w%03u", i) : g_strdup_printf ("w%03u-a-long-word", i));
+
+  /* each term's entries: in one batch, every batch, every 13th, or
+   * about one in ten; a few articles of a batch each, some counted more
+   * than once */
+  for (guint t = 0; t < terms->len; t++)
+    {
+      GArray *list = g_array_new (FALSE, FALSE, sizeof (ListEntry));
+
+      for (guint batch = 0; batch < n_batches; batch++)
+        {
+          gboolean in;
+
+          switch (t % 4)
+            {
+            case 0:
+              in = batch == (t * 7) % n_batches;
+              break;
+            case 1:
+              in = TRUE;
+              break;
+            case 2:
+              in = batch % 13 == t % 13;
+              break;
+            default:
+              in = g_rand_int_range (rand, 0, 10) == 0;
+              break;
+            }
+          for (guint a = 0; in && a < per_batch; a++)
+            if (g_rand_int_range (rand, 0, 8) == 0 || (t % 4 == 0 && a == 0))
+              {
+                ListEntry e = { ROWID_START + batch * per_batch + a,
+                                g_rand_int_range (rand, 0, 6) == 0 ? (guint32)g_rand_int_range (rand, 2, 5) : 1 };
+
+                g_array_append_val (list, e);
+              }
+        }
+      g_ptr_array_add (lists, list);
+    }
+
+  /* the batches: each article's terms, in rowid order */
+  at = g_new0 (guint, terms->len);
+  for (guint batch = 0; batch < n_batches; batch++)
+    {
+      PostingsBuilder *b = postings_builder_new ();
+
+      for (guint a = 0; a < per_batch; a++)
+        {
+          gint64 rowid = ROWID_START + batch * per_batch + a;
+
+          for (guint t = 0; t < terms->len; t++)
+            {
+              GArray *list = g_ptr_array_index (lists, t);
+              const char *term = g_ptr_array_index (terms, t);
+
+              if (at[t] < list->len && g_array_index (list, ListEntry, at[t]).rowid == rowid)
+                {
+                  for (guint c = 0; c < g_array_index (list, ListEntry, at[t]).count; c++)
+                    postings_builder_add (b, term, strlen (term), rowid);
+                  at[t]++;
+                }
+            }
+        }
+      g_assert_cmpint (postings_builder_write (b, db), ==, SQLITE_OK);
+      postings_builder_free (b);
+      /* merged as they come: never many segments for a query to read */
+      g_assert_cmpint (postings_segments (db, segs), ==, SQLITE_OK);
+      g_assert_cmpuint (segs->len, <=, 64);
+    }
+  g_assert_cmpint (postings_segments (db, segs), ==, SQLITE_OK);
+  g_assert_cmpuint (segs->len, <, n_batches);
+  g_assert_cmpuint (segs->len, >, 1);
+  g_assert_cmpint (postings_optimize (db), ==, SQLITE_OK);
+  g_assert_cmpint (postings_segments (db, segs), ==, SQLITE_OK);
+  g_assert_cmpuint (segs->len, ==, 1);
+
+  seg_reader_init (&r, db, g_array_index (segs, gint64, 0), NULL, 0);
+  while (seg_reader_next (&r))
+    {
+      g_autofree char *term = g_strndup ((const char *)r.term->data, r.term->len);
+      g_autoptr(GByteArray) coded = g_byte_array_new ();
+      g_autoptr(GArray) back = NULL;
+      GArray *list = NULL;
+      gboolean bad;
+
+      for (guint t = 0; t < terms->len && list == NULL; t++)
+        if (strcmp (g_ptr_array_index (terms, t), term) == 0)
+          list = g_ptr_array_index (lists, t);
+      g_assert_nonnull (list);
+      /* in order, once each */
+      if (prev != NULL)
+        g_assert_cmpint (compare_bytes ((const guint8 *)prev, strlen (prev), r.term->data, r.term->len), <, 0);
+      g_free (prev);
+      prev = g_strdup (term);
+      n_read++;
+      back = read_list (r.list, r.list_len, &bad);
+      g_assert_false (bad);
+      g_assert_true (same_entries (back, list));
+      list_encode ((const ListEntry *)list->data, list->len, coded);
+      g_assert_cmpmem (r.list, r.list_len, coded->data, coded->len);
+      if (g_array_index (list, ListEntry, list->len - 1).rowid - g_array_index (list, ListEntry, 0).rowid < per_batch)
+        in_one++;
+      else
+        in_many++;
+    }
+  g_assert_cmpint (r.rc, ==, SQLITE_OK);
+  seg_reader_clear (&r);
+  g_assert_cmpuint (n_read, ==, terms->len);
+  g_assert_cmpuint (in_one, >, 20);
+  g_assert_cmpuint (in_many, >, 20);
+  sqlite3_close (db);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -370,5 +537,6 @@ main (int   argc,
   g_test_add_func ("/postings-coder/damage", test_damage);
   g_test_add_func ("/postings-coder/garbage", test_garbage);
   g_test_add_func ("/postings-coder/segments", test_segments);
+  g_test_add_func ("/postings-coder/merges", test_merges);
   return g_test_run ();
 }

@@ -24,7 +24,13 @@
  * the next, and ends with one segment.
  */
 
-#define BLOCK_FANIN 8
+/* Each merge codes its segments' lists again, and the update's last
+ * merge makes one segment of them all anyway: with 32 at a time, up to
+ * 1,024 batches (32,768 issues) an entry is coded when its batch is
+ * written, when merged into level 1 and at the end (with 8, at 20,000
+ * issues, five times), and queries during the update read 62 segments at
+ * most up to there, then 31 more per level */
+#define BLOCK_FANIN 32
 
 /* buffers: grown by doubling, kept from one list (term, batch) to the
  * next */
