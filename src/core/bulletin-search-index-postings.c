@@ -1527,29 +1527,39 @@ compare_keyed (guint64        key_a,
 
 /* The segments being merged, a heap of those with a term left, by their
  * terms and then their order (a merge's cost per term grows with the log
- * of their number) */
+ * of their number); each with its term's term_prefix_key () at hand */
+typedef struct {
+  guint64 key;
+  guint   i;
+} MergeNode;
+
 typedef struct {
   SegReader *readers;
-  guint64   *keys;     /* their terms' term_prefix_key () */
-  guint     *heap;
+  MergeNode *heap;
   guint      n;
 } MergeHeap;
 
 static inline gboolean
 merge_before (const MergeHeap *h,
-              guint            a,
-              guint            b)
+              MergeNode        a,
+              MergeNode        b)
 {
-  int c = compare_keyed (h->keys[a], h->readers[a].term, h->keys[b], h->readers[b].term);
+  int c;
 
-  return c < 0 || (c == 0 && a < b);
+  if (a.key != b.key)
+    return a.key < b.key;
+  c = compare_keyed (a.key, h->readers[a.i].term, b.key, h->readers[b.i].term);
+  return c < 0 || (c == 0 && a.i < b.i);
 }
 
+/* The top put in its place, its term having changed: its place left
+ * empty down to a leaf (one comparison per level), then the top put back
+ * up from there (the term read next is seldom before many others) */
 static void
-merge_heap_down (MergeHeap *h,
-                 guint      at)
+merge_heap_down (MergeHeap *h)
 {
-  guint x = h->heap[at];
+  MergeNode x = h->heap[0];
+  guint at = 0;
 
   for (;;)
     {
@@ -1559,48 +1569,59 @@ merge_heap_down (MergeHeap *h,
         break;
       if (c + 1 < h->n && merge_before (h, h->heap[c + 1], h->heap[c]))
         c++;
-      if (!merge_before (h, h->heap[c], x))
-        break;
       h->heap[at] = h->heap[c];
       at = c;
     }
+  while (at > 0 && merge_before (h, x, h->heap[(at - 1) / 2]))
+    {
+      h->heap[at] = h->heap[(at - 1) / 2];
+      at = (at - 1) / 2;
+    }
   h->heap[at] = x;
+}
+
+/* the top's reader read on: its new term put in place */
+static inline void
+merge_heap_next (MergeHeap *h)
+{
+  const ByteBuf *term = h->readers[h->heap[0].i].term;
+
+  h->heap[0].key = term_prefix_key (term->data, term->len);
+  merge_heap_down (h);
 }
 
 static void
 merge_heap_push (MergeHeap *h,
                  guint      i)
 {
+  MergeNode x = { term_prefix_key (h->readers[i].term->data, h->readers[i].term->len), i };
   guint at = h->n++;
 
-  h->keys[i] = term_prefix_key (h->readers[i].term->data, h->readers[i].term->len);
-  while (at > 0 && merge_before (h, i, h->heap[(at - 1) / 2]))
+  while (at > 0 && merge_before (h, x, h->heap[(at - 1) / 2]))
     {
       h->heap[at] = h->heap[(at - 1) / 2];
       at = (at - 1) / 2;
     }
-  h->heap[at] = i;
+  h->heap[at] = x;
 }
 
-static guint
+static void
 merge_heap_pop (MergeHeap *h)
 {
-  guint top = h->heap[0];
-
   h->heap[0] = h->heap[--h->n];
   if (h->n > 0)
-    merge_heap_down (h, 0);
-  return top;
+    merge_heap_down (h);
 }
 
 /* whether the heap's top has its term in another segment too */
 static inline gboolean
 merge_top_shared (const MergeHeap *h)
 {
-  guint top = h->heap[0];
+  MergeNode top = h->heap[0];
 
   for (guint c = 1; c <= 2 && c < h->n; c++)
-    if (compare_keyed (h->keys[top], h->readers[top].term, h->keys[h->heap[c]], h->readers[h->heap[c]].term) == 0)
+    if (h->heap[c].key == top.key &&
+        compare_keyed (top.key, h->readers[top.i].term, h->heap[c].key, h->readers[h->heap[c].i].term) == 0)
       return TRUE;
   return FALSE;
 }
@@ -1618,10 +1639,8 @@ merge_segments (sqlite3      *db,
 {
   guint k = segs->len;
   g_autofree SegReader *readers = g_new0 (SegReader, k);
-  g_autofree guint64 *keys = g_new0 (guint64, k);
-  g_autofree guint *heap = g_new0 (guint, k);
-  g_autofree guint *holding = g_new0 (guint, k);
-  MergeHeap h = { readers, keys, heap, 0 };
+  g_autofree MergeNode *heap = g_new0 (MergeNode, k);
+  MergeHeap h = { readers, heap, 0 };
   EntryBuf entries = { NULL, 0, 0 };
   ByteBuf list = { NULL, 0, 0 }, term = { NULL, 0, 0 };
   ListScratch scratch = { NULL, 0 };
@@ -1641,7 +1660,8 @@ merge_segments (sqlite3      *db,
 
   while (rc == SQLITE_OK && h.n > 0)
     {
-      guint least = h.heap[0], n_holding = 0;
+      guint least = h.heap[0].i;
+      guint64 term_key;
       gboolean sorted = TRUE;
       gsize n_kept = 0;
 
@@ -1651,10 +1671,7 @@ merge_segments (sqlite3      *db,
           rc = seg_writer_add (&w, (const char *)readers[least].term->data, readers[least].term->len,
                                readers[least].list, readers[least].list_len);
           if (rc == SQLITE_OK && seg_reader_next (&readers[least]))
-            {
-              keys[least] = term_prefix_key (readers[least].term->data, readers[least].term->len);
-              merge_heap_down (&h, 0);
-            }
+            merge_heap_next (&h);
           else
             {
               merge_heap_pop (&h);
@@ -1665,15 +1682,14 @@ merge_segments (sqlite3      *db,
         }
 
       /* the segments that hold the term, in their order (the heap's for
-       * the same term) */
+       * the same term), each read on and put back in its place */
       bytebuf_set (&term, readers[least].term->data, readers[least].term->len);
-      holding[n_holding++] = merge_heap_pop (&h);
-      while (h.n > 0 && compare_keyed (keys[h.heap[0]], readers[h.heap[0]].term, keys[least], &term) == 0)
-        holding[n_holding++] = merge_heap_pop (&h);
+      term_key = h.heap[0].key;
       entries.len = 0;
-      for (guint j = 0; j < n_holding && rc == SQLITE_OK; j++)
+      while (rc == SQLITE_OK && h.n > 0 &&
+             h.heap[0].key == term_key && compare_keyed (term_key, readers[h.heap[0].i].term, term_key, &term) == 0)
         {
-          guint i = holding[j];
+          guint i = h.heap[0].i;
           ListIter it;
 
           list_iter_init (&it, readers[i].list, readers[i].list_len);
@@ -1693,7 +1709,9 @@ merge_segments (sqlite3      *db,
           if (it.bad)
             rc = SQLITE_CORRUPT;
           if (seg_reader_next (&readers[i]))
-            merge_heap_push (&h, i);
+            merge_heap_next (&h);
+          else
+            merge_heap_pop (&h);
           if (readers[i].rc != SQLITE_OK)
             rc = readers[i].rc;
         }
