@@ -788,6 +788,8 @@ struct _PostingsBuilder {
   gsize        n_pairs;
   gsize        cap_pairs;
   Pair        *sorting;   /* radix_sort ()'s, cap_pairs of them */
+  guint64      keys_or;   /* every pair's key or'ed, and'ed */
+  guint64      keys_and;
   GArray      *terms;     /* of BuilderTerm: the long ones, in a hash table */
   Slot        *slots;
   guint        mask;
@@ -829,6 +831,7 @@ postings_builder_new (void)
   PostingsBuilder *b = g_new0 (PostingsBuilder, 1);
 
   b->terms = g_array_new (FALSE, FALSE, sizeof (BuilderTerm));
+  b->keys_and = G_MAXUINT64;
   b->mask = (1 << 10) - 1;
   b->slots = g_new0 (Slot, b->mask + 1);
   b->arena = g_string_new (NULL);
@@ -842,6 +845,8 @@ postings_builder_reset (PostingsBuilder *b)
     g_free (g_array_index (b->terms, BuilderTerm, i).data.data);
   g_array_set_size (b->terms, 0);
   b->n_pairs = 0;
+  b->keys_or = 0;
+  b->keys_and = G_MAXUINT64;
   memset (b->slots, 0, (b->mask + 1) * sizeof (Slot));
   g_string_truncate (b->arena, 0);
 }
@@ -938,6 +943,8 @@ postings_builder_add (PostingsBuilder *b,
       b->pairs[b->n_pairs].key = key;
       b->pairs[b->n_pairs].rowid = rowid;
       b->n_pairs++;
+      b->keys_or |= key;
+      b->keys_and &= key;
       return;
     }
   s = slot_of (key, b->mask);
@@ -1750,29 +1757,46 @@ merge_segments (sqlite3      *db,
 }
 
 /* Sorts @n pairs by key, keeping the order of equal keys (their rowids
- * ascend): least significant byte first, skipping the bytes that are
- * the same in every key */
-static void
-radix_sort (Pair  *a,
-            Pair  *tmp,
-            gsize  n)
+ * ascend): least significant digit first, digits of RADIX_BITS over the
+ * bits that differ between the keys (@varying: those set in some keys and
+ * not in others), skipping a digit that is the same in every key.  The
+ * pairs sorted: at @a or @tmp. */
+#define RADIX_BITS 11
+#define RADIX_SIZE (1 << RADIX_BITS)
+
+static Pair *
+radix_sort (Pair    *a,
+            Pair    *tmp,
+            gsize    n,
+            guint64  varying)
 {
-  g_autofree gsize *counts = g_new0 (gsize, 8 * 256);
+  guint lo, n_digits;
+  g_autofree gsize *counts = NULL;
   Pair *src = a, *dst = tmp;
 
+  if (varying == 0 || n < 2)
+    return a;
+  lo = (guint)__builtin_ctzll (varying);
+  n_digits = (bit_length (varying) - lo + RADIX_BITS - 1) / RADIX_BITS;
+  counts = g_new0 (gsize, (gsize)n_digits * RADIX_SIZE);
   for (gsize i = 0; i < n; i++)
-    for (guint byte = 0; byte < 8; byte++)
-      counts[byte * 256 + ((a[i].key >> (8 * byte)) & 0xff)]++;
-  for (guint byte = 0; byte < 8; byte++)
     {
-      gsize *c = counts + byte * 256, sum = 0;
+      guint64 key = src[i].key >> lo;
+
+      for (guint d = 0; d < n_digits; d++)
+        counts[d * RADIX_SIZE + ((key >> (RADIX_BITS * d)) & (RADIX_SIZE - 1))]++;
+    }
+  for (guint d = 0; d < n_digits; d++)
+    {
+      gsize *c = counts + d * RADIX_SIZE, sum = 0;
+      guint shift = lo + RADIX_BITS * d;
       gboolean same = FALSE;
 
-      for (guint v = 0; v < 256; v++)
+      for (guint v = 0; v < RADIX_SIZE; v++)
         same = same || c[v] == n;
       if (same)
         continue;
-      for (guint v = 0; v < 256; v++)
+      for (guint v = 0; v < RADIX_SIZE; v++)
         {
           gsize k = c[v];
 
@@ -1780,7 +1804,7 @@ radix_sort (Pair  *a,
           sum += k;
         }
       for (gsize i = 0; i < n; i++)
-        dst[c[(src[i].key >> (8 * byte)) & 0xff]++] = src[i];
+        dst[c[(src[i].key >> shift) & (RADIX_SIZE - 1)]++] = src[i];
       {
         Pair *t = src;
 
@@ -1788,8 +1812,7 @@ radix_sort (Pair  *a,
         dst = t;
       }
     }
-  if (src != a)
-    memcpy (a, src, n * sizeof (Pair));
+  return src;
 }
 
 /* The bytes of a short term's key */
@@ -1816,7 +1839,7 @@ postings_builder_write (PostingsBuilder *b,
 {
   g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (b->terms->len);
   g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (gint64));
-  Pair *pairs = b->pairs;
+  Pair *pairs;
   gsize n_pairs = b->n_pairs, next = 0;
   guint next_long = 0;
   ByteBuf *list = &b->list;
@@ -1836,7 +1859,7 @@ postings_builder_write (PostingsBuilder *b,
   g_ptr_array_sort_with_data (sorted, compare_builder_terms, b->arena->str);
   if (b->sorting == NULL)
     b->sorting = g_new (Pair, b->cap_pairs);
-  radix_sort (pairs, b->sorting, n_pairs);
+  pairs = radix_sort (b->pairs, b->sorting, n_pairs, b->keys_or ^ b->keys_and);
 
   /* the short terms and the long ones, in order */
   rc = seg_writer_init (&w, db, segs_next_id (db));
