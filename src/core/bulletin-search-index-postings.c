@@ -1842,6 +1842,8 @@ postings_builder_write (PostingsBuilder *b,
   Pair *pairs;
   gsize n_pairs = b->n_pairs, next = 0;
   guint next_long = 0;
+  guint64 long_key = 0;
+  gboolean long_keyed = FALSE;
   ByteBuf *list = &b->list;
   EntryBuf *entries = &b->entries;
   SegWriter w;
@@ -1866,13 +1868,20 @@ postings_builder_write (PostingsBuilder *b,
   while (rc == SQLITE_OK && (next < n_pairs || next_long < sorted->len))
     {
       BuilderTerm *t = next_long < sorted->len ? g_ptr_array_index (sorted, next_long) : NULL;
-      char term[8];
-      gsize len = next < n_pairs ? key_term (pairs[next].key, term) : 0;
 
-      if (next < n_pairs &&
-          (t == NULL || compare_terms (term, len, b->arena->str + t->term_at, t->term_len) < 0))
+      /* a short term (its key, zero bytes after its end) is before a long
+       * one when its key is not after the long one's first 8 bytes (the
+       * same: the short one starts the long one) */
+      if (t != NULL && !long_keyed)
+        {
+          long_key = term_prefix_key ((const guint8 *)b->arena->str + t->term_at, t->term_len);
+          long_keyed = TRUE;
+        }
+      if (next < n_pairs && (t == NULL || pairs[next].key <= long_key))
         {
           guint64 key = pairs[next].key;
+          char term[8];
+          gsize len = key_term (key, term);
 
           entries->len = 0;
           while (next < n_pairs && pairs[next].key == key)
@@ -1898,6 +1907,7 @@ postings_builder_write (PostingsBuilder *b,
           list_encode_to (entries->data, entries->len, list, &b->scratch);
           rc = seg_writer_add (&w, b->arena->str + t->term_at, t->term_len, list->data, list->len);
           next_long++;
+          long_keyed = FALSE;
         }
     }
   rc = seg_writer_finish (&w, rc);
