@@ -1508,13 +1508,16 @@ static inline guint64
 term_prefix_key (const guint8 *term,
                  gsize         len)
 {
-  guint8 b[8] = { 0 };
-  guint64 key;
+  guint64 key = 0;
 
-  if (len > 0)
-    memcpy (b, term, MIN (len, 8));
-  memcpy (&key, b, 8);
-  return GUINT64_FROM_BE (key);
+  if (len >= 8)
+    {
+      memcpy (&key, term, 8);
+      return GUINT64_FROM_BE (key);
+    }
+  for (gsize i = 0; i < len; i++)
+    key |= (guint64)term[i] << (56 - 8 * i);
+  return key;
 }
 
 /* compare_terms () of two terms with their term_prefix_key ()s */
