@@ -306,9 +306,10 @@ count_get (ListIter *it)
 }
 
 /* The next entry of a list: FALSE at its end, or when it is damaged
- * (it->bad) */
-gboolean
-list_iter_next (ListIter *it)
+ * (it->bad); inline where a merge reads every entry of a list (an
+ * iterator of its own kept in registers) */
+G_ALWAYS_INLINE static inline gboolean
+list_iter_step (ListIter *it)
 {
   guint64 v, c = 0, gap;
   gboolean end = FALSE;
@@ -390,6 +391,12 @@ bad:
   it->in_bits = FALSE;
   it->first = FALSE;
   return FALSE;
+}
+
+gboolean
+list_iter_next (ListIter *it)
+{
+  return list_iter_step (it);
 }
 
 /* bits written at q, which has room for them */
@@ -1636,6 +1643,34 @@ merge_top_shared (const MergeHeap *h)
   return FALSE;
 }
 
+/* Appends the entries of a list to @out, those of articles in @live
+ * alone when given (rowids from @live_base): FALSE when it is damaged.
+ * A list's rowids ascend. */
+static gboolean
+list_decode_append (const guint8 *data,
+                    gsize         len,
+                    EntryBuf     *out,
+                    const guint8 *live,
+                    gint64        live_base,
+                    gint64        live_n)
+{
+  ListIter it;
+
+  list_iter_init (&it, data, len);
+  while (list_iter_step (&it))
+    {
+      ListEntry *e;
+
+      if (live != NULL && (it.rowid < live_base || it.rowid - live_base >= live_n ||
+                           !(live[(it.rowid - live_base) >> 3] & (1 << ((it.rowid - live_base) & 7)))))
+        continue;
+      e = entries_push (out);
+      e->rowid = it.rowid;
+      e->count = it.count;
+    }
+  return !it.bad;
+}
+
 /* Merges the segments @segs into a new one of @level; the entries of an
  * article not in @live (when given: rowids from @live_base) are left
  * out */
@@ -1700,24 +1735,12 @@ merge_segments (sqlite3      *db,
              h.heap[0].key == term_key && compare_keyed (term_key, readers[h.heap[0].i].term, term_key, &term) == 0)
         {
           guint i = h.heap[0].i;
-          ListIter it;
+          gsize from = entries.len;
 
-          list_iter_init (&it, readers[i].list, readers[i].list_len);
-          while (list_iter_next (&it))
-            {
-              ListEntry *e;
-
-              if (live != NULL && (it.rowid < live_base || it.rowid - live_base >= live_n ||
-                                   !(live[(it.rowid - live_base) >> 3] & (1 << ((it.rowid - live_base) & 7)))))
-                continue;
-              if (entries.len > 0 && entries.data[entries.len - 1].rowid >= it.rowid)
-                sorted = FALSE;
-              e = entries_push (&entries);
-              e->rowid = it.rowid;
-              e->count = it.count;
-            }
-          if (it.bad)
+          if (!list_decode_append (readers[i].list, readers[i].list_len, &entries, live, live_base, live_n))
             rc = SQLITE_CORRUPT;
+          if (from > 0 && from < entries.len && entries.data[from - 1].rowid >= entries.data[from].rowid)
+            sorted = FALSE;
           if (seg_reader_next (&readers[i]))
             merge_heap_next (&h);
           else
