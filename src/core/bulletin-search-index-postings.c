@@ -1542,9 +1542,13 @@ compare_keyed (guint64        key_a,
   return compare_terms ((const char *)a->data + 8, a->len - 8, (const char *)b->data + 8, b->len - 8);
 }
 
-/* The segments being merged, a heap of those with a term left, by their
- * terms and then their order (a merge's cost per term grows with the log
- * of their number); each with its term's term_prefix_key () at hand */
+/* The segments being merged, a heap by their terms and then their order,
+ * those read to their end last (done); each node with its term's
+ * term_prefix_key () at hand.  A merge's cost per term held by one
+ * segment grows with the log of their number; the holders of a term are
+ * at the heap's top, read on together, and the heap made again from
+ * there (the cost of making a heap of them: as little as one per holder
+ * for a term in every segment, a common term of the last merge) */
 typedef struct {
   guint64 key;
   guint   i;
@@ -1553,6 +1557,7 @@ typedef struct {
 typedef struct {
   SegReader *readers;
   MergeNode *heap;
+  gboolean  *done;
   guint      n;
 } MergeHeap;
 
@@ -1565,8 +1570,44 @@ merge_before (const MergeHeap *h,
 
   if (a.key != b.key)
     return a.key < b.key;
+  if (h->done[a.i] || h->done[b.i])
+    return h->done[a.i] != h->done[b.i] ? h->done[b.i] : a.i < b.i;
   c = compare_keyed (a.key, h->readers[a.i].term, b.key, h->readers[b.i].term);
   return c < 0 || (c == 0 && a.i < b.i);
+}
+
+/* whether two nodes have the same term */
+static inline gboolean
+merge_same (const MergeHeap *h,
+            MergeNode        a,
+            MergeNode        b)
+{
+  return a.key == b.key && !h->done[a.i] && !h->done[b.i] &&
+         compare_keyed (a.key, h->readers[a.i].term, b.key, h->readers[b.i].term) == 0;
+}
+
+/* The node at @at put in its place below, the heaps under it being
+ * heaps */
+static void
+merge_heap_sift (MergeHeap *h,
+                 guint      at)
+{
+  MergeNode x = h->heap[at];
+
+  for (;;)
+    {
+      guint c = 2 * at + 1;
+
+      if (c >= h->n)
+        break;
+      if (c + 1 < h->n && merge_before (h, h->heap[c + 1], h->heap[c]))
+        c++;
+      if (!merge_before (h, h->heap[c], x))
+        break;
+      h->heap[at] = h->heap[c];
+      at = c;
+    }
+  h->heap[at] = x;
 }
 
 /* The top put in its place, its term having changed: its place left
@@ -1597,50 +1638,21 @@ merge_heap_down (MergeHeap *h)
   h->heap[at] = x;
 }
 
-/* the top's reader read on: its new term put in place */
+/* The node at @at's segment read on: its key, or done at the end */
 static inline void
-merge_heap_next (MergeHeap *h)
+merge_node_next (MergeHeap *h,
+                 guint      at)
 {
-  const ByteBuf *term = h->readers[h->heap[0].i].term;
+  MergeNode *node = &h->heap[at];
+  SegReader *r = &h->readers[node->i];
 
-  h->heap[0].key = term_prefix_key (term->data, term->len);
-  merge_heap_down (h);
-}
-
-static void
-merge_heap_push (MergeHeap *h,
-                 guint      i)
-{
-  MergeNode x = { term_prefix_key (h->readers[i].term->data, h->readers[i].term->len), i };
-  guint at = h->n++;
-
-  while (at > 0 && merge_before (h, x, h->heap[(at - 1) / 2]))
+  if (seg_reader_next (r))
+    node->key = term_prefix_key (r->term->data, r->term->len);
+  else
     {
-      h->heap[at] = h->heap[(at - 1) / 2];
-      at = (at - 1) / 2;
+      node->key = G_MAXUINT64;
+      h->done[node->i] = TRUE;
     }
-  h->heap[at] = x;
-}
-
-static void
-merge_heap_pop (MergeHeap *h)
-{
-  h->heap[0] = h->heap[--h->n];
-  if (h->n > 0)
-    merge_heap_down (h);
-}
-
-/* whether the heap's top has its term in another segment too */
-static inline gboolean
-merge_top_shared (const MergeHeap *h)
-{
-  MergeNode top = h->heap[0];
-
-  for (guint c = 1; c <= 2 && c < h->n; c++)
-    if (h->heap[c].key == top.key &&
-        compare_keyed (top.key, h->readers[top.i].term, h->heap[c].key, h->readers[h->heap[c].i].term) == 0)
-      return TRUE;
-  return FALSE;
 }
 
 /* Appends the entries of a list to @out, those of articles in @live
@@ -1685,7 +1697,11 @@ merge_segments (sqlite3      *db,
   guint k = segs->len;
   g_autofree SegReader *readers = g_new0 (SegReader, k);
   g_autofree MergeNode *heap = g_new0 (MergeNode, k);
-  MergeHeap h = { readers, heap, 0 };
+  g_autofree gboolean *done = g_new0 (gboolean, k);
+  g_autofree guint *holders = g_new0 (guint, k);  /* at the top: their places */
+  g_autofree guint *place = g_new0 (guint, k);
+  g_autofree guint64 *holding = g_new0 (guint64, k / 64 + 1);
+  MergeHeap h = { readers, heap, done, 0 };
   EntryBuf entries = { NULL, 0, 0 };
   ByteBuf list = { NULL, 0, 0 }, term = { NULL, 0, 0 };
   ListScratch scratch = { NULL, 0 };
@@ -1697,57 +1713,72 @@ merge_segments (sqlite3      *db,
   for (guint i = 0; i < k; i++)
     {
       seg_reader_init (&readers[i], db, g_array_index (segs, gint64, i), NULL, 0);
-      if (rc == SQLITE_OK && seg_reader_next (&readers[i]))
-        merge_heap_push (&h, i);
+      heap[i].i = i;
+      merge_node_next (&h, i);
       if (readers[i].rc != SQLITE_OK)
         rc = readers[i].rc;
     }
+  h.n = k;
+  for (guint at = k / 2; at-- > 0;)
+    merge_heap_sift (&h, at);
 
-  while (rc == SQLITE_OK && h.n > 0)
+  while (rc == SQLITE_OK && k > 0 && !done[heap[0].i])
     {
-      guint least = h.heap[0].i;
-      guint64 term_key;
+      guint least = heap[0].i, n_holders = 0;
       gboolean sorted = TRUE;
       gsize n_kept = 0;
 
-      if (live == NULL && !merge_top_shared (&h))
+      /* the places of the top's term: the top and below it */
+      holders[n_holders++] = 0;
+      for (guint q = 0; q < n_holders; q++)
+        for (guint c = 2 * holders[q] + 1; c <= 2 * holders[q] + 2 && c < k; c++)
+          if (merge_same (&h, heap[c], heap[0]))
+            holders[n_holders++] = c;
+
+      if (live == NULL && n_holders == 1)
         {
           /* in one segment alone: its list as it is */
           rc = seg_writer_add (&w, (const char *)readers[least].term->data, readers[least].term->len,
                                readers[least].list, readers[least].list_len);
-          if (rc == SQLITE_OK && seg_reader_next (&readers[least]))
-            merge_heap_next (&h);
-          else
-            {
-              merge_heap_pop (&h);
-              if (rc == SQLITE_OK && readers[least].rc != SQLITE_OK)
-                rc = readers[least].rc;
-            }
+          if (rc == SQLITE_OK)
+            merge_node_next (&h, 0);
+          merge_heap_down (&h);
+          if (rc == SQLITE_OK && readers[least].rc != SQLITE_OK)
+            rc = readers[least].rc;
           continue;
         }
 
-      /* the segments that hold the term, in their order (the heap's for
-       * the same term), each read on and put back in its place */
+      /* the segments that hold the term, in their order, each read on;
+       * then their places made a heap again from the last (those under
+       * each are heaps by then) */
       bytebuf_set (&term, readers[least].term->data, readers[least].term->len);
-      term_key = h.heap[0].key;
-      entries.len = 0;
-      while (rc == SQLITE_OK && h.n > 0 &&
-             h.heap[0].key == term_key && compare_keyed (term_key, readers[h.heap[0].i].term, term_key, &term) == 0)
+      for (guint q = 0; q < n_holders; q++)
         {
-          guint i = h.heap[0].i;
-          gsize from = entries.len;
+          guint i = heap[holders[q]].i;
 
-          if (!list_decode_append (readers[i].list, readers[i].list_len, &entries, live, live_base, live_n))
-            rc = SQLITE_CORRUPT;
-          if (from > 0 && from < entries.len && entries.data[from - 1].rowid >= entries.data[from].rowid)
-            sorted = FALSE;
-          if (seg_reader_next (&readers[i]))
-            merge_heap_next (&h);
-          else
-            merge_heap_pop (&h);
-          if (readers[i].rc != SQLITE_OK)
-            rc = readers[i].rc;
+          holding[i / 64] |= G_GUINT64_CONSTANT (1) << (i % 64);
+          place[i] = holders[q];
         }
+      entries.len = 0;
+      for (guint word = 0; word <= k / 64; word++)
+        while (holding[word] != 0)
+          {
+            guint i = word * 64 + (guint)__builtin_ctzll (holding[word]);
+            gsize from = entries.len;
+
+            holding[word] &= holding[word] - 1;
+            if (rc != SQLITE_OK)
+              continue;
+            if (!list_decode_append (readers[i].list, readers[i].list_len, &entries, live, live_base, live_n))
+              rc = SQLITE_CORRUPT;
+            if (from > 0 && from < entries.len && entries.data[from - 1].rowid >= entries.data[from].rowid)
+              sorted = FALSE;
+            merge_node_next (&h, place[i]);
+            if (readers[i].rc != SQLITE_OK)
+              rc = readers[i].rc;
+          }
+      for (guint q = n_holders; q-- > 0;)
+        merge_heap_sift (&h, holders[q]);
       if (rc != SQLITE_OK || entries.len == 0)
         continue;
       if (!sorted)
