@@ -59,19 +59,18 @@ compare_guint32 (gconstpointer a,
 }
 
 /* Appends to @hashes the hashes of the triples of @chars whose two
- * bigram terms are common */
+ * bigram terms are common (POS_PAIR_COMMON in @flags, bigram_flags ()) */
 static void
 common_triples (const gunichar  *chars,
                 guint            n,
-                const BigramSet *exact,
-                const BigramSet *buckets,
+                const guint8    *flags,
                 GArray          *hashes)
 {
   gboolean prev = FALSE;  /* the term of chars[i - 1], chars[i] is common */
 
   for (guint i = 0; i + 1 < n; i++)
     {
-      gboolean here = bigram_term_common (exact, buckets, chars[i], chars[i + 1]);
+      gboolean here = (flags[i] & POS_PAIR_COMMON) != 0;
 
       if (prev && here)
         {
@@ -83,22 +82,22 @@ common_triples (const gunichar  *chars,
     }
 }
 
-/* The signature of the folded text @chars: empty when it has no triple
- * of two common terms.  @hashes is scratch space. */
+/* The signature of the folded text @chars, whose bigram_flags () are
+ * @flags: empty when it has no triple of two common terms.  @hashes is
+ * scratch space. */
 void
-sig_build (const gunichar  *chars,
-           guint            n,
-           const BigramSet *exact,
-           const BigramSet *buckets,
-           GArray          *hashes,
-           GByteArray      *sig)
+sig_build_flags (const gunichar  *chars,
+                 guint            n,
+                 const guint8    *flags,
+                 GArray          *hashes,
+                 GByteArray      *sig)
 {
   guint32 n_bits;
   guint distinct = 0;
 
   g_byte_array_set_size (sig, 0);
   g_array_set_size (hashes, 0);
-  common_triples (chars, n, exact, buckets, hashes);
+  common_triples (chars, n, flags, hashes);
   if (hashes->len == 0)
     return;
   /* sized by the distinct triples */
@@ -114,6 +113,21 @@ sig_build (const gunichar  *chars,
 
       sig->data[bit / 8] |= 1 << (bit % 8);
     }
+}
+
+/* The signature of the folded text @chars: sig_build_flags () */
+void
+sig_build (const gunichar  *chars,
+           guint            n,
+           const BigramSet *exact,
+           const BigramSet *buckets,
+           GArray          *hashes,
+           GByteArray      *sig)
+{
+  g_autofree guint8 *flags = g_new (guint8, n + 1);
+
+  bigram_flags (chars, n, exact, buckets, flags);
+  sig_build_flags (chars, n, flags, hashes, sig);
 }
 
 /* The hashes of the triples of a query's folded characters that the
@@ -133,7 +147,12 @@ sig_query_hashes (const BulletinSearchQuery *q,
       const gunichar *chars = bulletin_search_query_get_term (q, t, &n, &negative);
 
       if (!negative)
-        common_triples (chars, n, exact, buckets, hashes);
+        {
+          g_autofree guint8 *flags = g_new (guint8, n + 1);
+
+          bigram_flags (chars, n, exact, buckets, flags);
+          common_triples (chars, n, flags, hashes);
+        }
     }
   return hashes;
 }
