@@ -2257,6 +2257,163 @@ test_tokenize_chars (void)
   ngram_set_clear (&odd);
 }
 
+/* The plain mask as it was (docs/search.md, "Plain texts"): the CJK runs
+ * of the text and of the folded text, decoded from UTF-8 into strings,
+ * compared */
+static void
+reference_cjk_runs (GString     *out,
+                    const char  *text,
+                    gsize        len,
+                    const gsize *cuts,
+                    guint        n_cuts)
+{
+  const char *p = text, *end = text + len;
+  gboolean in_run = FALSE;
+  guint cut = 0;
+
+  while (p < end)
+    {
+      gunichar c = (guchar)*p < 0x80 ? (gunichar)*p : g_utf8_get_char_validated (p, end - p);
+      const char *next = (guchar)*p < 0x80 ? p + 1 : g_utf8_next_char (p);
+      gboolean cjk = c != (gunichar)-1 && c != (gunichar)-2 && bulletin_unichar_is_cjk (c);
+
+      while (cut < n_cuts && cuts[cut] <= (gsize)(p - text))
+        {
+          if (in_run && cuts[cut] == (gsize)(p - text))
+            {
+              g_string_append_c (out, 1);
+              in_run = FALSE;
+            }
+          cut++;
+        }
+      if (c == (gunichar)-1 || c == (gunichar)-2)
+        next = p + 1;
+      if (cjk)
+        g_string_append_len (out, p, next - p);
+      else if (in_run)
+        g_string_append_c (out, 1);
+      in_run = cjk;
+      p = next;
+    }
+  if (in_run)
+    g_string_append_c (out, 1);
+}
+
+static gint64
+reference_plain_mask (const char    *text,
+                      gsize          len,
+                      const Segment *segs,
+                      guint          n_segs,
+                      const char    *folded)
+{
+  g_autoptr(GString) a = g_string_new (NULL);
+  g_autoptr(GString) b = g_string_new (NULL);
+  g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (gsize));
+  const char *p = text, *q, *end = text + len;
+  guint64 mask = 0;
+
+  /* the block starts: a character starts at each byte that does not
+   * continue one (the pieces of the test start characters) */
+  for (guint i = 1; i < n_segs; i++)
+    {
+      for (guint n = segs[i].text - segs[i - 1].text; n > 0 && p < end; n--)
+        {
+          p++;
+          while (p < end && ((guchar)*p & 0xC0) == 0x80)
+            p++;
+        }
+      if (segs[i].new_block)
+        {
+          gsize at = p - text;
+
+          g_array_append_val (starts, at);
+        }
+    }
+  reference_cjk_runs (a, text, len, (const gsize *)starts->data, starts->len);
+  reference_cjk_runs (b, folded, strlen (folded), NULL, 0);
+  if (g_string_equal (a, b))
+    return PLAIN_FLAG;
+  for (p = a->str, q = b->str; *p && *q; p = g_utf8_next_char (p), q = g_utf8_next_char (q))
+    {
+      gunichar c = g_utf8_get_char (p), d = g_utf8_get_char (q);
+
+      if (c == d)
+        continue;
+      if (c == 1 || d == 1)
+        return 0;
+      mask |= plain_bit (d);
+    }
+  if (*p || *q)
+    return 0;
+  return PLAIN_FLAG | mask;
+}
+
+/* text_plain_mask () from the folded code points gives the mask the
+ * UTF-8 strings gave: random texts of traditional and compatibility
+ * forms, line breaks and spaces inside runs, format characters, astral
+ * Han, kana, Latin, invalid bytes, blocks starting inside runs and at
+ * the end */
+static void
+test_plain_mask_chars (void)
+{
+  static const char *const pieces[] = {
+    /* the first ten in every text; ㄱ folds to U+1100, not CJK */
+    "天", "安", "门", "们", "們", "豈", "𠀀", "あ", "ア", "ㄱ",
+    "\n", " ", "a", "\xe2\x80\x8b", "\xe3\x80\x80",
+    "\xef\xbc\xa1", "。", "é", "e\xcc\x81", "\xff", "\xe5\xa4", "\xc2\xad",
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4);
+  BulletinFolded *folded = bulletin_folded_new_chars_only ();
+  guint n_not = 0, n_plain = 0, n_mask = 0;
+
+  for (guint round = 0; round < 4000; round++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (Segment));
+      g_autofree guint8 *flags = NULL;
+      g_autofree char *utf8 = NULL;
+      guint len = g_rand_int_range (rand, 0, 30), n_chars = 0;
+      gint64 want, got;
+      /* mostly Han, and the line breaks and spaces that may fall in a run
+       * one text in four */
+      gboolean mixed = round % 4 == 0;
+
+      for (guint i = 0; i < len; i++)
+        {
+          guint k = mixed ? g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces)) : g_rand_int_range (rand, 0, 10);
+          const char *piece = pieces[k];
+
+          if (i == 0 || g_rand_int_range (rand, 0, 5) == 0)
+            {
+              Segment seg = { n_chars, n_chars, i > 0 && g_rand_boolean (rand) };
+
+              g_array_append_val (segs, seg);
+            }
+          g_string_append (text, piece);
+          for (const char *p = piece; *p; p++)
+            n_chars += ((guchar)*p & 0xC0) != 0x80;
+        }
+      fold_search_text (folded, text->str, text->len, (Segment *)segs->data, segs->len);
+      flags = g_new (guint8, bulletin_folded_get_length (folded) + 1);
+      bigram_flags (bulletin_folded_get_chars (folded), bulletin_folded_get_length (folded), NULL, NULL, flags);
+      utf8 = bulletin_folded_to_utf8 (folded);
+      want = reference_plain_mask (text->str, text->len, (Segment *)segs->data, segs->len, utf8);
+      got = text_plain_mask (text->str, text->len, (Segment *)segs->data, segs->len,
+                             bulletin_folded_get_chars (folded), bulletin_folded_get_length (folded), flags);
+      if (got != want)
+        g_error ("text \"%s\": mask %" G_GINT64_MODIFIER "x, was %" G_GINT64_MODIFIER "x", text->str, got, want);
+      n_not += want == 0;
+      n_plain += want == PLAIN_FLAG;
+      n_mask += want != 0 && want != PLAIN_FLAG;
+    }
+  /* every kind of answer came up */
+  g_test_message ("%u not plain, %u plain, %u plain with a mask", n_not, n_plain, n_mask);
+  g_assert_cmpuint (n_not, >, 200);
+  g_assert_cmpuint (n_plain, >, 200);
+  g_assert_cmpuint (n_mask, >, 200);
+  bulletin_folded_free (folded);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2292,6 +2449,7 @@ main (int   argc,
   g_test_add_func ("/bulletin/search-index/quadgram-terms", test_quadgram_terms);
   ADD ("/bulletin/search-index/quadgram-counts", test_quadgram_counts, NULL);
   g_test_add_func ("/bulletin/search-index/tokenize-chars", test_tokenize_chars);
+  g_test_add_func ("/bulletin/search-index/plain-mask-chars", test_plain_mask_chars);
 
   return g_test_run ();
 }

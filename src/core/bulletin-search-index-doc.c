@@ -428,45 +428,113 @@ text_to_source (const Segment *segs,
  * are the stored text's, cut where its blocks start, and a CJK term's hit
  * lies inside one run. */
 
-/* Appends the CJK runs of @text (UTF-8 of @len bytes), a 0x01 byte after
- * each, cutting one at every offset of @cuts (in bytes, ascending) */
-static void
-append_cjk_runs (GString     *out,
-                 const char  *text,
-                 gsize        len,
-                 const gsize *cuts,
-                 guint        n_cuts)
+#define RUN_END  1u             /* after each run, as no CJK character */
+#define RUNS_END ((gunichar)-1)  /* after the last one */
+
+/* The character at @p (before @end) if it is valid UTF-8 (else -1), and
+ * where the next one starts (an invalid byte is skipped alone), as
+ * g_utf8_get_char_validated () says; the three-byte characters of
+ * U+1000..U+CFFF (most CJK ones) decoded here */
+static inline gunichar
+decode_validated (const guchar  *p,
+                  const guchar  *end,
+                  const guchar **next)
 {
-  const char *p = text, *end = text + len;
+  gunichar c;
+
+  if (*p < 0x80)
+    {
+      *next = p + 1;
+      return *p;
+    }
+  if (*p >= 0xE1 && *p <= 0xEC && end - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80)
+    {
+      *next = p + 3;
+      return (gunichar)(*p & 0x0F) << 12 | (gunichar)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+    }
+  c = g_utf8_get_char_validated ((const char *)p, end - p);
+  if (c == (gunichar)-1 || c == (gunichar)-2)
+    {
+      *next = p + 1;
+      return (gunichar)-1;
+    }
+  *next = (const guchar *)g_utf8_next_char (p);
+  return c;
+}
+
+/* The CJK runs of @text (UTF-8 of @len bytes) into @out (2 * @len + 1 at
+ * least), RUN_END after each, cutting one at every offset of @cuts (in
+ * bytes, ascending); returns how many it wrote */
+static gsize
+cjk_runs (gunichar    *out,
+          const char  *text,
+          gsize        len,
+          const gsize *cuts,
+          guint        n_cuts)
+{
+  const guchar *p = (const guchar *)text, *end = p + len;
   gboolean in_run = FALSE;
   guint cut = 0;
+  gsize n = 0;
 
   while (p < end)
     {
-      gunichar c = (guchar)*p < 0x80 ? (gunichar)*p : g_utf8_get_char_validated (p, end - p);
-      const char *next = (guchar)*p < 0x80 ? p + 1 : g_utf8_next_char (p);
-      gboolean cjk = c != (gunichar)-1 && c != (gunichar)-2 && bulletin_unichar_is_cjk (c);
+      const guchar *next;
+      gunichar c = decode_validated (p, end, &next);
+      gboolean cjk = c != (gunichar)-1 && index_is_cjk (c);
 
-      while (cut < n_cuts && cuts[cut] <= (gsize)(p - text))
+      while (cut < n_cuts && cuts[cut] <= (gsize)(p - (const guchar *)text))
         {
-          if (in_run && cuts[cut] == (gsize)(p - text))
+          if (in_run && cuts[cut] == (gsize)(p - (const guchar *)text))
             {
-              g_string_append_c (out, 1);
+              out[n++] = RUN_END;
               in_run = FALSE;
             }
           cut++;
         }
-      if (c == (gunichar)-1 || c == (gunichar)-2)
-        next = p + 1;
       if (cjk)
-        g_string_append_len (out, p, next - p);
+        out[n++] = c;
       else if (in_run)
-        g_string_append_c (out, 1);
+        out[n++] = RUN_END;
       in_run = cjk;
       p = next;
     }
   if (in_run)
-    g_string_append_c (out, 1);
+    out[n++] = RUN_END;
+  return n;
+}
+
+/* The next of the CJK runs of the folded characters @chars (@n of them,
+ * POS_CJK in @flags: bigram_flags ()) from *@i: a character, RUN_END
+ * after a run, RUNS_END after the last */
+static inline gunichar
+next_folded_run_char (const gunichar *chars,
+                      guint           n,
+                      const guint8   *flags,
+                      guint          *i,
+                      gboolean       *in_run)
+{
+  while (*i < n)
+    {
+      guint j = (*i)++;
+
+      if (flags[j] & POS_CJK)
+        {
+          *in_run = TRUE;
+          return chars[j];
+        }
+      if (*in_run)
+        {
+          *in_run = FALSE;
+          return RUN_END;
+        }
+    }
+  if (*in_run)
+    {
+      *in_run = FALSE;
+      return RUN_END;
+    }
+  return RUNS_END;
 }
 
 /* The byte offsets in @text where a block starts (but the first) */
@@ -500,42 +568,44 @@ plain_bit (gunichar c)
 }
 
 /* Whether the stored search text @text, whose folded form (blocks ended
- * by '\n') is @folded, is plain: 0 when it is not, else PLAIN_FLAG with
- * the bits (plain_bit ()) of the characters that a CJK character of the
- * text folds to, where it is not itself (a traditional form: 們 gives
- * 们).  A term none of whose characters has its bit set is found in the
- * text as it is where it is in the folded text: those are the only
- * places where the two differ, and a folded term never holds 們. */
+ * by '\n') is @folded (@n_folded characters, their bigram_flags () in
+ * @flags), is plain: 0 when it is not, else PLAIN_FLAG with the bits
+ * (plain_bit ()) of the characters that a CJK character of the text folds
+ * to, where it is not itself (a traditional form: 們 gives 们).  A term
+ * none of whose characters has its bit set is found in the text as it is
+ * where it is in the folded text: those are the only places where the two
+ * differ, and a folded term never holds 們.  The text's runs (cut where
+ * its blocks start) and the folded text's are the same runs, of the same
+ * lengths, some characters folded. */
 gint64
-text_plain_mask (const char    *text,
-                 gsize          len,
-                 const Segment *segs,
-                 guint          n_segs,
-                 const char    *folded)
+text_plain_mask (const char     *text,
+                 gsize           len,
+                 const Segment  *segs,
+                 guint           n_segs,
+                 const gunichar *folded,
+                 guint           n_folded,
+                 const guint8   *flags)
 {
-  g_autoptr(GString) a = g_string_new (NULL);
-  g_autoptr(GString) b = g_string_new (NULL);
   g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (gsize));
-  const char *p, *q;
+  g_autofree gunichar *runs = g_new (gunichar, 2 * len + 1);
+  gsize n_runs;
   guint64 mask = 0;
+  guint i = 0;
+  gboolean in_run = FALSE;
 
   block_starts (text, len, segs, n_segs, starts);
-  append_cjk_runs (a, text, len, (const gsize *)starts->data, starts->len);
-  append_cjk_runs (b, folded, strlen (folded), NULL, 0);
-  if (g_string_equal (a, b))
-    return PLAIN_FLAG;
-  /* the same runs, of the same lengths, some characters folded */
-  for (p = a->str, q = b->str; *p && *q; p = g_utf8_next_char (p), q = g_utf8_next_char (q))
+  n_runs = cjk_runs (runs, text, len, (const gsize *)starts->data, starts->len);
+  for (gsize k = 0; k < n_runs; k++)
     {
-      gunichar c = g_utf8_get_char (p), d = g_utf8_get_char (q);
+      gunichar c = runs[k], d = next_folded_run_char (folded, n_folded, flags, &i, &in_run);
 
       if (c == d)
         continue;
-      if (c == 1 || d == 1)
+      if (d == RUNS_END || c == RUN_END || d == RUN_END)
         return 0;
       mask |= plain_bit (d);
     }
-  if (*p || *q)
+  if (next_folded_run_char (folded, n_folded, flags, &i, &in_run) != RUNS_END)
     return 0;
   return PLAIN_FLAG | mask;
 }

@@ -492,7 +492,9 @@ gint64    text_plain_mask     (const char                *text,
                                gsize                      len,
                                const Segment             *segs,
                                guint                      n_segs,
-                               const char                *folded);
+                               const gunichar            *folded,
+                               guint                      n_folded,
+                               const guint8              *flags);
 guint     plain_count         (const char                *text,
                                gsize                      len,
                                const Segment             *segs,

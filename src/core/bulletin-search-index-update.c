@@ -277,7 +277,6 @@ writer_insert_doc (Writer          *w,
   g_autoptr(GByteArray) packed = g_byte_array_new ();
   g_autoptr(GByteArray) sig = g_byte_array_new ();
   g_autoptr(GArray) hashes = g_array_new (FALSE, FALSE, sizeof (guint32));
-  g_autofree char *body = NULL;
   const gunichar *chars;
   guint n_chars;
   const guint8 *compressed;
@@ -297,8 +296,7 @@ writer_insert_doc (Writer          *w,
     }
   /* each position's bigram looked up once, for the terms and the signature */
   bigram_flags (chars, n_chars, &w->bigrams, &w->sig_buckets, w->flags);
-  body = bulletin_folded_to_utf8 (w->folded);
-  plain = text_plain_mask (text->str, text->len, (Segment *)segs->data, segs->len, body);
+  plain = text_plain_mask (text->str, text->len, (Segment *)segs->data, segs->len, chars, n_chars, w->flags);
   sig_build_flags (chars, n_chars, w->flags, hashes, sig);
   compressed = compressor_run (&w->compressor, text->str, text->len, &compressed_len);
   segs_encode ((Segment *)segs->data, segs->len, packed);
