@@ -49,13 +49,48 @@ triple_hash (gunichar a,
   return h;
 }
 
-static int
-compare_guint32 (gconstpointer a,
-                 gconstpointer b)
+/* Sorts the @n @keys, with @tmp (as many) as scratch: a byte at a time
+ * from the lowest (four passes, so the keys end where they started), or
+ * by insertion when they are few; g_array_sort () called a function for
+ * each comparison */
+static void
+sort_guint32 (guint32 *keys,
+              guint32 *tmp,
+              guint    n)
 {
-  guint32 x = *(const guint32 *)a, y = *(const guint32 *)b;
+  if (n < 64)
+    {
+      for (guint i = 1; i < n; i++)
+        {
+          guint32 k = keys[i];
+          guint j = i;
 
-  return x < y ? -1 : x > y;
+          for (; j > 0 && keys[j - 1] > k; j--)
+            keys[j] = keys[j - 1];
+          keys[j] = k;
+        }
+      return;
+    }
+  for (guint shift = 0; shift < 32; shift += 8)
+    {
+      guint count[256] = { 0 }, at = 0;
+      guint32 *swap;
+
+      for (guint i = 0; i < n; i++)
+        count[(keys[i] >> shift) & 0xFF]++;
+      for (guint b = 0; b < 256; b++)
+        {
+          guint c = count[b];
+
+          count[b] = at;
+          at += c;
+        }
+      for (guint i = 0; i < n; i++)
+        tmp[count[(keys[i] >> shift) & 0xFF]++] = keys[i];
+      swap = keys;
+      keys = tmp;
+      tmp = swap;
+    }
 }
 
 /* Appends to @hashes the hashes of the triples of @chars whose two
@@ -101,7 +136,13 @@ sig_build_flags (const gunichar  *chars,
   if (hashes->len == 0)
     return;
   /* sized by the distinct triples */
-  g_array_sort (hashes, compare_guint32);
+  {
+    guint n_hashes = hashes->len;
+
+    g_array_set_size (hashes, 2 * n_hashes);  /* the second half as scratch */
+    sort_guint32 ((guint32 *)hashes->data, (guint32 *)hashes->data + n_hashes, n_hashes);
+    g_array_set_size (hashes, n_hashes);
+  }
   for (guint i = 0; i < hashes->len; i++)
     distinct += i == 0 || g_array_index (hashes, guint32, i) != g_array_index (hashes, guint32, i - 1);
   n_bits = (distinct * SIG_BITS_PER_TRIPLE + 7) / 8 * 8;
