@@ -89,6 +89,8 @@ typedef struct {
   guint64 *slots;
   guint    mask;
   guint    n;
+  guint64 *filter;        /* a bit per key's hash: most misses at once */
+  guint    filter_shift;  /* 64 less the filter's bits (2^k of them) */
 } BigramSet;
 
 void      bigram_set_init   (BigramSet    *set,
@@ -111,20 +113,32 @@ bigram_slot (guint64 key,
   return (guint)((key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 40) & mask;
 }
 
+/* The bit of @key in a set's filter */
+static inline guint64
+bigram_filter_bit (guint64 key,
+                   guint   shift)
+{
+  return (key * G_GUINT64_CONSTANT (0xC2B2AE3D27D4EB4F)) >> shift;
+}
+
 /* Whether the bigram @a @b is in @set: inline, as it is asked at every
- * CJK position of every text indexed; an empty slot (at least half of
- * them are) is a miss at once */
+ * CJK position of every text indexed.  A key whose bit is not set in the
+ * filter (a few kilobytes, 4 bits or more per key) is a miss without a
+ * look at the slots (hundreds of kilobytes). */
 static inline gboolean
 bigram_set_has (const BigramSet *set,
                 gunichar         a,
                 gunichar         b)
 {
-  guint64 key;
+  guint64 key, bit;
   guint s;
 
   if (set == NULL || set->n == 0)
     return FALSE;
   key = bigram_key (a, b);
+  bit = bigram_filter_bit (key, set->filter_shift);
+  if (!(set->filter[bit / 64] & (G_GUINT64_CONSTANT (1) << (bit % 64))))
+    return FALSE;
   for (s = bigram_slot (key, set->mask); set->slots[s] != 0; s = (s + 1) & set->mask)
     if (set->slots[s] == key)
       return TRUE;

@@ -65,13 +65,17 @@ bigram_set_init (BigramSet    *set,
                  const guint8 *data,
                  gsize         len)
 {
-  guint n = len / 8, size = 16;
+  guint n = len / 8, size = 16, filter_bits = 10;
 
   while (size < 2 * n + 2)
     size *= 2;
+  while (filter_bits < 16 && (1u << filter_bits) < 4 * n)
+    filter_bits++;
   set->slots = g_new0 (guint64, size);
   set->mask = size - 1;
   set->n = 0;
+  set->filter = g_new0 (guint64, (1u << filter_bits) / 64);
+  set->filter_shift = 64 - filter_bits;
   for (guint i = 0; i < n; i++)
     {
       const guint8 *p = data + 8 * i;
@@ -85,6 +89,11 @@ bigram_set_init (BigramSet    *set,
       if (set->slots[s] == 0)
         set->n++;
       set->slots[s] = key;
+      {
+        guint64 bit = bigram_filter_bit (key, set->filter_shift);
+
+        set->filter[bit / 64] |= G_GUINT64_CONSTANT (1) << (bit % 64);
+      }
     }
 }
 
@@ -92,6 +101,7 @@ void
 bigram_set_clear (BigramSet *set)
 {
   g_clear_pointer (&set->slots, g_free);
+  g_clear_pointer (&set->filter, g_free);
   set->mask = 0;
   set->n = 0;
 }
@@ -256,6 +266,40 @@ is_cjk_fast (gunichar c)
   return index_is_cjk (c);
 }
 
+/* g_unichar_to_utf8 (), inline for the characters of Unicode */
+static inline int
+put_utf8 (gunichar c,
+          char    *out)
+{
+  if (c < 0x80)
+    {
+      out[0] = (char)c;
+      return 1;
+    }
+  if (c < 0x800)
+    {
+      out[0] = (char)(0xC0 | c >> 6);
+      out[1] = (char)(0x80 | (c & 0x3F));
+      return 2;
+    }
+  if (c < 0x10000)
+    {
+      out[0] = (char)(0xE0 | c >> 12);
+      out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+      out[2] = (char)(0x80 | (c & 0x3F));
+      return 3;
+    }
+  if (c < 0x110000)
+    {
+      out[0] = (char)(0xF0 | c >> 18);
+      out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+      out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+      out[3] = (char)(0x80 | (c & 0x3F));
+      return 4;
+    }
+  return g_unichar_to_utf8 (c, out);
+}
+
 /* The bigram facts of each position of the folded text @chars
  * (POS_CJK and the rest), into @flags (@n of them): asked once per
  * position, for the terms and the signature both */
@@ -371,16 +415,16 @@ index_tokenize_chars (const gunichar  *chars,
            * character alone at the end of a run; a one-character query
            * takes every term that starts with it */
           char term[12];
-          int len = g_unichar_to_utf8 (c, term);
+          int len = put_utf8 (c, term);
 
           if (flags[i] & POS_PAIR)
             {
               gunichar d = chars[i + 1];
 
               if (flags[i] & POS_PAIR_EXACT)
-                len += g_unichar_to_utf8 (d, term + len);
+                len += put_utf8 (d, term + len);
               else
-                len += g_unichar_to_utf8 (0x400 + bucket_of (d), term + len);
+                len += put_utf8 (0x400 + bucket_of (d), term + len);
               rc = token (ctx, term, len);
               /* and the trigram and 4-gram that start here, when exact */
               if (rc == SQLITE_OK && ngram_may_be (trigrams, chars + i, flags + i, n - i))
@@ -419,7 +463,7 @@ index_tokenize_chars (const gunichar  *chars,
               else
                 {
                   char one[8];
-                  int l = g_unichar_to_utf8 (chars[i], one);
+                  int l = put_utf8 (chars[i], one);
 
                   if (len + l <= MAX_WORD_BYTES)
                     {
