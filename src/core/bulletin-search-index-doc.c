@@ -102,19 +102,22 @@ common_triples (const gunichar  *chars,
                 GArray          *hashes)
 {
   gboolean prev = FALSE;  /* the term of chars[i - 1], chars[i] is common */
+  guint at = hashes->len;
+  guint32 *out;
 
+  /* room for one a position, written in place: g_array_append_val ()
+   * divides on every call */
+  g_array_set_size (hashes, at + n);
+  out = (guint32 *)hashes->data + at;
   for (guint i = 0; i + 1 < n; i++)
     {
       gboolean here = (flags[i] & POS_PAIR_COMMON) != 0;
 
       if (prev && here)
-        {
-          guint32 h = triple_hash (chars[i - 1], chars[i], chars[i + 1]);
-
-          g_array_append_val (hashes, h);
-        }
+        *out++ = triple_hash (chars[i - 1], chars[i], chars[i + 1]);
       prev = here;
     }
+  g_array_set_size (hashes, out - (guint32 *)hashes->data);
 }
 
 /* The signature of the folded text @chars, whose bigram_flags () are
