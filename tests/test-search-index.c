@@ -1966,6 +1966,454 @@ test_signatures (void)
   bigram_set_clear (&none);
 }
 
+/* The tokenizer as it was (a character decoded from the UTF-8 where it is
+ * needed, up to four times): what index_tokenize () and
+ * index_tokenize_chars () must give, term for term */
+static int
+reference_tokenize (const char      *text,
+                    int              n_text,
+                    const BigramSet *exact,
+                    const NgramSet  *trigrams,
+                    const NgramSet  *quadgrams,
+                    void            *ctx,
+                    IndexTokenFunc   token)
+{
+  gboolean quad = quadgrams != NULL && quadgrams->n > 0;
+  gboolean tri = (trigrams != NULL && trigrams->n > 0) || quad;
+  const char *p = text, *end = text + n_text;
+  int rc = SQLITE_OK;
+
+  while (p < end && rc == SQLITE_OK)
+    {
+      gunichar c = (guchar)*p < 0x80 ? (gunichar)*p : g_utf8_get_char_validated (p, end - p);
+      const char *next;
+
+      if (c == (gunichar)-1 || c == (gunichar)-2)
+        {
+          p++;
+          continue;
+        }
+      next = g_utf8_next_char (p);
+      if (bulletin_unichar_is_cjk (c))
+        {
+          gunichar d = 0;
+          gboolean pair = FALSE;
+
+          if (next < end && (guchar)*next >= 0x80)
+            {
+              d = g_utf8_get_char_validated (next, end - next);
+              pair = d != (gunichar)-1 && d != (gunichar)-2 && bulletin_unichar_is_cjk (d);
+            }
+          if (pair)
+            {
+              char term[12];
+              int n = g_unichar_to_utf8 (c, term);
+
+              if (bigram_set_has (exact, c, d))
+                n += g_unichar_to_utf8 (d, term + n);
+              else
+                n += g_unichar_to_utf8 (0x400 + bigram_bucket_key (d) - SIG_BUCKET, term + n);
+              rc = token (ctx, term, n);
+              if (tri && rc == SQLITE_OK)
+                {
+                  gunichar chars[4] = { c, d, 0, 0 };
+                  const char *q = g_utf8_next_char (next);
+                  int id;
+
+                  for (guint k = 2; k < 4 && q < end && (guchar)*q >= 0x80; k++)
+                    {
+                      gunichar e = g_utf8_get_char_validated (q, end - q);
+
+                      if (e == (gunichar)-1 || e == (gunichar)-2)
+                        break;
+                      chars[k] = e;
+                      q = g_utf8_next_char (q);
+                    }
+                  id = chars[2] != 0 ? ngram_set_id (trigrams, chars) : -1;
+                  if (id >= 0)
+                    rc = token (ctx, term, ngram_term (trigrams, id, term));
+                  id = chars[3] != 0 && quad && rc == SQLITE_OK ? ngram_set_id (quadgrams, chars) : -1;
+                  if (id >= 0)
+                    rc = token (ctx, term, ngram_term (quadgrams, id, term));
+                }
+            }
+          else
+            rc = token (ctx, p, next - p);
+          p = next;
+        }
+      else if (bulletin_fold_is_word_char (c))
+        {
+          const char *start = p, *cut = NULL, *q, *last;
+
+          while (p < end)
+            {
+              gunichar d = (guchar)*p < 0x80 ? (gunichar)*p : g_utf8_get_char_validated (p, end - p);
+
+              if (d == (gunichar)-1 || d == (gunichar)-2 || bulletin_unichar_is_cjk (d) ||
+                  !bulletin_fold_is_word_char (d))
+                break;
+              p = g_utf8_next_char (p);
+              if (cut == NULL && p - start > 64)
+                cut = p;
+            }
+          if (cut == NULL)
+            cut = p;
+          for (q = start, last = start; q < cut && q - start <= 64; q = g_utf8_next_char (q))
+            last = q;
+          if (q - start <= 64)
+            last = q;
+          rc = token (ctx, start, last - start);
+        }
+      else
+        p = next;
+    }
+  return rc;
+}
+
+/* Appends each term to a GString, length first */
+static int
+list_term (void       *ctx,
+           const char *token,
+           int         n_token)
+{
+  g_string_append_printf (ctx, "%d:", n_token);
+  g_string_append_len (ctx, token, n_token);
+  g_string_append_c (ctx, '|');
+  return SQLITE_OK;
+}
+
+/* The signature as it was: bigram_term_common () asked at each position */
+static void
+reference_sig (const gunichar  *chars,
+               guint            n,
+               const BigramSet *exact,
+               const BigramSet *buckets,
+               GByteArray      *sig)
+{
+  g_autoptr(GArray) hashes = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autofree guint8 *flags = g_new0 (guint8, n + 1);
+
+  /* the flags of bigram_term_common () alone: sig_build_flags () reads no more */
+  for (guint i = 0; i + 1 < n; i++)
+    if (bigram_term_common (exact, buckets, chars[i], chars[i + 1]))
+      flags[i] = POS_PAIR_COMMON;
+  sig_build_flags (chars, n, flags, hashes, sig);
+}
+
+/* index_tokenize () from the UTF-8 (invalid bytes too) and
+ * index_tokenize_chars () from the code points (with the n-gram look-ups
+ * skipped where a bigram is not exact) give the terms the tokenizer gave
+ * when it decoded the UTF-8 itself, in the same order; and the signature
+ * from the bigram flags is the one from bigram_term_common ().  Random
+ * texts of mixed scripts: Han (astral ones too), kana, hangul, Latin with
+ * a combining mark, fullwidth and CJK punctuation, words longer than
+ * MAX_WORD_BYTES, invalid bytes, runs at the end. */
+static void
+test_tokenize_chars (void)
+{
+  static const char *const pieces[] = {
+    "天", "安", "门", "哈", "嘿", "们", "𠀀", "𪚥", "あ", "カ", "한", "ㄅ", "〇", "々",
+    "a", "Z", "9", "é", "e\xcc\x81", "ß", " ", "\n", ".", "，", "。", "“", "\xef\xbc\xa1",
+    "\xff", "\xc3", "\xe5\xa4", "\xed\xa0\x80", "abcdefghijklmnopqrstuvwxyz0123456789",
+    "éééééééééééééééééééééééééééééééééé",
+  };
+  /* the CJK characters of the pieces, whose bigrams, trigrams, 4-grams
+   * the sets hold (some of them) */
+  static const gunichar cjk[] = { 0x5929, 0x5B89, 0x95E8, 0x54C8, 0x563F, 0x4EEC, 0x20000, 0x2A6A5,
+                                  0x3042, 0x30AB, 0xD55C, 0x3105, 0x3007, 0x3005 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (15);
+  g_autoptr(GByteArray) pairs = g_byte_array_new ();
+  g_autoptr(GByteArray) buckets_blob = g_byte_array_new ();
+  g_autoptr(GByteArray) tri_blob = g_byte_array_new ();
+  g_autoptr(GByteArray) quad_blob = g_byte_array_new ();
+  g_autoptr(GByteArray) odd_blob = g_byte_array_new ();
+  BigramSet exact = { 0 }, buckets = { 0 };
+  NgramSet trigrams = { 0 }, quadgrams = { 0 }, odd = { 0 };
+  guint n_cjk = G_N_ELEMENTS (cjk), with_ngrams = 0;
+
+#define PUT(blob, c) G_STMT_START { guint32 c_ = (c); guint8 b_[4] = { c_, c_ >> 8, c_ >> 16, c_ >> 24 }; \
+                                    g_byte_array_append ((blob), b_, 4); } G_STMT_END
+  /* two thirds of the bigrams exact; the n-grams of Han characters whose
+   * bigrams are all exact, one in two (sorted, as meta keeps them: the
+   * sets do not need it) */
+  for (guint i = 0; i < n_cjk; i++)
+    for (guint j = 0; j < n_cjk; j++)
+      if ((i + 2 * j) % 3 != 0)
+        {
+          PUT (pairs, cjk[i]);
+          PUT (pairs, cjk[j]);
+        }
+      else if (j % 2 == 0)
+        {
+          PUT (buckets_blob, cjk[i]);
+          PUT (buckets_blob, bigram_bucket_key (cjk[j]));
+        }
+  bigram_set_init (&exact, pairs->data, pairs->len);
+  bigram_set_init (&buckets, buckets_blob->data, buckets_blob->len);
+  for (guint i = 0; i < 8; i++)
+    for (guint j = 0; j < 8; j++)
+      for (guint k = 0; k < 8; k++)
+        {
+          guint h[] = { 0, 1, 2, 3, 4, 5, 6, 7 };  /* Han: 天安门哈嘿们𠀀𪚥 */
+          gunichar a = cjk[h[i]], b = cjk[h[j]], c = cjk[h[k]];
+
+          if (!bigram_set_has (&exact, a, b) || !bigram_set_has (&exact, b, c))
+            {
+              /* a trigram of a set made otherwise: looked up anyway */
+              if ((i + j + k) % 5 == 0)
+                {
+                  PUT (odd_blob, a);
+                  PUT (odd_blob, b);
+                  PUT (odd_blob, c);
+                }
+              continue;
+            }
+          if ((i + j + k) % 2 == 0)
+            {
+              PUT (tri_blob, a);
+              PUT (tri_blob, b);
+              PUT (tri_blob, c);
+            }
+          for (guint l = 0; l < 8; l++)
+            if (bigram_set_has (&exact, c, cjk[h[l]]) && (i + j + k + l) % 2 == 1)
+              {
+                PUT (quad_blob, a);
+                PUT (quad_blob, b);
+                PUT (quad_blob, c);
+                PUT (quad_blob, cjk[h[l]]);
+              }
+        }
+#undef PUT
+  trigram_set_init (&trigrams, tri_blob->data, tri_blob->len);
+  quadgram_set_init (&quadgrams, quad_blob->data, quad_blob->len);
+  trigram_set_init (&odd, odd_blob->data, odd_blob->len);
+  ngram_set_check_bigrams (&trigrams, &exact);
+  ngram_set_check_bigrams (&quadgrams, &exact);
+  ngram_set_check_bigrams (&odd, &exact);
+  g_assert_true (trigrams.by_bigrams);
+  g_assert_true (quadgrams.by_bigrams);
+  g_assert_false (odd.by_bigrams);
+  g_assert_cmpuint (trigrams.n, >, 20);
+  g_assert_cmpuint (quadgrams.n, >, 20);
+  g_assert_cmpuint (odd.n, >, 20);
+
+  for (guint round = 0; round < 3000; round++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(GString) want = g_string_new (NULL);
+      g_autoptr(GString) got = g_string_new (NULL);
+      gboolean valid = round % 2 == 0;
+      guint len = g_rand_int_range (rand, 0, 40);
+
+      for (guint i = 0; i < len; i++)
+        {
+          /* mostly CJK, for long runs */
+          guint k = g_rand_int_range (rand, 0, 3) != 0 ? g_rand_int_range (rand, 0, n_cjk)
+                                                       : g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces));
+
+          g_string_append (text, pieces[k]);
+        }
+      if (valid && !g_utf8_validate_len (text->str, text->len, NULL))
+        {
+          g_string_truncate (text, 0);
+          for (guint i = 0; i < len; i++)
+            g_string_append (text, pieces[g_rand_int_range (rand, 0, n_cjk)]);
+        }
+      for (guint s = 0; s < 2; s++)
+        {
+          const NgramSet *tri = s == 0 ? &trigrams : &odd;
+
+          g_string_truncate (want, 0);
+          g_string_truncate (got, 0);
+          reference_tokenize (text->str, text->len, &exact, tri, &quadgrams, want, list_term);
+          index_tokenize (text->str, text->len, &exact, tri, &quadgrams, got, list_term);
+          g_assert_cmpstr (got->str, ==, want->str);
+          with_ngrams += strchr (want->str, TRIGRAM_MARK) != NULL || strchr (want->str, QUADGRAM_MARK) != NULL;
+          if (valid)
+            {
+              glong n = 0;
+              g_autofree gunichar *chars = g_utf8_to_ucs4_fast (text->str, text->len, &n);
+              g_autofree guint8 *flags = g_new (guint8, n + 1);
+              g_autoptr(GByteArray) sig = g_byte_array_new ();
+              g_autoptr(GByteArray) sig_want = g_byte_array_new ();
+              g_autoptr(GArray) scratch = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+              g_string_truncate (got, 0);
+              bigram_flags (chars, n, &exact, &buckets, flags);
+              index_tokenize_chars (chars, n, flags, tri, &quadgrams, got, list_term);
+              g_assert_cmpstr (got->str, ==, want->str);
+              sig_build (chars, n, &exact, &buckets, scratch, sig);
+              reference_sig (chars, n, &exact, &buckets, sig_want);
+              g_assert_cmpmem (sig->data, sig->len, sig_want->data, sig_want->len);
+            }
+        }
+    }
+  /* the texts did hold n-grams */
+  g_assert_cmpuint (with_ngrams, >, 1000);
+  bigram_set_clear (&exact);
+  bigram_set_clear (&buckets);
+  ngram_set_clear (&trigrams);
+  ngram_set_clear (&quadgrams);
+  ngram_set_clear (&odd);
+}
+
+/* The plain mask as it was (docs/search.md, "Plain texts"): the CJK runs
+ * of the text and of the folded text, decoded from UTF-8 into strings,
+ * compared */
+static void
+reference_cjk_runs (GString     *out,
+                    const char  *text,
+                    gsize        len,
+                    const gsize *cuts,
+                    guint        n_cuts)
+{
+  const char *p = text, *end = text + len;
+  gboolean in_run = FALSE;
+  guint cut = 0;
+
+  while (p < end)
+    {
+      gunichar c = (guchar)*p < 0x80 ? (gunichar)*p : g_utf8_get_char_validated (p, end - p);
+      const char *next = (guchar)*p < 0x80 ? p + 1 : g_utf8_next_char (p);
+      gboolean cjk = c != (gunichar)-1 && c != (gunichar)-2 && bulletin_unichar_is_cjk (c);
+
+      while (cut < n_cuts && cuts[cut] <= (gsize)(p - text))
+        {
+          if (in_run && cuts[cut] == (gsize)(p - text))
+            {
+              g_string_append_c (out, 1);
+              in_run = FALSE;
+            }
+          cut++;
+        }
+      if (c == (gunichar)-1 || c == (gunichar)-2)
+        next = p + 1;
+      if (cjk)
+        g_string_append_len (out, p, next - p);
+      else if (in_run)
+        g_string_append_c (out, 1);
+      in_run = cjk;
+      p = next;
+    }
+  if (in_run)
+    g_string_append_c (out, 1);
+}
+
+static gint64
+reference_plain_mask (const char    *text,
+                      gsize          len,
+                      const Segment *segs,
+                      guint          n_segs,
+                      const char    *folded)
+{
+  g_autoptr(GString) a = g_string_new (NULL);
+  g_autoptr(GString) b = g_string_new (NULL);
+  g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (gsize));
+  const char *p = text, *q, *end = text + len;
+  guint64 mask = 0;
+
+  /* the block starts: a character starts at each byte that does not
+   * continue one (the pieces of the test start characters) */
+  for (guint i = 1; i < n_segs; i++)
+    {
+      for (guint n = segs[i].text - segs[i - 1].text; n > 0 && p < end; n--)
+        {
+          p++;
+          while (p < end && ((guchar)*p & 0xC0) == 0x80)
+            p++;
+        }
+      if (segs[i].new_block)
+        {
+          gsize at = p - text;
+
+          g_array_append_val (starts, at);
+        }
+    }
+  reference_cjk_runs (a, text, len, (const gsize *)starts->data, starts->len);
+  reference_cjk_runs (b, folded, strlen (folded), NULL, 0);
+  if (g_string_equal (a, b))
+    return PLAIN_FLAG;
+  for (p = a->str, q = b->str; *p && *q; p = g_utf8_next_char (p), q = g_utf8_next_char (q))
+    {
+      gunichar c = g_utf8_get_char (p), d = g_utf8_get_char (q);
+
+      if (c == d)
+        continue;
+      if (c == 1 || d == 1)
+        return 0;
+      mask |= plain_bit (d);
+    }
+  if (*p || *q)
+    return 0;
+  return PLAIN_FLAG | mask;
+}
+
+/* text_plain_mask () from the folded code points gives the mask the
+ * UTF-8 strings gave: random texts of traditional and compatibility
+ * forms, line breaks and spaces inside runs, format characters, astral
+ * Han, kana, Latin, invalid bytes, blocks starting inside runs and at
+ * the end */
+static void
+test_plain_mask_chars (void)
+{
+  static const char *const pieces[] = {
+    /* the first ten in every text; ㄱ folds to U+1100, not CJK */
+    "天", "安", "门", "们", "們", "豈", "𠀀", "あ", "ア", "ㄱ",
+    "\n", " ", "a", "\xe2\x80\x8b", "\xe3\x80\x80",
+    "\xef\xbc\xa1", "。", "é", "e\xcc\x81", "\xff", "\xe5\xa4", "\xc2\xad",
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4);
+  BulletinFolded *folded = bulletin_folded_new_chars_only ();
+  guint n_not = 0, n_plain = 0, n_mask = 0;
+
+  for (guint round = 0; round < 4000; round++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (Segment));
+      g_autofree guint8 *flags = NULL;
+      g_autofree char *utf8 = NULL;
+      guint len = g_rand_int_range (rand, 0, 30), n_chars = 0;
+      gint64 want, got;
+      /* mostly Han, and the line breaks and spaces that may fall in a run
+       * one text in four */
+      gboolean mixed = round % 4 == 0;
+
+      for (guint i = 0; i < len; i++)
+        {
+          guint k = mixed ? g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces)) : g_rand_int_range (rand, 0, 10);
+          const char *piece = pieces[k];
+
+          if (i == 0 || g_rand_int_range (rand, 0, 5) == 0)
+            {
+              Segment seg = { n_chars, n_chars, i > 0 && g_rand_boolean (rand) };
+
+              g_array_append_val (segs, seg);
+            }
+          g_string_append (text, piece);
+          for (const char *p = piece; *p; p++)
+            n_chars += ((guchar)*p & 0xC0) != 0x80;
+        }
+      fold_search_text (folded, text->str, text->len, (Segment *)segs->data, segs->len);
+      flags = g_new (guint8, bulletin_folded_get_length (folded) + 1);
+      bigram_flags (bulletin_folded_get_chars (folded), bulletin_folded_get_length (folded), NULL, NULL, flags);
+      utf8 = bulletin_folded_to_utf8 (folded);
+      want = reference_plain_mask (text->str, text->len, (Segment *)segs->data, segs->len, utf8);
+      got = text_plain_mask (text->str, text->len, (Segment *)segs->data, segs->len,
+                             bulletin_folded_get_chars (folded), bulletin_folded_get_length (folded), flags);
+      if (got != want)
+        g_error ("text \"%s\": mask %" G_GINT64_MODIFIER "x, was %" G_GINT64_MODIFIER "x", text->str, got, want);
+      n_not += want == 0;
+      n_plain += want == PLAIN_FLAG;
+      n_mask += want != 0 && want != PLAIN_FLAG;
+    }
+  /* every kind of answer came up */
+  g_test_message ("%u not plain, %u plain, %u plain with a mask", n_not, n_plain, n_mask);
+  g_assert_cmpuint (n_not, >, 200);
+  g_assert_cmpuint (n_plain, >, 200);
+  g_assert_cmpuint (n_mask, >, 200);
+  bulletin_folded_free (folded);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2000,6 +2448,8 @@ main (int   argc,
   ADD ("/bulletin/search-index/trigram-counts", test_trigram_counts, NULL);
   g_test_add_func ("/bulletin/search-index/quadgram-terms", test_quadgram_terms);
   ADD ("/bulletin/search-index/quadgram-counts", test_quadgram_counts, NULL);
+  g_test_add_func ("/bulletin/search-index/tokenize-chars", test_tokenize_chars);
+  g_test_add_func ("/bulletin/search-index/plain-mask-chars", test_plain_mask_chars);
 
   return g_test_run ();
 }

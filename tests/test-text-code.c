@@ -356,6 +356,51 @@ test_compressed (Fixture       *f,
   compressor_clear (&c);
 }
 
+/* A text is coded raw exactly when g_utf8_validate_len () rejects it
+ * (the encoder checks each character as it goes): random texts of valid
+ * characters of every length and of sequences that are not (overlong,
+ * surrogates, beyond U+10FFFF, NUL, a lone continuation byte, a character
+ * cut short, at the end too), each round-tripped */
+static void
+test_validity (Fixture       *f,
+               gconstpointer  data)
+{
+  static const char *const pieces[] = {
+    "a", "疫", "情", "é", "\xe0\xa0\x80", "\xed\x9f\xbf", "\xee\x80\x80", "\xef\xbf\xbd", "\xef\xbf\xbe",
+    "\xf0\xa0\x80\x80", "\xf4\x8f\xbf\xbf", "\xdf\xbf", "\xc2\x80",
+    "\xe0\x80\x80", "\xe0\x9f\xbf", "\xed\xa0\x80", "\xed\xbf\xbf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
+    "\xc0\xaf", "\xc1\xbf", "\x80", "\xbf", "\xff", "\xe4\xb8", "\xf0\xa0\x80", "\xc3",
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  guint n_raw = 0, n_valid = 0;
+
+  for (guint round = 0; round < 3000; round++)
+    {
+      g_autoptr(GString) s = g_string_new (NULL);
+      g_autoptr(GByteArray) code = NULL;
+      guint len = g_rand_int_range (rand, 1, 12);
+      gboolean valid;
+
+      for (guint i = 0; i < len; i++)
+        {
+          /* one text in two of valid pieces only (the first 13) */
+          guint k = round % 2 == 0 ? g_rand_int_range (rand, 0, 13) : g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces));
+
+          g_string_append (s, pieces[k]);
+        }
+      if (round % 7 == 0)
+        g_string_append_c (s, 0);  /* a NUL, here at the end */
+      valid = g_utf8_validate_len (s->str, s->len, NULL);
+      code = encode (&f->table, s->str, s->len);
+      g_assert_cmpint (code->len > 0 && code->data[0] == 255, ==, !valid);
+      assert_round_trip (&f->table, s->str, s->len);
+      n_raw += !valid;
+      n_valid += valid;
+    }
+  g_assert_cmpuint (n_raw, >, 500);
+  g_assert_cmpuint (n_valid, >, 500);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -366,6 +411,7 @@ main (int   argc,
   ADD ("/bulletin/text-code/table", test_table);
   ADD ("/bulletin/text-code/random", test_random);
   ADD ("/bulletin/text-code/every-character", test_every_character);
+  ADD ("/bulletin/text-code/validity", test_validity);
   ADD ("/bulletin/text-code/damaged", test_damaged);
   ADD ("/bulletin/text-code/garbage", test_garbage);
   ADD ("/bulletin/text-code/compressed", test_compressed);

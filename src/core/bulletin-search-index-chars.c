@@ -121,6 +121,36 @@ char_table_rank (CharTable *t,
   return GPOINTER_TO_UINT (g_hash_table_lookup (t->rank_astral, GUINT_TO_POINTER (c)));
 }
 
+/* The character at @p (before @end) and its length in *@n when it is
+ * valid UTF-8 as g_utf8_validate_len () has it (no NUL), else -1; the
+ * three-byte characters of U+1000..U+CFFF (most CJK ones) decoded here.
+ * A text is valid when each of its characters is. */
+static inline gunichar
+valid_char (const guchar *p,
+            const guchar *end,
+            guint        *n)
+{
+  const char *after = NULL;
+  guint len;
+
+  if (*p < 0x80)
+    {
+      *n = 1;
+      return *p != 0 ? *p : (gunichar)-1;
+    }
+  if (*p >= 0xE1 && *p <= 0xEC && end - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80)
+    {
+      *n = 3;
+      return (gunichar)(*p & 0x0F) << 12 | (gunichar)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+    }
+  /* the length the first byte says: a byte that starts none fails */
+  len = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
+  if ((gsize)(end - p) < len || !g_utf8_validate_len ((const char *)p, len, &after))
+    return (gunichar)-1;
+  *n = len;
+  return g_utf8_get_char ((const char *)p);
+}
+
 /* Appends the code of @text (@len bytes) to @out */
 void
 char_table_encode (CharTable  *t,
@@ -128,35 +158,30 @@ char_table_encode (CharTable  *t,
                    gsize       len,
                    GByteArray *out)
 {
-  const char *p = text, *end = text + len;
+  const guchar *p = (const guchar *)text, *end = p + len;
   guint at = out->len;
   guint8 *o;
 
   /* a code is at most twice the text */
   g_assert (len <= (G_MAXUINT - 1 - at) / 2);
-  if (!g_utf8_validate_len (text, len, NULL))
-    {
-      /* NUL-free UTF-8 is all we make; anything else as it is */
-      const guint8 raw = RAW;
-
-      g_byte_array_append (out, &raw, 1);
-      g_byte_array_append (out, (const guint8 *)text, len);
-      return;
-    }
   g_byte_array_set_size (out, at + 2 * len);
   o = out->data + at;
   while (p < end)
     {
-      gunichar c;
-      guint r;
+      guint n = 0, r;
+      gunichar c = valid_char (p, end, &n);
 
-      if ((guchar)*p < 0x80)
-        c = *p++;
-      else
+      if (c == (gunichar)-1)
         {
-          c = g_utf8_get_char (p);
-          p = g_utf8_next_char (p);
+          /* NUL-free UTF-8 is all we make; anything else as it is */
+          const guint8 raw = RAW;
+
+          g_byte_array_set_size (out, at);
+          g_byte_array_append (out, &raw, 1);
+          g_byte_array_append (out, (const guint8 *)text, len);
+          return;
         }
+      p += n;
       r = char_table_rank (t, c);
       if (r != 0 && r <= CHARS_ONE_BYTE)
         *o++ = r - 1;

@@ -49,60 +49,103 @@ triple_hash (gunichar a,
   return h;
 }
 
-static int
-compare_guint32 (gconstpointer a,
-                 gconstpointer b)
-{
-  guint32 x = *(const guint32 *)a, y = *(const guint32 *)b;
-
-  return x < y ? -1 : x > y;
-}
-
-/* Appends to @hashes the hashes of the triples of @chars whose two
- * bigram terms are common */
+/* Sorts the @n @keys, with @tmp (as many) as scratch: a byte at a time
+ * from the lowest (four passes, so the keys end where they started), or
+ * by insertion when they are few; g_array_sort () called a function for
+ * each comparison */
 static void
-common_triples (const gunichar  *chars,
-                guint            n,
-                const BigramSet *exact,
-                const BigramSet *buckets,
-                GArray          *hashes)
+sort_guint32 (guint32 *keys,
+              guint32 *tmp,
+              guint    n)
 {
-  gboolean prev = FALSE;  /* the term of chars[i - 1], chars[i] is common */
-
-  for (guint i = 0; i + 1 < n; i++)
+  if (n < 64)
     {
-      gboolean here = bigram_term_common (exact, buckets, chars[i], chars[i + 1]);
-
-      if (prev && here)
+      for (guint i = 1; i < n; i++)
         {
-          guint32 h = triple_hash (chars[i - 1], chars[i], chars[i + 1]);
+          guint32 k = keys[i];
+          guint j = i;
 
-          g_array_append_val (hashes, h);
+          for (; j > 0 && keys[j - 1] > k; j--)
+            keys[j] = keys[j - 1];
+          keys[j] = k;
         }
-      prev = here;
+      return;
+    }
+  for (guint shift = 0; shift < 32; shift += 8)
+    {
+      guint count[256] = { 0 }, at = 0;
+      guint32 *swap;
+
+      for (guint i = 0; i < n; i++)
+        count[(keys[i] >> shift) & 0xFF]++;
+      for (guint b = 0; b < 256; b++)
+        {
+          guint c = count[b];
+
+          count[b] = at;
+          at += c;
+        }
+      for (guint i = 0; i < n; i++)
+        tmp[count[(keys[i] >> shift) & 0xFF]++] = keys[i];
+      swap = keys;
+      keys = tmp;
+      tmp = swap;
     }
 }
 
-/* The signature of the folded text @chars: empty when it has no triple
- * of two common terms.  @hashes is scratch space. */
+/* Appends to @hashes the hashes of the triples of @chars whose two
+ * bigram terms are common (POS_PAIR_COMMON in @flags, bigram_flags ()) */
+static void
+common_triples (const gunichar  *chars,
+                guint            n,
+                const guint8    *flags,
+                GArray          *hashes)
+{
+  gboolean prev = FALSE;  /* the term of chars[i - 1], chars[i] is common */
+  guint at = hashes->len;
+  guint32 *out;
+
+  /* room for one a position, written in place: g_array_append_val ()
+   * divides on every call */
+  g_array_set_size (hashes, at + n);
+  out = (guint32 *)hashes->data + at;
+  for (guint i = 0; i + 1 < n; i++)
+    {
+      gboolean here = (flags[i] & POS_PAIR_COMMON) != 0;
+
+      if (prev && here)
+        *out++ = triple_hash (chars[i - 1], chars[i], chars[i + 1]);
+      prev = here;
+    }
+  g_array_set_size (hashes, out - (guint32 *)hashes->data);
+}
+
+/* The signature of the folded text @chars, whose bigram_flags () are
+ * @flags: empty when it has no triple of two common terms.  @hashes is
+ * scratch space. */
 void
-sig_build (const gunichar  *chars,
-           guint            n,
-           const BigramSet *exact,
-           const BigramSet *buckets,
-           GArray          *hashes,
-           GByteArray      *sig)
+sig_build_flags (const gunichar  *chars,
+                 guint            n,
+                 const guint8    *flags,
+                 GArray          *hashes,
+                 GByteArray      *sig)
 {
   guint32 n_bits;
   guint distinct = 0;
 
   g_byte_array_set_size (sig, 0);
   g_array_set_size (hashes, 0);
-  common_triples (chars, n, exact, buckets, hashes);
+  common_triples (chars, n, flags, hashes);
   if (hashes->len == 0)
     return;
   /* sized by the distinct triples */
-  g_array_sort (hashes, compare_guint32);
+  {
+    guint n_hashes = hashes->len;
+
+    g_array_set_size (hashes, 2 * n_hashes);  /* the second half as scratch */
+    sort_guint32 ((guint32 *)hashes->data, (guint32 *)hashes->data + n_hashes, n_hashes);
+    g_array_set_size (hashes, n_hashes);
+  }
   for (guint i = 0; i < hashes->len; i++)
     distinct += i == 0 || g_array_index (hashes, guint32, i) != g_array_index (hashes, guint32, i - 1);
   n_bits = (distinct * SIG_BITS_PER_TRIPLE + 7) / 8 * 8;
@@ -114,6 +157,21 @@ sig_build (const gunichar  *chars,
 
       sig->data[bit / 8] |= 1 << (bit % 8);
     }
+}
+
+/* The signature of the folded text @chars: sig_build_flags () */
+void
+sig_build (const gunichar  *chars,
+           guint            n,
+           const BigramSet *exact,
+           const BigramSet *buckets,
+           GArray          *hashes,
+           GByteArray      *sig)
+{
+  g_autofree guint8 *flags = g_new (guint8, n + 1);
+
+  bigram_flags (chars, n, exact, buckets, flags);
+  sig_build_flags (chars, n, flags, hashes, sig);
 }
 
 /* The hashes of the triples of a query's folded characters that the
@@ -133,7 +191,12 @@ sig_query_hashes (const BulletinSearchQuery *q,
       const gunichar *chars = bulletin_search_query_get_term (q, t, &n, &negative);
 
       if (!negative)
-        common_triples (chars, n, exact, buckets, hashes);
+        {
+          g_autofree guint8 *flags = g_new (guint8, n + 1);
+
+          bigram_flags (chars, n, exact, buckets, flags);
+          common_triples (chars, n, flags, hashes);
+        }
     }
   return hashes;
 }
@@ -409,45 +472,113 @@ text_to_source (const Segment *segs,
  * are the stored text's, cut where its blocks start, and a CJK term's hit
  * lies inside one run. */
 
-/* Appends the CJK runs of @text (UTF-8 of @len bytes), a 0x01 byte after
- * each, cutting one at every offset of @cuts (in bytes, ascending) */
-static void
-append_cjk_runs (GString     *out,
-                 const char  *text,
-                 gsize        len,
-                 const gsize *cuts,
-                 guint        n_cuts)
+#define RUN_END  1u             /* after each run, as no CJK character */
+#define RUNS_END ((gunichar)-1)  /* after the last one */
+
+/* The character at @p (before @end) if it is valid UTF-8 (else -1), and
+ * where the next one starts (an invalid byte is skipped alone), as
+ * g_utf8_get_char_validated () says; the three-byte characters of
+ * U+1000..U+CFFF (most CJK ones) decoded here */
+static inline gunichar
+decode_validated (const guchar  *p,
+                  const guchar  *end,
+                  const guchar **next)
 {
-  const char *p = text, *end = text + len;
+  gunichar c;
+
+  if (*p < 0x80)
+    {
+      *next = p + 1;
+      return *p;
+    }
+  if (*p >= 0xE1 && *p <= 0xEC && end - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80)
+    {
+      *next = p + 3;
+      return (gunichar)(*p & 0x0F) << 12 | (gunichar)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+    }
+  c = g_utf8_get_char_validated ((const char *)p, end - p);
+  if (c == (gunichar)-1 || c == (gunichar)-2)
+    {
+      *next = p + 1;
+      return (gunichar)-1;
+    }
+  *next = (const guchar *)g_utf8_next_char (p);
+  return c;
+}
+
+/* The CJK runs of @text (UTF-8 of @len bytes) into @out (2 * @len + 1 at
+ * least), RUN_END after each, cutting one at every offset of @cuts (in
+ * bytes, ascending); returns how many it wrote */
+static gsize
+cjk_runs (gunichar    *out,
+          const char  *text,
+          gsize        len,
+          const gsize *cuts,
+          guint        n_cuts)
+{
+  const guchar *p = (const guchar *)text, *end = p + len;
   gboolean in_run = FALSE;
   guint cut = 0;
+  gsize n = 0;
 
   while (p < end)
     {
-      gunichar c = (guchar)*p < 0x80 ? (gunichar)*p : g_utf8_get_char_validated (p, end - p);
-      const char *next = (guchar)*p < 0x80 ? p + 1 : g_utf8_next_char (p);
-      gboolean cjk = c != (gunichar)-1 && c != (gunichar)-2 && bulletin_unichar_is_cjk (c);
+      const guchar *next;
+      gunichar c = decode_validated (p, end, &next);
+      gboolean cjk = c != (gunichar)-1 && index_is_cjk (c);
 
-      while (cut < n_cuts && cuts[cut] <= (gsize)(p - text))
+      while (cut < n_cuts && cuts[cut] <= (gsize)(p - (const guchar *)text))
         {
-          if (in_run && cuts[cut] == (gsize)(p - text))
+          if (in_run && cuts[cut] == (gsize)(p - (const guchar *)text))
             {
-              g_string_append_c (out, 1);
+              out[n++] = RUN_END;
               in_run = FALSE;
             }
           cut++;
         }
-      if (c == (gunichar)-1 || c == (gunichar)-2)
-        next = p + 1;
       if (cjk)
-        g_string_append_len (out, p, next - p);
+        out[n++] = c;
       else if (in_run)
-        g_string_append_c (out, 1);
+        out[n++] = RUN_END;
       in_run = cjk;
       p = next;
     }
   if (in_run)
-    g_string_append_c (out, 1);
+    out[n++] = RUN_END;
+  return n;
+}
+
+/* The next of the CJK runs of the folded characters @chars (@n of them,
+ * POS_CJK in @flags: bigram_flags ()) from *@i: a character, RUN_END
+ * after a run, RUNS_END after the last */
+static inline gunichar
+next_folded_run_char (const gunichar *chars,
+                      guint           n,
+                      const guint8   *flags,
+                      guint          *i,
+                      gboolean       *in_run)
+{
+  while (*i < n)
+    {
+      guint j = (*i)++;
+
+      if (flags[j] & POS_CJK)
+        {
+          *in_run = TRUE;
+          return chars[j];
+        }
+      if (*in_run)
+        {
+          *in_run = FALSE;
+          return RUN_END;
+        }
+    }
+  if (*in_run)
+    {
+      *in_run = FALSE;
+      return RUN_END;
+    }
+  return RUNS_END;
 }
 
 /* The byte offsets in @text where a block starts (but the first) */
@@ -481,42 +612,44 @@ plain_bit (gunichar c)
 }
 
 /* Whether the stored search text @text, whose folded form (blocks ended
- * by '\n') is @folded, is plain: 0 when it is not, else PLAIN_FLAG with
- * the bits (plain_bit ()) of the characters that a CJK character of the
- * text folds to, where it is not itself (a traditional form: 們 gives
- * 们).  A term none of whose characters has its bit set is found in the
- * text as it is where it is in the folded text: those are the only
- * places where the two differ, and a folded term never holds 們. */
+ * by '\n') is @folded (@n_folded characters, their bigram_flags () in
+ * @flags), is plain: 0 when it is not, else PLAIN_FLAG with the bits
+ * (plain_bit ()) of the characters that a CJK character of the text folds
+ * to, where it is not itself (a traditional form: 們 gives 们).  A term
+ * none of whose characters has its bit set is found in the text as it is
+ * where it is in the folded text: those are the only places where the two
+ * differ, and a folded term never holds 們.  The text's runs (cut where
+ * its blocks start) and the folded text's are the same runs, of the same
+ * lengths, some characters folded. */
 gint64
-text_plain_mask (const char    *text,
-                 gsize          len,
-                 const Segment *segs,
-                 guint          n_segs,
-                 const char    *folded)
+text_plain_mask (const char     *text,
+                 gsize           len,
+                 const Segment  *segs,
+                 guint           n_segs,
+                 const gunichar *folded,
+                 guint           n_folded,
+                 const guint8   *flags)
 {
-  g_autoptr(GString) a = g_string_new (NULL);
-  g_autoptr(GString) b = g_string_new (NULL);
   g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (gsize));
-  const char *p, *q;
+  g_autofree gunichar *runs = g_new (gunichar, 2 * len + 1);
+  gsize n_runs;
   guint64 mask = 0;
+  guint i = 0;
+  gboolean in_run = FALSE;
 
   block_starts (text, len, segs, n_segs, starts);
-  append_cjk_runs (a, text, len, (const gsize *)starts->data, starts->len);
-  append_cjk_runs (b, folded, strlen (folded), NULL, 0);
-  if (g_string_equal (a, b))
-    return PLAIN_FLAG;
-  /* the same runs, of the same lengths, some characters folded */
-  for (p = a->str, q = b->str; *p && *q; p = g_utf8_next_char (p), q = g_utf8_next_char (q))
+  n_runs = cjk_runs (runs, text, len, (const gsize *)starts->data, starts->len);
+  for (gsize k = 0; k < n_runs; k++)
     {
-      gunichar c = g_utf8_get_char (p), d = g_utf8_get_char (q);
+      gunichar c = runs[k], d = next_folded_run_char (folded, n_folded, flags, &i, &in_run);
 
       if (c == d)
         continue;
-      if (c == 1 || d == 1)
+      if (d == RUNS_END || c == RUN_END || d == RUN_END)
         return 0;
       mask |= plain_bit (d);
     }
-  if (*p || *q)
+  if (next_folded_run_char (folded, n_folded, flags, &i, &in_run) != RUNS_END)
     return 0;
   return PLAIN_FLAG | mask;
 }

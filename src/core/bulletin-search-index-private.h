@@ -29,6 +29,7 @@
 #include "bulletin-issue.h"
 #include "bulletin-search.h"
 #include "bulletin-search-index.h"
+#include "bulletin-unicode.h"
 
 G_BEGIN_DECLS
 
@@ -88,16 +89,72 @@ typedef struct {
   guint64 *slots;
   guint    mask;
   guint    n;
+  guint64 *filter;        /* a bit per key's hash: most misses at once */
+  guint    filter_shift;  /* 64 less the filter's bits (2^k of them) */
 } BigramSet;
 
 void      bigram_set_init   (BigramSet    *set,
                              const guint8 *data,
                              gsize         len);
 void      bigram_set_clear  (BigramSet    *set);
-gboolean  bigram_set_has    (const BigramSet *set,
-                             gunichar      a,
-                             gunichar      b);
 GBytes   *load_bigrams      (sqlite3      *db);
+
+static inline guint64
+bigram_key (gunichar a,
+            gunichar b)
+{
+  return ((guint64)a << 32 | b) + 1;  /* never 0, the empty slot */
+}
+
+static inline guint
+bigram_slot (guint64 key,
+             guint   mask)
+{
+  return (guint)((key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 40) & mask;
+}
+
+/* The bit of @key in a set's filter */
+static inline guint64
+bigram_filter_bit (guint64 key,
+                   guint   shift)
+{
+  return (key * G_GUINT64_CONSTANT (0xC2B2AE3D27D4EB4F)) >> shift;
+}
+
+/* Whether the bigram @a @b is in @set: inline, as it is asked at every
+ * CJK position of every text indexed.  A key whose bit is not set in the
+ * filter (a few kilobytes, 4 bits or more per key) is a miss without a
+ * look at the slots (hundreds of kilobytes). */
+static inline gboolean
+bigram_set_has (const BigramSet *set,
+                gunichar         a,
+                gunichar         b)
+{
+  guint64 key, bit;
+  guint s;
+
+  if (set == NULL || set->n == 0)
+    return FALSE;
+  key = bigram_key (a, b);
+  bit = bigram_filter_bit (key, set->filter_shift);
+  if (!(set->filter[bit / 64] & (G_GUINT64_CONSTANT (1) << (bit % 64))))
+    return FALSE;
+  for (s = bigram_slot (key, set->mask); set->slots[s] != 0; s = (s + 1) & set->mask)
+    if (set->slots[s] == key)
+      return TRUE;
+  return FALSE;
+}
+
+/* bulletin_unichar_is_cjk (), its common answers inline */
+static inline gboolean
+index_is_cjk (gunichar c)
+{
+  if (c < 0x2E80)
+    return FALSE;
+  if (bulletin_unichar_is_unified_ideograph_bmp (c))
+    return TRUE;
+  return bulletin_unichar_is_cjk (c);
+}
 
 /* The bucket terms common in the first batch (as the exact bigrams are),
  * kept in meta ('sig_buckets') as pairs of 32-bit first character and
@@ -129,6 +186,7 @@ typedef struct {
   guint    n;
   guint    size;   /* 3 or 4 characters */
   guint8   mark;
+  gboolean by_bigrams;  /* each one's bigrams are exact (ngram_set_check_bigrams ()) */
 } NgramSet;
 
 guint64   ngram_key         (guint            size,
@@ -138,6 +196,8 @@ void      ngram_set_init    (NgramSet        *set,
                              const guint8    *data,
                              gsize            len);
 void      ngram_set_clear   (NgramSet        *set);
+void      ngram_set_check_bigrams (NgramSet        *set,
+                                   const BigramSet *exact);
 int       ngram_set_id      (const NgramSet  *set,
                              const gunichar  *chars);
 int       ngram_term        (const NgramSet  *set,
@@ -160,6 +220,28 @@ GBytes   *load_trigrams     (sqlite3         *db);
 GBytes   *load_quadgrams    (sqlite3         *db);
 
 typedef int (*IndexTokenFunc) (void *ctx, const char *token, int n_token);
+
+/* What a folded text's tokenizer and signature ask of each position i
+ * (bigram_flags ()): whether chars[i] is CJK, and whether chars[i],
+ * chars[i + 1] is a bigram of two CJK characters, exact, common
+ * (bigram_term_common ()) */
+#define POS_CJK          1u
+#define POS_PAIR         2u
+#define POS_PAIR_EXACT   4u
+#define POS_PAIR_COMMON  8u
+void      bigram_flags      (const gunichar  *chars,
+                             guint            n,
+                             const BigramSet *exact,
+                             const BigramSet *buckets,
+                             guint8          *flags);
+/* index_tokenize () of folded characters, their bigram_flags () given */
+int       index_tokenize_chars (const gunichar  *chars,
+                                guint            n,
+                                const guint8    *flags,
+                                const NgramSet  *trigrams,
+                                const NgramSet  *quadgrams,
+                                void            *ctx,
+                                IndexTokenFunc   token);
 
 /* The terms of a folded text, one per CJK position (the bigram that
  * starts there: exact, or its second character's bucket; the character
@@ -396,6 +478,11 @@ void      sig_build           (const gunichar            *chars,
                                const BigramSet           *buckets,
                                GArray                    *hashes,
                                GByteArray                *sig);
+void      sig_build_flags     (const gunichar            *chars,
+                               guint                      n,
+                               const guint8              *flags,
+                               GArray                    *hashes,
+                               GByteArray                *sig);
 GArray   *sig_query_hashes    (const BulletinSearchQuery *q,
                                const BigramSet           *exact,
                                const BigramSet           *buckets);
@@ -429,7 +516,9 @@ gint64    text_plain_mask     (const char                *text,
                                gsize                      len,
                                const Segment             *segs,
                                guint                      n_segs,
-                               const char                *folded);
+                               const gunichar            *folded,
+                               guint                      n_folded,
+                               const guint8              *flags);
 guint     plain_count         (const char                *text,
                                gsize                      len,
                                const Segment             *segs,

@@ -60,32 +60,22 @@ bigram_term_common (const BigramSet *exact,
 
 /* exact bigrams */
 
-static inline guint64
-bigram_key (gunichar a,
-            gunichar b)
-{
-  return ((guint64)a << 32 | b) + 1;  /* never 0, the empty slot */
-}
-
-static inline guint
-bigram_slot (guint64 key,
-             guint   mask)
-{
-  return (guint)((key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 40) & mask;
-}
-
 void
 bigram_set_init (BigramSet    *set,
                  const guint8 *data,
                  gsize         len)
 {
-  guint n = len / 8, size = 16;
+  guint n = len / 8, size = 16, filter_bits = 10;
 
   while (size < 2 * n + 2)
     size *= 2;
+  while (filter_bits < 16 && (1u << filter_bits) < 4 * n)
+    filter_bits++;
   set->slots = g_new0 (guint64, size);
   set->mask = size - 1;
   set->n = 0;
+  set->filter = g_new0 (guint64, (1u << filter_bits) / 64);
+  set->filter_shift = 64 - filter_bits;
   for (guint i = 0; i < n; i++)
     {
       const guint8 *p = data + 8 * i;
@@ -99,6 +89,11 @@ bigram_set_init (BigramSet    *set,
       if (set->slots[s] == 0)
         set->n++;
       set->slots[s] = key;
+      {
+        guint64 bit = bigram_filter_bit (key, set->filter_shift);
+
+        set->filter[bit / 64] |= G_GUINT64_CONSTANT (1) << (bit % 64);
+      }
     }
 }
 
@@ -106,25 +101,9 @@ void
 bigram_set_clear (BigramSet *set)
 {
   g_clear_pointer (&set->slots, g_free);
+  g_clear_pointer (&set->filter, g_free);
   set->mask = 0;
   set->n = 0;
-}
-
-gboolean
-bigram_set_has (const BigramSet *set,
-                gunichar         a,
-                gunichar         b)
-{
-  guint64 key;
-  guint s;
-
-  if (set == NULL || set->n == 0)
-    return FALSE;
-  key = bigram_key (a, b);
-  for (s = bigram_slot (key, set->mask); set->slots[s] != 0; s = (s + 1) & set->mask)
-    if (set->slots[s] == key)
-      return TRUE;
-  return FALSE;
 }
 
 /* exact n-grams */
@@ -161,6 +140,7 @@ ngram_set_init (NgramSet     *set,
   set->n = 0;
   set->size = size;
   set->mark = size == 4 ? QUADGRAM_MARK : TRIGRAM_MARK;
+  set->by_bigrams = FALSE;
   for (guint i = 0; i < n; i++)
     {
       const guint8 *p = data + 4 * size * i;
@@ -208,6 +188,7 @@ ngram_set_clear (NgramSet *set)
   g_clear_pointer (&set->ids, g_free);
   set->mask = 0;
   set->n = 0;
+  set->by_bigrams = FALSE;
 }
 
 /* The id of the n-gram @chars (the set's size of them), or -1 when it is
@@ -279,13 +260,231 @@ term_of (const BigramSet *exact,
   return n + g_unichar_to_utf8 (0x400 + bucket_of (b), out + n);
 }
 
-static gboolean
+static inline gboolean
 is_cjk_fast (gunichar c)
 {
-  return bulletin_unichar_is_cjk (c);
+  return index_is_cjk (c);
 }
 
-/* The terms of a folded text (docs/search.md, "Postings") */
+/* g_unichar_to_utf8 (), inline for the characters of Unicode */
+static inline int
+put_utf8 (gunichar c,
+          char    *out)
+{
+  if (c < 0x80)
+    {
+      out[0] = (char)c;
+      return 1;
+    }
+  if (c < 0x800)
+    {
+      out[0] = (char)(0xC0 | c >> 6);
+      out[1] = (char)(0x80 | (c & 0x3F));
+      return 2;
+    }
+  if (c < 0x10000)
+    {
+      out[0] = (char)(0xE0 | c >> 12);
+      out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+      out[2] = (char)(0x80 | (c & 0x3F));
+      return 3;
+    }
+  if (c < 0x110000)
+    {
+      out[0] = (char)(0xF0 | c >> 18);
+      out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+      out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+      out[3] = (char)(0x80 | (c & 0x3F));
+      return 4;
+    }
+  return g_unichar_to_utf8 (c, out);
+}
+
+/* The bigram facts of each position of the folded text @chars
+ * (POS_CJK and the rest), into @flags (@n of them): asked once per
+ * position, for the terms and the signature both */
+void
+bigram_flags (const gunichar  *chars,
+              guint            n,
+              const BigramSet *exact,
+              const BigramSet *buckets,
+              guint8          *flags)
+{
+  gboolean cjk = n > 0 && index_is_cjk (chars[0]);
+
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean next = i + 1 < n && index_is_cjk (chars[i + 1]);
+      guint8 f = cjk ? POS_CJK : 0;
+
+      if (cjk && next)
+        {
+          f |= POS_PAIR;
+          if (bigram_set_has (exact, chars[i], chars[i + 1]))
+            f |= POS_PAIR_EXACT | POS_PAIR_COMMON;
+          else if (bigram_set_has (buckets, chars[i], bigram_bucket_key (chars[i + 1])))
+            f |= POS_PAIR_COMMON;
+        }
+      flags[i] = f;
+      cjk = next;
+    }
+}
+
+/* Notes in @set whether each of its n-grams has exact bigrams (each pair
+ * of consecutive characters in @exact).  The sets are made so
+ * (writer_make_bigrams ()): from the same articles, the first batch,
+ * with the same threshold (1 % of them, MIN_EXACT_DOCS); an article that
+ * holds abc holds ab and bc, so a trigram's bigrams are in at least as
+ * many articles as it is, and exact bigrams are not capped (n-grams are,
+ * at TRIGRAM_MAX: fewer, never more); its characters are Han, so CJK.
+ * Then an n-gram one of whose bigrams is not exact is not in @set, and
+ * the tokenizer need not look (index_tokenize_chars ()).  Checked here
+ * rather than assumed, for a set made otherwise (it would be looked up at
+ * every pair, as before). */
+void
+ngram_set_check_bigrams (NgramSet        *set,
+                         const BigramSet *exact)
+{
+  guint bits = set->size == 4 ? 16 : 21;
+
+  set->by_bigrams = FALSE;
+  if (set->keys == NULL || exact == NULL)
+    return;
+  for (guint s = 0; s <= set->mask; s++)
+    {
+      guint64 k = set->keys[s] - 1;
+      gunichar chars[4];
+
+      if (set->keys[s] == 0)
+        continue;
+      for (guint j = 0; j < set->size; j++)
+        chars[j] = (gunichar)(k >> (bits * (set->size - 1 - j))) & ((1u << bits) - 1);
+      for (guint j = 0; j + 1 < set->size; j++)
+        if (!index_is_cjk (chars[j]) || !index_is_cjk (chars[j + 1]) ||
+            !bigram_set_has (exact, chars[j], chars[j + 1]))
+          return;
+    }
+  set->by_bigrams = TRUE;
+}
+
+/* Whether the n-gram of @set at a position whose flags start at @flags
+ * may be in @set: its characters are there, beyond ASCII (as the UTF-8
+ * tokenizer took them), and with ngram_set_check_bigrams () its bigrams
+ * are exact (else it is not in the set: no look-up) */
+static inline gboolean
+ngram_may_be (const NgramSet *set,
+              const gunichar *chars,
+              const guint8   *flags,
+              guint           left)
+{
+  if (set == NULL || set->n == 0 || left < set->size)
+    return FALSE;
+  if (set->by_bigrams)
+    {
+      for (guint j = 0; j + 1 < set->size; j++)
+        if (!(flags[j] & POS_PAIR_EXACT))
+          return FALSE;
+      return TRUE;
+    }
+  for (guint j = 2; j < set->size; j++)
+    if (chars[j] < 0x80)
+      return FALSE;
+  return TRUE;
+}
+
+/* The terms of folded characters (docs/search.md, "Postings") */
+int
+index_tokenize_chars (const gunichar  *chars,
+                      guint            n,
+                      const guint8    *flags,
+                      const NgramSet  *trigrams,
+                      const NgramSet  *quadgrams,
+                      void            *ctx,
+                      IndexTokenFunc   token)
+{
+  int rc = SQLITE_OK;
+  guint i = 0;
+
+  while (i < n && rc == SQLITE_OK)
+    {
+      gunichar c = chars[i];
+
+      if (flags[i] & POS_CJK)
+        {
+          /* one term per position: the bigram that starts here, or the
+           * character alone at the end of a run; a one-character query
+           * takes every term that starts with it */
+          char term[12];
+          int len = put_utf8 (c, term);
+
+          if (flags[i] & POS_PAIR)
+            {
+              gunichar d = chars[i + 1];
+
+              if (flags[i] & POS_PAIR_EXACT)
+                len += put_utf8 (d, term + len);
+              else
+                len += put_utf8 (0x400 + bucket_of (d), term + len);
+              rc = token (ctx, term, len);
+              /* and the trigram and 4-gram that start here, when exact */
+              if (rc == SQLITE_OK && ngram_may_be (trigrams, chars + i, flags + i, n - i))
+                {
+                  int id = ngram_set_id (trigrams, chars + i);
+
+                  if (id >= 0)
+                    rc = token (ctx, term, ngram_term (trigrams, id, term));
+                }
+              if (rc == SQLITE_OK && ngram_may_be (quadgrams, chars + i, flags + i, n - i))
+                {
+                  int id = ngram_set_id (quadgrams, chars + i);
+
+                  if (id >= 0)
+                    rc = token (ctx, term, ngram_term (quadgrams, id, term));
+                }
+            }
+          else
+            rc = token (ctx, term, len);
+          i++;
+        }
+      else if (bulletin_fold_is_word_char (c))
+        {
+          /* a long word is indexed by its first characters (whole ones,
+           * MAX_WORD_BYTES at most), and so is the query */
+          char word[MAX_WORD_BYTES + 8];
+          int len = 0;
+          gboolean full = FALSE;
+
+          for (; i < n && !(flags[i] & POS_CJK) && bulletin_fold_is_word_char (chars[i]); i++)
+            {
+              if (full)
+                continue;
+              if (chars[i] < 0x80 && len < MAX_WORD_BYTES)
+                word[len++] = (char)chars[i];
+              else
+                {
+                  char one[8];
+                  int l = put_utf8 (chars[i], one);
+
+                  if (len + l <= MAX_WORD_BYTES)
+                    {
+                      memcpy (word + len, one, l);
+                      len += l;
+                    }
+                  else
+                    full = TRUE;
+                }
+            }
+          rc = token (ctx, word, len);
+        }
+      else
+        i++;
+    }
+  return rc;
+}
+
+/* The terms of a folded text in UTF-8: its characters, an invalid byte
+ * as a U+0000 (it breaks a pair or a word, and is skipped), tokenized as
+ * index_tokenize_chars () */
 int
 index_tokenize (const char      *text,
                 int              n_text,
@@ -295,104 +494,27 @@ index_tokenize (const char      *text,
                 void            *ctx,
                 IndexTokenFunc   token)
 {
-  gboolean quad = quadgrams != NULL && quadgrams->n > 0;
-  gboolean tri = (trigrams != NULL && trigrams->n > 0) || quad;
-
+  g_autofree gunichar *chars = g_new (gunichar, n_text + 1);
+  g_autofree guint8 *flags = NULL;
   const char *p = text, *end = text + n_text;
-  int rc = SQLITE_OK;
+  guint n = 0;
 
-  while (p < end && rc == SQLITE_OK)
+  while (p < end)
     {
       gunichar c = (guchar)*p < 0x80 ? (gunichar)*p : g_utf8_get_char_validated (p, end - p);
-      const char *next;
 
       if (c == (gunichar)-1 || c == (gunichar)-2)
         {
+          chars[n++] = 0;
           p++;
           continue;
         }
-      next = g_utf8_next_char (p);
-
-      if (is_cjk_fast (c))
-        {
-          /* one term per position: the bigram that starts here, or the
-           * character alone at the end of a run; a one-character query
-           * takes every term that starts with it */
-          gunichar d = 0;
-          gboolean pair = FALSE;
-
-          if (next < end && (guchar)*next >= 0x80)
-            {
-              d = g_utf8_get_char_validated (next, end - next);
-              pair = d != (gunichar)-1 && d != (gunichar)-2 && is_cjk_fast (d);
-            }
-          if (pair)
-            {
-              char term[12];
-
-              rc = token (ctx, term, term_of (exact, c, d, term));
-              /* and the trigram and 4-gram that start here, when exact */
-              if (tri && rc == SQLITE_OK)
-                {
-                  gunichar chars[4] = { c, d, 0, 0 };
-                  const char *q = g_utf8_next_char (next);
-                  int id;
-
-                  for (guint k = 2; k < 4 && q < end && (guchar)*q >= 0x80; k++)
-                    {
-                      gunichar e = g_utf8_get_char_validated (q, end - q);
-
-                      if (e == (gunichar)-1 || e == (gunichar)-2)
-                        break;
-                      chars[k] = e;
-                      q = g_utf8_next_char (q);
-                    }
-                  id = chars[2] != 0 ? ngram_set_id (trigrams, chars) : -1;
-                  if (id >= 0)
-                    rc = token (ctx, term, ngram_term (trigrams, id, term));
-                  id = chars[3] != 0 && quad && rc == SQLITE_OK ? ngram_set_id (quadgrams, chars) : -1;
-                  if (id >= 0)
-                    rc = token (ctx, term, ngram_term (quadgrams, id, term));
-                }
-            }
-          else
-            rc = token (ctx, p, next - p);
-          p = next;
-        }
-      else if (bulletin_fold_is_word_char (c))
-        {
-          const char *start = p, *cut = NULL;
-
-          while (p < end)
-            {
-              gunichar d = (guchar)*p < 0x80 ? (gunichar)*p : g_utf8_get_char_validated (p, end - p);
-
-              if (d == (gunichar)-1 || d == (gunichar)-2 || is_cjk_fast (d) || !bulletin_fold_is_word_char (d))
-                break;
-              p = g_utf8_next_char (p);
-              if (cut == NULL && p - start > MAX_WORD_BYTES)
-                cut = p;
-            }
-          if (cut == NULL)
-            cut = p;
-          /* a long word is indexed by its first characters, and so is the query */
-          {
-            const char *q = start, *last = start;
-
-            while (q < cut && q - start <= MAX_WORD_BYTES)
-              {
-                last = q;
-                q = g_utf8_next_char (q);
-              }
-            if (q - start <= MAX_WORD_BYTES)
-              last = q;
-            rc = token (ctx, start, last - start);
-          }
-        }
-      else
-        p = next;
+      chars[n++] = c;
+      p = g_utf8_next_char (p);
     }
-  return rc;
+  flags = g_new (guint8, n + 1);
+  bigram_flags (chars, n, exact, NULL, flags);
+  return index_tokenize_chars (chars, n, flags, trigrams, quadgrams, ctx, token);
 }
 
 /* Adds a term of a query, once */

@@ -72,6 +72,8 @@ typedef struct {
   BigramSet      sig_buckets;  /* the common bucket terms, from meta */
   NgramSet       trigrams;     /* exact, from meta */
   NgramSet       quadgrams;    /* exact, from meta */
+  guint8        *flags;        /* an article's bigram_flags () */
+  guint          flags_size;
   gboolean       have_bigrams;
   gint64         dead;         /* articles removed, their postings kept */
 } Writer;
@@ -93,6 +95,8 @@ writer_clear (Writer *w)
   bigram_set_clear (&w->sig_buckets);
   ngram_set_clear (&w->trigrams);
   ngram_set_clear (&w->quadgrams);
+  g_clear_pointer (&w->flags, g_free);
+  w->flags_size = 0;
 }
 
 /* @chars: the character table, NULL for none */
@@ -145,6 +149,8 @@ writer_prepare (Writer *w)
                     trigrams != NULL ? g_bytes_get_size (trigrams) : 0);
   quadgram_set_init (&w->quadgrams, quadgrams != NULL ? g_bytes_get_data (quadgrams, NULL) : NULL,
                      quadgrams != NULL ? g_bytes_get_size (quadgrams) : 0);
+  ngram_set_check_bigrams (&w->trigrams, &w->bigrams);
+  ngram_set_check_bigrams (&w->quadgrams, &w->bigrams);
   w->postings = postings_builder_new ();
   w->folded = bulletin_folded_new_chars_only ();
   w->segs = g_array_new (FALSE, FALSE, sizeof (Segment));
@@ -271,7 +277,8 @@ writer_insert_doc (Writer          *w,
   g_autoptr(GByteArray) packed = g_byte_array_new ();
   g_autoptr(GByteArray) sig = g_byte_array_new ();
   g_autoptr(GArray) hashes = g_array_new (FALSE, FALSE, sizeof (guint32));
-  g_autofree char *body = NULL;
+  const gunichar *chars;
+  guint n_chars;
   const guint8 *compressed;
   gsize compressed_len = 0;
   guint64 doc_crc = CRC_START;
@@ -280,10 +287,17 @@ writer_insert_doc (Writer          *w,
 
   article_search_text (article, text, segs);
   fold_search_text (w->folded, text->str, text->len, (Segment *)segs->data, segs->len);
-  body = bulletin_folded_to_utf8 (w->folded);
-  plain = text_plain_mask (text->str, text->len, (Segment *)segs->data, segs->len, body);
-  sig_build (bulletin_folded_get_chars (w->folded), bulletin_folded_get_length (w->folded), &w->bigrams,
-             &w->sig_buckets, hashes, sig);
+  chars = bulletin_folded_get_chars (w->folded);
+  n_chars = bulletin_folded_get_length (w->folded);
+  if (w->flags_size < n_chars + 1)
+    {
+      w->flags_size = MAX (n_chars + 1, 2 * w->flags_size);
+      w->flags = g_renew (guint8, w->flags, w->flags_size);
+    }
+  /* each position's bigram looked up once, for the terms and the signature */
+  bigram_flags (chars, n_chars, &w->bigrams, &w->sig_buckets, w->flags);
+  plain = text_plain_mask (text->str, text->len, (Segment *)segs->data, segs->len, chars, n_chars, w->flags);
+  sig_build_flags (chars, n_chars, w->flags, hashes, sig);
   compressed = compressor_run (&w->compressor, text->str, text->len, &compressed_len);
   segs_encode ((Segment *)segs->data, segs->len, packed);
 
@@ -318,7 +332,7 @@ writer_insert_doc (Writer          *w,
   {
     AddTerms add = { w->postings, rowid };
 
-    index_tokenize (body, strlen (body), &w->bigrams, &w->trigrams, &w->quadgrams, &add, add_term);
+    index_tokenize_chars (chars, n_chars, w->flags, &w->trigrams, &w->quadgrams, &add, add_term);
   }
   return SQLITE_OK;
 }
@@ -674,6 +688,8 @@ writer_make_bigrams (Writer *w,
   quadgram_set_init (&w->quadgrams, quad_blob->data, quad_blob->len);
   bigram_set_clear (&w->bigrams);
   bigram_set_init (&w->bigrams, blob->data, blob->len);
+  ngram_set_check_bigrams (&w->trigrams, &w->bigrams);
+  ngram_set_check_bigrams (&w->quadgrams, &w->bigrams);
 
   /* the bucket terms of the bigrams that are not exact */
   for (guint a = 0, k = 0; a < article_ends->len; a++)

@@ -106,6 +106,8 @@ db_verify (sqlite3       *db,
   quadgram_bytes = load_quadgrams (db);
   quadgram_set_init (&quadgrams, quadgram_bytes != NULL ? g_bytes_get_data (quadgram_bytes, NULL) : NULL,
                      quadgram_bytes != NULL ? g_bytes_get_size (quadgram_bytes) : 0);
+  ngram_set_check_bigrams (&trigrams, &bigrams);
+  ngram_set_check_bigrams (&quadgrams, &bigrams);
   chars = load_chars (db);
   if (dictionary != NULL)
     decompressor_set_dictionary (&z, g_bytes_get_data (dictionary, NULL), g_bytes_get_size (dictionary),
@@ -123,7 +125,8 @@ db_verify (sqlite3       *db,
           gint64 rowid = sqlite3_column_int64 (stmt, 0);
           gint64 text_len = sqlite3_column_int64 (stmt, 6);
           TermSet set = { terms };
-          g_autofree char *body = NULL;
+          g_autofree guint8 *flags = NULL;
+          guint n_chars;
           const char *text;
           GHashTableIter iter;
           gpointer term, count;
@@ -143,17 +146,19 @@ db_verify (sqlite3       *db,
           fold_search_text (folded, text, text_len, (Segment *)segs->data, segs->len);
           /* the signature is the text's: one that lacks a triple of it
            * would lose results */
-          sig_build (bulletin_folded_get_chars (folded), bulletin_folded_get_length (folded), &bigrams,
-                     &sig_buckets, hashes, sig);
+          n_chars = bulletin_folded_get_length (folded);
+          flags = g_new (guint8, n_chars + 1);
+          bigram_flags (bulletin_folded_get_chars (folded), n_chars, &bigrams, &sig_buckets, flags);
+          sig_build_flags (bulletin_folded_get_chars (folded), n_chars, flags, hashes, sig);
           if ((gsize)sqlite3_column_bytes (stmt, 8) != sig->len ||
               (sig->len > 0 && memcmp (sqlite3_column_blob (stmt, 8), sig->data, sig->len) != 0))
             {
               *why = g_strdup ("article signature");
               break;
             }
-          body = bulletin_folded_to_utf8 (folded);
           g_hash_table_remove_all (terms);
-          index_tokenize (body, strlen (body), &bigrams, &trigrams, &quadgrams, &set, collect_term);
+          index_tokenize_chars (bulletin_folded_get_chars (folded), n_chars, flags, &trigrams, &quadgrams, &set,
+                                collect_term);
           g_hash_table_iter_init (&iter, terms);
           while (g_hash_table_iter_next (&iter, &term, &count))
             {
