@@ -1784,7 +1784,11 @@ merge_segments (sqlite3      *db,
       if (!sorted)
         {
           /* stable: the first of an article's entries is kept */
+#if GLIB_CHECK_VERSION (2, 82, 0)
+          g_sort_array (entries.data, entries.len, sizeof (ListEntry), compare_entries, NULL);
+#else
           g_qsort_with_data (entries.data, (gint)entries.len, sizeof (ListEntry), compare_entries, NULL);
+#endif
           for (gsize j = 0; j < entries.len; j++)
             {
               if (n_kept > 0 && entries.data[j].rowid == entries.data[n_kept - 1].rowid)
