@@ -305,7 +305,6 @@ static void
 test_compressed (Fixture       *f,
                  gconstpointer  data)
 {
-  g_autoptr(GString) all = g_string_new (NULL);
   g_autoptr(GByteArray) code = g_byte_array_new ();
   g_autoptr(GArray) sizes = g_array_new (FALSE, FALSE, sizeof (size_t));
   g_autoptr(GBytes) dictionary = NULL;
