@@ -11,7 +11,9 @@
 set -eu
 [ $# -eq 2 ] || { echo "usage: $0 A.sqlite B.sqlite" >&2; exit 2; }
 status=0
-for q in "SELECT * FROM docs ORDER BY id" \
+# blobs as hex: the sqlite3 command prints a blob only up to its first 0
+for q in "SELECT id, issue, article_index, article_id, headline, hex (segs), text_len, hex (text),"\
+" hex (sig), plain, crc, page, section FROM docs ORDER BY id" \
          "SELECT * FROM issues ORDER BY 1" \
          "SELECT key, hex (value) FROM meta WHERE key <> 'verified' ORDER BY key" \
          "SELECT term, hex (data) FROM postings ORDER BY seg, term" \
