@@ -1674,7 +1674,7 @@ test_trigram_counts (Fixture       *fixture,
   build (index);
 
   g_assert_cmpint (sqlite3_open_v2 (fixture->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  blob = load_trigrams (db);
+  blob = load_meta_blob (db, "trigrams");
   sqlite3_close (db);
   g_assert_nonnull (blob);
   trigram_set_init (&trigrams, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
@@ -1845,7 +1845,7 @@ test_quadgram_counts (Fixture       *fixture,
   build (index);
 
   g_assert_cmpint (sqlite3_open_v2 (fixture->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  blob = load_quadgrams (db);
+  blob = load_meta_blob (db, "quadgrams");
   sqlite3_close (db);
   g_assert_nonnull (blob);
   quadgram_set_init (&quadgrams, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));

@@ -503,63 +503,68 @@ crc_of_columns (sqlite3_stmt *stmt,
   return (gint64)h;
 }
 
-static GBytes *
+/* The value of meta's @key in @db: 'dictionary' (zstd's), 'chars' (the
+ * CharTable), 'bigrams' (the exact ones, BigramSet), 'sig_buckets'
+ * (bigram_term_common ()), 'trigrams' and 'quadgrams' (NgramSet); NULL
+ * when it has none (yet) */
+GBytes *
 load_meta_blob (sqlite3    *db,
-                const char *sql)
+                const char *key)
 {
   sqlite3_stmt *stmt = NULL;
-  GBytes *dictionary = NULL;
+  GBytes *value = NULL;
 
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = ?", -1, &stmt, NULL) != SQLITE_OK)
     return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    dictionary = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+    value = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
   sqlite3_finalize (stmt);
-  return dictionary;
+  return value;
 }
 
-/* The preset dictionary of @db, or NULL when it has none yet. */
-GBytes *
-load_dictionary (sqlite3 *db)
+static const guint8 *
+bytes_data (GBytes *bytes,
+            gsize  *len)
 {
-  return load_meta_blob (db, "SELECT value FROM meta WHERE key = 'dictionary'");
+  *len = 0;
+  return bytes != NULL ? g_bytes_get_data (bytes, len) : NULL;
 }
 
-/* The character table of @db's texts (CharTable), or NULL when it has
- * none yet. */
-GBytes *
-load_chars (sqlite3 *db)
+/* Loads the sets of terms kept in @db's meta into @sets (empty ones for
+ * what it has not); FALSE when it has no exact bigrams yet */
+gboolean
+term_sets_load (TermSets *sets,
+                sqlite3  *db)
 {
-  return load_meta_blob (db, "SELECT value FROM meta WHERE key = 'chars'");
+  g_autoptr(GBytes) bigrams = load_meta_blob (db, "bigrams");
+  g_autoptr(GBytes) sig_buckets = load_meta_blob (db, "sig_buckets");
+  g_autoptr(GBytes) trigrams = load_meta_blob (db, "trigrams");
+  g_autoptr(GBytes) quadgrams = load_meta_blob (db, "quadgrams");
+  const guint8 *data;
+  gsize len;
+
+  term_sets_clear (sets);
+  data = bytes_data (bigrams, &len);
+  bigram_set_init (&sets->bigrams, data, len);
+  data = bytes_data (sig_buckets, &len);
+  bigram_set_init (&sets->sig_buckets, data, len);
+  data = bytes_data (trigrams, &len);
+  trigram_set_init (&sets->trigrams, data, len);
+  data = bytes_data (quadgrams, &len);
+  quadgram_set_init (&sets->quadgrams, data, len);
+  ngram_set_check_bigrams (&sets->trigrams, &sets->bigrams);
+  ngram_set_check_bigrams (&sets->quadgrams, &sets->bigrams);
+  return bigrams != NULL;
 }
 
-/* The exact bigrams of @db (BigramSet), or NULL when it has none yet. */
-GBytes *
-load_bigrams (sqlite3 *db)
+void
+term_sets_clear (TermSets *sets)
 {
-  return load_meta_blob (db, "SELECT value FROM meta WHERE key = 'bigrams'");
-}
-
-/* The exact trigrams of @db (NgramSet), or NULL when it has none. */
-GBytes *
-load_trigrams (sqlite3 *db)
-{
-  return load_meta_blob (db, "SELECT value FROM meta WHERE key = 'trigrams'");
-}
-
-/* The exact 4-grams of @db (NgramSet), or NULL when it has none. */
-GBytes *
-load_quadgrams (sqlite3 *db)
-{
-  return load_meta_blob (db, "SELECT value FROM meta WHERE key = 'quadgrams'");
-}
-
-/* The common bucket terms of @db (bigram_term_common ()), or NULL when it
- * has none yet. */
-GBytes *
-load_sig_buckets (sqlite3 *db)
-{
-  return load_meta_blob (db, "SELECT value FROM meta WHERE key = 'sig_buckets'");
+  bigram_set_clear (&sets->bigrams);
+  bigram_set_clear (&sets->sig_buckets);
+  ngram_set_clear (&sets->trigrams);
+  ngram_set_clear (&sets->quadgrams);
 }
 
 int

@@ -97,7 +97,6 @@ void      bigram_set_init   (BigramSet    *set,
                              const guint8 *data,
                              gsize         len);
 void      bigram_set_clear  (BigramSet    *set);
-GBytes   *load_bigrams      (sqlite3      *db);
 
 static inline guint64
 bigram_key (gunichar a,
@@ -166,7 +165,6 @@ gboolean  bigram_term_common (const BigramSet *exact,
                               const BigramSet *buckets,
                               gunichar         a,
                               gunichar         b);
-GBytes   *load_sig_buckets   (sqlite3         *db);
 
 /* The n-grams (n = 3 or 4) of Han characters with terms of their own
  * (those in 1 % of the first batch's articles, as the exact bigrams), kept
@@ -216,8 +214,19 @@ int       trigram_set_id    (const NgramSet  *set,
                              gunichar         c);
 int       trigram_term      (guint            id,
                              char            *out);
-GBytes   *load_trigrams     (sqlite3         *db);
-GBytes   *load_quadgrams    (sqlite3         *db);
+
+/* The sets of terms an index keeps in meta, as its writer, its queries
+ * and its check use them */
+typedef struct {
+  BigramSet bigrams;      /* the exact bigrams */
+  BigramSet sig_buckets;  /* the common bucket terms */
+  NgramSet  trigrams;     /* the exact trigrams */
+  NgramSet  quadgrams;    /* the exact 4-grams */
+} TermSets;
+
+gboolean  term_sets_load    (TermSets        *sets,
+                             sqlite3         *db);
+void      term_sets_clear   (TermSets        *sets);
 
 typedef int (*IndexTokenFunc) (void *ctx, const char *token, int n_token);
 
@@ -582,12 +591,12 @@ void      db_discard        (const char   *path);
 sqlite3  *db_open_read      (const char   *path,
                              gboolean      immutable_only,
                              GError      **error);
+GBytes   *load_meta_blob    (sqlite3      *db,
+                             const char   *key);
 sqlite3  *db_open_write     (const char   *path,
                              int           dir_mode,
                              gboolean     *created,
                              GError      **error);
-GBytes   *load_dictionary   (sqlite3      *db);
-GBytes   *load_chars        (sqlite3      *db);
 
 /* Row checksums: every row of issues and docs keeps a 64-bit FNV-1a hash
  * of its other columns, each with its length. */

@@ -118,10 +118,7 @@ typedef struct {
   gint64    version;
   GBytes   *dictionary;
   Verifier  verifiers[2];
-  BigramSet bigrams;     /* the exact bigrams */
-  BigramSet sig_buckets; /* the common bucket terms */
-  NgramSet  trigrams;    /* the exact trigrams */
-  NgramSet  quadgrams;   /* the exact 4-grams */
+  TermSets  sets;
   GHashTable *issues;    /* issue rowid -> IssueInfo, as lookup_issue () read
                           * them: a look-up each is a tenth of the complete
                           * results of a word in every issue */
@@ -141,10 +138,7 @@ query_cache_free (QueryCache *cache)
       g_clear_pointer (&cache->spare_items[k], g_array_unref);
       g_clear_pointer (&cache->spare_bytes[k], g_byte_array_unref);
     }
-  bigram_set_clear (&cache->bigrams);
-  bigram_set_clear (&cache->sig_buckets);
-  ngram_set_clear (&cache->trigrams);
-  ngram_set_clear (&cache->quadgrams);
+  term_sets_clear (&cache->sets);
   verifier_clear (&cache->verifiers[0]);
   verifier_clear (&cache->verifiers[1]);
   g_clear_pointer (&cache->dictionary, g_bytes_unref);
@@ -169,29 +163,14 @@ query_cache_get (BulletinSearchIndex *self)
     version = -1;
   if (cache == NULL || version == -1 || cache->version != version)
     {
-      g_autoptr(GBytes) bigrams = NULL;
-      g_autoptr(GBytes) sig_buckets = NULL;
-      g_autoptr(GBytes) trigrams = NULL;
-      g_autoptr(GBytes) quadgrams = NULL;
       g_autoptr(GBytes) chars = NULL;
 
       query_cache_clear (self);
       cache = g_new0 (QueryCache, 1);
       cache->version = version;
-      cache->dictionary = load_dictionary (self->query_db);
-      bigrams = load_bigrams (self->query_db);
-      bigram_set_init (&cache->bigrams, bigrams != NULL ? g_bytes_get_data (bigrams, NULL) : NULL,
-                       bigrams != NULL ? g_bytes_get_size (bigrams) : 0);
-      sig_buckets = load_sig_buckets (self->query_db);
-      bigram_set_init (&cache->sig_buckets, sig_buckets != NULL ? g_bytes_get_data (sig_buckets, NULL) : NULL,
-                       sig_buckets != NULL ? g_bytes_get_size (sig_buckets) : 0);
-      trigrams = load_trigrams (self->query_db);
-      trigram_set_init (&cache->trigrams, trigrams != NULL ? g_bytes_get_data (trigrams, NULL) : NULL,
-                        trigrams != NULL ? g_bytes_get_size (trigrams) : 0);
-      quadgrams = load_quadgrams (self->query_db);
-      quadgram_set_init (&cache->quadgrams, quadgrams != NULL ? g_bytes_get_data (quadgrams, NULL) : NULL,
-                         quadgrams != NULL ? g_bytes_get_size (quadgrams) : 0);
-      chars = load_chars (self->query_db);
+      cache->dictionary = load_meta_blob (self->query_db, "dictionary");
+      term_sets_load (&cache->sets, self->query_db);
+      chars = load_meta_blob (self->query_db, "chars");
       verifier_init (&cache->verifiers[0], cache->dictionary, chars);
       verifier_init (&cache->verifiers[1], cache->dictionary, chars);
       cache->issues = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
@@ -1547,15 +1526,15 @@ query_db (BulletinSearchIndex  *self,
       /* in the transaction, which has read: data_version is its own */
       ctx.verifiers = query_cache_get (self);
       ctx.issues = ((QueryCache *)self->query_cache)->issues;
-      terms = index_query_terms (q, &((QueryCache *)self->query_cache)->bigrams,
-                                 &((QueryCache *)self->query_cache)->trigrams,
-                                 &((QueryCache *)self->query_cache)->quadgrams);
+      terms = index_query_terms (q, &((QueryCache *)self->query_cache)->sets.bigrams,
+                                 &((QueryCache *)self->query_cache)->sets.trigrams,
+                                 &((QueryCache *)self->query_cache)->sets.quadgrams);
       g_array_unref (sig_hashes);
-      ctx.sig_hashes = sig_hashes = sig_query_hashes (q, &((QueryCache *)self->query_cache)->bigrams,
-                                                      &((QueryCache *)self->query_cache)->sig_buckets);
-      counted = terms != NULL && index_query_counted (q, &((QueryCache *)self->query_cache)->bigrams,
-                                                      &((QueryCache *)self->query_cache)->trigrams,
-                                 &((QueryCache *)self->query_cache)->quadgrams);
+      ctx.sig_hashes = sig_hashes = sig_query_hashes (q, &((QueryCache *)self->query_cache)->sets.bigrams,
+                                                      &((QueryCache *)self->query_cache)->sets.sig_buckets);
+      counted = terms != NULL && index_query_counted (q, &((QueryCache *)self->query_cache)->sets.bigrams,
+                                                      &((QueryCache *)self->query_cache)->sets.trigrams,
+                                 &((QueryCache *)self->query_cache)->sets.quadgrams);
       ctx.verifiers[0].plain_term = ctx.verifiers[1].plain_term = plain_term (q, &ctx.verifiers[0].plain_mask);
       ctx.verifiers[1].plain_mask = ctx.verifiers[0].plain_mask;
       ctx.verifiers[0].plain_term_len = ctx.verifiers[1].plain_term_len =
@@ -1876,8 +1855,8 @@ detail_results (BulletinSearchIndex   *self,
     {
       ctx.verifiers = query_cache_get (self);
       ctx.issues = ((QueryCache *)self->query_cache)->issues;
-      sig_hashes = sig_query_hashes (q, &((QueryCache *)self->query_cache)->bigrams,
-                                     &((QueryCache *)self->query_cache)->sig_buckets);
+      sig_hashes = sig_query_hashes (q, &((QueryCache *)self->query_cache)->sets.bigrams,
+                                     &((QueryCache *)self->query_cache)->sets.sig_buckets);
       ctx.sig_hashes = sig_hashes;
       ctx.verifiers[0].plain_term = plain_term (q, &ctx.verifiers[0].plain_mask);
       ctx.verifiers[0].plain_term_len =

@@ -402,6 +402,7 @@ index_tokenize_chars (const gunichar  *chars,
                       void            *ctx,
                       IndexTokenFunc   token)
 {
+  const NgramSet *ngrams[] = { trigrams, quadgrams };
   int rc = SQLITE_OK;
   guint i = 0;
 
@@ -427,20 +428,14 @@ index_tokenize_chars (const gunichar  *chars,
                 len += put_utf8 (0x400 + bucket_of (d), term + len);
               rc = token (ctx, term, len);
               /* and the trigram and 4-gram that start here, when exact */
-              if (rc == SQLITE_OK && ngram_may_be (trigrams, chars + i, flags + i, n - i))
-                {
-                  int id = ngram_set_id (trigrams, chars + i);
+              for (guint k = 0; k < G_N_ELEMENTS (ngrams) && rc == SQLITE_OK; k++)
+                if (ngram_may_be (ngrams[k], chars + i, flags + i, n - i))
+                  {
+                    int id = ngram_set_id (ngrams[k], chars + i);
 
-                  if (id >= 0)
-                    rc = token (ctx, term, ngram_term (trigrams, id, term));
-                }
-              if (rc == SQLITE_OK && ngram_may_be (quadgrams, chars + i, flags + i, n - i))
-                {
-                  int id = ngram_set_id (quadgrams, chars + i);
-
-                  if (id >= 0)
-                    rc = token (ctx, term, ngram_term (quadgrams, id, term));
-                }
+                    if (id >= 0)
+                      rc = token (ctx, term, ngram_term (ngrams[k], id, term));
+                  }
             }
           else
             rc = token (ctx, term, len);

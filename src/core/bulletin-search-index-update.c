@@ -68,10 +68,7 @@ typedef struct {
   BulletinFolded *folded;
   GArray        *segs;
   PostingsBuilder *postings;   /* the batch's terms */
-  BigramSet      bigrams;      /* exact, from meta */
-  BigramSet      sig_buckets;  /* the common bucket terms, from meta */
-  NgramSet       trigrams;     /* exact, from meta */
-  NgramSet       quadgrams;    /* exact, from meta */
+  TermSets       sets;         /* from meta */
   guint8        *flags;        /* an article's bigram_flags () */
   guint          flags_size;
   gboolean       have_bigrams;
@@ -91,10 +88,7 @@ writer_clear (Writer *w)
   g_clear_pointer (&w->folded, bulletin_folded_free);
   g_clear_pointer (&w->segs, g_array_unref);
   g_clear_pointer (&w->postings, postings_builder_free);
-  bigram_set_clear (&w->bigrams);
-  bigram_set_clear (&w->sig_buckets);
-  ngram_set_clear (&w->trigrams);
-  ngram_set_clear (&w->quadgrams);
+  term_sets_clear (&w->sets);
   g_clear_pointer (&w->flags, g_free);
   w->flags_size = 0;
 }
@@ -123,12 +117,8 @@ writer_prepare (Writer *w)
 {
   int rc;
 
-  g_autoptr(GBytes) dictionary = load_dictionary (w->db);
-  g_autoptr(GBytes) chars = load_chars (w->db);
-  g_autoptr(GBytes) bigrams = load_bigrams (w->db);
-  g_autoptr(GBytes) sig_buckets = load_sig_buckets (w->db);
-  g_autoptr(GBytes) trigrams = load_trigrams (w->db);
-  g_autoptr(GBytes) quadgrams = load_quadgrams (w->db);
+  g_autoptr(GBytes) dictionary = load_meta_blob (w->db, "dictionary");
+  g_autoptr(GBytes) chars = load_meta_blob (w->db, "chars");
   CharTable check;
   gboolean bad_chars;
 
@@ -140,17 +130,7 @@ writer_prepare (Writer *w)
     return SQLITE_CORRUPT;
   if (dictionary != NULL)
     writer_set_dictionary (w, dictionary, chars);
-  w->have_bigrams = bigrams != NULL;
-  bigram_set_init (&w->bigrams, bigrams != NULL ? g_bytes_get_data (bigrams, NULL) : NULL,
-                   bigrams != NULL ? g_bytes_get_size (bigrams) : 0);
-  bigram_set_init (&w->sig_buckets, sig_buckets != NULL ? g_bytes_get_data (sig_buckets, NULL) : NULL,
-                   sig_buckets != NULL ? g_bytes_get_size (sig_buckets) : 0);
-  trigram_set_init (&w->trigrams, trigrams != NULL ? g_bytes_get_data (trigrams, NULL) : NULL,
-                    trigrams != NULL ? g_bytes_get_size (trigrams) : 0);
-  quadgram_set_init (&w->quadgrams, quadgrams != NULL ? g_bytes_get_data (quadgrams, NULL) : NULL,
-                     quadgrams != NULL ? g_bytes_get_size (quadgrams) : 0);
-  ngram_set_check_bigrams (&w->trigrams, &w->bigrams);
-  ngram_set_check_bigrams (&w->quadgrams, &w->bigrams);
+  w->have_bigrams = term_sets_load (&w->sets, w->db);
   w->postings = postings_builder_new ();
   w->folded = bulletin_folded_new_chars_only ();
   w->segs = g_array_new (FALSE, FALSE, sizeof (Segment));
@@ -295,7 +275,7 @@ writer_insert_doc (Writer          *w,
       w->flags = g_renew (guint8, w->flags, w->flags_size);
     }
   /* each position's bigram looked up once, for the terms and the signature */
-  bigram_flags (chars, n_chars, &w->bigrams, &w->sig_buckets, w->flags);
+  bigram_flags (chars, n_chars, &w->sets.bigrams, &w->sets.sig_buckets, w->flags);
   plain = text_plain_mask (text->str, text->len, (Segment *)segs->data, segs->len, chars, n_chars, w->flags);
   sig_build_flags (chars, n_chars, w->flags, hashes, sig);
   compressed = compressor_run (&w->compressor, text->str, text->len, &compressed_len);
@@ -332,7 +312,7 @@ writer_insert_doc (Writer          *w,
   {
     AddTerms add = { w->postings, rowid };
 
-    index_tokenize_chars (chars, n_chars, w->flags, &w->trigrams, &w->quadgrams, &add, add_term);
+    index_tokenize_chars (chars, n_chars, w->flags, &w->sets.trigrams, &w->sets.quadgrams, &add, add_term);
   }
   return SQLITE_OK;
 }
@@ -681,15 +661,15 @@ writer_make_bigrams (Writer *w,
   bulletin_folded_free (folded);
   common_keys (df, n_articles, blob);
   common_ngrams (tri_df, 3, n_articles, tri_blob);
-  ngram_set_clear (&w->trigrams);
-  trigram_set_init (&w->trigrams, tri_blob->data, tri_blob->len);
+  ngram_set_clear (&w->sets.trigrams);
+  trigram_set_init (&w->sets.trigrams, tri_blob->data, tri_blob->len);
   common_ngrams (quad_df, 4, n_articles, quad_blob);
-  ngram_set_clear (&w->quadgrams);
-  quadgram_set_init (&w->quadgrams, quad_blob->data, quad_blob->len);
-  bigram_set_clear (&w->bigrams);
-  bigram_set_init (&w->bigrams, blob->data, blob->len);
-  ngram_set_check_bigrams (&w->trigrams, &w->bigrams);
-  ngram_set_check_bigrams (&w->quadgrams, &w->bigrams);
+  ngram_set_clear (&w->sets.quadgrams);
+  quadgram_set_init (&w->sets.quadgrams, quad_blob->data, quad_blob->len);
+  bigram_set_clear (&w->sets.bigrams);
+  bigram_set_init (&w->sets.bigrams, blob->data, blob->len);
+  ngram_set_check_bigrams (&w->sets.trigrams, &w->sets.bigrams);
+  ngram_set_check_bigrams (&w->sets.quadgrams, &w->sets.bigrams);
 
   /* the bucket terms of the bigrams that are not exact */
   for (guint a = 0, k = 0; a < article_ends->len; a++)
@@ -700,13 +680,13 @@ writer_make_bigrams (Writer *w,
           guint64 key = g_array_index (article_keys, guint64, k);
           gunichar first = (gunichar)(key >> 32), second = (gunichar)key;
 
-          if (!bigram_set_has (&w->bigrams, first, second))
+          if (!bigram_set_has (&w->sets.bigrams, first, second))
             df_add (bucket_df, seen, (guint64)first << 32 | bigram_bucket_key (second));
         }
     }
   common_keys (bucket_df, n_articles, bucket_blob);
-  bigram_set_clear (&w->sig_buckets);
-  bigram_set_init (&w->sig_buckets, bucket_blob->data, bucket_blob->len);
+  bigram_set_clear (&w->sets.sig_buckets);
+  bigram_set_init (&w->sets.sig_buckets, bucket_blob->data, bucket_blob->len);
 
   rc = store_meta_blob (w, "bigrams", blob);
   if (rc == SQLITE_OK)

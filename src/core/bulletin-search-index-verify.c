@@ -57,14 +57,9 @@ db_verify (sqlite3       *db,
   g_autoptr(GHashTable) terms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) live = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GArray) seg_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GBytes) bigram_bytes = NULL;
-  g_autoptr(GBytes) bucket_bytes = NULL;
   g_autoptr(GArray) hashes = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GByteArray) sig = g_byte_array_new ();
-  g_autoptr(GBytes) trigram_bytes = NULL;
-  g_autoptr(GBytes) quadgram_bytes = NULL;
-  BigramSet bigrams = { 0 }, sig_buckets = { 0 };
-  NgramSet trigrams = { 0 }, quadgrams = { 0 };
+  TermSets sets = { 0 };
   BulletinFolded *folded = bulletin_folded_new_chars_only ();
   Decompressor z = { 0 };
   sqlite3_stmt *stmt = NULL;
@@ -93,22 +88,9 @@ db_verify (sqlite3       *db,
   sqlite3_finalize (stmt);
   stmt = NULL;
 
-  dictionary = load_dictionary (db);
-  bigram_bytes = load_bigrams (db);
-  bigram_set_init (&bigrams, bigram_bytes != NULL ? g_bytes_get_data (bigram_bytes, NULL) : NULL,
-                   bigram_bytes != NULL ? g_bytes_get_size (bigram_bytes) : 0);
-  bucket_bytes = load_sig_buckets (db);
-  bigram_set_init (&sig_buckets, bucket_bytes != NULL ? g_bytes_get_data (bucket_bytes, NULL) : NULL,
-                   bucket_bytes != NULL ? g_bytes_get_size (bucket_bytes) : 0);
-  trigram_bytes = load_trigrams (db);
-  trigram_set_init (&trigrams, trigram_bytes != NULL ? g_bytes_get_data (trigram_bytes, NULL) : NULL,
-                    trigram_bytes != NULL ? g_bytes_get_size (trigram_bytes) : 0);
-  quadgram_bytes = load_quadgrams (db);
-  quadgram_set_init (&quadgrams, quadgram_bytes != NULL ? g_bytes_get_data (quadgram_bytes, NULL) : NULL,
-                     quadgram_bytes != NULL ? g_bytes_get_size (quadgram_bytes) : 0);
-  ngram_set_check_bigrams (&trigrams, &bigrams);
-  ngram_set_check_bigrams (&quadgrams, &bigrams);
-  chars = load_chars (db);
+  dictionary = load_meta_blob (db, "dictionary");
+  term_sets_load (&sets, db);
+  chars = load_meta_blob (db, "chars");
   if (dictionary != NULL)
     decompressor_set_dictionary (&z, g_bytes_get_data (dictionary, NULL), g_bytes_get_size (dictionary),
                                  chars != NULL ? g_bytes_get_data (chars, NULL) : NULL,
@@ -148,7 +130,7 @@ db_verify (sqlite3       *db,
            * would lose results */
           n_chars = bulletin_folded_get_length (folded);
           flags = g_new (guint8, n_chars + 1);
-          bigram_flags (bulletin_folded_get_chars (folded), n_chars, &bigrams, &sig_buckets, flags);
+          bigram_flags (bulletin_folded_get_chars (folded), n_chars, &sets.bigrams, &sets.sig_buckets, flags);
           sig_build_flags (bulletin_folded_get_chars (folded), n_chars, flags, hashes, sig);
           if ((gsize)sqlite3_column_bytes (stmt, 8) != sig->len ||
               (sig->len > 0 && memcmp (sqlite3_column_blob (stmt, 8), sig->data, sig->len) != 0))
@@ -157,7 +139,7 @@ db_verify (sqlite3       *db,
               break;
             }
           g_hash_table_remove_all (terms);
-          index_tokenize_chars (bulletin_folded_get_chars (folded), n_chars, flags, &trigrams, &quadgrams, &set,
+          index_tokenize_chars (bulletin_folded_get_chars (folded), n_chars, flags, &sets.trigrams, &sets.quadgrams, &set,
                                 collect_term);
           g_hash_table_iter_init (&iter, terms);
           while (g_hash_table_iter_next (&iter, &term, &count))
@@ -222,10 +204,7 @@ db_verify (sqlite3       *db,
     }
 
   decompressor_clear (&z);
-  bigram_set_clear (&bigrams);
-  bigram_set_clear (&sig_buckets);
-  ngram_set_clear (&trigrams);
-  ngram_set_clear (&quadgrams);
+  term_sets_clear (&sets);
   bulletin_folded_free (folded);
   return *why == NULL;
 }
